@@ -1,0 +1,62 @@
+//! Commands: every mutation as a serialisable value, so the journal can replay it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{dhcp, eni, gateway, nacl, peering, route, sg, subnet, tags, vpc};
+
+/// A mutation of the [`crate::World`]. Reads never go through commands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Command {
+    /// Creates a scope's defaults (default VPC, DHCP options) on its first use.
+    InitScope,
+    Vpc(vpc::Cmd),
+    Subnet(subnet::Cmd),
+    Route(route::Cmd),
+    Gateway(gateway::Cmd),
+    Dhcp(dhcp::Cmd),
+    Nacl(nacl::Cmd),
+    Sg(sg::Cmd),
+    Eni(eni::Cmd),
+    Peering(peering::Cmd),
+    Tags(tags::Cmd),
+}
+
+impl Command {
+    /// The `ClientToken` the command carries, for idempotency.
+    pub fn client_token(&self) -> Option<&str> {
+        match self {
+            Command::Route(c) => c.client_token(),
+            Command::Gateway(c) => c.client_token(),
+            _ => None,
+        }
+    }
+
+    /// A stable fingerprint of the command's parameters, to detect token reuse.
+    pub fn fingerprint(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// What a command returns; the wire renders it, reading the world for details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Output {
+    /// Success with nothing to report (`<return>true</return>`).
+    Done,
+    /// The id of what was created or affected.
+    Id(String),
+    /// Several ids (e.g. instances of a reservation: reservation id first).
+    Ids(Vec<String>),
+    /// A bulk call: ids that succeeded and per-id failures.
+    Bulk {
+        ok: Vec<String>,
+        failed: Vec<BulkFailure>,
+    },
+}
+
+/// One `unsuccessful` item of a bulk call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkFailure {
+    pub id: String,
+    pub code: String,
+    pub message: String,
+}

@@ -1,0 +1,45 @@
+//! The sans-IO core of openvpc.
+//!
+//! It holds the whole multi-account, multi-Region state ([`World`]) and every rule of the
+//! VPC slice: lifecycle, quotas, validation. It performs no I/O: time arrives in each
+//! [`Ctx`], identifiers come from the seeded [`ids::IdGen`] stored in the state, and every
+//! mutation is a serialisable [`Command`] so a journal can replay it deterministically.
+//!
+//! Rules of the module tree: one module per resource family; each module owns its
+//! resources' structs, its commands (`Cmd`), its `apply`, its describe functions and its
+//! timers. Wire concerns (parameter names, XML, HTTP) live in `openvpc-wire`.
+
+pub mod cidr;
+pub mod command;
+pub mod config;
+pub mod error;
+pub mod filter;
+pub mod ids;
+pub mod region;
+pub mod table;
+pub mod tags;
+pub mod world;
+
+pub mod dhcp;
+pub mod eni;
+pub mod gateway;
+pub mod nacl;
+pub mod peering;
+pub mod route;
+pub mod sg;
+pub mod subnet;
+pub mod vpc;
+
+pub use command::{Command, Output};
+pub use config::Config;
+pub use error::{ApiError, Result};
+pub use filter::Filter;
+pub use world::{Ctx, Scope, World};
+
+/// Milliseconds since the Unix epoch, the core's only notion of time.
+pub type Millis = i64;
+
+/// One hour in milliseconds.
+pub const HOUR: Millis = 3_600_000;
+/// One day in milliseconds.
+pub const DAY: Millis = 24 * HOUR;

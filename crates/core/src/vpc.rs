@@ -1,0 +1,548 @@
+//! VPCs: create/delete with their defaults, CIDR block associations, DNS attributes, and
+//! the per-scope defaults (default VPC, DHCP options) made on an account's first call.
+
+use ipnet::{Ipv4Net, Ipv6Net};
+use serde::{Deserialize, Serialize};
+
+use crate::cidr::{self, Family};
+use crate::config::quota;
+use crate::error::{ApiError, Result};
+use crate::filter::{self, Filter};
+use crate::table::Resource;
+use crate::tags::{self, TagSpec};
+use crate::world::{Ctx, Scope, World};
+use crate::{dhcp, gateway, nacl, peering, route, sg, subnet, Millis, Output};
+
+/// An IPv4 block associated with a VPC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CidrAssociation {
+    pub association_id: String,
+    pub cidr: Ipv4Net,
+}
+
+/// An Amazon-provided IPv6 block associated with a VPC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ipv6Association {
+    pub association_id: String,
+    pub cidr: Ipv6Net,
+    pub border_group: String,
+}
+
+/// A VPC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vpc {
+    pub id: String,
+    pub scope: Scope,
+    /// IPv4 blocks, primary first.
+    pub cidrs: Vec<CidrAssociation>,
+    pub ipv6_cidrs: Vec<Ipv6Association>,
+    pub is_default: bool,
+    pub instance_tenancy: String,
+    pub dhcp_options_id: String,
+    pub enable_dns_support: bool,
+    pub enable_dns_hostnames: bool,
+    pub enable_network_address_usage_metrics: bool,
+    pub main_route_table_id: String,
+    pub default_security_group_id: String,
+    pub default_network_acl_id: String,
+    pub created: Millis,
+}
+
+impl Resource for Vpc {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn scope(&self) -> &Scope {
+        &self.scope
+    }
+}
+
+impl Vpc {
+    /// The primary IPv4 block.
+    pub fn primary_cidr(&self) -> Ipv4Net {
+        self.cidrs[0].cidr
+    }
+
+    /// Whether an IPv4 address lies in one of the VPC's blocks.
+    pub fn contains_v4(&self, addr: std::net::Ipv4Addr) -> bool {
+        self.cidrs.iter().any(|c| c.cidr.contains(&addr))
+    }
+}
+
+/// A VPC attribute for ModifyVpcAttribute / DescribeVpcAttribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Attribute {
+    EnableDnsSupport,
+    EnableDnsHostnames,
+    EnableNetworkAddressUsageMetrics,
+}
+
+/// VPC commands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cmd {
+    Create {
+        cidr_block: String,
+        amazon_ipv6: bool,
+        instance_tenancy: Option<String>,
+        tags: Vec<TagSpec>,
+    },
+    CreateDefault,
+    Delete {
+        vpc_id: String,
+    },
+    ModifyAttribute {
+        vpc_id: String,
+        attribute: Attribute,
+        value: bool,
+    },
+    AssociateCidr {
+        vpc_id: String,
+        cidr_block: Option<String>,
+        amazon_ipv6: bool,
+    },
+    DisassociateCidr {
+        association_id: String,
+    },
+}
+
+/// `InvalidVpcID.NotFound` for `id`.
+pub fn not_found(id: &str) -> ApiError {
+    ApiError::new(
+        "InvalidVpcID.NotFound",
+        format!("The vpc ID '{id}' does not exist"),
+    )
+}
+
+/// The caller's VPC `id`, or `InvalidVpcID.NotFound`.
+pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w Vpc> {
+    w.vpcs.get_in(scope, id).ok_or_else(|| not_found(id))
+}
+
+/// Applies a VPC command.
+pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
+    match cmd {
+        Cmd::Create {
+            cidr_block,
+            amazon_ipv6,
+            instance_tenancy,
+            tags: specs,
+        } => {
+            let cidr = cidr::check_vpc_block(&cidr_block)?;
+            let tenancy = instance_tenancy.unwrap_or_else(|| "default".to_string());
+            if !["default", "dedicated", "host"].contains(&tenancy.as_str()) {
+                return Err(ApiError::invalid_value(format!(
+                    "Value ({tenancy}) for parameter instanceTenancy is invalid."
+                )));
+            }
+            tags::check_specs(&specs, "vpc")?;
+            let scope = ctx.scope();
+            if let Some(limit) = w.config.quotas.limit(&ctx.account, quota::VPCS_PER_REGION) {
+                if w.vpcs.count_in(&scope) >= limit as usize {
+                    return Err(ApiError::new(
+                        "VpcLimitExceeded",
+                        "The maximum number of VPCs has been reached.",
+                    ));
+                }
+            }
+            let id = create(w, ctx, cidr, amazon_ipv6, false, tenancy);
+            tags::apply_specs(w, &scope, &id, &specs);
+            Ok(Output::Id(id))
+        }
+        Cmd::CreateDefault => {
+            let scope = ctx.scope();
+            if w.vpcs.in_scope(&scope).any(|v| v.is_default) {
+                return Err(ApiError::new(
+                    "DefaultVpcAlreadyExists",
+                    "A Default VPC already exists for this account in this region.",
+                ));
+            }
+            Ok(Output::Id(create_default_vpc(w, ctx)))
+        }
+        Cmd::Delete { vpc_id } => delete(w, ctx, &vpc_id).map(|_| Output::Done),
+        Cmd::ModifyAttribute {
+            vpc_id,
+            attribute,
+            value,
+        } => {
+            let scope = ctx.scope();
+            let vpc = w
+                .vpcs
+                .get_mut_in(&scope, &vpc_id)
+                .ok_or_else(|| not_found(&vpc_id))?;
+            match attribute {
+                Attribute::EnableDnsSupport => vpc.enable_dns_support = value,
+                Attribute::EnableDnsHostnames => vpc.enable_dns_hostnames = value,
+                Attribute::EnableNetworkAddressUsageMetrics => {
+                    vpc.enable_network_address_usage_metrics = value
+                }
+            }
+            Ok(Output::Done)
+        }
+        Cmd::AssociateCidr {
+            vpc_id,
+            cidr_block,
+            amazon_ipv6,
+        } => associate_cidr(w, ctx, &vpc_id, cidr_block.as_deref(), amazon_ipv6),
+        Cmd::DisassociateCidr { association_id } => disassociate_cidr(w, ctx, &association_id),
+    }
+}
+
+/// Creates a VPC with its main route table, default security group and default ACL.
+fn create(
+    w: &mut World,
+    ctx: &Ctx,
+    cidr: Ipv4Net,
+    amazon_ipv6: bool,
+    is_default: bool,
+    instance_tenancy: String,
+) -> String {
+    let scope = ctx.scope();
+    let id = w.ids.id("vpc");
+    let cidrs = vec![CidrAssociation {
+        association_id: w.ids.id("vpc-cidr-assoc"),
+        cidr,
+    }];
+    let ipv6_cidrs = if amazon_ipv6 {
+        vec![new_ipv6_block(w, &ctx.region)]
+    } else {
+        Vec::new()
+    };
+    let dhcp_options_id = dhcp::default_for(w, &scope);
+    let vpc = Vpc {
+        id: id.clone(),
+        scope: scope.clone(),
+        cidrs,
+        ipv6_cidrs,
+        is_default,
+        instance_tenancy,
+        dhcp_options_id,
+        enable_dns_support: true,
+        enable_dns_hostnames: is_default,
+        enable_network_address_usage_metrics: false,
+        main_route_table_id: String::new(),
+        default_security_group_id: String::new(),
+        default_network_acl_id: String::new(),
+        created: ctx.now,
+    };
+    w.vpcs.insert(vpc);
+    let rtb = route::create_table(w, &scope, &id, true);
+    let sg = sg::create_default(w, &scope, &id);
+    let acl = nacl::create_default(w, &scope, &id);
+    let vpc = w.vpcs.get_mut(&id).expect("just inserted");
+    vpc.main_route_table_id = rtb;
+    vpc.default_security_group_id = sg;
+    vpc.default_network_acl_id = acl;
+    id
+}
+
+fn new_ipv6_block(w: &mut World, region: &str) -> Ipv6Association {
+    let n = w.counters.ipv6_blocks;
+    w.counters.ipv6_blocks += 1;
+    // Amazon's pool: /56 blocks carved from 2600:1f00::/24, one after the other.
+    let base: u128 = 0x2600_1f00_u128 << 96;
+    let network = base + (u128::from(n) << 72);
+    Ipv6Association {
+        association_id: w.ids.id("vpc-cidr-assoc"),
+        cidr: Ipv6Net::new(network.into(), 56).expect("valid /56"),
+        border_group: region.to_string(),
+    }
+}
+
+/// Creates the scope's defaults on first use: DHCP options and the default VPC.
+pub fn init_scope(w: &mut World, ctx: &Ctx) -> Result<()> {
+    let scope = ctx.scope();
+    w.check_region(&ctx.region)?;
+    if w.scopes_ready.insert(scope.clone()) {
+        dhcp::default_for(w, &scope);
+        create_default_vpc(w, ctx);
+    }
+    Ok(())
+}
+
+/// The default VPC of §6: 172.31.0.0/16, a /20 per AZ, an attached IGW and a 0/0 route.
+fn create_default_vpc(w: &mut World, ctx: &Ctx) -> String {
+    let scope = ctx.scope();
+    let cidr = cidr::parse_v4("172.31.0.0/16").expect("constant");
+    let id = create(w, ctx, cidr, false, true, "default".into());
+    let igw = gateway::create_attached_igw(w, &scope, &id);
+    let rtb = w
+        .vpcs
+        .get(&id)
+        .expect("created")
+        .main_route_table_id
+        .clone();
+    route::add_igw_default_route(w, &rtb, &igw);
+    let zones = w
+        .config
+        .region(&ctx.region)
+        .map(|r| r.zones_for(&ctx.account))
+        .unwrap_or_default();
+    for (i, zone) in zones.iter().enumerate() {
+        let block = Ipv4Net::new(cidr::nth_v4(&cidr, (i as u32) << 12), 20).expect("valid /20");
+        subnet::insert_default_subnet(w, ctx, &id, block, zone);
+    }
+    id
+}
+
+fn delete(w: &mut World, ctx: &Ctx, vpc_id: &str) -> Result<()> {
+    let scope = ctx.scope();
+    let vpc = get(w, &scope, vpc_id)?.clone();
+    let dependency = || {
+        ApiError::dependency(format!(
+            "The vpc '{vpc_id}' has dependencies and cannot be deleted."
+        ))
+    };
+    let in_vpc_subnet = w.subnets.values().any(|s| s.vpc_id == vpc_id);
+    let extra_sg = w
+        .security_groups
+        .values()
+        .any(|g| g.vpc_id == vpc_id && g.id != vpc.default_security_group_id);
+    let extra_rtb = w
+        .route_tables
+        .values()
+        .any(|t| t.vpc_id == vpc_id && t.id != vpc.main_route_table_id);
+    let extra_acl = w
+        .network_acls
+        .values()
+        .any(|a| a.vpc_id == vpc_id && a.id != vpc.default_network_acl_id);
+    let igw = w
+        .internet_gateways
+        .values()
+        .any(|g| g.attachment.as_deref() == Some(vpc_id));
+    let eigw = w.egress_only_gateways.values().any(|g| g.vpc_id == vpc_id);
+    let eni = w.network_interfaces.values().any(|e| e.vpc_id == vpc_id);
+    if in_vpc_subnet || extra_sg || extra_rtb || extra_acl || igw || eigw || eni {
+        return Err(dependency());
+    }
+    peering::check_vpc_deletable(w, vpc_id)?;
+    peering::on_vpc_deleted(w, &ctx.account, vpc_id, ctx.now);
+    route::delete_table_unchecked(w, &vpc.main_route_table_id);
+    w.security_groups.remove(&vpc.default_security_group_id);
+    tags::forget(w, &vpc.default_security_group_id);
+    w.network_acls.remove(&vpc.default_network_acl_id);
+    tags::forget(w, &vpc.default_network_acl_id);
+    w.vpcs.remove(vpc_id);
+    tags::forget(w, vpc_id);
+    Ok(())
+}
+
+fn associate_cidr(
+    w: &mut World,
+    ctx: &Ctx,
+    vpc_id: &str,
+    cidr_block: Option<&str>,
+    amazon_ipv6: bool,
+) -> Result<Output> {
+    let scope = ctx.scope();
+    let vpc = get(w, &scope, vpc_id)?;
+    match (cidr_block, amazon_ipv6) {
+        (Some(_), true) | (None, false) => {
+            return Err(ApiError::invalid_combination(
+                "Specify either CidrBlock or AmazonProvidedIpv6CidrBlock, but not both.",
+            ))
+        }
+        (None, true) => {
+            let limit = w
+                .config
+                .quotas
+                .limit(&ctx.account, quota::IPV6_CIDRS_PER_VPC);
+            if limit.is_some_and(|l| vpc.ipv6_cidrs.len() >= l as usize) {
+                return Err(ApiError::new(
+                    "CidrLimitExceeded",
+                    format!(
+                        "This network '{vpc_id}' has met its maximum number of allowed CIDRs: {}",
+                        limit.unwrap_or_default()
+                    ),
+                ));
+            }
+            peering::check_cidr_association(w, vpc_id, None)?;
+            let block = new_ipv6_block(w, &ctx.region);
+            let association_id = block.association_id.clone();
+            let cidr = block.cidr;
+            w.vpcs
+                .get_mut(vpc_id)
+                .expect("checked")
+                .ipv6_cidrs
+                .push(block);
+            route::add_local_route_v6(w, vpc_id, cidr);
+            nacl::on_ipv6_added(w, vpc_id);
+            Ok(Output::Id(association_id))
+        }
+        (Some(raw), false) => {
+            let cidr = cidr::check_vpc_block(raw)?;
+            let limit = w
+                .config
+                .quotas
+                .limit(&ctx.account, quota::IPV4_CIDRS_PER_VPC);
+            if limit.is_some_and(|l| vpc.cidrs.len() >= l as usize) {
+                return Err(ApiError::new(
+                    "CidrLimitExceeded",
+                    format!(
+                        "This network '{vpc_id}' has met its maximum number of allowed CIDRs: {}",
+                        limit.unwrap_or_default()
+                    ),
+                ));
+            }
+            let primary = cidr::family(&vpc.primary_cidr());
+            let family = cidr::family(&cidr);
+            if family != Family::Other && family != primary {
+                return Err(ApiError::new(
+                    "InvalidVpc.Range",
+                    format!(
+                        "The CIDR '{raw}' is restricted. Use a CIDR from the same private address range as the current VPC CIDR, or use a publicly-routable CIDR."
+                    ),
+                ));
+            }
+            if let Some(existing) = vpc.cidrs.iter().find(|c| cidr::overlaps_v4(&c.cidr, &cidr)) {
+                return Err(ApiError::invalid_value(format!(
+                    "The CIDR '{raw}' conflicts with another CIDR block ({}) of the VPC.",
+                    existing.cidr
+                )));
+            }
+            route::check_vpc_block_against_routes(w, vpc_id, &cidr)?;
+            peering::check_cidr_association(w, vpc_id, Some(&cidr))?;
+            let association_id = w.ids.id("vpc-cidr-assoc");
+            w.vpcs
+                .get_mut(vpc_id)
+                .expect("checked")
+                .cidrs
+                .push(CidrAssociation {
+                    association_id: association_id.clone(),
+                    cidr,
+                });
+            route::add_local_route_v4(w, vpc_id, cidr);
+            peering::on_cidr_added(w, vpc_id, &cidr, ctx.now);
+            Ok(Output::Id(association_id))
+        }
+    }
+}
+
+fn disassociate_cidr(w: &mut World, ctx: &Ctx, association_id: &str) -> Result<Output> {
+    let scope = ctx.scope();
+    let vpc = w
+        .vpcs
+        .in_scope(&scope)
+        .find(|v| {
+            v.cidrs.iter().any(|c| c.association_id == association_id)
+                || v.ipv6_cidrs
+                    .iter()
+                    .any(|c| c.association_id == association_id)
+        })
+        .ok_or_else(|| {
+            ApiError::new(
+                "InvalidVpcCidrBlockAssociationID.NotFound",
+                format!("The vpc CIDR block association ID '{association_id}' does not exist"),
+            )
+        })?
+        .clone();
+    if vpc.cidrs[0].association_id == association_id {
+        return Err(ApiError::not_permitted(format!(
+            "The vpc CIDR block with association ID {association_id} may not be disassociated. It is the primary IPv4 CIDR block of the VPC"
+        )));
+    }
+    if let Some(block) = vpc
+        .cidrs
+        .iter()
+        .find(|c| c.association_id == association_id)
+    {
+        if w.subnets
+            .values()
+            .any(|s| s.vpc_id == vpc.id && cidr::overlaps_v4(&s.cidr, &block.cidr))
+        {
+            return Err(ApiError::dependency(format!(
+                "The vpc CIDR block with association ID {association_id} has dependencies (subnets) and cannot be disassociated."
+            )));
+        }
+        route::remove_local_route_v4(w, &vpc.id, block.cidr);
+    }
+    if let Some(block) = vpc
+        .ipv6_cidrs
+        .iter()
+        .find(|c| c.association_id == association_id)
+    {
+        if w.subnets
+            .values()
+            .any(|s| s.vpc_id == vpc.id && !s.ipv6_cidrs.is_empty())
+        {
+            return Err(ApiError::dependency(format!(
+                "The vpc CIDR block with association ID {association_id} has dependencies (subnets) and cannot be disassociated."
+            )));
+        }
+        route::remove_local_route_v6(w, &vpc.id, block.cidr);
+    }
+    let vpc = w.vpcs.get_mut(&vpc.id).expect("found");
+    vpc.cidrs.retain(|c| c.association_id != association_id);
+    vpc.ipv6_cidrs
+        .retain(|c| c.association_id != association_id);
+    Ok(Output::Id(association_id.to_string()))
+}
+
+/// Filters DescribeVpcs accepts.
+pub const FILTERS: &[&str] = &[
+    "cidr",
+    "cidr-block-association.cidr-block",
+    "cidr-block-association.association-id",
+    "cidr-block-association.state",
+    "dhcp-options-id",
+    "ipv6-cidr-block-association.ipv6-cidr-block",
+    "ipv6-cidr-block-association.ipv6-pool",
+    "ipv6-cidr-block-association.association-id",
+    "ipv6-cidr-block-association.state",
+    "is-default",
+    "owner-id",
+    "state",
+    "vpc-id",
+];
+
+/// DescribeVpcs: explicit ids must all exist; then filters; id order.
+pub fn describe<'w>(
+    w: &'w World,
+    ctx: &Ctx,
+    ids: &[String],
+    filters: &[Filter],
+) -> Result<Vec<&'w Vpc>> {
+    filter::check_names(filters, FILTERS)?;
+    let scope = ctx.scope();
+    let candidates: Vec<&Vpc> = if ids.is_empty() {
+        w.vpcs.in_scope(&scope).collect()
+    } else {
+        ids.iter()
+            .map(|id| get(w, &scope, id))
+            .collect::<Result<_>>()?
+    };
+    Ok(candidates
+        .into_iter()
+        .filter(|v| filter::matches(filters, tags::of(w, &scope, &v.id), |name| field(v, name)))
+        .collect())
+}
+
+fn field(v: &Vpc, name: &str) -> Vec<String> {
+    match name {
+        "cidr" => filter::s(v.primary_cidr().to_string()),
+        "cidr-block-association.cidr-block" => v.cidrs.iter().map(|c| c.cidr.to_string()).collect(),
+        "cidr-block-association.association-id" => {
+            v.cidrs.iter().map(|c| c.association_id.clone()).collect()
+        }
+        "cidr-block-association.state" => v.cidrs.iter().map(|_| "associated".into()).collect(),
+        "dhcp-options-id" => filter::s(&v.dhcp_options_id),
+        "ipv6-cidr-block-association.ipv6-cidr-block" => {
+            v.ipv6_cidrs.iter().map(|c| c.cidr.to_string()).collect()
+        }
+        "ipv6-cidr-block-association.ipv6-pool" => {
+            v.ipv6_cidrs.iter().map(|_| "Amazon".into()).collect()
+        }
+        "ipv6-cidr-block-association.association-id" => v
+            .ipv6_cidrs
+            .iter()
+            .map(|c| c.association_id.clone())
+            .collect(),
+        "ipv6-cidr-block-association.state" => {
+            v.ipv6_cidrs.iter().map(|_| "associated".into()).collect()
+        }
+        "is-default" => filter::b(v.is_default),
+        "owner-id" => filter::s(&v.scope.account),
+        "state" => filter::s("available"),
+        "vpc-id" => filter::s(&v.id),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,313 @@
+//! The whole state: every account's and Region's resources, the id generator, the timers.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::error::{ApiError, Result};
+use crate::ids::IdGen;
+use crate::table::Table;
+use crate::tags::TagStore;
+use crate::{dhcp, eni, gateway, nacl, peering, route, sg, subnet, tags, vpc};
+use crate::{Command, Millis, Output};
+
+/// An (account, Region) pair: the unit of ownership and visibility.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Scope {
+    pub account: String,
+    pub region: String,
+}
+
+impl Scope {
+    /// The scope of `account` in `region`.
+    pub fn new(account: &str, region: &str) -> Self {
+        Scope {
+            account: account.to_string(),
+            region: region.to_string(),
+        }
+    }
+}
+
+/// Who is calling, where, and when: passed to every command and query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ctx {
+    pub account: String,
+    pub region: String,
+    pub now: Millis,
+}
+
+impl Ctx {
+    /// A context for `account` in `region` at `now`.
+    pub fn new(account: &str, region: &str, now: Millis) -> Self {
+        Ctx {
+            account: account.to_string(),
+            region: region.to_string(),
+            now,
+        }
+    }
+
+    /// The caller's scope.
+    pub fn scope(&self) -> Scope {
+        Scope::new(&self.account, &self.region)
+    }
+}
+
+/// What a timer does when it falls due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum TimerKind {
+    /// Advance a peering connection's lifecycle (asynchronous step, expiry, purge).
+    Peering,
+    /// Advance a NAT gateway (pending → available, deleting → deleted, purge).
+    NatGateway,
+}
+
+/// A deadline. Handlers act *as of* `due`, so running them late gives the same state.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Timer {
+    pub due: Millis,
+    pub kind: TimerKind,
+    pub id: String,
+}
+
+/// A remembered `ClientToken`: the command's fingerprint and its output.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Idempotent {
+    pub fingerprint: String,
+    pub output: Output,
+}
+
+/// Monotonic counters for addresses handed out from global pools.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Counters {
+    /// Next Amazon-provided IPv6 /56 block.
+    pub ipv6_blocks: u64,
+    /// Next public IPv4 address (Elastic IPs, instance public IPs).
+    pub public_ips: u32,
+}
+
+/// The complete state of an openvpc deployment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct World {
+    #[serde(skip)]
+    pub config: Arc<Config>,
+    pub ids: IdGen,
+    pub counters: Counters,
+    pub scopes_ready: BTreeSet<Scope>,
+    pub timers: BTreeSet<Timer>,
+    pub idempotency: BTreeMap<Scope, BTreeMap<String, Idempotent>>,
+    pub tags: TagStore,
+    pub vpcs: Table<vpc::Vpc>,
+    pub subnets: Table<subnet::Subnet>,
+    pub route_tables: Table<route::RouteTable>,
+    pub internet_gateways: Table<gateway::InternetGateway>,
+    pub egress_only_gateways: Table<gateway::EgressOnlyGateway>,
+    pub nat_gateways: Table<gateway::NatGateway>,
+    pub addresses: Table<gateway::Address>,
+    pub dhcp_options: Table<dhcp::DhcpOptions>,
+    pub network_acls: Table<nacl::NetworkAcl>,
+    pub security_groups: Table<sg::SecurityGroup>,
+    pub network_interfaces: Table<eni::NetworkInterface>,
+    pub instances: Table<eni::Instance>,
+    pub peerings: peering::Peerings,
+}
+
+impl World {
+    /// An empty world with the given configuration and id seed.
+    pub fn new(config: Config, seed: u64) -> Self {
+        World {
+            config: Arc::new(config),
+            ids: IdGen::new(seed),
+            counters: Counters::default(),
+            scopes_ready: BTreeSet::new(),
+            timers: BTreeSet::new(),
+            idempotency: BTreeMap::new(),
+            tags: TagStore::new(),
+            vpcs: Table::default(),
+            subnets: Table::default(),
+            route_tables: Table::default(),
+            internet_gateways: Table::default(),
+            egress_only_gateways: Table::default(),
+            nat_gateways: Table::default(),
+            addresses: Table::default(),
+            dhcp_options: Table::default(),
+            network_acls: Table::default(),
+            security_groups: Table::default(),
+            network_interfaces: Table::default(),
+            instances: Table::default(),
+            peerings: peering::Peerings::default(),
+        }
+    }
+
+    /// Rebuilds derived indexes after deserialisation and installs the configuration.
+    pub fn restore(&mut self, config: Config) {
+        self.config = Arc::new(config);
+        self.vpcs.reindex();
+        self.subnets.reindex();
+        self.route_tables.reindex();
+        self.internet_gateways.reindex();
+        self.egress_only_gateways.reindex();
+        self.nat_gateways.reindex();
+        self.addresses.reindex();
+        self.dhcp_options.reindex();
+        self.network_acls.reindex();
+        self.security_groups.reindex();
+        self.network_interfaces.reindex();
+        self.instances.reindex();
+        self.peerings.reindex();
+    }
+
+    /// Whether the scope's defaults (default VPC, DHCP options) exist yet.
+    pub fn scope_ready(&self, scope: &Scope) -> bool {
+        self.scopes_ready.contains(scope)
+    }
+
+    /// Whether `region` is served.
+    pub fn check_region(&self, region: &str) -> Result<()> {
+        if self.config.region(region).is_none() {
+            return Err(ApiError::new(
+                "InvalidParameterValue",
+                format!("The Region '{region}' is not supported by this endpoint."),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Applies a command. On error the state is unchanged (ids included).
+    pub fn apply(&mut self, ctx: &Ctx, cmd: Command) -> Result<Output> {
+        let token = cmd.client_token().map(str::to_string);
+        let fingerprint = token.as_ref().map(|_| cmd.fingerprint());
+        if let (Some(token), Some(fp)) = (&token, &fingerprint) {
+            if token.len() > 64 {
+                return Err(ApiError::new(
+                    "InvalidClientToken",
+                    "The client token must be at most 64 ASCII characters.",
+                ));
+            }
+            if let Some(seen) = self
+                .idempotency
+                .get(&ctx.scope())
+                .and_then(|m| m.get(token))
+            {
+                if &seen.fingerprint == fp {
+                    return Ok(seen.output.clone());
+                }
+                return Err(ApiError::new(
+                    "IdempotentParameterMismatch",
+                    format!(
+                        "Client token '{token}' has already been used with different parameters."
+                    ),
+                ));
+            }
+        }
+        let ids_before = self.ids.clone();
+        let result = self.dispatch(ctx, cmd);
+        match (&result, token, fingerprint) {
+            (Err(_), _, _) => self.ids = ids_before,
+            (Ok(output), Some(token), Some(fingerprint)) => {
+                self.idempotency.entry(ctx.scope()).or_default().insert(
+                    token,
+                    Idempotent {
+                        fingerprint,
+                        output: output.clone(),
+                    },
+                );
+            }
+            _ => {}
+        }
+        result
+    }
+
+    fn dispatch(&mut self, ctx: &Ctx, cmd: Command) -> Result<Output> {
+        match cmd {
+            Command::InitScope => {
+                vpc::init_scope(self, ctx)?;
+                Ok(Output::Done)
+            }
+            Command::Vpc(c) => vpc::apply(self, ctx, c),
+            Command::Subnet(c) => subnet::apply(self, ctx, c),
+            Command::Route(c) => route::apply(self, ctx, c),
+            Command::Gateway(c) => gateway::apply(self, ctx, c),
+            Command::Dhcp(c) => dhcp::apply(self, ctx, c),
+            Command::Nacl(c) => nacl::apply(self, ctx, c),
+            Command::Sg(c) => sg::apply(self, ctx, c),
+            Command::Eni(c) => eni::apply(self, ctx, c),
+            Command::Peering(c) => peering::apply(self, ctx, c),
+            Command::Tags(c) => tags::apply(self, ctx, c),
+        }
+    }
+
+    /// Schedules a timer.
+    pub fn schedule(&mut self, due: Millis, kind: TimerKind, id: &str) {
+        self.timers.insert(Timer {
+            due,
+            kind,
+            id: id.to_string(),
+        });
+    }
+
+    /// The earliest pending deadline, if any.
+    pub fn next_due(&self) -> Option<Millis> {
+        self.timers.first().map(|t| t.due)
+    }
+
+    /// Runs every timer due at or before `now`, in deadline order.
+    pub fn tick(&mut self, now: Millis) {
+        while let Some(timer) = self.timers.first().cloned() {
+            if timer.due > now {
+                break;
+            }
+            self.timers.pop_first();
+            match timer.kind {
+                TimerKind::Peering => peering::on_timer(self, &timer.id, timer.due),
+                TimerKind::NatGateway => gateway::on_timer(self, &timer.id, timer.due),
+            }
+        }
+    }
+
+    /// Succeeds when `id` names a resource the caller's view holds, else the resource's
+    /// NotFound error (or `InvalidID` for an unknown id shape).
+    pub fn check_visible(&self, scope: &Scope, id: &str) -> Result<()> {
+        let prefix = id.rsplit_once('-').map_or("", |(p, _)| p);
+        let found = match prefix {
+            "vpc" => self.vpcs.get_in(scope, id).is_some(),
+            "subnet" => self.subnets.get_in(scope, id).is_some(),
+            "rtb" => self.route_tables.get_in(scope, id).is_some(),
+            "igw" => self.internet_gateways.get_in(scope, id).is_some(),
+            "eigw" => self.egress_only_gateways.get_in(scope, id).is_some(),
+            "nat" => self.nat_gateways.get_in(scope, id).is_some(),
+            "eipalloc" => self.addresses.get_in(scope, id).is_some(),
+            "dopt" => self.dhcp_options.get_in(scope, id).is_some(),
+            "acl" => self.network_acls.get_in(scope, id).is_some(),
+            "sg" => self.security_groups.get_in(scope, id).is_some(),
+            "eni" => self.network_interfaces.get_in(scope, id).is_some(),
+            "i" => self.instances.get_in(scope, id).is_some(),
+            "pcx" => self.peerings.visible(scope, id, Millis::MIN).is_some(),
+            _ => {
+                return Err(ApiError::new(
+                    "InvalidID",
+                    format!("The ID '{id}' is not valid"),
+                ))
+            }
+        };
+        if found {
+            return Ok(());
+        }
+        Err(match prefix {
+            "vpc" => vpc::not_found(id),
+            "subnet" => subnet::not_found(id),
+            "rtb" => route::not_found(id),
+            "igw" => gateway::igw_not_found(id),
+            "nat" => gateway::nat_not_found(id),
+            "eipalloc" => gateway::allocation_not_found(id),
+            "sg" => sg::not_found(id),
+            "eni" => eni::not_found(id),
+            "i" => eni::instance_not_found(id),
+            "pcx" => peering::not_found(id),
+            "acl" => nacl::not_found(id),
+            "dopt" => dhcp::not_found(id),
+            _ => ApiError::new("InvalidID", format!("The ID '{id}' does not exist")),
+        })
+    }
+}

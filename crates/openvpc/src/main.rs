@@ -1,0 +1,118 @@
+//! `openvpc`: the command-line entry point.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use openvpc_core::Config;
+use openvpc_server::{Credentials, Engine, EngineOptions, ServerOptions};
+use openvpc_store::SqliteStore;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "openvpc",
+    version,
+    about = "An open implementation of Amazon VPC networking"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Serve the EC2 Query API.
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:4566")]
+    listen: SocketAddr,
+    /// Directory of the embedded store.
+    #[arg(long, default_value = "openvpc-data")]
+    data_dir: PathBuf,
+    /// Account of requests whose access key id is not a 12-digit account id.
+    #[arg(long, default_value = "000000000000")]
+    default_account: String,
+    /// Region of unsigned requests.
+    #[arg(long, default_value = "us-east-1")]
+    default_region: String,
+    /// Access keys file (`ACCESS_KEY_ID SECRET ACCOUNT_ID` per line); turns on SigV4 checks.
+    #[arg(long)]
+    credentials: Option<PathBuf>,
+    /// Serve `/_openvpc/reset` and `/_openvpc/clock/advance`.
+    #[arg(long)]
+    admin_api: bool,
+    /// A quota: `NAME=VALUE` or `ACCOUNT:NAME=VALUE` (repeatable).
+    #[arg(long = "quota", value_name = "NAME=VALUE")]
+    quotas: Vec<String>,
+    /// A JSON configuration file (regions, quotas, delays).
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+fn fail(message: String) -> ! {
+    eprintln!("openvpc: {message}");
+    std::process::exit(2);
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Cmd::Serve(args) => serve(args),
+    }
+}
+
+fn serve(args: ServeArgs) {
+    let mut config = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .unwrap_or_else(|e| fail(format!("{}: {e}", path.display())));
+            serde_json::from_str::<Config>(&text)
+                .unwrap_or_else(|e| fail(format!("{}: {e}", path.display())))
+        }
+        None => Config::default(),
+    };
+    for q in &args.quotas {
+        config.quotas.set_from_arg(q).unwrap_or_else(|e| fail(e));
+    }
+    let credentials = args
+        .credentials
+        .as_ref()
+        .map(|p| Credentials::load(p).unwrap_or_else(|e| fail(e)));
+    std::fs::create_dir_all(&args.data_dir)
+        .unwrap_or_else(|e| fail(format!("{}: {e}", args.data_dir.display())));
+    let store = SqliteStore::open(&args.data_dir.join("openvpc.db"))
+        .unwrap_or_else(|e| fail(e.to_string()));
+    let engine = Engine::open(
+        Box::new(store),
+        EngineOptions {
+            config,
+            ..EngineOptions::default()
+        },
+    )
+    .unwrap_or_else(|e| fail(e.to_string()));
+    let options = ServerOptions {
+        credentials,
+        default_account: args.default_account,
+        default_region: args.default_region,
+        admin_api: args.admin_api,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| fail(e.to_string()));
+    runtime.block_on(async {
+        let app = openvpc_server::router(engine, options);
+        if let Err(e) = openvpc_server::serve(args.listen, app).await {
+            fail(e.to_string());
+        }
+    });
+}

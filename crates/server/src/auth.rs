@@ -1,0 +1,152 @@
+//! Who is calling: the account from the access key, the Region from the credential scope,
+//! and SigV4 verification when a credentials file is configured.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use openvpc_core::ApiError;
+use openvpc_wire::sigv4::{self, HttpRequestParts};
+
+/// One configured access key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub secret: String,
+    pub account: String,
+}
+
+/// Access keys from `--credentials FILE`: `ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID` a line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Credentials {
+    keys: BTreeMap<String, Key>,
+}
+
+impl Credentials {
+    /// Parses the credentials file format (`#` starts a comment).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut keys = BTreeMap::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let [id, secret, account] = fields.as_slice() else {
+                return Err(format!(
+                    "line {}: expected ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID",
+                    n + 1
+                ));
+            };
+            if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("line {}: account id must be 12 digits", n + 1));
+            }
+            keys.insert(
+                id.to_string(),
+                Key {
+                    secret: secret.to_string(),
+                    account: account.to_string(),
+                },
+            );
+        }
+        Ok(Credentials { keys })
+    }
+
+    /// Reads and parses a credentials file.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// The resolved caller of one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub account: String,
+    pub region: String,
+    pub service: String,
+}
+
+/// Resolves the caller. Without credentials: any or no signature; the account is a
+/// 12-digit key id or `default_account`. With credentials: a valid signature by a known key.
+pub fn resolve(
+    req: &HttpRequestParts,
+    credentials: Option<&Credentials>,
+    default_account: &str,
+    default_region: &str,
+    now_unix_secs: i64,
+) -> Result<Caller, ApiError> {
+    let to_api = |e: sigv4::AuthError| ApiError::new(e.code, e.message);
+    let scope = sigv4::credential_scope(req).map_err(to_api)?;
+    let Some(creds) = credentials else {
+        return Ok(match scope {
+            Some(s) => Caller {
+                account: if s.access_key_id.len() == 12
+                    && s.access_key_id.bytes().all(|b| b.is_ascii_digit())
+                {
+                    s.access_key_id
+                } else {
+                    default_account.to_string()
+                },
+                region: s.region,
+                service: s.service,
+            },
+            None => Caller {
+                account: default_account.to_string(),
+                region: default_region.to_string(),
+                service: "ec2".to_string(),
+            },
+        });
+    };
+    let Some(scope) = scope else {
+        return Err(ApiError::new(
+            "MissingAuthenticationToken",
+            "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.",
+        ));
+    };
+    let key = creds.keys.get(&scope.access_key_id).ok_or_else(|| {
+        ApiError::new(
+            "AuthFailure",
+            "AWS was not able to validate the provided access credentials",
+        )
+    })?;
+    let scope = sigv4::verify(req, &key.secret, now_unix_secs).map_err(to_api)?;
+    Ok(Caller {
+        account: key.account.clone(),
+        region: scope.region,
+        service: scope.service,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_file_format() {
+        let c = Credentials::parse(
+            "# comment\nAKID1 secret1 111111111111\n\nAKID2 s2 222222222222 # x\n",
+        )
+        .unwrap();
+        assert_eq!(c.keys.len(), 2);
+        assert_eq!(c.keys["AKID2"].account, "222222222222");
+        assert!(Credentials::parse("AKID secret").is_err());
+        assert!(Credentials::parse("AKID secret 12").is_err());
+    }
+
+    #[test]
+    fn unsigned_requests_map_to_the_default_account_without_credentials() {
+        let headers = vec![("host".to_string(), "x".to_string())];
+        let req = HttpRequestParts {
+            method: "POST",
+            path: "/",
+            query: "",
+            headers: &headers,
+            body: b"",
+        };
+        let c = resolve(&req, None, "000000000000", "us-east-1", 0).unwrap();
+        assert_eq!(c.account, "000000000000");
+        assert_eq!(c.region, "us-east-1");
+        let creds = Credentials::parse("AKID s 111111111111").unwrap();
+        let e = resolve(&req, Some(&creds), "000000000000", "us-east-1", 0).unwrap_err();
+        assert_eq!(e.code, "MissingAuthenticationToken");
+    }
+}

@@ -1,0 +1,174 @@
+//! EC2 action handlers: one module per resource family, each exporting `ACTIONS`.
+
+use openvpc_core::{ApiError, Command, Ctx, Output, Result, World};
+
+use crate::errors::{dry_run_ok, ec2_error};
+use crate::params::{Params, View};
+use crate::xml::Xml;
+use crate::{Backend, Response, EC2_NAMESPACE};
+
+mod account;
+mod dhcp;
+mod eni;
+mod gateway;
+mod nacl;
+mod peering;
+mod route;
+mod sg;
+mod subnet;
+mod tags;
+mod vpc;
+
+/// A handler: reads its parameters, acts through the backend, renders the body.
+pub type Handler = fn(&mut Call) -> Result<Xml>;
+
+/// Every EC2 action this server implements.
+fn tables() -> [&'static [(&'static str, Handler)]; 11] {
+    [
+        account::ACTIONS,
+        vpc::ACTIONS,
+        subnet::ACTIONS,
+        route::ACTIONS,
+        gateway::ACTIONS,
+        dhcp::ACTIONS,
+        nacl::ACTIONS,
+        sg::ACTIONS,
+        eni::ACTIONS,
+        peering::ACTIONS,
+        tags::ACTIONS,
+    ]
+}
+
+/// The handler for `action`, if implemented.
+pub fn handler(action: &str) -> Option<Handler> {
+    tables()
+        .into_iter()
+        .flatten()
+        .find(|(name, _)| *name == action)
+        .map(|(_, h)| *h)
+}
+
+/// Names of every implemented EC2 action.
+pub fn action_names() -> Vec<&'static str> {
+    tables().into_iter().flatten().map(|(n, _)| *n).collect()
+}
+
+/// One request in flight: its parameters and the backend.
+pub struct Call<'a> {
+    params: &'a Params,
+    backend: &'a mut dyn Backend,
+    dry_run: bool,
+}
+
+impl std::fmt::Debug for Call<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("dry_run", &self.dry_run)
+            .finish()
+    }
+}
+
+impl<'a> Call<'a> {
+    /// The request's parameters.
+    pub fn p(&self) -> View<'a> {
+        self.params.root()
+    }
+
+    /// The world as of this request.
+    pub fn world(&self) -> &World {
+        self.backend.world()
+    }
+
+    /// The caller's context.
+    pub fn ctx(&self) -> &Ctx {
+        self.backend.ctx()
+    }
+
+    /// Ends decoding of a read: unknown parameters refused, DryRun answered.
+    pub fn read(&self) -> Result<()> {
+        self.params.finish()?;
+        if self.dry_run {
+            return Err(dry_run_ok());
+        }
+        Ok(())
+    }
+
+    /// Ends decoding of a mutation and applies it (or validates it for DryRun).
+    pub fn mutate(&mut self, cmd: Command) -> Result<Output> {
+        self.params.finish()?;
+        if self.dry_run {
+            self.backend.dry_run(cmd)?;
+            return Err(dry_run_ok());
+        }
+        self.backend.mutate(cmd)
+    }
+}
+
+/// Handles one EC2 request end to end, producing the XML document or error document.
+pub fn handle(
+    action: &str,
+    params: &Params,
+    backend: &mut dyn Backend,
+    request_id: &str,
+) -> Response {
+    match run(action, params, backend) {
+        Ok(body) => Response {
+            status: 200,
+            body: format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{action}Response xmlns=\"{EC2_NAMESPACE}\"><requestId>{request_id}</requestId>{}</{action}Response>",
+                body.as_str()
+            ),
+        },
+        Err(e) => ec2_error(&e, request_id),
+    }
+}
+
+fn run(action: &str, params: &Params, backend: &mut dyn Backend) -> Result<Xml> {
+    let handler = handler(action).ok_or_else(|| {
+        ApiError::new(
+            "InvalidAction",
+            format!("The action {action} is not valid for this web service."),
+        )
+    })?;
+    let dry_run = params.root().flag("DryRun")?;
+    let mut call = Call {
+        params,
+        backend,
+        dry_run,
+    };
+    handler(&mut call)
+}
+
+/// `<return>true</return>`.
+pub fn returned_true() -> Xml {
+    let mut x = Xml::new();
+    x.leaf("return", "true");
+    x
+}
+
+/// Refuses an id that does not have the `<prefix>-<hex>` shape, with AWS's code.
+pub fn check_id(id: &str, prefix: &str, code: &str) -> Result<()> {
+    if openvpc_core::ids::is_well_formed(id, prefix) {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        code,
+        format!("Invalid id: \"{id}\" (expecting \"{prefix}-...\")"),
+    ))
+}
+
+/// Checks every id of a list (see [`check_id`]).
+pub fn check_ids(ids: &[String], prefix: &str, code: &str) -> Result<()> {
+    ids.iter().try_for_each(|id| check_id(id, prefix, code))
+}
+
+/// The id of a created resource from a command's output.
+pub fn created_id(out: Output) -> Result<String> {
+    match out {
+        Output::Id(id) => Ok(id),
+        other => Err(ApiError::new(
+            "InternalError",
+            format!("unexpected command output {other:?}"),
+        )),
+    }
+}

@@ -1,0 +1,219 @@
+//! Subnet actions.
+
+use openvpc_core::subnet::{self, Attribute, Cmd, Subnet};
+use openvpc_core::{tags, ApiError, Command, Result, Scope, World};
+
+use super::{check_id, check_ids, created_id, returned_true, vpc::check_vpc_id, Call, Handler};
+use crate::xml::Xml;
+
+/// Actions of this module.
+pub const ACTIONS: &[(&str, Handler)] = &[
+    ("CreateSubnet", create_subnet),
+    ("CreateDefaultSubnet", create_default_subnet),
+    ("DeleteSubnet", delete_subnet),
+    ("DescribeSubnets", describe_subnets),
+    ("ModifySubnetAttribute", modify_subnet_attribute),
+    ("AssociateSubnetCidrBlock", associate_subnet_cidr_block),
+    (
+        "DisassociateSubnetCidrBlock",
+        disassociate_subnet_cidr_block,
+    ),
+];
+
+const MALFORMED: &str = "InvalidSubnetID.Malformed";
+
+/// Checks the shape of a subnet id.
+pub fn check_subnet_id(id: &str) -> Result<()> {
+    check_id(id, "subnet", MALFORMED)
+}
+
+fn create_subnet(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let vpc_id = p.req("VpcId")?;
+    check_vpc_id(&vpc_id)?;
+    let cmd = Cmd::Create {
+        vpc_id,
+        cidr_block: p.req("CidrBlock")?,
+        ipv6_cidr_block: p.str("Ipv6CidrBlock"),
+        availability_zone: p.str("AvailabilityZone"),
+        availability_zone_id: p.str("AvailabilityZoneId"),
+        tags: p.tag_specs()?,
+    };
+    let id = created_id(cx.mutate(Command::Subnet(cmd))?)?;
+    let w = cx.world();
+    let mut x = Xml::new();
+    x.node("subnet", |x| {
+        render(
+            x,
+            w,
+            &cx.ctx().scope(),
+            w.subnets.get(&id).expect("created"),
+            "pending",
+        )
+    });
+    Ok(x)
+}
+
+fn create_default_subnet(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let cmd = Cmd::CreateDefault {
+        availability_zone: p.str("AvailabilityZone"),
+        availability_zone_id: p.str("AvailabilityZoneId"),
+    };
+    p.ignore("Ipv6Native");
+    let id = created_id(cx.mutate(Command::Subnet(cmd))?)?;
+    let w = cx.world();
+    let mut x = Xml::new();
+    x.node("subnet", |x| {
+        render(
+            x,
+            w,
+            &cx.ctx().scope(),
+            w.subnets.get(&id).expect("created"),
+            "available",
+        )
+    });
+    Ok(x)
+}
+
+fn delete_subnet(cx: &mut Call) -> Result<Xml> {
+    let subnet_id = cx.p().req("SubnetId")?;
+    check_subnet_id(&subnet_id)?;
+    cx.mutate(Command::Subnet(Cmd::Delete { subnet_id }))?;
+    Ok(returned_true())
+}
+
+fn describe_subnets(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let ids = p.list("SubnetId");
+    check_ids(&ids, "subnet", MALFORMED)?;
+    let filters = p.filters()?;
+    let page = p.page(5, 1000, false)?;
+    cx.read()?;
+    let scope = cx.ctx().scope();
+    let subnets = subnet::describe(cx.world(), cx.ctx(), &ids, &filters)?;
+    let (subnets, next) = page.take(subnets, |s| s.id.clone());
+    let w = cx.world();
+    let mut x = Xml::new();
+    x.list("subnetSet", subnets, |x, s| {
+        render(x, w, &scope, s, "available")
+    });
+    x.opt("nextToken", next);
+    Ok(x)
+}
+
+/// Renders one subnet's members.
+pub fn render(x: &mut Xml, w: &World, scope: &Scope, s: &Subnet, state: &str) {
+    x.leaf("subnetId", &s.id)
+        .leaf("subnetArn", s.arn())
+        .leaf("state", state)
+        .leaf("ownerId", &s.scope.account)
+        .leaf("vpcId", &s.vpc_id)
+        .leaf("cidrBlock", s.cidr)
+        .list("ipv6CidrBlockAssociationSet", &s.ipv6_cidrs, |x, c| {
+            x.leaf("associationId", &c.association_id)
+                .leaf("ipv6CidrBlock", c.cidr)
+                .node("ipv6CidrBlockState", |x| {
+                    x.leaf("state", "associated");
+                });
+        })
+        .leaf("availableIpAddressCount", s.available_ip_count())
+        .leaf("availabilityZone", &s.availability_zone)
+        .leaf("availabilityZoneId", &s.availability_zone_id)
+        .leaf("defaultForAz", s.default_for_az)
+        .leaf("mapPublicIpOnLaunch", s.map_public_ip_on_launch)
+        .leaf("mapCustomerOwnedIpOnLaunch", false)
+        .leaf("assignIpv6AddressOnCreation", s.assign_ipv6_on_creation)
+        .leaf("enableDns64", false)
+        .leaf("ipv6Native", false)
+        .node("privateDnsNameOptionsOnLaunch", |x| {
+            x.leaf("hostnameType", "ip-name")
+                .leaf("enableResourceNameDnsARecord", false)
+                .leaf("enableResourceNameDnsAAAARecord", false);
+        })
+        .tag_set(tags::of(w, scope, &s.id));
+}
+
+fn modify_subnet_attribute(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let subnet_id = p.req("SubnetId")?;
+    check_subnet_id(&subnet_id)?;
+    let mut given = Vec::new();
+    for (name, attribute) in [
+        ("MapPublicIpOnLaunch", Attribute::MapPublicIpOnLaunch),
+        (
+            "AssignIpv6AddressOnCreation",
+            Attribute::AssignIpv6AddressOnCreation,
+        ),
+    ] {
+        if let Some(value) = p.nested(name).bool("Value")? {
+            given.push((attribute, value));
+        }
+    }
+    let (attribute, value) = match given.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(ApiError::invalid_parameter(
+                "Specify one of MapPublicIpOnLaunch or AssignIpv6AddressOnCreation.",
+            ))
+        }
+        _ => {
+            return Err(ApiError::invalid_combination(
+                "Only one attribute can be modified at a time.",
+            ))
+        }
+    };
+    cx.mutate(Command::Subnet(Cmd::ModifyAttribute {
+        subnet_id,
+        attribute,
+        value,
+    }))?;
+    Ok(returned_true())
+}
+
+fn associate_subnet_cidr_block(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let subnet_id = p.req("SubnetId")?;
+    check_subnet_id(&subnet_id)?;
+    let ipv6_cidr_block = p.req("Ipv6CidrBlock")?;
+    let association_id = created_id(cx.mutate(Command::Subnet(Cmd::AssociateIpv6 {
+        subnet_id: subnet_id.clone(),
+        ipv6_cidr_block: ipv6_cidr_block.clone(),
+    }))?)?;
+    let mut x = Xml::new();
+    x.leaf("subnetId", &subnet_id)
+        .node("ipv6CidrBlockAssociation", |x| {
+            x.leaf("associationId", &association_id)
+                .leaf("ipv6CidrBlock", &ipv6_cidr_block)
+                .node("ipv6CidrBlockState", |x| {
+                    x.leaf("state", "associating");
+                });
+        });
+    Ok(x)
+}
+
+fn disassociate_subnet_cidr_block(cx: &mut Call) -> Result<Xml> {
+    let association_id = cx.p().req("AssociationId")?;
+    let scope = cx.ctx().scope();
+    let before = cx.world().subnets.in_scope(&scope).find_map(|s| {
+        s.ipv6_cidrs
+            .iter()
+            .find(|c| c.association_id == association_id)
+            .map(|c| (s.id.clone(), c.cidr))
+    });
+    cx.mutate(Command::Subnet(Cmd::DisassociateIpv6 {
+        association_id: association_id.clone(),
+    }))?;
+    let mut x = Xml::new();
+    if let Some((subnet_id, cidr)) = before {
+        x.leaf("subnetId", subnet_id)
+            .node("ipv6CidrBlockAssociation", |x| {
+                x.leaf("associationId", &association_id)
+                    .leaf("ipv6CidrBlock", cidr)
+                    .node("ipv6CidrBlockState", |x| {
+                        x.leaf("state", "disassociating");
+                    });
+            });
+    }
+    Ok(x)
+}

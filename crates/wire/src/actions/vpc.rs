@@ -1,0 +1,261 @@
+//! VPC actions: CreateVpc, DeleteVpc, DescribeVpcs, CreateDefaultVpc, attributes, CIDR blocks.
+
+use openvpc_core::vpc::{self, Attribute, Cmd, Vpc};
+use openvpc_core::{tags, ApiError, Command, Result, World};
+
+use super::{check_id, check_ids, created_id, returned_true, Call, Handler};
+use crate::xml::Xml;
+
+/// Actions of this module.
+pub const ACTIONS: &[(&str, Handler)] = &[
+    ("CreateVpc", create_vpc),
+    ("CreateDefaultVpc", create_default_vpc),
+    ("DeleteVpc", delete_vpc),
+    ("DescribeVpcs", describe_vpcs),
+    ("DescribeVpcAttribute", describe_vpc_attribute),
+    ("ModifyVpcAttribute", modify_vpc_attribute),
+    ("AssociateVpcCidrBlock", associate_vpc_cidr_block),
+    ("DisassociateVpcCidrBlock", disassociate_vpc_cidr_block),
+];
+
+const MALFORMED: &str = "InvalidVpcId.Malformed";
+
+/// Checks the shape of a VPC id.
+pub fn check_vpc_id(id: &str) -> Result<()> {
+    check_id(id, "vpc", MALFORMED)
+}
+
+fn create_vpc(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let amazon_ipv6 = p.flag("AmazonProvidedIpv6CidrBlock")?;
+    let cidr_block = match p.str("CidrBlock") {
+        Some(c) => c,
+        None if p.has("Ipv4IpamPoolId") => {
+            return Err(ApiError::invalid_parameter("IPAM pools are not supported."))
+        }
+        None => return Err(ApiError::missing("CidrBlock")),
+    };
+    let cmd = Cmd::Create {
+        cidr_block,
+        amazon_ipv6,
+        instance_tenancy: p.str("InstanceTenancy"),
+        tags: p.tag_specs()?,
+    };
+    let id = created_id(cx.mutate(Command::Vpc(cmd))?)?;
+    let w = cx.world();
+    let mut x = Xml::new();
+    x.node("vpc", |x| {
+        render(
+            x,
+            w,
+            &cx.ctx().scope(),
+            w.vpcs.get(&id).expect("created"),
+            "pending",
+        )
+    });
+    Ok(x)
+}
+
+fn create_default_vpc(cx: &mut Call) -> Result<Xml> {
+    let id = created_id(cx.mutate(Command::Vpc(Cmd::CreateDefault))?)?;
+    let w = cx.world();
+    let mut x = Xml::new();
+    x.node("vpc", |x| {
+        render(
+            x,
+            w,
+            &cx.ctx().scope(),
+            w.vpcs.get(&id).expect("created"),
+            "pending",
+        )
+    });
+    Ok(x)
+}
+
+fn delete_vpc(cx: &mut Call) -> Result<Xml> {
+    let vpc_id = cx.p().req("VpcId")?;
+    check_vpc_id(&vpc_id)?;
+    cx.mutate(Command::Vpc(Cmd::Delete { vpc_id }))?;
+    Ok(returned_true())
+}
+
+fn describe_vpcs(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let ids = p.list("VpcId");
+    check_ids(&ids, "vpc", MALFORMED)?;
+    let filters = p.filters()?;
+    let page = p.page(5, 1000, false)?;
+    cx.read()?;
+    let scope = cx.ctx().scope();
+    let vpcs = vpc::describe(cx.world(), cx.ctx(), &ids, &filters)?;
+    let (vpcs, next) = page.take(vpcs, |v| v.id.clone());
+    let w = cx.world();
+    let mut x = Xml::new();
+    x.list("vpcSet", vpcs, |x, v| render(x, w, &scope, v, "available"));
+    x.opt("nextToken", next);
+    Ok(x)
+}
+
+/// Renders one VPC's members.
+pub fn render(x: &mut Xml, w: &World, scope: &openvpc_core::Scope, v: &Vpc, state: &str) {
+    x.leaf("vpcId", &v.id)
+        .leaf("ownerId", &v.scope.account)
+        .leaf("state", state)
+        .leaf("cidrBlock", v.primary_cidr())
+        .list("cidrBlockAssociationSet", &v.cidrs, |x, c| {
+            x.leaf("associationId", &c.association_id)
+                .leaf("cidrBlock", c.cidr)
+                .node("cidrBlockState", |x| {
+                    x.leaf("state", "associated");
+                });
+        });
+    if !v.ipv6_cidrs.is_empty() {
+        x.list("ipv6CidrBlockAssociationSet", &v.ipv6_cidrs, |x, c| {
+            x.leaf("associationId", &c.association_id)
+                .leaf("ipv6CidrBlock", c.cidr)
+                .node("ipv6CidrBlockState", |x| {
+                    x.leaf("state", "associated");
+                })
+                .leaf("networkBorderGroup", &c.border_group)
+                .leaf("ipv6Pool", "Amazon");
+        });
+    }
+    x.leaf("dhcpOptionsId", &v.dhcp_options_id)
+        .leaf("instanceTenancy", &v.instance_tenancy)
+        .leaf("isDefault", v.is_default)
+        .tag_set(tags::of(w, scope, &v.id));
+}
+
+fn attribute_of(name: &str) -> Result<Attribute> {
+    match name {
+        "enableDnsSupport" => Ok(Attribute::EnableDnsSupport),
+        "enableDnsHostnames" => Ok(Attribute::EnableDnsHostnames),
+        "enableNetworkAddressUsageMetrics" => Ok(Attribute::EnableNetworkAddressUsageMetrics),
+        other => Err(ApiError::invalid_value(format!(
+            "Value ({other}) for parameter attribute is invalid. Unknown attribute."
+        ))),
+    }
+}
+
+fn describe_vpc_attribute(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let vpc_id = p.req("VpcId")?;
+    check_vpc_id(&vpc_id)?;
+    let name = p.req("Attribute")?;
+    let attribute = attribute_of(&name)?;
+    cx.read()?;
+    let v = vpc::get(cx.world(), &cx.ctx().scope(), &vpc_id)?;
+    let value = match attribute {
+        Attribute::EnableDnsSupport => v.enable_dns_support,
+        Attribute::EnableDnsHostnames => v.enable_dns_hostnames,
+        Attribute::EnableNetworkAddressUsageMetrics => v.enable_network_address_usage_metrics,
+    };
+    let mut x = Xml::new();
+    x.leaf("vpcId", &vpc_id).node(&name, |x| {
+        x.leaf("value", value);
+    });
+    Ok(x)
+}
+
+fn modify_vpc_attribute(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let vpc_id = p.req("VpcId")?;
+    check_vpc_id(&vpc_id)?;
+    let mut given = Vec::new();
+    for (name, attribute) in [
+        ("EnableDnsSupport", Attribute::EnableDnsSupport),
+        ("EnableDnsHostnames", Attribute::EnableDnsHostnames),
+        (
+            "EnableNetworkAddressUsageMetrics",
+            Attribute::EnableNetworkAddressUsageMetrics,
+        ),
+    ] {
+        if let Some(value) = p.nested(name).bool("Value")? {
+            given.push((attribute, value));
+        }
+    }
+    let (attribute, value) = match given.as_slice() {
+        [one] => *one,
+        [] => return Err(ApiError::missing("EnableDnsSupport")),
+        _ => return Err(ApiError::invalid_combination(
+            "Fields for multiple attribute types specified: enableDnsSupport, enableDnsHostnames",
+        )),
+    };
+    cx.mutate(Command::Vpc(Cmd::ModifyAttribute {
+        vpc_id,
+        attribute,
+        value,
+    }))?;
+    Ok(returned_true())
+}
+
+fn associate_vpc_cidr_block(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let vpc_id = p.req("VpcId")?;
+    check_vpc_id(&vpc_id)?;
+    let cidr_block = p.str("CidrBlock");
+    let amazon_ipv6 = p.flag("AmazonProvidedIpv6CidrBlock")?;
+    p.ignore("Ipv6CidrBlockNetworkBorderGroup");
+    let association_id = created_id(cx.mutate(Command::Vpc(Cmd::AssociateCidr {
+        vpc_id: vpc_id.clone(),
+        cidr_block,
+        amazon_ipv6,
+    }))?)?;
+    let v = vpc::get(cx.world(), &cx.ctx().scope(), &vpc_id)?;
+    let mut x = Xml::new();
+    render_association(&mut x, v, &association_id, "associating");
+    x.leaf("vpcId", &vpc_id);
+    Ok(x)
+}
+
+fn render_association(x: &mut Xml, v: &Vpc, association_id: &str, state: &str) {
+    if let Some(c) = v.cidrs.iter().find(|c| c.association_id == association_id) {
+        x.node("cidrBlockAssociation", |x| {
+            x.leaf("associationId", association_id)
+                .leaf("cidrBlock", c.cidr)
+                .node("cidrBlockState", |x| {
+                    x.leaf("state", state);
+                });
+        });
+    }
+    if let Some(c) = v
+        .ipv6_cidrs
+        .iter()
+        .find(|c| c.association_id == association_id)
+    {
+        x.node("ipv6CidrBlockAssociation", |x| {
+            x.leaf("associationId", association_id)
+                .leaf("ipv6CidrBlock", c.cidr)
+                .node("ipv6CidrBlockState", |x| {
+                    x.leaf("state", state);
+                })
+                .leaf("networkBorderGroup", &c.border_group)
+                .leaf("ipv6Pool", "Amazon");
+        });
+    }
+}
+
+fn disassociate_vpc_cidr_block(cx: &mut Call) -> Result<Xml> {
+    let association_id = cx.p().req("AssociationId")?;
+    let scope = cx.ctx().scope();
+    let before = cx
+        .world()
+        .vpcs
+        .in_scope(&scope)
+        .find(|v| {
+            v.cidrs.iter().any(|c| c.association_id == association_id)
+                || v.ipv6_cidrs
+                    .iter()
+                    .any(|c| c.association_id == association_id)
+        })
+        .cloned();
+    cx.mutate(Command::Vpc(Cmd::DisassociateCidr {
+        association_id: association_id.clone(),
+    }))?;
+    let mut x = Xml::new();
+    if let Some(v) = before {
+        render_association(&mut x, &v, &association_id, "disassociating");
+        x.leaf("vpcId", &v.id);
+    }
+    Ok(x)
+}

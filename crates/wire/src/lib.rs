@@ -1,0 +1,43 @@
+//! The EC2 Query wire of openvpc — the only crate that knows it.
+//!
+//! Flow of one request: [`params::Params`] decodes the form or query string; an action
+//! handler in [`actions`] reads the parameters it knows into a typed
+//! [`openvpc_core::Command`] (or a read of the world), refusing unknown ones; the
+//! [`Backend`] applies it; the handler renders the result as AWS's XML ([`xml`]); errors
+//! become AWS error documents with AWS's HTTP statuses ([`errors`]). [`sigv4`] verifies
+//! signatures. Nothing here mutates state except through [`Backend::mutate`].
+
+pub mod actions;
+pub mod errors;
+pub mod params;
+pub mod sigv4;
+pub mod time;
+pub mod xml;
+
+use openvpc_core::{ApiError, Command, Ctx, Output, World};
+
+pub use actions::handle;
+
+/// The EC2 API version this server speaks.
+pub const EC2_VERSION: &str = "2016-11-15";
+/// The EC2 XML namespace (with the trailing slash AWS's samples carry).
+pub const EC2_NAMESPACE: &str = "http://ec2.amazonaws.com/doc/2016-11-15/";
+
+/// What a handler needs from the server: the world to read, and a way to mutate it.
+pub trait Backend {
+    /// The state, as of this request.
+    fn world(&self) -> &World;
+    /// Who calls, where, when.
+    fn ctx(&self) -> &Ctx;
+    /// Applies a command durably; on error nothing changed.
+    fn mutate(&mut self, cmd: Command) -> Result<Output, ApiError>;
+    /// Validates a command without effect (DryRun): Ok when it would succeed.
+    fn dry_run(&mut self, cmd: Command) -> Result<(), ApiError>;
+}
+
+/// An HTTP response produced by the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    pub body: String,
+}

@@ -1,0 +1,442 @@
+//! Query parameters: decoding, typed access, and the `UnknownParameter` check.
+//!
+//! Every accessor marks the keys it read; [`Params::finish`] then refuses any key no
+//! handler read, so unknown parameters never pass silently.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::Ipv4Addr;
+
+use base64::Engine;
+use openvpc_core::filter::Filter;
+use openvpc_core::tags::TagSpec;
+use openvpc_core::{ApiError, Result};
+
+/// Keys every request may carry that no handler reads.
+const COMMON: &[&str] = &[
+    "Action",
+    "Version",
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+    "X-Amz-Security-Token",
+    "AWSAccessKeyId",
+    "SignatureMethod",
+    "SignatureVersion",
+    "Signature",
+    "Timestamp",
+];
+
+/// Decoded parameters of one request.
+#[derive(Debug, Default)]
+pub struct Params {
+    map: BTreeMap<String, String>,
+    used: RefCell<BTreeSet<String>>,
+}
+
+impl Params {
+    /// Decodes `application/x-www-form-urlencoded` text (body or query string).
+    pub fn parse(encoded: &[u8]) -> Self {
+        Self::from_pairs(
+            form_urlencoded::parse(encoded).map(|(k, v)| (k.into_owned(), v.into_owned())),
+        )
+    }
+
+    /// Builds parameters from pairs; a later duplicate key wins.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        Params {
+            map: pairs.into_iter().collect(),
+            used: RefCell::new(BTreeSet::new()),
+        }
+    }
+
+    /// Adds pairs (query string merged with a form body).
+    pub fn extend(&mut self, other: Params) {
+        self.map.extend(other.map);
+    }
+
+    /// The root view.
+    pub fn root(&self) -> View<'_> {
+        View {
+            params: self,
+            prefix: String::new(),
+        }
+    }
+
+    /// The raw value of a key without marking it read.
+    pub fn peek(&self, key: &str) -> Option<&str> {
+        self.map.get(key).map(String::as_str)
+    }
+
+    /// `UnknownParameter` for the first key no handler read.
+    pub fn finish(&self) -> Result<()> {
+        let used = self.used.borrow();
+        match self
+            .map
+            .keys()
+            .find(|k| !used.contains(*k) && !COMMON.contains(&k.as_str()))
+        {
+            Some(k) => Err(ApiError::new(
+                "UnknownParameter",
+                format!("The parameter {k} is not recognized"),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&str> {
+        let v = self.map.get(key)?;
+        self.used.borrow_mut().insert(key.to_string());
+        Some(v)
+    }
+
+    /// Marks every key under `prefix.` as read (for accepted, ignored members).
+    fn touch_prefix(&self, prefix: &str) {
+        let mut used = self.used.borrow_mut();
+        for k in self.map.keys().filter(|k| k.starts_with(prefix)) {
+            used.insert(k.clone());
+        }
+    }
+
+    /// Indices N present for `prefix.N` or `prefix.N.*`, ascending.
+    fn indices(&self, prefix: &str) -> Vec<u32> {
+        let dotted = format!("{prefix}.");
+        let mut out: Vec<u32> = self
+            .map
+            .range(dotted.clone()..)
+            .take_while(|(k, _)| k.starts_with(&dotted))
+            .filter_map(|(k, _)| k[dotted.len()..].split('.').next()?.parse().ok())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// A view of the parameters under a prefix (`IpPermissions.1.` …).
+#[derive(Debug, Clone)]
+pub struct View<'a> {
+    params: &'a Params,
+    prefix: String,
+}
+
+impl<'a> View<'a> {
+    fn key(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+
+    /// The wire name of a member, for error messages.
+    pub fn name(&self, name: &str) -> String {
+        self.key(name)
+    }
+
+    /// An optional string.
+    pub fn str(&self, name: &str) -> Option<String> {
+        self.params.get(&self.key(name)).map(str::to_string)
+    }
+
+    /// A required string (`MissingParameter` when absent or empty).
+    pub fn req(&self, name: &str) -> Result<String> {
+        match self.str(name) {
+            Some(v) if !v.is_empty() => Ok(v),
+            _ => Err(ApiError::missing(&self.key(name))),
+        }
+    }
+
+    /// An optional boolean (`true`/`false`, case-insensitive).
+    pub fn bool(&self, name: &str) -> Result<Option<bool>> {
+        match self.str(name) {
+            None => Ok(None),
+            Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(v) => Err(ApiError::invalid_value(format!(
+                "Value ({v}) for parameter {} is invalid. Expected: 'true' or 'false'.",
+                self.key(name)
+            ))),
+        }
+    }
+
+    /// A boolean defaulting to false.
+    pub fn flag(&self, name: &str) -> Result<bool> {
+        Ok(self.bool(name)?.unwrap_or(false))
+    }
+
+    /// An optional integer.
+    pub fn int(&self, name: &str) -> Result<Option<i64>> {
+        match self.str(name) {
+            None => Ok(None),
+            Some(v) => v.trim().parse().map(Some).map_err(|_| {
+                ApiError::invalid_value(format!(
+                    "Value ({v}) for parameter {} is invalid. Expected an integer.",
+                    self.key(name)
+                ))
+            }),
+        }
+    }
+
+    /// An optional IPv4 address.
+    pub fn ipv4(&self, name: &str) -> Result<Option<Ipv4Addr>> {
+        match self.str(name) {
+            None => Ok(None),
+            Some(v) => v.trim().parse().map(Some).map_err(|_| {
+                ApiError::invalid_value(format!(
+                    "Value ({v}) for parameter {} is invalid. It is not a valid IPv4 address.",
+                    self.key(name)
+                ))
+            }),
+        }
+    }
+
+    /// `name.1`, `name.2`, … as strings, in index order.
+    pub fn list(&self, name: &str) -> Vec<String> {
+        let key = self.key(name);
+        self.params
+            .indices(&key)
+            .into_iter()
+            .filter_map(|i| self.params.get(&format!("{key}.{i}")).map(str::to_string))
+            .collect()
+    }
+
+    /// `name.N.*` structures as views, in index order.
+    pub fn structs(&self, name: &str) -> Vec<View<'a>> {
+        let key = self.key(name);
+        self.params
+            .indices(&key)
+            .into_iter()
+            .map(|i| View {
+                params: self.params,
+                prefix: format!("{key}.{i}."),
+            })
+            .collect()
+    }
+
+    /// A nested structure `name.*` as a view.
+    pub fn nested(&self, name: &str) -> View<'a> {
+        View {
+            params: self.params,
+            prefix: format!("{}.", self.key(name)),
+        }
+    }
+
+    /// Whether any key exists under this view's prefix plus `name`.
+    pub fn has(&self, name: &str) -> bool {
+        let key = self.key(name);
+        self.params
+            .map
+            .keys()
+            .any(|k| k == &key || k.starts_with(&format!("{key}.")))
+    }
+
+    /// Accepts and ignores every member under `name` (deprecated or no-effect members).
+    pub fn ignore(&self, name: &str) {
+        let key = self.key(name);
+        self.params.get(&key);
+        self.params.touch_prefix(&format!("{key}."));
+    }
+
+    /// `Filter.N.Name` / `Filter.N.Value.M`.
+    pub fn filters(&self) -> Result<Vec<Filter>> {
+        self.structs("Filter")
+            .into_iter()
+            .map(|f| {
+                Ok(Filter {
+                    name: f.req("Name")?,
+                    values: f.list("Value"),
+                })
+            })
+            .collect()
+    }
+
+    /// `Tag.N.Key` / `Tag.N.Value` pairs (value defaults to empty).
+    pub fn tags(&self, name: &str) -> Result<Vec<(String, String)>> {
+        self.structs(name)
+            .into_iter()
+            .map(|t| Ok((t.req("Key")?, t.str("Value").unwrap_or_default())))
+            .collect()
+    }
+
+    /// `TagSpecification.N.ResourceType` with its `Tag.M`.
+    pub fn tag_specs(&self) -> Result<Vec<TagSpec>> {
+        self.structs("TagSpecification")
+            .into_iter()
+            .map(|s| {
+                Ok(TagSpec {
+                    resource_type: s.req("ResourceType")?,
+                    tags: s.tags("Tag")?,
+                })
+            })
+            .collect()
+    }
+
+    /// `MaxResults`/`NextToken` with the action's allowed range.
+    pub fn page(&self, min: i64, max: i64, cap: bool) -> Result<Page> {
+        let max_results = match self.int("MaxResults")? {
+            None => None,
+            Some(n) if cap && n > max => Some(max as usize),
+            Some(n) if n < min || n > max => {
+                return Err(ApiError::invalid_value(format!(
+                    "Value ( {n} ) for parameter maxResults is invalid. Expecting a value between {min} and {max}."
+                )))
+            }
+            Some(n) => Some(n.max(1) as usize),
+        };
+        let after = match self.str("NextToken") {
+            None => None,
+            Some(t) if t.is_empty() => None,
+            Some(t) => Some(decode_token(&t).ok_or_else(|| {
+                ApiError::new("InvalidNextToken", format!("The token '{t}' is invalid."))
+            })?),
+        };
+        Ok(Page { max_results, after })
+    }
+}
+
+/// A pagination request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Page {
+    pub max_results: Option<usize>,
+    pub after: Option<String>,
+}
+
+impl Page {
+    /// Takes one page of `items` (keyed by `key`), returning it and the next token.
+    pub fn take<T>(
+        &self,
+        mut items: Vec<T>,
+        key: impl Fn(&T) -> String,
+    ) -> (Vec<T>, Option<String>) {
+        if self.max_results.is_none() && self.after.is_none() {
+            return (items, None);
+        }
+        items.sort_by_key(|t| key(t));
+        if let Some(after) = &self.after {
+            items.retain(|t| key(t).as_str() > after.as_str());
+        }
+        match self.max_results {
+            Some(n) if items.len() > n => {
+                items.truncate(n);
+                let next = items.last().map(|t| encode_token(&key(t)));
+                (items, next)
+            }
+            _ => (items, None),
+        }
+    }
+}
+
+fn encode_token(last: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("v1:{last}"))
+}
+
+fn decode_token(token: &str) -> Option<String> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token)
+        .ok()?;
+    String::from_utf8(bytes)
+        .ok()?
+        .strip_prefix("v1:")
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn params(q: &str) -> Params {
+        Params::parse(q.as_bytes())
+    }
+
+    #[test]
+    fn lists_and_filters() {
+        let p = params("Action=X&VpcId.2=b&VpcId.1=a&VpcId.10=c&Filter.1.Name=vpc-id&Filter.1.Value.1=x&Filter.1.Value.2=y");
+        let v = p.root();
+        assert_eq!(v.list("VpcId"), ["a", "b", "c"]);
+        let f = v.filters().unwrap();
+        assert_eq!(f, vec![Filter::new("vpc-id", &["x", "y"])]);
+        assert!(p.finish().is_ok());
+    }
+
+    #[test]
+    fn unknown_parameters_are_refused() {
+        let p = params("Action=X&VpcId=a&Bogus=1");
+        p.root().str("VpcId");
+        let e = p.finish().unwrap_err();
+        assert_eq!(e.code, "UnknownParameter");
+        assert_eq!(e.message, "The parameter Bogus is not recognized");
+    }
+
+    #[test]
+    fn tag_specifications() {
+        let p = params("TagSpecification.1.ResourceType=vpc&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=x");
+        let specs = p.root().tag_specs().unwrap();
+        assert_eq!(specs[0].resource_type, "vpc");
+        assert_eq!(specs[0].tags, vec![("Name".to_string(), "x".to_string())]);
+        assert!(p.finish().is_ok());
+    }
+
+    #[test]
+    fn missing_and_bad_values() {
+        let p = params("A=&B=maybe&C=12x");
+        assert_eq!(p.root().req("A").unwrap_err().code, "MissingParameter");
+        assert_eq!(
+            p.root().bool("B").unwrap_err().code,
+            "InvalidParameterValue"
+        );
+        assert_eq!(p.root().int("C").unwrap_err().code, "InvalidParameterValue");
+    }
+
+    #[test]
+    fn pagination_round_trip() {
+        let items: Vec<String> = (0..12).map(|i| format!("id-{i:02}")).collect();
+        let page = params("MaxResults=5").root().page(5, 1000, false).unwrap();
+        let (first, token) = page.take(items.clone(), |s| s.clone());
+        assert_eq!(first.len(), 5);
+        let q = format!("MaxResults=5&NextToken={}", token.unwrap());
+        let page = params(&q).root().page(5, 1000, false).unwrap();
+        let (second, _) = page.take(items, |s| s.clone());
+        assert_eq!(second[0], "id-05");
+        assert_eq!(
+            params("MaxResults=4")
+                .root()
+                .page(5, 1000, false)
+                .unwrap_err()
+                .code,
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            params("NextToken=@@")
+                .root()
+                .page(5, 1000, false)
+                .unwrap_err()
+                .code,
+            "InvalidNextToken"
+        );
+    }
+
+    proptest! {
+        /// No input makes decoding or any accessor panic.
+        #[test]
+        fn decoding_never_panics(body in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let p = Params::parse(&body);
+            let v = p.root();
+            let _ = v.filters();
+            let _ = v.tag_specs();
+            let _ = v.page(5, 1000, false);
+            let _ = v.structs("IpPermissions").iter().map(|s| s.list("IpRanges")).count();
+            let _ = p.finish();
+        }
+
+        #[test]
+        fn structured_keys_never_panic(key in "[A-Za-z.0-9]{0,30}", value in ".{0,20}") {
+            let p = Params::from_pairs([(key, value)]);
+            let v = p.root();
+            let _ = v.filters();
+            let _ = v.tag_specs();
+            let _ = v.int("MaxResults");
+            let _ = p.finish();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! A minimal XML writer for AWS Query responses.
+
+use std::fmt::{Display, Write};
+
+use openvpc_core::tags::TagSet;
+
+/// An XML fragment under construction.
+#[derive(Debug, Default, Clone)]
+pub struct Xml {
+    out: String,
+}
+
+impl Xml {
+    /// An empty fragment.
+    pub fn new() -> Self {
+        Xml::default()
+    }
+
+    /// `<tag>value</tag>` with the value escaped.
+    pub fn leaf(&mut self, tag: &str, value: impl Display) -> &mut Self {
+        let _ = write!(self.out, "<{tag}>");
+        escape_into(&mut self.out, &value.to_string());
+        let _ = write!(self.out, "</{tag}>");
+        self
+    }
+
+    /// A leaf only when the value is present.
+    pub fn opt(&mut self, tag: &str, value: Option<impl Display>) -> &mut Self {
+        if let Some(v) = value {
+            self.leaf(tag, v);
+        }
+        self
+    }
+
+    /// `<tag>…</tag>` around what `inner` writes.
+    pub fn node(&mut self, tag: &str, inner: impl FnOnce(&mut Xml)) -> &mut Self {
+        let _ = write!(self.out, "<{tag}>");
+        inner(self);
+        let _ = write!(self.out, "</{tag}>");
+        self
+    }
+
+    /// `<tag><item>…</item>…</tag>`, one item per element.
+    pub fn list<T>(
+        &mut self,
+        tag: &str,
+        items: impl IntoIterator<Item = T>,
+        mut each: impl FnMut(&mut Xml, T),
+    ) -> &mut Self {
+        let _ = write!(self.out, "<{tag}>");
+        for item in items {
+            self.out.push_str("<item>");
+            each(self, item);
+            self.out.push_str("</item>");
+        }
+        let _ = write!(self.out, "</{tag}>");
+        self
+    }
+
+    /// `<tagSet>` with `key`/`value` items.
+    pub fn tag_set(&mut self, tags: &TagSet) -> &mut Self {
+        self.list("tagSet", tags, |x, (k, v)| {
+            x.leaf("key", k).leaf("value", v);
+        })
+    }
+
+    /// Appends raw, already well-formed XML.
+    pub fn raw(&mut self, xml: &str) -> &mut Self {
+        self.out.push_str(xml);
+        self
+    }
+
+    /// The text written so far.
+    pub fn into_string(self) -> String {
+        self.out
+    }
+
+    /// The text written so far, borrowed.
+    pub fn as_str(&self) -> &str {
+        &self.out
+    }
+}
+
+/// Escapes text for element content and attribute values.
+pub fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Escapes text.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_escaped_lists() {
+        let mut x = Xml::new();
+        x.leaf("a", "<&>").list("s", ["1", "2"], |x, v| {
+            x.leaf("v", v);
+        });
+        assert_eq!(
+            x.as_str(),
+            "<a>&lt;&amp;&gt;</a><s><item><v>1</v></item><item><v>2</v></item></s>"
+        );
+    }
+}
