@@ -1,0 +1,137 @@
+"""End-to-end fixtures: the real `openvpc` binary driven by boto3 and the aws CLI.
+
+The server under test is `$OPENVPC_BIN` (default: target/debug/openvpc). One server per
+session, started with --admin-api and a credentials file of three accounts; every test
+starts from a wiped state (POST /_openvpc/reset). Time is moved with the admin clock,
+never with sleeps.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+import botocore.config
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(os.environ.get("OPENVPC_BIN", ROOT / "target" / "debug" / "openvpc"))
+
+# Access keys of the test accounts: ACCESS_KEY_ID SECRET ACCOUNT_ID.
+ACCOUNTS = {
+    "111111111111": ("AKIDAAAAAAAAAAAAAAAA", "secret-a"),
+    "222222222222": ("AKIDBBBBBBBBBBBBBBBB", "secret-b"),
+    "333333333333": ("AKIDCCCCCCCCCCCCCCCC", "secret-c"),
+}
+A, B, C = "111111111111", "222222222222", "333333333333"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A running openvpc process and helpers to talk to it."""
+
+    def __init__(self, *extra_args, credentials=True):
+        self.dir = Path(tempfile.mkdtemp(prefix="openvpc-e2e-"))
+        self.data_dir = self.dir / "data"
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.args = [str(BIN), "serve", "--listen", f"127.0.0.1:{self.port}",
+                     "--data-dir", str(self.data_dir), "--admin-api", *extra_args]
+        if credentials:
+            creds = self.dir / "credentials"
+            creds.write_text("".join(f"{k} {s} {acct}\n" for acct, (k, s) in ACCOUNTS.items()))
+            self.args += ["--credentials", str(creds)]
+        self.proc = None
+        self.start()
+
+    def start(self):
+        self.log = open(self.dir / "server.log", "ab")
+        self.proc = subprocess.Popen(self.args, stdout=self.log, stderr=self.log)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.endpoint + "/_openvpc/health", timeout=1) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"openvpc exited: {(self.dir / 'server.log').read_text()}")
+                time.sleep(0.05)  # waiting for the process to listen, not for model time
+        raise RuntimeError("openvpc did not become healthy")
+
+    def kill9(self):
+        self.proc.kill()
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+    def post(self, path):
+        req = urllib.request.Request(self.endpoint + path, method="POST", data=b"")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.read().decode()
+
+    def reset(self):
+        self.post("/_openvpc/reset")
+
+    def advance(self, seconds):
+        """Moves the server's clock forward and runs what falls due."""
+        return json.loads(self.post(f"/_openvpc/clock/advance?seconds={int(seconds)}"))
+
+    def client(self, account=A, region="us-east-1", service="ec2"):
+        key, secret = ACCOUNTS[account]
+        return boto3.client(
+            service, endpoint_url=self.endpoint, region_name=region,
+            aws_access_key_id=key, aws_secret_access_key=secret,
+            config=botocore.config.Config(retries={"max_attempts": 1}),
+        )
+
+    def aws(self, *args, account=A, region="us-east-1", check=True):
+        """Runs the aws CLI; returns parsed JSON output (or the CompletedProcess if check=False)."""
+        key, secret = ACCOUNTS[account]
+        env = dict(os.environ, AWS_ACCESS_KEY_ID=key, AWS_SECRET_ACCESS_KEY=secret,
+                   AWS_DEFAULT_REGION=region, AWS_ENDPOINT_URL=self.endpoint,
+                   AWS_MAX_ATTEMPTS="1", AWS_PAGER="")
+        env.pop("AWS_PROFILE", None)
+        proc = subprocess.run(["aws", *args, "--output", "json"], env=env,
+                              capture_output=True, text=True, timeout=60)
+        if not check:
+            return proc
+        if proc.returncode != 0:
+            raise AssertionError(f"aws {' '.join(args)} failed: {proc.stderr}")
+        return json.loads(proc.stdout) if proc.stdout.strip() else {}
+
+
+@pytest.fixture(scope="session")
+def server():
+    s = Server()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state(request):
+    if "server" in request.fixturenames:
+        request.getfixturevalue("server").reset()
+
+
+@pytest.fixture
+def ec2(server):
+    """boto3 EC2 client of account A in us-east-1."""
+    return server.client(A)
+
+
+def error_code(excinfo):
+    return excinfo.value.response["Error"]["Code"]
