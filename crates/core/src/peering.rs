@@ -135,6 +135,8 @@ pub struct Peering {
     /// After the connection ended: until when each side still sees it.
     pub requester_until: Option<Millis>,
     pub accepter_until: Option<Millis>,
+    /// The account that deleted the connection, once deleted.
+    pub deleted_by: Option<String>,
 }
 
 impl Peering {
@@ -426,6 +428,7 @@ fn create(
         accepter_blocks: Blocks::default(),
         requester_until: None,
         accepter_until: None,
+        deleted_by: None,
     });
     w.schedule(due, TimerKind::Peering, &id);
     tags::apply_specs(w, &scope, &id, specs);
@@ -546,10 +549,12 @@ fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     match p.status {
         Status::Active | Status::Provisioning => {}
         Status::PendingAcceptance if is_requester => {}
-        Status::PendingAcceptance => return Err(ApiError::not_permitted(format!(
+        Status::PendingAcceptance => {
+            return Err(ApiError::not_permitted(format!(
             "User {} cannot delete peering {id}: the accepter of a pending request must reject it",
             ctx.account
-        ))),
+        )))
+        }
         other => return Err(state_transition(id, other, "deleting")),
     }
     mark_deleted(w, id, &ctx.account, is_requester, ctx.now);
@@ -560,6 +565,7 @@ fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
 fn mark_deleted(w: &mut World, id: &str, by: &str, by_requester: bool, now: Millis) {
     let delay = w.config.delays.transition;
     let p = w.peerings.get_mut(id).expect("exists");
+    p.deleted_by = Some(by.to_string());
     let (deleter, other) = if p.is_same_account() {
         (2 * HOUR, 2 * HOUR)
     } else {
@@ -578,8 +584,6 @@ fn mark_deleted(w: &mut World, id: &str, by: &str, by_requester: bool, now: Mill
         // Visibility windows start once `deleted` is reached.
         p.requester_until = Some(due + req_keep);
         p.accepter_until = Some(due + acc_keep);
-        p.message = format!("Deleted by {by}");
-        p.message = "Deleting".into();
         w.schedule(due, TimerKind::Peering, id);
         let last = due + req_keep.max(acc_keep);
         w.schedule(last, TimerKind::Peering, id);
@@ -705,7 +709,7 @@ pub fn on_timer(w: &mut World, id: &str, due: Millis) {
         Status::Deleting if due >= p.step_due => {
             let p = w.peerings.get_mut(id).expect("exists");
             p.status = Status::Deleted;
-            p.message = "Deleted".into();
+            p.message = format!("Deleted by {}", p.deleted_by.as_deref().unwrap_or(""));
         }
         Status::Deleted | Status::Rejected | Status::Failed | Status::Expired => {
             let until = p.requester_until.max(p.accepter_until);

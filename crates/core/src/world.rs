@@ -14,10 +14,28 @@ use crate::{dhcp, eni, gateway, nacl, peering, route, sg, subnet, tags, vpc};
 use crate::{Command, Millis, Output};
 
 /// An (account, Region) pair: the unit of ownership and visibility.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+///
+/// Serialised as the string `account/region`, so it can key JSON maps in snapshots.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Scope {
     pub account: String,
     pub region: String,
+}
+
+impl Serialize for Scope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{}/{}", self.account, self.region))
+    }
+}
+
+impl<'de> Deserialize<'de> for Scope {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let (account, region) = text
+            .split_once('/')
+            .ok_or_else(|| serde::de::Error::custom(format!("bad scope `{text}`")))?;
+        Ok(Scope::new(account, region))
+    }
 }
 
 impl Scope {
