@@ -10,7 +10,7 @@ use crate::error::{ApiError, Result};
 use crate::ids::IdGen;
 use crate::table::Table;
 use crate::tags::TagStore;
-use crate::{dhcp, eni, gateway, nacl, peering, route, sg, subnet, tags, vpc};
+use crate::{dhcp, elb, eni, gateway, nacl, peering, route, sg, subnet, tags, vpc};
 use crate::{Command, Millis, Output};
 
 /// An (account, Region) pair: the unit of ownership and visibility.
@@ -129,6 +129,9 @@ pub struct World {
     pub network_interfaces: Table<eni::NetworkInterface>,
     pub instances: Table<eni::Instance>,
     pub peerings: peering::Peerings,
+    pub load_balancers: Table<elb::LoadBalancer>,
+    pub target_groups: Table<elb::TargetGroup>,
+    pub listeners: Table<elb::Listener>,
 }
 
 impl World {
@@ -155,6 +158,9 @@ impl World {
             network_interfaces: Table::default(),
             instances: Table::default(),
             peerings: peering::Peerings::default(),
+            load_balancers: Table::default(),
+            target_groups: Table::default(),
+            listeners: Table::default(),
         }
     }
 
@@ -174,6 +180,9 @@ impl World {
         self.network_interfaces.reindex();
         self.instances.reindex();
         self.peerings.reindex();
+        self.load_balancers.reindex();
+        self.target_groups.reindex();
+        self.listeners.reindex();
     }
 
     /// Whether the scope's defaults (default VPC, DHCP options) exist yet.
@@ -253,6 +262,7 @@ impl World {
             Command::Eni(c) => eni::apply(self, ctx, c),
             Command::Peering(c) => peering::apply(self, ctx, c),
             Command::Tags(c) => tags::apply(self, ctx, c),
+            Command::Elb(c) => elb::apply(self, ctx, c),
         }
     }
 
