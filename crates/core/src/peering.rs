@@ -189,7 +189,8 @@ pub struct Peerings {
 }
 
 impl Peerings {
-    fn insert(&mut self, p: Peering) {
+    /// Inserts a connection (creation, import).
+    pub fn insert(&mut self, p: Peering) {
         for scope in [p.requester.scope(), p.accepter.scope()] {
             self.by_scope.entry(scope).or_default().insert(p.id.clone());
         }

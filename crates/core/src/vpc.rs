@@ -342,11 +342,9 @@ fn associate_cidr(
     let scope = ctx.scope();
     let vpc = get(w, &scope, vpc_id)?;
     match (cidr_block, amazon_ipv6) {
-        (Some(_), true) | (None, false) => {
-            return Err(ApiError::invalid_combination(
-                "Specify either CidrBlock or AmazonProvidedIpv6CidrBlock, but not both.",
-            ))
-        }
+        (Some(_), true) | (None, false) => Err(ApiError::invalid_combination(
+            "Specify either CidrBlock or AmazonProvidedIpv6CidrBlock, but not both.",
+        )),
         (None, true) => {
             let limit = w
                 .config

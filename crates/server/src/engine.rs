@@ -199,6 +199,14 @@ impl Engine {
         Ok(())
     }
 
+    /// Replaces the whole state with `world` (an import) and makes it durable.
+    pub fn replace_world(&mut self, mut world: World) -> Result<(), StoreError> {
+        world.restore(self.options.config.clone());
+        self.store.reset()?;
+        self.world = world;
+        self.snapshot()
+    }
+
     /// A backend for one request of `ctx`.
     pub fn backend(&mut self, ctx: Ctx) -> EngineBackend<'_> {
         EngineBackend { engine: self, ctx }
