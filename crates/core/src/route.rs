@@ -515,7 +515,8 @@ fn target_of(p: &RouteParams) -> Result<Option<Target>> {
             Target::Gateway(g.clone())
         });
     }
-    let simple: [(&Option<String>, fn(String) -> Target); 7] = [
+    type Make = fn(String) -> Target;
+    let simple: [(&Option<String>, Make); 7] = [
         (
             &p.egress_only_internet_gateway_id,
             Target::EgressOnlyInternetGateway,
@@ -1685,7 +1686,7 @@ mod tests {
             create_route(&rtb, gw(v4("0.0.0.0/0"), "igw-0123456789abcdef0")),
             err("InvalidRouteTableID.NotFound"),
         );
-        assert!(describe(&e.w, &b, &[rtb.clone()], &[]).is_err());
+        assert!(describe(&e.w, &b, std::slice::from_ref(&rtb), &[]).is_err());
         assert!(describe(&e.w, &b, &[], &[])
             .unwrap()
             .iter()
