@@ -363,15 +363,13 @@ fn associate(
         }
     }
     if let Some(gid) = gateway_id {
-        let attached = if gid.starts_with("igw-") {
-            let igw = w
-                .internet_gateways
-                .get_in(&scope, gid)
-                .ok_or_else(|| gateway_not_found(gid))?;
-            igw.attachment.as_deref() == Some(table.vpc_id.as_str())
-        } else {
-            return Err(gateway_not_found(gid));
-        };
+        // Virtual private gateways are not modelled: only internet gateways exist.
+        let igw = w
+            .internet_gateways
+            .get_in(&scope, gid)
+            .filter(|_| gid.starts_with("igw-"))
+            .ok_or_else(|| gateway_not_found(gid))?;
+        let attached = igw.attachment.as_deref() == Some(table.vpc_id.as_str());
         if !attached {
             return Err(different_networks(rtb_id, "network gateway", gid));
         }
