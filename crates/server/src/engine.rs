@@ -37,7 +37,7 @@ impl Default for EngineOptions {
         EngineOptions {
             config: Config::default(),
             seed: 0x6f70_656e_7670_6300,
-            snapshot_every: 20_000,
+            snapshot_every: 50_000,
         }
     }
 }
