@@ -546,10 +546,12 @@ fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     match p.status {
         Status::Active | Status::Provisioning => {}
         Status::PendingAcceptance if is_requester => {}
-        Status::PendingAcceptance => return Err(ApiError::not_permitted(format!(
+        Status::PendingAcceptance => {
+            return Err(ApiError::not_permitted(format!(
             "User {} cannot delete peering {id}: the accepter of a pending request must reject it",
             ctx.account
-        ))),
+        )))
+        }
         other => return Err(state_transition(id, other, "deleting")),
     }
     mark_deleted(w, id, &ctx.account, is_requester, ctx.now);
