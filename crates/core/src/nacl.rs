@@ -724,6 +724,7 @@ pub fn evaluate(
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)] // data-driven case tables
 mod tests {
     use super::*;
     use crate::config::Config;

@@ -1479,6 +1479,7 @@ pub fn allows(
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)] // data-driven case tables
 mod tests {
     use super::*;
     use crate::config::Config;
@@ -2549,7 +2550,7 @@ mod tests {
             (Some("active"), None)
         );
         // B sees the reference and cannot delete its group.
-        let refs = references(&w, &b, &[gb.clone()]).unwrap();
+        let refs = references(&w, &b, std::slice::from_ref(&gb)).unwrap();
         assert_eq!(
             refs,
             vec![Reference {
@@ -2559,10 +2560,14 @@ mod tests {
             }]
         );
         assert_eq!(
-            references(&w, &a, &[gb.clone()]).unwrap_err().code,
+            references(&w, &a, std::slice::from_ref(&gb))
+                .unwrap_err()
+                .code,
             "InvalidGroup.NotFound"
         );
-        assert!(references(&w, &a, &[ga.clone()]).unwrap().is_empty());
+        assert!(references(&w, &a, std::slice::from_ref(&ga))
+            .unwrap()
+            .is_empty());
         check(
             &mut w,
             &b,
@@ -2599,7 +2604,9 @@ mod tests {
             ),
             (ga.as_str(), 1, 0)
         );
-        assert!(references(&w, &b, &[gb.clone()]).unwrap().is_empty());
+        assert!(references(&w, &b, std::slice::from_ref(&gb))
+            .unwrap()
+            .is_empty());
         assert_eq!(
             stale(&w, &b, &vpc_a).unwrap_err().code,
             "InvalidVpcID.NotFound"
@@ -2759,7 +2766,7 @@ mod tests {
         assert_eq!(rules.len(), 3);
         assert_eq!(rules.iter().filter(|r| r.egress).count(), 1);
         let one = rules[0].rule.rule_id.clone();
-        let by_id = describe_rules(&w, &a, &[one.clone()], &[]).unwrap();
+        let by_id = describe_rules(&w, &a, std::slice::from_ref(&one), &[]).unwrap();
         assert_eq!(by_id.len(), 1);
         assert_eq!(
             describe_rules(&w, &a, &["sgr-0123456789abcdef0".into()], &[])
