@@ -261,3 +261,302 @@ pub fn default_for(w: &mut World, scope: &Scope) -> String {
     });
     id
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::Command;
+
+    const A: &str = "111111111111";
+    const B: &str = "222222222222";
+
+    fn world() -> World {
+        let mut w = World::new(Config::default(), 1);
+        for account in [A, B] {
+            w.apply(&Ctx::new(account, "us-east-1", 0), Command::InitScope)
+                .unwrap();
+        }
+        w
+    }
+
+    fn ctx(account: &str) -> Ctx {
+        Ctx::new(account, "us-east-1", 0)
+    }
+
+    fn conf(pairs: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
+            .collect()
+    }
+
+    fn create(w: &mut World, pairs: &[(&str, &[&str])]) -> Result<String> {
+        let cmd = Cmd::Create {
+            configurations: conf(pairs),
+            tags: vec![],
+        };
+        match w.apply(&ctx(A), Command::Dhcp(cmd))? {
+            Output::Id(id) => Ok(id),
+            o => panic!("{o:?}"),
+        }
+    }
+
+    fn new_vpc(w: &mut World) -> String {
+        let cmd = Command::Vpc(vpc::Cmd::Create {
+            cidr_block: "10.0.0.0/16".into(),
+            amazon_ipv6: false,
+            instance_tenancy: None,
+            tags: vec![],
+        });
+        match w.apply(&ctx(A), cmd).unwrap() {
+            Output::Id(id) => id,
+            o => panic!("{o:?}"),
+        }
+    }
+
+    /// The one check of this module: `cmd` as `account` fails with `code` and a message
+    /// containing `message`, leaving the world unchanged.
+    fn check(w: &mut World, account: &str, cmd: Cmd, code: &str, message: &str) {
+        let before = format!("{w:?}");
+        let e = w
+            .apply(&ctx(account), Command::Dhcp(cmd.clone()))
+            .unwrap_err();
+        assert_eq!(e.code, code, "{cmd:?}: {}", e.message);
+        assert!(e.message.contains(message), "{cmd:?}: {}", e.message);
+        assert_eq!(format!("{w:?}"), before, "{cmd:?} changed the world");
+    }
+
+    fn check_create(pairs: &[(&str, &[&str])], code: &str, message: &str) {
+        let mut w = world();
+        let cmd = Cmd::Create {
+            configurations: conf(pairs),
+            tags: vec![],
+        };
+        check(&mut w, A, cmd, code, message);
+    }
+
+    #[test]
+    fn scope_defaults_exist() {
+        let w = world();
+        let d = describe(&w, &ctx(A), &[], &[]).unwrap();
+        assert_eq!(d.len(), 1);
+        assert!(d[0].is_default);
+        assert_eq!(
+            d[0].configurations,
+            conf(&[
+                ("domain-name", &["ec2.internal"]),
+                ("domain-name-servers", &["AmazonProvidedDNS"]),
+            ])
+        );
+    }
+
+    #[test]
+    fn create_validates_keys_and_values() {
+        let mut w = world();
+        let id = create(
+            &mut w,
+            &[
+                ("domain-name", &["example.com corp.example.com"]),
+                ("domain-name-servers", &["10.0.0.2", "AmazonProvidedDNS"]),
+                ("ntp-servers", &["169.254.169.123", "fd00:ec2::123"]),
+                ("netbios-name-servers", &["10.0.0.5"]),
+                ("netbios-node-type", &["2"]),
+                ("ipv6-address-preferred-lease-time", &["3600"]),
+            ],
+        )
+        .unwrap();
+        assert!(id.starts_with("dopt-"));
+        check_create(&[], "MissingParameter", "DhcpConfiguration");
+        check_create(
+            &[("bogus", &["x"])],
+            "InvalidParameterValue",
+            "Unknown DHCP option",
+        );
+        check_create(&[("domain-name", &[])], "InvalidParameterValue", "");
+        check_create(
+            &[("domain-name", &["a"]), ("domain-name", &["b"])],
+            "InvalidParameterValue",
+            "more than once",
+        );
+        check_create(
+            &[("domain-name-servers", &["not-an-ip"])],
+            "InvalidParameterValue",
+            "Value (not-an-ip) for parameter domain-name-servers is invalid.",
+        );
+        check_create(
+            &[(
+                "domain-name-servers",
+                &["1.1.1.1", "1.1.1.2", "1.1.1.3", "1.1.1.4", "1.1.1.5"],
+            )],
+            "InvalidParameterValue",
+            "at most 4",
+        );
+        check_create(
+            &[("netbios-name-servers", &["fd00::1"])],
+            "InvalidParameterValue",
+            "",
+        );
+        check_create(
+            &[("netbios-node-type", &["3"])],
+            "InvalidParameterValue",
+            "",
+        );
+        check_create(
+            &[("ipv6-address-preferred-lease-time", &["100"])],
+            "InvalidParameterValue",
+            "",
+        );
+        check_create(
+            &[("ntp-servers", &["time.example.com"])],
+            "InvalidParameterValue",
+            "",
+        );
+        let mut w = world();
+        check(
+            &mut w,
+            A,
+            Cmd::Create {
+                configurations: conf(&[("domain-name", &["x"])]),
+                tags: vec![TagSpec {
+                    resource_type: "vpc".into(),
+                    tags: vec![],
+                }],
+            },
+            "InvalidParameterValue",
+            "",
+        );
+    }
+
+    #[test]
+    fn associate_and_delete() {
+        let mut w = world();
+        let vpc_id = new_vpc(&mut w);
+        let default_id = w.vpcs.get(&vpc_id).unwrap().dhcp_options_id.clone();
+        let id = create(&mut w, &[("domain-name", &["corp.example.com"])]).unwrap();
+        w.apply(
+            &ctx(A),
+            Command::Dhcp(Cmd::Associate {
+                dhcp_options_id: id.clone(),
+                vpc_id: vpc_id.clone(),
+            }),
+        )
+        .unwrap();
+        assert_eq!(w.vpcs.get(&vpc_id).unwrap().dhcp_options_id, id);
+        check(
+            &mut w,
+            A,
+            Cmd::Delete {
+                dhcp_options_id: id.clone(),
+            },
+            "DependencyViolation",
+            &format!("The dhcpOptions '{id}' has dependencies and cannot be deleted."),
+        );
+        check(
+            &mut w,
+            A,
+            Cmd::Associate {
+                dhcp_options_id: "dopt-0123456789abcdef0".into(),
+                vpc_id: vpc_id.clone(),
+            },
+            "InvalidDhcpOptionID.NotFound",
+            "The dhcpOption ID 'dopt-0123456789abcdef0' does not exist",
+        );
+        check(
+            &mut w,
+            A,
+            Cmd::Associate {
+                dhcp_options_id: id.clone(),
+                vpc_id: "vpc-0123456789abcdef0".into(),
+            },
+            "InvalidVpcID.NotFound",
+            "",
+        );
+        // Another account sees neither the set nor the VPC.
+        check(
+            &mut w,
+            B,
+            Cmd::Delete {
+                dhcp_options_id: id.clone(),
+            },
+            "InvalidDhcpOptionID.NotFound",
+            "",
+        );
+        // `default` puts the scope's default set back.
+        w.apply(
+            &ctx(A),
+            Command::Dhcp(Cmd::Associate {
+                dhcp_options_id: "default".into(),
+                vpc_id: vpc_id.clone(),
+            }),
+        )
+        .unwrap();
+        assert_eq!(w.vpcs.get(&vpc_id).unwrap().dhcp_options_id, default_id);
+        w.apply(
+            &ctx(A),
+            Command::Dhcp(Cmd::Delete {
+                dhcp_options_id: id.clone(),
+            }),
+        )
+        .unwrap();
+        assert!(w.dhcp_options.get(&id).is_none());
+        check(
+            &mut w,
+            A,
+            Cmd::Delete {
+                dhcp_options_id: id.clone(),
+            },
+            "InvalidDhcpOptionID.NotFound",
+            "",
+        );
+        // The default set is in use by both VPCs.
+        check(
+            &mut w,
+            A,
+            Cmd::Delete {
+                dhcp_options_id: default_id,
+            },
+            "DependencyViolation",
+            "",
+        );
+    }
+
+    #[test]
+    fn describe_filters() {
+        let mut w = world();
+        let id = create(
+            &mut w,
+            &[
+                ("domain-name", &["corp.example.com"]),
+                ("ntp-servers", &["10.0.0.9"]),
+            ],
+        )
+        .unwrap();
+        w.apply(
+            &ctx(A),
+            Command::Tags(tags::Cmd::Create {
+                resource_ids: vec![id.clone()],
+                tags: vec![("Name".into(), "corp".into())],
+            }),
+        )
+        .unwrap();
+        let ids = |filters: &[Filter]| -> Vec<String> {
+            describe(&w, &ctx(A), &[], filters)
+                .unwrap()
+                .iter()
+                .map(|d| d.id.clone())
+                .collect()
+        };
+        assert_eq!(ids(&[]).len(), 2);
+        assert_eq!(ids(&[Filter::new("key", &["ntp-servers"])]), [id.clone()]);
+        assert_eq!(ids(&[Filter::new("value", &["corp.*"])]), [id.clone()]);
+        assert_eq!(ids(&[Filter::new("value", &["ec2.internal"])]).len(), 1);
+        assert_eq!(ids(&[Filter::new("dhcp-options-id", &[&id])]), [id.clone()]);
+        assert_eq!(ids(&[Filter::new("owner-id", &[A])]).len(), 2);
+        assert_eq!(ids(&[Filter::new("tag:Name", &["corp"])]), [id.clone()]);
+        assert!(describe(&w, &ctx(A), &[], &[Filter::new("bogus", &["x"])]).is_err());
+        let e = describe(&w, &ctx(B), std::slice::from_ref(&id), &[]).unwrap_err();
+        assert_eq!(e.code, "InvalidDhcpOptionID.NotFound");
+        assert_eq!(describe(&w, &ctx(B), &[], &[]).unwrap().len(), 1);
+    }
+}
