@@ -179,10 +179,10 @@ pub fn check_configurations(configurations: &[(String, Vec<String>)]) -> Result<
                     return Err(bad_value(key, v));
                 }
             }
-            "netbios-node-type" => {
-                if values.len() != 1 || !["1", "2", "4", "8"].contains(&values[0].as_str()) {
-                    return Err(bad_value(key, &values.join(",")));
-                }
+            "netbios-node-type"
+                if values.len() != 1 || !["1", "2", "4", "8"].contains(&values[0].as_str()) =>
+            {
+                return Err(bad_value(key, &values.join(",")));
             }
             "ipv6-address-preferred-lease-time" => {
                 let ok = values.len() == 1
@@ -548,12 +548,18 @@ mod tests {
                 .collect()
         };
         assert_eq!(ids(&[]).len(), 2);
-        assert_eq!(ids(&[Filter::new("key", &["ntp-servers"])]), [id.clone()]);
-        assert_eq!(ids(&[Filter::new("value", &["corp.*"])]), [id.clone()]);
+        assert_eq!(
+            ids(&[Filter::new("key", &["ntp-servers"])]),
+            vec![id.clone()]
+        );
+        assert_eq!(ids(&[Filter::new("value", &["corp.*"])]), vec![id.clone()]);
         assert_eq!(ids(&[Filter::new("value", &["ec2.internal"])]).len(), 1);
-        assert_eq!(ids(&[Filter::new("dhcp-options-id", &[&id])]), [id.clone()]);
+        assert_eq!(
+            ids(&[Filter::new("dhcp-options-id", &[&id])]),
+            vec![id.clone()]
+        );
         assert_eq!(ids(&[Filter::new("owner-id", &[A])]).len(), 2);
-        assert_eq!(ids(&[Filter::new("tag:Name", &["corp"])]), [id.clone()]);
+        assert_eq!(ids(&[Filter::new("tag:Name", &["corp"])]), vec![id.clone()]);
         assert!(describe(&w, &ctx(A), &[], &[Filter::new("bogus", &["x"])]).is_err());
         let e = describe(&w, &ctx(B), std::slice::from_ref(&id), &[]).unwrap_err();
         assert_eq!(e.code, "InvalidDhcpOptionID.NotFound");

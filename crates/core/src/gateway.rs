@@ -558,7 +558,7 @@ fn release(
 fn nat_of_eni<'w>(w: &'w World, eni_id: &str) -> Option<&'w NatGateway> {
     w.nat_gateways
         .values()
-        .find(|n| n.network_interface_id.as_deref() == Some(eni_id))
+        .find(|n| n.state.is_live() && n.network_interface_id.as_deref() == Some(eni_id))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -929,10 +929,12 @@ fn delete_nat(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
 
 /// Releases a NAT gateway's interface, its private address and its Elastic IP association.
 fn release_nat_resources(w: &mut World, id: &str) {
-    let Some(nat) = w.nat_gateways.get_mut(id) else {
-        return;
-    };
-    let Some(eni_id) = nat.network_interface_id.take() else {
+    // The interface id stays on the gateway for display after deletion.
+    let Some(eni_id) = w
+        .nat_gateways
+        .get(id)
+        .and_then(|n| n.network_interface_id.clone())
+    else {
         return;
     };
     on_eni_deleted(w, &eni_id);
@@ -1562,7 +1564,7 @@ mod tests {
         assert_eq!(ids(&[]).len(), 3);
         assert_eq!(
             ids(&[Filter::new("attachment.vpc-id", &[&vpc])]),
-            [igw.clone()]
+            vec![igw.clone()]
         );
         assert_eq!(
             ids(&[Filter::new("attachment.state", &["available"])]).len(),
@@ -1570,9 +1572,12 @@ mod tests {
         );
         assert_eq!(
             ids(&[Filter::new("internet-gateway-id", &[&free])]),
-            [free.clone()]
+            vec![free.clone()]
         );
-        assert_eq!(ids(&[Filter::new("tag:Name", &["edge"])]), [igw.clone()]);
+        assert_eq!(
+            ids(&[Filter::new("tag:Name", &["edge"])]),
+            vec![igw.clone()]
+        );
         assert_eq!(ids(&[Filter::new("owner-id", &[A])]).len(), 3);
         assert!(describe_igws(&t.w, &ctx, &[], &[Filter::new("bogus", &["x"])]).is_err());
         let e = describe_igws(&t.w, &t.ctx(B), std::slice::from_ref(&igw), &[]).unwrap_err();
@@ -1924,20 +1929,20 @@ mod tests {
                 .collect()
         };
         assert_eq!(ids(&[], &[], &[]).len(), 2);
-        assert_eq!(ids(std::slice::from_ref(&b), &[], &[]), [b.clone()]);
+        assert_eq!(ids(std::slice::from_ref(&b), &[], &[]), vec![b.clone()]);
         let ip_b = t.w.addresses.get(&b).unwrap().public_ip;
-        assert_eq!(ids(&[], &[ip_b], &[]), [b.clone()]);
+        assert_eq!(ids(&[], &[ip_b], &[]), vec![b.clone()]);
         assert_eq!(
             ids(&[], &[], &[Filter::new("association-id", &[&assoc])]),
-            [a.clone()]
+            vec![a.clone()]
         );
         assert_eq!(
             ids(&[], &[], &[Filter::new("network-interface-id", &[&eni])]),
-            [a.clone()]
+            vec![a.clone()]
         );
         assert_eq!(
             ids(&[], &[], &[Filter::new("tag:role", &["nat"])]),
-            [b.clone()]
+            vec![b.clone()]
         );
         assert_eq!(ids(&[], &[], &[Filter::new("domain", &["vpc"])]).len(), 2);
         assert_eq!(
@@ -1946,7 +1951,7 @@ mod tests {
         );
         assert_eq!(
             ids(&[], &[], &[Filter::new("network-interface-owner-id", &[A])]),
-            [a.clone()]
+            vec![a.clone()]
         );
         let e = describe_addresses(&t.w, &ctx, &["eipalloc-0123456789abcdef0".into()], &[], &[])
             .unwrap_err();
@@ -2070,7 +2075,7 @@ mod tests {
         let nat = t.nat(&id).clone();
         assert_eq!(nat.state, NatState::Deleted);
         assert_eq!(nat.deleted, Some(0));
-        assert!(nat.network_interface_id.is_none());
+        assert_eq!(nat.network_interface_id.as_ref(), Some(&eni_id));
         assert!(t.w.network_interfaces.get(&eni_id).is_none());
         assert!(t.w.addresses.get(&eip).unwrap().association.is_none());
         assert_eq!(
