@@ -328,6 +328,7 @@ impl World {
             "subnet" => subnet::not_found(id),
             "rtb" => route::not_found(id),
             "igw" => gateway::igw_not_found(id),
+            "eigw" => gateway::eigw_not_found(id),
             "nat" => gateway::nat_not_found(id),
             "eipalloc" => gateway::allocation_not_found(id),
             "sg" => sg::not_found(id),
