@@ -212,3 +212,19 @@ def test_entries_and_lists_paging(server, ec2):
         PaginationConfig={"PageSize": 1})
     assert sorted(p["PrefixListId"] for page in lists for p in page["PrefixLists"]) == sorted(
         [pl, S3_EAST, DDB_EAST])
+
+
+def test_a_list_referenced_by_a_security_group_cannot_be_deleted(ec2):
+    pl = create(ec2, entries=["10.9.0.0/16"])["PrefixListId"]
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    sg = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    perm = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+            "PrefixListIds": [{"PrefixListId": pl}]}
+    ec2.authorize_security_group_egress(GroupId=sg, IpPermissions=[perm])
+    assocs = ec2.get_managed_prefix_list_associations(PrefixListId=pl)["PrefixListAssociations"]
+    assert assocs == [{"ResourceId": sg, "ResourceOwner": A}]
+    with pytest.raises(ClientError) as e:
+        ec2.delete_managed_prefix_list(PrefixListId=pl)
+    assert error_code(e) == "DependencyViolation"
+    ec2.revoke_security_group_egress(GroupId=sg, IpPermissions=[perm])
+    assert ec2.delete_managed_prefix_list(PrefixListId=pl)["PrefixList"]["State"] == "delete-complete"
