@@ -27,6 +27,7 @@ impl Command {
         match self {
             Command::Route(c) => c.client_token(),
             Command::Gateway(c) => c.client_token(),
+            Command::Eni(c) => c.client_token(),
             _ => None,
         }
     }
