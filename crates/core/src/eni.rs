@@ -1384,6 +1384,14 @@ fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Output> {
                     "An existing network interface can only be used when launching a single instance.",
                 ));
             }
+            if slots
+                .iter()
+                .any(|s| matches!(&s.source, Source::Existing(other) if other == eni_id))
+            {
+                return Err(ApiError::invalid_value(format!(
+                    "The network interface {eni_id} is specified more than once."
+                )));
+            }
             slots.push(Slot {
                 device_index,
                 source: Source::Existing(eni_id.clone()),
@@ -3253,6 +3261,29 @@ mod tests {
                     ..launch(Some(&s), 1, 1)
                 },
                 "InvalidParameterCombination",
+            ),
+            (
+                Launch {
+                    network_interfaces: vec![
+                        LaunchInterface {
+                            device_index: Some(0),
+                            spec: in_subnet(&s),
+                            ..LaunchInterface::default()
+                        },
+                        LaunchInterface {
+                            device_index: Some(1),
+                            network_interface_id: Some(taken.clone()),
+                            ..LaunchInterface::default()
+                        },
+                        LaunchInterface {
+                            device_index: Some(2),
+                            network_interface_id: Some(taken.clone()),
+                            ..LaunchInterface::default()
+                        },
+                    ],
+                    ..launch(None, 1, 1)
+                },
+                "InvalidParameterValue",
             ),
         ];
         for (l, code) in cases {
