@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{dhcp, eni, gateway, nacl, peering, route, sg, subnet, tags, vpc};
+use crate::{dhcp, elb, eni, gateway, nacl, peering, route, sg, subnet, tags, vpc};
 
 /// A mutation of the [`crate::World`]. Reads never go through commands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,6 +19,7 @@ pub enum Command {
     Eni(eni::Cmd),
     Peering(peering::Cmd),
     Tags(tags::Cmd),
+    Elb(elb::Cmd),
 }
 
 impl Command {

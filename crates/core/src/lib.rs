@@ -21,6 +21,7 @@ pub mod tags;
 pub mod world;
 
 pub mod dhcp;
+pub mod elb;
 pub mod eni;
 pub mod gateway;
 pub mod nacl;

@@ -135,6 +135,8 @@ pub struct Peering {
     /// After the connection ended: until when each side still sees it.
     pub requester_until: Option<Millis>,
     pub accepter_until: Option<Millis>,
+    /// The account that deleted the connection, once deleted.
+    pub deleted_by: Option<String>,
 }
 
 impl Peering {
@@ -178,10 +180,17 @@ pub struct Peerings {
     by_scope: BTreeMap<Scope, BTreeSet<String>>,
     #[serde(skip)]
     by_vpc: BTreeMap<String, BTreeSet<String>>,
+    /// Outstanding (initiating or pending) requests by requester account.
+    #[serde(skip)]
+    outstanding_by_account: BTreeMap<String, BTreeSet<String>>,
+    /// Connections handed out mutably since the outstanding index was last synced.
+    #[serde(skip)]
+    dirty: BTreeSet<String>,
 }
 
 impl Peerings {
-    fn insert(&mut self, p: Peering) {
+    /// Inserts a connection (creation, import).
+    pub fn insert(&mut self, p: Peering) {
         for scope in [p.requester.scope(), p.accepter.scope()] {
             self.by_scope.entry(scope).or_default().insert(p.id.clone());
         }
@@ -206,7 +215,34 @@ impl Peerings {
                     s.remove(id);
                 }
             }
+            if let Some(s) = self.outstanding_by_account.get_mut(&p.requester.account) {
+                s.remove(id);
+            }
         }
+    }
+
+    /// How many requests `account` has outstanding (initiating or pending acceptance).
+    pub fn outstanding(&mut self, account: &str) -> usize {
+        for id in std::mem::take(&mut self.dirty) {
+            let Some(p) = self.items.get(&id) else {
+                continue;
+            };
+            let set = self
+                .outstanding_by_account
+                .entry(p.requester.account.clone())
+                .or_default();
+            if matches!(
+                p.status,
+                Status::InitiatingRequest | Status::PendingAcceptance
+            ) {
+                set.insert(id);
+            } else {
+                set.remove(&id);
+            }
+        }
+        self.outstanding_by_account
+            .get(account)
+            .map_or(0, |s| s.len())
     }
 
     /// Rebuilds the indexes after deserialisation.
@@ -214,6 +250,8 @@ impl Peerings {
         let items = std::mem::take(&mut self.items);
         self.by_scope.clear();
         self.by_vpc.clear();
+        self.outstanding_by_account.clear();
+        self.dirty.clear();
         for p in items.into_values() {
             self.insert(p);
         }
@@ -224,7 +262,9 @@ impl Peerings {
         self.items.get(id)
     }
 
+    /// A connection for changing; its status may change, so indexes resync lazily.
     fn get_mut(&mut self, id: &str) -> Option<&mut Peering> {
+        self.dirty.insert(id.to_string());
         self.items.get_mut(id)
     }
 
@@ -355,6 +395,10 @@ fn create(
 ) -> Result<Output> {
     let scope = ctx.scope();
     let vpc = crate::vpc::get(w, &scope, vpc_id)?;
+    let requester_blocks = Blocks {
+        v4: vpc.cidrs.iter().map(|c| c.cidr).collect(),
+        v6: vpc.ipv6_cidrs.iter().map(|c| c.cidr).collect(),
+    };
     let peer_owner = peer_owner_id.unwrap_or_else(|| ctx.account.clone());
     let peer_region = peer_region.unwrap_or_else(|| ctx.region.clone());
     if peer_owner == ctx.account && peer_region == ctx.region {
@@ -376,18 +420,7 @@ fn create(
         .quotas
         .limit(&ctx.account, quota::PEERING_OUTSTANDING_PER_ACCOUNT)
     {
-        let outstanding = w
-            .peerings
-            .in_scope(&scope)
-            .filter(|p| {
-                p.requester.account == ctx.account
-                    && matches!(
-                        p.status,
-                        Status::InitiatingRequest | Status::PendingAcceptance
-                    )
-            })
-            .count();
-        if outstanding >= limit as usize {
+        if w.peerings.outstanding(&ctx.account) >= limit as usize {
             return Err(ApiError::new(
                 "OutstandingVpcPeeringConnectionLimitExceeded",
                 format!(
@@ -396,10 +429,6 @@ fn create(
             ));
         }
     }
-    let requester_blocks = Blocks {
-        v4: vpc.cidrs.iter().map(|c| c.cidr).collect(),
-        v6: vpc.ipv6_cidrs.iter().map(|c| c.cidr).collect(),
-    };
     let id = w.ids.id("pcx");
     let due = ctx.now + w.config.delays.transition;
     w.peerings.insert(Peering {
@@ -426,6 +455,7 @@ fn create(
         accepter_blocks: Blocks::default(),
         requester_until: None,
         accepter_until: None,
+        deleted_by: None,
     });
     w.schedule(due, TimerKind::Peering, &id);
     tags::apply_specs(w, &scope, &id, specs);
@@ -546,10 +576,12 @@ fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     match p.status {
         Status::Active | Status::Provisioning => {}
         Status::PendingAcceptance if is_requester => {}
-        Status::PendingAcceptance => return Err(ApiError::not_permitted(format!(
+        Status::PendingAcceptance => {
+            return Err(ApiError::not_permitted(format!(
             "User {} cannot delete peering {id}: the accepter of a pending request must reject it",
             ctx.account
-        ))),
+        )))
+        }
         other => return Err(state_transition(id, other, "deleting")),
     }
     mark_deleted(w, id, &ctx.account, is_requester, ctx.now);
@@ -560,6 +592,7 @@ fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
 fn mark_deleted(w: &mut World, id: &str, by: &str, by_requester: bool, now: Millis) {
     let delay = w.config.delays.transition;
     let p = w.peerings.get_mut(id).expect("exists");
+    p.deleted_by = Some(by.to_string());
     let (deleter, other) = if p.is_same_account() {
         (2 * HOUR, 2 * HOUR)
     } else {
@@ -578,8 +611,6 @@ fn mark_deleted(w: &mut World, id: &str, by: &str, by_requester: bool, now: Mill
         // Visibility windows start once `deleted` is reached.
         p.requester_until = Some(due + req_keep);
         p.accepter_until = Some(due + acc_keep);
-        p.message = format!("Deleted by {by}");
-        p.message = "Deleting".into();
         w.schedule(due, TimerKind::Peering, id);
         let last = due + req_keep.max(acc_keep);
         w.schedule(last, TimerKind::Peering, id);
@@ -705,7 +736,7 @@ pub fn on_timer(w: &mut World, id: &str, due: Millis) {
         Status::Deleting if due >= p.step_due => {
             let p = w.peerings.get_mut(id).expect("exists");
             p.status = Status::Deleted;
-            p.message = "Deleted".into();
+            p.message = format!("Deleted by {}", p.deleted_by.as_deref().unwrap_or(""));
         }
         Status::Deleted | Status::Rejected | Status::Failed | Status::Expired => {
             let until = p.requester_until.max(p.accepter_until);

@@ -10,14 +10,32 @@ use crate::error::{ApiError, Result};
 use crate::ids::IdGen;
 use crate::table::Table;
 use crate::tags::TagStore;
-use crate::{dhcp, eni, gateway, nacl, peering, route, sg, subnet, tags, vpc};
+use crate::{dhcp, elb, eni, gateway, nacl, peering, route, sg, subnet, tags, vpc};
 use crate::{Command, Millis, Output};
 
 /// An (account, Region) pair: the unit of ownership and visibility.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+///
+/// Serialised as the string `account/region`, so it can key JSON maps in snapshots.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Scope {
     pub account: String,
     pub region: String,
+}
+
+impl Serialize for Scope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{}/{}", self.account, self.region))
+    }
+}
+
+impl<'de> Deserialize<'de> for Scope {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let (account, region) = text
+            .split_once('/')
+            .ok_or_else(|| serde::de::Error::custom(format!("bad scope `{text}`")))?;
+        Ok(Scope::new(account, region))
+    }
 }
 
 impl Scope {
@@ -113,6 +131,9 @@ pub struct World {
     pub network_interfaces: Table<eni::NetworkInterface>,
     pub instances: Table<eni::Instance>,
     pub peerings: peering::Peerings,
+    pub load_balancers: Table<elb::LoadBalancer>,
+    pub target_groups: Table<elb::TargetGroup>,
+    pub listeners: Table<elb::Listener>,
 }
 
 impl World {
@@ -139,6 +160,9 @@ impl World {
             network_interfaces: Table::default(),
             instances: Table::default(),
             peerings: peering::Peerings::default(),
+            load_balancers: Table::default(),
+            target_groups: Table::default(),
+            listeners: Table::default(),
         }
     }
 
@@ -158,6 +182,9 @@ impl World {
         self.network_interfaces.reindex();
         self.instances.reindex();
         self.peerings.reindex();
+        self.load_balancers.reindex();
+        self.target_groups.reindex();
+        self.listeners.reindex();
     }
 
     /// Whether the scope's defaults (default VPC, DHCP options) exist yet.
@@ -237,6 +264,7 @@ impl World {
             Command::Eni(c) => eni::apply(self, ctx, c),
             Command::Peering(c) => peering::apply(self, ctx, c),
             Command::Tags(c) => tags::apply(self, ctx, c),
+            Command::Elb(c) => elb::apply(self, ctx, c),
         }
     }
 
