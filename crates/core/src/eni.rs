@@ -31,6 +31,8 @@ pub const MAX_GROUPS: usize = 16;
 pub const MAX_DEVICE_INDEX: i64 = 31;
 /// How long a terminated instance stays visible.
 pub const TERMINATED_RETENTION: Millis = HOUR;
+/// Most instances one RunInstances call launches (MaxCount is clamped to it).
+pub const MAX_LAUNCH: i64 = 1000;
 /// The instance type used when RunInstances names none (the API reference's default).
 pub const DEFAULT_INSTANCE_TYPE: &str = "m1.small";
 
@@ -136,25 +138,57 @@ pub struct Instance {
     pub reservation_id: String,
     pub vpc_id: String,
     pub subnet_id: String,
-    pub availability_zone: String,
     /// The primary interface (device 0); gone once the instance is terminated.
     pub network_interface_id: String,
     pub image_id: String,
     pub instance_type: String,
     pub state: InstanceState,
     pub launch_time: Millis,
-    pub launch_index: u32,
     pub terminated: Option<Millis>,
+    /// What RunInstances recorded; defaults for instances made otherwise (import, tests).
+    #[serde(default)]
+    pub details: InstanceDetails,
+}
+
+/// Launch details of an instance beyond its addresses.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstanceDetails {
+    /// Empty: the subnet's AZ.
+    pub availability_zone: String,
+    pub launch_index: u32,
     /// When the state last changed (for `reason`).
     pub state_changed: Millis,
     pub key_name: Option<String>,
     pub user_data: Option<String>,
     pub client_token: Option<String>,
+    /// Empty: `default`.
     pub tenancy: String,
     pub disable_api_termination: bool,
     pub disable_api_stop: bool,
     /// Whether the primary interface got an Amazon public IP at launch (renewed on start).
     pub auto_public_ip: bool,
+}
+
+impl Instance {
+    /// The instance's AZ (recorded at launch, else its subnet's).
+    pub fn availability_zone(&self, w: &World) -> String {
+        if !self.details.availability_zone.is_empty() {
+            return self.details.availability_zone.clone();
+        }
+        w.subnets
+            .get(&self.subnet_id)
+            .map(|s| s.availability_zone.clone())
+            .unwrap_or_default()
+    }
+
+    /// `default`, `dedicated` or `host`.
+    pub fn tenancy(&self) -> &str {
+        if self.details.tenancy.is_empty() {
+            "default"
+        } else {
+            &self.details.tenancy
+        }
+    }
 }
 
 impl Resource for Instance {
@@ -756,8 +790,12 @@ fn materialise(w: &mut World, scope: &Scope, now: Millis, plan: &Plan) -> Result
     for _ in 0..plan.secondary_count {
         private_ips.push(subnet::allocate_ip(w, &plan.subnet_id, None)?);
     }
-    let mut used6 = ipv6_in_use(w, &plan.subnet_id);
     let mut ipv6_addresses = plan.ipv6.clone();
+    let mut used6 = if plan.ipv6_count > 0 {
+        ipv6_in_use(w, &plan.subnet_id)
+    } else {
+        BTreeSet::new()
+    };
     used6.extend(ipv6_addresses.iter().copied());
     for _ in 0..plan.ipv6_count {
         if let Some(a) = random_ipv6(w, &plan.subnet_id, &used6) {
@@ -1109,7 +1147,7 @@ fn attach(
             "Instance '{instance_id}' already has an interface attached at device index '{index}'."
         )));
     }
-    if e.availability_zone != i.availability_zone {
+    if e.availability_zone != i.availability_zone(w) {
         return Err(ApiError::invalid_combination(
             "You may not attach a network interface to an instance if they are not in the same availability zone",
         ));
@@ -1257,6 +1295,15 @@ fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Output> {
                 "Value ({v}) for parameter {name} is invalid. Expected a positive integer."
             )));
         }
+    }
+    if l.min_count > MAX_LAUNCH {
+        return Err(ApiError::new(
+            "InstanceLimitExceeded",
+            format!(
+                "You have requested more instances ({}) than your current instance limit of {MAX_LAUNCH} allows for the specified instance type.",
+                l.min_count
+            ),
+        ));
     }
     if l.min_count > l.max_count {
         return Err(ApiError::invalid_value(format!(
@@ -1493,7 +1540,7 @@ fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Output> {
             }
         }
     }
-    let mut count = l.max_count as u64;
+    let mut count = l.max_count.min(MAX_LAUNCH) as u64;
     for (subnet_id, per_instance) in &need {
         let free = subnet::get(w, &scope, subnet_id)?.available_ip_count();
         let fits = free / *per_instance as u64;
@@ -1570,22 +1617,24 @@ fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Output> {
             reservation_id: reservation_id.clone(),
             vpc_id: vpc_id.clone(),
             subnet_id: subnet_id.clone(),
-            availability_zone: az.clone(),
             network_interface_id: primary,
             image_id: l.image_id.clone(),
             instance_type: instance_type.clone(),
             state: InstanceState::Running,
             launch_time: ctx.now,
-            launch_index: n as u32,
             terminated: None,
-            state_changed: ctx.now,
-            key_name: l.key_name.clone(),
-            user_data: l.user_data.clone(),
-            client_token: l.client_token.clone(),
-            tenancy: tenancy.clone(),
-            disable_api_termination: l.disable_api_termination,
-            disable_api_stop: l.disable_api_stop,
-            auto_public_ip,
+            details: InstanceDetails {
+                availability_zone: az.clone(),
+                launch_index: n as u32,
+                state_changed: ctx.now,
+                key_name: l.key_name.clone(),
+                user_data: l.user_data.clone(),
+                client_token: l.client_token.clone(),
+                tenancy: tenancy.clone(),
+                disable_api_termination: l.disable_api_termination,
+                disable_api_stop: l.disable_api_stop,
+                auto_public_ip,
+            },
         });
         tags::apply_specs(w, &scope, &instance_id, &instance_tags);
         out.push(instance_id);
@@ -1646,7 +1695,7 @@ fn terminate(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output> {
     let ids = instances_named(w, &scope, ids)?;
     for id in &ids {
         let i = w.instances.get(id).expect("checked");
-        if i.disable_api_termination && i.state != InstanceState::Terminated {
+        if i.details.disable_api_termination && i.state != InstanceState::Terminated {
             return Err(ApiError::not_permitted(format!(
                 "The instance '{id}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again."
             )));
@@ -1660,7 +1709,7 @@ fn terminate(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output> {
         let i = w.instances.get_mut(id).expect("checked");
         i.state = InstanceState::Terminated;
         i.terminated = Some(ctx.now);
-        i.state_changed = ctx.now;
+        i.details.state_changed = ctx.now;
         w.schedule(ctx.now + TERMINATED_RETENTION, TimerKind::Instance, id);
     }
     Ok(Output::Done)
@@ -1677,7 +1726,7 @@ fn stop(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output> {
                 format!("This instance '{id}' is not in a state from which it can be stopped."),
             ));
         }
-        if i.disable_api_stop && i.state == InstanceState::Running {
+        if i.details.disable_api_stop && i.state == InstanceState::Running {
             return Err(ApiError::not_permitted(format!(
                 "The instance '{id}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again."
             )));
@@ -1689,7 +1738,7 @@ fn stop(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output> {
             continue;
         }
         i.state = InstanceState::Stopped;
-        i.state_changed = ctx.now;
+        i.details.state_changed = ctx.now;
         let eni = i.network_interface_id.clone();
         // An Amazon public IP is released on stop; an Elastic IP stays.
         if let Some(e) = w.network_interfaces.get_mut(&eni) {
@@ -1717,7 +1766,7 @@ fn start(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output> {
         if i.state != InstanceState::Stopped {
             continue;
         }
-        let (eni, auto) = (i.network_interface_id.clone(), i.auto_public_ip);
+        let (eni, auto) = (i.network_interface_id.clone(), i.details.auto_public_ip);
         let needs_ip = auto
             && w.network_interfaces
                 .get(&eni)
@@ -1730,7 +1779,7 @@ fn start(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output> {
         }
         let i = w.instances.get_mut(id).expect("checked");
         i.state = InstanceState::Running;
-        i.state_changed = ctx.now;
+        i.details.state_changed = ctx.now;
     }
     Ok(Output::Done)
 }
@@ -1763,10 +1812,15 @@ fn modify_instance(w: &mut World, ctx: &Ctx, id: &str, change: InstanceChange) -
             w.instances
                 .get_mut(id)
                 .expect("checked")
+                .details
                 .disable_api_termination = v;
         }
         InstanceChange::DisableApiStop(v) => {
-            w.instances.get_mut(id).expect("checked").disable_api_stop = v;
+            w.instances
+                .get_mut(id)
+                .expect("checked")
+                .details
+                .disable_api_stop = v;
         }
         InstanceChange::InstanceType(t) => {
             check_instance_type(&t)?;
@@ -2044,13 +2098,13 @@ fn instance_field(w: &World, i: &Instance, name: &str) -> Vec<String> {
     }
     match name {
         "architecture" => filter::s("x86_64"),
-        "availability-zone" => filter::s(&i.availability_zone),
+        "availability-zone" => filter::s(i.availability_zone(w)),
         "availability-zone-id" => filter::opt(
             w.subnets
                 .get(&i.subnet_id)
                 .map(|s| s.availability_zone_id.clone()),
         ),
-        "client-token" => filter::opt(i.client_token.clone()),
+        "client-token" => filter::opt(i.details.client_token.clone()),
         "dns-name" => primary
             .filter(|e| has_public_dns(w, e))
             .and_then(|e| e.public_ip.map(|ip| public_dns_name(&i.scope.region, ip)))
@@ -2073,8 +2127,8 @@ fn instance_field(w: &World, i: &Instance, name: &str) -> Vec<String> {
         "ipv6-address" => primary
             .map(|e| field(w, e, "ipv6-addresses.ipv6-address"))
             .unwrap_or_default(),
-        "key-name" => filter::opt(i.key_name.clone()),
-        "launch-index" => filter::s(i.launch_index.to_string()),
+        "key-name" => filter::opt(i.details.key_name.clone()),
+        "launch-index" => filter::s(i.details.launch_index.to_string()),
         "owner-id" => filter::s(&i.scope.account),
         "private-dns-name" => primary
             .map(|e| private_dns_name(&i.scope.region, e.primary_ip()))
@@ -2090,7 +2144,7 @@ fn instance_field(w: &World, i: &Instance, name: &str) -> Vec<String> {
             .map(|e| filter::b(e.source_dest_check))
             .unwrap_or_default(),
         "subnet-id" => filter::s(&i.subnet_id),
-        "tenancy" => filter::s(&i.tenancy),
+        "tenancy" => filter::s(i.tenancy()),
         "virtualization-type" => filter::s("hvm"),
         "vpc-id" => filter::s(&i.vpc_id),
         _ => Vec::new(),
@@ -2959,10 +3013,10 @@ mod tests {
         assert_eq!(t.free(&s), free - 3);
         let i = t.i(&ids[0]).clone();
         assert_eq!(
-            (i.state, i.instance_type.as_str(), i.launch_index),
+            (i.state, i.instance_type.as_str(), i.details.launch_index),
             (InstanceState::Running, "t3.micro", 0)
         );
-        assert_eq!(t.i(&ids[2]).launch_index, 2);
+        assert_eq!(t.i(&ids[2]).details.launch_index, 2);
         assert_eq!(t.i(&ids[2]).reservation_id, i.reservation_id);
         assert!(i.reservation_id.starts_with("r-") && i.id.starts_with("i-"));
         let e = t.e(&i.network_interface_id);
@@ -2984,13 +3038,13 @@ mod tests {
         let s = t.w.subnets.get(&i.subnet_id).unwrap();
         assert!(s.default_for_az && s.availability_zone == "us-east-1a");
         assert_eq!(t.e(&i.network_interface_id).public_ip, Some(ip("18.0.0.1")));
-        assert!(i.auto_public_ip);
+        assert!(i.details.auto_public_ip);
         // Placement picks the AZ's default subnet.
         let ids = t.launch(Launch {
             availability_zone: Some("us-east-1c".into()),
             ..launch(None, 1, 1)
         });
-        assert_eq!(t.i(&ids[0]).availability_zone, "us-east-1c");
+        assert_eq!(t.i(&ids[0]).details.availability_zone, "us-east-1c");
         // AssociatePublicIpAddress=false overrides the subnet.
         let ids = t.launch(Launch {
             network_interfaces: vec![LaunchInterface {
@@ -3085,6 +3139,15 @@ mod tests {
     }
 
     #[test]
+    fn run_instances_clamps_max_count() {
+        let mut t = T::new();
+        let v = t.vpc("10.0.0.0/16");
+        let s = t.subnet_in(&v, "10.0.0.0/20", "us-east-1a");
+        let ids = t.launch(launch(Some(&s), 1, i64::MAX));
+        assert_eq!(ids.len() as i64, MAX_LAUNCH);
+    }
+
+    #[test]
     fn run_instances_errors() {
         let mut t = T::new();
         let (v, s) = t.net();
@@ -3115,6 +3178,10 @@ mod tests {
             ),
             (launch(Some(&s), 0, 1), "InvalidParameterValue"),
             (launch(Some(&s), 3, 2), "InvalidParameterValue"),
+            (
+                launch(Some(&s), MAX_LAUNCH + 1, MAX_LAUNCH + 1),
+                "InstanceLimitExceeded",
+            ),
             (
                 launch(Some("subnet-0123456789abcdef0"), 1, 1),
                 "InvalidSubnetID.NotFound",
@@ -3330,7 +3397,7 @@ mod tests {
         assert_eq!(t.w.instances.len(), 1);
         let Output::Ids(ids) = first else { panic!() };
         let i = t.i(&ids[1]).clone();
-        assert_eq!(i.client_token.as_deref(), Some("tok-1"));
+        assert_eq!(i.details.client_token.as_deref(), Some("tok-1"));
         assert_eq!(t.e(&i.network_interface_id).groups, vec![web]);
         let scope = t.ctx.scope();
         assert_eq!(tags::of(&t.w, &scope, &i.id).get("Name").unwrap(), "box");

@@ -1471,6 +1471,7 @@ mod tests {
             state: InstanceState::Running,
             launch_time: 0,
             terminated: None,
+            details: Default::default(),
         });
         id
     }

@@ -741,18 +741,18 @@ pub fn render_instance(x: &mut Xml, w: &World, scope: &Scope, i: &Instance, laun
         InstanceState::Running => x.leaf("reason", ""),
         _ => x.leaf(
             "reason",
-            format!("User initiated ({})", gmt(i.state_changed)),
+            format!("User initiated ({})", gmt(i.details.state_changed)),
         ),
     };
-    x.opt("keyName", i.key_name.as_ref())
-        .leaf("amiLaunchIndex", i.launch_index)
+    x.opt("keyName", i.details.key_name.as_ref())
+        .leaf("amiLaunchIndex", i.details.launch_index)
         .list("productCodes", Vec::<String>::new(), |_, _| {})
         .leaf("instanceType", &i.instance_type)
         .leaf("launchTime", iso8601(i.launch_time))
         .node("placement", |x| {
-            x.leaf("availabilityZone", &i.availability_zone)
+            x.leaf("availabilityZone", i.availability_zone(w))
                 .leaf("groupName", "")
-                .leaf("tenancy", &i.tenancy);
+                .leaf("tenancy", i.tenancy());
         })
         .node("monitoring", |x| {
             x.leaf("state", "disabled");
@@ -782,7 +782,7 @@ pub fn render_instance(x: &mut Xml, w: &World, scope: &Scope, i: &Instance, laun
         .leaf("rootDeviceName", "/dev/xvda")
         .list("blockDeviceMapping", Vec::<String>::new(), |_, _| {})
         .leaf("virtualizationType", "hvm")
-        .opt("clientToken", i.client_token.as_ref())
+        .opt("clientToken", i.details.client_token.as_ref())
         .tag_set(tags::of(w, scope, &i.id))
         .leaf("hypervisor", "xen")
         .list(
@@ -1020,15 +1020,19 @@ fn describe_instance_attribute(cx: &mut Call) -> Result<Xml> {
         "instanceType" => value(&mut x, "instanceType", i.instance_type.clone()),
         "userData" => {
             x.node("userData", |x| {
-                x.opt("value", i.user_data.as_ref());
+                x.opt("value", i.details.user_data.as_ref());
             });
         }
         "disableApiTermination" => value(
             &mut x,
             "disableApiTermination",
-            i.disable_api_termination.to_string(),
+            i.details.disable_api_termination.to_string(),
         ),
-        "disableApiStop" => value(&mut x, "disableApiStop", i.disable_api_stop.to_string()),
+        "disableApiStop" => value(
+            &mut x,
+            "disableApiStop",
+            i.details.disable_api_stop.to_string(),
+        ),
         "instanceInitiatedShutdownBehavior" => {
             value(&mut x, "instanceInitiatedShutdownBehavior", "stop".into())
         }
