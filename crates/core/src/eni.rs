@@ -2189,14 +2189,13 @@ mod tests {
         /// Runs `cmd` and checks its outcome: `None` success, `Some(code)` that error,
         /// with the world left exactly as it was.
         fn check(&mut self, cmd: Cmd, expected: Option<&str>) -> Option<Output> {
-            // Debug output: the world's scope-keyed maps are not JSON-serialisable.
-            let before = format!("{:?}", self.w);
+            let before = serde_json::to_string(&self.w).expect("serialise");
             let label = format!("{cmd:?}");
             match (self.run(cmd), expected) {
                 (Ok(out), None) => Some(out),
                 (Err(e), Some(code)) => {
                     assert_eq!(e.code, code, "{label}: {}", e.message);
-                    let after = format!("{:?}", self.w);
+                    let after = serde_json::to_string(&self.w).expect("serialise");
                     assert!(before == after, "{label}: error changed the world");
                     None
                 }
