@@ -30,6 +30,7 @@ impl Command {
             Command::Route(c) => c.client_token(),
             Command::Gateway(c) => c.client_token(),
             Command::PrefixList(c) => c.client_token(),
+            Command::Eni(c) => c.client_token(),
             _ => None,
         }
     }

@@ -79,6 +79,8 @@ pub enum TimerKind {
     Peering,
     /// Advance a NAT gateway (pending → available, deleting → deleted, purge).
     NatGateway,
+    /// Purge a terminated instance once its retention is over.
+    Instance,
 }
 
 /// A deadline. Handlers act *as of* `due`, so running them late gives the same state.
@@ -295,6 +297,7 @@ impl World {
             match timer.kind {
                 TimerKind::Peering => peering::on_timer(self, &timer.id, timer.due),
                 TimerKind::NatGateway => gateway::on_timer(self, &timer.id, timer.due),
+                TimerKind::Instance => eni::on_timer(self, &timer.id, timer.due),
             }
         }
     }
