@@ -261,12 +261,35 @@ impl Decider<'_> {
             Direction::Forward => message,
             Direction::Return => format!("return path: {message}"),
         };
+        let rule = self
+            .last
+            .as_ref()
+            .filter(|_| code.is_about_route())
+            .map(|(_, label)| label.clone());
         self.exps.push(Explanation {
             code,
             component: component.clone(),
             direction: self.dir,
             message,
+            rule,
         });
+    }
+
+    /// A packet that cannot be delivered where its route leads. On the return path the
+    /// reply's destination exists (it sent the request), so the route is at fault: the
+    /// reply is misrouted, reported against the table that holds the route.
+    fn undeliverable<T>(&mut self, code: Code, component: &Arc<str>, message: String) -> Option<T> {
+        if let (Direction::Return, Some((t, label))) = (self.dir, self.last.clone()) {
+            let rtb = self.v.tables[t as usize].id.clone();
+            return self.fatal(
+                Code::CannotRoute,
+                &rtb,
+                format!(
+                    "reply misrouted (AWS does not check the reverse path): route {label} in {rtb} cannot deliver it ({message}); add a more specific route back the way the request came"
+                ),
+            );
+        }
+        self.fatal(code, component, message)
     }
 
     fn fatal<T>(&mut self, code: Code, component: &Arc<str>, message: String) -> Option<T> {
@@ -399,6 +422,9 @@ impl Decider<'_> {
                         acl.id, sub.id
                     ),
                 );
+                if let Some(e) = self.exps.last_mut() {
+                    e.rule = Some(rule.into());
+                }
             }
         }
     }
@@ -424,7 +450,13 @@ impl Decider<'_> {
                 if let Some(want) = want.filter(|&w| w != y) {
                     return self.misrouted(&h.dst, &v.enis[y as usize].id, want);
                 }
-                self.hop(&v.enis[y as usize].id, HopKind::NetworkInterface, h);
+                let y_eni = &v.enis[y as usize];
+                let kind = if y_eni.endpoint {
+                    HopKind::InterfaceEndpoint
+                } else {
+                    HopKind::NetworkInterface
+                };
+                self.hop(&y_eni.id, kind, h);
                 if self.dir == Direction::Forward {
                     self.sg(y, false, h, identity);
                 }
@@ -471,8 +503,8 @@ impl Decider<'_> {
             IpAddr::V6(d) => v.by_v6.get(&d).map(|&e| (Owner::Eni(e), h.dst)),
         };
         let Some((o, private)) = found else {
-            if want.is_some() {
-                return self.misrouted(&h.dst, "the internet", want.expect("checked"));
+            if let Some(want) = want {
+                return self.misrouted(&h.dst, "the internet", want);
             }
             self.hop(&Arc::from("internet"), HopKind::Internet, h);
             return Some(Step::End(End::Internet));
@@ -486,14 +518,16 @@ impl Decider<'_> {
         match &vv.igw {
             Some(igw) => self.hop(igw, HopKind::InternetGateway, h),
             None if back_in => {}
-            None => return self.fatal(
-                Code::NoRouteToDestination,
-                &vv.id,
-                format!(
+            None => {
+                return self.fatal(
+                    Code::NoRouteToDestination,
+                    &vv.id,
+                    format!(
                     "{} is not reachable from the internet: {} has no internet gateway attached",
                     h.dst, vv.id
                 ),
-            ),
+                )
+            }
         }
         h.dst = private;
         self.nacl(self.subnet_of(o), false, h);
@@ -577,7 +611,7 @@ impl Decider<'_> {
                     Tgt::Local => {
                         self.nacl(subnet, true, &h);
                         let Some(o) = self.owner(vpc, h.dst) else {
-                            return self.fatal(
+                            return self.undeliverable(
                                 Code::VpcLocalRouteCidrRestriction,
                                 &rtb.id,
                                 format!(
@@ -594,7 +628,7 @@ impl Decider<'_> {
                         self.hop(id, HopKind::PeeringConnection, &h);
                         let pv = &v.vpcs[*peer as usize];
                         if !pv.contains(h.dst) {
-                            return self.fatal(
+                            return self.undeliverable(
                                 Code::PcxRequiresAddressInVpcCidr,
                                 id,
                                 format!(
@@ -604,7 +638,7 @@ impl Decider<'_> {
                             );
                         }
                         let Some(o) = self.owner(*peer, h.dst) else {
-                            return self.fatal(
+                            return self.undeliverable(
                                 Code::VpcLocalRouteCidrRestriction,
                                 id,
                                 format!("no interface in {} holds {}", pv.id, h.dst),

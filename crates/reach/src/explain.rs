@@ -55,6 +55,21 @@ impl Code {
     }
 }
 
+impl Code {
+    /// Whether the code is about a route: its explanation then names the route taken.
+    pub fn is_about_route(self) -> bool {
+        !matches!(
+            self,
+            Code::NoSourceOrDestination
+                | Code::EniSgRulesMismatch
+                | Code::SgHasNoRules
+                | Code::SgReferencesNotPreserved
+                | Code::SubnetAclRestriction
+                | Code::NoRouteToDestination
+        )
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -77,6 +92,9 @@ pub struct Explanation {
     pub component: Arc<str>,
     pub direction: Direction,
     pub message: String,
+    /// The rule or route involved: an ACL rule number (`*` for the default deny), or the
+    /// route taken (`10.1.0.0/16 -> pcx-…`).
+    pub rule: Option<Arc<str>>,
 }
 
 /// The packet at one point of the path. For ICMP, `dst_port` is the ICMP type (code 0)
@@ -169,7 +187,8 @@ pub enum HopKind {
     Middlebox,
     /// A gateway endpoint (S3, DynamoDB); the path ends at the service.
     GatewayEndpoint,
-    /// An interface endpoint (extension point: decided once endpoints exist).
+    /// An interface endpoint's network interface as the destination (PrivateLink beyond
+    /// it, to the service's load balancer and targets, is the next extension).
     InterfaceEndpoint,
     /// Leaving AWS to an address no interface holds.
     Internet,

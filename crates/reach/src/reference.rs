@@ -119,6 +119,7 @@ impl<'w> Ref<'w> {
             component: Arc::from(component),
             direction: self.dir,
             message,
+            rule: None,
         });
     }
 
@@ -295,7 +296,8 @@ impl<'w> Ref<'w> {
     /// The best route for `a`: longest prefix, then static, prefix list, propagated;
     /// then lowest prefix-list id; then table order.
     fn lookup(&self, t: &'w RouteTable, a: IpAddr) -> Option<&'w Route> {
-        let mut best: Option<((Reverse<u8>, u8, String, usize), &Route)> = None;
+        type Rank = (Reverse<u8>, u8, String, usize);
+        let mut best: Option<(Rank, &Route)> = None;
         for (n, r) in t.routes.iter().enumerate() {
             let (nets, rank, pl) = match &r.destination {
                 Destination::V4(x) => (
@@ -401,6 +403,14 @@ impl<'w> Ref<'w> {
                     }
                 }
             },
+        }
+    }
+
+    /// On the return path an undeliverable reply is misrouted (`CANNOT_ROUTE` at the table).
+    fn undeliverable<T>(&mut self, code: Code, component: &str) -> Option<T> {
+        match (self.dir, self.last) {
+            (Direction::Return, Some(t)) => self.fatal(Code::CannotRoute, t),
+            _ => self.fatal(code, component),
         }
     }
 
@@ -526,7 +536,7 @@ impl<'w> Ref<'w> {
                 Target::Local => {
                     self.nacl(subnet_id, true, &h);
                     let Some(o) = self.owner(vpc_id, h.dst) else {
-                        return self.fatal(Code::VpcLocalRouteCidrRestriction, &t.id);
+                        return self.undeliverable(Code::VpcLocalRouteCidrRestriction, &t.id);
                     };
                     self.nacl(Self::place(o).1, false, &h);
                     self.arrive(o, &mut h, want, identity)?
@@ -553,10 +563,10 @@ impl<'w> Ref<'w> {
                     }
                     self.nacl(subnet_id, true, &h);
                     if !vpc_contains(peer, h.dst) {
-                        return self.fatal(Code::PcxRequiresAddressInVpcCidr, id);
+                        return self.undeliverable(Code::PcxRequiresAddressInVpcCidr, id);
                     }
                     let Some(o) = self.owner(&peer.id, h.dst) else {
-                        return self.fatal(Code::VpcLocalRouteCidrRestriction, id);
+                        return self.undeliverable(Code::VpcLocalRouteCidrRestriction, id);
                     };
                     self.nacl(Self::place(o).1, false, &h);
                     self.arrive(o, &mut h, want, identity)?

@@ -63,6 +63,8 @@ pub(crate) struct EniV {
     pub groups: Vec<Ix>,
     pub group_ids: Vec<Arc<str>>,
     pub source_dest_check: bool,
+    /// An interface endpoint's network interface (`interface_type` `vpc_endpoint`).
+    pub endpoint: bool,
     /// (private, public) address pairs: the primary's public IP and Elastic IPs.
     pub publics: Vec<(Ipv4Addr, Ipv4Addr)>,
 }
@@ -310,8 +312,8 @@ impl View {
             }
         }
 
-        // Security groups (rules compiled once the interfaces are known is not needed:
-        // group references resolve to the group's index and VPC).
+        // Security groups. A group reference resolves to the group's index and VPC when it
+        // is in the same VPC or in a same-Region peer over an active connection; else stale.
         let sg_ix: HashMap<Arc<str>, Ix> = w
             .security_groups
             .values()
@@ -510,6 +512,7 @@ impl View {
                     .collect(),
                 group_ids: e.groups.iter().map(|g| Arc::from(g.as_str())).collect(),
                 source_dest_check: e.source_dest_check,
+                endpoint: e.interface_type == "vpc_endpoint",
                 publics,
             });
         }
@@ -685,7 +688,7 @@ pub(crate) fn target_id(t: &Target) -> String {
     }
 }
 
-fn blackhole(_id: &str, why: String) -> Tgt {
+fn blackhole(why: String) -> Tgt {
     Tgt::Blackhole { why }
 }
 
@@ -702,14 +705,14 @@ fn resolve(
     let vpc_of = |id: &str| vpc_ix.get(id).copied();
     let local_eni = |id: &str, e: Option<Ix>| match e {
         Some(e) if enis[e as usize].vpc == v => Tgt::Eni(e),
-        Some(_) => blackhole(id, format!("{id} is in another VPC")),
-        None => blackhole(id, format!("{id} does not exist or is not running")),
+        Some(_) => blackhole(format!("{id} is in another VPC")),
+        None => blackhole(format!("{id} does not exist or is not running")),
     };
     match t {
         Target::Local => Tgt::Local,
         Target::VpcPeeringConnection(id) => {
             let Some(p) = w.peerings.get(id) else {
-                return blackhole(id, format!("{id} does not exist"));
+                return blackhole(format!("{id} does not exist"));
             };
             let (r, a) = (vpc_of(&p.requester.vpc_id), vpc_of(&p.accepter.vpc_id));
             let peer = if r == Some(v) {
@@ -717,35 +720,35 @@ fn resolve(
             } else if a == Some(v) {
                 r
             } else {
-                return blackhole(id, format!("{id} does not connect this VPC"));
+                return blackhole(format!("{id} does not connect this VPC"));
             };
             match peer {
                 _ if !p.status.is_active() => {
-                    blackhole(id, format!("{id} is {}, not active", p.status.as_str()))
+                    blackhole(format!("{id} is {}, not active", p.status.as_str()))
                 }
                 Some(peer) => Tgt::Pcx {
                     id: id.as_str().into(),
                     peer,
                 },
-                None => blackhole(id, format!("the peer VPC of {id} does not exist")),
+                None => blackhole(format!("the peer VPC of {id} does not exist")),
             }
         }
         Target::Gateway(id) if id.starts_with("igw-") => {
             match w.internet_gateways.get(id).map(|g| g.attachment.as_deref()) {
-                None => blackhole(id, format!("{id} does not exist")),
+                None => blackhole(format!("{id} does not exist")),
                 Some(Some(att)) if vpc_of(att) == Some(v) => Tgt::Igw(id.as_str().into()),
-                Some(_) => blackhole(id, format!("{id} is not attached to this VPC")),
+                Some(_) => blackhole(format!("{id} is not attached to this VPC")),
             }
         }
         Target::EgressOnlyInternetGateway(id) => match w.egress_only_gateways.get(id) {
             Some(g) if vpc_of(&g.vpc_id) == Some(v) => Tgt::Eigw(id.as_str().into()),
-            Some(_) => blackhole(id, format!("{id} belongs to another VPC")),
-            None => blackhole(id, format!("{id} does not exist")),
+            Some(_) => blackhole(format!("{id} belongs to another VPC")),
+            None => blackhole(format!("{id} does not exist")),
         },
         Target::NatGateway(id) => match nat_ix.get(id.as_str()) {
             Some(&(n, true)) => Tgt::Nat(n),
-            Some(_) => blackhole(id, format!("{id} is not available")),
-            None => blackhole(id, format!("{id} does not exist")),
+            Some(_) => blackhole(format!("{id} is not available")),
+            None => blackhole(format!("{id} does not exist")),
         },
         Target::NetworkInterface(id) => local_eni(id, eni_ix.get(id.as_str()).copied()),
         Target::Instance(id) => {
