@@ -142,6 +142,49 @@ struct Decider<'v> {
     last: Option<(Ix, Arc<str>)>,
 }
 
+/// The source interface, the wanted destination interface (if the flow names one) and the
+/// first packet; or the component that is missing, and why.
+#[allow(clippy::type_complexity)]
+fn resolve(view: &View, flow: &Flow) -> Result<(Ix, Option<Ix>, Header), (Arc<str>, String)> {
+    let gone = |what: &str, id: &str| {
+        (
+            Arc::from(id),
+            format!("the {what} {id} does not exist (or is not a running instance)"),
+        )
+    };
+    let s = view
+        .endpoint(&flow.source)
+        .ok_or_else(|| gone("source", &flow.source))?;
+    let (dst, want) = match &flow.destination {
+        Endpoint::Ip(a) => (*a, None),
+        Endpoint::Eni(id) | Endpoint::Instance(id) => {
+            let e = view.endpoint(id).ok_or_else(|| gone("destination", id))?;
+            let d = &view.enis[e as usize];
+            let a =
+                d.v4.first()
+                    .map(|a| IpAddr::V4(*a))
+                    .or_else(|| d.v6.first().map(|a| IpAddr::V6(*a)))
+                    .ok_or_else(|| {
+                        (
+                            d.id.clone(),
+                            format!("the destination {} has no address", d.id),
+                        )
+                    })?;
+            (a, Some(e))
+        }
+    };
+    let se = &view.enis[s as usize];
+    let first = |v4: bool| {
+        if v4 {
+            se.v4.first().map(|a| IpAddr::V4(*a))
+        } else {
+            se.v6.first().map(|a| IpAddr::V6(*a))
+        }
+    };
+    let h = first_header(flow, first, dst).map_err(|why| (se.id.clone(), why))?;
+    Ok((s, want, h))
+}
+
 /// Decides whether `flow` gets through in `view`, and explains why not.
 pub fn decide(view: &View, flow: &Flow) -> Verdict {
     let mut d = Decider {
@@ -159,73 +202,14 @@ pub fn decide(view: &View, flow: &Flow) -> Verdict {
         return_path: d.hops,
         explanations: d.exps,
     };
-    let missing = |d: &mut Decider, what: &str, id: &str, why: &str| {
-        d.blocker(
-            Code::NoSourceOrDestination,
-            &Arc::from(id),
-            format!("the {what} {id} {why}"),
-        );
-    };
-    let Some(s) = view.endpoint(&flow.source) else {
-        missing(
-            &mut d,
-            "source",
-            &flow.source,
-            "does not exist (or is not a running instance)",
-        );
-        return done(d, Vec::new());
-    };
-    let (dst, want) = match &flow.destination {
-        Endpoint::Ip(a) => (Some(*a), None),
-        Endpoint::Eni(id) | Endpoint::Instance(id) => match view.endpoint(id) {
-            Some(e) => (None, Some(e)),
-            None => {
-                missing(
-                    &mut d,
-                    "destination",
-                    id,
-                    "does not exist (or is not a running instance)",
-                );
-                return done(d, Vec::new());
-            }
-        },
-    };
-    let dst = match (dst, want) {
-        (Some(a), _) => a,
-        (None, Some(e)) => {
-            let e = &view.enis[e as usize];
-            match e.v4.first().map(|a| IpAddr::V4(*a)) {
-                Some(a) => a,
-                None => match e.v6.first() {
-                    Some(a) => IpAddr::V6(*a),
-                    None => {
-                        missing(&mut d, "destination", &e.id, "has no address");
-                        return done(d, Vec::new());
-                    }
-                },
-            }
-        }
-        (None, None) => unreachable!("destination is an address or an interface"),
-    };
-    let se = &view.enis[s as usize];
-    let h = match first_header(
-        flow,
-        |v4| {
-            if v4 {
-                se.v4.first().map(|a| IpAddr::V4(*a))
-            } else {
-                se.v6.first().map(|a| IpAddr::V6(*a))
-            }
-        },
-        dst,
-    ) {
-        Ok(h) => h,
-        Err(why) => {
-            d.blocker(Code::NoSourceOrDestination, &se.id, why);
+    let (s, want, h) = match resolve(view, flow) {
+        Ok(x) => x,
+        Err((component, why)) => {
+            d.blocker(Code::NoSourceOrDestination, &component, why);
             return done(d, Vec::new());
         }
     };
-
+    let se = &view.enis[s as usize];
     d.hop(&se.id, HopKind::NetworkInterface, &h);
     d.sg(s, true, &h, true);
     let end = d.walk(Start::At(Sender::Eni(s)), h, want);
