@@ -37,6 +37,10 @@ pub mod quota {
     pub const ADDRESSES_PER_REGION: &str = "addresses-per-region";
     /// NAT gateways per AZ (not enforced unless configured).
     pub const NAT_GATEWAYS_PER_AZ: &str = "nat-gateways-per-az";
+    /// ELBv2 load balancers per Region (not enforced unless configured).
+    pub const LOAD_BALANCERS_PER_REGION: &str = "load-balancers-per-region";
+    /// ELBv2 target groups per Region (not enforced unless configured).
+    pub const TARGET_GROUPS_PER_REGION: &str = "target-groups-per-region";
 
     /// Every known quota name with its default (None: not enforced) and hard maximum.
     pub const ALL: &[(&str, Option<u32>, Option<u32>)] = &[
@@ -54,6 +58,8 @@ pub mod quota {
         (INTERNET_GATEWAYS_PER_REGION, None, None),
         (ADDRESSES_PER_REGION, None, None),
         (NAT_GATEWAYS_PER_AZ, None, None),
+        (LOAD_BALANCERS_PER_REGION, None, None),
+        (TARGET_GROUPS_PER_REGION, None, None),
     ];
 }
 
