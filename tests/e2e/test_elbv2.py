@@ -273,3 +273,14 @@ def test_cli_flow(server, ec2):
     server.aws("elbv2", "delete-target-group", "--target-group-arn", tg_arn)
     server.aws("elbv2", "delete-load-balancer", "--load-balancer-arn", arn)
     assert server.aws("elbv2", "describe-load-balancers")["LoadBalancers"] == []
+
+
+def test_network_load_balancer_with_security_groups(ec2, elbv2):
+    vpc, subnets = network(ec2)
+    sg = ec2.create_security_group(GroupName="nlb", Description="nlb", VpcId=vpc)["GroupId"]
+    lb = nlb(elbv2, "guarded", subnets[:1], SecurityGroups=[sg])
+    assert lb["SecurityGroups"] == [sg]
+    assert lb["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] == "on"
+    with pytest.raises(ClientError) as e:
+        nlb(elbv2, "bad-sg", subnets[:1], SecurityGroups=["sg-0123456789abcdef0"])
+    assert error_code(e) == "InvalidSecurityGroup"

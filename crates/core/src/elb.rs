@@ -1432,12 +1432,10 @@ fn create_listener(w: &mut World, ctx: &Ctx, c: CreateListener) -> Result<Output
             ),
         ));
     }
-    if let Some(other) = w
-        .listeners
+    if w.listeners
         .values()
-        .find(|l| l.target_group_arn == tg_arn && l.load_balancer_arn != lb.arn)
+        .any(|l| l.target_group_arn == tg_arn && l.load_balancer_arn != lb.arn)
     {
-        let _ = other;
         return Err(ApiError::new(
             "TargetGroupAssociationLimit",
             format!(

@@ -8,8 +8,8 @@
 
 use base64::Engine;
 use openvpc_core::elb::{
-    self, ActionSpec, Cmd, CreateListener, CreateLoadBalancer, CreateTargetGroup,
-    HealthCheckInput, Listener, LoadBalancer, SubnetMapping, TargetGroup, TargetSpec,
+    self, ActionSpec, Cmd, CreateListener, CreateLoadBalancer, CreateTargetGroup, HealthCheckInput,
+    Listener, LoadBalancer, SubnetMapping, TargetGroup, TargetSpec,
 };
 use openvpc_core::{ApiError, Command, Ctx, Output, Result, World};
 

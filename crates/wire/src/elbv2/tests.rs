@@ -76,7 +76,10 @@ fn call(b: &mut TestBackend, query: &str) -> Response {
 }
 
 fn between<'a>(body: &'a str, open: &str, close: &str) -> &'a str {
-    let start = body.find(open).unwrap_or_else(|| panic!("{open} in {body}")) + open.len();
+    let start = body
+        .find(open)
+        .unwrap_or_else(|| panic!("{open} in {body}"))
+        + open.len();
     let end = body[start..].find(close).unwrap() + start;
     &body[start..end]
 }
@@ -110,15 +113,24 @@ fn success_envelope_and_member_lists() {
     assert!(r.body.ends_with(
         "</CreateLoadBalancerResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></CreateLoadBalancerResponse>"
     ));
-    assert!(r.body.contains("<State><Code>provisioning</Code></State><Type>network</Type>"));
+    assert!(r
+        .body
+        .contains("<State><Code>provisioning</Code></State><Type>network</Type>"));
     assert!(r.body.contains(&format!(
         "<AvailabilityZones><member><ZoneName>us-east-1a</ZoneName><SubnetId>{}</SubnetId><LoadBalancerAddresses><member><PrivateIPv4Address>10.0.0.4</PrivateIPv4Address></member></LoadBalancerAddresses></member>",
         subnets[0]
     )));
     assert!(r.body.contains(&format!("<VpcId>{vpc}</VpcId>")));
     let arn = between(&r.body, "<LoadBalancerArn>", "</LoadBalancerArn>").to_string();
-    let r = call(&mut b, "Action=DescribeLoadBalancers&Version=2015-12-01&Names.member.1=web");
-    assert!(r.body.contains("<State><Code>active</Code></State>"), "{}", r.body);
+    let r = call(
+        &mut b,
+        "Action=DescribeLoadBalancers&Version=2015-12-01&Names.member.1=web",
+    );
+    assert!(
+        r.body.contains("<State><Code>active</Code></State>"),
+        "{}",
+        r.body
+    );
     let r = call(
         &mut b,
         &format!("Action=DescribeTags&Version=2015-12-01&ResourceArns.member.1={arn}"),
@@ -131,13 +143,18 @@ fn success_envelope_and_member_lists() {
         &format!("Action=DeleteLoadBalancer&Version=2015-12-01&LoadBalancerArn={arn}"),
     );
     assert_eq!(r.status, 200);
-    assert!(r.body.contains("<DeleteLoadBalancerResult></DeleteLoadBalancerResult>"));
+    assert!(r
+        .body
+        .contains("<DeleteLoadBalancerResult></DeleteLoadBalancerResult>"));
 }
 
 #[test]
 fn error_document_shape() {
     let (mut b, _, _) = backend();
-    let r = call(&mut b, "Action=DescribeLoadBalancers&Version=2015-12-01&Names.member.1=nope");
+    let r = call(
+        &mut b,
+        "Action=DescribeLoadBalancers&Version=2015-12-01&Names.member.1=nope",
+    );
     assert_eq!(r.status, 400);
     assert_eq!(
         r.body,
@@ -145,12 +162,30 @@ fn error_document_shape() {
     );
     let r = call(&mut b, "Action=DescribeVpcs&Version=2015-12-01");
     assert!(r.body.contains("<Code>InvalidAction</Code>"));
-    let r = call(&mut b, "Action=DescribeLoadBalancers&Version=2015-12-01&Bogus=1");
-    assert!(r.body.contains("<Code>UnknownParameter</Code>"), "{}", r.body);
+    let r = call(
+        &mut b,
+        "Action=DescribeLoadBalancers&Version=2015-12-01&Bogus=1",
+    );
+    assert!(
+        r.body.contains("<Code>UnknownParameter</Code>"),
+        "{}",
+        r.body
+    );
     let r = call(&mut b, "Action=CreateTargetGroup&Version=2015-12-01");
-    assert!(r.body.contains("<Code>ValidationError</Code>"), "{}", r.body);
-    let r = call(&mut b, "Action=CreateTargetGroup&Version=2015-12-01&Name=x&Port=eighty");
-    assert!(r.body.contains("<Code>ValidationError</Code>"), "{}", r.body);
+    assert!(
+        r.body.contains("<Code>ValidationError</Code>"),
+        "{}",
+        r.body
+    );
+    let r = call(
+        &mut b,
+        "Action=CreateTargetGroup&Version=2015-12-01&Name=x&Port=eighty",
+    );
+    assert!(
+        r.body.contains("<Code>ValidationError</Code>"),
+        "{}",
+        r.body
+    );
     let r = error_response(&ApiError::new("InternalFailure", "x"), "r");
     assert_eq!(r.status, 500);
     assert!(r.body.contains("<Type>Receiver</Type>"));
@@ -160,10 +195,20 @@ fn error_document_shape() {
 fn empty_lists_and_non_list_values() {
     let (mut b, _, subnets) = backend();
     create_nlb(&mut b, "a", &subnets[..1]);
-    let r = call(&mut b, "Action=DescribeLoadBalancers&Version=2015-12-01&Names=");
+    let r = call(
+        &mut b,
+        "Action=DescribeLoadBalancers&Version=2015-12-01&Names=",
+    );
     assert_eq!(r.status, 200, "{}", r.body);
-    let r = call(&mut b, "Action=DescribeLoadBalancers&Version=2015-12-01&Names=a");
-    assert!(r.body.contains("<Code>ValidationError</Code>"), "{}", r.body);
+    let r = call(
+        &mut b,
+        "Action=DescribeLoadBalancers&Version=2015-12-01&Names=a",
+    );
+    assert!(
+        r.body.contains("<Code>ValidationError</Code>"),
+        "{}",
+        r.body
+    );
 }
 
 #[test]
@@ -192,8 +237,15 @@ fn markers_page_through_load_balancers() {
     seen.sort();
     assert_eq!(seen, ["a", "b", "c"]);
     for bad in ["PageSize=0", "PageSize=401", "Marker=@@"] {
-        let r = call(&mut b, &format!("Action=DescribeLoadBalancers&Version=2015-12-01&{bad}"));
-        assert!(r.body.contains("<Code>ValidationError</Code>"), "{bad}: {}", r.body);
+        let r = call(
+            &mut b,
+            &format!("Action=DescribeLoadBalancers&Version=2015-12-01&{bad}"),
+        );
+        assert!(
+            r.body.contains("<Code>ValidationError</Code>"),
+            "{bad}: {}",
+            r.body
+        );
     }
 }
 
@@ -223,7 +275,13 @@ fn target_groups_listeners_and_health_render() {
         &mut b,
         &format!("Action=DescribeTargetGroups&Version=2015-12-01&LoadBalancerArn={lb}"),
     );
-    assert!(r.body.contains(&format!("<LoadBalancerArns><member>{lb}</member></LoadBalancerArns>")), "{}", r.body);
+    assert!(
+        r.body.contains(&format!(
+            "<LoadBalancerArns><member>{lb}</member></LoadBalancerArns>"
+        )),
+        "{}",
+        r.body
+    );
     let r = call(
         &mut b,
         &format!("Action=DescribeTargetHealth&Version=2015-12-01&TargetGroupArn={tg}&Include.member.1=All"),
@@ -233,7 +291,12 @@ fn target_groups_listeners_and_health_render() {
         &mut b,
         &format!("Action=DescribeTargetHealth&Version=2015-12-01&TargetGroupArn={tg}&Targets.member.1.Id=10.0.0.99"),
     );
-    assert!(r.body.contains("<State>unused</State><Reason>Target.NotRegistered</Reason>"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("<State>unused</State><Reason>Target.NotRegistered</Reason>"),
+        "{}",
+        r.body
+    );
     let r = call(
         &mut b,
         &format!("Action=DescribeListeners&Version=2015-12-01&LoadBalancerArn={lb}"),
@@ -275,7 +338,10 @@ fn value(vpc: String, subnet: String) -> impl Strategy<Value = String> {
         Just("TCP".to_string()),
         Just("80".to_string()),
         Just("10.0.0.10".to_string()),
-        Just("arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/x/0000000000000000".to_string()),
+        Just(
+            "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/x/0000000000000000"
+                .to_string()
+        ),
         Just(vpc),
         Just(subnet),
         Just("".to_string()),
