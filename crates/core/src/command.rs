@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{dhcp, elb, eni, gateway, nacl, peering, route, sg, subnet, tags, vpc};
+use crate::{dhcp, elb, eni, gateway, nacl, peering, prefix_list, route, sg, subnet, tags, vpc};
 
 /// A mutation of the [`crate::World`]. Reads never go through commands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,6 +20,7 @@ pub enum Command {
     Peering(peering::Cmd),
     Tags(tags::Cmd),
     Elb(elb::Cmd),
+    PrefixList(prefix_list::Cmd),
 }
 
 impl Command {
@@ -28,6 +29,7 @@ impl Command {
         match self {
             Command::Route(c) => c.client_token(),
             Command::Gateway(c) => c.client_token(),
+            Command::PrefixList(c) => c.client_token(),
             _ => None,
         }
     }

@@ -37,6 +37,8 @@ pub mod quota {
     pub const ADDRESSES_PER_REGION: &str = "addresses-per-region";
     /// NAT gateways per AZ (not enforced unless configured).
     pub const NAT_GATEWAYS_PER_AZ: &str = "nat-gateways-per-az";
+    /// Customer-managed prefix lists per Region (not enforced unless configured).
+    pub const PREFIX_LISTS_PER_REGION: &str = "prefix-lists-per-region";
     /// ELBv2 load balancers per Region (not enforced unless configured).
     pub const LOAD_BALANCERS_PER_REGION: &str = "load-balancers-per-region";
     /// ELBv2 target groups per Region (not enforced unless configured).
@@ -58,6 +60,7 @@ pub mod quota {
         (INTERNET_GATEWAYS_PER_REGION, None, None),
         (ADDRESSES_PER_REGION, None, None),
         (NAT_GATEWAYS_PER_AZ, None, None),
+        (PREFIX_LISTS_PER_REGION, None, None),
         (LOAD_BALANCERS_PER_REGION, None, None),
         (TARGET_GROUPS_PER_REGION, None, None),
     ];

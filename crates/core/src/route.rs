@@ -1406,6 +1406,7 @@ mod tests {
             subnet_id: subnet.into(),
             public: false,
             allocation_id: None,
+            association_id: None,
             network_interface_id: None,
             private_ip: None,
             public_ip: None,
@@ -1413,6 +1414,7 @@ mod tests {
             failure: None,
             created: 0,
             deleted: None,
+            step_due: 0,
         });
         id
     }

@@ -10,7 +10,7 @@ use crate::error::{ApiError, Result};
 use crate::ids::IdGen;
 use crate::table::Table;
 use crate::tags::TagStore;
-use crate::{dhcp, elb, eni, gateway, nacl, peering, route, sg, subnet, tags, vpc};
+use crate::{dhcp, elb, eni, gateway, nacl, peering, prefix_list, route, sg, subnet, tags, vpc};
 use crate::{Command, Millis, Output};
 
 /// An (account, Region) pair: the unit of ownership and visibility.
@@ -132,6 +132,8 @@ pub struct World {
     pub load_balancers: Table<elb::LoadBalancer>,
     pub target_groups: Table<elb::TargetGroup>,
     pub listeners: Table<elb::Listener>,
+    #[serde(default)]
+    pub prefix_lists: Table<prefix_list::PrefixList>,
 }
 
 impl World {
@@ -161,6 +163,7 @@ impl World {
             load_balancers: Table::default(),
             target_groups: Table::default(),
             listeners: Table::default(),
+            prefix_lists: Table::default(),
         }
     }
 
@@ -183,6 +186,7 @@ impl World {
         self.load_balancers.reindex();
         self.target_groups.reindex();
         self.listeners.reindex();
+        self.prefix_lists.reindex();
     }
 
     /// Whether the scope's defaults (default VPC, DHCP options) exist yet.
@@ -263,6 +267,7 @@ impl World {
             Command::Peering(c) => peering::apply(self, ctx, c),
             Command::Tags(c) => tags::apply(self, ctx, c),
             Command::Elb(c) => elb::apply(self, ctx, c),
+            Command::PrefixList(c) => prefix_list::apply(self, ctx, c),
         }
     }
 
@@ -313,6 +318,7 @@ impl World {
             "eni" => self.network_interfaces.get_in(scope, id).is_some(),
             "i" => self.instances.get_in(scope, id).is_some(),
             "pcx" => self.peerings.visible(scope, id, Millis::MIN).is_some(),
+            "pl" => self.prefix_lists.get_in(scope, id).is_some(),
             _ => {
                 return Err(ApiError::new(
                     "InvalidID",
@@ -328,6 +334,7 @@ impl World {
             "subnet" => subnet::not_found(id),
             "rtb" => route::not_found(id),
             "igw" => gateway::igw_not_found(id),
+            "eigw" => gateway::eigw_not_found(id),
             "nat" => gateway::nat_not_found(id),
             "eipalloc" => gateway::allocation_not_found(id),
             "sg" => sg::not_found(id),
@@ -337,6 +344,7 @@ impl World {
             "pcx" => peering::not_found(id),
             "acl" => nacl::not_found(id),
             "dopt" => dhcp::not_found(id),
+            "pl" => prefix_list::not_found(id),
             _ => ApiError::new("InvalidID", format!("The ID '{id}' does not exist")),
         })
     }

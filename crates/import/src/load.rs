@@ -610,12 +610,14 @@ fn nat(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         };
         first.get_or_insert((
             a.opt_str("AllocationId")?,
+            a.opt_str("AssociationId")?,
             a.opt_str("NetworkInterfaceId")?,
             private_ip,
             public_ip,
         ));
     }
-    let (allocation_id, network_interface_id, private_ip, public_ip) = first.unwrap_or_default();
+    let (allocation_id, association_id, network_interface_id, private_ip, public_ip) =
+        first.unwrap_or_default();
     w.nat_gateways.insert(NatGateway {
         id: o.str("NatGatewayId")?,
         scope: owner(scope, &o)?,
@@ -623,6 +625,7 @@ fn nat(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         subnet_id: o.str("SubnetId")?,
         public: o.opt_str("ConnectivityType")?.as_deref() != Some("private"),
         allocation_id,
+        association_id,
         network_interface_id,
         private_ip,
         public_ip,
@@ -630,6 +633,7 @@ fn nat(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         failure: None,
         created: 0,
         deleted: None,
+        step_due: 0,
     });
     Ok(())
 }

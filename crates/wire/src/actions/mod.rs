@@ -13,6 +13,7 @@ mod eni;
 mod gateway;
 mod nacl;
 mod peering;
+mod prefix_list;
 mod route;
 mod sg;
 mod subnet;
@@ -23,7 +24,7 @@ mod vpc;
 pub type Handler = fn(&mut Call) -> Result<Xml>;
 
 /// Every EC2 action this server implements.
-fn tables() -> [&'static [(&'static str, Handler)]; 11] {
+fn tables() -> [&'static [(&'static str, Handler)]; 12] {
     [
         account::ACTIONS,
         vpc::ACTIONS,
@@ -36,6 +37,7 @@ fn tables() -> [&'static [(&'static str, Handler)]; 11] {
         eni::ACTIONS,
         peering::ACTIONS,
         tags::ACTIONS,
+        prefix_list::ACTIONS,
     ]
 }
 
