@@ -284,3 +284,16 @@ def test_network_load_balancer_with_security_groups(ec2, elbv2):
     with pytest.raises(ClientError) as e:
         nlb(elbv2, "bad-sg", subnets[:1], SecurityGroups=["sg-0123456789abcdef0"])
     assert error_code(e) == "InvalidSecurityGroup"
+
+
+def test_internet_facing_needs_an_internet_gateway(ec2, elbv2):
+    vpc, subnets = network(ec2)
+    with pytest.raises(ClientError) as e:
+        elbv2.create_load_balancer(Name="edge", Type="network", Subnets=subnets[:2])
+    assert error_code(e) == "InvalidSubnet"
+    assert e.value.response["Error"]["Message"] == f"VPC {vpc} has no internet gateway"
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    lb = elbv2.create_load_balancer(Name="edge", Type="network", Subnets=subnets[:2])["LoadBalancers"][0]
+    assert lb["Scheme"] == "internet-facing"
+    assert all(z["LoadBalancerAddresses"] == [] for z in lb["AvailabilityZones"])
