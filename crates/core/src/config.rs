@@ -39,6 +39,10 @@ pub mod quota {
     pub const NAT_GATEWAYS_PER_AZ: &str = "nat-gateways-per-az";
     /// Customer-managed prefix lists per Region (not enforced unless configured).
     pub const PREFIX_LISTS_PER_REGION: &str = "prefix-lists-per-region";
+    /// ELBv2 load balancers per Region (not enforced unless configured).
+    pub const LOAD_BALANCERS_PER_REGION: &str = "load-balancers-per-region";
+    /// ELBv2 target groups per Region (not enforced unless configured).
+    pub const TARGET_GROUPS_PER_REGION: &str = "target-groups-per-region";
 
     /// Every known quota name with its default (None: not enforced) and hard maximum.
     pub const ALL: &[(&str, Option<u32>, Option<u32>)] = &[
@@ -57,6 +61,8 @@ pub mod quota {
         (ADDRESSES_PER_REGION, None, None),
         (NAT_GATEWAYS_PER_AZ, None, None),
         (PREFIX_LISTS_PER_REGION, None, None),
+        (LOAD_BALANCERS_PER_REGION, None, None),
+        (TARGET_GROUPS_PER_REGION, None, None),
     ];
 }
 
