@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{dhcp, elb, eni, gateway, nacl, peering, prefix_list, route, sg, subnet, tags, vpc};
+use crate::{dhcp, elb, eni, gateway, insights, nacl, peering, prefix_list, route, sg, subnet, tags, vpc};
 
 /// A mutation of the [`crate::World`]. Reads never go through commands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,6 +21,7 @@ pub enum Command {
     Tags(tags::Cmd),
     Elb(elb::Cmd),
     PrefixList(prefix_list::Cmd),
+    Insights(insights::Cmd),
 }
 
 impl Command {
@@ -31,12 +32,16 @@ impl Command {
             Command::Gateway(c) => c.client_token(),
             Command::PrefixList(c) => c.client_token(),
             Command::Eni(c) => c.client_token(),
+            Command::Insights(c) => c.client_token(),
             _ => None,
         }
     }
 
     /// A stable fingerprint of the command's parameters, to detect token reuse.
     pub fn fingerprint(&self) -> String {
+        if let Command::Insights(c) = self {
+            return c.fingerprint();
+        }
         serde_json::to_string(self).unwrap_or_default()
     }
 }

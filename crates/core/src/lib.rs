@@ -24,6 +24,7 @@ pub mod dhcp;
 pub mod elb;
 pub mod eni;
 pub mod gateway;
+pub mod insights;
 pub mod nacl;
 pub mod peering;
 pub mod prefix_list;

@@ -10,7 +10,7 @@ use crate::error::{ApiError, Result};
 use crate::ids::IdGen;
 use crate::table::Table;
 use crate::tags::TagStore;
-use crate::{dhcp, elb, eni, gateway, nacl, peering, prefix_list, route, sg, subnet, tags, vpc};
+use crate::{dhcp, elb, eni, gateway, insights, nacl, peering, prefix_list, route, sg, subnet, tags, vpc};
 use crate::{Command, Millis, Output};
 
 /// An (account, Region) pair: the unit of ownership and visibility.
@@ -136,6 +136,10 @@ pub struct World {
     pub listeners: Table<elb::Listener>,
     #[serde(default)]
     pub prefix_lists: Table<prefix_list::PrefixList>,
+    #[serde(default)]
+    pub insights_paths: Table<insights::Path>,
+    #[serde(default)]
+    pub insights_analyses: Table<insights::Analysis>,
 }
 
 impl World {
@@ -166,6 +170,8 @@ impl World {
             target_groups: Table::default(),
             listeners: Table::default(),
             prefix_lists: Table::default(),
+            insights_paths: Table::default(),
+            insights_analyses: Table::default(),
         }
     }
 
@@ -189,6 +195,8 @@ impl World {
         self.target_groups.reindex();
         self.listeners.reindex();
         self.prefix_lists.reindex();
+        self.insights_paths.reindex();
+        self.insights_analyses.reindex();
     }
 
     /// Whether the scope's defaults (default VPC, DHCP options) exist yet.
@@ -270,6 +278,7 @@ impl World {
             Command::Tags(c) => tags::apply(self, ctx, c),
             Command::Elb(c) => elb::apply(self, ctx, c),
             Command::PrefixList(c) => prefix_list::apply(self, ctx, c),
+            Command::Insights(c) => insights::apply(self, ctx, c),
         }
     }
 
@@ -322,6 +331,8 @@ impl World {
             "i" => self.instances.get_in(scope, id).is_some(),
             "pcx" => self.peerings.visible(scope, id, Millis::MIN).is_some(),
             "pl" => self.prefix_lists.get_in(scope, id).is_some(),
+            "nip" => self.insights_paths.get_in(scope, id).is_some(),
+            "nia" => self.insights_analyses.get_in(scope, id).is_some(),
             _ => {
                 return Err(ApiError::new(
                     "InvalidID",
@@ -348,6 +359,8 @@ impl World {
             "acl" => nacl::not_found(id),
             "dopt" => dhcp::not_found(id),
             "pl" => prefix_list::not_found(id),
+            "nip" => insights::path_not_found(id),
+            "nia" => insights::analysis_not_found(id),
             _ => ApiError::new("InvalidID", format!("The ID '{id}' does not exist")),
         })
     }
