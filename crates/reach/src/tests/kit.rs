@@ -228,6 +228,7 @@ impl Net {
             state: InstanceState::Running,
             launch_time: 0,
             terminated: None,
+            details: Default::default(),
         });
         id
     }
@@ -473,6 +474,8 @@ impl Net {
             failure: None,
             created: 0,
             deleted: None,
+            association_id: None,
+            step_due: 0,
         });
         id
     }
