@@ -175,28 +175,9 @@ impl World {
         }
     }
 
-    /// Rebuilds derived indexes after deserialisation and installs the configuration.
+    /// Installs the configuration after deserialisation (indexes rebuild themselves).
     pub fn restore(&mut self, config: Config) {
         self.config = Arc::new(config);
-        self.vpcs.reindex();
-        self.subnets.reindex();
-        self.route_tables.reindex();
-        self.internet_gateways.reindex();
-        self.egress_only_gateways.reindex();
-        self.nat_gateways.reindex();
-        self.addresses.reindex();
-        self.dhcp_options.reindex();
-        self.network_acls.reindex();
-        self.security_groups.reindex();
-        self.network_interfaces.reindex();
-        self.instances.reindex();
-        self.peerings.reindex();
-        self.load_balancers.reindex();
-        self.target_groups.reindex();
-        self.listeners.reindex();
-        self.prefix_lists.reindex();
-        self.insights_paths.reindex();
-        self.insights_analyses.reindex();
     }
 
     /// Whether the scope's defaults (default VPC, DHCP options) exist yet.
