@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{dhcp, elb, eni, gateway, insights, nacl, peering, prefix_list, route, sg, subnet, tags, vpc};
+use crate::{
+    dhcp, elb, eni, gateway, insights, nacl, peering, prefix_list, route, sg, subnet, tags, vpc,
+};
 
 /// A mutation of the [`crate::World`]. Reads never go through commands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

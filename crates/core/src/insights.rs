@@ -185,6 +185,14 @@ pub struct SgRule {
     pub rule: sg::Rule,
 }
 
+/// A route a component or explanation names, with its state when analysed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteData {
+    pub route: route::Route,
+    /// `active` or `blackhole`.
+    pub state: String,
+}
+
 /// One component of a forward or return path (`PathComponent`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PathComponentData {
@@ -196,7 +204,7 @@ pub struct PathComponentData {
     pub destination_vpc: Option<Component>,
     pub acl_rule: Option<nacl::Entry>,
     pub security_group_rule: Option<SgRule>,
-    pub route: Option<route::Route>,
+    pub route: Option<RouteData>,
     pub inbound_header: Option<PacketHeader>,
     pub outbound_header: Option<PacketHeader>,
 }
@@ -212,7 +220,7 @@ pub struct ExplanationData {
     pub source_vpc: Option<Component>,
     pub destination_vpc: Option<Component>,
     pub route_table: Option<Component>,
-    pub route: Option<route::Route>,
+    pub route: Option<RouteData>,
     pub acl: Option<Component>,
     pub acl_rule: Option<nacl::Entry>,
     pub security_group: Option<Component>,
@@ -619,8 +627,7 @@ fn create_path(w: &mut World, ctx: &Ctx, spec: &PathSpec, tag_specs: &[TagSpec])
 fn delete_path(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     let scope = ctx.scope();
     path(w, &scope, id)?;
-    if w
-        .insights_analyses
+    if w.insights_analyses
         .in_scope(&scope)
         .any(|a| a.path_id == id)
     {
@@ -767,7 +774,10 @@ const ARN_PREFIXES: &[&str] = &[
 pub fn component(w: &World, id: &str, fallback: &Scope) -> Component {
     let prefix = prefix_of(id);
     let arn = if prefix == "pl" && prefix_list::is_aws_managed(w, id) {
-        Some(format!("arn:aws:ec2:{}:aws:prefix-list/{id}", fallback.region))
+        Some(format!(
+            "arn:aws:ec2:{}:aws:prefix-list/{id}",
+            fallback.region
+        ))
     } else if ARN_PREFIXES.contains(&prefix) {
         let owner = owner_of(w, id).unwrap_or_else(|| fallback.clone());
         Some(format!(
@@ -924,7 +934,6 @@ pub fn describe_analyses<'w>(
         .collect())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1007,7 +1016,10 @@ mod tests {
             ..Launch::default()
         };
         match w
-            .apply(&ctx(account), Command::Eni(eni::Cmd::RunInstances(Box::new(launch))))
+            .apply(
+                &ctx(account),
+                Command::Eni(eni::Cmd::RunInstances(Box::new(launch))),
+            )
             .unwrap()
         {
             Output::Ids(ids) => ids[1].clone(),
@@ -1060,7 +1072,10 @@ mod tests {
         let path = w.insights_paths.get(&p).unwrap();
         assert!(p.starts_with("nip-") && p.len() == 21);
         assert_eq!(path.source_arn, arn("network-interface", &x));
-        assert_eq!(path.destination_arn.as_deref(), Some(arn("instance", &i).as_str()));
+        assert_eq!(
+            path.destination_arn.as_deref(),
+            Some(arn("instance", &i).as_str())
+        );
         assert_eq!(path.arn(), arn("network-insights-path", &p));
         assert_eq!(path.created, 1_000);
 
@@ -1071,7 +1086,10 @@ mod tests {
         };
         let p = ok(&mut w, s);
         let path = w.insights_paths.get(&p).unwrap();
-        assert_eq!((path.source.as_str(), path.protocol), (i.as_str(), Protocol::Tcp));
+        assert_eq!(
+            (path.source.as_str(), path.protocol),
+            (i.as_str(), Protocol::Tcp)
+        );
 
         // A destination address alone, IPv6 and ICMP included (openvpc extensions).
         for (ip, proto) in [("10.9.9.9", "udp"), ("2600:1f18::1", "icmp")] {
@@ -1089,20 +1107,35 @@ mod tests {
         }
 
         let bad: &[(PathSpec, &str)] = &[
-            (spec("eni-0123456789abcdef0", &x), "NetworkInsightsSource.NotFound"),
+            (
+                spec("eni-0123456789abcdef0", &x),
+                "NetworkInsightsSource.NotFound",
+            ),
             (spec(&other, &x), "NetworkInsightsSource.NotFound"),
             (spec(&x, &other), "NetworkInsightsDestination.NotFound"),
-            (spec(&x, "i-0123456789abcdef0"), "NetworkInsightsDestination.NotFound"),
+            (
+                spec(&x, "i-0123456789abcdef0"),
+                "NetworkInsightsDestination.NotFound",
+            ),
             (spec("bogus", &x), "NetworkInsightsSource.NotFound"),
             (
-                spec(&format!("arn:aws:ec2:us-east-1:{B}:network-interface/{other}"), &x),
+                spec(
+                    &format!("arn:aws:ec2:us-east-1:{B}:network-interface/{other}"),
+                    &x,
+                ),
                 "NetworkInsightsSource.NotFound",
             ),
             (
-                spec(&format!("arn:aws:ec2:us-west-2:{A}:network-interface/{x}"), &i),
+                spec(
+                    &format!("arn:aws:ec2:us-west-2:{A}:network-interface/{x}"),
+                    &i,
+                ),
                 "NetworkInsightsSource.NotFound",
             ),
-            (spec(&arn("instance", &x), &i), "NetworkInsightsSource.NotFound"),
+            (
+                spec(&arn("instance", &x), &i),
+                "NetworkInsightsSource.NotFound",
+            ),
             (spec("igw-0123456789abcdef0", &x), "InvalidParameterValue"),
             (spec(&x, "vpce-0123456789abcdef0"), "InvalidParameterValue"),
             (
@@ -1208,17 +1241,26 @@ mod tests {
                 .collect()
         };
         assert_eq!(found(&[]).len(), 2);
-        assert_eq!(found(&[Filter::new("protocol", &["udp"])]), [p2.clone()]);
-        assert_eq!(found(&[Filter::new("source", &[&x])]), [p1.clone()]);
-        assert_eq!(found(&[Filter::new("destination", &[&x])]), [p2.clone()]);
-        assert_eq!(found(&[Filter::new("destination-port", &["22"])]), [p2.clone()]);
+        assert_eq!(found(&[Filter::new("protocol", &["udp"])]), [p2.as_str()]);
+        assert_eq!(found(&[Filter::new("source", &[&x])]), [p1.as_str()]);
+        assert_eq!(found(&[Filter::new("destination", &[&x])]), [p2.as_str()]);
         assert_eq!(
-            found(&[Filter::new("filter-at-source.destination-port-range", &["443"])]),
-            [p1.clone()]
+            found(&[Filter::new("destination-port", &["22"])]),
+            [p2.as_str()]
         );
         assert_eq!(
-            found(&[Filter::new("filter-at-source.source-address", &["10.0.0.*"])]),
-            [p1.clone()]
+            found(&[Filter::new(
+                "filter-at-source.destination-port-range",
+                &["443"]
+            )]),
+            [p1.as_str()]
+        );
+        assert_eq!(
+            found(&[Filter::new(
+                "filter-at-source.source-address",
+                &["10.0.0.*"]
+            )]),
+            [p1.as_str()]
         );
         assert!(describe_paths(&w, &a, &[], &[Filter::new("bogus", &["x"])]).is_err());
         let e = describe_paths(&w, &a, &["nip-0123456789abcdef0".into()], &[]).unwrap_err();
@@ -1235,9 +1277,19 @@ mod tests {
         let (x, i) = (eni(&mut w, A), instance(&mut w, A));
         let (a, b) = (ctx(A), ctx(B));
         let p = id(check(&mut w, &a, create(spec(&x, &i)), None));
-        check(&mut w, &b, start(&p, true), Some("InvalidNetworkInsightsPathId.NotFound"));
+        check(
+            &mut w,
+            &b,
+            start(&p, true),
+            Some("InvalidNetworkInsightsPathId.NotFound"),
+        );
         let n1 = id(check(&mut w, &a, start(&p, true), None));
-        let n2 = id(check(&mut w, &Ctx::new(A, "us-east-1", 5_000), start(&p, false), None));
+        let n2 = id(check(
+            &mut w,
+            &Ctx::new(A, "us-east-1", 5_000),
+            start(&p, false),
+            None,
+        ));
         let an = w.insights_analyses.get(&n1).unwrap();
         assert!(n1.starts_with("nia-") && n1.len() == 21);
         assert_eq!((an.started, an.status()), (1_000, "succeeded"));
@@ -1260,15 +1312,18 @@ mod tests {
             start_time: Some(t),
             ..AnalysisQuery::default()
         };
-        assert_eq!(found(&w, from(2_000), &[]), [n2.clone()]);
+        assert_eq!(found(&w, from(2_000), &[]), [n2.as_str()]);
         let until = AnalysisQuery {
             end_time: Some(2_000),
             path_id: Some(p.clone()),
             ..AnalysisQuery::default()
         };
-        assert_eq!(found(&w, until, &[]), [n1.clone()]);
+        assert_eq!(found(&w, until, &[]), [n1.as_str()]);
         let not_found = [Filter::new("path-found", &["false"])];
-        assert_eq!(found(&w, AnalysisQuery::default(), &not_found), [n2.clone()]);
+        assert_eq!(
+            found(&w, AnalysisQuery::default(), &not_found),
+            [n2.as_str()]
+        );
         let status = [Filter::new("status", &["succeeded"])];
         assert_eq!(found(&w, AnalysisQuery::default(), &status).len(), 2);
         let missing_path = AnalysisQuery {
@@ -1277,8 +1332,14 @@ mod tests {
         };
         let e = describe_analyses(&w, &a, &[], &missing_path, &[]).unwrap_err();
         assert_eq!(e.code, "InvalidNetworkInsightsPathId.NotFound");
-        let e = describe_analyses(&w, &b, &[n1.clone()], &AnalysisQuery::default(), &[])
-            .unwrap_err();
+        let e = describe_analyses(
+            &w,
+            &b,
+            std::slice::from_ref(&n1),
+            &AnalysisQuery::default(),
+            &[],
+        )
+        .unwrap_err();
         assert_eq!(e.code, "InvalidNetworkInsightsAnalysisId.NotFound");
 
         // A path with analyses cannot go; the analyses can, then the path.
@@ -1310,7 +1371,10 @@ mod tests {
             Cmd::DeletePath { id: p.clone() },
             Some("InvalidNetworkInsightsPathId.NotFound"),
         );
-        assert_eq!(id(check(&mut w, &a, Cmd::DeletePath { id: p.clone() }, None)), p);
+        assert_eq!(
+            id(check(&mut w, &a, Cmd::DeletePath { id: p.clone() }, None)),
+            p
+        );
         check(
             &mut w,
             &a,
@@ -1375,7 +1439,10 @@ mod tests {
         });
         let n = id(check(&mut w, &a, ok, None));
         assert_eq!(tags::of(&w, &a.scope(), &n).get("Name").unwrap(), "n");
-        assert_eq!(w.insights_analyses.get(&n).unwrap().additional_accounts, [B]);
+        assert_eq!(
+            w.insights_analyses.get(&n).unwrap().additional_accounts,
+            [B]
+        );
     }
 
     #[test]
@@ -1391,7 +1458,12 @@ mod tests {
         let p = id(check(&mut w, &a, tokened(spec(&x, &i)), None));
         assert_eq!(id(check(&mut w, &a, tokened(spec(&x, &i)), None)), p);
         assert_eq!(w.insights_paths.len(), 1);
-        check(&mut w, &a, tokened(spec(&i, &x)), Some("IdempotentParameterMismatch"));
+        check(
+            &mut w,
+            &a,
+            tokened(spec(&i, &x)),
+            Some("IdempotentParameterMismatch"),
+        );
 
         // A retried Start is the same request even when the world (the result) changed.
         let started = |found: bool| {
@@ -1404,7 +1476,13 @@ mod tests {
         let n = id(check(&mut w, &a, started(true), None));
         assert_eq!(id(check(&mut w, &a, started(false), None)), n);
         assert_eq!(w.insights_analyses.len(), 1);
-        assert!(w.insights_analyses.get(&n).unwrap().result.network_path_found);
+        assert!(
+            w.insights_analyses
+                .get(&n)
+                .unwrap()
+                .result
+                .network_path_found
+        );
     }
 
     #[test]
@@ -1454,14 +1532,28 @@ mod tests {
             format!("arn:aws:ec2:us-east-1:{B}:network-interface/{x}")
         );
         let cases = [
-            ("rtb-1", Some(format!("arn:aws:ec2:us-east-1:{A}:route-table/rtb-1"))),
-            ("nat-1", Some(format!("arn:aws:ec2:us-east-1:{A}:natgateway/nat-1"))),
+            (
+                "rtb-1",
+                Some(format!("arn:aws:ec2:us-east-1:{A}:route-table/rtb-1")),
+            ),
+            (
+                "nat-1",
+                Some(format!("arn:aws:ec2:us-east-1:{A}:natgateway/nat-1")),
+            ),
             (
                 "pcx-1",
-                Some(format!("arn:aws:ec2:us-east-1:{A}:vpc-peering-connection/pcx-1")),
+                Some(format!(
+                    "arn:aws:ec2:us-east-1:{A}:vpc-peering-connection/pcx-1"
+                )),
             ),
-            ("acl-1", Some(format!("arn:aws:ec2:us-east-1:{A}:network-acl/acl-1"))),
-            ("vpc-1", Some(format!("arn:aws:ec2:us-east-1:{A}:vpc/vpc-1"))),
+            (
+                "acl-1",
+                Some(format!("arn:aws:ec2:us-east-1:{A}:network-acl/acl-1")),
+            ),
+            (
+                "vpc-1",
+                Some(format!("arn:aws:ec2:us-east-1:{A}:vpc/vpc-1")),
+            ),
             (
                 "pl-63a5400a",
                 Some("arn:aws:ec2:us-east-1:aws:prefix-list/pl-63a5400a".to_string()),

@@ -10,7 +10,9 @@ use crate::error::{ApiError, Result};
 use crate::ids::IdGen;
 use crate::table::Table;
 use crate::tags::TagStore;
-use crate::{dhcp, elb, eni, gateway, insights, nacl, peering, prefix_list, route, sg, subnet, tags, vpc};
+use crate::{
+    dhcp, elb, eni, gateway, insights, nacl, peering, prefix_list, route, sg, subnet, tags, vpc,
+};
 use crate::{Command, Millis, Output};
 
 /// An (account, Region) pair: the unit of ownership and visibility.

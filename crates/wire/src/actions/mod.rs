@@ -11,6 +11,7 @@ mod account;
 mod dhcp;
 mod eni;
 mod gateway;
+mod insights;
 mod nacl;
 mod peering;
 mod prefix_list;
@@ -24,7 +25,7 @@ mod vpc;
 pub type Handler = fn(&mut Call) -> Result<Xml>;
 
 /// Every EC2 action this server implements.
-fn tables() -> [&'static [(&'static str, Handler)]; 12] {
+fn tables() -> [&'static [(&'static str, Handler)]; 13] {
     [
         account::ACTIONS,
         vpc::ACTIONS,
@@ -38,6 +39,7 @@ fn tables() -> [&'static [(&'static str, Handler)]; 12] {
         peering::ACTIONS,
         tags::ACTIONS,
         prefix_list::ACTIONS,
+        insights::ACTIONS,
     ]
 }
 
