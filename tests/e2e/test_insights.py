@@ -381,3 +381,14 @@ def test_analyses_survive_a_restart_unchanged():
         assert after == before
     finally:
         s.stop()
+
+
+def test_a_path_outlives_its_source(ec2, server):
+    a = net(ec2, "10.0.0.0/16", "10.0.1.0/24")
+    pid = path(ec2, a["i"], None, DestinationIp="10.0.1.99")["NetworkInsightsPathId"]
+    ec2.terminate_instances(InstanceIds=[a["i"]])
+    got = analyse(ec2, pid)
+    assert codes(got) == ["NO_SOURCE_OR_DESTINATION"] and "MissingComponent" not in got["Explanations"][0]
+    server.advance(3600)  # the terminated instance is purged
+    [e] = analyse(ec2, pid)["Explanations"]
+    assert (e["ExplanationCode"], e["MissingComponent"]) == ("NO_SOURCE_OR_DESTINATION", a["i"])

@@ -488,7 +488,7 @@ impl Cx<'_> {
             "vpc" => x.vpc = Some(self.comp(id)),
             _ => {}
         }
-        if e.code == Code::NoSourceOrDestination {
+        if e.code == Code::NoSourceOrDestination && insights::owner_of(w, id).is_none() {
             x.missing_component = Some(id.to_string());
         }
         x
