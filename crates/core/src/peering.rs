@@ -180,10 +180,17 @@ pub struct Peerings {
     by_scope: BTreeMap<Scope, BTreeSet<String>>,
     #[serde(skip)]
     by_vpc: BTreeMap<String, BTreeSet<String>>,
+    /// Outstanding (initiating or pending) requests by requester account.
+    #[serde(skip)]
+    outstanding_by_account: BTreeMap<String, BTreeSet<String>>,
+    /// Connections handed out mutably since the outstanding index was last synced.
+    #[serde(skip)]
+    dirty: BTreeSet<String>,
 }
 
 impl Peerings {
-    fn insert(&mut self, p: Peering) {
+    /// Inserts a connection (creation, import).
+    pub fn insert(&mut self, p: Peering) {
         for scope in [p.requester.scope(), p.accepter.scope()] {
             self.by_scope.entry(scope).or_default().insert(p.id.clone());
         }
@@ -208,7 +215,34 @@ impl Peerings {
                     s.remove(id);
                 }
             }
+            if let Some(s) = self.outstanding_by_account.get_mut(&p.requester.account) {
+                s.remove(id);
+            }
         }
+    }
+
+    /// How many requests `account` has outstanding (initiating or pending acceptance).
+    pub fn outstanding(&mut self, account: &str) -> usize {
+        for id in std::mem::take(&mut self.dirty) {
+            let Some(p) = self.items.get(&id) else {
+                continue;
+            };
+            let set = self
+                .outstanding_by_account
+                .entry(p.requester.account.clone())
+                .or_default();
+            if matches!(
+                p.status,
+                Status::InitiatingRequest | Status::PendingAcceptance
+            ) {
+                set.insert(id);
+            } else {
+                set.remove(&id);
+            }
+        }
+        self.outstanding_by_account
+            .get(account)
+            .map_or(0, |s| s.len())
     }
 
     /// Rebuilds the indexes after deserialisation.
@@ -216,6 +250,8 @@ impl Peerings {
         let items = std::mem::take(&mut self.items);
         self.by_scope.clear();
         self.by_vpc.clear();
+        self.outstanding_by_account.clear();
+        self.dirty.clear();
         for p in items.into_values() {
             self.insert(p);
         }
@@ -226,7 +262,9 @@ impl Peerings {
         self.items.get(id)
     }
 
+    /// A connection for changing; its status may change, so indexes resync lazily.
     fn get_mut(&mut self, id: &str) -> Option<&mut Peering> {
+        self.dirty.insert(id.to_string());
         self.items.get_mut(id)
     }
 
@@ -357,6 +395,10 @@ fn create(
 ) -> Result<Output> {
     let scope = ctx.scope();
     let vpc = crate::vpc::get(w, &scope, vpc_id)?;
+    let requester_blocks = Blocks {
+        v4: vpc.cidrs.iter().map(|c| c.cidr).collect(),
+        v6: vpc.ipv6_cidrs.iter().map(|c| c.cidr).collect(),
+    };
     let peer_owner = peer_owner_id.unwrap_or_else(|| ctx.account.clone());
     let peer_region = peer_region.unwrap_or_else(|| ctx.region.clone());
     if peer_owner == ctx.account && peer_region == ctx.region {
@@ -378,18 +420,7 @@ fn create(
         .quotas
         .limit(&ctx.account, quota::PEERING_OUTSTANDING_PER_ACCOUNT)
     {
-        let outstanding = w
-            .peerings
-            .in_scope(&scope)
-            .filter(|p| {
-                p.requester.account == ctx.account
-                    && matches!(
-                        p.status,
-                        Status::InitiatingRequest | Status::PendingAcceptance
-                    )
-            })
-            .count();
-        if outstanding >= limit as usize {
+        if w.peerings.outstanding(&ctx.account) >= limit as usize {
             return Err(ApiError::new(
                 "OutstandingVpcPeeringConnectionLimitExceeded",
                 format!(
@@ -398,10 +429,6 @@ fn create(
             ));
         }
     }
-    let requester_blocks = Blocks {
-        v4: vpc.cidrs.iter().map(|c| c.cidr).collect(),
-        v6: vpc.ipv6_cidrs.iter().map(|c| c.cidr).collect(),
-    };
     let id = w.ids.id("pcx");
     let due = ctx.now + w.config.delays.transition;
     w.peerings.insert(Peering {

@@ -189,9 +189,13 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             if !vpc.cidrs.iter().any(|c| c.cidr.contains(&cidr)) {
                 return Err(range());
             }
-            let count = w.subnets.values().filter(|s| s.vpc_id == vpc_id).count();
+            let count = w
+                .subnets
+                .in_scope(&scope)
+                .filter(|s| s.vpc_id == vpc_id)
+                .count();
             if w.subnets
-                .values()
+                .in_scope(&scope)
                 .any(|s| s.vpc_id == vpc_id && cidr::overlaps_v4(&s.cidr, &cidr))
             {
                 return Err(ApiError::new(

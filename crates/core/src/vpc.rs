@@ -292,25 +292,31 @@ fn delete(w: &mut World, ctx: &Ctx, vpc_id: &str) -> Result<()> {
             "The vpc '{vpc_id}' has dependencies and cannot be deleted."
         ))
     };
-    let in_vpc_subnet = w.subnets.values().any(|s| s.vpc_id == vpc_id);
+    let in_vpc_subnet = w.subnets.in_scope(&scope).any(|s| s.vpc_id == vpc_id);
     let extra_sg = w
         .security_groups
-        .values()
+        .in_scope(&scope)
         .any(|g| g.vpc_id == vpc_id && g.id != vpc.default_security_group_id);
     let extra_rtb = w
         .route_tables
-        .values()
+        .in_scope(&scope)
         .any(|t| t.vpc_id == vpc_id && t.id != vpc.main_route_table_id);
     let extra_acl = w
         .network_acls
-        .values()
+        .in_scope(&scope)
         .any(|a| a.vpc_id == vpc_id && a.id != vpc.default_network_acl_id);
     let igw = w
         .internet_gateways
-        .values()
+        .in_scope(&scope)
         .any(|g| g.attachment.as_deref() == Some(vpc_id));
-    let eigw = w.egress_only_gateways.values().any(|g| g.vpc_id == vpc_id);
-    let eni = w.network_interfaces.values().any(|e| e.vpc_id == vpc_id);
+    let eigw = w
+        .egress_only_gateways
+        .in_scope(&scope)
+        .any(|g| g.vpc_id == vpc_id);
+    let eni = w
+        .network_interfaces
+        .in_scope(&scope)
+        .any(|e| e.vpc_id == vpc_id);
     if in_vpc_subnet || extra_sg || extra_rtb || extra_acl || igw || eigw || eni {
         return Err(dependency());
     }
@@ -337,11 +343,9 @@ fn associate_cidr(
     let scope = ctx.scope();
     let vpc = get(w, &scope, vpc_id)?;
     match (cidr_block, amazon_ipv6) {
-        (Some(_), true) | (None, false) => {
-            return Err(ApiError::invalid_combination(
-                "Specify either CidrBlock or AmazonProvidedIpv6CidrBlock, but not both.",
-            ))
-        }
+        (Some(_), true) | (None, false) => Err(ApiError::invalid_combination(
+            "Specify either CidrBlock or AmazonProvidedIpv6CidrBlock, but not both.",
+        )),
         (None, true) => {
             let limit = w
                 .config

@@ -23,6 +23,18 @@ struct Cli {
 enum Cmd {
     /// Serve the EC2 Query API.
     Serve(ServeArgs),
+    /// Load a real account's `aws ec2 describe-*` JSON (DIR/<account>/<region>/*.json)
+    /// into a data directory, replacing its state.
+    Import(ImportArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct ImportArgs {
+    /// Directory of describe output: `<account-id>/<region>/*.json`.
+    dir: PathBuf,
+    /// Data directory to write (as `serve --data-dir`).
+    #[arg(long, default_value = "openvpc-data")]
+    data_dir: PathBuf,
 }
 
 #[derive(clap::Args, Debug)]
@@ -67,7 +79,43 @@ fn main() {
         .init();
     match Cli::parse().command {
         Cmd::Serve(args) => serve(args),
+        Cmd::Import(args) => import(args),
     }
+}
+
+fn open_engine(data_dir: &std::path::Path, config: Config) -> Engine {
+    std::fs::create_dir_all(data_dir)
+        .unwrap_or_else(|e| fail(format!("{}: {e}", data_dir.display())));
+    let store =
+        SqliteStore::open(&data_dir.join("openvpc.db")).unwrap_or_else(|e| fail(e.to_string()));
+    Engine::open(
+        Box::new(store),
+        EngineOptions {
+            config,
+            ..EngineOptions::default()
+        },
+    )
+    .unwrap_or_else(|e| fail(e.to_string()))
+}
+
+fn import(args: ImportArgs) {
+    let world = openvpc_import::import_dir(&args.dir, Config::default())
+        .unwrap_or_else(|e| fail(e.to_string()));
+    let summary = format!(
+        "imported {} VPCs, {} subnets, {} route tables, {} security groups, {} network ACLs, {} network interfaces, {} peering connections",
+        world.vpcs.len(),
+        world.subnets.len(),
+        world.route_tables.len(),
+        world.security_groups.len(),
+        world.network_acls.len(),
+        world.network_interfaces.len(),
+        world.peerings.values().count()
+    );
+    let mut engine = open_engine(&args.data_dir, Config::default());
+    engine
+        .replace_world(world)
+        .unwrap_or_else(|e| fail(e.to_string()));
+    println!("{summary} into {}", args.data_dir.display());
 }
 
 fn serve(args: ServeArgs) {
@@ -87,18 +135,7 @@ fn serve(args: ServeArgs) {
         .credentials
         .as_ref()
         .map(|p| Credentials::load(p).unwrap_or_else(|e| fail(e)));
-    std::fs::create_dir_all(&args.data_dir)
-        .unwrap_or_else(|e| fail(format!("{}: {e}", args.data_dir.display())));
-    let store = SqliteStore::open(&args.data_dir.join("openvpc.db"))
-        .unwrap_or_else(|e| fail(e.to_string()));
-    let engine = Engine::open(
-        Box::new(store),
-        EngineOptions {
-            config,
-            ..EngineOptions::default()
-        },
-    )
-    .unwrap_or_else(|e| fail(e.to_string()));
+    let engine = open_engine(&args.data_dir, config);
     let options = ServerOptions {
         credentials,
         default_account: args.default_account,

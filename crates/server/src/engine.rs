@@ -37,7 +37,7 @@ impl Default for EngineOptions {
         EngineOptions {
             config: Config::default(),
             seed: 0x6f70_656e_7670_6300,
-            snapshot_every: 20_000,
+            snapshot_every: 50_000,
         }
     }
 }
@@ -197,6 +197,14 @@ impl Engine {
         self.world = World::new(self.options.config.clone(), self.options.seed);
         self.since_snapshot = 0;
         Ok(())
+    }
+
+    /// Replaces the whole state with `world` (an import) and makes it durable.
+    pub fn replace_world(&mut self, mut world: World) -> Result<(), StoreError> {
+        world.restore(self.options.config.clone());
+        self.store.reset()?;
+        self.world = world;
+        self.snapshot()
     }
 
     /// A backend for one request of `ctx`.

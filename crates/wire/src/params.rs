@@ -425,7 +425,9 @@ mod tests {
             let _ = v.filters();
             let _ = v.tag_specs();
             let _ = v.page(5, 1000, false);
-            let _ = v.structs("IpPermissions").iter().map(|s| s.list("IpRanges")).count();
+            for s in v.structs("IpPermissions") {
+                let _ = s.list("IpRanges");
+            }
             let _ = p.finish();
         }
 

@@ -1,6 +1,95 @@
-//! Handlers of this resource family (to be filled in).
+//! DHCP option sets: CreateDhcpOptions, DeleteDhcpOptions, DescribeDhcpOptions,
+//! AssociateDhcpOptions.
 
-use super::Handler;
+use openvpc_core::dhcp::{self, Cmd, DhcpOptions};
+use openvpc_core::{tags, Command, Result, Scope, World};
+
+use super::{check_id, check_ids, created_id, returned_true, vpc::check_vpc_id, Call, Handler};
+use crate::xml::Xml;
 
 /// Actions of this module.
-pub const ACTIONS: &[(&str, Handler)] = &[];
+pub const ACTIONS: &[(&str, Handler)] = &[
+    ("CreateDhcpOptions", create_dhcp_options),
+    ("DeleteDhcpOptions", delete_dhcp_options),
+    ("DescribeDhcpOptions", describe_dhcp_options),
+    ("AssociateDhcpOptions", associate_dhcp_options),
+];
+
+const MALFORMED: &str = "InvalidDhcpOptionsId.Malformed";
+
+fn create_dhcp_options(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let configurations = p
+        .structs("DhcpConfiguration")
+        .into_iter()
+        .map(|c| Ok((c.req("Key")?, c.list("Value"))))
+        .collect::<Result<Vec<_>>>()?;
+    let cmd = Cmd::Create {
+        configurations,
+        tags: p.tag_specs()?,
+    };
+    let id = created_id(cx.mutate(Command::Dhcp(cmd))?)?;
+    let w = cx.world();
+    let d = w
+        .dhcp_options
+        .get(&id)
+        .ok_or_else(|| dhcp::not_found(&id))?;
+    let mut x = Xml::new();
+    x.node("dhcpOptions", |x| render(x, w, &cx.ctx().scope(), d));
+    Ok(x)
+}
+
+fn delete_dhcp_options(cx: &mut Call) -> Result<Xml> {
+    let dhcp_options_id = cx.p().req("DhcpOptionsId")?;
+    check_id(&dhcp_options_id, "dopt", MALFORMED)?;
+    cx.mutate(Command::Dhcp(Cmd::Delete { dhcp_options_id }))?;
+    Ok(returned_true())
+}
+
+fn describe_dhcp_options(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let ids = p.list("DhcpOptionsId");
+    check_ids(&ids, "dopt", MALFORMED)?;
+    let filters = p.filters()?;
+    let page = p.page(5, 1000, false)?;
+    cx.read()?;
+    let scope = cx.ctx().scope();
+    let found = dhcp::describe(cx.world(), cx.ctx(), &ids, &filters)?;
+    let (found, next) = page.take(found, |d| d.id.clone());
+    let w = cx.world();
+    let mut x = Xml::new();
+    x.list("dhcpOptionsSet", found, |x, d| render(x, w, &scope, d));
+    x.opt("nextToken", next);
+    Ok(x)
+}
+
+fn associate_dhcp_options(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let dhcp_options_id = p.req("DhcpOptionsId")?;
+    if dhcp_options_id != "default" {
+        check_id(&dhcp_options_id, "dopt", MALFORMED)?;
+    }
+    let vpc_id = p.req("VpcId")?;
+    check_vpc_id(&vpc_id)?;
+    cx.mutate(Command::Dhcp(Cmd::Associate {
+        dhcp_options_id,
+        vpc_id,
+    }))?;
+    Ok(returned_true())
+}
+
+/// Renders one option set's members.
+pub fn render(x: &mut Xml, w: &World, scope: &Scope, d: &DhcpOptions) {
+    x.leaf("dhcpOptionsId", &d.id)
+        .leaf("ownerId", &d.scope.account)
+        .list(
+            "dhcpConfigurationSet",
+            &d.configurations,
+            |x, (key, values)| {
+                x.leaf("key", key).list("valueSet", values, |x, v| {
+                    x.leaf("value", v);
+                });
+            },
+        )
+        .tag_set(tags::of(w, scope, &d.id));
+}

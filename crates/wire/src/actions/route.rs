@@ -1,6 +1,292 @@
-//! Handlers of this resource family (to be filled in).
+//! Route table actions: tables, associations and routes.
 
-use super::Handler;
+use openvpc_core::route::{self, Cmd, Destination, Route, RouteParams, RouteTable, Target};
+use openvpc_core::{tags, ApiError, Command, Result, Scope, World};
+
+use super::subnet::check_subnet_id;
+use super::{check_id, check_ids, created_id, returned_true, vpc::check_vpc_id, Call, Handler};
+use crate::params::View;
+use crate::xml::Xml;
 
 /// Actions of this module.
-pub const ACTIONS: &[(&str, Handler)] = &[];
+pub const ACTIONS: &[(&str, Handler)] = &[
+    ("CreateRouteTable", create_route_table),
+    ("DeleteRouteTable", delete_route_table),
+    ("DescribeRouteTables", describe_route_tables),
+    ("AssociateRouteTable", associate_route_table),
+    ("DisassociateRouteTable", disassociate_route_table),
+    (
+        "ReplaceRouteTableAssociation",
+        replace_route_table_association,
+    ),
+    ("CreateRoute", create_route),
+    ("ReplaceRoute", replace_route),
+    ("DeleteRoute", delete_route),
+];
+
+const MALFORMED: &str = "InvalidRouteTableId.Malformed";
+
+/// Checks the shape of a route table id.
+pub fn check_route_table_id(id: &str) -> Result<()> {
+    check_id(id, "rtb", MALFORMED)
+}
+
+fn route_table_id(p: &View) -> Result<String> {
+    let id = p.req("RouteTableId")?;
+    check_route_table_id(&id)?;
+    Ok(id)
+}
+
+/// An optional string member; an empty value counts as absent.
+fn given(p: &View, name: &str) -> Option<String> {
+    p.str(name).filter(|v| !v.is_empty())
+}
+
+/// An optional id member whose shape is checked when present.
+fn given_id(p: &View, name: &str, prefix: &str, malformed: &str) -> Result<Option<String>> {
+    let v = given(p, name);
+    if let Some(id) = &v {
+        check_id(id, prefix, malformed)?;
+    }
+    Ok(v)
+}
+
+fn create_route_table(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let vpc_id = p.req("VpcId")?;
+    check_vpc_id(&vpc_id)?;
+    let client_token = given(&p, "ClientToken");
+    let cmd = Cmd::CreateTable {
+        vpc_id,
+        tags: p.tag_specs()?,
+        client_token: client_token.clone(),
+    };
+    let id = created_id(cx.mutate(Command::Route(cmd))?)?;
+    let w = cx.world();
+    let scope = cx.ctx().scope();
+    let table = w
+        .route_tables
+        .get(&id)
+        .ok_or_else(|| route::not_found(&id))?;
+    let mut x = Xml::new();
+    x.node("routeTable", |x| render(x, w, &scope, table));
+    x.opt("clientToken", client_token);
+    Ok(x)
+}
+
+fn delete_route_table(cx: &mut Call) -> Result<Xml> {
+    let route_table_id = route_table_id(&cx.p())?;
+    cx.mutate(Command::Route(Cmd::DeleteTable { route_table_id }))?;
+    Ok(returned_true())
+}
+
+fn describe_route_tables(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let ids = p.list("RouteTableId");
+    check_ids(&ids, "rtb", MALFORMED)?;
+    let filters = p.filters()?;
+    let page = p.page(5, 100, false)?;
+    cx.read()?;
+    let scope = cx.ctx().scope();
+    let tables = route::describe(cx.world(), cx.ctx(), &ids, &filters)?;
+    let (tables, next) = page.take(tables, |t| t.id.clone());
+    let w = cx.world();
+    let mut x = Xml::new();
+    x.list("routeTableSet", tables, |x, t| render(x, w, &scope, t));
+    x.opt("nextToken", next);
+    Ok(x)
+}
+
+fn associate_route_table(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let route_table_id = route_table_id(&p)?;
+    let subnet_id = given(&p, "SubnetId");
+    if let Some(s) = &subnet_id {
+        check_subnet_id(s)?;
+    }
+    let gateway_id = given(&p, "GatewayId");
+    if p.has("PublicIpv4Pool") {
+        p.ignore("PublicIpv4Pool");
+        return Err(ApiError::invalid_parameter(
+            "The parameter PublicIpv4Pool is not supported by this endpoint.",
+        ));
+    }
+    let id = created_id(cx.mutate(Command::Route(Cmd::Associate {
+        route_table_id,
+        subnet_id,
+        gateway_id,
+    }))?)?;
+    let mut x = Xml::new();
+    x.leaf("associationId", id).node("associationState", |x| {
+        x.leaf("state", "associated");
+    });
+    Ok(x)
+}
+
+fn disassociate_route_table(cx: &mut Call) -> Result<Xml> {
+    let association_id = cx.p().req("AssociationId")?;
+    cx.mutate(Command::Route(Cmd::Disassociate { association_id }))?;
+    Ok(returned_true())
+}
+
+fn replace_route_table_association(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let association_id = p.req("AssociationId")?;
+    let route_table_id = route_table_id(&p)?;
+    let id = created_id(cx.mutate(Command::Route(Cmd::ReplaceAssociation {
+        association_id,
+        route_table_id,
+    }))?)?;
+    let mut x = Xml::new();
+    x.leaf("newAssociationId", id)
+        .node("associationState", |x| {
+            x.leaf("state", "associated");
+        });
+    Ok(x)
+}
+
+/// Reads the destination members (every route action has them).
+fn destination(p: &View) -> Result<RouteParams> {
+    Ok(RouteParams {
+        destination_cidr_block: given(p, "DestinationCidrBlock"),
+        destination_ipv6_cidr_block: given(p, "DestinationIpv6CidrBlock"),
+        destination_prefix_list_id: given_id(
+            p,
+            "DestinationPrefixListId",
+            "pl",
+            "InvalidPrefixListId.Malformed",
+        )?,
+        ..RouteParams::default()
+    })
+}
+
+/// Reads the destination and target members of CreateRoute / ReplaceRoute.
+fn route_params(p: &View) -> Result<RouteParams> {
+    let mut r = destination(p)?;
+    r.gateway_id = given(p, "GatewayId");
+    r.egress_only_internet_gateway_id = given(p, "EgressOnlyInternetGatewayId");
+    r.nat_gateway_id = given_id(p, "NatGatewayId", "nat", "NatGatewayMalformed")?;
+    r.network_interface_id = given_id(
+        p,
+        "NetworkInterfaceId",
+        "eni",
+        "InvalidNetworkInterfaceId.Malformed",
+    )?;
+    r.instance_id = given_id(p, "InstanceId", "i", "InvalidInstanceID.Malformed")?;
+    r.vpc_peering_connection_id = given_id(
+        p,
+        "VpcPeeringConnectionId",
+        "pcx",
+        "InvalidVpcPeeringConnectionId.Malformed",
+    )?;
+    r.transit_gateway_id = given(p, "TransitGatewayId");
+    r.vpc_endpoint_id = given(p, "VpcEndpointId");
+    for name in [
+        "LocalGatewayId",
+        "CarrierGatewayId",
+        "CoreNetworkArn",
+        "OdbNetworkArn",
+    ] {
+        if given(p, name).is_some() {
+            return Err(ApiError::invalid_value(format!(
+                "The parameter {name} is not supported by this endpoint."
+            )));
+        }
+    }
+    Ok(r)
+}
+
+fn create_route(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let route_table_id = route_table_id(&p)?;
+    let route = route_params(&p)?;
+    cx.mutate(Command::Route(Cmd::CreateRoute {
+        route_table_id,
+        route,
+    }))?;
+    Ok(returned_true())
+}
+
+fn replace_route(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let route_table_id = route_table_id(&p)?;
+    let mut route = route_params(&p)?;
+    route.local_target = p.flag("LocalTarget")?;
+    cx.mutate(Command::Route(Cmd::ReplaceRoute {
+        route_table_id,
+        route,
+    }))?;
+    Ok(returned_true())
+}
+
+fn delete_route(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let route_table_id = route_table_id(&p)?;
+    let route = destination(&p)?;
+    cx.mutate(Command::Route(Cmd::DeleteRoute {
+        route_table_id,
+        route,
+    }))?;
+    Ok(returned_true())
+}
+
+/// Renders one route table's members.
+pub fn render(x: &mut Xml, w: &World, scope: &Scope, t: &RouteTable) {
+    x.leaf("routeTableId", &t.id)
+        .leaf("vpcId", &t.vpc_id)
+        .leaf("ownerId", &t.scope.account)
+        .list("routeSet", &t.routes, |x, r| render_route(x, w, t, r))
+        .list("associationSet", &t.associations, |x, a| {
+            x.leaf("main", a.main)
+                .leaf("routeTableAssociationId", &a.id)
+                .leaf("routeTableId", &t.id)
+                .opt("subnetId", a.subnet_id.as_deref())
+                .opt("gatewayId", a.gateway_id.as_deref())
+                .node("associationState", |x| {
+                    x.leaf("state", "associated");
+                });
+        })
+        .list("propagatingVgwSet", std::iter::empty::<()>(), |_, _| {})
+        .tag_set(tags::of(w, scope, &t.id));
+}
+
+fn render_route(x: &mut Xml, w: &World, t: &RouteTable, r: &Route) {
+    match &r.destination {
+        Destination::V4(c) => x.leaf("destinationCidrBlock", c),
+        Destination::V6(c) => x.leaf("destinationIpv6CidrBlock", c),
+        Destination::PrefixList(id) => x.leaf("destinationPrefixListId", id),
+    };
+    if let Some(g) = route::gateway_id_of(&r.target) {
+        x.leaf("gatewayId", g);
+    }
+    match &r.target {
+        Target::EgressOnlyInternetGateway(id) => {
+            x.leaf("egressOnlyInternetGatewayId", id);
+        }
+        Target::NatGateway(id) => {
+            x.leaf("natGatewayId", id);
+        }
+        Target::NetworkInterface(id) => {
+            x.leaf("networkInterfaceId", id);
+        }
+        Target::Instance(id) => {
+            x.leaf("instanceId", id);
+            if let Some(i) = w.instances.get(id) {
+                x.leaf("instanceOwnerId", &i.scope.account)
+                    .leaf("networkInterfaceId", &i.network_interface_id);
+            }
+        }
+        Target::VpcPeeringConnection(id) => {
+            x.leaf("vpcPeeringConnectionId", id);
+        }
+        Target::TransitGateway(id) => {
+            x.leaf("transitGatewayId", id);
+        }
+        Target::Local
+        | Target::Gateway(_)
+        | Target::GatewayEndpoint(_)
+        | Target::VpcEndpoint(_) => {}
+    }
+    x.leaf("state", route::route_state_in(w, t, r))
+        .leaf("origin", r.origin.as_str());
+}

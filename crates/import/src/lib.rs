@@ -1,0 +1,100 @@
+//! Import of a real account's configuration, as `aws ec2 describe-*` prints it.
+//!
+//! Layout: `DIR/<account-id>/<region>/*.json`, one file per describe call (any file name; the
+//! top-level key says what it holds: `Vpcs`, `Subnets`, `RouteTables`, `SecurityGroups`,
+//! `NetworkAcls`, `NetworkInterfaces`, `Reservations`, `InternetGateways`, `NatGateways`,
+//! `VpcPeeringConnections`, …). Unknown keys and fields are ignored; a field of the wrong
+//! shape is an error naming the file and the field's path.
+
+mod json;
+mod load;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use openvpc_core::{Config, Scope, World};
+
+pub use load::load_file;
+
+/// An import failure, naming the file and the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    pub file: PathBuf,
+    pub message: String,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.file.display(), self.message)
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Reads every `<account>/<region>/*.json` under `dir` into a new world.
+pub fn import_dir(dir: &Path, config: Config) -> Result<World, ImportError> {
+    let mut world = World::new(config, 0x1_4907);
+    let err = |file: &Path, message: String| ImportError {
+        file: file.to_path_buf(),
+        message,
+    };
+    let mut files = Vec::new();
+    for account in read_dir_sorted(dir).map_err(|e| err(dir, e))? {
+        let Some(account_id) = name_of(&account) else {
+            continue;
+        };
+        if !account.is_dir() {
+            continue;
+        }
+        if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(err(
+                &account,
+                "expected a 12-digit account id directory".into(),
+            ));
+        }
+        for region in read_dir_sorted(&account).map_err(|e| err(&account, e))? {
+            let Some(region_name) = name_of(&region) else {
+                continue;
+            };
+            if !region.is_dir() {
+                continue;
+            }
+            let scope = Scope::new(&account_id, &region_name);
+            for file in read_dir_sorted(&region).map_err(|e| err(&region, e))? {
+                if file.extension().is_some_and(|e| e == "json") {
+                    files.push((scope.clone(), file));
+                }
+            }
+        }
+    }
+    // Load in dependency order: VPCs before subnets before interfaces, and so on.
+    let mut docs = Vec::new();
+    for (scope, file) in files {
+        let text = std::fs::read_to_string(&file).map_err(|e| err(&file, e.to_string()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| err(&file, format!("invalid JSON: {e}")))?;
+        docs.push((load::rank(&value), scope, file, value));
+    }
+    docs.sort_by_key(|(rank, _, _, _)| *rank);
+    for (_, scope, file, value) in &docs {
+        load_file(&mut world, scope, value).map_err(|message| err(file, message))?;
+    }
+    load::finish(&mut world);
+    for (_, scope, _, _) in &docs {
+        world.scopes_ready.insert(scope.clone());
+    }
+    Ok(world)
+}
+
+fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    Ok(entries)
+}
+
+fn name_of(path: &Path) -> Option<String> {
+    path.file_name()?.to_str().map(str::to_string)
+}
