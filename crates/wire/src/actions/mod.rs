@@ -9,6 +9,8 @@ use crate::{Backend, Response, EC2_NAMESPACE};
 
 mod account;
 mod dhcp;
+mod endpoint;
+mod endpoint_service;
 mod eni;
 mod gateway;
 mod nacl;
@@ -23,7 +25,7 @@ mod vpc;
 pub type Handler = fn(&mut Call) -> Result<Xml>;
 
 /// Every EC2 action this server implements.
-fn tables() -> [&'static [(&'static str, Handler)]; 11] {
+fn tables() -> [&'static [(&'static str, Handler)]; 13] {
     [
         account::ACTIONS,
         vpc::ACTIONS,
@@ -36,6 +38,8 @@ fn tables() -> [&'static [(&'static str, Handler)]; 11] {
         eni::ACTIONS,
         peering::ACTIONS,
         tags::ACTIONS,
+        endpoint_service::ACTIONS,
+        endpoint::ACTIONS,
     ]
 }
 
