@@ -432,12 +432,13 @@ fn service_view(w: &World, ep: &VpcEndpoint) -> Option<ServiceView> {
             .endpoint_services
             .get(id)
             .map(|s| endpoint_service::custom_view(w, s, &ep.scope.account)),
-        None => {
-            let ctx = Ctx::new(&ep.scope.account, &ep.service_region, 0);
-            endpoint_service::resolve(w, &ctx, &ep.service_name, &ep.service_region)
-                .into_iter()
-                .find(|v| v.service_type == ep.endpoint_type.service_type())
-        }
+        None => endpoint_service::aws_view(
+            w,
+            &ep.scope.account,
+            &ep.service_region,
+            &ep.service_name,
+            ep.endpoint_type.service_type(),
+        ),
     }
 }
 
@@ -1819,6 +1820,13 @@ mod tests {
     }
 
     impl Env {
+        fn id_in(&mut self, account: &str, region: &str, c: Command) -> String {
+            match self.run_in(account, region, c).unwrap() {
+                Output::Id(id) => id,
+                other => panic!("{other:?}"),
+            }
+        }
+
         fn table(&mut self, account: &str, vpc: &str) -> String {
             let scope = Scope::new(account, EAST);
             route::create_table(&mut self.w, &scope, vpc, false)
@@ -3009,7 +3017,7 @@ mod tests {
             2
         );
         assert!(describe(&env.w, &ctx, &[], &[Filter::new("state", &["x"])]).is_err());
-        let e = describe(&env.w, &env.ctx(B), &[i.clone()], &[]).unwrap_err();
+        let e = describe(&env.w, &env.ctx(B), std::slice::from_ref(&i), &[]).unwrap_err();
         assert_eq!(e.code, "InvalidVpcEndpointId.NotFound");
         // Tagging goes through check_visible.
         let tag = |ids: Vec<String>| {
@@ -3034,6 +3042,73 @@ mod tests {
             tag(vec![svc.clone()]),
             Err(("InvalidVpcEndpointServiceId.NotFound", &svc)),
         );
+    }
+
+    #[test]
+    fn cross_region_consumer() {
+        let Scene {
+            mut env,
+            service,
+            name,
+            ..
+        } = scene(false);
+        env.allow(A, &service, "*");
+        const WEST: &str = "us-west-2";
+        let vpc = env.id_in(
+            B,
+            WEST,
+            Command::Vpc(vpc::Cmd::Create {
+                cidr_block: "10.9.0.0/16".into(),
+                amazon_ipv6: false,
+                instance_tenancy: None,
+                tags: vec![],
+            }),
+        );
+        let sn = env.id_in(
+            B,
+            WEST,
+            Command::Subnet(subnet::Cmd::Create {
+                vpc_id: vpc.clone(),
+                cidr_block: "10.9.1.0/24".into(),
+                ipv6_cidr_block: None,
+                availability_zone: None,
+                availability_zone_id: Some("usw2-az1".into()),
+                tags: vec![],
+            }),
+        );
+        let mut c = interface(&vpc, &name, &[&sn]);
+        c.service_region = Some(EAST.into());
+        let remote = cmd(c);
+        let refused = env.run_in(B, WEST, remote.clone()).unwrap_err();
+        assert_eq!(refused.code, "InvalidServiceName");
+        env.run(
+            A,
+            Command::EndpointService(SvcCmd::Modify(es::Modify {
+                service_id: service.clone(),
+                add_supported_regions: vec![WEST.into()],
+                ..es::Modify::default()
+            })),
+        )
+        .unwrap();
+        let Output::Id(id) = env.run_in(B, WEST, remote).unwrap() else {
+            panic!()
+        };
+        let e = env.ep(&id).clone();
+        assert_eq!(
+            (e.scope.region.as_str(), e.service_region.as_str()),
+            (WEST, EAST)
+        );
+        assert_eq!(e.interfaces.len(), 1);
+        let f = |v: &str| {
+            describe_connections(
+                &env.w,
+                &env.ctx(A),
+                &[Filter::new("vpc-endpoint-region", &[v])],
+            )
+            .unwrap()
+            .len()
+        };
+        assert_eq!((f("cross-region"), f(WEST), f(EAST)), (1, 1, 0));
     }
 
     #[test]

@@ -468,12 +468,7 @@ fn check_load_balancers(
     Ok(())
 }
 
-fn check_ip_address_types(
-    w: &World,
-    types: &[String],
-    lbs: &[String],
-    lb_type: LoadBalancerType,
-) -> Result<()> {
+fn check_ip_address_types(w: &World, types: &[String], lbs: &[String]) -> Result<()> {
     for t in types {
         if t != "ipv4" && t != "ipv6" {
             return Err(ApiError::invalid_value(format!(
@@ -482,9 +477,6 @@ fn check_ip_address_types(
         }
     }
     if types.iter().any(|t| t == "ipv6") {
-        if lb_type == LoadBalancerType::Gateway {
-            // GWLB services carry IPv6 through the same dualstack rule.
-        }
         if let Some(arn) = lbs.iter().find(|arn| {
             w.load_balancers
                 .get(arn)
@@ -569,7 +561,7 @@ fn create(
     if ip_types.is_empty() {
         ip_types.push("ipv4".into());
     }
-    check_ip_address_types(w, &ip_types, lbs, lb_type)?;
+    check_ip_address_types(w, &ip_types, lbs)?;
     let regions: Vec<String> = dedup(&regions)
         .into_iter()
         .filter(|r| *r != ctx.region)
@@ -703,8 +695,8 @@ fn modify(w: &mut World, ctx: &Ctx, m: Modify) -> Result<Output> {
             ip_types.push(t);
         }
     }
-    check_ip_address_types(w, &m.remove_supported_ip_address_types, &[], lb_type)?;
-    check_ip_address_types(w, &ip_types, &lbs, lb_type)?;
+    check_ip_address_types(w, &m.remove_supported_ip_address_types, &[])?;
+    check_ip_address_types(w, &ip_types, &lbs)?;
     if ip_types.is_empty() {
         return Err(ApiError::invalid_parameter(
             "An endpoint service must support at least one IP address type.",
@@ -1130,6 +1122,20 @@ fn aws_views(w: &World, account: &str, region: &str) -> Vec<ServiceView> {
         });
     }
     out
+}
+
+/// The AWS service detail named `name` of type `ty` in `region`, as `account` sees it.
+pub fn aws_view(
+    w: &World,
+    account: &str,
+    region: &str,
+    name: &str,
+    ty: ServiceType,
+) -> Option<ServiceView> {
+    aws_short_name(name, region)?;
+    aws_views(w, account, region)
+        .into_iter()
+        .find(|v| v.name == name && v.service_type == ty)
 }
 
 /// A custom service as `account` sees it.
@@ -2050,7 +2056,8 @@ pub(crate) mod tests {
         let e = describe_configurations(&env.w, &ctx, &[], &[Filter::new("vpc-id", &["x"])])
             .unwrap_err();
         assert_eq!(e.code, "InvalidParameterValue");
-        let e = describe_configurations(&env.w, &env.ctx(B), &[x.clone()], &[]).unwrap_err();
+        let e = describe_configurations(&env.w, &env.ctx(B), std::slice::from_ref(&x), &[])
+            .unwrap_err();
         assert_eq!(e.code, "InvalidVpcEndpointServiceId.NotFound");
     }
 
@@ -2160,7 +2167,8 @@ pub(crate) mod tests {
         };
         assert!(sees(&env, A));
         assert!(!sees(&env, B));
-        let e = describe_services(&env.w, &env.ctx(B), &[name.clone()], &[], &[]).unwrap_err();
+        let e = describe_services(&env.w, &env.ctx(B), std::slice::from_ref(&name), &[], &[])
+            .unwrap_err();
         assert_eq!(e.code, "InvalidServiceName");
         env.allow(A, &id, "arn:aws:iam::222222222222:role/consumer");
         assert!(sees(&env, B));
