@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    dhcp, elb, endpoint, endpoint_service, eni, gateway, nacl, peering, route, sg, subnet, tags,
-    vpc,
+    dhcp, elb, endpoint, endpoint_service, eni, gateway, nacl, peering, prefix_list, route, sg,
+    subnet, tags, vpc,
 };
 
 /// A mutation of the [`crate::World`]. Reads never go through commands.
@@ -25,6 +25,7 @@ pub enum Command {
     Elb(elb::Cmd),
     EndpointService(endpoint_service::Cmd),
     Endpoint(endpoint::Cmd),
+    PrefixList(prefix_list::Cmd),
 }
 
 impl Command {
@@ -35,6 +36,8 @@ impl Command {
             Command::Gateway(c) => c.client_token(),
             Command::EndpointService(c) => c.client_token(),
             Command::Endpoint(c) => c.client_token(),
+            Command::PrefixList(c) => c.client_token(),
+            Command::Eni(c) => c.client_token(),
             _ => None,
         }
     }

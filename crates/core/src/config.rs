@@ -41,6 +41,12 @@ pub mod quota {
     pub const VPC_ENDPOINTS_PER_VPC: &str = "vpc-endpoints-per-vpc";
     /// Gateway endpoints per Region (default 20).
     pub const GATEWAY_ENDPOINTS_PER_REGION: &str = "gateway-endpoints-per-region";
+    /// Customer-managed prefix lists per Region (not enforced unless configured).
+    pub const PREFIX_LISTS_PER_REGION: &str = "prefix-lists-per-region";
+    /// ELBv2 load balancers per Region (not enforced unless configured).
+    pub const LOAD_BALANCERS_PER_REGION: &str = "load-balancers-per-region";
+    /// ELBv2 target groups per Region (not enforced unless configured).
+    pub const TARGET_GROUPS_PER_REGION: &str = "target-groups-per-region";
 
     /// Every known quota name with its default (None: not enforced) and hard maximum.
     pub const ALL: &[(&str, Option<u32>, Option<u32>)] = &[
@@ -60,6 +66,9 @@ pub mod quota {
         (NAT_GATEWAYS_PER_AZ, None, None),
         (VPC_ENDPOINTS_PER_VPC, Some(50), None),
         (GATEWAY_ENDPOINTS_PER_REGION, Some(20), None),
+        (PREFIX_LISTS_PER_REGION, None, None),
+        (LOAD_BALANCERS_PER_REGION, None, None),
+        (TARGET_GROUPS_PER_REGION, None, None),
     ];
 }
 

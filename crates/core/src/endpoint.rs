@@ -10,14 +10,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::quota;
 use crate::endpoint_service::{self, dedup, ServiceType, ServiceView};
-use crate::eni::{Attachment, NetworkInterface};
 use crate::error::{ApiError, Result};
 use crate::filter::{self, Filter};
 use crate::route::{Destination, Origin, Route, Target};
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, TimerKind, World};
-use crate::{cidr, route, sg, subnet, vpc, BulkFailure, Millis, Output, HOUR};
+use crate::{cidr, eni, route, sg, subnet, vpc, BulkFailure, Millis, Output, HOUR};
 
 /// How long a deleted endpoint stays describable before it is purged.
 pub const RETENTION: Millis = 2 * HOUR;
@@ -32,22 +31,9 @@ pub const DEFAULT_POLICY: &str = r#"{"Version":"2008-10-17","Statement":[{"Effec
 const REQUESTER_ID: &str = "amazon-aws";
 
 /// The id of the AWS-managed prefix list of a gateway endpoint service (`s3`, `dynamodb`)
-/// in `region`. The only place this mapping lives: it is to follow the prefix-list module.
+/// in `region`, as the prefix-list module names it.
 pub fn gateway_prefix_list_id(region: &str, service: &str) -> String {
-    match (region, service) {
-        ("us-east-1", "s3") => "pl-63a5400a".into(),
-        ("us-east-1", "dynamodb") => "pl-02cd2c6b".into(),
-        ("us-west-2", "s3") => "pl-68a54001".into(),
-        ("us-west-2", "dynamodb") => "pl-00a54069".into(),
-        _ => {
-            let h = format!("{region}/{service}")
-                .bytes()
-                .fold(0x811c_9dc5u32, |h, b| {
-                    (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-                });
-            format!("pl-{h:08x}")
-        }
-    }
+    crate::prefix_list::aws_managed_id(region, service)
 }
 
 /// The Route 53 zone of `*.vpce.amazonaws.com` names in a Region.
@@ -860,18 +846,8 @@ fn check_quota(w: &World, ctx: &Ctx, vpc_id: &str, ty: EndpointType) -> Result<(
 // ---------------------------------------------------------------------------------------
 // Interfaces and routes.
 
-fn mac_address(w: &mut World) -> String {
-    let b = w.ids.next_u64().to_be_bytes();
-    format!(
-        "0e:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-        b[0], b[1], b[2], b[3], b[4]
-    )
-}
-
 /// Creates the requester-managed interface of an endpoint in one subnet. The caller has
 /// checked the subnet and its addresses ([`check_provision`]).
-// Merge note: this and `destroy_interface` are to become `eni::create_managed` /
-// `eni::destroy_interface` once the network-interface module provides them.
 #[allow(clippy::too_many_arguments)]
 fn create_interface(
     w: &mut World,
@@ -884,7 +860,20 @@ fn create_interface(
     dualstack: bool,
 ) -> Option<EndpointInterface> {
     let s = w.subnets.get(&choice.subnet_id)?.clone();
-    let ip = subnet::allocate_ip(w, &choice.subnet_id, choice.ipv4).ok()?;
+    let interface_type = match ty {
+        EndpointType::GatewayLoadBalancer => "gateway_load_balancer_endpoint",
+        _ => "vpc_endpoint",
+    };
+    let managed = eni::ManagedInterface {
+        subnet_id: s.id.clone(),
+        interface_type: interface_type.into(),
+        description: format!("VPC Endpoint Interface {endpoint_id}"),
+        requester_id: REQUESTER_ID.into(),
+        groups: groups.to_vec(),
+        private_ip: choice.ipv4,
+        attached_to: Some(REQUESTER_ID.into()),
+    };
+    let id = eni::create_managed(w, scope, now, &managed).ok()?;
     let ipv6 = match (choice.ipv6, s.ipv6_cidrs.first()) {
         (Some(v6), _) => vec![v6],
         (None, Some(block)) if dualstack => {
@@ -893,40 +882,13 @@ fn create_interface(
         }
         _ => Vec::new(),
     };
-    let id = w.ids.id("eni");
-    let attachment = Attachment {
-        id: w.ids.id("ela-attach"),
-        instance_id: None,
-        instance_owner_id: REQUESTER_ID.into(),
-        device_index: 1,
-        delete_on_termination: false,
-        attach_time: now,
-    };
-    let interface_type = match ty {
-        EndpointType::GatewayLoadBalancer => "gateway_load_balancer_endpoint",
-        _ => "vpc_endpoint",
-    };
-    let mac_address = mac_address(w);
-    w.network_interfaces.insert(NetworkInterface {
-        id: id.clone(),
-        scope: scope.clone(),
-        vpc_id: s.vpc_id.clone(),
-        subnet_id: s.id.clone(),
-        availability_zone: s.availability_zone.clone(),
-        private_ips: vec![ip],
-        ipv6_addresses: ipv6,
-        groups: groups.to_vec(),
-        source_dest_check: true,
-        interface_type: interface_type.into(),
-        requester_managed: true,
-        requester_id: Some(REQUESTER_ID.into()),
-        description: format!("VPC Endpoint Interface {endpoint_id}"),
-        mac_address,
-        attachment: Some(attachment),
-        public_ip: None,
-        public_ip_allocation_id: None,
-        created: now,
-    });
+    if let Some(e) = w.network_interfaces.get_mut(&id) {
+        if ty == EndpointType::GatewayLoadBalancer {
+            // Gateway Load Balancer endpoints take no security groups.
+            e.groups.clear();
+        }
+        e.ipv6_addresses = ipv6;
+    }
     Some(EndpointInterface {
         subnet_id: s.id,
         availability_zone: s.availability_zone,
@@ -936,12 +898,7 @@ fn create_interface(
 
 /// Removes an endpoint interface and returns its addresses to the subnet.
 fn destroy_interface(w: &mut World, eni_id: &str) {
-    if let Some(e) = w.network_interfaces.remove(eni_id) {
-        for ip in &e.private_ips {
-            subnet::release_ip(w, &e.subnet_id, *ip);
-        }
-        tags::forget(w, eni_id);
-    }
+    eni::destroy_interface(w, eni_id);
 }
 
 /// Creates the interfaces an endpoint lacks for its subnets (checked beforehand).

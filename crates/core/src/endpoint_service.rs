@@ -1377,6 +1377,8 @@ pub(crate) mod tests {
                         availability_zone_id: z.id.clone(),
                         network_interface_id: format!("eni-lb{i}"),
                         private_ip: Ipv4Addr::new(10, 9, i as u8, 10),
+                        requested_ip: false,
+                        public_ip: None,
                     }
                 })
                 .collect();
@@ -1393,6 +1395,8 @@ pub(crate) mod tests {
                 dns_name: format!("{name}.elb.amazonaws.com"),
                 canonical_hosted_zone_id: "Z26RNL4JYFTOTI".into(),
                 created: self.now,
+                active_at: self.now,
+                tags: Default::default(),
             });
             arn
         }

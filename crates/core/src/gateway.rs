@@ -1322,6 +1322,7 @@ mod tests {
                 state: InstanceState::Running,
                 launch_time: 0,
                 terminated: None,
+                details: Default::default(),
             });
             (id, eni_id)
         }

@@ -28,6 +28,7 @@ pub mod eni;
 pub mod gateway;
 pub mod nacl;
 pub mod peering;
+pub mod prefix_list;
 pub mod route;
 pub mod sg;
 pub mod subnet;

@@ -9,6 +9,7 @@ use crate::eni::{self, InstanceState};
 use crate::error::{ApiError, Result};
 use crate::filter::{self, Filter};
 use crate::gateway::{self, NatState};
+use crate::prefix_list;
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, World};
@@ -211,19 +212,6 @@ pub fn association_not_found(id: &str) -> ApiError {
         "InvalidAssociationID.NotFound",
         format!("The association ID '{id}' does not exist"),
     )
-}
-
-/// `InvalidPrefixListID.NotFound` for `id`.
-pub fn prefix_list_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidPrefixListID.NotFound",
-        format!("The prefix list ID '{id}' does not exist"),
-    )
-}
-
-/// Whether `id` names a prefix list the caller may use. Prefix lists arrive later.
-pub fn prefix_list_known(_w: &World, _scope: &Scope, _id: &str) -> bool {
-    false
 }
 
 /// The caller's route table `id`, or `InvalidRouteTableID.NotFound`.
@@ -566,8 +554,13 @@ fn check_destination(w: &World, scope: &Scope, dest: &Destination) -> Result<()>
         Destination::V4(c) => reserved_v4().contains(c),
         Destination::V6(c) => reserved_v6().contains(c),
         Destination::PrefixList(id) => {
-            if !prefix_list_known(w, scope, id) {
-                return Err(prefix_list_not_found(id));
+            if !prefix_list::exists_for(w, scope, id) {
+                return Err(prefix_list::not_found(id));
+            }
+            if prefix_list::is_aws_managed(w, id) {
+                return Err(ApiError::invalid_value(format!(
+                    "The prefix list {id} is managed by AWS; routes to it are added by gateway VPC endpoints."
+                )));
             }
             false
         }
@@ -1473,6 +1466,7 @@ mod tests {
             state: InstanceState::Running,
             launch_time: 0,
             terminated: None,
+            details: Default::default(),
         });
         id
     }
@@ -2001,7 +1995,7 @@ mod tests {
             create_route(&rtb, pl),
             err_msg(
                 "InvalidPrefixListID.NotFound",
-                "The prefix list ID 'pl-0123456789abcdef0' does not exist",
+                "The prefix list (pl-0123456789abcdef0) does not exist.",
             ),
         );
         // IPv4 CIDRs are canonicalised.
@@ -2617,11 +2611,11 @@ mod tests {
             err("InvalidParameterValue"),
         );
         assert_eq!(state_of(&e, &rtb, "pl-63a5400a"), "active");
-        // Replacing needs the prefix list to be known; either way it is refused.
+        // An AWS-managed list's route belongs to its endpoint: replacing it is refused.
         check(
             &mut e,
             replace_route(&rtb, gw(dest, &igw)),
-            err("InvalidPrefixListID.NotFound"),
+            err("InvalidParameterValue"),
         );
     }
 

@@ -725,6 +725,9 @@ fn drafts(
                 PeerSpec::Cidr { cidr, description } => (Peer::V4(parse_v4(cidr)?), description),
                 PeerSpec::Cidr6 { cidr, description } => (Peer::V6(parse_v6(cidr)?), description),
                 PeerSpec::PrefixList { id, description } => {
+                    if !crate::prefix_list::exists_for(w, scope, id) {
+                        return Err(crate::prefix_list::not_found(id));
+                    }
                     (Peer::PrefixList(id.clone()), description)
                 }
                 PeerSpec::Group {
@@ -1857,7 +1860,7 @@ mod tests {
                     Some(0),
                     Some(65535),
                     PeerSpec::PrefixList {
-                        id: "pl-12345678".into(),
+                        id: "pl-63a5400a".into(),
                         description: Some("s3".into()),
                     },
                 ),

@@ -11,8 +11,8 @@ use crate::ids::IdGen;
 use crate::table::Table;
 use crate::tags::TagStore;
 use crate::{
-    dhcp, elb, endpoint, endpoint_service, eni, gateway, nacl, peering, route, sg, subnet, tags,
-    vpc,
+    dhcp, elb, endpoint, endpoint_service, eni, gateway, nacl, peering, prefix_list, route, sg,
+    subnet, tags, vpc,
 };
 use crate::{Command, Millis, Output};
 
@@ -84,6 +84,8 @@ pub enum TimerKind {
     NatGateway,
     /// Advance a VPC endpoint (pending → available, deleting → deleted, purge).
     VpcEndpoint,
+    /// Purge a terminated instance once its retention is over.
+    Instance,
 }
 
 /// A deadline. Handlers act *as of* `due`, so running them late gives the same state.
@@ -141,6 +143,7 @@ pub struct World {
     pub endpoint_services: Table<endpoint_service::EndpointService>,
     #[serde(default)]
     pub vpc_endpoints: Table<endpoint::VpcEndpoint>,
+    pub prefix_lists: Table<prefix_list::PrefixList>,
 }
 
 impl World {
@@ -172,6 +175,7 @@ impl World {
             listeners: Table::default(),
             endpoint_services: Table::default(),
             vpc_endpoints: Table::default(),
+            prefix_lists: Table::default(),
         }
     }
 
@@ -196,6 +200,7 @@ impl World {
         self.listeners.reindex();
         self.endpoint_services.reindex();
         self.vpc_endpoints.reindex();
+        self.prefix_lists.reindex();
     }
 
     /// Whether the scope's defaults (default VPC, DHCP options) exist yet.
@@ -278,6 +283,7 @@ impl World {
             Command::Elb(c) => elb::apply(self, ctx, c),
             Command::EndpointService(c) => endpoint_service::apply(self, ctx, c),
             Command::Endpoint(c) => endpoint::apply(self, ctx, c),
+            Command::PrefixList(c) => prefix_list::apply(self, ctx, c),
         }
     }
 
@@ -306,6 +312,7 @@ impl World {
                 TimerKind::Peering => peering::on_timer(self, &timer.id, timer.due),
                 TimerKind::NatGateway => gateway::on_timer(self, &timer.id, timer.due),
                 TimerKind::VpcEndpoint => endpoint::on_timer(self, &timer.id, timer.due),
+                TimerKind::Instance => eni::on_timer(self, &timer.id, timer.due),
             }
         }
     }
@@ -332,6 +339,7 @@ impl World {
             "vpce" => self.vpc_endpoints.get_in(scope, id).is_some(),
             "vpce-svc" => self.endpoint_services.get_in(scope, id).is_some(),
             "vpce-svc-perm" => endpoint_service::permission_visible(self, scope, id),
+            "pl" => self.prefix_lists.get_in(scope, id).is_some(),
             _ => {
                 return Err(ApiError::new(
                     "InvalidID",
@@ -359,6 +367,7 @@ impl World {
             "dopt" => dhcp::not_found(id),
             "vpce" => endpoint::not_found(id),
             "vpce-svc" => endpoint_service::not_found(id),
+            "pl" => prefix_list::not_found(id),
             _ => ApiError::new("InvalidID", format!("The ID '{id}' does not exist")),
         })
     }

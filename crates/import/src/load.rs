@@ -581,6 +581,7 @@ fn reservation(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             state: InstanceState::Running,
             launch_time: 0,
             terminated: None,
+            details: Default::default(),
         });
     }
     Ok(())

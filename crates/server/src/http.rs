@@ -135,6 +135,16 @@ fn handle_query(
     }
     let mut engine = state.engine.lock().unwrap_or_else(|p| p.into_inner());
     let request_id = engine.request_id();
+    // ELBv2 shares this endpoint: its errors take its own document shape.
+    let elb_version = params.peek("Version") == Some(openvpc_wire::elbv2::VERSION);
+    let error = |e: &ApiError, rid: &str| {
+        if elb_version {
+            let r = openvpc_wire::elbv2::error_response(e, rid);
+            xml_response(r.status, r.body)
+        } else {
+            error(e, rid)
+        }
+    };
     let opts = &state.options;
     let caller = match auth::resolve(
         &parts,
@@ -155,7 +165,14 @@ fn handle_query(
         Err(e) => return error(&e, &request_id),
     };
     let mut backend = engine.backend(ctx);
-    let resp = openvpc_wire::handle(&action, &params, &mut backend, &request_id);
+    // ELBv2 by its signing name, or (unsigned) by its API version.
+    let elb = caller.service == openvpc_wire::elbv2::SERVICE
+        || (elb_version && matches!(openvpc_wire::sigv4::credential_scope(&parts), Ok(None)));
+    let resp = if elb {
+        openvpc_wire::elbv2::handle(&action, &params, &mut backend, &request_id)
+    } else {
+        openvpc_wire::handle(&action, &params, &mut backend, &request_id)
+    };
     xml_response(resp.status, resp.body)
 }
 

@@ -15,6 +15,7 @@ mod eni;
 mod gateway;
 mod nacl;
 mod peering;
+mod prefix_list;
 mod route;
 mod sg;
 mod subnet;
@@ -25,7 +26,7 @@ mod vpc;
 pub type Handler = fn(&mut Call) -> Result<Xml>;
 
 /// Every EC2 action this server implements.
-fn tables() -> [&'static [(&'static str, Handler)]; 13] {
+fn tables() -> [&'static [(&'static str, Handler)]; 14] {
     [
         account::ACTIONS,
         vpc::ACTIONS,
@@ -40,6 +41,7 @@ fn tables() -> [&'static [(&'static str, Handler)]; 13] {
         tags::ACTIONS,
         endpoint_service::ACTIONS,
         endpoint::ACTIONS,
+        prefix_list::ACTIONS,
     ]
 }
 

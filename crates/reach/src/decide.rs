@@ -1,0 +1,793 @@
+//! Deciding one flow over a compiled [`View`] (§5.2 order, every blocker named).
+//!
+//! The path is walked leg by leg from a sender (an interface or a NAT gateway): same-subnet
+//! delivery is L2 (no ACL, no route); otherwise the sender subnet's table is looked up and
+//! the target dispatched. Security groups are checked on the forward path only (stateful);
+//! ACLs in both directions at every subnet boundary. Settings that drop the packet but leave
+//! the path intact (security groups, ACLs, source/destination check, endpoint restrictions)
+//! are recorded and the walk goes on as if they had passed; a path that cannot continue
+//! (no route, blackhole, no such destination) ends the walk. The return path is walked the
+//! same way from the responder, routed by its own tables alone (no uRPF), and must arrive
+//! back at the source interface.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use crate::explain::{Code, Direction, Explanation, Header, Hop, HopKind, Verdict};
+use crate::view::{EntryV, Ix, PeerV, RuleV, Tgt, View};
+use crate::{Endpoint, Flow, Protocol, DEFAULT_SOURCE_PORT};
+
+/// Route lookups allowed on one path before it counts as a loop.
+pub(crate) const MAX_LEGS: usize = 16;
+
+#[derive(Debug, Clone, Copy)]
+enum Sender {
+    Eni(Ix),
+    Nat(Ix),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Owner {
+    Eni(Ix),
+    Nat(Ix),
+}
+
+#[derive(Debug, Clone)]
+enum End {
+    Eni(Ix),
+    Internet,
+    Service { vpc: Ix, endpoint: Arc<str> },
+}
+
+#[derive(Debug, Clone)]
+enum Start {
+    At(Sender),
+    Internet,
+    Service { vpc: Ix, endpoint: Arc<str> },
+}
+
+enum Step {
+    End(End),
+    At(Sender),
+}
+
+/// The header of a flow's first packet, or why there is none.
+pub(crate) fn first_header(
+    flow: &Flow,
+    src: impl Fn(bool) -> Option<IpAddr>,
+    dst: IpAddr,
+) -> Result<Header, String> {
+    let v4 = dst.is_ipv4();
+    let src = src(v4).ok_or_else(|| {
+        format!(
+            "{} has no {} address",
+            flow.source,
+            if v4 { "IPv4" } else { "IPv6" }
+        )
+    })?;
+    let (protocol, src_port, dst_port) = match flow.protocol {
+        Protocol::Tcp | Protocol::Udp => (
+            if flow.protocol == Protocol::Tcp {
+                6
+            } else {
+                17
+            },
+            Some(flow.source_port.unwrap_or(DEFAULT_SOURCE_PORT)),
+            flow.port,
+        ),
+        Protocol::Icmp => (
+            if v4 { 1 } else { 58 },
+            None,
+            Some(flow.port.unwrap_or(if v4 { 8 } else { 128 })),
+        ),
+    };
+    Ok(Header {
+        src,
+        dst,
+        protocol,
+        src_port,
+        dst_port,
+    })
+}
+
+/// Whether a security group rule admits the header's protocol and port (not the peer).
+pub(crate) fn rule_admits(r: &RuleV, h: &Header) -> bool {
+    match r.protocol {
+        None => true,
+        Some(p) if p != h.protocol => false,
+        Some(6 | 17) => match h.dst_port {
+            Some(x) => r.a <= i32::from(x) && i32::from(x) <= r.b,
+            None => r.a <= 0 && r.b >= 65535,
+        },
+        Some(1 | 58) => {
+            (r.a == -1 || Some(r.a) == h.dst_port.map(i32::from)) && (r.b == -1 || r.b == 0)
+        }
+        Some(_) => true,
+    }
+}
+
+/// Whether an ACL entry matches the header, `remote` being the far end's address.
+pub(crate) fn entry_admits(e: &EntryV, h: &Header, remote: IpAddr) -> bool {
+    if !e.net.contains(&remote) {
+        return false;
+    }
+    match e.protocol {
+        None => true,
+        Some(p) if p != h.protocol => false,
+        Some(6 | 17) => match (e.ports, h.dst_port) {
+            (None, _) => true,
+            (Some((lo, hi)), Some(x)) => lo <= x && x <= hi,
+            (Some((lo, hi)), None) => lo == 0 && hi == 65535,
+        },
+        Some(1 | 58) => match e.icmp {
+            None => true,
+            Some((t, c)) => {
+                (t == -1 || Some(t) == h.dst_port.map(i32::from)) && (c == -1 || c == 0)
+            }
+        },
+        Some(_) => true,
+    }
+}
+
+struct Decider<'v> {
+    v: &'v View,
+    dir: Direction,
+    hops: Vec<Hop>,
+    exps: Vec<Explanation>,
+    /// NAT translations on the forward path: (gateway, original source), innermost last.
+    nats: Vec<(Ix, IpAddr)>,
+    /// The VPC the forward path left to the internet from (replies may come back in).
+    egressed: Option<Ix>,
+    /// The last route taken: (table, route text).
+    last: Option<(Ix, Arc<str>)>,
+}
+
+/// The source interface, the wanted destination interface (if the flow names one) and the
+/// first packet; or the component that is missing, and why.
+#[allow(clippy::type_complexity)]
+fn resolve(view: &View, flow: &Flow) -> Result<(Ix, Option<Ix>, Header), (Arc<str>, String)> {
+    let gone = |what: &str, id: &str| {
+        (
+            Arc::from(id),
+            format!("the {what} {id} does not exist (or is not a running instance)"),
+        )
+    };
+    let s = view
+        .endpoint(&flow.source)
+        .ok_or_else(|| gone("source", &flow.source))?;
+    let (dst, want) = match &flow.destination {
+        Endpoint::Ip(a) => (*a, None),
+        Endpoint::Eni(id) | Endpoint::Instance(id) => {
+            let e = view.endpoint(id).ok_or_else(|| gone("destination", id))?;
+            let d = &view.enis[e as usize];
+            let a =
+                d.v4.first()
+                    .map(|a| IpAddr::V4(*a))
+                    .or_else(|| d.v6.first().map(|a| IpAddr::V6(*a)))
+                    .ok_or_else(|| {
+                        (
+                            d.id.clone(),
+                            format!("the destination {} has no address", d.id),
+                        )
+                    })?;
+            (a, Some(e))
+        }
+    };
+    let se = &view.enis[s as usize];
+    let first = |v4: bool| {
+        if v4 {
+            se.v4.first().map(|a| IpAddr::V4(*a))
+        } else {
+            se.v6.first().map(|a| IpAddr::V6(*a))
+        }
+    };
+    let h = first_header(flow, first, dst).map_err(|why| (se.id.clone(), why))?;
+    Ok((s, want, h))
+}
+
+/// Decides whether `flow` gets through in `view`, and explains why not.
+pub fn decide(view: &View, flow: &Flow) -> Verdict {
+    let mut d = Decider {
+        v: view,
+        dir: Direction::Forward,
+        hops: Vec::with_capacity(16),
+        exps: Vec::new(),
+        nats: Vec::new(),
+        egressed: None,
+        last: None,
+    };
+    let done = |d: Decider, forward: Vec<Hop>| Verdict {
+        reachable: d.exps.is_empty(),
+        forward,
+        return_path: d.hops,
+        explanations: d.exps,
+    };
+    let (s, want, h) = match resolve(view, flow) {
+        Ok(x) => x,
+        Err((component, why)) => {
+            d.blocker(Code::NoSourceOrDestination, &component, why);
+            return done(d, Vec::new());
+        }
+    };
+    let se = &view.enis[s as usize];
+    d.hop(&se.id, HopKind::NetworkInterface, &h);
+    d.sg(s, true, &h, true);
+    let end = d.walk(Start::At(Sender::Eni(s)), h, want);
+    let forward = std::mem::take(&mut d.hops);
+    if let Some((end, h)) = end {
+        d.dir = Direction::Return;
+        d.last = None;
+        let reply = h.reply();
+        let start = match end {
+            End::Eni(y) => {
+                d.hop(&view.enis[y as usize].id, HopKind::NetworkInterface, &reply);
+                Start::At(Sender::Eni(y))
+            }
+            End::Internet => Start::Internet,
+            End::Service { vpc, endpoint } => Start::Service { vpc, endpoint },
+        };
+        d.walk(start, reply, Some(s));
+    }
+    done(d, forward)
+}
+
+impl Decider<'_> {
+    fn hop(&mut self, component: &Arc<str>, kind: HopKind, h: &Header) {
+        self.hops.push(Hop {
+            component: component.clone(),
+            kind,
+            header: *h,
+        });
+    }
+
+    fn blocker(&mut self, code: Code, component: &Arc<str>, message: String) {
+        let message = match self.dir {
+            Direction::Forward => message,
+            Direction::Return => format!("return path: {message}"),
+        };
+        let rule = self
+            .last
+            .as_ref()
+            .filter(|_| code.is_about_route())
+            .map(|(_, label)| label.clone());
+        self.exps.push(Explanation {
+            code,
+            component: component.clone(),
+            direction: self.dir,
+            message,
+            rule,
+        });
+    }
+
+    /// A packet that cannot be delivered where its route leads. On the return path the
+    /// reply's destination exists (it sent the request), so the route is at fault: the
+    /// reply is misrouted, reported against the table that holds the route.
+    fn undeliverable<T>(&mut self, code: Code, component: &Arc<str>, message: String) -> Option<T> {
+        if let (Direction::Return, Some((t, label))) = (self.dir, self.last.clone()) {
+            let rtb = self.v.tables[t as usize].id.clone();
+            return self.fatal(
+                Code::CannotRoute,
+                &rtb,
+                format!(
+                    "reply misrouted (AWS does not check the reverse path): route {label} in {rtb} cannot deliver it ({message}); add a more specific route back the way the request came"
+                ),
+            );
+        }
+        self.fatal(code, component, message)
+    }
+
+    fn fatal<T>(&mut self, code: Code, component: &Arc<str>, message: String) -> Option<T> {
+        self.blocker(code, component, message);
+        None
+    }
+
+    fn at(&self, s: Sender) -> (Ix, Ix) {
+        match s {
+            Sender::Eni(e) => (self.v.enis[e as usize].vpc, self.v.enis[e as usize].subnet),
+            Sender::Nat(n) => (self.v.nats[n as usize].vpc, self.v.nats[n as usize].subnet),
+        }
+    }
+
+    fn subnet_of(&self, o: Owner) -> Ix {
+        match o {
+            Owner::Eni(e) => self.v.enis[e as usize].subnet,
+            Owner::Nat(n) => self.v.nats[n as usize].subnet,
+        }
+    }
+
+    /// Who holds `addr` in `vpc`: on the return path the NAT gateway awaiting its reply
+    /// first, then an interface.
+    fn owner(&self, vpc: Ix, addr: IpAddr) -> Option<Owner> {
+        if self.dir == Direction::Return {
+            if let Some(&(n, _)) = self.nats.last() {
+                let nat = &self.v.nats[n as usize];
+                if nat.vpc == vpc && IpAddr::V4(nat.private) == addr {
+                    return Some(Owner::Nat(n));
+                }
+            }
+        }
+        self.v.by_addr.get(&(vpc, addr)).map(|&e| Owner::Eni(e))
+    }
+
+    /// The public address `src` leaves an internet gateway with, if it has one.
+    fn public_of(&self, s: Sender, src: IpAddr) -> Option<IpAddr> {
+        match s {
+            Sender::Eni(e) => self.v.enis[e as usize]
+                .publics
+                .iter()
+                .find(|(p, _)| IpAddr::V4(*p) == src)
+                .map(|(_, q)| IpAddr::V4(*q)),
+            Sender::Nat(n) => {
+                let nat = &self.v.nats[n as usize];
+                (IpAddr::V4(nat.private) == src)
+                    .then_some(nat.public.map(IpAddr::V4))
+                    .flatten()
+            }
+        }
+    }
+
+    fn sg(&mut self, eni: Ix, egress: bool, h: &Header, identity: bool) {
+        let v = self.v;
+        let e = &v.enis[eni as usize];
+        let remote = if egress { h.dst } else { h.src };
+        let (mut any, mut lost) = (false, false);
+        for &g in &e.groups {
+            let sg = &v.sgs[g as usize];
+            let rules = if egress { &sg.egress } else { &sg.ingress };
+            any |= !rules.is_empty();
+            for r in rules.iter().filter(|r| rule_admits(r, h)) {
+                let hit = match &r.peer {
+                    PeerV::Net(n) => n.contains(&remote),
+                    PeerV::Nets(ns) => ns.iter().any(|n| n.contains(&remote)),
+                    PeerV::Group { sg, vpc } => {
+                        let member = v
+                            .by_addr
+                            .get(&(*vpc, remote))
+                            .is_some_and(|&m| v.enis[m as usize].groups.contains(sg));
+                        lost |= member && !egress && !identity;
+                        member && (egress || identity)
+                    }
+                    PeerV::Stale => false,
+                };
+                if hit {
+                    self.hop(&sg.id, HopKind::SecurityGroup, h);
+                    return;
+                }
+            }
+        }
+        let component = e.group_ids.first().unwrap_or(&e.id).clone();
+        let groups = e.group_ids.join(", ");
+        let way = if egress { "outbound" } else { "inbound" };
+        let (code, message) = if !any {
+            (
+                Code::SgHasNoRules,
+                format!(
+                    "the security groups of {} ({groups}) have no {way} rules; add one allowing {h}",
+                    e.id
+                ),
+            )
+        } else if lost {
+            (
+                Code::SgReferencesNotPreserved,
+                format!(
+                    "only a security-group reference of {groups} on {} would allow {h}, but the source's group identity is lost through a middlebox; allow the source address instead",
+                    e.id
+                ),
+            )
+        } else {
+            (
+                Code::EniSgRulesMismatch,
+                format!(
+                    "no {way} rule of {groups} on {} allows {h}; add a rule for {remote}",
+                    e.id
+                ),
+            )
+        };
+        self.blocker(code, &component, message);
+    }
+
+    fn nacl(&mut self, subnet: Ix, egress: bool, h: &Header) {
+        let v = self.v;
+        let sub = &v.subnets[subnet as usize];
+        let Some(a) = sub.acl else { return };
+        let acl = &v.acls[a as usize];
+        let remote = if egress { h.dst } else { h.src };
+        let entries = if egress { &acl.outbound } else { &acl.inbound };
+        let way = if egress { "outbound" } else { "inbound" };
+        match entries.iter().find(|e| entry_admits(e, h, remote)) {
+            Some(e) if e.allow => self.hop(&acl.id, HopKind::NetworkAcl, h),
+            hit => {
+                let rule = hit.map_or("*".to_string(), |e| e.number.to_string());
+                self.blocker(
+                    Code::SubnetAclRestriction,
+                    &acl.id,
+                    format!(
+                        "{way} rule {rule} of {} on {} denies {h}; add an allow rule numbered below it for {remote}",
+                        acl.id, sub.id
+                    ),
+                );
+                if let Some(e) = self.exps.last_mut() {
+                    e.rule = Some(rule.into());
+                }
+            }
+        }
+    }
+
+    /// Arrival at `o`: a NAT gateway translates the reply back and forwards it; an
+    /// interface ends the walk (checked against the wanted one; forward: ingress rules).
+    fn arrive(
+        &mut self,
+        o: Owner,
+        h: &mut Header,
+        want: Option<Ix>,
+        identity: bool,
+    ) -> Option<Step> {
+        let v = self.v;
+        match o {
+            Owner::Nat(n) => {
+                let (_, original) = self.nats.pop().expect("owner() found a pending NAT");
+                self.hop(&v.nats[n as usize].id, HopKind::NatGateway, h);
+                h.dst = original;
+                Some(Step::At(Sender::Nat(n)))
+            }
+            Owner::Eni(y) => {
+                if let Some(want) = want.filter(|&w| w != y) {
+                    return self.misrouted(&h.dst, &v.enis[y as usize].id, want);
+                }
+                let y_eni = &v.enis[y as usize];
+                let kind = if y_eni.endpoint {
+                    HopKind::InterfaceEndpoint
+                } else {
+                    HopKind::NetworkInterface
+                };
+                self.hop(&y_eni.id, kind, h);
+                if self.dir == Direction::Forward {
+                    self.sg(y, false, h, identity);
+                }
+                Some(Step::End(End::Eni(y)))
+            }
+        }
+    }
+
+    fn misrouted<T>(&mut self, dst: &IpAddr, got: &str, want: Ix) -> Option<T> {
+        let want = self.v.enis[want as usize].id.clone();
+        let (component, route) = match &self.last {
+            Some((t, label)) => (self.v.tables[*t as usize].id.clone(), label.to_string()),
+            None => (want.clone(), "no route".to_string()),
+        };
+        let message = match self.dir {
+            Direction::Forward => format!(
+                "{dst} is delivered to {got}, not {want}: route {route} in {component} leads elsewhere; add a more specific route toward {want}"
+            ),
+            Direction::Return => format!(
+                "reply misrouted (AWS does not check the reverse path): route {route} in {component} delivers {dst} to {got}, not {want}; add a more specific route back the way the request came"
+            ),
+        };
+        self.fatal(Code::CannotRoute, &component, message)
+    }
+
+    /// A packet on the internet toward `h.dst`: an interface holding that public address
+    /// (or IPv6 address) is entered through its VPC's internet gateway; otherwise the
+    /// packet has reached the internet.
+    fn enter(&mut self, h: &mut Header, want: Option<Ix>) -> Option<Step> {
+        let v = self.v;
+        let found = match h.dst {
+            IpAddr::V4(d) => {
+                let nat = self.nats.last().map(|&(n, _)| n).filter(|&n| {
+                    self.dir == Direction::Return && v.nats[n as usize].public == Some(d)
+                });
+                match nat {
+                    Some(n) => Some((Owner::Nat(n), h.dst)),
+                    None => v
+                        .by_public
+                        .get(&d)
+                        .map(|&(e, private)| (Owner::Eni(e), IpAddr::V4(private))),
+                }
+            }
+            IpAddr::V6(d) => v.by_v6.get(&d).map(|&e| (Owner::Eni(e), h.dst)),
+        };
+        let Some((o, private)) = found else {
+            if let Some(want) = want {
+                return self.misrouted(&h.dst, "the internet", want);
+            }
+            self.hop(&Arc::from("internet"), HopKind::Internet, h);
+            return Some(Step::End(End::Internet));
+        };
+        let vpc = match o {
+            Owner::Eni(e) => v.enis[e as usize].vpc,
+            Owner::Nat(n) => v.nats[n as usize].vpc,
+        };
+        let vv = &v.vpcs[vpc as usize];
+        let back_in = self.dir == Direction::Return && self.egressed == Some(vpc);
+        match &vv.igw {
+            Some(igw) => self.hop(igw, HopKind::InternetGateway, h),
+            None if back_in => {}
+            None => {
+                return self.fatal(
+                    Code::NoRouteToDestination,
+                    &vv.id,
+                    format!(
+                    "{} is not reachable from the internet: {} has no internet gateway attached",
+                    h.dst, vv.id
+                ),
+                )
+            }
+        }
+        h.dst = private;
+        self.nacl(self.subnet_of(o), false, h);
+        self.arrive(o, h, want, false)
+    }
+
+    fn walk(&mut self, start: Start, mut h: Header, want: Option<Ix>) -> Option<(End, Header)> {
+        let v = self.v;
+        let mut identity = true;
+        let mut at = match start {
+            Start::At(s) => s,
+            Start::Internet => match self.enter(&mut h, want)? {
+                Step::End(e) => return Some((e, h)),
+                Step::At(s) => s,
+            },
+            Start::Service { vpc, endpoint } => {
+                self.hop(&endpoint, HopKind::GatewayEndpoint, &h);
+                let Some(o) = self.owner(vpc, h.dst) else {
+                    return self.fatal(
+                        Code::CannotRoute,
+                        &endpoint,
+                        format!("no interface holds {} behind {endpoint}", h.dst),
+                    );
+                };
+                self.nacl(self.subnet_of(o), false, &h);
+                match self.arrive(o, &mut h, want, identity)? {
+                    Step::End(e) => return Some((e, h)),
+                    Step::At(s) => s,
+                }
+            }
+        };
+        for _ in 0..MAX_LEGS {
+            let (vpc, subnet) = self.at(at);
+            let step = 'step: {
+                // Same subnet: L2, no ACL, no route.
+                if let Some(o) = self.owner(vpc, h.dst) {
+                    if self.subnet_of(o) == subnet {
+                        break 'step self.arrive(o, &mut h, want, identity)?;
+                    }
+                }
+                let sub = &v.subnets[subnet as usize];
+                let Some(t) = sub.rtb else {
+                    self.nacl(subnet, true, &h);
+                    return self.fatal(
+                        Code::NoRouteToDestination,
+                        &sub.id,
+                        format!("{} has no route table (and its VPC no main table)", sub.id),
+                    );
+                };
+                let rtb = &v.tables[t as usize];
+                self.hop(&rtb.id, HopKind::RouteTable, &h);
+                let Some(r) = rtb.lookup(h.dst) else {
+                    self.nacl(subnet, true, &h);
+                    return self.fatal(
+                        Code::NoRouteToDestination,
+                        &rtb.id,
+                        format!(
+                            "{} (for {}) has no route to {}; add one",
+                            rtb.id, sub.id, h.dst
+                        ),
+                    );
+                };
+                self.last = Some((t, r.label.clone()));
+                match &r.target {
+                    Tgt::Blackhole { why, .. } => {
+                        self.nacl(subnet, true, &h);
+                        return self.fatal(
+                            Code::BadStateRoute,
+                            &rtb.id,
+                            format!("route {} in {} is a blackhole: {why}", r.label, rtb.id),
+                        );
+                    }
+                    Tgt::Unsupported(id) => {
+                        self.nacl(subnet, true, &h);
+                        return self.fatal(
+                            Code::UnsupportedComponent,
+                            id,
+                            format!("route {} in {}: {id} is not modelled", r.label, rtb.id),
+                        );
+                    }
+                    Tgt::Local => {
+                        self.nacl(subnet, true, &h);
+                        let Some(o) = self.owner(vpc, h.dst) else {
+                            return self.undeliverable(
+                                Code::VpcLocalRouteCidrRestriction,
+                                &rtb.id,
+                                format!(
+                                    "no interface in {} holds {} (local route {})",
+                                    v.vpcs[vpc as usize].id, h.dst, r.label
+                                ),
+                            );
+                        };
+                        self.nacl(self.subnet_of(o), false, &h);
+                        self.arrive(o, &mut h, want, identity)?
+                    }
+                    Tgt::Pcx { id, peer } => {
+                        self.nacl(subnet, true, &h);
+                        self.hop(id, HopKind::PeeringConnection, &h);
+                        let pv = &v.vpcs[*peer as usize];
+                        if !pv.contains(h.dst) {
+                            return self.undeliverable(
+                                Code::PcxRequiresAddressInVpcCidr,
+                                id,
+                                format!(
+                                    "{} is not in the CIDR blocks of {}: {id} delivers only into the peer VPC (peering is not transitive)",
+                                    h.dst, pv.id
+                                ),
+                            );
+                        }
+                        let Some(o) = self.owner(*peer, h.dst) else {
+                            return self.undeliverable(
+                                Code::VpcLocalRouteCidrRestriction,
+                                id,
+                                format!("no interface in {} holds {}", pv.id, h.dst),
+                            );
+                        };
+                        self.nacl(self.subnet_of(o), false, &h);
+                        self.arrive(o, &mut h, want, identity)?
+                    }
+                    Tgt::Igw(id) => {
+                        self.nacl(subnet, true, &h);
+                        if let IpAddr::V4(d) = h.dst {
+                            if d.is_private() {
+                                return self.fatal(
+                                    Code::IgwDestinationAddressNotInRfc1918Egress,
+                                    id,
+                                    format!(
+                                        "{d} is a private (RFC 1918) address: {id} does not carry it (route {} in {})",
+                                        r.label, rtb.id
+                                    ),
+                                );
+                            }
+                            match self.public_of(at, h.src) {
+                                Some(p) => h.src = p,
+                                None => {
+                                    return self.fatal(
+                                        Code::IgwPublicIpAssociationForEgress,
+                                        id,
+                                        format!(
+                                            "{} has no public IPv4 address to leave {id} with; associate an Elastic IP or route through a NAT gateway",
+                                            h.src
+                                        ),
+                                    )
+                                }
+                            }
+                        }
+                        self.hop(id, HopKind::InternetGateway, &h);
+                        if self.dir == Direction::Forward {
+                            self.egressed = Some(vpc);
+                        }
+                        self.enter(&mut h, want)?
+                    }
+                    Tgt::Eigw(id) => {
+                        self.nacl(subnet, true, &h);
+                        if h.dst.is_ipv4() {
+                            return self.fatal(
+                                Code::CannotRoute,
+                                id,
+                                format!("{id} carries IPv6 only (route {})", r.label),
+                            );
+                        }
+                        self.hop(id, HopKind::EgressOnlyInternetGateway, &h);
+                        if self.dir == Direction::Forward {
+                            self.egressed = Some(vpc);
+                        }
+                        self.enter(&mut h, want)?
+                    }
+                    Tgt::Nat(n) => {
+                        let nat = &v.nats[*n as usize];
+                        if nat.vpc != vpc || !v.vpcs[vpc as usize].contains(h.src) {
+                            self.nacl(subnet, true, &h);
+                            return self.fatal(
+                                Code::NgwRequiresSourceInVpc,
+                                &nat.id,
+                                format!(
+                                    "{} translates only traffic from its own VPC; {} is not (route {} in {})",
+                                    nat.id, h.src, r.label, rtb.id
+                                ),
+                            );
+                        }
+                        if h.dst.is_ipv6() {
+                            self.nacl(subnet, true, &h);
+                            return self.fatal(
+                                Code::CannotRoute,
+                                &nat.id,
+                                format!(
+                                    "{} does not translate IPv6 (NAT64 is not modelled)",
+                                    nat.id
+                                ),
+                            );
+                        }
+                        if nat.subnet != subnet {
+                            self.nacl(subnet, true, &h);
+                            self.nacl(nat.subnet, false, &h);
+                        }
+                        self.hop(&nat.id, HopKind::NatGateway, &h);
+                        self.nats.push((*n, h.src));
+                        h.src = IpAddr::V4(nat.private);
+                        Step::At(Sender::Nat(*n))
+                    }
+                    Tgt::Eni(m) => {
+                        let e = &v.enis[*m as usize];
+                        if e.subnet != subnet {
+                            self.nacl(subnet, true, &h);
+                            self.nacl(e.subnet, false, &h);
+                        }
+                        if e.has(h.dst) {
+                            break 'step self.arrive(Owner::Eni(*m), &mut h, want, identity)?;
+                        }
+                        self.hop(&e.id, HopKind::Middlebox, &h);
+                        if self.dir == Direction::Forward {
+                            self.sg(*m, false, &h, identity);
+                            self.sg(*m, true, &h, true);
+                        }
+                        if e.source_dest_check {
+                            self.blocker(
+                                Code::EniSourceDestCheckRestriction,
+                                &e.id,
+                                format!(
+                                    "{} forwards {h} (route {} in {}) but its source/destination check is on; turn it off",
+                                    e.id, r.label, rtb.id
+                                ),
+                            );
+                        }
+                        identity = false;
+                        Step::At(Sender::Eni(*m))
+                    }
+                    Tgt::GatewayEndpoint(id) => {
+                        self.nacl(subnet, true, &h);
+                        self.hop(id, HopKind::GatewayEndpoint, &h);
+                        let echo =
+                            matches!((h.protocol, h.dst_port), (1, Some(8)) | (58, Some(128)));
+                        if h.protocol != 6 && !echo {
+                            self.blocker(
+                                Code::VpceGatewayProtocolRestriction,
+                                id,
+                                format!("{id} carries only TCP and ICMP echo, not {h}"),
+                            );
+                        }
+                        if !v.vpcs[vpc as usize].contains(h.src) {
+                            self.blocker(
+                                Code::VpceGatewayEgressSourceAddressRestriction,
+                                id,
+                                format!(
+                                    "{id} accepts only sources in {}, not {}",
+                                    v.vpcs[vpc as usize].id, h.src
+                                ),
+                            );
+                        }
+                        self.hop(&Arc::from("service"), HopKind::Service, &h);
+                        if let Some(want) = want {
+                            return self.misrouted(&h.dst, id, want);
+                        }
+                        Step::End(End::Service {
+                            vpc,
+                            endpoint: id.clone(),
+                        })
+                    }
+                }
+            };
+            match step {
+                Step::End(e) => return Some((e, h)),
+                Step::At(s) => at = s,
+            }
+        }
+        let component = self.last.as_ref().map_or_else(
+            || Arc::from("route"),
+            |(t, _)| v.tables[*t as usize].id.clone(),
+        );
+        self.fatal(
+            Code::CannotRoute,
+            &component,
+            format!(
+                "routing loop: more than {MAX_LEGS} route lookups toward {}",
+                h.dst
+            ),
+        )
+    }
+}

@@ -1,0 +1,252 @@
+//! What a decision says: the verdict, the hops with their headers, the explanations.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// Reachability Analyzer explanation codes (§5.1 spelling via [`Code::as_str`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    NoSourceOrDestination,
+    EniSgRulesMismatch,
+    SgHasNoRules,
+    SgReferencesNotPreserved,
+    SubnetAclRestriction,
+    NoRouteToDestination,
+    BadStateRoute,
+    VpcLocalRouteCidrRestriction,
+    PcxRequiresAddressInVpcCidr,
+    IgwPublicIpAssociationForEgress,
+    IgwDestinationAddressNotInRfc1918Egress,
+    NgwRequiresSourceInVpc,
+    EniSourceDestCheckRestriction,
+    VpceGatewayProtocolRestriction,
+    VpceGatewayEgressSourceAddressRestriction,
+    CannotRoute,
+    UnsupportedComponent,
+}
+
+impl Code {
+    /// The AWS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::NoSourceOrDestination => "NO_SOURCE_OR_DESTINATION",
+            Code::EniSgRulesMismatch => "ENI_SG_RULES_MISMATCH",
+            Code::SgHasNoRules => "SG_HAS_NO_RULES",
+            Code::SgReferencesNotPreserved => "SG_REFERENCES_NOT_PRESERVED",
+            Code::SubnetAclRestriction => "SUBNET_ACL_RESTRICTION",
+            Code::NoRouteToDestination => "NO_ROUTE_TO_DESTINATION",
+            Code::BadStateRoute => "BAD_STATE_ROUTE",
+            Code::VpcLocalRouteCidrRestriction => "VPC_LOCAL_ROUTE_CIDR_RESTRICTION",
+            Code::PcxRequiresAddressInVpcCidr => "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+            Code::IgwPublicIpAssociationForEgress => "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+            Code::IgwDestinationAddressNotInRfc1918Egress => {
+                "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"
+            }
+            Code::NgwRequiresSourceInVpc => "NGW_REQUIRES_SOURCE_IN_VPC",
+            Code::EniSourceDestCheckRestriction => "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+            Code::VpceGatewayProtocolRestriction => "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
+            Code::VpceGatewayEgressSourceAddressRestriction => {
+                "VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION"
+            }
+            Code::CannotRoute => "CANNOT_ROUTE",
+            Code::UnsupportedComponent => "UNSUPPORTED_COMPONENT",
+        }
+    }
+}
+
+impl Code {
+    /// Whether the code is about a route: its explanation then names the route taken.
+    pub fn is_about_route(self) -> bool {
+        !matches!(
+            self,
+            Code::NoSourceOrDestination
+                | Code::EniSgRulesMismatch
+                | Code::SgHasNoRules
+                | Code::SgReferencesNotPreserved
+                | Code::SubnetAclRestriction
+                | Code::NoRouteToDestination
+        )
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which way the packet was travelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    Forward,
+    Return,
+}
+
+/// One blocker: the AWS code, the component that blocks, and what to change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    pub code: Code,
+    /// `sg-…`, `acl-…`, `rtb-…`, `pcx-…`, `igw-…`, `nat-…`, `eni-…`, `vpce-…`, `subnet-…`,
+    /// `vpc-…`, or the flow's own source/destination text.
+    pub component: Arc<str>,
+    pub direction: Direction,
+    pub message: String,
+    /// The rule or route involved: an ACL rule number (`*` for the default deny), or the
+    /// route taken (`10.1.0.0/16 -> pcx-…`).
+    pub rule: Option<Arc<str>>,
+}
+
+/// The packet at one point of the path. For ICMP, `dst_port` is the ICMP type (code 0)
+/// and `src_port` is `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Header {
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    /// IANA protocol number: 6, 17, 1 or 58.
+    pub protocol: u8,
+    pub src_port: Option<u16>,
+    pub dst_port: Option<u16>,
+}
+
+impl Header {
+    /// Whether the protocol carries ports (TCP, UDP).
+    pub fn has_ports(&self) -> bool {
+        matches!(self.protocol, 6 | 17)
+    }
+
+    /// The reply to this packet: addresses and ports swapped; an ICMP echo request
+    /// (type 8, or 128 for ICMPv6) is answered by an echo reply (0, 129), any other
+    /// ICMP type by the same type.
+    pub fn reply(&self) -> Header {
+        let (src_port, dst_port) = if self.has_ports() {
+            (self.dst_port, self.src_port)
+        } else {
+            let t = match (self.protocol, self.dst_port) {
+                (1, Some(8)) => Some(0),
+                (58, Some(128)) => Some(129),
+                (_, t) => t,
+            };
+            (None, t)
+        };
+        Header {
+            src: self.dst,
+            dst: self.src,
+            protocol: self.protocol,
+            src_port,
+            dst_port,
+        }
+    }
+}
+
+impl fmt::Display for Header {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let proto = match self.protocol {
+            6 => "tcp",
+            17 => "udp",
+            1 => "icmp",
+            58 => "icmpv6",
+            _ => "ip",
+        };
+        let port = |p: Option<u16>| p.map_or("*".to_string(), |p| p.to_string());
+        if self.has_ports() {
+            write!(
+                f,
+                "{proto} {}:{} -> {}:{}",
+                self.src,
+                port(self.src_port),
+                self.dst,
+                port(self.dst_port)
+            )
+        } else {
+            write!(
+                f,
+                "{proto} {} -> {} type {}",
+                self.src,
+                self.dst,
+                port(self.dst_port)
+            )
+        }
+    }
+}
+
+/// What a hop is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HopKind {
+    /// The source or destination interface.
+    NetworkInterface,
+    /// A security group whose rule let the packet through.
+    SecurityGroup,
+    NetworkAcl,
+    RouteTable,
+    PeeringConnection,
+    InternetGateway,
+    EgressOnlyInternetGateway,
+    NatGateway,
+    /// An interface or instance forwarding traffic (source/destination check off).
+    Middlebox,
+    /// A gateway endpoint (S3, DynamoDB); the path ends at the service.
+    GatewayEndpoint,
+    /// An interface endpoint's network interface as the destination (PrivateLink beyond
+    /// it, to the service's load balancer and targets, is the next extension).
+    InterfaceEndpoint,
+    /// Leaving AWS to an address no interface holds.
+    Internet,
+    /// The AWS service behind a gateway endpoint.
+    Service,
+}
+
+/// One component on the path, with the packet as it is there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    pub component: Arc<str>,
+    pub kind: HopKind,
+    pub header: Header,
+}
+
+/// The decision on one flow.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Verdict {
+    pub reachable: bool,
+    pub forward: Vec<Hop>,
+    pub return_path: Vec<Hop>,
+    /// Every blocker found (empty when reachable).
+    pub explanations: Vec<Explanation>,
+}
+
+impl Verdict {
+    /// The distinct codes of the explanations, sorted.
+    pub fn codes(&self) -> Vec<Code> {
+        let mut c: Vec<Code> = self.explanations.iter().map(|e| e.code).collect();
+        c.sort();
+        c.dedup();
+        c
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{}",
+            if self.reachable {
+                "reachable"
+            } else {
+                "not reachable"
+            }
+        )?;
+        for (name, hops) in [("forward", &self.forward), ("return", &self.return_path)] {
+            for h in hops {
+                writeln!(f, "  {name} {:?} {} [{}]", h.kind, h.component, h.header)?;
+            }
+        }
+        for e in &self.explanations {
+            writeln!(
+                f,
+                "  {} {} ({:?}): {}",
+                e.code, e.component, e.direction, e.message
+            )?;
+        }
+        Ok(())
+    }
+}

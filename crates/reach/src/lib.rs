@@ -1,0 +1,129 @@
+//! The reachability engine: decides, as AWS would, whether a flow gets through, and explains
+//! every hop or blocker (spec §1.7, §1.8, §3.3, §5.1, §5.2).
+//!
+//! [`View::compile`] turns a [`World`] into an immutable forwarding view (indexes by id and
+//! address, longest-prefix-match tables, resolved route targets); [`decide`] walks one flow
+//! through it, forward and back. [`reference::decide`] is a deliberately simple second
+//! evaluator over the raw world, used by the property tests to check the first.
+//!
+//! The engine knows nothing of the wire: it reads core structs only.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+pub mod decide;
+pub mod explain;
+pub mod reference;
+pub mod view;
+
+#[cfg(test)]
+mod tests;
+
+pub use decide::decide;
+pub use explain::{Code, Direction, Explanation, Header, Hop, HopKind, Verdict};
+pub use view::View;
+
+#[doc(no_inline)]
+pub use openvpc_core::World;
+
+/// The ephemeral source port used when a flow names none.
+pub const DEFAULT_SOURCE_PORT: u16 = 49152;
+
+/// Transport protocol of a flow. ICMP means ICMPv6 for an IPv6 flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    Tcp,
+    Udp,
+    Icmp,
+}
+
+/// One end of a flow: an interface, an instance (its primary interface) or an address.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    Eni(String),
+    Instance(String),
+    Ip(IpAddr),
+}
+
+impl Endpoint {
+    /// `eni-…`, `i-…` or an IP address.
+    pub fn parse(s: &str) -> Option<Endpoint> {
+        if s.starts_with("eni-") {
+            Some(Endpoint::Eni(s.to_string()))
+        } else if s.starts_with("i-") {
+            Some(Endpoint::Instance(s.to_string()))
+        } else {
+            s.parse().ok().map(Endpoint::Ip)
+        }
+    }
+}
+
+/// A flow to decide.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Flow {
+    /// An interface (`eni-…`) or instance (`i-…`) id.
+    pub source: String,
+    pub destination: Endpoint,
+    pub protocol: Protocol,
+    /// Destination port (TCP/UDP) or ICMP type. `None`: for TCP/UDP a port that no
+    /// port-specific rule names; for ICMP an echo request.
+    pub port: Option<u16>,
+    /// Source port; [`DEFAULT_SOURCE_PORT`] when `None` (ignored for ICMP).
+    pub source_port: Option<u16>,
+}
+
+impl Flow {
+    /// A flow with the default source port.
+    pub fn new(source: &str, destination: Endpoint, protocol: Protocol, port: Option<u16>) -> Self {
+        Flow {
+            source: source.to_string(),
+            destination,
+            protocol,
+            port,
+            source_port: None,
+        }
+    }
+}
+
+/// Where prefix-list ids (customer- or AWS-managed) get their CIDRs from.
+pub trait PrefixLists {
+    /// The entries of list `id`, or `None` when the list is unknown (it then matches nothing).
+    fn cidrs(&self, id: &str) -> Option<Vec<IpNet>>;
+}
+
+/// No prefix lists known: prefix-list routes and rules match nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoPrefixLists;
+
+impl PrefixLists for NoPrefixLists {
+    fn cidrs(&self, _id: &str) -> Option<Vec<IpNet>> {
+        None
+    }
+}
+
+impl PrefixLists for HashMap<String, Vec<IpNet>> {
+    fn cidrs(&self, id: &str) -> Option<Vec<IpNet>> {
+        self.get(id).cloned()
+    }
+}
+
+impl PrefixLists for BTreeMap<String, Vec<IpNet>> {
+    fn cidrs(&self, id: &str) -> Option<Vec<IpNet>> {
+        self.get(id).cloned()
+    }
+}
+
+/// Parses a security-group or ACL protocol: `None` is "all" (`-1`); names and IANA numbers
+/// are accepted; an unknown text yields a number no flow carries (the rule matches nothing).
+pub(crate) fn protocol_number(p: &str) -> Option<u8> {
+    match p.to_ascii_lowercase().as_str() {
+        "-1" | "all" => None,
+        "tcp" => Some(6),
+        "udp" => Some(17),
+        "icmp" => Some(1),
+        "icmpv6" => Some(58),
+        n => Some(n.parse().unwrap_or(255)),
+    }
+}

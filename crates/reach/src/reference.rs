@@ -1,0 +1,716 @@
+//! A deliberately simple second evaluator: linear scans over the [`World`], no compiled
+//! view, no index, no longest-prefix-match structure. It follows the same rules as
+//! [`crate::decide`] and exists so property tests can check the fast one against it.
+//! It reports the verdict and the explanations (no hops).
+
+use std::cmp::Reverse;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use ipnet::IpNet;
+use openvpc_core::eni::{InstanceState, NetworkInterface};
+use openvpc_core::gateway::{NatGateway, NatState};
+use openvpc_core::nacl::{EntryCidr, RuleAction};
+use openvpc_core::route::{Destination, Origin, Route, RouteTable, Target};
+use openvpc_core::sg::{Peer, Rule, SecurityGroup};
+use openvpc_core::subnet::Subnet;
+use openvpc_core::vpc::Vpc;
+use openvpc_core::World;
+
+use crate::decide::{first_header, MAX_LEGS};
+use crate::explain::{Code, Direction, Explanation, Header, Verdict};
+use crate::view::target_id;
+use crate::{protocol_number, Endpoint, Flow, NoPrefixLists, PrefixLists};
+
+/// Decides `flow` over `w` with no prefix lists known.
+pub fn decide(w: &World, flow: &Flow) -> Verdict {
+    decide_with(w, &NoPrefixLists, flow)
+}
+
+/// Decides `flow` over `w`, taking prefix-list entries from `pls`.
+pub fn decide_with(w: &World, pls: &dyn PrefixLists, flow: &Flow) -> Verdict {
+    let mut r = Ref {
+        w,
+        pls,
+        dir: Direction::Forward,
+        exps: Vec::new(),
+        nats: Vec::new(),
+        egressed: None,
+        last: None,
+    };
+    r.run(flow);
+    Verdict {
+        reachable: r.exps.is_empty(),
+        explanations: r.exps,
+        ..Verdict::default()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Node<'w> {
+    Eni(&'w NetworkInterface),
+    Nat(&'w NatGateway),
+}
+
+enum End<'w> {
+    Eni(&'w NetworkInterface),
+    Internet,
+    Service(&'w Vpc, &'w str),
+}
+
+enum Step<'w> {
+    End(End<'w>),
+    At(Node<'w>),
+}
+
+struct Ref<'w> {
+    w: &'w World,
+    pls: &'w dyn PrefixLists,
+    dir: Direction,
+    exps: Vec<Explanation>,
+    nats: Vec<(&'w NatGateway, IpAddr)>,
+    egressed: Option<&'w str>,
+    last: Option<&'w str>,
+}
+
+fn has(e: &NetworkInterface, a: IpAddr) -> bool {
+    match a {
+        IpAddr::V4(a) => e.private_ips.contains(&a),
+        IpAddr::V6(a) => e.ipv6_addresses.contains(&a),
+    }
+}
+
+fn vpc_contains(v: &Vpc, a: IpAddr) -> bool {
+    match a {
+        IpAddr::V4(a) => v.cidrs.iter().any(|c| c.cidr.contains(&a)),
+        IpAddr::V6(a) => v.ipv6_cidrs.iter().any(|c| c.cidr.contains(&a)),
+    }
+}
+
+fn rule_ports(r: &Rule, h: &Header) -> bool {
+    let proto = protocol_number(&r.protocol);
+    match proto {
+        None => true,
+        Some(p) if p != h.protocol => false,
+        Some(6 | 17) => {
+            let (lo, hi) = match (r.from_port, r.to_port) {
+                (None | Some(-1), _) => (0, 65535),
+                (Some(f), Some(t)) => (f, t),
+                (Some(f), None) => (f, f),
+            };
+            match h.dst_port {
+                Some(x) => lo <= i32::from(x) && i32::from(x) <= hi,
+                None => lo <= 0 && hi >= 65535,
+            }
+        }
+        Some(1 | 58) => {
+            let t = r.from_port.unwrap_or(-1);
+            let c = r.to_port.unwrap_or(-1);
+            (t == -1 || Some(t) == h.dst_port.map(i32::from)) && (c == -1 || c == 0)
+        }
+        Some(_) => true,
+    }
+}
+
+impl<'w> Ref<'w> {
+    fn blocker(&mut self, code: Code, component: &str, message: String) {
+        self.exps.push(Explanation {
+            code,
+            component: Arc::from(component),
+            direction: self.dir,
+            message,
+            rule: None,
+        });
+    }
+
+    fn fatal<T>(&mut self, code: Code, component: &str) -> Option<T> {
+        self.blocker(code, component, String::new());
+        None
+    }
+
+    // ---- lookups by scanning -------------------------------------------------------
+
+    fn subnet(&self, id: &str) -> Option<&'w Subnet> {
+        let s = self.w.subnets.get(id)?;
+        self.w.vpcs.get(&s.vpc_id).map(|_| s)
+    }
+
+    fn usable(&self, e: &NetworkInterface) -> bool {
+        self.subnet(&e.subnet_id)
+            .is_some_and(|s| s.vpc_id == e.vpc_id)
+    }
+
+    fn eni(&self, id: &str) -> Option<&'w NetworkInterface> {
+        self.w
+            .network_interfaces
+            .values()
+            .find(|e| e.id == id && self.usable(e))
+    }
+
+    fn endpoint(&self, id: &str) -> Option<&'w NetworkInterface> {
+        if id.starts_with("i-") {
+            let i = self
+                .w
+                .instances
+                .values()
+                .find(|i| i.id == id && i.state == InstanceState::Running)?;
+            self.eni(&i.network_interface_id)
+        } else {
+            self.eni(id)
+        }
+    }
+
+    fn eni_at(&self, vpc: &str, a: IpAddr) -> Option<&'w NetworkInterface> {
+        self.w
+            .network_interfaces
+            .values()
+            .find(|e| e.vpc_id == vpc && has(e, a) && self.usable(e))
+    }
+
+    fn nat(&self, id: &str) -> Option<&'w NatGateway> {
+        self.w.nat_gateways.values().find(|n| {
+            n.id == id
+                && n.private_ip.is_some()
+                && self.w.vpcs.get(&n.vpc_id).is_some()
+                && self.subnet(&n.subnet_id).is_some()
+        })
+    }
+
+    fn igw_of(&self, vpc: &str) -> Option<&'w str> {
+        self.w
+            .internet_gateways
+            .values()
+            .find(|g| g.attachment.as_deref() == Some(vpc))
+            .map(|g| g.id.as_str())
+    }
+
+    fn table_of(&self, s: &Subnet) -> Option<&'w RouteTable> {
+        let tables = || self.w.route_tables.values();
+        let vpc = self.w.vpcs.get(&s.vpc_id)?;
+        tables()
+            .find(|t| {
+                t.vpc_id == s.vpc_id
+                    && t.associations
+                        .iter()
+                        .any(|a| a.subnet_id.as_deref() == Some(&s.id))
+            })
+            .or_else(|| tables().find(|t| t.id == vpc.main_route_table_id && t.vpc_id == vpc.id))
+            .or_else(|| {
+                tables().find(|t| t.vpc_id == vpc.id && t.associations.iter().any(|a| a.main))
+            })
+    }
+
+    fn nacl(&mut self, subnet: &str, egress: bool, h: &Header) {
+        let w = self.w;
+        let Some(s) = self.subnet(subnet) else { return };
+        let vpc = w.vpcs.get(&s.vpc_id).expect("subnet() checked");
+        let acl = w
+            .network_acls
+            .values()
+            .find(|a| a.associations.iter().any(|x| x.subnet_id == s.id))
+            .or_else(|| w.network_acls.get(&vpc.default_network_acl_id));
+        let Some(acl) = acl else { return };
+        let remote = if egress { h.dst } else { h.src };
+        let mut entries: Vec<_> = acl.entries.iter().filter(|e| e.egress == egress).collect();
+        entries.sort_by_key(|e| e.rule_number);
+        let hit = entries.into_iter().find(|e| {
+            let net = match e.cidr {
+                EntryCidr::V4(n) => IpNet::V4(n),
+                EntryCidr::V6(n) => IpNet::V6(n),
+            };
+            net.contains(&remote)
+                && match protocol_number(&e.protocol) {
+                    None => true,
+                    Some(p) if p != h.protocol => false,
+                    Some(6 | 17) => match (e.port_range, h.dst_port) {
+                        (None, _) => true,
+                        (Some((lo, hi)), Some(x)) => lo <= x && x <= hi,
+                        (Some((lo, hi)), None) => lo == 0 && hi == 65535,
+                    },
+                    Some(1 | 58) => e.icmp.is_none_or(|(t, c)| {
+                        (t == -1 || Some(t) == h.dst_port.map(i32::from)) && (c == -1 || c == 0)
+                    }),
+                    Some(_) => true,
+                }
+        });
+        if !hit.is_some_and(|e| e.action == RuleAction::Allow) {
+            self.blocker(Code::SubnetAclRestriction, &acl.id, String::new());
+        }
+    }
+
+    fn group_ref_valid(&self, owner: &SecurityGroup, group_id: &str) -> Option<&'w str> {
+        let g = self.w.security_groups.get(group_id)?;
+        self.w.vpcs.get(&g.vpc_id)?;
+        self.w.vpcs.get(&owner.vpc_id)?;
+        let peered = self.w.peerings.values().any(|p| {
+            p.status.is_active()
+                && !p.is_inter_region()
+                && ((p.requester.vpc_id == owner.vpc_id && p.accepter.vpc_id == g.vpc_id)
+                    || (p.accepter.vpc_id == owner.vpc_id && p.requester.vpc_id == g.vpc_id))
+        });
+        (g.vpc_id == owner.vpc_id || peered).then_some(g.vpc_id.as_str())
+    }
+
+    fn sg(&mut self, e: &NetworkInterface, egress: bool, h: &Header, identity: bool) {
+        let w = self.w;
+        let remote = if egress { h.dst } else { h.src };
+        let (mut any, mut lost) = (false, false);
+        for g in e.groups.iter().filter_map(|g| w.security_groups.get(g)) {
+            let rules = if egress { &g.egress } else { &g.ingress };
+            any |= !rules.is_empty();
+            for r in rules.iter().filter(|r| rule_ports(r, h)) {
+                let hit = match &r.peer {
+                    Peer::V4(n) => IpNet::V4(*n).contains(&remote),
+                    Peer::V6(n) => IpNet::V6(*n).contains(&remote),
+                    Peer::PrefixList(id) => self
+                        .pls
+                        .cidrs(id)
+                        .unwrap_or_default()
+                        .iter()
+                        .any(|n| n.contains(&remote)),
+                    Peer::Group { group_id, .. } => {
+                        let member = self.group_ref_valid(g, group_id).is_some_and(|vpc| {
+                            self.eni_at(vpc, remote)
+                                .is_some_and(|m| m.groups.iter().any(|x| x == group_id))
+                        });
+                        lost |= member && !egress && !identity;
+                        member && (egress || identity)
+                    }
+                };
+                if hit {
+                    return;
+                }
+            }
+        }
+        let component = e.groups.first().unwrap_or(&e.id).clone();
+        let code = if !any {
+            Code::SgHasNoRules
+        } else if lost {
+            Code::SgReferencesNotPreserved
+        } else {
+            Code::EniSgRulesMismatch
+        };
+        self.blocker(code, &component, String::new());
+    }
+
+    /// The best route for `a`: longest prefix, then static, prefix list, propagated;
+    /// then lowest prefix-list id; then table order.
+    fn lookup(&self, t: &'w RouteTable, a: IpAddr) -> Option<&'w Route> {
+        type Rank = (Reverse<u8>, u8, String, usize);
+        let mut best: Option<(Rank, &Route)> = None;
+        for (n, r) in t.routes.iter().enumerate() {
+            let (nets, rank, pl) = match &r.destination {
+                Destination::V4(x) => (
+                    vec![IpNet::V4(*x)],
+                    u8::from(r.origin == Origin::EnableVgwRoutePropagation) * 2,
+                    String::new(),
+                ),
+                Destination::V6(x) => (
+                    vec![IpNet::V6(*x)],
+                    u8::from(r.origin == Origin::EnableVgwRoutePropagation) * 2,
+                    String::new(),
+                ),
+                Destination::PrefixList(id) => {
+                    (self.pls.cidrs(id).unwrap_or_default(), 1, id.clone())
+                }
+            };
+            for net in nets.iter().map(|n| n.trunc()).filter(|n| n.contains(&a)) {
+                let key = (Reverse(net.prefix_len()), rank, pl.clone(), n);
+                if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                    best = Some((key, r));
+                }
+            }
+        }
+        best.map(|(_, r)| r)
+    }
+
+    /// Who holds `a` in `vpc` (the NAT gateway awaiting a reply first, on the return path).
+    fn owner(&self, vpc: &str, a: IpAddr) -> Option<Node<'w>> {
+        if self.dir == Direction::Return {
+            if let Some(&(n, _)) = self.nats.last() {
+                if n.vpc_id == vpc && n.private_ip.map(IpAddr::V4) == Some(a) {
+                    return Some(Node::Nat(n));
+                }
+            }
+        }
+        self.eni_at(vpc, a).map(Node::Eni)
+    }
+
+    fn place(n: Node<'w>) -> (&'w str, &'w str) {
+        match n {
+            Node::Eni(e) => (&e.vpc_id, &e.subnet_id),
+            Node::Nat(n) => (&n.vpc_id, &n.subnet_id),
+        }
+    }
+
+    // ---- the walk ----------------------------------------------------------------------
+
+    fn run(&mut self, flow: &Flow) {
+        let Some(s) = self.endpoint(&flow.source) else {
+            return self.blocker(Code::NoSourceOrDestination, &flow.source, String::new());
+        };
+        let (dst, want) = match &flow.destination {
+            Endpoint::Ip(a) => (*a, None),
+            Endpoint::Eni(id) | Endpoint::Instance(id) => {
+                let Some(d) = self.endpoint(id) else {
+                    return self.blocker(Code::NoSourceOrDestination, id, String::new());
+                };
+                let a = d
+                    .private_ips
+                    .first()
+                    .map(|a| IpAddr::V4(*a))
+                    .or(d.ipv6_addresses.first().map(|a| IpAddr::V6(*a)));
+                let Some(a) = a else {
+                    return self.blocker(Code::NoSourceOrDestination, &d.id, String::new());
+                };
+                (a, Some(d))
+            }
+        };
+        let first = |v4: bool| {
+            if v4 {
+                s.private_ips.first().map(|a| IpAddr::V4(*a))
+            } else {
+                s.ipv6_addresses.first().map(|a| IpAddr::V6(*a))
+            }
+        };
+        let Ok(h) = first_header(flow, first, dst) else {
+            return self.blocker(Code::NoSourceOrDestination, &s.id, String::new());
+        };
+        self.sg(s, true, &h, true);
+        let Some((end, h)) = self.walk(Step::At(Node::Eni(s)), h, want, true) else {
+            return;
+        };
+        self.dir = Direction::Return;
+        self.last = None;
+        let mut reply = h.reply();
+        match end {
+            End::Eni(y) => {
+                self.walk(Step::At(Node::Eni(y)), reply, Some(s), true);
+            }
+            End::Internet => {
+                if let Some(step) = self.enter(&mut reply, Some(s)) {
+                    self.walk(step, reply, Some(s), true);
+                }
+            }
+            End::Service(vpc, endpoint) => match self.owner(&vpc.id, reply.dst) {
+                None => {
+                    self.fatal::<()>(Code::CannotRoute, endpoint);
+                }
+                Some(o) => {
+                    self.nacl(Self::place(o).1, false, &reply);
+                    if let Some(step) = self.arrive(o, &mut reply, Some(s), true) {
+                        self.walk(step, reply, Some(s), true);
+                    }
+                }
+            },
+        }
+    }
+
+    /// On the return path an undeliverable reply is misrouted (`CANNOT_ROUTE` at the table).
+    fn undeliverable<T>(&mut self, code: Code, component: &str) -> Option<T> {
+        match (self.dir, self.last) {
+            (Direction::Return, Some(t)) => self.fatal(Code::CannotRoute, t),
+            _ => self.fatal(code, component),
+        }
+    }
+
+    fn misrouted<T>(&mut self, want: &NetworkInterface) -> Option<T> {
+        let component = self.last.unwrap_or(&want.id).to_string();
+        self.fatal(Code::CannotRoute, &component)
+    }
+
+    fn arrive(
+        &mut self,
+        o: Node<'w>,
+        h: &mut Header,
+        want: Option<&'w NetworkInterface>,
+        identity: bool,
+    ) -> Option<Step<'w>> {
+        match o {
+            Node::Nat(n) => {
+                let (_, original) = self.nats.pop().expect("owner() found a pending NAT");
+                h.dst = original;
+                Some(Step::At(Node::Nat(n)))
+            }
+            Node::Eni(y) => {
+                if let Some(want) = want.filter(|w| w.id != y.id) {
+                    return self.misrouted(want);
+                }
+                if self.dir == Direction::Forward {
+                    self.sg(y, false, h, identity);
+                }
+                Some(Step::End(End::Eni(y)))
+            }
+        }
+    }
+
+    fn enter(&mut self, h: &mut Header, want: Option<&'w NetworkInterface>) -> Option<Step<'w>> {
+        let w = self.w;
+        let found: Option<(Node<'w>, IpAddr)> = match h.dst {
+            IpAddr::V4(d) => {
+                let nat = self.nats.last().map(|&(n, _)| n).filter(|n| {
+                    self.dir == Direction::Return && n.public && n.public_ip == Some(d)
+                });
+                match nat {
+                    Some(n) => Some((Node::Nat(n), h.dst)),
+                    None => w
+                        .network_interfaces
+                        .values()
+                        .filter(|e| self.usable(e))
+                        .find_map(|e| {
+                            let primary = e.private_ips.first()?;
+                            if e.public_ip == Some(d) {
+                                return Some((Node::Eni(e), IpAddr::V4(*primary)));
+                            }
+                            w.addresses
+                                .values()
+                                .filter_map(|a| Some((a.public_ip, a.association.as_ref()?)))
+                                .find(|(p, x)| {
+                                    *p == d
+                                        && x.network_interface_id == e.id
+                                        && e.private_ips.contains(&x.private_ip)
+                                })
+                                .map(|(_, x)| (Node::Eni(e), IpAddr::V4(x.private_ip)))
+                        }),
+                }
+            }
+            IpAddr::V6(_) => w
+                .network_interfaces
+                .values()
+                .find(|e| has(e, h.dst) && self.usable(e))
+                .map(|e| (Node::Eni(e), h.dst)),
+        };
+        let Some((o, private)) = found else {
+            if let Some(want) = want {
+                return self.misrouted(want);
+            }
+            return Some(Step::End(End::Internet));
+        };
+        let vpc = Self::place(o).0;
+        let back_in = self.dir == Direction::Return && self.egressed == Some(vpc);
+        if self.igw_of(vpc).is_none() && !back_in {
+            return self.fatal(Code::NoRouteToDestination, vpc);
+        }
+        h.dst = private;
+        self.nacl(Self::place(o).1, false, h);
+        self.arrive(o, h, want, false)
+    }
+
+    fn walk(
+        &mut self,
+        start: Step<'w>,
+        mut h: Header,
+        want: Option<&'w NetworkInterface>,
+        mut identity: bool,
+    ) -> Option<(End<'w>, Header)> {
+        let w = self.w;
+        let mut at = match start {
+            Step::End(e) => return Some((e, h)),
+            Step::At(n) => n,
+        };
+        for _ in 0..MAX_LEGS {
+            let (vpc_id, subnet_id) = Self::place(at);
+            let vpc = w.vpcs.get(vpc_id).expect("placed nodes have a VPC");
+            let subnet = self.subnet(subnet_id).expect("placed nodes have a subnet");
+            if let Some(o) = self.owner(vpc_id, h.dst) {
+                if Self::place(o).1 == subnet_id {
+                    match self.arrive(o, &mut h, want, identity)? {
+                        Step::End(e) => return Some((e, h)),
+                        Step::At(n) => {
+                            at = n;
+                            continue;
+                        }
+                    }
+                }
+            }
+            let Some(t) = self.table_of(subnet) else {
+                self.nacl(subnet_id, true, &h);
+                return self.fatal(Code::NoRouteToDestination, subnet_id);
+            };
+            let Some(r) = self.lookup(t, h.dst) else {
+                self.nacl(subnet_id, true, &h);
+                return self.fatal(Code::NoRouteToDestination, &t.id);
+            };
+            self.last = Some(&t.id);
+            let step = match &r.target {
+                Target::Local => {
+                    self.nacl(subnet_id, true, &h);
+                    let Some(o) = self.owner(vpc_id, h.dst) else {
+                        return self.undeliverable(Code::VpcLocalRouteCidrRestriction, &t.id);
+                    };
+                    self.nacl(Self::place(o).1, false, &h);
+                    self.arrive(o, &mut h, want, identity)?
+                }
+                Target::VpcPeeringConnection(id) => {
+                    let p = w.peerings.get(id);
+                    let peer = p.and_then(|p| {
+                        if p.requester.vpc_id == *vpc_id {
+                            Some(&p.accepter.vpc_id)
+                        } else if p.accepter.vpc_id == *vpc_id {
+                            Some(&p.requester.vpc_id)
+                        } else {
+                            None
+                        }
+                    });
+                    let peer = peer.and_then(|pv| w.vpcs.get(pv));
+                    let (Some(p), Some(peer)) = (p, peer) else {
+                        self.nacl(subnet_id, true, &h);
+                        return self.fatal(Code::BadStateRoute, &t.id);
+                    };
+                    if !p.status.is_active() {
+                        self.nacl(subnet_id, true, &h);
+                        return self.fatal(Code::BadStateRoute, &t.id);
+                    }
+                    self.nacl(subnet_id, true, &h);
+                    if !vpc_contains(peer, h.dst) {
+                        return self.undeliverable(Code::PcxRequiresAddressInVpcCidr, id);
+                    }
+                    let Some(o) = self.owner(&peer.id, h.dst) else {
+                        return self.undeliverable(Code::VpcLocalRouteCidrRestriction, id);
+                    };
+                    self.nacl(Self::place(o).1, false, &h);
+                    self.arrive(o, &mut h, want, identity)?
+                }
+                Target::Gateway(id) if id.starts_with("igw-") => {
+                    let attached = w
+                        .internet_gateways
+                        .get(id)
+                        .is_some_and(|g| g.attachment.as_deref() == Some(vpc_id));
+                    self.nacl(subnet_id, true, &h);
+                    if !attached {
+                        return self.fatal(Code::BadStateRoute, &t.id);
+                    }
+                    if let IpAddr::V4(d) = h.dst {
+                        if d.is_private() {
+                            return self.fatal(Code::IgwDestinationAddressNotInRfc1918Egress, id);
+                        }
+                        let public = match at {
+                            Node::Eni(e) => {
+                                let primary = e.private_ips.first().map(|a| IpAddr::V4(*a));
+                                if primary == Some(h.src) && e.public_ip.is_some() {
+                                    e.public_ip
+                                } else {
+                                    w.addresses
+                                        .values()
+                                        .filter_map(|a| {
+                                            Some((a.public_ip, a.association.as_ref()?))
+                                        })
+                                        .find(|(_, x)| {
+                                            x.network_interface_id == e.id
+                                                && IpAddr::V4(x.private_ip) == h.src
+                                                && e.private_ips.contains(&x.private_ip)
+                                        })
+                                        .map(|(p, _)| p)
+                                }
+                            }
+                            Node::Nat(n) => n.public_ip.filter(|_| {
+                                n.public && n.private_ip.map(IpAddr::V4) == Some(h.src)
+                            }),
+                        };
+                        let Some(public) = public else {
+                            return self.fatal(Code::IgwPublicIpAssociationForEgress, id);
+                        };
+                        h.src = IpAddr::V4(public);
+                    }
+                    if self.dir == Direction::Forward {
+                        self.egressed = Some(vpc_id);
+                    }
+                    self.enter(&mut h, want)?
+                }
+                Target::EgressOnlyInternetGateway(id) => {
+                    let ok = w
+                        .egress_only_gateways
+                        .get(id)
+                        .is_some_and(|g| g.vpc_id == *vpc_id);
+                    self.nacl(subnet_id, true, &h);
+                    if !ok {
+                        return self.fatal(Code::BadStateRoute, &t.id);
+                    }
+                    if h.dst.is_ipv4() {
+                        return self.fatal(Code::CannotRoute, id);
+                    }
+                    if self.dir == Direction::Forward {
+                        self.egressed = Some(vpc_id);
+                    }
+                    self.enter(&mut h, want)?
+                }
+                Target::NatGateway(id) => {
+                    let Some(n) = self.nat(id).filter(|n| n.state == NatState::Available) else {
+                        self.nacl(subnet_id, true, &h);
+                        return self.fatal(Code::BadStateRoute, &t.id);
+                    };
+                    if n.vpc_id != *vpc_id || !vpc_contains(vpc, h.src) {
+                        self.nacl(subnet_id, true, &h);
+                        return self.fatal(Code::NgwRequiresSourceInVpc, &n.id);
+                    }
+                    if h.dst.is_ipv6() {
+                        self.nacl(subnet_id, true, &h);
+                        return self.fatal(Code::CannotRoute, &n.id);
+                    }
+                    if n.subnet_id != *subnet_id {
+                        self.nacl(subnet_id, true, &h);
+                        self.nacl(&n.subnet_id, false, &h);
+                    }
+                    self.nats.push((n, h.src));
+                    h.src = IpAddr::V4(n.private_ip.expect("nat() checked"));
+                    Step::At(Node::Nat(n))
+                }
+                Target::NetworkInterface(_) | Target::Instance(_) => {
+                    let m = match &r.target {
+                        Target::Instance(i) => self.endpoint(i).filter(|_| i.starts_with("i-")),
+                        _ => self.eni(&target_id(&r.target)),
+                    };
+                    let Some(m) = m.filter(|m| m.vpc_id == *vpc_id) else {
+                        self.nacl(subnet_id, true, &h);
+                        return self.fatal(Code::BadStateRoute, &t.id);
+                    };
+                    if m.subnet_id != *subnet_id {
+                        self.nacl(subnet_id, true, &h);
+                        self.nacl(&m.subnet_id, false, &h);
+                    }
+                    if has(m, h.dst) {
+                        self.arrive(Node::Eni(m), &mut h, want, identity)?
+                    } else {
+                        if self.dir == Direction::Forward {
+                            self.sg(m, false, &h, identity);
+                            self.sg(m, true, &h, true);
+                        }
+                        if m.source_dest_check {
+                            self.blocker(Code::EniSourceDestCheckRestriction, &m.id, String::new());
+                        }
+                        identity = false;
+                        Step::At(Node::Eni(m))
+                    }
+                }
+                Target::GatewayEndpoint(id) => {
+                    self.nacl(subnet_id, true, &h);
+                    let echo = matches!((h.protocol, h.dst_port), (1, Some(8)) | (58, Some(128)));
+                    if h.protocol != 6 && !echo {
+                        self.blocker(Code::VpceGatewayProtocolRestriction, id, String::new());
+                    }
+                    if !vpc_contains(vpc, h.src) {
+                        self.blocker(
+                            Code::VpceGatewayEgressSourceAddressRestriction,
+                            id,
+                            String::new(),
+                        );
+                    }
+                    if let Some(want) = want {
+                        return self.misrouted(want);
+                    }
+                    Step::End(End::Service(vpc, id))
+                }
+                Target::Gateway(id) | Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
+                    self.nacl(subnet_id, true, &h);
+                    return self.fatal(Code::UnsupportedComponent, id);
+                }
+            };
+            match step {
+                Step::End(e) => return Some((e, h)),
+                Step::At(n) => at = n,
+            }
+        }
+        let component = self.last.unwrap_or("route").to_string();
+        self.fatal(Code::CannotRoute, &component)
+    }
+}

@@ -1,0 +1,827 @@
+//! Hand-written fixtures: each asserts the verdict and the blocker codes, and that the
+//! reference evaluator agrees.
+
+mod kit;
+mod prop;
+
+use std::collections::HashMap;
+
+use ipnet::IpNet;
+use openvpc_core::gateway::NatState;
+use openvpc_core::peering::Status;
+
+use crate::explain::{Code, Direction, HopKind, Verdict};
+use crate::{decide, reference, Endpoint, Flow, NoPrefixLists, PrefixLists, Protocol, View};
+use kit::{Net, VpcIds};
+
+use Code::*;
+
+fn flow(src: &str, dst: &str, protocol: Protocol, port: Option<u16>) -> Flow {
+    Flow::new(src, Endpoint::parse(dst).expect("endpoint"), protocol, port)
+}
+
+fn tcp(src: &str, dst: &str, port: u16) -> Flow {
+    flow(src, dst, Protocol::Tcp, Some(port))
+}
+
+/// Decides `f` with both evaluators; asserts the verdict and the set of codes.
+fn check(n: &Net, f: Flow, reachable: bool, codes: &[Code]) -> Verdict {
+    check_with(n, &NoPrefixLists, f, reachable, codes)
+}
+
+fn check_with(n: &Net, pls: &dyn PrefixLists, f: Flow, reachable: bool, codes: &[Code]) -> Verdict {
+    let view = View::compile_with(&n.w, pls);
+    let v = decide(&view, &f);
+    let mut want = codes.to_vec();
+    want.sort();
+    want.dedup();
+    assert_eq!((v.reachable, v.codes()), (reachable, want), "{f:?}\n{v}");
+    let r = reference::decide_with(&n.w, pls, &f);
+    let comps = |v: &Verdict| {
+        let mut c: Vec<_> = v
+            .explanations
+            .iter()
+            .map(|e| (e.code, e.component.to_string(), e.direction))
+            .collect();
+        c.sort();
+        c
+    };
+    assert_eq!(comps(&r), comps(&v), "reference disagrees on {f:?}\n{v}");
+    v
+}
+
+/// One VPC 10.0.0.0/16 with subnets 10.0.1.0/24 and 10.0.2.0/24, an interface in each
+/// (10.0.1.10, 10.0.2.10) and a second one in the first subnet (10.0.1.11), all in the
+/// default group.
+struct One {
+    n: Net,
+    vpc: VpcIds,
+    s1: String,
+    s2: String,
+    a: String,
+    a2: String,
+    b: String,
+}
+
+fn one() -> One {
+    let mut n = Net::new();
+    let vpc = n.vpc("10.0.0.0/16", None);
+    let s1 = n.subnet(&vpc, "10.0.1.0/24");
+    let s2 = n.subnet(&vpc, "10.0.2.0/24");
+    let a = n.eni(&s1, "10.0.1.10", &[&vpc.sg]);
+    let a2 = n.eni(&s1, "10.0.1.11", &[&vpc.sg]);
+    let b = n.eni(&s2, "10.0.2.10", &[&vpc.sg]);
+    One {
+        n,
+        vpc,
+        s1,
+        s2,
+        a,
+        a2,
+        b,
+    }
+}
+
+#[test]
+fn same_subnet_is_l2_without_acl_or_route() {
+    let mut o = one();
+    let v = check(&o.n, tcp(&o.a, &o.a2, 22), true, &[]);
+    assert!(v.forward.iter().all(|h| h.kind != HopKind::RouteTable));
+    // A deny-all ACL on the subnet does not matter within it…
+    o.n.acl(&o.vpc, &[&o.s1]);
+    check(&o.n, tcp(&o.a, &o.a2, 22), true, &[]);
+    // …but does across subnets, both ways (the reply is blocked on both boundaries too).
+    let v = check(&o.n, tcp(&o.a, &o.b, 22), false, &[SubnetAclRestriction]);
+    assert_eq!(v.explanations.len(), 2);
+    // An instance id stands for its primary interface.
+    let i = o.n.instance(&o.a2);
+    check(&o.n, tcp(&o.a, &i, 22), true, &[]);
+    check(&o.n, tcp(&i, "10.0.1.10", 22), true, &[]);
+}
+
+#[test]
+fn missing_source_or_destination() {
+    let o = one();
+    check(
+        &o.n,
+        tcp("eni-0000", &o.b, 22),
+        false,
+        &[NoSourceOrDestination],
+    );
+    check(
+        &o.n,
+        tcp(&o.a, "i-0000", 22),
+        false,
+        &[NoSourceOrDestination],
+    );
+    // IPv6 destination, IPv4-only source.
+    check(
+        &o.n,
+        tcp(&o.a, "2600::1", 22),
+        false,
+        &[NoSourceOrDestination],
+    );
+}
+
+#[test]
+fn security_group_egress_and_ingress() {
+    let mut o = one();
+    let sa = o.n.sg(&o.vpc);
+    o.n.eni_mut(&o.a).groups = vec![sa.clone()];
+    // No rules at all on the source's group.
+    let v = check(
+        &o.n,
+        tcp(&o.a, &o.b, 22),
+        false,
+        &[SgHasNoRules, EniSgRulesMismatch],
+    );
+    assert_eq!(v.explanations[0].component.as_ref(), sa);
+    // An egress rule for another port; B's default group admits only its own members.
+    o.n.rule(&sa, true, "tcp", Some((443, 443)), "0.0.0.0/0");
+    let v = check(&o.n, tcp(&o.a, &o.b, 22), false, &[EniSgRulesMismatch]);
+    assert_eq!(
+        v.explanations.len(),
+        2,
+        "egress and ingress both named\n{v}"
+    );
+    o.n.rule(&sa, true, "tcp", Some((22, 22)), "10.0.2.0/24");
+    let v = check(&o.n, tcp(&o.a, &o.b, 22), false, &[EniSgRulesMismatch]);
+    assert_eq!(v.explanations[0].component.as_ref(), o.vpc.sg);
+    // Ingress by group reference: A joins B's group.
+    o.n.eni_mut(&o.a).groups.push(o.vpc.sg.clone());
+    check(&o.n, tcp(&o.a, &o.b, 22), true, &[]);
+    // Egress by group reference only.
+    o.n.clear_rules(&sa, true);
+    o.n.rule(&sa, true, "-1", None, &o.vpc.sg);
+    o.n.eni_mut(&o.a).groups = vec![sa.clone()];
+    o.n.rule(&o.vpc.sg, false, "tcp", Some((0, 65535)), "10.0.1.10/32");
+    check(&o.n, tcp(&o.a, &o.b, 22), true, &[]);
+    check(
+        &o.n,
+        flow(&o.a, &o.b, Protocol::Udp, Some(53)),
+        false,
+        &[EniSgRulesMismatch],
+    );
+}
+
+#[test]
+fn port_unspecified_matches_only_rules_for_all_ports() {
+    let mut o = one();
+    let sb = o.n.sg(&o.vpc);
+    o.n.eni_mut(&o.b).groups = vec![sb.clone()];
+    o.n.rule(&sb, false, "tcp", Some((22, 22)), "10.0.0.0/16");
+    check(
+        &o.n,
+        flow(&o.a, &o.b, Protocol::Tcp, None),
+        false,
+        &[EniSgRulesMismatch],
+    );
+    o.n.rule(&sb, false, "tcp", Some((0, 65535)), "10.0.0.0/16");
+    check(&o.n, flow(&o.a, &o.b, Protocol::Tcp, None), true, &[]);
+}
+
+#[test]
+fn acl_deny_before_allow() {
+    let mut o = one();
+    let acl = o.n.acl(&o.vpc, &[&o.s2]);
+    o.n.entry(&acl, 100, false, "-1", true, "0.0.0.0/0", None, None);
+    o.n.entry(&acl, 100, true, "-1", true, "0.0.0.0/0", None, None);
+    check(&o.n, tcp(&o.a, &o.b, 22), true, &[]);
+    o.n.entry(
+        &acl,
+        90,
+        false,
+        "6",
+        false,
+        "10.0.1.0/24",
+        Some((22, 22)),
+        None,
+    );
+    let v = check(&o.n, tcp(&o.a, &o.b, 22), false, &[SubnetAclRestriction]);
+    assert_eq!(v.explanations[0].rule.as_deref(), Some("90"));
+    check(&o.n, tcp(&o.a, &o.b, 23), true, &[]);
+    // A deny after the allow changes nothing.
+    o.n.entry(
+        &acl,
+        110,
+        false,
+        "6",
+        false,
+        "10.0.1.0/24",
+        Some((23, 23)),
+        None,
+    );
+    check(&o.n, tcp(&o.a, &o.b, 23), true, &[]);
+}
+
+#[test]
+fn acl_blocks_ephemeral_return_port_while_sg_return_is_implicit() {
+    let mut o = one();
+    let acl = o.n.acl(&o.vpc, &[&o.s2]);
+    o.n.entry(
+        &acl,
+        100,
+        false,
+        "6",
+        true,
+        "10.0.0.0/16",
+        Some((22, 22)),
+        None,
+    );
+    o.n.entry(
+        &acl,
+        100,
+        true,
+        "6",
+        true,
+        "10.0.0.0/16",
+        Some((22, 22)),
+        None,
+    );
+    // The reply goes to port 49152: the outbound side of B's ACL drops it. No SG rule
+    // is needed for the reply.
+    let v = check(&o.n, tcp(&o.a, &o.b, 22), false, &[SubnetAclRestriction]);
+    assert_eq!(v.explanations.len(), 1);
+    assert_eq!(v.explanations[0].direction, Direction::Return);
+    assert!(!v.return_path.is_empty());
+    o.n.entry(
+        &acl,
+        110,
+        true,
+        "6",
+        true,
+        "10.0.0.0/16",
+        Some((1024, 65535)),
+        None,
+    );
+    let v = check(&o.n, tcp(&o.a, &o.b, 22), true, &[]);
+    assert_eq!(
+        v.return_path.last().map(|h| h.component.as_ref()),
+        Some(o.a.as_str())
+    );
+    let mut f = tcp(&o.a, &o.b, 22);
+    f.source_port = Some(1000);
+    check(&o.n, f, false, &[SubnetAclRestriction]);
+}
+
+#[test]
+fn more_specific_route_steals_traffic() {
+    let mut n = Net::new();
+    let a = n.vpc("10.0.0.0/16", None);
+    let b = n.vpc("10.1.0.0/16", None);
+    let sa = n.subnet(&a, "10.0.1.0/24");
+    let sb = n.subnet(&b, "10.1.5.0/24");
+    let sb2 = n.subnet(&b, "10.1.6.0/24");
+    let ea = n.eni(&sa, "10.0.1.10", &[&a.sg]);
+    let eb = n.eni(&sb, "10.1.5.10", &[&b.sg]);
+    let eb2 = n.eni(&sb2, "10.1.6.10", &[&b.sg]);
+    n.rule(&b.sg, false, "-1", None, "10.0.0.0/16");
+    let pcx = n.peering(&a, &b, Status::Active);
+    n.route(&a.rtb, "10.1.0.0/16", &pcx);
+    n.route(&b.rtb, "10.0.0.0/16", &pcx);
+    check(&n, tcp(&ea, &eb, 22), true, &[]);
+    let igw = n.igw(Some(&a));
+    n.route(&a.rtb, "10.1.5.0/24", &igw);
+    let v = check(
+        &n,
+        tcp(&ea, &eb, 22),
+        false,
+        &[IgwDestinationAddressNotInRfc1918Egress],
+    );
+    assert_eq!(v.explanations[0].component.as_ref(), igw);
+    check(&n, tcp(&ea, &eb2, 22), true, &[]);
+    // A /32 back to the peering wins again.
+    n.route(&a.rtb, "10.1.5.10/32", &pcx);
+    check(&n, tcp(&ea, &eb, 22), true, &[]);
+}
+
+#[test]
+fn blackhole_routes() {
+    let o = one();
+    let mut n = o.n;
+    let sub = n.subnet(&o.vpc, "10.0.3.0/24");
+    let nat = n.nat(&sub, "10.0.3.5", None, NatState::Deleted);
+    n.route(&o.vpc.rtb, "0.0.0.0/0", &nat);
+    let v = check(&n, tcp(&o.a, "8.8.8.8", 443), false, &[BadStateRoute]);
+    assert_eq!(v.explanations[0].component.as_ref(), o.vpc.rtb);
+    // A detached internet gateway, a missing interface.
+    let igw = n.igw(None);
+    n.remove_route(&o.vpc.rtb, "0.0.0.0/0");
+    n.route(&o.vpc.rtb, "0.0.0.0/0", &igw);
+    check(&n, tcp(&o.a, "8.8.8.8", 443), false, &[BadStateRoute]);
+    n.remove_route(&o.vpc.rtb, "0.0.0.0/0");
+    n.route(&o.vpc.rtb, "0.0.0.0/0", "eni-00000000000000000");
+    check(&n, tcp(&o.a, "8.8.8.8", 443), false, &[BadStateRoute]);
+    // No route at all.
+    n.remove_route(&o.vpc.rtb, "0.0.0.0/0");
+    check(
+        &n,
+        tcp(&o.a, "8.8.8.8", 443),
+        false,
+        &[NoRouteToDestination],
+    );
+    // Local route, nobody home.
+    check(
+        &n,
+        tcp(&o.a, "10.0.2.99", 443),
+        false,
+        &[VpcLocalRouteCidrRestriction],
+    );
+}
+
+/// A (10.0/16) peers with B (10.1/16) and C (10.2/16); one interface in each, default
+/// groups opened to 10.0.0.0/8.
+struct Three {
+    n: Net,
+    a: VpcIds,
+    b: VpcIds,
+    c: VpcIds,
+    ea: String,
+    eb: String,
+    ec: String,
+    ab: String,
+    ac: String,
+}
+
+fn three(c_cidr: &str) -> Three {
+    let mut n = Net::new();
+    let a = n.vpc("10.0.0.0/16", None);
+    let b = n.vpc("10.1.0.0/16", None);
+    let c = n.vpc(c_cidr, None);
+    let sa = n.subnet(&a, "10.0.1.0/24");
+    let sb = n.subnet(&b, "10.1.1.0/24");
+    let c_subnet = c_cidr.replace(".0.0/16", ".1.0/24");
+    let sc = n.subnet(&c, &c_subnet);
+    let ea = n.eni(&sa, "10.0.1.10", &[&a.sg]);
+    let eb = n.eni(&sb, "10.1.1.10", &[&b.sg]);
+    let ec = n.eni(&sc, &c_subnet.replace(".0/24", ".20"), &[&c.sg]);
+    for v in [&a, &b, &c] {
+        n.rule(&v.sg, false, "-1", None, "10.0.0.0/8");
+    }
+    let ab = n.peering(&a, &b, Status::Active);
+    let ac = n.peering(&a, &c, Status::Active);
+    n.route(&a.rtb, "10.1.0.0/16", &ab);
+    n.route(&b.rtb, "10.0.0.0/16", &ab);
+    n.route(&c.rtb, "10.0.0.0/16", &ac);
+    Three {
+        n,
+        a,
+        b,
+        c,
+        ea,
+        eb,
+        ec,
+        ab,
+        ac,
+    }
+}
+
+#[test]
+fn peering_is_not_transitive() {
+    let mut t = three("10.2.0.0/16");
+    t.n.route(&t.a.rtb, "10.2.0.0/16", &t.ac);
+    check(&t.n, tcp(&t.ea, &t.eb, 22), true, &[]);
+    check(&t.n, tcp(&t.eb, &t.ea, 22), true, &[]);
+    check(&t.n, tcp(&t.ea, &t.ec, 22), true, &[]);
+    // B has no route to C…
+    check(&t.n, tcp(&t.eb, &t.ec, 22), false, &[NoRouteToDestination]);
+    // …and routing C's block to A's peering does not help.
+    t.n.route(&t.b.rtb, "10.2.0.0/16", &t.ab);
+    let v = check(
+        &t.n,
+        tcp(&t.eb, &t.ec, 22),
+        false,
+        &[PcxRequiresAddressInVpcCidr],
+    );
+    assert_eq!(v.explanations[0].component.as_ref(), t.ab);
+}
+
+#[test]
+fn peer_cannot_use_igw_or_nat_gateway() {
+    let mut t = three("10.2.0.0/16");
+    let sa2 = t.n.subnet(&t.a, "10.0.9.0/24");
+    let igw = t.n.igw(Some(&t.a));
+    let nat =
+        t.n.nat(&sa2, "10.0.9.5", Some("18.0.0.9"), NatState::Available);
+    t.n.route(&t.a.rtb, "0.0.0.0/0", &nat);
+    let nat_rtb = t.n.table(&t.a, &[&sa2]);
+    t.n.route(&nat_rtb, "0.0.0.0/0", &igw);
+    // A itself reaches the internet through its NAT gateway…
+    let v = check(&t.n, tcp(&t.ea, "8.8.8.8", 443), true, &[]);
+    assert!(v.forward.iter().any(|h| h.kind == HopKind::NatGateway));
+    assert!(v.return_path.iter().any(|h| h.kind == HopKind::NatGateway));
+    // …B, pointing its default route at the peering, does not.
+    t.n.route(&t.b.rtb, "0.0.0.0/0", &t.ab);
+    check(
+        &t.n,
+        tcp(&t.eb, "8.8.8.8", 443),
+        false,
+        &[PcxRequiresAddressInVpcCidr],
+    );
+    // Nor by naming A's NAT gateway or internet gateway in its own table.
+    t.n.remove_route(&t.b.rtb, "0.0.0.0/0");
+    t.n.route(&t.b.rtb, "0.0.0.0/0", &nat);
+    check(
+        &t.n,
+        tcp(&t.eb, "8.8.8.8", 443),
+        false,
+        &[NgwRequiresSourceInVpc],
+    );
+    t.n.remove_route(&t.b.rtb, "0.0.0.0/0");
+    t.n.route(&t.b.rtb, "0.0.0.0/0", &igw);
+    check(&t.n, tcp(&t.eb, "8.8.8.8", 443), false, &[BadStateRoute]);
+}
+
+#[test]
+fn overlapping_peers_and_the_reply_going_the_wrong_way() {
+    // B and C both hold 10.1.0.0/16; A routes it to C.
+    let mut t = three("10.1.0.0/16");
+    t.n.remove_route(&t.a.rtb, "10.1.0.0/16");
+    t.n.route(&t.a.rtb, "10.1.0.0/16", &t.ac);
+    check(&t.n, tcp(&t.ea, &t.ec, 22), true, &[]);
+    // B → A arrives, but A's reply to 10.1.1.10 leaves through pcx(A,C): C has no such
+    // interface. The route in A's table is named.
+    let v = check(&t.n, tcp(&t.eb, &t.ea, 22), false, &[CannotRoute]);
+    let e = &v.explanations[0];
+    assert_eq!(e.direction, Direction::Return);
+    assert_eq!(e.component.as_ref(), t.a.rtb);
+    let route = format!("10.1.0.0/16 -> {}", t.ac);
+    assert_eq!(e.rule.as_deref(), Some(route.as_str()));
+    assert!(e.message.contains("misrouted"), "{v}");
+    // Now C has an interface at B's address: the reply is delivered to it.
+    let sc =
+        t.n.w
+            .network_interfaces
+            .get(&t.ec)
+            .unwrap()
+            .subnet_id
+            .clone();
+    let impostor = t.n.eni(&sc, "10.1.1.10", &[&t.c.sg]);
+    let v = check(&t.n, tcp(&t.eb, &t.ea, 22), false, &[CannotRoute]);
+    assert_eq!(v.explanations[0].direction, Direction::Return);
+    assert_eq!(v.explanations[0].component.as_ref(), t.a.rtb);
+    assert!(v.explanations[0].message.contains(&impostor), "{v}");
+    // A to B's interface is misdelivered on the way out.
+    check(&t.n, tcp(&t.ea, &t.eb, 22), false, &[CannotRoute]);
+    // The fix: a more specific route to B.
+    t.n.route(&t.a.rtb, "10.1.1.10/32", &t.ab);
+    check(&t.n, tcp(&t.eb, &t.ea, 22), true, &[]);
+    check(&t.n, tcp(&t.ea, &t.eb, 22), true, &[]);
+    check(&t.n, tcp(&t.ea, &impostor, 22), false, &[CannotRoute]);
+}
+
+#[test]
+fn peering_states() {
+    let mut t = three("10.2.0.0/16");
+    for s in [
+        Status::PendingAcceptance,
+        Status::Provisioning,
+        Status::Rejected,
+        Status::Deleted,
+        Status::Expired,
+        Status::Failed,
+    ] {
+        t.n.set_peering(&t.ab, s);
+        let v = check(&t.n, tcp(&t.ea, &t.eb, 22), false, &[BadStateRoute]);
+        assert!(v.explanations[0].message.contains(s.as_str()), "{v}");
+    }
+    t.n.set_peering(&t.ab, Status::Active);
+    check(&t.n, tcp(&t.ea, &t.eb, 22), true, &[]);
+}
+
+#[test]
+fn peer_group_reference_then_stale() {
+    let mut t = three("10.2.0.0/16");
+    // B admits only members of A's default group; A sends only to members of B's.
+    t.n.clear_rules(&t.b.sg, false);
+    t.n.rule(&t.b.sg, false, "tcp", Some((22, 22)), &t.a.sg.clone());
+    t.n.clear_rules(&t.a.sg, true);
+    t.n.rule(&t.a.sg, true, "-1", None, &t.b.sg.clone());
+    check(&t.n, tcp(&t.ea, &t.eb, 22), true, &[]);
+    // Deleted: the references go stale (and the route blackholes).
+    t.n.set_peering(&t.ab, Status::Deleted);
+    check(
+        &t.n,
+        tcp(&t.ea, &t.eb, 22),
+        false,
+        &[EniSgRulesMismatch, BadStateRoute],
+    );
+    // Re-peered: the references resolve again.
+    let ab2 = t.n.peering(&t.a, &t.b, Status::Active);
+    t.n.remove_route(&t.a.rtb, "10.1.0.0/16");
+    t.n.remove_route(&t.b.rtb, "10.0.0.0/16");
+    t.n.route(&t.a.rtb, "10.1.0.0/16", &ab2);
+    t.n.route(&t.b.rtb, "10.0.0.0/16", &ab2);
+    check(&t.n, tcp(&t.ea, &t.eb, 22), true, &[]);
+}
+
+#[test]
+fn group_references_do_not_cross_regions() {
+    let mut n = Net::new();
+    let a = n.vpc("10.0.0.0/16", None);
+    let b = n.vpc_in("eu-west-1", "10.1.0.0/16", None);
+    let sa = n.subnet(&a, "10.0.1.0/24");
+    let sb = n.subnet(&b, "10.1.1.0/24");
+    let ea = n.eni(&sa, "10.0.1.10", &[&a.sg]);
+    let eb = n.eni(&sb, "10.1.1.10", &[&b.sg]);
+    let pcx = n.peering(&a, &b, Status::Active);
+    n.route(&a.rtb, "10.1.0.0/16", &pcx);
+    n.route(&b.rtb, "10.0.0.0/16", &pcx);
+    n.rule(&b.sg, false, "-1", None, &a.sg.clone());
+    check(&n, tcp(&ea, &eb, 22), false, &[EniSgRulesMismatch]);
+    n.rule(&b.sg, false, "-1", None, "10.0.1.10/32");
+    check(&n, tcp(&ea, &eb, 22), true, &[]);
+}
+
+/// A middlebox M (10.0.3.10) on the way from subnet 1 to subnet 2 (table `t1` of subnet 1
+/// sends 10.0.2.0/24 to it); the default group also admits 10.0.0.0/16 by address.
+fn middlebox() -> (One, String, String) {
+    let mut o = one();
+    let s3 = o.n.subnet(&o.vpc, "10.0.3.0/24");
+    let m = o.n.eni(&s3, "10.0.3.10", &[&o.vpc.sg]);
+    let t1 = o.n.table(&o.vpc, &[&o.s1]);
+    o.n.route(&t1, "10.0.2.0/24", &m);
+    o.n.rule(&o.vpc.sg, false, "-1", None, "10.0.0.0/16");
+    (o, m, t1)
+}
+
+#[test]
+fn source_destination_check_on_a_forwarding_interface() {
+    let (mut o, m, t1) = middlebox();
+    let v = check(
+        &o.n,
+        tcp(&o.a, &o.b, 22),
+        false,
+        &[EniSourceDestCheckRestriction],
+    );
+    assert_eq!(v.explanations[0].component.as_ref(), m);
+    o.n.eni_mut(&m).source_dest_check = false;
+    let v = check(&o.n, tcp(&o.a, &o.b, 22), true, &[]);
+    assert!(v.forward.iter().any(|h| h.kind == HopKind::Middlebox));
+    // The reply goes straight back (the local route), which AWS allows.
+    assert!(v.return_path.iter().all(|h| h.kind != HopKind::Middlebox));
+    // Routed through an instance target.
+    let i = o.n.instance(&m);
+    o.n.remove_route(&t1, "10.0.2.0/24");
+    o.n.route(&t1, "10.0.2.0/24", &i);
+    check(&o.n, tcp(&o.a, &o.b, 22), true, &[]);
+    // A middlebox's own groups apply to what it forwards.
+    let sm = o.n.sg(&o.vpc);
+    o.n.eni_mut(&m).groups = vec![sm.clone()];
+    o.n.rule(&sm, false, "-1", None, "10.0.0.0/8");
+    check(&o.n, tcp(&o.a, &o.b, 22), false, &[SgHasNoRules]);
+    o.n.rule(&sm, true, "tcp", Some((22, 22)), "10.0.2.0/24");
+    check(&o.n, tcp(&o.a, &o.b, 22), true, &[]);
+}
+
+#[test]
+fn group_references_are_not_preserved_through_a_middlebox() {
+    let (mut o, m, _) = middlebox();
+    o.n.eni_mut(&m).source_dest_check = false;
+    let sb = o.n.sg(&o.vpc);
+    o.n.eni_mut(&o.b).groups = vec![sb.clone()];
+    o.n.rule(&sb, false, "tcp", Some((22, 22)), &o.vpc.sg.clone());
+    let v = check(
+        &o.n,
+        tcp(&o.a, &o.b, 22),
+        false,
+        &[SgReferencesNotPreserved],
+    );
+    assert_eq!(v.explanations[0].component.as_ref(), sb);
+    // The middlebox itself is a member, and talks to B directly: the reference holds.
+    check(&o.n, tcp(&m, &o.b, 22), true, &[]);
+    o.n.rule(&sb, false, "tcp", Some((22, 22)), "10.0.1.0/24");
+    check(&o.n, tcp(&o.a, &o.b, 22), true, &[]);
+}
+
+#[test]
+fn ipv6_across_peering() {
+    let mut n = Net::new();
+    let a = n.vpc("10.0.0.0/16", Some("2600:1f00:0:100::/56"));
+    let b = n.vpc("10.1.0.0/16", Some("2600:1f00:0:200::/56"));
+    let sa = n.subnet6(&a, "10.0.1.0/24", Some("2600:1f00:0:101::/64"));
+    let sb = n.subnet6(&b, "10.1.1.0/24", Some("2600:1f00:0:201::/64"));
+    let ea = n.eni6(&sa, "10.0.1.10", &["2600:1f00:0:101::10"], &[&a.sg]);
+    let eb = n.eni6(&sb, "10.1.1.10", &["2600:1f00:0:201::10"], &[&b.sg]);
+    n.rule(&b.sg, false, "-1", None, "::/0");
+    let pcx = n.peering(&a, &b, Status::Active);
+    n.route(&a.rtb, "10.1.0.0/16", &pcx);
+    n.route(&b.rtb, "10.0.0.0/16", &pcx);
+    // IPv4 routes only: the IPv6 flow has no route.
+    check(
+        &n,
+        tcp(&ea, "2600:1f00:0:201::10", 22),
+        false,
+        &[NoRouteToDestination],
+    );
+    n.route(&a.rtb, "2600:1f00:0:200::/56", &pcx);
+    // The reply has no route either.
+    let v = check(
+        &n,
+        tcp(&ea, "2600:1f00:0:201::10", 22),
+        false,
+        &[NoRouteToDestination],
+    );
+    assert_eq!(v.explanations[0].direction, Direction::Return);
+    n.route(&b.rtb, "2600:1f00:0:100::/56", &pcx);
+    check(&n, tcp(&ea, "2600:1f00:0:201::10", 22), true, &[]);
+    // An interface destination picks IPv4 when it has it.
+    let v = check(&n, tcp(&ea, &eb, 22), false, &[EniSgRulesMismatch]);
+    assert!(v.forward[0].header.dst.is_ipv4());
+    // Egress-only internet gateway: IPv6 out, replies back in.
+    let eigw = "eigw-0123456789abcdef0".to_string();
+    n.w.egress_only_gateways
+        .insert(openvpc_core::gateway::EgressOnlyGateway {
+            id: eigw.clone(),
+            scope: kit::scope(kit::REGION),
+            vpc_id: a.id.clone(),
+        });
+    n.route(&a.rtb, "::/0", &eigw);
+    check(&n, tcp(&ea, "2a00::1", 443), true, &[]);
+}
+
+#[test]
+fn icmp() {
+    let mut o = one();
+    let sb = o.n.sg(&o.vpc);
+    o.n.eni_mut(&o.b).groups = vec![sb.clone()];
+    o.n.rule(&sb, false, "tcp", Some((0, 65535)), "10.0.0.0/16");
+    let ping = flow(&o.a, &o.b, Protocol::Icmp, None);
+    check(&o.n, ping.clone(), false, &[EniSgRulesMismatch]);
+    o.n.rule(&sb, false, "icmp", Some((8, -1)), "10.0.0.0/16");
+    check(&o.n, ping.clone(), true, &[]);
+    check(
+        &o.n,
+        flow(&o.a, &o.b, Protocol::Icmp, Some(13)),
+        false,
+        &[EniSgRulesMismatch],
+    );
+    // The ACL must let the echo reply (type 0) out of B's subnet.
+    let acl = o.n.acl(&o.vpc, &[&o.s2]);
+    o.n.entry(
+        &acl,
+        100,
+        false,
+        "1",
+        true,
+        "0.0.0.0/0",
+        None,
+        Some((8, -1)),
+    );
+    o.n.entry(&acl, 100, true, "1", true, "0.0.0.0/0", None, Some((8, -1)));
+    let v = check(&o.n, ping.clone(), false, &[SubnetAclRestriction]);
+    assert_eq!(v.explanations[0].direction, Direction::Return);
+    o.n.entry(&acl, 101, true, "1", true, "0.0.0.0/0", None, Some((0, -1)));
+    check(&o.n, ping, true, &[]);
+}
+
+#[test]
+fn internet_gateway_needs_a_public_address() {
+    let mut o = one();
+    let igw = o.n.igw(Some(&o.vpc));
+    o.n.route(&o.vpc.rtb, "0.0.0.0/0", &igw);
+    check(
+        &o.n,
+        tcp(&o.a, "8.8.8.8", 443),
+        false,
+        &[IgwPublicIpAssociationForEgress],
+    );
+    o.n.public_ip(&o.a, "18.0.0.1");
+    let v = check(&o.n, tcp(&o.a, "8.8.8.8", 443), true, &[]);
+    assert!(v.forward.iter().any(|h| h.kind == HopKind::Internet));
+    assert_eq!(v.forward.last().unwrap().header.src.to_string(), "18.0.0.1");
+    // Into another VPC through its public address.
+    let mut n = o.n;
+    let c = n.vpc("10.5.0.0/16", None);
+    let sc = n.subnet(&c, "10.5.1.0/24");
+    let ec = n.eni(&sc, "10.5.1.10", &[&c.sg]);
+    n.public_ip(&ec, "18.0.0.2");
+    check(
+        &n,
+        tcp(&o.a, "18.0.0.2", 443),
+        false,
+        &[NoRouteToDestination],
+    );
+    let igw_c = n.igw(Some(&c));
+    // C's group does not admit the internet; C has no route back.
+    check(
+        &n,
+        tcp(&o.a, "18.0.0.2", 443),
+        false,
+        &[EniSgRulesMismatch, NoRouteToDestination],
+    );
+    n.rule(&c.sg, false, "tcp", Some((443, 443)), "18.0.0.1/32");
+    n.route(&c.rtb, "0.0.0.0/0", &igw_c);
+    check(&n, tcp(&o.a, "18.0.0.2", 443), true, &[]);
+}
+
+#[test]
+fn gateway_endpoint() {
+    let mut o = one();
+    let pl = "pl-63a5400a";
+    let pls: HashMap<String, Vec<IpNet>> =
+        HashMap::from([(pl.to_string(), vec!["52.216.0.0/15".parse().unwrap()])]);
+    o.n.route(&o.vpc.rtb, pl, "vpce-0123456789abcdef0");
+    let v = check_with(&o.n, &pls, tcp(&o.a, "52.216.1.1", 443), true, &[]);
+    assert!(v.forward.iter().any(|h| h.kind == HopKind::GatewayEndpoint));
+    check_with(
+        &o.n,
+        &pls,
+        flow(&o.a, "52.216.1.1", Protocol::Udp, Some(443)),
+        false,
+        &[VpceGatewayProtocolRestriction],
+    );
+    // Unknown list: the route matches nothing.
+    check(
+        &o.n,
+        tcp(&o.a, "52.216.1.1", 443),
+        false,
+        &[NoRouteToDestination],
+    );
+    // An identical static CIDR beats the prefix-list route.
+    let igw = o.n.igw(Some(&o.vpc));
+    o.n.route(&o.vpc.rtb, "52.216.0.0/15", &igw);
+    check_with(
+        &o.n,
+        &pls,
+        tcp(&o.a, "52.216.1.1", 443),
+        false,
+        &[IgwPublicIpAssociationForEgress],
+    );
+}
+
+#[test]
+fn every_blocker_is_named() {
+    let mut o = one();
+    let sa = o.n.sg(&o.vpc);
+    let sb = o.n.sg(&o.vpc);
+    o.n.rule(&sa, true, "udp", Some((53, 53)), "0.0.0.0/0");
+    o.n.rule(&sb, false, "udp", Some((53, 53)), "0.0.0.0/0");
+    o.n.eni_mut(&o.a).groups = vec![sa];
+    o.n.eni_mut(&o.b).groups = vec![sb];
+    o.n.acl(&o.vpc, &[&o.s1, &o.s2]);
+    let v = check(
+        &o.n,
+        tcp(&o.a, &o.b, 22),
+        false,
+        &[EniSgRulesMismatch, SubnetAclRestriction],
+    );
+    // SG egress, ACL out of s1, ACL into s2, SG ingress, ACL out of s2 and into s1 (reply).
+    assert_eq!(v.explanations.len(), 6, "{v}");
+}
+
+/// Scale smoke test (run with `--ignored --nocapture`): 100 VPCs × 10 subnets × 100
+/// interfaces, a peering between consecutive VPCs; prints compile and decision times.
+#[test]
+#[ignore]
+fn scale_100k_interfaces() {
+    use std::time::Instant;
+    let mut n = Net::new();
+    let mut vpcs = Vec::new();
+    let mut enis = Vec::new();
+    for i in 0..100 {
+        let v = n.vpc(&format!("10.{i}.0.0/16"), None);
+        n.rule(&v.sg, false, "-1", None, "10.0.0.0/8");
+        for k in 0..10 {
+            let s = n.subnet(&v, &format!("10.{i}.{k}.0/24"));
+            for j in 0..100 {
+                enis.push(n.eni(&s, &format!("10.{i}.{k}.{}", 10 + j), &[&v.sg]));
+            }
+        }
+        vpcs.push(v);
+    }
+    for pair in vpcs.windows(2) {
+        let p = n.peering(&pair[0], &pair[1], Status::Active);
+        let (a, b) = (pair[0].clone(), pair[1].clone());
+        let cidr = |v: &VpcIds| n.w.vpcs.get(&v.id).unwrap().cidrs[0].cidr.to_string();
+        let (ca, cb) = (cidr(&a), cidr(&b));
+        n.route(&a.rtb, &cb, &p);
+        n.route(&b.rtb, &ca, &p);
+    }
+    let t = Instant::now();
+    let view = View::compile(&n.w);
+    eprintln!(
+        "compile: {:?} for {} interfaces",
+        t.elapsed(),
+        view.interface_count()
+    );
+    let flows: Vec<Flow> = (0..10_000)
+        .map(|x| {
+            let s = &enis[(x * 7919) % enis.len()];
+            let d = &enis[((x * 7919) % enis.len() + 1000) % enis.len()];
+            tcp(s, d, 22)
+        })
+        .collect();
+    let t = Instant::now();
+    let reachable = flows.iter().filter(|f| decide(&view, f).reachable).count();
+    eprintln!(
+        "decide: {:?} per flow ({reachable} of {} reachable)",
+        t.elapsed() / flows.len() as u32,
+        flows.len()
+    );
+    let t = Instant::now();
+    for f in flows.iter().take(20) {
+        reference::decide(&n.w, f);
+    }
+    eprintln!("reference: {:?} per flow", t.elapsed() / 20);
+}

@@ -1,0 +1,767 @@
+//! The compiled, immutable forwarding view of a [`World`].
+//!
+//! Resources are interned into vectors and referred to by index; ids survive as shared
+//! strings for hops and explanations. Route tables are compiled per address family into
+//! longest-prefix-match levels (one hash map per prefix length present, longest first) with
+//! prefix-list routes expanded and the §1.7 tie-breaks applied; route targets are resolved
+//! once, so a `blackhole` is known at compile time.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
+
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use openvpc_core::eni::InstanceState;
+use openvpc_core::gateway::NatState;
+use openvpc_core::nacl::{EntryCidr, RuleAction};
+use openvpc_core::route::{Destination, Origin, Target};
+use openvpc_core::sg::Peer;
+use openvpc_core::World;
+
+use crate::{protocol_number, NoPrefixLists, PrefixLists};
+
+/// Index of an interned resource.
+pub(crate) type Ix = u32;
+
+/// An interned VPC.
+#[derive(Debug)]
+pub(crate) struct VpcV {
+    pub id: Arc<str>,
+    pub v4: Vec<Ipv4Net>,
+    pub v6: Vec<Ipv6Net>,
+    /// The attached internet gateway.
+    pub igw: Option<Arc<str>>,
+}
+
+impl VpcV {
+    pub fn contains(&self, a: IpAddr) -> bool {
+        match a {
+            IpAddr::V4(a) => self.v4.iter().any(|n| n.contains(&a)),
+            IpAddr::V6(a) => self.v6.iter().any(|n| n.contains(&a)),
+        }
+    }
+}
+
+/// An interned subnet with its effective route table and network ACL.
+#[derive(Debug)]
+pub(crate) struct SubnetV {
+    pub id: Arc<str>,
+    pub rtb: Option<Ix>,
+    pub acl: Option<Ix>,
+}
+
+/// An interned network interface.
+#[derive(Debug)]
+pub(crate) struct EniV {
+    pub id: Arc<str>,
+    pub vpc: Ix,
+    pub subnet: Ix,
+    pub v4: Vec<Ipv4Addr>,
+    pub v6: Vec<Ipv6Addr>,
+    /// Known security groups; `group_ids` keeps every listed id for messages.
+    pub groups: Vec<Ix>,
+    pub group_ids: Vec<Arc<str>>,
+    pub source_dest_check: bool,
+    /// An interface endpoint's network interface (`interface_type` `vpc_endpoint`).
+    pub endpoint: bool,
+    /// (private, public) address pairs: the primary's public IP and Elastic IPs.
+    pub publics: Vec<(Ipv4Addr, Ipv4Addr)>,
+}
+
+impl EniV {
+    pub fn has(&self, a: IpAddr) -> bool {
+        match a {
+            IpAddr::V4(a) => self.v4.contains(&a),
+            IpAddr::V6(a) => self.v6.contains(&a),
+        }
+    }
+}
+
+/// An interned NAT gateway (any state; availability is part of route resolution).
+#[derive(Debug)]
+pub(crate) struct NatV {
+    pub id: Arc<str>,
+    pub vpc: Ix,
+    pub subnet: Ix,
+    pub private: Ipv4Addr,
+    pub public: Option<Ipv4Addr>,
+}
+
+/// A resolved route target.
+#[derive(Debug, Clone)]
+pub(crate) enum Tgt {
+    Local,
+    Pcx {
+        id: Arc<str>,
+        peer: Ix,
+    },
+    Igw(Arc<str>),
+    Eigw(Arc<str>),
+    Nat(Ix),
+    Eni(Ix),
+    GatewayEndpoint(Arc<str>),
+    /// A target kind the engine does not model (VGW, TGW, GWLB endpoint).
+    Unsupported(Arc<str>),
+    /// Not usable: the target is gone or not in a usable state.
+    Blackhole {
+        why: String,
+    },
+}
+
+/// A compiled route: its text for messages and its resolved target.
+#[derive(Debug, Clone)]
+pub(crate) struct RouteV {
+    pub label: Arc<str>,
+    pub target: Tgt,
+    /// Tie-break on an identical prefix: lower wins (static, prefix list, propagated;
+    /// then lowest prefix-list id; then table order).
+    rank: (u8, Arc<str>, usize),
+}
+
+/// Longest-prefix-match levels for one family; keys are masked addresses.
+#[derive(Debug)]
+pub(crate) struct Lpm<K> {
+    levels: Vec<(u8, HashMap<K, RouteV>)>,
+}
+
+impl<K: Hash + Eq + Copy> Lpm<K> {
+    fn new() -> Self {
+        Lpm { levels: Vec::new() }
+    }
+
+    fn insert(&mut self, len: u8, key: K, route: RouteV) {
+        let pos = match self.levels.binary_search_by(|(l, _)| len.cmp(l)) {
+            Ok(p) => p,
+            Err(p) => {
+                self.levels.insert(p, (len, HashMap::new()));
+                p
+            }
+        };
+        let map = &mut self.levels[pos].1;
+        match map.get(&key) {
+            Some(old) if old.rank <= route.rank => {}
+            _ => {
+                map.insert(key, route);
+            }
+        }
+    }
+
+    fn lookup(&self, mask: impl Fn(u8) -> K) -> Option<&RouteV> {
+        self.levels
+            .iter()
+            .find_map(|(len, map)| map.get(&mask(*len)))
+    }
+}
+
+fn mask4(a: u32, len: u8) -> u32 {
+    if len == 0 {
+        0
+    } else {
+        a & (u32::MAX << (32 - len))
+    }
+}
+
+fn mask6(a: u128, len: u8) -> u128 {
+    if len == 0 {
+        0
+    } else {
+        a & (u128::MAX << (128 - len))
+    }
+}
+
+/// An interned route table.
+#[derive(Debug)]
+pub(crate) struct Rtb {
+    pub id: Arc<str>,
+    v4: Lpm<u32>,
+    v6: Lpm<u128>,
+}
+
+impl Rtb {
+    /// The route longest-prefix-matching `a`.
+    pub fn lookup(&self, a: IpAddr) -> Option<&RouteV> {
+        match a {
+            IpAddr::V4(a) => {
+                let a = u32::from(a);
+                self.v4.lookup(|l| mask4(a, l))
+            }
+            IpAddr::V6(a) => {
+                let a = u128::from(a);
+                self.v6.lookup(|l| mask6(a, l))
+            }
+        }
+    }
+}
+
+/// A compiled network ACL entry.
+#[derive(Debug)]
+pub(crate) struct EntryV {
+    pub number: u32,
+    pub allow: bool,
+    pub net: IpNet,
+    pub protocol: Option<u8>,
+    pub ports: Option<(u16, u16)>,
+    pub icmp: Option<(i32, i32)>,
+}
+
+/// An interned network ACL; entries sorted by rule number.
+#[derive(Debug)]
+pub(crate) struct AclV {
+    pub id: Arc<str>,
+    pub inbound: Vec<EntryV>,
+    pub outbound: Vec<EntryV>,
+}
+
+/// What a security group rule matches on the other end.
+#[derive(Debug)]
+pub(crate) enum PeerV {
+    Net(IpNet),
+    Nets(Vec<IpNet>),
+    /// Members of group `sg`, looked up by address in `vpc`.
+    Group {
+        sg: Ix,
+        vpc: Ix,
+    },
+    /// A reference that resolves to nothing (group gone, peering not active, other Region).
+    Stale,
+}
+
+/// A compiled security group rule. `a`/`b` are the port range (TCP/UDP) or the ICMP type
+/// and code, -1 meaning any.
+#[derive(Debug)]
+pub(crate) struct RuleV {
+    pub protocol: Option<u8>,
+    pub a: i32,
+    pub b: i32,
+    pub peer: PeerV,
+}
+
+/// An interned security group.
+#[derive(Debug)]
+pub(crate) struct SgV {
+    pub id: Arc<str>,
+    pub ingress: Vec<RuleV>,
+    pub egress: Vec<RuleV>,
+}
+
+/// The immutable forwarding view of a world. Build with [`View::compile`].
+#[derive(Debug)]
+pub struct View {
+    pub(crate) vpcs: Vec<VpcV>,
+    pub(crate) subnets: Vec<SubnetV>,
+    pub(crate) enis: Vec<EniV>,
+    pub(crate) nats: Vec<NatV>,
+    pub(crate) tables: Vec<Rtb>,
+    pub(crate) acls: Vec<AclV>,
+    pub(crate) sgs: Vec<SgV>,
+    pub(crate) eni_ix: HashMap<Arc<str>, Ix>,
+    /// Instance id → its primary interface, when running.
+    pub(crate) instances: HashMap<Arc<str>, Option<Ix>>,
+    /// (VPC, private address) → interface.
+    pub(crate) by_addr: HashMap<(Ix, IpAddr), Ix>,
+    /// IPv6 address → interface (IPv6 addresses are globally unique and public).
+    pub(crate) by_v6: HashMap<Ipv6Addr, Ix>,
+    /// Public IPv4 → (interface, private address).
+    pub(crate) by_public: HashMap<Ipv4Addr, (Ix, Ipv4Addr)>,
+}
+
+fn ids<T>(items: &[T], id: impl Fn(&T) -> &Arc<str>) -> HashMap<Arc<str>, Ix> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (id(t).clone(), i as Ix))
+        .collect()
+}
+
+impl View {
+    /// Compiles a world with no prefix lists known.
+    pub fn compile(w: &World) -> View {
+        View::compile_with(w, &NoPrefixLists)
+    }
+
+    /// Compiles a world, taking prefix-list entries from `pls`.
+    pub fn compile_with(w: &World, pls: &dyn PrefixLists) -> View {
+        let mut pl_cache: HashMap<String, Option<Vec<IpNet>>> = HashMap::new();
+        let mut pl = |id: &str| {
+            pl_cache
+                .entry(id.to_string())
+                .or_insert_with(|| pls.cidrs(id))
+                .clone()
+                .unwrap_or_default()
+        };
+
+        // VPCs and their attached internet gateways.
+        let mut vpcs: Vec<VpcV> = w
+            .vpcs
+            .values()
+            .map(|v| VpcV {
+                id: v.id.as_str().into(),
+                v4: v.cidrs.iter().map(|c| c.cidr).collect(),
+                v6: v.ipv6_cidrs.iter().map(|c| c.cidr).collect(),
+                igw: None,
+            })
+            .collect();
+        let vpc_ix = ids(&vpcs, |v| &v.id);
+        for g in w.internet_gateways.values() {
+            if let Some(&v) = g.attachment.as_deref().and_then(|a| vpc_ix.get(a)) {
+                let vpc = &mut vpcs[v as usize];
+                if vpc.igw.is_none() {
+                    vpc.igw = Some(g.id.as_str().into());
+                }
+            }
+        }
+
+        // Security groups. A group reference resolves to the group's index and VPC when it
+        // is in the same VPC or in a same-Region peer over an active connection; else stale.
+        let sg_ix: HashMap<Arc<str>, Ix> = w
+            .security_groups
+            .values()
+            .enumerate()
+            .map(|(i, g)| (Arc::from(g.id.as_str()), i as Ix))
+            .collect();
+        let mut active_pairs: HashSet<(Ix, Ix)> = HashSet::new();
+        for p in w.peerings.values() {
+            if !p.status.is_active() || p.is_inter_region() {
+                continue;
+            }
+            if let (Some(&a), Some(&b)) = (
+                vpc_ix.get(p.requester.vpc_id.as_str()),
+                vpc_ix.get(p.accepter.vpc_id.as_str()),
+            ) {
+                active_pairs.insert((a, b));
+                active_pairs.insert((b, a));
+            }
+        }
+        let sgs: Vec<SgV> = w
+            .security_groups
+            .values()
+            .map(|g| {
+                let own_vpc = vpc_ix.get(g.vpc_id.as_str()).copied();
+                let mut compile_rules = |rules: &[openvpc_core::sg::Rule]| {
+                    rules
+                        .iter()
+                        .map(|r| {
+                            let protocol = protocol_number(&r.protocol);
+                            let (a, b) = match protocol {
+                                Some(6 | 17) => match (r.from_port, r.to_port) {
+                                    (None | Some(-1), _) => (0, 65535),
+                                    (Some(f), Some(t)) => (f, t),
+                                    (Some(f), None) => (f, f),
+                                },
+                                Some(1 | 58) => {
+                                    (r.from_port.unwrap_or(-1), r.to_port.unwrap_or(-1))
+                                }
+                                _ => (-1, -1),
+                            };
+                            let peer = match &r.peer {
+                                Peer::V4(n) => PeerV::Net(IpNet::V4(*n)),
+                                Peer::V6(n) => PeerV::Net(IpNet::V6(*n)),
+                                Peer::PrefixList(id) => PeerV::Nets(pl(id)),
+                                Peer::Group { group_id, .. } => {
+                                    let target = sg_ix.get(group_id.as_str()).and_then(|&s| {
+                                        let gv = w.security_groups.get(group_id)?;
+                                        let gvpc = *vpc_ix.get(gv.vpc_id.as_str())?;
+                                        let own = own_vpc?;
+                                        (own == gvpc || active_pairs.contains(&(own, gvpc)))
+                                            .then_some((s, gvpc))
+                                    });
+                                    match target {
+                                        Some((sg, vpc)) => PeerV::Group { sg, vpc },
+                                        None => PeerV::Stale,
+                                    }
+                                }
+                            };
+                            RuleV {
+                                protocol,
+                                a,
+                                b,
+                                peer,
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                };
+                SgV {
+                    id: g.id.as_str().into(),
+                    ingress: compile_rules(&g.ingress),
+                    egress: compile_rules(&g.egress),
+                }
+            })
+            .collect();
+
+        // Network ACLs.
+        let acls: Vec<AclV> = w
+            .network_acls
+            .values()
+            .map(|a| {
+                let mut inbound = Vec::new();
+                let mut outbound = Vec::new();
+                for e in &a.entries {
+                    let entry = EntryV {
+                        number: e.rule_number,
+                        allow: e.action == RuleAction::Allow,
+                        net: match e.cidr {
+                            EntryCidr::V4(n) => IpNet::V4(n),
+                            EntryCidr::V6(n) => IpNet::V6(n),
+                        },
+                        protocol: protocol_number(&e.protocol),
+                        ports: e.port_range,
+                        icmp: e.icmp,
+                    };
+                    if e.egress {
+                        outbound.push(entry)
+                    } else {
+                        inbound.push(entry)
+                    }
+                }
+                inbound.sort_by_key(|e| e.number);
+                outbound.sort_by_key(|e| e.number);
+                AclV {
+                    id: a.id.as_str().into(),
+                    inbound,
+                    outbound,
+                }
+            })
+            .collect();
+        let acl_ix = ids(&acls, |a| &a.id);
+
+        // Subnets with their effective route table and ACL.
+        let rtb_ix: HashMap<&str, Ix> = w
+            .route_tables
+            .values()
+            .enumerate()
+            .map(|(i, t)| (t.id.as_str(), i as Ix))
+            .collect();
+        let mut explicit_rtb: HashMap<&str, Ix> = HashMap::new();
+        let mut main_rtb: HashMap<&str, Ix> = HashMap::new();
+        for (i, t) in w.route_tables.values().enumerate() {
+            for a in &t.associations {
+                if let Some(s) = a.subnet_id.as_deref() {
+                    let same_vpc = w.subnets.get(s).is_some_and(|s| s.vpc_id == t.vpc_id);
+                    if same_vpc {
+                        explicit_rtb.entry(s).or_insert(i as Ix);
+                    }
+                }
+                if a.main {
+                    main_rtb.entry(t.vpc_id.as_str()).or_insert(i as Ix);
+                }
+            }
+        }
+        let mut explicit_acl: HashMap<&str, Ix> = HashMap::new();
+        for (i, a) in w.network_acls.values().enumerate() {
+            for s in &a.associations {
+                explicit_acl.entry(s.subnet_id.as_str()).or_insert(i as Ix);
+            }
+        }
+        let mut subnets = Vec::new();
+        let mut subnet_vpc: Vec<Ix> = Vec::new();
+        for s in w.subnets.values() {
+            let (Some(&v), Some(vpc)) = (vpc_ix.get(s.vpc_id.as_str()), w.vpcs.get(&s.vpc_id))
+            else {
+                continue;
+            };
+            let rtb = explicit_rtb
+                .get(s.id.as_str())
+                .copied()
+                .or_else(|| {
+                    w.route_tables
+                        .get(&vpc.main_route_table_id)
+                        .filter(|t| t.vpc_id == vpc.id)
+                        .and_then(|t| rtb_ix.get(t.id.as_str()).copied())
+                })
+                .or_else(|| main_rtb.get(vpc.id.as_str()).copied());
+            let acl = explicit_acl
+                .get(s.id.as_str())
+                .or_else(|| acl_ix.get(vpc.default_network_acl_id.as_str()))
+                .copied();
+            subnets.push(SubnetV {
+                id: s.id.as_str().into(),
+                rtb,
+                acl,
+            });
+            subnet_vpc.push(v);
+        }
+        let subnet_ix = ids(&subnets, |s| &s.id);
+
+        // Interfaces, addresses, instances.
+        let mut enis: Vec<EniV> = Vec::new();
+        for e in w.network_interfaces.values() {
+            let (Some(&subnet), Some(&vpc)) = (
+                subnet_ix.get(e.subnet_id.as_str()),
+                vpc_ix.get(e.vpc_id.as_str()),
+            ) else {
+                continue;
+            };
+            if subnet_vpc[subnet as usize] != vpc {
+                continue;
+            }
+            let mut publics = Vec::new();
+            if let (Some(p), Some(&primary)) = (e.public_ip, e.private_ips.first()) {
+                publics.push((primary, p));
+            }
+            enis.push(EniV {
+                id: e.id.as_str().into(),
+                vpc,
+                subnet,
+                v4: e.private_ips.clone(),
+                v6: e.ipv6_addresses.clone(),
+                groups: e
+                    .groups
+                    .iter()
+                    .filter_map(|g| sg_ix.get(g.as_str()).copied())
+                    .collect(),
+                group_ids: e.groups.iter().map(|g| Arc::from(g.as_str())).collect(),
+                source_dest_check: e.source_dest_check,
+                endpoint: e.interface_type == "vpc_endpoint",
+                publics,
+            });
+        }
+        let eni_ix = ids(&enis, |e| &e.id);
+        for a in w.addresses.values() {
+            if let Some(assoc) = &a.association {
+                if let Some(&e) = eni_ix.get(assoc.network_interface_id.as_str()) {
+                    let e = &mut enis[e as usize];
+                    if e.v4.contains(&assoc.private_ip) {
+                        e.publics.push((assoc.private_ip, a.public_ip));
+                    }
+                }
+            }
+        }
+        let mut by_addr = HashMap::new();
+        let mut by_v6 = HashMap::new();
+        let mut by_public = HashMap::new();
+        for (i, e) in enis.iter().enumerate() {
+            let i = i as Ix;
+            for a in &e.v4 {
+                by_addr.entry((e.vpc, IpAddr::V4(*a))).or_insert(i);
+            }
+            for a in &e.v6 {
+                by_addr.entry((e.vpc, IpAddr::V6(*a))).or_insert(i);
+                by_v6.entry(*a).or_insert(i);
+            }
+        }
+        for (i, e) in enis.iter().enumerate() {
+            for (private, public) in &e.publics {
+                by_public.entry(*public).or_insert((i as Ix, *private));
+            }
+        }
+        let instances = w
+            .instances
+            .values()
+            .map(|i| {
+                let eni = (i.state == InstanceState::Running)
+                    .then(|| eni_ix.get(i.network_interface_id.as_str()).copied())
+                    .flatten();
+                (Arc::from(i.id.as_str()), eni)
+            })
+            .collect();
+
+        // NAT gateways.
+        let mut nats = Vec::new();
+        let mut nat_ix: HashMap<&str, (Ix, bool)> = HashMap::new();
+        for n in w.nat_gateways.values() {
+            let (Some(&vpc), Some(&subnet), Some(private)) = (
+                vpc_ix.get(n.vpc_id.as_str()),
+                subnet_ix.get(n.subnet_id.as_str()),
+                n.private_ip,
+            ) else {
+                continue;
+            };
+            nat_ix.insert(
+                n.id.as_str(),
+                (nats.len() as Ix, n.state == NatState::Available),
+            );
+            nats.push(NatV {
+                id: n.id.as_str().into(),
+                vpc,
+                subnet,
+                private,
+                public: if n.public { n.public_ip } else { None },
+            });
+        }
+
+        // Route tables.
+        let mut tables = Vec::new();
+        for t in w.route_tables.values() {
+            let mut rtb = Rtb {
+                id: t.id.as_str().into(),
+                v4: Lpm::new(),
+                v6: Lpm::new(),
+            };
+            let Some(&v) = vpc_ix.get(t.vpc_id.as_str()) else {
+                tables.push(rtb);
+                continue;
+            };
+            for (n, r) in t.routes.iter().enumerate() {
+                let target = resolve(w, v, &r.target, &vpc_ix, &eni_ix, &nat_ix, &enis);
+                let target_text = target_id(&r.target);
+                let (nets, rank): (Vec<IpNet>, (u8, Arc<str>, usize)) = match &r.destination {
+                    Destination::V4(n4) => (
+                        vec![IpNet::V4(*n4)],
+                        (static_rank(r.origin), Arc::from(""), n),
+                    ),
+                    Destination::V6(n6) => (
+                        vec![IpNet::V6(*n6)],
+                        (static_rank(r.origin), Arc::from(""), n),
+                    ),
+                    Destination::PrefixList(id) => (pl(id), (1, Arc::from(id.as_str()), n)),
+                };
+                for net in nets {
+                    let label: Arc<str> = match &r.destination {
+                        Destination::PrefixList(id) => {
+                            format!("{id} ({net}) -> {target_text}").into()
+                        }
+                        _ => format!("{net} -> {target_text}").into(),
+                    };
+                    let route = RouteV {
+                        label,
+                        target: target.clone(),
+                        rank: rank.clone(),
+                    };
+                    match net.trunc() {
+                        IpNet::V4(n4) => {
+                            rtb.v4
+                                .insert(n4.prefix_len(), u32::from(n4.network()), route)
+                        }
+                        IpNet::V6(n6) => {
+                            rtb.v6
+                                .insert(n6.prefix_len(), u128::from(n6.network()), route)
+                        }
+                    }
+                }
+            }
+            tables.push(rtb);
+        }
+
+        View {
+            vpcs,
+            subnets,
+            enis,
+            nats,
+            tables,
+            acls,
+            sgs,
+            eni_ix,
+            instances,
+            by_addr,
+            by_v6,
+            by_public,
+        }
+    }
+
+    /// Number of interfaces in the view.
+    pub fn interface_count(&self) -> usize {
+        self.enis.len()
+    }
+
+    /// The interface `id`, or the primary interface of running instance `id`.
+    pub(crate) fn endpoint(&self, id: &str) -> Option<Ix> {
+        if id.starts_with("i-") {
+            self.instances.get(id).copied().flatten()
+        } else {
+            self.eni_ix.get(id).copied()
+        }
+    }
+}
+
+fn static_rank(origin: Origin) -> u8 {
+    if origin == Origin::EnableVgwRoutePropagation {
+        2
+    } else {
+        0
+    }
+}
+
+/// The id a route target names (`local` for the local route).
+pub(crate) fn target_id(t: &Target) -> String {
+    match t {
+        Target::Local => "local".into(),
+        Target::Gateway(id)
+        | Target::GatewayEndpoint(id)
+        | Target::EgressOnlyInternetGateway(id)
+        | Target::NatGateway(id)
+        | Target::NetworkInterface(id)
+        | Target::Instance(id)
+        | Target::VpcPeeringConnection(id)
+        | Target::VpcEndpoint(id)
+        | Target::TransitGateway(id) => id.clone(),
+    }
+}
+
+fn blackhole(why: String) -> Tgt {
+    Tgt::Blackhole { why }
+}
+
+/// Resolves a route target of a table in VPC `v`.
+fn resolve(
+    w: &World,
+    v: Ix,
+    t: &Target,
+    vpc_ix: &HashMap<Arc<str>, Ix>,
+    eni_ix: &HashMap<Arc<str>, Ix>,
+    nat_ix: &HashMap<&str, (Ix, bool)>,
+    enis: &[EniV],
+) -> Tgt {
+    let vpc_of = |id: &str| vpc_ix.get(id).copied();
+    let local_eni = |id: &str, e: Option<Ix>| match e {
+        Some(e) if enis[e as usize].vpc == v => Tgt::Eni(e),
+        Some(_) => blackhole(format!("{id} is in another VPC")),
+        None => blackhole(format!("{id} does not exist or is not running")),
+    };
+    match t {
+        Target::Local => Tgt::Local,
+        Target::VpcPeeringConnection(id) => {
+            let Some(p) = w.peerings.get(id) else {
+                return blackhole(format!("{id} does not exist"));
+            };
+            let (r, a) = (vpc_of(&p.requester.vpc_id), vpc_of(&p.accepter.vpc_id));
+            let peer = if r == Some(v) {
+                a
+            } else if a == Some(v) {
+                r
+            } else {
+                return blackhole(format!("{id} does not connect this VPC"));
+            };
+            match peer {
+                _ if !p.status.is_active() => {
+                    blackhole(format!("{id} is {}, not active", p.status.as_str()))
+                }
+                Some(peer) => Tgt::Pcx {
+                    id: id.as_str().into(),
+                    peer,
+                },
+                None => blackhole(format!("the peer VPC of {id} does not exist")),
+            }
+        }
+        Target::Gateway(id) if id.starts_with("igw-") => {
+            match w.internet_gateways.get(id).map(|g| g.attachment.as_deref()) {
+                None => blackhole(format!("{id} does not exist")),
+                Some(Some(att)) if vpc_of(att) == Some(v) => Tgt::Igw(id.as_str().into()),
+                Some(_) => blackhole(format!("{id} is not attached to this VPC")),
+            }
+        }
+        Target::EgressOnlyInternetGateway(id) => match w.egress_only_gateways.get(id) {
+            Some(g) if vpc_of(&g.vpc_id) == Some(v) => Tgt::Eigw(id.as_str().into()),
+            Some(_) => blackhole(format!("{id} belongs to another VPC")),
+            None => blackhole(format!("{id} does not exist")),
+        },
+        Target::NatGateway(id) => match nat_ix.get(id.as_str()) {
+            Some(&(n, true)) => Tgt::Nat(n),
+            Some(_) => blackhole(format!("{id} is not available")),
+            None => blackhole(format!("{id} does not exist")),
+        },
+        Target::NetworkInterface(id) => local_eni(id, eni_ix.get(id.as_str()).copied()),
+        Target::Instance(id) => {
+            let eni = w
+                .instances
+                .get(id)
+                .filter(|i| i.state == InstanceState::Running)
+                .and_then(|i| eni_ix.get(i.network_interface_id.as_str()).copied());
+            local_eni(id, eni)
+        }
+        Target::GatewayEndpoint(id) => Tgt::GatewayEndpoint(id.as_str().into()),
+        Target::Gateway(id) | Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
+            Tgt::Unsupported(id.as_str().into())
+        }
+    }
+}
