@@ -340,6 +340,10 @@ def test_cross_account_service_with_acceptance(server):
     assert sorted(svc["AvailabilityZoneIds"]) == ["use1-az1", "use1-az2"]
     assert svc["BaseEndpointDnsNames"] == [f"{sid}.{REGION}.vpce.amazonaws.com"]
     assert svc["ManagesVpcEndpoints"] is False and svc["PayerResponsibility"] == "ServiceOwner"
+    # The load balancer cannot go while it serves the service.
+    with pytest.raises(ClientError) as e:
+        server.client(A, service="elbv2").delete_load_balancer(LoadBalancerArn=nlb)
+    assert error_code(e) == "ResourceInUse"
     # The consumer cannot see it yet.
     with pytest.raises(ClientError) as e:
         b.describe_vpc_endpoint_services(ServiceNames=[name])

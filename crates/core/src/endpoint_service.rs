@@ -2024,7 +2024,18 @@ pub(crate) mod tests {
         assert!(env.w.endpoint_services.is_empty());
         // The load balancer is free again.
         assert!(service_of_load_balancer(&env.w, &nlb).is_none());
-        env.service(A, &nlb, false);
+        let id = env.service(A, &nlb, false);
+        // ELBv2 refuses to delete a load balancer that serves an endpoint service.
+        let delete_lb = Command::Elb(crate::elb::Cmd::DeleteLoadBalancer { arn: nlb.clone() });
+        check(&mut env, A, delete_lb.clone(), Err(("ResourceInUse", &id)));
+        env.run(
+            A,
+            es(Cmd::Delete {
+                service_ids: vec![id],
+            }),
+        )
+        .unwrap();
+        check(&mut env, A, delete_lb, Ok(()));
     }
 
     #[test]
