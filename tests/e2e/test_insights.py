@@ -392,3 +392,25 @@ def test_a_path_outlives_its_source(ec2, server):
     server.advance(3600)  # the terminated instance is purged
     [e] = analyse(ec2, pid)["Explanations"]
     assert (e["ExplanationCode"], e["MissingComponent"]) == ("NO_SOURCE_OR_DESTINATION", a["i"])
+
+
+def test_interface_endpoint_as_destination_across_peering(ec2, world):
+    a, b, c = world["a"], world["b"], world["c"]
+    vpce = ec2.create_vpc_endpoint(VpcId=c["vpc"], VpcEndpointType="Interface",
+                                   ServiceName="com.amazonaws.us-east-1.ec2", SubnetIds=[c["subnet"]],
+                                   SecurityGroupIds=[c["sg"]])["VpcEndpoint"]
+    vid, [eni] = vpce["VpcEndpointId"], vpce["NetworkInterfaceIds"]
+    p = path(ec2, a["i"], vid)
+    assert p["Destination"] == vid
+    assert p["DestinationArn"] == ARN.format(acct=A, kind="vpc-endpoint", id=vid)
+    got = analyse(ec2, p["NetworkInsightsPathId"])
+    assert got["NetworkPathFound"] is True
+    assert got["ForwardPathComponents"][-2]["Component"]["Id"] == eni  # then its group
+    # Peering stays non-transitive for endpoints too; an endpoint is no source yet.
+    assert codes(analyse(ec2, path(ec2, b["i"], vid)["NetworkInsightsPathId"])) == [
+        "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"]
+    raises("InvalidParameterValue", path, ec2, vid, a["i"])
+    gw = ec2.create_vpc_endpoint(VpcId=a["vpc"], ServiceName="com.amazonaws.us-east-1.s3")[
+        "VpcEndpoint"]["VpcEndpointId"]
+    raises("InvalidParameterValue", path, ec2, a["i"], gw)
+    raises("NetworkInsightsDestination.NotFound", path, ec2, a["i"], "vpce-0123456789abcdef0")

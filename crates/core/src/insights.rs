@@ -2,7 +2,7 @@
 //! (`nia-…`).
 //!
 //! A path names a source (an instance or a network interface, by id or ARN), a destination
-//! (the same kinds, or an address), a protocol and a port. An analysis is one run of the
+//! (the same kinds, an interface endpoint, or an address), a protocol and a port. An analysis is one run of the
 //! reachability engine over a path. The engine lives outside the core (it depends on it),
 //! so the wire runs it against the world of the request and hands the result to
 //! [`Cmd::StartAnalysis`] as data: the verdict is journaled with the command and a replay
@@ -26,7 +26,7 @@ use crate::filter::{self, Filter};
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, World};
-use crate::{nacl, prefix_list, route, sg, Millis, Output};
+use crate::{endpoint, nacl, prefix_list, route, sg, Millis, Output};
 
 // ---------------------------------------------------------------------------------------
 // Paths
@@ -469,6 +469,16 @@ fn resolve_end(w: &World, scope: &Scope, raw: &str, end: End) -> Result<(String,
     let found = match prefix {
         "i" => w.instances.get_in(scope, &id).is_some(),
         "eni" => w.network_interfaces.get_in(scope, &id).is_some(),
+        // An interface endpoint is a destination (its interfaces receive the traffic).
+        "vpce" if matches!(end, End::Destination) => match w.vpc_endpoints.get_in(scope, &id) {
+            Some(e) if e.endpoint_type == endpoint::EndpointType::Interface => true,
+            Some(_) => {
+                return Err(ApiError::invalid_value(
+                    "openvpc can analyse paths to interface endpoints only, not to gateway or Gateway Load Balancer endpoints yet",
+                ))
+            }
+            None => false,
+        },
         p => {
             if let Some((_, what)) = NOT_YET.iter().find(|(q, _)| *q == p) {
                 return Err(ApiError::invalid_value(format!(
@@ -733,6 +743,8 @@ pub fn owner_of(w: &World, id: &str) -> Option<Scope> {
         "i" => w.instances.get(id)?.scope.clone(),
         "pl" => w.prefix_lists.get(id)?.scope.clone(),
         "eipalloc" => w.addresses.get(id)?.scope.clone(),
+        "vpce" => w.vpc_endpoints.get(id)?.scope.clone(),
+        "vpce-svc" => w.endpoint_services.get(id)?.scope.clone(),
         "nip" => w.insights_paths.get(id)?.scope.clone(),
         "nia" => w.insights_analyses.get(id)?.scope.clone(),
         "pcx" => {
@@ -1137,7 +1149,11 @@ mod tests {
                 "NetworkInsightsSource.NotFound",
             ),
             (spec("igw-0123456789abcdef0", &x), "InvalidParameterValue"),
-            (spec(&x, "vpce-0123456789abcdef0"), "InvalidParameterValue"),
+            (
+                spec(&x, "vpce-0123456789abcdef0"),
+                "NetworkInsightsDestination.NotFound",
+            ),
+            (spec("vpce-0123456789abcdef0", &x), "InvalidParameterValue"),
             (
                 PathSpec {
                     protocol: "sctp".into(),

@@ -9,6 +9,8 @@ use crate::{Backend, Response, EC2_NAMESPACE};
 
 mod account;
 mod dhcp;
+mod endpoint;
+mod endpoint_service;
 mod eni;
 mod gateway;
 mod insights;
@@ -25,7 +27,7 @@ mod vpc;
 pub type Handler = fn(&mut Call) -> Result<Xml>;
 
 /// Every EC2 action this server implements.
-fn tables() -> [&'static [(&'static str, Handler)]; 13] {
+fn tables() -> [&'static [(&'static str, Handler)]; 15] {
     [
         account::ACTIONS,
         vpc::ACTIONS,
@@ -38,6 +40,8 @@ fn tables() -> [&'static [(&'static str, Handler)]; 13] {
         eni::ACTIONS,
         peering::ACTIONS,
         tags::ACTIONS,
+        endpoint_service::ACTIONS,
+        endpoint::ACTIONS,
         prefix_list::ACTIONS,
         insights::ACTIONS,
     ]

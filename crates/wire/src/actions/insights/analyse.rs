@@ -39,7 +39,7 @@ impl PrefixLists for WorldPrefixLists<'_> {
 /// over the destination resource; the destination port falls back to the filters' port
 /// ranges' lower ends; `SourceIp` is not used (the engine sends from the source's own
 /// primary address of the destination's family).
-pub fn flow_of(p: &Path) -> Flow {
+pub fn flow_of(w: &World, p: &Path) -> Flow {
     let filters = [&p.filter_at_source, &p.filter_at_destination];
     let address = p.destination_ip.or_else(|| {
         filters
@@ -49,6 +49,9 @@ pub fn flow_of(p: &Path) -> Flow {
     let destination = match (address, &p.destination) {
         (Some(a), _) => Endpoint::Ip(a),
         (None, Some(d)) if d.starts_with("i-") => Endpoint::Instance(d.clone()),
+        (None, Some(d)) if d.starts_with("vpce-") => {
+            Endpoint::Eni(endpoint_interface(w, d, &p.source))
+        }
         (None, Some(d)) => Endpoint::Eni(d.clone()),
         (None, None) => Endpoint::Eni(String::new()),
     };
@@ -74,10 +77,31 @@ pub fn flow_of(p: &Path) -> Flow {
     }
 }
 
+/// The interface of endpoint `vpce` that `source` reaches: the one in the source's zone,
+/// else the first (the endpoint's id when it has none: the engine then reports it missing).
+fn endpoint_interface(w: &World, vpce: &str, source: &str) -> String {
+    let Some(e) = w.vpc_endpoints.get(vpce) else {
+        return vpce.to_string();
+    };
+    let eni = match w.instances.get(source) {
+        Some(i) => i.network_interface_id.as_str(),
+        None => source,
+    };
+    let zone = w
+        .network_interfaces
+        .get(eni)
+        .map(|n| n.availability_zone.as_str());
+    e.interfaces
+        .iter()
+        .find(|i| Some(i.availability_zone.as_str()) == zone)
+        .or(e.interfaces.first())
+        .map_or_else(|| vpce.to_string(), |i| i.network_interface_id.clone())
+}
+
 /// Decides the path over the current world and converts the verdict.
 pub fn analyse(w: &World, scope: &Scope, p: &Path) -> AnalysisResult {
     let view = View::compile_with(w, &WorldPrefixLists(w));
-    let verdict = decide(&view, &flow_of(p));
+    let verdict = decide(&view, &flow_of(w, p));
     convert(w, scope, &verdict)
 }
 
@@ -182,6 +206,7 @@ impl Cx<'_> {
             "eigw" => w.egress_only_gateways.get(id)?.vpc_id.clone(),
             "nat" => w.nat_gateways.get(id)?.vpc_id.clone(),
             "subnet" => w.subnets.get(id)?.vpc_id.clone(),
+            "vpce" => w.vpc_endpoints.get(id)?.vpc_id.clone(),
             "vpc" => id.to_string(),
             _ => return None,
         })
