@@ -6,6 +6,11 @@
 //! through it, forward and back. [`reference::decide`] is a deliberately simple second
 //! evaluator over the raw world, used by the property tests to check the first.
 //!
+//! Past a route table or an interface, VPC endpoints and PrivateLink (gateway endpoints,
+//! interface endpoints, endpoint services, network load balancers, listeners, target
+//! groups) are compiled by the `privatelink` module and walked by `decide::privatelink`
+//! (`reference::privatelink` for the reference).
+//!
 //! The engine knows nothing of the wire: it reads core structs only.
 
 use std::collections::{BTreeMap, HashMap};
