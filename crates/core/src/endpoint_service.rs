@@ -1162,6 +1162,13 @@ pub fn custom_view(w: &World, svc: &EndpointService, account: &str) -> ServiceVi
     }
 }
 
+/// Whether the caller may discover `s` from its Region.
+fn discoverable(s: &EndpointService, ctx: &Ctx) -> bool {
+    s.state == ServiceState::Available
+        && s.allows(&ctx.account)
+        && s.all_regions().contains(&ctx.region)
+}
+
 /// Every service the caller may discover in `regions` (the caller's Region when empty),
 /// ordered by name then type.
 pub fn catalogue(w: &World, ctx: &Ctx, regions: &[String]) -> Vec<ServiceView> {
@@ -1181,19 +1188,42 @@ pub fn catalogue(w: &World, ctx: &Ctx, regions: &[String]) -> Vec<ServiceView> {
         out.extend(
             w.endpoint_services
                 .values()
-                .filter(|s| {
-                    s.scope.region == *region
-                        && s.state == ServiceState::Available
-                        && s.allows(&ctx.account)
-                        && s.all_regions().contains(&ctx.region)
-                })
+                .filter(|s| s.scope.region == *region && discoverable(s, ctx))
                 .map(|s| custom_view(w, s, &ctx.account)),
         );
     }
-    out.sort_by(|a, b| {
+    sort_views(&mut out);
+    out
+}
+
+fn sort_views(views: &mut [ServiceView]) {
+    views.sort_by(|a, b| {
         (&a.name, a.service_type, &a.region).cmp(&(&b.name, b.service_type, &b.region))
     });
-    out
+}
+
+/// The discoverable services named `name` in `region`, found without scanning: a custom
+/// service's name ends with its id.
+fn named(w: &World, ctx: &Ctx, name: &str, region: &str) -> Vec<ServiceView> {
+    if w.config.region(region).is_none() {
+        return Vec::new();
+    }
+    let custom_prefix = format!("com.amazonaws.vpce.{region}.");
+    if let Some(id) = name.strip_prefix(&custom_prefix) {
+        return w
+            .endpoint_services
+            .get(id)
+            .filter(|s| s.scope.region == region && discoverable(s, ctx))
+            .map(|s| vec![custom_view(w, s, &ctx.account)])
+            .unwrap_or_default();
+    }
+    if region != ctx.region {
+        return Vec::new();
+    }
+    aws_views(w, &ctx.account, region)
+        .into_iter()
+        .filter(|v| v.name == name)
+        .collect()
 }
 
 /// Filters DescribeVpcEndpointServices accepts.
@@ -1215,15 +1245,28 @@ pub fn describe_services(
 ) -> Result<Vec<ServiceView>> {
     filter::check_names(filters, SERVICE_FILTERS)?;
     let scope = ctx.scope();
-    let all = catalogue(w, ctx, regions);
-    for n in names {
-        if !all.iter().any(|v| &v.name == n) {
-            return Err(name_not_found(n));
+    let all = if names.is_empty() {
+        catalogue(w, ctx, regions)
+    } else {
+        let regions = if regions.is_empty() {
+            vec![ctx.region.clone()]
+        } else {
+            dedup(regions)
+        };
+        let mut found = Vec::new();
+        for n in dedup(names) {
+            let views: Vec<ServiceView> =
+                regions.iter().flat_map(|r| named(w, ctx, &n, r)).collect();
+            if views.is_empty() {
+                return Err(name_not_found(&n));
+            }
+            found.extend(views);
         }
-    }
+        sort_views(&mut found);
+        found
+    };
     Ok(all
         .into_iter()
-        .filter(|v| names.is_empty() || names.contains(&v.name))
         .filter(|v| {
             let tags = match &v.custom {
                 Some(id) => tags::of(w, &scope, id),
@@ -1243,10 +1286,7 @@ pub fn describe_services(
 
 /// The services named `name` in `region` that the caller may connect to (one per type).
 pub fn resolve(w: &World, ctx: &Ctx, name: &str, region: &str) -> Vec<ServiceView> {
-    catalogue(w, ctx, &[region.to_string()])
-        .into_iter()
-        .filter(|v| v.name == name)
-        .collect()
+    named(w, ctx, name, region)
 }
 
 #[cfg(test)]

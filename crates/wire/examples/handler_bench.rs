@@ -70,7 +70,10 @@ fn build(n: usize) -> (Bench, Vec<String>) {
             ));
             world.tick(ctx.now);
             world
-                .apply(&ctx, Command::Peering(peering::Cmd::Accept { id: pcx.clone() }))
+                .apply(
+                    &ctx,
+                    Command::Peering(peering::Cmd::Accept { id: pcx.clone() }),
+                )
                 .unwrap();
             let rtb = world.vpcs.get(a).unwrap().main_route_table_id.clone();
             let dest = world.vpcs.get(b).unwrap().primary_cidr().to_string();
@@ -133,7 +136,11 @@ fn main() {
         let by_id: Vec<_> = (0..20_000)
             .map(|_| {
                 let v = pick();
-                pairs(&[("Action", "DescribeVpcs"), ("Version", "2016-11-15"), ("VpcId.1", &v)])
+                pairs(&[
+                    ("Action", "DescribeVpcs"),
+                    ("Version", "2016-11-15"),
+                    ("VpcId.1", &v),
+                ])
             })
             .collect();
         time(&mut b, "DescribeVpcs by id", n, &by_id);
