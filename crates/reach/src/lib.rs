@@ -15,6 +15,7 @@ use ipnet::IpNet;
 
 pub mod decide;
 pub mod explain;
+pub mod matrix;
 pub mod reference;
 pub mod view;
 
@@ -106,6 +107,15 @@ impl PrefixLists for NoPrefixLists {
 impl PrefixLists for HashMap<String, Vec<IpNet>> {
     fn cidrs(&self, id: &str) -> Option<Vec<IpNet>> {
         self.get(id).cloned()
+    }
+}
+
+/// A world's own lists: customer-managed lists and the Regions' AWS-managed lists.
+impl PrefixLists for World {
+    fn cidrs(&self, id: &str) -> Option<Vec<IpNet>> {
+        let known = self.prefix_lists.get(id).is_some()
+            || openvpc_core::prefix_list::is_aws_managed(self, id);
+        known.then(|| openvpc_core::prefix_list::cidrs(self, id))
     }
 }
 
