@@ -244,11 +244,13 @@ impl Demo {
     /// The provider's VPC, load balancer and endpoint service, and A's interface endpoint.
     fn privatelink(&self, a: &Net) -> Res<Value> {
         let p = self.net("provider", PROVIDER, "10.0.0.0/16")?;
+        // Load balancer and target group names are unique per account: one per run.
+        let name = format!("demo-svc-{}", a.vpc.trim_start_matches("vpc-").get(..8).unwrap_or("0"));
         let x = self.elb(
             PROVIDER,
             "CreateTargetGroup",
             &[
-                ("Name", "demo-svc"),
+                ("Name", &name),
                 ("Protocol", "TCP"),
                 ("Port", "443"),
                 ("VpcId", &p.vpc),
@@ -268,7 +270,7 @@ impl Demo {
             PROVIDER,
             "CreateLoadBalancer",
             &[
-                ("Name", "demo-svc"),
+                ("Name", &name),
                 ("Type", "network"),
                 ("Scheme", "internal"),
                 ("Subnets.member.1", &p.subnet),
