@@ -295,6 +295,9 @@ def test_demo(open_server):
             assert "InvalidAction" in doc[part]["reason"]
     if doc["privatelink"]["status"] == "built":
         assert verdicts["A -> interface endpoint"][0] == "reachable"
+        assert verdicts["B -> A's interface endpoint"][0] == "reachable"
+    if doc["s3_gateway_endpoint"]["status"] == "built":
+        assert [v for k, v in verdicts.items() if k.startswith("A -> S3")] == [("reachable", [])]
 
     # The narrative, a second world beside the first, and the matrix without a data dir.
     code, out, err = cli("demo", "--endpoint", open_server.endpoint,

@@ -50,6 +50,7 @@ struct Net {
     cidr: &'static str,
     vpc: String,
     subnet: String,
+    az_id: String,
     sg: String,
     rtb: String,
     instance: String,
@@ -64,6 +65,7 @@ impl Net {
             "cidr": self.cidr,
             "vpc": self.vpc,
             "subnet": self.subnet,
+            "availability_zone_id": self.az_id,
             "security_group": self.sg,
             "route_table": self.rtb,
             "instance": self.instance,
@@ -109,9 +111,16 @@ impl Demo {
         }
     }
 
-    /// A VPC with one subnet in the Region's first zone, a security group allowing TCP
-    /// 443 from 10.0.0.0/8, one running instance in it, and its main route table.
-    fn net(&self, name: &'static str, account: &'static str, cidr: &'static str) -> Res<Net> {
+    /// A VPC with one subnet (in the zone `az_id`, or the zone the account calls the
+    /// Region's first, `…a`), a security group allowing TCP 443 from 10.0.0.0/8, one running
+    /// instance in it, and its main route table.
+    fn net(
+        &self,
+        name: &'static str,
+        account: &'static str,
+        cidr: &'static str,
+        az_id: Option<&str>,
+    ) -> Res<Net> {
         let mut n = Net {
             name,
             account,
@@ -147,12 +156,16 @@ impl Demo {
                 &[
                     ("VpcId", n.vpc.clone()),
                     ("CidrBlock", subnet_cidr.clone()),
-                    ("AvailabilityZone", format!("{}a", self.api.region)),
+                    match az_id {
+                        Some(z) => ("AvailabilityZoneId", z.to_string()),
+                        None => ("AvailabilityZone", format!("{}a", self.api.region)),
+                    },
                 ],
                 with_name("subnet"),
             ),
         )?;
         n.subnet = need(&x, "subnetId", "CreateSubnet")?.to_string();
+        n.az_id = need(&x, "availabilityZoneId", "CreateSubnet")?.to_string();
         let x = call(
             "CreateSecurityGroup",
             p(
@@ -243,9 +256,14 @@ impl Demo {
 
     /// The provider's VPC, load balancer and endpoint service, and A's interface endpoint.
     fn privatelink(&self, a: &Net) -> Res<Value> {
-        let p = self.net("provider", PROVIDER, "10.0.0.0/16")?;
+        // Zone names differ between accounts; the service must be in the consumer's zone,
+        // so the provider's subnet is placed by zone id.
+        let p = self.net("provider", PROVIDER, "10.0.0.0/16", Some(&a.az_id))?;
         // Load balancer and target group names are unique per account: one per run.
-        let name = format!("demo-svc-{}", a.vpc.trim_start_matches("vpc-").get(..8).unwrap_or("0"));
+        let name = format!(
+            "demo-svc-{}",
+            a.vpc.trim_start_matches("vpc-").get(..8).unwrap_or("0")
+        );
         let x = self.elb(
             PROVIDER,
             "CreateTargetGroup",
@@ -414,9 +432,9 @@ fn build(d: &Demo, args: &DemoArgs) -> Res<i32> {
         args.endpoint, args.region
     ));
     d.say("\nVPCs A, B and C, one instance each, TCP 443 allowed from 10.0.0.0/8:");
-    let a = d.net("A", CONSUMER, "10.0.0.0/16")?;
-    let b = d.net("B", CONSUMER, "10.1.0.0/16")?;
-    let c = d.net("C", CONSUMER, "10.2.0.0/16")?;
+    let a = d.net("A", CONSUMER, "10.0.0.0/16", None)?;
+    let b = d.net("B", CONSUMER, "10.1.0.0/16", None)?;
+    let c = d.net("C", CONSUMER, "10.2.0.0/16", None)?;
     d.say("\nPeerings A-B and A-C, routes both ways; B also sends C's CIDR to A-B:");
     let ab = d.peer(&a, &b)?;
     let ac = d.peer(&a, &c)?;
@@ -528,6 +546,12 @@ fn build(d: &Demo, args: &DemoArgs) -> Res<i32> {
             checks.push(Check {
                 name: "A -> interface endpoint".into(),
                 flow: tcp(&a, Endpoint::Eni(eni.to_string())),
+                expect: true,
+            });
+            // Unlike a gateway endpoint, an interface endpoint is reachable across a peering.
+            checks.push(Check {
+                name: "B -> A's interface endpoint".into(),
+                flow: tcp(&b, Endpoint::Eni(eni.to_string())),
                 expect: true,
             });
         }
