@@ -2073,6 +2073,7 @@ mod tests {
                 state,
                 launch_time: 0,
                 terminated: None,
+                details: Default::default(),
             });
             id
         }

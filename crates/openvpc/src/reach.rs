@@ -371,7 +371,9 @@ pub fn render(flow: &Flow, v: &Verdict) -> String {
 mod tests {
     use super::*;
 
-    fn dest(s: &str) -> Result<(Endpoint, Option<u16>), String> {
+    type Parsed = (Endpoint, Option<u16>);
+
+    fn dest(s: &str) -> Result<Parsed, String> {
         parse_destination(s)
     }
 
@@ -379,7 +381,7 @@ mod tests {
     fn destinations_parse() {
         let eni = |s: &str| Endpoint::Eni(s.into());
         let ip = |s: &str| Endpoint::Ip(s.parse().unwrap());
-        let cases: &[(&str, Option<(Endpoint, Option<u16>)>)] = &[
+        let cases: &[(&str, Option<Parsed>)] = &[
             ("eni-0abc", Some((eni("eni-0abc"), None))),
             ("eni-0abc:443", Some((eni("eni-0abc"), Some(443)))),
             (
