@@ -22,6 +22,8 @@ pub mod world;
 
 pub mod dhcp;
 pub mod elb;
+pub mod endpoint;
+pub mod endpoint_service;
 pub mod eni;
 pub mod gateway;
 pub mod nacl;
@@ -32,7 +34,7 @@ pub mod sg;
 pub mod subnet;
 pub mod vpc;
 
-pub use command::{Command, Output};
+pub use command::{BulkFailure, Command, Output};
 pub use config::Config;
 pub use error::{ApiError, Result};
 pub use filter::Filter;

@@ -9,6 +9,8 @@ use crate::{Backend, Response, EC2_NAMESPACE};
 
 mod account;
 mod dhcp;
+mod endpoint;
+mod endpoint_service;
 mod eni;
 mod gateway;
 mod nacl;
@@ -24,7 +26,7 @@ mod vpc;
 pub type Handler = fn(&mut Call) -> Result<Xml>;
 
 /// Every EC2 action this server implements.
-fn tables() -> [&'static [(&'static str, Handler)]; 12] {
+fn tables() -> [&'static [(&'static str, Handler)]; 14] {
     [
         account::ACTIONS,
         vpc::ACTIONS,
@@ -37,6 +39,8 @@ fn tables() -> [&'static [(&'static str, Handler)]; 12] {
         eni::ACTIONS,
         peering::ACTIONS,
         tags::ACTIONS,
+        endpoint_service::ACTIONS,
+        endpoint::ACTIONS,
         prefix_list::ACTIONS,
     ]
 }
