@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, ROOT, Server
+from conftest import A, B, BIN, ROOT, Server
 
 PORT = 443
 
@@ -143,6 +143,61 @@ def test_reach_ip_destinations_icmp_and_missing_endpoints(server, ec2):
     doc = reach_json(d, "eni-00000000000000000", b["eni"])
     assert doc["codes"] == ["NO_SOURCE_OR_DESTINATION"]
     assert doc["explanations"][0]["component"] == "eni-00000000000000000"
+
+
+def test_reach_endpoints(server, ec2):
+    """An interface endpoint id stands for its network interface; a gateway endpoint is
+    reached through its service's addresses."""
+    a = network(ec2, "10.0.0.0/16", "a")
+    # Account B publishes a service behind an NLB in A's zone (by zone id).
+    pb = server.client(B)
+    az_id = ec2.describe_subnets(SubnetIds=[a["subnet"]])["Subnets"][0]["AvailabilityZoneId"]
+    pvpc = pb.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    psub = pb.create_subnet(VpcId=pvpc, CidrBlock="10.0.1.0/24", AvailabilityZoneId=az_id)[
+        "Subnet"]["SubnetId"]
+    nlb = server.client(B, service="elbv2").create_load_balancer(
+        Name="svc", Type="network", Scheme="internal", Subnets=[psub])["LoadBalancers"][0][
+        "LoadBalancerArn"]
+    svc = pb.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[nlb], AcceptanceRequired=False)["ServiceConfiguration"]
+    pb.modify_vpc_endpoint_service_permissions(
+        ServiceId=svc["ServiceId"], AddAllowedPrincipals=[f"arn:aws:iam::{A}:root"])
+    vpce = ec2.create_vpc_endpoint(VpcEndpointType="Interface", VpcId=a["vpc"],
+                                   ServiceName=svc["ServiceName"], SubnetIds=[a["subnet"]],
+                                   SecurityGroupIds=[a["sg"]])["VpcEndpoint"]["VpcEndpointId"]
+    eni = ec2.describe_vpc_endpoints(VpcEndpointIds=[vpce])["VpcEndpoints"][0][
+        "NetworkInterfaceIds"][0]
+    d = server.data_dir
+
+    doc = reach_json(d, a["instance"], f"{vpce}:443")
+    assert doc["verdict"] == "reachable" and doc["aliases"] == {vpce: eni}
+    assert doc["flow"]["destination"] == eni
+    assert (eni, "interface-endpoint") in [(h["component"], h["kind"]) for h in doc["forward"]]
+    doc = reach_json(d, a["instance"], vpce, "--port", "22")
+    assert doc["codes"] == ["ENI_SG_RULES_MISMATCH"] and doc["explanations"][0]["component"] == a["sg"]
+    code, out, _ = reach(d, a["instance"], f"{vpce}:443")
+    assert code == 0 and f"({vpce}: its network interface {eni})" in out
+    # An endpoint that does not exist is named as missing.
+    assert reach_json(d, a["instance"], "vpce-00000000000000000:443")["codes"] == [
+        "NO_SOURCE_OR_DESTINATION"]
+
+    # S3 through a gateway endpoint on A's table: TCP yes, UDP no, the endpoint id itself
+    # is no destination.
+    s3 = ec2.describe_prefix_lists(Filters=[
+        {"Name": "prefix-list-name", "Values": ["com.amazonaws.us-east-1.s3"]}])["PrefixLists"][0]
+    addr = s3["Cidrs"][0].split("/")[0].rsplit(".", 1)[0] + ".1"
+    assert reach_json(d, a["instance"], f"{addr}:443")["codes"] == ["NO_ROUTE_TO_DESTINATION"]
+    gw = ec2.create_vpc_endpoint(VpcEndpointType="Gateway", VpcId=a["vpc"],
+                                 ServiceName="com.amazonaws.us-east-1.s3",
+                                 RouteTableIds=[a["rtb"]])["VpcEndpoint"]["VpcEndpointId"]
+    doc = reach_json(d, a["instance"], f"{addr}:443")
+    assert doc["verdict"] == "reachable"
+    assert (gw, "gateway-endpoint") in [(h["component"], h["kind"]) for h in doc["forward"]]
+    doc = reach_json(d, a["instance"], f"{addr}:53", "--protocol", "udp")
+    assert doc["codes"] == ["VPCE_GATEWAY_PROTOCOL_RESTRICTION"]
+    assert doc["explanations"][0]["rule"] == f"{s3['PrefixListId']} ({s3['Cidrs'][0]}) -> {gw}"
+    code, _, err = reach(d, a["instance"], f"{gw}:443")
+    assert code == 2 and "Gateway endpoint" in err
 
 
 def test_usage_errors_exit_2(server, ec2, tmp_path):

@@ -10,6 +10,7 @@ use openvpc_reach::{
 use serde_json::{json, Value};
 
 use crate::state::load_world;
+use openvpc_core::World;
 
 /// Version of the JSON documents `reach` and `matrix` print.
 pub const JSON_VERSION: u32 = 1;
@@ -44,11 +45,12 @@ pub struct ReachArgs {
     /// Data directory to read (a running server's `--data-dir`, or an import's); never written.
     #[arg(long, default_value = "openvpc-data")]
     pub data_dir: PathBuf,
-    /// Source: a network interface (`eni-…`) or an instance (`i-…`, its primary interface).
+    /// Source: a network interface (`eni-…`), an instance (`i-…`, its primary interface) or
+    /// an interface endpoint (`vpce-…`, its network interface).
     #[arg(long = "from", value_name = "ID")]
     pub from: String,
-    /// Destination: `eni-…`, `i-…` or an IP address, optionally with `:PORT`
-    /// (`[IPV6]:PORT` for IPv6).
+    /// Destination: `eni-…`, `i-…`, `vpce-…` (an interface endpoint: its network interface
+    /// in the source's zone) or an IP address, optionally with `:PORT` (`[IPV6]:PORT`).
     #[arg(long = "to", value_name = "ID|IP[:PORT]")]
     pub to: String,
     /// Protocol of the flow (ICMP means ICMPv6 toward an IPv6 address).
@@ -65,16 +67,15 @@ pub struct ReachArgs {
 
 /// Checks the source id.
 pub fn parse_source(s: &str) -> Result<String, String> {
-    if s.starts_with("vpce-") {
-        return Err(format!(
-            "--from {s}: VPC endpoints as sources are not supported yet; use the endpoint's network interface (eni-…)"
-        ));
-    }
-    if (s.starts_with("eni-") && s.len() > 4) || (s.starts_with("i-") && s.len() > 2) {
+    let ok = ["eni-", "i-", "vpce-"]
+        .iter()
+        .any(|p| s.starts_with(p) && s.len() > p.len())
+        && !s.starts_with("vpce-svc-");
+    if ok {
         Ok(s.to_string())
     } else {
         Err(format!(
-            "--from {s}: expected a network interface (eni-…) or instance (i-…) id"
+            "--from {s}: expected a network interface (eni-…), instance (i-…) or interface endpoint (vpce-…) id"
         ))
     }
 }
@@ -102,10 +103,8 @@ pub fn parse_destination(s: &str) -> Result<(Endpoint, Option<u16>), String> {
             None => (s, None),
         }
     };
-    if host.starts_with("vpce-") {
-        return Err(format!(
-            "--to {s}: VPC endpoints are not supported yet; use the endpoint's network interface (eni-…)"
-        ));
+    if host.starts_with("vpce-") && host.len() > 5 && !host.starts_with("vpce-svc-") {
+        return Ok((Endpoint::Eni(host.to_string()), port));
     }
     let endpoint = match Endpoint::parse(host).ok_or_else(bad)? {
         Endpoint::Eni(id) if id.len() <= 4 => return Err(bad()),
@@ -139,20 +138,79 @@ pub fn flow_of(args: &ReachArgs) -> Result<Flow, String> {
     ))
 }
 
+/// The availability zone of an interface or of an instance's primary interface.
+fn zone_of<'w>(world: &'w World, id: &str) -> Option<&'w str> {
+    let eni = match world.instances.get(id) {
+        Some(i) => i.network_interface_id.as_str(),
+        None => id,
+    };
+    world
+        .network_interfaces
+        .get(eni)
+        .map(|e| e.availability_zone.as_str())
+}
+
+/// An interface endpoint id stands for its network interface: the one in `zone` when it has
+/// one there, else its first. Unknown ids are left as they are (the decision then names
+/// them as missing); a gateway endpoint, which has no interface, is a usage error.
+pub fn resolve_endpoint(world: &World, id: &str, zone: Option<&str>) -> Result<String, String> {
+    if !id.starts_with("vpce-") {
+        return Ok(id.to_string());
+    }
+    let Some(e) = world.vpc_endpoints.get(id) else {
+        return Ok(id.to_string());
+    };
+    let pick = e
+        .interfaces
+        .iter()
+        .find(|i| Some(i.availability_zone.as_str()) == zone)
+        .or_else(|| e.interfaces.first());
+    match pick {
+        Some(i) => Ok(i.network_interface_id.clone()),
+        None => Err(format!(
+            "{id} is a {} endpoint: it has no network interface; give an address of its service instead (its prefix list's CIDRs)",
+            e.endpoint_type.as_str()
+        )),
+    }
+}
+
+/// Replaces interface endpoint ids in `flow` by their network interfaces; returns the
+/// replacements made.
+pub fn resolve_flow(world: &World, flow: &mut Flow) -> Result<Vec<(String, String)>, String> {
+    let mut aliases = Vec::new();
+    let src = resolve_endpoint(world, &flow.source, None)?;
+    if src != flow.source {
+        aliases.push((flow.source.clone(), src.clone()));
+        flow.source = src;
+    }
+    if let Endpoint::Eni(d) = &flow.destination {
+        let zone = zone_of(world, &flow.source);
+        let eni = resolve_endpoint(world, d, zone)?;
+        if &eni != d {
+            aliases.push((d.clone(), eni.clone()));
+            flow.destination = Endpoint::Eni(eni);
+        }
+    }
+    Ok(aliases)
+}
+
 pub fn run(args: ReachArgs) -> i32 {
-    let flow = match flow_of(&args) {
+    let mut flow = match flow_of(&args) {
         Ok(f) => f,
         Err(e) => crate::fail(e),
     };
     let world = load_world(&args.data_dir).unwrap_or_else(|e| crate::fail(e));
+    let aliases = resolve_flow(&world, &mut flow).unwrap_or_else(|e| crate::fail(e));
     let view = View::compile_with(&world, &world);
     let verdict = decide(&view, &flow);
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&verdict_json(&flow, &verdict)).expect("JSON")
-        );
+        let mut doc = verdict_json(&flow, &verdict);
+        doc["aliases"] = aliases.iter().map(|(a, b)| (a.clone(), json!(b))).collect();
+        println!("{}", serde_json::to_string_pretty(&doc).expect("JSON"));
     } else {
+        for (a, b) in &aliases {
+            println!("({a}: its network interface {b})");
+        }
         print!("{}", render(&flow, &verdict));
     }
     i32::from(!verdict.reachable)
@@ -399,7 +457,10 @@ mod tests {
             ("10.0.0.5:", None),
             ("eni-", None),
             ("sg-123", None),
-            ("vpce-0abc", None),
+            ("vpce-0abc", Some((eni("vpce-0abc"), None))),
+            ("vpce-0abc:443", Some((eni("vpce-0abc"), Some(443)))),
+            ("vpce-svc-0abc", None),
+            ("vpce-", None),
             ("bogus", None),
         ];
         for (input, want) in cases {
@@ -411,7 +472,8 @@ mod tests {
     fn sources_parse() {
         assert!(parse_source("eni-0abc").is_ok());
         assert!(parse_source("i-0abc").is_ok());
-        for bad in ["eni-", "i-", "10.0.0.1", "vpce-0abc", "sg-1"] {
+        assert!(parse_source("vpce-0abc").is_ok());
+        for bad in ["eni-", "i-", "10.0.0.1", "vpce-", "vpce-svc-0abc", "sg-1"] {
             assert!(parse_source(bad).is_err(), "{bad}");
         }
     }
