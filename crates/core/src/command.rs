@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    dhcp, elb, endpoint, endpoint_service, eni, gateway, nacl, peering, prefix_list, route, sg,
-    subnet, tags, vpc,
+    dhcp, elb, endpoint, endpoint_service, eni, gateway, insights, nacl, peering, prefix_list,
+    route, sg, subnet, tags, vpc,
 };
 
 /// A mutation of the [`crate::World`]. Reads never go through commands.
@@ -26,6 +26,7 @@ pub enum Command {
     EndpointService(endpoint_service::Cmd),
     Endpoint(endpoint::Cmd),
     PrefixList(prefix_list::Cmd),
+    Insights(insights::Cmd),
 }
 
 impl Command {
@@ -38,12 +39,16 @@ impl Command {
             Command::Endpoint(c) => c.client_token(),
             Command::PrefixList(c) => c.client_token(),
             Command::Eni(c) => c.client_token(),
+            Command::Insights(c) => c.client_token(),
             _ => None,
         }
     }
 
     /// A stable fingerprint of the command's parameters, to detect token reuse.
     pub fn fingerprint(&self) -> String {
+        if let Command::Insights(c) = self {
+            return c.fingerprint();
+        }
         serde_json::to_string(self).unwrap_or_default()
     }
 }

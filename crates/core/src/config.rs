@@ -47,6 +47,8 @@ pub mod quota {
     pub const LOAD_BALANCERS_PER_REGION: &str = "load-balancers-per-region";
     /// ELBv2 target groups per Region (not enforced unless configured).
     pub const TARGET_GROUPS_PER_REGION: &str = "target-groups-per-region";
+    /// Network insights paths per Region (not enforced unless configured).
+    pub const NETWORK_INSIGHTS_PATHS_PER_REGION: &str = "network-insights-paths-per-region";
 
     /// Every known quota name with its default (None: not enforced) and hard maximum.
     pub const ALL: &[(&str, Option<u32>, Option<u32>)] = &[
@@ -69,6 +71,7 @@ pub mod quota {
         (PREFIX_LISTS_PER_REGION, None, None),
         (LOAD_BALANCERS_PER_REGION, None, None),
         (TARGET_GROUPS_PER_REGION, None, None),
+        (NETWORK_INSIGHTS_PATHS_PER_REGION, None, None),
     ];
 }
 

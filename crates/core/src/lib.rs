@@ -26,6 +26,7 @@ pub mod endpoint;
 pub mod endpoint_service;
 pub mod eni;
 pub mod gateway;
+pub mod insights;
 pub mod nacl;
 pub mod peering;
 pub mod prefix_list;

@@ -11,8 +11,8 @@ use crate::ids::IdGen;
 use crate::table::Table;
 use crate::tags::TagStore;
 use crate::{
-    dhcp, elb, endpoint, endpoint_service, eni, gateway, nacl, peering, prefix_list, route, sg,
-    subnet, tags, vpc,
+    dhcp, elb, endpoint, endpoint_service, eni, gateway, insights, nacl, peering, prefix_list,
+    route, sg, subnet, tags, vpc,
 };
 use crate::{Command, Millis, Output};
 
@@ -144,6 +144,10 @@ pub struct World {
     #[serde(default)]
     pub vpc_endpoints: Table<endpoint::VpcEndpoint>,
     pub prefix_lists: Table<prefix_list::PrefixList>,
+    #[serde(default)]
+    pub insights_paths: Table<insights::Path>,
+    #[serde(default)]
+    pub insights_analyses: Table<insights::Analysis>,
 }
 
 impl World {
@@ -176,6 +180,8 @@ impl World {
             endpoint_services: Table::default(),
             vpc_endpoints: Table::default(),
             prefix_lists: Table::default(),
+            insights_paths: Table::default(),
+            insights_analyses: Table::default(),
         }
     }
 
@@ -265,6 +271,7 @@ impl World {
             Command::EndpointService(c) => endpoint_service::apply(self, ctx, c),
             Command::Endpoint(c) => endpoint::apply(self, ctx, c),
             Command::PrefixList(c) => prefix_list::apply(self, ctx, c),
+            Command::Insights(c) => insights::apply(self, ctx, c),
         }
     }
 
@@ -321,6 +328,8 @@ impl World {
             "vpce-svc" => self.endpoint_services.get_in(scope, id).is_some(),
             "vpce-svc-perm" => endpoint_service::permission_visible(self, scope, id),
             "pl" => self.prefix_lists.get_in(scope, id).is_some(),
+            "nip" => self.insights_paths.get_in(scope, id).is_some(),
+            "nia" => self.insights_analyses.get_in(scope, id).is_some(),
             _ => {
                 return Err(ApiError::new(
                     "InvalidID",
@@ -349,6 +358,8 @@ impl World {
             "vpce" => endpoint::not_found(id),
             "vpce-svc" => endpoint_service::not_found(id),
             "pl" => prefix_list::not_found(id),
+            "nip" => insights::path_not_found(id),
+            "nia" => insights::analysis_not_found(id),
             _ => ApiError::new("InvalidID", format!("The ID '{id}' does not exist")),
         })
     }

@@ -13,6 +13,7 @@ mod endpoint;
 mod endpoint_service;
 mod eni;
 mod gateway;
+mod insights;
 mod nacl;
 mod peering;
 mod prefix_list;
@@ -26,7 +27,7 @@ mod vpc;
 pub type Handler = fn(&mut Call) -> Result<Xml>;
 
 /// Every EC2 action this server implements.
-fn tables() -> [&'static [(&'static str, Handler)]; 14] {
+fn tables() -> [&'static [(&'static str, Handler)]; 15] {
     [
         account::ACTIONS,
         vpc::ACTIONS,
@@ -42,6 +43,7 @@ fn tables() -> [&'static [(&'static str, Handler)]; 14] {
         endpoint_service::ACTIONS,
         endpoint::ACTIONS,
         prefix_list::ACTIONS,
+        insights::ACTIONS,
     ]
 }
 
