@@ -146,18 +146,30 @@ def test_reach_ip_destinations_icmp_and_missing_endpoints(server, ec2):
 
 
 def test_reach_endpoints(server, ec2):
-    """An interface endpoint id stands for its network interface; a gateway endpoint is
-    reached through its service's addresses."""
+    """An interface endpoint id leads through its service's load balancer to the provider's
+    target; a gateway endpoint is reached through its service's addresses."""
     a = network(ec2, "10.0.0.0/16", "a")
-    # Account B publishes a service behind an NLB in A's zone (by zone id).
+    # Account B serves TCP 443 from an instance behind an NLB in A's zone (by zone id); its
+    # VPC overlaps A's.
     pb = server.client(B)
+    elb = server.client(B, service="elbv2")
     az_id = ec2.describe_subnets(SubnetIds=[a["subnet"]])["Subnets"][0]["AvailabilityZoneId"]
     pvpc = pb.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     psub = pb.create_subnet(VpcId=pvpc, CidrBlock="10.0.1.0/24", AvailabilityZoneId=az_id)[
         "Subnet"]["SubnetId"]
-    nlb = server.client(B, service="elbv2").create_load_balancer(
-        Name="svc", Type="network", Scheme="internal", Subnets=[psub])["LoadBalancers"][0][
-        "LoadBalancerArn"]
+    psg = pb.create_security_group(VpcId=pvpc, GroupName="svc", Description="svc")["GroupId"]
+    pb.authorize_security_group_ingress(GroupId=psg, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": PORT, "ToPort": PORT,
+        "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}])
+    target = pb.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=psub,
+                              SecurityGroupIds=[psg])["Instances"][0]
+    tg = elb.create_target_group(Name="svc", Protocol="TCP", Port=PORT, VpcId=pvpc)[
+        "TargetGroups"][0]["TargetGroupArn"]
+    elb.register_targets(TargetGroupArn=tg, Targets=[{"Id": target["InstanceId"]}])
+    nlb = elb.create_load_balancer(Name="svc", Type="network", Scheme="internal",
+                                   Subnets=[psub])["LoadBalancers"][0]["LoadBalancerArn"]
+    elb.create_listener(LoadBalancerArn=nlb, Protocol="TCP", Port=PORT,
+                        DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
     svc = pb.create_vpc_endpoint_service_configuration(
         NetworkLoadBalancerArns=[nlb], AcceptanceRequired=False)["ServiceConfiguration"]
     pb.modify_vpc_endpoint_service_permissions(
@@ -170,19 +182,24 @@ def test_reach_endpoints(server, ec2):
     d = server.data_dir
 
     doc = reach_json(d, a["instance"], f"{vpce}:443")
-    assert doc["verdict"] == "reachable" and doc["aliases"] == {vpce: eni}
-    assert doc["flow"]["destination"] == eni
-    assert (eni, "interface-endpoint") in [(h["component"], h["kind"]) for h in doc["forward"]]
-    doc = reach_json(d, a["instance"], vpce, "--port", "22")
-    assert doc["codes"] == ["ENI_SG_RULES_MISMATCH"] and doc["explanations"][0]["component"] == a["sg"]
+    assert doc["verdict"] == "reachable" and doc["flow"]["destination"] == vpce
+    kinds = [(h["component"], h["kind"]) for h in doc["forward"]]
+    for k in [(eni, "interface-endpoint"), (svc["ServiceId"], "endpoint-service"),
+              (nlb, "load-balancer"), (tg, "target-group"),
+              (target["NetworkInterfaces"][0]["NetworkInterfaceId"], "network-interface")]:
+        assert k in kinds, k
+    assert doc["forward"][-1]["header"]["dst"] == target["PrivateIpAddress"]
     code, out, _ = reach(d, a["instance"], f"{vpce}:443")
-    assert code == 0 and f"({vpce}: its network interface {eni})" in out
+    assert code == 0 and "load balancer" in out and "target group" in out and svc["ServiceId"] in out
+    # Port 22: A's group on the endpoint does not admit it.
+    doc = reach_json(d, a["instance"], vpce, "--port", "22")
+    assert "ENI_SG_RULES_MISMATCH" in doc["codes"]
+    assert a["sg"] in [e["component"] for e in doc["explanations"]]
     # An endpoint that does not exist is named as missing.
     assert reach_json(d, a["instance"], "vpce-00000000000000000:443")["codes"] == [
         "NO_SOURCE_OR_DESTINATION"]
 
-    # S3 through a gateway endpoint on A's table: TCP yes, UDP no, the endpoint id itself
-    # is no destination.
+    # S3 through a gateway endpoint on A's table: TCP yes, UDP no.
     s3 = ec2.describe_prefix_lists(Filters=[
         {"Name": "prefix-list-name", "Values": ["com.amazonaws.us-east-1.s3"]}])["PrefixLists"][0]
     addr = s3["Cidrs"][0].split("/")[0].rsplit(".", 1)[0] + ".1"
@@ -196,8 +213,10 @@ def test_reach_endpoints(server, ec2):
     doc = reach_json(d, a["instance"], f"{addr}:53", "--protocol", "udp")
     assert doc["codes"] == ["VPCE_GATEWAY_PROTOCOL_RESTRICTION"]
     assert doc["explanations"][0]["rule"] == f"{s3['PrefixListId']} ({s3['Cidrs'][0]}) -> {gw}"
-    code, _, err = reach(d, a["instance"], f"{gw}:443")
-    assert code == 2 and "Gateway endpoint" in err
+    # A gateway endpoint has no address of its own: not a destination, and the decision says so.
+    doc = reach_json(d, a["instance"], f"{gw}:443")
+    assert doc["verdict"] == "not-reachable"
+    assert [e["component"] for e in doc["explanations"]] == [gw]
 
 
 def test_usage_errors_exit_2(server, ec2, tmp_path):
@@ -349,8 +368,8 @@ def test_demo(open_server):
         if doc[part]["status"] == "skipped":
             assert "InvalidAction" in doc[part]["reason"]
     if doc["privatelink"]["status"] == "built":
-        assert verdicts["A -> interface endpoint"][0] == "reachable"
-        assert verdicts["B -> A's interface endpoint"][0] == "reachable"
+        assert verdicts["A -> service via endpoint"] == ("reachable", [])
+        assert verdicts["B -> service via A's endpoint"] == ("reachable", [])
     if doc["s3_gateway_endpoint"]["status"] == "built":
         assert [v for k, v in verdicts.items() if k.startswith("A -> S3")] == [("reachable", [])]
 

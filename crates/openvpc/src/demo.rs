@@ -541,20 +541,19 @@ fn build(d: &Demo, args: &DemoArgs) -> Res<i32> {
             expect: false,
         },
     ];
-    if let Some(eni) = doc["privatelink"]["endpoint_network_interface"].as_str() {
-        if !eni.is_empty() {
-            checks.push(Check {
-                name: "A -> interface endpoint".into(),
-                flow: tcp(&a, Endpoint::Eni(eni.to_string())),
-                expect: true,
-            });
-            // Unlike a gateway endpoint, an interface endpoint is reachable across a peering.
-            checks.push(Check {
-                name: "B -> A's interface endpoint".into(),
-                flow: tcp(&b, Endpoint::Eni(eni.to_string())),
-                expect: true,
-            });
-        }
+    if let Some(vpce) = doc["privatelink"]["endpoint"].as_str() {
+        // Through the endpoint, its service's load balancer, to the provider's instance.
+        checks.push(Check {
+            name: "A -> service via endpoint".into(),
+            flow: tcp(&a, Endpoint::Vpce(vpce.to_string())),
+            expect: true,
+        });
+        // Unlike a gateway endpoint, an interface endpoint is reachable across a peering.
+        checks.push(Check {
+            name: "B -> service via A's endpoint".into(),
+            flow: tcp(&b, Endpoint::Vpce(vpce.to_string())),
+            expect: true,
+        });
     }
     if doc["s3_gateway_endpoint"]["status"] == "built" {
         let s3 = openvpc_core::prefix_list::aws_managed_cidrs(&args.region, "s3");
@@ -586,7 +585,7 @@ fn build(d: &Demo, args: &DemoArgs) -> Res<i32> {
             .map(|e| format!("{} at {}", e.code, e.component))
             .collect();
         let line = format!(
-            "  {:28} {:14}{}{}",
+            "  {:30} {:14}{}{}",
             ch.name,
             if v.reachable {
                 "reachable"

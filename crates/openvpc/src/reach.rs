@@ -10,7 +10,6 @@ use openvpc_reach::{
 use serde_json::{json, Value};
 
 use crate::state::load_world;
-use openvpc_core::World;
 
 /// Version of the JSON documents `reach` and `matrix` print.
 pub const JSON_VERSION: u32 = 1;
@@ -103,12 +102,10 @@ pub fn parse_destination(s: &str) -> Result<(Endpoint, Option<u16>), String> {
             None => (s, None),
         }
     };
-    if host.starts_with("vpce-") && host.len() > 5 && !host.starts_with("vpce-svc-") {
-        return Ok((Endpoint::Eni(host.to_string()), port));
-    }
     let endpoint = match Endpoint::parse(host).ok_or_else(bad)? {
         Endpoint::Eni(id) if id.len() <= 4 => return Err(bad()),
         Endpoint::Instance(id) if id.len() <= 2 => return Err(bad()),
+        Endpoint::Vpce(id) if id.len() <= 5 => return Err(bad()),
         e => e,
     };
     if s.starts_with('[') && !matches!(endpoint, Endpoint::Ip(IpAddr::V6(_))) {
@@ -138,79 +135,20 @@ pub fn flow_of(args: &ReachArgs) -> Result<Flow, String> {
     ))
 }
 
-/// The availability zone of an interface or of an instance's primary interface.
-fn zone_of<'w>(world: &'w World, id: &str) -> Option<&'w str> {
-    let eni = match world.instances.get(id) {
-        Some(i) => i.network_interface_id.as_str(),
-        None => id,
-    };
-    world
-        .network_interfaces
-        .get(eni)
-        .map(|e| e.availability_zone.as_str())
-}
-
-/// An interface endpoint id stands for its network interface: the one in `zone` when it has
-/// one there, else its first. Unknown ids are left as they are (the decision then names
-/// them as missing); a gateway endpoint, which has no interface, is a usage error.
-pub fn resolve_endpoint(world: &World, id: &str, zone: Option<&str>) -> Result<String, String> {
-    if !id.starts_with("vpce-") {
-        return Ok(id.to_string());
-    }
-    let Some(e) = world.vpc_endpoints.get(id) else {
-        return Ok(id.to_string());
-    };
-    let pick = e
-        .interfaces
-        .iter()
-        .find(|i| Some(i.availability_zone.as_str()) == zone)
-        .or_else(|| e.interfaces.first());
-    match pick {
-        Some(i) => Ok(i.network_interface_id.clone()),
-        None => Err(format!(
-            "{id} is a {} endpoint: it has no network interface; give an address of its service instead (its prefix list's CIDRs)",
-            e.endpoint_type.as_str()
-        )),
-    }
-}
-
-/// Replaces interface endpoint ids in `flow` by their network interfaces; returns the
-/// replacements made.
-pub fn resolve_flow(world: &World, flow: &mut Flow) -> Result<Vec<(String, String)>, String> {
-    let mut aliases = Vec::new();
-    let src = resolve_endpoint(world, &flow.source, None)?;
-    if src != flow.source {
-        aliases.push((flow.source.clone(), src.clone()));
-        flow.source = src;
-    }
-    if let Endpoint::Eni(d) = &flow.destination {
-        let zone = zone_of(world, &flow.source);
-        let eni = resolve_endpoint(world, d, zone)?;
-        if &eni != d {
-            aliases.push((d.clone(), eni.clone()));
-            flow.destination = Endpoint::Eni(eni);
-        }
-    }
-    Ok(aliases)
-}
-
 pub fn run(args: ReachArgs) -> i32 {
-    let mut flow = match flow_of(&args) {
+    let flow = match flow_of(&args) {
         Ok(f) => f,
         Err(e) => crate::fail(e),
     };
     let world = load_world(&args.data_dir).unwrap_or_else(|e| crate::fail(e));
-    let aliases = resolve_flow(&world, &mut flow).unwrap_or_else(|e| crate::fail(e));
     let view = View::compile_with(&world, &world);
     let verdict = decide(&view, &flow);
     if args.json {
-        let mut doc = verdict_json(&flow, &verdict);
-        doc["aliases"] = aliases.iter().map(|(a, b)| (a.clone(), json!(b))).collect();
-        println!("{}", serde_json::to_string_pretty(&doc).expect("JSON"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&verdict_json(&flow, &verdict)).expect("JSON")
+        );
     } else {
-        for (a, b) in &aliases {
-            println!("({a}: its network interface {b})");
-        }
         print!("{}", render(&flow, &verdict));
     }
     i32::from(!verdict.reachable)
@@ -218,7 +156,7 @@ pub fn run(args: ReachArgs) -> i32 {
 
 fn destination_text(e: &Endpoint) -> String {
     match e {
-        Endpoint::Eni(id) | Endpoint::Instance(id) => id.clone(),
+        Endpoint::Eni(id) | Endpoint::Instance(id) | Endpoint::Vpce(id) => id.clone(),
         Endpoint::Ip(a) => a.to_string(),
     }
 }
@@ -239,12 +177,28 @@ pub fn kind_json(k: HopKind) -> &'static str {
         HopKind::InterfaceEndpoint => "interface-endpoint",
         HopKind::Internet => "internet",
         HopKind::Service => "service",
+        HopKind::EndpointService => "endpoint-service",
+        HopKind::LoadBalancer => "load-balancer",
+        HopKind::LoadBalancerListener => "load-balancer-listener",
+        HopKind::TargetGroup => "target-group",
     }
 }
 
 /// What a component id names, from its prefix.
 pub fn kind_of_id(id: &str) -> &'static str {
-    let prefixes: [(&str, &str); 12] = [
+    if id.starts_with("arn:aws:elasticloadbalancing:") {
+        for (part, kind) in [
+            (":loadbalancer/", "load balancer"),
+            (":listener/", "listener"),
+            (":targetgroup/", "target group"),
+        ] {
+            if id.contains(part) {
+                return kind;
+            }
+        }
+    }
+    let prefixes: [(&str, &str); 13] = [
+        ("vpce-svc-", "endpoint service"),
         ("sg-", "security group"),
         ("acl-", "network ACL"),
         ("rtb-", "route table"),
@@ -345,6 +299,20 @@ fn readable_kind(k: HopKind) -> &'static str {
         HopKind::InterfaceEndpoint => "interface endpoint",
         HopKind::Internet => "internet",
         HopKind::Service => "AWS service",
+        HopKind::EndpointService => "endpoint service",
+        HopKind::LoadBalancer => "load balancer",
+        HopKind::LoadBalancerListener => "listener",
+        HopKind::TargetGroup => "target group",
+    }
+}
+
+/// A component as the readable trace shows it: ARNs by their resource part
+/// (`loadbalancer/net/NAME/ID`), everything else as it is.
+pub fn short_component(c: &str) -> &str {
+    if c.starts_with("arn:") {
+        c.rsplit(':').next().unwrap_or(c)
+    } else {
+        c
     }
 }
 
@@ -353,7 +321,11 @@ fn render_hops(out: &mut String, title: &str, hops: &[Hop]) {
     if hops.is_empty() {
         return;
     }
-    let w = hops.iter().map(|h| h.component.len()).max().unwrap_or(0);
+    let w = hops
+        .iter()
+        .map(|h| short_component(&h.component).len())
+        .max()
+        .unwrap_or(0);
     let k = hops
         .iter()
         .map(|h| readable_kind(h.kind).len())
@@ -365,7 +337,7 @@ fn render_hops(out: &mut String, title: &str, hops: &[Hop]) {
             out,
             "  {:>2}  {:w$}  {:k$}  {}",
             i + 1,
-            h.component,
+            short_component(&h.component),
             readable_kind(h.kind),
             h.header,
         );
@@ -438,6 +410,7 @@ mod tests {
     #[test]
     fn destinations_parse() {
         let eni = |s: &str| Endpoint::Eni(s.into());
+        let vpce = |s: &str| Endpoint::Vpce(s.into());
         let ip = |s: &str| Endpoint::Ip(s.parse().unwrap());
         let cases: &[(&str, Option<Parsed>)] = &[
             ("eni-0abc", Some((eni("eni-0abc"), None))),
@@ -457,8 +430,8 @@ mod tests {
             ("10.0.0.5:", None),
             ("eni-", None),
             ("sg-123", None),
-            ("vpce-0abc", Some((eni("vpce-0abc"), None))),
-            ("vpce-0abc:443", Some((eni("vpce-0abc"), Some(443)))),
+            ("vpce-0abc", Some((vpce("vpce-0abc"), None))),
+            ("vpce-0abc:443", Some((vpce("vpce-0abc"), Some(443)))),
             ("vpce-svc-0abc", None),
             ("vpce-", None),
             ("bogus", None),
@@ -466,6 +439,15 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(dest(input).ok(), *want, "{input}");
         }
+    }
+
+    #[test]
+    fn arns_are_shortened_in_the_trace() {
+        assert_eq!(
+            short_component("arn:aws:elasticloadbalancing:us-east-1:2:loadbalancer/net/svc/ab"),
+            "loadbalancer/net/svc/ab"
+        );
+        assert_eq!(short_component("eni-1"), "eni-1");
     }
 
     #[test]

@@ -19,7 +19,8 @@ use openvpc_core::route::{Destination, Origin, Target};
 use openvpc_core::sg::Peer;
 use openvpc_core::World;
 
-use crate::{protocol_number, NoPrefixLists, PrefixLists};
+use crate::privatelink::PrivateLinkV;
+use crate::{protocol_number, PrefixLists};
 
 /// Index of an interned resource.
 pub(crate) type Ix = u32;
@@ -264,6 +265,8 @@ pub struct View {
     pub(crate) by_v6: HashMap<Ipv6Addr, Ix>,
     /// Public IPv4 → (interface, private address).
     pub(crate) by_public: HashMap<Ipv4Addr, (Ix, Ipv4Addr)>,
+    /// VPC endpoints, endpoint services, load balancers (see [`crate::privatelink`]).
+    pub(crate) privatelink: Arc<PrivateLinkV>,
 }
 
 fn ids<T>(items: &[T], id: impl Fn(&T) -> &Arc<str>) -> HashMap<Arc<str>, Ix> {
@@ -275,9 +278,9 @@ fn ids<T>(items: &[T], id: impl Fn(&T) -> &Arc<str>) -> HashMap<Arc<str>, Ix> {
 }
 
 impl View {
-    /// Compiles a world with no prefix lists known.
+    /// Compiles a world with its own prefix lists (customer- and AWS-managed).
     pub fn compile(w: &World) -> View {
-        View::compile_with(w, &NoPrefixLists)
+        View::compile_with(w, w)
     }
 
     /// Compiles a world, taking prefix-list entries from `pls`.
@@ -633,7 +636,7 @@ impl View {
             tables.push(rtb);
         }
 
-        View {
+        let mut view = View {
             vpcs,
             subnets,
             enis,
@@ -646,7 +649,10 @@ impl View {
             by_addr,
             by_v6,
             by_public,
-        }
+            privatelink: Arc::default(),
+        };
+        view.privatelink = Arc::new(crate::privatelink::compile(w, &view));
+        view
     }
 
     /// Number of interfaces in the view.
@@ -654,10 +660,14 @@ impl View {
         self.enis.len()
     }
 
-    /// The interface `id`, or the primary interface of running instance `id`.
+    /// The interface `id`, the primary interface of running instance `id`, or the first
+    /// network interface of VPC endpoint `id`.
     pub(crate) fn endpoint(&self, id: &str) -> Option<Ix> {
         if id.starts_with("i-") {
             self.instances.get(id).copied().flatten()
+        } else if id.starts_with("vpce-") {
+            let e = self.privatelink.endpoints.get(id)?;
+            e.enis.first().copied()
         } else {
             self.eni_ix.get(id).copied()
         }
@@ -759,7 +769,7 @@ fn resolve(
                 .and_then(|i| eni_ix.get(i.network_interface_id.as_str()).copied());
             local_eni(id, eni)
         }
-        Target::GatewayEndpoint(id) => Tgt::GatewayEndpoint(id.as_str().into()),
+        Target::GatewayEndpoint(id) => crate::privatelink::gateway_route(w, id),
         Target::Gateway(id) | Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
             Tgt::Unsupported(id.as_str().into())
         }

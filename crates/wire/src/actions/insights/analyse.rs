@@ -287,7 +287,13 @@ impl Cx<'_> {
                 HopKind::InternetGateway | HopKind::EgressOnlyInternetGateway => {
                     c.vpc = self.opt_comp(self.vpc_of(id).as_deref());
                 }
-                HopKind::GatewayEndpoint | HopKind::Internet | HopKind::Service => {}
+                HopKind::GatewayEndpoint
+                | HopKind::Internet
+                | HopKind::Service
+                | HopKind::EndpointService
+                | HopKind::LoadBalancer
+                | HopKind::LoadBalancerListener
+                | HopKind::TargetGroup => {}
             }
             out.push(c);
         }
