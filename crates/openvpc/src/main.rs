@@ -8,6 +8,12 @@ use openvpc_core::Config;
 use openvpc_server::{Credentials, Engine, EngineOptions, ServerOptions};
 use openvpc_store::SqliteStore;
 
+mod api;
+mod demo;
+mod matrix;
+mod reach;
+mod state;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "openvpc",
@@ -26,6 +32,15 @@ enum Cmd {
     /// Load a real account's `aws ec2 describe-*` JSON (DIR/<account>/<region>/*.json)
     /// into a data directory, replacing its state.
     Import(ImportArgs),
+    /// Decide whether a flow gets through, from a data directory's state (read only), and
+    /// print the hop-by-hop trace or every blocker. Exit status: 0 reachable, 1 not
+    /// reachable, 2 usage error.
+    Reach(reach::ReachArgs),
+    /// Which subnets (and interfaces) reach which, for one protocol and port.
+    Matrix(matrix::MatrixArgs),
+    /// Build the seed's world (three VPCs, peerings, PrivateLink, S3 gateway endpoint)
+    /// against a running server and print its verdicts and matrix.
+    Demo(demo::DemoArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -65,7 +80,7 @@ struct ServeArgs {
     config: Option<PathBuf>,
 }
 
-fn fail(message: String) -> ! {
+pub(crate) fn fail(message: String) -> ! {
     eprintln!("openvpc: {message}");
     std::process::exit(2);
 }
@@ -80,6 +95,9 @@ fn main() {
     match Cli::parse().command {
         Cmd::Serve(args) => serve(args),
         Cmd::Import(args) => import(args),
+        Cmd::Reach(args) => std::process::exit(reach::run(args)),
+        Cmd::Matrix(args) => std::process::exit(matrix::run(args)),
+        Cmd::Demo(args) => std::process::exit(demo::run(args)),
     }
 }
 

@@ -20,6 +20,7 @@ use ipnet::IpNet;
 
 pub mod decide;
 pub mod explain;
+pub mod matrix;
 mod privatelink;
 pub mod reference;
 pub mod view;

@@ -2,6 +2,7 @@
 //! reference evaluator agrees.
 
 mod kit;
+mod matrix;
 mod privatelink;
 mod prop;
 

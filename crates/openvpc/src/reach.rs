@@ -1,0 +1,478 @@
+//! `openvpc reach`: decide one flow in a data directory's state and print the trace or
+//! the blockers, readable or as JSON.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use openvpc_reach::{
+    decide, Direction, Endpoint, Explanation, Flow, Header, Hop, HopKind, Protocol, Verdict, View,
+};
+use serde_json::{json, Value};
+
+use crate::state::load_world;
+
+/// Version of the JSON documents `reach` and `matrix` print.
+pub const JSON_VERSION: u32 = 1;
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProtocolArg {
+    Tcp,
+    Udp,
+    Icmp,
+}
+
+impl ProtocolArg {
+    pub fn protocol(self) -> Protocol {
+        match self {
+            ProtocolArg::Tcp => Protocol::Tcp,
+            ProtocolArg::Udp => Protocol::Udp,
+            ProtocolArg::Icmp => Protocol::Icmp,
+        }
+    }
+}
+
+pub fn protocol_name(p: Protocol) -> &'static str {
+    match p {
+        Protocol::Tcp => "tcp",
+        Protocol::Udp => "udp",
+        Protocol::Icmp => "icmp",
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReachArgs {
+    /// Data directory to read (a running server's `--data-dir`, or an import's); never written.
+    #[arg(long, default_value = "openvpc-data")]
+    pub data_dir: PathBuf,
+    /// Source: a network interface (`eni-…`), an instance (`i-…`, its primary interface) or
+    /// an interface endpoint (`vpce-…`, its network interface).
+    #[arg(long = "from", value_name = "ID")]
+    pub from: String,
+    /// Destination: `eni-…`, `i-…`, `vpce-…` (an interface endpoint: its network interface
+    /// in the source's zone) or an IP address, optionally with `:PORT` (`[IPV6]:PORT`).
+    #[arg(long = "to", value_name = "ID|IP[:PORT]")]
+    pub to: String,
+    /// Protocol of the flow (ICMP means ICMPv6 toward an IPv6 address).
+    #[arg(long, value_enum, default_value = "tcp")]
+    pub protocol: ProtocolArg,
+    /// Destination port (TCP, UDP) or ICMP type (default: echo request). Without one, a
+    /// TCP/UDP flow is to a port that no port-specific rule names.
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Print a JSON document instead of the readable trace.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Checks the source id.
+pub fn parse_source(s: &str) -> Result<String, String> {
+    let ok = ["eni-", "i-", "vpce-"]
+        .iter()
+        .any(|p| s.starts_with(p) && s.len() > p.len())
+        && !s.starts_with("vpce-svc-");
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "--from {s}: expected a network interface (eni-…), instance (i-…) or interface endpoint (vpce-…) id"
+        ))
+    }
+}
+
+/// Parses `ID|IP[:PORT]` (IPv6 with a port in brackets).
+pub fn parse_destination(s: &str) -> Result<(Endpoint, Option<u16>), String> {
+    let bad = || {
+        format!(
+            "--to {s}: expected eni-…, i-… or an IP address, optionally with :PORT ([IPV6]:PORT)"
+        )
+    };
+    let port = |p: &str| p.parse::<u16>().map_err(|_| bad());
+    let (host, port) = if let Some(rest) = s.strip_prefix('[') {
+        let (ip, tail) = rest.split_once(']').ok_or_else(bad)?;
+        let port = match tail {
+            "" => None,
+            t => Some(port(t.strip_prefix(':').ok_or_else(bad)?)?),
+        };
+        (ip, port)
+    } else if s.parse::<IpAddr>().is_ok() {
+        (s, None)
+    } else {
+        match s.rsplit_once(':') {
+            Some((h, p)) => (h, Some(port(p)?)),
+            None => (s, None),
+        }
+    };
+    let endpoint = match Endpoint::parse(host).ok_or_else(bad)? {
+        Endpoint::Eni(id) if id.len() <= 4 => return Err(bad()),
+        Endpoint::Instance(id) if id.len() <= 2 => return Err(bad()),
+        Endpoint::Vpce(id) if id.len() <= 5 => return Err(bad()),
+        e => e,
+    };
+    if s.starts_with('[') && !matches!(endpoint, Endpoint::Ip(IpAddr::V6(_))) {
+        return Err(bad());
+    }
+    Ok((endpoint, port))
+}
+
+/// The flow `--from/--to/--protocol/--port` describe.
+pub fn flow_of(args: &ReachArgs) -> Result<Flow, String> {
+    let source = parse_source(&args.from)?;
+    let (destination, to_port) = parse_destination(&args.to)?;
+    let port = match (to_port, args.port) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(format!(
+                "--to {} names port {a} but --port says {b}",
+                args.to
+            ))
+        }
+        (a, b) => a.or(b),
+    };
+    Ok(Flow::new(
+        &source,
+        destination,
+        args.protocol.protocol(),
+        port,
+    ))
+}
+
+pub fn run(args: ReachArgs) -> i32 {
+    let flow = match flow_of(&args) {
+        Ok(f) => f,
+        Err(e) => crate::fail(e),
+    };
+    let world = load_world(&args.data_dir).unwrap_or_else(|e| crate::fail(e));
+    let view = View::compile_with(&world, &world);
+    let verdict = decide(&view, &flow);
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&verdict_json(&flow, &verdict)).expect("JSON")
+        );
+    } else {
+        print!("{}", render(&flow, &verdict));
+    }
+    i32::from(!verdict.reachable)
+}
+
+fn destination_text(e: &Endpoint) -> String {
+    match e {
+        Endpoint::Eni(id) | Endpoint::Instance(id) | Endpoint::Vpce(id) => id.clone(),
+        Endpoint::Ip(a) => a.to_string(),
+    }
+}
+
+/// The JSON name of a hop kind.
+pub fn kind_json(k: HopKind) -> &'static str {
+    match k {
+        HopKind::NetworkInterface => "network-interface",
+        HopKind::SecurityGroup => "security-group",
+        HopKind::NetworkAcl => "network-acl",
+        HopKind::RouteTable => "route-table",
+        HopKind::PeeringConnection => "peering-connection",
+        HopKind::InternetGateway => "internet-gateway",
+        HopKind::EgressOnlyInternetGateway => "egress-only-internet-gateway",
+        HopKind::NatGateway => "nat-gateway",
+        HopKind::Middlebox => "middlebox",
+        HopKind::GatewayEndpoint => "gateway-endpoint",
+        HopKind::InterfaceEndpoint => "interface-endpoint",
+        HopKind::Internet => "internet",
+        HopKind::Service => "service",
+        HopKind::EndpointService => "endpoint-service",
+        HopKind::LoadBalancer => "load-balancer",
+        HopKind::LoadBalancerListener => "load-balancer-listener",
+        HopKind::TargetGroup => "target-group",
+    }
+}
+
+/// What a component id names, from its prefix.
+pub fn kind_of_id(id: &str) -> &'static str {
+    if id.starts_with("arn:aws:elasticloadbalancing:") {
+        for (part, kind) in [
+            (":loadbalancer/", "load balancer"),
+            (":listener/", "listener"),
+            (":targetgroup/", "target group"),
+        ] {
+            if id.contains(part) {
+                return kind;
+            }
+        }
+    }
+    let prefixes: [(&str, &str); 13] = [
+        ("vpce-svc-", "endpoint service"),
+        ("sg-", "security group"),
+        ("acl-", "network ACL"),
+        ("rtb-", "route table"),
+        ("pcx-", "peering connection"),
+        ("igw-", "internet gateway"),
+        ("eigw-", "egress-only internet gateway"),
+        ("nat-", "NAT gateway"),
+        ("eni-", "network interface"),
+        ("i-", "instance"),
+        ("vpce-", "VPC endpoint"),
+        ("subnet-", "subnet"),
+        ("vpc-", "VPC"),
+    ];
+    prefixes
+        .iter()
+        .find(|(p, _)| id.starts_with(p))
+        .map_or("", |(_, k)| k)
+}
+
+fn proto_text(h: &Header) -> &'static str {
+    match h.protocol {
+        6 => "tcp",
+        17 => "udp",
+        1 => "icmp",
+        58 => "icmpv6",
+        _ => "ip",
+    }
+}
+
+fn header_json(h: &Header) -> Value {
+    let icmp = !h.has_ports();
+    json!({
+        "protocol": proto_text(h),
+        "src": h.src.to_string(),
+        "dst": h.dst.to_string(),
+        "src_port": if icmp { None } else { h.src_port },
+        "dst_port": if icmp { None } else { h.dst_port },
+        "icmp_type": if icmp { h.dst_port } else { None },
+    })
+}
+
+fn hop_json(h: &Hop) -> Value {
+    json!({
+        "component": &*h.component,
+        "kind": kind_json(h.kind),
+        "header": header_json(&h.header),
+    })
+}
+
+fn direction_json(d: Direction) -> &'static str {
+    match d {
+        Direction::Forward => "forward",
+        Direction::Return => "return",
+    }
+}
+
+pub fn explanation_json(e: &Explanation) -> Value {
+    json!({
+        "code": e.code.as_str(),
+        "component": &*e.component,
+        "direction": direction_json(e.direction),
+        "rule": e.rule.as_deref(),
+        "message": e.message,
+    })
+}
+
+/// The stable JSON document of one decision.
+pub fn verdict_json(flow: &Flow, v: &Verdict) -> Value {
+    json!({
+        "version": JSON_VERSION,
+        "flow": {
+            "source": flow.source,
+            "destination": destination_text(&flow.destination),
+            "protocol": protocol_name(flow.protocol),
+            "port": flow.port,
+        },
+        "verdict": if v.reachable { "reachable" } else { "not-reachable" },
+        "reachable": v.reachable,
+        "codes": v.codes().iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        "forward": v.forward.iter().map(hop_json).collect::<Vec<_>>(),
+        "return": v.return_path.iter().map(hop_json).collect::<Vec<_>>(),
+        "explanations": v.explanations.iter().map(explanation_json).collect::<Vec<_>>(),
+    })
+}
+
+fn readable_kind(k: HopKind) -> &'static str {
+    match k {
+        HopKind::NetworkInterface => "network interface",
+        HopKind::SecurityGroup => "security group",
+        HopKind::NetworkAcl => "network ACL",
+        HopKind::RouteTable => "route table",
+        HopKind::PeeringConnection => "peering connection",
+        HopKind::InternetGateway => "internet gateway",
+        HopKind::EgressOnlyInternetGateway => "egress-only IGW",
+        HopKind::NatGateway => "NAT gateway",
+        HopKind::Middlebox => "middlebox",
+        HopKind::GatewayEndpoint => "gateway endpoint",
+        HopKind::InterfaceEndpoint => "interface endpoint",
+        HopKind::Internet => "internet",
+        HopKind::Service => "AWS service",
+        HopKind::EndpointService => "endpoint service",
+        HopKind::LoadBalancer => "load balancer",
+        HopKind::LoadBalancerListener => "listener",
+        HopKind::TargetGroup => "target group",
+    }
+}
+
+/// A component as the readable trace shows it: ARNs by their resource part
+/// (`loadbalancer/net/NAME/ID`), everything else as it is.
+pub fn short_component(c: &str) -> &str {
+    if c.starts_with("arn:") {
+        c.rsplit(':').next().unwrap_or(c)
+    } else {
+        c
+    }
+}
+
+fn render_hops(out: &mut String, title: &str, hops: &[Hop]) {
+    use std::fmt::Write;
+    if hops.is_empty() {
+        return;
+    }
+    let w = hops
+        .iter()
+        .map(|h| short_component(&h.component).len())
+        .max()
+        .unwrap_or(0);
+    let k = hops
+        .iter()
+        .map(|h| readable_kind(h.kind).len())
+        .max()
+        .unwrap_or(0);
+    let _ = writeln!(out, "\n{title}:");
+    for (i, h) in hops.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {:>2}  {:w$}  {:k$}  {}",
+            i + 1,
+            short_component(&h.component),
+            readable_kind(h.kind),
+            h.header,
+        );
+    }
+}
+
+/// The readable trace of one decision.
+pub fn render(flow: &Flow, v: &Verdict) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let port = match (flow.protocol, flow.port) {
+        (Protocol::Icmp, Some(t)) => format!(" type {t}"),
+        (Protocol::Icmp, None) => " echo".to_string(),
+        (_, Some(p)) => format!(" port {p}"),
+        (_, None) => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "{} -> {}  {}{port}",
+        flow.source,
+        destination_text(&flow.destination),
+        protocol_name(flow.protocol)
+    );
+    if v.reachable {
+        let _ = writeln!(out, "REACHABLE");
+    } else {
+        let n = v.explanations.len();
+        let _ = writeln!(
+            out,
+            "NOT REACHABLE: {n} blocker{}",
+            if n == 1 { "" } else { "s" }
+        );
+        for (i, e) in v.explanations.iter().enumerate() {
+            let kind = kind_of_id(&e.component);
+            let _ = write!(out, "\n  {}. {}  at {}", i + 1, e.code, e.component);
+            if !kind.is_empty() {
+                let _ = write!(out, " ({kind})");
+            }
+            let _ = write!(out, ", {} path", direction_json(e.direction));
+            if let Some(r) = &e.rule {
+                let what = if r.contains("->") { "route" } else { "rule" };
+                let _ = write!(out, ", {what} {r}");
+            }
+            let _ = writeln!(out, "\n     {}", e.message);
+        }
+    }
+    let (fwd, ret) = if v.reachable {
+        ("Forward path", "Return path")
+    } else {
+        (
+            "Forward path (as far as it was walked)",
+            "Return path (as far as it was walked)",
+        )
+    };
+    render_hops(&mut out, fwd, &v.forward);
+    render_hops(&mut out, ret, &v.return_path);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Parsed = (Endpoint, Option<u16>);
+
+    fn dest(s: &str) -> Result<Parsed, String> {
+        parse_destination(s)
+    }
+
+    #[test]
+    fn destinations_parse() {
+        let eni = |s: &str| Endpoint::Eni(s.into());
+        let vpce = |s: &str| Endpoint::Vpce(s.into());
+        let ip = |s: &str| Endpoint::Ip(s.parse().unwrap());
+        let cases: &[(&str, Option<Parsed>)] = &[
+            ("eni-0abc", Some((eni("eni-0abc"), None))),
+            ("eni-0abc:443", Some((eni("eni-0abc"), Some(443)))),
+            (
+                "i-0abc:22",
+                Some((Endpoint::Instance("i-0abc".into()), Some(22))),
+            ),
+            ("10.0.0.5", Some((ip("10.0.0.5"), None))),
+            ("10.0.0.5:8080", Some((ip("10.0.0.5"), Some(8080)))),
+            ("2001:db8::1", Some((ip("2001:db8::1"), None))),
+            ("[2001:db8::1]:443", Some((ip("2001:db8::1"), Some(443)))),
+            ("[2001:db8::1]", Some((ip("2001:db8::1"), None))),
+            ("[10.0.0.1]:1", None),
+            ("[2001:db8::1]443", None),
+            ("10.0.0.5:70000", None),
+            ("10.0.0.5:", None),
+            ("eni-", None),
+            ("sg-123", None),
+            ("vpce-0abc", Some((vpce("vpce-0abc"), None))),
+            ("vpce-0abc:443", Some((vpce("vpce-0abc"), Some(443)))),
+            ("vpce-svc-0abc", None),
+            ("vpce-", None),
+            ("bogus", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(dest(input).ok(), *want, "{input}");
+        }
+    }
+
+    #[test]
+    fn arns_are_shortened_in_the_trace() {
+        assert_eq!(
+            short_component("arn:aws:elasticloadbalancing:us-east-1:2:loadbalancer/net/svc/ab"),
+            "loadbalancer/net/svc/ab"
+        );
+        assert_eq!(short_component("eni-1"), "eni-1");
+    }
+
+    #[test]
+    fn sources_parse() {
+        assert!(parse_source("eni-0abc").is_ok());
+        assert!(parse_source("i-0abc").is_ok());
+        assert!(parse_source("vpce-0abc").is_ok());
+        for bad in ["eni-", "i-", "10.0.0.1", "vpce-", "vpce-svc-0abc", "sg-1"] {
+            assert!(parse_source(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ports_must_agree() {
+        let args = |to: &str, port: Option<u16>| ReachArgs {
+            data_dir: PathBuf::from("x"),
+            from: "eni-1".into(),
+            to: to.into(),
+            protocol: ProtocolArg::Tcp,
+            port,
+            json: false,
+        };
+        assert_eq!(flow_of(&args("eni-2:443", None)).unwrap().port, Some(443));
+        assert_eq!(flow_of(&args("eni-2", Some(22))).unwrap().port, Some(22));
+        assert_eq!(flow_of(&args("eni-2:22", Some(22))).unwrap().port, Some(22));
+        assert!(flow_of(&args("eni-2:443", Some(22))).is_err());
+    }
+}
