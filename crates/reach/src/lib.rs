@@ -16,6 +16,7 @@ use ipnet::IpNet;
 pub mod decide;
 pub mod explain;
 pub mod reference;
+pub mod update;
 pub mod view;
 
 #[cfg(test)]
@@ -23,6 +24,7 @@ mod tests;
 
 pub use decide::decide;
 pub use explain::{Code, Direction, Explanation, Header, Hop, HopKind, Verdict};
+pub use update::Changes;
 pub use view::View;
 
 #[doc(no_inline)]

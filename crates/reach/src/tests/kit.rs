@@ -228,6 +228,7 @@ impl Net {
             state: InstanceState::Running,
             launch_time: 0,
             terminated: None,
+            details: Default::default(),
         });
         id
     }
@@ -466,6 +467,7 @@ impl Net {
             subnet_id: s.id.clone(),
             public: public.is_some(),
             allocation_id: None,
+            association_id: None,
             network_interface_id: None,
             private_ip: Some(ip.parse().expect("ip")),
             public_ip: public.map(|p| p.parse().expect("ip")),
@@ -473,6 +475,7 @@ impl Net {
             failure: None,
             created: 0,
             deleted: None,
+            step_due: 0,
         });
         id
     }
