@@ -15,6 +15,7 @@ use ipnet::IpNet;
 
 pub mod decide;
 pub mod explain;
+pub mod exposure;
 pub mod reference;
 pub mod update;
 pub mod view;
@@ -24,6 +25,7 @@ mod tests;
 
 pub use decide::decide;
 pub use explain::{Code, Direction, Explanation, Header, Hop, HopKind, Verdict};
+pub use exposure::{exposure, exposure_with, Exposure};
 pub use update::Changes;
 pub use view::View;
 

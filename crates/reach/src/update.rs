@@ -45,7 +45,16 @@ pub struct Changes {
 }
 
 /// Id kinds the view does not read.
-const IGNORED: &[&str] = &["dopt", "sgr", "vpce", "tgw", "vgw", "r", "ela", "eni-attach"];
+const IGNORED: &[&str] = &[
+    "dopt",
+    "sgr",
+    "vpce",
+    "tgw",
+    "vgw",
+    "r",
+    "ela",
+    "eni-attach",
+];
 
 impl Changes {
     /// Nothing changed.
@@ -430,8 +439,9 @@ impl Patch<'_, '_> {
         let (old, new) = (self.v.ix.nat.get(id), self.w.nat_gateways.get(id));
         // Its interface comes and goes with it: the interface index must not have moved.
         let eni_same = |e: &Option<String>| {
-            e.as_deref()
-                .is_none_or(|e| self.v.eni_ix.contains_key(e) == self.w.network_interfaces.get(e).is_some())
+            e.as_deref().is_none_or(|e| {
+                self.v.eni_ix.contains_key(e) == self.w.network_interfaces.get(e).is_some()
+            })
         };
         match (old, new) {
             (Some(&n), Some(g)) if eni_same(&g.network_interface_id) => {

@@ -170,6 +170,20 @@ fn mask6(a: u128, len: u8) -> u128 {
     }
 }
 
+impl<K: Copy + Into<u128>> Lpm<K> {
+    /// Every prefix as its first and last address (IPv4 as u32 values), `bits` wide keys.
+    fn bounds(&self, bits: u8, out: &mut Vec<(u128, u128)>) {
+        for (len, map) in &self.levels {
+            let host = if *len >= bits {
+                0
+            } else {
+                (u128::MAX >> (128 - u32::from(bits))) >> len
+            };
+            out.extend(map.keys().map(|&k| (k.into(), k.into() | host)));
+        }
+    }
+}
+
 /// An interned route table.
 #[derive(Debug)]
 pub(crate) struct Rtb {
@@ -182,6 +196,15 @@ pub(crate) struct Rtb {
 }
 
 impl Rtb {
+    /// The first and last address of every prefix of one family (IPv4 as u32 values).
+    pub fn bounds(&self, v4: bool, out: &mut Vec<(u128, u128)>) {
+        if v4 {
+            self.v4.bounds(32, out)
+        } else {
+            self.v6.bounds(128, out)
+        }
+    }
+
     /// The route longest-prefix-matching `a`.
     pub fn lookup(&self, a: IpAddr) -> Option<&RouteV> {
         match a {
@@ -590,7 +613,9 @@ impl View {
         }
         ix.active_pairs = active_pairs(w, &ix.vpc);
         let by_order = |it: &mut dyn Iterator<Item = &str>| -> HashMap<Arc<str>, Ix> {
-            it.enumerate().map(|(i, id)| (Arc::from(id), i as Ix)).collect()
+            it.enumerate()
+                .map(|(i, id)| (Arc::from(id), i as Ix))
+                .collect()
         };
         ix.sg = by_order(&mut w.security_groups.values().map(|g| g.id.as_str()));
         ix.rtb = by_order(&mut w.route_tables.values().map(|t| t.id.as_str()));
