@@ -11,6 +11,7 @@
 //!   ephemeral ports back);
 //! - interfaces spread over the subnets: `web` in public subnets (half with a public IP),
 //!   `app` or `db` in private ones.
+//!
 //! Peering connections join random pairs (mostly within an account), with routes to the
 //! peer's CIDR in both VPCs' tables; most are active. "Endpoints" are gateway endpoints:
 //! routes from a table to the Region's S3 or DynamoDB prefix list.
@@ -85,7 +86,7 @@ impl Tier {
 pub struct Rng(pub u64);
 
 impl Rng {
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -93,10 +94,10 @@ impl Rng {
         z ^ (z >> 31)
     }
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        (self.next_u64() % n.max(1) as u64) as usize
     }
     pub fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+        self.next_u64() % 100 < percent
     }
 }
 
@@ -162,12 +163,23 @@ fn rule(w: &mut World, protocol: &str, ports: Option<(i32, i32)>, peer: Peer) ->
     }
 }
 
-fn entry(number: u32, egress: bool, protocol: &str, allow: bool, cidr: &str, ports: Option<(u16, u16)>) -> Entry {
+fn entry(
+    number: u32,
+    egress: bool,
+    protocol: &str,
+    allow: bool,
+    cidr: &str,
+    ports: Option<(u16, u16)>,
+) -> Entry {
     Entry {
         rule_number: number,
         egress,
         protocol: protocol.into(),
-        action: if allow { RuleAction::Allow } else { RuleAction::Deny },
+        action: if allow {
+            RuleAction::Allow
+        } else {
+            RuleAction::Deny
+        },
         cidr: EntryCidr::V4(net(cidr)),
         icmp: None,
         port_range: ports,
@@ -191,7 +203,8 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
         let acct = account(v % tier.accounts);
         let scope = Scope::new(&acct, REGION);
         w.scopes_ready.insert(scope.clone());
-        let cidr = Ipv4Net::new(Ipv4Addr::from((10u32 << 24) | ((v as u32) << 12)), 20).expect("cidr");
+        let cidr =
+            Ipv4Net::new(Ipv4Addr::from((10u32 << 24) | ((v as u32) << 12)), 20).expect("cidr");
         let id = w.ids.id("vpc");
         w.vpcs.insert(Vpc {
             id: id.clone(),
@@ -249,7 +262,12 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
             rule(&mut w, "tcp", Some((8080, 8080)), group_peer(&web, &acct)),
             rule(&mut w, "tcp", Some((8080, 8080)), Peer::V4(cidr)),
         ];
-        let db_rules = vec![rule(&mut w, "tcp", Some((5432, 5432)), group_peer(&app, &acct))];
+        let db_rules = vec![rule(
+            &mut w,
+            "tcp",
+            Some((5432, 5432)),
+            group_peer(&app, &acct),
+        )];
         for (g, rules) in [(&web, web_rules), (&app, app_rules), (&db, db_rules)] {
             w.security_groups.get_mut(g).expect("group").ingress = rules;
         }
@@ -340,7 +358,13 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
                     requester_managed: false,
                     requester_id: None,
                     description: String::new(),
-                    mac_address: format!("02:00:{:02x}:{:02x}:{:02x}:{:02x}", v >> 8 & 255, v & 255, k, j),
+                    mac_address: format!(
+                        "02:00:{:02x}:{:02x}:{:02x}:{:02x}",
+                        v >> 8 & 255,
+                        v & 255,
+                        k,
+                        j
+                    ),
                     attachment: None,
                     public_ip,
                     public_ip_allocation_id: None,
@@ -397,17 +421,29 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
             nid
         });
         let mut add_route = |t: &str, d: Destination, target: Target| {
-            w.route_tables.get_mut(t).expect("table").routes.push(Route {
-                destination: d,
-                target,
-                origin: Origin::CreateRoute,
-            });
+            w.route_tables
+                .get_mut(t)
+                .expect("table")
+                .routes
+                .push(Route {
+                    destination: d,
+                    target,
+                    origin: Origin::CreateRoute,
+                });
         };
         if let Some(g) = &igw {
-            add_route(&public_rtb, Destination::V4(net("0.0.0.0/0")), Target::Gateway(g.clone()));
+            add_route(
+                &public_rtb,
+                Destination::V4(net("0.0.0.0/0")),
+                Target::Gateway(g.clone()),
+            );
         }
         if let Some(n) = &nat {
-            add_route(&main_rtb, Destination::V4(net("0.0.0.0/0")), Target::NatGateway(n.clone()));
+            add_route(
+                &main_rtb,
+                Destination::V4(net("0.0.0.0/0")),
+                Target::NatGateway(n.clone()),
+            );
         }
         layout.vpcs.push(VpcLayout {
             id,
@@ -472,33 +508,56 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
             deleted_by: None,
         });
         let (ca, cb) = (va.cidr, vb.cidr);
-        let (ta, tb) = ([va.main_rtb.clone(), va.public_rtb.clone()], [vb.main_rtb.clone(), vb.public_rtb.clone()]);
+        let (ta, tb) = (
+            [va.main_rtb.clone(), va.public_rtb.clone()],
+            [vb.main_rtb.clone(), vb.public_rtb.clone()],
+        );
         for (tables, peer) in [(ta, cb), (tb, ca)] {
             for t in tables {
-                w.route_tables.get_mut(&t).expect("table").routes.push(Route {
-                    destination: Destination::V4(peer),
-                    target: Target::VpcPeeringConnection(id.clone()),
-                    origin: Origin::CreateRoute,
-                });
+                w.route_tables
+                    .get_mut(&t)
+                    .expect("table")
+                    .routes
+                    .push(Route {
+                        destination: Destination::V4(peer),
+                        target: Target::VpcPeeringConnection(id.clone()),
+                        origin: Origin::CreateRoute,
+                    });
             }
         }
         // The peer's app tier may reach this VPC's databases, by group and by address.
         let (app_b, db_a, acct_b) = (vb.sgs[2].clone(), va.sgs[3].clone(), vb.account.clone());
         let rules = [
-            rule(&mut w, "tcp", Some((5432, 5432)), group_peer(&app_b, &acct_b)),
+            rule(
+                &mut w,
+                "tcp",
+                Some((5432, 5432)),
+                group_peer(&app_b, &acct_b),
+            ),
             rule(&mut w, "tcp", Some((8080, 8080)), Peer::V4(cb)),
         ];
         let app_a = va.sgs[2].clone();
         let [r1, r2] = rules;
-        w.security_groups.get_mut(&db_a).expect("db").ingress.push(r1);
-        w.security_groups.get_mut(&app_a).expect("app").ingress.push(r2);
+        w.security_groups
+            .get_mut(&db_a)
+            .expect("db")
+            .ingress
+            .push(r1);
+        w.security_groups
+            .get_mut(&app_a)
+            .expect("app")
+            .ingress
+            .push(r2);
         layout.peerings.push((a, b, id));
     }
 
     // Gateway endpoints: routes to the Region's S3 and DynamoDB prefix lists.
     let mut prefix_lists = BTreeMap::new();
     for service in ["s3", "dynamodb"] {
-        prefix_lists.insert(aws_managed_id(REGION, service), aws_managed_cidrs(REGION, service));
+        prefix_lists.insert(
+            aws_managed_id(REGION, service),
+            aws_managed_cidrs(REGION, service),
+        );
     }
     for k in 0..tier.endpoints.min(3 * n) {
         let v = &layout.vpcs[k % n];
@@ -508,16 +567,59 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
             _ => ("s3", &v.public_rtb),
         };
         let id = w.ids.id("vpce");
-        w.route_tables.get_mut(table).expect("table").routes.push(Route {
-            destination: Destination::PrefixList(aws_managed_id(REGION, service)),
-            target: Target::GatewayEndpoint(id),
-            origin: Origin::CreateRoute,
-        });
+        w.route_tables
+            .get_mut(table)
+            .expect("table")
+            .routes
+            .push(Route {
+                destination: Destination::PrefixList(aws_managed_id(REGION, service)),
+                target: Target::GatewayEndpoint(id),
+                origin: Origin::CreateRoute,
+            });
     }
 
     Synth {
         world: w,
         layout,
         prefix_lists,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiers_have_their_sizes() {
+        for tier in [S, M] {
+            let s = generate(tier, 1);
+            let w = &s.world;
+            assert_eq!(w.vpcs.len(), tier.vpcs);
+            assert_eq!(w.subnets.len(), tier.subnets);
+            assert_eq!(w.network_interfaces.len(), tier.enis);
+            assert_eq!(s.layout.peerings.len(), tier.peerings);
+            let endpoints = w
+                .route_tables
+                .values()
+                .flat_map(|t| &t.routes)
+                .filter(|r| matches!(r.target, Target::GatewayEndpoint(_)))
+                .count();
+            assert_eq!(endpoints, tier.endpoints);
+            let accounts: BTreeSet<_> = w.vpcs.values().map(|v| &v.scope.account).collect();
+            assert_eq!(accounts.len(), tier.accounts);
+        }
+    }
+
+    #[test]
+    fn the_seed_decides_the_network() {
+        let (a, b) = (generate(S, 5), generate(S, 5));
+        assert_eq!(
+            serde_json::to_string(&a.world.network_interfaces).unwrap(),
+            serde_json::to_string(&b.world.network_interfaces).unwrap()
+        );
+        assert_ne!(
+            serde_json::to_string(&a.world.route_tables).unwrap(),
+            serde_json::to_string(&generate(S, 6).world.route_tables).unwrap()
+        );
     }
 }

@@ -18,85 +18,109 @@ type Docs = BTreeMap<Scope, BTreeMap<&'static str, Vec<Value>>>;
 pub fn write_import(w: &World, dir: &Path) -> io::Result<()> {
     let mut docs: Docs = BTreeMap::new();
     let mut put = |scope: &Scope, key: &'static str, v: Value| {
-        docs.entry(scope.clone()).or_default().entry(key).or_default().push(v);
+        docs.entry(scope.clone())
+            .or_default()
+            .entry(key)
+            .or_default()
+            .push(v);
     };
     for v in w.vpcs.values() {
-        put(&v.scope, "Vpcs", json!({
-            "VpcId": v.id,
-            "OwnerId": v.scope.account,
-            "CidrBlock": v.cidrs[0].cidr.to_string(),
-            "CidrBlockAssociationSet": v.cidrs.iter().map(|c| json!({
-                "AssociationId": c.association_id,
-                "CidrBlock": c.cidr.to_string(),
-                "CidrBlockState": {"State": "associated"},
-            })).collect::<Vec<_>>(),
-            "IsDefault": v.is_default,
-            "InstanceTenancy": v.instance_tenancy,
-            "DhcpOptionsId": v.dhcp_options_id,
-            "State": "available",
-        }));
+        put(
+            &v.scope,
+            "Vpcs",
+            json!({
+                "VpcId": v.id,
+                "OwnerId": v.scope.account,
+                "CidrBlock": v.cidrs[0].cidr.to_string(),
+                "CidrBlockAssociationSet": v.cidrs.iter().map(|c| json!({
+                    "AssociationId": c.association_id,
+                    "CidrBlock": c.cidr.to_string(),
+                    "CidrBlockState": {"State": "associated"},
+                })).collect::<Vec<_>>(),
+                "IsDefault": v.is_default,
+                "InstanceTenancy": v.instance_tenancy,
+                "DhcpOptionsId": v.dhcp_options_id,
+                "State": "available",
+            }),
+        );
     }
     for s in w.subnets.values() {
-        put(&s.scope, "Subnets", json!({
-            "SubnetId": s.id,
-            "VpcId": s.vpc_id,
-            "OwnerId": s.scope.account,
-            "CidrBlock": s.cidr.to_string(),
-            "AvailabilityZone": s.availability_zone,
-            "AvailabilityZoneId": s.availability_zone_id,
-            "MapPublicIpOnLaunch": s.map_public_ip_on_launch,
-            "DefaultForAz": s.default_for_az,
-            "State": "available",
-        }));
+        put(
+            &s.scope,
+            "Subnets",
+            json!({
+                "SubnetId": s.id,
+                "VpcId": s.vpc_id,
+                "OwnerId": s.scope.account,
+                "CidrBlock": s.cidr.to_string(),
+                "AvailabilityZone": s.availability_zone,
+                "AvailabilityZoneId": s.availability_zone_id,
+                "MapPublicIpOnLaunch": s.map_public_ip_on_launch,
+                "DefaultForAz": s.default_for_az,
+                "State": "available",
+            }),
+        );
     }
     for g in w.internet_gateways.values() {
-        put(&g.scope, "InternetGateways", json!({
-            "InternetGatewayId": g.id,
-            "OwnerId": g.scope.account,
-            "Attachments": g.attachment.iter().map(|v| json!({"VpcId": v, "State": "available"})).collect::<Vec<_>>(),
-        }));
+        put(
+            &g.scope,
+            "InternetGateways",
+            json!({
+                "InternetGatewayId": g.id,
+                "OwnerId": g.scope.account,
+                "Attachments": g.attachment.iter().map(|v| json!({"VpcId": v, "State": "available"})).collect::<Vec<_>>(),
+            }),
+        );
     }
     for g in w.security_groups.values() {
-        put(&g.scope, "SecurityGroups", json!({
-            "GroupId": g.id,
-            "GroupName": g.name,
-            "Description": g.description,
-            "VpcId": g.vpc_id,
-            "OwnerId": g.scope.account,
-            "IpPermissions": g.ingress.iter().map(permission).collect::<Vec<_>>(),
-            "IpPermissionsEgress": g.egress.iter().map(permission).collect::<Vec<_>>(),
-        }));
+        put(
+            &g.scope,
+            "SecurityGroups",
+            json!({
+                "GroupId": g.id,
+                "GroupName": g.name,
+                "Description": g.description,
+                "VpcId": g.vpc_id,
+                "OwnerId": g.scope.account,
+                "IpPermissions": g.ingress.iter().map(permission).collect::<Vec<_>>(),
+                "IpPermissionsEgress": g.egress.iter().map(permission).collect::<Vec<_>>(),
+            }),
+        );
     }
     for a in w.network_acls.values() {
-        put(&a.scope, "NetworkAcls", json!({
-            "NetworkAclId": a.id,
-            "VpcId": a.vpc_id,
-            "OwnerId": a.scope.account,
-            "IsDefault": a.is_default,
-            "Entries": a.entries.iter().map(|e| {
-                let mut o = Map::new();
-                o.insert("RuleNumber".into(), json!(e.rule_number));
-                o.insert("Protocol".into(), json!(e.protocol));
-                o.insert("RuleAction".into(), json!(if e.action == RuleAction::Allow { "allow" } else { "deny" }));
-                o.insert("Egress".into(), json!(e.egress));
-                match e.cidr {
-                    EntryCidr::V4(n) => o.insert("CidrBlock".into(), json!(n.to_string())),
-                    EntryCidr::V6(n) => o.insert("Ipv6CidrBlock".into(), json!(n.to_string())),
-                };
-                if let Some((from, to)) = e.port_range {
-                    o.insert("PortRange".into(), json!({"From": from, "To": to}));
-                }
-                if let Some((t, c)) = e.icmp {
-                    o.insert("IcmpTypeCode".into(), json!({"Type": t, "Code": c}));
-                }
-                Value::Object(o)
-            }).collect::<Vec<_>>(),
-            "Associations": a.associations.iter().map(|x| json!({
-                "NetworkAclAssociationId": x.id,
+        put(
+            &a.scope,
+            "NetworkAcls",
+            json!({
                 "NetworkAclId": a.id,
-                "SubnetId": x.subnet_id,
-            })).collect::<Vec<_>>(),
-        }));
+                "VpcId": a.vpc_id,
+                "OwnerId": a.scope.account,
+                "IsDefault": a.is_default,
+                "Entries": a.entries.iter().map(|e| {
+                    let mut o = Map::new();
+                    o.insert("RuleNumber".into(), json!(e.rule_number));
+                    o.insert("Protocol".into(), json!(e.protocol));
+                    o.insert("RuleAction".into(), json!(if e.action == RuleAction::Allow { "allow" } else { "deny" }));
+                    o.insert("Egress".into(), json!(e.egress));
+                    match e.cidr {
+                        EntryCidr::V4(n) => o.insert("CidrBlock".into(), json!(n.to_string())),
+                        EntryCidr::V6(n) => o.insert("Ipv6CidrBlock".into(), json!(n.to_string())),
+                    };
+                    if let Some((from, to)) = e.port_range {
+                        o.insert("PortRange".into(), json!({"From": from, "To": to}));
+                    }
+                    if let Some((t, c)) = e.icmp {
+                        o.insert("IcmpTypeCode".into(), json!({"Type": t, "Code": c}));
+                    }
+                    Value::Object(o)
+                }).collect::<Vec<_>>(),
+                "Associations": a.associations.iter().map(|x| json!({
+                    "NetworkAclAssociationId": x.id,
+                    "NetworkAclId": a.id,
+                    "SubnetId": x.subnet_id,
+                })).collect::<Vec<_>>(),
+            }),
+        );
     }
     for e in w.network_interfaces.values() {
         let mut o = json!({
@@ -125,73 +149,87 @@ pub fn write_import(w: &World, dir: &Path) -> io::Result<()> {
         put(&e.scope, "NetworkInterfaces", o);
     }
     for n in w.nat_gateways.values() {
-        put(&n.scope, "NatGateways", json!({
-            "NatGatewayId": n.id,
-            "VpcId": n.vpc_id,
-            "SubnetId": n.subnet_id,
-            "State": n.state.as_str(),
-            "ConnectivityType": if n.public { "public" } else { "private" },
-            "NatGatewayAddresses": [{
-                "PrivateIp": n.private_ip.map(|a| a.to_string()),
-                "PublicIp": n.public_ip.map(|a| a.to_string()),
-                "NetworkInterfaceId": n.network_interface_id,
-                "AllocationId": n.allocation_id,
-            }],
-        }));
+        put(
+            &n.scope,
+            "NatGateways",
+            json!({
+                "NatGatewayId": n.id,
+                "VpcId": n.vpc_id,
+                "SubnetId": n.subnet_id,
+                "State": n.state.as_str(),
+                "ConnectivityType": if n.public { "public" } else { "private" },
+                "NatGatewayAddresses": [{
+                    "PrivateIp": n.private_ip.map(|a| a.to_string()),
+                    "PublicIp": n.public_ip.map(|a| a.to_string()),
+                    "NetworkInterfaceId": n.network_interface_id,
+                    "AllocationId": n.allocation_id,
+                }],
+            }),
+        );
     }
     for p in w.peerings.values() {
-        let info = |s: &openvpc_core::peering::Side, b: &openvpc_core::peering::Blocks| json!({
-            "OwnerId": s.account,
-            "VpcId": s.vpc_id,
-            "Region": s.region,
-            "CidrBlock": b.v4.first().map(|c| c.to_string()),
-            "CidrBlockSet": b.v4.iter().map(|c| json!({"CidrBlock": c.to_string()})).collect::<Vec<_>>(),
-        });
+        let info = |s: &openvpc_core::peering::Side, b: &openvpc_core::peering::Blocks| {
+            json!({
+                "OwnerId": s.account,
+                "VpcId": s.vpc_id,
+                "Region": s.region,
+                "CidrBlock": b.v4.first().map(|c| c.to_string()),
+                "CidrBlockSet": b.v4.iter().map(|c| json!({"CidrBlock": c.to_string()})).collect::<Vec<_>>(),
+            })
+        };
         let scope = Scope::new(&p.requester.account, &p.requester.region);
-        put(&scope, "VpcPeeringConnections", json!({
-            "VpcPeeringConnectionId": p.id,
-            "RequesterVpcInfo": info(&p.requester, &p.requester_blocks),
-            "AccepterVpcInfo": info(&p.accepter, &p.accepter_blocks),
-            "Status": {"Code": p.status.as_str(), "Message": p.message},
-        }));
+        put(
+            &scope,
+            "VpcPeeringConnections",
+            json!({
+                "VpcPeeringConnectionId": p.id,
+                "RequesterVpcInfo": info(&p.requester, &p.requester_blocks),
+                "AccepterVpcInfo": info(&p.accepter, &p.accepter_blocks),
+                "Status": {"Code": p.status.as_str(), "Message": p.message},
+            }),
+        );
     }
     for t in w.route_tables.values() {
-        put(&t.scope, "RouteTables", json!({
-            "RouteTableId": t.id,
-            "VpcId": t.vpc_id,
-            "OwnerId": t.scope.account,
-            "Routes": t.routes.iter().map(|r| {
-                let mut o = Map::new();
-                match &r.destination {
-                    Destination::V4(n) => o.insert("DestinationCidrBlock".into(), json!(n.to_string())),
-                    Destination::V6(n) => o.insert("DestinationIpv6CidrBlock".into(), json!(n.to_string())),
-                    Destination::PrefixList(id) => o.insert("DestinationPrefixListId".into(), json!(id)),
-                };
-                let (key, id) = match &r.target {
-                    Target::Local => ("GatewayId", "local".to_string()),
-                    Target::Gateway(id) | Target::GatewayEndpoint(id) => ("GatewayId", id.clone()),
-                    Target::EgressOnlyInternetGateway(id) => ("EgressOnlyInternetGatewayId", id.clone()),
-                    Target::NatGateway(id) => ("NatGatewayId", id.clone()),
-                    Target::NetworkInterface(id) => ("NetworkInterfaceId", id.clone()),
-                    Target::Instance(id) => ("InstanceId", id.clone()),
-                    Target::VpcPeeringConnection(id) => ("VpcPeeringConnectionId", id.clone()),
-                    Target::VpcEndpoint(id) => ("VpcEndpointId", id.clone()),
-                    Target::TransitGateway(id) => ("TransitGatewayId", id.clone()),
-                };
-                o.insert(key.into(), json!(id));
-                o.insert("Origin".into(), json!(r.origin.as_str()));
-                o.insert("State".into(), json!("active"));
-                Value::Object(o)
-            }).collect::<Vec<_>>(),
-            "Associations": t.associations.iter().map(|a| json!({
-                "RouteTableAssociationId": a.id,
+        put(
+            &t.scope,
+            "RouteTables",
+            json!({
                 "RouteTableId": t.id,
-                "SubnetId": a.subnet_id,
-                "GatewayId": a.gateway_id,
-                "Main": a.main,
-                "AssociationState": {"State": "associated"},
-            })).collect::<Vec<_>>(),
-        }));
+                "VpcId": t.vpc_id,
+                "OwnerId": t.scope.account,
+                "Routes": t.routes.iter().map(|r| {
+                    let mut o = Map::new();
+                    match &r.destination {
+                        Destination::V4(n) => o.insert("DestinationCidrBlock".into(), json!(n.to_string())),
+                        Destination::V6(n) => o.insert("DestinationIpv6CidrBlock".into(), json!(n.to_string())),
+                        Destination::PrefixList(id) => o.insert("DestinationPrefixListId".into(), json!(id)),
+                    };
+                    let (key, id) = match &r.target {
+                        Target::Local => ("GatewayId", "local".to_string()),
+                        Target::Gateway(id) | Target::GatewayEndpoint(id) => ("GatewayId", id.clone()),
+                        Target::EgressOnlyInternetGateway(id) => ("EgressOnlyInternetGatewayId", id.clone()),
+                        Target::NatGateway(id) => ("NatGatewayId", id.clone()),
+                        Target::NetworkInterface(id) => ("NetworkInterfaceId", id.clone()),
+                        Target::Instance(id) => ("InstanceId", id.clone()),
+                        Target::VpcPeeringConnection(id) => ("VpcPeeringConnectionId", id.clone()),
+                        Target::VpcEndpoint(id) => ("VpcEndpointId", id.clone()),
+                        Target::TransitGateway(id) => ("TransitGatewayId", id.clone()),
+                    };
+                    o.insert(key.into(), json!(id));
+                    o.insert("Origin".into(), json!(r.origin.as_str()));
+                    o.insert("State".into(), json!("active"));
+                    Value::Object(o)
+                }).collect::<Vec<_>>(),
+                "Associations": t.associations.iter().map(|a| json!({
+                    "RouteTableAssociationId": a.id,
+                    "RouteTableId": t.id,
+                    "SubnetId": a.subnet_id,
+                    "GatewayId": a.gateway_id,
+                    "Main": a.main,
+                    "AssociationState": {"State": "associated"},
+                })).collect::<Vec<_>>(),
+            }),
+        );
     }
     for (scope, keys) in docs {
         let d = dir.join(&scope.account).join(&scope.region);
@@ -221,7 +259,10 @@ fn permission(r: &Rule) -> Value {
         Peer::PrefixList(id) => ("PrefixListIds", json!({"PrefixListId": id})),
         Peer::Group {
             group_id, user_id, ..
-        } => ("UserIdGroupPairs", json!({"GroupId": group_id, "UserId": user_id})),
+        } => (
+            "UserIdGroupPairs",
+            json!({"GroupId": group_id, "UserId": user_id}),
+        ),
     };
     o.insert(key.into(), json!([item]));
     Value::Object(o)

@@ -19,6 +19,7 @@ pub mod exposure;
 pub mod reference;
 pub mod update;
 pub mod view;
+pub mod watch;
 
 #[cfg(test)]
 mod tests;
@@ -26,8 +27,9 @@ mod tests;
 pub use decide::decide;
 pub use explain::{Code, Direction, Explanation, Header, Hop, HopKind, Verdict};
 pub use exposure::{exposure, exposure_with, Exposure};
-pub use update::Changes;
+pub use update::{Changes, Touched};
 pub use view::View;
+pub use watch::Watch;
 
 #[doc(no_inline)]
 pub use openvpc_core::World;

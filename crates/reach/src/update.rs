@@ -193,11 +193,7 @@ const GATEWAY_KINDS: &[&str] = &["pcx", "igw", "eigw", "nat", "eipalloc", "eipas
 /// Every string in `v` that is the id of a peering connection or gateway.
 fn collect_ids(v: &serde_json::Value, c: &mut Changes) {
     match v {
-        serde_json::Value::String(s) => {
-            if GATEWAY_KINDS.contains(&kind(s)) {
-                c.insert(s.clone());
-            }
-        }
+        serde_json::Value::String(s) if GATEWAY_KINDS.contains(&kind(s)) => c.insert(s.clone()),
         serde_json::Value::Array(xs) => xs.iter().for_each(|x| collect_ids(x, c)),
         serde_json::Value::Object(m) => m.values().for_each(|x| collect_ids(x, c)),
         _ => {}
@@ -222,8 +218,19 @@ impl View {
     /// The view of `w` after `changes`; `pls` must be the prefix lists the view was
     /// compiled with (a prefix-list change is a change of everything).
     pub fn update_with(&self, w: &World, pls: &dyn PrefixLists, changes: &Changes) -> View {
+        self.update_traced(w, pls, changes).0
+    }
+
+    /// As [`View::update_with`], also saying which parts were recompiled (for
+    /// [`crate::Watch`]).
+    pub fn update_traced(
+        &self,
+        w: &World,
+        pls: &dyn PrefixLists,
+        changes: &Changes,
+    ) -> (View, Touched) {
         if changes.is_empty() {
-            return self.clone();
+            return (self.clone(), Touched::Parts(BTreeSet::new()));
         }
         Patch {
             w,
@@ -231,10 +238,19 @@ impl View {
             pl: PlCache::new(pls),
             relink: false,
             tables: BTreeSet::new(),
+            touched: BTreeSet::new(),
         }
         .run(changes)
-        .unwrap_or_else(|| View::compile_with(w, pls))
+        .unwrap_or_else(|| (View::compile_with(w, pls), Touched::All))
     }
+}
+
+/// What an update recompiled: everything, or the parts with these ids (security groups,
+/// route tables, ACLs, VPCs whose internet gateway changed, internet gateways, instances).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Touched {
+    All,
+    Parts(BTreeSet<Arc<str>>),
 }
 
 /// An update in progress; `None` from a step means "recompile everything".
@@ -246,10 +262,12 @@ struct Patch<'w, 'p> {
     relink: bool,
     /// Route tables to recompile (after everything they resolve against).
     tables: BTreeSet<Ix>,
+    /// Ids of the parts recompiled.
+    touched: BTreeSet<Arc<str>>,
 }
 
 impl Patch<'_, '_> {
-    fn run(mut self, changes: &Changes) -> Option<View> {
+    fn run(mut self, changes: &Changes) -> Option<(View, Touched)> {
         let (w, v) = (self.w, &self.v);
         // Parts are indexed by position: a set that changed unreported needs a compile.
         if changes.all
@@ -307,6 +325,17 @@ impl Patch<'_, '_> {
         if self.relink {
             self.v.subnets = Arc::new(link_subnets(w, &self.v.ix).0);
         }
+        let touched = if self.relink {
+            Touched::All
+        } else {
+            let mut t = std::mem::take(&mut self.touched);
+            t.extend(
+                self.tables
+                    .iter()
+                    .map(|&i| self.v.tables[i as usize].id.clone()),
+            );
+            Touched::Parts(t)
+        };
         let rtbs: Vec<_> = w.route_tables.values().collect();
         for t in std::mem::take(&mut self.tables) {
             let rtb = compile_table(
@@ -319,7 +348,7 @@ impl Patch<'_, '_> {
             );
             Arc::make_mut(&mut self.v.tables)[t as usize] = Arc::new(rtb);
         }
-        Some(self.v)
+        Some((self.v, touched))
     }
 
     fn sg(&mut self, id: &str) -> Option<()> {
@@ -328,6 +357,7 @@ impl Patch<'_, '_> {
             (None, None) => Some(()),
             (Some(&i), Some(g)) if self.v.sgs[i as usize].vpc == self.vpc_of(&g.vpc_id) => {
                 let sg = compile_sg(g, self.w, &self.v.ix, &mut self.pl);
+                self.touched.insert(sg.id.clone());
                 Arc::make_mut(&mut self.v.sgs)[i as usize] = Arc::new(sg);
                 Some(())
             }
@@ -341,6 +371,7 @@ impl Patch<'_, '_> {
             (None, None) => Some(()),
             (Some(&i), Some(a)) if self.v.acls[i as usize].vpc == self.vpc_of(&a.vpc_id) => {
                 let acl = compile_acl(a, &self.v.ix);
+                self.touched.insert(acl.id.clone());
                 self.relink |= acl.links != self.v.acls[i as usize].links;
                 Arc::make_mut(&mut self.v.acls)[i as usize] = Arc::new(acl);
                 Some(())
@@ -407,6 +438,7 @@ impl Patch<'_, '_> {
         for (i, g) in w.security_groups.values().enumerate() {
             if self.v.sgs[i].vpc.is_some_and(|v| moved.contains(&v)) {
                 let sg = compile_sg(g, w, &self.v.ix, &mut self.pl);
+                self.touched.insert(sg.id.clone());
                 Arc::make_mut(&mut self.v.sgs)[i] = Arc::new(sg);
             }
         }
@@ -414,6 +446,7 @@ impl Patch<'_, '_> {
 
     fn igw(&mut self, id: &str) {
         self.routes_to(id);
+        self.touched.insert(Arc::from(id));
         let w = self.w;
         let attached = w
             .internet_gateways
@@ -431,6 +464,7 @@ impl Patch<'_, '_> {
                 .values()
                 .find(|g| g.attachment.as_deref() == Some(&*vpc_id))
                 .map(|g| Arc::from(g.id.as_str()));
+            self.touched.insert(vpc_id);
             Arc::make_mut(&mut self.v.vpcs)[v as usize].igw = igw;
         }
     }
@@ -486,6 +520,7 @@ impl Patch<'_, '_> {
                 return None;
             }
         }
+        self.touched.insert(Arc::from(id));
         if old != Some(eni) {
             let map: &mut HashMap<Arc<str>, Option<Ix>> = Arc::make_mut(&mut self.v.instances);
             map.insert(Arc::from(id), eni);

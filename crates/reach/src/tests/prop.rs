@@ -551,20 +551,25 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
     /// Updating a view with the ids an edit touched gives the same decisions, hop for hop,
-    /// as compiling the edited world.
+    /// as compiling the edited world; so do watched flows re-decided only when the update
+    /// recompiled a part they read.
     #[test]
     fn update_matches_compile(seed in any::<u64>()) {
         let (mut n, flows) = world(seed);
         let pls = prefix_lists();
         let mut r = Rng(seed ^ 0x5eed);
         let mut view = View::compile_with(&n.w, &pls);
+        let mut watch = crate::Watch::new(&view, flows.clone());
         for step in 0..8 {
             let ids = edit(&mut r, &mut n);
-            view = view.update_with(&n.w, &pls, &crate::Changes::ids(ids.clone()));
+            let (v, touched) = view.update_traced(&n.w, &pls, &crate::Changes::ids(ids.clone()));
+            view = v;
+            watch.refresh(&view, &touched);
             let fresh = View::compile_with(&n.w, &pls);
-            for f in &flows {
+            for (f, kept) in flows.iter().zip(watch.verdicts()) {
                 let (a, b) = (decide(&view, f), decide(&fresh, f));
                 prop_assert_eq!(&a, &b, "seed {} step {} edit {:?} flow {:?}", seed, step, ids, f);
+                prop_assert_eq!(kept, &b, "watched: seed {} step {} edit {:?} flow {:?} {:?}", seed, step, ids, f, touched);
             }
         }
     }
