@@ -87,7 +87,7 @@ fn sweep_eni(view: &View, i: Ix, sp: u16, keep_empty: bool, out: &mut Vec<Exposu
         return;
     }
     let subnet = &view.subnets[e.subnet as usize];
-    let acl = subnet.acl.map(|a| &*view.acls[a as usize]);
+    let acl = subnet.acl.map(|a| &view.acls[a as usize]);
     for v4 in [true, false] {
         if !targets.iter().any(|t| t.is_ipv4() == v4) {
             continue;

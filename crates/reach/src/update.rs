@@ -346,7 +346,7 @@ impl Patch<'_, '_> {
                 &self.v.enis,
                 &mut self.pl,
             );
-            Arc::make_mut(&mut self.v.tables)[t as usize] = Arc::new(rtb);
+            self.v.tables.set(t as usize, rtb);
         }
         Some((self.v, touched))
     }
@@ -358,7 +358,7 @@ impl Patch<'_, '_> {
             (Some(&i), Some(g)) if self.v.sgs[i as usize].vpc == self.vpc_of(&g.vpc_id) => {
                 let sg = compile_sg(g, self.w, &self.v.ix, &mut self.pl);
                 self.touched.insert(sg.id.clone());
-                Arc::make_mut(&mut self.v.sgs)[i as usize] = Arc::new(sg);
+                self.v.sgs.set(i as usize, sg);
                 Some(())
             }
             _ => None,
@@ -373,7 +373,7 @@ impl Patch<'_, '_> {
                 let acl = compile_acl(a, &self.v.ix);
                 self.touched.insert(acl.id.clone());
                 self.relink |= acl.links != self.v.acls[i as usize].links;
-                Arc::make_mut(&mut self.v.acls)[i as usize] = Arc::new(acl);
+                self.v.acls.set(i as usize, acl);
                 Some(())
             }
             _ => None,
@@ -439,7 +439,7 @@ impl Patch<'_, '_> {
             if self.v.sgs[i].vpc.is_some_and(|v| moved.contains(&v)) {
                 let sg = compile_sg(g, w, &self.v.ix, &mut self.pl);
                 self.touched.insert(sg.id.clone());
-                Arc::make_mut(&mut self.v.sgs)[i] = Arc::new(sg);
+                self.v.sgs.set(i, sg);
             }
         }
     }

@@ -276,21 +276,78 @@ pub(crate) struct SgV {
     pub egress: Vec<RuleV>,
 }
 
+/// Slots per chunk of [`Slots`].
+const CHUNK: usize = 64;
+
+/// Parts by index, in chunks of [`CHUNK`] behind `Arc`s: cloning is O(1), and replacing
+/// one part copies one chunk and the chunk list (pointers), not every part.
+#[derive(Debug)]
+pub(crate) struct Slots<T> {
+    chunks: Arc<Vec<Arc<Vec<Arc<T>>>>>,
+    len: usize,
+}
+
+impl<T> Clone for Slots<T> {
+    fn clone(&self) -> Self {
+        Slots {
+            chunks: self.chunks.clone(),
+            len: self.len,
+        }
+    }
+}
+
+impl<T> Slots<T> {
+    pub fn new(items: Vec<T>) -> Self {
+        let len = items.len();
+        let mut chunks = Vec::with_capacity(len.div_ceil(CHUNK));
+        let mut items = items.into_iter().map(Arc::new).peekable();
+        while items.peek().is_some() {
+            chunks.push(Arc::new(items.by_ref().take(CHUNK).collect()));
+        }
+        Slots {
+            chunks: Arc::new(chunks),
+            len,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Replaces part `i`.
+    pub fn set(&mut self, i: usize, item: T) {
+        let chunk = &mut Arc::make_mut(&mut self.chunks)[i / CHUNK];
+        Arc::make_mut(chunk)[i % CHUNK] = Arc::new(item);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.chunks.iter().flat_map(|c| c.iter().map(|x| &**x))
+    }
+}
+
+impl<T> std::ops::Index<usize> for Slots<T> {
+    type Output = T;
+
+    fn index(&self, i: usize) -> &T {
+        &self.chunks[i / CHUNK][i % CHUNK]
+    }
+}
+
 /// The immutable forwarding view of a world. Build with [`View::compile`], refresh after a
 /// mutation with [`View::update`] (see [`crate::update`]).
 ///
 /// Every part sits behind an `Arc`: cloning a view is cheap, and an update replaces only
-/// the parts it recompiles (one security group, route table or ACL in a slot of its own),
-/// sharing everything else with the view it started from.
+/// the parts it recompiles (security groups, route tables and ACLs each in a slot of its
+/// own, in chunks), sharing everything else with the view it started from.
 #[derive(Debug, Clone)]
 pub struct View {
     pub(crate) vpcs: Arc<Vec<VpcV>>,
     pub(crate) subnets: Arc<Vec<SubnetV>>,
     pub(crate) enis: Arc<Vec<EniV>>,
     pub(crate) nats: Arc<Vec<NatV>>,
-    pub(crate) tables: Arc<Vec<Arc<Rtb>>>,
-    pub(crate) acls: Arc<Vec<Arc<AclV>>>,
-    pub(crate) sgs: Arc<Vec<Arc<SgV>>>,
+    pub(crate) tables: Slots<Rtb>,
+    pub(crate) acls: Slots<AclV>,
+    pub(crate) sgs: Slots<SgV>,
     pub(crate) eni_ix: Arc<HashMap<Arc<str>, Ix>>,
     /// Instance id → its primary interface, when running.
     pub(crate) instances: Arc<HashMap<Arc<str>, Option<Ix>>>,
@@ -621,15 +678,15 @@ impl View {
         ix.rtb = by_order(&mut w.route_tables.values().map(|t| t.id.as_str()));
         ix.acl = by_order(&mut w.network_acls.values().map(|a| a.id.as_str()));
 
-        let sgs: Vec<Arc<SgV>> = w
+        let sgs: Vec<SgV> = w
             .security_groups
             .values()
-            .map(|g| Arc::new(compile_sg(g, w, &ix, &mut pl)))
+            .map(|g| compile_sg(g, w, &ix, &mut pl))
             .collect();
-        let acls: Vec<Arc<AclV>> = w
+        let acls: Vec<AclV> = w
             .network_acls
             .values()
-            .map(|a| Arc::new(compile_acl(a, &ix)))
+            .map(|a| compile_acl(a, &ix))
             .collect();
         let (subnets, subnet_vpc) = link_subnets(w, &ix);
         let subnet_ix = ids(&subnets, |s| &s.id);
@@ -727,10 +784,10 @@ impl View {
             });
         }
 
-        let tables: Vec<Arc<Rtb>> = w
+        let tables: Vec<Rtb> = w
             .route_tables
             .values()
-            .map(|t| Arc::new(compile_table(t, w, &ix, &eni_ix, &enis, &mut pl)))
+            .map(|t| compile_table(t, w, &ix, &eni_ix, &enis, &mut pl))
             .collect();
 
         View {
@@ -738,9 +795,9 @@ impl View {
             subnets: Arc::new(subnets),
             enis: Arc::new(enis),
             nats: Arc::new(nats),
-            tables: Arc::new(tables),
-            acls: Arc::new(acls),
-            sgs: Arc::new(sgs),
+            tables: Slots::new(tables),
+            acls: Slots::new(acls),
+            sgs: Slots::new(sgs),
             eni_ix: Arc::new(eni_ix),
             instances: Arc::new(instances),
             by_addr: Arc::new(by_addr),
