@@ -336,10 +336,10 @@ impl Patch<'_, '_> {
             );
             Touched::Parts(t)
         };
-        let rtbs: Vec<_> = w.route_tables.values().collect();
         for t in std::mem::take(&mut self.tables) {
+            let id = self.v.tables[t as usize].id.clone();
             let rtb = compile_table(
-                rtbs[t as usize],
+                w.route_tables.get(&id).expect("same tables"),
                 w,
                 &self.v.ix,
                 &self.v.eni_ix,
