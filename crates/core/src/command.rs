@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{dhcp, elb, eni, gateway, nacl, peering, prefix_list, route, sg, subnet, tags, vpc};
+use crate::{
+    dhcp, elb, endpoint, endpoint_service, eni, gateway, insights, nacl, peering, prefix_list,
+    route, sg, subnet, tags, vpc,
+};
 
 /// A mutation of the [`crate::World`]. Reads never go through commands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,7 +23,10 @@ pub enum Command {
     Peering(peering::Cmd),
     Tags(tags::Cmd),
     Elb(elb::Cmd),
+    EndpointService(endpoint_service::Cmd),
+    Endpoint(endpoint::Cmd),
     PrefixList(prefix_list::Cmd),
+    Insights(insights::Cmd),
 }
 
 impl Command {
@@ -29,14 +35,20 @@ impl Command {
         match self {
             Command::Route(c) => c.client_token(),
             Command::Gateway(c) => c.client_token(),
+            Command::EndpointService(c) => c.client_token(),
+            Command::Endpoint(c) => c.client_token(),
             Command::PrefixList(c) => c.client_token(),
             Command::Eni(c) => c.client_token(),
+            Command::Insights(c) => c.client_token(),
             _ => None,
         }
     }
 
     /// A stable fingerprint of the command's parameters, to detect token reuse.
     pub fn fingerprint(&self) -> String {
+        if let Command::Insights(c) = self {
+            return c.fingerprint();
+        }
         serde_json::to_string(self).unwrap_or_default()
     }
 }

@@ -37,12 +37,18 @@ pub mod quota {
     pub const ADDRESSES_PER_REGION: &str = "addresses-per-region";
     /// NAT gateways per AZ (not enforced unless configured).
     pub const NAT_GATEWAYS_PER_AZ: &str = "nat-gateways-per-az";
+    /// Interface and Gateway Load Balancer endpoints per VPC (default 50).
+    pub const VPC_ENDPOINTS_PER_VPC: &str = "vpc-endpoints-per-vpc";
+    /// Gateway endpoints per Region (default 20).
+    pub const GATEWAY_ENDPOINTS_PER_REGION: &str = "gateway-endpoints-per-region";
     /// Customer-managed prefix lists per Region (not enforced unless configured).
     pub const PREFIX_LISTS_PER_REGION: &str = "prefix-lists-per-region";
     /// ELBv2 load balancers per Region (not enforced unless configured).
     pub const LOAD_BALANCERS_PER_REGION: &str = "load-balancers-per-region";
     /// ELBv2 target groups per Region (not enforced unless configured).
     pub const TARGET_GROUPS_PER_REGION: &str = "target-groups-per-region";
+    /// Network insights paths per Region (not enforced unless configured).
+    pub const NETWORK_INSIGHTS_PATHS_PER_REGION: &str = "network-insights-paths-per-region";
 
     /// Every known quota name with its default (None: not enforced) and hard maximum.
     pub const ALL: &[(&str, Option<u32>, Option<u32>)] = &[
@@ -60,9 +66,12 @@ pub mod quota {
         (INTERNET_GATEWAYS_PER_REGION, None, None),
         (ADDRESSES_PER_REGION, None, None),
         (NAT_GATEWAYS_PER_AZ, None, None),
+        (VPC_ENDPOINTS_PER_VPC, Some(50), None),
+        (GATEWAY_ENDPOINTS_PER_REGION, Some(20), None),
         (PREFIX_LISTS_PER_REGION, None, None),
         (LOAD_BALANCERS_PER_REGION, None, None),
         (TARGET_GROUPS_PER_REGION, None, None),
+        (NETWORK_INSIGHTS_PATHS_PER_REGION, None, None),
     ];
 }
 

@@ -443,8 +443,8 @@ pub fn get_listener<'w>(w: &'w World, scope: &Scope, arn: &str) -> Result<&'w Li
 
 /// What else uses load balancer `arn` and so blocks its deletion (e.g. an endpoint service),
 /// if anything. The endpoint-service work hooks its check in here.
-pub fn in_use_by(_w: &World, _arn: &str) -> Option<String> {
-    None
+pub fn in_use_by(w: &World, arn: &str) -> Option<String> {
+    crate::endpoint_service::service_of_load_balancer(w, arn).map(|s| s.id.clone())
 }
 
 /// The `CanonicalHostedZoneId` of network (and gateway) load balancers in `region`.
@@ -2073,6 +2073,7 @@ mod tests {
                 state,
                 launch_time: 0,
                 terminated: None,
+                details: Default::default(),
             });
             id
         }

@@ -22,8 +22,11 @@ pub mod world;
 
 pub mod dhcp;
 pub mod elb;
+pub mod endpoint;
+pub mod endpoint_service;
 pub mod eni;
 pub mod gateway;
+pub mod insights;
 pub mod nacl;
 pub mod peering;
 pub mod prefix_list;
@@ -32,7 +35,7 @@ pub mod sg;
 pub mod subnet;
 pub mod vpc;
 
-pub use command::{Command, Output};
+pub use command::{BulkFailure, Command, Output};
 pub use config::Config;
 pub use error::{ApiError, Result};
 pub use filter::Filter;

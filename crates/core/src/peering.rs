@@ -173,19 +173,33 @@ impl Peering {
 }
 
 /// All peering connections with their indexes by view scope and by VPC.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+///
+/// Serialised as the map of connections alone; indexes are rebuilt when deserialised.
+#[derive(Debug, Clone, Default)]
 pub struct Peerings {
     items: BTreeMap<String, Peering>,
-    #[serde(skip)]
     by_scope: BTreeMap<Scope, BTreeSet<String>>,
-    #[serde(skip)]
     by_vpc: BTreeMap<String, BTreeSet<String>>,
     /// Outstanding (initiating or pending) requests by requester account.
-    #[serde(skip)]
     outstanding_by_account: BTreeMap<String, BTreeSet<String>>,
     /// Connections handed out mutably since the outstanding index was last synced.
-    #[serde(skip)]
     dirty: BTreeSet<String>,
+}
+
+impl Serialize for Peerings {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.items.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Peerings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let mut p = Peerings::default();
+        for item in BTreeMap::<String, Peering>::deserialize(d)?.into_values() {
+            p.insert(item);
+        }
+        Ok(p)
+    }
 }
 
 impl Peerings {
@@ -243,18 +257,6 @@ impl Peerings {
         self.outstanding_by_account
             .get(account)
             .map_or(0, |s| s.len())
-    }
-
-    /// Rebuilds the indexes after deserialisation.
-    pub fn reindex(&mut self) {
-        let items = std::mem::take(&mut self.items);
-        self.by_scope.clear();
-        self.by_vpc.clear();
-        self.outstanding_by_account.clear();
-        self.dirty.clear();
-        for p in items.into_values() {
-            self.insert(p);
-        }
     }
 
     /// A connection by id, whoever sees it.

@@ -750,7 +750,7 @@ fn check_target(
             Ok(())
         }
         Target::TransitGateway(_) => Err(not_supported("TransitGatewayId")),
-        Target::VpcEndpoint(_) => Err(not_supported("VpcEndpointId")),
+        Target::VpcEndpoint(id) => crate::endpoint::check_route_target(w, &scope, vpc_id, id),
     }
 }
 
@@ -893,7 +893,10 @@ pub fn route_state_in(w: &World, table: &RouteTable, route: &Route) -> &'static 
 
 fn state(w: &World, vpc_id: Option<&str>, route: &Route) -> &'static str {
     let usable = match &route.target {
-        Target::Local | Target::GatewayEndpoint(_) | Target::VpcEndpoint(_) => true,
+        Target::Local => true,
+        Target::GatewayEndpoint(id) | Target::VpcEndpoint(id) => {
+            crate::endpoint::route_target_active(w, id)
+        }
         Target::Gateway(id) => w
             .internet_gateways
             .get(id)
@@ -1170,6 +1173,7 @@ pub fn check_vpc_block_against_routes(w: &World, vpc_id: &str, cidr: &Ipv4Net) -
 
 /// Removes a table without checks (the VPC's main table when the VPC goes).
 pub fn delete_table_unchecked(w: &mut World, rtb_id: &str) {
+    crate::endpoint::on_route_table_deleted(w, rtb_id);
     w.route_tables.remove(rtb_id);
     tags::forget(w, rtb_id);
 }
@@ -2068,7 +2072,7 @@ mod tests {
         check(
             &mut e,
             create_route(&rtb, gwlbe),
-            err("InvalidParameterValue"),
+            err("InvalidVpcEndpointId.NotFound"),
         );
     }
 
@@ -2610,7 +2614,8 @@ mod tests {
             delete_route(&rtb, dest.clone()),
             err("InvalidParameterValue"),
         );
-        assert_eq!(state_of(&e, &rtb, "pl-63a5400a"), "active");
+        // The endpoint here is fictitious, so its route shows blackhole.
+        assert_eq!(state_of(&e, &rtb, "pl-63a5400a"), "blackhole");
         // An AWS-managed list's route belongs to its endpoint: replacing it is refused.
         check(
             &mut e,

@@ -15,11 +15,29 @@ pub trait Resource {
 }
 
 /// Resources by id plus an index of ids by owning scope. Iteration is in id order.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+///
+/// Serialised as the map of items alone; the index is rebuilt when deserialised.
+#[derive(Debug, Clone)]
 pub struct Table<T> {
     items: BTreeMap<String, T>,
-    #[serde(skip)]
     by_scope: BTreeMap<Scope, BTreeSet<String>>,
+}
+
+impl<T: Serialize> Serialize for Table<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.items.serialize(s)
+    }
+}
+
+impl<'de, T: Resource + Deserialize<'de>> Deserialize<'de> for Table<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut table = Table {
+            items: BTreeMap::deserialize(d)?,
+            by_scope: BTreeMap::new(),
+        };
+        table.reindex();
+        Ok(table)
+    }
 }
 
 impl<T> Default for Table<T> {

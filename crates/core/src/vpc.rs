@@ -321,6 +321,7 @@ fn delete(w: &mut World, ctx: &Ctx, vpc_id: &str) -> Result<()> {
         return Err(dependency());
     }
     peering::check_vpc_deletable(w, vpc_id)?;
+    crate::endpoint::check_vpc_deletable(w, vpc_id)?;
     peering::on_vpc_deleted(w, &ctx.account, vpc_id, ctx.now);
     route::delete_table_unchecked(w, &vpc.main_route_table_id);
     w.security_groups.remove(&vpc.default_security_group_id);

@@ -10,7 +10,10 @@ use crate::error::{ApiError, Result};
 use crate::ids::IdGen;
 use crate::table::Table;
 use crate::tags::TagStore;
-use crate::{dhcp, elb, eni, gateway, nacl, peering, prefix_list, route, sg, subnet, tags, vpc};
+use crate::{
+    dhcp, elb, endpoint, endpoint_service, eni, gateway, insights, nacl, peering, prefix_list,
+    route, sg, subnet, tags, vpc,
+};
 use crate::{Command, Millis, Output};
 
 /// An (account, Region) pair: the unit of ownership and visibility.
@@ -79,6 +82,8 @@ pub enum TimerKind {
     Peering,
     /// Advance a NAT gateway (pending → available, deleting → deleted, purge).
     NatGateway,
+    /// Advance a VPC endpoint (pending → available, deleting → deleted, purge).
+    VpcEndpoint,
     /// Purge a terminated instance once its retention is over.
     Instance,
 }
@@ -135,7 +140,14 @@ pub struct World {
     pub target_groups: Table<elb::TargetGroup>,
     pub listeners: Table<elb::Listener>,
     #[serde(default)]
+    pub endpoint_services: Table<endpoint_service::EndpointService>,
+    #[serde(default)]
+    pub vpc_endpoints: Table<endpoint::VpcEndpoint>,
     pub prefix_lists: Table<prefix_list::PrefixList>,
+    #[serde(default)]
+    pub insights_paths: Table<insights::Path>,
+    #[serde(default)]
+    pub insights_analyses: Table<insights::Analysis>,
 }
 
 impl World {
@@ -165,30 +177,17 @@ impl World {
             load_balancers: Table::default(),
             target_groups: Table::default(),
             listeners: Table::default(),
+            endpoint_services: Table::default(),
+            vpc_endpoints: Table::default(),
             prefix_lists: Table::default(),
+            insights_paths: Table::default(),
+            insights_analyses: Table::default(),
         }
     }
 
-    /// Rebuilds derived indexes after deserialisation and installs the configuration.
+    /// Installs the configuration after deserialisation (indexes rebuild themselves).
     pub fn restore(&mut self, config: Config) {
         self.config = Arc::new(config);
-        self.vpcs.reindex();
-        self.subnets.reindex();
-        self.route_tables.reindex();
-        self.internet_gateways.reindex();
-        self.egress_only_gateways.reindex();
-        self.nat_gateways.reindex();
-        self.addresses.reindex();
-        self.dhcp_options.reindex();
-        self.network_acls.reindex();
-        self.security_groups.reindex();
-        self.network_interfaces.reindex();
-        self.instances.reindex();
-        self.peerings.reindex();
-        self.load_balancers.reindex();
-        self.target_groups.reindex();
-        self.listeners.reindex();
-        self.prefix_lists.reindex();
     }
 
     /// Whether the scope's defaults (default VPC, DHCP options) exist yet.
@@ -269,7 +268,10 @@ impl World {
             Command::Peering(c) => peering::apply(self, ctx, c),
             Command::Tags(c) => tags::apply(self, ctx, c),
             Command::Elb(c) => elb::apply(self, ctx, c),
+            Command::EndpointService(c) => endpoint_service::apply(self, ctx, c),
+            Command::Endpoint(c) => endpoint::apply(self, ctx, c),
             Command::PrefixList(c) => prefix_list::apply(self, ctx, c),
+            Command::Insights(c) => insights::apply(self, ctx, c),
         }
     }
 
@@ -297,6 +299,7 @@ impl World {
             match timer.kind {
                 TimerKind::Peering => peering::on_timer(self, &timer.id, timer.due),
                 TimerKind::NatGateway => gateway::on_timer(self, &timer.id, timer.due),
+                TimerKind::VpcEndpoint => endpoint::on_timer(self, &timer.id, timer.due),
                 TimerKind::Instance => eni::on_timer(self, &timer.id, timer.due),
             }
         }
@@ -321,7 +324,12 @@ impl World {
             "eni" => self.network_interfaces.get_in(scope, id).is_some(),
             "i" => self.instances.get_in(scope, id).is_some(),
             "pcx" => self.peerings.visible(scope, id, Millis::MIN).is_some(),
+            "vpce" => self.vpc_endpoints.get_in(scope, id).is_some(),
+            "vpce-svc" => self.endpoint_services.get_in(scope, id).is_some(),
+            "vpce-svc-perm" => endpoint_service::permission_visible(self, scope, id),
             "pl" => self.prefix_lists.get_in(scope, id).is_some(),
+            "nip" => self.insights_paths.get_in(scope, id).is_some(),
+            "nia" => self.insights_analyses.get_in(scope, id).is_some(),
             _ => {
                 return Err(ApiError::new(
                     "InvalidID",
@@ -347,7 +355,11 @@ impl World {
             "pcx" => peering::not_found(id),
             "acl" => nacl::not_found(id),
             "dopt" => dhcp::not_found(id),
+            "vpce" => endpoint::not_found(id),
+            "vpce-svc" => endpoint_service::not_found(id),
             "pl" => prefix_list::not_found(id),
+            "nip" => insights::path_not_found(id),
+            "nia" => insights::analysis_not_found(id),
             _ => ApiError::new("InvalidID", format!("The ID '{id}' does not exist")),
         })
     }

@@ -142,7 +142,7 @@ fn serve(args: ServeArgs) {
         default_region: args.default_region,
         admin_api: args.admin_api,
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap_or_else(|e| fail(e.to_string()));

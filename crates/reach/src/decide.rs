@@ -17,6 +17,8 @@ use crate::explain::{Code, Direction, Explanation, Header, Hop, HopKind, Verdict
 use crate::view::{EntryV, Ix, PeerV, RuleV, Tgt, View};
 use crate::{Endpoint, Flow, Protocol, DEFAULT_SOURCE_PORT};
 
+mod privatelink;
+
 /// Route lookups allowed on one path before it counts as a loop.
 pub(crate) const MAX_LEGS: usize = 16;
 
@@ -143,11 +145,12 @@ struct Decider<'v> {
 }
 
 /// The source interface, the wanted destination interface (if the flow names one) and the
-/// first packet; or the component that is missing, and why.
+/// first packet; or the component that is missing (or unusable), and why.
 #[allow(clippy::type_complexity)]
-fn resolve(view: &View, flow: &Flow) -> Result<(Ix, Option<Ix>, Header), (Arc<str>, String)> {
+fn resolve(view: &View, flow: &Flow) -> Result<(Ix, Option<Ix>, Header), (Code, Arc<str>, String)> {
     let gone = |what: &str, id: &str| {
         (
+            Code::NoSourceOrDestination,
             Arc::from(id),
             format!("the {what} {id} does not exist (or is not a running instance)"),
         )
@@ -157,8 +160,14 @@ fn resolve(view: &View, flow: &Flow) -> Result<(Ix, Option<Ix>, Header), (Arc<st
         .ok_or_else(|| gone("source", &flow.source))?;
     let (dst, want) = match &flow.destination {
         Endpoint::Ip(a) => (*a, None),
-        Endpoint::Eni(id) | Endpoint::Instance(id) => {
-            let e = view.endpoint(id).ok_or_else(|| gone("destination", id))?;
+        Endpoint::Eni(_) | Endpoint::Instance(_) | Endpoint::Vpce(_) => {
+            let e = match &flow.destination {
+                Endpoint::Vpce(id) => privatelink::vpce_destination(view, s, id)?,
+                Endpoint::Eni(id) | Endpoint::Instance(id) => {
+                    view.endpoint(id).ok_or_else(|| gone("destination", id))?
+                }
+                Endpoint::Ip(_) => unreachable!("matched above"),
+            };
             let d = &view.enis[e as usize];
             let a =
                 d.v4.first()
@@ -166,6 +175,7 @@ fn resolve(view: &View, flow: &Flow) -> Result<(Ix, Option<Ix>, Header), (Arc<st
                     .or_else(|| d.v6.first().map(|a| IpAddr::V6(*a)))
                     .ok_or_else(|| {
                         (
+                            Code::NoSourceOrDestination,
                             d.id.clone(),
                             format!("the destination {} has no address", d.id),
                         )
@@ -181,7 +191,8 @@ fn resolve(view: &View, flow: &Flow) -> Result<(Ix, Option<Ix>, Header), (Arc<st
             se.v6.first().map(|a| IpAddr::V6(*a))
         }
     };
-    let h = first_header(flow, first, dst).map_err(|why| (se.id.clone(), why))?;
+    let h = first_header(flow, first, dst)
+        .map_err(|why| (Code::NoSourceOrDestination, se.id.clone(), why))?;
     Ok((s, want, h))
 }
 
@@ -216,19 +227,31 @@ pub fn decide(view: &View, flow: &Flow) -> Verdict {
     };
     let (s, want, h) = match resolve(view, flow) {
         Ok(x) => x,
-        Err((component, why)) => {
-            d.blocker(Code::NoSourceOrDestination, &component, why);
+        Err((code, component, why)) => {
+            d.blocker(code, &component, why);
             return done(d, Vec::new());
         }
     };
     let se = &view.enis[s as usize];
     d.hop(&se.id, HopKind::NetworkInterface, &h);
+    if d.endpoint_as_source(s, &h) {
+        return done(d, Vec::new());
+    }
     d.sg(s, true, &h, true);
-    let end = d.walk(Start::At(Sender::Eni(s)), h, want);
+    let mut end = d.walk(Start::At(Sender::Eni(s)), h, want);
+    // An interface endpoint reached: on to its service (PrivateLink) and back.
+    let mut provider_return = Vec::new();
+    if let Some((End::Eni(y), h)) = &end {
+        match d.through_endpoint(*y, h) {
+            Some(hops) => provider_return = hops,
+            None => end = None,
+        }
+    }
     let forward = std::mem::take(&mut d.hops);
     if let Some((end, h)) = end {
         d.dir = Direction::Return;
         d.last = None;
+        d.hops = provider_return;
         let reply = h.reply();
         let start = match end {
             End::Eni(y) => {
@@ -309,6 +332,12 @@ fn internet_flow(
     }
     let (dst, want) = match &flow.destination {
         Endpoint::Ip(a) => (*a, None),
+        Endpoint::Vpce(id) => {
+            return Err((
+                Arc::from(id.as_str()),
+                format!("{id} has no public address: an interface endpoint is reached from its VPC (or a peer), not from the internet"),
+            ))
+        }
         Endpoint::Eni(id) | Endpoint::Instance(id) => {
             let e = view.endpoint(id).ok_or_else(|| {
                 (
@@ -902,26 +931,8 @@ impl Decider<'_> {
                     Tgt::GatewayEndpoint(id) => {
                         self.nacl(subnet, true, &h);
                         self.hop(id, HopKind::GatewayEndpoint, &h);
-                        let echo =
-                            matches!((h.protocol, h.dst_port), (1, Some(8)) | (58, Some(128)));
-                        if h.protocol != 6 && !echo {
-                            self.blocker(
-                                Code::VpceGatewayProtocolRestriction,
-                                id,
-                                format!("{id} carries only TCP and ICMP echo, not {h}"),
-                            );
-                        }
-                        if !v.vpcs[vpc as usize].contains(h.src) {
-                            self.blocker(
-                                Code::VpceGatewayEgressSourceAddressRestriction,
-                                id,
-                                format!(
-                                    "{id} accepts only sources in {}, not {}",
-                                    v.vpcs[vpc as usize].id, h.src
-                                ),
-                            );
-                        }
-                        self.hop(&Arc::from("service"), HopKind::Service, &h);
+                        let service = self.gateway_endpoint(id, vpc, &h);
+                        self.hop(&service, HopKind::Service, &h);
                         if let Some(want) = want {
                             return self.misrouted(&h.dst, id, want);
                         }

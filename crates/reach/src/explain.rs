@@ -24,6 +24,20 @@ pub enum Code {
     VpceGatewayEgressSourceAddressRestriction,
     CannotRoute,
     UnsupportedComponent,
+    /// A component (endpoint, endpoint service, load balancer, target) not in a working state.
+    BadState,
+    /// The protocol is not carried (an interface endpoint carries TCP only).
+    ProtocolRestriction,
+    /// An interface endpoint does not initiate traffic (it only answers its consumers).
+    VpceIntraVpcTraffic,
+    /// The endpoint's Availability Zone is not one the service's load balancer is in.
+    VpceServiceNotInstalledInAz,
+    /// Nothing past this component takes the traffic (no listener, no target).
+    NoPossibleDestination,
+    /// A load balancer listener whose target group does not exist.
+    Elbv2ListenerHasNoTg,
+    /// A target in an Availability Zone the load balancer is not enabled in.
+    ElbInstalledAzRestriction,
 }
 
 impl Code {
@@ -51,6 +65,13 @@ impl Code {
             }
             Code::CannotRoute => "CANNOT_ROUTE",
             Code::UnsupportedComponent => "UNSUPPORTED_COMPONENT",
+            Code::BadState => "BAD_STATE",
+            Code::ProtocolRestriction => "PROTOCOL_RESTRICTION",
+            Code::VpceIntraVpcTraffic => "VPCE_INTRA_VPC_TRAFFIC",
+            Code::VpceServiceNotInstalledInAz => "VPCE_SERVICE_NOT_INSTALLED_IN_AZ",
+            Code::NoPossibleDestination => "NO_POSSIBLE_DESTINATION",
+            Code::Elbv2ListenerHasNoTg => "ELBV2_LISTENER_HAS_NO_TG",
+            Code::ElbInstalledAzRestriction => "ELB_INSTALLED_AZ_RESTRICTION",
         }
     }
 }
@@ -66,6 +87,13 @@ impl Code {
                 | Code::SgReferencesNotPreserved
                 | Code::SubnetAclRestriction
                 | Code::NoRouteToDestination
+                | Code::BadState
+                | Code::ProtocolRestriction
+                | Code::VpceIntraVpcTraffic
+                | Code::VpceServiceNotInstalledInAz
+                | Code::NoPossibleDestination
+                | Code::Elbv2ListenerHasNoTg
+                | Code::ElbInstalledAzRestriction
         )
     }
 }
@@ -187,13 +215,22 @@ pub enum HopKind {
     Middlebox,
     /// A gateway endpoint (S3, DynamoDB); the path ends at the service.
     GatewayEndpoint,
-    /// An interface endpoint's network interface as the destination (PrivateLink beyond
-    /// it, to the service's load balancer and targets, is the next extension).
+    /// An interface endpoint's network interface as the destination; PrivateLink goes on
+    /// to the endpoint service's load balancer and its targets.
     InterfaceEndpoint,
     /// Leaving AWS to an address no interface holds.
     Internet,
-    /// The AWS service behind a gateway endpoint.
+    /// The AWS service behind a gateway or interface endpoint (component: the service name).
     Service,
+    /// A PrivateLink endpoint service (`vpce-svc-…`) behind an interface endpoint.
+    EndpointService,
+    /// A network load balancer behind an endpoint service (component: its ARN).
+    LoadBalancer,
+    /// The load balancer listener taking the flow's port (component: its ARN).
+    LoadBalancerListener,
+    /// The listener's target group (component: its ARN); the path goes on from the load
+    /// balancer's interface in the endpoint's zone to a target, as the provider sees it.
+    TargetGroup,
 }
 
 /// One component on the path, with the packet as it is there.

@@ -6,6 +6,11 @@
 //! through it, forward and back. [`reference::decide`] is a deliberately simple second
 //! evaluator over the raw world, used by the property tests to check the first.
 //!
+//! Past a route table or an interface, VPC endpoints and PrivateLink (gateway endpoints,
+//! interface endpoints, endpoint services, network load balancers, listeners, target
+//! groups) are compiled by the `privatelink` module and walked by `decide::privatelink`
+//! (`reference::privatelink` for the reference).
+//!
 //! The engine knows nothing of the wire: it reads core structs only.
 
 use std::collections::{BTreeMap, HashMap};
@@ -16,6 +21,7 @@ use ipnet::IpNet;
 pub mod decide;
 pub mod explain;
 pub mod exposure;
+mod privatelink;
 pub mod reference;
 pub mod update;
 pub mod view;
@@ -45,21 +51,27 @@ pub enum Protocol {
     Icmp,
 }
 
-/// One end of a flow: an interface, an instance (its primary interface) or an address.
+/// One end of a flow: an interface, an instance (its primary interface), a VPC endpoint
+/// (one of its network interfaces) or an address.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Endpoint {
     Eni(String),
     Instance(String),
+    /// An interface endpoint (`vpce-…`): its network interface in the source's
+    /// Availability Zone if it has one there, else its first.
+    Vpce(String),
     Ip(IpAddr),
 }
 
 impl Endpoint {
-    /// `eni-…`, `i-…` or an IP address.
+    /// `eni-…`, `i-…`, `vpce-…` (not `vpce-svc-…`) or an IP address.
     pub fn parse(s: &str) -> Option<Endpoint> {
         if s.starts_with("eni-") {
             Some(Endpoint::Eni(s.to_string()))
         } else if s.starts_with("i-") {
             Some(Endpoint::Instance(s.to_string()))
+        } else if s.starts_with("vpce-") && !s.starts_with("vpce-svc-") {
+            Some(Endpoint::Vpce(s.to_string()))
         } else {
             s.parse().ok().map(Endpoint::Ip)
         }
@@ -69,7 +81,7 @@ impl Endpoint {
 /// A flow to decide.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Flow {
-    /// An interface (`eni-…`) or instance (`i-…`) id.
+    /// An interface (`eni-…`), instance (`i-…`) or VPC endpoint (`vpce-…`) id.
     pub source: String,
     pub destination: Endpoint,
     pub protocol: Protocol,
@@ -112,6 +124,15 @@ impl PrefixLists for NoPrefixLists {
 impl PrefixLists for HashMap<String, Vec<IpNet>> {
     fn cidrs(&self, id: &str) -> Option<Vec<IpNet>> {
         self.get(id).cloned()
+    }
+}
+
+/// A world's own lists: customer-managed lists and the Regions' AWS-managed lists.
+impl PrefixLists for World {
+    fn cidrs(&self, id: &str) -> Option<Vec<IpNet>> {
+        let known = self.prefix_lists.get(id).is_some()
+            || openvpc_core::prefix_list::is_aws_managed(self, id);
+        known.then(|| openvpc_core::prefix_list::cidrs(self, id))
     }
 }
 

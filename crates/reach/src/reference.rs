@@ -20,11 +20,13 @@ use openvpc_core::World;
 use crate::decide::{first_header, MAX_LEGS};
 use crate::explain::{Code, Direction, Explanation, Header, Verdict};
 use crate::view::target_id;
-use crate::{protocol_number, Endpoint, Flow, NoPrefixLists, PrefixLists};
+use crate::{protocol_number, Endpoint, Flow, PrefixLists};
 
-/// Decides `flow` over `w` with no prefix lists known.
+mod privatelink;
+
+/// Decides `flow` over `w` with the world's own prefix lists.
 pub fn decide(w: &World, flow: &Flow) -> Verdict {
-    decide_with(w, &NoPrefixLists, flow)
+    decide_with(w, w, flow)
 }
 
 /// Decides `flow` over `w`, taking prefix-list entries from `pls`.
@@ -148,7 +150,12 @@ impl<'w> Ref<'w> {
     }
 
     fn endpoint(&self, id: &str) -> Option<&'w NetworkInterface> {
-        if id.starts_with("i-") {
+        if id.starts_with("vpce-") {
+            let e = self.w.vpc_endpoints.get(id)?;
+            e.interfaces
+                .iter()
+                .find_map(|i| self.eni(&i.network_interface_id))
+        } else if id.starts_with("i-") {
             let i = self
                 .w
                 .instances
@@ -395,6 +402,9 @@ impl<'w> Ref<'w> {
         }
         let (dst, want) = match &flow.destination {
             Endpoint::Ip(a) => (*a, None),
+            Endpoint::Vpce(id) => {
+                return self.blocker(Code::NoSourceOrDestination, id, String::new());
+            }
             Endpoint::Eni(id) | Endpoint::Instance(id) => {
                 let Some(d) = self.endpoint(id) else {
                     return self.blocker(Code::NoSourceOrDestination, id, String::new());
@@ -446,9 +456,16 @@ impl<'w> Ref<'w> {
         };
         let (dst, want) = match &flow.destination {
             Endpoint::Ip(a) => (*a, None),
-            Endpoint::Eni(id) | Endpoint::Instance(id) => {
-                let Some(d) = self.endpoint(id) else {
-                    return self.blocker(Code::NoSourceOrDestination, id, String::new());
+            Endpoint::Vpce(id) | Endpoint::Eni(id) | Endpoint::Instance(id) => {
+                let d = match &flow.destination {
+                    Endpoint::Vpce(_) => self.vpce_destination(s, id),
+                    _ => self
+                        .endpoint(id)
+                        .ok_or((Code::NoSourceOrDestination, id.as_str())),
+                };
+                let d = match d {
+                    Ok(d) => d,
+                    Err((code, component)) => return self.blocker(code, component, String::new()),
                 };
                 let a = d
                     .private_ips
@@ -471,10 +488,18 @@ impl<'w> Ref<'w> {
         let Ok(h) = first_header(flow, first, dst) else {
             return self.blocker(Code::NoSourceOrDestination, &s.id, String::new());
         };
+        if self.endpoint_as_source(s) {
+            return;
+        }
         self.sg(s, true, &h, true);
         let Some((end, h)) = self.walk(Step::At(Node::Eni(s)), h, want, true) else {
             return;
         };
+        if let End::Eni(y) = end {
+            if !self.through_endpoint(y, &h) {
+                return;
+            }
+        }
         self.dir = Direction::Return;
         self.last = None;
         let mut reply = h.reply();
@@ -779,16 +804,8 @@ impl<'w> Ref<'w> {
                 }
                 Target::GatewayEndpoint(id) => {
                     self.nacl(subnet_id, true, &h);
-                    let echo = matches!((h.protocol, h.dst_port), (1, Some(8)) | (58, Some(128)));
-                    if h.protocol != 6 && !echo {
-                        self.blocker(Code::VpceGatewayProtocolRestriction, id, String::new());
-                    }
-                    if !vpc_contains(vpc, h.src) {
-                        self.blocker(
-                            Code::VpceGatewayEgressSourceAddressRestriction,
-                            id,
-                            String::new(),
-                        );
+                    if !self.gateway_endpoint(id, vpc, &h) {
+                        return self.fatal(Code::BadStateRoute, &t.id);
                     }
                     if let Some(want) = want {
                         return self.misrouted(want);

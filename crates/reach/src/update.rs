@@ -15,12 +15,13 @@
 //! - an internet gateway (`igw-…`): the attachment of the VPCs it left or joined and the
 //!   tables routing to it; an egress-only gateway (`eigw-…`): the tables routing to it;
 //! - a NAT gateway (`nat-…`) whose state changed: the tables routing to it;
-//! - an instance (`i-…`) whose interface is unchanged: its entry and the tables routing to it.
+//! - an instance (`i-…`) whose interface is unchanged: its entry, the tables routing to it
+//!   and the PrivateLink part (target groups name instances).
 //!
-//! Anything else that the view depends on — a VPC, subnet, interface, Elastic IP or prefix
-//! list, a resource created or deleted among those indexed by position — recompiles the
-//! whole view, which is always correct. Ids the view does not depend on (tags, DHCP options,
-//! load balancers) are ignored.
+//! Anything else that the view depends on — a VPC, subnet, interface, Elastic IP, prefix
+//! list, VPC endpoint, endpoint service or load balancer, a resource created or deleted
+//! among those indexed by position — recompiles the whole view, which is always correct.
+//! Ids the view does not depend on (tags, DHCP options) are ignored.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -35,7 +36,7 @@ use crate::view::{
     active_pairs, compile_acl, compile_sg, compile_table, link_subnets, target_id, Index, Ix,
     PlCache, View,
 };
-use crate::{NoPrefixLists, PrefixLists};
+use crate::PrefixLists;
 
 /// What a mutation touched: resource ids, or everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -123,7 +124,7 @@ impl Changes {
             }
         };
         match cmd {
-            Command::Tags(_) | Command::Dhcp(_) | Command::Elb(_) => return Changes::none(),
+            Command::Tags(_) | Command::Dhcp(_) | Command::Insights(_) => return Changes::none(),
             Command::Sg(s) => match s {
                 SgCmd::Create { .. } => {}
                 SgCmd::Delete { group: g } => group(&mut c, g),
@@ -209,10 +210,11 @@ fn kind(id: &str) -> &str {
 }
 
 impl View {
-    /// The view of `w` after `changes`, recompiling only what they touched (no prefix lists
-    /// known; use [`View::update_with`] for a view compiled with some).
+    /// The view of `w` after `changes`, recompiling only what they touched, for a view
+    /// made by [`View::compile`] (the world's own prefix lists); use
+    /// [`View::update_with`] for one compiled with other lists.
     pub fn update(&self, w: &World, changes: &Changes) -> View {
-        self.update_with(w, &NoPrefixLists, changes)
+        self.update_with(w, w, changes)
     }
 
     /// The view of `w` after `changes`; `pls` must be the prefix lists the view was
@@ -237,6 +239,7 @@ impl View {
             v: self.clone(),
             pl: PlCache::new(pls),
             relink: false,
+            privatelink: false,
             tables: BTreeSet::new(),
             touched: BTreeSet::new(),
         }
@@ -260,6 +263,8 @@ struct Patch<'w, 'p> {
     pl: PlCache<'p>,
     /// The subnets' table and ACL links must be recomputed.
     relink: bool,
+    /// The endpoint and PrivateLink part must be recompiled (it reads instances).
+    privatelink: bool,
     /// Route tables to recompile (after everything they resolve against).
     tables: BTreeSet<Ix>,
     /// Ids of the parts recompiled.
@@ -325,7 +330,10 @@ impl Patch<'_, '_> {
         if self.relink {
             self.v.subnets = Arc::new(link_subnets(w, &self.v.ix).0);
         }
-        let touched = if self.relink {
+        if self.privatelink {
+            self.v.privatelink = Arc::new(crate::privatelink::compile(w, &self.v));
+        }
+        let touched = if self.relink || self.privatelink {
             Touched::All
         } else {
             let mut t = std::mem::take(&mut self.touched);
@@ -521,6 +529,7 @@ impl Patch<'_, '_> {
             }
         }
         self.touched.insert(Arc::from(id));
+        self.privatelink = true;
         if old != Some(eni) {
             let map: &mut HashMap<Arc<str>, Option<Ix>> = Arc::make_mut(&mut self.v.instances);
             map.insert(Arc::from(id), eni);

@@ -19,7 +19,8 @@ use openvpc_core::route::{Destination, Origin, RouteTable, Target};
 use openvpc_core::sg::{Peer, SecurityGroup};
 use openvpc_core::World;
 
-use crate::{protocol_number, NoPrefixLists, PrefixLists};
+use crate::privatelink::PrivateLinkV;
+use crate::{protocol_number, PrefixLists};
 
 /// Index of an interned resource.
 pub(crate) type Ix = u32;
@@ -357,6 +358,8 @@ pub struct View {
     pub(crate) by_v6: Arc<HashMap<Ipv6Addr, Ix>>,
     /// Public IPv4 → (interface, private address).
     pub(crate) by_public: Arc<HashMap<Ipv4Addr, (Ix, Ipv4Addr)>>,
+    /// VPC endpoints, endpoint services, load balancers (see [`crate::privatelink`]).
+    pub(crate) privatelink: Arc<PrivateLinkV>,
     /// Id → index maps that recompiling one part needs.
     pub(crate) ix: Arc<Index>,
 }
@@ -636,9 +639,9 @@ pub(crate) fn compile_table(
 }
 
 impl View {
-    /// Compiles a world with no prefix lists known.
+    /// Compiles a world with its own prefix lists (customer- and AWS-managed).
     pub fn compile(w: &World) -> View {
-        View::compile_with(w, &NoPrefixLists)
+        View::compile_with(w, w)
     }
 
     /// Compiles a world, taking prefix-list entries from `pls`.
@@ -790,7 +793,7 @@ impl View {
             .map(|t| compile_table(t, w, &ix, &eni_ix, &enis, &mut pl))
             .collect();
 
-        View {
+        let mut view = View {
             vpcs: Arc::new(vpcs),
             subnets: Arc::new(subnets),
             enis: Arc::new(enis),
@@ -803,8 +806,11 @@ impl View {
             by_addr: Arc::new(by_addr),
             by_v6: Arc::new(by_v6),
             by_public: Arc::new(by_public),
+            privatelink: Arc::default(),
             ix: Arc::new(ix),
-        }
+        };
+        view.privatelink = Arc::new(crate::privatelink::compile(w, &view));
+        view
     }
 
     /// Number of interfaces in the view.
@@ -812,10 +818,14 @@ impl View {
         self.enis.len()
     }
 
-    /// The interface `id`, or the primary interface of running instance `id`.
+    /// The interface `id`, the primary interface of running instance `id`, or the first
+    /// network interface of VPC endpoint `id`.
     pub(crate) fn endpoint(&self, id: &str) -> Option<Ix> {
         if id.starts_with("i-") {
             self.instances.get(id).copied().flatten()
+        } else if id.starts_with("vpce-") {
+            let e = self.privatelink.endpoints.get(id)?;
+            e.enis.first().copied()
         } else {
             self.eni_ix.get(id).copied()
         }
@@ -918,7 +928,7 @@ fn resolve(
                 .and_then(|i| eni_ix.get(i.network_interface_id.as_str()).copied());
             local_eni(id, eni)
         }
-        Target::GatewayEndpoint(id) => Tgt::GatewayEndpoint(id.as_str().into()),
+        Target::GatewayEndpoint(id) => crate::privatelink::gateway_route(w, id),
         Target::Gateway(id) | Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
             Tgt::Unsupported(id.as_str().into())
         }

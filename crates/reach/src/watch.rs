@@ -5,7 +5,9 @@
 //! security groups and VPCs), the ACLs and route tables it crossed, the gateways it went
 //! through, the components it blames, and the flow's own endpoints. All of these are named
 //! in the verdict's hops and explanations, so they are its dependencies; an update that
-//! recompiled none of them leaves the verdict as it was.
+//! recompiled none of them leaves the verdict as it was. A flow that reaches an interface
+//! endpoint is the exception: the PrivateLink walk tries every target and keeps the hops of
+//! one, so such a flow is re-decided after every update.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -63,6 +65,8 @@ impl Watch {
             Touched::All => (0..self.flows.len() as u32).collect(),
             Touched::Parts(ids) => ids
                 .iter()
+                .map(|id| &**id)
+                .chain([ANY])
                 .filter_map(|id| self.by_dep.get(id))
                 .flatten()
                 .copied()
@@ -86,11 +90,14 @@ impl Watch {
     }
 }
 
+/// The dependency of a flow that every update may change.
+const ANY: &str = "*";
+
 /// The ids of the parts a verdict read.
 fn deps(view: &View, flow: &Flow, v: &Verdict) -> Vec<Arc<str>> {
     let mut d: BTreeSet<Arc<str>> = BTreeSet::new();
     d.insert(Arc::from(flow.source.as_str()));
-    if let Endpoint::Eni(id) | Endpoint::Instance(id) = &flow.destination {
+    if let Endpoint::Eni(id) | Endpoint::Instance(id) | Endpoint::Vpce(id) = &flow.destination {
         d.insert(Arc::from(id.as_str()));
     }
     for h in v.forward.iter().chain(&v.return_path) {
@@ -106,5 +113,21 @@ fn deps(view: &View, flow: &Flow, v: &Verdict) -> Vec<Arc<str>> {
         }
     }
     d.extend(v.explanations.iter().map(|e| e.component.clone()));
+    let privatelink = v.forward.iter().chain(&v.return_path).any(|h| {
+        matches!(
+            h.kind,
+            HopKind::InterfaceEndpoint
+                | HopKind::EndpointService
+                | HopKind::LoadBalancer
+                | HopKind::LoadBalancerListener
+                | HopKind::TargetGroup
+        )
+    });
+    if privatelink
+        || matches!(flow.destination, Endpoint::Vpce(_))
+        || flow.source.starts_with("vpce-")
+    {
+        d.insert(Arc::from(ANY));
+    }
     d.into_iter().collect()
 }

@@ -94,11 +94,9 @@ async fn query_endpoint(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let run = move || handle_query(&state, &method, &uri, &headers, &body);
-    match tokio::task::spawn_blocking(run).await {
-        Ok(resp) => resp,
-        Err(_) => xml_response(500, "internal error".into()),
-    }
+    // Handled inline: every request serialises on the engine lock anyway, and the server
+    // runs on a single-threaded runtime, so a hop to another thread would only add cost.
+    handle_query(&state, &method, &uri, &headers, &body)
 }
 
 fn handle_query(

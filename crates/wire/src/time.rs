@@ -17,6 +17,71 @@ pub fn iso8601(ms: Millis) -> String {
     )
 }
 
+/// Parses a request timestamp: ISO 8601 (`YYYY-MM-DDTHH:MM:SS[.fff…][Z|±HH:MM]`, as the
+/// SDKs send) or seconds since the epoch. None when it is neither.
+pub fn parse_timestamp(raw: &str) -> Option<Millis> {
+    let raw = raw.trim();
+    if let Ok(secs) = raw.parse::<f64>() {
+        return secs.is_finite().then(|| (secs * 1000.0).round() as Millis);
+    }
+    let b = raw.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let s = raw.get(r)?;
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse().ok())?
+    };
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut millis = 0;
+    if b.get(i) == Some(&b'.') {
+        let start = i + 1;
+        i = start;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        let frac = &raw[start..i.min(start + 3)];
+        millis = frac.parse::<i64>().ok()? * 10_i64.pow(3 - frac.len() as u32);
+    }
+    let offset = match &raw[i..] {
+        "" | "Z" | "z" => 0,
+        tz if tz.len() == 6
+            && matches!(tz.as_bytes()[0], b'+' | b'-')
+            && tz.as_bytes()[3] == b':' =>
+        {
+            let sign = if tz.starts_with('-') { -1 } else { 1 };
+            sign * (num(i + 1..i + 3)? * 3600 + num(i + 4..i + 6)? * 60)
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(y, mo as u32, d as u32);
+    Some((days * 86_400 + h * 3600 + mi * 60 + s - offset) * 1000 + millis)
+}
+
+/// (year, month, day) to days since 1970-01-01, proleptic Gregorian.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -44,5 +109,26 @@ mod tests {
         check(0, "1970-01-01T00:00:00.000Z");
         check(1_704_164_645_123, "2024-01-02T03:04:05.123Z");
         check(951_782_400_000, "2000-02-29T00:00:00.000Z");
+    }
+
+    #[test]
+    fn parses_request_timestamps() {
+        for (raw, want) in [
+            ("2024-01-02T03:04:05.123Z", Some(1_704_164_645_123)),
+            ("2024-01-02T03:04:05Z", Some(1_704_164_645_000)),
+            ("2024-01-02T03:04:05.123456Z", Some(1_704_164_645_123)),
+            ("2024-01-02T05:04:05+02:00", Some(1_704_164_645_000)),
+            ("2000-02-29T00:00:00", Some(951_782_400_000)),
+            ("1704164645", Some(1_704_164_645_000)),
+            ("2024-13-02T03:04:05Z", None),
+            ("2024-01-02T03:04:05.Z", None),
+            ("yesterday", None),
+            ("", None),
+        ] {
+            assert_eq!(parse_timestamp(raw), want, "{raw}");
+        }
+        for ms in [0, 951_782_400_000, 1_704_164_645_123] {
+            assert_eq!(parse_timestamp(&iso8601(ms)), Some(ms));
+        }
     }
 }

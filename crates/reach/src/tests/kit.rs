@@ -1,6 +1,6 @@
 //! Fixture builders: worlds made by inserting core structs directly.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
@@ -431,18 +431,9 @@ impl Net {
         self.put_peering(p);
     }
 
-    /// Peerings have no public insert; rebuild the collection through serde.
+    /// Inserts or replaces a peering connection.
     fn put_peering(&mut self, p: Peering) {
-        let mut items: BTreeMap<String, Peering> = self
-            .w
-            .peerings
-            .values()
-            .map(|p| (p.id.clone(), p.clone()))
-            .collect();
-        items.insert(p.id.clone(), p);
-        self.w.peerings =
-            serde_json::from_value(serde_json::json!({ "items": items })).expect("peerings");
-        self.w.peerings.reindex();
+        self.w.peerings.insert(p);
     }
 
     /// An internet gateway attached to `vpc` (or detached).

@@ -2,6 +2,7 @@
 //! reference evaluator agrees.
 
 mod kit;
+mod privatelink;
 mod prop;
 
 use std::collections::HashMap;
@@ -780,7 +781,8 @@ fn gateway_endpoint() {
     let pl = "pl-63a5400a";
     let pls: HashMap<String, Vec<IpNet>> =
         HashMap::from([(pl.to_string(), vec!["52.216.0.0/15".parse().unwrap()])]);
-    o.n.route(&o.vpc.rtb, pl, "vpce-0123456789abcdef0");
+    let rtb = o.vpc.rtb.clone();
+    o.n.gateway_endpoint(&o.vpc, "s3", &[&rtb]);
     let v = check_with(&o.n, &pls, tcp(&o.a, "52.216.1.1", 443), true, &[]);
     assert!(v.forward.iter().any(|h| h.kind == HopKind::GatewayEndpoint));
     check_with(

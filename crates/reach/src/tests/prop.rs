@@ -169,6 +169,17 @@ pub fn world(seed: u64) -> (Net, Vec<Flow>) {
         }
     }
 
+    // VPC endpoints, endpoint services and load balancers.
+    let made = super::privatelink::random_endpoints(
+        &mut n,
+        &mut |k| r.below(k),
+        &vpcs,
+        &subnets,
+        &instances,
+    );
+    targets.extend(made.targets.iter().cloned());
+    addrs.extend(made.addrs.iter().cloned());
+
     // Security group rules.
     let mut peers: Vec<String> = ["0.0.0.0/0", "::/0", "10.0.0.0/8", "pl-a", "pl-b"]
         .map(String::from)
@@ -265,6 +276,26 @@ pub fn world(seed: u64) -> (Net, Vec<Flow>) {
                 Some(53),
             ]),
             source_port: r.pick(&[None, None, Some(1000), Some(50000)]),
+        });
+    }
+    // Flows to (and a few from) VPC endpoints.
+    for _ in 0..if made.vpces.is_empty() { 0 } else { 12 } {
+        let destination = if r.chance(50) {
+            Endpoint::Vpce(r.pick(&made.vpces))
+        } else {
+            Endpoint::Eni(r.pick(&made.enis))
+        };
+        let source = if r.chance(8) {
+            r.pick(&made.enis)
+        } else {
+            r.pick(&sources)
+        };
+        flows.push(Flow {
+            source,
+            destination,
+            protocol: r.pick(&[Protocol::Tcp, Protocol::Tcp, Protocol::Tcp, Protocol::Udp]),
+            port: r.pick(&[Some(443), Some(443), Some(22), None]),
+            source_port: r.pick(&[None, Some(1000)]),
         });
     }
     // Flows from internet hosts (and from addresses that are not internet hosts).
@@ -365,6 +396,12 @@ fn generator_covers_the_codes() {
         Code::VpceGatewayProtocolRestriction,
         Code::CannotRoute,
         Code::UnsupportedComponent,
+        Code::VpceGatewayEgressSourceAddressRestriction,
+        Code::BadState,
+        Code::ProtocolRestriction,
+        Code::VpceIntraVpcTraffic,
+        Code::VpceServiceNotInstalledInAz,
+        Code::NoPossibleDestination,
     ] {
         assert!(codes.contains(&c), "{c} never produced; got {codes:?}");
     }

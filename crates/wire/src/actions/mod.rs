@@ -9,8 +9,11 @@ use crate::{Backend, Response, EC2_NAMESPACE};
 
 mod account;
 mod dhcp;
+mod endpoint;
+mod endpoint_service;
 mod eni;
 mod gateway;
+mod insights;
 mod nacl;
 mod peering;
 mod prefix_list;
@@ -24,7 +27,7 @@ mod vpc;
 pub type Handler = fn(&mut Call) -> Result<Xml>;
 
 /// Every EC2 action this server implements.
-fn tables() -> [&'static [(&'static str, Handler)]; 12] {
+fn tables() -> [&'static [(&'static str, Handler)]; 15] {
     [
         account::ACTIONS,
         vpc::ACTIONS,
@@ -37,7 +40,10 @@ fn tables() -> [&'static [(&'static str, Handler)]; 12] {
         eni::ACTIONS,
         peering::ACTIONS,
         tags::ACTIONS,
+        endpoint_service::ACTIONS,
+        endpoint::ACTIONS,
         prefix_list::ACTIONS,
+        insights::ACTIONS,
     ]
 }
 

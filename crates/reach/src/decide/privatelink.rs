@@ -1,0 +1,382 @@
+//! Deciding past VPC endpoints (§1.8, §3.2, §3.3, §5.2): gateway endpoint restrictions,
+//! interface endpoints as sources and destinations, and PrivateLink end to end — from the
+//! endpoint's interface to the endpoint service, its network load balancer, the listener on
+//! the flow's port, the target group and each registered target, as the provider sees it
+//! (the load balancer's address as the source: client IP preservation is off for
+//! PrivateLink). The flow is reachable when at least one target is.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+
+use openvpc_core::endpoint::{EndpointType, State};
+use openvpc_core::endpoint_service::ServiceState;
+
+use super::{Decider, End, Sender, Start};
+use crate::explain::{Code, Direction, Explanation, Header, Hop, HopKind};
+use crate::privatelink::{is_echo, listener_takes, no_interface, LbV, TargetAt, TargetV};
+use crate::view::{Ix, View};
+
+/// The interface of endpoint `id` a flow from interface `s` goes to: the one in the
+/// source's Availability Zone if there is one, else the first.
+pub(super) fn vpce_destination(
+    view: &View,
+    s: Ix,
+    id: &str,
+) -> Result<Ix, (Code, Arc<str>, String)> {
+    let pl = &view.privatelink;
+    let Some(ep) = pl.endpoints.get(id) else {
+        return Err((
+            Code::NoSourceOrDestination,
+            Arc::from(id),
+            format!("the destination {id} does not exist"),
+        ));
+    };
+    if ep.kind == EndpointType::Gateway || ep.enis.is_empty() {
+        let (code, why) = no_interface(id, ep.kind, ep.state, &ep.service_name);
+        return Err((code, ep.id.clone(), why));
+    }
+    let zone = pl.zone_of(view, s);
+    Ok(ep
+        .enis
+        .iter()
+        .copied()
+        .find(|&e| zone.is_some() && pl.zone_of(view, e) == zone)
+        .unwrap_or(ep.enis[0]))
+}
+
+/// What one target of a target group gave.
+struct TargetRun {
+    ok: bool,
+    forward: Vec<Hop>,
+    back: Vec<Hop>,
+    exps: Vec<Explanation>,
+}
+
+impl Decider<'_> {
+    /// An interface endpoint's interface as the source: endpoints only answer traffic their
+    /// consumers initiate (`VPCE_INTRA_VPC_TRAFFIC`). True when the flow stops here.
+    pub(super) fn endpoint_as_source(&mut self, s: Ix, h: &Header) -> bool {
+        let v = self.v;
+        let e = &v.enis[s as usize];
+        let ep = v
+            .privatelink
+            .by_eni
+            .get(&s)
+            .and_then(|id| v.privatelink.endpoints.get(id))
+            .filter(|ep| ep.kind == EndpointType::Interface);
+        if !e.endpoint && ep.is_none() {
+            return false;
+        }
+        let component = ep.map_or_else(|| e.id.clone(), |ep| ep.id.clone());
+        self.blocker(
+            Code::VpceIntraVpcTraffic,
+            &component,
+            format!(
+                "{} is an interface endpoint's network interface: an endpoint only answers traffic its consumers initiate, it cannot open {h}",
+                e.id
+            ),
+        );
+        true
+    }
+
+    /// The restrictions of gateway endpoint `id` on a packet sent from VPC `vpc`: TCP or
+    /// ICMP echo only; only sources in the endpoint's own VPC (never through a peering).
+    /// Returns the service name (the path's end).
+    pub(super) fn gateway_endpoint(&mut self, id: &Arc<str>, vpc: Ix, h: &Header) -> Arc<str> {
+        let v = self.v;
+        let ep = v.privatelink.endpoints.get(id);
+        if h.protocol != 6 && !is_echo(h.protocol, h.dst_port) {
+            self.blocker(
+                Code::VpceGatewayProtocolRestriction,
+                id,
+                format!("{id} carries only TCP and ICMP echo, not {h}"),
+            );
+        }
+        let here = &v.vpcs[vpc as usize].id;
+        match ep.and_then(|e| e.vpc) {
+            Some(own) if own != vpc => self.blocker(
+                Code::VpceGatewayEgressSourceAddressRestriction,
+                id,
+                format!(
+                    "{id} belongs to {}: only sources in that VPC use it, not {} in {here} (a gateway endpoint is not reachable through a peering, VPN or transit gateway)",
+                    v.vpcs[own as usize].id, h.src
+                ),
+            ),
+            None => self.blocker(
+                Code::VpceGatewayEgressSourceAddressRestriction,
+                id,
+                format!("{id} belongs to no VPC of this view: {} in {here} cannot use it", h.src),
+            ),
+            Some(_) if !v.vpcs[vpc as usize].contains(h.src) => self.blocker(
+                Code::VpceGatewayEgressSourceAddressRestriction,
+                id,
+                format!("{id} accepts only sources in {here}, not {}", h.src),
+            ),
+            Some(_) => {}
+        }
+        ep.map_or_else(|| Arc::from("service"), |e| e.service_name.clone())
+    }
+
+    /// The forward path reached interface `y` with `h`. For an interface endpoint's
+    /// interface: the endpoint's state, TCP only, then the AWS service or, for an endpoint
+    /// service, PrivateLink to its targets. Returns the provider's return hops (to go before
+    /// the endpoint's reply), or `None` when the path ends here (no reply to walk).
+    pub(super) fn through_endpoint(&mut self, y: Ix, h: &Header) -> Option<Vec<Hop>> {
+        let v = self.v;
+        let pl = &v.privatelink;
+        let Some(ep) = pl.by_eni.get(&y).and_then(|id| pl.endpoints.get(id)) else {
+            return Some(Vec::new());
+        };
+        if ep.kind != EndpointType::Interface {
+            return Some(Vec::new());
+        }
+        if ep.state != State::Available {
+            return self.fatal(
+                Code::BadState,
+                &ep.id,
+                format!(
+                    "{} is {}, not available: it carries no traffic{}",
+                    ep.id,
+                    ep.state.as_str(),
+                    if ep.state == State::PendingAcceptance {
+                        " until the service provider accepts the connection"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        }
+        if h.protocol != 6 {
+            self.blocker(
+                Code::ProtocolRestriction,
+                &ep.id,
+                format!("interface endpoint {} carries TCP only, not {h}", ep.id),
+            );
+            return Some(Vec::new());
+        }
+        let Some(sid) = &ep.service_id else {
+            self.hop(&ep.service_name, HopKind::Service, h);
+            return Some(Vec::new());
+        };
+        let Some(svc) = pl.services.get(sid) else {
+            return self.fatal(
+                Code::BadState,
+                &ep.id,
+                format!("the endpoint service {sid} of {} no longer exists", ep.id),
+            );
+        };
+        if svc.state != ServiceState::Available {
+            return self.fatal(
+                Code::BadState,
+                &svc.id,
+                format!("{} is {}, not Available", svc.id, svc.state.as_str()),
+            );
+        }
+        let lbs: Vec<&LbV> = svc.nlbs.iter().filter_map(|a| pl.lbs.get(a)).collect();
+        if lbs.is_empty() {
+            return self.fatal(
+                Code::BadState,
+                &svc.id,
+                format!("{} has no network load balancer", svc.id),
+            );
+        }
+        // The load balancer node in the endpoint's zone (any zone for a cross-Region
+        // endpoint, which AWS restricts at creation).
+        let zone = pl.zone_of(v, y);
+        let placed = lbs.iter().find_map(|lb| {
+            lb.nodes
+                .iter()
+                .find(|n| ep.remote || Some(&n.zone) == zone)
+                .map(|n| (*lb, n))
+        });
+        let Some((lb, node)) = placed else {
+            return self.fatal(
+                Code::VpceServiceNotInstalledInAz,
+                &ep.id,
+                format!(
+                    "{} is in zone {}, where no load balancer of {} is; add a subnet of that zone to the load balancer",
+                    v.enis[y as usize].id,
+                    zone.map_or("(unknown)", |z| z.as_ref()),
+                    svc.id
+                ),
+            );
+        };
+        self.hop(&svc.id, HopKind::EndpointService, h);
+        self.hop(&lb.arn, HopKind::LoadBalancer, h);
+        let Some(n) = node.eni else {
+            return self.fatal(
+                Code::BadState,
+                &lb.arn,
+                format!("{} has no network interface in zone {}", lb.arn, node.zone),
+            );
+        };
+        let Some(listener) = lb
+            .listeners
+            .iter()
+            .find(|l| listener_takes(l.protocol.as_deref(), l.port, h.protocol, h.dst_port))
+        else {
+            let port = h
+                .dst_port
+                .map_or("an unspecified port".to_string(), |p| p.to_string());
+            return self.fatal(
+                Code::NoPossibleDestination,
+                &lb.arn,
+                format!(
+                    "no listener of {} takes TCP port {port}; add a listener for it",
+                    lb.arn
+                ),
+            );
+        };
+        self.hop(&listener.arn, HopKind::LoadBalancerListener, h);
+        let Some(tg) = pl.target_groups.get(&listener.target_group) else {
+            return self.fatal(
+                Code::Elbv2ListenerHasNoTg,
+                &listener.arn,
+                format!(
+                    "the target group {} of {} does not exist",
+                    listener.target_group, listener.arn
+                ),
+            );
+        };
+        self.hop(&tg.arn, HopKind::TargetGroup, h);
+        if tg.targets.is_empty() {
+            return self.fatal(
+                Code::NoPossibleDestination,
+                &tg.arn,
+                format!("{} has no registered targets", tg.arn),
+            );
+        }
+        let runs: Vec<TargetRun> = tg
+            .targets
+            .iter()
+            .map(|t| self.try_target(lb, n, node.ip, t, h))
+            .collect();
+        let chosen = runs.iter().position(|r| r.ok);
+        let mut back = Vec::new();
+        for (i, r) in runs.into_iter().enumerate() {
+            if chosen.is_none() {
+                self.exps.extend(r.exps);
+            }
+            if chosen.unwrap_or(0) == i {
+                self.hops.extend(r.forward);
+                back = r.back;
+            }
+        }
+        Some(back)
+    }
+
+    /// One target, from load balancer node `n` (address `ip`): forward with the node's
+    /// address as the source, then the target's reply back to the node. The decider's
+    /// walk state is saved and restored; hops and explanations are returned.
+    fn try_target(&mut self, lb: &LbV, n: Ix, ip: Ipv4Addr, t: &TargetV, h: &Header) -> TargetRun {
+        let saved = (
+            std::mem::take(&mut self.hops),
+            std::mem::take(&mut self.exps),
+            std::mem::take(&mut self.nats),
+            self.egressed.take(),
+            self.last.take(),
+            self.dir,
+        );
+        self.dir = Direction::Forward;
+        let back_from = self.walk_target(lb, n, ip, t, h);
+        let prefix = format!("target {}: ", t.id);
+        let mut exps = std::mem::take(&mut self.exps);
+        for e in &mut exps {
+            e.message.insert_str(0, &prefix);
+        }
+        let all = std::mem::take(&mut self.hops);
+        let split = back_from.unwrap_or(all.len()).min(all.len());
+        let (forward, back) = (all[..split].to_vec(), all[split..].to_vec());
+        (
+            self.hops,
+            self.exps,
+            self.nats,
+            self.egressed,
+            self.last,
+            self.dir,
+        ) = saved;
+        TargetRun {
+            ok: exps.is_empty(),
+            forward,
+            back,
+            exps,
+        }
+    }
+
+    /// Walks to target `t` and back; returns where the return hops start.
+    fn walk_target(
+        &mut self,
+        lb: &LbV,
+        n: Ix,
+        ip: Ipv4Addr,
+        t: &TargetV,
+        h: &Header,
+    ) -> Option<usize> {
+        let v = self.v;
+        let pl = &v.privatelink;
+        let component = t.id.clone();
+        let (addr, want) = match t.at {
+            TargetAt::Instance(Some(e)) => match v.enis[e as usize].v4.first() {
+                Some(a) => (IpAddr::V4(*a), Some(e)),
+                None => {
+                    let why = format!("{} has no IPv4 address", t.id);
+                    return self.fatal(Code::BadState, &component, why);
+                }
+            },
+            TargetAt::Instance(None) => {
+                let why = format!("{} does not exist or is not running", t.id);
+                return self.fatal(Code::BadState, &component, why);
+            }
+            TargetAt::Ip(Some(a)) => {
+                let vpc = v.enis[n as usize].vpc;
+                (a, v.by_addr.get(&(vpc, a)).copied())
+            }
+            TargetAt::Ip(None) => {
+                let why = format!("{} is not an IP address", t.id);
+                return self.fatal(Code::BadState, &component, why);
+            }
+        };
+        if let Some(e) = want {
+            let zone = pl.zone_of(v, e);
+            if !lb.nodes.iter().any(|x| Some(&x.zone) == zone) {
+                return self.fatal(
+                    Code::ElbInstalledAzRestriction,
+                    &lb.arn,
+                    format!(
+                        "{} is in zone {}, where {} is not enabled: it receives no traffic",
+                        t.id,
+                        zone.map_or("(unknown)", |z| z.as_ref()),
+                        lb.arn
+                    ),
+                );
+            }
+        }
+        let h2 = Header {
+            src: IpAddr::V4(ip),
+            dst: addr,
+            protocol: h.protocol,
+            src_port: h.src_port,
+            dst_port: Some(t.port),
+        };
+        let node = &v.enis[n as usize];
+        self.hop(&node.id, HopKind::NetworkInterface, &h2);
+        if !node.group_ids.is_empty() {
+            self.sg(n, true, &h2, true);
+        }
+        let (end, at) = self.walk(Start::At(Sender::Eni(n)), h2, want)?;
+        let End::Eni(y) = end else {
+            return self.fatal(
+                Code::NoPossibleDestination,
+                &component,
+                format!("no network interface holds the target address {addr}"),
+            );
+        };
+        self.dir = Direction::Return;
+        self.last = None;
+        let back_from = self.hops.len();
+        let reply = at.reply();
+        self.hop(&v.enis[y as usize].id, HopKind::NetworkInterface, &reply);
+        self.walk(Start::At(Sender::Eni(y)), reply, Some(n));
+        Some(back_from)
+    }
+}

@@ -1,0 +1,448 @@
+//! PrivateLink provider actions (§2): endpoint service configurations, permissions,
+//! private DNS verification, connection acceptance, and DescribeVpcEndpointServices.
+
+use openvpc_core::endpoint_service::{
+    self as svc, principal_type, Cmd, EndpointService, Modify, ServiceView,
+};
+use openvpc_core::{endpoint, tags, ApiError, BulkFailure, Command, Output, Result, Scope, World};
+
+use super::endpoint::{check_endpoint_id, render_dns_entries};
+use super::{returned_true, Call, Handler};
+use crate::time::iso8601;
+use crate::xml::Xml;
+
+/// Actions of this module.
+pub const ACTIONS: &[(&str, Handler)] = &[
+    (
+        "CreateVpcEndpointServiceConfiguration",
+        create_configuration,
+    ),
+    (
+        "DescribeVpcEndpointServiceConfigurations",
+        describe_configurations,
+    ),
+    (
+        "ModifyVpcEndpointServiceConfiguration",
+        modify_configuration,
+    ),
+    (
+        "DeleteVpcEndpointServiceConfigurations",
+        delete_configurations,
+    ),
+    (
+        "StartVpcEndpointServicePrivateDnsVerification",
+        start_private_dns_verification,
+    ),
+    ("ModifyVpcEndpointServicePermissions", modify_permissions),
+    (
+        "DescribeVpcEndpointServicePermissions",
+        describe_permissions,
+    ),
+    ("AcceptVpcEndpointConnections", accept_connections),
+    ("RejectVpcEndpointConnections", reject_connections),
+    ("DescribeVpcEndpointConnections", describe_connections),
+    ("DescribeVpcEndpointServices", describe_services),
+];
+
+/// The malformed-id code of endpoint service ids, spelled as AWS spells it.
+const MALFORMED: &str = "InvalidVpcEndpointServiceIdId.Malformed";
+
+/// Checks the shape of an endpoint service id.
+pub fn check_service_id(id: &str) -> Result<()> {
+    check_endpoint_id(id, "vpce-svc", MALFORMED)
+}
+
+fn service_id(cx: &Call) -> Result<String> {
+    let id = cx.p().req("ServiceId")?;
+    check_service_id(&id)?;
+    Ok(id)
+}
+
+/// Renders `unsuccessful` items of a bulk call.
+pub fn render_unsuccessful(x: &mut Xml, failed: &[BulkFailure]) {
+    x.list("unsuccessful", failed, |x, f| {
+        x.node("error", |x| {
+            x.leaf("code", &f.code).leaf("message", &f.message);
+        })
+        .leaf("resourceId", &f.id);
+    });
+}
+
+/// The failures of a bulk command's output.
+pub fn failures(out: Output) -> Result<Vec<BulkFailure>> {
+    match out {
+        Output::Bulk { failed, .. } => Ok(failed),
+        other => Err(ApiError::new(
+            "InternalError",
+            format!("unexpected command output {other:?}"),
+        )),
+    }
+}
+
+fn create_configuration(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let client_token = p.str("ClientToken");
+    let cmd = Cmd::Create {
+        network_load_balancer_arns: p.list("NetworkLoadBalancerArn"),
+        gateway_load_balancer_arns: p.list("GatewayLoadBalancerArn"),
+        acceptance_required: p.flag("AcceptanceRequired")?,
+        private_dns_name: p.str("PrivateDnsName"),
+        supported_ip_address_types: p.list("SupportedIpAddressType"),
+        supported_regions: p.list("SupportedRegion"),
+        client_token: client_token.clone(),
+        tags: p.tag_specs()?,
+    };
+    let id = match cx.mutate(Command::EndpointService(cmd))? {
+        Output::Id(id) => id,
+        other => {
+            return Err(ApiError::new(
+                "InternalError",
+                format!("unexpected command output {other:?}"),
+            ))
+        }
+    };
+    let w = cx.world();
+    let scope = cx.ctx().scope();
+    let s = w
+        .endpoint_services
+        .get(&id)
+        .ok_or_else(|| svc::not_found(&id))?;
+    let mut x = Xml::new();
+    x.node("serviceConfiguration", |x| {
+        render_configuration(x, w, &scope, s)
+    });
+    x.opt("clientToken", client_token);
+    Ok(x)
+}
+
+fn render_service_type(x: &mut Xml, t: svc::ServiceType) {
+    x.list("serviceType", [t], |x, t| {
+        x.leaf("serviceType", t.as_str());
+    });
+}
+
+/// Renders one service configuration as its provider sees it.
+pub fn render_configuration(x: &mut Xml, w: &World, scope: &Scope, s: &EndpointService) {
+    let zones = svc::zones_for(w, s, &s.scope.account);
+    render_service_type(x, s.service_type);
+    x.leaf("serviceId", &s.id)
+        .leaf("serviceName", s.name())
+        .leaf("serviceState", s.state.as_str())
+        .list("availabilityZoneIdSet", &zones, |x, z| {
+            x.raw(&crate::xml::escape(&z.id));
+        })
+        .list("availabilityZoneSet", &zones, |x, z| {
+            x.raw(&crate::xml::escape(&z.name));
+        })
+        .leaf("acceptanceRequired", s.acceptance_required)
+        .leaf("managesVpcEndpoints", false)
+        .list(
+            "networkLoadBalancerArnSet",
+            &s.network_load_balancer_arns,
+            |x, a| {
+                x.raw(&crate::xml::escape(a));
+            },
+        )
+        .list(
+            "gatewayLoadBalancerArnSet",
+            &s.gateway_load_balancer_arns,
+            |x, a| {
+                x.raw(&crate::xml::escape(a));
+            },
+        )
+        .list(
+            "supportedIpAddressTypeSet",
+            &s.supported_ip_address_types,
+            |x, t| {
+                x.raw(&crate::xml::escape(t));
+            },
+        );
+    if s.service_type == svc::ServiceType::Interface {
+        x.list("baseEndpointDnsNameSet", [s.base_dns_name()], |x, n| {
+            x.raw(&crate::xml::escape(&n));
+        });
+    }
+    if let Some(d) = &s.private_dns {
+        x.leaf("privateDnsName", &d.name)
+            .node("privateDnsNameConfiguration", |x| {
+                x.leaf("state", d.state.as_str())
+                    .leaf("type", "TXT")
+                    .leaf("value", &d.record_value)
+                    .leaf("name", &d.record_name);
+            });
+    }
+    x.leaf("payerResponsibility", "ServiceOwner")
+        .tag_set(tags::of(w, scope, &s.id))
+        .list("supportedRegionSet", s.all_regions(), |x, r| {
+            x.leaf("region", r).leaf("serviceState", "Available");
+        })
+        .leaf("remoteAccessEnabled", !s.supported_regions.is_empty());
+}
+
+fn describe_configurations(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let ids = p.list("ServiceId");
+    ids.iter().try_for_each(|id| check_service_id(id))?;
+    let filters = p.filters()?;
+    let page = p.page(5, 1000, true)?;
+    cx.read()?;
+    let scope = cx.ctx().scope();
+    let found = svc::describe_configurations(cx.world(), cx.ctx(), &ids, &filters)?;
+    let (found, next) = page.take(found, |s| s.id.clone());
+    let w = cx.world();
+    let mut x = Xml::new();
+    x.list("serviceConfigurationSet", found, |x, s| {
+        render_configuration(x, w, &scope, s)
+    });
+    x.opt("nextToken", next);
+    Ok(x)
+}
+
+fn modify_configuration(cx: &mut Call) -> Result<Xml> {
+    let service_id = service_id(cx)?;
+    let p = cx.p();
+    let m = Modify {
+        service_id,
+        private_dns_name: p.str("PrivateDnsName"),
+        remove_private_dns_name: p.flag("RemovePrivateDnsName")?,
+        acceptance_required: p.bool("AcceptanceRequired")?,
+        add_network_load_balancer_arns: p.list("AddNetworkLoadBalancerArn"),
+        remove_network_load_balancer_arns: p.list("RemoveNetworkLoadBalancerArn"),
+        add_gateway_load_balancer_arns: p.list("AddGatewayLoadBalancerArn"),
+        remove_gateway_load_balancer_arns: p.list("RemoveGatewayLoadBalancerArn"),
+        add_supported_ip_address_types: p.list("AddSupportedIpAddressType"),
+        remove_supported_ip_address_types: p.list("RemoveSupportedIpAddressType"),
+        add_supported_regions: p.list("AddSupportedRegion"),
+        remove_supported_regions: p.list("RemoveSupportedRegion"),
+    };
+    cx.mutate(Command::EndpointService(Cmd::Modify(m)))?;
+    Ok(returned_true())
+}
+
+fn delete_configurations(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let ids = p.list("ServiceId");
+    if ids.is_empty() {
+        return Err(ApiError::missing("ServiceId"));
+    }
+    ids.iter().try_for_each(|id| check_service_id(id))?;
+    let out = cx.mutate(Command::EndpointService(Cmd::Delete { service_ids: ids }))?;
+    let mut x = Xml::new();
+    render_unsuccessful(&mut x, &failures(out)?);
+    Ok(x)
+}
+
+fn start_private_dns_verification(cx: &mut Call) -> Result<Xml> {
+    let service_id = service_id(cx)?;
+    cx.mutate(Command::EndpointService(Cmd::StartPrivateDnsVerification {
+        service_id,
+    }))?;
+    Ok(returned_true())
+}
+
+fn modify_permissions(cx: &mut Call) -> Result<Xml> {
+    let service_id = service_id(cx)?;
+    let p = cx.p();
+    let add = p.list("AddAllowedPrincipals");
+    let remove = p.list("RemoveAllowedPrincipals");
+    let out = cx.mutate(Command::EndpointService(Cmd::ModifyPermissions {
+        service_id: service_id.clone(),
+        add: add.clone(),
+        remove,
+    }))?;
+    let ids = match out {
+        Output::Ids(ids) => ids,
+        _ => Vec::new(),
+    };
+    let mut principals = Vec::new();
+    for p in &add {
+        if !principals.contains(p) {
+            principals.push(p.clone());
+        }
+    }
+    let mut x = Xml::new();
+    x.list(
+        "addedPrincipalSet",
+        principals.iter().zip(&ids),
+        |x, (principal, id)| {
+            x.leaf(
+                "principalType",
+                principal_type(principal).map_or("All", |t| t.as_str()),
+            )
+            .leaf("principal", principal)
+            .leaf("servicePermissionId", id)
+            .leaf("serviceId", &service_id);
+        },
+    );
+    x.leaf("return", "true");
+    Ok(x)
+}
+
+fn describe_permissions(cx: &mut Call) -> Result<Xml> {
+    let service_id = service_id(cx)?;
+    let p = cx.p();
+    let filters = p.filters()?;
+    let page = p.page(5, 1000, true)?;
+    cx.read()?;
+    let scope = cx.ctx().scope();
+    let found = svc::describe_permissions(cx.world(), cx.ctx(), &service_id, &filters)?;
+    let (found, next) = page.take(found, |p| p.id.clone());
+    let w = cx.world();
+    let mut x = Xml::new();
+    x.list("allowedPrincipals", found, |x, p| {
+        x.leaf(
+            "principalType",
+            principal_type(&p.principal).map_or("All", |t| t.as_str()),
+        )
+        .leaf("principal", &p.principal)
+        .leaf("servicePermissionId", &p.id)
+        .tag_set(tags::of(w, &scope, &p.id))
+        .leaf("serviceId", &service_id);
+    });
+    x.opt("nextToken", next);
+    Ok(x)
+}
+
+fn connection_step(cx: &mut Call, accept: bool) -> Result<Xml> {
+    let service_id = service_id(cx)?;
+    let p = cx.p();
+    let endpoint_ids = p.list("VpcEndpointId");
+    if endpoint_ids.is_empty() {
+        return Err(ApiError::missing("VpcEndpointId"));
+    }
+    endpoint_ids
+        .iter()
+        .try_for_each(|id| check_endpoint_id(id, "vpce", super::endpoint::MALFORMED))?;
+    let cmd = if accept {
+        Cmd::AcceptConnections {
+            service_id,
+            endpoint_ids,
+        }
+    } else {
+        Cmd::RejectConnections {
+            service_id,
+            endpoint_ids,
+        }
+    };
+    let out = cx.mutate(Command::EndpointService(cmd))?;
+    let mut x = Xml::new();
+    render_unsuccessful(&mut x, &failures(out)?);
+    Ok(x)
+}
+
+fn accept_connections(cx: &mut Call) -> Result<Xml> {
+    connection_step(cx, true)
+}
+
+fn reject_connections(cx: &mut Call) -> Result<Xml> {
+    connection_step(cx, false)
+}
+
+fn describe_connections(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let filters = p.filters()?;
+    let page = p.page(5, 1000, true)?;
+    cx.read()?;
+    let found = endpoint::describe_connections(cx.world(), cx.ctx(), &filters)?;
+    let (found, next) = page.take(found, |e| e.id.clone());
+    let w = cx.world();
+    let mut x = Xml::new();
+    x.list("vpcEndpointConnectionSet", found, |x, e| {
+        let (nlbs, gwlbs) = endpoint::load_balancers_of(w, e);
+        x.opt("serviceId", e.service_id())
+            .leaf("vpcEndpointId", &e.id)
+            .leaf("vpcEndpointOwner", &e.scope.account)
+            .leaf("vpcEndpointState", e.state.as_str())
+            .leaf("creationTimestamp", iso8601(e.created));
+        render_dns_entries(x, w, e);
+        x.list("networkLoadBalancerArnSet", &nlbs, |x, a| {
+            x.raw(&crate::xml::escape(a));
+        })
+        .list("gatewayLoadBalancerArnSet", &gwlbs, |x, a| {
+            x.raw(&crate::xml::escape(a));
+        })
+        .leaf("ipAddressType", &e.ip_address_type)
+        .opt("vpcEndpointConnectionId", e.connection_id.as_ref())
+        .leaf("vpcEndpointRegion", &e.scope.region);
+    });
+    x.opt("nextToken", next);
+    Ok(x)
+}
+
+fn render_detail(x: &mut Xml, w: &World, scope: &Scope, v: &ServiceView) {
+    x.leaf("serviceName", &v.name).leaf("serviceId", &v.id);
+    render_service_type(x, v.service_type);
+    x.leaf("serviceRegion", &v.region)
+        .list("availabilityZoneIdSet", &v.zones, |x, z| {
+            x.raw(&crate::xml::escape(&z.id));
+        })
+        .list("availabilityZoneSet", &v.zones, |x, z| {
+            x.raw(&crate::xml::escape(&z.name));
+        })
+        .leaf("owner", &v.owner)
+        .list("baseEndpointDnsNameSet", &v.base_dns_names, |x, n| {
+            x.raw(&crate::xml::escape(n));
+        })
+        .opt("privateDnsName", v.private_dns_name.as_ref());
+    if let Some(n) = &v.private_dns_name {
+        x.list("privateDnsNameSet", [n], |x, n| {
+            x.leaf("privateDnsName", n);
+        });
+    }
+    x.leaf("vpcEndpointPolicySupported", v.policy_supported)
+        .leaf("acceptanceRequired", v.acceptance_required)
+        .leaf("managesVpcEndpoints", false);
+    if v.custom.is_some() {
+        x.leaf("payerResponsibility", "ServiceOwner");
+    }
+    match &v.custom {
+        Some(id) => x.tag_set(tags::of(w, scope, id)),
+        None => x.tag_set(&Default::default()),
+    };
+    x.opt(
+        "privateDnsNameVerificationState",
+        v.private_dns_state.map(|s| s.as_str()),
+    )
+    .list(
+        "supportedIpAddressTypeSet",
+        &v.supported_ip_address_types,
+        |x, t| {
+            x.raw(&crate::xml::escape(t));
+        },
+    );
+}
+
+fn describe_services(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let names = p.list("ServiceName");
+    let regions = p.list("ServiceRegion");
+    let filters = p.filters()?;
+    let page = p.page(1, 1000, true)?;
+    cx.read()?;
+    let scope = cx.ctx().scope();
+    let found = svc::describe_services(cx.world(), cx.ctx(), &names, &regions, &filters)?;
+    let (found, next) = page.take(found, |v| {
+        format!(
+            "{}\u{0}{}\u{0}{}",
+            v.name,
+            v.service_type.as_str(),
+            v.region
+        )
+    });
+    let w = cx.world();
+    let mut unique: Vec<&str> = Vec::new();
+    for v in &found {
+        if !unique.contains(&v.name.as_str()) {
+            unique.push(&v.name);
+        }
+    }
+    let mut x = Xml::new();
+    x.list("serviceNameSet", &unique, |x, n| {
+        x.raw(&crate::xml::escape(n));
+    });
+    x.list("serviceDetailSet", &found, |x, v| {
+        render_detail(x, w, &scope, v)
+    });
+    x.opt("nextToken", next);
+    Ok(x)
+}

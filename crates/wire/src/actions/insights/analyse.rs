@@ -1,0 +1,546 @@
+//! Runs the reachability engine for a path and turns its verdict into the core's
+//! [`AnalysisResult`]: components with ARNs, the VPC and subnet each sits in, the ACL
+//! entry, security-group rule or route it applied, the packet headers, and explanations
+//! with their context.
+//!
+//! The engine reports which component let the packet through and the packet there, not
+//! which rule; the rule is looked up again here with the core's own matching (ACL
+//! `evaluate`, security-group `rule_matches`, longest-prefix match with the engine's
+//! tie-breaks), for display only.
+
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+use openvpc_core::insights::{
+    self, AnalysisResult, Component, ExplanationData, PacketHeader, Path, PathComponentData,
+    PortRange, RouteData, SgRule,
+};
+use openvpc_core::nacl::{self, RuleAction};
+use openvpc_core::route::{self, Destination, Origin, Route};
+use openvpc_core::sg::{self, Peer};
+use openvpc_core::{prefix_list, Scope, World};
+use openvpc_reach::{
+    decide, Code, Direction, Endpoint, Explanation, Flow, Header, Hop, HopKind, PrefixLists,
+    Protocol, Verdict, View,
+};
+
+/// Prefix lists as the world holds them (customer-managed and AWS-managed).
+struct WorldPrefixLists<'w>(&'w World);
+
+impl PrefixLists for WorldPrefixLists<'_> {
+    fn cidrs(&self, id: &str) -> Option<Vec<IpNet>> {
+        let w = self.0;
+        (w.prefix_lists.get(id).is_some() || prefix_list::is_aws_managed(w, id))
+            .then(|| prefix_list::cidrs(w, id))
+    }
+}
+
+/// The flow a path asks about. `DestinationIp` (or a filter's destination address) wins
+/// over the destination resource; the destination port falls back to the filters' port
+/// ranges' lower ends; `SourceIp` is not used (the engine sends from the source's own
+/// primary address of the destination's family).
+pub fn flow_of(w: &World, p: &Path) -> Flow {
+    let filters = [&p.filter_at_source, &p.filter_at_destination];
+    let address = p.destination_ip.or_else(|| {
+        filters
+            .iter()
+            .find_map(|f| f.as_ref().and_then(|f| f.destination_address))
+    });
+    let destination = match (address, &p.destination) {
+        (Some(a), _) => Endpoint::Ip(a),
+        (None, Some(d)) if d.starts_with("i-") => Endpoint::Instance(d.clone()),
+        (None, Some(d)) if d.starts_with("vpce-") => {
+            Endpoint::Eni(endpoint_interface(w, d, &p.source))
+        }
+        (None, Some(d)) => Endpoint::Eni(d.clone()),
+        (None, None) => Endpoint::Eni(String::new()),
+    };
+    let port = p.destination_port.or_else(|| {
+        filters
+            .iter()
+            .find_map(|f| f.as_ref().and_then(|f| f.destination_ports?.from))
+    });
+    let source_port = filters
+        .iter()
+        .find_map(|f| f.as_ref().and_then(|f| f.source_ports?.from));
+    let protocol = match p.protocol {
+        insights::Protocol::Tcp => Protocol::Tcp,
+        insights::Protocol::Udp => Protocol::Udp,
+        insights::Protocol::Icmp => Protocol::Icmp,
+    };
+    Flow {
+        source: p.source.clone(),
+        destination,
+        protocol,
+        port,
+        source_port,
+    }
+}
+
+/// The interface of endpoint `vpce` that `source` reaches: the one in the source's zone,
+/// else the first (the endpoint's id when it has none: the engine then reports it missing).
+fn endpoint_interface(w: &World, vpce: &str, source: &str) -> String {
+    let Some(e) = w.vpc_endpoints.get(vpce) else {
+        return vpce.to_string();
+    };
+    let eni = match w.instances.get(source) {
+        Some(i) => i.network_interface_id.as_str(),
+        None => source,
+    };
+    let zone = w
+        .network_interfaces
+        .get(eni)
+        .map(|n| n.availability_zone.as_str());
+    e.interfaces
+        .iter()
+        .find(|i| Some(i.availability_zone.as_str()) == zone)
+        .or(e.interfaces.first())
+        .map_or_else(|| vpce.to_string(), |i| i.network_interface_id.clone())
+}
+
+/// Decides the path over the current world and converts the verdict.
+pub fn analyse(w: &World, scope: &Scope, p: &Path) -> AnalysisResult {
+    let view = View::compile_with(w, &WorldPrefixLists(w));
+    let verdict = decide(&view, &flow_of(w, p));
+    convert(w, scope, &verdict)
+}
+
+/// Converts a verdict; ARNs of ids the world does not hold use `scope`.
+pub fn convert(w: &World, scope: &Scope, v: &Verdict) -> AnalysisResult {
+    let cx = Cx { w, scope };
+    AnalysisResult {
+        network_path_found: v.reachable,
+        forward: cx.components(&v.forward),
+        return_path: cx.components(&v.return_path),
+        explanations: v
+            .explanations
+            .iter()
+            .map(|e| cx.explanation(e, v))
+            .collect(),
+    }
+}
+
+struct Cx<'w> {
+    w: &'w World,
+    scope: &'w Scope,
+}
+
+fn header(h: &Header) -> PacketHeader {
+    let port = |p: Option<u16>| match p {
+        Some(p) => vec![PortRange { from: p, to: p }],
+        None if h.has_ports() => vec![PortRange { from: 0, to: 65535 }],
+        None => Vec::new(),
+    };
+    PacketHeader {
+        sources: vec![h.src],
+        destinations: vec![h.dst],
+        source_ports: if h.has_ports() {
+            port(h.src_port)
+        } else {
+            Vec::new()
+        },
+        destination_ports: if h.has_ports() {
+            port(h.dst_port)
+        } else {
+            Vec::new()
+        },
+        protocol: h.protocol,
+    }
+}
+
+fn is_interface(k: HopKind) -> bool {
+    matches!(
+        k,
+        HopKind::NetworkInterface | HopKind::InterfaceEndpoint | HopKind::Middlebox
+    )
+}
+
+/// The first whitespace-separated word of `text` starting with `prefix`, punctuation off.
+fn word_with(text: &str, prefix: &str) -> Option<String> {
+    text.split_whitespace()
+        .map(|t| t.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-'))
+        .find(|t| t.starts_with(prefix))
+        .map(str::to_string)
+}
+
+/// The first address in `text`.
+fn first_ip(text: &str) -> Option<IpAddr> {
+    text.split_whitespace()
+        .filter_map(|t| {
+            t.trim_matches(|c: char| !c.is_ascii_hexdigit() && c != '.' && c != ':')
+                .parse()
+                .ok()
+        })
+        .next()
+}
+
+fn contains(net: &IpNet, a: IpAddr) -> bool {
+    net.contains(&a)
+}
+
+impl Cx<'_> {
+    fn comp(&self, id: &str) -> Component {
+        insights::component(self.w, id, self.scope)
+    }
+
+    fn opt_comp(&self, id: Option<&str>) -> Option<Component> {
+        id.map(|id| self.comp(id))
+    }
+
+    /// (VPC, subnet) of an interface.
+    fn eni_place(&self, id: &str) -> (Option<Component>, Option<Component>) {
+        match self.w.network_interfaces.get(id) {
+            Some(e) => (Some(self.comp(&e.vpc_id)), Some(self.comp(&e.subnet_id))),
+            None => (None, None),
+        }
+    }
+
+    fn vpc_of(&self, id: &str) -> Option<String> {
+        let w = self.w;
+        Some(match insights::prefix_of(id) {
+            "eni" => w.network_interfaces.get(id)?.vpc_id.clone(),
+            "sg" => w.security_groups.get(id)?.vpc_id.clone(),
+            "acl" => w.network_acls.get(id)?.vpc_id.clone(),
+            "rtb" => w.route_tables.get(id)?.vpc_id.clone(),
+            "igw" => w.internet_gateways.get(id)?.attachment.clone()?,
+            "eigw" => w.egress_only_gateways.get(id)?.vpc_id.clone(),
+            "nat" => w.nat_gateways.get(id)?.vpc_id.clone(),
+            "subnet" => w.subnets.get(id)?.vpc_id.clone(),
+            "vpce" => w.vpc_endpoints.get(id)?.vpc_id.clone(),
+            "vpc" => id.to_string(),
+            _ => return None,
+        })
+    }
+
+    fn vpc_contains(&self, vpc_id: &str, a: IpAddr) -> bool {
+        self.w.vpcs.get(vpc_id).is_some_and(|v| match a {
+            IpAddr::V4(a) => v.cidrs.iter().any(|c| c.cidr.contains(&a)),
+            IpAddr::V6(a) => v.ipv6_cidrs.iter().any(|c| c.cidr.contains(&a)),
+        })
+    }
+
+    fn components(&self, hops: &[Hop]) -> Vec<PathComponentData> {
+        let mut out = Vec::with_capacity(hops.len());
+        for (i, hop) in hops.iter().enumerate() {
+            if matches!(hop.kind, HopKind::Internet | HopKind::Service) {
+                continue;
+            }
+            let id: &str = &hop.component;
+            let h = header(&hop.header);
+            let mut c = PathComponentData {
+                sequence_number: out.len() as u32 + 1,
+                component: self.comp(id),
+                ..PathComponentData::default()
+            };
+            // The source sends; an interface reached receives; the rest pass the packet on.
+            if i == 0 {
+                c.outbound_header = Some(h);
+            } else if matches!(
+                hop.kind,
+                HopKind::NetworkInterface | HopKind::InterfaceEndpoint
+            ) {
+                c.inbound_header = Some(h);
+            } else {
+                let next = match hop.kind {
+                    HopKind::NatGateway => hops.get(i + 1).map(|n| header(&n.header)),
+                    _ => None,
+                };
+                c.outbound_header = Some(next.unwrap_or_else(|| h.clone()));
+                c.inbound_header = Some(h);
+            }
+            match hop.kind {
+                HopKind::NetworkInterface | HopKind::InterfaceEndpoint | HopKind::Middlebox => {
+                    (c.vpc, c.subnet) = self.eni_place(id);
+                }
+                HopKind::NatGateway => {
+                    if let Some(n) = self.w.nat_gateways.get(id) {
+                        c.vpc = Some(self.comp(&n.vpc_id));
+                        c.subnet = Some(self.comp(&n.subnet_id));
+                    }
+                }
+                HopKind::SecurityGroup => {
+                    c.vpc = self.opt_comp(self.vpc_of(id).as_deref());
+                    c.security_group_rule = self.sg_rule(hops, i);
+                }
+                HopKind::NetworkAcl => {
+                    c.vpc = self.opt_comp(self.vpc_of(id).as_deref());
+                    c.acl_rule = self.acl_rule(hops, i);
+                }
+                HopKind::RouteTable => {
+                    c.vpc = self.opt_comp(self.vpc_of(id).as_deref());
+                    c.route = self
+                        .route_for(id, hop.header.dst)
+                        .map(|r| self.route_data(id, r));
+                }
+                HopKind::PeeringConnection => {
+                    if let Some(p) = self.w.peerings.get(id) {
+                        let (a, b) = (&p.requester.vpc_id, &p.accepter.vpc_id);
+                        let (src, dst) = if self.vpc_contains(a, hop.header.dst) {
+                            (b, a)
+                        } else {
+                            (a, b)
+                        };
+                        c.source_vpc = Some(self.comp(src));
+                        c.destination_vpc = Some(self.comp(dst));
+                    }
+                }
+                HopKind::InternetGateway | HopKind::EgressOnlyInternetGateway => {
+                    c.vpc = self.opt_comp(self.vpc_of(id).as_deref());
+                }
+                HopKind::GatewayEndpoint
+                | HopKind::Internet
+                | HopKind::Service
+                | HopKind::EndpointService
+                | HopKind::LoadBalancer
+                | HopKind::LoadBalancerListener
+                | HopKind::TargetGroup => {}
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// The ACL entry that admitted hop `i`. The hop does not say which way the packet
+    /// crossed: an ACL right after a route lookup is the sender's outbound check, any
+    /// other the receiver's inbound check; the other way is tried when that one denies.
+    fn acl_rule(&self, hops: &[Hop], i: usize) -> Option<nacl::Entry> {
+        let acl = self.w.network_acls.get(&hops[i].component)?;
+        let h = &hops[i].header;
+        let outbound_first = i > 0 && hops[i - 1].kind == HopKind::RouteTable;
+        for egress in [outbound_first, !outbound_first] {
+            let remote = if egress { h.dst } else { h.src };
+            let (action, number) = nacl::evaluate(acl, egress, h.protocol, remote, h.dst_port);
+            if action == RuleAction::Allow {
+                return acl
+                    .entries
+                    .iter()
+                    .find(|e| e.egress == egress && e.rule_number == number)
+                    .cloned();
+            }
+        }
+        None
+    }
+
+    /// The security-group rule that admitted hop `i`. Groups right after the source are
+    /// its egress check; after a middlebox, ingress then egress; after the destination,
+    /// ingress. The other direction is tried when no rule matches that way.
+    fn sg_rule(&self, hops: &[Hop], i: usize) -> Option<SgRule> {
+        let w = self.w;
+        let group = w.security_groups.get(&hops[i].component)?;
+        let h = &hops[i].header;
+        let owner = (0..i).rev().find(|&j| is_interface(hops[j].kind))?;
+        let egress_first = owner == 0
+            || (hops[owner].kind == HopKind::Middlebox
+                && hops[owner + 1..i]
+                    .iter()
+                    .any(|x| x.kind == HopKind::SecurityGroup));
+        for egress in [egress_first, !egress_first] {
+            let remote = if egress { h.dst } else { h.src };
+            let peer_groups: Vec<String> = w
+                .network_interfaces
+                .values()
+                .filter(|e| match remote {
+                    IpAddr::V4(a) => e.private_ips.contains(&a),
+                    IpAddr::V6(a) => e.ipv6_addresses.contains(&a),
+                })
+                .flat_map(|e| e.groups.iter().cloned())
+                .collect();
+            let hit = group.rules(egress).iter().find(|r| match &r.peer {
+                Peer::PrefixList(id) => {
+                    sg::protocol_matches(r, h.protocol, h.dst_port)
+                        && prefix_list::cidrs(w, id)
+                            .iter()
+                            .any(|n| contains(n, remote))
+                }
+                _ => sg::rule_matches(w, group, r, h.protocol, h.dst_port, remote, &peer_groups),
+            });
+            if let Some(r) = hit {
+                return Some(SgRule {
+                    group_id: group.id.clone(),
+                    egress,
+                    rule: r.clone(),
+                });
+            }
+        }
+        None
+    }
+
+    /// The route of table `rtb` that longest-prefix-matches `dst` (ties: static CIDR,
+    /// then prefix list, then propagated; then the lowest prefix-list id; then the first).
+    fn route_for(&self, rtb: &str, dst: IpAddr) -> Option<Route> {
+        let t = self.w.route_tables.get(rtb)?;
+        // (255 - prefix length, rank, prefix-list id, position): the smallest wins.
+        type Key = (u8, u8, String, usize);
+        let mut best: Option<(Key, &Route)> = None;
+        for (n, r) in t.routes.iter().enumerate() {
+            let (len, rank, pl) = match &r.destination {
+                Destination::V4(c) if contains(&IpNet::V4(*c), dst) => {
+                    (c.prefix_len(), static_rank(r.origin), String::new())
+                }
+                Destination::V6(c) if contains(&IpNet::V6(*c), dst) => {
+                    (c.prefix_len(), static_rank(r.origin), String::new())
+                }
+                Destination::PrefixList(id) => {
+                    let Some(len) = prefix_list::cidrs(self.w, id)
+                        .iter()
+                        .filter(|c| contains(c, dst))
+                        .map(IpNet::prefix_len)
+                        .max()
+                    else {
+                        continue;
+                    };
+                    (len, 1, id.clone())
+                }
+                _ => continue,
+            };
+            // Longest prefix first, then the lowest rank.
+            let key = (u8::MAX - len, rank, pl, n);
+            if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                best = Some((key, r));
+            }
+        }
+        best.map(|(_, r)| r.clone())
+    }
+
+    fn route_data(&self, rtb: &str, route: Route) -> RouteData {
+        let state = match self.w.route_tables.get(rtb) {
+            Some(t) => route::route_state_in(self.w, t, &route),
+            None => route::route_state(self.w, &route),
+        };
+        RouteData {
+            route,
+            state: state.to_string(),
+        }
+    }
+
+    /// The route a route-related explanation names (`<destination> -> <target>`).
+    fn route_named(&self, rtb: &str, label: &str) -> Option<Route> {
+        let dest = label.split(" -> ").next()?.split_whitespace().next()?;
+        let t = self.w.route_tables.get(rtb)?;
+        t.routes
+            .iter()
+            .find(|r| r.destination.to_string() == dest)
+            .or_else(|| {
+                // A prefix-list route is labelled with the entry that matched.
+                let net: IpNet = dest.parse().ok()?;
+                t.routes.iter().find(|r| match &r.destination {
+                    Destination::V4(c) => IpNet::V4(*c) == net,
+                    Destination::V6(c) => IpNet::V6(*c) == net,
+                    Destination::PrefixList(_) => false,
+                })
+            })
+            .cloned()
+    }
+
+    fn explanation(&self, e: &Explanation, v: &Verdict) -> ExplanationData {
+        let w = self.w;
+        let id: &str = &e.component;
+        let mut x = ExplanationData {
+            code: e.code.as_str().to_string(),
+            component: Some(self.comp(id)),
+            on_return_path: e.direction == Direction::Return,
+            message: e.message.clone(),
+            ..ExplanationData::default()
+        };
+        let way = if e.message.contains("outbound") {
+            Some(true)
+        } else if e.message.contains("inbound") {
+            Some(false)
+        } else {
+            None
+        };
+        let vpc = self.vpc_of(id);
+        match insights::prefix_of(id) {
+            "acl" => {
+                x.acl = Some(self.comp(id));
+                x.vpc = self.opt_comp(vpc.as_deref());
+                x.egress = way;
+                x.acl_rule = (|| {
+                    let n: u32 = e.rule.as_deref()?.parse().ok()?;
+                    w.network_acls
+                        .get(id)?
+                        .entries
+                        .iter()
+                        .find(|en| Some(en.egress) == way && en.rule_number == n)
+                        .cloned()
+                })();
+            }
+            "sg" | "eni" => {
+                let eni = word_with(&e.message, "eni-").unwrap_or_else(|| id.to_string());
+                if let Some(ni) = w.network_interfaces.get(&eni) {
+                    x.network_interface = Some(self.comp(&eni));
+                    x.security_groups = ni.groups.iter().map(|g| self.comp(g)).collect();
+                    (x.vpc, x.subnet) = self.eni_place(&eni);
+                }
+                if id.starts_with("sg-") {
+                    x.security_group = Some(self.comp(id));
+                    x.egress = way;
+                }
+            }
+            "rtb" => {
+                x.route_table = Some(self.comp(id));
+                x.vpc = self.opt_comp(vpc.as_deref());
+                x.route = e
+                    .rule
+                    .as_deref()
+                    .and_then(|l| self.route_named(id, l))
+                    .map(|r| self.route_data(id, r));
+                x.address = first_ip(&e.message);
+            }
+            "pcx" => {
+                x.vpc_peering_connection = Some(self.comp(id));
+                x.address = first_ip(&e.message);
+                x.destination_vpc = self.opt_comp(word_with(&e.message, "vpc-").as_deref());
+            }
+            "igw" | "eigw" => {
+                if id.starts_with("igw-") {
+                    x.internet_gateway = Some(self.comp(id));
+                }
+                x.vpc = self.opt_comp(vpc.as_deref());
+                x.address = first_ip(&e.message);
+            }
+            "nat" => {
+                x.nat_gateway = Some(self.comp(id));
+                x.vpc = self.opt_comp(vpc.as_deref());
+                x.subnet = self.opt_comp(w.nat_gateways.get(id).map(|n| n.subnet_id.as_str()));
+                x.address = first_ip(&e.message);
+            }
+            "vpce" => {
+                x.vpc_endpoint = Some(self.comp(id));
+                if e.code == Code::VpceGatewayProtocolRestriction {
+                    let p = v.forward.first().map_or(0, |h| h.header.protocol);
+                    x.protocols = vec![protocol_name(p).to_string()];
+                }
+            }
+            "subnet" => {
+                x.subnet = Some(self.comp(id));
+                x.vpc = self.opt_comp(vpc.as_deref());
+            }
+            "vpc" => x.vpc = Some(self.comp(id)),
+            _ => {}
+        }
+        if e.code == Code::NoSourceOrDestination && insights::owner_of(w, id).is_none() {
+            x.missing_component = Some(id.to_string());
+        }
+        x
+    }
+}
+
+fn static_rank(origin: Origin) -> u8 {
+    if origin == Origin::EnableVgwRoutePropagation {
+        2
+    } else {
+        0
+    }
+}
+
+/// The name of an IANA protocol number as the analyzer writes it.
+pub fn protocol_name(p: u8) -> &'static str {
+    match p {
+        6 => "tcp",
+        17 => "udp",
+        1 => "icmp",
+        58 => "icmpv6",
+        _ => "unknown",
+    }
+}
