@@ -8,5 +8,7 @@ cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace
+# Smoke test of the reachability benchmark (tier S, debug build).
+cargo run -p reach-bench -- --tier S
 cargo build -p openvpc
 OPENVPC_BIN="$PWD/target/debug/openvpc" python3 -m pytest tests/e2e -q

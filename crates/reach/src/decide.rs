@@ -196,8 +196,20 @@ fn resolve(view: &View, flow: &Flow) -> Result<(Ix, Option<Ix>, Header), (Code, 
     Ok((s, want, h))
 }
 
+/// Whether `a` can be an internet host's address: not private IPv4, and held by no interface
+/// as a public or IPv6 address.
+pub(crate) fn is_internet_host(view: &View, a: IpAddr) -> bool {
+    match a {
+        IpAddr::V4(a) => !a.is_private() && !view.by_public.contains_key(&a),
+        IpAddr::V6(a) => !view.by_v6.contains_key(&a),
+    }
+}
+
 /// Decides whether `flow` gets through in `view`, and explains why not.
 pub fn decide(view: &View, flow: &Flow) -> Verdict {
+    if let Ok(src) = flow.source.parse::<IpAddr>() {
+        return from_internet(view, flow, src);
+    }
     let mut d = Decider {
         v: view,
         dir: Direction::Forward,
@@ -254,7 +266,161 @@ pub fn decide(view: &View, flow: &Flow) -> Verdict {
     done(d, forward)
 }
 
+/// A flow from internet host `src`: in through the destination VPC's internet gateway to a
+/// public (or IPv6) address, and the reply back out to `src` from that same address.
+fn from_internet(view: &View, flow: &Flow, src: IpAddr) -> Verdict {
+    let mut d = Decider {
+        v: view,
+        dir: Direction::Forward,
+        hops: Vec::with_capacity(16),
+        exps: Vec::new(),
+        nats: Vec::new(),
+        egressed: None,
+        last: None,
+    };
+    let done = |d: Decider, forward: Vec<Hop>| Verdict {
+        reachable: d.exps.is_empty(),
+        forward,
+        return_path: d.hops,
+        explanations: d.exps,
+    };
+    let source: Arc<str> = Arc::from(flow.source.as_str());
+    let resolved = internet_flow(view, flow, src);
+    let (want, h) = match resolved {
+        Ok(x) => x,
+        Err((component, why)) => {
+            d.blocker(Code::NoSourceOrDestination, &component, why);
+            return done(d, Vec::new());
+        }
+    };
+    d.hop(&Arc::from("internet"), HopKind::Internet, &h);
+    let end = d.walk(Start::Internet, h, want);
+    let forward = std::mem::take(&mut d.hops);
+    match end {
+        None => {}
+        Some((End::Eni(y), at)) => {
+            d.dir = Direction::Return;
+            d.last = None;
+            let reply = at.reply();
+            d.hop(&view.enis[y as usize].id, HopKind::NetworkInterface, &reply);
+            if let Some((end, r)) = d.walk(Start::At(Sender::Eni(y)), reply, None) {
+                d.left_for(end, &r, &h);
+            }
+        }
+        Some(_) => d.blocker(
+            Code::NoSourceOrDestination,
+            &source,
+            format!("no interface holds {}: the flow never enters a VPC", h.dst),
+        ),
+    }
+    done(d, forward)
+}
+
+/// The destination interface (if named) and the first packet of a flow from internet host
+/// `src`, or the component that is missing and why.
+#[allow(clippy::type_complexity)]
+fn internet_flow(
+    view: &View,
+    flow: &Flow,
+    src: IpAddr,
+) -> Result<(Option<Ix>, Header), (Arc<str>, String)> {
+    if !is_internet_host(view, src) {
+        return Err((
+            Arc::from(flow.source.as_str()),
+            format!("{src} is not an internet address (name an interface or instance instead)"),
+        ));
+    }
+    let (dst, want) = match &flow.destination {
+        Endpoint::Ip(a) => (*a, None),
+        Endpoint::Vpce(id) => {
+            return Err((
+                Arc::from(id.as_str()),
+                format!("{id} has no public address: an interface endpoint is reached from its VPC (or a peer), not from the internet"),
+            ))
+        }
+        Endpoint::Eni(id) | Endpoint::Instance(id) => {
+            let e = view.endpoint(id).ok_or_else(|| {
+                (
+                    Arc::from(id.as_str()),
+                    format!("the destination {id} does not exist (or is not a running instance)"),
+                )
+            })?;
+            let d = &view.enis[e as usize];
+            let a = if src.is_ipv4() {
+                d.publics.first().map(|(_, p)| IpAddr::V4(*p))
+            } else {
+                d.v6.first().map(|a| IpAddr::V6(*a))
+            };
+            let a = a.ok_or_else(|| {
+                (
+                    d.id.clone(),
+                    format!(
+                        "the destination {} has no public {} address",
+                        d.id,
+                        if src.is_ipv4() { "IPv4" } else { "IPv6" }
+                    ),
+                )
+            })?;
+            (a, Some(e))
+        }
+    };
+    let h = first_header(flow, |v4| (v4 == src.is_ipv4()).then_some(src), dst)
+        .map_err(|why| (Arc::from(flow.source.as_str()), why))?;
+    Ok((want, h))
+}
+
 impl Decider<'_> {
+    /// The reply to internet request `h` left the walk at `end` as `r`: it must reach the
+    /// internet from the address the request was sent to.
+    fn left_for(&mut self, end: End, r: &Header, h: &Header) {
+        let route = || {
+            self.last.as_ref().map_or_else(
+                || Arc::from("route"),
+                |(t, _)| self.v.tables[*t as usize].id.clone(),
+            )
+        };
+        match end {
+            End::Internet if r.src == h.dst => {}
+            End::Internet => {
+                let component = match self.nats.last() {
+                    Some(&(n, _)) => self.v.nats[n as usize].id.clone(),
+                    None => route(),
+                };
+                self.blocker(
+                    Code::CannotRoute,
+                    &component,
+                    format!(
+                        "the reply reaches {} from {}, not from {}: the internet host drops it; route replies to the internet through the internet gateway",
+                        h.src, r.src, h.dst
+                    ),
+                );
+            }
+            End::Eni(y) => {
+                let got = self.v.enis[y as usize].id.clone();
+                let component = route();
+                self.blocker(
+                    Code::CannotRoute,
+                    &component,
+                    format!(
+                        "reply misrouted: {} is delivered to {got}, not to the internet",
+                        h.src
+                    ),
+                );
+            }
+            End::Service { endpoint, .. } => {
+                let component = route();
+                self.blocker(
+                    Code::CannotRoute,
+                    &component,
+                    format!(
+                        "reply misrouted: {} is delivered to {endpoint}, not to the internet",
+                        h.src
+                    ),
+                );
+            }
+        }
+    }
+
     fn hop(&mut self, component: &Arc<str>, kind: HopKind, h: &Header) {
         self.hops.push(Hop {
             component: component.clone(),

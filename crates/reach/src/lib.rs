@@ -20,17 +20,23 @@ use ipnet::IpNet;
 
 pub mod decide;
 pub mod explain;
+pub mod exposure;
 pub mod matrix;
 mod privatelink;
 pub mod reference;
+pub mod update;
 pub mod view;
+pub mod watch;
 
 #[cfg(test)]
 mod tests;
 
 pub use decide::decide;
 pub use explain::{Code, Direction, Explanation, Header, Hop, HopKind, Verdict};
+pub use exposure::{exposure, exposure_with, Exposure};
+pub use update::{Changes, Touched};
 pub use view::View;
+pub use watch::Watch;
 
 #[doc(no_inline)]
 pub use openvpc_core::World;

@@ -352,7 +352,105 @@ impl<'w> Ref<'w> {
 
     // ---- the walk ----------------------------------------------------------------------
 
+    /// Whether any usable interface holds `a` as a public IPv4 (own or Elastic) or IPv6
+    /// address.
+    fn holds_public(&self, a: IpAddr) -> bool {
+        let w = self.w;
+        w.network_interfaces
+            .values()
+            .filter(|e| self.usable(e))
+            .any(|e| match a {
+                IpAddr::V4(a) => {
+                    (e.public_ip == Some(a) && !e.private_ips.is_empty())
+                        || w.addresses.values().any(|x| {
+                            x.public_ip == a
+                                && x.association.as_ref().is_some_and(|x| {
+                                    x.network_interface_id == e.id
+                                        && e.private_ips.contains(&x.private_ip)
+                                })
+                        })
+                }
+                IpAddr::V6(a) => e.ipv6_addresses.contains(&a),
+            })
+    }
+
+    /// The first public address of `e` in the family of `v4`: its own public IPv4, else an
+    /// Elastic IP (in address order), or its first IPv6 address.
+    fn public_of_eni(&self, e: &NetworkInterface, v4: bool) -> Option<IpAddr> {
+        if !v4 {
+            return e.ipv6_addresses.first().map(|a| IpAddr::V6(*a));
+        }
+        if let (Some(p), Some(_)) = (e.public_ip, e.private_ips.first()) {
+            return Some(IpAddr::V4(p));
+        }
+        self.w
+            .addresses
+            .values()
+            .find(|x| {
+                x.association.as_ref().is_some_and(|x| {
+                    x.network_interface_id == e.id && e.private_ips.contains(&x.private_ip)
+                })
+            })
+            .map(|x| IpAddr::V4(x.public_ip))
+    }
+
+    /// A flow from internet host `src` (see [`crate::decide`]).
+    fn run_from_internet(&mut self, flow: &Flow, src: IpAddr) {
+        let private = matches!(src, IpAddr::V4(a) if a.is_private());
+        if private || self.holds_public(src) {
+            return self.blocker(Code::NoSourceOrDestination, &flow.source, String::new());
+        }
+        let (dst, want) = match &flow.destination {
+            Endpoint::Ip(a) => (*a, None),
+            Endpoint::Vpce(id) => {
+                return self.blocker(Code::NoSourceOrDestination, id, String::new());
+            }
+            Endpoint::Eni(id) | Endpoint::Instance(id) => {
+                let Some(d) = self.endpoint(id) else {
+                    return self.blocker(Code::NoSourceOrDestination, id, String::new());
+                };
+                let Some(a) = self.public_of_eni(d, src.is_ipv4()) else {
+                    return self.blocker(Code::NoSourceOrDestination, &d.id, String::new());
+                };
+                (a, Some(d))
+            }
+        };
+        let Ok(h) = first_header(flow, |v4| (v4 == src.is_ipv4()).then_some(src), dst) else {
+            return self.blocker(Code::NoSourceOrDestination, &flow.source, String::new());
+        };
+        let mut fwd = h;
+        let Some(step) = self.enter(&mut fwd, want) else {
+            return;
+        };
+        let Some((end, at)) = self.walk(step, fwd, want, true) else {
+            return;
+        };
+        let End::Eni(y) = end else {
+            return self.blocker(Code::NoSourceOrDestination, &flow.source, String::new());
+        };
+        self.dir = Direction::Return;
+        self.last = None;
+        let Some((end, r)) = self.walk(Step::At(Node::Eni(y)), at.reply(), None, true) else {
+            return;
+        };
+        let route = self.last.unwrap_or("route").to_string();
+        match end {
+            End::Internet if r.src == h.dst => {}
+            End::Internet => {
+                let component = match self.nats.last() {
+                    Some((n, _)) => n.id.clone(),
+                    None => route,
+                };
+                self.blocker(Code::CannotRoute, &component, String::new());
+            }
+            _ => self.blocker(Code::CannotRoute, &route, String::new()),
+        }
+    }
+
     fn run(&mut self, flow: &Flow) {
+        if let Ok(src) = flow.source.parse::<IpAddr>() {
+            return self.run_from_internet(flow, src);
+        }
         let Some(s) = self.endpoint(&flow.source) else {
             return self.blocker(Code::NoSourceOrDestination, &flow.source, String::new());
         };

@@ -14,9 +14,9 @@ use std::sync::Arc;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use openvpc_core::eni::InstanceState;
 use openvpc_core::gateway::NatState;
-use openvpc_core::nacl::{EntryCidr, RuleAction};
-use openvpc_core::route::{Destination, Origin, Target};
-use openvpc_core::sg::Peer;
+use openvpc_core::nacl::{EntryCidr, NetworkAcl, RuleAction};
+use openvpc_core::route::{Destination, Origin, RouteTable, Target};
+use openvpc_core::sg::{Peer, SecurityGroup};
 use openvpc_core::World;
 
 use crate::privatelink::PrivateLinkV;
@@ -26,7 +26,7 @@ use crate::{protocol_number, PrefixLists};
 pub(crate) type Ix = u32;
 
 /// An interned VPC.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct VpcV {
     pub id: Arc<str>,
     pub v4: Vec<Ipv4Net>,
@@ -171,15 +171,41 @@ fn mask6(a: u128, len: u8) -> u128 {
     }
 }
 
+impl<K: Copy + Into<u128>> Lpm<K> {
+    /// Every prefix as its first and last address (IPv4 as u32 values), `bits` wide keys.
+    fn bounds(&self, bits: u8, out: &mut Vec<(u128, u128)>) {
+        for (len, map) in &self.levels {
+            let host = if *len >= bits {
+                0
+            } else {
+                (u128::MAX >> (128 - u32::from(bits))) >> len
+            };
+            out.extend(map.keys().map(|&k| (k.into(), k.into() | host)));
+        }
+    }
+}
+
 /// An interned route table.
 #[derive(Debug)]
 pub(crate) struct Rtb {
     pub id: Arc<str>,
+    pub vpc: Option<Ix>,
+    /// Associations as (association id, subnet, main), to see whether an edit moved them.
+    pub links: Vec<(Arc<str>, Option<Arc<str>>, bool)>,
     v4: Lpm<u32>,
     v6: Lpm<u128>,
 }
 
 impl Rtb {
+    /// The first and last address of every prefix of one family (IPv4 as u32 values).
+    pub fn bounds(&self, v4: bool, out: &mut Vec<(u128, u128)>) {
+        if v4 {
+            self.v4.bounds(32, out)
+        } else {
+            self.v6.bounds(128, out)
+        }
+    }
+
     /// The route longest-prefix-matching `a`.
     pub fn lookup(&self, a: IpAddr) -> Option<&RouteV> {
         match a {
@@ -210,6 +236,9 @@ pub(crate) struct EntryV {
 #[derive(Debug)]
 pub(crate) struct AclV {
     pub id: Arc<str>,
+    pub vpc: Option<Ix>,
+    /// Associations as (association id, subnet).
+    pub links: Vec<(Arc<str>, Arc<str>)>,
     pub inbound: Vec<EntryV>,
     pub outbound: Vec<EntryV>,
 }
@@ -242,31 +271,109 @@ pub(crate) struct RuleV {
 #[derive(Debug)]
 pub(crate) struct SgV {
     pub id: Arc<str>,
+    /// The group's own VPC (for incremental updates).
+    pub vpc: Option<Ix>,
     pub ingress: Vec<RuleV>,
     pub egress: Vec<RuleV>,
 }
 
-/// The immutable forwarding view of a world. Build with [`View::compile`].
+/// Slots per chunk of [`Slots`].
+const CHUNK: usize = 64;
+
+/// Parts by index, in chunks of [`CHUNK`] behind `Arc`s: cloning is O(1), and replacing
+/// one part copies one chunk and the chunk list (pointers), not every part.
 #[derive(Debug)]
+pub(crate) struct Slots<T> {
+    chunks: Arc<Vec<Arc<Vec<Arc<T>>>>>,
+    len: usize,
+}
+
+impl<T> Clone for Slots<T> {
+    fn clone(&self) -> Self {
+        Slots {
+            chunks: self.chunks.clone(),
+            len: self.len,
+        }
+    }
+}
+
+impl<T> Slots<T> {
+    pub fn new(items: Vec<T>) -> Self {
+        let len = items.len();
+        let mut chunks = Vec::with_capacity(len.div_ceil(CHUNK));
+        let mut items = items.into_iter().map(Arc::new).peekable();
+        while items.peek().is_some() {
+            chunks.push(Arc::new(items.by_ref().take(CHUNK).collect()));
+        }
+        Slots {
+            chunks: Arc::new(chunks),
+            len,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Replaces part `i`.
+    pub fn set(&mut self, i: usize, item: T) {
+        let chunk = &mut Arc::make_mut(&mut self.chunks)[i / CHUNK];
+        Arc::make_mut(chunk)[i % CHUNK] = Arc::new(item);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.chunks.iter().flat_map(|c| c.iter().map(|x| &**x))
+    }
+}
+
+impl<T> std::ops::Index<usize> for Slots<T> {
+    type Output = T;
+
+    fn index(&self, i: usize) -> &T {
+        &self.chunks[i / CHUNK][i % CHUNK]
+    }
+}
+
+/// The immutable forwarding view of a world. Build with [`View::compile`], refresh after a
+/// mutation with [`View::update`] (see [`crate::update`]).
+///
+/// Every part sits behind an `Arc`: cloning a view is cheap, and an update replaces only
+/// the parts it recompiles (security groups, route tables and ACLs each in a slot of its
+/// own, in chunks), sharing everything else with the view it started from.
+#[derive(Debug, Clone)]
 pub struct View {
-    pub(crate) vpcs: Vec<VpcV>,
-    pub(crate) subnets: Vec<SubnetV>,
-    pub(crate) enis: Vec<EniV>,
-    pub(crate) nats: Vec<NatV>,
-    pub(crate) tables: Vec<Rtb>,
-    pub(crate) acls: Vec<AclV>,
-    pub(crate) sgs: Vec<SgV>,
-    pub(crate) eni_ix: HashMap<Arc<str>, Ix>,
+    pub(crate) vpcs: Arc<Vec<VpcV>>,
+    pub(crate) subnets: Arc<Vec<SubnetV>>,
+    pub(crate) enis: Arc<Vec<EniV>>,
+    pub(crate) nats: Arc<Vec<NatV>>,
+    pub(crate) tables: Slots<Rtb>,
+    pub(crate) acls: Slots<AclV>,
+    pub(crate) sgs: Slots<SgV>,
+    pub(crate) eni_ix: Arc<HashMap<Arc<str>, Ix>>,
     /// Instance id → its primary interface, when running.
-    pub(crate) instances: HashMap<Arc<str>, Option<Ix>>,
+    pub(crate) instances: Arc<HashMap<Arc<str>, Option<Ix>>>,
     /// (VPC, private address) → interface.
-    pub(crate) by_addr: HashMap<(Ix, IpAddr), Ix>,
+    pub(crate) by_addr: Arc<HashMap<(Ix, IpAddr), Ix>>,
     /// IPv6 address → interface (IPv6 addresses are globally unique and public).
-    pub(crate) by_v6: HashMap<Ipv6Addr, Ix>,
+    pub(crate) by_v6: Arc<HashMap<Ipv6Addr, Ix>>,
     /// Public IPv4 → (interface, private address).
-    pub(crate) by_public: HashMap<Ipv4Addr, (Ix, Ipv4Addr)>,
+    pub(crate) by_public: Arc<HashMap<Ipv4Addr, (Ix, Ipv4Addr)>>,
     /// VPC endpoints, endpoint services, load balancers (see [`crate::privatelink`]).
     pub(crate) privatelink: Arc<PrivateLinkV>,
+    /// Id → index maps that recompiling one part needs.
+    pub(crate) ix: Arc<Index>,
+}
+
+/// Id → index maps of the resources whose set only a full compile changes.
+#[derive(Debug, Default)]
+pub(crate) struct Index {
+    pub vpc: HashMap<Arc<str>, Ix>,
+    pub sg: HashMap<Arc<str>, Ix>,
+    pub rtb: HashMap<Arc<str>, Ix>,
+    pub acl: HashMap<Arc<str>, Ix>,
+    pub nat: HashMap<Arc<str>, Ix>,
+    /// Ordered pairs of VPCs joined by an active, same-Region peering connection.
+    pub active_pairs: HashSet<(Ix, Ix)>,
 }
 
 fn ids<T>(items: &[T], id: impl Fn(&T) -> &Arc<str>) -> HashMap<Arc<str>, Ix> {
@@ -277,6 +384,260 @@ fn ids<T>(items: &[T], id: impl Fn(&T) -> &Arc<str>) -> HashMap<Arc<str>, Ix> {
         .collect()
 }
 
+/// Prefix-list entries, looked up once per list.
+pub(crate) struct PlCache<'a> {
+    pls: &'a dyn PrefixLists,
+    cache: HashMap<String, Vec<IpNet>>,
+}
+
+impl<'a> PlCache<'a> {
+    pub fn new(pls: &'a dyn PrefixLists) -> Self {
+        PlCache {
+            pls,
+            cache: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, id: &str) -> Vec<IpNet> {
+        if let Some(v) = self.cache.get(id) {
+            return v.clone();
+        }
+        let v = self.pls.cidrs(id).unwrap_or_default();
+        self.cache.insert(id.to_string(), v.clone());
+        v
+    }
+}
+
+/// The ordered pairs of VPCs joined by an active, same-Region peering connection.
+pub(crate) fn active_pairs(w: &World, vpc_ix: &HashMap<Arc<str>, Ix>) -> HashSet<(Ix, Ix)> {
+    let mut pairs = HashSet::new();
+    for p in w.peerings.values() {
+        if !p.status.is_active() || p.is_inter_region() {
+            continue;
+        }
+        if let (Some(&a), Some(&b)) = (
+            vpc_ix.get(p.requester.vpc_id.as_str()),
+            vpc_ix.get(p.accepter.vpc_id.as_str()),
+        ) {
+            pairs.insert((a, b));
+            pairs.insert((b, a));
+        }
+    }
+    pairs
+}
+
+/// Compiles one security group. A group reference resolves to the group's index and VPC
+/// when it is in the same VPC or in a same-Region peer over an active connection; else it
+/// is stale.
+pub(crate) fn compile_sg(g: &SecurityGroup, w: &World, ix: &Index, pl: &mut PlCache) -> SgV {
+    let own_vpc = ix.vpc.get(g.vpc_id.as_str()).copied();
+    let mut compile_rules = |rules: &[openvpc_core::sg::Rule]| {
+        rules
+            .iter()
+            .map(|r| {
+                let protocol = protocol_number(&r.protocol);
+                let (a, b) = match protocol {
+                    Some(6 | 17) => match (r.from_port, r.to_port) {
+                        (None | Some(-1), _) => (0, 65535),
+                        (Some(f), Some(t)) => (f, t),
+                        (Some(f), None) => (f, f),
+                    },
+                    Some(1 | 58) => (r.from_port.unwrap_or(-1), r.to_port.unwrap_or(-1)),
+                    _ => (-1, -1),
+                };
+                let peer = match &r.peer {
+                    Peer::V4(n) => PeerV::Net(IpNet::V4(*n)),
+                    Peer::V6(n) => PeerV::Net(IpNet::V6(*n)),
+                    Peer::PrefixList(id) => PeerV::Nets(pl.get(id)),
+                    Peer::Group { group_id, .. } => {
+                        let target = ix.sg.get(group_id.as_str()).and_then(|&s| {
+                            let gvpc = w
+                                .security_groups
+                                .get(group_id)
+                                .and_then(|t| ix.vpc.get(t.vpc_id.as_str()).copied())?;
+                            let own = own_vpc?;
+                            (own == gvpc || ix.active_pairs.contains(&(own, gvpc)))
+                                .then_some((s, gvpc))
+                        });
+                        match target {
+                            Some((sg, vpc)) => PeerV::Group { sg, vpc },
+                            None => PeerV::Stale,
+                        }
+                    }
+                };
+                RuleV {
+                    protocol,
+                    a,
+                    b,
+                    peer,
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    SgV {
+        id: g.id.as_str().into(),
+        vpc: own_vpc,
+        ingress: compile_rules(&g.ingress),
+        egress: compile_rules(&g.egress),
+    }
+}
+
+/// Compiles one network ACL: entries sorted by rule number.
+pub(crate) fn compile_acl(a: &NetworkAcl, ix: &Index) -> AclV {
+    let mut inbound = Vec::new();
+    let mut outbound = Vec::new();
+    for e in &a.entries {
+        let entry = EntryV {
+            number: e.rule_number,
+            allow: e.action == RuleAction::Allow,
+            net: match e.cidr {
+                EntryCidr::V4(n) => IpNet::V4(n),
+                EntryCidr::V6(n) => IpNet::V6(n),
+            },
+            protocol: protocol_number(&e.protocol),
+            ports: e.port_range,
+            icmp: e.icmp,
+        };
+        if e.egress {
+            outbound.push(entry)
+        } else {
+            inbound.push(entry)
+        }
+    }
+    inbound.sort_by_key(|e| e.number);
+    outbound.sort_by_key(|e| e.number);
+    AclV {
+        id: a.id.as_str().into(),
+        vpc: ix.vpc.get(a.vpc_id.as_str()).copied(),
+        links: a
+            .associations
+            .iter()
+            .map(|x| (Arc::from(x.id.as_str()), Arc::from(x.subnet_id.as_str())))
+            .collect(),
+        inbound,
+        outbound,
+    }
+}
+
+/// Each subnet (whose VPC exists) with its effective route table and ACL, and its VPC.
+pub(crate) fn link_subnets(w: &World, ix: &Index) -> (Vec<SubnetV>, Vec<Ix>) {
+    let mut explicit_rtb: HashMap<&str, Ix> = HashMap::new();
+    let mut main_rtb: HashMap<&str, Ix> = HashMap::new();
+    for (i, t) in w.route_tables.values().enumerate() {
+        for a in &t.associations {
+            if let Some(s) = a.subnet_id.as_deref() {
+                let same_vpc = w.subnets.get(s).is_some_and(|s| s.vpc_id == t.vpc_id);
+                if same_vpc {
+                    explicit_rtb.entry(s).or_insert(i as Ix);
+                }
+            }
+            if a.main {
+                main_rtb.entry(t.vpc_id.as_str()).or_insert(i as Ix);
+            }
+        }
+    }
+    let mut explicit_acl: HashMap<&str, Ix> = HashMap::new();
+    for (i, a) in w.network_acls.values().enumerate() {
+        for s in &a.associations {
+            explicit_acl.entry(s.subnet_id.as_str()).or_insert(i as Ix);
+        }
+    }
+    let mut subnets = Vec::new();
+    let mut subnet_vpc: Vec<Ix> = Vec::new();
+    for s in w.subnets.values() {
+        let (Some(&v), Some(vpc)) = (ix.vpc.get(s.vpc_id.as_str()), w.vpcs.get(&s.vpc_id)) else {
+            continue;
+        };
+        let rtb = explicit_rtb
+            .get(s.id.as_str())
+            .copied()
+            .or_else(|| {
+                w.route_tables
+                    .get(&vpc.main_route_table_id)
+                    .filter(|t| t.vpc_id == vpc.id)
+                    .and_then(|t| ix.rtb.get(t.id.as_str()).copied())
+            })
+            .or_else(|| main_rtb.get(vpc.id.as_str()).copied());
+        let acl = explicit_acl
+            .get(s.id.as_str())
+            .or_else(|| ix.acl.get(vpc.default_network_acl_id.as_str()))
+            .copied();
+        subnets.push(SubnetV {
+            id: s.id.as_str().into(),
+            rtb,
+            acl,
+        });
+        subnet_vpc.push(v);
+    }
+    (subnets, subnet_vpc)
+}
+
+/// Compiles one route table: prefix-list routes expanded, targets resolved.
+pub(crate) fn compile_table(
+    t: &RouteTable,
+    w: &World,
+    ix: &Index,
+    eni_ix: &HashMap<Arc<str>, Ix>,
+    enis: &[EniV],
+    pl: &mut PlCache,
+) -> Rtb {
+    let mut rtb = Rtb {
+        id: t.id.as_str().into(),
+        vpc: ix.vpc.get(t.vpc_id.as_str()).copied(),
+        links: t
+            .associations
+            .iter()
+            .map(|a| {
+                (
+                    Arc::from(a.id.as_str()),
+                    a.subnet_id.as_deref().map(Arc::from),
+                    a.main,
+                )
+            })
+            .collect(),
+        v4: Lpm::new(),
+        v6: Lpm::new(),
+    };
+    let Some(v) = rtb.vpc else {
+        return rtb;
+    };
+    for (n, r) in t.routes.iter().enumerate() {
+        let target = resolve(w, v, &r.target, ix, eni_ix, enis);
+        let target_text = target_id(&r.target);
+        let (nets, rank): (Vec<IpNet>, (u8, Arc<str>, usize)) = match &r.destination {
+            Destination::V4(n4) => (
+                vec![IpNet::V4(*n4)],
+                (static_rank(r.origin), Arc::from(""), n),
+            ),
+            Destination::V6(n6) => (
+                vec![IpNet::V6(*n6)],
+                (static_rank(r.origin), Arc::from(""), n),
+            ),
+            Destination::PrefixList(id) => (pl.get(id), (1, Arc::from(id.as_str()), n)),
+        };
+        for net in nets {
+            let label: Arc<str> = match &r.destination {
+                Destination::PrefixList(id) => format!("{id} ({net}) -> {target_text}").into(),
+                _ => format!("{net} -> {target_text}").into(),
+            };
+            let route = RouteV {
+                label,
+                target: target.clone(),
+                rank: rank.clone(),
+            };
+            match net.trunc() {
+                IpNet::V4(n4) => rtb
+                    .v4
+                    .insert(n4.prefix_len(), u32::from(n4.network()), route),
+                IpNet::V6(n6) => rtb
+                    .v6
+                    .insert(n6.prefix_len(), u128::from(n6.network()), route),
+            }
+        }
+    }
+    rtb
+}
+
 impl View {
     /// Compiles a world with its own prefix lists (customer- and AWS-managed).
     pub fn compile(w: &World) -> View {
@@ -285,14 +646,7 @@ impl View {
 
     /// Compiles a world, taking prefix-list entries from `pls`.
     pub fn compile_with(w: &World, pls: &dyn PrefixLists) -> View {
-        let mut pl_cache: HashMap<String, Option<Vec<IpNet>>> = HashMap::new();
-        let mut pl = |id: &str| {
-            pl_cache
-                .entry(id.to_string())
-                .or_insert_with(|| pls.cidrs(id))
-                .clone()
-                .unwrap_or_default()
-        };
+        let mut pl = PlCache::new(pls);
 
         // VPCs and their attached internet gateways.
         let mut vpcs: Vec<VpcV> = w
@@ -305,185 +659,39 @@ impl View {
                 igw: None,
             })
             .collect();
-        let vpc_ix = ids(&vpcs, |v| &v.id);
+        let mut ix = Index {
+            vpc: ids(&vpcs, |v| &v.id),
+            ..Index::default()
+        };
         for g in w.internet_gateways.values() {
-            if let Some(&v) = g.attachment.as_deref().and_then(|a| vpc_ix.get(a)) {
+            if let Some(&v) = g.attachment.as_deref().and_then(|a| ix.vpc.get(a)) {
                 let vpc = &mut vpcs[v as usize];
                 if vpc.igw.is_none() {
                     vpc.igw = Some(g.id.as_str().into());
                 }
             }
         }
+        ix.active_pairs = active_pairs(w, &ix.vpc);
+        let by_order = |it: &mut dyn Iterator<Item = &str>| -> HashMap<Arc<str>, Ix> {
+            it.enumerate()
+                .map(|(i, id)| (Arc::from(id), i as Ix))
+                .collect()
+        };
+        ix.sg = by_order(&mut w.security_groups.values().map(|g| g.id.as_str()));
+        ix.rtb = by_order(&mut w.route_tables.values().map(|t| t.id.as_str()));
+        ix.acl = by_order(&mut w.network_acls.values().map(|a| a.id.as_str()));
 
-        // Security groups. A group reference resolves to the group's index and VPC when it
-        // is in the same VPC or in a same-Region peer over an active connection; else stale.
-        let sg_ix: HashMap<Arc<str>, Ix> = w
-            .security_groups
-            .values()
-            .enumerate()
-            .map(|(i, g)| (Arc::from(g.id.as_str()), i as Ix))
-            .collect();
-        let mut active_pairs: HashSet<(Ix, Ix)> = HashSet::new();
-        for p in w.peerings.values() {
-            if !p.status.is_active() || p.is_inter_region() {
-                continue;
-            }
-            if let (Some(&a), Some(&b)) = (
-                vpc_ix.get(p.requester.vpc_id.as_str()),
-                vpc_ix.get(p.accepter.vpc_id.as_str()),
-            ) {
-                active_pairs.insert((a, b));
-                active_pairs.insert((b, a));
-            }
-        }
         let sgs: Vec<SgV> = w
             .security_groups
             .values()
-            .map(|g| {
-                let own_vpc = vpc_ix.get(g.vpc_id.as_str()).copied();
-                let mut compile_rules = |rules: &[openvpc_core::sg::Rule]| {
-                    rules
-                        .iter()
-                        .map(|r| {
-                            let protocol = protocol_number(&r.protocol);
-                            let (a, b) = match protocol {
-                                Some(6 | 17) => match (r.from_port, r.to_port) {
-                                    (None | Some(-1), _) => (0, 65535),
-                                    (Some(f), Some(t)) => (f, t),
-                                    (Some(f), None) => (f, f),
-                                },
-                                Some(1 | 58) => {
-                                    (r.from_port.unwrap_or(-1), r.to_port.unwrap_or(-1))
-                                }
-                                _ => (-1, -1),
-                            };
-                            let peer = match &r.peer {
-                                Peer::V4(n) => PeerV::Net(IpNet::V4(*n)),
-                                Peer::V6(n) => PeerV::Net(IpNet::V6(*n)),
-                                Peer::PrefixList(id) => PeerV::Nets(pl(id)),
-                                Peer::Group { group_id, .. } => {
-                                    let target = sg_ix.get(group_id.as_str()).and_then(|&s| {
-                                        let gv = w.security_groups.get(group_id)?;
-                                        let gvpc = *vpc_ix.get(gv.vpc_id.as_str())?;
-                                        let own = own_vpc?;
-                                        (own == gvpc || active_pairs.contains(&(own, gvpc)))
-                                            .then_some((s, gvpc))
-                                    });
-                                    match target {
-                                        Some((sg, vpc)) => PeerV::Group { sg, vpc },
-                                        None => PeerV::Stale,
-                                    }
-                                }
-                            };
-                            RuleV {
-                                protocol,
-                                a,
-                                b,
-                                peer,
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                };
-                SgV {
-                    id: g.id.as_str().into(),
-                    ingress: compile_rules(&g.ingress),
-                    egress: compile_rules(&g.egress),
-                }
-            })
+            .map(|g| compile_sg(g, w, &ix, &mut pl))
             .collect();
-
-        // Network ACLs.
         let acls: Vec<AclV> = w
             .network_acls
             .values()
-            .map(|a| {
-                let mut inbound = Vec::new();
-                let mut outbound = Vec::new();
-                for e in &a.entries {
-                    let entry = EntryV {
-                        number: e.rule_number,
-                        allow: e.action == RuleAction::Allow,
-                        net: match e.cidr {
-                            EntryCidr::V4(n) => IpNet::V4(n),
-                            EntryCidr::V6(n) => IpNet::V6(n),
-                        },
-                        protocol: protocol_number(&e.protocol),
-                        ports: e.port_range,
-                        icmp: e.icmp,
-                    };
-                    if e.egress {
-                        outbound.push(entry)
-                    } else {
-                        inbound.push(entry)
-                    }
-                }
-                inbound.sort_by_key(|e| e.number);
-                outbound.sort_by_key(|e| e.number);
-                AclV {
-                    id: a.id.as_str().into(),
-                    inbound,
-                    outbound,
-                }
-            })
+            .map(|a| compile_acl(a, &ix))
             .collect();
-        let acl_ix = ids(&acls, |a| &a.id);
-
-        // Subnets with their effective route table and ACL.
-        let rtb_ix: HashMap<&str, Ix> = w
-            .route_tables
-            .values()
-            .enumerate()
-            .map(|(i, t)| (t.id.as_str(), i as Ix))
-            .collect();
-        let mut explicit_rtb: HashMap<&str, Ix> = HashMap::new();
-        let mut main_rtb: HashMap<&str, Ix> = HashMap::new();
-        for (i, t) in w.route_tables.values().enumerate() {
-            for a in &t.associations {
-                if let Some(s) = a.subnet_id.as_deref() {
-                    let same_vpc = w.subnets.get(s).is_some_and(|s| s.vpc_id == t.vpc_id);
-                    if same_vpc {
-                        explicit_rtb.entry(s).or_insert(i as Ix);
-                    }
-                }
-                if a.main {
-                    main_rtb.entry(t.vpc_id.as_str()).or_insert(i as Ix);
-                }
-            }
-        }
-        let mut explicit_acl: HashMap<&str, Ix> = HashMap::new();
-        for (i, a) in w.network_acls.values().enumerate() {
-            for s in &a.associations {
-                explicit_acl.entry(s.subnet_id.as_str()).or_insert(i as Ix);
-            }
-        }
-        let mut subnets = Vec::new();
-        let mut subnet_vpc: Vec<Ix> = Vec::new();
-        for s in w.subnets.values() {
-            let (Some(&v), Some(vpc)) = (vpc_ix.get(s.vpc_id.as_str()), w.vpcs.get(&s.vpc_id))
-            else {
-                continue;
-            };
-            let rtb = explicit_rtb
-                .get(s.id.as_str())
-                .copied()
-                .or_else(|| {
-                    w.route_tables
-                        .get(&vpc.main_route_table_id)
-                        .filter(|t| t.vpc_id == vpc.id)
-                        .and_then(|t| rtb_ix.get(t.id.as_str()).copied())
-                })
-                .or_else(|| main_rtb.get(vpc.id.as_str()).copied());
-            let acl = explicit_acl
-                .get(s.id.as_str())
-                .or_else(|| acl_ix.get(vpc.default_network_acl_id.as_str()))
-                .copied();
-            subnets.push(SubnetV {
-                id: s.id.as_str().into(),
-                rtb,
-                acl,
-            });
-            subnet_vpc.push(v);
-        }
+        let (subnets, subnet_vpc) = link_subnets(w, &ix);
         let subnet_ix = ids(&subnets, |s| &s.id);
 
         // Interfaces, addresses, instances.
@@ -491,7 +699,7 @@ impl View {
         for e in w.network_interfaces.values() {
             let (Some(&subnet), Some(&vpc)) = (
                 subnet_ix.get(e.subnet_id.as_str()),
-                vpc_ix.get(e.vpc_id.as_str()),
+                ix.vpc.get(e.vpc_id.as_str()),
             ) else {
                 continue;
             };
@@ -511,7 +719,7 @@ impl View {
                 groups: e
                     .groups
                     .iter()
-                    .filter_map(|g| sg_ix.get(g.as_str()).copied())
+                    .filter_map(|g| ix.sg.get(g.as_str()).copied())
                     .collect(),
                 group_ids: e.groups.iter().map(|g| Arc::from(g.as_str())).collect(),
                 source_dest_check: e.source_dest_check,
@@ -559,21 +767,17 @@ impl View {
             })
             .collect();
 
-        // NAT gateways.
+        // NAT gateways (availability is read when a route to one is resolved).
         let mut nats = Vec::new();
-        let mut nat_ix: HashMap<&str, (Ix, bool)> = HashMap::new();
         for n in w.nat_gateways.values() {
             let (Some(&vpc), Some(&subnet), Some(private)) = (
-                vpc_ix.get(n.vpc_id.as_str()),
+                ix.vpc.get(n.vpc_id.as_str()),
                 subnet_ix.get(n.subnet_id.as_str()),
                 n.private_ip,
             ) else {
                 continue;
             };
-            nat_ix.insert(
-                n.id.as_str(),
-                (nats.len() as Ix, n.state == NatState::Available),
-            );
+            ix.nat.insert(n.id.as_str().into(), nats.len() as Ix);
             nats.push(NatV {
                 id: n.id.as_str().into(),
                 vpc,
@@ -583,73 +787,27 @@ impl View {
             });
         }
 
-        // Route tables.
-        let mut tables = Vec::new();
-        for t in w.route_tables.values() {
-            let mut rtb = Rtb {
-                id: t.id.as_str().into(),
-                v4: Lpm::new(),
-                v6: Lpm::new(),
-            };
-            let Some(&v) = vpc_ix.get(t.vpc_id.as_str()) else {
-                tables.push(rtb);
-                continue;
-            };
-            for (n, r) in t.routes.iter().enumerate() {
-                let target = resolve(w, v, &r.target, &vpc_ix, &eni_ix, &nat_ix, &enis);
-                let target_text = target_id(&r.target);
-                let (nets, rank): (Vec<IpNet>, (u8, Arc<str>, usize)) = match &r.destination {
-                    Destination::V4(n4) => (
-                        vec![IpNet::V4(*n4)],
-                        (static_rank(r.origin), Arc::from(""), n),
-                    ),
-                    Destination::V6(n6) => (
-                        vec![IpNet::V6(*n6)],
-                        (static_rank(r.origin), Arc::from(""), n),
-                    ),
-                    Destination::PrefixList(id) => (pl(id), (1, Arc::from(id.as_str()), n)),
-                };
-                for net in nets {
-                    let label: Arc<str> = match &r.destination {
-                        Destination::PrefixList(id) => {
-                            format!("{id} ({net}) -> {target_text}").into()
-                        }
-                        _ => format!("{net} -> {target_text}").into(),
-                    };
-                    let route = RouteV {
-                        label,
-                        target: target.clone(),
-                        rank: rank.clone(),
-                    };
-                    match net.trunc() {
-                        IpNet::V4(n4) => {
-                            rtb.v4
-                                .insert(n4.prefix_len(), u32::from(n4.network()), route)
-                        }
-                        IpNet::V6(n6) => {
-                            rtb.v6
-                                .insert(n6.prefix_len(), u128::from(n6.network()), route)
-                        }
-                    }
-                }
-            }
-            tables.push(rtb);
-        }
+        let tables: Vec<Rtb> = w
+            .route_tables
+            .values()
+            .map(|t| compile_table(t, w, &ix, &eni_ix, &enis, &mut pl))
+            .collect();
 
         let mut view = View {
-            vpcs,
-            subnets,
-            enis,
-            nats,
-            tables,
-            acls,
-            sgs,
-            eni_ix,
-            instances,
-            by_addr,
-            by_v6,
-            by_public,
+            vpcs: Arc::new(vpcs),
+            subnets: Arc::new(subnets),
+            enis: Arc::new(enis),
+            nats: Arc::new(nats),
+            tables: Slots::new(tables),
+            acls: Slots::new(acls),
+            sgs: Slots::new(sgs),
+            eni_ix: Arc::new(eni_ix),
+            instances: Arc::new(instances),
+            by_addr: Arc::new(by_addr),
+            by_v6: Arc::new(by_v6),
+            by_public: Arc::new(by_public),
             privatelink: Arc::default(),
+            ix: Arc::new(ix),
         };
         view.privatelink = Arc::new(crate::privatelink::compile(w, &view));
         view
@@ -707,12 +865,11 @@ fn resolve(
     w: &World,
     v: Ix,
     t: &Target,
-    vpc_ix: &HashMap<Arc<str>, Ix>,
+    ix: &Index,
     eni_ix: &HashMap<Arc<str>, Ix>,
-    nat_ix: &HashMap<&str, (Ix, bool)>,
     enis: &[EniV],
 ) -> Tgt {
-    let vpc_of = |id: &str| vpc_ix.get(id).copied();
+    let vpc_of = |id: &str| ix.vpc.get(id).copied();
     let local_eni = |id: &str, e: Option<Ix>| match e {
         Some(e) if enis[e as usize].vpc == v => Tgt::Eni(e),
         Some(_) => blackhole(format!("{id} is in another VPC")),
@@ -755,8 +912,10 @@ fn resolve(
             Some(_) => blackhole(format!("{id} belongs to another VPC")),
             None => blackhole(format!("{id} does not exist")),
         },
-        Target::NatGateway(id) => match nat_ix.get(id.as_str()) {
-            Some(&(n, true)) => Tgt::Nat(n),
+        Target::NatGateway(id) => match ix.nat.get(id.as_str()) {
+            Some(&n) if w.nat_gateways.get(id).map(|n| n.state) == Some(NatState::Available) => {
+                Tgt::Nat(n)
+            }
             Some(_) => blackhole(format!("{id} is not available")),
             None => blackhole(format!("{id} does not exist")),
         },

@@ -458,6 +458,7 @@ impl Net {
             subnet_id: s.id.clone(),
             public: public.is_some(),
             allocation_id: None,
+            association_id: None,
             network_interface_id: None,
             private_ip: Some(ip.parse().expect("ip")),
             public_ip: public.map(|p| p.parse().expect("ip")),
@@ -465,7 +466,6 @@ impl Net {
             failure: None,
             created: 0,
             deleted: None,
-            association_id: None,
             step_due: 0,
         });
         id

@@ -718,6 +718,65 @@ fn internet_gateway_needs_a_public_address() {
 }
 
 #[test]
+fn from_the_internet() {
+    let mut o = one();
+    o.n.public_ip(&o.a, "18.0.0.1");
+    let web = "203.0.113.9";
+    // No internet gateway: the public address is not reachable.
+    check(
+        &o.n,
+        tcp(web, "18.0.0.1", 22),
+        false,
+        &[NoRouteToDestination],
+    );
+    let igw = o.n.igw(Some(&o.vpc));
+    // In, but the group does not admit the internet and the reply has no route out.
+    check(
+        &o.n,
+        tcp(web, &o.a, 22),
+        false,
+        &[EniSgRulesMismatch, NoRouteToDestination],
+    );
+    o.n.rule(&o.vpc.sg, false, "tcp", Some((22, 22)), "0.0.0.0/0");
+    o.n.route(&o.vpc.rtb, "0.0.0.0/0", &igw);
+    let v = check(&o.n, tcp(web, &o.a, 22), true, &[]);
+    assert_eq!(v.forward[0].kind, HopKind::Internet);
+    assert_eq!(
+        v.return_path.last().unwrap().header.src.to_string(),
+        "18.0.0.1"
+    );
+    check(&o.n, tcp(web, "18.0.0.1", 80), false, &[EniSgRulesMismatch]);
+    // Not internet hosts: a private address, the network's own public address; an
+    // interface with no public address.
+    check(
+        &o.n,
+        tcp("10.9.9.9", &o.a, 22),
+        false,
+        &[NoSourceOrDestination],
+    );
+    check(
+        &o.n,
+        tcp("18.0.0.1", &o.a, 22),
+        false,
+        &[NoSourceOrDestination],
+    );
+    check(&o.n, tcp(web, &o.b, 22), false, &[NoSourceOrDestination]);
+    check(
+        &o.n,
+        tcp(web, "18.9.9.9", 22),
+        false,
+        &[NoSourceOrDestination],
+    );
+    // The reply leaves through a NAT gateway: the host sees another source and drops it.
+    let nat =
+        o.n.nat(&o.s2, "10.0.2.5", Some("18.0.0.9"), NatState::Available);
+    let private = o.n.table(&o.vpc, &[&o.s1]);
+    o.n.route(&private, "0.0.0.0/0", &nat);
+    let v = check(&o.n, tcp(web, &o.a, 22), false, &[CannotRoute]);
+    assert_eq!(v.explanations[0].component.as_ref(), nat);
+}
+
+#[test]
 fn gateway_endpoint() {
     let mut o = one();
     let pl = "pl-63a5400a";

@@ -298,6 +298,39 @@ pub fn world(seed: u64) -> (Net, Vec<Flow>) {
             source_port: r.pick(&[None, Some(1000)]),
         });
     }
+    // Flows from internet hosts (and from addresses that are not internet hosts).
+    let publics: Vec<String> = addrs
+        .iter()
+        .filter(|a| a.starts_with("18.") || a.contains(':'))
+        .cloned()
+        .collect();
+    for _ in 0..20 {
+        let source = r
+            .pick(&[
+                "203.0.113.9",
+                "2a00::9",
+                "52.1.2.3",
+                "10.1.1.99",
+                "18.0.0.250",
+            ])
+            .to_string();
+        let source = if r.chance(10) {
+            r.pick(&publics)
+        } else {
+            source
+        };
+        let destination = match r.below(4) {
+            0 => Endpoint::Eni(r.pick(&enis)),
+            _ => Endpoint::Ip(r.pick(&publics).parse().unwrap()),
+        };
+        flows.push(Flow {
+            source,
+            destination,
+            protocol: r.pick(&[Protocol::Tcp, Protocol::Udp, Protocol::Icmp]),
+            port: r.pick(&[Some(22), Some(80), Some(443), Some(8), None]),
+            source_port: r.pick(&[None, Some(1000), Some(50000)]),
+        });
+    }
     (n, flows)
 }
 
@@ -315,8 +348,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
     #[test]
-    fn compiled_engine_matches_reference(seed in any::<u64>()) {
-        let (n, flows) = world(seed);
+    fn compiled_engine_matches_reference(seed in any::<u64>(), open in any::<bool>()) {
+        let (n, flows) = if open { exposed_world(seed) } else { world(seed) };
         let pls = prefix_lists();
         let view = View::compile_with(&n.w, &pls);
         for f in &flows {
@@ -372,4 +405,362 @@ fn generator_covers_the_codes() {
     ] {
         assert!(codes.contains(&c), "{c} never produced; got {codes:?}");
     }
+}
+
+/// One random edit of the world; returns the ids it touched.
+fn edit(r: &mut Rng, n: &mut Net) -> Vec<String> {
+    use openvpc_core::eni::InstanceState;
+    let w = &n.w;
+    let sgs: Vec<String> = w.security_groups.values().map(|g| g.id.clone()).collect();
+    let tables: Vec<String> = w.route_tables.values().map(|t| t.id.clone()).collect();
+    let acls: Vec<String> = w.network_acls.values().map(|a| a.id.clone()).collect();
+    let pcxs: Vec<String> = w.peerings.values().map(|p| p.id.clone()).collect();
+    let igws: Vec<String> = w.internet_gateways.values().map(|g| g.id.clone()).collect();
+    let nats: Vec<String> = w.nat_gateways.values().map(|g| g.id.clone()).collect();
+    let insts: Vec<String> = w.instances.values().map(|i| i.id.clone()).collect();
+    let enis: Vec<String> = w
+        .network_interfaces
+        .values()
+        .map(|e| e.id.clone())
+        .collect();
+    let vpcs: Vec<String> = w.vpcs.values().map(|v| v.id.clone()).collect();
+    let targets: Vec<String> = ["local", "pcx-404", "igw-404"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(pcxs.iter().cloned())
+        .chain(igws.iter().cloned())
+        .chain(nats.iter().cloned())
+        .chain(enis.iter().cloned())
+        .chain(insts.iter().cloned())
+        .collect();
+    let peers = ["0.0.0.0/0", "10.0.0.0/8", "10.1.1.0/24", "pl-a", "::/0"];
+    match r.below(16) {
+        0 | 1 | 2 | 13 if sgs.is_empty() => vec![],
+        0 | 1 => {
+            let g = r.pick(&sgs);
+            let peer = if r.chance(40) && !sgs.is_empty() {
+                r.pick(&sgs)
+            } else {
+                r.pick(&peers).to_string()
+            };
+            let proto = r.pick(&["-1", "tcp", "udp", "icmp"]);
+            let ports = match proto {
+                "tcp" | "udp" => Some(r.pick(&[(22, 22), (0, 65535), (80, 443)])),
+                _ => None,
+            };
+            n.rule(&g, r.chance(50), proto, ports, &peer);
+            vec![g]
+        }
+        2 => {
+            let g = r.pick(&sgs);
+            n.clear_rules(&g, r.chance(50));
+            vec![g]
+        }
+        3 | 4 => {
+            let t = r.pick(&tables);
+            let d = r.pick(&["0.0.0.0/0", "10.1.0.0/16", "10.0.1.0/24", "pl-b", "::/0"]);
+            n.route(&t, d, &r.pick(&targets));
+            vec![t]
+        }
+        5 => {
+            let t = r.pick(&tables);
+            let routes = &n.w.route_tables.get(&t).unwrap().routes;
+            if let Some(d) = routes
+                .get(r.below(routes.len().max(1)))
+                .map(|x| x.destination.clone())
+            {
+                n.w.route_tables
+                    .get_mut(&t)
+                    .unwrap()
+                    .routes
+                    .retain(|x| x.destination != d);
+            }
+            vec![t]
+        }
+        6 => {
+            let a = r.pick(&acls);
+            let cidr = r.pick(&["0.0.0.0/0", "10.0.0.0/8", "::/0"]);
+            let number = r.pick(&[1, 60, 100, 150]);
+            let proto = r.pick(&["-1", "6", "17"]);
+            let ports = (proto != "-1").then_some((1024, 65535));
+            n.entry(
+                &a,
+                number,
+                r.chance(50),
+                proto,
+                r.chance(50),
+                cidr,
+                ports,
+                None,
+            );
+            vec![a]
+        }
+        7 => {
+            // Move a subnet association from one table to another of the same VPC.
+            let t = r.pick(&tables);
+            let vpc = n.w.route_tables.get(&t).unwrap().vpc_id.clone();
+            let other = tables
+                .iter()
+                .find(|x| n.w.route_tables.get(x.as_str()).unwrap().vpc_id == vpc && **x != t)
+                .cloned();
+            let taken = std::mem::take(&mut n.w.route_tables.get_mut(&t).unwrap().associations);
+            let (keep, moved): (Vec<_>, Vec<_>) = taken.into_iter().partition(|a| a.main);
+            n.w.route_tables.get_mut(&t).unwrap().associations = keep;
+            let mut ids = vec![t];
+            if let Some(o) = other.filter(|_| r.chance(50)) {
+                n.w.route_tables
+                    .get_mut(&o)
+                    .unwrap()
+                    .associations
+                    .extend(moved);
+                ids.push(o);
+            }
+            ids
+        }
+        8 if !pcxs.is_empty() => {
+            let p = r.pick(&pcxs);
+            let s = r.pick(&[Status::Active, Status::Deleted, Status::PendingAcceptance]);
+            n.set_peering(&p, s);
+            vec![p]
+        }
+        9 if !igws.is_empty() => {
+            let g = r.pick(&igws);
+            let to = r.chance(50).then(|| r.pick(&vpcs));
+            n.w.internet_gateways.get_mut(&g).unwrap().attachment = to;
+            vec![g]
+        }
+        10 if !nats.is_empty() => {
+            let g = r.pick(&nats);
+            let s = r.pick(&[NatState::Available, NatState::Pending, NatState::Failed]);
+            n.w.nat_gateways.get_mut(&g).unwrap().state = s;
+            vec![g]
+        }
+        11 if !insts.is_empty() => {
+            let i = r.pick(&insts);
+            let s = r.pick(&[InstanceState::Running, InstanceState::Stopped]);
+            n.w.instances.get_mut(&i).unwrap().state = s;
+            vec![i]
+        }
+        12 => {
+            let e = r.pick(&enis);
+            let x = n.eni_mut(&e);
+            x.source_dest_check = !x.source_dest_check;
+            vec![e]
+        }
+        13 => {
+            let g = r.pick(&sgs);
+            n.w.security_groups.remove(&g);
+            vec![g]
+        }
+        14 => {
+            let v = r.pick(&vpcs);
+            let ids = kit::VpcIds {
+                id: v,
+                rtb: String::new(),
+                sg: String::new(),
+            };
+            vec![n.sg(&ids)]
+        }
+        _ => {
+            // Re-associate a subnet with another ACL of its VPC.
+            let a = r.pick(&acls);
+            let moved = std::mem::take(&mut n.w.network_acls.get_mut(&a).unwrap().associations);
+            let vpc = n.w.network_acls.get(&a).unwrap().vpc_id.clone();
+            let other = acls
+                .iter()
+                .find(|x| n.w.network_acls.get(x.as_str()).unwrap().vpc_id == vpc && **x != a)
+                .cloned();
+            let mut ids: Vec<String> = moved.iter().map(|x| x.id.clone()).collect();
+            ids.push(a);
+            if let Some(o) = other {
+                n.w.network_acls
+                    .get_mut(&o)
+                    .unwrap()
+                    .associations
+                    .extend(moved);
+            }
+            ids
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Updating a view with the ids an edit touched gives the same decisions, hop for hop,
+    /// as compiling the edited world; so do watched flows re-decided only when the update
+    /// recompiled a part they read.
+    #[test]
+    fn update_matches_compile(seed in any::<u64>()) {
+        let (mut n, flows) = world(seed);
+        let pls = prefix_lists();
+        let mut r = Rng(seed ^ 0x5eed);
+        let mut view = View::compile_with(&n.w, &pls);
+        let mut watch = crate::Watch::new(&view, flows.clone());
+        for step in 0..8 {
+            let ids = edit(&mut r, &mut n);
+            let (v, touched) = view.update_traced(&n.w, &pls, &crate::Changes::ids(ids.clone()));
+            view = v;
+            watch.refresh(&view, &touched);
+            let fresh = View::compile_with(&n.w, &pls);
+            for (f, kept) in flows.iter().zip(watch.verdicts()) {
+                let (a, b) = (decide(&view, f), decide(&fresh, f));
+                prop_assert_eq!(&a, &b, "seed {} step {} edit {:?} flow {:?}", seed, step, ids, f);
+                prop_assert_eq!(kept, &b, "watched: seed {} step {} edit {:?} flow {:?} {:?}", seed, step, ids, f, touched);
+            }
+        }
+    }
+}
+
+/// A random world with more of the internet let in: internet gateways, default routes to
+/// them, public addresses, and inbound rules and ACL entries naming internet CIDRs.
+fn exposed_world(seed: u64) -> (Net, Vec<Flow>) {
+    let (mut n, flows) = world(seed);
+    let mut r = Rng(seed ^ 0xe4905e);
+    let vpcs: Vec<String> = n.w.vpcs.values().map(|v| v.id.clone()).collect();
+    for (i, v) in vpcs.iter().enumerate() {
+        let ids = kit::VpcIds {
+            id: v.clone(),
+            rtb: String::new(),
+            sg: String::new(),
+        };
+        let attached =
+            n.w.internet_gateways
+                .values()
+                .find(|g| g.attachment.as_deref() == Some(v))
+                .map(|g| g.id.clone());
+        let igw = match attached {
+            Some(g) => g,
+            None => n.igw(Some(&ids)),
+        };
+        let tables: Vec<String> =
+            n.w.route_tables
+                .values()
+                .filter(|t| &t.vpc_id == v)
+                .map(|t| t.id.clone())
+                .collect();
+        for t in tables {
+            n.route(&t, "0.0.0.0/0", &igw);
+            n.route(&t, "::/0", &igw);
+            if r.chance(30) {
+                n.route(&t, "52.0.0.0/8", &igw);
+            }
+        }
+        let enis: Vec<String> =
+            n.w.network_interfaces
+                .values()
+                .filter(|e| &e.vpc_id == v)
+                .map(|e| e.id.clone())
+                .collect();
+        for (j, e) in enis.iter().enumerate() {
+            if r.chance(60) {
+                n.public_ip(e, &format!("18.2.{i}.{j}"));
+            }
+        }
+    }
+    let sgs: Vec<String> = n.w.security_groups.values().map(|g| g.id.clone()).collect();
+    let nets = [
+        "0.0.0.0/0",
+        "52.0.0.0/8",
+        "203.0.113.0/24",
+        "::/0",
+        "2a00::/16",
+    ];
+    for g in sgs {
+        for _ in 0..r.below(4) {
+            let proto = r.pick(&["tcp", "udp", "-1", "tcp"]);
+            let ports = match proto {
+                "-1" => None,
+                _ => Some(r.pick(&[(22, 22), (80, 443), (1000, 2000), (0, 65535), (8080, 8080)])),
+            };
+            n.rule(&g, false, proto, ports, r.pick(&nets));
+        }
+    }
+    let acls: Vec<String> = n.w.network_acls.values().map(|a| a.id.clone()).collect();
+    for a in acls {
+        for _ in 0..r.below(4) {
+            let proto = r.pick(&["6", "17", "-1"]);
+            let ports = (proto != "-1")
+                .then(|| r.pick(&[(22, 22), (100, 1500), (1024, 65535), (443, 443)]));
+            let number = r.pick(&[5, 10, 20, 30]);
+            let cidr = r.pick(&nets);
+            n.entry(
+                &a,
+                number,
+                r.chance(50),
+                proto,
+                r.chance(60),
+                cidr,
+                ports,
+                None,
+            );
+        }
+    }
+    (n, flows)
+}
+
+/// For each swept (interface, address, protocol, source) case, `decide` from that source
+/// agrees with membership in the swept port set on `ports` (every port when `None`).
+/// Returns how many ports were found reachable.
+fn check_exposure(seed: u64, source_port: u16, every_port: bool) -> usize {
+    use crate::exposure::sweep;
+    let (n, _) = exposed_world(seed);
+    let view = View::compile_with(&n.w, &prefix_lists());
+    let mut reachable = 0;
+    for x in sweep(&view, source_port, true) {
+        let set: Vec<_> = x.ports.clone();
+        let inside = |p: u16| set.iter().any(|r| r.contains(&p));
+        let ports: Vec<u16> = if every_port && !set.is_empty() {
+            (0..=65535).collect()
+        } else {
+            let mut ps = vec![
+                0, 1, 21, 22, 23, 79, 80, 81, 443, 444, 1023, 1024, 49152, 65535,
+            ];
+            for r in &set {
+                for q in [
+                    *r.start() as i32 - 1,
+                    *r.start() as i32,
+                    *r.end() as i32,
+                    *r.end() as i32 + 1,
+                ] {
+                    if (0..=65535).contains(&q) {
+                        ps.push(q as u16);
+                    }
+                }
+            }
+            ps
+        };
+        for p in ports {
+            let f = Flow {
+                source: x.source.to_string(),
+                destination: Endpoint::Ip(x.address),
+                protocol: x.protocol,
+                port: Some(p),
+                source_port: Some(source_port),
+            };
+            let v = decide(&view, &f);
+            assert_eq!(v.reachable, inside(p), "seed {seed} {x:?} port {p}\n{v}");
+            reachable += usize::from(v.reachable);
+        }
+    }
+    reachable
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn exposure_matches_decide_at_the_boundaries(seed in any::<u64>(), sp in prop::sample::select(vec![49152u16, 1000, 22])) {
+        check_exposure(seed, sp, false);
+    }
+}
+
+/// Every port of every exposed case, on a few worlds (the boundaries elsewhere).
+#[test]
+fn exposure_matches_decide_on_every_port() {
+    let found: usize = [9, 19]
+        .map(|seed| check_exposure(seed, 49152, true))
+        .iter()
+        .sum();
+    assert!(found > 1000, "the worlds exposed only {found} ports");
 }

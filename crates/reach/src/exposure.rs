@@ -1,0 +1,383 @@
+//! The exhaustive ingress-exposure sweep: which interfaces the internet reaches, on which
+//! TCP and UDP ports — every port, as sets of ranges, not a sample.
+//!
+//! A flow from an internet host to an interface's public IPv4 (own or Elastic) or IPv6
+//! address enters through the VPC's internet gateway, crosses the subnet's ACL inbound and
+//! the interface's security groups, and the reply goes back by the subnet's route table
+//! and ACL outbound (see [`crate::decide`]). Only two checks depend on the destination
+//! port: the ACL's inbound entries (first match in rule order) and the groups' inbound
+//! rules (any match). The sweep carries the port set through them symbolically — the ACL
+//! as "allowed so far / not yet matched" sets, the groups as a union — and decides the
+//! port-independent rest (gateway, public address, the whole return path, whose ACL
+//! entries match the reply's destination port, i.e. the client's source port) once, with
+//! [`crate::decide`] on one port of the set.
+//!
+//! The source address matters too (rules and routes name CIDRs): the address space is cut
+//! at every boundary of the CIDRs of the subnet's ACL, the interface's groups and the
+//! subnet's route table, and each piece is swept from one internet host in it (not a
+//! private, special-purpose or the network's own public address). A return path that
+//! crosses a further route table (a middlebox) is decided for that representative.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::ops::RangeInclusive;
+use std::sync::Arc;
+
+use ipnet::IpNet;
+
+use crate::decide::is_internet_host;
+use crate::explain::Hop;
+use crate::view::{AclV, EniV, Ix, PeerV, View};
+use crate::{decide, Endpoint, Flow, Protocol, DEFAULT_SOURCE_PORT};
+
+/// Ports an internet host reaches on an interface's public address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exposure {
+    pub eni: Arc<str>,
+    /// The public IPv4 or IPv6 address reached.
+    pub address: IpAddr,
+    pub protocol: Protocol,
+    /// Destination ports, as sorted disjoint ranges.
+    pub ports: Vec<RangeInclusive<u16>>,
+    /// The internet sources this holds for (those in the range that are internet hosts).
+    pub sources: RangeInclusive<IpAddr>,
+    /// The host the range was swept from.
+    pub source: IpAddr,
+    /// The forward path on the first exposed port.
+    pub path: Vec<Hop>,
+}
+
+/// Every interface reachable from the internet, with its ports; clients use
+/// [`DEFAULT_SOURCE_PORT`].
+pub fn exposure(view: &View) -> Vec<Exposure> {
+    exposure_with(view, DEFAULT_SOURCE_PORT)
+}
+
+/// As [`exposure`], for clients sending from `source_port`.
+pub fn exposure_with(view: &View, source_port: u16) -> Vec<Exposure> {
+    sweep(view, source_port, false)
+}
+
+/// The sweep; with `keep_empty`, also the (interface, address, protocol, source) cases
+/// that reach nothing.
+pub(crate) fn sweep(view: &View, source_port: u16, keep_empty: bool) -> Vec<Exposure> {
+    let mut out = Vec::new();
+    for i in 0..view.enis.len() as Ix {
+        sweep_eni(view, i, source_port, keep_empty, &mut out);
+    }
+    out
+}
+
+fn sweep_eni(view: &View, i: Ix, sp: u16, keep_empty: bool, out: &mut Vec<Exposure>) {
+    let e = &view.enis[i as usize];
+    if view.vpcs[e.vpc as usize].igw.is_none() {
+        return;
+    }
+    let mut targets: Vec<IpAddr> = e
+        .publics
+        .iter()
+        .filter(|(private, public)| view.by_public.get(public) == Some(&(i, *private)))
+        .map(|(_, public)| IpAddr::V4(*public))
+        .collect();
+    targets.extend(
+        e.v6.iter()
+            .filter(|a| view.by_v6.get(a) == Some(&i))
+            .map(|a| IpAddr::V6(*a)),
+    );
+    if targets.is_empty() {
+        return;
+    }
+    let subnet = &view.subnets[e.subnet as usize];
+    let acl = subnet.acl.map(|a| &view.acls[a as usize]);
+    for v4 in [true, false] {
+        if !targets.iter().any(|t| t.is_ipv4() == v4) {
+            continue;
+        }
+        for (lo, hi) in source_classes(view, e, v4) {
+            let Some(src) = representative(view, lo, hi, v4) else {
+                continue;
+            };
+            let sources = addr(lo, v4)..=addr(hi, v4);
+            for &address in targets.iter().filter(|t| t.is_ipv4() == v4) {
+                for protocol in [Protocol::Tcp, Protocol::Udp] {
+                    let p = if protocol == Protocol::Tcp { 6 } else { 17 };
+                    let forward = acl_in(acl, src, p).intersect(&sg_in(view, e, src, p));
+                    let (ports, path) = match forward.first() {
+                        None => (Ports::default(), Vec::new()),
+                        Some(port) => {
+                            let flow = Flow {
+                                source: src.to_string(),
+                                destination: Endpoint::Ip(address),
+                                protocol,
+                                port: Some(port),
+                                source_port: Some(sp),
+                            };
+                            let v = decide(view, &flow);
+                            if v.reachable {
+                                (forward, v.forward)
+                            } else {
+                                (Ports::default(), Vec::new())
+                            }
+                        }
+                    };
+                    if keep_empty || !ports.0.is_empty() {
+                        out.push(Exposure {
+                            eni: e.id.clone(),
+                            address,
+                            protocol,
+                            ports: ports.ranges(),
+                            sources: sources.clone(),
+                            source: src,
+                            path,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The pieces of one family's address space (as u128, IPv4 in the low 32 bits) cut at the
+/// boundaries of every CIDR the interface's inbound groups, its subnet's ACL and route
+/// table name.
+fn source_classes(view: &View, e: &EniV, v4: bool) -> Vec<(u128, u128)> {
+    let max: u128 = if v4 { u32::MAX.into() } else { u128::MAX };
+    let mut nets: Vec<(u128, u128)> = Vec::new();
+    let mut net = |n: &IpNet| match n {
+        IpNet::V4(n) if v4 => nets.push((
+            u32::from(n.network()).into(),
+            u32::from(n.broadcast()).into(),
+        )),
+        IpNet::V6(n) if !v4 => nets.push((u128::from(n.network()), u128::from(n.broadcast()))),
+        _ => {}
+    };
+    let subnet = &view.subnets[e.subnet as usize];
+    if let Some(a) = subnet.acl {
+        let acl = &view.acls[a as usize];
+        acl.inbound
+            .iter()
+            .chain(&acl.outbound)
+            .for_each(|x| net(&x.net));
+    }
+    for &g in &e.groups {
+        for r in &view.sgs[g as usize].ingress {
+            match &r.peer {
+                PeerV::Net(n) => net(n),
+                PeerV::Nets(ns) => ns.iter().for_each(&mut net),
+                PeerV::Group { .. } | PeerV::Stale => {}
+            }
+        }
+    }
+    if let Some(t) = subnet.rtb {
+        view.tables[t as usize].bounds(v4, &mut nets);
+    }
+    let mut cuts: Vec<u128> = vec![0];
+    for (lo, hi) in nets {
+        cuts.push(lo);
+        if hi < max {
+            cuts.push(hi + 1);
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts.iter()
+        .enumerate()
+        .map(|(k, &lo)| (lo, cuts.get(k + 1).map_or(max, |n| n - 1)))
+        .collect()
+}
+
+fn addr(x: u128, v4: bool) -> IpAddr {
+    if v4 {
+        IpAddr::V4(Ipv4Addr::from(x as u32))
+    } else {
+        IpAddr::V6(Ipv6Addr::from(x))
+    }
+}
+
+/// Special-purpose ranges no internet host sends from, as (first, last).
+fn special(v4: bool) -> &'static [(u128, u128)] {
+    const V4: &[(u128, u128)] = &[
+        (0x0000_0000, 0x00ff_ffff), // 0/8
+        (0x0a00_0000, 0x0aff_ffff), // 10/8
+        (0x6440_0000, 0x647f_ffff), // 100.64/10
+        (0x7f00_0000, 0x7fff_ffff), // 127/8
+        (0xa9fe_0000, 0xa9fe_ffff), // 169.254/16
+        (0xac10_0000, 0xac1f_ffff), // 172.16/12
+        (0xc0a8_0000, 0xc0a8_ffff), // 192.168/16
+        (0xe000_0000, 0xffff_ffff), // 224/3
+    ];
+    const V6: &[(u128, u128)] = &[
+        (0, (1 << 120) - 1),                  // ::/8
+        (0xfc00 << 112, (0xfe00 << 112) - 1), // fc00::/7
+        (0xfe80 << 112, (0xfec0 << 112) - 1), // fe80::/10
+        (0xff00 << 112, u128::MAX),           // ff00::/8
+    ];
+    if v4 {
+        V4
+    } else {
+        V6
+    }
+}
+
+/// The first internet host in `lo..=hi`.
+fn representative(view: &View, lo: u128, hi: u128, v4: bool) -> Option<IpAddr> {
+    let mut c = lo;
+    'next: while c <= hi {
+        for &(a, b) in special(v4) {
+            if a <= c && c <= b {
+                c = b.checked_add(1)?;
+                continue 'next;
+            }
+        }
+        let a = addr(c, v4);
+        if is_internet_host(view, a) {
+            return Some(a);
+        }
+        c = c.checked_add(1)?;
+    }
+    None
+}
+
+/// Ports the subnet's ACL admits inbound from `src`: entries in rule order, the first match
+/// deciding.
+fn acl_in(acl: Option<&AclV>, src: IpAddr, protocol: u8) -> Ports {
+    let Some(acl) = acl else {
+        return Ports::all();
+    };
+    let (mut allowed, mut open) = (Ports::default(), Ports::all());
+    for e in acl.inbound.iter().filter(|e| e.net.contains(&src)) {
+        let hit = match e.protocol {
+            None => Ports::all(),
+            Some(p) if p != protocol => continue,
+            Some(_) => match e.ports {
+                Some((lo, hi)) => Ports::range(lo, hi),
+                None => Ports::all(),
+            },
+        };
+        if e.allow {
+            allowed = allowed.union(&open.intersect(&hit));
+        }
+        open = open.minus(&hit);
+    }
+    allowed
+}
+
+/// Ports some inbound rule of the interface's groups admits from `src` (group references
+/// never match a host on the internet).
+fn sg_in(view: &View, e: &EniV, src: IpAddr, protocol: u8) -> Ports {
+    let mut ports = Ports::default();
+    for &g in &e.groups {
+        for r in &view.sgs[g as usize].ingress {
+            let from = match &r.peer {
+                PeerV::Net(n) => n.contains(&src),
+                PeerV::Nets(ns) => ns.iter().any(|n| n.contains(&src)),
+                PeerV::Group { .. } | PeerV::Stale => false,
+            };
+            let hit = match r.protocol {
+                _ if !from => continue,
+                None => Ports::all(),
+                Some(p) if p != protocol => continue,
+                Some(_) => {
+                    let (a, b) = (r.a.max(0), r.b.min(65535));
+                    if a > b {
+                        continue;
+                    }
+                    Ports::range(a as u16, b as u16)
+                }
+            };
+            ports = ports.union(&hit);
+        }
+    }
+    ports
+}
+
+/// A set of ports: sorted, disjoint, non-adjacent ranges.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Ports(Vec<(u16, u16)>);
+
+impl Ports {
+    fn all() -> Ports {
+        Ports(vec![(0, 65535)])
+    }
+
+    fn range(lo: u16, hi: u16) -> Ports {
+        Ports(if lo <= hi { vec![(lo, hi)] } else { vec![] })
+    }
+
+    fn first(&self) -> Option<u16> {
+        self.0.first().map(|r| r.0)
+    }
+
+    fn ranges(&self) -> Vec<RangeInclusive<u16>> {
+        self.0.iter().map(|&(a, b)| a..=b).collect()
+    }
+
+    fn union(&self, o: &Ports) -> Ports {
+        let mut all: Vec<(u16, u16)> = self.0.iter().chain(&o.0).copied().collect();
+        all.sort_unstable();
+        let mut out: Vec<(u16, u16)> = Vec::with_capacity(all.len());
+        for (a, b) in all {
+            match out.last_mut() {
+                Some(last) if u32::from(a) <= u32::from(last.1) + 1 => last.1 = last.1.max(b),
+                _ => out.push((a, b)),
+            }
+        }
+        Ports(out)
+    }
+
+    fn intersect(&self, o: &Ports) -> Ports {
+        let (mut i, mut j, mut out) = (0, 0, Vec::new());
+        while i < self.0.len() && j < o.0.len() {
+            let (a, b) = (self.0[i], o.0[j]);
+            let (lo, hi) = (a.0.max(b.0), a.1.min(b.1));
+            if lo <= hi {
+                out.push((lo, hi));
+            }
+            if a.1 < b.1 {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+        Ports(out)
+    }
+
+    fn complement(&self) -> Ports {
+        let mut out = Vec::new();
+        let mut next: u32 = 0;
+        for &(a, b) in &self.0 {
+            if u32::from(a) > next {
+                out.push((next as u16, a - 1));
+            }
+            next = u32::from(b) + 1;
+        }
+        if next <= 65535 {
+            out.push((next as u16, 65535));
+        }
+        Ports(out)
+    }
+
+    fn minus(&self, o: &Ports) -> Ports {
+        self.intersect(&o.complement())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ports;
+
+    #[test]
+    fn port_sets() {
+        let a = Ports(vec![(0, 10), (20, 30)]);
+        let b = Ports(vec![(5, 25)]);
+        assert_eq!(a.intersect(&b), Ports(vec![(5, 10), (20, 25)]));
+        assert_eq!(a.union(&b), Ports(vec![(0, 30)]));
+        assert_eq!(a.minus(&b), Ports(vec![(0, 4), (26, 30)]));
+        assert_eq!(Ports::all().minus(&Ports::all()), Ports::default());
+        assert_eq!(Ports::default().complement(), Ports::all());
+        assert_eq!(
+            Ports(vec![(0, 1)]).union(&Ports(vec![(2, 3)])),
+            Ports(vec![(0, 3)])
+        );
+        assert_eq!(Ports::range(5, 4), Ports::default());
+    }
+}

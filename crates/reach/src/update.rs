@@ -1,0 +1,614 @@
+//! Incremental updates: after a mutation, recompile only the parts it touched.
+//!
+//! The caller says what changed as a set of resource ids ([`Changes`]), collected from the
+//! command it applied ([`Changes::from_command`]) and the timers it ran
+//! ([`Changes::due_timers`]). [`View::update`] then recompiles, in a copy of the view that
+//! shares every other part:
+//!
+//! - a security group (`sg-…`): that group alone;
+//! - a route table (`rtb-…`, or an association `rtbassoc-…`): that table, and the subnets'
+//!   table links when its associations moved;
+//! - a network ACL (`acl-…`, `aclassoc-…`): that ACL, and the subnets' ACL links when its
+//!   associations moved;
+//! - a peering connection (`pcx-…`): the tables routing to it, and the groups of the VPCs
+//!   whose active peers changed (group references across the peering);
+//! - an internet gateway (`igw-…`): the attachment of the VPCs it left or joined and the
+//!   tables routing to it; an egress-only gateway (`eigw-…`): the tables routing to it;
+//! - a NAT gateway (`nat-…`) whose state changed: the tables routing to it;
+//! - an instance (`i-…`) whose interface is unchanged: its entry, the tables routing to it
+//!   and the PrivateLink part (target groups name instances).
+//!
+//! Anything else that the view depends on — a VPC, subnet, interface, Elastic IP, prefix
+//! list, VPC endpoint, endpoint service or load balancer, a resource created or deleted
+//! among those indexed by position — recompiles the whole view, which is always correct.
+//! Ids the view does not depend on (tags, DHCP options) are ignored.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use openvpc_core::command::{Command, Output};
+use openvpc_core::eni::InstanceState;
+use openvpc_core::route::Cmd as RouteCmd;
+use openvpc_core::sg::{Cmd as SgCmd, GroupRef};
+use openvpc_core::{nacl, World};
+
+use crate::view::{
+    active_pairs, compile_acl, compile_sg, compile_table, link_subnets, target_id, Index, Ix,
+    PlCache, View,
+};
+use crate::PrefixLists;
+
+/// What a mutation touched: resource ids, or everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    ids: BTreeSet<String>,
+    all: bool,
+}
+
+/// Id kinds the view does not read.
+const IGNORED: &[&str] = &[
+    "dopt",
+    "sgr",
+    "vpce",
+    "tgw",
+    "vgw",
+    "r",
+    "ela",
+    "eni-attach",
+];
+
+impl Changes {
+    /// Nothing changed.
+    pub fn none() -> Changes {
+        Changes::default()
+    }
+
+    /// Anything may have changed: recompile everything.
+    pub fn all() -> Changes {
+        Changes {
+            all: true,
+            ..Changes::default()
+        }
+    }
+
+    /// These resource ids changed (created, modified or deleted).
+    pub fn ids<I: IntoIterator<Item = S>, S: Into<String>>(ids: I) -> Changes {
+        Changes {
+            ids: ids.into_iter().map(Into::into).collect(),
+            all: false,
+        }
+    }
+
+    /// Adds one changed id.
+    pub fn insert(&mut self, id: impl Into<String>) {
+        self.ids.insert(id.into());
+    }
+
+    /// Merges another set of changes.
+    pub fn extend(&mut self, other: Changes) {
+        self.all |= other.all;
+        self.ids.extend(other.ids);
+    }
+
+    pub fn is_all(&self) -> bool {
+        self.all
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.all && self.ids.is_empty()
+    }
+
+    /// The ids, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.ids.iter().map(String::as_str)
+    }
+
+    /// The resources `cmd` may have touched, given its output and the world after it ran.
+    /// A superset is fine (an unchanged part recompiles to itself); commands whose effects
+    /// reach beyond the ids they name say [`Changes::all`].
+    pub fn from_command(cmd: &Command, out: &Output, after: &World) -> Changes {
+        let mut c = Changes::none();
+        match out {
+            Output::Done => {}
+            Output::Id(id) => c.insert(id.clone()),
+            Output::Ids(ids) => c.ids.extend(ids.iter().cloned()),
+            Output::Bulk { ok, .. } => c.ids.extend(ok.iter().cloned()),
+        }
+        let group = |c: &mut Changes, g: &GroupRef| match g {
+            GroupRef::Id(id) => c.insert(id.clone()),
+            // By name: every group of that name (a superset).
+            GroupRef::Name(name) => {
+                for g in after.security_groups.values().filter(|g| &g.name == name) {
+                    c.insert(g.id.clone());
+                }
+            }
+        };
+        match cmd {
+            Command::Tags(_) | Command::Dhcp(_) | Command::Insights(_) => return Changes::none(),
+            Command::Sg(s) => match s {
+                SgCmd::Create { .. } => {}
+                SgCmd::Delete { group: g } => group(&mut c, g),
+                SgCmd::Authorize { group: g, .. } | SgCmd::Revoke { group: g, .. } => {
+                    group(&mut c, g)
+                }
+                SgCmd::ModifyRules { group_id, .. } => c.insert(group_id.clone()),
+            },
+            Command::Route(r) => match r {
+                RouteCmd::CreateTable { .. } => {}
+                RouteCmd::DeleteTable { route_table_id }
+                | RouteCmd::Associate { route_table_id, .. }
+                | RouteCmd::CreateRoute { route_table_id, .. }
+                | RouteCmd::ReplaceRoute { route_table_id, .. }
+                | RouteCmd::DeleteRoute { route_table_id, .. } => c.insert(route_table_id.clone()),
+                RouteCmd::Disassociate { association_id } => c.insert(association_id.clone()),
+                RouteCmd::ReplaceAssociation {
+                    association_id,
+                    route_table_id,
+                } => {
+                    c.insert(association_id.clone());
+                    c.insert(route_table_id.clone());
+                }
+            },
+            Command::Nacl(n) => match n {
+                nacl::Cmd::Create { .. } => {}
+                nacl::Cmd::Delete { acl_id } | nacl::Cmd::DeleteEntry { acl_id, .. } => {
+                    c.insert(acl_id.clone())
+                }
+                nacl::Cmd::CreateEntry(e) | nacl::Cmd::ReplaceEntry(e) => {
+                    c.insert(e.acl_id.clone())
+                }
+                nacl::Cmd::ReplaceAssociation {
+                    association_id,
+                    acl_id,
+                } => {
+                    c.insert(association_id.clone());
+                    c.insert(acl_id.clone());
+                }
+            },
+            // Peerings and gateways name their resources; take every id the command names.
+            Command::Peering(_) | Command::Gateway(_) => {
+                if let Ok(v) = serde_json::to_value(cmd) {
+                    collect_ids(&v, &mut c);
+                }
+            }
+            _ => return Changes::all(),
+        }
+        c
+    }
+
+    /// The resources that the timers due by `now` will act on: call before `World::tick`.
+    pub fn due_timers(w: &World, now: openvpc_core::Millis) -> Changes {
+        Changes::ids(
+            w.timers
+                .iter()
+                .take_while(|t| t.due <= now)
+                .map(|t| t.id.clone()),
+        )
+    }
+}
+
+/// The kinds of id a peering or gateway command changes (VPCs, subnets and interfaces it
+/// names are only read).
+const GATEWAY_KINDS: &[&str] = &["pcx", "igw", "eigw", "nat", "eipalloc", "eipassoc"];
+
+/// Every string in `v` that is the id of a peering connection or gateway.
+fn collect_ids(v: &serde_json::Value, c: &mut Changes) {
+    match v {
+        serde_json::Value::String(s) if GATEWAY_KINDS.contains(&kind(s)) => c.insert(s.clone()),
+        serde_json::Value::Array(xs) => xs.iter().for_each(|x| collect_ids(x, c)),
+        serde_json::Value::Object(m) => m.values().for_each(|x| collect_ids(x, c)),
+        _ => {}
+    }
+}
+
+/// The kind of a resource id: its prefix (`sg`, `rtb`, `rtbassoc`, …).
+fn kind(id: &str) -> &str {
+    match id.rsplit_once('-') {
+        Some((k, _)) => k,
+        None => "",
+    }
+}
+
+impl View {
+    /// The view of `w` after `changes`, recompiling only what they touched, for a view
+    /// made by [`View::compile`] (the world's own prefix lists); use
+    /// [`View::update_with`] for one compiled with other lists.
+    pub fn update(&self, w: &World, changes: &Changes) -> View {
+        self.update_with(w, w, changes)
+    }
+
+    /// The view of `w` after `changes`; `pls` must be the prefix lists the view was
+    /// compiled with (a prefix-list change is a change of everything).
+    pub fn update_with(&self, w: &World, pls: &dyn PrefixLists, changes: &Changes) -> View {
+        self.update_traced(w, pls, changes).0
+    }
+
+    /// As [`View::update_with`], also saying which parts were recompiled (for
+    /// [`crate::Watch`]).
+    pub fn update_traced(
+        &self,
+        w: &World,
+        pls: &dyn PrefixLists,
+        changes: &Changes,
+    ) -> (View, Touched) {
+        if changes.is_empty() {
+            return (self.clone(), Touched::Parts(BTreeSet::new()));
+        }
+        Patch {
+            w,
+            v: self.clone(),
+            pl: PlCache::new(pls),
+            relink: false,
+            privatelink: false,
+            tables: BTreeSet::new(),
+            touched: BTreeSet::new(),
+        }
+        .run(changes)
+        .unwrap_or_else(|| (View::compile_with(w, pls), Touched::All))
+    }
+}
+
+/// What an update recompiled: everything, or the parts with these ids (security groups,
+/// route tables, ACLs, VPCs whose internet gateway changed, internet gateways, instances).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Touched {
+    All,
+    Parts(BTreeSet<Arc<str>>),
+}
+
+/// An update in progress; `None` from a step means "recompile everything".
+struct Patch<'w, 'p> {
+    w: &'w World,
+    v: View,
+    pl: PlCache<'p>,
+    /// The subnets' table and ACL links must be recomputed.
+    relink: bool,
+    /// The endpoint and PrivateLink part must be recompiled (it reads instances).
+    privatelink: bool,
+    /// Route tables to recompile (after everything they resolve against).
+    tables: BTreeSet<Ix>,
+    /// Ids of the parts recompiled.
+    touched: BTreeSet<Arc<str>>,
+}
+
+impl Patch<'_, '_> {
+    fn run(mut self, changes: &Changes) -> Option<(View, Touched)> {
+        let (w, v) = (self.w, &self.v);
+        // Parts are indexed by position: a set that changed unreported needs a compile.
+        if changes.all
+            || w.security_groups.len() != v.sgs.len()
+            || w.route_tables.len() != v.tables.len()
+            || w.network_acls.len() != v.acls.len()
+            || w.vpcs.len() != v.vpcs.len()
+        {
+            return None;
+        }
+        for id in changes.iter() {
+            match kind(id) {
+                "sg" => self.sg(id)?,
+                "rtb" => self.table(id)?,
+                "acl" => self.acl(id)?,
+                "rtbassoc" => {
+                    let w = self.w;
+                    let mut found = false;
+                    for t in w.route_tables.values() {
+                        if t.associations.iter().any(|a| a.id == id) {
+                            self.table(&t.id)?;
+                            found = true;
+                        }
+                    }
+                    for t in self.v.tables.clone().iter() {
+                        if t.links.iter().any(|(a, _, _)| &**a == id) {
+                            self.table(&t.id)?;
+                            found = true;
+                        }
+                    }
+                    self.relink |= found;
+                }
+                "aclassoc" => {
+                    let w = self.w;
+                    for a in w.network_acls.values() {
+                        if a.associations.iter().any(|x| x.id == id) {
+                            self.acl(&a.id)?;
+                        }
+                    }
+                    for a in self.v.acls.clone().iter() {
+                        if a.links.iter().any(|(x, _)| &**x == id) {
+                            self.acl(&a.id)?;
+                        }
+                    }
+                }
+                "pcx" => self.peering(id),
+                "igw" => self.igw(id),
+                "eigw" => self.routes_to(id),
+                "nat" => self.nat(id)?,
+                "i" => self.instance(id)?,
+                k if IGNORED.contains(&k) => {}
+                _ => return None,
+            }
+        }
+        if self.relink {
+            self.v.subnets = Arc::new(link_subnets(w, &self.v.ix).0);
+        }
+        if self.privatelink {
+            self.v.privatelink = Arc::new(crate::privatelink::compile(w, &self.v));
+        }
+        let touched = if self.relink || self.privatelink {
+            Touched::All
+        } else {
+            let mut t = std::mem::take(&mut self.touched);
+            t.extend(
+                self.tables
+                    .iter()
+                    .map(|&i| self.v.tables[i as usize].id.clone()),
+            );
+            Touched::Parts(t)
+        };
+        for t in std::mem::take(&mut self.tables) {
+            let id = self.v.tables[t as usize].id.clone();
+            let rtb = compile_table(
+                w.route_tables.get(&id).expect("same tables"),
+                w,
+                &self.v.ix,
+                &self.v.eni_ix,
+                &self.v.enis,
+                &mut self.pl,
+            );
+            self.v.tables.set(t as usize, rtb);
+        }
+        Some((self.v, touched))
+    }
+
+    fn sg(&mut self, id: &str) -> Option<()> {
+        let (old, new) = (self.v.ix.sg.get(id), self.w.security_groups.get(id));
+        match (old, new) {
+            (None, None) => Some(()),
+            (Some(&i), Some(g)) if self.v.sgs[i as usize].vpc == self.vpc_of(&g.vpc_id) => {
+                let sg = compile_sg(g, self.w, &self.v.ix, &mut self.pl);
+                self.touched.insert(sg.id.clone());
+                self.v.sgs.set(i as usize, sg);
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    fn acl(&mut self, id: &str) -> Option<()> {
+        let (old, new) = (self.v.ix.acl.get(id), self.w.network_acls.get(id));
+        match (old, new) {
+            (None, None) => Some(()),
+            (Some(&i), Some(a)) if self.v.acls[i as usize].vpc == self.vpc_of(&a.vpc_id) => {
+                let acl = compile_acl(a, &self.v.ix);
+                self.touched.insert(acl.id.clone());
+                self.relink |= acl.links != self.v.acls[i as usize].links;
+                self.v.acls.set(i as usize, acl);
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    fn table(&mut self, id: &str) -> Option<()> {
+        let (old, new) = (self.v.ix.rtb.get(id), self.w.route_tables.get(id));
+        match (old, new) {
+            (None, None) => Some(()),
+            (Some(&i), Some(t)) if self.v.tables[i as usize].vpc == self.vpc_of(&t.vpc_id) => {
+                let links = t.associations.iter().map(|a| {
+                    (
+                        Arc::<str>::from(a.id.as_str()),
+                        a.subnet_id.as_deref().map(Arc::<str>::from),
+                        a.main,
+                    )
+                });
+                self.relink |= !links.eq(self.v.tables[i as usize].links.iter().cloned());
+                self.tables.insert(i);
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    fn vpc_of(&self, id: &str) -> Option<Ix> {
+        self.v.ix.vpc.get(id).copied()
+    }
+
+    /// Queues every table with a route naming `target`.
+    fn routes_to(&mut self, target: &str) {
+        for t in self.w.route_tables.values() {
+            if t.routes.iter().any(|r| target_id(&r.target) == target) {
+                if let Some(&i) = self.v.ix.rtb.get(t.id.as_str()) {
+                    self.tables.insert(i);
+                }
+            }
+        }
+    }
+
+    fn peering(&mut self, id: &str) {
+        self.routes_to(id);
+        let pairs = active_pairs(self.w, &self.v.ix.vpc);
+        if pairs == self.v.ix.active_pairs {
+            return;
+        }
+        let moved: BTreeSet<Ix> = pairs
+            .symmetric_difference(&self.v.ix.active_pairs)
+            .map(|&(a, _)| a)
+            .collect();
+        let ix = Index {
+            vpc: self.v.ix.vpc.clone(),
+            sg: self.v.ix.sg.clone(),
+            rtb: self.v.ix.rtb.clone(),
+            acl: self.v.ix.acl.clone(),
+            nat: self.v.ix.nat.clone(),
+            active_pairs: pairs,
+        };
+        self.v.ix = Arc::new(ix);
+        let w = self.w;
+        for (i, g) in w.security_groups.values().enumerate() {
+            if self.v.sgs[i].vpc.is_some_and(|v| moved.contains(&v)) {
+                let sg = compile_sg(g, w, &self.v.ix, &mut self.pl);
+                self.touched.insert(sg.id.clone());
+                self.v.sgs.set(i, sg);
+            }
+        }
+    }
+
+    fn igw(&mut self, id: &str) {
+        self.routes_to(id);
+        self.touched.insert(Arc::from(id));
+        let w = self.w;
+        let attached = w
+            .internet_gateways
+            .get(id)
+            .and_then(|g| g.attachment.as_deref())
+            .and_then(|a| self.vpc_of(a));
+        let vpcs: BTreeSet<Ix> = (0..self.v.vpcs.len() as Ix)
+            .filter(|&v| self.v.vpcs[v as usize].igw.as_deref() == Some(id))
+            .chain(attached)
+            .collect();
+        for v in vpcs {
+            let vpc_id = self.v.vpcs[v as usize].id.clone();
+            let igw = w
+                .internet_gateways
+                .values()
+                .find(|g| g.attachment.as_deref() == Some(&*vpc_id))
+                .map(|g| Arc::from(g.id.as_str()));
+            self.touched.insert(vpc_id);
+            Arc::make_mut(&mut self.v.vpcs)[v as usize].igw = igw;
+        }
+    }
+
+    fn nat(&mut self, id: &str) -> Option<()> {
+        let (old, new) = (self.v.ix.nat.get(id), self.w.nat_gateways.get(id));
+        // Its interface comes and goes with it: the interface index must not have moved.
+        let eni_same = |e: &Option<String>| {
+            e.as_deref().is_none_or(|e| {
+                self.v.eni_ix.contains_key(e) == self.w.network_interfaces.get(e).is_some()
+            })
+        };
+        match (old, new) {
+            (Some(&n), Some(g)) if eni_same(&g.network_interface_id) => {
+                let nat = &self.v.nats[n as usize];
+                let public = if g.public { g.public_ip } else { None };
+                let same = Some(nat.private) == g.private_ip
+                    && nat.public == public
+                    && Some(nat.subnet) == self.subnet_ix(&g.subnet_id);
+                same.then(|| self.routes_to(id))
+            }
+            (None, Some(g)) if g.private_ip.is_none() && eni_same(&g.network_interface_id) => {
+                self.routes_to(id);
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    fn subnet_ix(&self, id: &str) -> Option<Ix> {
+        self.v
+            .subnets
+            .iter()
+            .position(|s| &*s.id == id)
+            .map(|i| i as Ix)
+    }
+
+    fn instance(&mut self, id: &str) -> Option<()> {
+        let w = self.w;
+        let old = self.v.instances.get(id).copied();
+        let new = w.instances.get(id);
+        let eni = match (old, new) {
+            (None, None) => return Some(()),
+            (Some(_), Some(i)) => (i.state == InstanceState::Running)
+                .then(|| self.v.eni_ix.get(i.network_interface_id.as_str()).copied())
+                .flatten(),
+            _ => return None,
+        };
+        if let Some(i) = new {
+            // A change of the interface itself is an interface change.
+            let e = i.network_interface_id.as_str();
+            if self.v.eni_ix.contains_key(e) != w.network_interfaces.get(e).is_some() {
+                return None;
+            }
+        }
+        self.touched.insert(Arc::from(id));
+        self.privatelink = true;
+        if old != Some(eni) {
+            let map: &mut HashMap<Arc<str>, Option<Ix>> = Arc::make_mut(&mut self.v.instances);
+            map.insert(Arc::from(id), eni);
+        }
+        self.routes_to(id);
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use openvpc_core::command::{Command, Output};
+    use openvpc_core::gateway::Cmd as GwCmd;
+    use openvpc_core::route::{Cmd as RouteCmd, RouteParams};
+    use openvpc_core::sg::{Cmd as SgCmd, GroupRef};
+    use openvpc_core::{Config, World};
+
+    use super::Changes;
+
+    fn check(cmd: Command, out: Output, want: Changes) {
+        let w = World::new(Config::default(), 1);
+        assert_eq!(Changes::from_command(&cmd, &out, &w), want, "{cmd:?}");
+    }
+
+    #[test]
+    fn commands_map_to_the_ids_they_touch() {
+        check(
+            Command::Sg(SgCmd::Authorize {
+                group: GroupRef::Id("sg-1".into()),
+                egress: false,
+                permissions: vec![],
+                tags: vec![],
+            }),
+            Output::Ids(vec!["sgr-1".into()]),
+            Changes::ids(["sg-1", "sgr-1"]),
+        );
+        check(
+            Command::Route(RouteCmd::CreateRoute {
+                route_table_id: "rtb-1".into(),
+                route: RouteParams {
+                    destination_cidr_block: Some("0.0.0.0/0".into()),
+                    gateway_id: Some("igw-1".into()),
+                    ..RouteParams::default()
+                },
+            }),
+            Output::Done,
+            Changes::ids(["rtb-1"]),
+        );
+        check(
+            Command::Route(RouteCmd::Disassociate {
+                association_id: "rtbassoc-1".into(),
+            }),
+            Output::Done,
+            Changes::ids(["rtbassoc-1"]),
+        );
+        check(
+            Command::Gateway(GwCmd::AttachInternetGateway {
+                internet_gateway_id: "igw-1".into(),
+                vpc_id: "vpc-1".into(),
+            }),
+            Output::Done,
+            Changes::ids(["igw-1"]),
+        );
+        check(
+            Command::Tags(openvpc_core::tags::Cmd::Delete {
+                resource_ids: vec!["sg-1".into()],
+                tags: vec![],
+            }),
+            Output::Done,
+            Changes::none(),
+        );
+        check(Command::InitScope, Output::Done, Changes::all());
+    }
+
+    #[test]
+    fn kinds() {
+        assert_eq!(super::kind("rtbassoc-0123"), "rtbassoc");
+        assert_eq!(super::kind("i-0123"), "i");
+        assert_eq!(super::kind("eni-attach-0123"), "eni-attach");
+        assert_eq!(super::kind("local"), "");
+    }
+}
