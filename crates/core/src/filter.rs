@@ -60,6 +60,9 @@ pub fn matches(
 
 /// Glob match with `*` (any run) and `?` (one character); `\` escapes the next character.
 pub fn glob(pattern: &str, text: &str) -> bool {
+    if !pattern.contains(['*', '?', '\\']) {
+        return pattern == text;
+    }
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     let (mut pi, mut ti) = (0, 0);
