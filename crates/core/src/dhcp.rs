@@ -211,13 +211,7 @@ pub fn describe<'w>(
 ) -> Result<Vec<&'w DhcpOptions>> {
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
-    let candidates: Vec<&DhcpOptions> = if ids.is_empty() {
-        w.dhcp_options.in_scope(&scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| get(w, &scope, id))
-            .collect::<Result<_>>()?
-    };
+    let candidates = w.dhcp_options.pick(&scope, ids, |id| get(w, &scope, id))?;
     Ok(candidates
         .into_iter()
         .filter(|d| {

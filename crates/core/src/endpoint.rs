@@ -1633,14 +1633,7 @@ pub fn describe<'w>(
 ) -> Result<Vec<&'w VpcEndpoint>> {
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
-    let candidates: Vec<&VpcEndpoint> = if ids.is_empty() {
-        w.vpc_endpoints.in_scope(&scope).collect()
-    } else {
-        dedup(ids)
-            .iter()
-            .map(|id| get(w, &scope, id))
-            .collect::<Result<_>>()?
-    };
+    let candidates = w.vpc_endpoints.pick(&scope, ids, |id| get(w, &scope, id))?;
     Ok(candidates
         .into_iter()
         .filter(|e| {

@@ -839,14 +839,9 @@ pub fn describe_configurations<'w>(
 ) -> Result<Vec<&'w EndpointService>> {
     filter::check_names(filters, CONFIGURATION_FILTERS)?;
     let scope = ctx.scope();
-    let candidates: Vec<&EndpointService> = if ids.is_empty() {
-        w.endpoint_services.in_scope(&scope).collect()
-    } else {
-        dedup(ids)
-            .iter()
-            .map(|id| get(w, &scope, id))
-            .collect::<Result<_>>()?
-    };
+    let candidates = w
+        .endpoint_services
+        .pick(&scope, ids, |id| get(w, &scope, id))?;
     Ok(candidates
         .into_iter()
         .filter(|s| {

@@ -1899,18 +1899,9 @@ pub fn describe<'w>(
 ) -> Result<Vec<&'w NetworkInterface>> {
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
-    let candidates: Vec<&NetworkInterface> = if ids.is_empty() {
-        w.network_interfaces.in_scope(&scope).collect()
-    } else {
-        let mut out: Vec<&NetworkInterface> = Vec::new();
-        for id in ids {
-            let e = get(w, &scope, id)?;
-            if !out.iter().any(|o| o.id == e.id) {
-                out.push(e);
-            }
-        }
-        out
-    };
+    let candidates = w
+        .network_interfaces
+        .pick(&scope, ids, |id| get(w, &scope, id))?;
     Ok(candidates
         .into_iter()
         .filter(|e| filter::matches(filters, tags::of(w, &scope, &e.id), |n| field(w, e, n)))

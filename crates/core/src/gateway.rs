@@ -1004,13 +1004,9 @@ pub fn describe_igws<'w>(
 ) -> Result<Vec<&'w InternetGateway>> {
     filter::check_names(filters, IGW_FILTERS)?;
     let scope = ctx.scope();
-    let candidates: Vec<&InternetGateway> = if ids.is_empty() {
-        w.internet_gateways.in_scope(&scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| get_igw(w, &scope, id))
-            .collect::<Result<_>>()?
-    };
+    let candidates = w
+        .internet_gateways
+        .pick(&scope, ids, |id| get_igw(w, &scope, id))?;
     Ok(candidates
         .into_iter()
         .filter(|g| {
@@ -1037,17 +1033,11 @@ pub fn describe_eigws<'w>(
 ) -> Result<Vec<&'w EgressOnlyGateway>> {
     filter::check_names(filters, EIGW_FILTERS)?;
     let scope = ctx.scope();
-    let candidates: Vec<&EgressOnlyGateway> = if ids.is_empty() {
-        w.egress_only_gateways.in_scope(&scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| {
-                w.egress_only_gateways
-                    .get_in(&scope, id)
-                    .ok_or_else(|| eigw_not_found(id))
-            })
-            .collect::<Result<_>>()?
-    };
+    let candidates = w.egress_only_gateways.pick(&scope, ids, |id| {
+        w.egress_only_gateways
+            .get_in(&scope, id)
+            .ok_or_else(|| eigw_not_found(id))
+    })?;
     Ok(candidates
         .into_iter()
         .filter(|g| filter::matches(filters, tags::of(w, &scope, &g.id), |_| Vec::new()))
@@ -1128,17 +1118,11 @@ pub fn describe_nats<'w>(
 ) -> Result<Vec<&'w NatGateway>> {
     filter::check_names(filters, NAT_FILTERS)?;
     let scope = ctx.scope();
-    let candidates: Vec<&NatGateway> = if ids.is_empty() {
-        w.nat_gateways.in_scope(&scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| {
-                w.nat_gateways
-                    .get_in(&scope, id)
-                    .ok_or_else(|| nat_not_found(id))
-            })
-            .collect::<Result<_>>()?
-    };
+    let candidates = w.nat_gateways.pick(&scope, ids, |id| {
+        w.nat_gateways
+            .get_in(&scope, id)
+            .ok_or_else(|| nat_not_found(id))
+    })?;
     Ok(candidates
         .into_iter()
         .filter(|n| {

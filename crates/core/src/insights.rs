@@ -884,13 +884,9 @@ pub fn describe_paths<'w>(
 ) -> Result<Vec<&'w Path>> {
     filter::check_names(filters, PATH_FILTERS)?;
     let scope = ctx.scope();
-    let candidates: Vec<&Path> = if ids.is_empty() {
-        w.insights_paths.in_scope(&scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| path(w, &scope, id))
-            .collect::<Result<_>>()?
-    };
+    let candidates = w
+        .insights_paths
+        .pick(&scope, ids, |id| path(w, &scope, id))?;
     Ok(candidates
         .into_iter()
         .filter(|p| filter::matches(filters, tags::of(w, &scope, &p.id), |n| path_field(p, n)))
@@ -924,13 +920,9 @@ pub fn describe_analyses<'w>(
     if let Some(p) = &query.path_id {
         path(w, &scope, p)?;
     }
-    let candidates: Vec<&Analysis> = if ids.is_empty() {
-        w.insights_analyses.in_scope(&scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| analysis(w, &scope, id))
-            .collect::<Result<_>>()?
-    };
+    let candidates = w
+        .insights_analyses
+        .pick(&scope, ids, |id| analysis(w, &scope, id))?;
     Ok(candidates
         .into_iter()
         .filter(|a| query.path_id.as_ref().is_none_or(|p| &a.path_id == p))

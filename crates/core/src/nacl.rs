@@ -1,6 +1,5 @@
 //! Network ACLs: stateless, numbered rules per direction, one ACL per subnet.
 
-use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use ipnet::{Ipv4Net, Ipv6Net};
@@ -581,19 +580,7 @@ pub fn describe<'w>(
 ) -> Result<Vec<&'w NetworkAcl>> {
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
-    let candidates: Vec<&NetworkAcl> = if ids.is_empty() {
-        w.network_acls.in_scope(&scope).collect()
-    } else {
-        let mut seen = BTreeSet::new();
-        let mut out = Vec::new();
-        for id in ids {
-            let acl = get(w, &scope, id)?;
-            if seen.insert(acl.id.as_str()) {
-                out.push(acl);
-            }
-        }
-        out
-    };
+    let candidates = w.network_acls.pick(&scope, ids, |id| get(w, &scope, id))?;
     Ok(candidates
         .into_iter()
         .filter(|a| filter::matches(filters, tags::of(w, &scope, &a.id), |name| field(a, name)))

@@ -975,13 +975,7 @@ pub fn describe<'w>(
 ) -> Result<Vec<&'w RouteTable>> {
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
-    let candidates: Vec<&RouteTable> = if ids.is_empty() {
-        w.route_tables.in_scope(&scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| get(w, &scope, id))
-            .collect::<Result<_>>()?
-    };
+    let candidates = w.route_tables.pick(&scope, ids, |id| get(w, &scope, id))?;
     Ok(candidates
         .into_iter()
         .filter(|t| {

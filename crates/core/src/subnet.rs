@@ -507,13 +507,7 @@ pub fn describe<'w>(
 ) -> Result<Vec<&'w Subnet>> {
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
-    let candidates: Vec<&Subnet> = if ids.is_empty() {
-        w.subnets.in_scope(&scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| get(w, &scope, id))
-            .collect::<Result<_>>()?
-    };
+    let candidates = w.subnets.pick(&scope, ids, |id| get(w, &scope, id))?;
     Ok(candidates
         .into_iter()
         .filter(|s| filter::matches(filters, tags::of(w, &scope, &s.id), |name| field(s, name)))

@@ -97,6 +97,25 @@ impl<T: Resource> Table<T> {
             .filter_map(|id| self.items.get(id))
     }
 
+    /// The resources a Describe starts from: the named ones, each resolved by `get` (which
+    /// fails for an id the caller cannot see), duplicates dropped; or, with no ids,
+    /// everything `scope` owns.
+    pub fn pick<'a>(
+        &'a self,
+        scope: &Scope,
+        ids: &[String],
+        get: impl Fn(&str) -> crate::Result<&'a T>,
+    ) -> crate::Result<Vec<&'a T>> {
+        if ids.is_empty() {
+            return Ok(self.in_scope(scope).collect());
+        }
+        let mut seen = BTreeSet::new();
+        ids.iter()
+            .filter(|id| seen.insert(id.as_str()))
+            .map(|id| get(id))
+            .collect()
+    }
+
     /// How many resources `scope` owns.
     pub fn count_in(&self, scope: &Scope) -> usize {
         self.by_scope.get(scope).map_or(0, |s| s.len())

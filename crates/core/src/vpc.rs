@@ -508,13 +508,7 @@ pub fn describe<'w>(
 ) -> Result<Vec<&'w Vpc>> {
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
-    let candidates: Vec<&Vpc> = if ids.is_empty() {
-        w.vpcs.in_scope(&scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| get(w, &scope, id))
-            .collect::<Result<_>>()?
-    };
+    let candidates = w.vpcs.pick(&scope, ids, |id| get(w, &scope, id))?;
     Ok(candidates
         .into_iter()
         .filter(|v| filter::matches(filters, tags::of(w, &scope, &v.id), |name| field(v, name)))
