@@ -713,6 +713,8 @@ pub fn evaluate(
 #[cfg(test)]
 #[allow(clippy::type_complexity)] // data-driven case tables
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
     use crate::config::Config;
     use crate::{subnet, vpc, Command};
