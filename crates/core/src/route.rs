@@ -755,10 +755,24 @@ fn check_target(
 }
 
 /// The address family a route counts against for the per-table quota.
-fn family(dest: &Destination) -> u8 {
+/// The address family a destination routes (a prefix list's declared family).
+fn family(w: &World, dest: &Destination) -> u8 {
     match dest {
         Destination::V6(_) => 6,
-        _ => 4,
+        Destination::PrefixList(id) => match prefix_list::address_family(w, id) {
+            Some(prefix_list::AddressFamily::IPv6) => 6,
+            _ => 4,
+        },
+        Destination::V4(_) => 4,
+    }
+}
+
+/// How many routes a destination counts for against the routes quota: a prefix list counts
+/// by its `MaxEntries`.
+fn weight(w: &World, dest: &Destination) -> usize {
+    match dest {
+        Destination::PrefixList(id) => prefix_list::max_entries(w, id).max(1) as usize,
+        _ => 1,
     }
 }
 
@@ -783,12 +797,15 @@ fn create_route(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) -> Resu
     check_more_specific(w, vpc, &dest, &target)?;
     check_target(w, ctx, table, &dest, &target)?;
     if let Some(limit) = w.config.quotas.limit(&ctx.account, quota::ROUTES_PER_TABLE) {
-        let count = table
+        let count: usize = table
             .routes
             .iter()
-            .filter(|r| r.origin == Origin::CreateRoute && family(&r.destination) == family(&dest))
-            .count();
-        if count >= limit as usize {
+            .filter(|r| {
+                r.origin == Origin::CreateRoute && family(w, &r.destination) == family(w, &dest)
+            })
+            .map(|r| weight(w, &r.destination))
+            .sum();
+        if count + weight(w, &dest) > limit as usize {
             return Err(ApiError::limit("RouteLimitExceeded", "routes", limit));
         }
     }
@@ -2632,6 +2649,38 @@ mod tests {
             err("RouteLimitExceeded"),
         );
         check(&mut e, create_route(&rtb, gw(v6("::/0"), &igw)), ok());
+        // A prefix-list route counts by the list's MaxEntries.
+        let mut config = Config::default();
+        config.quotas.set_from_arg("routes-per-table=5").unwrap();
+        let mut e = env_with(config);
+        let (rtb, vpc) = (e.rtb.clone(), e.vpc.clone());
+        let igw = add_igw(&mut e, Some(&vpc));
+        let list = |e: &mut Env, max: i64| {
+            id_of(e.w.apply(
+                &e.ctx,
+                Command::PrefixList(prefix_list::Cmd::Create {
+                    name: format!("office-{max}"),
+                    entries: vec![],
+                    max_entries: max,
+                    address_family: "IPv4".into(),
+                    tags: vec![],
+                    client_token: None,
+                }),
+            ))
+        };
+        let (four, two) = (list(&mut e, 4), list(&mut e, 2));
+        let to_list = |pl: &str| RouteParams {
+            destination_prefix_list_id: Some(pl.to_string()),
+            gateway_id: Some(igw.clone()),
+            ..Default::default()
+        };
+        check(&mut e, create_route(&rtb, to_list(&four)), ok());
+        check(
+            &mut e,
+            create_route(&rtb, to_list(&two)),
+            err("RouteLimitExceeded"),
+        );
+        check(&mut e, create_route(&rtb, gw(v4("0.0.0.0/0"), &igw)), ok());
         // Without a configured quota, many routes are fine.
         let mut e = env();
         let (rtb, vpc) = (e.rtb.clone(), e.vpc.clone());
