@@ -8,28 +8,10 @@
 use std::time::Instant;
 
 use openvpc_core::{peering, route, vpc, ApiError, Command, Config, Ctx, Output, World};
+use openvpc_wire::actions;
 use openvpc_wire::params::Params;
-use openvpc_wire::{actions, Backend};
 
-struct Bench {
-    world: World,
-    ctx: Ctx,
-}
-
-impl Backend for Bench {
-    fn world(&self) -> &World {
-        &self.world
-    }
-    fn ctx(&self) -> &Ctx {
-        &self.ctx
-    }
-    fn mutate(&mut self, cmd: Command) -> Result<Output, ApiError> {
-        self.world.apply(&self.ctx, cmd)
-    }
-    fn dry_run(&mut self, cmd: Command) -> Result<(), ApiError> {
-        self.world.clone().apply(&self.ctx, cmd).map(|_| ())
-    }
-}
+type Bench = openvpc_wire::InMemory;
 
 fn id(out: Result<Output, ApiError>) -> String {
     match out.expect("command") {

@@ -9,34 +9,22 @@
 
 use std::time::Instant;
 
-use openvpc_core::{ApiError, Command, Config, Ctx, Output, World};
+use openvpc_core::{Command, Config, Ctx, World};
 use openvpc_wire::params::Params;
-use openvpc_wire::{actions, elbv2, Backend};
+use openvpc_wire::{actions, elbv2};
 
 const PROVIDER: &str = "900000000000";
 const CONSUMERS: usize = 10;
 
-struct Bench {
-    world: World,
-    ctx: Ctx,
+type Bench = openvpc_wire::InMemory;
+
+/// Driving the in-memory backend as one account or another.
+trait Driver {
+    fn as_account(&mut self, account: &str);
+    fn call(&mut self, account: &str, pairs: &[(&str, &str)]) -> String;
 }
 
-impl Backend for Bench {
-    fn world(&self) -> &World {
-        &self.world
-    }
-    fn ctx(&self) -> &Ctx {
-        &self.ctx
-    }
-    fn mutate(&mut self, cmd: Command) -> Result<Output, ApiError> {
-        self.world.apply(&self.ctx, cmd)
-    }
-    fn dry_run(&mut self, cmd: Command) -> Result<(), ApiError> {
-        self.world.clone().apply(&self.ctx, cmd).map(|_| ())
-    }
-}
-
-impl Bench {
+impl Driver for Bench {
     fn as_account(&mut self, account: &str) {
         self.ctx.account = account.to_string();
         if !self.world.scope_ready(&self.ctx.scope()) {

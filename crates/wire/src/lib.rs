@@ -36,6 +36,32 @@ pub trait Backend {
     fn dry_run(&mut self, cmd: Command) -> Result<(), ApiError>;
 }
 
+/// A backend over a world held in memory, with no journal: for tests, fuzzing and
+/// in-process benchmarks. Mutations apply directly; DryRun applies to a copy.
+#[derive(Debug)]
+pub struct InMemory {
+    pub world: World,
+    pub ctx: Ctx,
+}
+
+impl Backend for InMemory {
+    fn world(&self) -> &World {
+        &self.world
+    }
+
+    fn ctx(&self) -> &Ctx {
+        &self.ctx
+    }
+
+    fn mutate(&mut self, cmd: Command) -> Result<Output, ApiError> {
+        self.world.apply(&self.ctx, cmd)
+    }
+
+    fn dry_run(&mut self, cmd: Command) -> Result<(), ApiError> {
+        self.world.clone().apply(&self.ctx, cmd).map(|_| ())
+    }
+}
+
 /// An HTTP response produced by the wire.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {

@@ -1,30 +1,12 @@
 //! Property: no request, however malformed, panics the wire, and a refused request
 //! leaves the world exactly as it was.
 
-use openvpc_core::{ApiError, Command, Config, Ctx, Output, World};
+use openvpc_core::{Command, Config, Ctx, World};
+use openvpc_wire::actions;
 use openvpc_wire::params::Params;
-use openvpc_wire::{actions, Backend};
 use proptest::prelude::*;
 
-struct TestBackend {
-    world: World,
-    ctx: Ctx,
-}
-
-impl Backend for TestBackend {
-    fn world(&self) -> &World {
-        &self.world
-    }
-    fn ctx(&self) -> &Ctx {
-        &self.ctx
-    }
-    fn mutate(&mut self, cmd: Command) -> Result<Output, ApiError> {
-        self.world.apply(&self.ctx, cmd)
-    }
-    fn dry_run(&mut self, cmd: Command) -> Result<(), ApiError> {
-        self.world.clone().apply(&self.ctx, cmd).map(|_| ())
-    }
-}
+type TestBackend = openvpc_wire::InMemory;
 
 fn backend() -> TestBackend {
     let ctx = Ctx::new("111111111111", "us-east-1", 1_700_000_000_000);

@@ -5,25 +5,7 @@ use proptest::prelude::*;
 
 use super::*;
 
-struct TestBackend {
-    world: World,
-    ctx: Ctx,
-}
-
-impl Backend for TestBackend {
-    fn world(&self) -> &World {
-        &self.world
-    }
-    fn ctx(&self) -> &Ctx {
-        &self.ctx
-    }
-    fn mutate(&mut self, cmd: Command) -> Result<Output, ApiError> {
-        self.world.apply(&self.ctx, cmd)
-    }
-    fn dry_run(&mut self, cmd: Command) -> Result<(), ApiError> {
-        self.world.clone().apply(&self.ctx, cmd).map(|_| ())
-    }
-}
+type TestBackend = crate::InMemory;
 
 fn id(out: Output) -> String {
     match out {
