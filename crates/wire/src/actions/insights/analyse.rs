@@ -710,3 +710,60 @@ pub fn protocol_name(p: u8) -> &'static str {
         _ => "unknown",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openvpc_core::config::Config;
+
+    #[test]
+    fn internet_gateway_flows_use_a_public_internet_host() {
+        for (a, public) in [
+            ("198.51.100.10", true),
+            ("8.8.8.8", true),
+            ("10.0.0.1", false),
+            ("172.16.0.1", false),
+            ("169.254.0.1", false),
+            ("127.0.0.1", false),
+            ("2600:1f18::1", true),
+            ("fd00::1", false),
+            ("fe80::1", false),
+        ] {
+            assert_eq!(is_public(a.parse().unwrap()), public, "{a}");
+        }
+        let w = World::new(Config::default(), 1);
+        let path = |s: &str, d: &str, sip: Option<&str>, dip: Option<&str>| Path {
+            id: "nip-0".into(),
+            scope: Scope::new("111111111111", "us-east-1"),
+            source: s.into(),
+            source_arn: String::new(),
+            destination: Some(d.into()),
+            destination_arn: None,
+            source_ip: sip.map(|a| a.parse().unwrap()),
+            destination_ip: dip.map(|a| a.parse().unwrap()),
+            protocol: insights::Protocol::Tcp,
+            destination_port: Some(443),
+            filter_at_source: None,
+            filter_at_destination: None,
+            created: 0,
+        };
+        let f = flow_of(&w, &path("igw-1", "i-1", None, None));
+        assert_eq!(
+            (f.source.as_str(), f.destination),
+            ("198.51.100.10", Endpoint::Instance("i-1".into()))
+        );
+        let f = flow_of(&w, &path("igw-1", "i-1", Some("203.0.113.7"), None));
+        assert_eq!(f.source, "203.0.113.7");
+        let f = flow_of(&w, &path("igw-1", "i-1", Some("10.0.0.7"), None));
+        assert_eq!(f.source, "198.51.100.10");
+        let f = flow_of(&w, &path("i-1", "igw-1", None, Some("10.0.0.7")));
+        assert_eq!(
+            (f.source.as_str(), f.destination),
+            ("i-1", Endpoint::Ip(INTERNET_HOST))
+        );
+        let f = flow_of(&w, &path("i-1", "igw-1", None, Some("8.8.8.8")));
+        assert_eq!(f.destination, Endpoint::Ip("8.8.8.8".parse().unwrap()));
+        let f = flow_of(&w, &path("vpce-1", "i-1", None, None));
+        assert_eq!(f.source, "vpce-1");
+    }
+}
