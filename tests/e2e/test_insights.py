@@ -406,11 +406,110 @@ def test_interface_endpoint_as_destination_across_peering(ec2, world):
     got = analyse(ec2, p["NetworkInsightsPathId"])
     assert got["NetworkPathFound"] is True
     assert got["ForwardPathComponents"][-2]["Component"]["Id"] == eni  # then its group
-    # Peering stays non-transitive for endpoints too; an endpoint is no source yet.
+    # Peering stays non-transitive for endpoints too.
     assert codes(analyse(ec2, path(ec2, b["i"], vid)["NetworkInsightsPathId"])) == [
         "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"]
-    raises("InvalidParameterValue", path, ec2, vid, a["i"])
     gw = ec2.create_vpc_endpoint(VpcId=a["vpc"], ServiceName="com.amazonaws.us-east-1.s3")[
         "VpcEndpoint"]["VpcEndpointId"]
     raises("InvalidParameterValue", path, ec2, a["i"], gw)
     raises("NetworkInsightsDestination.NotFound", path, ec2, a["i"], "vpce-0123456789abcdef0")
+
+
+def test_interface_endpoint_as_source_initiates_nothing(ec2, world):
+    a = world["a"]
+    vid = ec2.create_vpc_endpoint(VpcId=a["vpc"], VpcEndpointType="Interface",
+                                  ServiceName="com.amazonaws.us-east-1.ec2", SubnetIds=[a["subnet"]],
+                                  SecurityGroupIds=[a["sg"]])["VpcEndpoint"]["VpcEndpointId"]
+    for source in (vid, ARN.format(acct=A, kind="vpc-endpoint", id=vid)):
+        p = path(ec2, source, a["i"])
+        assert p["Source"] == vid
+        assert p["SourceArn"] == ARN.format(acct=A, kind="vpc-endpoint", id=vid)
+        got = analyse(ec2, p["NetworkInsightsPathId"])
+        assert got["NetworkPathFound"] is False
+        assert codes(got) == ["VPCE_INTRA_VPC_TRAFFIC"]
+    raises("NetworkInsightsSource.NotFound", path, ec2, "vpce-0123456789abcdef0", a["i"])
+    raises("NetworkInsightsSource.NotFound", path, ec2, "igw-0123456789abcdef0", a["i"])
+    raises("NetworkInsightsDestination.NotFound", path, ec2, a["i"], "igw-0123456789abcdef0")
+
+
+def public_net(ec2, world):
+    """World A's VPC with an attached internet gateway, 0.0.0.0/0 routed to it, and an
+    Elastic IP on its instance."""
+    a = world["a"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=a["vpc"])
+    ec2.create_route(RouteTableId=a["rtb"], DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    alloc = ec2.allocate_address(Domain="vpc")
+    ec2.associate_address(AllocationId=alloc["AllocationId"], InstanceId=a["i"])
+    return a, igw, alloc["PublicIp"]
+
+
+def test_internet_gateway_as_source(ec2, world, server):
+    a, igw, public = public_net(ec2, world)
+    p = path(ec2, ARN.format(acct=A, kind="internet-gateway", id=igw), a["i"], port=443)
+    assert p["Source"] == igw
+    assert p["SourceArn"] == ARN.format(acct=A, kind="internet-gateway", id=igw)
+    got = analyse(ec2, p["NetworkInsightsPathId"])
+    assert codes(got) == ["ENI_SG_RULES_MISMATCH"] and got["NetworkPathFound"] is False
+
+    ec2.authorize_security_group_ingress(GroupId=a["sg"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    got = analyse(ec2, p["NetworkInsightsPathId"])
+    assert got["NetworkPathFound"] is True and got["Explanations"] == []
+    fwd = got["ForwardPathComponents"]
+    assert fwd[0]["Component"]["Id"] == igw and fwd[0]["Vpc"]["Id"] == a["vpc"]
+    assert fwd[0]["InboundHeader"]["SourceAddresses"] == ["198.51.100.10"]
+    assert fwd[0]["InboundHeader"]["DestinationAddresses"] == [public]
+    assert a["eni"] in [c["Component"]["Id"] for c in fwd]
+    # A public SourceIp is the internet host; a private one is not and is replaced.
+    for ip, seen in (("203.0.113.7", "203.0.113.7"), ("10.9.9.9", "198.51.100.10")):
+        p2 = path(ec2, igw, a["i"], port=443, SourceIp=ip)
+        got = analyse(ec2, p2["NetworkInsightsPathId"])
+        assert got["NetworkPathFound"] is True
+        assert got["ForwardPathComponents"][0]["InboundHeader"]["SourceAddresses"] == [seen]
+
+    # The gateway of another VPC leads nowhere near the instance.
+    b = world["b"]
+    got = analyse(ec2, path(ec2, igw, b["i"], port=443)["NetworkInsightsPathId"])
+    assert got["NetworkPathFound"] is False and codes(got) == ["DISCONNECTED_VPCS"]
+    [x] = got["Explanations"]
+    assert x["InternetGateway"]["Id"] == igw and x["Vpc"]["Id"] == a["vpc"]
+    assert x["DestinationVpc"]["Id"] == b["vpc"]
+
+    # Another account's gateway is invisible.
+    other = server.client(B).create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    raises("NetworkInsightsSource.NotFound", path, ec2, other, a["i"])
+    raises("NetworkInsightsDestination.NotFound", path, ec2, a["i"],
+           ARN.format(acct=B, kind="internet-gateway", id=other))
+    raises("InvalidParameterValue", path, ec2, igw, igw)
+
+
+def test_internet_gateway_as_destination(ec2, world):
+    a, igw, public = public_net(ec2, world)
+    p = path(ec2, a["i"], igw, port=443)
+    assert p["DestinationArn"] == ARN.format(acct=A, kind="internet-gateway", id=igw)
+    got = analyse(ec2, p["NetworkInsightsPathId"])
+    assert got["NetworkPathFound"] is True and got["Explanations"] == []
+    fwd = got["ForwardPathComponents"]
+    assert fwd[-1]["Component"]["Id"] == igw
+    assert fwd[-1]["OutboundHeader"]["SourceAddresses"] == [public]
+    assert fwd[-1]["OutboundHeader"]["DestinationAddresses"] == ["198.51.100.10"]
+
+    # An instance without a public address cannot leave through the gateway.
+    bare = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=a["subnet"],
+                             SecurityGroupIds=[a["sg"]])["Instances"][0]["InstanceId"]
+    got = analyse(ec2, path(ec2, bare, igw, port=443)["NetworkInsightsPathId"])
+    assert codes(got) == ["IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"]
+
+    # Without a route to the gateway there is no way out.
+    ec2.delete_route(RouteTableId=a["rtb"], DestinationCidrBlock="0.0.0.0/0")
+    got = analyse(ec2, p["NetworkInsightsPathId"])
+    assert got["NetworkPathFound"] is False and codes(got) == ["NO_ROUTE_TO_DESTINATION"]
+
+    # A source in another VPC cannot leave through this VPC's gateway; a detached one
+    # carries nothing.
+    got = analyse(ec2, path(ec2, world["b"]["i"], igw)["NetworkInsightsPathId"])
+    assert codes(got) == ["DISCONNECTED_VPCS"]
+    loose = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    got = analyse(ec2, path(ec2, a["i"], loose)["NetworkInsightsPathId"])
+    assert codes(got) == ["UNASSOCIATED_COMPONENT"] and got["NetworkPathFound"] is False

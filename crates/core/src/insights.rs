@@ -1,8 +1,9 @@
 //! Reachability Analyzer resources (§5.1): network insights paths (`nip-…`) and analyses
 //! (`nia-…`).
 //!
-//! A path names a source (an instance or a network interface, by id or ARN), a destination
-//! (the same kinds, an interface endpoint, or an address), a protocol and a port. An analysis is one run of the
+//! A path names a source (an instance, a network interface, an interface endpoint or an
+//! internet gateway, by id or ARN), a destination (the same kinds, or an address), a
+//! protocol and a port. An analysis is one run of the
 //! reachability engine over a path. The engine lives outside the core (it depends on it),
 //! so the wire runs it against the world of the request and hands the result to
 //! [`Cmd::StartAnalysis`] as data: the verdict is journaled with the command and a replay
@@ -431,8 +432,6 @@ impl End {
 
 /// Resource types AWS accepts as a path end that openvpc cannot analyse yet.
 const NOT_YET: &[(&str, &str)] = &[
-    ("igw", "internet gateway"),
-    ("vpce", "VPC endpoint"),
     ("vpce-svc", "VPC endpoint service"),
     ("pcx", "VPC peering connection"),
     ("tgw", "transit gateway"),
@@ -469,16 +468,20 @@ fn resolve_end(w: &World, scope: &Scope, raw: &str, end: End) -> Result<(String,
     let found = match prefix {
         "i" => w.instances.get_in(scope, &id).is_some(),
         "eni" => w.network_interfaces.get_in(scope, &id).is_some(),
-        // An interface endpoint is a destination (its interfaces receive the traffic).
-        "vpce" if matches!(end, End::Destination) => match w.vpc_endpoints.get_in(scope, &id) {
+        // An interface endpoint: a destination (its interfaces receive the traffic) or a
+        // source (the engine then says it initiates nothing).
+        "vpce" => match w.vpc_endpoints.get_in(scope, &id) {
             Some(e) if e.endpoint_type == endpoint::EndpointType::Interface => true,
             Some(_) => {
-                return Err(ApiError::invalid_value(
-                    "openvpc can analyse paths to interface endpoints only, not to gateway or Gateway Load Balancer endpoints yet",
-                ))
+                return Err(ApiError::invalid_value(format!(
+                    "openvpc can analyse paths with interface endpoints only as {}, not gateway or Gateway Load Balancer endpoints yet",
+                    end.word()
+                )))
             }
             None => false,
         },
+        // The internet through this gateway (the analysis picks the internet address).
+        "igw" => w.internet_gateways.get_in(scope, &id).is_some(),
         p => {
             if let Some((_, what)) = NOT_YET.iter().find(|(q, _)| *q == p) {
                 return Err(ApiError::invalid_value(format!(
@@ -600,6 +603,15 @@ fn create_path(w: &mut World, ctx: &Ctx, spec: &PathSpec, tag_specs: &[TagSpec])
         }
         None => (None, None),
     };
+    if source.starts_with("igw-")
+        && destination
+            .as_deref()
+            .is_some_and(|d| d.starts_with("igw-"))
+    {
+        return Err(ApiError::invalid_value(
+            "The source and the destination cannot both be internet gateways.",
+        ));
+    }
     tags::check_specs(tag_specs, "network-insights-path")?;
     if let Some(limit) = w
         .config
@@ -1140,12 +1152,23 @@ mod tests {
                 spec(&arn("instance", &x), &i),
                 "NetworkInsightsSource.NotFound",
             ),
-            (spec("igw-0123456789abcdef0", &x), "InvalidParameterValue"),
+            (
+                spec("igw-0123456789abcdef0", &x),
+                "NetworkInsightsSource.NotFound",
+            ),
+            (
+                spec(&x, "igw-0123456789abcdef0"),
+                "NetworkInsightsDestination.NotFound",
+            ),
             (
                 spec(&x, "vpce-0123456789abcdef0"),
                 "NetworkInsightsDestination.NotFound",
             ),
-            (spec("vpce-0123456789abcdef0", &x), "InvalidParameterValue"),
+            (
+                spec("vpce-0123456789abcdef0", &x),
+                "NetworkInsightsSource.NotFound",
+            ),
+            (spec("pcx-0123456789abcdef0", &x), "InvalidParameterValue"),
             (
                 PathSpec {
                     protocol: "sctp".into(),
@@ -1213,6 +1236,118 @@ mod tests {
             client_token: None,
         };
         check(&mut w, &a, tagged, Some("InvalidParameterValue"));
+    }
+
+    fn igw(w: &mut World, account: &str) -> String {
+        let cmd = crate::gateway::Cmd::CreateInternetGateway { tags: vec![] };
+        match w.apply(&ctx(account), Command::Gateway(cmd)).unwrap() {
+            Output::Id(id) => id,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn internet_gateways_and_endpoints_are_path_ends() {
+        let mut w = world(&[]);
+        let (x, mine, theirs) = (eni(&mut w, A), igw(&mut w, A), igw(&mut w, B));
+        let vpc = w.network_interfaces.get(&x).unwrap().vpc_id.clone();
+        let a = ctx(A);
+        let arn = |t: &str, id: &str| format!("arn:aws:ec2:us-east-1:{A}:{t}/{id}");
+        let subnet = default_subnet(&w, A);
+        let mut ep = |kind: Option<&str>, service: &str| {
+            let c = endpoint::Create {
+                endpoint_type: kind.map(str::to_string),
+                vpc_id: vpc.clone(),
+                service_name: Some(service.into()),
+                subnet_ids: kind.map(|_| subnet.clone()).into_iter().collect(),
+                ..endpoint::Create::default()
+            };
+            match w
+                .apply(&a, Command::Endpoint(endpoint::Cmd::Create(Box::new(c))))
+                .unwrap()
+            {
+                Output::Id(id) => id,
+                other => panic!("{other:?}"),
+            }
+        };
+        let vi = &ep(Some("Interface"), "com.amazonaws.us-east-1.ec2");
+        let vg = &ep(None, "com.amazonaws.us-east-1.s3");
+
+        // By id and by ARN, either end; the ARN kinds are AWS's.
+        for (s, d, sa, da) in [
+            (
+                mine.clone(),
+                x.clone(),
+                arn("internet-gateway", &mine),
+                arn("network-interface", &x),
+            ),
+            (
+                arn("internet-gateway", &mine),
+                x.clone(),
+                arn("internet-gateway", &mine),
+                arn("network-interface", &x),
+            ),
+            (
+                x.clone(),
+                arn("internet-gateway", &mine),
+                arn("network-interface", &x),
+                arn("internet-gateway", &mine),
+            ),
+            (
+                vi.to_string(),
+                x.clone(),
+                arn("vpc-endpoint", vi),
+                arn("network-interface", &x),
+            ),
+            (
+                arn("vpc-endpoint", vi),
+                mine.clone(),
+                arn("vpc-endpoint", vi),
+                arn("internet-gateway", &mine),
+            ),
+            (
+                x.clone(),
+                arn("vpc-endpoint", vi),
+                arn("network-interface", &x),
+                arn("vpc-endpoint", vi),
+            ),
+        ] {
+            let p = id(check(&mut w, &a, create(spec(&s, &d)), None));
+            let p = w.insights_paths.get(&p).unwrap();
+            assert_eq!(
+                (p.source_arn.as_str(), p.destination_arn.as_deref()),
+                (sa.as_str(), Some(da.as_str()))
+            );
+            assert!(
+                !p.source.starts_with("arn:")
+                    && !p.destination.as_ref().unwrap().starts_with("arn:")
+            );
+        }
+        let bad: &[(PathSpec, &str)] = &[
+            (spec(&theirs, &x), "NetworkInsightsSource.NotFound"),
+            (spec(&x, &theirs), "NetworkInsightsDestination.NotFound"),
+            (
+                spec(
+                    &format!("arn:aws:ec2:us-east-1:{B}:internet-gateway/{theirs}"),
+                    &x,
+                ),
+                "NetworkInsightsSource.NotFound",
+            ),
+            (
+                spec(&arn("vpc-endpoint", &mine), &x),
+                "NetworkInsightsSource.NotFound",
+            ),
+            (
+                spec(&x, &arn("internet-gateway", vi)),
+                "NetworkInsightsDestination.NotFound",
+            ),
+            (spec(vg, &x), "InvalidParameterValue"),
+            (spec(&x, vg), "InvalidParameterValue"),
+            (spec(&mine, &mine), "InvalidParameterValue"),
+        ];
+        for (s, code) in bad {
+            check(&mut w, &a, create(s.clone()), Some(code));
+        }
     }
 
     #[test]

@@ -35,10 +35,46 @@ impl PrefixLists for WorldPrefixLists<'_> {
     }
 }
 
+/// The internet host of a path from or to an internet gateway when the path names no public
+/// address of its own: public (the engine takes no RFC 1918 address as an internet host),
+/// outside openvpc's public pool (which starts at 18.0.0.1), so no interface ever holds it.
+pub const INTERNET_HOST: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, 10));
+
+/// Whether `a` can be an address on the internet (not private, loopback, link-local,
+/// unspecified, broadcast or multicast; for IPv6 not unique-local either).
+pub fn is_public(a: IpAddr) -> bool {
+    match a {
+        IpAddr::V4(a) => {
+            !(a.is_private()
+                || a.is_loopback()
+                || a.is_link_local()
+                || a.is_unspecified()
+                || a.is_broadcast()
+                || a.is_multicast())
+        }
+        IpAddr::V6(a) => {
+            let s = a.segments()[0];
+            !(a.is_loopback()
+                || a.is_unspecified()
+                || a.is_multicast()
+                || s & 0xffc0 == 0xfe80
+                || s & 0xfe00 == 0xfc00)
+        }
+    }
+}
+
+fn is_igw(id: Option<&str>) -> bool {
+    id.is_some_and(|id| id.starts_with("igw-"))
+}
+
 /// The flow a path asks about. `DestinationIp` (or a filter's destination address) wins
 /// over the destination resource; the destination port falls back to the filters' port
 /// ranges' lower ends; `SourceIp` is not used (the engine sends from the source's own
-/// primary address of the destination's family).
+/// primary address of the destination's family), except from an internet gateway.
+///
+/// An internet gateway as source is an internet host (`SourceIp` when public, else
+/// [`INTERNET_HOST`]) sending to the destination's public address; as destination, the
+/// flow goes to `DestinationIp` when public, else to [`INTERNET_HOST`].
 pub fn flow_of(w: &World, p: &Path) -> Flow {
     let filters = [&p.filter_at_source, &p.filter_at_destination];
     let address = p.destination_ip.or_else(|| {
@@ -46,14 +82,28 @@ pub fn flow_of(w: &World, p: &Path) -> Flow {
             .iter()
             .find_map(|f| f.as_ref().and_then(|f| f.destination_address))
     });
+    let from_igw = is_igw(Some(&p.source));
     let destination = match (address, &p.destination) {
+        (a, Some(d)) if is_igw(Some(d)) => {
+            Endpoint::Ip(a.filter(|a| is_public(*a)).unwrap_or(INTERNET_HOST))
+        }
         (Some(a), _) => Endpoint::Ip(a),
         (None, Some(d)) if d.starts_with("i-") => Endpoint::Instance(d.clone()),
+        (None, Some(d)) if from_igw && d.starts_with("vpce-") => Endpoint::Vpce(d.clone()),
         (None, Some(d)) if d.starts_with("vpce-") => {
             Endpoint::Eni(endpoint_interface(w, d, &p.source))
         }
         (None, Some(d)) => Endpoint::Eni(d.clone()),
         (None, None) => Endpoint::Eni(String::new()),
+    };
+    let source = if from_igw {
+        let host = p
+            .source_ip
+            .filter(|a| is_public(*a))
+            .unwrap_or(INTERNET_HOST);
+        host.to_string()
+    } else {
+        p.source.clone()
     };
     let port = p.destination_port.or_else(|| {
         filters
@@ -69,7 +119,7 @@ pub fn flow_of(w: &World, p: &Path) -> Flow {
         insights::Protocol::Icmp => Protocol::Icmp,
     };
     Flow {
-        source: p.source.clone(),
+        source,
         destination,
         protocol,
         port,
@@ -98,11 +148,40 @@ fn endpoint_interface(w: &World, vpce: &str, source: &str) -> String {
         .map_or_else(|| vpce.to_string(), |i| i.network_interface_id.clone())
 }
 
-/// Decides the path over the current world and converts the verdict.
+/// Decides the path over the current world and converts the verdict. A path from or to an
+/// internet gateway must enter or leave through that gateway: when the gateway is not
+/// attached to the other end's VPC, or the engine's path crosses another exit, the path is
+/// not found and an explanation names the gateway.
 pub fn analyse(w: &World, scope: &Scope, p: &Path) -> AnalysisResult {
+    let cx = Cx { w, scope };
+    let igw_end = if is_igw(Some(&p.source)) {
+        Some((p.source.as_str(), p.destination.as_deref(), true))
+    } else if is_igw(p.destination.as_deref()) {
+        p.destination
+            .as_deref()
+            .map(|d| (d, Some(p.source.as_str()), false))
+    } else {
+        None
+    };
+    if let Some((igw, other, from)) = igw_end {
+        if let Some(x) = cx.igw_detached(igw, other, from) {
+            return AnalysisResult {
+                network_path_found: false,
+                explanations: vec![x],
+                ..AnalysisResult::default()
+            };
+        }
+    }
     let view = View::compile_with(w, &WorldPrefixLists(w));
     let verdict = decide(&view, &flow_of(w, p));
-    convert(w, scope, &verdict)
+    let mut r = convert(w, scope, &verdict);
+    if let Some((igw, _, from)) = igw_end {
+        if let Some(x) = cx.igw_bypassed(igw, from, &verdict) {
+            r.network_path_found = false;
+            r.explanations.push(x);
+        }
+    }
+    r
 }
 
 /// Converts a verdict; ARNs of ids the world does not hold use `scope`.
@@ -179,6 +258,93 @@ fn contains(net: &IpNet, a: IpAddr) -> bool {
 }
 
 impl Cx<'_> {
+    /// An explanation naming internet gateway `igw`.
+    fn igw_explanation(&self, code: &str, igw: &str, message: String) -> ExplanationData {
+        ExplanationData {
+            code: code.to_string(),
+            component: Some(self.comp(igw)),
+            internet_gateway: Some(self.comp(igw)),
+            vpc: self.opt_comp(self.vpc_of(igw).as_deref()),
+            message,
+            ..ExplanationData::default()
+        }
+    }
+
+    /// Why internet gateway `igw` cannot carry the path to or from `other` (an instance,
+    /// interface or endpoint; `None`: an address, checked on the engine's path instead):
+    /// it is gone, detached, or attached to another VPC than `other`'s.
+    fn igw_detached(&self, igw: &str, other: Option<&str>, from: bool) -> Option<ExplanationData> {
+        let w = self.w;
+        let Some(g) = w.internet_gateways.get(igw) else {
+            let mut x = self.igw_explanation(
+                "NO_SOURCE_OR_DESTINATION",
+                igw,
+                format!("the internet gateway {igw} no longer exists"),
+            );
+            x.internet_gateway = None;
+            x.missing_component = Some(igw.to_string());
+            return Some(x);
+        };
+        let vpc = other.and_then(|o| match insights::prefix_of(o) {
+            "i" => {
+                let eni = &w.instances.get(o)?.network_interface_id;
+                Some(w.network_interfaces.get(eni)?.vpc_id.clone())
+            }
+            _ => self.vpc_of(o),
+        });
+        let Some(attached) = &g.attachment else {
+            return Some(self.igw_explanation(
+                "UNASSOCIATED_COMPONENT",
+                igw,
+                format!("{igw} is not attached to any VPC: no traffic passes through it"),
+            ));
+        };
+        let vpc = vpc.filter(|v| v != attached)?;
+        let other = other.unwrap_or_default();
+        let mut x = self.igw_explanation(
+            "DISCONNECTED_VPCS",
+            igw,
+            if from {
+                format!("{igw} is attached to {attached}, not to {vpc} where {other} is: traffic from the internet through {igw} cannot reach it")
+            } else {
+                format!("{igw} is attached to {attached}, not to {vpc} where {other} is: traffic from {other} cannot leave through {igw}")
+            },
+        );
+        let (src, dst) = if from {
+            (attached.as_str(), vpc.as_str())
+        } else {
+            (vpc.as_str(), attached.as_str())
+        };
+        x.source_vpc = Some(self.comp(src));
+        x.destination_vpc = Some(self.comp(dst));
+        Some(x)
+    }
+
+    /// Whether the engine's forward path enters (`from`) or leaves through another gateway
+    /// than `igw`: the first internet gateway it crosses must be `igw`; a path that left
+    /// by another way (an egress-only gateway, a peer) while found is not through `igw`.
+    fn igw_bypassed(&self, igw: &str, from: bool, v: &Verdict) -> Option<ExplanationData> {
+        let crossed = v.forward.iter().find(|h| {
+            matches!(
+                h.kind,
+                HopKind::InternetGateway | HopKind::EgressOnlyInternetGateway
+            )
+        });
+        let way = if from { "enters" } else { "leaves" };
+        let message = match crossed {
+            Some(h) if &*h.component == igw => return None,
+            Some(h) => format!("the path {way} through {}, not through {igw}", h.component),
+            None if v.reachable => {
+                format!(
+                    "the path does not cross {igw}: it never {} the internet",
+                    if from { "comes from" } else { "reaches" }
+                )
+            }
+            None => return None,
+        };
+        Some(self.igw_explanation("NO_PATH", igw, message))
+    }
+
     fn comp(&self, id: &str) -> Component {
         insights::component(self.w, id, self.scope)
     }
@@ -542,5 +708,62 @@ pub fn protocol_name(p: u8) -> &'static str {
         1 => "icmp",
         58 => "icmpv6",
         _ => "unknown",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openvpc_core::config::Config;
+
+    #[test]
+    fn internet_gateway_flows_use_a_public_internet_host() {
+        for (a, public) in [
+            ("198.51.100.10", true),
+            ("8.8.8.8", true),
+            ("10.0.0.1", false),
+            ("172.16.0.1", false),
+            ("169.254.0.1", false),
+            ("127.0.0.1", false),
+            ("2600:1f18::1", true),
+            ("fd00::1", false),
+            ("fe80::1", false),
+        ] {
+            assert_eq!(is_public(a.parse().unwrap()), public, "{a}");
+        }
+        let w = World::new(Config::default(), 1);
+        let path = |s: &str, d: &str, sip: Option<&str>, dip: Option<&str>| Path {
+            id: "nip-0".into(),
+            scope: Scope::new("111111111111", "us-east-1"),
+            source: s.into(),
+            source_arn: String::new(),
+            destination: Some(d.into()),
+            destination_arn: None,
+            source_ip: sip.map(|a| a.parse().unwrap()),
+            destination_ip: dip.map(|a| a.parse().unwrap()),
+            protocol: insights::Protocol::Tcp,
+            destination_port: Some(443),
+            filter_at_source: None,
+            filter_at_destination: None,
+            created: 0,
+        };
+        let f = flow_of(&w, &path("igw-1", "i-1", None, None));
+        assert_eq!(
+            (f.source.as_str(), f.destination),
+            ("198.51.100.10", Endpoint::Instance("i-1".into()))
+        );
+        let f = flow_of(&w, &path("igw-1", "i-1", Some("203.0.113.7"), None));
+        assert_eq!(f.source, "203.0.113.7");
+        let f = flow_of(&w, &path("igw-1", "i-1", Some("10.0.0.7"), None));
+        assert_eq!(f.source, "198.51.100.10");
+        let f = flow_of(&w, &path("i-1", "igw-1", None, Some("10.0.0.7")));
+        assert_eq!(
+            (f.source.as_str(), f.destination),
+            ("i-1", Endpoint::Ip(INTERNET_HOST))
+        );
+        let f = flow_of(&w, &path("i-1", "igw-1", None, Some("8.8.8.8")));
+        assert_eq!(f.destination, Endpoint::Ip("8.8.8.8".parse().unwrap()));
+        let f = flow_of(&w, &path("vpce-1", "i-1", None, None));
+        assert_eq!(f.source, "vpce-1");
     }
 }
