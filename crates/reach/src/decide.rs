@@ -550,10 +550,17 @@ impl Decider<'_> {
         let (code, message) = if !any {
             (
                 Code::SgHasNoRules,
-                format!(
-                    "the security groups of {} ({groups}) have no {way} rules; add one allowing {h}",
-                    e.id
-                ),
+                if groups.is_empty() {
+                    format!(
+                        "{} has no security groups, so nothing allows {way} traffic; attach a group allowing {h}",
+                        e.id
+                    )
+                } else {
+                    format!(
+                        "the security groups of {} ({groups}) have no {way} rules; add one allowing {h}",
+                        e.id
+                    )
+                },
             )
         } else if lost {
             (
