@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use openvpc_core::{Config, Scope, World};
 
-pub use load::load_file;
+pub use load::{load_file, load_named};
 
 /// An import failure, naming the file and the field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +77,8 @@ pub fn import_dir(dir: &Path, config: Config) -> Result<World, ImportError> {
     }
     docs.sort_by_key(|(rank, _, _, _)| *rank);
     for (_, scope, file, value) in &docs {
-        load_file(&mut world, scope, value).map_err(|message| err(file, message))?;
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        load_named(&mut world, scope, value, name).map_err(|message| err(file, message))?;
     }
     load::finish(&mut world);
     for (_, scope, _, _) in &docs {
