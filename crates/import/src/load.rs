@@ -1574,7 +1574,7 @@ fn synthesise_endpoint_interfaces(w: &mut World) {
             ip,
             groups,
             kind,
-            "727180483921",
+            "amazon-aws", // as the core's endpoint interfaces
             format!("VPC Endpoint Interface {ep_id}"),
         );
     }
