@@ -9,8 +9,8 @@ use openvpc_core::elb::{
     TargetGroup,
 };
 use openvpc_core::endpoint::{
-    DnsOptions, EndpointInterface, EndpointType, LastError, State as EndpointState,
-    SubnetChoice, VpcEndpoint,
+    DnsOptions, EndpointInterface, EndpointType, LastError, State as EndpointState, SubnetChoice,
+    VpcEndpoint,
 };
 use openvpc_core::eni::{Attachment, Instance, InstanceState, NetworkInterface};
 use openvpc_core::gateway::{InternetGateway, NatGateway, NatState};
@@ -861,7 +861,9 @@ fn prefix_list(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
     let owner_id = o.opt_str("OwnerId")?;
     let aws = match owner_id.as_deref() {
         Some(owner) => owner == pl::AWS_OWNER,
-        None => name.as_deref().is_some_and(|n| n.starts_with("com.amazonaws.")),
+        None => name
+            .as_deref()
+            .is_some_and(|n| n.starts_with("com.amazonaws.")),
     };
     let list_scope = if aws {
         Scope::new(pl::AWS_OWNER, &scope.region)
@@ -934,7 +936,7 @@ fn prefix_list(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
 
 /// Makes `entries` (sorted by block) the list's current version.
 fn set_entries(list: &mut pl::PrefixList, mut entries: Vec<pl::Entry>) {
-    entries.sort_by(|a, b| a.cidr.cmp(&b.cidr));
+    entries.sort_by_key(|e| e.cidr);
     entries.dedup_by(|a, b| a.cidr == b.cidr);
     list.versions.insert(list.version, entries);
 }
@@ -1014,12 +1016,7 @@ fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         "rejected" => EndpointState::Rejected,
         "failed" => EndpointState::Failed,
         "expired" => EndpointState::Expired,
-        other => {
-            return Err(format!(
-                "field `{}.State`: unknown state `{other}`",
-                o.path
-            ))
-        }
+        other => return Err(format!("field `{}.State`: unknown state `{other}`", o.path)),
     };
     let service_name = o.str("ServiceName")?;
     // Custom services: com.amazonaws.vpce.<region>.vpce-svc-<id>.
@@ -1135,9 +1132,7 @@ fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             .collect(),
         interfaces,
         groups,
-        ip_address_type: o
-            .opt_str("IpAddressType")?
-            .unwrap_or_else(|| "ipv4".into()),
+        ip_address_type: o.opt_str("IpAddressType")?.unwrap_or_else(|| "ipv4".into()),
         dns_options,
         private_dns_enabled: o.opt_bool("PrivateDnsEnabled")?.unwrap_or(false),
         dns_suffix,
@@ -1256,9 +1251,7 @@ fn load_balancer(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         vpc_id: o.str("VpcId")?,
         subnets,
         security_groups: o.strs("SecurityGroups")?,
-        ip_address_type: o
-            .opt_str("IpAddressType")?
-            .unwrap_or_else(|| "ipv4".into()),
+        ip_address_type: o.opt_str("IpAddressType")?.unwrap_or_else(|| "ipv4".into()),
         dns_name: o.opt_str("DNSName")?.unwrap_or_default(),
         canonical_hosted_zone_id: o.opt_str("CanonicalHostedZoneId")?.unwrap_or_default(),
         created: 0,
@@ -1274,7 +1267,10 @@ fn target_group(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
     let arn = o.str("TargetGroupArn")?;
     let protocol = o.opt_str("Protocol")?.unwrap_or_default();
     let matcher = match o.child("Matcher") {
-        Some(v) => v.get("HttpCode").and_then(Value::as_str).map(str::to_string),
+        Some(v) => v
+            .get("HttpCode")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         None => None,
     };
     let health_check = HealthCheck {
@@ -1307,9 +1303,7 @@ fn target_group(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         target_type: o
             .opt_str("TargetType")?
             .unwrap_or_else(|| "instance".into()),
-        ip_address_type: o
-            .opt_str("IpAddressType")?
-            .unwrap_or_else(|| "ipv4".into()),
+        ip_address_type: o.opt_str("IpAddressType")?.unwrap_or_else(|| "ipv4".into()),
         health_check,
         targets,
         created: 0,
@@ -1589,7 +1583,10 @@ fn synthesise_load_balancer_nodes(w: &mut World) {
             continue;
         };
         let mut subnets = lb.subnets.clone();
-        for s in subnets.iter_mut().filter(|s| s.network_interface_id.is_empty()) {
+        for s in subnets
+            .iter_mut()
+            .filter(|s| s.network_interface_id.is_empty())
+        {
             let wanted = s.requested_ip.then_some(s.private_ip);
             let Some(ip) = node_address(w, &s.subnet_id, wanted) else {
                 continue;
@@ -1604,7 +1601,12 @@ fn synthesise_load_balancer_nodes(w: &mut World) {
                 lb.security_groups.clone(),
                 lb.lb_type.interface_type(),
                 "amazon-elb",
-                format!("ELB {}/{}/{}", lb.lb_type.arn_segment(), lb.name, lb.short_id()),
+                format!(
+                    "ELB {}/{}/{}",
+                    lb.lb_type.arn_segment(),
+                    lb.name,
+                    lb.short_id()
+                ),
             );
             if let Some(eni) = w.network_interfaces.get_mut(&id) {
                 eni.public_ip = s.public_ip;

@@ -88,13 +88,19 @@ fn endpoints_prefix_lists_and_load_balancers_are_imported() {
     assert_eq!(ep.dns_suffix, "k3x9q2rt");
     assert_eq!(ep.groups, vec!["sg-0aaaaaaaaaaaaaaa3".to_string()]);
     assert_eq!(ep.interfaces.len(), 1);
-    assert_eq!(ep.interfaces[0].network_interface_id, "eni-0aaaaaaaaaaaaaaa9");
+    assert_eq!(
+        ep.interfaces[0].network_interface_id,
+        "eni-0aaaaaaaaaaaaaaa9"
+    );
     assert_eq!(ep.interfaces[0].availability_zone, "us-east-1a");
 
     // A customer list: metadata from describe-managed-prefix-lists, entries from the
     // file named after it.
     let pl = w.prefix_lists.get("pl-0aaaaaaaaaaaaaaa1").unwrap();
-    assert_eq!((pl.name.as_str(), pl.version, pl.max_entries), ("app-hosts", 3, 5));
+    assert_eq!(
+        (pl.name.as_str(), pl.version, pl.max_entries),
+        ("app-hosts", 3, 5)
+    );
     assert_eq!(pl.entries().len(), 2);
     // An AWS-managed list with its real id keeps its imported blocks.
     let s3 = w.prefix_lists.get("pl-63a5400a").unwrap();
@@ -117,11 +123,17 @@ fn endpoints_prefix_lists_and_load_balancers_are_imported() {
         .network_interfaces
         .get(&lb.subnets[0].network_interface_id)
         .unwrap();
-    assert_eq!(node.private_ips, vec!["10.2.1.100".parse::<std::net::Ipv4Addr>().unwrap()]);
+    assert_eq!(
+        node.private_ips,
+        vec!["10.2.1.100".parse::<std::net::Ipv4Addr>().unwrap()]
+    );
     assert_eq!(node.description, "ELB net/svc-nlb/0cccccccccccccc1");
     assert_eq!(node.interface_type, "network_load_balancer");
     let tg = w.target_groups.in_scope(&c).next().unwrap();
-    assert_eq!((tg.name.as_str(), tg.port, tg.target_type.as_str()), ("svc-targets", 443, "ip"));
+    assert_eq!(
+        (tg.name.as_str(), tg.port, tg.target_type.as_str()),
+        ("svc-targets", 443, "ip")
+    );
     assert_eq!(tg.targets.len(), 1);
     assert_eq!(tg.targets[0].id, "10.2.1.30");
     let l = w.listeners.in_scope(&c).next().unwrap();
@@ -149,14 +161,23 @@ fn instance_to_imported_interface_endpoint() {
     // at the endpoint: BAD_STATE, the service no longer exists.
     assert!(!v.reachable);
     assert_eq!(v.codes(), vec![Code::BadState]);
-    assert_eq!(v.explanations[0].component.as_ref(), "vpce-0aaaaaaaaaaaaaaa1");
+    assert_eq!(
+        v.explanations[0].component.as_ref(),
+        "vpce-0aaaaaaaaaaaaaaa1"
+    );
     assert_eq!(
         v.forward.last().map(|h| h.component.as_ref()),
         Some("sg-0aaaaaaaaaaaaaaa3")
     );
 
     // Port 80 is also refused by the endpoint's group (TCP 443 only).
-    let v = decide(&view, &Flow { port: Some(80), ..flow });
+    let v = decide(
+        &view,
+        &Flow {
+            port: Some(80),
+            ..flow
+        },
+    );
     assert_eq!(v.codes(), vec![Code::EniSgRulesMismatch, Code::BadState]);
 }
 
