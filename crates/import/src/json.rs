@@ -70,6 +70,18 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// The strings of an optional array-of-strings field (absent: empty).
+    pub fn strs(&self, name: &str) -> Res<Vec<String>> {
+        self.list(name)?
+            .into_iter()
+            .map(|(path, v)| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| format!("field `{path}`: expected a string"))
+            })
+            .collect()
+    }
+
     /// An optional nested object.
     pub fn child(&self, name: &str) -> Option<Value> {
         self.field(name).filter(|v| v.is_object()).cloned()

@@ -3,8 +3,25 @@
 //! Layout: `DIR/<account-id>/<region>/*.json`, one file per describe call (any file name; the
 //! top-level key says what it holds: `Vpcs`, `Subnets`, `RouteTables`, `SecurityGroups`,
 //! `NetworkAcls`, `NetworkInterfaces`, `Reservations`, `InternetGateways`, `NatGateways`,
-//! `VpcPeeringConnections`, …). Unknown keys and fields are ignored; a field of the wrong
-//! shape is an error naming the file and the field's path.
+//! `VpcPeeringConnections`, `VpcEndpoints`, `PrefixLists` (of `describe-prefix-lists` and
+//! `describe-managed-prefix-lists`; both outputs of one list merge), and of `aws elbv2`:
+//! `LoadBalancers`, `TargetGroups`, `Listeners`). Unknown keys and fields are ignored; a field
+//! of the wrong shape is an error naming the file and the field's path.
+//!
+//! Two outputs do not name what they belong to, so the file name must:
+//! - `{"Entries": [...]}` of `aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-…`:
+//!   the file name contains the list id (`pl-0abc….json`, `entries-pl-0abc….json`);
+//! - `{"TargetHealthDescriptions": [...]}` of `aws elbv2 describe-target-health
+//!   --target-group-arn …`: the file name contains the target group's name or the last part
+//!   of its ARN (`targets-my-group.json`); every listed target is registered, whatever its
+//!   health.
+//!
+//! AWS-managed prefix lists (owner `AWS`) are stored under the owner `AWS` with their real
+//! ids and imported blocks, so routes and rules naming them resolve. Interfaces that
+//! describe output references but that were not imported (an endpoint's
+//! `NetworkInterfaceIds`, a load balancer's node in each subnet) are synthesised: the
+//! endpoint's with its real id, the load balancer's with its listed private address; both
+//! otherwise take the subnet's next free address.
 
 mod json;
 mod load;
@@ -14,7 +31,7 @@ use std::path::{Path, PathBuf};
 
 use openvpc_core::{Config, Scope, World};
 
-pub use load::load_file;
+pub use load::{load_file, load_named};
 
 /// An import failure, naming the file and the field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +94,11 @@ pub fn import_dir(dir: &Path, config: Config) -> Result<World, ImportError> {
     }
     docs.sort_by_key(|(rank, _, _, _)| *rank);
     for (_, scope, file, value) in &docs {
-        load_file(&mut world, scope, value).map_err(|message| err(file, message))?;
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        load_named(&mut world, scope, value, name).map_err(|message| err(file, message))?;
     }
     load::finish(&mut world);
     for (_, scope, _, _) in &docs {

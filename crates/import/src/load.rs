@@ -1,17 +1,27 @@
 //! One loader per describe output, mapping AWS's JSON onto the core's structs.
 
+use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use ipnet::{Ipv4Net, Ipv6Net};
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use openvpc_core::elb::{
+    HealthCheck, LbSubnet, Listener, LoadBalancer, LoadBalancerType, Target as ElbTarget,
+    TargetGroup,
+};
+use openvpc_core::endpoint::{
+    DnsOptions, EndpointInterface, EndpointType, LastError, State as EndpointState, SubnetChoice,
+    VpcEndpoint,
+};
 use openvpc_core::eni::{Attachment, Instance, InstanceState, NetworkInterface};
 use openvpc_core::gateway::{InternetGateway, NatGateway, NatState};
 use openvpc_core::nacl::{AclAssociation, Entry, EntryCidr, NetworkAcl, RuleAction};
 use openvpc_core::peering::{Blocks, Options, Peering, Side, Status};
+use openvpc_core::prefix_list as pl;
 use openvpc_core::route::{Association, Destination, Origin, Route, RouteTable, Target};
 use openvpc_core::sg::{Peer, Rule, SecurityGroup};
 use openvpc_core::subnet::{Subnet, SubnetIpv6};
 use openvpc_core::vpc::{CidrAssociation, Ipv6Association, Vpc};
-use openvpc_core::{cidr, Scope, World};
+use openvpc_core::{cidr, subnet, Scope, World};
 use serde_json::Value;
 
 use crate::json::{addr, cidr as parse_cidr, Obj, Res};
@@ -28,6 +38,13 @@ const ORDER: &[&str] = &[
     "NatGateways",
     "VpcPeeringConnections",
     "RouteTables",
+    "PrefixLists",
+    "Entries",
+    "VpcEndpoints",
+    "LoadBalancers",
+    "TargetGroups",
+    "Listeners",
+    "TargetHealthDescriptions",
 ];
 
 /// The load rank of a document (by its first known top-level key).
@@ -40,6 +57,13 @@ pub fn rank(doc: &Value) -> usize {
 
 /// Loads one describe document into the world for `scope`.
 pub fn load_file(w: &mut World, scope: &Scope, doc: &Value) -> Res<()> {
+    load_named(w, scope, doc, "")
+}
+
+/// Loads one describe document read from the file named `file_name`: outputs that do not
+/// name what they belong to (`Entries` of a prefix list, `TargetHealthDescriptions` of a
+/// target group) take it from the file name.
+pub fn load_named(w: &mut World, scope: &Scope, doc: &Value, file_name: &str) -> Res<()> {
     let root = Obj {
         value: doc,
         path: "",
@@ -65,6 +89,13 @@ pub fn load_file(w: &mut World, scope: &Scope, doc: &Value) -> Res<()> {
                 "NatGateways" => nat(w, scope, o)?,
                 "VpcPeeringConnections" => peering(w, scope, o)?,
                 "RouteTables" => route_table(w, scope, o)?,
+                "PrefixLists" => prefix_list(w, scope, o)?,
+                "Entries" => prefix_list_entry(w, scope, o, file_name)?,
+                "VpcEndpoints" => vpc_endpoint(w, scope, o)?,
+                "LoadBalancers" => load_balancer(w, scope, o)?,
+                "TargetGroups" => target_group(w, scope, o)?,
+                "Listeners" => listener(w, scope, o)?,
+                "TargetHealthDescriptions" => target_health(w, scope, o, file_name)?,
                 _ => {}
             }
         }
@@ -84,6 +115,8 @@ fn id_field(key: &str) -> Option<&'static str> {
         "NatGateways" => "NatGatewayId",
         "VpcPeeringConnections" => "VpcPeeringConnectionId",
         "RouteTables" => "RouteTableId",
+        "PrefixLists" => "PrefixListId",
+        "VpcEndpoints" => "VpcEndpointId",
         _ => return None,
     })
 }
@@ -816,6 +849,583 @@ fn route_table(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
     Ok(())
 }
 
+/// `PrefixLists` of `describe-prefix-lists` (id, name, `Cidrs`: the AWS-managed lists of
+/// gateway-endpoint services) and of `describe-managed-prefix-lists` (id, name, family,
+/// `MaxEntries`, owner, state, version; no entries). Both outputs of one list merge.
+/// AWS-managed lists (owner `AWS`, or a `com.amazonaws.*` name without an owner) are stored
+/// under the owner `AWS` so routes and rules naming their real ids resolve to the imported
+/// blocks.
+fn prefix_list(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+    let id = o.str("PrefixListId")?;
+    let name = o.opt_str("PrefixListName")?;
+    let owner_id = o.opt_str("OwnerId")?;
+    let aws = match owner_id.as_deref() {
+        Some(owner) => owner == pl::AWS_OWNER,
+        None => name
+            .as_deref()
+            .is_some_and(|n| n.starts_with("com.amazonaws.")),
+    };
+    let list_scope = if aws {
+        Scope::new(pl::AWS_OWNER, &scope.region)
+    } else {
+        owner(scope, &o)?
+    };
+    let mut entries = Vec::new();
+    for (path, raw) in o.list("Cidrs")? {
+        let raw = raw
+            .as_str()
+            .ok_or_else(|| format!("field `{path}`: expected a string"))?;
+        let net = raw
+            .parse::<IpNet>()
+            .map_err(|_| format!("field `{path}`: `{raw}` is not a valid CIDR block"))?;
+        entries.push(pl::Entry {
+            cidr: net.trunc(),
+            description: None,
+        });
+    }
+    let family = match o.opt_str("AddressFamily")?.as_deref() {
+        Some("IPv4") => Some(pl::AddressFamily::IPv4),
+        Some("IPv6") => Some(pl::AddressFamily::IPv6),
+        Some(other) => {
+            return Err(format!(
+                "field `{}.AddressFamily`: `{other}` is not IPv4 or IPv6",
+                o.path
+            ))
+        }
+        None => None,
+    };
+    let max_entries = o.opt_int("MaxEntries")?;
+    let version = o.opt_int("Version")?;
+    let mut list = w.prefix_lists.remove(&id).unwrap_or(pl::PrefixList {
+        id: id.clone(),
+        scope: list_scope.clone(),
+        name: String::new(),
+        address_family: pl::AddressFamily::IPv4,
+        max_entries: 0,
+        version: 1,
+        state: pl::State::CreateComplete,
+        versions: BTreeMap::new(),
+        created: 0,
+    });
+    if owner_id.is_some() || aws {
+        list.scope = list_scope;
+    }
+    if let Some(name) = name {
+        list.name = name;
+    }
+    if let Some(family) = family {
+        list.address_family = family;
+    } else if let Some(first) = entries.first() {
+        list.address_family = pl::AddressFamily::of(&first.cidr);
+    }
+    if let Some(v) = version {
+        let current = list.versions.remove(&list.version).unwrap_or_default();
+        list.version = v.max(1) as u64;
+        list.versions.insert(list.version, current);
+    }
+    if !entries.is_empty() {
+        set_entries(&mut list, entries);
+    }
+    if let Some(m) = max_entries {
+        list.max_entries = m.max(0) as u32;
+    }
+    list.max_entries = list.max_entries.max(list.entries().len() as u32);
+    w.prefix_lists.insert(list);
+    Ok(())
+}
+
+/// Makes `entries` (sorted by block) the list's current version.
+fn set_entries(list: &mut pl::PrefixList, mut entries: Vec<pl::Entry>) {
+    entries.sort_by_key(|e| e.cidr);
+    entries.dedup_by(|a, b| a.cidr == b.cidr);
+    list.versions.insert(list.version, entries);
+}
+
+/// The `pl-…` id a file name carries, if any.
+fn prefix_list_id_in(file_name: &str) -> Option<String> {
+    let at = file_name.find("pl-")?;
+    let hex: String = file_name[at + 3..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    (!hex.is_empty()).then(|| format!("pl-{hex}"))
+}
+
+/// One `Entries` item of `get-managed-prefix-list-entries`: the output does not name its
+/// list, so the file name must contain the list id (`pl-0abc….json`). A list not described
+/// elsewhere becomes a customer-managed list of the importing account.
+fn prefix_list_entry(w: &mut World, scope: &Scope, o: Obj, file_name: &str) -> Res<()> {
+    let id = prefix_list_id_in(file_name).ok_or_else(|| {
+        "`Entries` (get-managed-prefix-list-entries) must be in a file whose name contains \
+         the prefix-list id, such as `pl-0123456789abcdef0.json`"
+            .to_string()
+    })?;
+    let raw = o.str("Cidr")?;
+    let net = parse_cidr::<IpNet>(&o, "Cidr", &raw)?.trunc();
+    let entry = pl::Entry {
+        cidr: net,
+        description: o.opt_str("Description")?,
+    };
+    let mut list = w.prefix_lists.remove(&id).unwrap_or(pl::PrefixList {
+        id: id.clone(),
+        scope: scope.clone(),
+        name: id.clone(),
+        address_family: pl::AddressFamily::of(&net),
+        max_entries: 0,
+        version: 1,
+        state: pl::State::CreateComplete,
+        versions: BTreeMap::new(),
+        created: 0,
+    });
+    let mut entries = list.entries().to_vec();
+    entries.retain(|e| e.cidr != net);
+    entries.push(entry);
+    set_entries(&mut list, entries);
+    list.max_entries = list.max_entries.max(list.entries().len() as u32);
+    w.prefix_lists.insert(list);
+    Ok(())
+}
+
+/// `VpcEndpoints` of `describe-vpc-endpoints`. Interfaces come from the imported network
+/// interfaces (`NetworkInterfaceIds`); those not imported are synthesised by [`finish`].
+fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+    let id = o.str("VpcEndpointId")?;
+    let endpoint_type = match o.str("VpcEndpointType")?.as_str() {
+        "Interface" => EndpointType::Interface,
+        "Gateway" => EndpointType::Gateway,
+        "GatewayLoadBalancer" => EndpointType::GatewayLoadBalancer,
+        "Resource" | "ServiceNetwork" => return Ok(()), // VPC Lattice: not modelled
+        other => {
+            return Err(format!(
+                "field `{}.VpcEndpointType`: unknown type `{other}`",
+                o.path
+            ))
+        }
+    };
+    let state = match o
+        .opt_str("State")?
+        .unwrap_or_else(|| "available".into())
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "pendingacceptance" => EndpointState::PendingAcceptance,
+        "pending" => EndpointState::Pending,
+        "available" | "partial" => EndpointState::Available,
+        "deleting" => EndpointState::Deleting,
+        "deleted" => return Ok(()),
+        "rejected" => EndpointState::Rejected,
+        "failed" => EndpointState::Failed,
+        "expired" => EndpointState::Expired,
+        other => return Err(format!("field `{}.State`: unknown state `{other}`", o.path)),
+    };
+    let service_name = o.str("ServiceName")?;
+    // Custom services: com.amazonaws.vpce.<region>.vpce-svc-<id>.
+    let service_id = service_name
+        .rsplit('.')
+        .next()
+        .filter(|last| last.starts_with("vpce-svc-"))
+        .map(str::to_string);
+    let endpoint_scope = owner(scope, &o)?;
+    let subnet_ids = o.strs("SubnetIds")?;
+    let eni_ids = o.strs("NetworkInterfaceIds")?;
+    let mut interfaces = Vec::new();
+    for (i, eni_id) in eni_ids.iter().enumerate() {
+        let subnet_id = match w.network_interfaces.get(eni_id) {
+            Some(eni) => eni.subnet_id.clone(),
+            // Not imported: pair by position (AWS lists one interface per subnet).
+            None if eni_ids.len() == subnet_ids.len() => subnet_ids[i].clone(),
+            None => continue,
+        };
+        let availability_zone = w
+            .subnets
+            .get(&subnet_id)
+            .map(|s| s.availability_zone.clone())
+            .unwrap_or_default();
+        interfaces.push(EndpointInterface {
+            subnet_id,
+            availability_zone,
+            network_interface_id: eni_id.clone(),
+        });
+    }
+    let mut groups = Vec::new();
+    for (path, g) in o.list("Groups")? {
+        groups.push(
+            Obj {
+                value: g,
+                path: &path,
+            }
+            .str("GroupId")?,
+        );
+    }
+    let mut dns_suffix = None;
+    for (path, d) in o.list("DnsEntries")? {
+        let d = Obj {
+            value: d,
+            path: &path,
+        };
+        let name = d.opt_str("DnsName")?.unwrap_or_default();
+        let label = name.trim_start_matches("*.");
+        if let Some(rest) = label.strip_prefix(&format!("{id}-")) {
+            let suffix: String = rest
+                .chars()
+                .take_while(|c| *c != '.' && *c != '-')
+                .collect();
+            if dns_suffix.is_none() && !suffix.is_empty() {
+                dns_suffix = Some(suffix);
+            }
+        }
+    }
+    let dns_options = match o.child("DnsOptions") {
+        Some(v) => {
+            let path = format!("{}.DnsOptions", o.path);
+            let d = Obj {
+                value: &v,
+                path: &path,
+            };
+            Some(DnsOptions {
+                dns_record_ip_type: d
+                    .opt_str("DnsRecordIpType")?
+                    .unwrap_or_else(|| "ipv4".into()),
+                private_dns_only_for_inbound_resolver_endpoint: d
+                    .opt_bool("PrivateDnsOnlyForInboundResolverEndpoint")?,
+                private_dns_preference: d.opt_str("PrivateDnsPreference")?,
+                private_dns_specified_domains: d.strs("PrivateDnsSpecifiedDomains")?,
+            })
+        }
+        None => None,
+    };
+    let last_error = match o.child("LastError") {
+        Some(v) => {
+            let path = format!("{}.LastError", o.path);
+            let e = Obj {
+                value: &v,
+                path: &path,
+            };
+            Some(LastError {
+                code: e.opt_str("Code")?.unwrap_or_default(),
+                message: e.opt_str("Message")?.unwrap_or_default(),
+            })
+        }
+        None => None,
+    };
+    let dns_suffix = dns_suffix.unwrap_or_else(|| w.ids.token(8));
+    w.vpc_endpoints.insert(VpcEndpoint {
+        id,
+        scope: endpoint_scope,
+        endpoint_type,
+        vpc_id: o.str("VpcId")?,
+        service_region: o
+            .opt_str("ServiceRegion")?
+            .unwrap_or_else(|| scope.region.clone()),
+        service_name,
+        service_id,
+        state,
+        policy_document: o.opt_str("PolicyDocument")?,
+        route_table_ids: o.strs("RouteTableIds")?,
+        subnets: subnet_ids
+            .into_iter()
+            .map(|subnet_id| SubnetChoice {
+                subnet_id,
+                ipv4: None,
+                ipv6: None,
+            })
+            .collect(),
+        interfaces,
+        groups,
+        ip_address_type: o.opt_str("IpAddressType")?.unwrap_or_else(|| "ipv4".into()),
+        dns_options,
+        private_dns_enabled: o.opt_bool("PrivateDnsEnabled")?.unwrap_or(false),
+        dns_suffix,
+        connection_id: None,
+        created: 0,
+        step_due: 0,
+        deleted_at: None,
+        last_error,
+    });
+    Ok(())
+}
+
+/// The owner scope an ELB ARN names (`arn:aws:elasticloadbalancing:<region>:<account>:…`).
+fn arn_scope(scope: &Scope, arn: &str) -> Scope {
+    let parts: Vec<&str> = arn.split(':').collect();
+    match parts.as_slice() {
+        [_, _, _, region, account, ..] if !region.is_empty() && !account.is_empty() => {
+            Scope::new(account, region)
+        }
+        _ => scope.clone(),
+    }
+}
+
+/// An optional port field.
+fn opt_port(o: &Obj, name: &str) -> Res<Option<u16>> {
+    match o.opt_int(name)? {
+        None => Ok(None),
+        Some(p) => u16::try_from(p)
+            .map(Some)
+            .map_err(|_| format!("field `{}.{name}`: {p} is not a port", o.path)),
+    }
+}
+
+/// `LoadBalancers` of `aws elbv2 describe-load-balancers` (network and gateway load
+/// balancers; application load balancers are not modelled and skipped). Each zone's node
+/// is the imported interface `ELB <net|gwy>/<name>/<id>` in its subnet; nodes without one
+/// are synthesised by [`finish`] (with the listed private address, if any).
+fn load_balancer(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+    let arn = o.str("LoadBalancerArn")?;
+    let lb_type = match o.opt_str("Type")?.as_deref().unwrap_or("application") {
+        "network" => LoadBalancerType::Network,
+        "gateway" => LoadBalancerType::Gateway,
+        "application" => return Ok(()),
+        other => {
+            return Err(format!(
+                "field `{}.Type`: unknown load balancer type `{other}`",
+                o.path
+            ))
+        }
+    };
+    let name = o.str("LoadBalancerName")?;
+    let short_id = arn.rsplit('/').next().unwrap_or_default().to_string();
+    let description = format!("ELB {}/{name}/{short_id}", lb_type.arn_segment());
+    let mut subnets = Vec::new();
+    for (path, z) in o.list("AvailabilityZones")? {
+        let z = Obj {
+            value: z,
+            path: &path,
+        };
+        let subnet_id = z.str("SubnetId")?;
+        let mut private_ip = None;
+        let mut public_ip = None;
+        for (path, a) in z.list("LoadBalancerAddresses")? {
+            let a = Obj {
+                value: a,
+                path: &path,
+            };
+            if let Some(raw) = a.opt_str("PrivateIPv4Address")? {
+                private_ip.get_or_insert(addr::<Ipv4Addr>(&a, "PrivateIPv4Address", &raw)?);
+            }
+            if let Some(raw) = a.opt_str("IpAddress")? {
+                public_ip.get_or_insert(addr::<Ipv4Addr>(&a, "IpAddress", &raw)?);
+            }
+        }
+        let subnet = w.subnets.get(&subnet_id);
+        let availability_zone = z.opt_str("ZoneName")?.unwrap_or_else(|| {
+            subnet
+                .map(|s| s.availability_zone.clone())
+                .unwrap_or_default()
+        });
+        let availability_zone_id = subnet
+            .map(|s| s.availability_zone_id.clone())
+            .unwrap_or_default();
+        let eni = w.network_interfaces.values().find(|e| {
+            e.subnet_id == subnet_id
+                && e.interface_type == lb_type.interface_type()
+                && e.description == description
+        });
+        let (network_interface_id, ip) = match eni {
+            Some(e) => {
+                if public_ip.is_none() {
+                    public_ip = e.public_ip;
+                }
+                (e.id.clone(), e.private_ips.first().copied())
+            }
+            None => (String::new(), None),
+        };
+        subnets.push(LbSubnet {
+            subnet_id,
+            availability_zone,
+            availability_zone_id,
+            network_interface_id,
+            requested_ip: private_ip.is_some(),
+            private_ip: ip.or(private_ip).unwrap_or(Ipv4Addr::UNSPECIFIED),
+            public_ip,
+        });
+    }
+    w.load_balancers.insert(LoadBalancer {
+        scope: arn_scope(scope, &arn),
+        arn,
+        name,
+        lb_type,
+        scheme: o
+            .opt_str("Scheme")?
+            .unwrap_or_else(|| "internet-facing".into()),
+        vpc_id: o.str("VpcId")?,
+        subnets,
+        security_groups: o.strs("SecurityGroups")?,
+        ip_address_type: o.opt_str("IpAddressType")?.unwrap_or_else(|| "ipv4".into()),
+        dns_name: o.opt_str("DNSName")?.unwrap_or_default(),
+        canonical_hosted_zone_id: o.opt_str("CanonicalHostedZoneId")?.unwrap_or_default(),
+        created: 0,
+        active_at: 0,
+        tags: Default::default(),
+    });
+    Ok(())
+}
+
+/// `TargetGroups` of `aws elbv2 describe-target-groups` (targets come from
+/// `describe-target-health`).
+fn target_group(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+    let arn = o.str("TargetGroupArn")?;
+    let protocol = o.opt_str("Protocol")?.unwrap_or_default();
+    let matcher = match o.child("Matcher") {
+        Some(v) => v
+            .get("HttpCode")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        None => None,
+    };
+    let health_check = HealthCheck {
+        enabled: o.opt_bool("HealthCheckEnabled")?.unwrap_or(true),
+        protocol: o
+            .opt_str("HealthCheckProtocol")?
+            .unwrap_or_else(|| protocol.clone()),
+        port: o
+            .opt_str("HealthCheckPort")?
+            .unwrap_or_else(|| "traffic-port".into()),
+        path: o.opt_str("HealthCheckPath")?,
+        interval_seconds: o.opt_int("HealthCheckIntervalSeconds")?.unwrap_or(30) as u32,
+        timeout_seconds: o.opt_int("HealthCheckTimeoutSeconds")?.unwrap_or(10) as u32,
+        healthy_threshold: o.opt_int("HealthyThresholdCount")?.unwrap_or(5) as u32,
+        unhealthy_threshold: o.opt_int("UnhealthyThresholdCount")?.unwrap_or(2) as u32,
+        matcher,
+    };
+    let targets = w
+        .target_groups
+        .get(&arn)
+        .map(|g| g.targets.clone())
+        .unwrap_or_default();
+    w.target_groups.insert(TargetGroup {
+        scope: arn_scope(scope, &arn),
+        arn,
+        name: o.str("TargetGroupName")?,
+        protocol,
+        port: opt_port(&o, "Port")?.unwrap_or(0),
+        vpc_id: o.opt_str("VpcId")?.unwrap_or_default(),
+        target_type: o
+            .opt_str("TargetType")?
+            .unwrap_or_else(|| "instance".into()),
+        ip_address_type: o.opt_str("IpAddressType")?.unwrap_or_else(|| "ipv4".into()),
+        health_check,
+        targets,
+        created: 0,
+        tags: Default::default(),
+    });
+    Ok(())
+}
+
+/// `Listeners` of `aws elbv2 describe-listeners`: the target group of the default
+/// `forward` action. Listeners of load balancers not imported (application load
+/// balancers) and without a forward action are skipped.
+fn listener(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+    let arn = o.str("ListenerArn")?;
+    let load_balancer_arn = o.str("LoadBalancerArn")?;
+    let mut target_group_arn = None;
+    for (path, a) in o.list("DefaultActions")? {
+        let a = Obj {
+            value: a,
+            path: &path,
+        };
+        if a.opt_str("Type")?.as_deref() != Some("forward") {
+            continue;
+        }
+        let mut arn = a.opt_str("TargetGroupArn")?;
+        if let Some(v) = a.child("ForwardConfig") {
+            let path = format!("{path}.ForwardConfig");
+            let f = Obj {
+                value: &v,
+                path: &path,
+            };
+            for (path, g) in f.list("TargetGroups")? {
+                let g = Obj {
+                    value: g,
+                    path: &path,
+                };
+                let tg = g.str("TargetGroupArn")?;
+                arn.get_or_insert(tg);
+            }
+        }
+        if target_group_arn.is_none() {
+            target_group_arn = arn;
+        }
+    }
+    let Some(target_group_arn) = target_group_arn else {
+        return Ok(());
+    };
+    if w.load_balancers.get(&load_balancer_arn).is_none() {
+        return Ok(());
+    }
+    let mut certificates = Vec::new();
+    for (path, c) in o.list("Certificates")? {
+        certificates.push(
+            Obj {
+                value: c,
+                path: &path,
+            }
+            .str("CertificateArn")?,
+        );
+    }
+    w.listeners.insert(Listener {
+        scope: arn_scope(scope, &arn),
+        arn,
+        load_balancer_arn,
+        protocol: o.opt_str("Protocol")?,
+        port: opt_port(&o, "Port")?,
+        target_group_arn,
+        ssl_policy: o.opt_str("SslPolicy")?,
+        certificates,
+        tags: Default::default(),
+    });
+    Ok(())
+}
+
+/// The target group a `describe-target-health` file belongs to: the one whose name, or
+/// the last part of whose ARN, the file name contains (the longest such match).
+fn target_group_of_file(w: &World, file_name: &str) -> Option<String> {
+    let stem = file_name.strip_suffix(".json").unwrap_or(file_name);
+    w.target_groups
+        .values()
+        .flat_map(|g| {
+            let short = g.arn.rsplit('/').next().unwrap_or_default();
+            [(g.name.as_str(), &g.arn), (short, &g.arn)]
+        })
+        .filter(|(key, _)| !key.is_empty() && stem.contains(key))
+        .max_by_key(|(key, _)| key.len())
+        .map(|(_, arn)| arn.clone())
+}
+
+/// One `TargetHealthDescriptions` item of `aws elbv2 describe-target-health`: a registered
+/// target (whatever its health). The output does not name its group, so the file name must
+/// contain the group's name or its ARN's last part (`targets-my-tg.json`).
+fn target_health(w: &mut World, _scope: &Scope, o: Obj, file_name: &str) -> Res<()> {
+    let arn = target_group_of_file(w, file_name).ok_or_else(|| {
+        "`TargetHealthDescriptions` (describe-target-health) must be in a file whose name \
+         contains the target group's name or its ARN's last part, such as \
+         `targets-my-group.json`, and the group must be imported (describe-target-groups)"
+            .to_string()
+    })?;
+    let v = o
+        .child("Target")
+        .ok_or_else(|| format!("field `{}.Target`: missing", o.path))?;
+    let path = format!("{}.Target", o.path);
+    let t = Obj {
+        value: &v,
+        path: &path,
+    };
+    let id = t.str("Id")?;
+    let port = opt_port(&t, "Port")?;
+    let availability_zone = t.opt_str("AvailabilityZone")?;
+    if let Some(g) = w.target_groups.get_mut(&arn) {
+        let port = port.or(Some(g.port));
+        if !g.targets.iter().any(|x| x.id == id && x.port == port) {
+            g.targets.push(ElbTarget {
+                id,
+                port,
+                availability_zone,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Derives what describe output leaves implicit: main tables, default groups and ACLs,
 /// addresses in use.
 pub fn finish(w: &mut World) {
@@ -862,6 +1472,150 @@ pub fn finish(w: &mut World) {
             if let Some(off) = cidr::offset_v4(&s.cidr, ip) {
                 s.used.insert(off);
             }
+        }
+    }
+    synthesise_endpoint_interfaces(w);
+    synthesise_load_balancer_nodes(w);
+}
+
+/// An address for a synthesised interface in `subnet_id`: `wanted` if given (marked in
+/// use), else the subnet's next free one. None when the subnet is not imported or full.
+fn node_address(w: &mut World, subnet_id: &str, wanted: Option<Ipv4Addr>) -> Option<Ipv4Addr> {
+    match wanted {
+        Some(ip) => {
+            let s = w.subnets.get_mut(subnet_id)?;
+            if let Some(off) = cidr::offset_v4(&s.cidr, ip) {
+                s.used.insert(off);
+            }
+            Some(ip)
+        }
+        None => subnet::allocate_ip(w, subnet_id, None).ok(),
+    }
+}
+
+/// A requester-managed interface standing in for one AWS did not export.
+#[allow(clippy::too_many_arguments)]
+fn synthetic_interface(
+    w: &mut World,
+    id: String,
+    scope: Scope,
+    subnet_id: &str,
+    ip: Ipv4Addr,
+    groups: Vec<String>,
+    interface_type: &str,
+    requester_id: &str,
+    description: String,
+) {
+    let Some(subnet) = w.subnets.get(subnet_id) else {
+        return;
+    };
+    let (vpc_id, availability_zone) = (subnet.vpc_id.clone(), subnet.availability_zone.clone());
+    w.network_interfaces.insert(NetworkInterface {
+        id,
+        scope,
+        vpc_id,
+        subnet_id: subnet_id.to_string(),
+        availability_zone,
+        private_ips: vec![ip],
+        ipv6_addresses: Vec::new(),
+        groups,
+        source_dest_check: true,
+        interface_type: interface_type.to_string(),
+        requester_managed: true,
+        requester_id: Some(requester_id.to_string()),
+        description,
+        mac_address: String::new(),
+        attachment: None,
+        public_ip: None,
+        public_ip_allocation_id: None,
+        created: 0,
+    });
+}
+
+/// Endpoint interfaces listed in `NetworkInterfaceIds` but not imported: synthesised with
+/// their real ids and the subnet's next free address, so the engine can reach them.
+fn synthesise_endpoint_interfaces(w: &mut World) {
+    let missing: Vec<(String, Scope, EndpointInterface, Vec<String>, bool)> = w
+        .vpc_endpoints
+        .values()
+        .flat_map(|ep| {
+            ep.interfaces.iter().map(move |i| {
+                (
+                    ep.id.clone(),
+                    ep.scope.clone(),
+                    i.clone(),
+                    ep.groups.clone(),
+                    ep.endpoint_type == EndpointType::GatewayLoadBalancer,
+                )
+            })
+        })
+        .filter(|(_, _, i, _, _)| w.network_interfaces.get(&i.network_interface_id).is_none())
+        .collect();
+    for (ep_id, scope, i, groups, gwlb) in missing {
+        let Some(ip) = node_address(w, &i.subnet_id, None) else {
+            continue;
+        };
+        let kind = if gwlb {
+            "gateway_load_balancer_endpoint"
+        } else {
+            "vpc_endpoint"
+        };
+        synthetic_interface(
+            w,
+            i.network_interface_id,
+            scope,
+            &i.subnet_id,
+            ip,
+            groups,
+            kind,
+            "amazon-aws", // as the core's endpoint interfaces
+            format!("VPC Endpoint Interface {ep_id}"),
+        );
+    }
+}
+
+/// Load-balancer nodes without an imported interface: one synthesised interface per
+/// subnet, with the listed private address or the subnet's next free one.
+fn synthesise_load_balancer_nodes(w: &mut World) {
+    let arns: Vec<String> = w.load_balancers.values().map(|lb| lb.arn.clone()).collect();
+    for arn in arns {
+        let Some(lb) = w.load_balancers.get(&arn).cloned() else {
+            continue;
+        };
+        let mut subnets = lb.subnets.clone();
+        for s in subnets
+            .iter_mut()
+            .filter(|s| s.network_interface_id.is_empty())
+        {
+            let wanted = s.requested_ip.then_some(s.private_ip);
+            let Some(ip) = node_address(w, &s.subnet_id, wanted) else {
+                continue;
+            };
+            let id = w.ids.id("eni");
+            synthetic_interface(
+                w,
+                id.clone(),
+                lb.scope.clone(),
+                &s.subnet_id,
+                ip,
+                lb.security_groups.clone(),
+                lb.lb_type.interface_type(),
+                "amazon-elb",
+                format!(
+                    "ELB {}/{}/{}",
+                    lb.lb_type.arn_segment(),
+                    lb.name,
+                    lb.short_id()
+                ),
+            );
+            if let Some(eni) = w.network_interfaces.get_mut(&id) {
+                eni.public_ip = s.public_ip;
+            }
+            s.network_interface_id = id;
+            s.private_ip = ip;
+        }
+        if let Some(lb) = w.load_balancers.get_mut(&arn) {
+            lb.subnets = subnets;
         }
     }
 }

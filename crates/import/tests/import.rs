@@ -38,7 +38,7 @@ fn fixture_directory_loads_into_a_world() {
             .get("subnet-0aaaaaaaaaaaaaaa1")
             .unwrap()
             .available_ip_count(),
-        250
+        249 // the instance and the endpoint's interface
     );
     assert!(w
         .vpcs
@@ -77,4 +77,178 @@ fn a_broken_file_names_file_and_field() {
         e.message,
         "field `Vpcs[0].CidrBlock`: `10.0.0.0/33` is not a valid CIDR block"
     );
+}
+
+#[test]
+fn endpoints_prefix_lists_and_load_balancers_are_imported() {
+    let w = import_dir(&fixture(), Config::default()).unwrap();
+    let ep = w.vpc_endpoints.get("vpce-0aaaaaaaaaaaaaaa1").unwrap();
+    assert_eq!(ep.service_id.as_deref(), Some("vpce-svc-0ccccccccccccccc1"));
+    assert_eq!(ep.state.as_str(), "available");
+    assert_eq!(ep.dns_suffix, "k3x9q2rt");
+    assert_eq!(ep.groups, vec!["sg-0aaaaaaaaaaaaaaa3".to_string()]);
+    assert_eq!(ep.interfaces.len(), 1);
+    assert_eq!(
+        ep.interfaces[0].network_interface_id,
+        "eni-0aaaaaaaaaaaaaaa9"
+    );
+    assert_eq!(ep.interfaces[0].availability_zone, "us-east-1a");
+
+    // A customer list: metadata from describe-managed-prefix-lists, entries from the
+    // file named after it.
+    let pl = w.prefix_lists.get("pl-0aaaaaaaaaaaaaaa1").unwrap();
+    assert_eq!(
+        (pl.name.as_str(), pl.version, pl.max_entries),
+        ("app-hosts", 3, 5)
+    );
+    assert_eq!(pl.entries().len(), 2);
+    // An AWS-managed list with its real id keeps its imported blocks.
+    let s3 = w.prefix_lists.get("pl-63a5400a").unwrap();
+    assert!(s3.is_aws_managed());
+    assert_eq!(
+        openvpc_core::prefix_list::cidrs(&w, "pl-63a5400a"),
+        vec![
+            "3.5.0.0/19".parse().unwrap(),
+            "52.216.0.0/15".parse().unwrap(),
+            "54.231.0.0/16".parse().unwrap()
+        ]
+    );
+
+    let c = Scope::new("333333333333", "us-east-1");
+    let lb = w.load_balancers.in_scope(&c).next().unwrap();
+    assert_eq!(lb.name, "svc-nlb");
+    assert_eq!(lb.subnets.len(), 1);
+    // No describe-network-interfaces for 3333: the node is synthesised at its address.
+    let node = w
+        .network_interfaces
+        .get(&lb.subnets[0].network_interface_id)
+        .unwrap();
+    assert_eq!(
+        node.private_ips,
+        vec!["10.2.1.100".parse::<std::net::Ipv4Addr>().unwrap()]
+    );
+    assert_eq!(node.description, "ELB net/svc-nlb/0cccccccccccccc1");
+    assert_eq!(node.interface_type, "network_load_balancer");
+    let tg = w.target_groups.in_scope(&c).next().unwrap();
+    assert_eq!(
+        (tg.name.as_str(), tg.port, tg.target_type.as_str()),
+        ("svc-targets", 443, "ip")
+    );
+    assert_eq!(tg.targets.len(), 1);
+    assert_eq!(tg.targets[0].id, "10.2.1.30");
+    let l = w.listeners.in_scope(&c).next().unwrap();
+    assert_eq!(l.target_group_arn, tg.arn);
+    assert_eq!((l.protocol.as_deref(), l.port), (Some("TCP"), Some(443)));
+}
+
+#[test]
+fn instance_to_imported_interface_endpoint() {
+    use openvpc_reach::{decide, Code, Endpoint, Flow, Protocol, View};
+    let w = import_dir(&fixture(), Config::default()).unwrap();
+    let view = View::compile(&w);
+    let flow = Flow::new(
+        "i-0aaaaaaaaaaaaaaa1",
+        Endpoint::Vpce("vpce-0aaaaaaaaaaaaaaa1".into()),
+        Protocol::Tcp,
+        Some(443),
+    );
+    let v = decide(&view, &flow);
+    // 10.0.1.10 -> the endpoint's interface 10.0.1.50 in the same subnet: the instance's
+    // `web` group allows all egress, and the endpoint's group admits TCP 443 from the
+    // imported customer prefix list pl-…a1 (10.0.1.0/28 holds the instance), so the flow
+    // reaches the endpoint's group. But the endpoint's service vpce-svc-…c1 was not
+    // imported (there is no describe output for endpoint services), so the engine stops
+    // at the endpoint: BAD_STATE, the service no longer exists.
+    assert!(!v.reachable);
+    assert_eq!(v.codes(), vec![Code::BadState]);
+    assert_eq!(
+        v.explanations[0].component.as_ref(),
+        "vpce-0aaaaaaaaaaaaaaa1"
+    );
+    assert_eq!(
+        v.forward.last().map(|h| h.component.as_ref()),
+        Some("sg-0aaaaaaaaaaaaaaa3")
+    );
+
+    // Port 80 is also refused by the endpoint's group (TCP 443 only).
+    let v = decide(
+        &view,
+        &Flow {
+            port: Some(80),
+            ..flow
+        },
+    );
+    assert_eq!(v.codes(), vec![Code::EniSgRulesMismatch, Code::BadState]);
+}
+
+#[test]
+fn broken_new_kinds_name_file_and_field() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "endpoints.json",
+            r#"{"VpcEndpoints": [{"VpcEndpointId": "vpce-1", "VpcEndpointType": "Interface", "VpcId": "vpc-1", "ServiceName": "x", "SubnetIds": [7]}]}"#,
+            "field `VpcEndpoints[0].SubnetIds[0]`: expected a string",
+        ),
+        (
+            "endpoints.json",
+            r#"{"VpcEndpoints": [{"VpcEndpointId": "vpce-1", "VpcEndpointType": "Interface", "VpcId": "vpc-1", "ServiceName": "x", "State": "odd"}]}"#,
+            "field `VpcEndpoints[0].State`: unknown state `odd`",
+        ),
+        (
+            "lists.json",
+            r#"{"PrefixLists": [{"PrefixListId": "pl-1", "Cidrs": ["10.0.0.0/40"]}]}"#,
+            "field `PrefixLists[0].Cidrs[0]`: `10.0.0.0/40` is not a valid CIDR block",
+        ),
+        (
+            "entries.json",
+            r#"{"Entries": [{"Cidr": "10.0.0.0/8"}]}"#,
+            "`Entries` (get-managed-prefix-list-entries) must be in a file whose name contains the prefix-list id, such as `pl-0123456789abcdef0.json`",
+        ),
+        (
+            "pl-0abc.json",
+            r#"{"Entries": [{"Cidr": 5}]}"#,
+            "field `Entries[0].Cidr`: expected a string",
+        ),
+        (
+            "lbs.json",
+            r#"{"LoadBalancers": [{"LoadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/n/1", "LoadBalancerName": "n", "Type": "network", "VpcId": "vpc-1", "AvailabilityZones": [{"SubnetId": "subnet-1", "LoadBalancerAddresses": [{"PrivateIPv4Address": "10.0.0.300"}]}]}]}"#,
+            "field `LoadBalancers[0].AvailabilityZones[0].LoadBalancerAddresses[0].PrivateIPv4Address`: `10.0.0.300` is not a valid address",
+        ),
+        (
+            "tgs.json",
+            r#"{"TargetGroups": [{"TargetGroupArn": "arn:x", "TargetGroupName": "t", "Port": 70000}]}"#,
+            "field `TargetGroups[0].Port`: 70000 is not a port",
+        ),
+        (
+            "health.json",
+            r#"{"TargetHealthDescriptions": [{"Target": {"Id": "10.0.0.1"}}]}"#,
+            "`TargetHealthDescriptions` (describe-target-health) must be in a file whose name contains the target group's name or its ARN's last part, such as `targets-my-group.json`, and the group must be imported (describe-target-groups)",
+        ),
+    ];
+    for (name, text, want) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let region = dir.path().join("111111111111/us-east-1");
+        std::fs::create_dir_all(&region).unwrap();
+        std::fs::write(region.join(name), text).unwrap();
+        let e = import_dir(dir.path(), Config::default()).unwrap_err();
+        assert!(e.file.ends_with(name), "{name}: {}", e.file.display());
+        assert_eq!(&e.message, want, "{name}");
+    }
+    // A health file naming its group (by the ARN's last part) is accepted.
+    let dir = tempfile::tempdir().unwrap();
+    let region = dir.path().join("111111111111/us-east-1");
+    std::fs::create_dir_all(&region).unwrap();
+    std::fs::write(
+        region.join("tgs.json"),
+        r#"{"TargetGroups": [{"TargetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/web/0abc", "TargetGroupName": "web", "Port": 80}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        region.join("health-0abc.json"),
+        r#"{"TargetHealthDescriptions": [{"Target": {"Id": "i-1"}}]}"#,
+    )
+    .unwrap();
+    let w = import_dir(dir.path(), Config::default()).unwrap();
+    let tg = w.target_groups.values().next().unwrap();
+    assert_eq!(tg.targets[0].port, Some(80));
 }
