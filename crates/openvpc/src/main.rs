@@ -120,14 +120,17 @@ fn import(args: ImportArgs) {
     let world = openvpc_import::import_dir(&args.dir, Config::default())
         .unwrap_or_else(|e| fail(e.to_string()));
     let summary = format!(
-        "imported {} VPCs, {} subnets, {} route tables, {} security groups, {} network ACLs, {} network interfaces, {} peering connections",
+        "imported {} VPCs, {} subnets, {} route tables, {} security groups, {} network ACLs, {} network interfaces, {} peering connections, {} VPC endpoints, {} load balancers, {} prefix lists",
         world.vpcs.len(),
         world.subnets.len(),
         world.route_tables.len(),
         world.security_groups.len(),
         world.network_acls.len(),
         world.network_interfaces.len(),
-        world.peerings.values().count()
+        world.peerings.values().count(),
+        world.vpc_endpoints.len(),
+        world.load_balancers.len(),
+        world.prefix_lists.len()
     );
     let mut engine = open_engine(&args.data_dir, Config::default());
     engine
