@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::region::RegionDef;
+use crate::region::{RegionDef, Zone};
 use crate::Millis;
 
 /// Quota names. Quotas the seed names are enforced by default; the rest only when configured.
@@ -168,6 +168,21 @@ impl Config {
     /// The Region definition for `name`, if served.
     pub fn region(&self, name: &str) -> Option<&RegionDef> {
         self.regions.iter().find(|r| r.name == name)
+    }
+
+    /// The Availability Zones of `region` as `account` names them (none if not served).
+    pub fn zones(&self, account: &str, region: &str) -> Vec<Zone> {
+        self.region(region)
+            .map(|r| r.zones_for(account))
+            .unwrap_or_default()
+    }
+
+    /// The names of the zones of `region` as `account` sees them.
+    pub fn zone_names(&self, account: &str, region: &str) -> Vec<String> {
+        self.zones(account, region)
+            .into_iter()
+            .map(|z| z.name)
+            .collect()
     }
 }
 

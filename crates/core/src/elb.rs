@@ -560,26 +560,8 @@ fn in_range(value: Option<i64>, default: u32, min: u32, max: u32, what: &str) ->
     }
 }
 
-fn zone_names(w: &World, ctx: &Ctx) -> Vec<String> {
-    w.config
-        .region(&ctx.region)
-        .map(|r| r.zones_for(&ctx.account))
-        .unwrap_or_default()
-        .into_iter()
-        .map(|z| z.name)
-        .collect()
-}
-
 fn random_hex(w: &mut World) -> String {
     format!("{:016x}", w.ids.next_u64())
-}
-
-fn mac_address(w: &mut World) -> String {
-    let b = w.ids.next_u64().to_be_bytes();
-    format!(
-        "02:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-        b[0], b[1], b[2], b[3], b[4]
-    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -903,7 +885,7 @@ fn create_load_balancer(w: &mut World, ctx: &Ctx, c: CreateLoadBalancer) -> Resu
             requester_managed: true,
             requester_id: Some("amazon-elb".to_string()),
             description: format!("ELB {}/{}/{hex}", plan.lb_type.arn_segment(), c.name),
-            mac_address: mac_address(w),
+            mac_address: w.ids.mac(0x02),
             attachment: Some(Attachment {
                 id: w.ids.id("ela-attach"),
                 instance_id: None,
@@ -1196,7 +1178,7 @@ fn resolve_targets(
         return Err(validation("At least one target must be specified"));
     }
     let scope = ctx.scope();
-    let zones = zone_names(w, ctx);
+    let zones = w.config.zone_names(&ctx.account, &ctx.region);
     let mut out = Vec::new();
     for spec in specs {
         let port = match spec.port {

@@ -865,9 +865,7 @@ pub fn zones_for(w: &World, svc: &EndpointService, account: &str) -> Vec<Zone> {
         .collect();
     let mut zones: Vec<Zone> = w
         .config
-        .region(&svc.scope.region)
-        .map(|r| r.zones_for(account))
-        .unwrap_or_default()
+        .zones(account, &svc.scope.region)
         .into_iter()
         .filter(|z| ids.contains(z.id.as_str()))
         .collect();
@@ -1063,15 +1061,8 @@ pub fn aws_short_name<'a>(name: &'a str, region: &str) -> Option<&'a str> {
 }
 
 fn aws_views(w: &World, account: &str, region: &str) -> Vec<ServiceView> {
-    let zones = w
-        .config
-        .region(region)
-        .map(|r| {
-            let mut z = r.zones_for(account);
-            z.sort_by(|a, b| a.name.cmp(&b.name));
-            z
-        })
-        .unwrap_or_default();
+    let mut zones = w.config.zones(account, region);
+    zones.sort_by(|a, b| a.name.cmp(&b.name));
     let mut out = Vec::new();
     for s in AWS_SERVICES {
         let name = format!("com.amazonaws.{region}.{}", s.short);

@@ -746,14 +746,6 @@ fn private_ip_limit() -> ApiError {
     )
 }
 
-fn mac_address(w: &mut World) -> String {
-    let b = w.ids.next_u64().to_be_bytes();
-    format!(
-        "0e:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-        b[0], b[1], b[2], b[3], b[4]
-    )
-}
-
 fn random_ipv6(w: &mut World, subnet_id: &str, used: &BTreeSet<Ipv6Addr>) -> Option<Ipv6Addr> {
     let block = w.subnets.get(subnet_id)?.ipv6_cidrs.first()?.cidr;
     let host_bits = 128 - u32::from(block.prefix_len());
@@ -773,7 +765,7 @@ fn random_ipv6(w: &mut World, subnet_id: &str, used: &BTreeSet<Ipv6Addr>) -> Opt
 /// Allocates a planned interface's addresses and inserts it (unattached).
 fn materialise(w: &mut World, scope: &Scope, now: Millis, plan: &Plan) -> Result<String> {
     let id = w.ids.id("eni");
-    let mac_address = mac_address(w);
+    let mac_address = w.ids.mac(0x0e);
     // Explicit addresses first, so automatic ones never take an address named later.
     let mut explicit = Vec::new();
     if let Some(p) = plan.primary {
@@ -1208,16 +1200,6 @@ fn check_instance_type(t: &str) -> Result<()> {
     }
 }
 
-fn zone_names(w: &World, ctx: &Ctx) -> Vec<String> {
-    w.config
-        .region(&ctx.region)
-        .map(|r| r.zones_for(&ctx.account))
-        .unwrap_or_default()
-        .into_iter()
-        .map(|z| z.name)
-        .collect()
-}
-
 /// The default subnet RunInstances uses without a subnet: the default VPC's default
 /// subnet in `az`, or ([I]) the first by AZ name.
 fn default_subnet(w: &World, ctx: &Ctx, az: Option<&str>) -> Result<String> {
@@ -1324,7 +1306,7 @@ fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Output> {
     }
     tags::check_specs(&instance_tags, "instance")?;
     tags::check_specs(&eni_tags, "network-interface")?;
-    let zones = zone_names(w, ctx);
+    let zones = w.config.zone_names(&ctx.account, &ctx.region);
     if let Some(az) = &l.availability_zone {
         if !zones.contains(az) {
             return Err(ApiError::invalid_value(format!(

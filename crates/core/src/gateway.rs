@@ -859,7 +859,7 @@ fn create_nat(
             delete_on_termination: false,
             attach_time: ctx.now,
         };
-        let mac_address = mac_address(w);
+        let mac_address = w.ids.mac(0x02);
         w.network_interfaces.insert(NetworkInterface {
             id: eni_id.clone(),
             scope: scope.clone(),
@@ -899,16 +899,6 @@ fn create_nat(
     w.schedule(due, TimerKind::NatGateway, &id);
     tags::apply_specs(w, &scope, &id, specs);
     Ok(Output::Id(id))
-}
-
-/// A locally administered unicast MAC address.
-fn mac_address(w: &mut World) -> String {
-    let n = w.ids.next_u64();
-    let b = n.to_be_bytes();
-    format!(
-        "02:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-        b[0], b[1], b[2], b[3], b[4]
-    )
 }
 
 fn delete_nat(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {

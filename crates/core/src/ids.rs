@@ -39,6 +39,16 @@ impl IdGen {
             .collect()
     }
 
+    /// A MAC address: `first` (e.g. `0x02`, locally administered unicast) then five random
+    /// octets.
+    pub fn mac(&mut self, first: u8) -> String {
+        let b = self.next_u64().to_be_bytes();
+        format!(
+            "{first:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+            b[0], b[1], b[2], b[3], b[4]
+        )
+    }
+
     /// A random UUID-shaped string (request ids, reservation-free tokens).
     pub fn uuid(&mut self) -> String {
         let a = self.next_u64();

@@ -128,11 +128,7 @@ fn zone_for(
     id: Option<&str>,
     fallback_index: usize,
 ) -> Result<Zone> {
-    let zones = w
-        .config
-        .region(&ctx.region)
-        .map(|r| r.zones_for(&ctx.account))
-        .unwrap_or_default();
+    let zones = w.config.zones(&ctx.account, &ctx.region);
     let names = || {
         zones
             .iter()

@@ -272,11 +272,7 @@ fn create_default_vpc(w: &mut World, ctx: &Ctx) -> String {
         .main_route_table_id
         .clone();
     route::add_igw_default_route(w, &rtb, &igw);
-    let zones = w
-        .config
-        .region(&ctx.region)
-        .map(|r| r.zones_for(&ctx.account))
-        .unwrap_or_default();
+    let zones = w.config.zones(&ctx.account, &ctx.region);
     for (i, zone) in zones.iter().enumerate() {
         let block = Ipv4Net::new(cidr::nth_v4(&cidr, (i as u32) << 12), 20).expect("valid /20");
         subnet::insert_default_subnet(w, ctx, &id, block, zone);
