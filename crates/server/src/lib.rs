@@ -9,5 +9,5 @@ pub mod engine;
 pub mod http;
 
 pub use auth::Credentials;
-pub use engine::{Engine, EngineOptions};
+pub use engine::{Durability, Engine, EngineOptions};
 pub use http::{router, serve, ServerOptions};

@@ -93,7 +93,9 @@ pub fn read_snapshot(dir: &Path, store: &StoreId, g: &Generation) -> Result<Vec<
     }
     let payload = &bytes[SNAPSHOT_HEADER..SNAPSHOT_HEADER + len as usize];
     if crc32fast::hash(payload) != crc {
-        return Err(format!("{name}: its content is damaged (checksum mismatch)"));
+        return Err(format!(
+            "{name}: its content is damaged (checksum mismatch)"
+        ));
     }
     Ok(payload.to_vec())
 }
@@ -116,7 +118,12 @@ pub struct JournalRead {
 
 /// Reads `journal-<g>` up to `limit` bytes (the commit point), or as far as records are
 /// intact when `limit` is `None`.
-pub fn read_journal(dir: &Path, store: &StoreId, g: &Generation, limit: Option<u64>) -> JournalRead {
+pub fn read_journal(
+    dir: &Path,
+    store: &StoreId,
+    g: &Generation,
+    limit: Option<u64>,
+) -> JournalRead {
     let name = journal_name(g.number);
     let mut out = JournalRead {
         end: JOURNAL_HEADER as u64,

@@ -39,7 +39,8 @@ impl JournalStore {
             dir.display()
         )))?;
         let lock = DirLock::acquire(dir, holder)?;
-        let inspection = inspect(dir).map_err(StoreError::io(format!("reading {}", dir.display())))?;
+        let inspection =
+            inspect(dir).map_err(StoreError::io(format!("reading {}", dir.display())))?;
         if inspection.fresh {
             create(dir)?;
         } else if !inspection.is_intact() {
@@ -49,7 +50,10 @@ impl JournalStore {
             });
         }
         for note in &inspection.notes {
-            eprintln!("openvpc: {}: {note} (no acknowledged write is missing)", dir.display());
+            eprintln!(
+                "openvpc: {}: {note} (no acknowledged write is missing)",
+                dir.display()
+            );
         }
         let loaded = match inspection.loaded {
             Some(l) => l,
@@ -81,7 +85,9 @@ impl JournalStore {
         // Rewriting the commit point proves the directory writable before anyone is
         // told it is ready, and leaves both manifest slots intact.
         for _ in 0..2 {
-            store.write_manifest(manifest).map_err(unwritable(MANIFEST))?;
+            store
+                .write_manifest(manifest)
+                .map_err(unwritable(MANIFEST))?;
         }
         Ok((store, loaded))
     }
@@ -111,9 +117,10 @@ impl JournalStore {
 
 impl Store for JournalStore {
     fn append(&mut self, entries: &[Vec<u8>]) -> Result<u64, StoreError> {
-        let (end, mut last) = self
-            .pending
-            .unwrap_or((self.manifest.current.journal_len, self.manifest.current.last));
+        let (end, mut last) = self.pending.unwrap_or((
+            self.manifest.current.journal_len,
+            self.manifest.current.last,
+        ));
         let mut buf = Vec::with_capacity(entries.iter().map(|e| e.len() + 16).sum());
         for e in entries {
             let seq = last.seq + 1;
@@ -230,15 +237,21 @@ fn create(dir: &Path) -> Result<(), StoreError> {
         generation: 1,
         base: Base::default(),
     };
-    let unwritable = StoreError::io(format!("data directory {} cannot be written", dir.display()));
+    let unwritable = StoreError::io(format!(
+        "data directory {} cannot be written",
+        dir.display()
+    ));
     let make = || -> std::io::Result<()> {
         new_journal(&dir.join(journal_name(1)), &header)?;
-        write_fresh_manifest(dir, Manifest {
-            store,
-            counter: 0,
-            current: Generation::starting(1, Base::default(), None),
-            previous: None,
-        })
+        write_fresh_manifest(
+            dir,
+            Manifest {
+                store,
+                counter: 0,
+                current: Generation::starting(1, Base::default(), None),
+                previous: None,
+            },
+        )
     };
     make().map_err(unwritable)
 }

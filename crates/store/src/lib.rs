@@ -58,7 +58,10 @@ pub enum StoreError {
     /// The data directory is damaged; nothing was opened.
     Damaged { dir: PathBuf, damage: Vec<String> },
     /// An I/O operation failed (`what` names the operation and file).
-    Io { what: String, source: std::io::Error },
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
     /// Anything else (a caller's mistake, a format the store does not know).
     Other(String),
 }

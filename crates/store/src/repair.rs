@@ -6,8 +6,8 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use crate::format::{
-    encode_record, journal_name, snapshot_name, Base, Generation, JournalHeader, Manifest,
-    Record, SnapshotHeader, StoreId, JOURNAL_HEADER,
+    encode_record, journal_name, snapshot_name, Base, Generation, JournalHeader, Manifest, Record,
+    SnapshotHeader, StoreId, JOURNAL_HEADER,
 };
 use crate::inspect::{
     inspect, read_file, read_journal, read_manifest, read_snapshot, store_files, MANIFEST,
@@ -30,7 +30,11 @@ pub struct Backup {
 /// bytes of a committed prefix never change, and files that a snapshot retires are only
 /// removed after a newer manifest exists (the copy then starts over).
 pub fn backup(dir: &Path, out: &Path) -> Result<Backup, StoreError> {
-    if out.exists() && fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(true) {
+    if out.exists()
+        && fs::read_dir(out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
         return Err(StoreError::Other(format!(
             "{} exists and is not empty; a backup goes to a new directory",
             out.display()
@@ -38,7 +42,8 @@ pub fn backup(dir: &Path, out: &Path) -> Result<Backup, StoreError> {
     }
     let mut last_error = String::new();
     for _ in 0..5 {
-        let read = read_manifest(dir).map_err(StoreError::io(format!("reading {}", dir.display())))?;
+        let read =
+            read_manifest(dir).map_err(StoreError::io(format!("reading {}", dir.display())))?;
         let Some(m) = read.chosen else {
             return Err(StoreError::Damaged {
                 dir: dir.to_path_buf(),
@@ -63,7 +68,12 @@ pub fn backup(dir: &Path, out: &Path) -> Result<Backup, StoreError> {
             previous: None,
             ..m
         };
-        write_store(out, &copy, cur.snapshot.map(|_| snapshot.as_slice()), &journal.records)?;
+        write_store(
+            out,
+            &copy,
+            cur.snapshot.map(|_| snapshot.as_slice()),
+            &journal.records,
+        )?;
         let check = inspect(out).map_err(StoreError::io(format!("reading {}", out.display())))?;
         if !check.is_intact() {
             return Err(StoreError::Damaged {
@@ -145,11 +155,10 @@ pub struct Recovery {
 impl Recovery {
     /// Sequence numbers of acknowledged entries that were lost.
     pub fn lost(&self) -> Option<std::ops::RangeInclusive<u64>> {
-        let last = self.committed_to.unwrap_or(self.kept_to).max(
-            self.readable_lost
-                .last()
-                .map_or(self.kept_to, |r| r.seq),
-        );
+        let last = self
+            .committed_to
+            .unwrap_or(self.kept_to)
+            .max(self.readable_lost.last().map_or(self.kept_to, |r| r.seq));
         (last > self.kept_to).then(|| self.kept_to + 1..=last)
     }
 }
@@ -166,10 +175,16 @@ struct Chain {
 /// Rebuilds the longest intact prefix of the store in `dir`, after copying its files to
 /// `dir/damaged-<unix time>/`. The server must not be running (the lock is taken).
 pub fn recover(dir: &Path) -> Result<Recovery, StoreError> {
-    let _lock = DirLock::acquire(dir, &format!("pid {}, openvpc store recover", std::process::id()))?;
+    let _lock = DirLock::acquire(
+        dir,
+        &format!("pid {}, openvpc store recover", std::process::id()),
+    )?;
     let inspection = inspect(dir).map_err(StoreError::io(format!("reading {}", dir.display())))?;
     if inspection.fresh {
-        return Err(StoreError::Other(format!("{} holds no store", dir.display())));
+        return Err(StoreError::Other(format!(
+            "{} holds no store",
+            dir.display()
+        )));
     }
     let read = read_manifest(dir).map_err(StoreError::io(format!("reading {}", dir.display())))?;
     let (store, current, previous, committed_to) = match read.chosen {
@@ -192,8 +207,10 @@ pub fn recover(dir: &Path) -> Result<Recovery, StoreError> {
         names.push(MANIFEST.into());
     }
     for name in &names {
-        fs::copy(dir.join(name), copy.join(name))
-            .map_err(StoreError::io(format!("copying {name} to {}", copy.display())))?;
+        fs::copy(dir.join(name), copy.join(name)).map_err(StoreError::io(format!(
+            "copying {name} to {}",
+            copy.display()
+        )))?;
     }
     sync_dir(&copy).map_err(StoreError::io(format!("syncing {}", copy.display())))?;
     let number = names
@@ -236,7 +253,11 @@ pub fn recover(dir: &Path) -> Result<Recovery, StoreError> {
     sync_dir(dir).map_err(StoreError::io(format!("syncing {}", dir.display())))?;
     Ok(Recovery {
         copy,
-        damage: inspection.damage.into_iter().chain(inspection.notes).collect(),
+        damage: inspection
+            .damage
+            .into_iter()
+            .chain(inspection.notes)
+            .collect(),
         kept_from: chain.base.seq + 1,
         kept_to: last.seq,
         committed_to,
@@ -313,7 +334,12 @@ fn discover(
     numbers.sort_unstable();
     let newest = numbers.iter().rev().find_map(|&n| generation_of(n));
     let Some((store, current)) = newest else {
-        return Ok((new_store_id(), Generation::starting(0, Base::default(), None), None, None));
+        return Ok((
+            new_store_id(),
+            Generation::starting(0, Base::default(), None),
+            None,
+            None,
+        ));
     };
     let previous = current
         .number

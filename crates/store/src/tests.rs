@@ -61,7 +61,10 @@ fn a_second_opener_is_refused_with_the_holder() {
     let _first = JournalStore::open(dir.path(), "pid 1, serving 127.0.0.1:1").unwrap();
     let err = JournalStore::open(dir.path(), "pid 2").unwrap_err();
     assert!(matches!(err, StoreError::Locked { .. }), "{err}");
-    assert!(err.to_string().contains("pid 1, serving 127.0.0.1:1"), "{err}");
+    assert!(
+        err.to_string().contains("pid 1, serving 127.0.0.1:1"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -95,7 +98,8 @@ fn populated(dir: &Path, n: usize) -> Vec<Vec<u8>> {
         s.commit().unwrap();
         if i == n / 3 || i == n / 2 {
             // A snapshot here stands for "every entry so far".
-            s.snapshot(format!("upto {}", all.len()).as_bytes()).unwrap();
+            s.snapshot(format!("upto {}", all.len()).as_bytes())
+                .unwrap();
         }
     }
     all
@@ -175,7 +179,9 @@ fn damage_matrix_never_starts_with_less() {
                 }
                 Err(StoreError::Damaged { damage, .. }) => {
                     assert!(
-                        damage.iter().any(|d| d.contains(name.as_str()) || name == "MANIFEST"),
+                        damage
+                            .iter()
+                            .any(|d| d.contains(name.as_str()) || name == "MANIFEST"),
                         "{case}: damage not named: {damage:?}"
                     );
                     let rec = recover(dir.path()).unwrap();
@@ -183,7 +189,10 @@ fn damage_matrix_never_starts_with_less() {
                     let kept = covered(&r);
                     assert_eq!(kept as u64, rec.kept_to, "{case}");
                     let lost = rec.lost().map_or(0, |l| l.count());
-                    assert!(kept + lost >= all.len(), "{case}: {kept} kept + {lost} lost");
+                    assert!(
+                        kept + lost >= all.len(),
+                        "{case}: {kept} kept + {lost} lost"
+                    );
                     assert!(rec.copy.join(name).exists() || how == Damage::Deleted);
                     refused += 1;
                 }
@@ -192,7 +201,10 @@ fn damage_matrix_never_starts_with_less() {
         }
     }
     eprintln!("files {names:?}: {started} cases started whole, {refused} refused");
-    assert!(refused >= 11, "the journal, snapshot and manifest damage is noticed");
+    assert!(
+        refused >= 11,
+        "the journal, snapshot and manifest damage is noticed"
+    );
 }
 
 #[test]
@@ -225,5 +237,8 @@ fn backup_copies_the_committed_state_while_the_store_is_open() {
     assert!(b.entries > 0);
     let (_, r) = open(&copy).unwrap();
     assert_eq!(covered(&r), all.len());
-    assert!(backup(dir.path(), &copy).is_err(), "refuses a non-empty target");
+    assert!(
+        backup(dir.path(), &copy).is_err(),
+        "refuses a non-empty target"
+    );
 }

@@ -13,6 +13,11 @@ pub fn status_of(code: &str) -> u16 {
         "UnauthorizedOperation" | "SignatureDoesNotMatch" | "InvalidClientTokenId" => 403,
         "RequestLimitExceeded" | "ServiceUnavailable" | "Unavailable" => 503,
         "InternalError" | "InternalFailure" => 500,
+        "MethodNotAllowed" => 405,
+        "RequestTimeout" => 408,
+        "RequestEntityTooLarge" => 413,
+        "RequestURITooLong" => 414,
+        "RequestHeaderFieldsTooLarge" => 431,
         _ => 400,
     }
 }

@@ -1,25 +1,50 @@
-//! The engine: the world, its durable journal and the clock, behind one lock.
+//! The engine: the world, its journal and the clock.
 //!
-//! Invariants:
-//! - every mutation goes through [`Engine::backend`]'s `mutate`, which applies the
-//!   command and appends it to the journal before the caller sees the result;
-//! - on restart, the snapshot plus the journal, replayed with each entry's own time,
-//!   rebuild exactly the acknowledged state (commands are deterministic, timers act as
-//!   of their deadline);
-//! - the clock never goes backwards, and its admin offset is durable.
+//! Invariants (ARCHITECTURE.md explains why they hold):
+//! - one writer: commands apply to the live world under its lock, in one order, and are
+//!   queued for the journal in that order;
+//! - `full` durability: a mutation's response is released only once its entry is durable;
+//!   reads answer from the committed world, which holds only durable state, so no reader
+//!   ever sees a change that a failed sync could take back; when a sync fails, every
+//!   queued mutation fails with `ServiceUnavailable` and the live world is rebuilt from
+//!   the committed one;
+//! - replaying snapshot + journal, each entry with its own time, rebuilds exactly the
+//!   acknowledged state (commands are deterministic, timers act as of their deadline);
+//! - reads never write: a new scope's defaults are derived, made in memory and journaled
+//!   with the next mutation;
+//! - the clock never goes backwards, and its admin offset is journaled.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+mod clock;
+mod commit;
+mod record;
 
+#[cfg(test)]
+mod tests;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use openvpc_core::ids::IdGen;
 use openvpc_core::{ApiError, Command, Config, Ctx, Millis, Output, World};
-use openvpc_store::{Store, StoreError};
-use openvpc_wire::Backend;
-use serde::{Deserialize, Serialize};
+use openvpc_store::{Recovered, Store, StoreError};
+use openvpc_wire::{Backend, Response};
 
-/// One journal entry: who did what, when.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Entry {
-    ctx: Ctx,
-    cmd: Command,
+pub use clock::{AdvanceRefused, Clock, MAX_ADVANCE_SECS};
+pub use commit::Ticket;
+use commit::{Item, Journal};
+pub use record::summarize;
+use record::{decode_snapshot, encode_snapshot, Record};
+
+/// How durable an acknowledged mutation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// Acknowledged once its journal entry is synced (group commit shares the syncs).
+    #[default]
+    Full,
+    /// Acknowledged at once; the journal is synced at least every 10 ms, so a crash may
+    /// lose the last 10 ms of acknowledged writes.
+    Batched,
+    /// No journal: state lives in memory only.
+    None,
 }
 
 /// How the engine is set up.
@@ -30,6 +55,7 @@ pub struct EngineOptions {
     pub seed: u64,
     /// Take a snapshot after this many journal entries.
     pub snapshot_every: usize,
+    pub durability: Durability,
 }
 
 impl Default for EngineOptions {
@@ -38,191 +64,402 @@ impl Default for EngineOptions {
             config: Config::default(),
             seed: 0x6f70_656e_7670_6300,
             snapshot_every: 50_000,
+            durability: Durability::Full,
         }
     }
 }
 
-/// State, journal and clock.
-pub struct Engine {
+/// The durable state readers see in `full` mode.
+#[derive(Debug)]
+struct Committed {
     world: World,
-    store: Box<dyn Store>,
+    clock: Clock,
+    /// The time of the oldest queued entry not yet applied here: reads tick no further.
+    pending_since: Option<Millis>,
+}
+
+#[derive(Debug)]
+struct Shared {
     options: EngineOptions,
-    since_snapshot: usize,
-    clock_offset: Millis,
-    last_now: Millis,
-    request_ids: openvpc_core::ids::IdGen,
+    /// The world commands apply to (ahead of `committed` by the queued entries).
+    live: Mutex<World>,
+    clock: Mutex<Clock>,
+    committed: Option<Mutex<Committed>>,
+    journal: Option<Journal>,
+    request_ids: Mutex<IdGen>,
 }
 
-impl std::fmt::Debug for Engine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine")
-            .field("since_snapshot", &self.since_snapshot)
-            .field("clock_offset", &self.clock_offset)
-            .finish()
-    }
+/// State, journal and clock; cheap to clone (shared).
+#[derive(Debug, Clone)]
+pub struct Engine {
+    shared: Arc<Shared>,
 }
 
-const CLOCK_OFFSET: &str = "clock_offset_ms";
-const LAST_NOW: &str = "last_now_ms";
-
-fn system_now() -> Millis {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as Millis)
-        .unwrap_or(0)
+/// The outcome of one request.
+#[derive(Debug)]
+pub enum Handled {
+    /// The response can go out now.
+    Done(Response),
+    /// The response may go out once `Ticket` reports its entries durable.
+    Pending(Response, Ticket),
 }
 
-fn store_err(e: StoreError) -> ApiError {
-    ApiError::new("InternalError", e.to_string())
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The error a mutation gets when the store cannot make it durable.
+pub fn unavailable(why: &str) -> ApiError {
+    ApiError::new(
+        "ServiceUnavailable",
+        format!("The change could not be made durable ({why}). Nothing was changed; retry once the storage is writable again."),
+    )
 }
 
 impl Engine {
-    /// Opens the engine on a store, recovering the snapshot and replaying the journal.
-    pub fn open(mut store: Box<dyn Store>, options: EngineOptions) -> Result<Self, StoreError> {
-        let recovered = store.load()?;
-        let mut world = match &recovered.snapshot {
-            Some(bytes) => {
-                let mut w: World = serde_json::from_slice(bytes)
-                    .map_err(|e| StoreError(format!("snapshot: {e}")))?;
-                w.restore(options.config.clone());
-                w
-            }
-            None => World::new(options.config.clone(), options.seed),
+    /// Opens the engine on a store and what it recovered (`None` for `--durability none`),
+    /// replaying the snapshot and journal.
+    pub fn open(
+        store: Option<(Box<dyn Store>, Recovered)>,
+        options: EngineOptions,
+    ) -> Result<Self, StoreError> {
+        let (store, recovered) = match store {
+            Some((s, r)) => (Some(s), r),
+            None => (None, Recovered::default()),
         };
-        let mut last_now = store
-            .meta(LAST_NOW)?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(Millis::MIN);
-        for bytes in &recovered.entries {
-            let entry: Entry = serde_json::from_slice(bytes)
-                .map_err(|e| StoreError(format!("journal entry: {e}")))?;
-            world.tick(entry.ctx.now);
-            if let Err(e) = world.apply(&entry.ctx, entry.cmd) {
-                tracing::warn!("replayed entry failed: {e}");
-            }
-            last_now = last_now.max(entry.ctx.now);
+        let (world, clock) = replay(&recovered, &options)?;
+        let durability = if store.is_none() {
+            Durability::None
+        } else {
+            options.durability
+        };
+        let committed = (durability == Durability::Full).then(|| {
+            Mutex::new(Committed {
+                world: world.clone(),
+                clock,
+                pending_since: None,
+            })
+        });
+        let shared = Arc::new(Shared {
+            options: EngineOptions {
+                durability,
+                ..options
+            },
+            live: Mutex::new(world),
+            clock: Mutex::new(clock),
+            committed,
+            journal: store.as_ref().map(|_| Journal::default()),
+            request_ids: Mutex::new(IdGen::new(clock::system_now() as u64)),
+        });
+        if let Some(store) = store {
+            commit::start(shared.clone(), store, recovered.entries.len());
         }
-        let clock_offset = store
-            .meta(CLOCK_OFFSET)?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        let seed = system_now() as u64;
-        Ok(Engine {
-            since_snapshot: recovered.entries.len(),
-            world,
-            store,
-            options,
-            clock_offset,
-            last_now,
-            request_ids: openvpc_core::ids::IdGen::new(seed),
-        })
+        Ok(Engine { shared })
     }
 
-    /// The current (offset, monotonic) time.
-    pub fn now(&mut self) -> Millis {
-        let now = (system_now() + self.clock_offset).max(self.last_now);
-        self.last_now = now;
-        now
+    /// Builds the state a store holds without opening it for writing (a server may be
+    /// running on it): the world as of its last entry, and the clock.
+    pub fn replay_only(
+        recovered: &Recovered,
+        config: Config,
+    ) -> Result<(World, Clock), StoreError> {
+        replay(
+            recovered,
+            &EngineOptions {
+                config,
+                ..EngineOptions::default()
+            },
+        )
     }
 
-    /// The state.
-    pub fn world(&self) -> &World {
-        &self.world
+    /// The durability in force.
+    pub fn durability(&self) -> Durability {
+        self.shared.options.durability
     }
 
     /// A fresh request id.
-    pub fn request_id(&mut self) -> String {
-        self.request_ids.uuid()
+    pub fn request_id(&self) -> String {
+        lock(&self.shared.request_ids).uuid()
     }
 
-    /// Runs due timers and makes sure the caller's scope has its defaults.
-    pub fn prepare(&mut self, account: &str, region: &str) -> Result<Ctx, ApiError> {
-        let now = self.now();
-        self.world.tick(now);
-        let ctx = Ctx::new(account, region, now);
-        if !self.world.scope_ready(&ctx.scope()) {
-            self.mutate(&ctx, Command::InitScope)?;
+    /// The current time.
+    pub fn now(&self) -> Millis {
+        lock(&self.shared.clock).now()
+    }
+
+    /// A copy of the live state (ahead of the committed one by what is queued).
+    pub fn live_world(&self) -> World {
+        lock(&self.shared.live).clone()
+    }
+
+    /// A copy of the state readers see.
+    pub fn world(&self) -> World {
+        match &self.shared.committed {
+            Some(c) => lock(c).world.clone(),
+            None => lock(&self.shared.live).clone(),
         }
-        Ok(ctx)
     }
 
-    /// Applies a command and makes it durable before returning.
-    pub fn mutate(&mut self, ctx: &Ctx, cmd: Command) -> Result<Output, ApiError> {
-        let entry = Entry {
-            ctx: ctx.clone(),
-            cmd,
+    /// Runs one request for `account` in `region`: `run` gets a backend over the state it
+    /// may read and mutate. In `full` mode it first runs against the committed world and,
+    /// if it asks to mutate, again against the live one.
+    pub fn handle(
+        &self,
+        account: &str,
+        region: &str,
+        run: &mut dyn FnMut(&mut dyn Backend) -> Response,
+    ) -> Result<Handled, ApiError> {
+        if self.shared.committed.is_some() {
+            if let Some(resp) = self.read(account, region, run)? {
+                return Ok(Handled::Done(resp));
+            }
+        }
+        self.write(account, region, run)
+    }
+
+    /// A read against the committed world; `None` when the request wants to mutate.
+    fn read(
+        &self,
+        account: &str,
+        region: &str,
+        run: &mut dyn FnMut(&mut dyn Backend) -> Response,
+    ) -> Result<Option<Response>, ApiError> {
+        let shared = &self.shared;
+        let committed = shared.committed.as_ref().expect("full mode");
+        let now = self.now();
+        let mut c = lock(committed);
+        let floor = c.pending_since.map_or(now, |p| p.min(now));
+        c.world.tick(floor);
+        let ctx = Ctx::new(account, region, floor);
+        if !c.world.scope_ready(&ctx.scope()) {
+            drop(c);
+            self.derive_scope(&ctx)?;
+            c = lock(committed);
+        }
+        let mut backend = ReadBackend {
+            world: &c.world,
+            ctx,
+            wants_write: false,
         };
-        let bytes = serde_json::to_vec(&entry)
-            .map_err(|e| ApiError::new("InternalError", e.to_string()))?;
-        let out = self.world.apply(ctx, entry.cmd)?;
-        if let Err(e) = self.store.append(&bytes) {
-            // Memory is ahead of disk: the only safe move is to stop before anyone
-            // is told the mutation happened.
-            tracing::error!("journal append failed, aborting: {e}");
-            std::process::abort();
-        }
-        self.since_snapshot += 1;
-        if self.since_snapshot >= self.options.snapshot_every {
-            self.snapshot().map_err(store_err)?;
-        }
-        Ok(out)
+        let resp = run(&mut backend);
+        Ok((!backend.wants_write).then_some(resp))
     }
 
-    /// Writes a snapshot of the world and truncates the journal.
-    pub fn snapshot(&mut self) -> Result<(), StoreError> {
-        let bytes = serde_json::to_vec(&self.world).map_err(|e| StoreError(e.to_string()))?;
-        self.store.snapshot(&bytes)?;
-        self.store.set_meta(LAST_NOW, &self.last_now.to_string())?;
-        self.store
-            .set_meta(CLOCK_OFFSET, &self.clock_offset.to_string())?;
-        self.since_snapshot = 0;
+    /// Makes a new scope's defaults in memory (live and committed) and queues them for
+    /// the journal without waking it: they are written with the next mutation.
+    fn derive_scope(&self, ctx: &Ctx) -> Result<(), ApiError> {
+        let shared = &self.shared;
+        let mut live = lock(&shared.live);
+        self.heal(&mut live);
+        if !live.scope_ready(&ctx.scope()) {
+            live.apply(ctx, Command::InitScope)?;
+        }
+        if let Some(c) = &shared.committed {
+            lock(c).world.apply(ctx, Command::InitScope)?;
+        }
+        if let Some(j) = &shared.journal {
+            j.push(Item::passenger(ctx.clone()));
+        }
         Ok(())
     }
 
-    /// Moves the clock forward and runs what falls due.
-    pub fn advance_clock(&mut self, seconds: i64) -> Result<Millis, StoreError> {
-        self.clock_offset += seconds.max(0) * 1000;
-        self.store
-            .set_meta(CLOCK_OFFSET, &self.clock_offset.to_string())?;
+    /// A request against the live world.
+    fn write(
+        &self,
+        account: &str,
+        region: &str,
+        run: &mut dyn FnMut(&mut dyn Backend) -> Response,
+    ) -> Result<Handled, ApiError> {
+        let shared = &self.shared;
+        let mut live = lock(&shared.live);
+        self.heal(&mut live);
         let now = self.now();
-        self.world.tick(now);
-        Ok(now)
+        live.tick(now);
+        let ctx = Ctx::new(account, region, now);
+        if !live.scope_ready(&ctx.scope()) {
+            live.apply(&ctx, Command::InitScope)?;
+            if let Some(j) = &shared.journal {
+                j.push(Item::passenger(ctx.clone()));
+            }
+        }
+        let mut backend = WriteBackend {
+            engine: self,
+            world: &mut live,
+            ctx,
+            ticket: None,
+        };
+        let resp = run(&mut backend);
+        Ok(match backend.ticket {
+            Some(t) => Handled::Pending(resp, t),
+            None => Handled::Done(resp),
+        })
     }
 
-    /// Wipes every account's state (admin).
-    pub fn reset(&mut self) -> Result<(), StoreError> {
-        self.store.reset()?;
-        self.store
-            .set_meta(CLOCK_OFFSET, &self.clock_offset.to_string())?;
-        self.world = World::new(self.options.config.clone(), self.options.seed);
-        self.since_snapshot = 0;
-        Ok(())
+    /// After a failed sync: the live world is rebuilt from the committed one.
+    fn heal(&self, live: &mut World) {
+        let (Some(journal), Some(committed)) = (&self.shared.journal, &self.shared.committed)
+        else {
+            return;
+        };
+        if !journal.is_poisoned() {
+            return;
+        }
+        let mut c = lock(committed);
+        if journal.clear_poison() {
+            *live = c.world.clone();
+            *lock(&self.shared.clock) = c.clock;
+            c.pending_since = None;
+        }
     }
 
-    /// Replaces the whole state with `world` (an import) and makes it durable.
-    pub fn replace_world(&mut self, mut world: World) -> Result<(), StoreError> {
-        world.restore(self.options.config.clone());
-        self.store.reset()?;
-        self.world = world;
-        self.snapshot()
+    /// Queues a record (the live state already reflects it); in `full` mode the ticket
+    /// reports when it is durable. Fails when a sync failed since the live world was built.
+    fn journal(&self, record: Record, floor: Millis) -> Result<Option<Ticket>, ApiError> {
+        let Some(journal) = &self.shared.journal else {
+            return Ok(None);
+        };
+        match &self.shared.committed {
+            None => {
+                if journal.is_degraded() {
+                    return Err(unavailable("the journal cannot be written"));
+                }
+                journal.push(Item::entry(record, floor, None));
+                Ok(None)
+            }
+            Some(committed) => {
+                let mut c = lock(committed);
+                let (item, ticket) = Item::awaited(record, floor);
+                if !journal.push_unless_poisoned(item) {
+                    return Err(unavailable("an earlier write failed"));
+                }
+                c.pending_since.get_or_insert(floor);
+                Ok(Some(ticket))
+            }
+        }
     }
 
-    /// A backend for one request of `ctx`.
-    pub fn backend(&mut self, ctx: Ctx) -> EngineBackend<'_> {
-        EngineBackend { engine: self, ctx }
+    /// Moves the clock forward by `seconds` and runs what falls due; returns the new time.
+    pub fn advance_clock(&self, seconds: i64) -> Result<(Millis, Option<Ticket>), ApiError> {
+        let mut live = lock(&self.shared.live);
+        self.heal(&mut live);
+        let mut clock = lock(&self.shared.clock);
+        let offset = clock
+            .advanced(seconds)
+            .map_err(|AdvanceRefused(m)| ApiError::invalid_value(m))?;
+        let before = clock.now();
+        if self.durability() == Durability::Batched
+            && self
+                .shared
+                .journal
+                .as_ref()
+                .is_some_and(Journal::is_degraded)
+        {
+            return Err(unavailable("the journal cannot be written"));
+        }
+        clock.offset = offset;
+        let now = clock.now();
+        drop(clock);
+        live.tick(now);
+        match self.journal(Record::Clock { offset, now }, before) {
+            Ok(ticket) => Ok((now, ticket)),
+            Err(e) => {
+                self.heal(&mut live);
+                Err(e)
+            }
+        }
+    }
+
+    /// Replaces every account's state with `world` (a wipe when `None`).
+    pub fn replace_world(&self, world: Option<World>) -> Result<Option<Ticket>, ApiError> {
+        let options = &self.shared.options;
+        let mut world = world.unwrap_or_else(|| World::new(options.config.clone(), options.seed));
+        world.restore(options.config.clone());
+        let mut live = lock(&self.shared.live);
+        self.heal(&mut live);
+        let clock = *lock(&self.shared.clock);
+        let ticket = match &self.shared.journal {
+            None => None,
+            Some(journal) => {
+                let state = encode_snapshot(&world, &clock);
+                let (item, ticket) = Item::rotate(state, world.clone(), clock);
+                if !journal.push_unless_poisoned(item) {
+                    return Err(unavailable("an earlier write failed"));
+                }
+                if let Some(c) = &self.shared.committed {
+                    lock(c).pending_since.get_or_insert(clock.last_now);
+                }
+                Some(ticket)
+            }
+        };
+        *live = world;
+        Ok(ticket)
+    }
+
+    /// Writes everything queued, stops the journal thread and closes the store.
+    pub fn shutdown(&self) {
+        if let Some(j) = &self.shared.journal {
+            j.stop();
+        }
     }
 }
 
-/// The wire's view of the engine during one request.
-#[derive(Debug)]
-pub struct EngineBackend<'a> {
-    engine: &'a mut Engine,
+/// Rebuilds the world and clock from a snapshot and the entries after it.
+fn replay(recovered: &Recovered, options: &EngineOptions) -> Result<(World, Clock), StoreError> {
+    let (mut world, mut clock) = match &recovered.snapshot {
+        Some(bytes) => decode_snapshot(bytes, &options.config).map_err(StoreError::Other)?,
+        None => (
+            World::new(options.config.clone(), options.seed),
+            Clock::default(),
+        ),
+    };
+    for bytes in &recovered.entries {
+        Record::decode(bytes)
+            .map_err(StoreError::Other)?
+            .replay(&mut world, &mut clock);
+    }
+    Ok((world, clock))
+}
+
+/// The committed world, for one read.
+struct ReadBackend<'a> {
+    world: &'a World,
     ctx: Ctx,
+    wants_write: bool,
 }
 
-impl Backend for EngineBackend<'_> {
+impl Backend for ReadBackend<'_> {
     fn world(&self) -> &World {
-        &self.engine.world
+        self.world
+    }
+
+    fn ctx(&self) -> &Ctx {
+        &self.ctx
+    }
+
+    fn mutate(&mut self, _cmd: Command) -> Result<Output, ApiError> {
+        self.wants_write = true;
+        Err(ApiError::new(
+            "InternalError",
+            "mutations run on the writer",
+        ))
+    }
+
+    fn dry_run(&mut self, cmd: Command) -> Result<(), ApiError> {
+        self.world.clone().apply(&self.ctx, cmd).map(|_| ())
+    }
+}
+
+/// The live world, for one request that may mutate.
+struct WriteBackend<'a> {
+    engine: &'a Engine,
+    world: &'a mut World,
+    ctx: Ctx,
+    ticket: Option<Ticket>,
+}
+
+impl Backend for WriteBackend<'_> {
+    fn world(&self) -> &World {
+        self.world
     }
 
     fn ctx(&self) -> &Ctx {
@@ -230,83 +467,35 @@ impl Backend for EngineBackend<'_> {
     }
 
     fn mutate(&mut self, cmd: Command) -> Result<Output, ApiError> {
-        self.engine.mutate(&self.ctx, cmd)
+        let record = (self.engine.shared.journal.is_some()).then(|| Record::Apply {
+            ctx: self.ctx.clone(),
+            cmd: cmd.clone(),
+        });
+        if self.engine.durability() == Durability::Batched
+            && self
+                .engine
+                .shared
+                .journal
+                .as_ref()
+                .is_some_and(Journal::is_degraded)
+        {
+            return Err(unavailable("the journal cannot be written"));
+        }
+        let out = self.world.apply(&self.ctx, cmd)?;
+        if let Some(record) = record {
+            match self.engine.journal(record, self.ctx.now) {
+                Ok(ticket) => self.ticket = ticket.or(self.ticket.take()),
+                Err(e) => {
+                    // Applied on top of state a failed sync took back: rebuild, refuse.
+                    self.engine.heal(self.world);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(out)
     }
 
     fn dry_run(&mut self, cmd: Command) -> Result<(), ApiError> {
-        let mut copy = self.engine.world.clone();
-        copy.apply(&self.ctx, cmd).map(|_| ())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use openvpc_core::vpc;
-    use openvpc_store::MemoryStore;
-
-    #[derive(Default, Clone)]
-    struct Shared(std::sync::Arc<std::sync::Mutex<MemoryStore>>);
-
-    impl Store for Shared {
-        fn load(&mut self) -> Result<openvpc_store::Recovered, StoreError> {
-            self.0.lock().unwrap().load()
-        }
-        fn append(&mut self, e: &[u8]) -> Result<(), StoreError> {
-            self.0.lock().unwrap().append(e)
-        }
-        fn snapshot(&mut self, s: &[u8]) -> Result<(), StoreError> {
-            self.0.lock().unwrap().snapshot(s)
-        }
-        fn reset(&mut self) -> Result<(), StoreError> {
-            self.0.lock().unwrap().reset()
-        }
-        fn meta(&mut self, k: &str) -> Result<Option<String>, StoreError> {
-            self.0.lock().unwrap().meta(k)
-        }
-        fn set_meta(&mut self, k: &str, v: &str) -> Result<(), StoreError> {
-            self.0.lock().unwrap().set_meta(k, v)
-        }
-    }
-
-    fn create_vpc(e: &mut Engine, cidr: &str) -> String {
-        let ctx = e.prepare("111111111111", "us-east-1").unwrap();
-        match e
-            .mutate(
-                &ctx,
-                Command::Vpc(vpc::Cmd::Create {
-                    cidr_block: cidr.into(),
-                    amazon_ipv6: false,
-                    instance_tenancy: None,
-                    tags: vec![],
-                }),
-            )
-            .unwrap()
-        {
-            Output::Id(id) => id,
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn replay_and_snapshots_restore_identical_state() {
-        for snapshot_every in [1000, 2] {
-            let store = Shared::default();
-            let options = EngineOptions {
-                snapshot_every,
-                ..Default::default()
-            };
-            let mut e = Engine::open(Box::new(store.clone()), options.clone()).unwrap();
-            let a = create_vpc(&mut e, "10.0.0.0/16");
-            let b = create_vpc(&mut e, "10.1.0.0/16");
-            let before = serde_json::to_string(e.world()).unwrap();
-            let mut reopened = Engine::open(Box::new(store.clone()), options.clone()).unwrap();
-            assert_eq!(serde_json::to_string(reopened.world()).unwrap(), before);
-            // Ids continue the same sequence after recovery.
-            let c1 = create_vpc(&mut e, "10.2.0.0/16");
-            let c2 = create_vpc(&mut reopened, "10.2.0.0/16");
-            assert_eq!(c1, c2);
-            assert_ne!(a, b);
-        }
+        self.world.clone().apply(&self.ctx, cmd).map(|_| ())
     }
 }
