@@ -100,7 +100,6 @@ def writer(args):
     host, port, account, ops, start = args
     c, lat, errors, ids = Conn(host, port, account), [], {}, []
     start.wait()
-    t_end = None
     n, i = 0, 0
     while n < ops:
         def timed(action, params):
@@ -159,19 +158,19 @@ def summary(lat, errors, wall_ns, cpu_ns):
             "srv_cpu_ticks": cpu_ns // TICK_NS}
 
 
-def phase(a, pool, writers_n, ops, reads=0, read_ids=None, tag=""):
-    """Runs `writers_n` writers (ops in all) and optionally one reader; returns summaries."""
-    host, port = urllib.parse.urlsplit(a.endpoint).hostname, urllib.parse.urlsplit(a.endpoint).port
-    start = mp.Manager().Event() if False else pool._start  # noqa: see main
-    jobs = [(host, port, f"{200000000000 + a.seed * 1000 + int(tag or 0) * 100 + w:012d}",
+def phase(a, pool, mgr, writers_n, ops, reads=0, read_ids=None, tag=0):
+    """Runs `writers_n` writers (`ops` mutations in all) and optionally one reader, all
+    released at once by a barrier; returns their summaries."""
+    u = urllib.parse.urlsplit(a.endpoint)
+    start = mgr.Barrier(writers_n + (1 if reads else 0) + 1)
+    jobs = [(u.hostname, u.port, f"{200000000000 + a.seed * 1000 + tag * 100 + w:012d}",
              ops // max(writers_n, 1), start) for w in range(writers_n)]
     results = [pool.apply_async(writer, (j,)) for j in jobs]
     rres = None
     if reads:
-        rres = pool.apply_async(reader, ((host, port, "300000000000", reads, read_ids, start),))
-    time.sleep(0.5)  # let every worker reach the start line (setup, not a measurement)
+        rres = pool.apply_async(reader, ((u.hostname, u.port, "300000000000", reads, read_ids, start),))
+    start.wait()
     cpu0, t0 = server_cpu_ns(a.server_pid), time.perf_counter_ns()
-    start.set()
     out = {}
     if writers_n:
         got = [r.get() for r in results]
@@ -183,23 +182,20 @@ def phase(a, pool, writers_n, ops, reads=0, read_ids=None, tag=""):
             for k, v in g[1].items():
                 errs[k] = errs.get(k, 0) + v
         out["writers"] = summary(lat, errs, t_w, cpu_w)
-        out["ids"] = [i for g in got for i in g[2]]
     if rres:
         lat, errs, _, t_end = rres.get()
-        out["reader"] = summary(lat, errs, t_end - t0, 0)
-    start.clear()
+        out["reader"] = summary(lat, errs, t_end - t0, server_cpu_ns(a.server_pid) - cpu0 if not writers_n else 0)
     return out
 
 
 def run(a):
     mgr = mp.Manager()
     pool = mp.Pool(a.clients + 1)
-    pool._start = mgr.Event()
     res = {"label": a.label, "endpoint": a.endpoint, "clients": a.clients, "ops": a.ops,
            "reads": a.reads, "phases": {}}
-    one = phase(a, pool, 1, a.ops, tag="1")
+    one = phase(a, pool, mgr, 1, a.ops, tag=1)
     res["phases"]["writers-1"] = one["writers"]
-    many = phase(a, pool, a.clients, a.ops, tag="2")
+    many = phase(a, pool, mgr, a.clients, a.ops, tag=2)
     res["phases"][f"writers-{a.clients}"] = many["writers"]
     # Readers look up VPCs of account 300000000000, made here (setup, untimed).
     setup = Conn(urllib.parse.urlsplit(a.endpoint).hostname, urllib.parse.urlsplit(a.endpoint).port,
@@ -208,9 +204,9 @@ def run(a):
     for i in range(20):
         status, body = setup.call("CreateVpc", [("CidrBlock", f"10.{i}.0.0/16")])
         read_ids.append(RX["vpcId"].search(body).group(1).decode())
-    alone = phase(a, pool, 0, 0, reads=a.reads, read_ids=read_ids, tag="3")
+    alone = phase(a, pool, mgr, 0, 0, reads=a.reads, read_ids=read_ids, tag=3)
     res["phases"]["reads-alone"] = alone["reader"]
-    beside = phase(a, pool, a.clients, a.ops * 4, reads=a.reads, read_ids=read_ids, tag="4")
+    beside = phase(a, pool, mgr, a.clients, a.ops * 4, reads=a.reads, read_ids=read_ids, tag=4)
     res["phases"][f"reads-beside-{a.clients}"] = beside["reader"]
     res["phases"][f"writers-{a.clients}-beside-reads"] = beside["writers"]
     pool.close()

@@ -113,7 +113,7 @@ def signed(endpoint, path="/", body=b"", key="AKIDAAAAAAAAAAAAAAAA", service="ec
     SigV4Auth(Credentials(key, secret), service, region).add_auth(aws)
     if mutate:
         mutate(aws)
-    data = aws.body if isinstance(aws.body, bytes) else (aws.body or "").encode()
+    data = aws.data if isinstance(aws.data, bytes) else (aws.data or "").encode()
     req = urllib.request.Request(aws.url, data=data if method == "POST" else None,
                                  headers=dict(aws.headers.items()), method=method)
     try:

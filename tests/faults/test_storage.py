@@ -2,12 +2,13 @@
 ServiceUnavailable and change nothing, reads go on (a never-seen account included), and
 writes resume once the fault is gone, without a restart. Needs root (tmpfs)."""
 
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 from faultkit import BIN, Server, all_vpcs, code_of, create_vpc, created_vpcs, fill, parses, \
-    query, remount, tmpfs
+    query, remount, require_root, tmpfs
 
 
 def writes_until_refused(endpoint, first_octet):
@@ -50,22 +51,41 @@ def test_disk_full_answers_service_unavailable_and_recovers_without_restart():
             s.stop()
 
 
+def immutable(data, on):
+    """chattr +i / -i on every file of the data directory: writes through the server's
+    open descriptors then fail with EPERM, as on a read-only disk."""
+    for f in Path(data).iterdir():
+        if f.is_file():
+            subprocess.run(["chattr", "+i" if on else "-i", str(f)], check=True)
+
+
 def test_read_only_data_directory_is_survived_and_refused_at_start():
+    require_root()
+    data = Path(tempfile.mkdtemp(prefix="openvpc-ro-")) / "data"
+    s = Server(data)
+    s.start()
+    try:
+        acked = {create_vpc(s.endpoint, f"10.0.{i}.0/24")[1] for i in range(3)}
+        immutable(data, True)
+        status, _, body = create_vpc(s.endpoint, "10.1.0.0/24")
+        assert (status, code_of(body)) == (503, "ServiceUnavailable"), body
+        assert created_vpcs(s.endpoint) == acked
+        immutable(data, False)
+        status, vpc, body = create_vpc(s.endpoint, "10.1.0.0/24")
+        assert status == 200, body
+        acked.add(vpc)
+    finally:
+        immutable(data, False)
+        s.stop()
+    immutable(data, True)
+    try:
+        refused = Server(data)
+        assert not refused.start(expect_up=False)
+        assert refused.exit_code != 0 and "cannot be written" in refused.log, refused.log
+    finally:
+        immutable(data, False)
     with tmpfs("8m") as mnt:
-        s = Server(mnt / "data")
-        s.start()
-        try:
-            acked = {create_vpc(s.endpoint, f"10.0.{i}.0/24")[1] for i in range(3)}
-            remount(mnt, "ro")
-            status, _, body = create_vpc(s.endpoint, "10.1.0.0/24")
-            assert (status, code_of(body)) == (503, "ServiceUnavailable"), body
-            assert created_vpcs(s.endpoint) == acked
-            remount(mnt, "rw")
-            status, vpc, body = create_vpc(s.endpoint, "10.1.0.0/24")
-            assert status == 200, body
-            acked.add(vpc)
-        finally:
-            s.stop()
+        shutil.copytree(data, mnt / "data")
         remount(mnt, "ro")
         refused = Server(mnt / "data")
         assert not refused.start(expect_up=False)

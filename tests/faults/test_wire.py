@@ -175,10 +175,10 @@ def test_sigv4_as_aws_checks_it(locked_server):
     assert (status, code_of(body)) == (400, "IncompleteSignature"), body
     status, body = signed(e, body=form, service="s3")
     assert (status, code_of(body)) == (403, "SignatureDoesNotMatch"), body
-    assert "'ec2'" in body
+    assert "&apos;ec2&apos;" in body
 
     def tamper(aws):
-        aws.body = form + b"&VpcId.1=vpc-11111111"
+        aws.data = form + b"&VpcId.1=vpc-11111111"
 
     status, body = signed(e, body=form, headers={"X-Amz-Content-SHA256": "UNSIGNED-PAYLOAD"},
                           mutate=tamper)
