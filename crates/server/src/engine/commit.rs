@@ -54,7 +54,7 @@ impl Item {
         Item::Entry {
             record: Record::Apply {
                 ctx,
-                cmd: Command::InitScope,
+                cmd: Box::new(Command::InitScope),
             },
             passenger: true,
             floor,

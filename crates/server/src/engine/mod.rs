@@ -469,7 +469,7 @@ impl Backend for WriteBackend<'_> {
     fn mutate(&mut self, cmd: Command) -> Result<Output, ApiError> {
         let record = (self.engine.shared.journal.is_some()).then(|| Record::Apply {
             ctx: self.ctx.clone(),
-            cmd: cmd.clone(),
+            cmd: Box::new(cmd.clone()),
         });
         if self.engine.durability() == Durability::Batched
             && self

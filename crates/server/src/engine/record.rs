@@ -9,7 +9,7 @@ use super::clock::Clock;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Record {
     /// A command applied by `ctx.account` in `ctx.region` at `ctx.now`.
-    Apply { ctx: Ctx, cmd: Command },
+    Apply { ctx: Ctx, cmd: Box<Command> },
     /// The admin clock moved: the new offset, and the time it took effect.
     Clock { offset: Millis, now: Millis },
 }
@@ -21,11 +21,11 @@ impl Record {
             Record::Apply { ctx, cmd } => {
                 // A scope's defaults do not depend on timers and may be journaled after
                 // entries of a later time: they never move the clock.
-                if cmd != Command::InitScope {
+                if *cmd != Command::InitScope {
                     world.tick(ctx.now);
                 }
                 clock.last_now = clock.last_now.max(ctx.now);
-                if let Err(e) = world.apply(&ctx, cmd) {
+                if let Err(e) = world.apply(&ctx, *cmd) {
                     tracing::warn!("replayed entry failed: {e}");
                 }
             }
