@@ -17,6 +17,8 @@ use crate::format::{
 
 /// The manifest file's name.
 pub const MANIFEST: &str = "MANIFEST";
+/// The single SQLite file of stores written before this format.
+const LEGACY: &str = "openvpc.db";
 
 /// The manifest as found on disk.
 #[derive(Debug, Clone)]
@@ -293,7 +295,11 @@ pub fn inspect(dir: &Path) -> std::io::Result<Inspection> {
     let m = read_manifest(dir)?;
     let files = store_files(dir)?;
     let Some(manifest) = m.chosen else {
-        if !m.present && files.is_empty() {
+        if !m.present && dir.join(LEGACY).exists() {
+            i.damage.push(format!(
+                "{LEGACY} holds a store of an earlier openvpc (SQLite), which this version does not read; move it away to start empty, or `openvpc import` describe output"
+            ));
+        } else if !m.present && files.is_empty() {
             i.fresh = true;
         } else if !m.present {
             let names: Vec<&str> = files.iter().map(|f| f.2.as_str()).collect();

@@ -242,3 +242,13 @@ fn backup_copies_the_committed_state_while_the_store_is_open() {
         "refuses a non-empty target"
     );
 }
+
+#[test]
+fn a_store_of_the_earlier_format_is_refused_not_started_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("openvpc.db"), b"SQLite format 3\0").unwrap();
+    match open(dir.path()) {
+        Err(StoreError::Damaged { damage, .. }) => assert!(damage[0].contains("openvpc.db")),
+        other => panic!("{other:?}"),
+    }
+}
