@@ -73,6 +73,6 @@ pub enum Output {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkFailure {
     pub id: String,
-    pub code: String,
+    pub code: crate::ErrorCode,
     pub message: String,
 }

@@ -17,12 +17,13 @@
 //! Region; the engine then sees the whole world (peered VPCs of other accounts included),
 //! as AWS does within an organization. `DestinationIp` may name any address.
 
+use crate::ids::Kind;
 use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::quota;
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
@@ -340,34 +341,18 @@ impl Cmd {
     }
 }
 
-/// `InvalidNetworkInsightsPathId.NotFound` for `id`.
-pub fn path_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidNetworkInsightsPathId.NotFound",
-        format!("The NetworkInsightsPath ID '{id}' does not exist"),
-    )
-}
-
-/// `InvalidNetworkInsightsAnalysisId.NotFound` for `id`.
-pub fn analysis_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidNetworkInsightsAnalysisId.NotFound",
-        format!("The NetworkInsightsAnalysis ID '{id}' does not exist"),
-    )
-}
-
 /// The caller's path `id`.
 pub fn path<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w Path> {
     w.insights_paths
         .get_in(scope, id)
-        .ok_or_else(|| path_not_found(id))
+        .ok_or_else(|| Kind::NetworkInsightsPath.not_found(id))
 }
 
 /// The caller's analysis `id`.
 pub fn analysis<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w Analysis> {
     w.insights_analyses
         .get_in(scope, id)
-        .ok_or_else(|| analysis_not_found(id))
+        .ok_or_else(|| Kind::NetworkInsightsAnalysis.not_found(id))
 }
 
 /// Applies a Reachability Analyzer command.
@@ -412,11 +397,11 @@ impl End {
     fn not_found(self, raw: &str) -> ApiError {
         match self {
             End::Source => ApiError::new(
-                "NetworkInsightsSource.NotFound",
+                ErrorCode::NetworkInsightsSourceNotFound,
                 format!("The source '{raw}' does not exist"),
             ),
             End::Destination => ApiError::new(
-                "NetworkInsightsDestination.NotFound",
+                ErrorCode::NetworkInsightsDestinationNotFound,
                 format!("The destination '{raw}' does not exist"),
             ),
         }
@@ -620,7 +605,7 @@ fn create_path(w: &mut World, ctx: &Ctx, spec: &PathSpec, tag_specs: &[TagSpec])
     {
         if w.insights_paths.count_in(&scope) >= limit as usize {
             return Err(ApiError::limit(
-                "NetworkInsightsPath.LimitExceeded",
+                ErrorCode::NetworkInsightsPathLimitExceeded,
                 "network insights paths",
                 limit,
             ));
@@ -654,7 +639,7 @@ fn delete_path(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
         .any(|a| a.path_id == id)
     {
         return Err(ApiError::new(
-            "AnalysisExistsForNetworkInsightsPath",
+            ErrorCode::AnalysisExistsForNetworkInsightsPath,
             format!(
                 "The network insights path {id} has analyses; delete them before deleting the path."
             ),

@@ -10,6 +10,7 @@
 //! timers. Wire concerns (parameter names, XML, HTTP) live in `openvpc-wire`.
 
 pub mod cidr;
+pub mod codes;
 pub mod command;
 pub mod config;
 pub mod error;
@@ -37,8 +38,9 @@ pub mod vpc;
 
 pub use command::{BulkFailure, Command, Output};
 pub use config::Config;
-pub use error::{ApiError, Result};
+pub use error::{ApiError, ErrorCode, Result};
 pub use filter::Filter;
+pub use ids::Kind;
 pub use world::{Ctx, Scope, World};
 
 /// Milliseconds since the Unix epoch, the core's only notion of time.

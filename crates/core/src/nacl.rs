@@ -1,5 +1,6 @@
 //! Network ACLs: stateless, numbered rules per direction, one ACL per subnet.
 
+use crate::ids::Kind;
 use std::net::IpAddr;
 
 use ipnet::{Ipv4Net, Ipv6Net};
@@ -7,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cidr;
 use crate::config::quota;
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
@@ -122,19 +123,11 @@ pub enum Cmd {
     },
 }
 
-/// `InvalidNetworkAclID.NotFound` for `id`.
-pub fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidNetworkAclID.NotFound",
-        format!("The networkAcl ID '{id}' does not exist"),
-    )
-}
-
 /// The caller's ACL `id`, or `InvalidNetworkAclID.NotFound`.
 pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w NetworkAcl> {
     w.network_acls
         .get_in(scope, id)
-        .ok_or_else(|| not_found(id))
+        .ok_or_else(|| Kind::NetworkAcl.not_found(id))
 }
 
 /// Applies a network ACL command.
@@ -185,7 +178,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                 .any(|e| e.egress == entry.egress && e.rule_number == entry.rule_number)
             {
                 return Err(ApiError::new(
-                    "NetworkAclEntryAlreadyExists",
+                    ErrorCode::NetworkAclEntryAlreadyExists,
                     format!(
                         "The network acl entry identified by {} already exists.",
                         entry.rule_number
@@ -203,8 +196,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                     .filter(|e| e.egress == entry.egress && e.rule_number < DEFAULT_RULE_V4)
                     .count();
                 if count >= limit as usize {
-                    return Err(ApiError::new(
-                        "NetworkAclEntryLimitExceeded",
+                    return Err(ApiError::new(ErrorCode::NetworkAclEntryLimitExceeded,
                         format!(
                             "The maximum number of entries for network ACL '{}' has been reached ({limit}).",
                             spec.acl_id
@@ -267,7 +259,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                 })
                 .ok_or_else(|| {
                     ApiError::new(
-                        "InvalidAssociationID.NotFound",
+                        ErrorCode::InvalidAssociationIDNotFound,
                         format!("The association ID '{association_id}' does not exist"),
                     )
                 })?;
@@ -300,7 +292,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
 fn entry_not_found(rule_number: u32, egress: bool) -> ApiError {
     let direction = if egress { "egress" } else { "ingress" };
     ApiError::new(
-        "InvalidNetworkAclEntry.NotFound",
+        ErrorCode::InvalidNetworkAclEntryNotFound,
         format!("The network acl entry identified by {rule_number} ({direction}) does not exist."),
     )
 }

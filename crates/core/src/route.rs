@@ -1,19 +1,20 @@
 //! Route tables, their associations and routes (§1.7).
 
+use crate::ids::Kind;
 use ipnet::{Ipv4Net, Ipv6Net};
 use serde::{Deserialize, Serialize};
 
 use crate::cidr;
 use crate::config::quota;
-use crate::eni::{self, InstanceState};
-use crate::error::{ApiError, Result};
+use crate::eni::InstanceState;
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
-use crate::gateway::{self, NatState};
+use crate::gateway::NatState;
 use crate::prefix_list;
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, World};
-use crate::{peering, subnet, vpc, Output};
+use crate::{subnet, vpc, Output};
 
 /// Where a route sends traffic to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -190,27 +191,11 @@ impl Cmd {
     }
 }
 
-/// `InvalidRouteTableID.NotFound` for `id`.
-pub fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidRouteTableID.NotFound",
-        format!("The routeTable ID '{id}' does not exist"),
-    )
-}
-
 /// `InvalidGatewayID.NotFound` for `id` (route targets, edge associations).
 pub fn gateway_not_found(id: &str) -> ApiError {
     ApiError::new(
-        "InvalidGatewayID.NotFound",
+        ErrorCode::InvalidGatewayIDNotFound,
         format!("The gateway ID '{id}' does not exist"),
-    )
-}
-
-/// `InvalidAssociationID.NotFound` for `id`.
-pub fn association_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidAssociationID.NotFound",
-        format!("The association ID '{id}' does not exist"),
     )
 }
 
@@ -218,7 +203,7 @@ pub fn association_not_found(id: &str) -> ApiError {
 pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w RouteTable> {
     w.route_tables
         .get_in(scope, id)
-        .ok_or_else(|| not_found(id))
+        .ok_or_else(|| Kind::RouteTable.not_found(id))
 }
 
 /// Applies a route table command.
@@ -277,7 +262,7 @@ fn create(w: &mut World, ctx: &Ctx, vpc_id: &str, specs: &[TagSpec]) -> Result<O
             .count();
         if count >= limit as usize {
             return Err(ApiError::limit(
-                "RouteTableLimitExceeded",
+                ErrorCode::RouteTableLimitExceeded,
                 "route tables for the VPC",
                 limit,
             ));
@@ -306,8 +291,7 @@ fn different_networks(rtb_id: &str, what: &str, id: &str) -> ApiError {
 }
 
 fn already_associated(rtb_id: &str) -> ApiError {
-    ApiError::new(
-        "Resource.AlreadyAssociated",
+    ApiError::new(ErrorCode::ResourceAlreadyAssociated,
         format!("the specified association for route table {rtb_id} conflicts with an existing association"),
     )
 }
@@ -323,7 +307,7 @@ fn associate(
     match (subnet_id, gateway_id) {
         (None, None) => {
             return Err(ApiError::new(
-                "MissingParameter",
+                ErrorCode::MissingParameter,
                 "The request must contain the parameter subnetId or gatewayId",
             ))
         }
@@ -392,7 +376,7 @@ fn find_association<'w>(
     w.route_tables
         .in_scope(scope)
         .find_map(|t| t.associations.iter().find(|a| a.id == id).map(|a| (t, a)))
-        .ok_or_else(|| association_not_found(id))
+        .ok_or_else(|| Kind::RouteTableAssociation.not_found(id))
 }
 
 fn disassociate(w: &mut World, ctx: &Ctx, association_id: &str) -> Result<Output> {
@@ -460,8 +444,7 @@ fn destination_of(p: &RouteParams) -> Result<Destination> {
     .filter(|d| d.is_some())
     .count();
     if given == 0 {
-        return Err(ApiError::new(
-            "MissingParameter",
+        return Err(ApiError::new(ErrorCode::MissingParameter,
             "The request must contain the parameter destinationCidrBlock or destinationIpv6CidrBlock",
         ));
     }
@@ -533,8 +516,7 @@ fn target_of(p: &RouteParams) -> Result<Option<Target>> {
 
 fn require_target(p: &RouteParams) -> Result<Target> {
     target_of(p)?.ok_or_else(|| {
-        ApiError::new(
-            "MissingParameter",
+        ApiError::new(ErrorCode::MissingParameter,
             "The request must contain one of the parameters gatewayId, egressOnlyInternetGatewayId, natGatewayId, networkInterfaceId, instanceId, vpcPeeringConnectionId, transitGatewayId or vpcEndpointId",
         )
     })
@@ -555,7 +537,7 @@ fn check_destination(w: &World, scope: &Scope, dest: &Destination) -> Result<()>
         Destination::V6(c) => reserved_v6().contains(c),
         Destination::PrefixList(id) => {
             if !prefix_list::exists_for(w, scope, id) {
-                return Err(prefix_list::not_found(id));
+                return Err(Kind::PrefixList.not_found(id));
             }
             if prefix_list::is_aws_managed(w, id) {
                 return Err(ApiError::invalid_value(format!(
@@ -691,7 +673,7 @@ fn check_target(
                 .nat_gateways
                 .get_in(&scope, id)
                 .filter(|n| !matches!(n.state, NatState::Failed | NatState::Deleting | NatState::Deleted))
-                .ok_or_else(|| gateway::nat_not_found(id))?;
+                .ok_or_else(|| Kind::NatGateway.not_found(id))?;
             if nat.vpc_id != vpc_id {
                 return Err(different_networks(rtb, "network gateway", id));
             }
@@ -701,7 +683,7 @@ fn check_target(
             let eni = w
                 .network_interfaces
                 .get_in(&scope, id)
-                .ok_or_else(|| eni::not_found(id))?;
+                .ok_or_else(|| Kind::NetworkInterface.not_found(id))?;
             if eni.vpc_id != vpc_id {
                 return Err(different_networks(rtb, "interface", id));
             }
@@ -711,10 +693,9 @@ fn check_target(
             let inst = w
                 .instances
                 .get_in(&scope, id)
-                .ok_or_else(|| eni::instance_not_found(id))?;
+                .ok_or_else(|| Kind::Instance.not_found(id))?;
             if inst.state == InstanceState::Terminated {
-                return Err(ApiError::new(
-                    "IncorrectInstanceState",
+                return Err(ApiError::new(ErrorCode::IncorrectInstanceState,
                     format!("The instance '{id}' is not in a state from which it can be used as a route target."),
                 ));
             }
@@ -728,8 +709,7 @@ fn check_target(
                 })
                 .count();
             if interfaces > 1 {
-                return Err(ApiError::new(
-                    "InvalidInstanceID",
+                return Err(ApiError::new(ErrorCode::InvalidInstanceID,
                     format!("There are multiple interfaces attached to instance '{id}'. Please specify an interface ID for the operation instead."),
                 ));
             }
@@ -743,7 +723,7 @@ fn check_target(
                 .peerings
                 .visible(&scope, id, ctx.now)
                 .filter(|p| p.status.is_live())
-                .ok_or_else(|| peering::not_found(id))?;
+                .ok_or_else(|| Kind::VpcPeeringConnection.not_found(id))?;
             if pcx.other_vpc(vpc_id).is_none() {
                 return Err(different_networks(rtb, "peering connection", id));
             }
@@ -784,7 +764,7 @@ fn create_route(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) -> Resu
     check_destination(w, &scope, &dest)?;
     if table.routes.iter().any(|r| r.destination == dest) {
         return Err(ApiError::new(
-            "RouteAlreadyExists",
+            ErrorCode::RouteAlreadyExists,
             format!("The route identified by {dest} already exists."),
         ));
     }
@@ -806,7 +786,11 @@ fn create_route(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) -> Resu
             .map(|r| weight(w, &r.destination))
             .sum();
         if count + weight(w, &dest) > limit as usize {
-            return Err(ApiError::limit("RouteLimitExceeded", "routes", limit));
+            return Err(ApiError::limit(
+                ErrorCode::RouteLimitExceeded,
+                "routes",
+                limit,
+            ));
         }
     }
     w.route_tables
@@ -875,7 +859,7 @@ fn delete_route(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) -> Resu
                 Destination::PrefixList(_) => "destination-prefix-list-id",
             };
             ApiError::new(
-                "InvalidRoute.NotFound",
+                ErrorCode::InvalidRouteNotFound,
                 format!("no route with {kind} {dest} in route table {rtb_id}"),
             )
         })?;
@@ -1202,6 +1186,7 @@ mod tests {
     use super::*;
     use crate::eni::{Attachment, Instance, NetworkInterface};
     use crate::gateway::{EgressOnlyGateway, InternetGateway, NatGateway};
+    use crate::peering;
     use crate::{Command, Config};
 
     const A: &str = "111111111111";

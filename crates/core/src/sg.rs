@@ -5,6 +5,7 @@
 //! (or the referenced group is deleted) the rule stays but is *stale*: it matches nothing
 //! and is listed by DescribeStaleSecurityGroups.
 
+use crate::ids::Kind;
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cidr;
 use crate::config::quota;
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
 use crate::peering::Peering;
 use crate::table::Resource;
@@ -233,38 +234,22 @@ pub enum Cmd {
     },
 }
 
-/// `InvalidGroup.NotFound` for `id`.
-pub fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidGroup.NotFound",
-        format!("The security group '{id}' does not exist"),
-    )
-}
-
-/// `InvalidSecurityGroupRuleId.NotFound` for `id`.
-pub fn rule_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidSecurityGroupRuleId.NotFound",
-        format!("The security group rule ID '{id}' does not exist"),
-    )
-}
-
 fn different_networks() -> ApiError {
     ApiError::new(
-        "InvalidGroup.NotFound",
+        ErrorCode::InvalidGroupNotFound,
         "You have specified two resources that belong to different networks.",
     )
 }
 
 fn no_default_vpc() -> ApiError {
-    ApiError::new("VPCIdNotSpecified", "No default VPC for this user")
+    ApiError::new(ErrorCode::VPCIdNotSpecified, "No default VPC for this user")
 }
 
 /// The caller's group `id`, or `InvalidGroup.NotFound`.
 pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w SecurityGroup> {
     w.security_groups
         .get_in(scope, id)
-        .ok_or_else(|| not_found(id))
+        .ok_or_else(|| Kind::SecurityGroup.not_found(id))
 }
 
 /// The scope's default VPC id, or `VPCIdNotSpecified`.
@@ -288,7 +273,7 @@ pub fn by_name_in_default_vpc<'w>(
         .find(|g| g.vpc_id == vpc_id && g.name == name)
         .ok_or_else(|| {
             ApiError::new(
-                "InvalidGroup.NotFound",
+                ErrorCode::InvalidGroupNotFound,
                 format!("The security group '{name}' does not exist in default VPC '{vpc_id}'"),
             )
         })
@@ -388,7 +373,7 @@ fn create(
     }
     if name == "default" {
         return Err(ApiError::new(
-            "InvalidGroup.Reserved",
+            ErrorCode::InvalidGroupReserved,
             "The security group 'default' is reserved",
         ));
     }
@@ -401,7 +386,7 @@ fn create(
         .any(|g| g.vpc_id == vpc_id && g.name == name)
     {
         return Err(ApiError::new(
-            "InvalidGroup.Duplicate",
+            ErrorCode::InvalidGroupDuplicate,
             format!("The security group '{name}' already exists for VPC '{vpc_id}'"),
         ));
     }
@@ -417,7 +402,7 @@ fn create(
             .count();
         if count >= limit as usize {
             return Err(ApiError::new(
-                "SecurityGroupLimitExceeded",
+                ErrorCode::SecurityGroupLimitExceeded,
                 format!(
                     "The maximum number of security groups for VPC '{vpc_id}' has been reached."
                 ),
@@ -475,7 +460,7 @@ fn delete(w: &mut World, ctx: &Ctx, group: &GroupRef) -> Result<Output> {
         .is_some_and(|v| v.default_security_group_id == id);
     if is_default {
         return Err(ApiError::new(
-            "CannotDelete",
+            ErrorCode::CannotDelete,
             format!(
                 "the specified group: \"{id}\" name: \"{}\" cannot be deleted by a user",
                 g.name
@@ -484,7 +469,7 @@ fn delete(w: &mut World, ctx: &Ctx, group: &GroupRef) -> Result<Output> {
     }
     if let Some(other) = referenced_by(w, &id) {
         return Err(ApiError::new(
-            "InvalidGroup.InUse",
+            ErrorCode::InvalidGroupInUse,
             format!("The security group '{id}' is referenced by security group '{other}'"),
         ));
     }
@@ -559,7 +544,7 @@ fn protocol_and_ports(
             };
             if !(0..=65535).contains(&from) || !(0..=65535).contains(&to) || from > to {
                 return Err(ApiError::new(
-                    "InvalidPermission.Malformed",
+                    ErrorCode::InvalidPermissionMalformed,
                     format!("Invalid TCP/UDP port range {from}-{to}."),
                 ));
             }
@@ -574,7 +559,7 @@ fn protocol_and_ports(
             };
             if !(-1..=255).contains(&t) || !(-1..=255).contains(&c) || (t == -1 && c != -1) {
                 return Err(ApiError::new(
-                    "InvalidPermission.Malformed",
+                    ErrorCode::InvalidPermissionMalformed,
                     format!("Invalid ICMP type/code {t}/{c}."),
                 ));
             }
@@ -644,7 +629,7 @@ fn resolve_group_peer(
                     vpc_peering_connection_id: None,
                 })
             }
-            None => return Err(not_found(id)),
+            None => return Err(Kind::SecurityGroup.not_found(id)),
         },
         (None, Some(name)) if !name.is_empty() => w
             .security_groups
@@ -652,7 +637,7 @@ fn resolve_group_peer(
             .find(|g| g.scope.account == user && g.vpc_id == owner.vpc_id && g.name == name)
             .ok_or_else(|| {
                 ApiError::new(
-                    "InvalidGroup.NotFound",
+                    ErrorCode::InvalidGroupNotFound,
                     format!(
                         "The security group '{name}' does not exist in VPC '{}'",
                         owner.vpc_id
@@ -717,7 +702,7 @@ fn drafts(
             protocol_and_ports(p.protocol.as_deref(), p.from_port, p.to_port)?;
         if p.peers.is_empty() {
             return Err(ApiError::new(
-                "MissingParameter",
+                ErrorCode::MissingParameter,
                 "Missing source specification: include source security group or CIDR information",
             ));
         }
@@ -727,7 +712,7 @@ fn drafts(
                 PeerSpec::Cidr6 { cidr, description } => (Peer::V6(parse_v6(cidr)?), description),
                 PeerSpec::PrefixList { id, description } => {
                     if !crate::prefix_list::exists_for(w, scope, id) {
-                        return Err(crate::prefix_list::not_found(id));
+                        return Err(Kind::PrefixList.not_found(id));
                     }
                     (Peer::PrefixList(id.clone()), description)
                 }
@@ -791,7 +776,7 @@ fn authorize(
         .find(|n| existing.iter().any(|e| e.same_grant(n)))
     {
         return Err(ApiError::new(
-            "InvalidPermission.Duplicate",
+            ErrorCode::InvalidPermissionDuplicate,
             format!(
                 "the specified rule \"{}\" already exists",
                 describe_rule(dup)
@@ -805,7 +790,7 @@ fn authorize(
     {
         if existing.len() + new.len() > limit as usize {
             return Err(ApiError::new(
-                "RulesPerSecurityGroupLimitExceeded",
+                ErrorCode::RulesPerSecurityGroupLimitExceeded,
                 "The maximum number of rules per security group has been reached.",
             ));
         }
@@ -876,7 +861,7 @@ fn revoke(
             None if in_default_vpc => {}
             None => {
                 return Err(ApiError::new(
-                    "InvalidPermission.NotFound",
+                    ErrorCode::InvalidPermissionNotFound,
                     format!(
                         "The specified rule \"{}\" does not exist in this security group.",
                         describe_rule(d)
@@ -887,7 +872,7 @@ fn revoke(
     }
     for rule_id in rule_ids {
         if !g.rules(egress).iter().any(|r| &r.rule_id == rule_id) {
-            return Err(rule_not_found(rule_id));
+            return Err(Kind::SecurityGroupRule.not_found(rule_id));
         }
         remove.insert(rule_id.clone());
     }
@@ -923,7 +908,7 @@ fn modify_rules(
     let mut replaced: Vec<(Rule, bool)> = Vec::new();
     for u in updates {
         let Some((old, egress)) = g.rule(&u.rule_id) else {
-            return Err(rule_not_found(&u.rule_id));
+            return Err(Kind::SecurityGroupRule.not_found(&u.rule_id));
         };
         let peers: Vec<PeerSpec> = [
             u.cidr_ipv4.clone().map(|cidr| PeerSpec::Cidr {
@@ -976,7 +961,7 @@ fn modify_rules(
             .any(|r| r.same_grant(&draft));
         if clash {
             return Err(ApiError::new(
-                "InvalidPermission.Duplicate",
+                ErrorCode::InvalidPermissionDuplicate,
                 format!(
                     "the specified rule \"{}\" already exists",
                     describe_rule(&draft)
@@ -1385,7 +1370,7 @@ pub fn describe_rules<'w>(
                 all.iter()
                     .find(|v| &v.rule.rule_id == id)
                     .copied()
-                    .ok_or_else(|| rule_not_found(id))
+                    .ok_or_else(|| Kind::SecurityGroupRule.not_found(id))
             })
             .collect::<Result<_>>()?
     };

@@ -1,12 +1,13 @@
 //! VPCs: create/delete with their defaults, CIDR block associations, DNS attributes, and
 //! the per-scope defaults (default VPC, DHCP options) made on an account's first call.
 
+use crate::ids::Kind;
 use ipnet::{Ipv4Net, Ipv6Net};
 use serde::{Deserialize, Serialize};
 
 use crate::cidr::{self, Family};
 use crate::config::quota;
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
@@ -105,17 +106,11 @@ pub enum Cmd {
     },
 }
 
-/// `InvalidVpcID.NotFound` for `id`.
-pub fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidVpcID.NotFound",
-        format!("The vpc ID '{id}' does not exist"),
-    )
-}
-
 /// The caller's VPC `id`, or `InvalidVpcID.NotFound`.
 pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w Vpc> {
-    w.vpcs.get_in(scope, id).ok_or_else(|| not_found(id))
+    w.vpcs
+        .get_in(scope, id)
+        .ok_or_else(|| Kind::Vpc.not_found(id))
 }
 
 /// Applies a VPC command.
@@ -139,7 +134,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             if let Some(limit) = w.config.quotas.limit(&ctx.account, quota::VPCS_PER_REGION) {
                 if w.vpcs.count_in(&scope) >= limit as usize {
                     return Err(ApiError::new(
-                        "VpcLimitExceeded",
+                        ErrorCode::VpcLimitExceeded,
                         "The maximum number of VPCs has been reached.",
                     ));
                 }
@@ -152,7 +147,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             let scope = ctx.scope();
             if w.vpcs.in_scope(&scope).any(|v| v.is_default) {
                 return Err(ApiError::new(
-                    "DefaultVpcAlreadyExists",
+                    ErrorCode::DefaultVpcAlreadyExists,
                     "A Default VPC already exists for this account in this region.",
                 ));
             }
@@ -168,7 +163,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             let vpc = w
                 .vpcs
                 .get_mut_in(&scope, &vpc_id)
-                .ok_or_else(|| not_found(&vpc_id))?;
+                .ok_or_else(|| Kind::Vpc.not_found(&vpc_id))?;
             match attribute {
                 Attribute::EnableDnsSupport => vpc.enable_dns_support = value,
                 Attribute::EnableDnsHostnames => vpc.enable_dns_hostnames = value,
@@ -349,7 +344,7 @@ fn associate_cidr(
                 .limit(&ctx.account, quota::IPV6_CIDRS_PER_VPC);
             if limit.is_some_and(|l| vpc.ipv6_cidrs.len() >= l as usize) {
                 return Err(ApiError::new(
-                    "CidrLimitExceeded",
+                    ErrorCode::CidrLimitExceeded,
                     format!(
                         "This network '{vpc_id}' has met its maximum number of allowed CIDRs: {}",
                         limit.unwrap_or_default()
@@ -377,7 +372,7 @@ fn associate_cidr(
                 .limit(&ctx.account, quota::IPV4_CIDRS_PER_VPC);
             if limit.is_some_and(|l| vpc.cidrs.len() >= l as usize) {
                 return Err(ApiError::new(
-                    "CidrLimitExceeded",
+                    ErrorCode::CidrLimitExceeded,
                     format!(
                         "This network '{vpc_id}' has met its maximum number of allowed CIDRs: {}",
                         limit.unwrap_or_default()
@@ -387,8 +382,7 @@ fn associate_cidr(
             let primary = cidr::family(&vpc.primary_cidr());
             let family = cidr::family(&cidr);
             if family != Family::Other && family != primary {
-                return Err(ApiError::new(
-                    "InvalidVpc.Range",
+                return Err(ApiError::new(ErrorCode::InvalidVpcRange,
                     format!(
                         "The CIDR '{raw}' is restricted. Use a CIDR from the same private address range as the current VPC CIDR, or use a publicly-routable CIDR."
                     ),
@@ -431,7 +425,7 @@ fn disassociate_cidr(w: &mut World, ctx: &Ctx, association_id: &str) -> Result<O
         })
         .ok_or_else(|| {
             ApiError::new(
-                "InvalidVpcCidrBlockAssociationID.NotFound",
+                ErrorCode::InvalidVpcCidrBlockAssociationIDNotFound,
                 format!("The vpc CIDR block association ID '{association_id}' does not exist"),
             )
         })?

@@ -6,13 +6,13 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::ids::IdGen;
 use crate::table::Table;
 use crate::tags::TagStore;
 use crate::{
     dhcp, elb, endpoint, endpoint_service, eni, gateway, insights, nacl, peering, prefix_list,
-    route, sg, subnet, tags, vpc,
+    route, sg, subnet, tags, vpc, Kind,
 };
 use crate::{Command, Millis, Output};
 
@@ -199,7 +199,7 @@ impl World {
     pub fn check_region(&self, region: &str) -> Result<()> {
         if self.config.region(region).is_none() {
             return Err(ApiError::new(
-                "InvalidParameterValue",
+                ErrorCode::InvalidParameterValue,
                 format!("The Region '{region}' is not supported by this endpoint."),
             ));
         }
@@ -213,7 +213,7 @@ impl World {
         if let (Some(token), Some(fp)) = (&token, &fingerprint) {
             if token.len() > 64 {
                 return Err(ApiError::new(
-                    "InvalidClientToken",
+                    ErrorCode::InvalidClientToken,
                     "The client token must be at most 64 ASCII characters.",
                 ));
             }
@@ -226,7 +226,7 @@ impl World {
                     return Ok(seen.output.clone());
                 }
                 return Err(ApiError::new(
-                    "IdempotentParameterMismatch",
+                    ErrorCode::IdempotentParameterMismatch,
                     format!(
                         "Client token '{token}' has already been used with different parameters."
                     ),
@@ -332,7 +332,7 @@ impl World {
             "nia" => self.insights_analyses.get_in(scope, id).is_some(),
             _ => {
                 return Err(ApiError::new(
-                    "InvalidID",
+                    ErrorCode::InvalidID,
                     format!("The ID '{id}' is not valid"),
                 ))
             }
@@ -341,26 +341,29 @@ impl World {
             return Ok(());
         }
         Err(match prefix {
-            "vpc" => vpc::not_found(id),
-            "subnet" => subnet::not_found(id),
-            "rtb" => route::not_found(id),
-            "igw" => gateway::igw_not_found(id),
-            "eigw" => gateway::eigw_not_found(id),
-            "nat" => gateway::nat_not_found(id),
-            "eipalloc" => gateway::allocation_not_found(id),
-            "sg" => sg::not_found(id),
-            "sgr" => sg::rule_not_found(id),
-            "eni" => eni::not_found(id),
-            "i" => eni::instance_not_found(id),
-            "pcx" => peering::not_found(id),
-            "acl" => nacl::not_found(id),
-            "dopt" => dhcp::not_found(id),
-            "vpce" => endpoint::not_found(id),
-            "vpce-svc" => endpoint_service::not_found(id),
-            "pl" => prefix_list::not_found(id),
-            "nip" => insights::path_not_found(id),
-            "nia" => insights::analysis_not_found(id),
-            _ => ApiError::new("InvalidID", format!("The ID '{id}' does not exist")),
+            "vpc" => Kind::Vpc.not_found(id),
+            "subnet" => Kind::Subnet.not_found(id),
+            "rtb" => Kind::RouteTable.not_found(id),
+            "igw" => Kind::InternetGateway.not_found(id),
+            "eigw" => Kind::EgressOnlyInternetGateway.not_found(id),
+            "nat" => Kind::NatGateway.not_found(id),
+            "eipalloc" => Kind::Address.not_found(id),
+            "sg" => Kind::SecurityGroup.not_found(id),
+            "sgr" => Kind::SecurityGroupRule.not_found(id),
+            "eni" => Kind::NetworkInterface.not_found(id),
+            "i" => Kind::Instance.not_found(id),
+            "pcx" => Kind::VpcPeeringConnection.not_found(id),
+            "acl" => Kind::NetworkAcl.not_found(id),
+            "dopt" => Kind::DhcpOptions.not_found(id),
+            "vpce" => Kind::VpcEndpoint.not_found(id),
+            "vpce-svc" => Kind::VpcEndpointService.not_found(id),
+            "pl" => Kind::PrefixList.not_found(id),
+            "nip" => Kind::NetworkInsightsPath.not_found(id),
+            "nia" => Kind::NetworkInsightsAnalysis.not_found(id),
+            _ => ApiError::new(
+                ErrorCode::InvalidID,
+                format!("The ID '{id}' does not exist"),
+            ),
         })
     }
 }

@@ -14,9 +14,9 @@ use openvpc_core::insights::{
 use openvpc_core::nacl::{self, EntryCidr};
 use openvpc_core::route::{self, Destination, Target};
 use openvpc_core::sg::Peer;
-use openvpc_core::{tags, ApiError, Command, Result, Scope, World};
+use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
 
-use super::{check_id, check_ids, created_id, Call, Handler};
+use super::{check_ids, created_id, Call, Handler};
 use crate::params::View;
 use crate::time::{iso8601, parse_timestamp};
 use crate::xml::{escape, Xml};
@@ -33,11 +33,9 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("DeleteNetworkInsightsAnalysis", delete_analysis),
 ];
 
-const ANALYSIS_MALFORMED: &str = "InvalidNetworkInsightsAnalysisId.Malformed";
-
 fn analysis_id(v: &View, name: &str) -> Result<String> {
     let id = v.req(name)?;
-    check_id(&id, "nia", ANALYSIS_MALFORMED)?;
+    Kind::NetworkInsightsAnalysis.check(&id)?;
     Ok(id)
 }
 
@@ -161,7 +159,7 @@ fn timestamp(v: &View, name: &str) -> Result<Option<i64>> {
 fn describe_analyses(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("NetworkInsightsAnalysisId");
-    check_ids(&ids, "nia", ANALYSIS_MALFORMED)?;
+    check_ids(&ids, Kind::NetworkInsightsAnalysis)?;
     let query = AnalysisQuery {
         path_id: p.str("NetworkInsightsPathId"),
         start_time: timestamp(&p, "AnalysisStartTime")?,
