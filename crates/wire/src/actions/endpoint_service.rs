@@ -61,7 +61,7 @@ fn service_id(cx: &Call) -> Result<String> {
 pub fn render_unsuccessful(x: &mut Xml, failed: &[BulkFailure]) {
     x.list("unsuccessful", failed, |x, f| {
         x.node("error", |x| {
-            x.leaf("code", &f.code).leaf("message", &f.message);
+            x.leaf("code", f.code).leaf("message", &f.message);
         })
         .leaf("resourceId", &f.id);
     });
