@@ -74,7 +74,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
         } => {
             check_configurations(&configurations)?;
             tags::check_specs(&specs, "dhcp-options")?;
-            let id = w.ids.id("dopt");
+            let id = w.ids.id(Kind::DhcpOptions);
             w.dhcp_options.insert(DhcpOptions {
                 id: id.clone(),
                 scope: scope.clone(),
@@ -227,7 +227,7 @@ pub fn default_for(w: &mut World, scope: &Scope) -> String {
     if let Some(d) = w.dhcp_options.in_scope(scope).find(|d| d.is_default) {
         return d.id.clone();
     }
-    let id = w.ids.id("dopt");
+    let id = w.ids.id(Kind::DhcpOptions);
     let domain = if scope.region == "us-east-1" {
         "ec2.internal".to_string()
     } else {

@@ -24,7 +24,7 @@ use crate::error::{ApiError, ErrorCode, Result};
 use crate::table::Resource;
 use crate::tags::TagSet;
 use crate::world::{Ctx, Scope, World};
-use crate::{cidr, gateway, subnet, tags, Millis, Output};
+use crate::{cidr, gateway, subnet, tags, Kind, Millis, Output};
 
 /// Most tags an ELBv2 resource may carry.
 pub const MAX_TAGS: usize = 50;
@@ -867,7 +867,7 @@ fn create_load_balancer(w: &mut World, ctx: &Ctx, c: CreateLoadBalancer) -> Resu
     for ((subnet_id, zone, zone_id), (_, requested)) in zone_of.into_iter().zip(&plan.placements) {
         let ip = subnet::allocate_ip(w, &subnet_id, *requested)?;
         let public_ip = (plan.scheme == "internet-facing").then(|| gateway::next_public_ip(w));
-        let eni_id = w.ids.id("eni");
+        let eni_id = w.ids.id(Kind::NetworkInterface);
         let interface = NetworkInterface {
             id: eni_id.clone(),
             scope: scope.clone(),
@@ -884,7 +884,7 @@ fn create_load_balancer(w: &mut World, ctx: &Ctx, c: CreateLoadBalancer) -> Resu
             description: format!("ELB {}/{}/{hex}", plan.lb_type.arn_segment(), c.name),
             mac_address: w.ids.mac(0x02),
             attachment: Some(Attachment {
-                id: w.ids.id("ela-attach"),
+                id: w.ids.id(Kind::ManagedAttachment),
                 instance_id: None,
                 instance_owner_id: "amazon-elb".to_string(),
                 device_index: 1,
@@ -2035,7 +2035,7 @@ mod tests {
         }
 
         fn instance(&mut self, subnet: usize, state: InstanceState) -> String {
-            let id = self.w.ids.id("i");
+            let id = self.w.ids.id(Kind::Instance);
             let s = self.w.subnets.get(&self.subnets[subnet]).unwrap().clone();
             self.w.instances.insert(Instance {
                 id: id.clone(),

@@ -1022,9 +1022,12 @@ fn create(w: &mut World, ctx: &Ctx, c: Create) -> Result<Output> {
         check_provision(w, &subnets)?;
     }
     // Everything is checked: mutate.
-    let id = w.ids.id("vpce");
+    let id = w.ids.id(Kind::VpcEndpoint);
     let dns_suffix = w.ids.token(8);
-    let connection_id = view.custom.as_ref().map(|_| w.ids.id("vpce-con"));
+    let connection_id = view
+        .custom
+        .as_ref()
+        .map(|_| w.ids.id(Kind::VpcEndpointConnection));
     let due = ctx.now + w.config.delays.transition;
     w.vpc_endpoints.insert(VpcEndpoint {
         id: id.clone(),

@@ -577,7 +577,7 @@ fn create(
         check_dns_name(name)?;
     }
     tags::check_specs(specs, "vpc-endpoint-service")?;
-    let id = w.ids.id("vpce-svc");
+    let id = w.ids.id(Kind::VpcEndpointService);
     let private_dns = private_dns_name.map(|n| new_private_dns(w, &n));
     w.endpoint_services.insert(EndpointService {
         id: id.clone(),
@@ -806,7 +806,7 @@ fn modify_permissions(
         match permissions.iter().find(|p| p.principal == principal) {
             Some(p) => added.push(p.id.clone()),
             None => {
-                let perm_id = w.ids.id("vpce-svc-perm");
+                let perm_id = w.ids.id(Kind::VpcEndpointServicePermission);
                 added.push(perm_id.clone());
                 permissions.push(Permission {
                     id: perm_id,

@@ -747,7 +747,7 @@ fn random_ipv6(w: &mut World, subnet_id: &str, used: &BTreeSet<Ipv6Addr>) -> Opt
 
 /// Allocates a planned interface's addresses and inserts it (unattached).
 fn materialise(w: &mut World, scope: &Scope, now: Millis, plan: &Plan) -> Result<String> {
-    let id = w.ids.id("eni");
+    let id = w.ids.id(Kind::NetworkInterface);
     let mac_address = w.ids.mac(0x0e);
     // Explicit addresses first, so automatic ones never take an address named later.
     let mut explicit = Vec::new();
@@ -862,7 +862,7 @@ pub fn create_managed(
     }
     let id = materialise(w, scope, now, &p)?;
     let attachment = m.attached_to.as_ref().map(|owner| Attachment {
-        id: w.ids.id("eni-attach"),
+        id: w.ids.id(Kind::InterfaceAttachment),
         instance_id: None,
         instance_owner_id: owner.clone(),
         device_index: 1,
@@ -1127,7 +1127,7 @@ fn attach(
             "You may not attach a network interface to an instance if they are not in the same availability zone",
         ));
     }
-    let attachment_id = w.ids.id("eni-attach");
+    let attachment_id = w.ids.id(Kind::InterfaceAttachment);
     let e = w.network_interfaces.get_mut(eni_id).expect("checked");
     e.attachment = Some(Attachment {
         id: attachment_id.clone(),
@@ -1527,10 +1527,10 @@ fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Output> {
         .map_or_else(|| "default".to_string(), |v| v.instance_tenancy.clone());
 
     // Everything is checked: launch.
-    let reservation_id = w.ids.id("r");
+    let reservation_id = w.ids.id(Kind::Reservation);
     let mut out = vec![reservation_id.clone()];
     for n in 0..count {
-        let instance_id = w.ids.id("i");
+        let instance_id = w.ids.id(Kind::Instance);
         let mut primary = String::new();
         let mut auto_public_ip = false;
         // Interfaces naming addresses are built first, so automatic picks avoid them.
@@ -1551,7 +1551,7 @@ fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Output> {
                 Source::New(_) => made.expect("built above"),
                 Source::Existing(id) => id.clone(),
             };
-            let attachment_id = w.ids.id("eni-attach");
+            let attachment_id = w.ids.id(Kind::InterfaceAttachment);
             let public_ip = slot.public_ip.then(|| gateway::next_public_ip(w));
             let e = w
                 .network_interfaces
@@ -2194,7 +2194,7 @@ mod tests {
         }
 
         fn sg(&mut self, vpc_id: &str, name: &str) -> String {
-            let id = self.w.ids.id("sg");
+            let id = self.w.ids.id(Kind::SecurityGroup);
             self.w.security_groups.insert(sg::SecurityGroup {
                 id: id.clone(),
                 scope: self.ctx.scope(),

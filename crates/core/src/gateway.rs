@@ -270,7 +270,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             let scope = ctx.scope();
             vpc::get(w, &scope, &vpc_id)?;
             tags::check_specs(&specs, "egress-only-internet-gateway")?;
-            let id = w.ids.id("eigw");
+            let id = w.ids.id(Kind::EgressOnlyInternetGateway);
             w.egress_only_gateways.insert(EgressOnlyGateway {
                 id: id.clone(),
                 scope: scope.clone(),
@@ -359,7 +359,7 @@ fn create_igw(w: &mut World, ctx: &Ctx, specs: &[TagSpec]) -> Result<Output> {
             ));
         }
     }
-    let id = w.ids.id("igw");
+    let id = w.ids.id(Kind::InternetGateway);
     w.internet_gateways.insert(InternetGateway {
         id: id.clone(),
         scope: scope.clone(),
@@ -427,7 +427,7 @@ fn delete_igw(w: &mut World, ctx: &Ctx, igw_id: &str) -> Result<Output> {
 
 /// Creates an internet gateway attached to `vpc_id` (default VPC).
 pub fn create_attached_igw(w: &mut World, scope: &Scope, vpc_id: &str) -> String {
-    let id = w.ids.id("igw");
+    let id = w.ids.id(Kind::InternetGateway);
     w.internet_gateways.insert(InternetGateway {
         id: id.clone(),
         scope: scope.clone(),
@@ -483,7 +483,7 @@ fn allocate(w: &mut World, ctx: &Ctx, specs: &[TagSpec]) -> Result<Output> {
             ));
         }
     }
-    let id = w.ids.id("eipalloc");
+    let id = w.ids.id(Kind::Address);
     let public_ip = next_public_ip(w);
     w.addresses.insert(Address {
         id: id.clone(),
@@ -612,7 +612,7 @@ fn associate(
     for id in displaced {
         unmap(w, &id);
     }
-    let association_id = w.ids.id("eipassoc");
+    let association_id = w.ids.id(Kind::AddressAssociation);
     let a = w.addresses.get_mut(&addr.id).expect("found");
     a.association = Some(AddressAssociation {
         association_id: association_id.clone(),
@@ -790,7 +790,7 @@ fn create_nat(
         }
     }
 
-    let id = w.ids.id("nat");
+    let id = w.ids.id(Kind::NatGateway);
     let due = ctx.now + w.config.delays.transition;
     let mut nat = NatGateway {
         id: id.clone(),
@@ -810,9 +810,9 @@ fn create_nat(
         step_due: due,
     };
     if let Some(ip) = ip {
-        let eni_id = w.ids.id("eni");
+        let eni_id = w.ids.id(Kind::NetworkInterface);
         let attachment = Attachment {
-            id: w.ids.id("ela-attach"),
+            id: w.ids.id(Kind::ManagedAttachment),
             instance_id: None,
             instance_owner_id: "amazon-aws".into(),
             device_index: 1,
@@ -842,7 +842,7 @@ fn create_nat(
         });
         nat.network_interface_id = Some(eni_id.clone());
         if let Some(a) = &address {
-            let association_id = w.ids.id("eipassoc");
+            let association_id = w.ids.id(Kind::AddressAssociation);
             w.addresses.get_mut(&a.id).expect("found").association = Some(AddressAssociation {
                 association_id: association_id.clone(),
                 network_interface_id: eni_id.clone(),
@@ -1206,7 +1206,7 @@ mod tests {
             let s = self.w.subnets.get(subnet_id).unwrap().clone();
             let ip = sn::allocate_ip(&mut self.w, subnet_id, None).unwrap();
             let second = sn::allocate_ip(&mut self.w, subnet_id, None).unwrap();
-            let id = self.w.ids.id("eni");
+            let id = self.w.ids.id(Kind::NetworkInterface);
             self.w.network_interfaces.insert(NetworkInterface {
                 id: id.clone(),
                 scope: s.scope.clone(),
@@ -1233,7 +1233,7 @@ mod tests {
         /// An instance whose primary interface is a fresh ENI of `subnet_id`.
         fn instance(&mut self, subnet_id: &str) -> (String, String) {
             let eni_id = self.eni(subnet_id);
-            let id = self.w.ids.id("i");
+            let id = self.w.ids.id(Kind::Instance);
             let e = self.w.network_interfaces.get_mut(&eni_id).unwrap();
             e.attachment = Some(Attachment {
                 id: "eni-attach-0123456789abcdef0".into(),

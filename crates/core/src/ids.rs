@@ -26,11 +26,16 @@ impl IdGen {
         z ^ (z >> 31)
     }
 
-    /// `<prefix>-` followed by 17 lowercase hex digits, the current AWS id shape.
-    pub fn id(&mut self, prefix: &str) -> String {
+    /// A new id of `kind`: its prefix, `-`, then 17 lowercase hex digits (AWS's id shape).
+    pub fn id(&mut self, kind: Kind) -> String {
+        format!("{}-{}", kind.prefix(), self.hex17())
+    }
+
+    /// 17 random lowercase hex digits, the part of an id after its prefix.
+    pub fn hex17(&mut self) -> String {
         let high = self.next_u64() & 0xf;
         let low = self.next_u64();
-        format!("{prefix}-{high:x}{low:016x}")
+        format!("{high:x}{low:016x}")
     }
 
     /// `n` random lowercase alphanumeric characters (DNS labels, verification tokens).
@@ -171,6 +176,9 @@ kinds! {
         malformed InvalidNetworkInterfaceIdMalformed;
     InterfaceAttachment = "eni-attach",
         not found InvalidAttachmentIDNotFound "The attachment ID '{id}' does not exist";
+    /// The attachment of an interface AWS manages for a service (load balancer, NAT
+    /// gateway, endpoint): AWS names these `ela-attach-…`.
+    ManagedAttachment = "ela-attach";
     Instance = "i", not found InvalidInstanceIDNotFound "The instance ID '{id}' does not exist",
         malformed InvalidInstanceIDMalformed;
     Reservation = "r";
@@ -254,10 +262,10 @@ mod tests {
     fn ids_are_well_formed_and_deterministic() {
         let mut a = IdGen::new(7);
         let mut b = IdGen::new(7);
-        let id = a.id("vpc");
-        assert_eq!(id, b.id("vpc"));
+        let id = a.id(Kind::Vpc);
+        assert_eq!(id, b.id(Kind::Vpc));
         check(&id, "vpc", true);
-        assert_ne!(a.id("vpc"), id);
+        assert_ne!(a.id(Kind::Vpc), id);
     }
 
     #[test]

@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::quota;
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
+use crate::protocol::Protocol;
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, World};
@@ -34,34 +35,18 @@ use crate::{endpoint, nacl, prefix_list, route, sg, Millis, Output};
 // Paths
 // ---------------------------------------------------------------------------------------
 
-/// Transport protocol of a path. `Icmp` is an openvpc extension (AWS: TCP and UDP only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Protocol {
-    Tcp,
-    Udp,
-    Icmp,
-}
-
-impl Protocol {
-    /// The wire spelling (lowercase).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Protocol::Tcp => "tcp",
-            Protocol::Udp => "udp",
-            Protocol::Icmp => "icmp",
+/// The protocol of a path: TCP or UDP (AWS), or ICMP (an openvpc extension; ICMPv6 for
+/// IPv6 ends). Parsed case-insensitively (CLI examples pass `TCP`).
+pub fn path_protocol(raw: &str) -> Result<Protocol> {
+    match Protocol::parse(raw) {
+        Some(p @ (Protocol::TCP | Protocol::UDP | Protocol::ICMP))
+            if raw != "6" && raw != "17" && raw != "1" =>
+        {
+            Ok(p)
         }
-    }
-
-    /// Parses a protocol case-insensitively (CLI examples pass `TCP`).
-    pub fn parse(raw: &str) -> Result<Self> {
-        match raw.to_ascii_lowercase().as_str() {
-            "tcp" => Ok(Protocol::Tcp),
-            "udp" => Ok(Protocol::Udp),
-            "icmp" => Ok(Protocol::Icmp),
-            _ => Err(ApiError::invalid_value(format!(
-                "Value ({raw}) for parameter protocol is invalid. Valid values: tcp | udp | icmp"
-            ))),
-        }
+        _ => Err(ApiError::invalid_value(format!(
+            "Value ({raw}) for parameter protocol is invalid. Valid values: tcp | udp | icmp"
+        ))),
     }
 }
 
@@ -540,7 +525,7 @@ fn parse_filter(spec: &FilterSpec, param: &str) -> Result<PathFilter> {
 
 fn create_path(w: &mut World, ctx: &Ctx, spec: &PathSpec, tag_specs: &[TagSpec]) -> Result<Output> {
     let scope = ctx.scope();
-    let protocol = Protocol::parse(&spec.protocol)?;
+    let protocol = path_protocol(&spec.protocol)?;
     if spec.destination.is_none() && spec.destination_ip.is_none() {
         return Err(ApiError::missing("Destination or DestinationIp"));
     }
@@ -611,7 +596,7 @@ fn create_path(w: &mut World, ctx: &Ctx, spec: &PathSpec, tag_specs: &[TagSpec])
             ));
         }
     }
-    let id = w.ids.id("nip");
+    let id = w.ids.id(Kind::NetworkInsightsPath);
     w.insights_paths.insert(Path {
         id: id.clone(),
         scope: scope.clone(),
@@ -677,7 +662,7 @@ fn start_analysis(
         }
     }
     tags::check_specs(tag_specs, "network-insights-analysis")?;
-    let id = w.ids.id("nia");
+    let id = w.ids.id(Kind::NetworkInsightsAnalysis);
     analysis.id = id.clone();
     w.insights_analyses.insert(analysis);
     tags::apply_specs(w, &scope, &id, tag_specs);
@@ -864,7 +849,7 @@ fn path_field(p: &Path, name: &str) -> Vec<String> {
         }
         "destination-ip" => filter::opt(p.destination_ip.map(|a| a.to_string())),
         "destination-port" => filter::opt(p.destination_port.map(|n| n.to_string())),
-        "protocol" => filter::s(p.protocol.as_str()),
+        "protocol" => filter::s(p.protocol.name()),
         "source" => vec![p.source.clone(), p.source_arn.clone()],
         "source-ip" => filter::opt(p.source_ip.map(|a| a.to_string())),
         _ => Vec::new(),
@@ -1089,7 +1074,7 @@ mod tests {
         let path = w.insights_paths.get(&p).unwrap();
         assert_eq!(
             (path.source.as_str(), path.protocol),
-            (i.as_str(), Protocol::Tcp)
+            (i.as_str(), Protocol::TCP)
         );
 
         // A destination address alone, IPv6 and ICMP included (openvpc extensions).

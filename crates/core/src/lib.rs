@@ -16,6 +16,7 @@ pub mod config;
 pub mod error;
 pub mod filter;
 pub mod ids;
+pub mod protocol;
 pub mod region;
 pub mod table;
 pub mod tags;
@@ -41,6 +42,7 @@ pub use config::Config;
 pub use error::{ApiError, ErrorCode, Result};
 pub use filter::Filter;
 pub use ids::Kind;
+pub use protocol::Protocol;
 pub use world::{Ctx, Scope, World};
 
 /// Milliseconds since the Unix epoch, the core's only notion of time.

@@ -422,7 +422,7 @@ fn create(
             ));
         }
     }
-    let id = w.ids.id("pcx");
+    let id = w.ids.id(Kind::VpcPeeringConnection);
     let due = ctx.now + w.config.delays.transition;
     w.peerings.insert(Peering {
         id: id.clone(),

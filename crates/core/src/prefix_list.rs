@@ -549,7 +549,7 @@ fn create(
         }
     }
     entries.sort_by_key(|e| e.cidr);
-    let id = w.ids.id("pl");
+    let id = w.ids.id(Kind::PrefixList);
     w.prefix_lists.insert(PrefixList {
         id: id.clone(),
         scope: scope.clone(),
@@ -1443,7 +1443,7 @@ mod tests {
         });
         w.security_groups.get_mut(&sg).unwrap().egress.push(Rule {
             rule_id: "sgr-0123456789abcdef0".into(),
-            protocol: "-1".into(),
+            protocol: crate::Protocol::All,
             from_port: None,
             to_port: None,
             peer: Peer::PrefixList(id.clone()),

@@ -353,7 +353,7 @@ fn associate(
             return Err(already_associated(rtb_id));
         }
     }
-    let id = w.ids.id("rtbassoc");
+    let id = w.ids.id(Kind::RouteTableAssociation);
     w.route_tables
         .get_mut(rtb_id)
         .expect("checked")
@@ -412,7 +412,7 @@ fn replace_association(
     let old_id = old.id.clone();
     let vpc_id = old.vpc_id.clone();
     let mut moved = assoc.clone();
-    moved.id = w.ids.id("rtbassoc");
+    moved.id = w.ids.id(Kind::RouteTableAssociation);
     let new_id = moved.id.clone();
     let main = moved.main;
     w.route_tables
@@ -1055,7 +1055,7 @@ fn field(w: &World, t: &RouteTable, name: &str) -> Vec<String> {
 
 /// Creates a route table for `vpc_id` with its local routes; `main` marks it main.
 pub fn create_table(w: &mut World, scope: &Scope, vpc_id: &str, main: bool) -> String {
-    let id = w.ids.id("rtb");
+    let id = w.ids.id(Kind::RouteTable);
     let vpc = w.vpcs.get(vpc_id).expect("vpc exists");
     let mut routes: Vec<Route> = vpc
         .cidrs
@@ -1073,7 +1073,7 @@ pub fn create_table(w: &mut World, scope: &Scope, vpc_id: &str, main: bool) -> S
     }));
     let associations = if main {
         vec![Association {
-            id: w.ids.id("rtbassoc"),
+            id: w.ids.id(Kind::RouteTableAssociation),
             subnet_id: None,
             gateway_id: None,
             main: true,
@@ -1371,7 +1371,7 @@ mod tests {
     }
 
     fn add_igw(e: &mut Env, attached_to: Option<&str>) -> String {
-        let id = e.w.ids.id("igw");
+        let id = e.w.ids.id(Kind::InternetGateway);
         e.w.internet_gateways.insert(InternetGateway {
             id: id.clone(),
             scope: e.ctx.scope(),
@@ -1381,7 +1381,7 @@ mod tests {
     }
 
     fn add_eigw(e: &mut Env, vpc: &str) -> String {
-        let id = e.w.ids.id("eigw");
+        let id = e.w.ids.id(Kind::EgressOnlyInternetGateway);
         e.w.egress_only_gateways.insert(EgressOnlyGateway {
             id: id.clone(),
             scope: e.ctx.scope(),
@@ -1391,7 +1391,7 @@ mod tests {
     }
 
     fn add_nat(e: &mut Env, vpc: &str, subnet: &str, state: NatState) -> String {
-        let id = e.w.ids.id("nat");
+        let id = e.w.ids.id(Kind::NatGateway);
         e.w.nat_gateways.insert(NatGateway {
             id: id.clone(),
             scope: e.ctx.scope(),
@@ -1413,7 +1413,7 @@ mod tests {
     }
 
     fn add_eni(e: &mut Env, vpc: &str, subnet: &str, instance: Option<&str>) -> String {
-        let id = e.w.ids.id("eni");
+        let id = e.w.ids.id(Kind::NetworkInterface);
         e.w.network_interfaces.insert(NetworkInterface {
             id: id.clone(),
             scope: e.ctx.scope(),
@@ -1446,7 +1446,7 @@ mod tests {
 
     /// An instance with `enis` attached interfaces.
     fn add_instance(e: &mut Env, vpc: &str, subnet: &str, enis: usize) -> String {
-        let id = e.w.ids.id("i");
+        let id = e.w.ids.id(Kind::Instance);
         let mut primary = String::new();
         for n in 0..enis {
             let eni = add_eni(e, vpc, subnet, Some(&id));

@@ -214,10 +214,10 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                     ));
                 }
             }
-            let id = w.ids.id("subnet");
+            let id = w.ids.id(Kind::Subnet);
             let ipv6_cidrs = ipv6
                 .map(|cidr| SubnetIpv6 {
-                    association_id: w.ids.id("subnet-cidr-assoc"),
+                    association_id: w.ids.id(Kind::SubnetCidrAssociation),
                     cidr,
                 })
                 .into_iter()
@@ -321,7 +321,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                 )));
             }
             let cidr = check_subnet_ipv6(w, vpc, &ipv6_cidr_block)?;
-            let association_id = w.ids.id("subnet-cidr-assoc");
+            let association_id = w.ids.id(Kind::SubnetCidrAssociation);
             w.subnets
                 .get_mut(&subnet_id)
                 .expect("checked")
@@ -415,7 +415,7 @@ pub fn insert_default_subnet(
     block: Ipv4Net,
     zone: &Zone,
 ) -> String {
-    let id = w.ids.id("subnet");
+    let id = w.ids.id(Kind::Subnet);
     insert(w, ctx, &id, vpc_id, block, Vec::new(), zone, true);
     id
 }

@@ -14,7 +14,7 @@ use openvpc_core::insights::{
 use openvpc_core::nacl::{self, EntryCidr};
 use openvpc_core::route::{self, Destination, Target};
 use openvpc_core::sg::Peer;
-use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
+use openvpc_core::{tags, ApiError, Command, Kind, Protocol, Result, Scope, World};
 
 use super::{check_ids, created_id, Call, Handler};
 use crate::params::View;
@@ -227,7 +227,7 @@ pub fn render_path(x: &mut Xml, w: &World, scope: &Scope, p: &Path) {
         .opt("destinationArn", p.destination_arn.as_ref())
         .opt("sourceIp", p.source_ip)
         .opt("destinationIp", p.destination_ip)
-        .leaf("protocol", p.protocol.as_str())
+        .leaf("protocol", p.protocol.name())
         .opt("destinationPort", p.destination_port)
         .tag_set(tags::of(w, scope, &p.id));
     render_filter(x, "filterAtSource", &p.filter_at_source);
@@ -298,10 +298,9 @@ fn render_acl_rule(x: &mut Xml, e: &Option<nacl::Entry>) {
                 x.leaf("from", from).leaf("to", to);
             });
         }
-        let protocol = if e.protocol == "-1" {
-            "all"
-        } else {
-            e.protocol.as_str()
+        let protocol = match e.protocol {
+            Protocol::All => "all".to_string(),
+            p => p.number_text(),
         };
         x.leaf("protocol", protocol)
             .leaf("ruleAction", e.action.as_str())
@@ -324,7 +323,7 @@ fn render_sg_rule(x: &mut Xml, r: &Option<SgRule>) {
         }
         x.leaf("direction", if r.egress { "egress" } else { "ingress" })
             .leaf("securityGroupId", &r.group_id);
-        if matches!(rule.protocol.as_str(), "tcp" | "udp" | "6" | "17") {
+        if rule.protocol.has_ports() {
             x.node("portRange", |x| {
                 x.leaf("from", rule.from_port.unwrap_or(0))
                     .leaf("to", rule.to_port.unwrap_or(65535));
@@ -333,10 +332,9 @@ fn render_sg_rule(x: &mut Xml, r: &Option<SgRule>) {
         if let Peer::PrefixList(id) = &rule.peer {
             x.leaf("prefixListId", id);
         }
-        let protocol = if rule.protocol == "-1" {
-            "all"
-        } else {
-            rule.protocol.as_str()
+        let protocol = match rule.protocol {
+            Protocol::All => "all".to_string(),
+            p => p.name(),
         };
         x.leaf("protocol", protocol);
     });

@@ -94,7 +94,7 @@ pub fn render(x: &mut Xml, w: &World, scope: &Scope, a: &NetworkAcl) {
                 x.leaf("from", from).leaf("to", to);
             });
         }
-        x.leaf("protocol", &e.protocol)
+        x.leaf("protocol", e.protocol.number_text())
             .leaf("ruleAction", e.action.as_str())
             .leaf("ruleNumber", e.rule_number);
     })

@@ -3,7 +3,9 @@
 use openvpc_core::sg::{
     self, Cmd, GroupRef, Peer, PeerSpec, Permission, Rule, RuleUpdate, RuleView, SecurityGroup,
 };
-use openvpc_core::{tags, ApiError, Command, ErrorCode, Kind, Output, Result, Scope, World};
+use openvpc_core::{
+    tags, ApiError, Command, ErrorCode, Kind, Output, Protocol, Result, Scope, World,
+};
 
 use super::{check_ids, created_id, Call, Handler};
 use crate::params::View;
@@ -331,7 +333,7 @@ fn revoke(cx: &mut Call, egress: bool) -> Result<Xml> {
             x.leaf("securityGroupRuleId", &r.rule_id)
                 .leaf("groupId", &g.id)
                 .leaf("isEgress", egress)
-                .leaf("ipProtocol", &r.protocol)
+                .leaf("ipProtocol", r.protocol.name())
                 .leaf("fromPort", r.from_port.unwrap_or(-1))
                 .leaf("toPort", r.to_port.unwrap_or(-1));
             match &r.peer {
@@ -390,9 +392,9 @@ pub fn render(x: &mut Xml, w: &World, scope: &Scope, g: &SecurityGroup) {
 /// Rules grouped as AWS shows them: one `IpPermission` per (protocol, from, to), in order
 /// of first appearance, with the peers split into the four lists.
 fn render_permissions(x: &mut Xml, tag: &str, w: &World, g: &SecurityGroup, rules: &[&Rule]) {
-    let mut keys: Vec<(&str, Option<i32>, Option<i32>)> = Vec::new();
+    let mut keys: Vec<(Protocol, Option<i32>, Option<i32>)> = Vec::new();
     for r in rules {
-        let k = (r.protocol.as_str(), r.from_port, r.to_port);
+        let k = (r.protocol, r.from_port, r.to_port);
         if !keys.contains(&k) {
             keys.push(k);
         }
@@ -402,7 +404,7 @@ fn render_permissions(x: &mut Xml, tag: &str, w: &World, g: &SecurityGroup, rule
             .iter()
             .filter(|r| r.protocol == protocol && r.from_port == from && r.to_port == to)
             .collect();
-        x.leaf("ipProtocol", protocol)
+        x.leaf("ipProtocol", protocol.name())
             .opt("fromPort", from)
             .opt("toPort", to);
         x.list(
@@ -466,7 +468,7 @@ fn render_rule(x: &mut Xml, w: &World, scope: &Scope, v: &RuleView) {
         .leaf("groupId", &v.group.id)
         .leaf("groupOwnerId", &v.group.scope.account)
         .leaf("isEgress", v.egress)
-        .leaf("ipProtocol", &r.protocol)
+        .leaf("ipProtocol", r.protocol.name())
         .leaf("fromPort", r.from_port.unwrap_or(-1))
         .leaf("toPort", r.to_port.unwrap_or(-1));
     match &r.peer {
@@ -579,16 +581,16 @@ fn describe_stale(cx: &mut Call) -> Result<Xml> {
 }
 
 fn render_stale(x: &mut Xml, tag: &str, w: &World, g: &SecurityGroup, rules: &[&Rule]) {
-    let mut keys: Vec<(&str, Option<i32>, Option<i32>)> = Vec::new();
+    let mut keys: Vec<(Protocol, Option<i32>, Option<i32>)> = Vec::new();
     for r in rules {
-        let k = (r.protocol.as_str(), r.from_port, r.to_port);
+        let k = (r.protocol, r.from_port, r.to_port);
         if !keys.contains(&k) {
             keys.push(k);
         }
     }
     x.list(tag, keys, |x, (protocol, from, to)| {
         x.opt("fromPort", from)
-            .leaf("ipProtocol", protocol)
+            .leaf("ipProtocol", protocol.name())
             .list("ipRanges", Vec::<String>::new(), |_, _| {})
             .list("prefixListIds", Vec::<String>::new(), |_, _| {})
             .opt("toPort", to)
