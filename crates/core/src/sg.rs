@@ -719,7 +719,7 @@ fn drafts(
             }
             let rule = Rule {
                 rule_id: String::new(),
-                protocol: protocol.clone(),
+                protocol,
                 from_port,
                 to_port,
                 peer,
