@@ -24,7 +24,7 @@ use crate::error::{ApiError, ErrorCode, Result};
 use crate::table::Resource;
 use crate::tags::TagSet;
 use crate::world::{Ctx, Scope, World};
-use crate::{cidr, gateway, subnet, tags, Kind, Millis, Output};
+use crate::{cidr, subnet, tags, Kind, Millis, Output};
 
 /// Most tags an ELBv2 resource may carry.
 pub const MAX_TAGS: usize = 50;
@@ -441,10 +441,10 @@ pub fn get_listener<'w>(w: &'w World, scope: &Scope, arn: &str) -> Result<&'w Li
         .ok_or_else(|| listener_not_found(arn))
 }
 
-/// What else uses load balancer `arn` and so blocks its deletion (e.g. an endpoint service),
-/// if anything. The endpoint-service work hooks its check in here.
+/// What else uses load balancer `arn` and so blocks its deletion (an endpoint service), if
+/// anything.
 pub fn in_use_by(w: &World, arn: &str) -> Option<String> {
-    crate::endpoint_service::service_of_load_balancer(w, arn).map(|s| s.id.clone())
+    w.service_of_load_balancer(arn)
 }
 
 /// The `CanonicalHostedZoneId` of network (and gateway) load balancers in `region`.
@@ -866,7 +866,7 @@ fn create_load_balancer(w: &mut World, ctx: &Ctx, c: CreateLoadBalancer) -> Resu
     let mut lb_subnets = Vec::new();
     for ((subnet_id, zone, zone_id), (_, requested)) in zone_of.into_iter().zip(&plan.placements) {
         let ip = subnet::allocate_ip(w, &subnet_id, *requested)?;
-        let public_ip = (plan.scheme == "internet-facing").then(|| gateway::next_public_ip(w));
+        let public_ip = (plan.scheme == "internet-facing").then(|| w.counters.next_public_ip());
         let eni_id = w.ids.id(Kind::NetworkInterface);
         let interface = NetworkInterface {
             id: eni_id.clone(),

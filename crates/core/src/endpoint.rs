@@ -1509,34 +1509,6 @@ pub fn uses_security_group(w: &World, group_id: &str) -> bool {
         .any(|e| e.state.exists() && e.groups.iter().any(|g| g == group_id))
 }
 
-/// CreateRoute/ReplaceRoute with `VpcEndpointId`: the target must be a live Gateway Load
-/// Balancer endpoint of the caller in the route table's VPC.
-pub fn check_route_target(w: &World, scope: &Scope, vpc_id: &str, id: &str) -> Result<()> {
-    let ep = w
-        .vpc_endpoints
-        .get_in(scope, id)
-        .filter(|e| e.state.exists())
-        .ok_or_else(|| Kind::VpcEndpoint.not_found(id))?;
-    if ep.endpoint_type != EndpointType::GatewayLoadBalancer {
-        return Err(ApiError::invalid_parameter(format!(
-            "The VPC endpoint {id} is not a Gateway Load Balancer endpoint."
-        )));
-    }
-    if ep.vpc_id != vpc_id {
-        return Err(ApiError::invalid_value(format!(
-            "The VPC endpoint {id} is not in the VPC {vpc_id}."
-        )));
-    }
-    Ok(())
-}
-
-/// Whether a route to endpoint `id` (gateway or GWLB endpoint target) is `active`.
-pub fn route_target_active(w: &World, id: &str) -> bool {
-    w.vpc_endpoints
-        .get(id)
-        .is_some_and(|e| e.state == State::Available)
-}
-
 /// Whether a route target is a live gateway endpoint (its routes are then `active`).
 pub fn gateway_endpoint_exists(w: &World, id: &str) -> bool {
     w.vpc_endpoints
@@ -3078,28 +3050,32 @@ mod tests {
         let id = env.id(A, cmd(c));
         let g = env.id(A, cmd(gateway(&vpc, S3, &[])));
         let scope = Scope::new(A, EAST);
-        assert!(check_route_target(&env.w, &scope, &vpc, &id).is_ok());
+        assert!(route::check_endpoint_target(&env.w, &scope, &vpc, &id).is_ok());
         assert_eq!(
-            check_route_target(&env.w, &scope, &other, &id)
+            route::check_endpoint_target(&env.w, &scope, &other, &id)
                 .unwrap_err()
                 .code,
             "InvalidParameterValue"
         );
         assert_eq!(
-            check_route_target(&env.w, &scope, &vpc, &g)
+            route::check_endpoint_target(&env.w, &scope, &vpc, &g)
                 .unwrap_err()
                 .code,
             "InvalidParameter"
         );
         let b = Scope::new(B, EAST);
         assert_eq!(
-            check_route_target(&env.w, &b, &vpc, &id).unwrap_err().code,
+            route::check_endpoint_target(&env.w, &b, &vpc, &id)
+                .unwrap_err()
+                .code,
             "InvalidVpcEndpointId.NotFound"
         );
-        assert!(!route_target_active(&env.w, &id));
+        assert!(!route::endpoint_target_active(&env.w, &id));
         assert!(env.accept(A, &service, &[&id]).is_empty());
         env.advance(0);
-        assert!(route_target_active(&env.w, &id) && route_target_active(&env.w, &g));
+        assert!(
+            route::endpoint_target_active(&env.w, &id) && route::endpoint_target_active(&env.w, &g)
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::region::Zone;
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, World};
-use crate::{endpoint, BulkFailure, Kind, Millis, Output};
+use crate::{BulkFailure, Kind, Millis, Output};
 
 /// Private DNS names ending with this suffix fail verification; every other name passes.
 /// (openvpc cannot look up TXT records: the rule is deterministic, see §2.4.)
@@ -353,14 +353,26 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             endpoint_ids,
         } => {
             get(w, &ctx.scope(), &service_id)?;
-            Ok(bulk(w, ctx, &service_id, &endpoint_ids, endpoint::accept))
+            Ok(bulk(
+                w,
+                ctx,
+                &service_id,
+                &endpoint_ids,
+                World::accept_endpoint_connection,
+            ))
         }
         Cmd::RejectConnections {
             service_id,
             endpoint_ids,
         } => {
             get(w, &ctx.scope(), &service_id)?;
-            Ok(bulk(w, ctx, &service_id, &endpoint_ids, endpoint::reject))
+            Ok(bulk(
+                w,
+                ctx,
+                &service_id,
+                &endpoint_ids,
+                World::reject_endpoint_connection,
+            ))
         }
     }
 }

@@ -20,7 +20,7 @@ use crate::subnet::{self, Subnet};
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, TimerKind, World};
-use crate::{gateway, Millis, Output, HOUR};
+use crate::{Millis, Output, HOUR};
 
 /// Most private IPv4 addresses one interface may hold (primary included).
 pub const MAX_PRIVATE_IPS: usize = 50;
@@ -1552,7 +1552,7 @@ fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Output> {
                 Source::Existing(id) => id.clone(),
             };
             let attachment_id = w.ids.id(Kind::InterfaceAttachment);
-            let public_ip = slot.public_ip.then(|| gateway::next_public_ip(w));
+            let public_ip = slot.public_ip.then(|| w.counters.next_public_ip());
             let e = w
                 .network_interfaces
                 .get_mut(&eni_id)
@@ -1735,7 +1735,7 @@ fn start(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output> {
                 .get(&eni)
                 .is_some_and(|e| e.public_ip.is_none());
         if needs_ip {
-            let ip = gateway::next_public_ip(w);
+            let ip = w.counters.next_public_ip();
             if let Some(e) = w.network_interfaces.get_mut(&eni) {
                 e.public_ip = Some(ip);
             }

@@ -439,14 +439,6 @@ pub fn create_attached_igw(w: &mut World, scope: &Scope, vpc_id: &str) -> String
 // ---------------------------------------------------------------------------------------
 // Elastic IPs
 
-/// A fresh public IPv4 address from openvpc's synthetic public pool.
-pub fn next_public_ip(w: &mut World) -> Ipv4Addr {
-    let n = w.counters.public_ips;
-    w.counters.public_ips += 1;
-    // 18.0.0.1 onwards: public-looking, never contacted.
-    Ipv4Addr::from(u32::from(Ipv4Addr::new(18, 0, 0, 1)) + n)
-}
-
 /// The caller's address named by allocation id (preferred) or public IP.
 fn find_address<'w>(
     w: &'w World,
@@ -484,7 +476,7 @@ fn allocate(w: &mut World, ctx: &Ctx, specs: &[TagSpec]) -> Result<Output> {
         }
     }
     let id = w.ids.id(Kind::Address);
-    let public_ip = next_public_ip(w);
+    let public_ip = w.counters.next_public_ip();
     w.addresses.insert(Address {
         id: id.clone(),
         scope: scope.clone(),

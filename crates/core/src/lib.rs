@@ -22,6 +22,9 @@ pub mod table;
 pub mod tags;
 pub mod world;
 
+#[cfg(test)]
+pub(crate) mod testkit;
+
 pub mod dhcp;
 pub mod elb;
 pub mod endpoint;

@@ -730,7 +730,7 @@ fn check_target(
             Ok(())
         }
         Target::TransitGateway(_) => Err(not_supported("TransitGatewayId")),
-        Target::VpcEndpoint(id) => crate::endpoint::check_route_target(w, &scope, vpc_id, id),
+        Target::VpcEndpoint(id) => check_endpoint_target(w, &scope, vpc_id, id),
     }
 }
 
@@ -895,9 +895,7 @@ pub fn route_state_in(w: &World, table: &RouteTable, route: &Route) -> &'static 
 fn state(w: &World, vpc_id: Option<&str>, route: &Route) -> &'static str {
     let usable = match &route.target {
         Target::Local => true,
-        Target::GatewayEndpoint(id) | Target::VpcEndpoint(id) => {
-            crate::endpoint::route_target_active(w, id)
-        }
+        Target::GatewayEndpoint(id) | Target::VpcEndpoint(id) => endpoint_target_active(w, id),
         Target::Gateway(id) => w
             .internet_gateways
             .get(id)
@@ -1168,7 +1166,7 @@ pub fn check_vpc_block_against_routes(w: &World, vpc_id: &str, cidr: &Ipv4Net) -
 
 /// Removes a table without checks (the VPC's main table when the VPC goes).
 pub fn delete_table_unchecked(w: &mut World, rtb_id: &str) {
-    crate::endpoint::on_route_table_deleted(w, rtb_id);
+    w.on_route_table_deleted(rtb_id);
     w.route_tables.remove(rtb_id);
     tags::forget(w, rtb_id);
 }
@@ -1179,6 +1177,34 @@ pub fn on_subnet_deleted(w: &mut World, subnet_id: &str) {
         t.associations
             .retain(|a| a.subnet_id.as_deref() != Some(subnet_id));
     }
+}
+
+/// CreateRoute/ReplaceRoute with `VpcEndpointId`: the target must be a live Gateway Load
+/// Balancer endpoint of the caller in the route table's VPC.
+pub fn check_endpoint_target(w: &World, scope: &Scope, vpc_id: &str, id: &str) -> Result<()> {
+    let ep = w
+        .vpc_endpoints
+        .get_in(scope, id)
+        .filter(|e| e.state.exists())
+        .ok_or_else(|| Kind::VpcEndpoint.not_found(id))?;
+    if ep.endpoint_type != crate::endpoint::EndpointType::GatewayLoadBalancer {
+        return Err(ApiError::invalid_parameter(format!(
+            "The VPC endpoint {id} is not a Gateway Load Balancer endpoint."
+        )));
+    }
+    if ep.vpc_id != vpc_id {
+        return Err(ApiError::invalid_value(format!(
+            "The VPC endpoint {id} is not in the VPC {vpc_id}."
+        )));
+    }
+    Ok(())
+}
+
+/// Whether a route to endpoint `id` (gateway or GWLB endpoint target) is `active`.
+pub fn endpoint_target_active(w: &World, id: &str) -> bool {
+    w.vpc_endpoints
+        .get(id)
+        .is_some_and(|e| e.state == crate::endpoint::State::Available)
 }
 
 #[cfg(test)]

@@ -477,7 +477,7 @@ fn delete(w: &mut World, ctx: &Ctx, group: &GroupRef) -> Result<Output> {
     if w.network_interfaces
         .values()
         .any(|e| e.groups.iter().any(|gid| gid == &id))
-        || crate::endpoint::uses_security_group(w, &id)
+        || w.security_group_used_by_endpoint(&id)
     {
         return Err(ApiError::dependency(format!(
             "resource {id} has a dependent object"

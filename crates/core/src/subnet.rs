@@ -16,7 +16,7 @@ use crate::region::Zone;
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, World};
-use crate::{nacl, route, vpc, Millis, Output};
+use crate::{nacl, vpc, Millis, Output};
 
 /// Addresses AWS reserves in every subnet: the first four and the last.
 pub const RESERVED: u64 = 5;
@@ -288,8 +288,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                     "The subnet '{subnet_id}' has dependencies and cannot be deleted."
                 )));
             }
-            route::on_subnet_deleted(w, &subnet_id);
-            nacl::on_subnet_deleted(w, &subnet_id);
+            w.on_subnet_deleted(&subnet_id);
             w.subnets.remove(&subnet_id);
             tags::forget(w, &subnet_id);
             Ok(Output::Done)

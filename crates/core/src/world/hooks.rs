@@ -10,7 +10,9 @@ use ipnet::{IpNet, Ipv4Net};
 use crate::error::{ApiError, Result};
 use crate::vpc::Vpc;
 use crate::world::{Ctx, Scope, World};
-use crate::{cidr, dhcp, endpoint, gateway, nacl, peering, route, sg, subnet, tags};
+use crate::{
+    cidr, dhcp, endpoint, endpoint_service, gateway, nacl, peering, route, sg, subnet, tags,
+};
 
 // ---------------------------------------------------------------------------------------
 // VPCs (§6 for the defaults, §1.6 for CIDR blocks while peered)
@@ -131,5 +133,56 @@ impl World {
             IpNet::V4(block) => route::remove_local_route_v4(self, vpc_id, block),
             IpNet::V6(block) => route::remove_local_route_v6(self, vpc_id, block),
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Subnets, route tables
+
+impl World {
+    /// A deleted subnet leaves its route table and network ACL associations.
+    pub(crate) fn on_subnet_deleted(&mut self, subnet_id: &str) {
+        route::on_subnet_deleted(self, subnet_id);
+        nacl::on_subnet_deleted(self, subnet_id);
+    }
+
+    /// A deleted route table leaves the gateway endpoints it was associated with.
+    pub(crate) fn on_route_table_deleted(&mut self, rtb_id: &str) {
+        endpoint::on_route_table_deleted(self, rtb_id);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// What PrivateLink holds on to (§2.6, §3.6)
+
+impl World {
+    /// Whether a live interface endpoint uses the security group (it cannot be deleted).
+    pub(crate) fn security_group_used_by_endpoint(&self, group_id: &str) -> bool {
+        endpoint::uses_security_group(self, group_id)
+    }
+
+    /// The endpoint service a load balancer serves, if any (it cannot be deleted).
+    pub(crate) fn service_of_load_balancer(&self, arn: &str) -> Option<String> {
+        endpoint_service::service_of_load_balancer(self, arn).map(|s| s.id.clone())
+    }
+
+    /// The provider accepts a connection: the consumer's endpoint goes `pending` (§2.3).
+    pub(crate) fn accept_endpoint_connection(
+        &mut self,
+        ctx: &Ctx,
+        service_id: &str,
+        endpoint_id: &str,
+    ) -> Result<()> {
+        endpoint::accept(self, ctx, service_id, endpoint_id)
+    }
+
+    /// The provider rejects a connection: the consumer's endpoint goes `rejected` (§2.3).
+    pub(crate) fn reject_endpoint_connection(
+        &mut self,
+        ctx: &Ctx,
+        service_id: &str,
+        endpoint_id: &str,
+    ) -> Result<()> {
+        endpoint::reject(self, ctx, service_id, endpoint_id)
     }
 }

@@ -106,6 +106,16 @@ pub struct Idempotent {
     pub output: Output,
 }
 
+impl Counters {
+    /// A fresh public IPv4 address from openvpc's synthetic public pool: 18.0.0.1 onwards,
+    /// public-looking, never contacted.
+    pub fn next_public_ip(&mut self) -> std::net::Ipv4Addr {
+        let n = self.public_ips;
+        self.public_ips += 1;
+        std::net::Ipv4Addr::from(u32::from(std::net::Ipv4Addr::new(18, 0, 0, 1)) + n)
+    }
+}
+
 /// Monotonic counters for addresses handed out from global pools.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Counters {
