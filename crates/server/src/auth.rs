@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use openvpc_core::ApiError;
+use openvpc_core::{ApiError, ErrorCode};
 use openvpc_wire::sigv4::{self, HttpRequestParts};
 
 /// One configured access key.
@@ -105,8 +105,7 @@ pub fn resolve(
         });
     };
     let Some(scope) = scope else {
-        return Err(ApiError::new(
-            "MissingAuthenticationToken",
+        return Err(ApiError::new(ErrorCode::MissingAuthenticationToken,
             "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.",
         ));
     };
@@ -133,7 +132,7 @@ pub fn dispatch_service(scope_service: &str) -> &'static str {
 fn known_key<'c>(creds: &'c Credentials, id: &str) -> Result<&'c Key, ApiError> {
     creds.keys.get(id).ok_or_else(|| {
         ApiError::new(
-            "AuthFailure",
+            ErrorCode::AuthFailure,
             "AWS was not able to validate the provided access credentials",
         )
     })
@@ -157,7 +156,7 @@ pub fn admin(
         .map_err(to_api)?
         .ok_or_else(|| {
             ApiError::new(
-                "MissingAuthenticationToken",
+                ErrorCode::MissingAuthenticationToken,
                 "The admin API requires a request signed by an admin key of the credentials file.",
             )
         })?;
@@ -165,7 +164,7 @@ pub fn admin(
     sigv4::verify(req, &key.secret, now_unix_secs, ADMIN_SERVICE).map_err(to_api)?;
     if !key.admin {
         return Err(ApiError::new(
-            "UnauthorizedOperation",
+            ErrorCode::UnauthorizedOperation,
             "You are not authorized to perform this operation: the key is not marked admin in the credentials file.",
         ));
     }

@@ -24,7 +24,7 @@ mod tests;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use openvpc_core::ids::IdGen;
-use openvpc_core::{ApiError, Command, Config, Ctx, Millis, Output, World};
+use openvpc_core::{ApiError, Command, Config, Ctx, ErrorCode, Millis, Output, World};
 use openvpc_store::{Recovered, Store, StoreError};
 use openvpc_wire::{Backend, Response};
 
@@ -110,8 +110,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// The error a mutation gets when the store cannot make it durable.
 pub fn unavailable(why: &str) -> ApiError {
-    ApiError::new(
-        "ServiceUnavailable",
+    ApiError::new(ErrorCode::ServiceUnavailable,
         format!("The change could not be made durable ({why}). Nothing was changed; retry once the storage is writable again."),
     )
 }
@@ -439,7 +438,7 @@ impl Backend for ReadBackend<'_> {
     fn mutate(&mut self, _cmd: Command) -> Result<Output, ApiError> {
         self.wants_write = true;
         Err(ApiError::new(
-            "InternalError",
+            ErrorCode::InternalError,
             "mutations run on the writer",
         ))
     }

@@ -35,7 +35,7 @@ fn mutate(e: &Engine, account: &str, cmd: Command) -> (Result<String, String>, O
         out = Some(match b.mutate(cmd.clone()) {
             Ok(Output::Id(id)) => Ok(id),
             Ok(other) => Ok(format!("{other:?}")),
-            Err(e) => Err(e.code),
+            Err(e) => Err(e.code.to_string()),
         });
         Response {
             status: 200,

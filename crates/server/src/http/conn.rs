@@ -11,7 +11,7 @@ use std::time::Duration;
 use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use openvpc_core::ApiError;
+use openvpc_core::{ApiError, ErrorCode};
 use openvpc_wire::errors::ec2_error;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -109,13 +109,13 @@ fn rewrite(head: &[u8], request_id: &str) -> Option<Vec<u8>> {
         return None;
     }
     let (code, message) = match status {
-        414 => ("RequestURITooLong", "The request URI is too long."),
+        414 => (ErrorCode::RequestURITooLong, "The request URI is too long."),
         431 => (
-            "RequestHeaderFieldsTooLarge",
+            ErrorCode::RequestHeaderFieldsTooLarge,
             "The request's header fields are too large or too many.",
         ),
         400 => (
-            "MalformedHTTPRequest",
+            ErrorCode::MalformedHTTPRequest,
             "The request is not well-formed HTTP/1.1.",
         ),
         _ => return None,

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::Router;
 use http_body_util::BodyExt;
-use openvpc_core::ApiError;
+use openvpc_core::{ApiError, ErrorCode};
 use openvpc_wire::errors::ec2_error;
 use openvpc_wire::params::Params;
 use openvpc_wire::sigv4::HttpRequestParts;
@@ -142,13 +142,13 @@ async fn receive(
     let (parts, body) = req.into_parts();
     if !methods.contains(&parts.method) {
         return Err(ApiError::new(
-            "MethodNotAllowed",
+            ErrorCode::MethodNotAllowed,
             format!("The HTTP method {} is not allowed here.", parts.method),
         ));
     }
     if parts.uri.to_string().len() > MAX_URI {
         return Err(ApiError::new(
-            "RequestURITooLong",
+            ErrorCode::RequestURITooLong,
             "The request URI is too long.",
         ));
     }
@@ -159,7 +159,7 @@ async fn receive(
         .sum();
     if parts.headers.len() > MAX_HEADERS || header_bytes > MAX_HEADER_BYTES {
         return Err(ApiError::new(
-            "RequestHeaderFieldsTooLarge",
+            ErrorCode::RequestHeaderFieldsTooLarge,
             "The request's header fields are too large or too many.",
         ));
     }
@@ -188,14 +188,14 @@ async fn read_body(mut body: Body, timeout: Duration) -> Result<Vec<u8>, ApiErro
         match tokio::time::timeout_at(deadline, body.frame()).await {
             Err(_) => {
                 return Err(ApiError::new(
-                    "RequestTimeout",
+                    ErrorCode::RequestTimeout,
                     "The request body was not received in time.",
                 ))
             }
             Ok(None) => return Ok(out),
             Ok(Some(Err(_))) => {
                 return Err(ApiError::new(
-                    "MalformedHTTPRequest",
+                    ErrorCode::MalformedHTTPRequest,
                     "The request body could not be read.",
                 ))
             }
@@ -203,7 +203,7 @@ async fn read_body(mut body: Body, timeout: Duration) -> Result<Vec<u8>, ApiErro
                 if let Ok(data) = frame.into_data() {
                     if out.len() + data.len() > MAX_BODY {
                         return Err(ApiError::new(
-                            "RequestEntityTooLarge",
+                            ErrorCode::RequestEntityTooLarge,
                             format!("The request body is larger than {MAX_BODY} bytes."),
                         ));
                     }
