@@ -71,6 +71,8 @@ pub struct Caller {
     pub account: String,
     pub region: String,
     pub service: String,
+    /// Whether the request carried a signature (verified or not).
+    pub signed: bool,
 }
 
 /// Resolves the caller. Without credentials: any or no signature; the account is a
@@ -96,11 +98,13 @@ pub fn resolve(
                 },
                 region: s.region,
                 service: s.service,
+                signed: true,
             },
             None => Caller {
                 account: default_account.to_string(),
                 region: default_region.to_string(),
                 service: "ec2".to_string(),
+                signed: false,
             },
         });
     };
@@ -116,6 +120,7 @@ pub fn resolve(
         account: key.account.clone(),
         region: scope.region,
         service: scope.service,
+        signed: true,
     })
 }
 

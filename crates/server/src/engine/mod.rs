@@ -201,19 +201,23 @@ impl Engine {
 
     /// Runs one request for `account` in `region`: `run` gets a backend over the state it
     /// may read and mutate. In `full` mode it first runs against the committed world and,
-    /// if it asks to mutate, again against the live one.
+    /// if it asks to mutate, again against the live one — unless `writer_first` (the caller
+    /// knows the request mutates), which goes to the live world at once. `wrote` tells
+    /// whether a `full` request needed the live world.
     pub fn handle(
         &self,
         account: &str,
         region: &str,
+        writer_first: bool,
         run: &mut dyn FnMut(&mut dyn Backend) -> Response,
-    ) -> Result<Handled, ApiError> {
-        if self.shared.committed.is_some() {
+    ) -> Result<(Handled, bool), ApiError> {
+        let full = self.shared.committed.is_some();
+        if full && !writer_first {
             if let Some(resp) = self.read(account, region, run)? {
-                return Ok(Handled::Done(resp));
+                return Ok((Handled::Done(resp), false));
             }
         }
-        self.write(account, region, run)
+        Ok((self.write(account, region, run)?, full))
     }
 
     /// A read against the committed world; `None` when the request wants to mutate.

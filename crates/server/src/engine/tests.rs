@@ -42,7 +42,7 @@ fn mutate(e: &Engine, account: &str, cmd: Command) -> (Result<String, String>, O
             body: String::new(),
         }
     };
-    match e.handle(account, EAST, &mut run).unwrap() {
+    match e.handle(account, EAST, false, &mut run).unwrap().0 {
         Handled::Done(_) => (out.unwrap(), None),
         Handled::Pending(_, t) => (out.unwrap(), Some(t)),
     }
@@ -74,10 +74,8 @@ fn read_vpcs(e: &Engine, account: &str) -> Vec<String> {
             body: String::new(),
         }
     };
-    assert!(matches!(
-        e.handle(account, EAST, &mut run).unwrap(),
-        Handled::Done(_)
-    ));
+    let (handled, wrote) = e.handle(account, EAST, false, &mut run).unwrap();
+    assert!(matches!(handled, Handled::Done(_)) && !wrote);
     ids.sort();
     ids
 }

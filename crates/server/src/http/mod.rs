@@ -6,7 +6,8 @@
 
 mod conn;
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
@@ -60,6 +61,12 @@ impl Default for ServerOptions {
 struct AppState {
     engine: Engine,
     options: ServerOptions,
+    /// Actions seen calling `mutate`.
+    mutating: Mutex<HashSet<String>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 type Shared = Arc<AppState>;
@@ -67,7 +74,11 @@ type Shared = Arc<AppState>;
 /// The router serving everything.
 pub fn router(engine: Engine, options: ServerOptions) -> Router {
     let admin = options.admin_api;
-    let state = Arc::new(AppState { engine, options });
+    let state = Arc::new(AppState {
+        engine,
+        options,
+        mutating: Mutex::default(),
+    });
     let mut r = Router::new()
         .route("/_openvpc/health", get(|| async { "ok" }))
         .fallback(query_endpoint);
@@ -263,7 +274,6 @@ fn handle_query(state: &AppState, r: &Received, request_id: &str) -> Answer {
         params.extend(Params::parse(&r.body));
     }
     let parts = r.http_parts();
-    let signed = !matches!(openvpc_wire::sigv4::credential_scope(&parts), Ok(None));
     // ELBv2 shares this endpoint: by its signing name, or (unsigned) by its API version.
     let elb_version = params.peek("Version") == Some(openvpc_wire::elbv2::VERSION);
     let guess = if elb_version {
@@ -283,11 +293,12 @@ fn handle_query(state: &AppState, r: &Received, request_id: &str) -> Answer {
         Ok(c) => c,
         Err(e) => return Answer::Now(error(guess, &e, request_id)),
     };
-    let dialect = if caller.service == openvpc_wire::elbv2::SERVICE || (!signed && elb_version) {
-        Dialect::Elb
-    } else {
-        Dialect::Ec2
-    };
+    let dialect =
+        if caller.service == openvpc_wire::elbv2::SERVICE || (!caller.signed && elb_version) {
+            Dialect::Elb
+        } else {
+            Dialect::Ec2
+        };
     let (version, service) = match dialect {
         Dialect::Ec2 => (openvpc_wire::EC2_VERSION, "AmazonEC2"),
         Dialect::Elb => (openvpc_wire::elbv2::VERSION, "ElasticLoadBalancing"),
@@ -302,10 +313,19 @@ fn handle_query(state: &AppState, r: &Received, request_id: &str) -> Answer {
         Dialect::Elb => openvpc_wire::elbv2::handle(&action, &params, backend, request_id),
         Dialect::Ec2 => openvpc_wire::handle(&action, &params, backend, request_id),
     };
-    match state
+    // Actions seen to mutate go to the writer at once instead of trying the readers'
+    // world first (the handler calling `mutate` stays the one rule of what mutates).
+    let known = lock(&state.mutating).contains(&action);
+    let handled = state
         .engine
-        .handle(&caller.account, &caller.region, &mut run)
-    {
+        .handle(&caller.account, &caller.region, known, &mut run)
+        .map(|(handled, wrote)| {
+            if wrote && !known {
+                lock(&state.mutating).insert(action.clone());
+            }
+            handled
+        });
+    match handled {
         Err(e) => Answer::Now(error(dialect, &e, request_id)),
         Ok(Handled::Done(resp)) => Answer::Now(xml_response(resp.status, resp.body, request_id)),
         Ok(Handled::Pending(resp, ticket)) => Answer::Durable(
