@@ -28,6 +28,21 @@ stop_server() {
 trap stop_server EXIT
 trap 'exit 130' INT TERM
 
+# The disk's sync cost on this machine, now: it bounds `full` (two syncs per batch).
+python3 - "$OUT_DIR" <<'PY'
+import os, sys, time
+path = os.path.join(sys.argv[1], "sync-probe")
+fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+n, t, c = 200, time.perf_counter(), os.times()
+for _ in range(n):
+    os.write(fd, b"x" * 300)
+    os.fdatasync(fd)
+wall, c2 = time.perf_counter() - t, os.times()
+cpu = (c2.user - c.user) + (c2.system - c.system)
+print(f"sync probe: append + fdatasync {wall / n * 1e6:.0f} us wall, {cpu / n * 1e6:.0f} us CPU each (n={n})")
+os.close(fd); os.unlink(path)
+PY
+
 outs=()
 for mode in $MODES; do
   DATA_DIR=$(mktemp -d)
