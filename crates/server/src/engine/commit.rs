@@ -110,8 +110,19 @@ impl Item {
 #[derive(Debug, Default)]
 struct Queue {
     items: VecDeque<Item>,
+    /// When the oldest unwritten entry (not a passenger) was queued.
+    since: Option<Instant>,
     poisoned: bool,
     stop: bool,
+}
+
+impl Queue {
+    fn push(&mut self, item: Item) {
+        if !item.is_passenger() {
+            self.since.get_or_insert_with(Instant::now);
+        }
+        self.items.push_back(item);
+    }
 }
 
 /// The queue between writers and the journal thread.
@@ -128,7 +139,7 @@ impl Journal {
     /// Queues an item; a passenger does not wake the journal thread.
     pub fn push(&self, item: Item) {
         let wake = !item.is_passenger();
-        lock(&self.queue).items.push_back(item);
+        lock(&self.queue).push(item);
         if wake {
             self.wake.notify_one();
         }
@@ -140,7 +151,7 @@ impl Journal {
         if q.poisoned {
             return false;
         }
-        q.items.push_back(item);
+        q.push(item);
         drop(q);
         self.wake.notify_one();
         true
@@ -197,8 +208,8 @@ impl Journal {
             q = self.wake.wait(q).unwrap_or_else(|p| p.into_inner());
         }
         if durability == Durability::Batched && !q.stop {
-            // Let the window fill: entries are acknowledged already.
-            let until = Instant::now() + BATCH_WINDOW;
+            // Entries are acknowledged already: the write starts 10 ms after the oldest.
+            let until = q.since.unwrap_or_else(Instant::now) + BATCH_WINDOW;
             while !q.stop {
                 let left = until.saturating_duration_since(Instant::now());
                 if left.is_zero() {
@@ -212,6 +223,7 @@ impl Journal {
             }
         }
         let stop = q.stop;
+        q.since = None;
         (q.items.drain(..).collect(), stop)
     }
 
@@ -238,6 +250,7 @@ impl Journal {
     fn requeue(&self, failed: Vec<Item>) {
         self.degraded.store(true, Ordering::SeqCst);
         let mut q = lock(&self.queue);
+        q.since = Some(Instant::now());
         for item in failed.into_iter().rev() {
             q.items.push_front(item);
         }
