@@ -117,11 +117,16 @@ struct Queue {
 }
 
 impl Queue {
-    fn push(&mut self, item: Item) {
-        if !item.is_passenger() {
-            self.since.get_or_insert_with(Instant::now);
+    /// Queues an item; true when the journal thread must be woken: the first entry (not a
+    /// passenger) since the last batch was taken. Later ones join that batch silently, so
+    /// a batch costs one wake-up, not one per entry.
+    fn push(&mut self, item: Item) -> bool {
+        let first = !item.is_passenger() && self.since.is_none();
+        if first {
+            self.since = Some(Instant::now());
         }
         self.items.push_back(item);
+        first
     }
 }
 
@@ -138,9 +143,7 @@ pub(super) struct Journal {
 impl Journal {
     /// Queues an item; a passenger does not wake the journal thread.
     pub fn push(&self, item: Item) {
-        let wake = !item.is_passenger();
-        lock(&self.queue).push(item);
-        if wake {
+        if lock(&self.queue).push(item) {
             self.wake.notify_one();
         }
     }
@@ -151,9 +154,11 @@ impl Journal {
         if q.poisoned {
             return false;
         }
-        q.push(item);
+        let wake = q.push(item);
         drop(q);
-        self.wake.notify_one();
+        if wake {
+            self.wake.notify_one();
+        }
         true
     }
 
@@ -232,6 +237,7 @@ impl Journal {
     fn poison(&self, failed: Vec<Item>, why: &str) {
         let mut q = lock(&self.queue);
         q.poisoned = true;
+        q.since = None;
         self.poisoned.store(true, Ordering::SeqCst);
         let behind: Vec<Item> = q.items.drain(..).collect();
         let result = Err(why.to_string());
