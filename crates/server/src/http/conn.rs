@@ -94,8 +94,9 @@ impl Refusals {
     }
 }
 
-/// The AWS document for one of hyper's automatic refusals, if `head` is one.
-fn rewrite(head: &[u8], request_id: &str) -> Option<Vec<u8>> {
+/// The AWS document for one of hyper's automatic refusals, if `head` is one (`id` makes
+/// its request id, only then).
+fn rewrite(head: &[u8], id: impl FnOnce() -> String) -> Option<Vec<u8>> {
     let text = std::str::from_utf8(head).ok()?;
     let rest = text
         .strip_prefix("HTTP/1.1 ")
@@ -120,7 +121,8 @@ fn rewrite(head: &[u8], request_id: &str) -> Option<Vec<u8>> {
         ),
         _ => return None,
     };
-    let doc = ec2_error(&ApiError::new(code, message), request_id);
+    let request_id = id();
+    let doc = ec2_error(&ApiError::new(code, message), &request_id);
     let reason = rest.lines().next().unwrap_or("").get(4..).unwrap_or("");
     Some(
         format!(
@@ -150,8 +152,8 @@ impl AsyncWrite for Refusals {
     ) -> Poll<io::Result<usize>> {
         ready!(self.drive(cx))?;
         if buf.starts_with(b"HTTP/1.") && buf.len() < 512 {
-            let id = self.engine.request_id();
-            if let Some(doc) = rewrite(buf, &id) {
+            let engine = self.engine.clone();
+            if let Some(doc) = rewrite(buf, || engine.request_id()) {
                 self.out = doc;
                 let _ = self.drive(cx)?;
                 return Poll::Ready(Ok(buf.len()));
@@ -179,7 +181,7 @@ mod tests {
     fn hypers_own_refusals_become_documents_and_nothing_else_does() {
         let head =
             b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\ndate: x\r\n\r\n";
-        let out = String::from_utf8(rewrite(head, "rid").unwrap()).unwrap();
+        let out = String::from_utf8(rewrite(head, || "rid".into()).unwrap()).unwrap();
         assert!(
             out.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"),
             "{out}"
@@ -190,9 +192,10 @@ mod tests {
         assert!(head.contains(&format!("content-length: {}", body.len())));
         let ours =
             b"HTTP/1.1 400 Bad Request\r\ncontent-type: text/xml\r\ncontent-length: 120\r\n\r\n";
-        assert_eq!(rewrite(ours, "rid"), None);
+        assert_eq!(rewrite(ours, || "rid".into()), None);
         assert_eq!(
-            rewrite(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n", "rid"),
+            rewrite(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n", || "rid"
+                .into()),
             None
         );
     }

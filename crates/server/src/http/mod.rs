@@ -157,7 +157,8 @@ async fn receive(
             format!("The HTTP method {} is not allowed here.", parts.method),
         ));
     }
-    if parts.uri.to_string().len() > MAX_URI {
+    let uri_len = parts.uri.path().len() + parts.uri.query().map_or(0, |q| q.len() + 1);
+    if uri_len > MAX_URI {
         return Err(ApiError::new(
             ErrorCode::RequestURITooLong,
             "The request URI is too long.",
