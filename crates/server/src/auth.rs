@@ -71,17 +71,17 @@ pub struct Caller {
     pub account: String,
     pub region: String,
     pub service: String,
-    /// Whether the request carried a signature (verified or not).
-    pub signed: bool,
 }
 
 /// Resolves the caller. Without credentials: any or no signature; the account is a
-/// 12-digit key id or `default_account`. With credentials: a valid signature by a known key.
+/// 12-digit key id or `default_account`. With credentials: a valid signature by a known key,
+/// scoped to `service` (the signing name of the dialect the request is dispatched to).
 pub fn resolve(
     req: &HttpRequestParts,
     credentials: Option<&Credentials>,
     default_account: &str,
     default_region: &str,
+    service: &str,
     now_unix_secs: i64,
 ) -> Result<Caller, ApiError> {
     let to_api = |e: sigv4::AuthError| ApiError::new(e.code, e.message);
@@ -98,13 +98,11 @@ pub fn resolve(
                 },
                 region: s.region,
                 service: s.service,
-                signed: true,
             },
             None => Caller {
                 account: default_account.to_string(),
                 region: default_region.to_string(),
                 service: "ec2".to_string(),
-                signed: false,
             },
         });
     };
@@ -114,24 +112,12 @@ pub fn resolve(
         ));
     };
     let key = known_key(creds, &scope.access_key_id)?;
-    let service = dispatch_service(&scope.service);
     let scope = sigv4::verify(req, &key.secret, now_unix_secs, service).map_err(to_api)?;
     Ok(Caller {
         account: key.account.clone(),
         region: scope.region,
         service: scope.service,
-        signed: true,
     })
-}
-
-/// The service a request signed for `scope_service` is dispatched to: ELBv2 by its
-/// signing name, everything else to EC2 (whose scope must then say `ec2`).
-pub fn dispatch_service(scope_service: &str) -> &'static str {
-    if scope_service == openvpc_wire::elbv2::SERVICE {
-        openvpc_wire::elbv2::SERVICE
-    } else {
-        "ec2"
-    }
 }
 
 fn known_key<'c>(creds: &'c Credentials, id: &str) -> Result<&'c Key, ApiError> {
@@ -206,11 +192,11 @@ mod tests {
             headers: &headers,
             body: b"",
         };
-        let c = resolve(&req, None, "000000000000", "us-east-1", 0).unwrap();
+        let c = resolve(&req, None, "000000000000", "us-east-1", "ec2", 0).unwrap();
         assert_eq!(c.account, "000000000000");
         assert_eq!(c.region, "us-east-1");
         let creds = Credentials::parse("AKID s 111111111111").unwrap();
-        let e = resolve(&req, Some(&creds), "000000000000", "us-east-1", 0).unwrap_err();
+        let e = resolve(&req, Some(&creds), "000000000000", "us-east-1", "ec2", 0).unwrap_err();
         assert_eq!(e.code, "MissingAuthenticationToken");
     }
 }

@@ -18,9 +18,9 @@ use axum::routing::{any, get};
 use axum::Router;
 use http_body_util::BodyExt;
 use openvpc_core::{ApiError, ErrorCode};
-use openvpc_wire::errors::ec2_error;
 use openvpc_wire::params::Params;
 use openvpc_wire::sigv4::HttpRequestParts;
+use openvpc_wire::Dialect;
 
 pub use conn::serve;
 
@@ -91,13 +91,6 @@ pub fn router(engine: Engine, options: ServerOptions) -> Router {
     r.with_state(state)
 }
 
-/// The request's dialect: which error document it gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Dialect {
-    Ec2,
-    Elb,
-}
-
 fn xml_response(status: u16, body: String, request_id: &str) -> Response {
     (
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
@@ -111,11 +104,20 @@ fn xml_response(status: u16, body: String, request_id: &str) -> Response {
 }
 
 fn error(dialect: Dialect, e: &ApiError, request_id: &str) -> Response {
-    let r = match dialect {
-        Dialect::Ec2 => ec2_error(e, request_id),
-        Dialect::Elb => openvpc_wire::elbv2::error_response(e, request_id),
-    };
+    let r = dialect.error(e, request_id);
     xml_response(r.status, r.body, request_id)
+}
+
+/// The signing name, API version and service name (for messages) of a dialect.
+fn service_of(dialect: Dialect) -> (&'static str, &'static str, &'static str) {
+    match dialect {
+        Dialect::Ec2 => ("ec2", openvpc_wire::EC2_VERSION, "AmazonEC2"),
+        Dialect::Elbv2 => (
+            openvpc_wire::elbv2::SERVICE,
+            openvpc_wire::elbv2::VERSION,
+            "ElasticLoadBalancing",
+        ),
+    }
 }
 
 fn unix_now() -> i64 {
@@ -275,34 +277,21 @@ fn handle_query(state: &AppState, r: &Received, request_id: &str) -> Answer {
         params.extend(Params::parse(&r.body));
     }
     let parts = r.http_parts();
-    // ELBv2 shares this endpoint: by its signing name, or (unsigned) by its API version.
-    let elb_version = params.peek("Version") == Some(openvpc_wire::elbv2::VERSION);
-    let guess = if elb_version {
-        Dialect::Elb
-    } else {
-        Dialect::Ec2
-    };
+    // ELBv2 shares this endpoint; the wire decides the dialect from the request.
+    let dialect = Dialect::of(&parts, &params);
+    let (signing_name, version, service) = service_of(dialect);
     let opts = &state.options;
     let caller = match auth::resolve(
         &parts,
         opts.credentials.as_ref(),
         &opts.default_account,
         &opts.default_region,
+        signing_name,
         // Signatures are checked against the real clock, not the admin-advanced one.
         unix_now(),
     ) {
         Ok(c) => c,
-        Err(e) => return Answer::Now(error(guess, &e, request_id)),
-    };
-    let dialect =
-        if caller.service == openvpc_wire::elbv2::SERVICE || (!caller.signed && elb_version) {
-            Dialect::Elb
-        } else {
-            Dialect::Ec2
-        };
-    let (version, service) = match dialect {
-        Dialect::Ec2 => (openvpc_wire::EC2_VERSION, "AmazonEC2"),
-        Dialect::Elb => (openvpc_wire::elbv2::VERSION, "ElasticLoadBalancing"),
+        Err(e) => return Answer::Now(error(dialect, &e, request_id)),
     };
     if let Err(e) = params.check_request(version, service) {
         return Answer::Now(error(dialect, &e, request_id));
@@ -310,9 +299,8 @@ fn handle_query(state: &AppState, r: &Received, request_id: &str) -> Answer {
     let Some(action) = params.peek("Action").map(str::to_string) else {
         return Answer::Now(error(dialect, &ApiError::missing("Action"), request_id));
     };
-    let mut run = |backend: &mut dyn openvpc_wire::Backend| match dialect {
-        Dialect::Elb => openvpc_wire::elbv2::handle(&action, &params, backend, request_id),
-        Dialect::Ec2 => openvpc_wire::handle(&action, &params, backend, request_id),
+    let mut run = |backend: &mut dyn openvpc_wire::Backend| {
+        dialect.handle(&action, &params, backend, request_id)
     };
     // Actions seen to mutate go to the writer at once instead of trying the readers'
     // world first (the handler calling `mutate` stays the one rule of what mutates).
