@@ -24,6 +24,29 @@ pub struct Fabric {
     pub tables: Vec<Table>,
     pub acls: Vec<Acl>,
     pub groups: Vec<Group>,
+    /// Interface endpoints' interfaces and the load-balancer nodes serving them.
+    pub privatelink: Vec<Placement>,
+}
+
+/// PrivateLink as the engine places it: an available interface endpoint's interface,
+/// the node (in its zone) of the first load balancer of its available endpoint service,
+/// and the TCP listeners with the addresses of their targets.
+#[derive(Debug, Clone)]
+pub struct Placement {
+    pub endpoint: String,
+    /// The endpoint's interface (index into [`Fabric::interfaces`]).
+    pub interface: usize,
+    /// The load-balancer node's interface.
+    pub node: usize,
+    pub node_ip: Ipv4Addr,
+    pub listeners: Vec<Listener>,
+}
+
+/// A listener taking TCP on `port`, forwarding to targets (address, port).
+#[derive(Debug, Clone)]
+pub struct Listener {
+    pub port: u16,
+    pub targets: Vec<(std::net::IpAddr, u16)>,
 }
 
 /// A VPC and its attached internet gateway.
@@ -296,7 +319,9 @@ impl View {
                 egress: g.egress.iter().map(rule).collect(),
             })
             .collect();
+        let privatelink = placements(self);
         Fabric {
+            privatelink,
             vpcs,
             subnets,
             interfaces,
@@ -306,4 +331,67 @@ impl View {
             groups,
         }
     }
+}
+
+/// Every placed interface endpoint interface (see [`Placement`]).
+fn placements(view: &View) -> Vec<Placement> {
+    use crate::privatelink::{listener_takes, placement, zone_enabled, TargetAt};
+    use openvpc_core::endpoint::{EndpointType, State};
+    use openvpc_core::endpoint_service::ServiceState;
+    let pl = &view.privatelink;
+    let mut out = Vec::new();
+    for ep in pl.endpoints.values() {
+        let service = ep.service_id.as_ref().and_then(|s| pl.services.get(s));
+        let usable = ep.kind == EndpointType::Interface
+            && ep.state == State::Available
+            && service.is_some_and(|s| s.state == ServiceState::Available);
+        if !usable {
+            continue;
+        }
+        for &y in &ep.enis {
+            let Some((lb, node)) = placement(view, ep, y) else {
+                continue;
+            };
+            let Some(n) = node.eni else { continue };
+            let listeners = lb
+                .listeners
+                .iter()
+                .filter_map(|l| {
+                    let port = l.port?;
+                    if !listener_takes(l.protocol.as_deref(), l.port, 6, Some(port)) {
+                        return None;
+                    }
+                    let tg = pl.target_groups.get(&l.target_group)?;
+                    let targets = tg
+                        .targets
+                        .iter()
+                        .filter_map(|t| match t.at {
+                            TargetAt::Instance(Some(e)) if zone_enabled(view, lb, e) => view.enis
+                                [e as usize]
+                                .v4
+                                .first()
+                                .map(|a| (std::net::IpAddr::V4(*a), t.port)),
+                            TargetAt::Ip(Some(a)) => {
+                                let vpc = view.enis[n as usize].vpc;
+                                let held = view.by_addr.get(&(vpc, a));
+                                held.is_none_or(|&e| zone_enabled(view, lb, e))
+                                    .then_some((a, t.port))
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    Some(Listener { port, targets })
+                })
+                .collect();
+            out.push(Placement {
+                endpoint: ep.id.to_string(),
+                interface: y as usize,
+                node: n as usize,
+                node_ip: node.ip,
+                listeners,
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.endpoint, a.interface).cmp(&(&b.endpoint, b.interface)));
+    out
 }

@@ -137,7 +137,7 @@ pub fn render(c: &Ctx, v: usize, out: &mut String) {
         if eni.source_dest_check && !c.nat_interfaces[i] {
             checks.push(i);
         }
-        if c.nat_interfaces[i] {
+        if c.nat_interfaces[i] || c.open_interfaces[i] {
             continue;
         }
         let _ = writeln!(out, "  chain out_{link} {{");

@@ -12,6 +12,7 @@ mod edge;
 mod fabric;
 mod groups;
 mod nft;
+mod privatelink;
 mod routes;
 
 use std::collections::BTreeMap;
@@ -58,6 +59,8 @@ pub(crate) struct Ctx<'a> {
     pub edge_links: BTreeMap<usize, String>,
     /// Interfaces that belong to NAT gateways.
     pub nat_interfaces: Vec<bool>,
+    /// Load-balancer nodes' interfaces without security groups (no group checks apply).
+    pub open_interfaces: Vec<bool>,
 }
 
 impl Ctx<'_> {
@@ -83,6 +86,7 @@ pub fn build(world: &World, names: &Names) -> Desired {
     fabric::interfaces(&ctx, &mut d);
     fabric::peerings(&ctx, &mut d);
     edge::internet(&ctx, &mut d);
+    privatelink::render(&ctx, &mut d);
     routes::tables(&ctx, &mut d);
     for v in 0..f.vpcs.len() {
         let text = nft::router_ruleset(&ctx, v);
@@ -158,7 +162,18 @@ fn context<'a>(w: &'a World, f: &'a Fabric, names: &'a Names) -> Ctx<'a> {
                 .is_some_and(|e| e.interface_type == "nat_gateway")
         })
         .collect();
+    let open_interfaces = f
+        .interfaces
+        .iter()
+        .map(|i| {
+            i.groups.is_empty()
+                && w.network_interfaces
+                    .get(&i.id)
+                    .is_some_and(|e| e.interface_type == "network_load_balancer")
+        })
+        .collect();
     Ctx {
+        open_interfaces,
         w,
         f,
         names,

@@ -51,7 +51,11 @@ impl Api {
     pub fn try_call(&mut self, pairs: &[(&str, &str)]) -> Result<String, String> {
         let params = Params::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let action = params.peek("Action").unwrap().to_string();
-        let resp = actions::handle(&action, &params, &mut self.b, "test");
+        let resp = if params.peek("Version") == Some(openvpc_wire::elbv2::VERSION) {
+            openvpc_wire::elbv2::handle(&action, &params, &mut self.b, "test")
+        } else {
+            actions::handle(&action, &params, &mut self.b, "test")
+        };
         if resp.status == 200 {
             Ok(resp.body)
         } else {
@@ -62,6 +66,22 @@ impl Api {
     pub fn call(&mut self, pairs: &[(&str, &str)]) -> String {
         self.try_call(pairs)
             .unwrap_or_else(|e| panic!("{pairs:?}: {e}"))
+    }
+
+    /// Calls as `account` (its defaults made on first use).
+    pub fn as_account(&mut self, account: &str) {
+        self.b.ctx.account = account.to_string();
+        if !self.b.world.scope_ready(&self.b.ctx.scope()) {
+            let ctx = self.b.ctx.clone();
+            self.b.world.apply(&ctx, CoreCommand::InitScope).unwrap();
+        }
+    }
+
+    /// An ELBv2 call.
+    pub fn elb(&mut self, pairs: &[(&str, &str)]) -> String {
+        let mut p = pairs.to_vec();
+        p.push(("Version", openvpc_wire::elbv2::VERSION));
+        self.call(&p)
     }
 
     /// Moves the clock so that pending transitions (peering, NAT gateways) complete.
