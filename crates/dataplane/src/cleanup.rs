@@ -14,7 +14,7 @@ pub fn cleanup(owner: Option<&Names>) -> Result<usize, String> {
     };
     let candidates = kernel::namespaces(&prefix);
     let owned = std::sync::Mutex::new(Vec::new());
-    let chunk = candidates.len().div_ceil(8).max(1);
+    let chunk = candidates.len().div_ceil(16).max(1);
     std::thread::scope(|s| {
         for part in candidates.chunks(chunk) {
             let (owned, marker) = (&owned, &marker);

@@ -116,37 +116,85 @@ pub fn namespaces(prefix: &str) -> Vec<String> {
     v
 }
 
-/// The alias of `lo` in namespace `ns` (the ownership marker), if any.
+/// The alias of `lo` in namespace `ns` (the ownership marker), if any: one rtnetlink
+/// `RTM_GETLINK` for interface 1 from a thread inside the namespace (no process).
 pub fn marker(ns: &str) -> Option<String> {
-    let out = Command::new("ip")
-        .args(["-n", ns, "-o", "link", "show", "lo"])
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    let at = text.find("alias ")?;
-    Some(
-        text[at + 6..]
-            .split(['\\', '\n'])
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_string(),
-    )
+    in_namespace(ns, || Ok(lo_alias())).ok().flatten()
 }
 
-/// Ids of the processes inside namespace `ns`.
-pub fn pids(ns: &str) -> Vec<i32> {
-    let Ok(out) = Command::new("ip")
-        .args(["netns", "pids", ns])
-        .stderr(Stdio::null())
-        .output()
-    else {
+/// The alias of `lo` in the calling thread's namespace.
+fn lo_alias() -> Option<String> {
+    use std::io::Read;
+    const AF_NETLINK: i32 = 16;
+    const RTM_GETLINK: u16 = 18;
+    const NLM_F_REQUEST: u16 = 1;
+    const IFLA_IFALIAS: u16 = 20;
+    let mut s = socket2::Socket::new(
+        socket2::Domain::from(AF_NETLINK),
+        socket2::Type::RAW,
+        Some(socket2::Protocol::from(0)),
+    )
+    .ok()?;
+    let mut req = Vec::with_capacity(32);
+    req.extend_from_slice(&32u32.to_ne_bytes());
+    req.extend_from_slice(&RTM_GETLINK.to_ne_bytes());
+    req.extend_from_slice(&NLM_F_REQUEST.to_ne_bytes());
+    req.extend_from_slice(&1u32.to_ne_bytes()); // sequence
+    req.extend_from_slice(&0u32.to_ne_bytes()); // port: the kernel
+    req.extend_from_slice(&[0, 0]); // family, padding
+    req.extend_from_slice(&0u16.to_ne_bytes()); // device type
+    req.extend_from_slice(&1i32.to_ne_bytes()); // interface index: lo
+    req.extend_from_slice(&0u32.to_ne_bytes()); // flags
+    req.extend_from_slice(&0u32.to_ne_bytes()); // change mask
+    s.send(&req).ok()?;
+    let mut buf = vec![0u8; 65536];
+    let n = s.read(&mut buf).ok()?;
+    let buf = &buf[..n];
+    let u16_at = |i: usize| buf.get(i..i + 2).map(|b| u16::from_ne_bytes([b[0], b[1]]));
+    // nlmsghdr (16) + ifinfomsg (16), then attributes.
+    let mut at = 32;
+    while at + 4 <= buf.len() {
+        let len = usize::from(u16_at(at)?);
+        let kind = u16_at(at + 2)?;
+        if len < 4 {
+            break;
+        }
+        if kind == IFLA_IFALIAS {
+            let data = buf.get(at + 4..at + len)?;
+            let text = String::from_utf8_lossy(data);
+            return Some(text.trim_end_matches('\0').to_string());
+        }
+        at += (len + 3) & !3;
+    }
+    None
+}
+
+/// Ids of the processes inside each of `names` (one scan of procfs).
+pub fn pids(names: &[String]) -> Vec<i32> {
+    use std::os::unix::fs::MetadataExt;
+    let inodes: std::collections::HashSet<u64> = names
+        .iter()
+        .filter_map(|n| std::fs::metadata(Path::new(NETNS_DIR).join(n)).ok())
+        .map(|m| m.ino())
+        .collect();
+    let Ok(proc_dir) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .filter_map(|p| p.parse().ok())
+    proc_dir
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            std::fs::read_link(format!("/proc/{pid}/ns/net"))
+                .ok()
+                .and_then(|l| {
+                    let l = l.to_string_lossy().to_string();
+                    l.strip_prefix("net:[")?
+                        .strip_suffix(']')?
+                        .parse::<u64>()
+                        .ok()
+                })
+                .is_some_and(|ino| inodes.contains(&ino))
+        })
         .collect()
 }
 
@@ -156,13 +204,14 @@ pub fn delete_namespaces(names: &[String]) -> Result<(), String> {
     if names.is_empty() {
         return Ok(());
     }
+    let me = std::process::id() as i32;
+    for pid in pids(names).into_iter().filter(|&p| p != me) {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
     for ns in names {
-        for pid in pids(ns) {
-            let _ = nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(pid),
-                nix::sys::signal::Signal::SIGKILL,
-            );
-        }
         let _ = std::fs::remove_dir_all(Path::new(ETC_NETNS).join(ns));
     }
     let lines: String = names.iter().map(|n| format!("netns del {n}\n")).collect();

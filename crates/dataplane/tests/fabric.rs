@@ -150,6 +150,16 @@ fn peering_groups_overlap_and_cleanup() {
 
     let mut plane = Plane::new("f");
     plane.apply(api.world());
+    // Every namespace carries its ownership marker.
+    let router = plane.ns_of(&a.vpc);
+    assert_eq!(
+        openvpc_dataplane::kernel::marker(&router),
+        Some(
+            plane
+                .names
+                .marker(openvpc_dataplane::names::Kind::Router, &a.vpc)
+        )
+    );
     for id in [&a1, &a2, &b1, &c1, &x1] {
         serve(&plane.ns_of(id), id);
     }

@@ -18,6 +18,11 @@ use crate::names::{link, mac};
 use super::fabric::link_end;
 use super::{Ctx, LL_A, LL_B};
 
+/// The address an endpoint sends to over a transit link (the node translates it to a
+/// target before routing; it is never assigned, so it cannot collide with the
+/// overlapping addresses of either VPC).
+const NODE_TRANSIT: Ipv4Addr = Ipv4Addr::new(169, 254, 255, 1);
+
 /// The source address an endpoint's traffic carries on the `k`-th transit link of a node.
 fn transit_source(k: usize) -> Ipv4Addr {
     Ipv4Addr::from(u32::from(Ipv4Addr::new(169, 254, 0, 0)) + 4 * k as u32 + 1)
@@ -53,7 +58,6 @@ fn endpoint_side(c: &Ctx, d: &mut Desired, p: &Placement, node_ns: &str, source:
         b_name: node_link.clone(),
         b_mac: node_mac,
     });
-    let node_ip = p.node_ip;
     let route = |ns: &str, d: &mut Desired, dst: Ipv4Addr, via: &str, dev: &str| {
         if let Some(plan) = d.namespaces.get_mut(ns) {
             plan.add(Obj::new(
@@ -63,7 +67,7 @@ fn endpoint_side(c: &Ctx, d: &mut Desired, p: &Placement, node_ns: &str, source:
             ));
         }
     };
-    route(&ep_ns, d, node_ip, LL_B, &ep_link);
+    route(&ep_ns, d, NODE_TRANSIT, LL_B, &ep_link);
     route(node_ns, d, source, LL_A, &node_link);
     let Some(ep_ip) = c.f.interfaces[p.interface].v4.first() else {
         return;
@@ -72,7 +76,7 @@ fn endpoint_side(c: &Ctx, d: &mut Desired, p: &Placement, node_ns: &str, source:
     for l in &p.listeners {
         let _ = writeln!(
             dnat,
-            "    iifname \"eth0\" ip daddr {ep_ip} tcp dport {} dnat ip to {node_ip}",
+            "    iifname \"eth0\" ip daddr {ep_ip} tcp dport {} dnat ip to {NODE_TRANSIT}",
             l.port
         );
     }
@@ -120,7 +124,7 @@ fn node_side(c: &Ctx, d: &mut Desired, node: usize, places: &[&Placement]) {
         }
     }
     let text = format!(
-        "table inet ovpc {{\n  chain pre {{\n    type nat hook prerouting priority dstnat; policy accept;\n{rules}  }}\n  chain post {{\n    type nat hook postrouting priority srcnat; policy accept;\n    oifname \"eth0\" ct status dnat snat ip to {node_ip}\n  }}\n}}\n"
+        "table inet ovpc {{\n  chain pre {{\n    type nat hook prerouting priority dstnat; policy accept;\n{rules}  }}\n  chain post {{\n    type nat hook postrouting priority srcnat; policy accept;\n    oifname \"eth0\" ct status dnat snat ip to {node_ip}\n  }}\n  chain forward {{\n    type filter hook forward priority 0; policy accept;\n    iifname \"t*\" ct status dnat accept\n    iifname \"t*\" meta l4proto tcp reject with tcp reset\n    iifname \"t*\" drop\n  }}\n}}\n"
     );
     if let Some(plan) = d.namespaces.get_mut(&c.interface_ns[node]) {
         plan.nft = text;
