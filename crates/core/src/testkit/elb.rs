@@ -1,0 +1,4 @@
+//! Builders for elb resources.
+
+#[allow(unused_imports)]
+use super::Kit;
