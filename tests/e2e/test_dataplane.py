@@ -154,6 +154,14 @@ def test_a_change_is_realised_and_deleting_a_peering_cuts_it(dp):
     wait_in_sync(dp)
     ip_b = ec2_a.describe_instances(InstanceIds=[ib])["Reservations"][0]["Instances"][0]["PrivateIpAddress"]
     assert exec_(dp, ia, "ping", "-c", "1", "-W", "1", ip_b).returncode == 0
+    # The VPC resolver (base + 2) answers private hostnames and AWS service names.
+    ip_a = ec2_a.describe_instances(InstanceIds=[ia])["Reservations"][0]["Instances"][0]["PrivateIpAddress"]
+    name = "ip-" + ip_a.replace(".", "-") + ".ec2.internal"
+    r = exec_(dp, ia, "getent", "ahostsv4", name)
+    assert r.returncode == 0 and r.stdout.split()[0] == ip_a, r
+    r = exec_(dp, ia, "getent", "ahostsv4", "s3.us-east-1.amazonaws.com")
+    assert r.returncode == 0 and r.stdout.split()[0] == "52.216.0.1", r
+    assert exec_(dp, ia, "getent", "ahostsv4", "example.com").returncode != 0
     ec2_a.delete_vpc_peering_connection(VpcPeeringConnectionId=pcx)
     wait_in_sync(dp)
     assert exec_(dp, ia, "ping", "-c", "1", "-W", "1", ip_b).returncode != 0

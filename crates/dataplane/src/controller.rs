@@ -31,7 +31,15 @@ struct State {
 pub struct Dataplane {
     names: Names,
     state: Arc<Mutex<State>>,
-    tx: Sender<(u64, Desired)>,
+    tx: Sender<Job>,
+}
+
+/// What the worker is asked to do.
+#[derive(Debug)]
+enum Job {
+    Apply(u64, Desired),
+    /// Stop the resolvers (their sockets hold namespaces) and say when done.
+    Stop(Sender<()>),
 }
 
 impl Dataplane {
@@ -67,7 +75,7 @@ impl Dataplane {
             s.committed += 1;
             s.committed
         };
-        let _ = self.tx.send((generation, desired));
+        let _ = self.tx.send(Job::Apply(generation, desired));
     }
 
     /// Whether the kernel matches the last committed state.
@@ -95,6 +103,10 @@ impl Dataplane {
 
     /// Removes everything this data plane made.
     pub fn shutdown(&self) -> Result<usize, String> {
+        let (done, wait) = channel();
+        if self.tx.send(Job::Stop(done)).is_ok() {
+            let _ = wait.recv_timeout(std::time::Duration::from_secs(5));
+        }
         cleanup::cleanup(Some(&self.names))
     }
 
@@ -103,16 +115,28 @@ impl Dataplane {
     }
 }
 
-fn work(rx: Receiver<(u64, Desired)>, state: Arc<Mutex<State>>) {
+fn work(rx: Receiver<Job>, state: Arc<Mutex<State>>) {
     let mut applied = Applied::default();
+    let mut resolvers = crate::dns::Resolvers::default();
     while let Ok(mut job) = rx.recv() {
-        // Only the newest committed state matters.
+        // Only the newest committed state matters (a stop request wins).
         while let Ok(newer) = rx.try_recv() {
-            job = newer;
+            if !matches!(job, Job::Stop(_)) {
+                job = newer;
+            }
         }
-        let (generation, desired) = job;
+        let (generation, desired) = match job {
+            Job::Apply(g, d) => (g, d),
+            Job::Stop(done) => {
+                resolvers.stop_all();
+                let _ = done.send(());
+                return;
+            }
+        };
         let started = Instant::now();
-        let report = reconcile(&mut applied, &desired);
+        resolvers.stop_others(&desired.dns);
+        let mut report = reconcile(&mut applied, &desired);
+        report.errors.extend(resolvers.sync(&desired.dns));
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         for e in &report.errors {
             tracing::warn!("data plane: {e}");

@@ -11,6 +11,7 @@
 pub mod build;
 pub mod cleanup;
 pub mod controller;
+pub mod dns;
 pub mod kernel;
 pub mod model;
 pub mod names;

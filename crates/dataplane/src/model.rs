@@ -106,7 +106,12 @@ pub struct Desired {
     pub targets: BTreeMap<String, String>,
     /// Counts of what the state holds, by kind (for the status document).
     pub counts: BTreeMap<&'static str, usize>,
+    /// The names each VPC's resolver answers, by router namespace (VPCs with DNS support).
+    pub dns: BTreeMap<String, Zone>,
 }
+
+/// Names (lower case, no trailing dot) and their addresses.
+pub type Zone = BTreeMap<String, Vec<std::net::IpAddr>>;
 
 impl Desired {
     /// The plan of namespace `name`, made with `kind` and `marker` if new.

@@ -8,6 +8,7 @@
 //! (`groups`, `acls`, `nft`), and the simulated outside (`edge`).
 
 mod acls;
+pub mod dns;
 mod edge;
 mod fabric;
 mod groups;
@@ -87,6 +88,7 @@ pub fn build(world: &World, names: &Names) -> Desired {
     fabric::peerings(&ctx, &mut d);
     edge::internet(&ctx, &mut d);
     privatelink::render(&ctx, &mut d);
+    dns::render(&ctx, &mut d);
     routes::tables(&ctx, &mut d);
     for v in 0..f.vpcs.len() {
         let text = nft::router_ruleset(&ctx, v);
