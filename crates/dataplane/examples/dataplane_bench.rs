@@ -148,6 +148,16 @@ fn scale() {
         desired.namespaces.len()
     );
     let mut changes = Vec::new();
+    let (mut builds, mut applies) = (Vec::new(), Vec::new());
+    let mut timed = |api: &Api, applied: &mut Applied| {
+        let t = Instant::now();
+        let d = build(api.world(), &names);
+        builds.push(ms(t));
+        let t = Instant::now();
+        let r = reconcile(applied, &d);
+        applies.push(ms(t));
+        assert!(r.errors.is_empty() && r.changed == 1, "{r:?}");
+    };
     for k in 0..20 {
         let t = Instant::now();
         let sg = &vpcs[k % vpcs.len()].sg;
@@ -159,8 +169,7 @@ fn scale() {
             ("IpPermissions.1.ToPort", &(6000 + k).to_string()),
             ("IpPermissions.1.IpRanges.1.CidrIp", "10.0.0.0/8"),
         ]);
-        let r = reconcile(&mut applied, &build(api.world(), &names));
-        assert!(r.errors.is_empty() && r.changed == 1, "{r:?}");
+        timed(&api, &mut applied);
         changes.push(ms(t));
         let t = Instant::now();
         api.call(&[
@@ -172,8 +181,7 @@ fn scale() {
                 &desired_first_eni(&api, &vpcs[k % vpcs.len()]),
             ),
         ]);
-        let r = reconcile(&mut applied, &build(api.world(), &names));
-        assert!(r.errors.is_empty() && r.changed == 1, "{r:?}");
+        timed(&api, &mut applied);
         changes.push(ms(t));
     }
     println!(
@@ -181,6 +189,11 @@ fn scale() {
         changes.len(),
         median(changes.clone()),
         changes.iter().cloned().fold(0.0, f64::max)
+    );
+    println!(
+        "  of which building the desired state {:.1} ms, applying it {:.1} ms (medians)",
+        median(builds),
+        median(applies)
     );
     let t = Instant::now();
     let n = cleanup::cleanup(Some(&names)).unwrap();

@@ -1,5 +1,6 @@
 //! What each VPC's resolver answers (base + 2 and 169.254.169.253, on the router's `lo`),
-//! for VPCs with DNS support: private hostnames of the VPC's interfaces; public hostnames
+//! for VPCs with DNS support: private hostnames of the VPC's and its active peers'
+//! interfaces; public hostnames
 //! (the private address inside the VPC, and from a peer that allows it); the public
 //! addresses of peers' public hostnames otherwise; interface endpoints' Regional and zonal
 //! names and the service's private name (the core's `dns_entries`); and the AWS service
@@ -66,10 +67,8 @@ fn zone_of(c: &Ctx, v: usize) -> Zone {
             continue;
         };
         let region = &e.scope.region;
-        if own {
-            for a in &eni.v4 {
-                add(&mut zone, &private_dns_name(region, *a), IpAddr::V4(*a));
-            }
+        for a in &eni.v4 {
+            add(&mut zone, &private_dns_name(region, *a), IpAddr::V4(*a));
         }
         let hostnames = w
             .vpcs

@@ -115,7 +115,6 @@ pub fn tables(c: &Ctx, d: &mut Desired) {
             rule(p, format!("iif {link} lookup {id} pref 2100"));
         }
         rule(p, format!("iif {link} lookup {LOCAL_TABLE} pref 2200"));
-        d.count("routes");
     }
     for (&(a, _), (link, _)) in &c.peer_links {
         let p = d.namespaces.get_mut(&c.routers[a]).expect("router");
@@ -153,6 +152,10 @@ pub fn tables(c: &Ctx, d: &mut Desired) {
         let table = &c.f.tables[t];
         let id = table_id(&table.id);
         let p = d.namespaces.get_mut(&c.routers[v]).expect("router");
+        d.counts
+            .entry("route_tables")
+            .and_modify(|n| *n += 1)
+            .or_insert(1);
         for r in &table.routes {
             let spec = kernel_route(c, v, &r.destination, &r.target);
             route(p, spec, id, &r.destination);
