@@ -170,3 +170,33 @@ def test_a_change_is_realised_and_deleting_a_peering_cuts_it(dp):
 def test_exec_refuses_unknown_ids(dp):
     r = exec_(dp, "eni-0000000000000000f", "true")
     assert r.returncode == 2 and "no namespace" in r.stderr
+
+
+def test_the_outside_internet_gateway_nat_and_s3_gateway_endpoint(dp):
+    ec2 = dp.client(A)
+    a = net(ec2, "10.0.0.0/16")
+    ec2.authorize_security_group_ingress(GroupId=a["sg"], IpPermissions=[{
+        "IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}])
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=a["vpc"])
+    ec2.create_route(RouteTableId=a["rtb"], DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    public, private = instance(ec2, a), instance(ec2, a)
+    eip = ec2.allocate_address(Domain="vpc")
+    ec2.associate_address(AllocationId=eip["AllocationId"], InstanceId=public)
+    # An S3 gateway endpoint on a second subnet's own table.
+    s2 = ec2.create_subnet(VpcId=a["vpc"], CidrBlock="10.0.2.0/24")["Subnet"]["SubnetId"]
+    rtb2 = ec2.create_route_table(VpcId=a["vpc"])["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=rtb2, SubnetId=s2)
+    ec2.create_vpc_endpoint(VpcEndpointType="Gateway", VpcId=a["vpc"],
+                            ServiceName="com.amazonaws.us-east-1.s3", RouteTableIds=[rtb2])
+    inner = instance(ec2, {**a, "subnet": s2})
+    dp.advance(120)
+    wait_in_sync(dp)
+    # The internet stand-in sees the Elastic IP; without a public address nothing leaves.
+    r = exec_(dp, public, "curl", "-s", "-m", "3", "http://198.51.100.10/")
+    assert r.returncode == 0 and r.stdout.strip() == f"internet {eip['PublicIp']}", r
+    assert exec_(dp, private, "curl", "-s", "-m", "2", "http://198.51.100.10/").returncode != 0
+    # Through the gateway endpoint S3 sees the private address.
+    inner_ip = ec2.describe_instances(InstanceIds=[inner])["Reservations"][0]["Instances"][0]["PrivateIpAddress"]
+    r = exec_(dp, inner, "curl", "-s", "-m", "3", "http://s3.us-east-1.amazonaws.com/")
+    assert r.returncode == 0 and r.stdout.strip() == f"s3 {inner_ip}", r

@@ -118,6 +118,7 @@ impl Dataplane {
 fn work(rx: Receiver<Job>, state: Arc<Mutex<State>>) {
     let mut applied = Applied::default();
     let mut resolvers = crate::dns::Resolvers::default();
+    let mut standins = crate::standin::StandIns::default();
     while let Ok(mut job) = rx.recv() {
         // Only the newest committed state matters (a stop request wins).
         while let Ok(newer) = rx.try_recv() {
@@ -129,14 +130,17 @@ fn work(rx: Receiver<Job>, state: Arc<Mutex<State>>) {
             Job::Apply(g, d) => (g, d),
             Job::Stop(done) => {
                 resolvers.stop_all();
+                standins.stop_all();
                 let _ = done.send(());
                 return;
             }
         };
         let started = Instant::now();
         resolvers.stop_others(&desired.dns);
+        standins.stop_others(&desired.standins);
         let mut report = reconcile(&mut applied, &desired);
         report.errors.extend(resolvers.sync(&desired.dns));
+        report.errors.extend(standins.sync(&desired.standins));
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         for e in &report.errors {
             tracing::warn!("data plane: {e}");

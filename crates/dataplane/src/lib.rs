@@ -16,6 +16,7 @@ pub mod kernel;
 pub mod model;
 pub mod names;
 pub mod reconcile;
+pub mod standin;
 
 pub use controller::Dataplane;
 pub use names::Names;

@@ -106,6 +106,8 @@ pub struct Desired {
     pub targets: BTreeMap<String, String>,
     /// Counts of what the state holds, by kind (for the status document).
     pub counts: BTreeMap<&'static str, usize>,
+    /// Namespaces whose TCP 80 and 443 a stand-in serves, with the name it answers with.
+    pub standins: BTreeMap<String, String>,
     /// The names each VPC's resolver answers, by router namespace (VPCs with DNS support).
     pub dns: BTreeMap<String, Zone>,
 }

@@ -30,6 +30,8 @@ pub enum Kind {
     Interface,
     /// The simulated internet.
     Internet,
+    /// An AWS service behind a gateway endpoint.
+    Service,
 }
 
 impl Kind {
@@ -38,6 +40,7 @@ impl Kind {
             Kind::Router => "vr",
             Kind::Interface => "if",
             Kind::Internet => "inet",
+            Kind::Service => "svc",
         }
     }
 }

@@ -86,6 +86,12 @@ pub fn render(c: &Ctx, v: usize, out: &mut String) {
         .filter(|((a, _), _)| *a == v)
         .map(|(_, (l, _))| l.clone())
         .chain(c.edge_links.get(&v).cloned())
+        .chain(
+            c.w.vpc_endpoints
+                .values()
+                .filter(|e| e.vpc_id == c.f.vpcs[v].id)
+                .filter_map(|e| c.gateway_links.get(&e.id).cloned()),
+        )
         .map(|l| format!("\"{l}\" : jump acl_in"))
         .collect();
     dispatch.extend(outside);

@@ -58,6 +58,21 @@ pub fn internet(c: &Ctx, d: &mut Desired) {
         format!("addr replace {INTERNET_HOST_V6}/128 dev lo"),
         String::new(),
     ));
+    let mut regions: Vec<String> = c.w.vpcs.values().map(|v| v.scope.region.clone()).collect();
+    regions.sort();
+    regions.dedup();
+    for region in &regions {
+        for service in ["s3", "dynamodb"] {
+            for a in super::endpoints::standin_addresses(region, service) {
+                p.add(Obj::new(
+                    ADDR,
+                    format!("addr replace {a}/32 dev lo"),
+                    String::new(),
+                ));
+            }
+        }
+    }
+    d.standins.insert(inet.clone(), "internet".into());
     let mut all_publics = Vec::new();
     for (&v, link) in &c.edge_links {
         let router = &c.routers[v];

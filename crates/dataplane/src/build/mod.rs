@@ -10,6 +10,7 @@
 mod acls;
 pub mod dns;
 mod edge;
+mod endpoints;
 mod fabric;
 mod groups;
 mod nft;
@@ -60,6 +61,8 @@ pub(crate) struct Ctx<'a> {
     pub edge_links: BTreeMap<usize, String>,
     /// Interfaces that belong to NAT gateways.
     pub nat_interfaces: Vec<bool>,
+    /// Available gateway endpoints → their link in the router.
+    pub gateway_links: BTreeMap<String, String>,
     /// Load-balancer nodes' interfaces without security groups (no group checks apply).
     pub open_interfaces: Vec<bool>,
 }
@@ -88,6 +91,7 @@ pub fn build(world: &World, names: &Names) -> Desired {
     fabric::peerings(&ctx, &mut d);
     edge::internet(&ctx, &mut d);
     privatelink::render(&ctx, &mut d);
+    endpoints::render(&ctx, &mut d);
     dns::render(&ctx, &mut d);
     routes::tables(&ctx, &mut d);
     for v in 0..f.vpcs.len() {
@@ -174,7 +178,8 @@ fn context<'a>(w: &'a World, f: &'a Fabric, names: &'a Names) -> Ctx<'a> {
                     .is_some_and(|e| e.interface_type == "network_load_balancer")
         })
         .collect();
-    Ctx {
+    let mut ctx = Ctx {
+        gateway_links: BTreeMap::new(),
         open_interfaces,
         w,
         f,
@@ -187,5 +192,7 @@ fn context<'a>(w: &'a World, f: &'a Fabric, names: &'a Names) -> Ctx<'a> {
         peer_links,
         edge_links,
         nat_interfaces,
-    }
+    };
+    ctx.gateway_links = endpoints::links(&ctx);
+    ctx
 }

@@ -69,7 +69,11 @@ fn kernel_route(c: &Ctx, vpc: usize, net: &IpNet, target: &Target) -> String {
             }
         }
         Target::Interface(i) => format!("{net} via inet6 {LL_B} dev {}", c.links[*i]),
-        Target::GatewayEndpoint(_) | Target::Unsupported(_) | Target::Blackhole(_) => prohibit,
+        Target::GatewayEndpoint(id) => match c.gateway_links.get(id) {
+            Some(g) => format!("{net} via inet6 {LL_B} dev {g}"),
+            None => prohibit,
+        },
+        Target::Unsupported(_) | Target::Blackhole(_) => prohibit,
     }
 }
 
@@ -120,6 +124,17 @@ pub fn tables(c: &Ctx, d: &mut Desired) {
         let p = d.namespaces.get_mut(&c.routers[a]).expect("router");
         rule(p, format!("iif {link} lookup {LOCAL_TABLE} pref 1000"));
         rule(p, format!("iif {link} prohibit pref 1500"));
+    }
+    for e in c.w.vpc_endpoints.values() {
+        let (Some(g), Some(v)) = (
+            c.gateway_links.get(&e.id),
+            c.f.vpcs.iter().position(|x| x.id == e.vpc_id),
+        ) else {
+            continue;
+        };
+        let p = d.namespaces.get_mut(&c.routers[v]).expect("router");
+        rule(p, format!("iif {g} lookup {LOCAL_TABLE} pref 1000"));
+        rule(p, format!("iif {g} prohibit pref 1500"));
     }
     for (&v, link) in &c.edge_links {
         let p = d.namespaces.get_mut(&c.routers[v]).expect("router");
