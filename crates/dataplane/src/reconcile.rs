@@ -178,7 +178,7 @@ fn diff(have: &NsPlan, want: &NsPlan) -> [(String, String); 2] {
         .map(|(_, o)| o)
         .filter(|o| !o.del.is_empty())
         .collect();
-    dels.sort_by(|a, b| b.rank.cmp(&a.rank));
+    dels.sort_by_key(|o| std::cmp::Reverse(o.rank));
     let mut adds: Vec<&Obj> = want
         .objects
         .iter()

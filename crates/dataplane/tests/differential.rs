@@ -66,9 +66,9 @@ fn expected(view: &View, c: &Case) -> (Option<String>, String) {
 
 fn probe(ns: &str, c: &Case) -> Option<String> {
     match c.protocol {
-        Protocol::Tcp => probe_tcp(ns, c.sport, c.dst, c.port.unwrap_or(7000)),
-        Protocol::Udp => probe_udp(ns, c.sport, c.dst, c.port.unwrap_or(7100)),
-        Protocol::Icmp => probe_icmp(ns, c.dst),
+        p if p == Protocol::TCP => probe_tcp(ns, c.sport, c.dst, c.port.unwrap_or(7000)),
+        p if p == Protocol::UDP => probe_udp(ns, c.sport, c.dst, c.port.unwrap_or(7100)),
+        _ => probe_icmp(ns, c.dst),
     }
 }
 
@@ -76,7 +76,7 @@ fn probe(ns: &str, c: &Case) -> Option<String> {
 fn agree(c: &Case, want: &(Option<String>, String), got: &Option<String>) -> Result<(), String> {
     let same = match (&want.0, got) {
         (None, None) => true,
-        (Some(_), Some(_)) if c.protocol == Protocol::Icmp => true,
+        (Some(_), Some(_)) if c.protocol == Protocol::ICMP => true,
         (Some(w), Some(g)) if w.starts_with("internet ") => g == w,
         (Some(w), Some(g)) => g.split_whitespace().next() == Some(w.as_str()),
         _ => false,
@@ -142,15 +142,15 @@ fn cases(api: &Api, rng: &mut Rng, n: usize, sport: &mut u16) -> Vec<Case> {
             continue;
         }
         let (protocol, port) = match rng.below(4) {
-            0 => (Protocol::Udp, Some(kit::UDP_PORT)),
-            1 => (Protocol::Icmp, None),
-            _ => (Protocol::Tcp, Some(*rng.pick(&kit::TCP_PORTS))),
+            0 => (Protocol::UDP, Some(kit::UDP_PORT)),
+            1 => (Protocol::ICMP, None),
+            _ => (Protocol::TCP, Some(*rng.pick(&kit::TCP_PORTS))),
         };
         // The internet stand-in answers ICMP and TCP 80.
         let (protocol, port) = match protocol {
             _ if dst != IpAddr::from(INTERNET_HOST_V4) => (protocol, port),
-            Protocol::Icmp => (protocol, port),
-            _ => (Protocol::Tcp, Some(80)),
+            p if p == Protocol::ICMP => (protocol, port),
+            _ => (Protocol::TCP, Some(80)),
         };
         *sport += 1;
         out.push(Case {

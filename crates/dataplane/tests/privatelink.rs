@@ -173,7 +173,7 @@ fn consumer_reaches_provider_through_an_interface_endpoint() {
     let verdict = |port| {
         decide(
             &view,
-            &Flow::new(&client, Endpoint::Ip(ep_ip), Protocol::Tcp, Some(port)),
+            &Flow::new(&client, Endpoint::Ip(ep_ip), Protocol::TCP, Some(port)),
         )
         .reachable
     };

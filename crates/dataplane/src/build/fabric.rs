@@ -139,9 +139,7 @@ pub fn interfaces(c: &Ctx, d: &mut Desired) {
             b_name: c.links[i].clone(),
             b_mac: router_mac,
         });
-        for (k, v) in [(eni.id.clone(), ns.clone())] {
-            d.targets.insert(k, v);
-        }
+        d.targets.insert(eni.id.clone(), ns.clone());
         d.count("interfaces");
     }
     for inst in c.w.instances.values() {

@@ -11,7 +11,7 @@ fn names_fit_the_kernel_and_are_stable() {
     assert_ne!(l, link('e', "eni-0123456789abcdef1"));
     assert!(mac("x").starts_with("02:"));
     let t = table_id("rtb-1");
-    assert!(t >= 0x1000_0000 && t < 0x2000_0000);
+    assert!((0x1000_0000..0x2000_0000).contains(&t));
 }
 
 #[test]
