@@ -288,26 +288,3 @@ pub fn probe_icmp(ns: &str, dst: IpAddr) -> Seen {
 }
 
 pub mod random;
-
-/// The internet stand-in: TCP 80 answering `"internet <peer address>"` (plain text after
-/// an HTTP status line), in namespace `ns`.
-pub fn serve_internet(ns: &str) {
-    let listeners = kernel::in_namespace(ns, || {
-        let v4 = TcpListener::bind(("0.0.0.0", 80)).map_err(|e| e.to_string())?;
-        let v6 = bind6_tcp(80)?;
-        Ok(vec![v4, v6])
-    })
-    .expect("internet server");
-    for l in listeners {
-        std::thread::spawn(move || {
-            for conn in l.incoming() {
-                let Ok(mut c) = conn else { return };
-                let peer = c
-                    .peer_addr()
-                    .map(|a| a.ip().to_string())
-                    .unwrap_or_default();
-                let _ = c.write_all(format!("internet {peer}\n").as_bytes());
-            }
-        });
-    }
-}

@@ -351,6 +351,19 @@ pub fn world(api: &mut Api, seed: u64) -> RWorld {
     }
     acls(api, &mut rng, &w);
     internet(api, &mut rng, &w);
+    // An S3 gateway endpoint on one VPC's last table.
+    let v = &w.vpcs[rng.below(w.vpcs.len())];
+    if rng.chance(0.7) {
+        let t = v.tables.last().unwrap().clone();
+        api.call(&[
+            ("Action", "CreateVpcEndpoint"),
+            ("VpcEndpointType", "Gateway"),
+            ("VpcId", &v.id),
+            ("ServiceName", "com.amazonaws.us-east-1.s3"),
+            ("RouteTableId.1", &t),
+        ]);
+        api.settle();
+    }
     w
 }
 

@@ -462,7 +462,10 @@ fn fabric_projects_resolved_routes_and_groups() {
     assert!(matches!(target("10.9.0.0/16"), Target::Blackhole(_)));
     let a = f.interfaces.iter().find(|i| i.id == t.ea).unwrap();
     assert_eq!(a.vpc, vpc(&t.a.id));
-    assert_eq!(f.subnets[a.subnet].table, f.tables.iter().position(|x| x.id == t.a.rtb));
+    assert_eq!(
+        f.subnets[a.subnet].table,
+        f.tables.iter().position(|x| x.id == t.a.rtb)
+    );
     let g = &f.groups[a.groups[0]];
     assert!(g.ingress.iter().any(|r| matches!(
         &r.peer,
