@@ -1290,14 +1290,14 @@ pub fn resolve(w: &World, ctx: &Ctx, name: &str, region: &str) -> Vec<ServiceVie
 
 #[cfg(test)]
 pub(crate) mod tests {
-    //! Provider-side rules of §2; the shared test harness lives here.
+    //! Provider-side rules of §2.
 
     use std::net::Ipv4Addr;
 
     use super::*;
     use crate::config::Quotas;
     use crate::elb::{LbSubnet, LoadBalancer};
-    use crate::{subnet, vpc, Command, Config};
+    use crate::{Command, Config};
 
     pub const A: &str = "111111111111";
     pub const B: &str = "222222222222";
@@ -1354,38 +1354,6 @@ pub(crate) mod tests {
                 Ok(Output::Id(id)) => id,
                 other => panic!("expected an id, got {other:?}"),
             }
-        }
-
-        pub fn advance(&mut self, ms: Millis) {
-            self.now += ms;
-            self.w.tick(self.now);
-        }
-
-        pub fn vpc(&mut self, account: &str, cidr: &str) -> String {
-            self.id(
-                account,
-                Command::Vpc(vpc::Cmd::Create {
-                    cidr_block: cidr.into(),
-                    amazon_ipv6: false,
-                    instance_tenancy: None,
-                    tags: vec![],
-                }),
-            )
-        }
-
-        /// A subnet in the zone with id `az_id` (e.g. `use1-az1`).
-        pub fn subnet(&mut self, account: &str, vpc_id: &str, cidr: &str, az_id: &str) -> String {
-            self.id(
-                account,
-                Command::Subnet(subnet::Cmd::Create {
-                    vpc_id: vpc_id.into(),
-                    cidr_block: cidr.into(),
-                    ipv6_cidr_block: None,
-                    availability_zone: None,
-                    availability_zone_id: Some(az_id.into()),
-                    tags: vec![],
-                }),
-            )
         }
 
         /// Inserts a load balancer of `account` with one subnet per zone id given.
