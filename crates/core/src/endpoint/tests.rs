@@ -3,8 +3,7 @@
 use std::net::Ipv4Addr;
 
 use super::*;
-use crate::elb::{self, CreateLoadBalancer};
-use crate::endpoint_service::{self as es, Cmd as SvcCmd};
+use crate::endpoint_service::Cmd as SvcCmd;
 use crate::eni::{self, InterfaceSpec};
 use crate::route::{self, Destination, Origin, RouteParams, Target};
 use crate::tags::{self, TagSpec};
@@ -52,7 +51,7 @@ fn bulk(out: Output) -> (Vec<String>, Vec<BulkFailure>) {
 
 /// Runs `cmd` as `account`, which must be refused with `code` and a message containing
 /// `fragment`, leaving the world unchanged.
-fn refused(k: &mut Kit, account: &str, cmd: impl Into<Command>, code: &str, fragment: &str) {
+fn refused_saying(k: &mut Kit, account: &str, cmd: impl Into<Command>, code: &str, fragment: &str) {
     let ctx = k.as_account(account);
     let e = k.refused_as(&ctx, cmd, code);
     assert!(
@@ -149,76 +148,6 @@ fn fill(k: &mut Kit, account: &str, subnet: &str) {
     }
 }
 
-/// A load balancer `name` of `account` (`network` or `gateway`) in a VPC of its own with one
-/// subnet in each zone of `az_ids`.
-fn load_balancer(k: &mut Kit, account: &str, lb_type: &str, name: &str, az_ids: &[&str]) -> String {
-    let n = k.w.load_balancers.len();
-    let vpc = vpc_of(k, account, &format!("10.{}.0.0/16", 100 + n));
-    let subnets = az_ids
-        .iter()
-        .enumerate()
-        .map(|(i, az)| subnet_of(k, account, &vpc, &format!("10.{}.{i}.0/24", 100 + n), az))
-        .collect();
-    id(
-        k,
-        account,
-        elb::Cmd::CreateLoadBalancer(CreateLoadBalancer {
-            name: name.into(),
-            lb_type: Some(lb_type.into()),
-            scheme: Some("internal".into()),
-            subnets,
-            subnet_mappings: vec![],
-            security_groups: vec![],
-            ip_address_type: None,
-            tags: vec![],
-        }),
-    )
-}
-
-fn nlb(k: &mut Kit, account: &str, name: &str, az_ids: &[&str]) -> String {
-    load_balancer(k, account, "network", name, az_ids)
-}
-
-/// An endpoint service of `account` behind `nlbs` and `gwlbs`.
-fn service_of(
-    k: &mut Kit,
-    account: &str,
-    nlbs: &[&str],
-    gwlbs: &[&str],
-    acceptance: bool,
-) -> String {
-    id(
-        k,
-        account,
-        SvcCmd::Create {
-            network_load_balancer_arns: nlbs.iter().map(|s| s.to_string()).collect(),
-            gateway_load_balancer_arns: gwlbs.iter().map(|s| s.to_string()).collect(),
-            acceptance_required: acceptance,
-            private_dns_name: None,
-            supported_ip_address_types: vec![],
-            supported_regions: vec![],
-            client_token: None,
-            tags: vec![],
-        },
-    )
-}
-
-fn service_name(k: &Kit, service: &str) -> String {
-    k.w.endpoint_services.get(service).unwrap().name()
-}
-
-fn allow(k: &mut Kit, account: &str, service: &str, principal: &str) {
-    run(
-        k,
-        account,
-        SvcCmd::ModifyPermissions {
-            service_id: service.into(),
-            add: vec![principal.into()],
-            remove: vec![],
-        },
-    );
-}
-
 fn accept(k: &mut Kit, account: &str, service: &str, ids: &[&str]) -> Vec<BulkFailure> {
     let out = run(
         k,
@@ -286,7 +215,7 @@ fn gateway_endpoint_routes() {
     assert_eq!(route.origin, Origin::CreateRoute);
     assert!(gateway_endpoint_exists(&k.w, &id));
     // One endpoint route per service per table; another service is fine.
-    refused(
+    refused_saying(
         &mut k,
         A,
         cmd(gateway(&vpc, S3, &[&t2])),
@@ -306,7 +235,7 @@ fn gateway_endpoint_routes() {
     k.ok(modify(&id, |m| m.remove_route_table_ids = vec![t1.clone()]));
     assert!(routes_to(&k, &t1, &id).is_empty());
     assert_eq!(k.endpoint(&id).route_table_ids, vec![t2.clone()]);
-    refused(
+    refused_saying(
         &mut k,
         A,
         modify(&id, |m| m.remove_route_table_ids = vec![t1.clone()]),
@@ -339,8 +268,9 @@ fn gateway_endpoint_refusals() {
     let t = table(&mut k, &vpc);
     let foreign = table(&mut k, &other);
     let sn = subnet_of(&mut k, A, &vpc, "10.0.1.0/24", "use1-az1");
-    let refuse =
-        |k: &mut Kit, c: Create, code: &str, fragment: &str| refused(k, A, cmd(c), code, fragment);
+    let refuse = |k: &mut Kit, c: Create, code: &str, fragment: &str| {
+        refused_saying(k, A, cmd(c), code, fragment)
+    };
     refuse(&mut k, gateway(&vpc, EC2, &[&t]), "InvalidServiceName", EC2);
     refuse(
         &mut k,
@@ -360,7 +290,7 @@ fn gateway_endpoint_refusals() {
         "InvalidParameter",
         "does not belong",
     );
-    refused(
+    refused_saying(
         &mut k,
         B,
         cmd(gateway(&vpc, S3, &[])),
@@ -417,7 +347,7 @@ fn gateway_endpoint_refusals() {
     c.policy_document = Some(custom.into());
     let id = k.id(cmd(c));
     assert_eq!(k.endpoint(&id).policy_document.as_deref(), Some(custom));
-    refused(
+    refused_saying(
         &mut k,
         A,
         modify(&id, |m| {
@@ -432,7 +362,7 @@ fn gateway_endpoint_refusals() {
         k.endpoint(&id).policy_document.as_deref(),
         Some(DEFAULT_POLICY)
     );
-    refused(
+    refused_saying(
         &mut k,
         A,
         modify(&id, |m| m.policy_document = Some("nope".into())),
@@ -440,28 +370,28 @@ fn gateway_endpoint_refusals() {
         "",
     );
     // Wrong-type modifications.
-    refused(
+    refused_saying(
         &mut k,
         A,
         modify(&id, |m| m.add_subnet_ids = vec![sn.clone()]),
         "InvalidParameter",
         "Subnet IDs",
     );
-    refused(
+    refused_saying(
         &mut k,
         A,
         modify(&id, |m| m.add_security_group_ids = vec!["sg-1".into()]),
         "InvalidParameter",
         "Security group IDs",
     );
-    refused(
+    refused_saying(
         &mut k,
         A,
         modify(&id, |m| m.private_dns_enabled = Some(true)),
         "InvalidParameter",
         "Private DNS",
     );
-    refused(
+    refused_saying(
         &mut k,
         B,
         modify(&id, |_| {}),
@@ -479,7 +409,7 @@ fn gateway_quota_and_idempotency() {
     let first = k.ok(cmd(c.clone()));
     assert_eq!(k.ok(cmd(c.clone())), first);
     c.client_token = Some("t-2".into());
-    refused(&mut k, A, cmd(c), "VpcEndpointLimitExceeded", "(1)");
+    refused_saying(&mut k, A, cmd(c), "VpcEndpointLimitExceeded", "(1)");
 }
 
 #[test]
@@ -489,7 +419,7 @@ fn interface_endpoint_to_an_aws_service() {
     let s1 = subnet_of(&mut k, A, &vpc, "10.0.1.0/24", "use1-az1");
     let s2 = subnet_of(&mut k, A, &vpc, "10.0.2.0/24", "use1-az2");
     let s3 = subnet_of(&mut k, A, &vpc, "10.0.3.0/24", "use1-az1");
-    refused(
+    refused_saying(
         &mut k,
         A,
         cmd(interface(&vpc, EC2, &[&s1, &s3])),
@@ -498,10 +428,10 @@ fn interface_endpoint_to_an_aws_service() {
     );
     let mut c = interface(&vpc, EC2, &[&s1]);
     c.route_table_ids = vec!["rtb-0123456789abcdef0".into()];
-    refused(&mut k, A, cmd(c), "InvalidParameter", "Route table IDs");
+    refused_saying(&mut k, A, cmd(c), "InvalidParameter", "Route table IDs");
     let mut c = interface(&vpc, EC2, &[&s1]);
     c.security_group_ids = vec!["sg-0123456789abcdef0".into()];
-    refused(
+    refused_saying(
         &mut k,
         A,
         cmd(c),
@@ -511,7 +441,7 @@ fn interface_endpoint_to_an_aws_service() {
     // Explicit private DNS needs DNS support and hostnames on the VPC.
     let mut c = interface(&vpc, EC2, &[&s1]);
     c.private_dns_enabled = Some(true);
-    refused(
+    refused_saying(
         &mut k,
         A,
         cmd(c.clone()),
@@ -572,7 +502,7 @@ fn interface_endpoint_to_an_aws_service() {
     // … and a second one to the same service conflicts when asking for it.
     let mut c = interface(&vpc2, EC2, &[&t1]);
     c.private_dns_enabled = Some(true);
-    refused(
+    refused_saying(
         &mut k,
         A,
         cmd(c),
@@ -582,7 +512,7 @@ fn interface_endpoint_to_an_aws_service() {
     // S3 interface endpoints: no private name, wildcard DNS names.
     let mut c = interface(&vpc2, S3, &[&t1]);
     c.private_dns_enabled = Some(true);
-    refused(
+    refused_saying(
         &mut k,
         A,
         cmd(c),
@@ -605,14 +535,14 @@ fn interface_options() {
     let other = k.vpc("10.1.0.0/16");
     let s1 = subnet_of(&mut k, A, &vpc, "10.0.1.0/24", "use1-az1");
     let o1 = subnet_of(&mut k, A, &other, "10.1.1.0/24", "use1-az1");
-    refused(
+    refused_saying(
         &mut k,
         A,
         cmd(interface(&vpc, EC2, &[&o1])),
         "InvalidParameter",
         "does not belong",
     );
-    refused(
+    refused_saying(
         &mut k,
         A,
         cmd(interface(&vpc, EC2, &["subnet-0123456789abcdef0"])),
@@ -627,10 +557,10 @@ fn interface_options() {
             .clone();
     let mut c = interface(&vpc, EC2, &[&s1]);
     c.security_group_ids = vec![foreign_sg];
-    refused(&mut k, A, cmd(c), "InvalidParameter", "does not belong");
+    refused_saying(&mut k, A, cmd(c), "InvalidParameter", "does not belong");
     let mut c = interface(&vpc, EC2, &[&s1]);
     c.ip_address_type = Some("dualstack".into());
-    refused(
+    refused_saying(
         &mut k,
         A,
         cmd(c),
@@ -639,25 +569,25 @@ fn interface_options() {
     );
     let mut c = interface(&vpc, S3, &[&s1]);
     c.ip_address_type = Some("dualstack".into());
-    refused(&mut k, A, cmd(c), "InvalidParameter", "no IPv6 CIDR block");
+    refused_saying(&mut k, A, cmd(c), "InvalidParameter", "no IPv6 CIDR block");
     let mut c = interface(&vpc, EC2, &[&s1]);
     c.dns_options = Some(DnsOptionsSpec {
         dns_record_ip_type: Some("ipv6".into()),
         ..DnsOptionsSpec::default()
     });
-    refused(&mut k, A, cmd(c), "InvalidParameter", "not compatible");
+    refused_saying(&mut k, A, cmd(c), "InvalidParameter", "not compatible");
     let mut c = interface(&vpc, EC2, &[&s1]);
     c.dns_options = Some(DnsOptionsSpec {
         dns_record_ip_type: Some("ipv9".into()),
         ..DnsOptionsSpec::default()
     });
-    refused(&mut k, A, cmd(c), "InvalidParameterValue", "ipv9");
+    refused_saying(&mut k, A, cmd(c), "InvalidParameterValue", "ipv9");
     let mut c = interface(&vpc, S3, &[&s1]);
     c.dns_options = Some(DnsOptionsSpec {
         private_dns_only_for_inbound_resolver_endpoint: Some(true),
         ..DnsOptionsSpec::default()
     });
-    refused(
+    refused_saying(
         &mut k,
         A,
         cmd(c),
@@ -685,7 +615,7 @@ fn interface_options() {
             .dns_record_ip_type,
         "ipv4"
     );
-    refused(
+    refused_saying(
         &mut k,
         A,
         cmd(c.clone()),
@@ -693,9 +623,9 @@ fn interface_options() {
         "10.0.1.200",
     );
     c.subnet_configurations[0].ipv4 = Some("10.0.2.9".into());
-    refused(&mut k, A, cmd(c.clone()), "InvalidParameter", "10.0.2.9");
+    refused_saying(&mut k, A, cmd(c.clone()), "InvalidParameter", "10.0.2.9");
     c.subnet_configurations[0].ipv4 = Some("ten".into());
-    refused(&mut k, A, cmd(c), "InvalidParameterValue", "ten");
+    refused_saying(&mut k, A, cmd(c), "InvalidParameterValue", "ten");
 }
 
 #[test]
@@ -705,7 +635,7 @@ fn interface_quota_and_addresses() {
     let small = subnet_of(&mut k, A, &vpc, "10.0.1.0/28", "use1-az1");
     // Fill the /28 (16 - 5 reserved = 11 addresses).
     fill(&mut k, A, &small);
-    refused(
+    refused_saying(
         &mut k,
         A,
         cmd(interface(&vpc, EC2, &[&small])),
@@ -713,7 +643,7 @@ fn interface_quota_and_addresses() {
         &small,
     );
     k.interface_endpoint(&vpc, EC2, &[]);
-    refused(
+    refused_saying(
         &mut k,
         A,
         cmd(interface(&vpc, "com.amazonaws.us-east-1.sts", &[])),
@@ -736,9 +666,9 @@ struct Scene {
 
 fn scene(acceptance: bool) -> Scene {
     let mut k = Kit::new();
-    let nlb = nlb(&mut k, A, "web", &["use1-az1", "use1-az2"]);
-    let service = service_of(&mut k, A, &[&nlb], &[], acceptance);
-    let name = service_name(&k, &service);
+    let nlb = k.lb_in_zones(A, "network", "web", &["use1-az1", "use1-az2"]);
+    let service = k.service(A, &nlb, acceptance);
+    let name = k.svc(&service).name();
     let vpc = vpc_of(&mut k, B, "10.0.0.0/16");
     let subnets = ["use1-az1", "use1-az2", "use1-az3"]
         .iter()
@@ -764,9 +694,9 @@ fn custom_service_needs_permission_and_offered_zones() {
         subnets,
     } = scene(false);
     let c = interface(&vpc, &name, &[&subnets[0]]);
-    refused(&mut k, B, cmd(c.clone()), "InvalidServiceName", &name);
-    allow(&mut k, A, &service, "arn:aws:iam::222222222222:root");
-    refused(
+    refused_saying(&mut k, B, cmd(c.clone()), "InvalidServiceName", &name);
+    k.allow(A, &service, "arn:aws:iam::222222222222:root");
+    refused_saying(
         &mut k,
         B,
         cmd(interface(&vpc, &name, &[&subnets[0], &subnets[2]])),
@@ -775,7 +705,7 @@ fn custom_service_needs_permission_and_offered_zones() {
     );
     let mut g = c.clone();
     g.endpoint_type = Some("GatewayLoadBalancer".into());
-    refused(
+    refused_saying(
         &mut k,
         B,
         cmd(g),
@@ -784,7 +714,7 @@ fn custom_service_needs_permission_and_offered_zones() {
     );
     let mut p = c.clone();
     p.policy_document = Some("{}".into());
-    refused(
+    refused_saying(
         &mut k,
         B,
         cmd(p),
@@ -793,7 +723,7 @@ fn custom_service_needs_permission_and_offered_zones() {
     );
     let mut p = c.clone();
     p.private_dns_enabled = Some(true);
-    refused(
+    refused_saying(
         &mut k,
         B,
         cmd(p),
@@ -827,9 +757,9 @@ fn custom_service_needs_permission_and_offered_zones() {
         },
     );
     assert_eq!(k.endpoint(&id).state, State::Available);
-    refused(&mut k, B, cmd(c), "InvalidServiceName", &name);
+    refused_saying(&mut k, B, cmd(c), "InvalidServiceName", &name);
     // Still modifiable: add the third subnet? Not offered.
-    refused(
+    refused_saying(
         &mut k,
         B,
         modify(&id, |m| m.add_subnet_ids = vec![subnets[2].clone()]),
@@ -847,21 +777,14 @@ fn custom_service_needs_permission_and_offered_zones() {
     assert!(ok.is_empty());
     assert_eq!(failed[0].code, "ExistingVpcEndpointConnections");
     // Nor remove its load balancer.
-    let nlb1 =
-        k.w.endpoint_services
-            .get(&service)
-            .unwrap()
-            .network_load_balancer_arns[0]
-            .clone();
-    let nlb2 = nlb(&mut k, A, "web2", &["use1-az3"]);
-    refused(
+    let nlb1 = k.svc(&service).network_load_balancer_arns[0].clone();
+    let nlb2 = k.lb_in_zones(A, "network", "web2", &["use1-az3"]);
+    refused_saying(
         &mut k,
         A,
-        SvcCmd::Modify(es::Modify {
-            service_id: service.clone(),
-            add_network_load_balancer_arns: vec![nlb2],
-            remove_network_load_balancer_arns: vec![nlb1],
-            ..es::Modify::default()
+        Kit::modify_service(&service, |m| {
+            m.add_network_load_balancer_arns = vec![nlb2];
+            m.remove_network_load_balancer_arns = vec![nlb1];
         }),
         "ExistingVpcEndpointConnections",
         &service,
@@ -877,7 +800,7 @@ fn acceptance_flow() {
         vpc,
         subnets,
     } = scene(true);
-    allow(&mut k, A, &service, "*");
+    k.allow(A, &service, "*");
     let id = id(
         &mut k,
         B,
@@ -908,7 +831,7 @@ fn acceptance_flow() {
     assert_eq!(f("vpc-endpoint-id", &id), 1);
     assert!(describe_connections(&k.w, &k.ctx, &[Filter::new("bogus", &["x"])]).is_err());
     // Only the service's owner may accept; unknown ids fail per item.
-    refused(
+    refused_saying(
         &mut k,
         B,
         SvcCmd::AcceptConnections {
@@ -954,7 +877,7 @@ fn acceptance_flow() {
     assert_eq!(ok, vec![service.clone()]);
     assert_eq!(k.endpoint(&id).state, State::Rejected);
     // Modifications needing the service fail once it is gone; deletion works.
-    refused(
+    refused_saying(
         &mut k,
         B,
         modify(&id, |m| m.add_subnet_ids = vec![subnets[1].clone()]),
@@ -974,7 +897,7 @@ fn rejecting_a_pending_request_and_failed_provisioning() {
         vpc,
         subnets,
     } = scene(true);
-    allow(&mut k, A, &service, "arn:aws:iam::222222222222:user/alice");
+    k.allow(A, &service, "arn:aws:iam::222222222222:user/alice");
     let x = id(&mut k, B, cmd(interface(&vpc, &name, &[&subnets[0]])));
     assert!(reject(&mut k, A, &service, &[&x]).is_empty());
     assert_eq!(k.endpoint(&x).state, State::Rejected);
@@ -1000,7 +923,7 @@ fn modify_interface_subnets_and_groups() {
     let s2 = subnet_of(&mut k, A, &vpc, "10.0.2.0/24", "use1-az2");
     let s3 = subnet_of(&mut k, A, &vpc, "10.0.3.0/24", "use1-az2");
     let id = k.interface_endpoint(&vpc, EC2, &[&s1]);
-    refused(
+    refused_saying(
         &mut k,
         A,
         modify(&id, |m| m.add_subnet_ids = vec![s2.clone(), s3.clone()]),
@@ -1012,7 +935,7 @@ fn modify_interface_subnets_and_groups() {
     k.ok(modify(&id, |m| m.add_subnet_ids = vec![s2.clone()]));
     assert_eq!(k.endpoint(&id).interfaces.len(), 2);
     assert_eq!(k.w.subnets.get(&s2).unwrap().used.len(), 1);
-    refused(
+    refused_saying(
         &mut k,
         A,
         modify(&id, |m| m.remove_subnet_ids = vec![s3.clone()]),
@@ -1051,14 +974,14 @@ fn modify_interface_subnets_and_groups() {
         vpc_id: Some(vpc.clone()),
         tags: vec![],
     });
-    refused(
+    refused_saying(
         &mut k,
         A,
         modify(&id, |m| m.remove_security_group_ids = vec![sg2.clone()]),
         "InvalidParameter",
         "not associated",
     );
-    refused(
+    refused_saying(
         &mut k,
         A,
         modify(&id, |m| {
@@ -1081,7 +1004,7 @@ fn modify_interface_subnets_and_groups() {
         );
     }
     assert!(uses_security_group(&k.w, &sg2) && !uses_security_group(&k.w, &default_sg));
-    refused(
+    refused_saying(
         &mut k,
         A,
         modify(&id, |m| m.add_route_table_ids = vec!["rtb-1".into()]),
@@ -1089,7 +1012,7 @@ fn modify_interface_subnets_and_groups() {
         "Route table IDs",
     );
     // Private DNS on, once the VPC allows it.
-    refused(
+    refused_saying(
         &mut k,
         A,
         modify(&id, |m| m.private_dns_enabled = Some(true)),
@@ -1099,7 +1022,7 @@ fn modify_interface_subnets_and_groups() {
     enable_dns(&mut k, &vpc);
     k.ok(modify(&id, |m| m.private_dns_enabled = Some(true)));
     assert!(k.endpoint(&id).private_dns_enabled);
-    refused(
+    refused_saying(
         &mut k,
         A,
         modify(&id, |m| m.ip_address_type = Some("ipv6".into())),
@@ -1125,9 +1048,9 @@ fn modify_interface_subnets_and_groups() {
 #[test]
 fn gateway_load_balancer_endpoints() {
     let mut k = Kit::new();
-    let gwlb = load_balancer(&mut k, A, "gateway", "fw", &["use1-az1"]);
-    let service = service_of(&mut k, A, &[], &[&gwlb], false);
-    let name = service_name(&k, &service);
+    let gwlb = k.lb_in_zones(A, "gateway", "fw", &["use1-az1"]);
+    let service = k.id(Kit::create_service(&[], &[&gwlb]));
+    let name = k.svc(&service).name();
     let vpc = k.vpc("10.0.0.0/16");
     let s1 = subnet_of(&mut k, A, &vpc, "10.0.1.0/24", "use1-az1");
     let s2 = subnet_of(&mut k, A, &vpc, "10.0.2.0/24", "use1-az2");
@@ -1136,14 +1059,14 @@ fn gateway_load_balancer_endpoints() {
         c.endpoint_type = Some("GatewayLoadBalancer".into());
         c
     };
-    refused(
+    refused_saying(
         &mut k,
         A,
         cmd(gw(&[])),
         "InvalidParameter",
         "exactly one subnet",
     );
-    refused(
+    refused_saying(
         &mut k,
         A,
         cmd(interface(&vpc, &name, &[&s1])),
@@ -1152,10 +1075,10 @@ fn gateway_load_balancer_endpoints() {
     );
     let mut c = gw(&[&s1]);
     c.security_group_ids = vec!["sg-0123456789abcdef0".into()];
-    refused(&mut k, A, cmd(c), "InvalidParameter", "Security group IDs");
+    refused_saying(&mut k, A, cmd(c), "InvalidParameter", "Security group IDs");
     let mut c = gw(&[&s1]);
     c.private_dns_enabled = Some(true);
-    refused(&mut k, A, cmd(c), "InvalidParameter", "Private DNS");
+    refused_saying(&mut k, A, cmd(c), "InvalidParameter", "Private DNS");
     let id = k.id(cmd(gw(&[&s1])));
     let e = k.endpoint(&id).clone();
     assert_eq!(e.interfaces.len(), 1);
@@ -1166,14 +1089,14 @@ fn gateway_load_balancer_endpoints() {
             .unwrap();
     assert_eq!(eni.interface_type, "gateway_load_balancer_endpoint");
     assert!(dns_entries(&k.w, &e).is_empty());
-    refused(
+    refused_saying(
         &mut k,
         A,
         modify(&id, |m| m.add_subnet_ids = vec![s2.clone()]),
         "InvalidParameter",
         "exactly one subnet",
     );
-    refused(
+    refused_saying(
         &mut k,
         A,
         modify(&id, |m| m.remove_subnet_ids = vec![s1.clone()]),
@@ -1225,7 +1148,7 @@ fn delete_and_vpc_dependencies() {
     let (_, failed) = bulk(run(&mut k, B, delete(&[&g])));
     assert_eq!(failed[0].code, "InvalidVpcEndpointId.NotFound");
     k.ok(subnet::Cmd::Delete { subnet_id: s1 });
-    refused(&mut k, A, delete_vpc.clone(), "DependencyViolation", &vpc);
+    refused_saying(&mut k, A, delete_vpc.clone(), "DependencyViolation", &vpc);
     bulk(k.ok(delete(&[&g])));
     k.advance(0);
     let (_, failed) = bulk(k.ok(delete(&[&g])));
@@ -1296,17 +1219,17 @@ fn describe_filters_and_tags() {
         tags: vec![("k".into(), "v".into())],
     };
     k.ok(tag(vec![i.clone()]));
-    refused(
+    refused_saying(
         &mut k,
         B,
         tag(vec![i.clone()]),
         "InvalidVpcEndpointId.NotFound",
         &i,
     );
-    let nlb = nlb(&mut k, A, "web", &["use1-az1"]);
-    let svc = service_of(&mut k, A, &[&nlb], &[], false);
+    let nlb = k.lb_in_zones(A, "network", "web", &["use1-az1"]);
+    let svc = k.service(A, &nlb, false);
     k.ok(tag(vec![svc.clone()]));
-    refused(
+    refused_saying(
         &mut k,
         B,
         tag(vec![svc.clone()]),
@@ -1323,7 +1246,7 @@ fn cross_region_consumer() {
         name,
         ..
     } = scene(false);
-    allow(&mut k, A, &service, "*");
+    k.allow(A, &service, "*");
     const WEST: &str = "us-west-2";
     let bw = k.in_region(B, WEST);
     let vpc = k.id_as(
@@ -1351,10 +1274,8 @@ fn cross_region_consumer() {
     let remote = cmd(c);
     let refused = k.run_as(&bw, remote.clone()).unwrap_err();
     assert_eq!(refused.code, "InvalidServiceName");
-    k.ok(SvcCmd::Modify(es::Modify {
-        service_id: service.clone(),
-        add_supported_regions: vec![WEST.into()],
-        ..es::Modify::default()
+    k.ok(Kit::modify_service(&service, |m| {
+        m.add_supported_regions = vec![WEST.into()]
     }));
     let id = k.id_as(&bw, remote);
     let e = k.endpoint(&id).clone();
@@ -1374,9 +1295,17 @@ fn cross_region_consumer() {
 #[test]
 fn route_target_hooks() {
     let mut k = Kit::new();
-    let gwlb = load_balancer(&mut k, A, "gateway", "fw", &["use1-az1"]);
-    let service = service_of(&mut k, A, &[], &[&gwlb], true);
-    let name = service_name(&k, &service);
+    let gwlb = k.lb_in_zones(A, "gateway", "fw", &["use1-az1"]);
+    let mut create = Kit::create_service(&[], &[&gwlb]);
+    if let SvcCmd::Create {
+        acceptance_required,
+        ..
+    } = &mut create
+    {
+        *acceptance_required = true;
+    }
+    let service = k.id(create);
+    let name = k.svc(&service).name();
     let vpc = k.vpc("10.0.0.0/16");
     let other = k.vpc("10.1.0.0/16");
     let s1 = subnet_of(&mut k, A, &vpc, "10.0.1.0/24", "use1-az1");
