@@ -9,6 +9,7 @@ use openvpc_server::{Credentials, Durability, Engine, EngineOptions, ServerOptio
 use openvpc_store::JournalStore;
 
 mod api;
+mod dataplane;
 mod demo;
 mod matrix;
 mod reach;
@@ -45,6 +46,12 @@ enum Cmd {
     /// Check, recover or back up a data directory.
     #[command(subcommand)]
     Store(store::StoreCmd),
+    /// Run a program inside the network namespace of an instance or network interface
+    /// (needs a server started with `--dataplane linux`); exits with the program's status.
+    Exec(dataplane::ExecArgs),
+    /// Data-plane maintenance.
+    #[command(subcommand)]
+    Dataplane(dataplane::DataplaneCmd),
 }
 
 #[derive(clap::Args, Debug)]
@@ -92,6 +99,12 @@ struct ServeArgs {
     /// A JSON configuration file (regions, quotas, delays).
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Realise the state with real packets: `linux` (network namespaces; needs root).
+    #[arg(long, value_parser = ["linux"])]
+    dataplane: Option<String>,
+    /// Owner token of the data plane's namespaces (default: from the data directory).
+    #[arg(long)]
+    dataplane_owner: Option<String>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,6 +143,8 @@ fn main() {
         Cmd::Matrix(args) => std::process::exit(matrix::run(args)),
         Cmd::Demo(args) => std::process::exit(demo::run(args)),
         Cmd::Store(cmd) => std::process::exit(store::run(cmd)),
+        Cmd::Exec(args) => std::process::exit(dataplane::exec(args)),
+        Cmd::Dataplane(cmd) => std::process::exit(dataplane::run(cmd)),
     }
 }
 
@@ -205,17 +220,25 @@ fn serve(args: ServeArgs) {
         durability: args.durability.into(),
         ..EngineOptions::default()
     };
+    // The lock first: a second server must not touch the first one's data plane.
     let engine = open_engine(
         &args.data_dir,
         options,
         &holder(&format!("serving {}", args.listen)),
     );
+    let dataplane = args
+        .dataplane
+        .as_ref()
+        .map(|_| dataplane::start(&args.data_dir, args.dataplane_owner.as_deref()));
     let options = ServerOptions {
         credentials,
         default_account: args.default_account,
         default_region: args.default_region,
         admin_api: args.admin_api,
         read_timeout: std::time::Duration::from_secs(args.read_timeout.max(1)),
+        observer: dataplane
+            .clone()
+            .map(|d| d as std::sync::Arc<dyn openvpc_server::Observer>),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -241,6 +264,12 @@ fn serve(args: ServeArgs) {
     });
     // A clean stop: everything acknowledged is written before the process ends.
     engine.shutdown();
+    if let Some(d) = dataplane {
+        match d.0.shutdown() {
+            Ok(n) => tracing::info!("data plane: removed {n} namespaces"),
+            Err(e) => tracing::warn!("data plane cleanup: {e}"),
+        }
+    }
 }
 
 /// Completes on SIGINT or SIGTERM.

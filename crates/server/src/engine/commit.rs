@@ -368,6 +368,7 @@ impl Committer {
                 }
             }
             c.pending_since = self.journal().pending_since();
+            self.shared.changed();
         }
         for item in run {
             item.finish(&Ok(()));
@@ -390,6 +391,7 @@ impl Committer {
             c.world = (**world).clone();
             c.clock = *clock;
             c.pending_since = self.journal().pending_since();
+            self.shared.changed();
         }
         item.finish(&Ok(()));
         Ok(())

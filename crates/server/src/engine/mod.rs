@@ -80,6 +80,8 @@ struct Committed {
 
 #[derive(Debug)]
 struct Shared {
+    /// Bumped whenever the state readers see may have changed (commands, timers, reset).
+    generation: std::sync::atomic::AtomicU64,
     options: EngineOptions,
     /// The world commands apply to (ahead of `committed` by the queued entries).
     live: Mutex<World>,
@@ -87,6 +89,27 @@ struct Shared {
     committed: Option<Mutex<Committed>>,
     journal: Option<Journal>,
     request_ids: Mutex<IdGen>,
+}
+
+impl Shared {
+    fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Notes that the state readers see may have changed.
+    fn changed(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Runs due timers of `world`, noting whether any fired.
+    fn tick(&self, world: &mut World, now: Millis) {
+        let due = world.timers.len();
+        world.tick(now);
+        if world.timers.len() != due {
+            self.changed();
+        }
+    }
 }
 
 /// State, journal and clock; cheap to clone (shared).
@@ -140,6 +163,7 @@ impl Engine {
             })
         });
         let shared = Arc::new(Shared {
+            generation: 0.into(),
             options: EngineOptions {
                 durability,
                 ..options
@@ -184,6 +208,20 @@ impl Engine {
     /// The current time.
     pub fn now(&self) -> Millis {
         lock(&self.shared.clock).now()
+    }
+
+    /// A counter that changes whenever the state readers see may have changed.
+    pub fn generation(&self) -> u64 {
+        self.shared.generation()
+    }
+
+    /// Runs `f` on the state readers see, as of now (the committed state in `full` mode:
+    /// an observer is told only of durable states, in commit order).
+    pub fn observe(&self, f: impl FnOnce(&World)) {
+        match &self.shared.committed {
+            Some(c) => f(&lock(c).world),
+            None => f(&lock(&self.shared.live)),
+        }
     }
 
     /// A copy of the live state (ahead of the committed one by what is queued).
@@ -232,7 +270,7 @@ impl Engine {
         let now = self.now();
         let mut c = lock(committed);
         let floor = c.pending_since.map_or(now, |p| p.min(now));
-        c.world.tick(floor);
+        shared.tick(&mut c.world, floor);
         let ctx = Ctx::new(account, region, floor);
         if !c.world.scope_ready(&ctx.scope()) {
             drop(c);
@@ -263,6 +301,7 @@ impl Engine {
         if let Some(j) = &shared.journal {
             j.push(Item::passenger(ctx.clone()));
         }
+        shared.changed();
         Ok(())
     }
 
@@ -277,10 +316,18 @@ impl Engine {
         let mut live = lock(&shared.live);
         self.heal(&mut live);
         let now = self.now();
-        live.tick(now);
+        let single = shared.committed.is_none();
+        if single {
+            shared.tick(&mut live, now);
+        } else {
+            live.tick(now);
+        }
         let ctx = Ctx::new(account, region, now);
         if !live.scope_ready(&ctx.scope()) {
             live.apply(&ctx, Command::InitScope)?;
+            if single {
+                shared.changed();
+            }
             if let Some(j) = &shared.journal {
                 j.push(Item::passenger(ctx.clone()));
             }
@@ -363,6 +410,9 @@ impl Engine {
         let now = clock.now();
         drop(clock);
         live.tick(now);
+        if self.shared.committed.is_none() {
+            self.shared.changed();
+        }
         match self.journal(Record::Clock { offset, now }, before) {
             Ok(ticket) => Ok((now, ticket)),
             Err(e) => {
@@ -395,6 +445,9 @@ impl Engine {
             }
         };
         *live = world;
+        if self.shared.committed.is_none() {
+            self.shared.changed();
+        }
         Ok(ticket)
     }
 
@@ -485,6 +538,9 @@ impl Backend for WriteBackend<'_> {
             return Err(unavailable("the journal cannot be written"));
         }
         let out = self.world.apply(&self.ctx, cmd)?;
+        if self.engine.shared.committed.is_none() {
+            self.engine.shared.changed();
+        }
         if let Some(record) = record {
             match self.engine.journal(record, self.ctx.now) {
                 Ok(ticket) => self.ticket = ticket.or(self.ticket.take()),

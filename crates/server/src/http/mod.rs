@@ -44,6 +44,8 @@ pub struct ServerOptions {
     pub admin_api: bool,
     /// How long a client may take to send a request's head, and then its body.
     pub read_timeout: Duration,
+    /// Told of every committed state (the data plane), and serves `/_openvpc/dataplane`.
+    pub observer: Option<Arc<dyn crate::Observer>>,
 }
 
 impl Default for ServerOptions {
@@ -54,22 +56,25 @@ impl Default for ServerOptions {
             default_region: "us-east-1".into(),
             admin_api: false,
             read_timeout: Duration::from_secs(20),
+            observer: None,
         }
     }
 }
 
-struct AppState {
-    engine: Engine,
-    options: ServerOptions,
+pub(crate) struct AppState {
+    pub(crate) engine: Engine,
+    pub(crate) options: ServerOptions,
     /// Actions seen calling `mutate`.
     mutating: Mutex<HashSet<String>>,
+    /// The engine generation the observer was last told of.
+    pub(crate) observed: std::sync::atomic::AtomicU64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-type Shared = Arc<AppState>;
+pub(crate) type Shared = Arc<AppState>;
 
 /// The router serving everything.
 pub fn router(engine: Engine, options: ServerOptions) -> Router {
@@ -78,7 +83,9 @@ pub fn router(engine: Engine, options: ServerOptions) -> Router {
         engine,
         options,
         mutating: Mutex::default(),
+        observed: u64::MAX.into(),
     });
+    crate::observer::notify(&state);
     let mut r = Router::new()
         .route("/_openvpc/health", get(|| async { "ok" }))
         .fallback(query_endpoint);
@@ -88,7 +95,7 @@ pub fn router(engine: Engine, options: ServerOptions) -> Router {
             .route("/_openvpc/clock/advance", any(advance_clock))
             .route("/_openvpc/snapshot", any(snapshot));
     }
-    r.with_state(state)
+    crate::observer::routes(r, &state).with_state(state)
 }
 
 fn xml_response(status: u16, body: String, request_id: &str) -> Response {
