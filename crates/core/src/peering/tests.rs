@@ -603,3 +603,28 @@ fn tags_are_per_view_and_filters_use_the_view() {
     let bogus = [Filter::new("nope", &["x"])];
     assert!(describe(&k.w, &b, &[], &bogus).is_err());
 }
+
+#[test]
+fn a_vpc_may_peer_with_two_vpcs_that_overlap_each_other() {
+    // §1.6: only the two ends of a connection are checked against each other.
+    let mut k = kit();
+    let hub = vpc(&mut k, A, EAST, "10.0.0.0/16");
+    let x = vpc(&mut k, B, EAST, "10.1.0.0/16");
+    let y = vpc(&mut k, B, EAST, "10.1.0.0/16");
+    let z = vpc(&mut k, A, EAST, "10.1.128.0/17");
+    let to_x = request(&mut k, A, &hub, &x, Some(B), None);
+    let to_y = request(&mut k, A, &hub, &y, Some(B), None);
+    let to_z = request(&mut k, A, &hub, &z, None, None);
+    for pcx in [&to_x, &to_y] {
+        assert_eq!(seen(&mut k, B, EAST, pcx), Some(Status::PendingAcceptance));
+        run(&mut k, B, EAST, Cmd::Accept { id: pcx.clone() }).unwrap();
+    }
+    run(&mut k, A, EAST, Cmd::Accept { id: to_z.clone() }).unwrap();
+    for pcx in [&to_x, &to_y, &to_z] {
+        assert_eq!(seen(&mut k, A, EAST, pcx), Some(Status::Active));
+    }
+    // The ends of each connection still may not overlap.
+    let w = vpc(&mut k, B, EAST, "10.0.128.0/17");
+    let to_w = request(&mut k, A, &hub, &w, Some(B), None);
+    assert_eq!(seen(&mut k, A, EAST, &to_w), Some(Status::Failed));
+}
