@@ -418,7 +418,8 @@ pub(crate) fn group_links(w: &World, vpc_ix: &HashMap<Arc<str>, Ix>) -> HashSet<
 }
 
 /// Compiles one security group. A group reference resolves to the group's index and VPC
-/// unless the core's rule says it is stale ([`sg::referenced_group`]).
+/// unless the core's rule says it is stale ([`sg::referenced_group_given`], asked over
+/// the view's index of the core's [`sg::linked_vpc_pairs`]).
 pub(crate) fn compile_sg(g: &SecurityGroup, w: &World, ix: &Index, pl: &mut PlCache) -> SgV {
     let own_vpc = ix.vpc.get(g.vpc_id.as_str()).copied();
     let mut compile_rules = |rules: &[openvpc_core::sg::Rule]| {
@@ -441,7 +442,13 @@ pub(crate) fn compile_sg(g: &SecurityGroup, w: &World, ix: &Index, pl: &mut PlCa
                     Peer::PrefixList(id) => PeerV::Nets(pl.get(id)),
                     Peer::Group { group_id, .. } => {
                         let target = own_vpc
-                            .and_then(|_| sg::referenced_group(w, g, group_id))
+                            .and_then(|own| {
+                                sg::referenced_group_given(w, g, group_id, |_, other| {
+                                    ix.vpc
+                                        .get(other)
+                                        .is_some_and(|&o| ix.group_links.contains(&(own, o)))
+                                })
+                            })
                             .and_then(|t| {
                                 let sg = *ix.sg.get(t.id.as_str())?;
                                 Some((sg, *ix.vpc.get(t.vpc_id.as_str())?))

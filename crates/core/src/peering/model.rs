@@ -158,6 +158,15 @@ impl Peering {
         as_requester || as_accepter
     }
 
+    /// The two VPCs it joins, in both orders.
+    fn vpc_pairs(&self) -> [(&str, &str); 2] {
+        let (a, b) = (
+            self.requester.vpc_id.as_str(),
+            self.accepter.vpc_id.as_str(),
+        );
+        [(a, b), (b, a)]
+    }
+
     /// The VPC at the other end from `vpc_id`.
     pub fn other_vpc(&self, vpc_id: &str) -> Option<&Side> {
         if self.requester.vpc_id == vpc_id {
@@ -178,6 +187,8 @@ pub struct Peerings {
     items: BTreeMap<String, Peering>,
     by_scope: BTreeMap<Scope, BTreeSet<String>>,
     by_vpc: BTreeMap<String, BTreeSet<String>>,
+    /// Connections by the VPCs they join, in both orders.
+    by_pair: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
     /// Outstanding (initiating or pending) requests by requester account.
     outstanding_by_account: BTreeMap<String, BTreeSet<String>>,
     /// Connections handed out mutably since the outstanding index was last synced.
@@ -212,6 +223,14 @@ impl Peerings {
                 .or_default()
                 .insert(p.id.clone());
         }
+        for (a, b) in p.vpc_pairs() {
+            self.by_pair
+                .entry(a.to_string())
+                .or_default()
+                .entry(b.to_string())
+                .or_default()
+                .insert(p.id.clone());
+        }
         self.items.insert(p.id.clone(), p);
     }
 
@@ -225,6 +244,11 @@ impl Peerings {
             }
             for vpc in [&p.requester.vpc_id, &p.accepter.vpc_id] {
                 if let Some(s) = self.by_vpc.get_mut(vpc) {
+                    s.remove(id);
+                }
+            }
+            for (a, b) in p.vpc_pairs() {
+                if let Some(s) = self.by_pair.get_mut(a).and_then(|m| m.get_mut(b)) {
                     s.remove(id);
                 }
             }
@@ -278,6 +302,20 @@ impl Peerings {
     pub fn of_vpc<'a>(&'a self, vpc_id: &str) -> impl Iterator<Item = &'a Peering> + 'a {
         self.by_vpc
             .get(vpc_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.items.get(id))
+    }
+
+    /// Every connection joining `vpc_a` and `vpc_b`, whichever requested it.
+    pub fn between<'a>(
+        &'a self,
+        vpc_a: &str,
+        vpc_b: &str,
+    ) -> impl Iterator<Item = &'a Peering> + 'a {
+        self.by_pair
+            .get(vpc_a)
+            .and_then(|m| m.get(vpc_b))
             .into_iter()
             .flatten()
             .filter_map(|id| self.items.get(id))

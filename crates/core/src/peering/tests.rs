@@ -628,3 +628,24 @@ fn a_vpc_may_peer_with_two_vpcs_that_overlap_each_other() {
     let to_w = request(&mut k, A, &hub, &w, Some(B), None);
     assert_eq!(seen(&mut k, A, EAST, &to_w), Some(Status::Failed));
 }
+
+#[test]
+fn connections_are_found_by_the_vpcs_they_join() {
+    let mut k = kit();
+    let (x, y, z) = (
+        vpc(&mut k, A, EAST, "10.0.0.0/16"),
+        vpc(&mut k, A, EAST, "10.1.0.0/16"),
+        vpc(&mut k, A, EAST, "10.2.0.0/16"),
+    );
+    let pcx = request(&mut k, A, &x, &y, None, None);
+    let between = |k: &Kit, a: &str, b: &str| -> Vec<String> {
+        k.w.peerings.between(a, b).map(|p| p.id.clone()).collect()
+    };
+    assert_eq!(between(&k, &x, &y), [pcx.as_str()]);
+    assert_eq!(between(&k, &y, &x), [pcx.as_str()]);
+    assert!(between(&k, &x, &z).is_empty());
+    run(&mut k, A, EAST, Cmd::Delete { id: pcx.clone() }).unwrap();
+    k.advance(2 * HOUR);
+    assert!(k.w.peerings.get(&pcx).is_none(), "purged");
+    assert!(between(&k, &x, &y).is_empty() && between(&k, &y, &x).is_empty());
+}

@@ -31,7 +31,7 @@ pub use groups::{
 pub use model::*;
 pub use references::{
     active_link, linked_vpc_pairs, reference_info, reference_is_stale, referenced_group,
-    references, stale, Reference, ReferenceInfo, StaleGroup,
+    referenced_group_given, references, stale, Reference, ReferenceInfo, StaleGroup,
 };
 pub use rules::unknown_permissions;
 

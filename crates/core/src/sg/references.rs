@@ -5,8 +5,10 @@
 //! peering goes away, the rule stays but is *stale*: it matches nothing, is listed by
 //! DescribeStaleSecurityGroups, and no longer keeps the referenced group from deletion.
 //! [`referenced_group`] decides this for every reader: the describe actions here, rule
-//! evaluation (`evaluate.rs`), and the reachability engine (`crates/reach`), which also
-//! watches [`linked_vpc_pairs`] to know which groups a peering change re-resolves.
+//! evaluation (`evaluate.rs`), and the reachability engine (`crates/reach`), which
+//! resolves references with [`referenced_group_given`] over its index of
+//! [`linked_vpc_pairs`] and watches that set to know which groups a peering change
+//! re-resolves.
 
 use std::collections::BTreeSet;
 
@@ -24,9 +26,7 @@ fn links_groups(p: &Peering) -> bool {
 
 /// The active same-Region peering joining two VPCs, if any.
 pub fn active_link<'w>(w: &'w World, vpc_a: &str, vpc_b: &str) -> Option<&'w Peering> {
-    w.peerings
-        .of_vpc(vpc_a)
-        .find(|p| links_groups(p) && p.other_vpc(vpc_a).is_some_and(|o| o.vpc_id == vpc_b))
+    w.peerings.between(vpc_a, vpc_b).find(|p| links_groups(p))
 }
 
 /// Every ordered pair of VPCs (both orders) joined by an active same-Region peering: the
@@ -49,14 +49,21 @@ pub fn referenced_group<'w>(
     owner: &SecurityGroup,
     group_id: &str,
 ) -> Option<&'w SecurityGroup> {
+    referenced_group_given(w, owner, group_id, |a, b| active_link(w, a, b).is_some())
+}
+
+/// [`referenced_group`] for readers that resolve many references at once and have
+/// gathered [`linked_vpc_pairs`] beforehand: `linked(a, b)` must say whether that set
+/// holds the pair (the engine keeps it as an index).
+pub fn referenced_group_given<'w>(
+    w: &'w World,
+    owner: &SecurityGroup,
+    group_id: &str,
+    linked: impl FnOnce(&str, &str) -> bool,
+) -> Option<&'w SecurityGroup> {
     let referenced = w.security_groups.get(group_id)?;
-    if referenced.vpc_id == owner.vpc_id
-        || active_link(w, &owner.vpc_id, &referenced.vpc_id).is_some()
-    {
-        Some(referenced)
-    } else {
-        None
-    }
+    (referenced.vpc_id == owner.vpc_id || linked(&owner.vpc_id, &referenced.vpc_id))
+        .then_some(referenced)
 }
 
 /// Whether a rule of `group` references a group it can no longer reach (see
