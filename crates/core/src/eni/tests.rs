@@ -8,7 +8,7 @@ use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::testkit::eni::{create, in_subnet, launch, pip};
 use crate::testkit::{Kit, A, B};
-use crate::{cidr, sg, subnet, vpc, Output, DAY};
+use crate::{cidr, subnet, vpc, Output, DAY};
 
 fn ip(s: &str) -> Ipv4Addr {
     s.parse().expect("test address")
@@ -19,16 +19,6 @@ fn net(k: &mut Kit) -> (String, String) {
     let v = k.vpc("10.0.0.0/16");
     let s = k.subnet(&v, "10.0.1.0/24", Some("us-east-1a"));
     (v, s)
-}
-
-/// A security group `name` of `vpc_id`.
-fn sg(k: &mut Kit, vpc_id: &str, name: &str) -> String {
-    k.id(sg::Cmd::Create {
-        name: name.into(),
-        description: name.into(),
-        vpc_id: Some(vpc_id.into()),
-        tags: vec![],
-    })
 }
 
 /// The subnet's free address count.
@@ -129,7 +119,7 @@ fn create_interface_errors() {
     let mut k = Kit::new();
     let (v, s) = net(&mut k);
     let other_vpc = k.vpc("10.1.0.0/16");
-    let foreign_sg = sg(&mut k, &other_vpc, "web");
+    let foreign_sg = k.security_group("web", Some(&other_vpc));
     let small = k.subnet(&v, "10.0.2.0/28", Some("us-east-1a"));
     k.interface(InterfaceSpec {
         private_ip: Some(ip("10.0.1.9")),
@@ -495,9 +485,9 @@ fn delete_interface() {
 fn modify_interface() {
     let mut k = Kit::new();
     let (v, s) = net(&mut k);
-    let web = sg(&mut k, &v, "web");
+    let web = k.security_group("web", Some(&v));
     let other = k.vpc("10.1.0.0/16");
-    let foreign = sg(&mut k, &other, "x");
+    let foreign = k.security_group("x", Some(&other));
     let id = k.interface(in_subnet(&s));
     let m = |change| Cmd::ModifyInterface {
         network_interface_id: id.clone(),
@@ -849,7 +839,7 @@ fn run_instances_errors() {
     let mut k = Kit::new();
     let (v, s) = net(&mut k);
     let other = k.vpc("10.1.0.0/16");
-    let foreign = sg(&mut k, &other, "x");
+    let foreign = k.security_group("x", Some(&other));
     let taken = k.interface(in_subnet(&s));
     let cases: Vec<(Launch, &str)> = vec![
         (
@@ -1066,7 +1056,7 @@ fn run_instances_groups_tags_token() {
             .unwrap()
             .id
             .clone();
-    let web = sg(&mut k, &default_vpc, "web");
+    let web = k.security_group("web", Some(&default_vpc));
     let l = Launch {
         security_group_names: vec!["web".into()],
         client_token: Some("tok-1".into()),
@@ -1284,9 +1274,9 @@ fn stop_and_start() {
 fn modify_instance() {
     let mut k = Kit::new();
     let (v, s) = net(&mut k);
-    let web = sg(&mut k, &v, "web");
+    let web = k.security_group("web", Some(&v));
     let other = k.vpc("10.1.0.0/16");
-    let foreign = sg(&mut k, &other, "x");
+    let foreign = k.security_group("x", Some(&other));
     let id = k.launch(launch(Some(&s), 1, 1))[0].clone();
     let eni_id = k.instance(&id).network_interface_id.clone();
     let m = |change| Cmd::ModifyInstance {
@@ -1335,7 +1325,7 @@ fn ids_of<T: Resource>(items: Vec<&T>) -> Vec<String> {
 fn describe_interfaces_filters() {
     let mut k = Kit::new();
     let (v, s) = net(&mut k);
-    let web = sg(&mut k, &v, "web");
+    let web = k.security_group("web", Some(&v));
     let plain = k.interface(InterfaceSpec {
         description: Some("plain one".into()),
         ..in_subnet(&s)

@@ -26,15 +26,10 @@ fn kit_with(config: Config) -> Kit {
 
 /// Account A's default VPC.
 fn default_vpc(k: &Kit) -> String {
-    k.w.vpcs
-        .in_scope(&k.ctx.scope())
-        .find(|v| v.is_default)
-        .unwrap()
-        .id
-        .clone()
+    k.default_vpc(&k.ctx.scope())
 }
 
-/// A default subnet of account A's default VPC.
+/// A subnet of account A's default VPC.
 fn default_subnet(k: &Kit) -> String {
     let vpc = default_vpc(k);
     k.w.subnets
