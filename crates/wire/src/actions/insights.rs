@@ -12,10 +12,10 @@ use openvpc_core::insights::{
     PacketHeader, Path, PathComponentData, PathFilter, PathSpec, RouteData, SgRule,
 };
 use openvpc_core::nacl::{self, EntryCidr};
-use openvpc_core::route::{self, Destination, Target};
 use openvpc_core::sg::Peer;
 use openvpc_core::{tags, ApiError, Command, Kind, Protocol, Result, Scope, World};
 
+use super::route::{render_route as render_route_members, RouteShape};
 use super::{check_ids, created_id, Call, Handler};
 use crate::params::View;
 use crate::time::{iso8601, parse_timestamp};
@@ -341,44 +341,11 @@ fn render_sg_rule(x: &mut Xml, r: &Option<SgRule>) {
 }
 
 fn render_route(x: &mut Xml, r: &Option<RouteData>) {
-    let Some(RouteData { route: r, state }) = r else {
-        return;
-    };
-    x.node("routeTableRoute", |x| {
-        match &r.destination {
-            Destination::V4(c) => x.leaf("destinationCidr", c),
-            Destination::V6(c) => x.leaf("destinationCidr", c),
-            Destination::PrefixList(id) => x.leaf("destinationPrefixListId", id),
-        };
-        if let Some(g) = route::gateway_id_of(&r.target) {
-            x.leaf("gatewayId", g);
-        }
-        match &r.target {
-            Target::EgressOnlyInternetGateway(id) => {
-                x.leaf("egressOnlyInternetGatewayId", id);
-            }
-            Target::NatGateway(id) => {
-                x.leaf("natGatewayId", id);
-            }
-            Target::NetworkInterface(id) => {
-                x.leaf("networkInterfaceId", id);
-            }
-            Target::Instance(id) => {
-                x.leaf("instanceId", id);
-            }
-            Target::VpcPeeringConnection(id) => {
-                x.leaf("vpcPeeringConnectionId", id);
-            }
-            Target::TransitGateway(id) => {
-                x.leaf("transitGatewayId", id);
-            }
-            Target::Local
-            | Target::Gateway(_)
-            | Target::GatewayEndpoint(_)
-            | Target::VpcEndpoint(_) => {}
-        }
-        x.leaf("origin", r.origin.as_str()).leaf("state", state);
-    });
+    if let Some(RouteData { route: r, state }) = r {
+        x.node("routeTableRoute", |x| {
+            render_route_members(x, r, state, RouteShape::Analysis)
+        });
+    }
 }
 
 fn render_component(x: &mut Xml, c: &PathComponentData) {
