@@ -3,7 +3,8 @@
 use openvpc_core::route::{self, Cmd, Destination, Route, RouteParams, RouteTable, Target};
 use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
 
-use super::{check_ids, created_id, returned_true, Call, Handler};
+use super::describe::{Bounds, Query};
+use super::{created_id, returned_true, Call, Handler};
 use crate::params::View;
 use crate::xml::Xml;
 
@@ -73,20 +74,22 @@ fn delete_route_table(cx: &mut Call) -> Result<Xml> {
 }
 
 fn describe_route_tables(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("RouteTableId");
-    check_ids(&ids, Kind::RouteTable)?;
-    let filters = p.filters()?;
-    let page = p.page(5, 100, false)?;
+    let q = Query::decode(
+        &cx.p(),
+        "RouteTableId",
+        |id| Kind::RouteTable.check(id),
+        Bounds::strict(5, 100),
+    )?;
     cx.read()?;
     let scope = cx.ctx().scope();
-    let tables = route::describe(cx.world(), cx.ctx(), &ids, &filters)?;
-    let (tables, next) = page.take(tables, |t| t.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("routeTableSet", tables, |x, t| render(x, w, &scope, t));
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = route::describe(w, cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |t| t.id.clone(),
+        "routeTableSet",
+        |x, t| render(x, w, &scope, t),
+    ))
 }
 
 fn associate_route_table(cx: &mut Call) -> Result<Xml> {
