@@ -101,6 +101,17 @@ impl std::fmt::Display for Destination {
 }
 
 impl Target {
+    /// The target a `GatewayId` names: `local`, a gateway endpoint (`vpce-`), else a gateway.
+    pub fn of_gateway_id(id: String) -> Target {
+        if id == "local" {
+            Target::Local
+        } else if id.starts_with("vpce-") {
+            Target::GatewayEndpoint(id)
+        } else {
+            Target::Gateway(id)
+        }
+    }
+
     /// The id the target names (`local` for the VPC itself).
     pub fn id(&self) -> &str {
         match self {

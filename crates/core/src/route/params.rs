@@ -51,13 +51,7 @@ fn invalid_cidr(raw: &str, param: &str) -> ApiError {
 pub(super) fn target_of(p: &RouteParams) -> Result<Option<Target>> {
     let mut targets = Vec::new();
     if let Some(g) = &p.gateway_id {
-        targets.push(if g == "local" {
-            Target::Local
-        } else if g.starts_with("vpce-") {
-            Target::GatewayEndpoint(g.clone())
-        } else {
-            Target::Gateway(g.clone())
-        });
+        targets.push(Target::of_gateway_id(g.clone()));
     }
     type Make = fn(String) -> Target;
     let simple: [(&Option<String>, Make); 7] = [
