@@ -855,14 +855,13 @@ fn resolve(
     eni_ix: &HashMap<Arc<str>, Ix>,
     enis: &[EniV],
 ) -> Tgt {
-    match t {
-        Target::Gateway(id) if !id.starts_with("igw-") => {
-            return Tgt::Unsupported(id.as_str().into())
-        }
-        Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
-            return Tgt::Unsupported(id.as_str().into())
-        }
-        _ => {}
+    let followed = match t {
+        Target::Gateway(id) => id.starts_with("igw-"),
+        Target::VpcEndpoint(_) | Target::TransitGateway(_) => false,
+        _ => true,
+    };
+    if !followed {
+        return Tgt::Unsupported(t.id().into());
     }
     if let Some(why) = route::target_problem(w, Some(vpc_id), t) {
         return blackhole(format!("{} {why}", t.id()));
@@ -905,6 +904,7 @@ fn resolve(
             local_eni(id, eni)
         }
         Target::GatewayEndpoint(id) => Tgt::GatewayEndpoint(id.as_str().into()),
+        // Not followed (answered above).
         Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
             Tgt::Unsupported(id.as_str().into())
         }
