@@ -9,12 +9,13 @@
 //! Files: `model` (data and commands), `tables`, `associations`, `routes` (CreateRoute,
 //! ReplaceRoute, DeleteRoute and their destination rules), `targets` (what a route may
 //! target, and whether a target is usable), `local` (local routes following VPC blocks),
-//! `describe`.
+//! `endpoint_routes` (the routes gateway endpoints own), `describe`.
 
 pub mod model;
 
 mod associations;
 mod describe;
+mod endpoint_routes;
 mod local;
 mod params;
 mod routes;
@@ -28,11 +29,16 @@ pub use model::*;
 
 pub use associations::on_subnet_deleted;
 pub use describe::{describe, FILTERS};
+pub use endpoint_routes::{
+    add_gateway_endpoint_route, check_gateway_endpoint_route, remove_gateway_endpoint_routes,
+};
 pub use local::{
     add_igw_default_route, add_local_route_v4, add_local_route_v6, check_vpc_block_against_routes,
     remove_local_route_v4, remove_local_route_v6,
 };
-pub use tables::{create_table, delete_table_unchecked, get, main_table, table_of_subnet};
+pub use tables::{
+    create_table, delete_table_unchecked, get, main_table, table_of_subnet, table_routing_to,
+};
 pub use targets::{
     check_endpoint_target, endpoint_target_active, gateway_not_found, route_state, route_state_in,
     target_problem, Unusable,

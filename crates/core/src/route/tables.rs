@@ -7,7 +7,7 @@ use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, World};
 use crate::{vpc, Output};
 
-use super::model::{Association, Destination, Route, RouteTable};
+use super::model::{Association, Destination, Route, RouteTable, Target};
 
 /// The caller's route table `id`, or `InvalidRouteTableID.NotFound`.
 pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w RouteTable> {
@@ -107,4 +107,11 @@ pub fn table_of_subnet<'w>(w: &'w World, subnet_id: &str) -> Option<&'w RouteTab
 pub fn main_table<'w>(w: &'w World, vpc_id: &str) -> Option<&'w RouteTable> {
     let vpc = w.vpcs.get(vpc_id)?;
     w.route_tables.get(&vpc.main_route_table_id)
+}
+
+/// A table with a route to `target`, if any (a GWLB endpoint such a route uses stays).
+pub fn table_routing_to<'w>(w: &'w World, target: &Target) -> Option<&'w RouteTable> {
+    w.route_tables
+        .values()
+        .find(|t| t.routes.iter().any(|r| &r.target == target))
 }
