@@ -490,6 +490,7 @@ impl<'w> Ref<'w> {
         if self.endpoint_as_source(s) {
             return;
         }
+        let sent = h;
         self.sg(s, true, &h, true);
         let Some((end, h)) = self.walk(Step::At(Node::Eni(s)), h, want, true) else {
             return;
@@ -502,26 +503,28 @@ impl<'w> Ref<'w> {
         self.dir = Direction::Return;
         self.last = None;
         let mut reply = h.reply();
-        match end {
-            End::Eni(y) => {
-                self.walk(Step::At(Node::Eni(y)), reply, Some(s), true);
-            }
-            End::Internet => {
-                if let Some(step) = self.enter(&mut reply, Some(s)) {
-                    self.walk(step, reply, Some(s), true);
-                }
-            }
+        let back = match end {
+            End::Eni(y) => self.walk(Step::At(Node::Eni(y)), reply, Some(s), true),
+            End::Internet => match self.enter(&mut reply, Some(s)) {
+                Some(step) => self.walk(step, reply, Some(s), true),
+                None => None,
+            },
             End::Service(vpc, endpoint) => match self.owner(&vpc.id, reply.dst) {
-                None => {
-                    self.fatal::<()>(Code::CannotRoute, endpoint);
-                }
+                None => self.fatal(Code::CannotRoute, endpoint),
                 Some(o) => {
                     self.nacl(Self::place(o).1, false, &reply);
-                    if let Some(step) = self.arrive(o, &mut reply, Some(s), true) {
-                        self.walk(step, reply, Some(s), true);
+                    match self.arrive(o, &mut reply, Some(s), true) {
+                        Some(step) => self.walk(step, reply, Some(s), true),
+                        None => None,
                     }
                 }
             },
+        };
+        // A reply translated on its way back is dropped by the sender.
+        if let Some((_, r)) = back {
+            if r.src != sent.dst {
+                self.blocker(Code::CannotRoute, &s.id, String::new());
+            }
         }
     }
 
