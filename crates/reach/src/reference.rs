@@ -12,7 +12,7 @@ use openvpc_core::eni::{InstanceState, NetworkInterface};
 use openvpc_core::gateway::{NatGateway, NatState};
 use openvpc_core::nacl::{EntryCidr, RuleAction};
 use openvpc_core::route::{Destination, Origin, Route, RouteTable, Target};
-use openvpc_core::sg::{Peer, Rule, SecurityGroup};
+use openvpc_core::sg::{self, Peer, Rule, SecurityGroup};
 use openvpc_core::subnet::Subnet;
 use openvpc_core::vpc::Vpc;
 use openvpc_core::World;
@@ -244,17 +244,13 @@ impl<'w> Ref<'w> {
         }
     }
 
+    /// The VPC of the group a reference of `owner` reaches; None when the reference is
+    /// stale (the core's rule, [`sg::referenced_group`]).
     fn group_ref_valid(&self, owner: &SecurityGroup, group_id: &str) -> Option<&'w str> {
-        let g = self.w.security_groups.get(group_id)?;
+        let g = sg::referenced_group(self.w, owner, group_id)?;
         self.w.vpcs.get(&g.vpc_id)?;
         self.w.vpcs.get(&owner.vpc_id)?;
-        let peered = self.w.peerings.values().any(|p| {
-            p.status.is_active()
-                && !p.is_inter_region()
-                && ((p.requester.vpc_id == owner.vpc_id && p.accepter.vpc_id == g.vpc_id)
-                    || (p.accepter.vpc_id == owner.vpc_id && p.requester.vpc_id == g.vpc_id))
-        });
-        (g.vpc_id == owner.vpc_id || peered).then_some(g.vpc_id.as_str())
+        Some(g.vpc_id.as_str())
     }
 
     fn sg(&mut self, e: &NetworkInterface, egress: bool, h: &Header, identity: bool) {

@@ -15,7 +15,7 @@ use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use openvpc_core::eni::InstanceState;
 use openvpc_core::nacl::{EntryCidr, NetworkAcl, RuleAction};
 use openvpc_core::route::{self, Destination, Origin, RouteTable, Target};
-use openvpc_core::sg::{Peer, SecurityGroup};
+use openvpc_core::sg::{self, Peer, SecurityGroup};
 use openvpc_core::World;
 
 use crate::privatelink::PrivateLinkV;
@@ -387,8 +387,10 @@ pub(crate) struct Index {
     pub rtb: HashMap<Arc<str>, Ix>,
     pub acl: HashMap<Arc<str>, Ix>,
     pub nat: HashMap<Arc<str>, Ix>,
-    /// Ordered pairs of VPCs joined by an active, same-Region peering connection.
-    pub active_pairs: HashSet<(Ix, Ix)>,
+    /// Ordered pairs of VPCs across which group references resolve
+    /// ([`openvpc_core::sg::linked_vpc_pairs`]): a change of this set re-resolves the
+    /// groups of the VPCs it touches.
+    pub group_links: HashSet<(Ix, Ix)>,
 }
 
 fn ids<T>(items: &[T], id: impl Fn(&T) -> &Arc<str>) -> HashMap<Arc<str>, Ix> {
@@ -423,27 +425,16 @@ impl<'a> PlCache<'a> {
     }
 }
 
-/// The ordered pairs of VPCs joined by an active, same-Region peering connection.
-pub(crate) fn active_pairs(w: &World, vpc_ix: &HashMap<Arc<str>, Ix>) -> HashSet<(Ix, Ix)> {
-    let mut pairs = HashSet::new();
-    for p in w.peerings.values() {
-        if !p.status.is_active() || p.is_inter_region() {
-            continue;
-        }
-        if let (Some(&a), Some(&b)) = (
-            vpc_ix.get(p.requester.vpc_id.as_str()),
-            vpc_ix.get(p.accepter.vpc_id.as_str()),
-        ) {
-            pairs.insert((a, b));
-            pairs.insert((b, a));
-        }
-    }
-    pairs
+/// The core's pairs of VPCs across which group references resolve, as view indexes.
+pub(crate) fn group_links(w: &World, vpc_ix: &HashMap<Arc<str>, Ix>) -> HashSet<(Ix, Ix)> {
+    sg::linked_vpc_pairs(w)
+        .filter_map(|(a, b)| Some((*vpc_ix.get(a)?, *vpc_ix.get(b)?)))
+        .collect()
 }
 
 /// Compiles one security group. A group reference resolves to the group's index and VPC
-/// when it is in the same VPC or in a same-Region peer over an active connection; else it
-/// is stale.
+/// unless the core's rule says it is stale ([`sg::referenced_group_given`], asked over
+/// the view's index of the core's [`sg::linked_vpc_pairs`]).
 pub(crate) fn compile_sg(g: &SecurityGroup, w: &World, ix: &Index, pl: &mut PlCache) -> SgV {
     let own_vpc = ix.vpc.get(g.vpc_id.as_str()).copied();
     let mut compile_rules = |rules: &[openvpc_core::sg::Rule]| {
@@ -465,15 +456,18 @@ pub(crate) fn compile_sg(g: &SecurityGroup, w: &World, ix: &Index, pl: &mut PlCa
                     Peer::V6(n) => PeerV::Net(IpNet::V6(*n)),
                     Peer::PrefixList(id) => PeerV::Nets(pl.get(id)),
                     Peer::Group { group_id, .. } => {
-                        let target = ix.sg.get(group_id.as_str()).and_then(|&s| {
-                            let gvpc = w
-                                .security_groups
-                                .get(group_id)
-                                .and_then(|t| ix.vpc.get(t.vpc_id.as_str()).copied())?;
-                            let own = own_vpc?;
-                            (own == gvpc || ix.active_pairs.contains(&(own, gvpc)))
-                                .then_some((s, gvpc))
-                        });
+                        let target = own_vpc
+                            .and_then(|own| {
+                                sg::referenced_group_given(w, g, group_id, |_, other| {
+                                    ix.vpc
+                                        .get(other)
+                                        .is_some_and(|&o| ix.group_links.contains(&(own, o)))
+                                })
+                            })
+                            .and_then(|t| {
+                                let sg = *ix.sg.get(t.id.as_str())?;
+                                Some((sg, *ix.vpc.get(t.vpc_id.as_str())?))
+                            });
                         match target {
                             Some((sg, vpc)) => PeerV::Group { sg, vpc },
                             None => PeerV::Stale,
@@ -687,7 +681,7 @@ impl View {
                 }
             }
         }
-        ix.active_pairs = active_pairs(w, &ix.vpc);
+        ix.group_links = group_links(w, &ix.vpc);
         let by_order = |it: &mut dyn Iterator<Item = &str>| -> HashMap<Arc<str>, Ix> {
             it.enumerate()
                 .map(|(i, id)| (Arc::from(id), i as Ix))
