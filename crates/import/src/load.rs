@@ -782,13 +782,7 @@ fn route_table(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             return Err(format!("field `{path}`: a route needs a destination"));
         };
         let target = if let Some(g) = r.opt_str("GatewayId")? {
-            if g == "local" {
-                Target::Local
-            } else if g.starts_with("vpce-") {
-                Target::GatewayEndpoint(g)
-            } else {
-                Target::Gateway(g)
-            }
+            Target::of_gateway_id(g)
         } else if let Some(id) = r.opt_str("NatGatewayId")? {
             Target::NatGateway(id)
         } else if let Some(id) = r.opt_str("VpcPeeringConnectionId")? {
