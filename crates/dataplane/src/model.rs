@@ -110,6 +110,30 @@ pub struct Desired {
     pub standins: BTreeMap<String, String>,
     /// The names each VPC's resolver answers, by router namespace (VPCs with DNS support).
     pub dns: BTreeMap<String, Zone>,
+    /// Encrypted tunnels of inter-Region peerings, by peering id.
+    pub tunnels: BTreeMap<String, Tunnel>,
+}
+
+/// An inter-Region peering's encrypted tunnel: a TUN device in each VPC router (the
+/// peering's link there) and a UDP socket in each Region's namespace, on the backbone veth
+/// between the two Regions, with userspace WireGuard between them ([`crate::tunnel`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tunnel {
+    pub ends: [TunnelEnd; 2],
+}
+
+/// One end of a [`Tunnel`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TunnelEnd {
+    /// The router namespace and the name of the TUN device in it.
+    pub router: String,
+    pub tun: String,
+    /// The Region namespace, its backbone link to the other Region, and the link-local
+    /// addresses of this end and of the other end on that link.
+    pub region: String,
+    pub backbone: String,
+    pub local: std::net::Ipv6Addr,
+    pub remote: std::net::Ipv6Addr,
 }
 
 /// Names (lower case, no trailing dot) and their addresses.

@@ -7,12 +7,15 @@ use std::path::Path;
 
 use crate::kernel;
 use crate::model::{Desired, NsPlan, Obj};
+use crate::names::Kind;
+use crate::tunnel::Tunnels;
 
-/// What was applied last.
+/// What was applied last, and the tunnels running.
 #[derive(Debug, Default)]
 pub struct Applied {
     pub namespaces: BTreeMap<String, NsPlan>,
     pub links: BTreeSet<String>,
+    pub tunnels: Tunnels,
 }
 
 /// The outcome of one reconcile.
@@ -30,6 +33,8 @@ const WORKERS: usize = 4;
 /// Brings the kernel from `applied` to `desired`.
 pub fn reconcile(applied: &mut Applied, desired: &Desired) -> Report {
     let mut report = Report::default();
+    // A tunnel holds its namespaces: stop the unwanted ones before namespaces go.
+    applied.tunnels.stop_others(&desired.tunnels);
     let gone: Vec<String> = applied
         .namespaces
         .keys()
@@ -95,10 +100,31 @@ pub fn reconcile(applied: &mut Applied, desired: &Desired) -> Report {
     }
     applied.links = desired.links.keys().cloned().collect();
 
-    // Objects and rulesets, namespace by namespace.
+    // Objects and rulesets, namespace by namespace: Regions first (tunnels bind to their
+    // backbone addresses), then the tunnels (their TUN devices are links in the routers),
+    // then the rest.
+    let is_region = |n: &String| desired.namespaces[n].kind == Some(Kind::Region);
+    apply_objects(applied, desired, &is_region, &mut report);
+    let (made, errors) = applied.tunnels.sync(&desired.tunnels);
+    report.errors.extend(errors);
+    for (ns, name) in made {
+        forget_objects_of(applied, &ns, &name);
+    }
+    apply_objects(applied, desired, &|n| !is_region(n), &mut report);
+    report
+}
+
+/// Applies the objects and rulesets of the namespaces `which` picks, in parallel.
+fn apply_objects(
+    applied: &mut Applied,
+    desired: &Desired,
+    which: &dyn Fn(&String) -> bool,
+    report: &mut Report,
+) {
     let work: Vec<(&String, &NsPlan, NsPlan)> = desired
         .namespaces
         .iter()
+        .filter(|(n, _)| which(n))
         .filter_map(|(n, want)| {
             let have = applied.namespaces.get(n).cloned().unwrap_or_default();
             (have.objects != want.objects
@@ -108,7 +134,7 @@ pub fn reconcile(applied: &mut Applied, desired: &Desired) -> Report {
                 .then_some((n, want, have))
         })
         .collect();
-    report.changed = work.len();
+    report.changed += work.len();
     let errors = std::sync::Mutex::new(Vec::new());
     let chunk = work.len().div_ceil(WORKERS).max(1);
     std::thread::scope(|s| {
@@ -132,7 +158,6 @@ pub fn reconcile(applied: &mut Applied, desired: &Desired) -> Report {
     for (n, want, _) in &work {
         applied.namespaces.insert((*n).clone(), (*want).clone());
     }
-    report
 }
 
 fn link_touches(key: &str, ns: &str) -> bool {

@@ -152,10 +152,11 @@ pub fn interfaces(c: &Ctx, d: &mut Desired) {
     }
 }
 
-/// A veth between the two routers of every active peering.
+/// A veth between the two routers of every active peering within a Region (an
+/// inter-Region peering crosses an encrypted tunnel instead: `regions`).
 pub fn peerings(c: &Ctx, d: &mut Desired) {
     for (&(a, b), (name, peer_ll)) in &c.peer_links {
-        if a > b {
+        if a > b || c.regions[a] != c.regions[b] {
             continue;
         }
         let (a_ns, b_ns) = (&c.routers[a], &c.routers[b]);

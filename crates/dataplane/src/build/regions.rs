@@ -1,0 +1,104 @@
+//! Regions: each Region's fabric is separate. Every Region with an inter-Region peering
+//! has a namespace (`ovpc-<owner>-rg-<region>`) at its edge, and two such Regions are
+//! joined by one backbone veth between their namespaces. An inter-Region peering is a
+//! TUN device in each of the two VPC routers (named as a peering link, so routes, rules,
+//! groups and ACLs treat it like any peering) whose packets cross the backbone encrypted
+//! by a userspace WireGuard worker ([`crate::tunnel`]): the backbone carries nothing else.
+
+use std::net::Ipv6Addr;
+
+use crate::model::{Desired, Link, Obj, Tunnel, TunnelEnd, ADDR, LINK};
+use crate::names::{link, mac, Kind};
+use crate::tunnel::BACKBONE_MTU;
+
+use super::fabric::{forwarding_sysctls, link_end};
+use super::{Ctx, LL_A, LL_B};
+
+/// The namespace of `region`, planned if new.
+fn region_ns(c: &Ctx, d: &mut Desired, region: &str) -> String {
+    let ns = c.names.namespace(Kind::Region, region);
+    if !d.namespaces.contains_key(&ns) {
+        let p = d.ns(&ns, Kind::Region, c.names.marker(Kind::Region, region));
+        p.sysctls = forwarding_sysctls();
+        d.count("regions");
+    }
+    ns
+}
+
+/// The backbone link between Regions `a` < `b` (planned if new): its name and the
+/// link-local addresses of `a`'s and `b`'s ends.
+fn backbone(c: &Ctx, d: &mut Desired, a: &str, b: &str) -> (String, String, String) {
+    let (a_ns, b_ns) = (region_ns(c, d, a), region_ns(c, d, b));
+    let name = link('b', &format!("{a}|{b}"));
+    let (a_mac, b_mac) = (mac(&format!("{name}/a")), mac(&format!("{name}/b")));
+    link_end(d, &a_ns, &name, LL_A, LL_B, &b_mac);
+    link_end(d, &b_ns, &name, LL_B, LL_A, &a_mac);
+    for ns in [&a_ns, &b_ns] {
+        let p = d.namespaces.get_mut(ns).expect("region planned");
+        p.add(Obj::new(
+            LINK,
+            format!("link set {name} mtu {BACKBONE_MTU}"),
+            String::new(),
+        ));
+    }
+    d.link(Link {
+        a_ns: a_ns.clone(),
+        a_name: name.clone(),
+        a_mac,
+        b_ns: b_ns.clone(),
+        b_name: name.clone(),
+        b_mac,
+    });
+    (name, a_ns, b_ns)
+}
+
+/// The TUN end in a router: up, with its link-local address (a TUN has no neighbours).
+fn tun_end(d: &mut Desired, router: &str, name: &str, local: &str) {
+    let p = d.namespaces.get_mut(router).expect("router planned");
+    p.add(Obj::new(LINK, format!("link set {name} up"), String::new()));
+    p.add(Obj::new(
+        ADDR,
+        format!("addr replace {local}/64 dev {name}"),
+        format!("addr del {local}/64 dev {name}"),
+    ));
+}
+
+fn ll(s: &str) -> Ipv6Addr {
+    s.parse().expect("link-local constant")
+}
+
+/// Region namespaces, backbones and a tunnel per active inter-Region peering.
+pub fn render(c: &Ctx, d: &mut Desired) {
+    for (&(a, b), (name, peer_ll)) in &c.peer_links {
+        if a > b || c.regions[a] == c.regions[b] {
+            continue;
+        }
+        let (a_ll, b_ll) = (if *peer_ll == LL_B { LL_A } else { LL_B }, *peer_ll);
+        tun_end(d, &c.routers[a], name, a_ll);
+        tun_end(d, &c.routers[b], name, b_ll);
+        // The backbone's first end is the Region that sorts first.
+        let (ra, rb) = (&c.regions[a], &c.regions[b]);
+        let a_first = ra < rb;
+        let (lo, hi) = if a_first { (ra, rb) } else { (rb, ra) };
+        let (bb, lo_ns, hi_ns) = backbone(c, d, lo, hi);
+        let end = |router: usize, first: bool| TunnelEnd {
+            router: c.routers[router].clone(),
+            tun: name.clone(),
+            region: if first { lo_ns.clone() } else { hi_ns.clone() },
+            backbone: bb.clone(),
+            local: ll(if first { LL_A } else { LL_B }),
+            remote: ll(if first { LL_B } else { LL_A }),
+        };
+        let tunnel = Tunnel {
+            ends: [end(a, a_first), end(b, !a_first)],
+        };
+        let id = c
+            .peering_ids
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.clone());
+        d.tunnels.insert(id, tunnel);
+        d.count("peerings");
+        d.count("inter_region_peerings");
+    }
+}
