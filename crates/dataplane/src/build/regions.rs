@@ -7,7 +7,7 @@
 
 use std::net::Ipv6Addr;
 
-use crate::model::{Desired, Link, Obj, Tunnel, TunnelEnd, ADDR, LINK};
+use crate::model::{Desired, Link, Obj, Tunnel, TunnelEnd};
 use crate::names::{link, mac, Kind};
 use crate::tunnel::BACKBONE_MTU;
 
@@ -35,11 +35,10 @@ fn backbone(c: &Ctx, d: &mut Desired, a: &str, b: &str) -> (String, String, Stri
     link_end(d, &b_ns, &name, LL_B, LL_A, &a_mac);
     for ns in [&a_ns, &b_ns] {
         let p = d.namespaces.get_mut(ns).expect("region planned");
-        p.add(Obj::new(
-            LINK,
-            format!("link set {name} mtu {BACKBONE_MTU}"),
-            String::new(),
-        ));
+        p.add(Obj::Up {
+            dev: name.clone(),
+            mtu: Some(BACKBONE_MTU),
+        });
     }
     d.link(Link {
         a_ns: a_ns.clone(),
@@ -55,12 +54,8 @@ fn backbone(c: &Ctx, d: &mut Desired, a: &str, b: &str) -> (String, String, Stri
 /// The TUN end in a router: up, with its link-local address (a TUN has no neighbours).
 fn tun_end(d: &mut Desired, router: &str, name: &str, local: &str) {
     let p = d.namespaces.get_mut(router).expect("router planned");
-    p.add(Obj::new(LINK, format!("link set {name} up"), String::new()));
-    p.add(Obj::new(
-        ADDR,
-        format!("addr replace {local}/64 dev {name}"),
-        format!("addr del {local}/64 dev {name}"),
-    ));
+    p.add(Obj::up(name));
+    p.add(Obj::addr(name, super::fabric::ll(local), 64));
 }
 
 fn ll(s: &str) -> Ipv6Addr {
