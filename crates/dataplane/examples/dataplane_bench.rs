@@ -455,7 +455,7 @@ fn privatelink(api: &mut Api, a: &Vpc) -> (IpAddr, String) {
             ("Action", "CreateTargetGroup"),
             ("Name", "bench"),
             ("Protocol", "TCP"),
-            ("Port", "5203"),
+            ("Port", "5204"),
             ("VpcId", &p),
             ("TargetType", "ip"),
         ]),
@@ -487,7 +487,7 @@ fn privatelink(api: &mut Api, a: &Vpc) -> (IpAddr, String) {
         ("Action", "CreateListener"),
         ("LoadBalancerArn", &nlb),
         ("Protocol", "TCP"),
-        ("Port", "5203"),
+        ("Port", "5204"),
         ("DefaultActions.member.1.Type", "forward"),
         ("DefaultActions.member.1.TargetGroupArn", &tg),
     ]);

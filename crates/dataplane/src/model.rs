@@ -262,12 +262,12 @@ pub struct TunnelEnd {
     /// The router namespace and the name of the TUN device in it.
     pub router: String,
     pub tun: String,
-    /// The Region namespace, its backbone link to the other Region, and the link-local
-    /// addresses of this end and of the other end on that link.
+    /// The Region namespace, its backbone link to the other Region, and the addresses of
+    /// this end and of the other end on that link.
     pub region: String,
     pub backbone: String,
-    pub local: std::net::Ipv6Addr,
-    pub remote: std::net::Ipv6Addr,
+    pub local: std::net::Ipv4Addr,
+    pub remote: std::net::Ipv4Addr,
 }
 
 /// Names (lower case, no trailing dot) and their addresses.

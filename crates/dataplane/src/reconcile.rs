@@ -153,17 +153,18 @@ fn apply_objects(
     which: &dyn Fn(&String) -> bool,
     report: &mut Report,
 ) {
+    let empty = NsPlan::default();
     let work: Vec<(&String, &NsPlan, NsPlan)> = desired
         .namespaces
         .iter()
         .filter(|(n, _)| which(n))
         .filter_map(|(n, want)| {
-            let have = applied.namespaces.get(n).cloned().unwrap_or_default();
+            let have = applied.namespaces.get(n).unwrap_or(&empty);
             (have.objects != want.objects
                 || have.nft != want.nft
                 || have.nameserver != want.nameserver
                 || have.marker != want.marker)
-                .then_some((n, want, have))
+                .then(|| (n, want, have.clone()))
         })
         .collect();
     report.changed += work.len();

@@ -1,9 +1,9 @@
 //! Inter-Region peering over an encrypted tunnel: userspace WireGuard (boringtun's Noise
 //! state machine, [`Tunn`]) between a TUN device in each of the two VPC routers and a UDP
 //! socket in each Region's namespace. A socket stays bound to the namespace it was made
-//! in, so one worker thread per end reads plaintext from the router's TUN and sends
-//! ciphertext over the backbone veth between the Regions, and back: that link never
-//! carries anything but WireGuard messages. Keys are made fresh for every tunnel start
+//! in, so at each end one worker thread reads plaintext from the router's TUN and sends
+//! ciphertext over the backbone veth between the Regions, and another does the reverse:
+//! that link never carries anything but WireGuard messages. Keys are made fresh for every tunnel start
 //! from the OS's randomness and never leave the process.
 //!
 //! A TUN device and a socket keep their namespace alive, so tunnels are stopped before
@@ -11,10 +11,10 @@
 
 use std::collections::BTreeMap;
 use std::io::{ErrorKind, Read};
-use std::net::{SocketAddr, SocketAddrV6, UdpSocket};
+use std::net::{IpAddr, SocketAddrV4, UdpSocket};
 use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -30,7 +30,7 @@ use crate::model::{Tunnel, TunnelEnd};
 /// whether it should stop.
 const TICK: Duration = Duration::from_millis(100);
 /// The TUN device's MTU: AWS's for inter-Region peering. The backbone's is larger, so an
-/// encrypted packet (plus 80 bytes of IPv6, UDP and WireGuard) is never fragmented.
+/// encrypted packet (plus 60 bytes of IPv4, UDP and WireGuard) is never fragmented.
 pub const TUN_MTU: u16 = 1500;
 /// The backbone veth's MTU.
 pub const BACKBONE_MTU: u32 = 9000;
@@ -129,16 +129,13 @@ fn secret() -> Result<StaticSecret, String> {
     Ok(StaticSecret::from(bytes))
 }
 
-/// The end's UDP socket, bound to its backbone address in its Region's namespace, and the
-/// backbone's interface index (the scope of the link-local addresses).
-fn open_socket(end: &TunnelEnd) -> Result<(UdpSocket, u32), String> {
+/// The end's UDP socket, bound to its backbone address in its Region's namespace.
+fn open_socket(end: &TunnelEnd) -> Result<UdpSocket, String> {
     kernel::in_namespace(&end.region, || {
-        let scope = nix::net::if_::if_nametoindex(end.backbone.as_str())
-            .map_err(|e| format!("{}: {e}", end.backbone))?;
-        let s = UdpSocket::bind(SocketAddrV6::new(end.local, 0, 0, scope))
-            .map_err(|e| format!("bind [{}%{}]: {e}", end.local, end.backbone))?;
+        let s = UdpSocket::bind(SocketAddrV4::new(end.local, 0))
+            .map_err(|e| format!("bind {} on {}: {e}", end.local, end.backbone))?;
         s.set_nonblocking(true).map_err(|e| e.to_string())?;
-        Ok((s, scope))
+        Ok(s)
     })
 }
 
@@ -155,41 +152,46 @@ fn open_tun(end: &TunnelEnd) -> Result<SyncDevice, String> {
     })
 }
 
-/// Opens both ends' sockets and devices, then starts a worker per end.
+/// Opens both ends' sockets and devices, then starts two workers per end (one per
+/// direction).
 fn start(spec: &Tunnel) -> Result<Running, String> {
     let secrets = [secret()?, secret()?];
     let publics = [PublicKey::from(&secrets[0]), PublicKey::from(&secrets[1])];
     let sockets = [open_socket(&spec.ends[0])?, open_socket(&spec.ends[1])?];
     let ports = [
-        sockets[0].0.local_addr().map_err(|e| e.to_string())?.port(),
-        sockets[1].0.local_addr().map_err(|e| e.to_string())?.port(),
+        sockets[0].local_addr().map_err(|e| e.to_string())?.port(),
+        sockets[1].local_addr().map_err(|e| e.to_string())?.port(),
     ];
     let devices = [open_tun(&spec.ends[0])?, open_tun(&spec.ends[1])?];
     let stop = Arc::new(AtomicBool::new(false));
     let mut threads = Vec::new();
     let ends = secrets.into_iter().zip(sockets).zip(devices).enumerate();
-    for (k, ((secret, (socket, scope)), device)) in ends {
+    for (k, ((secret, socket), device)) in ends {
         let other = 1 - k;
-        let peer = SocketAddr::V6(SocketAddrV6::new(
-            spec.ends[k].remote,
-            ports[other],
-            0,
-            scope,
-        ));
+        let peer = SocketAddrV4::new(spec.ends[k].remote, ports[other]);
+        socket
+            .connect(peer)
+            .map_err(|e| format!("connect to {peer}: {e}"))?;
         let index = NEXT_INDEX.fetch_add(1, Ordering::Relaxed) & 0x00ff_ffff;
-        let tunn = Tunn::new(secret, publics[other], None, None, index, None);
-        let worker = Worker {
-            tunn,
+        let end = Arc::new(End {
+            tunn: Mutex::new(Tunn::new(secret, publics[other], None, None, index, None)),
             device,
             socket,
-            peer,
-        };
-        let stop = stop.clone();
-        let thread = std::thread::Builder::new()
-            .name(format!("wg {}", spec.ends[k].tun))
-            .spawn(move || worker.run(&stop, k == 0))
-            .map_err(|e| e.to_string())?;
-        threads.push(thread);
+            peer: IpAddr::V4(*peer.ip()),
+        });
+        if k == 0 {
+            // Shake hands at once, so the first packet does not wait for it.
+            end.handshake();
+        }
+        let name = &spec.ends[k].tun;
+        for outbound in [true, false] {
+            let (end, stop) = (end.clone(), stop.clone());
+            let thread = std::thread::Builder::new()
+                .name(format!("wg {name} {}", if outbound { "out" } else { "in" }))
+                .spawn(move || end.run(&stop, outbound))
+                .map_err(|e| e.to_string())?;
+            threads.push(thread);
+        }
     }
     Ok(Running {
         spec: spec.clone(),
@@ -198,83 +200,89 @@ fn start(spec: &Tunnel) -> Result<Running, String> {
     })
 }
 
-/// One end of a tunnel at work.
-struct Worker {
-    tunn: Tunn,
+/// One end of a tunnel: its WireGuard state, its TUN device and its (connected) socket,
+/// shared by a worker per direction.
+struct End {
+    tunn: Mutex<Tunn>,
     device: SyncDevice,
     socket: UdpSocket,
-    peer: SocketAddr,
+    peer: IpAddr,
 }
 
-impl Worker {
-    fn run(mut self, stop: &AtomicBool, initiate: bool) {
+impl End {
+    fn tunn(&self) -> std::sync::MutexGuard<'_, Tunn> {
+        self.tunn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn handshake(&self) {
+        let mut dst = vec![0u8; 256];
+        if let TunnResult::WriteToNetwork(p) =
+            self.tunn().format_handshake_initiation(&mut dst, false)
+        {
+            let _ = self.socket.send(p);
+        }
+    }
+
+    /// Moves packets one way until told to stop; the inbound worker also runs WireGuard's
+    /// timers.
+    fn run(&self, stop: &AtomicBool, outbound: bool) {
         let mut src = vec![0u8; MAX_PACKET];
         let mut dst = vec![0u8; MAX_PACKET + 148];
-        if initiate {
-            // Shake hands at once, so the first packet does not wait for it.
-            if let TunnResult::WriteToNetwork(p) =
-                self.tunn.format_handshake_initiation(&mut dst, false)
-            {
-                let _ = self.socket.send_to(p, self.peer);
-            }
-        }
         let mut timers = Instant::now();
+        let timeout = PollTimeout::try_from(TICK).unwrap_or(PollTimeout::NONE);
         while !stop.load(Ordering::Relaxed) {
-            let (from_tun, from_net) = {
-                let mut fds = [
-                    PollFd::new(self.device.as_fd(), PollFlags::POLLIN),
-                    PollFd::new(self.socket.as_fd(), PollFlags::POLLIN),
-                ];
-                let timeout = PollTimeout::try_from(TICK).unwrap_or(PollTimeout::NONE);
-                if poll(&mut fds, timeout).is_err() {
-                    continue;
-                }
-                let ready = |f: &PollFd| f.revents().is_some_and(|r| !r.is_empty());
-                (ready(&fds[0]), ready(&fds[1]))
+            let ready = {
+                let fd = if outbound {
+                    self.device.as_fd()
+                } else {
+                    self.socket.as_fd()
+                };
+                let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
+                poll(&mut fds, timeout).is_ok_and(|n| n > 0)
             };
-            if from_tun {
+            if ready && outbound {
                 self.outbound(&mut src, &mut dst);
-            }
-            if from_net {
+            } else if ready {
                 self.inbound(&mut src, &mut dst);
             }
-            if timers.elapsed() >= TICK {
+            if !outbound && timers.elapsed() >= TICK {
                 timers = Instant::now();
-                if let TunnResult::WriteToNetwork(p) = self.tunn.update_timers(&mut dst) {
-                    let _ = self.socket.send_to(p, self.peer);
+                if let TunnResult::WriteToNetwork(p) = self.tunn().update_timers(&mut dst) {
+                    let _ = self.socket.send(p);
                 }
             }
         }
     }
 
     /// Plaintext from the router → ciphertext to the other Region.
-    fn outbound(&mut self, src: &mut [u8], dst: &mut [u8]) {
+    fn outbound(&self, src: &mut [u8], dst: &mut [u8]) {
         for _ in 0..BURST {
             let n = match self.device.recv(src) {
                 Ok(n) => n,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
                 Err(_) => return,
             };
-            if let TunnResult::WriteToNetwork(p) = self.tunn.encapsulate(&src[..n], dst) {
-                let _ = self.socket.send_to(p, self.peer);
+            if let TunnResult::WriteToNetwork(p) = self.tunn().encapsulate(&src[..n], dst) {
+                let _ = self.socket.send(p);
             }
         }
     }
 
     /// Ciphertext from the other Region → plaintext to the router (and handshake
     /// messages back).
-    fn inbound(&mut self, src: &mut [u8], dst: &mut [u8]) {
+    fn inbound(&self, src: &mut [u8], dst: &mut [u8]) {
         for _ in 0..BURST {
-            let (n, from) = match self.socket.recv_from(src) {
-                Ok(x) => x,
+            let n = match self.socket.recv(src) {
+                Ok(n) => n,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
                 Err(_) => return,
             };
             let mut datagram = &src[..n];
+            let mut tunn = self.tunn();
             loop {
-                match self.tunn.decapsulate(Some(from.ip()), datagram, dst) {
+                match tunn.decapsulate(Some(self.peer), datagram, dst) {
                     TunnResult::WriteToNetwork(p) => {
-                        let _ = self.socket.send_to(p, self.peer);
+                        let _ = self.socket.send(p);
                         // Queued packets follow a completed handshake.
                         datagram = &[];
                     }

@@ -7,7 +7,7 @@
 mod kit;
 
 use std::io::{BufRead, BufReader};
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::process::{Command, Stdio};
 
 use kit::{first, probe_icmp, probe_tcp, probe_udp, serve, Api, Plane};
@@ -160,20 +160,21 @@ fn frames(pcap: &[u8]) -> Vec<&[u8]> {
     out
 }
 
-/// The WireGuard message type of a frame that is IPv6/UDP between `a` and `b`, or why
+/// The WireGuard message type of a frame that is IPv4/UDP between `a` and `b`, or why
 /// it is not one.
-fn wireguard_type(frame: &[u8], a: Ipv6Addr, b: Ipv6Addr) -> Result<u8, String> {
+fn wireguard_type(frame: &[u8], a: Ipv4Addr, b: Ipv4Addr) -> Result<u8, String> {
     let hex = || frame.iter().map(|x| format!("{x:02x}")).collect::<String>();
-    if frame.len() < 14 + 40 + 8 + 4 || frame[12..14] != [0x86, 0xdd] {
-        return Err(format!("not IPv6: {}", hex()));
+    if frame.len() < 14 + 20 + 8 + 4 || frame[12..14] != [0x08, 0x00] {
+        return Err(format!("not IPv4: {}", hex()));
     }
     let ip = &frame[14..];
-    let src = Ipv6Addr::from(<[u8; 16]>::try_from(&ip[8..24]).unwrap());
-    let dst = Ipv6Addr::from(<[u8; 16]>::try_from(&ip[24..40]).unwrap());
-    if ip[6] != 17 || !((src, dst) == (a, b) || (src, dst) == (b, a)) {
+    let header = usize::from(ip[0] & 0x0f) * 4;
+    let src = Ipv4Addr::from(<[u8; 4]>::try_from(&ip[12..16]).unwrap());
+    let dst = Ipv4Addr::from(<[u8; 4]>::try_from(&ip[16..20]).unwrap());
+    if ip[9] != 17 || !((src, dst) == (a, b) || (src, dst) == (b, a)) {
         return Err(format!("not UDP between the backbone's ends: {}", hex()));
     }
-    let payload = &ip[48..];
+    let payload = &ip[header + 8..];
     // type (1 handshake initiation, 2 response, 3 cookie, 4 data), three zero bytes.
     if !(1..=4).contains(&payload[0]) || payload[1..4] != [0, 0, 0] {
         return Err(format!("not a WireGuard message: {}", hex()));
@@ -262,7 +263,8 @@ fn inter_region_peering_crosses_an_encrypted_tunnel() {
 
     let pcap = std::fs::read(&file).unwrap();
     let _ = std::fs::remove_file(&file);
-    let (lo, hi): (Ipv6Addr, Ipv6Addr) = ("fe80::1".parse().unwrap(), "fe80::2".parse().unwrap());
+    let end = &desired.tunnels[&pcx].ends[0];
+    let (lo, hi) = (end.local, end.remote);
     let mut data = 0;
     for f in frames(&pcap) {
         match wireguard_type(f, lo, hi) {
