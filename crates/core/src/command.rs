@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     dhcp, elb, endpoint, endpoint_service, eni, gateway, insights, nacl, peering, prefix_list,
-    route, sg, subnet, tags, vpc,
+    route, sg, subnet, tags, vpc, vpn,
 };
 
 /// A mutation of the [`crate::World`]. Reads never go through commands.
@@ -27,6 +27,7 @@ pub enum Command {
     Endpoint(endpoint::Cmd),
     PrefixList(prefix_list::Cmd),
     Insights(insights::Cmd),
+    Vpn(vpn::Cmd),
 }
 
 /// `Command::Vpc(cmd)` as `cmd.into()`, and so on for every area.
@@ -58,6 +59,7 @@ command_from! {
     Endpoint(endpoint),
     PrefixList(prefix_list),
     Insights(insights),
+    Vpn(vpn),
 }
 
 impl Command {

@@ -39,6 +39,7 @@ pub mod route;
 pub mod sg;
 pub mod subnet;
 pub mod vpc;
+pub mod vpn;
 
 pub use command::{BulkFailure, Command, Output};
 pub use config::Config;

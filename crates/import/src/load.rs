@@ -824,12 +824,21 @@ fn route_table(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             main: a.opt_bool("Main")?.unwrap_or(false),
         });
     }
+    let mut propagating_vgws = Vec::new();
+    for (path, g) in o.list("PropagatingVgws")? {
+        let g = Obj {
+            value: g,
+            path: &path,
+        };
+        propagating_vgws.push(g.str("GatewayId")?);
+    }
     w.route_tables.insert(RouteTable {
         id: o.str("RouteTableId")?,
         scope: owner(scope, &o)?,
         vpc_id: o.str("VpcId")?,
         routes,
         associations,
+        propagating_vgws,
     });
     Ok(())
 }

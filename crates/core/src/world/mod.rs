@@ -12,7 +12,7 @@ use crate::table::Table;
 use crate::tags::TagStore;
 use crate::{
     dhcp, elb, endpoint, endpoint_service, eni, gateway, insights, nacl, peering, prefix_list,
-    route, sg, subnet, vpc,
+    route, sg, subnet, vpc, vpn,
 };
 use crate::{Millis, Output};
 
@@ -89,6 +89,8 @@ pub enum TimerKind {
     VpcEndpoint,
     /// Purge a terminated instance once its retention is over.
     Instance,
+    /// Forget a deleted virtual private gateway, customer gateway or VPN connection.
+    Vpn,
 }
 
 /// A deadline. Handlers act *as of* `due`, so running them late gives the same state.
@@ -161,6 +163,12 @@ pub struct World {
     pub insights_paths: Table<insights::Path>,
     #[serde(default)]
     pub insights_analyses: Table<insights::Analysis>,
+    #[serde(default)]
+    pub vpn_gateways: Table<vpn::VpnGateway>,
+    #[serde(default)]
+    pub customer_gateways: Table<vpn::CustomerGateway>,
+    #[serde(default)]
+    pub vpn_connections: Table<vpn::VpnConnection>,
 }
 
 impl World {
@@ -195,6 +203,9 @@ impl World {
             prefix_lists: Table::default(),
             insights_paths: Table::default(),
             insights_analyses: Table::default(),
+            vpn_gateways: Table::default(),
+            customer_gateways: Table::default(),
+            vpn_connections: Table::default(),
         }
     }
 
