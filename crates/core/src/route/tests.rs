@@ -845,7 +845,7 @@ fn unusable_targets_say_why() {
     let why = |k: &Kit, dest: &str| problem_of(k, &rtb, dest).map(|u| u.to_string());
     let text = |s: &str| Some(s.to_string());
     assert_eq!(why(&k, "1.0.0.0/8"), text("is not attached to this VPC"));
-    assert_eq!(why(&k, "2.0.0.0/8"), text("is not modelled"));
+    assert_eq!(why(&k, "2.0.0.0/8"), text("does not exist"));
     assert_eq!(why(&k, "3.0.0.0/8"), text("is pending, not available"));
     assert_eq!(
         why(&k, "10.1.0.0/16"),
