@@ -38,7 +38,15 @@ enum Owner {
 enum End {
     Eni(Ix),
     Internet,
-    Service { vpc: Ix, endpoint: Arc<str> },
+    Service {
+        vpc: Ix,
+        endpoint: Arc<str>,
+    },
+    /// The customer's side of a VPN connection of virtual private gateway `vgw` of `vpc`.
+    OnPremises {
+        vpc: Ix,
+        vgw: Arc<str>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +54,7 @@ enum Start {
     At(Sender),
     Internet,
     Service { vpc: Ix, endpoint: Arc<str> },
+    OnPremises { vpc: Ix, vgw: Arc<str> },
 }
 
 enum Step {
@@ -259,6 +268,7 @@ pub fn decide(view: &View, flow: &Flow) -> Verdict {
             }
             End::Internet => Start::Internet,
             End::Service { vpc, endpoint } => Start::Service { vpc, endpoint },
+            End::OnPremises { vpc, vgw } => Start::OnPremises { vpc, vgw },
         };
         if let Some((_, r)) = d.walk(start, reply, Some(s)) {
             d.reply_source(&view.enis[s as usize].id, &r, &sent);
@@ -408,7 +418,8 @@ impl Decider<'_> {
                     ),
                 );
             }
-            End::Service { endpoint, .. } => {
+            End::Service { endpoint: via, .. } | End::OnPremises { vgw: via, .. } => {
+                let endpoint = via;
                 let component = route();
                 self.blocker(
                     Code::CannotRoute,
@@ -662,6 +673,54 @@ impl Decider<'_> {
         }
     }
 
+    /// A packet routed to virtual private gateway `id` of `vpc`: it leaves for the
+    /// customer's side when it comes from the VPC's own addresses (never a peer's: no edge
+    /// to edge routing) and a static route of one of the gateway's VPN connections covers
+    /// its destination.
+    fn to_vpn(
+        &mut self,
+        vpc: Ix,
+        id: &Arc<str>,
+        on_premises: &[ipnet::Ipv4Net],
+        route: &str,
+        h: &Header,
+        want: Option<Ix>,
+    ) -> Option<Step> {
+        let vv = &self.v.vpcs[vpc as usize];
+        if !vv.contains(h.src) {
+            return self.fatal(
+                Code::VgwPrivateIpAssociationForEgress,
+                id,
+                format!(
+                    "{id} carries only traffic from addresses of {}; {} is not one (a peered VPC cannot use another VPC's VPN: no edge-to-edge routing)",
+                    vv.id, h.src
+                ),
+            );
+        }
+        self.hop(id, HopKind::VpnGateway, h);
+        let covered = match h.dst {
+            IpAddr::V4(d) => on_premises.iter().any(|n| n.contains(&d)),
+            IpAddr::V6(_) => false,
+        };
+        if !covered {
+            return self.fatal(
+                Code::CannotRoute,
+                id,
+                format!(
+                    "no VPN connection of {id} has a static route covering {} (route {route}); add one with CreateVpnConnectionRoute",
+                    h.dst
+                ),
+            );
+        }
+        if let Some(want) = want {
+            return self.misrouted(&h.dst, id, want);
+        }
+        Some(Step::End(End::OnPremises {
+            vpc,
+            vgw: id.clone(),
+        }))
+    }
+
     fn misrouted<T>(&mut self, dst: &IpAddr, got: &str, want: Ix) -> Option<T> {
         let want = self.v.enis[want as usize].id.clone();
         let (component, route) = match &self.last {
@@ -740,8 +799,13 @@ impl Decider<'_> {
                 Step::End(e) => return Some((e, h)),
                 Step::At(s) => s,
             },
-            Start::Service { vpc, endpoint } => {
-                self.hop(&endpoint, HopKind::GatewayEndpoint, &h);
+            Start::Service { vpc, endpoint } | Start::OnPremises { vpc, vgw: endpoint } => {
+                let kind = if endpoint.starts_with("vgw-") {
+                    HopKind::VpnGateway
+                } else {
+                    HopKind::GatewayEndpoint
+                };
+                self.hop(&endpoint, kind, &h);
                 let Some(o) = self.owner(vpc, h.dst) else {
                     return self.fatal(
                         Code::CannotRoute,
@@ -951,6 +1015,10 @@ impl Decider<'_> {
                         }
                         identity = false;
                         Step::At(Sender::Eni(*m))
+                    }
+                    Tgt::Vgw { id, on_premises } => {
+                        self.nacl(subnet, true, &h);
+                        break 'step self.to_vpn(vpc, id, on_premises, &r.label, &h, want)?;
                     }
                     Tgt::GatewayEndpoint(id) => {
                         self.nacl(subnet, true, &h);

@@ -38,6 +38,8 @@ pub enum Code {
     Elbv2ListenerHasNoTg,
     /// A target in an Availability Zone the load balancer is not enabled in.
     ElbInstalledAzRestriction,
+    /// A virtual private gateway carries out only traffic from its own VPC's addresses.
+    VgwPrivateIpAssociationForEgress,
 }
 
 impl Code {
@@ -72,6 +74,7 @@ impl Code {
             Code::NoPossibleDestination => "NO_POSSIBLE_DESTINATION",
             Code::Elbv2ListenerHasNoTg => "ELBV2_LISTENER_HAS_NO_TG",
             Code::ElbInstalledAzRestriction => "ELB_INSTALLED_AZ_RESTRICTION",
+            Code::VgwPrivateIpAssociationForEgress => "VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS",
         }
     }
 }
@@ -211,6 +214,9 @@ pub enum HopKind {
     InternetGateway,
     EgressOnlyInternetGateway,
     NatGateway,
+    /// A virtual private gateway: the path leaves for (or comes from) the customer's side
+    /// of its VPN connections.
+    VpnGateway,
     /// An interface or instance forwarding traffic (source/destination check off).
     Middlebox,
     /// A gateway endpoint (S3, DynamoDB); the path ends at the service.

@@ -45,16 +45,7 @@ pub struct Changes {
 }
 
 /// Id kinds the view does not read.
-const IGNORED: &[&str] = &[
-    "dopt",
-    "sgr",
-    "vpce",
-    "tgw",
-    "vgw",
-    "r",
-    "ela",
-    "eni-attach",
-];
+const IGNORED: &[&str] = &["dopt", "sgr", "vpce", "tgw", "r", "ela", "eni-attach"];
 
 impl Changes {
     /// Nothing changed.

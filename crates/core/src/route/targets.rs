@@ -124,7 +124,10 @@ fn internet_gateway_problem(w: &World, vpc_id: Option<&str>, id: &str) -> Option
         };
         igw.attachment.as_deref()
     } else if id.starts_with("vgw-") {
-        let Some(vgw) = w.vpn_gateways.get(id).filter(|g| g.state == VgwState::Available)
+        let Some(vgw) = w
+            .vpn_gateways
+            .get(id)
+            .filter(|g| g.state == VgwState::Available)
         else {
             return Some(Unusable::Missing);
         };

@@ -52,7 +52,13 @@ pub fn describe_vpn_gateways<'w>(
 }
 
 /// Filters DescribeCustomerGateways accepts.
-pub const CGW_FILTERS: &[&str] = &["bgp-asn", "customer-gateway-id", "ip-address", "state", "type"];
+pub const CGW_FILTERS: &[&str] = &[
+    "bgp-asn",
+    "customer-gateway-id",
+    "ip-address",
+    "state",
+    "type",
+];
 
 /// DescribeCustomerGateways.
 pub fn describe_customer_gateways<'w>(

@@ -79,8 +79,7 @@ pub(super) fn attach(w: &mut World, ctx: &Ctx, vgw_id: &str, vpc_id: &str) -> Re
         }
         None => {}
     }
-    if w
-        .vpn_gateways
+    if w.vpn_gateways
         .values()
         .any(|g| g.attached_vpc() == Some(vpc_id))
     {
@@ -130,7 +129,9 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, vgw_id: &str) -> Result<Output> {
     if let Some(vpc_id) = vgw.attached_vpc() {
         return Err(ApiError::new(
             ErrorCode::InvalidVpnGatewayState,
-            format!("The virtual private gateway {vgw_id} is attached to {vpc_id}; detach it first."),
+            format!(
+                "The virtual private gateway {vgw_id} is attached to {vpc_id}; detach it first."
+            ),
         ));
     }
     if let Some(c) = w

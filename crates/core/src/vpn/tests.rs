@@ -33,8 +33,14 @@ fn a_gateway_attaches_to_one_vpc_and_a_vpc_takes_one_gateway() {
     let vpc = k.vpc("10.0.0.0/16");
     let other = k.vpc("10.1.0.0/16");
     let vgw = k.attached_vgw(&vpc);
-    assert_eq!(k.w.vpn_gateways.get(&vgw).unwrap().attached_vpc(), Some(vpc.as_str()));
-    k.refused(attach_vgw(&vgw, &other), "VpnGatewayAttachmentLimitExceeded");
+    assert_eq!(
+        k.w.vpn_gateways.get(&vgw).unwrap().attached_vpc(),
+        Some(vpc.as_str())
+    );
+    k.refused(
+        attach_vgw(&vgw, &other),
+        "VpnGatewayAttachmentLimitExceeded",
+    );
     let second = k.vgw();
     k.refused(attach_vgw(&second, &vpc), "InvalidVpcState");
     k.refused(
@@ -49,7 +55,10 @@ fn a_gateway_attaches_to_one_vpc_and_a_vpc_takes_one_gateway() {
         },
         "DependencyViolation",
     );
-    k.refused(detach_vgw(&vgw, &other), "InvalidVpnGatewayAttachment.NotFound");
+    k.refused(
+        detach_vgw(&vgw, &other),
+        "InvalidVpnGatewayAttachment.NotFound",
+    );
     k.ok(detach_vgw(&vgw, &vpc));
     let g = k.w.vpn_gateways.get(&vgw).unwrap();
     assert_eq!(g.attachments.len(), 1);
@@ -65,7 +74,10 @@ fn a_gateway_attaches_to_one_vpc_and_a_vpc_takes_one_gateway() {
     assert_eq!(k.w.vpn_gateways.get(&vgw).unwrap().state, State::Deleted);
     k.refused(attach_vgw(&vgw, &vpc), "InvalidVpnGatewayID.NotFound");
     k.advance(DAY);
-    assert!(k.w.vpn_gateways.get(&vgw).is_none(), "purged after its retention");
+    assert!(
+        k.w.vpn_gateways.get(&vgw).is_none(),
+        "purged after its retention"
+    );
 }
 
 #[test]
@@ -94,7 +106,10 @@ fn bad_gateway_parameters_are_refused() {
         amazon_side_asn: Some(4_200_000_000),
         tags: vec![],
     });
-    assert_eq!(k.w.vpn_gateways.get(&id).unwrap().amazon_side_asn, 4_200_000_000);
+    assert_eq!(
+        k.w.vpn_gateways.get(&id).unwrap().amazon_side_asn,
+        4_200_000_000
+    );
 }
 
 #[test]
@@ -119,7 +134,12 @@ fn an_identical_customer_gateway_request_returns_the_existing_one() {
 fn connections_need_live_gateways_and_keep_their_customer_gateway() {
     let mut k = Kit::new();
     let (_, _, vgw, vpn) = site(&mut k);
-    let cgw = k.w.vpn_connections.get(&vpn).unwrap().customer_gateway_id.clone();
+    let cgw =
+        k.w.vpn_connections
+            .get(&vpn)
+            .unwrap()
+            .customer_gateway_id
+            .clone();
     k.refused(
         Cmd::DeleteCustomerGateway {
             customer_gateway_id: cgw.clone(),
@@ -155,7 +175,10 @@ fn connections_need_live_gateways_and_keep_their_customer_gateway() {
         vpn_connection_id: vpn.clone(),
     });
     assert_eq!(k.w.vpn_connections.get(&vpn).unwrap().state, State::Deleted);
-    k.refused(vpn_route(&vpn, "172.16.0.0/12"), "InvalidVpnConnectionID.NotFound");
+    k.refused(
+        vpn_route(&vpn, "172.16.0.0/12"),
+        "InvalidVpnConnectionID.NotFound",
+    );
     k.ok(Cmd::DeleteCustomerGateway {
         customer_gateway_id: cgw,
     });
@@ -168,7 +191,10 @@ fn static_routes_only_on_static_connections() {
     let vgw = k.attached_vgw(&vpc);
     let cgw = k.cgw("203.0.113.10");
     let bgp = k.id(Cmd::CreateVpnConnection(connection(&cgw, &vgw, false)));
-    k.refused(vpn_route(&bgp, "192.168.0.0/16"), "InvalidVpnConnection.InvalidType");
+    k.refused(
+        vpn_route(&bgp, "192.168.0.0/16"),
+        "InvalidVpnConnection.InvalidType",
+    );
     let cgw2 = k.cgw("203.0.113.11");
     let vpn = k.vpn(&cgw2, &vgw, &["192.168.0.0/16"]);
     k.refused(vpn_route(&vpn, "192.168.0.0/16"), "RouteAlreadyExists");
@@ -185,7 +211,10 @@ fn static_routes_only_on_static_connections() {
 fn propagation_follows_routes_attachment_and_connections() {
     let mut k = Kit::new();
     let (vpc, rtb, vgw, vpn) = site(&mut k);
-    assert!(propagated(&k, &rtb).is_empty(), "no propagation until enabled");
+    assert!(
+        propagated(&k, &rtb).is_empty(),
+        "no propagation until enabled"
+    );
     let other = k.vpc("10.1.0.0/16");
     let foreign = k.w.vpcs.get(&other).unwrap().main_route_table_id.clone();
     k.refused(propagate(&vgw, &foreign), "Gateway.NotAttached");
@@ -194,7 +223,10 @@ fn propagation_follows_routes_attachment_and_connections() {
     assert_eq!(propagated(&k, &rtb), vec![format!("192.168.0.0/16>{vgw}")]);
     k.ok(vpn_route(&vpn, "172.16.0.0/12"));
     assert_eq!(propagated(&k, &rtb).len(), 2);
-    assert_eq!(route::route_state_in(&k.w, k.table(&rtb), &k.table(&rtb).routes[1]), "active");
+    assert_eq!(
+        route::route_state_in(&k.w, k.table(&rtb), &k.table(&rtb).routes[1]),
+        "active"
+    );
     // A static route to the same prefix lives beside the propagated one; DeleteRoute
     // removes only the static one.
     k.ok(create_route(&rtb, gw(v4("172.16.0.0/12"), &vgw)));
@@ -275,10 +307,15 @@ fn describe_filters() {
     let ctx = k.ctx.clone();
     let f = |n: &str, v: &str| vec![Filter::new(n, &[v])];
     let got = describe_vpn_gateways(&k.w, &ctx, &[], &f("attachment.vpc-id", &vpc)).unwrap();
-    assert_eq!(got.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(), [vgw.as_str()]);
-    assert!(describe_vpn_gateways(&k.w, &ctx, &[], &f("attachment.state", "detached"))
-        .unwrap()
-        .is_empty());
+    assert_eq!(
+        got.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(),
+        [vgw.as_str()]
+    );
+    assert!(
+        describe_vpn_gateways(&k.w, &ctx, &[], &f("attachment.state", "detached"))
+            .unwrap()
+            .is_empty()
+    );
     let got = describe_vpn_connections(
         &k.w,
         &ctx,
