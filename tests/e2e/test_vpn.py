@@ -134,7 +134,7 @@ def test_vpn_through_the_aws_cli(server):
 def test_reach_through_a_vpn_and_never_for_a_peer(server, ec2):
     vpc, vgw, _, _, rtb = site(ec2)
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
-    ia = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1,
+    ia = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1,
                            SubnetId=subnet)["Instances"][0]["InstanceId"]
     d = server.data_dir
     code, out, err = cli("reach", "--data-dir", d, "--from", ia, "--to", "192.168.1.10:22",
@@ -154,7 +154,7 @@ def test_reach_through_a_vpn_and_never_for_a_peer(server, ec2):
     # A peered VPC routing the customer's range over the peering gets nowhere.
     peer = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
     psub = ec2.create_subnet(VpcId=peer, CidrBlock="10.1.1.0/24")["Subnet"]["SubnetId"]
-    ib = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1,
+    ib = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1,
                            SubnetId=psub)["Instances"][0]["InstanceId"]
     pcx = ec2.create_vpc_peering_connection(VpcId=vpc, PeerVpcId=peer)[
         "VpcPeeringConnection"]["VpcPeeringConnectionId"]

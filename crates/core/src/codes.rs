@@ -84,6 +84,7 @@ error_codes! {
     InternalFailure = "InternalFailure" / 500,
     InternetGatewayLimitExceeded = "InternetGatewayLimitExceeded",
     InvalidAMIIDMalformed = "InvalidAMIID.Malformed",
+    InvalidAMIIDNotFound = "InvalidAMIID.NotFound",
     InvalidAction = "InvalidAction",
     InvalidAddressNotFound = "InvalidAddress.NotFound",
     InvalidAllocationIDMalformed = "InvalidAllocationID.Malformed",

@@ -31,6 +31,7 @@ pub mod endpoint;
 pub mod endpoint_service;
 pub mod eni;
 pub mod gateway;
+pub mod image;
 pub mod insights;
 pub mod nacl;
 pub mod peering;

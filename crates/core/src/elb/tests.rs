@@ -44,7 +44,7 @@ fn kit() -> (Kit, Net) {
 /// A running instance in `subnet`.
 fn instance(k: &mut Kit, subnet: &str) -> String {
     let launch = Launch {
-        image_id: "ami-12345678".into(),
+        image_id: crate::image::AMAZON_LINUX_2023.into(),
         min_count: 1,
         max_count: 1,
         subnet_id: Some(subnet.into()),

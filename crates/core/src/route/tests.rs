@@ -112,7 +112,7 @@ fn interface(k: &mut Kit, subnet: &str) -> String {
 /// A running instance in `subnet` with `enis` attached interfaces.
 fn instance(k: &mut Kit, subnet: &str, enis: usize) -> String {
     let launch = Launch {
-        image_id: "ami-0123456789abcdef0".into(),
+        image_id: crate::image::AMAZON_LINUX_2023.into(),
         min_count: 1,
         max_count: 1,
         subnet_id: Some(subnet.into()),

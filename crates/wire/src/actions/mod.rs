@@ -14,6 +14,7 @@ mod endpoint;
 mod endpoint_service;
 mod eni;
 mod gateway;
+mod image;
 mod insights;
 mod nacl;
 mod peering;
@@ -29,7 +30,7 @@ mod vpn;
 pub type Handler = fn(&mut Call) -> Result<Xml>;
 
 /// Every EC2 action this server implements.
-fn tables() -> [&'static [(&'static str, Handler)]; 16] {
+fn tables() -> [&'static [(&'static str, Handler)]; 17] {
     [
         account::ACTIONS,
         vpc::ACTIONS,
@@ -47,6 +48,7 @@ fn tables() -> [&'static [(&'static str, Handler)]; 16] {
         prefix_list::ACTIONS,
         insights::ACTIONS,
         vpn::ACTIONS,
+        image::ACTIONS,
     ]
 }
 
