@@ -68,6 +68,7 @@ pub(super) fn allocate(w: &mut World, ctx: &Ctx, specs: &[TagSpec]) -> Result<Ou
         scope: scope.clone(),
         public_ip,
         association: None,
+        domain_name: None,
     });
     tags::apply_specs(w, &scope, &id, specs);
     Ok(Output::Id(id))

@@ -1037,3 +1037,39 @@ fn nat_gateway_quota_per_zone_only_when_configured() {
     k.advance(0);
     k.ok(create_nat(&subnet, None));
 }
+
+#[test]
+fn reverse_dns_is_reported_only_once_set() {
+    let mut k = kit();
+    let alloc = k.eip();
+    let ctx = k.ctx.clone();
+    assert!(describe_address_attributes(&k.w, &ctx, &[])
+        .unwrap()
+        .is_empty());
+    k.refused(
+        Cmd::ModifyAddressAttribute {
+            allocation_id: alloc.clone(),
+            domain_name: "bad_name..example".into(),
+        },
+        "InvalidParameterValue",
+    );
+    k.refused(
+        Cmd::ModifyAddressAttribute {
+            allocation_id: "eipalloc-0123456789abcdef0".into(),
+            domain_name: "mail.example.com".into(),
+        },
+        "InvalidAllocationID.NotFound",
+    );
+    k.ok(Cmd::ModifyAddressAttribute {
+        allocation_id: alloc.clone(),
+        domain_name: "Mail.Example.com.".into(),
+    });
+    let found = describe_address_attributes(&k.w, &ctx, &[alloc.clone()]).unwrap();
+    assert_eq!(found[0].domain_name.as_deref(), Some("mail.example.com"));
+    k.ok(Cmd::ResetAddressAttribute {
+        allocation_id: alloc.clone(),
+    });
+    assert!(describe_address_attributes(&k.w, &ctx, &[alloc])
+        .unwrap()
+        .is_empty());
+}
