@@ -13,6 +13,7 @@ pub mod elbv2;
 pub mod errors;
 pub mod params;
 pub mod sigv4;
+pub mod sts;
 pub mod time;
 pub mod xml;
 
