@@ -8,6 +8,7 @@
 //! signatures. Nothing here mutates state except through [`Backend::mutate`].
 
 pub mod actions;
+pub mod coverage;
 pub mod dialect;
 pub mod elbv2;
 pub mod errors;
