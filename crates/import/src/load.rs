@@ -1478,42 +1478,44 @@ fn node_address(w: &mut World, subnet_id: &str, wanted: Option<Ipv4Addr>) -> Opt
     }
 }
 
-/// A requester-managed interface standing in for one AWS did not export.
-#[allow(clippy::too_many_arguments)]
-fn synthetic_interface(
-    w: &mut World,
+/// What a synthesised interface takes from the resource it stands in for.
+struct Stand<'a> {
     id: String,
     scope: Scope,
-    subnet_id: &str,
+    subnet_id: &'a str,
     ip: Ipv4Addr,
+    public_ip: Option<Ipv4Addr>,
     groups: Vec<String>,
-    interface_type: &str,
-    requester_id: &str,
+    interface_type: &'a str,
+    requester_id: &'a str,
     description: String,
-) {
-    let Some(subnet) = w.subnets.get(subnet_id) else {
+}
+
+/// A requester-managed interface standing in for one AWS did not export.
+fn synthetic_interface(w: &mut World, i: Stand) {
+    let Some(subnet) = w.subnets.get(i.subnet_id) else {
         return;
     };
     let (vpc_id, availability_zone) = (subnet.vpc_id.clone(), subnet.availability_zone.clone());
     eni::insert_existing(
         w,
         InterfaceRecord {
-            id,
-            scope,
+            id: i.id,
+            scope: i.scope,
             vpc_id,
-            subnet_id: subnet_id.to_string(),
+            subnet_id: i.subnet_id.to_string(),
             availability_zone,
-            private_ips: vec![ip],
+            private_ips: vec![i.ip],
             ipv6_addresses: Vec::new(),
-            groups,
+            groups: i.groups,
             source_dest_check: true,
-            interface_type: interface_type.to_string(),
+            interface_type: i.interface_type.to_string(),
             requester_managed: true,
-            requester_id: Some(requester_id.to_string()),
-            description,
+            requester_id: Some(i.requester_id.to_string()),
+            description: i.description,
             mac_address: String::new(),
             attachment: None,
-            public_ip: None,
+            public_ip: i.public_ip,
             public_ip_allocation_id: None,
         },
     );
@@ -1547,17 +1549,18 @@ fn synthesise_endpoint_interfaces(w: &mut World) {
         } else {
             "vpc_endpoint"
         };
-        synthetic_interface(
-            w,
-            i.network_interface_id,
+        let stand = Stand {
+            id: i.network_interface_id,
             scope,
-            &i.subnet_id,
+            subnet_id: &i.subnet_id,
             ip,
+            public_ip: None,
             groups,
-            kind,
-            "amazon-aws", // as the core's endpoint interfaces
-            format!("VPC Endpoint Interface {ep_id}"),
-        );
+            interface_type: kind,
+            requester_id: "amazon-aws", // as the core's endpoint interfaces
+            description: format!("VPC Endpoint Interface {ep_id}"),
+        };
+        synthetic_interface(w, stand);
     }
 }
 
@@ -1579,25 +1582,23 @@ fn synthesise_load_balancer_nodes(w: &mut World) {
                 continue;
             };
             let id = w.ids.id(Kind::NetworkInterface);
-            synthetic_interface(
-                w,
-                id.clone(),
-                lb.scope.clone(),
-                &s.subnet_id,
+            let stand = Stand {
+                id: id.clone(),
+                scope: lb.scope.clone(),
+                subnet_id: &s.subnet_id,
                 ip,
-                lb.security_groups.clone(),
-                lb.lb_type.interface_type(),
-                "amazon-elb",
-                format!(
+                public_ip: s.public_ip,
+                groups: lb.security_groups.clone(),
+                interface_type: lb.lb_type.interface_type(),
+                requester_id: "amazon-elb",
+                description: format!(
                     "ELB {}/{}/{}",
                     lb.lb_type.arn_segment(),
                     lb.name,
                     lb.short_id()
                 ),
-            );
-            if let Some(eni) = w.network_interfaces.get_mut(&id) {
-                eni.public_ip = s.public_ip;
-            }
+            };
+            synthetic_interface(w, stand);
             s.network_interface_id = id;
             s.private_ip = ip;
         }

@@ -4,6 +4,7 @@
 use super::*;
 use crate::config::{Config, Delays};
 use crate::eni::{self, InstanceState, Launch};
+use crate::gateway::AddressAssociation;
 use crate::testkit::{Kit, A, B};
 use crate::world::Ctx;
 use crate::{subnet, Millis, Output};
@@ -442,6 +443,55 @@ fn delete_load_balancer_releases_interfaces_and_listeners() {
         subnet_id: n.s[0].clone(),
     })
     .unwrap();
+}
+
+#[test]
+fn node_interfaces_come_from_the_eni_lifecycle() {
+    let (mut k, n) = kit();
+    let arn = k.nlb("nodes", &n.at(&[0]));
+    let eni_id = k.lb(&arn).subnets[0].network_interface_id.clone();
+    let e = k.eni(&eni_id);
+    // What a service's own interface shows: `02:` MAC, `ela-attach-` attachment.
+    assert!(e.mac_address.starts_with("02:"), "{}", e.mac_address);
+    let att = e.attachment.as_ref().unwrap();
+    assert!(att.id.starts_with("ela-attach-"), "{}", att.id);
+    assert_eq!(att.instance_owner_id, "amazon-elb");
+    assert_eq!(e.requester_id.as_deref(), Some("amazon-elb"));
+    assert_eq!(e.interface_type, "network_load_balancer");
+}
+
+#[test]
+fn delete_load_balancer_ends_its_nodes_elastic_ip_associations() {
+    let (mut k, n) = kit();
+    let arn = k.nlb("eip", &n.at(&[0]));
+    let node = k.lb(&arn).subnets[0].clone();
+    // A node holding an Elastic IP, as an imported network load balancer's subnet mapping
+    // leaves it (the API refuses to associate one with a requester-managed interface).
+    let alloc = k.eip();
+    let public_ip = k.w.addresses.get(&alloc).unwrap().public_ip;
+    k.w.addresses.get_mut(&alloc).unwrap().association = Some(AddressAssociation {
+        association_id: "eipassoc-0123456789abcdef0".into(),
+        network_interface_id: node.network_interface_id.clone(),
+        instance_id: None,
+        private_ip: node.private_ip,
+    });
+    let e =
+        k.w.network_interfaces
+            .get_mut(&node.network_interface_id)
+            .unwrap();
+    e.public_ip = Some(public_ip);
+    e.public_ip_allocation_id = Some(alloc.clone());
+    k.ok(Cmd::DeleteLoadBalancer { arn });
+    let address =
+        k.w.addresses
+            .get(&alloc)
+            .expect("the address stays allocated");
+    assert_eq!(address.association, None);
+    assert!(k
+        .w
+        .network_interfaces
+        .get(&node.network_interface_id)
+        .is_none());
 }
 
 #[test]

@@ -8,7 +8,7 @@ use crate::eni::{self, InterfaceSpec};
 use crate::route::{self, Destination, Origin, RouteParams, Target};
 use crate::tags::{self, TagSpec};
 use crate::testkit::{Kit, A, B};
-use crate::{sg, subnet, vpc, BulkFailure, Command, Config, Filter, HOUR};
+use crate::{cidr, sg, subnet, vpc, BulkFailure, Command, Config, Filter, HOUR};
 
 const EAST: &str = "us-east-1";
 const S3: &str = "com.amazonaws.us-east-1.s3";
@@ -629,6 +629,32 @@ fn interface_options() {
 }
 
 #[test]
+fn dual_stack_interfaces_get_an_ipv6_address_of_their_subnet() {
+    let mut k = Kit::new();
+    let s = k.dual_stack_subnet();
+    let subnet = k.w.subnets.get(&s).unwrap().clone();
+    let block = subnet.ipv6_cidrs[0].cidr;
+    let endpoint_eni = |k: &mut Kit, c: Create| {
+        let id = k.id(cmd(c));
+        let eni_id = k.endpoint(&id).interfaces[0].network_interface_id.clone();
+        k.eni(&eni_id).ipv6_addresses.clone()
+    };
+    let mut c = interface(&subnet.vpc_id, S3, &[&s]);
+    assert!(endpoint_eni(&mut k, c.clone()).is_empty());
+    c.ip_address_type = Some("dualstack".into());
+    let drawn = endpoint_eni(&mut k, c.clone());
+    assert!(drawn.len() == 1 && block.contains(&drawn[0]), "{drawn:?}");
+    let given = cidr::nth_v6(&block, 77);
+    c.subnet_ids.clear();
+    c.subnet_configurations = vec![SubnetConfig {
+        subnet_id: Some(s.clone()),
+        ipv4: None,
+        ipv6: Some(given.to_string()),
+    }];
+    assert_eq!(endpoint_eni(&mut k, c), vec![given]);
+}
+
+#[test]
 fn interface_quota_and_addresses() {
     let mut k = with_quota("vpc-endpoints-per-vpc=1");
     let vpc = k.vpc("10.0.0.0/16");
@@ -1088,6 +1114,7 @@ fn gateway_load_balancer_endpoints() {
             .get(&e.interfaces[0].network_interface_id)
             .unwrap();
     assert_eq!(eni.interface_type, "gateway_load_balancer_endpoint");
+    assert!(eni.groups.is_empty(), "{:?}", eni.groups);
     assert!(dns_entries(&k.w, &e).is_empty());
     refused_saying(
         &mut k,

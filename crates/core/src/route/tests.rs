@@ -749,7 +749,7 @@ fn interface_and_instance_targets() {
     );
     k.ok(create_route(&rtb, eni_to("0.0.0.0/0", &eni_id)));
     assert_eq!(state_of(&k, &rtb, "0.0.0.0/0"), "active");
-    k.w.network_interfaces.remove(&eni_id);
+    eni::destroy_interface(&mut k.w, &eni_id);
     assert_eq!(state_of(&k, &rtb, "0.0.0.0/0"), "blackhole");
 
     let one = instance(&mut k, &n.subnet, 1);
