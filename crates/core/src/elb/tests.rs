@@ -3,11 +3,11 @@
 
 use super::*;
 use crate::config::{Config, Delays};
-use crate::eni::{self, InstanceState, Launch};
+use crate::eni::{self, InstanceState};
 use crate::gateway::AddressAssociation;
 use crate::testkit::{Kit, A, B};
 use crate::world::Ctx;
-use crate::{subnet, Millis, Output};
+use crate::{subnet, Millis};
 
 /// The ids of the network most tests use.
 struct Net {
@@ -40,21 +40,6 @@ fn kit_with(config: Config) -> (Kit, Net) {
 
 fn kit() -> (Kit, Net) {
     kit_with(Config::default())
-}
-
-/// A running instance in `subnet`.
-fn instance(k: &mut Kit, subnet: &str) -> String {
-    let launch = Launch {
-        image_id: "ami-12345678".into(),
-        min_count: 1,
-        max_count: 1,
-        subnet_id: Some(subnet.into()),
-        ..Launch::default()
-    };
-    match k.ok(eni::Cmd::RunInstances(Box::new(launch))) {
-        Output::Ids(ids) => ids[1].clone(),
-        other => panic!("RunInstances: {other:?}"),
-    }
 }
 
 fn tags(n: usize) -> Vec<(String, String)> {
@@ -847,14 +832,14 @@ fn register_instance_targets() {
     let tg = k.id(Cmd::CreateTargetGroup(Kit::tg_spec(
         "inst", "TCP", "instance", &n.vpc,
     )));
-    let running = instance(&mut k, &n.s[0]);
-    let stopped = instance(&mut k, &n.s[1]);
+    let running = k.running_instance(Some(&n.s[0]));
+    let stopped = k.running_instance(Some(&n.s[1]));
     k.ok(eni::Cmd::TerminateInstances {
         instance_ids: vec![stopped.clone()],
     });
     let other_vpc = k.vpc("10.9.0.0/16");
     let far = k.subnet(&other_vpc, "10.9.0.0/24", Some("us-east-1a"));
-    let elsewhere = instance(&mut k, &far);
+    let elsewhere = k.running_instance(Some(&far));
     let reg = |targets: Vec<TargetSpec>| Cmd::RegisterTargets {
         arn: tg.clone(),
         targets,
@@ -1154,7 +1139,7 @@ fn instance_target_health() {
     let tg = k.id(Cmd::CreateTargetGroup(Kit::tg_spec(
         "inst", "TCP", "instance", &n.vpc,
     )));
-    let i = instance(&mut k, &n.s[0]);
+    let i = k.running_instance(Some(&n.s[0]));
     k.ok(Cmd::RegisterTargets {
         arn: tg.clone(),
         targets: vec![Kit::target(&i)],

@@ -85,3 +85,12 @@ pub fn create_vpc(cidr: &str, amazon_ipv6: bool) -> vpc::Cmd {
         tags: vec![],
     }
 }
+
+/// AssociateVpcCidrBlock of the IPv4 block `cidr`.
+pub fn associate_cidr(vpc_id: &str, cidr: &str) -> vpc::Cmd {
+    vpc::Cmd::AssociateCidr {
+        vpc_id: vpc_id.into(),
+        cidr_block: Some(cidr.into()),
+        amazon_ipv6: false,
+    }
+}
