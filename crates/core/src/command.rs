@@ -106,6 +106,29 @@ pub enum Output {
     },
 }
 
+impl Output {
+    /// A bulk call's answer: `step` runs on each id in turn; an id it refuses becomes an
+    /// `unsuccessful` item with the error's code and message.
+    pub fn bulk(
+        ids: impl IntoIterator<Item = String>,
+        mut step: impl FnMut(&str) -> crate::Result<()>,
+    ) -> Output {
+        let mut ok = Vec::new();
+        let mut failed = Vec::new();
+        for id in ids {
+            match step(&id) {
+                Ok(()) => ok.push(id),
+                Err(e) => failed.push(BulkFailure {
+                    id,
+                    code: e.code,
+                    message: e.message,
+                }),
+            }
+        }
+        Output::Bulk { ok, failed }
+    }
+}
+
 /// One `unsuccessful` item of a bulk call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkFailure {

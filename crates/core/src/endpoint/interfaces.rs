@@ -4,9 +4,8 @@
 
 use crate::eni::{self, ManagedIpv6};
 use crate::error::{ApiError, Result};
-use crate::ids::Kind;
 use crate::world::{Scope, World};
-use crate::Millis;
+use crate::{sg, Millis};
 
 use super::model::{EndpointInterface, EndpointType, SubnetChoice, VpcEndpoint};
 
@@ -112,18 +111,11 @@ pub(super) fn refit_interfaces(w: &mut World, id: &str, dropped: &[String], grou
 
 /// The security groups `ids` exist for the caller and belong to the VPC.
 pub(super) fn check_groups(w: &World, scope: &Scope, vpc_id: &str, ids: &[String]) -> Result<()> {
-    for id in ids {
-        let g = w
-            .security_groups
-            .get_in(scope, id)
-            .ok_or_else(|| Kind::SecurityGroup.not_found(id))?;
-        if g.vpc_id != vpc_id {
-            return Err(ApiError::invalid_parameter(format!(
-                "The security group {id} does not belong to the VPC {vpc_id}."
-            )));
-        }
-    }
-    Ok(())
+    sg::check_in_vpc(w, scope, ids, vpc_id, |id| {
+        ApiError::invalid_parameter(format!(
+            "The security group {id} does not belong to the VPC {vpc_id}."
+        ))
+    })
 }
 
 /// Whether a security group is used by a live interface endpoint.

@@ -18,7 +18,7 @@ use openvpc_core::insights::{
 use openvpc_core::nacl::{self, RuleAction};
 use openvpc_core::route::{self, Destination, Origin, Route};
 use openvpc_core::sg::{self, Peer};
-use openvpc_core::{prefix_list, Scope, World};
+use openvpc_core::{prefix_list, Kind, Scope, World};
 use openvpc_reach::{
     decide, Code, Direction, Endpoint, Explanation, Flow, Header, Hop, HopKind, PrefixLists,
     Protocol, Verdict, View,
@@ -64,7 +64,7 @@ pub fn is_public(a: IpAddr) -> bool {
 }
 
 fn is_igw(id: Option<&str>) -> bool {
-    id.is_some_and(|id| id.starts_with("igw-"))
+    id.is_some_and(|id| Kind::InternetGateway.starts(id))
 }
 
 /// The flow a path asks about. `DestinationIp` (or a filter's destination address) wins
@@ -88,9 +88,9 @@ pub fn flow_of(w: &World, p: &Path) -> Flow {
             Endpoint::Ip(a.filter(|a| is_public(*a)).unwrap_or(INTERNET_HOST))
         }
         (Some(a), _) => Endpoint::Ip(a),
-        (None, Some(d)) if d.starts_with("i-") => Endpoint::Instance(d.clone()),
-        (None, Some(d)) if from_igw && d.starts_with("vpce-") => Endpoint::Vpce(d.clone()),
-        (None, Some(d)) if d.starts_with("vpce-") => {
+        (None, Some(d)) if Kind::Instance.starts(d) => Endpoint::Instance(d.clone()),
+        (None, Some(d)) if from_igw && Kind::VpcEndpoint.starts(d) => Endpoint::Vpce(d.clone()),
+        (None, Some(d)) if Kind::VpcEndpoint.starts(d) => {
             Endpoint::Eni(endpoint_interface(w, d, &p.source))
         }
         (None, Some(d)) => Endpoint::Eni(d.clone()),
@@ -633,7 +633,7 @@ impl Cx<'_> {
                     x.security_groups = ni.groups.iter().map(|g| self.comp(g)).collect();
                     (x.vpc, x.subnet) = self.eni_place(&eni);
                 }
-                if id.starts_with("sg-") {
+                if Kind::SecurityGroup.starts(id) {
                     x.security_group = Some(self.comp(id));
                     x.egress = way;
                 }
@@ -654,7 +654,7 @@ impl Cx<'_> {
                 x.destination_vpc = self.opt_comp(word_with(&e.message, "vpc-").as_deref());
             }
             "igw" | "eigw" => {
-                if id.starts_with("igw-") {
+                if Kind::InternetGateway.starts(id) {
                     x.internet_gateway = Some(self.comp(id));
                 }
                 x.vpc = self.opt_comp(vpc.as_deref());
