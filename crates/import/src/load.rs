@@ -971,53 +971,17 @@ fn prefix_list_entry(w: &mut World, scope: &Scope, o: Obj, file_name: &str) -> R
     Ok(())
 }
 
-/// `VpcEndpoints` of `describe-vpc-endpoints`. Interfaces come from the imported network
-/// interfaces (`NetworkInterfaceIds`); those not imported are synthesised by [`finish`].
-fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
-    let id = o.str("VpcEndpointId")?;
-    let endpoint_type = match o.str("VpcEndpointType")?.as_str() {
-        "Interface" => EndpointType::Interface,
-        "Gateway" => EndpointType::Gateway,
-        "GatewayLoadBalancer" => EndpointType::GatewayLoadBalancer,
-        "Resource" | "ServiceNetwork" => return Ok(()), // VPC Lattice: not modelled
-        other => {
-            return Err(format!(
-                "field `{}.VpcEndpointType`: unknown type `{other}`",
-                o.path
-            ))
-        }
-    };
-    let state = match o
-        .opt_str("State")?
-        .unwrap_or_else(|| "available".into())
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "pendingacceptance" => EndpointState::PendingAcceptance,
-        "pending" => EndpointState::Pending,
-        "available" | "partial" => EndpointState::Available,
-        "deleting" => EndpointState::Deleting,
-        "deleted" => return Ok(()),
-        "rejected" => EndpointState::Rejected,
-        "failed" => EndpointState::Failed,
-        "expired" => EndpointState::Expired,
-        other => return Err(format!("field `{}.State`: unknown state `{other}`", o.path)),
-    };
-    let service_name = o.str("ServiceName")?;
-    // Custom services: com.amazonaws.vpce.<region>.vpce-svc-<id>.
-    let service_id = service_name
-        .rsplit('.')
-        .next()
-        .filter(|last| Kind::VpcEndpointService.starts(last))
-        .map(str::to_string);
-    let endpoint_scope = owner(scope, &o)?;
-    let subnet_ids = o.strs("SubnetIds")?;
-    let eni_ids = o.strs("NetworkInterfaceIds")?;
+/// An endpoint's interfaces: those imported, and those not imported paired with their
+/// subnets by position (AWS lists one interface per subnet).
+fn endpoint_interfaces(
+    w: &World,
+    eni_ids: &[String],
+    subnet_ids: &[String],
+) -> Vec<EndpointInterface> {
     let mut interfaces = Vec::new();
     for (i, eni_id) in eni_ids.iter().enumerate() {
         let subnet_id = match w.network_interfaces.get(eni_id) {
             Some(eni) => eni.subnet_id.clone(),
-            // Not imported: pair by position (AWS lists one interface per subnet).
             None if eni_ids.len() == subnet_ids.len() => subnet_ids[i].clone(),
             None => continue,
         };
@@ -1032,17 +996,12 @@ fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             network_interface_id: eni_id.clone(),
         });
     }
-    let mut groups = Vec::new();
-    for (path, g) in o.list("Groups")? {
-        groups.push(
-            Obj {
-                value: g,
-                path: &path,
-            }
-            .str("GroupId")?,
-        );
-    }
-    let mut dns_suffix = None;
+    interfaces
+}
+
+/// The suffix of an endpoint's DNS names (`vpce-0abc-<suffix>.…`), if its entries show one.
+fn dns_suffix_of(o: &Obj, id: &str) -> Res<Option<String>> {
+    let mut found = None;
     for (path, d) in o.list("DnsEntries")? {
         let d = Obj {
             value: d,
@@ -1055,12 +1014,17 @@ fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
                 .chars()
                 .take_while(|c| *c != '.' && *c != '-')
                 .collect();
-            if dns_suffix.is_none() && !suffix.is_empty() {
-                dns_suffix = Some(suffix);
+            if found.is_none() && !suffix.is_empty() {
+                found = Some(suffix);
             }
         }
     }
-    let dns_options = match o.child("DnsOptions") {
+    Ok(found)
+}
+
+/// An endpoint's `DnsOptions`, if given.
+fn endpoint_dns_options(o: &Obj) -> Res<Option<DnsOptions>> {
+    Ok(match o.child("DnsOptions") {
         Some(v) => {
             let path = format!("{}.DnsOptions", o.path);
             let d = Obj {
@@ -1078,8 +1042,34 @@ fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             })
         }
         None => None,
-    };
-    let last_error = match o.child("LastError") {
+    })
+}
+
+/// An endpoint's state; `None` for a deleted one (not imported).
+fn endpoint_state(o: &Obj) -> Res<Option<EndpointState>> {
+    Ok(Some(
+        match o
+            .opt_str("State")?
+            .unwrap_or_else(|| "available".into())
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "pendingacceptance" => EndpointState::PendingAcceptance,
+            "pending" => EndpointState::Pending,
+            "available" | "partial" => EndpointState::Available,
+            "deleting" => EndpointState::Deleting,
+            "deleted" => return Ok(None),
+            "rejected" => EndpointState::Rejected,
+            "failed" => EndpointState::Failed,
+            "expired" => EndpointState::Expired,
+            other => return Err(format!("field `{}.State`: unknown state `{other}`", o.path)),
+        },
+    ))
+}
+
+/// An endpoint's `LastError`, if given.
+fn endpoint_last_error(o: &Obj) -> Res<Option<LastError>> {
+    Ok(match o.child("LastError") {
         Some(v) => {
             let path = format!("{}.LastError", o.path);
             let e = Obj {
@@ -1092,7 +1082,45 @@ fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             })
         }
         None => None,
+    })
+}
+
+/// `VpcEndpoints` of `describe-vpc-endpoints`. Interfaces come from the imported network
+/// interfaces (`NetworkInterfaceIds`); those not imported are synthesised by [`finish`].
+fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+    let id = o.str("VpcEndpointId")?;
+    let endpoint_type = match o.str("VpcEndpointType")?.as_str() {
+        "Resource" | "ServiceNetwork" => return Ok(()), // VPC Lattice: not modelled
+        other => EndpointType::parse(other)
+            .map_err(|_| format!("field `{}.VpcEndpointType`: unknown type `{other}`", o.path))?,
     };
+    let Some(state) = endpoint_state(&o)? else {
+        return Ok(()); // deleted
+    };
+    let service_name = o.str("ServiceName")?;
+    // Custom services: com.amazonaws.vpce.<region>.vpce-svc-<id>.
+    let service_id = service_name
+        .rsplit('.')
+        .next()
+        .filter(|last| Kind::VpcEndpointService.starts(last))
+        .map(str::to_string);
+    let endpoint_scope = owner(scope, &o)?;
+    let subnet_ids = o.strs("SubnetIds")?;
+    let eni_ids = o.strs("NetworkInterfaceIds")?;
+    let interfaces = endpoint_interfaces(w, &eni_ids, &subnet_ids);
+    let mut groups = Vec::new();
+    for (path, g) in o.list("Groups")? {
+        groups.push(
+            Obj {
+                value: g,
+                path: &path,
+            }
+            .str("GroupId")?,
+        );
+    }
+    let dns_suffix = dns_suffix_of(&o, &id)?;
+    let dns_options = endpoint_dns_options(&o)?;
+    let last_error = endpoint_last_error(&o)?;
     let dns_suffix = dns_suffix.unwrap_or_else(|| w.ids.token(8));
     w.vpc_endpoints.insert(VpcEndpoint {
         id,
