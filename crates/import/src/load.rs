@@ -437,10 +437,24 @@ fn nacl(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
     Ok(())
 }
 
-fn network_interface(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
-    let id = o.str("NetworkInterfaceId")?;
+/// The `GroupId`s of an object's `Groups`.
+fn group_ids(o: &Obj) -> Res<Vec<String>> {
+    let mut groups = Vec::new();
+    for (path, g) in o.list("Groups")? {
+        groups.push(
+            Obj {
+                value: g,
+                path: &path,
+            }
+            .str("GroupId")?,
+        );
+    }
+    Ok(groups)
+}
+
+/// An interface's private IPv4 addresses, primary first.
+fn private_ips_of(o: &Obj) -> Res<Vec<Ipv4Addr>> {
     let mut private_ips = Vec::new();
-    let mut public_ip = None;
     for (path, a) in o.list("PrivateIpAddresses")? {
         let a = Obj {
             value: a,
@@ -456,8 +470,36 @@ fn network_interface(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
     }
     if private_ips.is_empty() {
         let raw = o.str("PrivateIpAddress")?;
-        private_ips.push(addr(&o, "PrivateIpAddress", &raw)?);
+        private_ips.push(addr(o, "PrivateIpAddress", &raw)?);
     }
+    Ok(private_ips)
+}
+
+/// An interface's `Attachment`, if any.
+fn attachment_of(o: &Obj) -> Res<Option<Attachment>> {
+    Ok(match o.child("Attachment") {
+        Some(v) => {
+            let a = Obj {
+                value: &v,
+                path: "Attachment",
+            };
+            Some(Attachment {
+                id: a.opt_str("AttachmentId")?.unwrap_or_default(),
+                instance_id: a.opt_str("InstanceId")?,
+                instance_owner_id: a.opt_str("InstanceOwnerId")?.unwrap_or_default(),
+                device_index: a.opt_int("DeviceIndex")?.unwrap_or(0) as u32,
+                delete_on_termination: a.opt_bool("DeleteOnTermination")?.unwrap_or(false),
+                attach_time: 0,
+            })
+        }
+        None => None,
+    })
+}
+
+fn network_interface(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+    let id = o.str("NetworkInterfaceId")?;
+    let private_ips = private_ips_of(&o)?;
+    let mut public_ip = None;
     let mut allocation = None;
     if let Some(v) = o.child("Association") {
         let a = Obj {
@@ -478,33 +520,8 @@ fn network_interface(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         let raw = a.str("Ipv6Address")?;
         ipv6_addresses.push(addr::<Ipv6Addr>(&a, "Ipv6Address", &raw)?);
     }
-    let mut groups = Vec::new();
-    for (path, g) in o.list("Groups")? {
-        groups.push(
-            Obj {
-                value: g,
-                path: &path,
-            }
-            .str("GroupId")?,
-        );
-    }
-    let attachment = match o.child("Attachment") {
-        Some(v) => {
-            let a = Obj {
-                value: &v,
-                path: "Attachment",
-            };
-            Some(Attachment {
-                id: a.opt_str("AttachmentId")?.unwrap_or_default(),
-                instance_id: a.opt_str("InstanceId")?,
-                instance_owner_id: a.opt_str("InstanceOwnerId")?.unwrap_or_default(),
-                device_index: a.opt_int("DeviceIndex")?.unwrap_or(0) as u32,
-                delete_on_termination: a.opt_bool("DeleteOnTermination")?.unwrap_or(false),
-                attach_time: 0,
-            })
-        }
-        None => None,
-    };
+    let groups = group_ids(&o)?;
+    let attachment = attachment_of(&o)?;
     let subnet_id = o.str("SubnetId")?;
     let availability_zone = o.opt_str("AvailabilityZone")?.unwrap_or_else(|| {
         w.subnets
@@ -1108,16 +1125,7 @@ fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
     let subnet_ids = o.strs("SubnetIds")?;
     let eni_ids = o.strs("NetworkInterfaceIds")?;
     let interfaces = endpoint_interfaces(w, &eni_ids, &subnet_ids);
-    let mut groups = Vec::new();
-    for (path, g) in o.list("Groups")? {
-        groups.push(
-            Obj {
-                value: g,
-                path: &path,
-            }
-            .str("GroupId")?,
-        );
-    }
+    let groups = group_ids(&o)?;
     let dns_suffix = dns_suffix_of(&o, &id)?;
     let dns_options = endpoint_dns_options(&o)?;
     let last_error = endpoint_last_error(&o)?;
