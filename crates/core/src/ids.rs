@@ -214,9 +214,9 @@ impl Kind {
         Kind::ALL.iter().copied().find(|k| k.prefix() == prefix)
     }
 
-    /// Whether `id` starts with this kind's prefix and a dash (`igw-…`), well-formed or not.
-    /// (`vpce-svc-…` also starts with [`Kind::VpcEndpoint`]'s.)
-    pub fn starts(self, id: &str) -> bool {
+    /// Whether `id` names a resource of this kind: it starts with the kind's prefix and a dash
+    /// (`igw-…`), well-formed or not. (`vpce-svc-…` also starts with [`Kind::VpcEndpoint`]'s.)
+    pub fn names(self, id: &str) -> bool {
         id.strip_prefix(self.prefix())
             .is_some_and(|rest| rest.starts_with('-'))
     }

@@ -1119,7 +1119,7 @@ fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
     let service_id = service_name
         .rsplit('.')
         .next()
-        .filter(|last| Kind::VpcEndpointService.starts(last))
+        .filter(|last| Kind::VpcEndpointService.names(last))
         .map(str::to_string);
     let endpoint_scope = owner(scope, &o)?;
     let subnet_ids = o.strs("SubnetIds")?;

@@ -62,8 +62,8 @@ pub struct ReachArgs {
 pub fn parse_source(s: &str) -> Result<String, String> {
     let ok = [Kind::NetworkInterface, Kind::Instance, Kind::VpcEndpoint]
         .iter()
-        .any(|k| k.starts(s) && s.len() > k.prefix().len() + 1)
-        && !Kind::VpcEndpointService.starts(s);
+        .any(|k| k.names(s) && s.len() > k.prefix().len() + 1)
+        && !Kind::VpcEndpointService.names(s);
     if ok {
         Ok(s.to_string())
     } else {

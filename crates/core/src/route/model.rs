@@ -106,7 +106,7 @@ impl Target {
     pub fn of_gateway_id(id: String) -> Target {
         if id == "local" {
             Target::Local
-        } else if Kind::VpcEndpoint.starts(&id) {
+        } else if Kind::VpcEndpoint.names(&id) {
             Target::GatewayEndpoint(id)
         } else {
             Target::Gateway(id)

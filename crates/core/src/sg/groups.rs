@@ -112,7 +112,7 @@ fn check_name(name: &str, description: &str) -> Result<()> {
     }
     check_text("GroupName", name)?;
     check_text("GroupDescription", description)?;
-    if Kind::SecurityGroup.starts(&name.to_ascii_lowercase()) {
+    if Kind::SecurityGroup.names(&name.to_ascii_lowercase()) {
         return Err(ApiError::invalid_value(format!(
             "Value ({name}) for parameter GroupName is invalid. Group names may not be in the format sg-*."
         )));

@@ -64,7 +64,7 @@ pub fn is_public(a: IpAddr) -> bool {
 }
 
 fn is_igw(id: Option<&str>) -> bool {
-    id.is_some_and(|id| Kind::InternetGateway.starts(id))
+    id.is_some_and(|id| Kind::InternetGateway.names(id))
 }
 
 /// The flow a path asks about. `DestinationIp` (or a filter's destination address) wins
@@ -88,9 +88,9 @@ pub fn flow_of(w: &World, p: &Path) -> Flow {
             Endpoint::Ip(a.filter(|a| is_public(*a)).unwrap_or(INTERNET_HOST))
         }
         (Some(a), _) => Endpoint::Ip(a),
-        (None, Some(d)) if Kind::Instance.starts(d) => Endpoint::Instance(d.clone()),
-        (None, Some(d)) if from_igw && Kind::VpcEndpoint.starts(d) => Endpoint::Vpce(d.clone()),
-        (None, Some(d)) if Kind::VpcEndpoint.starts(d) => {
+        (None, Some(d)) if Kind::Instance.names(d) => Endpoint::Instance(d.clone()),
+        (None, Some(d)) if from_igw && Kind::VpcEndpoint.names(d) => Endpoint::Vpce(d.clone()),
+        (None, Some(d)) if Kind::VpcEndpoint.names(d) => {
             Endpoint::Eni(endpoint_interface(w, d, &p.source))
         }
         (None, Some(d)) => Endpoint::Eni(d.clone()),
