@@ -95,3 +95,12 @@ pub(super) fn destroy_node_interface(w: &mut World, node: &LbSubnet) {
     tags::forget(w, &node.network_interface_id);
     subnet::release_ip(w, &node.subnet_id, node.private_ip);
 }
+
+/// Gives the node interfaces `interfaces` the load balancer's new security groups.
+pub(super) fn set_node_groups(w: &mut World, interfaces: &[String], groups: &[String]) {
+    for id in interfaces {
+        if let Some(eni) = w.network_interfaces.get_mut(id) {
+            eni.groups = groups.to_vec();
+        }
+    }
+}

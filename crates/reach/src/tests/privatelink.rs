@@ -178,6 +178,8 @@ impl Net {
             vpc_id: vpc.id.clone(),
             subnets,
             security_groups: groups.iter().map(|g| g.to_string()).collect(),
+            enforce_inbound_on_privatelink: true,
+            attributes: Default::default(),
             ip_address_type: "ipv4".into(),
             dns_name: "nlb.example".into(),
             canonical_hosted_zone_id: "Z26RNL4JYFTOTI".into(),
@@ -250,6 +252,7 @@ impl Net {
                     availability_zone: None,
                 })
                 .collect(),
+            attributes: Default::default(),
             created: 0,
             tags: Default::default(),
         });
@@ -269,6 +272,7 @@ impl Net {
             target_group_arn: tg.into(),
             ssl_policy: None,
             certificates: Vec::new(),
+            attributes: Default::default(),
             tags: Default::default(),
         });
         arn
