@@ -17,6 +17,7 @@ use crate::explain::{Code, Direction, Explanation, Header, Hop, HopKind, Verdict
 use crate::view::{EntryV, Ix, PeerV, RuleV, Tgt, View};
 use crate::{Endpoint, Flow, Protocol, DEFAULT_SOURCE_PORT};
 
+mod load_balancer;
 mod privatelink;
 
 /// Route lookups allowed on one path before it counts as a loop.
@@ -241,7 +242,12 @@ pub fn decide(view: &View, flow: &Flow) -> Verdict {
     // An interface endpoint reached: on to its service (PrivateLink) and back.
     let mut provider_return = Vec::new();
     if let Some((End::Eni(y), h)) = &end {
-        match d.through_endpoint(*y, h) {
+        let beyond = if d.is_node(*y) {
+            d.through_node(*y, h)
+        } else {
+            d.through_endpoint(*y, h)
+        };
+        match beyond {
             Some(hops) => provider_return = hops,
             None => end = None,
         }
@@ -295,13 +301,24 @@ fn from_internet(view: &View, flow: &Flow, src: IpAddr) -> Verdict {
         }
     };
     d.hop(&Arc::from("internet"), HopKind::Internet, &h);
-    let end = d.walk(Start::Internet, h, want);
+    let mut end = d.walk(Start::Internet, h, want);
+    // A load balancer node reached: on to its targets and back.
+    let mut provider_return = Vec::new();
+    if let Some((End::Eni(y), at)) = &end {
+        if d.is_node(*y) {
+            match d.through_node(*y, at) {
+                Some(hops) => provider_return = hops,
+                None => end = None,
+            }
+        }
+    }
     let forward = std::mem::take(&mut d.hops);
     match end {
         None => {}
         Some((End::Eni(y), at)) => {
             d.dir = Direction::Return;
             d.last = None;
+            d.hops = provider_return;
             let reply = at.reply();
             d.hop(&view.enis[y as usize].id, HopKind::NetworkInterface, &reply);
             if let Some((end, r)) = d.walk(Start::At(Sender::Eni(y)), reply, None) {
@@ -654,7 +671,7 @@ impl Decider<'_> {
                     HopKind::NetworkInterface
                 };
                 self.hop(&y_eni.id, kind, h);
-                if self.dir == Direction::Forward {
+                if self.dir == Direction::Forward && !self.is_node(y) {
                     self.sg(y, false, h, identity);
                 }
                 Some(Step::End(End::Eni(y)))

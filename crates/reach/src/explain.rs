@@ -34,10 +34,16 @@ pub enum Code {
     VpceServiceNotInstalledInAz,
     /// Nothing past this component takes the traffic (no listener, no target).
     NoPossibleDestination,
-    /// A load balancer listener whose target group does not exist.
+    /// A load balancer listener whose target group does not exist or has no targets.
     Elbv2ListenerHasNoTg,
     /// A target in an Availability Zone the load balancer is not enabled in.
     ElbInstalledAzRestriction,
+    /// No listener of the load balancer takes the flow's protocol and port.
+    Elbv2ListenersMismatch,
+    /// Cross-zone load balancing is off and the entry node's zone has no targets.
+    Elbv2NoTargetsInAz,
+    /// The route toward the destination loses to a more specific one.
+    MoreSpecificRoute,
 }
 
 impl Code {
@@ -72,6 +78,9 @@ impl Code {
             Code::NoPossibleDestination => "NO_POSSIBLE_DESTINATION",
             Code::Elbv2ListenerHasNoTg => "ELBV2_LISTENER_HAS_NO_TG",
             Code::ElbInstalledAzRestriction => "ELB_INSTALLED_AZ_RESTRICTION",
+            Code::Elbv2ListenersMismatch => "ELBV2_LISTENERS_MISMATCH",
+            Code::Elbv2NoTargetsInAz => "ELBV2_NO_TARGETS_IN_AZ",
+            Code::MoreSpecificRoute => "MORE_SPECIFIC_ROUTE",
         }
     }
 }
@@ -94,6 +103,8 @@ impl Code {
                 | Code::NoPossibleDestination
                 | Code::Elbv2ListenerHasNoTg
                 | Code::ElbInstalledAzRestriction
+                | Code::Elbv2ListenersMismatch
+                | Code::Elbv2NoTargetsInAz
         )
     }
 }

@@ -423,6 +423,9 @@ impl<'w> Ref<'w> {
         let End::Eni(y) = end else {
             return self.blocker(Code::NoSourceOrDestination, &flow.source, String::new());
         };
+        if !self.through_node(y, &at) {
+            return;
+        }
         self.dir = Direction::Return;
         self.last = None;
         let Some((end, r)) = self.walk(Step::At(Node::Eni(y)), at.reply(), None, true) else {
@@ -492,7 +495,12 @@ impl<'w> Ref<'w> {
             return;
         };
         if let End::Eni(y) = end {
-            if !self.through_endpoint(y, &h) {
+            let on = if self.node_of(y).is_some() {
+                self.through_node(y, &h)
+            } else {
+                self.through_endpoint(y, &h)
+            };
+            if !on {
                 return;
             }
         }
@@ -554,7 +562,7 @@ impl<'w> Ref<'w> {
                 if let Some(want) = want.filter(|w| w.id != y.id) {
                     return self.misrouted(want);
                 }
-                if self.dir == Direction::Forward {
+                if self.dir == Direction::Forward && self.node_of(y).is_none() {
                     self.sg(y, false, h, identity);
                 }
                 Some(Step::End(End::Eni(y)))

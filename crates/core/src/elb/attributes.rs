@@ -292,10 +292,17 @@ impl TargetGroup {
     /// Whether the group spreads across zones behind `lb`: its own
     /// `load_balancing.cross_zone.enabled` wins over the load balancer's (spec §14.5).
     pub fn cross_zone(&self, lb: &LoadBalancer) -> bool {
+        self.cross_zone_override()
+            .unwrap_or_else(|| lb.cross_zone())
+    }
+
+    /// The group's own `load_balancing.cross_zone.enabled`, unless it defers to its load
+    /// balancer (`use_load_balancer_configuration`).
+    pub fn cross_zone_override(&self) -> Option<bool> {
         match self.attributes.get("load_balancing.cross_zone.enabled") {
-            Some(v) if v == "true" => true,
-            Some(v) if v == "false" => false,
-            _ => lb.cross_zone(),
+            Some(v) if v == "true" => Some(true),
+            Some(v) if v == "false" => Some(false),
+            _ => None,
         }
     }
 
