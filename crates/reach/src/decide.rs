@@ -616,6 +616,32 @@ impl Decider<'_> {
         self.blocker(code, &component, message);
     }
 
+    /// The NAT gateway whose interface `y` is (it has no security groups).
+    fn nat_of_interface(&self, y: Ix) -> Option<Ix> {
+        let e = &self.v.enis[y as usize];
+        if !e.group_ids.is_empty() {
+            return None;
+        }
+        self.v
+            .nats
+            .iter()
+            .position(|n| n.vpc == e.vpc && e.v4.contains(&n.private))
+            .map(|n| n as Ix)
+    }
+
+    /// A connection opened toward a NAT gateway: it has no groups to open, it only
+    /// translates connections its VPC starts.
+    fn unsolicited_to_nat(&mut self, nat: Ix, h: &Header) {
+        let id = self.v.nats[nat as usize].id.clone();
+        self.blocker(
+            Code::NoPossibleDestination,
+            &id,
+            format!(
+                "{id} is a NAT gateway: it translates connections its VPC opens and drops unsolicited inbound traffic such as {h} (it has no security groups); send to an instance or a load balancer instead"
+            ),
+        );
+    }
+
     fn nacl(&mut self, subnet: Ix, egress: bool, h: &Header) {
         let v = self.v;
         let sub = &v.subnets[subnet as usize];
@@ -672,7 +698,10 @@ impl Decider<'_> {
                 };
                 self.hop(&y_eni.id, kind, h);
                 if self.dir == Direction::Forward && !self.is_node(y) {
-                    self.sg(y, false, h, identity);
+                    match self.nat_of_interface(y) {
+                        Some(nat) => self.unsolicited_to_nat(nat, h),
+                        None => self.sg(y, false, h, identity),
+                    }
                 }
                 Some(Step::End(End::Eni(y)))
             }

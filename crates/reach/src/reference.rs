@@ -563,7 +563,15 @@ impl<'w> Ref<'w> {
                     return self.misrouted(want);
                 }
                 if self.dir == Direction::Forward && self.node_of(y).is_none() {
-                    self.sg(y, false, h, identity);
+                    let nat = self.w.nat_gateways.values().find(|n| {
+                        y.groups.is_empty()
+                            && n.vpc_id == y.vpc_id
+                            && n.private_ip.is_some_and(|a| y.private_ips.contains(&a))
+                    });
+                    match nat {
+                        Some(n) => self.blocker(Code::NoPossibleDestination, &n.id, String::new()),
+                        None => self.sg(y, false, h, identity),
+                    }
                 }
                 Some(Step::End(End::Eni(y)))
             }

@@ -435,6 +435,24 @@ fn peer_cannot_use_igw_or_nat_gateway() {
 }
 
 #[test]
+fn a_nat_gateway_drops_unsolicited_inbound_and_is_not_told_to_attach_groups() {
+    let mut o = one();
+    let nat = o.n.nat(&o.s2, "10.0.2.5", None, NatState::Available);
+    let eni = o.n.eni(&o.s2, "10.0.2.5", &[]);
+    o.n.eni_mut(&eni).interface_type = "nat_gateway".into();
+    let v = check(
+        &o.n,
+        tcp(&o.a, "10.0.2.5", 443),
+        false,
+        &[NoPossibleDestination],
+    );
+    let e = &v.explanations[0];
+    assert_eq!(e.component.as_ref(), nat);
+    assert!(e.message.contains("unsolicited"), "{v}");
+    assert!(!e.message.contains("attach"), "{v}");
+}
+
+#[test]
 fn fabric_projects_resolved_routes_and_groups() {
     let mut t = three("10.2.0.0/16");
     t.n.route(&t.a.rtb, "10.9.0.0/16", "pcx-gone");
