@@ -688,7 +688,12 @@ impl Decider<'_> {
             }
             Owner::Eni(y) => {
                 if let Some(want) = want.filter(|&w| w != y) {
-                    return self.misrouted(&h.dst, &v.enis[y as usize].id, want);
+                    return self.misrouted(
+                        &h.dst,
+                        &v.enis[y as usize].id,
+                        Some(v.enis[y as usize].vpc),
+                        want,
+                    );
                 }
                 let y_eni = &v.enis[y as usize];
                 let kind = if y_eni.endpoint {
@@ -708,21 +713,84 @@ impl Decider<'_> {
         }
     }
 
-    fn misrouted<T>(&mut self, dst: &IpAddr, got: &str, want: Ix) -> Option<T> {
+    /// A packet for `want` delivered to `got` (in VPC `got_vpc`, if any) instead.
+    fn misrouted<T>(
+        &mut self,
+        dst: &IpAddr,
+        got: &str,
+        got_vpc: Option<Ix>,
+        want: Ix,
+    ) -> Option<T> {
+        if self.dir == Direction::Forward {
+            if let Some((code, component, message)) = self.why_elsewhere(dst, got, got_vpc, want) {
+                return self.fatal(code, &component, message);
+            }
+        }
         let want = self.v.enis[want as usize].id.clone();
         let (component, route) = match &self.last {
             Some((t, label)) => (self.v.tables[*t as usize].id.clone(), label.to_string()),
-            None => (want.clone(), "no route".to_string()),
+            None => (want.clone(), String::new()),
         };
-        let message = match self.dir {
-            Direction::Forward => format!(
+        let message = match (self.dir, route.is_empty()) {
+            (Direction::Forward, true) => format!(
+                "{dst} is held by {got} where the packet is, so it is delivered there, not to {want}; name an address only {want} holds"
+            ),
+            (Direction::Forward, false) => format!(
                 "{dst} is delivered to {got}, not {want}: route {route} in {component} leads elsewhere; add a more specific route toward {want}"
             ),
-            Direction::Return => format!(
+            (Direction::Return, _) => format!(
                 "reply misrouted (AWS does not check the reverse path): route {route} in {component} delivers {dst} to {got}, not {want}; add a more specific route back the way the request came"
             ),
         };
         self.fatal(Code::CannotRoute, &component, message)
+    }
+
+    /// Why a forward packet for `want` went to `got` instead, when a route or the VPCs
+    /// say: a route toward `want`'s VPC shadowed by a more specific one
+    /// (`MORE_SPECIFIC_ROUTE`), or VPCs no route connects (`DISCONNECTED_VPCS`).
+    fn why_elsewhere(
+        &self,
+        dst: &IpAddr,
+        got: &str,
+        got_vpc: Option<Ix>,
+        want: Ix,
+    ) -> Option<(Code, Arc<str>, String)> {
+        let v = self.v;
+        let want_id = &v.enis[want as usize].id;
+        let want_vpc = v.enis[want as usize].vpc;
+        let sender = match &self.last {
+            Some((t, label)) => {
+                let rtb = &v.tables[*t as usize];
+                let covering = || rtb.routes().filter(|(n, _)| n.contains(dst));
+                let winner = covering().map(|(n, _)| n.prefix_len()).max();
+                let shadowed = covering().find(|(n, r)| {
+                    Some(n.prefix_len()) < winner
+                        && matches!(r.target, Tgt::Pcx { peer, .. } if peer == want_vpc)
+                });
+                if let Some((_, r)) = shadowed {
+                    let message = format!(
+                        "route {} in {} leads toward {want_id}, but the more specific route {label} takes {dst} to {got}; narrow or remove route {label}, or route {dst} toward {want_id} with a longer prefix",
+                        r.label, rtb.id
+                    );
+                    return Some((Code::MoreSpecificRoute, rtb.id.clone(), message));
+                }
+                let routed = rtb
+                    .routes()
+                    .any(|(_, r)| matches!(r.target, Tgt::Pcx { peer, .. } if peer == want_vpc));
+                if routed {
+                    return None;
+                }
+                rtb.vpc
+            }
+            // Delivered without a route: the address is local where the packet is.
+            None => got_vpc,
+        };
+        let sender = sender.filter(|&s| s != want_vpc)?;
+        let (from, to) = (&v.vpcs[sender as usize].id, &v.vpcs[want_vpc as usize].id);
+        let message = format!(
+            "{want_id} is in {to}, which {from} is not connected to here (no route leads there), so {dst} stays in {from} ({got}); connect them (an active peering with routes both ways, between CIDRs that do not overlap) or name a destination {from} reaches"
+        );
+        Some((Code::DisconnectedVpcs, to.clone(), message))
     }
 
     /// A packet on the internet toward `h.dst`: an interface holding that public address
@@ -747,7 +815,7 @@ impl Decider<'_> {
         };
         let Some((o, private)) = found else {
             if let Some(want) = want {
-                return self.misrouted(&h.dst, "the internet", want);
+                return self.misrouted(&h.dst, "the internet", None, want);
             }
             self.hop(&Arc::from("internet"), HopKind::Internet, h);
             return Some(Step::End(End::Internet));
@@ -1004,7 +1072,7 @@ impl Decider<'_> {
                         let service = self.gateway_endpoint(id, vpc, &h);
                         self.hop(&service, HopKind::Service, &h);
                         if let Some(want) = want {
-                            return self.misrouted(&h.dst, id, want);
+                            return self.misrouted(&h.dst, id, Some(vpc), want);
                         }
                         Step::End(End::Service {
                             vpc,

@@ -44,6 +44,8 @@ pub enum Code {
     Elbv2NoTargetsInAz,
     /// The route toward the destination loses to a more specific one.
     MoreSpecificRoute,
+    /// The source and destination are in VPCs no route connects.
+    DisconnectedVpcs,
 }
 
 impl Code {
@@ -81,6 +83,7 @@ impl Code {
             Code::Elbv2ListenersMismatch => "ELBV2_LISTENERS_MISMATCH",
             Code::Elbv2NoTargetsInAz => "ELBV2_NO_TARGETS_IN_AZ",
             Code::MoreSpecificRoute => "MORE_SPECIFIC_ROUTE",
+            Code::DisconnectedVpcs => "DISCONNECTED_VPCS",
         }
     }
 }
@@ -105,6 +108,7 @@ impl Code {
                 | Code::ElbInstalledAzRestriction
                 | Code::Elbv2ListenersMismatch
                 | Code::Elbv2NoTargetsInAz
+                | Code::DisconnectedVpcs
         )
     }
 }

@@ -540,9 +540,76 @@ impl<'w> Ref<'w> {
         }
     }
 
-    fn misrouted<T>(&mut self, want: &NetworkInterface) -> Option<T> {
+    fn misrouted<T>(
+        &mut self,
+        want: &NetworkInterface,
+        got_vpc: Option<&str>,
+        dst: IpAddr,
+    ) -> Option<T> {
+        if self.dir == Direction::Forward {
+            let table = self.last.and_then(|t| self.w.route_tables.get(t));
+            if let Some(t) = table.filter(|t| self.shadowed_toward(t, &want.vpc_id, dst)) {
+                return self.fatal(Code::MoreSpecificRoute, &t.id.clone());
+            }
+            let sender = match self.last {
+                Some(_) => table.map(|t| t.vpc_id.as_str()),
+                None => got_vpc,
+            };
+            let routed = table.is_some_and(|t| {
+                t.routes
+                    .iter()
+                    .any(|r| self.peers_to(t, r, &want.vpc_id) && !self.nets(r).is_empty())
+            });
+            if sender.is_some_and(|s| s != want.vpc_id) && !routed {
+                return self.fatal(Code::DisconnectedVpcs, &want.vpc_id.clone());
+            }
+        }
         let component = self.last.unwrap_or(&want.id).to_string();
         self.fatal(Code::CannotRoute, &component)
+    }
+
+    /// The destinations of route `r` (a prefix list's entries).
+    fn nets(&self, r: &Route) -> Vec<IpNet> {
+        match &r.destination {
+            Destination::V4(x) => vec![IpNet::V4(*x)],
+            Destination::V6(x) => vec![IpNet::V6(*x)],
+            Destination::PrefixList(id) => self.pls.cidrs(id).unwrap_or_default(),
+        }
+    }
+
+    /// Whether route `r` of table `t` leads through an active peering to VPC `to`.
+    fn peers_to(&self, t: &RouteTable, r: &Route, to: &str) -> bool {
+        let Target::VpcPeeringConnection(id) = &r.target else {
+            return false;
+        };
+        self.w.peerings.get(id).is_some_and(|p| {
+            p.status.is_active() && p.other_vpc(&t.vpc_id).is_some_and(|side| side.vpc_id == to)
+        })
+    }
+
+    /// Whether table `t` has a route for `dst` through an active peering to VPC `to` that
+    /// a more specific route for `dst` overrides.
+    fn shadowed_toward(&self, t: &RouteTable, to: &str, dst: IpAddr) -> bool {
+        let nets = |r: &Route| self.nets(r);
+        let covering = |r: &Route| -> Option<u8> {
+            nets(r)
+                .iter()
+                .map(|n| n.trunc())
+                .filter(|n| n.contains(&dst))
+                .map(|n| n.prefix_len())
+                .max()
+        };
+        let Some(longest) = t.routes.iter().filter_map(covering).max() else {
+            return false;
+        };
+        t.routes.iter().any(|r| {
+            let to_peer = self.peers_to(t, r, to);
+            let shorter = nets(r)
+                .iter()
+                .map(|n| n.trunc())
+                .any(|n| n.contains(&dst) && n.prefix_len() < longest);
+            to_peer && shorter
+        })
     }
 
     fn arrive(
@@ -560,7 +627,7 @@ impl<'w> Ref<'w> {
             }
             Node::Eni(y) => {
                 if let Some(want) = want.filter(|w| w.id != y.id) {
-                    return self.misrouted(want);
+                    return self.misrouted(want, Some(&y.vpc_id), h.dst);
                 }
                 if self.dir == Direction::Forward && self.node_of(y).is_none() {
                     let nat = self.w.nat_gateways.values().find(|n| {
@@ -616,7 +683,7 @@ impl<'w> Ref<'w> {
         };
         let Some((o, private)) = found else {
             if let Some(want) = want {
-                return self.misrouted(want);
+                return self.misrouted(want, None, h.dst);
             }
             return Some(Step::End(End::Internet));
         };
@@ -822,7 +889,7 @@ impl<'w> Ref<'w> {
                         return self.fatal(Code::BadStateRoute, &t.id);
                     }
                     if let Some(want) = want {
-                        return self.misrouted(want);
+                        return self.misrouted(want, Some(vpc_id), h.dst);
                     }
                     Step::End(End::Service(vpc, id))
                 }
