@@ -384,3 +384,58 @@ def test_demo_needs_a_server():
     assert code == 2 and "demo:" in err
     code, _, err = cli("demo", "--endpoint", "https://example.invalid")
     assert code == 2 and "only http://" in err
+
+
+def test_unknown_component_exits_3_and_protocol_numbers(tmp_path):
+    """A path through a transit gateway (not modelled) is unknown, not blocked: exit 3, the
+    component named; `matrix` marks such pairs `?`. `--protocol` takes a number."""
+    import shutil
+    fixture = tmp_path / "import"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "import", fixture)
+    tables = fixture / "111111111111" / "us-east-1" / "describe-route-tables.json"
+    doc = json.loads(tables.read_text())
+    tgw = "tgw-0ccccccccccccccc1"
+    doc["RouteTables"][0]["Routes"].append({
+        "DestinationCidrBlock": "10.9.0.0/16", "TransitGatewayId": tgw,
+        "Origin": "CreateRoute", "State": "active"})
+    tables.write_text(json.dumps(doc))
+    data = tmp_path / "data"
+    code, out, err = cli("import", fixture, "--data-dir", data)
+    assert code == 0, err
+    src = "eni-0aaaaaaaaaaaaaaa1"
+
+    code, out, err = reach(data, src, "10.9.1.1:443")
+    assert code == 3, out + err
+    assert out.splitlines()[1].startswith("UNKNOWN") and tgw in out
+    code, out, _ = reach(data, src, "10.9.1.1:443", "--json")
+    assert code == 3
+    doc = json.loads(out)
+    assert doc["verdict"] == "unknown" and doc["reachable"] is False
+    assert doc["unknown_components"] == [tgw]
+    assert doc["codes"] == ["UNSUPPORTED_COMPONENT"]
+
+    # Blocked stays blocked (1), reachable 0, and a protocol number is a protocol.
+    code, out, _ = reach(data, src, "eni-0bbbbbbbbbbbbbbb1:443")
+    assert code == 1
+    code, out, _ = reach(data, src, "10.9.1.1", "--protocol", "50", "--json")
+    assert code == 3, out
+    assert json.loads(out)["flow"]["protocol"] == "50"
+    for bad in ["-1", "esp", "256"]:
+        code, _, err = reach(data, src, "10.9.1.1", f"--protocol={bad}")
+        assert code == 2 and "protocol" in err, (bad, err)
+
+    # A's route to B through the transit gateway instead: A → B is unknown in the matrix.
+    doc = json.loads(tables.read_text())
+    routes = doc["RouteTables"][0]["Routes"]
+    routes[1] = {"DestinationCidrBlock": "10.1.0.0/16", "TransitGatewayId": tgw,
+                 "Origin": "CreateRoute", "State": "active"}
+    tables.write_text(json.dumps(doc))
+    data2 = tmp_path / "data2"
+    code, _, err = cli("import", fixture, "--data-dir", data2)
+    assert code == 0, err
+    code, out, _ = cli("matrix", "--data-dir", data2, "--json")
+    assert code == 0
+    verdicts = [p["verdict"] for p in json.loads(out)["pairs"]]
+    assert verdicts == ["no-flow", "unknown", "not-reachable", "no-flow"]
+    code, out, _ = cli("matrix", "--data-dir", data2)
+    assert "?" in out and "unknown" in out and tgw in out

@@ -201,7 +201,7 @@ impl fmt::Display for Header {
                 self.dst,
                 port(self.dst_port)
             )
-        } else {
+        } else if matches!(self.protocol, 1 | 58) {
             write!(
                 f,
                 "{proto} {} -> {} type {}",
@@ -209,6 +209,8 @@ impl fmt::Display for Header {
                 self.dst,
                 port(self.dst_port)
             )
+        } else {
+            write!(f, "protocol {} {} -> {}", self.protocol, self.src, self.dst)
         }
     }
 }
@@ -266,7 +268,54 @@ pub struct Verdict {
     pub explanations: Vec<Explanation>,
 }
 
+/// What a decision comes to: through, blocked, or unknown (the path crosses a component
+/// the engine does not model, and nothing before it blocks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    Reachable,
+    Blocked,
+    Unknown,
+}
+
+impl Outcome {
+    /// The spelling of `reach --json` and `matrix --json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Reachable => "reachable",
+            Outcome::Blocked => "not-reachable",
+            Outcome::Unknown => "unknown",
+        }
+    }
+}
+
 impl Verdict {
+    /// Reachable, blocked, or unknown: every blocker is a component not modelled.
+    pub fn outcome(&self) -> Outcome {
+        if self.reachable {
+            Outcome::Reachable
+        } else if !self.explanations.is_empty()
+            && self
+                .explanations
+                .iter()
+                .all(|e| e.code == Code::UnsupportedComponent)
+        {
+            Outcome::Unknown
+        } else {
+            Outcome::Blocked
+        }
+    }
+
+    /// The components not modelled that leave the verdict unknown (none unless
+    /// [`Outcome::Unknown`]).
+    pub fn unknown_components(&self) -> Vec<&str> {
+        if self.outcome() != Outcome::Unknown {
+            return Vec::new();
+        }
+        let mut c: Vec<&str> = self.explanations.iter().map(|e| &*e.component).collect();
+        c.dedup();
+        c
+    }
+
     /// The distinct codes of the explanations, sorted.
     pub fn codes(&self) -> Vec<Code> {
         let mut c: Vec<Code> = self.explanations.iter().map(|e| e.code).collect();
@@ -278,15 +327,12 @@ impl Verdict {
 
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{}",
-            if self.reachable {
-                "reachable"
-            } else {
-                "not reachable"
-            }
-        )?;
+        let outcome = match self.outcome() {
+            Outcome::Reachable => "reachable",
+            Outcome::Blocked => "not reachable",
+            Outcome::Unknown => "unknown",
+        };
+        writeln!(f, "{outcome}")?;
         for (name, hops) in [("forward", &self.forward), ("return", &self.return_path)] {
             for h in hops {
                 writeln!(f, "  {name} {:?} {} [{}]", h.kind, h.component, h.header)?;
