@@ -645,7 +645,17 @@ impl Decider<'_> {
     fn nacl(&mut self, subnet: Ix, egress: bool, h: &Header) {
         let v = self.v;
         let sub = &v.subnets[subnet as usize];
-        let Some(a) = sub.acl else { return };
+        let Some(a) = sub.acl else {
+            let way = if egress { "outbound" } else { "inbound" };
+            let id = sub.id.clone();
+            return self.blocker(
+                Code::UnknownResource,
+                &id,
+                format!(
+                    "the network ACL of {id} is not known (in AWS every subnet has one; it was not imported): whether it lets {h} {way} cannot be decided; import describe-network-acls of its account"
+                ),
+            );
+        };
         let acl = &v.acls[a as usize];
         let remote = if egress { h.dst } else { h.src };
         let entries = if egress { &acl.outbound } else { &acl.inbound };
@@ -747,7 +757,8 @@ impl Decider<'_> {
 
     /// Why a forward packet for `want` went to `got` instead, when a route or the VPCs
     /// say: a route toward `want`'s VPC shadowed by a more specific one
-    /// (`MORE_SPECIFIC_ROUTE`), or VPCs no route connects (`DISCONNECTED_VPCS`).
+    /// (`MORE_SPECIFIC_ROUTE`), or, delivered without any route, an address local to
+    /// another VPC than `want`'s (`DISCONNECTED_VPCS`).
     fn why_elsewhere(
         &self,
         dst: &IpAddr,
@@ -774,13 +785,7 @@ impl Decider<'_> {
                     );
                     return Some((Code::MoreSpecificRoute, rtb.id.clone(), message));
                 }
-                let routed = rtb
-                    .routes()
-                    .any(|(_, r)| matches!(r.target, Tgt::Pcx { peer, .. } if peer == want_vpc));
-                if routed {
-                    return None;
-                }
-                rtb.vpc
+                return None;
             }
             // Delivered without a route: the address is local where the packet is.
             None => got_vpc,
@@ -883,9 +888,12 @@ impl Decider<'_> {
                 let Some(t) = sub.rtb else {
                     self.nacl(subnet, true, &h);
                     return self.fatal(
-                        Code::NoRouteToDestination,
+                        Code::UnknownResource,
                         &sub.id,
-                        format!("{} has no route table (and its VPC no main table)", sub.id),
+                        format!(
+                            "the route table of {} is not known (in AWS every subnet has one, its own or its VPC's main table; it was not imported): the path cannot be decided past it; import describe-route-tables of its account",
+                            sub.id
+                        ),
                     );
                 };
                 let rtb = &v.tables[t as usize];

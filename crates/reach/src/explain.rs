@@ -46,6 +46,9 @@ pub enum Code {
     MoreSpecificRoute,
     /// The source and destination are in VPCs no route connects.
     DisconnectedVpcs,
+    /// A component's configuration is not known (data absent from an import, as AWS reports
+    /// what a cross-account analysis cannot see).
+    UnknownResource,
 }
 
 impl Code {
@@ -84,6 +87,7 @@ impl Code {
             Code::Elbv2NoTargetsInAz => "ELBV2_NO_TARGETS_IN_AZ",
             Code::MoreSpecificRoute => "MORE_SPECIFIC_ROUTE",
             Code::DisconnectedVpcs => "DISCONNECTED_VPCS",
+            Code::UnknownResource => "UNKNOWN_RESOURCE",
         }
     }
 }
@@ -109,7 +113,14 @@ impl Code {
                 | Code::Elbv2ListenersMismatch
                 | Code::Elbv2NoTargetsInAz
                 | Code::DisconnectedVpcs
+                | Code::UnknownResource
         )
+    }
+
+    /// Whether the code says the engine cannot decide (a component not modelled, or one
+    /// whose configuration is unknown) rather than that something blocks.
+    pub fn is_unknown(self) -> bool {
+        matches!(self, Code::UnsupportedComponent | Code::UnknownResource)
     }
 }
 
@@ -269,7 +280,8 @@ pub struct Verdict {
 }
 
 /// What a decision comes to: through, blocked, or unknown (the path crosses a component
-/// the engine does not model, and nothing before it blocks).
+/// the engine does not model or whose configuration it does not have, and nothing else
+/// blocks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Outcome {
     Reachable,
@@ -294,10 +306,7 @@ impl Verdict {
         if self.reachable {
             Outcome::Reachable
         } else if !self.explanations.is_empty()
-            && self
-                .explanations
-                .iter()
-                .all(|e| e.code == Code::UnsupportedComponent)
+            && self.explanations.iter().all(|e| e.code.is_unknown())
         {
             Outcome::Unknown
         } else {
@@ -305,8 +314,8 @@ impl Verdict {
         }
     }
 
-    /// The components not modelled that leave the verdict unknown (none unless
-    /// [`Outcome::Unknown`]).
+    /// The components not modelled or not known that leave the verdict unknown (none
+    /// unless [`Outcome::Unknown`]).
     pub fn unknown_components(&self) -> Vec<&str> {
         if self.outcome() != Outcome::Unknown {
             return Vec::new();

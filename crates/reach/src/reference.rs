@@ -215,7 +215,9 @@ impl<'w> Ref<'w> {
             .values()
             .find(|a| a.associations.iter().any(|x| x.subnet_id == s.id))
             .or_else(|| w.network_acls.get(&vpc.default_network_acl_id));
-        let Some(acl) = acl else { return };
+        let Some(acl) = acl else {
+            return self.blocker(Code::UnknownResource, &s.id, String::new());
+        };
         let remote = if egress { h.dst } else { h.src };
         let mut entries: Vec<_> = acl.entries.iter().filter(|e| e.egress == egress).collect();
         entries.sort_by_key(|e| e.rule_number);
@@ -551,16 +553,7 @@ impl<'w> Ref<'w> {
             if let Some(t) = table.filter(|t| self.shadowed_toward(t, &want.vpc_id, dst)) {
                 return self.fatal(Code::MoreSpecificRoute, &t.id.clone());
             }
-            let sender = match self.last {
-                Some(_) => table.map(|t| t.vpc_id.as_str()),
-                None => got_vpc,
-            };
-            let routed = table.is_some_and(|t| {
-                t.routes
-                    .iter()
-                    .any(|r| self.peers_to(t, r, &want.vpc_id) && !self.nets(r).is_empty())
-            });
-            if sender.is_some_and(|s| s != want.vpc_id) && !routed {
+            if self.last.is_none() && got_vpc.is_some_and(|s| s != want.vpc_id) {
                 return self.fatal(Code::DisconnectedVpcs, &want.vpc_id.clone());
             }
         }
@@ -603,13 +596,35 @@ impl<'w> Ref<'w> {
             return false;
         };
         t.routes.iter().any(|r| {
-            let to_peer = self.peers_to(t, r, to);
-            let shorter = nets(r)
-                .iter()
-                .map(|n| n.trunc())
-                .any(|n| n.contains(&dst) && n.prefix_len() < longest);
-            to_peer && shorter
+            self.peers_to(t, r, to)
+                && nets(r).iter().map(|n| n.trunc()).any(|n| {
+                    n.contains(&dst)
+                        && n.prefix_len() < longest
+                        && self.winner_at(t, n).is_some_and(|w| std::ptr::eq(w, r))
+                })
         })
+    }
+
+    /// The route that wins for exactly prefix `net` in `t` (the tie-breaks of `lookup`).
+    fn winner_at(&self, t: &'w RouteTable, net: IpNet) -> Option<&'w Route> {
+        type Rank = (u8, String, usize);
+        let mut best: Option<(Rank, &Route)> = None;
+        for (n, r) in t.routes.iter().enumerate() {
+            let (rank, pl) = match &r.destination {
+                Destination::PrefixList(id) => (1, id.clone()),
+                _ => (
+                    u8::from(r.origin == Origin::EnableVgwRoutePropagation) * 2,
+                    String::new(),
+                ),
+            };
+            if self.nets(r).iter().any(|x| x.trunc() == net) {
+                let key = (rank, pl, n);
+                if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                    best = Some((key, r));
+                }
+            }
+        }
+        best.map(|(_, r)| r)
     }
 
     fn arrive(
@@ -726,7 +741,7 @@ impl<'w> Ref<'w> {
             }
             let Some(t) = self.table_of(subnet) else {
                 self.nacl(subnet_id, true, &h);
-                return self.fatal(Code::NoRouteToDestination, subnet_id);
+                return self.fatal(Code::UnknownResource, subnet_id);
             };
             let Some(r) = self.lookup(t, h.dst) else {
                 self.nacl(subnet_id, true, &h);

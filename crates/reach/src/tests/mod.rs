@@ -613,9 +613,9 @@ fn overlapping_peers_and_the_reply_going_the_wrong_way() {
     assert_eq!(v.explanations[0].direction, Direction::Return);
     assert_eq!(v.explanations[0].component.as_ref(), t.a.rtb);
     assert!(v.explanations[0].message.contains(&impostor), "{v}");
-    // A to B's interface: no table of A routes to B any more; the VPCs are not connected.
-    let v = check(&t.n, tcp(&t.ea, &t.eb, 22), false, &[DisconnectedVpcs]);
-    assert!(v.explanations[0].message.contains("not connected"), "{v}");
+    // A to B's interface is misdelivered on the way out.
+    let v = check(&t.n, tcp(&t.ea, &t.eb, 22), false, &[CannotRoute]);
+    assert!(v.explanations[0].message.contains("add a more specific route"), "{v}");
     // The fix: a more specific route to B.
     t.n.route(&t.a.rtb, "10.1.1.10/32", &t.ab);
     check(&t.n, tcp(&t.eb, &t.ea, 22), true, &[]);

@@ -1216,3 +1216,24 @@ fn cross_zone_load_balancing_is_off_by_default() {
     );
     check(&p.n, tcp(&p.client, &p.vpce, 443), true, &[]);
 }
+
+#[test]
+fn provider_to_consumer_is_disconnected_not_a_garbled_route() {
+    // The provider's server and the consumer's client share 10.0.1.20: from the server the
+    // address is its own, the VPCs are not connected (PrivateLink is one way).
+    let p = privatelink();
+    let v = check(
+        &p.n,
+        tcp(&p.server, &p.client, 443),
+        false,
+        &[SgHasNoRules, DisconnectedVpcs],
+    );
+    let e = v
+        .explanations
+        .iter()
+        .find(|e| e.code == DisconnectedVpcs)
+        .unwrap();
+    assert_eq!(e.component.as_ref(), p.consumer.id);
+    assert!(e.message.contains("not connected"), "{v}");
+    assert!(!e.message.contains("route no route"), "{v}");
+}
