@@ -365,7 +365,7 @@ pub fn render(flow: &Flow, v: &Verdict) -> String {
     } else if v.outcome() == Outcome::Unknown {
         let _ = writeln!(
             out,
-            "UNKNOWN: the path crosses {}, which openvpc does not model; it is not known to be blocked",
+            "UNKNOWN: cannot be decided at {} (not modelled by openvpc, or configuration not imported); nothing known blocks it",
             v.unknown_components().join(", ")
         );
         for e in &v.explanations {

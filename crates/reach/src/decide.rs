@@ -552,6 +552,17 @@ impl Decider<'_> {
     fn sg(&mut self, eni: Ix, egress: bool, h: &Header, identity: bool) {
         let v = self.v;
         let e = &v.enis[eni as usize];
+        let way = if egress { "outbound" } else { "inbound" };
+        if e.group_ids.is_empty() {
+            return self.blocker(
+                Code::UnknownResource,
+                &e.id,
+                format!(
+                    "the security groups of {} are not known (in AWS every network interface has at least one; they were not imported): whether they let {h} {way} cannot be decided; import describe-network-interfaces and describe-security-groups of its account",
+                    e.id
+                ),
+            );
+        }
         let remote = if egress { h.dst } else { h.src };
         let (mut any, mut lost) = (false, false);
         for &g in &e.groups {
@@ -578,23 +589,26 @@ impl Decider<'_> {
                 }
             }
         }
+        let known = |id: &Arc<str>| e.groups.iter().any(|&g| v.sgs[g as usize].id == *id);
+        if let Some(unknown) = e.group_ids.iter().find(|id| !known(id)) {
+            return self.blocker(
+                Code::UnknownResource,
+                unknown,
+                format!(
+                    "{unknown} of {} is not known (it was not imported) and no known group of the interface lets {h} {way}: the verdict cannot be decided; import describe-security-groups of its account",
+                    e.id
+                ),
+            );
+        }
         let component = e.group_ids.first().unwrap_or(&e.id).clone();
         let groups = e.group_ids.join(", ");
-        let way = if egress { "outbound" } else { "inbound" };
         let (code, message) = if !any {
             (
                 Code::SgHasNoRules,
-                if groups.is_empty() {
-                    format!(
-                        "{} has no security groups, so nothing allows {way} traffic; attach a group allowing {h}",
-                        e.id
-                    )
-                } else {
-                    format!(
-                        "the security groups of {} ({groups}) have no {way} rules; add one allowing {h}",
-                        e.id
-                    )
-                },
+                format!(
+                    "the security groups of {} ({groups}) have no {way} rules; add one allowing {h}",
+                    e.id
+                ),
             )
         } else if lost {
             (

@@ -320,8 +320,12 @@ impl Verdict {
         if self.outcome() != Outcome::Unknown {
             return Vec::new();
         }
-        let mut c: Vec<&str> = self.explanations.iter().map(|e| &*e.component).collect();
-        c.dedup();
+        let mut c: Vec<&str> = Vec::new();
+        for e in &self.explanations {
+            if !c.contains(&&*e.component) {
+                c.push(&e.component);
+            }
+        }
         c
     }
 

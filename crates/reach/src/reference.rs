@@ -257,6 +257,9 @@ impl<'w> Ref<'w> {
 
     fn sg(&mut self, e: &NetworkInterface, egress: bool, h: &Header, identity: bool) {
         let w = self.w;
+        if e.groups.is_empty() {
+            return self.blocker(Code::UnknownResource, &e.id, String::new());
+        }
         let remote = if egress { h.dst } else { h.src };
         let (mut any, mut lost) = (false, false);
         for g in e.groups.iter().filter_map(|g| w.security_groups.get(g)) {
@@ -285,6 +288,9 @@ impl<'w> Ref<'w> {
                     return;
                 }
             }
+        }
+        if let Some(unknown) = e.groups.iter().find(|g| w.security_groups.get(g).is_none()) {
+            return self.blocker(Code::UnknownResource, unknown, String::new());
         }
         let component = e.groups.first().unwrap_or(&e.id).clone();
         let code = if !any {

@@ -615,7 +615,12 @@ fn overlapping_peers_and_the_reply_going_the_wrong_way() {
     assert!(v.explanations[0].message.contains(&impostor), "{v}");
     // A to B's interface is misdelivered on the way out.
     let v = check(&t.n, tcp(&t.ea, &t.eb, 22), false, &[CannotRoute]);
-    assert!(v.explanations[0].message.contains("add a more specific route"), "{v}");
+    assert!(
+        v.explanations[0]
+            .message
+            .contains("add a more specific route"),
+        "{v}"
+    );
     // The fix: a more specific route to B.
     t.n.route(&t.a.rtb, "10.1.1.10/32", &t.ab);
     check(&t.n, tcp(&t.eb, &t.ea, 22), true, &[]);
