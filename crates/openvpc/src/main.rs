@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use openvpc_core::Config;
 use openvpc_server::{Credentials, Durability, Engine, EngineOptions, ServerOptions};
 use openvpc_store::JournalStore;
+use tokio::signal::unix::{signal, SignalKind};
 
 mod api;
 mod dataplane;
@@ -274,7 +275,6 @@ fn serve(args: ServeArgs) {
 
 /// Completes on SIGINT or SIGTERM.
 async fn stop_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
     let mut term = signal(SignalKind::terminate()).unwrap_or_else(|e| fail(e.to_string()));
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}

@@ -1,9 +1,11 @@
 //! `openvpc reach`: decide one flow in a data directory's state and print the trace or
 //! the blockers, readable or as JSON.
 
+use std::fmt::Write;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use openvpc_core::Kind;
 use openvpc_reach::{
     decide, Direction, Endpoint, Explanation, Flow, Header, Hop, HopKind, Outcome, Protocol,
     Verdict, View,
@@ -70,10 +72,10 @@ pub struct ReachArgs {
 
 /// Checks the source id.
 pub fn parse_source(s: &str) -> Result<String, String> {
-    let ok = ["eni-", "i-", "vpce-"]
+    let ok = [Kind::NetworkInterface, Kind::Instance, Kind::VpcEndpoint]
         .iter()
-        .any(|p| s.starts_with(p) && s.len() > p.len())
-        && !s.starts_with("vpce-svc-");
+        .any(|k| k.names(s) && s.len() > k.prefix().len() + 1)
+        && !Kind::VpcEndpointService.names(s);
     if ok {
         Ok(s.to_string())
     } else {
@@ -316,7 +318,6 @@ pub fn short_component(c: &str) -> &str {
 }
 
 fn render_hops(out: &mut String, title: &str, hops: &[Hop]) {
-    use std::fmt::Write;
     if hops.is_empty() {
         return;
     }
@@ -345,7 +346,6 @@ fn render_hops(out: &mut String, title: &str, hops: &[Hop]) {
 
 /// The readable trace of one decision.
 pub fn render(flow: &Flow, v: &Verdict) -> String {
-    use std::fmt::Write;
     let mut out = String::new();
     let port = match (flow.protocol, flow.port) {
         (Protocol::ICMP, Some(t)) => format!(" type {t}"),

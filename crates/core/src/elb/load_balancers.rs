@@ -395,7 +395,6 @@ fn insert(
         name: &c.name,
         hex: &hex,
         lb_type: plan.lb_type,
-        vpc_id: &vpc_id,
         internet_facing: plan.scheme == "internet-facing",
         security_groups: &plan.security_groups,
     };

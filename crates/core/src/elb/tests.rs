@@ -3,10 +3,11 @@
 
 use super::*;
 use crate::config::{Config, Delays};
-use crate::eni::{self, InstanceState, Launch};
+use crate::eni::{self, InstanceState};
+use crate::gateway::AddressAssociation;
 use crate::testkit::{Kit, A, B};
 use crate::world::Ctx;
-use crate::{subnet, Millis, Output};
+use crate::{subnet, Millis};
 
 /// The ids of the network most tests use.
 struct Net {
@@ -39,21 +40,6 @@ fn kit_with(config: Config) -> (Kit, Net) {
 
 fn kit() -> (Kit, Net) {
     kit_with(Config::default())
-}
-
-/// A running instance in `subnet`.
-fn instance(k: &mut Kit, subnet: &str) -> String {
-    let launch = Launch {
-        image_id: "ami-12345678".into(),
-        min_count: 1,
-        max_count: 1,
-        subnet_id: Some(subnet.into()),
-        ..Launch::default()
-    };
-    match k.ok(eni::Cmd::RunInstances(Box::new(launch))) {
-        Output::Ids(ids) => ids[1].clone(),
-        other => panic!("RunInstances: {other:?}"),
-    }
 }
 
 fn tags(n: usize) -> Vec<(String, String)> {
@@ -445,6 +431,55 @@ fn delete_load_balancer_releases_interfaces_and_listeners() {
 }
 
 #[test]
+fn node_interfaces_come_from_the_eni_lifecycle() {
+    let (mut k, n) = kit();
+    let arn = k.nlb("nodes", &n.at(&[0]));
+    let eni_id = k.lb(&arn).subnets[0].network_interface_id.clone();
+    let e = k.eni(&eni_id);
+    // What a service's own interface shows: `02:` MAC, `ela-attach-` attachment.
+    assert!(e.mac_address.starts_with("02:"), "{}", e.mac_address);
+    let att = e.attachment.as_ref().unwrap();
+    assert!(att.id.starts_with("ela-attach-"), "{}", att.id);
+    assert_eq!(att.instance_owner_id, "amazon-elb");
+    assert_eq!(e.requester_id.as_deref(), Some("amazon-elb"));
+    assert_eq!(e.interface_type, "network_load_balancer");
+}
+
+#[test]
+fn delete_load_balancer_ends_its_nodes_elastic_ip_associations() {
+    let (mut k, n) = kit();
+    let arn = k.nlb("eip", &n.at(&[0]));
+    let node = k.lb(&arn).subnets[0].clone();
+    // A node holding an Elastic IP, as an imported network load balancer's subnet mapping
+    // leaves it (the API refuses to associate one with a requester-managed interface).
+    let alloc = k.eip();
+    let public_ip = k.w.addresses.get(&alloc).unwrap().public_ip;
+    k.w.addresses.get_mut(&alloc).unwrap().association = Some(AddressAssociation {
+        association_id: "eipassoc-0123456789abcdef0".into(),
+        network_interface_id: node.network_interface_id.clone(),
+        instance_id: None,
+        private_ip: node.private_ip,
+    });
+    let e =
+        k.w.network_interfaces
+            .get_mut(&node.network_interface_id)
+            .unwrap();
+    e.public_ip = Some(public_ip);
+    e.public_ip_allocation_id = Some(alloc.clone());
+    k.ok(Cmd::DeleteLoadBalancer { arn });
+    let address =
+        k.w.addresses
+            .get(&alloc)
+            .expect("the address stays allocated");
+    assert_eq!(address.association, None);
+    assert!(k
+        .w
+        .network_interfaces
+        .get(&node.network_interface_id)
+        .is_none());
+}
+
+#[test]
 fn accounts_are_isolated() {
     let (mut k, n) = kit();
     let lb = k.nlb("mine", &n.at(&[0]));
@@ -797,14 +832,14 @@ fn register_instance_targets() {
     let tg = k.id(Cmd::CreateTargetGroup(Kit::tg_spec(
         "inst", "TCP", "instance", &n.vpc,
     )));
-    let running = instance(&mut k, &n.s[0]);
-    let stopped = instance(&mut k, &n.s[1]);
+    let running = k.running_instance(Some(&n.s[0]));
+    let stopped = k.running_instance(Some(&n.s[1]));
     k.ok(eni::Cmd::TerminateInstances {
         instance_ids: vec![stopped.clone()],
     });
     let other_vpc = k.vpc("10.9.0.0/16");
     let far = k.subnet(&other_vpc, "10.9.0.0/24", Some("us-east-1a"));
-    let elsewhere = instance(&mut k, &far);
+    let elsewhere = k.running_instance(Some(&far));
     let reg = |targets: Vec<TargetSpec>| Cmd::RegisterTargets {
         arn: tg.clone(),
         targets,
@@ -1104,7 +1139,7 @@ fn instance_target_health() {
     let tg = k.id(Cmd::CreateTargetGroup(Kit::tg_spec(
         "inst", "TCP", "instance", &n.vpc,
     )));
-    let i = instance(&mut k, &n.s[0]);
+    let i = k.running_instance(Some(&n.s[0]));
     k.ok(Cmd::RegisterTargets {
         arn: tg.clone(),
         targets: vec![Kit::target(&i)],

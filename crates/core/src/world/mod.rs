@@ -10,9 +10,13 @@ use crate::error::{ApiError, ErrorCode, Result};
 use crate::ids::IdGen;
 use crate::table::Table;
 use crate::tags::TagStore;
+// Areas' models only (see the layering invariant in ARCHITECTURE.md).
 use crate::{
-    dhcp, elb, endpoint, endpoint_service, eni, gateway, insights, nacl, peering, prefix_list,
-    route, sg, subnet, vpc,
+    dhcp::model as dhcp, elb::model as elb, endpoint::model as endpoint,
+    endpoint_service::model as endpoint_service, eni::model as eni, gateway::model as gateway,
+    insights::model as insights, nacl::model as nacl, peering::model as peering,
+    prefix_list::model as prefix_list, route::model as route, sg::model as sg,
+    subnet::model as subnet, vpc::model as vpc,
 };
 use crate::{Millis, Output};
 
