@@ -118,12 +118,12 @@ pub fn target_problem(w: &World, vpc_id: Option<&str>, target: &Target) -> Optio
 
 /// An internet or virtual private gateway must be attached (to `vpc_id`, when given).
 fn internet_gateway_problem(w: &World, vpc_id: Option<&str>, id: &str) -> Option<Unusable> {
-    let attachment = if id.starts_with("igw-") {
+    let attachment = if Kind::InternetGateway.names(id) {
         let Some(igw) = w.internet_gateways.get(id) else {
             return Some(Unusable::Missing);
         };
         igw.attachment.as_deref()
-    } else if id.starts_with("vgw-") {
+    } else if Kind::VpnGateway.names(id) {
         let Some(vgw) = w
             .vpn_gateways
             .get(id)
@@ -238,13 +238,13 @@ pub(super) fn check_target(
 
 /// An internet or virtual private gateway of the caller attached to the table's VPC.
 fn check_internet_gateway(w: &World, scope: &Scope, table: &RouteTable, id: &str) -> Result<()> {
-    let attachment = if id.starts_with("igw-") {
+    let attachment = if Kind::InternetGateway.names(id) {
         let igw = w
             .internet_gateways
             .get_in(scope, id)
             .ok_or_else(|| gateway_not_found(id))?;
         igw.attachment.as_deref()
-    } else if id.starts_with("vgw-") {
+    } else if Kind::VpnGateway.names(id) {
         let vgw = w
             .vpn_gateways
             .get_in(scope, id)

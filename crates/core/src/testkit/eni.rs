@@ -20,6 +20,11 @@ impl Kit {
         }
     }
 
+    /// A running instance of the caller in `subnet` (a default subnet if `None`).
+    pub fn running_instance(&mut self, subnet: Option<&str>) -> String {
+        self.launch(launch(subnet, 1, 1)).remove(0)
+    }
+
     /// The interface `id`, which must exist.
     pub fn eni(&self, id: &str) -> &NetworkInterface {
         self.w.network_interfaces.get(id).expect("interface")
@@ -49,7 +54,7 @@ pub fn in_subnet(subnet_id: &str) -> InterfaceSpec {
     }
 }
 
-/// A launch of `ami-12345678`, `min`..=`max` instances, in `subnet` or a default subnet.
+/// A launch of the catalogue's Amazon Linux 2023 image, `min`..=`max` instances, in `subnet` or a default subnet.
 pub fn launch(subnet: Option<&str>, min: i64, max: i64) -> Launch {
     Launch {
         image_id: crate::image::AMAZON_LINUX_2023.into(),
