@@ -41,3 +41,17 @@ def test_reverse_dns_lifecycle(server, ec2):
     cli = server.aws("ec2", "describe-addresses-attribute", "--allocation-ids", aid,
                      "--attribute", "domain-name")
     assert cli["Addresses"] == []
+
+
+def test_an_instance_gets_a_new_public_ip_when_its_elastic_ip_moves_away(server, ec2):
+    # Default subnets map public IPs: both instances launch with one.
+    i1, i2 = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=2, MaxCount=2)[
+        "Instances"]
+    first = i1["PublicIpAddress"]
+    alloc = ec2.allocate_address(Domain="vpc")
+    ec2.associate_address(AllocationId=alloc["AllocationId"], InstanceId=i1["InstanceId"])
+    ec2.associate_address(AllocationId=alloc["AllocationId"], InstanceId=i2["InstanceId"],
+                          AllowReassociation=True)
+    [r] = ec2.describe_instances(InstanceIds=[i1["InstanceId"]])["Reservations"]
+    now = r["Instances"][0].get("PublicIpAddress")
+    assert now and now not in (first, alloc["PublicIp"])

@@ -1010,3 +1010,28 @@ fn reverse_dns_is_reported_only_once_set() {
         .unwrap()
         .is_empty());
 }
+
+#[test]
+fn an_instance_launched_with_a_public_ip_gets_a_new_one_when_its_elastic_ip_moves_away() {
+    let mut k = kit();
+    let ids = k.launch(launch(None, 2, 2));
+    let (one, two) = (k.w.instances.get(&ids[0]).unwrap().clone(), ids[1].clone());
+    let eni = one.network_interface_id.clone();
+    let launched_with = k.w.network_interfaces.get(&eni).unwrap().public_ip;
+    assert!(launched_with.is_some());
+    let alloc = k.eip();
+    k.ok(associate_eni(&alloc, &eni));
+    let eip = k.w.addresses.get(&alloc).unwrap().public_ip;
+    assert_eq!(k.w.network_interfaces.get(&eni).unwrap().public_ip, Some(eip));
+    // Moved to the other instance: the first gets a fresh Amazon address.
+    k.ok(Cmd::AssociateAddress {
+        allocation_id: Some(alloc.clone()),
+        public_ip: None,
+        instance_id: Some(two),
+        network_interface_id: None,
+        private_ip: None,
+        allow_reassociation: true,
+    });
+    let now = k.w.network_interfaces.get(&eni).unwrap().public_ip;
+    assert!(now.is_some() && now != Some(eip) && now != launched_with);
+}
