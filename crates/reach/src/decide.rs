@@ -752,7 +752,7 @@ impl Decider<'_> {
     /// customer's side when it comes from the VPC's own addresses (never a peer's: no edge
     /// to edge routing) and a static route of one of the gateway's VPN connections covers
     /// its destination.
-    fn to_vpn(
+    fn leave_by_vpn(
         &mut self,
         vpc: Ix,
         id: &Arc<str>,
@@ -1154,7 +1154,7 @@ impl Decider<'_> {
                     }
                     Tgt::Vgw { id, on_premises } => {
                         self.nacl(subnet, true, &h);
-                        break 'step self.to_vpn(vpc, id, on_premises, &r.label, &h, want)?;
+                        break 'step self.leave_by_vpn(vpc, id, on_premises, &r.label, &h, want)?;
                     }
                     Tgt::GatewayEndpoint(id) => {
                         self.nacl(subnet, true, &h);

@@ -1001,7 +1001,7 @@ fn reverse_dns_is_reported_only_once_set() {
         allocation_id: alloc.clone(),
         domain_name: "Mail.Example.com.".into(),
     });
-    let found = describe_address_attributes(&k.w, &ctx, &[alloc.clone()]).unwrap();
+    let found = describe_address_attributes(&k.w, &ctx, std::slice::from_ref(&alloc)).unwrap();
     assert_eq!(found[0].domain_name.as_deref(), Some("mail.example.com"));
     k.ok(Cmd::ResetAddressAttribute {
         allocation_id: alloc.clone(),
