@@ -1022,7 +1022,10 @@ fn an_instance_launched_with_a_public_ip_gets_a_new_one_when_its_elastic_ip_move
     let alloc = k.eip();
     k.ok(associate_eni(&alloc, &eni));
     let eip = k.w.addresses.get(&alloc).unwrap().public_ip;
-    assert_eq!(k.w.network_interfaces.get(&eni).unwrap().public_ip, Some(eip));
+    assert_eq!(
+        k.w.network_interfaces.get(&eni).unwrap().public_ip,
+        Some(eip)
+    );
     // Moved to the other instance: the first gets a fresh Amazon address.
     k.ok(Cmd::AssociateAddress {
         allocation_id: Some(alloc.clone()),
