@@ -266,7 +266,7 @@ fn vpn_gateways_connections_and_propagated_routes_are_imported() {
     assert_eq!(cgw.bgp_asn, 65000);
     let vpn = w.vpn_connections.get("vpn-0aaaaaaaaaaaaaaa1").unwrap();
     assert!(vpn.static_routes_only);
-    assert_eq!(vpn.routes[0].destination.to_string(), "192.168.0.0/16");
+    assert_eq!(vpn.routes[0].destination.to_string(), "172.20.0.0/16");
     assert_eq!(vpn.outside_ips[1].to_string(), "18.0.200.2");
     let table = w.route_tables.get("rtb-0aaaaaaaaaaaaaaa1").unwrap();
     assert_eq!(
