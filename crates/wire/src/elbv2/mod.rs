@@ -138,17 +138,11 @@ pub fn error_response(err: &ApiError, request_id: &str) -> Response {
         ErrorCode::InternalError => ErrorCode::InternalFailure,
         other => other,
     };
-    let status = code.http_status();
-    let kind = if status >= 500 { "Receiver" } else { "Sender" };
-    Response {
-        status,
-        body: format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse xmlns=\"{NAMESPACE}\"><Error><Type>{kind}</Type><Code>{}</Code><Message>{}</Message></Error><RequestId>{}</RequestId></ErrorResponse>",
-            escape(code.as_str()),
-            escape(&err.message),
-            escape(request_id)
-        ),
-    }
+    crate::errors::query_error(
+        Some(NAMESPACE),
+        &ApiError::new(code, err.message.clone()),
+        request_id,
+    )
 }
 
 // ---------------------------------------------------------------------------------------
