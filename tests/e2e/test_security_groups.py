@@ -171,10 +171,11 @@ def test_authorize_and_revoke_rules(ec2):
         ec2.revoke_security_group_ingress(GroupId=web, SecurityGroupRuleIds=[rid])
     assert error_code(e) == "InvalidSecurityGroupRuleId.NotFound"
 
-    # app is referenced by web: it cannot go until the rule does.
+    # app is referenced by web, in the same VPC: it cannot go until the rule does.
     with pytest.raises(ClientError) as e:
         ec2.delete_security_group(GroupId=app)
-    assert error_code(e) == "InvalidGroup.InUse"
+    assert error_code(e) == "DependencyViolation"
+    assert e.value.response["Error"]["Message"] == f"resource {app} has a dependent object"
     ec2.revoke_security_group_ingress(GroupId=web, IpPermissions=[
         {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": app}]}])
     ec2.delete_security_group(GroupId=app)
@@ -312,9 +313,6 @@ def test_reference_peer_group_then_stale(server):
 
     refs = b.describe_security_group_references(GroupId=[gb])["SecurityGroupReferenceSet"]
     assert refs == [{"GroupId": gb, "ReferencingVpcId": va, "VpcPeeringConnectionId": pcx}]
-    with pytest.raises(ClientError) as e:
-        b.delete_security_group(GroupId=gb)
-    assert error_code(e) == "InvalidGroup.InUse"
     assert a.describe_stale_security_groups(VpcId=va)["StaleSecurityGroupSet"] == []
 
     b.delete_vpc_peering_connection(VpcPeeringConnectionId=pcx)
@@ -346,6 +344,28 @@ def test_reference_peer_group_then_stale(server):
     with pytest.raises(ClientError) as e:
         unvalidated(server).describe_stale_security_groups(VpcId=va, MaxResults=300)
     assert error_code(e) == "InvalidParameterValue"
+
+
+def test_delete_group_referenced_across_peering(server):
+    # AWS refuses only references from the group's own VPC: a group referenced from a peered
+    # VPC is deleted and the referencing rule is left stale.
+    a, b, va, vb, pcx = peer_accounts(server)
+    ga, gb = sg(a, "a-web", va), sg(b, "b-app", vb)
+    perm = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+            "UserIdGroupPairs": [{"GroupId": gb, "UserId": B}]}
+    a.authorize_security_group_ingress(GroupId=ga, IpPermissions=[perm])
+    b.delete_security_group(GroupId=gb)
+    with pytest.raises(ClientError) as e:
+        b.describe_security_groups(GroupIds=[gb])
+    assert error_code(e) == "InvalidGroup.NotFound"
+    (s,) = a.describe_stale_security_groups(VpcId=va)["StaleSecurityGroupSet"]
+    assert s["GroupId"] == ga
+    (p,) = s["StaleIpPermissions"]
+    assert p["UserIdGroupPairs"][0]["GroupId"] == gb
+    # The rule is still A's, and A can revoke it.
+    assert group(a, ga)["IpPermissions"][0]["UserIdGroupPairs"][0]["GroupId"] == gb
+    a.revoke_security_group_ingress(GroupId=ga, IpPermissions=[perm])
+    assert a.describe_stale_security_groups(VpcId=va)["StaleSecurityGroupSet"] == []
 
 
 def test_inter_region_reference_refused(server):

@@ -808,8 +808,14 @@ fn acceptance_flow() {
     );
     let e = k.endpoint(&id).clone();
     assert_eq!(e.state.as_str(), "pendingAcceptance");
-    assert!(e.interfaces.is_empty());
-    assert!(dns_entries(&k.w, &e).is_empty());
+    // As AWS shows a pending endpoint: its interfaces and DNS entries exist already.
+    assert_eq!(e.interfaces.len(), 2);
+    assert_eq!(dns_entries(&k.w, &e).len(), 3);
+    let made: Vec<String> = e
+        .interfaces
+        .iter()
+        .map(|i| i.network_interface_id.clone())
+        .collect();
     k.advance(HOUR);
     assert_eq!(k.endpoint(&id).state, State::PendingAcceptance);
     // The provider sees the connection.
@@ -850,7 +856,13 @@ fn acceptance_flow() {
     );
     let e = k.endpoint(&id).clone();
     assert_eq!(e.state, State::Pending);
-    assert_eq!(e.interfaces.len(), 2);
+    // Acceptance keeps the interfaces made at creation.
+    let kept: Vec<String> = e
+        .interfaces
+        .iter()
+        .map(|i| i.network_interface_id.clone())
+        .collect();
+    assert_eq!(kept, made);
     assert_eq!(dns_entries(&k.w, &e).len(), 3);
     k.advance(0);
     assert_eq!(k.endpoint(&id).state, State::Available);
@@ -899,13 +911,31 @@ fn rejecting_a_pending_request_and_failed_provisioning() {
     } = scene(true);
     k.allow(A, &service, "arn:aws:iam::222222222222:user/alice");
     let x = id(&mut k, B, cmd(interface(&vpc, &name, &[&subnets[0]])));
+    assert_eq!(k.endpoint(&x).interfaces.len(), 1);
+    // Rejecting a pending request removes the interfaces it was given.
     assert!(reject(&mut k, A, &service, &[&x]).is_empty());
     assert_eq!(k.endpoint(&x).state, State::Rejected);
-    // A subnet that filled up before acceptance makes the endpoint fail.
+    assert!(k.endpoint(&x).interfaces.is_empty());
+    assert!(k.w.network_interfaces.values().all(|n| n.vpc_id != vpc));
+    // A full subnet refuses the request itself, pending acceptance or not.
     let vpc2 = vpc_of(&mut k, B, "10.5.0.0/16");
     let small = subnet_of(&mut k, B, &vpc2, "10.5.0.0/28", "use1-az1");
-    let y = id(&mut k, B, cmd(interface(&vpc2, &name, &[&small])));
     fill(&mut k, B, &small);
+    refused_saying(
+        &mut k,
+        B,
+        cmd(interface(&vpc2, &name, &[&small])),
+        "InsufficientFreeAddressesInSubnet",
+        &small,
+    );
+    // An endpoint without its interfaces (as an import may have it) fails at acceptance
+    // when they cannot be made.
+    let big = subnet_of(&mut k, B, &vpc2, "10.5.1.0/24", "use1-az1");
+    let y = id(&mut k, B, cmd(interface(&vpc2, &name, &[&big])));
+    let eni = k.endpoint(&y).interfaces[0].network_interface_id.clone();
+    crate::eni::destroy_interface(&mut k.w, &eni);
+    k.w.vpc_endpoints.get_mut(&y).unwrap().interfaces.clear();
+    k.w.vpc_endpoints.get_mut(&y).unwrap().subnets[0].subnet_id = small.clone();
     assert!(accept(&mut k, A, &service, &[&y]).is_empty());
     let e = k.endpoint(&y).clone();
     assert_eq!(e.state, State::Failed);

@@ -247,6 +247,21 @@ pub enum Cmd {
         service_id: String,
         endpoint_ids: Vec<String>,
     },
+    /// ModifyVpcEndpointServicePayerResponsibility (`ServiceOwner` only).
+    ModifyPayerResponsibility {
+        service_id: String,
+        payer_responsibility: String,
+    },
+    CreateNotification(Box<super::CreateNotification>),
+    ModifyNotification {
+        id: String,
+        arn: Option<String>,
+        events: Vec<String>,
+    },
+    /// Output: `Bulk`.
+    DeleteNotifications {
+        ids: Vec<String>,
+    },
 }
 
 impl Cmd {
@@ -254,6 +269,7 @@ impl Cmd {
     pub fn client_token(&self) -> Option<&str> {
         match self {
             Cmd::Create { client_token, .. } => client_token.as_deref(),
+            Cmd::CreateNotification(c) => c.client_token.as_deref(),
             _ => None,
         }
     }

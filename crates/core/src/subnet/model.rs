@@ -100,4 +100,8 @@ pub enum Cmd {
     DisassociateIpv6 {
         association_id: String,
     },
+    CreateCidrReservation(Box<super::CreateReservation>),
+    DeleteCidrReservation {
+        id: String,
+    },
 }
