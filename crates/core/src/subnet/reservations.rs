@@ -211,3 +211,20 @@ pub fn auto_assignable_count(w: &World, s: &super::Subnet) -> u64 {
         .count() as u64;
     s.available_ip_count().saturating_sub(held)
 }
+
+/// Whether `s` can take the addresses `named` (free, checked one by one when allocated)
+/// and then `automatic` more picked automatically: the named ones outside reservations use
+/// up automatic room.
+pub fn fits(w: &World, s: &super::Subnet, named: &[std::net::Ipv4Addr], automatic: usize) -> bool {
+    if (named.len() + automatic) as u64 > s.available_ip_count() {
+        return false;
+    }
+    let held = reserved_offsets_v4(w, &s.id);
+    let last = cidr::size_v4(&s.cidr) as u32 - 1;
+    let taking_room = named
+        .iter()
+        .filter_map(|a| cidr::offset_v4(&s.cidr, *a))
+        .filter(|o| *o >= 4 && *o < last && !held.contains(o) && !s.used.contains(o))
+        .count() as u64;
+    automatic as u64 + taking_room <= auto_assignable_count(w, s)
+}
