@@ -404,3 +404,57 @@ def test_cli_flow(server):
     server.aws("ec2", "delete-security-group", "--group-id", gid)
     proc = server.aws("ec2", "describe-security-groups", "--group-ids", gid, check=False)
     assert proc.returncode != 0 and "InvalidGroup.NotFound" in proc.stderr
+
+
+def test_update_rule_descriptions(ec2, server):
+    v = vpc(ec2)
+    web, app = sg(ec2, "web", v), sg(ec2, "app", v)
+    out = ec2.authorize_security_group_ingress(GroupId=web, IpPermissions=[
+        ssh("10.0.0.0/8"), {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": app}]}])
+    ids = [r["SecurityGroupRuleId"] for r in out["SecurityGroupRules"]]
+    # By IpPermissions: the description given with each peer.
+    assert ec2.update_security_group_rule_descriptions_ingress(GroupId=web, IpPermissions=[
+        ssh("10.0.0.0/8", Description="ssh from corp"),
+        {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": app, "Description": "app tier"}]},
+    ])["Return"] is True
+    perms = group(ec2, web)["IpPermissions"]
+    by_proto = {p["IpProtocol"]: p for p in perms}
+    assert by_proto["tcp"]["IpRanges"] == [{"CidrIp": "10.0.0.0/8", "Description": "ssh from corp"}]
+    assert by_proto["-1"]["UserIdGroupPairs"][0]["Description"] == "app tier"
+    rules = ec2.describe_security_group_rules(SecurityGroupRuleIds=ids)["SecurityGroupRules"]
+    assert sorted(r["Description"] for r in rules) == ["app tier", "ssh from corp"]
+    # By rule id (the CLI), egress too; no description removes it.
+    egress = next(r["SecurityGroupRuleId"] for r in ec2.describe_security_group_rules(
+        Filters=[{"Name": "group-id", "Values": [web]}])["SecurityGroupRules"] if r["IsEgress"])
+    server.aws("ec2", "update-security-group-rule-descriptions-egress", "--group-id", web,
+               "--security-group-rule-descriptions",
+               f"SecurityGroupRuleId={egress},Description=all out")
+    [r] = ec2.describe_security_group_rules(SecurityGroupRuleIds=[egress])["SecurityGroupRules"]
+    assert r["Description"] == "all out"
+    ec2.update_security_group_rule_descriptions_ingress(
+        GroupId=web, SecurityGroupRuleDescriptions=[{"SecurityGroupRuleId": ids[0]}])
+    [r] = ec2.describe_security_group_rules(SecurityGroupRuleIds=[ids[0]])["SecurityGroupRules"]
+    assert "Description" not in r
+    # AWS's errors for rules that do not match; nothing changes.
+    before = group(ec2, web)
+    with pytest.raises(ClientError) as e:
+        ec2.update_security_group_rule_descriptions_ingress(
+            GroupId=web, IpPermissions=[ssh("10.0.0.0/8", port=23, Description="x")])
+    assert error_code(e) == "InvalidPermission.NotFound"
+    assert e.value.response["Error"]["Message"] == "The specified rule does not exist in this security group."
+    with pytest.raises(ClientError) as e:
+        ec2.update_security_group_rule_descriptions_egress(
+            GroupId=web, SecurityGroupRuleDescriptions=[
+                {"SecurityGroupRuleId": ids[1], "Description": "x"},
+                {"SecurityGroupRuleId": "sgr-0123456789abcdef0", "Description": "x"}])
+    assert error_code(e) == "InvalidSecurityGroupRuleId.NotFound"
+    with pytest.raises(ClientError) as e:
+        ec2.update_security_group_rule_descriptions_ingress(
+            GroupId=web, IpPermissions=[ssh("10.0.0.0/8", Description="x")],
+            SecurityGroupRuleDescriptions=[{"SecurityGroupRuleId": ids[0], "Description": "x"}])
+    assert error_code(e) == "InvalidParameterCombination"
+    with pytest.raises(ClientError) as e:
+        ec2.update_security_group_rule_descriptions_ingress(
+            GroupId=web, SecurityGroupRuleDescriptions=[{"SecurityGroupRuleId": "sgr-zz"}])
+    assert error_code(e) == "InvalidSecurityGroupRuleId.Malformed"
+    assert group(ec2, web) == before

@@ -413,13 +413,9 @@ fn describe_services(cx: &mut Call) -> Result<Xml> {
     cx.read()?;
     let scope = cx.ctx().scope();
     let found = svc::describe_services(cx.world(), cx.ctx(), &q.ids, &regions, &q.filters)?;
+    // Pages keep the unpaged order: name, then type (Interface first), then Region.
     let (found, next) = q.page.take(found, |v| {
-        format!(
-            "{}\u{0}{}\u{0}{}",
-            v.name,
-            v.service_type.as_str(),
-            v.region
-        )
+        format!("{}\u{0}{}\u{0}{}", v.name, v.service_type as u8, v.region)
     });
     let w = cx.world();
     let mut unique: Vec<&str> = Vec::new();
