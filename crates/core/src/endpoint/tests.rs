@@ -1392,3 +1392,37 @@ fn prefix_list_ids_are_stable() {
     assert_eq!(a.len(), 11);
     assert_eq!(hosted_zone_id("mars-1").len(), 21);
 }
+
+#[test]
+fn a_pending_endpoint_changes_its_interfaces_with_its_subnets() {
+    let Scene {
+        mut k,
+        service,
+        name,
+        vpc,
+        subnets,
+    } = scene(true);
+    k.allow(A, &service, "*");
+    let id = id(&mut k, B, cmd(interface(&vpc, &name, &[&subnets[0]])));
+    assert_eq!(k.endpoint(&id).state, State::PendingAcceptance);
+    let b = k.as_account(B);
+    let change = |f: &dyn Fn(&mut Modify)| modify(&id, f);
+    k.run_as(&b, change(&|m| m.add_subnet_ids = vec![subnets[1].clone()]))
+        .unwrap();
+    let e = k.endpoint(&id).clone();
+    assert_eq!(e.interfaces.len(), 2);
+    assert_eq!(dns_entries(&k.w, &e).len(), 3);
+    k.run_as(
+        &b,
+        change(&|m| m.remove_subnet_ids = vec![subnets[0].clone()]),
+    )
+    .unwrap();
+    let e = k.endpoint(&id).clone();
+    assert_eq!(e.interfaces.len(), 1);
+    assert_eq!(e.interfaces[0].subnet_id, subnets[1]);
+    assert!(k.w.subnets.get(&subnets[0]).unwrap().used.is_empty());
+    // Deleting it before acceptance releases its interfaces too.
+    let (ok, _) = bulk(run(&mut k, B, delete(&[&id])));
+    assert_eq!(ok, vec![id.clone()]);
+    assert!(k.w.network_interfaces.values().all(|n| n.vpc_id != vpc));
+}
