@@ -418,12 +418,9 @@ fn describe_services(cx: &mut Call) -> Result<Xml> {
         format!("{}\u{0}{}\u{0}{}", v.name, v.service_type as u8, v.region)
     });
     let w = cx.world();
-    let mut unique: Vec<&str> = Vec::new();
-    for v in &found {
-        if !unique.contains(&v.name.as_str()) {
-            unique.push(&v.name);
-        }
-    }
+    // Views come ordered by name: each name once is each first of a run.
+    let mut unique: Vec<&str> = found.iter().map(|v| v.name.as_str()).collect();
+    unique.dedup();
     let mut x = Xml::new();
     x.list("serviceNameSet", &unique, |x, n| {
         x.raw(&crate::xml::escape(n));
