@@ -32,8 +32,8 @@ pub use discovery::{
 };
 pub use model::*;
 pub use notifications::{
-    describe_notifications, forget_notifications_of, ConnectionNotification, CreateNotification,
-    EVENTS as NOTIFICATION_EVENTS, NOTIFICATION_FILTERS,
+    describe_notifications, forget_notifications_of, EVENTS as NOTIFICATION_EVENTS,
+    NOTIFICATION_FILTERS,
 };
 pub use permissions::{permission_visible, principal_type};
 pub use services::{dedup, get, service_of_load_balancer};

@@ -252,7 +252,7 @@ pub enum Cmd {
         service_id: String,
         payer_responsibility: String,
     },
-    CreateNotification(Box<super::CreateNotification>),
+    CreateNotification(Box<CreateNotification>),
     ModifyNotification {
         id: String,
         arn: Option<String>,
@@ -310,4 +310,37 @@ impl ServiceView {
     pub fn is_gateway(&self) -> bool {
         self.service_type == ServiceType::Gateway
     }
+}
+
+/// A connection notification (`vpce-nfn-`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionNotification {
+    pub id: String,
+    pub scope: Scope,
+    /// Set for a notification of a service's connections.
+    pub service_id: Option<String>,
+    /// Set for a notification of one endpoint.
+    pub vpc_endpoint_id: Option<String>,
+    /// The SNS topic ARN.
+    pub arn: String,
+    pub events: Vec<String>,
+}
+
+impl Resource for ConnectionNotification {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn scope(&self) -> &Scope {
+        &self.scope
+    }
+}
+
+/// CreateVpcEndpointConnectionNotification as requested.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateNotification {
+    pub service_id: Option<String>,
+    pub vpc_endpoint_id: Option<String>,
+    pub arn: String,
+    pub events: Vec<String>,
+    pub client_token: Option<String>,
 }

@@ -3,50 +3,16 @@
 //! endpoint of a service (the provider's) or for one endpoint (the consumer's). openvpc stores
 //! and validates them; it publishes nothing.
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::{ApiError, Result};
 use crate::filter::{self, Filter};
 use crate::ids::Kind;
-use crate::table::Resource;
 use crate::world::{Ctx, Scope, World};
-use crate::{BulkFailure, Output};
+
+use super::model::{ConnectionNotification, CreateNotification};
+use crate::Output;
 
 /// The events a notification may name.
 pub const EVENTS: &[&str] = &["Accept", "Connect", "Delete", "Reject"];
-
-/// A connection notification (`vpce-nfn-`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConnectionNotification {
-    pub id: String,
-    pub scope: Scope,
-    /// Set for a notification of a service's connections.
-    pub service_id: Option<String>,
-    /// Set for a notification of one endpoint.
-    pub vpc_endpoint_id: Option<String>,
-    /// The SNS topic ARN.
-    pub arn: String,
-    pub events: Vec<String>,
-}
-
-impl Resource for ConnectionNotification {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn scope(&self) -> &Scope {
-        &self.scope
-    }
-}
-
-/// CreateVpcEndpointConnectionNotification as requested.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreateNotification {
-    pub service_id: Option<String>,
-    pub vpc_endpoint_id: Option<String>,
-    pub arn: String,
-    pub events: Vec<String>,
-    pub client_token: Option<String>,
-}
 
 /// An SNS topic ARN: `arn:<partition>:sns:<region>:<12-digit account>:<topic name>`.
 fn check_arn(arn: &str) -> Result<()> {
@@ -169,22 +135,11 @@ pub(super) fn modify(
 /// DeleteVpcEndpointConnectionNotifications: per id, unknown ones reported as failures.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, ids: &[String]) -> Output {
     let scope = ctx.scope();
-    let mut ok = Vec::new();
-    let mut failed = Vec::new();
-    for id in super::dedup(ids) {
-        match get(w, &scope, &id) {
-            Ok(_) => {
-                w.connection_notifications.remove(&id);
-                ok.push(id);
-            }
-            Err(e) => failed.push(BulkFailure {
-                id,
-                code: e.code,
-                message: e.message,
-            }),
-        }
-    }
-    Output::Bulk { ok, failed }
+    Output::bulk(super::dedup(ids), |id| {
+        get(w, &scope, id)?;
+        w.connection_notifications.remove(id);
+        Ok(())
+    })
 }
 
 /// Removes the notifications of a deleted endpoint or service.

@@ -22,8 +22,7 @@ pub use describe::{describe, FILTERS};
 pub use model::*;
 pub use reservations::describe as describe_reservations;
 pub use reservations::{
-    auto_assignable_count, fits, reserved_offsets_v4, CidrReservation, CreateReservation,
-    ReservationType, FILTERS as RESERVATION_FILTERS,
+    auto_assignable_count, fits, reserved_offsets_v4, FILTERS as RESERVATION_FILTERS,
 };
 pub use subnets::insert_default_subnet;
 
