@@ -884,8 +884,7 @@ fn rejecting_a_pending_request_and_failed_provisioning() {
     let vpc2 = vpc_of(&mut k, B, "10.5.0.0/16");
     let small = subnet_of(&mut k, B, &vpc2, "10.5.0.0/28", "use1-az1");
     fill(&mut k, B, &small);
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         B,
         cmd(interface(&vpc2, &name, &[&small])),
         "InsufficientFreeAddressesInSubnet",
