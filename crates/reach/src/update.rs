@@ -131,6 +131,8 @@ impl Changes {
                     group(&mut c, g)
                 }
                 SgCmd::ModifyRules { group_id, .. } => c.insert(group_id.clone()),
+                // Descriptions decide nothing.
+                SgCmd::UpdateDescriptions { .. } => return Changes::none(),
             },
             Command::Route(r) => match r {
                 RouteCmd::CreateTable { .. } => {}

@@ -91,7 +91,8 @@ fn plan(w: &World, ctx: &Ctx, c: &Create) -> Result<Plan> {
         _ if view.acceptance_required => State::PendingAcceptance,
         _ => State::Pending,
     };
-    if state == State::Pending {
+    if state != State::Available {
+        // Interfaces are made at once, also while the provider has yet to accept.
         check_provision(w, &subnets)?;
     }
     Ok(Plan {
@@ -206,8 +207,10 @@ fn insert(w: &mut World, ctx: &Ctx, p: Plan) -> String {
     if let Some(pl) = &p.prefix_list {
         add_routes(w, &id, pl, &p.route_tables);
     }
-    if p.state == State::Pending {
+    if p.state != State::Available {
         provision(w, &id, ctx.now);
+    }
+    if p.state == State::Pending {
         w.schedule(due, TimerKind::VpcEndpoint, &id);
     }
     id

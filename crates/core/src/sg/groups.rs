@@ -192,8 +192,9 @@ pub(super) fn create(
     Ok(Output::Id(id))
 }
 
-/// DeleteSecurityGroup: not a VPC's default group, not while another group references it
-/// (stale references aside), an interface uses it or an interface endpoint holds it.
+/// DeleteSecurityGroup: not a VPC's default group, not while another group of its VPC
+/// references it (stale references aside; references from peered VPCs become stale), an
+/// interface uses it or an interface endpoint holds it.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, group: &GroupRef) -> Result<Output> {
     let g = resolve(w, &ctx.scope(), group)?;
     let id = g.id.clone();
@@ -210,15 +211,10 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, group: &GroupRef) -> Result<Outpu
             ),
         ));
     }
-    if let Some(other) = referenced_by(w, &id) {
-        return Err(ApiError::new(
-            ErrorCode::InvalidGroupInUse,
-            format!("The security group '{id}' is referenced by security group '{other}'"),
-        ));
-    }
-    if w.network_interfaces
-        .values()
-        .any(|e| e.groups.iter().any(|gid| gid == &id))
+    if referenced_by(w, &id).is_some()
+        || w.network_interfaces
+            .values()
+            .any(|e| e.groups.iter().any(|gid| gid == &id))
         || w.security_group_used_by_endpoint(&id)
     {
         return Err(ApiError::dependency(format!(

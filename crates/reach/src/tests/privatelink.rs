@@ -759,7 +759,7 @@ fn privatelink_listener_and_target_group() {
 #[test]
 fn endpoint_pending_acceptance_is_not_reachable() {
     let mut p = privatelink();
-    // As the core has it: no interfaces until accepted.
+    // Without interfaces (an endpoint imported that way).
     let ep = p.n.w.vpc_endpoints.get_mut(&p.vpce).unwrap();
     ep.state = State::PendingAcceptance;
     let saved = std::mem::take(&mut ep.interfaces);
@@ -769,7 +769,7 @@ fn endpoint_pending_acceptance_is_not_reachable() {
         v.explanations[0].message.contains("pendingAcceptance"),
         "{v}"
     );
-    // As an import may have it: interfaces, but no acceptance.
+    // As the core has it from creation: interfaces, but no acceptance yet.
     p.n.w.vpc_endpoints.get_mut(&p.vpce).unwrap().interfaces = saved;
     for s in [State::PendingAcceptance, State::Rejected, State::Pending] {
         p.n.endpoint_state(&p.vpce, s);
