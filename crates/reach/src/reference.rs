@@ -180,7 +180,8 @@ impl<'w> Ref<'w> {
 
     /// An interface in an existing subnet of its own VPC.
     fn usable(&self, e: &NetworkInterface) -> bool {
-        self.subnet(&e.subnet_id).is_some_and(|s| s.vpc_id == e.vpc_id)
+        self.subnet(&e.subnet_id)
+            .is_some_and(|s| s.vpc_id == e.vpc_id)
     }
 
     fn eni(&self, id: &str) -> Option<&'w NetworkInterface> {
@@ -288,8 +289,12 @@ impl<'w> Ref<'w> {
             any_rule |= !list.is_empty();
             for r in list.iter().filter(|r| rules::rule_takes(r, p)) {
                 let hit = match &r.peer {
-                    openvpc_core::sg::Peer::V4(n) => remote_v4(remote).is_some_and(|a| n.contains(&a)),
-                    openvpc_core::sg::Peer::V6(n) => matches!(remote, IpAddr::V6(a) if n.contains(&a)),
+                    openvpc_core::sg::Peer::V4(n) => {
+                        remote_v4(remote).is_some_and(|a| n.contains(&a))
+                    }
+                    openvpc_core::sg::Peer::V6(n) => {
+                        matches!(remote, IpAddr::V6(a) if n.contains(&a))
+                    }
                     openvpc_core::sg::Peer::PrefixList(id) => self
                         .pls
                         .cidrs(id)
@@ -332,7 +337,9 @@ impl<'w> Ref<'w> {
             Endpoint::Eni(id) | Endpoint::Instance(id) | Endpoint::Vpce(id) => {
                 let d = match &flow.destination {
                     Endpoint::Vpce(id) => self.endpoint_destination(s, id),
-                    _ => self.named(id).ok_or((Code::NoSourceOrDestination, id.clone())),
+                    _ => self
+                        .named(id)
+                        .ok_or((Code::NoSourceOrDestination, id.clone())),
                 };
                 let d = match d {
                     Ok(d) => d,
@@ -482,7 +489,8 @@ impl<'w> Ref<'w> {
         }
         self.w.addresses.values().find_map(|x| {
             let assoc = x.association.as_ref()?;
-            let mine = assoc.network_interface_id == e.id && e.private_ips.contains(&assoc.private_ip);
+            let mine =
+                assoc.network_interface_id == e.id && e.private_ips.contains(&assoc.private_ip);
             mine.then_some(IpAddr::V4(x.public_ip))
         })
     }

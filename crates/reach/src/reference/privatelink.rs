@@ -13,7 +13,7 @@ use openvpc_core::eni::NetworkInterface;
 use openvpc_core::vpc::Vpc;
 
 use super::rules::{self, Packet};
-use super::{in_vpc, At, Arrived, Ref};
+use super::{in_vpc, Arrived, At, Ref};
 use crate::explain::{Code, Direction};
 
 impl<'w> Ref<'w> {
@@ -180,7 +180,13 @@ impl<'w> Ref<'w> {
             self.dir = Direction::Forward;
             self.to_target(lb, n, IpAddr::V4(node.private_ip), tg, t, p);
             let found = std::mem::take(&mut self.exps);
-            (self.exps, self.nats, self.egressed, self.last_table, self.dir) = saved;
+            (
+                self.exps,
+                self.nats,
+                self.egressed,
+                self.last_table,
+                self.dir,
+            ) = saved;
             if found.is_empty() {
                 return true;
             }

@@ -7,8 +7,8 @@
 use std::net::IpAddr;
 
 use ipnet::IpNet;
-use openvpc_core::eni::InstanceState;
 use openvpc_core::endpoint::{EndpointType, State};
+use openvpc_core::eni::InstanceState;
 use openvpc_core::gateway::NatState;
 use openvpc_core::nacl::{Entry, EntryCidr};
 use openvpc_core::route::{Destination, Origin, Route, RouteTable, Target};
@@ -134,8 +134,7 @@ pub(super) fn best_route<'w>(
             let better = match &best {
                 None => true,
                 Some((len, k, l, _)) => {
-                    net.prefix_len() > *len
-                        || (net.prefix_len() == *len && (kind, &list) < (*k, l))
+                    net.prefix_len() > *len || (net.prefix_len() == *len && (kind, &list) < (*k, l))
                 }
             };
             if better {
@@ -285,7 +284,11 @@ pub(super) fn first_packet_fields(
 ) -> Option<(u8, Option<u16>, Option<u16>)> {
     let n = protocol.number()?;
     Some(match n {
-        6 | 17 => (n, Some(source_port.unwrap_or(crate::DEFAULT_SOURCE_PORT)), port),
+        6 | 17 => (
+            n,
+            Some(source_port.unwrap_or(crate::DEFAULT_SOURCE_PORT)),
+            port,
+        ),
         1 | 58 if v4 => (1, None, Some(port.unwrap_or(8))),
         1 | 58 => (58, None, Some(port.unwrap_or(128))),
         _ => (n, None, None),

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use openvpc_core::eni::NetworkInterface;
 
 use super::rules::{self, Packet, Via};
-use super::{in_vpc, At, Arrived, Next, Ref, LOOP_LIMIT};
+use super::{in_vpc, Arrived, At, Next, Ref, LOOP_LIMIT};
 use crate::explain::{Code, Direction};
 
 impl<'w> Ref<'w> {
