@@ -36,6 +36,7 @@ use openvpc_core::route::{self, Association, Destination, Origin, Route, Target}
 use openvpc_core::sg::{self, Peer, Rule, SecurityGroup};
 use openvpc_core::subnet::Subnet;
 use openvpc_core::vpc::{CidrAssociation, Vpc};
+use openvpc_core::config::quota;
 use openvpc_core::{Config, Kind, Millis, Protocol, Scope, World};
 
 mod privatelink;
@@ -240,10 +241,21 @@ fn entry(
     }
 }
 
+/// The configuration of a tier's world: AWS's defaults, with the per-Region gateway
+/// endpoint quota (20, adjustable on request) raised to fit two per VPC of an account.
+pub fn config(tier: Tier) -> Config {
+    let mut c = Config::default();
+    let per_account = 2 * tier.vpcs.div_ceil(tier.accounts);
+    c.quotas
+        .set_from_arg(&format!("{}={per_account}", quota::GATEWAY_ENDPOINTS_PER_REGION))
+        .expect("a known quota");
+    c
+}
+
 /// Generates a network of `tier` from `seed`.
 pub fn generate(tier: Tier, seed: u64) -> Synth {
     let mut r = Rng(seed);
-    let mut w = World::new(Config::default(), seed);
+    let mut w = World::new(config(tier), seed);
     let mut layout = Layout::default();
     let per_vpc = (tier.subnets / tier.vpcs).clamp(2, 16);
     let per_subnet = tier.enis / (per_vpc * tier.vpcs);
