@@ -359,6 +359,7 @@ impl<'w> Ref<'w> {
         if self.endpoint_as_source(s) {
             return;
         }
+        let sent = p;
         self.groups(s, true, &p, true);
         let Some((end, p)) = self.walk(At::Eni(s), p, want) else {
             return;
@@ -369,27 +370,25 @@ impl<'w> Ref<'w> {
             }
         }
         self.turn();
-        let reply = p.answer();
-        match end {
-            Arrived::Eni(y) => {
-                self.walk(At::Eni(y), reply, Some(s));
-            }
-            Arrived::Internet => {
-                let mut reply = reply;
-                if let Some(next) = self.from_the_internet(&mut reply, Some(s)) {
-                    self.go_on(next, reply, Some(s));
-                }
-            }
+        let mut reply = p.answer();
+        let back = match end {
+            Arrived::Eni(y) => self.walk(At::Eni(y), reply, Some(s)),
+            Arrived::Internet => self
+                .from_the_internet(&mut reply, Some(s))
+                .and_then(|next| self.go_on(next, reply, Some(s))),
             Arrived::Service(vpc, endpoint) => {
                 let Some(h) = self.holder(&vpc.id, reply.dst) else {
                     return self.block(Code::CannotRoute, endpoint);
                 };
                 self.acl(h.subnet(), false, &reply);
-                let mut reply = reply;
-                if let Some(next) = self.reach(h, &mut reply, Some(s), true) {
-                    self.go_on(next, reply, Some(s));
-                }
+                self.reach(h, &mut reply, Some(s), true)
+                    .and_then(|next| self.go_on(next, reply, Some(s)))
             }
+        };
+        // The sender takes a reply only from the address it sent to: one translated on the
+        // way back (routed through a NAT gateway) is dropped (decisions.md).
+        if back.is_some_and(|(_, r)| r.src != sent.dst) {
+            self.block(Code::CannotRoute, &s.id);
         }
     }
 

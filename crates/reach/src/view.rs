@@ -48,6 +48,7 @@ impl VpcV {
 #[derive(Debug)]
 pub(crate) struct SubnetV {
     pub id: Arc<str>,
+    pub vpc: Ix,
     pub rtb: Option<Ix>,
     pub acl: Option<Ix>,
 }
@@ -204,6 +205,21 @@ impl Rtb {
         } else {
             self.v6.bounds(128, out)
         }
+    }
+
+    /// Every prefix with the route that wins for it, longest prefixes first.
+    pub fn routes(&self) -> impl Iterator<Item = (IpNet, &RouteV)> {
+        let v4 = self.v4.levels.iter().flat_map(|(len, map)| {
+            map.iter().filter_map(move |(k, r)| {
+                Some((IpNet::V4(Ipv4Net::new(Ipv4Addr::from(*k), *len).ok()?), r))
+            })
+        });
+        let v6 = self.v6.levels.iter().flat_map(|(len, map)| {
+            map.iter().filter_map(move |(k, r)| {
+                Some((IpNet::V6(Ipv6Net::new(Ipv6Addr::from(*k), *len).ok()?), r))
+            })
+        });
+        v4.chain(v6)
     }
 
     /// The route longest-prefix-matching `a`.
@@ -564,6 +580,7 @@ pub(crate) fn link_subnets(w: &World, ix: &Index) -> (Vec<SubnetV>, Vec<Ix>) {
             .copied();
         subnets.push(SubnetV {
             id: s.id.as_str().into(),
+            vpc: v,
             rtb,
             acl,
         });

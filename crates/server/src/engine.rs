@@ -51,6 +51,8 @@ pub struct Engine {
     clock_offset: Millis,
     last_now: Millis,
     request_ids: openvpc_core::ids::IdGen,
+    /// Bumped whenever the state may have changed (commands, timers, reset, import).
+    generation: u64,
 }
 
 impl std::fmt::Debug for Engine {
@@ -115,6 +117,7 @@ impl Engine {
             clock_offset,
             last_now,
             request_ids: openvpc_core::ids::IdGen::new(seed),
+            generation: 0,
         })
     }
 
@@ -123,6 +126,20 @@ impl Engine {
         let now = (system_now() + self.clock_offset).max(self.last_now);
         self.last_now = now;
         now
+    }
+
+    /// A counter that changes whenever the state may have changed.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Runs due timers, noting whether any fired.
+    fn tick(&mut self, now: Millis) {
+        let due = self.world.timers.len();
+        self.world.tick(now);
+        if self.world.timers.len() != due {
+            self.generation += 1;
+        }
     }
 
     /// The state.
@@ -138,7 +155,7 @@ impl Engine {
     /// Runs due timers and makes sure the caller's scope has its defaults.
     pub fn prepare(&mut self, account: &str, region: &str) -> Result<Ctx, ApiError> {
         let now = self.now();
-        self.world.tick(now);
+        self.tick(now);
         let ctx = Ctx::new(account, region, now);
         if !self.world.scope_ready(&ctx.scope()) {
             self.mutate(&ctx, Command::InitScope)?;
@@ -155,6 +172,7 @@ impl Engine {
         let bytes = serde_json::to_vec(&entry)
             .map_err(|e| ApiError::new(ErrorCode::InternalError, e.to_string()))?;
         let out = self.world.apply(ctx, entry.cmd)?;
+        self.generation += 1;
         if let Err(e) = self.store.append(&bytes) {
             // Memory is ahead of disk: the only safe move is to stop before anyone
             // is told the mutation happened.
@@ -185,7 +203,8 @@ impl Engine {
         self.store
             .set_meta(CLOCK_OFFSET, &self.clock_offset.to_string())?;
         let now = self.now();
-        self.world.tick(now);
+        self.tick(now);
+        self.generation += 1;
         Ok(now)
     }
 
@@ -196,6 +215,7 @@ impl Engine {
             .set_meta(CLOCK_OFFSET, &self.clock_offset.to_string())?;
         self.world = World::new(self.options.config.clone(), self.options.seed);
         self.since_snapshot = 0;
+        self.generation += 1;
         Ok(())
     }
 
@@ -204,6 +224,7 @@ impl Engine {
         world.restore(self.options.config.clone());
         self.store.reset()?;
         self.world = world;
+        self.generation += 1;
         self.snapshot()
     }
 
