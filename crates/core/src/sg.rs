@@ -382,8 +382,9 @@ fn create(
         Some(id) => crate::vpc::get(w, &scope, &id)?.id.clone(),
         None => default_vpc(w, &scope)?,
     };
+    // A VPC's groups are in its owner's scope.
     if w.security_groups
-        .values()
+        .in_scope(&scope)
         .any(|g| g.vpc_id == vpc_id && g.name == name)
     {
         return Err(ApiError::new(

@@ -759,8 +759,10 @@ impl Decider<'_> {
         for _ in 0..MAX_LEGS {
             let (vpc, subnet) = self.at(at);
             let step = 'step: {
-                // Same subnet: L2, no ACL, no route.
-                if let Some(o) = self.owner(vpc, h.dst) {
+                // Same subnet: L2, no ACL, no route. (The holder is looked up once per leg:
+                // the local route delivers to it too.)
+                let here = self.owner(vpc, h.dst);
+                if let Some(o) = here {
                     if self.subnet_of(o) == subnet {
                         break 'step self.arrive(o, &mut h, want, identity)?;
                     }
@@ -807,7 +809,7 @@ impl Decider<'_> {
                     }
                     Tgt::Local => {
                         self.nacl(subnet, true, &h);
-                        let Some(o) = self.owner(vpc, h.dst) else {
+                        let Some(o) = here else {
                             return self.undeliverable(
                                 Code::VpcLocalRouteCidrRestriction,
                                 &rtb.id,

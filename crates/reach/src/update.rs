@@ -23,7 +23,9 @@
 //! among those indexed by position — recompiles the whole view, which is always correct.
 //! Ids the view does not depend on (tags, DHCP options) are ignored.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use crate::fast::HashMap;
 use std::sync::Arc;
 
 use openvpc_core::command::{Command, Output};
