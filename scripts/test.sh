@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of openvpc: format and lint checks, the Rust unit and integration tests,
-# and the end-to-end suite that drives the real binary with boto3 and the aws CLI.
+# the end-to-end suite that drives the real binary with boto3 and the aws CLI, and the
+# fault suite (crashes, damage, full and read-only disks, hostile input), which mounts
+# tmpfs and so runs as root (CI does).
 # Needs: cargo, python3 with boto3, awscli and pytest (see README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,3 +15,8 @@ cargo test --workspace
 cargo run -p reach-bench -- --tier S --flows 20000
 cargo build -p openvpc
 OPENVPC_BIN="$PWD/target/debug/openvpc" python3 -m pytest tests/e2e -q
+if [[ $(id -u) -ne 0 ]]; then
+  echo "tests/faults mounts tmpfs file systems: run scripts/test.sh as root" >&2
+  exit 1
+fi
+OPENVPC_BIN="$PWD/target/debug/openvpc" python3 -m pytest tests/faults -q

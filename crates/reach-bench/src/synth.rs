@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::net::Ipv4Addr;
 
 use ipnet::{IpNet, Ipv4Net};
+use openvpc_core::config::quota;
 use openvpc_core::eni::NetworkInterface;
 use openvpc_core::gateway::{InternetGateway, NatGateway, NatState};
 use openvpc_core::nacl::{self, AclAssociation, Entry, EntryCidr, NetworkAcl, RuleAction};
@@ -36,7 +37,6 @@ use openvpc_core::route::{self, Association, Destination, Origin, Route, Target}
 use openvpc_core::sg::{self, Peer, Rule, SecurityGroup};
 use openvpc_core::subnet::Subnet;
 use openvpc_core::vpc::{CidrAssociation, Vpc};
-use openvpc_core::config::quota;
 use openvpc_core::{Config, Kind, Millis, Protocol, Scope, World};
 
 mod privatelink;
@@ -247,7 +247,10 @@ pub fn config(tier: Tier) -> Config {
     let mut c = Config::default();
     let per_account = 2 * tier.vpcs.div_ceil(tier.accounts);
     c.quotas
-        .set_from_arg(&format!("{}={per_account}", quota::GATEWAY_ENDPOINTS_PER_REGION))
+        .set_from_arg(&format!(
+            "{}={per_account}",
+            quota::GATEWAY_ENDPOINTS_PER_REGION
+        ))
         .expect("a known quota");
     c
 }

@@ -11,11 +11,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
-use openvpc_core::eni::InstanceState;
-use openvpc_core::gateway::NatState;
 use openvpc_core::nacl::{EntryCidr, NetworkAcl, RuleAction};
-use openvpc_core::route::{Destination, Origin, RouteTable, Target};
-use openvpc_core::sg::{Peer, SecurityGroup};
+use openvpc_core::route::{self, Destination, Origin, RouteTable, Target};
+use openvpc_core::sg::{self, Peer, SecurityGroup};
 use openvpc_core::World;
 
 use crate::fast::{HashMap, HashSet};
@@ -173,6 +171,15 @@ impl<K: Hash + Eq + Copy> Lpm<K> {
         }
     }
 
+    /// Every prefix as (length, key, route), hashed or sealed.
+    fn entries(&self) -> impl Iterator<Item = (u8, K, &RouteV)> {
+        let hashed = self
+            .levels
+            .iter()
+            .flat_map(|(len, map)| map.iter().map(move |(k, r)| (*len, *k, r)));
+        hashed.chain(self.flat.iter().map(|(len, k, r)| (*len, *k, r)))
+    }
+
     fn lookup(&self, mask: impl Fn(u8) -> K) -> Option<&RouteV> {
         if self.levels.is_empty() {
             return self
@@ -203,7 +210,7 @@ fn mask6(a: u128, len: u8) -> u128 {
     }
 }
 
-impl<K: Copy + Into<u128>> Lpm<K> {
+impl<K: Hash + Eq + Copy + Into<u128>> Lpm<K> {
     /// Every prefix as its first and last address (IPv4 as u32 values), `bits` wide keys.
     fn bounds(&self, bits: u8, out: &mut Vec<(u128, u128)>) {
         let host = |len: u8| {
@@ -213,12 +220,10 @@ impl<K: Copy + Into<u128>> Lpm<K> {
                 (u128::MAX >> (128 - u32::from(bits))) >> len
             }
         };
-        for (len, map) in &self.levels {
-            out.extend(map.keys().map(|&k| (k.into(), k.into() | host(*len))));
-        }
-        for &(len, k, _) in &self.flat {
-            out.push((k.into(), k.into() | host(len)));
-        }
+        out.extend(
+            self.entries()
+                .map(|(len, k, _)| (k.into(), k.into() | host(len))),
+        );
     }
 }
 
@@ -245,15 +250,11 @@ impl Rtb {
 
     /// Every prefix with the route that wins for it, longest prefixes first.
     pub fn routes(&self) -> impl Iterator<Item = (IpNet, &RouteV)> {
-        let v4 = self.v4.levels.iter().flat_map(|(len, map)| {
-            map.iter().filter_map(move |(k, r)| {
-                Some((IpNet::V4(Ipv4Net::new(Ipv4Addr::from(*k), *len).ok()?), r))
-            })
+        let v4 = self.v4.entries().filter_map(|(len, k, r)| {
+            Some((IpNet::V4(Ipv4Net::new(Ipv4Addr::from(k), len).ok()?), r))
         });
-        let v6 = self.v6.levels.iter().flat_map(|(len, map)| {
-            map.iter().filter_map(move |(k, r)| {
-                Some((IpNet::V6(Ipv6Net::new(Ipv6Addr::from(*k), *len).ok()?), r))
-            })
+        let v6 = self.v6.entries().filter_map(|(len, k, r)| {
+            Some((IpNet::V6(Ipv6Net::new(Ipv6Addr::from(k), len).ok()?), r))
         });
         v4.chain(v6)
     }
@@ -424,8 +425,10 @@ pub(crate) struct Index {
     pub rtb: HashMap<Arc<str>, Ix>,
     pub acl: HashMap<Arc<str>, Ix>,
     pub nat: HashMap<Arc<str>, Ix>,
-    /// Ordered pairs of VPCs joined by an active, same-Region peering connection.
-    pub active_pairs: HashSet<(Ix, Ix)>,
+    /// Ordered pairs of VPCs across which group references resolve
+    /// ([`openvpc_core::sg::linked_vpc_pairs`]): a change of this set re-resolves the
+    /// groups of the VPCs it touches.
+    pub group_links: HashSet<(Ix, Ix)>,
 }
 
 fn ids<T>(items: &[T], id: impl Fn(&T) -> &Arc<str>) -> HashMap<Arc<str>, Ix> {
@@ -460,27 +463,16 @@ impl<'a> PlCache<'a> {
     }
 }
 
-/// The ordered pairs of VPCs joined by an active, same-Region peering connection.
-pub(crate) fn active_pairs(w: &World, vpc_ix: &HashMap<Arc<str>, Ix>) -> HashSet<(Ix, Ix)> {
-    let mut pairs = HashSet::default();
-    for p in w.peerings.values() {
-        if !p.status.is_active() || p.is_inter_region() {
-            continue;
-        }
-        if let (Some(&a), Some(&b)) = (
-            vpc_ix.get(p.requester.vpc_id.as_str()),
-            vpc_ix.get(p.accepter.vpc_id.as_str()),
-        ) {
-            pairs.insert((a, b));
-            pairs.insert((b, a));
-        }
-    }
-    pairs
+/// The core's pairs of VPCs across which group references resolve, as view indexes.
+pub(crate) fn group_links(w: &World, vpc_ix: &HashMap<Arc<str>, Ix>) -> HashSet<(Ix, Ix)> {
+    sg::linked_vpc_pairs(w)
+        .filter_map(|(a, b)| Some((*vpc_ix.get(a)?, *vpc_ix.get(b)?)))
+        .collect()
 }
 
 /// Compiles one security group. A group reference resolves to the group's index and VPC
-/// when it is in the same VPC or in a same-Region peer over an active connection; else it
-/// is stale.
+/// unless the core's rule says it is stale ([`sg::referenced_group_given`], asked over
+/// the view's index of the core's [`sg::linked_vpc_pairs`]).
 pub(crate) fn compile_sg(g: &SecurityGroup, w: &World, ix: &Index, pl: &mut PlCache) -> SgV {
     let own_vpc = ix.vpc.get(g.vpc_id.as_str()).copied();
     let mut compile_rules = |rules: &[openvpc_core::sg::Rule]| {
@@ -502,15 +494,18 @@ pub(crate) fn compile_sg(g: &SecurityGroup, w: &World, ix: &Index, pl: &mut PlCa
                     Peer::V6(n) => PeerV::Net(IpNet::V6(*n)),
                     Peer::PrefixList(id) => PeerV::Nets(pl.get(id)),
                     Peer::Group { group_id, .. } => {
-                        let target = ix.sg.get(group_id.as_str()).and_then(|&s| {
-                            let gvpc = w
-                                .security_groups
-                                .get(group_id)
-                                .and_then(|t| ix.vpc.get(t.vpc_id.as_str()).copied())?;
-                            let own = own_vpc?;
-                            (own == gvpc || ix.active_pairs.contains(&(own, gvpc)))
-                                .then_some((s, gvpc))
-                        });
+                        let target = own_vpc
+                            .and_then(|own| {
+                                sg::referenced_group_given(w, g, group_id, |_, other| {
+                                    ix.vpc
+                                        .get(other)
+                                        .is_some_and(|&o| ix.group_links.contains(&(own, o)))
+                                })
+                            })
+                            .and_then(|t| {
+                                let sg = *ix.sg.get(t.id.as_str())?;
+                                Some((sg, *ix.vpc.get(t.vpc_id.as_str())?))
+                            });
                         match target {
                             Some((sg, vpc)) => PeerV::Group { sg, vpc },
                             None => PeerV::Stale,
@@ -655,8 +650,8 @@ pub(crate) fn compile_table(
         return rtb;
     };
     for (n, r) in t.routes.iter().enumerate() {
-        let target = resolve(w, v, &r.target, ix, eni_ix, enis);
-        let target_text = target_id(&r.target);
+        let target = resolve(w, (v, &t.vpc_id), &r.target, ix, eni_ix, enis);
+        let target_text = r.target.id();
         let (nets, rank): (Vec<IpNet>, (u8, Arc<str>, usize)) = match &r.destination {
             Destination::V4(n4) => (
                 vec![IpNet::V4(*n4)],
@@ -721,59 +716,49 @@ fn static_rank(origin: Origin) -> u8 {
     }
 }
 
-/// The id a route target names (`local` for the local route).
-pub(crate) fn target_id(t: &Target) -> String {
-    match t {
-        Target::Local => "local".into(),
-        Target::Gateway(id)
-        | Target::GatewayEndpoint(id)
-        | Target::EgressOnlyInternetGateway(id)
-        | Target::NatGateway(id)
-        | Target::NetworkInterface(id)
-        | Target::Instance(id)
-        | Target::VpcPeeringConnection(id)
-        | Target::VpcEndpoint(id)
-        | Target::TransitGateway(id) => id.clone(),
-    }
-}
-
 fn blackhole(why: String) -> Tgt {
     Tgt::Blackhole { why }
 }
 
-/// Resolves a route target of a table in VPC `v`.
+/// Resolves a route target of a table in VPC `v` (`vpc_id`). Whether the target is usable
+/// is the core's rule ([`route::target_problem`]); here a usable target is found in the
+/// view. Kinds the engine does not follow (virtual private and transit gateways, Gateway
+/// Load Balancer endpoints) are unsupported whatever their state.
 fn resolve(
     w: &World,
-    v: Ix,
+    (v, vpc_id): (Ix, &str),
     t: &Target,
     ix: &Index,
     eni_ix: &HashMap<Arc<str>, Ix>,
     enis: &[EniV],
 ) -> Tgt {
-    let vpc_of = |id: &str| ix.vpc.get(id).copied();
+    let followed = match t {
+        Target::Gateway(id) => id.starts_with("igw-"),
+        Target::VpcEndpoint(_) | Target::TransitGateway(_) => false,
+        _ => true,
+    };
+    if !followed {
+        return Tgt::Unsupported(t.id().into());
+    }
+    if let Some(why) = route::target_problem(w, Some(vpc_id), t) {
+        return blackhole(format!("{} {why}", t.id()));
+    }
+    // What is left are gaps of the view itself (a resource whose subnet or VPC is missing).
+    let missing = |id: &str| blackhole(format!("{id} is not in the compiled view"));
     let local_eni = |id: &str, e: Option<Ix>| match e {
         Some(e) if enis[e as usize].vpc == v => Tgt::Eni(e),
-        Some(_) => blackhole(format!("{id} is in another VPC")),
-        None => blackhole(format!("{id} does not exist or is not running")),
+        Some(_) => blackhole(format!("{id} {}", route::Unusable::OtherVpc)),
+        None => missing(id),
     };
     match t {
         Target::Local => Tgt::Local,
         Target::VpcPeeringConnection(id) => {
-            let Some(p) = w.peerings.get(id) else {
-                return blackhole(format!("{id} does not exist"));
-            };
-            let (r, a) = (vpc_of(&p.requester.vpc_id), vpc_of(&p.accepter.vpc_id));
-            let peer = if r == Some(v) {
-                a
-            } else if a == Some(v) {
-                r
-            } else {
-                return blackhole(format!("{id} does not connect this VPC"));
-            };
+            let peer = w
+                .peerings
+                .get(id)
+                .and_then(|p| p.other_vpc(vpc_id))
+                .and_then(|side| ix.vpc.get(side.vpc_id.as_str()).copied());
             match peer {
-                _ if !p.status.is_active() => {
-                    blackhole(format!("{id} is {}, not active", p.status.as_str()))
-                }
                 Some(peer) => Tgt::Pcx {
                     id: id.as_str().into(),
                     peer,
@@ -781,36 +766,23 @@ fn resolve(
                 None => blackhole(format!("the peer VPC of {id} does not exist")),
             }
         }
-        Target::Gateway(id) if id.starts_with("igw-") => {
-            match w.internet_gateways.get(id).map(|g| g.attachment.as_deref()) {
-                None => blackhole(format!("{id} does not exist")),
-                Some(Some(att)) if vpc_of(att) == Some(v) => Tgt::Igw(id.as_str().into()),
-                Some(_) => blackhole(format!("{id} is not attached to this VPC")),
-            }
-        }
-        Target::EgressOnlyInternetGateway(id) => match w.egress_only_gateways.get(id) {
-            Some(g) if vpc_of(&g.vpc_id) == Some(v) => Tgt::Eigw(id.as_str().into()),
-            Some(_) => blackhole(format!("{id} belongs to another VPC")),
-            None => blackhole(format!("{id} does not exist")),
-        },
+        Target::Gateway(id) => Tgt::Igw(id.as_str().into()),
+        Target::EgressOnlyInternetGateway(id) => Tgt::Eigw(id.as_str().into()),
         Target::NatGateway(id) => match ix.nat.get(id.as_str()) {
-            Some(&n) if w.nat_gateways.get(id).map(|n| n.state) == Some(NatState::Available) => {
-                Tgt::Nat(n)
-            }
-            Some(_) => blackhole(format!("{id} is not available")),
-            None => blackhole(format!("{id} does not exist")),
+            Some(&n) => Tgt::Nat(n),
+            None => missing(id),
         },
         Target::NetworkInterface(id) => local_eni(id, eni_ix.get(id.as_str()).copied()),
         Target::Instance(id) => {
             let eni = w
                 .instances
                 .get(id)
-                .filter(|i| i.state == InstanceState::Running)
                 .and_then(|i| eni_ix.get(i.network_interface_id.as_str()).copied());
             local_eni(id, eni)
         }
-        Target::GatewayEndpoint(id) => crate::privatelink::gateway_route(w, id),
-        Target::Gateway(id) | Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
+        Target::GatewayEndpoint(id) => Tgt::GatewayEndpoint(id.as_str().into()),
+        // Not followed (answered above).
+        Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
             Tgt::Unsupported(id.as_str().into())
         }
     }

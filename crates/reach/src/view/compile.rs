@@ -11,8 +11,8 @@ use openvpc_core::route::RouteTable;
 use openvpc_core::World;
 
 use super::{
-    active_pairs, compile_acl, compile_sg, compile_table, ids, link_subnets, AclV, EniV, Index,
-    Ix, NatV, PlCache, Rtb, SgV, Slots, SubnetV, View, VpcV,
+    compile_acl, compile_sg, compile_table, group_links, ids, link_subnets, AclV, EniV, Index, Ix,
+    NatV, PlCache, Rtb, SgV, Slots, SubnetV, View, VpcV,
 };
 use crate::fast::HashMap;
 use crate::PrefixLists;
@@ -119,7 +119,7 @@ fn index(w: &World) -> (Vec<VpcV>, Index) {
             }
         }
     }
-    ix.active_pairs = active_pairs(w, &ix.vpc);
+    ix.group_links = group_links(w, &ix.vpc);
     let by_order = |it: &mut dyn Iterator<Item = &str>| -> HashMap<Arc<str>, Ix> {
         it.enumerate()
             .map(|(i, id)| (Arc::from(id), i as Ix))
@@ -139,7 +139,11 @@ fn rules(w: &World, ix: &Index, pls: &dyn PrefixLists) -> (Vec<SgV>, Vec<AclV>) 
         .values()
         .map(|g| compile_sg(g, w, ix, &mut pl))
         .collect();
-    let acls: Vec<AclV> = w.network_acls.values().map(|a| compile_acl(a, ix)).collect();
+    let acls: Vec<AclV> = w
+        .network_acls
+        .values()
+        .map(|a| compile_acl(a, ix))
+        .collect();
     (sgs, acls)
 }
 
