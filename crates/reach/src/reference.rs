@@ -52,8 +52,8 @@ pub fn decide_with(w: &World, pls: &dyn PrefixLists, flow: &Flow) -> Verdict {
         last_table: None,
     };
     match flow.source.parse::<IpAddr>() {
-        Ok(src) => r.from_internet(flow, src),
-        Err(_) => r.from_interface(flow),
+        Ok(src) => r.start_on_internet(flow, src),
+        Err(_) => r.start_at_interface(flow),
     }
     Verdict {
         reachable: r.exps.is_empty(),
@@ -328,7 +328,7 @@ impl<'w> Ref<'w> {
     // ---- the flow's ends -----------------------------------------------------------------
 
     /// A flow from an interface, instance or endpoint (§5.2).
-    fn from_interface(&mut self, flow: &Flow) {
+    fn start_at_interface(&mut self, flow: &Flow) {
         let Some(s) = self.named(&flow.source) else {
             return self.block(Code::NoSourceOrDestination, &flow.source);
         };
@@ -374,7 +374,7 @@ impl<'w> Ref<'w> {
         let back = match end {
             Arrived::Eni(y) => self.walk(At::Eni(y), reply, Some(s)),
             Arrived::Internet => self
-                .from_the_internet(&mut reply, Some(s))
+                .enter_from_the_internet(&mut reply, Some(s))
                 .and_then(|next| self.go_on(next, reply, Some(s))),
             Arrived::Service(vpc, endpoint) => {
                 let Some(h) = self.holder(&vpc.id, reply.dst) else {
@@ -401,7 +401,7 @@ impl<'w> Ref<'w> {
     /// A flow from internet host `src` to an interface's public address (or a public
     /// address): in by the VPC's internet gateway, the reply out the same way, from the
     /// address the request was sent to.
-    fn from_internet(&mut self, flow: &Flow, src: IpAddr) {
+    fn start_on_internet(&mut self, flow: &Flow, src: IpAddr) {
         let private = matches!(src, IpAddr::V4(a) if a.is_private());
         if private || self.public_holder(src).is_some() {
             return self.block(Code::NoSourceOrDestination, &flow.source);
@@ -424,7 +424,7 @@ impl<'w> Ref<'w> {
             return self.block(Code::NoSourceOrDestination, &flow.source);
         };
         let mut fwd = p;
-        let Some(next) = self.from_the_internet(&mut fwd, want) else {
+        let Some(next) = self.enter_from_the_internet(&mut fwd, want) else {
             return;
         };
         let Some((end, at)) = self.go_on(next, fwd, want) else {

@@ -143,11 +143,11 @@ impl<'w> Ref<'w> {
             self.block(Code::VpceServiceNotInstalledInAz, &ep.id);
             return false;
         };
-        self.to_targets(lb, node, p)
+        self.forward_to_targets(lb, node, p)
     }
 
     /// From load balancer node `node`: the listener, the target group, every target.
-    fn to_targets(&mut self, lb: &'w LoadBalancer, node: &'w LbSubnet, p: &Packet) -> bool {
+    fn forward_to_targets(&mut self, lb: &'w LoadBalancer, node: &'w LbSubnet, p: &Packet) -> bool {
         let w = self.w;
         let Some(n) = self.eni(&node.network_interface_id) else {
             self.block(Code::BadState, &lb.arn);
@@ -178,7 +178,7 @@ impl<'w> Ref<'w> {
                 self.dir,
             );
             self.dir = Direction::Forward;
-            self.to_target(lb, n, IpAddr::V4(node.private_ip), tg, t, p);
+            self.forward_to_target(lb, n, IpAddr::V4(node.private_ip), tg, t, p);
             let found = std::mem::take(&mut self.exps);
             (
                 self.exps,
@@ -198,7 +198,7 @@ impl<'w> Ref<'w> {
 
     /// One target, from node interface `n` (address `ip`): there with the node's address as
     /// the source (no client address preservation through PrivateLink), and back.
-    fn to_target(
+    fn forward_to_target(
         &mut self,
         lb: &LoadBalancer,
         n: &'w NetworkInterface,

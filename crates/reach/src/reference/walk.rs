@@ -120,14 +120,14 @@ impl<'w> Ref<'w> {
                     p.src = public;
                 }
                 self.left_by_gateway(vpc_id);
-                self.from_the_internet(p, want)
+                self.enter_from_the_internet(p, want)
             }
             Via::EgressOnly(id) => {
                 if p.dst.is_ipv4() {
                     return self.stop(Code::CannotRoute, &id);
                 }
                 self.left_by_gateway(vpc_id);
-                self.from_the_internet(p, want)
+                self.enter_from_the_internet(p, want)
             }
             Via::GatewayEndpoint(id) => {
                 let vpc = self.w.vpcs.get(vpc_id).expect("a sender's VPC exists");
@@ -230,7 +230,7 @@ impl<'w> Ref<'w> {
     /// A packet on the internet: the holder of its destination address is entered by its
     /// VPC's internet gateway (a reply also by the gateway the request left from);
     /// otherwise it has reached the internet.
-    pub(super) fn from_the_internet(
+    pub(super) fn enter_from_the_internet(
         &mut self,
         p: &mut Packet,
         want: Option<&'w NetworkInterface>,
