@@ -1,39 +1,27 @@
-//! A deliberately simple second evaluator, written from the spec (§1.7 routing, §1.8 the
-//! data-plane rules, §3 endpoints, §5.1–5.2 the analyzer's semantics and order) and
-//! decisions.md, to check [`crate::decide`] by property tests and benchmarks. It reads the
-//! raw [`World`] by linear scans — no compiled view, no index — and shares nothing with the
-//! engine but the flow it is given and the verdict it returns. It reports the verdict and
-//! the explanations (code, component, direction); messages are empty and there are no hops.
-//!
-//! The walk follows §5.2: the source's security group egress; then, leg by leg from the
-//! sender (an interface or a NAT gateway), delivery within the subnet (no ACL, no route),
-//! or the subnet's route table — the outbound ACL of the subnet left, the inbound ACL of
-//! the subnet entered — and the route's target; the destination's security group ingress.
-//! Blockers that leave the path intact (groups, ACLs, source/destination check, endpoint
-//! restrictions) are noted and the walk goes on; a path that cannot continue ends. The
-//! reply is walked the same way by the responder's own tables (no uRPF, §1.8) and must come
-//! back to the source; groups are stateful, so the reply meets ACLs only.
+//! A deliberately simple second evaluator: linear scans over the [`World`], no compiled
+//! view, no index, no longest-prefix-match structure. It follows the same rules as
+//! [`crate::decide`] and exists so property tests can check the fast one against it.
+//! It reports the verdict and the explanations (no hops).
 
+use std::cmp::Reverse;
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use ipnet::IpNet;
 use openvpc_core::eni::{InstanceState, NetworkInterface};
-use openvpc_core::gateway::NatGateway;
-use openvpc_core::route::RouteTable;
+use openvpc_core::gateway::{NatGateway, NatState};
+use openvpc_core::nacl::{EntryCidr, RuleAction};
+use openvpc_core::route::{Destination, Origin, Route, RouteTable, Target};
+use openvpc_core::sg::{self, Peer, Rule, SecurityGroup};
 use openvpc_core::subnet::Subnet;
 use openvpc_core::vpc::Vpc;
 use openvpc_core::World;
 
-use crate::explain::{Code, Direction, Explanation, Verdict};
+use crate::decide::{first_header, MAX_LEGS};
+use crate::explain::{Code, Direction, Explanation, Header, Verdict};
 use crate::{Endpoint, Flow, PrefixLists};
 
 mod privatelink;
-mod rules;
-
-use rules::Packet;
-
-/// Route lookups on one path before it counts as a routing loop (decisions.md).
-const LOOP_LIMIT: usize = 16;
 
 /// Decides `flow` over `w` with the world's own prefix lists.
 pub fn decide(w: &World, flow: &Flow) -> Verdict {
@@ -49,16 +37,895 @@ pub fn decide_with(w: &World, pls: &dyn PrefixLists, flow: &Flow) -> Verdict {
         exps: Vec::new(),
         nats: Vec::new(),
         egressed: None,
-        last_table: None,
+        last: None,
     };
-    match flow.source.parse::<IpAddr>() {
-        Ok(src) => r.start_on_internet(flow, src),
-        Err(_) => r.start_at_interface(flow),
-    }
+    r.run(flow);
     Verdict {
         reachable: r.exps.is_empty(),
         explanations: r.exps,
         ..Verdict::default()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Node<'w> {
+    Eni(&'w NetworkInterface),
+    Nat(&'w NatGateway),
+}
+
+enum End<'w> {
+    Eni(&'w NetworkInterface),
+    Internet,
+    Service(&'w Vpc, &'w str),
+}
+
+enum Step<'w> {
+    End(End<'w>),
+    At(Node<'w>),
+}
+
+struct Ref<'w> {
+    w: &'w World,
+    pls: &'w dyn PrefixLists,
+    dir: Direction,
+    exps: Vec<Explanation>,
+    nats: Vec<(&'w NatGateway, IpAddr)>,
+    egressed: Option<&'w str>,
+    last: Option<&'w str>,
+}
+
+fn has(e: &NetworkInterface, a: IpAddr) -> bool {
+    match a {
+        IpAddr::V4(a) => e.private_ips.contains(&a),
+        IpAddr::V6(a) => e.ipv6_addresses.contains(&a),
+    }
+}
+
+fn vpc_contains(v: &Vpc, a: IpAddr) -> bool {
+    match a {
+        IpAddr::V4(a) => v.cidrs.iter().any(|c| c.cidr.contains(&a)),
+        IpAddr::V6(a) => v.ipv6_cidrs.iter().any(|c| c.cidr.contains(&a)),
+    }
+}
+
+fn rule_ports(r: &Rule, h: &Header) -> bool {
+    let proto = r.protocol.number();
+    match proto {
+        None => true,
+        Some(p) if p != h.protocol => false,
+        Some(6 | 17) => {
+            let (lo, hi) = match (r.from_port, r.to_port) {
+                (None | Some(-1), _) => (0, 65535),
+                (Some(f), Some(t)) => (f, t),
+                (Some(f), None) => (f, f),
+            };
+            match h.dst_port {
+                Some(x) => lo <= i32::from(x) && i32::from(x) <= hi,
+                None => lo <= 0 && hi >= 65535,
+            }
+        }
+        Some(1 | 58) => {
+            let t = r.from_port.unwrap_or(-1);
+            let c = r.to_port.unwrap_or(-1);
+            (t == -1 || Some(t) == h.dst_port.map(i32::from)) && (c == -1 || c == 0)
+        }
+        Some(_) => true,
+    }
+}
+
+impl<'w> Ref<'w> {
+    fn blocker(&mut self, code: Code, component: &str, message: String) {
+        self.exps.push(Explanation {
+            code,
+            component: Arc::from(component),
+            direction: self.dir,
+            message,
+            rule: None,
+        });
+    }
+
+    fn fatal<T>(&mut self, code: Code, component: &str) -> Option<T> {
+        self.blocker(code, component, String::new());
+        None
+    }
+
+    // ---- lookups by scanning -------------------------------------------------------
+
+    fn subnet(&self, id: &str) -> Option<&'w Subnet> {
+        let s = self.w.subnets.get(id)?;
+        self.w.vpcs.get(&s.vpc_id).map(|_| s)
+    }
+
+    fn usable(&self, e: &NetworkInterface) -> bool {
+        self.subnet(&e.subnet_id)
+            .is_some_and(|s| s.vpc_id == e.vpc_id)
+    }
+
+    fn eni(&self, id: &str) -> Option<&'w NetworkInterface> {
+        self.w
+            .network_interfaces
+            .values()
+            .find(|e| e.id == id && self.usable(e))
+    }
+
+    fn endpoint(&self, id: &str) -> Option<&'w NetworkInterface> {
+        if id.starts_with("vpce-") {
+            let e = self.w.vpc_endpoints.get(id)?;
+            e.interfaces
+                .iter()
+                .find_map(|i| self.eni(&i.network_interface_id))
+        } else if id.starts_with("i-") {
+            let i = self
+                .w
+                .instances
+                .values()
+                .find(|i| i.id == id && i.state == InstanceState::Running)?;
+            self.eni(&i.network_interface_id)
+        } else {
+            self.eni(id)
+        }
+    }
+
+    fn eni_at(&self, vpc: &str, a: IpAddr) -> Option<&'w NetworkInterface> {
+        self.w
+            .network_interfaces
+            .values()
+            .find(|e| e.vpc_id == vpc && has(e, a) && self.usable(e))
+    }
+
+    fn nat(&self, id: &str) -> Option<&'w NatGateway> {
+        self.w.nat_gateways.values().find(|n| {
+            n.id == id
+                && n.private_ip.is_some()
+                && self.w.vpcs.get(&n.vpc_id).is_some()
+                && self.subnet(&n.subnet_id).is_some()
+        })
+    }
+
+    fn igw_of(&self, vpc: &str) -> Option<&'w str> {
+        self.w
+            .internet_gateways
+            .values()
+            .find(|g| g.attachment.as_deref() == Some(vpc))
+            .map(|g| g.id.as_str())
+    }
+
+    fn table_of(&self, s: &Subnet) -> Option<&'w RouteTable> {
+        let tables = || self.w.route_tables.values();
+        let vpc = self.w.vpcs.get(&s.vpc_id)?;
+        tables()
+            .find(|t| {
+                t.vpc_id == s.vpc_id
+                    && t.associations
+                        .iter()
+                        .any(|a| a.subnet_id.as_deref() == Some(&s.id))
+            })
+            .or_else(|| tables().find(|t| t.id == vpc.main_route_table_id && t.vpc_id == vpc.id))
+            .or_else(|| {
+                tables().find(|t| t.vpc_id == vpc.id && t.associations.iter().any(|a| a.main))
+            })
+    }
+
+    fn nacl(&mut self, subnet: &str, egress: bool, h: &Header) {
+        let w = self.w;
+        let Some(s) = self.subnet(subnet) else { return };
+        let vpc = w.vpcs.get(&s.vpc_id).expect("subnet() checked");
+        let acl = w
+            .network_acls
+            .values()
+            .find(|a| a.associations.iter().any(|x| x.subnet_id == s.id))
+            .or_else(|| w.network_acls.get(&vpc.default_network_acl_id));
+        let Some(acl) = acl else {
+            return self.blocker(Code::UnknownResource, &s.id, String::new());
+        };
+        let remote = if egress { h.dst } else { h.src };
+        let mut entries: Vec<_> = acl.entries.iter().filter(|e| e.egress == egress).collect();
+        entries.sort_by_key(|e| e.rule_number);
+        let hit = entries.into_iter().find(|e| {
+            let net = match e.cidr {
+                EntryCidr::V4(n) => IpNet::V4(n),
+                EntryCidr::V6(n) => IpNet::V6(n),
+            };
+            net.contains(&remote)
+                && match e.protocol.number() {
+                    None => true,
+                    Some(p) if p != h.protocol => false,
+                    Some(6 | 17) => match (e.port_range, h.dst_port) {
+                        (None, _) => true,
+                        (Some((lo, hi)), Some(x)) => lo <= x && x <= hi,
+                        (Some((lo, hi)), None) => lo == 0 && hi == 65535,
+                    },
+                    Some(1 | 58) => e.icmp.is_none_or(|(t, c)| {
+                        (t == -1 || Some(t) == h.dst_port.map(i32::from)) && (c == -1 || c == 0)
+                    }),
+                    Some(_) => true,
+                }
+        });
+        if !hit.is_some_and(|e| e.action == RuleAction::Allow) {
+            self.blocker(Code::SubnetAclRestriction, &acl.id, String::new());
+        }
+    }
+
+    /// The VPC of the group a reference of `owner` reaches; None when the reference is
+    /// stale (the core's rule, [`sg::referenced_group`]).
+    fn group_ref_valid(&self, owner: &SecurityGroup, group_id: &str) -> Option<&'w str> {
+        let g = sg::referenced_group(self.w, owner, group_id)?;
+        self.w.vpcs.get(&g.vpc_id)?;
+        self.w.vpcs.get(&owner.vpc_id)?;
+        Some(g.vpc_id.as_str())
+    }
+
+    fn sg(&mut self, e: &NetworkInterface, egress: bool, h: &Header, identity: bool) {
+        let w = self.w;
+        if e.groups.is_empty() {
+            return self.blocker(Code::UnknownResource, &e.id, String::new());
+        }
+        let remote = if egress { h.dst } else { h.src };
+        let (mut any, mut lost) = (false, false);
+        for g in e.groups.iter().filter_map(|g| w.security_groups.get(g)) {
+            let rules = if egress { &g.egress } else { &g.ingress };
+            any |= !rules.is_empty();
+            for r in rules.iter().filter(|r| rule_ports(r, h)) {
+                let hit = match &r.peer {
+                    Peer::V4(n) => IpNet::V4(*n).contains(&remote),
+                    Peer::V6(n) => IpNet::V6(*n).contains(&remote),
+                    Peer::PrefixList(id) => self
+                        .pls
+                        .cidrs(id)
+                        .unwrap_or_default()
+                        .iter()
+                        .any(|n| n.contains(&remote)),
+                    Peer::Group { group_id, .. } => {
+                        let member = self.group_ref_valid(g, group_id).is_some_and(|vpc| {
+                            self.eni_at(vpc, remote)
+                                .is_some_and(|m| m.groups.iter().any(|x| x == group_id))
+                        });
+                        lost |= member && !egress && !identity;
+                        member && (egress || identity)
+                    }
+                };
+                if hit {
+                    return;
+                }
+            }
+        }
+        if let Some(unknown) = e.groups.iter().find(|g| w.security_groups.get(g).is_none()) {
+            return self.blocker(Code::UnknownResource, unknown, String::new());
+        }
+        let component = e.groups.first().unwrap_or(&e.id).clone();
+        let code = if !any {
+            Code::SgHasNoRules
+        } else if lost {
+            Code::SgReferencesNotPreserved
+        } else {
+            Code::EniSgRulesMismatch
+        };
+        self.blocker(code, &component, String::new());
+    }
+
+    /// The best route for `a`: longest prefix, then static, prefix list, propagated;
+    /// then lowest prefix-list id; then table order.
+    fn lookup(&self, t: &'w RouteTable, a: IpAddr) -> Option<&'w Route> {
+        type Rank = (Reverse<u8>, u8, String, usize);
+        let mut best: Option<(Rank, &Route)> = None;
+        for (n, r) in t.routes.iter().enumerate() {
+            let (nets, rank, pl) = match &r.destination {
+                Destination::V4(x) => (
+                    vec![IpNet::V4(*x)],
+                    u8::from(r.origin == Origin::EnableVgwRoutePropagation) * 2,
+                    String::new(),
+                ),
+                Destination::V6(x) => (
+                    vec![IpNet::V6(*x)],
+                    u8::from(r.origin == Origin::EnableVgwRoutePropagation) * 2,
+                    String::new(),
+                ),
+                Destination::PrefixList(id) => {
+                    (self.pls.cidrs(id).unwrap_or_default(), 1, id.clone())
+                }
+            };
+            for net in nets.iter().map(|n| n.trunc()).filter(|n| n.contains(&a)) {
+                let key = (Reverse(net.prefix_len()), rank, pl.clone(), n);
+                if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                    best = Some((key, r));
+                }
+            }
+        }
+        best.map(|(_, r)| r)
+    }
+
+    /// Who holds `a` in `vpc` (the NAT gateway awaiting a reply first, on the return path).
+    fn owner(&self, vpc: &str, a: IpAddr) -> Option<Node<'w>> {
+        if self.dir == Direction::Return {
+            if let Some(&(n, _)) = self.nats.last() {
+                if n.vpc_id == vpc && n.private_ip.map(IpAddr::V4) == Some(a) {
+                    return Some(Node::Nat(n));
+                }
+            }
+        }
+        self.eni_at(vpc, a).map(Node::Eni)
+    }
+
+    fn place(n: Node<'w>) -> (&'w str, &'w str) {
+        match n {
+            Node::Eni(e) => (&e.vpc_id, &e.subnet_id),
+            Node::Nat(n) => (&n.vpc_id, &n.subnet_id),
+        }
+    }
+
+    // ---- the walk ----------------------------------------------------------------------
+
+    /// Whether any usable interface holds `a` as a public IPv4 (own or Elastic) or IPv6
+    /// address.
+    fn holds_public(&self, a: IpAddr) -> bool {
+        let w = self.w;
+        w.network_interfaces
+            .values()
+            .filter(|e| self.usable(e))
+            .any(|e| match a {
+                IpAddr::V4(a) => {
+                    (e.public_ip == Some(a) && !e.private_ips.is_empty())
+                        || w.addresses.values().any(|x| {
+                            x.public_ip == a
+                                && x.association.as_ref().is_some_and(|x| {
+                                    x.network_interface_id == e.id
+                                        && e.private_ips.contains(&x.private_ip)
+                                })
+                        })
+                }
+                IpAddr::V6(a) => e.ipv6_addresses.contains(&a),
+            })
+    }
+
+    /// The first public address of `e` in the family of `v4`: its own public IPv4, else an
+    /// Elastic IP (in address order), or its first IPv6 address.
+    fn public_of_eni(&self, e: &NetworkInterface, v4: bool) -> Option<IpAddr> {
+        if !v4 {
+            return e.ipv6_addresses.first().map(|a| IpAddr::V6(*a));
+        }
+        if let (Some(p), Some(_)) = (e.public_ip, e.private_ips.first()) {
+            return Some(IpAddr::V4(p));
+        }
+        self.w
+            .addresses
+            .values()
+            .find(|x| {
+                x.association.as_ref().is_some_and(|x| {
+                    x.network_interface_id == e.id && e.private_ips.contains(&x.private_ip)
+                })
+            })
+            .map(|x| IpAddr::V4(x.public_ip))
+    }
+
+    /// A flow from internet host `src` (see [`crate::decide`]).
+    fn run_from_internet(&mut self, flow: &Flow, src: IpAddr) {
+        let private = matches!(src, IpAddr::V4(a) if a.is_private());
+        if private || self.holds_public(src) {
+            return self.blocker(Code::NoSourceOrDestination, &flow.source, String::new());
+        }
+        let (dst, want) = match &flow.destination {
+            Endpoint::Ip(a) => (*a, None),
+            Endpoint::Vpce(id) => {
+                return self.blocker(Code::NoSourceOrDestination, id, String::new());
+            }
+            Endpoint::Eni(id) | Endpoint::Instance(id) => {
+                let Some(d) = self.endpoint(id) else {
+                    return self.blocker(Code::NoSourceOrDestination, id, String::new());
+                };
+                let Some(a) = self.public_of_eni(d, src.is_ipv4()) else {
+                    return self.blocker(Code::NoSourceOrDestination, &d.id, String::new());
+                };
+                (a, Some(d))
+            }
+        };
+        let Ok(h) = first_header(flow, |v4| (v4 == src.is_ipv4()).then_some(src), dst) else {
+            return self.blocker(Code::NoSourceOrDestination, &flow.source, String::new());
+        };
+        let mut fwd = h;
+        let Some(step) = self.enter(&mut fwd, want) else {
+            return;
+        };
+        let Some((end, at)) = self.walk(step, fwd, want, true) else {
+            return;
+        };
+        let End::Eni(y) = end else {
+            return self.blocker(Code::NoSourceOrDestination, &flow.source, String::new());
+        };
+        if !self.through_node(y, &at) {
+            return;
+        }
+        self.dir = Direction::Return;
+        self.last = None;
+        let Some((end, r)) = self.walk(Step::At(Node::Eni(y)), at.reply(), None, true) else {
+            return;
+        };
+        let route = self.last.unwrap_or("route").to_string();
+        match end {
+            End::Internet if r.src == h.dst => {}
+            End::Internet => {
+                let component = match self.nats.last() {
+                    Some((n, _)) => n.id.clone(),
+                    None => route,
+                };
+                self.blocker(Code::CannotRoute, &component, String::new());
+            }
+            _ => self.blocker(Code::CannotRoute, &route, String::new()),
+        }
+    }
+
+    fn run(&mut self, flow: &Flow) {
+        if let Ok(src) = flow.source.parse::<IpAddr>() {
+            return self.run_from_internet(flow, src);
+        }
+        let Some(s) = self.endpoint(&flow.source) else {
+            return self.blocker(Code::NoSourceOrDestination, &flow.source, String::new());
+        };
+        let (dst, want) = match &flow.destination {
+            Endpoint::Ip(a) => (*a, None),
+            Endpoint::Vpce(id) | Endpoint::Eni(id) | Endpoint::Instance(id) => {
+                let d = match &flow.destination {
+                    Endpoint::Vpce(_) => self.vpce_destination(s, id),
+                    _ => self
+                        .endpoint(id)
+                        .ok_or((Code::NoSourceOrDestination, id.as_str())),
+                };
+                let d = match d {
+                    Ok(d) => d,
+                    Err((code, component)) => return self.blocker(code, component, String::new()),
+                };
+                let a = d
+                    .private_ips
+                    .first()
+                    .map(|a| IpAddr::V4(*a))
+                    .or(d.ipv6_addresses.first().map(|a| IpAddr::V6(*a)));
+                let Some(a) = a else {
+                    return self.blocker(Code::NoSourceOrDestination, &d.id, String::new());
+                };
+                (a, Some(d))
+            }
+        };
+        let first = |v4: bool| {
+            if v4 {
+                s.private_ips.first().map(|a| IpAddr::V4(*a))
+            } else {
+                s.ipv6_addresses.first().map(|a| IpAddr::V6(*a))
+            }
+        };
+        let Ok(h) = first_header(flow, first, dst) else {
+            return self.blocker(Code::NoSourceOrDestination, &s.id, String::new());
+        };
+        if self.endpoint_as_source(s) {
+            return;
+        }
+        let sent = h;
+        self.sg(s, true, &h, true);
+        let Some((end, h)) = self.walk(Step::At(Node::Eni(s)), h, want, true) else {
+            return;
+        };
+        if let End::Eni(y) = end {
+            let on = if self.node_of(y).is_some() {
+                self.through_node(y, &h)
+            } else {
+                self.through_endpoint(y, &h)
+            };
+            if !on {
+                return;
+            }
+        }
+        self.dir = Direction::Return;
+        self.last = None;
+        let mut reply = h.reply();
+        let back = match end {
+            End::Eni(y) => self.walk(Step::At(Node::Eni(y)), reply, Some(s), true),
+            End::Internet => match self.enter(&mut reply, Some(s)) {
+                Some(step) => self.walk(step, reply, Some(s), true),
+                None => None,
+            },
+            End::Service(vpc, endpoint) => match self.owner(&vpc.id, reply.dst) {
+                None => self.fatal(Code::CannotRoute, endpoint),
+                Some(o) => {
+                    self.nacl(Self::place(o).1, false, &reply);
+                    match self.arrive(o, &mut reply, Some(s), true) {
+                        Some(step) => self.walk(step, reply, Some(s), true),
+                        None => None,
+                    }
+                }
+            },
+        };
+        // A reply translated on its way back is dropped by the sender.
+        if let Some((_, r)) = back {
+            if r.src != sent.dst {
+                self.blocker(Code::CannotRoute, &s.id, String::new());
+            }
+        }
+    }
+
+    /// On the return path an undeliverable reply is misrouted (`CANNOT_ROUTE` at the table).
+    fn undeliverable<T>(&mut self, code: Code, component: &str) -> Option<T> {
+        match (self.dir, self.last) {
+            (Direction::Return, Some(t)) => self.fatal(Code::CannotRoute, t),
+            _ => self.fatal(code, component),
+        }
+    }
+
+    fn misrouted<T>(
+        &mut self,
+        want: &NetworkInterface,
+        got_vpc: Option<&str>,
+        dst: IpAddr,
+    ) -> Option<T> {
+        if self.dir == Direction::Forward {
+            let table = self.last.and_then(|t| self.w.route_tables.get(t));
+            if let Some(t) = table.filter(|t| self.shadowed_toward(t, &want.vpc_id, dst)) {
+                return self.fatal(Code::MoreSpecificRoute, &t.id.clone());
+            }
+            if self.last.is_none() && got_vpc.is_some_and(|s| s != want.vpc_id) {
+                return self.fatal(Code::DisconnectedVpcs, &want.vpc_id.clone());
+            }
+        }
+        let component = self.last.unwrap_or(&want.id).to_string();
+        self.fatal(Code::CannotRoute, &component)
+    }
+
+    /// The destinations of route `r` (a prefix list's entries).
+    fn nets(&self, r: &Route) -> Vec<IpNet> {
+        match &r.destination {
+            Destination::V4(x) => vec![IpNet::V4(*x)],
+            Destination::V6(x) => vec![IpNet::V6(*x)],
+            Destination::PrefixList(id) => self.pls.cidrs(id).unwrap_or_default(),
+        }
+    }
+
+    /// Whether route `r` of table `t` leads through an active peering to VPC `to`.
+    fn peers_to(&self, t: &RouteTable, r: &Route, to: &str) -> bool {
+        let Target::VpcPeeringConnection(id) = &r.target else {
+            return false;
+        };
+        self.w.peerings.get(id).is_some_and(|p| {
+            p.status.is_active() && p.other_vpc(&t.vpc_id).is_some_and(|side| side.vpc_id == to)
+        })
+    }
+
+    /// Whether table `t` has a route for `dst` through an active peering to VPC `to` that
+    /// a more specific route for `dst` overrides.
+    fn shadowed_toward(&self, t: &RouteTable, to: &str, dst: IpAddr) -> bool {
+        let nets = |r: &Route| self.nets(r);
+        let covering = |r: &Route| -> Option<u8> {
+            nets(r)
+                .iter()
+                .map(|n| n.trunc())
+                .filter(|n| n.contains(&dst))
+                .map(|n| n.prefix_len())
+                .max()
+        };
+        let Some(longest) = t.routes.iter().filter_map(covering).max() else {
+            return false;
+        };
+        t.routes.iter().any(|r| {
+            self.peers_to(t, r, to)
+                && nets(r).iter().map(|n| n.trunc()).any(|n| {
+                    n.contains(&dst)
+                        && n.prefix_len() < longest
+                        && self.winner_at(t, n).is_some_and(|w| std::ptr::eq(w, r))
+                })
+        })
+    }
+
+    /// The route that wins for exactly prefix `net` in `t` (the tie-breaks of `lookup`).
+    fn winner_at(&self, t: &'w RouteTable, net: IpNet) -> Option<&'w Route> {
+        type Rank = (u8, String, usize);
+        let mut best: Option<(Rank, &Route)> = None;
+        for (n, r) in t.routes.iter().enumerate() {
+            let (rank, pl) = match &r.destination {
+                Destination::PrefixList(id) => (1, id.clone()),
+                _ => (
+                    u8::from(r.origin == Origin::EnableVgwRoutePropagation) * 2,
+                    String::new(),
+                ),
+            };
+            if self.nets(r).iter().any(|x| x.trunc() == net) {
+                let key = (rank, pl, n);
+                if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                    best = Some((key, r));
+                }
+            }
+        }
+        best.map(|(_, r)| r)
+    }
+
+    fn arrive(
+        &mut self,
+        o: Node<'w>,
+        h: &mut Header,
+        want: Option<&'w NetworkInterface>,
+        identity: bool,
+    ) -> Option<Step<'w>> {
+        match o {
+            Node::Nat(n) => {
+                let (_, original) = self.nats.pop().expect("owner() found a pending NAT");
+                h.dst = original;
+                Some(Step::At(Node::Nat(n)))
+            }
+            Node::Eni(y) => {
+                if let Some(want) = want.filter(|w| w.id != y.id) {
+                    return self.misrouted(want, Some(&y.vpc_id), h.dst);
+                }
+                if self.dir == Direction::Forward && self.node_of(y).is_none() {
+                    let nat = self.w.nat_gateways.values().find(|n| {
+                        y.groups.is_empty()
+                            && n.vpc_id == y.vpc_id
+                            && n.private_ip.is_some_and(|a| y.private_ips.contains(&a))
+                    });
+                    match nat {
+                        Some(n) => self.blocker(Code::NoPossibleDestination, &n.id, String::new()),
+                        None => self.sg(y, false, h, identity),
+                    }
+                }
+                Some(Step::End(End::Eni(y)))
+            }
+        }
+    }
+
+    fn enter(&mut self, h: &mut Header, want: Option<&'w NetworkInterface>) -> Option<Step<'w>> {
+        let w = self.w;
+        let found: Option<(Node<'w>, IpAddr)> = match h.dst {
+            IpAddr::V4(d) => {
+                let nat = self.nats.last().map(|&(n, _)| n).filter(|n| {
+                    self.dir == Direction::Return && n.public && n.public_ip == Some(d)
+                });
+                match nat {
+                    Some(n) => Some((Node::Nat(n), h.dst)),
+                    None => w
+                        .network_interfaces
+                        .values()
+                        .filter(|e| self.usable(e))
+                        .find_map(|e| {
+                            let primary = e.private_ips.first()?;
+                            if e.public_ip == Some(d) {
+                                return Some((Node::Eni(e), IpAddr::V4(*primary)));
+                            }
+                            w.addresses
+                                .values()
+                                .filter_map(|a| Some((a.public_ip, a.association.as_ref()?)))
+                                .find(|(p, x)| {
+                                    *p == d
+                                        && x.network_interface_id == e.id
+                                        && e.private_ips.contains(&x.private_ip)
+                                })
+                                .map(|(_, x)| (Node::Eni(e), IpAddr::V4(x.private_ip)))
+                        }),
+                }
+            }
+            IpAddr::V6(_) => w
+                .network_interfaces
+                .values()
+                .find(|e| has(e, h.dst) && self.usable(e))
+                .map(|e| (Node::Eni(e), h.dst)),
+        };
+        let Some((o, private)) = found else {
+            if let Some(want) = want {
+                return self.misrouted(want, None, h.dst);
+            }
+            return Some(Step::End(End::Internet));
+        };
+        let vpc = Self::place(o).0;
+        let back_in = self.dir == Direction::Return && self.egressed == Some(vpc);
+        if self.igw_of(vpc).is_none() && !back_in {
+            return self.fatal(Code::NoRouteToDestination, vpc);
+        }
+        h.dst = private;
+        self.nacl(Self::place(o).1, false, h);
+        self.arrive(o, h, want, false)
+    }
+
+    fn walk(
+        &mut self,
+        start: Step<'w>,
+        mut h: Header,
+        want: Option<&'w NetworkInterface>,
+        mut identity: bool,
+    ) -> Option<(End<'w>, Header)> {
+        let w = self.w;
+        let mut at = match start {
+            Step::End(e) => return Some((e, h)),
+            Step::At(n) => n,
+        };
+        for _ in 0..MAX_LEGS {
+            let (vpc_id, subnet_id) = Self::place(at);
+            let vpc = w.vpcs.get(vpc_id).expect("placed nodes have a VPC");
+            let subnet = self.subnet(subnet_id).expect("placed nodes have a subnet");
+            if let Some(o) = self.owner(vpc_id, h.dst) {
+                if Self::place(o).1 == subnet_id {
+                    match self.arrive(o, &mut h, want, identity)? {
+                        Step::End(e) => return Some((e, h)),
+                        Step::At(n) => {
+                            at = n;
+                            continue;
+                        }
+                    }
+                }
+            }
+            let Some(t) = self.table_of(subnet) else {
+                self.nacl(subnet_id, true, &h);
+                return self.fatal(Code::UnknownResource, subnet_id);
+            };
+            let Some(r) = self.lookup(t, h.dst) else {
+                self.nacl(subnet_id, true, &h);
+                return self.fatal(Code::NoRouteToDestination, &t.id);
+            };
+            self.last = Some(&t.id);
+            let step = match &r.target {
+                Target::Local => {
+                    self.nacl(subnet_id, true, &h);
+                    let Some(o) = self.owner(vpc_id, h.dst) else {
+                        return self.undeliverable(Code::VpcLocalRouteCidrRestriction, &t.id);
+                    };
+                    self.nacl(Self::place(o).1, false, &h);
+                    self.arrive(o, &mut h, want, identity)?
+                }
+                Target::VpcPeeringConnection(id) => {
+                    let p = w.peerings.get(id);
+                    let peer = p.and_then(|p| {
+                        if p.requester.vpc_id == *vpc_id {
+                            Some(&p.accepter.vpc_id)
+                        } else if p.accepter.vpc_id == *vpc_id {
+                            Some(&p.requester.vpc_id)
+                        } else {
+                            None
+                        }
+                    });
+                    let peer = peer.and_then(|pv| w.vpcs.get(pv));
+                    let (Some(p), Some(peer)) = (p, peer) else {
+                        self.nacl(subnet_id, true, &h);
+                        return self.fatal(Code::BadStateRoute, &t.id);
+                    };
+                    if !p.status.is_active() {
+                        self.nacl(subnet_id, true, &h);
+                        return self.fatal(Code::BadStateRoute, &t.id);
+                    }
+                    self.nacl(subnet_id, true, &h);
+                    if !vpc_contains(peer, h.dst) {
+                        return self.undeliverable(Code::PcxRequiresAddressInVpcCidr, id);
+                    }
+                    let Some(o) = self.owner(&peer.id, h.dst) else {
+                        return self.undeliverable(Code::VpcLocalRouteCidrRestriction, id);
+                    };
+                    self.nacl(Self::place(o).1, false, &h);
+                    self.arrive(o, &mut h, want, identity)?
+                }
+                Target::Gateway(id) if id.starts_with("igw-") => {
+                    let attached = w
+                        .internet_gateways
+                        .get(id)
+                        .is_some_and(|g| g.attachment.as_deref() == Some(vpc_id));
+                    self.nacl(subnet_id, true, &h);
+                    if !attached {
+                        return self.fatal(Code::BadStateRoute, &t.id);
+                    }
+                    if let IpAddr::V4(d) = h.dst {
+                        if d.is_private() {
+                            return self.fatal(Code::IgwDestinationAddressNotInRfc1918Egress, id);
+                        }
+                        let public = match at {
+                            Node::Eni(e) => {
+                                let primary = e.private_ips.first().map(|a| IpAddr::V4(*a));
+                                if primary == Some(h.src) && e.public_ip.is_some() {
+                                    e.public_ip
+                                } else {
+                                    w.addresses
+                                        .values()
+                                        .filter_map(|a| {
+                                            Some((a.public_ip, a.association.as_ref()?))
+                                        })
+                                        .find(|(_, x)| {
+                                            x.network_interface_id == e.id
+                                                && IpAddr::V4(x.private_ip) == h.src
+                                                && e.private_ips.contains(&x.private_ip)
+                                        })
+                                        .map(|(p, _)| p)
+                                }
+                            }
+                            Node::Nat(n) => n.public_ip.filter(|_| {
+                                n.public && n.private_ip.map(IpAddr::V4) == Some(h.src)
+                            }),
+                        };
+                        let Some(public) = public else {
+                            return self.fatal(Code::IgwPublicIpAssociationForEgress, id);
+                        };
+                        h.src = IpAddr::V4(public);
+                    }
+                    if self.dir == Direction::Forward {
+                        self.egressed = Some(vpc_id);
+                    }
+                    self.enter(&mut h, want)?
+                }
+                Target::EgressOnlyInternetGateway(id) => {
+                    let ok = w
+                        .egress_only_gateways
+                        .get(id)
+                        .is_some_and(|g| g.vpc_id == *vpc_id);
+                    self.nacl(subnet_id, true, &h);
+                    if !ok {
+                        return self.fatal(Code::BadStateRoute, &t.id);
+                    }
+                    if h.dst.is_ipv4() {
+                        return self.fatal(Code::CannotRoute, id);
+                    }
+                    if self.dir == Direction::Forward {
+                        self.egressed = Some(vpc_id);
+                    }
+                    self.enter(&mut h, want)?
+                }
+                Target::NatGateway(id) => {
+                    let Some(n) = self.nat(id).filter(|n| n.state == NatState::Available) else {
+                        self.nacl(subnet_id, true, &h);
+                        return self.fatal(Code::BadStateRoute, &t.id);
+                    };
+                    if n.vpc_id != *vpc_id || !vpc_contains(vpc, h.src) {
+                        self.nacl(subnet_id, true, &h);
+                        return self.fatal(Code::NgwRequiresSourceInVpc, &n.id);
+                    }
+                    if h.dst.is_ipv6() {
+                        self.nacl(subnet_id, true, &h);
+                        return self.fatal(Code::CannotRoute, &n.id);
+                    }
+                    if n.subnet_id != *subnet_id {
+                        self.nacl(subnet_id, true, &h);
+                        self.nacl(&n.subnet_id, false, &h);
+                    }
+                    self.nats.push((n, h.src));
+                    h.src = IpAddr::V4(n.private_ip.expect("nat() checked"));
+                    Step::At(Node::Nat(n))
+                }
+                Target::NetworkInterface(_) | Target::Instance(_) => {
+                    let m = match &r.target {
+                        Target::Instance(i) => self.endpoint(i).filter(|_| i.starts_with("i-")),
+                        _ => self.eni(r.target.id()),
+                    };
+                    let Some(m) = m.filter(|m| m.vpc_id == *vpc_id) else {
+                        self.nacl(subnet_id, true, &h);
+                        return self.fatal(Code::BadStateRoute, &t.id);
+                    };
+                    if m.subnet_id != *subnet_id {
+                        self.nacl(subnet_id, true, &h);
+                        self.nacl(&m.subnet_id, false, &h);
+                    }
+                    if has(m, h.dst) {
+                        self.arrive(Node::Eni(m), &mut h, want, identity)?
+                    } else {
+                        if self.dir == Direction::Forward {
+                            self.sg(m, false, &h, identity);
+                            self.sg(m, true, &h, true);
+                        }
+                        if m.source_dest_check {
+                            self.blocker(Code::EniSourceDestCheckRestriction, &m.id, String::new());
+                        }
+                        identity = false;
+                        Step::At(Node::Eni(m))
+                    }
+                }
+                Target::GatewayEndpoint(id) => {
+                    self.nacl(subnet_id, true, &h);
+                    if !self.gateway_endpoint(id, vpc, &h) {
+                        return self.fatal(Code::BadStateRoute, &t.id);
+                    }
+                    if let Some(want) = want {
+                        return self.misrouted(want, Some(vpc_id), h.dst);
+                    }
+                    Step::End(End::Service(vpc, id))
+                }
+                Target::Gateway(id) | Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
+                    self.nacl(subnet_id, true, &h);
+                    return self.fatal(Code::UnsupportedComponent, id);
+                }
+            };
+            match step {
+                Step::End(e) => return Some((e, h)),
+                Step::At(n) => at = n,
+            }
+        }
+        let component = self.last.unwrap_or("route").to_string();
+        self.fatal(Code::CannotRoute, &component)
     }
 }
 
@@ -78,466 +945,3 @@ pub fn key(v: &Verdict) -> (bool, Vec<(Code, String, Direction)>) {
 pub fn agrees(engine: &Verdict, reference: &Verdict) -> bool {
     key(engine) == key(reference)
 }
-
-/// Where a packet is: at an interface or at a NAT gateway.
-#[derive(Clone, Copy)]
-enum At<'w> {
-    Eni(&'w NetworkInterface),
-    Nat(&'w NatGateway),
-}
-
-impl<'w> At<'w> {
-    fn vpc(self) -> &'w str {
-        match self {
-            At::Eni(e) => &e.vpc_id,
-            At::Nat(n) => &n.vpc_id,
-        }
-    }
-    fn subnet(self) -> &'w str {
-        match self {
-            At::Eni(e) => &e.subnet_id,
-            At::Nat(n) => &n.subnet_id,
-        }
-    }
-}
-
-/// Where a walk ended.
-enum Arrived<'w> {
-    Eni(&'w NetworkInterface),
-    Internet,
-    /// An AWS service behind gateway endpoint `.1`, from VPC `.0`.
-    Service(&'w Vpc, &'w str),
-}
-
-/// A walk's next step.
-enum Next<'w> {
-    Done(Arrived<'w>),
-    From(At<'w>),
-}
-
-struct Ref<'w> {
-    w: &'w World,
-    pls: &'w dyn PrefixLists,
-    dir: Direction,
-    exps: Vec<Explanation>,
-    /// NAT translations awaiting their reply: (gateway, original source), latest last.
-    nats: Vec<(&'w NatGateway, IpAddr)>,
-    /// The VPC whose internet gateway the request left by.
-    egressed: Option<&'w str>,
-    /// The route table of the last route taken.
-    last_table: Option<&'w str>,
-}
-
-/// Whether `e` holds address `a`.
-fn holds(e: &NetworkInterface, a: IpAddr) -> bool {
-    match a {
-        IpAddr::V4(a) => e.private_ips.contains(&a),
-        IpAddr::V6(a) => e.ipv6_addresses.contains(&a),
-    }
-}
-
-fn in_vpc(v: &Vpc, a: IpAddr) -> bool {
-    match a {
-        IpAddr::V4(a) => v.cidrs.iter().any(|c| c.cidr.contains(&a)),
-        IpAddr::V6(a) => v.ipv6_cidrs.iter().any(|c| c.cidr.contains(&a)),
-    }
-}
-
-/// The first address of `e` in the family of `v4`.
-fn first_address(e: &NetworkInterface, v4: bool) -> Option<IpAddr> {
-    if v4 {
-        e.private_ips.first().map(|a| IpAddr::V4(*a))
-    } else {
-        e.ipv6_addresses.first().map(|a| IpAddr::V6(*a))
-    }
-}
-
-impl<'w> Ref<'w> {
-    /// Notes a blocker.
-    fn block(&mut self, code: Code, component: &str) {
-        self.exps.push(Explanation {
-            code,
-            component: Arc::from(component),
-            direction: self.dir,
-            message: String::new(),
-            rule: None,
-        });
-    }
-
-    /// Notes a blocker that ends the path.
-    fn stop<T>(&mut self, code: Code, component: &str) -> Option<T> {
-        self.block(code, component);
-        None
-    }
-
-    // ---- the world, by scanning -------------------------------------------------------
-
-    /// A subnet whose VPC exists.
-    fn subnet(&self, id: &str) -> Option<&'w Subnet> {
-        let s = self.w.subnets.get(id)?;
-        self.w.vpcs.get(&s.vpc_id).map(|_| s)
-    }
-
-    /// An interface in an existing subnet of its own VPC.
-    fn usable(&self, e: &NetworkInterface) -> bool {
-        self.subnet(&e.subnet_id)
-            .is_some_and(|s| s.vpc_id == e.vpc_id)
-    }
-
-    fn eni(&self, id: &str) -> Option<&'w NetworkInterface> {
-        self.w.network_interfaces.get(id).filter(|e| self.usable(e))
-    }
-
-    /// An interface id, a running instance's primary interface, or an endpoint's first
-    /// usable interface.
-    fn named(&self, id: &str) -> Option<&'w NetworkInterface> {
-        if id.starts_with("i-") {
-            let i = self.w.instances.get(id)?;
-            (i.state == InstanceState::Running)
-                .then(|| self.eni(&i.network_interface_id))
-                .flatten()
-        } else if id.starts_with("vpce-") {
-            let ep = self.w.vpc_endpoints.get(id)?;
-            ep.interfaces
-                .iter()
-                .find_map(|i| self.eni(&i.network_interface_id))
-        } else {
-            self.eni(id)
-        }
-    }
-
-    /// The first usable interface of VPC `vpc` holding `a`.
-    fn eni_at(&self, vpc: &str, a: IpAddr) -> Option<&'w NetworkInterface> {
-        self.w
-            .network_interfaces
-            .values()
-            .find(|e| e.vpc_id == vpc && holds(e, a) && self.usable(e))
-    }
-
-    /// Who takes a packet for `a` in `vpc`: on the way back, the NAT gateway awaiting the
-    /// reply first; else an interface.
-    fn holder(&self, vpc: &str, a: IpAddr) -> Option<At<'w>> {
-        if let (Direction::Return, Some(&(n, _))) = (self.dir, self.nats.last()) {
-            if n.vpc_id == vpc && n.private_ip.map(IpAddr::V4) == Some(a) {
-                return Some(At::Nat(n));
-            }
-        }
-        self.eni_at(vpc, a).map(At::Eni)
-    }
-
-    /// A subnet's route table (§1.7 rule 6): its explicit association in its VPC, else the
-    /// VPC's main table.
-    fn table_of(&self, s: &Subnet) -> Option<&'w RouteTable> {
-        let w = self.w;
-        let vpc = w.vpcs.get(&s.vpc_id)?;
-        let explicit = w.route_tables.values().find(|t| {
-            t.vpc_id == s.vpc_id
-                && t.associations
-                    .iter()
-                    .any(|a| a.subnet_id.as_deref() == Some(&s.id))
-        });
-        explicit
-            .or_else(|| {
-                w.route_tables
-                    .get(&vpc.main_route_table_id)
-                    .filter(|t| t.vpc_id == vpc.id)
-            })
-            .or_else(|| {
-                w.route_tables
-                    .values()
-                    .find(|t| t.vpc_id == vpc.id && t.associations.iter().any(|a| a.main))
-            })
-    }
-
-    // ---- the checks ----------------------------------------------------------------------
-
-    /// The network ACL of `subnet` in one direction (§1.8: stateless, lowest rule number
-    /// first, the default rule denies); a subnet without an association uses its VPC's
-    /// default ACL.
-    fn acl(&mut self, subnet: &str, egress: bool, p: &Packet) {
-        let w = self.w;
-        let Some(s) = self.subnet(subnet) else { return };
-        let vpc = w.vpcs.get(&s.vpc_id).expect("subnet() checked");
-        let acl = w
-            .network_acls
-            .values()
-            .find(|a| a.associations.iter().any(|x| x.subnet_id == s.id))
-            .or_else(|| w.network_acls.get(&vpc.default_network_acl_id));
-        let Some(acl) = acl else { return };
-        let remote = if egress { p.dst } else { p.src };
-        let mut entries: Vec<_> = acl.entries.iter().filter(|e| e.egress == egress).collect();
-        entries.sort_by_key(|e| e.rule_number);
-        let first = entries
-            .into_iter()
-            .find(|e| rules::entry_takes(e, p, remote));
-        let allowed = first.is_some_and(|e| e.action == openvpc_core::nacl::RuleAction::Allow);
-        if !allowed {
-            self.block(Code::SubnetAclRestriction, &acl.id);
-        }
-    }
-
-    /// The security groups of `e` in one direction (§1.8, §5.2 steps 2 and 6; §17.3 for
-    /// the codes). A group reference matches members of the referenced group holding the
-    /// far address, only while the reference is live, and only for the original packet's
-    /// sender (`identity`): through a middlebox it is lost.
-    fn groups(&mut self, e: &NetworkInterface, egress: bool, p: &Packet, identity: bool) {
-        let w = self.w;
-        let remote = if egress { p.dst } else { p.src };
-        let (mut any_rule, mut lost) = (false, false);
-        for g in e.groups.iter().filter_map(|g| w.security_groups.get(g)) {
-            let list = if egress { &g.egress } else { &g.ingress };
-            any_rule |= !list.is_empty();
-            for r in list.iter().filter(|r| rules::rule_takes(r, p)) {
-                let hit = match &r.peer {
-                    openvpc_core::sg::Peer::V4(n) => {
-                        remote_v4(remote).is_some_and(|a| n.contains(&a))
-                    }
-                    openvpc_core::sg::Peer::V6(n) => {
-                        matches!(remote, IpAddr::V6(a) if n.contains(&a))
-                    }
-                    openvpc_core::sg::Peer::PrefixList(id) => self
-                        .pls
-                        .cidrs(id)
-                        .unwrap_or_default()
-                        .iter()
-                        .any(|n| n.contains(&remote)),
-                    openvpc_core::sg::Peer::Group { group_id, .. } => {
-                        let member = rules::reference_live(w, &g.vpc_id, group_id)
-                            .and_then(|vpc| self.eni_at(&vpc, remote))
-                            .is_some_and(|m| m.groups.contains(group_id));
-                        lost |= member && !egress && !identity;
-                        member && (egress || identity)
-                    }
-                };
-                if hit {
-                    return;
-                }
-            }
-        }
-        let component = e.groups.first().unwrap_or(&e.id).clone();
-        let code = if !any_rule {
-            Code::SgHasNoRules
-        } else if lost {
-            Code::SgReferencesNotPreserved
-        } else {
-            Code::EniSgRulesMismatch
-        };
-        self.block(code, &component);
-    }
-
-    // ---- the flow's ends -----------------------------------------------------------------
-
-    /// A flow from an interface, instance or endpoint (§5.2).
-    fn start_at_interface(&mut self, flow: &Flow) {
-        let Some(s) = self.named(&flow.source) else {
-            return self.block(Code::NoSourceOrDestination, &flow.source);
-        };
-        let (dst, want) = match &flow.destination {
-            Endpoint::Ip(a) => (*a, None),
-            Endpoint::Eni(id) | Endpoint::Instance(id) | Endpoint::Vpce(id) => {
-                let d = match &flow.destination {
-                    Endpoint::Vpce(id) => self.endpoint_destination(s, id),
-                    _ => self
-                        .named(id)
-                        .ok_or((Code::NoSourceOrDestination, id.clone())),
-                };
-                let d = match d {
-                    Ok(d) => d,
-                    Err((code, component)) => return self.block(code, &component),
-                };
-                let a = first_address(d, true).or_else(|| first_address(d, false));
-                let Some(a) = a else {
-                    return self.block(Code::NoSourceOrDestination, &d.id);
-                };
-                (a, Some(d))
-            }
-        };
-        let src = first_address(s, dst.is_ipv4());
-        let Some(p) = src.and_then(|src| first_packet(flow, src, dst)) else {
-            return self.block(Code::NoSourceOrDestination, &s.id);
-        };
-        if self.endpoint_as_source(s) {
-            return;
-        }
-        let sent = p;
-        self.groups(s, true, &p, true);
-        let Some((end, p)) = self.walk(At::Eni(s), p, want) else {
-            return;
-        };
-        if let Arrived::Eni(y) = end {
-            if !self.past_endpoint(y, &p) {
-                return;
-            }
-        }
-        self.turn();
-        let mut reply = p.answer();
-        let back = match end {
-            Arrived::Eni(y) => self.walk(At::Eni(y), reply, Some(s)),
-            Arrived::Internet => self
-                .enter_from_the_internet(&mut reply, Some(s))
-                .and_then(|next| self.go_on(next, reply, Some(s))),
-            Arrived::Service(vpc, endpoint) => {
-                let Some(h) = self.holder(&vpc.id, reply.dst) else {
-                    return self.block(Code::CannotRoute, endpoint);
-                };
-                self.acl(h.subnet(), false, &reply);
-                self.reach(h, &mut reply, Some(s), true)
-                    .and_then(|next| self.go_on(next, reply, Some(s)))
-            }
-        };
-        // The sender takes a reply only from the address it sent to: one translated on the
-        // way back (routed through a NAT gateway) is dropped (decisions.md).
-        if back.is_some_and(|(_, r)| r.src != sent.dst) {
-            self.block(Code::CannotRoute, &s.id);
-        }
-    }
-
-    /// The reply's turn: the return path, with no route taken yet.
-    fn turn(&mut self) {
-        self.dir = Direction::Return;
-        self.last_table = None;
-    }
-
-    /// A flow from internet host `src` to an interface's public address (or a public
-    /// address): in by the VPC's internet gateway, the reply out the same way, from the
-    /// address the request was sent to.
-    fn start_on_internet(&mut self, flow: &Flow, src: IpAddr) {
-        let private = matches!(src, IpAddr::V4(a) if a.is_private());
-        if private || self.public_holder(src).is_some() {
-            return self.block(Code::NoSourceOrDestination, &flow.source);
-        }
-        let (dst, want) = match &flow.destination {
-            Endpoint::Ip(a) => (*a, None),
-            Endpoint::Vpce(id) => return self.block(Code::NoSourceOrDestination, id),
-            Endpoint::Eni(id) | Endpoint::Instance(id) => {
-                let Some(d) = self.named(id) else {
-                    return self.block(Code::NoSourceOrDestination, id);
-                };
-                let Some(a) = self.public_address(d, src.is_ipv4()) else {
-                    return self.block(Code::NoSourceOrDestination, &d.id);
-                };
-                (a, Some(d))
-            }
-        };
-        let Some(p) = first_packet(flow, src, dst).filter(|_| src.is_ipv4() == dst.is_ipv4())
-        else {
-            return self.block(Code::NoSourceOrDestination, &flow.source);
-        };
-        let mut fwd = p;
-        let Some(next) = self.enter_from_the_internet(&mut fwd, want) else {
-            return;
-        };
-        let Some((end, at)) = self.go_on(next, fwd, want) else {
-            return;
-        };
-        let Arrived::Eni(y) = end else {
-            return self.block(Code::NoSourceOrDestination, &flow.source);
-        };
-        self.turn();
-        let Some((end, r)) = self.walk(At::Eni(y), at.answer(), None) else {
-            return;
-        };
-        let table = self.last_table.unwrap_or("route").to_string();
-        match end {
-            Arrived::Internet if r.src == p.dst => {}
-            Arrived::Internet => {
-                let component = self.nats.last().map_or(table, |(n, _)| n.id.clone());
-                self.block(Code::CannotRoute, &component);
-            }
-            _ => self.block(Code::CannotRoute, &table),
-        }
-    }
-
-    // ---- public addresses --------------------------------------------------------------
-
-    /// The interface (and its private address) holding public address `a`: its primary
-    /// address's public IPv4, an Elastic IP associated with one of its addresses, or an
-    /// IPv6 address. The first such interface.
-    fn public_holder(&self, a: IpAddr) -> Option<(&'w NetworkInterface, IpAddr)> {
-        let w = self.w;
-        w.network_interfaces
-            .values()
-            .filter(|e| self.usable(e))
-            .find_map(|e| match a {
-                IpAddr::V4(a) => {
-                    let primary = *e.private_ips.first()?;
-                    if e.public_ip == Some(a) {
-                        return Some((e, IpAddr::V4(primary)));
-                    }
-                    let eip = w.addresses.values().find_map(|x| {
-                        let assoc = x.association.as_ref()?;
-                        let mine = x.public_ip == a
-                            && assoc.network_interface_id == e.id
-                            && e.private_ips.contains(&assoc.private_ip);
-                        mine.then_some(IpAddr::V4(assoc.private_ip))
-                    });
-                    eip.map(|private| (e, private))
-                }
-                IpAddr::V6(_) => holds(e, a).then_some((e, a)),
-            })
-    }
-
-    /// The public address of `e` a sender from the internet uses: its public IPv4 (own,
-    /// else an Elastic IP), or its first IPv6 address.
-    fn public_address(&self, e: &NetworkInterface, v4: bool) -> Option<IpAddr> {
-        if !v4 {
-            return first_address(e, false);
-        }
-        if let (Some(p), Some(_)) = (e.public_ip, e.private_ips.first()) {
-            return Some(IpAddr::V4(p));
-        }
-        self.w.addresses.values().find_map(|x| {
-            let assoc = x.association.as_ref()?;
-            let mine =
-                assoc.network_interface_id == e.id && e.private_ips.contains(&assoc.private_ip);
-            mine.then_some(IpAddr::V4(x.public_ip))
-        })
-    }
-
-    /// The public IPv4 private address `src` of `at` leaves an internet gateway with.
-    fn egress_address(&self, at: At<'w>, src: IpAddr) -> Option<IpAddr> {
-        match at {
-            At::Eni(e) => {
-                if e.private_ips.first().map(|a| IpAddr::V4(*a)) == Some(src) {
-                    if let Some(p) = e.public_ip {
-                        return Some(IpAddr::V4(p));
-                    }
-                }
-                self.w.addresses.values().find_map(|x| {
-                    let assoc = x.association.as_ref()?;
-                    let mine = assoc.network_interface_id == e.id
-                        && IpAddr::V4(assoc.private_ip) == src
-                        && e.private_ips.contains(&assoc.private_ip);
-                    mine.then_some(IpAddr::V4(x.public_ip))
-                })
-            }
-            At::Nat(n) => {
-                let mine = n.public && n.private_ip.map(IpAddr::V4) == Some(src);
-                n.public_ip.filter(|_| mine).map(IpAddr::V4)
-            }
-        }
-    }
-}
-
-/// The first packet of `flow` from `src` to `dst` (None: "all protocols" is no packet).
-fn first_packet(flow: &Flow, src: IpAddr, dst: IpAddr) -> Option<Packet> {
-    let (proto, sport, dport) =
-        rules::first_packet_fields(flow.protocol, flow.port, flow.source_port, dst.is_ipv4())?;
-    Some(Packet {
-        src,
-        dst,
-        proto,
-        sport,
-        dport,
-    })
-}
-
-/// `a` as IPv4, for matching an IPv4 rule (None for IPv6: no match).
-fn remote_v4(a: IpAddr) -> Option<std::net::Ipv4Addr> {
-    match a {
-        IpAddr::V4(a) => Some(a),
-        IpAddr::V6(_) => None,
-    }
-}
-
-mod walk;

@@ -1,29 +1,28 @@
-//! The reference's VPC endpoints and PrivateLink, from §3.2–3.3 and decisions.md: gateway
-//! endpoints' restrictions, interface endpoints as destinations and (refused) sources, and
-//! the provider's side — the endpoint service, its network load balancer's node in the
-//! endpoint's zone, the listener on the flow's port, the target group and each target, as
-//! the provider sees the traffic (from the node's address). Reachable when one target is.
+//! The reference evaluator's VPC endpoints and PrivateLink: the rules of
+//! `decide::privatelink`, by linear scans over the world.
 
 use std::net::IpAddr;
 
-use openvpc_core::elb::{LbSubnet, LoadBalancer, Target, TargetGroup};
+use openvpc_core::elb::{LbSubnet, LoadBalancer, Target as ElbTarget, TargetGroup};
 use openvpc_core::endpoint::{EndpointType, State, VpcEndpoint};
 use openvpc_core::endpoint_service::ServiceState;
 use openvpc_core::eni::NetworkInterface;
 use openvpc_core::vpc::Vpc;
 
-use super::rules::{self, Packet};
-use super::{in_vpc, Arrived, At, Ref};
-use crate::explain::{Code, Direction};
+use super::{vpc_contains, End, Node, Ref, Step};
+use crate::explain::{Code, Direction, Header};
+use crate::privatelink::{is_echo, listener_takes, no_interface};
 
 impl<'w> Ref<'w> {
-    /// The Availability Zone id of `e`'s subnet.
-    fn zone_of(&self, e: &NetworkInterface) -> Option<&'w str> {
-        let s = self.w.subnets.get(&e.subnet_id)?;
-        Some(s.availability_zone_id.as_str())
+    /// The Availability Zone id of an interface's subnet.
+    fn zone(&self, e: &NetworkInterface) -> Option<&'w str> {
+        self.w
+            .subnets
+            .get(&e.subnet_id)
+            .map(|s| s.availability_zone_id.as_str())
     }
 
-    /// The endpoint whose interfaces list `e` (the first).
+    /// The first endpoint listing interface `e`.
     fn endpoint_of(&self, e: &NetworkInterface) -> Option<&'w VpcEndpoint> {
         self.w
             .vpc_endpoints
@@ -31,39 +30,38 @@ impl<'w> Ref<'w> {
             .find(|x| x.interfaces.iter().any(|i| i.network_interface_id == e.id))
     }
 
-    /// The interface of endpoint `id` a flow from `s` is sent to: the one in `s`'s zone,
-    /// else the first. A gateway endpoint has none (its service has the addresses); an
-    /// endpoint without interfaces is not `available` (the provider has not accepted it) or
-    /// has lost them.
-    pub(super) fn endpoint_destination(
-        &self,
-        s: &NetworkInterface,
-        id: &str,
-    ) -> Result<&'w NetworkInterface, (Code, String)> {
-        let Some(ep) = self.w.vpc_endpoints.get(id) else {
-            return Err((Code::NoSourceOrDestination, id.to_string()));
-        };
-        let enis: Vec<&NetworkInterface> = ep
-            .interfaces
+    /// The usable interfaces of endpoint `ep`, in its order.
+    fn endpoint_enis(&self, ep: &'w VpcEndpoint) -> Vec<&'w NetworkInterface> {
+        ep.interfaces
             .iter()
             .filter_map(|i| self.eni(&i.network_interface_id))
-            .collect();
-        if ep.endpoint_type == EndpointType::Gateway || enis.is_empty() {
-            let code = match (ep.endpoint_type, ep.state) {
-                (EndpointType::Gateway, _) | (_, State::Available) => Code::NoSourceOrDestination,
-                _ => Code::BadState,
-            };
-            return Err((code, ep.id.clone()));
-        }
-        let zone = self.zone_of(s);
-        let same_zone = enis
-            .iter()
-            .find(|e| zone.is_some() && self.zone_of(e) == zone);
-        Ok(same_zone.copied().unwrap_or(enis[0]))
+            .collect()
     }
 
-    /// An interface endpoint's interface as a source: endpoints only answer their
-    /// consumers (§3.2, `VPCE_INTRA_VPC_TRAFFIC`). True when the flow stops here.
+    pub(super) fn vpce_destination<'a>(
+        &self,
+        s: &NetworkInterface,
+        id: &'a str,
+    ) -> Result<&'w NetworkInterface, (Code, &'a str)> {
+        let Some(ep) = self.w.vpc_endpoints.get(id) else {
+            return Err((Code::NoSourceOrDestination, id));
+        };
+        let enis = self.endpoint_enis(ep);
+        if ep.endpoint_type == EndpointType::Gateway || enis.is_empty() {
+            return Err((
+                no_interface(id, ep.endpoint_type, ep.state, &ep.service_name).0,
+                id,
+            ));
+        }
+        let zone = self.zone(s);
+        Ok(enis
+            .iter()
+            .copied()
+            .find(|e| zone.is_some() && self.zone(e) == zone)
+            .unwrap_or(enis[0]))
+    }
+
+    /// True when the source is an interface endpoint's interface (and the flow stops).
     pub(super) fn endpoint_as_source(&mut self, s: &NetworkInterface) -> bool {
         let ep = self
             .endpoint_of(s)
@@ -72,28 +70,35 @@ impl<'w> Ref<'w> {
             return false;
         }
         let component = ep.map_or(s.id.as_str(), |e| e.id.as_str());
-        self.block(Code::VpceIntraVpcTraffic, component);
+        self.blocker(Code::VpceIntraVpcTraffic, component, String::new());
         true
     }
 
-    /// A gateway endpoint's restrictions (§3.3): TCP or ICMP echo only; only sources of
-    /// the endpoint's own VPC, sent from that VPC.
-    pub(super) fn gateway_endpoint_checks(&mut self, id: &str, vpc: &Vpc, p: &Packet) {
-        let echo = matches!((p.proto, p.dport), (1, Some(8)) | (58, Some(128)));
-        if p.proto != 6 && !echo {
-            self.block(Code::VpceGatewayProtocolRestriction, id);
+    /// Gateway endpoint `id` on a packet sent from `vpc`: false when the route to it is not
+    /// usable (the endpoint is missing, not a gateway endpoint, or not available).
+    pub(super) fn gateway_endpoint(&mut self, id: &str, vpc: &Vpc, h: &Header) -> bool {
+        let Some(ep) = self.w.vpc_endpoints.values().find(|e| {
+            e.id == id && e.endpoint_type == EndpointType::Gateway && e.state == State::Available
+        }) else {
+            return false;
+        };
+        if h.protocol != 6 && !is_echo(h.protocol, h.dst_port) {
+            self.blocker(Code::VpceGatewayProtocolRestriction, id, String::new());
         }
-        let ep = self.w.vpc_endpoints.get(id).expect("via() checked");
-        let own_vpc = self.w.vpcs.get(&ep.vpc_id).is_some();
-        if !own_vpc || ep.vpc_id != vpc.id || !in_vpc(vpc, p.src) {
-            self.block(Code::VpceGatewayEgressSourceAddressRestriction, id);
+        let own_exists = self.w.vpcs.get(&ep.vpc_id).is_some();
+        if !own_exists || ep.vpc_id != vpc.id || !vpc_contains(vpc, h.src) {
+            self.blocker(
+                Code::VpceGatewayEgressSourceAddressRestriction,
+                id,
+                String::new(),
+            );
         }
+        true
     }
 
-    /// Past interface `y` the forward path reached: an interface endpoint's state, TCP
-    /// only, then an AWS service, or a custom service's load balancer and targets. False
-    /// when the path ends here (no reply to walk).
-    pub(super) fn past_endpoint(&mut self, y: &'w NetworkInterface, p: &Packet) -> bool {
+    /// At interface `y`: an interface endpoint's checks and PrivateLink. False when the path
+    /// ends here (no reply to walk).
+    pub(super) fn through_endpoint(&mut self, y: &'w NetworkInterface, h: &Header) -> bool {
         let w = self.w;
         let Some(ep) = self
             .endpoint_of(y)
@@ -102,22 +107,22 @@ impl<'w> Ref<'w> {
             return true;
         };
         if ep.state != State::Available {
-            self.block(Code::BadState, &ep.id);
+            self.blocker(Code::BadState, &ep.id, String::new());
             return false;
         }
-        if p.proto != 6 {
-            self.block(Code::ProtocolRestriction, &ep.id);
+        if h.protocol != 6 {
+            self.blocker(Code::ProtocolRestriction, &ep.id, String::new());
             return true;
         }
         let Some(sid) = &ep.service_id else {
             return true;
         };
         let Some(svc) = w.endpoint_services.get(sid) else {
-            self.block(Code::BadState, &ep.id);
+            self.blocker(Code::BadState, &ep.id, String::new());
             return false;
         };
         if svc.state != ServiceState::Available {
-            self.block(Code::BadState, &svc.id);
+            self.blocker(Code::BadState, &svc.id, String::new());
             return false;
         }
         let lbs: Vec<&LoadBalancer> = svc
@@ -126,126 +131,182 @@ impl<'w> Ref<'w> {
             .filter_map(|a| w.load_balancers.get(a))
             .collect();
         if lbs.is_empty() {
-            self.block(Code::BadState, &svc.id);
+            self.blocker(Code::BadState, &svc.id, String::new());
             return false;
         }
-        // The endpoint's zone's node (any node for a cross-Region endpoint).
         let remote = ep.service_region != ep.scope.region;
-        let zone = self.zone_of(y);
-        let node = lbs.iter().find_map(|lb| {
-            let n = lb
+        let zone = self.zone(y);
+        let mut placed = None;
+        for lb in &lbs {
+            if let Some(n) = lb
                 .subnets
                 .iter()
-                .find(|n| remote || Some(n.availability_zone_id.as_str()) == zone);
-            n.map(|n| (*lb, n))
-        });
-        let Some((lb, node)) = node else {
-            self.block(Code::VpceServiceNotInstalledInAz, &ep.id);
+                .find(|n| remote || Some(n.availability_zone_id.as_str()) == zone)
+            {
+                placed = Some((*lb, n));
+                break;
+            }
+        }
+        let Some((lb, node)) = placed else {
+            self.blocker(Code::VpceServiceNotInstalledInAz, &ep.id, String::new());
             return false;
         };
-        self.forward_to_targets(lb, node, p)
+        self.through_load_balancer(lb, node, h, true)
     }
 
-    /// From load balancer node `node`: the listener, the target group, every target.
-    fn forward_to_targets(&mut self, lb: &'w LoadBalancer, node: &'w LbSubnet, p: &Packet) -> bool {
+    /// The load balancer whose node interface `y` is, with that node.
+    pub(super) fn node_of(&self, y: &NetworkInterface) -> Option<(&'w LoadBalancer, &'w LbSubnet)> {
+        self.w.load_balancers.values().find_map(|lb| {
+            lb.subnets
+                .iter()
+                .find(|s| s.network_interface_id == y.id)
+                .map(|s| (lb, s))
+        })
+    }
+
+    /// A client reached load balancer node `y` directly. False when the path ends here.
+    pub(super) fn through_node(&mut self, y: &'w NetworkInterface, h: &Header) -> bool {
+        match self.node_of(y) {
+            Some((lb, node)) => self.through_load_balancer(lb, node, h, false),
+            None => true,
+        }
+    }
+
+    /// Load balancer `lb` entered at `node`: groups, listener, group, zone, targets.
+    fn through_load_balancer(
+        &mut self,
+        lb: &'w LoadBalancer,
+        node: &'w LbSubnet,
+        h: &Header,
+        private_link: bool,
+    ) -> bool {
         let w = self.w;
         let Some(n) = self.eni(&node.network_interface_id) else {
-            self.block(Code::BadState, &lb.arn);
+            self.blocker(Code::BadState, &lb.arn, String::new());
             return false;
         };
-        let listener = w.listeners.values().find(|l| {
-            l.load_balancer_arn == lb.arn && rules::listener_takes(l.protocol.as_deref(), l.port, p)
-        });
-        let Some(listener) = listener else {
-            self.block(Code::NoPossibleDestination, &lb.arn);
+        let ip = IpAddr::V4(node.private_ip);
+        if !lb.security_groups.is_empty() && (!private_link || lb.enforce_inbound_on_privatelink) {
+            self.sg(n, false, &Header { dst: ip, ..*h }, !private_link);
+        }
+        let Some(listener) = w.listeners.values().find(|l| {
+            l.load_balancer_arn == lb.arn
+                && listener_takes(l.protocol.as_deref(), l.port, h.protocol, h.dst_port)
+        }) else {
+            self.blocker(Code::Elbv2ListenersMismatch, &lb.arn, String::new());
             return false;
         };
-        let Some(tg) = w.target_groups.get(&listener.target_group_arn) else {
-            self.block(Code::Elbv2ListenerHasNoTg, &listener.arn);
+        let Some(tg) = w
+            .target_groups
+            .get(&listener.target_group_arn)
+            .filter(|g| !g.targets.is_empty())
+        else {
+            self.blocker(Code::Elbv2ListenerHasNoTg, &listener.arn, String::new());
             return false;
         };
-        if tg.targets.is_empty() {
-            self.block(Code::NoPossibleDestination, &tg.arn);
+        let cross = tg.cross_zone(lb);
+        let eligible: Vec<&ElbTarget> = tg
+            .targets
+            .iter()
+            .filter(|t| {
+                let at = if tg.target_type == "ip" {
+                    t.id.parse::<IpAddr>()
+                        .ok()
+                        .and_then(|a| self.eni_at(&n.vpc_id, a))
+                } else {
+                    self.endpoint(&t.id).filter(|_| t.id.starts_with("i-"))
+                };
+                cross || at.is_none_or(|e| self.zone(e) == Some(node.availability_zone_id.as_str()))
+            })
+            .collect();
+        if eligible.is_empty() {
+            self.blocker(Code::Elbv2NoTargetsInAz, &lb.arn, String::new());
             return false;
         }
-        let mut blockers = Vec::new();
-        for t in &tg.targets {
+        let src = if tg.preserve_client_ip() && !private_link {
+            h.src
+        } else {
+            ip
+        };
+        let mut all = Vec::new();
+        for t in eligible {
             let saved = (
                 std::mem::take(&mut self.exps),
                 std::mem::take(&mut self.nats),
                 self.egressed.take(),
-                self.last_table.take(),
+                self.last.take(),
                 self.dir,
             );
             self.dir = Direction::Forward;
-            self.forward_to_target(lb, n, IpAddr::V4(node.private_ip), tg, t, p);
-            let found = std::mem::take(&mut self.exps);
-            (
-                self.exps,
-                self.nats,
-                self.egressed,
-                self.last_table,
-                self.dir,
-            ) = saved;
-            if found.is_empty() {
+            self.try_target(lb, n, (ip, src), tg, t, h);
+            let exps = std::mem::take(&mut self.exps);
+            (self.exps, self.nats, self.egressed, self.last, self.dir) = saved;
+            if exps.is_empty() {
                 return true;
             }
-            blockers.extend(found);
+            all.extend(exps);
         }
-        self.exps.extend(blockers);
+        self.exps.extend(all);
         true
     }
 
-    /// One target, from node interface `n` (address `ip`): there with the node's address as
-    /// the source (no client address preservation through PrivateLink), and back.
-    fn forward_to_target(
+    /// One target from node interface `n`: `(ip, src)` are the node's address and the
+    /// source the target sees.
+    fn try_target(
         &mut self,
         lb: &LoadBalancer,
         n: &'w NetworkInterface,
-        ip: IpAddr,
+        (ip, src): (IpAddr, IpAddr),
         tg: &TargetGroup,
-        t: &Target,
-        p: &Packet,
+        t: &ElbTarget,
+        h: &Header,
     ) {
         let (addr, want) = if tg.target_type == "ip" {
             let Ok(a) = t.id.parse::<IpAddr>() else {
-                return self.block(Code::BadState, &t.id);
+                return self.blocker(Code::BadState, &t.id, String::new());
             };
             (a, self.eni_at(&n.vpc_id, a))
         } else {
-            let e = self.named(&t.id).filter(|_| t.id.starts_with("i-"));
-            let Some(a) = e.and_then(|e| e.private_ips.first()) else {
-                return self.block(Code::BadState, &t.id);
+            let Some(e) = self.endpoint(&t.id).filter(|_| t.id.starts_with("i-")) else {
+                return self.blocker(Code::BadState, &t.id, String::new());
             };
-            (IpAddr::V4(*a), e)
+            let Some(a) = e.private_ips.first() else {
+                return self.blocker(Code::BadState, &t.id, String::new());
+            };
+            (IpAddr::V4(*a), Some(e))
         };
         if let Some(e) = want {
-            let zone = self.zone_of(e);
-            let enabled = lb
+            let zone = self.zone(e);
+            if !lb
                 .subnets
                 .iter()
-                .any(|x| Some(x.availability_zone_id.as_str()) == zone);
-            if !enabled {
-                return self.block(Code::ElbInstalledAzRestriction, &lb.arn);
+                .any(|x| Some(x.availability_zone_id.as_str()) == zone)
+            {
+                return self.blocker(Code::ElbInstalledAzRestriction, &lb.arn, String::new());
             }
         }
-        let to_target = Packet {
-            src: ip,
+        let h2 = Header {
+            src,
             dst: addr,
-            proto: p.proto,
-            sport: p.sport,
-            dport: Some(t.port.unwrap_or(tg.port)),
+            protocol: h.protocol,
+            src_port: h.src_port,
+            dst_port: Some(t.port.unwrap_or(tg.port)),
         };
         if !n.groups.is_empty() {
-            self.groups(n, true, &to_target, true);
+            self.sg(n, true, &h2, true);
         }
-        let Some((end, at)) = self.walk(At::Eni(n), to_target, want) else {
+        let Some((end, at)) = self.walk(Step::At(Node::Eni(n)), h2, want, true) else {
             return;
         };
-        let Arrived::Eni(target) = end else {
-            return self.block(Code::NoPossibleDestination, &t.id);
+        let End::Eni(y) = end else {
+            return self.blocker(Code::NoPossibleDestination, &t.id, String::new());
         };
-        self.turn();
-        self.walk(At::Eni(target), at.answer(), Some(n));
+        self.dir = Direction::Return;
+        self.last = None;
+        let reply = Header {
+            dst: ip,
+            ..at.reply()
+        };
+        self.walk(Step::At(Node::Eni(y)), reply, Some(n), true);
     }
 }
