@@ -148,8 +148,9 @@ fn check_quota(w: &World, ctx: &Ctx, vpc_id: &str, ty: EndpointType) -> Result<(
     } else {
         (
             quota::VPC_ENDPOINTS_PER_VPC,
+            // A VPC's endpoints are in its owner's scope.
             w.vpc_endpoints
-                .values()
+                .in_scope(&ctx.scope())
                 .filter(|e| {
                     e.vpc_id == vpc_id
                         && e.endpoint_type != EndpointType::Gateway

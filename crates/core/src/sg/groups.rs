@@ -128,8 +128,9 @@ fn check_name(name: &str, description: &str) -> Result<()> {
 
 /// A name is unique within its VPC, and the VPC has room for one more group.
 fn check_room(w: &World, ctx: &Ctx, vpc_id: &str, name: &str) -> Result<()> {
+    // A VPC's groups are in its owner's scope.
     if w.security_groups
-        .values()
+        .in_scope(&ctx.scope())
         .any(|g| g.vpc_id == vpc_id && g.name == name)
     {
         return Err(ApiError::new(

@@ -1237,3 +1237,21 @@ fn provider_to_consumer_is_disconnected_not_a_garbled_route() {
     assert!(e.message.contains("not connected"), "{v}");
     assert!(!e.message.contains("route no route"), "{v}");
 }
+
+#[test]
+fn endpoint_state_moved_by_its_timer_updates_part_by_part() {
+    let mut p = privatelink();
+    p.n.endpoint_state(&p.vpce, State::Pending);
+    let before = View::compile(&p.n.w);
+    let flow = tcp(&p.client, &p.vpce_eni, 443);
+    assert!(!decide(&before, &flow).reachable);
+    // What the endpoint's timer does: pending → available.
+    p.n.endpoint_state(&p.vpce, State::Available);
+    let changes = crate::Changes::ids([p.vpce.clone()]);
+    let after = before
+        .try_update(&p.n.w, &changes)
+        .expect("an endpoint's state is a part of the view");
+    let fresh = decide(&View::compile(&p.n.w), &flow);
+    assert!(fresh.reachable, "{fresh}");
+    assert_eq!(decide(&after, &flow), fresh);
+}
