@@ -173,6 +173,10 @@ pub struct World {
     pub customer_gateways: Table<vpn::CustomerGateway>,
     #[serde(default)]
     pub vpn_connections: Table<vpn::VpnConnection>,
+    #[serde(default)]
+    pub subnet_cidr_reservations: Table<subnet::CidrReservation>,
+    #[serde(default)]
+    pub connection_notifications: Table<endpoint_service::ConnectionNotification>,
 }
 
 impl World {
@@ -210,6 +214,8 @@ impl World {
             vpn_gateways: Table::default(),
             customer_gateways: Table::default(),
             vpn_connections: Table::default(),
+            subnet_cidr_reservations: Table::default(),
+            connection_notifications: Table::default(),
         }
     }
 
