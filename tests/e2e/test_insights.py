@@ -347,7 +347,7 @@ def test_each_change_is_seen_by_the_next_analysis(ec2, world):
     ec2.delete_vpc_peering_connection(VpcPeeringConnectionId=ab)
     assert analyse(ec2, p)["NetworkPathFound"] is False
     # An instance launched after the last analysis is analysed at once.
-    late = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1,
+    late = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1,
                              SubnetId=a["subnet"], SecurityGroupIds=[a["sg"]])["Instances"][0]
     q = path(ec2, late["InstanceId"], a["i"])["NetworkInsightsPathId"]
     assert analyse(ec2, q)["NetworkPathFound"] is True
