@@ -51,6 +51,9 @@ pub struct Engine {
     clock_offset: Millis,
     last_now: Millis,
     request_ids: openvpc_core::ids::IdGen,
+    /// How many times the world has changed since the process started (commands applied,
+    /// timers fired, resets, imports): what the console polls to know when to re-read.
+    changes: u64,
 }
 
 impl std::fmt::Debug for Engine {
@@ -115,6 +118,7 @@ impl Engine {
             clock_offset,
             last_now,
             request_ids: openvpc_core::ids::IdGen::new(seed),
+            changes: 0,
         })
     }
 
@@ -135,10 +139,23 @@ impl Engine {
         self.request_ids.uuid()
     }
 
+    /// A counter that moves whenever the world changes (not persisted: it starts at 0).
+    pub fn changes(&self) -> u64 {
+        self.changes
+    }
+
+    /// Runs the timers due at `now`, counting a change when one fires.
+    fn tick(&mut self, now: Millis) {
+        if self.world.next_due().is_some_and(|due| due <= now) {
+            self.changes += 1;
+        }
+        self.world.tick(now);
+    }
+
     /// Runs due timers and makes sure the caller's scope has its defaults.
     pub fn prepare(&mut self, account: &str, region: &str) -> Result<Ctx, ApiError> {
         let now = self.now();
-        self.world.tick(now);
+        self.tick(now);
         let ctx = Ctx::new(account, region, now);
         if !self.world.scope_ready(&ctx.scope()) {
             self.mutate(&ctx, Command::InitScope)?;
@@ -155,6 +172,7 @@ impl Engine {
         let bytes = serde_json::to_vec(&entry)
             .map_err(|e| ApiError::new("InternalError", e.to_string()))?;
         let out = self.world.apply(ctx, entry.cmd)?;
+        self.changes += 1;
         if let Err(e) = self.store.append(&bytes) {
             // Memory is ahead of disk: the only safe move is to stop before anyone
             // is told the mutation happened.
@@ -185,7 +203,7 @@ impl Engine {
         self.store
             .set_meta(CLOCK_OFFSET, &self.clock_offset.to_string())?;
         let now = self.now();
-        self.world.tick(now);
+        self.tick(now);
         Ok(now)
     }
 
@@ -196,6 +214,7 @@ impl Engine {
             .set_meta(CLOCK_OFFSET, &self.clock_offset.to_string())?;
         self.world = World::new(self.options.config.clone(), self.options.seed);
         self.since_snapshot = 0;
+        self.changes += 1;
         Ok(())
     }
 
@@ -204,6 +223,7 @@ impl Engine {
         world.restore(self.options.config.clone());
         self.store.reset()?;
         self.world = world;
+        self.changes += 1;
         self.snapshot()
     }
 
@@ -308,5 +328,41 @@ mod tests {
             assert_eq!(c1, c2);
             assert_ne!(a, b);
         }
+    }
+
+    #[test]
+    fn the_change_counter_moves_with_commands_and_timers_only() {
+        let mut e = Engine::open(Box::new(Shared::default()), EngineOptions::default()).unwrap();
+        let a = create_vpc(&mut e, "10.0.0.0/16");
+        let b = create_vpc(&mut e, "10.1.0.0/16");
+        let after_vpcs = e.changes();
+        // A read (a prepared request of a known scope, nothing due) changes nothing.
+        e.prepare("111111111111", "us-east-1").unwrap();
+        assert_eq!(e.changes(), after_vpcs);
+        // A refused command changes nothing.
+        let ctx = e.prepare("111111111111", "us-east-1").unwrap();
+        let bad = vpc::Cmd::Create {
+            cidr_block: "not a cidr".into(),
+            amazon_ipv6: false,
+            instance_tenancy: None,
+            tags: vec![],
+        };
+        assert!(e.mutate(&ctx, Command::Vpc(bad)).is_err());
+        assert_eq!(e.changes(), after_vpcs);
+        // A peering request expires after seven days: the timer is a change.
+        let create = openvpc_core::peering::Cmd::Create {
+            vpc_id: a,
+            peer_vpc_id: b,
+            peer_owner_id: None,
+            peer_region: None,
+            tags: vec![],
+        };
+        e.mutate(&ctx, Command::Peering(create)).unwrap();
+        let requested = e.changes();
+        assert_eq!(requested, after_vpcs + 1);
+        e.advance_clock(8 * 24 * 3600).unwrap();
+        assert_eq!(e.changes(), requested + 1);
+        e.advance_clock(1).unwrap();
+        assert_eq!(e.changes(), requested + 1);
     }
 }

@@ -1,4 +1,5 @@
-//! HTTP: the Query endpoint at `/`, health and admin endpoints under `/_openvpc/`.
+//! HTTP: the Query endpoint at `/`, the console at `/console`, health, change counter and
+//! admin endpoints under `/_openvpc/`.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -17,6 +18,8 @@ use openvpc_wire::sigv4::HttpRequestParts;
 
 use crate::auth::{self, Credentials};
 use crate::engine::Engine;
+
+mod console;
 
 /// Server-level settings (beyond the engine's).
 #[derive(Debug, Clone)]
@@ -54,6 +57,7 @@ pub fn router(engine: Engine, options: ServerOptions) -> Router {
     });
     let mut r = Router::new()
         .route("/_openvpc/health", get(|| async { "ok" }))
+        .merge(console::routes())
         .fallback(query_endpoint);
     if admin {
         r = r
@@ -94,9 +98,25 @@ async fn query_endpoint(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Some(redirect) = console::redirect_bare_get(&method, &uri) {
+        return redirect;
+    }
     // Handled inline: every request serialises on the engine lock anyway, and the server
     // runs on a single-threaded runtime, so a hop to another thread would only add cost.
     handle_query(&state, &method, &uri, &headers, &body)
+}
+
+/// Header names lower-case with their values, as SigV4 verification reads them.
+fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
 }
 
 fn handle_query(
@@ -106,15 +126,7 @@ fn handle_query(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Response {
-    let header_pairs: Vec<(String, String)> = headers
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_ascii_lowercase(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+    let header_pairs = header_pairs(headers);
     let query = uri.query().unwrap_or("");
     let parts = HttpRequestParts {
         method: method.as_str(),

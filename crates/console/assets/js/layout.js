@@ -1,0 +1,287 @@
+// Where everything goes: a pure function from a scene (see scene.js) to boxes and lines,
+// with no DOM, so it is unit-tested in Node.
+//
+// A VPC is a box: its name, id and CIDRs on top, then its gateways (the top edge), then one
+// column per Availability Zone with the zone's subnets stacked, each subnet holding its
+// chips (instances, interfaces, endpoints, load balancers, NAT gateways), then its route
+// tables (the bottom edge). A collapsed VPC is a small box of fixed size. Top-level boxes
+// (VPCs and peer VPCs seen through a peering) are ordered so that peers sit side by side
+// (a hub between its spokes, a chain in its order) and packed into rows of about the
+// same width; services (PrivateLink, AWS services behind endpoints) fill the rows below.
+
+export const SIZE = {
+  chipW: 214,
+  chipH: 40,
+  gap: 8,
+  pad: 10,
+  subnetHead: 48,
+  zoneHead: 24,
+  vpcHead: 62,
+  minInner: 280,
+  collapsedW: 250,
+  collapsedH: 80,
+  serviceW: 270,
+  serviceH: 62,
+  rowGap: 110,
+  colGap: 80,
+  margin: 40,
+  servicesHead: 40,
+};
+
+function chipRows(count, innerW) {
+  const perRow = Math.max(1, Math.floor((innerW + SIZE.gap) / (SIZE.chipW + SIZE.gap)));
+  return { perRow, rows: Math.ceil(count / perRow) };
+}
+
+/** Size of a subnet box holding `n` chips. */
+export function subnetHeight(n) {
+  return SIZE.subnetHead + (n > 0 ? n * (SIZE.chipH + SIZE.gap) - SIZE.gap : 0) + SIZE.pad;
+}
+
+/** Lays out one VPC at (0, 0): returns its size and its children's relative boxes. */
+export function layoutVpc(vpc) {
+  if (vpc.collapsed) return { w: SIZE.collapsedW, h: SIZE.collapsedH, children: [] };
+  const { chipW, chipH, gap, pad } = SIZE;
+  const subnetW = chipW + 2 * pad;
+  const zones = vpc.zones ?? [];
+  const zonesW = zones.length ? zones.length * (subnetW + gap) - gap : 0;
+  const inner = Math.max(SIZE.minInner, zonesW);
+  const children = [];
+  let y = SIZE.vpcHead;
+
+  const placeRow = (chips, parent) => {
+    if (!chips.length) return;
+    const { perRow, rows } = chipRows(chips.length, inner);
+    chips.forEach((c, i) => {
+      children.push({
+        ...c,
+        parent,
+        chip: true,
+        x: pad + (i % perRow) * (chipW + gap),
+        y: y + Math.floor(i / perRow) * (chipH + gap),
+        w: chipW,
+        h: chipH,
+      });
+    });
+    y += rows * (chipH + gap);
+  };
+
+  placeRow(vpc.edge ?? [], vpc.key);
+  let zonesBottom = y;
+  zones.forEach((zone, zi) => {
+    const x = pad + zi * (subnetW + gap);
+    children.push({ key: `${vpc.key}#zone:${zone.name}`, kind: 'zone', title: zone.name, lines: [zone.sub ?? ''], parent: vpc.key, x, y, w: subnetW, h: SIZE.zoneHead, decoration: true });
+    let sy = y + SIZE.zoneHead;
+    for (const s of zone.subnets) {
+      const chips = s.chips ?? [];
+      const h = subnetHeight(chips.length);
+      children.push({ ...s, parent: vpc.key, x, y: sy, w: subnetW, h });
+      chips.forEach((c, i) => {
+        children.push({ ...c, parent: s.key, chip: true, x: x + pad, y: sy + SIZE.subnetHead + i * (chipH + gap), w: chipW, h: chipH });
+      });
+      sy += h + gap;
+    }
+    zonesBottom = Math.max(zonesBottom, sy);
+  });
+  y = zonesBottom;
+  placeRow(vpc.footer ?? [], vpc.key);
+  return { w: inner + 2 * pad, h: y + pad, children };
+}
+
+/** Orders the boxes of one connected component: a hub between its spokes, a chain in
+ * its order (breadth first, each new box on the free side of its neighbour). */
+function arrange(start, adjacency) {
+  const list = [start];
+  const placed = new Set([start]);
+  const queue = [start];
+  while (queue.length) {
+    const u = queue.shift();
+    const next = [...(adjacency.get(u) ?? [])].filter((v) => !placed.has(v));
+    next.sort((a, b) => (adjacency.get(b)?.size ?? 0) - (adjacency.get(a)?.size ?? 0));
+    next.forEach((v, i) => {
+      const pos = list.indexOf(u);
+      const atRight = pos === list.length - 1;
+      const atLeft = pos === 0;
+      const right = atRight && !atLeft ? true : atLeft && !atRight ? false : i % 2 === 0;
+      list.splice(right ? list.indexOf(u) + 1 : list.indexOf(u), 0, v);
+      placed.add(v);
+      queue.push(v);
+    });
+  }
+  return list;
+}
+
+/** The order of top-level boxes: connected components by size, each arranged. */
+export function orderBoxes(keys, links) {
+  const known = new Set(keys);
+  const adjacency = new Map(keys.map((k) => [k, new Set()]));
+  for (const l of links) {
+    if (known.has(l.from) && known.has(l.to) && l.from !== l.to) {
+      adjacency.get(l.from).add(l.to);
+      adjacency.get(l.to).add(l.from);
+    }
+  }
+  const index = new Map(keys.map((k, i) => [k, i]));
+  const seen = new Set();
+  const components = [];
+  for (const k of keys) {
+    if (seen.has(k)) continue;
+    const members = [];
+    const stack = [k];
+    seen.add(k);
+    while (stack.length) {
+      const u = stack.pop();
+      members.push(u);
+      for (const v of adjacency.get(u)) {
+        if (!seen.has(v)) {
+          seen.add(v);
+          stack.push(v);
+        }
+      }
+    }
+    const hub = members.reduce((best, m) => {
+      const d = adjacency.get(m).size - adjacency.get(best).size;
+      return d > 0 || (d === 0 && index.get(m) < index.get(best)) ? m : best;
+    });
+    components.push(arrange(hub, adjacency));
+  }
+  components.sort((a, b) => b.length - a.length || index.get(a[0]) - index.get(b[0]));
+  return components.flat();
+}
+
+/** Packs boxes in order into rows no wider than `width`; returns positions and row ids. */
+function pack(boxes, width, top) {
+  let x = SIZE.margin;
+  let y = top;
+  let rowH = 0;
+  let row = 0;
+  let col = 0;
+  for (const b of boxes) {
+    if (x > SIZE.margin && x + b.w > width + SIZE.margin) {
+      x = SIZE.margin;
+      y += rowH + SIZE.rowGap;
+      rowH = 0;
+      row++;
+      col = 0;
+    }
+    Object.assign(b, { x, y, row, col });
+    x += b.w + SIZE.colGap;
+    rowH = Math.max(rowH, b.h);
+    col++;
+  }
+  return { bottom: boxes.length ? y + rowH : top, right: Math.max(SIZE.margin, ...boxes.map((b) => b.x + b.w)) };
+}
+
+const center = (n) => [n.x + n.w / 2, n.y + n.h / 2];
+
+/** The line of a link between two nodes (`a`, `b` absolute boxes; `top` their top-level
+ * boxes), the `k`-th between the same pair. */
+function route(a, b, topA, topB, k) {
+  const [ax, ay] = center(a);
+  const [bx, by] = center(b);
+  if (topA && topB && topA !== topB && topA.y === topB.y && topA.row === topB.row && a === topA && b === topB) {
+    // Boxes of one row: an arc above the row, clear of the boxes in between, its label in
+    // the free space between the rows.
+    const [left, right] = topA.x < topB.x ? [topA, topB] : [topB, topA];
+    const top = left.y;
+    const x1 = left.x + left.w / 2 + k * 10;
+    const x2 = right.x + right.w / 2 - k * 10;
+    const lift = Math.min(SIZE.rowGap * 1.6, 50 + 0.05 * (x2 - x1)) + k * 22;
+    return { type: 'quad', points: [[x1, top], [(x1 + x2) / 2, top - lift], [x2, top]] };
+  }
+  // Otherwise from the border of one to the border of the other, towards each other.
+  const clip = (n, tx, ty) => {
+    const [cx, cy] = center(n);
+    const dx = tx - cx;
+    const dy = ty - cy;
+    if (dx === 0 && dy === 0) return [cx, cy];
+    const s = Math.min(dx ? n.w / 2 / Math.abs(dx) : Infinity, dy ? n.h / 2 / Math.abs(dy) : Infinity);
+    return [cx + dx * s, cy + dy * s];
+  };
+  const off = k * 10;
+  return { type: 'line', points: [clip(a, bx + off, by), clip(b, ax + off, ay)] };
+}
+
+/** A point halfway along a routed link (where its label goes). */
+export function midpoint(path) {
+  const p = path.points;
+  if (path.type === 'quad') return [(p[0][0] + 2 * p[1][0] + p[2][0]) / 4, (p[0][1] + 2 * p[1][1] + p[2][1]) / 4];
+  return [(p[0][0] + p[p.length - 1][0]) / 2, (p[0][1] + p[p.length - 1][1]) / 2];
+}
+
+/**
+ * Lays out a scene: `{ vpcs, externals, services, links }` (see scene.js). Returns
+ * `{ nodes: Map key → node, top: [keys in order], links, width, height }`; a node is
+ * `{ key, id, kind, x, y, w, h, parent, ... }` in absolute coordinates.
+ */
+export function layoutScene(scene) {
+  const nodes = new Map();
+  const tops = [];
+  const inner = new Map();
+  for (const v of scene.vpcs) {
+    const l = layoutVpc(v);
+    const box = { ...v, parent: null, w: l.w, h: l.h };
+    inner.set(v.key, l.children);
+    tops.push(box);
+  }
+  for (const e of scene.externals ?? []) tops.push({ ...e, parent: null, w: SIZE.collapsedW, h: SIZE.collapsedH });
+  const byKey = new Map(tops.map((t) => [t.key, t]));
+  const order = orderBoxes(tops.map((t) => t.key), scene.links ?? []);
+  const peered = new Set((scene.links ?? []).filter((l) => l.kind === 'pcx').flatMap((l) => [l.from, l.to]));
+  // Peered boxes first, then the services their endpoints use, then the boxes on their own
+  // (a default VPC, say): lines from endpoints to services then cross no box of their own.
+  const connected = order.filter((k) => peered.has(k)).map((k) => byKey.get(k));
+  const alone = order.filter((k) => !peered.has(k)).map((k) => byKey.get(k));
+  const services = (scene.services ?? []).map((s) => ({ ...s, parent: null, w: SIZE.serviceW, h: SIZE.serviceH }));
+
+  const all = [...connected, ...alone, ...services];
+  const area = all.reduce((s, b) => s + (b.w + SIZE.colGap) * (b.h + SIZE.rowGap), 0);
+  const widest = Math.max(0, ...all.map((b) => b.w));
+  const width = Math.max(widest, 1100, Math.sqrt(area) * 1.5);
+  let bottom = SIZE.margin + SIZE.rowGap * 0.9 - SIZE.rowGap;
+  let right = SIZE.margin;
+  const group = (boxes, heading) => {
+    if (!boxes.length) return;
+    let top = bottom + SIZE.rowGap;
+    if (heading) {
+      nodes.set(heading.key, { ...heading, x: SIZE.margin, y: top, w: 200, h: 24, parent: null, decoration: true });
+      top += SIZE.servicesHead;
+    }
+    const p = pack(boxes, width, top);
+    bottom = p.bottom;
+    right = Math.max(right, p.right);
+  };
+  group(connected);
+  group(services, { key: '#services', kind: 'heading', title: 'Services' });
+  group(alone);
+  for (const b of [...connected, ...alone]) {
+    nodes.set(b.key, b);
+    for (const c of inner.get(b.key) ?? []) nodes.set(c.key, { ...c, x: b.x + c.x, y: b.y + c.y });
+  }
+  services.forEach((s) => nodes.set(s.key, s));
+
+  const topOf = (n) => {
+    let t = n;
+    while (t && t.parent) t = nodes.get(t.parent);
+    return t;
+  };
+  const pairs = new Map();
+  const links = [];
+  for (const l of scene.links ?? []) {
+    const a = nodes.get(l.from);
+    const b = nodes.get(l.to);
+    if (!a || !b) continue;
+    const pair = [l.from, l.to].sort().join('|');
+    const k = pairs.get(pair) ?? 0;
+    pairs.set(pair, k + 1);
+    const path = route(a, b, topOf(a), topOf(b), k);
+    links.push({ ...l, path, mid: midpoint(path) });
+  }
+  return {
+    nodes,
+    top: [...connected, ...alone].map((b) => b.key),
+    links,
+    width: right + SIZE.margin,
+    height: bottom + SIZE.margin,
+  };
+}
