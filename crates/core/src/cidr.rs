@@ -4,7 +4,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 
 /// Parses an IPv4 CIDR, canonicalising host bits away (`10.0.0.7/16` → `10.0.0.0/16`).
 pub fn parse_v4(s: &str) -> Option<Ipv4Net> {
@@ -40,7 +40,7 @@ pub fn check_vpc_block(raw: &str) -> Result<Ipv4Net> {
     })?;
     if !(16..=28).contains(&net.prefix_len()) {
         return Err(ApiError::new(
-            "InvalidVpc.Range",
+            ErrorCode::InvalidVpcRange,
             format!("The CIDR '{raw}' is invalid."),
         ));
     }

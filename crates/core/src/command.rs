@@ -29,6 +29,37 @@ pub enum Command {
     Insights(insights::Cmd),
 }
 
+/// `Command::Vpc(cmd)` as `cmd.into()`, and so on for every area.
+macro_rules! command_from {
+    ($($variant:ident($area:ident),)*) => {
+        $(
+            impl From<$area::Cmd> for Command {
+                fn from(cmd: $area::Cmd) -> Self {
+                    Command::$variant(cmd)
+                }
+            }
+        )*
+    };
+}
+
+command_from! {
+    Vpc(vpc),
+    Subnet(subnet),
+    Route(route),
+    Gateway(gateway),
+    Dhcp(dhcp),
+    Nacl(nacl),
+    Sg(sg),
+    Eni(eni),
+    Peering(peering),
+    Tags(tags),
+    Elb(elb),
+    EndpointService(endpoint_service),
+    Endpoint(endpoint),
+    PrefixList(prefix_list),
+    Insights(insights),
+}
+
 impl Command {
     /// The `ClientToken` the command carries, for idempotency.
     pub fn client_token(&self) -> Option<&str> {
@@ -73,6 +104,6 @@ pub enum Output {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkFailure {
     pub id: String,
-    pub code: String,
+    pub code: crate::ErrorCode,
     pub message: String,
 }

@@ -10,7 +10,7 @@ use crate::filter::{self, Filter};
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, World};
-use crate::{vpc, Output};
+use crate::{vpc, Kind, Output};
 
 /// A DHCP option set: (key, values) pairs such as `domain-name-servers`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,19 +57,11 @@ pub const KEYS: &[&str] = &[
     "ipv6-address-preferred-lease-time",
 ];
 
-/// `InvalidDhcpOptionID.NotFound` for `id`.
-pub fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidDhcpOptionID.NotFound",
-        format!("The dhcpOption ID '{id}' does not exist"),
-    )
-}
-
 /// The caller's option set `id`, or `InvalidDhcpOptionID.NotFound`.
 pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w DhcpOptions> {
     w.dhcp_options
         .get_in(scope, id)
-        .ok_or_else(|| not_found(id))
+        .ok_or_else(|| Kind::DhcpOptions.not_found(id))
 }
 
 /// Applies a DHCP options command.
@@ -82,7 +74,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
         } => {
             check_configurations(&configurations)?;
             tags::check_specs(&specs, "dhcp-options")?;
-            let id = w.ids.id("dopt");
+            let id = w.ids.id(Kind::DhcpOptions);
             w.dhcp_options.insert(DhcpOptions {
                 id: id.clone(),
                 scope: scope.clone(),
@@ -235,7 +227,7 @@ pub fn default_for(w: &mut World, scope: &Scope) -> String {
     if let Some(d) = w.dhcp_options.in_scope(scope).find(|d| d.is_default) {
         return d.id.clone();
     }
-    let id = w.ids.id("dopt");
+    let id = w.ids.id(Kind::DhcpOptions);
     let domain = if scope.region == "us-east-1" {
         "ec2.internal".to_string()
     } else {

@@ -20,11 +20,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::quota;
 use crate::eni::{Attachment, InstanceState, NetworkInterface};
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::table::Resource;
 use crate::tags::TagSet;
 use crate::world::{Ctx, Scope, World};
-use crate::{cidr, gateway, subnet, tags, Millis, Output};
+use crate::{cidr, subnet, tags, Kind, Millis, Output};
 
 /// Most tags an ELBv2 resource may carry.
 pub const MAX_TAGS: usize = 50;
@@ -325,17 +325,17 @@ pub enum Cmd {
 
 /// `ValidationError` with `message`.
 pub fn validation(message: impl Into<String>) -> ApiError {
-    ApiError::new("ValidationError", message)
+    ApiError::new(ErrorCode::ValidationError, message)
 }
 
 fn invalid_config(message: impl Into<String>) -> ApiError {
-    ApiError::new("InvalidConfigurationRequest", message)
+    ApiError::new(ErrorCode::InvalidConfigurationRequest, message)
 }
 
 /// `LoadBalancerNotFound` for a name or ARN (or a comma-separated list of them).
 pub fn load_balancer_not_found(what: &str) -> ApiError {
     ApiError::new(
-        "LoadBalancerNotFound",
+        ErrorCode::LoadBalancerNotFound,
         format!("Load balancers '[{what}]' not found"),
     )
 }
@@ -343,7 +343,7 @@ pub fn load_balancer_not_found(what: &str) -> ApiError {
 /// `TargetGroupNotFound` for a name or ARN (or a comma-separated list of them).
 pub fn target_group_not_found(what: &str) -> ApiError {
     ApiError::new(
-        "TargetGroupNotFound",
+        ErrorCode::TargetGroupNotFound,
         format!("Target groups '{what}' not found"),
     )
 }
@@ -351,7 +351,7 @@ pub fn target_group_not_found(what: &str) -> ApiError {
 /// `ListenerNotFound`.
 pub fn listener_not_found(what: &str) -> ApiError {
     ApiError::new(
-        "ListenerNotFound",
+        ErrorCode::ListenerNotFound,
         format!("Listeners '[{what}]' not found"),
     )
 }
@@ -441,10 +441,10 @@ pub fn get_listener<'w>(w: &'w World, scope: &Scope, arn: &str) -> Result<&'w Li
         .ok_or_else(|| listener_not_found(arn))
 }
 
-/// What else uses load balancer `arn` and so blocks its deletion (e.g. an endpoint service),
-/// if anything. The endpoint-service work hooks its check in here.
+/// What else uses load balancer `arn` and so blocks its deletion (an endpoint service), if
+/// anything.
 pub fn in_use_by(w: &World, arn: &str) -> Option<String> {
-    crate::endpoint_service::service_of_load_balancer(w, arn).map(|s| s.id.clone())
+    w.service_of_load_balancer(arn)
 }
 
 /// The `CanonicalHostedZoneId` of network (and gateway) load balancers in `region`.
@@ -505,7 +505,7 @@ fn check_tags(new: &[(String, String)], existing: &TagSet) -> Result<()> {
     for (k, v) in new {
         if !seen.insert(k.as_str()) {
             return Err(ApiError::new(
-                "DuplicateTagKeys",
+                ErrorCode::DuplicateTagKeys,
                 format!("Tag key '{k}' is specified more than once"),
             ));
         }
@@ -527,8 +527,7 @@ fn check_tags(new: &[(String, String)], existing: &TagSet) -> Result<()> {
     }
     let total = existing.len() + seen.iter().filter(|k| !existing.contains_key(**k)).count();
     if total > MAX_TAGS {
-        return Err(ApiError::new(
-            "TooManyTags",
+        return Err(ApiError::new(ErrorCode::TooManyTags,
             format!("The quota for the number of tags that can be assigned to a resource has been reached ({MAX_TAGS})"),
         ));
     }
@@ -647,7 +646,7 @@ fn plan_load_balancer(c: &CreateLoadBalancer) -> Result<LbPlan> {
         (Some("internet-facing"), LoadBalancerType::Network) => "internet-facing",
         (Some("internet-facing"), LoadBalancerType::Gateway) => {
             return Err(ApiError::new(
-                "InvalidScheme",
+                ErrorCode::InvalidScheme,
                 "Gateway Load Balancers can only have the scheme 'internal'",
             ))
         }
@@ -739,7 +738,7 @@ fn create_load_balancer(w: &mut World, ctx: &Ctx, c: CreateLoadBalancer) -> Resu
             return Ok(Output::Id(existing.arn.clone()));
         }
         return Err(ApiError::new(
-            "DuplicateLoadBalancerName",
+            ErrorCode::DuplicateLoadBalancerName,
             format!(
                 "A load balancer with the same name '{}' exists, but with different settings",
                 c.name
@@ -751,7 +750,7 @@ fn create_load_balancer(w: &mut World, ctx: &Ctx, c: CreateLoadBalancer) -> Resu
     for (id, _) in &plan.placements {
         let s = w.subnets.get_in(&scope, id).ok_or_else(|| {
             ApiError::new(
-                "SubnetNotFound",
+                ErrorCode::SubnetNotFound,
                 format!("The subnet ID '{id}' is not valid"),
             )
         })?;
@@ -771,8 +770,7 @@ fn create_load_balancer(w: &mut World, ctx: &Ctx, c: CreateLoadBalancer) -> Resu
     }
     for (s, (_, requested)) in subnets.iter().zip(&plan.placements) {
         if plan.ip_address_type == "dualstack" && s.ipv6_cidrs.is_empty() {
-            return Err(ApiError::new(
-                "InvalidSubnet",
+            return Err(ApiError::new(ErrorCode::InvalidSubnet,
                 format!(
                     "Subnet '{}' has no IPv6 CIDR block, which a 'dualstack' load balancer requires",
                     s.id
@@ -780,8 +778,7 @@ fn create_load_balancer(w: &mut World, ctx: &Ctx, c: CreateLoadBalancer) -> Resu
             ));
         }
         if s.available_ip_count() < MIN_FREE_ADDRESSES {
-            return Err(ApiError::new(
-                "InvalidSubnet",
+            return Err(ApiError::new(ErrorCode::InvalidSubnet,
                 format!(
                     "Not enough IP space available in {}. ELB requires at least {MIN_FREE_ADDRESSES} free IP addresses in each subnet.",
                     s.id
@@ -815,20 +812,20 @@ fn create_load_balancer(w: &mut World, ctx: &Ctx, c: CreateLoadBalancer) -> Resu
             .any(|g| g.attachment.as_deref() == Some(vpc_id.as_str()))
     {
         return Err(ApiError::new(
-            "InvalidSubnet",
+            ErrorCode::InvalidSubnet,
             format!("VPC {vpc_id} has no internet gateway"),
         ));
     }
     for g in &plan.security_groups {
         let group = w.security_groups.get_in(&scope, g).ok_or_else(|| {
             ApiError::new(
-                "InvalidSecurityGroup",
+                ErrorCode::InvalidSecurityGroup,
                 format!("Security group '{g}' does not exist"),
             )
         })?;
         if group.vpc_id != vpc_id {
             return Err(ApiError::new(
-                "InvalidSecurityGroup",
+                ErrorCode::InvalidSecurityGroup,
                 format!("Security group '{g}' does not belong to VPC '{vpc_id}'"),
             ));
         }
@@ -841,7 +838,7 @@ fn create_load_balancer(w: &mut World, ctx: &Ctx, c: CreateLoadBalancer) -> Resu
     {
         if w.load_balancers.count_in(&scope) >= limit as usize {
             return Err(ApiError::new(
-                "TooManyLoadBalancers",
+                ErrorCode::TooManyLoadBalancers,
                 format!("The quota for the number of load balancers has been reached ({limit})"),
             ));
         }
@@ -869,8 +866,8 @@ fn create_load_balancer(w: &mut World, ctx: &Ctx, c: CreateLoadBalancer) -> Resu
     let mut lb_subnets = Vec::new();
     for ((subnet_id, zone, zone_id), (_, requested)) in zone_of.into_iter().zip(&plan.placements) {
         let ip = subnet::allocate_ip(w, &subnet_id, *requested)?;
-        let public_ip = (plan.scheme == "internet-facing").then(|| gateway::next_public_ip(w));
-        let eni_id = w.ids.id("eni");
+        let public_ip = (plan.scheme == "internet-facing").then(|| w.counters.next_public_ip());
+        let eni_id = w.ids.id(Kind::NetworkInterface);
         let interface = NetworkInterface {
             id: eni_id.clone(),
             scope: scope.clone(),
@@ -887,7 +884,7 @@ fn create_load_balancer(w: &mut World, ctx: &Ctx, c: CreateLoadBalancer) -> Resu
             description: format!("ELB {}/{}/{hex}", plan.lb_type.arn_segment(), c.name),
             mac_address: w.ids.mac(0x02),
             attachment: Some(Attachment {
-                id: w.ids.id("ela-attach"),
+                id: w.ids.id(Kind::ManagedAttachment),
                 instance_id: None,
                 instance_owner_id: "amazon-elb".to_string(),
                 device_index: 1,
@@ -935,8 +932,7 @@ fn delete_load_balancer(w: &mut World, ctx: &Ctx, arn: &str) -> Result<Output> {
         return Ok(Output::Done);
     };
     if let Some(user) = in_use_by(w, arn) {
-        return Err(ApiError::new(
-            "ResourceInUse",
+        return Err(ApiError::new(ErrorCode::ResourceInUse,
             format!(
                 "Load balancer '{arn}' cannot be deleted because it is currently associated with another service ({user})"
             ),
@@ -1116,7 +1112,7 @@ fn create_target_group(w: &mut World, ctx: &Ctx, c: CreateTargetGroup) -> Result
             return Ok(Output::Id(arn));
         }
         return Err(ApiError::new(
-            "DuplicateTargetGroupName",
+            ErrorCode::DuplicateTargetGroupName,
             format!(
                 "A target group with the same name '{}' exists, but with different settings",
                 c.name
@@ -1131,7 +1127,7 @@ fn create_target_group(w: &mut World, ctx: &Ctx, c: CreateTargetGroup) -> Result
     {
         if w.target_groups.count_in(&ctx.scope()) >= limit as usize {
             return Err(ApiError::new(
-                "TooManyTargetGroups",
+                ErrorCode::TooManyTargetGroups,
                 format!("The quota for the number of target groups has been reached ({limit})"),
             ));
         }
@@ -1154,7 +1150,7 @@ fn delete_target_group(w: &mut World, ctx: &Ctx, arn: &str) -> Result<Output> {
     }
     if w.listeners.values().any(|l| l.target_group_arn == arn) {
         return Err(ApiError::new(
-            "ResourceInUse",
+            ErrorCode::ResourceInUse,
             format!("Target group '{arn}' is currently in use by a listener or a rule"),
         ));
     }
@@ -1163,7 +1159,7 @@ fn delete_target_group(w: &mut World, ctx: &Ctx, arn: &str) -> Result<Output> {
 }
 
 fn invalid_target(message: impl Into<String>) -> ApiError {
-    ApiError::new("InvalidTarget", message)
+    ApiError::new(ErrorCode::InvalidTarget, message)
 }
 
 /// Resolves given targets against a group: the registered form of each.
@@ -1356,7 +1352,7 @@ fn create_listener(w: &mut World, ctx: &Ctx, c: CreateListener) -> Result<Output
     }
     if let Some(bad) = c.certificates.iter().find(|a| !a.starts_with("arn:")) {
         return Err(ApiError::new(
-            "CertificateNotFound",
+            ErrorCode::CertificateNotFound,
             format!("Certificate '{bad}' not found"),
         ));
     }
@@ -1365,14 +1361,13 @@ fn create_listener(w: &mut World, ctx: &Ctx, c: CreateListener) -> Result<Output
             validation("A default action must be specified")
         } else {
             ApiError::new(
-                "TooManyActions",
+                ErrorCode::TooManyActions,
                 "Network and Gateway Load Balancer listeners take exactly one default action",
             )
         });
     };
     if action.action_type != "forward" {
-        return Err(ApiError::new(
-            "InvalidLoadBalancerAction",
+        return Err(ApiError::new(ErrorCode::InvalidLoadBalancerAction,
             format!(
                 "Action type '{}' is not supported by network and gateway load balancers: use 'forward'",
                 action.action_type
@@ -1389,7 +1384,7 @@ fn create_listener(w: &mut World, ctx: &Ctx, c: CreateListener) -> Result<Output
         [one] => (*one).clone(),
         [] => return Err(validation("A forward action must specify a target group")),
         _ => return Err(ApiError::new(
-            "InvalidLoadBalancerAction",
+            ErrorCode::InvalidLoadBalancerAction,
             "A forward action of a network or gateway load balancer takes exactly one target group",
         )),
     };
@@ -1406,7 +1401,7 @@ fn create_listener(w: &mut World, ctx: &Ctx, c: CreateListener) -> Result<Output
     };
     if !fits {
         return Err(ApiError::new(
-            "IncompatibleProtocols",
+            ErrorCode::IncompatibleProtocols,
             format!(
                 "Listener protocol '{}' is not compatible with the target group protocol '{}'",
                 protocol.as_deref().unwrap_or("(none)"),
@@ -1418,8 +1413,7 @@ fn create_listener(w: &mut World, ctx: &Ctx, c: CreateListener) -> Result<Output
         .values()
         .any(|l| l.target_group_arn == tg_arn && l.load_balancer_arn != lb.arn)
     {
-        return Err(ApiError::new(
-            "TargetGroupAssociationLimit",
+        return Err(ApiError::new(ErrorCode::TargetGroupAssociationLimit,
             format!(
                 "The following target groups cannot be associated with more than one load balancer: '{tg_arn}'"
             ),
@@ -1443,7 +1437,7 @@ fn create_listener(w: &mut World, ctx: &Ctx, c: CreateListener) -> Result<Output
             return Ok(Output::Id(existing.arn.clone()));
         }
         return Err(ApiError::new(
-            "DuplicateListener",
+            ErrorCode::DuplicateListener,
             format!(
                 "A listener already exists on this port for this load balancer '{}'",
                 lb.arn
@@ -2041,7 +2035,7 @@ mod tests {
         }
 
         fn instance(&mut self, subnet: usize, state: InstanceState) -> String {
-            let id = self.w.ids.id("i");
+            let id = self.w.ids.id(Kind::Instance);
             let s = self.w.subnets.get(&self.subnets[subnet]).unwrap().clone();
             self.w.instances.insert(Instance {
                 id: id.clone(),

@@ -3,6 +3,7 @@
 //! Load Balancer endpoints; their lifecycle (pending → available, pendingAcceptance →
 //! accepted/rejected, deleting → deleted → purged) and the provider's connection view.
 
+use crate::ids::Kind;
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -10,13 +11,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::quota;
 use crate::endpoint_service::{self, dedup, ServiceType, ServiceView};
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
 use crate::route::{Destination, Origin, Route, Target};
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, TimerKind, World};
-use crate::{cidr, eni, route, sg, subnet, vpc, BulkFailure, Millis, Output, HOUR};
+use crate::{cidr, eni, subnet, vpc, BulkFailure, Millis, Output, HOUR};
 
 /// How long a deleted endpoint stays describable before it is purged.
 pub const RETENTION: Millis = 2 * HOUR;
@@ -89,12 +90,10 @@ impl EndpointType {
             "Interface" => Ok(EndpointType::Interface),
             "Gateway" => Ok(EndpointType::Gateway),
             "GatewayLoadBalancer" => Ok(EndpointType::GatewayLoadBalancer),
-            "Resource" | "ServiceNetwork" => Err(ApiError::new(
-                "InvalidVpcEndpointType",
+            "Resource" | "ServiceNetwork" => Err(ApiError::new(ErrorCode::InvalidVpcEndpointType,
                 format!("The VPC endpoint type {s} is not supported."),
             )),
-            other => Err(ApiError::new(
-                "InvalidVpcEndpointType",
+            other => Err(ApiError::new(ErrorCode::InvalidVpcEndpointType,
                 format!("The VPC endpoint type '{other}' is not valid. Valid types: Interface, Gateway, GatewayLoadBalancer."),
             )),
         }
@@ -321,19 +320,11 @@ impl Cmd {
     }
 }
 
-/// `InvalidVpcEndpointId.NotFound` for `id`.
-pub fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidVpcEndpointId.NotFound",
-        format!("The Vpc Endpoint Id '{id}' does not exist"),
-    )
-}
-
 /// The caller's endpoint `id` (deleted endpoints included while they are retained).
 pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w VpcEndpoint> {
     w.vpc_endpoints
         .get_in(scope, id)
-        .ok_or_else(|| not_found(id))
+        .ok_or_else(|| Kind::VpcEndpoint.not_found(id))
 }
 
 /// Applies an endpoint command.
@@ -357,14 +348,14 @@ fn only_for(what: &str, types: &str) -> ApiError {
 fn check_policy(doc: &str) -> Result<()> {
     if doc.chars().count() > MAX_POLICY {
         return Err(ApiError::new(
-            "InvalidPolicyDocument",
+            ErrorCode::InvalidPolicyDocument,
             format!("The policy document exceeds the maximum length of {MAX_POLICY} characters."),
         ));
     }
     match serde_json::from_str::<serde_json::Value>(doc) {
         Ok(serde_json::Value::Object(_)) => Ok(()),
         _ => Err(ApiError::new(
-            "InvalidPolicyDocument",
+            ErrorCode::InvalidPolicyDocument,
             "The policy document is not a valid JSON object.",
         )),
     }
@@ -508,8 +499,7 @@ fn check_subnets(
             .insert(s.availability_zone_id.clone(), s.id.clone())
             .is_some()
         {
-            return Err(ApiError::new(
-                "DuplicateSubnetsInSameZone",
+            return Err(ApiError::new(ErrorCode::DuplicateSubnetsInSameZone,
                 format!(
                     "Found another VPC endpoint subnet in the availability zone of {}. VPC endpoint subnets should be in different availability zones supported by the VPC endpoint service.",
                     s.id
@@ -549,20 +539,18 @@ fn check_provision(w: &World, choices: &[SubnetChoice]) -> Result<()> {
         let s = w
             .subnets
             .get(&c.subnet_id)
-            .ok_or_else(|| subnet::not_found(&c.subnet_id))?;
+            .ok_or_else(|| Kind::Subnet.not_found(&c.subnet_id))?;
         match c.ipv4 {
             Some(ip) => {
                 let taken = cidr::offset_v4(&s.cidr, ip).is_some_and(|o| s.used.contains(&o));
                 if taken {
-                    return Err(ApiError::new(
-                        "InvalidIPAddress.InUse",
+                    return Err(ApiError::new(ErrorCode::InvalidIPAddressInUse,
                         format!("Address {ip} is in use."),
                     ));
                 }
             }
             None if s.available_ip_count() < 1 => {
-                return Err(ApiError::new(
-                    "InsufficientFreeAddressesInSubnet",
+                return Err(ApiError::new(ErrorCode::InsufficientFreeAddressesInSubnet,
                     format!(
                         "There are not enough free addresses in subnet '{}' to satisfy the requested number of instances.",
                         s.id
@@ -580,7 +568,7 @@ fn check_groups(w: &World, scope: &Scope, vpc_id: &str, ids: &[String]) -> Resul
         let g = w
             .security_groups
             .get_in(scope, id)
-            .ok_or_else(|| sg::not_found(id))?;
+            .ok_or_else(|| Kind::SecurityGroup.not_found(id))?;
         if g.vpc_id != vpc_id {
             return Err(ApiError::invalid_parameter(format!(
                 "The security group {id} does not belong to the VPC {vpc_id}."
@@ -601,7 +589,7 @@ fn check_route_tables(
         let t = w
             .route_tables
             .get_in(scope, id)
-            .ok_or_else(|| route::not_found(id))?;
+            .ok_or_else(|| Kind::RouteTable.not_found(id))?;
         if t.vpc_id != vpc_id {
             return Err(ApiError::invalid_parameter(format!(
                 "The route table {id} does not belong to the VPC {vpc_id}."
@@ -609,8 +597,7 @@ fn check_route_tables(
         }
         let pl = Destination::PrefixList(prefix_list.to_string());
         if t.routes.iter().any(|r| r.destination == pl) {
-            return Err(ApiError::new(
-                "RouteAlreadyExists",
+            return Err(ApiError::new(ErrorCode::RouteAlreadyExists,
                 format!(
                     "route table {id} already has a route with destination-prefix-list-id {prefix_list}"
                 ),
@@ -834,7 +821,7 @@ fn check_quota(w: &World, ctx: &Ctx, vpc_id: &str, ty: EndpointType) -> Result<(
     if let Some(limit) = w.config.quotas.limit(&ctx.account, name) {
         if count >= limit as usize {
             return Err(ApiError::limit(
-                "VpcEndpointLimitExceeded",
+                ErrorCode::VpcEndpointLimitExceeded,
                 "VPC endpoints",
                 limit,
             ));
@@ -1035,9 +1022,12 @@ fn create(w: &mut World, ctx: &Ctx, c: Create) -> Result<Output> {
         check_provision(w, &subnets)?;
     }
     // Everything is checked: mutate.
-    let id = w.ids.id("vpce");
+    let id = w.ids.id(Kind::VpcEndpoint);
     let dns_suffix = w.ids.token(8);
-    let connection_id = view.custom.as_ref().map(|_| w.ids.id("vpce-con"));
+    let connection_id = view
+        .custom
+        .as_ref()
+        .map(|_| w.ids.id(Kind::VpcEndpointConnection));
     let due = ctx.now + w.config.delays.transition;
     w.vpc_endpoints.insert(VpcEndpoint {
         id: id.clone(),
@@ -1080,7 +1070,7 @@ fn modify(w: &mut World, ctx: &Ctx, m: Modify) -> Result<Output> {
     let scope = ctx.scope();
     let ep = get(w, &scope, &m.endpoint_id)?.clone();
     if !ep.state.exists() {
-        return Err(not_found(&ep.id));
+        return Err(Kind::VpcEndpoint.not_found(&ep.id));
     }
     let vpc = vpc::get(w, &scope, &ep.vpc_id)?.clone();
     let ty = ep.endpoint_type;
@@ -1380,7 +1370,7 @@ fn delete(w: &mut World, ctx: &Ctx, ids: &[String]) -> Output {
 fn delete_one(w: &mut World, ctx: &Ctx, scope: &Scope, id: &str) -> Result<()> {
     let ep = get(w, scope, id)?;
     match ep.state {
-        State::Deleted => return Err(not_found(id)),
+        State::Deleted => return Err(Kind::VpcEndpoint.not_found(id)),
         State::Deleting => return Ok(()),
         _ => {}
     }
@@ -1412,7 +1402,7 @@ fn delete_one(w: &mut World, ctx: &Ctx, scope: &Scope, id: &str) -> Result<()> {
 
 fn state_error(id: &str, from: State, to: &str) -> ApiError {
     ApiError::new(
-        "InvalidStateTransition",
+        ErrorCode::InvalidStateTransition,
         format!(
             "Invalid state transition for {id}, attempted to transition from {} to {to}",
             from.as_str()
@@ -1425,7 +1415,7 @@ fn connection<'w>(w: &'w World, service_id: &str, id: &str) -> Result<&'w VpcEnd
     w.vpc_endpoints
         .get(id)
         .filter(|e| e.service_id() == Some(service_id) && e.state != State::Deleted)
-        .ok_or_else(|| not_found(id))
+        .ok_or_else(|| Kind::VpcEndpoint.not_found(id))
 }
 
 /// AcceptVpcEndpointConnections for one endpoint: pendingAcceptance → pending (interfaces
@@ -1439,7 +1429,7 @@ pub(crate) fn accept(w: &mut World, ctx: &Ctx, service_id: &str, id: &str) -> Re
         let ep = w.vpc_endpoints.get_mut(id).expect("found");
         ep.state = State::Failed;
         ep.last_error = Some(LastError {
-            code: e.code,
+            code: e.code.to_string(),
             message: e.message,
         });
         return Ok(());
@@ -1517,34 +1507,6 @@ pub fn uses_security_group(w: &World, group_id: &str) -> bool {
     w.vpc_endpoints
         .values()
         .any(|e| e.state.exists() && e.groups.iter().any(|g| g == group_id))
-}
-
-/// CreateRoute/ReplaceRoute with `VpcEndpointId`: the target must be a live Gateway Load
-/// Balancer endpoint of the caller in the route table's VPC.
-pub fn check_route_target(w: &World, scope: &Scope, vpc_id: &str, id: &str) -> Result<()> {
-    let ep = w
-        .vpc_endpoints
-        .get_in(scope, id)
-        .filter(|e| e.state.exists())
-        .ok_or_else(|| not_found(id))?;
-    if ep.endpoint_type != EndpointType::GatewayLoadBalancer {
-        return Err(ApiError::invalid_parameter(format!(
-            "The VPC endpoint {id} is not a Gateway Load Balancer endpoint."
-        )));
-    }
-    if ep.vpc_id != vpc_id {
-        return Err(ApiError::invalid_value(format!(
-            "The VPC endpoint {id} is not in the VPC {vpc_id}."
-        )));
-    }
-    Ok(())
-}
-
-/// Whether a route to endpoint `id` (gateway or GWLB endpoint target) is `active`.
-pub fn route_target_active(w: &World, id: &str) -> bool {
-    w.vpc_endpoints
-        .get(id)
-        .is_some_and(|e| e.state == State::Available)
 }
 
 /// Whether a route target is a live gateway endpoint (its routes are then `active`).
@@ -1718,6 +1680,7 @@ mod tests {
     use crate::elb::LoadBalancerType;
     use crate::endpoint_service::tests::{check, Env, A, B, EAST};
     use crate::endpoint_service::{self as es, Cmd as SvcCmd};
+    use crate::route;
     use crate::Command;
 
     const S3: &str = "com.amazonaws.us-east-1.s3";
@@ -3087,28 +3050,32 @@ mod tests {
         let id = env.id(A, cmd(c));
         let g = env.id(A, cmd(gateway(&vpc, S3, &[])));
         let scope = Scope::new(A, EAST);
-        assert!(check_route_target(&env.w, &scope, &vpc, &id).is_ok());
+        assert!(route::check_endpoint_target(&env.w, &scope, &vpc, &id).is_ok());
         assert_eq!(
-            check_route_target(&env.w, &scope, &other, &id)
+            route::check_endpoint_target(&env.w, &scope, &other, &id)
                 .unwrap_err()
                 .code,
             "InvalidParameterValue"
         );
         assert_eq!(
-            check_route_target(&env.w, &scope, &vpc, &g)
+            route::check_endpoint_target(&env.w, &scope, &vpc, &g)
                 .unwrap_err()
                 .code,
             "InvalidParameter"
         );
         let b = Scope::new(B, EAST);
         assert_eq!(
-            check_route_target(&env.w, &b, &vpc, &id).unwrap_err().code,
+            route::check_endpoint_target(&env.w, &b, &vpc, &id)
+                .unwrap_err()
+                .code,
             "InvalidVpcEndpointId.NotFound"
         );
-        assert!(!route_target_active(&env.w, &id));
+        assert!(!route::endpoint_target_active(&env.w, &id));
         assert!(env.accept(A, &service, &[&id]).is_empty());
         env.advance(0);
-        assert!(route_target_active(&env.w, &id) && route_target_active(&env.w, &g));
+        assert!(
+            route::endpoint_target_active(&env.w, &id) && route::endpoint_target_active(&env.w, &g)
+        );
     }
 
     #[test]

@@ -8,13 +8,13 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::elb::LoadBalancerType;
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
 use crate::region::Zone;
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, World};
-use crate::{endpoint, BulkFailure, Millis, Output};
+use crate::{BulkFailure, Kind, Millis, Output};
 
 /// Private DNS names ending with this suffix fail verification; every other name passes.
 /// (openvpc cannot look up TXT records: the rule is deterministic, see §2.4.)
@@ -199,8 +199,7 @@ impl EndpointService {
 /// The kind of a principal ARN, or `UnknownPrincipalType.Unsupported`.
 pub fn principal_type(principal: &str) -> Result<PrincipalType> {
     let unsupported = || {
-        ApiError::new(
-            "UnknownPrincipalType.Unsupported",
+        ApiError::new(ErrorCode::UnknownPrincipalTypeUnsupported,
             format!(
                 "The principal '{principal}' is not supported. Use '*' or an IAM ARN of an account root, user or role without a path."
             ),
@@ -303,18 +302,10 @@ impl Cmd {
     }
 }
 
-/// `InvalidVpcEndpointServiceId.NotFound` for `id`.
-pub fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidVpcEndpointServiceId.NotFound",
-        format!("The Vpc Endpoint Service Id '{id}' does not exist"),
-    )
-}
-
 /// `InvalidServiceName` for a name the caller cannot see.
 pub fn name_not_found(name: &str) -> ApiError {
     ApiError::new(
-        "InvalidServiceName",
+        ErrorCode::InvalidServiceName,
         format!("The Vpc Endpoint Service '{name}' does not exist"),
     )
 }
@@ -323,7 +314,7 @@ pub fn name_not_found(name: &str) -> ApiError {
 pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w EndpointService> {
     w.endpoint_services
         .get_in(scope, id)
-        .ok_or_else(|| not_found(id))
+        .ok_or_else(|| Kind::VpcEndpointService.not_found(id))
 }
 
 /// Applies an endpoint service command.
@@ -362,14 +353,26 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             endpoint_ids,
         } => {
             get(w, &ctx.scope(), &service_id)?;
-            Ok(bulk(w, ctx, &service_id, &endpoint_ids, endpoint::accept))
+            Ok(bulk(
+                w,
+                ctx,
+                &service_id,
+                &endpoint_ids,
+                World::accept_endpoint_connection,
+            ))
         }
         Cmd::RejectConnections {
             service_id,
             endpoint_ids,
         } => {
             get(w, &ctx.scope(), &service_id)?;
-            Ok(bulk(w, ctx, &service_id, &endpoint_ids, endpoint::reject))
+            Ok(bulk(
+                w,
+                ctx,
+                &service_id,
+                &endpoint_ids,
+                World::reject_endpoint_connection,
+            ))
         }
     }
 }
@@ -433,14 +436,24 @@ fn check_load_balancers(
     lb_type: LoadBalancerType,
     own: Option<&str>,
 ) -> Result<()> {
-    let (code, label, kind) = match lb_type {
-        LoadBalancerType::Network => ("InvalidNetworkLoadBalancerArn", "Network", "net"),
-        LoadBalancerType::Gateway => ("InvalidGatewayLoadBalancerArn", "Gateway", "gwy"),
+    let (malformed, not_found, label, kind) = match lb_type {
+        LoadBalancerType::Network => (
+            ErrorCode::InvalidNetworkLoadBalancerArnMalformed,
+            ErrorCode::InvalidNetworkLoadBalancerArnNotFound,
+            "Network",
+            "net",
+        ),
+        LoadBalancerType::Gateway => (
+            ErrorCode::InvalidGatewayLoadBalancerArnMalformed,
+            ErrorCode::InvalidGatewayLoadBalancerArnNotFound,
+            "Gateway",
+            "gwy",
+        ),
     };
     for arn in arns {
         let Some((_, _, k)) = parse_lb_arn(arn) else {
             return Err(ApiError::new(
-                format!("{code}.Malformed"),
+                malformed,
                 format!("The {label} Load Balancer ARN '{arn}' is malformed."),
             ));
         };
@@ -450,7 +463,7 @@ fn check_load_balancers(
             .filter(|lb| lb.lb_type == lb_type && k == kind)
             .ok_or_else(|| {
                 ApiError::new(
-                    format!("{code}.NotFound"),
+                    not_found,
                     format!("The {label} Load Balancer ARN '{arn}' does not exist."),
                 )
             })?;
@@ -576,7 +589,7 @@ fn create(
         check_dns_name(name)?;
     }
     tags::check_specs(specs, "vpc-endpoint-service")?;
-    let id = w.ids.id("vpce-svc");
+    let id = w.ids.id(Kind::VpcEndpointService);
     let private_dns = private_dns_name.map(|n| new_private_dns(w, &n));
     w.endpoint_services.insert(EndpointService {
         id: id.clone(),
@@ -607,7 +620,7 @@ fn live_connections<'w>(w: &'w World, service_id: &str) -> impl Iterator<Item = 
 
 fn existing_connections(id: &str) -> ApiError {
     ApiError::new(
-        "ExistingVpcEndpointConnections",
+        ErrorCode::ExistingVpcEndpointConnections,
         format!("Service {id} has existing VPC endpoint connections. Reject or delete them first."),
     )
 }
@@ -805,7 +818,7 @@ fn modify_permissions(
         match permissions.iter().find(|p| p.principal == principal) {
             Some(p) => added.push(p.id.clone()),
             None => {
-                let perm_id = w.ids.id("vpce-svc-perm");
+                let perm_id = w.ids.id(Kind::VpcEndpointServicePermission);
                 added.push(perm_id.clone());
                 permissions.push(Permission {
                     id: perm_id,

@@ -7,19 +7,20 @@
 //! any interfaces attached later; it never runs anything. Terminated instances stay
 //! describable for [`TERMINATED_RETENTION`], then a timer purges them.
 
+use crate::ids::Kind;
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use serde::{Deserialize, Serialize};
 
 use crate::cidr;
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
 use crate::subnet::{self, Subnet};
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, TimerKind, World};
-use crate::{gateway, sg, Millis, Output, HOUR};
+use crate::{Millis, Output, HOUR};
 
 /// Most private IPv4 addresses one interface may hold (primary included).
 pub const MAX_PRIVATE_IPS: usize = 50;
@@ -341,27 +342,11 @@ impl Cmd {
     }
 }
 
-/// `InvalidNetworkInterfaceID.NotFound` for `id`.
-pub fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidNetworkInterfaceID.NotFound",
-        format!("The networkInterface ID '{id}' does not exist"),
-    )
-}
-
-/// `InvalidInstanceID.NotFound` for `id`.
-pub fn instance_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidInstanceID.NotFound",
-        format!("The instance ID '{id}' does not exist"),
-    )
-}
-
 fn instances_not_found(ids: &[&str]) -> ApiError {
     match ids {
-        [one] => instance_not_found(one),
+        [one] => Kind::Instance.not_found(one),
         many => ApiError::new(
-            "InvalidInstanceID.NotFound",
+            ErrorCode::InvalidInstanceIDNotFound,
             format!("The instance IDs '{}' do not exist", many.join(", ")),
         ),
     }
@@ -369,14 +354,14 @@ fn instances_not_found(ids: &[&str]) -> ApiError {
 
 fn attachment_not_found(id: &str) -> ApiError {
     ApiError::new(
-        "InvalidAttachmentID.NotFound",
+        ErrorCode::InvalidAttachmentIDNotFound,
         format!("The attachment ID '{id}' does not exist"),
     )
 }
 
 fn incorrect_state(id: &str) -> ApiError {
     ApiError::new(
-        "IncorrectInstanceState",
+        ErrorCode::IncorrectInstanceState,
         format!("The instance '{id}' is not in a valid state for this operation."),
     )
 }
@@ -388,8 +373,7 @@ fn managed(id: &str) -> ApiError {
 }
 
 fn not_enough_addresses(subnet_id: &str, what: &str) -> ApiError {
-    ApiError::new(
-        "InsufficientFreeAddressesInSubnet",
+    ApiError::new(ErrorCode::InsufficientFreeAddressesInSubnet,
         format!("There are not enough free addresses in subnet '{subnet_id}' to satisfy the requested number of {what}."),
     )
 }
@@ -398,14 +382,14 @@ fn not_enough_addresses(subnet_id: &str, what: &str) -> ApiError {
 pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w NetworkInterface> {
     w.network_interfaces
         .get_in(scope, id)
-        .ok_or_else(|| not_found(id))
+        .ok_or_else(|| Kind::NetworkInterface.not_found(id))
 }
 
 /// The caller's instance `id`, or `InvalidInstanceID.NotFound`.
 pub fn get_instance<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w Instance> {
     w.instances
         .get_in(scope, id)
-        .ok_or_else(|| instance_not_found(id))
+        .ok_or_else(|| Kind::Instance.not_found(id))
 }
 
 /// `ip-10-0-1-5.ec2.internal` in us-east-1, `ip-10-0-1-5.<region>.compute.internal` elsewhere.
@@ -594,7 +578,7 @@ fn probe_v4(s: &Subnet, addr: Ipv4Addr) -> Result<()> {
         Some(off) if off >= 4 && u64::from(off) < size - 1 => {
             if s.used.contains(&off) {
                 Err(ApiError::new(
-                    "InvalidIPAddress.InUse",
+                    ErrorCode::InvalidIPAddressInUse,
                     format!("Address {addr} is in use."),
                 ))
             } else {
@@ -630,7 +614,7 @@ fn probe_v6(s: &Subnet, used: &BTreeSet<Ipv6Addr>, addr: Ipv6Addr) -> Result<()>
     }
     if used.contains(&addr) {
         return Err(ApiError::new(
-            "InvalidIPAddress.InUse",
+            ErrorCode::InvalidIPAddressInUse,
             format!("Address {addr} is in use."),
         ));
     }
@@ -651,7 +635,7 @@ fn check_groups(
         let g = w
             .security_groups
             .get_in(scope, id)
-            .ok_or_else(|| sg::not_found(id))?;
+            .ok_or_else(|| Kind::SecurityGroup.not_found(id))?;
         if g.vpc_id != vpc_id {
             return Err(ApiError::invalid_parameter(format!(
                 "Security group {id} and subnet {subnet_id} belong to different networks."
@@ -662,8 +646,7 @@ fn check_groups(
         }
     }
     if out.len() > MAX_GROUPS {
-        return Err(ApiError::new(
-            "SecurityGroupsPerInterfaceLimitExceeded",
+        return Err(ApiError::new(ErrorCode::SecurityGroupsPerInterfaceLimitExceeded,
             format!("The maximum number of security groups per interface ({MAX_GROUPS}) has been reached."),
         ));
     }
@@ -671,7 +654,7 @@ fn check_groups(
         let vpc = w
             .vpcs
             .get(vpc_id)
-            .ok_or_else(|| crate::vpc::not_found(vpc_id))?;
+            .ok_or_else(|| Kind::Vpc.not_found(vpc_id))?;
         out.push(vpc.default_security_group_id.clone());
     }
     Ok(out)
@@ -741,7 +724,7 @@ fn plan(w: &World, scope: &Scope, spec: &InterfaceSpec, subnet_id: &str) -> Resu
 
 fn private_ip_limit() -> ApiError {
     ApiError::new(
-        "PrivateIpAddressLimitExceeded",
+        ErrorCode::PrivateIpAddressLimitExceeded,
         format!("An interface may hold at most {MAX_PRIVATE_IPS} private IPv4 addresses."),
     )
 }
@@ -764,7 +747,7 @@ fn random_ipv6(w: &mut World, subnet_id: &str, used: &BTreeSet<Ipv6Addr>) -> Opt
 
 /// Allocates a planned interface's addresses and inserts it (unattached).
 fn materialise(w: &mut World, scope: &Scope, now: Millis, plan: &Plan) -> Result<String> {
-    let id = w.ids.id("eni");
+    let id = w.ids.id(Kind::NetworkInterface);
     let mac_address = w.ids.mac(0x0e);
     // Explicit addresses first, so automatic ones never take an address named later.
     let mut explicit = Vec::new();
@@ -879,7 +862,7 @@ pub fn create_managed(
     }
     let id = materialise(w, scope, now, &p)?;
     let attachment = m.attached_to.as_ref().map(|owner| Attachment {
-        id: w.ids.id("eni-attach"),
+        id: w.ids.id(Kind::InterfaceAttachment),
         instance_id: None,
         instance_owner_id: owner.clone(),
         device_index: 1,
@@ -934,7 +917,7 @@ fn delete_interface(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     }
     if e.attachment.is_some() {
         return Err(ApiError::new(
-            "InvalidNetworkInterface.InUse",
+            ErrorCode::InvalidNetworkInterfaceInUse,
             format!("The network interface '{id}' is currently in use."),
         ));
     }
@@ -1026,7 +1009,7 @@ fn assign(
         }
         match probe_v4(s, *addr) {
             Ok(()) => {}
-            Err(err) if err.code == "InvalidIPAddress.InUse" => {
+            Err(err) if err.code == ErrorCode::InvalidIPAddressInUse => {
                 let holder = w
                     .network_interfaces
                     .values()
@@ -1117,7 +1100,7 @@ fn attach(
     }
     if e.attachment.is_some() {
         return Err(ApiError::new(
-            "InvalidNetworkInterface.InUse",
+            ErrorCode::InvalidNetworkInterfaceInUse,
             format!("Interface: [{eni_id}] in use."),
         ));
     }
@@ -1144,7 +1127,7 @@ fn attach(
             "You may not attach a network interface to an instance if they are not in the same availability zone",
         ));
     }
-    let attachment_id = w.ids.id("eni-attach");
+    let attachment_id = w.ids.id(Kind::InterfaceAttachment);
     let e = w.network_interfaces.get_mut(eni_id).expect("checked");
     e.attachment = Some(Attachment {
         id: attachment_id.clone(),
@@ -1209,8 +1192,7 @@ fn default_subnet(w: &World, ctx: &Ctx, az: Option<&str>) -> Result<String> {
         .in_scope(&scope)
         .find(|v| v.is_default)
         .ok_or_else(|| {
-            ApiError::new(
-                "VPCIdNotSpecified",
+            ApiError::new(ErrorCode::VPCIdNotSpecified,
                 "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.",
             )
         })?;
@@ -1226,11 +1208,11 @@ fn default_subnet(w: &World, ctx: &Ctx, az: Option<&str>) -> Result<String> {
     };
     found.map(|s| s.id.clone()).ok_or_else(|| match az {
         Some(az) => ApiError::new(
-            "MissingInput",
+            ErrorCode::MissingInput,
             format!("No default subnet for availability zone: '{az}'."),
         ),
         None => ApiError::new(
-            "MissingInput",
+            ErrorCode::MissingInput,
             format!(
                 "No subnets found for the default VPC '{}'. Please specify a subnet.",
                 vpc.id
@@ -1262,7 +1244,7 @@ fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Output> {
         .is_some_and(|rest| !rest.is_empty());
     if !image_ok {
         return Err(ApiError::new(
-            "InvalidAMIID.Malformed",
+            ErrorCode::InvalidAMIIDMalformed,
             format!("Invalid id: \"{}\" (expecting \"ami-...\")", l.image_id),
         ));
     }
@@ -1279,8 +1261,7 @@ fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Output> {
         }
     }
     if l.min_count > MAX_LAUNCH {
-        return Err(ApiError::new(
-            "InstanceLimitExceeded",
+        return Err(ApiError::new(ErrorCode::InstanceLimitExceeded,
             format!(
                 "You have requested more instances ({}) than your current instance limit of {MAX_LAUNCH} allows for the specified instance type.",
                 l.min_count
@@ -1404,7 +1385,7 @@ fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Output> {
             }
             if e.attachment.is_some() {
                 return Err(ApiError::new(
-                    "InvalidNetworkInterface.InUse",
+                    ErrorCode::InvalidNetworkInterfaceInUse,
                     format!("Interface: [{eni_id}] in use."),
                 ));
             }
@@ -1456,7 +1437,7 @@ fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Output> {
                     .find(|g| g.vpc_id == s.vpc_id && &g.name == name)
                     .ok_or_else(|| {
                         ApiError::new(
-                            "InvalidGroup.NotFound",
+                            ErrorCode::InvalidGroupNotFound,
                             format!(
                                 "The security group '{name}' does not exist in default VPC '{}'",
                                 s.vpc_id
@@ -1546,10 +1527,10 @@ fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Output> {
         .map_or_else(|| "default".to_string(), |v| v.instance_tenancy.clone());
 
     // Everything is checked: launch.
-    let reservation_id = w.ids.id("r");
+    let reservation_id = w.ids.id(Kind::Reservation);
     let mut out = vec![reservation_id.clone()];
     for n in 0..count {
-        let instance_id = w.ids.id("i");
+        let instance_id = w.ids.id(Kind::Instance);
         let mut primary = String::new();
         let mut auto_public_ip = false;
         // Interfaces naming addresses are built first, so automatic picks avoid them.
@@ -1570,8 +1551,8 @@ fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Output> {
                 Source::New(_) => made.expect("built above"),
                 Source::Existing(id) => id.clone(),
             };
-            let attachment_id = w.ids.id("eni-attach");
-            let public_ip = slot.public_ip.then(|| gateway::next_public_ip(w));
+            let attachment_id = w.ids.id(Kind::InterfaceAttachment);
+            let public_ip = slot.public_ip.then(|| w.counters.next_public_ip());
             let e = w
                 .network_interfaces
                 .get_mut(&eni_id)
@@ -1704,7 +1685,7 @@ fn stop(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output> {
         let i = w.instances.get(id).expect("checked");
         if i.state == InstanceState::Terminated {
             return Err(ApiError::new(
-                "IncorrectInstanceState",
+                ErrorCode::IncorrectInstanceState,
                 format!("This instance '{id}' is not in a state from which it can be stopped."),
             ));
         }
@@ -1738,7 +1719,7 @@ fn start(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output> {
     for id in &ids {
         if w.instances.get(id).expect("checked").state == InstanceState::Terminated {
             return Err(ApiError::new(
-                "IncorrectInstanceState",
+                ErrorCode::IncorrectInstanceState,
                 format!("The instance '{id}' is not in a state from which it can be started."),
             ));
         }
@@ -1754,7 +1735,7 @@ fn start(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output> {
                 .get(&eni)
                 .is_some_and(|e| e.public_ip.is_none());
         if needs_ip {
-            let ip = gateway::next_public_ip(w);
+            let ip = w.counters.next_public_ip();
             if let Some(e) = w.network_interfaces.get_mut(&eni) {
                 e.public_ip = Some(ip);
             }
@@ -1808,7 +1789,7 @@ fn modify_instance(w: &mut World, ctx: &Ctx, id: &str, change: InstanceChange) -
             check_instance_type(&t)?;
             if i.state != InstanceState::Stopped {
                 return Err(ApiError::new(
-                    "IncorrectInstanceState",
+                    ErrorCode::IncorrectInstanceState,
                     format!("The instance '{id}' is not in the 'stopped' state."),
                 ));
             }
@@ -2213,7 +2194,7 @@ mod tests {
         }
 
         fn sg(&mut self, vpc_id: &str, name: &str) -> String {
-            let id = self.w.ids.id("sg");
+            let id = self.w.ids.id(Kind::SecurityGroup);
             self.w.security_groups.insert(sg::SecurityGroup {
                 id: id.clone(),
                 scope: self.ctx.scope(),

@@ -2,10 +2,12 @@
 
 use std::fmt;
 
+pub use crate::codes::ErrorCode;
+
 /// An error as AWS reports it: `code` is the exact wire code, `message` the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -14,48 +16,48 @@ pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
 impl ApiError {
     /// An error with an arbitrary code and message.
-    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError {
-            code: code.into(),
+            code,
             message: message.into(),
         }
     }
 
     /// `InvalidParameterValue` with the given message.
     pub fn invalid_value(message: impl Into<String>) -> Self {
-        Self::new("InvalidParameterValue", message)
+        Self::new(ErrorCode::InvalidParameterValue, message)
     }
 
     /// `InvalidParameter` with the given message.
     pub fn invalid_parameter(message: impl Into<String>) -> Self {
-        Self::new("InvalidParameter", message)
+        Self::new(ErrorCode::InvalidParameter, message)
     }
 
     /// `InvalidParameterCombination` with the given message.
     pub fn invalid_combination(message: impl Into<String>) -> Self {
-        Self::new("InvalidParameterCombination", message)
+        Self::new(ErrorCode::InvalidParameterCombination, message)
     }
 
     /// `MissingParameter` for the named wire parameter.
     pub fn missing(param: &str) -> Self {
         Self::new(
-            "MissingParameter",
+            ErrorCode::MissingParameter,
             format!("The request must contain the parameter {param}"),
         )
     }
 
     /// `OperationNotPermitted` with the given message.
     pub fn not_permitted(message: impl Into<String>) -> Self {
-        Self::new("OperationNotPermitted", message)
+        Self::new(ErrorCode::OperationNotPermitted, message)
     }
 
     /// `DependencyViolation` with the given message.
     pub fn dependency(message: impl Into<String>) -> Self {
-        Self::new("DependencyViolation", message)
+        Self::new(ErrorCode::DependencyViolation, message)
     }
 
     /// The quota error `code` for a limit of `limit`.
-    pub fn limit(code: &str, what: &str, limit: u32) -> Self {
+    pub fn limit(code: ErrorCode, what: &str, limit: u32) -> Self {
         Self::new(
             code,
             format!("The maximum number of {what} has been reached ({limit})."),

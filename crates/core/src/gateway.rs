@@ -12,13 +12,13 @@ use std::net::Ipv4Addr;
 use serde::{Deserialize, Serialize};
 
 use crate::config::quota;
-use crate::eni::{self, Attachment, InstanceState, NetworkInterface};
-use crate::error::{ApiError, Result};
+use crate::eni::{Attachment, InstanceState, NetworkInterface};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, TimerKind, World};
-use crate::{subnet, vpc, Millis, Output, HOUR};
+use crate::{subnet, vpc, Kind, Millis, Output, HOUR};
 
 /// How long deleted and failed NAT gateways stay describable.
 pub const NAT_RETENTION: Millis = HOUR;
@@ -104,7 +104,7 @@ pub struct NatGateway {
     pub public_ip: Option<Ipv4Addr>,
     pub state: NatState,
     /// (failureCode, failureMessage): decided at creation, shown once `failed`.
-    pub failure: Option<(String, String)>,
+    pub failure: Option<(ErrorCode, String)>,
     pub created: Millis,
     pub deleted: Option<Millis>,
     /// When the current step (pending/deleting end, purge of failed/deleted) falls due.
@@ -215,51 +215,11 @@ impl Cmd {
     }
 }
 
-/// `InvalidInternetGatewayID.NotFound` for `id`.
-pub fn igw_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidInternetGatewayID.NotFound",
-        format!("The internetGateway ID '{id}' does not exist"),
-    )
-}
-
-/// `InvalidEgressOnlyInternetGatewayId.NotFound` for `id`.
-pub fn eigw_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidEgressOnlyInternetGatewayId.NotFound",
-        format!("The egressOnlyInternetGateway ID '{id}' does not exist"),
-    )
-}
-
-/// `NatGatewayNotFound` for `id`.
-pub fn nat_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "NatGatewayNotFound",
-        format!("NAT gateway {id} was not found"),
-    )
-}
-
-/// `InvalidAllocationID.NotFound` for `id`.
-pub fn allocation_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidAllocationID.NotFound",
-        format!("The allocation ID '{id}' does not exist"),
-    )
-}
-
 /// `InvalidAddress.NotFound` for a public IP the caller does not hold.
 pub fn address_not_found(ip: &Ipv4Addr) -> ApiError {
     ApiError::new(
-        "InvalidAddress.NotFound",
+        ErrorCode::InvalidAddressNotFound,
         format!("Address '{ip}' not found."),
-    )
-}
-
-/// `InvalidAssociationID.NotFound` for an Elastic IP association id.
-pub fn association_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidAssociationID.NotFound",
-        format!("The association ID '{id}' does not exist"),
     )
 }
 
@@ -310,7 +270,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             let scope = ctx.scope();
             vpc::get(w, &scope, &vpc_id)?;
             tags::check_specs(&specs, "egress-only-internet-gateway")?;
-            let id = w.ids.id("eigw");
+            let id = w.ids.id(Kind::EgressOnlyInternetGateway);
             w.egress_only_gateways.insert(EgressOnlyGateway {
                 id: id.clone(),
                 scope: scope.clone(),
@@ -324,7 +284,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
         } => {
             w.egress_only_gateways
                 .get_in(&ctx.scope(), &id)
-                .ok_or_else(|| eigw_not_found(&id))?;
+                .ok_or_else(|| Kind::EgressOnlyInternetGateway.not_found(&id))?;
             w.egress_only_gateways.remove(&id);
             tags::forget(w, &id);
             Ok(Output::Done)
@@ -381,7 +341,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
 fn get_igw<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w InternetGateway> {
     w.internet_gateways
         .get_in(scope, id)
-        .ok_or_else(|| igw_not_found(id))
+        .ok_or_else(|| Kind::InternetGateway.not_found(id))
 }
 
 fn create_igw(w: &mut World, ctx: &Ctx, specs: &[TagSpec]) -> Result<Output> {
@@ -394,12 +354,12 @@ fn create_igw(w: &mut World, ctx: &Ctx, specs: &[TagSpec]) -> Result<Output> {
     {
         if w.internet_gateways.count_in(&scope) >= limit as usize {
             return Err(ApiError::new(
-                "InternetGatewayLimitExceeded",
+                ErrorCode::InternetGatewayLimitExceeded,
                 "The maximum number of internet gateways has been reached.",
             ));
         }
     }
-    let id = w.ids.id("igw");
+    let id = w.ids.id(Kind::InternetGateway);
     w.internet_gateways.insert(InternetGateway {
         id: id.clone(),
         scope: scope.clone(),
@@ -415,7 +375,7 @@ fn attach_igw(w: &mut World, ctx: &Ctx, igw_id: &str, vpc_id: &str) -> Result<Ou
     vpc::get(w, &scope, vpc_id)?;
     if let Some(attached) = &igw.attachment {
         return Err(ApiError::new(
-            "Resource.AlreadyAssociated",
+            ErrorCode::ResourceAlreadyAssociated,
             format!("resource {igw_id} is already attached to network {attached}"),
         ));
     }
@@ -437,7 +397,7 @@ fn detach_igw(w: &mut World, ctx: &Ctx, igw_id: &str, vpc_id: &str) -> Result<Ou
     vpc::get(w, &scope, vpc_id)?;
     if igw.attachment.as_deref() != Some(vpc_id) {
         return Err(ApiError::new(
-            "Gateway.NotAttached",
+            ErrorCode::GatewayNotAttached,
             format!("resource {igw_id} is not attached to network {vpc_id}"),
         ));
     }
@@ -467,7 +427,7 @@ fn delete_igw(w: &mut World, ctx: &Ctx, igw_id: &str) -> Result<Output> {
 
 /// Creates an internet gateway attached to `vpc_id` (default VPC).
 pub fn create_attached_igw(w: &mut World, scope: &Scope, vpc_id: &str) -> String {
-    let id = w.ids.id("igw");
+    let id = w.ids.id(Kind::InternetGateway);
     w.internet_gateways.insert(InternetGateway {
         id: id.clone(),
         scope: scope.clone(),
@@ -478,14 +438,6 @@ pub fn create_attached_igw(w: &mut World, scope: &Scope, vpc_id: &str) -> String
 
 // ---------------------------------------------------------------------------------------
 // Elastic IPs
-
-/// A fresh public IPv4 address from openvpc's synthetic public pool.
-pub fn next_public_ip(w: &mut World) -> Ipv4Addr {
-    let n = w.counters.public_ips;
-    w.counters.public_ips += 1;
-    // 18.0.0.1 onwards: public-looking, never contacted.
-    Ipv4Addr::from(u32::from(Ipv4Addr::new(18, 0, 0, 1)) + n)
-}
 
 /// The caller's address named by allocation id (preferred) or public IP.
 fn find_address<'w>(
@@ -498,7 +450,7 @@ fn find_address<'w>(
         (Some(id), _) => w
             .addresses
             .get_in(scope, id)
-            .ok_or_else(|| allocation_not_found(id)),
+            .ok_or_else(|| Kind::Address.not_found(id)),
         (None, Some(ip)) => w
             .addresses
             .in_scope(scope)
@@ -518,13 +470,13 @@ fn allocate(w: &mut World, ctx: &Ctx, specs: &[TagSpec]) -> Result<Output> {
     {
         if w.addresses.count_in(&scope) >= limit as usize {
             return Err(ApiError::new(
-                "AddressLimitExceeded",
+                ErrorCode::AddressLimitExceeded,
                 "The maximum number of addresses has been reached.",
             ));
         }
     }
-    let id = w.ids.id("eipalloc");
-    let public_ip = next_public_ip(w);
+    let id = w.ids.id(Kind::Address);
+    let public_ip = w.counters.next_public_ip();
     w.addresses.insert(Address {
         id: id.clone(),
         scope: scope.clone(),
@@ -544,7 +496,7 @@ fn release(
     let addr = find_address(w, &ctx.scope(), allocation_id, public_ip)?;
     if addr.association.is_some() {
         return Err(ApiError::new(
-            "InvalidIPAddress.InUse",
+            ErrorCode::InvalidIPAddressInUse,
             format!("Address {} is in use.", addr.public_ip),
         ));
     }
@@ -584,10 +536,10 @@ fn associate(
                 let inst = w
                     .instances
                     .get_in(&scope, i)
-                    .ok_or_else(|| eni::instance_not_found(i))?;
+                    .ok_or_else(|| Kind::Instance.not_found(i))?;
                 if inst.state != InstanceState::Running {
                     return Err(ApiError::new(
-                        "IncorrectInstanceState",
+                        ErrorCode::IncorrectInstanceState,
                         format!("The instance '{i}' is not in a valid state for this operation."),
                     ));
                 }
@@ -598,7 +550,7 @@ fn associate(
     let eni = w
         .network_interfaces
         .get_in(&scope, &eni_id)
-        .ok_or_else(|| eni::not_found(&eni_id))?;
+        .ok_or_else(|| Kind::NetworkInterface.not_found(&eni_id))?;
     if eni.requester_managed {
         return Err(ApiError::not_permitted(format!(
             "The network interface '{eni_id}' is managed by another service and cannot be associated with an Elastic IP address."
@@ -615,7 +567,7 @@ fn associate(
     let attached_instance = eni.attachment.as_ref().and_then(|a| a.instance_id.clone());
     if attached_igw(w, &vpc_id).is_none() {
         return Err(ApiError::new(
-            "Gateway.NotAttached",
+            ErrorCode::GatewayNotAttached,
             format!("Network {vpc_id} is not attached to any internet gateway"),
         ));
     }
@@ -629,7 +581,7 @@ fn associate(
             .is_some_and(|e| e.requester_managed);
         if !allow_reassociation || held_by_service {
             return Err(ApiError::new(
-                "Resource.AlreadyAssociated",
+                ErrorCode::ResourceAlreadyAssociated,
                 format!(
                     "resource {} is already associated with associate-id {}",
                     addr.id, cur.association_id
@@ -652,7 +604,7 @@ fn associate(
     for id in displaced {
         unmap(w, &id);
     }
-    let association_id = w.ids.id("eipassoc");
+    let association_id = w.ids.id(Kind::AddressAssociation);
     let a = w.addresses.get_mut(&addr.id).expect("found");
     a.association = Some(AddressAssociation {
         association_id: association_id.clone(),
@@ -700,7 +652,7 @@ fn disassociate(
                     .as_ref()
                     .is_some_and(|x| x.association_id == id)
             })
-            .ok_or_else(|| association_not_found(id))?,
+            .ok_or_else(|| Kind::AddressAssociation.not_found(id))?,
         (None, Some(ip)) => find_address(w, &scope, None, Some(ip))?,
         (None, None) => return Err(ApiError::missing("AssociationId")),
     };
@@ -786,7 +738,7 @@ fn create_nat(
             .count();
         if in_zone >= limit as usize {
             return Err(ApiError::new(
-                "NatGatewayLimitExceeded",
+                ErrorCode::NatGatewayLimitExceeded,
                 format!(
                     "The maximum number of NAT gateways in {} has been reached.",
                     subnet.availability_zone
@@ -808,17 +760,17 @@ fn create_nat(
     let mut failure = None;
     if public && attached_igw(w, &subnet.vpc_id).is_none() {
         failure = Some((
-            "Gateway.NotAttached".to_string(),
+            ErrorCode::GatewayNotAttached,
             format!("Network {} has no Internet gateway attached", subnet.vpc_id),
         ));
     } else if let (Some(id), None) = (&allocation_id, &address) {
         failure = Some((
-            "InvalidAllocationID.NotFound".to_string(),
+            ErrorCode::InvalidAllocationIDNotFound,
             format!("Elastic IP address {id} could not be associated with this NAT gateway"),
         ));
     } else if let Some(a) = address.as_ref().filter(|a| a.association.is_some()) {
         failure = Some((
-            "Resource.AlreadyAssociated".to_string(),
+            ErrorCode::ResourceAlreadyAssociated,
             format!("Elastic IP address {} is already associated", a.id),
         ));
     }
@@ -830,7 +782,7 @@ fn create_nat(
         }
     }
 
-    let id = w.ids.id("nat");
+    let id = w.ids.id(Kind::NatGateway);
     let due = ctx.now + w.config.delays.transition;
     let mut nat = NatGateway {
         id: id.clone(),
@@ -850,9 +802,9 @@ fn create_nat(
         step_due: due,
     };
     if let Some(ip) = ip {
-        let eni_id = w.ids.id("eni");
+        let eni_id = w.ids.id(Kind::NetworkInterface);
         let attachment = Attachment {
-            id: w.ids.id("ela-attach"),
+            id: w.ids.id(Kind::ManagedAttachment),
             instance_id: None,
             instance_owner_id: "amazon-aws".into(),
             device_index: 1,
@@ -882,7 +834,7 @@ fn create_nat(
         });
         nat.network_interface_id = Some(eni_id.clone());
         if let Some(a) = &address {
-            let association_id = w.ids.id("eipassoc");
+            let association_id = w.ids.id(Kind::AddressAssociation);
             w.addresses.get_mut(&a.id).expect("found").association = Some(AddressAssociation {
                 association_id: association_id.clone(),
                 network_interface_id: eni_id.clone(),
@@ -905,7 +857,7 @@ fn delete_nat(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     let nat = w
         .nat_gateways
         .get_in(&ctx.scope(), id)
-        .ok_or_else(|| nat_not_found(id))?;
+        .ok_or_else(|| Kind::NatGateway.not_found(id))?;
     if matches!(nat.state, NatState::Deleting | NatState::Deleted) {
         return Ok(Output::Id(id.to_string()));
     }
@@ -1026,7 +978,7 @@ pub fn describe_eigws<'w>(
     let candidates = w.egress_only_gateways.pick(&scope, ids, |id| {
         w.egress_only_gateways
             .get_in(&scope, id)
-            .ok_or_else(|| eigw_not_found(id))
+            .ok_or_else(|| Kind::EgressOnlyInternetGateway.not_found(id))
     })?;
     Ok(candidates
         .into_iter()
@@ -1111,7 +1063,7 @@ pub fn describe_nats<'w>(
     let candidates = w.nat_gateways.pick(&scope, ids, |id| {
         w.nat_gateways
             .get_in(&scope, id)
-            .ok_or_else(|| nat_not_found(id))
+            .ok_or_else(|| Kind::NatGateway.not_found(id))
     })?;
     Ok(candidates
         .into_iter()
@@ -1246,7 +1198,7 @@ mod tests {
             let s = self.w.subnets.get(subnet_id).unwrap().clone();
             let ip = sn::allocate_ip(&mut self.w, subnet_id, None).unwrap();
             let second = sn::allocate_ip(&mut self.w, subnet_id, None).unwrap();
-            let id = self.w.ids.id("eni");
+            let id = self.w.ids.id(Kind::NetworkInterface);
             self.w.network_interfaces.insert(NetworkInterface {
                 id: id.clone(),
                 scope: s.scope.clone(),
@@ -1273,7 +1225,7 @@ mod tests {
         /// An instance whose primary interface is a fresh ENI of `subnet_id`.
         fn instance(&mut self, subnet_id: &str) -> (String, String) {
             let eni_id = self.eni(subnet_id);
-            let id = self.w.ids.id("i");
+            let id = self.w.ids.id(Kind::Instance);
             let e = self.w.network_interfaces.get_mut(&eni_id).unwrap();
             e.attachment = Some(Attachment {
                 id: "eni-attach-0123456789abcdef0".into(),
@@ -2185,7 +2137,7 @@ mod tests {
     }
 
     /// Creates a NAT gateway that fails and returns (failureCode, failureMessage).
-    fn failure_of(t: &mut T, cmd: Cmd) -> (String, String) {
+    fn failure_of(t: &mut T, cmd: Cmd) -> (ErrorCode, String) {
         let id = t.ok(cmd);
         let nat = t.nat(&id).clone();
         assert_eq!(nat.state, NatState::Pending);

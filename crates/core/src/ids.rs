@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{ApiError, ErrorCode};
+
 /// A seeded splitmix64 generator of AWS-shaped identifiers and random tokens.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct IdGen {
@@ -24,11 +26,16 @@ impl IdGen {
         z ^ (z >> 31)
     }
 
-    /// `<prefix>-` followed by 17 lowercase hex digits, the current AWS id shape.
-    pub fn id(&mut self, prefix: &str) -> String {
+    /// A new id of `kind`: its prefix, `-`, then 17 lowercase hex digits (AWS's id shape).
+    pub fn id(&mut self, kind: Kind) -> String {
+        format!("{}-{}", kind.prefix(), self.hex17())
+    }
+
+    /// 17 random lowercase hex digits, the part of an id after its prefix.
+    pub fn hex17(&mut self) -> String {
         let high = self.next_u64() & 0xf;
         let low = self.next_u64();
-        format!("{prefix}-{high:x}{low:016x}")
+        format!("{high:x}{low:016x}")
     }
 
     /// `n` random lowercase alphanumeric characters (DNS labels, verification tokens).
@@ -75,6 +82,174 @@ pub fn is_well_formed(id: &str, prefix: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+macro_rules! kinds {
+    ($(
+        $(#[$doc:meta])*
+        $kind:ident = $prefix:literal
+            $(, not found $nf_code:ident $nf_text:literal)?
+            $(, malformed $bad_code:ident)?;
+    )*) => {
+        /// Every kind of resource openvpc hands out ids for: the one table of id prefixes,
+        /// and of the codes and messages AWS uses when such an id is unknown or malformed.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Kind {
+            $($(#[$doc])* $kind,)*
+        }
+
+        impl Kind {
+            /// Every kind, in table order.
+            pub const ALL: &[Kind] = &[$(Kind::$kind,)*];
+
+            /// The id prefix (before the `-` and the hex digits).
+            pub fn prefix(self) -> &'static str {
+                match self {
+                    $(Kind::$kind => $prefix,)*
+                }
+            }
+
+            /// The NotFound code and message template (`{id}` stands for the id), if AWS has one.
+            fn not_found_spec(self) -> Option<(ErrorCode, &'static str)> {
+                match self {
+                    $($(Kind::$kind => Some((ErrorCode::$nf_code, $nf_text)),)?)*
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+
+            /// The code AWS answers an id of this kind with when it is malformed.
+            fn malformed_code(self) -> Option<ErrorCode> {
+                match self {
+                    $($(Kind::$kind => Some(ErrorCode::$bad_code),)?)*
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    Vpc = "vpc", not found InvalidVpcIDNotFound "The vpc ID '{id}' does not exist",
+        malformed InvalidVpcIdMalformed;
+    VpcCidrAssociation = "vpc-cidr-assoc";
+    Subnet = "subnet", not found InvalidSubnetIDNotFound "The subnet ID '{id}' does not exist",
+        malformed InvalidSubnetIDMalformed;
+    SubnetCidrAssociation = "subnet-cidr-assoc";
+    RouteTable = "rtb",
+        not found InvalidRouteTableIDNotFound "The routeTable ID '{id}' does not exist",
+        malformed InvalidRouteTableIdMalformed;
+    RouteTableAssociation = "rtbassoc",
+        not found InvalidAssociationIDNotFound "The association ID '{id}' does not exist";
+    InternetGateway = "igw",
+        not found InvalidInternetGatewayIDNotFound "The internetGateway ID '{id}' does not exist",
+        malformed InvalidInternetGatewayIdMalformed;
+    EgressOnlyInternetGateway = "eigw",
+        not found InvalidEgressOnlyInternetGatewayIdNotFound
+            "The egressOnlyInternetGateway ID '{id}' does not exist",
+        malformed InvalidEgressOnlyInternetGatewayIdMalformed;
+    NatGateway = "nat", not found NatGatewayNotFound "NAT gateway {id} was not found",
+        malformed NatGatewayMalformed;
+    /// An Elastic IP address (its allocation id).
+    Address = "eipalloc",
+        not found InvalidAllocationIDNotFound "The allocation ID '{id}' does not exist",
+        malformed InvalidAllocationIDMalformed;
+    AddressAssociation = "eipassoc",
+        not found InvalidAssociationIDNotFound "The association ID '{id}' does not exist";
+    DhcpOptions = "dopt",
+        not found InvalidDhcpOptionIDNotFound "The dhcpOption ID '{id}' does not exist",
+        malformed InvalidDhcpOptionsIdMalformed;
+    NetworkAcl = "acl",
+        not found InvalidNetworkAclIDNotFound "The networkAcl ID '{id}' does not exist",
+        malformed InvalidNetworkAclIdMalformed;
+    NetworkAclAssociation = "aclassoc",
+        not found InvalidAssociationIDNotFound "The association ID '{id}' does not exist";
+    SecurityGroup = "sg",
+        not found InvalidGroupNotFound "The security group '{id}' does not exist",
+        malformed InvalidGroupIdMalformed;
+    SecurityGroupRule = "sgr",
+        not found InvalidSecurityGroupRuleIdNotFound
+            "The security group rule ID '{id}' does not exist",
+        malformed InvalidSecurityGroupRuleIdMalformed;
+    NetworkInterface = "eni",
+        not found InvalidNetworkInterfaceIDNotFound
+            "The networkInterface ID '{id}' does not exist",
+        malformed InvalidNetworkInterfaceIdMalformed;
+    InterfaceAttachment = "eni-attach",
+        not found InvalidAttachmentIDNotFound "The attachment ID '{id}' does not exist";
+    /// The attachment of an interface AWS manages for a service (load balancer, NAT
+    /// gateway, endpoint): AWS names these `ela-attach-…`.
+    ManagedAttachment = "ela-attach";
+    Instance = "i", not found InvalidInstanceIDNotFound "The instance ID '{id}' does not exist",
+        malformed InvalidInstanceIDMalformed;
+    Reservation = "r";
+    VpcPeeringConnection = "pcx",
+        not found InvalidVpcPeeringConnectionIDNotFound
+            "The vpcPeeringConnection ID '{id}' does not exist",
+        malformed InvalidVpcPeeringConnectionIdMalformed;
+    VpcEndpoint = "vpce",
+        not found InvalidVpcEndpointIdNotFound "The Vpc Endpoint Id '{id}' does not exist",
+        malformed InvalidVpcEndpointIdMalformed;
+    VpcEndpointService = "vpce-svc",
+        not found InvalidVpcEndpointServiceIdNotFound
+            "The Vpc Endpoint Service Id '{id}' does not exist",
+        malformed InvalidVpcEndpointServiceIdIdMalformed;
+    VpcEndpointServicePermission = "vpce-svc-perm";
+    VpcEndpointConnection = "vpce-con";
+    PrefixList = "pl",
+        not found InvalidPrefixListIDNotFound "The prefix list ({id}) does not exist.",
+        malformed InvalidPrefixListIdMalformed;
+    NetworkInsightsPath = "nip",
+        not found InvalidNetworkInsightsPathIdNotFound
+            "The NetworkInsightsPath ID '{id}' does not exist";
+    NetworkInsightsAnalysis = "nia",
+        not found InvalidNetworkInsightsAnalysisIdNotFound
+            "The NetworkInsightsAnalysis ID '{id}' does not exist",
+        malformed InvalidNetworkInsightsAnalysisIdMalformed;
+}
+
+impl Kind {
+    /// The kind whose prefix `id` carries (`vpce-svc-0abc…` is an endpoint service), if any.
+    pub fn of_id(id: &str) -> Option<Kind> {
+        let (prefix, _) = id.rsplit_once('-')?;
+        Kind::ALL.iter().copied().find(|k| k.prefix() == prefix)
+    }
+
+    /// Whether `id` is a well-formed id of this kind.
+    pub fn is_well_formed(self, id: &str) -> bool {
+        is_well_formed(id, self.prefix())
+    }
+
+    /// AWS's "does not exist" error for an id of this kind.
+    pub fn not_found(self, id: &str) -> ApiError {
+        match self.not_found_spec() {
+            Some((code, text)) => ApiError::new(code, text.replace("{id}", id)),
+            None => ApiError::new(
+                ErrorCode::InvalidID,
+                format!("The ID '{id}' does not exist"),
+            ),
+        }
+    }
+
+    /// AWS's malformed-id error for `id` (§4.7: `Invalid id: "<x>" (expecting "<prefix>-...")`).
+    pub fn malformed(self, id: &str) -> ApiError {
+        let code = self.malformed_code().unwrap_or(ErrorCode::InvalidID);
+        let prefix = self.prefix();
+        ApiError::new(
+            code,
+            format!("Invalid id: \"{id}\" (expecting \"{prefix}-...\")"),
+        )
+    }
+
+    /// Refuses `id` unless it is a well-formed id of this kind.
+    pub fn check(self, id: &str) -> crate::Result<()> {
+        if self.is_well_formed(id) {
+            Ok(())
+        } else {
+            Err(self.malformed(id))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,10 +262,10 @@ mod tests {
     fn ids_are_well_formed_and_deterministic() {
         let mut a = IdGen::new(7);
         let mut b = IdGen::new(7);
-        let id = a.id("vpc");
-        assert_eq!(id, b.id("vpc"));
+        let id = a.id(Kind::Vpc);
+        assert_eq!(id, b.id(Kind::Vpc));
         check(&id, "vpc", true);
-        assert_ne!(a.id("vpc"), id);
+        assert_ne!(a.id(Kind::Vpc), id);
     }
 
     #[test]

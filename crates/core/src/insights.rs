@@ -17,13 +17,15 @@
 //! Region; the engine then sees the whole world (peered VPCs of other accounts included),
 //! as AWS does within an organization. `DestinationIp` may name any address.
 
+use crate::ids::Kind;
 use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::quota;
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
+use crate::protocol::Protocol;
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, World};
@@ -33,34 +35,18 @@ use crate::{endpoint, nacl, prefix_list, route, sg, Millis, Output};
 // Paths
 // ---------------------------------------------------------------------------------------
 
-/// Transport protocol of a path. `Icmp` is an openvpc extension (AWS: TCP and UDP only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Protocol {
-    Tcp,
-    Udp,
-    Icmp,
-}
-
-impl Protocol {
-    /// The wire spelling (lowercase).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Protocol::Tcp => "tcp",
-            Protocol::Udp => "udp",
-            Protocol::Icmp => "icmp",
+/// The protocol of a path: TCP or UDP (AWS), or ICMP (an openvpc extension; ICMPv6 for
+/// IPv6 ends). Parsed case-insensitively (CLI examples pass `TCP`).
+pub fn path_protocol(raw: &str) -> Result<Protocol> {
+    match Protocol::parse(raw) {
+        Some(p @ (Protocol::TCP | Protocol::UDP | Protocol::ICMP))
+            if raw != "6" && raw != "17" && raw != "1" =>
+        {
+            Ok(p)
         }
-    }
-
-    /// Parses a protocol case-insensitively (CLI examples pass `TCP`).
-    pub fn parse(raw: &str) -> Result<Self> {
-        match raw.to_ascii_lowercase().as_str() {
-            "tcp" => Ok(Protocol::Tcp),
-            "udp" => Ok(Protocol::Udp),
-            "icmp" => Ok(Protocol::Icmp),
-            _ => Err(ApiError::invalid_value(format!(
-                "Value ({raw}) for parameter protocol is invalid. Valid values: tcp | udp | icmp"
-            ))),
-        }
+        _ => Err(ApiError::invalid_value(format!(
+            "Value ({raw}) for parameter protocol is invalid. Valid values: tcp | udp | icmp"
+        ))),
     }
 }
 
@@ -340,34 +326,18 @@ impl Cmd {
     }
 }
 
-/// `InvalidNetworkInsightsPathId.NotFound` for `id`.
-pub fn path_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidNetworkInsightsPathId.NotFound",
-        format!("The NetworkInsightsPath ID '{id}' does not exist"),
-    )
-}
-
-/// `InvalidNetworkInsightsAnalysisId.NotFound` for `id`.
-pub fn analysis_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidNetworkInsightsAnalysisId.NotFound",
-        format!("The NetworkInsightsAnalysis ID '{id}' does not exist"),
-    )
-}
-
 /// The caller's path `id`.
 pub fn path<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w Path> {
     w.insights_paths
         .get_in(scope, id)
-        .ok_or_else(|| path_not_found(id))
+        .ok_or_else(|| Kind::NetworkInsightsPath.not_found(id))
 }
 
 /// The caller's analysis `id`.
 pub fn analysis<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w Analysis> {
     w.insights_analyses
         .get_in(scope, id)
-        .ok_or_else(|| analysis_not_found(id))
+        .ok_or_else(|| Kind::NetworkInsightsAnalysis.not_found(id))
 }
 
 /// Applies a Reachability Analyzer command.
@@ -412,11 +382,11 @@ impl End {
     fn not_found(self, raw: &str) -> ApiError {
         match self {
             End::Source => ApiError::new(
-                "NetworkInsightsSource.NotFound",
+                ErrorCode::NetworkInsightsSourceNotFound,
                 format!("The source '{raw}' does not exist"),
             ),
             End::Destination => ApiError::new(
-                "NetworkInsightsDestination.NotFound",
+                ErrorCode::NetworkInsightsDestinationNotFound,
                 format!("The destination '{raw}' does not exist"),
             ),
         }
@@ -555,7 +525,7 @@ fn parse_filter(spec: &FilterSpec, param: &str) -> Result<PathFilter> {
 
 fn create_path(w: &mut World, ctx: &Ctx, spec: &PathSpec, tag_specs: &[TagSpec]) -> Result<Output> {
     let scope = ctx.scope();
-    let protocol = Protocol::parse(&spec.protocol)?;
+    let protocol = path_protocol(&spec.protocol)?;
     if spec.destination.is_none() && spec.destination_ip.is_none() {
         return Err(ApiError::missing("Destination or DestinationIp"));
     }
@@ -620,13 +590,13 @@ fn create_path(w: &mut World, ctx: &Ctx, spec: &PathSpec, tag_specs: &[TagSpec])
     {
         if w.insights_paths.count_in(&scope) >= limit as usize {
             return Err(ApiError::limit(
-                "NetworkInsightsPath.LimitExceeded",
+                ErrorCode::NetworkInsightsPathLimitExceeded,
                 "network insights paths",
                 limit,
             ));
         }
     }
-    let id = w.ids.id("nip");
+    let id = w.ids.id(Kind::NetworkInsightsPath);
     w.insights_paths.insert(Path {
         id: id.clone(),
         scope: scope.clone(),
@@ -654,7 +624,7 @@ fn delete_path(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
         .any(|a| a.path_id == id)
     {
         return Err(ApiError::new(
-            "AnalysisExistsForNetworkInsightsPath",
+            ErrorCode::AnalysisExistsForNetworkInsightsPath,
             format!(
                 "The network insights path {id} has analyses; delete them before deleting the path."
             ),
@@ -692,7 +662,7 @@ fn start_analysis(
         }
     }
     tags::check_specs(tag_specs, "network-insights-analysis")?;
-    let id = w.ids.id("nia");
+    let id = w.ids.id(Kind::NetworkInsightsAnalysis);
     analysis.id = id.clone();
     w.insights_analyses.insert(analysis);
     tags::apply_specs(w, &scope, &id, tag_specs);
@@ -879,7 +849,7 @@ fn path_field(p: &Path, name: &str) -> Vec<String> {
         }
         "destination-ip" => filter::opt(p.destination_ip.map(|a| a.to_string())),
         "destination-port" => filter::opt(p.destination_port.map(|n| n.to_string())),
-        "protocol" => filter::s(p.protocol.as_str()),
+        "protocol" => filter::s(p.protocol.name()),
         "source" => vec![p.source.clone(), p.source_arn.clone()],
         "source-ip" => filter::opt(p.source_ip.map(|a| a.to_string())),
         _ => Vec::new(),
@@ -1104,7 +1074,7 @@ mod tests {
         let path = w.insights_paths.get(&p).unwrap();
         assert_eq!(
             (path.source.as_str(), path.protocol),
-            (i.as_str(), Protocol::Tcp)
+            (i.as_str(), Protocol::TCP)
         );
 
         // A destination address alone, IPv6 and ICMP included (openvpc extensions).

@@ -10,15 +10,20 @@
 //! timers. Wire concerns (parameter names, XML, HTTP) live in `openvpc-wire`.
 
 pub mod cidr;
+pub mod codes;
 pub mod command;
 pub mod config;
 pub mod error;
 pub mod filter;
 pub mod ids;
+pub mod protocol;
 pub mod region;
 pub mod table;
 pub mod tags;
 pub mod world;
+
+#[cfg(test)]
+pub(crate) mod testkit;
 
 pub mod dhcp;
 pub mod elb;
@@ -37,8 +42,10 @@ pub mod vpc;
 
 pub use command::{BulkFailure, Command, Output};
 pub use config::Config;
-pub use error::{ApiError, Result};
+pub use error::{ApiError, ErrorCode, Result};
 pub use filter::Filter;
+pub use ids::Kind;
+pub use protocol::Protocol;
 pub use world::{Ctx, Scope, World};
 
 /// Milliseconds since the Unix epoch, the core's only notion of time.

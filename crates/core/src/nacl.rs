@@ -1,5 +1,6 @@
 //! Network ACLs: stateless, numbered rules per direction, one ACL per subnet.
 
+use crate::ids::Kind;
 use std::net::IpAddr;
 
 use ipnet::{Ipv4Net, Ipv6Net};
@@ -7,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::cidr;
 use crate::config::quota;
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
+use crate::protocol::Protocol;
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, World};
@@ -38,12 +40,12 @@ pub enum EntryCidr {
     V6(Ipv6Net),
 }
 
-/// One ACL entry. `protocol` is the wire value: `-1` (all) or an IANA number as text.
+/// One ACL entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub rule_number: u32,
     pub egress: bool,
-    pub protocol: String,
+    pub protocol: Protocol,
     pub action: RuleAction,
     pub cidr: EntryCidr,
     pub icmp: Option<(i32, i32)>,
@@ -122,19 +124,11 @@ pub enum Cmd {
     },
 }
 
-/// `InvalidNetworkAclID.NotFound` for `id`.
-pub fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidNetworkAclID.NotFound",
-        format!("The networkAcl ID '{id}' does not exist"),
-    )
-}
-
 /// The caller's ACL `id`, or `InvalidNetworkAclID.NotFound`.
 pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w NetworkAcl> {
     w.network_acls
         .get_in(scope, id)
-        .ok_or_else(|| not_found(id))
+        .ok_or_else(|| Kind::NetworkAcl.not_found(id))
 }
 
 /// Applies a network ACL command.
@@ -148,7 +142,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             let vpc = crate::vpc::get(w, &scope, &vpc_id)?;
             let has_ipv6 = !vpc.ipv6_cidrs.is_empty();
             tags::check_specs(&specs, "network-acl")?;
-            let id = w.ids.id("acl");
+            let id = w.ids.id(Kind::NetworkAcl);
             w.network_acls.insert(NetworkAcl {
                 id: id.clone(),
                 scope: scope.clone(),
@@ -185,7 +179,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                 .any(|e| e.egress == entry.egress && e.rule_number == entry.rule_number)
             {
                 return Err(ApiError::new(
-                    "NetworkAclEntryAlreadyExists",
+                    ErrorCode::NetworkAclEntryAlreadyExists,
                     format!(
                         "The network acl entry identified by {} already exists.",
                         entry.rule_number
@@ -203,8 +197,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                     .filter(|e| e.egress == entry.egress && e.rule_number < DEFAULT_RULE_V4)
                     .count();
                 if count >= limit as usize {
-                    return Err(ApiError::new(
-                        "NetworkAclEntryLimitExceeded",
+                    return Err(ApiError::new(ErrorCode::NetworkAclEntryLimitExceeded,
                         format!(
                             "The maximum number of entries for network ACL '{}' has been reached ({limit}).",
                             spec.acl_id
@@ -267,7 +260,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                 })
                 .ok_or_else(|| {
                     ApiError::new(
-                        "InvalidAssociationID.NotFound",
+                        ErrorCode::InvalidAssociationIDNotFound,
                         format!("The association ID '{association_id}' does not exist"),
                     )
                 })?;
@@ -278,7 +271,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                     "Network ACL {acl_id} and subnet {subnet_id} belong to different networks"
                 )));
             }
-            let new_id = w.ids.id("aclassoc");
+            let new_id = w.ids.id(Kind::NetworkAclAssociation);
             w.network_acls
                 .get_mut(&old_acl)
                 .expect("found")
@@ -300,7 +293,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
 fn entry_not_found(rule_number: u32, egress: bool) -> ApiError {
     let direction = if egress { "egress" } else { "ingress" };
     ApiError::new(
-        "InvalidNetworkAclEntry.NotFound",
+        ErrorCode::InvalidNetworkAclEntryNotFound,
         format!("The network acl entry identified by {rule_number} ({direction}) does not exist."),
     )
 }
@@ -314,32 +307,15 @@ fn check_rule_number(n: i64) -> Result<u32> {
     Ok(n as u32)
 }
 
-/// Canonical ACL protocol: `-1` or the IANA number as text (`tcp`/`udp`/`icmp`/`icmpv6`
-/// names accepted).
-pub fn normalise_protocol(raw: &str) -> Result<String> {
-    let lower = raw.trim().to_ascii_lowercase();
-    let canonical = match lower.as_str() {
-        "-1" | "all" => "-1".to_string(),
-        "tcp" => "6".to_string(),
-        "udp" => "17".to_string(),
-        "icmp" => "1".to_string(),
-        "icmpv6" => "58".to_string(),
-        other => match other.parse::<u8>() {
-            Ok(n) => n.to_string(),
-            Err(_) => {
-                return Err(ApiError::invalid_value(format!(
-                    "Invalid value '{raw}' for IP protocol. Unknown protocol."
-                )))
-            }
-        },
-    };
-    Ok(canonical)
-}
-
 /// Validates a requested entry.
 fn validate_entry(spec: &EntrySpec) -> Result<Entry> {
     let rule_number = check_rule_number(spec.rule_number)?;
-    let protocol = normalise_protocol(&spec.protocol)?;
+    let protocol = Protocol::parse(spec.protocol.trim()).ok_or_else(|| {
+        ApiError::invalid_value(format!(
+            "Invalid value '{}' for IP protocol. Unknown protocol.",
+            spec.protocol
+        ))
+    })?;
     let action = match spec.action.to_ascii_lowercase().as_str() {
         "allow" => RuleAction::Allow,
         "deny" => RuleAction::Deny,
@@ -370,40 +346,36 @@ fn validate_entry(spec: &EntrySpec) -> Result<Entry> {
     };
     let mut port_range = None;
     let mut icmp = None;
-    match protocol.as_str() {
-        "6" | "17" => {
-            let (Some(from), Some(to)) = (spec.port_from, spec.port_to) else {
-                return Err(ApiError::invalid_value(
-                    "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange",
-                ));
-            };
-            if !(0..=65535).contains(&from) || !(0..=65535).contains(&to) || from > to {
-                return Err(ApiError::invalid_value(format!(
+    if protocol.has_ports() {
+        let (Some(from), Some(to)) = (spec.port_from, spec.port_to) else {
+            return Err(ApiError::invalid_value(
+                "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange",
+            ));
+        };
+        if !(0..=65535).contains(&from) || !(0..=65535).contains(&to) || from > to {
+            return Err(ApiError::invalid_value(format!(
                     "Invalid value '{from}-{to}' for portRange. Ports must be between 0 and 65535, from not greater than to."
                 )));
-            }
-            port_range = Some((from as u16, to as u16));
         }
-        "1" | "58" => {
-            let required = protocol == "1" || matches!(cidr, EntryCidr::V6(_));
-            match (spec.icmp_type, spec.icmp_code) {
-                (Some(t), Some(c)) => {
-                    if !(-1..=255).contains(&t) || !(-1..=255).contains(&c) {
-                        return Err(ApiError::invalid_value(format!(
+        port_range = Some((from as u16, to as u16));
+    } else if protocol.is_icmp() {
+        let required = protocol == Protocol::ICMP || matches!(cidr, EntryCidr::V6(_));
+        match (spec.icmp_type, spec.icmp_code) {
+            (Some(t), Some(c)) => {
+                if !(-1..=255).contains(&t) || !(-1..=255).contains(&c) {
+                    return Err(ApiError::invalid_value(format!(
                             "Invalid value '{t}/{c}' for icmpTypeCode. Type and code must be between -1 and 255."
                         )));
-                    }
-                    icmp = Some((t as i32, c as i32));
                 }
-                _ if required => {
-                    return Err(ApiError::invalid_value(
-                        "Invalid value 'Must specify both ICMP type and code.' for icmpTypeCode",
-                    ))
-                }
-                _ => {}
+                icmp = Some((t as i32, c as i32));
             }
+            _ if required => {
+                return Err(ApiError::invalid_value(
+                    "Invalid value 'Must specify both ICMP type and code.' for icmpTypeCode",
+                ))
+            }
+            _ => {}
         }
-        _ => {}
     }
     Ok(Entry {
         rule_number,
@@ -425,7 +397,7 @@ fn deny_all_v4(egress: bool) -> Entry {
     Entry {
         rule_number: DEFAULT_RULE_V4,
         egress,
-        protocol: "-1".into(),
+        protocol: Protocol::All,
         action: RuleAction::Deny,
         cidr: EntryCidr::V4("0.0.0.0/0".parse().expect("constant")),
         icmp: None,
@@ -440,7 +412,7 @@ fn ipv6_entries(allow: bool) -> Vec<Entry> {
             out.push(Entry {
                 rule_number: 101,
                 egress,
-                protocol: "-1".into(),
+                protocol: Protocol::All,
                 action: RuleAction::Allow,
                 cidr: EntryCidr::V6("::/0".parse().expect("constant")),
                 icmp: None,
@@ -450,7 +422,7 @@ fn ipv6_entries(allow: bool) -> Vec<Entry> {
         out.push(Entry {
             rule_number: DEFAULT_RULE_V6,
             egress,
-            protocol: "-1".into(),
+            protocol: Protocol::All,
             action: RuleAction::Deny,
             cidr: EntryCidr::V6("::/0".parse().expect("constant")),
             icmp: None,
@@ -462,14 +434,14 @@ fn ipv6_entries(allow: bool) -> Vec<Entry> {
 
 /// Creates the VPC's default ACL: allow all (rule 100, and 101 for IPv6), then deny.
 pub fn create_default(w: &mut World, scope: &Scope, vpc_id: &str) -> String {
-    let id = w.ids.id("acl");
+    let id = w.ids.id(Kind::NetworkAcl);
     let has_ipv6 = w.vpcs.get(vpc_id).is_some_and(|v| !v.ipv6_cidrs.is_empty());
     let mut entries = Vec::new();
     for egress in [false, true] {
         entries.push(Entry {
             rule_number: 100,
             egress,
-            protocol: "-1".into(),
+            protocol: Protocol::All,
             action: RuleAction::Allow,
             cidr: EntryCidr::V4("0.0.0.0/0".parse().expect("constant")),
             icmp: None,
@@ -516,7 +488,7 @@ pub fn on_ipv6_added(w: &mut World, vpc_id: &str) {
 
 /// Associates a new subnet with its VPC's default ACL.
 pub fn associate_default(w: &mut World, vpc_id: &str, subnet_id: &str) {
-    let assoc = w.ids.id("aclassoc");
+    let assoc = w.ids.id(Kind::NetworkAclAssociation);
     if let Some(acl) = w
         .network_acls
         .values_mut()
@@ -587,16 +559,13 @@ pub fn describe<'w>(
         .collect())
 }
 
-fn protocol_names(protocol: &str) -> Vec<String> {
-    let mut v = vec![protocol.to_string()];
+/// An entry's protocol as filters match it: its number and its name (`all` for every protocol).
+fn protocol_names(protocol: Protocol) -> Vec<String> {
     let name = match protocol {
-        "6" => Some("tcp"),
-        "17" => Some("udp"),
-        "1" => Some("icmp"),
-        "58" => Some("icmpv6"),
-        "-1" => Some("all"),
-        _ => None,
+        Protocol::All => Some("all"),
+        p => p.known_name(),
     };
+    let mut v = vec![protocol.number_text()];
     v.extend(name.map(str::to_string));
     v
 }
@@ -632,7 +601,7 @@ fn field(a: &NetworkAcl, name: &str) -> Vec<String> {
         "entry.port-range.to" => entries
             .filter_map(|e| e.port_range.map(|(_, t)| t.to_string()))
             .collect(),
-        "entry.protocol" => entries.flat_map(|e| protocol_names(&e.protocol)).collect(),
+        "entry.protocol" => entries.flat_map(|e| protocol_names(e.protocol)).collect(),
         "entry.rule-action" => entries.map(|e| e.action.as_str().to_string()).collect(),
         "entry.egress" => entries.map(|e| e.egress.to_string()).collect(),
         "entry.rule-number" => entries.map(|e| e.rule_number.to_string()).collect(),
@@ -666,11 +635,10 @@ pub fn entry_matches(
     if !in_block {
         return false;
     }
-    if e.protocol == "-1" {
-        return true;
-    }
-    if e.protocol.parse::<u8>().ok() != Some(protocol) {
-        return false;
+    match e.protocol.number() {
+        None => return true,
+        Some(n) if n != protocol => return false,
+        Some(_) => {}
     }
     if let Some((from, to)) = e.port_range {
         return port.is_some_and(|p| (from..=to).contains(&p));
@@ -989,7 +957,11 @@ mod tests {
                 .unwrap()
                 .clone();
             assert_eq!(
-                (got.protocol.as_str(), got.port_range, got.icmp),
+                (
+                    got.protocol.number_text().as_str(),
+                    got.port_range,
+                    got.icmp
+                ),
                 (*protocol, *ports, *icmp),
                 "{spec:?}"
             );
@@ -1425,7 +1397,7 @@ mod tests {
         Entry {
             rule_number: n,
             egress: false,
-            protocol: protocol.into(),
+            protocol: Protocol::parse(protocol).expect("test protocol"),
             action,
             cidr: match cidr.parse::<Ipv4Net>() {
                 Ok(n) => EntryCidr::V4(n),
@@ -1503,8 +1475,8 @@ mod tests {
                     }
                     _ => false,
                 };
-                let proto_ok = e.protocol == "-1"
-                    || (e.protocol == protocol.to_string()
+                let proto_ok = e.protocol.number_text() == "-1"
+                    || (e.protocol.number_text() == protocol.to_string()
                         && match (e.port_range, e.icmp) {
                             (Some((f, t)), _) => port.is_some_and(|p| p >= f && p <= t),
                             (None, Some((ty, _))) => ty == -1 || port.map(i32::from) == Some(ty),
@@ -1543,7 +1515,7 @@ mod tests {
                     Entry {
                         rule_number: n,
                         egress,
-                        protocol: protocol.into(),
+                        protocol: Protocol::parse(protocol).expect("test protocol"),
                         action: if allow {
                             RuleAction::Allow
                         } else {

@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::cidr;
 use crate::config::quota;
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, TimerKind, World};
-use crate::{Millis, Output, DAY, HOUR};
+use crate::{Kind, Millis, Output, DAY, HOUR};
 
 /// How long an unaccepted request lives.
 pub const EXPIRY: Millis = 7 * DAY;
@@ -324,17 +324,9 @@ pub enum Cmd {
     },
 }
 
-/// `InvalidVpcPeeringConnectionID.NotFound` for `id`.
-pub fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidVpcPeeringConnectionID.NotFound",
-        format!("The vpcPeeringConnection ID '{id}' does not exist"),
-    )
-}
-
 fn state_transition(id: &str, from: Status, to: &str) -> ApiError {
     ApiError::new(
-        "InvalidStateTransition",
+        ErrorCode::InvalidStateTransition,
         format!(
             "Invalid state transition for {id}, attempted to transition from {} to {to}",
             from.as_str()
@@ -423,15 +415,14 @@ fn create(
         .limit(&ctx.account, quota::PEERING_OUTSTANDING_PER_ACCOUNT)
     {
         if w.peerings.outstanding(&ctx.account) >= limit as usize {
-            return Err(ApiError::new(
-                "OutstandingVpcPeeringConnectionLimitExceeded",
+            return Err(ApiError::new(ErrorCode::OutstandingVpcPeeringConnectionLimitExceeded,
                 format!(
                     "You have reached the limit of {limit} outstanding VPC peering connection requests."
                 ),
             ));
         }
     }
-    let id = w.ids.id("pcx");
+    let id = w.ids.id(Kind::VpcPeeringConnection);
     let due = ctx.now + w.config.delays.transition;
     w.peerings.insert(Peering {
         id: id.clone(),
@@ -468,7 +459,7 @@ fn create(
 fn find<'w>(w: &'w World, ctx: &Ctx, id: &str) -> Result<&'w Peering> {
     w.peerings
         .visible(&ctx.scope(), id, ctx.now)
-        .ok_or_else(|| not_found(id))
+        .ok_or_else(|| Kind::VpcPeeringConnection.not_found(id))
 }
 
 fn active_count(w: &World, vpc_id: &str) -> usize {
@@ -502,7 +493,7 @@ fn accept(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
             && q.other_vpc(&a.vpc_id).is_some_and(|o| o.vpc_id == b.vpc_id)
     }) {
         return Err(ApiError::new(
-            "VpcPeeringConnectionAlreadyExists",
+            ErrorCode::VpcPeeringConnectionAlreadyExists,
             format!(
                 "The vpc peering connection identified by {} already exists.",
                 dup.id
@@ -516,8 +507,7 @@ fn accept(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
             .limit(&side.account, quota::PEERING_ACTIVE_PER_VPC)
         {
             if active_count(w, &side.vpc_id) >= limit as usize {
-                return Err(ApiError::new(
-                    "ActiveVpcPeeringConnectionPerVpcLimitExceeded",
+                return Err(ApiError::new(ErrorCode::ActiveVpcPeeringConnectionPerVpcLimitExceeded,
                     format!(
                         "The VPC {} has reached the limit of {limit} active VPC peering connections.",
                         side.vpc_id
@@ -675,8 +665,7 @@ fn modify_options(
                 .get(vpc_id)
                 .is_some_and(|v| v.enable_dns_hostnames && v.enable_dns_support);
             if !ok {
-                return Err(ApiError::new(
-                    "InvalidVpcPeeringConnectionState.DnsHostnamesDisabled",
+                return Err(ApiError::new(ErrorCode::InvalidVpcPeeringConnectionStateDnsHostnamesDisabled,
                     format!(
                         "Remote DNS resolution requires that DNS hostnames and DNS support are enabled for both VPCs of {id} ({vpc_id} does not)."
                     ),

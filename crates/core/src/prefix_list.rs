@@ -17,6 +17,7 @@
 //! prefix-list route or rule matches), [`max_entries`] (its weight against route and rule
 //! quotas), [`address_family`], [`is_aws_managed`], and [`references`].
 
+use crate::ids::Kind;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
@@ -24,7 +25,7 @@ use ipnet::{IpNet, Ipv4Net};
 use serde::{Deserialize, Serialize};
 
 use crate::config::quota;
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
 use crate::region::RegionDef;
 use crate::route::Destination;
@@ -203,18 +204,10 @@ impl Cmd {
     }
 }
 
-/// `InvalidPrefixListID.NotFound` for `id` (managed-prefix-list calls, routes, rules).
-pub fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidPrefixListID.NotFound",
-        format!("The prefix list ({id}) does not exist."),
-    )
-}
-
 /// `InvalidPrefixListId.NotFound` (lower-case `d`) for the legacy DescribePrefixLists.
 pub fn legacy_not_found(id: &str) -> ApiError {
     ApiError::new(
-        "InvalidPrefixListId.NotFound",
+        ErrorCode::InvalidPrefixListIdNotFound,
         format!("The prefix list ID '{id}' does not exist"),
     )
 }
@@ -226,7 +219,7 @@ fn aws_managed_refused(id: &str, what: &str) -> ApiError {
 }
 
 fn modification(message: String) -> ApiError {
-    ApiError::new("InvalidPrefixListModification", message)
+    ApiError::new(ErrorCode::InvalidPrefixListModification, message)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -549,14 +542,14 @@ fn create(
     {
         if w.prefix_lists.count_in(&scope) >= limit as usize {
             return Err(ApiError::limit(
-                "PrefixListLimitExceeded",
+                ErrorCode::PrefixListLimitExceeded,
                 "prefix lists",
                 limit,
             ));
         }
     }
     entries.sort_by_key(|e| e.cidr);
-    let id = w.ids.id("pl");
+    let id = w.ids.id(Kind::PrefixList);
     w.prefix_lists.insert(PrefixList {
         id: id.clone(),
         scope: scope.clone(),
@@ -580,7 +573,7 @@ fn own_list<'w>(w: &'w World, scope: &Scope, id: &str, what: &str) -> Result<&'w
     if exists_for(w, scope, id) {
         return Err(aws_managed_refused(id, what));
     }
-    Err(not_found(id))
+    Err(Kind::PrefixList.not_found(id))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -604,7 +597,7 @@ fn modify(
         }
         if v as u64 != pl.version {
             return Err(ApiError::new(
-                "PrefixListVersionMismatch",
+                ErrorCode::PrefixListVersionMismatch,
                 "The prefix list has the incorrect version number.",
             ));
         }
@@ -732,7 +725,7 @@ pub fn describe(
         all
     } else {
         ids.iter()
-            .map(|id| lookup(w, &scope, id).ok_or_else(|| not_found(id)))
+            .map(|id| lookup(w, &scope, id).ok_or_else(|| Kind::PrefixList.not_found(id)))
             .collect::<Result<_>>()?
     };
     let mut found: Vec<PrefixList> = candidates
@@ -776,7 +769,7 @@ pub fn describe_legacy(
 
 /// GetManagedPrefixListEntries: the entries of the current or of `target_version`.
 pub fn entries(w: &World, ctx: &Ctx, id: &str, target_version: Option<i64>) -> Result<Vec<Entry>> {
-    let pl = lookup(w, &ctx.scope(), id).ok_or_else(|| not_found(id))?;
+    let pl = lookup(w, &ctx.scope(), id).ok_or_else(|| Kind::PrefixList.not_found(id))?;
     let version = match target_version {
         None => pl.version,
         Some(v) if v >= 1 && (v as u64) <= pl.version => v as u64,
@@ -799,7 +792,7 @@ pub fn entries(w: &World, ctx: &Ctx, id: &str, target_version: Option<i64>) -> R
 pub fn associations(w: &World, ctx: &Ctx, id: &str) -> Result<Vec<(String, String)>> {
     let scope = ctx.scope();
     if !exists_for(w, &scope, id) {
-        return Err(not_found(id));
+        return Err(Kind::PrefixList.not_found(id));
     }
     Ok(references(w, id, Some(&scope)))
 }
@@ -1450,7 +1443,7 @@ mod tests {
         });
         w.security_groups.get_mut(&sg).unwrap().egress.push(Rule {
             rule_id: "sgr-0123456789abcdef0".into(),
-            protocol: "-1".into(),
+            protocol: crate::Protocol::All,
             from_port: None,
             to_port: None,
             peer: Peer::PrefixList(id.clone()),

@@ -1,19 +1,20 @@
 //! Route tables, their associations and routes (§1.7).
 
+use crate::ids::Kind;
 use ipnet::{Ipv4Net, Ipv6Net};
 use serde::{Deserialize, Serialize};
 
 use crate::cidr;
 use crate::config::quota;
-use crate::eni::{self, InstanceState};
-use crate::error::{ApiError, Result};
+use crate::eni::InstanceState;
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
-use crate::gateway::{self, NatState};
+use crate::gateway::NatState;
 use crate::prefix_list;
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, World};
-use crate::{peering, subnet, vpc, Output};
+use crate::{subnet, vpc, Output};
 
 /// Where a route sends traffic to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -190,27 +191,11 @@ impl Cmd {
     }
 }
 
-/// `InvalidRouteTableID.NotFound` for `id`.
-pub fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidRouteTableID.NotFound",
-        format!("The routeTable ID '{id}' does not exist"),
-    )
-}
-
 /// `InvalidGatewayID.NotFound` for `id` (route targets, edge associations).
 pub fn gateway_not_found(id: &str) -> ApiError {
     ApiError::new(
-        "InvalidGatewayID.NotFound",
+        ErrorCode::InvalidGatewayIDNotFound,
         format!("The gateway ID '{id}' does not exist"),
-    )
-}
-
-/// `InvalidAssociationID.NotFound` for `id`.
-pub fn association_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidAssociationID.NotFound",
-        format!("The association ID '{id}' does not exist"),
     )
 }
 
@@ -218,7 +203,7 @@ pub fn association_not_found(id: &str) -> ApiError {
 pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w RouteTable> {
     w.route_tables
         .get_in(scope, id)
-        .ok_or_else(|| not_found(id))
+        .ok_or_else(|| Kind::RouteTable.not_found(id))
 }
 
 /// Applies a route table command.
@@ -277,7 +262,7 @@ fn create(w: &mut World, ctx: &Ctx, vpc_id: &str, specs: &[TagSpec]) -> Result<O
             .count();
         if count >= limit as usize {
             return Err(ApiError::limit(
-                "RouteTableLimitExceeded",
+                ErrorCode::RouteTableLimitExceeded,
                 "route tables for the VPC",
                 limit,
             ));
@@ -306,8 +291,7 @@ fn different_networks(rtb_id: &str, what: &str, id: &str) -> ApiError {
 }
 
 fn already_associated(rtb_id: &str) -> ApiError {
-    ApiError::new(
-        "Resource.AlreadyAssociated",
+    ApiError::new(ErrorCode::ResourceAlreadyAssociated,
         format!("the specified association for route table {rtb_id} conflicts with an existing association"),
     )
 }
@@ -323,7 +307,7 @@ fn associate(
     match (subnet_id, gateway_id) {
         (None, None) => {
             return Err(ApiError::new(
-                "MissingParameter",
+                ErrorCode::MissingParameter,
                 "The request must contain the parameter subnetId or gatewayId",
             ))
         }
@@ -369,7 +353,7 @@ fn associate(
             return Err(already_associated(rtb_id));
         }
     }
-    let id = w.ids.id("rtbassoc");
+    let id = w.ids.id(Kind::RouteTableAssociation);
     w.route_tables
         .get_mut(rtb_id)
         .expect("checked")
@@ -392,7 +376,7 @@ fn find_association<'w>(
     w.route_tables
         .in_scope(scope)
         .find_map(|t| t.associations.iter().find(|a| a.id == id).map(|a| (t, a)))
-        .ok_or_else(|| association_not_found(id))
+        .ok_or_else(|| Kind::RouteTableAssociation.not_found(id))
 }
 
 fn disassociate(w: &mut World, ctx: &Ctx, association_id: &str) -> Result<Output> {
@@ -428,7 +412,7 @@ fn replace_association(
     let old_id = old.id.clone();
     let vpc_id = old.vpc_id.clone();
     let mut moved = assoc.clone();
-    moved.id = w.ids.id("rtbassoc");
+    moved.id = w.ids.id(Kind::RouteTableAssociation);
     let new_id = moved.id.clone();
     let main = moved.main;
     w.route_tables
@@ -460,8 +444,7 @@ fn destination_of(p: &RouteParams) -> Result<Destination> {
     .filter(|d| d.is_some())
     .count();
     if given == 0 {
-        return Err(ApiError::new(
-            "MissingParameter",
+        return Err(ApiError::new(ErrorCode::MissingParameter,
             "The request must contain the parameter destinationCidrBlock or destinationIpv6CidrBlock",
         ));
     }
@@ -533,8 +516,7 @@ fn target_of(p: &RouteParams) -> Result<Option<Target>> {
 
 fn require_target(p: &RouteParams) -> Result<Target> {
     target_of(p)?.ok_or_else(|| {
-        ApiError::new(
-            "MissingParameter",
+        ApiError::new(ErrorCode::MissingParameter,
             "The request must contain one of the parameters gatewayId, egressOnlyInternetGatewayId, natGatewayId, networkInterfaceId, instanceId, vpcPeeringConnectionId, transitGatewayId or vpcEndpointId",
         )
     })
@@ -555,7 +537,7 @@ fn check_destination(w: &World, scope: &Scope, dest: &Destination) -> Result<()>
         Destination::V6(c) => reserved_v6().contains(c),
         Destination::PrefixList(id) => {
             if !prefix_list::exists_for(w, scope, id) {
-                return Err(prefix_list::not_found(id));
+                return Err(Kind::PrefixList.not_found(id));
             }
             if prefix_list::is_aws_managed(w, id) {
                 return Err(ApiError::invalid_value(format!(
@@ -691,7 +673,7 @@ fn check_target(
                 .nat_gateways
                 .get_in(&scope, id)
                 .filter(|n| !matches!(n.state, NatState::Failed | NatState::Deleting | NatState::Deleted))
-                .ok_or_else(|| gateway::nat_not_found(id))?;
+                .ok_or_else(|| Kind::NatGateway.not_found(id))?;
             if nat.vpc_id != vpc_id {
                 return Err(different_networks(rtb, "network gateway", id));
             }
@@ -701,7 +683,7 @@ fn check_target(
             let eni = w
                 .network_interfaces
                 .get_in(&scope, id)
-                .ok_or_else(|| eni::not_found(id))?;
+                .ok_or_else(|| Kind::NetworkInterface.not_found(id))?;
             if eni.vpc_id != vpc_id {
                 return Err(different_networks(rtb, "interface", id));
             }
@@ -711,10 +693,9 @@ fn check_target(
             let inst = w
                 .instances
                 .get_in(&scope, id)
-                .ok_or_else(|| eni::instance_not_found(id))?;
+                .ok_or_else(|| Kind::Instance.not_found(id))?;
             if inst.state == InstanceState::Terminated {
-                return Err(ApiError::new(
-                    "IncorrectInstanceState",
+                return Err(ApiError::new(ErrorCode::IncorrectInstanceState,
                     format!("The instance '{id}' is not in a state from which it can be used as a route target."),
                 ));
             }
@@ -728,8 +709,7 @@ fn check_target(
                 })
                 .count();
             if interfaces > 1 {
-                return Err(ApiError::new(
-                    "InvalidInstanceID",
+                return Err(ApiError::new(ErrorCode::InvalidInstanceID,
                     format!("There are multiple interfaces attached to instance '{id}'. Please specify an interface ID for the operation instead."),
                 ));
             }
@@ -743,14 +723,14 @@ fn check_target(
                 .peerings
                 .visible(&scope, id, ctx.now)
                 .filter(|p| p.status.is_live())
-                .ok_or_else(|| peering::not_found(id))?;
+                .ok_or_else(|| Kind::VpcPeeringConnection.not_found(id))?;
             if pcx.other_vpc(vpc_id).is_none() {
                 return Err(different_networks(rtb, "peering connection", id));
             }
             Ok(())
         }
         Target::TransitGateway(_) => Err(not_supported("TransitGatewayId")),
-        Target::VpcEndpoint(id) => crate::endpoint::check_route_target(w, &scope, vpc_id, id),
+        Target::VpcEndpoint(id) => check_endpoint_target(w, &scope, vpc_id, id),
     }
 }
 
@@ -784,7 +764,7 @@ fn create_route(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) -> Resu
     check_destination(w, &scope, &dest)?;
     if table.routes.iter().any(|r| r.destination == dest) {
         return Err(ApiError::new(
-            "RouteAlreadyExists",
+            ErrorCode::RouteAlreadyExists,
             format!("The route identified by {dest} already exists."),
         ));
     }
@@ -806,7 +786,11 @@ fn create_route(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) -> Resu
             .map(|r| weight(w, &r.destination))
             .sum();
         if count + weight(w, &dest) > limit as usize {
-            return Err(ApiError::limit("RouteLimitExceeded", "routes", limit));
+            return Err(ApiError::limit(
+                ErrorCode::RouteLimitExceeded,
+                "routes",
+                limit,
+            ));
         }
     }
     w.route_tables
@@ -875,7 +859,7 @@ fn delete_route(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) -> Resu
                 Destination::PrefixList(_) => "destination-prefix-list-id",
             };
             ApiError::new(
-                "InvalidRoute.NotFound",
+                ErrorCode::InvalidRouteNotFound,
                 format!("no route with {kind} {dest} in route table {rtb_id}"),
             )
         })?;
@@ -911,9 +895,7 @@ pub fn route_state_in(w: &World, table: &RouteTable, route: &Route) -> &'static 
 fn state(w: &World, vpc_id: Option<&str>, route: &Route) -> &'static str {
     let usable = match &route.target {
         Target::Local => true,
-        Target::GatewayEndpoint(id) | Target::VpcEndpoint(id) => {
-            crate::endpoint::route_target_active(w, id)
-        }
+        Target::GatewayEndpoint(id) | Target::VpcEndpoint(id) => endpoint_target_active(w, id),
         Target::Gateway(id) => w
             .internet_gateways
             .get(id)
@@ -1071,7 +1053,7 @@ fn field(w: &World, t: &RouteTable, name: &str) -> Vec<String> {
 
 /// Creates a route table for `vpc_id` with its local routes; `main` marks it main.
 pub fn create_table(w: &mut World, scope: &Scope, vpc_id: &str, main: bool) -> String {
-    let id = w.ids.id("rtb");
+    let id = w.ids.id(Kind::RouteTable);
     let vpc = w.vpcs.get(vpc_id).expect("vpc exists");
     let mut routes: Vec<Route> = vpc
         .cidrs
@@ -1089,7 +1071,7 @@ pub fn create_table(w: &mut World, scope: &Scope, vpc_id: &str, main: bool) -> S
     }));
     let associations = if main {
         vec![Association {
-            id: w.ids.id("rtbassoc"),
+            id: w.ids.id(Kind::RouteTableAssociation),
             subnet_id: None,
             gateway_id: None,
             main: true,
@@ -1184,7 +1166,7 @@ pub fn check_vpc_block_against_routes(w: &World, vpc_id: &str, cidr: &Ipv4Net) -
 
 /// Removes a table without checks (the VPC's main table when the VPC goes).
 pub fn delete_table_unchecked(w: &mut World, rtb_id: &str) {
-    crate::endpoint::on_route_table_deleted(w, rtb_id);
+    w.on_route_table_deleted(rtb_id);
     w.route_tables.remove(rtb_id);
     tags::forget(w, rtb_id);
 }
@@ -1197,11 +1179,40 @@ pub fn on_subnet_deleted(w: &mut World, subnet_id: &str) {
     }
 }
 
+/// CreateRoute/ReplaceRoute with `VpcEndpointId`: the target must be a live Gateway Load
+/// Balancer endpoint of the caller in the route table's VPC.
+pub fn check_endpoint_target(w: &World, scope: &Scope, vpc_id: &str, id: &str) -> Result<()> {
+    let ep = w
+        .vpc_endpoints
+        .get_in(scope, id)
+        .filter(|e| e.state.exists())
+        .ok_or_else(|| Kind::VpcEndpoint.not_found(id))?;
+    if ep.endpoint_type != crate::endpoint::EndpointType::GatewayLoadBalancer {
+        return Err(ApiError::invalid_parameter(format!(
+            "The VPC endpoint {id} is not a Gateway Load Balancer endpoint."
+        )));
+    }
+    if ep.vpc_id != vpc_id {
+        return Err(ApiError::invalid_value(format!(
+            "The VPC endpoint {id} is not in the VPC {vpc_id}."
+        )));
+    }
+    Ok(())
+}
+
+/// Whether a route to endpoint `id` (gateway or GWLB endpoint target) is `active`.
+pub fn endpoint_target_active(w: &World, id: &str) -> bool {
+    w.vpc_endpoints
+        .get(id)
+        .is_some_and(|e| e.state == crate::endpoint::State::Available)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::eni::{Attachment, Instance, NetworkInterface};
     use crate::gateway::{EgressOnlyGateway, InternetGateway, NatGateway};
+    use crate::peering;
     use crate::{Command, Config};
 
     const A: &str = "111111111111";
@@ -1386,7 +1397,7 @@ mod tests {
     }
 
     fn add_igw(e: &mut Env, attached_to: Option<&str>) -> String {
-        let id = e.w.ids.id("igw");
+        let id = e.w.ids.id(Kind::InternetGateway);
         e.w.internet_gateways.insert(InternetGateway {
             id: id.clone(),
             scope: e.ctx.scope(),
@@ -1396,7 +1407,7 @@ mod tests {
     }
 
     fn add_eigw(e: &mut Env, vpc: &str) -> String {
-        let id = e.w.ids.id("eigw");
+        let id = e.w.ids.id(Kind::EgressOnlyInternetGateway);
         e.w.egress_only_gateways.insert(EgressOnlyGateway {
             id: id.clone(),
             scope: e.ctx.scope(),
@@ -1406,7 +1417,7 @@ mod tests {
     }
 
     fn add_nat(e: &mut Env, vpc: &str, subnet: &str, state: NatState) -> String {
-        let id = e.w.ids.id("nat");
+        let id = e.w.ids.id(Kind::NatGateway);
         e.w.nat_gateways.insert(NatGateway {
             id: id.clone(),
             scope: e.ctx.scope(),
@@ -1428,7 +1439,7 @@ mod tests {
     }
 
     fn add_eni(e: &mut Env, vpc: &str, subnet: &str, instance: Option<&str>) -> String {
-        let id = e.w.ids.id("eni");
+        let id = e.w.ids.id(Kind::NetworkInterface);
         e.w.network_interfaces.insert(NetworkInterface {
             id: id.clone(),
             scope: e.ctx.scope(),
@@ -1461,7 +1472,7 @@ mod tests {
 
     /// An instance with `enis` attached interfaces.
     fn add_instance(e: &mut Env, vpc: &str, subnet: &str, enis: usize) -> String {
-        let id = e.w.ids.id("i");
+        let id = e.w.ids.id(Kind::Instance);
         let mut primary = String::new();
         for n in 0..enis {
             let eni = add_eni(e, vpc, subnet, Some(&id));

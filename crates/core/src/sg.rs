@@ -5,6 +5,7 @@
 //! (or the referenced group is deleted) the rule stays but is *stale*: it matches nothing
 //! and is listed by DescribeStaleSecurityGroups.
 
+use crate::ids::Kind;
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
@@ -13,9 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::cidr;
 use crate::config::quota;
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
 use crate::peering::Peering;
+use crate::protocol::Protocol;
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, World};
@@ -56,12 +58,12 @@ impl Peer {
     }
 }
 
-/// One rule (one peer). `protocol` is the wire value: `-1`, `tcp`, `udp`, `icmp`,
-/// `icmpv6` or an IANA number as text. Ports are -1 for "all" where AWS shows -1.
+/// One rule (one peer). Ports are -1 for "all" where AWS shows -1; for ICMP they hold
+/// the type and code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rule {
     pub rule_id: String,
-    pub protocol: String,
+    pub protocol: Protocol,
     pub from_port: Option<i32>,
     pub to_port: Option<i32>,
     pub peer: Peer,
@@ -79,7 +81,7 @@ impl Rule {
 
     /// The IANA protocol number, None for `-1` (all).
     pub fn protocol_number(&self) -> Option<u8> {
-        protocol_number(&self.protocol)
+        self.protocol.number()
     }
 }
 
@@ -233,38 +235,22 @@ pub enum Cmd {
     },
 }
 
-/// `InvalidGroup.NotFound` for `id`.
-pub fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidGroup.NotFound",
-        format!("The security group '{id}' does not exist"),
-    )
-}
-
-/// `InvalidSecurityGroupRuleId.NotFound` for `id`.
-pub fn rule_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidSecurityGroupRuleId.NotFound",
-        format!("The security group rule ID '{id}' does not exist"),
-    )
-}
-
 fn different_networks() -> ApiError {
     ApiError::new(
-        "InvalidGroup.NotFound",
+        ErrorCode::InvalidGroupNotFound,
         "You have specified two resources that belong to different networks.",
     )
 }
 
 fn no_default_vpc() -> ApiError {
-    ApiError::new("VPCIdNotSpecified", "No default VPC for this user")
+    ApiError::new(ErrorCode::VPCIdNotSpecified, "No default VPC for this user")
 }
 
 /// The caller's group `id`, or `InvalidGroup.NotFound`.
 pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w SecurityGroup> {
     w.security_groups
         .get_in(scope, id)
-        .ok_or_else(|| not_found(id))
+        .ok_or_else(|| Kind::SecurityGroup.not_found(id))
 }
 
 /// The scope's default VPC id, or `VPCIdNotSpecified`.
@@ -288,7 +274,7 @@ pub fn by_name_in_default_vpc<'w>(
         .find(|g| g.vpc_id == vpc_id && g.name == name)
         .ok_or_else(|| {
             ApiError::new(
-                "InvalidGroup.NotFound",
+                ErrorCode::InvalidGroupNotFound,
                 format!("The security group '{name}' does not exist in default VPC '{vpc_id}'"),
             )
         })
@@ -388,7 +374,7 @@ fn create(
     }
     if name == "default" {
         return Err(ApiError::new(
-            "InvalidGroup.Reserved",
+            ErrorCode::InvalidGroupReserved,
             "The security group 'default' is reserved",
         ));
     }
@@ -401,7 +387,7 @@ fn create(
         .any(|g| g.vpc_id == vpc_id && g.name == name)
     {
         return Err(ApiError::new(
-            "InvalidGroup.Duplicate",
+            ErrorCode::InvalidGroupDuplicate,
             format!("The security group '{name}' already exists for VPC '{vpc_id}'"),
         ));
     }
@@ -417,7 +403,7 @@ fn create(
             .count();
         if count >= limit as usize {
             return Err(ApiError::new(
-                "SecurityGroupLimitExceeded",
+                ErrorCode::SecurityGroupLimitExceeded,
                 format!(
                     "The maximum number of security groups for VPC '{vpc_id}' has been reached."
                 ),
@@ -429,7 +415,7 @@ fn create(
         .vpcs
         .get(&vpc_id)
         .is_some_and(|v| !v.ipv6_cidrs.is_empty());
-    let id = w.ids.id("sg");
+    let id = w.ids.id(Kind::SecurityGroup);
     let mut egress = vec![allow_all_egress_v4(w)];
     if has_ipv6 {
         egress.push(allow_all_egress_v6(w));
@@ -475,7 +461,7 @@ fn delete(w: &mut World, ctx: &Ctx, group: &GroupRef) -> Result<Output> {
         .is_some_and(|v| v.default_security_group_id == id);
     if is_default {
         return Err(ApiError::new(
-            "CannotDelete",
+            ErrorCode::CannotDelete,
             format!(
                 "the specified group: \"{id}\" name: \"{}\" cannot be deleted by a user",
                 g.name
@@ -484,14 +470,14 @@ fn delete(w: &mut World, ctx: &Ctx, group: &GroupRef) -> Result<Output> {
     }
     if let Some(other) = referenced_by(w, &id) {
         return Err(ApiError::new(
-            "InvalidGroup.InUse",
+            ErrorCode::InvalidGroupInUse,
             format!("The security group '{id}' is referenced by security group '{other}'"),
         ));
     }
     if w.network_interfaces
         .values()
         .any(|e| e.groups.iter().any(|gid| gid == &id))
-        || crate::endpoint::uses_security_group(w, &id)
+        || w.security_group_used_by_endpoint(&id)
     {
         return Err(ApiError::dependency(format!(
             "resource {id} has a dependent object"
@@ -505,53 +491,24 @@ fn delete(w: &mut World, ctx: &Ctx, group: &GroupRef) -> Result<Output> {
     Ok(Output::Id(id))
 }
 
-/// Canonical protocol for a rule: names for 6/17/1/58, `-1` for all, else the number.
-pub fn normalise_protocol(raw: &str) -> Result<String> {
-    let lower = raw.trim().to_ascii_lowercase();
-    let canonical = match lower.as_str() {
-        "tcp" | "6" => "tcp".to_string(),
-        "udp" | "17" => "udp".to_string(),
-        "icmp" | "1" => "icmp".to_string(),
-        "icmpv6" | "58" => "icmpv6".to_string(),
-        "-1" | "all" => "-1".to_string(),
-        other => match other.parse::<u8>() {
-            Ok(n) => n.to_string(),
-            Err(_) => {
-                return Err(ApiError::invalid_value(format!(
-                    "Invalid value '{raw}' for IP protocol. Unknown protocol."
-                )))
-            }
-        },
-    };
-    Ok(canonical)
-}
-
-/// The IANA number of a canonical protocol (None for `-1`).
-pub fn protocol_number(protocol: &str) -> Option<u8> {
-    match protocol {
-        "tcp" => Some(6),
-        "udp" => Some(17),
-        "icmp" => Some(1),
-        "icmpv6" => Some(58),
-        "-1" => None,
-        n => n.parse().ok(),
-    }
-}
-
 /// Validates protocol and ports; returns (protocol, from, to) as stored.
 fn protocol_and_ports(
     protocol: Option<&str>,
     from: Option<i64>,
     to: Option<i64>,
-) -> Result<(String, Option<i32>, Option<i32>)> {
+) -> Result<(Protocol, Option<i32>, Option<i32>)> {
     let Some(raw) = protocol.filter(|p| !p.is_empty()) else {
         return Err(ApiError::invalid_value(
             "Invalid value 'null' for protocol. VPC security group rules must specify protocols explicitly.",
         ));
     };
-    let protocol = normalise_protocol(raw)?;
-    match protocol.as_str() {
-        "tcp" | "udp" => {
+    let protocol = Protocol::parse(raw.trim()).ok_or_else(|| {
+        ApiError::invalid_value(format!(
+            "Invalid value '{raw}' for IP protocol. Unknown protocol."
+        ))
+    })?;
+    if protocol.has_ports() {
+        {
             let (Some(from), Some(to)) = (from, to) else {
                 return Err(ApiError::invalid_value(
                     "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange",
@@ -559,48 +516,56 @@ fn protocol_and_ports(
             };
             if !(0..=65535).contains(&from) || !(0..=65535).contains(&to) || from > to {
                 return Err(ApiError::new(
-                    "InvalidPermission.Malformed",
+                    ErrorCode::InvalidPermissionMalformed,
                     format!("Invalid TCP/UDP port range {from}-{to}."),
                 ));
             }
             Ok((protocol, Some(from as i32), Some(to as i32)))
         }
-        "icmp" | "icmpv6" => {
+    } else if protocol.is_icmp() {
+        {
             let (Some(t), Some(c)) = (from, to) else {
-                let name = if protocol == "icmp" { "ICMP" } else { "ICMPv6" };
+                let name = if protocol == Protocol::ICMP {
+                    "ICMP"
+                } else {
+                    "ICMPv6"
+                };
                 return Err(ApiError::invalid_value(format!(
                     "Invalid value 'Must specify both from and to ports with {name}.' for portRange"
                 )));
             };
             if !(-1..=255).contains(&t) || !(-1..=255).contains(&c) || (t == -1 && c != -1) {
                 return Err(ApiError::new(
-                    "InvalidPermission.Malformed",
+                    ErrorCode::InvalidPermissionMalformed,
                     format!("Invalid ICMP type/code {t}/{c}."),
                 ));
             }
             Ok((protocol, Some(t as i32), Some(c as i32)))
         }
-        _ => Ok((protocol, None, None)),
+    } else {
+        Ok((protocol, None, None))
     }
 }
 
 /// The rule text of `InvalidPermission.Duplicate` / `.NotFound` messages.
 fn describe_rule(r: &Rule) -> String {
-    let proto = match r.protocol.as_str() {
-        "tcp" | "udp" => format!(
-            "{}, from port: {}, to port: {}",
-            r.protocol.to_ascii_uppercase(),
+    let name = r.protocol.name().to_ascii_uppercase();
+    let proto = if r.protocol.has_ports() {
+        format!(
+            "{name}, from port: {}, to port: {}",
             r.from_port.unwrap_or(-1),
             r.to_port.unwrap_or(-1)
-        ),
-        "icmp" | "icmpv6" => format!(
-            "{}, type: {}, code: {}",
-            r.protocol.to_ascii_uppercase(),
+        )
+    } else if r.protocol.is_icmp() {
+        format!(
+            "{name}, type: {}, code: {}",
             r.from_port.unwrap_or(-1),
             r.to_port.unwrap_or(-1)
-        ),
-        "-1" => "ALL".to_string(),
-        n => format!("protocol: {n}"),
+        )
+    } else if r.protocol == Protocol::All {
+        "ALL".to_string()
+    } else {
+        format!("protocol: {}", r.protocol.name())
     };
     format!("peer: {}, {proto}, ALLOW", r.peer.display())
 }
@@ -644,7 +609,7 @@ fn resolve_group_peer(
                     vpc_peering_connection_id: None,
                 })
             }
-            None => return Err(not_found(id)),
+            None => return Err(Kind::SecurityGroup.not_found(id)),
         },
         (None, Some(name)) if !name.is_empty() => w
             .security_groups
@@ -652,7 +617,7 @@ fn resolve_group_peer(
             .find(|g| g.scope.account == user && g.vpc_id == owner.vpc_id && g.name == name)
             .ok_or_else(|| {
                 ApiError::new(
-                    "InvalidGroup.NotFound",
+                    ErrorCode::InvalidGroupNotFound,
                     format!(
                         "The security group '{name}' does not exist in VPC '{}'",
                         owner.vpc_id
@@ -717,7 +682,7 @@ fn drafts(
             protocol_and_ports(p.protocol.as_deref(), p.from_port, p.to_port)?;
         if p.peers.is_empty() {
             return Err(ApiError::new(
-                "MissingParameter",
+                ErrorCode::MissingParameter,
                 "Missing source specification: include source security group or CIDR information",
             ));
         }
@@ -727,7 +692,7 @@ fn drafts(
                 PeerSpec::Cidr6 { cidr, description } => (Peer::V6(parse_v6(cidr)?), description),
                 PeerSpec::PrefixList { id, description } => {
                     if !crate::prefix_list::exists_for(w, scope, id) {
-                        return Err(crate::prefix_list::not_found(id));
+                        return Err(Kind::PrefixList.not_found(id));
                     }
                     (Peer::PrefixList(id.clone()), description)
                 }
@@ -754,7 +719,7 @@ fn drafts(
             }
             let rule = Rule {
                 rule_id: String::new(),
-                protocol: protocol.clone(),
+                protocol,
                 from_port,
                 to_port,
                 peer,
@@ -791,7 +756,7 @@ fn authorize(
         .find(|n| existing.iter().any(|e| e.same_grant(n)))
     {
         return Err(ApiError::new(
-            "InvalidPermission.Duplicate",
+            ErrorCode::InvalidPermissionDuplicate,
             format!(
                 "the specified rule \"{}\" already exists",
                 describe_rule(dup)
@@ -805,7 +770,7 @@ fn authorize(
     {
         if existing.len() + new.len() > limit as usize {
             return Err(ApiError::new(
-                "RulesPerSecurityGroupLimitExceeded",
+                ErrorCode::RulesPerSecurityGroupLimitExceeded,
                 "The maximum number of rules per security group has been reached.",
             ));
         }
@@ -815,7 +780,7 @@ fn authorize(
     let mut ids = Vec::new();
     let mut rules = Vec::new();
     for mut r in new {
-        r.rule_id = w.ids.id("sgr");
+        r.rule_id = w.ids.id(Kind::SecurityGroupRule);
         ids.push(r.rule_id.clone());
         rules.push(r);
     }
@@ -876,7 +841,7 @@ fn revoke(
             None if in_default_vpc => {}
             None => {
                 return Err(ApiError::new(
-                    "InvalidPermission.NotFound",
+                    ErrorCode::InvalidPermissionNotFound,
                     format!(
                         "The specified rule \"{}\" does not exist in this security group.",
                         describe_rule(d)
@@ -887,7 +852,7 @@ fn revoke(
     }
     for rule_id in rule_ids {
         if !g.rules(egress).iter().any(|r| &r.rule_id == rule_id) {
-            return Err(rule_not_found(rule_id));
+            return Err(Kind::SecurityGroupRule.not_found(rule_id));
         }
         remove.insert(rule_id.clone());
     }
@@ -923,7 +888,7 @@ fn modify_rules(
     let mut replaced: Vec<(Rule, bool)> = Vec::new();
     for u in updates {
         let Some((old, egress)) = g.rule(&u.rule_id) else {
-            return Err(rule_not_found(&u.rule_id));
+            return Err(Kind::SecurityGroupRule.not_found(&u.rule_id));
         };
         let peers: Vec<PeerSpec> = [
             u.cidr_ipv4.clone().map(|cidr| PeerSpec::Cidr {
@@ -976,7 +941,7 @@ fn modify_rules(
             .any(|r| r.same_grant(&draft));
         if clash {
             return Err(ApiError::new(
-                "InvalidPermission.Duplicate",
+                ErrorCode::InvalidPermissionDuplicate,
                 format!(
                     "the specified rule \"{}\" already exists",
                     describe_rule(&draft)
@@ -1001,11 +966,11 @@ fn modify_rules(
 
 /// Creates the VPC's default group: inbound from itself, outbound to everywhere.
 pub fn create_default(w: &mut World, scope: &Scope, vpc_id: &str) -> String {
-    let id = w.ids.id("sg");
+    let id = w.ids.id(Kind::SecurityGroup);
     let has_ipv6 = w.vpcs.get(vpc_id).is_some_and(|v| !v.ipv6_cidrs.is_empty());
     let ingress = vec![Rule {
-        rule_id: w.ids.id("sgr"),
-        protocol: "-1".into(),
+        rule_id: w.ids.id(Kind::SecurityGroupRule),
+        protocol: Protocol::All,
         from_port: None,
         to_port: None,
         peer: Peer::Group {
@@ -1035,8 +1000,8 @@ pub fn create_default(w: &mut World, scope: &Scope, vpc_id: &str) -> String {
 /// The egress rule every new group starts with: all traffic to 0.0.0.0/0.
 pub fn allow_all_egress_v4(w: &mut World) -> Rule {
     Rule {
-        rule_id: w.ids.id("sgr"),
-        protocol: "-1".into(),
+        rule_id: w.ids.id(Kind::SecurityGroupRule),
+        protocol: Protocol::All,
         from_port: None,
         to_port: None,
         peer: Peer::V4("0.0.0.0/0".parse().expect("constant")),
@@ -1047,8 +1012,8 @@ pub fn allow_all_egress_v4(w: &mut World) -> Rule {
 /// The IPv6 egress rule a group of a VPC with IPv6 starts with: all traffic to ::/0.
 pub fn allow_all_egress_v6(w: &mut World) -> Rule {
     Rule {
-        rule_id: w.ids.id("sgr"),
-        protocol: "-1".into(),
+        rule_id: w.ids.id(Kind::SecurityGroupRule),
+        protocol: Protocol::All,
         from_port: None,
         to_port: None,
         peer: Peer::V6("::/0".parse().expect("constant")),
@@ -1274,12 +1239,11 @@ pub fn describe<'w>(
         .collect())
 }
 
-fn protocol_values(protocol: &str) -> Vec<String> {
-    let mut v = vec![protocol.to_string()];
-    if let Some(n) = protocol_number(protocol) {
-        if n.to_string() != protocol {
-            v.push(n.to_string());
-        }
+/// A rule's protocol as filters match it: the name it shows and its number.
+fn protocol_values(protocol: Protocol) -> Vec<String> {
+    let mut v = vec![protocol.name()];
+    if protocol.known_name().is_some() {
+        v.push(protocol.number_text());
     }
     v
 }
@@ -1305,7 +1269,7 @@ fn rule_field(w: &World, g: &SecurityGroup, rules: &[Rule], name: &str) -> Vec<S
             }
             "from-port" => out.extend(r.from_port.map(|p| p.to_string())),
             "to-port" => out.extend(r.to_port.map(|p| p.to_string())),
-            "protocol" => out.extend(protocol_values(&r.protocol)),
+            "protocol" => out.extend(protocol_values(r.protocol)),
             "group-id" | "group-name" | "user-id" => {
                 if let Some(info) = reference_info(w, g, &r.peer) {
                     match name {
@@ -1385,7 +1349,7 @@ pub fn describe_rules<'w>(
                 all.iter()
                     .find(|v| &v.rule.rule_id == id)
                     .copied()
-                    .ok_or_else(|| rule_not_found(id))
+                    .ok_or_else(|| Kind::SecurityGroupRule.not_found(id))
             })
             .collect::<Result<_>>()?
     };
@@ -1425,19 +1389,19 @@ pub fn protocol_matches(rule: &Rule, protocol: u8, port: Option<u16>) -> bool {
     if want != protocol {
         return false;
     }
-    match rule.protocol.as_str() {
-        "tcp" | "udp" => {
-            let (from, to) = (rule.from_port.unwrap_or(0), rule.to_port.unwrap_or(65535));
-            match port {
-                Some(p) => (from..=to).contains(&i32::from(p)),
-                None => from == 0 && to == 65535,
-            }
+    if rule.protocol.has_ports() {
+        let (from, to) = (rule.from_port.unwrap_or(0), rule.to_port.unwrap_or(65535));
+        match port {
+            Some(p) => (from..=to).contains(&i32::from(p)),
+            None => from == 0 && to == 65535,
         }
-        "icmp" | "icmpv6" => match rule.from_port.unwrap_or(-1) {
+    } else if rule.protocol.is_icmp() {
+        match rule.from_port.unwrap_or(-1) {
             -1 => true,
             t => port.is_some_and(|p| i32::from(p) == t),
-        },
-        _ => true,
+        }
+    } else {
+        true
     }
 }
 
@@ -1917,7 +1881,7 @@ mod tests {
                 .0
                 .clone();
             assert_eq!(
-                (r.protocol.as_str(), r.from_port, r.to_port),
+                (r.protocol.name().as_str(), r.from_port, r.to_port),
                 (*protocol, *from, *to)
             );
         }
@@ -2863,7 +2827,7 @@ mod tests {
         let mut ghost = grp.clone();
         ghost.ingress = vec![Rule {
             rule_id: "sgr-x".into(),
-            protocol: "-1".into(),
+            protocol: Protocol::All,
             from_port: None,
             to_port: None,
             peer: Peer::Group {

@@ -1,6 +1,7 @@
 //! Subnets: placement inside the VPC's blocks, sizes, reserved addresses, address
 //! allocation for interfaces, and default subnets.
 
+use crate::ids::Kind;
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
@@ -9,13 +10,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::cidr;
 use crate::config::quota;
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
 use crate::region::Zone;
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, World};
-use crate::{nacl, route, vpc, Millis, Output};
+use crate::{nacl, vpc, Millis, Output};
 
 /// Addresses AWS reserves in every subnet: the first four and the last.
 pub const RESERVED: u64 = 5;
@@ -108,17 +109,11 @@ pub enum Cmd {
     },
 }
 
-/// `InvalidSubnetID.NotFound` for `id`.
-pub fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidSubnetID.NotFound",
-        format!("The subnet ID '{id}' does not exist"),
-    )
-}
-
 /// The caller's subnet `id`, or `InvalidSubnetID.NotFound`.
 pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w Subnet> {
-    w.subnets.get_in(scope, id).ok_or_else(|| not_found(id))
+    w.subnets
+        .get_in(scope, id)
+        .ok_or_else(|| Kind::Subnet.not_found(id))
 }
 
 fn zone_for(
@@ -175,7 +170,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             })?;
             let range = || {
                 ApiError::new(
-                    "InvalidSubnet.Range",
+                    ErrorCode::InvalidSubnetRange,
                     format!("The CIDR '{cidr_block}' is invalid."),
                 )
             };
@@ -195,7 +190,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                 .any(|s| s.vpc_id == vpc_id && cidr::overlaps_v4(&s.cidr, &cidr))
             {
                 return Err(ApiError::new(
-                    "InvalidSubnet.Conflict",
+                    ErrorCode::InvalidSubnetConflict,
                     format!("The CIDR '{cidr_block}' conflicts with another subnet"),
                 ));
             }
@@ -214,15 +209,15 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             if let Some(limit) = w.config.quotas.limit(&ctx.account, quota::SUBNETS_PER_VPC) {
                 if count >= limit as usize {
                     return Err(ApiError::new(
-                        "SubnetLimitExceeded",
+                        ErrorCode::SubnetLimitExceeded,
                         "The maximum number of subnets has been reached.",
                     ));
                 }
             }
-            let id = w.ids.id("subnet");
+            let id = w.ids.id(Kind::Subnet);
             let ipv6_cidrs = ipv6
                 .map(|cidr| SubnetIpv6 {
-                    association_id: w.ids.id("subnet-cidr-assoc"),
+                    association_id: w.ids.id(Kind::SubnetCidrAssociation),
                     cidr,
                 })
                 .into_iter()
@@ -250,7 +245,10 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                 .in_scope(&scope)
                 .find(|v| v.is_default)
                 .ok_or_else(|| {
-                    ApiError::new("DefaultVpcDoesNotExist", "No default VPC for this user")
+                    ApiError::new(
+                        ErrorCode::DefaultVpcDoesNotExist,
+                        "No default VPC for this user",
+                    )
                 })?;
             let vpc_id = vpc.id.clone();
             let primary = vpc.primary_cidr();
@@ -258,7 +256,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                 s.vpc_id == vpc_id && s.default_for_az && s.availability_zone == zone.name
             }) {
                 return Err(ApiError::new(
-                    "DefaultSubnetAlreadyExistsInAvailabilityZone",
+                    ErrorCode::DefaultSubnetAlreadyExistsInAvailabilityZone,
                     format!("'{}' is already the default subnet in {}.", s.id, zone.name),
                 ));
             }
@@ -271,7 +269,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                 })
                 .ok_or_else(|| {
                     ApiError::new(
-                        "InsufficientFreeAddressesInSubnet",
+                        ErrorCode::InsufficientFreeAddressesInSubnet,
                         "There is no free /20 block left in the default VPC.",
                     )
                 })?;
@@ -290,8 +288,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                     "The subnet '{subnet_id}' has dependencies and cannot be deleted."
                 )));
             }
-            route::on_subnet_deleted(w, &subnet_id);
-            nacl::on_subnet_deleted(w, &subnet_id);
+            w.on_subnet_deleted(&subnet_id);
             w.subnets.remove(&subnet_id);
             tags::forget(w, &subnet_id);
             Ok(Output::Done)
@@ -304,7 +301,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             let subnet = w
                 .subnets
                 .get_mut_in(&scope, &subnet_id)
-                .ok_or_else(|| not_found(&subnet_id))?;
+                .ok_or_else(|| Kind::Subnet.not_found(&subnet_id))?;
             match attribute {
                 Attribute::MapPublicIpOnLaunch => subnet.map_public_ip_on_launch = value,
                 Attribute::AssignIpv6AddressOnCreation => subnet.assign_ipv6_on_creation = value,
@@ -323,7 +320,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                 )));
             }
             let cidr = check_subnet_ipv6(w, vpc, &ipv6_cidr_block)?;
-            let association_id = w.ids.id("subnet-cidr-assoc");
+            let association_id = w.ids.id(Kind::SubnetCidrAssociation);
             w.subnets
                 .get_mut(&subnet_id)
                 .expect("checked")
@@ -340,8 +337,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                 .in_scope(&scope)
                 .find(|s| s.ipv6_cidrs.iter().any(|c| c.association_id == association_id))
                 .ok_or_else(|| {
-                    ApiError::new(
-                        "InvalidSubnetCidrBlockAssociationID.NotFound",
+                    ApiError::new(ErrorCode::InvalidSubnetCidrBlockAssociationIDNotFound,
                         format!("The subnet CIDR block with association ID '{association_id}' does not exist"),
                     )
                 })?;
@@ -364,7 +360,7 @@ fn check_subnet_ipv6(w: &World, vpc: &vpc::Vpc, raw: &str) -> Result<Ipv6Net> {
     })?;
     if cidr.prefix_len() != 64 || !vpc.ipv6_cidrs.iter().any(|b| b.cidr.contains(&cidr)) {
         return Err(ApiError::new(
-            "InvalidSubnet.Range",
+            ErrorCode::InvalidSubnetRange,
             format!("The CIDR '{raw}' is invalid."),
         ));
     }
@@ -375,7 +371,7 @@ fn check_subnet_ipv6(w: &World, vpc: &vpc::Vpc, raw: &str) -> Result<Ipv6Net> {
                 .any(|c| cidr::overlaps_v6(&c.cidr, &cidr))
     }) {
         return Err(ApiError::new(
-            "InvalidSubnet.Conflict",
+            ErrorCode::InvalidSubnetConflict,
             format!("The CIDR '{raw}' conflicts with another subnet"),
         ));
     }
@@ -418,7 +414,7 @@ pub fn insert_default_subnet(
     block: Ipv4Net,
     zone: &Zone,
 ) -> String {
-    let id = w.ids.id("subnet");
+    let id = w.ids.id(Kind::Subnet);
     insert(w, ctx, &id, vpc_id, block, Vec::new(), zone, true);
     id
 }
@@ -433,7 +429,7 @@ pub fn allocate_ip(
     let subnet = w
         .subnets
         .get(subnet_id)
-        .ok_or_else(|| not_found(subnet_id))?;
+        .ok_or_else(|| Kind::Subnet.not_found(subnet_id))?;
     let size = cidr::size_v4(&subnet.cidr) as u32;
     let offset = match requested {
         Some(addr) => {
@@ -445,16 +441,14 @@ pub fn allocate_ip(
                     ))
                 })?;
             if subnet.used.contains(&off) {
-                return Err(ApiError::new(
-                    "InvalidIPAddress.InUse",
+                return Err(ApiError::new(ErrorCode::InvalidIPAddressInUse,
                     format!("Address {addr} is in use."),
                 ));
             }
             off
         }
         None => (4..size - 1).find(|o| !subnet.used.contains(o)).ok_or_else(|| {
-            ApiError::new(
-                "InsufficientFreeAddressesInSubnet",
+            ApiError::new(ErrorCode::InsufficientFreeAddressesInSubnet,
                 format!("There are not enough free addresses in subnet '{subnet_id}' to satisfy the requested number of instances."),
             )
         })?,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
 use crate::world::{Ctx, Scope, World};
 use crate::Output;
@@ -52,13 +52,13 @@ pub fn of<'w>(w: &'w World, scope: &Scope, id: &str) -> &'w TagSet {
 pub fn check_tag(key: &str, value: &str) -> Result<()> {
     if key.is_empty() || key.chars().count() > 128 {
         return Err(ApiError::new(
-            "InvalidTagKey.Malformed",
+            ErrorCode::InvalidTagKeyMalformed,
             "Tag keys must be between 1 and 128 characters.",
         ));
     }
     if key.to_ascii_lowercase().starts_with("aws:") {
         return Err(ApiError::new(
-            "InvalidTagKey.Malformed",
+            ErrorCode::InvalidTagKeyMalformed,
             "Tag keys starting with 'aws:' are reserved for internal use",
         ));
     }
@@ -81,7 +81,7 @@ pub fn check_specs(specs: &[TagSpec], resource_type: &str) -> Result<()> {
         }
         if spec.tags.len() > MAX_TAGS {
             return Err(ApiError::new(
-                "TagLimitExceeded",
+                ErrorCode::TagLimitExceeded,
                 format!("The maximum number of tags per resource is {MAX_TAGS}."),
             ));
         }
@@ -134,7 +134,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                     .count();
                 if current.len() + added > MAX_TAGS {
                     return Err(ApiError::new(
-                        "TagLimitExceeded",
+                        ErrorCode::TagLimitExceeded,
                         format!("The maximum number of tags per resource is {MAX_TAGS}."),
                     ));
                 }

@@ -1,17 +1,18 @@
 //! VPCs: create/delete with their defaults, CIDR block associations, DNS attributes, and
 //! the per-scope defaults (default VPC, DHCP options) made on an account's first call.
 
-use ipnet::{Ipv4Net, Ipv6Net};
+use crate::ids::Kind;
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use serde::{Deserialize, Serialize};
 
 use crate::cidr::{self, Family};
 use crate::config::quota;
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::filter::{self, Filter};
 use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, World};
-use crate::{dhcp, gateway, nacl, peering, route, sg, subnet, Millis, Output};
+use crate::{Millis, Output};
 
 /// An IPv4 block associated with a VPC.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,17 +106,11 @@ pub enum Cmd {
     },
 }
 
-/// `InvalidVpcID.NotFound` for `id`.
-pub fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "InvalidVpcID.NotFound",
-        format!("The vpc ID '{id}' does not exist"),
-    )
-}
-
 /// The caller's VPC `id`, or `InvalidVpcID.NotFound`.
 pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w Vpc> {
-    w.vpcs.get_in(scope, id).ok_or_else(|| not_found(id))
+    w.vpcs
+        .get_in(scope, id)
+        .ok_or_else(|| Kind::Vpc.not_found(id))
 }
 
 /// Applies a VPC command.
@@ -139,7 +134,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             if let Some(limit) = w.config.quotas.limit(&ctx.account, quota::VPCS_PER_REGION) {
                 if w.vpcs.count_in(&scope) >= limit as usize {
                     return Err(ApiError::new(
-                        "VpcLimitExceeded",
+                        ErrorCode::VpcLimitExceeded,
                         "The maximum number of VPCs has been reached.",
                     ));
                 }
@@ -152,7 +147,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             let scope = ctx.scope();
             if w.vpcs.in_scope(&scope).any(|v| v.is_default) {
                 return Err(ApiError::new(
-                    "DefaultVpcAlreadyExists",
+                    ErrorCode::DefaultVpcAlreadyExists,
                     "A Default VPC already exists for this account in this region.",
                 ));
             }
@@ -168,7 +163,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             let vpc = w
                 .vpcs
                 .get_mut_in(&scope, &vpc_id)
-                .ok_or_else(|| not_found(&vpc_id))?;
+                .ok_or_else(|| Kind::Vpc.not_found(&vpc_id))?;
             match attribute {
                 Attribute::EnableDnsSupport => vpc.enable_dns_support = value,
                 Attribute::EnableDnsHostnames => vpc.enable_dns_hostnames = value,
@@ -197,9 +192,9 @@ fn create(
     instance_tenancy: String,
 ) -> String {
     let scope = ctx.scope();
-    let id = w.ids.id("vpc");
+    let id = w.ids.id(Kind::Vpc);
     let cidrs = vec![CidrAssociation {
-        association_id: w.ids.id("vpc-cidr-assoc"),
+        association_id: w.ids.id(Kind::VpcCidrAssociation),
         cidr,
     }];
     let ipv6_cidrs = if amazon_ipv6 {
@@ -207,7 +202,7 @@ fn create(
     } else {
         Vec::new()
     };
-    let dhcp_options_id = dhcp::default_for(w, &scope);
+    let dhcp_options_id = w.default_dhcp_options(&scope);
     let vpc = Vpc {
         id: id.clone(),
         scope: scope.clone(),
@@ -225,13 +220,7 @@ fn create(
         created: ctx.now,
     };
     w.vpcs.insert(vpc);
-    let rtb = route::create_table(w, &scope, &id, true);
-    let sg = sg::create_default(w, &scope, &id);
-    let acl = nacl::create_default(w, &scope, &id);
-    let vpc = w.vpcs.get_mut(&id).expect("just inserted");
-    vpc.main_route_table_id = rtb;
-    vpc.default_security_group_id = sg;
-    vpc.default_network_acl_id = acl;
+    w.on_vpc_created(&scope, &id);
     id
 }
 
@@ -242,7 +231,7 @@ fn new_ipv6_block(w: &mut World, region: &str) -> Ipv6Association {
     let base: u128 = 0x2600_1f00_u128 << 96;
     let network = base + (u128::from(n) << 72);
     Ipv6Association {
-        association_id: w.ids.id("vpc-cidr-assoc"),
+        association_id: w.ids.id(Kind::VpcCidrAssociation),
         cidr: Ipv6Net::new(network.into(), 56).expect("valid /56"),
         border_group: region.to_string(),
     }
@@ -253,77 +242,25 @@ pub fn init_scope(w: &mut World, ctx: &Ctx) -> Result<()> {
     let scope = ctx.scope();
     w.check_region(&ctx.region)?;
     if w.scopes_ready.insert(scope.clone()) {
-        dhcp::default_for(w, &scope);
+        w.default_dhcp_options(&scope);
         create_default_vpc(w, ctx);
     }
     Ok(())
 }
 
-/// The default VPC of §6: 172.31.0.0/16, a /20 per AZ, an attached IGW and a 0/0 route.
+/// The default VPC of §6: 172.31.0.0/16 (its gateway, route and subnets come from
+/// [`World::on_default_vpc_created`]).
 fn create_default_vpc(w: &mut World, ctx: &Ctx) -> String {
-    let scope = ctx.scope();
     let cidr = cidr::parse_v4("172.31.0.0/16").expect("constant");
     let id = create(w, ctx, cidr, false, true, "default".into());
-    let igw = gateway::create_attached_igw(w, &scope, &id);
-    let rtb = w
-        .vpcs
-        .get(&id)
-        .expect("created")
-        .main_route_table_id
-        .clone();
-    route::add_igw_default_route(w, &rtb, &igw);
-    let zones = w.config.zones(&ctx.account, &ctx.region);
-    for (i, zone) in zones.iter().enumerate() {
-        let block = Ipv4Net::new(cidr::nth_v4(&cidr, (i as u32) << 12), 20).expect("valid /20");
-        subnet::insert_default_subnet(w, ctx, &id, block, zone);
-    }
+    w.on_default_vpc_created(ctx, &id, cidr);
     id
 }
 
 fn delete(w: &mut World, ctx: &Ctx, vpc_id: &str) -> Result<()> {
-    let scope = ctx.scope();
-    let vpc = get(w, &scope, vpc_id)?.clone();
-    let dependency = || {
-        ApiError::dependency(format!(
-            "The vpc '{vpc_id}' has dependencies and cannot be deleted."
-        ))
-    };
-    let in_vpc_subnet = w.subnets.in_scope(&scope).any(|s| s.vpc_id == vpc_id);
-    let extra_sg = w
-        .security_groups
-        .in_scope(&scope)
-        .any(|g| g.vpc_id == vpc_id && g.id != vpc.default_security_group_id);
-    let extra_rtb = w
-        .route_tables
-        .in_scope(&scope)
-        .any(|t| t.vpc_id == vpc_id && t.id != vpc.main_route_table_id);
-    let extra_acl = w
-        .network_acls
-        .in_scope(&scope)
-        .any(|a| a.vpc_id == vpc_id && a.id != vpc.default_network_acl_id);
-    let igw = w
-        .internet_gateways
-        .in_scope(&scope)
-        .any(|g| g.attachment.as_deref() == Some(vpc_id));
-    let eigw = w
-        .egress_only_gateways
-        .in_scope(&scope)
-        .any(|g| g.vpc_id == vpc_id);
-    let eni = w
-        .network_interfaces
-        .in_scope(&scope)
-        .any(|e| e.vpc_id == vpc_id);
-    if in_vpc_subnet || extra_sg || extra_rtb || extra_acl || igw || eigw || eni {
-        return Err(dependency());
-    }
-    peering::check_vpc_deletable(w, vpc_id)?;
-    crate::endpoint::check_vpc_deletable(w, vpc_id)?;
-    peering::on_vpc_deleted(w, &ctx.account, vpc_id, ctx.now);
-    route::delete_table_unchecked(w, &vpc.main_route_table_id);
-    w.security_groups.remove(&vpc.default_security_group_id);
-    tags::forget(w, &vpc.default_security_group_id);
-    w.network_acls.remove(&vpc.default_network_acl_id);
-    tags::forget(w, &vpc.default_network_acl_id);
+    let vpc = get(w, &ctx.scope(), vpc_id)?.clone();
+    w.check_vpc_deletable(&vpc)?;
+    w.on_vpc_deleted(ctx, &vpc);
     w.vpcs.remove(vpc_id);
     tags::forget(w, vpc_id);
     Ok(())
@@ -349,14 +286,14 @@ fn associate_cidr(
                 .limit(&ctx.account, quota::IPV6_CIDRS_PER_VPC);
             if limit.is_some_and(|l| vpc.ipv6_cidrs.len() >= l as usize) {
                 return Err(ApiError::new(
-                    "CidrLimitExceeded",
+                    ErrorCode::CidrLimitExceeded,
                     format!(
                         "This network '{vpc_id}' has met its maximum number of allowed CIDRs: {}",
                         limit.unwrap_or_default()
                     ),
                 ));
             }
-            peering::check_cidr_association(w, vpc_id, None)?;
+            w.check_vpc_block(vpc_id, None)?;
             let block = new_ipv6_block(w, &ctx.region);
             let association_id = block.association_id.clone();
             let cidr = block.cidr;
@@ -365,8 +302,7 @@ fn associate_cidr(
                 .expect("checked")
                 .ipv6_cidrs
                 .push(block);
-            route::add_local_route_v6(w, vpc_id, cidr);
-            nacl::on_ipv6_added(w, vpc_id);
+            w.on_vpc_block_added(ctx, vpc_id, IpNet::V6(cidr));
             Ok(Output::Id(association_id))
         }
         (Some(raw), false) => {
@@ -377,7 +313,7 @@ fn associate_cidr(
                 .limit(&ctx.account, quota::IPV4_CIDRS_PER_VPC);
             if limit.is_some_and(|l| vpc.cidrs.len() >= l as usize) {
                 return Err(ApiError::new(
-                    "CidrLimitExceeded",
+                    ErrorCode::CidrLimitExceeded,
                     format!(
                         "This network '{vpc_id}' has met its maximum number of allowed CIDRs: {}",
                         limit.unwrap_or_default()
@@ -387,8 +323,7 @@ fn associate_cidr(
             let primary = cidr::family(&vpc.primary_cidr());
             let family = cidr::family(&cidr);
             if family != Family::Other && family != primary {
-                return Err(ApiError::new(
-                    "InvalidVpc.Range",
+                return Err(ApiError::new(ErrorCode::InvalidVpcRange,
                     format!(
                         "The CIDR '{raw}' is restricted. Use a CIDR from the same private address range as the current VPC CIDR, or use a publicly-routable CIDR."
                     ),
@@ -400,9 +335,8 @@ fn associate_cidr(
                     existing.cidr
                 )));
             }
-            route::check_vpc_block_against_routes(w, vpc_id, &cidr)?;
-            peering::check_cidr_association(w, vpc_id, Some(&cidr))?;
-            let association_id = w.ids.id("vpc-cidr-assoc");
+            w.check_vpc_block(vpc_id, Some(&cidr))?;
+            let association_id = w.ids.id(Kind::VpcCidrAssociation);
             w.vpcs
                 .get_mut(vpc_id)
                 .expect("checked")
@@ -411,8 +345,7 @@ fn associate_cidr(
                     association_id: association_id.clone(),
                     cidr,
                 });
-            route::add_local_route_v4(w, vpc_id, cidr);
-            peering::on_cidr_added(w, vpc_id, &cidr, ctx.now);
+            w.on_vpc_block_added(ctx, vpc_id, IpNet::V4(cidr));
             Ok(Output::Id(association_id))
         }
     }
@@ -431,7 +364,7 @@ fn disassociate_cidr(w: &mut World, ctx: &Ctx, association_id: &str) -> Result<O
         })
         .ok_or_else(|| {
             ApiError::new(
-                "InvalidVpcCidrBlockAssociationID.NotFound",
+                ErrorCode::InvalidVpcCidrBlockAssociationIDNotFound,
                 format!("The vpc CIDR block association ID '{association_id}' does not exist"),
             )
         })?
@@ -454,7 +387,7 @@ fn disassociate_cidr(w: &mut World, ctx: &Ctx, association_id: &str) -> Result<O
                 "The vpc CIDR block with association ID {association_id} has dependencies (subnets) and cannot be disassociated."
             )));
         }
-        route::remove_local_route_v4(w, &vpc.id, block.cidr);
+        w.on_vpc_block_removed(&vpc.id, IpNet::V4(block.cidr));
     }
     if let Some(block) = vpc
         .ipv6_cidrs
@@ -469,7 +402,7 @@ fn disassociate_cidr(w: &mut World, ctx: &Ctx, association_id: &str) -> Result<O
                 "The vpc CIDR block with association ID {association_id} has dependencies (subnets) and cannot be disassociated."
             )));
         }
-        route::remove_local_route_v6(w, &vpc.id, block.cidr);
+        w.on_vpc_block_removed(&vpc.id, IpNet::V6(block.cidr));
     }
     let vpc = w.vpcs.get_mut(&vpc.id).expect("found");
     vpc.cidrs.retain(|c| c.association_id != association_id);

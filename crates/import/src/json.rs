@@ -28,6 +28,12 @@ impl<'a> Obj<'a> {
             .ok_or_else(|| format!("field `{}.{name}`: missing", self.path))
     }
 
+    /// A required protocol field (`-1`, a name or an IANA number, as AWS writes it).
+    pub fn protocol(&self, name: &str) -> Res<openvpc_core::Protocol> {
+        let raw = self.str(name)?;
+        openvpc_core::Protocol::parse(&raw).ok_or_else(|| self.wrong(name, "a protocol"))
+    }
+
     /// An optional string field.
     pub fn opt_str(&self, name: &str) -> Res<Option<String>> {
         match self.field(name) {

@@ -21,7 +21,7 @@ use openvpc_core::route::{Association, Destination, Origin, Route, RouteTable, T
 use openvpc_core::sg::{Peer, Rule, SecurityGroup};
 use openvpc_core::subnet::{Subnet, SubnetIpv6};
 use openvpc_core::vpc::{CidrAssociation, Ipv6Association, Vpc};
-use openvpc_core::{cidr, subnet, Scope, World};
+use openvpc_core::{cidr, subnet, Kind, Scope, World};
 use serde_json::Value;
 
 use crate::json::{addr, cidr as parse_cidr, Obj, Res};
@@ -273,7 +273,7 @@ fn sg_rules(w: &mut World, o: &Obj, list: &str, account: &str) -> Res<Vec<Rule>>
             value: p,
             path: &path,
         };
-        let protocol = p.str("IpProtocol")?;
+        let protocol = p.protocol("IpProtocol")?;
         let from_port = p.opt_int("FromPort")?.map(|v| v as i32);
         let to_port = p.opt_int("ToPort")?.map(|v| v as i32);
         let mut peers = Vec::new();
@@ -326,8 +326,8 @@ fn sg_rules(w: &mut World, o: &Obj, list: &str, account: &str) -> Res<Vec<Rule>>
         }
         for (peer, description) in peers {
             rules.push(Rule {
-                rule_id: w.ids.id("sgr"),
-                protocol: protocol.clone(),
+                rule_id: w.ids.id(Kind::SecurityGroupRule),
+                protocol,
                 from_port,
                 to_port,
                 peer,
@@ -352,17 +352,6 @@ fn security_group(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         egress,
     });
     Ok(())
-}
-
-fn protocol_number(raw: &str) -> String {
-    match raw.to_ascii_lowercase().as_str() {
-        "tcp" => "6".into(),
-        "udp" => "17".into(),
-        "icmp" => "1".into(),
-        "icmpv6" => "58".into(),
-        "all" => "-1".into(),
-        _ => raw.to_string(),
-    }
 }
 
 fn nacl(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
@@ -419,7 +408,7 @@ fn nacl(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         entries.push(Entry {
             rule_number: e.opt_int("RuleNumber")?.unwrap_or(32767) as u32,
             egress: e.opt_bool("Egress")?.unwrap_or(false),
-            protocol: protocol_number(&e.str("Protocol")?),
+            protocol: e.protocol("Protocol")?,
             action,
             cidr,
             icmp,
@@ -1591,7 +1580,7 @@ fn synthesise_load_balancer_nodes(w: &mut World) {
             let Some(ip) = node_address(w, &s.subnet_id, wanted) else {
                 continue;
             };
-            let id = w.ids.id("eni");
+            let id = w.ids.id(Kind::NetworkInterface);
             synthetic_interface(
                 w,
                 id.clone(),

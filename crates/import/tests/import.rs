@@ -149,7 +149,7 @@ fn instance_to_imported_interface_endpoint() {
     let flow = Flow::new(
         "i-0aaaaaaaaaaaaaaa1",
         Endpoint::Vpce("vpce-0aaaaaaaaaaaaaaa1".into()),
-        Protocol::Tcp,
+        Protocol::TCP,
         Some(443),
     );
     let v = decide(&view, &flow);

@@ -507,7 +507,7 @@ fn build(d: &Demo, args: &DemoArgs) -> Res<i32> {
 
     let world = load_world(dir).unwrap_or_else(|e| crate::fail(e));
     let view = View::compile_with(&world, &world);
-    let tcp = |from: &Net, to: Endpoint| Flow::new(&from.instance, to, Protocol::Tcp, Some(PORT));
+    let tcp = |from: &Net, to: Endpoint| Flow::new(&from.instance, to, Protocol::TCP, Some(PORT));
     let inst = |n: &Net| Endpoint::Instance(n.instance.clone());
     let mut checks = vec![
         Check {
@@ -612,7 +612,7 @@ fn build(d: &Demo, args: &DemoArgs) -> Res<i32> {
     let m = crate::matrix::compute(
         &world,
         &vpcs,
-        Protocol::Tcp,
+        Protocol::TCP,
         PORT,
         openvpc_reach::matrix::DEFAULT_MAX_FLOWS,
     )

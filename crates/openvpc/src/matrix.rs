@@ -8,7 +8,7 @@ use openvpc_reach::matrix::{self, CellState, Matrix, Sampling, DEFAULT_MAX_FLOWS
 use openvpc_reach::{Protocol, View};
 use serde_json::{json, Value};
 
-use crate::reach::{explanation_json, kind_of_id, protocol_name, ProtocolArg, JSON_VERSION};
+use crate::reach::{explanation_json, kind_of_id, ProtocolArg, JSON_VERSION};
 use crate::state::load_world;
 
 #[derive(clap::Args, Debug)]
@@ -88,9 +88,9 @@ fn mark(s: CellState) -> &'static str {
 
 fn port_text(m: &Matrix) -> String {
     match (m.protocol, m.port) {
-        (Protocol::Icmp, Some(t)) => format!("icmp type {t}"),
-        (p, Some(n)) => format!("{} port {n}", protocol_name(p)),
-        (p, None) => protocol_name(p).to_string(),
+        (Protocol::ICMP, Some(t)) => format!("icmp type {t}"),
+        (p, Some(n)) => format!("{} port {n}", p.name()),
+        (p, None) => p.name().to_string(),
     }
 }
 
@@ -211,7 +211,7 @@ pub fn render(m: &Matrix, data_dir: &str) -> String {
                     "    trace: openvpc reach --data-dir {data_dir} --from {} --to {} --protocol {} --port {}",
                     f.source,
                     f.destination,
-                    protocol_name(m.protocol),
+                    m.protocol.name(),
                     m.port.unwrap_or(0),
                 );
             }
@@ -271,7 +271,7 @@ pub fn matrix_json(m: &Matrix) -> Value {
         .collect();
     json!({
         "version": JSON_VERSION,
-        "protocol": protocol_name(m.protocol),
+        "protocol": m.protocol.name(),
         "port": m.port,
         "sampling": m.sampling.as_str(),
         "subnets": m.subnets.iter().map(subnet).collect::<Vec<_>>(),

@@ -24,18 +24,10 @@ pub enum ProtocolArg {
 impl ProtocolArg {
     pub fn protocol(self) -> Protocol {
         match self {
-            ProtocolArg::Tcp => Protocol::Tcp,
-            ProtocolArg::Udp => Protocol::Udp,
-            ProtocolArg::Icmp => Protocol::Icmp,
+            ProtocolArg::Tcp => Protocol::TCP,
+            ProtocolArg::Udp => Protocol::UDP,
+            ProtocolArg::Icmp => Protocol::ICMP,
         }
-    }
-}
-
-pub fn protocol_name(p: Protocol) -> &'static str {
-    match p {
-        Protocol::Tcp => "tcp",
-        Protocol::Udp => "udp",
-        Protocol::Icmp => "icmp",
     }
 }
 
@@ -218,20 +210,10 @@ pub fn kind_of_id(id: &str) -> &'static str {
         .map_or("", |(_, k)| k)
 }
 
-fn proto_text(h: &Header) -> &'static str {
-    match h.protocol {
-        6 => "tcp",
-        17 => "udp",
-        1 => "icmp",
-        58 => "icmpv6",
-        _ => "ip",
-    }
-}
-
 fn header_json(h: &Header) -> Value {
     let icmp = !h.has_ports();
     json!({
-        "protocol": proto_text(h),
+        "protocol": Protocol::Number(h.protocol).name(),
         "src": h.src.to_string(),
         "dst": h.dst.to_string(),
         "src_port": if icmp { None } else { h.src_port },
@@ -272,7 +254,7 @@ pub fn verdict_json(flow: &Flow, v: &Verdict) -> Value {
         "flow": {
             "source": flow.source,
             "destination": destination_text(&flow.destination),
-            "protocol": protocol_name(flow.protocol),
+            "protocol": flow.protocol.name(),
             "port": flow.port,
         },
         "verdict": if v.reachable { "reachable" } else { "not-reachable" },
@@ -349,8 +331,8 @@ pub fn render(flow: &Flow, v: &Verdict) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let port = match (flow.protocol, flow.port) {
-        (Protocol::Icmp, Some(t)) => format!(" type {t}"),
-        (Protocol::Icmp, None) => " echo".to_string(),
+        (Protocol::ICMP, Some(t)) => format!(" type {t}"),
+        (Protocol::ICMP, None) => " echo".to_string(),
         (_, Some(p)) => format!(" port {p}"),
         (_, None) => String::new(),
     };
@@ -359,7 +341,7 @@ pub fn render(flow: &Flow, v: &Verdict) -> String {
         "{} -> {}  {}{port}",
         flow.source,
         destination_text(&flow.destination),
-        protocol_name(flow.protocol)
+        flow.protocol.name()
     );
     if v.reachable {
         let _ = writeln!(out, "REACHABLE");

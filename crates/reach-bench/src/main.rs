@@ -116,8 +116,8 @@ fn flows(l: &Layout, seed: u64, n: usize) -> Vec<Flow> {
         .map(|_| {
             let v = r.below(l.vpcs.len());
             let (protocol, port) = match r.below(6) {
-                0 => (Protocol::Udp, 53),
-                k => (Protocol::Tcp, [443, 8080, 5432, 22, 80][k - 1]),
+                0 => (Protocol::UDP, 53),
+                k => (Protocol::TCP, [443, 8080, 5432, 22, 80][k - 1]),
             };
             let (source, destination) = match r.below(10) {
                 0..=3 => (
@@ -407,7 +407,7 @@ fn main() {
                                         let f = Flow::new(
                                             src,
                                             Endpoint::Eni(dst.into()),
-                                            Protocol::Tcp,
+                                            Protocol::TCP,
                                             Some(5432),
                                         );
                                         pairs += 1;

@@ -29,7 +29,7 @@ use openvpc_core::route::{self, Association, Destination, Origin, Route, Target}
 use openvpc_core::sg::{self, Peer, Rule, SecurityGroup};
 use openvpc_core::subnet::Subnet;
 use openvpc_core::vpc::{CidrAssociation, Vpc};
-use openvpc_core::{Config, Scope, World};
+use openvpc_core::{Config, Kind, Protocol, Scope, World};
 
 pub const REGION: &str = "us-east-1";
 
@@ -154,8 +154,8 @@ fn group_peer(id: &str, account: &str) -> Peer {
 
 fn rule(w: &mut World, protocol: &str, ports: Option<(i32, i32)>, peer: Peer) -> Rule {
     Rule {
-        rule_id: w.ids.id("sgr"),
-        protocol: protocol.into(),
+        rule_id: w.ids.id(Kind::SecurityGroupRule),
+        protocol: Protocol::parse(protocol).expect("a protocol"),
         from_port: ports.map(|p| p.0),
         to_port: ports.map(|p| p.1),
         peer,
@@ -174,7 +174,7 @@ fn entry(
     Entry {
         rule_number: number,
         egress,
-        protocol: protocol.into(),
+        protocol: Protocol::parse(protocol).expect("a protocol"),
         action: if allow {
             RuleAction::Allow
         } else {
@@ -205,12 +205,12 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
         w.scopes_ready.insert(scope.clone());
         let cidr =
             Ipv4Net::new(Ipv4Addr::from((10u32 << 24) | ((v as u32) << 12)), 20).expect("cidr");
-        let id = w.ids.id("vpc");
+        let id = w.ids.id(Kind::Vpc);
         w.vpcs.insert(Vpc {
             id: id.clone(),
             scope: scope.clone(),
             cidrs: vec![CidrAssociation {
-                association_id: w.ids.id("vpc-cidr-assoc"),
+                association_id: w.ids.id(Kind::VpcCidrAssociation),
                 cidr,
             }],
             ipv6_cidrs: Vec::new(),
@@ -236,7 +236,7 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
 
         // Security groups.
         let group = |w: &mut World, name: &str| {
-            let gid = w.ids.id("sg");
+            let gid = w.ids.id(Kind::SecurityGroup);
             let egress = vec![rule(w, "-1", None, Peer::V4(net("0.0.0.0/0")))];
             w.security_groups.insert(SecurityGroup {
                 id: gid.clone(),
@@ -274,7 +274,7 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
 
         // Gateways.
         let igw = r.chance(90).then(|| {
-            let gid = w.ids.id("igw");
+            let gid = w.ids.id(Kind::InternetGateway);
             w.internet_gateways.insert(InternetGateway {
                 id: gid.clone(),
                 scope: scope.clone(),
@@ -285,10 +285,10 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
 
         // Subnets and their interfaces.
         let mut subnets = Vec::new();
-        let custom_acl = r.chance(50).then(|| w.ids.id("acl"));
+        let custom_acl = r.chance(50).then(|| w.ids.id(Kind::NetworkAcl));
         let mut acl_links = Vec::new();
         for k in 0..per_vpc {
-            let sid = w.ids.id("subnet");
+            let sid = w.ids.id(Kind::Subnet);
             let base = u32::from(cidr.network()) | ((k as u32) << 8);
             let public = k < per_vpc / 2;
             w.subnets.insert(Subnet {
@@ -305,7 +305,7 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
                 used: BTreeSet::new(),
                 created: 0,
             });
-            let assoc = w.ids.id("aclassoc");
+            let assoc = w.ids.id(Kind::NetworkAclAssociation);
             match (&custom_acl, public) {
                 (Some(_), false) => acl_links.push((assoc, sid.clone())),
                 _ => w
@@ -319,7 +319,7 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
                     }),
             }
             if public {
-                let assoc = w.ids.id("rtbassoc");
+                let assoc = w.ids.id(Kind::RouteTableAssociation);
                 w.route_tables
                     .get_mut(&public_rtb)
                     .expect("table")
@@ -333,7 +333,7 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
             }
             let mut enis = Vec::new();
             for j in 0..per_subnet {
-                let eid = w.ids.id("eni");
+                let eid = w.ids.id(Kind::NetworkInterface);
                 let ip = Ipv4Addr::from(base + 10 + j as u32);
                 let (groups, public_ip) = if public {
                     let p = r.chance(50).then(&mut next_public);
@@ -398,7 +398,7 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
 
         // A NAT gateway in the first public subnet; default routes.
         let nat = (igw.is_some() && r.chance(75)).then(|| {
-            let nid = w.ids.id("nat");
+            let nid = w.ids.id(Kind::NatGateway);
             let first = &subnets[0].0;
             let base = u32::from(cidr.network());
             w.nat_gateways.insert(NatGateway {
@@ -474,7 +474,7 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
             continue;
         }
         let (va, vb) = (&layout.vpcs[a], &layout.vpcs[b]);
-        let id = w.ids.id("pcx");
+        let id = w.ids.id(Kind::VpcPeeringConnection);
         let status = if r.chance(95) {
             Status::Active
         } else {
@@ -566,7 +566,7 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
             1 => ("dynamodb", &v.main_rtb),
             _ => ("s3", &v.public_rtb),
         };
-        let id = w.ids.id("vpce");
+        let id = w.ids.id(Kind::VpcEndpoint);
         w.route_tables
             .get_mut(table)
             .expect("table")

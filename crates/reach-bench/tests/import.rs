@@ -44,7 +44,7 @@ fn written_import_directory_loads_back_to_the_same_decisions() {
             ),
         };
         let port = [22, 80, 443, 5432, 8080][r.below(5)];
-        let f = Flow::new(&source, destination, Protocol::Tcp, Some(port));
+        let f = Flow::new(&source, destination, Protocol::TCP, Some(port));
         let v = decide(&a, &f);
         reachable += usize::from(v.reachable);
         assert_eq!(v, decide(&b, &f), "{f:?}");

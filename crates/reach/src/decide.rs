@@ -68,20 +68,18 @@ pub(crate) fn first_header(
         )
     })?;
     let (protocol, src_port, dst_port) = match flow.protocol {
-        Protocol::Tcp | Protocol::Udp => (
-            if flow.protocol == Protocol::Tcp {
-                6
-            } else {
-                17
-            },
+        Protocol::All => return Err("a flow carries one protocol, not all".to_string()),
+        p if p.has_ports() => (
+            p.number().expect("one protocol"),
             Some(flow.source_port.unwrap_or(DEFAULT_SOURCE_PORT)),
             flow.port,
         ),
-        Protocol::Icmp => (
+        p if p.is_icmp() => (
             if v4 { 1 } else { 58 },
             None,
             Some(flow.port.unwrap_or(if v4 { 8 } else { 128 })),
         ),
+        Protocol::Number(n) => (n, None, None),
     };
     Ok(Header {
         src,

@@ -98,8 +98,8 @@ fn sweep_eni(view: &View, i: Ix, sp: u16, keep_empty: bool, out: &mut Vec<Exposu
             };
             let sources = addr(lo, v4)..=addr(hi, v4);
             for &address in targets.iter().filter(|t| t.is_ipv4() == v4) {
-                for protocol in [Protocol::Tcp, Protocol::Udp] {
-                    let p = if protocol == Protocol::Tcp { 6 } else { 17 };
+                for protocol in [Protocol::TCP, Protocol::UDP] {
+                    let p = if protocol == Protocol::TCP { 6 } else { 17 };
                     let forward = acl_in(acl, src, p).intersect(&sg_in(view, e, src, p));
                     let (ports, path) = match forward.first() {
                         None => (Ports::default(), Vec::new()),

@@ -44,13 +44,9 @@ pub use openvpc_core::World;
 /// The ephemeral source port used when a flow names none.
 pub const DEFAULT_SOURCE_PORT: u16 = 49152;
 
-/// Transport protocol of a flow. ICMP means ICMPv6 for an IPv6 flow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    Tcp,
-    Udp,
-    Icmp,
-}
+/// The protocol of a flow (`openvpc_core::Protocol`): ICMP means ICMPv6 for an IPv6 flow.
+#[doc(no_inline)]
+pub use openvpc_core::Protocol;
 
 /// One end of a flow: an interface, an instance (its primary interface), a VPC endpoint
 /// (one of its network interfaces) or an address.
@@ -140,18 +136,5 @@ impl PrefixLists for World {
 impl PrefixLists for BTreeMap<String, Vec<IpNet>> {
     fn cidrs(&self, id: &str) -> Option<Vec<IpNet>> {
         self.get(id).cloned()
-    }
-}
-
-/// Parses a security-group or ACL protocol: `None` is "all" (`-1`); names and IANA numbers
-/// are accepted; an unknown text yields a number no flow carries (the rule matches nothing).
-pub(crate) fn protocol_number(p: &str) -> Option<u8> {
-    match p.to_ascii_lowercase().as_str() {
-        "-1" | "all" => None,
-        "tcp" => Some(6),
-        "udp" => Some(17),
-        "icmp" => Some(1),
-        "icmpv6" => Some(58),
-        n => Some(n.parse().unwrap_or(255)),
     }
 }

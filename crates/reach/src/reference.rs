@@ -20,7 +20,7 @@ use openvpc_core::World;
 use crate::decide::{first_header, MAX_LEGS};
 use crate::explain::{Code, Direction, Explanation, Header, Verdict};
 use crate::view::target_id;
-use crate::{protocol_number, Endpoint, Flow, PrefixLists};
+use crate::{Endpoint, Flow, PrefixLists};
 
 mod privatelink;
 
@@ -90,7 +90,7 @@ fn vpc_contains(v: &Vpc, a: IpAddr) -> bool {
 }
 
 fn rule_ports(r: &Rule, h: &Header) -> bool {
-    let proto = protocol_number(&r.protocol);
+    let proto = r.protocol.number();
     match proto {
         None => true,
         Some(p) if p != h.protocol => false,
@@ -226,7 +226,7 @@ impl<'w> Ref<'w> {
                 EntryCidr::V6(n) => IpNet::V6(n),
             };
             net.contains(&remote)
-                && match protocol_number(&e.protocol) {
+                && match e.protocol.number() {
                     None => true,
                     Some(p) if p != h.protocol => false,
                     Some(6 | 17) => match (e.port_range, h.dst_port) {

@@ -20,7 +20,7 @@ use openvpc_core::sg::{Peer, SecurityGroup};
 use openvpc_core::World;
 
 use crate::privatelink::PrivateLinkV;
-use crate::{protocol_number, PrefixLists};
+use crate::PrefixLists;
 
 /// Index of an interned resource.
 pub(crate) type Ix = u32;
@@ -435,7 +435,7 @@ pub(crate) fn compile_sg(g: &SecurityGroup, w: &World, ix: &Index, pl: &mut PlCa
         rules
             .iter()
             .map(|r| {
-                let protocol = protocol_number(&r.protocol);
+                let protocol = r.protocol.number();
                 let (a, b) = match protocol {
                     Some(6 | 17) => match (r.from_port, r.to_port) {
                         (None | Some(-1), _) => (0, 65535),
@@ -494,7 +494,7 @@ pub(crate) fn compile_acl(a: &NetworkAcl, ix: &Index) -> AclV {
                 EntryCidr::V4(n) => IpNet::V4(n),
                 EntryCidr::V6(n) => IpNet::V6(n),
             },
-            protocol: protocol_number(&e.protocol),
+            protocol: e.protocol.number(),
             ports: e.port_range,
             icmp: e.icmp,
         };

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use openvpc_core::ApiError;
+use openvpc_core::{ApiError, ErrorCode};
 use openvpc_wire::sigv4::{self, HttpRequestParts};
 
 /// One configured access key.
@@ -97,14 +97,13 @@ pub fn resolve(
         });
     };
     let Some(scope) = scope else {
-        return Err(ApiError::new(
-            "MissingAuthenticationToken",
+        return Err(ApiError::new(ErrorCode::MissingAuthenticationToken,
             "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.",
         ));
     };
     let key = creds.keys.get(&scope.access_key_id).ok_or_else(|| {
         ApiError::new(
-            "AuthFailure",
+            ErrorCode::AuthFailure,
             "AWS was not able to validate the provided access credentials",
         )
     })?;

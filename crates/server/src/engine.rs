@@ -10,7 +10,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use openvpc_core::{ApiError, Command, Config, Ctx, Millis, Output, World};
+use openvpc_core::{ApiError, Command, Config, Ctx, ErrorCode, Millis, Output, World};
 use openvpc_store::{Store, StoreError};
 use openvpc_wire::Backend;
 use serde::{Deserialize, Serialize};
@@ -76,7 +76,7 @@ fn system_now() -> Millis {
 }
 
 fn store_err(e: StoreError) -> ApiError {
-    ApiError::new("InternalError", e.to_string())
+    ApiError::new(ErrorCode::InternalError, e.to_string())
 }
 
 impl Engine {
@@ -170,7 +170,7 @@ impl Engine {
             cmd,
         };
         let bytes = serde_json::to_vec(&entry)
-            .map_err(|e| ApiError::new("InternalError", e.to_string()))?;
+            .map_err(|e| ApiError::new(ErrorCode::InternalError, e.to_string()))?;
         let out = self.world.apply(ctx, entry.cmd)?;
         self.changes += 1;
         if let Err(e) = self.store.append(&bytes) {

@@ -1,29 +1,17 @@
 //! AWS error documents and the HTTP status of each error code (§4.3).
 
-use openvpc_core::ApiError;
+use openvpc_core::{ApiError, ErrorCode};
 
 use crate::xml::escape;
 use crate::Response;
 
-/// The HTTP status AWS uses for an error code.
-pub fn status_of(code: &str) -> u16 {
-    match code {
-        "DryRunOperation" => 412,
-        "AuthFailure" | "MissingAuthenticationToken" => 401,
-        "UnauthorizedOperation" | "SignatureDoesNotMatch" | "InvalidClientTokenId" => 403,
-        "RequestLimitExceeded" | "ServiceUnavailable" | "Unavailable" => 503,
-        "InternalError" | "InternalFailure" => 500,
-        _ => 400,
-    }
-}
-
 /// The EC2 error document: `<Response><Errors><Error>…</Error></Errors><RequestID>`.
 pub fn ec2_error(err: &ApiError, request_id: &str) -> Response {
     Response {
-        status: status_of(&err.code),
+        status: err.code.http_status(),
         body: format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{}</Code><Message>{}</Message></Error></Errors><RequestID>{}</RequestID></Response>",
-            escape(&err.code),
+            escape(err.code.as_str()),
             escape(&err.message),
             escape(request_id)
         ),
@@ -33,7 +21,7 @@ pub fn ec2_error(err: &ApiError, request_id: &str) -> Response {
 /// `DryRunOperation`: the request would have succeeded.
 pub fn dry_run_ok() -> ApiError {
     ApiError::new(
-        "DryRunOperation",
+        ErrorCode::DryRunOperation,
         "Request would have succeeded, but DryRun flag is set.",
     )
 }
@@ -44,12 +32,15 @@ mod tests {
 
     #[test]
     fn error_document_shape() {
-        let r = ec2_error(&ApiError::new("InvalidVpcID.NotFound", "x <y>"), "rid");
+        let r = ec2_error(
+            &ApiError::new(ErrorCode::InvalidVpcIDNotFound, "x <y>"),
+            "rid",
+        );
         assert_eq!(r.status, 400);
         assert!(r
             .body
             .contains("<Code>InvalidVpcID.NotFound</Code><Message>x &lt;y&gt;</Message>"));
         assert!(r.body.ends_with("<RequestID>rid</RequestID></Response>"));
-        assert_eq!(status_of("DryRunOperation"), 412);
+        assert_eq!(r.status, ErrorCode::InvalidVpcIDNotFound.http_status());
     }
 }

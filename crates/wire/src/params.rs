@@ -10,7 +10,7 @@ use std::net::Ipv4Addr;
 use base64::Engine;
 use openvpc_core::filter::Filter;
 use openvpc_core::tags::TagSpec;
-use openvpc_core::{ApiError, Result};
+use openvpc_core::{ApiError, ErrorCode, Result};
 
 /// Keys every request may carry that no handler reads.
 const COMMON: &[&str] = &[
@@ -80,7 +80,7 @@ impl Params {
             .find(|k| !used.contains(*k) && !COMMON.contains(&k.as_str()))
         {
             Some(k) => Err(ApiError::new(
-                "UnknownParameter",
+                ErrorCode::UnknownParameter,
                 format!("The parameter {k} is not recognized"),
             )),
             None => Ok(()),
@@ -287,7 +287,10 @@ impl<'a> View<'a> {
             None => None,
             Some(t) if t.is_empty() => None,
             Some(t) => Some(decode_token(&t).ok_or_else(|| {
-                ApiError::new("InvalidNextToken", format!("The token '{t}' is invalid."))
+                ApiError::new(
+                    ErrorCode::InvalidNextToken,
+                    format!("The token '{t}' is invalid."),
+                )
             })?),
         };
         Ok(Page { max_results, after })

@@ -11,6 +11,7 @@
 use std::fmt::{self, Write as _};
 
 use hmac::{Hmac, Mac};
+use openvpc_core::ErrorCode;
 use percent_encoding::{percent_decode_str, percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
 
@@ -68,7 +69,7 @@ pub struct CredentialScope {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthError {
     /// The AWS error code, e.g. `"AuthFailure"`.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// Human-readable text.
     pub message: String,
 }
@@ -76,28 +77,28 @@ pub struct AuthError {
 impl AuthError {
     fn incomplete(message: impl Into<String>) -> Self {
         Self {
-            code: "IncompleteSignature",
+            code: ErrorCode::IncompleteSignature,
             message: message.into(),
         }
     }
 
     fn missing() -> Self {
         Self {
-            code: "MissingAuthenticationToken",
+            code: ErrorCode::MissingAuthenticationToken,
             message: "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.".into(),
         }
     }
 
     fn failure() -> Self {
         Self {
-            code: "AuthFailure",
+            code: ErrorCode::AuthFailure,
             message: "AWS was not able to validate the provided access credentials".into(),
         }
     }
 
     fn expired() -> Self {
         Self {
-            code: "RequestExpired",
+            code: ErrorCode::RequestExpired,
             message: "Request has expired.".into(),
         }
     }
@@ -593,7 +594,7 @@ mod tests {
     }
 
     fn code(result: Result<CredentialScope, AuthError>) -> &'static str {
-        result.expect_err("verification should fail").code
+        result.expect_err("verification should fail").code.as_str()
     }
 
     #[test]

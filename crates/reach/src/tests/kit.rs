@@ -12,7 +12,8 @@ use openvpc_core::route::{self, Association, Destination, Origin, Route, Target}
 use openvpc_core::sg::{self, Peer, Rule, SecurityGroup};
 use openvpc_core::subnet::{Subnet, SubnetIpv6};
 use openvpc_core::vpc::{CidrAssociation, Ipv6Association, Vpc};
-use openvpc_core::{Config, Scope, World};
+use openvpc_core::Protocol;
+use openvpc_core::{Config, Kind, Scope, World};
 
 pub const ACCOUNT: &str = "111111111111";
 pub const REGION: &str = "us-east-1";
@@ -88,8 +89,8 @@ impl Net {
         }
     }
 
-    fn id(&mut self, prefix: &str) -> String {
-        self.w.ids.id(prefix)
+    fn id(&mut self, kind: Kind) -> String {
+        self.w.ids.id(kind)
     }
 
     /// A VPC with a main table (local routes), a default ACL (allow all) and a default SG
@@ -100,12 +101,12 @@ impl Net {
 
     pub fn vpc_in(&mut self, region: &str, cidr: &str, v6: Option<&str>) -> VpcIds {
         let scope = scope(region);
-        let id = self.id("vpc");
+        let id = self.id(Kind::Vpc);
         let vpc = Vpc {
             id: id.clone(),
             scope: scope.clone(),
             cidrs: vec![CidrAssociation {
-                association_id: self.id("vpc-cidr-assoc"),
+                association_id: self.id(Kind::VpcCidrAssociation),
                 cidr: cidr.parse().expect("cidr"),
             }],
             ipv6_cidrs: v6
@@ -144,7 +145,7 @@ impl Net {
     }
 
     pub fn subnet6(&mut self, vpc: &VpcIds, cidr: &str, v6: Option<&str>) -> String {
-        let id = self.id("subnet");
+        let id = self.id(Kind::Subnet);
         let region = self.w.vpcs.get(&vpc.id).expect("vpc").scope.region.clone();
         self.w.subnets.insert(Subnet {
             id: id.clone(),
@@ -176,7 +177,7 @@ impl Net {
     }
 
     pub fn eni6(&mut self, subnet: &str, ip: &str, v6: &[&str], groups: &[&str]) -> String {
-        let id = self.id("eni");
+        let id = self.id(Kind::NetworkInterface);
         let s = self.w.subnets.get(subnet).expect("subnet").clone();
         self.w.network_interfaces.insert(NetworkInterface {
             id: id.clone(),
@@ -214,7 +215,7 @@ impl Net {
 
     /// A running instance whose primary interface is `eni`.
     pub fn instance(&mut self, eni: &str) -> String {
-        let id = self.id("i");
+        let id = self.id(Kind::Instance);
         let e = self.w.network_interfaces.get(eni).expect("eni").clone();
         self.w.instances.insert(Instance {
             id: id.clone(),
@@ -235,7 +236,7 @@ impl Net {
 
     /// A security group with no rules.
     pub fn sg(&mut self, vpc: &VpcIds) -> String {
-        let id = self.id("sg");
+        let id = self.id(Kind::SecurityGroup);
         let region = self.w.vpcs.get(&vpc.id).expect("vpc").scope.region.clone();
         self.w.security_groups.insert(SecurityGroup {
             id: id.clone(),
@@ -261,7 +262,7 @@ impl Net {
     ) {
         let rule = Rule {
             rule_id: "sgr-1".into(),
-            protocol: protocol.into(),
+            protocol: Protocol::parse(protocol).expect("test protocol"),
             from_port: ports.map(|x| x.0),
             to_port: ports.map(|x| x.1),
             peer: peer(p),
@@ -312,7 +313,7 @@ impl Net {
         let region = self.w.vpcs.get(&vpc.id).expect("vpc").scope.region.clone();
         let id = route::create_table(&mut self.w, &scope(&region), &vpc.id, false);
         for s in subnets {
-            let assoc = self.id("rtbassoc");
+            let assoc = self.id(Kind::RouteTableAssociation);
             self.w
                 .route_tables
                 .get_mut(&id)
@@ -330,7 +331,7 @@ impl Net {
 
     /// A custom ACL (deny all) associated with `subnets` instead of the default.
     pub fn acl(&mut self, vpc: &VpcIds, subnets: &[&str]) -> String {
-        let id = self.id("acl");
+        let id = self.id(Kind::NetworkAcl);
         let region = self.w.vpcs.get(&vpc.id).expect("vpc").scope.region.clone();
         let has_v6 = !self.w.vpcs.get(&vpc.id).expect("vpc").ipv6_cidrs.is_empty();
         for a in self.w.network_acls.values_mut() {
@@ -380,7 +381,7 @@ impl Net {
             .push(Entry {
                 rule_number: number,
                 egress,
-                protocol: protocol.into(),
+                protocol: Protocol::parse(protocol).expect("test protocol"),
                 action: if allow {
                     RuleAction::Allow
                 } else {
@@ -394,7 +395,7 @@ impl Net {
 
     /// A peering connection between two VPCs in `status`.
     pub fn peering(&mut self, a: &VpcIds, b: &VpcIds, status: Status) -> String {
-        let id = self.id("pcx");
+        let id = self.id(Kind::VpcPeeringConnection);
         let side = |w: &World, v: &VpcIds| {
             let vpc = w.vpcs.get(&v.id).expect("vpc");
             Side {
@@ -438,7 +439,7 @@ impl Net {
 
     /// An internet gateway attached to `vpc` (or detached).
     pub fn igw(&mut self, vpc: Option<&VpcIds>) -> String {
-        let id = self.id("igw");
+        let id = self.id(Kind::InternetGateway);
         self.w.internet_gateways.insert(InternetGateway {
             id: id.clone(),
             scope: scope(REGION),
@@ -449,7 +450,7 @@ impl Net {
 
     /// A NAT gateway in `subnet` with private address `ip` (public ones get `public`).
     pub fn nat(&mut self, subnet: &str, ip: &str, public: Option<&str>, state: NatState) -> String {
-        let id = self.id("nat");
+        let id = self.id(Kind::NatGateway);
         let s = self.w.subnets.get(subnet).expect("subnet").clone();
         self.w.nat_gateways.insert(NatGateway {
             id: id.clone(),

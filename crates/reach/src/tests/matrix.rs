@@ -16,7 +16,7 @@ fn subnet_of(n: &Net, eni: &str) -> String {
 fn run(n: &Net, vpcs: &[&VpcIds], max_flows: usize) -> Matrix {
     let view = View::compile(&n.w);
     let ids: Vec<String> = vpcs.iter().map(|v| v.id.clone()).collect();
-    matrix(&n.w, &view, &ids, Protocol::Tcp, Some(22), max_flows)
+    matrix(&n.w, &view, &ids, Protocol::TCP, Some(22), max_flows)
 }
 
 /// Asserts the cell states row by row and that each cell's codes are the union of its
@@ -139,7 +139,7 @@ fn scope_skips_subnets_without_workload_interfaces() {
         &t.n.w,
         &view,
         &[],
-        Protocol::Tcp,
+        Protocol::TCP,
         Some(22),
         DEFAULT_MAX_FLOWS,
     );

@@ -23,7 +23,7 @@ fn flow(src: &str, dst: &str, protocol: Protocol, port: Option<u16>) -> Flow {
 }
 
 fn tcp(src: &str, dst: &str, port: u16) -> Flow {
-    flow(src, dst, Protocol::Tcp, Some(port))
+    flow(src, dst, Protocol::TCP, Some(port))
 }
 
 /// Decides `f` with both evaluators; asserts the verdict and the set of codes.
@@ -160,7 +160,7 @@ fn security_group_egress_and_ingress() {
     check(&o.n, tcp(&o.a, &o.b, 22), true, &[]);
     check(
         &o.n,
-        flow(&o.a, &o.b, Protocol::Udp, Some(53)),
+        flow(&o.a, &o.b, Protocol::UDP, Some(53)),
         false,
         &[EniSgRulesMismatch],
     );
@@ -174,12 +174,12 @@ fn port_unspecified_matches_only_rules_for_all_ports() {
     o.n.rule(&sb, false, "tcp", Some((22, 22)), "10.0.0.0/16");
     check(
         &o.n,
-        flow(&o.a, &o.b, Protocol::Tcp, None),
+        flow(&o.a, &o.b, Protocol::TCP, None),
         false,
         &[EniSgRulesMismatch],
     );
     o.n.rule(&sb, false, "tcp", Some((0, 65535)), "10.0.0.0/16");
-    check(&o.n, flow(&o.a, &o.b, Protocol::Tcp, None), true, &[]);
+    check(&o.n, flow(&o.a, &o.b, Protocol::TCP, None), true, &[]);
 }
 
 #[test]
@@ -648,13 +648,13 @@ fn icmp() {
     let sb = o.n.sg(&o.vpc);
     o.n.eni_mut(&o.b).groups = vec![sb.clone()];
     o.n.rule(&sb, false, "tcp", Some((0, 65535)), "10.0.0.0/16");
-    let ping = flow(&o.a, &o.b, Protocol::Icmp, None);
+    let ping = flow(&o.a, &o.b, Protocol::ICMP, None);
     check(&o.n, ping.clone(), false, &[EniSgRulesMismatch]);
     o.n.rule(&sb, false, "icmp", Some((8, -1)), "10.0.0.0/16");
     check(&o.n, ping.clone(), true, &[]);
     check(
         &o.n,
-        flow(&o.a, &o.b, Protocol::Icmp, Some(13)),
+        flow(&o.a, &o.b, Protocol::ICMP, Some(13)),
         false,
         &[EniSgRulesMismatch],
     );
@@ -789,7 +789,7 @@ fn gateway_endpoint() {
     check_with(
         &o.n,
         &pls,
-        flow(&o.a, "52.216.1.1", Protocol::Udp, Some(443)),
+        flow(&o.a, "52.216.1.1", Protocol::UDP, Some(443)),
         false,
         &[VpceGatewayProtocolRestriction],
     );

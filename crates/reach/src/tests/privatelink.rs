@@ -11,6 +11,7 @@ use openvpc_core::endpoint_service::{EndpointService, ServiceState, ServiceType}
 use openvpc_core::peering::Status;
 use openvpc_core::prefix_list;
 use openvpc_core::route::{Destination, Origin, Route, Target};
+use openvpc_core::Kind;
 
 use super::kit::{self, Net, VpcIds, REGION};
 use super::{check_with, flow, tcp};
@@ -38,7 +39,7 @@ impl Net {
         let v = self.w.vpcs.get(&vpc.id).expect("vpc");
         let scope = v.scope.clone();
         VpcEndpoint {
-            id: self.w.ids.id("vpce"),
+            id: self.w.ids.id(Kind::VpcEndpoint),
             scope: scope.clone(),
             endpoint_type: kind,
             vpc_id: vpc.id.clone(),
@@ -147,7 +148,7 @@ impl Net {
 
     /// A network load balancer with one node per (subnet, address), in `groups`.
     pub fn nlb(&mut self, vpc: &VpcIds, at: &[(&str, &str)], groups: &[&str]) -> String {
-        let hex = self.w.ids.id("x").trim_start_matches("x-").to_string();
+        let hex = self.w.ids.hex17();
         let name = format!("nlb-{}", &hex[..6]);
         let arn = format!(
             "arn:aws:elasticloadbalancing:{REGION}:{}:loadbalancer/net/{name}/{hex}",
@@ -189,7 +190,7 @@ impl Net {
 
     /// An endpoint service in front of `nlbs`.
     pub fn endpoint_service(&mut self, nlbs: &[&str]) -> String {
-        let id = self.w.ids.id("vpce-svc");
+        let id = self.w.ids.id(Kind::VpcEndpointService);
         self.w.endpoint_services.insert(EndpointService {
             id: id.clone(),
             scope: kit::scope(REGION),
@@ -215,7 +216,7 @@ impl Net {
         port: u16,
         targets: &[(&str, Option<u16>)],
     ) -> String {
-        let hex = self.w.ids.id("x").trim_start_matches("x-").to_string();
+        let hex = self.w.ids.hex17();
         let name = format!("tg-{}", &hex[..6]);
         let arn = format!(
             "arn:aws:elasticloadbalancing:{REGION}:{}:targetgroup/{name}/{hex}",
@@ -257,7 +258,7 @@ impl Net {
 
     /// A listener of `lb` on (`protocol`, `port`) forwarding to `tg`.
     pub fn listener(&mut self, lb: &str, protocol: &str, port: u16, tg: &str) -> String {
-        let hex = self.w.ids.id("x").trim_start_matches("x-").to_string();
+        let hex = self.w.ids.hex17();
         let arn = format!("{}/{hex}", lb.replace(":loadbalancer/", ":listener/"));
         self.w.listeners.insert(Listener {
             arn: arn.clone(),
@@ -739,7 +740,7 @@ fn privatelink_listener_and_target_group() {
     let p = privatelink();
     let v = check(
         &p.n,
-        flow(&p.client, &p.vpce, Protocol::Udp, Some(443)),
+        flow(&p.client, &p.vpce, Protocol::UDP, Some(443)),
         false,
         &[ProtocolRestriction, EniSgRulesMismatch],
     );
@@ -941,15 +942,15 @@ fn gateway_endpoint_protocols() {
     assert!(decide(&View::compile(&n.w), &tcp(&ea, &s3, 443)).reachable);
     let v = check(
         &n,
-        flow(&ea, &s3, Protocol::Udp, Some(443)),
+        flow(&ea, &s3, Protocol::UDP, Some(443)),
         false,
         &[VpceGatewayProtocolRestriction],
     );
     assert_eq!(v.explanations[0].component.as_ref(), vpce);
-    check(&n, flow(&ea, &s3, Protocol::Icmp, None), true, &[]);
+    check(&n, flow(&ea, &s3, Protocol::ICMP, None), true, &[]);
     check(
         &n,
-        flow(&ea, &s3, Protocol::Icmp, Some(13)),
+        flow(&ea, &s3, Protocol::ICMP, Some(13)),
         false,
         &[VpceGatewayProtocolRestriction],
     );

@@ -265,7 +265,7 @@ pub fn world(seed: u64) -> (Net, Vec<Flow>) {
         flows.push(Flow {
             source: r.pick(&sources),
             destination,
-            protocol: r.pick(&[Protocol::Tcp, Protocol::Tcp, Protocol::Udp, Protocol::Icmp]),
+            protocol: r.pick(&[Protocol::TCP, Protocol::TCP, Protocol::UDP, Protocol::ICMP]),
             port: r.pick(&[
                 Some(22),
                 Some(80),
@@ -293,7 +293,7 @@ pub fn world(seed: u64) -> (Net, Vec<Flow>) {
         flows.push(Flow {
             source,
             destination,
-            protocol: r.pick(&[Protocol::Tcp, Protocol::Tcp, Protocol::Tcp, Protocol::Udp]),
+            protocol: r.pick(&[Protocol::TCP, Protocol::TCP, Protocol::TCP, Protocol::UDP]),
             port: r.pick(&[Some(443), Some(443), Some(22), None]),
             source_port: r.pick(&[None, Some(1000)]),
         });
@@ -326,7 +326,7 @@ pub fn world(seed: u64) -> (Net, Vec<Flow>) {
         flows.push(Flow {
             source,
             destination,
-            protocol: r.pick(&[Protocol::Tcp, Protocol::Udp, Protocol::Icmp]),
+            protocol: r.pick(&[Protocol::TCP, Protocol::UDP, Protocol::ICMP]),
             port: r.pick(&[Some(22), Some(80), Some(443), Some(8), None]),
             source_port: r.pick(&[None, Some(1000), Some(50000)]),
         });

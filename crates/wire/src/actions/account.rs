@@ -3,7 +3,7 @@
 
 use openvpc_core::filter::{self, Filter};
 use openvpc_core::tags::TagSet;
-use openvpc_core::{ApiError, Result};
+use openvpc_core::{ApiError, ErrorCode, Result};
 
 use super::{Call, Handler};
 use crate::xml::Xml;
@@ -26,7 +26,7 @@ fn describe_regions(cx: &mut Call) -> Result<Xml> {
     for n in &names {
         if !regions.iter().any(|r| &r.name == n) {
             return Err(ApiError::new(
-                "InvalidParameterValue",
+                ErrorCode::InvalidParameterValue,
                 format!("Invalid region: {n}"),
             ));
         }

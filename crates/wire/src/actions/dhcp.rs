@@ -2,9 +2,9 @@
 //! AssociateDhcpOptions.
 
 use openvpc_core::dhcp::{self, Cmd, DhcpOptions};
-use openvpc_core::{tags, Command, Result, Scope, World};
+use openvpc_core::{tags, Command, Kind, Result, Scope, World};
 
-use super::{check_id, check_ids, created_id, returned_true, vpc::check_vpc_id, Call, Handler};
+use super::{check_ids, created_id, returned_true, Call, Handler};
 use crate::xml::Xml;
 
 /// Actions of this module.
@@ -14,8 +14,6 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("DescribeDhcpOptions", describe_dhcp_options),
     ("AssociateDhcpOptions", associate_dhcp_options),
 ];
-
-const MALFORMED: &str = "InvalidDhcpOptionsId.Malformed";
 
 fn create_dhcp_options(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
@@ -33,7 +31,7 @@ fn create_dhcp_options(cx: &mut Call) -> Result<Xml> {
     let d = w
         .dhcp_options
         .get(&id)
-        .ok_or_else(|| dhcp::not_found(&id))?;
+        .ok_or_else(|| Kind::DhcpOptions.not_found(&id))?;
     let mut x = Xml::new();
     x.node("dhcpOptions", |x| render(x, w, &cx.ctx().scope(), d));
     Ok(x)
@@ -41,7 +39,7 @@ fn create_dhcp_options(cx: &mut Call) -> Result<Xml> {
 
 fn delete_dhcp_options(cx: &mut Call) -> Result<Xml> {
     let dhcp_options_id = cx.p().req("DhcpOptionsId")?;
-    check_id(&dhcp_options_id, "dopt", MALFORMED)?;
+    Kind::DhcpOptions.check(&dhcp_options_id)?;
     cx.mutate(Command::Dhcp(Cmd::Delete { dhcp_options_id }))?;
     Ok(returned_true())
 }
@@ -49,7 +47,7 @@ fn delete_dhcp_options(cx: &mut Call) -> Result<Xml> {
 fn describe_dhcp_options(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("DhcpOptionsId");
-    check_ids(&ids, "dopt", MALFORMED)?;
+    check_ids(&ids, Kind::DhcpOptions)?;
     let filters = p.filters()?;
     let page = p.page(5, 1000, false)?;
     cx.read()?;
@@ -67,10 +65,10 @@ fn associate_dhcp_options(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let dhcp_options_id = p.req("DhcpOptionsId")?;
     if dhcp_options_id != "default" {
-        check_id(&dhcp_options_id, "dopt", MALFORMED)?;
+        Kind::DhcpOptions.check(&dhcp_options_id)?;
     }
     let vpc_id = p.req("VpcId")?;
-    check_vpc_id(&vpc_id)?;
+    Kind::Vpc.check(&vpc_id)?;
     cx.mutate(Command::Dhcp(Cmd::Associate {
         dhcp_options_id,
         vpc_id,

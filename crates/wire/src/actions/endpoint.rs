@@ -4,7 +4,7 @@
 use openvpc_core::endpoint::{
     self, Cmd, Create, DnsOptionsSpec, Modify, SubnetConfig, VpcEndpoint,
 };
-use openvpc_core::{tags, ApiError, Command, Output, Result, Scope, World};
+use openvpc_core::{tags, ApiError, Command, ErrorCode, Kind, Output, Result, Scope, World};
 
 use super::endpoint_service::{failures, render_unsuccessful};
 use super::{returned_true, Call, Handler};
@@ -20,38 +20,35 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("DescribeVpcEndpoints", describe),
 ];
 
-/// The malformed-id code of endpoint ids.
-pub const MALFORMED: &str = "InvalidVpcEndpointId.Malformed";
-
 /// Refuses an id without the `<prefix>-<hex>` shape, with the message VPC-endpoint calls
 /// use (§4.7).
-pub fn check_endpoint_id(id: &str, prefix: &str, code: &str) -> Result<()> {
-    if openvpc_core::ids::is_well_formed(id, prefix) {
+pub fn check_endpoint_id(id: &str, kind: Kind) -> Result<()> {
+    if kind.is_well_formed(id) {
         return Ok(());
     }
+    let prefix = kind.prefix();
     Err(ApiError::new(
-        code,
+        kind.malformed(id).code,
         format!(
             "Invalid Id: '{id}' (expecting '{prefix}-...; the Id may only contain lowercase alphanumeric characters and a single dash')"
         ),
     ))
 }
 
-fn check_all(ids: &[String], prefix: &str, code: &str) -> Result<()> {
-    ids.iter()
-        .try_for_each(|id| check_endpoint_id(id, prefix, code))
+fn check_all(ids: &[String], kind: Kind) -> Result<()> {
+    ids.iter().try_for_each(|id| check_endpoint_id(id, kind))
 }
 
 fn check_subnets(ids: &[String]) -> Result<()> {
-    check_all(ids, "subnet", "InvalidSubnetID.Malformed")
+    check_all(ids, Kind::Subnet)
 }
 
 fn check_tables(ids: &[String]) -> Result<()> {
-    check_all(ids, "rtb", "InvalidRouteTableId.Malformed")
+    check_all(ids, Kind::RouteTable)
 }
 
 fn check_groups(ids: &[String]) -> Result<()> {
-    check_all(ids, "sg", "InvalidGroupId.Malformed")
+    check_all(ids, Kind::SecurityGroup)
 }
 
 fn dns_options(p: &View) -> Result<Option<DnsOptionsSpec>> {
@@ -86,7 +83,7 @@ fn subnet_configurations(p: &View) -> Result<Vec<SubnetConfig>> {
 fn create(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let vpc_id = p.req("VpcId")?;
-    check_endpoint_id(&vpc_id, "vpc", "InvalidVpcId.Malformed")?;
+    check_endpoint_id(&vpc_id, Kind::Vpc)?;
     let subnet_ids = p.list("SubnetId");
     check_subnets(&subnet_ids)?;
     let route_table_ids = p.list("RouteTableId");
@@ -121,7 +118,7 @@ fn create(cx: &mut Call) -> Result<Xml> {
         Output::Id(id) => id,
         other => {
             return Err(ApiError::new(
-                "InternalError",
+                ErrorCode::InternalError,
                 format!("unexpected command output {other:?}"),
             ))
         }
@@ -131,7 +128,7 @@ fn create(cx: &mut Call) -> Result<Xml> {
     let e = w
         .vpc_endpoints
         .get(&id)
-        .ok_or_else(|| endpoint::not_found(&id))?;
+        .ok_or_else(|| Kind::VpcEndpoint.not_found(&id))?;
     let mut x = Xml::new();
     x.node("vpcEndpoint", |x| render(x, w, &scope, e));
     x.opt("clientToken", client_token);
@@ -141,7 +138,7 @@ fn create(cx: &mut Call) -> Result<Xml> {
 fn modify(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let endpoint_id = p.req("VpcEndpointId")?;
-    check_endpoint_id(&endpoint_id, "vpce", MALFORMED)?;
+    check_endpoint_id(&endpoint_id, Kind::VpcEndpoint)?;
     let lists = [
         "AddRouteTableId",
         "RemoveRouteTableId",
@@ -182,7 +179,7 @@ fn delete(cx: &mut Call) -> Result<Xml> {
     if ids.is_empty() {
         return Err(ApiError::missing("VpcEndpointId"));
     }
-    check_all(&ids, "vpce", MALFORMED)?;
+    check_all(&ids, Kind::VpcEndpoint)?;
     let out = cx.mutate(Command::Endpoint(Cmd::Delete { endpoint_ids: ids }))?;
     let mut x = Xml::new();
     render_unsuccessful(&mut x, &failures(out)?);
@@ -192,7 +189,7 @@ fn delete(cx: &mut Call) -> Result<Xml> {
 fn describe(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("VpcEndpointId");
-    check_all(&ids, "vpce", MALFORMED)?;
+    check_all(&ids, Kind::VpcEndpoint)?;
     let filters = p.filters()?;
     let page = p.page(1, 1000, true)?;
     cx.read()?;

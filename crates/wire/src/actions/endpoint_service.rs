@@ -4,7 +4,9 @@
 use openvpc_core::endpoint_service::{
     self as svc, principal_type, Cmd, EndpointService, Modify, ServiceView,
 };
-use openvpc_core::{endpoint, tags, ApiError, BulkFailure, Command, Output, Result, Scope, World};
+use openvpc_core::{
+    endpoint, tags, ApiError, BulkFailure, Command, ErrorCode, Kind, Output, Result, Scope, World,
+};
 
 use super::endpoint::{check_endpoint_id, render_dns_entries};
 use super::{returned_true, Call, Handler};
@@ -44,12 +46,9 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("DescribeVpcEndpointServices", describe_services),
 ];
 
-/// The malformed-id code of endpoint service ids, spelled as AWS spells it.
-const MALFORMED: &str = "InvalidVpcEndpointServiceIdId.Malformed";
-
 /// Checks the shape of an endpoint service id.
 pub fn check_service_id(id: &str) -> Result<()> {
-    check_endpoint_id(id, "vpce-svc", MALFORMED)
+    check_endpoint_id(id, Kind::VpcEndpointService)
 }
 
 fn service_id(cx: &Call) -> Result<String> {
@@ -62,7 +61,7 @@ fn service_id(cx: &Call) -> Result<String> {
 pub fn render_unsuccessful(x: &mut Xml, failed: &[BulkFailure]) {
     x.list("unsuccessful", failed, |x, f| {
         x.node("error", |x| {
-            x.leaf("code", &f.code).leaf("message", &f.message);
+            x.leaf("code", f.code).leaf("message", &f.message);
         })
         .leaf("resourceId", &f.id);
     });
@@ -73,7 +72,7 @@ pub fn failures(out: Output) -> Result<Vec<BulkFailure>> {
     match out {
         Output::Bulk { failed, .. } => Ok(failed),
         other => Err(ApiError::new(
-            "InternalError",
+            ErrorCode::InternalError,
             format!("unexpected command output {other:?}"),
         )),
     }
@@ -96,7 +95,7 @@ fn create_configuration(cx: &mut Call) -> Result<Xml> {
         Output::Id(id) => id,
         other => {
             return Err(ApiError::new(
-                "InternalError",
+                ErrorCode::InternalError,
                 format!("unexpected command output {other:?}"),
             ))
         }
@@ -106,7 +105,7 @@ fn create_configuration(cx: &mut Call) -> Result<Xml> {
     let s = w
         .endpoint_services
         .get(&id)
-        .ok_or_else(|| svc::not_found(&id))?;
+        .ok_or_else(|| Kind::VpcEndpointService.not_found(&id))?;
     let mut x = Xml::new();
     x.node("serviceConfiguration", |x| {
         render_configuration(x, w, &scope, s)
@@ -312,7 +311,7 @@ fn connection_step(cx: &mut Call, accept: bool) -> Result<Xml> {
     }
     endpoint_ids
         .iter()
-        .try_for_each(|id| check_endpoint_id(id, "vpce", super::endpoint::MALFORMED))?;
+        .try_for_each(|id| check_endpoint_id(id, Kind::VpcEndpoint))?;
     let cmd = if accept {
         Cmd::AcceptConnections {
             service_id,

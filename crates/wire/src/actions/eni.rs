@@ -6,11 +6,9 @@ use openvpc_core::eni::{
     self, Cmd, Instance, InstanceChange, InstanceState, InterfaceChange, InterfaceSpec, Launch,
     LaunchInterface, NetworkInterface, PrivateIp, PENDING, SHUTTING_DOWN, STOPPING,
 };
-use openvpc_core::{tags, ApiError, Command, Output, Result, Scope, World};
+use openvpc_core::{tags, ApiError, Command, ErrorCode, Kind, Output, Result, Scope, World};
 
-use super::{
-    check_id, check_ids, created_id, returned_true, subnet::check_subnet_id, Call, Handler,
-};
+use super::{check_ids, created_id, returned_true, Call, Handler};
 use crate::params::View;
 use crate::time::iso8601;
 use crate::xml::Xml;
@@ -41,35 +39,21 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("ModifyInstanceAttribute", modify_instance_attribute),
 ];
 
-const ENI_MALFORMED: &str = "InvalidNetworkInterfaceId.Malformed";
-const INSTANCE_MALFORMED: &str = "InvalidInstanceID.Malformed";
-const GROUP_MALFORMED: &str = "InvalidGroupId.Malformed";
-
-/// Checks the shape of a network interface id.
-pub fn check_eni_id(id: &str) -> Result<()> {
-    check_id(id, "eni", ENI_MALFORMED)
-}
-
-/// Checks the shape of an instance id.
-pub fn check_instance_id(id: &str) -> Result<()> {
-    check_id(id, "i", INSTANCE_MALFORMED)
-}
-
 fn eni_id(p: &View) -> Result<String> {
     let id = p.req("NetworkInterfaceId")?;
-    check_eni_id(&id)?;
+    Kind::NetworkInterface.check(&id)?;
     Ok(id)
 }
 
 fn instance_id(p: &View) -> Result<String> {
     let id = p.req("InstanceId")?;
-    check_instance_id(&id)?;
+    Kind::Instance.check(&id)?;
     Ok(id)
 }
 
 fn group_ids(p: &View, name: &str) -> Result<Vec<String>> {
     let ids = p.list(name);
-    check_ids(&ids, "sg", GROUP_MALFORMED)?;
+    check_ids(&ids, Kind::SecurityGroup)?;
     Ok(ids)
 }
 
@@ -130,7 +114,7 @@ fn refuse_prefixes(p: &View) -> Result<()> {
     ] {
         if p.has(name) {
             return Err(ApiError::new(
-                "UnsupportedOperation",
+                ErrorCode::UnsupportedOperation,
                 format!(
                     "The parameter {} is not supported: openvpc does not model prefix delegation.",
                     p.name(name)
@@ -147,7 +131,7 @@ fn refuse_prefixes(p: &View) -> Result<()> {
 fn create_network_interface(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let subnet_id = p.req("SubnetId")?;
-    check_subnet_id(&subnet_id)?;
+    Kind::Subnet.check(&subnet_id)?;
     refuse_prefixes(&p)?;
     let spec = InterfaceSpec {
         subnet_id: Some(subnet_id),
@@ -176,7 +160,7 @@ fn create_network_interface(cx: &mut Call) -> Result<Xml> {
     let e = w
         .network_interfaces
         .get(&id)
-        .ok_or_else(|| eni::not_found(&id))?;
+        .ok_or_else(|| Kind::NetworkInterface.not_found(&id))?;
     let mut x = Xml::new();
     x.node("networkInterface", |x| render_interface(x, w, &scope, e));
     x.opt("clientToken", client_token);
@@ -194,7 +178,7 @@ fn delete_network_interface(cx: &mut Call) -> Result<Xml> {
 fn describe_network_interfaces(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("NetworkInterfaceId");
-    check_ids(&ids, "eni", ENI_MALFORMED)?;
+    check_ids(&ids, Kind::NetworkInterface)?;
     let filters = p.filters()?;
     let page = p.page(5, 1000, false)?;
     p.flag("IncludeManagedResources")?;
@@ -376,7 +360,7 @@ fn modify_network_interface_attribute(cx: &mut Call) -> Result<Xml> {
     ] {
         if p.has(name) {
             return Err(ApiError::new(
-                "UnsupportedOperation",
+                ErrorCode::UnsupportedOperation,
                 format!("The parameter {name} is not supported by openvpc."),
             ));
         }
@@ -393,8 +377,7 @@ fn modify_network_interface_attribute(cx: &mut Call) -> Result<Xml> {
             return Ok(returned_true());
         }
         0 => {
-            return Err(ApiError::new(
-                "MissingParameter",
+            return Err(ApiError::new(ErrorCode::MissingParameter,
                 "Either 'sourceDestCheck', 'description', 'groupSet' or 'attachment' must be specified.",
             ))
         }
@@ -560,11 +543,11 @@ fn launch_interface(v: &View) -> Result<LaunchInterface> {
     }
     let network_interface_id = v.str("NetworkInterfaceId");
     if let Some(id) = &network_interface_id {
-        check_eni_id(id)?;
+        Kind::NetworkInterface.check(id)?;
     }
     let subnet_id = v.str("SubnetId");
     if let Some(id) = &subnet_id {
-        check_subnet_id(id)?;
+        Kind::Subnet.check(id)?;
     }
     Ok(LaunchInterface {
         device_index: v.int("DeviceIndex")?,
@@ -595,17 +578,17 @@ fn run_instances(cx: &mut Call) -> Result<Xml> {
         .ok_or_else(|| ApiError::missing("MaxCount"))?;
     let subnet_id = p.str("SubnetId");
     if let Some(id) = &subnet_id {
-        check_subnet_id(id)?;
+        Kind::Subnet.check(id)?;
     }
     if p.has("LaunchTemplate") {
         return Err(ApiError::new(
-            "UnsupportedOperation",
+            ErrorCode::UnsupportedOperation,
             "Launch templates are not supported by openvpc.",
         ));
     }
     if p.has("SecondaryInterface") {
         return Err(ApiError::new(
-            "UnsupportedOperation",
+            ErrorCode::UnsupportedOperation,
             "Secondary interfaces are not supported by openvpc.",
         ));
     }
@@ -668,16 +651,19 @@ fn run_instances(cx: &mut Call) -> Result<Xml> {
         Output::Ids(ids) => ids,
         other => {
             return Err(ApiError::new(
-                "InternalError",
+                ErrorCode::InternalError,
                 format!("unexpected command output {other:?}"),
             ))
         }
     };
     let w = cx.world();
     let scope = cx.ctx().scope();
-    let (reservation_id, instance_ids) = ids
-        .split_first()
-        .ok_or_else(|| ApiError::new("InternalError", "RunInstances returned no reservation"))?;
+    let (reservation_id, instance_ids) = ids.split_first().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InternalError,
+            "RunInstances returned no reservation",
+        )
+    })?;
     let instances: Vec<&Instance> = instance_ids
         .iter()
         .filter_map(|id| w.instances.get(id))
@@ -856,7 +842,7 @@ fn render_instance_interface(x: &mut Xml, w: &World, e: &NetworkInterface) {
 fn describe_instances(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("InstanceId");
-    check_ids(&ids, "i", INSTANCE_MALFORMED)?;
+    check_ids(&ids, Kind::Instance)?;
     let filters = p.filters()?;
     let page = p.page(5, 1000, false)?;
     p.flag("IncludeManagedResources")?;
@@ -893,7 +879,7 @@ fn instance_ids_and_states(cx: &Call) -> Result<(Vec<String>, Vec<Option<Instanc
     if ids.is_empty() {
         return Err(ApiError::missing("InstanceId"));
     }
-    check_ids(&ids, "i", INSTANCE_MALFORMED)?;
+    check_ids(&ids, Kind::Instance)?;
     let scope = cx.ctx().scope();
     let states = ids
         .iter()
@@ -1107,7 +1093,7 @@ fn modify_instance_attribute(cx: &mut Call) -> Result<Xml> {
             "instanceType" => InstanceChange::InstanceType(v),
             other => {
                 return Err(ApiError::new(
-                    "UnsupportedOperation",
+                    ErrorCode::UnsupportedOperation,
                     format!("Modifying the attribute {other} is not supported by openvpc."),
                 ))
             }
@@ -1127,7 +1113,7 @@ fn modify_instance_attribute(cx: &mut Call) -> Result<Xml> {
     ] {
         if p.has(name) {
             return Err(ApiError::new(
-                "UnsupportedOperation",
+                ErrorCode::UnsupportedOperation,
                 format!("Modifying the attribute {name} is not supported by openvpc."),
             ));
         }

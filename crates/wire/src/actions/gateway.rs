@@ -5,12 +5,9 @@ use std::net::Ipv4Addr;
 use openvpc_core::gateway::{
     self, Address, Cmd, EgressOnlyGateway, InternetGateway, NatGateway, NatState,
 };
-use openvpc_core::{tags, ApiError, Command, Result, Scope, World};
+use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
 
-use super::{
-    check_id, check_ids, created_id, returned_true, subnet::check_subnet_id, vpc::check_vpc_id,
-    Call, Handler,
-};
+use super::{check_ids, created_id, returned_true, Call, Handler};
 use crate::params::View;
 use crate::time::iso8601;
 use crate::xml::Xml;
@@ -44,21 +41,16 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("DescribeNatGateways", describe_nat_gateways),
 ];
 
-const IGW_MALFORMED: &str = "InvalidInternetGatewayId.Malformed";
-const EIGW_MALFORMED: &str = "InvalidEgressOnlyInternetGatewayId.Malformed";
-const ALLOCATION_MALFORMED: &str = "InvalidAllocationID.Malformed";
-const NAT_MALFORMED: &str = "NatGatewayMalformed";
-
 fn igw_id(p: &View) -> Result<String> {
     let id = p.req("InternetGatewayId")?;
-    check_id(&id, "igw", IGW_MALFORMED)?;
+    Kind::InternetGateway.check(&id)?;
     Ok(id)
 }
 
 fn allocation_id(p: &View) -> Result<Option<String>> {
     let id = p.str("AllocationId").filter(|s| !s.is_empty());
     if let Some(id) = &id {
-        check_id(id, "eipalloc", ALLOCATION_MALFORMED)?;
+        Kind::Address.check(id)?;
     }
     Ok(id)
 }
@@ -80,7 +72,7 @@ fn create_internet_gateway(cx: &mut Call) -> Result<Xml> {
     let igw = w
         .internet_gateways
         .get(&id)
-        .ok_or_else(|| gateway::igw_not_found(&id))?;
+        .ok_or_else(|| Kind::InternetGateway.not_found(&id))?;
     let mut x = Xml::new();
     x.node("internetGateway", |x| render_igw(x, w, &scope, igw));
     Ok(x)
@@ -90,7 +82,7 @@ fn attach_internet_gateway(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let internet_gateway_id = igw_id(&p)?;
     let vpc_id = p.req("VpcId")?;
-    check_vpc_id(&vpc_id)?;
+    Kind::Vpc.check(&vpc_id)?;
     cx.mutate(Command::Gateway(Cmd::AttachInternetGateway {
         internet_gateway_id,
         vpc_id,
@@ -102,7 +94,7 @@ fn detach_internet_gateway(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let internet_gateway_id = igw_id(&p)?;
     let vpc_id = p.req("VpcId")?;
-    check_vpc_id(&vpc_id)?;
+    Kind::Vpc.check(&vpc_id)?;
     cx.mutate(Command::Gateway(Cmd::DetachInternetGateway {
         internet_gateway_id,
         vpc_id,
@@ -121,7 +113,7 @@ fn delete_internet_gateway(cx: &mut Call) -> Result<Xml> {
 fn describe_internet_gateways(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("InternetGatewayId");
-    check_ids(&ids, "igw", IGW_MALFORMED)?;
+    check_ids(&ids, Kind::InternetGateway)?;
     let filters = p.filters()?;
     let page = p.page(5, 1000, false)?;
     cx.read()?;
@@ -153,7 +145,7 @@ pub fn render_igw(x: &mut Xml, w: &World, scope: &Scope, g: &InternetGateway) {
 fn create_egress_only_internet_gateway(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let vpc_id = p.req("VpcId")?;
-    check_vpc_id(&vpc_id)?;
+    Kind::Vpc.check(&vpc_id)?;
     let client_token = p.str("ClientToken");
     let cmd = Cmd::CreateEgressOnlyInternetGateway {
         vpc_id,
@@ -166,7 +158,7 @@ fn create_egress_only_internet_gateway(cx: &mut Call) -> Result<Xml> {
     let g = w
         .egress_only_gateways
         .get(&id)
-        .ok_or_else(|| gateway::eigw_not_found(&id))?;
+        .ok_or_else(|| Kind::EgressOnlyInternetGateway.not_found(&id))?;
     let mut x = Xml::new();
     x.opt("clientToken", client_token);
     x.node("egressOnlyInternetGateway", |x| {
@@ -177,7 +169,7 @@ fn create_egress_only_internet_gateway(cx: &mut Call) -> Result<Xml> {
 
 fn delete_egress_only_internet_gateway(cx: &mut Call) -> Result<Xml> {
     let id = cx.p().req("EgressOnlyInternetGatewayId")?;
-    check_id(&id, "eigw", EIGW_MALFORMED)?;
+    Kind::EgressOnlyInternetGateway.check(&id)?;
     cx.mutate(Command::Gateway(Cmd::DeleteEgressOnlyInternetGateway {
         egress_only_internet_gateway_id: id,
     }))?;
@@ -189,7 +181,7 @@ fn delete_egress_only_internet_gateway(cx: &mut Call) -> Result<Xml> {
 fn describe_egress_only_internet_gateways(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("EgressOnlyInternetGatewayId");
-    check_ids(&ids, "eigw", EIGW_MALFORMED)?;
+    check_ids(&ids, Kind::EgressOnlyInternetGateway)?;
     let filters = p.filters()?;
     let page = p.page(5, 255, false)?;
     cx.read()?;
@@ -260,7 +252,7 @@ fn allocate_address(cx: &mut Call) -> Result<Xml> {
         .world()
         .addresses
         .get(&id)
-        .ok_or_else(|| gateway::allocation_not_found(&id))?;
+        .ok_or_else(|| Kind::Address.not_found(&id))?;
     let mut x = Xml::new();
     x.leaf("publicIp", a.public_ip)
         .leaf("domain", "vpc")
@@ -288,11 +280,11 @@ fn associate_address(cx: &mut Call) -> Result<Xml> {
     let public_ip = p.ipv4("PublicIp")?;
     let instance_id = p.str("InstanceId").filter(|s| !s.is_empty());
     if let Some(id) = &instance_id {
-        check_id(id, "i", "InvalidInstanceID.Malformed")?;
+        Kind::Instance.check(id)?;
     }
     let network_interface_id = p.str("NetworkInterfaceId").filter(|s| !s.is_empty());
     if let Some(id) = &network_interface_id {
-        check_id(id, "eni", "InvalidNetworkInterfaceId.Malformed")?;
+        Kind::NetworkInterface.check(id)?;
     }
     let cmd = Cmd::AssociateAddress {
         allocation_id,
@@ -323,7 +315,7 @@ fn disassociate_address(cx: &mut Call) -> Result<Xml> {
 fn describe_addresses(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let allocation_ids = p.list("AllocationId");
-    check_ids(&allocation_ids, "eipalloc", ALLOCATION_MALFORMED)?;
+    check_ids(&allocation_ids, Kind::Address)?;
     let public_ips = p
         .list("PublicIp")
         .iter()
@@ -395,7 +387,7 @@ fn create_nat_gateway(cx: &mut Call) -> Result<Xml> {
         return Err(unsupported("Secondary NAT gateway addresses"));
     }
     let subnet_id = p.req("SubnetId")?;
-    check_subnet_id(&subnet_id)?;
+    Kind::Subnet.check(&subnet_id)?;
     let public = match p.str("ConnectivityType").as_deref() {
         None | Some("public") => true,
         Some("private") => false,
@@ -420,7 +412,7 @@ fn create_nat_gateway(cx: &mut Call) -> Result<Xml> {
     let nat = w
         .nat_gateways
         .get(&id)
-        .ok_or_else(|| gateway::nat_not_found(&id))?;
+        .ok_or_else(|| Kind::NatGateway.not_found(&id))?;
     let mut x = Xml::new();
     x.opt("clientToken", client_token);
     x.node("natGateway", |x| render_nat(x, w, &scope, nat));
@@ -429,7 +421,7 @@ fn create_nat_gateway(cx: &mut Call) -> Result<Xml> {
 
 fn delete_nat_gateway(cx: &mut Call) -> Result<Xml> {
     let nat_gateway_id = cx.p().req("NatGatewayId")?;
-    check_id(&nat_gateway_id, "nat", NAT_MALFORMED)?;
+    Kind::NatGateway.check(&nat_gateway_id)?;
     let id = created_id(cx.mutate(Command::Gateway(Cmd::DeleteNatGateway { nat_gateway_id }))?)?;
     let mut x = Xml::new();
     x.leaf("natGatewayId", id);
@@ -439,7 +431,7 @@ fn delete_nat_gateway(cx: &mut Call) -> Result<Xml> {
 fn describe_nat_gateways(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("NatGatewayId");
-    check_ids(&ids, "nat", NAT_MALFORMED)?;
+    check_ids(&ids, Kind::NatGateway)?;
     let filters = p.filters()?;
     let page = p.page(5, 1000, false)?;
     cx.read()?;

@@ -14,9 +14,9 @@ use openvpc_core::insights::{
 use openvpc_core::nacl::{self, EntryCidr};
 use openvpc_core::route::{self, Destination, Target};
 use openvpc_core::sg::Peer;
-use openvpc_core::{tags, ApiError, Command, Result, Scope, World};
+use openvpc_core::{tags, ApiError, Command, Kind, Protocol, Result, Scope, World};
 
-use super::{check_id, check_ids, created_id, Call, Handler};
+use super::{check_ids, created_id, Call, Handler};
 use crate::params::View;
 use crate::time::{iso8601, parse_timestamp};
 use crate::xml::{escape, Xml};
@@ -33,11 +33,9 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("DeleteNetworkInsightsAnalysis", delete_analysis),
 ];
 
-const ANALYSIS_MALFORMED: &str = "InvalidNetworkInsightsAnalysisId.Malformed";
-
 fn analysis_id(v: &View, name: &str) -> Result<String> {
     let id = v.req(name)?;
-    check_id(&id, "nia", ANALYSIS_MALFORMED)?;
+    Kind::NetworkInsightsAnalysis.check(&id)?;
     Ok(id)
 }
 
@@ -161,7 +159,7 @@ fn timestamp(v: &View, name: &str) -> Result<Option<i64>> {
 fn describe_analyses(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("NetworkInsightsAnalysisId");
-    check_ids(&ids, "nia", ANALYSIS_MALFORMED)?;
+    check_ids(&ids, Kind::NetworkInsightsAnalysis)?;
     let query = AnalysisQuery {
         path_id: p.str("NetworkInsightsPathId"),
         start_time: timestamp(&p, "AnalysisStartTime")?,
@@ -229,7 +227,7 @@ pub fn render_path(x: &mut Xml, w: &World, scope: &Scope, p: &Path) {
         .opt("destinationArn", p.destination_arn.as_ref())
         .opt("sourceIp", p.source_ip)
         .opt("destinationIp", p.destination_ip)
-        .leaf("protocol", p.protocol.as_str())
+        .leaf("protocol", p.protocol.name())
         .opt("destinationPort", p.destination_port)
         .tag_set(tags::of(w, scope, &p.id));
     render_filter(x, "filterAtSource", &p.filter_at_source);
@@ -300,10 +298,9 @@ fn render_acl_rule(x: &mut Xml, e: &Option<nacl::Entry>) {
                 x.leaf("from", from).leaf("to", to);
             });
         }
-        let protocol = if e.protocol == "-1" {
-            "all"
-        } else {
-            e.protocol.as_str()
+        let protocol = match e.protocol {
+            Protocol::All => "all".to_string(),
+            p => p.number_text(),
         };
         x.leaf("protocol", protocol)
             .leaf("ruleAction", e.action.as_str())
@@ -326,7 +323,7 @@ fn render_sg_rule(x: &mut Xml, r: &Option<SgRule>) {
         }
         x.leaf("direction", if r.egress { "egress" } else { "ingress" })
             .leaf("securityGroupId", &r.group_id);
-        if matches!(rule.protocol.as_str(), "tcp" | "udp" | "6" | "17") {
+        if rule.protocol.has_ports() {
             x.node("portRange", |x| {
                 x.leaf("from", rule.from_port.unwrap_or(0))
                     .leaf("to", rule.to_port.unwrap_or(65535));
@@ -335,10 +332,9 @@ fn render_sg_rule(x: &mut Xml, r: &Option<SgRule>) {
         if let Peer::PrefixList(id) = &rule.peer {
             x.leaf("prefixListId", id);
         }
-        let protocol = if rule.protocol == "-1" {
-            "all"
-        } else {
-            rule.protocol.as_str()
+        let protocol = match rule.protocol {
+            Protocol::All => "all".to_string(),
+            p => p.name(),
         };
         x.leaf("protocol", protocol);
     });

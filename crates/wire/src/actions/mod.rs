@@ -1,6 +1,6 @@
 //! EC2 action handlers: one module per resource family, each exporting `ACTIONS`.
 
-use openvpc_core::{ApiError, Command, Ctx, Output, Result, World};
+use openvpc_core::{ApiError, Command, Ctx, ErrorCode, Kind, Output, Result, World};
 
 use crate::errors::{dry_run_ok, ec2_error};
 use crate::params::{Params, View};
@@ -134,7 +134,7 @@ pub fn handle(
 fn run(action: &str, params: &Params, backend: &mut dyn Backend) -> Result<Xml> {
     let handler = handler(action).ok_or_else(|| {
         ApiError::new(
-            "InvalidAction",
+            ErrorCode::InvalidAction,
             format!("The action {action} is not valid for this web service."),
         )
     })?;
@@ -154,20 +154,9 @@ pub fn returned_true() -> Xml {
     x
 }
 
-/// Refuses an id that does not have the `<prefix>-<hex>` shape, with AWS's code.
-pub fn check_id(id: &str, prefix: &str, code: &str) -> Result<()> {
-    if openvpc_core::ids::is_well_formed(id, prefix) {
-        return Ok(());
-    }
-    Err(ApiError::new(
-        code,
-        format!("Invalid id: \"{id}\" (expecting \"{prefix}-...\")"),
-    ))
-}
-
-/// Checks every id of a list (see [`check_id`]).
-pub fn check_ids(ids: &[String], prefix: &str, code: &str) -> Result<()> {
-    ids.iter().try_for_each(|id| check_id(id, prefix, code))
+/// Refuses any id of `ids` that is not a well-formed id of `kind`, with AWS's code.
+pub fn check_ids(ids: &[String], kind: Kind) -> Result<()> {
+    ids.iter().try_for_each(|id| kind.check(id))
 }
 
 /// The id of a created resource from a command's output.
@@ -175,7 +164,7 @@ pub fn created_id(out: Output) -> Result<String> {
     match out {
         Output::Id(id) => Ok(id),
         other => Err(ApiError::new(
-            "InternalError",
+            ErrorCode::InternalError,
             format!("unexpected command output {other:?}"),
         )),
     }

@@ -1,9 +1,9 @@
 //! Network ACL actions: ACLs, entries, subnet associations.
 
 use openvpc_core::nacl::{self, Cmd, EntryCidr, EntrySpec, NetworkAcl};
-use openvpc_core::{tags, ApiError, Command, Result, Scope, World};
+use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
 
-use super::{check_id, check_ids, created_id, returned_true, vpc::check_vpc_id, Call, Handler};
+use super::{check_ids, created_id, returned_true, Call, Handler};
 use crate::params::View;
 use crate::xml::Xml;
 
@@ -18,23 +18,16 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("ReplaceNetworkAclAssociation", replace_association),
 ];
 
-const MALFORMED: &str = "InvalidNetworkAclId.Malformed";
-
-/// Checks the shape of a network ACL id.
-pub fn check_acl_id(id: &str) -> Result<()> {
-    check_id(id, "acl", MALFORMED)
-}
-
 fn acl_id(p: &View) -> Result<String> {
     let id = p.req("NetworkAclId")?;
-    check_acl_id(&id)?;
+    Kind::NetworkAcl.check(&id)?;
     Ok(id)
 }
 
 fn create(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let vpc_id = p.req("VpcId")?;
-    check_vpc_id(&vpc_id)?;
+    Kind::Vpc.check(&vpc_id)?;
     let client_token = p.str("ClientToken");
     let cmd = Cmd::Create {
         vpc_id,
@@ -60,7 +53,7 @@ fn delete(cx: &mut Call) -> Result<Xml> {
 fn describe(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("NetworkAclId");
-    check_ids(&ids, "acl", MALFORMED)?;
+    check_ids(&ids, Kind::NetworkAcl)?;
     let filters = p.filters()?;
     let page = p.page(5, 1000, false)?;
     cx.read()?;
@@ -101,7 +94,7 @@ pub fn render(x: &mut Xml, w: &World, scope: &Scope, a: &NetworkAcl) {
                 x.leaf("from", from).leaf("to", to);
             });
         }
-        x.leaf("protocol", &e.protocol)
+        x.leaf("protocol", e.protocol.number_text())
             .leaf("ruleAction", e.action.as_str())
             .leaf("ruleNumber", e.rule_number);
     })

@@ -1,9 +1,9 @@
 //! VPC peering actions.
 
 use openvpc_core::peering::{self, Blocks, Cmd, Options, OptionsChange, Peering, Status};
-use openvpc_core::{tags, ApiError, Command, Result, Scope, World};
+use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
 
-use super::{check_id, check_ids, created_id, returned_true, vpc::check_vpc_id, Call, Handler};
+use super::{check_ids, created_id, returned_true, Call, Handler};
 use crate::params::View;
 use crate::time::iso8601;
 use crate::xml::Xml;
@@ -18,20 +18,18 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("ModifyVpcPeeringConnectionOptions", modify_options),
 ];
 
-const MALFORMED: &str = "InvalidVpcPeeringConnectionId.Malformed";
-
 fn pcx_id(cx: &Call) -> Result<String> {
     let id = cx.p().req("VpcPeeringConnectionId")?;
-    check_id(&id, "pcx", MALFORMED)?;
+    Kind::VpcPeeringConnection.check(&id)?;
     Ok(id)
 }
 
 fn create(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let vpc_id = p.req("VpcId")?;
-    check_vpc_id(&vpc_id)?;
+    Kind::Vpc.check(&vpc_id)?;
     let peer_vpc_id = p.req("PeerVpcId")?;
-    check_vpc_id(&peer_vpc_id)?;
+    Kind::Vpc.check(&peer_vpc_id)?;
     let peer_owner_id = p.str("PeerOwnerId");
     if let Some(owner) = &peer_owner_id {
         if owner.len() != 12 || !owner.bytes().all(|b| b.is_ascii_digit()) {
@@ -55,7 +53,10 @@ fn create(cx: &mut Call) -> Result<Xml> {
 fn render_one(cx: &Call, id: &str) -> Result<Xml> {
     let w = cx.world();
     let scope = cx.ctx().scope();
-    let pcx = w.peerings.get(id).ok_or_else(|| peering::not_found(id))?;
+    let pcx = w
+        .peerings
+        .get(id)
+        .ok_or_else(|| Kind::VpcPeeringConnection.not_found(id))?;
     let mut x = Xml::new();
     x.node("vpcPeeringConnection", |x| render(x, w, &scope, pcx));
     Ok(x)
@@ -82,7 +83,7 @@ fn delete(cx: &mut Call) -> Result<Xml> {
 fn describe(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("VpcPeeringConnectionId");
-    check_ids(&ids, "pcx", MALFORMED)?;
+    check_ids(&ids, Kind::VpcPeeringConnection)?;
     let filters = p.filters()?;
     let page = p.page(5, 1000, false)?;
     cx.read()?;
@@ -125,7 +126,7 @@ fn modify_options(cx: &mut Call) -> Result<Xml> {
         .world()
         .peerings
         .get(&id)
-        .ok_or_else(|| peering::not_found(&id))?;
+        .ok_or_else(|| Kind::VpcPeeringConnection.not_found(&id))?;
     let mut x = Xml::new();
     if requester.is_some() {
         x.node("requesterPeeringConnectionOptions", |x| {

@@ -1,9 +1,9 @@
 //! Prefix-list actions: the legacy DescribePrefixLists and the managed-prefix-list calls.
 
 use openvpc_core::prefix_list::{self, Cmd, EntrySpec, PrefixList};
-use openvpc_core::{tags, ApiError, Command, Result, Scope, World};
+use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
 
-use super::{check_id, check_ids, created_id, Call, Handler};
+use super::{check_ids, created_id, Call, Handler};
 use crate::params::View;
 use crate::xml::{escape, Xml};
 
@@ -18,23 +18,16 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("DeleteManagedPrefixList", delete),
 ];
 
-const MALFORMED: &str = "InvalidPrefixListId.Malformed";
-
-/// Checks the shape of a prefix-list id.
-pub fn check_prefix_list_id(id: &str) -> Result<()> {
-    check_id(id, "pl", MALFORMED)
-}
-
 fn pl_id(cx: &Call) -> Result<String> {
     let id = cx.p().req("PrefixListId")?;
-    check_prefix_list_id(&id)?;
+    Kind::PrefixList.check(&id)?;
     Ok(id)
 }
 
 fn describe_prefix_lists(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("PrefixListId");
-    check_ids(&ids, "pl", MALFORMED)?;
+    check_ids(&ids, Kind::PrefixList)?;
     let filters = p.filters()?;
     let page = p.page(1, 1000, true)?;
     cx.read()?;
@@ -55,7 +48,7 @@ fn describe_prefix_lists(cx: &mut Call) -> Result<Xml> {
 fn describe_managed(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("PrefixListId");
-    check_ids(&ids, "pl", MALFORMED)?;
+    check_ids(&ids, Kind::PrefixList)?;
     let filters = p.filters()?;
     let page = p.page(1, 100, false)?;
     cx.read()?;
@@ -136,7 +129,7 @@ fn create(cx: &mut Call) -> Result<Xml> {
 fn render_one(cx: &Call, id: &str) -> Result<Xml> {
     let w = cx.world();
     let scope = cx.ctx().scope();
-    let pl = prefix_list::lookup(w, &scope, id).ok_or_else(|| prefix_list::not_found(id))?;
+    let pl = prefix_list::lookup(w, &scope, id).ok_or_else(|| Kind::PrefixList.not_found(id))?;
     let mut x = Xml::new();
     x.node("prefixList", |x| {
         render(x, w, &scope, &pl, pl.state.as_str())
@@ -174,7 +167,7 @@ fn delete(cx: &mut Call) -> Result<Xml> {
     let scope = cx.ctx().scope();
     let before = prefix_list::lookup(cx.world(), &scope, &id);
     cx.mutate(Command::PrefixList(Cmd::Delete { id: id.clone() }))?;
-    let pl = before.ok_or_else(|| prefix_list::not_found(&id))?;
+    let pl = before.ok_or_else(|| Kind::PrefixList.not_found(&id))?;
     let mut x = Xml::new();
     // The tags went with the list; render what was deleted without them.
     x.node("prefixList", |x| {

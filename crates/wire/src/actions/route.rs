@@ -1,10 +1,9 @@
 //! Route table actions: tables, associations and routes.
 
 use openvpc_core::route::{self, Cmd, Destination, Route, RouteParams, RouteTable, Target};
-use openvpc_core::{tags, ApiError, Command, Result, Scope, World};
+use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
 
-use super::subnet::check_subnet_id;
-use super::{check_id, check_ids, created_id, returned_true, vpc::check_vpc_id, Call, Handler};
+use super::{check_ids, created_id, returned_true, Call, Handler};
 use crate::params::View;
 use crate::xml::Xml;
 
@@ -24,16 +23,9 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("DeleteRoute", delete_route),
 ];
 
-const MALFORMED: &str = "InvalidRouteTableId.Malformed";
-
-/// Checks the shape of a route table id.
-pub fn check_route_table_id(id: &str) -> Result<()> {
-    check_id(id, "rtb", MALFORMED)
-}
-
 fn route_table_id(p: &View) -> Result<String> {
     let id = p.req("RouteTableId")?;
-    check_route_table_id(&id)?;
+    Kind::RouteTable.check(&id)?;
     Ok(id)
 }
 
@@ -43,10 +35,10 @@ fn given(p: &View, name: &str) -> Option<String> {
 }
 
 /// An optional id member whose shape is checked when present.
-fn given_id(p: &View, name: &str, prefix: &str, malformed: &str) -> Result<Option<String>> {
+fn given_id(p: &View, name: &str, kind: Kind) -> Result<Option<String>> {
     let v = given(p, name);
     if let Some(id) = &v {
-        check_id(id, prefix, malformed)?;
+        kind.check(id)?;
     }
     Ok(v)
 }
@@ -54,7 +46,7 @@ fn given_id(p: &View, name: &str, prefix: &str, malformed: &str) -> Result<Optio
 fn create_route_table(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let vpc_id = p.req("VpcId")?;
-    check_vpc_id(&vpc_id)?;
+    Kind::Vpc.check(&vpc_id)?;
     let client_token = given(&p, "ClientToken");
     let cmd = Cmd::CreateTable {
         vpc_id,
@@ -67,7 +59,7 @@ fn create_route_table(cx: &mut Call) -> Result<Xml> {
     let table = w
         .route_tables
         .get(&id)
-        .ok_or_else(|| route::not_found(&id))?;
+        .ok_or_else(|| Kind::RouteTable.not_found(&id))?;
     let mut x = Xml::new();
     x.node("routeTable", |x| render(x, w, &scope, table));
     x.opt("clientToken", client_token);
@@ -83,7 +75,7 @@ fn delete_route_table(cx: &mut Call) -> Result<Xml> {
 fn describe_route_tables(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("RouteTableId");
-    check_ids(&ids, "rtb", MALFORMED)?;
+    check_ids(&ids, Kind::RouteTable)?;
     let filters = p.filters()?;
     let page = p.page(5, 100, false)?;
     cx.read()?;
@@ -102,7 +94,7 @@ fn associate_route_table(cx: &mut Call) -> Result<Xml> {
     let route_table_id = route_table_id(&p)?;
     let subnet_id = given(&p, "SubnetId");
     if let Some(s) = &subnet_id {
-        check_subnet_id(s)?;
+        Kind::Subnet.check(s)?;
     }
     let gateway_id = given(&p, "GatewayId");
     if p.has("PublicIpv4Pool") {
@@ -150,12 +142,7 @@ fn destination(p: &View) -> Result<RouteParams> {
     Ok(RouteParams {
         destination_cidr_block: given(p, "DestinationCidrBlock"),
         destination_ipv6_cidr_block: given(p, "DestinationIpv6CidrBlock"),
-        destination_prefix_list_id: given_id(
-            p,
-            "DestinationPrefixListId",
-            "pl",
-            "InvalidPrefixListId.Malformed",
-        )?,
+        destination_prefix_list_id: given_id(p, "DestinationPrefixListId", Kind::PrefixList)?,
         ..RouteParams::default()
     })
 }
@@ -165,20 +152,11 @@ fn route_params(p: &View) -> Result<RouteParams> {
     let mut r = destination(p)?;
     r.gateway_id = given(p, "GatewayId");
     r.egress_only_internet_gateway_id = given(p, "EgressOnlyInternetGatewayId");
-    r.nat_gateway_id = given_id(p, "NatGatewayId", "nat", "NatGatewayMalformed")?;
-    r.network_interface_id = given_id(
-        p,
-        "NetworkInterfaceId",
-        "eni",
-        "InvalidNetworkInterfaceId.Malformed",
-    )?;
-    r.instance_id = given_id(p, "InstanceId", "i", "InvalidInstanceID.Malformed")?;
-    r.vpc_peering_connection_id = given_id(
-        p,
-        "VpcPeeringConnectionId",
-        "pcx",
-        "InvalidVpcPeeringConnectionId.Malformed",
-    )?;
+    r.nat_gateway_id = given_id(p, "NatGatewayId", Kind::NatGateway)?;
+    r.network_interface_id = given_id(p, "NetworkInterfaceId", Kind::NetworkInterface)?;
+    r.instance_id = given_id(p, "InstanceId", Kind::Instance)?;
+    r.vpc_peering_connection_id =
+        given_id(p, "VpcPeeringConnectionId", Kind::VpcPeeringConnection)?;
     r.transit_gateway_id = given(p, "TransitGatewayId");
     r.vpc_endpoint_id = given(p, "VpcEndpointId");
     for name in [

@@ -3,9 +3,11 @@
 use openvpc_core::sg::{
     self, Cmd, GroupRef, Peer, PeerSpec, Permission, Rule, RuleUpdate, RuleView, SecurityGroup,
 };
-use openvpc_core::{tags, ApiError, Command, Output, Result, Scope, World};
+use openvpc_core::{
+    tags, ApiError, Command, ErrorCode, Kind, Output, Protocol, Result, Scope, World,
+};
 
-use super::{check_id, check_ids, created_id, vpc::check_vpc_id, Call, Handler};
+use super::{check_ids, created_id, Call, Handler};
 use crate::params::View;
 use crate::xml::Xml;
 
@@ -24,21 +26,13 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("DescribeSecurityGroupReferences", describe_references),
 ];
 
-const MALFORMED: &str = "InvalidGroupId.Malformed";
-const RULE_MALFORMED: &str = "InvalidSecurityGroupRuleId.Malformed";
-
-/// Checks the shape of a security group id.
-pub fn check_group_id(id: &str) -> Result<()> {
-    check_id(id, "sg", MALFORMED)
-}
-
 fn create(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let name = p.req("GroupName")?;
     let description = p.req("GroupDescription")?;
     let vpc_id = p.str("VpcId").filter(|v| !v.is_empty());
     if let Some(v) = &vpc_id {
-        check_vpc_id(v)?;
+        Kind::Vpc.check(v)?;
     }
     let cmd = Cmd::Create {
         name,
@@ -63,7 +57,7 @@ fn create(cx: &mut Call) -> Result<Xml> {
 /// `GroupId` or `GroupName` (`GroupName` only where the action has it).
 fn group_ref(p: &View, with_name: bool) -> Result<GroupRef> {
     if let Some(id) = p.str("GroupId").filter(|s| !s.is_empty()) {
-        check_group_id(&id)?;
+        Kind::SecurityGroup.check(&id)?;
         if with_name {
             p.str("GroupName");
         }
@@ -74,7 +68,7 @@ fn group_ref(p: &View, with_name: bool) -> Result<GroupRef> {
             return Ok(GroupRef::Name(name));
         }
         return Err(ApiError::new(
-            "MissingParameter",
+            ErrorCode::MissingParameter,
             "The request must contain the parameter groupName or groupId",
         ));
     }
@@ -101,13 +95,13 @@ fn ip_permissions(p: &View) -> Result<Vec<Permission>> {
         for g in perm.structs("Groups") {
             let group_id = g.str("GroupId").filter(|s| !s.is_empty());
             if let Some(id) = &group_id {
-                check_group_id(id)?;
+                Kind::SecurityGroup.check(id)?;
             }
             if let Some(vpc) = g.str("VpcId").filter(|s| !s.is_empty()) {
-                check_vpc_id(&vpc)?;
+                Kind::Vpc.check(&vpc)?;
             }
             if let Some(pcx) = g.str("VpcPeeringConnectionId").filter(|s| !s.is_empty()) {
-                check_id(&pcx, "pcx", "InvalidVpcPeeringConnectionId.Malformed")?;
+                Kind::VpcPeeringConnection.check(&pcx)?;
             }
             g.ignore("PeeringStatus");
             peers.push(PeerSpec::Group {
@@ -131,7 +125,7 @@ fn ip_permissions(p: &View) -> Result<Vec<Permission>> {
         }
         for r in perm.structs("PrefixListIds") {
             let id = r.req("PrefixListId")?;
-            check_id(&id, "pl", "InvalidPrefixListId.Malformed")?;
+            Kind::PrefixList.check(&id)?;
             peers.push(PeerSpec::PrefixList {
                 id,
                 description: description(&r),
@@ -261,7 +255,7 @@ fn authorize(cx: &mut Call, egress: bool) -> Result<Xml> {
         Output::Ids(ids) => ids,
         other => {
             return Err(ApiError::new(
-                "InternalError",
+                ErrorCode::InternalError,
                 format!("unexpected command output {other:?}"),
             ))
         }
@@ -301,7 +295,7 @@ fn revoke(cx: &mut Call, egress: bool) -> Result<Xml> {
     let group = group_ref(&p, !egress)?;
     let permissions = permissions(&p)?;
     let rule_ids = p.list("SecurityGroupRuleId");
-    check_ids(&rule_ids, "sgr", RULE_MALFORMED)?;
+    check_ids(&rule_ids, Kind::SecurityGroupRule)?;
     let scope = cx.ctx().scope();
     let before: Option<SecurityGroup> = match &group {
         GroupRef::Id(id) => cx.world().security_groups.get_in(&scope, id).cloned(),
@@ -339,7 +333,7 @@ fn revoke(cx: &mut Call, egress: bool) -> Result<Xml> {
             x.leaf("securityGroupRuleId", &r.rule_id)
                 .leaf("groupId", &g.id)
                 .leaf("isEgress", egress)
-                .leaf("ipProtocol", &r.protocol)
+                .leaf("ipProtocol", r.protocol.name())
                 .leaf("fromPort", r.from_port.unwrap_or(-1))
                 .leaf("toPort", r.to_port.unwrap_or(-1));
             match &r.peer {
@@ -365,7 +359,7 @@ fn revoke(cx: &mut Call, egress: bool) -> Result<Xml> {
 fn describe(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("GroupId");
-    check_ids(&ids, "sg", MALFORMED)?;
+    check_ids(&ids, Kind::SecurityGroup)?;
     let names = p.list("GroupName");
     let filters = p.filters()?;
     let page = p.page(5, 1000, false)?;
@@ -398,9 +392,9 @@ pub fn render(x: &mut Xml, w: &World, scope: &Scope, g: &SecurityGroup) {
 /// Rules grouped as AWS shows them: one `IpPermission` per (protocol, from, to), in order
 /// of first appearance, with the peers split into the four lists.
 fn render_permissions(x: &mut Xml, tag: &str, w: &World, g: &SecurityGroup, rules: &[&Rule]) {
-    let mut keys: Vec<(&str, Option<i32>, Option<i32>)> = Vec::new();
+    let mut keys: Vec<(Protocol, Option<i32>, Option<i32>)> = Vec::new();
     for r in rules {
-        let k = (r.protocol.as_str(), r.from_port, r.to_port);
+        let k = (r.protocol, r.from_port, r.to_port);
         if !keys.contains(&k) {
             keys.push(k);
         }
@@ -410,7 +404,7 @@ fn render_permissions(x: &mut Xml, tag: &str, w: &World, g: &SecurityGroup, rule
             .iter()
             .filter(|r| r.protocol == protocol && r.from_port == from && r.to_port == to)
             .collect();
-        x.leaf("ipProtocol", protocol)
+        x.leaf("ipProtocol", protocol.name())
             .opt("fromPort", from)
             .opt("toPort", to);
         x.list(
@@ -474,7 +468,7 @@ fn render_rule(x: &mut Xml, w: &World, scope: &Scope, v: &RuleView) {
         .leaf("groupId", &v.group.id)
         .leaf("groupOwnerId", &v.group.scope.account)
         .leaf("isEgress", v.egress)
-        .leaf("ipProtocol", &r.protocol)
+        .leaf("ipProtocol", r.protocol.name())
         .leaf("fromPort", r.from_port.unwrap_or(-1))
         .leaf("toPort", r.to_port.unwrap_or(-1));
     match &r.peer {
@@ -510,7 +504,7 @@ fn render_rule(x: &mut Xml, w: &World, scope: &Scope, v: &RuleView) {
 fn describe_rules(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("SecurityGroupRuleId");
-    check_ids(&ids, "sgr", RULE_MALFORMED)?;
+    check_ids(&ids, Kind::SecurityGroupRule)?;
     let filters = p.filters()?;
     let page = p.page(5, 1000, false)?;
     cx.read()?;
@@ -529,19 +523,19 @@ fn describe_rules(cx: &mut Call) -> Result<Xml> {
 fn modify_rules(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let group_id = p.req("GroupId")?;
-    check_group_id(&group_id)?;
+    Kind::SecurityGroup.check(&group_id)?;
     let mut rules = Vec::new();
     for item in p.structs("SecurityGroupRule") {
         let rule_id = item.req("SecurityGroupRuleId")?;
-        check_id(&rule_id, "sgr", RULE_MALFORMED)?;
+        Kind::SecurityGroupRule.check(&rule_id)?;
         let r = item.nested("SecurityGroupRule");
         let referenced_group_id = r.str("ReferencedGroupId").filter(|s| !s.is_empty());
         if let Some(id) = &referenced_group_id {
-            check_group_id(id)?;
+            Kind::SecurityGroup.check(id)?;
         }
         let prefix_list_id = r.str("PrefixListId").filter(|s| !s.is_empty());
         if let Some(id) = &prefix_list_id {
-            check_id(id, "pl", "InvalidPrefixListId.Malformed")?;
+            Kind::PrefixList.check(id)?;
         }
         rules.push(RuleUpdate {
             rule_id,
@@ -567,7 +561,7 @@ fn modify_rules(cx: &mut Call) -> Result<Xml> {
 fn describe_stale(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let vpc_id = p.req("VpcId")?;
-    check_vpc_id(&vpc_id)?;
+    Kind::Vpc.check(&vpc_id)?;
     let page = p.page(5, 255, false)?;
     cx.read()?;
     let found = sg::stale(cx.world(), cx.ctx(), &vpc_id)?;
@@ -587,16 +581,16 @@ fn describe_stale(cx: &mut Call) -> Result<Xml> {
 }
 
 fn render_stale(x: &mut Xml, tag: &str, w: &World, g: &SecurityGroup, rules: &[&Rule]) {
-    let mut keys: Vec<(&str, Option<i32>, Option<i32>)> = Vec::new();
+    let mut keys: Vec<(Protocol, Option<i32>, Option<i32>)> = Vec::new();
     for r in rules {
-        let k = (r.protocol.as_str(), r.from_port, r.to_port);
+        let k = (r.protocol, r.from_port, r.to_port);
         if !keys.contains(&k) {
             keys.push(k);
         }
     }
     x.list(tag, keys, |x, (protocol, from, to)| {
         x.opt("fromPort", from)
-            .leaf("ipProtocol", protocol)
+            .leaf("ipProtocol", protocol.name())
             .list("ipRanges", Vec::<String>::new(), |_, _| {})
             .list("prefixListIds", Vec::<String>::new(), |_, _| {})
             .opt("toPort", to)
@@ -616,7 +610,7 @@ fn describe_references(cx: &mut Call) -> Result<Xml> {
     if ids.is_empty() {
         return Err(ApiError::missing("GroupId"));
     }
-    check_ids(&ids, "sg", MALFORMED)?;
+    check_ids(&ids, Kind::SecurityGroup)?;
     cx.read()?;
     let refs = sg::references(cx.world(), cx.ctx(), &ids)?;
     let mut x = Xml::new();

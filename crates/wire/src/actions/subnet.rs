@@ -1,9 +1,9 @@
 //! Subnet actions.
 
 use openvpc_core::subnet::{self, Attribute, Cmd, Subnet};
-use openvpc_core::{tags, ApiError, Command, Result, Scope, World};
+use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
 
-use super::{check_id, check_ids, created_id, returned_true, vpc::check_vpc_id, Call, Handler};
+use super::{check_ids, created_id, returned_true, Call, Handler};
 use crate::xml::Xml;
 
 /// Actions of this module.
@@ -20,17 +20,10 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ),
 ];
 
-const MALFORMED: &str = "InvalidSubnetID.Malformed";
-
-/// Checks the shape of a subnet id.
-pub fn check_subnet_id(id: &str) -> Result<()> {
-    check_id(id, "subnet", MALFORMED)
-}
-
 fn create_subnet(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let vpc_id = p.req("VpcId")?;
-    check_vpc_id(&vpc_id)?;
+    Kind::Vpc.check(&vpc_id)?;
     let cmd = Cmd::Create {
         vpc_id,
         cidr_block: p.req("CidrBlock")?,
@@ -78,7 +71,7 @@ fn create_default_subnet(cx: &mut Call) -> Result<Xml> {
 
 fn delete_subnet(cx: &mut Call) -> Result<Xml> {
     let subnet_id = cx.p().req("SubnetId")?;
-    check_subnet_id(&subnet_id)?;
+    Kind::Subnet.check(&subnet_id)?;
     cx.mutate(Command::Subnet(Cmd::Delete { subnet_id }))?;
     Ok(returned_true())
 }
@@ -86,7 +79,7 @@ fn delete_subnet(cx: &mut Call) -> Result<Xml> {
 fn describe_subnets(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("SubnetId");
-    check_ids(&ids, "subnet", MALFORMED)?;
+    check_ids(&ids, Kind::Subnet)?;
     let filters = p.filters()?;
     let page = p.page(5, 1000, false)?;
     cx.read()?;
@@ -137,7 +130,7 @@ pub fn render(x: &mut Xml, w: &World, scope: &Scope, s: &Subnet, state: &str) {
 fn modify_subnet_attribute(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let subnet_id = p.req("SubnetId")?;
-    check_subnet_id(&subnet_id)?;
+    Kind::Subnet.check(&subnet_id)?;
     let mut given = Vec::new();
     for (name, attribute) in [
         ("MapPublicIpOnLaunch", Attribute::MapPublicIpOnLaunch),
@@ -174,7 +167,7 @@ fn modify_subnet_attribute(cx: &mut Call) -> Result<Xml> {
 fn associate_subnet_cidr_block(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let subnet_id = p.req("SubnetId")?;
-    check_subnet_id(&subnet_id)?;
+    Kind::Subnet.check(&subnet_id)?;
     let ipv6_cidr_block = p.req("Ipv6CidrBlock")?;
     let association_id = created_id(cx.mutate(Command::Subnet(Cmd::AssociateIpv6 {
         subnet_id: subnet_id.clone(),

@@ -1,9 +1,9 @@
 //! VPC actions: CreateVpc, DeleteVpc, DescribeVpcs, CreateDefaultVpc, attributes, CIDR blocks.
 
 use openvpc_core::vpc::{self, Attribute, Cmd, Vpc};
-use openvpc_core::{tags, ApiError, Command, Result, World};
+use openvpc_core::{tags, ApiError, Command, Kind, Result, World};
 
-use super::{check_id, check_ids, created_id, returned_true, Call, Handler};
+use super::{check_ids, created_id, returned_true, Call, Handler};
 use crate::xml::Xml;
 
 /// Actions of this module.
@@ -17,13 +17,6 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("AssociateVpcCidrBlock", associate_vpc_cidr_block),
     ("DisassociateVpcCidrBlock", disassociate_vpc_cidr_block),
 ];
-
-const MALFORMED: &str = "InvalidVpcId.Malformed";
-
-/// Checks the shape of a VPC id.
-pub fn check_vpc_id(id: &str) -> Result<()> {
-    check_id(id, "vpc", MALFORMED)
-}
 
 fn create_vpc(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
@@ -74,7 +67,7 @@ fn create_default_vpc(cx: &mut Call) -> Result<Xml> {
 
 fn delete_vpc(cx: &mut Call) -> Result<Xml> {
     let vpc_id = cx.p().req("VpcId")?;
-    check_vpc_id(&vpc_id)?;
+    Kind::Vpc.check(&vpc_id)?;
     cx.mutate(Command::Vpc(Cmd::Delete { vpc_id }))?;
     Ok(returned_true())
 }
@@ -82,7 +75,7 @@ fn delete_vpc(cx: &mut Call) -> Result<Xml> {
 fn describe_vpcs(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let ids = p.list("VpcId");
-    check_ids(&ids, "vpc", MALFORMED)?;
+    check_ids(&ids, Kind::Vpc)?;
     let filters = p.filters()?;
     let page = p.page(5, 1000, false)?;
     cx.read()?;
@@ -140,7 +133,7 @@ fn attribute_of(name: &str) -> Result<Attribute> {
 fn describe_vpc_attribute(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let vpc_id = p.req("VpcId")?;
-    check_vpc_id(&vpc_id)?;
+    Kind::Vpc.check(&vpc_id)?;
     let name = p.req("Attribute")?;
     let attribute = attribute_of(&name)?;
     cx.read()?;
@@ -160,7 +153,7 @@ fn describe_vpc_attribute(cx: &mut Call) -> Result<Xml> {
 fn modify_vpc_attribute(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let vpc_id = p.req("VpcId")?;
-    check_vpc_id(&vpc_id)?;
+    Kind::Vpc.check(&vpc_id)?;
     let mut given = Vec::new();
     for (name, attribute) in [
         ("EnableDnsSupport", Attribute::EnableDnsSupport),
@@ -192,7 +185,7 @@ fn modify_vpc_attribute(cx: &mut Call) -> Result<Xml> {
 fn associate_vpc_cidr_block(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let vpc_id = p.req("VpcId")?;
-    check_vpc_id(&vpc_id)?;
+    Kind::Vpc.check(&vpc_id)?;
     let cidr_block = p.str("CidrBlock");
     let amazon_ipv6 = p.flag("AmazonProvidedIpv6CidrBlock")?;
     p.ignore("Ipv6CidrBlockNetworkBorderGroup");

@@ -11,9 +11,8 @@ use openvpc_core::elb::{
     self, ActionSpec, Cmd, CreateListener, CreateLoadBalancer, CreateTargetGroup, HealthCheckInput,
     Listener, LoadBalancer, SubnetMapping, TargetGroup, TargetSpec,
 };
-use openvpc_core::{ApiError, Command, Ctx, Output, Result, World};
+use openvpc_core::{ApiError, Command, Ctx, ErrorCode, Output, Result, World};
 
-use crate::errors::status_of;
 use crate::params::{Page, Params, View};
 use crate::time::iso8601;
 use crate::xml::{escape, Xml};
@@ -91,7 +90,7 @@ pub fn handle(
 ) -> Response {
     let result = match ACTIONS.iter().find(|(name, _)| *name == action) {
         None => Err(ApiError::new(
-            "InvalidAction",
+            ErrorCode::InvalidAction,
             format!("The action {action} is not valid for this web service."),
         )),
         Some((_, handler)) => handler(&mut Cx { params, backend }),
@@ -112,17 +111,19 @@ pub fn handle(
 /// The ELBv2 error document. Parameter-decoding errors (`MissingParameter`,
 /// `InvalidParameterValue`) become `ValidationError`, as the service reports them.
 pub fn error_response(err: &ApiError, request_id: &str) -> Response {
-    let code = match err.code.as_str() {
-        "MissingParameter" | "InvalidParameterValue" => "ValidationError",
+    let code = match err.code {
+        ErrorCode::MissingParameter | ErrorCode::InvalidParameterValue => {
+            ErrorCode::ValidationError
+        }
         other => other,
     };
-    let status = status_of(code);
+    let status = code.http_status();
     let kind = if status >= 500 { "Receiver" } else { "Sender" };
     Response {
         status,
         body: format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse xmlns=\"{NAMESPACE}\"><Error><Type>{kind}</Type><Code>{}</Code><Message>{}</Message></Error><RequestId>{}</RequestId></ErrorResponse>",
-            escape(code),
+            escape(code.as_str()),
             escape(&err.message),
             escape(request_id)
         ),
@@ -321,7 +322,7 @@ fn created(out: Output) -> Result<String> {
     match out {
         Output::Id(id) => Ok(id),
         other => Err(ApiError::new(
-            "InternalFailure",
+            ErrorCode::InternalFailure,
             format!("unexpected command output {other:?}"),
         )),
     }

@@ -1,6 +1,6 @@
 //! Wire tests of the ELBv2 Query protocol: envelopes, errors, lists, markers.
 
-use openvpc_core::{subnet, vpc, ApiError, Command, Config, Ctx, Output, World};
+use openvpc_core::{subnet, vpc, ApiError, Command, Config, Ctx, ErrorCode, Output, World};
 use proptest::prelude::*;
 
 use super::*;
@@ -168,7 +168,7 @@ fn error_document_shape() {
         "{}",
         r.body
     );
-    let r = error_response(&ApiError::new("InternalFailure", "x"), "r");
+    let r = error_response(&ApiError::new(ErrorCode::InternalFailure, "x"), "r");
     assert_eq!(r.status, 500);
     assert!(r.body.contains("<Type>Receiver</Type>"));
 }

@@ -113,15 +113,10 @@ pub fn flow_of(w: &World, p: &Path) -> Flow {
     let source_port = filters
         .iter()
         .find_map(|f| f.as_ref().and_then(|f| f.source_ports?.from));
-    let protocol = match p.protocol {
-        insights::Protocol::Tcp => Protocol::Tcp,
-        insights::Protocol::Udp => Protocol::Udp,
-        insights::Protocol::Icmp => Protocol::Icmp,
-    };
     Flow {
         source,
         destination,
-        protocol,
+        protocol: p.protocol,
         port,
         source_port,
     }
@@ -675,7 +670,7 @@ impl Cx<'_> {
                 x.vpc_endpoint = Some(self.comp(id));
                 if e.code == Code::VpceGatewayProtocolRestriction {
                     let p = v.forward.first().map_or(0, |h| h.header.protocol);
-                    x.protocols = vec![protocol_name(p).to_string()];
+                    x.protocols = vec![Protocol::Number(p).name()];
                 }
             }
             "subnet" => {
@@ -697,17 +692,6 @@ fn static_rank(origin: Origin) -> u8 {
         2
     } else {
         0
-    }
-}
-
-/// The name of an IANA protocol number as the analyzer writes it.
-pub fn protocol_name(p: u8) -> &'static str {
-    match p {
-        6 => "tcp",
-        17 => "udp",
-        1 => "icmp",
-        58 => "icmpv6",
-        _ => "unknown",
     }
 }
 
@@ -741,7 +725,7 @@ mod tests {
             destination_arn: None,
             source_ip: sip.map(|a| a.parse().unwrap()),
             destination_ip: dip.map(|a| a.parse().unwrap()),
-            protocol: insights::Protocol::Tcp,
+            protocol: Protocol::TCP,
             destination_port: Some(443),
             filter_at_source: None,
             filter_at_destination: None,

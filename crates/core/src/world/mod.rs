@@ -6,15 +6,18 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::ids::IdGen;
 use crate::table::Table;
 use crate::tags::TagStore;
 use crate::{
     dhcp, elb, endpoint, endpoint_service, eni, gateway, insights, nacl, peering, prefix_list,
-    route, sg, subnet, tags, vpc,
+    route, sg, subnet, vpc,
 };
-use crate::{Command, Millis, Output};
+use crate::{Millis, Output};
+
+mod apply;
+mod hooks;
 
 /// An (account, Region) pair: the unit of ownership and visibility.
 ///
@@ -101,6 +104,16 @@ pub struct Timer {
 pub struct Idempotent {
     pub fingerprint: String,
     pub output: Output,
+}
+
+impl Counters {
+    /// A fresh public IPv4 address from openvpc's synthetic public pool: 18.0.0.1 onwards,
+    /// public-looking, never contacted.
+    pub fn next_public_ip(&mut self) -> std::net::Ipv4Addr {
+        let n = self.public_ips;
+        self.public_ips += 1;
+        std::net::Ipv4Addr::from(u32::from(std::net::Ipv4Addr::new(18, 0, 0, 1)) + n)
+    }
 }
 
 /// Monotonic counters for addresses handed out from global pools.
@@ -199,80 +212,11 @@ impl World {
     pub fn check_region(&self, region: &str) -> Result<()> {
         if self.config.region(region).is_none() {
             return Err(ApiError::new(
-                "InvalidParameterValue",
+                ErrorCode::InvalidParameterValue,
                 format!("The Region '{region}' is not supported by this endpoint."),
             ));
         }
         Ok(())
-    }
-
-    /// Applies a command. On error the state is unchanged (ids included).
-    pub fn apply(&mut self, ctx: &Ctx, cmd: Command) -> Result<Output> {
-        let token = cmd.client_token().map(str::to_string);
-        let fingerprint = token.as_ref().map(|_| cmd.fingerprint());
-        if let (Some(token), Some(fp)) = (&token, &fingerprint) {
-            if token.len() > 64 {
-                return Err(ApiError::new(
-                    "InvalidClientToken",
-                    "The client token must be at most 64 ASCII characters.",
-                ));
-            }
-            if let Some(seen) = self
-                .idempotency
-                .get(&ctx.scope())
-                .and_then(|m| m.get(token))
-            {
-                if &seen.fingerprint == fp {
-                    return Ok(seen.output.clone());
-                }
-                return Err(ApiError::new(
-                    "IdempotentParameterMismatch",
-                    format!(
-                        "Client token '{token}' has already been used with different parameters."
-                    ),
-                ));
-            }
-        }
-        let ids_before = self.ids.clone();
-        let result = self.dispatch(ctx, cmd);
-        match (&result, token, fingerprint) {
-            (Err(_), _, _) => self.ids = ids_before,
-            (Ok(output), Some(token), Some(fingerprint)) => {
-                self.idempotency.entry(ctx.scope()).or_default().insert(
-                    token,
-                    Idempotent {
-                        fingerprint,
-                        output: output.clone(),
-                    },
-                );
-            }
-            _ => {}
-        }
-        result
-    }
-
-    fn dispatch(&mut self, ctx: &Ctx, cmd: Command) -> Result<Output> {
-        match cmd {
-            Command::InitScope => {
-                vpc::init_scope(self, ctx)?;
-                Ok(Output::Done)
-            }
-            Command::Vpc(c) => vpc::apply(self, ctx, c),
-            Command::Subnet(c) => subnet::apply(self, ctx, c),
-            Command::Route(c) => route::apply(self, ctx, c),
-            Command::Gateway(c) => gateway::apply(self, ctx, c),
-            Command::Dhcp(c) => dhcp::apply(self, ctx, c),
-            Command::Nacl(c) => nacl::apply(self, ctx, c),
-            Command::Sg(c) => sg::apply(self, ctx, c),
-            Command::Eni(c) => eni::apply(self, ctx, c),
-            Command::Peering(c) => peering::apply(self, ctx, c),
-            Command::Tags(c) => tags::apply(self, ctx, c),
-            Command::Elb(c) => elb::apply(self, ctx, c),
-            Command::EndpointService(c) => endpoint_service::apply(self, ctx, c),
-            Command::Endpoint(c) => endpoint::apply(self, ctx, c),
-            Command::PrefixList(c) => prefix_list::apply(self, ctx, c),
-            Command::Insights(c) => insights::apply(self, ctx, c),
-        }
     }
 
     /// Schedules a timer.
@@ -287,80 +231,5 @@ impl World {
     /// The earliest pending deadline, if any.
     pub fn next_due(&self) -> Option<Millis> {
         self.timers.first().map(|t| t.due)
-    }
-
-    /// Runs every timer due at or before `now`, in deadline order.
-    pub fn tick(&mut self, now: Millis) {
-        while let Some(timer) = self.timers.first().cloned() {
-            if timer.due > now {
-                break;
-            }
-            self.timers.pop_first();
-            match timer.kind {
-                TimerKind::Peering => peering::on_timer(self, &timer.id, timer.due),
-                TimerKind::NatGateway => gateway::on_timer(self, &timer.id, timer.due),
-                TimerKind::VpcEndpoint => endpoint::on_timer(self, &timer.id, timer.due),
-                TimerKind::Instance => eni::on_timer(self, &timer.id, timer.due),
-            }
-        }
-    }
-
-    /// Succeeds when `id` names a resource the caller's view holds, else the resource's
-    /// NotFound error (or `InvalidID` for an unknown id shape).
-    pub fn check_visible(&self, scope: &Scope, id: &str) -> Result<()> {
-        let prefix = id.rsplit_once('-').map_or("", |(p, _)| p);
-        let found = match prefix {
-            "vpc" => self.vpcs.get_in(scope, id).is_some(),
-            "subnet" => self.subnets.get_in(scope, id).is_some(),
-            "rtb" => self.route_tables.get_in(scope, id).is_some(),
-            "igw" => self.internet_gateways.get_in(scope, id).is_some(),
-            "eigw" => self.egress_only_gateways.get_in(scope, id).is_some(),
-            "nat" => self.nat_gateways.get_in(scope, id).is_some(),
-            "eipalloc" => self.addresses.get_in(scope, id).is_some(),
-            "dopt" => self.dhcp_options.get_in(scope, id).is_some(),
-            "acl" => self.network_acls.get_in(scope, id).is_some(),
-            "sg" => self.security_groups.get_in(scope, id).is_some(),
-            "sgr" => sg::rule_visible(self, scope, id),
-            "eni" => self.network_interfaces.get_in(scope, id).is_some(),
-            "i" => self.instances.get_in(scope, id).is_some(),
-            "pcx" => self.peerings.visible(scope, id, Millis::MIN).is_some(),
-            "vpce" => self.vpc_endpoints.get_in(scope, id).is_some(),
-            "vpce-svc" => self.endpoint_services.get_in(scope, id).is_some(),
-            "vpce-svc-perm" => endpoint_service::permission_visible(self, scope, id),
-            "pl" => self.prefix_lists.get_in(scope, id).is_some(),
-            "nip" => self.insights_paths.get_in(scope, id).is_some(),
-            "nia" => self.insights_analyses.get_in(scope, id).is_some(),
-            _ => {
-                return Err(ApiError::new(
-                    "InvalidID",
-                    format!("The ID '{id}' is not valid"),
-                ))
-            }
-        };
-        if found {
-            return Ok(());
-        }
-        Err(match prefix {
-            "vpc" => vpc::not_found(id),
-            "subnet" => subnet::not_found(id),
-            "rtb" => route::not_found(id),
-            "igw" => gateway::igw_not_found(id),
-            "eigw" => gateway::eigw_not_found(id),
-            "nat" => gateway::nat_not_found(id),
-            "eipalloc" => gateway::allocation_not_found(id),
-            "sg" => sg::not_found(id),
-            "sgr" => sg::rule_not_found(id),
-            "eni" => eni::not_found(id),
-            "i" => eni::instance_not_found(id),
-            "pcx" => peering::not_found(id),
-            "acl" => nacl::not_found(id),
-            "dopt" => dhcp::not_found(id),
-            "vpce" => endpoint::not_found(id),
-            "vpce-svc" => endpoint_service::not_found(id),
-            "pl" => prefix_list::not_found(id),
-            "nip" => insights::path_not_found(id),
-            "nia" => insights::analysis_not_found(id),
-            _ => ApiError::new("InvalidID", format!("The ID '{id}' does not exist")),
-        })
     }
 }

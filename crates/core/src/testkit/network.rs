@@ -1,0 +1,38 @@
+//! Builders for the VPC basics: VPCs and subnets.
+
+use super::Kit;
+use crate::{subnet, vpc};
+
+impl Kit {
+    /// A VPC with `cidr` (no IPv6) owned by the caller.
+    pub fn vpc(&mut self, cidr: &str) -> String {
+        self.id(create_vpc(cidr, false))
+    }
+
+    /// A VPC with `cidr` and an Amazon-provided IPv6 block.
+    pub fn vpc_v6(&mut self, cidr: &str) -> String {
+        self.id(create_vpc(cidr, true))
+    }
+
+    /// A subnet of `vpc_id` with `cidr` in the zone named `az` (None: the first zone).
+    pub fn subnet(&mut self, vpc_id: &str, cidr: &str, az: Option<&str>) -> String {
+        self.id(subnet::Cmd::Create {
+            vpc_id: vpc_id.into(),
+            cidr_block: cidr.into(),
+            ipv6_cidr_block: None,
+            availability_zone: az.map(str::to_string),
+            availability_zone_id: None,
+            tags: vec![],
+        })
+    }
+}
+
+/// CreateVpc with `cidr`, with or without an Amazon-provided IPv6 block.
+pub fn create_vpc(cidr: &str, amazon_ipv6: bool) -> vpc::Cmd {
+    vpc::Cmd::Create {
+        cidr_block: cidr.into(),
+        amazon_ipv6,
+        instance_tenancy: None,
+        tags: vec![],
+    }
+}
