@@ -29,12 +29,14 @@ async function freePort() {
 }
 
 /** Starts `openvpc serve` (with `--admin-api`; `credentials`: lines of a credentials
- * file). Resolves once /_openvpc/health answers. */
-export async function startServer({ credentials = null, args = [] } = {}) {
+ * file; `dataDir`: serve that state instead of a fresh one). Resolves once
+ * /_openvpc/health answers. */
+export async function startServer({ credentials = null, args = [], dataDir = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'openvpc-browser-'));
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const argv = ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', join(dir, 'data'), '--admin-api', ...args];
+  const data = dataDir ?? join(dir, 'data');
+  const argv = ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', data, '--admin-api', ...args];
   if (credentials) {
     writeFileSync(join(dir, 'credentials'), credentials.map((c) => c.join(' ')).join('\n') + '\n');
     argv.push('--credentials', join(dir, 'credentials'));
@@ -57,7 +59,7 @@ export async function startServer({ credentials = null, args = [] } = {}) {
     endpoint,
     port,
     dir,
-    dataDir: join(dir, 'data'),
+    dataDir: data,
     api: (accessKeyId, secretAccessKey = 'browser-test', region = 'us-east-1') =>
       new Api({ accessKeyId, secretAccessKey, region, host: `127.0.0.1:${port}`, base: endpoint }),
     advance: (seconds) => fetch(`${endpoint}/_openvpc/clock/advance?seconds=${seconds}`, { method: 'POST' }),

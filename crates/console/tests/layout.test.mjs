@@ -209,3 +209,15 @@ test('1,000 VPCs and 2,000 peerings: no overlaps, a page-like shape, the same ev
   assert.deepEqual(again.top, layout.top);
   assert.deepEqual(again.links.map((l) => l.path), layout.links.map((l) => l.path));
 });
+
+test('a large account keeps its boxes in order as its peerings are read VPC by VPC', () => {
+  const m = seedModel();
+  const before = layoutScene(buildScene(m, () => true), { fixedOrder: true });
+  peering(m, 'pcx-bc', 'vpc-b', 'vpc-c', 'active');
+  const after = layoutScene(buildScene(m, () => true), { fixedOrder: true });
+  const pos = (l) => ['vpc-a', 'vpc-b', 'vpc-c', 'vpc-default'].map((k) => [l.nodes.get(k).x, l.nodes.get(k).y]);
+  assert.deepEqual(pos(after), pos(before));
+  assert.deepEqual(after.top.slice(0, 4), ['vpc-a', 'vpc-b', 'vpc-c', 'vpc-default']);
+  assert.ok(after.links.some((l) => l.id === 'pcx-bc'));
+  checkGeometry(after);
+});

@@ -40,6 +40,10 @@ struct Args {
     /// Sections to leave out: decide, reference, exposure, matrix, update.
     #[arg(long, value_delimiter = ',')]
     skip: Vec<String>,
+    /// Spread the VPCs over this many accounts instead of the tier's (1: one account holds
+    /// the whole network, as the console's scale benchmark opens it).
+    #[arg(long)]
+    accounts: Option<usize>,
 }
 
 impl Args {
@@ -234,10 +238,13 @@ fn edit(l: &Layout, k: usize, r: &Rng) -> (Command, String) {
 
 fn main() {
     let args = Args::parse();
-    let Some(tier) = Tier::by_name(&args.tier) else {
+    let Some(mut tier) = Tier::by_name(&args.tier) else {
         eprintln!("unknown tier {} (S, M or L)", args.tier);
         std::process::exit(2);
     };
+    if let Some(n) = args.accounts {
+        tier.accounts = n.max(1);
+    }
     let mut rep = Report {
         json: args.json,
         fields: serde_json::Map::new(),

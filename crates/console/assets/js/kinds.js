@@ -5,6 +5,10 @@
 // server does not serve yet (VPN and transit gateways today: it answers InvalidAction)
 // are `optional` and simply skipped, so they appear as soon as the server learns them.
 //
+// `perVpc` kinds are read per VPC in a large account (with the `vpc-id` filter, or each of
+// `vpcFilters`). `idParam` names the Describe parameter that asks for one id (how the page finds an id it
+// has not read yet, in a large account).
+//
 // place:
 //   'vpc'     a VPC box                     'zone'  a subnet box inside its VPC, by zone
 //   'subnet'  a chip inside its subnet(s)   'edge'  a chip on its VPC's top edge
@@ -20,6 +24,7 @@ export const KINDS = {
     label: 'VPC',
     badge: 'VPC',
     action: 'DescribeVpcs',
+    idParam: 'VpcId',
     list: (r) => r.vpcSet,
     id: (x) => x.vpcId,
     vpc: (x) => x.vpcId,
@@ -30,6 +35,7 @@ export const KINDS = {
     label: 'subnet',
     badge: 'SUB',
     action: 'DescribeSubnets',
+    idParam: 'SubnetId',
     list: (r) => r.subnetSet,
     id: (x) => x.subnetId,
     vpc: (x) => x.vpcId,
@@ -40,6 +46,7 @@ export const KINDS = {
     label: 'internet gateway',
     badge: 'IGW',
     action: 'DescribeInternetGateways',
+    idParam: 'InternetGatewayId',
     list: (r) => r.internetGatewaySet,
     id: (x) => x.internetGatewayId,
     vpcs: (x) => arr(x.attachmentSet).map((a) => a.vpcId),
@@ -83,6 +90,7 @@ export const KINDS = {
     label: 'NAT gateway',
     badge: 'NAT',
     action: 'DescribeNatGateways',
+    idParam: 'NatGatewayId',
     list: (r) => r.natGatewaySet,
     id: (x) => x.natGatewayId,
     vpc: (x) => x.vpcId,
@@ -95,6 +103,7 @@ export const KINDS = {
     label: 'instance',
     badge: 'EC2',
     action: 'DescribeInstances',
+    idParam: 'InstanceId',
     list: (r) => arr(r.reservationSet).flatMap((rs) => arr(rs.instancesSet)),
     id: (x) => x.instanceId,
     vpc: (x) => x.vpcId,
@@ -108,6 +117,7 @@ export const KINDS = {
     label: 'network interface',
     badge: 'ENI',
     action: 'DescribeNetworkInterfaces',
+    idParam: 'NetworkInterfaceId',
     list: (r) => r.networkInterfaceSet,
     id: (x) => x.networkInterfaceId,
     vpc: (x) => x.vpcId,
@@ -126,6 +136,7 @@ export const KINDS = {
     label: (x) => (x.vpcEndpointType === 'Gateway' ? 'gateway endpoint' : `${(x.vpcEndpointType || 'interface').toLowerCase()} endpoint`),
     badge: 'VPCE',
     action: 'DescribeVpcEndpoints',
+    idParam: 'VpcEndpointId',
     list: (r) => r.vpcEndpointSet,
     id: (x) => x.vpcEndpointId,
     vpc: (x) => x.vpcId,
@@ -150,6 +161,7 @@ export const KINDS = {
     label: (x) => (arr(x.associationSet).some((a) => a.main === 'true') ? 'main route table' : 'route table'),
     badge: 'RTB',
     action: 'DescribeRouteTables',
+    idParam: 'RouteTableId',
     list: (r) => r.routeTableSet,
     id: (x) => x.routeTableId,
     vpc: (x) => x.vpcId,
@@ -160,6 +172,7 @@ export const KINDS = {
     label: 'network ACL',
     badge: 'ACL',
     action: 'DescribeNetworkAcls',
+    idParam: 'NetworkAclId',
     list: (r) => r.networkAclSet,
     id: (x) => x.networkAclId,
     vpc: (x) => x.vpcId,
@@ -170,6 +183,7 @@ export const KINDS = {
     label: 'security group',
     badge: 'SG',
     action: 'DescribeSecurityGroups',
+    idParam: 'GroupId',
     list: (r) => r.securityGroupInfo,
     id: (x) => x.groupId,
     name: (x) => tag(x, 'Name') || x.groupName,
@@ -181,11 +195,15 @@ export const KINDS = {
     label: 'peering connection',
     badge: 'PCX',
     action: 'DescribeVpcPeeringConnections',
+    idParam: 'VpcPeeringConnectionId',
     list: (r) => r.vpcPeeringConnectionSet,
     id: (x) => x.vpcPeeringConnectionId,
     vpcs: (x) => [x.requesterVpcInfo?.vpcId, x.accepterVpcInfo?.vpcId].filter(Boolean),
     state: (x) => x.status?.code,
     place: 'link',
+    // A large account's peerings are read per VPC, from either side.
+    perVpc: true,
+    vpcFilters: ['requester-vpc-info.vpc-id', 'accepter-vpc-info.vpc-id'],
   },
   svc: {
     label: 'endpoint service',

@@ -210,11 +210,13 @@ export function midpoint(path) {
 }
 
 /**
- * Lays out a scene: `{ vpcs, externals, services, links }` (see scene.js). Returns
+ * Lays out a scene: `{ vpcs, externals, services, links }` (see scene.js); with
+ * `fixedOrder`, top-level boxes keep the scene's order instead of following the peerings
+ * (a large account, whose peerings are read a VPC at a time). Returns
  * `{ nodes: Map key → node, top: [keys in order], links, width, height }`; a node is
  * `{ key, id, kind, x, y, w, h, parent, ... }` in absolute coordinates.
  */
-export function layoutScene(scene) {
+export function layoutScene(scene, { fixedOrder = false } = {}) {
   const nodes = new Map();
   const tops = [];
   const inner = new Map();
@@ -226,8 +228,9 @@ export function layoutScene(scene) {
   }
   for (const e of scene.externals ?? []) tops.push({ ...e, parent: null, w: SIZE.collapsedW, h: SIZE.collapsedH });
   const byKey = new Map(tops.map((t) => [t.key, t]));
-  const order = orderBoxes(tops.map((t) => t.key), scene.links ?? []);
-  const peered = new Set((scene.links ?? []).filter((l) => l.kind === 'pcx').flatMap((l) => [l.from, l.to]));
+  // A large account's peerings are read as VPCs are chosen: its boxes keep their order.
+  const order = fixedOrder ? tops.map((t) => t.key) : orderBoxes(tops.map((t) => t.key), scene.links ?? []);
+  const peered = fixedOrder ? new Set(order) : new Set((scene.links ?? []).filter((l) => l.kind === 'pcx').flatMap((l) => [l.from, l.to]));
   // Peered boxes first, then the services their endpoints use, then the boxes on their own
   // (a default VPC, say): lines from endpoints to services then cross no box of their own.
   const connected = order.filter((k) => peered.has(k)).map((k) => byKey.get(k));

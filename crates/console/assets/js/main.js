@@ -12,7 +12,7 @@ import { KINDS } from './kinds.js';
 import { layoutScene } from './layout.js';
 import { startLive } from './live.js';
 import { matrixTable, representatives, runMatrix } from './matrix.js';
-import { loadModel, loadVpcDetails } from './model.js';
+import { loadModel, loadVpcDetails, locate } from './model.js';
 import { renderTopology } from './render.js';
 import { buildScene, stateWords } from './scene.js';
 import { analyse, drawTrace, flowOf, flowWords, PROTOCOLS, renderResult } from './trace.js';
@@ -315,12 +315,16 @@ function focusVpcs() {
 
 function draw() {
   const model = state.model;
+  const t0 = performance.now();
   state.scene = buildScene(model, isCollapsed);
-  state.layout = layoutScene(state.scene);
+  const t1 = performance.now();
+  state.layout = layoutScene(state.scene, { fixedOrder: model.large });
+  const t2 = performance.now();
   const peerings = state.layout.links.filter((l) => l.kind === 'pcx').length;
   const focus = peerings > MAX_LINKS ? focusVpcs() : null;
   const showLink = focus ? (l) => l.kind !== 'pcx' || [l.from, l.to].some((k) => focus.has(k)) : () => true;
   state.index = renderTopology(svg, state.layout, { onToggle: toggleVpc, showLink });
+  state.timings = { ...model.timings, scene: Math.round(t1 - t0), layout: Math.round(t2 - t1), render: Math.round(performance.now() - t2) };
   viewport.setContent(state.layout.width, state.layout.height);
   if (!state.drawn) {
     viewport.fit();
@@ -330,7 +334,7 @@ function draw() {
   }
   const legend = [];
   if (state.index.hiddenLinks) legend.push(`${state.index.hiddenLinks} of ${peerings} peering connections hidden: select or open a VPC to see its own.`);
-  if (model.large) legend.push(`${model.list('vpc').length} VPCs: open one (＋) or select it to read its instances, interfaces and tables.`);
+  if (model.large) legend.push(`${model.list('vpc').length} VPCs: open one (+) or select it to read its instances, interfaces and tables.`);
   if (model.skipped.length) legend.push(`Not served by this server yet: ${model.skipped.map((k) => KINDS[k].label + 's').join(', ')}.`);
   $('#legend-note').textContent = legend.join(' ');
   highlightSelection();
@@ -443,6 +447,7 @@ async function select(id, { center = false } = {}) {
     if (state.view === 'topology') renderOverview();
     return;
   }
+  if (!state.model.get(id) && !state.scene.visible.has(id)) await locate(state.api, state.model, id);
   const node = center ? await reveal(id) : null;
   if (state.model.large && state.index.hiddenLinks) draw();
   highlightSelection();
@@ -462,7 +467,7 @@ function renderOverview() {
     h(
       'p',
       {},
-      `${state.mode === 'keys' ? `Key ${state.keys.accessKeyId}` : `Account ${state.account}`} in ${state.region}: ${count('vpc')} VPCs, ${count('subnet')} subnets, ${count('pcx')} peering connections, ${count('vpce')} endpoints.`,
+      `${state.mode === 'keys' ? `Key ${state.keys.accessKeyId}` : `Account ${state.account}`} in ${state.region}: ${count('vpc')} VPCs, ${count('subnet')} subnets, ${m.large ? 'peering connections read per VPC' : `${count('pcx')} peering connections`}, ${count('vpce')} endpoints.`,
     ),
     h('p', {}, 'Select anything on the drawing (or Tab to it and press Enter) to see its details. Drag to pan, scroll or + and − to zoom, 0 to fit.'),
     h(
@@ -493,7 +498,7 @@ function showView(view, { initial = false } = {}) {
     for (const el of svg.querySelectorAll('.on-path')) el.classList.remove('on-path');
   }
   if (view === 'topology') {
-    if (state.selected) showDetails(state.selected);
+    if (state.selected) select(state.selected, { center: initial });
     else renderOverview();
   } else if (view === 'trace') {
     renderTraceForm();
@@ -751,6 +756,15 @@ function setupSearch() {
     } else if (e.key === 'Enter') {
       e.preventDefault();
       if (matches[active]) choose(matches[active]);
+      else if (state.model) {
+        // An id this page has not read (a large account reads VPC details on demand).
+        const id = input.value.trim();
+        setStatus(`Looking for ${id}…`);
+        locate(state.api, state.model, id).then((item) => {
+          setStatus(item ? '' : `${id}: not found in this account and Region`);
+          if (item) choose(item);
+        });
+      }
     } else if (e.key === 'Escape') {
       close();
     }

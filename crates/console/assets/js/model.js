@@ -1,12 +1,12 @@
 // What one account sees in one Region, read through the Describe actions of `KINDS`.
 //
 // Small accounts are read whole. Beyond LARGE VPCs (an imported real account, say) the
-// per-VPC kinds — instances, interfaces, route tables, ACLs, security groups — are read
-// for a VPC only when it is opened or something inside it is selected, so the page opens
-// on VPCs, subnets, gateways, endpoints and peerings alone.
+// per-VPC kinds — instances, interfaces, route tables, ACLs, security groups, peerings —
+// are read for a VPC only when it is opened or something inside it is selected, so the
+// page opens on VPCs, subnets, gateways and endpoints alone.
 
 import { ApiError, AUTH_CODES, arr, filters } from './api.js';
-import { KINDS, tag } from './kinds.js';
+import { KINDS, kindOfId, tag } from './kinds.js';
 
 /** VPC count beyond which per-VPC kinds are read on demand. */
 export const LARGE = 40;
@@ -46,6 +46,8 @@ export class Model {
     this.skipped = [];
     /** Describe calls that failed (shown on the page). */
     this.errors = [];
+    /** Milliseconds per Describe action (request, transfer and parsing), for the record. */
+    this.timings = {};
   }
 
   add(kind, raw) {
@@ -125,8 +127,10 @@ async function loadKind(api, model, kind, params = {}) {
     return;
   }
   try {
+    const started = performance.now();
     const list = await api.all(k.action, params, k.list, k.service ?? 'ec2');
     for (const raw of list) model.add(kind, raw);
+    model.timings[k.action] = (model.timings[k.action] ?? 0) + Math.round(performance.now() - started);
   } catch (e) {
     if (k.optional && e.code === 'InvalidAction') {
       unsupported.add(k.action);
@@ -145,14 +149,38 @@ const PER_VPC = Object.keys(KINDS).filter((k) => KINDS[k].perVpc);
 export async function loadVpcDetails(api, model, vpcId) {
   if (model.hasDetails(vpcId)) return;
   model.detailsLoaded.add(vpcId);
-  await Promise.all(PER_VPC.map((k) => loadKind(api, model, k, filters({ 'vpc-id': [vpcId] }))));
+  await Promise.all(
+    PER_VPC.flatMap((k) => (KINDS[k].vpcFilters ?? ['vpc-id']).map((f) => loadKind(api, model, k, filters({ [f]: [vpcId] })))),
+  );
+}
+
+/** Reads one resource by id (one not read yet in a large account) with its VPC's details;
+ * resolves to the item, or null when this account has no such resource. */
+export async function locate(api, model, id) {
+  const found = model.get(id);
+  if (found) return found;
+  const kind = kindOfId(id);
+  const k = kind && KINDS[kind];
+  if (!k?.idParam) return null;
+  let list;
+  try {
+    list = await api.all(k.action, { [`${k.idParam}.1`]: id }, k.list, k.service ?? 'ec2');
+  } catch {
+    return null;
+  }
+  if (!list.length) return null;
+  const item = model.add(kind, list[0]);
+  for (const v of item.vpcs) if (model.get(v)) await loadVpcDetails(api, model, v);
+  return model.get(id);
 }
 
 /** Reads what `account` sees in `region`. `openVpcs`: VPCs whose details a large account
  * had loaded before (a reload keeps them). */
 export async function loadModel(api, account, region, openVpcs = []) {
   const model = new Model(account, region);
+  const started = performance.now();
   for (const raw of await api.all('DescribeVpcs', {}, KINDS.vpc.list)) model.add('vpc', raw);
+  model.timings.DescribeVpcs = Math.round(performance.now() - started);
   model.large = model.byKind.get('vpc').size > LARGE;
   const kinds = Object.keys(KINDS).filter(
     (k) => k !== 'vpc' && !KINDS[k].onDemand && !(model.large && KINDS[k].perVpc),
