@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of openvpc: format and lint checks, the Rust unit and integration tests,
-# and the end-to-end suite that drives the real binary with boto3 and the aws CLI.
-# Needs: cargo, python3 with boto3, awscli and pytest (see README).
+# the end-to-end suite that drives the real binary with boto3 and the aws CLI, the console's
+# unit tests and its browser test, and the tutorial (every block still prints what it shows).
+# Needs: cargo, python3 with boto3, awscli and pytest, node with tests/browser's packages
+# (npm ci), chromium, curl and jq (see README; .ci/run installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,3 +14,9 @@ cargo test --workspace
 cargo run -p reach-bench -- --tier S
 cargo build -p openvpc
 OPENVPC_BIN="$PWD/target/debug/openvpc" python3 -m pytest tests/e2e -q
+# The console: layout and SigV4 (against AWS's test vectors) in Node, then the page in
+# chromium; screenshots in target/console-screenshots.
+node --test crates/console/tests/
+OPENVPC_BIN="$PWD/target/debug/openvpc" SCREENSHOTS="$PWD/target/console-screenshots" \
+  node --test tests/browser/console.test.mjs
+OPENVPC_BIN="$PWD/target/debug/openvpc" python3 scripts/tutorial.py

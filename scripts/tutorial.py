@@ -94,7 +94,16 @@ def script(lines, blocks, ports, pictures):
         "exec 2>&1",
         "cd \"$TUTORIAL_DIR\"",
         "tutorial_wait() { for _ in $(seq 300); do curl -sf \"http://127.0.0.1:$1/_openvpc/health\" >/dev/null && return; sleep 0.1; done; echo \"server on $1 did not start\"; }",
-        "tutorial_picture() { node \"$TUTORIAL_ROOT/tests/browser/picture.mjs\" \"$TUTORIAL_IMG/$1\" \"http://127.0.0.1:$TUTORIAL_PORT/console?$2\" >>\"$TUTORIAL_DIR/pictures.log\" 2>&1 || echo \"picture $1 failed (see pictures.log)\" >>\"$TUTORIAL_DIR/failures\"; }",
+        # A picture is taken from a copy of the state served by a server of its own, so that
+        # the console's own requests (analyses take ids) never change what the tutorial prints.
+        "tutorial_picture() {"
+        " local copy port pid; copy=$(mktemp -d); cp -r \"$TUTORIAL_DIR/openvpc-data/.\" \"$copy/\";"
+        " port=$(python3 -c 'import socket; s=socket.socket(); s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])');"
+        " openvpc serve --listen 127.0.0.1:$port --data-dir \"$copy\" >>\"$TUTORIAL_DIR/pictures.log\" 2>&1 & pid=$!;"
+        " tutorial_wait $port >/dev/null;"
+        " node \"$TUTORIAL_ROOT/tests/browser/picture.mjs\" \"$TUTORIAL_IMG/$1\" \"http://127.0.0.1:$port/console?$2\" >>\"$TUTORIAL_DIR/pictures.log\" 2>&1"
+        " || echo \"picture $1 failed (see pictures.log)\" >>\"$TUTORIAL_DIR/failures\";"
+        " kill $pid; wait $pid 2>/dev/null; rm -rf \"$copy\"; }",
     ]
     for n, (kind, start, end, _lang, mark) in enumerate(blocks):
         if kind == "picture":

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { layoutScene, layoutVpc, orderBoxes, SIZE } from '../assets/js/layout.js';
+import { labelBox, layoutScene, layoutVpc, orderBoxes, SIZE } from '../assets/js/layout.js';
 import { Model } from '../assets/js/model.js';
 import { buildScene } from '../assets/js/scene.js';
 
@@ -220,4 +220,22 @@ test('a large account keeps its boxes in order as its peerings are read VPC by V
   assert.deepEqual(after.top.slice(0, 4), ['vpc-a', 'vpc-b', 'vpc-c', 'vpc-default']);
   assert.ok(after.links.some((l) => l.id === 'pcx-bc'));
   checkGeometry(after);
+});
+
+test('a hub with many peers: one row, the hub among them, no two labels on top of each other', () => {
+  const m = seedModel();
+  for (const [i, state] of ['expired', 'failed', 'rejected', 'deleted', 'active'].entries()) {
+    peering(m, `pcx-x${i}`, 'vpc-a', `vpc-peer${i}`, state, { owner: '333333333333' });
+  }
+  peering(m, 'pcx-bc', 'vpc-b', 'vpc-c', 'active');
+  const layout = layoutScene(buildScene(m, () => false));
+  checkGeometry(layout);
+  const peered = layout.top.filter((k) => k !== 'vpc-default');
+  assert.equal(new Set(peered.map((k) => layout.nodes.get(k).y)).size, 1, 'one row');
+  const a = peered.indexOf('vpc-a');
+  assert.ok(Math.abs(peered.indexOf('vpc-b') - a) === 1 && Math.abs(peered.indexOf('vpc-c') - a) === 1, `B and C beside A: ${peered}`);
+  const boxes = layout.links.filter((l) => l.label).map(labelBox);
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) assert.ok(!overlaps(boxes[i], boxes[j]), `labels ${i} and ${j} overlap`);
+  }
 });

@@ -14,7 +14,7 @@ export const SIZE = {
   chipH: 40,
   gap: 8,
   pad: 10,
-  subnetHead: 48,
+  subnetHead: 62,
   zoneHead: 24,
   vpcHead: 62,
   minInner: 280,
@@ -98,12 +98,21 @@ function arrange(start, adjacency) {
     const u = queue.shift();
     const next = [...(adjacency.get(u) ?? [])].filter((v) => !placed.has(v));
     next.sort((a, b) => (adjacency.get(b)?.size ?? 0) - (adjacency.get(a)?.size ?? 0));
+    const near = adjacency.get(u);
     next.forEach((v, i) => {
       const pos = list.indexOf(u);
       const atRight = pos === list.length - 1;
       const atLeft = pos === 0;
       const right = atRight && !atLeft ? true : atLeft && !atRight ? false : i % 2 === 0;
-      list.splice(right ? list.indexOf(u) + 1 : list.indexOf(u), 0, v);
+      // Beside u, past the neighbours of u already on that side (they stay next to it).
+      let at = pos;
+      if (right) {
+        while (at + 1 < list.length && near.has(list[at + 1])) at++;
+        list.splice(at + 1, 0, v);
+      } else {
+        while (at - 1 >= 0 && near.has(list[at - 1])) at--;
+        list.splice(at, 0, v);
+      }
       placed.add(v);
       queue.push(v);
     });
@@ -176,16 +185,21 @@ const center = (n) => [n.x + n.w / 2, n.y + n.h / 2];
 
 /** The line of a link between two nodes (`a`, `b` absolute boxes; `top` their top-level
  * boxes), the `k`-th between the same pair. */
-function route(a, b, topA, topB, k) {
+/** Whether a link joins two top-level boxes of one row (it is then an arc above it). */
+function sameRow(a, b, topA, topB) {
+  return topA && topB && topA !== topB && topA.y === topB.y && topA.row === topB.row && a === topA && b === topB;
+}
+
+function route(a, b, topA, topB, k, feet) {
   const [ax, ay] = center(a);
   const [bx, by] = center(b);
-  if (topA && topB && topA !== topB && topA.y === topB.y && topA.row === topB.row && a === topA && b === topB) {
+  if (sameRow(a, b, topA, topB)) {
     // Boxes of one row: an arc above the row, clear of the boxes in between, its label in
-    // the free space between the rows.
+    // the free space between the rows; its feet spread along each box's top edge.
     const [left, right] = topA.x < topB.x ? [topA, topB] : [topB, topA];
     const top = left.y;
-    const x1 = left.x + left.w / 2 + k * 10;
-    const x2 = right.x + right.w / 2 - k * 10;
+    const x1 = feet.get(left);
+    const x2 = feet.get(right);
     const lift = Math.min(SIZE.rowGap * 1.6, 50 + 0.05 * (x2 - x1)) + k * 22;
     return { type: 'quad', points: [[x1, top], [(x1 + x2) / 2, top - lift], [x2, top]] };
   }
@@ -207,6 +221,25 @@ export function midpoint(path) {
   const p = path.points;
   if (path.type === 'quad') return [(p[0][0] + 2 * p[1][0] + p[2][0]) / 4, (p[0][1] + 2 * p[1][1] + p[2][1]) / 4];
   return [(p[0][0] + p[p.length - 1][0]) / 2, (p[0][1] + p[p.length - 1][1]) / 2];
+}
+
+/** The box of a link's label (as render.js draws it: 6.4 units a character). */
+export function labelBox(l) {
+  const w = l.label.length * 6.4 + 12;
+  return { x: l.mid[0] - w / 2, y: l.mid[1] - 9, w, h: 18 };
+}
+
+/** Moves labels that would cover one another up (away from the rows' boxes), a few
+ * steps at most: each stays near its own line. */
+function separateLabels(links) {
+  const placed = [];
+  const hit = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+  for (const l of links.filter((x) => x.label).sort((a, b) => a.mid[1] - b.mid[1] || a.mid[0] - b.mid[0])) {
+    for (let step = 0; step < 8 && placed.some((p) => hit(p, labelBox(l))); step++) {
+      l.mid = [l.mid[0], l.mid[1] - 20];
+    }
+    placed.push(labelBox(l));
+  }
 }
 
 /**
@@ -240,7 +273,9 @@ export function layoutScene(scene, { fixedOrder = false } = {}) {
   const all = [...connected, ...alone, ...services];
   const area = all.reduce((s, b) => s + (b.w + SIZE.colGap) * (b.h + SIZE.rowGap), 0);
   const widest = Math.max(0, ...all.map((b) => b.w));
-  const width = Math.max(widest, 1100, Math.sqrt(area) * 1.5);
+  // A few peered boxes stay on one row (their links are then arcs above it).
+  const oneRow = connected.reduce((s, b) => s + b.w + SIZE.colGap, -SIZE.colGap);
+  const width = Math.max(widest, 1100, Math.sqrt(area) * 1.5, connected.length <= 12 && oneRow <= 3200 ? oneRow : 0);
   let bottom = SIZE.margin + SIZE.rowGap * 0.9 - SIZE.rowGap;
   let right = SIZE.margin;
   const group = (boxes, heading) => {
@@ -268,18 +303,39 @@ export function layoutScene(scene, { fixedOrder = false } = {}) {
     while (t && t.parent) t = nodes.get(t.parent);
     return t;
   };
-  const pairs = new Map();
-  const links = [];
-  for (const l of scene.links ?? []) {
+  // Where arcs leave each box: spread over the middle of its top edge, in the order of
+  // where they go (leftmost destination first), so that they do not all meet at one point.
+  const ends = new Map();
+  const live = (scene.links ?? []).filter((l) => nodes.has(l.from) && nodes.has(l.to));
+  live.forEach((l, i) => {
     const a = nodes.get(l.from);
     const b = nodes.get(l.to);
-    if (!a || !b) continue;
+    if (!sameRow(a, b, topOf(a), topOf(b))) return;
+    for (const [box, other] of [[a, b], [b, a]]) {
+      if (!ends.has(box)) ends.set(box, []);
+      ends.get(box).push({ i, x: other.x + other.w / 2 });
+    }
+  });
+  const feet = new Map(); // link index -> Map box -> x
+  for (const [box, list] of ends) {
+    list.sort((p, q) => p.x - q.x || p.i - q.i);
+    list.forEach(({ i }, n) => {
+      if (!feet.has(i)) feet.set(i, new Map());
+      feet.get(i).set(box, box.x + box.w * (0.2 + (0.6 * (n + 0.5)) / list.length));
+    });
+  }
+  const pairs = new Map();
+  const links = [];
+  live.forEach((l, i) => {
+    const a = nodes.get(l.from);
+    const b = nodes.get(l.to);
     const pair = [l.from, l.to].sort().join('|');
     const k = pairs.get(pair) ?? 0;
     pairs.set(pair, k + 1);
-    const path = route(a, b, topOf(a), topOf(b), k);
+    const path = route(a, b, topOf(a), topOf(b), k, feet.get(i));
     links.push({ ...l, path, mid: midpoint(path) });
-  }
+  });
+  separateLabels(links);
   return {
     nodes,
     top: [...connected, ...alone].map((b) => b.key),

@@ -2,6 +2,7 @@
 // and labelled in words, every element focusable and named for screen readers. The trace
 // overlay is drawn by trace.js into the `trace` layer.
 
+import { labelBox } from './layout.js';
 import { stateWords } from './scene.js';
 import { clear, fit, s } from './ui.js';
 
@@ -113,11 +114,11 @@ function linkElement(l, nodes) {
 
 function linkLabel(l) {
   if (!l.label) return null;
-  const w = l.label.length * 6.4 + 12;
+  const box = labelBox(l);
   return s(
     'g',
     { class: `link-label kind-${l.kind}${l.state ? ` state-${l.state}` : ''}`, 'data-id': l.id, 'data-key': l.key, 'aria-hidden': 'true' },
-    s('rect', { x: l.mid[0] - w / 2, y: l.mid[1] - 9, width: w, height: 18, rx: 9 }),
+    s('rect', { x: box.x, y: box.y, width: box.w, height: box.h, rx: 9 }),
     s('text', { x: l.mid[0], y: l.mid[1] + 4, 'text-anchor': 'middle' }, l.label),
   );
 }
