@@ -1,8 +1,8 @@
 // Live updates: the page polls the server's change counter (GET /_openvpc/changes, signed)
-// every second and re-reads the account when it moves, so that a change made by any client
+// twice a second and re-reads the account when it moves, so that a change made by any client
 // shows within about two seconds, without a reload.
 
-export const POLL_MS = 1000;
+export const POLL_MS = 500;
 
 /**
  * Starts polling. `onChange()` (async) runs when the counter moved since the last poll;

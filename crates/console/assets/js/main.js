@@ -259,8 +259,11 @@ async function connect() {
   document.body.dataset.state = 'loading';
   setStatus('Reading…');
   try {
-    const r = await state.api.call('DescribeRegions');
-    state.regions = arr(r.regionInfo).map((x) => x.regionName);
+    // The regions the server serves (already known when the page has just asked for them).
+    if (!state.regions.length || state.mode === 'keys') {
+      const r = await state.api.call('DescribeRegions');
+      state.regions = arr(r.regionInfo).map((x) => x.regionName);
+    }
     if (!state.region) state.region = state.regions.includes('us-east-1') ? 'us-east-1' : state.regions[0];
     if (state.mode === 'accounts') remember(state.account);
     await reload();

@@ -324,7 +324,7 @@ export function drawTrace(layer, result, ctx) {
     const n = anchorOf(id, e, ctx, { serviceKey, neighbour: e.networkInterface?.id, pathSubnets });
     if (!n) continue;
     const [x, y] = centre(n);
-    const w = e.explanationCode.length * 6.6 + 30;
+    const w = e.explanationCode.length * 7.4 + 36;
     // Under a box; above a point (a peering's middle, where its label is).
     const top = n.h ? n.y + n.h - 4 : y - 36;
     layer.append(

@@ -73,10 +73,11 @@ export function parseXml(text) {
         if (!frame || frame.name !== name) throw new Error(`unexpected </${name}>`);
         stack[stack.length - 1].children.push([name, finish(frame)]);
       } else {
-        const selfClosing = text[gt - 1] === '/';
-        const inner = text.slice(lt + 1, selfClosing ? gt - 1 : gt);
-        const space = inner.search(/\s/);
-        const name = space < 0 ? inner : inner.slice(0, space);
+        const selfClosing = text.charCodeAt(gt - 1) === 47; // '/'
+        let end = lt + 1;
+        const stop = selfClosing ? gt - 1 : gt;
+        while (end < stop && text.charCodeAt(end) > 32) end++;
+        const name = text.slice(lt + 1, end);
         const frame = { name, children: [], text: '' };
         if (selfClosing) stack[stack.length - 1].children.push([name, finish(frame)]);
         else stack.push(frame);
