@@ -135,3 +135,19 @@ def ec2(server):
 
 def error_code(excinfo):
     return excinfo.value.response["Error"]["Code"]
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "may_skip(reason): the test may skip itself for the reason given")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A skip the test did not plan (no `may_skip` mark) fails the run: a dropped action
+    must not pass as skipped."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and item.get_closest_marker("may_skip") is None:
+        report.outcome = "failed"
+        report.longrepr = f"unplanned skip: {report.longrepr}"

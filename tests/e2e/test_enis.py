@@ -96,14 +96,16 @@ def test_interface_pagination(ec2):
     _, subnet = make_net(ec2)
     made = sorted(ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
                   for _ in range(7))
-    seen, token = [], None
+    seen, sizes, token = [], [], None
     while True:
         kwargs = {"MaxResults": 5, **({"NextToken": token} if token else {})}
         page = ec2.describe_network_interfaces(**kwargs)
+        sizes.append(len(page["NetworkInterfaces"]))
         seen += [e["NetworkInterfaceId"] for e in page["NetworkInterfaces"]]
         token = page.get("NextToken")
         if not token:
             break
+    assert sizes == [5, 2]
     assert seen == made
     paginated = [e["NetworkInterfaceId"] for p in ec2.get_paginator("describe_network_interfaces").paginate(
         PaginationConfig={"PageSize": 5}) for e in p["NetworkInterfaces"]]

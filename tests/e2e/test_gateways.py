@@ -169,16 +169,7 @@ def test_associate_address_errors(ec2):
 
 
 def create_interface(ec2, subnet):
-    try:
-        return ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
-    except ClientError as e:
-        if error_code_of(e) == "InvalidAction":
-            pytest.skip("CreateNetworkInterface is not available in this build")
-        raise
-
-
-def error_code_of(e):
-    return e.response["Error"]["Code"]
+    return ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
 
 
 def test_associate_address_to_interface(ec2):

@@ -211,8 +211,9 @@ def test_filters_by_vpc_and_pagination(server):
         spoke = vpc(a, f"10.{i}.0.0/16")
         ids.append(a.create_vpc_peering_connection(VpcId=hub, PeerVpcId=spoke)[
             "VpcPeeringConnection"]["VpcPeeringConnectionId"])
-    pages = a.get_paginator("describe_vpc_peering_connections").paginate(
-        Filters=[{"Name": "requester-vpc-info.vpc-id", "Values": [hub]}], PaginationConfig={"PageSize": 5})
+    pages = list(a.get_paginator("describe_vpc_peering_connections").paginate(
+        Filters=[{"Name": "requester-vpc-info.vpc-id", "Values": [hub]}], PaginationConfig={"PageSize": 5}))
+    assert [len(page["VpcPeeringConnections"]) for page in pages] == [5, 2]
     got = [p["VpcPeeringConnectionId"] for page in pages for p in page["VpcPeeringConnections"]]
     assert sorted(got) == sorted(ids)
     by_accepter = a.describe_vpc_peering_connections(

@@ -1,8 +1,7 @@
 """PrivateLink end to end (§2–§3) through boto3 and the aws CLI: endpoint services,
 VPC endpoints of the three types, discovery, acceptance, across two accounts.
 
-Flows that need a network or gateway load balancer create it through the ELBv2 API and
-skip while that API answers InvalidAction.
+Flows that need a network or gateway load balancer create it through the ELBv2 API.
 """
 
 import json
@@ -38,39 +37,23 @@ def endpoint(client, vpce):
 
 
 def load_balancer(server, account, subnets, lb_type="network"):
-    """An NLB or GWLB through the ELBv2 API, or a skip while that API is missing."""
+    """An NLB or GWLB through the ELBv2 API."""
     elb = server.client(account, service="elbv2")
-    try:
-        kwargs = {"Type": lb_type, "Subnets": subnets}
-        if lb_type == "network":
-            kwargs["Scheme"] = "internal"
-        lb = elb.create_load_balancer(Name=f"{lb_type[:3]}-{len(subnets)}-{subnets[0][-6:]}", **kwargs)
-    except ClientError as e:
-        if code_of(e) in ("InvalidAction", "UnknownOperation"):
-            pytest.skip("the ELBv2 API is not available yet")
-        raise
+    kwargs = {"Type": lb_type, "Subnets": subnets}
+    if lb_type == "network":
+        kwargs["Scheme"] = "internal"
+    lb = elb.create_load_balancer(Name=f"{lb_type[:3]}-{len(subnets)}-{subnets[0][-6:]}", **kwargs)
     return lb["LoadBalancers"][0]["LoadBalancerArn"]
 
 
 def route_table_routes(client, rtb):
-    """Routes of a table through DescribeRouteTables, or a skip while it is missing."""
-    try:
-        tables = client.describe_route_tables(RouteTableIds=[rtb])["RouteTables"]
-    except ClientError as e:
-        if code_of(e) == "InvalidAction":
-            pytest.skip("DescribeRouteTables is not available yet")
-        raise
-    return tables[0]["Routes"]
+    """Routes of a table through DescribeRouteTables."""
+    return client.describe_route_tables(RouteTableIds=[rtb])["RouteTables"][0]["Routes"]
 
 
 def main_route_table(client, vpc_id):
-    try:
-        tables = client.describe_route_tables(Filters=[
-            {"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "association.main", "Values": ["true"]}])
-    except ClientError as e:
-        if code_of(e) == "InvalidAction":
-            pytest.skip("DescribeRouteTables is not available yet")
-        raise
+    tables = client.describe_route_tables(Filters=[
+        {"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "association.main", "Values": ["true"]}])
     return tables["RouteTables"][0]["RouteTableId"]
 
 
@@ -242,15 +225,11 @@ def test_interface_endpoint_interfaces(server):
     assert len(e["DnsEntries"]) == 3
     counts = {s["SubnetId"]: s["AvailableIpAddressCount"] for s in a.describe_subnets(SubnetIds=[s1, s2])["Subnets"]}
     assert counts == {s1: 250, s2: 250}
-    try:
-        enis = a.describe_network_interfaces(NetworkInterfaceIds=e["NetworkInterfaceIds"])["NetworkInterfaces"]
-    except ClientError as err:
-        assert code_of(err) == "InvalidAction"  # DescribeNetworkInterfaces comes with another branch
-    else:
-        assert {n["InterfaceType"] for n in enis} == {"vpc_endpoint"}
-        assert all(n["RequesterManaged"] for n in enis)
-        assert {n["Description"] for n in enis} == {f"VPC Endpoint Interface {vpce}"}
-        assert "10.0.1.50" in {n["PrivateIpAddress"] for n in enis}
+    enis = a.describe_network_interfaces(NetworkInterfaceIds=e["NetworkInterfaceIds"])["NetworkInterfaces"]
+    assert {n["InterfaceType"] for n in enis} == {"vpc_endpoint"}
+    assert all(n["RequesterManaged"] for n in enis)
+    assert {n["Description"] for n in enis} == {f"VPC Endpoint Interface {vpce}"}
+    assert "10.0.1.50" in {n["PrivateIpAddress"] for n in enis}
     a.modify_vpc_endpoint(VpcEndpointId=vpce, RemoveSubnetIds=[s2])
     assert len(endpoint(a, vpce)["NetworkInterfaceIds"]) == 1
     assert a.describe_subnets(SubnetIds=[s2])["Subnets"][0]["AvailableIpAddressCount"] == 251

@@ -12,9 +12,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use openvpc_core::ApiError;
-use openvpc_wire::errors::ec2_error;
 use openvpc_wire::params::Params;
 use openvpc_wire::sigv4::HttpRequestParts;
+use openvpc_wire::Dialect;
 
 use crate::auth::{self, Credentials};
 use crate::engine::Engine;
@@ -145,15 +145,10 @@ fn handle_query(
     }
     let mut engine = state.engine.lock().unwrap_or_else(|p| p.into_inner());
     let request_id = engine.request_id();
-    // ELBv2 shares this endpoint: its errors take its own document shape.
-    let elb_version = params.peek("Version") == Some(openvpc_wire::elbv2::VERSION);
+    let dialect = Dialect::of(&parts, &params);
     let error = |e: &ApiError, rid: &str| {
-        if elb_version {
-            let r = openvpc_wire::elbv2::error_response(e, rid);
-            xml_response(r.status, r.body)
-        } else {
-            error(e, rid)
-        }
+        let r = dialect.error(e, rid);
+        xml_response(r.status, r.body)
     };
     let opts = &state.options;
     let caller = match auth::resolve(
@@ -175,20 +170,8 @@ fn handle_query(
         Err(e) => return error(&e, &request_id),
     };
     let mut backend = engine.backend(ctx);
-    // ELBv2 by its signing name, or (unsigned) by its API version.
-    let elb = caller.service == openvpc_wire::elbv2::SERVICE
-        || (elb_version && matches!(openvpc_wire::sigv4::credential_scope(&parts), Ok(None)));
-    let resp = if elb {
-        openvpc_wire::elbv2::handle(&action, &params, &mut backend, &request_id)
-    } else {
-        openvpc_wire::handle(&action, &params, &mut backend, &request_id)
-    };
+    let resp = dialect.handle(&action, &params, &mut backend, &request_id);
     xml_response(resp.status, resp.body)
-}
-
-fn error(e: &ApiError, request_id: &str) -> Response {
-    let r = ec2_error(e, request_id);
-    xml_response(r.status, r.body)
 }
 
 async fn reset(State(state): State<Shared>) -> Response {

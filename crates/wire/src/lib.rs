@@ -8,6 +8,7 @@
 //! signatures. Nothing here mutates state except through [`Backend::mutate`].
 
 pub mod actions;
+pub mod dialect;
 pub mod elbv2;
 pub mod errors;
 pub mod params;
@@ -18,6 +19,7 @@ pub mod xml;
 use openvpc_core::{ApiError, Command, Ctx, Output, World};
 
 pub use actions::handle;
+pub use dialect::Dialect;
 
 /// The EC2 API version this server speaks.
 pub const EC2_VERSION: &str = "2016-11-15";

@@ -12,7 +12,19 @@ use crate::error::{ApiError, Result};
 use crate::world::{Ctx, World};
 use crate::{Millis, Output};
 
+mod dhcp;
+mod elb;
+mod endpoint;
+mod endpoint_service;
+mod eni;
+mod gateway;
+mod insights;
+mod nacl;
 mod network;
+mod peering;
+mod prefix_list;
+mod route;
+mod sg;
 
 /// The first test account (the caller unless a test says otherwise).
 pub const A: &str = "111111111111";

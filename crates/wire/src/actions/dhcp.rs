@@ -4,7 +4,8 @@
 use openvpc_core::dhcp::{self, Cmd, DhcpOptions};
 use openvpc_core::{tags, Command, Kind, Result, Scope, World};
 
-use super::{check_ids, created_id, returned_true, Call, Handler};
+use super::describe::{Query, EC2};
+use super::{created_id, returned_true, Call, Handler};
 use crate::xml::Xml;
 
 /// Actions of this module.
@@ -45,20 +46,22 @@ fn delete_dhcp_options(cx: &mut Call) -> Result<Xml> {
 }
 
 fn describe_dhcp_options(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("DhcpOptionsId");
-    check_ids(&ids, Kind::DhcpOptions)?;
-    let filters = p.filters()?;
-    let page = p.page(5, 1000, false)?;
+    let q = Query::decode(
+        &cx.p(),
+        "DhcpOptionsId",
+        |id| Kind::DhcpOptions.check(id),
+        EC2,
+    )?;
     cx.read()?;
     let scope = cx.ctx().scope();
-    let found = dhcp::describe(cx.world(), cx.ctx(), &ids, &filters)?;
-    let (found, next) = page.take(found, |d| d.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("dhcpOptionsSet", found, |x, d| render(x, w, &scope, d));
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = dhcp::describe(w, cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |d| d.id.clone(),
+        "dhcpOptionsSet",
+        |x, d| render(x, w, &scope, d),
+    ))
 }
 
 fn associate_dhcp_options(cx: &mut Call) -> Result<Xml> {

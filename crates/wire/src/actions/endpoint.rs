@@ -4,9 +4,11 @@
 use openvpc_core::endpoint::{
     self, Cmd, Create, DnsOptionsSpec, Modify, SubnetConfig, VpcEndpoint,
 };
-use openvpc_core::{tags, ApiError, Command, ErrorCode, Kind, Output, Result, Scope, World};
+use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
 
-use super::endpoint_service::{failures, render_unsuccessful};
+use super::describe::{Bounds, Query};
+use super::endpoint_service::render_unsuccessful;
+use super::{created_id, failures};
 use super::{returned_true, Call, Handler};
 use crate::params::View;
 use crate::time::iso8601;
@@ -114,15 +116,7 @@ fn create(cx: &mut Call) -> Result<Xml> {
         subnet_configurations: subnet_configurations(&p)?,
         service_region: p.str("ServiceRegion"),
     };
-    let id = match cx.mutate(Command::Endpoint(Cmd::Create(Box::new(c))))? {
-        Output::Id(id) => id,
-        other => {
-            return Err(ApiError::new(
-                ErrorCode::InternalError,
-                format!("unexpected command output {other:?}"),
-            ))
-        }
-    };
+    let id = created_id(cx.mutate(Command::Endpoint(Cmd::Create(Box::new(c))))?)?;
     let w = cx.world();
     let scope = cx.ctx().scope();
     let e = w
@@ -187,20 +181,22 @@ fn delete(cx: &mut Call) -> Result<Xml> {
 }
 
 fn describe(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("VpcEndpointId");
-    check_all(&ids, Kind::VpcEndpoint)?;
-    let filters = p.filters()?;
-    let page = p.page(1, 1000, true)?;
+    let q = Query::decode(
+        &cx.p(),
+        "VpcEndpointId",
+        |id| check_endpoint_id(id, Kind::VpcEndpoint),
+        Bounds::capped(1, 1000),
+    )?;
     cx.read()?;
     let scope = cx.ctx().scope();
-    let found = endpoint::describe(cx.world(), cx.ctx(), &ids, &filters)?;
-    let (found, next) = page.take(found, |e| e.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("vpcEndpointSet", found, |x, e| render(x, w, &scope, e));
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = endpoint::describe(w, cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |e| e.id.clone(),
+        "vpcEndpointSet",
+        |x, e| render(x, w, &scope, e),
+    ))
 }
 
 fn strings<'a>(x: &mut Xml, tag: &str, items: impl IntoIterator<Item = &'a String>) {

@@ -4,12 +4,11 @@
 use openvpc_core::endpoint_service::{
     self as svc, principal_type, Cmd, EndpointService, Modify, ServiceView,
 };
-use openvpc_core::{
-    endpoint, tags, ApiError, BulkFailure, Command, ErrorCode, Kind, Output, Result, Scope, World,
-};
+use openvpc_core::{endpoint, tags, ApiError, BulkFailure, Command, Kind, Result, Scope, World};
 
+use super::describe::{Bounds, Query};
 use super::endpoint::{check_endpoint_id, render_dns_entries};
-use super::{returned_true, Call, Handler};
+use super::{created_id, created_ids, failures, returned_true, Call, Handler};
 use crate::time::iso8601;
 use crate::xml::Xml;
 
@@ -67,17 +66,6 @@ pub fn render_unsuccessful(x: &mut Xml, failed: &[BulkFailure]) {
     });
 }
 
-/// The failures of a bulk command's output.
-pub fn failures(out: Output) -> Result<Vec<BulkFailure>> {
-    match out {
-        Output::Bulk { failed, .. } => Ok(failed),
-        other => Err(ApiError::new(
-            ErrorCode::InternalError,
-            format!("unexpected command output {other:?}"),
-        )),
-    }
-}
-
 fn create_configuration(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let client_token = p.str("ClientToken");
@@ -91,15 +79,7 @@ fn create_configuration(cx: &mut Call) -> Result<Xml> {
         client_token: client_token.clone(),
         tags: p.tag_specs()?,
     };
-    let id = match cx.mutate(Command::EndpointService(cmd))? {
-        Output::Id(id) => id,
-        other => {
-            return Err(ApiError::new(
-                ErrorCode::InternalError,
-                format!("unexpected command output {other:?}"),
-            ))
-        }
-    };
+    let id = created_id(cx.mutate(Command::EndpointService(cmd))?)?;
     let w = cx.world();
     let scope = cx.ctx().scope();
     let s = w
@@ -179,22 +159,22 @@ pub fn render_configuration(x: &mut Xml, w: &World, scope: &Scope, s: &EndpointS
 }
 
 fn describe_configurations(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("ServiceId");
-    ids.iter().try_for_each(|id| check_service_id(id))?;
-    let filters = p.filters()?;
-    let page = p.page(5, 1000, true)?;
+    let q = Query::decode(
+        &cx.p(),
+        "ServiceId",
+        check_service_id,
+        Bounds::capped(5, 1000),
+    )?;
     cx.read()?;
     let scope = cx.ctx().scope();
-    let found = svc::describe_configurations(cx.world(), cx.ctx(), &ids, &filters)?;
-    let (found, next) = page.take(found, |s| s.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("serviceConfigurationSet", found, |x, s| {
-        render_configuration(x, w, &scope, s)
-    });
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = svc::describe_configurations(w, cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |s| s.id.clone(),
+        "serviceConfigurationSet",
+        |x, s| render_configuration(x, w, &scope, s),
+    ))
 }
 
 fn modify_configuration(cx: &mut Call) -> Result<Xml> {
@@ -249,10 +229,7 @@ fn modify_permissions(cx: &mut Call) -> Result<Xml> {
         add: add.clone(),
         remove,
     }))?;
-    let ids = match out {
-        Output::Ids(ids) => ids,
-        _ => Vec::new(),
-    };
+    let ids = created_ids(out)?;
     let mut principals = Vec::new();
     for p in &add {
         if !principals.contains(p) {
@@ -279,27 +256,26 @@ fn modify_permissions(cx: &mut Call) -> Result<Xml> {
 
 fn describe_permissions(cx: &mut Call) -> Result<Xml> {
     let service_id = service_id(cx)?;
-    let p = cx.p();
-    let filters = p.filters()?;
-    let page = p.page(5, 1000, true)?;
+    let q = Query::without_ids(&cx.p(), Bounds::capped(5, 1000))?;
     cx.read()?;
     let scope = cx.ctx().scope();
-    let found = svc::describe_permissions(cx.world(), cx.ctx(), &service_id, &filters)?;
-    let (found, next) = page.take(found, |p| p.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("allowedPrincipals", found, |x, p| {
-        x.leaf(
-            "principalType",
-            principal_type(&p.principal).map_or("All", |t| t.as_str()),
-        )
-        .leaf("principal", &p.principal)
-        .leaf("servicePermissionId", &p.id)
-        .tag_set(tags::of(w, &scope, &p.id))
-        .leaf("serviceId", &service_id);
-    });
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = svc::describe_permissions(w, cx.ctx(), &service_id, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |p| p.id.clone(),
+        "allowedPrincipals",
+        |x, p| {
+            x.leaf(
+                "principalType",
+                principal_type(&p.principal).map_or("All", |t| t.as_str()),
+            )
+            .leaf("principal", &p.principal)
+            .leaf("servicePermissionId", &p.id)
+            .tag_set(tags::of(w, &scope, &p.id))
+            .leaf("serviceId", &service_id);
+        },
+    ))
 }
 
 fn connection_step(cx: &mut Call, accept: bool) -> Result<Xml> {
@@ -338,34 +314,33 @@ fn reject_connections(cx: &mut Call) -> Result<Xml> {
 }
 
 fn describe_connections(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let filters = p.filters()?;
-    let page = p.page(5, 1000, true)?;
+    let q = Query::without_ids(&cx.p(), Bounds::capped(5, 1000))?;
     cx.read()?;
-    let found = endpoint::describe_connections(cx.world(), cx.ctx(), &filters)?;
-    let (found, next) = page.take(found, |e| e.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("vpcEndpointConnectionSet", found, |x, e| {
-        let (nlbs, gwlbs) = endpoint::load_balancers_of(w, e);
-        x.opt("serviceId", e.service_id())
-            .leaf("vpcEndpointId", &e.id)
-            .leaf("vpcEndpointOwner", &e.scope.account)
-            .leaf("vpcEndpointState", e.state.as_str())
-            .leaf("creationTimestamp", iso8601(e.created));
-        render_dns_entries(x, w, e);
-        x.list("networkLoadBalancerArnSet", &nlbs, |x, a| {
-            x.raw(&crate::xml::escape(a));
-        })
-        .list("gatewayLoadBalancerArnSet", &gwlbs, |x, a| {
-            x.raw(&crate::xml::escape(a));
-        })
-        .leaf("ipAddressType", &e.ip_address_type)
-        .opt("vpcEndpointConnectionId", e.connection_id.as_ref())
-        .leaf("vpcEndpointRegion", &e.scope.region);
-    });
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = endpoint::describe_connections(w, cx.ctx(), &q.filters)?;
+    Ok(q.answer(
+        found,
+        |e| e.id.clone(),
+        "vpcEndpointConnectionSet",
+        |x, e| {
+            let (nlbs, gwlbs) = endpoint::load_balancers_of(w, e);
+            x.opt("serviceId", e.service_id())
+                .leaf("vpcEndpointId", &e.id)
+                .leaf("vpcEndpointOwner", &e.scope.account)
+                .leaf("vpcEndpointState", e.state.as_str())
+                .leaf("creationTimestamp", iso8601(e.created));
+            render_dns_entries(x, w, e);
+            x.list("networkLoadBalancerArnSet", &nlbs, |x, a| {
+                x.raw(&crate::xml::escape(a));
+            })
+            .list("gatewayLoadBalancerArnSet", &gwlbs, |x, a| {
+                x.raw(&crate::xml::escape(a));
+            })
+            .leaf("ipAddressType", &e.ip_address_type)
+            .opt("vpcEndpointConnectionId", e.connection_id.as_ref())
+            .leaf("vpcEndpointRegion", &e.scope.region);
+        },
+    ))
 }
 
 fn render_detail(x: &mut Xml, w: &World, scope: &Scope, v: &ServiceView) {
@@ -412,15 +387,12 @@ fn render_detail(x: &mut Xml, w: &World, scope: &Scope, v: &ServiceView) {
 }
 
 fn describe_services(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let names = p.list("ServiceName");
-    let regions = p.list("ServiceRegion");
-    let filters = p.filters()?;
-    let page = p.page(1, 1000, true)?;
+    let regions = cx.p().list("ServiceRegion");
+    let q = Query::decode(&cx.p(), "ServiceName", |_| Ok(()), Bounds::capped(1, 1000))?;
     cx.read()?;
     let scope = cx.ctx().scope();
-    let found = svc::describe_services(cx.world(), cx.ctx(), &names, &regions, &filters)?;
-    let (found, next) = page.take(found, |v| {
+    let found = svc::describe_services(cx.world(), cx.ctx(), &q.ids, &regions, &q.filters)?;
+    let (found, next) = q.page.take(found, |v| {
         format!(
             "{}\u{0}{}\u{0}{}",
             v.name,

@@ -6,9 +6,10 @@ use openvpc_core::eni::{
     self, Cmd, Instance, InstanceChange, InstanceState, InterfaceChange, InterfaceSpec, Launch,
     LaunchInterface, NetworkInterface, PrivateIp, PENDING, SHUTTING_DOWN, STOPPING,
 };
-use openvpc_core::{tags, ApiError, Command, ErrorCode, Kind, Output, Result, Scope, World};
+use openvpc_core::{tags, ApiError, Command, ErrorCode, Kind, Result, Scope, World};
 
-use super::{check_ids, created_id, returned_true, Call, Handler};
+use super::describe::{Query, EC2};
+use super::{check_ids, created_id, created_ids, returned_true, Call, Handler};
 use crate::params::View;
 use crate::time::iso8601;
 use crate::xml::Xml;
@@ -176,28 +177,28 @@ fn delete_network_interface(cx: &mut Call) -> Result<Xml> {
 }
 
 fn describe_network_interfaces(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("NetworkInterfaceId");
-    check_ids(&ids, Kind::NetworkInterface)?;
-    let filters = p.filters()?;
-    let page = p.page(5, 1000, false)?;
-    p.flag("IncludeManagedResources")?;
-    if page.max_results.is_some() && !ids.is_empty() {
+    let q = Query::decode(
+        &cx.p(),
+        "NetworkInterfaceId",
+        |id| Kind::NetworkInterface.check(id),
+        EC2,
+    )?;
+    cx.p().flag("IncludeManagedResources")?;
+    if q.page.max_results.is_some() && !q.ids.is_empty() {
         return Err(ApiError::invalid_combination(
             "The parameter networkInterfaceIdSet cannot be used with the parameter maxResults",
         ));
     }
     cx.read()?;
     let scope = cx.ctx().scope();
-    let found = eni::describe(cx.world(), cx.ctx(), &ids, &filters)?;
-    let (found, next) = page.take(found, |e| e.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("networkInterfaceSet", found, |x, e| {
-        render_interface(x, w, &scope, e)
-    });
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = eni::describe(w, cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |e| e.id.clone(),
+        "networkInterfaceSet",
+        |x, e| render_interface(x, w, &scope, e),
+    ))
 }
 
 fn render_groups(x: &mut Xml, w: &World, groups: &[String]) {
@@ -453,10 +454,7 @@ fn assign_private_ip_addresses(cx: &mut Call) -> Result<Xml> {
         count: p.int("SecondaryPrivateIpAddressCount")?,
         allow_reassignment: p.flag("AllowReassignment")?,
     };
-    let assigned = match cx.mutate(Command::Eni(cmd))? {
-        Output::Ids(ips) => ips,
-        _ => Vec::new(),
-    };
+    let assigned = created_ids(cx.mutate(Command::Eni(cmd))?)?;
     let mut x = Xml::new();
     x.leaf("networkInterfaceId", &network_interface_id)
         .list("assignedPrivateIpAddressesSet", &assigned, |x, ip| {
@@ -647,15 +645,7 @@ fn run_instances(cx: &mut Call) -> Result<Xml> {
         client_token: p.str("ClientToken"),
         tags: p.tag_specs()?,
     };
-    let ids = match cx.mutate(Command::Eni(Cmd::RunInstances(Box::new(launch))))? {
-        Output::Ids(ids) => ids,
-        other => {
-            return Err(ApiError::new(
-                ErrorCode::InternalError,
-                format!("unexpected command output {other:?}"),
-            ))
-        }
-    };
+    let ids = created_ids(cx.mutate(Command::Eni(Cmd::RunInstances(Box::new(launch))))?)?;
     let w = cx.world();
     let scope = cx.ctx().scope();
     let (reservation_id, instance_ids) = ids.split_first().ok_or_else(|| {
@@ -840,21 +830,17 @@ fn render_instance_interface(x: &mut Xml, w: &World, e: &NetworkInterface) {
 }
 
 fn describe_instances(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("InstanceId");
-    check_ids(&ids, Kind::Instance)?;
-    let filters = p.filters()?;
-    let page = p.page(5, 1000, false)?;
-    p.flag("IncludeManagedResources")?;
-    if page.max_results.is_some() && !ids.is_empty() {
+    let q = Query::decode(&cx.p(), "InstanceId", |id| Kind::Instance.check(id), EC2)?;
+    cx.p().flag("IncludeManagedResources")?;
+    if q.page.max_results.is_some() && !q.ids.is_empty() {
         return Err(ApiError::invalid_combination(
             "The parameter instancesSet cannot be used with the parameter maxResults",
         ));
     }
     cx.read()?;
     let scope = cx.ctx().scope();
-    let found = eni::describe_instances(cx.world(), cx.ctx(), &ids, &filters)?;
-    let (found, next) = page.take(found, |i| i.id.clone());
+    let found = eni::describe_instances(cx.world(), cx.ctx(), &q.ids, &q.filters)?;
+    let (found, next) = q.page.take(found, |i| i.id.clone());
     // Group by reservation, in order of each reservation's first instance.
     let mut groups: Vec<(&str, Vec<&Instance>)> = Vec::new();
     for i in found {

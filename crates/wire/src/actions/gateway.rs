@@ -7,6 +7,7 @@ use openvpc_core::gateway::{
 };
 use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
 
+use super::describe::{Bounds, Query, EC2};
 use super::{check_ids, created_id, returned_true, Call, Handler};
 use crate::params::View;
 use crate::time::iso8601;
@@ -111,22 +112,22 @@ fn delete_internet_gateway(cx: &mut Call) -> Result<Xml> {
 }
 
 fn describe_internet_gateways(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("InternetGatewayId");
-    check_ids(&ids, Kind::InternetGateway)?;
-    let filters = p.filters()?;
-    let page = p.page(5, 1000, false)?;
+    let q = Query::decode(
+        &cx.p(),
+        "InternetGatewayId",
+        |id| Kind::InternetGateway.check(id),
+        EC2,
+    )?;
     cx.read()?;
     let scope = cx.ctx().scope();
-    let found = gateway::describe_igws(cx.world(), cx.ctx(), &ids, &filters)?;
-    let (found, next) = page.take(found, |g| g.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("internetGatewaySet", found, |x, g| {
-        render_igw(x, w, &scope, g)
-    });
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = gateway::describe_igws(w, cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |g| g.id.clone(),
+        "internetGatewaySet",
+        |x, g| render_igw(x, w, &scope, g),
+    ))
 }
 
 /// Renders one internet gateway's members.
@@ -179,22 +180,22 @@ fn delete_egress_only_internet_gateway(cx: &mut Call) -> Result<Xml> {
 }
 
 fn describe_egress_only_internet_gateways(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("EgressOnlyInternetGatewayId");
-    check_ids(&ids, Kind::EgressOnlyInternetGateway)?;
-    let filters = p.filters()?;
-    let page = p.page(5, 255, false)?;
+    let q = Query::decode(
+        &cx.p(),
+        "EgressOnlyInternetGatewayId",
+        |id| Kind::EgressOnlyInternetGateway.check(id),
+        Bounds::strict(5, 255),
+    )?;
     cx.read()?;
     let scope = cx.ctx().scope();
-    let found = gateway::describe_eigws(cx.world(), cx.ctx(), &ids, &filters)?;
-    let (found, next) = page.take(found, |g| g.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("egressOnlyInternetGatewaySet", found, |x, g| {
-        render_eigw(x, w, &scope, g)
-    });
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = gateway::describe_eigws(w, cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |g| g.id.clone(),
+        "egressOnlyInternetGatewaySet",
+        |x, g| render_eigw(x, w, &scope, g),
+    ))
 }
 
 /// Renders one egress-only internet gateway's members.
@@ -429,20 +430,22 @@ fn delete_nat_gateway(cx: &mut Call) -> Result<Xml> {
 }
 
 fn describe_nat_gateways(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("NatGatewayId");
-    check_ids(&ids, Kind::NatGateway)?;
-    let filters = p.filters()?;
-    let page = p.page(5, 1000, false)?;
+    let q = Query::decode(
+        &cx.p(),
+        "NatGatewayId",
+        |id| Kind::NatGateway.check(id),
+        EC2,
+    )?;
     cx.read()?;
     let scope = cx.ctx().scope();
-    let found = gateway::describe_nats(cx.world(), cx.ctx(), &ids, &filters)?;
-    let (found, next) = page.take(found, |n| n.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("natGatewaySet", found, |x, n| render_nat(x, w, &scope, n));
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = gateway::describe_nats(w, cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |n| n.id.clone(),
+        "natGatewaySet",
+        |x, n| render_nat(x, w, &scope, n),
+    ))
 }
 
 /// Renders one NAT gateway's members.

@@ -1,6 +1,6 @@
 //! EC2 action handlers: one module per resource family, each exporting `ACTIONS`.
 
-use openvpc_core::{ApiError, Command, Ctx, ErrorCode, Kind, Output, Result, World};
+use openvpc_core::{ApiError, BulkFailure, Command, Ctx, ErrorCode, Kind, Output, Result, World};
 
 use crate::errors::{dry_run_ok, ec2_error};
 use crate::params::{Params, View};
@@ -8,6 +8,7 @@ use crate::xml::Xml;
 use crate::{Backend, Response, EC2_NAMESPACE};
 
 mod account;
+mod describe;
 mod dhcp;
 mod endpoint;
 mod endpoint_service;
@@ -163,9 +164,29 @@ pub fn check_ids(ids: &[String], kind: Kind) -> Result<()> {
 pub fn created_id(out: Output) -> Result<String> {
     match out {
         Output::Id(id) => Ok(id),
-        other => Err(ApiError::new(
-            ErrorCode::InternalError,
-            format!("unexpected command output {other:?}"),
-        )),
+        other => Err(unexpected(other)),
     }
+}
+
+/// The ids a command reports (created rules, reservation and instances, addresses).
+pub fn created_ids(out: Output) -> Result<Vec<String>> {
+    match out {
+        Output::Ids(ids) => Ok(ids),
+        other => Err(unexpected(other)),
+    }
+}
+
+/// The failures of a bulk command's output.
+pub fn failures(out: Output) -> Result<Vec<BulkFailure>> {
+    match out {
+        Output::Bulk { failed, .. } => Ok(failed),
+        other => Err(unexpected(other)),
+    }
+}
+
+fn unexpected(output: Output) -> ApiError {
+    ApiError::new(
+        ErrorCode::InternalError,
+        format!("unexpected command output {output:?}"),
+    )
 }

@@ -3,7 +3,8 @@
 use openvpc_core::nacl::{self, Cmd, EntryCidr, EntrySpec, NetworkAcl};
 use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
 
-use super::{check_ids, created_id, returned_true, Call, Handler};
+use super::describe::{Query, EC2};
+use super::{created_id, returned_true, Call, Handler};
 use crate::params::View;
 use crate::xml::Xml;
 
@@ -51,20 +52,22 @@ fn delete(cx: &mut Call) -> Result<Xml> {
 }
 
 fn describe(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("NetworkAclId");
-    check_ids(&ids, Kind::NetworkAcl)?;
-    let filters = p.filters()?;
-    let page = p.page(5, 1000, false)?;
+    let q = Query::decode(
+        &cx.p(),
+        "NetworkAclId",
+        |id| Kind::NetworkAcl.check(id),
+        EC2,
+    )?;
     cx.read()?;
     let scope = cx.ctx().scope();
-    let acls = nacl::describe(cx.world(), cx.ctx(), &ids, &filters)?;
-    let (acls, next) = page.take(acls, |a| a.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("networkAclSet", acls, |x, a| render(x, w, &scope, a));
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = nacl::describe(w, cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |a| a.id.clone(),
+        "networkAclSet",
+        |x, a| render(x, w, &scope, a),
+    ))
 }
 
 /// Renders one ACL's members.

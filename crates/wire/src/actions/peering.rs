@@ -3,7 +3,8 @@
 use openvpc_core::peering::{self, Blocks, Cmd, Options, OptionsChange, Peering, Status};
 use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
 
-use super::{check_ids, created_id, returned_true, Call, Handler};
+use super::describe::{Query, EC2};
+use super::{created_id, returned_true, Call, Handler};
 use crate::params::View;
 use crate::time::iso8601;
 use crate::xml::Xml;
@@ -81,22 +82,22 @@ fn delete(cx: &mut Call) -> Result<Xml> {
 }
 
 fn describe(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("VpcPeeringConnectionId");
-    check_ids(&ids, Kind::VpcPeeringConnection)?;
-    let filters = p.filters()?;
-    let page = p.page(5, 1000, false)?;
+    let q = Query::decode(
+        &cx.p(),
+        "VpcPeeringConnectionId",
+        |id| Kind::VpcPeeringConnection.check(id),
+        EC2,
+    )?;
     cx.read()?;
     let scope = cx.ctx().scope();
-    let found = peering::describe(cx.world(), cx.ctx(), &ids, &filters)?;
-    let (found, next) = page.take(found, |p| p.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("vpcPeeringConnectionSet", found, |x, p| {
-        render(x, w, &scope, p)
-    });
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = peering::describe(w, cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |p| p.id.clone(),
+        "vpcPeeringConnectionSet",
+        |x, p| render(x, w, &scope, p),
+    ))
 }
 
 fn options_change(v: &View) -> Result<Option<OptionsChange>> {

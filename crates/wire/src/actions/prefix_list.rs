@@ -3,7 +3,8 @@
 use openvpc_core::prefix_list::{self, Cmd, EntrySpec, PrefixList};
 use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
 
-use super::{check_ids, created_id, Call, Handler};
+use super::describe::{Bounds, Query};
+use super::{created_id, Call, Handler};
 use crate::params::View;
 use crate::xml::{escape, Xml};
 
@@ -25,72 +26,74 @@ fn pl_id(cx: &Call) -> Result<String> {
 }
 
 fn describe_prefix_lists(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("PrefixListId");
-    check_ids(&ids, Kind::PrefixList)?;
-    let filters = p.filters()?;
-    let page = p.page(1, 1000, true)?;
+    let q = Query::decode(
+        &cx.p(),
+        "PrefixListId",
+        |id| Kind::PrefixList.check(id),
+        Bounds::capped(1, 1000),
+    )?;
     cx.read()?;
-    let found = prefix_list::describe_legacy(cx.world(), cx.ctx(), &ids, &filters)?;
-    let (found, next) = page.take(found, |pl| pl.id.clone());
-    let mut x = Xml::new();
-    x.list("prefixListSet", found, |x, pl| {
-        x.list("cidrSet", pl.entries(), |x, e| {
-            x.raw(&escape(&e.cidr.to_string()));
-        })
-        .leaf("prefixListId", &pl.id)
-        .leaf("prefixListName", &pl.name);
-    });
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = prefix_list::describe_legacy(cx.world(), cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |pl| pl.id.clone(),
+        "prefixListSet",
+        |x, pl| {
+            x.list("cidrSet", pl.entries(), |x, e| {
+                x.raw(&escape(&e.cidr.to_string()));
+            })
+            .leaf("prefixListId", &pl.id)
+            .leaf("prefixListName", &pl.name);
+        },
+    ))
 }
 
 fn describe_managed(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("PrefixListId");
-    check_ids(&ids, Kind::PrefixList)?;
-    let filters = p.filters()?;
-    let page = p.page(1, 100, false)?;
+    let q = Query::decode(
+        &cx.p(),
+        "PrefixListId",
+        |id| Kind::PrefixList.check(id),
+        Bounds::strict(1, 100),
+    )?;
     cx.read()?;
     let scope = cx.ctx().scope();
-    let found = prefix_list::describe(cx.world(), cx.ctx(), &ids, &filters)?;
-    let (found, next) = page.take(found, |pl| pl.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("prefixListSet", &found, |x, pl| {
-        render(x, w, &scope, pl, pl.state.as_str())
-    });
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = prefix_list::describe(w, cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |pl| pl.id.clone(),
+        "prefixListSet",
+        |x, pl| render(x, w, &scope, &pl, pl.state.as_str()),
+    ))
 }
 
 fn get_entries(cx: &mut Call) -> Result<Xml> {
     let id = pl_id(cx)?;
     let p = cx.p();
     let target_version = p.int("TargetVersion")?;
-    let page = p.page(1, 100, false)?;
+    let q = Query::paged(&p, Bounds::strict(1, 100))?;
     cx.read()?;
     let entries = prefix_list::entries(cx.world(), cx.ctx(), &id, target_version)?;
-    let (entries, next) = page.take(entries, |e| prefix_list::sort_key(&e.cidr));
-    let mut x = Xml::new();
-    x.list("entrySet", entries, |x, e| {
+    let key = |e: &prefix_list::Entry| prefix_list::sort_key(&e.cidr);
+    Ok(q.answer(entries, key, "entrySet", |x, e| {
         x.leaf("cidr", e.cidr).opt("description", e.description);
-    });
-    x.opt("nextToken", next);
-    Ok(x)
+    }))
 }
 
 fn get_associations(cx: &mut Call) -> Result<Xml> {
     let id = pl_id(cx)?;
-    let page = cx.p().page(5, 255, false)?;
+    let q = Query::paged(&cx.p(), Bounds::strict(5, 255))?;
     cx.read()?;
     let found = prefix_list::associations(cx.world(), cx.ctx(), &id)?;
-    let (found, next) = page.take(found, |(resource, _)| resource.clone());
-    let mut x = Xml::new();
-    x.list("prefixListAssociationSet", found, |x, (resource, owner)| {
-        x.leaf("resourceId", resource).leaf("resourceOwner", owner);
-    });
-    x.opt("nextToken", next);
+    let key = |(resource, _): &(String, String)| resource.clone();
+    let x = q.answer(
+        found,
+        key,
+        "prefixListAssociationSet",
+        |x, (resource, owner)| {
+            x.leaf("resourceId", resource).leaf("resourceOwner", owner);
+        },
+    );
     Ok(x)
 }
 

@@ -3,11 +3,10 @@
 use openvpc_core::sg::{
     self, Cmd, GroupRef, Peer, PeerSpec, Permission, Rule, RuleUpdate, RuleView, SecurityGroup,
 };
-use openvpc_core::{
-    tags, ApiError, Command, ErrorCode, Kind, Output, Protocol, Result, Scope, World,
-};
+use openvpc_core::{tags, ApiError, Command, ErrorCode, Kind, Protocol, Result, Scope, World};
 
-use super::{check_ids, created_id, Call, Handler};
+use super::describe::{Bounds, Query, EC2};
+use super::{check_ids, created_id, created_ids, Call, Handler};
 use crate::params::View;
 use crate::xml::Xml;
 
@@ -251,15 +250,7 @@ fn authorize(cx: &mut Call, egress: bool) -> Result<Xml> {
         permissions: permissions(&p)?,
         tags: p.tag_specs()?,
     };
-    let ids = match cx.mutate(Command::Sg(cmd))? {
-        Output::Ids(ids) => ids,
-        other => {
-            return Err(ApiError::new(
-                ErrorCode::InternalError,
-                format!("unexpected command output {other:?}"),
-            ))
-        }
-    };
+    let ids = created_ids(cx.mutate(Command::Sg(cmd))?)?;
     let w = cx.world();
     let scope = cx.ctx().scope();
     let views: Vec<RuleView> = ids
@@ -310,10 +301,7 @@ fn revoke(cx: &mut Call, egress: bool) -> Result<Xml> {
         permissions,
         rule_ids,
     }))?;
-    let removed = match out {
-        Output::Ids(ids) => ids,
-        _ => Vec::new(),
-    };
+    let removed = created_ids(out)?;
     let w = cx.world();
     let mut x = Xml::new();
     x.leaf("return", "true");
@@ -357,21 +345,18 @@ fn revoke(cx: &mut Call, egress: bool) -> Result<Xml> {
 }
 
 fn describe(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("GroupId");
-    check_ids(&ids, Kind::SecurityGroup)?;
-    let names = p.list("GroupName");
-    let filters = p.filters()?;
-    let page = p.page(5, 1000, false)?;
+    let q = Query::decode(&cx.p(), "GroupId", |id| Kind::SecurityGroup.check(id), EC2)?;
+    let names = cx.p().list("GroupName");
     cx.read()?;
     let scope = cx.ctx().scope();
-    let groups = sg::describe(cx.world(), cx.ctx(), &ids, &names, &filters)?;
-    let (groups, next) = page.take(groups, |g| g.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("securityGroupInfo", groups, |x, g| render(x, w, &scope, g));
-    x.opt("nextToken", next);
-    Ok(x)
+    let groups = sg::describe(w, cx.ctx(), &q.ids, &names, &q.filters)?;
+    Ok(q.answer(
+        groups,
+        |g| g.id.clone(),
+        "securityGroupInfo",
+        |x, g| render(x, w, &scope, g),
+    ))
 }
 
 /// Renders one group's members.
@@ -502,22 +487,22 @@ fn render_rule(x: &mut Xml, w: &World, scope: &Scope, v: &RuleView) {
 }
 
 fn describe_rules(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("SecurityGroupRuleId");
-    check_ids(&ids, Kind::SecurityGroupRule)?;
-    let filters = p.filters()?;
-    let page = p.page(5, 1000, false)?;
+    let q = Query::decode(
+        &cx.p(),
+        "SecurityGroupRuleId",
+        |id| Kind::SecurityGroupRule.check(id),
+        EC2,
+    )?;
     cx.read()?;
     let scope = cx.ctx().scope();
-    let rules = sg::describe_rules(cx.world(), cx.ctx(), &ids, &filters)?;
-    let (rules, next) = page.take(rules, |v| v.rule.rule_id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("securityGroupRuleSet", rules, |x, v| {
-        render_rule(x, w, &scope, &v)
-    });
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = sg::describe_rules(w, cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |v| v.rule.rule_id.clone(),
+        "securityGroupRuleSet",
+        |x, v| render_rule(x, w, &scope, &v),
+    ))
 }
 
 fn modify_rules(cx: &mut Call) -> Result<Xml> {
@@ -562,22 +547,23 @@ fn describe_stale(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let vpc_id = p.req("VpcId")?;
     Kind::Vpc.check(&vpc_id)?;
-    let page = p.page(5, 255, false)?;
+    let q = Query::paged(&p, Bounds::strict(5, 255))?;
     cx.read()?;
-    let found = sg::stale(cx.world(), cx.ctx(), &vpc_id)?;
-    let (found, next) = page.take(found, |s| s.group.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("staleSecurityGroupSet", found, |x, s| {
-        x.leaf("description", &s.group.description)
-            .leaf("groupId", &s.group.id)
-            .leaf("groupName", &s.group.name);
-        render_stale(x, "staleIpPermissions", w, s.group, &s.ingress);
-        render_stale(x, "staleIpPermissionsEgress", w, s.group, &s.egress);
-        x.leaf("vpcId", &s.group.vpc_id);
-    });
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = sg::stale(w, cx.ctx(), &vpc_id)?;
+    Ok(q.answer(
+        found,
+        |s| s.group.id.clone(),
+        "staleSecurityGroupSet",
+        |x, s| {
+            x.leaf("description", &s.group.description)
+                .leaf("groupId", &s.group.id)
+                .leaf("groupName", &s.group.name);
+            render_stale(x, "staleIpPermissions", w, s.group, &s.ingress);
+            render_stale(x, "staleIpPermissionsEgress", w, s.group, &s.egress);
+            x.leaf("vpcId", &s.group.vpc_id);
+        },
+    ))
 }
 
 fn render_stale(x: &mut Xml, tag: &str, w: &World, g: &SecurityGroup, rules: &[&Rule]) {

@@ -3,7 +3,8 @@
 use openvpc_core::subnet::{self, Attribute, Cmd, Subnet};
 use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
 
-use super::{check_ids, created_id, returned_true, Call, Handler};
+use super::describe::{Query, EC2};
+use super::{created_id, returned_true, Call, Handler};
 use crate::xml::Xml;
 
 /// Actions of this module.
@@ -77,22 +78,17 @@ fn delete_subnet(cx: &mut Call) -> Result<Xml> {
 }
 
 fn describe_subnets(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("SubnetId");
-    check_ids(&ids, Kind::Subnet)?;
-    let filters = p.filters()?;
-    let page = p.page(5, 1000, false)?;
+    let q = Query::decode(&cx.p(), "SubnetId", |id| Kind::Subnet.check(id), EC2)?;
     cx.read()?;
     let scope = cx.ctx().scope();
-    let subnets = subnet::describe(cx.world(), cx.ctx(), &ids, &filters)?;
-    let (subnets, next) = page.take(subnets, |s| s.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("subnetSet", subnets, |x, s| {
-        render(x, w, &scope, s, "available")
-    });
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = subnet::describe(w, cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |s| s.id.clone(),
+        "subnetSet",
+        |x, s| render(x, w, &scope, s, "available"),
+    ))
 }
 
 /// Renders one subnet's members.

@@ -3,6 +3,7 @@
 use openvpc_core::tags::{self, Cmd};
 use openvpc_core::{Command, Result};
 
+use super::describe::{Query, EC2};
 use super::{returned_true, Call, Handler};
 use crate::xml::Xml;
 
@@ -39,19 +40,14 @@ fn delete_tags(cx: &mut Call) -> Result<Xml> {
 }
 
 fn describe_tags(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let filters = p.filters()?;
-    let page = p.page(5, 1000, false)?;
+    let q = Query::without_ids(&cx.p(), EC2)?;
     cx.read()?;
-    let rows = tags::describe(cx.world(), cx.ctx(), &filters)?;
-    let (rows, next) = page.take(rows, |r| format!("{}\u{0}{}", r.resource_id, r.key));
-    let mut x = Xml::new();
-    x.list("tagSet", rows, |x, r| {
+    let rows = tags::describe(cx.world(), cx.ctx(), &q.filters)?;
+    let key = |r: &tags::TagRow| format!("{}\u{0}{}", r.resource_id, r.key);
+    Ok(q.answer(rows, key, "tagSet", |x, r| {
         x.leaf("resourceId", &r.resource_id)
             .leaf("resourceType", r.resource_type)
             .leaf("key", &r.key)
             .leaf("value", &r.value);
-    });
-    x.opt("nextToken", next);
-    Ok(x)
+    }))
 }

@@ -3,7 +3,8 @@
 use openvpc_core::vpc::{self, Attribute, Cmd, Vpc};
 use openvpc_core::{tags, ApiError, Command, Kind, Result, World};
 
-use super::{check_ids, created_id, returned_true, Call, Handler};
+use super::describe::{Query, EC2};
+use super::{created_id, returned_true, Call, Handler};
 use crate::xml::Xml;
 
 /// Actions of this module.
@@ -73,20 +74,17 @@ fn delete_vpc(cx: &mut Call) -> Result<Xml> {
 }
 
 fn describe_vpcs(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("VpcId");
-    check_ids(&ids, Kind::Vpc)?;
-    let filters = p.filters()?;
-    let page = p.page(5, 1000, false)?;
+    let q = Query::decode(&cx.p(), "VpcId", |id| Kind::Vpc.check(id), EC2)?;
     cx.read()?;
     let scope = cx.ctx().scope();
-    let vpcs = vpc::describe(cx.world(), cx.ctx(), &ids, &filters)?;
-    let (vpcs, next) = page.take(vpcs, |v| v.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("vpcSet", vpcs, |x, v| render(x, w, &scope, v, "available"));
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = vpc::describe(w, cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |v| v.id.clone(),
+        "vpcSet",
+        |x, v| render(x, w, &scope, v, "available"),
+    ))
 }
 
 /// Renders one VPC's members.

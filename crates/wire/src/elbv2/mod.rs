@@ -13,6 +13,7 @@ use openvpc_core::elb::{
 };
 use openvpc_core::{ApiError, Command, Ctx, ErrorCode, Output, Result, World};
 
+use crate::actions::created_id;
 use crate::params::{Page, Params, View};
 use crate::time::iso8601;
 use crate::xml::{escape, Xml};
@@ -115,6 +116,7 @@ pub fn error_response(err: &ApiError, request_id: &str) -> Response {
         ErrorCode::MissingParameter | ErrorCode::InvalidParameterValue => {
             ErrorCode::ValidationError
         }
+        ErrorCode::InternalError => ErrorCode::InternalFailure,
         other => other,
     };
     let status = code.http_status();
@@ -318,16 +320,6 @@ fn render_listener(x: &mut Xml, l: &Listener) {
     });
 }
 
-fn created(out: Output) -> Result<String> {
-    match out {
-        Output::Id(id) => Ok(id),
-        other => Err(ApiError::new(
-            ErrorCode::InternalFailure,
-            format!("unexpected command output {other:?}"),
-        )),
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Load balancers
 
@@ -352,7 +344,7 @@ fn create_load_balancer(cx: &mut Cx) -> Result<Xml> {
         ip_address_type: p.str("IpAddressType"),
         tags: tags(&p)?,
     };
-    let arn = created(cx.mutate(Cmd::CreateLoadBalancer(cmd))?)?;
+    let arn = created_id(cx.mutate(Cmd::CreateLoadBalancer(cmd))?)?;
     let now = cx.ctx().now;
     let lb = cx
         .world()
@@ -420,7 +412,7 @@ fn create_target_group(cx: &mut Cx) -> Result<Xml> {
         },
         tags: tags(&p)?,
     };
-    let arn = created(cx.mutate(Cmd::CreateTargetGroup(cmd))?)?;
+    let arn = created_id(cx.mutate(Cmd::CreateTargetGroup(cmd))?)?;
     let w = cx.world();
     let g = w
         .target_groups
@@ -556,7 +548,7 @@ fn create_listener(cx: &mut Cx) -> Result<Xml> {
         certificates,
         tags: tags(&p)?,
     };
-    let arn = created(cx.mutate(Cmd::CreateListener(cmd))?)?;
+    let arn = created_id(cx.mutate(Cmd::CreateListener(cmd))?)?;
     let l = cx
         .world()
         .listeners

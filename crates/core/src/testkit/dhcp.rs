@@ -1,0 +1,4 @@
+//! Builders for dhcp resources.
+
+#[allow(unused_imports)]
+use super::Kit;

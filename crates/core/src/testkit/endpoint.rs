@@ -1,0 +1,4 @@
+//! Builders for endpoint resources.
+
+#[allow(unused_imports)]
+use super::Kit;

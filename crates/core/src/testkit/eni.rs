@@ -1,0 +1,4 @@
+//! Builders for eni resources.
+
+#[allow(unused_imports)]
+use super::Kit;

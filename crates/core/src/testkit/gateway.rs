@@ -1,0 +1,4 @@
+//! Builders for gateway resources.
+
+#[allow(unused_imports)]
+use super::Kit;

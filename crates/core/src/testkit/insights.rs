@@ -1,0 +1,4 @@
+//! Builders for insights resources.
+
+#[allow(unused_imports)]
+use super::Kit;

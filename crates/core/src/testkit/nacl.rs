@@ -1,0 +1,4 @@
+//! Builders for nacl resources.
+
+#[allow(unused_imports)]
+use super::Kit;

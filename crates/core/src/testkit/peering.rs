@@ -1,0 +1,4 @@
+//! Builders for peering resources.
+
+#[allow(unused_imports)]
+use super::Kit;

@@ -1,0 +1,4 @@
+//! Builders for route resources.
+
+#[allow(unused_imports)]
+use super::Kit;

@@ -1,0 +1,4 @@
+//! Builders for sg resources.
+
+#[allow(unused_imports)]
+use super::Kit;
