@@ -16,8 +16,9 @@ use openvpc_console::{asset, Asset, INDEX};
 use openvpc_core::{insights, ApiError};
 use openvpc_wire::params::Params;
 use openvpc_wire::sigv4::HttpRequestParts;
+use openvpc_wire::Dialect;
 
-use super::{error, header_pairs, unix_now, Shared};
+use super::{header_pairs, unix_now, xml_response, Shared};
 use crate::auth::{self, Caller};
 use crate::engine::Engine;
 
@@ -81,6 +82,12 @@ async fn file(Path(path): Path<String>) -> Response {
         Some(a) => serve(a),
         None => (StatusCode::NOT_FOUND, "no such console file\n").into_response(),
     }
+}
+
+/// An extension's error, in the EC2 shape (the extensions are signed as `ec2`).
+fn error(e: &ApiError, request_id: &str) -> Response {
+    let r = Dialect::Ec2.error(e, request_id);
+    xml_response(r.status, r.body)
 }
 
 fn json(body: String) -> Response {
