@@ -41,6 +41,7 @@ export const KINDS = {
     vpc: (x) => x.vpcId,
     state: (x) => x.state,
     place: 'zone',
+    perVpc: true,
   },
   igw: {
     label: 'internet gateway',

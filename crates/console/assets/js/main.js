@@ -8,7 +8,7 @@
 import { Api, AUTH_CODES, arr } from './api.js';
 import { renderDetails } from './details.js';
 import { download, exportSvg } from './export.js';
-import { KINDS } from './kinds.js';
+import { KINDS, kindWords } from './kinds.js';
 import { layoutScene } from './layout.js';
 import { startLive } from './live.js';
 import { matrixTable, representatives, runMatrix } from './matrix.js';
@@ -337,7 +337,7 @@ function draw() {
   }
   const legend = [];
   if (state.index.hiddenLinks) legend.push(`${state.index.hiddenLinks} of ${peerings} peering connections hidden: select or open a VPC to see its own.`);
-  if (model.large) legend.push(`${model.list('vpc').length} VPCs: open one (+) or select it to read its instances, interfaces and tables.`);
+  if (model.large) legend.push(`${model.list('vpc').length} VPCs: open one (+), select it or find it by id to read its subnets, instances, tables and peerings.`);
   if (model.skipped.length) legend.push(`Not served by this server yet: ${model.skipped.map((k) => KINDS[k].label + 's').join(', ')}.`);
   $('#legend-note').textContent = legend.join(' ');
   highlightSelection();
@@ -470,7 +470,7 @@ function renderOverview() {
     h(
       'p',
       {},
-      `${state.mode === 'keys' ? `Key ${state.keys.accessKeyId}` : `Account ${state.account}`} in ${state.region}: ${count('vpc')} VPCs, ${count('subnet')} subnets, ${m.large ? 'peering connections read per VPC' : `${count('pcx')} peering connections`}, ${count('vpce')} endpoints.`,
+      `${state.mode === 'keys' ? `Key ${state.keys.accessKeyId}` : `Account ${state.account}`} in ${state.region}: ${count('vpc')} VPCs, ${m.large ? 'subnets and peering connections read per VPC' : `${count('subnet')} subnets, ${count('pcx')} peering connections`}, ${count('vpce')} endpoints.`,
     ),
     h('p', {}, 'Select anything on the drawing (or Tab to it and press Enter) to see its details. Drag to pan, scroll or + and − to zoom, 0 to fit.'),
     h(
@@ -505,7 +505,8 @@ function showView(view, { initial = false } = {}) {
     else renderOverview();
   } else if (view === 'trace') {
     renderTraceForm();
-    if (state.flow && (initial || !state.result)) runTrace(state.flow);
+    if (state.flow?.from && state.flow?.to && (initial || !state.result)) runTrace(state.flow);
+    if (state.selected) showDetails(state.selected);
   } else {
     renderMatrixForm();
   }
@@ -604,7 +605,11 @@ async function runTrace(flow, { quiet = false } = {}) {
       }
     }
     if (redraw) draw();
-    renderResult(out, result, { onPick: (id) => select(id, { center: true }), link: traceLink(flow) });
+    renderResult(out, result, {
+      onPick: (id) => select(id, { center: true }),
+      link: traceLink(flow),
+      label: (id) => state.model.get(id)?.label ?? kindWords(id),
+    });
     overlay();
     if (!quiet) {
       const box = state.index.traceLayer.getBBox();

@@ -1,9 +1,9 @@
 // What one account sees in one Region, read through the Describe actions of `KINDS`.
 //
 // Small accounts are read whole. Beyond LARGE VPCs (an imported real account, say) the
-// per-VPC kinds — instances, interfaces, route tables, ACLs, security groups, peerings —
-// are read for a VPC only when it is opened or something inside it is selected, so the
-// page opens on VPCs, subnets, gateways and endpoints alone.
+// per-VPC kinds — subnets, instances, interfaces, route tables, ACLs, security groups,
+// peerings — are read for a VPC only when it is opened or something inside it is selected
+// or searched for, so the page opens on VPCs, gateways, endpoints and services alone.
 
 import { ApiError, AUTH_CODES, arr, filters } from './api.js';
 import { KINDS, kindOfId, tag } from './kinds.js';

@@ -31,9 +31,8 @@ function serviceLabel(name, region) {
 /** How many of each kind a collapsed VPC holds, in words. */
 function summary(model, vpcId) {
   const n = (kind) => model.inVpc(kind, vpcId).length;
-  const parts = [`${n('subnet')} subnets`];
-  if (model.hasDetails(vpcId)) parts.push(`${n('instance')} instances`);
-  return parts.join(' · ');
+  if (!model.hasDetails(vpcId)) return 'open (+) to read its subnets';
+  return `${n('subnet')} subnets · ${n('instance')} instances`;
 }
 
 /**

@@ -121,7 +121,7 @@ function idButton(id, onPick) {
   return h('button', { type: 'button', class: 'id', 'data-pick': id, onclick: () => onPick(id) }, shortId(id));
 }
 
-function hopList(title, hops, onPick, cls) {
+function hopList(title, hops, onPick, cls, label) {
   if (!hops.length) return null;
   return h(
     'section',
@@ -141,7 +141,7 @@ function hopList(title, hops, onPick, cls) {
             { type: 'button', class: 'hop', 'data-hop': hop.sequenceNumber, 'data-id': id, onclick: () => onPick(id) },
             h('span', { class: 'seq' }, hop.sequenceNumber),
             h('span', { class: 'mono' }, shortId(id)),
-            h('span', { class: 'kind' }, kindWords(id)),
+            h('span', { class: 'kind' }, label(id)),
           ),
           h('div', { class: 'packet mono' }, packetWords(hop)),
           rule ? h('div', { class: 'rule' }, rule) : null,
@@ -151,8 +151,9 @@ function hopList(title, hops, onPick, cls) {
   );
 }
 
-/** The analysis in words, into `el`. `onPick(id)`: a component was chosen. */
-export function renderResult(el, result, { onPick, link }) {
+/** The analysis in words, into `el`. `onPick(id)`: a component was chosen; `label(id)`:
+ * what a component is, in words (the page knows more than an id's prefix says). */
+export function renderResult(el, result, { onPick, link, label = kindWords }) {
   const v = verdictOf(result);
   const a = result.analysis;
   const forward = arr(a.forwardPathComponentSet);
@@ -199,7 +200,7 @@ export function renderResult(el, result, { onPick, link }) {
                   {},
                   'at ',
                   where ? idButton(where, onPick) : '?',
-                  ` (${kindWords(where)})`,
+                  ` (${label(where)})`,
                   words?.direction ? `, ${words.direction} path` : '',
                 ),
                 rule ? h('p', { class: 'rule' }, rule) : null,
@@ -209,8 +210,8 @@ export function renderResult(el, result, { onPick, link }) {
           ),
         )
       : null,
-    hopList(v.reachable ? 'Forward path' : 'Forward path (as far as it was walked)', forward, onPick, 'forward'),
-    hopList(v.reachable ? 'Return path' : 'Return path (as far as it was walked)', back, onPick, 'return'),
+    hopList(v.reachable ? 'Forward path' : 'Forward path (as far as it was walked)', forward, onPick, 'forward', label),
+    hopList(v.reachable ? 'Return path' : 'Return path (as far as it was walked)', back, onPick, 'return', label),
   );
 }
 
