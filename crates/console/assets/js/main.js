@@ -769,7 +769,7 @@ function setupSearch() {
         const id = input.value.trim();
         setStatus(`Looking for ${id}…`);
         locate(state.api, state.model, id).then((item) => {
-          setStatus(item ? '' : `${id}: not found in this account and Region`);
+          setStatus(item ? `found ${id}` : `${id}: not found in this account and Region`);
           if (item) choose(item);
         });
       }

@@ -13,13 +13,15 @@ export function stateWords(state) {
 /** States not worth a word on a chip (the usual, working ones). */
 const NORMAL = new Set(['available', 'in-use', 'running', 'active', 'attached']);
 
+/** A chip: the badge says what it is; the title is its name, else its address, else its
+ * kind in words; the line under it its id (and its address when the title is a name). */
 function chip(item, key = item.id) {
   const lines = [shortId(item.id)];
-  const extra = [item.address, item.state && !NORMAL.has(item.state) ? stateWords(item.state) : null]
+  const extra = [item.name ? item.address : null, item.state && !NORMAL.has(item.state) ? stateWords(item.state) : null]
     .filter(Boolean)
     .join(' · ');
   if (extra) lines.push(extra);
-  return { key, id: item.id, kind: item.kind, badge: item.badge, title: item.name || item.label, lines, state: item.state };
+  return { key, id: item.id, kind: item.kind, badge: item.badge, title: item.name || item.address || item.label, lines, state: item.state };
 }
 
 function serviceLabel(name, region) {
