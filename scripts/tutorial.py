@@ -228,7 +228,8 @@ def main():
         print(f"docs/tutorial.md:{start}: the block printed something else")
         print("  expected:\n    " + "\n    ".join(expected))
         print("  printed:\n    " + "\n    ".join(actual))
-    if args.keep:
+    if args.keep or (failures and not args.write):
+        # A failed check keeps the servers' logs and the state for a look.
         print(f"kept {work}")
     else:
         shutil.rmtree(work, ignore_errors=True)

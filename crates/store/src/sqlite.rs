@@ -2,10 +2,14 @@
 //! so every committed append is on disk before it is acknowledged.
 
 use std::path::Path;
+use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::{Recovered, Store, StoreError};
+
+/// How long a write waits for another connection's lock before it fails.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A store in one SQLite database file.
 #[derive(Debug)]
@@ -17,6 +21,10 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let conn = Connection::open(path)?;
+        // Other processes read the same file (`openvpc reach` while the server runs): a
+        // reader's brief locks (WAL recovery) must make a write wait, not fail, since a
+        // failed append stops the server.
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.execute_batch(
