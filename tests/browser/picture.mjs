@@ -3,13 +3,20 @@
 //
 //   node tests/browser/picture.mjs docs/img/x.svg 'http://127.0.0.1:4566/console?account=…'
 //
+// A `zoom=F` parameter (not the console's) zooms the drawing by F before a PNG is taken.
+//
 // Used by scripts/tutorial.py to keep the tutorial's pictures current.
 
 import { writeFileSync } from 'node:fs';
 
 import { launch } from './harness.mjs';
 
-const [out, url] = process.argv.slice(2);
+const [out, rawUrl] = process.argv.slice(2);
+// `zoom=F` in the query (not the console's own): zoom the drawing by F once it is shown.
+const parsed = rawUrl ? new URL(rawUrl) : null;
+const zoom = Number(parsed?.searchParams.get('zoom') || 1);
+parsed?.searchParams.delete('zoom');
+const url = parsed?.toString();
 if (!out || !url || !/\.(svg|png)$/.test(out)) {
   console.error('usage: node picture.mjs OUT.svg|OUT.png URL');
   process.exit(2);
@@ -26,6 +33,9 @@ try {
   if (query.get('view') === 'matrix') await page.waitForFunction(() => document.body.dataset.matrix === 'done');
   else if (query.get('from') && query.get('to')) await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.trace));
   if (query.get('select')) await page.waitForFunction((id) => document.querySelector('[data-selected]')?.dataset.selected === id, query.get('select'));
+  if (zoom !== 1) {
+    await page.evaluate((f) => window.openvpcConsole.zoom(f), zoom);
+  }
   if (errors.length) throw new Error(`script errors: ${errors.join('; ')}`);
   if (out.endsWith('.png')) {
     await page.screenshot({ path: out });

@@ -857,7 +857,7 @@ async function exportPicture({ box } = {}) {
 }
 
 // For the browser test and the picture script: the state, and the drawing as SVG.
-window.openvpcConsole = { state, exportPicture, stateWords };
+window.openvpcConsole = { state, exportPicture, stateWords, zoom: (f) => viewport.zoom(f) };
 
 async function main() {
   wire();
