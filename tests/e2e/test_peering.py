@@ -99,6 +99,22 @@ def test_overlapping_cidrs_fail(server):
     assert error_code(e) == "InvalidStateTransition"
 
 
+def test_a_vpc_peers_with_two_vpcs_that_overlap_each_other(server):
+    # §1.6: only the two ends of a connection are checked against each other.
+    a, b = server.client(A), server.client(B)
+    hub = vpc(a, "10.0.0.0/16")
+    x, y = vpc(b, "10.1.0.0/16"), vpc(b, "10.1.0.0/16")
+    ids = [a.create_vpc_peering_connection(VpcId=hub, PeerVpcId=peer, PeerOwnerId=B)[
+        "VpcPeeringConnection"]["VpcPeeringConnectionId"] for peer in (x, y)]
+    for pcx in ids:
+        assert status(b, pcx)["Code"] == "pending-acceptance"
+        b.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    got = a.describe_vpc_peering_connections(
+        Filters=[{"Name": "requester-vpc-info.vpc-id", "Values": [hub]}])["VpcPeeringConnections"]
+    assert sorted((p["VpcPeeringConnectionId"], p["AccepterVpcInfo"]["VpcId"], p["AccepterVpcInfo"]["CidrBlock"],
+                   p["Status"]["Code"]) for p in got) == sorted([
+        (ids[0], x, "10.1.0.0/16", "active"), (ids[1], y, "10.1.0.0/16", "active")])
+
 def test_outstanding_limit_is_25_per_account(server):
     a = server.client(A)
     hub = vpc(a, "10.0.0.0/16")

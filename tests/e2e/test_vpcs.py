@@ -53,6 +53,29 @@ def test_vpc_cidr_rules(ec2):
             assert error_code(e) == "CidrLimitExceeded"
 
 
+def test_associated_block_may_not_contain_a_route_destination(ec2):
+    # §1.6: a new block must not contain (be the same as or larger than) the destination of
+    # a route in any of the VPC's route tables.
+    v = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=v)
+    rtb = ec2.create_route_table(VpcId=v)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="10.1.2.0/24", GatewayId=igw)
+    for cidr in ("10.1.0.0/16", "10.1.2.0/24"):
+        with pytest.raises(ClientError) as e:
+            ec2.associate_vpc_cidr_block(VpcId=v, CidrBlock=cidr)
+        assert error_code(e) == "InvalidParameterValue"
+        assert e.value.response["Error"]["Message"] == (
+            f"The CIDR '{cidr}' conflicts with route '10.1.2.0/24' in route table {rtb}.")
+    blocks = ec2.describe_vpcs(VpcIds=[v])["Vpcs"][0]["CidrBlockAssociationSet"]
+    assert [b["CidrBlock"] for b in blocks] == ["10.0.0.0/16"]
+    ec2.associate_vpc_cidr_block(VpcId=v, CidrBlock="10.2.0.0/16")  # leaves it outside
+    ec2.delete_route(RouteTableId=rtb, DestinationCidrBlock="10.1.2.0/24")
+    ec2.associate_vpc_cidr_block(VpcId=v, CidrBlock="10.1.0.0/16")
+    routes = ec2.describe_route_tables(RouteTableIds=[rtb])["RouteTables"][0]["Routes"]
+    assert {r["DestinationCidrBlock"] for r in routes if r.get("GatewayId") == "local"} == {
+        "10.0.0.0/16", "10.1.0.0/16", "10.2.0.0/16"}
+
 def test_subnets_sizes_overlap_and_free_addresses(ec2):
     v = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     s = ec2.create_subnet(VpcId=v, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1b")["Subnet"]
@@ -116,3 +139,70 @@ def test_regions_and_zones(server):
     assert sorted(z["ZoneId"] for z in za) == sorted(z["ZoneId"] for z in zb)
     attrs = server.client(A).describe_account_attributes()["AccountAttributes"]
     assert {"supported-platforms", "default-vpc"} <= {a["AttributeName"] for a in attrs}
+
+
+def default_subnets(ec2):
+    """The default subnets by zone name."""
+    got = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"]
+    return {s["AvailabilityZone"]: s for s in got}
+
+
+def test_create_default_subnet_one_per_zone_in_the_next_free_block(ec2):
+    # §6: CreateDefaultSubnet takes the next free /20 of the default VPC; one default
+    # subnet per zone (DefaultSubnetAlreadyExistsInAvailabilityZone).
+    before = default_subnets(ec2)
+    zones = ec2.describe_availability_zones()["AvailabilityZones"]
+    assert sorted(before) == sorted(z["ZoneName"] for z in zones)
+    first, second = zones[0], zones[1]
+    taken = before[first["ZoneName"]]["SubnetId"]
+    for kwargs in ({"AvailabilityZone": first["ZoneName"]}, {"AvailabilityZoneId": first["ZoneId"]}):
+        with pytest.raises(ClientError) as e:
+            ec2.create_default_subnet(**kwargs)
+        assert error_code(e) == "DefaultSubnetAlreadyExistsInAvailabilityZone"
+        assert e.value.response["Error"]["Message"] == (
+            f"'{taken}' is already the default subnet in {first['ZoneName']}.")
+    gone = before[second["ZoneName"]]
+    ec2.delete_subnet(SubnetId=gone["SubnetId"])
+    made = ec2.create_default_subnet(AvailabilityZoneId=second["ZoneId"])["Subnet"]
+    assert made["SubnetId"] != gone["SubnetId"]
+    assert (made["CidrBlock"], made["AvailabilityZone"], made["VpcId"]) == (
+        gone["CidrBlock"], second["ZoneName"], gone["VpcId"])
+    assert made["DefaultForAz"] is True and made["MapPublicIpOnLaunch"] is True
+    assert made["AvailableIpAddressCount"] == 4091
+    assert default_subnets(ec2)[second["ZoneName"]]["SubnetId"] == made["SubnetId"]
+    with pytest.raises(ClientError) as e:
+        ec2.create_default_subnet(AvailabilityZone=second["ZoneName"])
+    assert error_code(e) == "DefaultSubnetAlreadyExistsInAvailabilityZone"
+    with pytest.raises(ClientError) as e:
+        ec2.create_default_subnet(AvailabilityZone="us-east-1z")
+    assert error_code(e) == "InvalidParameterValue"
+
+
+def test_create_default_subnet_without_a_free_block_or_default_vpc(server):
+    ec2 = server.client(B)
+    subnets = default_subnets(ec2)
+    vpc = next(iter(subnets.values()))["VpcId"]
+    zone = sorted(subnets)[0]
+    freed = subnets[zone]
+    ec2.delete_subnet(SubnetId=freed["SubnetId"])
+    used = {s["CidrBlock"] for s in subnets.values()}
+    for i in range(16):  # every other /20 of 172.31.0.0/16
+        block = f"172.31.{16 * i}.0/20"
+        if block not in used:
+            ec2.create_subnet(VpcId=vpc, CidrBlock=block)
+    part = ec2.create_subnet(VpcId=vpc, CidrBlock=freed["CidrBlock"].replace("/20", "/24"))["Subnet"]
+    with pytest.raises(ClientError) as e:
+        ec2.create_default_subnet(AvailabilityZone=zone)
+    assert error_code(e) == "InsufficientFreeAddressesInSubnet"
+    ec2.delete_subnet(SubnetId=part["SubnetId"])
+    assert ec2.create_default_subnet(AvailabilityZone=zone)["Subnet"]["CidrBlock"] == freed["CidrBlock"]
+    # Without a default VPC there is nothing to create in.
+    for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]:
+        ec2.delete_subnet(SubnetId=s["SubnetId"])
+    for igw in ec2.describe_internet_gateways(
+            Filters=[{"Name": "attachment.vpc-id", "Values": [vpc]}])["InternetGateways"]:
+        ec2.detach_internet_gateway(InternetGatewayId=igw["InternetGatewayId"], VpcId=vpc)
+    ec2.delete_vpc(VpcId=vpc)
+    with pytest.raises(ClientError) as e:
+        ec2.create_default_subnet(AvailabilityZone=zone)
+    assert error_code(e) == "DefaultVpcDoesNotExist"

@@ -119,6 +119,15 @@ impl Client {
         }
     }
 
+    /// `GET path` (an admin document such as `/_openvpc/dataplane`): status and body.
+    pub fn get(&self, path: &str) -> Result<(u16, String), String> {
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}:{}\r\nConnection: close\r\n\r\n",
+            self.host, self.port
+        );
+        self.post(request.as_bytes())
+    }
+
     fn post(&self, request: &[u8]) -> Result<(u16, String), String> {
         let addr = (self.host.as_str(), self.port)
             .to_socket_addrs()

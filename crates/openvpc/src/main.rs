@@ -9,6 +9,7 @@ use openvpc_server::{Credentials, Engine, EngineOptions, ServerOptions};
 use openvpc_store::SqliteStore;
 
 mod api;
+mod dataplane;
 mod demo;
 mod matrix;
 mod reach;
@@ -41,6 +42,12 @@ enum Cmd {
     /// Build the seed's world (three VPCs, peerings, PrivateLink, S3 gateway endpoint)
     /// against a running server and print its verdicts and matrix.
     Demo(demo::DemoArgs),
+    /// Run a program inside the network namespace of an instance or network interface
+    /// (needs a server started with `--dataplane linux`); exits with the program's status.
+    Exec(dataplane::ExecArgs),
+    /// Data-plane maintenance.
+    #[command(subcommand)]
+    Dataplane(dataplane::DataplaneCmd),
 }
 
 #[derive(clap::Args, Debug)]
@@ -78,6 +85,12 @@ struct ServeArgs {
     /// A JSON configuration file (regions, quotas, delays).
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Realise the state with real packets: `linux` (network namespaces; needs root).
+    #[arg(long, value_parser = ["linux"])]
+    dataplane: Option<String>,
+    /// Owner token of the data plane's namespaces (default: from the data directory).
+    #[arg(long)]
+    dataplane_owner: Option<String>,
 }
 
 pub(crate) fn fail(message: String) -> ! {
@@ -98,6 +111,8 @@ fn main() {
         Cmd::Reach(args) => std::process::exit(reach::run(args)),
         Cmd::Matrix(args) => std::process::exit(matrix::run(args)),
         Cmd::Demo(args) => std::process::exit(demo::run(args)),
+        Cmd::Exec(args) => std::process::exit(dataplane::exec(args)),
+        Cmd::Dataplane(cmd) => std::process::exit(dataplane::run(cmd)),
     }
 }
 
@@ -156,12 +171,19 @@ fn serve(args: ServeArgs) {
         .credentials
         .as_ref()
         .map(|p| Credentials::load(p).unwrap_or_else(|e| fail(e)));
+    let dataplane = args
+        .dataplane
+        .as_ref()
+        .map(|_| dataplane::start(&args.data_dir, args.dataplane_owner.as_deref()));
     let engine = open_engine(&args.data_dir, config);
     let options = ServerOptions {
         credentials,
         default_account: args.default_account,
         default_region: args.default_region,
         admin_api: args.admin_api,
+        observer: dataplane
+            .clone()
+            .map(|d| d as std::sync::Arc<dyn openvpc_server::Observer>),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -169,8 +191,31 @@ fn serve(args: ServeArgs) {
         .unwrap_or_else(|e| fail(e.to_string()));
     runtime.block_on(async {
         let app = openvpc_server::router(engine, options);
-        if let Err(e) = openvpc_server::serve(args.listen, app).await {
-            fail(e.to_string());
+        let stopped = async {
+            if dataplane.is_none() {
+                return std::future::pending().await;
+            }
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .unwrap_or_else(|e| fail(e.to_string()));
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        };
+        tokio::select! {
+            result = openvpc_server::serve(args.listen, app) => {
+                if let Err(e) = result {
+                    fail(e.to_string());
+                }
+            }
+            _ = stopped => {}
         }
     });
+    if let Some(d) = dataplane {
+        match d.0.shutdown() {
+            Ok(n) => tracing::info!("data plane: removed {n} namespaces"),
+            Err(e) => tracing::warn!("data plane cleanup: {e}"),
+        }
+    }
 }

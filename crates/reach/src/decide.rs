@@ -231,6 +231,7 @@ pub fn decide(view: &View, flow: &Flow) -> Verdict {
         }
     };
     let se = &view.enis[s as usize];
+    let sent = h;
     d.hop(&se.id, HopKind::NetworkInterface, &h);
     if d.endpoint_as_source(s, &h) {
         return done(d, Vec::new());
@@ -259,7 +260,9 @@ pub fn decide(view: &View, flow: &Flow) -> Verdict {
             End::Internet => Start::Internet,
             End::Service { vpc, endpoint } => Start::Service { vpc, endpoint },
         };
-        d.walk(start, reply, Some(s));
+        if let Some((_, r)) = d.walk(start, reply, Some(s)) {
+            d.reply_source(&view.enis[s as usize].id, &r, &sent);
+        }
     }
     done(d, forward)
 }
@@ -416,6 +419,22 @@ impl Decider<'_> {
                     ),
                 );
             }
+        }
+    }
+
+    /// A reply must come back from the address the request went to: one translated on
+    /// the return path (a NAT gateway the reply was routed through) is dropped by the
+    /// sender, whose socket knows no such peer.
+    fn reply_source(&mut self, source: &Arc<str>, r: &Header, sent: &Header) {
+        if r.src != sent.dst {
+            self.blocker(
+                Code::CannotRoute,
+                source,
+                format!(
+                    "the reply reaches {} from {}, not from {}: it was translated on the return path, so {source} drops it; route replies back the way the request came",
+                    sent.src, r.src, sent.dst
+                ),
+            );
         }
     }
 

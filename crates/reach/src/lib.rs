@@ -21,6 +21,7 @@ use ipnet::IpNet;
 pub mod decide;
 pub mod explain;
 pub mod exposure;
+pub mod fabric;
 pub mod matrix;
 mod privatelink;
 pub mod reference;

@@ -229,6 +229,31 @@ pub(crate) fn compile(w: &World, view: &View) -> PrivateLinkV {
     pl
 }
 
+/// The load balancer and node serving endpoint `ep`'s interface `y`: the first load
+/// balancer of its service with a node in `y`'s Availability Zone (any zone for a
+/// cross-Region endpoint, which AWS restricts at creation).
+pub(crate) fn placement<'v>(view: &'v View, ep: &EndpointV, y: Ix) -> Option<(&'v LbV, &'v NodeV)> {
+    let pl = &view.privatelink;
+    let svc = pl.services.get(ep.service_id.as_ref()?)?;
+    let zone = pl.zone_of(view, y);
+    svc.nlbs
+        .iter()
+        .filter_map(|a| pl.lbs.get(a))
+        .find_map(|lb| {
+            lb.nodes
+                .iter()
+                .find(|n| ep.remote || Some(&n.zone) == zone)
+                .map(|n| (lb, n))
+        })
+}
+
+/// Whether load balancer `lb` has a node in the Availability Zone of interface `e` (a
+/// target elsewhere receives no traffic).
+pub(crate) fn zone_enabled(view: &View, lb: &LbV, e: Ix) -> bool {
+    let zone = view.privatelink.zone_of(view, e);
+    lb.nodes.iter().any(|x| Some(&x.zone) == zone)
+}
+
 /// Resolves a route to gateway endpoint `id`: usable only while it exists as a gateway
 /// endpoint and is `available` (else the route is a blackhole).
 pub(crate) fn gateway_route(w: &World, id: &str) -> Tgt {

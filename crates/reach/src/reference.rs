@@ -12,7 +12,7 @@ use openvpc_core::eni::{InstanceState, NetworkInterface};
 use openvpc_core::gateway::{NatGateway, NatState};
 use openvpc_core::nacl::{EntryCidr, RuleAction};
 use openvpc_core::route::{Destination, Origin, Route, RouteTable, Target};
-use openvpc_core::sg::{Peer, Rule, SecurityGroup};
+use openvpc_core::sg::{self, Peer, Rule, SecurityGroup};
 use openvpc_core::subnet::Subnet;
 use openvpc_core::vpc::Vpc;
 use openvpc_core::World;
@@ -245,17 +245,13 @@ impl<'w> Ref<'w> {
         }
     }
 
+    /// The VPC of the group a reference of `owner` reaches; None when the reference is
+    /// stale (the core's rule, [`sg::referenced_group`]).
     fn group_ref_valid(&self, owner: &SecurityGroup, group_id: &str) -> Option<&'w str> {
-        let g = self.w.security_groups.get(group_id)?;
+        let g = sg::referenced_group(self.w, owner, group_id)?;
         self.w.vpcs.get(&g.vpc_id)?;
         self.w.vpcs.get(&owner.vpc_id)?;
-        let peered = self.w.peerings.values().any(|p| {
-            p.status.is_active()
-                && !p.is_inter_region()
-                && ((p.requester.vpc_id == owner.vpc_id && p.accepter.vpc_id == g.vpc_id)
-                    || (p.accepter.vpc_id == owner.vpc_id && p.requester.vpc_id == g.vpc_id))
-        });
-        (g.vpc_id == owner.vpc_id || peered).then_some(g.vpc_id.as_str())
+        Some(g.vpc_id.as_str())
     }
 
     fn sg(&mut self, e: &NetworkInterface, egress: bool, h: &Header, identity: bool) {
@@ -491,6 +487,7 @@ impl<'w> Ref<'w> {
         if self.endpoint_as_source(s) {
             return;
         }
+        let sent = h;
         self.sg(s, true, &h, true);
         let Some((end, h)) = self.walk(Step::At(Node::Eni(s)), h, want, true) else {
             return;
@@ -503,26 +500,28 @@ impl<'w> Ref<'w> {
         self.dir = Direction::Return;
         self.last = None;
         let mut reply = h.reply();
-        match end {
-            End::Eni(y) => {
-                self.walk(Step::At(Node::Eni(y)), reply, Some(s), true);
-            }
-            End::Internet => {
-                if let Some(step) = self.enter(&mut reply, Some(s)) {
-                    self.walk(step, reply, Some(s), true);
-                }
-            }
+        let back = match end {
+            End::Eni(y) => self.walk(Step::At(Node::Eni(y)), reply, Some(s), true),
+            End::Internet => match self.enter(&mut reply, Some(s)) {
+                Some(step) => self.walk(step, reply, Some(s), true),
+                None => None,
+            },
             End::Service(vpc, endpoint) => match self.owner(&vpc.id, reply.dst) {
-                None => {
-                    self.fatal::<()>(Code::CannotRoute, endpoint);
-                }
+                None => self.fatal(Code::CannotRoute, endpoint),
                 Some(o) => {
                     self.nacl(Self::place(o).1, false, &reply);
-                    if let Some(step) = self.arrive(o, &mut reply, Some(s), true) {
-                        self.walk(step, reply, Some(s), true);
+                    match self.arrive(o, &mut reply, Some(s), true) {
+                        Some(step) => self.walk(step, reply, Some(s), true),
+                        None => None,
                     }
                 }
             },
+        };
+        // A reply translated on its way back is dropped by the sender.
+        if let Some((_, r)) = back {
+            if r.src != sent.dst {
+                self.blocker(Code::CannotRoute, &s.id, String::new());
+            }
         }
     }
 

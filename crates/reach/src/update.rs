@@ -33,7 +33,7 @@ use openvpc_core::sg::{Cmd as SgCmd, GroupRef};
 use openvpc_core::{nacl, World};
 
 use crate::view::{
-    active_pairs, compile_acl, compile_sg, compile_table, link_subnets, target_id, Index, Ix,
+    compile_acl, compile_sg, compile_table, group_links, link_subnets, target_id, Index, Ix,
     PlCache, View,
 };
 use crate::PrefixLists;
@@ -425,12 +425,12 @@ impl Patch<'_, '_> {
 
     fn peering(&mut self, id: &str) {
         self.routes_to(id);
-        let pairs = active_pairs(self.w, &self.v.ix.vpc);
-        if pairs == self.v.ix.active_pairs {
+        let links = group_links(self.w, &self.v.ix.vpc);
+        if links == self.v.ix.group_links {
             return;
         }
-        let moved: BTreeSet<Ix> = pairs
-            .symmetric_difference(&self.v.ix.active_pairs)
+        let moved: BTreeSet<Ix> = links
+            .symmetric_difference(&self.v.ix.group_links)
             .map(|&(a, _)| a)
             .collect();
         let ix = Index {
@@ -439,7 +439,7 @@ impl Patch<'_, '_> {
             rtb: self.v.ix.rtb.clone(),
             acl: self.v.ix.acl.clone(),
             nat: self.v.ix.nat.clone(),
-            active_pairs: pairs,
+            group_links: links,
         };
         self.v.ix = Arc::new(ix);
         let w = self.w;

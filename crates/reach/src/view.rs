@@ -16,7 +16,7 @@ use openvpc_core::eni::InstanceState;
 use openvpc_core::gateway::NatState;
 use openvpc_core::nacl::{EntryCidr, NetworkAcl, RuleAction};
 use openvpc_core::route::{Destination, Origin, RouteTable, Target};
-use openvpc_core::sg::{Peer, SecurityGroup};
+use openvpc_core::sg::{self, Peer, SecurityGroup};
 use openvpc_core::World;
 
 use crate::privatelink::PrivateLinkV;
@@ -48,6 +48,7 @@ impl VpcV {
 #[derive(Debug)]
 pub(crate) struct SubnetV {
     pub id: Arc<str>,
+    pub vpc: Ix,
     pub rtb: Option<Ix>,
     pub acl: Option<Ix>,
 }
@@ -204,6 +205,21 @@ impl Rtb {
         } else {
             self.v6.bounds(128, out)
         }
+    }
+
+    /// Every prefix with the route that wins for it, longest prefixes first.
+    pub fn routes(&self) -> impl Iterator<Item = (IpNet, &RouteV)> {
+        let v4 = self.v4.levels.iter().flat_map(|(len, map)| {
+            map.iter().filter_map(move |(k, r)| {
+                Some((IpNet::V4(Ipv4Net::new(Ipv4Addr::from(*k), *len).ok()?), r))
+            })
+        });
+        let v6 = self.v6.levels.iter().flat_map(|(len, map)| {
+            map.iter().filter_map(move |(k, r)| {
+                Some((IpNet::V6(Ipv6Net::new(Ipv6Addr::from(*k), *len).ok()?), r))
+            })
+        });
+        v4.chain(v6)
     }
 
     /// The route longest-prefix-matching `a`.
@@ -372,8 +388,10 @@ pub(crate) struct Index {
     pub rtb: HashMap<Arc<str>, Ix>,
     pub acl: HashMap<Arc<str>, Ix>,
     pub nat: HashMap<Arc<str>, Ix>,
-    /// Ordered pairs of VPCs joined by an active, same-Region peering connection.
-    pub active_pairs: HashSet<(Ix, Ix)>,
+    /// Ordered pairs of VPCs across which group references resolve
+    /// ([`openvpc_core::sg::linked_vpc_pairs`]): a change of this set re-resolves the
+    /// groups of the VPCs it touches.
+    pub group_links: HashSet<(Ix, Ix)>,
 }
 
 fn ids<T>(items: &[T], id: impl Fn(&T) -> &Arc<str>) -> HashMap<Arc<str>, Ix> {
@@ -408,27 +426,16 @@ impl<'a> PlCache<'a> {
     }
 }
 
-/// The ordered pairs of VPCs joined by an active, same-Region peering connection.
-pub(crate) fn active_pairs(w: &World, vpc_ix: &HashMap<Arc<str>, Ix>) -> HashSet<(Ix, Ix)> {
-    let mut pairs = HashSet::new();
-    for p in w.peerings.values() {
-        if !p.status.is_active() || p.is_inter_region() {
-            continue;
-        }
-        if let (Some(&a), Some(&b)) = (
-            vpc_ix.get(p.requester.vpc_id.as_str()),
-            vpc_ix.get(p.accepter.vpc_id.as_str()),
-        ) {
-            pairs.insert((a, b));
-            pairs.insert((b, a));
-        }
-    }
-    pairs
+/// The core's pairs of VPCs across which group references resolve, as view indexes.
+pub(crate) fn group_links(w: &World, vpc_ix: &HashMap<Arc<str>, Ix>) -> HashSet<(Ix, Ix)> {
+    sg::linked_vpc_pairs(w)
+        .filter_map(|(a, b)| Some((*vpc_ix.get(a)?, *vpc_ix.get(b)?)))
+        .collect()
 }
 
 /// Compiles one security group. A group reference resolves to the group's index and VPC
-/// when it is in the same VPC or in a same-Region peer over an active connection; else it
-/// is stale.
+/// unless the core's rule says it is stale ([`sg::referenced_group_given`], asked over
+/// the view's index of the core's [`sg::linked_vpc_pairs`]).
 pub(crate) fn compile_sg(g: &SecurityGroup, w: &World, ix: &Index, pl: &mut PlCache) -> SgV {
     let own_vpc = ix.vpc.get(g.vpc_id.as_str()).copied();
     let mut compile_rules = |rules: &[openvpc_core::sg::Rule]| {
@@ -450,15 +457,18 @@ pub(crate) fn compile_sg(g: &SecurityGroup, w: &World, ix: &Index, pl: &mut PlCa
                     Peer::V6(n) => PeerV::Net(IpNet::V6(*n)),
                     Peer::PrefixList(id) => PeerV::Nets(pl.get(id)),
                     Peer::Group { group_id, .. } => {
-                        let target = ix.sg.get(group_id.as_str()).and_then(|&s| {
-                            let gvpc = w
-                                .security_groups
-                                .get(group_id)
-                                .and_then(|t| ix.vpc.get(t.vpc_id.as_str()).copied())?;
-                            let own = own_vpc?;
-                            (own == gvpc || ix.active_pairs.contains(&(own, gvpc)))
-                                .then_some((s, gvpc))
-                        });
+                        let target = own_vpc
+                            .and_then(|own| {
+                                sg::referenced_group_given(w, g, group_id, |_, other| {
+                                    ix.vpc
+                                        .get(other)
+                                        .is_some_and(|&o| ix.group_links.contains(&(own, o)))
+                                })
+                            })
+                            .and_then(|t| {
+                                let sg = *ix.sg.get(t.id.as_str())?;
+                                Some((sg, *ix.vpc.get(t.vpc_id.as_str())?))
+                            });
                         match target {
                             Some((sg, vpc)) => PeerV::Group { sg, vpc },
                             None => PeerV::Stale,
@@ -564,6 +574,7 @@ pub(crate) fn link_subnets(w: &World, ix: &Index) -> (Vec<SubnetV>, Vec<Ix>) {
             .copied();
         subnets.push(SubnetV {
             id: s.id.as_str().into(),
+            vpc: v,
             rtb,
             acl,
         });
@@ -671,7 +682,7 @@ impl View {
                 }
             }
         }
-        ix.active_pairs = active_pairs(w, &ix.vpc);
+        ix.group_links = group_links(w, &ix.vpc);
         let by_order = |it: &mut dyn Iterator<Item = &str>| -> HashMap<Arc<str>, Ix> {
             it.enumerate()
                 .map(|(i, id)| (Arc::from(id), i as Ix))

@@ -28,6 +28,8 @@ pub struct ServerOptions {
     pub default_account: String,
     pub default_region: String,
     pub admin_api: bool,
+    /// Told of every committed state (the data plane), and serves `/_openvpc/dataplane`.
+    pub observer: Option<std::sync::Arc<dyn crate::Observer>>,
 }
 
 impl Default for ServerOptions {
@@ -37,16 +39,19 @@ impl Default for ServerOptions {
             default_account: "000000000000".into(),
             default_region: "us-east-1".into(),
             admin_api: false,
+            observer: None,
         }
     }
 }
 
-struct AppState {
-    engine: Mutex<Engine>,
-    options: ServerOptions,
+pub(crate) struct AppState {
+    pub(crate) engine: Mutex<Engine>,
+    pub(crate) options: ServerOptions,
+    /// The engine generation the observer was last told of.
+    pub(crate) observed: std::sync::atomic::AtomicU64,
 }
 
-type Shared = Arc<AppState>;
+pub(crate) type Shared = Arc<AppState>;
 
 /// The router serving everything.
 pub fn router(engine: Engine, options: ServerOptions) -> Router {
@@ -54,7 +59,9 @@ pub fn router(engine: Engine, options: ServerOptions) -> Router {
     let state = Arc::new(AppState {
         engine: Mutex::new(engine),
         options,
+        observed: u64::MAX.into(),
     });
+    crate::observer::notify(&state);
     let mut r = Router::new()
         .route("/_openvpc/health", get(|| async { "ok" }))
         .merge(console::routes())
@@ -65,7 +72,7 @@ pub fn router(engine: Engine, options: ServerOptions) -> Router {
             .route("/_openvpc/clock/advance", post(advance_clock))
             .route("/_openvpc/snapshot", post(snapshot));
     }
-    r.with_state(state)
+    crate::observer::routes(r, &state).with_state(state)
 }
 
 /// Serves until the process is stopped.

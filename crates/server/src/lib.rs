@@ -7,7 +7,9 @@
 pub mod auth;
 pub mod engine;
 pub mod http;
+pub mod observer;
 
 pub use auth::Credentials;
 pub use engine::{Engine, EngineOptions};
 pub use http::{router, serve, ServerOptions};
+pub use observer::Observer;

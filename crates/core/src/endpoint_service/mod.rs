@@ -19,9 +19,7 @@ mod private_dns;
 mod services;
 
 #[cfg(test)]
-mod legacy_harness;
-#[cfg(test)]
-pub(crate) mod tests;
+mod tests;
 
 pub use describe::{
     describe_configurations, describe_permissions, describe_services, CONFIGURATION_FILTERS,

@@ -6,14 +6,9 @@ use super::services::parse_lb_arn;
 use super::*;
 use crate::filter::Filter;
 use crate::tags::{self, TagSpec};
-use crate::testkit::{Kit, C, REGION};
+use crate::testkit::{Kit, A, B, C, REGION};
 use crate::world::Ctx;
 use crate::{Command, Output};
-
-// The harness `endpoint`'s inline tests import from here; it goes (with legacy_harness.rs)
-// once those tests are on the shared kit.
-pub(crate) use super::legacy_harness::{check, Env, EAST};
-pub(crate) use crate::testkit::{A, B};
 
 /// `cmd` run by `account` is refused with `code` and a message containing `fragment`, and
 /// changes nothing.

@@ -18,13 +18,13 @@ mod endpoint;
 mod endpoint_service;
 mod eni;
 mod gateway;
-mod insights;
+pub mod insights;
 mod nacl;
-mod network;
-mod peering;
+pub mod network;
+pub mod peering;
 mod prefix_list;
 mod route;
-mod sg;
+pub mod sg;
 
 /// The first test account (the caller unless a test says otherwise).
 pub const A: &str = "111111111111";
@@ -62,6 +62,11 @@ impl Kit {
         };
         kit.init(A, REGION);
         kit
+    }
+
+    /// A kit at the usual seed and clock whose configuration sets the quotas `limits`.
+    pub fn with_quotas(limits: &[&str]) -> Kit {
+        Kit::with(config_with_quotas(limits), 1, 1_000)
     }
 
     /// Makes the defaults of `account` in `region` (the server does this on first use).
@@ -144,6 +149,19 @@ impl Kit {
         self.ctx.now += ms;
         self.w.tick(self.ctx.now);
     }
+}
+
+/// The default configuration with the quotas `limits` (as `--quota` takes them:
+/// `name=value` or `account:name=value`).
+pub fn config_with_quotas(limits: &[&str]) -> Config {
+    let mut config = Config::default();
+    for limit in limits {
+        config
+            .quotas
+            .set_from_arg(limit)
+            .unwrap_or_else(|e| panic!("quota {limit}: {e}"));
+    }
+    config
 }
 
 /// The world as bytes, to compare before and after a command.

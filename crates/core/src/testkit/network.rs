@@ -1,12 +1,18 @@
 //! Builders for the VPC basics: VPCs and subnets.
 
-use super::Kit;
+use super::{Kit, REGION};
+use crate::world::{Ctx, Scope};
 use crate::{subnet, vpc};
 
 impl Kit {
     /// A VPC with `cidr` (no IPv6) owned by the caller.
     pub fn vpc(&mut self, cidr: &str) -> String {
         self.id(create_vpc(cidr, false))
+    }
+
+    /// A VPC with `cidr` (no IPv6) owned by `ctx`'s caller.
+    pub fn vpc_as(&mut self, ctx: &Ctx, cidr: &str) -> String {
+        self.id_as(ctx, create_vpc(cidr, false))
     }
 
     /// A VPC with `cidr` and an Amazon-provided IPv6 block.
@@ -24,6 +30,28 @@ impl Kit {
             availability_zone_id: None,
             tags: vec![],
         })
+    }
+
+    /// The default VPC of `scope`.
+    pub fn default_vpc(&self, scope: &Scope) -> String {
+        self.w
+            .vpcs
+            .in_scope(scope)
+            .find(|v| v.is_default)
+            .expect("a default VPC")
+            .id
+            .clone()
+    }
+
+    /// The first default subnet of `account` in the kit's Region.
+    pub fn default_subnet(&self, account: &str) -> String {
+        self.w
+            .subnets
+            .in_scope(&Scope::new(account, REGION))
+            .next()
+            .expect("a default subnet")
+            .id
+            .clone()
     }
 }
 

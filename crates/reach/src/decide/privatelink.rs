@@ -172,8 +172,7 @@ impl Decider<'_> {
                 format!("{} is {}, not Available", svc.id, svc.state.as_str()),
             );
         }
-        let lbs: Vec<&LbV> = svc.nlbs.iter().filter_map(|a| pl.lbs.get(a)).collect();
-        if lbs.is_empty() {
+        if !svc.nlbs.iter().any(|a| pl.lbs.contains_key(a)) {
             return self.fatal(
                 Code::BadState,
                 &svc.id,
@@ -183,12 +182,7 @@ impl Decider<'_> {
         // The load balancer node in the endpoint's zone (any zone for a cross-Region
         // endpoint, which AWS restricts at creation).
         let zone = pl.zone_of(v, y);
-        let placed = lbs.iter().find_map(|lb| {
-            lb.nodes
-                .iter()
-                .find(|n| ep.remote || Some(&n.zone) == zone)
-                .map(|n| (*lb, n))
-        });
+        let placed = crate::privatelink::placement(v, ep, y);
         let Some((lb, node)) = placed else {
             return self.fatal(
                 Code::VpceServiceNotInstalledInAz,
@@ -338,7 +332,7 @@ impl Decider<'_> {
         };
         if let Some(e) = want {
             let zone = pl.zone_of(v, e);
-            if !lb.nodes.iter().any(|x| Some(&x.zone) == zone) {
+            if !crate::privatelink::zone_enabled(v, lb, e) {
                 return self.fatal(
                     Code::ElbInstalledAzRestriction,
                     &lb.arn,

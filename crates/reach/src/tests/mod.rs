@@ -435,6 +435,61 @@ fn peer_cannot_use_igw_or_nat_gateway() {
 }
 
 #[test]
+fn fabric_projects_resolved_routes_and_groups() {
+    let mut t = three("10.2.0.0/16");
+    t.n.route(&t.a.rtb, "10.9.0.0/16", "pcx-gone");
+    let f = View::compile(&t.n.w).fabric();
+    let vpc = |id: &str| f.vpcs.iter().position(|v| v.id == id).unwrap();
+    let table = f.tables.iter().find(|x| x.id == t.a.rtb).unwrap();
+    let target = |cidr: &str| {
+        let net: ipnet::IpNet = cidr.parse().unwrap();
+        table
+            .routes
+            .iter()
+            .find(|r| r.destination == net)
+            .map(|r| r.target.clone())
+            .unwrap()
+    };
+    use crate::fabric::Target;
+    assert_eq!(target("10.0.0.0/16"), Target::Local);
+    assert_eq!(
+        target("10.1.0.0/16"),
+        Target::Peering {
+            id: t.ab.clone(),
+            peer: vpc(&t.b.id)
+        }
+    );
+    assert!(matches!(target("10.9.0.0/16"), Target::Blackhole(_)));
+    let a = f.interfaces.iter().find(|i| i.id == t.ea).unwrap();
+    assert_eq!(a.vpc, vpc(&t.a.id));
+    assert_eq!(
+        f.subnets[a.subnet].table,
+        f.tables.iter().position(|x| x.id == t.a.rtb)
+    );
+    let g = &f.groups[a.groups[0]];
+    assert!(g.ingress.iter().any(|r| matches!(
+        &r.peer,
+        crate::fabric::RulePeer::Nets(n) if n == &vec!["10.0.0.0/8".parse::<ipnet::IpNet>().unwrap()]
+    )));
+}
+
+#[test]
+fn a_reply_translated_on_its_way_back_is_dropped() {
+    // B's reply to A leaves through B's NAT gateway (B routes 0.0.0.0/0 there and has no
+    // route back over the peering): it reaches A from the NAT gateway's address.
+    let mut t = three("10.2.0.0/16");
+    let sb2 = t.n.subnet(&t.b, "10.1.9.0/24");
+    let nat = t.n.nat(&sb2, "10.1.9.5", None, NatState::Available);
+    let nat_rtb = t.n.table(&t.b, &[&sb2]);
+    t.n.route(&nat_rtb, "10.0.0.0/16", &t.ab);
+    t.n.remove_route(&t.b.rtb, "10.0.0.0/16");
+    t.n.route(&t.b.rtb, "0.0.0.0/0", &nat);
+    let v = check(&t.n, tcp(&t.ea, "10.1.1.10", 443), false, &[CannotRoute]);
+    assert_eq!(v.explanations[0].component.as_ref(), t.ea);
+    assert_eq!(v.explanations[0].direction, crate::Direction::Return);
+}
+
+#[test]
 fn overlapping_peers_and_the_reply_going_the_wrong_way() {
     // B and C both hold 10.1.0.0/16; A routes it to C.
     let mut t = three("10.1.0.0/16");

@@ -144,7 +144,7 @@ async fn changes(
     if let Err(e) = authenticate(&state, &mut engine, &method, &uri, &headers) {
         return error(&e, &request_id);
     }
-    json(format!("{{\"changes\":{}}}\n", engine.changes()))
+    json(format!("{{\"changes\":{}}}\n", engine.generation()))
 }
 
 #[derive(serde::Deserialize)]

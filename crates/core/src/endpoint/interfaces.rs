@@ -1,0 +1,142 @@
+//! The requester-managed interfaces of interface and Gateway Load Balancer endpoints, made
+//! and destroyed through the eni area's managed-interface lifecycle, and their security
+//! groups.
+
+use crate::error::{ApiError, Result};
+use crate::ids::Kind;
+use crate::world::{Scope, World};
+use crate::{cidr, eni, Millis};
+
+use super::model::{EndpointInterface, EndpointType, SubnetChoice, VpcEndpoint};
+
+/// Who the endpoint interfaces are requested by.
+const REQUESTER_ID: &str = "amazon-aws";
+
+/// Creates the requester-managed interface of an endpoint in one subnet. The caller has
+/// checked the subnet and its addresses (`subnets::check_provision`).
+fn create_interface(
+    w: &mut World,
+    now: Millis,
+    ep: &VpcEndpoint,
+    choice: &SubnetChoice,
+    dualstack: bool,
+) -> Option<EndpointInterface> {
+    let s = w.subnets.get(&choice.subnet_id)?.clone();
+    let interface_type = match ep.endpoint_type {
+        EndpointType::GatewayLoadBalancer => "gateway_load_balancer_endpoint",
+        _ => "vpc_endpoint",
+    };
+    let managed = eni::ManagedInterface {
+        subnet_id: s.id.clone(),
+        interface_type: interface_type.into(),
+        description: format!("VPC Endpoint Interface {}", ep.id),
+        requester_id: REQUESTER_ID.into(),
+        groups: ep.groups.clone(),
+        private_ip: choice.ipv4,
+        attached_to: Some(REQUESTER_ID.into()),
+    };
+    let id = eni::create_managed(w, &ep.scope, now, &managed).ok()?;
+    let ipv6 = match (choice.ipv6, s.ipv6_cidrs.first()) {
+        (Some(v6), _) => vec![v6],
+        (None, Some(block)) if dualstack => {
+            let host = u128::from(w.ids.next_u64() | 1);
+            vec![cidr::nth_v6(&block.cidr, host)]
+        }
+        _ => Vec::new(),
+    };
+    if let Some(e) = w.network_interfaces.get_mut(&id) {
+        if ep.endpoint_type == EndpointType::GatewayLoadBalancer {
+            // Gateway Load Balancer endpoints take no security groups.
+            e.groups.clear();
+        }
+        e.ipv6_addresses = ipv6;
+    }
+    Some(EndpointInterface {
+        subnet_id: s.id,
+        availability_zone: s.availability_zone,
+        network_interface_id: id,
+    })
+}
+
+/// Creates the interfaces an endpoint lacks for its subnets (checked beforehand).
+pub(super) fn provision(w: &mut World, id: &str, now: Millis) {
+    let Some(ep) = w.vpc_endpoints.get(id).cloned() else {
+        return;
+    };
+    let dualstack = ep.ip_address_type != "ipv4";
+    let mut made = Vec::new();
+    for c in &ep.subnets {
+        if ep.interfaces.iter().any(|i| i.subnet_id == c.subnet_id) {
+            continue;
+        }
+        if let Some(i) = create_interface(w, now, &ep, c, dualstack) {
+            made.push(i);
+        }
+    }
+    if let Some(e) = w.vpc_endpoints.get_mut(id) {
+        e.interfaces.extend(made);
+    }
+}
+
+/// Removes every interface of an endpoint and returns their addresses to the subnets.
+pub(super) fn release_interfaces(w: &mut World, id: &str) {
+    let interfaces = w
+        .vpc_endpoints
+        .get_mut(id)
+        .map(|e| std::mem::take(&mut e.interfaces))
+        .unwrap_or_default();
+    for i in interfaces {
+        eni::destroy_interface(w, &i.network_interface_id);
+    }
+}
+
+/// Removes the interfaces `dropped` (network interface ids) of an endpoint, gives the
+/// others `groups`, and forgets the dropped ones.
+pub(super) fn refit_interfaces(w: &mut World, id: &str, dropped: &[String], groups: &[String]) {
+    for eni_id in dropped {
+        eni::destroy_interface(w, eni_id);
+    }
+    let kept: Vec<String> = w
+        .vpc_endpoints
+        .get(id)
+        .map(|e| {
+            e.interfaces
+                .iter()
+                .map(|i| i.network_interface_id.clone())
+                .filter(|n| !dropped.contains(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    for eni_id in &kept {
+        if let Some(e) = w.network_interfaces.get_mut(eni_id) {
+            e.groups = groups.to_vec();
+        }
+    }
+    if let Some(e) = w.vpc_endpoints.get_mut(id) {
+        e.interfaces
+            .retain(|i| !dropped.contains(&i.network_interface_id));
+    }
+}
+
+/// The security groups `ids` exist for the caller and belong to the VPC.
+pub(super) fn check_groups(w: &World, scope: &Scope, vpc_id: &str, ids: &[String]) -> Result<()> {
+    for id in ids {
+        let g = w
+            .security_groups
+            .get_in(scope, id)
+            .ok_or_else(|| Kind::SecurityGroup.not_found(id))?;
+        if g.vpc_id != vpc_id {
+            return Err(ApiError::invalid_parameter(format!(
+                "The security group {id} does not belong to the VPC {vpc_id}."
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a security group is used by a live interface endpoint.
+pub fn uses_security_group(w: &World, group_id: &str) -> bool {
+    w.vpc_endpoints
+        .values()
+        .any(|e| e.state.exists() && e.groups.iter().any(|g| g == group_id))
+}

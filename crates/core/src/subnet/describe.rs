@@ -1,0 +1,74 @@
+//! DescribeSubnets: its filters and the values each filter matches.
+
+use super::model::Subnet;
+use crate::error::Result;
+use crate::filter::{self, Filter};
+use crate::tags;
+use crate::world::{Ctx, World};
+
+/// Filters DescribeSubnets accepts.
+pub const FILTERS: &[&str] = &[
+    "availability-zone",
+    "availability-zone-id",
+    "available-ip-address-count",
+    "cidr",
+    "cidr-block",
+    "cidrBlock",
+    "default-for-az",
+    "defaultForAz",
+    "ipv6-cidr-block-association.ipv6-cidr-block",
+    "ipv6-cidr-block-association.association-id",
+    "ipv6-cidr-block-association.state",
+    "map-public-ip-on-launch",
+    "owner-id",
+    "state",
+    "subnet-arn",
+    "subnet-id",
+    "vpc-id",
+];
+
+/// DescribeSubnets.
+pub fn describe<'w>(
+    w: &'w World,
+    ctx: &Ctx,
+    ids: &[String],
+    filters: &[Filter],
+) -> Result<Vec<&'w Subnet>> {
+    filter::check_names(filters, FILTERS)?;
+    let scope = ctx.scope();
+    let candidates = w
+        .subnets
+        .pick(&scope, ids, |id| super::get(w, &scope, id))?;
+    Ok(candidates
+        .into_iter()
+        .filter(|s| filter::matches(filters, tags::of(w, &scope, &s.id), |name| field(s, name)))
+        .collect())
+}
+
+fn field(s: &Subnet, name: &str) -> Vec<String> {
+    match name {
+        "availability-zone" => filter::s(&s.availability_zone),
+        "availability-zone-id" => filter::s(&s.availability_zone_id),
+        "available-ip-address-count" => filter::s(s.available_ip_count().to_string()),
+        "cidr" | "cidr-block" | "cidrBlock" => filter::s(s.cidr.to_string()),
+        "default-for-az" | "defaultForAz" => filter::b(s.default_for_az),
+        "ipv6-cidr-block-association.ipv6-cidr-block" => {
+            s.ipv6_cidrs.iter().map(|c| c.cidr.to_string()).collect()
+        }
+        "ipv6-cidr-block-association.association-id" => s
+            .ipv6_cidrs
+            .iter()
+            .map(|c| c.association_id.clone())
+            .collect(),
+        "ipv6-cidr-block-association.state" => {
+            s.ipv6_cidrs.iter().map(|_| "associated".into()).collect()
+        }
+        "map-public-ip-on-launch" => filter::b(s.map_public_ip_on_launch),
+        "owner-id" => filter::s(&s.scope.account),
+        "state" => filter::s("available"),
+        "subnet-arn" => filter::s(s.arn()),
+        "subnet-id" => filter::s(&s.id),
+        "vpc-id" => filter::s(&s.vpc_id),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,518 @@
+//! Subnets: placement, zones, quota, default subnets (§6), deletion, attributes, IPv6
+//! blocks, address allocation and DescribeSubnets.
+
+use std::net::Ipv4Addr;
+
+use ipnet::IpNet;
+
+use super::*;
+use crate::eni::{self, InterfaceSpec};
+use crate::filter::Filter;
+use crate::tags::TagSpec;
+use crate::testkit::{Kit, B, REGION};
+use crate::{vpc, Output};
+
+/// CreateSubnet of `cidr` in `vpc_id`, its zone by name and/or id.
+fn create(vpc_id: &str, cidr: &str, az: Option<&str>, az_id: Option<&str>) -> Cmd {
+    Cmd::Create {
+        vpc_id: vpc_id.into(),
+        cidr_block: cidr.into(),
+        ipv6_cidr_block: None,
+        availability_zone: az.map(str::to_string),
+        availability_zone_id: az_id.map(str::to_string),
+        tags: vec![],
+    }
+}
+
+/// CreateDefaultSubnet in the zone named `az` and/or with id `az_id`.
+fn create_default(az: Option<&str>, az_id: Option<&str>) -> Cmd {
+    Cmd::CreateDefault {
+        availability_zone: az.map(str::to_string),
+        availability_zone_id: az_id.map(str::to_string),
+    }
+}
+
+/// The caller's default subnet in the zone named `az`.
+fn default_subnet_in(k: &Kit, az: &str) -> Subnet {
+    k.w.subnets
+        .in_scope(&k.ctx.scope())
+        .find(|s| s.default_for_az && s.availability_zone == az)
+        .expect("a default subnet in the zone")
+        .clone()
+}
+
+#[test]
+fn subnets_lie_in_the_vpc_blocks_without_overlap() {
+    let mut k = Kit::new();
+    let v = k.vpc("10.0.0.0/16");
+    let zones = k.w.config.zones(&k.ctx.account, REGION);
+    let id = k.subnet(&v, "10.0.1.0/24", Some(&zones[1].name));
+    let s = k.w.subnets.get(&id).unwrap().clone();
+    assert!(id.starts_with("subnet-") && id.len() == 24);
+    assert_eq!(
+        (s.vpc_id.as_str(), s.cidr.to_string()),
+        (v.as_str(), "10.0.1.0/24".into())
+    );
+    assert_eq!(
+        (
+            s.availability_zone.as_str(),
+            s.availability_zone_id.as_str()
+        ),
+        (zones[1].name.as_str(), zones[1].id.as_str())
+    );
+    assert!(!s.default_for_az && !s.map_public_ip_on_launch && !s.assign_ipv6_on_creation);
+    assert_eq!(s.available_ip_count(), 251);
+    assert_eq!(
+        s.arn(),
+        format!("arn:aws:ec2:{REGION}:{}:subnet/{id}", k.ctx.account)
+    );
+    // Its VPC's default ACL holds it.
+    let acl = &k.w.vpcs.get(&v).unwrap().default_network_acl_id;
+    assert!(k
+        .w
+        .network_acls
+        .get(acl)
+        .unwrap()
+        .associations
+        .iter()
+        .any(|a| a.subnet_id == id));
+    let cases = [
+        ("10.0.1.128/25", "InvalidSubnet.Conflict"),
+        ("10.0.0.0/8", "InvalidSubnet.Range"),
+        ("10.1.0.0/24", "InvalidSubnet.Range"),
+        ("10.0.0.0/29", "InvalidSubnet.Range"),
+        ("10.0.0.0/15", "InvalidSubnet.Range"),
+        ("10.0.0.300/24", "InvalidParameterValue"),
+    ];
+    for (cidr, code) in cases {
+        k.refused(create(&v, cidr, None, None), code);
+    }
+    let e = k.refused(
+        create(&v, "10.0.1.0/28", None, None),
+        "InvalidSubnet.Conflict",
+    );
+    assert_eq!(
+        e.message,
+        "The CIDR '10.0.1.0/28' conflicts with another subnet"
+    );
+    k.refused(
+        create("vpc-0123456789abcdef0", "10.0.2.0/24", None, None),
+        "InvalidVpcID.NotFound",
+    );
+    let b = k.as_account(B);
+    k.refused_as(
+        &b,
+        create(&v, "10.0.2.0/24", None, None),
+        "InvalidVpcID.NotFound",
+    );
+    // A secondary block takes subnets too.
+    k.id(vpc::Cmd::AssociateCidr {
+        vpc_id: v.clone(),
+        cidr_block: Some("10.1.0.0/16".into()),
+        amazon_ipv6: false,
+    });
+    k.subnet(&v, "10.1.0.0/24", None);
+}
+
+#[test]
+fn zones_by_name_or_id_else_in_turn() {
+    let mut k = Kit::new();
+    let v = k.vpc("10.0.0.0/16");
+    let zones = k.w.config.zones(&k.ctx.account, REGION);
+    let by_id = k.id(create(&v, "10.0.0.0/24", None, Some(&zones[2].id)));
+    assert_eq!(
+        k.w.subnets.get(&by_id).unwrap().availability_zone,
+        zones[2].name
+    );
+    let e = k.refused(
+        create(&v, "10.0.1.0/24", Some("us-east-1z"), None),
+        "InvalidParameterValue",
+    );
+    assert!(e
+        .message
+        .contains("Subnets can currently only be created in the following availability zones"));
+    k.refused(
+        create(&v, "10.0.1.0/24", None, Some("use1-az99")),
+        "InvalidParameterValue",
+    );
+    k.refused(
+        create(&v, "10.0.1.0/24", Some(&zones[0].name), Some(&zones[0].id)),
+        "InvalidParameterCombination",
+    );
+    // Without a zone: the VPC's n-th subnet goes to the n-th zone.
+    let second = k.subnet(&v, "10.0.1.0/24", None);
+    let third = k.subnet(&v, "10.0.2.0/24", None);
+    assert_eq!(
+        k.w.subnets.get(&second).unwrap().availability_zone,
+        zones[1].name
+    );
+    assert_eq!(
+        k.w.subnets.get(&third).unwrap().availability_zone,
+        zones[2].name
+    );
+}
+
+#[test]
+fn tags_and_the_subnet_quota() {
+    let mut k = Kit::with_quotas(&["subnets-per-vpc=2"]);
+    let v = k.vpc("10.0.0.0/16");
+    let tagged = |resource_type: &str, cidr: &str| Cmd::Create {
+        vpc_id: v.clone(),
+        cidr_block: cidr.into(),
+        ipv6_cidr_block: None,
+        availability_zone: None,
+        availability_zone_id: None,
+        tags: vec![TagSpec {
+            resource_type: resource_type.into(),
+            tags: vec![("Name".into(), "web".into())],
+        }],
+    };
+    k.refused(tagged("vpc", "10.0.0.0/24"), "InvalidParameterValue");
+    let id = k.id(tagged("subnet", "10.0.0.0/24"));
+    assert_eq!(
+        crate::tags::of(&k.w, &k.ctx.scope(), &id)
+            .get("Name")
+            .unwrap(),
+        "web"
+    );
+    k.subnet(&v, "10.0.1.0/24", None);
+    let e = k.refused(create(&v, "10.0.2.0/24", None, None), "SubnetLimitExceeded");
+    assert_eq!(e.message, "The maximum number of subnets has been reached.");
+}
+
+#[test]
+fn create_default_subnet_uses_the_next_free_20_of_the_default_vpc() {
+    // §6: exactly one of AvailabilityZone / AvailabilityZoneId; one default subnet per zone;
+    // the next free /20 of the default VPC, or a failure when none is left.
+    let mut k = Kit::new();
+    let zones = k.w.config.zones(&k.ctx.account, REGION);
+    let default_vpc = k.default_vpc(&k.ctx.scope());
+    k.refused(create_default(None, None), "MissingParameter");
+    k.refused(
+        create_default(Some(&zones[0].name), Some(&zones[0].id)),
+        "InvalidParameterCombination",
+    );
+    k.refused(
+        create_default(Some("us-east-1z"), None),
+        "InvalidParameterValue",
+    );
+    let existing = default_subnet_in(&k, &zones[0].name);
+    let e = k.refused(
+        create_default(Some(&zones[0].name), None),
+        "DefaultSubnetAlreadyExistsInAvailabilityZone",
+    );
+    assert_eq!(
+        e.message,
+        format!(
+            "'{}' is already the default subnet in {}.",
+            existing.id, zones[0].name
+        )
+    );
+    k.refused(
+        create_default(None, Some(&zones[0].id)),
+        "DefaultSubnetAlreadyExistsInAvailabilityZone",
+    );
+    // Once the zone's default subnet is gone, a new one takes the first free /20.
+    let gone = default_subnet_in(&k, &zones[1].name);
+    k.ok(Cmd::Delete {
+        subnet_id: gone.id.clone(),
+    });
+    let id = k.id(create_default(None, Some(&zones[1].id)));
+    let s = k.w.subnets.get(&id).unwrap().clone();
+    assert_ne!(id, gone.id);
+    assert_eq!(s.cidr, gone.cidr);
+    assert_eq!(
+        (s.vpc_id.as_str(), s.availability_zone.as_str()),
+        (default_vpc.as_str(), zones[1].name.as_str())
+    );
+    assert!(s.default_for_az && s.map_public_ip_on_launch);
+    k.refused(
+        create_default(Some(&zones[1].name), None),
+        "DefaultSubnetAlreadyExistsInAvailabilityZone",
+    );
+    // A zone without a default subnet but with an ordinary one still gets one.
+    let gone = default_subnet_in(&k, &zones[2].name);
+    k.ok(Cmd::Delete {
+        subnet_id: gone.id.clone(),
+    });
+    // Fill every other /20 of 172.31.0.0/16, and part of the freed one.
+    for i in zones.len()..16 {
+        k.subnet(&default_vpc, &format!("172.31.{}.0/20", 16 * i), None);
+    }
+    let partial = k.subnet(
+        &default_vpc,
+        &gone.cidr.to_string().replace("/20", "/24"),
+        Some(&zones[2].name),
+    );
+    let e = k.refused(
+        create_default(Some(&zones[2].name), None),
+        "InsufficientFreeAddressesInSubnet",
+    );
+    assert_eq!(
+        e.message,
+        "There is no free /20 block left in the default VPC."
+    );
+    k.ok(Cmd::Delete { subnet_id: partial });
+    let id = k.id(create_default(Some(&zones[2].name), None));
+    assert_eq!(k.w.subnets.get(&id).unwrap().cidr, gone.cidr);
+    // Without a default VPC there is nothing to create in.
+    k.w.vpcs.get_mut(&default_vpc).unwrap().is_default = false;
+    let e = k.refused(
+        create_default(Some(&zones[0].name), None),
+        "DefaultVpcDoesNotExist",
+    );
+    assert_eq!(e.message, "No default VPC for this user");
+}
+
+#[test]
+fn delete_waits_for_interfaces_and_leaves_its_associations() {
+    let mut k = Kit::new();
+    let v = k.vpc("10.0.0.0/16");
+    let id = k.subnet(&v, "10.0.0.0/24", None);
+    let rtb = k.id(crate::route::Cmd::CreateTable {
+        vpc_id: v.clone(),
+        tags: vec![],
+        client_token: None,
+    });
+    k.id(crate::route::Cmd::Associate {
+        route_table_id: rtb.clone(),
+        subnet_id: Some(id.clone()),
+        gateway_id: None,
+    });
+    let eni = k.id(eni::Cmd::CreateInterface {
+        spec: InterfaceSpec {
+            subnet_id: Some(id.clone()),
+            ..InterfaceSpec::default()
+        },
+        interface_type: None,
+        client_token: None,
+        tags: vec![],
+    });
+    let e = k.refused(
+        Cmd::Delete {
+            subnet_id: id.clone(),
+        },
+        "DependencyViolation",
+    );
+    assert_eq!(
+        e.message,
+        format!("The subnet '{id}' has dependencies and cannot be deleted.")
+    );
+    k.ok(eni::Cmd::DeleteInterface {
+        network_interface_id: eni,
+    });
+    let b = k.as_account(B);
+    k.refused_as(
+        &b,
+        Cmd::Delete {
+            subnet_id: id.clone(),
+        },
+        "InvalidSubnetID.NotFound",
+    );
+    assert_eq!(
+        k.ok(Cmd::Delete {
+            subnet_id: id.clone()
+        }),
+        Output::Done
+    );
+    assert!(k.w.subnets.get(&id).is_none());
+    let table = k.w.route_tables.get(&rtb).unwrap();
+    assert!(table
+        .associations
+        .iter()
+        .all(|a| a.subnet_id.as_deref() != Some(id.as_str())));
+    let acl = &k.w.vpcs.get(&v).unwrap().default_network_acl_id;
+    assert!(k
+        .w
+        .network_acls
+        .get(acl)
+        .unwrap()
+        .associations
+        .iter()
+        .all(|a| a.subnet_id != id));
+    k.refused(Cmd::Delete { subnet_id: id }, "InvalidSubnetID.NotFound");
+}
+
+#[test]
+fn attributes_and_ipv6_blocks() {
+    let mut k = Kit::new();
+    let v4only = k.vpc("10.9.0.0/16");
+    let plain = k.subnet(&v4only, "10.9.0.0/24", None);
+    let v = k.vpc_v6("10.0.0.0/16");
+    let id = k.subnet(&v, "10.0.0.0/24", None);
+    let set = |subnet_id: &str, attribute, value| Cmd::ModifyAttribute {
+        subnet_id: subnet_id.into(),
+        attribute,
+        value,
+    };
+    k.ok(set(&id, Attribute::MapPublicIpOnLaunch, true));
+    k.ok(set(&id, Attribute::AssignIpv6AddressOnCreation, true));
+    let s = k.w.subnets.get(&id).unwrap();
+    assert!(s.map_public_ip_on_launch && s.assign_ipv6_on_creation);
+    k.refused(
+        set(
+            "subnet-0123456789abcdef0",
+            Attribute::MapPublicIpOnLaunch,
+            true,
+        ),
+        "InvalidSubnetID.NotFound",
+    );
+    // IPv6: a /64 of the VPC's block.
+    let block = k.w.vpcs.get(&v).unwrap().ipv6_cidrs[0].cidr;
+    let mut sixty_fours = IpNet::V6(block).subnets(64).unwrap();
+    let first = sixty_fours.next().unwrap().to_string();
+    let second = sixty_fours.next().unwrap().to_string();
+    let associate = |subnet_id: &str, cidr: &str| Cmd::AssociateIpv6 {
+        subnet_id: subnet_id.into(),
+        ipv6_cidr_block: cidr.into(),
+    };
+    k.refused(associate(&plain, &first), "InvalidSubnet.Range");
+    k.refused(associate(&id, "2001:db8::/64"), "InvalidSubnet.Range");
+    k.refused(associate(&id, &block.to_string()), "InvalidSubnet.Range");
+    k.refused(associate(&id, "nope"), "InvalidParameterValue");
+    let assoc = k.id(associate(&id, &first));
+    assert!(assoc.starts_with("subnet-cidr-assoc-"));
+    let e = k.refused(associate(&id, &second), "InvalidParameterValue");
+    assert!(e.message.contains("already has an IPv6 CIDR block"));
+    let other = k.subnet(&v, "10.0.1.0/24", None);
+    k.refused(associate(&other, &first), "InvalidSubnet.Conflict");
+    // A subnet created with its IPv6 block.
+    let with_v6 = k.id(Cmd::Create {
+        vpc_id: v.clone(),
+        cidr_block: "10.0.2.0/24".into(),
+        ipv6_cidr_block: Some(second.clone()),
+        availability_zone: None,
+        availability_zone_id: None,
+        tags: vec![],
+    });
+    assert_eq!(
+        k.w.subnets.get(&with_v6).unwrap().ipv6_cidrs[0]
+            .cidr
+            .to_string(),
+        second
+    );
+    // Disassociate.
+    assert_eq!(
+        k.ok(Cmd::DisassociateIpv6 {
+            association_id: assoc.clone()
+        }),
+        Output::Id(assoc.clone())
+    );
+    assert!(k.w.subnets.get(&id).unwrap().ipv6_cidrs.is_empty());
+    k.refused(
+        Cmd::DisassociateIpv6 {
+            association_id: assoc,
+        },
+        "InvalidSubnetCidrBlockAssociationID.NotFound",
+    );
+}
+
+#[test]
+fn addresses_skip_the_reserved_five_and_are_handed_back() {
+    let mut k = Kit::new();
+    let v = k.vpc("10.0.0.0/16");
+    let id = k.subnet(&v, "10.0.0.0/28", None);
+    let ip = |s: &str| -> Ipv4Addr { s.parse().unwrap() };
+    assert_eq!(allocate_ip(&mut k.w, &id, None).unwrap(), ip("10.0.0.4"));
+    assert_eq!(
+        allocate_ip(&mut k.w, &id, Some(ip("10.0.0.9"))).unwrap(),
+        ip("10.0.0.9")
+    );
+    let e = allocate_ip(&mut k.w, &id, Some(ip("10.0.0.9"))).unwrap_err();
+    assert_eq!(
+        (e.code.as_str(), e.message.as_str()),
+        ("InvalidIPAddress.InUse", "Address 10.0.0.9 is in use.")
+    );
+    for reserved in ["10.0.0.0", "10.0.0.3", "10.0.0.15", "10.0.1.4"] {
+        let e = allocate_ip(&mut k.w, &id, Some(ip(reserved))).unwrap_err();
+        assert_eq!(e.code, "InvalidParameter", "{reserved}");
+    }
+    assert_eq!(k.w.subnets.get(&id).unwrap().available_ip_count(), 9);
+    // The lowest free address next; then the subnet runs out.
+    assert_eq!(allocate_ip(&mut k.w, &id, None).unwrap(), ip("10.0.0.5"));
+    for _ in 0..8 {
+        allocate_ip(&mut k.w, &id, None).unwrap();
+    }
+    let e = allocate_ip(&mut k.w, &id, None).unwrap_err();
+    assert_eq!(e.code, "InsufficientFreeAddressesInSubnet");
+    release_ip(&mut k.w, &id, ip("10.0.0.7"));
+    assert_eq!(k.w.subnets.get(&id).unwrap().available_ip_count(), 1);
+    assert_eq!(allocate_ip(&mut k.w, &id, None).unwrap(), ip("10.0.0.7"));
+    let e = allocate_ip(&mut k.w, "subnet-0123456789abcdef0", None).unwrap_err();
+    assert_eq!(e.code, "InvalidSubnetID.NotFound");
+}
+
+#[test]
+fn describe_filters_and_ids() {
+    let mut k = Kit::new();
+    let v = k.vpc("10.0.0.0/16");
+    let zones = k.w.config.zones(&k.ctx.account, REGION);
+    let x = k.subnet(&v, "10.0.0.0/24", Some(&zones[0].name));
+    let y = k.subnet(&v, "10.0.1.0/24", Some(&zones[1].name));
+    k.ok(Cmd::ModifyAttribute {
+        subnet_id: y.clone(),
+        attribute: Attribute::MapPublicIpOnLaunch,
+        value: true,
+    });
+    let ctx = k.ctx.clone();
+    let find = |k: &Kit, f: &[(&str, &[&str])]| -> Vec<String> {
+        let filters: Vec<Filter> = f.iter().map(|(n, v)| Filter::new(n, v)).collect();
+        let mut ids: Vec<String> = describe(&k.w, &ctx, &[], &filters)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id.clone())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut both = vec![x.clone(), y.clone()];
+    both.sort();
+    assert_eq!(find(&k, &[("vpc-id", &[&v])]), both);
+    for name in ["cidr", "cidr-block", "cidrBlock"] {
+        assert_eq!(
+            find(&k, &[(name, &["10.0.1.0/24"])]),
+            [y.as_str()],
+            "{name}"
+        );
+    }
+    assert_eq!(
+        find(
+            &k,
+            &[("vpc-id", &[&v]), ("availability-zone", &[&zones[0].name])]
+        ),
+        [x.as_str()]
+    );
+    assert_eq!(
+        find(
+            &k,
+            &[("vpc-id", &[&v]), ("availability-zone-id", &[&zones[1].id])]
+        ),
+        [y.as_str()]
+    );
+    assert_eq!(
+        find(
+            &k,
+            &[("vpc-id", &[&v]), ("map-public-ip-on-launch", &["true"])]
+        ),
+        [y.as_str()]
+    );
+    assert_eq!(
+        find(
+            &k,
+            &[("vpc-id", &[&v]), ("available-ip-address-count", &["251"])]
+        ),
+        both
+    );
+    let defaults = find(&k, &[("default-for-az", &["true"])]);
+    assert_eq!(defaults.len(), zones.len());
+    assert_eq!(find(&k, &[("defaultForAz", &["true"])]), defaults);
+    let arn = k.w.subnets.get(&x).unwrap().arn();
+    assert_eq!(find(&k, &[("subnet-arn", &[&arn])]), [x.as_str()]);
+    let e = describe(&k.w, &ctx, &[], &[Filter::new("bogus", &["x"])]).unwrap_err();
+    assert_eq!(e.code, "InvalidParameterValue");
+    let e = describe(&k.w, &ctx, &["subnet-0123456789abcdef0".into()], &[]).unwrap_err();
+    assert_eq!(e.code, "InvalidSubnetID.NotFound");
+    let b = k.as_account(B);
+    let e = describe(&k.w, &b, std::slice::from_ref(&x), &[]).unwrap_err();
+    assert_eq!(e.code, "InvalidSubnetID.NotFound");
+}

@@ -1,0 +1,469 @@
+//! Seeded random worlds for the differential test, built through the Query API:
+//! VPCs (one overlapping another), subnets with IPv6, interfaces in random groups, random
+//! group rules (CIDRs, own and peer-VPC group references), peerings (some left pending),
+//! routes (to peers, transit attempts, middleboxes), network ACL entries and custom ACLs,
+//! an internet gateway with an Elastic IP and a NAT gateway.
+
+use ipnet::Ipv6Net;
+
+use super::{first, Api};
+
+/// splitmix64: a small, seeded generator.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    pub fn chance(&mut self, p: f64) -> bool {
+        (self.next() % 10_000) as f64 / 10_000.0 < p
+    }
+    pub fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        &v[self.below(v.len())]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RVpc {
+    pub id: String,
+    pub cidr: String,
+    pub v6: String,
+    pub main_rtb: String,
+    pub subnets: Vec<String>,
+    pub groups: Vec<String>,
+    pub enis: Vec<String>,
+    pub tables: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct RWorld {
+    pub vpcs: Vec<RVpc>,
+    pub peerings: Vec<(usize, usize, String)>,
+}
+
+fn v6_subnet(block: &str, k: u8) -> String {
+    let n: Ipv6Net = block.parse().unwrap();
+    let base = u128::from(n.network()) | (u128::from(k) << 64);
+    format!("{}/64", std::net::Ipv6Addr::from(base))
+}
+
+fn vpc(api: &mut Api, rng: &mut Rng, cidr: &str) -> RVpc {
+    let id = first(
+        &api.call(&[
+            ("Action", "CreateVpc"),
+            ("CidrBlock", cidr),
+            ("AmazonProvidedIpv6CidrBlock", "true"),
+        ]),
+        "vpcId",
+    );
+    let v6 = first(
+        &api.call(&[("Action", "DescribeVpcs"), ("VpcId.1", &id)]),
+        "ipv6CidrBlock",
+    );
+    let main_rtb = first(
+        &api.call(&[
+            ("Action", "DescribeRouteTables"),
+            ("Filter.1.Name", "vpc-id"),
+            ("Filter.1.Value.1", &id),
+        ]),
+        "routeTableId",
+    );
+    let octets: Vec<&str> = cidr.split('.').collect();
+    let mut v = RVpc {
+        id: id.clone(),
+        cidr: cidr.to_string(),
+        v6: v6.clone(),
+        main_rtb,
+        subnets: vec![],
+        groups: vec![],
+        enis: vec![],
+        tables: vec![],
+    };
+    for k in 1..=2u8 {
+        let s = first(
+            &api.call(&[
+                ("Action", "CreateSubnet"),
+                ("VpcId", &id),
+                (
+                    "CidrBlock",
+                    &format!("{}.{}.{k}.0/24", octets[0], octets[1]),
+                ),
+                ("Ipv6CidrBlock", &v6_subnet(&v6, k)),
+            ]),
+            "subnetId",
+        );
+        v.subnets.push(s);
+    }
+    for g in 0..2 {
+        let sg = first(
+            &api.call(&[
+                ("Action", "CreateSecurityGroup"),
+                ("VpcId", &id),
+                ("GroupName", &format!("g{g}")),
+                ("GroupDescription", "random"),
+            ]),
+            "groupId",
+        );
+        v.groups.push(sg);
+    }
+    for s in v.subnets.clone() {
+        for _ in 0..2 {
+            let mut p = vec![
+                ("Action", "CreateNetworkInterface".to_string()),
+                ("SubnetId", s.clone()),
+                ("SecurityGroupId.1", rng.pick(&v.groups).clone()),
+            ];
+            if rng.chance(0.3) {
+                p.push(("SecurityGroupId.2", v.groups[1].clone()));
+            }
+            if rng.chance(0.8) {
+                p.push(("Ipv6AddressCount", "1".into()));
+            }
+            let pairs: Vec<(&str, &str)> = p.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let e = first(&api.call(&pairs), "networkInterfaceId");
+            v.enis.push(e);
+        }
+    }
+    v
+}
+
+fn rule(api: &mut Api, rng: &mut Rng, w: &RWorld, me: usize, sg: &str, egress: bool) {
+    let (proto, from, to) = *rng.pick(&[
+        ("tcp", "7000", "7000"),
+        ("tcp", "7000", "7001"),
+        ("tcp", "7002", "7002"),
+        ("tcp", "0", "65535"),
+        ("udp", "7100", "7100"),
+        ("icmp", "-1", "-1"),
+        ("icmp", "8", "-1"),
+        ("-1", "", ""),
+        ("icmpv6", "-1", "-1"),
+    ]);
+    let action = if egress {
+        "AuthorizeSecurityGroupEgress"
+    } else {
+        "AuthorizeSecurityGroupIngress"
+    };
+    let mut p: Vec<(String, String)> = vec![
+        ("Action".into(), action.into()),
+        ("GroupId".into(), sg.into()),
+        ("IpPermissions.1.IpProtocol".into(), proto.into()),
+    ];
+    if !from.is_empty() {
+        p.push(("IpPermissions.1.FromPort".into(), from.into()));
+        p.push(("IpPermissions.1.ToPort".into(), to.into()));
+    }
+    let other = rng.below(w.vpcs.len());
+    match rng.below(6) {
+        0 => p.push((
+            "IpPermissions.1.IpRanges.1.CidrIp".into(),
+            "10.0.0.0/8".into(),
+        )),
+        1 => p.push((
+            "IpPermissions.1.IpRanges.1.CidrIp".into(),
+            w.vpcs[other].cidr.clone(),
+        )),
+        2 => p.push((
+            "IpPermissions.1.Ipv6Ranges.1.CidrIpv6".into(),
+            "::/0".into(),
+        )),
+        3 => p.push((
+            "IpPermissions.1.UserIdGroupPairs.1.GroupId".into(),
+            rng.pick(&w.vpcs[me].groups).clone(),
+        )),
+        4 => p.push((
+            "IpPermissions.1.UserIdGroupPairs.1.GroupId".into(),
+            rng.pick(&w.vpcs[other].groups).clone(),
+        )),
+        _ => p.push((
+            "IpPermissions.1.IpRanges.1.CidrIp".into(),
+            "0.0.0.0/0".into(),
+        )),
+    }
+    let pairs: Vec<(&str, &str)> = p.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    // Some combinations are refused (a peer group without an active peering): fine.
+    let _ = api.try_call(&pairs);
+}
+
+/// A random world of seed `seed`.
+pub fn world(api: &mut Api, seed: u64) -> RWorld {
+    let mut rng = Rng(seed);
+    let mut w = RWorld::default();
+    let fourth = if rng.chance(0.5) {
+        "10.0.0.0/16"
+    } else {
+        "10.3.0.0/16"
+    };
+    for cidr in ["10.0.0.0/16", "10.1.0.0/16", "10.2.0.0/16", fourth] {
+        let v = vpc(api, &mut rng, cidr);
+        w.vpcs.push(v);
+    }
+    // Peerings between non-overlapping pairs.
+    for a in 0..w.vpcs.len() {
+        for b in a + 1..w.vpcs.len() {
+            if w.vpcs[a].cidr == w.vpcs[b].cidr || !rng.chance(0.7) {
+                continue;
+            }
+            let pcx = first(
+                &api.call(&[
+                    ("Action", "CreateVpcPeeringConnection"),
+                    ("VpcId", &w.vpcs[a].id),
+                    ("PeerVpcId", &w.vpcs[b].id),
+                ]),
+                "vpcPeeringConnectionId",
+            );
+            api.settle();
+            if rng.chance(0.85) {
+                api.call(&[
+                    ("Action", "AcceptVpcPeeringConnection"),
+                    ("VpcPeeringConnectionId", &pcx),
+                ]);
+            }
+            w.peerings.push((a, b, pcx));
+        }
+    }
+    api.settle();
+    // Custom route tables for some subnets.
+    for v in 0..w.vpcs.len() {
+        let main = w.vpcs[v].main_rtb.clone();
+        w.vpcs[v].tables.push(main);
+        if rng.chance(0.5) {
+            let vpc_id = w.vpcs[v].id.clone();
+            let t = first(
+                &api.call(&[("Action", "CreateRouteTable"), ("VpcId", &vpc_id)]),
+                "routeTableId",
+            );
+            let s = w.vpcs[v].subnets[1].clone();
+            api.call(&[
+                ("Action", "AssociateRouteTable"),
+                ("RouteTableId", &t),
+                ("SubnetId", &s),
+            ]);
+            w.vpcs[v].tables.push(t);
+        }
+    }
+    // Routes over peerings: to the peer, sometimes IPv6, sometimes a transit attempt.
+    for (a, b, pcx) in w.peerings.clone() {
+        for (me, peer) in [(a, b), (b, a)] {
+            for t in w.vpcs[me].tables.clone() {
+                if rng.chance(0.85) {
+                    let _ = api.try_call(&[
+                        ("Action", "CreateRoute"),
+                        ("RouteTableId", &t),
+                        ("DestinationCidrBlock", &w.vpcs[peer].cidr),
+                        ("VpcPeeringConnectionId", &pcx),
+                    ]);
+                }
+                if rng.chance(0.5) {
+                    let _ = api.try_call(&[
+                        ("Action", "CreateRoute"),
+                        ("RouteTableId", &t),
+                        ("DestinationIpv6CidrBlock", &w.vpcs[peer].v6),
+                        ("VpcPeeringConnectionId", &pcx),
+                    ]);
+                }
+                if rng.chance(0.3) {
+                    let third = rng.below(w.vpcs.len());
+                    if third != me && third != peer {
+                        let _ = api.try_call(&[
+                            ("Action", "CreateRoute"),
+                            ("RouteTableId", &t),
+                            ("DestinationCidrBlock", &w.vpcs[third].cidr),
+                            ("VpcPeeringConnectionId", &pcx),
+                        ]);
+                    }
+                }
+            }
+        }
+    }
+    // Group rules (after peerings, so peer references can resolve).
+    for v in 0..w.vpcs.len() {
+        for sg in w.vpcs[v].groups.clone() {
+            // Broad rules often, so that many flows pass and the narrow ones matter.
+            for (proto, from, to, cidr) in [
+                ("tcp", "7000", "7002", "10.0.0.0/8"),
+                ("udp", "7100", "7100", "10.0.0.0/8"),
+                ("icmp", "-1", "-1", "10.0.0.0/8"),
+            ] {
+                if rng.chance(0.6) {
+                    api.call(&[
+                        ("Action", "AuthorizeSecurityGroupIngress"),
+                        ("GroupId", &sg),
+                        ("IpPermissions.1.IpProtocol", proto),
+                        ("IpPermissions.1.FromPort", from),
+                        ("IpPermissions.1.ToPort", to),
+                        ("IpPermissions.1.IpRanges.1.CidrIp", cidr),
+                    ]);
+                }
+            }
+            if rng.chance(0.5) {
+                api.call(&[
+                    ("Action", "AuthorizeSecurityGroupIngress"),
+                    ("GroupId", &sg),
+                    ("IpPermissions.1.IpProtocol", "-1"),
+                    ("IpPermissions.1.Ipv6Ranges.1.CidrIpv6", "::/0"),
+                ]);
+            }
+            for _ in 0..1 + rng.below(2) {
+                rule(api, &mut rng, &w, v, &sg, false);
+            }
+            if rng.chance(0.3) {
+                let _ = api.try_call(&[
+                    ("Action", "RevokeSecurityGroupEgress"),
+                    ("GroupId", &sg),
+                    ("IpPermissions.1.IpProtocol", "-1"),
+                    ("IpPermissions.1.IpRanges.1.CidrIp", "0.0.0.0/0"),
+                ]);
+                rule(api, &mut rng, &w, v, &sg, true);
+            }
+        }
+    }
+    // A middlebox: a route for the other subnet through an interface.
+    for v in 0..w.vpcs.len() {
+        if w.vpcs[v].tables.len() > 1 && rng.chance(0.4) {
+            let m = w.vpcs[v].enis[rng.below(2)].clone();
+            if rng.chance(0.6) {
+                api.call(&[
+                    ("Action", "ModifyNetworkInterfaceAttribute"),
+                    ("NetworkInterfaceId", &m),
+                    ("SourceDestCheck.Value", "false"),
+                ]);
+            }
+            let octets: Vec<String> = w.vpcs[v].cidr.split('.').map(str::to_string).collect();
+            let t = w.vpcs[v].tables[1].clone();
+            let _ = api.try_call(&[
+                ("Action", "CreateRoute"),
+                ("RouteTableId", &t),
+                (
+                    "DestinationCidrBlock",
+                    &format!("{}.{}.1.0/24", octets[0], octets[1]),
+                ),
+                ("NetworkInterfaceId", &m),
+            ]);
+        }
+    }
+    acls(api, &mut rng, &w);
+    internet(api, &mut rng, &w);
+    // An S3 gateway endpoint on one VPC's last table.
+    let v = &w.vpcs[rng.below(w.vpcs.len())];
+    if rng.chance(0.7) {
+        let t = v.tables.last().unwrap().clone();
+        api.call(&[
+            ("Action", "CreateVpcEndpoint"),
+            ("VpcEndpointType", "Gateway"),
+            ("VpcId", &v.id),
+            ("ServiceName", "com.amazonaws.us-east-1.s3"),
+            ("RouteTableId.1", &t),
+        ]);
+        api.settle();
+    }
+    w
+}
+
+fn acls(api: &mut Api, rng: &mut Rng, w: &RWorld) {
+    for v in &w.vpcs {
+        let body = api.call(&[
+            ("Action", "DescribeNetworkAcls"),
+            ("Filter.1.Name", "vpc-id"),
+            ("Filter.1.Value.1", &v.id),
+        ]);
+        let acl = first(&body, "networkAclId");
+        for n in 0..rng.below(3) / 2 + usize::from(rng.chance(0.3)) {
+            let (proto, from, to) = *rng.pick(&[
+                ("6", "7001", "7001"),
+                ("6", "7000", "7002"),
+                ("17", "7100", "7100"),
+                ("1", "", ""),
+                ("6", "30000", "40000"),
+            ]);
+            let other = rng.pick(&w.vpcs).cidr.clone();
+            let cidr = if rng.chance(0.5) {
+                other
+            } else {
+                "0.0.0.0/0".into()
+            };
+            let number = (10 + n * 10).to_string();
+            let egress = if rng.chance(0.5) { "true" } else { "false" };
+            let mut p = vec![
+                ("Action", "CreateNetworkAclEntry".to_string()),
+                ("NetworkAclId", acl.clone()),
+                ("RuleNumber", number),
+                ("Protocol", proto.into()),
+                ("RuleAction", "deny".into()),
+                ("Egress", egress.into()),
+                ("CidrBlock", cidr),
+            ];
+            if !from.is_empty() {
+                p.push(("PortRange.From", from.into()));
+                p.push(("PortRange.To", to.into()));
+            } else {
+                p.push(("Icmp.Type", "-1".into()));
+                p.push(("Icmp.Code", "-1".into()));
+            }
+            let pairs: Vec<(&str, &str)> = p.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            api.call(&pairs);
+        }
+    }
+}
+
+fn internet(api: &mut Api, rng: &mut Rng, w: &RWorld) {
+    let v = &w.vpcs[rng.below(w.vpcs.len())];
+    let igw = first(
+        &api.call(&[("Action", "CreateInternetGateway")]),
+        "internetGatewayId",
+    );
+    api.call(&[
+        ("Action", "AttachInternetGateway"),
+        ("InternetGatewayId", &igw),
+        ("VpcId", &v.id),
+    ]);
+    api.call(&[
+        ("Action", "CreateRoute"),
+        ("RouteTableId", &v.main_rtb),
+        ("DestinationCidrBlock", "0.0.0.0/0"),
+        ("GatewayId", &igw),
+    ]);
+    api.call(&[
+        ("Action", "CreateRoute"),
+        ("RouteTableId", &v.main_rtb),
+        ("DestinationIpv6CidrBlock", "::/0"),
+        ("GatewayId", &igw),
+    ]);
+    let alloc = first(
+        &api.call(&[("Action", "AllocateAddress"), ("Domain", "vpc")]),
+        "allocationId",
+    );
+    api.call(&[
+        ("Action", "AssociateAddress"),
+        ("AllocationId", &alloc),
+        ("NetworkInterfaceId", &v.enis[0]),
+    ]);
+    if v.tables.len() > 1 && rng.chance(0.7) {
+        let alloc = first(
+            &api.call(&[("Action", "AllocateAddress"), ("Domain", "vpc")]),
+            "allocationId",
+        );
+        let nat = first(
+            &api.call(&[
+                ("Action", "CreateNatGateway"),
+                ("SubnetId", &v.subnets[0]),
+                ("AllocationId", &alloc),
+            ]),
+            "natGatewayId",
+        );
+        api.settle();
+        let _ = api.try_call(&[
+            ("Action", "CreateRoute"),
+            ("RouteTableId", &v.tables[1]),
+            ("DestinationCidrBlock", "0.0.0.0/0"),
+            ("NatGatewayId", &nat),
+        ]);
+    }
+}

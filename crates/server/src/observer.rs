@@ -1,0 +1,59 @@
+//! Telling an observer (the data plane) of every committed state, and serving its status
+//! at `GET /_openvpc/dataplane`.
+//!
+//! After every request the engine's generation is compared with the one last told; when
+//! it moved, the observer sees the world under the engine lock, so it sees exactly the
+//! committed state (and states in commit order).
+
+use std::sync::atomic::Ordering;
+
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use openvpc_core::World;
+
+use crate::http::{AppState, Shared};
+
+/// Told of every committed state.
+pub trait Observer: Send + Sync + std::fmt::Debug {
+    /// The state after one or more committed changes.
+    fn committed(&self, world: &World);
+    /// The document served at `GET /_openvpc/dataplane`.
+    fn status(&self) -> serde_json::Value;
+}
+
+/// Tells the observer of the current state if it changed since it was last told.
+pub(crate) fn notify(state: &AppState) {
+    let Some(observer) = &state.options.observer else {
+        return;
+    };
+    let engine = state.engine.lock().unwrap_or_else(|p| p.into_inner());
+    let generation = engine.generation();
+    if state.observed.swap(generation, Ordering::SeqCst) != generation {
+        observer.committed(engine.world());
+    }
+}
+
+async fn after(State(state): State<Shared>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    notify(&state);
+    response
+}
+
+async fn status(State(state): State<Shared>) -> Response {
+    match &state.options.observer {
+        Some(o) => Json(o.status()).into_response(),
+        None => (axum::http::StatusCode::NOT_FOUND, "no data plane\n").into_response(),
+    }
+}
+
+/// Adds the status route and the notifying layer when an observer is configured.
+pub(crate) fn routes(r: Router<Shared>, state: &Shared) -> Router<Shared> {
+    if state.options.observer.is_none() {
+        return r;
+    }
+    r.route("/_openvpc/dataplane", get(status))
+        .layer(middleware::from_fn_with_state(state.clone(), after))
+}
