@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of openvpc: format and lint checks, the Rust unit and integration tests,
 # the end-to-end suite that drives the real binary with boto3 and the aws CLI, the console's
-# unit tests and its browser test, and the tutorial (every block still prints what it shows).
+# unit tests and its browser test, the tutorial (every block still prints what it shows),
+# and the fault suite (crashes, damage, full and read-only disks, hostile input), which
+# mounts tmpfs and so runs as root (CI does).
 # Needs: cargo, python3 with boto3, awscli and pytest, node with tests/browser's packages
 # (npm ci), chromium, curl and jq (see README; .ci/run installs them).
 set -euo pipefail
@@ -20,3 +22,8 @@ node --test crates/console/tests/
 OPENVPC_BIN="$PWD/target/debug/openvpc" SCREENSHOTS="$PWD/target/console-screenshots" \
   node --test tests/browser/console.test.mjs
 OPENVPC_BIN="$PWD/target/debug/openvpc" python3 scripts/tutorial.py
+if [[ $(id -u) -ne 0 ]]; then
+  echo "tests/faults mounts tmpfs file systems: run scripts/test.sh as root" >&2
+  exit 1
+fi
+OPENVPC_BIN="$PWD/target/debug/openvpc" python3 -m pytest tests/faults -q

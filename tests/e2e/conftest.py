@@ -29,6 +29,8 @@ ACCOUNTS = {
     "333333333333": ("AKIDCCCCCCCCCCCCCCCC", "secret-c"),
 }
 A, B, C = "111111111111", "222222222222", "333333333333"
+# The key the credentials file marks `admin`: it signs the admin API's requests.
+ADMIN = ("AKIDADMINAAAAAAAAAAA", "secret-admin", "999999999999")
 
 
 def free_port():
@@ -49,7 +51,8 @@ class Server:
                      "--data-dir", str(self.data_dir), "--admin-api", *extra_args]
         if credentials:
             creds = self.dir / "credentials"
-            creds.write_text("".join(f"{k} {s} {acct}\n" for acct, (k, s) in ACCOUNTS.items()))
+            creds.write_text("".join(f"{k} {s} {acct}\n" for acct, (k, s) in ACCOUNTS.items())
+                             + "{} {} {} admin\n".format(*ADMIN))
             self.args += ["--credentials", str(creds)]
         self.proc = None
         self.start()
@@ -78,8 +81,16 @@ class Server:
             self.proc.terminate()
             self.proc.wait(timeout=10)
 
-    def post(self, path):
-        req = urllib.request.Request(self.endpoint + path, method="POST", data=b"")
+    def post(self, path, sign=True):
+        """POSTs to an admin endpoint, signed (service `openvpc`) by the admin key."""
+        headers = {}
+        if sign:
+            import botocore.auth, botocore.awsrequest, botocore.credentials
+            aws = botocore.awsrequest.AWSRequest(method="POST", url=self.endpoint + path, data=b"")
+            botocore.auth.SigV4Auth(botocore.credentials.Credentials(ADMIN[0], ADMIN[1]),
+                                    "openvpc", "us-east-1").add_auth(aws)
+            headers = dict(aws.headers.items())
+        req = urllib.request.Request(self.endpoint + path, method="POST", data=b"", headers=headers)
         with urllib.request.urlopen(req, timeout=10) as r:
             return r.read().decode()
 

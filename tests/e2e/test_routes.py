@@ -236,6 +236,27 @@ def test_route_to_peering_follows_its_state(ec2, server):
     assert error_code(e) == "InvalidParameterValue"
 
 
+def test_route_to_a_stopped_instance_is_a_blackhole(ec2):
+    vpc_id = make_vpc(ec2, "10.0.0.0/16")
+    subnet = make_subnet(ec2, vpc_id, "10.0.1.0/24")
+    rtb = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+    inst = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0]
+    inst_id = inst["InstanceId"]
+    ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="0.0.0.0/0", InstanceId=inst_id)
+    r = route(ec2, rtb, "0.0.0.0/0")
+    assert r["InstanceId"] == inst_id and r["InstanceOwnerId"] == A
+    assert r["NetworkInterfaceId"] == inst["NetworkInterfaces"][0]["NetworkInterfaceId"]
+    assert r["State"] == "active"
+    # A stopped instance carries no traffic: the route is a blackhole until it runs again.
+    ec2.stop_instances(InstanceIds=[inst_id])
+    assert route(ec2, rtb, "0.0.0.0/0")["State"] == "blackhole"
+    blackholes = ec2.describe_route_tables(Filters=[{"Name": "route.state", "Values": ["blackhole"]},
+                                                    {"Name": "vpc-id", "Values": [vpc_id]}])
+    assert [t["RouteTableId"] for t in blackholes["RouteTables"]] == [rtb]
+    ec2.start_instances(InstanceIds=[inst_id])
+    assert route(ec2, rtb, "0.0.0.0/0")["State"] == "active"
+
+
 def test_describe_filters(ec2):
     vpc_id = make_vpc(ec2, "10.0.0.0/16")
     peer = make_vpc(ec2, "10.1.0.0/16")

@@ -6,8 +6,12 @@
 //! 3. Cleanup of that world.
 //! 4. Single-stream TCP (iperf3, 3 s after 1 s warm-up) side by side in one run, rounds
 //!    interleaved: a direct veth between two namespaces, interface to interface through a
-//!    peering (two routers, groups, ACLs), and through PrivateLink (endpoint, transit,
-//!    load-balancer node, NAT both sides); ratios to the direct veth per round, median.
+//!    peering (two routers, groups, ACLs), through an inter-Region peering (the same plus
+//!    the encrypted tunnel: TUN, userspace WireGuard, the backbone between the Regions),
+//!    and through PrivateLink (endpoint, transit, load-balancer node, NAT both sides);
+//!    ratios to the direct veth per round, median.
+//! 5. Latency (ICMP echo round trip, `ping -c 200 -i 0.002`, median of the rounds'
+//!    averages) of the direct veth and both peerings, in the same rounds.
 
 #[path = "../tests/kit/mod.rs"]
 mod kit;
@@ -62,14 +66,16 @@ fn vpc(api: &mut Api, k: usize) -> Vpc {
         ]),
         "groupId",
     );
-    api.call(&[
-        ("Action", "AuthorizeSecurityGroupIngress"),
-        ("GroupId", &sg),
-        ("IpPermissions.1.IpProtocol", "tcp"),
-        ("IpPermissions.1.FromPort", "5201"),
-        ("IpPermissions.1.ToPort", "5210"),
-        ("IpPermissions.1.IpRanges.1.CidrIp", "10.0.0.0/8"),
-    ]);
+    for (proto, from, to) in [("tcp", "5201", "5210"), ("icmp", "-1", "-1")] {
+        api.call(&[
+            ("Action", "AuthorizeSecurityGroupIngress"),
+            ("GroupId", &sg),
+            ("IpPermissions.1.IpProtocol", proto),
+            ("IpPermissions.1.FromPort", from),
+            ("IpPermissions.1.ToPort", to),
+            ("IpPermissions.1.IpRanges.1.CidrIp", "10.0.0.0/8"),
+        ]);
+    }
     let rtb = first(
         &api.call(&[
             ("Action", "DescribeRouteTables"),
@@ -99,21 +105,31 @@ fn eni(api: &mut Api, v: &Vpc) -> String {
 }
 
 fn peer(api: &mut Api, a: &Vpc, b: &Vpc) {
+    let region = api.b.ctx.region.clone();
+    peer_regions(api, a, b, &region);
+}
+
+/// Peers `a` (in the current Region) with `b` (in `b_region`), routes both ways.
+fn peer_regions(api: &mut Api, a: &Vpc, b: &Vpc, b_region: &str) {
+    let a_region = api.b.ctx.region.clone();
     let pcx = first(
         &api.call(&[
             ("Action", "CreateVpcPeeringConnection"),
             ("VpcId", &a.id),
             ("PeerVpcId", &b.id),
+            ("PeerRegion", b_region),
         ]),
         "vpcPeeringConnectionId",
     );
     api.settle();
+    api.in_region(b_region);
     api.call(&[
         ("Action", "AcceptVpcPeeringConnection"),
         ("VpcPeeringConnectionId", &pcx),
     ]);
     api.settle();
-    for (x, y) in [(a, b), (b, a)] {
+    for (x, y, region) in [(b, a, b_region), (a, b, a_region.as_str())] {
+        api.in_region(region);
         api.call(&[
             ("Action", "CreateRoute"),
             ("RouteTableId", &x.rtb),
@@ -210,6 +226,50 @@ fn desired_first_eni(api: &Api, v: &Vpc) -> String {
         .clone()
 }
 
+/// Two namespaces joined by a bare veth (192.0.2.1/30 ↔ 192.0.2.2/30): the reference path.
+fn direct_pair(d1: &str, d2: &str) {
+    use openvpc_dataplane::model::{Link, Obj};
+    for ns in [d1, d2] {
+        kernel::netns::create(ns, &[]).unwrap();
+    }
+    let link = Link {
+        a_ns: d1.to_string(),
+        a_name: "eth0".into(),
+        a_mac: "02:00:00:00:00:01".into(),
+        b_ns: d2.to_string(),
+        b_name: "eth0".into(),
+        b_mac: "02:00:00:00:00:02".into(),
+    };
+    kernel::netlink::create_veths(&[&link], std::path::Path::new(kernel::NETNS_DIR)).unwrap();
+    for (ns, ip) in [(d1, [192, 0, 2, 1]), (d2, [192, 0, 2, 2])] {
+        let objects = [
+            Obj::up("lo"),
+            Obj::up("eth0"),
+            Obj::addr("eth0", std::net::Ipv4Addr::from(ip).into(), 30),
+        ];
+        let adds: Vec<&Obj> = objects.iter().collect();
+        kernel::in_namespace(ns, || kernel::netlink::apply(None, &[], &adds)).unwrap();
+    }
+}
+
+/// The average ICMP echo round trip (ms) from `ns` to `dst` over 200 echoes.
+fn ping(ns: &str, dst: IpAddr) -> f64 {
+    let out = Command::new("ip")
+        .args([
+            "netns", "exec", ns, "ping", "-n", "-q", "-c", "200", "-i", "0.002",
+        ])
+        .arg(dst.to_string())
+        .output()
+        .expect("ping");
+    let text = String::from_utf8_lossy(&out.stdout);
+    // "rtt min/avg/max/mdev = 0.031/0.045/0.120/0.010 ms"
+    text.lines()
+        .find_map(|l| l.split(" = ").nth(1))
+        .and_then(|v| v.split('/').nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("ping {dst} from {ns}: {text}"))
+}
+
 /// Starts an iperf3 server in `ns` on `port` for one test.
 fn iperf_server(ns: &str, port: u16) {
     let ok = Command::new("ip")
@@ -245,24 +305,7 @@ fn throughput(rounds: usize) {
         format!("{}direct-a", names.own_prefix()),
         format!("{}direct-b", names.own_prefix()),
     );
-    kernel::ip_batch(
-        None,
-        false,
-        &format!("netns add {d1}\nnetns add {d2}\nlink add eth0 netns {d1} type veth peer name eth0 netns {d2}\n"),
-    )
-    .unwrap();
-    kernel::ip_batch(
-        Some(&d1),
-        false,
-        "link set lo up\nlink set eth0 up\naddr add 192.0.2.1/30 dev eth0\n",
-    )
-    .unwrap();
-    kernel::ip_batch(
-        Some(&d2),
-        false,
-        "link set lo up\nlink set eth0 up\naddr add 192.0.2.2/30 dev eth0\n",
-    )
-    .unwrap();
+    direct_pair(&d1, &d2);
 
     // Peering and PrivateLink worlds.
     let mut api = Api::new(11);
@@ -271,6 +314,11 @@ fn throughput(rounds: usize) {
     let client = eni(&mut api, &a);
     let server = eni(&mut api, &b);
     peer(&mut api, &a, &b);
+    api.in_region("eu-west-1");
+    let far = vpc(&mut api, 3);
+    let far_server = eni(&mut api, &far);
+    api.in_region("us-east-1");
+    peer_regions(&mut api, &a, &far, "eu-west-1");
     let (endpoint_ip, target) = privatelink(&mut api, &a);
     let mut applied = Applied::default();
     let desired = build(api.world(), &names);
@@ -287,11 +335,24 @@ fn throughput(rounds: usize) {
             d2.clone(),
         ),
         ("peering", ns(&client), addr(&server), ns(&server)),
+        (
+            "inter-Region peering",
+            ns(&client),
+            addr(&far_server),
+            ns(&far_server),
+        ),
         ("PrivateLink", ns(&client), endpoint_ip, ns(&target)),
     ];
     let mut gbit: Vec<Vec<f64>> = vec![Vec::new(); cases.len()];
     let mut ratio: Vec<Vec<f64>> = vec![Vec::new(); cases.len()];
+    // ICMP passes the first three paths (an interface endpoint carries TCP only).
+    let pinged = 3;
+    let mut rtt: Vec<Vec<f64>> = vec![Vec::new(); pinged];
     for round in 0..rounds {
+        for k in 0..pinged {
+            let i = (k + round) % pinged;
+            rtt[i].push(ping(&cases[i].1, cases[i].2));
+        }
         let mut this = vec![0.0; cases.len()];
         // Rotate the order each round so background load hits every path alike.
         for k in 0..cases.len() {
@@ -307,10 +368,23 @@ fn throughput(rounds: usize) {
             ratio[i].push(this[i] / this[0]);
         }
     }
+    println!("ICMP echo round trip (ping -c 200 -i 0.002, average per round), {rounds} interleaved rounds:");
+    for (i, (name, ..)) in cases.iter().take(pinged).enumerate() {
+        println!(
+            "  {name:<20} {} ms; median {:.3} ms; {:.1}x the direct veth",
+            rtt[i]
+                .iter()
+                .map(|r| format!("{r:.3}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            median(rtt[i].clone()),
+            median(rtt[i].clone()) / median(rtt[0].clone())
+        );
+    }
     println!("single-stream TCP (iperf3 -t 3 -O 1), {rounds} interleaved rounds:");
     for (i, (name, ..)) in cases.iter().enumerate() {
         println!(
-            "  {name:<12} {} Gbit/s; median {:.2} Gbit/s; ratio to direct veth {:.2}",
+            "  {name:<20} {} Gbit/s; median {:.2} Gbit/s; ratio to direct veth {:.2}",
             gbit[i]
                 .iter()
                 .map(|g| format!("{g:.2}"))
@@ -381,7 +455,7 @@ fn privatelink(api: &mut Api, a: &Vpc) -> (IpAddr, String) {
             ("Action", "CreateTargetGroup"),
             ("Name", "bench"),
             ("Protocol", "TCP"),
-            ("Port", "5203"),
+            ("Port", "5204"),
             ("VpcId", &p),
             ("TargetType", "ip"),
         ]),
@@ -413,7 +487,7 @@ fn privatelink(api: &mut Api, a: &Vpc) -> (IpAddr, String) {
         ("Action", "CreateListener"),
         ("LoadBalancerArn", &nlb),
         ("Protocol", "TCP"),
-        ("Port", "5203"),
+        ("Port", "5204"),
         ("DefaultActions.member.1.Type", "forward"),
         ("DefaultActions.member.1.TargetGroupArn", &tg),
     ]);

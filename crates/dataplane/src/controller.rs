@@ -38,7 +38,7 @@ pub struct Dataplane {
 #[derive(Debug)]
 enum Job {
     Apply(u64, Desired),
-    /// Stop the resolvers (their sockets hold namespaces) and say when done.
+    /// Stop the resolvers and tunnels (their sockets hold namespaces) and say when done.
     Stop(Sender<()>),
 }
 
@@ -131,6 +131,7 @@ fn work(rx: Receiver<Job>, state: Arc<Mutex<State>>) {
             Job::Stop(done) => {
                 resolvers.stop_all();
                 standins.stop_all();
+                applied.tunnels.stop_all();
                 let _ = done.send(());
                 return;
             }

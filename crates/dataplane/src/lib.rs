@@ -5,7 +5,8 @@
 //! Shape: [`build`] turns a [`openvpc_core::World`] into a [`model::Desired`] kernel
 //! state, reading the forwarding rules from the engine's compiled view
 //! ([`openvpc_reach::View::fabric`]); [`reconcile`] applies the difference to the
-//! kernel through [`kernel`]; [`controller::Dataplane`] runs that after every commit;
+//! kernel through [`kernel`] (and runs the encrypted tunnels of inter-Region peerings,
+//! [`tunnel`]); [`controller::Dataplane`] runs that after every commit;
 //! [`cleanup`] removes everything by ownership markers ([`names`]).
 
 pub mod build;
@@ -17,6 +18,7 @@ pub mod model;
 pub mod names;
 pub mod reconcile;
 pub mod standin;
+pub mod tunnel;
 
 pub use controller::Dataplane;
 pub use names::Names;

@@ -1,6 +1,6 @@
 //! Names and ownership markers of everything the data plane makes.
 //!
-//! Namespaces are `ovpc-<owner>-<kind>-<aws id>`; links inside a router or the internet
+//! Namespaces are `ovpc-<owner>-<kind>-<aws id or Region>`; links inside a router or the internet
 //! namespace are a kind letter plus ten hex digits of a hash of what they stand for (the
 //! kernel allows 15 characters); inside an interface namespace the link is `eth0`. Every
 //! namespace's `lo` carries the alias `openvpc:<owner>:<kind>:<id>`: cleanup deletes only
@@ -32,6 +32,9 @@ pub enum Kind {
     Internet,
     /// An AWS service behind a gateway endpoint.
     Service,
+    /// A Region's edge: the encrypted tunnels of its inter-Region peerings leave from here
+    /// over the backbone to other Regions.
+    Region,
 }
 
 impl Kind {
@@ -41,6 +44,7 @@ impl Kind {
             Kind::Interface => "if",
             Kind::Internet => "inet",
             Kind::Service => "svc",
+            Kind::Region => "rg",
         }
     }
 }

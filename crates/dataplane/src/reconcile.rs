@@ -6,13 +6,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::kernel;
-use crate::model::{Desired, NsPlan, Obj};
+use crate::model::{Desired, Link, NsPlan, Obj};
+use crate::names::Kind;
+use crate::tunnel::Tunnels;
 
-/// What was applied last.
+/// What was applied last, and the tunnels running.
 #[derive(Debug, Default)]
 pub struct Applied {
     pub namespaces: BTreeMap<String, NsPlan>,
     pub links: BTreeSet<String>,
+    pub tunnels: Tunnels,
 }
 
 /// The outcome of one reconcile.
@@ -30,6 +33,27 @@ const WORKERS: usize = 4;
 /// Brings the kernel from `applied` to `desired`.
 pub fn reconcile(applied: &mut Applied, desired: &Desired) -> Report {
     let mut report = Report::default();
+    // A tunnel holds its namespaces: stop the unwanted ones before namespaces go.
+    applied.tunnels.stop_others(&desired.tunnels);
+    remove_namespaces(applied, desired, &mut report);
+    add_namespaces(applied, desired, &mut report);
+    sync_links(applied, desired, &mut report);
+    // Objects and rulesets, namespace by namespace: Regions first (tunnels bind to their
+    // backbone addresses), then the tunnels (their TUN devices are links in the routers),
+    // then the rest.
+    let is_region = |n: &String| desired.namespaces[n].kind == Some(Kind::Region);
+    apply_objects(applied, desired, &is_region, &mut report);
+    let (made, errors) = applied.tunnels.sync(&desired.tunnels);
+    report.errors.extend(errors);
+    for (ns, name) in made {
+        forget_objects_of(applied, &ns, &name);
+    }
+    apply_objects(applied, desired, &|n| !is_region(n), &mut report);
+    report
+}
+
+/// Deletes the namespaces no longer wanted (their links go with them).
+fn remove_namespaces(applied: &mut Applied, desired: &Desired, report: &mut Report) {
     let gone: Vec<String> = applied
         .namespaces
         .keys()
@@ -46,93 +70,111 @@ pub fn reconcile(applied: &mut Applied, desired: &Desired) -> Report {
         .links
         .retain(|k| !gone.iter().any(|g| link_touches(k, g)));
     report.deleted = gone.len();
+}
 
+/// Creates the new namespaces with their sysctls, in parallel.
+fn add_namespaces(applied: &mut Applied, desired: &Desired, report: &mut Report) {
     let new: Vec<(&String, &NsPlan)> = desired
         .namespaces
         .iter()
         .filter(|(n, _)| !applied.namespaces.contains_key(*n))
         .collect();
-    create_namespaces(&new, &mut report);
+    let errors = parallel(&new, |(n, plan)| kernel::netns::create(n, &plan.sysctls));
+    report.errors.extend(errors);
     for (n, _) in &new {
         applied.namespaces.insert((*n).clone(), NsPlan::default());
     }
     report.created = new.len();
+}
 
-    // Links: delete the ones no longer wanted, create the missing ones.
-    let mut link_dels: BTreeMap<String, Vec<String>> = BTreeMap::new();
+/// Deletes the links no longer wanted and creates the missing ones; what the kernel
+/// dropped with a link (or what a new link needs) is forgotten, to be added again.
+fn sync_links(applied: &mut Applied, desired: &Desired, report: &mut Report) {
+    let mut dels: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for key in applied.links.clone() {
-        if !desired.links.contains_key(&key) {
-            if let Some((a_ns, a_name)) = key.split('=').next().and_then(|a| a.split_once('/')) {
-                link_dels
-                    .entry(a_ns.to_string())
-                    .or_default()
-                    .push(format!("link del {a_name}\n"));
-                forget_objects_of(applied, a_ns, a_name);
-                if let Some((b_ns, b_name)) = key.split('=').nth(1).and_then(|b| b.split_once('/'))
-                {
-                    forget_objects_of(applied, b_ns, b_name);
-                }
-            }
-            applied.links.remove(&key);
+        if desired.links.contains_key(&key) {
+            continue;
+        }
+        let mut ends = key.split('=').filter_map(|e| e.split_once('/'));
+        if let Some((a_ns, a_name)) = ends.next() {
+            dels.entry(a_ns.to_string())
+                .or_default()
+                .push(a_name.to_string());
+            forget_objects_of(applied, a_ns, a_name);
+        }
+        if let Some((b_ns, b_name)) = ends.next() {
+            forget_objects_of(applied, b_ns, b_name);
         }
     }
-    let mut adds = String::new();
-    for (key, l) in &desired.links {
-        if !applied.links.contains(key) {
-            adds.push_str(&l.add_line());
-            adds.push('\n');
-            forget_objects_of(applied, &l.a_ns, &l.a_name);
-            forget_objects_of(applied, &l.b_ns, &l.b_name);
+    for (ns, names) in &dels {
+        if desired.namespaces.contains_key(ns) {
+            let _ = kernel::in_namespace(ns, || kernel::netlink::delete_links(names));
         }
     }
-    for (n, dels) in &link_dels {
-        if desired.namespaces.contains_key(n) {
-            let _ = kernel::ip_batch(Some(n), false, &dels.concat());
-        }
+    let new: Vec<&Link> = desired
+        .links
+        .iter()
+        .filter(|(key, _)| !applied.links.contains(*key))
+        .map(|(_, l)| l)
+        .collect();
+    for l in &new {
+        forget_objects_of(applied, &l.a_ns, &l.a_name);
+        forget_objects_of(applied, &l.b_ns, &l.b_name);
     }
-    if let Err(e) = kernel::ip_batch(None, false, &adds) {
+    if let Err(e) = kernel::netlink::create_veths(&new, Path::new(kernel::NETNS_DIR)) {
         report.errors.push(format!("creating links: {e}"));
     }
     applied.links = desired.links.keys().cloned().collect();
+}
 
-    // Objects and rulesets, namespace by namespace.
-    let work: Vec<(&String, &NsPlan, NsPlan)> = desired
-        .namespaces
-        .iter()
-        .filter_map(|(n, want)| {
-            let have = applied.namespaces.get(n).cloned().unwrap_or_default();
-            (have.objects != want.objects
-                || have.nft != want.nft
-                || have.nameserver != want.nameserver
-                || have.marker != want.marker)
-                .then_some((n, want, have))
-        })
-        .collect();
-    report.changed = work.len();
+/// Runs `f` over `items` on up to [`WORKERS`] threads; returns the errors.
+fn parallel<T: Sync>(items: &[T], f: impl Fn(&T) -> Result<(), String> + Sync) -> Vec<String> {
     let errors = std::sync::Mutex::new(Vec::new());
-    let chunk = work.len().div_ceil(WORKERS).max(1);
+    let chunk = items.len().div_ceil(WORKERS).max(1);
     std::thread::scope(|s| {
-        for part in work.chunks(chunk) {
-            let errors = &errors;
+        for part in items.chunks(chunk) {
+            let (errors, f) = (&errors, &f);
             s.spawn(move || {
-                for (n, want, have) in part {
-                    if let Err(e) = apply_namespace(n, want, have) {
-                        errors
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .push(format!("{n}: {e}"));
+                for item in part {
+                    if let Err(e) = f(item) {
+                        errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
                     }
                 }
             });
         }
     });
-    report
-        .errors
-        .extend(errors.into_inner().unwrap_or_else(|p| p.into_inner()));
+    errors.into_inner().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Applies the objects and rulesets of the namespaces `which` picks, in parallel.
+fn apply_objects(
+    applied: &mut Applied,
+    desired: &Desired,
+    which: &dyn Fn(&String) -> bool,
+    report: &mut Report,
+) {
+    let empty = NsPlan::default();
+    let work: Vec<(&String, &NsPlan, NsPlan)> = desired
+        .namespaces
+        .iter()
+        .filter(|(n, _)| which(n))
+        .filter_map(|(n, want)| {
+            let have = applied.namespaces.get(n).unwrap_or(&empty);
+            (have.objects != want.objects
+                || have.nft != want.nft
+                || have.nameserver != want.nameserver
+                || have.marker != want.marker)
+                .then(|| (n, want, have.clone()))
+        })
+        .collect();
+    report.changed += work.len();
+    let errors = parallel(&work, |(n, want, have)| {
+        apply_namespace(n, want, have).map_err(|e| format!("{n}: {e}"))
+    });
+    report.errors.extend(errors);
     for (n, want, _) in &work {
         applied.namespaces.insert((*n).clone(), (*want).clone());
     }
-    report
 }
 
 fn link_touches(key: &str, ns: &str) -> bool {
@@ -144,102 +186,54 @@ fn link_touches(key: &str, ns: &str) -> bool {
 /// link, so they must be added again.
 fn forget_objects_of(applied: &mut Applied, ns: &str, name: &str) {
     if let Some(p) = applied.namespaces.get_mut(ns) {
-        let word = format!("dev {name}");
-        let word2 = format!("iif {name} ");
-        let up = format!("set {name} up");
-        p.objects.retain(|_, o| {
-            !o.add.contains(&word) && !o.add.contains(&word2) && !o.add.ends_with(&up)
-        });
+        p.objects.retain(|_, o| !o.uses_link(name));
     }
 }
 
-fn create_namespaces(new: &[(&String, &NsPlan)], report: &mut Report) {
-    let lines: String = new
-        .iter()
-        .map(|(n, _)| format!("netns add {n}\n"))
-        .collect();
-    if let Err(e) = kernel::ip_batch(None, false, &lines) {
-        report.errors.push(format!("creating namespaces: {e}"));
-    }
-    for (n, plan) in new {
-        let sysctls = plan.sysctls.clone();
-        if let Err(e) = kernel::in_namespace(n, move || kernel::write_sysctls(&sysctls)) {
-            report.errors.push(format!("{n}: {e}"));
-        }
-    }
-}
-
-/// The batch lines turning `have` into `want`: (removals, additions) for IPv4 and `-6`.
-fn diff(have: &NsPlan, want: &NsPlan) -> [(String, String); 2] {
+/// The objects turning `have` into `want`: (removals in reverse rank order, additions
+/// in rank order).
+fn diff<'a>(have: &'a NsPlan, want: &'a NsPlan) -> (Vec<&'a Obj>, Vec<&'a Obj>) {
     let mut dels: Vec<&Obj> = have
         .objects
         .iter()
         .filter(|(k, _)| !want.objects.contains_key(*k))
         .map(|(_, o)| o)
-        .filter(|o| !o.del.is_empty())
         .collect();
-    dels.sort_by_key(|o| std::cmp::Reverse(o.rank));
+    dels.sort_by_key(|o| std::cmp::Reverse(o.rank()));
     let mut adds: Vec<&Obj> = want
         .objects
         .iter()
         .filter(|(k, o)| have.objects.get(*k) != Some(*o))
         .map(|(_, o)| o)
         .collect();
-    adds.sort_by_key(|o| o.rank);
-    let lines = |v: &[&Obj], six: bool, del: bool| -> String {
-        v.iter()
-            .filter(|o| o.six == six)
-            .map(|o| format!("{}\n", if del { &o.del } else { &o.add }))
-            .collect()
-    };
-    [
-        (lines(&dels, false, true), lines(&adds, false, false)),
-        (lines(&dels, true, true), lines(&adds, true, false)),
-    ]
+    adds.sort_by_key(|o| o.rank());
+    (dels, adds)
 }
 
+/// Applies one namespace's objects (rtnetlink) and ruleset (one `nft -f -`) from a
+/// thread inside it, and writes its `resolv.conf`.
 fn apply_namespace(ns: &str, want: &NsPlan, have: &NsPlan) -> Result<(), String> {
     let mut errors = Vec::new();
-    let mut want_objects = want.clone();
-    if have.marker != want.marker {
-        want_objects.add(Obj::new(
-            crate::model::LINK,
-            format!("link set lo alias {}", want.marker),
-            String::new(),
-        ));
-    }
-    want_objects.add(Obj::new(
-        crate::model::LINK,
-        "link set lo up".into(),
-        String::new(),
-    ));
-    let mut have_objects = have.clone();
-    if have.marker == want.marker {
-        have_objects.add(Obj::new(
-            crate::model::LINK,
-            "link set lo up".into(),
-            String::new(),
-        ));
-    }
-    let [(del4, add4), (del6, add6)] = diff(&have_objects, &want_objects);
-    // Removals may name what the kernel already dropped with a link: errors are expected.
-    let _ = kernel::ip_batch(Some(ns), false, &del4);
-    let _ = kernel::ip_batch(Some(ns), true, &del6);
-    if let Err(e) = kernel::ip_batch(Some(ns), false, &add4) {
-        errors.push(e);
-    }
-    if let Err(e) = kernel::ip_batch(Some(ns), true, &add6) {
-        errors.push(e);
-    }
-    if have.nft != want.nft {
+    let (dels, adds) = diff(have, want);
+    let alias = (have.marker != want.marker).then_some(want.marker.as_str());
+    let script = (have.nft != want.nft).then(|| {
         let mut script = String::from(
             "table inet ovpc {}\ndelete table inet ovpc\ntable ip ovpcnat {}\ndelete table ip ovpcnat\n",
         );
         script.push_str(&want.nft);
-        let result = kernel::in_namespace(ns, move || kernel::nft(&script));
-        if let Err(e) = result {
-            errors.push(format!("nft: {e}"));
+        script
+    });
+    let result = kernel::in_namespace(ns, || {
+        let objects = kernel::netlink::apply(alias, &dels, &adds);
+        let rules = script.as_deref().map_or(Ok(()), kernel::nft);
+        Ok((objects, rules))
+    });
+    match result {
+        Ok((objects, rules)) => {
+            errors.extend(objects.err());
+            errors.extend(rules.err().map(|e| format!("nft: {e}")));
         }
+        Err(e) => errors.push(e),
     }
     if have.nameserver != want.nameserver {
         if let Some(server) = &want.nameserver {

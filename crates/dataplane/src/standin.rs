@@ -1,6 +1,6 @@
-//! Stand-ins for what lies outside a VPC: in the internet namespace (198.51.100.10 and the
-//! public addresses of S3 and DynamoDB) and in every gateway endpoint's service namespace,
-//! TCP 80 and 443 answer a short HTTP response naming the stand-in and the address it
+//! Stand-ins for what lies outside a VPC: in the internet namespace (198.51.100.10,
+//! 2001:db8:5100::10 and the public addresses of S3 and DynamoDB) and in every gateway
+//! endpoint's service namespace, TCP 80 and 443 (IPv4 and IPv6) answer a short HTTP response naming the stand-in and the address it
 //! sees the client at (the kernel answers ICMP echo).
 
 use std::collections::BTreeMap;
@@ -72,14 +72,15 @@ impl StandIns {
 
 fn start(ns: &str, name: &str) -> Result<Running, String> {
     let listeners = kernel::in_namespace(ns, || {
-        [80u16, 443]
-            .iter()
-            .map(|&port| {
-                let l = TcpListener::bind(("0.0.0.0", port)).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        for port in [80u16, 443] {
+            for v6 in [false, true] {
+                let l = listen(port, v6).map_err(|e| e.to_string())?;
                 l.set_nonblocking(true).map_err(|e| e.to_string())?;
-                Ok(l)
-            })
-            .collect::<Result<Vec<_>, String>>()
+                out.push(l);
+            }
+        }
+        Ok(out)
     })?;
     let stop = Arc::new(AtomicBool::new(false));
     let threads = listeners
@@ -90,6 +91,24 @@ fn start(ns: &str, name: &str) -> Result<Running, String> {
         })
         .collect();
     Ok(Running { stop, threads })
+}
+
+/// A listener on `port` of every IPv4 address, or (`v6`) only every IPv6 address.
+fn listen(port: u16, v6: bool) -> std::io::Result<TcpListener> {
+    use socket2::{Domain, Socket, Type};
+    let (domain, any): (Domain, std::net::IpAddr) = if v6 {
+        (Domain::IPV6, std::net::Ipv6Addr::UNSPECIFIED.into())
+    } else {
+        (Domain::IPV4, std::net::Ipv4Addr::UNSPECIFIED.into())
+    };
+    let s = Socket::new(domain, Type::STREAM, None)?;
+    if v6 {
+        s.set_only_v6(true)?;
+    }
+    s.set_reuse_address(true)?;
+    s.bind(&std::net::SocketAddr::new(any, port).into())?;
+    s.listen(128)?;
+    Ok(s.into())
 }
 
 fn serve(listener: TcpListener, name: &str, stop: &AtomicBool) {

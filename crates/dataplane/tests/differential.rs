@@ -1,6 +1,10 @@
 //! The differential test: seeded random worlds realised in the kernel, and for each
 //! flow the engine's verdict (crates/reach) compared with a real probe between
-//! namespaces (TCP connect, UDP request/answer, ICMP echo). Any difference fails with the
+//! namespaces (TCP connect, UDP request/answer, ICMP echo): within and between VPCs
+//! (peerings, middleboxes, IPv4 and IPv6), to the internet (internet gateway, NAT gateway,
+//! egress-only gateway for IPv6), to S3 (gateway endpoint or internet), and through
+//! PrivateLink (interface endpoint → load-balancer node → target in another account's VPC,
+//! overlapping or not). Any difference fails with the
 //! flow and both answers. `OVPC_DIFF_SEEDS=1,2,3` picks the worlds, `OVPC_DIFF_FLOWS`
 //! the flows per world (default: 4 worlds × 130 flows).
 
@@ -9,9 +13,9 @@ mod kit;
 use std::net::IpAddr;
 use std::sync::Mutex;
 
-use kit::random::{world, Rng};
+use kit::random::{world, RWorld, Rng};
 use kit::{probe_icmp, probe_tcp, probe_udp, serve, Api, Plane};
-use openvpc_dataplane::build::INTERNET_HOST_V4;
+use openvpc_dataplane::build::{INTERNET_HOST_V4, INTERNET_HOST_V6};
 
 /// The S3 stand-in's first address in us-east-1 (reached through a gateway endpoint or,
 /// with a public address, through an internet gateway).
@@ -20,6 +24,8 @@ use openvpc_reach::{decide, Endpoint, Flow, HopKind, Protocol, View};
 
 #[derive(Debug, Clone)]
 struct Case {
+    /// What kind of path the flow tries (for the coverage summary).
+    kind: &'static str,
     src: String,
     dst: IpAddr,
     protocol: Protocol,
@@ -110,7 +116,7 @@ fn agree(c: &Case, want: &(Option<String>, String), got: &Option<String>) -> Res
     }
 }
 
-fn cases(api: &Api, rng: &mut Rng, n: usize, sport: &mut u16) -> Vec<Case> {
+fn cases(api: &Api, rw: &RWorld, rng: &mut Rng, n: usize, sport: &mut u16) -> Vec<Case> {
     let w = api.world();
     let enis: Vec<&openvpc_core::eni::NetworkInterface> = w
         .network_interfaces
@@ -119,7 +125,7 @@ fn cases(api: &Api, rng: &mut Rng, n: usize, sport: &mut u16) -> Vec<Case> {
         .collect();
     let mut out = Vec::new();
     while out.len() < n {
-        let s = enis[rng.below(enis.len())];
+        let mut s = enis[rng.below(enis.len())];
         let d = if rng.chance(0.4) {
             // Half the time within the source's VPC.
             let same: Vec<_> = enis.iter().filter(|e| e.vpc_id == s.vpc_id).collect();
@@ -131,10 +137,36 @@ fn cases(api: &Api, rng: &mut Rng, n: usize, sport: &mut u16) -> Vec<Case> {
             continue;
         }
         let v6 = rng.chance(0.25) && !s.ipv6_addresses.is_empty();
+        let mut kind = "vpc";
+        let mut listener = None;
         let dst: IpAddr = if rng.chance(0.05) {
+            kind = "s3";
             S3.into()
         } else if rng.chance(0.1) {
+            kind = "internet";
             INTERNET_HOST_V4.into()
+        } else if v6 && rng.chance(0.3) {
+            // Through an internet gateway or an egress-only one, or nowhere.
+            kind = "internet-ipv6";
+            INTERNET_HOST_V6.into()
+        } else if !rw.endpoint_interfaces.is_empty() && rng.chance(0.12) {
+            // PrivateLink: to an interface endpoint, from its VPC or a peer.
+            kind = "privatelink";
+            let (e, port) = rng.pick(&rw.endpoint_interfaces);
+            listener = Some(*port);
+            let e = w.network_interfaces.get(e);
+            // Mostly from the endpoint's own VPC (else from anywhere: peers, others).
+            let local: Vec<_> = enis
+                .iter()
+                .filter(|x| e.is_some_and(|e| e.vpc_id == x.vpc_id))
+                .collect();
+            if !local.is_empty() && rng.chance(0.6) {
+                s = local[rng.below(local.len())];
+            }
+            match e.and_then(|e| e.private_ips.first()) {
+                Some(a) => (*a).into(),
+                None => continue,
+            }
         } else if v6 {
             match d.ipv6_addresses.first() {
                 Some(a) => (*a).into(),
@@ -153,19 +185,30 @@ fn cases(api: &Api, rng: &mut Rng, n: usize, sport: &mut u16) -> Vec<Case> {
             continue;
         }
         let (protocol, port) = match rng.below(4) {
+            // PrivateLink: mostly its listener's port.
+            _ if listener.is_some() && rng.chance(0.6) => (Protocol::TCP, listener),
             0 => (Protocol::UDP, Some(kit::UDP_PORT)),
             1 => (Protocol::ICMP, None),
             _ => (Protocol::TCP, Some(*rng.pick(&kit::TCP_PORTS))),
         };
         // The stand-ins answer ICMP and TCP 80 (and 443).
-        let outside = dst == IpAddr::from(INTERNET_HOST_V4) || dst == IpAddr::from(S3);
+        let outside = [
+            INTERNET_HOST_V4.into(),
+            INTERNET_HOST_V6.into(),
+            IpAddr::from(S3),
+        ]
+        .contains(&dst);
         let (protocol, port) = match protocol {
             _ if !outside => (protocol, port),
             p if p == Protocol::ICMP => (protocol, port),
             _ => (Protocol::TCP, Some(80)),
         };
         *sport += 1;
+        if kind == "vpc" && v6 {
+            kind = "vpc-ipv6";
+        }
         out.push(Case {
+            kind,
             src: s.id.clone(),
             dst,
             protocol,
@@ -192,10 +235,12 @@ fn engine_and_kernel_agree_on_random_worlds() {
     let mut differences = Vec::new();
     let mut total = 0;
     let reachable = std::sync::atomic::AtomicUsize::new(0);
+    // Per kind of path: (flows, reachable).
+    let by_kind = Mutex::new(std::collections::BTreeMap::<&str, (usize, usize)>::new());
     let mut sport = 20_000u16;
     for seed in seeds {
         let mut api = Api::new(seed);
-        world(&mut api, seed);
+        let rw = world(&mut api, seed);
         let mut plane = Plane::new("d");
         let desired = plane.apply(api.world());
         for e in api.world().network_interfaces.values() {
@@ -206,17 +251,24 @@ fn engine_and_kernel_agree_on_random_worlds() {
         assert!(errors.is_empty(), "{errors:?}");
         let view = View::compile(api.world());
         let mut rng = Rng(seed ^ 0xd1ff);
-        let cases = cases(&api, &mut rng, per_world, &mut sport);
+        let cases = cases(&api, &rw, &mut rng, per_world, &mut sport);
         total += cases.len();
         let found = Mutex::new(Vec::new());
         std::thread::scope(|s| {
             for part in cases.chunks(cases.len().div_ceil(12)) {
                 let (found, view, plane, reachable) = (&found, &view, &plane, &reachable);
+                let by_kind = &by_kind;
                 s.spawn(move || {
                     for c in part {
                         let want = expected(view, c);
                         if want.0.is_some() {
                             reachable.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        {
+                            let mut k = by_kind.lock().unwrap();
+                            let e = k.entry(c.kind).or_default();
+                            e.0 += 1;
+                            e.1 += usize::from(want.0.is_some());
                         }
                         let got = probe(&plane.ns_of(&c.src), c);
                         if let Err(e) = agree(c, &want, &got) {
@@ -235,10 +287,20 @@ fn engine_and_kernel_agree_on_random_worlds() {
         total - reachable,
         differences.len()
     );
+    let by_kind = by_kind.into_inner().unwrap();
+    for (kind, (n, ok)) in &by_kind {
+        eprintln!("  {kind}: {n} flows, {ok} reachable");
+    }
     assert!(
         reachable > total / 5 && reachable < total * 4 / 5,
         "worlds too one-sided"
     );
+    // Every kind of path is tried, and PrivateLink and IPv6 to the internet (through an
+    // internet or egress-only gateway) both ways.
+    for kind in ["privatelink", "internet-ipv6"] {
+        let (n, ok) = by_kind.get(kind).copied().unwrap_or_default();
+        assert!(ok > 0 && ok < n, "{kind}: {ok} of {n} flows reachable");
+    }
     assert!(
         differences.is_empty(),
         "{} of {total} flows differ:\n{}",

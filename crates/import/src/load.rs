@@ -12,7 +12,7 @@ use openvpc_core::endpoint::{
     DnsOptions, EndpointInterface, EndpointType, LastError, State as EndpointState, SubnetChoice,
     VpcEndpoint,
 };
-use openvpc_core::eni::{Attachment, Instance, InstanceState, NetworkInterface};
+use openvpc_core::eni::{self, Attachment, Instance, InstanceState, InterfaceRecord};
 use openvpc_core::gateway::{InternetGateway, NatGateway, NatState};
 use openvpc_core::nacl::{AclAssociation, Entry, EntryCidr, NetworkAcl, RuleAction};
 use openvpc_core::peering::{Blocks, Options, Peering, Side, Status};
@@ -512,28 +512,30 @@ fn network_interface(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             .map(|s| s.availability_zone.clone())
             .unwrap_or_default()
     });
-    w.network_interfaces.insert(NetworkInterface {
-        id,
-        scope: owner(scope, &o)?,
-        vpc_id: o.str("VpcId")?,
-        subnet_id,
-        availability_zone,
-        private_ips,
-        ipv6_addresses,
-        groups,
-        source_dest_check: o.opt_bool("SourceDestCheck")?.unwrap_or(true),
-        interface_type: o
-            .opt_str("InterfaceType")?
-            .unwrap_or_else(|| "interface".into()),
-        requester_managed: o.opt_bool("RequesterManaged")?.unwrap_or(false),
-        requester_id: o.opt_str("RequesterId")?,
-        description: o.opt_str("Description")?.unwrap_or_default(),
-        mac_address: o.opt_str("MacAddress")?.unwrap_or_default(),
-        attachment,
-        public_ip,
-        public_ip_allocation_id: allocation,
-        created: 0,
-    });
+    eni::insert_existing(
+        w,
+        InterfaceRecord {
+            id,
+            scope: owner(scope, &o)?,
+            vpc_id: o.str("VpcId")?,
+            subnet_id,
+            availability_zone,
+            private_ips,
+            ipv6_addresses,
+            groups,
+            source_dest_check: o.opt_bool("SourceDestCheck")?.unwrap_or(true),
+            interface_type: o
+                .opt_str("InterfaceType")?
+                .unwrap_or_else(|| "interface".into()),
+            requester_managed: o.opt_bool("RequesterManaged")?.unwrap_or(false),
+            requester_id: o.opt_str("RequesterId")?,
+            description: o.opt_str("Description")?.unwrap_or_default(),
+            mac_address: o.opt_str("MacAddress")?.unwrap_or_default(),
+            attachment,
+            public_ip,
+            public_ip_allocation_id: allocation,
+        },
+    );
     Ok(())
 }
 
@@ -780,13 +782,7 @@ fn route_table(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             return Err(format!("field `{path}`: a route needs a destination"));
         };
         let target = if let Some(g) = r.opt_str("GatewayId")? {
-            if g == "local" {
-                Target::Local
-            } else if g.starts_with("vpce-") {
-                Target::GatewayEndpoint(g)
-            } else {
-                Target::Gateway(g)
-            }
+            Target::of_gateway_id(g)
         } else if let Some(id) = r.opt_str("NatGatewayId")? {
             Target::NatGateway(id)
         } else if let Some(id) = r.opt_str("VpcPeeringConnectionId")? {
@@ -1499,26 +1495,28 @@ fn synthetic_interface(
         return;
     };
     let (vpc_id, availability_zone) = (subnet.vpc_id.clone(), subnet.availability_zone.clone());
-    w.network_interfaces.insert(NetworkInterface {
-        id,
-        scope,
-        vpc_id,
-        subnet_id: subnet_id.to_string(),
-        availability_zone,
-        private_ips: vec![ip],
-        ipv6_addresses: Vec::new(),
-        groups,
-        source_dest_check: true,
-        interface_type: interface_type.to_string(),
-        requester_managed: true,
-        requester_id: Some(requester_id.to_string()),
-        description,
-        mac_address: String::new(),
-        attachment: None,
-        public_ip: None,
-        public_ip_allocation_id: None,
-        created: 0,
-    });
+    eni::insert_existing(
+        w,
+        InterfaceRecord {
+            id,
+            scope,
+            vpc_id,
+            subnet_id: subnet_id.to_string(),
+            availability_zone,
+            private_ips: vec![ip],
+            ipv6_addresses: Vec::new(),
+            groups,
+            source_dest_check: true,
+            interface_type: interface_type.to_string(),
+            requester_managed: true,
+            requester_id: Some(requester_id.to_string()),
+            description,
+            mac_address: String::new(),
+            attachment: None,
+            public_ip: None,
+            public_ip_allocation_id: None,
+        },
+    );
 }
 
 /// Endpoint interfaces listed in `NetworkInterfaceIds` but not imported: synthesised with

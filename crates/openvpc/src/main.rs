@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use openvpc_core::Config;
-use openvpc_server::{Credentials, Engine, EngineOptions, ServerOptions};
-use openvpc_store::SqliteStore;
+use openvpc_server::{Credentials, Durability, Engine, EngineOptions, ServerOptions};
+use openvpc_store::JournalStore;
 
 mod api;
 mod dataplane;
@@ -14,6 +14,7 @@ mod demo;
 mod matrix;
 mod reach;
 mod state;
+mod store;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -42,6 +43,9 @@ enum Cmd {
     /// Build the seed's world (three VPCs, peerings, PrivateLink, S3 gateway endpoint)
     /// against a running server and print its verdicts and matrix.
     Demo(demo::DemoArgs),
+    /// Check, recover or back up a data directory.
+    #[command(subcommand)]
+    Store(store::StoreCmd),
     /// Run a program inside the network namespace of an instance or network interface
     /// (needs a server started with `--dataplane linux`); exits with the program's status.
     Exec(dataplane::ExecArgs),
@@ -64,16 +68,26 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:4566")]
     listen: SocketAddr,
-    /// Directory of the embedded store.
+    /// Directory of the journal (one server per directory).
     #[arg(long, default_value = "openvpc-data")]
     data_dir: PathBuf,
+    /// `full`: acknowledged means synced to disk (concurrent writes share syncs).
+    /// `batched`: synced at least every 10 ms; a crash may lose the last 10 ms of
+    /// acknowledged writes. `none`: no journal, state lives in memory only.
+    #[arg(long, value_enum, default_value_t = DurabilityArg::Full)]
+    durability: DurabilityArg,
+    /// Seconds a client may take to send a request's head, and then its body, before the
+    /// connection is closed.
+    #[arg(long, default_value_t = 20)]
+    read_timeout: u64,
     /// Account of requests whose access key id is not a 12-digit account id.
     #[arg(long, default_value = "000000000000")]
     default_account: String,
     /// Region of unsigned requests.
     #[arg(long, default_value = "us-east-1")]
     default_region: String,
-    /// Access keys file (`ACCESS_KEY_ID SECRET ACCOUNT_ID` per line); turns on SigV4 checks.
+    /// Access keys file (`ACCESS_KEY_ID SECRET ACCOUNT_ID [admin]` per line); turns on
+    /// SigV4 checks, and admits to the admin API only requests signed by an `admin` key.
     #[arg(long)]
     credentials: Option<PathBuf>,
     /// Serve `/_openvpc/reset` and `/_openvpc/clock/advance`.
@@ -91,6 +105,23 @@ struct ServeArgs {
     /// Owner token of the data plane's namespaces (default: from the data directory).
     #[arg(long)]
     dataplane_owner: Option<String>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum DurabilityArg {
+    Full,
+    Batched,
+    None,
+}
+
+impl From<DurabilityArg> for Durability {
+    fn from(d: DurabilityArg) -> Self {
+        match d {
+            DurabilityArg::Full => Durability::Full,
+            DurabilityArg::Batched => Durability::Batched,
+            DurabilityArg::None => Durability::None,
+        }
+    }
 }
 
 pub(crate) fn fail(message: String) -> ! {
@@ -111,24 +142,25 @@ fn main() {
         Cmd::Reach(args) => std::process::exit(reach::run(args)),
         Cmd::Matrix(args) => std::process::exit(matrix::run(args)),
         Cmd::Demo(args) => std::process::exit(demo::run(args)),
+        Cmd::Store(cmd) => std::process::exit(store::run(cmd)),
         Cmd::Exec(args) => std::process::exit(dataplane::exec(args)),
         Cmd::Dataplane(cmd) => std::process::exit(dataplane::run(cmd)),
     }
 }
 
-fn open_engine(data_dir: &std::path::Path, config: Config) -> Engine {
-    std::fs::create_dir_all(data_dir)
-        .unwrap_or_else(|e| fail(format!("{}: {e}", data_dir.display())));
-    let store =
-        SqliteStore::open(&data_dir.join("openvpc.db")).unwrap_or_else(|e| fail(e.to_string()));
-    Engine::open(
-        Box::new(store),
-        EngineOptions {
-            config,
-            ..EngineOptions::default()
-        },
-    )
-    .unwrap_or_else(|e| fail(e.to_string()))
+/// Opens the engine on `data_dir` (taking its lock), or in memory for `none`.
+fn open_engine(data_dir: &std::path::Path, options: EngineOptions, holder: &str) -> Engine {
+    if options.durability == Durability::None {
+        return Engine::open(None, options).unwrap_or_else(|e| fail(e.to_string()));
+    }
+    let (store, loaded) =
+        JournalStore::open(data_dir, holder).unwrap_or_else(|e| fail(e.to_string()));
+    Engine::open(Some((Box::new(store), loaded.into())), options)
+        .unwrap_or_else(|e| fail(format!("{}: {e}", data_dir.display())))
+}
+
+fn holder(what: &str) -> String {
+    format!("pid {}, {what}", std::process::id())
 }
 
 fn import(args: ImportArgs) {
@@ -147,10 +179,22 @@ fn import(args: ImportArgs) {
         world.load_balancers.len(),
         world.prefix_lists.len()
     );
-    let mut engine = open_engine(&args.data_dir, Config::default());
-    engine
-        .replace_world(world)
-        .unwrap_or_else(|e| fail(e.to_string()));
+    let engine = open_engine(
+        &args.data_dir,
+        EngineOptions::default(),
+        &holder("openvpc import"),
+    );
+    let ticket = engine
+        .replace_world(Some(world))
+        .unwrap_or_else(|e| fail(e.message));
+    if let Some(t) = ticket {
+        match t.blocking_recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(why)) => fail(why),
+            Err(_) => fail("the journal stopped".into()),
+        }
+    }
+    engine.shutdown();
     println!("{summary} into {}", args.data_dir.display());
 }
 
@@ -171,16 +215,27 @@ fn serve(args: ServeArgs) {
         .credentials
         .as_ref()
         .map(|p| Credentials::load(p).unwrap_or_else(|e| fail(e)));
+    let options = EngineOptions {
+        config,
+        durability: args.durability.into(),
+        ..EngineOptions::default()
+    };
+    // The lock first: a second server must not touch the first one's data plane.
+    let engine = open_engine(
+        &args.data_dir,
+        options,
+        &holder(&format!("serving {}", args.listen)),
+    );
     let dataplane = args
         .dataplane
         .as_ref()
         .map(|_| dataplane::start(&args.data_dir, args.dataplane_owner.as_deref()));
-    let engine = open_engine(&args.data_dir, config);
     let options = ServerOptions {
         credentials,
         default_account: args.default_account,
         default_region: args.default_region,
         admin_api: args.admin_api,
+        read_timeout: std::time::Duration::from_secs(args.read_timeout.max(1)),
         observer: dataplane
             .clone()
             .map(|d| d as std::sync::Arc<dyn openvpc_server::Observer>),
@@ -190,32 +245,39 @@ fn serve(args: ServeArgs) {
         .build()
         .unwrap_or_else(|e| fail(e.to_string()));
     runtime.block_on(async {
-        let app = openvpc_server::router(engine, options);
-        let stopped = async {
-            if dataplane.is_none() {
-                return std::future::pending().await;
-            }
-            let mut term =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                    .unwrap_or_else(|e| fail(e.to_string()));
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-        };
-        tokio::select! {
-            result = openvpc_server::serve(args.listen, app) => {
-                if let Err(e) = result {
-                    fail(e.to_string());
-                }
-            }
-            _ = stopped => {}
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .unwrap_or_else(|e| fail(format!("{}: {e}", args.listen)));
+        tracing::info!(
+            "openvpc listening on http://{} (durability {:?}, data in {})",
+            args.listen,
+            engine.durability(),
+            args.data_dir.display()
+        );
+        let read_timeout = options.read_timeout;
+        let app = openvpc_server::router(engine.clone(), options);
+        let served =
+            openvpc_server::serve(listener, app, engine.clone(), read_timeout, stop_signal()).await;
+        if let Err(e) = served {
+            fail(e.to_string());
         }
     });
+    // A clean stop: everything acknowledged is written before the process ends.
+    engine.shutdown();
     if let Some(d) = dataplane {
         match d.0.shutdown() {
             Ok(n) => tracing::info!("data plane: removed {n} namespaces"),
             Err(e) => tracing::warn!("data plane cleanup: {e}"),
         }
+    }
+}
+
+/// Completes on SIGINT or SIGTERM.
+async fn stop_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).unwrap_or_else(|e| fail(e.to_string()));
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
     }
 }

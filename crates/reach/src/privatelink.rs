@@ -19,7 +19,7 @@ use openvpc_core::endpoint::{EndpointType, State};
 use openvpc_core::endpoint_service::ServiceState;
 use openvpc_core::World;
 
-use crate::view::{Ix, Tgt, View};
+use crate::view::{Ix, View};
 
 /// A VPC endpoint of any type.
 #[derive(Debug)]
@@ -252,22 +252,6 @@ pub(crate) fn placement<'v>(view: &'v View, ep: &EndpointV, y: Ix) -> Option<(&'
 pub(crate) fn zone_enabled(view: &View, lb: &LbV, e: Ix) -> bool {
     let zone = view.privatelink.zone_of(view, e);
     lb.nodes.iter().any(|x| Some(&x.zone) == zone)
-}
-
-/// Resolves a route to gateway endpoint `id`: usable only while it exists as a gateway
-/// endpoint and is `available` (else the route is a blackhole).
-pub(crate) fn gateway_route(w: &World, id: &str) -> Tgt {
-    let why = match w.vpc_endpoints.get(id) {
-        None => format!("{id} does not exist"),
-        Some(e) if e.endpoint_type != EndpointType::Gateway => {
-            format!("{id} is not a gateway endpoint")
-        }
-        Some(e) if e.state != State::Available => {
-            format!("{id} is {}, not available", e.state.as_str())
-        }
-        Some(_) => return Tgt::GatewayEndpoint(id.into()),
-    };
-    Tgt::Blackhole { why }
 }
 
 /// Whether a header is an ICMP echo request (what a gateway endpoint carries besides TCP).

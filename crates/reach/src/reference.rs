@@ -19,7 +19,6 @@ use openvpc_core::World;
 
 use crate::decide::{first_header, MAX_LEGS};
 use crate::explain::{Code, Direction, Explanation, Header, Verdict};
-use crate::view::target_id;
 use crate::{Endpoint, Flow, PrefixLists};
 
 mod privatelink;
@@ -777,7 +776,7 @@ impl<'w> Ref<'w> {
                 Target::NetworkInterface(_) | Target::Instance(_) => {
                     let m = match &r.target {
                         Target::Instance(i) => self.endpoint(i).filter(|_| i.starts_with("i-")),
-                        _ => self.eni(&target_id(&r.target)),
+                        _ => self.eni(r.target.id()),
                     };
                     let Some(m) = m.filter(|m| m.vpc_id == *vpc_id) else {
                         self.nacl(subnet_id, true, &h);

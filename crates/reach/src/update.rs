@@ -33,8 +33,7 @@ use openvpc_core::sg::{Cmd as SgCmd, GroupRef};
 use openvpc_core::{nacl, World};
 
 use crate::view::{
-    compile_acl, compile_sg, compile_table, group_links, link_subnets, target_id, Index, Ix,
-    PlCache, View,
+    compile_acl, compile_sg, compile_table, group_links, link_subnets, Index, Ix, PlCache, View,
 };
 use crate::PrefixLists;
 
@@ -415,7 +414,7 @@ impl Patch<'_, '_> {
     /// Queues every table with a route naming `target`.
     fn routes_to(&mut self, target: &str) {
         for t in self.w.route_tables.values() {
-            if t.routes.iter().any(|r| target_id(&r.target) == target) {
+            if t.routes.iter().any(|r| r.target.id() == target) {
                 if let Some(&i) = self.v.ix.rtb.get(t.id.as_str()) {
                     self.tables.insert(i);
                 }

@@ -13,9 +13,8 @@ use std::sync::Arc;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use openvpc_core::eni::InstanceState;
-use openvpc_core::gateway::NatState;
 use openvpc_core::nacl::{EntryCidr, NetworkAcl, RuleAction};
-use openvpc_core::route::{Destination, Origin, RouteTable, Target};
+use openvpc_core::route::{self, Destination, Origin, RouteTable, Target};
 use openvpc_core::sg::{self, Peer, SecurityGroup};
 use openvpc_core::World;
 
@@ -613,8 +612,8 @@ pub(crate) fn compile_table(
         return rtb;
     };
     for (n, r) in t.routes.iter().enumerate() {
-        let target = resolve(w, v, &r.target, ix, eni_ix, enis);
-        let target_text = target_id(&r.target);
+        let target = resolve(w, (v, &t.vpc_id), &r.target, ix, eni_ix, enis);
+        let target_text = r.target.id();
         let (nets, rank): (Vec<IpNet>, (u8, Arc<str>, usize)) = match &r.destination {
             Destination::V4(n4) => (
                 vec![IpNet::V4(*n4)],
@@ -851,59 +850,49 @@ fn static_rank(origin: Origin) -> u8 {
     }
 }
 
-/// The id a route target names (`local` for the local route).
-pub(crate) fn target_id(t: &Target) -> String {
-    match t {
-        Target::Local => "local".into(),
-        Target::Gateway(id)
-        | Target::GatewayEndpoint(id)
-        | Target::EgressOnlyInternetGateway(id)
-        | Target::NatGateway(id)
-        | Target::NetworkInterface(id)
-        | Target::Instance(id)
-        | Target::VpcPeeringConnection(id)
-        | Target::VpcEndpoint(id)
-        | Target::TransitGateway(id) => id.clone(),
-    }
-}
-
 fn blackhole(why: String) -> Tgt {
     Tgt::Blackhole { why }
 }
 
-/// Resolves a route target of a table in VPC `v`.
+/// Resolves a route target of a table in VPC `v` (`vpc_id`). Whether the target is usable
+/// is the core's rule ([`route::target_problem`]); here a usable target is found in the
+/// view. Kinds the engine does not follow (virtual private and transit gateways, Gateway
+/// Load Balancer endpoints) are unsupported whatever their state.
 fn resolve(
     w: &World,
-    v: Ix,
+    (v, vpc_id): (Ix, &str),
     t: &Target,
     ix: &Index,
     eni_ix: &HashMap<Arc<str>, Ix>,
     enis: &[EniV],
 ) -> Tgt {
-    let vpc_of = |id: &str| ix.vpc.get(id).copied();
+    let followed = match t {
+        Target::Gateway(id) => id.starts_with("igw-"),
+        Target::VpcEndpoint(_) | Target::TransitGateway(_) => false,
+        _ => true,
+    };
+    if !followed {
+        return Tgt::Unsupported(t.id().into());
+    }
+    if let Some(why) = route::target_problem(w, Some(vpc_id), t) {
+        return blackhole(format!("{} {why}", t.id()));
+    }
+    // What is left are gaps of the view itself (a resource whose subnet or VPC is missing).
+    let missing = |id: &str| blackhole(format!("{id} is not in the compiled view"));
     let local_eni = |id: &str, e: Option<Ix>| match e {
         Some(e) if enis[e as usize].vpc == v => Tgt::Eni(e),
-        Some(_) => blackhole(format!("{id} is in another VPC")),
-        None => blackhole(format!("{id} does not exist or is not running")),
+        Some(_) => blackhole(format!("{id} {}", route::Unusable::OtherVpc)),
+        None => missing(id),
     };
     match t {
         Target::Local => Tgt::Local,
         Target::VpcPeeringConnection(id) => {
-            let Some(p) = w.peerings.get(id) else {
-                return blackhole(format!("{id} does not exist"));
-            };
-            let (r, a) = (vpc_of(&p.requester.vpc_id), vpc_of(&p.accepter.vpc_id));
-            let peer = if r == Some(v) {
-                a
-            } else if a == Some(v) {
-                r
-            } else {
-                return blackhole(format!("{id} does not connect this VPC"));
-            };
+            let peer = w
+                .peerings
+                .get(id)
+                .and_then(|p| p.other_vpc(vpc_id))
+                .and_then(|side| ix.vpc.get(side.vpc_id.as_str()).copied());
             match peer {
-                _ if !p.status.is_active() => {
-                    blackhole(format!("{id} is {}, not active", p.status.as_str()))
-                }
                 Some(peer) => Tgt::Pcx {
                     id: id.as_str().into(),
                     peer,
@@ -911,36 +900,23 @@ fn resolve(
                 None => blackhole(format!("the peer VPC of {id} does not exist")),
             }
         }
-        Target::Gateway(id) if id.starts_with("igw-") => {
-            match w.internet_gateways.get(id).map(|g| g.attachment.as_deref()) {
-                None => blackhole(format!("{id} does not exist")),
-                Some(Some(att)) if vpc_of(att) == Some(v) => Tgt::Igw(id.as_str().into()),
-                Some(_) => blackhole(format!("{id} is not attached to this VPC")),
-            }
-        }
-        Target::EgressOnlyInternetGateway(id) => match w.egress_only_gateways.get(id) {
-            Some(g) if vpc_of(&g.vpc_id) == Some(v) => Tgt::Eigw(id.as_str().into()),
-            Some(_) => blackhole(format!("{id} belongs to another VPC")),
-            None => blackhole(format!("{id} does not exist")),
-        },
+        Target::Gateway(id) => Tgt::Igw(id.as_str().into()),
+        Target::EgressOnlyInternetGateway(id) => Tgt::Eigw(id.as_str().into()),
         Target::NatGateway(id) => match ix.nat.get(id.as_str()) {
-            Some(&n) if w.nat_gateways.get(id).map(|n| n.state) == Some(NatState::Available) => {
-                Tgt::Nat(n)
-            }
-            Some(_) => blackhole(format!("{id} is not available")),
-            None => blackhole(format!("{id} does not exist")),
+            Some(&n) => Tgt::Nat(n),
+            None => missing(id),
         },
         Target::NetworkInterface(id) => local_eni(id, eni_ix.get(id.as_str()).copied()),
         Target::Instance(id) => {
             let eni = w
                 .instances
                 .get(id)
-                .filter(|i| i.state == InstanceState::Running)
                 .and_then(|i| eni_ix.get(i.network_interface_id.as_str()).copied());
             local_eni(id, eni)
         }
-        Target::GatewayEndpoint(id) => crate::privatelink::gateway_route(w, id),
-        Target::Gateway(id) | Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
+        Target::GatewayEndpoint(id) => Tgt::GatewayEndpoint(id.as_str().into()),
+        // Not followed (answered above).
+        Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
             Tgt::Unsupported(id.as_str().into())
         }
     }

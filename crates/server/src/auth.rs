@@ -12,9 +12,12 @@ use openvpc_wire::sigv4::{self, HttpRequestParts};
 pub struct Key {
     pub secret: String,
     pub account: String,
+    /// May call the admin endpoints (`/_openvpc/reset`, `/_openvpc/clock/advance`, …).
+    pub admin: bool,
 }
 
-/// Access keys from `--credentials FILE`: `ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID` a line.
+/// Access keys from `--credentials FILE`: `ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID`
+/// a line, optionally followed by `admin`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Credentials {
     keys: BTreeMap<String, Key>,
@@ -30,11 +33,15 @@ impl Credentials {
                 continue;
             }
             let fields: Vec<&str> = line.split_whitespace().collect();
-            let [id, secret, account] = fields.as_slice() else {
-                return Err(format!(
-                    "line {}: expected ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID",
-                    n + 1
-                ));
+            let (id, secret, account, admin) = match fields.as_slice() {
+                [id, secret, account] => (id, secret, account, false),
+                [id, secret, account, "admin"] => (id, secret, account, true),
+                _ => {
+                    return Err(format!(
+                        "line {}: expected ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID [admin]",
+                        n + 1
+                    ))
+                }
             };
             if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(format!("line {}: account id must be 12 digits", n + 1));
@@ -44,6 +51,7 @@ impl Credentials {
                 Key {
                     secret: secret.to_string(),
                     account: account.to_string(),
+                    admin,
                 },
             );
         }
@@ -66,12 +74,14 @@ pub struct Caller {
 }
 
 /// Resolves the caller. Without credentials: any or no signature; the account is a
-/// 12-digit key id or `default_account`. With credentials: a valid signature by a known key.
+/// 12-digit key id or `default_account`. With credentials: a valid signature by a known key,
+/// scoped to `service` (the signing name of the dialect the request is dispatched to).
 pub fn resolve(
     req: &HttpRequestParts,
     credentials: Option<&Credentials>,
     default_account: &str,
     default_region: &str,
+    service: &str,
     now_unix_secs: i64,
 ) -> Result<Caller, ApiError> {
     let to_api = |e: sigv4::AuthError| ApiError::new(e.code, e.message);
@@ -101,18 +111,55 @@ pub fn resolve(
             "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.",
         ));
     };
-    let key = creds.keys.get(&scope.access_key_id).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::AuthFailure,
-            "AWS was not able to validate the provided access credentials",
-        )
-    })?;
-    let scope = sigv4::verify(req, &key.secret, now_unix_secs).map_err(to_api)?;
+    let key = known_key(creds, &scope.access_key_id)?;
+    let scope = sigv4::verify(req, &key.secret, now_unix_secs, service).map_err(to_api)?;
     Ok(Caller {
         account: key.account.clone(),
         region: scope.region,
         service: scope.service,
     })
+}
+
+fn known_key<'c>(creds: &'c Credentials, id: &str) -> Result<&'c Key, ApiError> {
+    creds.keys.get(id).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::AuthFailure,
+            "AWS was not able to validate the provided access credentials",
+        )
+    })
+}
+
+/// The service name admin requests are signed for.
+pub const ADMIN_SERVICE: &str = "openvpc";
+
+/// Admits an admin request: anyone without credentials; with credentials, only a
+/// request signed (for service `openvpc`) by a key the credentials file marks `admin`.
+pub fn admin(
+    req: &HttpRequestParts,
+    credentials: Option<&Credentials>,
+    now_unix_secs: i64,
+) -> Result<(), ApiError> {
+    let Some(creds) = credentials else {
+        return Ok(());
+    };
+    let to_api = |e: sigv4::AuthError| ApiError::new(e.code, e.message);
+    let scope = sigv4::credential_scope(req)
+        .map_err(to_api)?
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::MissingAuthenticationToken,
+                "The admin API requires a request signed by an admin key of the credentials file.",
+            )
+        })?;
+    let key = known_key(creds, &scope.access_key_id)?;
+    sigv4::verify(req, &key.secret, now_unix_secs, ADMIN_SERVICE).map_err(to_api)?;
+    if !key.admin {
+        return Err(ApiError::new(
+            ErrorCode::UnauthorizedOperation,
+            "You are not authorized to perform this operation: the key is not marked admin in the credentials file.",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -129,6 +176,10 @@ mod tests {
         assert_eq!(c.keys["AKID2"].account, "222222222222");
         assert!(Credentials::parse("AKID secret").is_err());
         assert!(Credentials::parse("AKID secret 12").is_err());
+        assert!(!c.keys["AKID1"].admin);
+        let c = Credentials::parse("ROOT s 111111111111 admin").unwrap();
+        assert!(c.keys["ROOT"].admin);
+        assert!(Credentials::parse("ROOT s 111111111111 root").is_err());
     }
 
     #[test]
@@ -141,11 +192,11 @@ mod tests {
             headers: &headers,
             body: b"",
         };
-        let c = resolve(&req, None, "000000000000", "us-east-1", 0).unwrap();
+        let c = resolve(&req, None, "000000000000", "us-east-1", "ec2", 0).unwrap();
         assert_eq!(c.account, "000000000000");
         assert_eq!(c.region, "us-east-1");
         let creds = Credentials::parse("AKID s 111111111111").unwrap();
-        let e = resolve(&req, Some(&creds), "000000000000", "us-east-1", 0).unwrap_err();
+        let e = resolve(&req, Some(&creds), "000000000000", "us-east-1", "ec2", 0).unwrap_err();
         assert_eq!(e.code, "MissingAuthenticationToken");
     }
 }

@@ -10,6 +10,6 @@ pub mod http;
 pub mod observer;
 
 pub use auth::Credentials;
-pub use engine::{Engine, EngineOptions};
+pub use engine::{Durability, Engine, EngineOptions};
 pub use http::{router, serve, ServerOptions};
 pub use observer::Observer;

@@ -2,8 +2,8 @@
 //! at `GET /_openvpc/dataplane`.
 //!
 //! After every request the engine's generation is compared with the one last told; when
-//! it moved, the observer sees the world under the engine lock, so it sees exactly the
-//! committed state (and states in commit order).
+//! it moved, the observer sees the state readers see (in `full` mode the committed, durable
+//! state), so it sees states in commit order.
 
 use std::sync::atomic::Ordering;
 
@@ -29,10 +29,9 @@ pub(crate) fn notify(state: &AppState) {
     let Some(observer) = &state.options.observer else {
         return;
     };
-    let engine = state.engine.lock().unwrap_or_else(|p| p.into_inner());
-    let generation = engine.generation();
+    let generation = state.engine.generation();
     if state.observed.swap(generation, Ordering::SeqCst) != generation {
-        observer.committed(engine.world());
+        state.engine.observe(|world| observer.committed(world));
     }
 }
 

@@ -1,16 +1,38 @@
 //! Durable storage for openvpc, behind the [`Store`] trait.
 //!
 //! The model is a journal of applied commands plus an occasional snapshot of the whole
-//! state. The store knows nothing of their content: entries and snapshots are opaque
-//! bytes. [`SqliteStore`] is the embedded default; [`MemoryStore`] serves tests.
+//! state; the store knows nothing of their content (opaque bytes). [`JournalStore`] keeps
+//! them in a data directory built so that damage is always noticed (see `format` for the
+//! bytes and ARCHITECTURE.md for the reasoning):
+//!
+//! - `LOCK` — held exclusively for the life of the process that writes the store;
+//! - `journal-GGGGGGGG` — records with sequence numbers and chained CRCs;
+//! - `snapshot-GGGGGGGG` — the state a generation starts from, with its CRC;
+//! - `MANIFEST` — two checksummed slots naming the commit point (generation, committed
+//!   journal length, last sequence and chain value) and the previous generation.
+//!
+//! [`inspect`] verifies a directory, [`recover`] rebuilds the longest intact prefix of a
+//! damaged one, [`backup`] copies a running store consistently. [`MemoryStore`] serves tests.
 
+mod format;
+mod inspect;
+mod journal;
+mod lock;
 mod memory;
-mod sqlite;
+mod repair;
 
+#[cfg(test)]
+mod tests;
+
+pub use format::Record;
+pub use inspect::{describe, inspect, Inspection, Loaded};
+pub use journal::JournalStore;
+pub use lock::DirLock;
 pub use memory::MemoryStore;
-pub use sqlite::SqliteStore;
+pub use repair::{backup, recover, Backup, Recovery};
 
 use std::fmt;
+use std::path::PathBuf;
 
 /// What a store holds after a restart: the latest snapshot and the entries after it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -19,86 +41,71 @@ pub struct Recovered {
     pub entries: Vec<Vec<u8>>,
 }
 
+impl From<Loaded> for Recovered {
+    fn from(l: Loaded) -> Self {
+        Recovered {
+            snapshot: l.snapshot,
+            entries: l.records.into_iter().map(|r| r.payload).collect(),
+        }
+    }
+}
+
 /// A storage failure.
 #[derive(Debug)]
-pub struct StoreError(pub String);
+pub enum StoreError {
+    /// Another process holds the data directory.
+    Locked { dir: PathBuf, holder: String },
+    /// The data directory is damaged; nothing was opened.
+    Damaged { dir: PathBuf, damage: Vec<String> },
+    /// An I/O operation failed (`what` names the operation and file).
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
+    /// Anything else (a caller's mistake, a format the store does not know).
+    Other(String),
+}
+
+impl StoreError {
+    pub(crate) fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> StoreError {
+        let what = what.into();
+        move |source| StoreError::Io { what, source }
+    }
+}
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "store: {}", self.0)
+        match self {
+            StoreError::Locked { dir, holder } => write!(
+                f,
+                "data directory {} is in use by another openvpc process ({holder})",
+                dir.display()
+            ),
+            StoreError::Damaged { dir, damage } => write!(
+                f,
+                "data directory {} is damaged: {}. Nothing was changed. `openvpc store check {0}` describes the damage; `openvpc store recover {0}` keeps a copy and rebuilds the longest intact prefix",
+                dir.display(),
+                damage.join("; ")
+            ),
+            StoreError::Io { what, source } => write!(f, "{what}: {source}"),
+            StoreError::Other(m) => f.write_str(m),
+        }
     }
 }
 
 impl std::error::Error for StoreError {}
 
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError(e.to_string())
-    }
-}
-
-/// Durable storage of the journal, snapshots and a few metadata values.
+/// Durable storage of the journal and snapshots.
 ///
-/// Invariant: when `append` returns Ok, the entry survives a crash (kill -9, power loss
-/// as far as the OS honours fsync). `snapshot` atomically replaces the snapshot and
-/// drops every entry appended before it.
+/// Invariants: an entry is durable once a `commit` that follows its `append` returns Ok;
+/// when `append` or `commit` fails, every entry appended since the last successful commit
+/// is dropped (never replayed) and the store accepts appends again. `snapshot` starts a
+/// new generation from `state`, which must cover every committed entry.
 pub trait Store: Send {
-    /// The latest snapshot and every entry appended after it, in order.
-    fn load(&mut self) -> Result<Recovered, StoreError>;
-    /// Appends one entry; returns once it is durable.
-    fn append(&mut self, entry: &[u8]) -> Result<(), StoreError>;
-    /// Replaces the snapshot with `state` and drops the entries it covers.
+    /// Writes entries after the last one (not yet durable); returns the last sequence.
+    fn append(&mut self, entries: &[Vec<u8>]) -> Result<u64, StoreError>;
+    /// Makes every appended entry durable.
+    fn commit(&mut self) -> Result<(), StoreError>;
+    /// Starts a new generation whose state is `state`; keeps one previous generation.
     fn snapshot(&mut self, state: &[u8]) -> Result<(), StoreError>;
-    /// Wipes journal, snapshot and metadata.
-    fn reset(&mut self) -> Result<(), StoreError>;
-    /// Reads a metadata value.
-    fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError>;
-    /// Writes a metadata value durably.
-    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The contract every store keeps, checked against each implementation.
-    fn check(store: &mut dyn Store) {
-        assert_eq!(store.load().unwrap(), Recovered::default());
-        store.append(b"a").unwrap();
-        store.append(b"b").unwrap();
-        assert_eq!(
-            store.load().unwrap().entries,
-            vec![b"a".to_vec(), b"b".to_vec()]
-        );
-        store.snapshot(b"S").unwrap();
-        store.append(b"c").unwrap();
-        let r = store.load().unwrap();
-        assert_eq!(r.snapshot.as_deref(), Some(&b"S"[..]));
-        assert_eq!(r.entries, vec![b"c".to_vec()]);
-        store.set_meta("clock", "42").unwrap();
-        assert_eq!(store.meta("clock").unwrap().as_deref(), Some("42"));
-        store.reset().unwrap();
-        assert_eq!(store.load().unwrap(), Recovered::default());
-        assert_eq!(store.meta("clock").unwrap(), None);
-    }
-
-    #[test]
-    fn memory_store_keeps_the_contract() {
-        check(&mut MemoryStore::default());
-    }
-
-    #[test]
-    fn sqlite_store_keeps_the_contract_and_survives_reopen() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("state.db");
-        check(&mut SqliteStore::open(&path).unwrap());
-        {
-            let mut s = SqliteStore::open(&path).unwrap();
-            s.append(b"x").unwrap();
-            s.set_meta("k", "v").unwrap();
-        }
-        let mut s = SqliteStore::open(&path).unwrap();
-        assert_eq!(s.load().unwrap().entries, vec![b"x".to_vec()]);
-        assert_eq!(s.meta("k").unwrap().as_deref(), Some("v"));
-    }
 }

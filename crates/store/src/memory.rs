@@ -1,47 +1,75 @@
-//! A store in memory, for tests and throwaway servers.
+//! A store in memory, for tests: it keeps the [`Store`] contract and can be told to fail.
 
-use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::{Recovered, Store, StoreError};
 
-/// Keeps everything in memory; nothing survives the process.
 #[derive(Debug, Default)]
-pub struct MemoryStore {
+struct Inner {
     snapshot: Option<Vec<u8>>,
-    entries: Vec<Vec<u8>>,
-    meta: BTreeMap<String, String>,
+    committed: Vec<Vec<u8>>,
+    pending: Vec<Vec<u8>>,
+}
+
+/// Keeps everything in memory: a clone reads what was committed (as a
+/// restart would) and injects failures.
+#[derive(Debug, Default, Clone)]
+pub struct MemoryStore {
+    inner: Arc<Mutex<Inner>>,
+    failing: Arc<AtomicBool>,
+}
+
+impl MemoryStore {
+    /// What a restart would recover: the snapshot and the committed entries.
+    pub fn recovered(&self) -> Recovered {
+        let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        Recovered {
+            snapshot: inner.snapshot.clone(),
+            entries: inner.committed.clone(),
+        }
+    }
+
+    /// While set, every append, commit and snapshot fails as a full disk would.
+    pub fn set_failing(&self, failing: bool) {
+        self.failing.store(failing, Ordering::SeqCst);
+    }
+
+    fn check(&self, inner: &mut Inner) -> Result<(), StoreError> {
+        if self.failing.load(Ordering::SeqCst) {
+            inner.pending.clear();
+            return Err(StoreError::Io {
+                what: "writing the memory journal".into(),
+                source: std::io::Error::new(std::io::ErrorKind::StorageFull, "injected fault"),
+            });
+        }
+        Ok(())
+    }
 }
 
 impl Store for MemoryStore {
-    fn load(&mut self) -> Result<Recovered, StoreError> {
-        Ok(Recovered {
-            snapshot: self.snapshot.clone(),
-            entries: self.entries.clone(),
-        })
+    fn append(&mut self, entries: &[Vec<u8>]) -> Result<u64, StoreError> {
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        self.check(&mut inner)?;
+        inner.pending.extend(entries.iter().cloned());
+        Ok((inner.committed.len() + inner.pending.len()) as u64)
     }
 
-    fn append(&mut self, entry: &[u8]) -> Result<(), StoreError> {
-        self.entries.push(entry.to_vec());
+    fn commit(&mut self) -> Result<(), StoreError> {
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        self.check(&mut inner)?;
+        let pending = std::mem::take(&mut inner.pending);
+        inner.committed.extend(pending);
         Ok(())
     }
 
     fn snapshot(&mut self, state: &[u8]) -> Result<(), StoreError> {
-        self.snapshot = Some(state.to_vec());
-        self.entries.clear();
-        Ok(())
-    }
-
-    fn reset(&mut self) -> Result<(), StoreError> {
-        *self = MemoryStore::default();
-        Ok(())
-    }
-
-    fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.meta.get(key).cloned())
-    }
-
-    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.meta.insert(key.to_string(), value.to_string());
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        self.check(&mut inner)?;
+        let pending = std::mem::take(&mut inner.pending);
+        inner.committed.extend(pending);
+        inner.snapshot = Some(state.to_vec());
+        inner.committed.clear();
         Ok(())
     }
 }

@@ -71,6 +71,34 @@ impl Params {
         self.map.get(key).map(String::as_str)
     }
 
+    /// The checks every request passes before any handler reads it: `Version` is the
+    /// one `service` (e.g. `AmazonEC2`) speaks (`MissingParameter`, `NoSuchVersion`), and
+    /// no key or value holds a character XML 1.0 cannot carry (`InvalidParameterValue`
+    /// naming the parameter; the value itself is never echoed).
+    pub fn check_request(&self, version: &str, service: &str) -> Result<()> {
+        for (k, v) in &self.map {
+            if let Some(c) = k
+                .chars()
+                .chain(v.chars())
+                .find(|c| !crate::xml::is_xml_char(*c))
+            {
+                let name: String = k.chars().filter(|c| crate::xml::is_xml_char(*c)).collect();
+                return Err(ApiError::invalid_value(format!(
+                    "Value for parameter {name} is invalid: it contains the character U+{:04X}, which XML 1.0 cannot carry.",
+                    u32::from(c)
+                )));
+            }
+        }
+        match self.peek("Version") {
+            None | Some("") => Err(ApiError::missing("Version")),
+            Some(v) if v == version => Ok(()),
+            Some(v) => Err(ApiError::new(
+                ErrorCode::NoSuchVersion,
+                format!("The requested version ({v}) of service {service} does not exist"),
+            )),
+        }
+    }
+
     /// `UnknownParameter` for the first key no handler read.
     pub fn finish(&self) -> Result<()> {
         let used = self.used.borrow();
@@ -369,6 +397,36 @@ mod tests {
         let e = p.finish().unwrap_err();
         assert_eq!(e.code, "UnknownParameter");
         assert_eq!(e.message, "The parameter Bogus is not recognized");
+    }
+
+    #[test]
+    fn every_request_speaks_the_version_and_xml_can_carry_it() {
+        let ok = params("Action=DescribeVpcs&Version=2016-11-15&Tag.1.Value=a%09b");
+        assert!(ok.check_request("2016-11-15", "AmazonEC2").is_ok());
+        let e = params("Action=X")
+            .check_request("2016-11-15", "AmazonEC2")
+            .unwrap_err();
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            (
+                "MissingParameter",
+                "The request must contain the parameter Version"
+            )
+        );
+        let e = params("Action=X&Version=2015-12-01")
+            .check_request("2016-11-15", "AmazonEC2")
+            .unwrap_err();
+        assert_eq!(e.code, "NoSuchVersion");
+        let e = params("Action=X&Version=2016-11-15&Tag.1.Value=web%07prod")
+            .check_request("2016-11-15", "AmazonEC2")
+            .unwrap_err();
+        assert_eq!(e.code, "InvalidParameterValue");
+        assert!(
+            e.message.contains("Tag.1.Value") && e.message.contains("U+0007"),
+            "{}",
+            e.message
+        );
+        assert!(!e.message.contains('\u{7}'));
     }
 
     #[test]

@@ -125,22 +125,43 @@ pub fn credential_scope(req: &HttpRequestParts) -> Result<Option<CredentialScope
     Ok(parse(req)?.map(|s| s.scope))
 }
 
-/// Verifies the request's signature with `secret_access_key`, returning the
-/// scope it was signed for (the caller checks key, region and service).
+/// Verifies the request's signature with `secret_access_key` as AWS does for the
+/// Query services (`ec2`, `elasticloadbalancing`, `sts`), returning the scope it was
+/// signed for (the caller checks key and region).
 ///
-/// `now_unix_secs` is the server's clock. Header-signed requests must be
-/// within 15 minutes of it; presigned ones may also be up to `X-Amz-Expires`
-/// seconds old.
+/// `service` is the service the request is dispatched to: the credential scope must name
+/// it. `host` must be among the signed headers. The payload hash is always the SHA-256 of
+/// the body these services received (`UNSIGNED-PAYLOAD` is an S3 feature: a signature
+/// over it does not match). `now_unix_secs` is the server's clock. Header-signed
+/// requests must be within 15 minutes of it; presigned ones may also be up to
+/// `X-Amz-Expires` seconds old.
 ///
 /// # Errors
-/// `MissingAuthenticationToken` (unsigned), `IncompleteSignature` (malformed),
-/// `RequestExpired` (outside the time window) or `AuthFailure` (mismatch).
+/// `MissingAuthenticationToken` (unsigned), `IncompleteSignature` (malformed, or `host`
+/// not signed), `SignatureDoesNotMatch` (scoped to another service), `RequestExpired`
+/// (outside the time window) or `AuthFailure` (mismatch).
 pub fn verify(
     req: &HttpRequestParts,
     secret_access_key: &str,
     now_unix_secs: i64,
+    service: &str,
 ) -> Result<CredentialScope, AuthError> {
     let signed = parse(req)?.ok_or_else(AuthError::missing)?;
+    if !signed
+        .signed_headers
+        .split(';')
+        .any(|h| h.eq_ignore_ascii_case("host"))
+    {
+        return Err(AuthError::incomplete(
+            "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+        ));
+    }
+    if signed.scope.service != service {
+        return Err(AuthError {
+            code: ErrorCode::SignatureDoesNotMatch,
+            message: format!("Credential should be scoped to correct service: '{service}'. "),
+        });
+    }
     let timestamp = signed.timestamp.as_deref().ok_or_else(|| {
         AuthError::incomplete(
             "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
@@ -331,15 +352,13 @@ fn canonical_request(req: &HttpRequestParts, signed: &Signed) -> Result<String, 
         let _ = writeln!(headers, "{name}:{}", values.join(","));
     }
 
-    let body_hash = hex::encode(Sha256::digest(req.body));
-    let payload_hash = match header(req, "x-amz-content-sha256").map(str::trim) {
-        // A declared digest must match the body it claims to cover.
-        Some(declared) if is_sha256_hex(declared) && !declared.eq_ignore_ascii_case(&body_hash) => {
-            return Err(AuthError::failure())
+    let payload_hash = hex::encode(Sha256::digest(req.body));
+    // A declared digest must match the body it claims to cover.
+    if let Some(declared) = header(req, "x-amz-content-sha256").map(str::trim) {
+        if !declared.eq_ignore_ascii_case(&payload_hash) {
+            return Err(AuthError::failure());
         }
-        Some(declared) => declared.to_string(),
-        None => body_hash,
-    };
+    }
 
     Ok(format!(
         "{}\n{}\n{}\n{headers}\n{}\n{payload_hash}",
@@ -348,10 +367,6 @@ fn canonical_request(req: &HttpRequestParts, signed: &Signed) -> Result<String, 
         canonical_query(req.query, signed.presigned),
         signed.signed_headers,
     ))
-}
-
-fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Removes `.`/`..` and empty segments from the raw path, then URI-encodes it
@@ -601,19 +616,19 @@ mod tests {
     fn post_form_verifies() {
         let h = post_headers(POST_AUTH);
         let r = req("POST", "", &h, FORM_BODY);
-        assert_eq!(verify(&r, SECRET, T), Ok(ec2_scope("20240102")));
+        assert_eq!(verify(&r, SECRET, T, "ec2"), Ok(ec2_scope("20240102")));
         assert_eq!(credential_scope(&r), Ok(Some(ec2_scope("20240102"))));
         // Header names are matched case-insensitively.
         let mut upper = h.clone();
         upper.iter_mut().for_each(|(k, _)| *k = k.to_uppercase());
-        assert!(verify(&req("POST", "", &upper, FORM_BODY), SECRET, T).is_ok());
+        assert!(verify(&req("POST", "", &upper, FORM_BODY), SECRET, T, "ec2").is_ok());
     }
 
     #[test]
     fn wrong_secret_or_tampering_fails() {
         let h = post_headers(POST_AUTH);
         let r = req("POST", "", &h, FORM_BODY);
-        let failure = verify(&r, "wrong", T).unwrap_err();
+        let failure = verify(&r, "wrong", T, "ec2").unwrap_err();
         assert_eq!(failure.code, "AuthFailure");
         assert_eq!(
             failure.message,
@@ -621,28 +636,33 @@ mod tests {
         );
         let tampered = b"Action=DeleteVpc&Version=2016-11-15";
         assert_eq!(
-            code(verify(&req("POST", "", &h, tampered), SECRET, T)),
+            code(verify(&req("POST", "", &h, tampered), SECRET, T, "ec2")),
             "AuthFailure"
         );
         assert_eq!(
-            code(verify(&req("GET", "", &h, FORM_BODY), SECRET, T)),
+            code(verify(&req("GET", "", &h, FORM_BODY), SECRET, T, "ec2")),
             "AuthFailure"
         );
         assert_eq!(
-            code(verify(&req("POST", "a=b", &h, FORM_BODY), SECRET, T)),
+            code(verify(&req("POST", "a=b", &h, FORM_BODY), SECRET, T, "ec2")),
             "AuthFailure"
         );
         let mut other_host = h.clone();
         other_host[4].1 = "127.0.0.1:4567".into();
         assert_eq!(
-            code(verify(&req("POST", "", &other_host, FORM_BODY), SECRET, T)),
+            code(verify(
+                &req("POST", "", &other_host, FORM_BODY),
+                SECRET,
+                T,
+                "ec2"
+            )),
             "AuthFailure"
         );
         for sig in ["0".repeat(64), "zz".into(), String::new()] {
             let auth = POST_AUTH.replace(&POST_AUTH[POST_AUTH.len() - 64..], &sig);
             let h = post_headers(&auth);
             assert_eq!(
-                code(verify(&req("POST", "", &h, FORM_BODY), SECRET, T)),
+                code(verify(&req("POST", "", &h, FORM_BODY), SECRET, T, "ec2")),
                 "AuthFailure"
             );
         }
@@ -653,10 +673,10 @@ mod tests {
         let h = post_headers(POST_AUTH);
         let r = req("POST", "", &h, FORM_BODY);
         for now in [T - 14 * MIN, T + 14 * MIN] {
-            assert!(verify(&r, SECRET, now).is_ok());
+            assert!(verify(&r, SECRET, now, "ec2").is_ok());
         }
         for now in [T - 20 * MIN, T + 20 * MIN, i64::MIN, i64::MAX] {
-            let err = verify(&r, SECRET, now).unwrap_err();
+            let err = verify(&r, SECRET, now, "ec2").unwrap_err();
             assert_eq!(err, AuthError::expired());
             assert_eq!(err.message, "Request has expired.");
         }
@@ -669,13 +689,13 @@ mod tests {
             ("authorization", GET_AUTH),
             ("host", HOST),
         ]);
-        assert!(verify(&req("GET", GET_QUERY, &h, b""), SECRET, T).is_ok());
+        assert!(verify(&req("GET", GET_QUERY, &h, b""), SECRET, T, "ec2").is_ok());
         // Same parameters, reordered and with `+`/unescaped `:`.
         let reordered = "Filter.1.Value.1=a+b%2fc%7E&Filter.1.Name=tag:Name&VpcId.1=vpc-12345678&Action=DescribeVpcs&Version=2016-11-15";
-        assert!(verify(&req("GET", reordered, &h, b""), SECRET, T).is_ok());
+        assert!(verify(&req("GET", reordered, &h, b""), SECRET, T, "ec2").is_ok());
         let tampered = GET_QUERY.replace("vpc-12345678", "vpc-87654321");
         assert_eq!(
-            code(verify(&req("GET", &tampered, &h, b""), SECRET, T)),
+            code(verify(&req("GET", &tampered, &h, b""), SECRET, T, "ec2")),
             "AuthFailure"
         );
     }
@@ -688,12 +708,13 @@ mod tests {
             ("authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240102/us-west-2/ec2/aws4_request, SignedHeaders=content-type;date;host, Signature=bdb5caf5ffe239133318b8bcd7918f1505d8d70a403ac658a2c43b2c215902de"),
             ("host", HOST),
         ]);
-        assert!(verify(&req("POST", "", &h, FORM_BODY), SECRET, T).is_ok());
+        assert!(verify(&req("POST", "", &h, FORM_BODY), SECRET, T, "ec2").is_ok());
         assert_eq!(
             code(verify(
                 &req("POST", "", &h, FORM_BODY),
                 SECRET,
-                T + 20 * MIN
+                T + 20 * MIN,
+                "ec2"
             )),
             "RequestExpired"
         );
@@ -704,19 +725,28 @@ mod tests {
         let h = headers(&[("host", HOST)]);
         let r = req("GET", PRESIGNED_QUERY, &h, b"");
         assert_eq!(credential_scope(&r), Ok(Some(ec2_scope("20240102"))));
-        assert_eq!(verify(&r, SECRET, T + 4 * MIN), Ok(ec2_scope("20240102")));
+        assert_eq!(
+            verify(&r, SECRET, T + 4 * MIN, "ec2"),
+            Ok(ec2_scope("20240102"))
+        );
         // X-Amz-Expires=300.
-        assert_eq!(code(verify(&r, SECRET, T + 6 * MIN)), "RequestExpired");
-        assert_eq!(code(verify(&r, SECRET, T - 20 * MIN)), "RequestExpired");
-        assert_eq!(code(verify(&r, "wrong", T)), "AuthFailure");
+        assert_eq!(
+            code(verify(&r, SECRET, T + 6 * MIN, "ec2")),
+            "RequestExpired"
+        );
+        assert_eq!(
+            code(verify(&r, SECRET, T - 20 * MIN, "ec2")),
+            "RequestExpired"
+        );
+        assert_eq!(code(verify(&r, "wrong", T, "ec2")), "AuthFailure");
         let tampered = PRESIGNED_QUERY.replace("DescribeVpcs", "DeleteVpc");
         assert_eq!(
-            code(verify(&req("GET", &tampered, &h, b""), SECRET, T)),
+            code(verify(&req("GET", &tampered, &h, b""), SECRET, T, "ec2")),
             "AuthFailure"
         );
         let long = PRESIGNED_QUERY.replace("X-Amz-Expires=300", "X-Amz-Expires=604801");
         assert_eq!(
-            code(verify(&req("GET", &long, &h, b""), SECRET, T)),
+            code(verify(&req("GET", &long, &h, b""), SECRET, T, "ec2")),
             "IncompleteSignature"
         );
     }
@@ -728,7 +758,7 @@ mod tests {
             ("x-amz-date", "20150830T123600Z"),
             ("authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
         ]);
-        let scope = verify(&req("GET", "", &h, b""), SECRET, 1_440_938_160).unwrap();
+        let scope = verify(&req("GET", "", &h, b""), SECRET, 1_440_938_160, "service").unwrap();
         assert_eq!(
             (scope.region.as_str(), scope.service.as_str()),
             ("us-east-1", "service")
@@ -736,7 +766,7 @@ mod tests {
     }
 
     #[test]
-    fn path_whitespace_and_declared_payload_hash() {
+    fn unsigned_payload_is_refused_and_paths_normalise() {
         let h = headers(&[
             ("content-type", FORM_TYPE),
             ("x-amz-content-sha256", "UNSIGNED-PAYLOAD"),
@@ -748,7 +778,8 @@ mod tests {
         ]);
         let mut r = req("POST", "", &h, FORM_BODY);
         r.path = "/a%20b/./c//d/";
-        assert!(verify(&r, SECRET, T).is_ok());
+        // Signed over `UNSIGNED-PAYLOAD`: these services hash the body they received.
+        assert_eq!(code(verify(&r, SECRET, T, "ec2")), "AuthFailure");
 
         assert_eq!(canonical_uri(""), "/");
         assert_eq!(canonical_uri("/"), "/");
@@ -757,11 +788,34 @@ mod tests {
     }
 
     #[test]
+    fn host_must_be_signed_and_the_scope_must_name_the_service() {
+        let unsigned_host =
+            POST_AUTH.replace("content-type;host;x-amz-date", "content-type;x-amz-date");
+        let h = post_headers(&unsigned_host);
+        let e = verify(&req("POST", "", &h, FORM_BODY), SECRET, T, "ec2").unwrap_err();
+        assert_eq!(e.code, "IncompleteSignature");
+        assert!(e.message.contains("'Host'"), "{}", e.message);
+        let h = post_headers(POST_AUTH);
+        let e = verify(
+            &req("POST", "", &h, FORM_BODY),
+            SECRET,
+            T,
+            "elasticloadbalancing",
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "SignatureDoesNotMatch");
+        assert_eq!(
+            e.message,
+            "Credential should be scoped to correct service: 'elasticloadbalancing'. "
+        );
+    }
+
+    #[test]
     fn declared_payload_hash_must_match_body() {
         let mut h = post_headers(POST_AUTH);
         h.push(("x-amz-content-sha256".into(), "0".repeat(64)));
         assert_eq!(
-            code(verify(&req("POST", "", &h, FORM_BODY), SECRET, T)),
+            code(verify(&req("POST", "", &h, FORM_BODY), SECRET, T, "ec2")),
             "AuthFailure"
         );
     }
@@ -771,7 +825,7 @@ mod tests {
         let h = headers(&[("host", HOST)]);
         let r = req("GET", "Action=DescribeVpcs&Version=2016-11-15", &h, b"");
         assert_eq!(credential_scope(&r), Ok(None));
-        let err = verify(&r, SECRET, T).unwrap_err();
+        let err = verify(&r, SECRET, T, "ec2").unwrap_err();
         assert_eq!(err.code, "MissingAuthenticationToken");
         assert_eq!(
             err.message,
@@ -798,19 +852,23 @@ mod tests {
                 "IncompleteSignature",
                 "{auth}"
             );
-            assert_eq!(code(verify(&r, SECRET, T)), "IncompleteSignature", "{auth}");
+            assert_eq!(
+                code(verify(&r, SECRET, T, "ec2")),
+                "IncompleteSignature",
+                "{auth}"
+            );
         }
         // Header signature without any date.
         let h = headers(&[("authorization", POST_AUTH), ("host", HOST)]);
         assert_eq!(
-            code(verify(&req("POST", "", &h, FORM_BODY), SECRET, T)),
+            code(verify(&req("POST", "", &h, FORM_BODY), SECRET, T, "ec2")),
             "IncompleteSignature"
         );
         // Unparsable date.
         let mut h = post_headers(POST_AUTH);
         h[1].1 = "2024-01-02T03:04:05Z".into();
         assert_eq!(
-            code(verify(&req("POST", "", &h, FORM_BODY), SECRET, T)),
+            code(verify(&req("POST", "", &h, FORM_BODY), SECRET, T, "ec2")),
             "IncompleteSignature"
         );
         // Presigned query missing a parameter, or with another algorithm.
@@ -826,7 +884,7 @@ mod tests {
             "X-Amz-Signature=00".to_string(),
         ] {
             assert_eq!(
-                code(verify(&req("GET", &query, &h, b""), SECRET, T)),
+                code(verify(&req("GET", &query, &h, b""), SECRET, T, "ec2")),
                 "IncompleteSignature",
                 "{query}"
             );
@@ -839,7 +897,7 @@ mod tests {
         let h = post_headers(&auth);
         let r = req("POST", "", &h, FORM_BODY);
         assert_eq!(credential_scope(&r), Ok(Some(ec2_scope("20240103"))));
-        assert_eq!(code(verify(&r, SECRET, T)), "AuthFailure");
+        assert_eq!(code(verify(&r, SECRET, T, "ec2")), "AuthFailure");
     }
 
     #[test]
@@ -885,8 +943,8 @@ mod tests {
             }
             let r = HttpRequestParts { method: "POST", path: &path, query: &query, headers: &pairs, body: &body };
             let _ = credential_scope(&r);
-            let _ = verify(&r, SECRET, now);
-            let _ = verify(&r, SECRET, T);
+            let _ = verify(&r, SECRET, now, "ec2");
+            let _ = verify(&r, SECRET, T, "ec2");
         }
     }
 }

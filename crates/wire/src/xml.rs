@@ -81,7 +81,15 @@ impl Xml {
     }
 }
 
-/// Escapes text for element content and attribute values.
+/// Whether XML 1.0 can carry `c` at all (its `Char` production): tab, LF, CR and
+/// everything from U+0020 except U+FFFE and U+FFFF (surrogates cannot occur in a `str`).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+}
+
+/// Escapes text for element content and attribute values. A character XML 1.0 cannot
+/// carry (input refuses them, but imported or older state may hold one) becomes U+FFFD,
+/// so every document stays well-formed.
 pub fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
@@ -90,6 +98,7 @@ pub fn escape_into(out: &mut String, s: &str) {
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            c if !is_xml_char(c) => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
@@ -116,5 +125,14 @@ mod tests {
             x.as_str(),
             "<a>&lt;&amp;&gt;</a><s><item><v>1</v></item><item><v>2</v></item></s>"
         );
+    }
+
+    #[test]
+    fn characters_xml_cannot_carry_never_reach_a_document() {
+        assert_eq!(
+            escape("web\u{7}prod\ttab\u{ffff}"),
+            "web\u{fffd}prod\ttab\u{fffd}"
+        );
+        assert!(!is_xml_char('\u{0}') && !is_xml_char('\u{1b}') && is_xml_char('\u{e000}'));
     }
 }

@@ -12,18 +12,18 @@ use crate::error::{ApiError, Result};
 use crate::world::{Ctx, World};
 use crate::{Millis, Output};
 
-mod dhcp;
+pub mod dhcp;
 mod elb;
 mod endpoint;
 mod endpoint_service;
-mod eni;
-mod gateway;
+pub mod eni;
+pub mod gateway;
 pub mod insights;
-mod nacl;
+pub mod nacl;
 pub mod network;
 pub mod peering;
 mod prefix_list;
-mod route;
+pub mod route;
 pub mod sg;
 
 /// The first test account (the caller unless a test says otherwise).

@@ -111,14 +111,30 @@ pub(super) fn new_ipv6_block(w: &mut World, region: &str) -> Ipv6Association {
 }
 
 /// Creates the scope's defaults on first use: DHCP options and the default VPC.
+///
+/// Their ids come from a generator seeded by the scope alone, not from the world's, and
+/// they touch nothing outside the scope: the defaults are the same whenever and in
+/// whatever order they are made. So a read from a new scope can make them in memory
+/// without journaling anything, and a replay that makes them later makes the same ones.
 pub fn init_scope(w: &mut World, ctx: &Ctx) -> Result<()> {
     let scope = ctx.scope();
     w.check_region(&ctx.region)?;
     if w.scopes_ready.insert(scope.clone()) {
+        let scope_ids = crate::ids::IdGen::new(scope_seed(&scope));
+        let world_ids = std::mem::replace(&mut w.ids, scope_ids);
         w.default_dhcp_options(&scope);
         create_default_vpc(w, ctx);
+        w.ids = world_ids;
     }
     Ok(())
+}
+
+/// FNV-1a of `account/region`: stable across versions and platforms.
+fn scope_seed(scope: &crate::Scope) -> u64 {
+    let text = format!("{}/{}", scope.account, scope.region);
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// The default VPC of §6: 172.31.0.0/16 (its gateway, route and subnets come from

@@ -5,6 +5,8 @@
 //! route table), the area calls one of these hooks on the world. So "what happens when X is
 //! created or deleted, and what may stop it" is answered here, in one file.
 
+use std::net::Ipv4Addr;
+
 use ipnet::{IpNet, Ipv4Net};
 
 use crate::error::{ApiError, Result};
@@ -149,6 +151,21 @@ impl World {
     /// A deleted route table leaves the gateway endpoints it was associated with.
     pub(crate) fn on_route_table_deleted(&mut self, rtb_id: &str) {
         endpoint::on_route_table_deleted(self, rtb_id);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Network interfaces (the eni lifecycle)
+
+impl World {
+    /// A destroyed interface's Elastic IP associations end; the addresses stay allocated.
+    pub(crate) fn on_interface_deleted(&mut self, eni_id: &str) {
+        gateway::drop_associations(self, eni_id, None);
+    }
+
+    /// A private address leaving an interface ends the Elastic IP association on it.
+    pub(crate) fn on_private_ip_removed(&mut self, eni_id: &str, ip: Ipv4Addr) {
+        gateway::drop_associations(self, eni_id, Some(ip));
     }
 }
 

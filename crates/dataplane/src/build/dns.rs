@@ -12,7 +12,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use openvpc_core::eni::{private_dns_name, public_dns_name};
 use openvpc_core::World;
 
-use crate::model::{Desired, Obj, Zone, ADDR};
+use crate::model::{Desired, Obj, Zone};
 
 use super::Ctx;
 
@@ -135,11 +135,7 @@ pub(crate) fn render(c: &Ctx, d: &mut Desired) {
         let resolver = Ipv4Addr::from(u32::from(base.network()) + 2);
         let p = d.namespaces.get_mut(&c.routers[v]).expect("router planned");
         for a in [resolver, RESOLVER_LINK_LOCAL] {
-            p.add(Obj::new(
-                ADDR,
-                format!("addr replace {a}/32 dev lo"),
-                format!("addr del {a}/32 dev lo"),
-            ));
+            p.add(Obj::host("lo", a.into()));
         }
         d.dns.insert(c.routers[v].clone(), zone_of(c, v));
     }

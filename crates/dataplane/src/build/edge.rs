@@ -12,10 +12,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::net::Ipv4Addr;
 
-use crate::model::{Desired, Obj, ADDR, ROUTE};
+use crate::model::{Desired, Obj, RouteTo, MAIN_TABLE};
 use crate::names::{mac, Kind};
 
-use super::fabric::{forwarding_sysctls, link_end};
+use super::fabric::{any4, any6, forwarding_sysctls, link_end};
 use super::nft::elements;
 use super::{Ctx, INTERNET_HOST_V4, INTERNET_HOST_V6, LL_A, LL_B};
 
@@ -48,27 +48,15 @@ pub fn internet(c: &Ctx, d: &mut Desired) {
         c.names.marker(Kind::Internet, "internet"),
     );
     p.sysctls = forwarding_sysctls();
-    p.add(Obj::new(
-        ADDR,
-        format!("addr replace {INTERNET_HOST_V4}/32 dev lo"),
-        String::new(),
-    ));
-    p.add(Obj::new(
-        ADDR,
-        format!("addr replace {INTERNET_HOST_V6}/128 dev lo"),
-        String::new(),
-    ));
+    p.add(Obj::host("lo", INTERNET_HOST_V4.into()));
+    p.add(Obj::host("lo", INTERNET_HOST_V6.into()));
     let mut regions: Vec<String> = c.w.vpcs.values().map(|v| v.scope.region.clone()).collect();
     regions.sort();
     regions.dedup();
     for region in &regions {
         for service in ["s3", "dynamodb"] {
             for a in super::endpoints::standin_addresses(region, service) {
-                p.add(Obj::new(
-                    ADDR,
-                    format!("addr replace {a}/32 dev lo"),
-                    String::new(),
-                ));
+                p.add(Obj::host("lo", a.into()));
             }
         }
     }
@@ -89,28 +77,27 @@ pub fn internet(c: &Ctx, d: &mut Desired) {
         });
         let p = d.namespaces.get_mut(&inet).expect("internet planned");
         let vpc = &c.f.vpcs[v];
-        let mut nets: Vec<String> = vpc.v6.iter().map(|n| n.to_string()).collect();
+        let mut nets: Vec<ipnet::IpNet> = vpc.v6.iter().map(|n| (*n).into()).collect();
         if vpc.igw.is_some() {
             let pubs = publics(c, v);
-            nets.extend(pubs.values().map(|a| format!("{a}/32")));
+            nets.extend(
+                pubs.values()
+                    .map(|a| ipnet::IpNet::from(std::net::IpAddr::V4(*a))),
+            );
             all_publics.extend(pubs.into_values());
         }
         for n in nets {
-            p.add(Obj::new(
-                ROUTE,
-                format!("route replace {n} via inet6 {LL_A} dev {link}"),
-                format!("route del {n}"),
-            ));
+            p.add(Obj::via(MAIN_TABLE, n, LL_A, link));
         }
         d.count("internet_gateways");
     }
     let p = d.namespaces.get_mut(&inet).expect("internet planned");
-    for r in ["0.0.0.0/0", "::/0"] {
-        p.add(Obj::new(
-            ROUTE,
-            format!("route replace prohibit {r}"),
-            String::new(),
-        ));
+    for dst in [any4(), any6()] {
+        p.add(Obj::Route {
+            table: MAIN_TABLE,
+            dst,
+            to: RouteTo::Prohibit,
+        });
     }
     let pubs =
         elements(all_publics.iter().map(|a| a.to_string())).unwrap_or_else(|| "{ 0.0.0.0 }".into());

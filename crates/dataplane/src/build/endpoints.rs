@@ -12,10 +12,10 @@ use std::net::Ipv4Addr;
 
 use openvpc_core::endpoint::{EndpointType, State};
 
-use crate::model::{Desired, Link, Obj, ADDR, ROUTE};
+use crate::model::{Desired, Link, Obj, MAIN_TABLE};
 use crate::names::{link, mac, Kind};
 
-use super::fabric::{forwarding_sysctls, link_end};
+use super::fabric::{any4, any6, forwarding_sysctls, link_end};
 use super::{Ctx, LL_A, LL_B};
 
 /// The stand-in addresses of AWS service `service` (`s3`, `dynamodb`) in `region`.
@@ -55,18 +55,10 @@ pub fn render(c: &Ctx, d: &mut Desired) {
         let p = d.ns(&ns, Kind::Service, c.names.marker(Kind::Service, &e.id));
         p.sysctls = forwarding_sysctls();
         for a in standin_addresses(&e.service_region, service) {
-            p.add(Obj::new(
-                ADDR,
-                format!("addr replace {a}/32 dev lo"),
-                String::new(),
-            ));
+            p.add(Obj::host("lo", a.into()));
         }
-        for r in ["0.0.0.0/0", "::/0"] {
-            p.add(Obj::new(
-                ROUTE,
-                format!("route replace {r} via inet6 {LL_A} dev eth0"),
-                String::new(),
-            ));
+        for r in [any4(), any6()] {
+            p.add(Obj::via(MAIN_TABLE, r, LL_A, "eth0"));
         }
         let (r_mac, s_mac) = (mac(&format!("{g}/r")), mac(&format!("{g}/s")));
         link_end(d, router, g, LL_A, LL_B, &s_mac);

@@ -5,7 +5,11 @@
 //! `fe80::2` the other) and permanent neighbour entries, so no ARP or neighbour discovery
 //! ever runs (and IPv6 works on the first packet).
 
-use crate::model::{Desired, Link, Obj, ADDR, LINK, NEIGH};
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+use crate::model::{Desired, Link, Obj, MAIN_TABLE};
 use crate::names::{mac, Kind};
 
 use super::{Ctx, LL_A, LL_B};
@@ -32,17 +36,14 @@ pub fn forwarding_sysctls() -> Vec<(String, String)> {
 /// `link set NAME up` and the link-local address of one end.
 pub fn link_end(d: &mut Desired, ns: &str, name: &str, local: &str, peer: &str, peer_mac: &str) {
     let p = d.namespaces.get_mut(ns).expect("namespace planned");
-    p.add(Obj::new(LINK, format!("link set {name} up"), String::new()));
-    p.add(Obj::new(
-        ADDR,
-        format!("addr replace {local}/64 dev {name}"),
-        format!("addr del {local}/64 dev {name}"),
-    ));
-    p.add(Obj::new(
-        NEIGH,
-        format!("neigh replace {peer} lladdr {peer_mac} dev {name} nud permanent"),
-        format!("neigh del {peer} dev {name}"),
-    ));
+    p.add(Obj::up(name));
+    p.add(Obj::addr(name, ll(local), 64));
+    p.add(Obj::neigh(name, ll(peer), peer_mac));
+}
+
+/// A link-local address constant.
+pub fn ll(s: &str) -> IpAddr {
+    s.parse().expect("a link-local address")
 }
 
 /// One router namespace per VPC, with the subnets' gateway addresses on `lo`.
@@ -60,20 +61,11 @@ pub fn routers(c: &Ctx, d: &mut Desired) {
         let p = d.namespaces.get_mut(router).expect("router planned");
         if let Some(n) = c.subnet_v4[s] {
             let gw = u32::from(n.network()) + 1;
-            let gw = std::net::Ipv4Addr::from(gw);
-            p.add(Obj::new(
-                ADDR,
-                format!("addr replace {gw}/32 dev lo"),
-                format!("addr del {gw}/32 dev lo"),
-            ));
+            p.add(Obj::host("lo", std::net::Ipv4Addr::from(gw).into()));
         }
         for n in &c.subnet_v6[s] {
             let gw = std::net::Ipv6Addr::from(u128::from(n.network()) + 1);
-            p.add(Obj::new(
-                ADDR,
-                format!("addr replace {gw}/128 dev lo"),
-                format!("addr del {gw}/128 dev lo"),
-            ));
+            p.add(Obj::host("lo", gw.into()));
         }
     }
 }
@@ -100,35 +92,24 @@ pub fn interfaces(c: &Ctx, d: &mut Desired) {
             .first()
             .map(|n| std::net::Ipv4Addr::from(u32::from(n.network()) + 2).to_string());
         let prefix4 = c.subnet_v4[eni.subnet].map_or(32, |n| n.prefix_len());
+        let own = |a: IpAddr, prefix: u8| Obj::Addr {
+            dev: "eth0".into(),
+            net: IpNet::new(a, prefix).expect("a subnet's prefix length"),
+            noprefixroute: true,
+        };
         for a in &eni.v4 {
-            p.add(Obj::new(
-                ADDR,
-                format!("addr replace {a}/{prefix4} dev eth0 noprefixroute"),
-                format!("addr del {a}/{prefix4} dev eth0"),
-            ));
+            p.add(own((*a).into(), prefix4));
         }
         let prefix6 = c.subnet_v6[eni.subnet]
             .first()
             .map_or(128, |n| n.prefix_len());
         for a in &eni.v6 {
-            p.add(Obj::new(
-                ADDR,
-                format!("addr replace {a}/{prefix6} dev eth0 noprefixroute"),
-                format!("addr del {a}/{prefix6} dev eth0"),
-            ));
+            p.add(own((*a).into(), prefix6));
         }
         if !eni.v4.is_empty() {
-            p.add(Obj::new(
-                crate::model::ROUTE,
-                format!("route replace 0.0.0.0/0 via inet6 {LL_A} dev eth0"),
-                "route del 0.0.0.0/0".into(),
-            ));
+            p.add(Obj::via(MAIN_TABLE, any4(), LL_A, "eth0"));
         }
-        p.add(Obj::new(
-            crate::model::ROUTE,
-            format!("route replace ::/0 via {LL_A} dev eth0"),
-            "route del ::/0".into(),
-        ));
+        p.add(Obj::via(MAIN_TABLE, any6(), LL_A, "eth0"));
         link_end(d, ns, "eth0", LL_B, LL_A, &router_mac);
         link_end(d, router, &c.links[i], LL_A, LL_B, &eth_mac);
         d.link(Link {
@@ -152,10 +133,21 @@ pub fn interfaces(c: &Ctx, d: &mut Desired) {
     }
 }
 
-/// A veth between the two routers of every active peering.
+/// `0.0.0.0/0`.
+pub fn any4() -> IpNet {
+    IpNet::V4(ipnet::Ipv4Net::default())
+}
+
+/// `::/0`.
+pub fn any6() -> IpNet {
+    IpNet::V6(ipnet::Ipv6Net::default())
+}
+
+/// A veth between the two routers of every active peering within a Region (an
+/// inter-Region peering crosses an encrypted tunnel instead: `regions`).
 pub fn peerings(c: &Ctx, d: &mut Desired) {
     for (&(a, b), (name, peer_ll)) in &c.peer_links {
-        if a > b {
+        if a > b || c.regions[a] != c.regions[b] {
             continue;
         }
         let (a_ns, b_ns) = (&c.routers[a], &c.routers[b]);

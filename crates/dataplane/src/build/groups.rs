@@ -137,7 +137,14 @@ pub fn render(c: &Ctx, v: usize, out: &mut String) {
         if eni.source_dest_check && !c.nat_interfaces[i] {
             checks.push(i);
         }
-        if c.nat_interfaces[i] || c.open_interfaces[i] {
+        if c.nat_interfaces[i] {
+            continue;
+        }
+        if c.open_interfaces[i] {
+            // A load-balancer node without groups: what it sends is not checked (the
+            // engine checks a node's groups only when it has some), but, like any
+            // interface without groups, it admits no connection opened to it directly.
+            ins.push(format!("\"{link}\" : jump deny"));
             continue;
         }
         let _ = writeln!(out, "  chain out_{link} {{");

@@ -5,7 +5,8 @@
 //! references resolved or stale, ACL entries in rule order. This module only maps them
 //! onto kernel objects, one file per seam: the namespaces and links (`fabric`), route
 //! tables and policy rules (`routes`), security groups and network ACLs as nftables
-//! (`groups`, `acls`, `nft`), and the simulated outside (`edge`).
+//! (`groups`, `acls`, `nft`), the simulated outside (`edge`), and the Regions with the
+//! encrypted tunnels of inter-Region peerings (`regions`).
 
 mod acls;
 pub mod dns;
@@ -15,6 +16,7 @@ mod fabric;
 mod groups;
 mod nft;
 mod privatelink;
+mod regions;
 mod routes;
 
 use std::collections::BTreeMap;
@@ -56,6 +58,10 @@ pub(crate) struct Ctx<'a> {
     pub subnet_v6: Vec<Vec<Ipv6Net>>,
     /// (VPC, peer VPC) → the link in the VPC's router and the peer's link-local address.
     pub peer_links: BTreeMap<(usize, usize), (String, &'static str)>,
+    /// Peering link name → the peering's id.
+    pub peering_ids: BTreeMap<String, String>,
+    /// The Region of each VPC (by VPC index).
+    pub regions: Vec<String>,
     /// Edge link (to the internet namespace) per VPC that has an internet or egress-only
     /// gateway.
     pub edge_links: BTreeMap<usize, String>,
@@ -89,6 +95,7 @@ pub fn build(world: &World, names: &Names) -> Desired {
     fabric::routers(&ctx, &mut d);
     fabric::interfaces(&ctx, &mut d);
     fabric::peerings(&ctx, &mut d);
+    regions::render(&ctx, &mut d);
     edge::internet(&ctx, &mut d);
     privatelink::render(&ctx, &mut d);
     endpoints::render(&ctx, &mut d);
@@ -138,6 +145,7 @@ fn context<'a>(w: &'a World, f: &'a Fabric, names: &'a Names) -> Ctx<'a> {
         .map(|(i, v)| (v.id.as_str(), i))
         .collect();
     let mut peer_links = BTreeMap::new();
+    let mut peering_ids = BTreeMap::new();
     for p in w.peerings.values().filter(|p| p.status.is_active()) {
         let (Some(&r), Some(&a)) = (
             vpc_ix.get(p.requester.vpc_id.as_str()),
@@ -149,6 +157,7 @@ fn context<'a>(w: &'a World, f: &'a Fabric, names: &'a Names) -> Ctx<'a> {
             continue;
         }
         let name = link('p', &p.id);
+        peering_ids.insert(name.clone(), p.id.clone());
         peer_links.insert((r, a), (name.clone(), LL_B));
         peer_links.insert((a, r), (name, LL_A));
     }
@@ -178,8 +187,20 @@ fn context<'a>(w: &'a World, f: &'a Fabric, names: &'a Names) -> Ctx<'a> {
                     .is_some_and(|e| e.interface_type == "network_load_balancer")
         })
         .collect();
+    let regions = f
+        .vpcs
+        .iter()
+        .map(|v| {
+            w.vpcs
+                .get(&v.id)
+                .map(|x| x.scope.region.clone())
+                .unwrap_or_default()
+        })
+        .collect();
     let mut ctx = Ctx {
         gateway_links: BTreeMap::new(),
+        peering_ids,
+        regions,
         open_interfaces,
         w,
         f,

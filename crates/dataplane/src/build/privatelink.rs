@@ -12,7 +12,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use openvpc_reach::fabric::Placement;
 
-use crate::model::{Desired, Link, Obj, ROUTE};
+use crate::model::{Desired, Link, Obj, MAIN_TABLE};
 use crate::names::{link, mac};
 
 use super::fabric::link_end;
@@ -60,11 +60,7 @@ fn endpoint_side(c: &Ctx, d: &mut Desired, p: &Placement, node_ns: &str, source:
     });
     let route = |ns: &str, d: &mut Desired, dst: Ipv4Addr, via: &str, dev: &str| {
         if let Some(plan) = d.namespaces.get_mut(ns) {
-            plan.add(Obj::new(
-                ROUTE,
-                format!("route replace {dst}/32 via inet6 {via} dev {dev}"),
-                format!("route del {dst}/32"),
-            ));
+            plan.add(Obj::via(MAIN_TABLE, IpAddr::V4(dst).into(), via, dev));
         }
     };
     route(&ep_ns, d, NODE_TRANSIT, LL_B, &ep_link);

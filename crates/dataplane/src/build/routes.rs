@@ -16,64 +16,58 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 use openvpc_reach::fabric::Target;
 
-use crate::model::{Desired, NsPlan, Obj, ROUTE, RULE};
+use crate::model::{Desired, NsPlan, Obj, RouteTo};
 use crate::names::table_id;
 
 use super::{Ctx, LL_B, LOCAL_TABLE};
 
-fn rule(p: &mut NsPlan, spec: String) {
-    p.add(Obj::new(
-        RULE,
-        format!("rule add {spec}"),
-        format!("rule del {spec}"),
-    ));
-    p.add(Obj::rule6(
-        format!("rule add {spec}"),
-        format!("rule del {spec}"),
-    ));
+/// A policy rule for both families: arriving on `iif`, look up `table` (refuse: `None`).
+fn rule(p: &mut NsPlan, pref: u32, iif: Option<&str>, table: Option<u32>) {
+    for v6 in [false, true] {
+        p.add(Obj::Rule {
+            v6,
+            pref,
+            iif: iif.map(str::to_string),
+            to: None,
+            table,
+        });
+    }
 }
 
-fn route(p: &mut NsPlan, spec: String, table: u32, key_prefix: &IpNet) {
-    let obj = Obj::new(
-        ROUTE,
-        format!("route replace {spec} table {table}"),
-        format!("route del {key_prefix} table {table}"),
-    );
-    // Keyed by prefix and table: a changed target replaces the route in place.
-    p.objects
-        .insert(format!("route {key_prefix} table {table}"), obj);
+fn via(gw: &str, dev: &str) -> RouteTo {
+    RouteTo::Via {
+        gw: gw.parse().expect("a link-local next hop"),
+        dev: dev.to_string(),
+    }
 }
 
-/// The kernel route for `target`, or `None` when it cannot be realised here.
-fn kernel_route(c: &Ctx, vpc: usize, net: &IpNet, target: &Target) -> String {
-    let prohibit = format!("prohibit {net}");
+/// Where the kernel sends what `target` receives (refused where it cannot be realised).
+fn kernel_route(c: &Ctx, vpc: usize, net: &IpNet, target: &Target) -> RouteTo {
     match target {
-        Target::Local => format!("throw {net}"),
+        Target::Local => RouteTo::Throw,
         Target::Peering { peer, .. } => match c.peer_links.get(&(vpc, *peer)) {
-            Some((link, ll)) => format!("{net} via inet6 {ll} dev {link}"),
-            None => prohibit,
+            Some((link, ll)) => via(ll, link),
+            None => RouteTo::Prohibit,
         },
         Target::InternetGateway(_) | Target::EgressOnlyInternetGateway(_) => {
             match c.edge_links.get(&vpc) {
-                Some(link) => format!("{net} via inet6 {LL_B} dev {link}"),
-                None => prohibit,
+                Some(link) => via(LL_B, link),
+                None => RouteTo::Prohibit,
             }
         }
         Target::NatGateway(n) => {
             let nat = &c.f.nat_gateways[*n];
             match c.interface_at(nat.vpc, IpAddr::V4(nat.private)) {
-                Some(i) if net.addr().is_ipv4() => {
-                    format!("{net} via inet6 {LL_B} dev {}", c.links[i])
-                }
-                _ => prohibit,
+                Some(i) if net.addr().is_ipv4() => via(LL_B, &c.links[i]),
+                _ => RouteTo::Prohibit,
             }
         }
-        Target::Interface(i) => format!("{net} via inet6 {LL_B} dev {}", c.links[*i]),
+        Target::Interface(i) => via(LL_B, &c.links[*i]),
         Target::GatewayEndpoint(id) => match c.gateway_links.get(id) {
-            Some(g) => format!("{net} via inet6 {LL_B} dev {g}"),
-            None => prohibit,
+            Some(g) => via(LL_B, g),
+            None => RouteTo::Prohibit,
         },
-        Target::Unsupported(_) | Target::Blackhole(_) => prohibit,
+        Target::Unsupported(_) | Target::Blackhole(_) => RouteTo::Prohibit,
     }
 }
 
@@ -82,21 +76,9 @@ pub fn tables(c: &Ctx, d: &mut Desired) {
     for (i, eni) in c.f.interfaces.iter().enumerate() {
         let p = d.namespaces.get_mut(&c.routers[eni.vpc]).expect("router");
         let link = &c.links[i];
-        for a in eni.v4.iter().map(|a| IpNet::from(IpAddr::V4(*a))) {
-            route(
-                p,
-                format!("{a} via inet6 {LL_B} dev {link}"),
-                LOCAL_TABLE,
-                &a,
-            );
-        }
-        for a in eni.v6.iter().map(|a| IpNet::from(IpAddr::V6(*a))) {
-            route(
-                p,
-                format!("{a} via inet6 {LL_B} dev {link}"),
-                LOCAL_TABLE,
-                &a,
-            );
+        let own = eni.v4.iter().map(|a| IpAddr::V4(*a));
+        for a in own.chain(eni.v6.iter().map(|a| IpAddr::V6(*a))) {
+            p.add(Obj::via(LOCAL_TABLE, IpNet::from(a), LL_B, link));
         }
         let sub = &c.f.subnets[eni.subnet];
         let own: Vec<IpNet> = c.subnet_v4[eni.subnet]
@@ -105,25 +87,23 @@ pub fn tables(c: &Ctx, d: &mut Desired) {
             .chain(c.subnet_v6[eni.subnet].iter().map(|n| IpNet::V6(*n)))
             .collect();
         for n in own {
-            let spec = format!("from all to {n} iif {link} lookup {LOCAL_TABLE} pref 2000");
-            let six = n.addr().is_ipv6();
-            p.add(Obj {
-                rank: RULE,
-                six,
-                add: format!("rule add {spec}"),
-                del: format!("rule del {spec}"),
+            p.add(Obj::Rule {
+                v6: n.addr().is_ipv6(),
+                pref: 2000,
+                iif: Some(link.clone()),
+                to: Some(n),
+                table: Some(LOCAL_TABLE),
             });
         }
         if let Some(t) = sub.table {
-            let id = table_id(&c.f.tables[t].id);
-            rule(p, format!("iif {link} lookup {id} pref 2100"));
+            rule(p, 2100, Some(link), Some(table_id(&c.f.tables[t].id)));
         }
-        rule(p, format!("iif {link} lookup {LOCAL_TABLE} pref 2200"));
+        rule(p, 2200, Some(link), Some(LOCAL_TABLE));
     }
     for (&(a, _), (link, _)) in &c.peer_links {
         let p = d.namespaces.get_mut(&c.routers[a]).expect("router");
-        rule(p, format!("iif {link} lookup {LOCAL_TABLE} pref 1000"));
-        rule(p, format!("iif {link} prohibit pref 1500"));
+        rule(p, 1000, Some(link), Some(LOCAL_TABLE));
+        rule(p, 1500, Some(link), None);
     }
     for e in c.w.vpc_endpoints.values() {
         let (Some(g), Some(v)) = (
@@ -133,13 +113,13 @@ pub fn tables(c: &Ctx, d: &mut Desired) {
             continue;
         };
         let p = d.namespaces.get_mut(&c.routers[v]).expect("router");
-        rule(p, format!("iif {g} lookup {LOCAL_TABLE} pref 1000"));
-        rule(p, format!("iif {g} prohibit pref 1500"));
+        rule(p, 1000, Some(g), Some(LOCAL_TABLE));
+        rule(p, 1500, Some(g), None);
     }
     for (&v, link) in &c.edge_links {
         let p = d.namespaces.get_mut(&c.routers[v]).expect("router");
-        rule(p, format!("iif {link} lookup {LOCAL_TABLE} pref 1000"));
-        rule(p, format!("iif {link} prohibit pref 1500"));
+        rule(p, 1000, Some(link), Some(LOCAL_TABLE));
+        rule(p, 1500, Some(link), None);
     }
     let mut used: Vec<(usize, usize)> =
         c.f.subnets
@@ -155,11 +135,10 @@ pub fn tables(c: &Ctx, d: &mut Desired) {
         let p = d.namespaces.get_mut(&c.routers[v]).expect("router");
         if let Some(t) = main {
             used.push((v, t));
-            let id = table_id(&c.f.tables[t].id);
-            rule(p, format!("iif lo lookup {id} pref 2900"));
+            rule(p, 2900, Some("lo"), Some(table_id(&c.f.tables[t].id)));
         }
-        rule(p, format!("iif lo lookup {LOCAL_TABLE} pref 2950"));
-        rule(p, "prohibit pref 3001".into());
+        rule(p, 2950, Some("lo"), Some(LOCAL_TABLE));
+        rule(p, 3001, None, None);
     }
     used.sort_unstable();
     used.dedup();
@@ -172,8 +151,11 @@ pub fn tables(c: &Ctx, d: &mut Desired) {
             .and_modify(|n| *n += 1)
             .or_insert(1);
         for r in &table.routes {
-            let spec = kernel_route(c, v, &r.destination, &r.target);
-            route(p, spec, id, &r.destination);
+            p.add(Obj::Route {
+                table: id,
+                dst: r.destination,
+                to: kernel_route(c, v, &r.destination, &r.target),
+            });
         }
     }
 }

@@ -77,6 +77,13 @@ impl Api {
         }
     }
 
+    /// Calls in `region` from now on (the account's defaults there made on first use).
+    pub fn in_region(&mut self, region: &str) {
+        self.b.ctx.region = region.to_string();
+        let account = self.b.ctx.account.clone();
+        self.as_account(&account);
+    }
+
     /// An ELBv2 call.
     pub fn elb(&mut self, pairs: &[(&str, &str)]) -> String {
         let mut p = pairs.to_vec();

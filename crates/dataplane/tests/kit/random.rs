@@ -2,7 +2,9 @@
 //! VPCs (one overlapping another), subnets with IPv6, interfaces in random groups, random
 //! group rules (CIDRs, own and peer-VPC group references), peerings (some left pending),
 //! routes (to peers, transit attempts, middleboxes), network ACL entries and custom ACLs,
-//! an internet gateway with an Elastic IP and a NAT gateway.
+//! an internet gateway with an Elastic IP and a NAT gateway, an egress-only internet
+//! gateway for IPv6, and PrivateLink: a service behind a network load balancer in another
+//! account's VPC (overlapping one of ours, or not) reached through an interface endpoint.
 
 use ipnet::Ipv6Net;
 
@@ -46,7 +48,13 @@ pub struct RVpc {
 pub struct RWorld {
     pub vpcs: Vec<RVpc>,
     pub peerings: Vec<(usize, usize, String)>,
+    /// Interfaces of interface endpoints (destinations of PrivateLink flows) and their
+    /// service's listener port.
+    pub endpoint_interfaces: Vec<(String, u16)>,
 }
+
+/// The account that provides the PrivateLink service.
+pub const PROVIDER: &str = "222222222222";
 
 fn v6_subnet(block: &str, k: u8) -> String {
     let n: Ipv6Net = block.parse().unwrap();
@@ -351,6 +359,12 @@ pub fn world(api: &mut Api, seed: u64) -> RWorld {
     }
     acls(api, &mut rng, &w);
     internet(api, &mut rng, &w);
+    egress_only(api, &mut rng, &w);
+    for _ in 0..1 + usize::from(rng.chance(0.5)) {
+        if let Some(e) = privatelink(api, &mut rng, &w) {
+            w.endpoint_interfaces.push(e);
+        }
+    }
     // An S3 gateway endpoint on one VPC's last table.
     let v = &w.vpcs[rng.below(w.vpcs.len())];
     if rng.chance(0.7) {
@@ -466,4 +480,190 @@ fn internet(api: &mut Api, rng: &mut Rng, w: &RWorld) {
             ("NatGatewayId", &nat),
         ]);
     }
+}
+
+/// An egress-only internet gateway on a random VPC, with `::/0` to it in one of its route
+/// tables (the VPC may also have the internet gateway, whose `::/0` then stays where it is).
+fn egress_only(api: &mut Api, rng: &mut Rng, w: &RWorld) {
+    if !rng.chance(0.8) {
+        return;
+    }
+    let v = &w.vpcs[rng.below(w.vpcs.len())];
+    let eigw = first(
+        &api.call(&[
+            ("Action", "CreateEgressOnlyInternetGateway"),
+            ("VpcId", &v.id),
+        ]),
+        "egressOnlyInternetGatewayId",
+    );
+    let t = rng.pick(&v.tables).clone();
+    // Refused where `::/0` already leads to the internet gateway: fine.
+    let _ = api.try_call(&[
+        ("Action", "CreateRoute"),
+        ("RouteTableId", &t),
+        ("DestinationIpv6CidrBlock", "::/0"),
+        ("EgressOnlyInternetGatewayId", &eigw),
+    ]);
+}
+
+/// A service in the provider account behind a network load balancer (one target, an
+/// interface of the provider's VPC, which overlaps a consumer VPC half the time), offered
+/// through PrivateLink and reached by an interface endpoint in a random consumer VPC.
+/// Returns the endpoint's interface and the listener's port.
+fn privatelink(api: &mut Api, rng: &mut Rng, w: &RWorld) -> Option<(String, u16)> {
+    let consumer = &w.vpcs[rng.below(w.vpcs.len())];
+    let zone = api
+        .world()
+        .subnets
+        .get(&consumer.subnets[0])?
+        .availability_zone_id
+        .clone();
+    let cidr = if rng.chance(0.5) {
+        consumer.cidr.clone()
+    } else {
+        format!("10.{}.0.0/16", 8 + rng.below(2))
+    };
+    let octets: Vec<String> = cidr.split('.').map(str::to_string).collect();
+    api.as_account(PROVIDER);
+    let vpc = first(
+        &api.call(&[("Action", "CreateVpc"), ("CidrBlock", &cidr)]),
+        "vpcId",
+    );
+    let subnet = first(
+        &api.call(&[
+            ("Action", "CreateSubnet"),
+            ("VpcId", &vpc),
+            ("CidrBlock", &format!("{}.{}.1.0/24", octets[0], octets[1])),
+            ("AvailabilityZoneId", &zone),
+        ]),
+        "subnetId",
+    );
+    let sg = first(
+        &api.call(&[
+            ("Action", "CreateSecurityGroup"),
+            ("VpcId", &vpc),
+            ("GroupName", "service"),
+            ("GroupDescription", "service"),
+        ]),
+        "groupId",
+    );
+    let target_port = *rng.pick(&["7000", "7001", "7002"]);
+    // The target's group mostly admits the load balancer on the target's port.
+    let open = if rng.chance(0.85) {
+        target_port
+    } else {
+        "7002"
+    };
+    api.call(&[
+        ("Action", "AuthorizeSecurityGroupIngress"),
+        ("GroupId", &sg),
+        ("IpPermissions.1.IpProtocol", "tcp"),
+        ("IpPermissions.1.FromPort", open),
+        ("IpPermissions.1.ToPort", open),
+        ("IpPermissions.1.IpRanges.1.CidrIp", &cidr),
+    ]);
+    let target = first(
+        &api.call(&[
+            ("Action", "CreateNetworkInterface"),
+            ("SubnetId", &subnet),
+            ("SecurityGroupId.1", &sg),
+        ]),
+        "networkInterfaceId",
+    );
+    let target_ip = api
+        .world()
+        .network_interfaces
+        .get(&target)?
+        .private_ips
+        .first()?
+        .to_string();
+    let listener = *rng.pick(&["7000", "7001"]);
+    let name = format!("svc{}", rng.below(1_000_000));
+    let tg = first(
+        &api.elb(&[
+            ("Action", "CreateTargetGroup"),
+            ("Name", &name),
+            ("Protocol", "TCP"),
+            ("Port", target_port),
+            ("VpcId", &vpc),
+            ("TargetType", "ip"),
+        ]),
+        "TargetGroupArn",
+    );
+    api.elb(&[
+        ("Action", "RegisterTargets"),
+        ("TargetGroupArn", &tg),
+        ("Targets.member.1.Id", &target_ip),
+    ]);
+    let nlb = first(
+        &api.elb(&[
+            ("Action", "CreateLoadBalancer"),
+            ("Name", &name),
+            ("Type", "network"),
+            ("Scheme", "internal"),
+            ("Subnets.member.1", &subnet),
+        ]),
+        "LoadBalancerArn",
+    );
+    api.elb(&[
+        ("Action", "CreateListener"),
+        ("LoadBalancerArn", &nlb),
+        ("Protocol", "TCP"),
+        ("Port", listener),
+        ("DefaultActions.member.1.Type", "forward"),
+        ("DefaultActions.member.1.TargetGroupArn", &tg),
+    ]);
+    api.settle();
+    let service = api.call(&[
+        ("Action", "CreateVpcEndpointServiceConfiguration"),
+        ("NetworkLoadBalancerArn.1", &nlb),
+        ("AcceptanceRequired", "false"),
+    ]);
+    api.call(&[
+        ("Action", "ModifyVpcEndpointServicePermissions"),
+        ("ServiceId", &first(&service, "serviceId")),
+        (
+            "AddAllowedPrincipals.1",
+            &format!("arn:aws:iam::{}:root", super::ACCOUNT),
+        ),
+    ]);
+    api.as_account(super::ACCOUNT);
+    // The endpoint's group: one of the VPC's (random rules) or its own, open to the listener.
+    let group = if rng.chance(0.6) {
+        let g = first(
+            &api.call(&[
+                ("Action", "CreateSecurityGroup"),
+                ("VpcId", &consumer.id),
+                ("GroupName", &format!("endpoint{name}")),
+                ("GroupDescription", "endpoint"),
+            ]),
+            "groupId",
+        );
+        api.call(&[
+            ("Action", "AuthorizeSecurityGroupIngress"),
+            ("GroupId", &g),
+            ("IpPermissions.1.IpProtocol", "tcp"),
+            ("IpPermissions.1.FromPort", listener),
+            ("IpPermissions.1.ToPort", listener),
+            ("IpPermissions.1.IpRanges.1.CidrIp", "10.0.0.0/8"),
+        ]);
+        g
+    } else {
+        rng.pick(&consumer.groups).clone()
+    };
+    let vpce = first(
+        &api.call(&[
+            ("Action", "CreateVpcEndpoint"),
+            ("VpcEndpointType", "Interface"),
+            ("VpcId", &consumer.id),
+            ("ServiceName", &first(&service, "serviceName")),
+            ("SubnetId.1", &consumer.subnets[0]),
+            ("SecurityGroupId.1", &group),
+        ]),
+        "vpcEndpointId",
+    );
+    api.settle();
+    let e = api.world().vpc_endpoints.get(&vpce)?;
+    let port = listener.parse().ok()?;
+    Some((e.interfaces.first()?.network_interface_id.clone(), port))
 }

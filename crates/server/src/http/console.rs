@@ -1,26 +1,25 @@
 //! The console: its files at `/console` (from `openvpc_console`), the redirect of a bare
 //! `GET /` there, and two openvpc extensions the page reads, signed and checked like every
-//! API request (see docs/decisions.md):
+//! API request (see docs/decisions.md), both answered from the world readers see (the
+//! committed one in `full` mode):
 //! - `GET /_openvpc/changes`: a counter that moves with every change, polled to redraw
 //!   within a second of any change;
 //! - `GET /_openvpc/explanations?analysis=nia-…`: the engine's words for an analysis's
 //!   explanations (what blocks and what to change), which AWS's `Explanation` shape has no
 //!   field for, in the order of its `explanationSet`.
 
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+use axum::extract::{Path, Request, State};
+use axum::http::{header, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use openvpc_console::{asset, Asset, INDEX};
 use openvpc_core::{insights, ApiError};
 use openvpc_wire::params::Params;
-use openvpc_wire::sigv4::HttpRequestParts;
-use openvpc_wire::Dialect;
+use openvpc_wire::{Backend, Dialect};
 
-use super::{header_pairs, unix_now, xml_response, Shared};
-use crate::auth::{self, Caller};
-use crate::engine::Engine;
+use super::{error, receive, refused, unix_now, Shared};
+use crate::auth;
 
 /// Only the server's own files, scripts and connections: nothing from elsewhere.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
@@ -84,111 +83,113 @@ async fn file(Path(path): Path<String>) -> Response {
     }
 }
 
-/// An extension's error, in the EC2 shape (the extensions are signed as `ec2`).
-fn error(e: &ApiError, request_id: &str) -> Response {
-    let r = Dialect::Ec2.error(e, request_id);
-    xml_response(r.status, r.body)
-}
-
-fn json(body: String) -> Response {
+fn json(body: String, request_id: &str) -> Response {
     (
         StatusCode::OK,
         [
-            (header::CONTENT_TYPE, "application/json"),
-            (header::CACHE_CONTROL, "no-store"),
+            ("content-type", "application/json"),
+            ("cache-control", "no-store"),
+            ("x-amzn-requestid", request_id),
         ],
         body,
     )
         .into_response()
 }
 
-/// Authenticates a GET as any API request is (SigV4 when credentials are configured) and
-/// prepares the caller's scope (due timers run).
-fn authenticate(
+/// Reads and authenticates a GET as any API request is (SigV4, signed for `ec2`, when
+/// credentials are configured), then runs `read` on the world readers see for the caller's
+/// scope (due timers run, a new scope's defaults are made, as for any request). The engine
+/// is touched only once the request is admitted.
+async fn read_as_caller<T>(
     state: &Shared,
-    engine: &mut Engine,
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
-) -> Result<Caller, ApiError> {
-    let pairs = header_pairs(headers);
-    let parts = HttpRequestParts {
-        method: method.as_str(),
-        path: uri.path(),
-        query: uri.query().unwrap_or(""),
-        headers: &pairs,
-        body: b"",
-    };
+    req: Request,
+    request_id: &str,
+    read: impl FnOnce(&dyn Backend) -> Result<T, ApiError>,
+) -> Result<T, Response> {
+    let received = receive(req, &[Method::GET], state.options.read_timeout)
+        .await
+        .map_err(|e| refused(&e, request_id))?;
     let opts = &state.options;
     let caller = auth::resolve(
-        &parts,
+        &received.http_parts(),
         opts.credentials.as_ref(),
         &opts.default_account,
         &opts.default_region,
+        "ec2",
         unix_now(),
-    )?;
-    engine.prepare(&caller.account, &caller.region)?;
-    Ok(caller)
+    )
+    .map_err(|e| error(Dialect::Ec2, &e, request_id))?;
+    let mut read = Some(read);
+    let mut outcome = None;
+    let mut run = |backend: &mut dyn Backend| {
+        if let Some(read) = read.take() {
+            outcome = Some(read(backend));
+        }
+        openvpc_wire::Response {
+            status: 200,
+            body: String::new(),
+        }
+    };
+    // A read queues nothing, so there is no ticket to wait for.
+    state
+        .engine
+        .handle(&caller.account, &caller.region, false, &mut run)
+        .map_err(|e| error(Dialect::Ec2, &e, request_id))?;
+    match outcome {
+        Some(r) => r.map_err(|e| error(Dialect::Ec2, &e, request_id)),
+        None => Err(error(
+            Dialect::Ec2,
+            &ApiError::new(
+                openvpc_core::ErrorCode::InternalError,
+                "the read did not run",
+            ),
+            request_id,
+        )),
+    }
 }
 
 /// `{"changes":N}`: a number that differs whenever the world has changed (commands,
 /// timers, resets). Answering runs due timers for the caller's scope, as any request does.
-async fn changes(
-    State(state): State<Shared>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    let mut engine = state.engine.lock().unwrap_or_else(|p| p.into_inner());
-    let request_id = engine.request_id();
-    if let Err(e) = authenticate(&state, &mut engine, &method, &uri, &headers) {
-        return error(&e, &request_id);
+async fn changes(State(state): State<Shared>, req: Request) -> Response {
+    let request_id = state.engine.request_id();
+    match read_as_caller(&state, req, &request_id, |_| Ok(())).await {
+        Ok(()) => json(
+            format!("{{\"changes\":{}}}\n", state.engine.generation()),
+            &request_id,
+        ),
+        Err(resp) => resp,
     }
-    json(format!("{{\"changes\":{}}}\n", engine.generation()))
-}
-
-#[derive(serde::Deserialize)]
-struct AnalysisParam {
-    analysis: Option<String>,
 }
 
 /// The caller's analysis `analysis`'s explanations in words: `{"analysis", "explanations":
 /// [{"code", "component", "direction", "message"}]}`; an unknown id is the API's NotFound.
-async fn explanations(
-    State(state): State<Shared>,
-    Query(q): Query<AnalysisParam>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    let mut engine = state.engine.lock().unwrap_or_else(|p| p.into_inner());
-    let request_id = engine.request_id();
-    let caller = match authenticate(&state, &mut engine, &method, &uri, &headers) {
-        Ok(c) => c,
-        Err(e) => return error(&e, &request_id),
-    };
-    let scope = openvpc_core::Scope::new(&caller.account, &caller.region);
-    let found = match &q.analysis {
-        Some(id) => insights::analysis(engine.world(), &scope, id),
-        None => Err(ApiError::missing("analysis")),
-    };
-    let analysis = match found {
-        Ok(a) => a,
-        Err(e) => return error(&e, &request_id),
-    };
-    let items: Vec<serde_json::Value> = analysis
-        .result
-        .explanations
-        .iter()
-        .map(|e| {
-            serde_json::json!({
-                "code": e.code,
-                "component": e.component.as_ref().map(|c| c.id.as_str()),
-                "direction": if e.on_return_path { "return" } else { "forward" },
-                "message": e.message,
+async fn explanations(State(state): State<Shared>, req: Request) -> Response {
+    let request_id = state.engine.request_id();
+    let query = req.uri().query().unwrap_or("");
+    let id = Params::parse(query.as_bytes())
+        .peek("analysis")
+        .map(str::to_string);
+    let body = read_as_caller(&state, req, &request_id, |backend| {
+        let id = id.ok_or_else(|| ApiError::missing("analysis"))?;
+        let analysis = insights::analysis(backend.world(), &backend.ctx().scope(), &id)?;
+        let items: Vec<serde_json::Value> = analysis
+            .result
+            .explanations
+            .iter()
+            .map(|e| {
+                serde_json::json!({
+                    "code": e.code,
+                    "component": e.component.as_ref().map(|c| c.id.as_str()),
+                    "direction": if e.on_return_path { "return" } else { "forward" },
+                    "message": e.message,
+                })
             })
-        })
-        .collect();
-    let body = serde_json::json!({ "analysis": analysis.id, "explanations": items });
-    json(format!("{body}\n"))
+            .collect();
+        Ok(serde_json::json!({ "analysis": analysis.id, "explanations": items }).to_string())
+    })
+    .await;
+    match body {
+        Ok(body) => json(format!("{body}\n"), &request_id),
+        Err(resp) => resp,
+    }
 }

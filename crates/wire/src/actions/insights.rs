@@ -12,16 +12,20 @@ use openvpc_core::insights::{
     PacketHeader, Path, PathComponentData, PathFilter, PathSpec, RouteData, SgRule,
 };
 use openvpc_core::nacl::{self, EntryCidr};
-use openvpc_core::route::{self, Destination, Target};
 use openvpc_core::sg::Peer;
 use openvpc_core::{tags, ApiError, Command, Kind, Protocol, Result, Scope, World};
 
-use super::{check_ids, created_id, Call, Handler};
+use super::describe::{Bounds, Query};
+use super::route::{render_route as render_route_members, RouteShape};
+use super::{created_id, Call, Handler};
 use crate::params::View;
 use crate::time::{iso8601, parse_timestamp};
 use crate::xml::{escape, Xml};
 
 use analyse::analyse;
+
+/// `MaxResults` of the Network Insights Describe actions.
+const PAGE: Bounds = Bounds::strict(1, 100);
 
 /// Actions of this module.
 pub const ACTIONS: &[(&str, Handler)] = &[
@@ -86,21 +90,17 @@ fn create_path(cx: &mut Call) -> Result<Xml> {
 }
 
 fn describe_paths(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("NetworkInsightsPathId");
-    let filters = p.filters()?;
-    let page = p.page(1, 100, false)?;
+    let q = Query::decode(&cx.p(), "NetworkInsightsPathId", |_| Ok(()), PAGE)?;
     cx.read()?;
     let scope = cx.ctx().scope();
     let w = cx.world();
-    let found = insights::describe_paths(w, cx.ctx(), &ids, &filters)?;
-    let (found, next) = page.take(found, |p| p.id.clone());
-    let mut x = Xml::new();
-    x.list("networkInsightsPathSet", found, |x, p| {
-        render_path(x, w, &scope, p)
-    });
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = insights::describe_paths(w, cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |p| p.id.clone(),
+        "networkInsightsPathSet",
+        |x, p| render_path(x, w, &scope, p),
+    ))
 }
 
 fn delete_path(cx: &mut Call) -> Result<Xml> {
@@ -158,26 +158,27 @@ fn timestamp(v: &View, name: &str) -> Result<Option<i64>> {
 
 fn describe_analyses(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
-    let ids = p.list("NetworkInsightsAnalysisId");
-    check_ids(&ids, Kind::NetworkInsightsAnalysis)?;
+    let q = Query::decode(
+        &p,
+        "NetworkInsightsAnalysisId",
+        |id| Kind::NetworkInsightsAnalysis.check(id),
+        PAGE,
+    )?;
     let query = AnalysisQuery {
         path_id: p.str("NetworkInsightsPathId"),
         start_time: timestamp(&p, "AnalysisStartTime")?,
         end_time: timestamp(&p, "AnalysisEndTime")?,
     };
-    let filters = p.filters()?;
-    let page = p.page(1, 100, false)?;
     cx.read()?;
     let scope = cx.ctx().scope();
     let w = cx.world();
-    let found = insights::describe_analyses(w, cx.ctx(), &ids, &query, &filters)?;
-    let (found, next) = page.take(found, |a| a.id.clone());
-    let mut x = Xml::new();
-    x.list("networkInsightsAnalysisSet", found, |x, a| {
-        render_analysis(x, w, &scope, a, false)
-    });
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = insights::describe_analyses(w, cx.ctx(), &q.ids, &query, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |a| a.id.clone(),
+        "networkInsightsAnalysisSet",
+        |x, a| render_analysis(x, w, &scope, a, false),
+    ))
 }
 
 fn delete_analysis(cx: &mut Call) -> Result<Xml> {
@@ -341,44 +342,11 @@ fn render_sg_rule(x: &mut Xml, r: &Option<SgRule>) {
 }
 
 fn render_route(x: &mut Xml, r: &Option<RouteData>) {
-    let Some(RouteData { route: r, state }) = r else {
-        return;
-    };
-    x.node("routeTableRoute", |x| {
-        match &r.destination {
-            Destination::V4(c) => x.leaf("destinationCidr", c),
-            Destination::V6(c) => x.leaf("destinationCidr", c),
-            Destination::PrefixList(id) => x.leaf("destinationPrefixListId", id),
-        };
-        if let Some(g) = route::gateway_id_of(&r.target) {
-            x.leaf("gatewayId", g);
-        }
-        match &r.target {
-            Target::EgressOnlyInternetGateway(id) => {
-                x.leaf("egressOnlyInternetGatewayId", id);
-            }
-            Target::NatGateway(id) => {
-                x.leaf("natGatewayId", id);
-            }
-            Target::NetworkInterface(id) => {
-                x.leaf("networkInterfaceId", id);
-            }
-            Target::Instance(id) => {
-                x.leaf("instanceId", id);
-            }
-            Target::VpcPeeringConnection(id) => {
-                x.leaf("vpcPeeringConnectionId", id);
-            }
-            Target::TransitGateway(id) => {
-                x.leaf("transitGatewayId", id);
-            }
-            Target::Local
-            | Target::Gateway(_)
-            | Target::GatewayEndpoint(_)
-            | Target::VpcEndpoint(_) => {}
-        }
-        x.leaf("origin", r.origin.as_str()).leaf("state", state);
-    });
+    if let Some(RouteData { route: r, state }) = r {
+        x.node("routeTableRoute", |x| {
+            render_route_members(x, r, state, RouteShape::Analysis)
+        });
+    }
 }
 
 fn render_component(x: &mut Xml, c: &PathComponentData) {

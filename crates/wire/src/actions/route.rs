@@ -3,7 +3,8 @@
 use openvpc_core::route::{self, Cmd, Destination, Route, RouteParams, RouteTable, Target};
 use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
 
-use super::{check_ids, created_id, returned_true, Call, Handler};
+use super::describe::{Bounds, Query};
+use super::{created_id, returned_true, Call, Handler};
 use crate::params::View;
 use crate::xml::Xml;
 
@@ -73,20 +74,22 @@ fn delete_route_table(cx: &mut Call) -> Result<Xml> {
 }
 
 fn describe_route_tables(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let ids = p.list("RouteTableId");
-    check_ids(&ids, Kind::RouteTable)?;
-    let filters = p.filters()?;
-    let page = p.page(5, 100, false)?;
+    let q = Query::decode(
+        &cx.p(),
+        "RouteTableId",
+        |id| Kind::RouteTable.check(id),
+        Bounds::strict(5, 100),
+    )?;
     cx.read()?;
     let scope = cx.ctx().scope();
-    let tables = route::describe(cx.world(), cx.ctx(), &ids, &filters)?;
-    let (tables, next) = page.take(tables, |t| t.id.clone());
     let w = cx.world();
-    let mut x = Xml::new();
-    x.list("routeTableSet", tables, |x, t| render(x, w, &scope, t));
-    x.opt("nextToken", next);
-    Ok(x)
+    let found = route::describe(w, cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |t| t.id.clone(),
+        "routeTableSet",
+        |x, t| render(x, w, &scope, t),
+    ))
 }
 
 fn associate_route_table(cx: &mut Call) -> Result<Xml> {
@@ -213,7 +216,10 @@ pub fn render(x: &mut Xml, w: &World, scope: &Scope, t: &RouteTable) {
     x.leaf("routeTableId", &t.id)
         .leaf("vpcId", &t.vpc_id)
         .leaf("ownerId", &t.scope.account)
-        .list("routeSet", &t.routes, |x, r| render_route(x, w, t, r))
+        .list("routeSet", &t.routes, |x, r| {
+            let state = route::route_state_in(w, t, r);
+            render_route(x, r, state, RouteShape::Table(w))
+        })
         .list("associationSet", &t.associations, |x, a| {
             x.leaf("main", a.main)
                 .leaf("routeTableAssociationId", &a.id)
@@ -228,43 +234,54 @@ pub fn render(x: &mut Xml, w: &World, scope: &Scope, t: &RouteTable) {
         .tag_set(tags::of(w, scope, &t.id));
 }
 
-fn render_route(x: &mut Xml, w: &World, t: &RouteTable, r: &Route) {
+/// The two shapes a route takes on the wire.
+#[derive(Debug, Clone, Copy)]
+pub enum RouteShape<'w> {
+    /// DescribeRouteTables' `Route`: `destinationCidrBlock`, an instance target's owner
+    /// and interface (read from the world), `state` before `origin`.
+    Table(&'w World),
+    /// Network Insights' `RouteTableRoute`: `destinationCidr` for both families, `origin`
+    /// before `state`.
+    Analysis,
+}
+
+/// Renders one route's members in `shape`, with its `state` (`active`/`blackhole`).
+pub fn render_route(x: &mut Xml, r: &Route, state: &str, shape: RouteShape) {
+    let table = matches!(shape, RouteShape::Table(_));
     match &r.destination {
-        Destination::V4(c) => x.leaf("destinationCidrBlock", c),
-        Destination::V6(c) => x.leaf("destinationIpv6CidrBlock", c),
+        Destination::V4(c) if table => x.leaf("destinationCidrBlock", c),
+        Destination::V6(c) if table => x.leaf("destinationIpv6CidrBlock", c),
+        Destination::V4(c) => x.leaf("destinationCidr", c),
+        Destination::V6(c) => x.leaf("destinationCidr", c),
         Destination::PrefixList(id) => x.leaf("destinationPrefixListId", id),
     };
     if let Some(g) = route::gateway_id_of(&r.target) {
         x.leaf("gatewayId", g);
     }
-    match &r.target {
-        Target::EgressOnlyInternetGateway(id) => {
-            x.leaf("egressOnlyInternetGatewayId", id);
-        }
-        Target::NatGateway(id) => {
-            x.leaf("natGatewayId", id);
-        }
-        Target::NetworkInterface(id) => {
-            x.leaf("networkInterfaceId", id);
-        }
-        Target::Instance(id) => {
-            x.leaf("instanceId", id);
-            if let Some(i) = w.instances.get(id) {
-                x.leaf("instanceOwnerId", &i.scope.account)
-                    .leaf("networkInterfaceId", &i.network_interface_id);
-            }
-        }
-        Target::VpcPeeringConnection(id) => {
-            x.leaf("vpcPeeringConnectionId", id);
-        }
-        Target::TransitGateway(id) => {
-            x.leaf("transitGatewayId", id);
-        }
+    let member = match &r.target {
+        Target::EgressOnlyInternetGateway(_) => Some("egressOnlyInternetGatewayId"),
+        Target::NatGateway(_) => Some("natGatewayId"),
+        Target::NetworkInterface(_) => Some("networkInterfaceId"),
+        Target::Instance(_) => Some("instanceId"),
+        Target::VpcPeeringConnection(_) => Some("vpcPeeringConnectionId"),
+        Target::TransitGateway(_) => Some("transitGatewayId"),
         Target::Local
         | Target::Gateway(_)
         | Target::GatewayEndpoint(_)
-        | Target::VpcEndpoint(_) => {}
+        | Target::VpcEndpoint(_) => None,
+    };
+    if let Some(member) = member {
+        x.leaf(member, r.target.id());
     }
-    x.leaf("state", route::route_state_in(w, t, r))
-        .leaf("origin", r.origin.as_str());
+    if let (Target::Instance(id), RouteShape::Table(w)) = (&r.target, shape) {
+        if let Some(i) = w.instances.get(id) {
+            x.leaf("instanceOwnerId", &i.scope.account)
+                .leaf("networkInterfaceId", &i.network_interface_id);
+        }
+    }
+    if table {
+        x.leaf("state", state).leaf("origin", r.origin.as_str());
+    } else {
+        x.leaf("origin", r.origin.as_str()).leaf("state", state);
+    }
 }

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Durability modes side by side, in one run: for each of full, batched and none, a fresh
+# openvpc (release build) on a fresh data directory, driven by writers.py (1 writer,
+# K writers, reads alone and beside K writers), then one table of all three with ratios.
+#
+#   bench/load/durability.sh [OPENVPC_BIN]     # default target/release/openvpc
+#   env: CLIENTS=16 OPS=20000 READS=5000 PORT=18490 MODES="full batched none" OUT_DIR=dir
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BIN=${1:-${OPENVPC_BIN:-$ROOT/target/release/openvpc}}
+PORT=${PORT:-18490}
+CLIENTS=${CLIENTS:-16}
+OPS=${OPS:-20000}
+READS=${READS:-5000}
+MODES=${MODES:-full batched none}
+OUT_DIR=${OUT_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/openvpc-durability.XXXXXX")}
+mkdir -p "$OUT_DIR"
+[[ -x "$BIN" ]] || { echo "openvpc binary not found: $BIN (cargo build --release first)" >&2; exit 1; }
+
+SERVER_PID="" DATA_DIR=""
+stop_server() {
+  if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  if [[ -n "$DATA_DIR" ]]; then rm -rf "$DATA_DIR"; fi
+  SERVER_PID="" DATA_DIR=""
+}
+trap stop_server EXIT
+trap 'exit 130' INT TERM
+
+# The disk's sync cost on this machine, now: it bounds `full` (two syncs per batch).
+python3 - "$OUT_DIR" <<'PY'
+import os, sys, time
+path = os.path.join(sys.argv[1], "sync-probe")
+fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+n, t, c = 200, time.perf_counter(), os.times()
+for _ in range(n):
+    os.write(fd, b"x" * 300)
+    os.fdatasync(fd)
+wall, c2 = time.perf_counter() - t, os.times()
+cpu = (c2.user - c.user) + (c2.system - c.system)
+print(f"sync probe: append + fdatasync {wall / n * 1e6:.0f} us wall, {cpu / n * 1e6:.0f} us CPU each (n={n})")
+os.close(fd); os.unlink(path)
+PY
+
+outs=()
+for mode in $MODES; do
+  DATA_DIR=$(mktemp -d)
+  "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$DATA_DIR/data" --durability "$mode" \
+    >"$OUT_DIR/$mode-server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 300); do
+    python3 -c 'import sys,urllib.request; sys.exit(urllib.request.urlopen(sys.argv[1], timeout=1).status != 200)' \
+      "http://127.0.0.1:$PORT/_openvpc/health" 2>/dev/null && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT_DIR/$mode-server.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  python3 "$HERE/writers.py" --endpoint "http://127.0.0.1:$PORT" --server-pid "$SERVER_PID" \
+    --clients "$CLIENTS" --ops "$OPS" --reads "$READS" --label "$mode" --out "$OUT_DIR/$mode.json" \
+    >/dev/null || echo "($mode: errors, see table)"
+  outs+=("$OUT_DIR/$mode.json")
+  stop_server
+done
+python3 "$HERE/writers.py" --compare "${outs[@]}"
+echo; echo "results: $OUT_DIR"

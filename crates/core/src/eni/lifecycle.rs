@@ -1,0 +1,362 @@
+//! The life of a network interface, in one place: made (its id, MAC address and addresses
+//! from its subnet), attached, given and relieved of addresses, destroyed (addresses back to
+//! the subnet, Elastic IP associations ended through [`World::on_interface_deleted`], tags
+//! forgotten).
+//!
+//! Every interface of the core comes from here: the account's own and instances' ([`create`]),
+//! interface endpoints' ([`create_managed`]), NAT gateways' and load-balancer nodes'
+//! ([`create_service`]) and imported ones ([`insert_existing`]). A [`NetworkInterface`] is
+//! built in [`insert`] only.
+//!
+//! What each kind shows, as AWS shows it: interfaces made from a plan (the account's,
+//! instances', endpoints') have MAC addresses `0e:…` and attachments `eni-attach-…`; those a
+//! service places for itself (NAT gateways, load balancers) `02:…` and `ela-attach-…`.
+
+use std::collections::BTreeSet;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::cidr;
+use crate::error::Result;
+use crate::ids::Kind;
+use crate::subnet;
+use crate::tags;
+use crate::world::{Scope, World};
+use crate::Millis;
+
+use super::errors::not_enough_addresses;
+use super::plan::{ipv6_in_use, plan, Plan};
+use super::{
+    Attachment, IdOrder, InterfaceRecord, InterfaceSpec, ManagedInterface, NetworkInterface,
+    ServiceInterface,
+};
+
+/// First octet of the MAC address of an interface made from a plan.
+const PLANNED_MAC: u8 = 0x0e;
+/// First octet of the MAC address of an interface a service places for itself.
+const SERVICE_MAC: u8 = 0x02;
+/// The device index a service's attachment shows.
+const SERVICE_DEVICE_INDEX: u32 = 1;
+
+// ---------------------------------------------------------------------------------------
+// Create
+
+/// Makes a planned interface, unattached (CreateNetworkInterface, RunInstances).
+pub(super) fn create(w: &mut World, scope: &Scope, now: Millis, plan: &Plan) -> Result<String> {
+    let record = materialise(w, scope, plan)?;
+    Ok(insert(w, record, now))
+}
+
+/// Creates a requester-managed interface for a service of `scope` (an interface endpoint's),
+/// checked as the account's own interfaces are. On error nothing changed.
+pub fn create_managed(
+    w: &mut World,
+    scope: &Scope,
+    now: Millis,
+    m: &ManagedInterface,
+) -> Result<String> {
+    let spec = InterfaceSpec {
+        subnet_id: Some(m.subnet_id.clone()),
+        description: Some(m.description.clone()),
+        private_ip: m.private_ip,
+        groups: m.groups.clone(),
+        ipv6_count: Some(0),
+        ..InterfaceSpec::default()
+    };
+    let p = plan(w, scope, &spec, &m.subnet_id)?;
+    let s = subnet::get(w, scope, &m.subnet_id)?;
+    if s.available_ip_count() < 1 {
+        return Err(not_enough_addresses(&m.subnet_id, "addresses"));
+    }
+    let mut record = materialise(w, scope, &p)?;
+    record.attachment = m.attached_to.as_ref().map(|owner| Attachment {
+        id: w.ids.id(Kind::InterfaceAttachment),
+        instance_id: None,
+        instance_owner_id: owner.clone(),
+        device_index: SERVICE_DEVICE_INDEX,
+        delete_on_termination: false,
+        attach_time: now,
+    });
+    record.interface_type = m.interface_type.clone();
+    record.requester_managed = true;
+    record.requester_id = Some(m.requester_id.clone());
+    Ok(insert(w, record, now))
+}
+
+/// Creates the interface a service places for itself in one of `scope`'s subnets (a NAT
+/// gateway's, a load-balancer node's): its private address from the subnet, an Amazon public
+/// address if asked, attached to the service. On error nothing changed.
+pub fn create_service(
+    w: &mut World,
+    scope: &Scope,
+    now: Millis,
+    s: &ServiceInterface,
+) -> Result<String> {
+    let subnet = subnet::get(w, scope, &s.subnet_id)?;
+    let (vpc_id, availability_zone) = (subnet.vpc_id.clone(), subnet.availability_zone.clone());
+    let ip = subnet::allocate_ip(w, &s.subnet_id, s.private_ip)?;
+    let id = w.ids.id(Kind::NetworkInterface);
+    let attach = |w: &mut World| Attachment {
+        id: w.ids.id(Kind::ManagedAttachment),
+        instance_id: None,
+        instance_owner_id: s.requester_id.clone(),
+        device_index: SERVICE_DEVICE_INDEX,
+        delete_on_termination: false,
+        attach_time: now,
+    };
+    let (attachment, mac_address) = match s.id_order {
+        IdOrder::AttachmentFirst => {
+            let attachment = attach(w);
+            (attachment, w.ids.mac(SERVICE_MAC))
+        }
+        IdOrder::MacFirst => {
+            let mac = w.ids.mac(SERVICE_MAC);
+            (attach(w), mac)
+        }
+    };
+    let public_ip = s.public_ip.then(|| w.counters.next_public_ip());
+    let record = InterfaceRecord {
+        id,
+        scope: scope.clone(),
+        vpc_id,
+        subnet_id: s.subnet_id.clone(),
+        availability_zone,
+        private_ips: vec![ip],
+        ipv6_addresses: Vec::new(),
+        groups: s.groups.clone(),
+        source_dest_check: s.source_dest_check,
+        interface_type: s.interface_type.clone(),
+        requester_managed: true,
+        requester_id: Some(s.requester_id.clone()),
+        description: s.description.clone(),
+        mac_address,
+        attachment: Some(attachment),
+        public_ip,
+        public_ip_allocation_id: None,
+    };
+    Ok(insert(w, record, now))
+}
+
+/// Inserts an interface as it exists in AWS (the importer): ids, addresses and attachment as
+/// given, nothing drawn or allocated. The importer marks its addresses in use in their subnet
+/// once every subnet is loaded.
+pub fn insert_existing(w: &mut World, record: InterfaceRecord) {
+    insert(w, record, 0);
+}
+
+/// Draws a planned interface's id and MAC address and allocates its addresses; the result is
+/// not inserted yet.
+fn materialise(w: &mut World, scope: &Scope, plan: &Plan) -> Result<InterfaceRecord> {
+    let id = w.ids.id(Kind::NetworkInterface);
+    let mac_address = w.ids.mac(PLANNED_MAC);
+    let private_ips = allocate_planned_v4(w, plan)?;
+    let ipv6_addresses = allocate_planned_v6(w, plan);
+    Ok(InterfaceRecord {
+        id,
+        scope: scope.clone(),
+        vpc_id: plan.vpc_id.clone(),
+        subnet_id: plan.subnet_id.clone(),
+        availability_zone: plan.availability_zone.clone(),
+        private_ips,
+        ipv6_addresses,
+        groups: plan.groups.clone(),
+        source_dest_check: true,
+        interface_type: "interface".into(),
+        requester_managed: false,
+        requester_id: None,
+        description: plan.description.clone(),
+        mac_address,
+        attachment: None,
+        public_ip: None,
+        public_ip_allocation_id: None,
+    })
+}
+
+/// A plan's private IPv4 addresses, primary first. Explicit addresses are taken first, so
+/// automatic ones never take an address named later.
+fn allocate_planned_v4(w: &mut World, plan: &Plan) -> Result<Vec<Ipv4Addr>> {
+    let mut explicit = Vec::new();
+    if let Some(p) = plan.primary {
+        explicit.push(subnet::allocate_ip(w, &plan.subnet_id, Some(p))?);
+    }
+    for a in &plan.secondaries {
+        explicit.push(subnet::allocate_ip(w, &plan.subnet_id, Some(*a))?);
+    }
+    let mut private_ips = Vec::new();
+    if plan.primary.is_none() {
+        private_ips.push(subnet::allocate_ip(w, &plan.subnet_id, None)?);
+    }
+    private_ips.extend(explicit);
+    for _ in 0..plan.secondary_count {
+        private_ips.push(subnet::allocate_ip(w, &plan.subnet_id, None)?);
+    }
+    Ok(private_ips)
+}
+
+/// A plan's IPv6 addresses: the named ones, then `ipv6_count` random free ones.
+fn allocate_planned_v6(w: &mut World, plan: &Plan) -> Vec<Ipv6Addr> {
+    let mut ipv6_addresses = plan.ipv6.clone();
+    let mut used6 = if plan.ipv6_count > 0 {
+        ipv6_in_use(w, &plan.subnet_id)
+    } else {
+        BTreeSet::new()
+    };
+    used6.extend(ipv6_addresses.iter().copied());
+    for _ in 0..plan.ipv6_count {
+        if let Some(a) = random_ipv6(w, &plan.subnet_id, &used6) {
+            used6.insert(a);
+            ipv6_addresses.push(a);
+        }
+    }
+    ipv6_addresses
+}
+
+/// A random usable address of the subnet's IPv6 block that `used` does not hold.
+fn random_ipv6(w: &mut World, subnet_id: &str, used: &BTreeSet<Ipv6Addr>) -> Option<Ipv6Addr> {
+    let block = w.subnets.get(subnet_id)?.ipv6_cidrs.first()?.cidr;
+    let host_bits = 128 - u32::from(block.prefix_len());
+    let mask = if host_bits >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << host_bits) - 1
+    };
+    loop {
+        let r = (u128::from(w.ids.next_u64()) << 64 | u128::from(w.ids.next_u64())) & mask;
+        if r >= 4 && r < mask && !used.contains(&cidr::nth_v6(&block, r)) {
+            return Some(cidr::nth_v6(&block, r));
+        }
+    }
+}
+
+/// Inserts an interface: the one place a [`NetworkInterface`] is built.
+fn insert(w: &mut World, r: InterfaceRecord, created: Millis) -> String {
+    let id = r.id.clone();
+    w.network_interfaces.insert(NetworkInterface {
+        id: r.id,
+        scope: r.scope,
+        vpc_id: r.vpc_id,
+        subnet_id: r.subnet_id,
+        availability_zone: r.availability_zone,
+        private_ips: r.private_ips,
+        ipv6_addresses: r.ipv6_addresses,
+        groups: r.groups,
+        source_dest_check: r.source_dest_check,
+        interface_type: r.interface_type,
+        requester_managed: r.requester_managed,
+        requester_id: r.requester_id,
+        description: r.description,
+        mac_address: r.mac_address,
+        attachment: r.attachment,
+        public_ip: r.public_ip,
+        public_ip_allocation_id: r.public_ip_allocation_id,
+        created,
+    });
+    id
+}
+
+// ---------------------------------------------------------------------------------------
+// Attach
+
+/// Attaches the caller's interface `eni_id` (checked, unattached) to its instance
+/// `instance_id`; returns the new attachment's id (`eni-attach-…`).
+pub(super) fn attach_to_instance(
+    w: &mut World,
+    eni_id: &str,
+    instance_id: &str,
+    device_index: u32,
+    delete_on_termination: bool,
+    now: Millis,
+) -> String {
+    let attachment_id = w.ids.id(Kind::InterfaceAttachment);
+    let e = w.network_interfaces.get_mut(eni_id).expect("checked");
+    e.attachment = Some(Attachment {
+        id: attachment_id.clone(),
+        instance_id: Some(instance_id.to_string()),
+        instance_owner_id: e.scope.account.clone(),
+        device_index,
+        delete_on_termination,
+        attach_time: now,
+    });
+    attachment_id
+}
+
+/// Detaches an interface (its addresses stay).
+pub(super) fn detach(w: &mut World, eni_id: &str) {
+    if let Some(e) = w.network_interfaces.get_mut(eni_id) {
+        e.attachment = None;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Addresses
+
+/// Gives an interface the `explicit` private addresses, then `count` more from its subnet
+/// (checked by the caller); returns them in that order.
+pub(super) fn add_private_ips(
+    w: &mut World,
+    eni_id: &str,
+    explicit: &[Ipv4Addr],
+    count: usize,
+) -> Result<Vec<Ipv4Addr>> {
+    let subnet_id = w
+        .network_interfaces
+        .get(eni_id)
+        .expect("checked")
+        .subnet_id
+        .clone();
+    let mut assigned = Vec::new();
+    for addr in explicit {
+        assigned.push(subnet::allocate_ip(w, &subnet_id, Some(*addr))?);
+    }
+    for _ in 0..count {
+        assigned.push(subnet::allocate_ip(w, &subnet_id, None)?);
+    }
+    let e = w.network_interfaces.get_mut(eni_id).expect("checked");
+    e.private_ips.extend(assigned.iter().copied());
+    Ok(assigned)
+}
+
+/// Takes a secondary private address off an interface: back to its subnet, with the Elastic
+/// IP association on it ended.
+pub(super) fn remove_private_ip(w: &mut World, eni_id: &str, addr: Ipv4Addr) {
+    let Some(e) = w.network_interfaces.get_mut(eni_id) else {
+        return;
+    };
+    e.private_ips.retain(|a| *a != addr);
+    let subnet_id = e.subnet_id.clone();
+    w.on_private_ip_removed(eni_id, addr);
+    subnet::release_ip(w, &subnet_id, addr);
+}
+
+/// Maps a fresh Amazon public IPv4 address onto the interface's primary address.
+pub(super) fn map_amazon_public_ip(w: &mut World, eni_id: &str) {
+    let ip = w.counters.next_public_ip();
+    if let Some(e) = w.network_interfaces.get_mut(eni_id) {
+        e.public_ip = Some(ip);
+        e.public_ip_allocation_id = None;
+    }
+}
+
+/// Releases the interface's Amazon public IPv4 address; an Elastic IP stays.
+pub(super) fn release_amazon_public_ip(w: &mut World, eni_id: &str) {
+    if let Some(e) = w.network_interfaces.get_mut(eni_id) {
+        if e.public_ip_allocation_id.is_none() {
+            e.public_ip = None;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Destroy
+
+/// Removes an interface: its addresses go back to its subnet, its Elastic IP associations
+/// end, its tags are forgotten.
+pub fn destroy_interface(w: &mut World, id: &str) {
+    let Some(e) = w.network_interfaces.remove(id) else {
+        return;
+    };
+    for ip in &e.private_ips {
+        subnet::release_ip(w, &e.subnet_id, *ip);
+    }
+    w.on_interface_deleted(id);
+    tags::forget(w, id);
+}

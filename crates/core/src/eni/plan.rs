@@ -1,0 +1,247 @@
+//! Planning a new interface: every check, before anything is allocated. A [`Plan`] is what
+//! the lifecycle then makes ([`super::lifecycle::create`]).
+
+use std::collections::BTreeSet;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::cidr;
+use crate::error::{ApiError, ErrorCode, Result};
+use crate::ids::Kind;
+use crate::subnet::{self, Subnet};
+use crate::world::{Scope, World};
+
+use super::errors::{duplicate, private_ip_limit};
+use super::{InterfaceSpec, MAX_GROUPS, MAX_IPV6_ADDRESSES, MAX_PRIVATE_IPS};
+
+/// A validated new interface: where it goes and what it holds.
+#[derive(Debug, Clone)]
+pub(super) struct Plan {
+    pub(super) subnet_id: String,
+    pub(super) vpc_id: String,
+    pub(super) availability_zone: String,
+    pub(super) groups: Vec<String>,
+    pub(super) primary: Option<Ipv4Addr>,
+    pub(super) secondaries: Vec<Ipv4Addr>,
+    pub(super) secondary_count: usize,
+    pub(super) ipv6: Vec<Ipv6Addr>,
+    pub(super) ipv6_count: usize,
+    pub(super) description: String,
+}
+
+impl Plan {
+    /// IPv4 addresses the interface takes from its subnet.
+    pub(super) fn v4_needed(&self) -> usize {
+        1 + self.secondaries.len() + self.secondary_count
+    }
+
+    /// Whether it names any address explicitly.
+    pub(super) fn has_explicit_addresses(&self) -> bool {
+        self.primary.is_some() || !self.secondaries.is_empty() || !self.ipv6.is_empty()
+    }
+}
+
+fn count_param(value: Option<i64>, name: &str) -> Result<usize> {
+    match value {
+        None => Ok(0),
+        Some(n) if n < 0 => Err(ApiError::invalid_value(format!(
+            "Value ({n}) for parameter {name} is invalid. Expected a non-negative integer."
+        ))),
+        Some(n) => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
+    }
+}
+
+/// The primary and secondary addresses a spec names explicitly.
+fn split_addresses(spec: &InterfaceSpec) -> Result<(Option<Ipv4Addr>, Vec<Ipv4Addr>)> {
+    let flagged: Vec<Ipv4Addr> = spec
+        .private_ips
+        .iter()
+        .filter(|p| p.primary)
+        .map(|p| p.address)
+        .collect();
+    if flagged.len() > 1 {
+        return Err(ApiError::invalid_value(
+            "Only one private IP address can be designated as primary.",
+        ));
+    }
+    let primary = match (spec.private_ip, flagged.first()) {
+        (Some(a), Some(b)) if a != *b => {
+            return Err(ApiError::invalid_combination(format!(
+                "The primary private IP address {a} conflicts with the address {b} designated as primary in privateIpAddresses."
+            )))
+        }
+        (Some(a), _) => Some(a),
+        (None, Some(b)) => Some(*b),
+        // [I] Without a designated primary, the first listed address is the primary.
+        (None, None) => spec.private_ips.first().map(|p| p.address),
+    };
+    let mut seen = BTreeSet::new();
+    let mut secondaries = Vec::new();
+    let mut primary_listed = false;
+    for p in &spec.private_ips {
+        if Some(p.address) == primary && !primary_listed {
+            primary_listed = true;
+            continue;
+        }
+        if Some(p.address) == primary || !seen.insert(p.address) {
+            return Err(duplicate(p.address));
+        }
+        secondaries.push(p.address);
+    }
+    Ok((primary, secondaries))
+}
+
+/// Checks that `addr` is a usable, free address of `s` (the checks of `allocate_ip`).
+pub(super) fn probe_v4(s: &Subnet, addr: Ipv4Addr) -> Result<()> {
+    let size = cidr::size_v4(&s.cidr);
+    match cidr::offset_v4(&s.cidr, addr) {
+        Some(off) if off >= 4 && u64::from(off) < size - 1 => {
+            if s.used.contains(&off) {
+                Err(ApiError::new(
+                    ErrorCode::InvalidIPAddressInUse,
+                    format!("Address {addr} is in use."),
+                ))
+            } else {
+                Ok(())
+            }
+        }
+        _ => Err(ApiError::invalid_parameter(format!(
+            "Address {addr} does not fall within the subnet's address range"
+        ))),
+    }
+}
+
+/// IPv6 addresses held by interfaces of a subnet.
+pub(super) fn ipv6_in_use(w: &World, subnet_id: &str) -> BTreeSet<Ipv6Addr> {
+    w.network_interfaces
+        .values()
+        .filter(|e| e.subnet_id == subnet_id)
+        .flat_map(|e| e.ipv6_addresses.iter().copied())
+        .collect()
+}
+
+fn probe_v6(s: &Subnet, used: &BTreeSet<Ipv6Addr>, addr: Ipv6Addr) -> Result<()> {
+    let usable = s.ipv6_cidrs.iter().any(|c| {
+        let net = u128::from(c.cidr.network());
+        let last = u128::from(c.cidr.broadcast());
+        let a = u128::from(addr);
+        c.cidr.contains(&addr) && a >= net + 4 && a < last
+    });
+    if !usable {
+        return Err(ApiError::invalid_parameter(format!(
+            "Address {addr} does not fall within the subnet's IPv6 address range"
+        )));
+    }
+    if used.contains(&addr) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidIPAddressInUse,
+            format!("Address {addr} is in use."),
+        ));
+    }
+    Ok(())
+}
+
+/// Resolves and checks security group ids for an interface of `vpc_id`; empty → the
+/// VPC's default group.
+pub(super) fn check_groups(
+    w: &World,
+    scope: &Scope,
+    ids: &[String],
+    vpc_id: &str,
+    subnet_id: &str,
+) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for id in ids {
+        let g = w
+            .security_groups
+            .get_in(scope, id)
+            .ok_or_else(|| Kind::SecurityGroup.not_found(id))?;
+        if g.vpc_id != vpc_id {
+            return Err(ApiError::invalid_parameter(format!(
+                "Security group {id} and subnet {subnet_id} belong to different networks."
+            )));
+        }
+        if !out.contains(id) {
+            out.push(id.clone());
+        }
+    }
+    if out.len() > MAX_GROUPS {
+        return Err(ApiError::new(ErrorCode::SecurityGroupsPerInterfaceLimitExceeded,
+            format!("The maximum number of security groups per interface ({MAX_GROUPS}) has been reached."),
+        ));
+    }
+    if out.is_empty() {
+        let vpc = w
+            .vpcs
+            .get(vpc_id)
+            .ok_or_else(|| Kind::Vpc.not_found(vpc_id))?;
+        out.push(vpc.default_security_group_id.clone());
+    }
+    Ok(out)
+}
+
+/// Validates a new interface in `subnet_id` without allocating anything.
+pub(super) fn plan(
+    w: &World,
+    scope: &Scope,
+    spec: &InterfaceSpec,
+    subnet_id: &str,
+) -> Result<Plan> {
+    let s = subnet::get(w, scope, subnet_id)?;
+    let (primary, secondaries) = split_addresses(spec)?;
+    let secondary_count = count_param(spec.secondary_count, "secondaryPrivateIpAddressCount")?;
+    if secondary_count > 0 && !secondaries.is_empty() {
+        return Err(ApiError::invalid_combination(
+            "Specify either secondary private IP addresses or secondaryPrivateIpAddressCount, not both.",
+        ));
+    }
+    if 1 + secondaries.len() + secondary_count.min(MAX_PRIVATE_IPS) > MAX_PRIVATE_IPS {
+        return Err(private_ip_limit());
+    }
+    for addr in primary.iter().chain(&secondaries) {
+        probe_v4(s, *addr)?;
+    }
+    let mut ipv6_count = count_param(spec.ipv6_count, "ipv6AddressCount")?;
+    if ipv6_count > 0 && !spec.ipv6_addresses.is_empty() {
+        return Err(ApiError::invalid_combination(
+            "Specify either ipv6Addresses or ipv6AddressCount, not both.",
+        ));
+    }
+    if spec.ipv6_count.is_none()
+        && spec.ipv6_addresses.is_empty()
+        && s.assign_ipv6_on_creation
+        && !s.ipv6_cidrs.is_empty()
+    {
+        ipv6_count = 1;
+    }
+    if (ipv6_count > 0 || !spec.ipv6_addresses.is_empty()) && s.ipv6_cidrs.is_empty() {
+        return Err(ApiError::invalid_value(format!(
+            "The subnet '{subnet_id}' has no IPv6 CIDR block; IPv6 addresses cannot be assigned."
+        )));
+    }
+    if ipv6_count.max(spec.ipv6_addresses.len()) > MAX_IPV6_ADDRESSES {
+        return Err(ApiError::invalid_value(format!(
+            "An interface may hold at most {MAX_IPV6_ADDRESSES} IPv6 addresses."
+        )));
+    }
+    let used6 = ipv6_in_use(w, subnet_id);
+    let mut seen6 = BTreeSet::new();
+    for addr in &spec.ipv6_addresses {
+        if !seen6.insert(*addr) {
+            return Err(duplicate(addr));
+        }
+        probe_v6(s, &used6, *addr)?;
+    }
+    let groups = check_groups(w, scope, &spec.groups, &s.vpc_id, subnet_id)?;
+    Ok(Plan {
+        subnet_id: subnet_id.to_string(),
+        vpc_id: s.vpc_id.clone(),
+        availability_zone: s.availability_zone.clone(),
+        groups,
+        primary,
+        secondaries,
+        secondary_count,
+        ipv6: spec.ipv6_addresses.clone(),
+        ipv6_count,
+        description: spec.description.clone().unwrap_or_default(),
+    })
+}
