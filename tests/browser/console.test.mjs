@@ -178,6 +178,84 @@ test('the matrix decides every pair of subnets and links each cell to its trace'
   assert.equal(await page.locator('.blocker').getAttribute('data-code'), 'PCX_REQUIRES_ADDRESS_IN_VPC_CIDR');
 });
 
+test('by keyboard at 1280×800: / finds a VPC by its Name tag, + and 0 zoom, a VPC collapses and opens, groups and ACL entries in order', async () => {
+  const { B, C } = demo.vpcs;
+  await page.goto(base());
+  await ready(page);
+  // Readable at 1280×800: the page itself never scrolls sideways.
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+  // Find by Name tag: "/" focuses the search, Enter opens the first match.
+  await page.keyboard.press('/');
+  await page.keyboard.type('demo-C');
+  await page.locator('#search-results li[aria-selected="true"]').waitFor();
+  const options = await page.locator('#search-results li').allTextContents();
+  const at = options.findIndex((t) => t.includes(C.vpc));
+  assert.ok(at >= 0, options.join(' | '));
+  for (let i = 0; i < at; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((id) => document.querySelector('#side [data-selected]')?.dataset.selected === id, C.vpc);
+  // Zoom: + narrows the drawing's viewBox, 0 fits it again.
+  const width = () => page.evaluate(() => Number(document.querySelector('#topology').getAttribute('viewBox').split(' ')[2]));
+  await page.locator('#topology').focus();
+  await page.keyboard.press('0');
+  const fitted = await width();
+  await page.keyboard.press('+');
+  assert.ok((await width()) < fitted, 'zoomed in');
+  await page.keyboard.press('0');
+  assert.equal(await width(), fitted);
+  // Collapse C by its toggle (focus stays on it), then open it again.
+  const subnet = page.locator(`svg .node[data-id="${C.subnet}"]`);
+  assert.equal(await subnet.count(), 1);
+  await page.locator(`svg .toggle[data-toggle="${C.vpc}"]`).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((id) => document.querySelector(`svg .node[data-id="${id}"]`)?.classList.contains('collapsed'), C.vpc);
+  assert.equal(await subnet.count(), 0, 'a collapsed VPC hides its subnets');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.toggle), C.vpc);
+  await page.keyboard.press('Enter');
+  await subnet.waitFor();
+  // A security group's rules, found by id through the search.
+  await page.locator('#search').fill(B.security_group);
+  await page.locator('#search').press('Enter');
+  await page.waitForFunction((id) => document.querySelector('#side [data-selected]')?.dataset.selected === id, B.security_group);
+  const side = await page.locator('#side').textContent();
+  assert.match(side, /Inbound rules/);
+  assert.match(side, /tcp\s*443\s*10\.0\.0\.0\/8/);
+  // The VPC's network ACL: its entries in the order they are evaluated, the * rule last.
+  const acl = arr((await server.api(ME).call('DescribeNetworkAcls', { 'Filter.1.Name': 'vpc-id', 'Filter.1.Value.1': B.vpc })).networkAclSet)[0].networkAclId;
+  await page.locator('#search').fill(acl);
+  await page.locator('#search').press('Enter');
+  await page.waitForFunction((id) => document.querySelector('#side [data-selected]')?.dataset.selected === id, acl);
+  const inbound = page.locator('#side table', { has: page.locator('caption', { hasText: 'Inbound entries (in order)' }) });
+  const rules = await inbound.locator('tbody tr td:first-child').allTextContents();
+  assert.deepEqual(rules, ['100', '*']);
+  await shot('keyboard-acl');
+});
+
+test('without parameters the page offers an account and a Region; a deep link may trace to an IP address', async () => {
+  const other = '555555555555';
+  const vpc = (await server.api(other).call('CreateVpc', { CidrBlock: '10.55.0.0/16' })).vpc.vpcId;
+  await page.goto(`${server.endpoint}/console`);
+  await ready(page);
+  const account = page.locator('#account');
+  assert.match(await account.inputValue(), /^\d{12}$/);
+  const loads = Number(await page.evaluate(() => document.body.dataset.loads));
+  await account.fill(other);
+  await account.press('Tab');
+  await page.locator(`svg .node[data-id="${vpc}"]`).waitFor();
+  assert.ok(Number(await page.evaluate(() => document.body.dataset.loads)) > loads);
+  const regions = await page.locator('#region option').allTextContents();
+  assert.ok(regions.includes('us-east-1') && regions.includes('us-west-2'), regions.join(' '));
+  await page.locator('#region').selectOption('us-west-2');
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.querySelector('#region').value === 'us-west-2');
+  await page.waitForFunction((id) => !document.querySelector(`svg .node[data-id="${id}"]`), vpc);
+  // `to` may be an IP address.
+  const { A, B } = demo.vpcs;
+  await page.goto(trace(A.instance, B.private_ip));
+  await traced(page);
+  assert.equal(await page.locator('.verdict-word').getAttribute('data-verdict'), 'reachable');
+  assert.match(await page.locator('#trace-to').inputValue(), new RegExp(B.private_ip.replace(/\./g, '\\.')));
+});
+
 test('no script errors on any of these pages', () => {
   assert.deepEqual(watcher.errors, []);
   // The only API refusals: actions this server does not serve yet (optional kinds).
