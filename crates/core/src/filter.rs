@@ -4,6 +4,9 @@
 use std::collections::BTreeMap;
 
 use crate::error::{ApiError, Result};
+use crate::table::Resource;
+use crate::tags;
+use crate::world::{Scope, World};
 
 /// One `Filter.N` as decoded from the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -34,6 +37,21 @@ pub fn check_names(filters: &[Filter], known: &[&str]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The `candidates` that pass every filter, in their order: `tag:<key>` and `tag-key` on
+/// their tags as `scope` sees them, any other name on the values `field` yields.
+pub fn tagged<'w, T: Resource>(
+    w: &World,
+    scope: &Scope,
+    candidates: Vec<&'w T>,
+    filters: &[Filter],
+    field: impl Fn(&T, &str) -> Vec<String>,
+) -> Vec<&'w T> {
+    candidates
+        .into_iter()
+        .filter(|r| matches(filters, tags::of(w, scope, r.id()), |name| field(r, name)))
+        .collect()
 }
 
 /// Whether an item passes every filter. `field` yields the item's values for a filter
