@@ -1272,6 +1272,11 @@ fn load_balancer(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         vpc_id: o.str("VpcId")?,
         subnets,
         security_groups: o.strs("SecurityGroups")?,
+        enforce_inbound_on_privatelink: o
+            .opt_str("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic")?
+            .as_deref()
+            != Some("off"),
+        attributes: Default::default(),
         ip_address_type: o.opt_str("IpAddressType")?.unwrap_or_else(|| "ipv4".into()),
         dns_name: o.opt_str("DNSName")?.unwrap_or_default(),
         canonical_hosted_zone_id: o.opt_str("CanonicalHostedZoneId")?.unwrap_or_default(),
@@ -1327,6 +1332,7 @@ fn target_group(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         ip_address_type: o.opt_str("IpAddressType")?.unwrap_or_else(|| "ipv4".into()),
         health_check,
         targets,
+        attributes: Default::default(),
         created: 0,
         tags: Default::default(),
     });
@@ -1393,6 +1399,7 @@ fn listener(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         target_group_arn,
         ssl_policy: o.opt_str("SslPolicy")?,
         certificates,
+        attributes: Default::default(),
         tags: Default::default(),
     });
     Ok(())

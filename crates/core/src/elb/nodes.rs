@@ -77,3 +77,11 @@ pub(super) fn create_node_interface(
 pub(super) fn destroy_node_interface(w: &mut World, node: &LbSubnet) {
     eni::destroy_interface(w, &node.network_interface_id);
 }
+
+/// Gives the node interfaces `interfaces` the load balancer's new security groups, through
+/// the lifecycle.
+pub(super) fn set_node_groups(w: &mut World, interfaces: &[String], groups: &[String]) {
+    for id in interfaces {
+        eni::set_groups(w, id, groups);
+    }
+}

@@ -212,15 +212,21 @@ impl World {
         self.scopes_ready.contains(scope)
     }
 
-    /// Whether `region` is served.
+    /// Whether `region` is served and enabled (an opt-in Region configured `not-opted-in`
+    /// is refused as AWS refuses it).
     pub fn check_region(&self, region: &str) -> Result<()> {
-        if self.config.region(region).is_none() {
-            return Err(ApiError::new(
+        match self.config.region(region) {
+            None => Err(ApiError::new(
                 ErrorCode::InvalidParameterValue,
                 format!("The Region '{region}' is not supported by this endpoint."),
-            ));
+            )),
+            // What AWS answers in a Region the account has not enabled.
+            Some(r) if !r.enabled() => Err(ApiError::new(
+                ErrorCode::AuthFailure,
+                "AWS was not able to validate the provided access credentials",
+            )),
+            Some(_) => Ok(()),
         }
-        Ok(())
     }
 
     /// Schedules a timer.
