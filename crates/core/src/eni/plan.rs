@@ -220,7 +220,12 @@ pub(super) fn plan(
             "An interface may hold at most {MAX_IPV6_ADDRESSES} IPv6 addresses."
         )));
     }
-    let used6 = ipv6_in_use(w, subnet_id);
+    // Only named IPv6 addresses are probed here: skip the subnet's scan without them.
+    let used6 = if spec.ipv6_addresses.is_empty() {
+        BTreeSet::new()
+    } else {
+        ipv6_in_use(w, subnet_id)
+    };
     let mut seen6 = BTreeSet::new();
     for addr in &spec.ipv6_addresses {
         if !seen6.insert(*addr) {
