@@ -73,6 +73,10 @@ struct Args {
     /// Sections to leave out: decide, reference, exposure, matrix, update.
     #[arg(long, value_delimiter = ',')]
     skip: Vec<String>,
+    /// Spread the VPCs over this many accounts instead of the tier's (1: one account holds
+    /// the whole network, as the console's scale benchmark opens it).
+    #[arg(long)]
+    accounts: Option<usize>,
 }
 
 impl Args {
@@ -98,10 +102,13 @@ fn main() {
 
 /// The benchmark run; returns the exit status.
 fn bench(args: &Args) -> i32 {
-    let Some(tier) = Tier::by_name(&args.tier) else {
+    let Some(mut tier) = Tier::by_name(&args.tier) else {
         eprintln!("unknown tier {} (S, M, L or XL)", args.tier);
         return 2;
     };
+    if let Some(n) = args.accounts {
+        tier.accounts = n.max(1);
+    }
     let mut rep = Report::new(args.json, tier.name, args.seed);
     let (t, c) = (Instant::now(), cpu_time());
     let s = synth::generate(tier, args.seed);

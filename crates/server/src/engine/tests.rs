@@ -332,3 +332,55 @@ fn reach_view_follows_each_command() {
         e.shutdown();
     }
 }
+
+/// The generation (what the console's `/_openvpc/changes` reports) moves with applied
+/// commands and fired timers, never with reads or refused commands.
+fn generation_moves_with_commands_and_timers_only(durability: Durability) {
+    let store = MemoryStore::default();
+    let e = match durability {
+        Durability::None => Engine::open(None, EngineOptions::default()).unwrap(),
+        d => open(&store, d, 1000),
+    };
+    let a = durable(&e, A, create("10.0.0.0/16")).unwrap();
+    let b = durable(&e, A, create("10.1.0.0/16")).unwrap();
+    read_vpcs(&e, A);
+    let settled = e.generation();
+    // A read of a known scope with nothing due changes nothing.
+    read_vpcs(&e, A);
+    assert_eq!(e.generation(), settled);
+    // A refused command changes nothing.
+    assert!(durable(&e, A, create("not a cidr")).is_err());
+    read_vpcs(&e, A);
+    assert_eq!(e.generation(), settled);
+    let create_peering = Command::Peering(openvpc_core::peering::Cmd::Create {
+        vpc_id: a,
+        peer_vpc_id: b,
+        peer_owner_id: None,
+        peer_region: None,
+        tags: vec![],
+    });
+    durable(&e, A, create_peering).unwrap();
+    let requested = e.generation();
+    assert!(requested > settled);
+    // The request's first transition (initiating → pending acceptance) is due at once, and
+    // schedules the next (expiry): a timer that fires is a change even so.
+    read_vpcs(&e, A);
+    let pending = e.generation();
+    assert!(pending > requested, "{durability:?}");
+    read_vpcs(&e, A);
+    assert_eq!(e.generation(), pending, "nothing else due for a week");
+    let (_, ticket) = e.advance_clock(8 * 24 * 3600).unwrap();
+    if let Some(t) = ticket {
+        t.blocking_recv().unwrap().unwrap();
+    }
+    read_vpcs(&e, A);
+    assert!(e.generation() > pending, "{durability:?}");
+    e.shutdown();
+}
+
+#[test]
+fn the_generation_moves_with_commands_and_timers_only() {
+    for durability in [Durability::Full, Durability::Batched, Durability::None] {
+        generation_moves_with_commands_and_timers_only(durability);
+    }
+}
