@@ -1,5 +1,7 @@
 //! EC2 `Filter.N` semantics: names are case-sensitive, values OR-ed, filters AND-ed,
-//! `*`/`?` wildcards, `tag:<key>` and `tag-key` against the caller's tag view.
+//! `*`/`?` wildcards, `tag:<key>`, `tag-key` and the older `tag-value` against the caller's
+//! tag view. Which names an action accepts, and their older aliases, is the wire's business
+//! (`wire::filters`); the core matches the names its `field` functions answer.
 
 use std::collections::BTreeMap;
 
@@ -25,7 +27,7 @@ impl Filter {
 /// Refuses filter names that `known` does not list (tag filters are always allowed).
 pub fn check_names(filters: &[Filter], known: &[&str]) -> Result<()> {
     for f in filters {
-        let is_tag = f.name == "tag-key" || f.name.starts_with("tag:");
+        let is_tag = is_tag_filter(&f.name);
         if !is_tag && !known.contains(&f.name.as_str()) {
             return Err(ApiError::invalid_value(format!(
                 "The filter '{}' is invalid",
@@ -34,6 +36,11 @@ pub fn check_names(filters: &[Filter], known: &[&str]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether `name` is one of the tag filters (`tag:<key>`, `tag-key`, `tag-value`).
+pub fn is_tag_filter(name: &str) -> bool {
+    name == "tag-key" || name == "tag-value" || name.starts_with("tag:")
 }
 
 /// Whether an item passes every filter. `field` yields the item's values for a filter
@@ -46,6 +53,9 @@ pub fn matches(
     filters.iter().all(|f| {
         if f.name == "tag-key" {
             return tags.keys().any(|k| f.values.iter().any(|v| glob(v, k)));
+        }
+        if f.name == "tag-value" {
+            return tags.values().any(|t| f.values.iter().any(|v| glob(v, t)));
         }
         if let Some(key) = f.name.strip_prefix("tag:") {
             return tags
@@ -154,6 +164,16 @@ mod tests {
         ));
         assert!(matches(
             &[Filter::new("tag-key", &["Name"])],
+            &tags,
+            no_fields
+        ));
+        assert!(matches(
+            &[Filter::new("tag-value", &["web-?"])],
+            &tags,
+            no_fields
+        ));
+        assert!(!matches(
+            &[Filter::new("tag-value", &["Name"])],
             &tags,
             no_fields
         ));

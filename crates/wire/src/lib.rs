@@ -11,6 +11,7 @@ pub mod actions;
 pub mod dialect;
 pub mod elbv2;
 pub mod errors;
+pub mod filters;
 pub mod params;
 pub mod sigv4;
 pub mod time;
