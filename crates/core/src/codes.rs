@@ -96,6 +96,7 @@ error_codes! {
     InvalidInstanceIDMalformed = "InvalidInstanceID.Malformed",
     InvalidInstanceIDNotFound = "InvalidInstanceID.NotFound",
     InvalidInternetGatewayIDNotFound = "InvalidInternetGatewayID.NotFound",
+    InvalidIpv6PoolIDNotFound = "InvalidIpv6PoolID.NotFound",
     InvalidInternetGatewayIdMalformed = "InvalidInternetGatewayId.Malformed",
     InvalidLoadBalancerAction = "InvalidLoadBalancerAction",
     InvalidNetworkAclEntryNotFound = "InvalidNetworkAclEntry.NotFound",

@@ -302,6 +302,7 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
                 default_for_az: false,
                 map_public_ip_on_launch: public,
                 assign_ipv6_on_creation: false,
+                launch: Default::default(),
                 used: BTreeSet::new(),
                 created: 0,
             });

@@ -61,13 +61,17 @@ fn field(s: &Subnet, name: &str) -> Vec<String> {
         "customer-owned-ipv4-pool" | "outpost-arn" => Vec::new(),
         "map-customer-owned-ip-on-launch" => filter::b(false),
         "default-for-az" => filter::b(s.default_for_az),
-        "enable-dns64" => filter::b(false),
-        "enable-lni-at-device-index" => Vec::new(),
+        "enable-dns64" => filter::b(s.launch.enable_dns64),
+        "enable-lni-at-device-index" => {
+            filter::opt(s.launch.lni_at_device_index.map(|i| i.to_string()))
+        }
         "ipv6-native" => filter::b(false),
-        "private-dns-name-options-on-launch.hostname-type" => filter::s("ip-name"),
-        "private-dns-name-options-on-launch.enable-resource-name-dns-a-record"
-        | "private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record" => {
-            filter::b(false)
+        "private-dns-name-options-on-launch.hostname-type" => filter::s(&s.launch.hostname_type),
+        "private-dns-name-options-on-launch.enable-resource-name-dns-a-record" => {
+            filter::b(s.launch.resource_name_dns_a_record)
+        }
+        "private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record" => {
+            filter::b(s.launch.resource_name_dns_aaaa_record)
         }
         "ipv6-cidr-block-association.ipv6-cidr-block" => {
             s.ipv6_cidrs.iter().map(|c| c.cidr.to_string()).collect()
