@@ -89,3 +89,32 @@ def test_every_modify_subnet_attribute(ec2):
     assert ec2.describe_subnets(SubnetIds=[s])["Subnets"][0] == got
     ec2.modify_subnet_attribute(SubnetId=s, DisableLniAtDeviceIndex={"Value": True})
     assert "EnableLniAtDeviceIndex" not in ec2.describe_subnets(SubnetIds=[s])["Subnets"][0]
+
+
+def test_interface_ipv6_addresses_assigned_and_unassigned(ec2):
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]
+    block = ipaddress.ip_network(vpc["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"])
+    sub = next(block.subnets(new_prefix=64))
+    s = ec2.create_subnet(VpcId=vpc["VpcId"], CidrBlock="10.0.0.0/24", Ipv6CidrBlock=str(sub))["Subnet"]["SubnetId"]
+    eni = ec2.create_network_interface(SubnetId=s, Ipv6AddressCount=1)["NetworkInterface"]
+    e = eni["NetworkInterfaceId"]
+    assert len(eni["Ipv6Addresses"]) == 1
+    got = ec2.assign_ipv6_addresses(NetworkInterfaceId=e, Ipv6AddressCount=2)
+    assert got["NetworkInterfaceId"] == e and len(got["AssignedIpv6Addresses"]) == 2
+    named = str(sub[0x99])
+    assert ec2.assign_ipv6_addresses(NetworkInterfaceId=e, Ipv6Addresses=[named])["AssignedIpv6Addresses"] == [named]
+    held = [a["Ipv6Address"] for a in ec2.describe_network_interfaces(NetworkInterfaceIds=[e])["NetworkInterfaces"][0]["Ipv6Addresses"]]
+    assert len(held) == 4 and named in held
+    found = ec2.describe_network_interfaces(Filters=[{"Name": "ipv6-addresses.ipv6-address", "Values": [named]}])
+    assert [x["NetworkInterfaceId"] for x in found["NetworkInterfaces"]] == [e]
+    raises("InvalidParameterValue", ec2.assign_ipv6_addresses, NetworkInterfaceId=e, Ipv6Addresses=[named])
+    raises("InvalidParameter", ec2.assign_ipv6_addresses, NetworkInterfaceId=e, Ipv6Addresses=["2001:db8::5"])
+    gone = ec2.unassign_ipv6_addresses(NetworkInterfaceId=e, Ipv6Addresses=[named])
+    assert gone["UnassignedIpv6Addresses"] == [named]
+    raises("InvalidParameterValue", ec2.unassign_ipv6_addresses, NetworkInterfaceId=e, Ipv6Addresses=[named])
+    after = ec2.describe_network_interfaces(NetworkInterfaceIds=[e])["NetworkInterfaces"][0]["Ipv6Addresses"]
+    assert len(after) == 3
+    # Instances launched into a subnet that assigns IPv6 at creation get one.
+    ec2.modify_subnet_attribute(SubnetId=s, AssignIpv6AddressOnCreation={"Value": True})
+    inst = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=s)["Instances"][0]
+    assert len(inst["NetworkInterfaces"][0]["Ipv6Addresses"]) == 1

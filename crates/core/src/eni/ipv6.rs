@@ -32,9 +32,11 @@ pub(super) fn assign(
             ))
         }
         (true, None) => return Err(ApiError::missing("Ipv6AddressCount")),
-        (_, Some(n)) if n < 1 => return Err(ApiError::invalid_value(format!(
+        (_, Some(n)) if n < 1 => {
+            return Err(ApiError::invalid_value(format!(
             "Value ({n}) for parameter ipv6AddressCount is invalid. Expected a positive integer."
-        ))),
+        )))
+        }
         (_, Some(n)) => usize::try_from(n).unwrap_or(usize::MAX),
         (false, None) => 0,
     };
