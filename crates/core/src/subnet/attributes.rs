@@ -139,7 +139,7 @@ pub(super) fn disassociate_ipv6(w: &mut World, ctx: &Ctx, association_id: &str) 
 
 /// The prefix lengths a subnet's IPv6 block may have: /44 to /64 in steps of 4.
 pub fn ipv6_prefix_allowed(len: u8) -> bool {
-    (44..=64).contains(&len) && (64 - len) % 4 == 0
+    (44..=64).contains(&len) && (64 - len).is_multiple_of(4)
 }
 
 /// A subnet's IPv6 block: /44–/64 in steps of 4 ([`ipv6_prefix_allowed`]), inside one of the

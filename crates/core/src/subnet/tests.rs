@@ -623,21 +623,21 @@ fn every_launch_option_of_modify_subnet_attribute() {
             .map(|s| s.id.clone())
             .collect()
     };
-    assert_eq!(find("enable-dns64", "true"), [id.clone()]);
-    assert_eq!(find("enable-lni-at-device-index", "1"), [id.clone()]);
+    assert_eq!(find("enable-dns64", "true"), [id.as_str()]);
+    assert_eq!(find("enable-lni-at-device-index", "1"), [id.as_str()]);
     assert_eq!(
         find(
             "private-dns-name-options-on-launch.hostname-type",
             "resource-name"
         ),
-        [id.clone()]
+        [id.as_str()]
     );
     assert_eq!(
         find(
             "private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record",
             "true"
         ),
-        [id.clone()]
+        [id.as_str()]
     );
     // DisableLniAtDeviceIndex ends it; `false` leaves it.
     k.ok(flag(Attribute::DisableLniAtDeviceIndex, false));

@@ -1,7 +1,7 @@
 //! Subnet actions.
 
 use openvpc_core::subnet::{self, Attribute, Cmd, LaunchOption, Subnet};
-use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
+use openvpc_core::{tags, ApiError, Command, ErrorCode, Kind, Result, Scope, World};
 
 use super::describe::{Query, EC2};
 use super::{created_id, returned_true, Call, Handler};
@@ -21,10 +21,23 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ),
 ];
 
+/// IPv6-only subnets are not modelled yet (every subnet has an IPv4 block): `Ipv6Native`
+/// `true` is refused in words rather than as an unknown parameter; `false` is the default.
+fn refuse_ipv6_native(p: &crate::params::View) -> Result<()> {
+    if p.flag("Ipv6Native")? {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedOperation,
+            "IPv6-only subnets (Ipv6Native) are not supported by openvpc yet.",
+        ));
+    }
+    Ok(())
+}
+
 fn create_subnet(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let vpc_id = p.req("VpcId")?;
     Kind::Vpc.check(&vpc_id)?;
+    refuse_ipv6_native(&p)?;
     let cmd = Cmd::Create {
         vpc_id,
         cidr_block: p.req("CidrBlock")?,
@@ -54,7 +67,7 @@ fn create_default_subnet(cx: &mut Call) -> Result<Xml> {
         availability_zone: p.str("AvailabilityZone"),
         availability_zone_id: p.str("AvailabilityZoneId"),
     };
-    p.ignore("Ipv6Native");
+    refuse_ipv6_native(&p)?;
     let id = created_id(cx.mutate(Command::Subnet(cmd))?)?;
     let w = cx.world();
     let mut x = Xml::new();
