@@ -301,39 +301,51 @@ def test_imported_fixture(tmp_path):
 
     A's side lets it out: its `web` group allows all egress, its route table sends
     10.1.0.0/16 to the peering, its ACL allows all outbound. B's side was exported with
-    only VPCs, subnets and interfaces: the interface has no security group, so nothing is
-    admitted (SG_HAS_NO_RULES, forward, at the interface), and B's subnet has no route
-    table at all, so the reply has no way back (NO_ROUTE_TO_DESTINATION, return, at the
-    subnet). Both are named. (A's ACL, which admits only TCP 443 inbound, would also drop
-    the reply to the ephemeral port, but the reply never gets that far.)
+    only VPCs, subnets and interfaces: its interface lists no security group, its subnet
+    no ACL and no route table — data absent from the import, as a cross-account analysis
+    cannot see them. They are unknown (UNKNOWN_RESOURCE, exit 3), never misconfigurations.
     """
     data = tmp_path / "data"
     code, out, err = cli("import", ROOT / "tests" / "fixtures" / "import", "--data-dir", data)
     assert code == 0, err
     src, dst = "eni-0aaaaaaaaaaaaaaa1", "eni-0bbbbbbbbbbbbbbb1"
-    doc = reach_json(data, src, f"{dst}:443")
-    assert doc["verdict"] == "not-reachable"
+    code, out, err = reach(data, src, f"{dst}:443", "--json")
+    assert code == 3, err
+    doc = json.loads(out)
+    assert doc["verdict"] == "unknown" and not doc["reachable"]
+    subnet = "subnet-0bbbbbbbbbbbbbbb1"
     assert [(e["code"], e["component"], e["direction"]) for e in doc["explanations"]] == [
-        ("SG_HAS_NO_RULES", dst, "forward"),
-        ("NO_ROUTE_TO_DESTINATION", "subnet-0bbbbbbbbbbbbbbb1", "return"),
+        ("UNKNOWN_RESOURCE", subnet, "forward"),
+        ("UNKNOWN_RESOURCE", dst, "forward"),
+        ("UNKNOWN_RESOURCE", subnet, "return"),
+        ("UNKNOWN_RESOURCE", subnet, "return"),
     ]
+    assert doc["unknown_components"] == [subnet, dst]
+    messages = " ".join(e["message"] for e in doc["explanations"])
+    assert "not imported" in messages and "attach" not in messages
     assert [h["component"] for h in doc["forward"]] == [
         src, "sg-0aaaaaaaaaaaaaaa2", "rtb-0aaaaaaaaaaaaaaa1", "acl-0aaaaaaaaaaaaaaa1",
         "pcx-0aaaaaaaaaaaaaaa1", dst]
     assert doc["forward"][-1]["header"]["dst"] == "10.1.1.20"
     code, out, _ = reach(data, src, f"{dst}:443")
-    assert code == 1
-    assert "SG_HAS_NO_RULES" in out and "NO_ROUTE_TO_DESTINATION" in out
-    assert "subnet-0bbbbbbbbbbbbbbb1" in out
+    assert code == 3
+    assert out.splitlines()[1].startswith("UNKNOWN") and subnet in out
 
     # The instance id stands for its primary interface.
-    assert set(reach_json(data, "i-0aaaaaaaaaaaaaaa1", f"{dst}:443")["codes"]) == {
-        "NO_ROUTE_TO_DESTINATION", "SG_HAS_NO_RULES"}
+    assert reach_json_any(data, "i-0aaaaaaaaaaaaaaa1", f"{dst}:443")["codes"] == [
+        "UNKNOWN_RESOURCE"]
 
     code, out, _ = cli("matrix", "--data-dir", data, "--json")
     doc = json.loads(out)
-    assert [p["verdict"] for p in doc["pairs"]] == [
-        "no-flow", "not-reachable", "not-reachable", "no-flow"]
+    assert [p["verdict"] for p in doc["pairs"]] == ["no-flow", "unknown", "unknown", "no-flow"]
+
+
+def reach_json_any(data_dir, src, dst, *extra):
+    """`reach --json` whatever the verdict; the exit status matches it."""
+    code, out, err = reach(data_dir, src, dst, "--json", *extra)
+    doc = json.loads(out)
+    assert code == {"reachable": 0, "not-reachable": 1, "unknown": 3}[doc["verdict"]], err
+    return doc
 
 
 @pytest.fixture(scope="module")
@@ -384,3 +396,58 @@ def test_demo_needs_a_server():
     assert code == 2 and "demo:" in err
     code, _, err = cli("demo", "--endpoint", "https://example.invalid")
     assert code == 2 and "only http://" in err
+
+
+def test_unknown_component_exits_3_and_protocol_numbers(tmp_path):
+    """A path through a transit gateway (not modelled) is unknown, not blocked: exit 3, the
+    component named; `matrix` marks such pairs `?`. `--protocol` takes a number."""
+    import shutil
+    fixture = tmp_path / "import"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "import", fixture)
+    tables = fixture / "111111111111" / "us-east-1" / "describe-route-tables.json"
+    doc = json.loads(tables.read_text())
+    tgw = "tgw-0ccccccccccccccc1"
+    doc["RouteTables"][0]["Routes"].append({
+        "DestinationCidrBlock": "10.9.0.0/16", "TransitGatewayId": tgw,
+        "Origin": "CreateRoute", "State": "active"})
+    tables.write_text(json.dumps(doc))
+    data = tmp_path / "data"
+    code, out, err = cli("import", fixture, "--data-dir", data)
+    assert code == 0, err
+    src = "eni-0aaaaaaaaaaaaaaa1"
+
+    code, out, err = reach(data, src, "10.9.1.1:443")
+    assert code == 3, out + err
+    assert out.splitlines()[1].startswith("UNKNOWN") and tgw in out
+    code, out, _ = reach(data, src, "10.9.1.1:443", "--json")
+    assert code == 3
+    doc = json.loads(out)
+    assert doc["verdict"] == "unknown" and doc["reachable"] is False
+    assert doc["unknown_components"] == [tgw]
+    assert doc["codes"] == ["UNSUPPORTED_COMPONENT"]
+
+    # Blocked stays blocked (1), reachable 0, and a protocol number is a protocol.
+    code, out, _ = reach(data, src, "192.168.1.1:443")
+    assert code == 1 and "NO_ROUTE_TO_DESTINATION" in out
+    code, out, _ = reach(data, src, "10.9.1.1", "--protocol", "50", "--json")
+    assert code == 3, out
+    assert json.loads(out)["flow"]["protocol"] == "50"
+    for bad in ["-1", "esp", "256"]:
+        code, _, err = reach(data, src, "10.9.1.1", f"--protocol={bad}")
+        assert code == 2 and "protocol" in err, (bad, err)
+
+    # A's route to B through the transit gateway instead: A → B is unknown in the matrix.
+    doc = json.loads(tables.read_text())
+    routes = doc["RouteTables"][0]["Routes"]
+    routes[1] = {"DestinationCidrBlock": "10.1.0.0/16", "TransitGatewayId": tgw,
+                 "Origin": "CreateRoute", "State": "active"}
+    tables.write_text(json.dumps(doc))
+    data2 = tmp_path / "data2"
+    code, _, err = cli("import", fixture, "--data-dir", data2)
+    assert code == 0, err
+    code, out, _ = cli("matrix", "--data-dir", data2, "--json")
+    assert code == 0
+    verdicts = [p["verdict"] for p in json.loads(out)["pairs"]]
+    assert verdicts == ["no-flow", "unknown", "unknown", "no-flow"]
+    code, out, _ = cli("matrix", "--data-dir", data2)
+    assert "?" in out and "unknown" in out and tgw in out

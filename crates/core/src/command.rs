@@ -2,9 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::tags;
+
+// Areas' models only (see the layering invariant in ARCHITECTURE.md).
 use crate::{
-    dhcp, elb, endpoint, endpoint_service, eni, gateway, insights, nacl, peering, prefix_list,
-    route, sg, subnet, tags, vpc,
+    dhcp::model as dhcp, elb::model as elb, endpoint::model as endpoint,
+    endpoint_service::model as endpoint_service, eni::model as eni, gateway::model as gateway,
+    insights::model as insights, nacl::model as nacl, peering::model as peering,
+    prefix_list::model as prefix_list, route::model as route, sg::model as sg,
+    subnet::model as subnet, vpc::model as vpc,
 };
 
 /// A mutation of the [`crate::World`]. Reads never go through commands.
@@ -98,6 +104,29 @@ pub enum Output {
         ok: Vec<String>,
         failed: Vec<BulkFailure>,
     },
+}
+
+impl Output {
+    /// A bulk call's answer: `step` runs on each id in turn; an id it refuses becomes an
+    /// `unsuccessful` item with the error's code and message.
+    pub fn bulk(
+        ids: impl IntoIterator<Item = String>,
+        mut step: impl FnMut(&str) -> crate::Result<()>,
+    ) -> Output {
+        let mut ok = Vec::new();
+        let mut failed = Vec::new();
+        for id in ids {
+            match step(&id) {
+                Ok(()) => ok.push(id),
+                Err(e) => failed.push(BulkFailure {
+                    id,
+                    code: e.code,
+                    message: e.message,
+                }),
+            }
+        }
+        Output::Bulk { ok, failed }
+    }
 }
 
 /// One `unsuccessful` item of a bulk call.

@@ -6,6 +6,9 @@
 use std::collections::BTreeMap;
 
 use crate::error::{ApiError, Result};
+use crate::table::Resource;
+use crate::tags;
+use crate::world::{Scope, World};
 
 /// One `Filter.N` as decoded from the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -41,6 +44,21 @@ pub fn check_names(filters: &[Filter], known: &[&str]) -> Result<()> {
 /// Whether `name` is one of the tag filters (`tag:<key>`, `tag-key`, `tag-value`).
 pub fn is_tag_filter(name: &str) -> bool {
     name == "tag-key" || name == "tag-value" || name.starts_with("tag:")
+}
+
+/// The `candidates` that pass every filter, in their order: tag filters ([`is_tag_filter`]) on
+/// their tags as `scope` sees them, any other name on the values `field` yields.
+pub fn tagged<'w, T: Resource>(
+    w: &World,
+    scope: &Scope,
+    candidates: Vec<&'w T>,
+    filters: &[Filter],
+    field: impl Fn(&T, &str) -> Vec<String>,
+) -> Vec<&'w T> {
+    candidates
+        .into_iter()
+        .filter(|r| matches(filters, tags::of(w, scope, r.id()), |name| field(r, name)))
+        .collect()
 }
 
 /// Whether an item passes every filter. `field` yields the item's values for a filter

@@ -214,6 +214,13 @@ impl Kind {
         Kind::ALL.iter().copied().find(|k| k.prefix() == prefix)
     }
 
+    /// Whether `id` names a resource of this kind: it starts with the kind's prefix and a dash
+    /// (`igw-…`), well-formed or not. (`vpce-svc-…` also starts with [`Kind::VpcEndpoint`]'s.)
+    pub fn names(self, id: &str) -> bool {
+        id.strip_prefix(self.prefix())
+            .is_some_and(|rest| rest.starts_with('-'))
+    }
+
     /// Whether `id` is a well-formed id of this kind.
     pub fn is_well_formed(self, id: &str) -> bool {
         is_well_formed(id, self.prefix())

@@ -23,6 +23,7 @@ use std::time::Instant;
 use kit::{first, Api};
 use openvpc_dataplane::build::build;
 use openvpc_dataplane::kernel;
+use openvpc_dataplane::model::{Link, Obj};
 use openvpc_dataplane::reconcile::{reconcile, Applied};
 use openvpc_dataplane::{cleanup, Names};
 
@@ -228,7 +229,6 @@ fn desired_first_eni(api: &Api, v: &Vpc) -> String {
 
 /// Two namespaces joined by a bare veth (192.0.2.1/30 ↔ 192.0.2.2/30): the reference path.
 fn direct_pair(d1: &str, d2: &str) {
-    use openvpc_dataplane::model::{Link, Obj};
     for ns in [d1, d2] {
         kernel::netns::create(ns, &[]).unwrap();
     }

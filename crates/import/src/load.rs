@@ -438,10 +438,24 @@ fn nacl(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
     Ok(())
 }
 
-fn network_interface(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
-    let id = o.str("NetworkInterfaceId")?;
+/// The `GroupId`s of an object's `Groups`.
+fn group_ids(o: &Obj) -> Res<Vec<String>> {
+    let mut groups = Vec::new();
+    for (path, g) in o.list("Groups")? {
+        groups.push(
+            Obj {
+                value: g,
+                path: &path,
+            }
+            .str("GroupId")?,
+        );
+    }
+    Ok(groups)
+}
+
+/// An interface's private IPv4 addresses, primary first.
+fn private_ips_of(o: &Obj) -> Res<Vec<Ipv4Addr>> {
     let mut private_ips = Vec::new();
-    let mut public_ip = None;
     for (path, a) in o.list("PrivateIpAddresses")? {
         let a = Obj {
             value: a,
@@ -457,8 +471,36 @@ fn network_interface(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
     }
     if private_ips.is_empty() {
         let raw = o.str("PrivateIpAddress")?;
-        private_ips.push(addr(&o, "PrivateIpAddress", &raw)?);
+        private_ips.push(addr(o, "PrivateIpAddress", &raw)?);
     }
+    Ok(private_ips)
+}
+
+/// An interface's `Attachment`, if any.
+fn attachment_of(o: &Obj) -> Res<Option<Attachment>> {
+    Ok(match o.child("Attachment") {
+        Some(v) => {
+            let a = Obj {
+                value: &v,
+                path: "Attachment",
+            };
+            Some(Attachment {
+                id: a.opt_str("AttachmentId")?.unwrap_or_default(),
+                instance_id: a.opt_str("InstanceId")?,
+                instance_owner_id: a.opt_str("InstanceOwnerId")?.unwrap_or_default(),
+                device_index: a.opt_int("DeviceIndex")?.unwrap_or(0) as u32,
+                delete_on_termination: a.opt_bool("DeleteOnTermination")?.unwrap_or(false),
+                attach_time: 0,
+            })
+        }
+        None => None,
+    })
+}
+
+fn network_interface(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+    let id = o.str("NetworkInterfaceId")?;
+    let private_ips = private_ips_of(&o)?;
+    let mut public_ip = None;
     let mut allocation = None;
     if let Some(v) = o.child("Association") {
         let a = Obj {
@@ -479,33 +521,8 @@ fn network_interface(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         let raw = a.str("Ipv6Address")?;
         ipv6_addresses.push(addr::<Ipv6Addr>(&a, "Ipv6Address", &raw)?);
     }
-    let mut groups = Vec::new();
-    for (path, g) in o.list("Groups")? {
-        groups.push(
-            Obj {
-                value: g,
-                path: &path,
-            }
-            .str("GroupId")?,
-        );
-    }
-    let attachment = match o.child("Attachment") {
-        Some(v) => {
-            let a = Obj {
-                value: &v,
-                path: "Attachment",
-            };
-            Some(Attachment {
-                id: a.opt_str("AttachmentId")?.unwrap_or_default(),
-                instance_id: a.opt_str("InstanceId")?,
-                instance_owner_id: a.opt_str("InstanceOwnerId")?.unwrap_or_default(),
-                device_index: a.opt_int("DeviceIndex")?.unwrap_or(0) as u32,
-                delete_on_termination: a.opt_bool("DeleteOnTermination")?.unwrap_or(false),
-                attach_time: 0,
-            })
-        }
-        None => None,
-    };
+    let groups = group_ids(&o)?;
+    let attachment = attachment_of(&o)?;
     let subnet_id = o.str("SubnetId")?;
     let availability_zone = o.opt_str("AvailabilityZone")?.unwrap_or_else(|| {
         w.subnets
@@ -972,53 +989,17 @@ fn prefix_list_entry(w: &mut World, scope: &Scope, o: Obj, file_name: &str) -> R
     Ok(())
 }
 
-/// `VpcEndpoints` of `describe-vpc-endpoints`. Interfaces come from the imported network
-/// interfaces (`NetworkInterfaceIds`); those not imported are synthesised by [`finish`].
-fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
-    let id = o.str("VpcEndpointId")?;
-    let endpoint_type = match o.str("VpcEndpointType")?.as_str() {
-        "Interface" => EndpointType::Interface,
-        "Gateway" => EndpointType::Gateway,
-        "GatewayLoadBalancer" => EndpointType::GatewayLoadBalancer,
-        "Resource" | "ServiceNetwork" => return Ok(()), // VPC Lattice: not modelled
-        other => {
-            return Err(format!(
-                "field `{}.VpcEndpointType`: unknown type `{other}`",
-                o.path
-            ))
-        }
-    };
-    let state = match o
-        .opt_str("State")?
-        .unwrap_or_else(|| "available".into())
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "pendingacceptance" => EndpointState::PendingAcceptance,
-        "pending" => EndpointState::Pending,
-        "available" | "partial" => EndpointState::Available,
-        "deleting" => EndpointState::Deleting,
-        "deleted" => return Ok(()),
-        "rejected" => EndpointState::Rejected,
-        "failed" => EndpointState::Failed,
-        "expired" => EndpointState::Expired,
-        other => return Err(format!("field `{}.State`: unknown state `{other}`", o.path)),
-    };
-    let service_name = o.str("ServiceName")?;
-    // Custom services: com.amazonaws.vpce.<region>.vpce-svc-<id>.
-    let service_id = service_name
-        .rsplit('.')
-        .next()
-        .filter(|last| last.starts_with("vpce-svc-"))
-        .map(str::to_string);
-    let endpoint_scope = owner(scope, &o)?;
-    let subnet_ids = o.strs("SubnetIds")?;
-    let eni_ids = o.strs("NetworkInterfaceIds")?;
+/// An endpoint's interfaces: those imported, and those not imported paired with their
+/// subnets by position (AWS lists one interface per subnet).
+fn endpoint_interfaces(
+    w: &World,
+    eni_ids: &[String],
+    subnet_ids: &[String],
+) -> Vec<EndpointInterface> {
     let mut interfaces = Vec::new();
     for (i, eni_id) in eni_ids.iter().enumerate() {
         let subnet_id = match w.network_interfaces.get(eni_id) {
             Some(eni) => eni.subnet_id.clone(),
-            // Not imported: pair by position (AWS lists one interface per subnet).
             None if eni_ids.len() == subnet_ids.len() => subnet_ids[i].clone(),
             None => continue,
         };
@@ -1033,17 +1014,12 @@ fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             network_interface_id: eni_id.clone(),
         });
     }
-    let mut groups = Vec::new();
-    for (path, g) in o.list("Groups")? {
-        groups.push(
-            Obj {
-                value: g,
-                path: &path,
-            }
-            .str("GroupId")?,
-        );
-    }
-    let mut dns_suffix = None;
+    interfaces
+}
+
+/// The suffix of an endpoint's DNS names (`vpce-0abc-<suffix>.…`), if its entries show one.
+fn dns_suffix_of(o: &Obj, id: &str) -> Res<Option<String>> {
+    let mut found = None;
     for (path, d) in o.list("DnsEntries")? {
         let d = Obj {
             value: d,
@@ -1056,12 +1032,17 @@ fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
                 .chars()
                 .take_while(|c| *c != '.' && *c != '-')
                 .collect();
-            if dns_suffix.is_none() && !suffix.is_empty() {
-                dns_suffix = Some(suffix);
+            if found.is_none() && !suffix.is_empty() {
+                found = Some(suffix);
             }
         }
     }
-    let dns_options = match o.child("DnsOptions") {
+    Ok(found)
+}
+
+/// An endpoint's `DnsOptions`, if given.
+fn endpoint_dns_options(o: &Obj) -> Res<Option<DnsOptions>> {
+    Ok(match o.child("DnsOptions") {
         Some(v) => {
             let path = format!("{}.DnsOptions", o.path);
             let d = Obj {
@@ -1079,8 +1060,34 @@ fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             })
         }
         None => None,
-    };
-    let last_error = match o.child("LastError") {
+    })
+}
+
+/// An endpoint's state; `None` for a deleted one (not imported).
+fn endpoint_state(o: &Obj) -> Res<Option<EndpointState>> {
+    Ok(Some(
+        match o
+            .opt_str("State")?
+            .unwrap_or_else(|| "available".into())
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "pendingacceptance" => EndpointState::PendingAcceptance,
+            "pending" => EndpointState::Pending,
+            "available" | "partial" => EndpointState::Available,
+            "deleting" => EndpointState::Deleting,
+            "deleted" => return Ok(None),
+            "rejected" => EndpointState::Rejected,
+            "failed" => EndpointState::Failed,
+            "expired" => EndpointState::Expired,
+            other => return Err(format!("field `{}.State`: unknown state `{other}`", o.path)),
+        },
+    ))
+}
+
+/// An endpoint's `LastError`, if given.
+fn endpoint_last_error(o: &Obj) -> Res<Option<LastError>> {
+    Ok(match o.child("LastError") {
         Some(v) => {
             let path = format!("{}.LastError", o.path);
             let e = Obj {
@@ -1093,7 +1100,36 @@ fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             })
         }
         None => None,
+    })
+}
+
+/// `VpcEndpoints` of `describe-vpc-endpoints`. Interfaces come from the imported network
+/// interfaces (`NetworkInterfaceIds`); those not imported are synthesised by [`finish`].
+fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+    let id = o.str("VpcEndpointId")?;
+    let endpoint_type = match o.str("VpcEndpointType")?.as_str() {
+        "Resource" | "ServiceNetwork" => return Ok(()), // VPC Lattice: not modelled
+        other => EndpointType::parse(other)
+            .map_err(|_| format!("field `{}.VpcEndpointType`: unknown type `{other}`", o.path))?,
     };
+    let Some(state) = endpoint_state(&o)? else {
+        return Ok(()); // deleted
+    };
+    let service_name = o.str("ServiceName")?;
+    // Custom services: com.amazonaws.vpce.<region>.vpce-svc-<id>.
+    let service_id = service_name
+        .rsplit('.')
+        .next()
+        .filter(|last| Kind::VpcEndpointService.names(last))
+        .map(str::to_string);
+    let endpoint_scope = owner(scope, &o)?;
+    let subnet_ids = o.strs("SubnetIds")?;
+    let eni_ids = o.strs("NetworkInterfaceIds")?;
+    let interfaces = endpoint_interfaces(w, &eni_ids, &subnet_ids);
+    let groups = group_ids(&o)?;
+    let dns_suffix = dns_suffix_of(&o, &id)?;
+    let dns_options = endpoint_dns_options(&o)?;
+    let last_error = endpoint_last_error(&o)?;
     let dns_suffix = dns_suffix.unwrap_or_else(|| w.ids.token(8));
     w.vpc_endpoints.insert(VpcEndpoint {
         id,
@@ -1237,6 +1273,11 @@ fn load_balancer(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         vpc_id: o.str("VpcId")?,
         subnets,
         security_groups: o.strs("SecurityGroups")?,
+        enforce_inbound_on_privatelink: o
+            .opt_str("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic")?
+            .as_deref()
+            != Some("off"),
+        attributes: Default::default(),
         ip_address_type: o.opt_str("IpAddressType")?.unwrap_or_else(|| "ipv4".into()),
         dns_name: o.opt_str("DNSName")?.unwrap_or_default(),
         canonical_hosted_zone_id: o.opt_str("CanonicalHostedZoneId")?.unwrap_or_default(),
@@ -1292,6 +1333,7 @@ fn target_group(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         ip_address_type: o.opt_str("IpAddressType")?.unwrap_or_else(|| "ipv4".into()),
         health_check,
         targets,
+        attributes: Default::default(),
         created: 0,
         tags: Default::default(),
     });
@@ -1358,6 +1400,7 @@ fn listener(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         target_group_arn,
         ssl_policy: o.opt_str("SslPolicy")?,
         certificates,
+        attributes: Default::default(),
         tags: Default::default(),
     });
     Ok(())
@@ -1479,42 +1522,44 @@ fn node_address(w: &mut World, subnet_id: &str, wanted: Option<Ipv4Addr>) -> Opt
     }
 }
 
-/// A requester-managed interface standing in for one AWS did not export.
-#[allow(clippy::too_many_arguments)]
-fn synthetic_interface(
-    w: &mut World,
+/// What a synthesised interface takes from the resource it stands in for.
+struct Stand<'a> {
     id: String,
     scope: Scope,
-    subnet_id: &str,
+    subnet_id: &'a str,
     ip: Ipv4Addr,
+    public_ip: Option<Ipv4Addr>,
     groups: Vec<String>,
-    interface_type: &str,
-    requester_id: &str,
+    interface_type: &'a str,
+    requester_id: &'a str,
     description: String,
-) {
-    let Some(subnet) = w.subnets.get(subnet_id) else {
+}
+
+/// A requester-managed interface standing in for one AWS did not export.
+fn synthetic_interface(w: &mut World, i: Stand) {
+    let Some(subnet) = w.subnets.get(i.subnet_id) else {
         return;
     };
     let (vpc_id, availability_zone) = (subnet.vpc_id.clone(), subnet.availability_zone.clone());
     eni::insert_existing(
         w,
         InterfaceRecord {
-            id,
-            scope,
+            id: i.id,
+            scope: i.scope,
             vpc_id,
-            subnet_id: subnet_id.to_string(),
+            subnet_id: i.subnet_id.to_string(),
             availability_zone,
-            private_ips: vec![ip],
+            private_ips: vec![i.ip],
             ipv6_addresses: Vec::new(),
-            groups,
+            groups: i.groups,
             source_dest_check: true,
-            interface_type: interface_type.to_string(),
+            interface_type: i.interface_type.to_string(),
             requester_managed: true,
-            requester_id: Some(requester_id.to_string()),
-            description,
+            requester_id: Some(i.requester_id.to_string()),
+            description: i.description,
             mac_address: String::new(),
             attachment: None,
-            public_ip: None,
+            public_ip: i.public_ip,
             public_ip_allocation_id: None,
         },
     );
@@ -1548,17 +1593,18 @@ fn synthesise_endpoint_interfaces(w: &mut World) {
         } else {
             "vpc_endpoint"
         };
-        synthetic_interface(
-            w,
-            i.network_interface_id,
+        let stand = Stand {
+            id: i.network_interface_id,
             scope,
-            &i.subnet_id,
+            subnet_id: &i.subnet_id,
             ip,
+            public_ip: None,
             groups,
-            kind,
-            "amazon-aws", // as the core's endpoint interfaces
-            format!("VPC Endpoint Interface {ep_id}"),
-        );
+            interface_type: kind,
+            requester_id: "amazon-aws", // as the core's endpoint interfaces
+            description: format!("VPC Endpoint Interface {ep_id}"),
+        };
+        synthetic_interface(w, stand);
     }
 }
 
@@ -1580,25 +1626,23 @@ fn synthesise_load_balancer_nodes(w: &mut World) {
                 continue;
             };
             let id = w.ids.id(Kind::NetworkInterface);
-            synthetic_interface(
-                w,
-                id.clone(),
-                lb.scope.clone(),
-                &s.subnet_id,
+            let stand = Stand {
+                id: id.clone(),
+                scope: lb.scope.clone(),
+                subnet_id: &s.subnet_id,
                 ip,
-                lb.security_groups.clone(),
-                lb.lb_type.interface_type(),
-                "amazon-elb",
-                format!(
+                public_ip: s.public_ip,
+                groups: lb.security_groups.clone(),
+                interface_type: lb.lb_type.interface_type(),
+                requester_id: "amazon-elb",
+                description: format!(
                     "ELB {}/{}/{}",
                     lb.lb_type.arn_segment(),
                     lb.name,
                     lb.short_id()
                 ),
-            );
-            if let Some(eni) = w.network_interfaces.get_mut(&id) {
-                eni.public_ip = s.public_ip;
-            }
+            };
+            synthetic_interface(w, stand);
             s.network_interface_id = id;
             s.private_ip = ip;
         }

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use openvpc_core::Config;
 use openvpc_server::{Credentials, Durability, Engine, EngineOptions, ServerOptions};
 use openvpc_store::JournalStore;
+use tokio::signal::unix::{signal, SignalKind};
 
 mod api;
 mod dataplane;
@@ -86,8 +87,9 @@ struct ServeArgs {
     /// Region of unsigned requests.
     #[arg(long, default_value = "us-east-1")]
     default_region: String,
-    /// Access keys file (`ACCESS_KEY_ID SECRET ACCOUNT_ID [admin]` per line); turns on
-    /// SigV4 checks, and admits to the admin API only requests signed by an `admin` key.
+    /// Access keys file (`ACCESS_KEY_ID SECRET ACCOUNT_ID [PRINCIPAL_ARN] [admin]` per line);
+    /// turns on SigV4 checks, and admits to the admin API only requests signed by an `admin`
+    /// key. The principal is what `sts:GetCallerIdentity` reports (default: the root).
     #[arg(long)]
     credentials: Option<PathBuf>,
     /// Serve `/_openvpc/reset` and `/_openvpc/clock/advance`.
@@ -96,7 +98,8 @@ struct ServeArgs {
     /// A quota: `NAME=VALUE` or `ACCOUNT:NAME=VALUE` (repeatable).
     #[arg(long = "quota", value_name = "NAME=VALUE")]
     quotas: Vec<String>,
-    /// A JSON configuration file (regions, quotas, delays).
+    /// A JSON configuration file (regions, quotas, delays); a Region is a name from the
+    /// catalogue or an object (`name`, `opt_in_status`, `az_id_prefix`, `zone_letters`, …).
     #[arg(long)]
     config: Option<PathBuf>,
     /// Realise the state with real packets: `linux` (network namespaces; needs root).
@@ -274,7 +277,6 @@ fn serve(args: ServeArgs) {
 
 /// Completes on SIGINT or SIGTERM.
 async fn stop_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
     let mut term = signal(SignalKind::terminate()).unwrap_or_else(|e| fail(e.to_string()));
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}

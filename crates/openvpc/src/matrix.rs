@@ -20,7 +20,8 @@ pub struct MatrixArgs {
     /// follow the order given.
     #[arg(long = "vpc", value_name = "ID")]
     pub vpcs: Vec<String>,
-    #[arg(long, value_enum, default_value = "tcp")]
+    /// Protocol: tcp, udp, icmp, icmpv6 or an IANA protocol number.
+    #[arg(long, value_parser = ProtocolArg::parse, default_value = "tcp")]
     pub protocol: ProtocolArg,
     /// Destination port (TCP, UDP) or ICMP type.
     #[arg(long, default_value_t = 443)]
@@ -82,6 +83,7 @@ fn mark(s: CellState) -> &'static str {
         CellState::Reachable => "✓",
         CellState::Blocked => "✗",
         CellState::Partial => "◐",
+        CellState::Unknown => "?",
         CellState::Empty => "·",
     }
 }
@@ -131,7 +133,7 @@ pub fn render(m: &Matrix, data_dir: &str) -> String {
         }
         let _ = writeln!(
             out,
-            "\n✓ reachable   ✗ not reachable   ◐ some interfaces only   · no pair to decide"
+            "\n✓ reachable   ✗ not reachable   ◐ some interfaces only   ? unknown (a component openvpc does not model)   · no pair to decide"
         );
         let _ = writeln!(out);
         let idw = m.subnets.iter().map(|s| s.id.len()).max().unwrap_or(0);
@@ -156,7 +158,12 @@ pub fn render(m: &Matrix, data_dir: &str) -> String {
         let blocked: Vec<_> = m
             .cells
             .iter()
-            .filter(|c| matches!(c.state(), CellState::Blocked | CellState::Partial))
+            .filter(|c| {
+                matches!(
+                    c.state(),
+                    CellState::Blocked | CellState::Partial | CellState::Unknown
+                )
+            })
             .collect();
         if !blocked.is_empty() {
             let _ = writeln!(out, "\nBlocked pairs:");
@@ -164,7 +171,7 @@ pub fn render(m: &Matrix, data_dir: &str) -> String {
         for c in blocked {
             let _ = writeln!(
                 out,
-                "\n  {} -> {}  ({} -> {}): {} of {} flow{} blocked",
+                "\n  {} -> {}  ({} -> {}): {} of {} flow{} {}",
                 labels[c.from],
                 labels[c.to],
                 m.subnets[c.from].id,
@@ -172,6 +179,11 @@ pub fn render(m: &Matrix, data_dir: &str) -> String {
                 c.flows.len() - c.reachable(),
                 c.flows.len(),
                 if c.flows.len() == 1 { "" } else { "s" },
+                if c.state() == CellState::Unknown {
+                    "unknown (not modelled)"
+                } else {
+                    "blocked"
+                },
             );
             for b in c.blockers() {
                 let kind = kind_of_id(&b.component);

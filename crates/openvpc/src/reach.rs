@@ -1,11 +1,14 @@
 //! `openvpc reach`: decide one flow in a data directory's state and print the trace or
 //! the blockers, readable or as JSON.
 
+use std::fmt::Write;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use openvpc_core::Kind;
 use openvpc_reach::{
-    decide, Direction, Endpoint, Explanation, Flow, Header, Hop, HopKind, Protocol, Verdict, View,
+    decide, Direction, Endpoint, Explanation, Flow, Header, Hop, HopKind, Outcome, Protocol,
+    Verdict, View,
 };
 use serde_json::{json, Value};
 
@@ -14,22 +17,32 @@ use crate::state::load_world;
 /// Version of the JSON documents `reach` and `matrix` print.
 pub const JSON_VERSION: u32 = 1;
 
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProtocolArg {
-    Tcp,
-    Udp,
-    Icmp,
-}
+/// `--protocol`: `tcp`, `udp`, `icmp`, `icmpv6` or an IANA protocol number (e.g. `50`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProtocolArg(Protocol);
 
 impl ProtocolArg {
-    pub fn protocol(self) -> Protocol {
-        match self {
-            ProtocolArg::Tcp => Protocol::TCP,
-            ProtocolArg::Udp => Protocol::UDP,
-            ProtocolArg::Icmp => Protocol::ICMP,
+    /// Parses a flow's protocol: one protocol, not every one (`-1`).
+    pub fn parse(text: &str) -> Result<ProtocolArg, String> {
+        match Protocol::parse(text) {
+            Some(Protocol::All) => Err(
+                "a flow carries one protocol: name it (tcp, udp, icmp, icmpv6 or a number 0-255), not -1"
+                    .to_string(),
+            ),
+            Some(p) => Ok(ProtocolArg(p)),
+            None => Err(format!(
+                "'{text}' is not a protocol: use tcp, udp, icmp, icmpv6 or a number 0-255"
+            )),
         }
     }
+
+    pub fn protocol(self) -> Protocol {
+        self.0
+    }
 }
+
+/// Exit status of `reach` when the path crosses a component the engine does not model.
+pub const EXIT_UNKNOWN: i32 = 3;
 
 #[derive(clap::Args, Debug)]
 pub struct ReachArgs {
@@ -44,8 +57,9 @@ pub struct ReachArgs {
     /// in the source's zone) or an IP address, optionally with `:PORT` (`[IPV6]:PORT`).
     #[arg(long = "to", value_name = "ID|IP[:PORT]")]
     pub to: String,
-    /// Protocol of the flow (ICMP means ICMPv6 toward an IPv6 address).
-    #[arg(long, value_enum, default_value = "tcp")]
+    /// Protocol of the flow: tcp, udp, icmp (ICMPv6 toward an IPv6 address), icmpv6 or an
+    /// IANA protocol number (e.g. 50 for ESP).
+    #[arg(long, value_parser = ProtocolArg::parse, default_value = "tcp")]
     pub protocol: ProtocolArg,
     /// Destination port (TCP, UDP) or ICMP type (default: echo request). Without one, a
     /// TCP/UDP flow is to a port that no port-specific rule names.
@@ -58,10 +72,10 @@ pub struct ReachArgs {
 
 /// Checks the source id.
 pub fn parse_source(s: &str) -> Result<String, String> {
-    let ok = ["eni-", "i-", "vpce-"]
+    let ok = [Kind::NetworkInterface, Kind::Instance, Kind::VpcEndpoint]
         .iter()
-        .any(|p| s.starts_with(p) && s.len() > p.len())
-        && !s.starts_with("vpce-svc-");
+        .any(|k| k.names(s) && s.len() > k.prefix().len() + 1)
+        && !Kind::VpcEndpointService.names(s);
     if ok {
         Ok(s.to_string())
     } else {
@@ -143,7 +157,11 @@ pub fn run(args: ReachArgs) -> i32 {
     } else {
         print!("{}", render(&flow, &verdict));
     }
-    i32::from(!verdict.reachable)
+    match verdict.outcome() {
+        Outcome::Reachable => 0,
+        Outcome::Blocked => 1,
+        Outcome::Unknown => EXIT_UNKNOWN,
+    }
 }
 
 fn destination_text(e: &Endpoint) -> String {
@@ -257,8 +275,9 @@ pub fn verdict_json(flow: &Flow, v: &Verdict) -> Value {
             "protocol": flow.protocol.name(),
             "port": flow.port,
         },
-        "verdict": if v.reachable { "reachable" } else { "not-reachable" },
+        "verdict": v.outcome().as_str(),
         "reachable": v.reachable,
+        "unknown_components": v.unknown_components(),
         "codes": v.codes().iter().map(|c| c.as_str()).collect::<Vec<_>>(),
         "forward": v.forward.iter().map(hop_json).collect::<Vec<_>>(),
         "return": v.return_path.iter().map(hop_json).collect::<Vec<_>>(),
@@ -299,7 +318,6 @@ pub fn short_component(c: &str) -> &str {
 }
 
 fn render_hops(out: &mut String, title: &str, hops: &[Hop]) {
-    use std::fmt::Write;
     if hops.is_empty() {
         return;
     }
@@ -328,7 +346,6 @@ fn render_hops(out: &mut String, title: &str, hops: &[Hop]) {
 
 /// The readable trace of one decision.
 pub fn render(flow: &Flow, v: &Verdict) -> String {
-    use std::fmt::Write;
     let mut out = String::new();
     let port = match (flow.protocol, flow.port) {
         (Protocol::ICMP, Some(t)) => format!(" type {t}"),
@@ -345,6 +362,19 @@ pub fn render(flow: &Flow, v: &Verdict) -> String {
     );
     if v.reachable {
         let _ = writeln!(out, "REACHABLE");
+    } else if v.outcome() == Outcome::Unknown {
+        let _ = writeln!(
+            out,
+            "UNKNOWN: cannot be decided at {} (not modelled by openvpc, or configuration not imported); nothing known blocks it",
+            v.unknown_components().join(", ")
+        );
+        for e in &v.explanations {
+            let _ = writeln!(
+                out,
+                "\n  {}  at {}\n     {}",
+                e.code, e.component, e.message
+            );
+        }
     } else {
         let n = v.explanations.len();
         let _ = writeln!(
@@ -448,7 +478,7 @@ mod tests {
             data_dir: PathBuf::from("x"),
             from: "eni-1".into(),
             to: to.into(),
-            protocol: ProtocolArg::Tcp,
+            protocol: ProtocolArg::parse("tcp").unwrap(),
             port,
             json: false,
         };

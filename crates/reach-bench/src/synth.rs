@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::net::Ipv4Addr;
 
 use ipnet::{IpNet, Ipv4Net};
-use openvpc_core::eni::NetworkInterface;
+use openvpc_core::eni::{self, InterfaceRecord};
 use openvpc_core::gateway::{InternetGateway, NatGateway, NatState};
 use openvpc_core::nacl::{self, AclAssociation, Entry, EntryCidr, NetworkAcl, RuleAction};
 use openvpc_core::peering::{Blocks, Options, Peering, Side, Status};
@@ -345,32 +345,34 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
                     (vec![db.clone()], None)
                 };
                 layout.public_ips.extend(public_ip);
-                w.network_interfaces.insert(NetworkInterface {
-                    id: eid.clone(),
-                    scope: scope.clone(),
-                    vpc_id: id.clone(),
-                    subnet_id: sid.clone(),
-                    availability_zone: format!("{REGION}{}", ['a', 'b', 'c'][k % 3]),
-                    private_ips: vec![ip],
-                    ipv6_addresses: Vec::new(),
-                    groups,
-                    source_dest_check: true,
-                    interface_type: "interface".into(),
-                    requester_managed: false,
-                    requester_id: None,
-                    description: String::new(),
-                    mac_address: format!(
-                        "02:00:{:02x}:{:02x}:{:02x}:{:02x}",
-                        v >> 8 & 255,
-                        v & 255,
-                        k,
-                        j
-                    ),
-                    attachment: None,
-                    public_ip,
-                    public_ip_allocation_id: None,
-                    created: 0,
-                });
+                eni::insert_existing(
+                    &mut w,
+                    InterfaceRecord {
+                        id: eid.clone(),
+                        scope: scope.clone(),
+                        vpc_id: id.clone(),
+                        subnet_id: sid.clone(),
+                        availability_zone: format!("{REGION}{}", ['a', 'b', 'c'][k % 3]),
+                        private_ips: vec![ip],
+                        ipv6_addresses: Vec::new(),
+                        groups,
+                        source_dest_check: true,
+                        interface_type: "interface".into(),
+                        requester_managed: false,
+                        requester_id: None,
+                        description: String::new(),
+                        mac_address: format!(
+                            "02:00:{:02x}:{:02x}:{:02x}:{:02x}",
+                            v >> 8 & 255,
+                            v & 255,
+                            k,
+                            j
+                        ),
+                        attachment: None,
+                        public_ip,
+                        public_ip_allocation_id: None,
+                    },
+                );
                 enis.push(eid);
             }
             subnets.push((sid, enis));

@@ -17,6 +17,7 @@ use crate::explain::{Code, Direction, Explanation, Header, Hop, HopKind, Verdict
 use crate::view::{EntryV, Ix, PeerV, RuleV, Tgt, View};
 use crate::{Endpoint, Flow, Protocol, DEFAULT_SOURCE_PORT};
 
+mod load_balancer;
 mod privatelink;
 
 /// Route lookups allowed on one path before it counts as a loop.
@@ -241,7 +242,12 @@ pub fn decide(view: &View, flow: &Flow) -> Verdict {
     // An interface endpoint reached: on to its service (PrivateLink) and back.
     let mut provider_return = Vec::new();
     if let Some((End::Eni(y), h)) = &end {
-        match d.through_endpoint(*y, h) {
+        let beyond = if d.is_node(*y) {
+            d.through_node(*y, h)
+        } else {
+            d.through_endpoint(*y, h)
+        };
+        match beyond {
             Some(hops) => provider_return = hops,
             None => end = None,
         }
@@ -295,13 +301,24 @@ fn from_internet(view: &View, flow: &Flow, src: IpAddr) -> Verdict {
         }
     };
     d.hop(&Arc::from("internet"), HopKind::Internet, &h);
-    let end = d.walk(Start::Internet, h, want);
+    let mut end = d.walk(Start::Internet, h, want);
+    // A load balancer node reached: on to its targets and back.
+    let mut provider_return = Vec::new();
+    if let Some((End::Eni(y), at)) = &end {
+        if d.is_node(*y) {
+            match d.through_node(*y, at) {
+                Some(hops) => provider_return = hops,
+                None => end = None,
+            }
+        }
+    }
     let forward = std::mem::take(&mut d.hops);
     match end {
         None => {}
         Some((End::Eni(y), at)) => {
             d.dir = Direction::Return;
             d.last = None;
+            d.hops = provider_return;
             let reply = at.reply();
             d.hop(&view.enis[y as usize].id, HopKind::NetworkInterface, &reply);
             if let Some((end, r)) = d.walk(Start::At(Sender::Eni(y)), reply, None) {
@@ -535,6 +552,17 @@ impl Decider<'_> {
     fn sg(&mut self, eni: Ix, egress: bool, h: &Header, identity: bool) {
         let v = self.v;
         let e = &v.enis[eni as usize];
+        let way = if egress { "outbound" } else { "inbound" };
+        if e.group_ids.is_empty() {
+            return self.blocker(
+                Code::UnknownResource,
+                &e.id,
+                format!(
+                    "the security groups of {} are not known (in AWS every network interface has at least one; they were not imported): whether they let {h} {way} cannot be decided; import describe-network-interfaces and describe-security-groups of its account",
+                    e.id
+                ),
+            );
+        }
         let remote = if egress { h.dst } else { h.src };
         let (mut any, mut lost) = (false, false);
         for &g in &e.groups {
@@ -561,23 +589,26 @@ impl Decider<'_> {
                 }
             }
         }
+        let known = |id: &Arc<str>| e.groups.iter().any(|&g| v.sgs[g as usize].id == *id);
+        if let Some(unknown) = e.group_ids.iter().find(|id| !known(id)) {
+            return self.blocker(
+                Code::UnknownResource,
+                unknown,
+                format!(
+                    "{unknown} of {} is not known (it was not imported) and no known group of the interface lets {h} {way}: the verdict cannot be decided; import describe-security-groups of its account",
+                    e.id
+                ),
+            );
+        }
         let component = e.group_ids.first().unwrap_or(&e.id).clone();
         let groups = e.group_ids.join(", ");
-        let way = if egress { "outbound" } else { "inbound" };
         let (code, message) = if !any {
             (
                 Code::SgHasNoRules,
-                if groups.is_empty() {
-                    format!(
-                        "{} has no security groups, so nothing allows {way} traffic; attach a group allowing {h}",
-                        e.id
-                    )
-                } else {
-                    format!(
-                        "the security groups of {} ({groups}) have no {way} rules; add one allowing {h}",
-                        e.id
-                    )
-                },
+                format!(
+                    "the security groups of {} ({groups}) have no {way} rules; add one allowing {h}",
+                    e.id
+                ),
             )
         } else if lost {
             (
@@ -599,10 +630,46 @@ impl Decider<'_> {
         self.blocker(code, &component, message);
     }
 
+    /// The NAT gateway whose interface `y` is (it has no security groups).
+    fn nat_of_interface(&self, y: Ix) -> Option<Ix> {
+        let e = &self.v.enis[y as usize];
+        if !e.group_ids.is_empty() {
+            return None;
+        }
+        self.v
+            .nats
+            .iter()
+            .position(|n| n.vpc == e.vpc && e.v4.contains(&n.private))
+            .map(|n| n as Ix)
+    }
+
+    /// A connection opened toward a NAT gateway: it has no groups to open, it only
+    /// translates connections its VPC starts.
+    fn unsolicited_to_nat(&mut self, nat: Ix, h: &Header) {
+        let id = self.v.nats[nat as usize].id.clone();
+        self.blocker(
+            Code::NoPossibleDestination,
+            &id,
+            format!(
+                "{id} is a NAT gateway: it translates connections its VPC opens and drops unsolicited inbound traffic such as {h} (it has no security groups); send to an instance or a load balancer instead"
+            ),
+        );
+    }
+
     fn nacl(&mut self, subnet: Ix, egress: bool, h: &Header) {
         let v = self.v;
         let sub = &v.subnets[subnet as usize];
-        let Some(a) = sub.acl else { return };
+        let Some(a) = sub.acl else {
+            let way = if egress { "outbound" } else { "inbound" };
+            let id = sub.id.clone();
+            return self.blocker(
+                Code::UnknownResource,
+                &id,
+                format!(
+                    "the network ACL of {id} is not known (in AWS every subnet has one; it was not imported): whether it lets {h} {way} cannot be decided; import describe-network-acls of its account"
+                ),
+            );
+        };
         let acl = &v.acls[a as usize];
         let remote = if egress { h.dst } else { h.src };
         let entries = if egress { &acl.outbound } else { &acl.inbound };
@@ -645,7 +712,12 @@ impl Decider<'_> {
             }
             Owner::Eni(y) => {
                 if let Some(want) = want.filter(|&w| w != y) {
-                    return self.misrouted(&h.dst, &v.enis[y as usize].id, want);
+                    return self.misrouted(
+                        &h.dst,
+                        &v.enis[y as usize].id,
+                        Some(v.enis[y as usize].vpc),
+                        want,
+                    );
                 }
                 let y_eni = &v.enis[y as usize];
                 let kind = if y_eni.endpoint {
@@ -654,29 +726,90 @@ impl Decider<'_> {
                     HopKind::NetworkInterface
                 };
                 self.hop(&y_eni.id, kind, h);
-                if self.dir == Direction::Forward {
-                    self.sg(y, false, h, identity);
+                if self.dir == Direction::Forward && !self.is_node(y) {
+                    match self.nat_of_interface(y) {
+                        Some(nat) => self.unsolicited_to_nat(nat, h),
+                        None => self.sg(y, false, h, identity),
+                    }
                 }
                 Some(Step::End(End::Eni(y)))
             }
         }
     }
 
-    fn misrouted<T>(&mut self, dst: &IpAddr, got: &str, want: Ix) -> Option<T> {
+    /// A packet for `want` delivered to `got` (in VPC `got_vpc`, if any) instead.
+    fn misrouted<T>(
+        &mut self,
+        dst: &IpAddr,
+        got: &str,
+        got_vpc: Option<Ix>,
+        want: Ix,
+    ) -> Option<T> {
+        if self.dir == Direction::Forward {
+            if let Some((code, component, message)) = self.why_elsewhere(dst, got, got_vpc, want) {
+                return self.fatal(code, &component, message);
+            }
+        }
         let want = self.v.enis[want as usize].id.clone();
         let (component, route) = match &self.last {
             Some((t, label)) => (self.v.tables[*t as usize].id.clone(), label.to_string()),
-            None => (want.clone(), "no route".to_string()),
+            None => (want.clone(), String::new()),
         };
-        let message = match self.dir {
-            Direction::Forward => format!(
+        let message = match (self.dir, route.is_empty()) {
+            (Direction::Forward, true) => format!(
+                "{dst} is held by {got} where the packet is, so it is delivered there, not to {want}; name an address only {want} holds"
+            ),
+            (Direction::Forward, false) => format!(
                 "{dst} is delivered to {got}, not {want}: route {route} in {component} leads elsewhere; add a more specific route toward {want}"
             ),
-            Direction::Return => format!(
+            (Direction::Return, _) => format!(
                 "reply misrouted (AWS does not check the reverse path): route {route} in {component} delivers {dst} to {got}, not {want}; add a more specific route back the way the request came"
             ),
         };
         self.fatal(Code::CannotRoute, &component, message)
+    }
+
+    /// Why a forward packet for `want` went to `got` instead, when a route or the VPCs
+    /// say: a route toward `want`'s VPC shadowed by a more specific one
+    /// (`MORE_SPECIFIC_ROUTE`), or, delivered without any route, an address local to
+    /// another VPC than `want`'s (`DISCONNECTED_VPCS`).
+    fn why_elsewhere(
+        &self,
+        dst: &IpAddr,
+        got: &str,
+        got_vpc: Option<Ix>,
+        want: Ix,
+    ) -> Option<(Code, Arc<str>, String)> {
+        let v = self.v;
+        let want_id = &v.enis[want as usize].id;
+        let want_vpc = v.enis[want as usize].vpc;
+        let sender = match &self.last {
+            Some((t, label)) => {
+                let rtb = &v.tables[*t as usize];
+                let covering = || rtb.routes().filter(|(n, _)| n.contains(dst));
+                let winner = covering().map(|(n, _)| n.prefix_len()).max();
+                let shadowed = covering().find(|(n, r)| {
+                    Some(n.prefix_len()) < winner
+                        && matches!(r.target, Tgt::Pcx { peer, .. } if peer == want_vpc)
+                });
+                if let Some((_, r)) = shadowed {
+                    let message = format!(
+                        "route {} in {} leads toward {want_id}, but the more specific route {label} takes {dst} to {got}; narrow or remove route {label}, or route {dst} toward {want_id} with a longer prefix",
+                        r.label, rtb.id
+                    );
+                    return Some((Code::MoreSpecificRoute, rtb.id.clone(), message));
+                }
+                return None;
+            }
+            // Delivered without a route: the address is local where the packet is.
+            None => got_vpc,
+        };
+        let sender = sender.filter(|&s| s != want_vpc)?;
+        let (from, to) = (&v.vpcs[sender as usize].id, &v.vpcs[want_vpc as usize].id);
+        let message = format!(
+            "{want_id} is in {to}, which {from} is not connected to here (no route leads there), so {dst} stays in {from} ({got}); connect them (an active peering with routes both ways, between CIDRs that do not overlap) or name a destination {from} reaches"
+        );
+        Some((Code::DisconnectedVpcs, to.clone(), message))
     }
 
     /// A packet on the internet toward `h.dst`: an interface holding that public address
@@ -701,7 +834,7 @@ impl Decider<'_> {
         };
         let Some((o, private)) = found else {
             if let Some(want) = want {
-                return self.misrouted(&h.dst, "the internet", want);
+                return self.misrouted(&h.dst, "the internet", None, want);
             }
             self.hop(&Arc::from("internet"), HopKind::Internet, h);
             return Some(Step::End(End::Internet));
@@ -769,9 +902,12 @@ impl Decider<'_> {
                 let Some(t) = sub.rtb else {
                     self.nacl(subnet, true, &h);
                     return self.fatal(
-                        Code::NoRouteToDestination,
+                        Code::UnknownResource,
                         &sub.id,
-                        format!("{} has no route table (and its VPC no main table)", sub.id),
+                        format!(
+                            "the route table of {} is not known (in AWS every subnet has one, its own or its VPC's main table; it was not imported): the path cannot be decided past it; import describe-route-tables of its account",
+                            sub.id
+                        ),
                     );
                 };
                 let rtb = &v.tables[t as usize];
@@ -958,7 +1094,7 @@ impl Decider<'_> {
                         let service = self.gateway_endpoint(id, vpc, &h);
                         self.hop(&service, HopKind::Service, &h);
                         if let Some(want) = want {
-                            return self.misrouted(&h.dst, id, want);
+                            return self.misrouted(&h.dst, id, Some(vpc), want);
                         }
                         Step::End(End::Service {
                             vpc,

@@ -34,10 +34,21 @@ pub enum Code {
     VpceServiceNotInstalledInAz,
     /// Nothing past this component takes the traffic (no listener, no target).
     NoPossibleDestination,
-    /// A load balancer listener whose target group does not exist.
+    /// A load balancer listener whose target group does not exist or has no targets.
     Elbv2ListenerHasNoTg,
     /// A target in an Availability Zone the load balancer is not enabled in.
     ElbInstalledAzRestriction,
+    /// No listener of the load balancer takes the flow's protocol and port.
+    Elbv2ListenersMismatch,
+    /// Cross-zone load balancing is off and the entry node's zone has no targets.
+    Elbv2NoTargetsInAz,
+    /// The route toward the destination loses to a more specific one.
+    MoreSpecificRoute,
+    /// The source and destination are in VPCs no route connects.
+    DisconnectedVpcs,
+    /// A component's configuration is not known (data absent from an import, as AWS reports
+    /// what a cross-account analysis cannot see).
+    UnknownResource,
 }
 
 impl Code {
@@ -72,6 +83,11 @@ impl Code {
             Code::NoPossibleDestination => "NO_POSSIBLE_DESTINATION",
             Code::Elbv2ListenerHasNoTg => "ELBV2_LISTENER_HAS_NO_TG",
             Code::ElbInstalledAzRestriction => "ELB_INSTALLED_AZ_RESTRICTION",
+            Code::Elbv2ListenersMismatch => "ELBV2_LISTENERS_MISMATCH",
+            Code::Elbv2NoTargetsInAz => "ELBV2_NO_TARGETS_IN_AZ",
+            Code::MoreSpecificRoute => "MORE_SPECIFIC_ROUTE",
+            Code::DisconnectedVpcs => "DISCONNECTED_VPCS",
+            Code::UnknownResource => "UNKNOWN_RESOURCE",
         }
     }
 }
@@ -94,7 +110,17 @@ impl Code {
                 | Code::NoPossibleDestination
                 | Code::Elbv2ListenerHasNoTg
                 | Code::ElbInstalledAzRestriction
+                | Code::Elbv2ListenersMismatch
+                | Code::Elbv2NoTargetsInAz
+                | Code::DisconnectedVpcs
+                | Code::UnknownResource
         )
+    }
+
+    /// Whether the code says the engine cannot decide (a component not modelled, or one
+    /// whose configuration is unknown) rather than that something blocks.
+    pub fn is_unknown(self) -> bool {
+        matches!(self, Code::UnsupportedComponent | Code::UnknownResource)
     }
 }
 
@@ -186,7 +212,7 @@ impl fmt::Display for Header {
                 self.dst,
                 port(self.dst_port)
             )
-        } else {
+        } else if matches!(self.protocol, 1 | 58) {
             write!(
                 f,
                 "{proto} {} -> {} type {}",
@@ -194,6 +220,8 @@ impl fmt::Display for Header {
                 self.dst,
                 port(self.dst_port)
             )
+        } else {
+            write!(f, "protocol {} {} -> {}", self.protocol, self.src, self.dst)
         }
     }
 }
@@ -251,7 +279,56 @@ pub struct Verdict {
     pub explanations: Vec<Explanation>,
 }
 
+/// What a decision comes to: through, blocked, or unknown (the path crosses a component
+/// the engine does not model or whose configuration it does not have, and nothing else
+/// blocks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    Reachable,
+    Blocked,
+    Unknown,
+}
+
+impl Outcome {
+    /// The spelling of `reach --json` and `matrix --json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Reachable => "reachable",
+            Outcome::Blocked => "not-reachable",
+            Outcome::Unknown => "unknown",
+        }
+    }
+}
+
 impl Verdict {
+    /// Reachable, blocked, or unknown: every blocker is a component not modelled.
+    pub fn outcome(&self) -> Outcome {
+        if self.reachable {
+            Outcome::Reachable
+        } else if !self.explanations.is_empty()
+            && self.explanations.iter().all(|e| e.code.is_unknown())
+        {
+            Outcome::Unknown
+        } else {
+            Outcome::Blocked
+        }
+    }
+
+    /// The components not modelled or not known that leave the verdict unknown (none
+    /// unless [`Outcome::Unknown`]).
+    pub fn unknown_components(&self) -> Vec<&str> {
+        if self.outcome() != Outcome::Unknown {
+            return Vec::new();
+        }
+        let mut c: Vec<&str> = Vec::new();
+        for e in &self.explanations {
+            if !c.contains(&&*e.component) {
+                c.push(&e.component);
+            }
+        }
+        c
+    }
+
     /// The distinct codes of the explanations, sorted.
     pub fn codes(&self) -> Vec<Code> {
         let mut c: Vec<Code> = self.explanations.iter().map(|e| e.code).collect();
@@ -263,15 +340,12 @@ impl Verdict {
 
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{}",
-            if self.reachable {
-                "reachable"
-            } else {
-                "not reachable"
-            }
-        )?;
+        let outcome = match self.outcome() {
+            Outcome::Reachable => "reachable",
+            Outcome::Blocked => "not reachable",
+            Outcome::Unknown => "unknown",
+        };
+        writeln!(f, "{outcome}")?;
         for (name, hops) in [("forward", &self.forward), ("return", &self.return_path)] {
             for h in hops {
                 writeln!(f, "  {name} {:?} {} [{}]", h.kind, h.component, h.header)?;

@@ -17,6 +17,9 @@
 //! subnet's route table, and each piece is swept from one internet host in it (not a
 //! private, special-purpose or the network's own public address). A return path that
 //! crosses a further route table (a middlebox) is decided for that representative.
+//!
+//! A load balancer node answers only on its listeners' ports, each leading to its own
+//! target group: those ports (within the ACL's) are decided one by one.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::ops::RangeInclusive;
@@ -26,6 +29,7 @@ use ipnet::IpNet;
 
 use crate::decide::is_internet_host;
 use crate::explain::Hop;
+use crate::privatelink::listener_takes;
 use crate::view::{AclV, EniV, Ix, PeerV, View};
 use crate::{decide, Endpoint, Flow, Protocol, DEFAULT_SOURCE_PORT};
 
@@ -100,22 +104,43 @@ fn sweep_eni(view: &View, i: Ix, sp: u16, keep_empty: bool, out: &mut Vec<Exposu
             for &address in targets.iter().filter(|t| t.is_ipv4() == v4) {
                 for protocol in [Protocol::TCP, Protocol::UDP] {
                     let p = if protocol == Protocol::TCP { 6 } else { 17 };
-                    let forward = acl_in(acl, src, p).intersect(&sg_in(view, e, src, p));
-                    let (ports, path) = match forward.first() {
-                        None => (Ports::default(), Vec::new()),
-                        Some(port) => {
-                            let flow = Flow {
-                                source: src.to_string(),
-                                destination: Endpoint::Ip(address),
-                                protocol,
-                                port: Some(port),
-                                source_port: Some(sp),
-                            };
-                            let v = decide(view, &flow);
-                            if v.reachable {
-                                (forward, v.forward)
-                            } else {
-                                (Ports::default(), Vec::new())
+                    let flow = |port: u16| Flow {
+                        source: src.to_string(),
+                        destination: Endpoint::Ip(address),
+                        protocol,
+                        port: Some(port),
+                        source_port: Some(sp),
+                    };
+                    let (ports, path) = match node_ports(view, i, p) {
+                        // A load balancer node: each listener port on its own (each leads
+                        // to its own target group).
+                        Some(listeners) => {
+                            let candidates = acl_in(acl, src, p).intersect(&listeners);
+                            let mut ports = Ports::default();
+                            let mut path = Vec::new();
+                            for port in candidates.0.iter().flat_map(|&(a, b)| a..=b) {
+                                let v = decide(view, &flow(port));
+                                if v.reachable {
+                                    ports = ports.union(&Ports::range(port, port));
+                                    if path.is_empty() {
+                                        path = v.forward;
+                                    }
+                                }
+                            }
+                            (ports, path)
+                        }
+                        None => {
+                            let forward = acl_in(acl, src, p).intersect(&sg_in(view, e, src, p));
+                            match forward.first() {
+                                None => (Ports::default(), Vec::new()),
+                                Some(port) => {
+                                    let v = decide(view, &flow(port));
+                                    if v.reachable {
+                                        (forward, v.forward)
+                                    } else {
+                                        (Ports::default(), Vec::new())
+                                    }
+                                }
                             }
                         }
                     };
@@ -134,6 +159,23 @@ fn sweep_eni(view: &View, i: Ix, sp: u16, keep_empty: bool, out: &mut Vec<Exposu
             }
         }
     }
+}
+
+/// When interface `i` is a load balancer node: the ports its listeners take for IANA
+/// protocol `p` (a client reaches nothing else there).
+fn node_ports(view: &View, i: Ix, p: u8) -> Option<Ports> {
+    let pl = &view.privatelink;
+    let (arn, _) = pl.nodes.get(&i)?;
+    let lb = pl.lbs.get(arn)?;
+    let mut ports = Ports::default();
+    for l in &lb.listeners {
+        if let Some(port) = l.port {
+            if listener_takes(l.protocol.as_deref(), l.port, p, Some(port)) {
+                ports = ports.union(&Ports::range(port, port));
+            }
+        }
+    }
+    Some(ports)
 }
 
 /// The pieces of one family's address space (as u128, IPv4 in the low 32 bits) cut at the

@@ -67,6 +67,8 @@ pub enum CellState {
     Blocked,
     /// Some do, some do not.
     Partial,
+    /// None is blocked, but some cross a component the engine does not model.
+    Unknown,
     /// Nothing to decide (a subnet with one interface, to itself).
     Empty,
 }
@@ -77,6 +79,7 @@ impl CellState {
             CellState::Reachable => "reachable",
             CellState::Blocked => "not-reachable",
             CellState::Partial => "partial",
+            CellState::Unknown => "unknown",
             CellState::Empty => "no-flow",
         }
     }
@@ -110,8 +113,15 @@ impl Cell {
 
     pub fn state(&self) -> CellState {
         let ok = self.reachable();
+        let blocked = self
+            .flows
+            .iter()
+            .filter(|f| f.verdict.outcome() == crate::Outcome::Blocked)
+            .count();
         if self.flows.is_empty() {
             CellState::Empty
+        } else if ok < self.flows.len() && blocked == 0 {
+            CellState::Unknown
         } else if ok == self.flows.len() {
             CellState::Reachable
         } else if ok == 0 {

@@ -70,6 +70,12 @@ pub(crate) struct LbV {
     pub arn: Arc<str>,
     pub nodes: Vec<NodeV>,
     pub listeners: Vec<ListenerV>,
+    /// Whether it has security groups (without, all client traffic reaches its listeners).
+    pub has_groups: bool,
+    /// `EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic` is `on`.
+    pub enforce_privatelink: bool,
+    /// `load_balancing.cross_zone.enabled`.
+    pub cross_zone: bool,
 }
 
 /// Where a registered target is.
@@ -94,6 +100,17 @@ pub(crate) struct TargetV {
 pub(crate) struct TargetGroupV {
     pub arn: Arc<str>,
     pub targets: Vec<TargetV>,
+    /// The group's own `load_balancing.cross_zone.enabled` (`None`: the load balancer's).
+    pub cross_zone: Option<bool>,
+    /// `preserve_client_ip.enabled`: targets of a direct client see the client's address.
+    pub preserve_client_ip: bool,
+}
+
+impl TargetGroupV {
+    /// Whether the group spreads across zones behind `lb` (its own setting wins).
+    pub fn cross_zone(&self, lb: &LbV) -> bool {
+        self.cross_zone.unwrap_or(lb.cross_zone)
+    }
 }
 
 /// The endpoint and PrivateLink part of a [`View`].
@@ -105,6 +122,8 @@ pub(crate) struct PrivateLinkV {
     pub services: HashMap<Arc<str>, ServiceV>,
     pub lbs: HashMap<Arc<str>, LbV>,
     pub target_groups: HashMap<Arc<str>, TargetGroupV>,
+    /// Load balancer node interface → (its load balancer, the node's index).
+    pub nodes: HashMap<Ix, (Arc<str>, usize)>,
     /// Availability Zone id of each subnet of the view, by subnet index.
     pub zones: Vec<Option<Arc<str>>>,
 }
@@ -177,6 +196,11 @@ pub(crate) fn compile(w: &World, view: &View) -> PrivateLinkV {
         );
     }
     for lb in w.load_balancers.values() {
+        for (i, s) in lb.subnets.iter().enumerate() {
+            if let Some(&e) = view.eni_ix.get(s.network_interface_id.as_str()) {
+                pl.nodes.insert(e, (lb.arn.as_str().into(), i));
+            }
+        }
         pl.lbs.insert(
             lb.arn.as_str().into(),
             LbV {
@@ -191,6 +215,9 @@ pub(crate) fn compile(w: &World, view: &View) -> PrivateLinkV {
                     })
                     .collect(),
                 listeners: Vec::new(),
+                has_groups: !lb.security_groups.is_empty(),
+                enforce_privatelink: lb.enforce_inbound_on_privatelink,
+                cross_zone: lb.cross_zone(),
             },
         );
     }
@@ -223,6 +250,8 @@ pub(crate) fn compile(w: &World, view: &View) -> PrivateLinkV {
             TargetGroupV {
                 arn: g.arn.as_str().into(),
                 targets,
+                cross_zone: g.cross_zone_override(),
+                preserve_client_ip: g.preserve_client_ip(),
             },
         );
     }

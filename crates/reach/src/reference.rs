@@ -215,7 +215,9 @@ impl<'w> Ref<'w> {
             .values()
             .find(|a| a.associations.iter().any(|x| x.subnet_id == s.id))
             .or_else(|| w.network_acls.get(&vpc.default_network_acl_id));
-        let Some(acl) = acl else { return };
+        let Some(acl) = acl else {
+            return self.blocker(Code::UnknownResource, &s.id, String::new());
+        };
         let remote = if egress { h.dst } else { h.src };
         let mut entries: Vec<_> = acl.entries.iter().filter(|e| e.egress == egress).collect();
         entries.sort_by_key(|e| e.rule_number);
@@ -255,6 +257,9 @@ impl<'w> Ref<'w> {
 
     fn sg(&mut self, e: &NetworkInterface, egress: bool, h: &Header, identity: bool) {
         let w = self.w;
+        if e.groups.is_empty() {
+            return self.blocker(Code::UnknownResource, &e.id, String::new());
+        }
         let remote = if egress { h.dst } else { h.src };
         let (mut any, mut lost) = (false, false);
         for g in e.groups.iter().filter_map(|g| w.security_groups.get(g)) {
@@ -283,6 +288,9 @@ impl<'w> Ref<'w> {
                     return;
                 }
             }
+        }
+        if let Some(unknown) = e.groups.iter().find(|g| w.security_groups.get(g).is_none()) {
+            return self.blocker(Code::UnknownResource, unknown, String::new());
         }
         let component = e.groups.first().unwrap_or(&e.id).clone();
         let code = if !any {
@@ -423,6 +431,9 @@ impl<'w> Ref<'w> {
         let End::Eni(y) = end else {
             return self.blocker(Code::NoSourceOrDestination, &flow.source, String::new());
         };
+        if !self.through_node(y, &at) {
+            return;
+        }
         self.dir = Direction::Return;
         self.last = None;
         let Some((end, r)) = self.walk(Step::At(Node::Eni(y)), at.reply(), None, true) else {
@@ -492,7 +503,12 @@ impl<'w> Ref<'w> {
             return;
         };
         if let End::Eni(y) = end {
-            if !self.through_endpoint(y, &h) {
+            let on = if self.node_of(y).is_some() {
+                self.through_node(y, &h)
+            } else {
+                self.through_endpoint(y, &h)
+            };
+            if !on {
                 return;
             }
         }
@@ -532,9 +548,89 @@ impl<'w> Ref<'w> {
         }
     }
 
-    fn misrouted<T>(&mut self, want: &NetworkInterface) -> Option<T> {
+    fn misrouted<T>(
+        &mut self,
+        want: &NetworkInterface,
+        got_vpc: Option<&str>,
+        dst: IpAddr,
+    ) -> Option<T> {
+        if self.dir == Direction::Forward {
+            let table = self.last.and_then(|t| self.w.route_tables.get(t));
+            if let Some(t) = table.filter(|t| self.shadowed_toward(t, &want.vpc_id, dst)) {
+                return self.fatal(Code::MoreSpecificRoute, &t.id.clone());
+            }
+            if self.last.is_none() && got_vpc.is_some_and(|s| s != want.vpc_id) {
+                return self.fatal(Code::DisconnectedVpcs, &want.vpc_id.clone());
+            }
+        }
         let component = self.last.unwrap_or(&want.id).to_string();
         self.fatal(Code::CannotRoute, &component)
+    }
+
+    /// The destinations of route `r` (a prefix list's entries).
+    fn nets(&self, r: &Route) -> Vec<IpNet> {
+        match &r.destination {
+            Destination::V4(x) => vec![IpNet::V4(*x)],
+            Destination::V6(x) => vec![IpNet::V6(*x)],
+            Destination::PrefixList(id) => self.pls.cidrs(id).unwrap_or_default(),
+        }
+    }
+
+    /// Whether route `r` of table `t` leads through an active peering to VPC `to`.
+    fn peers_to(&self, t: &RouteTable, r: &Route, to: &str) -> bool {
+        let Target::VpcPeeringConnection(id) = &r.target else {
+            return false;
+        };
+        self.w.peerings.get(id).is_some_and(|p| {
+            p.status.is_active() && p.other_vpc(&t.vpc_id).is_some_and(|side| side.vpc_id == to)
+        })
+    }
+
+    /// Whether table `t` has a route for `dst` through an active peering to VPC `to` that
+    /// a more specific route for `dst` overrides.
+    fn shadowed_toward(&self, t: &RouteTable, to: &str, dst: IpAddr) -> bool {
+        let nets = |r: &Route| self.nets(r);
+        let covering = |r: &Route| -> Option<u8> {
+            nets(r)
+                .iter()
+                .map(|n| n.trunc())
+                .filter(|n| n.contains(&dst))
+                .map(|n| n.prefix_len())
+                .max()
+        };
+        let Some(longest) = t.routes.iter().filter_map(covering).max() else {
+            return false;
+        };
+        t.routes.iter().any(|r| {
+            self.peers_to(t, r, to)
+                && nets(r).iter().map(|n| n.trunc()).any(|n| {
+                    n.contains(&dst)
+                        && n.prefix_len() < longest
+                        && self.winner_at(t, n).is_some_and(|w| std::ptr::eq(w, r))
+                })
+        })
+    }
+
+    /// The route that wins for exactly prefix `net` in `t` (the tie-breaks of `lookup`).
+    fn winner_at(&self, t: &'w RouteTable, net: IpNet) -> Option<&'w Route> {
+        type Rank = (u8, String, usize);
+        let mut best: Option<(Rank, &Route)> = None;
+        for (n, r) in t.routes.iter().enumerate() {
+            let (rank, pl) = match &r.destination {
+                Destination::PrefixList(id) => (1, id.clone()),
+                _ => (
+                    u8::from(r.origin == Origin::EnableVgwRoutePropagation) * 2,
+                    String::new(),
+                ),
+            };
+            if self.nets(r).iter().any(|x| x.trunc() == net) {
+                let key = (rank, pl, n);
+                if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                    best = Some((key, r));
+                }
+            }
+        }
+        best.map(|(_, r)| r)
     }
 
     fn arrive(
@@ -552,10 +648,18 @@ impl<'w> Ref<'w> {
             }
             Node::Eni(y) => {
                 if let Some(want) = want.filter(|w| w.id != y.id) {
-                    return self.misrouted(want);
+                    return self.misrouted(want, Some(&y.vpc_id), h.dst);
                 }
-                if self.dir == Direction::Forward {
-                    self.sg(y, false, h, identity);
+                if self.dir == Direction::Forward && self.node_of(y).is_none() {
+                    let nat = self.w.nat_gateways.values().find(|n| {
+                        y.groups.is_empty()
+                            && n.vpc_id == y.vpc_id
+                            && n.private_ip.is_some_and(|a| y.private_ips.contains(&a))
+                    });
+                    match nat {
+                        Some(n) => self.blocker(Code::NoPossibleDestination, &n.id, String::new()),
+                        None => self.sg(y, false, h, identity),
+                    }
                 }
                 Some(Step::End(End::Eni(y)))
             }
@@ -600,7 +704,7 @@ impl<'w> Ref<'w> {
         };
         let Some((o, private)) = found else {
             if let Some(want) = want {
-                return self.misrouted(want);
+                return self.misrouted(want, None, h.dst);
             }
             return Some(Step::End(End::Internet));
         };
@@ -643,7 +747,7 @@ impl<'w> Ref<'w> {
             }
             let Some(t) = self.table_of(subnet) else {
                 self.nacl(subnet_id, true, &h);
-                return self.fatal(Code::NoRouteToDestination, subnet_id);
+                return self.fatal(Code::UnknownResource, subnet_id);
             };
             let Some(r) = self.lookup(t, h.dst) else {
                 self.nacl(subnet_id, true, &h);
@@ -806,7 +910,7 @@ impl<'w> Ref<'w> {
                         return self.fatal(Code::BadStateRoute, &t.id);
                     }
                     if let Some(want) = want {
-                        return self.misrouted(want);
+                        return self.misrouted(want, Some(vpc_id), h.dst);
                     }
                     Step::End(End::Service(vpc, id))
                 }

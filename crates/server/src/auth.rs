@@ -6,18 +6,22 @@ use std::path::Path;
 
 use openvpc_core::{ApiError, ErrorCode};
 use openvpc_wire::sigv4::{self, HttpRequestParts};
+use openvpc_wire::sts::Identity;
 
 /// One configured access key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Key {
     pub secret: String,
     pub account: String,
+    /// The principal the key belongs to (the account's root unless the line names one).
+    pub identity: Identity,
     /// May call the admin endpoints (`/_openvpc/reset`, `/_openvpc/clock/advance`, …).
     pub admin: bool,
 }
 
 /// Access keys from `--credentials FILE`: `ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID`
-/// a line, optionally followed by `admin`.
+/// a line, optionally followed by the principal's ARN (what `sts:GetCallerIdentity`
+/// reports, e.g. `arn:aws:iam::ACCOUNT_ID:user/alice`; the root by default) and `admin`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Credentials {
     keys: BTreeMap<String, Key>,
@@ -33,24 +37,38 @@ impl Credentials {
                 continue;
             }
             let fields: Vec<&str> = line.split_whitespace().collect();
-            let (id, secret, account, admin) = match fields.as_slice() {
-                [id, secret, account] => (id, secret, account, false),
-                [id, secret, account, "admin"] => (id, secret, account, true),
-                _ => {
-                    return Err(format!(
-                        "line {}: expected ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID [admin]",
-                        n + 1
-                    ))
-                }
+            let usage = || {
+                format!(
+                    "line {}: expected ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID [PRINCIPAL_ARN] [admin]",
+                    n + 1
+                )
+            };
+            let (id, secret, account, rest) = match fields.as_slice() {
+                [id, secret, account, rest @ ..] if rest.len() <= 2 => (id, secret, account, rest),
+                _ => return Err(usage()),
+            };
+            let (principal, admin) = match rest {
+                [] => (None, false),
+                ["admin"] => (None, true),
+                [arn] if arn.starts_with("arn:") => (Some(*arn), false),
+                [arn, "admin"] if arn.starts_with("arn:") => (Some(*arn), true),
+                _ => return Err(usage()),
             };
             if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(format!("line {}: account id must be 12 digits", n + 1));
             }
+            let identity = match principal {
+                None => Identity::root(account),
+                Some(arn) => {
+                    Identity::principal(account, arn).map_err(|e| format!("line {}: {e}", n + 1))?
+                }
+            };
             keys.insert(
                 id.to_string(),
                 Key {
                     secret: secret.to_string(),
                     account: account.to_string(),
+                    identity,
                     admin,
                 },
             );
@@ -69,6 +87,8 @@ impl Credentials {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
     pub account: String,
+    /// The principal, as `sts:GetCallerIdentity` reports it.
+    pub identity: Identity,
     pub region: String,
     pub service: String,
 }
@@ -87,23 +107,29 @@ pub fn resolve(
     let to_api = |e: sigv4::AuthError| ApiError::new(e.code, e.message);
     let scope = sigv4::credential_scope(req).map_err(to_api)?;
     let Some(creds) = credentials else {
+        let caller = |account: String, region: String, service: String| Caller {
+            identity: Identity::root(&account),
+            account,
+            region,
+            service,
+        };
         return Ok(match scope {
-            Some(s) => Caller {
-                account: if s.access_key_id.len() == 12
+            Some(s) => caller(
+                if s.access_key_id.len() == 12
                     && s.access_key_id.bytes().all(|b| b.is_ascii_digit())
                 {
                     s.access_key_id
                 } else {
                     default_account.to_string()
                 },
-                region: s.region,
-                service: s.service,
-            },
-            None => Caller {
-                account: default_account.to_string(),
-                region: default_region.to_string(),
-                service: "ec2".to_string(),
-            },
+                s.region,
+                s.service,
+            ),
+            None => caller(
+                default_account.to_string(),
+                default_region.to_string(),
+                "ec2".to_string(),
+            ),
         });
     };
     let Some(scope) = scope else {
@@ -112,9 +138,18 @@ pub fn resolve(
         ));
     };
     let key = known_key(creds, &scope.access_key_id)?;
-    let scope = sigv4::verify(req, &key.secret, now_unix_secs, service).map_err(to_api)?;
+    let scope = sigv4::verify(req, &key.secret, now_unix_secs, service).map_err(|e| {
+        match e.code {
+            // STS names a signature mismatch as such; EC2 and ELBv2 say AuthFailure.
+            ErrorCode::AuthFailure if service == openvpc_wire::sts::SERVICE => {
+                openvpc_wire::sts::signature_mismatch()
+            }
+            _ => to_api(e),
+        }
+    })?;
     Ok(Caller {
         account: key.account.clone(),
+        identity: key.identity.clone(),
         region: scope.region,
         service: scope.service,
     })
@@ -180,6 +215,28 @@ mod tests {
         let c = Credentials::parse("ROOT s 111111111111 admin").unwrap();
         assert!(c.keys["ROOT"].admin);
         assert!(Credentials::parse("ROOT s 111111111111 root").is_err());
+        assert_eq!(
+            c.keys["ROOT"].identity.arn,
+            "arn:aws:iam::111111111111:root"
+        );
+        let c = Credentials::parse(
+            "U s 111111111111 arn:aws:iam::111111111111:user/ops/alice admin\nV s 222222222222 arn:aws:sts::222222222222:assumed-role/deploy/ci",
+        )
+        .unwrap();
+        assert!(c.keys["U"].admin);
+        assert_eq!(
+            c.keys["U"].identity.arn,
+            "arn:aws:iam::111111111111:user/ops/alice"
+        );
+        assert!(c.keys["U"].identity.user_id.starts_with("AIDA"));
+        assert!(c.keys["V"].identity.user_id.ends_with(":ci"));
+        // The ARN must name the line's account.
+        assert!(
+            Credentials::parse("U s 111111111111 arn:aws:iam::222222222222:user/alice").is_err()
+        );
+        assert!(
+            Credentials::parse("U s 111111111111 admin arn:aws:iam::111111111111:root").is_err()
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! [`JournalStore`]: the store of a data directory.
 
 use std::fs::{self, File, OpenOptions};
+use std::hash::{BuildHasher, Hasher};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
@@ -279,7 +280,6 @@ pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
 /// A store identity no other store shares: 128 bits from the process's random hasher
 /// keys, the time and the process id.
 pub(crate) fn new_store_id() -> StoreId {
-    use std::hash::{BuildHasher, Hasher};
     let mut id = [0u8; 16];
     for (i, chunk) in id.chunks_mut(8).enumerate() {
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();

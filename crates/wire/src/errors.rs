@@ -18,6 +18,25 @@ pub fn ec2_error(err: &ApiError, request_id: &str) -> Response {
     }
 }
 
+/// The plain Query error document ELBv2 and STS send (and the one for a service openvpc
+/// does not serve, without a namespace):
+/// `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
+/// `Type` is `Receiver` for 5xx, else `Sender`.
+pub fn query_error(namespace: Option<&str>, err: &ApiError, request_id: &str) -> Response {
+    let status = err.code.http_status();
+    let kind = if status >= 500 { "Receiver" } else { "Sender" };
+    let xmlns = namespace.map_or(String::new(), |ns| format!(" xmlns=\"{ns}\""));
+    Response {
+        status,
+        body: format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse{xmlns}><Error><Type>{kind}</Type><Code>{}</Code><Message>{}</Message></Error><RequestId>{}</RequestId></ErrorResponse>",
+            escape(err.code.as_str()),
+            escape(&err.message),
+            escape(request_id)
+        ),
+    }
+}
+
 /// `DryRunOperation`: the request would have succeeded.
 pub fn dry_run_ok() -> ApiError {
     ApiError::new(

@@ -8,12 +8,14 @@
 //! signatures. Nothing here mutates state except through [`Backend::mutate`].
 
 pub mod actions;
+pub mod coverage;
 pub mod dialect;
 pub mod elbv2;
 pub mod errors;
 pub mod filters;
 pub mod params;
 pub mod sigv4;
+pub mod sts;
 pub mod time;
 pub mod xml;
 

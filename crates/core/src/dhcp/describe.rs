@@ -1,7 +1,6 @@
 //! DescribeDhcpOptions: its filters and the values each filter matches.
 
 use crate::filter::{self, Filter};
-use crate::tags;
 use crate::world::{Ctx, World};
 use crate::Result;
 
@@ -21,10 +20,9 @@ pub fn describe<'w>(
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
     let candidates = w.dhcp_options.pick(&scope, ids, |id| get(w, &scope, id))?;
-    Ok(candidates
-        .into_iter()
-        .filter(|d| filter::matches(filters, tags::of(w, &scope, &d.id), |name| field(d, name)))
-        .collect())
+    Ok(filter::tagged(w, &scope, candidates, filters, |d, name| {
+        field(d, name)
+    }))
 }
 
 /// The values of filter `name` for option set `d`.

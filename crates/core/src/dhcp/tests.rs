@@ -13,16 +13,8 @@ fn setup() -> Kit {
     k
 }
 
-/// `cmd` as `account` fails with `code` and a message containing `message` (and leaves the
-/// world unchanged).
-fn refused(k: &mut Kit, account: &str, cmd: Cmd, code: &str, message: &str) {
-    let ctx = k.as_account(account);
-    let e = k.refused_as(&ctx, cmd, code);
-    assert!(e.message.contains(message), "{}", e.message);
-}
-
 fn check_create(pairs: &[(&str, &[&str])], code: &str, message: &str) {
-    refused(&mut setup(), A, create(pairs), code, message);
+    setup().refused_saying(A, create(pairs), code, message);
 }
 
 #[test]
@@ -98,8 +90,7 @@ fn create_validates_keys_and_values() {
         "",
     );
     let mut k = setup();
-    refused(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::Create {
             configurations: conf(&[("domain-name", &["x"])]),
@@ -124,8 +115,7 @@ fn associate_and_delete() {
         vpc_id: vpc_id.clone(),
     });
     assert_eq!(k.w.vpcs.get(&vpc_id).unwrap().dhcp_options_id, id);
-    refused(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::Delete {
             dhcp_options_id: id.clone(),
@@ -133,8 +123,7 @@ fn associate_and_delete() {
         "DependencyViolation",
         &format!("The dhcpOptions '{id}' has dependencies and cannot be deleted."),
     );
-    refused(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::Associate {
             dhcp_options_id: "dopt-0123456789abcdef0".into(),
@@ -143,8 +132,7 @@ fn associate_and_delete() {
         "InvalidDhcpOptionID.NotFound",
         "The dhcpOption ID 'dopt-0123456789abcdef0' does not exist",
     );
-    refused(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::Associate {
             dhcp_options_id: id.clone(),
@@ -154,8 +142,7 @@ fn associate_and_delete() {
         "",
     );
     // Another account sees neither the set nor the VPC.
-    refused(
-        &mut k,
+    k.refused_saying(
         B,
         Cmd::Delete {
             dhcp_options_id: id.clone(),
@@ -173,8 +160,7 @@ fn associate_and_delete() {
         dhcp_options_id: id.clone(),
     });
     assert!(k.w.dhcp_options.get(&id).is_none());
-    refused(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::Delete {
             dhcp_options_id: id.clone(),
@@ -183,8 +169,7 @@ fn associate_and_delete() {
         "",
     );
     // The default set is in use by both VPCs.
-    refused(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::Delete {
             dhcp_options_id: default_id,

@@ -83,6 +83,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, c: CreateListener) -> Result<Outp
         target_group_arn: tg_arn,
         ssl_policy,
         certificates: c.certificates,
+        attributes: Default::default(),
         tags: tag_set(&c.tags),
     });
     Ok(Output::Id(arn))

@@ -189,8 +189,13 @@ fn security_groups_of(c: &CreateLoadBalancer, lb_type: LoadBalancerType) -> Resu
             "Security groups are not supported for load balancers with type 'gateway'",
         ));
     }
+    deduplicated(&c.security_groups)
+}
+
+/// Security group ids in the order given, each once; at most five.
+pub(super) fn deduplicated(groups: &[String]) -> Result<Vec<String>> {
     let mut security_groups = Vec::new();
-    for g in &c.security_groups {
+    for g in groups {
         if !security_groups.contains(g) {
             security_groups.push(g.clone());
         }
@@ -328,7 +333,12 @@ fn check_internet_gateway(w: &World, plan: &LbPlan, vpc_id: &str) -> Result<()> 
 }
 
 /// Every security group is the caller's and in the load balancer's VPC.
-fn check_security_groups(w: &World, scope: &Scope, groups: &[String], vpc_id: &str) -> Result<()> {
+pub(super) fn check_security_groups(
+    w: &World,
+    scope: &Scope,
+    groups: &[String],
+    vpc_id: &str,
+) -> Result<()> {
     for g in groups {
         let group = w.security_groups.get_in(scope, g).ok_or_else(|| {
             ApiError::new(
@@ -385,7 +395,6 @@ fn insert(
         name: &c.name,
         hex: &hex,
         lb_type: plan.lb_type,
-        vpc_id: &vpc_id,
         internet_facing: plan.scheme == "internet-facing",
         security_groups: &plan.security_groups,
     };
@@ -402,6 +411,8 @@ fn insert(
         vpc_id,
         subnets: lb_subnets,
         security_groups: plan.security_groups,
+        enforce_inbound_on_privatelink: true,
+        attributes: Default::default(),
         ip_address_type: plan.ip_address_type,
         dns_name: format!("{}-{hex}.elb.{}.amazonaws.com", c.name, ctx.region),
         canonical_hosted_zone_id: canonical_hosted_zone_id(&ctx.region),
@@ -419,6 +430,14 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, arn: &str) -> Result<Output> {
     let Some(lb) = w.load_balancers.get_in(&ctx.scope(), arn).cloned() else {
         return Ok(Output::Done);
     };
+    if lb.deletion_protection() {
+        return Err(ApiError::new(
+            ErrorCode::OperationNotPermitted,
+            format!(
+                "Load balancer '{arn}' cannot be deleted because deletion protection is enabled"
+            ),
+        ));
+    }
     if let Some(user) = in_use_by(w, arn) {
         return Err(ApiError::new(ErrorCode::ResourceInUse,
             format!(

@@ -17,17 +17,20 @@
 //! errors), `checks.rs` (names, tags, ports, ranges), `load_balancers.rs`, `nodes.rs` (the
 //! load balancer's network interfaces), `target_groups.rs`, `targets.rs` (registration),
 //! `listeners.rs`, `tagging.rs` (AddTags/RemoveTags), `describe.rs`, `health.rs`
-//! (DescribeTargetHealth).
+//! (DescribeTargetHealth), `attributes.rs` (load balancer, target group and listener
+//! attributes, §14.2–14.4), `security_groups.rs` (SetSecurityGroups, §14.1).
 
 pub mod model;
 
 mod arns;
+mod attributes;
 mod checks;
 mod describe;
 mod health;
 mod listeners;
 mod load_balancers;
 mod nodes;
+mod security_groups;
 mod tagging;
 mod target_groups;
 mod targets;
@@ -38,6 +41,9 @@ mod tests;
 pub use arns::{
     arn_kind, check_arn, get_listener, get_load_balancer, get_target_group, listener_not_found,
     load_balancer_not_found, target_group_not_found, validation,
+};
+pub use attributes::{
+    listener_attributes, load_balancer_attributes, target_group_attributes, MAX_ATTRIBUTES_PER_CALL,
 };
 pub use describe::{
     describe_listeners, describe_load_balancers, describe_tags, describe_target_groups,
@@ -62,6 +68,26 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
         Cmd::DeregisterTargets { arn, targets } => targets::deregister(w, ctx, &arn, &targets),
         Cmd::CreateListener(c) => listeners::create(w, ctx, c),
         Cmd::DeleteListener { arn } => listeners::delete(w, ctx, &arn),
+        Cmd::SetSecurityGroups {
+            arn,
+            security_groups,
+            enforce_inbound_on_privatelink,
+        } => security_groups::set(
+            w,
+            ctx,
+            &arn,
+            &security_groups,
+            enforce_inbound_on_privatelink.as_deref(),
+        ),
+        Cmd::ModifyLoadBalancerAttributes { arn, attributes } => {
+            attributes::modify_load_balancer(w, ctx, &arn, &attributes)
+        }
+        Cmd::ModifyTargetGroupAttributes { arn, attributes } => {
+            attributes::modify_target_group(w, ctx, &arn, &attributes)
+        }
+        Cmd::ModifyListenerAttributes { arn, attributes } => {
+            attributes::modify_listener(w, ctx, &arn, &attributes)
+        }
         Cmd::AddTags { arns, tags } => tagging::add(w, ctx, &arns, &tags),
         Cmd::RemoveTags { arns, keys } => tagging::remove(w, ctx, &arns, &keys),
     }

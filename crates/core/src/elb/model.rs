@@ -1,6 +1,7 @@
 //! The ELBv2 area's data: load balancers, target groups, listeners and their targets, the
 //! command payloads as the wire decodes them, and the area's limits.
 
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,14 @@ pub const MAX_SECURITY_GROUPS: usize = 5;
 pub const MIN_FREE_ADDRESSES: u64 = 8;
 /// The default SSL policy of TLS listeners.
 pub const DEFAULT_SSL_POLICY: &str = "ELBSecurityPolicy-2016-08";
+
+/// Attribute values a Modify*Attributes call set, by key; a key absent holds AWS's default
+/// (`attributes.rs`).
+pub type Attributes = BTreeMap<String, String>;
+
+fn on() -> bool {
+    true
+}
 
 /// `network` or `gateway` (application load balancers are out of scope).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,6 +89,11 @@ pub struct LoadBalancer {
     pub vpc_id: String,
     pub subnets: Vec<LbSubnet>,
     pub security_groups: Vec<String>,
+    /// `EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic` (`on` unless set `off`).
+    #[serde(default = "on")]
+    pub enforce_inbound_on_privatelink: bool,
+    #[serde(default)]
+    pub attributes: Attributes,
     pub ip_address_type: String,
     pub dns_name: String,
     pub canonical_hosted_zone_id: String,
@@ -158,6 +172,8 @@ pub struct TargetGroup {
     pub ip_address_type: String,
     pub health_check: HealthCheck,
     pub targets: Vec<Target>,
+    #[serde(default)]
+    pub attributes: Attributes,
     pub created: Millis,
     pub tags: TagSet,
 }
@@ -183,6 +199,8 @@ pub struct Listener {
     pub target_group_arn: String,
     pub ssl_policy: Option<String>,
     pub certificates: Vec<String>,
+    #[serde(default)]
+    pub attributes: Attributes,
     pub tags: TagSet,
 }
 
@@ -293,6 +311,24 @@ pub enum Cmd {
     CreateListener(CreateListener),
     DeleteListener {
         arn: String,
+    },
+    SetSecurityGroups {
+        arn: String,
+        security_groups: Vec<String>,
+        /// `on` or `off`, if given.
+        enforce_inbound_on_privatelink: Option<String>,
+    },
+    ModifyLoadBalancerAttributes {
+        arn: String,
+        attributes: Vec<(String, String)>,
+    },
+    ModifyTargetGroupAttributes {
+        arn: String,
+        attributes: Vec<(String, String)>,
+    },
+    ModifyListenerAttributes {
+        arn: String,
+        attributes: Vec<(String, String)>,
     },
     AddTags {
         arns: Vec<String>,

@@ -1,15 +1,18 @@
-//! A load balancer's nodes: one requester-managed network interface in each of its subnets.
-//!
-//! Every node interface is made by [`create_node_interface`] and taken down by
-//! [`destroy_node_interface`], so both can move to the ENI lifecycle in one place.
+//! A load balancer's nodes: one requester-managed network interface in each of its subnets,
+//! made and destroyed by the eni area's lifecycle ([`eni::create_service`],
+//! [`eni::destroy_interface`]), so a node's interface goes as any other does: its address
+//! back to the subnet, its Elastic IP associations ended, its tags forgotten.
 
 use std::net::Ipv4Addr;
 
 use super::model::{LbSubnet, LoadBalancerType};
-use crate::eni::{Attachment, NetworkInterface};
+use crate::eni::{self, IdOrder, ServiceInterface};
 use crate::error::Result;
 use crate::world::Ctx;
-use crate::{subnet, tags, Kind, World};
+use crate::World;
+
+/// Who a node interface is requested by and attached to.
+const REQUESTER_ID: &str = "amazon-elb";
 
 /// Where a node goes: a checked subnet of the load balancer and the address asked for in
 /// its subnet mapping, if any.
@@ -27,7 +30,6 @@ pub(super) struct NodeOwner<'a> {
     /// The 16 hex digits that end the load balancer's ARN.
     pub hex: &'a str,
     pub lb_type: LoadBalancerType,
-    pub vpc_id: &'a str,
     pub internet_facing: bool,
     pub security_groups: &'a [String],
 }
@@ -41,57 +43,45 @@ pub(super) fn create_node_interface(
     owner: &NodeOwner,
     at: Placement,
 ) -> Result<LbSubnet> {
-    let ip = subnet::allocate_ip(w, &at.subnet_id, at.requested)?;
-    let public_ip = owner.internet_facing.then(|| w.counters.next_public_ip());
-    let eni_id = w.ids.id(Kind::NetworkInterface);
-    let interface = NetworkInterface {
-        id: eni_id.clone(),
-        scope: ctx.scope(),
-        vpc_id: owner.vpc_id.to_string(),
+    let interface = ServiceInterface {
         subnet_id: at.subnet_id.clone(),
-        availability_zone: at.availability_zone.clone(),
-        private_ips: vec![ip],
-        ipv6_addresses: Vec::new(),
-        groups: owner.security_groups.to_vec(),
-        source_dest_check: true,
         interface_type: owner.lb_type.interface_type().to_string(),
-        requester_managed: true,
-        requester_id: Some("amazon-elb".to_string()),
         description: format!(
             "ELB {}/{}/{}",
             owner.lb_type.arn_segment(),
             owner.name,
             owner.hex
         ),
-        mac_address: w.ids.mac(0x02),
-        attachment: Some(Attachment {
-            id: w.ids.id(Kind::ManagedAttachment),
-            instance_id: None,
-            instance_owner_id: "amazon-elb".to_string(),
-            device_index: 1,
-            delete_on_termination: false,
-            attach_time: ctx.now,
-        }),
-        public_ip,
-        public_ip_allocation_id: None,
-        created: ctx.now,
+        requester_id: REQUESTER_ID.to_string(),
+        groups: owner.security_groups.to_vec(),
+        source_dest_check: true,
+        private_ip: at.requested,
+        public_ip: owner.internet_facing,
+        id_order: IdOrder::MacFirst,
     };
-    w.network_interfaces.insert(interface);
+    let eni_id = eni::create_service(w, &ctx.scope(), ctx.now, &interface)?;
+    let made = w.network_interfaces.get(&eni_id).expect("created");
+    let (private_ip, public_ip) = (made.primary_ip(), made.public_ip);
     Ok(LbSubnet {
         subnet_id: at.subnet_id,
         availability_zone: at.availability_zone,
         availability_zone_id: at.availability_zone_id,
         network_interface_id: eni_id,
-        private_ip: ip,
+        private_ip,
         requested_ip: at.requested.is_some(),
         public_ip,
     })
 }
 
-/// Takes down one node's network interface: the interface, its tags and its address.
-// Elastic IP associations are not dropped here (issue 7): the ENI lifecycle's destroy will.
+/// Takes down one node's network interface through the lifecycle.
 pub(super) fn destroy_node_interface(w: &mut World, node: &LbSubnet) {
-    w.network_interfaces.remove(&node.network_interface_id);
-    tags::forget(w, &node.network_interface_id);
-    subnet::release_ip(w, &node.subnet_id, node.private_ip);
+    eni::destroy_interface(w, &node.network_interface_id);
+}
+
+/// Gives the node interfaces `interfaces` the load balancer's new security groups, through
+/// the lifecycle.
+pub(super) fn set_node_groups(w: &mut World, interfaces: &[String], groups: &[String]) {
+    for id in interfaces {
+        eni::set_groups(w, id, groups);
+    }
 }

@@ -38,6 +38,7 @@ fn plan(w: &World, ctx: &Ctx, c: &CreateTargetGroup) -> Result<(TargetGroup, Opt
         ip_address_type: ip_address_type.to_string(),
         health_check,
         targets: Vec::new(),
+        attributes: Default::default(),
         created: ctx.now,
         tags: tag_set(&c.tags),
     };

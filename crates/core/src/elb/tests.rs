@@ -3,10 +3,11 @@
 
 use super::*;
 use crate::config::{Config, Delays};
-use crate::eni::{self, InstanceState, Launch};
+use crate::eni::{self, InstanceState};
+use crate::gateway::AddressAssociation;
 use crate::testkit::{Kit, A, B};
 use crate::world::Ctx;
-use crate::{subnet, Millis, Output};
+use crate::{subnet, Millis};
 
 /// The ids of the network most tests use.
 struct Net {
@@ -39,21 +40,6 @@ fn kit_with(config: Config) -> (Kit, Net) {
 
 fn kit() -> (Kit, Net) {
     kit_with(Config::default())
-}
-
-/// A running instance in `subnet`.
-fn instance(k: &mut Kit, subnet: &str) -> String {
-    let launch = Launch {
-        image_id: "ami-12345678".into(),
-        min_count: 1,
-        max_count: 1,
-        subnet_id: Some(subnet.into()),
-        ..Launch::default()
-    };
-    match k.ok(eni::Cmd::RunInstances(Box::new(launch))) {
-        Output::Ids(ids) => ids[1].clone(),
-        other => panic!("RunInstances: {other:?}"),
-    }
 }
 
 fn tags(n: usize) -> Vec<(String, String)> {
@@ -445,6 +431,55 @@ fn delete_load_balancer_releases_interfaces_and_listeners() {
 }
 
 #[test]
+fn node_interfaces_come_from_the_eni_lifecycle() {
+    let (mut k, n) = kit();
+    let arn = k.nlb("nodes", &n.at(&[0]));
+    let eni_id = k.lb(&arn).subnets[0].network_interface_id.clone();
+    let e = k.eni(&eni_id);
+    // What a service's own interface shows: `02:` MAC, `ela-attach-` attachment.
+    assert!(e.mac_address.starts_with("02:"), "{}", e.mac_address);
+    let att = e.attachment.as_ref().unwrap();
+    assert!(att.id.starts_with("ela-attach-"), "{}", att.id);
+    assert_eq!(att.instance_owner_id, "amazon-elb");
+    assert_eq!(e.requester_id.as_deref(), Some("amazon-elb"));
+    assert_eq!(e.interface_type, "network_load_balancer");
+}
+
+#[test]
+fn delete_load_balancer_ends_its_nodes_elastic_ip_associations() {
+    let (mut k, n) = kit();
+    let arn = k.nlb("eip", &n.at(&[0]));
+    let node = k.lb(&arn).subnets[0].clone();
+    // A node holding an Elastic IP, as an imported network load balancer's subnet mapping
+    // leaves it (the API refuses to associate one with a requester-managed interface).
+    let alloc = k.eip();
+    let public_ip = k.w.addresses.get(&alloc).unwrap().public_ip;
+    k.w.addresses.get_mut(&alloc).unwrap().association = Some(AddressAssociation {
+        association_id: "eipassoc-0123456789abcdef0".into(),
+        network_interface_id: node.network_interface_id.clone(),
+        instance_id: None,
+        private_ip: node.private_ip,
+    });
+    let e =
+        k.w.network_interfaces
+            .get_mut(&node.network_interface_id)
+            .unwrap();
+    e.public_ip = Some(public_ip);
+    e.public_ip_allocation_id = Some(alloc.clone());
+    k.ok(Cmd::DeleteLoadBalancer { arn });
+    let address =
+        k.w.addresses
+            .get(&alloc)
+            .expect("the address stays allocated");
+    assert_eq!(address.association, None);
+    assert!(k
+        .w
+        .network_interfaces
+        .get(&node.network_interface_id)
+        .is_none());
+}
+
+#[test]
 fn accounts_are_isolated() {
     let (mut k, n) = kit();
     let lb = k.nlb("mine", &n.at(&[0]));
@@ -797,14 +832,14 @@ fn register_instance_targets() {
     let tg = k.id(Cmd::CreateTargetGroup(Kit::tg_spec(
         "inst", "TCP", "instance", &n.vpc,
     )));
-    let running = instance(&mut k, &n.s[0]);
-    let stopped = instance(&mut k, &n.s[1]);
+    let running = k.running_instance(Some(&n.s[0]));
+    let stopped = k.running_instance(Some(&n.s[1]));
     k.ok(eni::Cmd::TerminateInstances {
         instance_ids: vec![stopped.clone()],
     });
     let other_vpc = k.vpc("10.9.0.0/16");
     let far = k.subnet(&other_vpc, "10.9.0.0/24", Some("us-east-1a"));
-    let elsewhere = instance(&mut k, &far);
+    let elsewhere = k.running_instance(Some(&far));
     let reg = |targets: Vec<TargetSpec>| Cmd::RegisterTargets {
         arn: tg.clone(),
         targets,
@@ -1104,7 +1139,7 @@ fn instance_target_health() {
     let tg = k.id(Cmd::CreateTargetGroup(Kit::tg_spec(
         "inst", "TCP", "instance", &n.vpc,
     )));
-    let i = instance(&mut k, &n.s[0]);
+    let i = k.running_instance(Some(&n.s[0]));
     k.ok(Cmd::RegisterTargets {
         arn: tg.clone(),
         targets: vec![Kit::target(&i)],
@@ -1371,4 +1406,346 @@ fn tags_on_every_kind() {
         describe_tags(&k.w, &k.ctx, &[]).unwrap_err().code,
         "ValidationError"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// Attributes and SetSecurityGroups (spec §14)
+
+fn attrs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn value(list: &[(String, String)], key: &str) -> String {
+    list.iter()
+        .find(|(k, _)| k == key)
+        .unwrap_or_else(|| panic!("{key} missing"))
+        .1
+        .clone()
+}
+
+#[test]
+fn load_balancer_attributes_have_aws_defaults_per_type() {
+    let (mut k, n) = kit();
+    let nlb = k.nlb("n", &n.at(&[0]));
+    let all = load_balancer_attributes(k.lb(&nlb));
+    for (key, default) in [
+        ("deletion_protection.enabled", "false"),
+        ("load_balancing.cross_zone.enabled", "false"),
+        ("access_logs.s3.enabled", "false"),
+        ("access_logs.s3.bucket", ""),
+        ("access_logs.s3.prefix", ""),
+        ("ipv6.deny_all_igw_traffic", "true"),
+        ("zonal_shift.config.enabled", "false"),
+        ("dns_record.client_routing_policy", "any_availability_zone"),
+        ("secondary_ips.auto_assigned.per_subnet", "0"),
+    ] {
+        assert_eq!(value(&all, key), default, "{key}");
+    }
+    assert!(!k.lb(&nlb).cross_zone());
+    let spec = CreateLoadBalancer {
+        lb_type: Some("gateway".into()),
+        ..Kit::nlb_spec("g", &n.at(&[1]))
+    };
+    let gwlb = k.id(Cmd::CreateLoadBalancer(spec));
+    let keys: Vec<String> = load_balancer_attributes(k.lb(&gwlb))
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "deletion_protection.enabled",
+            "load_balancing.cross_zone.enabled"
+        ]
+    );
+}
+
+#[test]
+fn modify_load_balancer_attributes_checks_keys_values_and_count() {
+    let (mut k, n) = kit();
+    let nlb = k.nlb("n", &n.at(&[0]));
+    let spec = CreateLoadBalancer {
+        lb_type: Some("gateway".into()),
+        ..Kit::nlb_spec("g", &n.at(&[1]))
+    };
+    let gwlb = k.id(Cmd::CreateLoadBalancer(spec));
+    let modify = |arn: &str, pairs: &[(&str, &str)]| Cmd::ModifyLoadBalancerAttributes {
+        arn: arn.into(),
+        attributes: attrs(pairs),
+    };
+    let too_many: Vec<(String, String)> = (0..21)
+        .map(|_| ("deletion_protection.enabled".into(), "true".into()))
+        .collect();
+    let cases: Vec<(&str, Cmd, &str)> = vec![
+        ("unknown key", modify(&nlb, &[("no.such.key", "1")]), "ValidationError"),
+        ("badly shaped key", modify(&nlb, &[("a-b", "1")]), "ValidationError"),
+        (
+            "ALB key on an NLB",
+            modify(&nlb, &[("idle_timeout.timeout_seconds", "60")]),
+            "InvalidConfigurationRequest",
+        ),
+        (
+            "NLB key on a GWLB",
+            modify(&gwlb, &[("access_logs.s3.enabled", "true")]),
+            "InvalidConfigurationRequest",
+        ),
+        ("not a boolean", modify(&nlb, &[("deletion_protection.enabled", "yes")]), "ValidationError"),
+        (
+            "out of range",
+            modify(&nlb, &[("secondary_ips.auto_assigned.per_subnet", "8")]),
+            "ValidationError",
+        ),
+        (
+            "not a routing policy",
+            modify(&nlb, &[("dns_record.client_routing_policy", "nearest")]),
+            "ValidationError",
+        ),
+        ("none", modify(&nlb, &[]), "ValidationError"),
+        (
+            "more than 20",
+            Cmd::ModifyLoadBalancerAttributes {
+                arn: nlb.clone(),
+                attributes: too_many,
+            },
+            "ValidationError",
+        ),
+        (
+            "unknown load balancer",
+            modify(
+                "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/x/0123456789abcdef",
+                &[("deletion_protection.enabled", "true")],
+            ),
+            "LoadBalancerNotFound",
+        ),
+    ];
+    for (what, cmd, code) in cases {
+        let e = k.refused(cmd, code);
+        assert!(!e.message.is_empty(), "{what}");
+    }
+    k.ok(modify(
+        &nlb,
+        &[
+            ("load_balancing.cross_zone.enabled", "true"),
+            ("secondary_ips.auto_assigned.per_subnet", "2"),
+        ],
+    ));
+    assert!(k.lb(&nlb).cross_zone());
+    // Other keys are left as they were; the per-subnet count cannot go down.
+    k.ok(modify(&nlb, &[("zonal_shift.config.enabled", "true")]));
+    let all = load_balancer_attributes(k.lb(&nlb));
+    assert_eq!(value(&all, "load_balancing.cross_zone.enabled"), "true");
+    assert_eq!(value(&all, "zonal_shift.config.enabled"), "true");
+    k.refused(
+        modify(&nlb, &[("secondary_ips.auto_assigned.per_subnet", "1")]),
+        "InvalidConfigurationRequest",
+    );
+}
+
+#[test]
+fn deletion_protection_stops_delete_load_balancer_until_turned_off() {
+    let (mut k, n) = kit();
+    let nlb = k.nlb("n", &n.at(&[0]));
+    let protect = |on: &str| Cmd::ModifyLoadBalancerAttributes {
+        arn: nlb.clone(),
+        attributes: attrs(&[("deletion_protection.enabled", on)]),
+    };
+    k.ok(protect("true"));
+    let e = k.refused(
+        Cmd::DeleteLoadBalancer { arn: nlb.clone() },
+        "OperationNotPermitted",
+    );
+    assert!(
+        e.message.contains("deletion protection is enabled"),
+        "{e:?}"
+    );
+    k.ok(protect("false"));
+    k.ok(Cmd::DeleteLoadBalancer { arn: nlb.clone() });
+    assert!(k.w.load_balancers.get(&nlb).is_none());
+}
+
+#[test]
+fn target_group_attributes_follow_protocol_and_target_type() {
+    let (mut k, n) = kit();
+    let ip_tcp = k.tg("ip-tcp", &n.vpc);
+    let inst_udp = k.id(Cmd::CreateTargetGroup(Kit::tg_spec(
+        "i-udp", "UDP", "instance", &n.vpc,
+    )));
+    let geneve = k.id(Cmd::CreateTargetGroup(CreateTargetGroup {
+        port: Some(6081),
+        ..Kit::tg_spec("gw", "GENEVE", "ip", &n.vpc)
+    }));
+    let of = |k: &Kit, arn: &str| target_group_attributes(k.w.target_groups.get(arn).unwrap());
+    let tcp = of(&k, &ip_tcp);
+    let udp = of(&k, &inst_udp);
+    let gw = of(&k, &geneve);
+    for (list, key, want) in [
+        (&tcp, "deregistration_delay.timeout_seconds", "300"),
+        (&tcp, "preserve_client_ip.enabled", "false"),
+        (
+            &tcp,
+            "deregistration_delay.connection_termination.enabled",
+            "false",
+        ),
+        (
+            &tcp,
+            "load_balancing.cross_zone.enabled",
+            "use_load_balancer_configuration",
+        ),
+        (&tcp, "stickiness.type", "source_ip"),
+        (
+            &tcp,
+            "target_health_state.unhealthy.connection_termination.enabled",
+            "true",
+        ),
+        (&udp, "preserve_client_ip.enabled", "true"),
+        (
+            &udp,
+            "deregistration_delay.connection_termination.enabled",
+            "true",
+        ),
+        (&gw, "stickiness.type", "source_ip_dest_ip_proto"),
+        (&gw, "target_failover.on_unhealthy", "no_rebalance"),
+    ] {
+        assert_eq!(value(list, key), want, "{key}");
+    }
+    assert!(!gw.iter().any(|(k, _)| k == "proxy_protocol_v2.enabled"));
+    let modify = |arn: &str, pairs: &[(&str, &str)]| Cmd::ModifyTargetGroupAttributes {
+        arn: arn.into(),
+        attributes: attrs(pairs),
+    };
+    for (cmd, code) in [
+        (
+            modify(&ip_tcp, &[("deregistration_delay.timeout_seconds", "3601")]),
+            "ValidationError",
+        ),
+        (
+            modify(&geneve, &[("proxy_protocol_v2.enabled", "true")]),
+            "ValidationError",
+        ),
+        (
+            modify(&ip_tcp, &[("slow_start.duration_seconds", "30")]),
+            "ValidationError",
+        ),
+        (
+            modify(&inst_udp, &[("preserve_client_ip.enabled", "false")]),
+            "InvalidConfigurationRequest",
+        ),
+        (
+            modify(
+                &ip_tcp,
+                &[(
+                    "target_health_state.unhealthy.draining_interval_seconds",
+                    "10",
+                )],
+            ),
+            "InvalidConfigurationRequest",
+        ),
+        (
+            modify(&geneve, &[("target_failover.on_unhealthy", "rebalance")]),
+            "InvalidConfigurationRequest",
+        ),
+    ] {
+        k.refused(cmd, code);
+    }
+    k.ok(modify(
+        &ip_tcp,
+        &[
+            ("deregistration_delay.timeout_seconds", "30"),
+            ("load_balancing.cross_zone.enabled", "true"),
+            (
+                "target_group_health.dns_failover.minimum_healthy_targets.percentage",
+                "50",
+            ),
+        ],
+    ));
+    k.ok(modify(
+        &geneve,
+        &[
+            ("target_failover.on_unhealthy", "rebalance"),
+            ("target_failover.on_deregistration", "rebalance"),
+        ],
+    ));
+    let tcp = of(&k, &ip_tcp);
+    assert_eq!(value(&tcp, "deregistration_delay.timeout_seconds"), "30");
+    // The group's cross-zone setting wins over its load balancer's.
+    let nlb = k.nlb("n", &n.at(&[0]));
+    let g = k.w.target_groups.get(&ip_tcp).unwrap();
+    assert!(g.cross_zone(k.lb(&nlb)));
+    assert!(!k
+        .w
+        .target_groups
+        .get(&inst_udp)
+        .unwrap()
+        .cross_zone(k.lb(&nlb)));
+}
+
+#[test]
+fn listener_attributes_hold_the_tcp_idle_timeout() {
+    let (mut k, n) = kit();
+    let nlb = k.nlb("n", &n.at(&[0]));
+    let tg = k.tg("t", &n.vpc);
+    let l = k.listener(&nlb, &tg, 80);
+    let of = |k: &Kit| listener_attributes(&k.w, k.w.listeners.get(&l).unwrap());
+    assert_eq!(of(&k), attrs(&[("tcp.idle_timeout.seconds", "350")]));
+    let modify = |v: &str| Cmd::ModifyListenerAttributes {
+        arn: l.clone(),
+        attributes: attrs(&[("tcp.idle_timeout.seconds", v)]),
+    };
+    k.refused(modify("59"), "ValidationError");
+    k.refused(
+        Cmd::ModifyListenerAttributes {
+            arn: l.clone(),
+            attributes: attrs(&[("routing.http.response.server.enabled", "true")]),
+        },
+        "ValidationError",
+    );
+    k.ok(modify("6000"));
+    assert_eq!(of(&k), attrs(&[("tcp.idle_timeout.seconds", "6000")]));
+}
+
+#[test]
+fn set_security_groups_replaces_groups_and_the_privatelink_switch() {
+    let (mut k, n) = kit();
+    let a = k.security_group("a", Some(&n.vpc));
+    let b = k.security_group("b", Some(&n.vpc));
+    let mut spec = Kit::nlb_spec("with", &n.at(&[0]));
+    spec.security_groups = vec![a.clone()];
+    let with = k.id(Cmd::CreateLoadBalancer(spec));
+    let without = k.nlb("without", &n.at(&[1]));
+    assert!(k.lb(&with).enforce_inbound_on_privatelink);
+    let set = |arn: &str, groups: &[&str], enforce: Option<&str>| Cmd::SetSecurityGroups {
+        arn: arn.into(),
+        security_groups: groups.iter().map(|g| g.to_string()).collect(),
+        enforce_inbound_on_privatelink: enforce.map(str::to_string),
+    };
+    let e = k.refused(set(&without, &[&a], None), "InvalidConfigurationRequest");
+    assert!(
+        e.message.contains("created without any security groups"),
+        "{e:?}"
+    );
+    for (cmd, code) in [
+        (set(&with, &[], None), "ValidationError"),
+        (set(&with, &[&a], Some("maybe")), "ValidationError"),
+        (
+            set(&with, &["sg-0123456789abcdef0"], None),
+            "InvalidSecurityGroup",
+        ),
+    ] {
+        k.refused(cmd, code);
+    }
+    k.ok(set(&with, &[&b, &a], Some("off")));
+    let lb = k.lb(&with).clone();
+    assert_eq!(lb.security_groups, vec![b.clone(), a.clone()]);
+    assert_eq!(lb.enforce_inbound_on_privatelink_value(), "off");
+    let eni =
+        k.w.network_interfaces
+            .get(&lb.subnets[0].network_interface_id)
+            .unwrap();
+    assert_eq!(eni.groups, vec![b.clone(), a.clone()]);
+    // Without the switch the setting stays as it was.
+    k.ok(set(&with, &[&a], None));
+    assert!(!k.lb(&with).enforce_inbound_on_privatelink);
 }

@@ -5,7 +5,7 @@ use crate::error::{ApiError, Result};
 use crate::ids::Kind;
 use crate::route::{self, Target};
 use crate::world::{Ctx, Scope, TimerKind, World};
-use crate::{BulkFailure, Output};
+use crate::Output;
 
 use super::gateway_routes::remove_routes;
 use super::get;
@@ -15,19 +15,7 @@ use super::model::{EndpointType, State};
 /// DeleteVpcEndpoints: each endpoint on its own; failures are reported per item.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, ids: &[String]) -> Output {
     let scope = ctx.scope();
-    let mut ok = Vec::new();
-    let mut failed = Vec::new();
-    for id in dedup(ids) {
-        match delete_one(w, ctx, &scope, &id) {
-            Ok(()) => ok.push(id),
-            Err(e) => failed.push(BulkFailure {
-                id,
-                code: e.code,
-                message: e.message,
-            }),
-        }
-    }
-    Output::Bulk { ok, failed }
+    Output::bulk(dedup(ids), |id| delete_one(w, ctx, &scope, id))
 }
 
 /// Starts deleting one endpoint: its routes and interfaces go now, the endpoint later.

@@ -29,21 +29,22 @@ pub fn describe<'w>(
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
     let candidates = w.vpc_endpoints.pick(&scope, ids, |id| get(w, &scope, id))?;
-    Ok(candidates
-        .into_iter()
-        .filter(|e| {
-            filter::matches(filters, tags::of(w, &scope, &e.id), |name| match name {
-                "ip-address-type" => filter::s(&e.ip_address_type),
-                "service-name" => filter::s(&e.service_name),
-                "service-region" => filter::s(&e.service_region),
-                "vpc-id" => filter::s(&e.vpc_id),
-                "vpc-endpoint-id" => filter::s(&e.id),
-                "vpc-endpoint-state" => filter::s(e.state.as_str()),
-                "vpc-endpoint-type" => filter::s(e.endpoint_type.as_str()),
-                _ => Vec::new(),
-            })
-        })
-        .collect())
+    Ok(filter::tagged(
+        w,
+        &scope,
+        candidates,
+        filters,
+        |e, name| match name {
+            "ip-address-type" => filter::s(&e.ip_address_type),
+            "service-name" => filter::s(&e.service_name),
+            "service-region" => filter::s(&e.service_region),
+            "vpc-id" => filter::s(&e.vpc_id),
+            "vpc-endpoint-id" => filter::s(&e.id),
+            "vpc-endpoint-state" => filter::s(e.state.as_str()),
+            "vpc-endpoint-type" => filter::s(e.endpoint_type.as_str()),
+            _ => Vec::new(),
+        },
+    ))
 }
 
 /// Filters DescribeVpcEndpointConnections accepts.

@@ -2,10 +2,10 @@
 //! and destroyed through the eni area's managed-interface lifecycle, and their security
 //! groups.
 
+use crate::eni::{self, ManagedIpv6};
 use crate::error::{ApiError, Result};
-use crate::ids::Kind;
 use crate::world::{Scope, World};
-use crate::{cidr, eni, Millis};
+use crate::{sg, Millis};
 
 use super::model::{EndpointInterface, EndpointType, SubnetChoice, VpcEndpoint};
 
@@ -26,31 +26,24 @@ fn create_interface(
         EndpointType::GatewayLoadBalancer => "gateway_load_balancer_endpoint",
         _ => "vpc_endpoint",
     };
+    let ipv6 = match (choice.ipv6, dualstack) {
+        (Some(v6), _) => ManagedIpv6::Given(v6),
+        (None, true) => ManagedIpv6::Drawn,
+        (None, false) => ManagedIpv6::None,
+    };
     let managed = eni::ManagedInterface {
         subnet_id: s.id.clone(),
         interface_type: interface_type.into(),
         description: format!("VPC Endpoint Interface {}", ep.id),
         requester_id: REQUESTER_ID.into(),
         groups: ep.groups.clone(),
+        // Gateway Load Balancer endpoints take no security groups.
+        takes_groups: ep.endpoint_type != EndpointType::GatewayLoadBalancer,
         private_ip: choice.ipv4,
+        ipv6,
         attached_to: Some(REQUESTER_ID.into()),
     };
     let id = eni::create_managed(w, &ep.scope, now, &managed).ok()?;
-    let ipv6 = match (choice.ipv6, s.ipv6_cidrs.first()) {
-        (Some(v6), _) => vec![v6],
-        (None, Some(block)) if dualstack => {
-            let host = u128::from(w.ids.next_u64() | 1);
-            vec![cidr::nth_v6(&block.cidr, host)]
-        }
-        _ => Vec::new(),
-    };
-    if let Some(e) = w.network_interfaces.get_mut(&id) {
-        if ep.endpoint_type == EndpointType::GatewayLoadBalancer {
-            // Gateway Load Balancer endpoints take no security groups.
-            e.groups.clear();
-        }
-        e.ipv6_addresses = ipv6;
-    }
     Some(EndpointInterface {
         subnet_id: s.id,
         availability_zone: s.availability_zone,
@@ -108,9 +101,7 @@ pub(super) fn refit_interfaces(w: &mut World, id: &str, dropped: &[String], grou
         })
         .unwrap_or_default();
     for eni_id in &kept {
-        if let Some(e) = w.network_interfaces.get_mut(eni_id) {
-            e.groups = groups.to_vec();
-        }
+        eni::set_groups(w, eni_id, groups);
     }
     if let Some(e) = w.vpc_endpoints.get_mut(id) {
         e.interfaces
@@ -120,18 +111,11 @@ pub(super) fn refit_interfaces(w: &mut World, id: &str, dropped: &[String], grou
 
 /// The security groups `ids` exist for the caller and belong to the VPC.
 pub(super) fn check_groups(w: &World, scope: &Scope, vpc_id: &str, ids: &[String]) -> Result<()> {
-    for id in ids {
-        let g = w
-            .security_groups
-            .get_in(scope, id)
-            .ok_or_else(|| Kind::SecurityGroup.not_found(id))?;
-        if g.vpc_id != vpc_id {
-            return Err(ApiError::invalid_parameter(format!(
-                "The security group {id} does not belong to the VPC {vpc_id}."
-            )));
-        }
-    }
-    Ok(())
+    sg::check_in_vpc(w, scope, ids, vpc_id, |id| {
+        ApiError::invalid_parameter(format!(
+            "The security group {id} does not belong to the VPC {vpc_id}."
+        ))
+    })
 }
 
 /// Whether a security group is used by a live interface endpoint.

@@ -8,7 +8,7 @@ use crate::eni::{self, InterfaceSpec};
 use crate::route::{self, Destination, Origin, RouteParams, Target};
 use crate::tags::{self, TagSpec};
 use crate::testkit::{Kit, A, B};
-use crate::{sg, subnet, vpc, BulkFailure, Command, Config, Filter, HOUR};
+use crate::{cidr, sg, subnet, vpc, BulkFailure, Command, Config, Filter, HOUR};
 
 const EAST: &str = "us-east-1";
 const S3: &str = "com.amazonaws.us-east-1.s3";
@@ -47,18 +47,6 @@ fn bulk(out: Output) -> (Vec<String>, Vec<BulkFailure>) {
         Output::Bulk { ok, failed } => (ok, failed),
         other => panic!("{other:?}"),
     }
-}
-
-/// Runs `cmd` as `account`, which must be refused with `code` and a message containing
-/// `fragment`, leaving the world unchanged.
-fn refused_saying(k: &mut Kit, account: &str, cmd: impl Into<Command>, code: &str, fragment: &str) {
-    let ctx = k.as_account(account);
-    let e = k.refused_as(&ctx, cmd, code);
-    assert!(
-        e.message.contains(fragment),
-        "`{}` lacks `{fragment}`",
-        e.message
-    );
 }
 
 /// Runs `cmd` as `account`, which must succeed.
@@ -215,8 +203,7 @@ fn gateway_endpoint_routes() {
     assert_eq!(route.origin, Origin::CreateRoute);
     assert!(gateway_endpoint_exists(&k.w, &id));
     // One endpoint route per service per table; another service is fine.
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         cmd(gateway(&vpc, S3, &[&t2])),
         "RouteAlreadyExists",
@@ -235,8 +222,7 @@ fn gateway_endpoint_routes() {
     k.ok(modify(&id, |m| m.remove_route_table_ids = vec![t1.clone()]));
     assert!(routes_to(&k, &t1, &id).is_empty());
     assert_eq!(k.endpoint(&id).route_table_ids, vec![t2.clone()]);
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         modify(&id, |m| m.remove_route_table_ids = vec![t1.clone()]),
         "InvalidParameter",
@@ -269,7 +255,7 @@ fn gateway_endpoint_refusals() {
     let foreign = table(&mut k, &other);
     let sn = subnet_of(&mut k, A, &vpc, "10.0.1.0/24", "use1-az1");
     let refuse = |k: &mut Kit, c: Create, code: &str, fragment: &str| {
-        refused_saying(k, A, cmd(c), code, fragment)
+        k.refused_saying(A, cmd(c), code, fragment)
     };
     refuse(&mut k, gateway(&vpc, EC2, &[&t]), "InvalidServiceName", EC2);
     refuse(
@@ -290,8 +276,7 @@ fn gateway_endpoint_refusals() {
         "InvalidParameter",
         "does not belong",
     );
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         B,
         cmd(gateway(&vpc, S3, &[])),
         "InvalidVpcID.NotFound",
@@ -347,8 +332,7 @@ fn gateway_endpoint_refusals() {
     c.policy_document = Some(custom.into());
     let id = k.id(cmd(c));
     assert_eq!(k.endpoint(&id).policy_document.as_deref(), Some(custom));
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         modify(&id, |m| {
             m.reset_policy = true;
@@ -362,42 +346,32 @@ fn gateway_endpoint_refusals() {
         k.endpoint(&id).policy_document.as_deref(),
         Some(DEFAULT_POLICY)
     );
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         modify(&id, |m| m.policy_document = Some("nope".into())),
         "InvalidPolicyDocument",
         "",
     );
     // Wrong-type modifications.
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         modify(&id, |m| m.add_subnet_ids = vec![sn.clone()]),
         "InvalidParameter",
         "Subnet IDs",
     );
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         modify(&id, |m| m.add_security_group_ids = vec!["sg-1".into()]),
         "InvalidParameter",
         "Security group IDs",
     );
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         modify(&id, |m| m.private_dns_enabled = Some(true)),
         "InvalidParameter",
         "Private DNS",
     );
-    refused_saying(
-        &mut k,
-        B,
-        modify(&id, |_| {}),
-        "InvalidVpcEndpointId.NotFound",
-        &id,
-    );
+    k.refused_saying(B, modify(&id, |_| {}), "InvalidVpcEndpointId.NotFound", &id);
 }
 
 #[test]
@@ -409,7 +383,7 @@ fn gateway_quota_and_idempotency() {
     let first = k.ok(cmd(c.clone()));
     assert_eq!(k.ok(cmd(c.clone())), first);
     c.client_token = Some("t-2".into());
-    refused_saying(&mut k, A, cmd(c), "VpcEndpointLimitExceeded", "(1)");
+    k.refused_saying(A, cmd(c), "VpcEndpointLimitExceeded", "(1)");
 }
 
 #[test]
@@ -419,8 +393,7 @@ fn interface_endpoint_to_an_aws_service() {
     let s1 = subnet_of(&mut k, A, &vpc, "10.0.1.0/24", "use1-az1");
     let s2 = subnet_of(&mut k, A, &vpc, "10.0.2.0/24", "use1-az2");
     let s3 = subnet_of(&mut k, A, &vpc, "10.0.3.0/24", "use1-az1");
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         cmd(interface(&vpc, EC2, &[&s1, &s3])),
         "DuplicateSubnetsInSameZone",
@@ -428,26 +401,14 @@ fn interface_endpoint_to_an_aws_service() {
     );
     let mut c = interface(&vpc, EC2, &[&s1]);
     c.route_table_ids = vec!["rtb-0123456789abcdef0".into()];
-    refused_saying(&mut k, A, cmd(c), "InvalidParameter", "Route table IDs");
+    k.refused_saying(A, cmd(c), "InvalidParameter", "Route table IDs");
     let mut c = interface(&vpc, EC2, &[&s1]);
     c.security_group_ids = vec!["sg-0123456789abcdef0".into()];
-    refused_saying(
-        &mut k,
-        A,
-        cmd(c),
-        "InvalidGroup.NotFound",
-        "sg-0123456789abcdef0",
-    );
+    k.refused_saying(A, cmd(c), "InvalidGroup.NotFound", "sg-0123456789abcdef0");
     // Explicit private DNS needs DNS support and hostnames on the VPC.
     let mut c = interface(&vpc, EC2, &[&s1]);
     c.private_dns_enabled = Some(true);
-    refused_saying(
-        &mut k,
-        A,
-        cmd(c.clone()),
-        "InvalidParameter",
-        "enableDnsHostnames",
-    );
+    k.refused_saying(A, cmd(c.clone()), "InvalidParameter", "enableDnsHostnames");
     // Without them, the default is off.
     let id = k.interface_endpoint(&vpc, EC2, &[&s1, &s2]);
     let e = k.endpoint(&id).clone();
@@ -502,8 +463,7 @@ fn interface_endpoint_to_an_aws_service() {
     // … and a second one to the same service conflicts when asking for it.
     let mut c = interface(&vpc2, EC2, &[&t1]);
     c.private_dns_enabled = Some(true);
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         cmd(c),
         "InvalidParameter",
@@ -512,9 +472,7 @@ fn interface_endpoint_to_an_aws_service() {
     // S3 interface endpoints: no private name, wildcard DNS names.
     let mut c = interface(&vpc2, S3, &[&t1]);
     c.private_dns_enabled = Some(true);
-    refused_saying(
-        &mut k,
-        A,
+    k.refused_saying(A,
         cmd(c),
         "InvalidParameter",
         &format!("Private DNS can't be enabled because the service {S3} does not provide a private DNS name."),
@@ -535,15 +493,13 @@ fn interface_options() {
     let other = k.vpc("10.1.0.0/16");
     let s1 = subnet_of(&mut k, A, &vpc, "10.0.1.0/24", "use1-az1");
     let o1 = subnet_of(&mut k, A, &other, "10.1.1.0/24", "use1-az1");
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         cmd(interface(&vpc, EC2, &[&o1])),
         "InvalidParameter",
         "does not belong",
     );
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         cmd(interface(&vpc, EC2, &["subnet-0123456789abcdef0"])),
         "InvalidSubnetID.NotFound",
@@ -557,11 +513,10 @@ fn interface_options() {
             .clone();
     let mut c = interface(&vpc, EC2, &[&s1]);
     c.security_group_ids = vec![foreign_sg];
-    refused_saying(&mut k, A, cmd(c), "InvalidParameter", "does not belong");
+    k.refused_saying(A, cmd(c), "InvalidParameter", "does not belong");
     let mut c = interface(&vpc, EC2, &[&s1]);
     c.ip_address_type = Some("dualstack".into());
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         cmd(c),
         "InvalidParameter",
@@ -569,26 +524,25 @@ fn interface_options() {
     );
     let mut c = interface(&vpc, S3, &[&s1]);
     c.ip_address_type = Some("dualstack".into());
-    refused_saying(&mut k, A, cmd(c), "InvalidParameter", "no IPv6 CIDR block");
+    k.refused_saying(A, cmd(c), "InvalidParameter", "no IPv6 CIDR block");
     let mut c = interface(&vpc, EC2, &[&s1]);
     c.dns_options = Some(DnsOptionsSpec {
         dns_record_ip_type: Some("ipv6".into()),
         ..DnsOptionsSpec::default()
     });
-    refused_saying(&mut k, A, cmd(c), "InvalidParameter", "not compatible");
+    k.refused_saying(A, cmd(c), "InvalidParameter", "not compatible");
     let mut c = interface(&vpc, EC2, &[&s1]);
     c.dns_options = Some(DnsOptionsSpec {
         dns_record_ip_type: Some("ipv9".into()),
         ..DnsOptionsSpec::default()
     });
-    refused_saying(&mut k, A, cmd(c), "InvalidParameterValue", "ipv9");
+    k.refused_saying(A, cmd(c), "InvalidParameterValue", "ipv9");
     let mut c = interface(&vpc, S3, &[&s1]);
     c.dns_options = Some(DnsOptionsSpec {
         private_dns_only_for_inbound_resolver_endpoint: Some(true),
         ..DnsOptionsSpec::default()
     });
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         cmd(c),
         "InvalidParameter",
@@ -615,17 +569,37 @@ fn interface_options() {
             .dns_record_ip_type,
         "ipv4"
     );
-    refused_saying(
-        &mut k,
-        A,
-        cmd(c.clone()),
-        "InvalidIPAddress.InUse",
-        "10.0.1.200",
-    );
+    k.refused_saying(A, cmd(c.clone()), "InvalidIPAddress.InUse", "10.0.1.200");
     c.subnet_configurations[0].ipv4 = Some("10.0.2.9".into());
-    refused_saying(&mut k, A, cmd(c.clone()), "InvalidParameter", "10.0.2.9");
+    k.refused_saying(A, cmd(c.clone()), "InvalidParameter", "10.0.2.9");
     c.subnet_configurations[0].ipv4 = Some("ten".into());
-    refused_saying(&mut k, A, cmd(c), "InvalidParameterValue", "ten");
+    k.refused_saying(A, cmd(c), "InvalidParameterValue", "ten");
+}
+
+#[test]
+fn dual_stack_interfaces_get_an_ipv6_address_of_their_subnet() {
+    let mut k = Kit::new();
+    let s = k.dual_stack_subnet();
+    let subnet = k.w.subnets.get(&s).unwrap().clone();
+    let block = subnet.ipv6_cidrs[0].cidr;
+    let endpoint_eni = |k: &mut Kit, c: Create| {
+        let id = k.id(cmd(c));
+        let eni_id = k.endpoint(&id).interfaces[0].network_interface_id.clone();
+        k.eni(&eni_id).ipv6_addresses.clone()
+    };
+    let mut c = interface(&subnet.vpc_id, S3, &[&s]);
+    assert!(endpoint_eni(&mut k, c.clone()).is_empty());
+    c.ip_address_type = Some("dualstack".into());
+    let drawn = endpoint_eni(&mut k, c.clone());
+    assert!(drawn.len() == 1 && block.contains(&drawn[0]), "{drawn:?}");
+    let given = cidr::nth_v6(&block, 77);
+    c.subnet_ids.clear();
+    c.subnet_configurations = vec![SubnetConfig {
+        subnet_id: Some(s.clone()),
+        ipv4: None,
+        ipv6: Some(given.to_string()),
+    }];
+    assert_eq!(endpoint_eni(&mut k, c), vec![given]);
 }
 
 #[test]
@@ -635,16 +609,14 @@ fn interface_quota_and_addresses() {
     let small = subnet_of(&mut k, A, &vpc, "10.0.1.0/28", "use1-az1");
     // Fill the /28 (16 - 5 reserved = 11 addresses).
     fill(&mut k, A, &small);
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         cmd(interface(&vpc, EC2, &[&small])),
         "InsufficientFreeAddressesInSubnet",
         &small,
     );
     k.interface_endpoint(&vpc, EC2, &[]);
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         cmd(interface(&vpc, "com.amazonaws.us-east-1.sts", &[])),
         "VpcEndpointLimitExceeded",
@@ -694,19 +666,16 @@ fn custom_service_needs_permission_and_offered_zones() {
         subnets,
     } = scene(false);
     let c = interface(&vpc, &name, &[&subnets[0]]);
-    refused_saying(&mut k, B, cmd(c.clone()), "InvalidServiceName", &name);
+    k.refused_saying(B, cmd(c.clone()), "InvalidServiceName", &name);
     k.allow(A, &service, "arn:aws:iam::222222222222:root");
-    refused_saying(
-        &mut k,
-        B,
+    k.refused_saying(B,
         cmd(interface(&vpc, &name, &[&subnets[0], &subnets[2]])),
         "InvalidParameter",
         &format!("The VPC endpoint service {name} does not support the availability zone of the subnet: {}.", subnets[2]),
     );
     let mut g = c.clone();
     g.endpoint_type = Some("GatewayLoadBalancer".into());
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         B,
         cmd(g),
         "InvalidParameter",
@@ -714,8 +683,7 @@ fn custom_service_needs_permission_and_offered_zones() {
     );
     let mut p = c.clone();
     p.policy_document = Some("{}".into());
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         B,
         cmd(p),
         "InvalidParameter",
@@ -723,8 +691,7 @@ fn custom_service_needs_permission_and_offered_zones() {
     );
     let mut p = c.clone();
     p.private_dns_enabled = Some(true);
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         B,
         cmd(p),
         "InvalidParameter",
@@ -757,10 +724,9 @@ fn custom_service_needs_permission_and_offered_zones() {
         },
     );
     assert_eq!(k.endpoint(&id).state, State::Available);
-    refused_saying(&mut k, B, cmd(c), "InvalidServiceName", &name);
+    k.refused_saying(B, cmd(c), "InvalidServiceName", &name);
     // Still modifiable: add the third subnet? Not offered.
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         B,
         modify(&id, |m| m.add_subnet_ids = vec![subnets[2].clone()]),
         "InvalidParameter",
@@ -779,8 +745,7 @@ fn custom_service_needs_permission_and_offered_zones() {
     // Nor remove its load balancer.
     let nlb1 = k.svc(&service).network_load_balancer_arns[0].clone();
     let nlb2 = k.lb_in_zones(A, "network", "web2", &["use1-az3"]);
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         Kit::modify_service(&service, |m| {
             m.add_network_load_balancer_arns = vec![nlb2];
@@ -831,8 +796,7 @@ fn acceptance_flow() {
     assert_eq!(f("vpc-endpoint-id", &id), 1);
     assert!(describe_connections(&k.w, &k.ctx, &[Filter::new("bogus", &["x"])]).is_err());
     // Only the service's owner may accept; unknown ids fail per item.
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         B,
         SvcCmd::AcceptConnections {
             service_id: service.clone(),
@@ -877,8 +841,7 @@ fn acceptance_flow() {
     assert_eq!(ok, vec![service.clone()]);
     assert_eq!(k.endpoint(&id).state, State::Rejected);
     // Modifications needing the service fail once it is gone; deletion works.
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         B,
         modify(&id, |m| m.add_subnet_ids = vec![subnets[1].clone()]),
         "InvalidParameter",
@@ -923,8 +886,7 @@ fn modify_interface_subnets_and_groups() {
     let s2 = subnet_of(&mut k, A, &vpc, "10.0.2.0/24", "use1-az2");
     let s3 = subnet_of(&mut k, A, &vpc, "10.0.3.0/24", "use1-az2");
     let id = k.interface_endpoint(&vpc, EC2, &[&s1]);
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         modify(&id, |m| m.add_subnet_ids = vec![s2.clone(), s3.clone()]),
         "DuplicateSubnetsInSameZone",
@@ -935,8 +897,7 @@ fn modify_interface_subnets_and_groups() {
     k.ok(modify(&id, |m| m.add_subnet_ids = vec![s2.clone()]));
     assert_eq!(k.endpoint(&id).interfaces.len(), 2);
     assert_eq!(k.w.subnets.get(&s2).unwrap().used.len(), 1);
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         modify(&id, |m| m.remove_subnet_ids = vec![s3.clone()]),
         "InvalidParameter",
@@ -974,15 +935,13 @@ fn modify_interface_subnets_and_groups() {
         vpc_id: Some(vpc.clone()),
         tags: vec![],
     });
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         modify(&id, |m| m.remove_security_group_ids = vec![sg2.clone()]),
         "InvalidParameter",
         "not associated",
     );
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         modify(&id, |m| {
             m.remove_security_group_ids = vec![default_sg.clone()]
@@ -1004,16 +963,14 @@ fn modify_interface_subnets_and_groups() {
         );
     }
     assert!(uses_security_group(&k.w, &sg2) && !uses_security_group(&k.w, &default_sg));
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         modify(&id, |m| m.add_route_table_ids = vec!["rtb-1".into()]),
         "InvalidParameter",
         "Route table IDs",
     );
     // Private DNS on, once the VPC allows it.
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         modify(&id, |m| m.private_dns_enabled = Some(true)),
         "InvalidParameter",
@@ -1022,8 +979,7 @@ fn modify_interface_subnets_and_groups() {
     enable_dns(&mut k, &vpc);
     k.ok(modify(&id, |m| m.private_dns_enabled = Some(true)));
     assert!(k.endpoint(&id).private_dns_enabled);
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         modify(&id, |m| m.ip_address_type = Some("ipv6".into())),
         "InvalidParameter",
@@ -1059,15 +1015,8 @@ fn gateway_load_balancer_endpoints() {
         c.endpoint_type = Some("GatewayLoadBalancer".into());
         c
     };
-    refused_saying(
-        &mut k,
-        A,
-        cmd(gw(&[])),
-        "InvalidParameter",
-        "exactly one subnet",
-    );
-    refused_saying(
-        &mut k,
+    k.refused_saying(A, cmd(gw(&[])), "InvalidParameter", "exactly one subnet");
+    k.refused_saying(
         A,
         cmd(interface(&vpc, &name, &[&s1])),
         "InvalidParameter",
@@ -1075,10 +1024,10 @@ fn gateway_load_balancer_endpoints() {
     );
     let mut c = gw(&[&s1]);
     c.security_group_ids = vec!["sg-0123456789abcdef0".into()];
-    refused_saying(&mut k, A, cmd(c), "InvalidParameter", "Security group IDs");
+    k.refused_saying(A, cmd(c), "InvalidParameter", "Security group IDs");
     let mut c = gw(&[&s1]);
     c.private_dns_enabled = Some(true);
-    refused_saying(&mut k, A, cmd(c), "InvalidParameter", "Private DNS");
+    k.refused_saying(A, cmd(c), "InvalidParameter", "Private DNS");
     let id = k.id(cmd(gw(&[&s1])));
     let e = k.endpoint(&id).clone();
     assert_eq!(e.interfaces.len(), 1);
@@ -1088,16 +1037,15 @@ fn gateway_load_balancer_endpoints() {
             .get(&e.interfaces[0].network_interface_id)
             .unwrap();
     assert_eq!(eni.interface_type, "gateway_load_balancer_endpoint");
+    assert!(eni.groups.is_empty(), "{:?}", eni.groups);
     assert!(dns_entries(&k.w, &e).is_empty());
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         modify(&id, |m| m.add_subnet_ids = vec![s2.clone()]),
         "InvalidParameter",
         "exactly one subnet",
     );
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         modify(&id, |m| m.remove_subnet_ids = vec![s1.clone()]),
         "InvalidParameter",
@@ -1148,7 +1096,7 @@ fn delete_and_vpc_dependencies() {
     let (_, failed) = bulk(run(&mut k, B, delete(&[&g])));
     assert_eq!(failed[0].code, "InvalidVpcEndpointId.NotFound");
     k.ok(subnet::Cmd::Delete { subnet_id: s1 });
-    refused_saying(&mut k, A, delete_vpc.clone(), "DependencyViolation", &vpc);
+    k.refused_saying(A, delete_vpc.clone(), "DependencyViolation", &vpc);
     bulk(k.ok(delete(&[&g])));
     k.advance(0);
     let (_, failed) = bulk(k.ok(delete(&[&g])));
@@ -1219,18 +1167,11 @@ fn describe_filters_and_tags() {
         tags: vec![("k".into(), "v".into())],
     };
     k.ok(tag(vec![i.clone()]));
-    refused_saying(
-        &mut k,
-        B,
-        tag(vec![i.clone()]),
-        "InvalidVpcEndpointId.NotFound",
-        &i,
-    );
+    k.refused_saying(B, tag(vec![i.clone()]), "InvalidVpcEndpointId.NotFound", &i);
     let nlb = k.lb_in_zones(A, "network", "web", &["use1-az1"]);
     let svc = k.service(A, &nlb, false);
     k.ok(tag(vec![svc.clone()]));
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         B,
         tag(vec![svc.clone()]),
         "InvalidVpcEndpointServiceId.NotFound",

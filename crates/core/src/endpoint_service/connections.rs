@@ -4,7 +4,7 @@
 use super::services::{dedup, get};
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::world::{Ctx, World};
-use crate::{BulkFailure, Output};
+use crate::Output;
 
 /// Endpoints that keep a service busy: accepted or waiting for acceptance.
 pub(super) fn live_connections<'w>(
@@ -60,17 +60,5 @@ fn bulk(
     ids: &[String],
     step: ConnectionStep,
 ) -> Output {
-    let mut ok = Vec::new();
-    let mut failed = Vec::new();
-    for id in dedup(ids) {
-        match step(w, ctx, service_id, &id) {
-            Ok(()) => ok.push(id),
-            Err(e) => failed.push(BulkFailure {
-                id,
-                code: e.code,
-                message: e.message,
-            }),
-        }
-    }
-    Output::Bulk { ok, failed }
+    Output::bulk(dedup(ids), |id| step(w, ctx, service_id, id))
 }

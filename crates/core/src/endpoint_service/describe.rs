@@ -30,18 +30,19 @@ pub fn describe_configurations<'w>(
     let candidates = w
         .endpoint_services
         .pick(&scope, ids, |id| get(w, &scope, id))?;
-    Ok(candidates
-        .into_iter()
-        .filter(|s| {
-            filter::matches(filters, tags::of(w, &scope, &s.id), |name| match name {
-                "service-name" => filter::s(s.name()),
-                "service-id" => filter::s(&s.id),
-                "service-state" => filter::s(s.state.as_str()),
-                "supported-ip-address-types" => s.supported_ip_address_types.clone(),
-                _ => Vec::new(),
-            })
-        })
-        .collect())
+    Ok(filter::tagged(
+        w,
+        &scope,
+        candidates,
+        filters,
+        |s, name| match name {
+            "service-name" => filter::s(s.name()),
+            "service-id" => filter::s(&s.id),
+            "service-state" => filter::s(s.state.as_str()),
+            "supported-ip-address-types" => s.supported_ip_address_types.clone(),
+            _ => Vec::new(),
+        },
+    ))
 }
 
 /// Filters DescribeVpcEndpointServicePermissions accepts.

@@ -10,7 +10,7 @@ use crate::elb::LoadBalancerType;
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, World};
-use crate::{BulkFailure, Kind, Output};
+use crate::{Kind, Output};
 
 /// The caller's service `id`.
 pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w EndpointService> {
@@ -368,28 +368,13 @@ fn regions_after(w: &World, ctx: &Ctx, svc: &EndpointService, m: &Modify) -> Res
 /// connected.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output> {
     let scope = ctx.scope();
-    let mut ok = Vec::new();
-    let mut failed = Vec::new();
-    for id in dedup(ids) {
-        let result = get(w, &scope, &id).map(|_| ()).and_then(|()| {
-            if live_connections(w, &id).next().is_some() {
-                Err(existing_connections(&id))
-            } else {
-                Ok(())
-            }
-        });
-        match result {
-            Ok(()) => {
-                w.endpoint_services.remove(&id);
-                tags::forget(w, &id);
-                ok.push(id);
-            }
-            Err(e) => failed.push(BulkFailure {
-                id,
-                code: e.code,
-                message: e.message,
-            }),
+    Ok(Output::bulk(dedup(ids), |id| {
+        get(w, &scope, id)?;
+        if live_connections(w, id).next().is_some() {
+            return Err(existing_connections(id));
         }
-    }
-    Ok(Output::Bulk { ok, failed })
+        w.endpoint_services.remove(id);
+        tags::forget(w, id);
+        Ok(())
+    }))
 }

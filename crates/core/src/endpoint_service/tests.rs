@@ -10,18 +10,6 @@ use crate::testkit::{Kit, A, B, C, REGION};
 use crate::world::Ctx;
 use crate::{Command, Output};
 
-/// `cmd` run by `account` is refused with `code` and a message containing `fragment`, and
-/// changes nothing.
-fn refused_saying(k: &mut Kit, account: &str, cmd: impl Into<Command>, code: &str, fragment: &str) {
-    let ctx = k.as_account(account);
-    let e = k.refused_as(&ctx, cmd, code);
-    assert!(
-        e.message.contains(fragment),
-        "`{}` lacks `{fragment}`",
-        e.message
-    );
-}
-
 #[test]
 fn create_validates_load_balancers() {
     let mut k = Kit::new();
@@ -29,61 +17,53 @@ fn create_validates_load_balancers() {
     let gwlb = k.lb_in_zones(A, "gateway", "fw", &["use1-az1"]);
     let other = k.lb_in_zones(B, "network", "theirs", &["use1-az1"]);
     let none: &[&str] = &[];
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         Kit::create_service(none, none),
         "InvalidParameter",
         "either",
     );
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         Kit::create_service(&[&nlb], &[&gwlb]),
         "InvalidParameter",
         "not both",
     );
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         Kit::create_service(&["arn:aws:ec2:x"], none),
         "InvalidNetworkLoadBalancerArn.Malformed",
         "arn:aws:ec2:x",
     );
     let missing = nlb.replace("/web/", "/nope/");
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         Kit::create_service(&[&missing], none),
         "InvalidNetworkLoadBalancerArn.NotFound",
         "nope",
     );
     // Another account's load balancer is invisible.
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         Kit::create_service(&[&other], none),
         "InvalidNetworkLoadBalancerArn.NotFound",
         "theirs",
     );
     // A gateway load balancer given as a network one.
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         Kit::create_service(&[&gwlb], none),
         "InvalidNetworkLoadBalancerArn.NotFound",
         "fw",
     );
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         Kit::create_service(none, &[&nlb]),
         "InvalidGatewayLoadBalancerArn.NotFound",
         "web",
     );
     k.ok(Kit::create_service(&[&nlb], none));
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         Kit::create_service(&[&nlb], none),
         "InvalidParameter",
@@ -133,7 +113,7 @@ fn create_options_are_validated() {
             *supported_ip_address_types = vec!["ipv5".into()];
         }
     };
-    refused_saying(&mut k, A, with(&set_ip), "InvalidParameterValue", "ipv5");
+    k.refused_saying(A, with(&set_ip), "InvalidParameterValue", "ipv5");
     let ipv6 = |c: &mut Cmd| {
         if let Cmd::Create {
             supported_ip_address_types,
@@ -143,7 +123,7 @@ fn create_options_are_validated() {
             *supported_ip_address_types = vec!["ipv6".into()];
         }
     };
-    refused_saying(&mut k, A, with(&ipv6), "InvalidParameter", "dualstack");
+    k.refused_saying(A, with(&ipv6), "InvalidParameter", "dualstack");
     let region = |c: &mut Cmd| {
         if let Cmd::Create {
             supported_regions, ..
@@ -152,7 +132,7 @@ fn create_options_are_validated() {
             *supported_regions = vec!["mars-north-1".into()];
         }
     };
-    refused_saying(&mut k, A, with(&region), "InvalidParameter", "mars-north-1");
+    k.refused_saying(A, with(&region), "InvalidParameter", "mars-north-1");
     let bad_dns = |c: &mut Cmd| {
         if let Cmd::Create {
             private_dns_name, ..
@@ -161,13 +141,7 @@ fn create_options_are_validated() {
             *private_dns_name = Some("not a name".into());
         }
     };
-    refused_saying(
-        &mut k,
-        A,
-        with(&bad_dns),
-        "InvalidParameterValue",
-        "PrivateDnsName",
-    );
+    k.refused_saying(A, with(&bad_dns), "InvalidParameterValue", "PrivateDnsName");
     let bad_tags = |c: &mut Cmd| {
         if let Cmd::Create { tags, .. } = c {
             *tags = vec![TagSpec {
@@ -176,7 +150,7 @@ fn create_options_are_validated() {
             }];
         }
     };
-    refused_saying(&mut k, A, with(&bad_tags), "InvalidParameterValue", "vpc");
+    k.refused_saying(A, with(&bad_tags), "InvalidParameterValue", "vpc");
     let mut gw = Kit::create_service(&[], &[&gwlb]);
     if let Cmd::Create {
         private_dns_name, ..
@@ -184,7 +158,7 @@ fn create_options_are_validated() {
     {
         *private_dns_name = Some("svc.example.com".into());
     }
-    refused_saying(&mut k, A, gw, "InvalidParameter", "Private DNS");
+    k.refused_saying(A, gw, "InvalidParameter", "Private DNS");
     // Valid: private DNS pending verification, regions, tags.
     let good = |c: &mut Cmd| {
         if let Cmd::Create {
@@ -229,7 +203,7 @@ fn client_token_makes_create_idempotent() {
     {
         *acceptance_required = true;
     }
-    refused_saying(&mut k, A, cmd, "IdempotentParameterMismatch", "tok");
+    k.refused_saying(A, cmd, "IdempotentParameterMismatch", "tok");
     assert_eq!(k.w.endpoint_services.len(), 1);
 }
 
@@ -241,8 +215,7 @@ fn private_dns_verification_rule() {
     let verify = || Cmd::StartPrivateDnsVerification {
         service_id: id.clone(),
     };
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         verify(),
         "InvalidParameter",
@@ -268,8 +241,7 @@ fn private_dns_verification_rule() {
         k.svc(&id).private_dns.as_ref().unwrap().state,
         DnsState::Failed
     );
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         Kit::modify_service(&id, |m| {
             m.private_dns_name = Some("x.example.com".into());
@@ -282,13 +254,7 @@ fn private_dns_verification_rule() {
         m.remove_private_dns_name = true
     }));
     assert!(k.svc(&id).private_dns.is_none());
-    refused_saying(
-        &mut k,
-        B,
-        verify(),
-        "InvalidVpcEndpointServiceId.NotFound",
-        &id,
-    );
+    k.refused_saying(B, verify(), "InvalidVpcEndpointServiceId.NotFound", &id);
 }
 
 #[test]
@@ -298,15 +264,13 @@ fn modify_rules() {
     let nlb2 = k.lb_in_zones(A, "network", "web2", &["use1-az3"]);
     let gwlb = k.lb_in_zones(A, "gateway", "fw", &["use1-az1"]);
     let id = k.service(A, &nlb, false);
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         B,
         Kit::modify_service(&id, |_| {}),
         "InvalidVpcEndpointServiceId.NotFound",
         &id,
     );
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         Kit::modify_service(&id, |m| {
             m.add_gateway_load_balancer_arns = vec![gwlb.clone()]
@@ -314,8 +278,7 @@ fn modify_rules() {
         "InvalidParameter",
         "other type",
     );
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         Kit::modify_service(&id, |m| {
             m.remove_network_load_balancer_arns = vec![nlb2.clone()]
@@ -323,8 +286,7 @@ fn modify_rules() {
         "InvalidParameter",
         "not associated",
     );
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         Kit::modify_service(&id, |m| {
             m.remove_network_load_balancer_arns = vec![nlb.clone()]
@@ -349,15 +311,13 @@ fn modify_rules() {
     assert_eq!(s.network_load_balancer_arns, vec![nlb2.clone()]);
     assert!(s.acceptance_required);
     assert_eq!(s.supported_regions, vec!["us-west-2"]);
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         Kit::modify_service(&id, |m| m.remove_supported_regions = vec![REGION.into()]),
         "InvalidParameter",
         "home Region",
     );
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         Kit::modify_service(&id, |m| {
             m.remove_supported_ip_address_types = vec!["ipv4".into()]
@@ -365,8 +325,7 @@ fn modify_rules() {
         "InvalidParameter",
         "at least one IP address type",
     );
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         Kit::modify_service(&id, |m| {
             m.add_supported_ip_address_types = vec!["ipv6".into()]
@@ -382,8 +341,7 @@ fn modify_rules() {
     }));
     assert_eq!(k.svc(&id).supported_ip_address_types, vec!["ipv4", "ipv6"]);
     let gsvc = k.id(Kit::create_service(&[], &[&gwlb]));
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         A,
         Kit::modify_service(&gsvc, |m| m.private_dns_name = Some("a.example.com".into())),
         "InvalidParameter",
@@ -408,16 +366,14 @@ fn permissions() {
         "arn:aws:iam::2222:root",
         "arn:aws:sts::222222222222:assumed-role/x/y",
     ] {
-        refused_saying(
-            &mut k,
+        k.refused_saying(
             A,
             perms(&[bad], &[]),
             "UnknownPrincipalType.Unsupported",
             bad,
         );
     }
-    refused_saying(
-        &mut k,
+    k.refused_saying(
         B,
         perms(&["*"], &[]),
         "InvalidVpcEndpointServiceId.NotFound",
@@ -500,7 +456,7 @@ fn delete_reports_per_id() {
     let id = k.service(A, &nlb, false);
     // ELBv2 refuses to delete a load balancer that serves an endpoint service.
     let delete_lb = Command::Elb(crate::elb::Cmd::DeleteLoadBalancer { arn: nlb.clone() });
-    refused_saying(&mut k, A, delete_lb.clone(), "ResourceInUse", &id);
+    k.refused_saying(A, delete_lb.clone(), "ResourceInUse", &id);
     k.run(Cmd::Delete {
         service_ids: vec![id],
     })

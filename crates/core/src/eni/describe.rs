@@ -5,7 +5,6 @@ use std::net::Ipv4Addr;
 
 use crate::error::Result;
 use crate::filter::{self, Filter};
-use crate::tags;
 use crate::world::{Ctx, World};
 use crate::Millis;
 
@@ -92,10 +91,9 @@ pub fn describe<'w>(
     let candidates = w
         .network_interfaces
         .pick(&scope, ids, |id| get(w, &scope, id))?;
-    Ok(candidates
-        .into_iter()
-        .filter(|e| filter::matches(filters, tags::of(w, &scope, &e.id), |n| field(w, e, n)))
-        .collect())
+    Ok(filter::tagged(w, &scope, candidates, filters, |e, n| {
+        field(w, e, n)
+    }))
 }
 
 /// The Elastic IP association of an interface's primary address: (allocation, association).
@@ -264,14 +262,9 @@ pub fn describe_instances<'w>(
             .map(|id| w.instances.get(id).expect("checked"))
             .collect()
     };
-    Ok(candidates
-        .into_iter()
-        .filter(|i| {
-            filter::matches(filters, tags::of(w, &scope, &i.id), |n| {
-                instance_field(w, i, n)
-            })
-        })
-        .collect())
+    Ok(filter::tagged(w, &scope, candidates, filters, |i, n| {
+        instance_field(w, i, n)
+    }))
 }
 
 fn instance_field(w: &World, i: &Instance, name: &str) -> Vec<String> {

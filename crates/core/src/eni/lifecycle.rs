@@ -26,8 +26,8 @@ use crate::Millis;
 use super::errors::not_enough_addresses;
 use super::plan::{ipv6_in_use, plan, Plan};
 use super::{
-    Attachment, IdOrder, InterfaceRecord, InterfaceSpec, ManagedInterface, NetworkInterface,
-    ServiceInterface,
+    Attachment, IdOrder, InterfaceRecord, InterfaceSpec, ManagedInterface, ManagedIpv6,
+    NetworkInterface, ServiceInterface,
 };
 
 /// First octet of the MAC address of an interface made from a plan.
@@ -79,7 +79,23 @@ pub fn create_managed(
     record.interface_type = m.interface_type.clone();
     record.requester_managed = true;
     record.requester_id = Some(m.requester_id.clone());
+    if !m.takes_groups {
+        record.groups.clear();
+    }
+    record.ipv6_addresses = match m.ipv6 {
+        ManagedIpv6::None => Vec::new(),
+        ManagedIpv6::Given(a) => vec![a],
+        ManagedIpv6::Drawn => drawn_endpoint_ipv6(w, &m.subnet_id).into_iter().collect(),
+    };
     Ok(insert(w, record, now))
+}
+
+/// An odd address of the subnet's first IPv6 block, drawn after every other id of the
+/// interface (the draw endpoints have always made, so replayed journals keep their addresses).
+fn drawn_endpoint_ipv6(w: &mut World, subnet_id: &str) -> Option<Ipv6Addr> {
+    let block = w.subnets.get(subnet_id)?.ipv6_cidrs.first()?.cidr;
+    let host = u128::from(w.ids.next_u64() | 1);
+    Some(cidr::nth_v6(&block, host))
 }
 
 /// Creates the interface a service places for itself in one of `scope`'s subnets (a NAT
@@ -360,6 +376,13 @@ pub(super) fn remove_private_ip(w: &mut World, eni_id: &str, addr: Ipv4Addr) {
     let subnet_id = e.subnet_id.clone();
     w.on_private_ip_removed(eni_id, addr);
     subnet::release_ip(w, &subnet_id, addr);
+}
+
+/// Gives a service's interface the security groups `groups` (checked by the service).
+pub fn set_groups(w: &mut World, eni_id: &str, groups: &[String]) {
+    if let Some(e) = w.network_interfaces.get_mut(eni_id) {
+        e.groups = groups.to_vec();
+    }
 }
 
 /// Maps a fresh Amazon public IPv4 address onto the interface's primary address.

@@ -39,7 +39,9 @@ pub use describe::{
     public_dns_name, FILTERS, INSTANCE_FILTERS,
 };
 pub use instances::on_timer;
-pub use lifecycle::{create_managed, create_service, destroy_interface, insert_existing};
+pub use lifecycle::{
+    create_managed, create_service, destroy_interface, insert_existing, set_groups,
+};
 pub use model::*;
 
 /// The caller's interface `id`, or `InvalidNetworkInterfaceID.NotFound`.

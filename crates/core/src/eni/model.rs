@@ -341,11 +341,26 @@ pub struct ManagedInterface {
     pub description: String,
     /// The service principal shown as `requesterId`.
     pub requester_id: String,
-    /// Security group ids; empty → the VPC's default group.
+    /// Security group ids, checked; empty → the VPC's default group.
     pub groups: Vec<String>,
+    /// Whether the interface shows its groups; a Gateway Load Balancer endpoint's shows none
+    /// (its groups are still checked).
+    pub takes_groups: bool,
     pub private_ip: Option<Ipv4Addr>,
+    /// The interface's IPv6 address, if any.
+    pub ipv6: ManagedIpv6,
     /// Shown as attached to this owner (e.g. `amazon-aws`), without an instance.
     pub attached_to: Option<String>,
+}
+
+/// The IPv6 address of a managed interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManagedIpv6 {
+    None,
+    /// This address (checked by the caller).
+    Given(Ipv6Addr),
+    /// An address drawn from the subnet's first IPv6 block, if it has one.
+    Drawn,
 }
 
 /// An interface a service places for itself (a NAT gateway's, a load-balancer node's):

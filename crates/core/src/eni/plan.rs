@@ -7,6 +7,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use crate::cidr;
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::ids::Kind;
+use crate::sg;
 use crate::subnet::{self, Subnet};
 use crate::world::{Scope, World};
 
@@ -181,17 +182,13 @@ pub(super) fn check_groups(
     vpc_id: &str,
     subnet_id: &str,
 ) -> Result<Vec<String>> {
+    sg::check_in_vpc(w, scope, ids, vpc_id, |id| {
+        ApiError::invalid_parameter(format!(
+            "Security group {id} and subnet {subnet_id} belong to different networks."
+        ))
+    })?;
     let mut out: Vec<String> = Vec::new();
     for id in ids {
-        let g = w
-            .security_groups
-            .get_in(scope, id)
-            .ok_or_else(|| Kind::SecurityGroup.not_found(id))?;
-        if g.vpc_id != vpc_id {
-            return Err(ApiError::invalid_parameter(format!(
-                "Security group {id} and subnet {subnet_id} belong to different networks."
-            )));
-        }
         if !out.contains(id) {
             out.push(id.clone());
         }

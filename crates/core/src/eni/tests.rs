@@ -8,7 +8,7 @@ use crate::table::Resource;
 use crate::tags::{self, TagSpec};
 use crate::testkit::eni::{create, in_subnet, launch, pip};
 use crate::testkit::{Kit, A, B};
-use crate::{cidr, subnet, vpc, Output, DAY};
+use crate::{cidr, subnet, Output, DAY};
 
 fn ip(s: &str) -> Ipv4Addr {
     s.parse().expect("test address")
@@ -319,31 +319,10 @@ fn create_interface_tags_and_client_token() {
     k.refused(other, "IdempotentParameterMismatch");
 }
 
-fn ipv6_net(k: &mut Kit) -> String {
-    let v = k.vpc("10.0.0.0/16");
-    k.ok(vpc::Cmd::AssociateCidr {
-        vpc_id: v.clone(),
-        cidr_block: None,
-        amazon_ipv6: true,
-    });
-    let block = k.w.vpcs.get(&v).unwrap().ipv6_cidrs[0].cidr;
-    let sub = ipnet::Ipv6Net::new(block.network(), 64)
-        .unwrap()
-        .to_string();
-    k.id(subnet::Cmd::Create {
-        vpc_id: v,
-        cidr_block: "10.0.1.0/24".into(),
-        ipv6_cidr_block: Some(sub),
-        availability_zone: Some("us-east-1a".into()),
-        availability_zone_id: None,
-        tags: vec![],
-    })
-}
-
 #[test]
 fn ipv6_addresses() {
     let mut k = Kit::new();
-    let s = ipv6_net(&mut k);
+    let s = k.dual_stack_subnet();
     let block = k.w.subnets.get(&s).unwrap().ipv6_cidrs[0].cidr;
     let id = k.interface(InterfaceSpec {
         ipv6_count: Some(2),
@@ -452,7 +431,9 @@ fn delete_interface() {
             description: "Interface for NAT Gateway nat-0".into(),
             requester_id: "amazon-aws".into(),
             groups: vec![],
+            takes_groups: true,
             private_ip: None,
+            ipv6: ManagedIpv6::None,
             attached_to: Some("amazon-aws".into()),
         },
     )

@@ -6,7 +6,6 @@ use std::net::Ipv4Addr;
 use crate::error::Result;
 use crate::filter::{self, Filter};
 use crate::ids::Kind;
-use crate::tags;
 use crate::world::{Ctx, World};
 
 use super::addresses::{address_instance, find_address};
@@ -33,18 +32,19 @@ pub fn describe_igws<'w>(
     let candidates = w
         .internet_gateways
         .pick(&scope, ids, |id| get_igw(w, &scope, id))?;
-    Ok(candidates
-        .into_iter()
-        .filter(|g| {
-            filter::matches(filters, tags::of(w, &scope, &g.id), |name| match name {
-                "attachment.state" => g.attachment.iter().map(|_| "available".into()).collect(),
-                "attachment.vpc-id" => filter::opt(g.attachment.clone()),
-                "internet-gateway-id" => filter::s(&g.id),
-                "owner-id" => filter::s(&g.scope.account),
-                _ => Vec::new(),
-            })
-        })
-        .collect())
+    Ok(filter::tagged(
+        w,
+        &scope,
+        candidates,
+        filters,
+        |g, name| match name {
+            "attachment.state" => g.attachment.iter().map(|_| "available".into()).collect(),
+            "attachment.vpc-id" => filter::opt(g.attachment.clone()),
+            "internet-gateway-id" => filter::s(&g.id),
+            "owner-id" => filter::s(&g.scope.account),
+            _ => Vec::new(),
+        },
+    ))
 }
 
 /// Filters DescribeEgressOnlyInternetGateways accepts (tags only).
@@ -64,10 +64,9 @@ pub fn describe_eigws<'w>(
             .get_in(&scope, id)
             .ok_or_else(|| Kind::EgressOnlyInternetGateway.not_found(id))
     })?;
-    Ok(candidates
-        .into_iter()
-        .filter(|g| filter::matches(filters, tags::of(w, &scope, &g.id), |_| Vec::new()))
-        .collect())
+    Ok(filter::tagged(w, &scope, candidates, filters, |_, _| {
+        Vec::new()
+    }))
 }
 
 /// Filters DescribeAddresses accepts.
@@ -106,14 +105,9 @@ pub fn describe_addresses<'w>(
         candidates.sort_by(|a, b| a.id.cmp(&b.id));
         candidates.dedup_by(|a, b| a.id == b.id);
     }
-    Ok(candidates
-        .into_iter()
-        .filter(|a| {
-            filter::matches(filters, tags::of(w, &scope, &a.id), |name| {
-                address_field(w, a, name)
-            })
-        })
-        .collect())
+    Ok(filter::tagged(w, &scope, candidates, filters, |a, name| {
+        address_field(w, a, name)
+    }))
 }
 
 fn address_field(w: &World, a: &Address, name: &str) -> Vec<String> {
@@ -149,18 +143,19 @@ pub fn describe_nats<'w>(
             .get_in(&scope, id)
             .ok_or_else(|| Kind::NatGateway.not_found(id))
     })?;
-    Ok(candidates
-        .into_iter()
-        .filter(|n| {
-            filter::matches(filters, tags::of(w, &scope, &n.id), |name| match name {
-                "nat-gateway-id" => filter::s(&n.id),
-                "state" => filter::s(n.state.as_str()),
-                "subnet-id" => filter::s(&n.subnet_id),
-                "vpc-id" => filter::s(&n.vpc_id),
-                _ => Vec::new(),
-            })
-        })
-        .collect())
+    Ok(filter::tagged(
+        w,
+        &scope,
+        candidates,
+        filters,
+        |n, name| match name {
+            "nat-gateway-id" => filter::s(&n.id),
+            "state" => filter::s(n.state.as_str()),
+            "subnet-id" => filter::s(&n.subnet_id),
+            "vpc-id" => filter::s(&n.vpc_id),
+            _ => Vec::new(),
+        },
+    ))
 }
 
 /// The `status` of a NAT gateway's address as DescribeNatGateways shows it.

@@ -67,19 +67,6 @@ fn instance(k: &mut Kit, subnet_id: &str) -> (String, String) {
     (ids[0].clone(), eni_id)
 }
 
-/// `cmd` as `account` fails with `code` and a message containing `message`, and leaves the
-/// world exactly as it was.
-fn check(k: &mut Kit, account: &str, cmd: Cmd, code: &str, message: &str) {
-    let ctx = k.as_account(account);
-    let label = format!("{cmd:?}");
-    let err = k.refused_as(&ctx, cmd, code);
-    assert!(
-        err.message.contains(message),
-        "{label}: message {:?} lacks {message:?}",
-        err.message
-    );
-}
-
 #[test]
 fn internet_gateway_lifecycle() {
     let mut k = kit();
@@ -103,22 +90,19 @@ fn internet_gateway_errors() {
     let default_vpc = default_vpc(&k);
     let igw = k.igw();
     let unknown = "igw-0123456789abcdef0";
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         attach(unknown, &vpc),
         "InvalidInternetGatewayID.NotFound",
         &format!("The internetGateway ID '{unknown}' does not exist"),
     );
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         attach(&igw, "vpc-0123456789abcdef0"),
         "InvalidVpcID.NotFound",
         "",
     );
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         attach(&igw, &default_vpc),
         "InvalidParameterValue",
@@ -126,23 +110,15 @@ fn internet_gateway_errors() {
     );
     k.attach_igw(&igw, &vpc);
     for target in [&vpc, &default_vpc] {
-        check(
-            &mut k,
+        k.refused_saying(
             A,
             attach(&igw, target),
             "Resource.AlreadyAssociated",
             &format!("resource {igw} is already attached to network {vpc}"),
         );
     }
-    check(
-        &mut k,
-        A,
-        detach(&igw, &default_vpc),
-        "Gateway.NotAttached",
-        "",
-    );
-    check(
-        &mut k,
+    k.refused_saying(A, detach(&igw, &default_vpc), "Gateway.NotAttached", "");
+    k.refused_saying(
         A,
         Cmd::DeleteInternetGateway {
             internet_gateway_id: igw.clone(),
@@ -150,8 +126,7 @@ fn internet_gateway_errors() {
         "DependencyViolation",
         &format!("The internetGateway '{igw}' has dependencies and cannot be deleted."),
     );
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::DeleteInternetGateway {
             internet_gateway_id: unknown.into(),
@@ -160,15 +135,13 @@ fn internet_gateway_errors() {
         "",
     );
     // Another account sees neither the gateway nor the VPC.
-    check(
-        &mut k,
+    k.refused_saying(
         B,
         detach(&igw, &vpc),
         "InvalidInternetGatewayID.NotFound",
         "",
     );
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::CreateInternetGateway {
             tags: vec![TagSpec {
@@ -191,14 +164,14 @@ fn detach_is_refused_while_public_addresses_are_mapped() {
     let eip = k.eip();
     let assoc = k.id(associate_eni(&eip, &eni));
     let msg = format!("Network {vpc} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.");
-    check(&mut k, A, detach(&igw, &vpc), "DependencyViolation", &msg);
+    k.refused_saying(A, detach(&igw, &vpc), "DependencyViolation", &msg);
     k.ok(Cmd::DisassociateAddress {
         association_id: Some(assoc),
         public_ip: None,
     });
     // An auto-assigned public IP counts too.
     k.w.network_interfaces.get_mut(&eni).unwrap().public_ip = Some(Ipv4Addr::new(3, 3, 3, 3));
-    check(&mut k, A, detach(&igw, &vpc), "DependencyViolation", &msg);
+    k.refused_saying(A, detach(&igw, &vpc), "DependencyViolation", &msg);
     k.w.network_interfaces.get_mut(&eni).unwrap().public_ip = None;
     k.ok(detach(&igw, &vpc));
 }
@@ -212,8 +185,7 @@ fn internet_gateway_quota_only_when_configured() {
         .unwrap();
     let mut k = kit_with(config);
     k.igw(); // the default VPC's gateway is the first
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::CreateInternetGateway { tags: vec![] },
         "InternetGatewayLimitExceeded",
@@ -288,8 +260,7 @@ fn egress_only_gateways() {
     assert_eq!(again, id);
     let found = describe_eigws(&k.w, &k.ctx.clone(), std::slice::from_ref(&id), &[]).unwrap();
     assert_eq!(found[0].vpc_id, vpc);
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::CreateEgressOnlyInternetGateway {
             vpc_id: "vpc-0123456789abcdef0".into(),
@@ -299,8 +270,7 @@ fn egress_only_gateways() {
         "InvalidVpcID.NotFound",
         "",
     );
-    check(
-        &mut k,
+    k.refused_saying(
         B,
         Cmd::DeleteEgressOnlyInternetGateway {
             egress_only_internet_gateway_id: id.clone(),
@@ -333,8 +303,7 @@ fn addresses_allocate_associate_release() {
     assert_eq!(e.public_ip_allocation_id.as_deref(), Some(eip.as_str()));
     // Associating again with the same target is a no-op returning the association.
     assert_eq!(k.id(associate_eni(&eip, &eni)), assoc);
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::ReleaseAddress {
             allocation_id: Some(eip.clone()),
@@ -372,29 +341,25 @@ fn address_errors() {
     let other = plain_eni(&mut k, &subnet);
     let eip = k.eip();
     let unknown = "eipalloc-0123456789abcdef0";
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         associate_eni(unknown, &eni),
         "InvalidAllocationID.NotFound",
         &format!("The allocation ID '{unknown}' does not exist"),
     );
-    check(
-        &mut k,
+    k.refused_saying(
         B,
         associate_eni(&eip, &eni),
         "InvalidAllocationID.NotFound",
         "",
     );
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         associate_eni(&eip, "eni-0123456789abcdef0"),
         "InvalidNetworkInterfaceID.NotFound",
         "",
     );
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         associate_eni(&eip, &lonely),
         "Gateway.NotAttached",
@@ -404,7 +369,7 @@ fn address_errors() {
     if let Cmd::AssociateAddress { instance_id, .. } = &mut both {
         *instance_id = Some("i-0123456789abcdef0".into());
     }
-    check(&mut k, A, both, "InvalidParameterCombination", "");
+    k.refused_saying(A, both, "InvalidParameterCombination", "");
     let mut neither = associate_eni(&eip, &eni);
     if let Cmd::AssociateAddress {
         network_interface_id,
@@ -413,14 +378,13 @@ fn address_errors() {
     {
         *network_interface_id = None;
     }
-    check(&mut k, A, neither, "MissingParameter", "");
+    k.refused_saying(A, neither, "MissingParameter", "");
     let mut foreign_ip = associate_eni(&eip, &eni);
     if let Cmd::AssociateAddress { private_ip, .. } = &mut foreign_ip {
         *private_ip = Some(Ipv4Addr::new(172, 31, 255, 1));
     }
-    check(&mut k, A, foreign_ip, "InvalidParameterValue", "");
-    check(
-        &mut k,
+    k.refused_saying(A, foreign_ip, "InvalidParameterValue", "");
+    k.refused_saying(
         A,
         Cmd::AssociateAddress {
             allocation_id: None,
@@ -433,8 +397,7 @@ fn address_errors() {
         "InvalidAddress.NotFound",
         "",
     );
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::DisassociateAddress {
             association_id: Some("eipassoc-0123456789abcdef0".into()),
@@ -443,8 +406,7 @@ fn address_errors() {
         "InvalidAssociationID.NotFound",
         "The association ID 'eipassoc-0123456789abcdef0' does not exist",
     );
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::ReleaseAddress {
             allocation_id: None,
@@ -453,8 +415,7 @@ fn address_errors() {
         "MissingParameter",
         "",
     );
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::ReleaseAddress {
             allocation_id: Some(unknown.into()),
@@ -463,8 +424,7 @@ fn address_errors() {
         "InvalidAllocationID.NotFound",
         "",
     );
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::AllocateAddress {
             tags: vec![TagSpec {
@@ -477,8 +437,7 @@ fn address_errors() {
     );
     // Reassociation needs AllowReassociation.
     let assoc = k.id(associate_eni(&eip, &eni));
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         associate_eni(&eip, &other),
         "Resource.AlreadyAssociated",
@@ -559,8 +518,7 @@ fn associate_by_instance_and_secondary_address() {
     // A terminated instance cannot take an address.
     k.w.instances.get_mut(&instance).unwrap().state = InstanceState::Terminated;
     let third = k.eip();
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::AssociateAddress {
             allocation_id: Some(third),
@@ -573,8 +531,7 @@ fn associate_by_instance_and_secondary_address() {
         "IncorrectInstanceState",
         "",
     );
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::AssociateAddress {
             allocation_id: Some(eip.clone()),
@@ -658,8 +615,7 @@ fn address_quota_only_when_configured() {
         .unwrap();
     let mut k = kit_with(config);
     k.eip();
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::AllocateAddress { tags: vec![] },
         "AddressLimitExceeded",
@@ -703,8 +659,7 @@ fn public_nat_gateway_lifecycle() {
     assert_eq!(k.nat(&id).state, NatState::Available);
     assert_eq!(nat_address_status(k.nat(&id)), "succeeded");
     // Its address cannot be released, disassociated or moved; the IGW cannot leave.
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::ReleaseAddress {
             allocation_id: Some(eip.clone()),
@@ -713,8 +668,7 @@ fn public_nat_gateway_lifecycle() {
         "InvalidIPAddress.InUse",
         "",
     );
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::DisassociateAddress {
             association_id: nat.association_id.clone(),
@@ -732,17 +686,15 @@ fn public_nat_gateway_lifecycle() {
     {
         *allow_reassociation = true;
     }
-    check(&mut k, A, steal, "Resource.AlreadyAssociated", "");
+    k.refused_saying(A, steal, "Resource.AlreadyAssociated", "");
     let other = k.eip();
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         associate_eni(&other, &eni_id),
         "OperationNotPermitted",
         "",
     );
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         detach(&igw, &vpc),
         "DependencyViolation",
@@ -833,8 +785,7 @@ fn nat_gateway_request_errors() {
     let mut k = kit();
     let subnet = default_subnet(&k);
     let eip = k.eip();
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         create_nat("subnet-0123456789abcdef0", Some(&eip)),
         "InvalidSubnetID.NotFound",
@@ -844,29 +795,23 @@ fn nat_gateway_request_errors() {
     if let Cmd::CreateNatGateway { public, .. } = &mut missing {
         *public = true;
     }
-    check(&mut k, A, missing, "MissingParameter", "AllocationId");
+    k.refused_saying(A, missing, "MissingParameter", "AllocationId");
     let mut private_with_eip = create_nat(&subnet, Some(&eip));
     if let Cmd::CreateNatGateway { public, .. } = &mut private_with_eip {
         *public = false;
     }
-    check(
-        &mut k,
-        A,
-        private_with_eip,
-        "InvalidParameterCombination",
-        "",
-    );
+    k.refused_saying(A, private_with_eip, "InvalidParameterCombination", "");
     let mut bad_ip = create_nat(&subnet, Some(&eip));
     if let Cmd::CreateNatGateway { private_ip, .. } = &mut bad_ip {
         *private_ip = Some(Ipv4Addr::new(10, 9, 9, 9));
     }
-    check(&mut k, A, bad_ip, "InvalidParameter", "");
+    k.refused_saying(A, bad_ip, "InvalidParameter", "");
     let mut reserved = create_nat(&subnet, Some(&eip));
     if let Cmd::CreateNatGateway { private_ip, .. } = &mut reserved {
         let s = k.w.subnets.get(&subnet).unwrap();
         *private_ip = Some(crate::cidr::nth_v4(&s.cidr, 1));
     }
-    check(&mut k, A, reserved, "InvalidParameter", "");
+    k.refused_saying(A, reserved, "InvalidParameter", "");
     let mut bad_tags = create_nat(&subnet, Some(&eip));
     if let Cmd::CreateNatGateway { tags, .. } = &mut bad_tags {
         tags.push(TagSpec {
@@ -874,16 +819,14 @@ fn nat_gateway_request_errors() {
             tags: vec![],
         });
     }
-    check(&mut k, A, bad_tags, "InvalidParameterValue", "");
-    check(
-        &mut k,
+    k.refused_saying(A, bad_tags, "InvalidParameterValue", "");
+    k.refused_saying(
         B,
         create_nat(&subnet, Some(&eip)),
         "InvalidSubnetID.NotFound",
         "",
     );
-    check(
-        &mut k,
+    k.refused_saying(
         A,
         Cmd::DeleteNatGateway {
             nat_gateway_id: "nat-0123456789abcdef0".into(),
@@ -1005,7 +948,7 @@ fn nat_gateway_client_token_is_idempotent() {
         *public = false;
         *allocation_id = None;
     }
-    check(&mut k, A, cmd, "IdempotentParameterMismatch", "token-1");
+    k.refused_saying(A, cmd, "IdempotentParameterMismatch", "token-1");
 }
 
 #[test]
@@ -1015,13 +958,7 @@ fn nat_gateway_quota_per_zone_only_when_configured() {
     let mut k = kit_with(config);
     let subnet = default_subnet(&k);
     let id = k.id(create_nat(&subnet, None));
-    check(
-        &mut k,
-        A,
-        create_nat(&subnet, None),
-        "NatGatewayLimitExceeded",
-        "",
-    );
+    k.refused_saying(A, create_nat(&subnet, None), "NatGatewayLimitExceeded", "");
     // Another zone is free; deleted gateways stop counting.
     let vpc = default_vpc(&k);
     let zone = k.w.subnets.get(&subnet).unwrap().availability_zone.clone();

@@ -86,10 +86,9 @@ pub fn describe_paths<'w>(
     let candidates = w
         .insights_paths
         .pick(&scope, ids, |id| path(w, &scope, id))?;
-    Ok(candidates
-        .into_iter()
-        .filter(|p| filter::matches(filters, tags::of(w, &scope, &p.id), |n| path_field(p, n)))
-        .collect())
+    Ok(filter::tagged(w, &scope, candidates, filters, |p, n| {
+        path_field(p, n)
+    }))
 }
 
 /// Filters DescribeNetworkInsightsAnalyses accepts.

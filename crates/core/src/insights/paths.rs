@@ -273,11 +273,11 @@ fn resolve_ends(w: &World, path: &mut Path, spec: &PathSpec) -> Result<()> {
         path.destination = Some(id);
         path.destination_arn = Some(arn);
     }
-    if source.starts_with("igw-")
+    if Kind::InternetGateway.names(&source)
         && path
             .destination
             .as_deref()
-            .is_some_and(|d| d.starts_with("igw-"))
+            .is_some_and(|d| Kind::InternetGateway.names(d))
     {
         return Err(ApiError::invalid_value(
             "The source and the destination cannot both be internet gateways.",

@@ -2,7 +2,6 @@
 
 use crate::filter::{self, Filter};
 use crate::protocol::Protocol;
-use crate::tags;
 use crate::world::{Ctx, World};
 use crate::Result;
 
@@ -40,10 +39,9 @@ pub fn describe<'w>(
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
     let candidates = w.network_acls.pick(&scope, ids, |id| get(w, &scope, id))?;
-    Ok(candidates
-        .into_iter()
-        .filter(|a| filter::matches(filters, tags::of(w, &scope, &a.id), |name| field(a, name)))
-        .collect())
+    Ok(filter::tagged(w, &scope, candidates, filters, |a, name| {
+        field(a, name)
+    }))
 }
 
 /// An entry's protocol as filters match it: its number and its name (`all` for every protocol).

@@ -5,6 +5,7 @@
 use super::*;
 use crate::config::Quotas;
 use crate::tags::TagSpec;
+use crate::testkit::network::associate_cidr;
 use crate::testkit::{config_with_quotas, Kit, A, B};
 use crate::{vpc, Command, Config, Ctx, Filter, Millis, Output, Result, DAY, HOUR};
 
@@ -487,15 +488,6 @@ fn options_need_an_active_connection_the_own_side_and_dns() {
     );
 }
 
-/// AssociateVpcCidrBlock of an IPv4 block.
-fn associate(vpc_id: &str, cidr: &str) -> vpc::Cmd {
-    vpc::Cmd::AssociateCidr {
-        vpc_id: vpc_id.into(),
-        cidr_block: Some(cidr.into()),
-        amazon_ipv6: false,
-    }
-}
-
 #[test]
 fn cidr_associations_while_peered() {
     let mut k = kit();
@@ -509,14 +501,14 @@ fn cidr_associations_while_peered() {
         &mut k,
         A,
         EAST,
-        associate(&x, "10.5.0.0/16"),
+        associate_cidr(&x, "10.5.0.0/16"),
         "OperationNotPermitted",
         "pending VPC peering connection",
     );
     // The accepter may add a block; an overlapping one fails the request.
-    run(&mut k, B, EAST, associate(&y, "10.2.0.0/16")).unwrap();
+    run(&mut k, B, EAST, associate_cidr(&y, "10.2.0.0/16")).unwrap();
     assert_eq!(seen(&mut k, A, EAST, &pcx), Some(Status::PendingAcceptance));
-    run(&mut k, B, EAST, associate(&y, "10.0.128.0/17")).unwrap();
+    run(&mut k, B, EAST, associate_cidr(&y, "10.0.128.0/17")).unwrap();
     assert_eq!(seen(&mut k, A, EAST, &pcx), Some(Status::Failed));
     // Active: a block overlapping the peer is refused, others are fine.
     let z = vpc(&mut k, B, EAST, "10.3.0.0/16");
@@ -528,11 +520,11 @@ fn cidr_associations_while_peered() {
         &mut k,
         A,
         EAST,
-        associate(&x, "10.3.128.0/17"),
+        associate_cidr(&x, "10.3.128.0/17"),
         "InvalidParameterValue",
         "overlaps",
     );
-    run(&mut k, A, EAST, associate(&x, "10.4.0.0/16")).unwrap();
+    run(&mut k, A, EAST, associate_cidr(&x, "10.4.0.0/16")).unwrap();
     let p = k.w.peerings.get(&live).unwrap();
     assert_eq!(
         p.requester_blocks.v4.len(),

@@ -6,7 +6,6 @@ use std::net::Ipv4Addr;
 
 use ipnet::{IpNet, Ipv4Net};
 
-use crate::region::RegionDef;
 use crate::world::{Scope, World};
 
 use super::model::{AddressFamily, Entry, PrefixList, State, AWS_OWNER, SERVICES};
@@ -34,9 +33,10 @@ pub fn aws_managed_name(region: &str, service: &str) -> String {
 
 /// The Region's slot in the synthetic address plan (see the area's documentation).
 fn region_slot(region: &str) -> u32 {
-    match RegionDef::defaults().iter().position(|r| r.name == region) {
+    let known = crate::region::catalogue::REGIONS;
+    match known.iter().position(|r| r.name == region) {
         Some(i) => i as u32,
-        None => 8 + fnv32(region.as_bytes()) % 248,
+        None => known.len() as u32 + fnv32(region.as_bytes()) % (256 - known.len() as u32),
     }
 }
 

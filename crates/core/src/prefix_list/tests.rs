@@ -137,7 +137,7 @@ fn aws_managed_lists_exist_in_every_region_for_every_account() {
     }
     ids.sort();
     ids.dedup();
-    assert_eq!(ids.len(), 16);
+    assert_eq!(ids.len(), 2 * RegionDef::defaults().len());
     assert_eq!(
         aws_managed_cidrs(EAST, "s3"),
         vec![

@@ -90,7 +90,7 @@ fn check_gateway(w: &World, scope: &Scope, table: &RouteTable, gid: &str) -> Res
     let igw = w
         .internet_gateways
         .get_in(scope, gid)
-        .filter(|_| gid.starts_with("igw-"))
+        .filter(|_| Kind::InternetGateway.names(gid))
         .ok_or_else(|| gateway_not_found(gid))?;
     if igw.attachment.as_deref() != Some(table.vpc_id.as_str()) {
         return Err(different_networks(&table.id, "network gateway", gid));

@@ -1,7 +1,6 @@
 //! DescribeRouteTables: its filters and the values each filter matches.
 
 use crate::filter::{self, Filter};
-use crate::tags;
 use crate::world::{Ctx, World};
 use crate::Result;
 
@@ -42,14 +41,9 @@ pub fn describe<'w>(
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
     let candidates = w.route_tables.pick(&scope, ids, |id| get(w, &scope, id))?;
-    Ok(candidates
-        .into_iter()
-        .filter(|t| {
-            filter::matches(filters, tags::of(w, &scope, &t.id), |name| {
-                field(w, t, name)
-            })
-        })
-        .collect())
+    Ok(filter::tagged(w, &scope, candidates, filters, |t, name| {
+        field(w, t, name)
+    }))
 }
 
 /// The values of filter `name` for table `t`.

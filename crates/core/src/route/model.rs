@@ -3,6 +3,7 @@
 use ipnet::{Ipv4Net, Ipv6Net};
 use serde::{Deserialize, Serialize};
 
+use crate::ids::Kind;
 use crate::table::Resource;
 use crate::tags::TagSpec;
 use crate::world::Scope;
@@ -105,7 +106,7 @@ impl Target {
     pub fn of_gateway_id(id: String) -> Target {
         if id == "local" {
             Target::Local
-        } else if id.starts_with("vpce-") {
+        } else if Kind::VpcEndpoint.names(&id) {
             Target::GatewayEndpoint(id)
         } else {
             Target::Gateway(id)

@@ -118,7 +118,7 @@ pub fn target_problem(w: &World, vpc_id: Option<&str>, target: &Target) -> Optio
 /// An internet gateway must be attached (to `vpc_id`, when given); virtual private
 /// gateways are not modelled.
 fn internet_gateway_problem(w: &World, vpc_id: Option<&str>, id: &str) -> Option<Unusable> {
-    if !id.starts_with("igw-") {
+    if !Kind::InternetGateway.names(id) {
         return Some(Unusable::NotModelled);
     }
     let Some(igw) = w.internet_gateways.get(id) else {
@@ -227,7 +227,7 @@ pub(super) fn check_target(
 
 /// An internet gateway of the caller attached to the table's VPC.
 fn check_internet_gateway(w: &World, scope: &Scope, table: &RouteTable, id: &str) -> Result<()> {
-    if !id.starts_with("igw-") {
+    if !Kind::InternetGateway.names(id) {
         return Err(gateway_not_found(id));
     }
     let igw = w

@@ -4,10 +4,11 @@ use ipnet::Ipv6Net;
 
 use super::*;
 use crate::config::Config;
-use crate::eni::{InstanceState, InterfaceSpec, Launch};
+use crate::eni::{InstanceState, Launch};
 use crate::filter::Filter;
 use crate::gateway::NatState;
 use crate::tags::{self, TagSpec};
+use crate::testkit::eni::in_subnet;
 use crate::testkit::route::{
     associate, create_route, create_table, delete_route, gw, replace_route, v4, v6,
 };
@@ -97,18 +98,6 @@ fn nat(k: &mut Kit, subnet: &str, state: NatState) -> String {
     id
 }
 
-fn interface(k: &mut Kit, subnet: &str) -> String {
-    k.id(eni::Cmd::CreateInterface {
-        spec: InterfaceSpec {
-            subnet_id: Some(subnet.into()),
-            ..Default::default()
-        },
-        interface_type: None,
-        client_token: None,
-        tags: vec![],
-    })
-}
-
 /// A running instance in `subnet` with `enis` attached interfaces.
 fn instance(k: &mut Kit, subnet: &str, enis: usize) -> String {
     let launch = Launch {
@@ -123,7 +112,7 @@ fn instance(k: &mut Kit, subnet: &str, enis: usize) -> String {
     };
     let id = ids[1].clone();
     for n in 1..enis {
-        let extra = interface(k, subnet);
+        let extra = k.interface(in_subnet(subnet));
         k.ok(eni::Cmd::Attach {
             network_interface_id: extra,
             instance_id: id.clone(),
@@ -729,8 +718,8 @@ fn nat_gateway_targets() {
 fn interface_and_instance_targets() {
     let (mut k, n) = setup();
     let rtb = n.rtb.clone();
-    let eni_id = interface(&mut k, &n.subnet);
-    let far_eni = interface(&mut k, &n.subnet2);
+    let eni_id = k.interface(in_subnet(&n.subnet));
+    let far_eni = k.interface(in_subnet(&n.subnet2));
     let eni_to = |dest: &str, id: &str| RouteParams {
         network_interface_id: Some(id.into()),
         ..v4(dest)
@@ -749,7 +738,7 @@ fn interface_and_instance_targets() {
     );
     k.ok(create_route(&rtb, eni_to("0.0.0.0/0", &eni_id)));
     assert_eq!(state_of(&k, &rtb, "0.0.0.0/0"), "active");
-    k.w.network_interfaces.remove(&eni_id);
+    eni::destroy_interface(&mut k.w, &eni_id);
     assert_eq!(state_of(&k, &rtb, "0.0.0.0/0"), "blackhole");
 
     let one = instance(&mut k, &n.subnet, 1);
@@ -820,7 +809,7 @@ fn unusable_targets_say_why() {
     let detached = igw(&mut k, None);
     let nat_id = nat(&mut k, &n.subnet, NatState::Pending);
     let peering = pcx(&mut k, &n.vpc, &n.vpc2);
-    let eni_id = interface(&mut k, &n.subnet);
+    let eni_id = k.interface(in_subnet(&n.subnet));
     for (dest, target) in [
         ("1.0.0.0/8", Target::Gateway(detached.clone())),
         ("2.0.0.0/8", Target::Gateway("vgw-0123456789abcdef0".into())),
@@ -943,7 +932,7 @@ fn routes_more_specific_than_local() {
     let (rtb, vpc) = (n.rtb.clone(), n.vpc.clone());
     let igw_id = igw(&mut k, Some(&vpc));
     let nat_id = nat(&mut k, &n.subnet, NatState::Available);
-    let eni_id = interface(&mut k, &n.subnet);
+    let eni_id = k.interface(in_subnet(&n.subnet));
     let inst = instance(&mut k, &n.subnet, 1);
     let nat_to = |dest: &str| RouteParams {
         nat_gateway_id: Some(nat_id.clone()),
@@ -1007,7 +996,7 @@ fn the_local_route() {
     let (mut k, n) = setup();
     let rtb = n.rtb.clone();
     let igw_id = igw(&mut k, Some(&n.vpc));
-    let eni_id = interface(&mut k, &n.subnet);
+    let eni_id = k.interface(in_subnet(&n.subnet));
     let nat_id = nat(&mut k, &n.subnet, NatState::Available);
     refused_with(
         &mut k,

@@ -69,14 +69,9 @@ pub fn describe<'w>(
         }
         out
     };
-    Ok(candidates
-        .into_iter()
-        .filter(|g| {
-            filter::matches(filters, tags::of(w, &scope, &g.id), |name| {
-                field(w, g, name)
-            })
-        })
-        .collect())
+    Ok(filter::tagged(w, &scope, candidates, filters, |g, name| {
+        field(w, g, name)
+    }))
 }
 
 /// A rule's protocol as filters match it: the name it shows and its number.

@@ -22,6 +22,23 @@ pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w SecurityGrou
         .ok_or_else(|| Kind::SecurityGroup.not_found(id))
 }
 
+/// The caller's groups `ids` are all in `vpc_id`: a missing one is `InvalidGroup.NotFound`,
+/// one in another VPC is refused with `elsewhere(id)` (each API words it its own way).
+pub fn check_in_vpc(
+    w: &World,
+    scope: &Scope,
+    ids: &[String],
+    vpc_id: &str,
+    elsewhere: impl Fn(&str) -> ApiError,
+) -> Result<()> {
+    for id in ids {
+        if get(w, scope, id)?.vpc_id != vpc_id {
+            return Err(elsewhere(id));
+        }
+    }
+    Ok(())
+}
+
 /// The scope's default VPC id, or `VPCIdNotSpecified`.
 fn default_vpc(w: &World, scope: &Scope) -> Result<String> {
     w.vpcs
@@ -95,7 +112,7 @@ fn check_name(name: &str, description: &str) -> Result<()> {
     }
     check_text("GroupName", name)?;
     check_text("GroupDescription", description)?;
-    if name.to_ascii_lowercase().starts_with("sg-") {
+    if Kind::SecurityGroup.names(&name.to_ascii_lowercase()) {
         return Err(ApiError::invalid_value(format!(
             "Value ({name}) for parameter GroupName is invalid. Group names may not be in the format sg-*."
         )));

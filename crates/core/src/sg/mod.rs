@@ -26,7 +26,8 @@ mod tests;
 pub use describe::{describe, describe_rules, rule_visible, RuleView, FILTERS, RULE_FILTERS};
 pub use evaluate::{allows, protocol_matches, rule_matches};
 pub use groups::{
-    allow_all_egress_v4, allow_all_egress_v6, by_name_in_default_vpc, create_default, get,
+    allow_all_egress_v4, allow_all_egress_v6, by_name_in_default_vpc, check_in_vpc, create_default,
+    get,
 };
 pub use model::*;
 pub use references::{

@@ -6,9 +6,11 @@
 use std::net::IpAddr;
 
 use super::*;
+use crate::eni::{self, InterfaceSpec};
 use crate::filter::Filter;
 use crate::protocol::Protocol;
 use crate::tags::{self, TagSpec};
+use crate::testkit::eni::in_subnet;
 use crate::testkit::{Kit, A, B};
 use crate::world::World;
 use crate::{peering, Command, Output};
@@ -686,7 +688,6 @@ fn modify_rules() {
 #[test]
 fn delete_rules() {
     let mut k = Kit::new();
-    let a = k.ctx.clone();
     let vpc = k.vpc("10.0.0.0/16");
     let g = k.security_group("web", Some(&vpc));
     let h = k.security_group("app", Some(&vpc));
@@ -715,25 +716,10 @@ fn delete_rules() {
     k.ok(authorize(&g, false, vec![group_peer("-1", &h, None)]));
     k.refused(del(&h), "InvalidGroup.InUse");
     // An interface using the group.
-    k.w.network_interfaces.insert(crate::eni::NetworkInterface {
-        id: "eni-0123456789abcdef0".into(),
-        scope: a.scope(),
-        vpc_id: vpc.clone(),
-        subnet_id: "subnet-0123456789abcdef0".into(),
-        availability_zone: "us-east-1a".into(),
-        private_ips: vec!["10.0.0.10".parse().unwrap()],
-        ipv6_addresses: vec![],
+    let subnet = k.subnet(&vpc, "10.0.0.0/24", None);
+    let eni = k.interface(InterfaceSpec {
         groups: vec![g.clone()],
-        source_dest_check: true,
-        interface_type: "interface".into(),
-        requester_managed: false,
-        requester_id: None,
-        description: String::new(),
-        mac_address: "02:00:00:00:00:01".into(),
-        attachment: None,
-        public_ip: None,
-        public_ip_allocation_id: None,
-        created: 0,
+        ..in_subnet(&subnet)
     });
     let e = k.run(del(&g)).unwrap_err();
     assert_eq!(
@@ -743,7 +729,9 @@ fn delete_rules() {
             format!("resource {g} has a dependent object")
         )
     );
-    k.w.network_interfaces.remove("eni-0123456789abcdef0");
+    k.ok(eni::Cmd::DeleteInterface {
+        network_interface_id: eni,
+    });
     assert_eq!(k.ok(del(&g)), Output::Id(g.clone()));
     k.ok(del(&h));
     k.refused(del(&g), "InvalidGroup.NotFound");

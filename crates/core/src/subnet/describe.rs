@@ -3,7 +3,6 @@
 use super::model::Subnet;
 use crate::error::Result;
 use crate::filter::{self, Filter};
-use crate::tags;
 use crate::world::{Ctx, World};
 
 /// Filters DescribeSubnets accepts.
@@ -45,10 +44,9 @@ pub fn describe<'w>(
     let candidates = w
         .subnets
         .pick(&scope, ids, |id| super::get(w, &scope, id))?;
-    Ok(candidates
-        .into_iter()
-        .filter(|s| filter::matches(filters, tags::of(w, &scope, &s.id), |name| field(s, name)))
-        .collect())
+    Ok(filter::tagged(w, &scope, candidates, filters, |s, name| {
+        field(s, name)
+    }))
 }
 
 fn field(s: &Subnet, name: &str) -> Vec<String> {

@@ -20,6 +20,11 @@ impl Kit {
         }
     }
 
+    /// A running instance of the caller in `subnet` (a default subnet if `None`).
+    pub fn running_instance(&mut self, subnet: Option<&str>) -> String {
+        self.launch(launch(subnet, 1, 1)).remove(0)
+    }
+
     /// The interface `id`, which must exist.
     pub fn eni(&self, id: &str) -> &NetworkInterface {
         self.w.network_interfaces.get(id).expect("interface")

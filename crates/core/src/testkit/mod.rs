@@ -144,6 +144,25 @@ impl Kit {
         }
     }
 
+    /// Runs `cmd` as `account` (in the kit's Region), which must fail with `code` and a
+    /// message containing `fragment`, and leave the world unchanged.
+    pub fn refused_saying(
+        &mut self,
+        account: &str,
+        cmd: impl Into<Command>,
+        code: &str,
+        fragment: &str,
+    ) -> ApiError {
+        let ctx = self.as_account(account);
+        let e = self.refused_as(&ctx, cmd, code);
+        assert!(
+            e.message.contains(fragment),
+            "`{}` lacks `{fragment}`",
+            e.message
+        );
+        e
+    }
+
     /// Moves the clock by `ms` and runs the timers that fall due.
     pub fn advance(&mut self, ms: Millis) {
         self.ctx.now += ms;

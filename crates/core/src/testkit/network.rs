@@ -20,6 +20,27 @@ impl Kit {
         self.id(create_vpc(cidr, true))
     }
 
+    /// A dual-stack subnet 10.0.1.0/24 in us-east-1a, with the first /64 of the Amazon IPv6
+    /// block of its new VPC 10.0.0.0/16.
+    pub fn dual_stack_subnet(&mut self) -> String {
+        let v = self.vpc("10.0.0.0/16");
+        self.ok(vpc::Cmd::AssociateCidr {
+            vpc_id: v.clone(),
+            cidr_block: None,
+            amazon_ipv6: true,
+        });
+        let block = self.w.vpcs.get(&v).expect("vpc").ipv6_cidrs[0].cidr;
+        let first = ipnet::Ipv6Net::new(block.network(), 64).expect("a /64");
+        self.id(subnet::Cmd::Create {
+            vpc_id: v,
+            cidr_block: "10.0.1.0/24".into(),
+            ipv6_cidr_block: Some(first.to_string()),
+            availability_zone: Some("us-east-1a".into()),
+            availability_zone_id: None,
+            tags: vec![],
+        })
+    }
+
     /// A subnet of `vpc_id` with `cidr` in the zone named `az` (None: the first zone).
     pub fn subnet(&mut self, vpc_id: &str, cidr: &str, az: Option<&str>) -> String {
         self.id(subnet::Cmd::Create {
@@ -62,5 +83,14 @@ pub fn create_vpc(cidr: &str, amazon_ipv6: bool) -> vpc::Cmd {
         amazon_ipv6,
         instance_tenancy: None,
         tags: vec![],
+    }
+}
+
+/// AssociateVpcCidrBlock of the IPv4 block `cidr`.
+pub fn associate_cidr(vpc_id: &str, cidr: &str) -> vpc::Cmd {
+    vpc::Cmd::AssociateCidr {
+        vpc_id: vpc_id.into(),
+        cidr_block: Some(cidr.into()),
+        amazon_ipv6: false,
     }
 }

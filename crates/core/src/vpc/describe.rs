@@ -3,7 +3,6 @@
 use super::model::Vpc;
 use crate::error::Result;
 use crate::filter::{self, Filter};
-use crate::tags;
 use crate::world::{Ctx, World};
 
 /// Filters DescribeVpcs accepts.
@@ -33,10 +32,9 @@ pub fn describe<'w>(
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
     let candidates = w.vpcs.pick(&scope, ids, |id| super::get(w, &scope, id))?;
-    Ok(candidates
-        .into_iter()
-        .filter(|v| filter::matches(filters, tags::of(w, &scope, &v.id), |name| field(v, name)))
-        .collect())
+    Ok(filter::tagged(w, &scope, candidates, filters, |v, name| {
+        field(v, name)
+    }))
 }
 
 fn field(v: &Vpc, name: &str) -> Vec<String> {

@@ -7,18 +7,9 @@ use super::*;
 use crate::filter::Filter;
 use crate::route::{self, Destination, RouteParams, Target};
 use crate::tags::TagSpec;
-use crate::testkit::network::create_vpc;
+use crate::testkit::network::{associate_cidr, create_vpc};
 use crate::testkit::{Kit, B, REGION};
 use crate::{gateway, subnet, Command, Output};
-
-/// AssociateVpcCidrBlock of an IPv4 block.
-fn associate(vpc_id: &str, cidr: &str) -> Cmd {
-    Cmd::AssociateCidr {
-        vpc_id: vpc_id.into(),
-        cidr_block: Some(cidr.into()),
-        amazon_ipv6: false,
-    }
-}
 
 /// AssociateVpcCidrBlock of an Amazon-provided IPv6 block.
 fn associate_ipv6(vpc_id: &str) -> Cmd {
@@ -277,30 +268,33 @@ fn associated_blocks_keep_to_the_family_overlap_nothing_and_count_toward_the_quo
         },
         "InvalidParameterCombination",
     );
-    k.refused(associate(&id, "10.1.0.0/29"), "InvalidVpc.Range");
-    let e = k.refused(associate(&id, "192.168.0.0/16"), "InvalidVpc.Range");
+    k.refused(associate_cidr(&id, "10.1.0.0/29"), "InvalidVpc.Range");
+    let e = k.refused(associate_cidr(&id, "192.168.0.0/16"), "InvalidVpc.Range");
     assert!(e.message.contains("is restricted"), "{}", e.message);
-    let e = k.refused(associate(&id, "10.0.128.0/17"), "InvalidParameterValue");
+    let e = k.refused(
+        associate_cidr(&id, "10.0.128.0/17"),
+        "InvalidParameterValue",
+    );
     assert_eq!(
         e.message,
         "The CIDR '10.0.128.0/17' conflicts with another CIDR block (10.0.0.0/16) of the VPC."
     );
     k.refused(
-        associate("vpc-0123456789abcdef0", "10.1.0.0/16"),
+        associate_cidr("vpc-0123456789abcdef0", "10.1.0.0/16"),
         "InvalidVpcID.NotFound",
     );
     // A publicly routable block may join a private VPC.
-    let public = k.id(associate(&id, "100.64.0.0/16"));
+    let public = k.id(associate_cidr(&id, "100.64.0.0/16"));
     assert!(public.starts_with("vpc-cidr-assoc-"));
-    let second = k.id(associate(&id, "10.1.0.0/16"));
+    let second = k.id(associate_cidr(&id, "10.1.0.0/16"));
     assert_eq!(
         local_routes(&k, &id),
         ["10.0.0.0/16", "100.64.0.0/16", "10.1.0.0/16"]
     );
     // Five IPv4 blocks per VPC by default.
-    k.id(associate(&id, "10.2.0.0/16"));
-    k.id(associate(&id, "10.3.0.0/16"));
-    let e = k.refused(associate(&id, "10.4.0.0/16"), "CidrLimitExceeded");
+    k.id(associate_cidr(&id, "10.2.0.0/16"));
+    k.id(associate_cidr(&id, "10.3.0.0/16"));
+    let e = k.refused(associate_cidr(&id, "10.4.0.0/16"), "CidrLimitExceeded");
     assert_eq!(
         e.message,
         format!("This network '{id}' has met its maximum number of allowed CIDRs: 5")
@@ -349,14 +343,14 @@ fn a_block_containing_a_route_destination_is_refused() {
             ..RouteParams::default()
         },
     });
-    let e = k.refused(associate(&id, "10.1.0.0/16"), "InvalidParameterValue");
+    let e = k.refused(associate_cidr(&id, "10.1.0.0/16"), "InvalidParameterValue");
     assert_eq!(
         e.message,
         format!("The CIDR '10.1.0.0/16' conflicts with route '10.1.2.0/24' in route table {rtb}.")
     );
     // A block that leaves the destination outside is fine; so is the destination itself
     // once the route is gone.
-    k.id(associate(&id, "10.2.0.0/16"));
+    k.id(associate_cidr(&id, "10.2.0.0/16"));
     k.ok(route::Cmd::DeleteRoute {
         route_table_id: rtb.clone(),
         route: RouteParams {
@@ -364,7 +358,7 @@ fn a_block_containing_a_route_destination_is_refused() {
             ..RouteParams::default()
         },
     });
-    k.id(associate(&id, "10.1.0.0/16"));
+    k.id(associate_cidr(&id, "10.1.0.0/16"));
     let routes = &k.w.route_tables.get(&rtb).unwrap().routes;
     assert!(routes
         .iter()
@@ -375,7 +369,7 @@ fn a_block_containing_a_route_destination_is_refused() {
 fn blocks_in_use_and_the_primary_block_stay() {
     let mut k = Kit::new();
     let id = k.vpc("10.0.0.0/16");
-    let extra = k.id(associate(&id, "10.1.0.0/16"));
+    let extra = k.id(associate_cidr(&id, "10.1.0.0/16"));
     let v6 = k.id(associate_ipv6(&id));
     let primary = k.w.vpcs.get(&id).unwrap().cidrs[0].association_id.clone();
     let e = k.refused(
@@ -434,7 +428,7 @@ fn describe_filters_and_ids() {
     let mut k = Kit::new();
     let x = k.vpc("10.0.0.0/16");
     let y = k.vpc_v6("10.1.0.0/16");
-    k.id(associate(&y, "10.2.0.0/16"));
+    k.id(associate_cidr(&y, "10.2.0.0/16"));
     let default = k.default_vpc(&k.ctx.scope());
     let ctx = k.ctx.clone();
     let find = |k: &Kit, f: &[(&str, &[&str])]| -> Vec<String> {

@@ -10,9 +10,13 @@ use crate::error::{ApiError, ErrorCode, Result};
 use crate::ids::IdGen;
 use crate::table::Table;
 use crate::tags::TagStore;
+// Areas' models only (see the layering invariant in ARCHITECTURE.md).
 use crate::{
-    dhcp, elb, endpoint, endpoint_service, eni, gateway, insights, nacl, peering, prefix_list,
-    route, sg, subnet, vpc,
+    dhcp::model as dhcp, elb::model as elb, endpoint::model as endpoint,
+    endpoint_service::model as endpoint_service, eni::model as eni, gateway::model as gateway,
+    insights::model as insights, nacl::model as nacl, peering::model as peering,
+    prefix_list::model as prefix_list, route::model as route, sg::model as sg,
+    subnet::model as subnet, vpc::model as vpc,
 };
 use crate::{Millis, Output};
 
@@ -208,15 +212,21 @@ impl World {
         self.scopes_ready.contains(scope)
     }
 
-    /// Whether `region` is served.
+    /// Whether `region` is served and enabled (an opt-in Region configured `not-opted-in`
+    /// is refused as AWS refuses it).
     pub fn check_region(&self, region: &str) -> Result<()> {
-        if self.config.region(region).is_none() {
-            return Err(ApiError::new(
+        match self.config.region(region) {
+            None => Err(ApiError::new(
                 ErrorCode::InvalidParameterValue,
                 format!("The Region '{region}' is not supported by this endpoint."),
-            ));
+            )),
+            // What AWS answers in a Region the account has not enabled.
+            Some(r) if !r.enabled() => Err(ApiError::new(
+                ErrorCode::AuthFailure,
+                "AWS was not able to validate the provided access credentials",
+            )),
+            Some(_) => Ok(()),
         }
-        Ok(())
     }
 
     /// Schedules a timer.

@@ -10,6 +10,7 @@ pub mod netns;
 
 use std::fs::File;
 use std::io::Write;
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -90,7 +91,6 @@ pub fn marker(ns: &str) -> Option<String> {
 
 /// Ids of the processes inside each of `names` (one scan of procfs).
 pub fn pids(names: &[String]) -> Vec<i32> {
-    use std::os::unix::fs::MetadataExt;
     let inodes: std::collections::HashSet<u64> = names
         .iter()
         .filter_map(|n| std::fs::metadata(Path::new(NETNS_DIR).join(n)).ok())

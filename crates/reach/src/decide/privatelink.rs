@@ -5,15 +5,14 @@
 //! (the load balancer's address as the source: client IP preservation is off for
 //! PrivateLink). The flow is reachable when at least one target is.
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
 use openvpc_core::endpoint::{EndpointType, State};
 use openvpc_core::endpoint_service::ServiceState;
 
-use super::{Decider, End, Sender, Start};
-use crate::explain::{Code, Direction, Explanation, Header, Hop, HopKind};
-use crate::privatelink::{is_echo, listener_takes, no_interface, LbV, TargetAt, TargetV};
+use super::Decider;
+use crate::explain::{Code, Header, Hop, HopKind};
+use crate::privatelink::{is_echo, no_interface};
 use crate::view::{Ix, View};
 
 /// The interface of endpoint `id` a flow from interface `s` goes to: the one in the
@@ -42,14 +41,6 @@ pub(super) fn vpce_destination(
         .copied()
         .find(|&e| zone.is_some() && pl.zone_of(view, e) == zone)
         .unwrap_or(ep.enis[0]))
-}
-
-/// What one target of a target group gave.
-struct TargetRun {
-    ok: bool,
-    forward: Vec<Hop>,
-    back: Vec<Hop>,
-    exps: Vec<Explanation>,
 }
 
 impl Decider<'_> {
@@ -196,181 +187,6 @@ impl Decider<'_> {
             );
         };
         self.hop(&svc.id, HopKind::EndpointService, h);
-        self.hop(&lb.arn, HopKind::LoadBalancer, h);
-        let Some(n) = node.eni else {
-            return self.fatal(
-                Code::BadState,
-                &lb.arn,
-                format!("{} has no network interface in zone {}", lb.arn, node.zone),
-            );
-        };
-        let Some(listener) = lb
-            .listeners
-            .iter()
-            .find(|l| listener_takes(l.protocol.as_deref(), l.port, h.protocol, h.dst_port))
-        else {
-            let port = h
-                .dst_port
-                .map_or("an unspecified port".to_string(), |p| p.to_string());
-            return self.fatal(
-                Code::NoPossibleDestination,
-                &lb.arn,
-                format!(
-                    "no listener of {} takes TCP port {port}; add a listener for it",
-                    lb.arn
-                ),
-            );
-        };
-        self.hop(&listener.arn, HopKind::LoadBalancerListener, h);
-        let Some(tg) = pl.target_groups.get(&listener.target_group) else {
-            return self.fatal(
-                Code::Elbv2ListenerHasNoTg,
-                &listener.arn,
-                format!(
-                    "the target group {} of {} does not exist",
-                    listener.target_group, listener.arn
-                ),
-            );
-        };
-        self.hop(&tg.arn, HopKind::TargetGroup, h);
-        if tg.targets.is_empty() {
-            return self.fatal(
-                Code::NoPossibleDestination,
-                &tg.arn,
-                format!("{} has no registered targets", tg.arn),
-            );
-        }
-        let runs: Vec<TargetRun> = tg
-            .targets
-            .iter()
-            .map(|t| self.try_target(lb, n, node.ip, t, h))
-            .collect();
-        let chosen = runs.iter().position(|r| r.ok);
-        let mut back = Vec::new();
-        for (i, r) in runs.into_iter().enumerate() {
-            if chosen.is_none() {
-                self.exps.extend(r.exps);
-            }
-            if chosen.unwrap_or(0) == i {
-                self.hops.extend(r.forward);
-                back = r.back;
-            }
-        }
-        Some(back)
-    }
-
-    /// One target, from load balancer node `n` (address `ip`): forward with the node's
-    /// address as the source, then the target's reply back to the node. The decider's
-    /// walk state is saved and restored; hops and explanations are returned.
-    fn try_target(&mut self, lb: &LbV, n: Ix, ip: Ipv4Addr, t: &TargetV, h: &Header) -> TargetRun {
-        let saved = (
-            std::mem::take(&mut self.hops),
-            std::mem::take(&mut self.exps),
-            std::mem::take(&mut self.nats),
-            self.egressed.take(),
-            self.last.take(),
-            self.dir,
-        );
-        self.dir = Direction::Forward;
-        let back_from = self.walk_target(lb, n, ip, t, h);
-        let prefix = format!("target {}: ", t.id);
-        let mut exps = std::mem::take(&mut self.exps);
-        for e in &mut exps {
-            e.message.insert_str(0, &prefix);
-        }
-        let all = std::mem::take(&mut self.hops);
-        let split = back_from.unwrap_or(all.len()).min(all.len());
-        let (forward, back) = (all[..split].to_vec(), all[split..].to_vec());
-        (
-            self.hops,
-            self.exps,
-            self.nats,
-            self.egressed,
-            self.last,
-            self.dir,
-        ) = saved;
-        TargetRun {
-            ok: exps.is_empty(),
-            forward,
-            back,
-            exps,
-        }
-    }
-
-    /// Walks to target `t` and back; returns where the return hops start.
-    fn walk_target(
-        &mut self,
-        lb: &LbV,
-        n: Ix,
-        ip: Ipv4Addr,
-        t: &TargetV,
-        h: &Header,
-    ) -> Option<usize> {
-        let v = self.v;
-        let pl = &v.privatelink;
-        let component = t.id.clone();
-        let (addr, want) = match t.at {
-            TargetAt::Instance(Some(e)) => match v.enis[e as usize].v4.first() {
-                Some(a) => (IpAddr::V4(*a), Some(e)),
-                None => {
-                    let why = format!("{} has no IPv4 address", t.id);
-                    return self.fatal(Code::BadState, &component, why);
-                }
-            },
-            TargetAt::Instance(None) => {
-                let why = format!("{} does not exist or is not running", t.id);
-                return self.fatal(Code::BadState, &component, why);
-            }
-            TargetAt::Ip(Some(a)) => {
-                let vpc = v.enis[n as usize].vpc;
-                (a, v.by_addr.get(&(vpc, a)).copied())
-            }
-            TargetAt::Ip(None) => {
-                let why = format!("{} is not an IP address", t.id);
-                return self.fatal(Code::BadState, &component, why);
-            }
-        };
-        if let Some(e) = want {
-            let zone = pl.zone_of(v, e);
-            if !crate::privatelink::zone_enabled(v, lb, e) {
-                return self.fatal(
-                    Code::ElbInstalledAzRestriction,
-                    &lb.arn,
-                    format!(
-                        "{} is in zone {}, where {} is not enabled: it receives no traffic",
-                        t.id,
-                        zone.map_or("(unknown)", |z| z.as_ref()),
-                        lb.arn
-                    ),
-                );
-            }
-        }
-        let h2 = Header {
-            src: IpAddr::V4(ip),
-            dst: addr,
-            protocol: h.protocol,
-            src_port: h.src_port,
-            dst_port: Some(t.port),
-        };
-        let node = &v.enis[n as usize];
-        self.hop(&node.id, HopKind::NetworkInterface, &h2);
-        if !node.group_ids.is_empty() {
-            self.sg(n, true, &h2, true);
-        }
-        let (end, at) = self.walk(Start::At(Sender::Eni(n)), h2, want)?;
-        let End::Eni(y) = end else {
-            return self.fatal(
-                Code::NoPossibleDestination,
-                &component,
-                format!("no network interface holds the target address {addr}"),
-            );
-        };
-        self.dir = Direction::Return;
-        self.last = None;
-        let back_from = self.hops.len();
-        let reply = at.reply();
-        self.hop(&v.enis[y as usize].id, HopKind::NetworkInterface, &reply);
-        self.walk(Start::At(Sender::Eni(y)), reply, Some(n));
-        Some(back_from)
+        self.through_load_balancer(lb, node, h, true)
     }
 }

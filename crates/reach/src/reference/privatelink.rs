@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use openvpc_core::elb::{LoadBalancer, Target as ElbTarget, TargetGroup};
+use openvpc_core::elb::{LbSubnet, LoadBalancer, Target as ElbTarget, TargetGroup};
 use openvpc_core::endpoint::{EndpointType, State, VpcEndpoint};
 use openvpc_core::endpoint_service::ServiceState;
 use openvpc_core::eni::NetworkInterface;
@@ -151,27 +151,85 @@ impl<'w> Ref<'w> {
             self.blocker(Code::VpceServiceNotInstalledInAz, &ep.id, String::new());
             return false;
         };
+        self.through_load_balancer(lb, node, h, true)
+    }
+
+    /// The load balancer whose node interface `y` is, with that node.
+    pub(super) fn node_of(&self, y: &NetworkInterface) -> Option<(&'w LoadBalancer, &'w LbSubnet)> {
+        self.w.load_balancers.values().find_map(|lb| {
+            lb.subnets
+                .iter()
+                .find(|s| s.network_interface_id == y.id)
+                .map(|s| (lb, s))
+        })
+    }
+
+    /// A client reached load balancer node `y` directly. False when the path ends here.
+    pub(super) fn through_node(&mut self, y: &'w NetworkInterface, h: &Header) -> bool {
+        match self.node_of(y) {
+            Some((lb, node)) => self.through_load_balancer(lb, node, h, false),
+            None => true,
+        }
+    }
+
+    /// Load balancer `lb` entered at `node`: groups, listener, group, zone, targets.
+    fn through_load_balancer(
+        &mut self,
+        lb: &'w LoadBalancer,
+        node: &'w LbSubnet,
+        h: &Header,
+        private_link: bool,
+    ) -> bool {
+        let w = self.w;
         let Some(n) = self.eni(&node.network_interface_id) else {
             self.blocker(Code::BadState, &lb.arn, String::new());
             return false;
         };
+        let ip = IpAddr::V4(node.private_ip);
+        if !lb.security_groups.is_empty() && (!private_link || lb.enforce_inbound_on_privatelink) {
+            self.sg(n, false, &Header { dst: ip, ..*h }, !private_link);
+        }
         let Some(listener) = w.listeners.values().find(|l| {
             l.load_balancer_arn == lb.arn
                 && listener_takes(l.protocol.as_deref(), l.port, h.protocol, h.dst_port)
         }) else {
-            self.blocker(Code::NoPossibleDestination, &lb.arn, String::new());
+            self.blocker(Code::Elbv2ListenersMismatch, &lb.arn, String::new());
             return false;
         };
-        let Some(tg) = w.target_groups.get(&listener.target_group_arn) else {
+        let Some(tg) = w
+            .target_groups
+            .get(&listener.target_group_arn)
+            .filter(|g| !g.targets.is_empty())
+        else {
             self.blocker(Code::Elbv2ListenerHasNoTg, &listener.arn, String::new());
             return false;
         };
-        if tg.targets.is_empty() {
-            self.blocker(Code::NoPossibleDestination, &tg.arn, String::new());
+        let cross = tg.cross_zone(lb);
+        let eligible: Vec<&ElbTarget> = tg
+            .targets
+            .iter()
+            .filter(|t| {
+                let at = if tg.target_type == "ip" {
+                    t.id.parse::<IpAddr>()
+                        .ok()
+                        .and_then(|a| self.eni_at(&n.vpc_id, a))
+                } else {
+                    self.endpoint(&t.id).filter(|_| t.id.starts_with("i-"))
+                };
+                cross || at.is_none_or(|e| self.zone(e) == Some(node.availability_zone_id.as_str()))
+            })
+            .collect();
+        if eligible.is_empty() {
+            self.blocker(Code::Elbv2NoTargetsInAz, &lb.arn, String::new());
             return false;
         }
+        let src = if tg.preserve_client_ip() && !private_link {
+            h.src
+        } else {
+            ip
+        };
         let mut all = Vec::new();
-        for t in &tg.targets {
+        for t in eligible {
             let saved = (
                 std::mem::take(&mut self.exps),
                 std::mem::take(&mut self.nats),
@@ -180,7 +238,7 @@ impl<'w> Ref<'w> {
                 self.dir,
             );
             self.dir = Direction::Forward;
-            self.try_target(lb, n, node.private_ip.into(), tg, t, h);
+            self.try_target(lb, n, (ip, src), tg, t, h);
             let exps = std::mem::take(&mut self.exps);
             (self.exps, self.nats, self.egressed, self.last, self.dir) = saved;
             if exps.is_empty() {
@@ -192,11 +250,13 @@ impl<'w> Ref<'w> {
         true
     }
 
+    /// One target from node interface `n`: `(ip, src)` are the node's address and the
+    /// source the target sees.
     fn try_target(
         &mut self,
         lb: &LoadBalancer,
         n: &'w NetworkInterface,
-        ip: IpAddr,
+        (ip, src): (IpAddr, IpAddr),
         tg: &TargetGroup,
         t: &ElbTarget,
         h: &Header,
@@ -226,7 +286,7 @@ impl<'w> Ref<'w> {
             }
         }
         let h2 = Header {
-            src: ip,
+            src,
             dst: addr,
             protocol: h.protocol,
             src_port: h.src_port,
@@ -243,6 +303,10 @@ impl<'w> Ref<'w> {
         };
         self.dir = Direction::Return;
         self.last = None;
-        self.walk(Step::At(Node::Eni(y)), at.reply(), Some(n), true);
+        let reply = Header {
+            dst: ip,
+            ..at.reply()
+        };
+        self.walk(Step::At(Node::Eni(y)), reply, Some(n), true);
     }
 }

@@ -435,6 +435,101 @@ fn peer_cannot_use_igw_or_nat_gateway() {
 }
 
 #[test]
+fn a_component_not_modelled_leaves_the_verdict_unknown_not_blocked() {
+    use openvpc_core::route::{Destination, Origin, Route, Target};
+    let mut o = one();
+    let rtb = o.vpc.rtb.clone();
+    o.n.w
+        .route_tables
+        .get_mut(&rtb)
+        .unwrap()
+        .routes
+        .push(Route {
+            destination: Destination::V4("10.9.0.0/16".parse().unwrap()),
+            target: Target::TransitGateway("tgw-0123456789abcdef0".into()),
+            origin: Origin::CreateRoute,
+        });
+    let v = check(
+        &o.n,
+        tcp(&o.a, "10.9.1.1", 443),
+        false,
+        &[UnsupportedComponent],
+    );
+    assert_eq!(v.outcome(), crate::Outcome::Unknown);
+    assert_eq!(v.unknown_components(), vec!["tgw-0123456789abcdef0"]);
+    // A blocker before the unmodelled component: blocked, known.
+    o.n.clear_rules(&o.vpc.sg, true);
+    let v = check(
+        &o.n,
+        tcp(&o.a, "10.9.1.1", 443),
+        false,
+        &[SgHasNoRules, UnsupportedComponent],
+    );
+    assert_eq!(v.outcome(), crate::Outcome::Blocked);
+    assert!(v.unknown_components().is_empty());
+}
+
+#[test]
+fn protocols_other_than_tcp_udp_icmp_are_decided_by_number() {
+    let mut o = one();
+    let esp = Protocol::Number(50);
+    // The default group admits every protocol from itself.
+    let v = check(&o.n, flow(&o.a, &o.b, esp, None), true, &[]);
+    assert!(
+        v.forward[0].header.to_string().starts_with("protocol 50 "),
+        "{v}"
+    );
+    // A TCP-only rule does not admit ESP; a rule for 50 does, whatever its ports say.
+    o.n.clear_rules(&o.vpc.sg, false);
+    o.n.rule(&o.vpc.sg, false, "tcp", Some((0, 65535)), "10.0.0.0/16");
+    check(
+        &o.n,
+        flow(&o.a, &o.b, esp, None),
+        false,
+        &[EniSgRulesMismatch],
+    );
+    o.n.rule(&o.vpc.sg, false, "50", None, "10.0.0.0/16");
+    check(&o.n, flow(&o.a, &o.b, esp, None), true, &[]);
+    // Network ACLs match the number too: an entry denying 50 blocks it, and only it.
+    let acl = o.n.acl(&o.vpc, &[&o.s2]);
+    o.n.entry(&acl, 90, false, "50", false, "0.0.0.0/0", None, None);
+    o.n.entry(&acl, 100, false, "-1", true, "0.0.0.0/0", None, None);
+    o.n.entry(&acl, 100, true, "-1", true, "0.0.0.0/0", None, None);
+    check(
+        &o.n,
+        flow(&o.a, &o.b, esp, None),
+        false,
+        &[SubnetAclRestriction],
+    );
+    o.n.rule(&o.vpc.sg, false, "-1", None, "10.0.0.0/16");
+    check(&o.n, tcp(&o.a, &o.b, 22), true, &[]);
+    check(
+        &o.n,
+        flow(&o.a, &o.b, Protocol::Number(47), None),
+        true,
+        &[],
+    );
+}
+
+#[test]
+fn a_nat_gateway_drops_unsolicited_inbound_and_is_not_told_to_attach_groups() {
+    let mut o = one();
+    let nat = o.n.nat(&o.s2, "10.0.2.5", None, NatState::Available);
+    let eni = o.n.eni(&o.s2, "10.0.2.5", &[]);
+    o.n.eni_mut(&eni).interface_type = "nat_gateway".into();
+    let v = check(
+        &o.n,
+        tcp(&o.a, "10.0.2.5", 443),
+        false,
+        &[NoPossibleDestination],
+    );
+    let e = &v.explanations[0];
+    assert_eq!(e.component.as_ref(), nat);
+    assert!(e.message.contains("unsolicited"), "{v}");
+    assert!(!e.message.contains("attach"), "{v}");
+}
+
+#[test]
 fn fabric_projects_resolved_routes_and_groups() {
     let mut t = three("10.2.0.0/16");
     t.n.route(&t.a.rtb, "10.9.0.0/16", "pcx-gone");
@@ -519,12 +614,21 @@ fn overlapping_peers_and_the_reply_going_the_wrong_way() {
     assert_eq!(v.explanations[0].component.as_ref(), t.a.rtb);
     assert!(v.explanations[0].message.contains(&impostor), "{v}");
     // A to B's interface is misdelivered on the way out.
-    check(&t.n, tcp(&t.ea, &t.eb, 22), false, &[CannotRoute]);
+    let v = check(&t.n, tcp(&t.ea, &t.eb, 22), false, &[CannotRoute]);
+    assert!(
+        v.explanations[0]
+            .message
+            .contains("add a more specific route"),
+        "{v}"
+    );
     // The fix: a more specific route to B.
     t.n.route(&t.a.rtb, "10.1.1.10/32", &t.ab);
     check(&t.n, tcp(&t.eb, &t.ea, 22), true, &[]);
     check(&t.n, tcp(&t.ea, &t.eb, 22), true, &[]);
-    check(&t.n, tcp(&t.ea, &impostor, 22), false, &[CannotRoute]);
+    // The route toward C loses to the /32 toward B.
+    let v = check(&t.n, tcp(&t.ea, &impostor, 22), false, &[MoreSpecificRoute]);
+    assert_eq!(v.explanations[0].component.as_ref(), t.a.rtb);
+    assert!(v.explanations[0].message.contains("10.1.1.10/32"), "{v}");
 }
 
 #[test]

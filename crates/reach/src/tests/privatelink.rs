@@ -178,6 +178,8 @@ impl Net {
             vpc_id: vpc.id.clone(),
             subnets,
             security_groups: groups.iter().map(|g| g.to_string()).collect(),
+            enforce_inbound_on_privatelink: true,
+            attributes: Default::default(),
             ip_address_type: "ipv4".into(),
             dns_name: "nlb.example".into(),
             canonical_hosted_zone_id: "Z26RNL4JYFTOTI".into(),
@@ -250,6 +252,7 @@ impl Net {
                     availability_zone: None,
                 })
                 .collect(),
+            attributes: Default::default(),
             created: 0,
             tags: Default::default(),
         });
@@ -269,6 +272,7 @@ impl Net {
             target_group_arn: tg.into(),
             ssl_policy: None,
             certificates: Vec::new(),
+            attributes: Default::default(),
             tags: Default::default(),
         });
         arn
@@ -706,12 +710,12 @@ fn privatelink_listener_and_target_group() {
         &p.n,
         tcp(&p.client, &p.vpce, 8443),
         false,
-        &[EniSgRulesMismatch, NoPossibleDestination],
+        &[EniSgRulesMismatch, Elbv2ListenersMismatch],
     );
     let e = v
         .explanations
         .iter()
-        .find(|e| e.code == NoPossibleDestination)
+        .find(|e| e.code == Elbv2ListenersMismatch)
         .unwrap();
     assert_eq!(e.component.as_ref(), p.lb);
     assert!(e.message.contains("8443"), "{v}");
@@ -733,9 +737,11 @@ fn privatelink_listener_and_target_group() {
         &p.n,
         tcp(&p.client, &p.vpce, 443),
         false,
-        &[NoPossibleDestination],
+        &[Elbv2ListenerHasNoTg],
     );
-    assert_eq!(v.explanations[0].component.as_ref(), tg);
+    let listener = p.n.w.listeners.values().next().unwrap().arn.clone();
+    assert_eq!(v.explanations[0].component.as_ref(), listener);
+    assert!(v.explanations[0].message.contains(&tg), "{v}");
     // Interface endpoints carry TCP only.
     let p = privatelink();
     let v = check(
@@ -817,9 +823,25 @@ fn service_not_in_the_consumers_zone() {
     let c2 = p.n.eni(&s2, "10.0.3.20", &[&p.consumer.sg]);
     let v = check(&p.n, tcp(&c2, &p.vpce, 443), true, &[]);
     assert!(v.forward.iter().any(|h| h.component.as_ref() == e2));
-    // Targets outside the load balancer's zones get nothing.
+    // Targets in another zone than the entry node get nothing while cross-zone load
+    // balancing is off (AWS's default for network load balancers)…
     let mut p = privatelink();
     p.n.subnet_zone(&p.ps, "us-east-1c", "use1-az3");
+    let v = check(
+        &p.n,
+        tcp(&p.client, &p.vpce, 443),
+        false,
+        &[Elbv2NoTargetsInAz],
+    );
+    assert_eq!(v.explanations[0].component.as_ref(), p.lb);
+    assert!(v.explanations[0].message.contains("cross-zone"), "{v}");
+    // …and with it on, targets outside the load balancer's zones still get nothing.
+    p.n.w
+        .load_balancers
+        .get_mut(&p.lb)
+        .unwrap()
+        .attributes
+        .insert("load_balancing.cross_zone.enabled".into(), "true".into());
     let v = check(
         &p.n,
         tcp(&p.client, &p.vpce, 443),
@@ -1020,4 +1042,198 @@ fn endpoint_destination_names() {
         v.explanations[0].message.contains("gateway endpoint"),
         "{v}"
     );
+}
+
+// ---- a client reaching a network load balancer directly (§14.1, §14.5, §17.2) ------------
+
+/// The [`privatelink`] world with a client in the provider's VPC (10.0.1.30, default
+/// group), sending to the load balancer node's address 10.0.2.100.
+fn direct() -> (Pl, String) {
+    let mut p = privatelink();
+    let c = p.n.eni(&p.ps, "10.0.1.30", &[&p.provider.sg]);
+    (p, c)
+}
+
+fn set_attribute(n: &mut Net, tg_or_lb: &str, key: &str, value: &str) {
+    let w = &mut n.w;
+    let attributes = match w.load_balancers.get_mut(tg_or_lb) {
+        Some(lb) => &mut lb.attributes,
+        None => &mut w.target_groups.get_mut(tg_or_lb).unwrap().attributes,
+    };
+    attributes.insert(key.into(), value.into());
+}
+
+#[test]
+fn direct_client_through_a_load_balancer_without_groups() {
+    let (mut p, c) = direct();
+    // No groups on the load balancer: the listener takes the client; the instance target
+    // sees the client's own address (client IP preservation), which its group must allow.
+    let v = check(
+        &p.n,
+        tcp(&c, "10.0.2.100", 443),
+        false,
+        &[EniSgRulesMismatch],
+    );
+    assert_eq!(v.explanations[0].component.as_ref(), p.server_sg);
+    assert!(v.explanations[0].message.contains("10.0.1.30"), "{v}");
+    p.n.rule(
+        &p.server_sg,
+        false,
+        "tcp",
+        Some((8080, 8080)),
+        "10.0.1.30/32",
+    );
+    let v = check(&p.n, tcp(&c, "10.0.2.100", 443), true, &[]);
+    let k = kinds(&v.forward);
+    for want in [
+        HopKind::LoadBalancer,
+        HopKind::LoadBalancerListener,
+        HopKind::TargetGroup,
+    ] {
+        assert!(k.contains(&want), "{want:?} missing\n{v}");
+    }
+    assert_eq!(target_hop(&v).header.src.to_string(), "10.0.1.30");
+    // The reply goes target → node, then node → client from the node's address.
+    assert_eq!(v.return_path.last().unwrap().component.as_ref(), c);
+    assert_eq!(
+        v.return_path.last().unwrap().header.src.to_string(),
+        "10.0.2.100"
+    );
+    // Without preservation the target sees the node, as through PrivateLink.
+    set_attribute(&mut p.n, &p.tg, "preserve_client_ip.enabled", "false");
+    let v = check(&p.n, tcp(&c, "10.0.2.100", 443), true, &[]);
+    assert_eq!(target_hop(&v).header.src.to_string(), "10.0.2.100");
+    // No listener on the port.
+    let v = check(
+        &p.n,
+        tcp(&c, "10.0.2.100", 80),
+        false,
+        &[Elbv2ListenersMismatch],
+    );
+    assert_eq!(v.explanations[0].component.as_ref(), p.lb);
+}
+
+#[test]
+fn load_balancer_groups_apply_to_clients_and_to_privatelink_unless_turned_off() {
+    let (mut p, c) = direct();
+    p.n.rule(
+        &p.server_sg,
+        false,
+        "tcp",
+        Some((8080, 8080)),
+        "10.0.0.0/16",
+    );
+    let lb_sg = p.n.sg(&p.provider);
+    p.n.rule(&lb_sg, true, "tcp", None, "0.0.0.0/0");
+    let node = p.n.w.load_balancers.get(&p.lb).unwrap().subnets[0]
+        .network_interface_id
+        .clone();
+    p.n.eni_mut(&node).groups = vec![lb_sg.clone()];
+    p.n.w.load_balancers.get_mut(&p.lb).unwrap().security_groups = vec![lb_sg.clone()];
+    // Inbound rules of the load balancer's group: none yet.
+    for f in [tcp(&c, "10.0.2.100", 443), tcp(&p.client, &p.vpce, 443)] {
+        let v = check(&p.n, f, false, &[SgHasNoRules]);
+        assert_eq!(v.explanations[0].component.as_ref(), lb_sg);
+    }
+    // PrivateLink traffic is judged by the consumer's address, the direct client by its own.
+    p.n.rule(&lb_sg, false, "tcp", Some((443, 443)), "10.0.1.20/32");
+    check(&p.n, tcp(&p.client, &p.vpce, 443), true, &[]);
+    let v = check(
+        &p.n,
+        tcp(&c, "10.0.2.100", 443),
+        false,
+        &[EniSgRulesMismatch],
+    );
+    assert_eq!(v.explanations[0].component.as_ref(), lb_sg);
+    // EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic off: PrivateLink skips them.
+    p.n.clear_rules(&lb_sg, false);
+    p.n.w
+        .load_balancers
+        .get_mut(&p.lb)
+        .unwrap()
+        .enforce_inbound_on_privatelink = false;
+    check(&p.n, tcp(&p.client, &p.vpce, 443), true, &[]);
+    check(&p.n, tcp(&c, "10.0.2.100", 443), false, &[SgHasNoRules]);
+}
+
+#[test]
+fn cross_zone_load_balancing_is_off_by_default() {
+    let (mut p, c) = direct();
+    p.n.rule(
+        &p.server_sg,
+        false,
+        "tcp",
+        Some((8080, 8080)),
+        "10.0.0.0/16",
+    );
+    // The target moves to another zone the load balancer is also in.
+    let far = p.n.subnet(&p.provider, "10.0.3.0/24");
+    p.n.subnet_zone(&far, "us-east-1b", "use1-az2");
+    let node2 = p.n.eni(&far, "10.0.3.100", &[]);
+    let s = p.n.w.subnets.get(&far).unwrap().clone();
+    p.n.w
+        .load_balancers
+        .get_mut(&p.lb)
+        .unwrap()
+        .subnets
+        .push(openvpc_core::elb::LbSubnet {
+            subnet_id: far.clone(),
+            availability_zone: s.availability_zone.clone(),
+            availability_zone_id: s.availability_zone_id.clone(),
+            network_interface_id: node2,
+            private_ip: "10.0.3.100".parse().unwrap(),
+            requested_ip: true,
+            public_ip: None,
+        });
+    p.n.subnet_zone(&p.ps, "us-east-1b", "use1-az2");
+    for f in [tcp(&c, "10.0.2.100", 443), tcp(&p.client, &p.vpce, 443)] {
+        let v = check(&p.n, f, false, &[Elbv2NoTargetsInAz]);
+        assert_eq!(v.explanations[0].component.as_ref(), p.lb);
+    }
+    // The node in the target's zone serves it.
+    check(&p.n, tcp(&c, "10.0.3.100", 443), true, &[]);
+    // Cross-zone on the load balancer, or on the target group alone.
+    set_attribute(&mut p.n, &p.tg, "load_balancing.cross_zone.enabled", "true");
+    check(&p.n, tcp(&c, "10.0.2.100", 443), true, &[]);
+    set_attribute(
+        &mut p.n,
+        &p.tg,
+        "load_balancing.cross_zone.enabled",
+        "false",
+    );
+    set_attribute(&mut p.n, &p.lb, "load_balancing.cross_zone.enabled", "true");
+    check(
+        &p.n,
+        tcp(&c, "10.0.2.100", 443),
+        false,
+        &[Elbv2NoTargetsInAz],
+    );
+    set_attribute(
+        &mut p.n,
+        &p.tg,
+        "load_balancing.cross_zone.enabled",
+        "use_load_balancer_configuration",
+    );
+    check(&p.n, tcp(&p.client, &p.vpce, 443), true, &[]);
+}
+
+#[test]
+fn provider_to_consumer_is_disconnected_not_a_garbled_route() {
+    // The provider's server and the consumer's client share 10.0.1.20: from the server the
+    // address is its own, the VPCs are not connected (PrivateLink is one way).
+    let p = privatelink();
+    let v = check(
+        &p.n,
+        tcp(&p.server, &p.client, 443),
+        false,
+        &[SgHasNoRules, DisconnectedVpcs],
+    );
+    let e = v
+        .explanations
+        .iter()
+        .find(|e| e.code == DisconnectedVpcs)
+        .unwrap();
+    assert_eq!(e.component.as_ref(), p.consumer.id);
+    assert!(e.message.contains("not connected"), "{v}");
+    assert!(!e.message.contains("route no route"), "{v}");
 }

@@ -401,7 +401,9 @@ fn generator_covers_the_codes() {
         Code::ProtocolRestriction,
         Code::VpceIntraVpcTraffic,
         Code::VpceServiceNotInstalledInAz,
-        Code::NoPossibleDestination,
+        Code::Elbv2ListenersMismatch,
+        Code::Elbv2ListenerHasNoTg,
+        Code::Elbv2NoTargetsInAz,
     ] {
         assert!(codes.contains(&c), "{c} never produced; got {codes:?}");
     }

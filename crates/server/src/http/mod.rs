@@ -115,18 +115,6 @@ fn error(dialect: Dialect, e: &ApiError, request_id: &str) -> Response {
     xml_response(r.status, r.body, request_id)
 }
 
-/// The signing name, API version and service name (for messages) of a dialect.
-fn service_of(dialect: Dialect) -> (&'static str, &'static str, &'static str) {
-    match dialect {
-        Dialect::Ec2 => ("ec2", openvpc_wire::EC2_VERSION, "AmazonEC2"),
-        Dialect::Elbv2 => (
-            openvpc_wire::elbv2::SERVICE,
-            openvpc_wire::elbv2::VERSION,
-            "ElasticLoadBalancing",
-        ),
-    }
-}
-
 fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -284,28 +272,38 @@ fn handle_query(state: &AppState, r: &Received, request_id: &str) -> Answer {
         params.extend(Params::parse(&r.body));
     }
     let parts = r.http_parts();
-    // ELBv2 shares this endpoint; the wire decides the dialect from the request.
-    let dialect = Dialect::of(&parts, &params);
-    let (signing_name, version, service) = service_of(dialect);
+    // ELBv2 and STS share this endpoint; the wire decides the dialect from the request.
+    let dialect = match Dialect::of(&parts, &params) {
+        Ok(d) => d,
+        Err(e) => {
+            let doc = openvpc_wire::dialect::unserved_error(&e, request_id);
+            return Answer::Now(xml_response(doc.status, doc.body, request_id));
+        }
+    };
     let opts = &state.options;
     let caller = match auth::resolve(
         &parts,
         opts.credentials.as_ref(),
         &opts.default_account,
         &opts.default_region,
-        signing_name,
+        dialect.signing_name(),
         // Signatures are checked against the real clock, not the admin-advanced one.
         unix_now(),
     ) {
         Ok(c) => c,
         Err(e) => return Answer::Now(error(dialect, &e, request_id)),
     };
-    if let Err(e) = params.check_request(version, service) {
+    if let Err(e) = params.check_request(dialect.version(), dialect.service_name()) {
         return Answer::Now(error(dialect, &e, request_id));
     }
     let Some(action) = params.peek("Action").map(str::to_string) else {
         return Answer::Now(error(dialect, &ApiError::missing("Action"), request_id));
     };
+    if dialect == Dialect::Sts {
+        // STS answers from the caller's identity; the world is not involved.
+        let doc = openvpc_wire::sts::handle(&action, &params, &caller.identity, request_id);
+        return Answer::Now(xml_response(doc.status, doc.body, request_id));
+    }
     let mut run = |backend: &mut dyn openvpc_wire::Backend| {
         dialect.handle(&action, &params, backend, request_id)
     };

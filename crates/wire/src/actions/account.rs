@@ -15,11 +15,13 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("DescribeAccountAttributes", describe_account_attributes),
 ];
 
+/// DescribeRegions (§10.3): the enabled Regions, every configured one with `AllRegions`;
+/// `RegionName.N` may name a Region the account has not enabled.
 fn describe_regions(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let names = p.list("RegionName");
     let filters = p.filters()?;
-    p.bool("AllRegions")?;
+    let all = p.bool("AllRegions")?.unwrap_or(false);
     filter::check_names(&filters, &["endpoint", "opt-in-status", "region-name"])?;
     cx.read()?;
     let regions = &cx.world().config.regions;
@@ -27,7 +29,7 @@ fn describe_regions(cx: &mut Call) -> Result<Xml> {
         if !regions.iter().any(|r| &r.name == n) {
             return Err(ApiError::new(
                 ErrorCode::InvalidParameterValue,
-                format!("Invalid region: {n}"),
+                format!("Invalid region: [{n}]"),
             ));
         }
     }
@@ -36,27 +38,34 @@ fn describe_regions(cx: &mut Call) -> Result<Xml> {
     x.list(
         "regionInfo",
         regions.iter().filter(|r| {
-            (names.is_empty() || names.contains(&r.name))
-                && filter::matches(&filters, &none, |f| match f {
-                    "endpoint" => filter::s(format!("ec2.{}.amazonaws.com", r.name)),
-                    "opt-in-status" => filter::s("opt-in-not-required"),
-                    "region-name" => filter::s(&r.name),
-                    _ => Vec::new(),
-                })
+            (if names.is_empty() {
+                all || r.enabled()
+            } else {
+                names.contains(&r.name)
+            }) && filter::matches(&filters, &none, |f| match f {
+                "endpoint" => filter::s(r.endpoint()),
+                "opt-in-status" => filter::s(r.opt_in_status.as_str()),
+                "region-name" => filter::s(&r.name),
+                _ => Vec::new(),
+            })
         }),
         |x, r| {
             x.leaf("regionName", &r.name)
-                .leaf("regionEndpoint", format!("ec2.{}.amazonaws.com", r.name))
-                .leaf("optInStatus", "opt-in-not-required");
+                .leaf("regionEndpoint", r.endpoint())
+                .leaf("optInStatus", r.opt_in_status.as_str());
         },
     );
     Ok(x)
 }
 
 const AZ_FILTERS: &[&str] = &[
+    "group-long-name",
     "group-name",
     "message",
+    "network-border-group",
     "opt-in-status",
+    "parent-zone-id",
+    "parent-zone-name",
     "region-name",
     "state",
     "zone-id",
@@ -64,6 +73,8 @@ const AZ_FILTERS: &[&str] = &[
     "zone-type",
 ];
 
+/// DescribeAvailabilityZones (§10.4): the Region's zones as the caller names them.
+/// `AllAvailabilityZones` would add Local and Wavelength Zones, which openvpc has none of.
 fn describe_availability_zones(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let names = p.list("ZoneName");
@@ -77,22 +88,21 @@ fn describe_availability_zones(cx: &mut Call) -> Result<Xml> {
         .world()
         .config
         .region(&ctx.region)
-        .ok_or_else(|| ApiError::invalid_value(format!("Invalid region: {}", ctx.region)))?;
+        .ok_or_else(|| ApiError::invalid_value(format!("Invalid region: [{}]", ctx.region)))?;
     let zones = region.zones_for(&ctx.account);
-    for n in &names {
-        if !zones.iter().any(|z| &z.name == n) {
-            return Err(ApiError::invalid_value(format!(
-                "The zone '{n}' does not exist."
-            )));
-        }
+    // Named like DescribeRegions' "Invalid region: [name]".
+    if let Some(bad) = names.iter().find(|n| !zones.iter().any(|z| &z.name == *n)) {
+        return Err(ApiError::invalid_value(format!(
+            "Invalid availability zone: [{bad}]"
+        )));
     }
-    for i in &ids {
-        if !zones.iter().any(|z| &z.id == i) {
-            return Err(ApiError::invalid_value(format!(
-                "The zone ID '{i}' does not exist."
-            )));
-        }
+    if let Some(bad) = ids.iter().find(|i| !zones.iter().any(|z| &z.id == *i)) {
+        return Err(ApiError::invalid_value(format!(
+            "Invalid availability zone id: [{bad}]"
+        )));
     }
+    let group = format!("{}-zg-1", region.name);
+    let group_long = format!("{} 1", region.long_name);
     let none = TagSet::new();
     let mut x = Xml::new();
     x.list(
@@ -101,7 +111,9 @@ fn describe_availability_zones(cx: &mut Call) -> Result<Xml> {
             (names.is_empty() || names.contains(&z.name))
                 && (ids.is_empty() || ids.contains(&z.id))
                 && filter::matches(&filters, &none, |f| match f {
-                    "group-name" | "region-name" => filter::s(&region.name),
+                    "group-name" => filter::s(&group),
+                    "group-long-name" => filter::s(&group_long),
+                    "network-border-group" | "region-name" => filter::s(&region.name),
                     "opt-in-status" => filter::s("opt-in-not-required"),
                     "state" => filter::s("available"),
                     "zone-id" => filter::s(&z.id),
@@ -111,14 +123,15 @@ fn describe_availability_zones(cx: &mut Call) -> Result<Xml> {
                 })
         }),
         |x, z| {
-            x.leaf("zoneName", &z.name)
+            x.leaf("optInStatus", "opt-in-not-required")
+                .leaf("zoneId", &z.id)
+                .leaf("groupName", &group)
+                .leaf("networkBorderGroup", &region.name)
+                .leaf("zoneType", "availability-zone")
+                .leaf("groupLongName", &group_long)
+                .leaf("zoneName", &z.name)
                 .leaf("zoneState", "available")
                 .leaf("regionName", &region.name)
-                .leaf("zoneId", &z.id)
-                .leaf("zoneType", "availability-zone")
-                .leaf("optInStatus", "opt-in-not-required")
-                .leaf("groupName", &region.name)
-                .leaf("networkBorderGroup", &region.name)
                 .node("messageSet", |_| {});
         },
     );

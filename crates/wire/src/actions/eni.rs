@@ -612,8 +612,55 @@ fn launch_interface(v: &View) -> Result<LaunchInterface> {
     })
 }
 
+/// RunInstances parameters openvpc accepts and ignores (they shape compute, not the network).
+const UNMODELLED_LAUNCH_PARAMETERS: &[&str] = &[
+    "BlockDeviceMapping",
+    "KernelId",
+    "RamdiskId",
+    "Monitoring",
+    "ElasticGpuSpecification",
+    "ElasticInferenceAccelerator",
+    "InstanceMarketOptions",
+    "CreditSpecification",
+    "CpuOptions",
+    "CapacityReservationSpecification",
+    "HibernationOptions",
+    "LicenseSpecification",
+    "MetadataOptions",
+    "EnclaveOptions",
+    "PrivateDnsNameOptions",
+    "MaintenanceOptions",
+    "EnablePrimaryIpv6",
+    "NetworkPerformanceOptions",
+    "Operator",
+    "InstanceInitiatedShutdownBehavior",
+    "AdditionalInfo",
+    "IamInstanceProfile",
+    "EbsOptimized",
+];
+
 fn run_instances(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
+    let launch = launch_of(&cx.p())?;
+    let ids = created_ids(cx.mutate(Command::Eni(Cmd::RunInstances(Box::new(launch))))?)?;
+    let w = cx.world();
+    let scope = cx.ctx().scope();
+    let (reservation_id, instance_ids) = ids.split_first().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InternalError,
+            "RunInstances returned no reservation",
+        )
+    })?;
+    let instances: Vec<&Instance> = instance_ids
+        .iter()
+        .filter_map(|id| w.instances.get(id))
+        .collect();
+    let mut x = Xml::new();
+    render_reservation(&mut x, w, &scope, reservation_id, &instances, true);
+    Ok(x)
+}
+
+/// RunInstances' parameters as a launch; what openvpc does not model is refused or ignored.
+fn launch_of(p: &View) -> Result<Launch> {
     let image_id = p.req("ImageId")?;
     let min_count = p
         .int("MinCount")?
@@ -645,43 +692,19 @@ fn run_instances(cx: &mut Call) -> Result<Xml> {
     let placement = p.nested("Placement");
     let availability_zone = placement.str("AvailabilityZone");
     p.ignore("Placement");
-    for ignored in [
-        "BlockDeviceMapping",
-        "KernelId",
-        "RamdiskId",
-        "Monitoring",
-        "ElasticGpuSpecification",
-        "ElasticInferenceAccelerator",
-        "InstanceMarketOptions",
-        "CreditSpecification",
-        "CpuOptions",
-        "CapacityReservationSpecification",
-        "HibernationOptions",
-        "LicenseSpecification",
-        "MetadataOptions",
-        "EnclaveOptions",
-        "PrivateDnsNameOptions",
-        "MaintenanceOptions",
-        "EnablePrimaryIpv6",
-        "NetworkPerformanceOptions",
-        "Operator",
-        "InstanceInitiatedShutdownBehavior",
-        "AdditionalInfo",
-        "IamInstanceProfile",
-        "EbsOptimized",
-    ] {
+    for ignored in UNMODELLED_LAUNCH_PARAMETERS {
         p.ignore(ignored);
     }
-    let launch = Launch {
+    Ok(Launch {
         image_id,
         instance_type: p.str("InstanceType"),
         min_count,
         max_count,
         subnet_id,
-        security_group_ids: group_ids(&p, "SecurityGroupId")?,
+        security_group_ids: group_ids(p, "SecurityGroupId")?,
         security_group_names: p.list("SecurityGroup"),
         private_ip: p.ipv4("PrivateIpAddress")?,
-        ipv6_addresses: ipv6_structs(&p, "Ipv6Address")?,
+        ipv6_addresses: ipv6_structs(p, "Ipv6Address")?,
         ipv6_count: p.int("Ipv6AddressCount")?,
         availability_zone,
         network_interfaces,
@@ -691,23 +714,7 @@ fn run_instances(cx: &mut Call) -> Result<Xml> {
         disable_api_stop: p.flag("DisableApiStop")?,
         client_token: p.str("ClientToken"),
         tags: p.tag_specs()?,
-    };
-    let ids = created_ids(cx.mutate(Command::Eni(Cmd::RunInstances(Box::new(launch))))?)?;
-    let w = cx.world();
-    let scope = cx.ctx().scope();
-    let (reservation_id, instance_ids) = ids.split_first().ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::InternalError,
-            "RunInstances returned no reservation",
-        )
-    })?;
-    let instances: Vec<&Instance> = instance_ids
-        .iter()
-        .filter_map(|id| w.instances.get(id))
-        .collect();
-    let mut x = Xml::new();
-    render_reservation(&mut x, w, &scope, reservation_id, &instances, true);
-    Ok(x)
+    })
 }
 
 fn render_reservation(
@@ -800,6 +807,18 @@ pub fn render_instance(x: &mut Xml, w: &World, scope: &Scope, i: &Instance, laun
             );
         });
     }
+    render_instance_devices_and_options(x, w, scope, i, launching);
+}
+
+/// The rest of an instance's members: devices, interfaces and the fixed options openvpc
+/// reports (no compute is modelled).
+fn render_instance_devices_and_options(
+    x: &mut Xml,
+    w: &World,
+    scope: &Scope,
+    i: &Instance,
+    launching: bool,
+) {
     x.leaf("architecture", "x86_64")
         .leaf("rootDeviceType", "ebs")
         .leaf("rootDeviceName", "/dev/xvda")

@@ -41,6 +41,25 @@ const ACTIONS: &[(&str, Handler)] = &[
     ("CreateListener", create_listener),
     ("DescribeListeners", describe_listeners),
     ("DeleteListener", delete_listener),
+    ("SetSecurityGroups", set_security_groups),
+    (
+        "DescribeLoadBalancerAttributes",
+        describe_load_balancer_attributes,
+    ),
+    (
+        "ModifyLoadBalancerAttributes",
+        modify_load_balancer_attributes,
+    ),
+    (
+        "DescribeTargetGroupAttributes",
+        describe_target_group_attributes,
+    ),
+    (
+        "ModifyTargetGroupAttributes",
+        modify_target_group_attributes,
+    ),
+    ("DescribeListenerAttributes", describe_listener_attributes),
+    ("ModifyListenerAttributes", modify_listener_attributes),
     ("AddTags", add_tags),
     ("RemoveTags", remove_tags),
     ("DescribeTags", describe_tags),
@@ -119,17 +138,11 @@ pub fn error_response(err: &ApiError, request_id: &str) -> Response {
         ErrorCode::InternalError => ErrorCode::InternalFailure,
         other => other,
     };
-    let status = code.http_status();
-    let kind = if status >= 500 { "Receiver" } else { "Sender" };
-    Response {
-        status,
-        body: format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse xmlns=\"{NAMESPACE}\"><Error><Type>{kind}</Type><Code>{}</Code><Message>{}</Message></Error><RequestId>{}</RequestId></ErrorResponse>",
-            escape(code.as_str()),
-            escape(&err.message),
-            escape(request_id)
-        ),
-    }
+    crate::errors::query_error(
+        Some(NAMESPACE),
+        &ApiError::new(code, err.message.clone()),
+        request_id,
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -258,7 +271,10 @@ fn render_load_balancer(x: &mut Xml, lb: &LoadBalancer, state: &str) {
         member_list(x, "SecurityGroups", &lb.security_groups, |x, g| {
             x.raw(&escape(g));
         });
-        x.leaf("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", "on");
+        x.leaf(
+            "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic",
+            lb.enforce_inbound_on_privatelink_value(),
+        );
     }
     x.leaf("IpAddressType", &lb.ip_address_type);
 }
@@ -577,6 +593,118 @@ fn delete_listener(cx: &mut Cx) -> Result<Xml> {
     let arn = cx.p().req("ListenerArn")?;
     cx.mutate(Cmd::DeleteListener { arn })?;
     Ok(Xml::new())
+}
+
+// ---------------------------------------------------------------------------------------
+// Security groups and attributes
+
+fn set_security_groups(cx: &mut Cx) -> Result<Xml> {
+    let p = cx.p();
+    let arn = p.req("LoadBalancerArn")?;
+    let security_groups = members(&p, "SecurityGroups")?;
+    let enforce = p.str("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic");
+    cx.mutate(Cmd::SetSecurityGroups {
+        arn: arn.clone(),
+        security_groups,
+        enforce_inbound_on_privatelink: enforce,
+    })?;
+    let lb = elb::get_load_balancer(cx.world(), &cx.ctx().scope(), &arn)?;
+    let mut x = Xml::new();
+    member_list(&mut x, "SecurityGroupIds", &lb.security_groups, |x, g| {
+        x.raw(&escape(g));
+    });
+    x.leaf(
+        "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic",
+        lb.enforce_inbound_on_privatelink_value(),
+    );
+    Ok(x)
+}
+
+/// `Attributes.member.N.Key` / `.Value`.
+fn attributes(p: &View) -> Result<Vec<(String, String)>> {
+    member_structs(p, "Attributes")?
+        .into_iter()
+        .map(|a| Ok((a.req("Key")?, a.str("Value").unwrap_or_default())))
+        .collect()
+}
+
+/// `<Attributes><member><Key/><Value/></member>…</Attributes>`.
+fn render_attributes(attributes: Vec<(String, String)>) -> Xml {
+    let mut x = Xml::new();
+    member_list(&mut x, "Attributes", attributes, |x, (k, v)| {
+        x.leaf("Key", k).leaf("Value", v);
+    });
+    x
+}
+
+fn load_balancer_attributes(cx: &Cx, arn: &str) -> Result<Xml> {
+    let lb = elb::get_load_balancer(cx.world(), &cx.ctx().scope(), arn)?;
+    Ok(render_attributes(elb::load_balancer_attributes(lb)))
+}
+
+fn describe_load_balancer_attributes(cx: &mut Cx) -> Result<Xml> {
+    let arn = cx.p().req("LoadBalancerArn")?;
+    cx.read()?;
+    load_balancer_attributes(cx, &arn)
+}
+
+fn modify_load_balancer_attributes(cx: &mut Cx) -> Result<Xml> {
+    let p = cx.p();
+    let arn = p.req("LoadBalancerArn")?;
+    let attributes = attributes(&p)?;
+    let cmd = Cmd::ModifyLoadBalancerAttributes {
+        arn: arn.clone(),
+        attributes,
+    };
+    cx.mutate(cmd)?;
+    load_balancer_attributes(cx, &arn)
+}
+
+fn target_group_attributes(cx: &Cx, arn: &str) -> Result<Xml> {
+    let g = elb::get_target_group(cx.world(), &cx.ctx().scope(), arn)?;
+    Ok(render_attributes(elb::target_group_attributes(g)))
+}
+
+fn describe_target_group_attributes(cx: &mut Cx) -> Result<Xml> {
+    let arn = cx.p().req("TargetGroupArn")?;
+    cx.read()?;
+    target_group_attributes(cx, &arn)
+}
+
+fn modify_target_group_attributes(cx: &mut Cx) -> Result<Xml> {
+    let p = cx.p();
+    let arn = p.req("TargetGroupArn")?;
+    let attributes = attributes(&p)?;
+    let cmd = Cmd::ModifyTargetGroupAttributes {
+        arn: arn.clone(),
+        attributes,
+    };
+    cx.mutate(cmd)?;
+    target_group_attributes(cx, &arn)
+}
+
+fn listener_attributes(cx: &Cx, arn: &str) -> Result<Xml> {
+    let w = cx.world();
+    let l = elb::get_listener(w, &cx.ctx().scope(), arn)?;
+    Ok(render_attributes(elb::listener_attributes(w, l)))
+}
+
+fn describe_listener_attributes(cx: &mut Cx) -> Result<Xml> {
+    let arn = cx.p().req("ListenerArn")?;
+    cx.read()?;
+    listener_attributes(cx, &arn)
+}
+
+fn modify_listener_attributes(cx: &mut Cx) -> Result<Xml> {
+    let p = cx.p();
+    let arn = p.req("ListenerArn")?;
+    let attributes = attributes(&p)?;
+    let cmd = Cmd::ModifyListenerAttributes {
+        arn: arn.clone(),
+        attributes,
+    };
+    cx.mutate(cmd)?;
+    listener_attributes(cx, &arn)
 }
 
 // ---------------------------------------------------------------------------------------

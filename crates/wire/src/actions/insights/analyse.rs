@@ -18,7 +18,7 @@ use openvpc_core::insights::{
 use openvpc_core::nacl::{self, RuleAction};
 use openvpc_core::route::{self, Destination, Origin, Route};
 use openvpc_core::sg::{self, Peer};
-use openvpc_core::{prefix_list, Scope, World};
+use openvpc_core::{prefix_list, Kind, Scope, World};
 use openvpc_reach::{
     decide, Code, Direction, Endpoint, Explanation, Flow, Header, Hop, HopKind, PrefixLists,
     Protocol, Verdict, View,
@@ -64,7 +64,7 @@ pub fn is_public(a: IpAddr) -> bool {
 }
 
 fn is_igw(id: Option<&str>) -> bool {
-    id.is_some_and(|id| id.starts_with("igw-"))
+    id.is_some_and(|id| Kind::InternetGateway.names(id))
 }
 
 /// The flow a path asks about. `DestinationIp` (or a filter's destination address) wins
@@ -88,9 +88,9 @@ pub fn flow_of(w: &World, p: &Path) -> Flow {
             Endpoint::Ip(a.filter(|a| is_public(*a)).unwrap_or(INTERNET_HOST))
         }
         (Some(a), _) => Endpoint::Ip(a),
-        (None, Some(d)) if d.starts_with("i-") => Endpoint::Instance(d.clone()),
-        (None, Some(d)) if from_igw && d.starts_with("vpce-") => Endpoint::Vpce(d.clone()),
-        (None, Some(d)) if d.starts_with("vpce-") => {
+        (None, Some(d)) if Kind::Instance.names(d) => Endpoint::Instance(d.clone()),
+        (None, Some(d)) if from_igw && Kind::VpcEndpoint.names(d) => Endpoint::Vpce(d.clone()),
+        (None, Some(d)) if Kind::VpcEndpoint.names(d) => {
             Endpoint::Eni(endpoint_interface(w, d, &p.source))
         }
         (None, Some(d)) => Endpoint::Eni(d.clone()),
@@ -472,11 +472,7 @@ impl Cx<'_> {
             let remote = if egress { h.dst } else { h.src };
             let (action, number) = nacl::evaluate(acl, egress, h.protocol, remote, h.dst_port);
             if action == RuleAction::Allow {
-                return acl
-                    .entries
-                    .iter()
-                    .find(|e| e.egress == egress && e.rule_number == number)
-                    .cloned();
+                return self.acl_entry(&acl.id, number, egress);
             }
         }
         None
@@ -593,6 +589,26 @@ impl Cx<'_> {
             .cloned()
     }
 
+    /// The entry of ACL `id` with rule `number` in direction `egress`.
+    fn acl_entry(&self, id: &str, number: u32, egress: bool) -> Option<nacl::Entry> {
+        self.w
+            .network_acls
+            .get(id)?
+            .entries
+            .iter()
+            .find(|en| en.egress == egress && en.rule_number == number)
+            .cloned()
+    }
+
+    /// An explanation's interface members: the interface, its groups, VPC and subnet.
+    fn interface_members(&self, x: &mut ExplanationData, eni: &str) {
+        if let Some(ni) = self.w.network_interfaces.get(eni) {
+            x.network_interface = Some(self.comp(eni));
+            x.security_groups = ni.groups.iter().map(|g| self.comp(g)).collect();
+            (x.vpc, x.subnet) = self.eni_place(eni);
+        }
+    }
+
     fn explanation(&self, e: &Explanation, v: &Verdict) -> ExplanationData {
         let w = self.w;
         let id: &str = &e.component;
@@ -611,34 +627,25 @@ impl Cx<'_> {
             None
         };
         let vpc = self.vpc_of(id);
-        match insights::prefix_of(id) {
-            "acl" => {
+        match Kind::of_id(id) {
+            Some(Kind::NetworkAcl) => {
                 x.acl = Some(self.comp(id));
                 x.vpc = self.opt_comp(vpc.as_deref());
                 x.egress = way;
-                x.acl_rule = (|| {
-                    let n: u32 = e.rule.as_deref()?.parse().ok()?;
-                    w.network_acls
-                        .get(id)?
-                        .entries
-                        .iter()
-                        .find(|en| Some(en.egress) == way && en.rule_number == n)
-                        .cloned()
-                })();
+                let number = e.rule.as_deref().and_then(|r| r.parse().ok());
+                x.acl_rule = number
+                    .zip(way)
+                    .and_then(|(n, egress)| self.acl_entry(id, n, egress));
             }
-            "sg" | "eni" => {
+            Some(kind @ (Kind::SecurityGroup | Kind::NetworkInterface)) => {
                 let eni = word_with(&e.message, "eni-").unwrap_or_else(|| id.to_string());
-                if let Some(ni) = w.network_interfaces.get(&eni) {
-                    x.network_interface = Some(self.comp(&eni));
-                    x.security_groups = ni.groups.iter().map(|g| self.comp(g)).collect();
-                    (x.vpc, x.subnet) = self.eni_place(&eni);
-                }
-                if id.starts_with("sg-") {
+                self.interface_members(&mut x, &eni);
+                if kind == Kind::SecurityGroup {
                     x.security_group = Some(self.comp(id));
                     x.egress = way;
                 }
             }
-            "rtb" => {
+            Some(Kind::RouteTable) => {
                 x.route_table = Some(self.comp(id));
                 x.vpc = self.opt_comp(vpc.as_deref());
                 x.route = e
@@ -648,36 +655,36 @@ impl Cx<'_> {
                     .map(|r| self.route_data(id, r));
                 x.address = first_ip(&e.message);
             }
-            "pcx" => {
+            Some(Kind::VpcPeeringConnection) => {
                 x.vpc_peering_connection = Some(self.comp(id));
                 x.address = first_ip(&e.message);
                 x.destination_vpc = self.opt_comp(word_with(&e.message, "vpc-").as_deref());
             }
-            "igw" | "eigw" => {
-                if id.starts_with("igw-") {
+            Some(kind @ (Kind::InternetGateway | Kind::EgressOnlyInternetGateway)) => {
+                if kind == Kind::InternetGateway {
                     x.internet_gateway = Some(self.comp(id));
                 }
                 x.vpc = self.opt_comp(vpc.as_deref());
                 x.address = first_ip(&e.message);
             }
-            "nat" => {
+            Some(Kind::NatGateway) => {
                 x.nat_gateway = Some(self.comp(id));
                 x.vpc = self.opt_comp(vpc.as_deref());
                 x.subnet = self.opt_comp(w.nat_gateways.get(id).map(|n| n.subnet_id.as_str()));
                 x.address = first_ip(&e.message);
             }
-            "vpce" => {
+            Some(Kind::VpcEndpoint) => {
                 x.vpc_endpoint = Some(self.comp(id));
                 if e.code == Code::VpceGatewayProtocolRestriction {
                     let p = v.forward.first().map_or(0, |h| h.header.protocol);
                     x.protocols = vec![Protocol::Number(p).name()];
                 }
             }
-            "subnet" => {
+            Some(Kind::Subnet) => {
                 x.subnet = Some(self.comp(id));
                 x.vpc = self.opt_comp(vpc.as_deref());
             }
-            "vpc" => x.vpc = Some(self.comp(id)),
+            Some(Kind::Vpc) => x.vpc = Some(self.comp(id)),
             _ => {}
         }
         if e.code == Code::NoSourceOrDestination && insights::owner_of(w, id).is_none() {
