@@ -1492,7 +1492,7 @@ fn dns_names() {
 #[test]
 fn assign_and_unassign_ipv6_addresses() {
     let mut k = Kit::new();
-    let s = ipv6_net(&mut k);
+    let s = k.dual_stack_subnet();
     let block = k.w.subnets.get(&s).unwrap().ipv6_cidrs[0].cidr;
     let id = k.interface(in_subnet(&s));
     assert!(k.eni(&id).ipv6_addresses.is_empty());
