@@ -16,12 +16,33 @@ import subprocess
 HANDLER_LINE = re.compile(r"^(.*?)\s+N=(\d+)\s+p50\s+([\d.]+) us\s+p99\s+([\d.]+) us")
 
 
+# reach-bench figures compared (section.field of its --json report).
+REACH_FIGURES = [
+    "world.generate_ms",
+    "build.compile_ms",
+    "decide.p50_us",
+    "decide.p99_us",
+    "decide.flows_per_s_1_thread",
+    "reference.engine_us_per_flow",
+    "matrix.ms",
+    "exposure.ms",
+    "update.update_p50_us",
+    "update.total_p50_us",
+]
+
+
 def reach(target, tier):
     out = subprocess.run([f"{target}/release/reach-bench", "--tier", tier, "--seed", "1", "--json"],
                          check=True, capture_output=True, text=True).stdout
-    fields = json.loads(out.strip().splitlines()[-1])
-    return {f"reach {tier} {k}": v for k, v in fields.items()
-            if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    report = json.loads(out.strip().splitlines()[-1])
+    # The equality checks must hold on both sides.
+    assert report["reference"]["agree"] == report["reference"]["flows"], report["reference"]
+    assert report["update"]["equals_compile"] is True, report["update"]
+    figures = {}
+    for name in REACH_FIGURES:
+        section, field = name.split(".")
+        figures[f"reach {tier} {name}"] = report[section][field]
+    return figures
 
 
 def handler(target):

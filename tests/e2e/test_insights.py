@@ -329,6 +329,30 @@ def test_client_tokens_are_idempotent(ec2, world):
     assert codes(fresh) == ["SG_HAS_NO_RULES"]
 
 
+def test_each_change_is_seen_by_the_next_analysis(ec2, world):
+    """The server keeps its compiled view current: every committed change (a rule, a route,
+    a peering, a new instance) is in the verdict of the analysis that follows it."""
+    a, b, ab = world["a"], world["b"], world["ab"]
+    p = path(ec2, a["i"], b["i"])["NetworkInsightsPathId"]
+    assert analyse(ec2, p)["NetworkPathFound"] is True
+    ssh = [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}]
+    ec2.revoke_security_group_ingress(GroupId=b["sg"], IpPermissions=ssh)
+    assert codes(analyse(ec2, p)) == ["SG_HAS_NO_RULES"]
+    ec2.authorize_security_group_ingress(GroupId=b["sg"], IpPermissions=ssh)
+    assert analyse(ec2, p)["NetworkPathFound"] is True
+    ec2.delete_route(RouteTableId=a["rtb"], DestinationCidrBlock="10.1.0.0/16")
+    assert analyse(ec2, p)["NetworkPathFound"] is False
+    route(ec2, a["rtb"], "10.1.0.0/16", ab)
+    assert analyse(ec2, p)["NetworkPathFound"] is True
+    ec2.delete_vpc_peering_connection(VpcPeeringConnectionId=ab)
+    assert analyse(ec2, p)["NetworkPathFound"] is False
+    # An instance launched after the last analysis is analysed at once.
+    late = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1,
+                             SubnetId=a["subnet"], SecurityGroupIds=[a["sg"]])["Instances"][0]
+    q = path(ec2, late["InstanceId"], a["i"])["NetworkInsightsPathId"]
+    assert analyse(ec2, q)["NetworkPathFound"] is True
+
+
 def test_cli_flow(server):
     ec2 = server.client(A)
     a = net(ec2, "10.0.0.0/16", "10.0.1.0/24")

@@ -356,8 +356,25 @@ def test_cross_account_service_with_acceptance(server):
     assert vpce["State"] == "pendingAcceptance"
     vid = vpce["VpcEndpointId"]
     server.advance(HOUR)
+    # As AWS shows a pending endpoint: its interfaces and DNS entries exist already.
     e = endpoint(b, vid)
-    assert e["State"] == "pendingAcceptance" and e["NetworkInterfaceIds"] == [] and e["DnsEntries"] == []
+    assert e["State"] == "pendingAcceptance"
+    pending_enis = e["NetworkInterfaceIds"]
+    assert len(pending_enis) == 2 and len(e["DnsEntries"]) == 3
+    assert f".{sid}.{REGION}.vpce.amazonaws.com" in e["DnsEntries"][0]["DnsName"]
+    enis = b.describe_network_interfaces(NetworkInterfaceIds=pending_enis)["NetworkInterfaces"]
+    assert {n["InterfaceType"] for n in enis} == {"vpc_endpoint"}
+    assert all(n["RequesterManaged"] for n in enis)
+    # Traffic is not delivered until the provider accepts.
+    inst = b.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=in_az1)[
+        "Instances"][0]["InstanceId"]
+    p = b.create_network_insights_path(Source=inst, Destination=vid, Protocol="tcp",
+                                       DestinationPort=443)["NetworkInsightsPath"]
+    started = b.start_network_insights_analysis(NetworkInsightsPathId=p["NetworkInsightsPathId"])
+    got = b.describe_network_insights_analyses(NetworkInsightsAnalysisIds=[
+        started["NetworkInsightsAnalysis"]["NetworkInsightsAnalysisId"]])["NetworkInsightsAnalyses"][0]
+    assert got["NetworkPathFound"] is False
+    assert "BAD_STATE" in {x["ExplanationCode"] for x in got["Explanations"]}
     conns = a.describe_vpc_endpoint_connections(Filters=[{"Name": "service-id", "Values": [sid]}])["VpcEndpointConnections"]
     assert [(c["VpcEndpointId"], c["VpcEndpointOwner"], c["VpcEndpointState"]) for c in conns] == [
         (vid, B, "pendingAcceptance")]
@@ -368,7 +385,7 @@ def test_cross_account_service_with_acceptance(server):
     assert a.accept_vpc_endpoint_connections(ServiceId=sid, VpcEndpointIds=[vid])["Unsuccessful"] == []
     e = endpoint(b, vid)
     assert e["State"] == "available"
-    assert len(e["NetworkInterfaceIds"]) == 2
+    assert e["NetworkInterfaceIds"] == pending_enis  # the same interfaces
     assert len(e["DnsEntries"]) == 3 and f".{sid}.{REGION}.vpce.amazonaws.com" in e["DnsEntries"][0]["DnsName"]
     # Removing the permission leaves the connection; the provider still cannot delete.
     a.modify_vpc_endpoint_service_permissions(ServiceId=sid, RemoveAllowedPrincipals=[f"arn:aws:iam::{B}:root"])
@@ -462,3 +479,126 @@ def test_gateway_load_balancer_endpoint(server):
     assert e["VpcEndpointType"] == "GatewayLoadBalancer" and len(e["NetworkInterfaceIds"]) == 1
     assert "PolicyDocument" not in e and e["Groups"] == []
     assert a.delete_vpc_endpoints(VpcEndpointIds=[vid])["Unsuccessful"] == []
+
+
+# --------------------------------------------------------------------------------------
+# Connection notifications, payer responsibility, the catalogue's size.
+
+def test_connection_notifications(server):
+    a, b = server.client(A), server.client(B)
+    nlb = provider_nlb(server)
+    sid = a.create_vpc_endpoint_service_configuration(NetworkLoadBalancerArns=[nlb])[
+        "ServiceConfiguration"]["ServiceId"]
+    topic = f"arn:aws:sns:{REGION}:{A}:endpoint-events"
+    made = a.create_vpc_endpoint_connection_notification(
+        ServiceId=sid, ConnectionNotificationArn=topic, ConnectionEvents=["Connect", "Accept"],
+        ClientToken="nfn-1")
+    n = made["ConnectionNotification"]
+    assert made["ClientToken"] == "nfn-1"
+    nid = n["ConnectionNotificationId"]
+    assert nid.startswith("vpce-nfn-")
+    assert (n["ServiceId"], n["ConnectionNotificationType"], n["ConnectionNotificationArn"],
+            n["ConnectionEvents"], n["ConnectionNotificationState"], n["ServiceRegion"]) == (
+        sid, "Topic", topic, ["Connect", "Accept"], "Enabled", REGION)
+    # The same client token gives the same notification.
+    again = a.create_vpc_endpoint_connection_notification(
+        ServiceId=sid, ConnectionNotificationArn=topic, ConnectionEvents=["Connect", "Accept"],
+        ClientToken="nfn-1")
+    assert again["ConnectionNotification"]["ConnectionNotificationId"] == nid
+    # A consumer's notification of its own endpoint, with the CLI.
+    y = vpc(b, "10.20.0.0/16")
+    vid = b.create_vpc_endpoint(VpcId=y, ServiceName=S3)["VpcEndpoint"]["VpcEndpointId"]
+    mine = server.aws("ec2", "create-vpc-endpoint-connection-notification", "--vpc-endpoint-id", vid,
+                      "--connection-notification-arn", f"arn:aws:sns:{REGION}:{B}:mine",
+                      "--connection-events", "Accept", "Reject", account=B)["ConnectionNotification"]
+    assert mine["VpcEndpointId"] == vid and "ServiceId" not in mine
+    # Validation: nothing is stored on an error.
+    for kwargs, code in [
+        ({"ServiceId": sid, "ConnectionNotificationArn": "arn:aws:sqs:us-east-1:111111111111:q",
+          "ConnectionEvents": ["Accept"]}, "InvalidParameter"),
+        ({"ServiceId": sid, "ConnectionNotificationArn": topic, "ConnectionEvents": ["Explode"]},
+         "InvalidParameter"),
+        ({"ConnectionNotificationArn": topic, "ConnectionEvents": ["Accept"]}, "MissingParameter"),
+        ({"ServiceId": sid, "VpcEndpointId": vid, "ConnectionNotificationArn": topic,
+          "ConnectionEvents": ["Accept"]}, "InvalidParameterCombination"),
+        ({"ServiceId": "vpce-svc-0123456789abcdef0", "ConnectionNotificationArn": topic,
+          "ConnectionEvents": ["Accept"]}, "InvalidVpcEndpointServiceId.NotFound"),
+    ]:
+        with pytest.raises(ClientError) as e:
+            a.create_vpc_endpoint_connection_notification(**kwargs)
+        assert error_code(e) == code, kwargs
+    listed = a.describe_vpc_endpoint_connection_notifications()["ConnectionNotificationSet"]
+    assert [x["ConnectionNotificationId"] for x in listed] == [nid]
+    assert a.describe_vpc_endpoint_connection_notifications(ConnectionNotificationId=nid)[
+        "ConnectionNotificationSet"][0]["ConnectionEvents"] == ["Connect", "Accept"]
+    assert a.describe_vpc_endpoint_connection_notifications(Filters=[
+        {"Name": "service-id", "Values": ["vpce-svc-0123456789abcdef0"]}])["ConnectionNotificationSet"] == []
+    with pytest.raises(ClientError) as e:
+        b.describe_vpc_endpoint_connection_notifications(ConnectionNotificationId=nid)
+    assert error_code(e) == "InvalidConnectionNotification"
+    # Modify.
+    topic2 = f"arn:aws:sns:{REGION}:{A}:other"
+    assert a.modify_vpc_endpoint_connection_notification(
+        ConnectionNotificationId=nid, ConnectionNotificationArn=topic2,
+        ConnectionEvents=["Delete", "Reject"])["ReturnValue"] is True
+    got = a.describe_vpc_endpoint_connection_notifications(ConnectionNotificationId=nid)[
+        "ConnectionNotificationSet"][0]
+    assert (got["ConnectionNotificationArn"], got["ConnectionEvents"]) == (topic2, ["Delete", "Reject"])
+    with pytest.raises(ClientError) as e:
+        a.modify_vpc_endpoint_connection_notification(ConnectionNotificationId=nid, ConnectionEvents=["Nope"])
+    assert error_code(e) == "InvalidParameter"
+    # Delete, per id.
+    out = a.delete_vpc_endpoint_connection_notifications(
+        ConnectionNotificationIds=[nid, "vpce-nfn-0123456789abcdef0"])
+    assert [(u["ResourceId"], u["Error"]["Code"]) for u in out["Unsuccessful"]] == [
+        ("vpce-nfn-0123456789abcdef0", "InvalidConnectionNotification")]
+    assert a.describe_vpc_endpoint_connection_notifications()["ConnectionNotificationSet"] == []
+    # Deleting the endpoint takes its notifications along.
+    b.delete_vpc_endpoints(VpcEndpointIds=[vid])
+    assert b.describe_vpc_endpoint_connection_notifications()["ConnectionNotificationSet"] == []
+
+
+def test_payer_responsibility(server):
+    a = server.client(A)
+    sid = a.create_vpc_endpoint_service_configuration(NetworkLoadBalancerArns=[provider_nlb(server)])[
+        "ServiceConfiguration"]["ServiceId"]
+    assert a.modify_vpc_endpoint_service_payer_responsibility(
+        ServiceId=sid, PayerResponsibility="ServiceOwner")["ReturnValue"] is True
+    conf = a.describe_vpc_endpoint_service_configurations(ServiceIds=[sid])["ServiceConfigurations"][0]
+    assert conf["PayerResponsibility"] == "ServiceOwner"
+    with pytest.raises(ClientError) as e:
+        a.modify_vpc_endpoint_service_payer_responsibility(
+            ServiceId="vpce-svc-0123456789abcdef0", PayerResponsibility="ServiceOwner")
+    assert error_code(e) == "InvalidVpcEndpointServiceId.NotFound"
+    with pytest.raises(ClientError) as e:
+        server.client(B).modify_vpc_endpoint_service_payer_responsibility(
+            ServiceId=sid, PayerResponsibility="ServiceOwner")
+    assert error_code(e) == "InvalidVpcEndpointServiceId.NotFound"
+
+
+def test_catalogue_has_hundreds_of_services_paginated(server):
+    a = server.client(A)
+    everything = a.describe_vpc_endpoint_services(Filters=[{"Name": "owner", "Values": ["amazon"]}])
+    details = everything["ServiceDetails"]
+    assert len(everything["ServiceNames"]) > 400
+    pages = list(a.get_paginator("describe_vpc_endpoint_services").paginate(
+        Filters=[{"Name": "owner", "Values": ["amazon"]}], PaginationConfig={"PageSize": 100}))
+    assert len(pages) == (len(details) + 99) // 100
+    assert [d["ServiceId"] for p in pages for d in p["ServiceDetails"]] == [d["ServiceId"] for d in details]
+    by_name = {d["ServiceName"]: d for d in details if d["ServiceType"][0]["ServiceType"] == "Interface"}
+    bedrock = by_name[f"com.amazonaws.{REGION}.bedrock-runtime"]
+    assert bedrock["PrivateDnsName"] == f"bedrock-runtime.{REGION}.amazonaws.com"
+    assert bedrock["BaseEndpointDnsNames"] == [f"bedrock-runtime.{REGION}.vpce.amazonaws.com"]
+    assert bedrock["SupportedIpAddressTypes"] == ["ipv4"]
+    assert bedrock["PrivateDnsNameVerificationState"] == "verified"
+    kinesis = by_name[f"com.amazonaws.{REGION}.kinesis-streams"]
+    assert kinesis["PrivateDnsName"] == f"kinesis.{REGION}.amazonaws.com"
+    # Any of them can be an interface endpoint, with its DNS entries.
+    x = vpc(a, "10.30.0.0/16")
+    s = subnet(a, x, "10.30.1.0/24", "use1-az1")
+    e = a.create_vpc_endpoint(VpcId=x, VpcEndpointType="Interface", SubnetIds=[s],
+                              ServiceName=f"com.amazonaws.{REGION}.bedrock-runtime")["VpcEndpoint"]
+    assert any(d["DnsName"].endswith(f".bedrock-runtime.{REGION}.vpce.amazonaws.com") for d in e["DnsEntries"])
+    cli = server.aws("ec2", "describe-vpc-endpoint-services", "--filters",
+                     "Name=service-name,Values=*.sagemaker.*", "--query", "ServiceNames")
+    assert f"com.amazonaws.{REGION}.sagemaker.runtime" in cli

@@ -171,10 +171,11 @@ def test_authorize_and_revoke_rules(ec2):
         ec2.revoke_security_group_ingress(GroupId=web, SecurityGroupRuleIds=[rid])
     assert error_code(e) == "InvalidSecurityGroupRuleId.NotFound"
 
-    # app is referenced by web: it cannot go until the rule does.
+    # app is referenced by web, in the same VPC: it cannot go until the rule does.
     with pytest.raises(ClientError) as e:
         ec2.delete_security_group(GroupId=app)
-    assert error_code(e) == "InvalidGroup.InUse"
+    assert error_code(e) == "DependencyViolation"
+    assert e.value.response["Error"]["Message"] == f"resource {app} has a dependent object"
     ec2.revoke_security_group_ingress(GroupId=web, IpPermissions=[
         {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": app}]}])
     ec2.delete_security_group(GroupId=app)
@@ -312,9 +313,6 @@ def test_reference_peer_group_then_stale(server):
 
     refs = b.describe_security_group_references(GroupId=[gb])["SecurityGroupReferenceSet"]
     assert refs == [{"GroupId": gb, "ReferencingVpcId": va, "VpcPeeringConnectionId": pcx}]
-    with pytest.raises(ClientError) as e:
-        b.delete_security_group(GroupId=gb)
-    assert error_code(e) == "InvalidGroup.InUse"
     assert a.describe_stale_security_groups(VpcId=va)["StaleSecurityGroupSet"] == []
 
     b.delete_vpc_peering_connection(VpcPeeringConnectionId=pcx)
@@ -346,6 +344,28 @@ def test_reference_peer_group_then_stale(server):
     with pytest.raises(ClientError) as e:
         unvalidated(server).describe_stale_security_groups(VpcId=va, MaxResults=300)
     assert error_code(e) == "InvalidParameterValue"
+
+
+def test_delete_group_referenced_across_peering(server):
+    # AWS refuses only references from the group's own VPC: a group referenced from a peered
+    # VPC is deleted and the referencing rule is left stale.
+    a, b, va, vb, pcx = peer_accounts(server)
+    ga, gb = sg(a, "a-web", va), sg(b, "b-app", vb)
+    perm = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+            "UserIdGroupPairs": [{"GroupId": gb, "UserId": B}]}
+    a.authorize_security_group_ingress(GroupId=ga, IpPermissions=[perm])
+    b.delete_security_group(GroupId=gb)
+    with pytest.raises(ClientError) as e:
+        b.describe_security_groups(GroupIds=[gb])
+    assert error_code(e) == "InvalidGroup.NotFound"
+    (s,) = a.describe_stale_security_groups(VpcId=va)["StaleSecurityGroupSet"]
+    assert s["GroupId"] == ga
+    (p,) = s["StaleIpPermissions"]
+    assert p["UserIdGroupPairs"][0]["GroupId"] == gb
+    # The rule is still A's, and A can revoke it.
+    assert group(a, ga)["IpPermissions"][0]["UserIdGroupPairs"][0]["GroupId"] == gb
+    a.revoke_security_group_ingress(GroupId=ga, IpPermissions=[perm])
+    assert a.describe_stale_security_groups(VpcId=va)["StaleSecurityGroupSet"] == []
 
 
 def test_inter_region_reference_refused(server):
@@ -384,3 +404,57 @@ def test_cli_flow(server):
     server.aws("ec2", "delete-security-group", "--group-id", gid)
     proc = server.aws("ec2", "describe-security-groups", "--group-ids", gid, check=False)
     assert proc.returncode != 0 and "InvalidGroup.NotFound" in proc.stderr
+
+
+def test_update_rule_descriptions(ec2, server):
+    v = vpc(ec2)
+    web, app = sg(ec2, "web", v), sg(ec2, "app", v)
+    out = ec2.authorize_security_group_ingress(GroupId=web, IpPermissions=[
+        ssh("10.0.0.0/8"), {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": app}]}])
+    ids = [r["SecurityGroupRuleId"] for r in out["SecurityGroupRules"]]
+    # By IpPermissions: the description given with each peer.
+    assert ec2.update_security_group_rule_descriptions_ingress(GroupId=web, IpPermissions=[
+        ssh("10.0.0.0/8", Description="ssh from corp"),
+        {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": app, "Description": "app tier"}]},
+    ])["Return"] is True
+    perms = group(ec2, web)["IpPermissions"]
+    by_proto = {p["IpProtocol"]: p for p in perms}
+    assert by_proto["tcp"]["IpRanges"] == [{"CidrIp": "10.0.0.0/8", "Description": "ssh from corp"}]
+    assert by_proto["-1"]["UserIdGroupPairs"][0]["Description"] == "app tier"
+    rules = ec2.describe_security_group_rules(SecurityGroupRuleIds=ids)["SecurityGroupRules"]
+    assert sorted(r["Description"] for r in rules) == ["app tier", "ssh from corp"]
+    # By rule id (the CLI), egress too; no description removes it.
+    egress = next(r["SecurityGroupRuleId"] for r in ec2.describe_security_group_rules(
+        Filters=[{"Name": "group-id", "Values": [web]}])["SecurityGroupRules"] if r["IsEgress"])
+    server.aws("ec2", "update-security-group-rule-descriptions-egress", "--group-id", web,
+               "--security-group-rule-descriptions",
+               f"SecurityGroupRuleId={egress},Description=all out")
+    [r] = ec2.describe_security_group_rules(SecurityGroupRuleIds=[egress])["SecurityGroupRules"]
+    assert r["Description"] == "all out"
+    ec2.update_security_group_rule_descriptions_ingress(
+        GroupId=web, SecurityGroupRuleDescriptions=[{"SecurityGroupRuleId": ids[0]}])
+    [r] = ec2.describe_security_group_rules(SecurityGroupRuleIds=[ids[0]])["SecurityGroupRules"]
+    assert "Description" not in r
+    # AWS's errors for rules that do not match; nothing changes.
+    before = group(ec2, web)
+    with pytest.raises(ClientError) as e:
+        ec2.update_security_group_rule_descriptions_ingress(
+            GroupId=web, IpPermissions=[ssh("10.0.0.0/8", port=23, Description="x")])
+    assert error_code(e) == "InvalidPermission.NotFound"
+    assert e.value.response["Error"]["Message"] == "The specified rule does not exist in this security group."
+    with pytest.raises(ClientError) as e:
+        ec2.update_security_group_rule_descriptions_egress(
+            GroupId=web, SecurityGroupRuleDescriptions=[
+                {"SecurityGroupRuleId": ids[1], "Description": "x"},
+                {"SecurityGroupRuleId": "sgr-0123456789abcdef0", "Description": "x"}])
+    assert error_code(e) == "InvalidSecurityGroupRuleId.NotFound"
+    with pytest.raises(ClientError) as e:
+        ec2.update_security_group_rule_descriptions_ingress(
+            GroupId=web, IpPermissions=[ssh("10.0.0.0/8", Description="x")],
+            SecurityGroupRuleDescriptions=[{"SecurityGroupRuleId": ids[0], "Description": "x"}])
+    assert error_code(e) == "InvalidParameterCombination"
+    with pytest.raises(ClientError) as e:
+        ec2.update_security_group_rule_descriptions_ingress(
+            GroupId=web, SecurityGroupRuleDescriptions=[{"SecurityGroupRuleId": "sgr-zz"}])
+    assert error_code(e) == "InvalidSecurityGroupRuleId.Malformed"
+    assert group(ec2, web) == before

@@ -206,3 +206,89 @@ def test_create_default_subnet_without_a_free_block_or_default_vpc(server):
     with pytest.raises(ClientError) as e:
         ec2.create_default_subnet(AvailabilityZone=zone)
     assert error_code(e) == "DefaultVpcDoesNotExist"
+
+
+def test_every_vpc_attribute_and_tenancy(ec2, server):
+    v = ec2.create_vpc(CidrBlock="10.0.0.0/16", InstanceTenancy="dedicated")["Vpc"]["VpcId"]
+    for name, key, default in [("enableDnsSupport", "EnableDnsSupport", True),
+                               ("enableDnsHostnames", "EnableDnsHostnames", False),
+                               ("enableNetworkAddressUsageMetrics", "EnableNetworkAddressUsageMetrics", False)]:
+        got = ec2.describe_vpc_attribute(VpcId=v, Attribute=name)
+        assert got["VpcId"] == v and got[key]["Value"] is default, name
+        ec2.modify_vpc_attribute(VpcId=v, **{key: {"Value": not default}})
+        got = server.aws("ec2", "describe-vpc-attribute", "--vpc-id", v, "--attribute", name)
+        assert got[key]["Value"] is (not default), name
+    with pytest.raises(ClientError) as e:
+        ec2.describe_vpc_attribute(VpcId=v, Attribute="enableSomething")
+    assert error_code(e) == "InvalidParameterValue"
+    # ModifyVpcTenancy: dedicated → default only.
+    assert ec2.describe_vpcs(VpcIds=[v])["Vpcs"][0]["InstanceTenancy"] == "dedicated"
+    with pytest.raises(ClientError) as e:
+        ec2.modify_vpc_tenancy(VpcId=v, InstanceTenancy="dedicated")
+    assert error_code(e) == "InvalidParameterValue"
+    with pytest.raises(ClientError) as e:
+        ec2.modify_vpc_tenancy(VpcId="vpc-0123456789abcdef0", InstanceTenancy="default")
+    assert error_code(e) == "InvalidVpcID.NotFound"
+    assert ec2.describe_vpcs(VpcIds=[v])["Vpcs"][0]["InstanceTenancy"] == "dedicated"
+    assert server.aws("ec2", "modify-vpc-tenancy", "--vpc-id", v, "--instance-tenancy", "default")[
+        "ReturnValue"] is True
+    assert ec2.describe_vpcs(VpcIds=[v])["Vpcs"][0]["InstanceTenancy"] == "default"
+
+
+def test_subnet_cidr_reservations(ec2, server):
+    v = ec2.create_vpc(CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]
+    block = ec2.describe_vpcs(VpcIds=[v["VpcId"]])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    v6 = block.replace("/56", "/64")
+    s = ec2.create_subnet(VpcId=v["VpcId"], CidrBlock="10.0.1.0/28", Ipv6CidrBlock=v6)["Subnet"]["SubnetId"]
+    explicit = ec2.create_subnet_cidr_reservation(
+        SubnetId=s, Cidr="10.0.1.4/31", ReservationType="explicit", Description="appliances",
+        TagSpecifications=[{"ResourceType": "subnet-cidr-reservation", "Tags": [{"Key": "team", "Value": "net"}]}],
+    )["SubnetCidrReservation"]
+    assert explicit["SubnetCidrReservationId"].startswith("scr-")
+    assert (explicit["SubnetId"], explicit["Cidr"], explicit["ReservationType"], explicit["OwnerId"],
+            explicit["Description"]) == (s, "10.0.1.4/31", "explicit", A, "appliances")
+    assert explicit["Tags"] == [{"Key": "team", "Value": "net"}]
+    prefix = server.aws("ec2", "create-subnet-cidr-reservation", "--subnet-id", s, "--cidr", "10.0.1.8/30",
+                        "--reservation-type", "prefix")["SubnetCidrReservation"]
+    v6_prefix = ec2.create_subnet_cidr_reservation(
+        SubnetId=s, Cidr=v6.replace("/64", "/80"), ReservationType="prefix")["SubnetCidrReservation"]
+    got = ec2.get_subnet_cidr_reservations(SubnetId=s)
+    assert sorted(r["Cidr"] for r in got["SubnetIpv4CidrReservations"]) == ["10.0.1.4/31", "10.0.1.8/30"]
+    assert [r["SubnetCidrReservationId"] for r in got["SubnetIpv6CidrReservations"]] == [
+        v6_prefix["SubnetCidrReservationId"]]
+    only = ec2.get_subnet_cidr_reservations(SubnetId=s, Filters=[
+        {"Name": "reservationType", "Values": ["explicit"]}])
+    assert [r["Cidr"] for r in only["SubnetIpv4CidrReservations"]] == ["10.0.1.4/31"]
+    assert only["SubnetIpv6CidrReservations"] == []
+    page = ec2.get_subnet_cidr_reservations(SubnetId=s, MaxResults=5)
+    assert "NextToken" not in page
+    # Refusals change nothing.
+    for cidr, rtype, code in [("10.0.2.0/28", "explicit", "InvalidParameter"),
+                              ("10.0.1.5/32", "prefix", "InvalidParameter"),
+                              ("10.0.1.12/32", "sometimes", "InvalidParameterValue")]:
+        with pytest.raises(ClientError) as e:
+            ec2.create_subnet_cidr_reservation(SubnetId=s, Cidr=cidr, ReservationType=rtype)
+        assert error_code(e) == code, cidr
+    assert len(ec2.get_subnet_cidr_reservations(SubnetId=s)["SubnetIpv4CidrReservations"]) == 2
+    # Automatic addresses avoid every reservation; an explicit address can be asked for.
+    e1 = ec2.create_network_interface(SubnetId=s, SecondaryPrivateIpAddressCount=2)["NetworkInterface"]
+    picked = sorted(a["PrivateIpAddress"] for a in e1["PrivateIpAddresses"])
+    assert picked == ["10.0.1.12", "10.0.1.6", "10.0.1.7"]
+    with pytest.raises(ClientError) as e:
+        ec2.create_network_interface(SubnetId=s, SecondaryPrivateIpAddressCount=2)
+    assert error_code(e) == "InsufficientFreeAddressesInSubnet"
+    e2 = ec2.create_network_interface(SubnetId=s, PrivateIpAddress="10.0.1.4")["NetworkInterface"]
+    assert e2["PrivateIpAddress"] == "10.0.1.4"
+    # Delete: the reservation comes back once; another account cannot see it.
+    with pytest.raises(ClientError) as e:
+        server.client(B).delete_subnet_cidr_reservation(SubnetCidrReservationId=prefix["SubnetCidrReservationId"])
+    assert error_code(e) == "InvalidSubnetCidrReservationID.NotFound"
+    gone = ec2.delete_subnet_cidr_reservation(
+        SubnetCidrReservationId=prefix["SubnetCidrReservationId"])["DeletedSubnetCidrReservation"]
+    assert (gone["SubnetCidrReservationId"], gone["Cidr"]) == (prefix["SubnetCidrReservationId"], "10.0.1.8/30")
+    with pytest.raises(ClientError) as e:
+        ec2.delete_subnet_cidr_reservation(SubnetCidrReservationId=prefix["SubnetCidrReservationId"])
+    assert error_code(e) == "InvalidSubnetCidrReservationID.NotFound"
+    with pytest.raises(ClientError) as e:
+        ec2.get_subnet_cidr_reservations(SubnetId="subnet-0123456789abcdef0")
+    assert error_code(e) == "InvalidSubnetID.NotFound"

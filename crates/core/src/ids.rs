@@ -135,6 +135,10 @@ kinds! {
     Subnet = "subnet", not found InvalidSubnetIDNotFound "The subnet ID '{id}' does not exist",
         malformed InvalidSubnetIDMalformed;
     SubnetCidrAssociation = "subnet-cidr-assoc";
+    SubnetCidrReservation = "scr",
+        not found InvalidSubnetCidrReservationIDNotFound
+            "The subnetCidrReservation ID '{id}' does not exist",
+        malformed InvalidSubnetCidrReservationIDMalformed;
     RouteTable = "rtb",
         not found InvalidRouteTableIDNotFound "The routeTable ID '{id}' does not exist",
         malformed InvalidRouteTableIdMalformed;
@@ -195,6 +199,9 @@ kinds! {
         malformed InvalidVpcEndpointServiceIdIdMalformed;
     VpcEndpointServicePermission = "vpce-svc-perm";
     VpcEndpointConnection = "vpce-con";
+    VpcEndpointConnectionNotification = "vpce-nfn",
+        not found InvalidConnectionNotification
+            "The connection notification '{id}' does not exist";
     PrefixList = "pl",
         not found InvalidPrefixListIDNotFound "The prefix list ({id}) does not exist.",
         malformed InvalidPrefixListIdMalformed;

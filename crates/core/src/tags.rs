@@ -223,6 +223,7 @@ pub fn resource_type_of(id: &str) -> &'static str {
     match prefix {
         "vpc" => "vpc",
         "subnet" => "subnet",
+        "scr" => "subnet-cidr-reservation",
         "rtb" => "route-table",
         "igw" => "internet-gateway",
         "eigw" => "egress-only-internet-gateway",

@@ -3,7 +3,9 @@
 //! Layout: `DIR/<account-id>/<region>/*.json`, one file per describe call (any file name; the
 //! top-level key says what it holds: `Vpcs`, `Subnets`, `RouteTables`, `SecurityGroups`,
 //! `NetworkAcls`, `NetworkInterfaces`, `Reservations`, `InternetGateways`, `NatGateways`,
-//! `VpcPeeringConnections`, `VpcEndpoints`, `PrefixLists` (of `describe-prefix-lists` and
+//! `VpcPeeringConnections`, `VpcEndpoints`, `ServiceConfigurations` (of
+//! `describe-vpc-endpoint-service-configurations`: a PrivateLink provider's services),
+//! `PrefixLists` (of `describe-prefix-lists` and
 //! `describe-managed-prefix-lists`; both outputs of one list merge), and of `aws elbv2`:
 //! `LoadBalancers`, `TargetGroups`, `Listeners`). Unknown keys and fields are ignored; a field
 //! of the wrong shape is an error naming the file and the field's path.

@@ -12,6 +12,7 @@ use openvpc_core::endpoint::{
     DnsOptions, EndpointInterface, EndpointType, LastError, State as EndpointState, SubnetChoice,
     VpcEndpoint,
 };
+use openvpc_core::endpoint_service::{EndpointService, ServiceState, ServiceType};
 use openvpc_core::eni::{self, Attachment, Instance, InstanceState, InterfaceRecord};
 use openvpc_core::gateway::{InternetGateway, NatGateway, NatState};
 use openvpc_core::nacl::{AclAssociation, Entry, EntryCidr, NetworkAcl, RuleAction};
@@ -45,6 +46,7 @@ const ORDER: &[&str] = &[
     "TargetGroups",
     "Listeners",
     "TargetHealthDescriptions",
+    "ServiceConfigurations",
 ];
 
 /// The load rank of a document (by its first known top-level key).
@@ -96,6 +98,7 @@ pub fn load_named(w: &mut World, scope: &Scope, doc: &Value, file_name: &str) ->
                 "TargetGroups" => target_group(w, scope, o)?,
                 "Listeners" => listener(w, scope, o)?,
                 "TargetHealthDescriptions" => target_health(w, scope, o, file_name)?,
+                "ServiceConfigurations" => service_configuration(w, scope, o)?,
                 _ => {}
             }
         }
@@ -1452,6 +1455,70 @@ fn target_health(w: &mut World, _scope: &Scope, o: Obj, file_name: &str) -> Res<
             });
         }
     }
+    Ok(())
+}
+
+/// `ServiceConfigurations` of `aws ec2 describe-vpc-endpoint-service-configurations`: the
+/// provider side of a PrivateLink service (its load balancers and state). Permissions and
+/// the private DNS name's verification are not in this output and are not imported.
+fn service_configuration(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+    let id = o.str("ServiceId")?;
+    let mut service_type = ServiceType::Interface;
+    for (path, t) in o.list("ServiceType")? {
+        let t = Obj {
+            value: t,
+            path: &path,
+        };
+        service_type = match t.str("ServiceType")?.as_str() {
+            "Interface" => ServiceType::Interface,
+            "Gateway" => ServiceType::Gateway,
+            "GatewayLoadBalancer" => ServiceType::GatewayLoadBalancer,
+            other => {
+                return Err(format!(
+                    "field `{}.ServiceType`: unknown type `{other}`",
+                    t.path
+                ))
+            }
+        };
+    }
+    let state = match o.opt_str("ServiceState")?.as_deref().unwrap_or("Available") {
+        "Pending" => ServiceState::Pending,
+        "Available" => ServiceState::Available,
+        "Deleting" => ServiceState::Deleting,
+        "Deleted" => return Ok(()),
+        "Failed" => ServiceState::Failed,
+        other => {
+            return Err(format!(
+                "field `{}.ServiceState`: unknown state `{other}`",
+                o.path
+            ))
+        }
+    };
+    let mut supported_regions = Vec::new();
+    for (path, r) in o.list("SupportedRegions")? {
+        let region = Obj {
+            value: r,
+            path: &path,
+        }
+        .str("Region")?;
+        if region != scope.region {
+            supported_regions.push(region);
+        }
+    }
+    w.endpoint_services.insert(EndpointService {
+        id,
+        scope: owner(scope, &o)?,
+        service_type,
+        state,
+        acceptance_required: o.opt_bool("AcceptanceRequired")?.unwrap_or(false),
+        network_load_balancer_arns: o.strs("NetworkLoadBalancerArns")?,
+        gateway_load_balancer_arns: o.strs("GatewayLoadBalancerArns")?,
+        supported_ip_address_types: o.strs("SupportedIpAddressTypes")?,
+        supported_regions,
+        private_dns: None,
+        permissions: Vec::new(),
+        created: 0,
+    });
     Ok(())
 }
 

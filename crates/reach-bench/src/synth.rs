@@ -13,13 +13,21 @@
 //!   `app` or `db` in private ones.
 //!
 //! Peering connections join random pairs (mostly within an account), with routes to the
-//! peer's CIDR in both VPCs' tables; most are active. "Endpoints" are gateway endpoints:
-//! routes from a table to the Region's S3 or DynamoDB prefix list.
+//! peer's CIDR in both VPCs' tables; most are active.
+//!
+//! VPC endpoints and PrivateLink are made through the core's commands, as an API client
+//! would (see [`privatelink`]): gateway endpoints to S3 and DynamoDB on the VPCs' tables,
+//! endpoint services behind network load balancers (listener, target group, IP targets
+//! on the provider's `app` interfaces), and interface endpoints to them from other VPCs.
+//!
+//! VPCs are /20s with /24 subnets (tiers S, M, L), or /22s with /26 subnets (XL: 10,000
+//! VPCs fit in 10.0.0.0/8 only so).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::net::Ipv4Addr;
 
 use ipnet::{IpNet, Ipv4Net};
+use openvpc_core::config::quota;
 use openvpc_core::eni::{self, InterfaceRecord};
 use openvpc_core::gateway::{InternetGateway, NatGateway, NatState};
 use openvpc_core::nacl::{self, AclAssociation, Entry, EntryCidr, NetworkAcl, RuleAction};
@@ -29,9 +37,17 @@ use openvpc_core::route::{self, Association, Destination, Origin, Route, Target}
 use openvpc_core::sg::{self, Peer, Rule, SecurityGroup};
 use openvpc_core::subnet::Subnet;
 use openvpc_core::vpc::{CidrAssociation, Vpc};
-use openvpc_core::{Config, Kind, Protocol, Scope, World};
+use openvpc_core::{Config, Kind, Millis, Protocol, Scope, World};
+
+mod privatelink;
+
+pub use privatelink::{https_from, ServiceLayout, LISTENER_PORT, TARGET_PORT};
 
 pub const REGION: &str = "us-east-1";
+
+/// The clock of a generated world: commands that build it run before, and every
+/// asynchronous step (endpoint provisioning, load balancer activation) is done by then.
+pub const NOW: Millis = 3_600_000;
 
 /// The size of a synthetic network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +57,16 @@ pub struct Tier {
     pub subnets: usize,
     pub enis: usize,
     pub peerings: usize,
-    pub endpoints: usize,
+    /// Gateway endpoints (S3 on a VPC's main and public tables, then DynamoDB on its main).
+    pub gateway_endpoints: usize,
+    /// Endpoint services, each behind its own network load balancer.
+    pub services: usize,
+    /// Interface endpoints to those services.
+    pub interface_endpoints: usize,
     pub accounts: usize,
+    /// Prefix lengths of a VPC and of its subnets.
+    pub vpc_prefix: u8,
+    pub subnet_prefix: u8,
 }
 
 pub const S: Tier = Tier {
@@ -51,8 +75,12 @@ pub const S: Tier = Tier {
     subnets: 40,
     enis: 1_000,
     peerings: 15,
-    endpoints: 10,
+    gateway_endpoints: 12,
+    services: 2,
+    interface_endpoints: 6,
     accounts: 2,
+    vpc_prefix: 20,
+    subnet_prefix: 24,
 };
 pub const M: Tier = Tier {
     name: "M",
@@ -60,8 +88,12 @@ pub const M: Tier = Tier {
     subnets: 1_000,
     enis: 10_000,
     peerings: 1_000,
-    endpoints: 300,
+    gateway_endpoints: 150,
+    services: 10,
+    interface_endpoints: 60,
     accounts: 10,
+    vpc_prefix: 20,
+    subnet_prefix: 24,
 };
 pub const L: Tier = Tier {
     name: "L",
@@ -69,13 +101,32 @@ pub const L: Tier = Tier {
     subnets: 10_000,
     enis: 100_000,
     peerings: 20_000,
-    endpoints: 3_000,
+    gateway_endpoints: 1_500,
+    services: 100,
+    interface_endpoints: 1_000,
     accounts: 50,
+    vpc_prefix: 20,
+    subnet_prefix: 24,
+};
+pub const XL: Tier = Tier {
+    name: "XL",
+    vpcs: 10_000,
+    subnets: 100_000,
+    enis: 1_000_000,
+    peerings: 100_000,
+    gateway_endpoints: 15_000,
+    services: 1_000,
+    interface_endpoints: 10_000,
+    accounts: 200,
+    vpc_prefix: 22,
+    subnet_prefix: 26,
 };
 
 impl Tier {
+    pub const ALL: [Tier; 4] = [S, M, L, XL];
+
     pub fn by_name(name: &str) -> Option<Tier> {
-        [S, M, L]
+        Tier::ALL
             .into_iter()
             .find(|t| t.name.eq_ignore_ascii_case(name))
     }
@@ -109,6 +160,10 @@ pub struct Layout {
     pub peerings: Vec<(usize, usize, String)>,
     /// Public addresses of interfaces.
     pub public_ips: Vec<Ipv4Addr>,
+    /// Endpoint services with their consumers' interface endpoints.
+    pub services: Vec<ServiceLayout>,
+    /// VPC index → its gateway endpoints as (service short name, endpoint id).
+    pub gateway_endpoints: BTreeMap<usize, Vec<(String, String)>>,
 }
 
 /// One VPC's ids.
@@ -186,10 +241,24 @@ fn entry(
     }
 }
 
+/// The configuration of a tier's world: AWS's defaults, with the per-Region gateway
+/// endpoint quota (20, adjustable on request) raised to fit two per VPC of an account.
+pub fn config(tier: Tier) -> Config {
+    let mut c = Config::default();
+    let per_account = 2 * tier.vpcs.div_ceil(tier.accounts);
+    c.quotas
+        .set_from_arg(&format!(
+            "{}={per_account}",
+            quota::GATEWAY_ENDPOINTS_PER_REGION
+        ))
+        .expect("a known quota");
+    c
+}
+
 /// Generates a network of `tier` from `seed`.
 pub fn generate(tier: Tier, seed: u64) -> Synth {
     let mut r = Rng(seed);
-    let mut w = World::new(Config::default(), seed);
+    let mut w = World::new(config(tier), seed);
     let mut layout = Layout::default();
     let per_vpc = (tier.subnets / tier.vpcs).clamp(2, 16);
     let per_subnet = tier.enis / (per_vpc * tier.vpcs);
@@ -203,8 +272,12 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
         let acct = account(v % tier.accounts);
         let scope = Scope::new(&acct, REGION);
         w.scopes_ready.insert(scope.clone());
-        let cidr =
-            Ipv4Net::new(Ipv4Addr::from((10u32 << 24) | ((v as u32) << 12)), 20).expect("cidr");
+        let vpc_bits = 32 - u32::from(tier.vpc_prefix);
+        let cidr = Ipv4Net::new(
+            Ipv4Addr::from((10u32 << 24) | ((v as u32) << vpc_bits)),
+            tier.vpc_prefix,
+        )
+        .expect("cidr");
         let id = w.ids.id(Kind::Vpc);
         w.vpcs.insert(Vpc {
             id: id.clone(),
@@ -289,13 +362,14 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
         let mut acl_links = Vec::new();
         for k in 0..per_vpc {
             let sid = w.ids.id(Kind::Subnet);
-            let base = u32::from(cidr.network()) | ((k as u32) << 8);
+            let base =
+                u32::from(cidr.network()) | ((k as u32) << (32 - u32::from(tier.subnet_prefix)));
             let public = k < per_vpc / 2;
             w.subnets.insert(Subnet {
                 id: sid.clone(),
                 scope: scope.clone(),
                 vpc_id: id.clone(),
-                cidr: Ipv4Net::new(Ipv4Addr::from(base), 24).expect("cidr"),
+                cidr: Ipv4Net::new(Ipv4Addr::from(base), tier.subnet_prefix).expect("cidr"),
                 ipv6_cidrs: Vec::new(),
                 availability_zone: format!("{REGION}{}", ['a', 'b', 'c'][k % 3]),
                 availability_zone_id: format!("use1-az{}", k % 3 + 1),
@@ -303,7 +377,7 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
                 map_public_ip_on_launch: public,
                 assign_ipv6_on_creation: false,
                 launch: Default::default(),
-                used: BTreeSet::new(),
+                used: (10..10 + per_subnet as u32).collect(),
                 created: 0,
             });
             let assoc = w.ids.id(Kind::NetworkAclAssociation);
@@ -404,6 +478,7 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
             let nid = w.ids.id(Kind::NatGateway);
             let first = &subnets[0].0;
             let base = u32::from(cidr.network());
+            w.subnets.get_mut(first).expect("subnet").used.insert(5);
             w.nat_gateways.insert(NatGateway {
                 id: nid.clone(),
                 scope: scope.clone(),
@@ -554,7 +629,7 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
         layout.peerings.push((a, b, id));
     }
 
-    // Gateway endpoints: routes to the Region's S3 and DynamoDB prefix lists.
+    // The S3 and DynamoDB prefix lists (gateway endpoints' routes name them).
     let mut prefix_lists = BTreeMap::new();
     for service in ["s3", "dynamodb"] {
         prefix_lists.insert(
@@ -562,24 +637,8 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
             aws_managed_cidrs(REGION, service),
         );
     }
-    for k in 0..tier.endpoints.min(3 * n) {
-        let v = &layout.vpcs[k % n];
-        let (service, table) = match k / n {
-            0 => ("s3", &v.main_rtb),
-            1 => ("dynamodb", &v.main_rtb),
-            _ => ("s3", &v.public_rtb),
-        };
-        let id = w.ids.id(Kind::VpcEndpoint);
-        w.route_tables
-            .get_mut(table)
-            .expect("table")
-            .routes
-            .push(Route {
-                destination: Destination::PrefixList(aws_managed_id(REGION, service)),
-                target: Target::GatewayEndpoint(id),
-                origin: Origin::CreateRoute,
-            });
-    }
+    privatelink::generate(&mut w, &mut layout, tier, &mut r);
+    w.tick(NOW);
 
     Synth {
         world: w,
@@ -590,6 +649,10 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
+    use openvpc_core::endpoint::{EndpointType, State};
+
     use super::*;
 
     #[test]
@@ -599,15 +662,24 @@ mod tests {
             let w = &s.world;
             assert_eq!(w.vpcs.len(), tier.vpcs);
             assert_eq!(w.subnets.len(), tier.subnets);
-            assert_eq!(w.network_interfaces.len(), tier.enis);
-            assert_eq!(s.layout.peerings.len(), tier.peerings);
-            let endpoints = w
-                .route_tables
+            let plain = w
+                .network_interfaces
                 .values()
-                .flat_map(|t| &t.routes)
-                .filter(|r| matches!(r.target, Target::GatewayEndpoint(_)))
-                .count();
-            assert_eq!(endpoints, tier.endpoints);
+                .filter(|e| e.interface_type == "interface");
+            assert_eq!(plain.count(), tier.enis);
+            assert_eq!(s.layout.peerings.len(), tier.peerings);
+            let available = |t: EndpointType| {
+                w.vpc_endpoints
+                    .values()
+                    .filter(|e| e.endpoint_type == t && e.state == State::Available)
+                    .count()
+            };
+            assert_eq!(available(EndpointType::Gateway), tier.gateway_endpoints);
+            assert_eq!(available(EndpointType::Interface), tier.interface_endpoints);
+            assert_eq!(w.endpoint_services.len(), tier.services);
+            assert_eq!(w.load_balancers.len(), tier.services);
+            let targets: usize = w.target_groups.values().map(|g| g.targets.len()).sum();
+            assert!(targets >= tier.services, "{targets} targets");
             let accounts: BTreeSet<_> = w.vpcs.values().map(|v| &v.scope.account).collect();
             assert_eq!(accounts.len(), tier.accounts);
         }

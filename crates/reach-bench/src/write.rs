@@ -1,5 +1,6 @@
 //! Writes a world as an import directory: `DIR/<account>/<region>/<Key>.json`, one file per
-//! `aws ec2 describe-*` call, in the shapes `openvpc import` reads.
+//! `aws ec2 describe-*` (and `aws elbv2 describe-*`) call, in the shapes `openvpc import`
+//! reads; each target group's `describe-target-health` output in `targets-<group id>.json`.
 
 use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
@@ -11,19 +12,41 @@ use openvpc_core::sg::{Peer, Rule};
 use openvpc_core::{Scope, World};
 use serde_json::{json, Map, Value};
 
-/// Documents per scope, per top-level key.
-type Docs = BTreeMap<Scope, BTreeMap<&'static str, Vec<Value>>>;
+/// Documents per scope, per file (named after the top-level key, or `targets-<id>`), as
+/// (top-level key, items).
+type Docs = BTreeMap<Scope, BTreeMap<String, (&'static str, Vec<Value>)>>;
 
 /// Writes every VPC-level resource of `w` under `dir`.
 pub fn write_import(w: &World, dir: &Path) -> io::Result<()> {
     let mut docs: Docs = BTreeMap::new();
-    let mut put = |scope: &Scope, key: &'static str, v: Value| {
-        docs.entry(scope.clone())
-            .or_default()
-            .entry(key)
-            .or_default()
-            .push(v);
-    };
+    write_network(w, &mut docs);
+    write_privatelink(w, &mut docs);
+    for (scope, files) in docs {
+        let d = dir.join(&scope.account).join(&scope.region);
+        std::fs::create_dir_all(&d)?;
+        for (file, (key, items)) in files {
+            let mut f = BufWriter::new(std::fs::File::create(d.join(format!("{file}.json")))?);
+            serde_json::to_writer(&mut f, &json!({ key: items }))?;
+            f.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds `v` to the file `file` (holding top-level key `key`) of `scope`.
+fn put_in(docs: &mut Docs, scope: &Scope, file: &str, key: &'static str, v: Value) {
+    docs.entry(scope.clone())
+        .or_default()
+        .entry(file.to_string())
+        .or_insert_with(|| (key, Vec::new()))
+        .1
+        .push(v);
+}
+
+/// VPCs, subnets, gateways, groups, ACLs, interfaces, peerings and route tables.
+// One describe shape after another: long, but each part is a flat literal.
+fn write_network(w: &World, docs: &mut Docs) {
+    let mut put = |scope: &Scope, key: &'static str, v: Value| put_in(docs, scope, key, key, v);
     for v in w.vpcs.values() {
         put(
             &v.scope,
@@ -231,16 +254,6 @@ pub fn write_import(w: &World, dir: &Path) -> io::Result<()> {
             }),
         );
     }
-    for (scope, keys) in docs {
-        let d = dir.join(&scope.account).join(&scope.region);
-        std::fs::create_dir_all(&d)?;
-        for (key, items) in keys {
-            let mut f = BufWriter::new(std::fs::File::create(d.join(format!("{key}.json")))?);
-            serde_json::to_writer(&mut f, &json!({ key: items }))?;
-            f.flush()?;
-        }
-    }
-    Ok(())
 }
 
 /// One rule as a describe `IpPermission`.
@@ -266,4 +279,106 @@ fn permission(r: &Rule) -> Value {
     };
     o.insert(key.into(), json!([item]));
     Value::Object(o)
+}
+
+/// VPC endpoints, endpoint services, load balancers, target groups (with their targets)
+/// and listeners.
+fn write_privatelink(w: &World, docs: &mut Docs) {
+    for e in w.vpc_endpoints.values() {
+        let group_name = |g: &String| w.security_groups.get(g).map(|g| g.name.clone());
+        let v = json!({
+            "VpcEndpointId": e.id,
+            "VpcEndpointType": e.endpoint_type.as_str(),
+            "VpcId": e.vpc_id,
+            "OwnerId": e.scope.account,
+            "ServiceName": e.service_name,
+            "ServiceRegion": e.service_region,
+            "State": e.state.as_str(),
+            "RouteTableIds": e.route_table_ids,
+            "SubnetIds": e.interfaces.iter().map(|i| &i.subnet_id).collect::<Vec<_>>(),
+            "NetworkInterfaceIds": e.interfaces.iter().map(|i| &i.network_interface_id).collect::<Vec<_>>(),
+            "Groups": e.groups.iter().map(|g| json!({"GroupId": g, "GroupName": group_name(g)})).collect::<Vec<_>>(),
+            "IpAddressType": e.ip_address_type,
+            "PrivateDnsEnabled": e.private_dns_enabled,
+            "RequesterManaged": false,
+        });
+        put_in(docs, &e.scope, "VpcEndpoints", "VpcEndpoints", v);
+    }
+    for s in w.endpoint_services.values() {
+        let v = json!({
+            "ServiceType": [{"ServiceType": s.service_type.as_str()}],
+            "ServiceId": s.id,
+            "ServiceName": s.name(),
+            "ServiceState": s.state.as_str(),
+            "AcceptanceRequired": s.acceptance_required,
+            "NetworkLoadBalancerArns": s.network_load_balancer_arns,
+            "GatewayLoadBalancerArns": s.gateway_load_balancer_arns,
+            "SupportedIpAddressTypes": s.supported_ip_address_types,
+            "BaseEndpointDnsNames": [s.base_dns_name()],
+        });
+        put_in(
+            docs,
+            &s.scope,
+            "ServiceConfigurations",
+            "ServiceConfigurations",
+            v,
+        );
+    }
+    for lb in w.load_balancers.values() {
+        let v = json!({
+            "LoadBalancerArn": lb.arn,
+            "DNSName": lb.dns_name,
+            "CanonicalHostedZoneId": lb.canonical_hosted_zone_id,
+            "LoadBalancerName": lb.name,
+            "Scheme": lb.scheme,
+            "VpcId": lb.vpc_id,
+            "State": {"Code": "active"},
+            "Type": lb.lb_type.as_str(),
+            "AvailabilityZones": lb.subnets.iter().map(|s| json!({
+                "ZoneName": s.availability_zone,
+                "SubnetId": s.subnet_id,
+                "LoadBalancerAddresses": if s.requested_ip {
+                    vec![json!({"PrivateIPv4Address": s.private_ip.to_string()})]
+                } else {
+                    vec![]
+                },
+            })).collect::<Vec<_>>(),
+            "SecurityGroups": lb.security_groups,
+            "IpAddressType": lb.ip_address_type,
+        });
+        put_in(docs, &lb.scope, "LoadBalancers", "LoadBalancers", v);
+    }
+    for g in w.target_groups.values() {
+        let v = json!({
+            "TargetGroupArn": g.arn,
+            "TargetGroupName": g.name,
+            "Protocol": g.protocol,
+            "Port": g.port,
+            "VpcId": g.vpc_id,
+            "TargetType": g.target_type,
+            "IpAddressType": g.ip_address_type,
+            "HealthCheckProtocol": g.health_check.protocol,
+            "HealthCheckPort": g.health_check.port,
+            "HealthCheckEnabled": g.health_check.enabled,
+        });
+        put_in(docs, &g.scope, "TargetGroups", "TargetGroups", v);
+        let file = format!("targets-{}", g.arn.rsplit('/').next().unwrap_or_default());
+        for t in &g.targets {
+            let v = json!({
+                "Target": {"Id": t.id, "Port": t.port.unwrap_or(g.port), "AvailabilityZone": t.availability_zone},
+                "TargetHealth": {"State": "healthy"},
+            });
+            put_in(docs, &g.scope, &file, "TargetHealthDescriptions", v);
+        }
+    }
+    for l in w.listeners.values() {
+        let v = json!({
+            "ListenerArn": l.arn,
+            "LoadBalancerArn": l.load_balancer_arn,
+            "Port": l.port,
+            "Protocol": l.protocol,
+            "DefaultActions": [{"Type": "forward", "TargetGroupArn": l.target_group_arn}],
+        });
+        put_in(docs, &l.scope, "Listeners", "Listeners", v);
+    }
 }

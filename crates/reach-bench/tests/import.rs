@@ -1,9 +1,11 @@
 //! The import directory written for a synthetic network loads back (through the same
-//! loader as `openvpc import`) into a world the engine decides identically.
+//! loader as `openvpc import`) into a world the engine decides identically, PrivateLink
+//! and gateway endpoints included.
 
 use openvpc_core::Config;
-use openvpc_reach::{decide, Endpoint, Flow, Protocol, View};
-use reach_bench::synth::{self, Rng};
+use openvpc_reach::{decide, View};
+use reach_bench::mix::{self, FlowKind};
+use reach_bench::synth;
 
 #[test]
 fn written_import_directory_loads_back_to_the_same_decisions() {
@@ -11,43 +13,43 @@ fn written_import_directory_loads_back_to_the_same_decisions() {
     let dir = tempfile::tempdir().expect("tempdir");
     reach_bench::write::write_import(&s.world, dir.path()).expect("write");
     let imported = openvpc_import::import_dir(dir.path(), Config::default()).expect("import");
-    assert_eq!(imported.vpcs.len(), s.world.vpcs.len());
+    let w = &s.world;
+    assert_eq!(imported.vpcs.len(), w.vpcs.len());
     assert_eq!(
         imported.network_interfaces.len(),
-        s.world.network_interfaces.len()
+        w.network_interfaces.len()
     );
-    assert_eq!(imported.route_tables.len(), s.world.route_tables.len());
+    assert_eq!(imported.route_tables.len(), w.route_tables.len());
+    assert_eq!(imported.vpc_endpoints.len(), w.vpc_endpoints.len());
+    assert_eq!(imported.endpoint_services.len(), w.endpoint_services.len());
+    assert_eq!(imported.load_balancers.len(), w.load_balancers.len());
+    assert_eq!(imported.listeners.len(), w.listeners.len());
+    assert_eq!(
+        imported
+            .target_groups
+            .values()
+            .map(|g| g.targets.len())
+            .sum::<usize>(),
+        w.target_groups
+            .values()
+            .map(|g| g.targets.len())
+            .sum::<usize>()
+    );
 
     let (a, b) = (
-        View::compile_with(&s.world, &s.prefix_lists),
+        View::compile_with(w, &s.prefix_lists),
         View::compile_with(&imported, &s.prefix_lists),
     );
-    let enis: Vec<&String> = s
-        .layout
-        .vpcs
-        .iter()
-        .flat_map(|v| v.subnets.iter().flat_map(|(_, e)| e))
-        .collect();
-    let mut r = Rng(3);
-    let mut reachable = 0;
-    for k in 0..3000 {
-        let src = enis[r.below(enis.len())];
-        let (source, destination) = match k % 5 {
-            0 => (src.clone(), Endpoint::Ip("93.184.216.34".parse().unwrap())),
-            1 => (
-                "198.18.0.1".to_string(),
-                Endpoint::Ip(s.layout.public_ips[r.below(s.layout.public_ips.len())].into()),
-            ),
-            _ => (
-                src.clone(),
-                Endpoint::Eni(enis[r.below(enis.len())].clone()),
-            ),
-        };
-        let port = [22, 80, 443, 5432, 8080][r.below(5)];
-        let f = Flow::new(&source, destination, Protocol::TCP, Some(port));
+    let mut reachable = std::collections::BTreeMap::new();
+    for (kind, f) in mix::flows(&s.layout, 3, 3000) {
         let v = decide(&a, &f);
-        reachable += usize::from(v.reachable);
+        *reachable.entry(kind).or_insert(0) += usize::from(v.reachable);
         assert_eq!(v, decide(&b, &f), "{f:?}");
     }
-    assert!(reachable > 100, "only {reachable} reachable");
+    for kind in FlowKind::ALL.into_iter().filter(|k| *k != FlowKind::AnyVpc) {
+        assert!(
+            reachable.get(&kind).copied().unwrap_or(0) > 5,
+            "{kind:?}: {reachable:?}"
+        );
+    }
 }

@@ -54,6 +54,15 @@ enum Step {
     At(Sender),
 }
 
+/// Where a leg's route was found: the sender, its VPC and subnet, the table and route.
+struct Leg<'a> {
+    at: Sender,
+    vpc: Ix,
+    subnet: Ix,
+    table: &'a Arc<str>,
+    label: &'a Arc<str>,
+}
+
 /// The header of a flow's first packet, or why there is none.
 pub(crate) fn first_header(
     flow: &Flow,
@@ -864,253 +873,22 @@ impl Decider<'_> {
         self.arrive(o, h, want, false)
     }
 
+    /// Walks `h` from `start` leg by leg (one route lookup each) until it ends or stops.
     fn walk(&mut self, start: Start, mut h: Header, want: Option<Ix>) -> Option<(End, Header)> {
-        let v = self.v;
         let mut identity = true;
-        let mut at = match start {
-            Start::At(s) => s,
-            Start::Internet => match self.enter(&mut h, want)? {
-                Step::End(e) => return Some((e, h)),
-                Step::At(s) => s,
-            },
-            Start::Service { vpc, endpoint } => {
-                self.hop(&endpoint, HopKind::GatewayEndpoint, &h);
-                let Some(o) = self.owner(vpc, h.dst) else {
-                    return self.fatal(
-                        Code::CannotRoute,
-                        &endpoint,
-                        format!("no interface holds {} behind {endpoint}", h.dst),
-                    );
-                };
-                self.nacl(self.subnet_of(o), false, &h);
-                match self.arrive(o, &mut h, want, identity)? {
-                    Step::End(e) => return Some((e, h)),
-                    Step::At(s) => s,
-                }
-            }
+        let mut at = match self.first_sender(start, &mut h, want)? {
+            Step::End(e) => return Some((e, h)),
+            Step::At(s) => s,
         };
         for _ in 0..MAX_LEGS {
-            let (vpc, subnet) = self.at(at);
-            let step = 'step: {
-                // Same subnet: L2, no ACL, no route.
-                if let Some(o) = self.owner(vpc, h.dst) {
-                    if self.subnet_of(o) == subnet {
-                        break 'step self.arrive(o, &mut h, want, identity)?;
-                    }
-                }
-                let sub = &v.subnets[subnet as usize];
-                let Some(t) = sub.rtb else {
-                    self.nacl(subnet, true, &h);
-                    return self.fatal(
-                        Code::UnknownResource,
-                        &sub.id,
-                        format!(
-                            "the route table of {} is not known (in AWS every subnet has one, its own or its VPC's main table; it was not imported): the path cannot be decided past it; import describe-route-tables of its account",
-                            sub.id
-                        ),
-                    );
-                };
-                let rtb = &v.tables[t as usize];
-                self.hop(&rtb.id, HopKind::RouteTable, &h);
-                let Some(r) = rtb.lookup(h.dst) else {
-                    self.nacl(subnet, true, &h);
-                    return self.fatal(
-                        Code::NoRouteToDestination,
-                        &rtb.id,
-                        format!(
-                            "{} (for {}) has no route to {}; add one",
-                            rtb.id, sub.id, h.dst
-                        ),
-                    );
-                };
-                self.last = Some((t, r.label.clone()));
-                match &r.target {
-                    Tgt::Blackhole { why, .. } => {
-                        self.nacl(subnet, true, &h);
-                        return self.fatal(
-                            Code::BadStateRoute,
-                            &rtb.id,
-                            format!("route {} in {} is a blackhole: {why}", r.label, rtb.id),
-                        );
-                    }
-                    Tgt::Unsupported(id) => {
-                        self.nacl(subnet, true, &h);
-                        return self.fatal(
-                            Code::UnsupportedComponent,
-                            id,
-                            format!("route {} in {}: {id} is not modelled", r.label, rtb.id),
-                        );
-                    }
-                    Tgt::Local => {
-                        self.nacl(subnet, true, &h);
-                        let Some(o) = self.owner(vpc, h.dst) else {
-                            return self.undeliverable(
-                                Code::VpcLocalRouteCidrRestriction,
-                                &rtb.id,
-                                format!(
-                                    "no interface in {} holds {} (local route {})",
-                                    v.vpcs[vpc as usize].id, h.dst, r.label
-                                ),
-                            );
-                        };
-                        self.nacl(self.subnet_of(o), false, &h);
-                        self.arrive(o, &mut h, want, identity)?
-                    }
-                    Tgt::Pcx { id, peer } => {
-                        self.nacl(subnet, true, &h);
-                        self.hop(id, HopKind::PeeringConnection, &h);
-                        let pv = &v.vpcs[*peer as usize];
-                        if !pv.contains(h.dst) {
-                            return self.undeliverable(
-                                Code::PcxRequiresAddressInVpcCidr,
-                                id,
-                                format!(
-                                    "{} is not in the CIDR blocks of {}: {id} delivers only into the peer VPC (peering is not transitive)",
-                                    h.dst, pv.id
-                                ),
-                            );
-                        }
-                        let Some(o) = self.owner(*peer, h.dst) else {
-                            return self.undeliverable(
-                                Code::VpcLocalRouteCidrRestriction,
-                                id,
-                                format!("no interface in {} holds {}", pv.id, h.dst),
-                            );
-                        };
-                        self.nacl(self.subnet_of(o), false, &h);
-                        self.arrive(o, &mut h, want, identity)?
-                    }
-                    Tgt::Igw(id) => {
-                        self.nacl(subnet, true, &h);
-                        if let IpAddr::V4(d) = h.dst {
-                            if d.is_private() {
-                                return self.fatal(
-                                    Code::IgwDestinationAddressNotInRfc1918Egress,
-                                    id,
-                                    format!(
-                                        "{d} is a private (RFC 1918) address: {id} does not carry it (route {} in {})",
-                                        r.label, rtb.id
-                                    ),
-                                );
-                            }
-                            match self.public_of(at, h.src) {
-                                Some(p) => h.src = p,
-                                None => {
-                                    return self.fatal(
-                                        Code::IgwPublicIpAssociationForEgress,
-                                        id,
-                                        format!(
-                                            "{} has no public IPv4 address to leave {id} with; associate an Elastic IP or route through a NAT gateway",
-                                            h.src
-                                        ),
-                                    )
-                                }
-                            }
-                        }
-                        self.hop(id, HopKind::InternetGateway, &h);
-                        if self.dir == Direction::Forward {
-                            self.egressed = Some(vpc);
-                        }
-                        self.enter(&mut h, want)?
-                    }
-                    Tgt::Eigw(id) => {
-                        self.nacl(subnet, true, &h);
-                        if h.dst.is_ipv4() {
-                            return self.fatal(
-                                Code::CannotRoute,
-                                id,
-                                format!("{id} carries IPv6 only (route {})", r.label),
-                            );
-                        }
-                        self.hop(id, HopKind::EgressOnlyInternetGateway, &h);
-                        if self.dir == Direction::Forward {
-                            self.egressed = Some(vpc);
-                        }
-                        self.enter(&mut h, want)?
-                    }
-                    Tgt::Nat(n) => {
-                        let nat = &v.nats[*n as usize];
-                        if nat.vpc != vpc || !v.vpcs[vpc as usize].contains(h.src) {
-                            self.nacl(subnet, true, &h);
-                            return self.fatal(
-                                Code::NgwRequiresSourceInVpc,
-                                &nat.id,
-                                format!(
-                                    "{} translates only traffic from its own VPC; {} is not (route {} in {})",
-                                    nat.id, h.src, r.label, rtb.id
-                                ),
-                            );
-                        }
-                        if h.dst.is_ipv6() {
-                            self.nacl(subnet, true, &h);
-                            return self.fatal(
-                                Code::CannotRoute,
-                                &nat.id,
-                                format!(
-                                    "{} does not translate IPv6 (NAT64 is not modelled)",
-                                    nat.id
-                                ),
-                            );
-                        }
-                        if nat.subnet != subnet {
-                            self.nacl(subnet, true, &h);
-                            self.nacl(nat.subnet, false, &h);
-                        }
-                        self.hop(&nat.id, HopKind::NatGateway, &h);
-                        self.nats.push((*n, h.src));
-                        h.src = IpAddr::V4(nat.private);
-                        Step::At(Sender::Nat(*n))
-                    }
-                    Tgt::Eni(m) => {
-                        let e = &v.enis[*m as usize];
-                        if e.subnet != subnet {
-                            self.nacl(subnet, true, &h);
-                            self.nacl(e.subnet, false, &h);
-                        }
-                        if e.has(h.dst) {
-                            break 'step self.arrive(Owner::Eni(*m), &mut h, want, identity)?;
-                        }
-                        self.hop(&e.id, HopKind::Middlebox, &h);
-                        if self.dir == Direction::Forward {
-                            self.sg(*m, false, &h, identity);
-                            self.sg(*m, true, &h, true);
-                        }
-                        if e.source_dest_check {
-                            self.blocker(
-                                Code::EniSourceDestCheckRestriction,
-                                &e.id,
-                                format!(
-                                    "{} forwards {h} (route {} in {}) but its source/destination check is on; turn it off",
-                                    e.id, r.label, rtb.id
-                                ),
-                            );
-                        }
-                        identity = false;
-                        Step::At(Sender::Eni(*m))
-                    }
-                    Tgt::GatewayEndpoint(id) => {
-                        self.nacl(subnet, true, &h);
-                        self.hop(id, HopKind::GatewayEndpoint, &h);
-                        let service = self.gateway_endpoint(id, vpc, &h);
-                        self.hop(&service, HopKind::Service, &h);
-                        if let Some(want) = want {
-                            return self.misrouted(&h.dst, id, Some(vpc), want);
-                        }
-                        Step::End(End::Service {
-                            vpc,
-                            endpoint: id.clone(),
-                        })
-                    }
-                }
-            };
-            match step {
+            match self.leg(at, &mut h, want, &mut identity)? {
                 Step::End(e) => return Some((e, h)),
                 Step::At(s) => at = s,
             }
         }
         let component = self.last.as_ref().map_or_else(
             || Arc::from("route"),
-            |(t, _)| v.tables[*t as usize].id.clone(),
+            |(t, _)| self.v.tables[*t as usize].id.clone(),
         );
         self.fatal(
             Code::CannotRoute,
@@ -1120,5 +898,323 @@ impl Decider<'_> {
                 h.dst
             ),
         )
+    }
+
+    /// Where a walk's first leg starts: a sender, or (from the internet or a gateway
+    /// endpoint) the interface the packet enters at.
+    fn first_sender(&mut self, start: Start, h: &mut Header, want: Option<Ix>) -> Option<Step> {
+        match start {
+            Start::At(s) => Some(Step::At(s)),
+            Start::Internet => self.enter(h, want),
+            Start::Service { vpc, endpoint } => {
+                self.hop(&endpoint, HopKind::GatewayEndpoint, h);
+                let Some(o) = self.owner(vpc, h.dst) else {
+                    return self.fatal(
+                        Code::CannotRoute,
+                        &endpoint,
+                        format!("no interface holds {} behind {endpoint}", h.dst),
+                    );
+                };
+                self.nacl(self.subnet_of(o), false, h);
+                self.arrive(o, h, want, true)
+            }
+        }
+    }
+
+    /// One leg from `at`: same-subnet delivery, or the subnet's route table and the route's
+    /// target.
+    fn leg(
+        &mut self,
+        at: Sender,
+        h: &mut Header,
+        want: Option<Ix>,
+        identity: &mut bool,
+    ) -> Option<Step> {
+        let v = self.v;
+        let (vpc, subnet) = self.at(at);
+        // Same subnet: L2, no ACL, no route.
+        if let Some(o) = self.owner(vpc, h.dst) {
+            if self.subnet_of(o) == subnet {
+                return self.arrive(o, h, want, *identity);
+            }
+        }
+        let sub = &v.subnets[subnet as usize];
+        let Some(t) = sub.rtb else {
+            self.nacl(subnet, true, h);
+            return self.fatal(
+                Code::UnknownResource,
+                &sub.id,
+                format!(
+                    "the route table of {} is not known (in AWS every subnet has one, its own or its VPC's main table; it was not imported): the path cannot be decided past it; import describe-route-tables of its account",
+                    sub.id
+                ),
+            );
+        };
+        let rtb = &v.tables[t as usize];
+        self.hop(&rtb.id, HopKind::RouteTable, h);
+        let Some(r) = rtb.lookup(h.dst) else {
+            self.nacl(subnet, true, h);
+            return self.fatal(
+                Code::NoRouteToDestination,
+                &rtb.id,
+                format!(
+                    "{} (for {}) has no route to {}; add one",
+                    rtb.id, sub.id, h.dst
+                ),
+            );
+        };
+        self.last = Some((t, r.label.clone()));
+        let leg = Leg {
+            at,
+            vpc,
+            subnet,
+            table: &rtb.id,
+            label: &r.label,
+        };
+        self.follow(&r.target, &leg, h, want, identity)
+    }
+
+    /// The route of `leg` taken: on to its target.
+    fn follow(
+        &mut self,
+        target: &Tgt,
+        leg: &Leg,
+        h: &mut Header,
+        want: Option<Ix>,
+        identity: &mut bool,
+    ) -> Option<Step> {
+        match target {
+            Tgt::Blackhole { why, .. } => {
+                self.nacl(leg.subnet, true, h);
+                let why = format!("route {} in {} is a blackhole: {why}", leg.label, leg.table);
+                self.fatal(Code::BadStateRoute, leg.table, why)
+            }
+            Tgt::Unsupported(id) => {
+                self.nacl(leg.subnet, true, h);
+                let why = format!("route {} in {}: {id} is not modelled", leg.label, leg.table);
+                self.fatal(Code::UnsupportedComponent, id, why)
+            }
+            Tgt::Local => self.via_local(leg, h, want, *identity),
+            Tgt::Pcx { id, peer } => self.via_peering(leg, id, *peer, h, want, *identity),
+            Tgt::Igw(id) => self.via_igw(leg, id, h, want),
+            Tgt::Eigw(id) => self.via_eigw(leg, id, h, want),
+            Tgt::Nat(n) => self.via_nat(leg, *n, h),
+            Tgt::Eni(m) => self.via_eni(leg, *m, h, want, identity),
+            Tgt::GatewayEndpoint(id) => self.via_gateway_endpoint(leg, id, h, want),
+        }
+    }
+
+    /// A local route: an interface of the VPC holding the address.
+    fn via_local(
+        &mut self,
+        leg: &Leg,
+        h: &mut Header,
+        want: Option<Ix>,
+        identity: bool,
+    ) -> Option<Step> {
+        let v = self.v;
+        self.nacl(leg.subnet, true, h);
+        let Some(o) = self.owner(leg.vpc, h.dst) else {
+            return self.undeliverable(
+                Code::VpcLocalRouteCidrRestriction,
+                leg.table,
+                format!(
+                    "no interface in {} holds {} (local route {})",
+                    v.vpcs[leg.vpc as usize].id, h.dst, leg.label
+                ),
+            );
+        };
+        self.nacl(self.subnet_of(o), false, h);
+        self.arrive(o, h, want, identity)
+    }
+
+    /// A peering: delivered into the peer VPC only (not transitive).
+    fn via_peering(
+        &mut self,
+        leg: &Leg,
+        id: &Arc<str>,
+        peer: Ix,
+        h: &mut Header,
+        want: Option<Ix>,
+        identity: bool,
+    ) -> Option<Step> {
+        let v = self.v;
+        self.nacl(leg.subnet, true, h);
+        self.hop(id, HopKind::PeeringConnection, h);
+        let pv = &v.vpcs[peer as usize];
+        if !pv.contains(h.dst) {
+            return self.undeliverable(
+                Code::PcxRequiresAddressInVpcCidr,
+                id,
+                format!(
+                    "{} is not in the CIDR blocks of {}: {id} delivers only into the peer VPC (peering is not transitive)",
+                    h.dst, pv.id
+                ),
+            );
+        }
+        let Some(o) = self.owner(peer, h.dst) else {
+            return self.undeliverable(
+                Code::VpcLocalRouteCidrRestriction,
+                id,
+                format!("no interface in {} holds {}", pv.id, h.dst),
+            );
+        };
+        self.nacl(self.subnet_of(o), false, h);
+        self.arrive(o, h, want, identity)
+    }
+
+    /// An internet gateway: public addresses out (IPv4 translated), into the internet.
+    fn via_igw(
+        &mut self,
+        leg: &Leg,
+        id: &Arc<str>,
+        h: &mut Header,
+        want: Option<Ix>,
+    ) -> Option<Step> {
+        self.nacl(leg.subnet, true, h);
+        if let IpAddr::V4(d) = h.dst {
+            if d.is_private() {
+                return self.fatal(
+                    Code::IgwDestinationAddressNotInRfc1918Egress,
+                    id,
+                    format!(
+                        "{d} is a private (RFC 1918) address: {id} does not carry it (route {} in {})",
+                        leg.label, leg.table
+                    ),
+                );
+            }
+            match self.public_of(leg.at, h.src) {
+                Some(p) => h.src = p,
+                None => {
+                    return self.fatal(
+                        Code::IgwPublicIpAssociationForEgress,
+                        id,
+                        format!(
+                            "{} has no public IPv4 address to leave {id} with; associate an Elastic IP or route through a NAT gateway",
+                            h.src
+                        ),
+                    )
+                }
+            }
+        }
+        self.hop(id, HopKind::InternetGateway, h);
+        if self.dir == Direction::Forward {
+            self.egressed = Some(leg.vpc);
+        }
+        self.enter(h, want)
+    }
+
+    /// An egress-only internet gateway: IPv6 out.
+    fn via_eigw(
+        &mut self,
+        leg: &Leg,
+        id: &Arc<str>,
+        h: &mut Header,
+        want: Option<Ix>,
+    ) -> Option<Step> {
+        self.nacl(leg.subnet, true, h);
+        if h.dst.is_ipv4() {
+            return self.fatal(
+                Code::CannotRoute,
+                id,
+                format!("{id} carries IPv6 only (route {})", leg.label),
+            );
+        }
+        self.hop(id, HopKind::EgressOnlyInternetGateway, h);
+        if self.dir == Direction::Forward {
+            self.egressed = Some(leg.vpc);
+        }
+        self.enter(h, want)
+    }
+
+    /// A NAT gateway: traffic of its own VPC, IPv4, translated to its address.
+    fn via_nat(&mut self, leg: &Leg, n: Ix, h: &mut Header) -> Option<Step> {
+        let v = self.v;
+        let nat = &v.nats[n as usize];
+        if nat.vpc != leg.vpc || !v.vpcs[leg.vpc as usize].contains(h.src) {
+            self.nacl(leg.subnet, true, h);
+            return self.fatal(
+                Code::NgwRequiresSourceInVpc,
+                &nat.id,
+                format!(
+                    "{} translates only traffic from its own VPC; {} is not (route {} in {})",
+                    nat.id, h.src, leg.label, leg.table
+                ),
+            );
+        }
+        if h.dst.is_ipv6() {
+            self.nacl(leg.subnet, true, h);
+            return self.fatal(
+                Code::CannotRoute,
+                &nat.id,
+                format!("{} does not translate IPv6 (NAT64 is not modelled)", nat.id),
+            );
+        }
+        if nat.subnet != leg.subnet {
+            self.nacl(leg.subnet, true, h);
+            self.nacl(nat.subnet, false, h);
+        }
+        self.hop(&nat.id, HopKind::NatGateway, h);
+        self.nats.push((n, h.src));
+        h.src = IpAddr::V4(nat.private);
+        Some(Step::At(Sender::Nat(n)))
+    }
+
+    /// An interface as the target: the destination itself, or a middlebox forwarding on.
+    fn via_eni(
+        &mut self,
+        leg: &Leg,
+        m: Ix,
+        h: &mut Header,
+        want: Option<Ix>,
+        identity: &mut bool,
+    ) -> Option<Step> {
+        let v = self.v;
+        let e = &v.enis[m as usize];
+        if e.subnet != leg.subnet {
+            self.nacl(leg.subnet, true, h);
+            self.nacl(e.subnet, false, h);
+        }
+        if e.has(h.dst) {
+            return self.arrive(Owner::Eni(m), h, want, *identity);
+        }
+        self.hop(&e.id, HopKind::Middlebox, h);
+        if self.dir == Direction::Forward {
+            self.sg(m, false, h, *identity);
+            self.sg(m, true, h, true);
+        }
+        if e.source_dest_check {
+            self.blocker(
+                Code::EniSourceDestCheckRestriction,
+                &e.id,
+                format!(
+                    "{} forwards {h} (route {} in {}) but its source/destination check is on; turn it off",
+                    e.id, leg.label, leg.table
+                ),
+            );
+        }
+        *identity = false;
+        Some(Step::At(Sender::Eni(m)))
+    }
+
+    /// A gateway endpoint: the path ends at its AWS service.
+    fn via_gateway_endpoint(
+        &mut self,
+        leg: &Leg,
+        id: &Arc<str>,
+        h: &mut Header,
+        want: Option<Ix>,
+    ) -> Option<Step> {
+        self.nacl(leg.subnet, true, h);
+        self.hop(id, HopKind::GatewayEndpoint, h);
+        let service = self.gateway_endpoint(id, leg.vpc, h);
+        self.hop(&service, HopKind::Service, h);
+        if let Some(want) = want {
+            return self.misrouted(&h.dst, id, Some(leg.vpc), want);
+        }
+        Some(Step::End(End::Service {
+            vpc: leg.vpc,
+            endpoint: id.clone(),
+        }))
     }
 }

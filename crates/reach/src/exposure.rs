@@ -61,14 +61,30 @@ pub fn exposure_with(view: &View, source_port: u16) -> Vec<Exposure> {
     sweep(view, source_port, false)
 }
 
-/// The sweep; with `keep_empty`, also the (interface, address, protocol, source) cases
-/// that reach nothing.
+/// Interfaces from which the sweep runs on two threads (each half of the interfaces).
+const PARALLEL_FROM: usize = 20_000;
+
+/// The sweep, interface by interface in the view's order; with `keep_empty`, also the
+/// (interface, address, protocol, source) cases that reach nothing.
 pub(crate) fn sweep(view: &View, source_port: u16, keep_empty: bool) -> Vec<Exposure> {
-    let mut out = Vec::new();
-    for i in 0..view.enis.len() as Ix {
-        sweep_eni(view, i, source_port, keep_empty, &mut out);
+    let part = |from: Ix, to: Ix| {
+        let mut out = Vec::new();
+        for i in from..to {
+            sweep_eni(view, i, source_port, keep_empty, &mut out);
+        }
+        out
+    };
+    let n = view.enis.len() as Ix;
+    if view.enis.len() < PARALLEL_FROM {
+        return part(0, n);
     }
-    out
+    std::thread::scope(|s| {
+        let first = s.spawn(|| part(0, n / 2));
+        let second = part(n / 2, n);
+        let mut out = first.join().expect("a sweep thread panicked");
+        out.extend(second);
+        out
+    })
 }
 
 fn sweep_eni(view: &View, i: Ix, sp: u16, keep_empty: bool, out: &mut Vec<Exposure>) {

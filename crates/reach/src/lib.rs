@@ -22,6 +22,7 @@ pub mod decide;
 pub mod explain;
 pub mod exposure;
 pub mod fabric;
+mod fast;
 pub mod matrix;
 mod privatelink;
 pub mod reference;
@@ -103,8 +104,9 @@ impl Flow {
     }
 }
 
-/// Where prefix-list ids (customer- or AWS-managed) get their CIDRs from.
-pub trait PrefixLists {
+/// Where prefix-list ids (customer- or AWS-managed) get their CIDRs from (shared by the
+/// threads that compile a large world).
+pub trait PrefixLists: Sync {
     /// The entries of list `id`, or `None` when the list is unknown (it then matches nothing).
     fn cidrs(&self, id: &str) -> Option<Vec<IpNet>>;
 }

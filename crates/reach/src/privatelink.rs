@@ -11,7 +11,7 @@
 //! Availability Zones are compared by zone id (`use1-az1`), as zone names differ between
 //! accounts.
 
-use std::collections::HashMap;
+use crate::fast::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 

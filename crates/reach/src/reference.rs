@@ -928,3 +928,20 @@ impl<'w> Ref<'w> {
         self.fatal(Code::CannotRoute, &component)
     }
 }
+
+/// What two verdicts must share to agree: reachability, and the explanations' codes,
+/// components and directions (in any order; messages and hops are not compared).
+pub fn key(v: &Verdict) -> (bool, Vec<(Code, String, Direction)>) {
+    let mut e: Vec<_> = v
+        .explanations
+        .iter()
+        .map(|e| (e.code, e.component.to_string(), e.direction))
+        .collect();
+    e.sort();
+    (v.reachable, e)
+}
+
+/// Whether the engine's verdict agrees with the reference's (see [`key`]).
+pub fn agrees(engine: &Verdict, reference: &Verdict) -> bool {
+    key(engine) == key(reference)
+}

@@ -16,14 +16,18 @@
 //!   tables routing to it; an egress-only gateway (`eigw-…`): the tables routing to it;
 //! - a NAT gateway (`nat-…`) whose state changed: the tables routing to it;
 //! - an instance (`i-…`) whose interface is unchanged: its entry, the tables routing to it
-//!   and the PrivateLink part (target groups name instances).
+//!   and the PrivateLink part (target groups name instances);
+//! - a VPC endpoint (`vpce-…`) whose state a timer moved: the PrivateLink part and the
+//!   tables routing to it.
 //!
 //! Anything else that the view depends on — a VPC, subnet, interface, Elastic IP, prefix
 //! list, VPC endpoint, endpoint service or load balancer, a resource created or deleted
 //! among those indexed by position — recompiles the whole view, which is always correct.
 //! Ids the view does not depend on (tags, DHCP options) are ignored.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use crate::fast::HashMap;
 use std::sync::Arc;
 
 use openvpc_core::command::{Command, Output};
@@ -45,16 +49,7 @@ pub struct Changes {
 }
 
 /// Id kinds the view does not read.
-const IGNORED: &[&str] = &[
-    "dopt",
-    "sgr",
-    "vpce",
-    "tgw",
-    "vgw",
-    "r",
-    "ela",
-    "eni-attach",
-];
+const IGNORED: &[&str] = &["dopt", "sgr", "tgw", "vgw", "r", "ela", "eni-attach"];
 
 impl Changes {
     /// Nothing changed.
@@ -131,6 +126,8 @@ impl Changes {
                     group(&mut c, g)
                 }
                 SgCmd::ModifyRules { group_id, .. } => c.insert(group_id.clone()),
+                // Descriptions decide nothing.
+                SgCmd::UpdateDescriptions { .. } => return Changes::none(),
             },
             Command::Route(r) => match r {
                 RouteCmd::CreateTable { .. } => {}
@@ -222,6 +219,27 @@ impl View {
         self.update_traced(w, pls, changes).0
     }
 
+    /// The view of `w` after `changes` when they can be applied part by part; `None` when
+    /// they need a whole compile (the caller decides when to pay for it).
+    pub fn try_update(&self, w: &World, changes: &Changes) -> Option<View> {
+        if changes.is_empty() {
+            return Some(self.clone());
+        }
+        self.patch(w, w).run(changes).map(|(v, _)| v)
+    }
+
+    fn patch<'w, 'p>(&self, w: &'w World, pls: &'p dyn PrefixLists) -> Patch<'w, 'p> {
+        Patch {
+            w,
+            v: self.clone(),
+            pl: PlCache::new(pls),
+            relink: false,
+            privatelink: false,
+            tables: BTreeSet::new(),
+            touched: BTreeSet::new(),
+        }
+    }
+
     /// As [`View::update_with`], also saying which parts were recompiled (for
     /// [`crate::Watch`]).
     pub fn update_traced(
@@ -233,17 +251,9 @@ impl View {
         if changes.is_empty() {
             return (self.clone(), Touched::Parts(BTreeSet::new()));
         }
-        Patch {
-            w,
-            v: self.clone(),
-            pl: PlCache::new(pls),
-            relink: false,
-            privatelink: false,
-            tables: BTreeSet::new(),
-            touched: BTreeSet::new(),
-        }
-        .run(changes)
-        .unwrap_or_else(|| (View::compile_with(w, pls), Touched::All))
+        self.patch(w, pls)
+            .run(changes)
+            .unwrap_or_else(|| (View::compile_with(w, pls), Touched::All))
     }
 }
 
@@ -322,6 +332,12 @@ impl Patch<'_, '_> {
                 "eigw" => self.routes_to(id),
                 "nat" => self.nat(id)?,
                 "i" => self.instance(id)?,
+                // An endpoint's state moved (its timer): the PrivateLink part and the
+                // tables routing to it (a gateway endpoint is a target only while available).
+                "vpce" => {
+                    self.privatelink = true;
+                    self.routes_to(id);
+                }
                 k if IGNORED.contains(&k) => {}
                 _ => return None,
             }

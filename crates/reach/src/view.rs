@@ -6,20 +6,21 @@
 //! prefix-list routes expanded and the §1.7 tie-breaks applied; route targets are resolved
 //! once, so a `blackhole` is known at compile time.
 
-use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
-use openvpc_core::eni::InstanceState;
 use openvpc_core::nacl::{EntryCidr, NetworkAcl, RuleAction};
 use openvpc_core::route::{self, Destination, Origin, RouteTable, Target};
 use openvpc_core::sg::{self, Peer, SecurityGroup};
 use openvpc_core::World;
 
+use crate::fast::{HashMap, HashSet};
 use crate::privatelink::PrivateLinkV;
 use crate::PrefixLists;
+
+mod compile;
 
 /// Index of an interned resource.
 pub(crate) type Ix = u32;
@@ -120,22 +121,44 @@ pub(crate) struct RouteV {
     rank: (u8, Arc<str>, usize),
 }
 
-/// Longest-prefix-match levels for one family; keys are masked addresses.
+/// Longest-prefix-match levels for one family; keys are masked addresses. A small table
+/// (most are) is sealed into one list, longest prefix first, scanned in order: a few cache
+/// lines instead of a hash probe per prefix length.
 #[derive(Debug)]
 pub(crate) struct Lpm<K> {
     levels: Vec<(u8, HashMap<K, RouteV>)>,
+    /// Every prefix as (length, key, route), longest first, once sealed small.
+    flat: Vec<(u8, K, RouteV)>,
 }
+
+/// Prefixes up to which a sealed table is scanned rather than hashed.
+const SMALL_TABLE: usize = 48;
 
 impl<K: Hash + Eq + Copy> Lpm<K> {
     fn new() -> Self {
-        Lpm { levels: Vec::new() }
+        Lpm {
+            levels: Vec::new(),
+            flat: Vec::new(),
+        }
+    }
+
+    /// Done inserting: a small table becomes one list.
+    fn seal(&mut self) {
+        let n: usize = self.levels.iter().map(|(_, m)| m.len()).sum();
+        if n > SMALL_TABLE {
+            return;
+        }
+        for (len, map) in std::mem::take(&mut self.levels) {
+            self.flat
+                .extend(map.into_iter().map(|(key, route)| (len, key, route)));
+        }
     }
 
     fn insert(&mut self, len: u8, key: K, route: RouteV) {
         let pos = match self.levels.binary_search_by(|(l, _)| len.cmp(l)) {
             Ok(p) => p,
             Err(p) => {
-                self.levels.insert(p, (len, HashMap::new()));
+                self.levels.insert(p, (len, HashMap::default()));
                 p
             }
         };
@@ -148,7 +171,23 @@ impl<K: Hash + Eq + Copy> Lpm<K> {
         }
     }
 
+    /// Every prefix as (length, key, route), hashed or sealed.
+    fn entries(&self) -> impl Iterator<Item = (u8, K, &RouteV)> {
+        let hashed = self
+            .levels
+            .iter()
+            .flat_map(|(len, map)| map.iter().map(move |(k, r)| (*len, *k, r)));
+        hashed.chain(self.flat.iter().map(|(len, k, r)| (*len, *k, r)))
+    }
+
     fn lookup(&self, mask: impl Fn(u8) -> K) -> Option<&RouteV> {
+        if self.levels.is_empty() {
+            return self
+                .flat
+                .iter()
+                .find(|(len, key, _)| mask(*len) == *key)
+                .map(|(_, _, route)| route);
+        }
         self.levels
             .iter()
             .find_map(|(len, map)| map.get(&mask(*len)))
@@ -171,17 +210,20 @@ fn mask6(a: u128, len: u8) -> u128 {
     }
 }
 
-impl<K: Copy + Into<u128>> Lpm<K> {
+impl<K: Hash + Eq + Copy + Into<u128>> Lpm<K> {
     /// Every prefix as its first and last address (IPv4 as u32 values), `bits` wide keys.
     fn bounds(&self, bits: u8, out: &mut Vec<(u128, u128)>) {
-        for (len, map) in &self.levels {
-            let host = if *len >= bits {
+        let host = |len: u8| {
+            if len >= bits {
                 0
             } else {
                 (u128::MAX >> (128 - u32::from(bits))) >> len
-            };
-            out.extend(map.keys().map(|&k| (k.into(), k.into() | host)));
-        }
+            }
+        };
+        out.extend(
+            self.entries()
+                .map(|(len, k, _)| (k.into(), k.into() | host(len))),
+        );
     }
 }
 
@@ -208,15 +250,11 @@ impl Rtb {
 
     /// Every prefix with the route that wins for it, longest prefixes first.
     pub fn routes(&self) -> impl Iterator<Item = (IpNet, &RouteV)> {
-        let v4 = self.v4.levels.iter().flat_map(|(len, map)| {
-            map.iter().filter_map(move |(k, r)| {
-                Some((IpNet::V4(Ipv4Net::new(Ipv4Addr::from(*k), *len).ok()?), r))
-            })
+        let v4 = self.v4.entries().filter_map(|(len, k, r)| {
+            Some((IpNet::V4(Ipv4Net::new(Ipv4Addr::from(k), len).ok()?), r))
         });
-        let v6 = self.v6.levels.iter().flat_map(|(len, map)| {
-            map.iter().filter_map(move |(k, r)| {
-                Some((IpNet::V6(Ipv6Net::new(Ipv6Addr::from(*k), *len).ok()?), r))
-            })
+        let v6 = self.v6.entries().filter_map(|(len, k, r)| {
+            Some((IpNet::V6(Ipv6Net::new(Ipv6Addr::from(k), len).ok()?), r))
         });
         v4.chain(v6)
     }
@@ -411,7 +449,7 @@ impl<'a> PlCache<'a> {
     pub fn new(pls: &'a dyn PrefixLists) -> Self {
         PlCache {
             pls,
-            cache: HashMap::new(),
+            cache: HashMap::default(),
         }
     }
 
@@ -530,8 +568,8 @@ pub(crate) fn compile_acl(a: &NetworkAcl, ix: &Index) -> AclV {
 
 /// Each subnet (whose VPC exists) with its effective route table and ACL, and its VPC.
 pub(crate) fn link_subnets(w: &World, ix: &Index) -> (Vec<SubnetV>, Vec<Ix>) {
-    let mut explicit_rtb: HashMap<&str, Ix> = HashMap::new();
-    let mut main_rtb: HashMap<&str, Ix> = HashMap::new();
+    let mut explicit_rtb: HashMap<&str, Ix> = HashMap::default();
+    let mut main_rtb: HashMap<&str, Ix> = HashMap::default();
     for (i, t) in w.route_tables.values().enumerate() {
         for a in &t.associations {
             if let Some(s) = a.subnet_id.as_deref() {
@@ -545,7 +583,7 @@ pub(crate) fn link_subnets(w: &World, ix: &Index) -> (Vec<SubnetV>, Vec<Ix>) {
             }
         }
     }
-    let mut explicit_acl: HashMap<&str, Ix> = HashMap::new();
+    let mut explicit_acl: HashMap<&str, Ix> = HashMap::default();
     for (i, a) in w.network_acls.values().enumerate() {
         for s in &a.associations {
             explicit_acl.entry(s.subnet_id.as_str()).or_insert(i as Ix);
@@ -645,184 +683,12 @@ pub(crate) fn compile_table(
             }
         }
     }
+    rtb.v4.seal();
+    rtb.v6.seal();
     rtb
 }
 
 impl View {
-    /// Compiles a world with its own prefix lists (customer- and AWS-managed).
-    pub fn compile(w: &World) -> View {
-        View::compile_with(w, w)
-    }
-
-    /// Compiles a world, taking prefix-list entries from `pls`.
-    pub fn compile_with(w: &World, pls: &dyn PrefixLists) -> View {
-        let mut pl = PlCache::new(pls);
-
-        // VPCs and their attached internet gateways.
-        let mut vpcs: Vec<VpcV> = w
-            .vpcs
-            .values()
-            .map(|v| VpcV {
-                id: v.id.as_str().into(),
-                v4: v.cidrs.iter().map(|c| c.cidr).collect(),
-                v6: v.ipv6_cidrs.iter().map(|c| c.cidr).collect(),
-                igw: None,
-            })
-            .collect();
-        let mut ix = Index {
-            vpc: ids(&vpcs, |v| &v.id),
-            ..Index::default()
-        };
-        for g in w.internet_gateways.values() {
-            if let Some(&v) = g.attachment.as_deref().and_then(|a| ix.vpc.get(a)) {
-                let vpc = &mut vpcs[v as usize];
-                if vpc.igw.is_none() {
-                    vpc.igw = Some(g.id.as_str().into());
-                }
-            }
-        }
-        ix.group_links = group_links(w, &ix.vpc);
-        let by_order = |it: &mut dyn Iterator<Item = &str>| -> HashMap<Arc<str>, Ix> {
-            it.enumerate()
-                .map(|(i, id)| (Arc::from(id), i as Ix))
-                .collect()
-        };
-        ix.sg = by_order(&mut w.security_groups.values().map(|g| g.id.as_str()));
-        ix.rtb = by_order(&mut w.route_tables.values().map(|t| t.id.as_str()));
-        ix.acl = by_order(&mut w.network_acls.values().map(|a| a.id.as_str()));
-
-        let sgs: Vec<SgV> = w
-            .security_groups
-            .values()
-            .map(|g| compile_sg(g, w, &ix, &mut pl))
-            .collect();
-        let acls: Vec<AclV> = w
-            .network_acls
-            .values()
-            .map(|a| compile_acl(a, &ix))
-            .collect();
-        let (subnets, subnet_vpc) = link_subnets(w, &ix);
-        let subnet_ix = ids(&subnets, |s| &s.id);
-
-        // Interfaces, addresses, instances.
-        let mut enis: Vec<EniV> = Vec::new();
-        for e in w.network_interfaces.values() {
-            let (Some(&subnet), Some(&vpc)) = (
-                subnet_ix.get(e.subnet_id.as_str()),
-                ix.vpc.get(e.vpc_id.as_str()),
-            ) else {
-                continue;
-            };
-            if subnet_vpc[subnet as usize] != vpc {
-                continue;
-            }
-            let mut publics = Vec::new();
-            if let (Some(p), Some(&primary)) = (e.public_ip, e.private_ips.first()) {
-                publics.push((primary, p));
-            }
-            enis.push(EniV {
-                id: e.id.as_str().into(),
-                vpc,
-                subnet,
-                v4: e.private_ips.clone(),
-                v6: e.ipv6_addresses.clone(),
-                groups: e
-                    .groups
-                    .iter()
-                    .filter_map(|g| ix.sg.get(g.as_str()).copied())
-                    .collect(),
-                group_ids: e.groups.iter().map(|g| Arc::from(g.as_str())).collect(),
-                source_dest_check: e.source_dest_check,
-                endpoint: e.interface_type == "vpc_endpoint",
-                publics,
-            });
-        }
-        let eni_ix = ids(&enis, |e| &e.id);
-        for a in w.addresses.values() {
-            if let Some(assoc) = &a.association {
-                if let Some(&e) = eni_ix.get(assoc.network_interface_id.as_str()) {
-                    let e = &mut enis[e as usize];
-                    if e.v4.contains(&assoc.private_ip) {
-                        e.publics.push((assoc.private_ip, a.public_ip));
-                    }
-                }
-            }
-        }
-        let mut by_addr = HashMap::new();
-        let mut by_v6 = HashMap::new();
-        let mut by_public = HashMap::new();
-        for (i, e) in enis.iter().enumerate() {
-            let i = i as Ix;
-            for a in &e.v4 {
-                by_addr.entry((e.vpc, IpAddr::V4(*a))).or_insert(i);
-            }
-            for a in &e.v6 {
-                by_addr.entry((e.vpc, IpAddr::V6(*a))).or_insert(i);
-                by_v6.entry(*a).or_insert(i);
-            }
-        }
-        for (i, e) in enis.iter().enumerate() {
-            for (private, public) in &e.publics {
-                by_public.entry(*public).or_insert((i as Ix, *private));
-            }
-        }
-        let instances = w
-            .instances
-            .values()
-            .map(|i| {
-                let eni = (i.state == InstanceState::Running)
-                    .then(|| eni_ix.get(i.network_interface_id.as_str()).copied())
-                    .flatten();
-                (Arc::from(i.id.as_str()), eni)
-            })
-            .collect();
-
-        // NAT gateways (availability is read when a route to one is resolved).
-        let mut nats = Vec::new();
-        for n in w.nat_gateways.values() {
-            let (Some(&vpc), Some(&subnet), Some(private)) = (
-                ix.vpc.get(n.vpc_id.as_str()),
-                subnet_ix.get(n.subnet_id.as_str()),
-                n.private_ip,
-            ) else {
-                continue;
-            };
-            ix.nat.insert(n.id.as_str().into(), nats.len() as Ix);
-            nats.push(NatV {
-                id: n.id.as_str().into(),
-                vpc,
-                subnet,
-                private,
-                public: if n.public { n.public_ip } else { None },
-            });
-        }
-
-        let tables: Vec<Rtb> = w
-            .route_tables
-            .values()
-            .map(|t| compile_table(t, w, &ix, &eni_ix, &enis, &mut pl))
-            .collect();
-
-        let mut view = View {
-            vpcs: Arc::new(vpcs),
-            subnets: Arc::new(subnets),
-            enis: Arc::new(enis),
-            nats: Arc::new(nats),
-            tables: Slots::new(tables),
-            acls: Slots::new(acls),
-            sgs: Slots::new(sgs),
-            eni_ix: Arc::new(eni_ix),
-            instances: Arc::new(instances),
-            by_addr: Arc::new(by_addr),
-            by_v6: Arc::new(by_v6),
-            by_public: Arc::new(by_public),
-            privatelink: Arc::default(),
-            ix: Arc::new(ix),
-        };
-        view.privatelink = Arc::new(crate::privatelink::compile(w, &view));
-        view
-    }
-
     /// Number of interfaces in the view.
     pub fn interface_count(&self) -> usize {
         self.enis.len()

@@ -9,7 +9,9 @@
 //! endpoint is the exception: the PrivateLink walk tries every target and keeps the hops of
 //! one, so such a flow is re-decided after every update.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use crate::fast::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::explain::HopKind;
@@ -32,7 +34,7 @@ impl Watch {
             verdicts: Vec::with_capacity(flows.len()),
             deps: Vec::with_capacity(flows.len()),
             flows,
-            by_dep: HashMap::new(),
+            by_dep: HashMap::default(),
         };
         for i in 0..w.flows.len() {
             let v = decide(view, &w.flows[i]);

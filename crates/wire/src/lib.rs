@@ -19,6 +19,8 @@ pub mod sts;
 pub mod time;
 pub mod xml;
 
+use std::sync::Arc;
+
 use openvpc_core::{ApiError, Command, Ctx, Output, World};
 
 pub use actions::handle;
@@ -39,6 +41,11 @@ pub trait Backend {
     fn mutate(&mut self, cmd: Command) -> Result<Output, ApiError>;
     /// Validates a command without effect (DryRun): Ok when it would succeed.
     fn dry_run(&mut self, cmd: Command) -> Result<(), ApiError>;
+    /// The compiled reachability view of the state readers see, when the backend keeps
+    /// one current; `None` (the default) makes an analysis compile its own.
+    fn reach_view(&self) -> Option<Arc<openvpc_reach::View>> {
+        None
+    }
 }
 
 /// A backend over a world held in memory, with no journal: for tests, fuzzing and

@@ -126,35 +126,46 @@ fn target_group_keys(g: &TargetGroup) -> Vec<Key> {
         Values::Int(0, 3600),
         "300",
     )];
+    if is_gateway_group(g) {
+        keys.extend(gateway_group_keys());
+    } else {
+        keys.extend(network_group_keys(g));
+    }
+    keys
+}
+
+/// The keys only a gateway load balancer's target groups have.
+fn gateway_group_keys() -> Vec<Key> {
+    let failover = Values::OneOf(&["no_rebalance", "rebalance"]);
+    vec![
+        key("stickiness.enabled", Values::Bool, "false"),
+        key(
+            "stickiness.type",
+            Values::OneOf(&["source_ip_dest_ip", "source_ip_dest_ip_proto"]),
+            "source_ip_dest_ip_proto",
+        ),
+        key(
+            "target_failover.on_deregistration",
+            failover,
+            "no_rebalance",
+        ),
+        key("target_failover.on_unhealthy", failover, "no_rebalance"),
+        key("send_tcp_reset.on_unhealthy.enabled", Values::Bool, "false"),
+        key(
+            "send_tcp_reset.on_deregistration.enabled",
+            Values::Bool,
+            "false",
+        ),
+    ]
+}
+
+/// The keys only a network load balancer's target groups have.
+fn network_group_keys(g: &TargetGroup) -> Vec<Key> {
     let healthy_count = Values::Int(1, i64::MAX);
     let percentage = Values::IntOrOff(1, 100);
-    if is_gateway_group(g) {
-        let failover = Values::OneOf(&["no_rebalance", "rebalance"]);
-        keys.extend([
-            key("stickiness.enabled", Values::Bool, "false"),
-            key(
-                "stickiness.type",
-                Values::OneOf(&["source_ip_dest_ip", "source_ip_dest_ip_proto"]),
-                "source_ip_dest_ip_proto",
-            ),
-            key(
-                "target_failover.on_deregistration",
-                failover,
-                "no_rebalance",
-            ),
-            key("target_failover.on_unhealthy", failover, "no_rebalance"),
-            key("send_tcp_reset.on_unhealthy.enabled", Values::Bool, "false"),
-            key(
-                "send_tcp_reset.on_deregistration.enabled",
-                Values::Bool,
-                "false",
-            ),
-        ]);
-        return keys;
-    }
     let udp = matches!(g.protocol.as_str(), "UDP" | "TCP_UDP");
     let preserve = !(g.target_type == "ip" && matches!(g.protocol.as_str(), "TCP" | "TLS"));
-    keys.extend([
+    vec![
         key(
             "deregistration_delay.connection_termination.enabled",
             Values::Bool,
@@ -207,8 +218,7 @@ fn target_group_keys(g: &TargetGroup) -> Vec<Key> {
             Values::Int(0, 360_000),
             "0",
         ),
-    ]);
-    keys
+    ]
 }
 
 /// The keys of `l`'s load balancer type with their defaults.

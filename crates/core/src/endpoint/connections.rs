@@ -28,14 +28,21 @@ fn connection<'w>(w: &'w World, service_id: &str, id: &str) -> Result<&'w VpcEnd
         .ok_or_else(|| Kind::VpcEndpoint.not_found(id))
 }
 
-/// AcceptVpcEndpointConnections for one endpoint: pendingAcceptance → pending (interfaces
-/// are made now; if that is impossible the endpoint fails with `lastError`).
+/// AcceptVpcEndpointConnections for one endpoint: pendingAcceptance → pending. Its
+/// interfaces were made at creation; any it lacks (an imported endpoint) are made now, and
+/// if that is impossible the endpoint fails with `lastError`.
 pub(crate) fn accept(w: &mut World, ctx: &Ctx, service_id: &str, id: &str) -> Result<()> {
     let ep = connection(w, service_id, id)?;
     if ep.state != State::PendingAcceptance {
         return Err(state_error(id, ep.state, "pending"));
     }
-    if let Err(e) = check_provision(w, &ep.subnets) {
+    let missing: Vec<_> = ep
+        .subnets
+        .iter()
+        .filter(|c| !ep.interfaces.iter().any(|i| i.subnet_id == c.subnet_id))
+        .cloned()
+        .collect();
+    if let Err(e) = check_provision(w, &missing) {
         let ep = w.vpc_endpoints.get_mut(id).expect("found");
         ep.state = State::Failed;
         ep.last_error = Some(LastError {

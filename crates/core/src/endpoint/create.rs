@@ -91,7 +91,8 @@ fn plan(w: &World, ctx: &Ctx, c: &Create) -> Result<Plan> {
         _ if view.acceptance_required => State::PendingAcceptance,
         _ => State::Pending,
     };
-    if state == State::Pending {
+    if state != State::Available {
+        // Interfaces are made at once, also while the provider has yet to accept.
         check_provision(w, &subnets)?;
     }
     Ok(Plan {
@@ -147,8 +148,9 @@ fn check_quota(w: &World, ctx: &Ctx, vpc_id: &str, ty: EndpointType) -> Result<(
     } else {
         (
             quota::VPC_ENDPOINTS_PER_VPC,
+            // A VPC's endpoints are in its owner's scope.
             w.vpc_endpoints
-                .values()
+                .in_scope(&ctx.scope())
                 .filter(|e| {
                     e.vpc_id == vpc_id
                         && e.endpoint_type != EndpointType::Gateway
@@ -206,8 +208,10 @@ fn insert(w: &mut World, ctx: &Ctx, p: Plan) -> String {
     if let Some(pl) = &p.prefix_list {
         add_routes(w, &id, pl, &p.route_tables);
     }
-    if p.state == State::Pending {
+    if p.state != State::Available {
         provision(w, &id, ctx.now);
+    }
+    if p.state == State::Pending {
         w.schedule(due, TimerKind::VpcEndpoint, &id);
     }
     id

@@ -38,6 +38,7 @@ fn delete_one(w: &mut World, ctx: &Ctx, scope: &Scope, id: &str) -> Result<()> {
     let tables = ep.route_table_ids.clone();
     remove_routes(w, id, &tables);
     release_interfaces(w, id);
+    crate::endpoint_service::forget_notifications_of(w, id);
     let due = ctx.now + w.config.delays.transition;
     let e = w.vpc_endpoints.get_mut(id).expect("found");
     e.state = State::Deleting;

@@ -142,7 +142,7 @@ pub struct VpcEndpoint {
     pub policy_document: Option<String>,
     pub route_table_ids: Vec<String>,
     pub subnets: Vec<SubnetChoice>,
-    /// Interfaces, once provisioned (after acceptance when the service requires it).
+    /// Interfaces, made at creation (also while acceptance is pending); gone once rejected.
     pub interfaces: Vec<EndpointInterface>,
     pub groups: Vec<String>,
     pub ip_address_type: String,

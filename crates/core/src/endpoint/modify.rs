@@ -104,7 +104,10 @@ pub(super) fn modify(w: &mut World, ctx: &Ctx, m: Modify) -> Result<Output> {
 
 /// Whether the endpoint has (or is getting) its interfaces.
 fn is_provisioned(ep: &VpcEndpoint) -> bool {
-    matches!(ep.state, State::Pending | State::Available)
+    matches!(
+        ep.state,
+        State::PendingAcceptance | State::Pending | State::Available
+    )
 }
 
 /// The parts of the request the endpoint's type takes.

@@ -155,7 +155,7 @@ pub(super) fn check_provision(w: &World, choices: &[SubnetChoice]) -> Result<()>
                     ));
                 }
             }
-            None if s.available_ip_count() < 1 => {
+            None if crate::subnet::auto_assignable_count(w, s) < 1 => {
                 return Err(ApiError::new(ErrorCode::InsufficientFreeAddressesInSubnet,
                     format!(
                         "There are not enough free addresses in subnet '{}' to satisfy the requested number of instances.",

@@ -773,8 +773,14 @@ fn acceptance_flow() {
     );
     let e = k.endpoint(&id).clone();
     assert_eq!(e.state.as_str(), "pendingAcceptance");
-    assert!(e.interfaces.is_empty());
-    assert!(dns_entries(&k.w, &e).is_empty());
+    // As AWS shows a pending endpoint: its interfaces and DNS entries exist already.
+    assert_eq!(e.interfaces.len(), 2);
+    assert_eq!(dns_entries(&k.w, &e).len(), 3);
+    let made: Vec<String> = e
+        .interfaces
+        .iter()
+        .map(|i| i.network_interface_id.clone())
+        .collect();
     k.advance(HOUR);
     assert_eq!(k.endpoint(&id).state, State::PendingAcceptance);
     // The provider sees the connection.
@@ -814,7 +820,13 @@ fn acceptance_flow() {
     );
     let e = k.endpoint(&id).clone();
     assert_eq!(e.state, State::Pending);
-    assert_eq!(e.interfaces.len(), 2);
+    // Acceptance keeps the interfaces made at creation.
+    let kept: Vec<String> = e
+        .interfaces
+        .iter()
+        .map(|i| i.network_interface_id.clone())
+        .collect();
+    assert_eq!(kept, made);
     assert_eq!(dns_entries(&k.w, &e).len(), 3);
     k.advance(0);
     assert_eq!(k.endpoint(&id).state, State::Available);
@@ -862,13 +874,30 @@ fn rejecting_a_pending_request_and_failed_provisioning() {
     } = scene(true);
     k.allow(A, &service, "arn:aws:iam::222222222222:user/alice");
     let x = id(&mut k, B, cmd(interface(&vpc, &name, &[&subnets[0]])));
+    assert_eq!(k.endpoint(&x).interfaces.len(), 1);
+    // Rejecting a pending request removes the interfaces it was given.
     assert!(reject(&mut k, A, &service, &[&x]).is_empty());
     assert_eq!(k.endpoint(&x).state, State::Rejected);
-    // A subnet that filled up before acceptance makes the endpoint fail.
+    assert!(k.endpoint(&x).interfaces.is_empty());
+    assert!(k.w.network_interfaces.values().all(|n| n.vpc_id != vpc));
+    // A full subnet refuses the request itself, pending acceptance or not.
     let vpc2 = vpc_of(&mut k, B, "10.5.0.0/16");
     let small = subnet_of(&mut k, B, &vpc2, "10.5.0.0/28", "use1-az1");
-    let y = id(&mut k, B, cmd(interface(&vpc2, &name, &[&small])));
     fill(&mut k, B, &small);
+    k.refused_saying(
+        B,
+        cmd(interface(&vpc2, &name, &[&small])),
+        "InsufficientFreeAddressesInSubnet",
+        &small,
+    );
+    // An endpoint without its interfaces (as an import may have it) fails at acceptance
+    // when they cannot be made.
+    let big = subnet_of(&mut k, B, &vpc2, "10.5.1.0/24", "use1-az1");
+    let y = id(&mut k, B, cmd(interface(&vpc2, &name, &[&big])));
+    let eni = k.endpoint(&y).interfaces[0].network_interface_id.clone();
+    crate::eni::destroy_interface(&mut k.w, &eni);
+    k.w.vpc_endpoints.get_mut(&y).unwrap().interfaces.clear();
+    k.w.vpc_endpoints.get_mut(&y).unwrap().subnets[0].subnet_id = small.clone();
     assert!(accept(&mut k, A, &service, &[&y]).is_empty());
     let e = k.endpoint(&y).clone();
     assert_eq!(e.state, State::Failed);
@@ -1302,4 +1331,38 @@ fn prefix_list_ids_are_stable() {
     assert_ne!(a, gateway_prefix_list_id("eu-west-1", "dynamodb"));
     assert_eq!(a.len(), 11);
     assert_eq!(hosted_zone_id("mars-1").len(), 21);
+}
+
+#[test]
+fn a_pending_endpoint_changes_its_interfaces_with_its_subnets() {
+    let Scene {
+        mut k,
+        service,
+        name,
+        vpc,
+        subnets,
+    } = scene(true);
+    k.allow(A, &service, "*");
+    let id = id(&mut k, B, cmd(interface(&vpc, &name, &[&subnets[0]])));
+    assert_eq!(k.endpoint(&id).state, State::PendingAcceptance);
+    let b = k.as_account(B);
+    let change = |f: &dyn Fn(&mut Modify)| modify(&id, f);
+    k.run_as(&b, change(&|m| m.add_subnet_ids = vec![subnets[1].clone()]))
+        .unwrap();
+    let e = k.endpoint(&id).clone();
+    assert_eq!(e.interfaces.len(), 2);
+    assert_eq!(dns_entries(&k.w, &e).len(), 3);
+    k.run_as(
+        &b,
+        change(&|m| m.remove_subnet_ids = vec![subnets[0].clone()]),
+    )
+    .unwrap();
+    let e = k.endpoint(&id).clone();
+    assert_eq!(e.interfaces.len(), 1);
+    assert_eq!(e.interfaces[0].subnet_id, subnets[1]);
+    assert!(k.w.subnets.get(&subnets[0]).unwrap().used.is_empty());
+    // Deleting it before acceptance releases its interfaces too.
+    let (ok, _) = bulk(run(&mut k, B, delete(&[&id])));
+    assert_eq!(ok, vec![id.clone()]);
+    assert!(k.w.network_interfaces.values().all(|n| n.vpc_id != vpc));
 }

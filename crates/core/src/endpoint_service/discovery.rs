@@ -18,88 +18,83 @@ pub fn name_not_found(name: &str) -> ApiError {
 }
 
 /// An AWS service in the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct AwsService {
-    short: &'static str,
+    short: String,
     /// Also offered as a gateway endpoint (S3, DynamoDB).
     gateway: bool,
     /// The private DNS name with `{r}` for the Region; None when private DNS is not offered.
-    private_dns: Option<&'static str>,
+    private_dns: Option<String>,
     /// The label of endpoint DNS names (`vpce-….<label>.<region>.vpce.amazonaws.com`).
-    dns_label: &'static str,
+    dns_label: String,
     ipv6: bool,
 }
 
-const fn aws(
-    short: &'static str,
-    private_dns: Option<&'static str>,
-    dns_label: &'static str,
-) -> AwsService {
-    AwsService {
+/// The catalogue's data: one service a line (see the file's header).
+const CATALOGUE: &str = include_str!("../../data/aws-endpoint-services.txt");
+
+/// Parses one line of the catalogue (`None` for comments and blank lines).
+fn parse_line(line: &str) -> Option<AwsService> {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return None;
+    }
+    let mut words = line.split_whitespace();
+    let short = words.next()?.to_string();
+    let (mut gateway, mut ipv6, mut dns) = (false, false, None);
+    for w in words {
+        match w {
+            "gateway" => gateway = true,
+            "ipv6" => ipv6 = true,
+            _ => dns = w.strip_prefix("dns=").map(str::to_string),
+        }
+    }
+    let private_dns = match dns.as_deref() {
+        Some("-") => None,
+        Some(d) => Some(d.to_string()),
+        None => default_private_dns(&short),
+    };
+    let dns_label = private_dns
+        .as_deref()
+        .and_then(|d| d.split(".{r}.").next())
+        .map_or(short.as_str(), |l| l.trim_start_matches("*."))
+        .to_string();
+    Some(AwsService {
         short,
-        gateway: false,
+        gateway,
         private_dns,
         dns_label,
-        ipv6: false,
+        ipv6,
+    })
+}
+
+/// The usual private DNS name of a service: `<name>.{r}.amazonaws.com`, or for `a.b`
+/// `b.a.{r}.amazonaws.com`; none for longer names.
+fn default_private_dns(short: &str) -> Option<String> {
+    match short.split('.').collect::<Vec<_>>().as_slice() {
+        [one] => Some(format!("{one}.{{r}}.amazonaws.com")),
+        [a, b] => Some(format!("{b}.{a}.{{r}}.amazonaws.com")),
+        _ => None,
     }
 }
 
-/// The AWS services every Region offers (`com.amazonaws.<region>.<short>`).
-const AWS_SERVICES: &[AwsService] = &[
-    AwsService {
-        short: "dynamodb",
-        gateway: true,
-        private_dns: None,
-        dns_label: "dynamodb",
-        ipv6: true,
-    },
-    aws("ec2", Some("ec2.{r}.amazonaws.com"), "ec2"),
-    aws(
-        "ec2messages",
-        Some("ec2messages.{r}.amazonaws.com"),
-        "ec2messages",
-    ),
-    aws("ecr.api", Some("api.ecr.{r}.amazonaws.com"), "api.ecr"),
-    aws("ecr.dkr", Some("*.dkr.ecr.{r}.amazonaws.com"), "dkr.ecr"),
-    aws(
-        "elasticloadbalancing",
-        Some("elasticloadbalancing.{r}.amazonaws.com"),
-        "elasticloadbalancing",
-    ),
-    aws(
-        "execute-api",
-        Some("*.execute-api.{r}.amazonaws.com"),
-        "execute-api",
-    ),
-    aws("kms", Some("kms.{r}.amazonaws.com"), "kms"),
-    aws("lambda", Some("lambda.{r}.amazonaws.com"), "lambda"),
-    aws("logs", Some("logs.{r}.amazonaws.com"), "logs"),
-    aws(
-        "monitoring",
-        Some("monitoring.{r}.amazonaws.com"),
-        "monitoring",
-    ),
-    AwsService {
-        short: "s3",
-        gateway: true,
-        private_dns: None,
-        dns_label: "s3",
-        ipv6: true,
-    },
-    aws(
-        "secretsmanager",
-        Some("secretsmanager.{r}.amazonaws.com"),
-        "secretsmanager",
-    ),
-    aws("sns", Some("sns.{r}.amazonaws.com"), "sns"),
-    aws("sqs", Some("sqs.{r}.amazonaws.com"), "sqs"),
-    aws("ssm", Some("ssm.{r}.amazonaws.com"), "ssm"),
-    aws(
-        "ssmmessages",
-        Some("ssmmessages.{r}.amazonaws.com"),
-        "ssmmessages",
-    ),
-    aws("sts", Some("sts.{r}.amazonaws.com"), "sts"),
-];
+/// The AWS services every Region offers (`com.amazonaws.<region>.<short>`), by name.
+fn aws_services() -> &'static [AwsService] {
+    static SERVICES: std::sync::OnceLock<Vec<AwsService>> = std::sync::OnceLock::new();
+    SERVICES.get_or_init(|| {
+        let mut all: Vec<AwsService> = CATALOGUE.lines().filter_map(parse_line).collect();
+        all.sort_by(|a, b| a.short.cmp(&b.short));
+        all
+    })
+}
+
+/// The catalogue entry of an AWS service short name.
+fn aws_service(short: &str) -> Option<&'static AwsService> {
+    let all = aws_services();
+    all.binary_search_by(|s| s.short.as_str().cmp(short))
+        .ok()
+        .map(|i| &all[i])
+}
 
 /// The zones of a service's load balancers as `account` names them in the service's Region.
 pub fn zones_for(w: &World, svc: &EndpointService, account: &str) -> Vec<Zone> {
@@ -132,60 +127,69 @@ fn aws_service_id(region: &str, short: &str, ty: ServiceType) -> String {
 pub fn aws_short_name<'a>(name: &'a str, region: &str) -> Option<&'a str> {
     let short = name.strip_prefix("com.amazonaws.")?.strip_prefix(region)?;
     let short = short.strip_prefix('.')?;
-    AWS_SERVICES
-        .iter()
-        .any(|s| s.short == short)
-        .then_some(short)
+    aws_service(short).map(|_| short)
 }
 
-fn aws_views(w: &World, account: &str, region: &str) -> Vec<ServiceView> {
-    let mut zones = w.config.zones(account, region);
-    zones.sort_by(|a, b| a.name.cmp(&b.name));
+/// The details of one AWS service in `region` (gateway first, then interface).
+fn views_of(s: &AwsService, region: &str, zones: &[Zone]) -> Vec<ServiceView> {
+    let name = format!("com.amazonaws.{region}.{}", s.short);
+    let ip = if s.ipv6 {
+        vec!["ipv4".to_string(), "ipv6".to_string()]
+    } else {
+        vec!["ipv4".to_string()]
+    };
     let mut out = Vec::new();
-    for s in AWS_SERVICES {
-        let name = format!("com.amazonaws.{region}.{}", s.short);
-        let ip = if s.ipv6 {
-            vec!["ipv4".to_string(), "ipv6".to_string()]
-        } else {
-            vec!["ipv4".to_string()]
-        };
-        if s.gateway {
-            out.push(ServiceView {
-                name: name.clone(),
-                id: aws_service_id(region, s.short, ServiceType::Gateway),
-                service_type: ServiceType::Gateway,
-                region: region.to_string(),
-                owner: "amazon".into(),
-                zones: zones.clone(),
-                base_dns_names: vec![format!("{}.{region}.amazonaws.com", s.short)],
-                private_dns_name: None,
-                private_dns_state: None,
-                policy_supported: true,
-                acceptance_required: false,
-                supported_ip_address_types: ip.clone(),
-                dns_label: s.dns_label.into(),
-                custom: None,
-            });
-        }
-        let private = s.private_dns.map(|t| t.replace("{r}", region));
+    if s.gateway {
         out.push(ServiceView {
-            name,
-            id: aws_service_id(region, s.short, ServiceType::Interface),
-            service_type: ServiceType::Interface,
+            name: name.clone(),
+            id: aws_service_id(region, &s.short, ServiceType::Gateway),
+            service_type: ServiceType::Gateway,
             region: region.to_string(),
             owner: "amazon".into(),
-            zones: zones.clone(),
-            base_dns_names: vec![format!("{}.{region}.vpce.amazonaws.com", s.dns_label)],
-            private_dns_state: private.as_ref().map(|_| DnsState::Verified),
-            private_dns_name: private,
+            zones: zones.to_vec(),
+            base_dns_names: vec![format!("{}.{region}.amazonaws.com", s.short)],
+            private_dns_name: None,
+            private_dns_state: None,
             policy_supported: true,
             acceptance_required: false,
-            supported_ip_address_types: ip,
-            dns_label: s.dns_label.into(),
+            supported_ip_address_types: ip.clone(),
+            dns_label: s.dns_label.clone(),
             custom: None,
         });
     }
+    let private = s.private_dns.as_ref().map(|t| t.replace("{r}", region));
+    out.push(ServiceView {
+        name,
+        id: aws_service_id(region, &s.short, ServiceType::Interface),
+        service_type: ServiceType::Interface,
+        region: region.to_string(),
+        owner: "amazon".into(),
+        zones: zones.to_vec(),
+        base_dns_names: vec![format!("{}.{region}.vpce.amazonaws.com", s.dns_label)],
+        private_dns_state: private.as_ref().map(|_| DnsState::Verified),
+        private_dns_name: private,
+        policy_supported: true,
+        acceptance_required: false,
+        supported_ip_address_types: ip,
+        dns_label: s.dns_label.clone(),
+        custom: None,
+    });
     out
+}
+
+/// The zones of `region` as `account` names them, by name.
+fn sorted_zones(w: &World, account: &str, region: &str) -> Vec<Zone> {
+    let mut zones = w.config.zones(account, region);
+    zones.sort_by(|a, b| a.name.cmp(&b.name));
+    zones
+}
+
+fn aws_views(w: &World, account: &str, region: &str) -> Vec<ServiceView> {
+    let zones = sorted_zones(w, account, region);
+    aws_services()
+        .iter()
+        .flat_map(|s| views_of(s, region, &zones))
+        .collect()
 }
 
 /// The AWS service detail named `name` of type `ty` in `region`, as `account` sees it.
@@ -196,10 +200,10 @@ pub fn aws_view(
     name: &str,
     ty: ServiceType,
 ) -> Option<ServiceView> {
-    aws_short_name(name, region)?;
-    aws_views(w, account, region)
+    let s = aws_service(aws_short_name(name, region)?)?;
+    views_of(s, region, &sorted_zones(w, account, region))
         .into_iter()
-        .find(|v| v.name == name && v.service_type == ty)
+        .find(|v| v.service_type == ty)
 }
 
 /// A custom service as `account` sees it.
@@ -290,10 +294,10 @@ fn named(w: &World, ctx: &Ctx, name: &str, region: &str) -> Vec<ServiceView> {
     if region != ctx.region {
         return Vec::new();
     }
-    aws_views(w, &ctx.account, region)
-        .into_iter()
-        .filter(|v| v.name == name)
-        .collect()
+    match aws_short_name(name, region).and_then(aws_service) {
+        Some(s) => views_of(s, region, &sorted_zones(w, &ctx.account, region)),
+        None => Vec::new(),
+    }
 }
 
 /// The services named `name` in `region` that the caller may connect to (one per type).

@@ -7,13 +7,15 @@
 //! load balancer, IP type and Region checks), `private_dns.rs` (names and their
 //! verification, §2.4), `permissions.rs` (allowed principals), `connections.rs` (accepting
 //! and rejecting endpoints, §2.3), `discovery.rs` (the catalogue and one consumer's view of
-//! a service), `describe.rs`.
+//! a service), `notifications.rs` (connection notifications of services and endpoints),
+//! `describe.rs`.
 
 pub mod model;
 
 mod connections;
 mod describe;
 mod discovery;
+mod notifications;
 mod permissions;
 mod private_dns;
 mod services;
@@ -29,6 +31,10 @@ pub use discovery::{
     aws_short_name, aws_view, catalogue, custom_view, name_not_found, resolve, zones_for,
 };
 pub use model::*;
+pub use notifications::{
+    describe_notifications, forget_notifications_of, EVENTS as NOTIFICATION_EVENTS,
+    NOTIFICATION_FILTERS,
+};
 pub use permissions::{permission_visible, principal_type};
 pub use services::{dedup, get, service_of_load_balancer};
 
@@ -77,5 +83,14 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             service_id,
             endpoint_ids,
         } => connections::reject(w, ctx, &service_id, &endpoint_ids),
+        Cmd::ModifyPayerResponsibility {
+            service_id,
+            payer_responsibility,
+        } => services::modify_payer(w, ctx, &service_id, &payer_responsibility),
+        Cmd::CreateNotification(c) => notifications::create(w, ctx, &c),
+        Cmd::ModifyNotification { id, arn, events } => {
+            notifications::modify(w, ctx, &id, arn.as_deref(), &events)
+        }
+        Cmd::DeleteNotifications { ids } => Ok(notifications::delete(w, ctx, &ids)),
     }
 }

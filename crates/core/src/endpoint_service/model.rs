@@ -247,6 +247,21 @@ pub enum Cmd {
         service_id: String,
         endpoint_ids: Vec<String>,
     },
+    /// ModifyVpcEndpointServicePayerResponsibility (`ServiceOwner` only).
+    ModifyPayerResponsibility {
+        service_id: String,
+        payer_responsibility: String,
+    },
+    CreateNotification(Box<CreateNotification>),
+    ModifyNotification {
+        id: String,
+        arn: Option<String>,
+        events: Vec<String>,
+    },
+    /// Output: `Bulk`.
+    DeleteNotifications {
+        ids: Vec<String>,
+    },
 }
 
 impl Cmd {
@@ -254,6 +269,7 @@ impl Cmd {
     pub fn client_token(&self) -> Option<&str> {
         match self {
             Cmd::Create { client_token, .. } => client_token.as_deref(),
+            Cmd::CreateNotification(c) => c.client_token.as_deref(),
             _ => None,
         }
     }
@@ -294,4 +310,37 @@ impl ServiceView {
     pub fn is_gateway(&self) -> bool {
         self.service_type == ServiceType::Gateway
     }
+}
+
+/// A connection notification (`vpce-nfn-`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionNotification {
+    pub id: String,
+    pub scope: Scope,
+    /// Set for a notification of a service's connections.
+    pub service_id: Option<String>,
+    /// Set for a notification of one endpoint.
+    pub vpc_endpoint_id: Option<String>,
+    /// The SNS topic ARN.
+    pub arn: String,
+    pub events: Vec<String>,
+}
+
+impl Resource for ConnectionNotification {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn scope(&self) -> &Scope {
+        &self.scope
+    }
+}
+
+/// CreateVpcEndpointConnectionNotification as requested.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateNotification {
+    pub service_id: Option<String>,
+    pub vpc_endpoint_id: Option<String>,
+    pub arn: String,
+    pub events: Vec<String>,
+    pub client_token: Option<String>,
 }

@@ -375,6 +375,24 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output>
         }
         w.endpoint_services.remove(id);
         tags::forget(w, id);
+        super::forget_notifications_of(w, id);
         Ok(())
     }))
+}
+
+/// ModifyVpcEndpointServicePayerResponsibility: `ServiceOwner`, the only value AWS takes
+/// (services already show it: the change is one-way and openvpc bills nobody).
+pub(super) fn modify_payer(
+    w: &mut World,
+    ctx: &Ctx,
+    service_id: &str,
+    payer: &str,
+) -> Result<Output> {
+    get(w, &ctx.scope(), service_id)?;
+    if payer != "ServiceOwner" {
+        return Err(ApiError::invalid_value(format!(
+            "Value ({payer}) for parameter payerResponsibility is invalid. Valid values: ServiceOwner."
+        )));
+    }
+    Ok(Output::Done)
 }

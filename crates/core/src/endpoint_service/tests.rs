@@ -671,3 +671,255 @@ fn principal_parsing() {
             .is_none()
     );
 }
+
+#[test]
+fn the_catalogue_is_data_with_hundreds_of_services() {
+    let mut k = Kit::new();
+    k.run(Command::InitScope).unwrap();
+    let ctx = k.ctx.clone();
+    let all = describe_services(&k.w, &ctx, &[], &[], &[]).unwrap();
+    let interfaces = all
+        .iter()
+        .filter(|v| v.service_type == ServiceType::Interface)
+        .count();
+    assert!(interfaces > 400, "{interfaces}");
+    assert!(all.iter().all(|v| v.owner == "amazon"));
+    assert!(all
+        .windows(2)
+        .all(|p| (&p[0].name, p[0].service_type) < (&p[1].name, p[1].service_type)));
+    let one = |short: &str| {
+        let name = format!("com.amazonaws.us-east-1.{short}");
+        all.iter()
+            .find(|v| v.name == name && v.service_type == ServiceType::Interface)
+            .unwrap_or_else(|| panic!("{short}"))
+            .clone()
+    };
+    // Private DNS names and endpoint labels as AWS names them.
+    for (short, dns, label) in [
+        (
+            "ecr.api",
+            Some("api.ecr.us-east-1.amazonaws.com"),
+            "api.ecr",
+        ),
+        (
+            "ecr.dkr",
+            Some("*.dkr.ecr.us-east-1.amazonaws.com"),
+            "dkr.ecr",
+        ),
+        (
+            "kinesis-streams",
+            Some("kinesis.us-east-1.amazonaws.com"),
+            "kinesis",
+        ),
+        (
+            "bedrock-runtime",
+            Some("bedrock-runtime.us-east-1.amazonaws.com"),
+            "bedrock-runtime",
+        ),
+        ("s3", None, "s3"),
+        (
+            "managedblockchain.bitcoin.mainnet",
+            None,
+            "managedblockchain.bitcoin.mainnet",
+        ),
+    ] {
+        let v = one(short);
+        assert_eq!(v.private_dns_name.as_deref(), dns, "{short}");
+        assert_eq!(v.dns_label, label, "{short}");
+        assert_eq!(
+            v.base_dns_names,
+            vec![format!("{label}.us-east-1.vpce.amazonaws.com")]
+        );
+        assert_eq!(
+            v.private_dns_state,
+            dns.map(|_| DnsState::Verified),
+            "{short}"
+        );
+    }
+    assert_eq!(one("dynamodb").supported_ip_address_types, ["ipv4", "ipv6"]);
+    assert_eq!(one("sts").supported_ip_address_types, ["ipv4"]);
+    // Filters and lookups reach every entry.
+    let f = |n: &str, v: &str| {
+        describe_services(&k.w, &ctx, &[], &[], &[Filter::new(n, &[v])])
+            .unwrap()
+            .len()
+    };
+    assert_eq!(f("service-name", "com.amazonaws.us-east-1.xray"), 1);
+    assert_eq!(f("service-name", "com.amazonaws.us-east-1.bedrock*"), 8);
+    assert_eq!(f("owner", "amazon"), all.len());
+    assert_eq!(
+        aws_view(
+            &k.w,
+            A,
+            REGION,
+            "com.amazonaws.us-east-1.xray",
+            ServiceType::Interface
+        )
+        .unwrap()
+        .id,
+        one("xray").id
+    );
+    assert!(aws_view(
+        &k.w,
+        A,
+        REGION,
+        "com.amazonaws.us-east-1.xray",
+        ServiceType::Gateway
+    )
+    .is_none());
+}
+
+fn notification(service: Option<&str>, endpoint: Option<&str>, arn: &str, events: &[&str]) -> Cmd {
+    Cmd::CreateNotification(Box::new(CreateNotification {
+        service_id: service.map(str::to_string),
+        vpc_endpoint_id: endpoint.map(str::to_string),
+        arn: arn.into(),
+        events: events.iter().map(|e| e.to_string()).collect(),
+        client_token: None,
+    }))
+}
+
+#[test]
+fn connection_notifications_are_validated_and_stored() {
+    let mut k = Kit::new();
+    let nlb = k.lb_in_zones(A, "network", "web", &["use1-az1"]);
+    let service = k.service(A, &nlb, true);
+    let topic = "arn:aws:sns:us-east-1:111111111111:endpoint-events";
+    let n = k.id(notification(
+        Some(&service),
+        None,
+        topic,
+        &["Connect", "Accept", "Accept"],
+    ));
+    assert!(crate::ids::is_well_formed(&n, "vpce-nfn"), "{n}");
+    let stored = k.w.connection_notifications.get(&n).unwrap().clone();
+    assert_eq!(stored.events, ["Connect", "Accept"]);
+    assert_eq!(stored.service_id.as_deref(), Some(service.as_str()));
+    // Refused: bad topics and events, both or neither target, unknown targets.
+    for (cmd, code) in [
+        (
+            notification(
+                Some(&service),
+                None,
+                "arn:aws:sqs:us-east-1:111111111111:q",
+                &["Accept"],
+            ),
+            "InvalidParameter",
+        ),
+        (
+            notification(Some(&service), None, "not-an-arn", &["Accept"]),
+            "InvalidParameter",
+        ),
+        (
+            notification(Some(&service), None, topic, &["Explode"]),
+            "InvalidParameter",
+        ),
+        (
+            notification(Some(&service), None, topic, &[]),
+            "MissingParameter",
+        ),
+        (
+            notification(None, None, topic, &["Accept"]),
+            "MissingParameter",
+        ),
+        (
+            notification(
+                Some(&service),
+                Some("vpce-0123456789abcdef0"),
+                topic,
+                &["Accept"],
+            ),
+            "InvalidParameterCombination",
+        ),
+        (
+            notification(Some("vpce-svc-0123456789abcdef0"), None, topic, &["Accept"]),
+            "InvalidVpcEndpointServiceId.NotFound",
+        ),
+        (
+            notification(None, Some("vpce-0123456789abcdef0"), topic, &["Accept"]),
+            "InvalidVpcEndpointId.NotFound",
+        ),
+    ] {
+        k.refused(cmd, code);
+    }
+    // Another account can neither use the service nor see the notification.
+    let b = k.as_account(B);
+    k.refused_as(
+        &b,
+        notification(Some(&service), None, topic, &["Accept"]),
+        "InvalidVpcEndpointServiceId.NotFound",
+    );
+    assert_eq!(
+        describe_notifications(&k.w, &b, Some(&n), &[])
+            .unwrap_err()
+            .code,
+        "InvalidConnectionNotification"
+    );
+    // Modify: a new topic and/or events, checked the same way.
+    let modify = |arn: Option<&str>, events: &[&str]| Cmd::ModifyNotification {
+        id: n.clone(),
+        arn: arn.map(str::to_string),
+        events: events.iter().map(|e| e.to_string()).collect(),
+    };
+    k.refused(modify(None, &[]), "MissingParameter");
+    k.refused(modify(Some("arn:aws:sns:x"), &[]), "InvalidParameter");
+    k.refused(modify(None, &["Nope"]), "InvalidParameter");
+    let topic2 = "arn:aws:sns:us-east-1:111111111111:other";
+    k.ok(modify(Some(topic2), &["Delete", "Reject"]));
+    let stored = k.w.connection_notifications.get(&n).unwrap();
+    assert_eq!(
+        (stored.arn.as_str(), stored.events.clone()),
+        (topic2, vec!["Delete".to_string(), "Reject".into()])
+    );
+    // Describe with filters.
+    let ctx = k.ctx.clone();
+    let f = |name: &str, v: &str| {
+        describe_notifications(&k.w, &ctx, None, &[Filter::new(name, &[v])])
+            .unwrap()
+            .len()
+    };
+    assert_eq!(f("service-id", &service), 1);
+    assert_eq!(f("connection-notification-arn", topic2), 1);
+    assert_eq!(f("connection-notification-state", "Enabled"), 1);
+    assert_eq!(f("connection-notification-type", "Topic"), 1);
+    assert_eq!(f("vpc-endpoint-id", "vpce-0123456789abcdef0"), 0);
+    assert!(describe_notifications(&k.w, &ctx, None, &[Filter::new("bogus", &["x"])]).is_err());
+    // Delete reports unknown ids per item; deleting the service takes its notifications.
+    let n2 = k.id(notification(Some(&service), None, topic, &["Accept"]));
+    let unknown = "vpce-nfn-0123456789abcdef0";
+    match k.ok(Cmd::DeleteNotifications {
+        ids: vec![n.clone(), unknown.into()],
+    }) {
+        Output::Bulk { ok, failed } => {
+            assert_eq!(ok, vec![n.clone()]);
+            assert_eq!(
+                (failed[0].id.as_str(), failed[0].code.as_str()),
+                (unknown, "InvalidConnectionNotification")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    k.ok(Cmd::Delete {
+        service_ids: vec![service.clone()],
+    });
+    assert!(k.w.connection_notifications.get(&n2).is_none());
+}
+
+#[test]
+fn payer_responsibility_is_service_owner_only() {
+    let mut k = Kit::new();
+    let nlb = k.lb_in_zones(A, "network", "web", &["use1-az1"]);
+    let service = k.service(A, &nlb, false);
+    let set = |p: &str| Cmd::ModifyPayerResponsibility {
+        service_id: service.clone(),
+        payer_responsibility: p.into(),
+    };
+    k.ok(set("ServiceOwner"));
+    k.refused(set("EndpointOwner"), "InvalidParameterValue");
+    let b = k.as_account(B);
+    k.refused_as(
+        &b,
+        set("ServiceOwner"),
+        "InvalidVpcEndpointServiceId.NotFound",
+    );
+}

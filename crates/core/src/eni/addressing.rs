@@ -33,7 +33,7 @@ pub(super) fn assign(
     }
     let moves = reassignments(w, &scope, e, addresses, allow_reassignment)?;
     let s = subnet::get(w, &scope, &e.subnet_id)?;
-    if count as u64 > s.available_ip_count() {
+    if count as u64 > subnet::auto_assignable_count(w, s) {
         return Err(not_enough_addresses(&e.subnet_id, "addresses"));
     }
     for (addr, from) in &moves {

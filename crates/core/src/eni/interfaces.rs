@@ -39,7 +39,8 @@ pub(super) fn create(
     let p = plan(w, &scope, spec, &subnet_id)?;
     tags::check_specs(specs, "network-interface")?;
     let s = subnet::get(w, &scope, &subnet_id)?;
-    if p.v4_needed() as u64 > s.available_ip_count() {
+    let named: Vec<_> = p.primary.iter().chain(&p.secondaries).copied().collect();
+    if !subnet::fits(w, s, &named, p.v4_needed() - named.len()) {
         return Err(not_enough_addresses(&subnet_id, "addresses"));
     }
     let id = lifecycle::create(w, &scope, ctx.now, &p)?;

@@ -442,7 +442,7 @@ fn launch_count(w: &World, scope: &Scope, l: &Launch, slots: &[Slot]) -> Result<
     }
     let mut count = l.max_count.min(MAX_LAUNCH) as u64;
     for (subnet_id, per_instance) in &need {
-        let free = subnet::get(w, scope, subnet_id)?.available_ip_count();
+        let free = subnet::auto_assignable_count(w, subnet::get(w, scope, subnet_id)?);
         let fits = free / *per_instance as u64;
         if fits < l.min_count as u64 {
             return Err(not_enough_addresses(subnet_id, "instances"));

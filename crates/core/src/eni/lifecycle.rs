@@ -64,7 +64,12 @@ pub fn create_managed(
     };
     let p = plan(w, scope, &spec, &m.subnet_id)?;
     let s = subnet::get(w, scope, &m.subnet_id)?;
-    if s.available_ip_count() < 1 {
+    if !subnet::fits(
+        w,
+        s,
+        m.private_ip.as_slice(),
+        usize::from(m.private_ip.is_none()),
+    ) {
         return Err(not_enough_addresses(&m.subnet_id, "addresses"));
     }
     let mut record = materialise(w, scope, &p)?;

@@ -141,7 +141,12 @@ pub(super) fn check_ipv6(
             "An interface may hold at most {MAX_IPV6_ADDRESSES} IPv6 addresses."
         )));
     }
-    let used6 = ipv6_in_use(w, &s.id);
+    // Only named IPv6 addresses are probed: skip the subnet's scan without them.
+    let used6 = if addresses.is_empty() {
+        BTreeSet::new()
+    } else {
+        ipv6_in_use(w, &s.id)
+    };
     let mut seen6 = BTreeSet::new();
     for addr in addresses {
         if !seen6.insert(*addr) {

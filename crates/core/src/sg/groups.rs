@@ -128,8 +128,9 @@ fn check_name(name: &str, description: &str) -> Result<()> {
 
 /// A name is unique within its VPC, and the VPC has room for one more group.
 fn check_room(w: &World, ctx: &Ctx, vpc_id: &str, name: &str) -> Result<()> {
+    // A VPC's groups are in its owner's scope.
     if w.security_groups
-        .values()
+        .in_scope(&ctx.scope())
         .any(|g| g.vpc_id == vpc_id && g.name == name)
     {
         return Err(ApiError::new(
@@ -192,8 +193,9 @@ pub(super) fn create(
     Ok(Output::Id(id))
 }
 
-/// DeleteSecurityGroup: not a VPC's default group, not while another group references it
-/// (stale references aside), an interface uses it or an interface endpoint holds it.
+/// DeleteSecurityGroup: not a VPC's default group, not while another group of its VPC
+/// references it (stale references aside; references from peered VPCs become stale), an
+/// interface uses it or an interface endpoint holds it.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, group: &GroupRef) -> Result<Output> {
     let g = resolve(w, &ctx.scope(), group)?;
     let id = g.id.clone();
@@ -210,15 +212,10 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, group: &GroupRef) -> Result<Outpu
             ),
         ));
     }
-    if let Some(other) = referenced_by(w, &id) {
-        return Err(ApiError::new(
-            ErrorCode::InvalidGroupInUse,
-            format!("The security group '{id}' is referenced by security group '{other}'"),
-        ));
-    }
-    if w.network_interfaces
-        .values()
-        .any(|e| e.groups.iter().any(|gid| gid == &id))
+    if referenced_by(w, &id).is_some()
+        || w.network_interfaces
+            .values()
+            .any(|e| e.groups.iter().any(|gid| gid == &id))
         || w.security_group_used_by_endpoint(&id)
     {
         return Err(ApiError::dependency(format!(

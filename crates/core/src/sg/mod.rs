@@ -8,12 +8,13 @@
 //!
 //! Files: `model.rs` (data), `groups.rs` (lookups, create, delete, the defaults),
 //! `permissions.rs` (requested permissions validated into rules), `rules.rs` (authorize,
-//! revoke, modify), `references.rs` (references and staleness), `describe.rs`,
+//! revoke, modify), `descriptions.rs` (UpdateSecurityGroupRuleDescriptions…), `references.rs` (references and staleness), `describe.rs`,
 //! `evaluate.rs` (does a rule admit a packet).
 
 pub mod model;
 
 mod describe;
+mod descriptions;
 mod evaluate;
 mod groups;
 mod permissions;
@@ -63,5 +64,11 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             rule_ids,
         } => rules::revoke(w, ctx, &group, egress, &permissions, &rule_ids),
         Cmd::ModifyRules { group_id, rules } => rules::modify_rules(w, ctx, &group_id, &rules),
+        Cmd::UpdateDescriptions {
+            group,
+            egress,
+            permissions,
+            rules,
+        } => descriptions::update(w, ctx, &group, egress, &permissions, &rules),
     }
 }

@@ -190,6 +190,13 @@ pub struct RuleUpdate {
     pub description: Option<String>,
 }
 
+/// A rule's new description, by rule id (UpdateSecurityGroupRuleDescriptions…).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleDescription {
+    pub rule_id: String,
+    pub description: Option<String>,
+}
+
 /// Security group commands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cmd {
@@ -219,5 +226,12 @@ pub enum Cmd {
     ModifyRules {
         group_id: String,
         rules: Vec<RuleUpdate>,
+    },
+    /// New descriptions for existing rules, by permission or by rule id.
+    UpdateDescriptions {
+        group: GroupRef,
+        egress: bool,
+        permissions: Vec<Permission>,
+        rules: Vec<RuleDescription>,
     },
 }

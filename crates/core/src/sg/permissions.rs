@@ -21,7 +21,7 @@ fn different_networks() -> ApiError {
 }
 
 /// A rule description: fewer than 256 characters of AWS's set.
-fn check_rule_description(d: &Option<String>) -> Result<()> {
+pub(super) fn check_rule_description(d: &Option<String>) -> Result<()> {
     let Some(d) = d else { return Ok(()) };
     let ok = d.chars().count() < 256
         && d.chars()

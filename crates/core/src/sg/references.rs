@@ -75,11 +75,13 @@ pub fn reference_is_stale(w: &World, group: &SecurityGroup, rule: &Rule) -> bool
     }
 }
 
-/// Whether any group other than `id` itself references `id` through a rule that is not
-/// stale; returns that group's id.
+/// Whether another group of the same VPC as `id` references `id` through a rule that is
+/// not stale; returns that group's id. References from peered VPCs do not count: AWS lets
+/// the group go and those rules become stale.
 pub(super) fn referenced_by(w: &World, id: &str) -> Option<String> {
+    let vpc_id = &w.security_groups.get(id)?.vpc_id;
     w.security_groups.values().find_map(|g| {
-        if g.id == id {
+        if g.id == id || &g.vpc_id != vpc_id {
             return None;
         }
         g.ingress

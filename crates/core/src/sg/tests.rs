@@ -685,6 +685,155 @@ fn modify_rules() {
     k.refused(unknown, "InvalidSecurityGroupRuleId.NotFound");
 }
 
+fn describe_by(
+    g: &str,
+    egress: bool,
+    permissions: Vec<Permission>,
+    rules: Vec<RuleDescription>,
+) -> Command {
+    Command::Sg(Cmd::UpdateDescriptions {
+        group: GroupRef::Id(g.into()),
+        egress,
+        permissions,
+        rules,
+    })
+}
+
+fn described(p: Permission, description: Option<&str>) -> Permission {
+    let d = description.map(str::to_string);
+    let peers = p
+        .peers
+        .into_iter()
+        .map(|peer| match peer {
+            PeerSpec::Cidr { cidr, .. } => PeerSpec::Cidr {
+                cidr,
+                description: d.clone(),
+            },
+            PeerSpec::Group {
+                group_id,
+                group_name,
+                user_id,
+                ..
+            } => PeerSpec::Group {
+                group_id,
+                group_name,
+                user_id,
+                description: d.clone(),
+            },
+            other => other,
+        })
+        .collect();
+    Permission { peers, ..p }
+}
+
+#[test]
+fn update_rule_descriptions() {
+    let mut k = Kit::new();
+    let vpc = k.vpc("10.0.0.0/16");
+    let g = k.security_group("web", Some(&vpc));
+    let h = k.security_group("app", Some(&vpc));
+    let r22 = ids(k.ok(authorize(&g, false, vec![tcp(22, "10.0.0.0/8")])))[0].clone();
+    let r_app = ids(k.ok(authorize(&g, false, vec![group_peer("-1", &h, None)])))[0].clone();
+    let egress = k.w.security_groups.get(&g).unwrap().egress[0]
+        .rule_id
+        .clone();
+    let description = |k: &Kit, rule: &str| {
+        let g = k.w.security_groups.get(&g).unwrap();
+        g.rule(rule).unwrap().0.description.clone()
+    };
+    // By permission: the matching rules get the new description; nothing else changes.
+    let before = k.w.security_groups.get(&g).unwrap().clone();
+    k.ok(describe_by(
+        &g,
+        false,
+        vec![
+            described(tcp(22, "10.0.0.0/8"), Some("ssh from corp")),
+            described(group_peer("-1", &h, None), Some("app tier")),
+        ],
+        vec![],
+    ));
+    assert_eq!(description(&k, &r22).as_deref(), Some("ssh from corp"));
+    assert_eq!(description(&k, &r_app).as_deref(), Some("app tier"));
+    let after = k.w.security_groups.get(&g).unwrap();
+    assert_eq!(after.ingress.len(), before.ingress.len());
+    assert_eq!(after.ingress[0].rule_id, r22);
+    // By rule id; no description removes it.
+    k.ok(describe_by(
+        &g,
+        false,
+        vec![],
+        vec![RuleDescription {
+            rule_id: r22.clone(),
+            description: None,
+        }],
+    ));
+    assert_eq!(description(&k, &r22), None);
+    k.ok(describe_by(
+        &g,
+        true,
+        vec![],
+        vec![RuleDescription {
+            rule_id: egress.clone(),
+            description: Some("all out".into()),
+        }],
+    ));
+    assert_eq!(description(&k, &egress).as_deref(), Some("all out"));
+    // Unmatched permissions, rules of the other direction, unknown ids, both or neither
+    // ways, bad descriptions: refused, and the world is unchanged.
+    let e = k.refused(
+        describe_by(
+            &g,
+            false,
+            vec![described(tcp(23, "10.0.0.0/8"), Some("x"))],
+            vec![],
+        ),
+        "InvalidPermission.NotFound",
+    );
+    assert_eq!(
+        e.message,
+        "The specified rule does not exist in this security group."
+    );
+    k.refused(
+        describe_by(
+            &g,
+            true,
+            vec![described(tcp(22, "10.0.0.0/8"), Some("x"))],
+            vec![],
+        ),
+        "InvalidPermission.NotFound",
+    );
+    let by_id = |rule: &str, d: &str| {
+        vec![RuleDescription {
+            rule_id: rule.into(),
+            description: Some(d.into()),
+        }]
+    };
+    k.refused(
+        describe_by(&g, true, vec![], by_id(&r22, "x")),
+        "InvalidSecurityGroupRuleId.NotFound",
+    );
+    // The first change is valid, the second is not: neither is made.
+    let mut two = by_id(&r22, "ok");
+    two.extend(by_id("sgr-0123456789abcdef0", "x"));
+    k.refused(
+        describe_by(&g, false, vec![], two),
+        "InvalidSecurityGroupRuleId.NotFound",
+    );
+    k.refused(
+        describe_by(&g, false, vec![tcp(22, "10.0.0.0/8")], by_id(&r22, "x")),
+        "InvalidParameterCombination",
+    );
+    k.refused(describe_by(&g, false, vec![], vec![]), "MissingParameter");
+    k.refused(
+        describe_by(&g, false, vec![], by_id(&r22, "bad\u{7}")),
+        "InvalidParameterValue",
+    );
+    k.refused(
+        describe_by("sg-0123456789abcdef0", false, vec![], by_id(&r22, "x")),
+        "InvalidGroup.NotFound",
+    );
+}
+
 #[test]
 fn delete_rules() {
     let mut k = Kit::new();
@@ -714,7 +863,14 @@ fn delete_rules() {
         "InvalidParameterValue",
     );
     k.ok(authorize(&g, false, vec![group_peer("-1", &h, None)]));
-    k.refused(del(&h), "InvalidGroup.InUse");
+    let e = k.run(del(&h)).unwrap_err();
+    assert_eq!(
+        (e.code.as_str(), e.message),
+        (
+            "DependencyViolation",
+            format!("resource {h} has a dependent object")
+        )
+    );
     // An interface using the group.
     let subnet = k.subnet(&vpc, "10.0.0.0/24", None);
     let eni = k.interface(InterfaceSpec {
@@ -792,7 +948,7 @@ fn peered_references_and_staleness() {
         (info.peering_status.as_deref(), info.group_name.as_deref()),
         (Some("active"), None)
     );
-    // B sees the reference and cannot delete its group.
+    // B sees the reference.
     let refs = references(&k.w, &b, std::slice::from_ref(&gb)).unwrap();
     assert_eq!(
         refs,
@@ -811,13 +967,6 @@ fn peered_references_and_staleness() {
     assert!(references(&k.w, &a, std::slice::from_ref(&ga))
         .unwrap()
         .is_empty());
-    k.refused_as(
-        &b,
-        Command::Sg(Cmd::Delete {
-            group: GroupRef::Id(gb.clone()),
-        }),
-        "InvalidGroup.InUse",
-    );
     assert!(stale(&k.w, &a, &vpc_a).unwrap().is_empty());
     // The peering goes away: the rule stays, stale.
     k.run_as(
@@ -863,9 +1012,8 @@ fn peered_references_and_staleness() {
             .vpc_peering_connection_id,
         Some(pcx2.clone())
     );
-    // Delete it again; now B may delete its group, and the reference stays stale.
-    k.run(Command::Peering(peering::Cmd::Delete { id: pcx2 }))
-        .unwrap();
+    // B deletes its group while the peering is active: only references from its own VPC
+    // would stop it (AWS), and A's rule is left stale.
     k.run_as(
         &b,
         Command::Sg(Cmd::Delete {
@@ -873,6 +1021,9 @@ fn peered_references_and_staleness() {
         }),
     )
     .unwrap();
+    assert!(k.w.security_groups.get(&gb).is_none());
+    let g = k.w.security_groups.get(&ga).unwrap();
+    assert!(reference_is_stale(&k.w, g, g.rule(&rule[0]).unwrap().0));
     assert_eq!(stale(&k.w, &a, &vpc_a).unwrap().len(), 1);
     // The stale rule can still be revoked by its peer.
     k.ok(revoke(

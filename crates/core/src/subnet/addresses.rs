@@ -1,5 +1,6 @@
 //! Private IPv4 addresses of a subnet handed to interfaces: the five reserved addresses
-//! are never handed out; a requested address must be free.
+//! are never handed out, nor, when none is requested, those of CIDR reservations; a
+//! requested address must be free.
 
 use std::net::Ipv4Addr;
 
@@ -30,17 +31,23 @@ pub fn allocate_ip(
                     ))
                 })?;
             if subnet.used.contains(&off) {
-                return Err(ApiError::new(ErrorCode::InvalidIPAddressInUse,
+                return Err(ApiError::new(
+                    ErrorCode::InvalidIPAddressInUse,
                     format!("Address {addr} is in use."),
                 ));
             }
             off
         }
-        None => (4..size - 1).find(|o| !subnet.used.contains(o)).ok_or_else(|| {
+        None => {
+            let held = super::reservations::reserved_offsets_v4(w, subnet_id);
+            (4..size - 1)
+                .find(|o| !subnet.used.contains(o) && !held.contains(o))
+                .ok_or_else(|| {
             ApiError::new(ErrorCode::InsufficientFreeAddressesInSubnet,
                 format!("There are not enough free addresses in subnet '{subnet_id}' to satisfy the requested number of instances."),
             )
-        })?,
+                })?
+        }
     };
     let subnet = w.subnets.get_mut(subnet_id).expect("checked");
     subnet.used.insert(offset);

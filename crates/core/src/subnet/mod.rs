@@ -1,6 +1,7 @@
 //! Subnets (§6 for default subnets): placement inside the VPC's blocks, sizes, the five
 //! reserved addresses, IPv6 blocks, attributes, default subnets, and the allocation of
-//! private addresses for interfaces.
+//! private addresses for interfaces, and CIDR reservations (`reservations.rs`), which
+//! automatic address picks avoid.
 //!
 //! What a deleted subnet does to route tables and ACLs goes through
 //! [`World::on_subnet_deleted`](crate::World) in `world/hooks.rs`.
@@ -10,6 +11,7 @@ pub mod model;
 mod addresses;
 mod attributes;
 mod describe;
+mod reservations;
 mod subnets;
 
 #[cfg(test)]
@@ -18,6 +20,10 @@ mod tests;
 pub use addresses::{allocate_ip, release_ip};
 pub use describe::{describe, FILTERS};
 pub use model::*;
+pub use reservations::describe as describe_reservations;
+pub use reservations::{
+    auto_assignable_count, fits, reserved_offsets_v4, FILTERS as RESERVATION_FILTERS,
+};
 pub use subnets::insert_default_subnet;
 
 use crate::error::Result;
@@ -79,5 +85,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
         Cmd::DisassociateIpv6 { association_id } => {
             attributes::disassociate_ipv6(w, ctx, &association_id)
         }
+        Cmd::CreateCidrReservation(c) => reservations::create(w, ctx, &c),
+        Cmd::DeleteCidrReservation { id } => reservations::delete(w, ctx, &id),
     }
 }

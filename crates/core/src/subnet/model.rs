@@ -2,10 +2,11 @@
 
 use std::collections::BTreeSet;
 
-use ipnet::{Ipv4Net, Ipv6Net};
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use serde::{Deserialize, Serialize};
 
 use crate::cidr;
+use crate::error::{ApiError, Result};
 use crate::table::Resource;
 use crate::tags::TagSpec;
 use crate::world::Scope;
@@ -151,4 +152,67 @@ pub enum Cmd {
     DisassociateIpv6 {
         association_id: String,
     },
+    CreateCidrReservation(Box<CreateReservation>),
+    DeleteCidrReservation {
+        id: String,
+    },
+}
+
+/// How the addresses of a reservation are assigned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReservationType {
+    /// AWS assigns them, as prefixes delegated to interfaces.
+    Prefix,
+    /// The user assigns them, by name.
+    Explicit,
+}
+
+impl ReservationType {
+    /// `prefix` or `explicit`, else `InvalidParameterValue`.
+    pub fn parse(raw: &str) -> Result<Self> {
+        match raw {
+            "prefix" => Ok(ReservationType::Prefix),
+            "explicit" => Ok(ReservationType::Explicit),
+            other => Err(ApiError::invalid_value(format!(
+                "Value ({other}) for parameter reservationType is invalid. Valid values are prefix, explicit."
+            ))),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReservationType::Prefix => "prefix",
+            ReservationType::Explicit => "explicit",
+        }
+    }
+}
+
+/// One subnet CIDR reservation (`scr-`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CidrReservation {
+    pub id: String,
+    pub scope: Scope,
+    pub subnet_id: String,
+    pub cidr: IpNet,
+    pub reservation_type: ReservationType,
+    pub description: Option<String>,
+}
+
+impl Resource for CidrReservation {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn scope(&self) -> &Scope {
+        &self.scope
+    }
+}
+
+/// A requested reservation, unvalidated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateReservation {
+    pub subnet_id: String,
+    pub cidr: String,
+    pub reservation_type: String,
+    pub description: Option<String>,
+    pub tags: Vec<TagSpec>,
 }

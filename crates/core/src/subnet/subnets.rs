@@ -201,6 +201,7 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, subnet_id: &str) -> Result<Output
         )));
     }
     w.on_subnet_deleted(subnet_id);
+    super::reservations::forget_subnet(w, subnet_id);
     w.subnets.remove(subnet_id);
     tags::forget(w, subnet_id);
     Ok(Output::Done)

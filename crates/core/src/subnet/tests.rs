@@ -651,3 +651,145 @@ fn every_launch_option_of_modify_subnet_attribute() {
         None
     );
 }
+
+fn reserve(subnet_id: &str, cidr: &str, ty: &str) -> Cmd {
+    Cmd::CreateCidrReservation(Box::new(CreateReservation {
+        subnet_id: subnet_id.into(),
+        cidr: cidr.into(),
+        reservation_type: ty.into(),
+        description: Some("held".into()),
+        tags: vec![],
+    }))
+}
+
+#[test]
+fn cidr_reservations_are_checked_listed_and_avoided() {
+    let mut k = Kit::new();
+    let v = k.vpc_v6("10.0.0.0/16");
+    let block = k.w.vpcs.get(&v).unwrap().ipv6_cidrs[0].cidr;
+    let v6_subnet: String = format!("{}/64", block.network());
+    let s = k.id(Cmd::Create {
+        vpc_id: v.clone(),
+        cidr_block: "10.0.1.0/28".into(),
+        ipv6_cidr_block: Some(v6_subnet.clone()),
+        availability_zone: None,
+        availability_zone_id: None,
+        tags: vec![],
+    });
+    let free = k.w.subnets.get(&s).unwrap().available_ip_count();
+    assert_eq!(free, 11);
+    // Explicit and prefix, IPv4 and IPv6.
+    let explicit = k.id(reserve(&s, "10.0.1.4/31", "explicit"));
+    let prefix = k.id(reserve(&s, "10.0.1.8/30", "prefix"));
+    let v6 = k.id(reserve(&s, &format!("{}/80", block.network()), "prefix"));
+    assert!(explicit.starts_with("scr-"));
+    let r = k.w.subnet_cidr_reservations.get(&explicit).unwrap();
+    assert_eq!(
+        (
+            r.cidr.to_string(),
+            r.reservation_type,
+            r.description.as_deref()
+        ),
+        (
+            "10.0.1.4/31".into(),
+            ReservationType::Explicit,
+            Some("held")
+        )
+    );
+    // Refused: outside the subnet, overlapping, bad type or CIDR, unknown subnet.
+    for (cidr, ty, code) in [
+        ("10.0.2.0/28", "explicit", "InvalidParameter"),
+        ("10.0.1.5/32", "explicit", "InvalidParameter"),
+        ("2001:db8::/64", "prefix", "InvalidParameter"),
+        ("10.0.1.12/32", "other", "InvalidParameterValue"),
+        ("10.0.1.300/32", "prefix", "InvalidParameterValue"),
+    ] {
+        k.refused(reserve(&s, cidr, ty), code);
+    }
+    k.refused(
+        reserve("subnet-0123456789abcdef0", "10.0.1.12/32", "prefix"),
+        "InvalidSubnetID.NotFound",
+    );
+    // Automatic picks skip every reserved address; a named one may use an explicit one.
+    assert_eq!(auto_assignable_count(&k.w, k.w.subnets.get(&s).unwrap()), 5);
+    let picked: Vec<Ipv4Addr> = (0..5)
+        .map(|_| allocate_ip(&mut k.w, &s, None).unwrap())
+        .collect();
+    let last: Vec<u8> = picked.iter().map(|a| a.octets()[3]).collect();
+    assert_eq!(last, vec![6, 7, 12, 13, 14]);
+    assert_eq!(
+        allocate_ip(&mut k.w, &s, None).unwrap_err().code,
+        "InsufficientFreeAddressesInSubnet"
+    );
+    assert_eq!(
+        allocate_ip(&mut k.w, &s, Some(Ipv4Addr::new(10, 0, 1, 4))).unwrap(),
+        Ipv4Addr::new(10, 0, 1, 4)
+    );
+    // Get: per family, with filters; another account sees nothing.
+    let ctx = k.ctx.clone();
+    let all = describe_reservations(&k.w, &ctx, &s, &[]).unwrap();
+    assert_eq!(all.len(), 3);
+    let f = |n: &str, v: &str| {
+        describe_reservations(&k.w, &ctx, &s, &[Filter::new(n, &[v])])
+            .unwrap()
+            .len()
+    };
+    assert_eq!(f("reservationType", "prefix"), 2);
+    assert_eq!(f("reservationType", "explicit"), 1);
+    assert_eq!(f("subnet-id", &s), 3);
+    assert!(describe_reservations(&k.w, &ctx, &s, &[Filter::new("cidr", &["x"])]).is_err());
+    let b = k.as_account(B);
+    assert_eq!(
+        describe_reservations(&k.w, &b, &s, &[]).unwrap_err().code,
+        "InvalidSubnetID.NotFound"
+    );
+    k.refused_as(
+        &b,
+        Cmd::DeleteCidrReservation {
+            id: explicit.clone(),
+        },
+        "InvalidSubnetCidrReservationID.NotFound",
+    );
+    // Delete; the subnet's deletion takes the rest along.
+    k.ok(Cmd::DeleteCidrReservation { id: prefix.clone() });
+    k.refused(
+        Cmd::DeleteCidrReservation { id: prefix },
+        "InvalidSubnetCidrReservationID.NotFound",
+    );
+    for a in picked.iter().chain([&Ipv4Addr::new(10, 0, 1, 4)]) {
+        release_ip(&mut k.w, &s, *a);
+    }
+    k.ok(Cmd::Delete {
+        subnet_id: s.clone(),
+    });
+    assert!(k.w.subnet_cidr_reservations.get(&explicit).is_none());
+    assert!(k.w.subnet_cidr_reservations.get(&v6).is_none());
+}
+
+#[test]
+fn reservations_hold_addresses_from_interfaces() {
+    let mut k = Kit::new();
+    let v = k.vpc("10.0.0.0/16");
+    let s = k.subnet(&v, "10.0.1.0/28", None);
+    k.ok(reserve(&s, "10.0.1.0/29", "explicit"));
+    k.ok(reserve(&s, "10.0.1.8/30", "prefix"));
+    // Left for automatic picks: .12, .13, .14.
+    let spec = |ip: Option<&str>| eni::Cmd::CreateInterface {
+        spec: InterfaceSpec {
+            subnet_id: Some(s.clone()),
+            private_ip: ip.map(|a| a.parse().unwrap()),
+            secondary_count: Some(3),
+            ..InterfaceSpec::default()
+        },
+        interface_type: None,
+        client_token: None,
+        tags: vec![],
+    };
+    // Four automatic addresses do not fit in three: refused, nothing taken.
+    k.refused(spec(None), "InsufficientFreeAddressesInSubnet");
+    // A named address in an explicit reservation is the user's to assign.
+    let id = k.id(spec(Some("10.0.1.5")));
+    let e = k.w.network_interfaces.get(&id).unwrap();
+    let last: Vec<u8> = e.private_ips.iter().map(|a| a.octets()[3]).collect();
+    assert_eq!(last, vec![5, 12, 13, 14]);
+}

@@ -54,5 +54,9 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             amazon_ipv6,
         } => cidrs::associate(w, ctx, &vpc_id, cidr_block.as_deref(), amazon_ipv6),
         Cmd::DisassociateCidr { association_id } => cidrs::disassociate(w, ctx, &association_id),
+        Cmd::ModifyTenancy {
+            vpc_id,
+            instance_tenancy,
+        } => vpcs::modify_tenancy(w, ctx, &vpc_id, &instance_tenancy),
     }
 }

@@ -98,4 +98,9 @@ pub enum Cmd {
     DisassociateCidr {
         association_id: String,
     },
+    /// ModifyVpcTenancy: only to `default`.
+    ModifyTenancy {
+        vpc_id: String,
+        instance_tenancy: String,
+    },
 }

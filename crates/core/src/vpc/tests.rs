@@ -535,3 +535,28 @@ fn ipv6_requests_aws_refuses() {
         Err("MissingParameter")
     );
 }
+
+#[test]
+fn tenancy_changes_only_to_default() {
+    let mut k = Kit::new();
+    let id = k.id(Cmd::Create {
+        cidr_block: "10.0.0.0/16".into(),
+        amazon_ipv6: false,
+        instance_tenancy: Some("dedicated".into()),
+        tags: vec![],
+    });
+    let tenancy = |k: &Kit| k.w.vpcs.get(&id).unwrap().instance_tenancy.clone();
+    assert_eq!(tenancy(&k), "dedicated");
+    let set = |t: &str| Cmd::ModifyTenancy {
+        vpc_id: id.clone(),
+        instance_tenancy: t.into(),
+    };
+    k.refused(set("dedicated"), "InvalidParameterValue");
+    k.refused(set("host"), "InvalidParameterValue");
+    let b = k.as_account(B);
+    k.refused_as(&b, set("default"), "InvalidVpcID.NotFound");
+    k.ok(set("default"));
+    assert_eq!(tenancy(&k), "default");
+    // Already default: nothing to change, no error.
+    k.ok(set("default"));
+}

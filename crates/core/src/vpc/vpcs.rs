@@ -177,3 +177,22 @@ pub(super) fn modify_attribute(
     }
     Ok(Output::Done)
 }
+
+/// ModifyVpcTenancy: a `dedicated` VPC becomes `default` (AWS allows no other change);
+/// instances already running keep their tenancy.
+pub(super) fn modify_tenancy(
+    w: &mut World,
+    ctx: &Ctx,
+    vpc_id: &str,
+    instance_tenancy: &str,
+) -> Result<Output> {
+    super::get(w, &ctx.scope(), vpc_id)?;
+    if instance_tenancy != "default" {
+        return Err(ApiError::invalid_value(format!(
+            "Value ({instance_tenancy}) for parameter InstanceTenancy is invalid. The only supported value is 'default'."
+        )));
+    }
+    let vpc = w.vpcs.get_mut(vpc_id).expect("found");
+    vpc.instance_tenancy = "default".into();
+    Ok(Output::Done)
+}

@@ -102,6 +102,9 @@ impl World {
         let found = match kind {
             Kind::Vpc => self.vpcs.get_in(scope, id).is_some(),
             Kind::Subnet => self.subnets.get_in(scope, id).is_some(),
+            Kind::SubnetCidrReservation => {
+                self.subnet_cidr_reservations.get_in(scope, id).is_some()
+            }
             Kind::RouteTable => self.route_tables.get_in(scope, id).is_some(),
             Kind::InternetGateway => self.internet_gateways.get_in(scope, id).is_some(),
             Kind::EgressOnlyInternetGateway => {

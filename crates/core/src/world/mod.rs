@@ -165,6 +165,10 @@ pub struct World {
     pub insights_paths: Table<insights::Path>,
     #[serde(default)]
     pub insights_analyses: Table<insights::Analysis>,
+    #[serde(default)]
+    pub subnet_cidr_reservations: Table<subnet::CidrReservation>,
+    #[serde(default)]
+    pub connection_notifications: Table<endpoint_service::ConnectionNotification>,
 }
 
 impl World {
@@ -199,6 +203,8 @@ impl World {
             prefix_lists: Table::default(),
             insights_paths: Table::default(),
             insights_analyses: Table::default(),
+            subnet_cidr_reservations: Table::default(),
+            connection_notifications: Table::default(),
         }
     }
 

@@ -759,7 +759,7 @@ fn privatelink_listener_and_target_group() {
 #[test]
 fn endpoint_pending_acceptance_is_not_reachable() {
     let mut p = privatelink();
-    // As the core has it: no interfaces until accepted.
+    // Without interfaces (an endpoint imported that way).
     let ep = p.n.w.vpc_endpoints.get_mut(&p.vpce).unwrap();
     ep.state = State::PendingAcceptance;
     let saved = std::mem::take(&mut ep.interfaces);
@@ -769,7 +769,7 @@ fn endpoint_pending_acceptance_is_not_reachable() {
         v.explanations[0].message.contains("pendingAcceptance"),
         "{v}"
     );
-    // As an import may have it: interfaces, but no acceptance.
+    // As the core has it from creation: interfaces, but no acceptance yet.
     p.n.w.vpc_endpoints.get_mut(&p.vpce).unwrap().interfaces = saved;
     for s in [State::PendingAcceptance, State::Rejected, State::Pending] {
         p.n.endpoint_state(&p.vpce, s);
@@ -1236,4 +1236,22 @@ fn provider_to_consumer_is_disconnected_not_a_garbled_route() {
     assert_eq!(e.component.as_ref(), p.consumer.id);
     assert!(e.message.contains("not connected"), "{v}");
     assert!(!e.message.contains("route no route"), "{v}");
+}
+
+#[test]
+fn endpoint_state_moved_by_its_timer_updates_part_by_part() {
+    let mut p = privatelink();
+    p.n.endpoint_state(&p.vpce, State::Pending);
+    let before = View::compile(&p.n.w);
+    let flow = tcp(&p.client, &p.vpce_eni, 443);
+    assert!(!decide(&before, &flow).reachable);
+    // What the endpoint's timer does: pending → available.
+    p.n.endpoint_state(&p.vpce, State::Available);
+    let changes = crate::Changes::ids([p.vpce.clone()]);
+    let after = before
+        .try_update(&p.n.w, &changes)
+        .expect("an endpoint's state is a part of the view");
+    let fresh = decide(&View::compile(&p.n.w), &flow);
+    assert!(fresh.reachable, "{fresh}");
+    assert_eq!(decide(&after, &flow), fresh);
 }

@@ -335,13 +335,7 @@ pub fn world(seed: u64) -> (Net, Vec<Flow>) {
 }
 
 fn key(v: &Verdict) -> (bool, Vec<(Code, String, crate::Direction)>) {
-    let mut e: Vec<_> = v
-        .explanations
-        .iter()
-        .map(|e| (e.code, e.component.to_string(), e.direction))
-        .collect();
-    e.sort();
-    (v.reachable, e)
+    reference::key(v)
 }
 
 proptest! {

@@ -3,9 +3,9 @@
 //! Writers apply a command to the live world and queue its record under the live lock, so
 //! the queue holds records in apply order. The journal thread takes everything queued,
 //! appends it, commits (one sync for the whole batch), then — in `full` mode — applies the
-//! batch to the committed world and releases the responses. A failed append or sync fails
-//! the batch and everything queued behind it (they were applied on top of it) and poisons
-//! the queue: the next writer rebuilds the live world from the committed one. In
+//! batch to the committed world, brings the reach view up to date with it, and releases
+//! the responses. A failed append or sync fails the batch and everything queued behind it
+//! (they were applied on top of it) and poisons the queue: the next writer rebuilds the live world from the committed one. In
 //! `batched` mode responses went out already; the batch is kept and retried, and new
 //! mutations are refused while the journal cannot be written.
 
@@ -15,6 +15,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use openvpc_core::{Command, Ctx, Millis, World};
+use openvpc_reach::Changes;
 use openvpc_store::Store;
 use tokio::sync::oneshot;
 
@@ -362,11 +363,14 @@ impl Committer {
         if let Some(committed) = &self.shared.committed {
             let mut guard = lock(committed);
             let c = &mut *guard;
+            let mut changes = Changes::none();
             for item in &run {
                 if let Item::Entry { record, .. } = item {
-                    record.clone().replay(&mut c.world, &mut c.clock);
+                    changes.extend(record.clone().replay(&mut c.world, &mut c.clock));
                 }
             }
+            // The reach view follows before any response of the batch goes out.
+            self.shared.view.after(&c.world, &changes);
             c.pending_since = self.journal().pending_since();
             self.shared.changed();
         }
@@ -390,6 +394,7 @@ impl Committer {
             let mut c = lock(committed);
             c.world = (**world).clone();
             c.clock = *clock;
+            self.shared.view.stale();
             c.pending_since = self.journal().pending_since();
             self.shared.changed();
         }

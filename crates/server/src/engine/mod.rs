@@ -17,6 +17,7 @@
 mod clock;
 mod commit;
 mod record;
+mod view;
 
 #[cfg(test)]
 mod tests;
@@ -25,6 +26,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use openvpc_core::ids::IdGen;
 use openvpc_core::{ApiError, Command, Config, Ctx, ErrorCode, Millis, Output, World};
+use openvpc_reach::{Changes, View};
 use openvpc_store::{Recovered, Store, StoreError};
 use openvpc_wire::{Backend, Response};
 
@@ -33,6 +35,7 @@ pub use commit::Ticket;
 use commit::{Item, Journal};
 pub use record::summarize;
 use record::{decode_snapshot, encode_snapshot, Record};
+use view::LiveView;
 
 /// How durable an acknowledged mutation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -89,6 +92,8 @@ struct Shared {
     committed: Option<Mutex<Committed>>,
     journal: Option<Journal>,
     request_ids: Mutex<IdGen>,
+    /// The reach view of the world readers see (touched only under that world's lock).
+    view: LiveView,
 }
 
 impl Shared {
@@ -102,13 +107,15 @@ impl Shared {
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
-    /// Runs due timers of `world`, noting whether any fired.
+    /// Runs due timers of the world readers see, noting whether any fired.
     fn tick(&self, world: &mut World, now: Millis) {
-        let due = world.timers.len();
-        world.tick(now);
-        if world.timers.len() != due {
-            self.changed();
+        let due = Changes::due_timers(world, now);
+        if due.is_empty() {
+            return;
         }
+        world.tick(now);
+        self.changed();
+        self.view.after(world, &due);
     }
 }
 
@@ -155,6 +162,7 @@ impl Engine {
         } else {
             options.durability
         };
+        let view = LiveView::compiled(&world);
         let committed = (durability == Durability::Full).then(|| {
             Mutex::new(Committed {
                 world: world.clone(),
@@ -173,6 +181,7 @@ impl Engine {
             committed,
             journal: store.as_ref().map(|_| Journal::default()),
             request_ids: Mutex::new(IdGen::new(clock::system_now() as u64)),
+            view,
         });
         if let Some(store) = store {
             commit::start(shared.clone(), store, recovered.entries.len());
@@ -221,6 +230,15 @@ impl Engine {
         match &self.shared.committed {
             Some(c) => f(&lock(c).world),
             None => f(&lock(&self.shared.live)),
+        }
+    }
+
+    /// The compiled reach view of the state readers see (compiled now if a change made it
+    /// stale).
+    pub fn reach_view(&self) -> Arc<View> {
+        match &self.shared.committed {
+            Some(c) => self.shared.view.get(&lock(c).world),
+            None => self.shared.view.get(&lock(&self.shared.live)),
         }
     }
 
@@ -279,6 +297,7 @@ impl Engine {
         }
         let mut backend = ReadBackend {
             world: &c.world,
+            view: &shared.view,
             ctx,
             wants_write: false,
         };
@@ -296,7 +315,9 @@ impl Engine {
             live.apply(ctx, Command::InitScope)?;
         }
         if let Some(c) = &shared.committed {
-            lock(c).world.apply(ctx, Command::InitScope)?;
+            let mut c = lock(c);
+            c.world.apply(ctx, Command::InitScope)?;
+            shared.view.stale();
         }
         if let Some(j) = &shared.journal {
             j.push(Item::passenger(ctx.clone()));
@@ -327,6 +348,7 @@ impl Engine {
             live.apply(&ctx, Command::InitScope)?;
             if single {
                 shared.changed();
+                shared.view.stale();
             }
             if let Some(j) = &shared.journal {
                 j.push(Item::passenger(ctx.clone()));
@@ -409,9 +431,10 @@ impl Engine {
         clock.offset = offset;
         let now = clock.now();
         drop(clock);
-        live.tick(now);
         if self.shared.committed.is_none() {
-            self.shared.changed();
+            self.shared.tick(&mut live, now);
+        } else {
+            live.tick(now);
         }
         match self.journal(Record::Clock { offset, now }, before) {
             Ok(ticket) => Ok((now, ticket)),
@@ -447,6 +470,7 @@ impl Engine {
         *live = world;
         if self.shared.committed.is_none() {
             self.shared.changed();
+            self.shared.view.stale();
         }
         Ok(ticket)
     }
@@ -479,6 +503,7 @@ fn replay(recovered: &Recovered, options: &EngineOptions) -> Result<(World, Cloc
 /// The committed world, for one read.
 struct ReadBackend<'a> {
     world: &'a World,
+    view: &'a LiveView,
     ctx: Ctx,
     wants_write: bool,
 }
@@ -502,6 +527,10 @@ impl Backend for ReadBackend<'_> {
 
     fn dry_run(&mut self, cmd: Command) -> Result<(), ApiError> {
         self.world.clone().apply(&self.ctx, cmd).map(|_| ())
+    }
+
+    fn reach_view(&self) -> Option<Arc<View>> {
+        Some(self.view.get(self.world))
     }
 }
 
@@ -537,9 +566,15 @@ impl Backend for WriteBackend<'_> {
         {
             return Err(unavailable("the journal cannot be written"));
         }
+        let shared = &self.engine.shared;
+        // Without a committed world, the live one is what readers see: its view follows.
+        let single = shared.committed.is_none();
+        let probe = single.then(|| cmd.clone());
         let out = self.world.apply(&self.ctx, cmd)?;
-        if self.engine.shared.committed.is_none() {
-            self.engine.shared.changed();
+        if let Some(cmd) = probe {
+            shared.changed();
+            let changes = Changes::from_command(&cmd, &out, self.world);
+            shared.view.after(self.world, &changes);
         }
         if let Some(record) = record {
             match self.engine.journal(record, self.ctx.now) {
@@ -556,5 +591,15 @@ impl Backend for WriteBackend<'_> {
 
     fn dry_run(&mut self, cmd: Command) -> Result<(), ApiError> {
         self.world.clone().apply(&self.ctx, cmd).map(|_| ())
+    }
+
+    /// The view of the committed world in `full` mode (the live world may be ahead of it
+    /// by mutations not yet durable), else of the live world.
+    fn reach_view(&self) -> Option<Arc<View>> {
+        let shared = &self.engine.shared;
+        Some(match &shared.committed {
+            Some(c) => shared.view.get(&lock(c).world),
+            None => shared.view.get(self.world),
+        })
     }
 }

@@ -1,6 +1,7 @@
 //! What the journal and snapshots hold, as the server writes them.
 
 use openvpc_core::{Command, Config, Ctx, Millis, World};
+use openvpc_reach::Changes;
 use serde::{Deserialize, Serialize};
 
 use super::clock::Clock;
@@ -15,24 +16,31 @@ pub enum Record {
 }
 
 impl Record {
-    /// Applies the entry to `world` (and `clock`) exactly as the live server did.
-    pub fn replay(self, world: &mut World, clock: &mut Clock) {
+    /// Applies the entry to `world` (and `clock`) exactly as the live server did; says
+    /// which resources it touched (timers that fell due included), for the reach view.
+    pub fn replay(self, world: &mut World, clock: &mut Clock) -> Changes {
         match self {
             Record::Apply { ctx, cmd } => {
                 // A scope's defaults do not depend on timers and may be journaled after
                 // entries of a later time: they never move the clock.
+                let mut changes = Changes::none();
                 if *cmd != Command::InitScope {
+                    changes = Changes::due_timers(world, ctx.now);
                     world.tick(ctx.now);
                 }
                 clock.last_now = clock.last_now.max(ctx.now);
-                if let Err(e) = world.apply(&ctx, *cmd) {
-                    tracing::warn!("replayed entry failed: {e}");
+                match world.apply(&ctx, (*cmd).clone()) {
+                    Ok(out) => changes.extend(Changes::from_command(&cmd, &out, world)),
+                    Err(e) => tracing::warn!("replayed entry failed: {e}"),
                 }
+                changes
             }
             Record::Clock { offset, now } => {
                 clock.offset = offset;
                 clock.last_now = clock.last_now.max(now);
+                let changes = Changes::due_timers(world, now);
                 world.tick(now);
+                changes
             }
         }
     }

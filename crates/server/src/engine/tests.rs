@@ -228,3 +228,159 @@ fn none_keeps_state_in_memory_only() {
     assert!(ticket.is_none());
     assert!(read_vpcs(&e, A).contains(&id.unwrap()));
 }
+
+fn authorize_443(group: &str, revoke: bool) -> Command {
+    use openvpc_core::sg::{Cmd, GroupRef, PeerSpec, Permission};
+    let group = GroupRef::Id(group.into());
+    let permissions = vec![Permission {
+        protocol: Some("tcp".into()),
+        from_port: Some(443),
+        to_port: Some(443),
+        peers: vec![PeerSpec::Cidr {
+            cidr: "10.0.0.0/16".into(),
+            description: None,
+        }],
+    }];
+    Command::Sg(if revoke {
+        Cmd::Revoke {
+            group,
+            egress: false,
+            permissions,
+            rule_ids: vec![],
+        }
+    } else {
+        Cmd::Authorize {
+            group,
+            egress: false,
+            permissions,
+            tags: vec![],
+        }
+    })
+}
+
+/// The reach view follows every committed command, in every durability mode: a rule
+/// change updates it part by part (it stays compiled), a new interface makes it stale
+/// until its next use, and it always decides as a fresh compile of the readers' world.
+#[test]
+fn reach_view_follows_each_command() {
+    use openvpc_core::eni::{Cmd as EniCmd, InterfaceSpec};
+    use openvpc_core::{sg, subnet};
+    use openvpc_reach::{decide, Endpoint, Flow, Protocol};
+    for durability in [Durability::Full, Durability::Batched, Durability::None] {
+        let store = MemoryStore::default();
+        let e = match durability {
+            Durability::None => Engine::open(None, EngineOptions::default()).unwrap(),
+            d => open(&store, d, 1000),
+        };
+        let vpc = durable(&e, A, create("10.0.0.0/16")).unwrap();
+        let subnet = durable(
+            &e,
+            A,
+            Command::Subnet(subnet::Cmd::Create {
+                vpc_id: vpc.clone(),
+                cidr_block: "10.0.1.0/24".into(),
+                ipv6_cidr_block: None,
+                availability_zone: None,
+                availability_zone_id: None,
+                tags: vec![],
+            }),
+        )
+        .unwrap();
+        let group = durable(
+            &e,
+            A,
+            Command::Sg(sg::Cmd::Create {
+                name: "web".into(),
+                description: "web".into(),
+                vpc_id: Some(vpc),
+                tags: vec![],
+            }),
+        )
+        .unwrap();
+        let interface = || {
+            let spec = InterfaceSpec {
+                subnet_id: Some(subnet.clone()),
+                groups: vec![group.clone()],
+                ..InterfaceSpec::default()
+            };
+            let cmd = Command::Eni(EniCmd::CreateInterface {
+                spec,
+                interface_type: None,
+                client_token: None,
+                tags: vec![],
+            });
+            durable(&e, A, cmd).unwrap()
+        };
+        let (a, b) = (interface(), interface());
+        assert!(
+            !e.shared.view.is_current(),
+            "{durability:?}: new interfaces"
+        );
+        let flow = Flow::new(&a, Endpoint::Eni(b), Protocol::TCP, Some(443));
+        let check = |reachable: bool| {
+            let fresh = decide(&View::compile(&e.world()), &flow);
+            let live = decide(&e.reach_view(), &flow);
+            assert_eq!(live.reachable, reachable, "{durability:?}");
+            assert_eq!(live.explanations, fresh.explanations, "{durability:?}");
+        };
+        check(false);
+        for (revoke, reachable) in [(false, true), (true, false)] {
+            durable(&e, A, authorize_443(&group, revoke)).unwrap();
+            assert!(e.shared.view.is_current(), "{durability:?}: a rule change");
+            check(reachable);
+        }
+        e.shutdown();
+    }
+}
+
+/// The generation (what the console's `/_openvpc/changes` reports) moves with applied
+/// commands and fired timers, never with reads or refused commands.
+fn generation_moves_with_commands_and_timers_only(durability: Durability) {
+    let store = MemoryStore::default();
+    let e = match durability {
+        Durability::None => Engine::open(None, EngineOptions::default()).unwrap(),
+        d => open(&store, d, 1000),
+    };
+    let a = durable(&e, A, create("10.0.0.0/16")).unwrap();
+    let b = durable(&e, A, create("10.1.0.0/16")).unwrap();
+    read_vpcs(&e, A);
+    let settled = e.generation();
+    // A read of a known scope with nothing due changes nothing.
+    read_vpcs(&e, A);
+    assert_eq!(e.generation(), settled);
+    // A refused command changes nothing.
+    assert!(durable(&e, A, create("not a cidr")).is_err());
+    read_vpcs(&e, A);
+    assert_eq!(e.generation(), settled);
+    let create_peering = Command::Peering(openvpc_core::peering::Cmd::Create {
+        vpc_id: a,
+        peer_vpc_id: b,
+        peer_owner_id: None,
+        peer_region: None,
+        tags: vec![],
+    });
+    durable(&e, A, create_peering).unwrap();
+    let requested = e.generation();
+    assert!(requested > settled);
+    // The request's first transition (initiating → pending acceptance) is due at once, and
+    // schedules the next (expiry): a timer that fires is a change even so.
+    read_vpcs(&e, A);
+    let pending = e.generation();
+    assert!(pending > requested, "{durability:?}");
+    read_vpcs(&e, A);
+    assert_eq!(e.generation(), pending, "nothing else due for a week");
+    let (_, ticket) = e.advance_clock(8 * 24 * 3600).unwrap();
+    if let Some(t) = ticket {
+        t.blocking_recv().unwrap().unwrap();
+    }
+    read_vpcs(&e, A);
+    assert!(e.generation() > pending, "{durability:?}");
+    e.shutdown();
+}
+
+#[test]
+fn the_generation_moves_with_commands_and_timers_only() {
+    for durability in [Durability::Full, Durability::Batched, Durability::None] {
+        generation_moves_with_commands_and_timers_only(durability);
+    }
+}

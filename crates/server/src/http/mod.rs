@@ -1,10 +1,12 @@
-//! HTTP: the Query endpoint at `/`, health and admin endpoints under `/_openvpc/`.
+//! HTTP: the Query endpoint at `/`, the console at `/console`, health, change counter and
+//! admin endpoints under `/_openvpc/`.
 //!
 //! Every answer is an AWS document: the HTTP layer's own refusals (too large, too long,
 //! too many headers, bad method, a body that stalls) included. A request is read in
 //! full, authenticated and checked before the engine is touched.
 
 mod conn;
+mod console;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -88,6 +90,7 @@ pub fn router(engine: Engine, options: ServerOptions) -> Router {
     crate::observer::notify(&state);
     let mut r = Router::new()
         .route("/_openvpc/health", get(|| async { "ok" }))
+        .merge(console::routes())
         .fallback(query_endpoint);
     if admin {
         r = r
@@ -233,6 +236,9 @@ fn refused(e: &ApiError, request_id: &str) -> Response {
 }
 
 async fn query_endpoint(State(state): State<Shared>, req: Request) -> Response {
+    if let Some(redirect) = console::redirect_bare_get(req.method(), req.uri()) {
+        return redirect;
+    }
     let request_id = state.engine.request_id();
     let received = match receive(
         req,

@@ -2,7 +2,8 @@
 //! private DNS verification, connection acceptance, and DescribeVpcEndpointServices.
 
 use openvpc_core::endpoint_service::{
-    self as svc, principal_type, Cmd, EndpointService, Modify, ServiceView,
+    self as svc, principal_type, Cmd, ConnectionNotification, CreateNotification, EndpointService,
+    Modify, ServiceView,
 };
 use openvpc_core::{endpoint, tags, ApiError, BulkFailure, Command, Kind, Result, Scope, World};
 
@@ -43,6 +44,26 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("RejectVpcEndpointConnections", reject_connections),
     ("DescribeVpcEndpointConnections", describe_connections),
     ("DescribeVpcEndpointServices", describe_services),
+    (
+        "ModifyVpcEndpointServicePayerResponsibility",
+        modify_payer_responsibility,
+    ),
+    (
+        "CreateVpcEndpointConnectionNotification",
+        create_notification,
+    ),
+    (
+        "DescribeVpcEndpointConnectionNotifications",
+        describe_notifications,
+    ),
+    (
+        "ModifyVpcEndpointConnectionNotification",
+        modify_notification,
+    ),
+    (
+        "DeleteVpcEndpointConnectionNotifications",
+        delete_notifications,
+    ),
 ];
 
 /// Checks the shape of an endpoint service id.
@@ -392,21 +413,14 @@ fn describe_services(cx: &mut Call) -> Result<Xml> {
     cx.read()?;
     let scope = cx.ctx().scope();
     let found = svc::describe_services(cx.world(), cx.ctx(), &q.ids, &regions, &q.filters)?;
+    // Pages keep the unpaged order: name, then type (Interface first), then Region.
     let (found, next) = q.page.take(found, |v| {
-        format!(
-            "{}\u{0}{}\u{0}{}",
-            v.name,
-            v.service_type.as_str(),
-            v.region
-        )
+        format!("{}\u{0}{}\u{0}{}", v.name, v.service_type as u8, v.region)
     });
     let w = cx.world();
-    let mut unique: Vec<&str> = Vec::new();
-    for v in &found {
-        if !unique.contains(&v.name.as_str()) {
-            unique.push(&v.name);
-        }
-    }
+    // Views come ordered by name: each name once is each first of a run.
+    let mut unique: Vec<&str> = found.iter().map(|v| v.name.as_str()).collect();
+    unique.dedup();
     let mut x = Xml::new();
     x.list("serviceNameSet", &unique, |x, n| {
         x.raw(&crate::xml::escape(n));
@@ -416,4 +430,106 @@ fn describe_services(cx: &mut Call) -> Result<Xml> {
     });
     x.opt("nextToken", next);
     Ok(x)
+}
+
+fn modify_payer_responsibility(cx: &mut Call) -> Result<Xml> {
+    let service_id = service_id(cx)?;
+    let payer_responsibility = cx.p().req("PayerResponsibility")?;
+    cx.mutate(Command::EndpointService(Cmd::ModifyPayerResponsibility {
+        service_id,
+        payer_responsibility,
+    }))?;
+    Ok(returned_true())
+}
+
+fn create_notification(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let service_id = p.str("ServiceId").filter(|s| !s.is_empty());
+    if let Some(id) = &service_id {
+        check_service_id(id)?;
+    }
+    let vpc_endpoint_id = p.str("VpcEndpointId").filter(|s| !s.is_empty());
+    if let Some(id) = &vpc_endpoint_id {
+        check_endpoint_id(id, Kind::VpcEndpoint)?;
+    }
+    let client_token = p.str("ClientToken");
+    let c = CreateNotification {
+        service_id,
+        vpc_endpoint_id,
+        arn: p.req("ConnectionNotificationArn")?,
+        events: p.list("ConnectionEvents"),
+        client_token: client_token.clone(),
+    };
+    let cmd = Cmd::CreateNotification(Box::new(c));
+    let id = created_id(cx.mutate(Command::EndpointService(cmd))?)?;
+    let w = cx.world();
+    let n = w.connection_notifications.get(&id).expect("created");
+    let mut x = Xml::new();
+    x.node("connectionNotification", |x| render_notification(x, w, n));
+    x.opt("clientToken", client_token);
+    Ok(x)
+}
+
+fn describe_notifications(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let id = p.str("ConnectionNotificationId");
+    if let Some(id) = &id {
+        Kind::VpcEndpointConnectionNotification.check(id)?;
+    }
+    let q = Query::without_ids(&p, Bounds::strict(5, 1000))?;
+    cx.read()?;
+    let w = cx.world();
+    let found = svc::describe_notifications(w, cx.ctx(), id.as_deref(), &q.filters)?;
+    Ok(q.answer(
+        found,
+        |n| n.id.clone(),
+        "connectionNotificationSet",
+        |x, n| render_notification(x, w, n),
+    ))
+}
+
+fn modify_notification(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let id = p.req("ConnectionNotificationId")?;
+    Kind::VpcEndpointConnectionNotification.check(&id)?;
+    let cmd = Cmd::ModifyNotification {
+        id,
+        arn: p.str("ConnectionNotificationArn"),
+        events: p.list("ConnectionEvents"),
+    };
+    cx.mutate(Command::EndpointService(cmd))?;
+    Ok(returned_true())
+}
+
+fn delete_notifications(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let ids = p.list("ConnectionNotificationId");
+    if ids.is_empty() {
+        return Err(ApiError::missing("ConnectionNotificationId"));
+    }
+    ids.iter()
+        .try_for_each(|id| Kind::VpcEndpointConnectionNotification.check(id))?;
+    let out = cx.mutate(Command::EndpointService(Cmd::DeleteNotifications { ids }))?;
+    let mut x = Xml::new();
+    render_unsuccessful(&mut x, &failures(out)?);
+    Ok(x)
+}
+
+/// One `ConnectionNotification`.
+fn render_notification(x: &mut Xml, w: &World, n: &ConnectionNotification) {
+    let region = n
+        .vpc_endpoint_id
+        .as_ref()
+        .and_then(|e| w.vpc_endpoints.get(e))
+        .map_or(n.scope.region.as_str(), |e| e.service_region.as_str());
+    x.leaf("connectionNotificationId", &n.id)
+        .opt("serviceId", n.service_id.as_deref())
+        .opt("vpcEndpointId", n.vpc_endpoint_id.as_deref())
+        .leaf("connectionNotificationType", "Topic")
+        .leaf("connectionNotificationArn", &n.arn)
+        .list("connectionEvents", &n.events, |x, e| {
+            x.raw(&crate::xml::escape(e));
+        })
+        .leaf("connectionNotificationState", "Enabled")
+        .leaf("serviceRegion", region);
 }

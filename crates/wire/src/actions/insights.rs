@@ -121,8 +121,9 @@ fn start_analysis(cx: &mut Call) -> Result<Xml> {
     let client_token = p.str("ClientToken");
     let scope = cx.ctx().scope();
     // An unknown path gets an empty result; the core refuses it.
+    let view = cx.reach_view();
     let result = match insights::path(cx.world(), &scope, &path_id) {
-        Ok(path) => analyse(cx.world(), &scope, path),
+        Ok(path) => analyse(cx.world(), view.as_deref(), &scope, path),
         Err(_) => AnalysisResult::default(),
     };
     let cmd = Cmd::StartAnalysis {

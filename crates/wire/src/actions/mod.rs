@@ -93,6 +93,11 @@ impl<'a> Call<'a> {
         self.backend.ctx()
     }
 
+    /// The backend's compiled reachability view, when it keeps one.
+    pub fn reach_view(&self) -> Option<std::sync::Arc<openvpc_reach::View>> {
+        self.backend.reach_view()
+    }
+
     /// Ends decoding of a read: unknown parameters refused, DryRun answered.
     pub fn read(&self) -> Result<()> {
         self.params.finish()?;

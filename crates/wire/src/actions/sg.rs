@@ -1,7 +1,8 @@
 //! Security group actions: groups, rules (ingress/egress), peered references, stale rules.
 
 use openvpc_core::sg::{
-    self, Cmd, GroupRef, Peer, PeerSpec, Permission, Rule, RuleUpdate, RuleView, SecurityGroup,
+    self, Cmd, GroupRef, Peer, PeerSpec, Permission, Rule, RuleDescription, RuleUpdate, RuleView,
+    SecurityGroup,
 };
 use openvpc_core::{tags, ApiError, Command, ErrorCode, Kind, Protocol, Result, Scope, World};
 
@@ -21,6 +22,14 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("DescribeSecurityGroups", describe),
     ("DescribeSecurityGroupRules", describe_rules),
     ("ModifySecurityGroupRules", modify_rules),
+    (
+        "UpdateSecurityGroupRuleDescriptionsIngress",
+        update_descriptions_ingress,
+    ),
+    (
+        "UpdateSecurityGroupRuleDescriptionsEgress",
+        update_descriptions_egress,
+    ),
     ("DescribeStaleSecurityGroups", describe_stale),
     ("DescribeSecurityGroupReferences", describe_references),
 ];
@@ -605,5 +614,39 @@ fn describe_references(cx: &mut Call) -> Result<Xml> {
             .leaf("referencingVpcId", &r.referencing_vpc_id)
             .leaf("vpcPeeringConnectionId", &r.vpc_peering_connection_id);
     });
+    Ok(x)
+}
+
+fn update_descriptions_ingress(cx: &mut Call) -> Result<Xml> {
+    update_descriptions(cx, false)
+}
+
+fn update_descriptions_egress(cx: &mut Call) -> Result<Xml> {
+    update_descriptions(cx, true)
+}
+
+/// UpdateSecurityGroupRuleDescriptionsIngress/Egress: by `IpPermissions` or by
+/// `SecurityGroupRuleDescription.N` (rule id and description).
+fn update_descriptions(cx: &mut Call, egress: bool) -> Result<Xml> {
+    let p = cx.p();
+    let group = group_ref(&p, true)?;
+    let permissions = ip_permissions(&p)?;
+    let mut rules = Vec::new();
+    for item in p.structs("SecurityGroupRuleDescription") {
+        let rule_id = item.req("SecurityGroupRuleId")?;
+        Kind::SecurityGroupRule.check(&rule_id)?;
+        rules.push(RuleDescription {
+            rule_id,
+            description: item.str("Description"),
+        });
+    }
+    cx.mutate(Command::Sg(Cmd::UpdateDescriptions {
+        group,
+        egress,
+        permissions,
+        rules,
+    }))?;
+    let mut x = Xml::new();
+    x.leaf("return", "true");
     Ok(x)
 }

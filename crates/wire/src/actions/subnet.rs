@@ -1,6 +1,8 @@
 //! Subnet actions.
 
-use openvpc_core::subnet::{self, Attribute, Cmd, LaunchOption, Subnet};
+use openvpc_core::subnet::{
+    self, Attribute, CidrReservation, Cmd, CreateReservation, LaunchOption, Subnet,
+};
 use openvpc_core::{tags, ApiError, Command, ErrorCode, Kind, Result, Scope, World};
 
 use super::describe::{Query, EC2};
@@ -19,6 +21,9 @@ pub const ACTIONS: &[(&str, Handler)] = &[
         "DisassociateSubnetCidrBlock",
         disassociate_subnet_cidr_block,
     ),
+    ("CreateSubnetCidrReservation", create_cidr_reservation),
+    ("DeleteSubnetCidrReservation", delete_cidr_reservation),
+    ("GetSubnetCidrReservations", get_cidr_reservations),
 ];
 
 /// IPv6-only subnets are not modelled yet (every subnet has an IPv4 block): `Ipv6Native`
@@ -263,4 +268,89 @@ fn disassociate_subnet_cidr_block(cx: &mut Call) -> Result<Xml> {
             });
     }
     Ok(x)
+}
+
+fn create_cidr_reservation(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let subnet_id = p.req("SubnetId")?;
+    Kind::Subnet.check(&subnet_id)?;
+    let c = CreateReservation {
+        subnet_id,
+        cidr: p.req("Cidr")?,
+        reservation_type: p.req("ReservationType")?,
+        description: p.str("Description"),
+        tags: p.tag_specs()?,
+    };
+    let cmd = Cmd::CreateCidrReservation(Box::new(c));
+    let id = created_id(cx.mutate(Command::Subnet(cmd))?)?;
+    let w = cx.world();
+    let r = w.subnet_cidr_reservations.get(&id).expect("created");
+    let mut x = Xml::new();
+    x.node("subnetCidrReservation", |x| {
+        render_reservation(x, w, &cx.ctx().scope(), r)
+    });
+    Ok(x)
+}
+
+fn delete_cidr_reservation(cx: &mut Call) -> Result<Xml> {
+    let id = cx.p().req("SubnetCidrReservationId")?;
+    Kind::SubnetCidrReservation.check(&id)?;
+    let scope = cx.ctx().scope();
+    let before = cx
+        .world()
+        .subnet_cidr_reservations
+        .get_in(&scope, &id)
+        .cloned();
+    let tags_before = tags::of(cx.world(), &scope, &id).clone();
+    cx.mutate(Command::Subnet(Cmd::DeleteCidrReservation { id }))?;
+    let r = before.expect("deleted, so it existed");
+    let mut x = Xml::new();
+    x.node("deletedSubnetCidrReservation", |x| {
+        reservation_fields(x, &r);
+        if !tags_before.is_empty() {
+            x.tag_set(&tags_before);
+        }
+    });
+    Ok(x)
+}
+
+fn get_cidr_reservations(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let subnet_id = p.req("SubnetId")?;
+    Kind::Subnet.check(&subnet_id)?;
+    let q = Query::without_ids(&p, EC2)?;
+    cx.read()?;
+    let scope = cx.ctx().scope();
+    let w = cx.world();
+    let found = subnet::describe_reservations(w, cx.ctx(), &subnet_id, &q.filters)?;
+    let (page, next) = q.page.take(found, |r| r.id.clone());
+    let (v4, v6): (Vec<_>, Vec<_>) = page.into_iter().partition(|r| r.cidr.addr().is_ipv4());
+    let mut x = Xml::new();
+    x.list("subnetIpv4CidrReservationSet", v4, |x, r| {
+        render_reservation(x, w, &scope, r)
+    });
+    x.list("subnetIpv6CidrReservationSet", v6, |x, r| {
+        render_reservation(x, w, &scope, r)
+    });
+    x.opt("nextToken", next);
+    Ok(x)
+}
+
+/// A reservation's members without its tags.
+fn reservation_fields(x: &mut Xml, r: &CidrReservation) {
+    x.leaf("subnetCidrReservationId", &r.id)
+        .leaf("subnetId", &r.subnet_id)
+        .leaf("cidr", r.cidr)
+        .leaf("reservationType", r.reservation_type.as_str())
+        .leaf("ownerId", &r.scope.account)
+        .opt("description", r.description.as_deref());
+}
+
+/// Renders one subnet CIDR reservation with the caller's tags.
+fn render_reservation(x: &mut Xml, w: &World, scope: &Scope, r: &CidrReservation) {
+    reservation_fields(x, r);
+    let t = tags::of(w, scope, &r.id);
+    if !t.is_empty() {
+        x.tag_set(t);
+    }
 }

@@ -15,6 +15,7 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("DescribeVpcs", describe_vpcs),
     ("DescribeVpcAttribute", describe_vpc_attribute),
     ("ModifyVpcAttribute", modify_vpc_attribute),
+    ("ModifyVpcTenancy", modify_vpc_tenancy),
     ("AssociateVpcCidrBlock", associate_vpc_cidr_block),
     ("DisassociateVpcCidrBlock", disassociate_vpc_cidr_block),
 ];
@@ -182,6 +183,18 @@ fn modify_vpc_attribute(cx: &mut Call) -> Result<Xml> {
         vpc_id,
         attribute,
         value,
+    }))?;
+    Ok(returned_true())
+}
+
+fn modify_vpc_tenancy(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let vpc_id = p.req("VpcId")?;
+    Kind::Vpc.check(&vpc_id)?;
+    let instance_tenancy = p.req("InstanceTenancy")?;
+    cx.mutate(Command::Vpc(Cmd::ModifyTenancy {
+        vpc_id,
+        instance_tenancy,
     }))?;
     Ok(returned_true())
 }

@@ -72,3 +72,18 @@ pub const VPC_ENDPOINT_SERVICE_PERMISSIONS: Table = Table::new(
 )
 .unknown(ErrorCode::InvalidFilter)
 .tags(Tags::None);
+
+/// DescribeVpcEndpointConnectionNotifications (notifications carry no tags).
+pub const VPC_ENDPOINT_CONNECTION_NOTIFICATIONS: Table = Table::new(
+    "DescribeVpcEndpointConnectionNotifications",
+    &[
+        name("connection-notification-arn"),
+        name("connection-notification-id"),
+        name("connection-notification-state"),
+        name("connection-notification-type"),
+        id("service-id", Kind::VpcEndpointService),
+        id("vpc-endpoint-id", Kind::VpcEndpoint),
+    ],
+)
+.unknown(ErrorCode::InvalidFilter)
+.tags(Tags::None);

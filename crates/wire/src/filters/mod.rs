@@ -180,6 +180,7 @@ pub const TABLES: &[&Table] = &[
     &endpoint::VPC_ENDPOINT_SERVICES,
     &endpoint::VPC_ENDPOINT_SERVICE_CONFIGURATIONS,
     &endpoint::VPC_ENDPOINT_SERVICE_PERMISSIONS,
+    &endpoint::VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
     &prefix_list::MANAGED_PREFIX_LISTS,
     &prefix_list::PREFIX_LISTS,
     &insights::NETWORK_INSIGHTS_PATHS,

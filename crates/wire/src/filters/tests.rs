@@ -33,6 +33,7 @@ fn core_names(action: &str) -> &'static [&'static str] {
         "DescribeVpcEndpointServices" => endpoint_service::SERVICE_FILTERS,
         "DescribeVpcEndpointServiceConfigurations" => endpoint_service::CONFIGURATION_FILTERS,
         "DescribeVpcEndpointServicePermissions" => endpoint_service::PERMISSION_FILTERS,
+        "DescribeVpcEndpointConnectionNotifications" => endpoint_service::NOTIFICATION_FILTERS,
         "DescribeManagedPrefixLists" => prefix_list::FILTERS,
         "DescribePrefixLists" => prefix_list::LEGACY_FILTERS,
         "DescribeNetworkInsightsPaths" => insights::PATH_FILTERS,

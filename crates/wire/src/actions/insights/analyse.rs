@@ -143,11 +143,12 @@ fn endpoint_interface(w: &World, vpce: &str, source: &str) -> String {
         .map_or_else(|| vpce.to_string(), |i| i.network_interface_id.clone())
 }
 
-/// Decides the path over the current world and converts the verdict. A path from or to an
+/// Decides the path over the current world (on `view`, the server's compiled view of it,
+/// or a view compiled now) and converts the verdict. A path from or to an
 /// internet gateway must enter or leave through that gateway: when the gateway is not
 /// attached to the other end's VPC, or the engine's path crosses another exit, the path is
 /// not found and an explanation names the gateway.
-pub fn analyse(w: &World, scope: &Scope, p: &Path) -> AnalysisResult {
+pub fn analyse(w: &World, view: Option<&View>, scope: &Scope, p: &Path) -> AnalysisResult {
     let cx = Cx { w, scope };
     let igw_end = if is_igw(Some(&p.source)) {
         Some((p.source.as_str(), p.destination.as_deref(), true))
@@ -167,8 +168,15 @@ pub fn analyse(w: &World, scope: &Scope, p: &Path) -> AnalysisResult {
             };
         }
     }
-    let view = View::compile_with(w, &WorldPrefixLists(w));
-    let verdict = decide(&view, &flow_of(w, p));
+    let compiled;
+    let view = match view {
+        Some(v) => v,
+        None => {
+            compiled = View::compile_with(w, &WorldPrefixLists(w));
+            &compiled
+        }
+    };
+    let verdict = decide(view, &flow_of(w, p));
     let mut r = convert(w, scope, &verdict);
     if let Some((igw, _, from)) = igw_end {
         if let Some(x) = cx.igw_bypassed(igw, from, &verdict) {

@@ -1,0 +1,198 @@
+// From the model to what the layout places: VPC boxes with zones, subnets and chips,
+// boxes for peer VPCs outside this account or Region, services, and the links between
+// them. Pure (no DOM), so it is tested with the layout.
+
+import { arr } from './api.js';
+import { KINDS, shortId } from './kinds.js';
+
+/** State words shown next to colours (peering, endpoint and resource states). */
+export function stateWords(state) {
+  return state ? String(state).replace(/([a-z])([A-Z])/g, '$1 $2').replace(/-/g, ' ').toLowerCase() : '';
+}
+
+/** States not worth a word on a chip (the usual, working ones). */
+const NORMAL = new Set(['available', 'in-use', 'running', 'active', 'attached']);
+
+/** A chip: the badge says what it is; the title is its name, else its address, else its
+ * kind in words; the line under it its id (and its address when the title is a name). */
+function chip(item, key = item.id) {
+  const lines = [shortId(item.id)];
+  const extra = [item.name ? item.address : null, item.state && !NORMAL.has(item.state) ? stateWords(item.state) : null]
+    .filter(Boolean)
+    .join(' · ');
+  if (extra) lines.push(extra);
+  return { key, id: item.id, kind: item.kind, badge: item.badge, title: item.name || item.address || item.label, lines, state: item.state };
+}
+
+function serviceLabel(name, region) {
+  if (name.includes('.vpce-svc-') || name.startsWith('com.amazonaws.vpce.')) return 'PrivateLink service';
+  const short = name.replace(`com.amazonaws.${region}.`, '');
+  return `AWS service ${short === 's3' ? 'S3' : short === 'dynamodb' ? 'DynamoDB' : short}`;
+}
+
+/** How many of each kind a collapsed VPC holds, in words. */
+function summary(model, vpcId) {
+  const n = (kind) => model.inVpc(kind, vpcId).length;
+  if (!model.hasDetails(vpcId)) return 'open (+) to read its subnets';
+  return `${n('subnet')} subnets · ${n('instance')} instances`;
+}
+
+/**
+ * The scene of a model. `isCollapsed(vpcId)` says which VPCs are drawn small.
+ */
+export function buildScene(model, isCollapsed) {
+  const vpcs = [];
+  const links = [];
+  const services = new Map();
+  const visible = new Map(); // item id -> keys where it is drawn
+
+  const show = (id, key) => {
+    if (!visible.has(id)) visible.set(id, []);
+    visible.get(id).push(key);
+  };
+
+  for (const vpc of model.list('vpc')) {
+    const collapsed = isCollapsed(vpc.id);
+    const cidrs = arr(vpc.raw.cidrBlockAssociationSet)
+      .filter((c) => c.cidrBlockState?.state !== 'disassociated')
+      .map((c) => c.cidrBlock);
+    const ipv6 = arr(vpc.raw.ipv6CidrBlockAssociationSet).map((c) => c.ipv6CidrBlock);
+    const box = {
+      key: vpc.id,
+      id: vpc.id,
+      kind: 'vpc',
+      badge: 'VPC',
+      title: vpc.name || (vpc.raw.isDefault === 'true' ? 'default VPC' : 'VPC'),
+      lines: [vpc.id, [...(cidrs.length ? cidrs : [vpc.raw.cidrBlock]), ...ipv6].join(', ')],
+      state: vpc.state,
+      collapsed,
+      summary: summary(model, vpc.id),
+    };
+    show(vpc.id, vpc.id);
+    if (!collapsed) {
+      box.edge = [];
+      box.footer = [];
+      const zones = new Map();
+      for (const s of model.inVpc('subnet', vpc.id)) {
+        const zone = s.raw.availabilityZone;
+        if (!zones.has(zone)) zones.set(zone, { name: zone, sub: s.raw.availabilityZoneId, subnets: [] });
+        zones.get(zone).subnets.push({
+          key: s.id,
+          id: s.id,
+          kind: 'subnet',
+          badge: 'SUB',
+          title: s.name || 'subnet',
+          lines: [s.id, s.raw.cidrBlock],
+          state: s.state,
+          chips: [],
+        });
+        show(s.id, s.id);
+      }
+      const subnetBox = new Map([...zones.values()].flatMap((z) => z.subnets.map((s) => [s.id, s])));
+      for (const kind of Object.keys(KINDS)) {
+        for (const item of model.inVpc(kind, vpc.id)) {
+          if (item.place === 'edge') {
+            box.edge.push(chip(item));
+            show(item.id, item.id);
+          } else if (item.place === 'footer') {
+            box.footer.push(chip(item));
+            show(item.id, item.id);
+          } else if (item.place === 'subnet') {
+            for (const sid of item.subnets) {
+              const s = subnetBox.get(sid);
+              if (!s) continue;
+              const key = item.subnets.length > 1 ? `${item.id}@${sid}` : item.id;
+              s.chips.push(chip(item, key));
+              show(item.id, key);
+            }
+          }
+        }
+      }
+      for (const z of zones.values()) z.subnets.sort((a, b) => a.lines[1].localeCompare(b.lines[1], 'en', { numeric: true }));
+      box.zones = [...zones.values()].sort((a, b) => a.name.localeCompare(b.name));
+      box.footer.sort((a, b) => a.id.localeCompare(b.id));
+    }
+    vpcs.push(box);
+  }
+
+  // Where a link to an item attaches: the item's chips when drawn, else its VPC's box.
+  const anchors = (item) => visible.get(item.id) ?? (item.vpc && visible.has(item.vpc) ? [item.vpc] : []);
+
+  // Peer VPCs outside this account or Region, as seen through the peering.
+  const externals = new Map();
+  for (const p of model.list('pcx')) {
+    const ends = [p.raw.requesterVpcInfo, p.raw.accepterVpcInfo].map((info) => {
+      if (!info?.vpcId) return null;
+      if (model.get(info.vpcId)) return info.vpcId;
+      const key = `ext:${info.vpcId}`;
+      if (!externals.has(key)) {
+        const where = [info.ownerId !== model.account ? `account ${info.ownerId}` : null, info.region && info.region !== model.region ? info.region : null]
+          .filter(Boolean)
+          .join(', ');
+        externals.set(key, {
+          key,
+          id: info.vpcId,
+          kind: 'external',
+          badge: 'PEER',
+          title: 'peer VPC',
+          lines: [info.vpcId, [where, info.cidrBlock].filter(Boolean).join(' · ')],
+          external: true,
+        });
+        show(info.vpcId, key);
+      }
+      return key;
+    });
+    if (!ends[0] || !ends[1]) continue;
+    links.push({
+      key: p.id,
+      id: p.id,
+      kind: 'pcx',
+      from: ends[0],
+      to: ends[1],
+      state: p.state,
+      label: `${p.id} · ${stateWords(p.state)}`,
+    });
+  }
+
+  // Services: the provider's own, and those its endpoints use.
+  const service = (name, make) => {
+    const key = `svc:${name}`;
+    if (!services.has(key)) services.set(key, { key, ...make() });
+    return key;
+  };
+  for (const s of model.list('svc')) {
+    const key = service(s.raw.serviceName, () => ({
+      id: s.id,
+      kind: 'svc',
+      badge: 'SVC',
+      title: `endpoint service (yours)${s.name ? `: ${s.name}` : ''}`,
+      lines: [s.id, `${stateWords(s.state)} · acceptance ${s.raw.acceptanceRequired === 'true' ? 'required' : 'not required'}`],
+      state: s.state,
+    }));
+    show(s.id, key);
+    for (const arn of arr(s.raw.networkLoadBalancerArnSet)) {
+      const lb = model.get(arn);
+      for (const a of lb ? anchors(lb) : []) links.push({ key: `${s.id}>${a}`, id: s.id, kind: 'svc-lb', from: key, to: a, state: lb.state, label: '' });
+    }
+  }
+  const seenLinks = new Set();
+  for (const e of model.list('vpce')) {
+    const name = e.raw.serviceName;
+    if (!name) continue;
+    const key = service(name, () => ({
+      id: name,
+      kind: 'service',
+      badge: name.includes('vpce-svc-') ? 'SVC' : 'AWS',
+      title: serviceLabel(name, model.region),
+      lines: [shortId(name.includes('vpce-svc-') ? name.slice(name.indexOf('vpce-svc-')) : name), ''],
+    }));
+    show(name, key);
+    for (const a of anchors(e)) {
+      if (seenLinks.has(`${a}|${key}`)) continue;
+      seenLinks.add(`${a}|${key}`);
+      links.push({ key: `${e.id}>${key}@${a}`, id: e.id, kind: 'endpoint', from: a, to: key, state: e.state, label: stateWords(e.state) === 'available' ? '' : stateWords(e.state) });
+    }
+  }
+
+  return { vpcs, externals: [...externals.values()], services: [...services.values()], links, visible };
+}
