@@ -291,9 +291,11 @@ fn engine_and_kernel_agree_on_random_worlds() {
     for (kind, (n, ok)) in &by_kind {
         eprintln!("  {kind}: {n} flows, {ok} reachable");
     }
+    // Both verdicts are well represented (at least a tenth each), so neither side of the
+    // comparison is vacuous.
     assert!(
-        reachable > total / 5 && reachable < total * 4 / 5,
-        "worlds too one-sided"
+        reachable * 10 >= total && (total - reachable) * 10 >= total,
+        "worlds too one-sided: {reachable} of {total} flows reachable"
     );
     // Every kind of path is tried, and PrivateLink and IPv6 to the internet (through an
     // internet or egress-only gateway) both ways.
