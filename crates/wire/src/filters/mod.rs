@@ -12,6 +12,7 @@ mod dhcp;
 mod endpoint;
 mod eni;
 mod gateway;
+mod image;
 mod insights;
 mod nacl;
 mod peering;
@@ -21,6 +22,7 @@ mod sg;
 mod subnet;
 mod tags;
 mod vpc;
+mod vpn;
 
 #[cfg(test)]
 mod tests;
@@ -185,6 +187,10 @@ pub const TABLES: &[&Table] = &[
     &prefix_list::PREFIX_LISTS,
     &insights::NETWORK_INSIGHTS_PATHS,
     &insights::NETWORK_INSIGHTS_ANALYSES,
+    &vpn::VPN_GATEWAYS,
+    &vpn::CUSTOMER_GATEWAYS,
+    &vpn::VPN_CONNECTIONS,
+    &image::IMAGES,
 ];
 
 /// The table of `action`, if it has one.

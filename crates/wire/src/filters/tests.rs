@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use openvpc_core::{
-    dhcp, endpoint, endpoint_service, eni, gateway, insights, nacl, peering, prefix_list, route,
-    sg, subnet, tags, vpc, ErrorCode, Filter, Kind,
+    dhcp, endpoint, endpoint_service, eni, gateway, image, insights, nacl, peering, prefix_list,
+    route, sg, subnet, tags, vpc, vpn, ErrorCode, Filter, Kind,
 };
 
 use super::*;
@@ -37,6 +37,10 @@ fn core_names(action: &str) -> &'static [&'static str] {
         "DescribeManagedPrefixLists" => prefix_list::FILTERS,
         "DescribePrefixLists" => prefix_list::LEGACY_FILTERS,
         "DescribeNetworkInsightsPaths" => insights::PATH_FILTERS,
+        "DescribeVpnGateways" => vpn::VGW_FILTERS,
+        "DescribeCustomerGateways" => vpn::CGW_FILTERS,
+        "DescribeVpnConnections" => vpn::VPN_FILTERS,
+        "DescribeImages" => image::FILTERS,
         "DescribeNetworkInsightsAnalyses" => insights::ANALYSIS_FILTERS,
         other => panic!("no core list for {other}"),
     }
@@ -50,6 +54,7 @@ const WITHOUT_TABLE: &[&str] = &[
     // No filters in the model.
     "DescribeAccountAttributes",
     "DescribeVpcAttribute",
+    "DescribeAddressesAttribute",
     "DescribeInstanceAttribute",
     "DescribeNetworkInterfaceAttribute",
     "DescribeStaleSecurityGroups",
