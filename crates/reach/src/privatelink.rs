@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use openvpc_core::endpoint::{EndpointType, State};
 use openvpc_core::endpoint_service::ServiceState;
+use openvpc_core::ids::Kind;
 use openvpc_core::World;
 
 use crate::view::{Ix, View};
@@ -241,7 +242,7 @@ pub(crate) fn compile(w: &World, view: &View) -> PrivateLinkV {
                 at: if g.target_type == "ip" {
                     TargetAt::Ip(t.id.parse().ok())
                 } else {
-                    TargetAt::Instance(view.endpoint(&t.id).filter(|_| t.id.starts_with("i-")))
+                    TargetAt::Instance(view.endpoint(&t.id).filter(|_| Kind::Instance.names(&t.id)))
                 },
             })
             .collect();

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use ipnet::IpNet;
 use openvpc_core::eni::{InstanceState, NetworkInterface};
 use openvpc_core::gateway::{NatGateway, NatState};
+use openvpc_core::ids::Kind;
 use openvpc_core::nacl::{EntryCidr, RuleAction};
 use openvpc_core::route::{Destination, Origin, Route, RouteTable, Target};
 use openvpc_core::sg::{self, Peer, Rule, SecurityGroup};
@@ -149,12 +150,12 @@ impl<'w> Ref<'w> {
     }
 
     fn endpoint(&self, id: &str) -> Option<&'w NetworkInterface> {
-        if id.starts_with("vpce-") {
+        if Kind::VpcEndpoint.names(id) {
             let e = self.w.vpc_endpoints.get(id)?;
             e.interfaces
                 .iter()
                 .find_map(|i| self.eni(&i.network_interface_id))
-        } else if id.starts_with("i-") {
+        } else if Kind::Instance.names(id) {
             let i = self
                 .w
                 .instances
@@ -793,7 +794,7 @@ impl<'w> Ref<'w> {
                     self.nacl(Self::place(o).1, false, &h);
                     self.arrive(o, &mut h, want, identity)?
                 }
-                Target::Gateway(id) if id.starts_with("igw-") => {
+                Target::Gateway(id) if Kind::InternetGateway.names(id) => {
                     let attached = w
                         .internet_gateways
                         .get(id)
@@ -879,7 +880,7 @@ impl<'w> Ref<'w> {
                 }
                 Target::NetworkInterface(_) | Target::Instance(_) => {
                     let m = match &r.target {
-                        Target::Instance(i) => self.endpoint(i).filter(|_| i.starts_with("i-")),
+                        Target::Instance(i) => self.endpoint(i).filter(|_| Kind::Instance.names(i)),
                         _ => self.eni(r.target.id()),
                     };
                     let Some(m) = m.filter(|m| m.vpc_id == *vpc_id) else {
