@@ -777,36 +777,13 @@ impl<'w> Ref<'w> {
                     self.via_internet_gateway(&leg, id, &mut h, want)?
                 }
                 Target::EgressOnlyInternetGateway(id) => {
-                    let ok = w
-                        .egress_only_gateways
-                        .get(id)
-                        .is_some_and(|g| g.vpc_id == *vpc_id);
-                    self.nacl(subnet_id, true, &h);
-                    if !ok {
-                        return self.fatal(Code::BadStateRoute, &t.id);
-                    }
-                    if h.dst.is_ipv4() {
-                        return self.fatal(Code::CannotRoute, id);
-                    }
-                    if self.dir == Direction::Forward {
-                        self.egressed = Some(vpc_id);
-                    }
-                    self.enter(&mut h, want)?
+                    self.via_egress_only(&leg, id, &mut h, want)?
                 }
                 Target::NatGateway(id) => self.via_nat(&leg, id, &mut h)?,
                 Target::NetworkInterface(_) | Target::Instance(_) => {
                     self.via_interface(&leg, &r.target, &mut h, want, &mut identity)?
                 }
-                Target::GatewayEndpoint(id) => {
-                    self.nacl(subnet_id, true, &h);
-                    if !self.gateway_endpoint(id, vpc, &h) {
-                        return self.fatal(Code::BadStateRoute, &t.id);
-                    }
-                    if let Some(want) = want {
-                        return self.misrouted(want, Some(vpc_id), h.dst);
-                    }
-                    Step::End(End::Service(vpc, id))
-                }
+                Target::GatewayEndpoint(id) => self.via_gateway_endpoint(&leg, id, &h, want)?,
                 Target::Gateway(id) | Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
                     self.nacl(subnet_id, true, &h);
                     return self.fatal(Code::UnsupportedComponent, id);
@@ -921,6 +898,50 @@ impl<'w> Ref<'w> {
                 .public_ip
                 .filter(|_| n.public && n.private_ip.map(IpAddr::V4) == Some(src)),
         }
+    }
+
+    /// A leg out through egress-only internet gateway `id` (IPv6 only).
+    fn via_egress_only(
+        &mut self,
+        leg: &Leg<'w>,
+        id: &str,
+        h: &mut Header,
+        want: Option<&'w NetworkInterface>,
+    ) -> Option<Step<'w>> {
+        let ok = self
+            .w
+            .egress_only_gateways
+            .get(id)
+            .is_some_and(|g| g.vpc_id == leg.vpc.id);
+        self.nacl(leg.subnet_id, true, h);
+        if !ok {
+            return self.fatal(Code::BadStateRoute, leg.table);
+        }
+        if h.dst.is_ipv4() {
+            return self.fatal(Code::CannotRoute, id);
+        }
+        if self.dir == Direction::Forward {
+            self.egressed = Some(leg.vpc.id.as_str());
+        }
+        self.enter(h, want)
+    }
+
+    /// A leg to gateway endpoint `id`: the service is the end, unless an interface was wanted.
+    fn via_gateway_endpoint(
+        &mut self,
+        leg: &Leg<'w>,
+        id: &'w str,
+        h: &Header,
+        want: Option<&'w NetworkInterface>,
+    ) -> Option<Step<'w>> {
+        self.nacl(leg.subnet_id, true, h);
+        if !self.gateway_endpoint(id, leg.vpc, h) {
+            return self.fatal(Code::BadStateRoute, leg.table);
+        }
+        if let Some(want) = want {
+            return self.misrouted(want, Some(&leg.vpc.id), h.dst);
+        }
+        Some(Step::End(End::Service(leg.vpc, id)))
     }
 
     /// A leg to NAT gateway `id`, which translates the source to its private address.
