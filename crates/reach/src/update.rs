@@ -310,36 +310,8 @@ impl Patch<'_, '_> {
                 Some(Kind::SecurityGroup) => self.sg(id)?,
                 Some(Kind::RouteTable) => self.table(id)?,
                 Some(Kind::NetworkAcl) => self.acl(id)?,
-                Some(Kind::RouteTableAssociation) => {
-                    let w = self.w;
-                    let mut found = false;
-                    for t in w.route_tables.values() {
-                        if t.associations.iter().any(|a| a.id == id) {
-                            self.table(&t.id)?;
-                            found = true;
-                        }
-                    }
-                    for t in self.v.tables.clone().iter() {
-                        if t.links.iter().any(|(a, _, _)| &**a == id) {
-                            self.table(&t.id)?;
-                            found = true;
-                        }
-                    }
-                    self.relink |= found;
-                }
-                Some(Kind::NetworkAclAssociation) => {
-                    let w = self.w;
-                    for a in w.network_acls.values() {
-                        if a.associations.iter().any(|x| x.id == id) {
-                            self.acl(&a.id)?;
-                        }
-                    }
-                    for a in self.v.acls.clone().iter() {
-                        if a.links.iter().any(|(x, _)| &**x == id) {
-                            self.acl(&a.id)?;
-                        }
-                    }
-                }
+                Some(Kind::RouteTableAssociation) => self.table_association(id)?,
+                Some(Kind::NetworkAclAssociation) => self.acl_association(id)?,
                 Some(Kind::VpcPeeringConnection) => self.peering(id),
                 Some(Kind::InternetGateway) => self.igw(id),
                 Some(Kind::EgressOnlyInternetGateway) => self.routes_to(id),
@@ -388,6 +360,43 @@ impl Patch<'_, '_> {
             self.v.tables.set(t as usize, rtb);
         }
         Some((self.v, touched))
+    }
+
+    /// Route table association `id` changed: the tables it was and is in, and the subnets'
+    /// links if it was found.
+    fn table_association(&mut self, id: &str) -> Option<()> {
+        let w = self.w;
+        let mut found = false;
+        for t in w.route_tables.values() {
+            if t.associations.iter().any(|a| a.id == id) {
+                self.table(&t.id)?;
+                found = true;
+            }
+        }
+        for t in self.v.tables.clone().iter() {
+            if t.links.iter().any(|(a, _, _)| &**a == id) {
+                self.table(&t.id)?;
+                found = true;
+            }
+        }
+        self.relink |= found;
+        Some(())
+    }
+
+    /// Network ACL association `id` changed: the ACLs it was and is in.
+    fn acl_association(&mut self, id: &str) -> Option<()> {
+        let w = self.w;
+        for a in w.network_acls.values() {
+            if a.associations.iter().any(|x| x.id == id) {
+                self.acl(&a.id)?;
+            }
+        }
+        for a in self.v.acls.clone().iter() {
+            if a.links.iter().any(|(x, _)| &**x == id) {
+                self.acl(&a.id)?;
+            }
+        }
+        Some(())
     }
 
     fn sg(&mut self, id: &str) -> Option<()> {
