@@ -784,6 +784,13 @@ impl<'w> Ref<'w> {
                     self.via_interface(&leg, &r.target, &mut h, want, &mut identity)?
                 }
                 Target::GatewayEndpoint(id) => self.via_gateway_endpoint(&leg, id, &h, want)?,
+                // A virtual private gateway not attached to this VPC carries nothing; the
+                // customer's side of an attached one is not modelled here (tests/vpn.rs
+                // checks the engine alone).
+                Target::Gateway(id) if self.vgw_unusable(id, vpc_id) => {
+                    self.nacl(subnet_id, true, &h);
+                    return self.fatal(Code::BadStateRoute, &t.id);
+                }
                 Target::Gateway(id) | Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
                     self.nacl(subnet_id, true, &h);
                     return self.fatal(Code::UnsupportedComponent, id);
@@ -942,6 +949,15 @@ impl<'w> Ref<'w> {
             return self.misrouted(want, Some(&leg.vpc.id), h.dst);
         }
         Some(Step::End(End::Service(leg.vpc, id)))
+    }
+
+    /// Whether `id` is a virtual private gateway that is gone, not available, or not
+    /// attached to VPC `vpc_id`.
+    fn vgw_unusable(&self, id: &str, vpc_id: &str) -> bool {
+        Kind::VpnGateway.names(id)
+            && self.w.vpn_gateways.get(id).is_none_or(|g| {
+                g.state != openvpc_core::vpn::State::Available || g.attached_vpc() != Some(vpc_id)
+            })
     }
 
     /// A leg to NAT gateway `id`, which translates the source to its private address.

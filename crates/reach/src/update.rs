@@ -58,8 +58,8 @@ const IGNORED: &[Kind] = &[
 ];
 
 /// Prefixes of ids openvpc does not hand out (so not in the core's [`Kind`] table) but a
-/// route may name — transit and virtual private gateways: the view does not read them.
-const UNMODELLED: &[&str] = &["tgw", "vgw"];
+/// route may name — transit gateways: the view does not read them.
+const UNMODELLED: &[&str] = &["tgw"];
 
 impl Changes {
     /// Nothing changed.
@@ -648,13 +648,13 @@ mod tests {
     fn ignored_and_unmodelled_ids_patch_in_place() {
         let w = World::new(Config::default(), 1);
         let v = crate::View::compile(&w);
-        for id in ["dopt-1", "sgr-1", "r-1", "eni-attach-1", "tgw-1", "vgw-1"] {
+        for id in ["dopt-1", "sgr-1", "r-1", "eni-attach-1", "tgw-1"] {
             assert!(
                 v.try_update(&w, &Changes::ids([id.to_string()])).is_some(),
                 "{id}"
             );
         }
-        for id in ["local", "ela-attach-1", "x-1"] {
+        for id in ["local", "ela-attach-1", "vgw-1", "x-1"] {
             assert!(
                 v.try_update(&w, &Changes::ids([id.to_string()])).is_none(),
                 "{id}"

@@ -356,7 +356,7 @@ pub fn set_groups(w: &mut World, eni_id: &str, groups: &[String]) {
 }
 
 /// Maps a fresh Amazon public IPv4 address onto the interface's primary address.
-pub(super) fn map_amazon_public_ip(w: &mut World, eni_id: &str) {
+pub fn map_amazon_public_ip(w: &mut World, eni_id: &str) {
     let ip = w.counters.next_public_ip();
     if let Some(e) = w.network_interfaces.get_mut(eni_id) {
         e.public_ip = Some(ip);

@@ -39,7 +39,8 @@ pub use describe::{
 };
 pub use instances::on_timer;
 pub use lifecycle::{
-    create_managed, create_service, destroy_interface, insert_existing, set_groups,
+    create_managed, create_service, destroy_interface, insert_existing, map_amazon_public_ip,
+    set_groups,
 };
 pub use model::*;
 

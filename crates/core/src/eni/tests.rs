@@ -839,6 +839,13 @@ fn run_instances_errors() {
         ),
         (
             Launch {
+                image_id: "ami-12345678".into(),
+                ..launch(Some(&s), 1, 1)
+            },
+            "InvalidAMIID.NotFound",
+        ),
+        (
+            Launch {
                 instance_type: Some("huge".into()),
                 ..launch(Some(&s), 1, 1)
             },
@@ -1422,7 +1429,10 @@ fn describe_instances_filters() {
         (Filter::new("instance-state-name", &["stopped"]), vec![&a]),
         (Filter::new("instance-state-code", &["16"]), vec![&b]),
         (Filter::new("instance-type", &["t3.*"]), vec![&a]),
-        (Filter::new("image-id", &["ami-12345678"]), vec![&a, &b]),
+        (
+            Filter::new("image-id", &[crate::image::AMAZON_LINUX_2023]),
+            vec![&a, &b],
+        ),
         (Filter::new("ip-address", &[&public_b]), vec![&b]),
         (Filter::new("private-ip-address", &["10.0.1.4"]), vec![&a]),
         (Filter::new("reservation-id", &[&res_a]), vec![&a]),

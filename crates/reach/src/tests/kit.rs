@@ -68,7 +68,8 @@ pub fn dest(s: &str) -> Destination {
     }
 }
 
-/// A route target from an id: `local`, `pcx-`, `igw-`, `nat-`, `eni-`, `i-`, `eigw-`, `vpce-`.
+/// A route target from an id: `local`, `pcx-`, `igw-`, `vgw-`, `nat-`, `eni-`, `i-`, `eigw-`,
+/// `vpce-`, `tgw-`.
 pub fn target(id: &str) -> Target {
     let s = id.to_string();
     if id == "local" {
@@ -81,6 +82,8 @@ pub fn target(id: &str) -> Target {
         Some(Kind::Instance) => Target::Instance(s),
         Some(Kind::EgressOnlyInternetGateway) => Target::EgressOnlyInternetGateway(s),
         Some(Kind::VpcEndpoint) => Target::GatewayEndpoint(s),
+        // Transit gateways are not in the core's table (openvpc does not make them).
+        None if id.starts_with("tgw-") => Target::TransitGateway(s),
         _ => Target::Gateway(s),
     }
 }

@@ -5,6 +5,7 @@ mod kit;
 mod matrix;
 mod privatelink;
 mod prop;
+mod vpn;
 
 use std::collections::HashMap;
 
