@@ -762,14 +762,7 @@ impl<'w> Ref<'w> {
                 table: &t.id,
             };
             let step = match &r.target {
-                Target::Local => {
-                    self.nacl(subnet_id, true, &h);
-                    let Some(o) = self.owner(vpc_id, h.dst) else {
-                        return self.undeliverable(Code::VpcLocalRouteCidrRestriction, &t.id);
-                    };
-                    self.nacl(Self::place(o).1, false, &h);
-                    self.arrive(o, &mut h, want, identity)?
-                }
+                Target::Local => self.via_local(&leg, &mut h, want, identity)?,
                 Target::VpcPeeringConnection(id) => {
                     self.via_peering(&leg, id, &mut h, want, identity)?
                 }
@@ -803,6 +796,22 @@ impl<'w> Ref<'w> {
         }
         let component = self.last.unwrap_or("route").to_string();
         self.fatal(Code::CannotRoute, &component)
+    }
+
+    /// A leg by the local route: to the owner of the address in the same VPC.
+    fn via_local(
+        &mut self,
+        leg: &Leg<'w>,
+        h: &mut Header,
+        want: Option<&'w NetworkInterface>,
+        identity: bool,
+    ) -> Option<Step<'w>> {
+        self.nacl(leg.subnet_id, true, h);
+        let Some(o) = self.owner(&leg.vpc.id, h.dst) else {
+            return self.undeliverable(Code::VpcLocalRouteCidrRestriction, leg.table);
+        };
+        self.nacl(Self::place(o).1, false, h);
+        self.arrive(o, h, want, identity)
     }
 
     /// A leg out through peering connection `id`: to the owner of the address in the peer VPC.
