@@ -270,7 +270,7 @@ def test_ids_errors_and_dry_run(server):
     assert error_code(e) == "InvalidVpcEndpointType"
     with pytest.raises(ClientError) as e:
         a.describe_vpc_endpoints(Filters=[{"Name": "state", "Values": ["x"]}])
-    assert error_code(e) == "InvalidParameterValue"
+    assert error_code(e) == "InvalidFilter"  # the endpoint family's code (§16.3)
     with pytest.raises(ClientError) as e:
         a.accept_vpc_endpoint_connections(ServiceId="vpce-svc-0123456789abcdef0",
                                           VpcEndpointIds=["vpce-0123456789abcdef0"])

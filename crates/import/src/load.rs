@@ -253,6 +253,7 @@ fn subnet(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         default_for_az: o.opt_bool("DefaultForAz")?.unwrap_or(false),
         map_public_ip_on_launch: o.opt_bool("MapPublicIpOnLaunch")?.unwrap_or(false),
         assign_ipv6_on_creation: o.opt_bool("AssignIpv6AddressOnCreation")?.unwrap_or(false),
+        launch: Default::default(),
         used: Default::default(),
         created: 0,
     });

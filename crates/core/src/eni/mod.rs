@@ -28,6 +28,7 @@ mod describe;
 mod errors;
 mod instances;
 mod interfaces;
+mod ipv6;
 mod launch;
 mod lifecycle;
 pub mod model;
@@ -92,6 +93,15 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             network_interface_id,
             change,
         } => interfaces::modify(w, ctx, &network_interface_id, change),
+        Cmd::AssignIpv6 {
+            network_interface_id,
+            addresses,
+            count,
+        } => ipv6::assign(w, ctx, &network_interface_id, &addresses, count),
+        Cmd::UnassignIpv6 {
+            network_interface_id,
+            addresses,
+        } => ipv6::unassign(w, ctx, &network_interface_id, &addresses),
         Cmd::AssignPrivateIps {
             network_interface_id,
             addresses,

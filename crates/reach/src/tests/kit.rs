@@ -170,6 +170,7 @@ impl Net {
             default_for_az: false,
             map_public_ip_on_launch: false,
             assign_ipv6_on_creation: false,
+            launch: Default::default(),
             used: BTreeSet::new(),
             created: 0,
         });
