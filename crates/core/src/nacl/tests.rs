@@ -2,16 +2,12 @@
 
 #![allow(clippy::type_complexity)] // data-driven case tables
 
-
-
 use super::*;
 use crate::config::Config;
 use crate::filter::Filter;
-use crate::protocol::Protocol;
 use crate::tags::TagSpec;
 use crate::testkit::nacl::entry;
 use crate::testkit::{Kit, A, B};
-use crate::world::Scope;
 use crate::Output;
 
 /// A kit with `quotas` and a VPC 10.0.0.0/16 (with IPv6 if `ipv6`).

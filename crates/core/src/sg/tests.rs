@@ -3,11 +3,9 @@
 
 #![allow(clippy::type_complexity)] // data-driven case tables
 
-
 use super::*;
 use crate::eni::{self, InterfaceSpec};
 use crate::filter::Filter;
-use crate::protocol::Protocol;
 use crate::tags::{self, TagSpec};
 use crate::testkit::eni::in_subnet;
 use crate::testkit::{Kit, A, B};

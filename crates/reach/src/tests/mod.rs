@@ -1008,7 +1008,16 @@ fn hops_name_the_rule_entry_and_route_they_applied() {
     let d = n.eni(&o.s2, "10.0.2.20", &[&g]);
     // The destination subnet's ACL: 100 denies SMTP, 110 admits the rest.
     let acl = n.acl(vpc, &[&o.s2]);
-    n.entry(&acl, 100, false, "6", false, "0.0.0.0/0", Some((25, 25)), None);
+    n.entry(
+        &acl,
+        100,
+        false,
+        "6",
+        false,
+        "0.0.0.0/0",
+        Some((25, 25)),
+        None,
+    );
     n.entry(&acl, 110, false, "-1", true, "0.0.0.0/0", None, None);
     n.entry(&acl, 120, true, "-1", true, "0.0.0.0/0", None, None);
     let v = check(&o.n, tcp(&o.a, &d, 22), true, &[]);
@@ -1019,7 +1028,9 @@ fn hops_name_the_rule_entry_and_route_they_applied() {
             .collect()
     };
     let routes = &o.n.w.route_tables.get(&t).unwrap().routes;
-    let local = routes.iter().position(|r| r.destination == kit::dest("10.0.0.0/16"));
+    let local = routes
+        .iter()
+        .position(|r| r.destination == kit::dest("10.0.0.0/16"));
     let index = local.expect("local route") as u32;
     assert_eq!(applied(&v.forward, &t), [Applied::Route { index }]);
     assert_eq!(

@@ -18,8 +18,8 @@ use openvpc_core::nacl;
 use openvpc_core::route::{self, Destination, Route};
 use openvpc_core::{prefix_list, Kind, Scope, World};
 use openvpc_reach::{
-    decide, Applied, Code, Direction, Endpoint, Explanation, Flow, Header, Hop, HopKind, PrefixLists,
-    Protocol, Verdict, View,
+    decide, Applied, Code, Direction, Endpoint, Explanation, Flow, Header, Hop, HopKind,
+    PrefixLists, Protocol, Verdict, View,
 };
 
 /// Prefix lists as the world holds them (customer-managed and AWS-managed).
@@ -426,7 +426,9 @@ impl Cx<'_> {
                 }
                 HopKind::RouteTable => {
                     c.vpc = self.opt_comp(self.vpc_of(id).as_deref());
-                    c.route = self.route_at(id, hop.applied).map(|r| self.route_data(id, r));
+                    c.route = self
+                        .route_at(id, hop.applied)
+                        .map(|r| self.route_data(id, r));
                 }
                 HopKind::PeeringConnection => {
                     if let Some(p) = self.w.peerings.get(id) {
@@ -474,7 +476,12 @@ impl Cx<'_> {
         let Applied::Route { index } = applied else {
             return None;
         };
-        self.w.route_tables.get(rtb)?.routes.get(index as usize).cloned()
+        self.w
+            .route_tables
+            .get(rtb)?
+            .routes
+            .get(index as usize)
+            .cloned()
     }
 
     fn route_data(&self, rtb: &str, route: Route) -> RouteData {
@@ -611,7 +618,6 @@ impl Cx<'_> {
         x
     }
 }
-
 
 #[cfg(test)]
 mod tests {
