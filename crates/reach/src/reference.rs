@@ -914,6 +914,19 @@ impl<'w> Ref<'w> {
                     }
                     Step::End(End::Service(vpc, id))
                 }
+                // A virtual private gateway not attached to this VPC carries nothing; the
+                // customer's side of an attached one is not modelled here (tests/vpn.rs
+                // checks the engine alone).
+                Target::Gateway(id)
+                    if id.starts_with("vgw-")
+                        && w.vpn_gateways.get(id).is_none_or(|g| {
+                            g.state != openvpc_core::vpn::State::Available
+                                || g.attached_vpc() != Some(vpc_id)
+                        }) =>
+                {
+                    self.nacl(subnet_id, true, &h);
+                    return self.fatal(Code::BadStateRoute, &t.id);
+                }
                 Target::Gateway(id) | Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
                     self.nacl(subnet_id, true, &h);
                     return self.fatal(Code::UnsupportedComponent, id);

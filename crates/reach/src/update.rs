@@ -49,7 +49,7 @@ pub struct Changes {
 }
 
 /// Id kinds the view does not read.
-const IGNORED: &[&str] = &["dopt", "sgr", "tgw", "vgw", "r", "ela", "eni-attach"];
+const IGNORED: &[&str] = &["dopt", "sgr", "tgw", "r", "ela", "eni-attach"];
 
 impl Changes {
     /// Nothing changed.

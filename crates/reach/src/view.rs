@@ -103,7 +103,13 @@ pub(crate) enum Tgt {
     Nat(Ix),
     Eni(Ix),
     GatewayEndpoint(Arc<str>),
-    /// A target kind the engine does not model (VGW, TGW, GWLB endpoint).
+    /// A virtual private gateway attached to the table's VPC and the customer-side ranges
+    /// its VPN connections lead to (their static routes).
+    Vgw {
+        id: Arc<str>,
+        on_premises: Arc<[Ipv4Net]>,
+    },
+    /// A target kind the engine does not model (TGW, GWLB endpoint).
     Unsupported(Arc<str>),
     /// Not usable: the target is gone or not in a usable state.
     Blackhole {
@@ -729,8 +735,8 @@ fn blackhole(why: String) -> Tgt {
 
 /// Resolves a route target of a table in VPC `v` (`vpc_id`). Whether the target is usable
 /// is the core's rule ([`route::target_problem`]); here a usable target is found in the
-/// view. Kinds the engine does not follow (virtual private and transit gateways, Gateway
-/// Load Balancer endpoints) are unsupported whatever their state.
+/// view. Kinds the engine does not follow (transit gateways, Gateway Load Balancer
+/// endpoints) are unsupported whatever their state.
 fn resolve(
     w: &World,
     (v, vpc_id): (Ix, &str),
@@ -740,7 +746,7 @@ fn resolve(
     enis: &[EniV],
 ) -> Tgt {
     let followed = match t {
-        Target::Gateway(id) => id.starts_with("igw-"),
+        Target::Gateway(id) => id.starts_with("igw-") || id.starts_with("vgw-"),
         Target::VpcEndpoint(_) | Target::TransitGateway(_) => false,
         _ => true,
     };
@@ -773,6 +779,10 @@ fn resolve(
                 None => blackhole(format!("the peer VPC of {id} does not exist")),
             }
         }
+        Target::Gateway(id) if id.starts_with("vgw-") => Tgt::Vgw {
+            id: id.as_str().into(),
+            on_premises: openvpc_core::vpn::on_premises_ranges(w, id).into(),
+        },
         Target::Gateway(id) => Tgt::Igw(id.as_str().into()),
         Target::EgressOnlyInternetGateway(id) => Tgt::Eigw(id.as_str().into()),
         Target::NatGateway(id) => match ix.nat.get(id.as_str()) {

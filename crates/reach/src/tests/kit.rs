@@ -67,7 +67,8 @@ pub fn dest(s: &str) -> Destination {
     }
 }
 
-/// A route target from an id: `local`, `pcx-`, `igw-`, `nat-`, `eni-`, `i-`, `eigw-`, `vpce-`.
+/// A route target from an id: `local`, `pcx-`, `igw-`, `vgw-`, `nat-`, `eni-`, `i-`, `eigw-`,
+/// `vpce-`, `tgw-`.
 pub fn target(id: &str) -> Target {
     let s = id.to_string();
     match id.split('-').next().unwrap_or("") {
@@ -78,6 +79,7 @@ pub fn target(id: &str) -> Target {
         "i" => Target::Instance(s),
         "eigw" => Target::EgressOnlyInternetGateway(s),
         "vpce" => Target::GatewayEndpoint(s),
+        "tgw" => Target::TransitGateway(s),
         _ => Target::Gateway(s),
     }
 }
@@ -164,6 +166,7 @@ impl Net {
             default_for_az: false,
             map_public_ip_on_launch: false,
             assign_ipv6_on_creation: false,
+            launch: Default::default(),
             used: BTreeSet::new(),
             created: 0,
         });
