@@ -116,5 +116,5 @@ def test_interface_ipv6_addresses_assigned_and_unassigned(ec2):
     assert len(after) == 3
     # Instances launched into a subnet that assigns IPv6 at creation get one.
     ec2.modify_subnet_attribute(SubnetId=s, AssignIpv6AddressOnCreation={"Value": True})
-    inst = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=s)["Instances"][0]
+    inst = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1, SubnetId=s)["Instances"][0]
     assert len(inst["NetworkInterfaces"][0]["Ipv6Addresses"]) == 1

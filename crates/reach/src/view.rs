@@ -11,6 +11,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use openvpc_core::ids::Kind;
 use openvpc_core::nacl::{EntryCidr, NetworkAcl, RuleAction};
 use openvpc_core::route::{self, Destination, Origin, RouteTable, Target};
 use openvpc_core::sg::{self, Peer, SecurityGroup};
@@ -710,9 +711,9 @@ impl View {
     /// The interface `id`, the primary interface of running instance `id`, or the first
     /// network interface of VPC endpoint `id`.
     pub(crate) fn endpoint(&self, id: &str) -> Option<Ix> {
-        if id.starts_with("i-") {
+        if Kind::Instance.names(id) {
             self.instances.get(id).copied().flatten()
-        } else if id.starts_with("vpce-") {
+        } else if Kind::VpcEndpoint.names(id) {
             let e = self.privatelink.endpoints.get(id)?;
             e.enis.first().copied()
         } else {
@@ -746,7 +747,7 @@ fn resolve(
     enis: &[EniV],
 ) -> Tgt {
     let followed = match t {
-        Target::Gateway(id) => id.starts_with("igw-") || id.starts_with("vgw-"),
+        Target::Gateway(id) => Kind::InternetGateway.names(id) || Kind::VpnGateway.names(id),
         Target::VpcEndpoint(_) | Target::TransitGateway(_) => false,
         _ => true,
     };
@@ -779,7 +780,7 @@ fn resolve(
                 None => blackhole(format!("the peer VPC of {id} does not exist")),
             }
         }
-        Target::Gateway(id) if id.starts_with("vgw-") => Tgt::Vgw {
+        Target::Gateway(id) if Kind::VpnGateway.names(id) => Tgt::Vgw {
             id: id.as_str().into(),
             on_premises: openvpc_core::vpn::on_premises_ranges(w, id).into(),
         },
