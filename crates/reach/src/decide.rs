@@ -13,7 +13,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use crate::explain::{Code, Direction, Explanation, Header, Hop, HopKind, Verdict};
+use crate::explain::{Applied, Code, Direction, Explanation, Header, Hop, HopKind, Verdict};
 use crate::view::{EntryV, Ix, PeerV, RuleV, Tgt, View};
 use crate::{Endpoint, Flow, Protocol, DEFAULT_SOURCE_PORT};
 
@@ -476,10 +476,16 @@ impl Decider<'_> {
     }
 
     fn hop(&mut self, component: &Arc<str>, kind: HopKind, h: &Header) {
+        self.applied(component, kind, h, Applied::Nothing);
+    }
+
+    /// A hop that applied a rule or route.
+    fn applied(&mut self, component: &Arc<str>, kind: HopKind, h: &Header, applied: Applied) {
         self.hops.push(Hop {
             component: component.clone(),
             kind,
             header: *h,
+            applied,
         });
     }
 
@@ -589,7 +595,7 @@ impl Decider<'_> {
             let sg = &v.sgs[g as usize];
             let rules = if egress { &sg.egress } else { &sg.ingress };
             any |= !rules.is_empty();
-            for r in rules.iter().filter(|r| rule_admits(r, h)) {
+            for (index, r) in rules.iter().enumerate().filter(|(_, r)| rule_admits(r, h)) {
                 let hit = match &r.peer {
                     PeerV::Net(n) => n.contains(&remote),
                     PeerV::Nets(ns) => ns.iter().any(|n| n.contains(&remote)),
@@ -604,7 +610,9 @@ impl Decider<'_> {
                     PeerV::Stale => false,
                 };
                 if hit {
-                    self.hop(&sg.id, HopKind::SecurityGroup, h);
+                    let index = index as u32;
+                    let applied = Applied::SecurityGroupRule { egress, index };
+                    self.applied(&sg.id, HopKind::SecurityGroup, h, applied);
                     return;
                 }
             }
@@ -695,7 +703,13 @@ impl Decider<'_> {
         let entries = if egress { &acl.outbound } else { &acl.inbound };
         let way = if egress { "outbound" } else { "inbound" };
         match entries.iter().find(|e| entry_admits(e, h, remote)) {
-            Some(e) if e.allow => self.hop(&acl.id, HopKind::NetworkAcl, h),
+            Some(e) if e.allow => {
+                let applied = Applied::AclRule {
+                    egress,
+                    number: e.number,
+                };
+                self.applied(&acl.id, HopKind::NetworkAcl, h, applied)
+            }
             hit => {
                 let rule = hit.map_or("*".to_string(), |e| e.number.to_string());
                 self.blocker(
@@ -1027,6 +1041,11 @@ impl Decider<'_> {
                 ),
             );
         };
+        if let Some(hop) = self.hops.last_mut() {
+            hop.applied = Applied::Route {
+                index: r.position() as u32,
+            };
+        }
         self.last = Some((t, r.label.clone()));
         let leg = Leg {
             at,

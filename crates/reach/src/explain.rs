@@ -273,6 +273,23 @@ pub struct Hop {
     pub component: Arc<str>,
     pub kind: HopKind,
     pub header: Header,
+    /// What the component applied to let the packet on, as the engine decided it.
+    pub applied: Applied,
+}
+
+/// The rule or route a hop applied, where the engine decided it (for display: the
+/// verdict already holds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Applied {
+    /// Nothing to name (a gateway, an interface, a route table with no route).
+    #[default]
+    Nothing,
+    /// The rule at `index` of the group's rules in that direction (world order).
+    SecurityGroupRule { egress: bool, index: u32 },
+    /// The entry numbered `number` in that direction of the network ACL.
+    AclRule { egress: bool, number: u32 },
+    /// The route at `index` of the route table's routes (world order).
+    Route { index: u32 },
 }
 
 /// The decision on one flow.

@@ -35,7 +35,7 @@ pub mod watch;
 mod tests;
 
 pub use decide::decide;
-pub use explain::{Code, Direction, Explanation, Header, Hop, HopKind, Outcome, Verdict};
+pub use explain::{Applied, Code, Direction, Explanation, Header, Hop, HopKind, Outcome, Verdict};
 pub use exposure::{exposure, exposure_with, Exposure};
 pub use update::{Changes, Touched};
 pub use view::View;

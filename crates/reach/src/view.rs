@@ -128,6 +128,13 @@ pub(crate) struct RouteV {
     rank: (u8, Arc<str>, usize),
 }
 
+impl RouteV {
+    /// The route's position in its table (world order).
+    pub(crate) fn position(&self) -> usize {
+        self.rank.2
+    }
+}
+
 /// Longest-prefix-match levels for one family; keys are masked addresses. A small table
 /// (most are) is sealed into one list, longest prefix first, scanned in order: a few cache
 /// lines instead of a hash probe per prefix length.

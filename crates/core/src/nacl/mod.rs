@@ -3,11 +3,10 @@
 //!
 //! Owns: ACLs (each VPC's default ACL, custom ACLs), their entries (validation, the
 //! implicit `*` deny rules, IPv6 entries when a VPC gains IPv6), subnet associations,
-//! DescribeNetworkAcls, and the evaluation of an ACL for one packet, which the
-//! reachability engine uses.
+//! DescribeNetworkAcls. The evaluation of an ACL for a packet is the reachability
+//! engine's (it compiles the entries).
 //!
-//! Files: `model` (data and commands), `acls`, `entries`, `associations`, `describe`,
-//! `evaluate`.
+//! Files: `model` (data and commands), `acls`, `entries`, `associations`, `describe`.
 
 pub mod model;
 
@@ -15,7 +14,6 @@ mod acls;
 mod associations;
 mod describe;
 mod entries;
-mod evaluate;
 
 #[cfg(test)]
 mod tests;
@@ -25,7 +23,6 @@ pub use model::*;
 pub use acls::{create_default, custom_entries, get, on_ipv6_added};
 pub use associations::{associate_default, of_subnet, on_subnet_deleted};
 pub use describe::{describe, FILTERS};
-pub use evaluate::{entry_matches, evaluate};
 
 use crate::world::{Ctx, World};
 use crate::{Output, Result};

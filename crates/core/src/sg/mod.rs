@@ -8,14 +8,13 @@
 //!
 //! Files: `model.rs` (data), `groups.rs` (lookups, create, delete, the defaults),
 //! `permissions.rs` (requested permissions validated into rules), `rules.rs` (authorize,
-//! revoke, modify), `descriptions.rs` (UpdateSecurityGroupRuleDescriptions…), `references.rs` (references and staleness), `describe.rs`,
-//! `evaluate.rs` (does a rule admit a packet).
+//! revoke, modify), `descriptions.rs` (UpdateSecurityGroupRuleDescriptions…), `references.rs` (references and staleness), `describe.rs`.
+//! Whether a rule admits a packet is the reachability engine's (it compiles the rules).
 
 pub mod model;
 
 mod describe;
 mod descriptions;
-mod evaluate;
 mod groups;
 mod permissions;
 mod references;
@@ -25,7 +24,6 @@ mod rules;
 mod tests;
 
 pub use describe::{describe, describe_rules, rule_visible, RuleView, FILTERS, RULE_FILTERS};
-pub use evaluate::{allows, protocol_matches, rule_matches};
 pub use groups::{
     allow_all_egress_v4, allow_all_egress_v6, by_name_in_default_vpc, check_in_vpc, create_default,
     get,

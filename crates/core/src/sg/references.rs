@@ -4,8 +4,8 @@
 //! own by an `active` peering connection. When the referenced group is deleted, or the
 //! peering goes away, the rule stays but is *stale*: it matches nothing, is listed by
 //! DescribeStaleSecurityGroups, and no longer keeps the referenced group from deletion.
-//! [`referenced_group`] decides this for every reader: the describe actions here, rule
-//! evaluation (`evaluate.rs`), and the reachability engine (`crates/reach`), which
+//! [`referenced_group`] decides this for every reader: the describe actions here and
+//! the reachability engine (`crates/reach`), which
 //! resolves references with [`referenced_group_given`] over its index of
 //! [`linked_vpc_pairs`] and watches that set to know which groups a peering change
 //! re-resolves.

@@ -1,14 +1,11 @@
 //! Security group rules: creation, authorize/revoke/modify, deletion, references across
-//! peerings and their staleness, describe filters, rule evaluation.
+//! peerings and their staleness, describe filters.
 
 #![allow(clippy::type_complexity)] // data-driven case tables
-
-use std::net::IpAddr;
 
 use super::*;
 use crate::eni::{self, InterfaceSpec};
 use crate::filter::Filter;
-use crate::protocol::Protocol;
 use crate::tags::{self, TagSpec};
 use crate::testkit::eni::in_subnet;
 use crate::testkit::{Kit, A, B};
@@ -1164,94 +1161,6 @@ fn describe_and_filters() {
         describe_rules(&k.w, &b, &[one], &[]).unwrap_err().code,
         "InvalidSecurityGroupRuleId.NotFound"
     );
-}
-
-#[test]
-fn rule_evaluation() {
-    let mut k = Kit::new();
-    let vpc = k.vpc("10.0.0.0/16");
-    let g = k.security_group("web", Some(&vpc));
-    let h = k.security_group("app", Some(&vpc));
-    let icmp_echo = Permission {
-        protocol: Some("icmp".into()),
-        from_port: Some(8),
-        to_port: Some(-1),
-        peers: vec![PeerSpec::Cidr {
-            cidr: "0.0.0.0/0".into(),
-            description: None,
-        }],
-    };
-    let ports = Permission {
-        protocol: Some("udp".into()),
-        from_port: Some(1000),
-        to_port: Some(2000),
-        peers: vec![PeerSpec::Cidr6 {
-            cidr: "2001:db8::/32".into(),
-            description: None,
-        }],
-    };
-    ids(k.ok(authorize(
-        &g,
-        false,
-        vec![
-            tcp(22, "10.0.0.0/8"),
-            group_peer("-1", &h, None),
-            icmp_echo,
-            ports,
-        ],
-    )));
-    let grp = k.w.security_groups.get(&g).unwrap().clone();
-    let ip = |s: &str| -> IpAddr { s.parse().unwrap() };
-    let cases: &[(u8, Option<u16>, &str, &[&str], bool)] = &[
-        (6, Some(22), "10.1.2.3", &[], true),
-        (6, Some(23), "10.1.2.3", &[], false),
-        (6, Some(22), "11.1.2.3", &[], false),
-        (17, Some(22), "10.1.2.3", &[], false),
-        (6, None, "10.1.2.3", &[], false),
-        (6, Some(9999), "11.1.2.3", &[h.as_str()], true),
-        (47, None, "11.1.2.3", &[h.as_str()], true),
-        (1, Some(8), "8.8.8.8", &[], true),
-        (1, Some(0), "8.8.8.8", &[], false),
-        (17, Some(1500), "2001:db8::1", &[], true),
-        (17, Some(2500), "2001:db8::1", &[], false),
-        (17, Some(1500), "10.0.0.1", &[], false),
-    ];
-    for (proto, port, addr, groups, expected) in cases {
-        let groups: Vec<String> = groups.iter().map(|s| s.to_string()).collect();
-        assert_eq!(
-            allows(&k.w, &grp, false, *proto, *port, ip(addr), &groups),
-            *expected,
-            "{proto} {port:?} {addr} {groups:?}"
-        );
-    }
-    // Default egress allows everything IPv4, nothing IPv6.
-    assert!(allows(&k.w, &grp, true, 132, None, ip("1.2.3.4"), &[]));
-    assert!(!allows(&k.w, &grp, true, 6, Some(1), ip("::1"), &[]));
-    // A reference to a deleted group matches nothing.
-    let mut ghost = grp.clone();
-    ghost.ingress = vec![Rule {
-        rule_id: "sgr-x".into(),
-        protocol: Protocol::All,
-        from_port: None,
-        to_port: None,
-        peer: Peer::Group {
-            group_id: "sg-0123456789abcdef0".into(),
-            user_id: A.into(),
-            vpc_id: None,
-            vpc_peering_connection_id: None,
-        },
-        description: None,
-    }];
-    assert!(!allows(
-        &k.w,
-        &ghost,
-        false,
-        6,
-        Some(1),
-        ip("10.0.0.1"),
-        &["sg-0123456789abcdef0".into()]
-    ));
-    assert!(protocol_matches(&ghost.ingress[0], 99, None));
 }
 
 trait TapPorts {

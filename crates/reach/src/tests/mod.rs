@@ -992,6 +992,78 @@ fn every_blocker_is_named() {
     assert_eq!(v.explanations.len(), 6, "{v}");
 }
 
+#[test]
+fn hops_name_the_rule_entry_and_route_they_applied() {
+    use crate::explain::Applied;
+    let mut o = one();
+    let (n, vpc) = (&mut o.n, &o.vpc);
+    // The source's table: its local route first, a default route after it.
+    let t = n.table(vpc, &[&o.s1]);
+    let igw = n.igw(Some(vpc));
+    n.route(&t, "0.0.0.0/0", &igw);
+    // The destination's group: the second ingress rule admits SSH from the first subnet.
+    let g = n.sg(vpc);
+    n.rule(&g, false, "tcp", Some((80, 80)), "0.0.0.0/0");
+    n.rule(&g, false, "tcp", Some((22, 22)), "10.0.1.0/24");
+    n.rule(&g, true, "-1", None, "0.0.0.0/0");
+    let d = n.eni(&o.s2, "10.0.2.20", &[&g]);
+    // The destination subnet's ACL: 100 denies SMTP, 110 admits the rest.
+    let acl = n.acl(vpc, &[&o.s2]);
+    n.entry(
+        &acl,
+        100,
+        false,
+        "6",
+        false,
+        "0.0.0.0/0",
+        Some((25, 25)),
+        None,
+    );
+    n.entry(&acl, 110, false, "-1", true, "0.0.0.0/0", None, None);
+    n.entry(&acl, 120, true, "-1", true, "0.0.0.0/0", None, None);
+    let v = check(&o.n, tcp(&o.a, &d, 22), true, &[]);
+    let applied = |hops: &[crate::Hop], id: &str| -> Vec<Applied> {
+        hops.iter()
+            .filter(|h| &*h.component == id)
+            .map(|h| h.applied)
+            .collect()
+    };
+    let routes = &o.n.w.route_tables.get(&t).unwrap().routes;
+    let local = routes
+        .iter()
+        .position(|r| r.destination == kit::dest("10.0.0.0/16"));
+    let index = local.expect("local route") as u32;
+    assert_eq!(applied(&v.forward, &t), [Applied::Route { index }]);
+    assert_eq!(
+        applied(&v.forward, &g),
+        [Applied::SecurityGroupRule {
+            egress: false,
+            index: 1
+        }]
+    );
+    assert_eq!(
+        applied(&v.forward, &acl),
+        [Applied::AclRule {
+            egress: false,
+            number: 110
+        }]
+    );
+    // On the way back the destination's ACL lets the reply out with 120.
+    assert_eq!(
+        applied(&v.return_path, &acl),
+        [Applied::AclRule {
+            egress: true,
+            number: 120
+        }]
+    );
+    // An interface hop applies nothing of its own.
+    assert!(v
+        .forward
+        .iter()
+        .filter(|h| h.kind == HopKind::NetworkInterface)
+        .all(|h| h.applied == Applied::Nothing));
+}
+
 /// Issue 8: subnet blocks wider than /64, IPv6 addresses assigned and unassigned after the
 /// interface exists, and groups and ACLs deciding on IPv6 sources.
 #[test]

@@ -3,10 +3,9 @@
 //! entry, security-group rule or route it applied, the packet headers, and explanations
 //! with their context.
 //!
-//! The engine reports which component let the packet through and the packet there, not
-//! which rule; the rule is looked up again here with the core's own matching (ACL
-//! `evaluate`, security-group `rule_matches`, longest-prefix match with the engine's
-//! tie-breaks), for display only.
+//! Each hop of the engine's verdict says what it applied (the security-group rule, the
+//! ACL entry and direction, the route); this only looks those up in the world to render
+//! them.
 
 use std::net::IpAddr;
 
@@ -15,13 +14,12 @@ use openvpc_core::insights::{
     self, AnalysisResult, Component, ExplanationData, PacketHeader, Path, PathComponentData,
     PortRange, RouteData, SgRule,
 };
-use openvpc_core::nacl::{self, RuleAction};
-use openvpc_core::route::{self, Destination, Origin, Route};
-use openvpc_core::sg::{self, Peer};
+use openvpc_core::nacl;
+use openvpc_core::route::{self, Destination, Route};
 use openvpc_core::{prefix_list, Kind, Scope, World};
 use openvpc_reach::{
-    decide, Code, Direction, Endpoint, Explanation, Flow, Header, Hop, HopKind, PrefixLists,
-    Protocol, Verdict, View,
+    decide, Applied, Code, Direction, Endpoint, Explanation, Flow, Header, Hop, HopKind,
+    PrefixLists, Protocol, Verdict, View,
 };
 
 /// Prefix lists as the world holds them (customer-managed and AWS-managed).
@@ -230,13 +228,6 @@ fn header(h: &Header) -> PacketHeader {
     }
 }
 
-fn is_interface(k: HopKind) -> bool {
-    matches!(
-        k,
-        HopKind::NetworkInterface | HopKind::InterfaceEndpoint | HopKind::Middlebox
-    )
-}
-
 /// The first whitespace-separated word of `text` starting with `prefix`, punctuation off.
 fn word_with(text: &str, prefix: &str) -> Option<String> {
     text.split_whitespace()
@@ -254,10 +245,6 @@ fn first_ip(text: &str) -> Option<IpAddr> {
                 .ok()
         })
         .next()
-}
-
-fn contains(net: &IpNet, a: IpAddr) -> bool {
-    net.contains(&a)
 }
 
 impl Cx<'_> {
@@ -429,16 +416,18 @@ impl Cx<'_> {
                 }
                 HopKind::SecurityGroup => {
                     c.vpc = self.opt_comp(self.vpc_of(id).as_deref());
-                    c.security_group_rule = self.sg_rule(hops, i);
+                    c.security_group_rule = self.sg_rule(id, hop.applied);
                 }
                 HopKind::NetworkAcl => {
                     c.vpc = self.opt_comp(self.vpc_of(id).as_deref());
-                    c.acl_rule = self.acl_rule(hops, i);
+                    if let Applied::AclRule { egress, number } = hop.applied {
+                        c.acl_rule = self.acl_entry(id, number, egress);
+                    }
                 }
                 HopKind::RouteTable => {
                     c.vpc = self.opt_comp(self.vpc_of(id).as_deref());
                     c.route = self
-                        .route_for(id, hop.header.dst)
+                        .route_at(id, hop.applied)
                         .map(|r| self.route_data(id, r));
                 }
                 HopKind::PeeringConnection => {
@@ -471,102 +460,30 @@ impl Cx<'_> {
         out
     }
 
-    /// The ACL entry that admitted hop `i`. The hop does not say which way the packet
-    /// crossed: an ACL right after a route lookup is the sender's outbound check, any
-    /// other the receiver's inbound check; the other way is tried when that one denies.
-    fn acl_rule(&self, hops: &[Hop], i: usize) -> Option<nacl::Entry> {
-        let acl = self.w.network_acls.get(&hops[i].component)?;
-        let h = &hops[i].header;
-        let outbound_first = i > 0 && hops[i - 1].kind == HopKind::RouteTable;
-        for egress in [outbound_first, !outbound_first] {
-            let remote = if egress { h.dst } else { h.src };
-            let (action, number) = nacl::evaluate(acl, egress, h.protocol, remote, h.dst_port);
-            if action == RuleAction::Allow {
-                return self.acl_entry(&acl.id, number, egress);
-            }
-        }
-        None
+    /// The security-group rule hop `applied` names in group `id`.
+    fn sg_rule(&self, id: &str, applied: Applied) -> Option<SgRule> {
+        let Applied::SecurityGroupRule { egress, index } = applied else {
+            return None;
+        };
+        let group = self.w.security_groups.get(id)?;
+        Some(SgRule {
+            group_id: group.id.clone(),
+            egress,
+            rule: group.rules(egress).get(index as usize)?.clone(),
+        })
     }
 
-    /// The security-group rule that admitted hop `i`. Groups right after the source are
-    /// its egress check; after a middlebox, ingress then egress; after the destination,
-    /// ingress. The other direction is tried when no rule matches that way.
-    fn sg_rule(&self, hops: &[Hop], i: usize) -> Option<SgRule> {
-        let w = self.w;
-        let group = w.security_groups.get(&hops[i].component)?;
-        let h = &hops[i].header;
-        let owner = (0..i).rev().find(|&j| is_interface(hops[j].kind))?;
-        let egress_first = owner == 0
-            || (hops[owner].kind == HopKind::Middlebox
-                && hops[owner + 1..i]
-                    .iter()
-                    .any(|x| x.kind == HopKind::SecurityGroup));
-        for egress in [egress_first, !egress_first] {
-            let remote = if egress { h.dst } else { h.src };
-            let peer_groups: Vec<String> = w
-                .network_interfaces
-                .values()
-                .filter(|e| match remote {
-                    IpAddr::V4(a) => e.private_ips.contains(&a),
-                    IpAddr::V6(a) => e.ipv6_addresses.contains(&a),
-                })
-                .flat_map(|e| e.groups.iter().cloned())
-                .collect();
-            let hit = group.rules(egress).iter().find(|r| match &r.peer {
-                Peer::PrefixList(id) => {
-                    sg::protocol_matches(r, h.protocol, h.dst_port)
-                        && prefix_list::cidrs(w, id)
-                            .iter()
-                            .any(|n| contains(n, remote))
-                }
-                _ => sg::rule_matches(w, group, r, h.protocol, h.dst_port, remote, &peer_groups),
-            });
-            if let Some(r) = hit {
-                return Some(SgRule {
-                    group_id: group.id.clone(),
-                    egress,
-                    rule: r.clone(),
-                });
-            }
-        }
-        None
-    }
-
-    /// The route of table `rtb` that longest-prefix-matches `dst` (ties: static CIDR,
-    /// then prefix list, then propagated; then the lowest prefix-list id; then the first).
-    fn route_for(&self, rtb: &str, dst: IpAddr) -> Option<Route> {
-        let t = self.w.route_tables.get(rtb)?;
-        // (255 - prefix length, rank, prefix-list id, position): the smallest wins.
-        type Key = (u8, u8, String, usize);
-        let mut best: Option<(Key, &Route)> = None;
-        for (n, r) in t.routes.iter().enumerate() {
-            let (len, rank, pl) = match &r.destination {
-                Destination::V4(c) if contains(&IpNet::V4(*c), dst) => {
-                    (c.prefix_len(), static_rank(r.origin), String::new())
-                }
-                Destination::V6(c) if contains(&IpNet::V6(*c), dst) => {
-                    (c.prefix_len(), static_rank(r.origin), String::new())
-                }
-                Destination::PrefixList(id) => {
-                    let Some(len) = prefix_list::cidrs(self.w, id)
-                        .iter()
-                        .filter(|c| contains(c, dst))
-                        .map(IpNet::prefix_len)
-                        .max()
-                    else {
-                        continue;
-                    };
-                    (len, 1, id.clone())
-                }
-                _ => continue,
-            };
-            // Longest prefix first, then the lowest rank.
-            let key = (u8::MAX - len, rank, pl, n);
-            if best.as_ref().is_none_or(|(k, _)| key < *k) {
-                best = Some((key, r));
-            }
-        }
-        best.map(|(_, r)| r.clone())
+    /// The route of table `rtb` hop `applied` names.
+    fn route_at(&self, rtb: &str, applied: Applied) -> Option<Route> {
+        let Applied::Route { index } = applied else {
+            return None;
+        };
+        self.w
+            .route_tables
+            .get(rtb)?
+            .routes
+            .get(index as usize)
+            .cloned()
     }
 
     fn route_data(&self, rtb: &str, route: Route) -> RouteData {
@@ -701,14 +618,6 @@ impl Cx<'_> {
             x.missing_component = Some(id.to_string());
         }
         x
-    }
-}
-
-fn static_rank(origin: Origin) -> u8 {
-    if origin == Origin::EnableVgwRoutePropagation {
-        2
-    } else {
-        0
     }
 }
 
