@@ -976,27 +976,22 @@ impl Decider<'_> {
     /// Where a walk's first leg starts: a sender, or (from the internet or a gateway
     /// endpoint) the interface the packet enters at.
     fn first_sender(&mut self, start: Start, h: &mut Header, want: Option<Ix>) -> Option<Step> {
-        match start {
-            Start::At(s) => Some(Step::At(s)),
-            Start::Internet => self.enter(h, want),
-            Start::Service { vpc, endpoint } | Start::OnPremises { vpc, vgw: endpoint } => {
-                let kind = if endpoint.starts_with("vgw-") {
-                    HopKind::VpnGateway
-                } else {
-                    HopKind::GatewayEndpoint
-                };
-                self.hop(&endpoint, kind, h);
-                let Some(o) = self.owner(vpc, h.dst) else {
-                    return self.fatal(
-                        Code::CannotRoute,
-                        &endpoint,
-                        format!("no interface holds {} behind {endpoint}", h.dst),
-                    );
-                };
-                self.nacl(self.subnet_of(o), false, h);
-                self.arrive(o, h, want, true)
-            }
-        }
+        let (vpc, endpoint, kind) = match start {
+            Start::At(s) => return Some(Step::At(s)),
+            Start::Internet => return self.enter(h, want),
+            Start::Service { vpc, endpoint } => (vpc, endpoint, HopKind::GatewayEndpoint),
+            Start::OnPremises { vpc, vgw } => (vpc, vgw, HopKind::VpnGateway),
+        };
+        self.hop(&endpoint, kind, h);
+        let Some(o) = self.owner(vpc, h.dst) else {
+            return self.fatal(
+                Code::CannotRoute,
+                &endpoint,
+                format!("no interface holds {} behind {endpoint}", h.dst),
+            );
+        };
+        self.nacl(self.subnet_of(o), false, h);
+        self.arrive(o, h, want, true)
     }
 
     /// One leg from `at`: same-subnet delivery, or the subnet's route table and the route's
