@@ -15,12 +15,10 @@ from conftest import A, ACCOUNTS, B
 
 PLAYBOOKS = Path(__file__).resolve().parents[1] / "clients" / "ansible"
 
-# RE-ENABLE: amazon.aws's ec2_vpc_net finds a VPC it did not create by the DescribeVpcs
-# filter `cidr-block`, which openvpc does not accept yet (issue 8, item 3: the filter
-# tables). Until it does, the test creates the two VPCs itself and the playbook adopts
-# them by id. When DescribeVpcs accepts `cidr-block`, set this to True (the test fails to
-# remind you).
-VPC_LOOKUP_BY_CIDR = False
+# amazon.aws's ec2_vpc_net finds a VPC by the DescribeVpcs filter `cidr-block` (with
+# `tag:Name`); openvpc takes it as `cidr` (issue 8, item 3: crates/wire/src/filters/), so
+# the playbook creates and finds its VPCs itself. The test fails if that stops holding.
+VPC_LOOKUP_BY_CIDR = True
 
 
 def ansible_playbook(server, playbook, extra):

@@ -79,7 +79,7 @@ def test_the_change_counter_is_signed_and_moves_with_any_change(server, ec2):
 def test_explanations_give_the_engines_words_for_the_callers_own_analysis(server, ec2):
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
-    instance = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1,
+    instance = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1,
                                  SubnetId=subnet)["Instances"][0]["InstanceId"]
     path = ec2.create_network_insights_path(
         Source=instance, DestinationIp="10.9.9.9", Protocol="tcp", DestinationPort=443

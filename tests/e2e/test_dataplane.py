@@ -78,7 +78,7 @@ def peer(server, ec2_a, ec2_b, a, b, owner_b):
 
 
 def instance(ec2, n):
-    i = ec2.run_instances(ImageId="ami-12345678", InstanceType="t3.micro", MinCount=1, MaxCount=1,
+    i = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", InstanceType="t3.micro", MinCount=1, MaxCount=1,
                           SubnetId=n["subnet"], SecurityGroupIds=[n["sg"]])["Instances"][0]
     return i["InstanceId"]
 

@@ -155,7 +155,7 @@ def test_assign_and_unassign_private_ips(ec2):
 
 def test_attach_and_detach(ec2):
     _, subnet = make_net(ec2)
-    inst = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0]
+    inst = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0]
     eni = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
     att = ec2.attach_network_interface(NetworkInterfaceId=eni, InstanceId=inst["InstanceId"], DeviceIndex=1)
     assert att["AttachmentId"].startswith("eni-attach-")
@@ -181,7 +181,7 @@ def test_other_accounts_see_nothing(server):
     a, b = server.client(A), server.client(B)
     _, subnet = make_net(a)
     eni = a.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
-    inst = a.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0]
+    inst = a.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0]
     assert b.describe_network_interfaces()["NetworkInterfaces"] == []
     assert b.describe_instances()["Reservations"] == []
     raises("InvalidNetworkInterfaceID.NotFound", b.delete_network_interface, NetworkInterfaceId=eni)
@@ -196,7 +196,7 @@ def test_other_accounts_see_nothing(server):
 def test_run_describe_terminate(ec2, server):
     vpc, subnet = make_net(ec2)
     res = ec2.run_instances(
-        ImageId="ami-12345678", InstanceType="t3.micro", MinCount=2, MaxCount=3, SubnetId=subnet,
+        ImageId="ami-0e2c8caa4b6378d8c", InstanceType="t3.micro", MinCount=2, MaxCount=3, SubnetId=subnet,
         TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "box"}]}],
     )
     assert res["ReservationId"].startswith("r-") and res["OwnerId"] == A
@@ -204,7 +204,7 @@ def test_run_describe_terminate(ec2, server):
     assert len(insts) == 3
     first = insts[0]
     assert first["State"] == {"Code": 0, "Name": "pending"}
-    assert first["InstanceType"] == "t3.micro" and first["ImageId"] == "ami-12345678"
+    assert first["InstanceType"] == "t3.micro" and first["ImageId"] == "ami-0e2c8caa4b6378d8c"
     assert first["SubnetId"] == subnet and first["VpcId"] == vpc
     assert first["Placement"]["AvailabilityZone"] == "us-east-1a"
     assert first["PrivateIpAddress"] == "10.0.1.4" and "PublicIpAddress" not in first
@@ -242,7 +242,7 @@ def test_run_describe_terminate(ec2, server):
 
 
 def test_default_vpc_launch_gets_public_ip(ec2):
-    inst = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1)["Instances"][0]
+    inst = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1)["Instances"][0]
     default_vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
     assert inst["VpcId"] == default_vpc and inst["InstanceType"] == "m1.small"
     ip = inst["PublicIpAddress"]
@@ -266,17 +266,17 @@ def test_run_instances_errors(ec2):
     vpc, subnet = make_net(ec2, subnet_cidr="10.0.1.0/28")
     raises("MissingParameter", ec2.run_instances, ImageId="", MinCount=1, MaxCount=1, SubnetId=subnet)
     raises("InvalidAMIID.Malformed", ec2.run_instances, ImageId="img-1", MinCount=1, MaxCount=1, SubnetId=subnet)
-    raises("InvalidParameterValue", ec2.run_instances, ImageId="ami-1", MinCount=3, MaxCount=2, SubnetId=subnet)
-    raises("InvalidParameterCombination", ec2.run_instances, ImageId="ami-1", MinCount=1, MaxCount=2,
+    raises("InvalidParameterValue", ec2.run_instances, ImageId="ami-0e2c8caa4b6378d8c", MinCount=3, MaxCount=2, SubnetId=subnet)
+    raises("InvalidParameterCombination", ec2.run_instances, ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=2,
            SubnetId=subnet, PrivateIpAddress="10.0.1.9")
-    raises("InvalidParameterCombination", ec2.run_instances, ImageId="ami-1", MinCount=1, MaxCount=1,
+    raises("InvalidParameterCombination", ec2.run_instances, ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1,
            SubnetId=subnet, SecurityGroups=["default"])
-    raises("InvalidSubnetID.NotFound", ec2.run_instances, ImageId="ami-1", MinCount=1, MaxCount=1,
+    raises("InvalidSubnetID.NotFound", ec2.run_instances, ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1,
            SubnetId="subnet-0123456789abcdef0")
-    raises("InsufficientFreeAddressesInSubnet", ec2.run_instances, ImageId="ami-1", MinCount=12, MaxCount=12,
+    raises("InsufficientFreeAddressesInSubnet", ec2.run_instances, ImageId="ami-0e2c8caa4b6378d8c", MinCount=12, MaxCount=12,
            SubnetId=subnet)
     # MaxCount is honoured as far as the subnet's addresses allow.
-    insts = ec2.run_instances(ImageId="ami-1", MinCount=1, MaxCount=50, SubnetId=subnet)["Instances"]
+    insts = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=50, SubnetId=subnet)["Instances"]
     assert len(insts) == 11 and free(ec2, subnet) == 0
     raises("InvalidInstanceID.Malformed", ec2.describe_instances, InstanceIds=["i-xyz"])
     raises("InvalidParameterCombination", ec2.describe_instances, InstanceIds=[insts[0]["InstanceId"]], MaxResults=5)
@@ -289,8 +289,8 @@ def test_run_instances_errors(ec2):
 
 def test_run_instances_client_token_is_idempotent(ec2):
     _, subnet = make_net(ec2)
-    first = ec2.run_instances(ImageId="ami-1", MinCount=1, MaxCount=1, SubnetId=subnet, ClientToken="tok")
-    again = ec2.run_instances(ImageId="ami-1", MinCount=1, MaxCount=1, SubnetId=subnet, ClientToken="tok")
+    first = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1, SubnetId=subnet, ClientToken="tok")
+    again = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1, SubnetId=subnet, ClientToken="tok")
     assert first["Instances"][0]["InstanceId"] == again["Instances"][0]["InstanceId"]
     assert first["Instances"][0]["ClientToken"] == "tok"
     raises("IdempotentParameterMismatch", ec2.run_instances, ImageId="ami-2", MinCount=1, MaxCount=1,
@@ -300,24 +300,24 @@ def test_run_instances_client_token_is_idempotent(ec2):
 
 def test_run_with_network_interfaces_and_groups_by_name(ec2):
     vpc, subnet = make_net(ec2)
-    res = ec2.run_instances(ImageId="ami-1", MinCount=1, MaxCount=1, NetworkInterfaces=[{
+    res = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1, NetworkInterfaces=[{
         "DeviceIndex": 0, "SubnetId": subnet, "AssociatePublicIpAddress": True,
         "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.1.20", "Primary": True}],
         "SecondaryPrivateIpAddressCount": 1,
     }])["Instances"][0]
     assert res["PrivateIpAddress"] == "10.0.1.20" and "PublicIpAddress" in res
     assert [p["PrivateIpAddress"] for p in res["NetworkInterfaces"][0]["PrivateIpAddresses"]] == ["10.0.1.20", "10.0.1.4"]
-    raises("InvalidParameterCombination", ec2.run_instances, ImageId="ami-1", MinCount=1, MaxCount=1,
+    raises("InvalidParameterCombination", ec2.run_instances, ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1,
            SubnetId=subnet, NetworkInterfaces=[{"DeviceIndex": 0}])
-    by_name = ec2.run_instances(ImageId="ami-1", MinCount=1, MaxCount=1, SecurityGroups=["default"])["Instances"][0]
+    by_name = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1, SecurityGroups=["default"])["Instances"][0]
     assert by_name["SecurityGroups"][0]["GroupName"] == "default"
-    raises("InvalidGroup.NotFound", ec2.run_instances, ImageId="ami-1", MinCount=1, MaxCount=1,
+    raises("InvalidGroup.NotFound", ec2.run_instances, ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1,
            SecurityGroups=["nope"])
 
 
 def test_instance_attributes(ec2):
     _, subnet = make_net(ec2)
-    inst = ec2.run_instances(ImageId="ami-1", MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0]["InstanceId"]
+    inst = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0]["InstanceId"]
     ec2.modify_instance_attribute(InstanceId=inst, SourceDestCheck={"Value": False})
     assert ec2.describe_instance_attribute(InstanceId=inst, Attribute="sourceDestCheck")["SourceDestCheck"]["Value"] is False
     described = ec2.describe_instances(InstanceIds=[inst])["Reservations"][0]["Instances"][0]
@@ -337,7 +337,7 @@ def test_instance_attributes(ec2):
 
 def test_delete_subnet_waits_for_interfaces(ec2):
     _, subnet = make_net(ec2)
-    inst = ec2.run_instances(ImageId="ami-1", MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0]["InstanceId"]
+    inst = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0]["InstanceId"]
     raises("DependencyViolation", ec2.delete_subnet, SubnetId=subnet)
     ec2.terminate_instances(InstanceIds=[inst])
     ec2.delete_subnet(SubnetId=subnet)
@@ -350,7 +350,7 @@ def test_delete_subnet_waits_for_interfaces(ec2):
 def test_cli_instance_flow(server):
     vpc = server.aws("ec2", "create-vpc", "--cidr-block", "10.9.0.0/16")["Vpc"]["VpcId"]
     subnet = server.aws("ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.9.1.0/24")["Subnet"]["SubnetId"]
-    run = server.aws("ec2", "run-instances", "--image-id", "ami-0abcdef1234567890", "--count", "2",
+    run = server.aws("ec2", "run-instances", "--image-id", "ami-0e86e20dae9224db8", "--count", "2",
                      "--instance-type", "t3.nano", "--subnet-id", subnet,
                      "--tag-specifications", "ResourceType=instance,Tags=[{Key=Name,Value=cli}]")
     ids = [i["InstanceId"] for i in run["Instances"]]

@@ -28,7 +28,7 @@ def net(ec2, cidr, subnet_cidr, ports=(22,)):
     ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": p, "ToPort": p, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}
         for p in ports])
-    inst = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=subnet,
+    inst = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1, SubnetId=subnet,
                              SecurityGroupIds=[sg])["Instances"][0]
     rtb = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"][0]
     return {"vpc": vpc, "subnet": subnet, "sg": sg, "rtb": rtb["RouteTableId"],
@@ -347,7 +347,7 @@ def test_each_change_is_seen_by_the_next_analysis(ec2, world):
     ec2.delete_vpc_peering_connection(VpcPeeringConnectionId=ab)
     assert analyse(ec2, p)["NetworkPathFound"] is False
     # An instance launched after the last analysis is analysed at once.
-    late = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1,
+    late = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1,
                              SubnetId=a["subnet"], SecurityGroupIds=[a["sg"]])["Instances"][0]
     q = path(ec2, late["InstanceId"], a["i"])["NetworkInsightsPathId"]
     assert analyse(ec2, q)["NetworkPathFound"] is True
@@ -521,7 +521,7 @@ def test_internet_gateway_as_destination(ec2, world):
     assert fwd[-1]["OutboundHeader"]["DestinationAddresses"] == ["198.51.100.10"]
 
     # An instance without a public address cannot leave through the gateway.
-    bare = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=a["subnet"],
+    bare = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1, SubnetId=a["subnet"],
                              SecurityGroupIds=[a["sg"]])["Instances"][0]["InstanceId"]
     got = analyse(ec2, path(ec2, bare, igw, port=443)["NetworkInsightsPathId"])
     assert codes(got) == ["IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"]

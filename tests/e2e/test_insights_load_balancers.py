@@ -26,7 +26,7 @@ def lb_world(ec2, elbv2):
         "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}])
 
     def instance(subnet):
-        return ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1,
+        return ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1,
                                  SubnetId=subnet, SecurityGroupIds=[sg])["Instances"][0][
             "InstanceId"]
 

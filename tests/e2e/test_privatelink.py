@@ -270,7 +270,7 @@ def test_ids_errors_and_dry_run(server):
     assert error_code(e) == "InvalidVpcEndpointType"
     with pytest.raises(ClientError) as e:
         a.describe_vpc_endpoints(Filters=[{"Name": "state", "Values": ["x"]}])
-    assert error_code(e) == "InvalidParameterValue"
+    assert error_code(e) == "InvalidFilter"  # the endpoint family's code (§16.3)
     with pytest.raises(ClientError) as e:
         a.accept_vpc_endpoint_connections(ServiceId="vpce-svc-0123456789abcdef0",
                                           VpcEndpointIds=["vpce-0123456789abcdef0"])
@@ -366,7 +366,7 @@ def test_cross_account_service_with_acceptance(server):
     assert {n["InterfaceType"] for n in enis} == {"vpc_endpoint"}
     assert all(n["RequesterManaged"] for n in enis)
     # Traffic is not delivered until the provider accepts.
-    inst = b.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=in_az1)[
+    inst = b.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1, SubnetId=in_az1)[
         "Instances"][0]["InstanceId"]
     p = b.create_network_insights_path(Source=inst, Destination=vid, Protocol="tcp",
                                        DestinationPort=443)["NetworkInsightsPath"]

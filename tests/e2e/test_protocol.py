@@ -56,7 +56,7 @@ def test_error_document_shape_and_codes(server):
     status, body = raw(server, {"Action": "NoSuchThing", "Version": "2016-11-15"})
     assert (status, code_of(body)) == (400, "InvalidAction")
     status, body = raw(server, {"Action": "CreateVpc", "Version": "2016-11-15"})
-    assert code_of(body) == "MissingParameter" and "CidrBlock" in body
+    assert code_of(body) == "MissingParameter" and "cidrBlock" in body
 
 
 def test_dry_run_answers_412_and_changes_nothing(ec2):

@@ -44,7 +44,7 @@ def network(ec2, cidr, name):
     ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{
         "IpProtocol": "tcp", "FromPort": PORT, "ToPort": PORT,
         "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
-    inst = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=subnet,
+    inst = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1, SubnetId=subnet,
                              SecurityGroupIds=[sg])["Instances"][0]
     rtb = ec2.describe_route_tables(Filters=[
         {"Name": "vpc-id", "Values": [vpc]},
@@ -160,7 +160,7 @@ def test_reach_endpoints(server, ec2):
     pb.authorize_security_group_ingress(GroupId=psg, IpPermissions=[{
         "IpProtocol": "tcp", "FromPort": PORT, "ToPort": PORT,
         "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}])
-    target = pb.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=psub,
+    target = pb.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1, SubnetId=psub,
                               SecurityGroupIds=[psg])["Instances"][0]
     tg = elb.create_target_group(Name="svc", Protocol="TCP", Port=PORT, VpcId=pvpc)[
         "TargetGroups"][0]["TargetGroupArn"]

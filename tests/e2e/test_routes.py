@@ -240,7 +240,7 @@ def test_route_to_a_stopped_instance_is_a_blackhole(ec2):
     vpc_id = make_vpc(ec2, "10.0.0.0/16")
     subnet = make_subnet(ec2, vpc_id, "10.0.1.0/24")
     rtb = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
-    inst = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0]
+    inst = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0]
     inst_id = inst["InstanceId"]
     ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="0.0.0.0/0", InstanceId=inst_id)
     r = route(ec2, rtb, "0.0.0.0/0")

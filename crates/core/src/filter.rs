@@ -1,5 +1,7 @@
 //! EC2 `Filter.N` semantics: names are case-sensitive, values OR-ed, filters AND-ed,
-//! `*`/`?` wildcards, `tag:<key>` and `tag-key` against the caller's tag view.
+//! `*`/`?` wildcards, `tag:<key>`, `tag-key` and the older `tag-value` against the caller's
+//! tag view. Which names an action accepts, and their older aliases, is the wire's business
+//! (`wire::filters`); the core matches the names its `field` functions answer.
 
 use std::collections::BTreeMap;
 
@@ -28,7 +30,7 @@ impl Filter {
 /// Refuses filter names that `known` does not list (tag filters are always allowed).
 pub fn check_names(filters: &[Filter], known: &[&str]) -> Result<()> {
     for f in filters {
-        let is_tag = f.name == "tag-key" || f.name.starts_with("tag:");
+        let is_tag = is_tag_filter(&f.name);
         if !is_tag && !known.contains(&f.name.as_str()) {
             return Err(ApiError::invalid_value(format!(
                 "The filter '{}' is invalid",
@@ -39,7 +41,12 @@ pub fn check_names(filters: &[Filter], known: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// The `candidates` that pass every filter, in their order: `tag:<key>` and `tag-key` on
+/// Whether `name` is one of the tag filters (`tag:<key>`, `tag-key`, `tag-value`).
+pub fn is_tag_filter(name: &str) -> bool {
+    name == "tag-key" || name == "tag-value" || name.starts_with("tag:")
+}
+
+/// The `candidates` that pass every filter, in their order: tag filters ([`is_tag_filter`]) on
 /// their tags as `scope` sees them, any other name on the values `field` yields.
 pub fn tagged<'w, T: Resource>(
     w: &World,
@@ -64,6 +71,9 @@ pub fn matches(
     filters.iter().all(|f| {
         if f.name == "tag-key" {
             return tags.keys().any(|k| f.values.iter().any(|v| glob(v, k)));
+        }
+        if f.name == "tag-value" {
+            return tags.values().any(|t| f.values.iter().any(|v| glob(v, t)));
         }
         if let Some(key) = f.name.strip_prefix("tag:") {
             return tags
@@ -172,6 +182,16 @@ mod tests {
         ));
         assert!(matches(
             &[Filter::new("tag-key", &["Name"])],
+            &tags,
+            no_fields
+        ));
+        assert!(matches(
+            &[Filter::new("tag-value", &["web-?"])],
+            &tags,
+            no_fields
+        ));
+        assert!(!matches(
+            &[Filter::new("tag-value", &["Name"])],
             &tags,
             no_fields
         ));

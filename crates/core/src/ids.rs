@@ -205,6 +205,15 @@ kinds! {
     PrefixList = "pl",
         not found InvalidPrefixListIDNotFound "The prefix list ({id}) does not exist.",
         malformed InvalidPrefixListIdMalformed;
+    /// A virtual private gateway.
+    VpnGateway = "vgw",
+        not found InvalidVpnGatewayIDNotFound "The vpnGateway ID '{id}' does not exist";
+    CustomerGateway = "cgw",
+        not found InvalidCustomerGatewayIDNotFound "The customerGateway ID '{id}' does not exist",
+        malformed InvalidCustomerGatewayIdMalformed;
+    /// A Site-to-Site VPN connection.
+    VpnConnection = "vpn",
+        not found InvalidVpnConnectionIDNotFound "The vpnConnection ID '{id}' does not exist";
     NetworkInsightsPath = "nip",
         not found InvalidNetworkInsightsPathIdNotFound
             "The NetworkInsightsPath ID '{id}' does not exist";

@@ -31,6 +31,7 @@ pub mod endpoint;
 pub mod endpoint_service;
 pub mod eni;
 pub mod gateway;
+pub mod image;
 pub mod insights;
 pub mod nacl;
 pub mod peering;
@@ -39,6 +40,7 @@ pub mod route;
 pub mod sg;
 pub mod subnet;
 pub mod vpc;
+pub mod vpn;
 
 pub use command::{BulkFailure, Command, Output};
 pub use config::Config;

@@ -241,6 +241,9 @@ pub fn resource_type_of(id: &str) -> &'static str {
         "vpce-svc-perm" => "vpc-endpoint-service-permission",
         "pl" => "prefix-list",
         "nip" => "network-insights-path",
+        "vgw" => "vpn-gateway",
+        "cgw" => "customer-gateway",
+        "vpn" => "vpn-connection",
         "nia" => "network-insights-analysis",
         _ => "unknown",
     }

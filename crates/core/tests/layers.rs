@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 /// The areas, bottom to top.
 const ORDER: &[&str] = &[
+    "image",
     "vpc",
     "dhcp",
     "prefix_list",
@@ -25,6 +26,7 @@ const ORDER: &[&str] = &[
     "eni",
     "gateway",
     "route",
+    "vpn",
     "elb",
     "endpoint_service",
     "endpoint",

@@ -78,7 +78,7 @@ fn consumer_reaches_provider_through_an_interface_endpoint() {
         let i = first(
             &api.call(&[
                 ("Action", "RunInstances"),
-                ("ImageId", "ami-12345678"),
+                ("ImageId", "ami-0e2c8caa4b6378d8c"),
                 ("InstanceType", "t3.micro"),
                 ("MinCount", "1"),
                 ("MaxCount", "1"),

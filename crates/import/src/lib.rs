@@ -5,6 +5,8 @@
 //! `NetworkAcls`, `NetworkInterfaces`, `Reservations`, `InternetGateways`, `NatGateways`,
 //! `VpcPeeringConnections`, `VpcEndpoints`, `ServiceConfigurations` (of
 //! `describe-vpc-endpoint-service-configurations`: a PrivateLink provider's services),
+//! `VpnGateways`, `CustomerGateways`, `VpnConnections` (those to a virtual private gateway,
+//! with their static routes),
 //! `PrefixLists` (of `describe-prefix-lists` and
 //! `describe-managed-prefix-lists`; both outputs of one list merge), and of `aws elbv2`:
 //! `LoadBalancers`, `TargetGroups`, `Listeners`). Unknown keys and fields are ignored; a field

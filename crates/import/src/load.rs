@@ -22,7 +22,7 @@ use openvpc_core::route::{Association, Destination, Origin, Route, RouteTable, T
 use openvpc_core::sg::{Peer, Rule, SecurityGroup};
 use openvpc_core::subnet::{Subnet, SubnetIpv6};
 use openvpc_core::vpc::{CidrAssociation, Ipv6Association, Vpc};
-use openvpc_core::{cidr, subnet, Kind, Scope, World};
+use openvpc_core::{cidr, subnet, vpn, Kind, Scope, World};
 use serde_json::Value;
 
 use crate::json::{addr, cidr as parse_cidr, Obj, Res};
@@ -32,6 +32,9 @@ const ORDER: &[&str] = &[
     "Vpcs",
     "Subnets",
     "InternetGateways",
+    "VpnGateways",
+    "CustomerGateways",
+    "VpnConnections",
     "SecurityGroups",
     "NetworkAcls",
     "NetworkInterfaces",
@@ -84,6 +87,9 @@ pub fn load_named(w: &mut World, scope: &Scope, doc: &Value, file_name: &str) ->
                 "Vpcs" => vpc(w, scope, o)?,
                 "Subnets" => subnet(w, scope, o)?,
                 "InternetGateways" => igw(w, scope, o)?,
+                "VpnGateways" => vpn_gateway(w, scope, o)?,
+                "CustomerGateways" => customer_gateway(w, scope, o)?,
+                "VpnConnections" => vpn_connection(w, scope, o)?,
                 "SecurityGroups" => security_group(w, scope, o)?,
                 "NetworkAcls" => nacl(w, scope, o)?,
                 "NetworkInterfaces" => network_interface(w, scope, o)?,
@@ -112,6 +118,9 @@ fn id_field(key: &str) -> Option<&'static str> {
         "Vpcs" => "VpcId",
         "Subnets" => "SubnetId",
         "InternetGateways" => "InternetGatewayId",
+        "VpnGateways" => "VpnGatewayId",
+        "CustomerGateways" => "CustomerGatewayId",
+        "VpnConnections" => "VpnConnectionId",
         "SecurityGroups" => "GroupId",
         "NetworkAcls" => "NetworkAclId",
         "NetworkInterfaces" => "NetworkInterfaceId",
@@ -244,6 +253,7 @@ fn subnet(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         default_for_az: o.opt_bool("DefaultForAz")?.unwrap_or(false),
         map_public_ip_on_launch: o.opt_bool("MapPublicIpOnLaunch")?.unwrap_or(false),
         assign_ipv6_on_creation: o.opt_bool("AssignIpv6AddressOnCreation")?.unwrap_or(false),
+        launch: Default::default(),
         used: Default::default(),
         created: 0,
     });
@@ -265,6 +275,147 @@ fn igw(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         id: o.str("InternetGatewayId")?,
         scope: owner(scope, &o)?,
         attachment,
+    });
+    Ok(())
+}
+
+/// Whether a VPN resource's `State` says it is gone (`deleting`, `deleted`): not imported.
+fn vpn_gone(o: &Obj) -> Res<bool> {
+    Ok(matches!(
+        o.opt_str("State")?.as_deref(),
+        Some("deleting" | "deleted")
+    ))
+}
+
+/// An ASN field: AWS prints a gateway's as a number and a customer gateway's as a string.
+fn asn_of(o: &Obj, name: &str) -> Res<Option<u64>> {
+    match o.field(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("field `{}.{name}`: `{s}` is not an ASN", o.path)),
+        Some(v) => v
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| format!("field `{}.{name}`: expected an ASN", o.path)),
+    }
+}
+
+/// `VpnGateways` of `describe-vpn-gateways`.
+fn vpn_gateway(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+    if vpn_gone(&o)? {
+        return Ok(());
+    }
+    let mut attachments = Vec::new();
+    for (path, a) in o.list("VpcAttachments")? {
+        let a = Obj {
+            value: a,
+            path: &path,
+        };
+        let state = a.opt_str("State")?;
+        attachments.push(vpn::VgwAttachment {
+            vpc_id: a.str("VpcId")?,
+            attached: matches!(state.as_deref(), Some("attached" | "attaching")),
+        });
+    }
+    w.vpn_gateways.insert(vpn::VpnGateway {
+        id: o.str("VpnGatewayId")?,
+        scope: scope.clone(),
+        availability_zone: o.opt_str("AvailabilityZone")?,
+        amazon_side_asn: asn_of(&o, "AmazonSideAsn")?.unwrap_or(vpn::DEFAULT_AMAZON_ASN),
+        state: vpn::State::Available,
+        attachments,
+        purge_at: None,
+    });
+    Ok(())
+}
+
+/// `CustomerGateways` of `describe-customer-gateways`.
+fn customer_gateway(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+    if vpn_gone(&o)? {
+        return Ok(());
+    }
+    let raw = o.str("IpAddress")?;
+    let asn = match asn_of(&o, "BgpAsnExtended")? {
+        Some(a) => a,
+        None => asn_of(&o, "BgpAsn")?.unwrap_or(vpn::DEFAULT_CUSTOMER_ASN),
+    };
+    w.customer_gateways.insert(vpn::CustomerGateway {
+        id: o.str("CustomerGatewayId")?,
+        scope: scope.clone(),
+        ip_address: addr(&o, "IpAddress", &raw)?,
+        bgp_asn: asn,
+        device_name: o.opt_str("DeviceName")?,
+        certificate_arn: o.opt_str("CertificateArn")?,
+        state: vpn::State::Available,
+        purge_at: None,
+    });
+    Ok(())
+}
+
+/// `VpnConnections` of `describe-vpn-connections` (those to a virtual private gateway; a
+/// transit gateway's are not modelled).
+fn vpn_connection(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+    if vpn_gone(&o)? {
+        return Ok(());
+    }
+    let Some(vgw) = o.opt_str("VpnGatewayId")? else {
+        return Ok(());
+    };
+    let options = o.child("Options").unwrap_or(Value::Null);
+    let opts = Obj {
+        value: &options,
+        path: &format!("{}.Options", o.path),
+    };
+    let net = |name: &str| -> Res<Ipv4Net> {
+        match opts.opt_str(name)? {
+            Some(raw) => parse_cidr(&opts, name, &raw),
+            None => Ok(Ipv4Net::default()),
+        }
+    };
+    let mut routes = Vec::new();
+    for (path, r) in o.list("Routes")? {
+        let r = Obj {
+            value: r,
+            path: &path,
+        };
+        if matches!(r.opt_str("State")?.as_deref(), Some("deleting" | "deleted")) {
+            continue;
+        }
+        let raw = r.str("DestinationCidrBlock")?;
+        let destination: Ipv4Net = parse_cidr(&r, "DestinationCidrBlock", &raw)?;
+        routes.push(vpn::VpnRoute {
+            destination: destination.trunc(),
+        });
+    }
+    let mut outside = Vec::new();
+    for (path, t) in o.list("VgwTelemetry")? {
+        let t = Obj {
+            value: t,
+            path: &path,
+        };
+        if let Some(raw) = t.opt_str("OutsideIpAddress")? {
+            outside.push(addr::<Ipv4Addr>(&t, "OutsideIpAddress", &raw)?);
+        }
+    }
+    let unspecified = Ipv4Addr::UNSPECIFIED;
+    w.vpn_connections.insert(vpn::VpnConnection {
+        id: o.str("VpnConnectionId")?,
+        scope: scope.clone(),
+        customer_gateway_id: o.str("CustomerGatewayId")?,
+        vpn_gateway_id: vgw,
+        static_routes_only: opts.opt_bool("StaticRoutesOnly")?.unwrap_or(false),
+        local_ipv4_network_cidr: net("LocalIpv4NetworkCidr")?,
+        remote_ipv4_network_cidr: net("RemoteIpv4NetworkCidr")?,
+        outside_ips: [
+            outside.first().copied().unwrap_or(unspecified),
+            outside.get(1).copied().unwrap_or(unspecified),
+        ],
+        routes,
+        state: vpn::State::Available,
+        created: 0,
+        purge_at: None,
     });
     Ok(())
 }
@@ -844,12 +995,21 @@ fn route_table(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             main: a.opt_bool("Main")?.unwrap_or(false),
         });
     }
+    let mut propagating_vgws = Vec::new();
+    for (path, g) in o.list("PropagatingVgws")? {
+        let g = Obj {
+            value: g,
+            path: &path,
+        };
+        propagating_vgws.push(g.str("GatewayId")?);
+    }
     w.route_tables.insert(RouteTable {
         id: o.str("RouteTableId")?,
         scope: owner(scope, &o)?,
         vpc_id: o.str("VpcId")?,
         routes,
         associations,
+        propagating_vgws,
     });
     Ok(())
 }

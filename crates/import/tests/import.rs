@@ -252,3 +252,37 @@ fn broken_new_kinds_name_file_and_field() {
     let tg = w.target_groups.values().next().unwrap();
     assert_eq!(tg.targets[0].port, Some(80));
 }
+
+#[test]
+fn vpn_gateways_connections_and_propagated_routes_are_imported() {
+    let w = import_dir(&fixture(), Config::default()).unwrap();
+    let vgw = w.vpn_gateways.get("vgw-0aaaaaaaaaaaaaaa1").unwrap();
+    assert_eq!(vgw.attached_vpc(), Some("vpc-0aaaaaaaaaaaaaaa1"));
+    assert!(
+        w.vpn_gateways.get("vgw-0aaaaaaaaaaaaaaa2").is_none(),
+        "deleted gateways are not imported"
+    );
+    let cgw = w.customer_gateways.get("cgw-0aaaaaaaaaaaaaaa1").unwrap();
+    assert_eq!(cgw.bgp_asn, 65000);
+    let vpn = w.vpn_connections.get("vpn-0aaaaaaaaaaaaaaa1").unwrap();
+    assert!(vpn.static_routes_only);
+    assert_eq!(vpn.routes[0].destination.to_string(), "172.20.0.0/16");
+    assert_eq!(vpn.outside_ips[1].to_string(), "18.0.200.2");
+    let table = w.route_tables.get("rtb-0aaaaaaaaaaaaaaa1").unwrap();
+    assert_eq!(
+        table.propagating_vgws,
+        vec!["vgw-0aaaaaaaaaaaaaaa1".to_string()]
+    );
+    assert!(table
+        .routes
+        .iter()
+        .any(|r| r.is_propagated()
+            && r.target == route::Target::Gateway("vgw-0aaaaaaaaaaaaaaa1".into())));
+    let a = Scope::new("111111111111", "us-east-1");
+    assert_eq!(
+        openvpc_core::tags::of(&w, &a, "vgw-0aaaaaaaaaaaaaaa1")
+            .get("Name")
+            .map(String::as_str),
+        Some("to-office")
+    );
+}

@@ -192,7 +192,7 @@ impl Demo {
             "RunInstances",
             p(
                 &[
-                    ("ImageId", "ami-12345678".into()),
+                    ("ImageId", "ami-0e2c8caa4b6378d8c".into()),
                     ("InstanceType", "t3.micro".into()),
                     ("MinCount", "1".into()),
                     ("MaxCount", "1".into()),

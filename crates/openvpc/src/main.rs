@@ -170,7 +170,7 @@ fn import(args: ImportArgs) {
     let world = openvpc_import::import_dir(&args.dir, Config::default())
         .unwrap_or_else(|e| fail(e.to_string()));
     let summary = format!(
-        "imported {} VPCs, {} subnets, {} route tables, {} security groups, {} network ACLs, {} network interfaces, {} peering connections, {} VPC endpoints, {} load balancers, {} prefix lists",
+        "imported {} VPCs, {} subnets, {} route tables, {} security groups, {} network ACLs, {} network interfaces, {} peering connections, {} VPC endpoints, {} load balancers, {} prefix lists, {} VPN gateways, {} customer gateways, {} VPN connections",
         world.vpcs.len(),
         world.subnets.len(),
         world.route_tables.len(),
@@ -180,7 +180,10 @@ fn import(args: ImportArgs) {
         world.peerings.values().count(),
         world.vpc_endpoints.len(),
         world.load_balancers.len(),
-        world.prefix_lists.len()
+        world.prefix_lists.len(),
+        world.vpn_gateways.len(),
+        world.customer_gateways.len(),
+        world.vpn_connections.len()
     );
     let engine = open_engine(
         &args.data_dir,

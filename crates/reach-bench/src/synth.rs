@@ -376,6 +376,7 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
                 default_for_az: false,
                 map_public_ip_on_launch: public,
                 assign_ipv6_on_creation: false,
+                launch: Default::default(),
                 used: (10..10 + per_subnet as u32).collect(),
                 created: 0,
             });

@@ -39,7 +39,15 @@ enum Owner {
 enum End {
     Eni(Ix),
     Internet,
-    Service { vpc: Ix, endpoint: Arc<str> },
+    Service {
+        vpc: Ix,
+        endpoint: Arc<str>,
+    },
+    /// The customer's side of a VPN connection of virtual private gateway `vgw` of `vpc`.
+    OnPremises {
+        vpc: Ix,
+        vgw: Arc<str>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +55,7 @@ enum Start {
     At(Sender),
     Internet,
     Service { vpc: Ix, endpoint: Arc<str> },
+    OnPremises { vpc: Ix, vgw: Arc<str> },
 }
 
 enum Step {
@@ -274,6 +283,7 @@ pub fn decide(view: &View, flow: &Flow) -> Verdict {
             }
             End::Internet => Start::Internet,
             End::Service { vpc, endpoint } => Start::Service { vpc, endpoint },
+            End::OnPremises { vpc, vgw } => Start::OnPremises { vpc, vgw },
         };
         if let Some((_, r)) = d.walk(start, reply, Some(s)) {
             d.reply_source(&view.enis[s as usize].id, &r, &sent);
@@ -434,7 +444,8 @@ impl Decider<'_> {
                     ),
                 );
             }
-            End::Service { endpoint, .. } => {
+            End::Service { endpoint: via, .. } | End::OnPremises { vgw: via, .. } => {
+                let endpoint = via;
                 let component = route();
                 self.blocker(
                     Code::CannotRoute,
@@ -746,6 +757,54 @@ impl Decider<'_> {
         }
     }
 
+    /// A packet routed to virtual private gateway `id` of `vpc`: it leaves for the
+    /// customer's side when it comes from the VPC's own addresses (never a peer's: no edge
+    /// to edge routing) and a static route of one of the gateway's VPN connections covers
+    /// its destination.
+    fn leave_by_vpn(
+        &mut self,
+        vpc: Ix,
+        id: &Arc<str>,
+        on_premises: &[ipnet::Ipv4Net],
+        route: &str,
+        h: &Header,
+        want: Option<Ix>,
+    ) -> Option<Step> {
+        let vv = &self.v.vpcs[vpc as usize];
+        if !vv.contains(h.src) {
+            return self.fatal(
+                Code::VgwPrivateIpAssociationForEgress,
+                id,
+                format!(
+                    "{id} carries only traffic from addresses of {}; {} is not one (a peered VPC cannot use another VPC's VPN: no edge-to-edge routing)",
+                    vv.id, h.src
+                ),
+            );
+        }
+        self.hop(id, HopKind::VpnGateway, h);
+        let covered = match h.dst {
+            IpAddr::V4(d) => on_premises.iter().any(|n| n.contains(&d)),
+            IpAddr::V6(_) => false,
+        };
+        if !covered {
+            return self.fatal(
+                Code::CannotRoute,
+                id,
+                format!(
+                    "no VPN connection of {id} has a static route covering {} (route {route}); add one with CreateVpnConnectionRoute",
+                    h.dst
+                ),
+            );
+        }
+        if let Some(want) = want {
+            return self.misrouted(&h.dst, id, None, want);
+        }
+        Some(Step::End(End::OnPremises {
+            vpc,
+            vgw: id.clone(),
+        }))
+    }
+
     /// A packet for `want` delivered to `got` (in VPC `got_vpc`, if any) instead.
     fn misrouted<T>(
         &mut self,
@@ -906,8 +965,13 @@ impl Decider<'_> {
         match start {
             Start::At(s) => Some(Step::At(s)),
             Start::Internet => self.enter(h, want),
-            Start::Service { vpc, endpoint } => {
-                self.hop(&endpoint, HopKind::GatewayEndpoint, h);
+            Start::Service { vpc, endpoint } | Start::OnPremises { vpc, vgw: endpoint } => {
+                let kind = if endpoint.starts_with("vgw-") {
+                    HopKind::VpnGateway
+                } else {
+                    HopKind::GatewayEndpoint
+                };
+                self.hop(&endpoint, kind, h);
                 let Some(o) = self.owner(vpc, h.dst) else {
                     return self.fatal(
                         Code::CannotRoute,
@@ -1001,6 +1065,10 @@ impl Decider<'_> {
             Tgt::Nat(n) => self.via_nat(leg, *n, h),
             Tgt::Eni(m) => self.via_eni(leg, *m, h, want, identity),
             Tgt::GatewayEndpoint(id) => self.via_gateway_endpoint(leg, id, h, want),
+            Tgt::Vgw { id, on_premises } => {
+                self.nacl(leg.subnet, true, h);
+                self.leave_by_vpn(leg.vpc, id, on_premises, leg.label, h, want)
+            }
         }
     }
 

@@ -38,6 +38,8 @@ pub enum Code {
     Elbv2ListenerHasNoTg,
     /// A target in an Availability Zone the load balancer is not enabled in.
     ElbInstalledAzRestriction,
+    /// A virtual private gateway carries out only traffic from its own VPC's addresses.
+    VgwPrivateIpAssociationForEgress,
     /// No listener of the load balancer takes the flow's protocol and port.
     Elbv2ListenersMismatch,
     /// Cross-zone load balancing is off and the entry node's zone has no targets.
@@ -83,6 +85,7 @@ impl Code {
             Code::NoPossibleDestination => "NO_POSSIBLE_DESTINATION",
             Code::Elbv2ListenerHasNoTg => "ELBV2_LISTENER_HAS_NO_TG",
             Code::ElbInstalledAzRestriction => "ELB_INSTALLED_AZ_RESTRICTION",
+            Code::VgwPrivateIpAssociationForEgress => "VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS",
             Code::Elbv2ListenersMismatch => "ELBV2_LISTENERS_MISMATCH",
             Code::Elbv2NoTargetsInAz => "ELBV2_NO_TARGETS_IN_AZ",
             Code::MoreSpecificRoute => "MORE_SPECIFIC_ROUTE",
@@ -239,6 +242,9 @@ pub enum HopKind {
     InternetGateway,
     EgressOnlyInternetGateway,
     NatGateway,
+    /// A virtual private gateway: the path leaves for (or comes from) the customer's side
+    /// of its VPN connections.
+    VpnGateway,
     /// An interface or instance forwarding traffic (source/destination check off).
     Middlebox,
     /// A gateway endpoint (S3, DynamoDB); the path ends at the service.

@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
 use ipnet::IpNet;
+use openvpc_core::ids::Kind;
 
 pub mod decide;
 pub mod explain;
@@ -65,11 +66,11 @@ pub enum Endpoint {
 impl Endpoint {
     /// `eni-…`, `i-…`, `vpce-…` (not `vpce-svc-…`) or an IP address.
     pub fn parse(s: &str) -> Option<Endpoint> {
-        if s.starts_with("eni-") {
+        if Kind::NetworkInterface.names(s) {
             Some(Endpoint::Eni(s.to_string()))
-        } else if s.starts_with("i-") {
+        } else if Kind::Instance.names(s) {
             Some(Endpoint::Instance(s.to_string()))
-        } else if s.starts_with("vpce-") && !s.starts_with("vpce-svc-") {
+        } else if Kind::VpcEndpoint.names(s) && !Kind::VpcEndpointService.names(s) {
             Some(Endpoint::Vpce(s.to_string()))
         } else {
             s.parse().ok().map(Endpoint::Ip)

@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use openvpc_core::endpoint::{EndpointType, State};
 use openvpc_core::endpoint_service::ServiceState;
+use openvpc_core::ids::Kind;
 use openvpc_core::World;
 
 use crate::view::{Ix, View};
@@ -157,6 +158,15 @@ pub(crate) fn compile(w: &World, view: &View) -> PrivateLinkV {
         zones,
         ..PrivateLinkV::default()
     };
+    endpoints(w, view, &vpc_ix, &mut pl);
+    services(w, &mut pl);
+    load_balancers(w, view, &mut pl);
+    target_groups(w, view, &mut pl);
+    pl
+}
+
+/// The endpoints, and which endpoint each interface belongs to.
+fn endpoints(w: &World, view: &View, vpc_ix: &HashMap<&str, Ix>, pl: &mut PrivateLinkV) {
     for e in w.vpc_endpoints.values() {
         let id: Arc<str> = e.id.as_str().into();
         let enis: Vec<Ix> = e
@@ -181,6 +191,10 @@ pub(crate) fn compile(w: &World, view: &View) -> PrivateLinkV {
             },
         );
     }
+}
+
+/// The endpoint services.
+fn services(w: &World, pl: &mut PrivateLinkV) {
     for s in w.endpoint_services.values() {
         pl.services.insert(
             s.id.as_str().into(),
@@ -195,6 +209,10 @@ pub(crate) fn compile(w: &World, view: &View) -> PrivateLinkV {
             },
         );
     }
+}
+
+/// The load balancers with their nodes and listeners.
+fn load_balancers(w: &World, view: &View, pl: &mut PrivateLinkV) {
     for lb in w.load_balancers.values() {
         for (i, s) in lb.subnets.iter().enumerate() {
             if let Some(&e) = view.eni_ix.get(s.network_interface_id.as_str()) {
@@ -231,6 +249,10 @@ pub(crate) fn compile(w: &World, view: &View) -> PrivateLinkV {
             });
         }
     }
+}
+
+/// The target groups and where each target is.
+fn target_groups(w: &World, view: &View, pl: &mut PrivateLinkV) {
     for g in w.target_groups.values() {
         let targets = g
             .targets
@@ -241,7 +263,7 @@ pub(crate) fn compile(w: &World, view: &View) -> PrivateLinkV {
                 at: if g.target_type == "ip" {
                     TargetAt::Ip(t.id.parse().ok())
                 } else {
-                    TargetAt::Instance(view.endpoint(&t.id).filter(|_| t.id.starts_with("i-")))
+                    TargetAt::Instance(view.endpoint(&t.id).filter(|_| Kind::Instance.names(&t.id)))
                 },
             })
             .collect();
@@ -255,7 +277,6 @@ pub(crate) fn compile(w: &World, view: &View) -> PrivateLinkV {
             },
         );
     }
-    pl
 }
 
 /// The load balancer and node serving endpoint `ep`'s interface `y`: the first load

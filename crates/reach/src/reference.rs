@@ -4,12 +4,13 @@
 //! It reports the verdict and the explanations (no hops).
 
 use std::cmp::Reverse;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
 use ipnet::IpNet;
 use openvpc_core::eni::{InstanceState, NetworkInterface};
 use openvpc_core::gateway::{NatGateway, NatState};
+use openvpc_core::ids::Kind;
 use openvpc_core::nacl::{EntryCidr, RuleAction};
 use openvpc_core::route::{Destination, Origin, Route, RouteTable, Target};
 use openvpc_core::sg::{self, Peer, Rule, SecurityGroup};
@@ -149,12 +150,12 @@ impl<'w> Ref<'w> {
     }
 
     fn endpoint(&self, id: &str) -> Option<&'w NetworkInterface> {
-        if id.starts_with("vpce-") {
+        if Kind::VpcEndpoint.names(id) {
             let e = self.w.vpc_endpoints.get(id)?;
             e.interfaces
                 .iter()
                 .find_map(|i| self.eni(&i.network_interface_id))
-        } else if id.starts_with("i-") {
+        } else if Kind::Instance.names(id) {
             let i = self
                 .w
                 .instances
@@ -754,165 +755,34 @@ impl<'w> Ref<'w> {
                 return self.fatal(Code::NoRouteToDestination, &t.id);
             };
             self.last = Some(&t.id);
+            let leg = Leg {
+                at,
+                vpc,
+                subnet_id,
+                table: &t.id,
+            };
             let step = match &r.target {
-                Target::Local => {
-                    self.nacl(subnet_id, true, &h);
-                    let Some(o) = self.owner(vpc_id, h.dst) else {
-                        return self.undeliverable(Code::VpcLocalRouteCidrRestriction, &t.id);
-                    };
-                    self.nacl(Self::place(o).1, false, &h);
-                    self.arrive(o, &mut h, want, identity)?
-                }
+                Target::Local => self.via_local(&leg, &mut h, want, identity)?,
                 Target::VpcPeeringConnection(id) => {
-                    let p = w.peerings.get(id);
-                    let peer = p.and_then(|p| {
-                        if p.requester.vpc_id == *vpc_id {
-                            Some(&p.accepter.vpc_id)
-                        } else if p.accepter.vpc_id == *vpc_id {
-                            Some(&p.requester.vpc_id)
-                        } else {
-                            None
-                        }
-                    });
-                    let peer = peer.and_then(|pv| w.vpcs.get(pv));
-                    let (Some(p), Some(peer)) = (p, peer) else {
-                        self.nacl(subnet_id, true, &h);
-                        return self.fatal(Code::BadStateRoute, &t.id);
-                    };
-                    if !p.status.is_active() {
-                        self.nacl(subnet_id, true, &h);
-                        return self.fatal(Code::BadStateRoute, &t.id);
-                    }
-                    self.nacl(subnet_id, true, &h);
-                    if !vpc_contains(peer, h.dst) {
-                        return self.undeliverable(Code::PcxRequiresAddressInVpcCidr, id);
-                    }
-                    let Some(o) = self.owner(&peer.id, h.dst) else {
-                        return self.undeliverable(Code::VpcLocalRouteCidrRestriction, id);
-                    };
-                    self.nacl(Self::place(o).1, false, &h);
-                    self.arrive(o, &mut h, want, identity)?
+                    self.via_peering(&leg, id, &mut h, want, identity)?
                 }
-                Target::Gateway(id) if id.starts_with("igw-") => {
-                    let attached = w
-                        .internet_gateways
-                        .get(id)
-                        .is_some_and(|g| g.attachment.as_deref() == Some(vpc_id));
-                    self.nacl(subnet_id, true, &h);
-                    if !attached {
-                        return self.fatal(Code::BadStateRoute, &t.id);
-                    }
-                    if let IpAddr::V4(d) = h.dst {
-                        if d.is_private() {
-                            return self.fatal(Code::IgwDestinationAddressNotInRfc1918Egress, id);
-                        }
-                        let public = match at {
-                            Node::Eni(e) => {
-                                let primary = e.private_ips.first().map(|a| IpAddr::V4(*a));
-                                if primary == Some(h.src) && e.public_ip.is_some() {
-                                    e.public_ip
-                                } else {
-                                    w.addresses
-                                        .values()
-                                        .filter_map(|a| {
-                                            Some((a.public_ip, a.association.as_ref()?))
-                                        })
-                                        .find(|(_, x)| {
-                                            x.network_interface_id == e.id
-                                                && IpAddr::V4(x.private_ip) == h.src
-                                                && e.private_ips.contains(&x.private_ip)
-                                        })
-                                        .map(|(p, _)| p)
-                                }
-                            }
-                            Node::Nat(n) => n.public_ip.filter(|_| {
-                                n.public && n.private_ip.map(IpAddr::V4) == Some(h.src)
-                            }),
-                        };
-                        let Some(public) = public else {
-                            return self.fatal(Code::IgwPublicIpAssociationForEgress, id);
-                        };
-                        h.src = IpAddr::V4(public);
-                    }
-                    if self.dir == Direction::Forward {
-                        self.egressed = Some(vpc_id);
-                    }
-                    self.enter(&mut h, want)?
+                Target::Gateway(id) if Kind::InternetGateway.names(id) => {
+                    self.via_internet_gateway(&leg, id, &mut h, want)?
                 }
                 Target::EgressOnlyInternetGateway(id) => {
-                    let ok = w
-                        .egress_only_gateways
-                        .get(id)
-                        .is_some_and(|g| g.vpc_id == *vpc_id);
-                    self.nacl(subnet_id, true, &h);
-                    if !ok {
-                        return self.fatal(Code::BadStateRoute, &t.id);
-                    }
-                    if h.dst.is_ipv4() {
-                        return self.fatal(Code::CannotRoute, id);
-                    }
-                    if self.dir == Direction::Forward {
-                        self.egressed = Some(vpc_id);
-                    }
-                    self.enter(&mut h, want)?
+                    self.via_egress_only(&leg, id, &mut h, want)?
                 }
-                Target::NatGateway(id) => {
-                    let Some(n) = self.nat(id).filter(|n| n.state == NatState::Available) else {
-                        self.nacl(subnet_id, true, &h);
-                        return self.fatal(Code::BadStateRoute, &t.id);
-                    };
-                    if n.vpc_id != *vpc_id || !vpc_contains(vpc, h.src) {
-                        self.nacl(subnet_id, true, &h);
-                        return self.fatal(Code::NgwRequiresSourceInVpc, &n.id);
-                    }
-                    if h.dst.is_ipv6() {
-                        self.nacl(subnet_id, true, &h);
-                        return self.fatal(Code::CannotRoute, &n.id);
-                    }
-                    if n.subnet_id != *subnet_id {
-                        self.nacl(subnet_id, true, &h);
-                        self.nacl(&n.subnet_id, false, &h);
-                    }
-                    self.nats.push((n, h.src));
-                    h.src = IpAddr::V4(n.private_ip.expect("nat() checked"));
-                    Step::At(Node::Nat(n))
-                }
+                Target::NatGateway(id) => self.via_nat(&leg, id, &mut h)?,
                 Target::NetworkInterface(_) | Target::Instance(_) => {
-                    let m = match &r.target {
-                        Target::Instance(i) => self.endpoint(i).filter(|_| i.starts_with("i-")),
-                        _ => self.eni(r.target.id()),
-                    };
-                    let Some(m) = m.filter(|m| m.vpc_id == *vpc_id) else {
-                        self.nacl(subnet_id, true, &h);
-                        return self.fatal(Code::BadStateRoute, &t.id);
-                    };
-                    if m.subnet_id != *subnet_id {
-                        self.nacl(subnet_id, true, &h);
-                        self.nacl(&m.subnet_id, false, &h);
-                    }
-                    if has(m, h.dst) {
-                        self.arrive(Node::Eni(m), &mut h, want, identity)?
-                    } else {
-                        if self.dir == Direction::Forward {
-                            self.sg(m, false, &h, identity);
-                            self.sg(m, true, &h, true);
-                        }
-                        if m.source_dest_check {
-                            self.blocker(Code::EniSourceDestCheckRestriction, &m.id, String::new());
-                        }
-                        identity = false;
-                        Step::At(Node::Eni(m))
-                    }
+                    self.via_interface(&leg, &r.target, &mut h, want, &mut identity)?
                 }
-                Target::GatewayEndpoint(id) => {
+                Target::GatewayEndpoint(id) => self.via_gateway_endpoint(&leg, id, &h, want)?,
+                // A virtual private gateway not attached to this VPC carries nothing; the
+                // customer's side of an attached one is not modelled here (tests/vpn.rs
+                // checks the engine alone).
+                Target::Gateway(id) if self.vgw_unusable(id, vpc_id) => {
                     self.nacl(subnet_id, true, &h);
-                    if !self.gateway_endpoint(id, vpc, &h) {
-                        return self.fatal(Code::BadStateRoute, &t.id);
-                    }
-                    if let Some(want) = want {
-                        return self.misrouted(want, Some(vpc_id), h.dst);
-                    }
-                    Step::End(End::Service(vpc, id))
+                    return self.fatal(Code::BadStateRoute, &t.id);
                 }
                 Target::Gateway(id) | Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
                     self.nacl(subnet_id, true, &h);
@@ -927,6 +797,246 @@ impl<'w> Ref<'w> {
         let component = self.last.unwrap_or("route").to_string();
         self.fatal(Code::CannotRoute, &component)
     }
+
+    /// A leg by the local route: to the owner of the address in the same VPC.
+    fn via_local(
+        &mut self,
+        leg: &Leg<'w>,
+        h: &mut Header,
+        want: Option<&'w NetworkInterface>,
+        identity: bool,
+    ) -> Option<Step<'w>> {
+        self.nacl(leg.subnet_id, true, h);
+        let Some(o) = self.owner(&leg.vpc.id, h.dst) else {
+            return self.undeliverable(Code::VpcLocalRouteCidrRestriction, leg.table);
+        };
+        self.nacl(Self::place(o).1, false, h);
+        self.arrive(o, h, want, identity)
+    }
+
+    /// A leg out through peering connection `id`: to the owner of the address in the peer VPC.
+    fn via_peering(
+        &mut self,
+        leg: &Leg<'w>,
+        id: &str,
+        h: &mut Header,
+        want: Option<&'w NetworkInterface>,
+        identity: bool,
+    ) -> Option<Step<'w>> {
+        let w = self.w;
+        let (vpc_id, subnet_id) = (leg.vpc.id.as_str(), leg.subnet_id);
+        let p = w.peerings.get(id);
+        let peer = p.and_then(|p| {
+            if p.requester.vpc_id == *vpc_id {
+                Some(&p.accepter.vpc_id)
+            } else if p.accepter.vpc_id == *vpc_id {
+                Some(&p.requester.vpc_id)
+            } else {
+                None
+            }
+        });
+        let peer = peer.and_then(|pv| w.vpcs.get(pv));
+        let (Some(p), Some(peer)) = (p, peer) else {
+            self.nacl(subnet_id, true, h);
+            return self.fatal(Code::BadStateRoute, leg.table);
+        };
+        if !p.status.is_active() {
+            self.nacl(subnet_id, true, h);
+            return self.fatal(Code::BadStateRoute, leg.table);
+        }
+        self.nacl(subnet_id, true, h);
+        if !vpc_contains(peer, h.dst) {
+            return self.undeliverable(Code::PcxRequiresAddressInVpcCidr, id);
+        }
+        let Some(o) = self.owner(&peer.id, h.dst) else {
+            return self.undeliverable(Code::VpcLocalRouteCidrRestriction, id);
+        };
+        self.nacl(Self::place(o).1, false, h);
+        self.arrive(o, h, want, identity)
+    }
+
+    /// A leg out through internet gateway `id`: IPv4 leaves with the source's public address.
+    fn via_internet_gateway(
+        &mut self,
+        leg: &Leg<'w>,
+        id: &str,
+        h: &mut Header,
+        want: Option<&'w NetworkInterface>,
+    ) -> Option<Step<'w>> {
+        let w = self.w;
+        let vpc_id = leg.vpc.id.as_str();
+        let attached = w
+            .internet_gateways
+            .get(id)
+            .is_some_and(|g| g.attachment.as_deref() == Some(vpc_id));
+        self.nacl(leg.subnet_id, true, h);
+        if !attached {
+            return self.fatal(Code::BadStateRoute, leg.table);
+        }
+        if let IpAddr::V4(d) = h.dst {
+            if d.is_private() {
+                return self.fatal(Code::IgwDestinationAddressNotInRfc1918Egress, id);
+            }
+            let Some(public) = self.public_source(leg.at, h.src) else {
+                return self.fatal(Code::IgwPublicIpAssociationForEgress, id);
+            };
+            h.src = IpAddr::V4(public);
+        }
+        if self.dir == Direction::Forward {
+            self.egressed = Some(leg.vpc.id.as_str());
+        }
+        self.enter(h, want)
+    }
+
+    /// The public address source `src` of `at` leaves an internet gateway with: the
+    /// interface's public IP (primary address) or an Elastic IP associated with `src`, or a
+    /// public NAT gateway's.
+    fn public_source(&self, at: Node<'w>, src: IpAddr) -> Option<Ipv4Addr> {
+        match at {
+            Node::Eni(e) => {
+                let primary = e.private_ips.first().map(|a| IpAddr::V4(*a));
+                if primary == Some(src) && e.public_ip.is_some() {
+                    e.public_ip
+                } else {
+                    self.w
+                        .addresses
+                        .values()
+                        .filter_map(|a| Some((a.public_ip, a.association.as_ref()?)))
+                        .find(|(_, x)| {
+                            x.network_interface_id == e.id
+                                && IpAddr::V4(x.private_ip) == src
+                                && e.private_ips.contains(&x.private_ip)
+                        })
+                        .map(|(p, _)| p)
+                }
+            }
+            Node::Nat(n) => n
+                .public_ip
+                .filter(|_| n.public && n.private_ip.map(IpAddr::V4) == Some(src)),
+        }
+    }
+
+    /// A leg out through egress-only internet gateway `id` (IPv6 only).
+    fn via_egress_only(
+        &mut self,
+        leg: &Leg<'w>,
+        id: &str,
+        h: &mut Header,
+        want: Option<&'w NetworkInterface>,
+    ) -> Option<Step<'w>> {
+        let ok = self
+            .w
+            .egress_only_gateways
+            .get(id)
+            .is_some_and(|g| g.vpc_id == leg.vpc.id);
+        self.nacl(leg.subnet_id, true, h);
+        if !ok {
+            return self.fatal(Code::BadStateRoute, leg.table);
+        }
+        if h.dst.is_ipv4() {
+            return self.fatal(Code::CannotRoute, id);
+        }
+        if self.dir == Direction::Forward {
+            self.egressed = Some(leg.vpc.id.as_str());
+        }
+        self.enter(h, want)
+    }
+
+    /// A leg to gateway endpoint `id`: the service is the end, unless an interface was wanted.
+    fn via_gateway_endpoint(
+        &mut self,
+        leg: &Leg<'w>,
+        id: &'w str,
+        h: &Header,
+        want: Option<&'w NetworkInterface>,
+    ) -> Option<Step<'w>> {
+        self.nacl(leg.subnet_id, true, h);
+        if !self.gateway_endpoint(id, leg.vpc, h) {
+            return self.fatal(Code::BadStateRoute, leg.table);
+        }
+        if let Some(want) = want {
+            return self.misrouted(want, Some(&leg.vpc.id), h.dst);
+        }
+        Some(Step::End(End::Service(leg.vpc, id)))
+    }
+
+    /// Whether `id` is a virtual private gateway that is gone, not available, or not
+    /// attached to VPC `vpc_id`.
+    fn vgw_unusable(&self, id: &str, vpc_id: &str) -> bool {
+        Kind::VpnGateway.names(id)
+            && self.w.vpn_gateways.get(id).is_none_or(|g| {
+                g.state != openvpc_core::vpn::State::Available || g.attached_vpc() != Some(vpc_id)
+            })
+    }
+
+    /// A leg to NAT gateway `id`, which translates the source to its private address.
+    fn via_nat(&mut self, leg: &Leg<'w>, id: &str, h: &mut Header) -> Option<Step<'w>> {
+        let subnet_id = leg.subnet_id;
+        let Some(n) = self.nat(id).filter(|n| n.state == NatState::Available) else {
+            self.nacl(subnet_id, true, h);
+            return self.fatal(Code::BadStateRoute, leg.table);
+        };
+        if n.vpc_id != leg.vpc.id || !vpc_contains(leg.vpc, h.src) {
+            self.nacl(subnet_id, true, h);
+            return self.fatal(Code::NgwRequiresSourceInVpc, &n.id);
+        }
+        if h.dst.is_ipv6() {
+            self.nacl(subnet_id, true, h);
+            return self.fatal(Code::CannotRoute, &n.id);
+        }
+        if n.subnet_id != *subnet_id {
+            self.nacl(subnet_id, true, h);
+            self.nacl(&n.subnet_id, false, h);
+        }
+        self.nats.push((n, h.src));
+        h.src = IpAddr::V4(n.private_ip.expect("nat() checked"));
+        Some(Step::At(Node::Nat(n)))
+    }
+
+    /// A leg to the interface or instance `target` names: delivered if it owns the
+    /// destination, else forwarded by it (an appliance; source/destination check applies).
+    fn via_interface(
+        &mut self,
+        leg: &Leg<'w>,
+        target: &'w Target,
+        h: &mut Header,
+        want: Option<&'w NetworkInterface>,
+        identity: &mut bool,
+    ) -> Option<Step<'w>> {
+        let subnet_id = leg.subnet_id;
+        let m = match target {
+            Target::Instance(i) => self.endpoint(i).filter(|_| Kind::Instance.names(i)),
+            _ => self.eni(target.id()),
+        };
+        let Some(m) = m.filter(|m| m.vpc_id == leg.vpc.id) else {
+            self.nacl(subnet_id, true, h);
+            return self.fatal(Code::BadStateRoute, leg.table);
+        };
+        if m.subnet_id != *subnet_id {
+            self.nacl(subnet_id, true, h);
+            self.nacl(&m.subnet_id, false, h);
+        }
+        if has(m, h.dst) {
+            return self.arrive(Node::Eni(m), h, want, *identity);
+        }
+        if self.dir == Direction::Forward {
+            self.sg(m, false, h, *identity);
+            self.sg(m, true, h, true);
+        }
+        if m.source_dest_check {
+            self.blocker(Code::EniSourceDestCheckRestriction, &m.id, String::new());
+        }
+        *identity = false;
+        Some(Step::At(Node::Eni(m)))
+    }
+}
+
+/// Where a leg of the walk leaves from: the node, its VPC and subnet, and the table routing.
+struct Leg<'w> {
+    at: Node<'w>,
+    vpc: &'w Vpc,
+    subnet_id: &'w str,
+    table: &'w str,
 }
 
 /// What two verdicts must share to agree: reachability, and the explanations' codes,

@@ -32,6 +32,7 @@ use std::sync::Arc;
 
 use openvpc_core::command::{Command, Output};
 use openvpc_core::eni::InstanceState;
+use openvpc_core::ids::Kind;
 use openvpc_core::route::Cmd as RouteCmd;
 use openvpc_core::sg::{Cmd as SgCmd, GroupRef};
 use openvpc_core::{nacl, World};
@@ -49,7 +50,16 @@ pub struct Changes {
 }
 
 /// Id kinds the view does not read.
-const IGNORED: &[&str] = &["dopt", "sgr", "tgw", "vgw", "r", "ela", "eni-attach"];
+const IGNORED: &[Kind] = &[
+    Kind::DhcpOptions,
+    Kind::SecurityGroupRule,
+    Kind::Reservation,
+    Kind::InterfaceAttachment,
+];
+
+/// Prefixes of ids openvpc does not hand out (so not in the core's [`Kind`] table) but a
+/// route may name — transit gateways: the view does not read them.
+const UNMODELLED: &[&str] = &["tgw"];
 
 impl Changes {
     /// Nothing changed.
@@ -185,23 +195,26 @@ impl Changes {
 
 /// The kinds of id a peering or gateway command changes (VPCs, subnets and interfaces it
 /// names are only read).
-const GATEWAY_KINDS: &[&str] = &["pcx", "igw", "eigw", "nat", "eipalloc", "eipassoc"];
+const GATEWAY_KINDS: &[Kind] = &[
+    Kind::VpcPeeringConnection,
+    Kind::InternetGateway,
+    Kind::EgressOnlyInternetGateway,
+    Kind::NatGateway,
+    Kind::Address,
+    Kind::AddressAssociation,
+];
 
 /// Every string in `v` that is the id of a peering connection or gateway.
 fn collect_ids(v: &serde_json::Value, c: &mut Changes) {
     match v {
-        serde_json::Value::String(s) if GATEWAY_KINDS.contains(&kind(s)) => c.insert(s.clone()),
+        serde_json::Value::String(s)
+            if Kind::of_id(s).is_some_and(|k| GATEWAY_KINDS.contains(&k)) =>
+        {
+            c.insert(s.clone())
+        }
         serde_json::Value::Array(xs) => xs.iter().for_each(|x| collect_ids(x, c)),
         serde_json::Value::Object(m) => m.values().for_each(|x| collect_ids(x, c)),
         _ => {}
-    }
-}
-
-/// The kind of a resource id: its prefix (`sg`, `rtb`, `rtbassoc`, …).
-fn kind(id: &str) -> &str {
-    match id.rsplit_once('-') {
-        Some((k, _)) => k,
-        None => "",
     }
 }
 
@@ -293,52 +306,27 @@ impl Patch<'_, '_> {
             return None;
         }
         for id in changes.iter() {
-            match kind(id) {
-                "sg" => self.sg(id)?,
-                "rtb" => self.table(id)?,
-                "acl" => self.acl(id)?,
-                "rtbassoc" => {
-                    let w = self.w;
-                    let mut found = false;
-                    for t in w.route_tables.values() {
-                        if t.associations.iter().any(|a| a.id == id) {
-                            self.table(&t.id)?;
-                            found = true;
-                        }
-                    }
-                    for t in self.v.tables.clone().iter() {
-                        if t.links.iter().any(|(a, _, _)| &**a == id) {
-                            self.table(&t.id)?;
-                            found = true;
-                        }
-                    }
-                    self.relink |= found;
-                }
-                "aclassoc" => {
-                    let w = self.w;
-                    for a in w.network_acls.values() {
-                        if a.associations.iter().any(|x| x.id == id) {
-                            self.acl(&a.id)?;
-                        }
-                    }
-                    for a in self.v.acls.clone().iter() {
-                        if a.links.iter().any(|(x, _)| &**x == id) {
-                            self.acl(&a.id)?;
-                        }
-                    }
-                }
-                "pcx" => self.peering(id),
-                "igw" => self.igw(id),
-                "eigw" => self.routes_to(id),
-                "nat" => self.nat(id)?,
-                "i" => self.instance(id)?,
+            match Kind::of_id(id) {
+                Some(Kind::SecurityGroup) => self.sg(id)?,
+                Some(Kind::RouteTable) => self.table(id)?,
+                Some(Kind::NetworkAcl) => self.acl(id)?,
+                Some(Kind::RouteTableAssociation) => self.table_association(id)?,
+                Some(Kind::NetworkAclAssociation) => self.acl_association(id)?,
+                Some(Kind::VpcPeeringConnection) => self.peering(id),
+                Some(Kind::InternetGateway) => self.igw(id),
+                Some(Kind::EgressOnlyInternetGateway) => self.routes_to(id),
+                Some(Kind::NatGateway) => self.nat(id)?,
+                Some(Kind::Instance) => self.instance(id)?,
                 // An endpoint's state moved (its timer): the PrivateLink part and the
                 // tables routing to it (a gateway endpoint is a target only while available).
-                "vpce" => {
+                Some(Kind::VpcEndpoint) => {
                     self.privatelink = true;
                     self.routes_to(id);
                 }
-                k if IGNORED.contains(&k) => {}
+                Some(k) if IGNORED.contains(&k) => {}
+                None if id
+                    .rsplit_once('-')
+                    .is_some_and(|(p, _)| UNMODELLED.contains(&p)) => {}
                 _ => return None,
             }
         }
@@ -372,6 +360,43 @@ impl Patch<'_, '_> {
             self.v.tables.set(t as usize, rtb);
         }
         Some((self.v, touched))
+    }
+
+    /// Route table association `id` changed: the tables it was and is in, and the subnets'
+    /// links if it was found.
+    fn table_association(&mut self, id: &str) -> Option<()> {
+        let w = self.w;
+        let mut found = false;
+        for t in w.route_tables.values() {
+            if t.associations.iter().any(|a| a.id == id) {
+                self.table(&t.id)?;
+                found = true;
+            }
+        }
+        for t in self.v.tables.clone().iter() {
+            if t.links.iter().any(|(a, _, _)| &**a == id) {
+                self.table(&t.id)?;
+                found = true;
+            }
+        }
+        self.relink |= found;
+        Some(())
+    }
+
+    /// Network ACL association `id` changed: the ACLs it was and is in.
+    fn acl_association(&mut self, id: &str) -> Option<()> {
+        let w = self.w;
+        for a in w.network_acls.values() {
+            if a.associations.iter().any(|x| x.id == id) {
+                self.acl(&a.id)?;
+            }
+        }
+        for a in self.v.acls.clone().iter() {
+            if a.links.iter().any(|(x, _)| &**x == id) {
+                self.acl(&a.id)?;
+            }
+        }
+        Some(())
     }
 
     fn sg(&mut self, id: &str) -> Option<()> {
@@ -620,10 +645,20 @@ mod tests {
     }
 
     #[test]
-    fn kinds() {
-        assert_eq!(super::kind("rtbassoc-0123"), "rtbassoc");
-        assert_eq!(super::kind("i-0123"), "i");
-        assert_eq!(super::kind("eni-attach-0123"), "eni-attach");
-        assert_eq!(super::kind("local"), "");
+    fn ignored_and_unmodelled_ids_patch_in_place() {
+        let w = World::new(Config::default(), 1);
+        let v = crate::View::compile(&w);
+        for id in ["dopt-1", "sgr-1", "r-1", "eni-attach-1", "tgw-1"] {
+            assert!(
+                v.try_update(&w, &Changes::ids([id.to_string()])).is_some(),
+                "{id}"
+            );
+        }
+        for id in ["local", "ela-attach-1", "vgw-1", "x-1"] {
+            assert!(
+                v.try_update(&w, &Changes::ids([id.to_string()])).is_none(),
+                "{id}"
+            );
+        }
     }
 }

@@ -11,6 +11,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use openvpc_core::ids::Kind;
 use openvpc_core::nacl::{EntryCidr, NetworkAcl, RuleAction};
 use openvpc_core::route::{self, Destination, Origin, RouteTable, Target};
 use openvpc_core::sg::{self, Peer, SecurityGroup};
@@ -103,7 +104,13 @@ pub(crate) enum Tgt {
     Nat(Ix),
     Eni(Ix),
     GatewayEndpoint(Arc<str>),
-    /// A target kind the engine does not model (VGW, TGW, GWLB endpoint).
+    /// A virtual private gateway attached to the table's VPC and the customer-side ranges
+    /// its VPN connections lead to (their static routes).
+    Vgw {
+        id: Arc<str>,
+        on_premises: Arc<[Ipv4Net]>,
+    },
+    /// A target kind the engine does not model (TGW, GWLB endpoint).
     Unsupported(Arc<str>),
     /// Not usable: the target is gone or not in a usable state.
     Blackhole {
@@ -697,9 +704,9 @@ impl View {
     /// The interface `id`, the primary interface of running instance `id`, or the first
     /// network interface of VPC endpoint `id`.
     pub(crate) fn endpoint(&self, id: &str) -> Option<Ix> {
-        if id.starts_with("i-") {
+        if Kind::Instance.names(id) {
             self.instances.get(id).copied().flatten()
-        } else if id.starts_with("vpce-") {
+        } else if Kind::VpcEndpoint.names(id) {
             let e = self.privatelink.endpoints.get(id)?;
             e.enis.first().copied()
         } else {
@@ -722,8 +729,8 @@ fn blackhole(why: String) -> Tgt {
 
 /// Resolves a route target of a table in VPC `v` (`vpc_id`). Whether the target is usable
 /// is the core's rule ([`route::target_problem`]); here a usable target is found in the
-/// view. Kinds the engine does not follow (virtual private and transit gateways, Gateway
-/// Load Balancer endpoints) are unsupported whatever their state.
+/// view. Kinds the engine does not follow (transit gateways, Gateway Load Balancer
+/// endpoints) are unsupported whatever their state.
 fn resolve(
     w: &World,
     (v, vpc_id): (Ix, &str),
@@ -733,7 +740,7 @@ fn resolve(
     enis: &[EniV],
 ) -> Tgt {
     let followed = match t {
-        Target::Gateway(id) => id.starts_with("igw-"),
+        Target::Gateway(id) => Kind::InternetGateway.names(id) || Kind::VpnGateway.names(id),
         Target::VpcEndpoint(_) | Target::TransitGateway(_) => false,
         _ => true,
     };
@@ -766,6 +773,10 @@ fn resolve(
                 None => blackhole(format!("the peer VPC of {id} does not exist")),
             }
         }
+        Target::Gateway(id) if Kind::VpnGateway.names(id) => Tgt::Vgw {
+            id: id.as_str().into(),
+            on_premises: openvpc_core::vpn::on_premises_ranges(w, id).into(),
+        },
         Target::Gateway(id) => Tgt::Igw(id.as_str().into()),
         Target::EgressOnlyInternetGateway(id) => Tgt::Eigw(id.as_str().into()),
         Target::NatGateway(id) => match ix.nat.get(id.as_str()) {

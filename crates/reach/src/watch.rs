@@ -14,6 +14,8 @@ use std::collections::BTreeSet;
 use crate::fast::{HashMap, HashSet};
 use std::sync::Arc;
 
+use openvpc_core::ids::Kind;
+
 use crate::explain::HopKind;
 use crate::update::Touched;
 use crate::{decide, Endpoint, Flow, Verdict, View};
@@ -127,7 +129,7 @@ fn deps(view: &View, flow: &Flow, v: &Verdict) -> Vec<Arc<str>> {
     });
     if privatelink
         || matches!(flow.destination, Endpoint::Vpce(_))
-        || flow.source.starts_with("vpce-")
+        || Kind::VpcEndpoint.names(&flow.source)
     {
         d.insert(Arc::from(ANY));
     }

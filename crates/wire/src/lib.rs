@@ -12,6 +12,7 @@ pub mod coverage;
 pub mod dialect;
 pub mod elbv2;
 pub mod errors;
+pub mod filters;
 pub mod params;
 pub mod sigv4;
 pub mod sts;

@@ -266,16 +266,19 @@ impl<'a> View<'a> {
     }
 
     /// `Filter.N.Name` / `Filter.N.Value.M`.
+    /// The action's table (`crate::filters`) checks them: limits, names, id values; older
+    /// names come back under the name the core matches. A filter without a name is the
+    /// unknown filter `''`.
     pub fn filters(&self) -> Result<Vec<Filter>> {
-        self.structs("Filter")
+        let filters = self
+            .structs("Filter")
             .into_iter()
-            .map(|f| {
-                Ok(Filter {
-                    name: f.req("Name")?,
-                    values: f.list("Value"),
-                })
+            .map(|f| Filter {
+                name: f.str("Name").unwrap_or_default(),
+                values: f.list("Value"),
             })
-            .collect()
+            .collect();
+        crate::filters::check(self.params.peek("Action").unwrap_or_default(), filters)
     }
 
     /// `Tag.N.Key` / `Tag.N.Value` pairs (value defaults to empty).

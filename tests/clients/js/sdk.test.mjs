@@ -239,7 +239,7 @@ test("Network Insights finds the path between two instances", async () => {
   const instances = (
     await a.send(
       new ec2.RunInstancesCommand({
-        ImageId: "ami-12345678",
+        ImageId: "ami-0e2c8caa4b6378d8c",
         MinCount: 2,
         MaxCount: 2,
         SubnetId: sn,

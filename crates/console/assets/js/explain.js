@@ -20,6 +20,7 @@ export const CODES = {
   VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION: "A gateway endpoint only carries traffic from its own VPC's addresses.",
   CANNOT_ROUTE: 'The traffic cannot be routed.',
   UNSUPPORTED_COMPONENT: 'A component on the path is not supported by the analysis.',
+  UNKNOWN_RESOURCE: 'A component on the path is not in the imported data, so the analysis cannot decide past it.',
   BAD_STATE: 'A component on the path is not in a working state (pending, rejected, deleted…).',
   PROTOCOL_RESTRICTION: 'The component does not carry this protocol (an interface endpoint carries TCP only).',
   VPCE_INTRA_VPC_TRAFFIC: 'An interface endpoint only answers its consumers; it does not open connections (PrivateLink is one-way).',
@@ -28,6 +29,10 @@ export const CODES = {
   ELBV2_LISTENER_HAS_NO_TG: "The load balancer listener's target group does not exist.",
   ELB_INSTALLED_AZ_RESTRICTION: 'The target is in an Availability Zone the load balancer is not enabled in.',
 };
+
+/** The codes that say the engine cannot decide rather than that something blocks
+ * (the engine's `Code::is_unknown`). */
+export const UNKNOWN_CODES = new Set(['UNSUPPORTED_COMPONENT', 'UNKNOWN_RESOURCE']);
 
 /** The one-line meaning of a code. */
 export function meaning(code) {

@@ -15,7 +15,7 @@ import { matrixTable, representatives, runMatrix } from './matrix.js';
 import { loadModel, loadVpcDetails, locate } from './model.js';
 import { renderTopology } from './render.js';
 import { buildScene, stateWords } from './scene.js';
-import { analyse, drawTrace, flowOf, flowWords, PROTOCOLS, renderResult } from './trace.js';
+import { analyse, drawTrace, flowOf, flowWords, PROTOCOLS, renderResult, verdictOf } from './trace.js';
 import { fill, h } from './ui.js';
 import { Viewport } from './viewport.js';
 
@@ -849,8 +849,7 @@ async function exportPicture({ box } = {}) {
   const caption = [];
   if (state.result) {
     const a = state.result.analysis;
-    const word = a.networkPathFound === 'true' ? 'reachable' : 'not reachable';
-    caption.push(`${flowWords(state.result.flow)}: ${word}`);
+    caption.push(`${flowWords(state.result.flow)}: ${verdictOf(state.result).word}`);
     for (const e of arr(a.explanationSet)) caption.push(`${e.explanationCode} at ${e.component?.id ?? ''}`);
   }
   return exportSvg(svg, { box, caption });

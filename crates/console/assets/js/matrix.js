@@ -4,7 +4,7 @@
 // one Network Insights analysis, and each cell links to its trace.
 
 import { arr } from './api.js';
-import { analyse, verdictOf } from './trace.js';
+import { VERDICTS, analyse, verdictOf } from './trace.js';
 import { h } from './ui.js';
 
 /** Whether an interface is a workload's (what `openvpc matrix` decides for a subnet). */
@@ -45,10 +45,10 @@ export async function runMatrix(api, rows, { protocol, port, onCell, stop = () =
       try {
         const result = await analyse(api, flow);
         const v = verdictOf(result);
-        cell = { flow, reachable: v.reachable, word: v.word, codes: [...new Set(arr(result.analysis.explanationSet).map((e) => e.explanationCode))] };
+        cell = { flow, verdict: v, word: v.word, codes: [...new Set(arr(result.analysis.explanationSet).map((e) => e.explanationCode))] };
         await api.call('DeleteNetworkInsightsAnalysis', { NetworkInsightsAnalysisId: result.analysis.networkInsightsAnalysisId }).catch(() => {});
       } catch (e) {
-        cell = { flow, reachable: null, word: 'error', codes: [e.code || e.message] };
+        cell = { flow, verdict: { cls: 'error', symbol: '✗' }, word: 'error', codes: [e.code || e.message] };
       }
       onCell(i, j, cell);
     }
@@ -91,14 +91,13 @@ export function matrixTable(decided, { protocol, port, link }) {
   const set = (i, j, cell) => {
     const td = cells.get(`${i},${j}`);
     if (!td) return;
-    const cls = cell.reachable ? 'ok' : cell.reachable === false ? 'blocked' : 'error';
-    td.className = cls;
+    td.className = cell.verdict.cls;
     td.dataset.verdict = cell.word;
     td.replaceChildren(
       h(
         'a',
         { href: link(cell.flow), title: `S${i + 1} → S${j + 1}: ${cell.word}${cell.codes.length ? ` (${cell.codes.join(', ')})` : ''}` },
-        h('span', { 'aria-hidden': 'true' }, cell.reachable ? '✓' : '✗'),
+        h('span', { 'aria-hidden': 'true' }, cell.verdict.symbol),
         h('span', { class: 'sr-only' }, `S${i + 1} to S${j + 1}: ${cell.word}${cell.codes.length ? `, ${cell.codes.join(', ')}` : ''}`),
       ),
     );
@@ -106,7 +105,7 @@ export function matrixTable(decided, { protocol, port, link }) {
   const legend = h(
     'div',
     { id: 'matrix-legend', class: 'legend' },
-    h('p', {}, '✓ reachable · ✗ not reachable · a cell opens its trace'),
+    h('p', {}, `${[VERDICTS.reachable, VERDICTS.blocked, VERDICTS.unknown].map((v) => `${v.symbol} ${v.word}`).join(' · ')} (a component not modelled or not imported) · a cell opens its trace`),
     h(
       'ol',
       { class: 'subnets' },

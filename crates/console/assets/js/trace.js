@@ -4,7 +4,7 @@
 // and what to change, and the forward and return paths hop by hop, drawn on the topology.
 
 import { arr, filters } from './api.js';
-import { meaning, ruleWords } from './explain.js';
+import { UNKNOWN_CODES, meaning, ruleWords } from './explain.js';
 import { kindOfId, kindWords, shortId } from './kinds.js';
 import { isAddress } from './net.js';
 import { fill, h, s } from './ui.js';
@@ -92,10 +92,25 @@ export function packetWords(hop) {
   return `${proto} ${src} → ${dst}`;
 }
 
+/** The verdicts, each with its word, symbol and class (as `openvpc reach` and `matrix`). */
+export const VERDICTS = {
+  reachable: { outcome: 'reachable', word: 'reachable', symbol: '✓', cls: 'ok', reachable: true },
+  blocked: { outcome: 'blocked', word: 'not reachable', symbol: '✗', cls: 'blocked', reachable: false },
+  unknown: { outcome: 'unknown', word: 'unknown', symbol: '?', cls: 'unknown', reachable: null },
+  failed: { outcome: 'failed', word: 'analysis failed', symbol: '✗', cls: 'failed', reachable: null },
+};
+
+/**
+ * What an analysis comes to. No path and every explanation one of [`UNKNOWN_CODES`] (a
+ * component the engine does not model, or data missing from an import): "unknown" — the
+ * engine's `Verdict::outcome` rule, the one place the page decides it.
+ */
 export function verdictOf(result) {
   const a = result.analysis;
-  if (a.status !== 'succeeded') return { word: 'analysis failed', reachable: null };
-  return a.networkPathFound === 'true' ? { word: 'reachable', reachable: true } : { word: 'not reachable', reachable: false };
+  if (a.status !== 'succeeded') return VERDICTS.failed;
+  if (a.networkPathFound === 'true') return VERDICTS.reachable;
+  const codes = arr(a.explanationSet).map((e) => e.explanationCode);
+  return codes.length && codes.every((c) => UNKNOWN_CODES.has(c)) ? VERDICTS.unknown : VERDICTS.blocked;
 }
 
 /** The component an explanation is about (the most specific one it names). */
@@ -163,8 +178,8 @@ export function renderResult(el, result, { onPick, link, label = kindWords }) {
     el,
     h(
       'section',
-      { class: `verdict ${v.reachable ? 'ok' : v.reachable === false ? 'blocked' : 'failed'}`, 'aria-live': 'polite' },
-      h('p', { class: 'verdict-word', 'data-verdict': v.word }, h('span', { 'aria-hidden': 'true' }, v.reachable ? '✓ ' : '✗ '), v.word),
+      { class: `verdict ${v.cls}`, 'aria-live': 'polite' },
+      h('p', { class: 'verdict-word', 'data-verdict': v.word }, h('span', { 'aria-hidden': 'true' }, `${v.symbol} `), v.word),
       h('p', { class: 'flow mono' }, flowWords(result.flow)),
       h(
         'p',
@@ -182,7 +197,7 @@ export function renderResult(el, result, { onPick, link, label = kindWords }) {
       ? h(
           'section',
           { class: 'blockers' },
-          h('h3', {}, explanations.length === 1 ? 'What blocks it' : `What blocks it (${explanations.length})`),
+          h('h3', {}, `${v.outcome === 'unknown' ? 'What the analysis cannot decide past' : 'What blocks it'}${explanations.length === 1 ? '' : ` (${explanations.length})`}`),
           h(
             'ol',
             {},

@@ -55,6 +55,7 @@ pub const FILTERS: &[&str] = &[
     "attachment.device-index",
     "attachment.instance-id",
     "attachment.instance-owner-id",
+    "attachment.nat-gateway-id",
     "attachment.status",
     "availability-zone",
     "availability-zone-id",
@@ -65,6 +66,8 @@ pub const FILTERS: &[&str] = &[
     "ipv6-addresses.ipv6-address",
     "mac-address",
     "network-interface-id",
+    "operator.managed",
+    "operator.principal",
     "owner-id",
     "private-dns-name",
     "private-ip-address",
@@ -143,6 +146,12 @@ fn field(w: &World, e: &NetworkInterface, name: &str) -> Vec<String> {
         "attachment.device-index" => filter::opt(a.map(|a| a.device_index.to_string())),
         "attachment.instance-id" => filter::opt(a.and_then(|a| a.instance_id.clone())),
         "attachment.instance-owner-id" => filter::opt(a.map(|a| a.instance_owner_id.clone())),
+        "attachment.nat-gateway-id" => w
+            .nat_gateways
+            .in_scope(&e.scope)
+            .filter(|n| n.network_interface_id.as_deref() == Some(e.id.as_str()))
+            .map(|n| n.id.clone())
+            .collect(),
         "attachment.status" => filter::opt(a.map(|_| "attached")),
         "availability-zone" => filter::s(&e.availability_zone),
         "availability-zone-id" => filter::opt(
@@ -161,6 +170,9 @@ fn field(w: &World, e: &NetworkInterface, name: &str) -> Vec<String> {
         "ipv6-addresses.ipv6-address" => e.ipv6_addresses.iter().map(|a| a.to_string()).collect(),
         "mac-address" => filter::s(&e.mac_address),
         "network-interface-id" => filter::s(&e.id),
+        // No interface here is managed by an AWS operator service.
+        "operator.managed" => filter::b(false),
+        "operator.principal" => Vec::new(),
         "owner-id" => filter::s(&e.scope.account),
         "private-dns-name" => e
             .private_ips

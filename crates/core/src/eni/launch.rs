@@ -49,7 +49,7 @@ struct Shared {
 /// RunInstances; outputs the reservation id, then the instance ids.
 pub(super) fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Output> {
     let scope = ctx.scope();
-    let instance_type = check_parameters(&l)?;
+    let instance_type = check_parameters(ctx, &l)?;
     let (instance_tags, eni_tags) = split_tags(&l.tags)?;
     let zones = w.config.zone_names(&ctx.account, &ctx.region);
     if let Some(az) = &l.availability_zone {
@@ -94,17 +94,8 @@ pub(super) fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Outpu
 }
 
 /// The image, the instance type (or its default) and the counts.
-fn check_parameters(l: &Launch) -> Result<String> {
-    let image_ok = l
-        .image_id
-        .strip_prefix("ami-")
-        .is_some_and(|rest| !rest.is_empty());
-    if !image_ok {
-        return Err(ApiError::new(
-            ErrorCode::InvalidAMIIDMalformed,
-            format!("Invalid id: \"{}\" (expecting \"ami-...\")", l.image_id),
-        ));
-    }
+fn check_parameters(ctx: &Ctx, l: &Launch) -> Result<String> {
+    crate::image::check_launchable(&ctx.region, &l.image_id)?;
     let instance_type = l
         .instance_type
         .clone()

@@ -336,6 +336,41 @@ pub(super) fn add_private_ips(
     Ok(assigned)
 }
 
+/// Gives an interface the `explicit` IPv6 addresses, then `count` free ones of its subnet's
+/// block (checked by the caller); returns them in that order.
+pub(super) fn add_ipv6(
+    w: &mut World,
+    eni_id: &str,
+    explicit: &[Ipv6Addr],
+    count: usize,
+) -> Vec<Ipv6Addr> {
+    let subnet_id = w
+        .network_interfaces
+        .get(eni_id)
+        .expect("checked")
+        .subnet_id
+        .clone();
+    let mut used = ipv6_in_use(w, &subnet_id);
+    used.extend(explicit.iter().copied());
+    let mut assigned = explicit.to_vec();
+    for _ in 0..count {
+        if let Some(a) = random_ipv6(w, &subnet_id, &used) {
+            used.insert(a);
+            assigned.push(a);
+        }
+    }
+    let e = w.network_interfaces.get_mut(eni_id).expect("checked");
+    e.ipv6_addresses.extend(assigned.iter().copied());
+    assigned
+}
+
+/// Takes IPv6 addresses off an interface (they return to the subnet's free range).
+pub(super) fn remove_ipv6(w: &mut World, eni_id: &str, addresses: &[Ipv6Addr]) {
+    if let Some(e) = w.network_interfaces.get_mut(eni_id) {
+        e.ipv6_addresses.retain(|a| !addresses.contains(a));
+    }
+}
+
 /// Takes a secondary private address off an interface: back to its subnet, with the Elastic
 /// IP association on it ended.
 pub(super) fn remove_private_ip(w: &mut World, eni_id: &str, addr: Ipv4Addr) {
@@ -356,7 +391,7 @@ pub fn set_groups(w: &mut World, eni_id: &str, groups: &[String]) {
 }
 
 /// Maps a fresh Amazon public IPv4 address onto the interface's primary address.
-pub(super) fn map_amazon_public_ip(w: &mut World, eni_id: &str) {
+pub fn map_amazon_public_ip(w: &mut World, eni_id: &str) {
     let ip = w.counters.next_public_ip();
     if let Some(e) = w.network_interfaces.get_mut(eni_id) {
         e.public_ip = Some(ip);

@@ -28,6 +28,7 @@ mod describe;
 mod errors;
 mod instances;
 mod interfaces;
+mod ipv6;
 mod launch;
 mod lifecycle;
 pub mod model;
@@ -39,7 +40,8 @@ pub use describe::{
 };
 pub use instances::on_timer;
 pub use lifecycle::{
-    create_managed, create_service, destroy_interface, insert_existing, set_groups,
+    create_managed, create_service, destroy_interface, insert_existing, map_amazon_public_ip,
+    set_groups,
 };
 pub use model::*;
 
@@ -91,6 +93,15 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             network_interface_id,
             change,
         } => interfaces::modify(w, ctx, &network_interface_id, change),
+        Cmd::AssignIpv6 {
+            network_interface_id,
+            addresses,
+            count,
+        } => ipv6::assign(w, ctx, &network_interface_id, &addresses, count),
+        Cmd::UnassignIpv6 {
+            network_interface_id,
+            addresses,
+        } => ipv6::unassign(w, ctx, &network_interface_id, &addresses),
         Cmd::AssignPrivateIps {
             network_interface_id,
             addresses,

@@ -282,6 +282,17 @@ pub enum Cmd {
         network_interface_id: String,
         addresses: Vec<Ipv4Addr>,
     },
+    /// AssignIpv6Addresses. Output: the assigned addresses.
+    AssignIpv6 {
+        network_interface_id: String,
+        addresses: Vec<Ipv6Addr>,
+        count: Option<i64>,
+    },
+    /// UnassignIpv6Addresses. Output: the unassigned addresses.
+    UnassignIpv6 {
+        network_interface_id: String,
+        addresses: Vec<Ipv6Addr>,
+    },
     /// Output: the attachment id.
     Attach {
         network_interface_id: String,

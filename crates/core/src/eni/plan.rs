@@ -120,6 +120,43 @@ pub(super) fn ipv6_in_use(w: &World, subnet_id: &str) -> BTreeSet<Ipv6Addr> {
         .collect()
 }
 
+/// IPv6 addresses for an interface of subnet `s` that holds `held` already: the subnet has an
+/// IPv6 block, the interface stays within [`MAX_IPV6_ADDRESSES`], each named address is
+/// named once, inside the block's usable range and free.
+pub(super) fn check_ipv6(
+    w: &World,
+    s: &Subnet,
+    addresses: &[Ipv6Addr],
+    count: usize,
+    held: usize,
+) -> Result<()> {
+    if (count > 0 || !addresses.is_empty()) && s.ipv6_cidrs.is_empty() {
+        return Err(ApiError::invalid_value(format!(
+            "The subnet '{}' has no IPv6 CIDR block; IPv6 addresses cannot be assigned.",
+            s.id
+        )));
+    }
+    if held + count.max(addresses.len()) > MAX_IPV6_ADDRESSES {
+        return Err(ApiError::invalid_value(format!(
+            "An interface may hold at most {MAX_IPV6_ADDRESSES} IPv6 addresses."
+        )));
+    }
+    // Only named IPv6 addresses are probed: skip the subnet's scan without them.
+    let used6 = if addresses.is_empty() {
+        BTreeSet::new()
+    } else {
+        ipv6_in_use(w, &s.id)
+    };
+    let mut seen6 = BTreeSet::new();
+    for addr in addresses {
+        if !seen6.insert(*addr) {
+            return Err(duplicate(addr));
+        }
+        probe_v6(s, &used6, *addr)?;
+    }
+    Ok(())
+}
+
 fn probe_v6(s: &Subnet, used: &BTreeSet<Ipv6Addr>, addr: Ipv6Addr) -> Result<()> {
     let usable = s.ipv6_cidrs.iter().any(|c| {
         let net = u128::from(c.cidr.network());
@@ -210,29 +247,7 @@ pub(super) fn plan(
     {
         ipv6_count = 1;
     }
-    if (ipv6_count > 0 || !spec.ipv6_addresses.is_empty()) && s.ipv6_cidrs.is_empty() {
-        return Err(ApiError::invalid_value(format!(
-            "The subnet '{subnet_id}' has no IPv6 CIDR block; IPv6 addresses cannot be assigned."
-        )));
-    }
-    if ipv6_count.max(spec.ipv6_addresses.len()) > MAX_IPV6_ADDRESSES {
-        return Err(ApiError::invalid_value(format!(
-            "An interface may hold at most {MAX_IPV6_ADDRESSES} IPv6 addresses."
-        )));
-    }
-    // Only named IPv6 addresses are probed here: skip the subnet's scan without them.
-    let used6 = if spec.ipv6_addresses.is_empty() {
-        BTreeSet::new()
-    } else {
-        ipv6_in_use(w, subnet_id)
-    };
-    let mut seen6 = BTreeSet::new();
-    for addr in &spec.ipv6_addresses {
-        if !seen6.insert(*addr) {
-            return Err(duplicate(addr));
-        }
-        probe_v6(s, &used6, *addr)?;
-    }
+    check_ipv6(w, s, &spec.ipv6_addresses, ipv6_count, 0)?;
     let groups = check_groups(w, scope, &spec.groups, &s.vpc_id, subnet_id)?;
     Ok(Plan {
         subnet_id: subnet_id.to_string(),

@@ -839,6 +839,13 @@ fn run_instances_errors() {
         ),
         (
             Launch {
+                image_id: "ami-12345678".into(),
+                ..launch(Some(&s), 1, 1)
+            },
+            "InvalidAMIID.NotFound",
+        ),
+        (
+            Launch {
                 instance_type: Some("huge".into()),
                 ..launch(Some(&s), 1, 1)
             },
@@ -1422,7 +1429,10 @@ fn describe_instances_filters() {
         (Filter::new("instance-state-name", &["stopped"]), vec![&a]),
         (Filter::new("instance-state-code", &["16"]), vec![&b]),
         (Filter::new("instance-type", &["t3.*"]), vec![&a]),
-        (Filter::new("image-id", &["ami-12345678"]), vec![&a, &b]),
+        (
+            Filter::new("image-id", &[crate::image::AMAZON_LINUX_2023]),
+            vec![&a, &b],
+        ),
         (Filter::new("ip-address", &[&public_b]), vec![&b]),
         (Filter::new("private-ip-address", &["10.0.1.4"]), vec![&a]),
         (Filter::new("reservation-id", &[&res_a]), vec![&a]),
@@ -1487,4 +1497,85 @@ fn dns_names() {
         public_dns_name("eu-west-1", ip("18.0.0.1")),
         "ec2-18-0-0-1.eu-west-1.compute.amazonaws.com"
     );
+}
+
+#[test]
+fn assign_and_unassign_ipv6_addresses() {
+    let mut k = Kit::new();
+    let s = k.dual_stack_subnet();
+    let block = k.w.subnets.get(&s).unwrap().ipv6_cidrs[0].cidr;
+    let id = k.interface(in_subnet(&s));
+    assert!(k.eni(&id).ipv6_addresses.is_empty());
+    let assign = |addresses: Vec<std::net::Ipv6Addr>, count: Option<i64>| Cmd::AssignIpv6 {
+        network_interface_id: id.clone(),
+        addresses,
+        count,
+    };
+    let Output::Ids(two) = k.ok(assign(vec![], Some(2))) else {
+        panic!("ids")
+    };
+    assert_eq!(two.len(), 2);
+    let named = cidr::nth_v6(&block, 0x42);
+    assert_eq!(
+        k.ok(assign(vec![named], None)),
+        Output::Ids(vec![named.to_string()])
+    );
+    let held = k.eni(&id).ipv6_addresses.clone();
+    assert_eq!(held.len(), 3);
+    assert!(held.iter().all(|a| block.contains(a)));
+    // Refusals leave the interface as it is.
+    k.refused(assign(vec![named], None), "InvalidParameterValue");
+    k.refused(assign(vec![], None), "MissingParameter");
+    k.refused(assign(vec![], Some(0)), "InvalidParameterValue");
+    k.refused(
+        assign(vec![cidr::nth_v6(&block, 0x43)], Some(1)),
+        "InvalidParameterCombination",
+    );
+    k.refused(assign(vec![], Some(48)), "InvalidParameterValue");
+    k.refused(
+        assign(vec!["2001:db8::9".parse().unwrap()], None),
+        "InvalidParameter",
+    );
+    let other = k.interface(in_subnet(&s));
+    k.refused(
+        Cmd::AssignIpv6 {
+            network_interface_id: other.clone(),
+            addresses: vec![named],
+            count: None,
+        },
+        "InvalidIPAddress.InUse",
+    );
+    // An IPv4-only subnet has none to give.
+    let v4 = k.vpc("10.9.0.0/16");
+    let s4 = k.subnet(&v4, "10.9.0.0/24", None);
+    let plain = k.interface(in_subnet(&s4));
+    k.refused(
+        Cmd::AssignIpv6 {
+            network_interface_id: plain,
+            addresses: vec![],
+            count: Some(1),
+        },
+        "InvalidParameterValue",
+    );
+    // Unassign gives them back; the freed address can go to another interface.
+    let unassign = |addresses: Vec<std::net::Ipv6Addr>| Cmd::UnassignIpv6 {
+        network_interface_id: id.clone(),
+        addresses,
+    };
+    k.refused(unassign(vec![]), "MissingParameter");
+    k.refused(
+        unassign(vec![named, cidr::nth_v6(&block, 0x99)]),
+        "InvalidParameterValue",
+    );
+    assert_eq!(
+        k.ok(unassign(vec![named])),
+        Output::Ids(vec![named.to_string()])
+    );
+    assert_eq!(k.eni(&id).ipv6_addresses.len(), 2);
+    k.ok(Cmd::AssignIpv6 {
+        network_interface_id: other.clone(),
+        addresses: vec![named],
+        count: None,
+    });
+    assert_eq!(k.eni(&other).ipv6_addresses, vec![named]);
 }

@@ -68,6 +68,7 @@ pub(super) fn allocate(w: &mut World, ctx: &Ctx, specs: &[TagSpec]) -> Result<Ou
         scope: scope.clone(),
         public_ip,
         association: None,
+        domain_name: None,
     });
     tags::apply_specs(w, &scope, &id, specs);
     Ok(Output::Id(id))
@@ -239,7 +240,10 @@ pub(super) fn map(
     association_id
 }
 
-/// Drops an address's association, clearing the interface's public IP it provided.
+/// Drops an address's association, clearing the interface's public IP it provided. The
+/// primary interface of a running instance launched with an Amazon public IPv4 address
+/// gets a new one, as AWS gives it when the Elastic IP moves away (a stopped instance gets
+/// it when it starts).
 fn unmap(w: &mut World, allocation_id: &str) {
     let Some(a) = w.addresses.get_mut(allocation_id) else {
         return;
@@ -251,6 +255,15 @@ fn unmap(w: &mut World, allocation_id: &str) {
         if e.public_ip_allocation_id.as_deref() == Some(allocation_id) {
             e.public_ip = None;
             e.public_ip_allocation_id = None;
+            let eni_id = e.id.clone();
+            let renew = w.instances.values().any(|i| {
+                i.network_interface_id == eni_id
+                    && i.details.auto_public_ip
+                    && i.state == InstanceState::Running
+            });
+            if renew {
+                crate::eni::map_amazon_public_ip(w, &eni_id);
+            }
         }
     }
 }

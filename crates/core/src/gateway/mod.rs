@@ -23,6 +23,7 @@ mod egress_only;
 mod internet;
 pub mod model;
 mod nat;
+mod reverse_dns;
 
 pub(crate) use addresses::drop_associations;
 pub use addresses::{address_instance, address_not_found};
@@ -33,6 +34,7 @@ pub use describe::{
 pub use internet::{attached_igw, create_attached_igw, vpc_has_mapped_public_ips};
 pub use model::*;
 pub use nat::on_timer;
+pub use reverse_dns::describe_address_attributes;
 
 /// Applies a gateway command.
 pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
@@ -104,6 +106,11 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             &specs,
         ),
         Cmd::DeleteNatGateway { nat_gateway_id } => nat::delete(w, ctx, &nat_gateway_id),
+        Cmd::ModifyAddressAttribute {
+            allocation_id,
+            domain_name,
+        } => reverse_dns::modify(w, ctx, &allocation_id, &domain_name),
+        Cmd::ResetAddressAttribute { allocation_id } => reverse_dns::reset(w, ctx, &allocation_id),
     }
 }
 

@@ -127,6 +127,9 @@ pub struct Address {
     pub scope: Scope,
     pub public_ip: Ipv4Addr,
     pub association: Option<AddressAssociation>,
+    /// The reverse DNS name set with ModifyAddressAttribute (without the trailing dot).
+    #[serde(default)]
+    pub domain_name: Option<String>,
 }
 
 impl Resource for Address {
@@ -192,6 +195,15 @@ pub enum Cmd {
     },
     DeleteNatGateway {
         nat_gateway_id: String,
+    },
+    /// ModifyAddressAttribute `DomainName` (reverse DNS).
+    ModifyAddressAttribute {
+        allocation_id: String,
+        domain_name: String,
+    },
+    /// ResetAddressAttribute `domain-name`.
+    ResetAddressAttribute {
+        allocation_id: String,
     },
 }
 

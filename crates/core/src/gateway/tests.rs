@@ -974,3 +974,67 @@ fn nat_gateway_quota_per_zone_only_when_configured() {
     k.advance(0);
     k.ok(create_nat(&subnet, None));
 }
+
+#[test]
+fn reverse_dns_is_reported_only_once_set() {
+    let mut k = kit();
+    let alloc = k.eip();
+    let ctx = k.ctx.clone();
+    assert!(describe_address_attributes(&k.w, &ctx, &[])
+        .unwrap()
+        .is_empty());
+    k.refused(
+        Cmd::ModifyAddressAttribute {
+            allocation_id: alloc.clone(),
+            domain_name: "bad_name..example".into(),
+        },
+        "InvalidParameterValue",
+    );
+    k.refused(
+        Cmd::ModifyAddressAttribute {
+            allocation_id: "eipalloc-0123456789abcdef0".into(),
+            domain_name: "mail.example.com".into(),
+        },
+        "InvalidAllocationID.NotFound",
+    );
+    k.ok(Cmd::ModifyAddressAttribute {
+        allocation_id: alloc.clone(),
+        domain_name: "Mail.Example.com.".into(),
+    });
+    let found = describe_address_attributes(&k.w, &ctx, std::slice::from_ref(&alloc)).unwrap();
+    assert_eq!(found[0].domain_name.as_deref(), Some("mail.example.com"));
+    k.ok(Cmd::ResetAddressAttribute {
+        allocation_id: alloc.clone(),
+    });
+    assert!(describe_address_attributes(&k.w, &ctx, &[alloc])
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn an_instance_launched_with_a_public_ip_gets_a_new_one_when_its_elastic_ip_moves_away() {
+    let mut k = kit();
+    let ids = k.launch(launch(None, 2, 2));
+    let (one, two) = (k.w.instances.get(&ids[0]).unwrap().clone(), ids[1].clone());
+    let eni = one.network_interface_id.clone();
+    let launched_with = k.w.network_interfaces.get(&eni).unwrap().public_ip;
+    assert!(launched_with.is_some());
+    let alloc = k.eip();
+    k.ok(associate_eni(&alloc, &eni));
+    let eip = k.w.addresses.get(&alloc).unwrap().public_ip;
+    assert_eq!(
+        k.w.network_interfaces.get(&eni).unwrap().public_ip,
+        Some(eip)
+    );
+    // Moved to the other instance: the first gets a fresh Amazon address.
+    k.ok(Cmd::AssociateAddress {
+        allocation_id: Some(alloc.clone()),
+        public_ip: None,
+        instance_id: Some(two),
+        network_interface_id: None,
+        private_ip: None,
+        allow_reassociation: true,
+    });
+    let now = k.w.network_interfaces.get(&eni).unwrap().public_ip;
+    assert!(now.is_some() && now != Some(eip) && now != launched_with);
+}

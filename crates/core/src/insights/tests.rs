@@ -29,7 +29,7 @@ fn interface(k: &mut Kit, ctx: &Ctx) -> String {
 /// A running instance of `ctx`'s caller (in a default subnet).
 fn instance(k: &mut Kit, ctx: &Ctx) -> String {
     let launch = Launch {
-        image_id: "ami-12345678".into(),
+        image_id: crate::image::AMAZON_LINUX_2023.into(),
         min_count: 1,
         max_count: 1,
         ..Launch::default()

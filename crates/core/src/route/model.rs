@@ -79,6 +79,10 @@ pub struct RouteTable {
     pub vpc_id: String,
     pub routes: Vec<Route>,
     pub associations: Vec<Association>,
+    /// Virtual private gateways whose routes propagate into the table
+    /// (EnableVgwRoutePropagation); their routes are kept in `routes` by the vpn area.
+    #[serde(default)]
+    pub propagating_vgws: Vec<String>,
 }
 
 impl Resource for RouteTable {
@@ -144,6 +148,11 @@ impl Route {
     /// target currently is (a middlebox may have replaced `local`).
     pub fn is_local_slot(&self) -> bool {
         self.origin == Origin::CreateRouteTable
+    }
+
+    /// Whether a virtual private gateway propagated the route (only the vpn area changes it).
+    pub fn is_propagated(&self) -> bool {
+        self.origin == Origin::EnableVgwRoutePropagation
     }
 
     /// A VPC block's local route as a new table or a new block gets it.

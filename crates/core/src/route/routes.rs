@@ -21,7 +21,11 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) ->
     let dest = destination_of(p)?;
     let target = require_target(p)?;
     check_destination(w, &scope, &dest)?;
-    if table.routes.iter().any(|r| r.destination == dest) {
+    if table
+        .routes
+        .iter()
+        .any(|r| r.destination == dest && !r.is_propagated())
+    {
         return Err(ApiError::new(
             ErrorCode::RouteAlreadyExists,
             format!("The route identified by {dest} already exists."),
@@ -81,7 +85,7 @@ pub(super) fn replace(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) -
     let index = table
         .routes
         .iter()
-        .position(|r| r.destination == dest)
+        .position(|r| r.destination == dest && !r.is_propagated())
         .ok_or_else(|| {
             ApiError::invalid_value(format!(
                 "There is no route defined for '{dest}' in the route table. Use CreateRoute instead."
@@ -119,7 +123,7 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) ->
     let route = table
         .routes
         .iter()
-        .find(|r| r.destination == dest)
+        .find(|r| r.destination == dest && !r.is_propagated())
         .ok_or_else(|| {
             let kind = match dest {
                 Destination::V4(_) => "destination-cidr-block",
@@ -143,7 +147,7 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) ->
         .get_mut(rtb_id)
         .expect("checked")
         .routes
-        .retain(|r| r.destination != dest);
+        .retain(|r| r.destination != dest || r.is_propagated());
     Ok(Output::Done)
 }
 

@@ -79,6 +79,7 @@ pub fn create_table(w: &mut World, scope: &Scope, vpc_id: &str, main: bool) -> S
         vpc_id: vpc_id.to_string(),
         routes,
         associations,
+        propagating_vgws: Vec::new(),
     });
     id
 }

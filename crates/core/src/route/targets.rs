@@ -11,6 +11,7 @@ use crate::error::{ApiError, ErrorCode, Result};
 use crate::gateway::NatState;
 use crate::ids::Kind;
 use crate::peering::Status as PeeringStatus;
+use crate::vpn::State as VgwState;
 use crate::world::{Ctx, Scope, World};
 
 use super::model::{Destination, Route, RouteTable, Target};
@@ -24,7 +25,7 @@ use super::model::{Destination, Route, RouteTable, Target};
 pub enum Unusable {
     /// The target does not exist (never did, or was deleted).
     Missing,
-    /// A kind of target openvpc does not model (virtual private or transit gateway).
+    /// A kind of target openvpc does not model (transit gateway).
     NotModelled,
     /// The internet gateway is detached, or attached to another VPC.
     Detached,
@@ -115,16 +116,26 @@ pub fn target_problem(w: &World, vpc_id: Option<&str>, target: &Target) -> Optio
     }
 }
 
-/// An internet gateway must be attached (to `vpc_id`, when given); virtual private
-/// gateways are not modelled.
+/// An internet or virtual private gateway must be attached (to `vpc_id`, when given).
 fn internet_gateway_problem(w: &World, vpc_id: Option<&str>, id: &str) -> Option<Unusable> {
-    if !Kind::InternetGateway.names(id) {
+    let attachment = if Kind::InternetGateway.names(id) {
+        let Some(igw) = w.internet_gateways.get(id) else {
+            return Some(Unusable::Missing);
+        };
+        igw.attachment.as_deref()
+    } else if Kind::VpnGateway.names(id) {
+        let Some(vgw) = w
+            .vpn_gateways
+            .get(id)
+            .filter(|g| g.state == VgwState::Available)
+        else {
+            return Some(Unusable::Missing);
+        };
+        vgw.attached_vpc()
+    } else {
         return Some(Unusable::NotModelled);
-    }
-    let Some(igw) = w.internet_gateways.get(id) else {
-        return Some(Unusable::Missing);
     };
-    match igw.attachment.as_deref() {
+    match attachment {
         Some(attached) if vpc_id.is_none_or(|v| v == attached) => None,
         _ => Some(Unusable::Detached),
     }
@@ -225,16 +236,25 @@ pub(super) fn check_target(
     }
 }
 
-/// An internet gateway of the caller attached to the table's VPC.
+/// An internet or virtual private gateway of the caller attached to the table's VPC.
 fn check_internet_gateway(w: &World, scope: &Scope, table: &RouteTable, id: &str) -> Result<()> {
-    if !Kind::InternetGateway.names(id) {
+    let attachment = if Kind::InternetGateway.names(id) {
+        let igw = w
+            .internet_gateways
+            .get_in(scope, id)
+            .ok_or_else(|| gateway_not_found(id))?;
+        igw.attachment.as_deref()
+    } else if Kind::VpnGateway.names(id) {
+        let vgw = w
+            .vpn_gateways
+            .get_in(scope, id)
+            .filter(|g| g.state == VgwState::Available)
+            .ok_or_else(|| gateway_not_found(id))?;
+        vgw.attached_vpc()
+    } else {
         return Err(gateway_not_found(id));
-    }
-    let igw = w
-        .internet_gateways
-        .get_in(scope, id)
-        .ok_or_else(|| gateway_not_found(id))?;
-    if igw.attachment.as_deref() != Some(table.vpc_id.as_str()) {
+    };
+    if attachment != Some(table.vpc_id.as_str()) {
         return Err(different_networks(&table.id, "network gateway", id));
     }
     Ok(())

@@ -101,7 +101,7 @@ fn nat(k: &mut Kit, subnet: &str, state: NatState) -> String {
 /// A running instance in `subnet` with `enis` attached interfaces.
 fn instance(k: &mut Kit, subnet: &str, enis: usize) -> String {
     let launch = Launch {
-        image_id: "ami-0123456789abcdef0".into(),
+        image_id: crate::image::AMAZON_LINUX_2023.into(),
         min_count: 1,
         max_count: 1,
         subnet_id: Some(subnet.into()),
@@ -834,7 +834,7 @@ fn unusable_targets_say_why() {
     let why = |k: &Kit, dest: &str| problem_of(k, &rtb, dest).map(|u| u.to_string());
     let text = |s: &str| Some(s.to_string());
     assert_eq!(why(&k, "1.0.0.0/8"), text("is not attached to this VPC"));
-    assert_eq!(why(&k, "2.0.0.0/8"), text("is not modelled"));
+    assert_eq!(why(&k, "2.0.0.0/8"), text("does not exist"));
     assert_eq!(why(&k, "3.0.0.0/8"), text("is pending, not available"));
     assert_eq!(
         why(&k, "10.1.0.0/16"),

@@ -3,7 +3,7 @@
 
 use ipnet::Ipv6Net;
 
-use super::model::{Attribute, SubnetIpv6};
+use super::model::{Attribute, LaunchOption, SubnetIpv6, HOSTNAME_TYPES};
 use crate::cidr;
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::ids::Kind;
@@ -19,13 +19,65 @@ pub(super) fn modify(
     attribute: Attribute,
     value: bool,
 ) -> Result<Output> {
-    let subnet = w
-        .subnets
-        .get_mut_in(&ctx.scope(), subnet_id)
-        .ok_or_else(|| Kind::Subnet.not_found(subnet_id))?;
+    let subnet = super::get(w, &ctx.scope(), subnet_id)?;
+    if attribute == Attribute::AssignIpv6AddressOnCreation && value && subnet.ipv6_cidrs.is_empty()
+    {
+        return Err(ApiError::invalid_value(format!(
+            "Invalid value 'true' for assign-ipv6-address-on-creation. Cannot set assign-ipv6-address-on-creation to true unless the subnet ({subnet_id}) has an IPv6 CIDR block associated with it."
+        )));
+    }
+    if attribute == Attribute::MapCustomerOwnedIpOnLaunch && value {
+        return Err(ApiError::invalid_value(format!(
+            "Invalid value 'true' for map-customer-owned-ip-on-launch. The subnet ({subnet_id}) is not on an Outpost and has no customer-owned IPv4 pool."
+        )));
+    }
+    let subnet = w.subnets.get_mut(subnet_id).expect("checked");
+    let launch = &mut subnet.launch;
     match attribute {
         Attribute::MapPublicIpOnLaunch => subnet.map_public_ip_on_launch = value,
         Attribute::AssignIpv6AddressOnCreation => subnet.assign_ipv6_on_creation = value,
+        Attribute::EnableDns64 => launch.enable_dns64 = value,
+        Attribute::EnableResourceNameDnsARecordOnLaunch => {
+            launch.resource_name_dns_a_record = value
+        }
+        Attribute::EnableResourceNameDnsAAAARecordOnLaunch => {
+            launch.resource_name_dns_aaaa_record = value
+        }
+        Attribute::MapCustomerOwnedIpOnLaunch => {}
+        Attribute::DisableLniAtDeviceIndex => {
+            if value {
+                launch.lni_at_device_index = None;
+            }
+        }
+    }
+    Ok(Output::Done)
+}
+
+/// ModifySubnetAttribute: the hostname type of instances launched here, or the device index
+/// of local network interfaces (never 0: a local interface is never the primary one).
+pub(super) fn modify_option(
+    w: &mut World,
+    ctx: &Ctx,
+    subnet_id: &str,
+    option: LaunchOption,
+) -> Result<Output> {
+    super::get(w, &ctx.scope(), subnet_id)?;
+    let invalid = |name: &str, value: &dyn std::fmt::Display| {
+        ApiError::invalid_value(format!("Value ({value}) for parameter {name} is invalid."))
+    };
+    match &option {
+        LaunchOption::HostnameType(t) if !HOSTNAME_TYPES.contains(&t.as_str()) => {
+            return Err(invalid("PrivateDnsHostnameTypeOnLaunch", t));
+        }
+        LaunchOption::LniAtDeviceIndex(i) if !(1..=i64::from(u16::MAX)).contains(i) => {
+            return Err(invalid("EnableLniAtDeviceIndex", i));
+        }
+        _ => {}
+    }
+    let launch = &mut w.subnets.get_mut(subnet_id).expect("checked").launch;
+    match option {
+        LaunchOption::HostnameType(t) => launch.hostname_type = t,
+        LaunchOption::LniAtDeviceIndex(i) => launch.lni_at_device_index = Some(i as u32),
     }
     Ok(Output::Done)
 }
@@ -85,15 +137,22 @@ pub(super) fn disassociate_ipv6(w: &mut World, ctx: &Ctx, association_id: &str) 
     Ok(Output::Id(association_id.to_string()))
 }
 
-/// A subnet's IPv6 block: a /64 inside one of the VPC's blocks, overlapping no other
-/// subnet's.
+/// The prefix lengths a subnet's IPv6 block may have: /44 to /64 in steps of 4.
+pub fn ipv6_prefix_allowed(len: u8) -> bool {
+    (44..=64).contains(&len) && (64 - len).is_multiple_of(4)
+}
+
+/// A subnet's IPv6 block: /44–/64 in steps of 4 ([`ipv6_prefix_allowed`]), inside one of the
+/// VPC's blocks, overlapping no other subnet's.
 pub(super) fn check_ipv6_block(w: &World, vpc: &Vpc, raw: &str) -> Result<Ipv6Net> {
     let cidr = cidr::parse_v6(raw).ok_or_else(|| {
         ApiError::invalid_value(format!(
             "Value ({raw}) for parameter ipv6CidrBlock is invalid. This is not a valid CIDR block."
         ))
     })?;
-    if cidr.prefix_len() != 64 || !vpc.ipv6_cidrs.iter().any(|b| b.cidr.contains(&cidr)) {
+    if !ipv6_prefix_allowed(cidr.prefix_len())
+        || !vpc.ipv6_cidrs.iter().any(|b| b.cidr.contains(&cidr))
+    {
         return Err(ApiError::new(
             ErrorCode::InvalidSubnetRange,
             format!("The CIDR '{raw}' is invalid."),

@@ -10,16 +10,22 @@ pub const FILTERS: &[&str] = &[
     "availability-zone",
     "availability-zone-id",
     "available-ip-address-count",
-    "cidr",
     "cidr-block",
-    "cidrBlock",
+    "customer-owned-ipv4-pool",
     "default-for-az",
-    "defaultForAz",
+    "enable-dns64",
+    "enable-lni-at-device-index",
     "ipv6-cidr-block-association.ipv6-cidr-block",
     "ipv6-cidr-block-association.association-id",
     "ipv6-cidr-block-association.state",
+    "ipv6-native",
+    "map-customer-owned-ip-on-launch",
     "map-public-ip-on-launch",
+    "outpost-arn",
     "owner-id",
+    "private-dns-name-options-on-launch.hostname-type",
+    "private-dns-name-options-on-launch.enable-resource-name-dns-a-record",
+    "private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record",
     "state",
     "subnet-arn",
     "subnet-id",
@@ -48,8 +54,23 @@ fn field(s: &Subnet, name: &str) -> Vec<String> {
         "availability-zone" => filter::s(&s.availability_zone),
         "availability-zone-id" => filter::s(&s.availability_zone_id),
         "available-ip-address-count" => filter::s(s.available_ip_count().to_string()),
-        "cidr" | "cidr-block" | "cidrBlock" => filter::s(s.cidr.to_string()),
-        "default-for-az" | "defaultForAz" => filter::b(s.default_for_az),
+        "cidr-block" => filter::s(s.cidr.to_string()),
+        // No Outposts and no customer-owned pools here.
+        "customer-owned-ipv4-pool" | "outpost-arn" => Vec::new(),
+        "map-customer-owned-ip-on-launch" => filter::b(false),
+        "default-for-az" => filter::b(s.default_for_az),
+        "enable-dns64" => filter::b(s.launch.enable_dns64),
+        "enable-lni-at-device-index" => {
+            filter::opt(s.launch.lni_at_device_index.map(|i| i.to_string()))
+        }
+        "ipv6-native" => filter::b(false),
+        "private-dns-name-options-on-launch.hostname-type" => filter::s(&s.launch.hostname_type),
+        "private-dns-name-options-on-launch.enable-resource-name-dns-a-record" => {
+            filter::b(s.launch.resource_name_dns_a_record)
+        }
+        "private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record" => {
+            filter::b(s.launch.resource_name_dns_aaaa_record)
+        }
         "ipv6-cidr-block-association.ipv6-cidr-block" => {
             s.ipv6_cidrs.iter().map(|c| c.cidr.to_string()).collect()
         }

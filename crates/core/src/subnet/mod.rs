@@ -75,6 +75,9 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             attribute,
             value,
         } => attributes::modify(w, ctx, &subnet_id, attribute, value),
+        Cmd::ModifyLaunchOption { subnet_id, option } => {
+            attributes::modify_option(w, ctx, &subnet_id, option)
+        }
         Cmd::AssociateIpv6 {
             subnet_id,
             ipv6_cidr_block,

@@ -35,6 +35,9 @@ pub struct Subnet {
     pub default_for_az: bool,
     pub map_public_ip_on_launch: bool,
     pub assign_ipv6_on_creation: bool,
+    /// What instances launched here get (ModifySubnetAttribute's launch options).
+    #[serde(default)]
+    pub launch: LaunchOptions,
     /// Offsets (from the network address) of addresses in use by interfaces.
     pub used: BTreeSet<u32>,
     pub created: Millis,
@@ -64,11 +67,55 @@ impl Subnet {
     }
 }
 
-/// A subnet attribute for ModifySubnetAttribute.
+/// A subnet's launch options beyond its two original flags: DNS64, the hostnames of its
+/// instances (`PrivateDnsNameOptionsOnLaunch`) and the device index of local interfaces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LaunchOptions {
+    pub enable_dns64: bool,
+    /// `ip-name` or `resource-name`.
+    pub hostname_type: String,
+    pub resource_name_dns_a_record: bool,
+    pub resource_name_dns_aaaa_record: bool,
+    /// `EnableLniAtDeviceIndex`, until `DisableLniAtDeviceIndex`.
+    pub lni_at_device_index: Option<u32>,
+}
+
+impl Default for LaunchOptions {
+    fn default() -> Self {
+        LaunchOptions {
+            enable_dns64: false,
+            hostname_type: HOSTNAME_TYPES[0].to_string(),
+            resource_name_dns_a_record: false,
+            resource_name_dns_aaaa_record: false,
+            lni_at_device_index: None,
+        }
+    }
+}
+
+/// The hostname types of `PrivateDnsHostnameTypeOnLaunch`, the default first.
+pub const HOSTNAME_TYPES: &[&str] = &["ip-name", "resource-name"];
+
+/// A boolean subnet attribute for ModifySubnetAttribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Attribute {
     MapPublicIpOnLaunch,
     AssignIpv6AddressOnCreation,
+    EnableDns64,
+    EnableResourceNameDnsARecordOnLaunch,
+    EnableResourceNameDnsAAAARecordOnLaunch,
+    /// Only Outposts subnets with a customer-owned pool may set it.
+    MapCustomerOwnedIpOnLaunch,
+    /// `true` ends `EnableLniAtDeviceIndex`.
+    DisableLniAtDeviceIndex,
+}
+
+/// A ModifySubnetAttribute option that is not a boolean.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LaunchOption {
+    /// `PrivateDnsHostnameTypeOnLaunch`.
+    HostnameType(String),
+    /// `EnableLniAtDeviceIndex`.
+    LniAtDeviceIndex(i64),
 }
 
 /// Subnet commands.
@@ -93,6 +140,10 @@ pub enum Cmd {
         subnet_id: String,
         attribute: Attribute,
         value: bool,
+    },
+    ModifyLaunchOption {
+        subnet_id: String,
+        option: LaunchOption,
     },
     AssociateIpv6 {
         subnet_id: String,

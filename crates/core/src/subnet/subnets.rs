@@ -229,6 +229,7 @@ fn insert(
         default_for_az,
         map_public_ip_on_launch: default_for_az,
         assign_ipv6_on_creation: false,
+        launch: Default::default(),
         used: BTreeSet::new(),
         created: ctx.now,
     });

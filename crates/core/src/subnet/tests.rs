@@ -346,9 +346,14 @@ fn attributes_and_ipv6_blocks() {
         value,
     };
     k.ok(set(&id, Attribute::MapPublicIpOnLaunch, true));
-    k.ok(set(&id, Attribute::AssignIpv6AddressOnCreation, true));
-    let s = k.w.subnets.get(&id).unwrap();
-    assert!(s.map_public_ip_on_launch && s.assign_ipv6_on_creation);
+    // Assigning IPv6 addresses at launch needs an IPv6 block.
+    let e = k.refused(
+        set(&id, Attribute::AssignIpv6AddressOnCreation, true),
+        "InvalidParameterValue",
+    );
+    assert!(e.message.contains("has an IPv6 CIDR block associated"));
+    k.ok(set(&id, Attribute::AssignIpv6AddressOnCreation, false));
+    assert!(k.w.subnets.get(&id).unwrap().map_public_ip_on_launch);
     k.refused(
         set(
             "subnet-0123456789abcdef0",
@@ -368,9 +373,10 @@ fn attributes_and_ipv6_blocks() {
     };
     k.refused(associate(&plain, &first), "InvalidSubnet.Range");
     k.refused(associate(&id, "2001:db8::/64"), "InvalidSubnet.Range");
-    k.refused(associate(&id, &block.to_string()), "InvalidSubnet.Range");
     k.refused(associate(&id, "nope"), "InvalidParameterValue");
     let assoc = k.id(associate(&id, &first));
+    k.ok(set(&id, Attribute::AssignIpv6AddressOnCreation, true));
+    assert!(k.w.subnets.get(&id).unwrap().assign_ipv6_on_creation);
     assert!(assoc.starts_with("subnet-cidr-assoc-"));
     let e = k.refused(associate(&id, &second), "InvalidParameterValue");
     assert!(e.message.contains("already has an IPv6 CIDR block"));
@@ -468,13 +474,8 @@ fn describe_filters_and_ids() {
     let mut both = vec![x.clone(), y.clone()];
     both.sort();
     assert_eq!(find(&k, &[("vpc-id", &[&v])]), both);
-    for name in ["cidr", "cidr-block", "cidrBlock"] {
-        assert_eq!(
-            find(&k, &[(name, &["10.0.1.0/24"])]),
-            [y.as_str()],
-            "{name}"
-        );
-    }
+    // The older names (`cidr`, `cidrBlock`) are the wire's aliases of `cidr-block`.
+    assert_eq!(find(&k, &[("cidr-block", &["10.0.1.0/24"])]), [y.as_str()]);
     assert_eq!(
         find(
             &k,
@@ -505,7 +506,10 @@ fn describe_filters_and_ids() {
     );
     let defaults = find(&k, &[("default-for-az", &["true"])]);
     assert_eq!(defaults.len(), zones.len());
-    assert_eq!(find(&k, &[("defaultForAz", &["true"])]), defaults);
+    assert_eq!(
+        find(&k, &[("ipv6-native", &["false"])]).len(),
+        defaults.len() + 2
+    );
     let arn = k.w.subnets.get(&x).unwrap().arn();
     assert_eq!(find(&k, &[("subnet-arn", &[&arn])]), [x.as_str()]);
     let e = describe(&k.w, &ctx, &[], &[Filter::new("bogus", &["x"])]).unwrap_err();
@@ -515,6 +519,137 @@ fn describe_filters_and_ids() {
     let b = k.as_account(B);
     let e = describe(&k.w, &b, std::slice::from_ref(&x), &[]).unwrap_err();
     assert_eq!(e.code, "InvalidSubnetID.NotFound");
+}
+
+#[test]
+fn ipv6_blocks_are_44_to_64_in_steps_of_4() {
+    for len in 0..=128u8 {
+        let allowed = matches!(len, 44 | 48 | 52 | 56 | 60 | 64);
+        assert_eq!(attributes::ipv6_prefix_allowed(len), allowed, "/{len}");
+    }
+    let mut k = Kit::new();
+    let v = k.vpc_v6("10.0.0.0/16");
+    let block = k.w.vpcs.get(&v).unwrap().ipv6_cidrs[0].cidr;
+    let associate = |subnet_id: &str, cidr: String| Cmd::AssociateIpv6 {
+        subnet_id: subnet_id.into(),
+        ipv6_cidr_block: cidr,
+    };
+    let a = k.subnet(&v, "10.0.0.0/24", None);
+    let b = k.subnet(&v, "10.0.1.0/24", None);
+    let sub = |len: u8| IpNet::V6(block).subnets(len).unwrap().next().unwrap();
+    for len in [62u8, 68, 128] {
+        k.refused(associate(&a, sub(len).to_string()), "InvalidSubnet.Range");
+    }
+    // Larger than the VPC's /56.
+    let wider = ipnet::Ipv6Net::new(block.network(), 52).unwrap().trunc();
+    k.refused(associate(&a, wider.to_string()), "InvalidSubnet.Range");
+    // A /60, then a /64 inside it conflicts; the next /60 does not.
+    k.ok(associate(&a, sub(60).to_string()));
+    k.refused(associate(&b, sub(64).to_string()), "InvalidSubnet.Conflict");
+    let next60 = IpNet::V6(block).subnets(60).unwrap().nth(1).unwrap();
+    k.ok(associate(&b, next60.to_string()));
+    // The whole /56 on a subnet of another VPC.
+    let w = k.vpc_v6("10.1.0.0/16");
+    let whole = k.w.vpcs.get(&w).unwrap().ipv6_cidrs[0].cidr;
+    let c = k.subnet(&w, "10.1.0.0/24", None);
+    k.ok(associate(&c, whole.to_string()));
+}
+
+#[test]
+fn every_launch_option_of_modify_subnet_attribute() {
+    let mut k = Kit::new();
+    let v = k.vpc("10.0.0.0/16");
+    let id = k.subnet(&v, "10.0.0.0/24", None);
+    assert_eq!(
+        k.w.subnets.get(&id).unwrap().launch,
+        LaunchOptions::default()
+    );
+    assert_eq!(LaunchOptions::default().hostname_type, "ip-name");
+    let flag = |attribute, value| Cmd::ModifyAttribute {
+        subnet_id: id.clone(),
+        attribute,
+        value,
+    };
+    let option = |option| Cmd::ModifyLaunchOption {
+        subnet_id: id.clone(),
+        option,
+    };
+    k.ok(flag(Attribute::EnableDns64, true));
+    k.ok(flag(Attribute::EnableResourceNameDnsARecordOnLaunch, true));
+    k.ok(flag(
+        Attribute::EnableResourceNameDnsAAAARecordOnLaunch,
+        true,
+    ));
+    k.ok(option(LaunchOption::HostnameType("resource-name".into())));
+    k.ok(option(LaunchOption::LniAtDeviceIndex(1)));
+    let launch = k.w.subnets.get(&id).unwrap().launch.clone();
+    assert_eq!(
+        launch,
+        LaunchOptions {
+            enable_dns64: true,
+            hostname_type: "resource-name".into(),
+            resource_name_dns_a_record: true,
+            resource_name_dns_aaaa_record: true,
+            lni_at_device_index: Some(1),
+        }
+    );
+    // Refusals change nothing.
+    k.refused(
+        option(LaunchOption::HostnameType("ip-address".into())),
+        "InvalidParameterValue",
+    );
+    k.refused(
+        option(LaunchOption::LniAtDeviceIndex(0)),
+        "InvalidParameterValue",
+    );
+    k.refused(
+        flag(Attribute::MapCustomerOwnedIpOnLaunch, true),
+        "InvalidParameterValue",
+    );
+    k.ok(flag(Attribute::MapCustomerOwnedIpOnLaunch, false));
+    k.refused(
+        Cmd::ModifyLaunchOption {
+            subnet_id: "subnet-0123456789abcdef0".into(),
+            option: LaunchOption::LniAtDeviceIndex(1),
+        },
+        "InvalidSubnetID.NotFound",
+    );
+    // DescribeSubnets filters on them.
+    let ctx = k.ctx.clone();
+    let find = |name: &str, value: &str| -> Vec<String> {
+        describe(&k.w, &ctx, &[], &[Filter::new(name, &[value])])
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id.clone())
+            .collect()
+    };
+    assert_eq!(find("enable-dns64", "true"), [id.as_str()]);
+    assert_eq!(find("enable-lni-at-device-index", "1"), [id.as_str()]);
+    assert_eq!(
+        find(
+            "private-dns-name-options-on-launch.hostname-type",
+            "resource-name"
+        ),
+        [id.as_str()]
+    );
+    assert_eq!(
+        find(
+            "private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record",
+            "true"
+        ),
+        [id.as_str()]
+    );
+    // DisableLniAtDeviceIndex ends it; `false` leaves it.
+    k.ok(flag(Attribute::DisableLniAtDeviceIndex, false));
+    assert_eq!(
+        k.w.subnets.get(&id).unwrap().launch.lni_at_device_index,
+        Some(1)
+    );
+    k.ok(flag(Attribute::DisableLniAtDeviceIndex, true));
+    assert_eq!(
+        k.w.subnets.get(&id).unwrap().launch.lni_at_device_index,
+        None
+    );
 }
 
 fn reserve(subnet_id: &str, cidr: &str, ty: &str) -> Cmd {

@@ -54,10 +54,10 @@ pub fn in_subnet(subnet_id: &str) -> InterfaceSpec {
     }
 }
 
-/// A launch of `ami-12345678`, `min`..=`max` instances, in `subnet` or a default subnet.
+/// A launch of the catalogue's Amazon Linux 2023 image, `min`..=`max` instances, in `subnet` or a default subnet.
 pub fn launch(subnet: Option<&str>, min: i64, max: i64) -> Launch {
     Launch {
-        image_id: "ami-12345678".into(),
+        image_id: crate::image::AMAZON_LINUX_2023.into(),
         min_count: min,
         max_count: max,
         subnet_id: subnet.map(str::to_string),

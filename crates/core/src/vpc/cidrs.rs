@@ -174,3 +174,45 @@ fn owner_of_association<'w>(w: &'w World, ctx: &Ctx, association_id: &str) -> Re
             )
         })
 }
+
+/// What a CreateVpc or AssociateVpcCidrBlock request asks of an IPv6 block.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ipv6Request<'a> {
+    /// `AmazonProvidedIpv6CidrBlock`.
+    pub amazon: bool,
+    /// `Ipv6Pool`: a BYOIP pool.
+    pub pool: Option<&'a str>,
+    /// `Ipv6CidrBlock`: a block of that pool.
+    pub cidr_block: Option<&'a str>,
+    /// `Ipv6CidrBlockNetworkBorderGroup`.
+    pub border_group: Option<&'a str>,
+}
+
+/// Refuses an IPv6 request AWS would refuse. openvpc has no BYOIP pools, so a named pool is
+/// unknown (`InvalidIpv6PoolID.NotFound`); the only network border group of a Region here
+/// is the Region's own (no Local Zones), which is what an Amazon block gets anyway.
+pub fn check_ipv6_request(ctx: &Ctx, r: &Ipv6Request) -> Result<()> {
+    if r.cidr_block.is_some() && r.pool.is_none() {
+        return Err(ApiError::missing("Ipv6Pool"));
+    }
+    if let Some(pool) = r.pool {
+        if r.amazon {
+            return Err(ApiError::invalid_combination(
+                "The parameter 'amazonProvidedIpv6CidrBlock' may not be used in combination with 'ipv6Pool'.",
+            ));
+        }
+        return Err(ApiError::new(
+            ErrorCode::InvalidIpv6PoolIDNotFound,
+            format!("The pool ID '{pool}' does not exist"),
+        ));
+    }
+    match r.border_group {
+        Some(_) if !r.amazon => Err(ApiError::invalid_combination(
+            "The parameter 'ipv6CidrBlockNetworkBorderGroup' requires 'amazonProvidedIpv6CidrBlock' to be true.",
+        )),
+        Some(group) if group != ctx.region => Err(ApiError::invalid_value(format!(
+            "Value ({group}) for parameter ipv6CidrBlockNetworkBorderGroup is invalid. The network border group is not valid for this region."
+        ))),
+        _ => Ok(()),
+    }
+}

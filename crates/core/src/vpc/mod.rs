@@ -15,6 +15,7 @@ mod vpcs;
 #[cfg(test)]
 mod tests;
 
+pub use cidrs::{check_ipv6_request, Ipv6Request};
 pub use describe::{describe, FILTERS};
 pub use model::*;
 pub use vpcs::init_scope;

@@ -480,6 +480,63 @@ fn describe_filters_and_ids() {
 }
 
 #[test]
+fn ipv6_requests_aws_refuses() {
+    let k = Kit::new();
+    let ctx = &k.ctx;
+    let check = |r: Ipv6Request| check_ipv6_request(ctx, &r).map_err(|e| e.code.as_str());
+    assert_eq!(check(Ipv6Request::default()), Ok(()));
+    let amazon = Ipv6Request {
+        amazon: true,
+        ..Default::default()
+    };
+    assert_eq!(check(amazon), Ok(()));
+    let region = ctx.region.clone();
+    assert_eq!(
+        check(Ipv6Request {
+            border_group: Some(&region),
+            ..amazon
+        }),
+        Ok(())
+    );
+    assert_eq!(
+        check(Ipv6Request {
+            border_group: Some("us-west-2-lax-1"),
+            ..amazon
+        }),
+        Err("InvalidParameterValue")
+    );
+    assert_eq!(
+        check(Ipv6Request {
+            border_group: Some(&region),
+            ..Default::default()
+        }),
+        Err("InvalidParameterCombination")
+    );
+    assert_eq!(
+        check(Ipv6Request {
+            pool: Some("ipv6pool-ec2-0123456789abcdef0"),
+            cidr_block: Some("2001:db8::/56"),
+            ..Default::default()
+        }),
+        Err("InvalidIpv6PoolID.NotFound")
+    );
+    assert_eq!(
+        check(Ipv6Request {
+            pool: Some("ipv6pool-ec2-0123456789abcdef0"),
+            ..amazon
+        }),
+        Err("InvalidParameterCombination")
+    );
+    assert_eq!(
+        check(Ipv6Request {
+            cidr_block: Some("2001:db8::/56"),
+            ..Default::default()
+        }),
+        Err("MissingParameter")
+    );
+}
+
+#[test]
 fn tenancy_changes_only_to_default() {
     let mut k = Kit::new();
     let id = k.id(Cmd::Create {

@@ -5,7 +5,7 @@ use crate::error::{ApiError, ErrorCode, Result};
 use crate::world::{Ctx, Idempotent, Scope, TimerKind, World};
 use crate::{
     dhcp, elb, endpoint, endpoint_service, eni, gateway, insights, nacl, peering, prefix_list,
-    route, sg, subnet, tags, vpc, Command, Kind, Millis, Output,
+    route, sg, subnet, tags, vpc, vpn, Command, Kind, Millis, Output,
 };
 
 impl World {
@@ -75,6 +75,7 @@ impl World {
             Command::Endpoint(c) => endpoint::apply(self, ctx, c),
             Command::PrefixList(c) => prefix_list::apply(self, ctx, c),
             Command::Insights(c) => insights::apply(self, ctx, c),
+            Command::Vpn(c) => vpn::apply(self, ctx, c),
         }
     }
 
@@ -90,6 +91,7 @@ impl World {
                 TimerKind::NatGateway => gateway::on_timer(self, &timer.id, timer.due),
                 TimerKind::VpcEndpoint => endpoint::on_timer(self, &timer.id, timer.due),
                 TimerKind::Instance => eni::on_timer(self, &timer.id, timer.due),
+                TimerKind::Vpn => vpn::on_timer(self, &timer.id, timer.due),
             }
         }
     }
@@ -127,6 +129,9 @@ impl World {
             Kind::PrefixList => self.prefix_lists.get_in(scope, id).is_some(),
             Kind::NetworkInsightsPath => self.insights_paths.get_in(scope, id).is_some(),
             Kind::NetworkInsightsAnalysis => self.insights_analyses.get_in(scope, id).is_some(),
+            Kind::VpnGateway => self.vpn_gateways.get_in(scope, id).is_some(),
+            Kind::CustomerGateway => self.customer_gateways.get_in(scope, id).is_some(),
+            Kind::VpnConnection => self.vpn_connections.get_in(scope, id).is_some(),
             _ => return Err(invalid()),
         };
         if found {

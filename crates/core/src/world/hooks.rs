@@ -85,7 +85,11 @@ impl World {
             .network_interfaces
             .in_scope(scope)
             .any(|e| e.vpc_id == vpc_id);
-        if in_vpc_subnet || extra_sg || extra_rtb || extra_acl || igw || eigw || eni {
+        let vgw = self
+            .vpn_gateways
+            .in_scope(scope)
+            .any(|g| g.attached_vpc() == Some(vpc_id));
+        if in_vpc_subnet || extra_sg || extra_rtb || extra_acl || igw || eigw || eni || vgw {
             return Err(ApiError::dependency(format!(
                 "The vpc '{vpc_id}' has dependencies and cannot be deleted."
             )));

@@ -16,7 +16,7 @@ use crate::{
     endpoint_service::model as endpoint_service, eni::model as eni, gateway::model as gateway,
     insights::model as insights, nacl::model as nacl, peering::model as peering,
     prefix_list::model as prefix_list, route::model as route, sg::model as sg,
-    subnet::model as subnet, vpc::model as vpc,
+    subnet::model as subnet, vpc::model as vpc, vpn::model as vpn,
 };
 use crate::{Millis, Output};
 
@@ -93,6 +93,8 @@ pub enum TimerKind {
     VpcEndpoint,
     /// Purge a terminated instance once its retention is over.
     Instance,
+    /// Forget a deleted virtual private gateway, customer gateway or VPN connection.
+    Vpn,
 }
 
 /// A deadline. Handlers act *as of* `due`, so running them late gives the same state.
@@ -166,6 +168,12 @@ pub struct World {
     #[serde(default)]
     pub insights_analyses: Table<insights::Analysis>,
     #[serde(default)]
+    pub vpn_gateways: Table<vpn::VpnGateway>,
+    #[serde(default)]
+    pub customer_gateways: Table<vpn::CustomerGateway>,
+    #[serde(default)]
+    pub vpn_connections: Table<vpn::VpnConnection>,
+    #[serde(default)]
     pub subnet_cidr_reservations: Table<subnet::CidrReservation>,
     #[serde(default)]
     pub connection_notifications: Table<endpoint_service::ConnectionNotification>,
@@ -203,6 +211,9 @@ impl World {
             prefix_lists: Table::default(),
             insights_paths: Table::default(),
             insights_analyses: Table::default(),
+            vpn_gateways: Table::default(),
+            customer_gateways: Table::default(),
+            vpn_connections: Table::default(),
             subnet_cidr_reservations: Table::default(),
             connection_notifications: Table::default(),
         }

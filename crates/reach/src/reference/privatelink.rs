@@ -7,6 +7,7 @@ use openvpc_core::elb::{LbSubnet, LoadBalancer, Target as ElbTarget, TargetGroup
 use openvpc_core::endpoint::{EndpointType, State, VpcEndpoint};
 use openvpc_core::endpoint_service::ServiceState;
 use openvpc_core::eni::NetworkInterface;
+use openvpc_core::ids::Kind;
 use openvpc_core::vpc::Vpc;
 
 use super::{vpc_contains, End, Node, Ref, Step};
@@ -214,7 +215,7 @@ impl<'w> Ref<'w> {
                         .ok()
                         .and_then(|a| self.eni_at(&n.vpc_id, a))
                 } else {
-                    self.endpoint(&t.id).filter(|_| t.id.starts_with("i-"))
+                    self.endpoint(&t.id).filter(|_| Kind::Instance.names(&t.id))
                 };
                 cross || at.is_none_or(|e| self.zone(e) == Some(node.availability_zone_id.as_str()))
             })
@@ -267,7 +268,7 @@ impl<'w> Ref<'w> {
             };
             (a, self.eni_at(&n.vpc_id, a))
         } else {
-            let Some(e) = self.endpoint(&t.id).filter(|_| t.id.starts_with("i-")) else {
+            let Some(e) = self.endpoint(&t.id).filter(|_| Kind::Instance.names(&t.id)) else {
                 return self.blocker(Code::BadState, &t.id, String::new());
             };
             let Some(a) = e.private_ips.first() else {

@@ -1,10 +1,11 @@
-//! Fixture builders: worlds made by inserting core structs directly.
+//! Fixture builders: worlds made by inserting core structs directly (interfaces through the
+//! core's ENI lifecycle, as the importer inserts them).
 
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
-use openvpc_core::eni::{Instance, InstanceState, NetworkInterface};
+use openvpc_core::eni::{self, Instance, InstanceState, InterfaceRecord, NetworkInterface};
 use openvpc_core::gateway::{InternetGateway, NatGateway, NatState};
 use openvpc_core::nacl::{self, AclAssociation, Entry, EntryCidr, NetworkAcl, RuleAction};
 use openvpc_core::peering::{Blocks, Options, Peering, Side, Status};
@@ -39,9 +40,9 @@ pub fn scope(region: &str) -> Scope {
 
 /// An SG rule's peer from text: a CIDR, `pl-…` or `sg-…`.
 pub fn peer(s: &str) -> Peer {
-    if s.starts_with("pl-") {
+    if Kind::PrefixList.names(s) {
         Peer::PrefixList(s.into())
-    } else if s.starts_with("sg-") {
+    } else if Kind::SecurityGroup.names(s) {
         Peer::Group {
             group_id: s.into(),
             user_id: ACCOUNT.into(),
@@ -57,7 +58,7 @@ pub fn peer(s: &str) -> Peer {
 }
 
 pub fn dest(s: &str) -> Destination {
-    if s.starts_with("pl-") {
+    if Kind::PrefixList.names(s) {
         Destination::PrefixList(s.into())
     } else {
         match s.parse::<IpNet>().expect("cidr") {
@@ -67,17 +68,22 @@ pub fn dest(s: &str) -> Destination {
     }
 }
 
-/// A route target from an id: `local`, `pcx-`, `igw-`, `nat-`, `eni-`, `i-`, `eigw-`, `vpce-`.
+/// A route target from an id: `local`, `pcx-`, `igw-`, `vgw-`, `nat-`, `eni-`, `i-`, `eigw-`,
+/// `vpce-`, `tgw-`.
 pub fn target(id: &str) -> Target {
     let s = id.to_string();
-    match id.split('-').next().unwrap_or("") {
-        "local" => Target::Local,
-        "pcx" => Target::VpcPeeringConnection(s),
-        "nat" => Target::NatGateway(s),
-        "eni" => Target::NetworkInterface(s),
-        "i" => Target::Instance(s),
-        "eigw" => Target::EgressOnlyInternetGateway(s),
-        "vpce" => Target::GatewayEndpoint(s),
+    if id == "local" {
+        return Target::Local;
+    }
+    match Kind::of_id(id) {
+        Some(Kind::VpcPeeringConnection) => Target::VpcPeeringConnection(s),
+        Some(Kind::NatGateway) => Target::NatGateway(s),
+        Some(Kind::NetworkInterface) => Target::NetworkInterface(s),
+        Some(Kind::Instance) => Target::Instance(s),
+        Some(Kind::EgressOnlyInternetGateway) => Target::EgressOnlyInternetGateway(s),
+        Some(Kind::VpcEndpoint) => Target::GatewayEndpoint(s),
+        // Transit gateways are not in the core's table (openvpc does not make them).
+        None if id.starts_with("tgw-") => Target::TransitGateway(s),
         _ => Target::Gateway(s),
     }
 }
@@ -164,6 +170,7 @@ impl Net {
             default_for_az: false,
             map_public_ip_on_launch: false,
             assign_ipv6_on_creation: false,
+            launch: Default::default(),
             used: BTreeSet::new(),
             created: 0,
         });
@@ -179,29 +186,31 @@ impl Net {
     pub fn eni6(&mut self, subnet: &str, ip: &str, v6: &[&str], groups: &[&str]) -> String {
         let id = self.id(Kind::NetworkInterface);
         let s = self.w.subnets.get(subnet).expect("subnet").clone();
-        self.w.network_interfaces.insert(NetworkInterface {
-            id: id.clone(),
-            scope: s.scope.clone(),
-            vpc_id: s.vpc_id.clone(),
-            subnet_id: s.id.clone(),
-            availability_zone: s.availability_zone.clone(),
-            private_ips: vec![ip.parse().expect("ip")],
-            ipv6_addresses: v6
-                .iter()
-                .map(|a| a.parse::<Ipv6Addr>().expect("ip"))
-                .collect(),
-            groups: groups.iter().map(|g| g.to_string()).collect(),
-            source_dest_check: true,
-            interface_type: "interface".into(),
-            requester_managed: false,
-            requester_id: None,
-            description: String::new(),
-            mac_address: "02:00:00:00:00:01".into(),
-            attachment: None,
-            public_ip: None,
-            public_ip_allocation_id: None,
-            created: 0,
-        });
+        eni::insert_existing(
+            &mut self.w,
+            InterfaceRecord {
+                id: id.clone(),
+                scope: s.scope.clone(),
+                vpc_id: s.vpc_id.clone(),
+                subnet_id: s.id.clone(),
+                availability_zone: s.availability_zone.clone(),
+                private_ips: vec![ip.parse().expect("ip")],
+                ipv6_addresses: v6
+                    .iter()
+                    .map(|a| a.parse::<Ipv6Addr>().expect("ip"))
+                    .collect(),
+                groups: groups.iter().map(|g| g.to_string()).collect(),
+                source_dest_check: true,
+                interface_type: "interface".into(),
+                requester_managed: false,
+                requester_id: None,
+                description: String::new(),
+                mac_address: "02:00:00:00:00:01".into(),
+                attachment: None,
+                public_ip: None,
+                public_ip_allocation_id: None,
+            },
+        );
         id
     }
 

@@ -5,6 +5,7 @@ mod kit;
 mod matrix;
 mod privatelink;
 mod prop;
+mod vpn;
 
 use std::collections::HashMap;
 
@@ -989,4 +990,51 @@ fn every_blocker_is_named() {
     );
     // SG egress, ACL out of s1, ACL into s2, SG ingress, ACL out of s2 and into s1 (reply).
     assert_eq!(v.explanations.len(), 6, "{v}");
+}
+
+/// Issue 8: subnet blocks wider than /64, IPv6 addresses assigned and unassigned after the
+/// interface exists, and groups and ACLs deciding on IPv6 sources.
+#[test]
+fn ipv6_wide_subnet_blocks_and_reassigned_addresses() {
+    let mut n = Net::new();
+    let a = n.vpc("10.0.0.0/16", Some("2600:1f00:0:300::/56"));
+    let s1 = n.subnet6(&a, "10.0.1.0/24", Some("2600:1f00:0:300::/60"));
+    let s2 = n.subnet6(&a, "10.0.2.0/24", Some("2600:1f00:0:310::/60"));
+    // An address in the /60 beyond its first /64.
+    let e1 = n.eni6(&s1, "10.0.1.10", &["2600:1f00:0:305::10"], &[&a.sg]);
+    let sb = n.sg(&a);
+    let e2 = n.eni6(&s2, "10.0.2.10", &[], &[&sb]);
+    n.rule(&sb, false, "tcp", Some((22, 22)), "2600:1f00:0:300::/60");
+    let later = "2600:1f00:0:31a::20";
+    let addr: std::net::Ipv6Addr = later.parse().unwrap();
+    // Not yet assigned: no interface holds the destination.
+    let view = View::compile(&n.w);
+    assert!(!decide(&view, &tcp(&e1, later, 22)).reachable);
+    // AssignIpv6Addresses: the new address reaches the interface, through its group.
+    n.eni_mut(&e2).ipv6_addresses.push(addr);
+    check(&n, tcp(&e1, later, 22), true, &[]);
+    check(&n, tcp(&e1, later, 80), false, &[EniSgRulesMismatch]);
+    // The group admits the /60 of the first subnet, not a source outside it.
+    let e3 = n.eni6(&s2, "10.0.2.11", &["2600:1f00:0:311::30"], &[&a.sg]);
+    check(&n, tcp(&e3, later, 22), false, &[EniSgRulesMismatch]);
+    // An ACL on the destination subnet denying the source's block decides first.
+    let acl = n.acl(&a, &[&s2]);
+    n.entry(&acl, 100, false, "-1", true, "::/0", None, None);
+    n.entry(&acl, 100, true, "-1", true, "::/0", None, None);
+    check(&n, tcp(&e1, later, 22), true, &[]);
+    n.entry(
+        &acl,
+        50,
+        false,
+        "6",
+        false,
+        "2600:1f00:0:305::/64",
+        Some((22, 22)),
+        None,
+    );
+    check(&n, tcp(&e1, later, 22), false, &[SubnetAclRestriction]);
+    // UnassignIpv6Addresses: gone again.
+    n.eni_mut(&e2).ipv6_addresses.retain(|a| *a != addr);
+    let view = View::compile(&n.w);
+    assert!(!decide(&view, &tcp(&e1, later, 22)).reachable);
 }

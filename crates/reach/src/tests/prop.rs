@@ -116,7 +116,7 @@ pub fn world(seed: u64) -> (Net, Vec<Flow>) {
     }
 
     // Gateways.
-    let mut targets: Vec<String> = ["local", "vpce-1", "vgw-1", "eni-404", "pcx-404"]
+    let mut targets: Vec<String> = ["local", "vpce-1", "vgw-1", "tgw-1", "eni-404", "pcx-404"]
         .map(String::from)
         .to_vec();
     targets.extend(enis.iter().cloned());

@@ -236,20 +236,21 @@ fn refused(e: &ApiError, request_id: &str) -> Response {
 }
 
 async fn query_endpoint(State(state): State<Shared>, req: Request) -> Response {
-    if let Some(redirect) = console::redirect_bare_get(req.method(), req.uri()) {
-        return redirect;
-    }
+    // A browser's bare `GET /` goes to the console, but only once the request is within
+    // the limits every request keeps.
+    let browser = console::redirect_bare_get(req.method(), req.uri());
+    let methods: &[Method] = match browser {
+        Some(_) => &[Method::GET, Method::HEAD],
+        None => &[Method::GET, Method::POST],
+    };
     let request_id = state.engine.request_id();
-    let received = match receive(
-        req,
-        &[Method::GET, Method::POST],
-        state.options.read_timeout,
-    )
-    .await
-    {
+    let received = match receive(req, methods, state.options.read_timeout).await {
         Ok(r) => r,
         Err(e) => return refused(&e, &request_id),
     };
+    if let Some(redirect) = browser {
+        return redirect;
+    }
     match handle_query(&state, &received, &request_id) {
         Answer::Now(resp) => resp,
         Answer::Durable(resp, ticket, dialect) => match ticket.await {

@@ -29,6 +29,8 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ),
     ("AssignPrivateIpAddresses", assign_private_ip_addresses),
     ("UnassignPrivateIpAddresses", unassign_private_ip_addresses),
+    ("AssignIpv6Addresses", assign_ipv6_addresses),
+    ("UnassignIpv6Addresses", unassign_ipv6_addresses),
     ("AttachNetworkInterface", attach_network_interface),
     ("DetachNetworkInterface", detach_network_interface),
     ("RunInstances", run_instances),
@@ -112,6 +114,7 @@ fn refuse_prefixes(p: &View) -> Result<()> {
         "Ipv4PrefixCount",
         "Ipv6Prefix",
         "Ipv6PrefixCount",
+        "Ipv6Prefixes",
     ] {
         if p.has(name) {
             return Err(ApiError::new(
@@ -474,6 +477,50 @@ fn unassign_private_ip_addresses(cx: &mut Call) -> Result<Xml> {
         addresses,
     }))?;
     Ok(returned_true())
+}
+
+fn v6_list(p: &View, name: &str) -> Result<Vec<Ipv6Addr>> {
+    p.list(name)
+        .iter()
+        .map(|v| parse_v6(v, &p.name(name)))
+        .collect()
+}
+
+fn assign_ipv6_addresses(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let network_interface_id = eni_id(&p)?;
+    refuse_prefixes(&p)?;
+    let cmd = Cmd::AssignIpv6 {
+        network_interface_id: network_interface_id.clone(),
+        addresses: v6_list(&p, "Ipv6Addresses")?,
+        count: p.int("Ipv6AddressCount")?,
+    };
+    let assigned = created_ids(cx.mutate(Command::Eni(cmd))?)?;
+    let mut x = Xml::new();
+    x.list("assignedIpv6Addresses", &assigned, |x, ip| {
+        x.raw(&crate::xml::escape(ip));
+    })
+    .list("assignedIpv6PrefixSet", Vec::<String>::new(), |_, _| {})
+    .leaf("networkInterfaceId", &network_interface_id);
+    Ok(x)
+}
+
+fn unassign_ipv6_addresses(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let network_interface_id = eni_id(&p)?;
+    refuse_prefixes(&p)?;
+    let cmd = Cmd::UnassignIpv6 {
+        network_interface_id: network_interface_id.clone(),
+        addresses: v6_list(&p, "Ipv6Addresses")?,
+    };
+    let gone = created_ids(cx.mutate(Command::Eni(cmd))?)?;
+    let mut x = Xml::new();
+    x.leaf("networkInterfaceId", &network_interface_id)
+        .list("unassignedIpv6Addresses", &gone, |x, ip| {
+            x.raw(&crate::xml::escape(ip));
+        })
+        .list("unassignedIpv6PrefixSet", Vec::<String>::new(), |_, _| {});
+    Ok(x)
 }
 
 fn attach_network_interface(cx: &mut Call) -> Result<Xml> {

@@ -14,6 +14,7 @@ mod endpoint;
 mod endpoint_service;
 mod eni;
 mod gateway;
+mod image;
 mod insights;
 mod nacl;
 mod peering;
@@ -23,12 +24,13 @@ mod sg;
 mod subnet;
 mod tags;
 mod vpc;
+mod vpn;
 
 /// A handler: reads its parameters, acts through the backend, renders the body.
 pub type Handler = fn(&mut Call) -> Result<Xml>;
 
 /// Every EC2 action this server implements.
-fn tables() -> [&'static [(&'static str, Handler)]; 15] {
+fn tables() -> [&'static [(&'static str, Handler)]; 17] {
     [
         account::ACTIONS,
         vpc::ACTIONS,
@@ -45,6 +47,8 @@ fn tables() -> [&'static [(&'static str, Handler)]; 15] {
         endpoint::ACTIONS,
         prefix_list::ACTIONS,
         insights::ACTIONS,
+        vpn::ACTIONS,
+        image::ACTIONS,
     ]
 }
 

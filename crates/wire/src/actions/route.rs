@@ -230,7 +230,9 @@ pub fn render(x: &mut Xml, w: &World, scope: &Scope, t: &RouteTable) {
                     x.leaf("state", "associated");
                 });
         })
-        .list("propagatingVgwSet", std::iter::empty::<()>(), |_, _| {})
+        .list("propagatingVgwSet", &t.propagating_vgws, |x, g| {
+            x.leaf("gatewayId", g);
+        })
         .tag_set(tags::of(w, scope, &t.id));
 }
 

@@ -1,7 +1,9 @@
 //! Subnet actions.
 
-use openvpc_core::subnet::{self, Attribute, CidrReservation, Cmd, CreateReservation, Subnet};
-use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
+use openvpc_core::subnet::{
+    self, Attribute, CidrReservation, Cmd, CreateReservation, LaunchOption, Subnet,
+};
+use openvpc_core::{tags, ApiError, Command, ErrorCode, Kind, Result, Scope, World};
 
 use super::describe::{Query, EC2};
 use super::{created_id, returned_true, Call, Handler};
@@ -24,10 +26,23 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("GetSubnetCidrReservations", get_cidr_reservations),
 ];
 
+/// IPv6-only subnets are not modelled yet (every subnet has an IPv4 block): `Ipv6Native`
+/// `true` is refused in words rather than as an unknown parameter; `false` is the default.
+fn refuse_ipv6_native(p: &crate::params::View) -> Result<()> {
+    if p.flag("Ipv6Native")? {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedOperation,
+            "IPv6-only subnets (Ipv6Native) are not supported by openvpc yet.",
+        ));
+    }
+    Ok(())
+}
+
 fn create_subnet(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let vpc_id = p.req("VpcId")?;
     Kind::Vpc.check(&vpc_id)?;
+    refuse_ipv6_native(&p)?;
     let cmd = Cmd::Create {
         vpc_id,
         cidr_block: p.req("CidrBlock")?,
@@ -57,7 +72,7 @@ fn create_default_subnet(cx: &mut Call) -> Result<Xml> {
         availability_zone: p.str("AvailabilityZone"),
         availability_zone_id: p.str("AvailabilityZoneId"),
     };
-    p.ignore("Ipv6Native");
+    refuse_ipv6_native(&p)?;
     let id = created_id(cx.mutate(Command::Subnet(cmd))?)?;
     let w = cx.world();
     let mut x = Xml::new();
@@ -116,37 +131,86 @@ pub fn render(x: &mut Xml, w: &World, scope: &Scope, s: &Subnet, state: &str) {
         .leaf("mapPublicIpOnLaunch", s.map_public_ip_on_launch)
         .leaf("mapCustomerOwnedIpOnLaunch", false)
         .leaf("assignIpv6AddressOnCreation", s.assign_ipv6_on_creation)
-        .leaf("enableDns64", false)
+        .leaf("enableDns64", s.launch.enable_dns64)
         .leaf("ipv6Native", false)
         .node("privateDnsNameOptionsOnLaunch", |x| {
-            x.leaf("hostnameType", "ip-name")
-                .leaf("enableResourceNameDnsARecord", false)
-                .leaf("enableResourceNameDnsAAAARecord", false);
+            x.leaf("hostnameType", &s.launch.hostname_type)
+                .leaf(
+                    "enableResourceNameDnsARecord",
+                    s.launch.resource_name_dns_a_record,
+                )
+                .leaf(
+                    "enableResourceNameDnsAAAARecord",
+                    s.launch.resource_name_dns_aaaa_record,
+                );
         })
+        .opt("enableLniAtDeviceIndex", s.launch.lni_at_device_index)
         .tag_set(tags::of(w, scope, &s.id));
 }
 
+/// The boolean attributes of ModifySubnetAttribute, each sent as `<Name>.Value`.
+const FLAGS: &[(&str, Attribute)] = &[
+    ("MapPublicIpOnLaunch", Attribute::MapPublicIpOnLaunch),
+    (
+        "AssignIpv6AddressOnCreation",
+        Attribute::AssignIpv6AddressOnCreation,
+    ),
+    ("EnableDns64", Attribute::EnableDns64),
+    (
+        "EnableResourceNameDnsARecordOnLaunch",
+        Attribute::EnableResourceNameDnsARecordOnLaunch,
+    ),
+    (
+        "EnableResourceNameDnsAAAARecordOnLaunch",
+        Attribute::EnableResourceNameDnsAAAARecordOnLaunch,
+    ),
+    (
+        "MapCustomerOwnedIpOnLaunch",
+        Attribute::MapCustomerOwnedIpOnLaunch,
+    ),
+    (
+        "DisableLniAtDeviceIndex",
+        Attribute::DisableLniAtDeviceIndex,
+    ),
+];
+
+/// ModifySubnetAttribute: exactly one attribute per call.
 fn modify_subnet_attribute(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let subnet_id = p.req("SubnetId")?;
     Kind::Subnet.check(&subnet_id)?;
     let mut given = Vec::new();
-    for (name, attribute) in [
-        ("MapPublicIpOnLaunch", Attribute::MapPublicIpOnLaunch),
-        (
-            "AssignIpv6AddressOnCreation",
-            Attribute::AssignIpv6AddressOnCreation,
-        ),
-    ] {
+    for (name, attribute) in FLAGS {
         if let Some(value) = p.nested(name).bool("Value")? {
-            given.push((attribute, value));
+            given.push(Cmd::ModifyAttribute {
+                subnet_id: subnet_id.clone(),
+                attribute: *attribute,
+                value,
+            });
         }
     }
-    let (attribute, value) = match given.as_slice() {
-        [one] => *one,
-        [] => {
+    if let Some(t) = p.str("PrivateDnsHostnameTypeOnLaunch") {
+        given.push(Cmd::ModifyLaunchOption {
+            subnet_id: subnet_id.clone(),
+            option: LaunchOption::HostnameType(t),
+        });
+    }
+    if let Some(i) = p.int("EnableLniAtDeviceIndex")? {
+        given.push(Cmd::ModifyLaunchOption {
+            subnet_id: subnet_id.clone(),
+            option: LaunchOption::LniAtDeviceIndex(i),
+        });
+    }
+    if let Some(pool) = p.str("CustomerOwnedIpv4Pool") {
+        return Err(ApiError::invalid_value(format!(
+            "Value ({pool}) for parameter customerOwnedIpv4Pool is invalid. The customer-owned IPv4 pool does not exist."
+        )));
+    }
+    let cmd = match given.len() {
+        1 => given.remove(0),
+        0 => {
             return Err(ApiError::invalid_parameter(
-                "Specify one of MapPublicIpOnLaunch or AssignIpv6AddressOnCreation.",
+                "Specify one of MapPublicIpOnLaunch, AssignIpv6AddressOnCreation, EnableDns64, PrivateDnsHostnameTypeOnLaunch, EnableResourceNameDnsARecordOnLaunch, EnableResourceNameDnsAAAARecordOnLaunch, EnableLniAtDeviceIndex, DisableLniAtDeviceIndex or MapCustomerOwnedIpOnLaunch.",
             ))
         }
         _ => {
@@ -155,11 +219,7 @@ fn modify_subnet_attribute(cx: &mut Call) -> Result<Xml> {
             ))
         }
     };
-    cx.mutate(Command::Subnet(Cmd::ModifyAttribute {
-        subnet_id,
-        attribute,
-        value,
-    }))?;
+    cx.mutate(Command::Subnet(cmd))?;
     Ok(returned_true())
 }
 

@@ -1,7 +1,7 @@
 //! VPC actions: CreateVpc, DeleteVpc, DescribeVpcs, CreateDefaultVpc, attributes, CIDR blocks.
 
 use openvpc_core::vpc::{self, Attribute, Cmd, Vpc};
-use openvpc_core::{tags, ApiError, Command, Kind, Result, World};
+use openvpc_core::{tags, ApiError, Command, ErrorCode, Kind, Result, World};
 
 use super::describe::{Query, EC2};
 use super::{created_id, returned_true, Call, Handler};
@@ -28,8 +28,14 @@ fn create_vpc(cx: &mut Call) -> Result<Xml> {
         None if p.has("Ipv4IpamPoolId") => {
             return Err(ApiError::invalid_parameter("IPAM pools are not supported."))
         }
-        None => return Err(ApiError::missing("CidrBlock")),
+        None => {
+            return Err(ApiError::new(
+                ErrorCode::MissingParameter,
+                "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.",
+            ))
+        }
     };
+    check_ipv6(cx, &p, amazon_ipv6)?;
     let cmd = Cmd::Create {
         cidr_block,
         amazon_ipv6,
@@ -199,7 +205,7 @@ fn associate_vpc_cidr_block(cx: &mut Call) -> Result<Xml> {
     Kind::Vpc.check(&vpc_id)?;
     let cidr_block = p.str("CidrBlock");
     let amazon_ipv6 = p.flag("AmazonProvidedIpv6CidrBlock")?;
-    p.ignore("Ipv6CidrBlockNetworkBorderGroup");
+    check_ipv6(cx, &p, amazon_ipv6)?;
     let association_id = created_id(cx.mutate(Command::Vpc(Cmd::AssociateCidr {
         vpc_id: vpc_id.clone(),
         cidr_block,
@@ -210,6 +216,23 @@ fn associate_vpc_cidr_block(cx: &mut Call) -> Result<Xml> {
     render_association(&mut x, v, &association_id, "associating");
     x.leaf("vpcId", &vpc_id);
     Ok(x)
+}
+
+/// The IPv6 parameters CreateVpc and AssociateVpcCidrBlock share, checked by the core
+/// (`vpc::check_ipv6_request`) before anything is applied.
+fn check_ipv6(cx: &Call, p: &crate::params::View, amazon: bool) -> Result<()> {
+    let pool = p.str("Ipv6Pool");
+    let cidr_block = p.str("Ipv6CidrBlock");
+    let border_group = p.str("Ipv6CidrBlockNetworkBorderGroup");
+    vpc::check_ipv6_request(
+        cx.ctx(),
+        &vpc::Ipv6Request {
+            amazon,
+            pool: pool.as_deref(),
+            cidr_block: cidr_block.as_deref(),
+            border_group: border_group.as_deref(),
+        },
+    )
 }
 
 fn render_association(x: &mut Xml, v: &Vpc, association_id: &str, state: &str) {

@@ -453,7 +453,9 @@ impl Cx<'_> {
                         c.destination_vpc = Some(self.comp(dst));
                     }
                 }
-                HopKind::InternetGateway | HopKind::EgressOnlyInternetGateway => {
+                HopKind::InternetGateway
+                | HopKind::EgressOnlyInternetGateway
+                | HopKind::VpnGateway => {
                     c.vpc = self.opt_comp(self.vpc_of(id).as_deref());
                 }
                 HopKind::GatewayEndpoint

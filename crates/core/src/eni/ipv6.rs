@@ -1,0 +1,84 @@
+//! AssignIpv6Addresses and UnassignIpv6Addresses: IPv6 addresses of an interface, from and
+//! back to its subnet's IPv6 block (through the lifecycle).
+
+use std::collections::BTreeSet;
+use std::net::Ipv6Addr;
+
+use crate::error::{ApiError, Result};
+use crate::world::{Ctx, World};
+use crate::{subnet, Output};
+
+use super::errors::managed;
+use super::{get, lifecycle, plan};
+
+/// AssignIpv6Addresses: named addresses or a count of automatic ones (not both), within
+/// the subnet's block and the interface's limit.
+pub(super) fn assign(
+    w: &mut World,
+    ctx: &Ctx,
+    id: &str,
+    addresses: &[Ipv6Addr],
+    count: Option<i64>,
+) -> Result<Output> {
+    let scope = ctx.scope();
+    let e = get(w, &scope, id)?;
+    if e.requester_managed {
+        return Err(managed(id));
+    }
+    let count = match (addresses.is_empty(), count) {
+        (false, Some(_)) => {
+            return Err(ApiError::invalid_combination(
+                "Specify either ipv6Addresses or ipv6AddressCount, not both.",
+            ))
+        }
+        (true, None) => return Err(ApiError::missing("Ipv6AddressCount")),
+        (_, Some(n)) if n < 1 => {
+            return Err(ApiError::invalid_value(format!(
+            "Value ({n}) for parameter ipv6AddressCount is invalid. Expected a positive integer."
+        )))
+        }
+        (_, Some(n)) => usize::try_from(n).unwrap_or(usize::MAX),
+        (false, None) => 0,
+    };
+    if let Some(a) = addresses.iter().find(|a| e.ipv6_addresses.contains(a)) {
+        return Err(ApiError::invalid_value(format!(
+            "The address {a} is already assigned to the network interface {id}."
+        )));
+    }
+    let s = subnet::get(w, &scope, &e.subnet_id)?;
+    plan::check_ipv6(w, s, addresses, count, e.ipv6_addresses.len())?;
+    let assigned = lifecycle::add_ipv6(w, id, addresses, count);
+    Ok(Output::Ids(
+        assigned.iter().map(|a| a.to_string()).collect(),
+    ))
+}
+
+/// UnassignIpv6Addresses: each address must be the interface's.
+pub(super) fn unassign(
+    w: &mut World,
+    ctx: &Ctx,
+    id: &str,
+    addresses: &[Ipv6Addr],
+) -> Result<Output> {
+    let e = get(w, &ctx.scope(), id)?;
+    if e.requester_managed {
+        return Err(managed(id));
+    }
+    if addresses.is_empty() {
+        return Err(ApiError::missing("Ipv6Addresses"));
+    }
+    if addresses.iter().any(|a| !e.ipv6_addresses.contains(a)) {
+        return Err(ApiError::invalid_value(format!(
+            "Some of the specified addresses are not assigned to interface {id}"
+        )));
+    }
+    let unique: BTreeSet<Ipv6Addr> = addresses.iter().copied().collect();
+    let gone: Vec<Ipv6Addr> = e
+        .ipv6_addresses
+        .iter()
+        .copied()
+        .filter(|a| unique.contains(a))
+        .collect();
+    lifecycle::remove_ipv6(w, id, &gone);
+    Ok(Output::Ids(gone.iter().map(|a| a.to_string()).collect()))
+}
