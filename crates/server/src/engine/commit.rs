@@ -359,14 +359,16 @@ impl Committer {
     }
 
     /// `full` mode: the batch joins the committed world, then its responses go out.
-    fn apply_committed(&self, run: Vec<Item>) {
+    fn apply_committed(&self, mut run: Vec<Item>) {
         if let Some(committed) = &self.shared.committed {
             let mut guard = lock(committed);
             let c = &mut *guard;
             let mut changes = Changes::none();
-            for item in &run {
+            for item in &mut run {
+                // The record is not needed after this: it moves into the replay (no clone).
                 if let Item::Entry { record, .. } = item {
-                    changes.extend(record.clone().replay(&mut c.world, &mut c.clock));
+                    let record = std::mem::replace(record, Record::Clock { offset: 0, now: 0 });
+                    changes.extend(record.replay(&mut c.world, &mut c.clock));
                 }
             }
             // The reach view follows before any response of the batch goes out.
