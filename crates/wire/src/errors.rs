@@ -1,8 +1,9 @@
-//! AWS error documents and the HTTP status of each error code (§4.3).
+//! AWS error documents and the HTTP status of each error code (§4.3), and the plain Query
+//! protocol's success envelope that ELBv2 and STS share.
 
 use openvpc_core::{ApiError, ErrorCode};
 
-use crate::xml::escape;
+use crate::xml::{escape, Xml};
 use crate::Response;
 
 /// The EC2 error document: `<Response><Errors><Error>…</Error></Errors><RequestID>`.
@@ -32,6 +33,19 @@ pub fn query_error(namespace: Option<&str>, err: &ApiError, request_id: &str) ->
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse{xmlns}><Error><Type>{kind}</Type><Code>{}</Code><Message>{}</Message></Error><RequestId>{}</RequestId></ErrorResponse>",
             escape(err.code.as_str()),
             escape(&err.message),
+            escape(request_id)
+        ),
+    }
+}
+
+/// The plain Query success document ELBv2 and STS send:
+/// `<{action}Response xmlns><{action}Result>…</…><ResponseMetadata><RequestId/>…`.
+pub fn query_result(namespace: &str, action: &str, result: &Xml, request_id: &str) -> Response {
+    Response {
+        status: 200,
+        body: format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{action}Response xmlns=\"{namespace}\"><{action}Result>{}</{action}Result><ResponseMetadata><RequestId>{}</RequestId></ResponseMetadata></{action}Response>",
+            result.as_str(),
             escape(request_id)
         ),
     }

@@ -5,9 +5,9 @@
 
 use openvpc_core::{ApiError, ErrorCode, Result};
 
-use crate::errors::query_error;
+use crate::errors::{query_error, query_result};
 use crate::params::Params;
-use crate::xml::{escape, Xml};
+use crate::xml::Xml;
 use crate::Response;
 
 /// The STS API version.
@@ -116,14 +116,7 @@ pub fn handle(action: &str, params: &Params, identity: &Identity, request_id: &s
         )),
     };
     match result {
-        Ok(body) => Response {
-            status: 200,
-            body: format!(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{action}Response xmlns=\"{NAMESPACE}\"><{action}Result>{}</{action}Result><ResponseMetadata><RequestId>{}</RequestId></ResponseMetadata></{action}Response>",
-                body.as_str(),
-                escape(request_id)
-            ),
-        },
+        Ok(body) => query_result(NAMESPACE, action, &body, request_id),
         Err(e) => error_response(&e, request_id),
     }
 }

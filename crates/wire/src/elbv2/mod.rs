@@ -14,6 +14,7 @@ use openvpc_core::elb::{
 use openvpc_core::{ApiError, Command, Ctx, ErrorCode, Output, Result, World};
 
 use crate::actions::created_id;
+use crate::errors::query_result;
 use crate::params::{Page, Params, View};
 use crate::time::iso8601;
 use crate::xml::{escape, Xml};
@@ -116,14 +117,7 @@ pub fn handle(
         Some((_, handler)) => handler(&mut Cx { params, backend }),
     };
     match result {
-        Ok(body) => Response {
-            status: 200,
-            body: format!(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{action}Response xmlns=\"{NAMESPACE}\"><{action}Result>{}</{action}Result><ResponseMetadata><RequestId>{}</RequestId></ResponseMetadata></{action}Response>",
-                body.as_str(),
-                escape(request_id)
-            ),
-        },
+        Ok(body) => query_result(NAMESPACE, action, &body, request_id),
         Err(e) => error_response(&e, request_id),
     }
 }
