@@ -13,7 +13,7 @@ use openvpc_core::endpoint::{
     VpcEndpoint,
 };
 use openvpc_core::endpoint_service::{EndpointService, ServiceState, ServiceType};
-use openvpc_core::eni::{self, Attachment, Instance, InstanceState, InterfaceRecord};
+use openvpc_core::eni::{self, Attachment, Instance, InstanceState, NetworkInterface};
 use openvpc_core::gateway::{InternetGateway, NatGateway, NatState};
 use openvpc_core::nacl::{AclAssociation, Entry, EntryCidr, NetworkAcl, RuleAction};
 use openvpc_core::peering::{Blocks, Options, Peering, Side, Status};
@@ -685,7 +685,7 @@ fn network_interface(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
     });
     eni::insert_existing(
         w,
-        InterfaceRecord {
+        NetworkInterface {
             id,
             scope: owner(scope, &o)?,
             vpc_id: o.str("VpcId")?,
@@ -705,6 +705,7 @@ fn network_interface(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             attachment,
             public_ip,
             public_ip_allocation_id: allocation,
+            created: 0,
         },
     );
     Ok(())
@@ -1769,7 +1770,7 @@ fn synthetic_interface(w: &mut World, i: Stand) {
     let (vpc_id, availability_zone) = (subnet.vpc_id.clone(), subnet.availability_zone.clone());
     eni::insert_existing(
         w,
-        InterfaceRecord {
+        NetworkInterface {
             id: i.id,
             scope: i.scope,
             vpc_id,
@@ -1787,6 +1788,7 @@ fn synthetic_interface(w: &mut World, i: Stand) {
             attachment: None,
             public_ip: i.public_ip,
             public_ip_allocation_id: None,
+            created: 0,
         },
     );
 }

@@ -28,7 +28,7 @@ use std::net::Ipv4Addr;
 
 use ipnet::{IpNet, Ipv4Net};
 use openvpc_core::config::quota;
-use openvpc_core::eni::{self, InterfaceRecord};
+use openvpc_core::eni::{self, NetworkInterface};
 use openvpc_core::gateway::{InternetGateway, NatGateway, NatState};
 use openvpc_core::nacl::{self, AclAssociation, Entry, EntryCidr, NetworkAcl, RuleAction};
 use openvpc_core::peering::{Blocks, Options, Peering, Side, Status};
@@ -421,7 +421,7 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
                 layout.public_ips.extend(public_ip);
                 eni::insert_existing(
                     &mut w,
-                    InterfaceRecord {
+                    NetworkInterface {
                         id: eid.clone(),
                         scope: scope.clone(),
                         vpc_id: id.clone(),
@@ -445,6 +445,7 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
                         attachment: None,
                         public_ip,
                         public_ip_allocation_id: None,
+                        created: 0,
                     },
                 );
                 enis.push(eid);

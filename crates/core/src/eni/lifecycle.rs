@@ -5,8 +5,8 @@
 //!
 //! Every interface of the core comes from here: the account's own and instances' ([`create`]),
 //! interface endpoints' ([`create_managed`]), NAT gateways' and load-balancer nodes'
-//! ([`create_service`]) and imported ones ([`insert_existing`]). A [`NetworkInterface`] is
-//! built in [`insert`] only.
+//! ([`create_service`]) and imported ones ([`insert_existing`]); the interface table grows in
+//! [`insert`] only.
 //!
 //! What each kind shows, as AWS shows it: interfaces made from a plan (the account's,
 //! instances', endpoints') have MAC addresses `0e:…` and attachments `eni-attach-…`; those a
@@ -26,8 +26,8 @@ use crate::Millis;
 use super::errors::not_enough_addresses;
 use super::plan::{ipv6_in_use, plan, Plan};
 use super::{
-    Attachment, IdOrder, InterfaceRecord, InterfaceSpec, ManagedInterface, ManagedIpv6,
-    NetworkInterface, ServiceInterface,
+    Attachment, IdOrder, InterfaceSpec, ManagedInterface, ManagedIpv6, NetworkInterface,
+    ServiceInterface,
 };
 
 /// First octet of the MAC address of an interface made from a plan.
@@ -42,8 +42,8 @@ const SERVICE_DEVICE_INDEX: u32 = 1;
 
 /// Makes a planned interface, unattached (CreateNetworkInterface, RunInstances).
 pub(super) fn create(w: &mut World, scope: &Scope, now: Millis, plan: &Plan) -> Result<String> {
-    let record = materialise(w, scope, plan)?;
-    Ok(insert(w, record, now))
+    let iface = materialise(w, scope, now, plan)?;
+    Ok(insert(w, iface))
 }
 
 /// Creates a requester-managed interface for a service of `scope` (an interface endpoint's),
@@ -72,8 +72,8 @@ pub fn create_managed(
     ) {
         return Err(not_enough_addresses(&m.subnet_id, "addresses"));
     }
-    let mut record = materialise(w, scope, &p)?;
-    record.attachment = m.attached_to.as_ref().map(|owner| Attachment {
+    let mut iface = materialise(w, scope, now, &p)?;
+    iface.attachment = m.attached_to.as_ref().map(|owner| Attachment {
         id: w.ids.id(Kind::InterfaceAttachment),
         instance_id: None,
         instance_owner_id: owner.clone(),
@@ -81,18 +81,18 @@ pub fn create_managed(
         delete_on_termination: false,
         attach_time: now,
     });
-    record.interface_type = m.interface_type.clone();
-    record.requester_managed = true;
-    record.requester_id = Some(m.requester_id.clone());
+    iface.interface_type = m.interface_type.clone();
+    iface.requester_managed = true;
+    iface.requester_id = Some(m.requester_id.clone());
     if !m.takes_groups {
-        record.groups.clear();
+        iface.groups.clear();
     }
-    record.ipv6_addresses = match m.ipv6 {
+    iface.ipv6_addresses = match m.ipv6 {
         ManagedIpv6::None => Vec::new(),
         ManagedIpv6::Given(a) => vec![a],
         ManagedIpv6::Drawn => drawn_endpoint_ipv6(w, &m.subnet_id).into_iter().collect(),
     };
-    Ok(insert(w, record, now))
+    Ok(insert(w, iface))
 }
 
 /// An odd address of the subnet's first IPv6 block, drawn after every other id of the
@@ -135,7 +135,7 @@ pub fn create_service(
         }
     };
     let public_ip = s.public_ip.then(|| w.counters.next_public_ip());
-    let record = InterfaceRecord {
+    let iface = NetworkInterface {
         id,
         scope: scope.clone(),
         vpc_id,
@@ -153,25 +153,26 @@ pub fn create_service(
         attachment: Some(attachment),
         public_ip,
         public_ip_allocation_id: None,
+        created: now,
     };
-    Ok(insert(w, record, now))
+    Ok(insert(w, iface))
 }
 
 /// Inserts an interface as it exists in AWS (the importer): ids, addresses and attachment as
 /// given, nothing drawn or allocated. The importer marks its addresses in use in their subnet
 /// once every subnet is loaded.
-pub fn insert_existing(w: &mut World, record: InterfaceRecord) {
-    insert(w, record, 0);
+pub fn insert_existing(w: &mut World, iface: NetworkInterface) {
+    insert(w, iface);
 }
 
 /// Draws a planned interface's id and MAC address and allocates its addresses; the result is
 /// not inserted yet.
-fn materialise(w: &mut World, scope: &Scope, plan: &Plan) -> Result<InterfaceRecord> {
+fn materialise(w: &mut World, scope: &Scope, now: Millis, plan: &Plan) -> Result<NetworkInterface> {
     let id = w.ids.id(Kind::NetworkInterface);
     let mac_address = w.ids.mac(PLANNED_MAC);
     let private_ips = allocate_planned_v4(w, plan)?;
     let ipv6_addresses = allocate_planned_v6(w, plan);
-    Ok(InterfaceRecord {
+    Ok(NetworkInterface {
         id,
         scope: scope.clone(),
         vpc_id: plan.vpc_id.clone(),
@@ -189,6 +190,7 @@ fn materialise(w: &mut World, scope: &Scope, plan: &Plan) -> Result<InterfaceRec
         attachment: None,
         public_ip: None,
         public_ip_allocation_id: None,
+        created: now,
     })
 }
 
@@ -248,29 +250,10 @@ fn random_ipv6(w: &mut World, subnet_id: &str, used: &BTreeSet<Ipv6Addr>) -> Opt
     }
 }
 
-/// Inserts an interface: the one place a [`NetworkInterface`] is built.
-fn insert(w: &mut World, r: InterfaceRecord, created: Millis) -> String {
-    let id = r.id.clone();
-    w.network_interfaces.insert(NetworkInterface {
-        id: r.id,
-        scope: r.scope,
-        vpc_id: r.vpc_id,
-        subnet_id: r.subnet_id,
-        availability_zone: r.availability_zone,
-        private_ips: r.private_ips,
-        ipv6_addresses: r.ipv6_addresses,
-        groups: r.groups,
-        source_dest_check: r.source_dest_check,
-        interface_type: r.interface_type,
-        requester_managed: r.requester_managed,
-        requester_id: r.requester_id,
-        description: r.description,
-        mac_address: r.mac_address,
-        attachment: r.attachment,
-        public_ip: r.public_ip,
-        public_ip_allocation_id: r.public_ip_allocation_id,
-        created,
-    });
+/// Inserts an interface: the one place the interface table grows.
+fn insert(w: &mut World, iface: NetworkInterface) -> String {
+    let id = iface.id.clone();
+    w.network_interfaces.insert(iface);
     id
 }
 

@@ -393,27 +393,3 @@ pub enum IdOrder {
     /// The MAC, then the attachment id (load-balancer nodes).
     MacFirst,
 }
-
-/// An interface with every id and address known, as it is inserted: what the importer read
-/// from AWS, or what the lifecycle drew and allocated for a new one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InterfaceRecord {
-    pub id: String,
-    pub scope: Scope,
-    pub vpc_id: String,
-    pub subnet_id: String,
-    pub availability_zone: String,
-    /// Private IPv4 addresses, primary first.
-    pub private_ips: Vec<Ipv4Addr>,
-    pub ipv6_addresses: Vec<Ipv6Addr>,
-    pub groups: Vec<String>,
-    pub source_dest_check: bool,
-    pub interface_type: String,
-    pub requester_managed: bool,
-    pub requester_id: Option<String>,
-    pub description: String,
-    pub mac_address: String,
-    pub attachment: Option<Attachment>,
-    pub public_ip: Option<Ipv4Addr>,
-    pub public_ip_allocation_id: Option<String>,
-}

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
-use openvpc_core::eni::{self, Instance, InstanceState, InterfaceRecord, NetworkInterface};
+use openvpc_core::eni::{self, Instance, InstanceState, NetworkInterface};
 use openvpc_core::gateway::{InternetGateway, NatGateway, NatState};
 use openvpc_core::nacl::{self, AclAssociation, Entry, EntryCidr, NetworkAcl, RuleAction};
 use openvpc_core::peering::{Blocks, Options, Peering, Side, Status};
@@ -188,7 +188,7 @@ impl Net {
         let s = self.w.subnets.get(subnet).expect("subnet").clone();
         eni::insert_existing(
             &mut self.w,
-            InterfaceRecord {
+            NetworkInterface {
                 id: id.clone(),
                 scope: s.scope.clone(),
                 vpc_id: s.vpc_id.clone(),
@@ -209,6 +209,7 @@ impl Net {
                 attachment: None,
                 public_ip: None,
                 public_ip_allocation_id: None,
+                created: 0,
             },
         );
         id
