@@ -26,6 +26,7 @@ use openvpc_dataplane::kernel;
 use openvpc_dataplane::model::{Link, Obj};
 use openvpc_dataplane::reconcile::{reconcile, Applied};
 use openvpc_dataplane::{cleanup, Names};
+use openvpc_reach::View;
 
 fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
@@ -154,7 +155,7 @@ fn scale() {
         peer(&mut api, &vpcs[k], &vpcs[(k + 1) % vpcs.len()]);
     }
     let t = Instant::now();
-    let desired = build(api.world(), &names);
+    let desired = build(api.world(), &View::compile(api.world()), &names);
     let built = ms(t);
     let mut applied = Applied::default();
     let report = reconcile(&mut applied, &desired);
@@ -168,7 +169,7 @@ fn scale() {
     let (mut builds, mut applies) = (Vec::new(), Vec::new());
     let mut timed = |api: &Api, applied: &mut Applied| {
         let t = Instant::now();
-        let d = build(api.world(), &names);
+        let d = build(api.world(), &View::compile(api.world()), &names);
         builds.push(ms(t));
         let t = Instant::now();
         let r = reconcile(applied, &d);
@@ -321,7 +322,7 @@ fn throughput(rounds: usize) {
     peer_regions(&mut api, &a, &far, "eu-west-1");
     let (endpoint_ip, target) = privatelink(&mut api, &a);
     let mut applied = Applied::default();
-    let desired = build(api.world(), &names);
+    let desired = build(api.world(), &View::compile(api.world()), &names);
     let r = reconcile(&mut applied, &desired);
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     let ns = |id: &str| desired.targets[id].clone();

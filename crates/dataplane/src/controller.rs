@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use openvpc_core::World;
+use openvpc_reach::View;
 use serde_json::{json, Value};
 
 use crate::model::Desired;
@@ -68,8 +69,8 @@ impl Dataplane {
     }
 
     /// A new state was committed: realise it.
-    pub fn committed(&self, world: &World) {
-        let desired = build::build(world, &self.names);
+    pub fn committed(&self, world: &World, view: &View) {
+        let desired = build::build(world, view, &self.names);
         let generation = {
             let mut s = self.lock();
             s.committed += 1;

@@ -209,7 +209,11 @@ fn peering_groups_overlap_and_cleanup() {
     plane.apply(api.world());
     assert_eq!(probe_tcp(&ns(&a1), 40009, ip("10.1.1.10"), 7000), None);
     // Applying the same state again changes nothing.
-    let desired = openvpc_dataplane::build::build(api.world(), &plane.names);
+    let desired = openvpc_dataplane::build::build(
+        api.world(),
+        &openvpc_reach::View::compile(api.world()),
+        &plane.names,
+    );
     let again = openvpc_dataplane::reconcile::reconcile(&mut plane.applied, &desired);
     assert_eq!((again.created, again.deleted, again.changed), (0, 0, 0));
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use openvpc_core::World;
 use openvpc_dataplane::{Dataplane, Names};
+use openvpc_reach::View;
 
 use crate::fail;
 
@@ -16,8 +17,8 @@ use crate::fail;
 pub struct Observer(pub Dataplane);
 
 impl openvpc_server::Observer for Observer {
-    fn committed(&self, world: &World) {
-        self.0.committed(world);
+    fn committed(&self, world: &World, view: &View) {
+        self.0.committed(world, view);
     }
 
     fn status(&self) -> serde_json::Value {

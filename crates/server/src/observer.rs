@@ -13,13 +13,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use openvpc_core::World;
+use openvpc_reach::View;
 
 use crate::http::{AppState, Shared};
 
 /// Told of every committed state.
 pub trait Observer: Send + Sync + std::fmt::Debug {
-    /// The state after one or more committed changes.
-    fn committed(&self, world: &World);
+    /// The state after one or more committed changes, with its compiled reach view.
+    fn committed(&self, world: &World, view: &View);
     /// The document served at `GET /_openvpc/dataplane`.
     fn status(&self) -> serde_json::Value;
 }
@@ -31,7 +32,9 @@ pub(crate) fn notify(state: &AppState) {
     };
     let generation = state.engine.generation();
     if state.observed.swap(generation, Ordering::SeqCst) != generation {
-        state.engine.observe(|world| observer.committed(world));
+        state
+            .engine
+            .observe(|world, view| observer.committed(world, view));
     }
 }
 

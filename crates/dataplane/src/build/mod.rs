@@ -86,9 +86,9 @@ impl Ctx<'_> {
     }
 }
 
-/// The desired kernel state of `world` for owner `names`.
-pub fn build(world: &World, names: &Names) -> Desired {
-    let view = View::compile(world);
+/// The desired kernel state of `world` for owner `names`; `view` is `world`'s compiled reach
+/// view (the server keeps one current, so a change is not compiled twice).
+pub fn build(world: &World, view: &View, names: &Names) -> Desired {
     let f = view.fabric();
     let ctx = context(world, &f, names);
     let mut d = Desired::default();

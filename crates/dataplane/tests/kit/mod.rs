@@ -12,6 +12,7 @@ use openvpc_core::{Command as CoreCommand, Config, Ctx, World};
 use openvpc_dataplane::build::build;
 use openvpc_dataplane::reconcile::{reconcile, Applied};
 use openvpc_dataplane::{kernel, Names};
+use openvpc_reach::View;
 use openvpc_wire::params::Params;
 use openvpc_wire::{actions, InMemory};
 
@@ -132,7 +133,7 @@ impl Plane {
 
     /// Realises `world`; panics on a kernel error.
     pub fn apply(&mut self, world: &World) -> openvpc_dataplane::model::Desired {
-        let desired = build(world, &self.names);
+        let desired = build(world, &View::compile(world), &self.names);
         let report = reconcile(&mut self.applied, &desired);
         assert!(report.errors.is_empty(), "{:#?}", report.errors);
         desired

@@ -224,12 +224,19 @@ impl Engine {
         self.shared.generation()
     }
 
-    /// Runs `f` on the state readers see, as of now (the committed state in `full` mode:
-    /// an observer is told only of durable states, in commit order).
-    pub fn observe(&self, f: impl FnOnce(&World)) {
+    /// Runs `f` on the state readers see, as of now, and its compiled reach view (the
+    /// committed state in `full` mode: an observer is told only of durable states, in commit
+    /// order).
+    pub fn observe(&self, f: impl FnOnce(&World, &View)) {
         match &self.shared.committed {
-            Some(c) => f(&lock(c).world),
-            None => f(&lock(&self.shared.live)),
+            Some(c) => {
+                let c = lock(c);
+                f(&c.world, &self.shared.view.get(&c.world))
+            }
+            None => {
+                let live = lock(&self.shared.live);
+                f(&live, &self.shared.view.get(&live))
+            }
         }
     }
 
