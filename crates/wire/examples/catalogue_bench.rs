@@ -5,11 +5,11 @@
 //! decode, validate, query, render — for the whole catalogue, one page of 100, one service
 //! by name, a `service-name` wildcard filter, and DescribeVpcs of the default VPC.
 
+mod kit;
+
 use std::time::Instant;
 
 use openvpc_core::{Command, Config, Ctx, World};
-use openvpc_wire::actions;
-use openvpc_wire::params::Params;
 
 type Bench = openvpc_wire::InMemory;
 
@@ -19,24 +19,14 @@ fn time(b: &mut Bench, label: &str, pairs: &[(&str, &str)], requests: usize) -> 
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    let mut samples = Vec::with_capacity(requests);
-    for _ in 0..requests {
-        let params = Params::from_pairs(pairs.clone());
-        let action = params.peek("Action").unwrap().to_string();
-        let start = Instant::now();
-        let resp = actions::handle(&action, &params, b, "bench");
-        samples.push(start.elapsed().as_nanos() as u64);
-        assert_eq!(resp.status, 200, "{}", resp.body);
-    }
-    samples.sort_unstable();
-    let p = |q: f64| samples[((samples.len() as f64 - 1.0) * q) as usize] as f64 / 1000.0;
+    let (t, _) = kit::time_requests(b, &vec![pairs; requests]);
     println!(
         "{label:<44} min {:>9.2} us   p50 {:>9.2} us   p99 {:>9.2} us",
-        p(0.0),
-        p(0.50),
-        p(0.99)
+        t.us(0.0),
+        t.us(0.50),
+        t.us(0.99)
     );
-    p(0.50)
+    t.us(0.50)
 }
 
 fn main() {

@@ -5,11 +5,11 @@
 //! `handle()` — decode, validate, query, render — for DescribeVpcs by id and
 //! DescribeVpcPeeringConnections filtered by one VPC. No HTTP, no journal.
 
+mod kit;
+
 use std::time::Instant;
 
 use openvpc_core::{peering, route, vpc, ApiError, Command, Config, Ctx, Output, World};
-use openvpc_wire::actions;
-use openvpc_wire::params::Params;
 
 type Bench = openvpc_wire::InMemory;
 
@@ -79,21 +79,11 @@ fn build(n: usize) -> (Bench, Vec<String>) {
 }
 
 fn time(b: &mut Bench, label: &str, n: usize, requests: &[Vec<(String, String)>]) {
-    let mut samples = Vec::with_capacity(requests.len());
-    for pairs in requests {
-        let params = Params::from_pairs(pairs.clone());
-        let action = params.peek("Action").unwrap().to_string();
-        let start = Instant::now();
-        let resp = actions::handle(&action, &params, b, "bench");
-        samples.push(start.elapsed().as_nanos() as u64);
-        assert_eq!(resp.status, 200, "{}", resp.body);
-    }
-    samples.sort_unstable();
-    let p = |q: f64| samples[((samples.len() as f64 - 1.0) * q) as usize] as f64 / 1000.0;
+    let (t, _) = kit::time_requests(b, requests);
     println!(
         "{label:<34} N={n:<6} p50 {:>7.2} us   p99 {:>7.2} us",
-        p(0.50),
-        p(0.99)
+        t.us(0.50),
+        t.us(0.99)
     );
 }
 

@@ -7,6 +7,8 @@
 //! services (500 and 5,000 endpoints) it times DescribeVpcEndpointServices (whole
 //! catalogue, per returned item; and by name) and DescribeVpcEndpoints (by id; by VPC).
 
+mod kit;
+
 use std::time::Instant;
 
 use openvpc_core::{Command, Config, Ctx, World};
@@ -214,23 +216,13 @@ fn time(
     per_item: Option<&str>,
 ) {
     s.b.as_account(account);
-    let mut samples = Vec::new();
-    let mut items = 0;
-    for pairs in requests {
-        let params = Params::from_pairs(pairs.clone());
-        let action = params.peek("Action").unwrap().to_string();
-        let start = Instant::now();
-        let resp = actions::handle(&action, &params, &mut s.b, "bench");
-        samples.push(start.elapsed().as_nanos() as u64);
-        assert_eq!(resp.status, 200, "{}", resp.body);
-        if let Some(tag) = per_item {
-            items = resp.body.matches(&format!("<{tag}>")).count();
-        }
-    }
-    samples.sort_unstable();
-    let p = |q: f64| samples[((samples.len() as f64 - 1.0) * q) as usize] as f64 / 1000.0;
+    let (t, last) = kit::time_requests(&mut s.b, requests);
+    let items = per_item.map_or(0, |tag| last.matches(&format!("<{tag}>")).count());
     let per = if items > 0 {
-        format!("   {items:>5} items, {:.2} us/item", p(0.5) / items as f64)
+        format!(
+            "   {items:>5} items, {:.2} us/item",
+            t.us(0.5) / items as f64
+        )
     } else {
         String::new()
     };
@@ -238,8 +230,8 @@ fn time(
         "{label:<44} services={:<5} endpoints={:<5} p50 {:>8.2} us  p99 {:>8.2} us{per}",
         s.services.len(),
         s.endpoints.len(),
-        p(0.5),
-        p(0.99)
+        t.us(0.5),
+        t.us(0.99)
     );
 }
 
