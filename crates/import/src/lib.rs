@@ -3,22 +3,28 @@
 //! Layout: `DIR/<account-id>/<region>/*.json`, one file per describe call (any file name; the
 //! top-level key says what it holds: `Vpcs`, `Subnets`, `RouteTables`, `SecurityGroups`,
 //! `NetworkAcls`, `NetworkInterfaces`, `Reservations`, `InternetGateways`, `NatGateways`,
-//! `VpcPeeringConnections`, `VpcEndpoints`, `ServiceConfigurations` (of
-//! `describe-vpc-endpoint-service-configurations`: a PrivateLink provider's services),
-//! `VpnGateways`, `CustomerGateways`, `VpnConnections` (those to a virtual private gateway,
-//! with their static routes),
-//! `PrefixLists` (of `describe-prefix-lists` and
-//! `describe-managed-prefix-lists`; both outputs of one list merge), and of `aws elbv2`:
-//! `LoadBalancers`, `TargetGroups`, `Listeners`). Unknown keys and fields are ignored; a field
-//! of the wrong shape is an error naming the file and the field's path.
+//! `Addresses` (Elastic IPs), `VpcPeeringConnections`, `VpcEndpoints`,
+//! `ServiceConfigurations` (of `describe-vpc-endpoint-service-configurations`: a
+//! PrivateLink provider's services), `VpnGateways`, `CustomerGateways`, `VpnConnections`
+//! (those to a virtual private gateway, with their static routes), `PrefixLists` (of
+//! `describe-prefix-lists` and `describe-managed-prefix-lists`; both outputs of one list
+//! merge), and of `aws elbv2`: `LoadBalancers`, `TargetGroups`, `Listeners`). A field of the
+//! wrong shape is an error naming the file and the field's path; unknown fields are
+//! ignored; what is not imported — top-level keys openvpc does not read (`TransitGateways`…),
+//! items it skips (application load balancers, terminated instances, deleted resources) and
+//! files not ending in `.json` — is counted by kind in the [`Report`].
 //!
-//! Two outputs do not name what they belong to, so the file name must:
+//! Three outputs do not name what they belong to, so the file name must:
 //! - `{"Entries": [...]}` of `aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-…`:
 //!   the file name contains the list id (`pl-0abc….json`, `entries-pl-0abc….json`);
 //! - `{"TargetHealthDescriptions": [...]}` of `aws elbv2 describe-target-health
 //!   --target-group-arn …`: the file name contains the target group's name or the last part
 //!   of its ARN (`targets-my-group.json`); every listed target is registered, whatever its
-//!   health.
+//!   health;
+//! - `{"Attributes": [...]}` of `aws elbv2 describe-load-balancer-attributes` or
+//!   `describe-target-group-attributes`: the file name contains the load balancer's or
+//!   target group's name or ARN's last part (`lb-attributes-my-nlb.json`); when a load
+//!   balancer and a target group share the name, `lb` or `tg` in the file name decides.
 //!
 //! AWS-managed prefix lists (owner `AWS`) are stored under the owner `AWS` with their real
 //! ids and imported blocks, so routes and rules naming them resolve. Interfaces that
@@ -26,6 +32,13 @@
 //! `NetworkInterfaceIds`, a load balancer's node in each subnet) are synthesised: the
 //! endpoint's with its real id, the load balancer's with its listed private address; both
 //! otherwise take the subnet's next free address.
+//!
+//! The [`Report`] also warns of a load balancer without an imported listener, of a
+//! listener's target group without `describe-target-health` output, and of an account
+//! directory none of whose resources its account owns (a misnamed directory).
+//!
+//! Files: `load.rs` (dispatch by top-level key; the EC2 outputs), `elb.rs` (the ELBv2
+//! outputs), `address.rs` (Elastic IPs), `report.rs` (the summary), `json.rs`.
 
 mod address;
 mod elb;
