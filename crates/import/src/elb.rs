@@ -418,17 +418,34 @@ fn pick_by_words(file_name: &str, candidates: &[Named]) -> Option<Named> {
         .cloned()
 }
 
+/// Whether `key` is a listener's attribute (`describe-listener-attributes` prints the same
+/// top-level key as the load balancer's and target group's outputs).
+fn is_listener_key(key: &str) -> bool {
+    matches!(
+        key,
+        "tcp.idle_timeout.seconds" | "send_tcp_reset.on_idle_timeout.enabled"
+    ) || key.starts_with("routing.http.response.")
+}
+
 /// The `Attributes` of one `aws elbv2 describe-load-balancer-attributes` or
 /// `describe-target-group-attributes` output, for the load balancer or target group the
 /// file name names (as target health's: `attributes-my-nlb.json`). When a load balancer
 /// and a target group share the name, the file name's words decide (`lb-…`, `tg-…`).
 /// Values are stored as AWS reports them (every key, defaults included). A file naming
-/// nothing imported (an application load balancer's) is skipped.
+/// nothing imported (an application load balancer's), and a listener's output
+/// (`describe-listener-attributes`, not imported), are skipped.
 pub(crate) fn attributes(
     w: &mut World,
     items: &[(String, &Value)],
     file_name: &str,
 ) -> Res<Loaded> {
+    let keys: Vec<&str> = items
+        .iter()
+        .filter_map(|(_, item)| item.get("Key").and_then(Value::as_str))
+        .collect();
+    if !keys.is_empty() && keys.iter().all(|k| is_listener_key(k)) {
+        return Ok(Loaded::Skipped("listener attribute outputs"));
+    }
     let candidates = resource_in_file_name(w, file_name, false);
     let named = match candidates.as_slice() {
         [] => {

@@ -246,6 +246,30 @@ fn a_name_shared_by_a_load_balancer_and_a_target_group_is_told_apart_by_the_file
     assert_eq!(g.attributes.len(), 1);
     assert!(g.attributes.contains_key("proxy_protocol_v2.enabled"));
 
+    // A listener's attributes (the same top-level key) are not taken for the load
+    // balancer's.
+    std::fs::write(
+        region.join("listener-attributes-web.json"),
+        r#"{"Attributes": [{"Key": "tcp.idle_timeout.seconds", "Value": "600"}]}"#,
+    )
+    .unwrap();
+    let imported =
+        openvpc_import::import_dir_with(dir.path(), Config::default(), &mut |_| {}).unwrap();
+    assert_eq!(
+        imported.report.skipped(),
+        &[("listener attribute outputs".to_string(), 1)]
+    );
+    assert_eq!(
+        imported
+            .world
+            .load_balancers
+            .get(lb)
+            .unwrap()
+            .attributes
+            .len(),
+        1
+    );
+
     // Neither word: ambiguous, and the error says how to name the file.
     std::fs::write(
         region.join("attributes-web.json"),
@@ -274,4 +298,49 @@ fn progress_counts_files_and_resources() {
         .windows(2)
         .all(|w| w[0].files_read <= w[1].files_read && w[0].resources <= w[1].resources));
     assert_eq!(seen.len(), 38, "one call per file read and per file loaded");
+}
+
+#[test]
+fn imported_cross_zone_attributes_decide_which_zones_a_node_forwards_to() {
+    use openvpc_reach::{decide, Endpoint, Flow};
+    let dir = copy();
+    let region = region(dir.path());
+    // The group's one target is in us-east-1a; a client in us-east-1b enters through the
+    // node there (10.4.2.100).
+    std::fs::write(
+        region.join("targets-web-tg.json"),
+        r#"{"TargetHealthDescriptions": [{"Target": {"Id": "i-0ddddddddddddddd1", "Port": 443}, "TargetHealth": {"State": "healthy"}}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        region.join("client.json"),
+        r#"{"Reservations": [{"ReservationId": "r-0ddddddddddddddd2", "OwnerId": "444444444444", "Instances": [
+            {"InstanceId": "i-0ddddddddddddddd3", "State": {"Name": "running"}, "SubnetId": "subnet-0ddddddddddddddd2", "VpcId": "vpc-0ddddddddddddddd1",
+             "NetworkInterfaces": [{"NetworkInterfaceId": "eni-0ddddddddddddddd4", "PrivateIpAddress": "10.4.2.20",
+                 "Groups": [{"GroupId": "sg-0ddddddddddddddd1"}], "Attachment": {"DeviceIndex": 0}}]}]}]}"#,
+    )
+    .unwrap();
+    let verdict = |dir: &Path| {
+        let w = import_dir(dir, Config::default()).unwrap();
+        let flow = Flow::new(
+            "i-0ddddddddddddddd3",
+            Endpoint::Ip("10.4.2.100".parse().unwrap()),
+            Protocol::TCP,
+            Some(443),
+        );
+        decide(&View::compile(&w), &flow)
+    };
+    // The load balancer's attributes turn cross-zone on, the group's turn it off again.
+    let v = verdict(dir.path());
+    assert!(!v.reachable, "{v:#?}");
+    assert!(
+        v.explanations
+            .iter()
+            .any(|e| e.message.contains("cross-zone load balancing is off")),
+        "{v:#?}"
+    );
+    // Without the group's attributes it follows the load balancer's: across zones.
+    std::fs::remove_file(region.join("tg-attributes-web-tg.json")).unwrap();
+    let v = verdict(dir.path());
+    assert!(v.reachable, "{v:#?}");
 }
