@@ -3,6 +3,7 @@
 //! `describe-target-group-attributes`. The last three do not name their resource, so the
 //! file name must ([`resource_in_file_name`]).
 
+use std::collections::HashMap;
 use std::net::Ipv4Addr;
 
 use openvpc_core::elb::{
@@ -37,11 +38,31 @@ fn opt_port(o: &Obj, name: &str) -> Res<Option<u16>> {
     }
 }
 
+/// The imported load-balancer node interfaces, by subnet and description
+/// (`ELB net/<name>/<id>`): looked up once per document, not once per zone.
+pub(crate) type Nodes = HashMap<(String, String), (String, Option<Ipv4Addr>, Option<Ipv4Addr>)>;
+
+/// The imported interfaces of load-balancer nodes.
+pub(crate) fn nodes(w: &World) -> Nodes {
+    let types = [LoadBalancerType::Network, LoadBalancerType::Gateway].map(|t| t.interface_type());
+    w.network_interfaces
+        .values()
+        .filter(|e| types.contains(&e.interface_type.as_str()))
+        .map(|e| {
+            (
+                (e.subnet_id.clone(), e.description.clone()),
+                (e.id.clone(), e.private_ips.first().copied(), e.public_ip),
+            )
+        })
+        .collect()
+}
+
 /// `LoadBalancers` of `aws elbv2 describe-load-balancers` (network and gateway load
 /// balancers; application load balancers are not modelled and skipped). Each zone's node
-/// is the imported interface `ELB <net|gwy>/<name>/<id>` in its subnet; nodes without one
-/// are synthesised by [`crate::load::finish`] (with the listed private address, if any).
-pub(crate) fn load_balancer(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
+/// is the imported interface `ELB <net|gwy>/<name>/<id>` in its subnet (from `nodes`);
+/// nodes without one are synthesised by [`crate::load::finish`] (with the listed private
+/// address, if any).
+pub(crate) fn load_balancer(w: &mut World, scope: &Scope, o: Obj, nodes: &Nodes) -> Res<Loaded> {
     let arn = o.str("LoadBalancerArn")?;
     let Some(lb_type) = load_balancer_type(&o)? else {
         return Ok(Loaded::Skipped("application load balancers"));
@@ -55,7 +76,7 @@ pub(crate) fn load_balancer(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded>
             value: z,
             path: &path,
         };
-        subnets.push(zone_node(w, &z, lb_type, &node_description)?);
+        subnets.push(zone_node(w, &z, nodes, &node_description)?);
     }
     w.load_balancers.insert(LoadBalancer {
         scope: arn_scope(scope, &arn),
@@ -120,12 +141,7 @@ fn zone_addresses(z: &Obj) -> Res<(Option<Ipv4Addr>, Option<Ipv4Addr>)> {
 
 /// One `AvailabilityZones` item: the node in its subnet, on the imported interface that
 /// AWS describes as `node_description` if there is one (else made up by `finish`).
-fn zone_node(
-    w: &World,
-    z: &Obj,
-    lb_type: LoadBalancerType,
-    node_description: &str,
-) -> Res<LbSubnet> {
+fn zone_node(w: &World, z: &Obj, nodes: &Nodes, node_description: &str) -> Res<LbSubnet> {
     let subnet_id = z.str("SubnetId")?;
     let (private_ip, mut public_ip) = zone_addresses(z)?;
     let subnet = w.subnets.get(&subnet_id);
@@ -137,15 +153,11 @@ fn zone_node(
     let availability_zone_id = subnet
         .map(|s| s.availability_zone_id.clone())
         .unwrap_or_default();
-    let eni = w.network_interfaces.values().find(|e| {
-        e.subnet_id == subnet_id
-            && e.interface_type == lb_type.interface_type()
-            && e.description == node_description
-    });
-    let (network_interface_id, ip) = match eni {
-        Some(e) => {
-            public_ip = public_ip.or(e.public_ip);
-            (e.id.clone(), e.private_ips.first().copied())
+    let key = (subnet_id.clone(), node_description.to_string());
+    let (network_interface_id, ip) = match nodes.get(&key) {
+        Some((id, ip, eni_public)) => {
+            public_ip = public_ip.or(*eni_public);
+            (id.clone(), *ip)
         }
         None => (String::new(), None),
     };

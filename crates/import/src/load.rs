@@ -119,6 +119,16 @@ pub fn load_document(
                 let n = elb::target_health(w, &items, file_name, report)?;
                 report.loaded(n);
             }
+            "LoadBalancers" if !items.is_empty() => {
+                let nodes = elb::nodes(w);
+                for (path, item) in items {
+                    let o = Obj {
+                        value: item,
+                        path: path.trim_start_matches('.'),
+                    };
+                    report.note(elb::load_balancer(w, scope, o, &nodes)?);
+                }
+            }
             "Attributes" if map.contains_key(*key) => {
                 match elb::attributes(w, &items, file_name)? {
                     Loaded::Skipped(kind) => report.skip(kind, 1),
@@ -169,7 +179,6 @@ fn load_item(w: &mut World, scope: &Scope, key: &str, o: Obj, file_name: &str) -
         "PrefixLists" => prefix_list(w, scope, o).map(done)?,
         "Entries" => prefix_list_entry(w, scope, o, file_name).map(done)?,
         "VpcEndpoints" => vpc_endpoint(w, scope, o)?,
-        "LoadBalancers" => elb::load_balancer(w, scope, o)?,
         "TargetGroups" => elb::target_group(w, scope, o).map(done)?,
         "Listeners" => elb::listener(w, scope, o)?,
         "ServiceConfigurations" => service_configuration(w, scope, o)?,

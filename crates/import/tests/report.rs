@@ -344,3 +344,30 @@ fn imported_cross_zone_attributes_decide_which_zones_a_node_forwards_to() {
     let v = verdict(dir.path());
     assert!(v.reachable, "{v:#?}");
 }
+
+#[test]
+fn an_exported_node_interface_is_used_not_synthesised() {
+    let dir = copy();
+    std::fs::write(
+        region(dir.path()).join("node.json"),
+        r#"{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-0ddddddddddddddd9", "SubnetId": "subnet-0ddddddddddddddd1", "VpcId": "vpc-0ddddddddddddddd1",
+            "InterfaceType": "network_load_balancer", "RequesterManaged": true, "Description": "ELB net/web-nlb/0ddddddddddddd01",
+            "PrivateIpAddress": "10.4.1.100", "Groups": []}]}"#,
+    )
+    .unwrap();
+    let imported = import(dir.path());
+    let lb = imported
+        .world
+        .load_balancers
+        .values()
+        .find(|lb| lb.name == "web-nlb")
+        .unwrap();
+    assert_eq!(lb.subnets[0].network_interface_id, "eni-0ddddddddddddddd9");
+    assert_ne!(lb.subnets[1].network_interface_id, "");
+    let summary = imported.summary();
+    assert!(
+        summary[0].contains("5 network interfaces (2 synthesised)"),
+        "{}",
+        summary[0]
+    );
+}
