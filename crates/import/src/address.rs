@@ -12,8 +12,14 @@ use crate::load::Loaded;
 /// address of an interface (named, or the primary interface of the named instance).
 /// Associated with an interface's primary private address, it is that interface's public
 /// address, as AssociateAddress makes it (the engine reaches the interface through it).
-/// EC2-Classic addresses (`Domain` `standard`, no allocation id) are not imported.
+/// EC2-Classic addresses (`Domain` `standard`, no allocation id) are not imported, nor are
+/// the items of `describe-addresses-attribute` (reverse DNS), under the same key.
 pub(crate) fn address(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
+    // `describe-addresses-attribute` prints the same top-level key: reverse DNS records,
+    // not addresses (and not imported).
+    if o.field("PtrRecord").is_some() || o.field("PtrRecordUpdate").is_some() {
+        return Ok(Loaded::Skipped("Elastic IP reverse DNS records"));
+    }
     let classic = o.opt_str("Domain")?.as_deref() == Some("standard");
     let Some(id) = o.opt_str("AllocationId")?.filter(|_| !classic) else {
         return Ok(Loaded::Skipped("EC2-Classic Elastic IPs"));

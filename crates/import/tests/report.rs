@@ -154,6 +154,28 @@ fn elastic_ips_are_imported_with_their_associations_and_tags() {
 }
 
 #[test]
+fn reverse_dns_records_under_the_same_key_leave_the_addresses_alone() {
+    let dir = copy();
+    // Sorted before describe-addresses.json, so loaded first.
+    std::fs::write(
+        region(dir.path()).join("describe-addresses-attribute.json"),
+        r#"{"Addresses": [{"PublicIp": "54.160.10.10", "AllocationId": "eipalloc-0ddddddddddddddd1", "PtrRecord": "www.example.com."}]}"#,
+    )
+    .unwrap();
+    let imported = import(dir.path());
+    let eip = imported
+        .world
+        .addresses
+        .get("eipalloc-0ddddddddddddddd1")
+        .unwrap();
+    assert!(eip.association.is_some());
+    assert!(imported
+        .report
+        .skipped()
+        .contains(&("Elastic IP reverse DNS records".to_string(), 1)));
+}
+
+#[test]
 fn an_imported_elastic_ip_makes_its_instance_reachable_from_the_internet() {
     let exposed = |dir: &Path| {
         let w = import_dir(dir, Config::default()).unwrap();
