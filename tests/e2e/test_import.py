@@ -36,7 +36,7 @@ def test_the_summary_lists_what_was_read_skipped_and_suspect(tmp_path):
     assert lines[0].endswith(f" into {data}")
     for part in ["1 instances", "1 internet gateways", "1 NAT gateways", "3 Elastic IPs",
                  "2 load balancers (1 with attributes)", "1 target groups (1 with attributes)",
-                 "1 listeners", "0 VPN gateways, 0 customer gateways, 0 VPN connections"]:
+                 "0 targets, 1 listeners", "0 VPN gateways, 0 customer gateways, 0 VPN connections"]:
         assert part in lines[0], part
     assert lines[1] == (
         "not imported: 1 files not ending in .json, 1 DHCP options, 1 terminated instances, "

@@ -308,39 +308,42 @@ pub(crate) fn listener(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
 
 /// A resource a file name can name: a load balancer or a target group, by ARN.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Named {
+enum Named {
     LoadBalancer(String),
     TargetGroup(String),
 }
 
 /// The resources whose name, or the last part of whose ARN, the file name (without
-/// `.json`) contains, longest match first: every one matching at that length.
+/// `.json`) contains: those of the longest such match (several when names are shared).
 fn resource_in_file_name(w: &World, file_name: &str, groups_only: bool) -> Vec<Named> {
     let stem = file_name.strip_suffix(".json").unwrap_or(file_name);
-    let short = |arn: &str| arn.rsplit('/').next().unwrap_or_default().to_string();
-    let groups = w.target_groups.values().flat_map(|g| {
-        [g.name.clone(), short(&g.arn)].map(|k| (k, Named::TargetGroup(g.arn.clone())))
-    });
-    let balancers = w
-        .load_balancers
-        .values()
-        .filter(|_| !groups_only)
-        .flat_map(|lb| {
-            [lb.name.clone(), short(&lb.arn)].map(|k| (k, Named::LoadBalancer(lb.arn.clone())))
+    let matched = |name: &str, arn: &str| {
+        let short = arn.rsplit('/').next().unwrap_or_default();
+        [name, short]
+            .into_iter()
+            .filter(|k| !k.is_empty() && stem.contains(*k))
+            .map(str::len)
+            .max()
+    };
+    let mut best: (usize, Vec<Named>) = (0, Vec::new());
+    let mut consider = |len: Option<usize>, named: &dyn Fn() -> Named| match len {
+        Some(n) if n > best.0 => best = (n, vec![named()]),
+        Some(n) if n == best.0 && !best.1.contains(&named()) => best.1.push(named()),
+        _ => {}
+    };
+    for g in w.target_groups.values() {
+        consider(matched(&g.name, &g.arn), &|| {
+            Named::TargetGroup(g.arn.clone())
         });
-    let matching: Vec<(usize, Named)> = groups
-        .chain(balancers)
-        .filter(|(key, _)| !key.is_empty() && stem.contains(key.as_str()))
-        .map(|(key, named)| (key.len(), named))
-        .collect();
-    let longest = matching.iter().map(|(n, _)| *n).max().unwrap_or(0);
-    let mut best: Vec<Named> = matching
-        .into_iter()
-        .filter(|(n, _)| *n == longest)
-        .map(|(_, named)| named)
-        .collect();
-    best.dedup();
-    best
+    }
+    if !groups_only {
+        for lb in w.load_balancers.values() {
+            consider(matched(&lb.name, &lb.arn), &|| {
+                Named::LoadBalancer(lb.arn.clone())
+            });
+        }
+    }
+    best.1
 }
 
 /// The `TargetHealthDescriptions` of one `aws elbv2 describe-target-health` output: the

@@ -126,6 +126,13 @@ impl Report {
             format!("{} endpoint services", w.endpoint_services.len()),
             with_attributes(w.load_balancers.len(), "load balancers", lbs_with),
             with_attributes(w.target_groups.len(), "target groups", tgs_with),
+            format!(
+                "{} targets",
+                w.target_groups
+                    .values()
+                    .map(|g| g.targets.len())
+                    .sum::<usize>()
+            ),
             format!("{} listeners", w.listeners.len()),
             format!("{} prefix lists", w.prefix_lists.len()),
             format!("{} VPN gateways", w.vpn_gateways.len()),

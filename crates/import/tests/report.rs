@@ -53,7 +53,7 @@ fn the_summary_counts_every_kind_and_lists_what_was_skipped() {
          5 network interfaces (3 synthesised), 1 instances, 1 internet gateways, \
          1 NAT gateways, 3 Elastic IPs, 0 peering connections, 0 VPC endpoints, \
          0 endpoint services, 2 load balancers (1 with attributes), \
-         1 target groups (1 with attributes), 1 listeners, 0 prefix lists, 0 VPN gateways, \
+         1 target groups (1 with attributes), 0 targets, 1 listeners, 0 prefix lists, 0 VPN gateways, \
          0 customer gateways, 0 VPN connections"
     );
     assert_eq!(
