@@ -14,9 +14,10 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use crate::explain::{Applied, Code, Direction, Explanation, Header, Hop, HopKind, Verdict};
-use crate::view::{EntryV, Ix, PeerV, RuleV, Tgt, View};
-use crate::{Endpoint, Flow, Protocol, DEFAULT_SOURCE_PORT};
+use crate::view::{EniV, EntryV, Ix, PeerV, RuleV, Tgt, View};
+use crate::{Endpoint, Flow, Options, Protocol, DEFAULT_SOURCE_PORT};
 
+mod edge;
 mod load_balancer;
 mod privatelink;
 
@@ -38,6 +39,12 @@ enum Owner {
 #[derive(Debug, Clone)]
 enum End {
     Eni(Ix),
+    /// The path's end is a peering connection or virtual private gateway ([`Options::to`]),
+    /// left from `vpc`; or, on the return path, the one the flow came in by.
+    Edge {
+        vpc: Ix,
+        id: Arc<str>,
+    },
     Internet,
     Service {
         vpc: Ix,
@@ -56,6 +63,8 @@ enum Start {
     Internet,
     Service { vpc: Ix, endpoint: Arc<str> },
     OnPremises { vpc: Ix, vgw: Arc<str> },
+    /// In through peering connection `id` (or virtual private gateway) into `vpc`.
+    Edge { vpc: Ix, id: Arc<str>, kind: HopKind },
 }
 
 enum Step {
@@ -150,6 +159,7 @@ pub(crate) fn entry_admits(e: &EntryV, h: &Header, remote: IpAddr) -> bool {
 
 struct Decider<'v> {
     v: &'v View,
+    opts: &'v Options,
     dir: Direction,
     hops: Vec<Hop>,
     exps: Vec<Explanation>,
@@ -161,56 +171,142 @@ struct Decider<'v> {
     last: Option<(Ix, Arc<str>)>,
 }
 
+impl<'v> Decider<'v> {
+    fn new(v: &'v View, opts: &'v Options) -> Self {
+        Decider {
+            v,
+            opts,
+            dir: Direction::Forward,
+            hops: Vec::with_capacity(16),
+            exps: Vec::new(),
+            nats: Vec::new(),
+            egressed: None,
+            last: None,
+        }
+    }
+
+    fn verdict(self, forward: Vec<Hop>) -> Verdict {
+        Verdict {
+            reachable: self.exps.is_empty(),
+            forward,
+            return_path: self.hops,
+            explanations: self.exps,
+        }
+    }
+}
+
 /// The source interface, the wanted destination interface (if the flow names one) and the
 /// first packet; or the component that is missing (or unusable), and why.
 #[allow(clippy::type_complexity)]
-fn resolve(view: &View, flow: &Flow) -> Result<(Ix, Option<Ix>, Header), (Code, Arc<str>, String)> {
-    let gone = |what: &str, id: &str| {
-        (
-            Code::NoSourceOrDestination,
-            Arc::from(id),
-            format!("the {what} {id} does not exist (or is not a running instance)"),
-        )
-    };
+fn resolve(
+    view: &View,
+    flow: &Flow,
+    opts: &Options,
+) -> Result<(Ix, Option<Ix>, Header), (Code, Arc<str>, String)> {
     let s = view
         .endpoint(&flow.source)
         .ok_or_else(|| gone("source", &flow.source))?;
-    let (dst, want) = match &flow.destination {
-        Endpoint::Ip(a) => (*a, None),
-        Endpoint::Eni(_) | Endpoint::Instance(_) | Endpoint::Vpce(_) => {
-            let e = match &flow.destination {
-                Endpoint::Vpce(id) => privatelink::vpce_destination(view, s, id)?,
-                Endpoint::Eni(id) | Endpoint::Instance(id) => {
-                    view.endpoint(id).ok_or_else(|| gone("destination", id))?
-                }
-                Endpoint::Ip(_) => unreachable!("matched above"),
-            };
-            let d = &view.enis[e as usize];
-            let a =
-                d.v4.first()
-                    .map(|a| IpAddr::V4(*a))
-                    .or_else(|| d.v6.first().map(|a| IpAddr::V6(*a)))
-                    .ok_or_else(|| {
-                        (
-                            Code::NoSourceOrDestination,
-                            d.id.clone(),
-                            format!("the destination {} has no address", d.id),
-                        )
-                    })?;
-            (a, Some(e))
-        }
-    };
+    let (dst, want) = destination(view, Some(s), flow, opts)?;
     let se = &view.enis[s as usize];
-    let first = |v4: bool| {
-        if v4 {
-            se.v4.first().map(|a| IpAddr::V4(*a))
-        } else {
-            se.v6.first().map(|a| IpAddr::V6(*a))
-        }
+    let src = source_address(se, opts.source_ip)?;
+    let first = |v4: bool| match src {
+        Some(a) => (a.is_ipv4() == v4).then_some(a),
+        None if v4 => se.v4.first().map(|a| IpAddr::V4(*a)),
+        None => se.v6.first().map(|a| IpAddr::V6(*a)),
     };
     let h = first_header(flow, first, dst)
         .map_err(|why| (Code::NoSourceOrDestination, se.id.clone(), why))?;
     Ok((s, want, h))
+}
+
+fn gone(what: &str, id: &str) -> (Code, Arc<str>, String) {
+    (
+        Code::NoSourceOrDestination,
+        Arc::from(id),
+        format!("the {what} {id} does not exist (or is not a running instance)"),
+    )
+}
+
+/// The address source interface `se` sends from when the path names `wanted`: one it
+/// holds (a public address stands for its private one); another only with its
+/// source/destination check off.
+fn source_address(se: &EniV, wanted: Option<IpAddr>) -> Result<Option<IpAddr>, (Code, Arc<str>, String)> {
+    let Some(a) = wanted else {
+        return Ok(None);
+    };
+    if se.has(a) {
+        return Ok(Some(a));
+    }
+    if let Some((private, _)) = se.publics.iter().find(|(_, p)| IpAddr::V4(*p) == a) {
+        return Ok(Some(IpAddr::V4(*private)));
+    }
+    if !se.source_dest_check {
+        return Ok(Some(a));
+    }
+    Err((
+        Code::EniSourceDestCheckRestriction,
+        se.id.clone(),
+        format!(
+            "{} does not hold {a} and its source/destination check is on, so it sends only from its own addresses; name one of them or turn the check off",
+            se.id
+        ),
+    ))
+}
+
+/// The destination address and interface of a flow from interface `s` (if any): the
+/// path's destination address when the interface holds it, else its first address.
+fn destination(
+    view: &View,
+    s: Option<Ix>,
+    flow: &Flow,
+    opts: &Options,
+) -> Result<(IpAddr, Option<Ix>), (Code, Arc<str>, String)> {
+    let e = match &flow.destination {
+        Endpoint::Ip(a) => return Ok((*a, None)),
+        Endpoint::Vpce(id) => privatelink::vpce_destination(view, s, id, opts.destination_ip)?,
+        Endpoint::Eni(id) | Endpoint::Instance(id) => {
+            view.endpoint(id).ok_or_else(|| gone("destination", id))?
+        }
+    };
+    let d = &view.enis[e as usize];
+    if let Some(a) = opts.destination_ip {
+        if !d.has(a) {
+            return Err((
+                Code::EniAddressRestriction,
+                d.id.clone(),
+                format!(
+                    "{} does not hold {a}: an interface receives traffic only for its own addresses; name one of them ({})",
+                    d.id,
+                    addresses(d)
+                ),
+            ));
+        }
+        return Ok((a, Some(e)));
+    }
+    let a =
+        d.v4.first()
+            .map(|a| IpAddr::V4(*a))
+            .or_else(|| d.v6.first().map(|a| IpAddr::V6(*a)))
+            .ok_or_else(|| {
+                (
+                    Code::NoSourceOrDestination,
+                    d.id.clone(),
+                    format!("the destination {} has no address", d.id),
+                )
+            })?;
+    Ok((a, Some(e)))
+}
+
+/// An interface's addresses, for messages.
+fn addresses(e: &EniV) -> String {
+    let v4 = e.v4.iter().map(ToString::to_string);
+    let v6 = e.v6.iter().map(ToString::to_string);
+    let all: Vec<String> = v4.chain(v6).collect();
+    if all.is_empty() {
+        "it has none".to_string()
+    } else {
+        all.join(", ")
+    }
 }
 
 /// Whether `a` can be an internet host's address: not private IPv4, and held by no interface
@@ -224,25 +320,20 @@ pub(crate) fn is_internet_host(view: &View, a: IpAddr) -> bool {
 
 /// Decides whether `flow` gets through in `view`, and explains why not.
 pub fn decide(view: &View, flow: &Flow) -> Verdict {
-    if let Ok(src) = flow.source.parse::<IpAddr>() {
-        return from_internet(view, flow, src);
+    decide_with(view, flow, &Options::default())
+}
+
+/// As [`decide`], with the addresses and ends a Network Insights path names.
+pub fn decide_with(view: &View, flow: &Flow, opts: &Options) -> Verdict {
+    if let Some(edge) = &opts.from {
+        return edge::from_edge(view, flow, edge, opts);
     }
-    let mut d = Decider {
-        v: view,
-        dir: Direction::Forward,
-        hops: Vec::with_capacity(16),
-        exps: Vec::new(),
-        nats: Vec::new(),
-        egressed: None,
-        last: None,
-    };
-    let done = |d: Decider, forward: Vec<Hop>| Verdict {
-        reachable: d.exps.is_empty(),
-        forward,
-        return_path: d.hops,
-        explanations: d.exps,
-    };
-    let (s, want, h) = match resolve(view, flow) {
+    if let Ok(src) = flow.source.parse::<IpAddr>() {
+        return from_internet(view, flow, src, opts);
+    }
+    let mut d = Decider::new(view, opts);
+    let done = |d: Decider, forward: Vec<Hop>| d.verdict(forward);
+    let (s, want, h) = match resolve(view, flow, opts) {
         Ok(x) => x,
         Err((code, component, why)) => {
             d.blocker(code, &component, why);
@@ -257,6 +348,9 @@ pub fn decide(view: &View, flow: &Flow) -> Verdict {
     }
     d.sg(s, true, &h, true);
     let mut end = d.walk(Start::At(Sender::Eni(s)), h, want);
+    if let Some(to) = &opts.to {
+        end = d.left_by(to, end);
+    }
     // An interface endpoint reached: on to its service (PrivateLink) and back.
     let mut provider_return = Vec::new();
     if let Some((End::Eni(y), h)) = &end {
@@ -284,6 +378,11 @@ pub fn decide(view: &View, flow: &Flow) -> Verdict {
             End::Internet => Start::Internet,
             End::Service { vpc, endpoint } => Start::Service { vpc, endpoint },
             End::OnPremises { vpc, vgw } => Start::OnPremises { vpc, vgw },
+            End::Edge { vpc, id } => Start::Edge {
+                vpc,
+                id,
+                kind: HopKind::PeeringConnection,
+            },
         };
         if let Some((_, r)) = d.walk(start, reply, Some(s)) {
             d.reply_source(&view.enis[s as usize].id, &r, &sent);
@@ -294,28 +393,15 @@ pub fn decide(view: &View, flow: &Flow) -> Verdict {
 
 /// A flow from internet host `src`: in through the destination VPC's internet gateway to a
 /// public (or IPv6) address, and the reply back out to `src` from that same address.
-fn from_internet(view: &View, flow: &Flow, src: IpAddr) -> Verdict {
-    let mut d = Decider {
-        v: view,
-        dir: Direction::Forward,
-        hops: Vec::with_capacity(16),
-        exps: Vec::new(),
-        nats: Vec::new(),
-        egressed: None,
-        last: None,
-    };
-    let done = |d: Decider, forward: Vec<Hop>| Verdict {
-        reachable: d.exps.is_empty(),
-        forward,
-        return_path: d.hops,
-        explanations: d.exps,
-    };
+fn from_internet(view: &View, flow: &Flow, src: IpAddr, opts: &Options) -> Verdict {
+    let mut d = Decider::new(view, opts);
+    let done = |d: Decider, forward: Vec<Hop>| d.verdict(forward);
     let source: Arc<str> = Arc::from(flow.source.as_str());
-    let resolved = internet_flow(view, flow, src);
+    let resolved = internet_flow(view, flow, src, opts.destination_ip);
     let (want, h) = match resolved {
         Ok(x) => x,
-        Err((component, why)) => {
-            d.blocker(Code::NoSourceOrDestination, &component, why);
+        Err((code, component, why)) => {
+            d.blocker(code, &component, why);
             return done(d, Vec::new());
         }
     };
@@ -354,56 +440,89 @@ fn from_internet(view: &View, flow: &Flow, src: IpAddr) -> Verdict {
 }
 
 /// The destination interface (if named) and the first packet of a flow from internet host
-/// `src`, or the component that is missing and why.
+/// `src` (to the destination's address `wanted`, if named), or the component that is
+/// missing (or the address the gateway does not take) and why.
 #[allow(clippy::type_complexity)]
 fn internet_flow(
     view: &View,
     flow: &Flow,
     src: IpAddr,
-) -> Result<(Option<Ix>, Header), (Arc<str>, String)> {
+    wanted: Option<IpAddr>,
+) -> Result<(Option<Ix>, Header), (Code, Arc<str>, String)> {
+    let missing = |id: &str, why: String| (Code::NoSourceOrDestination, Arc::from(id), why);
     if !is_internet_host(view, src) {
-        return Err((
-            Arc::from(flow.source.as_str()),
+        return Err(missing(
+            &flow.source,
             format!("{src} is not an internet address (name an interface or instance instead)"),
         ));
     }
     let (dst, want) = match &flow.destination {
         Endpoint::Ip(a) => (*a, None),
         Endpoint::Vpce(id) => {
-            return Err((
-                Arc::from(id.as_str()),
+            return Err(missing(
+                id,
                 format!("{id} has no public address: an interface endpoint is reached from its VPC (or a peer), not from the internet"),
             ))
         }
         Endpoint::Eni(id) | Endpoint::Instance(id) => {
             let e = view.endpoint(id).ok_or_else(|| {
-                (
-                    Arc::from(id.as_str()),
+                missing(
+                    id,
                     format!("the destination {id} does not exist (or is not a running instance)"),
                 )
             })?;
-            let d = &view.enis[e as usize];
-            let a = if src.is_ipv4() {
-                d.publics.first().map(|(_, p)| IpAddr::V4(*p))
-            } else {
-                d.v6.first().map(|a| IpAddr::V6(*a))
-            };
-            let a = a.ok_or_else(|| {
-                (
-                    d.id.clone(),
-                    format!(
-                        "the destination {} has no public {} address",
-                        d.id,
-                        if src.is_ipv4() { "IPv4" } else { "IPv6" }
-                    ),
-                )
-            })?;
-            (a, Some(e))
+            (public_address(view, e, src.is_ipv4(), wanted)?, Some(e))
         }
     };
     let h = first_header(flow, |v4| (v4 == src.is_ipv4()).then_some(src), dst)
-        .map_err(|why| (Arc::from(flow.source.as_str()), why))?;
+        .map_err(|why| missing(&flow.source, why))?;
     Ok((want, h))
+}
+
+/// The address of interface `e` the internet sends to: `wanted` when it is one of its
+/// public (or IPv6) addresses, or the public address of a private one named; else its first
+/// public address of the family.
+fn public_address(
+    view: &View,
+    e: Ix,
+    v4: bool,
+    wanted: Option<IpAddr>,
+) -> Result<IpAddr, (Code, Arc<str>, String)> {
+    let d = &view.enis[e as usize];
+    if let Some(a) = wanted {
+        let public = d.publics.iter().find_map(|&(private, public)| {
+            let (private, public) = (IpAddr::V4(private), IpAddr::V4(public));
+            (a == public || a == private).then_some(public)
+        });
+        return public
+            .or_else(|| (a.is_ipv6() && d.has(a)).then_some(a))
+            .ok_or_else(|| {
+                (
+                    Code::IgwPrivateIpAssociationForIngress,
+                    d.id.clone(),
+                    format!(
+                        "{a} is not a public address of {} (nor a private one with a public address): an internet gateway delivers only to an interface's public or IPv6 addresses; associate a public or Elastic IP",
+                        d.id
+                    ),
+                )
+            });
+    }
+    let a = if v4 {
+        d.publics.first().map(|(_, p)| IpAddr::V4(*p))
+    } else {
+        d.v6.first().map(|a| IpAddr::V6(*a))
+    };
+    a.ok_or_else(|| {
+        (
+            Code::NoSourceOrDestination,
+            d.id.clone(),
+            format!(
+                "the destination {} has no public {} address",
+                d.id,
+                if v4 { "IPv4" } else { "IPv6" }
+            ),
+        )
+    })
 }
 
 impl Decider<'_> {
@@ -444,7 +563,9 @@ impl Decider<'_> {
                     ),
                 );
             }
-            End::Service { endpoint: via, .. } | End::OnPremises { vgw: via, .. } => {
+            End::Service { endpoint: via, .. }
+            | End::OnPremises { vgw: via, .. }
+            | End::Edge { id: via, .. } => {
                 let endpoint = via;
                 let component = route();
                 self.blocker(
@@ -981,6 +1102,7 @@ impl Decider<'_> {
             Start::Internet => return self.enter(h, want),
             Start::Service { vpc, endpoint } => (vpc, endpoint, HopKind::GatewayEndpoint),
             Start::OnPremises { vpc, vgw } => (vpc, vgw, HopKind::VpnGateway),
+            Start::Edge { vpc, id, kind } => (vpc, id, kind),
         };
         self.hop(&endpoint, kind, h);
         let Some(o) = self.owner(vpc, h.dst) else {
@@ -1133,6 +1255,12 @@ impl Decider<'_> {
                     h.dst, pv.id
                 ),
             );
+        }
+        if self.is_edge(id) {
+            return Some(Step::End(End::Edge {
+                vpc: leg.vpc,
+                id: id.clone(),
+            }));
         }
         let Some(o) = self.owner(peer, h.dst) else {
             return self.undeliverable(

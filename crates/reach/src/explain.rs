@@ -48,6 +48,13 @@ pub enum Code {
     MoreSpecificRoute,
     /// The source and destination are in VPCs no route connects.
     DisconnectedVpcs,
+    /// An internet gateway delivers only to an interface's public address.
+    IgwPrivateIpAssociationForIngress,
+    /// An interface neither sends from nor receives at an address it does not hold.
+    EniAddressRestriction,
+    /// No path from the source to the destination (e.g. it leaves by another way than the
+    /// path's end, or only through an excluded component).
+    NoPath,
     /// A component's configuration is not known (data absent from an import, as AWS reports
     /// what a cross-account analysis cannot see).
     UnknownResource,
@@ -91,6 +98,9 @@ impl Code {
             Code::MoreSpecificRoute => "MORE_SPECIFIC_ROUTE",
             Code::DisconnectedVpcs => "DISCONNECTED_VPCS",
             Code::UnknownResource => "UNKNOWN_RESOURCE",
+            Code::EniAddressRestriction => "ENI_ADDRESS_RESTRICTION",
+            Code::IgwPrivateIpAssociationForIngress => "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+            Code::NoPath => "NO_PATH",
         }
     }
 }
@@ -117,6 +127,9 @@ impl Code {
                 | Code::Elbv2NoTargetsInAz
                 | Code::DisconnectedVpcs
                 | Code::UnknownResource
+                | Code::EniAddressRestriction
+                | Code::IgwPrivateIpAssociationForIngress
+                | Code::NoPath
         )
     }
 

@@ -5,6 +5,7 @@
 //! (the load balancer's address as the source: client IP preservation is off for
 //! PrivateLink). The flow is reachable when at least one target is.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use openvpc_core::endpoint::{EndpointType, State};
@@ -15,12 +16,14 @@ use crate::explain::{Code, Header, Hop, HopKind};
 use crate::privatelink::{is_echo, no_interface};
 use crate::view::{Ix, View};
 
-/// The interface of endpoint `id` a flow from interface `s` goes to: the one in the
-/// source's Availability Zone if there is one, else the first.
+/// The interface of endpoint `id` a flow from interface `s` goes to: the one holding the
+/// `wanted` address, else the one in the source's Availability Zone if there is one, else
+/// the first.
 pub(super) fn vpce_destination(
     view: &View,
-    s: Ix,
+    s: Option<Ix>,
     id: &str,
+    wanted: Option<IpAddr>,
 ) -> Result<Ix, (Code, Arc<str>, String)> {
     let pl = &view.privatelink;
     let Some(ep) = pl.endpoints.get(id) else {
@@ -34,7 +37,10 @@ pub(super) fn vpce_destination(
         let (code, why) = no_interface(id, ep.kind, ep.state, &ep.service_name);
         return Err((code, ep.id.clone(), why));
     }
-    let zone = pl.zone_of(view, s);
+    if let Some(e) = wanted.and_then(|a| ep.enis.iter().find(|&&e| view.enis[e as usize].has(a))) {
+        return Ok(*e);
+    }
+    let zone = s.and_then(|s| pl.zone_of(view, s));
     Ok(ep
         .enis
         .iter()

@@ -3,6 +3,7 @@
 
 mod kit;
 mod matrix;
+mod options;
 mod privatelink;
 mod prop;
 mod vpn;

@@ -18,9 +18,11 @@ use openvpc_core::nacl;
 use openvpc_core::route::{self, Destination, Route};
 use openvpc_core::{prefix_list, Kind, Scope, World};
 use openvpc_reach::{
-    decide, Applied, Code, Direction, Endpoint, Explanation, Flow, Header, Hop, HopKind,
-    PrefixLists, Protocol, Verdict, View,
+    decide_with, Applied, Code, Direction, Explanation, Header, Hop, HopKind, PrefixLists,
+    Protocol, Verdict, View,
 };
+
+use super::ends::{query_of, Refusal};
 
 /// Prefix lists as the world holds them (customer-managed and AWS-managed).
 struct WorldPrefixLists<'w>(&'w World);
@@ -65,82 +67,6 @@ fn is_igw(id: Option<&str>) -> bool {
     id.is_some_and(|id| Kind::InternetGateway.names(id))
 }
 
-/// The flow a path asks about. `DestinationIp` (or a filter's destination address) wins
-/// over the destination resource; the destination port falls back to the filters' port
-/// ranges' lower ends; `SourceIp` is not used (the engine sends from the source's own
-/// primary address of the destination's family), except from an internet gateway.
-///
-/// An internet gateway as source is an internet host (`SourceIp` when public, else
-/// [`INTERNET_HOST`]) sending to the destination's public address; as destination, the
-/// flow goes to `DestinationIp` when public, else to [`INTERNET_HOST`].
-pub fn flow_of(w: &World, p: &Path) -> Flow {
-    let filters = [&p.filter_at_source, &p.filter_at_destination];
-    let address = p.destination_ip.or_else(|| {
-        filters
-            .iter()
-            .find_map(|f| f.as_ref().and_then(|f| f.destination_address))
-    });
-    let from_igw = is_igw(Some(&p.source));
-    let destination = match (address, &p.destination) {
-        (a, Some(d)) if is_igw(Some(d)) => {
-            Endpoint::Ip(a.filter(|a| is_public(*a)).unwrap_or(INTERNET_HOST))
-        }
-        (Some(a), _) => Endpoint::Ip(a),
-        (None, Some(d)) if Kind::Instance.names(d) => Endpoint::Instance(d.clone()),
-        (None, Some(d)) if from_igw && Kind::VpcEndpoint.names(d) => Endpoint::Vpce(d.clone()),
-        (None, Some(d)) if Kind::VpcEndpoint.names(d) => {
-            Endpoint::Eni(endpoint_interface(w, d, &p.source))
-        }
-        (None, Some(d)) => Endpoint::Eni(d.clone()),
-        (None, None) => Endpoint::Eni(String::new()),
-    };
-    let source = if from_igw {
-        let host = p
-            .source_ip
-            .filter(|a| is_public(*a))
-            .unwrap_or(INTERNET_HOST);
-        host.to_string()
-    } else {
-        p.source.clone()
-    };
-    let port = p.destination_port.or_else(|| {
-        filters
-            .iter()
-            .find_map(|f| f.as_ref().and_then(|f| f.destination_ports?.from))
-    });
-    let source_port = filters
-        .iter()
-        .find_map(|f| f.as_ref().and_then(|f| f.source_ports?.from));
-    Flow {
-        source,
-        destination,
-        protocol: p.protocol,
-        port,
-        source_port,
-    }
-}
-
-/// The interface of endpoint `vpce` that `source` reaches: the one in the source's zone,
-/// else the first (the endpoint's id when it has none: the engine then reports it missing).
-fn endpoint_interface(w: &World, vpce: &str, source: &str) -> String {
-    let Some(e) = w.vpc_endpoints.get(vpce) else {
-        return vpce.to_string();
-    };
-    let eni = match w.instances.get(source) {
-        Some(i) => i.network_interface_id.as_str(),
-        None => source,
-    };
-    let zone = w
-        .network_interfaces
-        .get(eni)
-        .map(|n| n.availability_zone.as_str());
-    e.interfaces
-        .iter()
-        .find(|i| Some(i.availability_zone.as_str()) == zone)
-        .or(e.interfaces.first())
-        .map_or_else(|| vpce.to_string(), |i| i.network_interface_id.clone())
-}
-
 /// Decides the path over the current world (on `view`, the server's compiled view of it,
 /// or a view compiled now) and converts the verdict. A path from or to an
 /// internet gateway must enter or leave through that gateway: when the gateway is not
@@ -174,7 +100,11 @@ pub fn analyse(w: &World, view: Option<&View>, scope: &Scope, p: &Path) -> Analy
             &compiled
         }
     };
-    let verdict = decide(view, &flow_of(w, p));
+    let query = match query_of(w, p) {
+        Ok(q) => q,
+        Err(refusal) => return cx.refused(refusal),
+    };
+    let verdict = decide_with(view, &query.flow, &query.opts);
     let mut r = convert(w, scope, &verdict);
     if let Some((igw, _, from)) = igw_end {
         if let Some(x) = cx.igw_bypassed(igw, from, &verdict) {
@@ -335,6 +265,26 @@ impl Cx<'_> {
         Some(self.igw_explanation("NO_PATH", igw, message))
     }
 
+    /// The result of a path that cannot be analysed as given.
+    fn refused(&self, r: Refusal) -> AnalysisResult {
+        let mut x = ExplanationData {
+            code: r.code.to_string(),
+            component: Some(self.comp(&r.component)),
+            message: r.message,
+            ..ExplanationData::default()
+        };
+        match Kind::of_id(&r.component) {
+            Some(Kind::InternetGateway) => x.internet_gateway = x.component.clone(),
+            Some(Kind::VpcPeeringConnection) => x.vpc_peering_connection = x.component.clone(),
+            _ => {}
+        }
+        AnalysisResult {
+            network_path_found: false,
+            explanations: vec![x],
+            ..AnalysisResult::default()
+        }
+    }
+
     fn comp(&self, id: &str) -> Component {
         insights::component(self.w, id, self.scope)
     }
@@ -388,8 +338,13 @@ impl Cx<'_> {
                 component: self.comp(id),
                 ..PathComponentData::default()
             };
-            // The source sends; an interface reached receives; the rest pass the packet on.
-            if i == 0 {
+            // The source sends; an interface reached receives; the rest (a gateway or
+            // connection as the source too) pass the packet on.
+            let edge = matches!(
+                hop.kind,
+                HopKind::PeeringConnection | HopKind::VpnGateway
+            );
+            if i == 0 && !edge {
                 c.outbound_header = Some(h);
             } else if matches!(
                 hop.kind,
@@ -624,6 +579,7 @@ impl Cx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use openvpc_reach::Endpoint;
     use openvpc_core::config::Config;
 
     #[test]
@@ -657,23 +613,29 @@ mod tests {
             filter_at_destination: None,
             created: 0,
         };
-        let f = flow_of(&w, &path("igw-1", "i-1", None, None));
+        let q = |p: Path| query_of(&w, &p);
+        let f = q(path("igw-1", "i-1", None, None)).unwrap().flow;
         assert_eq!(
             (f.source.as_str(), f.destination),
             ("198.51.100.10", Endpoint::Instance("i-1".into()))
         );
-        let f = flow_of(&w, &path("igw-1", "i-1", Some("203.0.113.7"), None));
+        let f = q(path("igw-1", "i-1", Some("203.0.113.7"), None)).unwrap().flow;
         assert_eq!(f.source, "203.0.113.7");
-        let f = flow_of(&w, &path("igw-1", "i-1", Some("10.0.0.7"), None));
-        assert_eq!(f.source, "198.51.100.10");
-        let f = flow_of(&w, &path("i-1", "igw-1", None, Some("10.0.0.7")));
-        assert_eq!(
-            (f.source.as_str(), f.destination),
-            ("i-1", Endpoint::Ip(INTERNET_HOST))
-        );
-        let f = flow_of(&w, &path("i-1", "igw-1", None, Some("8.8.8.8")));
+        // A private address at the internet gateway's end: AWS's IGW_EXPECTS_PUBLIC_ADDRESS.
+        let r = q(path("igw-1", "i-1", Some("10.0.0.7"), None)).unwrap_err();
+        assert_eq!((r.code, r.component.as_str()), ("IGW_EXPECTS_PUBLIC_ADDRESS", "igw-1"));
+        let r = q(path("i-1", "igw-1", None, Some("10.0.0.7"))).unwrap_err();
+        assert_eq!(r.code, "IGW_EXPECTS_PUBLIC_ADDRESS");
+        let f = q(path("i-1", "igw-1", None, None)).unwrap().flow;
+        assert_eq!(f.destination, Endpoint::Ip(INTERNET_HOST));
+        let f = q(path("i-1", "igw-1", None, Some("8.8.8.8"))).unwrap().flow;
         assert_eq!(f.destination, Endpoint::Ip("8.8.8.8".parse().unwrap()));
-        let f = flow_of(&w, &path("vpce-1", "i-1", None, None));
+        let f = q(path("vpce-1", "i-1", None, None)).unwrap().flow;
         assert_eq!(f.source, "vpce-1");
+        // SourceIp and DestinationIp of interface ends go to the engine as options.
+        let o = q(path("i-1", "i-2", Some("10.0.0.7"), Some("10.0.1.9"))).unwrap();
+        assert_eq!(o.flow.destination, Endpoint::Instance("i-2".into()));
+        assert_eq!(o.opts.source_ip, Some("10.0.0.7".parse().unwrap()));
+        assert_eq!(o.opts.destination_ip, Some("10.0.1.9".parse().unwrap()));
     }
 }

@@ -1,0 +1,180 @@
+//! A peering connection or virtual private gateway as a path's end ([`Options::from`],
+//! [`Options::to`]): the flow enters a VPC through it from an address beyond it, or must
+//! leave through it; the reply goes back the same way.
+
+use std::sync::Arc;
+
+use openvpc_core::ids::Kind;
+
+use super::{destination, first_header, Decider, End, Sender, Start};
+use crate::explain::{Code, Direction, Header, HopKind, Verdict};
+use crate::view::View;
+use crate::{Edge, Flow, Options};
+
+/// The hop kind of an edge: a peering connection or a virtual private gateway.
+fn kind_of(id: &str) -> HopKind {
+    if Kind::VpcPeeringConnection.names(id) {
+        HopKind::PeeringConnection
+    } else {
+        HopKind::VpnGateway
+    }
+}
+
+/// A flow from `opts.source_ip`, beyond `edge`, into `edge.vpc` to the flow's destination,
+/// and the reply back out through `edge`.
+pub(super) fn from_edge(view: &View, flow: &Flow, edge: &Edge, opts: &Options) -> Verdict {
+    let mut d = Decider::new(view, opts);
+    let id: Arc<str> = Arc::from(edge.id.as_str());
+    let Some(&vpc) = view.ix.vpc.get(edge.vpc.as_str()) else {
+        d.blocker(
+            Code::NoSourceOrDestination,
+            &id,
+            format!("{} (the VPC {id} leads into) is not known", edge.vpc),
+        );
+        return d.verdict(Vec::new());
+    };
+    let Some(src) = opts.source_ip else {
+        d.blocker(
+            Code::NoSourceOrDestination,
+            &id,
+            format!("a flow from {id} needs a source address beyond it"),
+        );
+        return d.verdict(Vec::new());
+    };
+    let resolved = destination(view, None, flow, opts).and_then(|(dst, want)| {
+        first_header(flow, |v4| (v4 == src.is_ipv4()).then_some(src), dst)
+            .map(|h| (want, h))
+            .map_err(|why| (Code::NoSourceOrDestination, id.clone(), why))
+    });
+    let (want, h) = match resolved {
+        Ok(x) => x,
+        Err((code, component, why)) => {
+            d.blocker(code, &component, why);
+            return d.verdict(Vec::new());
+        }
+    };
+    let kind = kind_of(&id);
+    let vv = &view.vpcs[vpc as usize];
+    if kind == HopKind::PeeringConnection && !vv.contains(h.dst) {
+        d.blocker(
+            Code::PcxRequiresAddressInVpcCidr,
+            &id,
+            format!(
+                "{} is not in the CIDR blocks of {}: {id} delivers only into that VPC",
+                h.dst, vv.id
+            ),
+        );
+        return d.verdict(Vec::new());
+    }
+    let start = Start::Edge {
+        vpc,
+        id: id.clone(),
+        kind,
+    };
+    let mut end = d.walk(start, h, want);
+    if let Some(to) = &opts.to {
+        end = d.left_by(to, end);
+    }
+    let mut provider_return = Vec::new();
+    if let Some((End::Eni(y), at)) = &end {
+        let beyond = if d.is_node(*y) {
+            d.through_node(*y, at)
+        } else {
+            d.through_endpoint(*y, at)
+        };
+        match beyond {
+            Some(hops) => provider_return = hops,
+            None => end = None,
+        }
+    }
+    let forward = std::mem::take(&mut d.hops);
+    let Some((end, at)) = end else {
+        return d.verdict(forward);
+    };
+    d.dir = Direction::Return;
+    d.last = None;
+    d.hops = provider_return;
+    let reply = at.reply();
+    let start = match end {
+        End::Eni(y) => {
+            d.hop(&view.enis[y as usize].id, HopKind::NetworkInterface, &reply);
+            Start::At(Sender::Eni(y))
+        }
+        // Edge to edge (a peering connection to a virtual private gateway, or back).
+        End::Edge { vpc, id } => Start::Edge {
+            vpc,
+            id,
+            kind: HopKind::PeeringConnection,
+        },
+        End::OnPremises { vpc, vgw } => Start::OnPremises { vpc, vgw },
+        End::Internet | End::Service { .. } => return d.verdict(forward),
+    };
+    if let Some((back, r)) = d.walk(start, reply, None) {
+        d.came_back(&id, back, &r);
+    }
+    d.verdict(forward)
+}
+
+impl Decider<'_> {
+    /// Whether `id` is the path's edge where the walk stops: the one it must leave by
+    /// (forward) or came in by (return).
+    pub(super) fn is_edge(&self, id: &str) -> bool {
+        match self.dir {
+            Direction::Forward => self.opts.to.as_deref() == Some(id),
+            Direction::Return => self.opts.from.as_ref().is_some_and(|e| e.id == id),
+        }
+    }
+
+    /// The forward walk toward `to` ended at `end`: it must have left through `to`.
+    pub(super) fn left_by(
+        &mut self,
+        to: &str,
+        end: Option<(End, Header)>,
+    ) -> Option<(End, Header)> {
+        let (e, h) = end?;
+        let via = match &e {
+            End::Edge { id, .. } | End::OnPremises { vgw: id, .. } => Some(id.clone()),
+            End::Eni(y) => Some(self.v.enis[*y as usize].id.clone()),
+            End::Internet => Some(Arc::from("the internet")),
+            End::Service { endpoint, .. } => Some(endpoint.clone()),
+        };
+        match via {
+            Some(id) if &*id == to => Some((e, h)),
+            Some(other) => self.fatal(
+                Code::NoPath,
+                &Arc::from(to),
+                format!(
+                    "the path to {} ends at {other}, not through {to}: no route of the source's subnet leads {} through {to}",
+                    h.dst, h.dst
+                ),
+            ),
+            None => None,
+        }
+    }
+
+    /// The reply `r` of a flow that came in through `edge` ended its walk at `back`: it
+    /// must go back out through that edge.
+    fn came_back(&mut self, edge: &Arc<str>, back: End, r: &Header) {
+        let via = match &back {
+            End::Edge { id, .. } | End::OnPremises { vgw: id, .. } => id.clone(),
+            End::Eni(y) => self.v.enis[*y as usize].id.clone(),
+            End::Internet => Arc::from("the internet"),
+            End::Service { endpoint, .. } => endpoint.clone(),
+        };
+        if via == *edge {
+            return;
+        }
+        let component = self.last.as_ref().map_or_else(
+            || edge.clone(),
+            |(t, _)| self.v.tables[*t as usize].id.clone(),
+        );
+        self.blocker(
+            Code::CannotRoute,
+            &component,
+            format!(
+                "the reply to {} goes to {via}, not back through {edge} where the request came in; route {} through {edge}",
+                r.dst, r.dst
+            ),
+        );
+    }
+}

@@ -1,0 +1,155 @@
+//! Network Insights path options: the addresses the ends use (`SourceIp`,
+//! `DestinationIp`) and peering connections and virtual private gateways as ends. One
+//! world, one table of cases.
+
+use openvpc_core::peering::Status;
+
+use super::kit::Net;
+use super::tcp;
+use super::vpn::{propagated, vpn};
+use crate::explain::{Code, HopKind};
+use crate::{decide_with, Edge, Endpoint, Flow, Options, View};
+
+/// VPC A (10.0.0.0/16: `a1` 10.0.1.10 + 10.0.1.11 with a public address, `a2` 10.0.2.20
+/// with its source/destination check off) peered with B (10.1.0.0/16: `b1` 10.1.1.10),
+/// a VPN gateway on A toward 192.168.0.0/16 (and routed, uncovered, 172.16.0.0/12), an
+/// internet gateway on A. Groups admit TCP 22
+/// from anywhere.
+struct World {
+    n: Net,
+    a1: String,
+    a2: String,
+    b1: String,
+    pcx: String,
+    vgw: String,
+    a: String,
+    b: String,
+}
+
+fn world() -> World {
+    let mut n = Net::new();
+    let a = n.vpc("10.0.0.0/16", None);
+    let b = n.vpc("10.1.0.0/16", None);
+    let sa = n.subnet(&a, "10.0.1.0/24");
+    let sa2 = n.subnet(&a, "10.0.2.0/24");
+    let sb = n.subnet(&b, "10.1.1.0/24");
+    for v in [&a, &b] {
+        n.rule(&v.sg, false, "tcp", Some((22, 22)), "0.0.0.0/0");
+    }
+    let a1 = n.eni(&sa, "10.0.1.10", &[&a.sg]);
+    n.eni_mut(&a1).private_ips.push("10.0.1.11".parse().unwrap());
+    n.public_ip(&a1, "18.0.0.50");
+    let a2 = n.eni(&sa2, "10.0.2.20", &[&a.sg]);
+    n.eni_mut(&a2).source_dest_check = false;
+    let b1 = n.eni(&sb, "10.1.1.10", &[&b.sg]);
+    let pcx = n.peering(&a, &b, Status::Active);
+    n.route(&a.rtb, "10.1.0.0/16", &pcx);
+    n.route(&b.rtb, "10.0.0.0/16", &pcx);
+    let vgw = vpn(&mut n, &a, &["192.168.0.0/16"]);
+    propagated(&mut n, &a.rtb, "192.168.0.0/16", &vgw);
+    n.route(&a.rtb, "172.16.0.0/12", &vgw);
+    let igw = n.igw(Some(&a));
+    n.route(&a.rtb, "0.0.0.0/0", &igw);
+    World {
+        n,
+        a1,
+        a2,
+        b1,
+        pcx,
+        vgw,
+        a: a.id,
+        b: b.id,
+    }
+}
+
+fn ip(s: &str) -> Option<std::net::IpAddr> {
+    Some(s.parse().unwrap())
+}
+
+#[test]
+fn path_options_decide_as_aws() {
+    let w = world();
+    let view = View::compile(&w.n.w);
+    let edge = |id: &str, vpc: &str| {
+        Some(Edge {
+            id: id.into(),
+            vpc: vpc.into(),
+        })
+    };
+    let to_ip = |src: &str, dst: &str| {
+        Flow::new(src, Endpoint::Ip(dst.parse().unwrap()), crate::Protocol::TCP, Some(22))
+    };
+    #[rustfmt::skip]
+    let cases: Vec<(&str, Flow, Options, bool, Vec<Code>, &str)> = vec![
+        ("source ip: a secondary address of the source",
+         tcp(&w.a1, &w.b1, 22), Options { source_ip: ip("10.0.1.11"), ..Options::default() },
+         true, vec![], "10.0.1.11"),
+        ("source ip: the public address stands for the private one",
+         tcp(&w.a1, &w.b1, 22), Options { source_ip: ip("18.0.0.50"), ..Options::default() },
+         true, vec![], "10.0.1.10"),
+        ("source ip: not the source's, check on",
+         tcp(&w.a1, &w.b1, 22), Options { source_ip: ip("10.0.1.99"), ..Options::default() },
+         false, vec![Code::EniSourceDestCheckRestriction], ""),
+        ("source ip: not the source's, check off: sent, but the reply goes nowhere",
+         tcp(&w.a2, &w.b1, 22), Options { source_ip: ip("10.0.2.99"), ..Options::default() },
+         false, vec![Code::CannotRoute], "10.0.2.99"),
+        ("destination ip: a secondary address of the destination",
+         tcp(&w.b1, &w.a1, 22), Options { destination_ip: ip("10.0.1.11"), ..Options::default() },
+         true, vec![], "10.1.1.10"),
+        ("destination ip: not the destination's",
+         tcp(&w.b1, &w.a1, 22), Options { destination_ip: ip("10.0.2.20"), ..Options::default() },
+         false, vec![Code::EniAddressRestriction], ""),
+        ("from the internet to a private address with a public one",
+         tcp("203.0.113.9", &w.a1, 22), Options { destination_ip: ip("10.0.1.10"), ..Options::default() },
+         true, vec![], "203.0.113.9"),
+        ("from the internet to a private address without a public one",
+         tcp("203.0.113.9", &w.a1, 22), Options { destination_ip: ip("10.0.1.11"), ..Options::default() },
+         false, vec![Code::IgwPrivateIpAssociationForIngress], ""),
+        ("peering connection as source: from B's addresses into A",
+         tcp(&w.pcx, &w.a1, 22), Options { source_ip: ip("10.1.5.5"), from: edge(&w.pcx, &w.a), ..Options::default() },
+         true, vec![], "10.1.5.5"),
+        ("peering connection as source: the reply to an address outside B",
+         tcp(&w.pcx, &w.a1, 22), Options { source_ip: ip("100.64.0.9"), from: edge(&w.pcx, &w.a), ..Options::default() },
+         false, vec![Code::CannotRoute], "100.64.0.9"),
+        ("peering connection as destination: A to B's addresses",
+         to_ip(&w.a1, "10.1.9.9"), Options { to: Some(w.pcx.clone()), ..Options::default() },
+         true, vec![], "10.0.1.10"),
+        ("peering connection as destination: an address A routes elsewhere",
+         to_ip(&w.a1, "192.168.1.1"), Options { to: Some(w.pcx.clone()), ..Options::default() },
+         false, vec![Code::NoPath], "10.0.1.10"),
+        ("VPN gateway as source: an on-premises host into A",
+         tcp(&w.vgw, &w.a1, 22), Options { source_ip: ip("192.168.1.1"), from: edge(&w.vgw, &w.a), ..Options::default() },
+         true, vec![], "192.168.1.1"),
+        ("VPN gateway as source: a host no VPN connection covers gets no reply",
+         tcp(&w.vgw, &w.a1, 22), Options { source_ip: ip("172.20.0.1"), from: edge(&w.vgw, &w.a), ..Options::default() },
+         false, vec![Code::CannotRoute], "172.20.0.1"),
+        ("VPN gateway as destination",
+         to_ip(&w.a1, "192.168.1.1"), Options { to: Some(w.vgw.clone()), ..Options::default() },
+         true, vec![], "10.0.1.10"),
+        ("VPN gateway as destination from B: no edge-to-edge routing",
+         to_ip(&w.b1, "192.168.1.1"), Options { to: Some(w.vgw.clone()), ..Options::default() },
+         false, vec![Code::NoRouteToDestination], "10.1.1.10"),
+        ("peering connection to VPN gateway: no edge-to-edge routing",
+         to_ip(&w.pcx, "192.168.1.1"), Options { source_ip: ip("10.1.1.10"), from: edge(&w.pcx, &w.b), to: Some(w.vgw.clone()), ..Options::default() },
+         false, vec![Code::PcxRequiresAddressInVpcCidr], ""),
+    ];
+    for (name, flow, opts, reachable, codes, sent_from) in cases {
+        let v = decide_with(&view, &flow, &opts);
+        assert_eq!(v.reachable, reachable, "{name}: {v}");
+        assert_eq!(v.codes(), codes, "{name}: {v}");
+        if !sent_from.is_empty() {
+            assert_eq!(v.forward[0].header.src.to_string(), sent_from, "{name}: {v}");
+        }
+        for edge in opts.from.iter().map(|e| &e.id).chain(&opts.to) {
+            if reachable {
+                let kind = |h: &crate::Hop| {
+                    matches!(h.kind, HopKind::PeeringConnection | HopKind::VpnGateway)
+                        && *h.component == **edge
+                };
+                assert!(v.forward.iter().any(kind), "{name}: forward via {edge}: {v}");
+                assert!(v.return_path.iter().any(kind), "{name}: back via {edge}: {v}");
+            }
+        }
+    }
+    let _ = (&w.b, &w.a2);
+}
