@@ -265,7 +265,8 @@ def test_lifecycle_errors_and_tags(ec2, world):
     assert sorted(x["NetworkInsightsPathId"] for pg in pages for x in pg["NetworkInsightsPaths"]) == \
         sorted([pid, other])
 
-    # The filter's ports drive the analysis (source port 1024, destination port 22).
+    # The filter's ports drive the analysis: every source port of 1024-65535 gets through
+    # to destination port 22.
     got = analyse(ec2, pid, TagSpecifications=[{"ResourceType": "network-insights-analysis",
                                                  "Tags": [{"Key": "run", "Value": "1"}]}],
                   AdditionalAccounts=[B], FilterInArns=[ARN.format(acct=A, kind="vpc", id=a["vpc"])])
@@ -274,7 +275,8 @@ def test_lifecycle_errors_and_tags(ec2, world):
     assert got["AdditionalAccounts"] == [B] and got["FilterInArns"] == [
         ARN.format(acct=A, kind="vpc", id=a["vpc"])]
     out = got["ForwardPathComponents"][0]["OutboundHeader"]
-    assert out["SourcePortRanges"] == [{"From": 1024, "To": 1024}]
+    assert out["SourcePortRanges"] == [{"From": 1024, "To": 65535}]
+    assert out["DestinationPortRanges"] == [{"From": 22, "To": 22}]
     second = analyse(ec2, other)["NetworkInsightsAnalysisId"]
 
     def analyses(**kw):

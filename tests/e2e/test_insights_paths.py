@@ -159,3 +159,84 @@ def test_vpn_gateway_as_source_and_destination(ec2, site):
     ec2.detach_vpn_gateway(VpcId=a["vpc"], VpnGatewayId=vgw)
     got = analyse(ec2, path(ec2, vgw, a["i"])["NetworkInsightsPathId"])
     assert codes(got) == ["UNASSOCIATED_COMPONENT"]
+
+
+def ranges(header, key="DestinationPortRanges"):
+    return [(r["From"], r["To"]) for r in header[key]]
+
+
+def test_filters_search_port_ranges_and_check_the_arrival(ec2, site, server):
+    a, b = site["a"], site["b"]
+    # Some port of the range gets through: the analysis reports the ports that do.
+    p = path(ec2, a["i"], b["i"], port=None,
+             FilterAtSource={"DestinationPortRange": {"FromPort": 1, "ToPort": 1000}})
+    got = analyse(ec2, p["NetworkInsightsPathId"])
+    assert got["NetworkPathFound"] is True
+    assert ranges(first_out(got)) == [(22, 22)]
+    assert ranges(last_in(got)) == [(22, 22)]
+    ec2.authorize_security_group_ingress(GroupId=b["sg"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 90, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
+    got = analyse(ec2, p["NetworkInsightsPathId"])
+    assert ranges(first_out(got)) == [(22, 22), (80, 90)]
+    # The return path carries the same ranges, swapped.
+    back = got["ReturnPathComponents"][0]["OutboundHeader"]
+    assert ranges(back, "SourcePortRanges") == [(22, 22), (80, 90)]
+    # No port of the range gets through.
+    p = path(ec2, a["i"], b["i"], port=None,
+             FilterAtSource={"DestinationPortRange": {"FromPort": 23, "ToPort": 79}})
+    got = analyse(ec2, p["NetworkInsightsPathId"])
+    assert got["NetworkPathFound"] is False and codes(got) == ["ENI_SG_RULES_MISMATCH"]
+    # At the destination: the ports it must arrive at narrow the search.
+    p = path(ec2, a["i"], b["i"], port=None,
+             FilterAtSource={"DestinationPortRange": {"FromPort": 1, "ToPort": 1000}},
+             FilterAtDestination={"DestinationPortRange": {"FromPort": 85, "ToPort": 86}})
+    got = analyse(ec2, p["NetworkInsightsPathId"])
+    assert got["NetworkPathFound"] is True and ranges(last_in(got)) == [(85, 86)]
+    # ...and the address it must come from.
+    p = path(ec2, a["i"], b["i"], FilterAtDestination={"SourceAddress": "10.0.1.250"})
+    got = analyse(ec2, p["NetworkInsightsPathId"])
+    assert got["NetworkPathFound"] is False
+    assert codes(got) == ["FILTER_AT_DESTINATION_SOURCE_ADDRESS"]
+    # The filter's source address is the source's (here a secondary one), with the aws CLI.
+    extra = secondary(ec2, a, "10.0.1.250")
+    p = server.aws("ec2", "create-network-insights-path", "--source", a["i"], "--destination",
+                   b["i"], "--protocol", "tcp", "--filter-at-source",
+                   '{"SourceAddress": "%s", "DestinationPortRange": {"FromPort": 80, "ToPort": 100}}'
+                   % extra, "--filter-at-destination", '{"SourceAddress": "%s"}' % extra)[
+        "NetworkInsightsPath"]
+    started = server.aws("ec2", "start-network-insights-analysis", "--network-insights-path-id",
+                         p["NetworkInsightsPathId"])["NetworkInsightsAnalysis"]
+    got = server.aws("ec2", "describe-network-insights-analyses", "--network-insights-analysis-ids",
+                     started["NetworkInsightsAnalysisId"])["NetworkInsightsAnalyses"][0]
+    assert got["NetworkPathFound"] is True, got["Explanations"]
+    assert first_out(got)["SourceAddresses"] == [extra]
+    assert ranges(first_out(got)) == [(80, 90)]
+
+
+def test_filter_in_and_out_arns(ec2, site, server):
+    a, b, pcx = site["a"], site["b"], site["pcx"]
+    pid = path(ec2, a["i"], b["i"])["NetworkInsightsPathId"]
+    pcx_arn = ARN.format(acct=A, kind="vpc-peering-connection", id=pcx)
+    got = analyse(ec2, pid, FilterInArns=[pcx_arn])
+    assert got["NetworkPathFound"] is True and got["FilterInArns"] == [pcx_arn]
+    got = analyse(ec2, pid, FilterInArns=[ARN.format(acct=A, kind="vpc", id=b["vpc"])])
+    assert got["NetworkPathFound"] is True
+    # The only path crosses an excluded component.
+    got = analyse(ec2, pid, FilterOutArns=[pcx_arn])
+    assert got["NetworkPathFound"] is False and got["FilterOutArns"] == [pcx_arn]
+    assert codes(got) == ["NO_PATH"]
+    assert got["Explanations"][0]["Component"]["Id"] == pcx
+    # No path crosses the component the analysis must traverse.
+    igw_arn = ARN.format(acct=A, kind="internet-gateway", id=site["igw"])
+    got = analyse(ec2, pid, FilterInArns=[igw_arn])
+    assert got["NetworkPathFound"] is False and codes(got) == ["COMPONENT_FILTER_RESTRICTION"]
+    assert got["Explanations"][0]["Component"]["Id"] == site["igw"]
+    # The aws CLI: --filter-out-arns.
+    started = server.aws("ec2", "start-network-insights-analysis", "--network-insights-path-id",
+                         pid, "--filter-out-arns", ARN.format(acct=A, kind="subnet",
+                                                              id=b["subnet"]))[
+        "NetworkInsightsAnalysis"]
+    got = server.aws("ec2", "describe-network-insights-analyses", "--network-insights-analysis-ids",
+                     started["NetworkInsightsAnalysisId"])["NetworkInsightsAnalyses"][0]
+    assert got["NetworkPathFound"] is False
+    assert [e["ExplanationCode"] for e in got["Explanations"]] == ["NO_PATH"]

@@ -48,6 +48,16 @@ pub enum Code {
     MoreSpecificRoute,
     /// The source and destination are in VPCs no route connects.
     DisconnectedVpcs,
+    /// No path crosses the component the analysis must traverse (`FilterInArns`).
+    ComponentFilterRestriction,
+    /// The packet arrives from another source address than `FilterAtDestination` names.
+    FilterAtDestinationSourceAddress,
+    /// The packet arrives at another address than `FilterAtDestination` names.
+    FilterAtDestinationDestinationAddress,
+    /// The packet arrives from a source port outside `FilterAtDestination`'s range.
+    FilterAtDestinationSourcePortRange,
+    /// The packet arrives at a port outside `FilterAtDestination`'s range.
+    FilterAtDestinationDestinationPortRange,
     /// An internet gateway delivers only to an interface's public address.
     IgwPrivateIpAssociationForIngress,
     /// An interface neither sends from nor receives at an address it does not hold.
@@ -99,6 +109,15 @@ impl Code {
             Code::DisconnectedVpcs => "DISCONNECTED_VPCS",
             Code::UnknownResource => "UNKNOWN_RESOURCE",
             Code::EniAddressRestriction => "ENI_ADDRESS_RESTRICTION",
+            Code::ComponentFilterRestriction => "COMPONENT_FILTER_RESTRICTION",
+            Code::FilterAtDestinationSourceAddress => "FILTER_AT_DESTINATION_SOURCE_ADDRESS",
+            Code::FilterAtDestinationDestinationAddress => {
+                "FILTER_AT_DESTINATION_DESTINATION_ADDRESS"
+            }
+            Code::FilterAtDestinationSourcePortRange => "FILTER_AT_DESTINATION_SOURCE_PORT_RANGE",
+            Code::FilterAtDestinationDestinationPortRange => {
+                "FILTER_AT_DESTINATION_DESTINATION_PORT_RANGE"
+            }
             Code::IgwPrivateIpAssociationForIngress => "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
             Code::NoPath => "NO_PATH",
         }
@@ -128,6 +147,11 @@ impl Code {
                 | Code::DisconnectedVpcs
                 | Code::UnknownResource
                 | Code::EniAddressRestriction
+                | Code::ComponentFilterRestriction
+                | Code::FilterAtDestinationSourceAddress
+                | Code::FilterAtDestinationDestinationAddress
+                | Code::FilterAtDestinationSourcePortRange
+                | Code::FilterAtDestinationDestinationPortRange
                 | Code::IgwPrivateIpAssociationForIngress
                 | Code::NoPath
         )

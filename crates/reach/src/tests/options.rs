@@ -153,3 +153,68 @@ fn path_options_decide_as_aws() {
     }
     let _ = (&w.b, &w.a2);
 }
+
+/// Port ranges, the packet at its arrival and components to cross or avoid.
+#[test]
+fn searches_over_port_ranges_and_filters() {
+    use crate::search::{search, Arrival, Search};
+    let mut n = Net::new();
+    let a = n.vpc("10.0.0.0/16", None);
+    let sa = n.subnet(&a, "10.0.1.0/24");
+    let sb = n.subnet(&a, "10.0.2.0/24");
+    let web = n.sg(&a);
+    n.rule(&web, false, "tcp", Some((80, 90)), "10.0.0.0/8");
+    n.rule(&web, false, "tcp", Some((443, 443)), "10.0.0.0/8");
+    let e1 = n.eni(&sa, "10.0.1.10", &[&a.sg]);
+    let e2 = n.eni(&sb, "10.0.2.20", &[&web]);
+    let acl = n.acl(&a, &[&sb]);
+    n.entry(&acl, 100, false, "6", true, "0.0.0.0/0", Some((0, 65535)), None);
+    n.entry(&acl, 100, true, "6", true, "10.0.0.0/8", Some((1024, 65535)), None);
+    let view = View::compile(&n.w);
+    let r = |a: u16, b: u16| Some((a, b));
+    #[rustfmt::skip]
+    let cases: Vec<(&str, Search, bool, Vec<Code>, Vec<(u16, u16)>, Vec<(u16, u16)>, (u16, u16))> = vec![
+        ("every port: the group's two ranges",
+         Search { destination_ports: r(1, 65535), ..Search::default() },
+         true, vec![], vec![(80, 90), (443, 443)], vec![(49152, 49152)], (80, 49152)),
+        ("a range starting inside a rule's: cut where the rule ends",
+         Search { destination_ports: r(85, 100), ..Search::default() },
+         true, vec![], vec![(85, 90)], vec![(49152, 49152)], (85, 49152)),
+        ("no port of the range is admitted",
+         Search { destination_ports: r(100, 200), ..Search::default() },
+         false, vec![Code::EniSgRulesMismatch], vec![], vec![], (100, 49152)),
+        ("source ports: the ACL lets replies out only to 1024 and up",
+         Search { destination_ports: r(443, 443), source_ports: r(1000, 2000), ..Search::default() },
+         true, vec![], vec![(443, 443)], vec![(1024, 2000)], (443, 1024)),
+        ("source ports all below 1024: the reply is denied",
+         Search { destination_ports: r(443, 443), source_ports: r(1, 1023), ..Search::default() },
+         false, vec![Code::SubnetAclRestriction], vec![], vec![], (443, 1)),
+        ("the arrival's port range narrows the ports",
+         Search { destination_ports: r(80, 90), arrival: Arrival { destination_ports: r(85, 86), ..Arrival::default() }, ..Search::default() },
+         true, vec![], vec![(85, 86)], vec![(49152, 49152)], (85, 49152)),
+        ("the packet arrives from another address than the filter names",
+         Search { destination_ports: r(80, 80), arrival: Arrival { source: ip("10.0.1.99"), ..Arrival::default() }, ..Search::default() },
+         false, vec![Code::FilterAtDestinationSourceAddress], vec![], vec![], (80, 49152)),
+        ("the path crosses an excluded subnet",
+         Search { destination_ports: r(80, 80), avoid: vec![sb.clone()], ..Search::default() },
+         false, vec![Code::NoPath], vec![], vec![], (80, 49152)),
+        ("the path must cross the ACL it crosses",
+         Search { destination_ports: r(80, 80), through: vec!["pcx-0123456789abcdef0".into(), acl.clone()], ..Search::default() },
+         true, vec![], vec![(80, 80)], vec![(49152, 49152)], (80, 49152)),
+        ("the path must cross a peering connection it does not",
+         Search { destination_ports: r(80, 80), through: vec!["pcx-0123456789abcdef0".into()], ..Search::default() },
+         false, vec![Code::ComponentFilterRestriction], vec![], vec![], (80, 49152)),
+    ];
+    for (name, s, reachable, codes, dports, sports, (dp, sp)) in cases {
+        let f = search(&view, &tcp(&e1, &e2, 1), &Options::default(), &s);
+        let v = &f.verdict;
+        assert_eq!(v.reachable, reachable, "{name}: {v}");
+        assert_eq!(v.codes(), codes, "{name}: {v}");
+        assert_eq!(f.destination_ports, dports, "{name}");
+        if reachable {
+            assert_eq!(f.source_ports, sports, "{name}");
+        }
+        let h = v.forward[0].header;
+        assert_eq!((h.dst_port, h.src_port), (Some(dp), Some(sp)), "{name}: {v}");
+    }
+}

@@ -18,7 +18,7 @@ use openvpc_core::nacl;
 use openvpc_core::route::{self, Destination, Route};
 use openvpc_core::{prefix_list, Kind, Scope, World};
 use openvpc_reach::{
-    decide_with, Applied, Code, Direction, Explanation, Header, Hop, HopKind, PrefixLists,
+    search, Applied, Code, Direction, Explanation, Header, Hop, HopKind, PrefixLists,
     Protocol, Verdict, View,
 };
 
@@ -72,8 +72,18 @@ fn is_igw(id: Option<&str>) -> bool {
 /// internet gateway must enter or leave through that gateway: when the gateway is not
 /// attached to the other end's VPC, or the engine's path crosses another exit, the path is
 /// not found and an explanation names the gateway.
-pub fn analyse(w: &World, view: Option<&View>, scope: &Scope, p: &Path) -> AnalysisResult {
-    let cx = Cx { w, scope };
+///
+/// Port ranges and filters are searched ([`openvpc_reach::search`]); `filter_in` and
+/// `filter_out` are the analysis' `FilterInArns` and `FilterOutArns`.
+pub fn analyse(
+    w: &World,
+    view: Option<&View>,
+    scope: &Scope,
+    p: &Path,
+    filter_in: &[String],
+    filter_out: &[String],
+) -> AnalysisResult {
+    let cx = Cx::new(w, scope);
     let igw_end = if is_igw(Some(&p.source)) {
         Some((p.source.as_str(), p.destination.as_deref(), true))
     } else if is_igw(p.destination.as_deref()) {
@@ -104,8 +114,22 @@ pub fn analyse(w: &World, view: Option<&View>, scope: &Scope, p: &Path) -> Analy
         Ok(q) => q,
         Err(refusal) => return cx.refused(refusal),
     };
-    let verdict = decide_with(view, &query.flow, &query.opts);
-    let mut r = convert(w, scope, &verdict);
+    let mut wanted = query.search;
+    wanted.through = filter_in.iter().map(|a| component_of_arn(a)).collect();
+    wanted.avoid = filter_out.iter().map(|a| component_of_arn(a)).collect();
+    let found = search(view, &query.flow, &query.opts, &wanted);
+    let verdict = found.verdict;
+    let ranges = Ranges {
+        destination: verdict.forward.first().and_then(|h| h.header.dst_port),
+        destination_ports: found.destination_ports,
+        source: verdict.forward.first().and_then(|h| h.header.src_port),
+        source_ports: found.source_ports,
+    };
+    let mut r = Cx {
+        ranges: &ranges,
+        ..cx
+    }
+    .convert(&verdict);
     if let Some((igw, _, from)) = igw_end {
         if let Some(x) = cx.igw_bypassed(igw, from, &verdict) {
             r.network_path_found = false;
@@ -115,29 +139,59 @@ pub fn analyse(w: &World, view: Option<&View>, scope: &Scope, p: &Path) -> Analy
     r
 }
 
-/// Converts a verdict; ARNs of ids the world does not hold use `scope`.
-pub fn convert(w: &World, scope: &Scope, v: &Verdict) -> AnalysisResult {
-    let cx = Cx { w, scope };
-    AnalysisResult {
-        network_path_found: v.reachable,
-        forward: cx.components(&v.forward),
-        return_path: cx.components(&v.return_path),
-        explanations: v
-            .explanations
-            .iter()
-            .map(|e| cx.explanation(e, v))
-            .collect(),
+/// The component id an ARN of `FilterInArns`/`FilterOutArns` names: an EC2 resource's id;
+/// a load balancer (and any other) by its whole ARN, as the engine names it.
+fn component_of_arn(arn: &str) -> String {
+    match arn.split(':').nth(2) {
+        Some("ec2") => arn.rsplit('/').next().unwrap_or(arn).to_string(),
+        _ => arn.to_string(),
     }
 }
 
+/// The ports a search found getting through, and the representative ports the verdict's
+/// headers carry in their place.
+#[derive(Default)]
+struct Ranges {
+    destination: Option<u16>,
+    destination_ports: Vec<(u16, u16)>,
+    source: Option<u16>,
+    source_ports: Vec<(u16, u16)>,
+}
+
+impl Ranges {
+    /// The ranges port `p` stands for (itself unless it is a representative).
+    fn of(&self, p: u16) -> Vec<PortRange> {
+        let ranges = if Some(p) == self.destination && !self.destination_ports.is_empty() {
+            &self.destination_ports
+        } else if Some(p) == self.source && !self.source_ports.is_empty() {
+            &self.source_ports
+        } else {
+            return vec![PortRange { from: p, to: p }];
+        };
+        ranges
+            .iter()
+            .map(|&(from, to)| PortRange { from, to })
+            .collect()
+    }
+}
+
+static NO_RANGES: Ranges = Ranges {
+    destination: None,
+    destination_ports: Vec::new(),
+    source: None,
+    source_ports: Vec::new(),
+};
+
+#[derive(Clone, Copy)]
 struct Cx<'w> {
     w: &'w World,
     scope: &'w Scope,
+    ranges: &'w Ranges,
 }
 
-fn header(h: &Header) -> PacketHeader {
+fn header(h: &Header, ranges: &Ranges) -> PacketHeader {
     let port = |p: Option<u16>| match p {
-        Some(p) => vec![PortRange { from: p, to: p }],
+        Some(p) => ranges.of(p),
         None if h.has_ports() => vec![PortRange { from: 0, to: 65535 }],
         None => Vec::new(),
     };
@@ -177,7 +231,29 @@ fn first_ip(text: &str) -> Option<IpAddr> {
         .next()
 }
 
-impl Cx<'_> {
+impl<'w> Cx<'w> {
+    fn new(w: &'w World, scope: &'w Scope) -> Self {
+        Cx {
+            w,
+            scope,
+            ranges: &NO_RANGES,
+        }
+    }
+
+    /// Converts a verdict; ARNs of ids the world does not hold use the caller's scope.
+    fn convert(&self, v: &Verdict) -> AnalysisResult {
+        AnalysisResult {
+            network_path_found: v.reachable,
+            forward: self.components(&v.forward),
+            return_path: self.components(&v.return_path),
+            explanations: v
+                .explanations
+                .iter()
+                .map(|e| self.explanation(e, v))
+                .collect(),
+        }
+    }
+
     /// An explanation naming internet gateway `igw`.
     fn igw_explanation(&self, code: &str, igw: &str, message: String) -> ExplanationData {
         ExplanationData {
@@ -332,7 +408,7 @@ impl Cx<'_> {
                 continue;
             }
             let id: &str = &hop.component;
-            let h = header(&hop.header);
+            let h = header(&hop.header, self.ranges);
             let mut c = PathComponentData {
                 sequence_number: out.len() as u32 + 1,
                 component: self.comp(id),
@@ -353,7 +429,9 @@ impl Cx<'_> {
                 c.inbound_header = Some(h);
             } else {
                 let next = match hop.kind {
-                    HopKind::NatGateway => hops.get(i + 1).map(|n| header(&n.header)),
+                    HopKind::NatGateway => {
+                        hops.get(i + 1).map(|n| header(&n.header, self.ranges))
+                    }
                     _ => None,
                 };
                 c.outbound_header = Some(next.unwrap_or_else(|| h.clone()));

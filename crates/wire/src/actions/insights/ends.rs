@@ -6,9 +6,10 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::Ipv4Net;
-use openvpc_core::insights::{self, Path};
+use openvpc_core::insights::{self, Path, PathFilter};
 use openvpc_core::{Kind, World};
-use openvpc_reach::{Edge, Endpoint, Flow, Options};
+use openvpc_core::insights::FilterPorts;
+use openvpc_reach::{Arrival, Edge, Endpoint, Flow, Options, Search};
 
 use super::analyse::{is_public, INTERNET_HOST};
 
@@ -16,11 +17,13 @@ use super::analyse::{is_public, INTERNET_HOST};
 /// route to take one from (TEST-NET-1, RFC 5737: no network of the world holds it).
 pub const ON_PREMISES_HOST: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 10));
 
-/// A flow and the options the engine decides it with.
+/// A flow, the options the engine decides it with, and what to search beyond it (port
+/// ranges, the packet at its arrival; the analysis adds the components to cross or avoid).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
     pub flow: Flow,
     pub opts: Options,
+    pub search: Search,
 }
 
 /// Why a path cannot be analysed as given: an explanation code, its component and words.
@@ -109,6 +112,20 @@ pub fn query_of(w: &World, p: &Path) -> Result<Query, Refusal> {
     let source_port = [fs, fd]
         .iter()
         .find_map(|f| f.and_then(|f| f.source_ports?.from));
+    let range = |r: Option<FilterPorts>| r.map(|r| (r.from.unwrap_or(0), r.to.unwrap_or(u16::MAX)));
+    let at_source = |f: fn(&PathFilter) -> Option<FilterPorts>| fs.and_then(f).or(fd.and_then(f));
+    let search = Search {
+        destination_ports: range(at_source(|f| f.destination_ports))
+            .filter(|_| p.destination_port.is_none()),
+        source_ports: range(at_source(|f| f.source_ports)),
+        arrival: Arrival {
+            source: fd.and_then(|f| f.source_address),
+            destination: fd.and_then(|f| f.destination_address),
+            source_ports: range(fd.and_then(|f| f.source_ports)),
+            destination_ports: range(fd.and_then(|f| f.destination_ports)),
+        },
+        ..Search::default()
+    };
     Ok(Query {
         flow: Flow {
             source,
@@ -118,6 +135,7 @@ pub fn query_of(w: &World, p: &Path) -> Result<Query, Refusal> {
             source_port,
         },
         opts,
+        search,
     })
 }
 
