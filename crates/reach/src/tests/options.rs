@@ -218,3 +218,42 @@ fn searches_over_port_ranges_and_filters() {
         assert_eq!((h.dst_port, h.src_port), (Some(dp), Some(sp)), "{name}: {v}");
     }
 }
+
+/// The exposure sweep covers ICMP: the types an internet host reaches, the echo request
+/// only while its reply (type 0) may leave.
+#[test]
+fn exposure_sweeps_icmp_types() {
+    use crate::{exposure, Protocol};
+    let mut n = Net::new();
+    let a = n.vpc("10.0.0.0/16", None);
+    let s = n.subnet(&a, "10.0.1.0/24");
+    let g = n.sg(&a);
+    n.rule(&g, false, "icmp", Some((8, -1)), "0.0.0.0/0");
+    n.rule(&g, false, "icmp", Some((3, 4)), "0.0.0.0/0");
+    n.rule(&g, true, "-1", None, "0.0.0.0/0");
+    let e = n.eni(&s, "10.0.1.10", &[&g]);
+    n.public_ip(&e, "18.0.0.60");
+    let igw = n.igw(Some(&a));
+    n.route(&a.rtb, "0.0.0.0/0", &igw);
+    let icmp_from = |n: &Net, from: &str| {
+        let view = View::compile(&n.w);
+        exposure(&view)
+            .into_iter()
+            .filter(|x| x.protocol == Protocol::ICMP && x.sources.contains(&ip(from).unwrap()))
+            .flat_map(|x| x.ports)
+            .collect::<Vec<_>>()
+    };
+    let icmp = |n: &Net| icmp_from(n, "198.51.100.9");
+    // Type 3 code 4 is not what the engine sends (code 0): only the echo request.
+    assert_eq!(icmp(&n), vec![8..=8]);
+    let acl = n.acl(&a, &[&s]);
+    n.entry(&acl, 100, false, "1", true, "0.0.0.0/0", None, Some((-1, -1)));
+    n.entry(&acl, 100, true, "1", true, "0.0.0.0/0", None, Some((3, -1)));
+    assert_eq!(icmp(&n), Vec::<std::ops::RangeInclusive<u16>>::new(), "the echo reply is denied");
+    n.entry(&acl, 90, true, "1", true, "0.0.0.0/0", None, Some((0, -1)));
+    assert_eq!(icmp(&n), vec![8..=8]);
+    n.rule(&g, false, "icmp", Some((-1, -1)), "203.0.113.0/24");
+    // From 203.0.113.0/24 every type arrives; answers leave only as types 0 (to an echo
+    // request, or to type 0 itself) and 3.
+    assert_eq!(icmp_from(&n, "203.0.113.9"), vec![0..=0, 3..=3, 8..=8]);
+}
