@@ -240,3 +240,51 @@ def test_filter_in_and_out_arns(ec2, site, server):
                      started["NetworkInsightsAnalysisId"])["NetworkInsightsAnalyses"][0]
     assert got["NetworkPathFound"] is False
     assert [e["ExplanationCode"] for e in got["Explanations"]] == ["NO_PATH"]
+
+
+def test_gateway_load_balancer_endpoint_as_a_route_target(ec2, server):
+    """Traffic routed to a GWLB endpoint goes through the service's Gateway Load Balancer
+    to an appliance (GENEVE, UDP 6081) and back, then on to its destination."""
+    elb = server.client(A, service="elbv2")
+    app = net(ec2, "10.0.0.0/16", "10.0.1.0/24")
+    sub2 = ec2.create_subnet(VpcId=app["vpc"], CidrBlock="10.0.2.0/24",
+                             AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    fw = ec2.create_subnet(VpcId=app["vpc"], CidrBlock="10.0.9.0/24",
+                           AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    web = ec2.run_instances(ImageId="ami-0e2c8caa4b6378d8c", MinCount=1, MaxCount=1,
+                            SubnetId=sub2, SecurityGroupIds=[app["sg"]])["Instances"][0]
+    sec = net(ec2, "10.50.0.0/16", "10.50.1.0/24")  # its instance is the appliance
+    gwlb = elb.create_load_balancer(Name="inspect", Type="gateway", Subnets=[sec["subnet"]])[
+        "LoadBalancers"][0]["LoadBalancerArn"]
+    tg = elb.create_target_group(Name="appliances", Protocol="GENEVE", Port=6081,
+                                 VpcId=sec["vpc"], TargetType="instance")["TargetGroups"][0][
+        "TargetGroupArn"]
+    elb.register_targets(TargetGroupArn=tg, Targets=[{"Id": sec["i"]}])
+    elb.create_listener(LoadBalancerArn=gwlb, DefaultActions=[{"Type": "forward",
+                                                              "TargetGroupArn": tg}])
+    sid = ec2.create_vpc_endpoint_service_configuration(
+        GatewayLoadBalancerArns=[gwlb], AcceptanceRequired=False)["ServiceConfiguration"]["ServiceId"]
+    vpce = ec2.create_vpc_endpoint(VpcId=app["vpc"], VpcEndpointType="GatewayLoadBalancer",
+                                   ServiceName=f"com.amazonaws.vpce.us-east-1.{sid}",
+                                   SubnetIds=[fw])["VpcEndpoint"]["VpcEndpointId"]
+    rtb = ec2.create_route_table(VpcId=app["vpc"])["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=rtb, SubnetId=app["subnet"])
+    ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="10.0.2.0/24", VpcEndpointId=vpce)
+
+    pid = path(ec2, app["i"], web["InstanceId"])["NetworkInsightsPathId"]
+    # The appliance's group admits TCP 22 only: GENEVE from the load balancer is dropped.
+    got = analyse(ec2, pid)
+    assert got["NetworkPathFound"] is False and codes(got) == ["ENI_SG_RULES_MISMATCH"]
+    assert got["Explanations"][0]["SecurityGroups"][0]["Id"] == sec["sg"]
+    ec2.authorize_security_group_ingress(GroupId=sec["sg"], IpPermissions=[
+        {"IpProtocol": "udp", "FromPort": 6081, "ToPort": 6081,
+         "IpRanges": [{"CidrIp": "10.50.0.0/16"}]}])
+    got = analyse(ec2, pid)
+    assert got["NetworkPathFound"] is True, got["Explanations"]
+    ids = [c["Component"]["Id"] for c in got["ForwardPathComponents"]]
+    assert vpce in ids and gwlb in ids and tg in ids and sec["eni"] in ids
+    assert ids.index(vpce) < ids.index(sec["eni"]) < ids.index(web["NetworkInterfaces"][0][
+        "NetworkInterfaceId"])
+    # Excluding the endpoint leaves no path.
+    got = analyse(ec2, pid, FilterOutArns=[ARN.format(acct=A, kind="vpc-endpoint", id=vpce)])
+    assert got["NetworkPathFound"] is False and codes(got) == ["NO_PATH"]

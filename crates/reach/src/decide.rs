@@ -18,6 +18,7 @@ use crate::view::{EniV, EntryV, Ix, PeerV, RuleV, Tgt, View};
 use crate::{Endpoint, Flow, Options, Protocol, DEFAULT_SOURCE_PORT};
 
 mod edge;
+mod gateway_load_balancer;
 mod load_balancer;
 mod privatelink;
 
@@ -1201,6 +1202,7 @@ impl Decider<'_> {
             Tgt::Nat(n) => self.via_nat(leg, *n, h),
             Tgt::Eni(m) => self.via_eni(leg, *m, h, want, identity),
             Tgt::GatewayEndpoint(id) => self.via_gateway_endpoint(leg, id, h, want),
+            Tgt::Gwlbe(id) => self.via_gwlb_endpoint(leg, id, h, identity),
             Tgt::Vgw { id, on_premises } => {
                 self.nacl(leg.subnet, true, h);
                 self.leave_by_vpn(leg.vpc, id, on_premises, leg.label, h, want)

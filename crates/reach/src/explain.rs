@@ -286,6 +286,10 @@ pub enum HopKind {
     Middlebox,
     /// A gateway endpoint (S3, DynamoDB); the path ends at the service.
     GatewayEndpoint,
+    /// A Gateway Load Balancer endpoint as a route target (component: its `vpce-` id): the
+    /// packet goes through its service's load balancer to an appliance and back, and on from
+    /// the endpoint's interface.
+    GatewayLoadBalancerEndpoint,
     /// An interface endpoint's network interface as the destination; PrivateLink goes on
     /// to the endpoint service's load balancer and its targets.
     InterfaceEndpoint,

@@ -16,8 +16,8 @@ use crate::privatelink::{listener_takes, LbV, NodeV, TargetAt, TargetGroupV, Tar
 use crate::view::Ix;
 
 /// What one target of a target group gave.
-struct TargetRun {
-    ok: bool,
+pub(super) struct TargetRun {
+    pub ok: bool,
     forward: Vec<Hop>,
     back: Vec<Hop>,
     exps: Vec<Explanation>,
@@ -25,13 +25,13 @@ struct TargetRun {
 
 /// The node a flow entered by and the source its targets see.
 #[derive(Clone, Copy)]
-struct Entry {
+pub(super) struct Entry {
     /// The node's interface.
-    eni: Ix,
+    pub eni: Ix,
     /// The node's address (replies come back to it).
-    ip: IpAddr,
+    pub ip: IpAddr,
     /// The source address targets see.
-    src: IpAddr,
+    pub src: IpAddr,
 }
 
 impl Decider<'_> {
@@ -133,7 +133,7 @@ impl Decider<'_> {
     /// The targets of `tg` that node `node` (interface `n`) of `lb` sends to: all with
     /// cross-zone load balancing, else those in its zone (a target outside the VPC has no
     /// zone and is always a candidate).
-    fn targets_from<'t>(
+    pub(super) fn targets_from<'t>(
         &self,
         lb: &LbV,
         node: &NodeV,
@@ -160,7 +160,7 @@ impl Decider<'_> {
 
     /// The first reachable target's hops join the path; when none is reachable, every
     /// target's blockers are reported. Returns the chosen target's return hops.
-    fn keep_first_reachable(&mut self, runs: Vec<TargetRun>) -> Vec<Hop> {
+    pub(super) fn keep_first_reachable(&mut self, runs: Vec<TargetRun>) -> Vec<Hop> {
         let chosen = runs.iter().position(|r| r.ok);
         let mut back = Vec::new();
         for (i, r) in runs.into_iter().enumerate() {
@@ -177,7 +177,13 @@ impl Decider<'_> {
 
     /// One target, from the entry node: the decider's walk state is saved and restored;
     /// hops and explanations are returned.
-    fn try_target(&mut self, lb: &LbV, entry: Entry, t: &TargetV, h: &Header) -> TargetRun {
+    pub(super) fn try_target(
+        &mut self,
+        lb: &LbV,
+        entry: Entry,
+        t: &TargetV,
+        h: &Header,
+    ) -> TargetRun {
         let saved = (
             std::mem::take(&mut self.hops),
             std::mem::take(&mut self.exps),

@@ -3,6 +3,7 @@
 
 mod kit;
 mod matrix;
+mod gateway_load_balancer;
 mod options;
 mod privatelink;
 mod prop;

@@ -477,7 +477,8 @@ impl<'w> Cx<'w> {
                 }
                 HopKind::InternetGateway
                 | HopKind::EgressOnlyInternetGateway
-                | HopKind::VpnGateway => {
+                | HopKind::VpnGateway
+                | HopKind::GatewayLoadBalancerEndpoint => {
                     c.vpc = self.opt_comp(self.vpc_of(id).as_deref());
                 }
                 HopKind::GatewayEndpoint
