@@ -12,7 +12,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use crate::explain::{Code, Direction, Explanation, Header, Hop, HopKind, Verdict};
+use crate::explain::{Code, Detail, Direction, Explanation, Header, Hop, HopKind, Verdict, Why};
 use crate::ports::Ports;
 use crate::view::View;
 use crate::{decide_with, Flow, Options, DEFAULT_SOURCE_PORT};
@@ -244,69 +244,54 @@ fn arriving(v: &Verdict) -> Option<&Header> {
 /// `FilterAtDestination` says, a path through an excluded component, or one through none of
 /// the components it must cross.
 fn filtered(view: &View, v: &Verdict, s: &Search) -> Option<Explanation> {
-    let h = arriving(v)?;
+    let h = *arriving(v)?;
     let a = &s.arrival;
     let last = v
         .forward
         .last()
         .map_or_else(|| Arc::from("destination"), |h| h.component.clone());
-    let miss = |code: Code, message: String| Explanation {
-        code,
-        component: last.clone(),
-        direction: Direction::Forward,
-        message,
-        rule: None,
+    let miss = |code: Code, why: Why, address: Option<IpAddr>| {
+        let detail = Detail {
+            header: Some(h),
+            address,
+            ..Detail::default()
+        };
+        Explanation::new(code, last.clone(), Direction::Forward, why, detail)
     };
     let outside = |p: Option<u16>, r: Option<(u16, u16)>| match (p, r) {
         (Some(p), Some((lo, hi))) => p < lo || p > hi,
         _ => false,
     };
     if let Some(want) = a.source.filter(|w| *w != h.src) {
-        return Some(miss(
-            Code::FilterAtDestinationSourceAddress,
-            format!("the packet arrives from {}, not from {want} as the filter at the destination asks", h.src),
-        ));
+        let code = Code::FilterAtDestinationSourceAddress;
+        return Some(miss(code, Why::ArrivalSource, Some(want)));
     }
     if let Some(want) = a.destination.filter(|w| *w != h.dst) {
-        return Some(miss(
-            Code::FilterAtDestinationDestinationAddress,
-            format!("the packet arrives at {}, not at {want} as the filter at the destination asks", h.dst),
-        ));
+        let code = Code::FilterAtDestinationDestinationAddress;
+        return Some(miss(code, Why::ArrivalDestination, Some(want)));
     }
     if h.has_ports() && outside(h.dst_port, a.destination_ports) {
-        return Some(miss(
-            Code::FilterAtDestinationDestinationPortRange,
-            format!("the packet arrives at port {}, outside the filter's destination port range", h.dst_port.unwrap_or_default()),
-        ));
+        let code = Code::FilterAtDestinationDestinationPortRange;
+        return Some(miss(code, Why::ArrivalDestinationPort, None));
     }
     if h.has_ports() && outside(h.src_port, a.source_ports) {
-        return Some(miss(
-            Code::FilterAtDestinationSourcePortRange,
-            format!("the packet arrives from port {}, outside the filter's source port range", h.src_port.unwrap_or_default()),
-        ));
+        let code = Code::FilterAtDestinationSourcePortRange;
+        return Some(miss(code, Why::ArrivalSourcePort, None));
     }
     let hops = || v.forward.iter().chain(&v.return_path);
+    let named = |code: Code, id: &str, why: Why| {
+        let detail = Detail {
+            header: v.forward.first().map(|h| h.header),
+            ..Detail::default()
+        };
+        Explanation::new(code, Arc::from(id), Direction::Forward, why, detail)
+    };
     if let Some(id) = s.avoid.iter().find(|id| hops().any(|h| crosses(view, h, id))) {
-        return Some(Explanation {
-            code: Code::NoPath,
-            component: Arc::from(id.as_str()),
-            direction: Direction::Forward,
-            message: format!("the only path crosses {id}, which the analysis excludes (FilterOutArns)"),
-            rule: None,
-        });
+        return Some(named(Code::NoPath, id, Why::Excluded));
     }
     if !s.through.is_empty() && !s.through.iter().any(|id| hops().any(|h| crosses(view, h, id))) {
-        let id = &s.through[0];
-        return Some(Explanation {
-            code: Code::ComponentFilterRestriction,
-            component: Arc::from(id.as_str()),
-            direction: Direction::Forward,
-            message: format!(
-                "the path does not cross {} (FilterInArns): no path traverses it",
-                s.through.join(" or ")
-            ),
-            rule: None,
-        });
+        let why = Why::NotThrough;
+        return Some(named(Code::ComponentFilterRestriction, &s.through[0], why));
     }
     None
 }

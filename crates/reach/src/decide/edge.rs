@@ -7,7 +7,7 @@ use std::sync::Arc;
 use openvpc_core::ids::Kind;
 
 use super::{destination, first_header, Decider, End, Sender, Start};
-use crate::explain::{Code, Direction, Header, HopKind, Verdict};
+use crate::explain::{Code, Detail, Direction, Header, HopKind, Verdict, Why};
 use crate::view::View;
 use crate::{Edge, Flow, Options};
 
@@ -20,50 +20,63 @@ fn kind_of(id: &str) -> HopKind {
     }
 }
 
+/// The explanation fields naming edge `id`.
+fn edge_detail(id: &Arc<str>) -> Detail {
+    let mut d = Detail::default();
+    if kind_of(id) == HopKind::PeeringConnection {
+        d.peering = Some(id.clone());
+    } else {
+        d.vpn_gateway = Some(id.clone());
+    }
+    d
+}
+
 /// A flow from `opts.source_ip`, beyond `edge`, into `edge.vpc` to the flow's destination,
 /// and the reply back out through `edge`.
 pub(super) fn from_edge(view: &View, flow: &Flow, edge: &Edge, opts: &Options) -> Verdict {
     let mut d = Decider::new(view, opts);
     let id: Arc<str> = Arc::from(edge.id.as_str());
     let Some(&vpc) = view.ix.vpc.get(edge.vpc.as_str()) else {
-        d.blocker(
-            Code::NoSourceOrDestination,
-            &id,
-            format!("{} (the VPC {id} leads into) is not known", edge.vpc),
-        );
+        let detail = Detail {
+            vpc: Some(Arc::from(edge.vpc.as_str())),
+            ..edge_detail(&id)
+        };
+        d.blocker(Code::NoSourceOrDestination, &id, Why::EdgeVpcUnknown, detail);
         return d.verdict(Vec::new());
     };
     let Some(src) = opts.source_ip else {
-        d.blocker(
-            Code::NoSourceOrDestination,
-            &id,
-            format!("a flow from {id} needs a source address beyond it"),
-        );
+        let why = Why::EdgeNoSource;
+        d.blocker(Code::NoSourceOrDestination, &id, why, edge_detail(&id));
         return d.verdict(Vec::new());
     };
     let resolved = destination(view, None, flow, opts).and_then(|(dst, want)| {
         first_header(flow, |v4| (v4 == src.is_ipv4()).then_some(src), dst)
             .map(|h| (want, h))
-            .map_err(|why| (Code::NoSourceOrDestination, id.clone(), why))
+            .map_err(|why| {
+                let detail = Detail {
+                    address: Some(dst),
+                    ..edge_detail(&id)
+                };
+                (Code::NoSourceOrDestination, id.clone(), why, detail)
+            })
     });
     let (want, h) = match resolved {
         Ok(x) => x,
-        Err((code, component, why)) => {
-            d.blocker(code, &component, why);
+        Err((code, component, why, detail)) => {
+            d.blocker(code, &component, why, detail);
             return d.verdict(Vec::new());
         }
     };
     let kind = kind_of(&id);
     let vv = &view.vpcs[vpc as usize];
     if kind == HopKind::PeeringConnection && !vv.contains(h.dst) {
-        d.blocker(
-            Code::PcxRequiresAddressInVpcCidr,
-            &id,
-            format!(
-                "{} is not in the CIDR blocks of {}: {id} delivers only into that VPC",
-                h.dst, vv.id
-            ),
-        );
+        let detail = Detail {
+            address: Some(h.dst),
+            destination_vpc: Some(vv.id.clone()),
+            ..edge_detail(&id)
+        };
+        let code = Code::PcxRequiresAddressInVpcCidr;
+        d.blocker(code, &id, Why::EdgeNotInVpc, detail);
         return d.verdict(Vec::new());
     }
     let start = Start::Edge {
@@ -125,42 +138,37 @@ impl Decider<'_> {
         }
     }
 
-    /// The forward walk toward `to` ended at `end`: it must have left through `to`.
-    pub(super) fn left_by(
-        &mut self,
-        to: &str,
-        end: Option<(End, Header)>,
-    ) -> Option<(End, Header)> {
-        let (e, h) = end?;
-        let via = match &e {
-            End::Edge { id, .. } | End::OnPremises { vgw: id, .. } => Some(id.clone()),
-            End::Eni(y) => Some(self.v.enis[*y as usize].id.clone()),
-            End::Internet => Some(Arc::from("the internet")),
-            End::Service { endpoint, .. } => Some(endpoint.clone()),
-        };
-        match via {
-            Some(id) if &*id == to => Some((e, h)),
-            Some(other) => self.fatal(
-                Code::NoPath,
-                &Arc::from(to),
-                format!(
-                    "the path to {} ends at {other}, not through {to}: no route of the source's subnet leads {} through {to}",
-                    h.dst, h.dst
-                ),
-            ),
-            None => None,
+    /// Where a walk ended, as a component id.
+    fn end_id(&self, e: &End) -> Arc<str> {
+        match e {
+            End::Edge { id, .. } | End::OnPremises { vgw: id, .. } => id.clone(),
+            End::Eni(y) => self.v.enis[*y as usize].id.clone(),
+            End::Internet => Arc::from("the internet"),
+            End::Service { endpoint, .. } => endpoint.clone(),
         }
+    }
+
+    /// The forward walk toward `to` ended at `end`: it must have left through `to`.
+    pub(super) fn left_by(&mut self, to: &str, end: Option<(End, Header)>) -> Option<(End, Header)> {
+        let (e, h) = end?;
+        let via = self.end_id(&e);
+        if &*via == to {
+            return Some((e, h));
+        }
+        let to: Arc<str> = Arc::from(to);
+        let detail = Detail {
+            address: Some(h.dst),
+            destination: Some(via),
+            header: Some(h),
+            ..edge_detail(&to)
+        };
+        self.fatal(Code::NoPath, &to, Why::NotLeftBy, detail)
     }
 
     /// The reply `r` of a flow that came in through `edge` ended its walk at `back`: it
     /// must go back out through that edge.
     fn came_back(&mut self, edge: &Arc<str>, back: End, r: &Header) {
-        let via = match &back {
-            End::Edge { id, .. } | End::OnPremises { vgw: id, .. } => id.clone(),
-            End::Eni(y) => self.v.enis[*y as usize].id.clone(),
-            End::Internet => Arc::from("the internet"),
-            End::Service { endpoint, .. } => endpoint.clone(),
-        };
+        let via = self.end_id(&back);
         if via == *edge {
             return;
         }
@@ -168,13 +176,12 @@ impl Decider<'_> {
             || edge.clone(),
             |(t, _)| self.v.tables[*t as usize].id.clone(),
         );
-        self.blocker(
-            Code::CannotRoute,
-            &component,
-            format!(
-                "the reply to {} goes to {via}, not back through {edge} where the request came in; route {} through {edge}",
-                r.dst, r.dst
-            ),
-        );
+        let detail = Detail {
+            address: Some(r.dst),
+            destination: Some(via),
+            header: Some(*r),
+            ..edge_detail(edge)
+        };
+        self.blocker(Code::CannotRoute, &component, Why::ReplyNotBack, detail);
     }
 }

@@ -2,15 +2,15 @@
 //! interface, through the endpoint service's Gateway Load Balancer (its node in the
 //! endpoint's zone, its listener and target group) to an appliance — encapsulated in
 //! GENEVE, UDP port 6081, from the node's address — and back, then on from the endpoint's
-//! interface by its subnet's route table, unchanged. A load balancer or appliance the view
-//! does not hold (not imported) leaves the verdict unknown.
+//! interface by its subnet's route table, unchanged. A load balancer the view does not hold
+//! (not imported) leaves the verdict unknown.
 
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use super::load_balancer::Entry;
 use super::{Decider, Leg, Sender, Step};
-use crate::explain::{Code, Header, HopKind};
+use crate::explain::{Code, Detail, Header, HopKind, ListenerRef, Why};
 use crate::privatelink::EndpointV;
 use crate::view::Ix;
 
@@ -28,13 +28,17 @@ impl Decider<'_> {
     ) -> Option<Step> {
         let v = self.v;
         self.nacl(leg.subnet, true, h);
+        let detail = Detail {
+            vpc_endpoint: Some(id.clone()),
+            header: Some(*h),
+            ..Detail::default()
+        };
         let Some(ep) = v.privatelink.endpoints.get(id) else {
-            let why = format!("{id} is not in the compiled view");
-            return self.fatal(Code::UnknownResource, id, why);
+            let why = Why::GatewayLoadBalancerUnknown;
+            return self.fatal(Code::UnknownResource, id, why, detail);
         };
         let Some(&m) = ep.enis.first() else {
-            let why = format!("{id} has no network interface: it carries no traffic");
-            return self.fatal(Code::BadState, id, why);
+            return self.fatal(Code::BadState, id, Why::EndpointNoInterface, detail);
         };
         let me = &v.enis[m as usize];
         if me.subnet != leg.subnet {
@@ -42,7 +46,7 @@ impl Decider<'_> {
         }
         self.hop(id, HopKind::GatewayLoadBalancerEndpoint, h);
         self.through_appliance(ep, m, h)?;
-        // The appliance may rewrite nothing, but the packet has left the sender's groups.
+        // The packet goes on as it came, but it has left the sender's groups behind.
         *identity = false;
         Some(Step::At(Sender::Eni(m)))
     }
@@ -54,53 +58,55 @@ impl Decider<'_> {
         let pl = &v.privatelink;
         let service = ep.service_id.as_ref().and_then(|s| pl.services.get(s));
         let arn = service.and_then(|s| s.gwlbs.first());
+        let zone = pl.zone_of(v, m).cloned();
+        let mut detail = Detail {
+            vpc_endpoint: Some(ep.id.clone()),
+            endpoint_service: ep.service_id.clone(),
+            network_interface: Some(v.enis[m as usize].id.clone()),
+            load_balancer: arn.cloned(),
+            availability_zone: zone.clone(),
+            header: Some(*h),
+            ..Detail::default()
+        };
         let Some(lb) = arn.and_then(|a| pl.lbs.get(a)) else {
-            let what = arn.map_or_else(
-                || ep.service_id.as_deref().unwrap_or(&ep.service_name).to_string(),
-                |a| a.to_string(),
-            );
-            let why = format!(
-                "the Gateway Load Balancer behind {} ({what}) is not known (it was not imported): whether its appliances pass {h} cannot be decided; import its account's load balancers and target groups",
-                ep.id
-            );
-            return self.fatal(Code::UnknownResource, &Arc::from(what.as_str()), why);
+            let what = arn.cloned().unwrap_or_else(|| ep.service_name.clone());
+            let why = Why::GatewayLoadBalancerUnknown;
+            return self.fatal(Code::UnknownResource, &what, why, detail);
         };
         self.hop(&lb.arn, HopKind::LoadBalancer, h);
-        let zone = pl.zone_of(v, m);
-        let Some(node) = lb.nodes.iter().find(|n| Some(&n.zone) == zone) else {
-            let why = format!(
-                "{} has no node in the zone of {} ({}); enable that zone on the load balancer",
-                lb.arn,
-                ep.id,
-                zone.map_or("unknown", |z| z.as_ref())
-            );
-            return self.fatal(Code::VpceServiceNotInstalledInAz, &ep.id, why);
+        let Some(node) = lb.nodes.iter().find(|n| Some(&n.zone) == zone.as_ref()) else {
+            let why = Why::ServiceNotInZone;
+            return self.fatal(Code::VpceServiceNotInstalledInAz, &ep.id, why, detail);
         };
         let Some(n) = node.eni else {
-            let why = format!("{} has no network interface in zone {}", lb.arn, node.zone);
-            return self.fatal(Code::BadState, &lb.arn, why);
+            return self.fatal(Code::BadState, &lb.arn, Why::NoNodeInZone, detail);
         };
         let Some(listener) = lb.listeners.first() else {
-            let why = format!("{} has no listener; add one forwarding to its appliances", lb.arn);
-            return self.fatal(Code::Elbv2ListenersMismatch, &lb.arn, why);
+            let why = Why::NoListener;
+            return self.fatal(Code::Elbv2ListenersMismatch, &lb.arn, why, detail);
         };
         self.hop(&listener.arn, HopKind::LoadBalancerListener, h);
+        detail.listener = Some(ListenerRef {
+            arn: listener.arn.clone(),
+            port: listener.port,
+            protocol: listener.protocol.as_deref().map(Arc::from),
+        });
+        detail.target_group = Some(listener.target_group.clone());
         let tg = pl.target_groups.get(&listener.target_group);
         let Some(tg) = tg.filter(|g| !g.targets.is_empty()) else {
-            let why = format!(
-                "the target group {} of {} has no registered appliances; register one",
-                listener.target_group, listener.arn
-            );
-            return self.fatal(Code::Elbv2ListenerHasNoTg, &listener.arn, why);
+            let why = if tg.is_none() {
+                detail.missing = Some(listener.target_group.clone());
+                Why::TargetGroupMissing
+            } else {
+                Why::NoTargets
+            };
+            return self.fatal(Code::Elbv2ListenerHasNoTg, &listener.arn, why, detail);
         };
         self.hop(&tg.arn, HopKind::TargetGroup, h);
         let eligible = self.targets_from(lb, node, n, tg);
         if eligible.is_empty() {
-            let why = format!(
-                "cross-zone load balancing is off for {} and no appliance of {} is in zone {}; register one there",
-                lb.arn, tg.arn, node.zone
-            );
-            return self.fatal(Code::Elbv2NoTargetsInAz, &lb.arn, why);
+            let why = Why::NoTargetsInZone;
+            return self.fatal(Code::Elbv2NoTargetsInAz, &lb.arn, why, detail);
         }
         let ip = IpAddr::V4(node.ip);
         let geneve = Header {
@@ -116,11 +122,11 @@ impl Decider<'_> {
             src: ip,
         };
         let runs: Vec<_> = eligible
-            .into_iter()
-            .map(|t| self.try_target(lb, entry, t, &geneve))
+            .iter()
+            .map(|t| self.try_target(lb, entry, t, &geneve, &detail))
             .collect();
         let failed = runs.iter().all(|r| !r.ok);
-        let back = self.keep_first_reachable(runs);
+        let (_, back) = self.keep_first_reachable(runs);
         self.hops.extend(back);
         (!failed).then_some(())
     }

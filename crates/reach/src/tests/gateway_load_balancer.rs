@@ -77,8 +77,8 @@ fn through_the_appliance_and_on() {
     // The appliance's group does not admit GENEVE from the load balancer's node.
     let v = decide(&View::compile(&g.n.w), &flow);
     assert_eq!(v.codes(), vec![Code::SgHasNoRules], "{v}");
-    assert!(v.explanations[0].message.starts_with("target "), "{v}");
-    assert!(v.explanations[0].message.contains("udp 10.50.1.4:6081 -> 10.50.1.8:6081"), "{v}");
+    assert!(v.explanations[0].message().starts_with("target "), "{v}");
+    assert!(v.explanations[0].message().contains("udp 10.50.1.4:6081 -> 10.50.1.8:6081"), "{v}");
     let sg = g.appliance_sg.clone();
     g.n.rule(&sg, false, "udp", Some((6081, 6081)), "10.50.0.0/16");
     let v = decide(&View::compile(&g.n.w), &flow);

@@ -9,6 +9,7 @@ use ipnet::Ipv4Net;
 use openvpc_core::insights::{self, Path, PathFilter};
 use openvpc_core::{Kind, World};
 use openvpc_core::insights::FilterPorts;
+use openvpc_reach::insights::Query;
 use openvpc_reach::{Arrival, Edge, Endpoint, Flow, Options, Search};
 
 use super::analyse::{is_public, INTERNET_HOST};
@@ -16,15 +17,6 @@ use super::analyse::{is_public, INTERNET_HOST};
 /// The address beyond a virtual private gateway when its VPN connections have no static
 /// route to take one from (TEST-NET-1, RFC 5737: no network of the world holds it).
 pub const ON_PREMISES_HOST: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 10));
-
-/// A flow, the options the engine decides it with, and what to search beyond it (port
-/// ranges, the packet at its arrival; the analysis adds the components to cross or avoid).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Query {
-    pub flow: Flow,
-    pub opts: Options,
-    pub search: Search,
-}
 
 /// Why a path cannot be analysed as given: an explanation code, its component and words.
 #[derive(Debug, Clone, PartialEq, Eq)]
