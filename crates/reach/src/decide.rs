@@ -10,6 +10,10 @@
 //! same way from the responder, routed by its own tables alone (no uRPF), and must arrive
 //! back at the source interface.
 
+// A refusal (why a flow cannot start) carries its typed fields; it happens once per
+// decision at most, so it is not boxed.
+#![allow(clippy::result_large_err)]
+
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -65,10 +69,20 @@ enum End {
 enum Start {
     At(Sender),
     Internet,
-    Service { vpc: Ix, endpoint: Arc<str> },
-    OnPremises { vpc: Ix, vgw: Arc<str> },
+    Service {
+        vpc: Ix,
+        endpoint: Arc<str>,
+    },
+    OnPremises {
+        vpc: Ix,
+        vgw: Arc<str>,
+    },
     /// In through peering connection `id` (or virtual private gateway) into `vpc`.
-    Edge { vpc: Ix, id: Arc<str>, kind: HopKind },
+    Edge {
+        vpc: Ix,
+        id: Arc<str>,
+        kind: HopKind,
+    },
 }
 
 enum Step {
@@ -208,11 +222,7 @@ fn gone(end: FlowEnd, id: &str) -> Refusal {
 
 /// The source interface, the wanted destination interface (if the flow names one) and the
 /// first packet; or the component that is missing (or unusable), and why.
-fn resolve(
-    view: &View,
-    flow: &Flow,
-    opts: &Options,
-) -> Result<(Ix, Option<Ix>, Header), Refusal> {
+fn resolve(view: &View, flow: &Flow, opts: &Options) -> Result<(Ix, Option<Ix>, Header), Refusal> {
     let s = view
         .endpoint(&flow.source)
         .ok_or_else(|| gone(FlowEnd::Source, &flow.source))?;
@@ -288,7 +298,12 @@ fn destination(
     if let Some(a) = opts.destination_ip {
         if !d.has(a) {
             let why = Why::DestinationAddressNotHeld;
-            return Err((Code::EniAddressRestriction, d.id.clone(), why, detail(Some(a))));
+            return Err((
+                Code::EniAddressRestriction,
+                d.id.clone(),
+                why,
+                detail(Some(a)),
+            ));
         }
         return Ok((a, Some(e)));
     }
@@ -476,20 +491,20 @@ fn internet_flow(
             if let Some(a) = wanted {
                 (public_address(d, a)?, Some(e))
             } else {
-            let a = if src.is_ipv4() {
-                d.publics.first().map(|(_, p)| IpAddr::V4(*p))
-            } else {
-                d.v6.first().map(|a| IpAddr::V6(*a))
-            };
-            let a = a.ok_or_else(|| {
-                let detail = Detail {
-                    network_interface: Some(d.id.clone()),
-                    address: Some(src),
-                    ..Detail::default()
+                let a = if src.is_ipv4() {
+                    d.publics.first().map(|(_, p)| IpAddr::V4(*p))
+                } else {
+                    d.v6.first().map(|a| IpAddr::V6(*a))
                 };
-                refuse(&d.id, Why::NoPublicAddress, detail)
-            })?;
-            (a, Some(e))
+                let a = a.ok_or_else(|| {
+                    let detail = Detail {
+                        network_interface: Some(d.id.clone()),
+                        address: Some(src),
+                        ..Detail::default()
+                    };
+                    refuse(&d.id, Why::NoPublicAddress, detail)
+                })?;
+                (a, Some(e))
             }
         }
     };

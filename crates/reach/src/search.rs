@@ -62,7 +62,10 @@ pub fn search(view: &View, flow: &Flow, opts: &Options, s: &Search) -> Found {
     let mut at = flow.clone();
     at.port = lowest(dst, flow.port);
     at.source_port = lowest(src, flow.source_port);
-    let (mut ds, mut ss) = (Cuts::new(dst, at.port), Cuts::new(src, at.source_port.or(Some(DEFAULT_SOURCE_PORT))));
+    let (mut ds, mut ss) = (
+        Cuts::new(dst, at.port),
+        Cuts::new(src, at.source_port.or(Some(DEFAULT_SOURCE_PORT))),
+    );
     // Without a translation on the way, the arrival's ranges cut the ports too.
     let bound = |r: Option<(u16, u16)>| r.map(|(a, b)| vec![u32::from(a), u32::from(b) + 1]);
     ds.add(bound(s.arrival.destination_ports));
@@ -286,10 +289,19 @@ fn filtered(view: &View, v: &Verdict, s: &Search) -> Option<Explanation> {
         };
         Explanation::new(code, Arc::from(id), Direction::Forward, why, detail)
     };
-    if let Some(id) = s.avoid.iter().find(|id| hops().any(|h| crosses(view, h, id))) {
+    if let Some(id) = s
+        .avoid
+        .iter()
+        .find(|id| hops().any(|h| crosses(view, h, id)))
+    {
         return Some(named(Code::NoPath, id, Why::Excluded));
     }
-    if !s.through.is_empty() && !s.through.iter().any(|id| hops().any(|h| crosses(view, h, id))) {
+    if !s.through.is_empty()
+        && !s
+            .through
+            .iter()
+            .any(|id| hops().any(|h| crosses(view, h, id)))
+    {
         let why = Why::NotThrough;
         return Some(named(Code::ComponentFilterRestriction, &s.through[0], why));
     }

@@ -72,7 +72,13 @@ const NOT_YET: &[(&str, &str)] = &[
 ];
 
 /// Resolves a path end given by id or ARN to (id, ARN) in the caller's scope.
-fn resolve_end(w: &World, scope: &Scope, raw: &str, end: End, now: Millis) -> Result<(String, String)> {
+fn resolve_end(
+    w: &World,
+    scope: &Scope,
+    raw: &str,
+    end: End,
+    now: Millis,
+) -> Result<(String, String)> {
     let id = match raw.strip_prefix("arn:") {
         Some(rest) => {
             // arn:<partition>:ec2:<region>:<account>:<type>/<id>
@@ -269,7 +275,8 @@ fn parse_spec(spec: &PathSpec, ctx: &Ctx) -> Result<Path> {
 
 /// Resolves the path's ends to ids and ARNs; two internet gateways make no path.
 fn resolve_ends(w: &World, path: &mut Path, spec: &PathSpec) -> Result<()> {
-    let (source, source_arn) = resolve_end(w, &path.scope, &spec.source, End::Source, path.created)?;
+    let (source, source_arn) =
+        resolve_end(w, &path.scope, &spec.source, End::Source, path.created)?;
     if let Some(raw) = &spec.destination {
         let (id, arn) = resolve_end(w, &path.scope, raw, End::Destination, path.created)?;
         path.destination = Some(id);

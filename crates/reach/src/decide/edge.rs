@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use openvpc_core::ids::Kind;
 
-use super::{destination, first_header, Decider, End, Sender, Start};
+use super::{destination, first_header, Decider, End, Refusal, Sender, Start};
 use crate::explain::{Code, Detail, Direction, Header, HopKind, Verdict, Why};
-use crate::view::View;
+use crate::view::{Ix, View};
 use crate::{Edge, Flow, Options};
 
 /// The hop kind of an edge: a peering connection or a virtual private gateway.
@@ -31,36 +31,61 @@ fn edge_detail(id: &Arc<str>) -> Detail {
     d
 }
 
-/// A flow from `opts.source_ip`, beyond `edge`, into `edge.vpc` to the flow's destination,
-/// and the reply back out through `edge`.
-pub(super) fn from_edge(view: &View, flow: &Flow, edge: &Edge, opts: &Options) -> Verdict {
-    let mut d = Decider::new(view, opts);
+/// Where a flow through `edge` starts: the VPC it enters, the wanted destination interface
+/// and the first packet; or why it cannot start.
+fn entry(
+    view: &View,
+    flow: &Flow,
+    edge: &Edge,
+    opts: &Options,
+) -> Result<(Ix, Option<Ix>, Header), Refusal> {
     let id: Arc<str> = Arc::from(edge.id.as_str());
+    let refuse = |code: Code, why: Why, detail: Detail| (code, id.clone(), why, detail);
     let Some(&vpc) = view.ix.vpc.get(edge.vpc.as_str()) else {
         let detail = Detail {
             vpc: Some(Arc::from(edge.vpc.as_str())),
             ..edge_detail(&id)
         };
-        d.blocker(Code::NoSourceOrDestination, &id, Why::EdgeVpcUnknown, detail);
-        return d.verdict(Vec::new());
+        return Err(refuse(
+            Code::NoSourceOrDestination,
+            Why::EdgeVpcUnknown,
+            detail,
+        ));
     };
     let Some(src) = opts.source_ip else {
         let why = Why::EdgeNoSource;
-        d.blocker(Code::NoSourceOrDestination, &id, why, edge_detail(&id));
-        return d.verdict(Vec::new());
+        return Err(refuse(Code::NoSourceOrDestination, why, edge_detail(&id)));
     };
-    let resolved = destination(view, None, flow, opts).and_then(|(dst, want)| {
-        first_header(flow, |v4| (v4 == src.is_ipv4()).then_some(src), dst)
-            .map(|h| (want, h))
-            .map_err(|why| {
-                let detail = Detail {
-                    address: Some(dst),
-                    ..edge_detail(&id)
-                };
-                (Code::NoSourceOrDestination, id.clone(), why, detail)
-            })
-    });
-    let (want, h) = match resolved {
+    let (dst, want) = destination(view, None, flow, opts)?;
+    let h = first_header(flow, |v4| (v4 == src.is_ipv4()).then_some(src), dst).map_err(|why| {
+        let detail = Detail {
+            address: Some(dst),
+            ..edge_detail(&id)
+        };
+        refuse(Code::NoSourceOrDestination, why, detail)
+    })?;
+    let vv = &view.vpcs[vpc as usize];
+    if kind_of(&id) == HopKind::PeeringConnection && !vv.contains(h.dst) {
+        let detail = Detail {
+            address: Some(h.dst),
+            destination_vpc: Some(vv.id.clone()),
+            ..edge_detail(&id)
+        };
+        return Err(refuse(
+            Code::PcxRequiresAddressInVpcCidr,
+            Why::EdgeNotInVpc,
+            detail,
+        ));
+    }
+    Ok((vpc, want, h))
+}
+
+/// A flow from `opts.source_ip`, beyond `edge`, into `edge.vpc` to the flow's destination,
+/// and the reply back out through `edge`.
+pub(super) fn from_edge(view: &View, flow: &Flow, edge: &Edge, opts: &Options) -> Verdict {
+    let mut d = Decider::new(view, opts);
+    let id: Arc<str> = Arc::from(edge.id.as_str());
+    let (vpc, want, h) = match entry(view, flow, edge, opts) {
         Ok(x) => x,
         Err((code, component, why, detail)) => {
             d.blocker(code, &component, why, detail);
@@ -68,17 +93,6 @@ pub(super) fn from_edge(view: &View, flow: &Flow, edge: &Edge, opts: &Options) -
         }
     };
     let kind = kind_of(&id);
-    let vv = &view.vpcs[vpc as usize];
-    if kind == HopKind::PeeringConnection && !vv.contains(h.dst) {
-        let detail = Detail {
-            address: Some(h.dst),
-            destination_vpc: Some(vv.id.clone()),
-            ..edge_detail(&id)
-        };
-        let code = Code::PcxRequiresAddressInVpcCidr;
-        d.blocker(code, &id, Why::EdgeNotInVpc, detail);
-        return d.verdict(Vec::new());
-    }
     let start = Start::Edge {
         vpc,
         id: id.clone(),
@@ -149,7 +163,11 @@ impl Decider<'_> {
     }
 
     /// The forward walk toward `to` ended at `end`: it must have left through `to`.
-    pub(super) fn left_by(&mut self, to: &str, end: Option<(End, Header)>) -> Option<(End, Header)> {
+    pub(super) fn left_by(
+        &mut self,
+        to: &str,
+        end: Option<(End, Header)>,
+    ) -> Option<(End, Header)> {
         let (e, h) = end?;
         let via = self.end_id(&e);
         if &*via == to {

@@ -91,9 +91,7 @@ impl Cx<'_> {
                 c.inbound_header = Some(h);
             } else {
                 let next = match hop.kind {
-                    HopKind::NatGateway => {
-                        hops.get(i + 1).map(|n| header(&n.header, self.ranges))
-                    }
+                    HopKind::NatGateway => hops.get(i + 1).map(|n| header(&n.header, self.ranges)),
                     _ => None,
                 };
                 c.outbound_header = Some(next.unwrap_or_else(|| h.clone()));

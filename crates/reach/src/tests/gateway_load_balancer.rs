@@ -78,7 +78,12 @@ fn through_the_appliance_and_on() {
     let v = decide(&View::compile(&g.n.w), &flow);
     assert_eq!(v.codes(), vec![Code::SgHasNoRules], "{v}");
     assert!(v.explanations[0].message().starts_with("target "), "{v}");
-    assert!(v.explanations[0].message().contains("udp 10.50.1.4:6081 -> 10.50.1.8:6081"), "{v}");
+    assert!(
+        v.explanations[0]
+            .message()
+            .contains("udp 10.50.1.4:6081 -> 10.50.1.8:6081"),
+        "{v}"
+    );
     let sg = g.appliance_sg.clone();
     g.n.rule(&sg, false, "udp", Some((6081, 6081)), "10.50.0.0/16");
     let v = decide(&View::compile(&g.n.w), &flow);
@@ -97,13 +102,23 @@ fn through_the_appliance_and_on() {
         .iter()
         .rfind(|h| h.kind == HopKind::NetworkInterface)
         .unwrap();
-    assert_eq!((&*last.component, last.header.dst_port), (g.e2.as_str(), Some(22)), "{v}");
+    assert_eq!(
+        (&*last.component, last.header.dst_port),
+        (g.e2.as_str(), Some(22)),
+        "{v}"
+    );
 }
 
 #[test]
 fn what_the_view_lacks_is_unknown_and_what_is_missing_blocks() {
     let mut g = world();
-    g.n.rule(&g.appliance_sg.clone(), false, "udp", Some((6081, 6081)), "10.50.0.0/16");
+    g.n.rule(
+        &g.appliance_sg.clone(),
+        false,
+        "udp",
+        Some((6081, 6081)),
+        "10.50.0.0/16",
+    );
     let flow = tcp(&g.e1, &g.e2, 22);
     // No registered appliance: the listener's group is empty.
     let mut empty = g.n.w.clone();

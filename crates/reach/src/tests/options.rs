@@ -37,7 +37,9 @@ fn world() -> World {
         n.rule(&v.sg, false, "tcp", Some((22, 22)), "0.0.0.0/0");
     }
     let a1 = n.eni(&sa, "10.0.1.10", &[&a.sg]);
-    n.eni_mut(&a1).private_ips.push("10.0.1.11".parse().unwrap());
+    n.eni_mut(&a1)
+        .private_ips
+        .push("10.0.1.11".parse().unwrap());
     n.public_ip(&a1, "18.0.0.50");
     let a2 = n.eni(&sa2, "10.0.2.20", &[&a.sg]);
     n.eni_mut(&a2).source_dest_check = false;
@@ -62,6 +64,20 @@ fn world() -> World {
     }
 }
 
+/// (name, flow, options, reachable, codes, the source address sent from).
+type Case<'a> = (&'a str, Flow, Options, bool, Vec<Code>, &'a str);
+
+/// (name, search, reachable, codes, destination ports, source ports, the verdict's ports).
+type PortCase<'a> = (
+    &'a str,
+    crate::Search,
+    bool,
+    Vec<Code>,
+    Vec<(u16, u16)>,
+    Vec<(u16, u16)>,
+    (u16, u16),
+);
+
 fn ip(s: &str) -> Option<std::net::IpAddr> {
     Some(s.parse().unwrap())
 }
@@ -77,10 +93,15 @@ fn path_options_decide_as_aws() {
         })
     };
     let to_ip = |src: &str, dst: &str| {
-        Flow::new(src, Endpoint::Ip(dst.parse().unwrap()), crate::Protocol::TCP, Some(22))
+        Flow::new(
+            src,
+            Endpoint::Ip(dst.parse().unwrap()),
+            crate::Protocol::TCP,
+            Some(22),
+        )
     };
     #[rustfmt::skip]
-    let cases: Vec<(&str, Flow, Options, bool, Vec<Code>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         ("source ip: a secondary address of the source",
          tcp(&w.a1, &w.b1, 22), Options { source_ip: ip("10.0.1.11"), ..Options::default() },
          true, vec![], "10.0.1.11"),
@@ -138,7 +159,11 @@ fn path_options_decide_as_aws() {
         assert_eq!(v.reachable, reachable, "{name}: {v}");
         assert_eq!(v.codes(), codes, "{name}: {v}");
         if !sent_from.is_empty() {
-            assert_eq!(v.forward[0].header.src.to_string(), sent_from, "{name}: {v}");
+            assert_eq!(
+                v.forward[0].header.src.to_string(),
+                sent_from,
+                "{name}: {v}"
+            );
         }
         for edge in opts.from.iter().map(|e| &e.id).chain(&opts.to) {
             if reachable {
@@ -146,8 +171,14 @@ fn path_options_decide_as_aws() {
                     matches!(h.kind, HopKind::PeeringConnection | HopKind::VpnGateway)
                         && *h.component == **edge
                 };
-                assert!(v.forward.iter().any(kind), "{name}: forward via {edge}: {v}");
-                assert!(v.return_path.iter().any(kind), "{name}: back via {edge}: {v}");
+                assert!(
+                    v.forward.iter().any(kind),
+                    "{name}: forward via {edge}: {v}"
+                );
+                assert!(
+                    v.return_path.iter().any(kind),
+                    "{name}: back via {edge}: {v}"
+                );
             }
         }
     }
@@ -168,12 +199,30 @@ fn searches_over_port_ranges_and_filters() {
     let e1 = n.eni(&sa, "10.0.1.10", &[&a.sg]);
     let e2 = n.eni(&sb, "10.0.2.20", &[&web]);
     let acl = n.acl(&a, &[&sb]);
-    n.entry(&acl, 100, false, "6", true, "0.0.0.0/0", Some((0, 65535)), None);
-    n.entry(&acl, 100, true, "6", true, "10.0.0.0/8", Some((1024, 65535)), None);
+    n.entry(
+        &acl,
+        100,
+        false,
+        "6",
+        true,
+        "0.0.0.0/0",
+        Some((0, 65535)),
+        None,
+    );
+    n.entry(
+        &acl,
+        100,
+        true,
+        "6",
+        true,
+        "10.0.0.0/8",
+        Some((1024, 65535)),
+        None,
+    );
     let view = View::compile(&n.w);
     let r = |a: u16, b: u16| Some((a, b));
     #[rustfmt::skip]
-    let cases: Vec<(&str, Search, bool, Vec<Code>, Vec<(u16, u16)>, Vec<(u16, u16)>, (u16, u16))> = vec![
+    let cases: Vec<PortCase> = vec![
         ("every port: the group's two ranges",
          Search { destination_ports: r(1, 65535), ..Search::default() },
          true, vec![], vec![(80, 90), (443, 443)], vec![(49152, 49152)], (80, 49152)),
@@ -215,7 +264,11 @@ fn searches_over_port_ranges_and_filters() {
             assert_eq!(f.source_ports, sports, "{name}");
         }
         let h = v.forward[0].header;
-        assert_eq!((h.dst_port, h.src_port), (Some(dp), Some(sp)), "{name}: {v}");
+        assert_eq!(
+            (h.dst_port, h.src_port),
+            (Some(dp), Some(sp)),
+            "{name}: {v}"
+        );
     }
 }
 
@@ -247,9 +300,22 @@ fn exposure_sweeps_icmp_types() {
     // Type 3 code 4 is not what the engine sends (code 0): only the echo request.
     assert_eq!(icmp(&n), vec![8..=8]);
     let acl = n.acl(&a, &[&s]);
-    n.entry(&acl, 100, false, "1", true, "0.0.0.0/0", None, Some((-1, -1)));
+    n.entry(
+        &acl,
+        100,
+        false,
+        "1",
+        true,
+        "0.0.0.0/0",
+        None,
+        Some((-1, -1)),
+    );
     n.entry(&acl, 100, true, "1", true, "0.0.0.0/0", None, Some((3, -1)));
-    assert_eq!(icmp(&n), Vec::<std::ops::RangeInclusive<u16>>::new(), "the echo reply is denied");
+    assert_eq!(
+        icmp(&n),
+        Vec::<std::ops::RangeInclusive<u16>>::new(),
+        "the echo reply is denied"
+    );
     n.entry(&acl, 90, true, "1", true, "0.0.0.0/0", None, Some((0, -1)));
     assert_eq!(icmp(&n), vec![8..=8]);
     n.rule(&g, false, "icmp", Some((-1, -1)), "203.0.113.0/24");

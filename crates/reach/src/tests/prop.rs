@@ -715,8 +715,7 @@ fn check_exposure(seed: u64, source_port: u16, every_port: bool) -> usize {
             (0..=max).collect()
         } else {
             let mut ps = vec![
-                0, 1, 3, 8, 9, 21, 22, 23, 79, 80, 81, 128, 129, 443, 444, 1023, 1024, 49152,
-                65535,
+                0, 1, 3, 8, 9, 21, 22, 23, 79, 80, 81, 128, 129, 443, 444, 1023, 1024, 49152, 65535,
             ];
             ps.retain(|&p| p <= max);
             for r in &set {

@@ -111,11 +111,16 @@ mod tests {
             (f.source.as_str(), f.destination),
             ("198.51.100.10", Endpoint::Instance("i-1".into()))
         );
-        let f = q(path("igw-1", "i-1", Some("203.0.113.7"), None)).unwrap().flow;
+        let f = q(path("igw-1", "i-1", Some("203.0.113.7"), None))
+            .unwrap()
+            .flow;
         assert_eq!(f.source, "203.0.113.7");
         // A private address at the internet gateway's end: AWS's IGW_EXPECTS_PUBLIC_ADDRESS.
         let r = q(path("igw-1", "i-1", Some("10.0.0.7"), None)).unwrap_err();
-        assert_eq!((r.code, r.component.as_str()), ("IGW_EXPECTS_PUBLIC_ADDRESS", "igw-1"));
+        assert_eq!(
+            (r.code, r.component.as_str()),
+            ("IGW_EXPECTS_PUBLIC_ADDRESS", "igw-1")
+        );
         let r = q(path("i-1", "igw-1", None, Some("10.0.0.7"))).unwrap_err();
         assert_eq!(r.code, "IGW_EXPECTS_PUBLIC_ADDRESS");
         let f = q(path("i-1", "igw-1", None, None)).unwrap().flow;

@@ -6,9 +6,9 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::Ipv4Net;
+use openvpc_core::insights::FilterPorts;
 use openvpc_core::insights::{self, Path, PathFilter};
 use openvpc_core::{Kind, World};
-use openvpc_core::insights::FilterPorts;
 use openvpc_reach::insights::Query;
 use openvpc_reach::{Arrival, Edge, Endpoint, Flow, Options, Search};
 
@@ -54,7 +54,6 @@ pub fn query_of(w: &World, p: &Path) -> Result<Query, Refusal> {
         .destination_ip
         .or(fs.and_then(|f| f.destination_address))
         .or(fd.and_then(|f| f.destination_address));
-    let dest = p.destination.as_deref();
     let mut opts = Options::default();
     let source = match insights::prefix_of(&p.source) {
         "igw" => internet_host(&p.source, source_ip)?.to_string(),
@@ -69,8 +68,40 @@ pub fn query_of(w: &World, p: &Path) -> Result<Query, Refusal> {
             p.source.clone()
         }
     };
+    let destination = destination_of(w, p, destination_ip, &mut opts)?;
+    let port = p.destination_port.or_else(|| {
+        [fs, fd]
+            .iter()
+            .find_map(|f| f.and_then(|f| f.destination_ports?.from))
+    });
+    let source_port = [fs, fd]
+        .iter()
+        .find_map(|f| f.and_then(|f| f.source_ports?.from));
+    let search = search_of(p);
+    Ok(Query {
+        flow: Flow {
+            source,
+            destination,
+            protocol: p.protocol,
+            port,
+            source_port,
+        },
+        opts,
+        search,
+    })
+}
+
+/// The destination of the path's flow (an address, or an interface, instance or endpoint
+/// with the options that address it), and for a gateway or connection the end it must
+/// leave by.
+fn destination_of(
+    w: &World,
+    p: &Path,
+    destination_ip: Option<IpAddr>,
+    opts: &mut Options,
+) -> Result<Endpoint, Refusal> {
     let from_igw = Kind::InternetGateway.names(&p.source);
-    let destination = match (destination_ip, dest) {
+    Ok(match (destination_ip, p.destination.as_deref()) {
         (a, Some(d)) if is(Kind::InternetGateway, Some(d)) => Endpoint::Ip(internet_host(d, a)?),
         (a, Some(d)) if is(Kind::VpcPeeringConnection, Some(d)) => {
             opts.to = Some(d.to_string());
@@ -95,18 +126,17 @@ pub fn query_of(w: &World, p: &Path) -> Result<Query, Refusal> {
         }
         (Some(a), None) => Endpoint::Ip(a),
         (None, None) => Endpoint::Eni(String::new()),
-    };
-    let port = p.destination_port.or_else(|| {
-        [fs, fd]
-            .iter()
-            .find_map(|f| f.and_then(|f| f.destination_ports?.from))
-    });
-    let source_port = [fs, fd]
-        .iter()
-        .find_map(|f| f.and_then(|f| f.source_ports?.from));
+    })
+}
+
+/// What to search beyond the flow: the filters' port ranges (the source's first; none with
+/// a `DestinationPort`) and the packet as `FilterAtDestination` says it arrives.
+fn search_of(p: &Path) -> Search {
+    let fs = p.filter_at_source.as_ref();
+    let fd = p.filter_at_destination.as_ref();
     let range = |r: Option<FilterPorts>| r.map(|r| (r.from.unwrap_or(0), r.to.unwrap_or(u16::MAX)));
     let at_source = |f: fn(&PathFilter) -> Option<FilterPorts>| fs.and_then(f).or(fd.and_then(f));
-    let search = Search {
+    Search {
         destination_ports: range(at_source(|f| f.destination_ports))
             .filter(|_| p.destination_port.is_none()),
         source_ports: range(at_source(|f| f.source_ports)),
@@ -117,18 +147,7 @@ pub fn query_of(w: &World, p: &Path) -> Result<Query, Refusal> {
             destination_ports: range(fd.and_then(|f| f.destination_ports)),
         },
         ..Search::default()
-    };
-    Ok(Query {
-        flow: Flow {
-            source,
-            destination,
-            protocol: p.protocol,
-            port,
-            source_port,
-        },
-        opts,
-        search,
-    })
+    }
 }
 
 /// The internet host behind gateway `igw`: `named` when public, [`INTERNET_HOST`] when
@@ -229,7 +248,12 @@ fn entry(
 
 /// The address beyond peering connection `pcx` (the path's destination) from the source's
 /// VPC.
-fn beyond_peering(w: &World, p: &Path, pcx: &str, named: Option<IpAddr>) -> Result<IpAddr, Refusal> {
+fn beyond_peering(
+    w: &World,
+    p: &Path,
+    pcx: &str,
+    named: Option<IpAddr>,
+) -> Result<IpAddr, Refusal> {
     let Some(c) = w.peerings.get(pcx) else {
         return Err(refuse(
             "NO_SOURCE_OR_DESTINATION",
@@ -278,7 +302,11 @@ fn on_premises(w: &World, vgw: &str) -> IpAddr {
         .first()
         .map_or(ON_PREMISES_HOST, |n| {
             let base = u32::from(n.network());
-            IpAddr::V4(Ipv4Addr::from(if n.prefix_len() < 32 { base + 1 } else { base }))
+            IpAddr::V4(Ipv4Addr::from(if n.prefix_len() < 32 {
+                base + 1
+            } else {
+                base
+            }))
         })
 }
 
@@ -291,9 +319,9 @@ fn endpoint_interface(w: &World, vpce: &str, source: &str, address: Option<IpAdd
     };
     let holds = |eni: &str| {
         address.is_some_and(|a| {
-            w.network_interfaces.get(eni).is_some_and(|n| {
-                n.private_ips.iter().any(|&p| IpAddr::V4(p) == a)
-            })
+            w.network_interfaces
+                .get(eni)
+                .is_some_and(|n| n.private_ips.iter().any(|&p| IpAddr::V4(p) == a))
         })
     };
     if let Some(i) = e.interfaces.iter().find(|i| holds(&i.network_interface_id)) {
