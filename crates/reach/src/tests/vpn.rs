@@ -14,7 +14,7 @@ use crate::explain::{Code, HopKind};
 use crate::{decide, View};
 
 /// A virtual private gateway attached to `vpc` with one static VPN connection to `ranges`.
-fn vpn(n: &mut Net, vpc: &VpcIds, ranges: &[&str]) -> String {
+pub(super) fn vpn(n: &mut Net, vpc: &VpcIds, ranges: &[&str]) -> String {
     let vgw = n.w.ids.id(Kind::VpnGateway);
     n.w.vpn_gateways.insert(VpnGateway {
         id: vgw.clone(),
@@ -51,7 +51,7 @@ fn vpn(n: &mut Net, vpc: &VpcIds, ranges: &[&str]) -> String {
     vgw
 }
 
-fn propagated(n: &mut Net, rtb: &str, cidr: &str, vgw: &str) {
+pub(super) fn propagated(n: &mut Net, rtb: &str, cidr: &str, vgw: &str) {
     let t = n.w.route_tables.get_mut(rtb).unwrap();
     t.propagating_vgws.push(vgw.into());
     t.routes.push(Route {
