@@ -8,9 +8,9 @@ use crate::tags;
 use crate::{
     dhcp::model as dhcp, elb::model as elb, endpoint::model as endpoint,
     endpoint_service::model as endpoint_service, eni::model as eni, gateway::model as gateway,
-    insights::model as insights, nacl::model as nacl, peering::model as peering,
-    prefix_list::model as prefix_list, route::model as route, sg::model as sg,
-    subnet::model as subnet, vpc::model as vpc, vpn::model as vpn,
+    insights::model as insights, keypair::model as keypair, nacl::model as nacl,
+    peering::model as peering, prefix_list::model as prefix_list, route::model as route,
+    sg::model as sg, subnet::model as subnet, vpc::model as vpc, vpn::model as vpn,
 };
 
 /// A mutation of the [`crate::World`]. Reads never go through commands.
@@ -34,6 +34,7 @@ pub enum Command {
     PrefixList(prefix_list::Cmd),
     Insights(insights::Cmd),
     Vpn(vpn::Cmd),
+    KeyPair(keypair::Cmd),
 }
 
 /// `Command::Vpc(cmd)` as `cmd.into()`, and so on for every area.
@@ -66,6 +67,7 @@ command_from! {
     PrefixList(prefix_list),
     Insights(insights),
     Vpn(vpn),
+    KeyPair(keypair),
 }
 
 impl Command {

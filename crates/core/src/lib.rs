@@ -33,6 +33,7 @@ pub mod eni;
 pub mod gateway;
 pub mod image;
 pub mod insights;
+pub mod keypair;
 pub mod nacl;
 pub mod peering;
 pub mod prefix_list;

@@ -245,6 +245,7 @@ pub fn resource_type_of(id: &str) -> &'static str {
         "cgw" => "customer-gateway",
         "vpn" => "vpn-connection",
         "nia" => "network-insights-analysis",
+        "key" => "key-pair",
         _ => "unknown",
     }
 }

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 /// The areas, bottom to top.
 const ORDER: &[&str] = &[
     "image",
+    "keypair",
     "vpc",
     "dhcp",
     "prefix_list",

@@ -19,6 +19,7 @@ mod endpoint_service;
 pub mod eni;
 pub mod gateway;
 pub mod insights;
+pub mod keypair;
 pub mod nacl;
 pub mod network;
 pub mod peering;

@@ -14,9 +14,9 @@ use crate::tags::TagStore;
 use crate::{
     dhcp::model as dhcp, elb::model as elb, endpoint::model as endpoint,
     endpoint_service::model as endpoint_service, eni::model as eni, gateway::model as gateway,
-    insights::model as insights, nacl::model as nacl, peering::model as peering,
-    prefix_list::model as prefix_list, route::model as route, sg::model as sg,
-    subnet::model as subnet, vpc::model as vpc, vpn::model as vpn,
+    insights::model as insights, keypair::model as keypair, nacl::model as nacl,
+    peering::model as peering, prefix_list::model as prefix_list, route::model as route,
+    sg::model as sg, subnet::model as subnet, vpc::model as vpc, vpn::model as vpn,
 };
 use crate::{Millis, Output};
 
@@ -177,6 +177,8 @@ pub struct World {
     pub subnet_cidr_reservations: Table<subnet::CidrReservation>,
     #[serde(default)]
     pub connection_notifications: Table<endpoint_service::ConnectionNotification>,
+    #[serde(default)]
+    pub key_pairs: Table<keypair::KeyPair>,
 }
 
 impl World {
@@ -216,6 +218,7 @@ impl World {
             vpn_connections: Table::default(),
             subnet_cidr_reservations: Table::default(),
             connection_notifications: Table::default(),
+            key_pairs: Table::default(),
         }
     }
 

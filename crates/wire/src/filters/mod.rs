@@ -14,6 +14,7 @@ mod eni;
 mod gateway;
 mod image;
 mod insights;
+mod keypair;
 mod nacl;
 mod peering;
 mod prefix_list;
@@ -191,6 +192,7 @@ pub const TABLES: &[&Table] = &[
     &vpn::CUSTOMER_GATEWAYS,
     &vpn::VPN_CONNECTIONS,
     &image::IMAGES,
+    &keypair::KEY_PAIRS,
 ];
 
 /// The table of `action`, if it has one.
