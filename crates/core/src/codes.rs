@@ -132,6 +132,8 @@ error_codes! {
     InvalidNextToken = "InvalidNextToken",
     InvalidParameter = "InvalidParameter",
     InvalidParameterCombination = "InvalidParameterCombination",
+    FlowLogAlreadyExists = "FlowLogAlreadyExists",
+    InvalidFlowLogIdNotFound = "InvalidFlowLogId.NotFound",
     InvalidKeyFormat = "InvalidKey.Format",
     InvalidKeyPairDuplicate = "InvalidKeyPair.Duplicate",
     InvalidKeyPairFormat = "InvalidKeyPair.Format",

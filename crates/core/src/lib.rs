@@ -30,6 +30,7 @@ pub mod elb;
 pub mod endpoint;
 pub mod endpoint_service;
 pub mod eni;
+pub mod flowlog;
 pub mod gateway;
 pub mod image;
 pub mod insights;

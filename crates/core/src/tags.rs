@@ -246,6 +246,7 @@ pub fn resource_type_of(id: &str) -> &'static str {
         "vpn" => "vpn-connection",
         "nia" => "network-insights-analysis",
         "key" => "key-pair",
+        "fl" => "vpc-flow-log",
         _ => "unknown",
     }
 }

@@ -32,6 +32,7 @@ const ORDER: &[&str] = &[
     "endpoint_service",
     "endpoint",
     "insights",
+    "flowlog",
 ];
 
 /// Files that sit above every area: they may call any of them.

@@ -17,6 +17,7 @@ mod elb;
 mod endpoint;
 mod endpoint_service;
 pub mod eni;
+pub mod flowlog;
 pub mod gateway;
 pub mod insights;
 pub mod keypair;

@@ -13,6 +13,7 @@ mod dhcp;
 mod endpoint;
 mod endpoint_service;
 mod eni;
+mod flowlog;
 mod gateway;
 mod image;
 mod insights;
@@ -31,7 +32,7 @@ mod vpn;
 pub type Handler = fn(&mut Call) -> Result<Xml>;
 
 /// Every EC2 action this server implements.
-fn tables() -> [&'static [(&'static str, Handler)]; 18] {
+fn tables() -> [&'static [(&'static str, Handler)]; 19] {
     [
         account::ACTIONS,
         vpc::ACTIONS,
@@ -51,6 +52,7 @@ fn tables() -> [&'static [(&'static str, Handler)]; 18] {
         vpn::ACTIONS,
         image::ACTIONS,
         keypair::ACTIONS,
+        flowlog::ACTIONS,
     ]
 }
 

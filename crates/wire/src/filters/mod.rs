@@ -11,6 +11,7 @@
 mod dhcp;
 mod endpoint;
 mod eni;
+mod flowlog;
 mod gateway;
 mod image;
 mod insights;
@@ -193,6 +194,7 @@ pub const TABLES: &[&Table] = &[
     &vpn::VPN_CONNECTIONS,
     &image::IMAGES,
     &keypair::KEY_PAIRS,
+    &flowlog::FLOW_LOGS,
 ];
 
 /// The table of `action`, if it has one.
