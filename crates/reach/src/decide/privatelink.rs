@@ -30,7 +30,7 @@ pub(super) fn vpce_destination(view: &View, s: Ix, id: &str) -> Result<Ix, Refus
             service_name: Some(ep.service_name.clone()),
             ..Detail::default()
         };
-        return Err((code, ep.id.clone(), why, detail));
+        return Err((code, ep.id.clone(), why, Box::new(detail)));
     }
     let zone = pl.zone_of(view, s);
     Ok(ep
