@@ -223,7 +223,7 @@ fn body(e: &Explanation) -> String {
             "{eni} forwards {header} (route {route} in {table}) but its source/destination check is on, so it drops traffic not addressed to it; turn the check off"
         ),
         Why::GroupsUnknown => format!(
-            "the security groups of {eni} are not known (in AWS every network interface has at least one; they were not imported): whether they let {header} {way} cannot be decided; import describe-network-interfaces and describe-security-groups of its account"
+            "the security groups of {eni} are not known (they were not imported): whether they let {header} {way} cannot be decided; import describe-network-interfaces and describe-security-groups of its account"
         ),
         Why::GroupUnknown => format!(
             "{} of {eni} is not known (it was not imported) and no known group of the interface lets {header} {way}: the verdict cannot be decided; import describe-security-groups of its account",
