@@ -245,3 +245,48 @@ fn a_peering_blocker_names_the_route_and_both_vpcs() {
     assert_eq!(&*route.label, format!("10.2.0.0/16 -> {}", t.ab).as_str());
     assert_eq!(d.route_table.as_deref(), Some(t.b.rtb.as_str()));
 }
+
+#[test]
+fn network_insights_members_come_from_the_fields() {
+    let mut o = one();
+    let acl = o.n.acl(&o.vpc, &[&o.s2]);
+    o.n.entry(&acl, 100, false, "-1", true, "0.0.0.0/0", None, None);
+    o.n.entry(&acl, 100, true, "-1", true, "0.0.0.0/0", None, None);
+    o.n.entry(
+        &acl,
+        90,
+        false,
+        "6",
+        false,
+        "10.0.1.0/24",
+        Some((22, 22)),
+        None,
+    );
+    let v = decide(&View::compile(&o.n.w), &tcp(&o.a, &o.b, 22));
+    let r = crate::insights::convert(&o.n.w, &super::kit::scope(super::kit::REGION), &v);
+    let [x] = r.explanations.as_slice() else {
+        panic!("{:?}", r.explanations);
+    };
+    assert_eq!(x.code, "SUBNET_ACL_RESTRICTION");
+    assert_eq!(x.acl.as_ref().map(|c| c.id.as_str()), Some(acl.as_str()));
+    let entry = x.acl_rule.as_ref().expect("the entry");
+    assert_eq!((entry.rule_number, entry.egress), (90, false));
+    assert_eq!(x.egress, Some(false));
+    assert_eq!(
+        x.address.map(|a| a.to_string()).as_deref(),
+        Some("10.0.1.10")
+    );
+    assert_eq!(
+        (x.port, x.protocols.as_slice()),
+        (Some(22), &["tcp".to_string()][..])
+    );
+    assert_eq!(
+        x.subnet.as_ref().map(|c| c.id.as_str()),
+        Some(o.s2.as_str())
+    );
+    assert!(
+        x.message.contains("rule 90") && x.message.contains(&acl),
+        "{}",
+        x.message
+    );
+}
