@@ -10,7 +10,7 @@ use crate::{
     endpoint_service::model as endpoint_service, eni::model as eni, gateway::model as gateway,
     insights::model as insights, nacl::model as nacl, peering::model as peering,
     prefix_list::model as prefix_list, route::model as route, sg::model as sg,
-    subnet::model as subnet, vpc::model as vpc, vpn::model as vpn,
+    subnet::model as subnet, tgw::model as tgw, vpc::model as vpc, vpn::model as vpn,
 };
 
 /// A mutation of the [`crate::World`]. Reads never go through commands.
@@ -34,6 +34,7 @@ pub enum Command {
     PrefixList(prefix_list::Cmd),
     Insights(insights::Cmd),
     Vpn(vpn::Cmd),
+    Tgw(tgw::Cmd),
 }
 
 /// `Command::Vpc(cmd)` as `cmd.into()`, and so on for every area.
@@ -66,6 +67,7 @@ command_from! {
     PrefixList(prefix_list),
     Insights(insights),
     Vpn(vpn),
+    Tgw(tgw),
 }
 
 impl Command {

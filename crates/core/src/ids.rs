@@ -214,6 +214,17 @@ kinds! {
     /// A Site-to-Site VPN connection.
     VpnConnection = "vpn",
         not found InvalidVpnConnectionIDNotFound "The vpnConnection ID '{id}' does not exist";
+    TransitGateway = "tgw",
+        not found InvalidTransitGatewayIDNotFound "Transit Gateway {id} was deleted or does not exist.",
+        malformed InvalidTransitGatewayIDMalformed;
+    TransitGatewayAttachment = "tgw-attach",
+        not found InvalidTransitGatewayAttachmentIDNotFound
+            "Transit Gateway Attachment {id} was deleted or does not exist.",
+        malformed InvalidTransitGatewayAttachmentIDMalformed;
+    TransitGatewayRouteTable = "tgw-rtb",
+        not found InvalidRouteTableIDNotFound
+            "Transit Gateway Route Table {id} was deleted or does not exist.",
+        malformed InvalidRouteTableIdMalformed;
     NetworkInsightsPath = "nip",
         not found InvalidNetworkInsightsPathIdNotFound
             "The NetworkInsightsPath ID '{id}' does not exist";

@@ -39,6 +39,7 @@ pub mod prefix_list;
 pub mod route;
 pub mod sg;
 pub mod subnet;
+pub mod tgw;
 pub mod vpc;
 pub mod vpn;
 

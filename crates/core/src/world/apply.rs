@@ -5,7 +5,7 @@ use crate::error::{ApiError, ErrorCode, Result};
 use crate::world::{Ctx, Idempotent, Scope, TimerKind, World};
 use crate::{
     dhcp, elb, endpoint, endpoint_service, eni, gateway, insights, nacl, peering, prefix_list,
-    route, sg, subnet, tags, vpc, vpn, Command, Kind, Millis, Output,
+    route, sg, subnet, tags, tgw, vpc, vpn, Command, Kind, Millis, Output,
 };
 
 impl World {
@@ -76,6 +76,7 @@ impl World {
             Command::PrefixList(c) => prefix_list::apply(self, ctx, c),
             Command::Insights(c) => insights::apply(self, ctx, c),
             Command::Vpn(c) => vpn::apply(self, ctx, c),
+            Command::Tgw(c) => tgw::apply(self, ctx, c),
         }
     }
 
@@ -92,6 +93,7 @@ impl World {
                 TimerKind::VpcEndpoint => endpoint::on_timer(self, &timer.id, timer.due),
                 TimerKind::Instance => eni::on_timer(self, &timer.id, timer.due),
                 TimerKind::Vpn => vpn::on_timer(self, &timer.id, timer.due),
+                TimerKind::TransitGateway => tgw::on_timer(self, &timer.id, timer.due),
             }
         }
     }
@@ -132,6 +134,15 @@ impl World {
             Kind::VpnGateway => self.vpn_gateways.get_in(scope, id).is_some(),
             Kind::CustomerGateway => self.customer_gateways.get_in(scope, id).is_some(),
             Kind::VpnConnection => self.vpn_connections.get_in(scope, id).is_some(),
+            Kind::TransitGateway => self
+                .transit_gateways
+                .get(id)
+                .is_some_and(|g| &g.scope == scope),
+            Kind::TransitGatewayAttachment => self
+                .tgw_attachments
+                .get(id)
+                .is_some_and(|a| a.visible_to(scope)),
+            Kind::TransitGatewayRouteTable => self.tgw_route_tables.get_in(scope, id).is_some(),
             _ => return Err(invalid()),
         };
         if found {

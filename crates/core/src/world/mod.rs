@@ -16,7 +16,7 @@ use crate::{
     endpoint_service::model as endpoint_service, eni::model as eni, gateway::model as gateway,
     insights::model as insights, nacl::model as nacl, peering::model as peering,
     prefix_list::model as prefix_list, route::model as route, sg::model as sg,
-    subnet::model as subnet, vpc::model as vpc, vpn::model as vpn,
+    subnet::model as subnet, tgw::model as tgw, vpc::model as vpc, vpn::model as vpn,
 };
 use crate::{Millis, Output};
 
@@ -95,6 +95,9 @@ pub enum TimerKind {
     Instance,
     /// Forget a deleted virtual private gateway, customer gateway or VPN connection.
     Vpn,
+    /// Advance a transit gateway, attachment or transit-gateway route table (pending →
+    /// available, deleting → deleted, purge).
+    TransitGateway,
 }
 
 /// A deadline. Handlers act *as of* `due`, so running them late gives the same state.
@@ -177,6 +180,12 @@ pub struct World {
     pub subnet_cidr_reservations: Table<subnet::CidrReservation>,
     #[serde(default)]
     pub connection_notifications: Table<endpoint_service::ConnectionNotification>,
+    #[serde(default)]
+    pub transit_gateways: Table<tgw::TransitGateway>,
+    #[serde(default)]
+    pub tgw_attachments: Table<tgw::TgwAttachment>,
+    #[serde(default)]
+    pub tgw_route_tables: Table<tgw::TgwRouteTable>,
 }
 
 impl World {
@@ -216,6 +225,9 @@ impl World {
             vpn_connections: Table::default(),
             subnet_cidr_reservations: Table::default(),
             connection_notifications: Table::default(),
+            transit_gateways: Table::default(),
+            tgw_attachments: Table::default(),
+            tgw_route_tables: Table::default(),
         }
     }
 
