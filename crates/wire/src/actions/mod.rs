@@ -23,6 +23,7 @@ mod route;
 mod sg;
 mod subnet;
 mod tags;
+mod tgw;
 mod vpc;
 mod vpn;
 
@@ -30,7 +31,7 @@ mod vpn;
 pub type Handler = fn(&mut Call) -> Result<Xml>;
 
 /// Every EC2 action this server implements.
-fn tables() -> [&'static [(&'static str, Handler)]; 17] {
+fn tables() -> [&'static [(&'static str, Handler)]; 18] {
     [
         account::ACTIONS,
         vpc::ACTIONS,
@@ -48,6 +49,7 @@ fn tables() -> [&'static [(&'static str, Handler)]; 17] {
         prefix_list::ACTIONS,
         insights::ACTIONS,
         vpn::ACTIONS,
+        tgw::ACTIONS,
         image::ACTIONS,
     ]
 }
