@@ -167,3 +167,57 @@ def test_errors_and_the_aws_cli(server, ec2):
                      "Name=options.amazon-side-asn,Values=64600")
     assert [x["TransitGatewayId"] for x in out["TransitGateways"]] == [
         g["TransitGatewayId"]]
+
+
+def analyse(ec2, source, destination):
+    path = ec2.create_network_insights_path(Source=source, Destination=destination,
+                                            Protocol="tcp", DestinationPort=22)[
+        "NetworkInsightsPath"]["NetworkInsightsPathId"]
+    aid = ec2.start_network_insights_analysis(NetworkInsightsPathId=path)[
+        "NetworkInsightsAnalysis"]["NetworkInsightsAnalysisId"]
+    [got] = ec2.describe_network_insights_analyses(NetworkInsightsAnalysisIds=[aid])[
+        "NetworkInsightsAnalyses"]
+    return got
+
+
+def codes(got):
+    return sorted({e["ExplanationCode"] for e in got["Explanations"]})
+
+
+def test_network_insights_through_a_transit_gateway(server, ec2):
+    # Peering is not transitive: 1↔2 and 2↔3 peered, 1 cannot reach 3.
+    a, b, c = spoke(ec2, 1), spoke(ec2, 2), spoke(ec2, 3)
+    for x, y in ((a, b), (b, c)):
+        pcx = ec2.create_vpc_peering_connection(VpcId=x["vpc"], PeerVpcId=y["vpc"])[
+            "VpcPeeringConnection"]["VpcPeeringConnectionId"]
+        server.advance(1)
+        ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+        server.advance(1)
+        for s, t in ((x, y), (y, x)):
+            ec2.create_route(RouteTableId=s["rtb"], DestinationCidrBlock=f"{t['ip']}/32",
+                             VpcPeeringConnectionId=pcx)
+    got = analyse(ec2, a["i"], c["i"])
+    assert got["NetworkPathFound"] is False
+
+    # Three VPCs on one transit gateway: 1 reaches 3 through it.
+    d, e, f = spoke(ec2, 4), spoke(ec2, 5), spoke(ec2, 6)
+    g = hub(server, ec2, [d, e, f])
+    got = analyse(ec2, d["i"], f["i"])
+    assert got["NetworkPathFound"] is True, got["Explanations"]
+    assert any(x["Component"]["Id"] == g["TransitGatewayId"]
+               for x in got["ForwardPathComponents"])
+
+    # A blackhole route in the transit gateway's table blocks the path.
+    rtb = g["Options"]["AssociationDefaultRouteTableId"]
+    ec2.create_transit_gateway_route(TransitGatewayRouteTableId=rtb,
+                                     DestinationCidrBlock=f"{f['ip']}/32", Blackhole=True)
+    got = analyse(ec2, d["i"], f["i"])
+    assert got["NetworkPathFound"] is False
+    assert codes(got) == ["TGW_RTB_BAD_STATE_ROUTE"]
+    # No route at all once the destination stops propagating.
+    ec2.delete_transit_gateway_route(TransitGatewayRouteTableId=rtb,
+                                     DestinationCidrBlock=f"{f['ip']}/32")
+    ec2.disable_transit_gateway_route_table_propagation(
+        TransitGatewayRouteTableId=rtb, TransitGatewayAttachmentId=f["attach"])
+    got = analyse(ec2, d["i"], f["i"])
+    assert codes(got) == ["TGW_RTB_CANNOT_ROUTE"]

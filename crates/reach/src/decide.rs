@@ -19,6 +19,7 @@ use crate::{Endpoint, Flow, Protocol, DEFAULT_SOURCE_PORT};
 
 mod load_balancer;
 mod privatelink;
+mod transit;
 
 /// Route lookups allowed on one path before it counts as a loop.
 pub(crate) const MAX_LEGS: usize = 16;
@@ -1079,6 +1080,7 @@ impl Decider<'_> {
             Tgt::Nat(n) => self.via_nat(leg, *n, h),
             Tgt::Eni(m) => self.via_eni(leg, *m, h, want, identity),
             Tgt::GatewayEndpoint(id) => self.via_gateway_endpoint(leg, id, h, want),
+            Tgt::Tgw(id) => self.via_transit(leg, id, h, want),
             Tgt::Vgw { id, on_premises } => {
                 self.nacl(leg.subnet, true, h);
                 self.leave_by_vpn(leg.vpc, id, on_premises, leg.label, h, want)

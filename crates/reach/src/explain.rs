@@ -48,6 +48,14 @@ pub enum Code {
     MoreSpecificRoute,
     /// The source and destination are in VPCs no route connects.
     DisconnectedVpcs,
+    /// The transit gateway's attachment has no subnet in the sender's Availability Zone.
+    TgwRouteAzRestriction,
+    /// The attachment is associated with no transit-gateway route table.
+    TgwAttachMissingTgwRtbAssociation,
+    /// No route of the transit-gateway route table matches the destination.
+    TgwRtbCannotRoute,
+    /// The matching transit-gateway route is a blackhole.
+    TgwRtbBadStateRoute,
     /// A component's configuration is not known (data absent from an import, as AWS reports
     /// what a cross-account analysis cannot see).
     UnknownResource,
@@ -91,6 +99,10 @@ impl Code {
             Code::MoreSpecificRoute => "MORE_SPECIFIC_ROUTE",
             Code::DisconnectedVpcs => "DISCONNECTED_VPCS",
             Code::UnknownResource => "UNKNOWN_RESOURCE",
+            Code::TgwRouteAzRestriction => "TGW_ROUTE_AZ_RESTRICTION",
+            Code::TgwAttachMissingTgwRtbAssociation => "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
+            Code::TgwRtbCannotRoute => "TGW_RTB_CANNOT_ROUTE",
+            Code::TgwRtbBadStateRoute => "TGW_RTB_BAD_STATE_ROUTE",
         }
     }
 }
@@ -117,6 +129,10 @@ impl Code {
                 | Code::Elbv2NoTargetsInAz
                 | Code::DisconnectedVpcs
                 | Code::UnknownResource
+                | Code::TgwRouteAzRestriction
+                | Code::TgwAttachMissingTgwRtbAssociation
+                | Code::TgwRtbCannotRoute
+                | Code::TgwRtbBadStateRoute
         )
     }
 
@@ -252,6 +268,8 @@ pub enum HopKind {
     /// An interface endpoint's network interface as the destination; PrivateLink goes on
     /// to the endpoint service's load balancer and its targets.
     InterfaceEndpoint,
+    /// A transit gateway between two attached VPCs.
+    TransitGateway,
     /// Leaving AWS to an address no interface holds.
     Internet,
     /// The AWS service behind a gateway or interface endpoint (component: the service name).

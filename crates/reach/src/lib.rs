@@ -27,6 +27,7 @@ mod fast;
 pub mod matrix;
 mod privatelink;
 pub mod reference;
+mod transit;
 pub mod update;
 pub mod view;
 pub mod watch;

@@ -110,7 +110,10 @@ pub(crate) enum Tgt {
         id: Arc<str>,
         on_premises: Arc<[Ipv4Net]>,
     },
-    /// A target kind the engine does not model (TGW, GWLB endpoint).
+    /// A transit gateway with an available attachment to the table's VPC (see
+    /// [`crate::transit`]).
+    Tgw(Arc<str>),
+    /// A target kind the engine does not model (GWLB endpoint).
     Unsupported(Arc<str>),
     /// Not usable: the target is gone or not in a usable state.
     Blackhole {
@@ -427,6 +430,8 @@ pub struct View {
     pub(crate) by_public: Arc<HashMap<Ipv4Addr, (Ix, Ipv4Addr)>>,
     /// VPC endpoints, endpoint services, load balancers (see [`crate::privatelink`]).
     pub(crate) privatelink: Arc<PrivateLinkV>,
+    /// Transit gateways' attachments and route tables (see [`crate::transit`]).
+    pub(crate) transit: Arc<crate::transit::TransitV>,
     /// Id → index maps that recompiling one part needs.
     pub(crate) ix: Arc<Index>,
 }
@@ -748,7 +753,7 @@ fn resolve(
 ) -> Tgt {
     let followed = match t {
         Target::Gateway(id) => Kind::InternetGateway.names(id) || Kind::VpnGateway.names(id),
-        Target::VpcEndpoint(_) | Target::TransitGateway(_) => false,
+        Target::VpcEndpoint(_) => false,
         _ => true,
     };
     if !followed {
@@ -799,9 +804,8 @@ fn resolve(
             local_eni(id, eni)
         }
         Target::GatewayEndpoint(id) => Tgt::GatewayEndpoint(id.as_str().into()),
+        Target::TransitGateway(id) => Tgt::Tgw(id.as_str().into()),
         // Not followed (answered above).
-        Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
-            Tgt::Unsupported(id.as_str().into())
-        }
+        Target::VpcEndpoint(id) => Tgt::Unsupported(id.as_str().into()),
     }
 }

@@ -448,6 +448,7 @@ impl Cx<'_> {
                     c.vpc = self.opt_comp(self.vpc_of(id).as_deref());
                 }
                 HopKind::GatewayEndpoint
+                | HopKind::TransitGateway
                 | HopKind::Internet
                 | HopKind::Service
                 | HopKind::EndpointService

@@ -1,0 +1,115 @@
+//! Transit gateways compiled for `decide::transit`: each available VPC attachment (its
+//! VPC, zones, associated route table, appliance mode) and each route table's routes in
+//! effect (the core's `tgw::table_routes`: static over propagated), longest prefix first.
+
+use std::sync::Arc;
+
+use ipnet::IpNet;
+use openvpc_core::tgw::{self, AttachmentState};
+use openvpc_core::World;
+
+use crate::fast::HashMap;
+use crate::view::{Ix, View};
+
+/// An available VPC attachment.
+#[derive(Debug)]
+pub(crate) struct AttachV {
+    pub id: Arc<str>,
+    pub vpc: Ix,
+    /// The zones of its subnets.
+    pub zones: Vec<Arc<str>>,
+    /// The associated route table.
+    pub table: Option<Arc<str>>,
+}
+
+/// A route in effect: destination and attachment (`None`: blackhole), and its label.
+#[derive(Debug)]
+pub(crate) struct TgwRouteV {
+    pub dest: IpNet,
+    pub attachment: Option<Arc<str>>,
+    pub label: Arc<str>,
+}
+
+/// Every transit gateway's attachments and route tables.
+#[derive(Debug, Default)]
+pub(crate) struct TransitV {
+    /// (transit gateway, VPC) → attachment id.
+    pub by_vpc: HashMap<(Arc<str>, Ix), Arc<str>>,
+    pub attachments: HashMap<Arc<str>, AttachV>,
+    /// Route table id → routes, longest prefix first.
+    pub tables: HashMap<Arc<str>, Vec<TgwRouteV>>,
+    /// The zone of each subnet of an attached VPC.
+    pub zones: HashMap<Ix, Arc<str>>,
+}
+
+impl TransitV {
+    /// The route of `table` that `dst` takes (longest prefix).
+    pub fn lookup(&self, table: &str, dst: std::net::IpAddr) -> Option<&TgwRouteV> {
+        self.tables
+            .get(table)?
+            .iter()
+            .find(|r| r.dest.contains(&dst))
+    }
+}
+
+/// Compiles the transit gateways of `w` against `v`'s VPCs and subnets.
+pub(crate) fn compile(w: &World, v: &View) -> TransitV {
+    let mut t = TransitV::default();
+    if w.transit_gateways.is_empty() {
+        return t;
+    }
+    for a in w
+        .tgw_attachments
+        .values()
+        .filter(|a| a.state == AttachmentState::Available)
+    {
+        let Some(&vpc) = v.ix.vpc.get(a.vpc_id.as_str()) else {
+            continue;
+        };
+        let zones = a
+            .subnet_ids
+            .iter()
+            .filter_map(|s| w.subnets.get(s))
+            .map(|s| Arc::from(s.availability_zone.as_str()))
+            .collect();
+        let id: Arc<str> = a.id.as_str().into();
+        t.by_vpc
+            .insert((a.transit_gateway_id.as_str().into(), vpc), id.clone());
+        t.attachments.insert(
+            id.clone(),
+            AttachV {
+                id,
+                vpc,
+                zones,
+                table: a.association.as_deref().map(Arc::from),
+            },
+        );
+        for (i, s) in v.subnets.iter().enumerate() {
+            if s.vpc == vpc {
+                if let Some(sub) = w.subnets.get(&s.id) {
+                    t.zones
+                        .insert(i as Ix, sub.availability_zone.as_str().into());
+                }
+            }
+        }
+    }
+    for rt in w.tgw_route_tables.values().filter(|r| r.state.is_live()) {
+        let mut routes: Vec<TgwRouteV> = tgw::table_routes(w, rt)
+            .into_iter()
+            .map(|r| TgwRouteV {
+                label: format!(
+                    "{} → {} ({})",
+                    r.destination,
+                    r.attachment.as_deref().unwrap_or("blackhole"),
+                    r.route_type.as_str()
+                )
+                .into(),
+                dest: r.destination,
+                attachment: r.attachment.as_deref().map(Arc::from),
+            })
+            .collect();
+        routes.sort_by_key(|r| std::cmp::Reverse(r.dest.prefix_len()));
+        t.tables.insert(rt.id.as_str().into(), routes);
+    }
+    t
+}
