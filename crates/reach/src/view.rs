@@ -756,7 +756,10 @@ fn resolve(
         Target::VpcEndpoint(_) => false,
         _ => true,
     };
-    if !followed {
+    // A transit gateway the world does not hold (e.g. not imported) cannot be followed.
+    let unknown_tgw =
+        matches!(t, Target::TransitGateway(id) if w.transit_gateways.get(id).is_none());
+    if !followed || unknown_tgw {
         return Tgt::Unsupported(t.id().into());
     }
     if let Some(why) = route::target_problem(w, Some(vpc_id), t) {

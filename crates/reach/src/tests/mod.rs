@@ -5,6 +5,7 @@ mod kit;
 mod matrix;
 mod privatelink;
 mod prop;
+mod tgw;
 mod vpn;
 
 use std::collections::HashMap;
