@@ -16,7 +16,7 @@ use crate::{decide, View};
 
 /// A transit gateway with one route table, every VPC attached through `subnets[i]`,
 /// associated with the table and propagating into it.
-fn hub(n: &mut Net, spokes: &[(&VpcIds, &str)]) -> (String, String, Vec<String>) {
+pub(super) fn hub(n: &mut Net, spokes: &[(&VpcIds, &str)]) -> (String, String, Vec<String>) {
     let tgw = n.w.ids.id(Kind::TransitGateway);
     let rtb = n.w.ids.id(Kind::TransitGatewayRouteTable);
     n.w.transit_gateways.insert(TransitGateway {
