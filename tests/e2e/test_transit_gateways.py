@@ -7,7 +7,7 @@ where peering is not)."""
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import error_code
+from conftest import B, error_code
 
 
 def raises(code, fn, *args, **kwargs):
@@ -221,3 +221,48 @@ def test_network_insights_through_a_transit_gateway(server, ec2):
         TransitGatewayRouteTableId=rtb, TransitGatewayAttachmentId=f["attach"])
     got = analyse(ec2, d["i"], f["i"])
     assert codes(got) == ["TGW_RTB_CANNOT_ROUTE"]
+
+
+def test_cross_account_attachment_through_a_resource_share(server, ec2):
+    b_ec2 = server.client(account=B)
+    a_ram, b_ram = server.client(service="ram"), server.client(account=B, service="ram")
+    g = ec2.create_transit_gateway()["TransitGateway"]
+    tgw = g["TransitGatewayId"]
+    server.advance(1)
+    spoke_b = spoke(b_ec2, 7)
+    # Not shared yet: B cannot see the gateway.
+    raises("InvalidTransitGatewayID.NotFound", b_ec2.create_transit_gateway_vpc_attachment,
+           TransitGatewayId=tgw, VpcId=spoke_b["vpc"], SubnetIds=[spoke_b["subnet"]])
+    share = a_ram.create_resource_share(name="hub", resourceArns=[g["TransitGatewayArn"]],
+                                        principals=[B])["resourceShare"]
+    assert share["status"] == "ACTIVE" and share["owningAccountId"] == g["OwnerId"]
+    [own] = a_ram.get_resource_shares(resourceOwner="SELF")["resourceShares"]
+    assert own["resourceShareArn"] == share["resourceShareArn"]
+    [inv] = b_ram.get_resource_share_invitations()["resourceShareInvitations"]
+    assert inv["status"] == "PENDING" and inv["receiverAccountId"] == B
+    out = server.aws("ram", "accept-resource-share-invitation", "--resource-share-invitation-arn",
+                     inv["resourceShareInvitationArn"], account=B)
+    assert out["resourceShareInvitation"]["status"] == "ACCEPTED"
+    with pytest.raises(ClientError) as e:
+        b_ram.accept_resource_share_invitation(
+            resourceShareInvitationArn=inv["resourceShareInvitationArn"])
+    assert error_code(e) == "ResourceShareInvitationAlreadyAcceptedException"
+    assert len(b_ram.get_resource_shares(resourceOwner="OTHER-ACCOUNTS")["resourceShares"]) == 1
+    assert [x["TransitGatewayId"] for x in b_ec2.describe_transit_gateways()[
+        "TransitGateways"]] == [tgw]
+
+    # B attaches; A accepts; the attachment is available on the clock.
+    att = b_ec2.create_transit_gateway_vpc_attachment(
+        TransitGatewayId=tgw, VpcId=spoke_b["vpc"], SubnetIds=[spoke_b["subnet"]])[
+        "TransitGatewayVpcAttachment"]
+    assert att["State"] == "pendingAcceptance" and att["VpcOwnerId"] == B
+    raises("OperationNotPermitted", b_ec2.accept_transit_gateway_vpc_attachment,
+           TransitGatewayAttachmentId=att["TransitGatewayAttachmentId"])
+    ec2.accept_transit_gateway_vpc_attachment(
+        TransitGatewayAttachmentId=att["TransitGatewayAttachmentId"])
+    server.advance(1)
+    [seen] = ec2.describe_transit_gateway_attachments()["TransitGatewayAttachments"]
+    assert seen["State"] == "available" and seen["ResourceOwnerId"] == B
+    with pytest.raises(ClientError) as e:
+        a_ram.create_resource_share(name="x", resourceArns=["nope"])
+    assert error_code(e) == "MalformedArnException"

@@ -9,7 +9,7 @@ use crate::{
     dhcp::model as dhcp, elb::model as elb, endpoint::model as endpoint,
     endpoint_service::model as endpoint_service, eni::model as eni, gateway::model as gateway,
     insights::model as insights, nacl::model as nacl, peering::model as peering,
-    prefix_list::model as prefix_list, route::model as route, sg::model as sg,
+    prefix_list::model as prefix_list, ram::model as ram, route::model as route, sg::model as sg,
     subnet::model as subnet, tgw::model as tgw, vpc::model as vpc, vpn::model as vpn,
 };
 
@@ -35,6 +35,7 @@ pub enum Command {
     Insights(insights::Cmd),
     Vpn(vpn::Cmd),
     Tgw(tgw::Cmd),
+    Ram(ram::Cmd),
 }
 
 /// `Command::Vpc(cmd)` as `cmd.into()`, and so on for every area.
@@ -68,6 +69,7 @@ command_from! {
     Insights(insights),
     Vpn(vpn),
     Tgw(tgw),
+    Ram(ram),
 }
 
 impl Command {

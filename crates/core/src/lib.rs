@@ -36,6 +36,7 @@ pub mod insights;
 pub mod nacl;
 pub mod peering;
 pub mod prefix_list;
+pub mod ram;
 pub mod route;
 pub mod sg;
 pub mod subnet;

@@ -27,6 +27,7 @@ const ORDER: &[&str] = &[
     "gateway",
     "route",
     "vpn",
+    "ram",
     "tgw",
     "elb",
     "endpoint_service",

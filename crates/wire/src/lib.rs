@@ -14,6 +14,7 @@ pub mod elbv2;
 pub mod errors;
 pub mod filters;
 pub mod params;
+pub mod ram;
 pub mod sigv4;
 pub mod sts;
 pub mod time;

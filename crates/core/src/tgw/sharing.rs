@@ -1,11 +1,13 @@
-//! Which transit gateways another account may attach to: those its owner shares with it.
-//! Resource Access Manager is not modelled yet, so a gateway is seen only by its owner.
+//! Which transit gateways another account may attach to: those its owner shares with it
+//! through a resource share whose invitation it accepted (`ram::is_shared_with`).
 
+use crate::ram;
 use crate::world::{Ctx, World};
 
 use super::model::TransitGateway;
 
 /// Whether `g` is shared with the caller of `ctx` (not its owner).
-pub(super) fn is_shared_with(_w: &World, _g: &TransitGateway, _ctx: &Ctx) -> bool {
-    false
+pub(super) fn is_shared_with(w: &World, g: &TransitGateway, ctx: &Ctx) -> bool {
+    let arn = ram::transit_gateway_arn(&g.scope, &g.id);
+    ram::is_shared_with(w, &g.scope, &arn, &ctx.account)
 }

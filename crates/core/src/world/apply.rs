@@ -4,7 +4,7 @@
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::world::{Ctx, Idempotent, Scope, TimerKind, World};
 use crate::{
-    dhcp, elb, endpoint, endpoint_service, eni, gateway, insights, nacl, peering, prefix_list,
+    dhcp, elb, endpoint, endpoint_service, eni, gateway, insights, nacl, peering, prefix_list, ram,
     route, sg, subnet, tags, tgw, vpc, vpn, Command, Kind, Millis, Output,
 };
 
@@ -77,6 +77,7 @@ impl World {
             Command::Insights(c) => insights::apply(self, ctx, c),
             Command::Vpn(c) => vpn::apply(self, ctx, c),
             Command::Tgw(c) => tgw::apply(self, ctx, c),
+            Command::Ram(c) => ram::apply(self, ctx, c),
         }
     }
 

@@ -15,7 +15,7 @@ use crate::{
     dhcp::model as dhcp, elb::model as elb, endpoint::model as endpoint,
     endpoint_service::model as endpoint_service, eni::model as eni, gateway::model as gateway,
     insights::model as insights, nacl::model as nacl, peering::model as peering,
-    prefix_list::model as prefix_list, route::model as route, sg::model as sg,
+    prefix_list::model as prefix_list, ram::model as ram, route::model as route, sg::model as sg,
     subnet::model as subnet, tgw::model as tgw, vpc::model as vpc, vpn::model as vpn,
 };
 use crate::{Millis, Output};
@@ -186,6 +186,10 @@ pub struct World {
     pub tgw_attachments: Table<tgw::TgwAttachment>,
     #[serde(default)]
     pub tgw_route_tables: Table<tgw::TgwRouteTable>,
+    #[serde(default)]
+    pub resource_shares: Table<ram::ResourceShare>,
+    #[serde(default)]
+    pub ram_invitations: Table<ram::Invitation>,
 }
 
 impl World {
@@ -228,6 +232,8 @@ impl World {
             transit_gateways: Table::default(),
             tgw_attachments: Table::default(),
             tgw_route_tables: Table::default(),
+            resource_shares: Table::default(),
+            ram_invitations: Table::default(),
         }
     }
 
