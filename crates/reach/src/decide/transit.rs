@@ -1,8 +1,12 @@
 //! Deciding through a transit gateway: the VPC route to `tgw-…` → the source VPC's
-//! attachment (it must have a subnet in the sender's Availability Zone) → the attachment's
-//! associated route table, longest prefix (static over propagated, as the core holds them)
-//! → the destination attachment → its VPC, where the address must be held. Blackhole routes
-//! and missing routes or associations stop the flow with AWS's transit-gateway codes.
+//! attachment, entered by its interface in the sender's Availability Zone (there must be
+//! one; its subnet's ACL inbound) → the attachment's associated route table, longest prefix
+//! (static over propagated, as the core holds them) → the destination attachment, left by
+//! its interface in the same zone (appliance mode, or no interface there: its first
+//! subnet's; that subnet's ACL outbound) → its VPC, where the address must be held. ACLs of
+//! an attachment subnet the sender or receiver itself is in are not applied twice.
+//! Blackhole routes and missing routes or associations stop the flow with AWS's
+//! transit-gateway codes.
 
 use std::sync::Arc;
 
@@ -33,13 +37,21 @@ impl Decider<'_> {
             return self.fatal(Code::BadStateRoute, leg.table, why);
         };
         let zone = t.zones.get(&leg.subnet);
-        if zone.is_some_and(|z| !a.zones.contains(z)) {
+        let entry = match zone {
+            Some(z) => a.subnet_in(z),
+            None => a.subnets.first().map(|(_, s)| *s),
+        };
+        let Some(entry) = entry else {
             let why = format!(
                 "{} has no subnet in {}, the Availability Zone of the sender: traffic from it cannot enter {id}",
                 a.id,
                 zone.map_or("", |z| z)
             );
             return self.fatal(Code::TgwRouteAzRestriction, &a.id, why);
+        };
+        // Into the attachment's interface: its subnet's ACL, unless the sender shares it.
+        if entry != leg.subnet {
+            self.nacl(entry, false, h);
         }
         let Some(table) = &a.table else {
             let why = format!("{} is associated with no route table of {id}", a.id);
@@ -54,6 +66,7 @@ impl Decider<'_> {
             return self.fatal(Code::TgwRtbBadStateRoute, table, why);
         };
         let dv = &v.vpcs[dest.vpc as usize];
+        let exit = dest.exit_subnet(zone.map(|z| &**z));
         let Some(o) = self.owner(dest.vpc, h.dst) else {
             let why = format!(
                 "no interface in {} holds {} (route {} in {table})",
@@ -61,7 +74,13 @@ impl Decider<'_> {
             );
             return self.undeliverable(Code::VpcLocalRouteCidrRestriction, &dest.id, why);
         };
-        self.nacl(self.subnet_of(o), false, h);
+        // Out of the destination attachment's interface: its subnet's ACL, unless the
+        // receiver shares it.
+        let to = self.subnet_of(o);
+        if let Some(exit) = exit.filter(|e| *e != to) {
+            self.nacl(exit, true, h);
+        }
+        self.nacl(to, false, h);
         // Security-group references do not cross a transit gateway.
         self.arrive(o, h, want, false)
     }

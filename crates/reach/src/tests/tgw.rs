@@ -174,3 +174,26 @@ fn an_attachment_needs_an_association_and_a_subnet_in_the_senders_zone() {
     assert!(!ok);
     assert_eq!(c, vec![Code::TgwRouteAzRestriction], "{v}");
 }
+
+#[test]
+fn the_acls_of_dedicated_attachment_subnets_apply_on_the_way() {
+    let mut n = Net::new();
+    let a = n.vpc("10.1.0.0/16", None);
+    let c = n.vpc("10.3.0.0/16", None);
+    let sa = n.subnet(&a, "10.1.1.0/24");
+    let sc = n.subnet(&c, "10.3.1.0/24");
+    let ta = n.subnet(&a, "10.1.200.0/28");
+    let tc = n.subnet(&c, "10.3.200.0/28");
+    let ea = n.eni(&sa, "10.1.1.10", &[&a.sg]);
+    n.eni(&sc, "10.3.1.10", &[&c.sg]);
+    n.rule(&c.sg, false, "tcp", Some((22, 22)), "10.0.0.0/8");
+    hub(&mut n, &[(&a, &ta), (&c, &tc)]);
+    let (ok, _, v) = codes(&n, &ea, "10.3.1.10");
+    assert!(ok, "{v}");
+    // An ACL of the destination's attachment subnet with no allow rule stops the flow.
+    let acl = n.acl(&c, &[&tc]);
+    let (ok, c1, v) = codes(&n, &ea, "10.3.1.10");
+    assert!(!ok);
+    assert_eq!(c1, vec![Code::SubnetAclRestriction], "{v}");
+    assert!(v.explanations.iter().any(|e| *e.component == *acl), "{v}");
+}
