@@ -41,7 +41,7 @@ fn a_shared_gateway_takes_attachments_from_the_account_that_accepted() {
         attach(&tgw, &v, &[&s]),
         "InvalidTransitGatewayID.NotFound",
     );
-    let [inv] = get_invitations(&k.w, &b, &[], &[arn.clone()])[..] else {
+    let [inv] = get_invitations(&k.w, &b, &[], std::slice::from_ref(&arn))[..] else {
         panic!("one invitation")
     };
     let inv = inv.id.clone();
