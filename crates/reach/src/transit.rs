@@ -24,12 +24,11 @@ pub(crate) struct AttachV {
     pub table: Option<Arc<str>>,
 }
 
-/// A route in effect: destination and attachment (`None`: blackhole), and its label.
+/// A route in effect: destination and attachment (`None`: blackhole).
 #[derive(Debug)]
 pub(crate) struct TgwRouteV {
     pub dest: IpNet,
     pub attachment: Option<Arc<str>>,
-    pub label: Arc<str>,
 }
 
 /// Every transit gateway's attachments and route tables.
@@ -125,13 +124,6 @@ pub(crate) fn compile(w: &World, v: &View) -> TransitV {
         let mut routes: Vec<TgwRouteV> = tgw::table_routes(w, rt)
             .into_iter()
             .map(|r| TgwRouteV {
-                label: format!(
-                    "{} → {} ({})",
-                    r.destination,
-                    r.attachment.as_deref().unwrap_or("blackhole"),
-                    r.route_type.as_str()
-                )
-                .into(),
                 dest: r.destination,
                 attachment: r.attachment.as_deref().map(Arc::from),
             })

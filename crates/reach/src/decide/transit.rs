@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use super::{Decider, Leg, Step};
-use crate::explain::{Code, Header, HopKind};
+use crate::explain::{Code, Detail, Header, HopKind, Why};
 use crate::view::Ix;
 
 impl Decider<'_> {
@@ -28,13 +28,23 @@ impl Decider<'_> {
         self.nacl(leg.subnet, true, h);
         self.hop(id, HopKind::TransitGateway, h);
         let vpc_id = v.vpcs[leg.vpc as usize].id.clone();
+        let base = Detail {
+            transit_gateway: Some(id.clone()),
+            vpc: Some(vpc_id),
+            address: Some(h.dst),
+            header: Some(*h),
+            ..Detail::default()
+        };
         let Some(a) = t
             .by_vpc
             .get(&(id.clone(), leg.vpc))
             .and_then(|a| t.attachments.get(a))
         else {
-            let why = format!("{id} has no available attachment to {vpc_id}");
-            return self.fatal(Code::BadStateRoute, leg.table, why);
+            return self.fatal(Code::BadStateRoute, leg.table, Why::TgwNotAttached, base);
+        };
+        let base = Detail {
+            transit_gateway_attachment: Some(a.id.clone()),
+            ..base
         };
         let zone = t.zones.get(&leg.subnet);
         let entry = match zone {
@@ -42,37 +52,39 @@ impl Decider<'_> {
             None => a.subnets.first().map(|(_, s)| *s),
         };
         let Some(entry) = entry else {
-            let why = format!(
-                "{} has no subnet in {}, the Availability Zone of the sender: traffic from it cannot enter {id}",
-                a.id,
-                zone.map_or("", |z| z)
-            );
-            return self.fatal(Code::TgwRouteAzRestriction, &a.id, why);
+            let detail = Detail {
+                availability_zone: zone.cloned(),
+                ..base
+            };
+            let why = Why::TgwNoSubnetInZone;
+            return self.fatal(Code::TgwRouteAzRestriction, &a.id, why, detail);
         };
         // Into the attachment's interface: its subnet's ACL, unless the sender shares it.
         if entry != leg.subnet {
             self.nacl(entry, false, h);
         }
         let Some(table) = &a.table else {
-            let why = format!("{} is associated with no route table of {id}", a.id);
-            return self.fatal(Code::TgwAttachMissingTgwRtbAssociation, &a.id, why);
+            let why = Why::TgwNoAssociation;
+            return self.fatal(Code::TgwAttachMissingTgwRtbAssociation, &a.id, why, base);
+        };
+        let base = Detail {
+            transit_gateway_route_table: Some(table.clone()),
+            ..base
         };
         let Some(r) = t.lookup(table, h.dst) else {
-            let why = format!("no route of {table} matches {}", h.dst);
-            return self.fatal(Code::TgwRtbCannotRoute, table, why);
+            return self.fatal(Code::TgwRtbCannotRoute, table, Why::TgwNoRoute, base);
         };
         let Some(dest) = r.attachment.as_ref().and_then(|d| t.attachments.get(d)) else {
-            let why = format!("route {} in {table} is a blackhole", r.label);
-            return self.fatal(Code::TgwRtbBadStateRoute, table, why);
+            return self.fatal(Code::TgwRtbBadStateRoute, table, Why::TgwBlackhole, base);
         };
-        let dv = &v.vpcs[dest.vpc as usize];
         let exit = dest.exit_subnet(zone.map(|z| &**z));
         let Some(o) = self.owner(dest.vpc, h.dst) else {
-            let why = format!(
-                "no interface in {} holds {} (route {} in {table})",
-                dv.id, h.dst, r.label
-            );
-            return self.undeliverable(Code::VpcLocalRouteCidrRestriction, &dest.id, why);
+            let detail = Detail {
+                destination_vpc: Some(v.vpcs[dest.vpc as usize].id.clone()),
+                ..base
+            };
+            let (code, why) = (Code::VpcLocalRouteCidrRestriction, Why::TgwNoHolder);
+            return self.undeliverable(code, &dest.id, why, detail);
         };
         // Out of the destination attachment's interface: its subnet's ACL, unless the
         // receiver shares it.
