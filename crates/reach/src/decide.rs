@@ -28,6 +28,7 @@ mod edge;
 mod gateway_load_balancer;
 mod load_balancer;
 mod privatelink;
+mod transit;
 
 /// Route lookups allowed on one path before it counts as a loop.
 pub(crate) const MAX_LEGS: usize = 16;
@@ -1231,6 +1232,7 @@ impl Decider<'_> {
             Tgt::Eni(m) => self.via_eni(leg, *m, h, want, identity),
             Tgt::GatewayEndpoint(id) => self.via_gateway_endpoint(leg, id, h, want),
             Tgt::Gwlbe(id) => self.via_gwlb_endpoint(leg, id, h, identity),
+            Tgt::Tgw(id) => self.via_transit(leg, id, h, want),
             Tgt::Vgw { id, on_premises } => {
                 self.nacl(leg.subnet, true, h);
                 self.leave_by_vpn(leg.vpc, id, on_premises, h, want)

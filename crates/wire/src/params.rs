@@ -304,7 +304,12 @@ impl<'a> View<'a> {
 
     /// `TagSpecification.N.ResourceType` with its `Tag.M`.
     pub fn tag_specs(&self) -> Result<Vec<TagSpec>> {
-        self.structs("TagSpecification")
+        self.tag_specs_in("TagSpecification")
+    }
+
+    /// The same under another list name (`TagSpecifications.N` for some actions).
+    pub fn tag_specs_in(&self, name: &str) -> Result<Vec<TagSpec>> {
+        self.structs(name)
             .into_iter()
             .map(|s| {
                 Ok(TagSpec {
