@@ -128,6 +128,32 @@ fn destinations_follow_their_types_rules() {
         Cmd::Create(s3(Some("s3://b"), None)),
         "InvalidParameterValue",
     );
+    let with_options = |format: &str| NewFlowLogs {
+        destination_options: Some(S3Options {
+            file_format: Some(format.into()),
+            hive_compatible_partitions: true,
+            per_hour_partition: false,
+        }),
+        traffic_type: Some(TrafficType::Reject),
+        ..to_s3(ResourceType::Vpc, &[&vpc])
+    };
+    k.refused(Cmd::Create(with_options("csv")), "InvalidParameterValue");
+    let (made, _) = k.flow_logs(with_options("parquet"));
+    let o =
+        k.w.flow_logs
+            .get(&made[0])
+            .unwrap()
+            .s3_options
+            .clone()
+            .unwrap();
+    assert_eq!(
+        (o.file_format(), o.hive_compatible_partitions),
+        ("parquet", true)
+    );
+    // Options belong to S3 destinations only.
+    let mut cwl_options = cwl(Some("g2"), None, Some(role));
+    cwl_options.destination_options = Some(S3Options::default());
+    k.refused(Cmd::Create(cwl_options), "InvalidParameter");
     let firehose = |dest: &str| NewFlowLogs {
         destination_type: DestinationType::KinesisDataFirehose,
         log_destination: Some(dest.into()),

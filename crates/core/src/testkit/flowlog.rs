@@ -17,6 +17,7 @@ pub fn to_s3(resource_type: ResourceType, ids: &[&str]) -> NewFlowLogs {
         deliver_cross_account_role: None,
         log_format: None,
         max_aggregation_interval: None,
+        destination_options: None,
         tags: vec![],
         client_token: None,
     }
