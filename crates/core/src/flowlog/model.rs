@@ -161,7 +161,7 @@ pub struct NewFlowLogs {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cmd {
     /// CreateFlowLogs: per-resource failures are `unsuccessful` items.
-    Create(NewFlowLogs),
+    Create(Box<NewFlowLogs>),
     /// DeleteFlowLogs: unknown ids are `unsuccessful` items.
     Delete { flow_log_ids: Vec<String> },
 }

@@ -61,7 +61,7 @@ fn create_flow_logs(cx: &mut Call) -> Result<Xml> {
         })?,
     };
     let client_token = p.str("ClientToken");
-    let cmd = Cmd::Create(NewFlowLogs {
+    let cmd = Cmd::Create(Box::new(NewFlowLogs {
         resource_type,
         resource_ids: p.list("ResourceId"),
         traffic_type,
@@ -75,7 +75,7 @@ fn create_flow_logs(cx: &mut Call) -> Result<Xml> {
         destination_options: destination_options(&p)?,
         tags: p.tag_specs()?,
         client_token: client_token.clone(),
-    });
+    }));
     let out = cx.mutate(Command::FlowLog(cmd))?;
     let made = match &out {
         Output::Bulk { ok, .. } => ok.clone(),
