@@ -108,7 +108,9 @@ fn body(e: &Explanation) -> String {
             "the destination {eni} has no public {} address, so the internet cannot reach it; associate an Elastic IP (or an IPv6 address) with it and route its subnet to an internet gateway",
             family(d.address)
         ),
-        Why::NoHolder => format!("no interface holds {addr}: the flow never enters a VPC"),
+        Why::NoHolder => format!(
+            "no interface holds {addr}, where {c} sends: the flow never enters a VPC; name a public address an interface holds"
+        ),
         Why::GatewayEndpointAsDestination => format!(
             "{c} is a gateway endpoint: it has no address of its own; name an address of {}",
             s(&d.service_name)
@@ -183,7 +185,7 @@ fn body(e: &Explanation) -> String {
             "route {route} in {table} sends {addr} to {c}, which openvpc does not model: the path cannot be decided past it"
         ),
         Why::LocalNoHolder => format!(
-            "no interface in {} holds {addr}: the local route {route} delivers only to addresses interfaces of the VPC hold; name such an address",
+            "no interface in {} holds {addr}: the local route {route} of {table} delivers only to addresses interfaces of the VPC hold; name such an address",
             s(&d.vpc)
         ),
         Why::NotInPeerCidr => format!(
@@ -221,7 +223,7 @@ fn body(e: &Explanation) -> String {
             "{eni} forwards {header} (route {route} in {table}) but its source/destination check is on, so it drops traffic not addressed to it; turn the check off"
         ),
         Why::GroupsUnknown => format!(
-            "the security groups of {eni} are not known (in AWS every network interface has at least one; they were not imported): whether they let {header} {way} cannot be decided; import describe-network-interfaces and describe-security-groups of its account"
+            "the security groups of {eni} are not known (they were not imported): whether they let {header} {way} cannot be decided; import describe-network-interfaces and describe-security-groups of its account"
         ),
         Why::GroupUnknown => format!(
             "{} of {eni} is not known (it was not imported) and no known group of the interface lets {header} {way}: the verdict cannot be decided; import describe-security-groups of its account",
@@ -314,7 +316,8 @@ fn body(e: &Explanation) -> String {
             "no network interface holds {addr}, the address of target {c}; register the address of a running interface"
         ),
         Why::EndpointInitiates => format!(
-            "{eni} is an interface endpoint's network interface: an endpoint only answers traffic its consumers initiate, it cannot open {header}"
+            "{eni} is the network interface of interface endpoint {}: an endpoint only answers traffic its consumers initiate, it cannot open {header}",
+            d.vpc_endpoint.as_deref().unwrap_or(eni)
         ),
         Why::GatewayEndpointProtocol => format!("{c} carries only TCP and ICMP echo, not {header}"),
         Why::GatewayEndpointOtherVpc => format!(
@@ -344,8 +347,56 @@ fn body(e: &Explanation) -> String {
         Why::ServiceState => format!("{c} is {}, not Available", s(&d.state)),
         Why::ServiceNoLoadBalancer => format!("{c} has no network load balancer"),
         Why::ServiceNotInZone => format!(
-            "{eni} is in zone {zone}, where no load balancer of {} is; add a subnet of that zone to the load balancer",
+            "{eni} of {c} is in zone {zone}, where no load balancer of {} is; add a subnet of that zone to the load balancer",
             s(&d.endpoint_service)
+        ),
+        Why::SourceAddressNotHeld => format!(
+            "{eni} does not hold {addr} and its source/destination check is on, so it sends only from its own addresses; name one of them as the source address, or turn the check off"
+        ),
+        Why::DestinationAddressNotHeld => format!(
+            "{eni} does not hold {addr}: an interface receives only traffic for its own addresses; name one of them as the destination address"
+        ),
+        Why::NotPublicAddress => format!(
+            "{addr} is not a public address of {eni} (nor a private one with a public address): an internet gateway delivers only to an interface's public or IPv6 addresses; associate a public or Elastic IP with it"
+        ),
+        Why::EdgeVpcUnknown => format!("{} (the VPC {c} leads into) is not known; import it", s(&d.vpc)),
+        Why::EdgeNoSource => format!("a flow from {c} needs a source address beyond it; name one"),
+        Why::EdgeNotInVpc => format!(
+            "{addr} is not in the CIDR blocks of {}: {c} delivers only into that VPC; name a destination there",
+            s(&d.destination_vpc)
+        ),
+        Why::NotLeftBy => format!(
+            "the path to {addr} ends at {}, not through {c}; route {addr} through {c} in the source subnet's route table",
+            s(&d.destination)
+        ),
+        Why::ReplyNotBack => {
+            let edge = s(if d.peering.is_some() { &d.peering } else { &d.vpn_gateway });
+            format!(
+                "the reply to {addr} goes to {}, not back through {edge} where the request came in; route {addr} through {edge}",
+                s(&d.destination)
+            )
+        }
+        Why::ArrivalSource => format!(
+            "{header} arrives from another source than {addr}, the one the filter at the destination names; name the source the destination sees"
+        ),
+        Why::ArrivalDestination => format!(
+            "{header} arrives at another address than {addr}, the one the filter at the destination names; name the address the destination receives at"
+        ),
+        Why::ArrivalSourcePort => format!(
+            "{header} arrives from a source port outside the filter at the destination's range; widen the range"
+        ),
+        Why::ArrivalDestinationPort => format!(
+            "{header} arrives at a port outside the filter at the destination's range; widen the range"
+        ),
+        Why::Excluded => format!(
+            "the only path crosses {c}, which the analysis excludes (FilterOutArns); remove the filter, or give the traffic another way"
+        ),
+        Why::NotThrough => format!(
+            "the path does not cross {c}, a component the analysis must traverse (FilterInArns): no path traverses it; name a component on the path"
+        ),
+        Why::GatewayLoadBalancerUnknown => format!(
+            "the Gateway Load Balancer behind {} ({c}) is not known (it was not imported): whether its appliances pass {header} cannot be decided; import its account's load balancers and target groups",
+            s(&d.vpc_endpoint)
         ),
     }
 }
