@@ -35,7 +35,7 @@ const COMMON: &[&str] = &[
 pub struct Params {
     map: BTreeMap<String, String>,
     used: RefCell<BTreeSet<String>>,
-    /// A key made for this request before any lock was taken ([`crate::keys::prepare`]).
+    /// A key made for this request before any lock was taken ([`crate::keys::key_to_make`]).
     generated_key: Option<crate::keys::Generated>,
 }
 

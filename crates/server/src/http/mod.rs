@@ -264,7 +264,28 @@ async fn query_endpoint(State(state): State<Shared>, req: Request) -> Response {
     if let Some(redirect) = browser {
         return redirect;
     }
-    match handle_query(&state, &received, &request_id) {
+    let mut answer = handle_query(&state, &received, &request_id, None);
+    if let Answer::NeedsKey(key_type) = answer {
+        // Made on the blocking pool, so the server's one request thread keeps serving.
+        let made = tokio::task::spawn_blocking(move || {
+            openvpc_wire::keys::generate(key_type, os_entropy())
+        })
+        .await;
+        answer = match made {
+            Ok(key) => handle_query(&state, &received, &request_id, Some(key)),
+            Err(_) => Answer::Now(error(
+                Dialect::Ec2,
+                &ApiError::new(ErrorCode::InternalError, "The key pair could not be made."),
+                &request_id,
+            )),
+        };
+    }
+    match answer {
+        Answer::NeedsKey(_) => error(
+            Dialect::Ec2,
+            &ApiError::new(ErrorCode::InternalError, "The key pair could not be made."),
+            &request_id,
+        ),
         Answer::Now(resp) => resp,
         Answer::Durable(resp, ticket, dialect) => match ticket.await {
             Ok(Ok(())) => resp,
@@ -277,6 +298,8 @@ async fn query_endpoint(State(state): State<Shared>, req: Request) -> Response {
 enum Answer {
     Now(Response),
     Durable(Response, Ticket, Dialect),
+    /// The request needs a key of this type made first (CreateKeyPair).
+    NeedsKey(openvpc_core::keypair::KeyType),
 }
 
 /// 32 bytes from the operating system's random source.
@@ -287,7 +310,15 @@ fn os_entropy() -> [u8; 32] {
 }
 
 /// Authenticates and checks the request, then runs it on the engine.
-fn handle_query(state: &AppState, r: &Received, request_id: &str) -> Answer {
+///
+/// An authenticated CreateKeyPair first answers [`Answer::NeedsKey`]: the caller makes the
+/// key off the request thread and runs the request again with it.
+fn handle_query(
+    state: &AppState,
+    r: &Received,
+    request_id: &str,
+    key: Option<openvpc_wire::keys::Generated>,
+) -> Answer {
     let query = r.parts.uri.query().unwrap_or("");
     let mut params = Params::parse(query.as_bytes());
     let is_form = r
@@ -351,8 +382,14 @@ fn handle_query(state: &AppState, r: &Received, request_id: &str) -> Answer {
         return Answer::Now(xml_response(doc.status, doc.body, request_id));
     }
     if dialect == Dialect::Ec2 {
-        // CreateKeyPair's key is made here, from the OS's randomness, before any lock.
-        openvpc_wire::keys::prepare(&action, &mut params, os_entropy);
+        match key {
+            Some(key) => params.set_generated_key(key),
+            None => {
+                if let Some(key_type) = openvpc_wire::keys::key_to_make(&action, &params) {
+                    return Answer::NeedsKey(key_type);
+                }
+            }
+        }
     }
     let mut run = |backend: &mut dyn openvpc_wire::Backend| {
         dialect.handle(&action, &params, backend, request_id)
