@@ -204,7 +204,7 @@ impl Report {
         #[derive(Default)]
         struct Seen<'a> {
             own: bool,
-            others: BTreeMap<String, &'a Path>,
+            others: BTreeMap<&'a str, &'a Path>,
         }
         let mut accounts: BTreeMap<&str, Seen> = BTreeMap::new();
         for (scope, file, doc) in docs {
@@ -234,7 +234,7 @@ impl Report {
 
 /// The owner account of each resource a document describes (prefix lists aside: AWS and
 /// other accounts share theirs).
-fn owners_in(doc: &Value) -> Vec<String> {
+fn owners_in(doc: &Value) -> Vec<&str> {
     let Some(map) = doc.as_object() else {
         return Vec::new();
     };
@@ -256,7 +256,7 @@ fn owners_in(doc: &Value) -> Vec<String> {
                 None => item.get("OwnerId").and_then(Value::as_str),
             };
             if let Some(owner) = owner.filter(|o| !o.is_empty()) {
-                owners.push(owner.to_string());
+                owners.push(owner);
             }
         }
     }

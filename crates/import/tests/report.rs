@@ -358,7 +358,7 @@ fn imported_cross_zone_attributes_decide_which_zones_a_node_forwards_to() {
     assert!(
         v.explanations
             .iter()
-            .any(|e| e.message.contains("cross-zone load balancing is off")),
+            .any(|e| e.why == openvpc_reach::explain::Why::NoTargetsInZone),
         "{v:#?}"
     );
     // Without the group's attributes it follows the load balancer's: across zones.

@@ -34,7 +34,9 @@ enum Cmd {
     /// Serve the EC2 Query API.
     Serve(ServeArgs),
     /// Load a real account's `aws ec2 describe-*` JSON (DIR/<account>/<region>/*.json)
-    /// into a data directory, replacing its state.
+    /// into a data directory, replacing its state; print what was imported, what was not
+    /// (`not imported: …`) and what to check (`warning: …`). On a terminal, progress is
+    /// shown on one line.
     Import(ImportArgs),
     /// Decide whether a flow gets through, from a data directory's state (read only), and
     /// print the hop-by-hop trace or every blocker. Exit status: 0 reachable, 1 not

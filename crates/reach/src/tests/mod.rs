@@ -2,8 +2,10 @@
 //! reference evaluator agrees.
 
 mod explain;
+mod gateway_load_balancer;
 mod kit;
 mod matrix;
+mod options;
 mod privatelink;
 mod prop;
 mod vpn;
