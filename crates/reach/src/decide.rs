@@ -217,12 +217,7 @@ fn gone(end: FlowEnd, id: &str) -> Refusal {
         missing: Some(id.clone()),
         ..Detail::default()
     };
-    (
-        Code::NoSourceOrDestination,
-        id,
-        Why::Missing(end),
-        detail,
-    )
+    (Code::NoSourceOrDestination, id, Why::Missing(end), detail)
 }
 
 /// The source interface, the wanted destination interface (if the flow names one) and the
@@ -245,12 +240,7 @@ fn resolve(view: &View, flow: &Flow, opts: &Options) -> Result<(Ix, Option<Ix>, 
             address: Some(dst),
             ..Detail::default()
         };
-        (
-            Code::NoSourceOrDestination,
-            se.id.clone(),
-            why,
-            detail,
-        )
+        (Code::NoSourceOrDestination, se.id.clone(), why, detail)
     })?;
     Ok((s, want, h))
 }
