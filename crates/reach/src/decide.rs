@@ -209,7 +209,7 @@ impl<'v> Decider<'v> {
 }
 
 /// Why a flow cannot start: the code, the component, the situation and its fields.
-pub(crate) type Refusal = (Code, Arc<str>, Why, Box<Detail>);
+pub(crate) type Refusal = (Code, Arc<str>, Why, Detail);
 
 /// A flow end that does not exist.
 fn gone(end: FlowEnd, id: &str) -> Refusal {
@@ -218,12 +218,7 @@ fn gone(end: FlowEnd, id: &str) -> Refusal {
         missing: Some(id.clone()),
         ..Detail::default()
     };
-    (
-        Code::NoSourceOrDestination,
-        id,
-        Why::Missing(end),
-        Box::new(detail),
-    )
+    (Code::NoSourceOrDestination, id, Why::Missing(end), detail)
 }
 
 /// The source interface, the wanted destination interface (if the flow names one) and the
@@ -246,12 +241,7 @@ fn resolve(view: &View, flow: &Flow, opts: &Options) -> Result<(Ix, Option<Ix>, 
             address: Some(dst),
             ..Detail::default()
         };
-        (
-            Code::NoSourceOrDestination,
-            se.id.clone(),
-            why,
-            Box::new(detail),
-        )
+        (Code::NoSourceOrDestination, se.id.clone(), why, detail)
     })?;
     Ok((s, want, h))
 }
@@ -361,7 +351,7 @@ pub fn decide_with(view: &View, flow: &Flow, opts: &Options) -> Verdict {
     let (s, want, h) = match resolve(view, flow, opts) {
         Ok(x) => x,
         Err((code, component, why, detail)) => {
-            d.blocker(code, &component, why, *detail);
+            d.blocker(code, &component, why, detail);
             return done(d, Vec::new());
         }
     };
@@ -426,7 +416,7 @@ fn from_internet(view: &View, flow: &Flow, src: IpAddr, opts: &Options) -> Verdi
     let (want, h) = match resolved {
         Ok(x) => x,
         Err((code, component, why, detail)) => {
-            d.blocker(code, &component, why, *detail);
+            d.blocker(code, &component, why, detail);
             return done(d, Vec::new());
         }
     };
@@ -480,7 +470,7 @@ fn internet_flow(
             Code::NoSourceOrDestination,
             Arc::from(component),
             why,
-            Box::new(detail),
+            detail,
         )
     };
     if !is_internet_host(view, src) {
@@ -942,7 +932,7 @@ impl Decider<'_> {
             if let Some((code, component, why, detail)) =
                 self.why_elsewhere(dst, got, got_vpc, want)
             {
-                return self.fatal(code, &component, why, *detail);
+                return self.fatal(code, &component, why, detail);
             }
         }
         let want = self.v.enis[want as usize].id.clone();
@@ -1007,7 +997,7 @@ impl Decider<'_> {
                     Code::MoreSpecificRoute,
                     rtb.id.clone(),
                     Why::MoreSpecific,
-                    Box::new(detail),
+                    detail,
                 ));
             }
             // Delivered without a route: the address is local where the packet is.
@@ -1021,7 +1011,7 @@ impl Decider<'_> {
             Code::DisconnectedVpcs,
             to.clone(),
             Why::Disconnected,
-            Box::new(detail),
+            detail,
         ))
     }
 

@@ -189,7 +189,7 @@ fn body(e: &Explanation) -> String {
             s(&d.vpc)
         ),
         Why::NotInPeerCidr => format!(
-            "{addr} is not in the CIDR blocks of {}: {} delivers only into the peer VPC (peering is not transitive); route {addr} another way",
+            "{addr} is not in the CIDR blocks of {}: {} delivers only into the peer VPC (peering is not transitive); reach {addr} by a connection of this VPC's own (a peering with the VPC that holds it, or a gateway)",
             s(&d.destination_vpc),
             s(&d.peering)
         ),
