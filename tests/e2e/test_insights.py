@@ -155,12 +155,32 @@ def test_peering_is_not_transitive(ec2, world):
     assert e["VpcPeeringConnection"]["Id"] == ab
     assert e["Component"]["Arn"] == ARN.format(acct=A, kind="vpc-peering-connection", id=ab)
     assert e["Address"] == c["ip"]
+    # The route that led there, and the VPCs on either side of the peering.
+    assert e["RouteTable"]["Id"] == b["rtb"]
+    assert e["RouteTableRoute"] == {"DestinationCidr": "10.2.0.0/16", "VpcPeeringConnectionId": ab,
+                                    "Origin": "CreateRoute", "State": "active"}
+    assert (e["SourceVpc"]["Id"], e["DestinationVpc"]["Id"]) == (b["vpc"], world["a"]["vpc"])
     assert got["ReturnPathComponents"] == []
     # Without B's route toward C the answer is that there is no route at all.
     ec2.delete_route(RouteTableId=b["rtb"], DestinationCidrBlock="10.2.0.0/16")
     got = analyse(ec2, path(ec2, b["i"], c["i"])["NetworkInsightsPathId"])
     assert codes(got) == ["NO_ROUTE_TO_DESTINATION"]
-    assert got["Explanations"][0]["RouteTable"]["Id"] == b["rtb"]
+    [e] = got["Explanations"]
+    assert e["RouteTable"]["Id"] == b["rtb"] and "RouteTableRoute" not in e
+    assert (e["Address"], e["Subnet"]["Id"], e["Vpc"]["Id"]) == (c["ip"], b["subnet"], b["vpc"])
+    assert (e["Port"], e["Protocols"]) == (22, ["tcp"])
+
+
+def test_a_blackhole_route_is_named_with_its_state(ec2, world):
+    a, b, ab = world["a"], world["b"], world["ab"]
+    ec2.delete_vpc_peering_connection(VpcPeeringConnectionId=ab)
+    got = analyse(ec2, path(ec2, a["i"], b["i"])["NetworkInsightsPathId"])
+    assert codes(got) == ["BAD_STATE_ROUTE"]
+    [e] = got["Explanations"]
+    assert e["Component"]["Id"] == a["rtb"] and e["RouteTable"]["Id"] == a["rtb"]
+    assert e["RouteTableRoute"]["DestinationCidr"] == "10.1.0.0/16"
+    assert e["RouteTableRoute"]["State"] == "blackhole"
+    assert e["Address"] == b["ip"]
 
 
 def test_every_blocker_is_named_with_its_context(ec2, world):
@@ -177,11 +197,14 @@ def test_every_blocker_is_named_with_its_context(ec2, world):
     assert acl["Direction"] == "egress" and acl["Acl"]["Id"].startswith("acl-")
     assert acl["AclRule"] == {"Cidr": "10.2.0.0/16", "Egress": True, "PortRange": {"From": 3306, "To": 3306},
                               "Protocol": "6", "RuleAction": "deny", "RuleNumber": 50}
+    assert (acl["Address"], acl["Port"], acl["Protocols"]) == (c["ip"], 3306, ["tcp"])
+    assert (acl["Subnet"]["Id"], acl["Vpc"]["Id"]) == (a["subnet"], a["vpc"])
     sg = next(e for e in got["Explanations"] if e["ExplanationCode"] == "ENI_SG_RULES_MISMATCH")
     assert sg["Direction"] == "ingress"
     assert sg["NetworkInterface"]["Id"] == c["eni"] and sg["SecurityGroup"]["Id"] == c["sg"]
     assert [g["Id"] for g in sg["SecurityGroups"]] == [c["sg"]]
     assert (sg["Vpc"]["Id"], sg["Subnet"]["Id"]) == (c["vpc"], c["subnet"])
+    assert (sg["Address"], sg["Port"], sg["Protocols"]) == (a["ip"], 3306, ["tcp"])
     # The filters find it.
     found = ec2.describe_network_insights_analyses(Filters=[
         {"Name": "path-found", "Values": ["false"]}])["NetworkInsightsAnalyses"]
@@ -265,7 +288,8 @@ def test_lifecycle_errors_and_tags(ec2, world):
     assert sorted(x["NetworkInsightsPathId"] for pg in pages for x in pg["NetworkInsightsPaths"]) == \
         sorted([pid, other])
 
-    # The filter's ports drive the analysis (source port 1024, destination port 22).
+    # The filter's ports drive the analysis: every source port of 1024-65535 gets through
+    # to destination port 22.
     got = analyse(ec2, pid, TagSpecifications=[{"ResourceType": "network-insights-analysis",
                                                  "Tags": [{"Key": "run", "Value": "1"}]}],
                   AdditionalAccounts=[B], FilterInArns=[ARN.format(acct=A, kind="vpc", id=a["vpc"])])
@@ -274,7 +298,8 @@ def test_lifecycle_errors_and_tags(ec2, world):
     assert got["AdditionalAccounts"] == [B] and got["FilterInArns"] == [
         ARN.format(acct=A, kind="vpc", id=a["vpc"])]
     out = got["ForwardPathComponents"][0]["OutboundHeader"]
-    assert out["SourcePortRanges"] == [{"From": 1024, "To": 1024}]
+    assert out["SourcePortRanges"] == [{"From": 1024, "To": 65535}]
+    assert out["DestinationPortRanges"] == [{"From": 22, "To": 22}]
     second = analyse(ec2, other)["NetworkInsightsAnalysisId"]
 
     def analyses(**kw):
@@ -486,12 +511,14 @@ def test_internet_gateway_as_source(ec2, world, server):
     assert fwd[0]["InboundHeader"]["SourceAddresses"] == ["198.51.100.10"]
     assert fwd[0]["InboundHeader"]["DestinationAddresses"] == [public]
     assert a["eni"] in [c["Component"]["Id"] for c in fwd]
-    # A public SourceIp is the internet host; a private one is not and is replaced.
-    for ip, seen in (("203.0.113.7", "203.0.113.7"), ("10.9.9.9", "198.51.100.10")):
-        p2 = path(ec2, igw, a["i"], port=443, SourceIp=ip)
-        got = analyse(ec2, p2["NetworkInsightsPathId"])
-        assert got["NetworkPathFound"] is True
-        assert got["ForwardPathComponents"][0]["InboundHeader"]["SourceAddresses"] == [seen]
+    # A public SourceIp is the internet host; a private one is refused as AWS documents.
+    p2 = path(ec2, igw, a["i"], port=443, SourceIp="203.0.113.7")
+    got = analyse(ec2, p2["NetworkInsightsPathId"])
+    assert got["NetworkPathFound"] is True
+    assert got["ForwardPathComponents"][0]["InboundHeader"]["SourceAddresses"] == ["203.0.113.7"]
+    got = analyse(ec2, path(ec2, igw, a["i"], port=443, SourceIp="10.9.9.9")["NetworkInsightsPathId"])
+    assert got["NetworkPathFound"] is False and codes(got) == ["IGW_EXPECTS_PUBLIC_ADDRESS"]
+    assert got["Explanations"][0]["InternetGateway"]["Id"] == igw
 
     # The gateway of another VPC leads nowhere near the instance.
     b = world["b"]
