@@ -36,7 +36,7 @@ pub(super) fn vpce_destination(
             service_name: Some(ep.service_name.clone()),
             ..Detail::default()
         };
-        return Err((code, ep.id.clone(), why, detail));
+        return Err((code, ep.id.clone(), why, Box::new(detail)));
     }
     let holds = |&&e: &&Ix| wanted.is_some_and(|a| view.enis[e as usize].has(a));
     if let Some(&e) = ep.enis.iter().find(holds) {

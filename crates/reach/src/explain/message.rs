@@ -108,7 +108,9 @@ fn body(e: &Explanation) -> String {
             "the destination {eni} has no public {} address, so the internet cannot reach it; associate an Elastic IP (or an IPv6 address) with it and route its subnet to an internet gateway",
             family(d.address)
         ),
-        Why::NoHolder => format!("no interface holds {addr}: the flow never enters a VPC"),
+        Why::NoHolder => format!(
+            "no interface holds {addr}, where {c} sends: the flow never enters a VPC; name a public address an interface holds"
+        ),
         Why::GatewayEndpointAsDestination => format!(
             "{c} is a gateway endpoint: it has no address of its own; name an address of {}",
             s(&d.service_name)
@@ -183,7 +185,7 @@ fn body(e: &Explanation) -> String {
             "route {route} in {table} sends {addr} to {c}, which openvpc does not model: the path cannot be decided past it"
         ),
         Why::LocalNoHolder => format!(
-            "no interface in {} holds {addr}: the local route {route} delivers only to addresses interfaces of the VPC hold; name such an address",
+            "no interface in {} holds {addr}: the local route {route} of {table} delivers only to addresses interfaces of the VPC hold; name such an address",
             s(&d.vpc)
         ),
         Why::NotInPeerCidr => format!(
@@ -221,7 +223,7 @@ fn body(e: &Explanation) -> String {
             "{eni} forwards {header} (route {route} in {table}) but its source/destination check is on, so it drops traffic not addressed to it; turn the check off"
         ),
         Why::GroupsUnknown => format!(
-            "the security groups of {eni} are not known (in AWS every network interface has at least one; they were not imported): whether they let {header} {way} cannot be decided; import describe-network-interfaces and describe-security-groups of its account"
+            "the security groups of {eni} are not known (they were not imported): whether they let {header} {way} cannot be decided; import describe-network-interfaces and describe-security-groups of its account"
         ),
         Why::GroupUnknown => format!(
             "{} of {eni} is not known (it was not imported) and no known group of the interface lets {header} {way}: the verdict cannot be decided; import describe-security-groups of its account",
@@ -314,7 +316,8 @@ fn body(e: &Explanation) -> String {
             "no network interface holds {addr}, the address of target {c}; register the address of a running interface"
         ),
         Why::EndpointInitiates => format!(
-            "{eni} is an interface endpoint's network interface: an endpoint only answers traffic its consumers initiate, it cannot open {header}"
+            "{eni} is the network interface of interface endpoint {}: an endpoint only answers traffic its consumers initiate, it cannot open {header}",
+            d.vpc_endpoint.as_deref().unwrap_or(eni)
         ),
         Why::GatewayEndpointProtocol => format!("{c} carries only TCP and ICMP echo, not {header}"),
         Why::GatewayEndpointOtherVpc => format!(
@@ -344,7 +347,7 @@ fn body(e: &Explanation) -> String {
         Why::ServiceState => format!("{c} is {}, not Available", s(&d.state)),
         Why::ServiceNoLoadBalancer => format!("{c} has no network load balancer"),
         Why::ServiceNotInZone => format!(
-            "{eni} is in zone {zone}, where no load balancer of {} is; add a subnet of that zone to the load balancer",
+            "{eni} of {c} is in zone {zone}, where no load balancer of {} is; add a subnet of that zone to the load balancer",
             s(&d.endpoint_service)
         ),
         Why::SourceAddressNotHeld => format!(
