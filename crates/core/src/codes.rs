@@ -80,6 +80,7 @@ error_codes! {
     IncorrectInstanceState = "IncorrectInstanceState",
     IncorrectState = "IncorrectState",
     InstanceLimitExceeded = "InstanceLimitExceeded",
+    InsufficientCidrBlocks = "InsufficientCidrBlocks",
     InsufficientFreeAddressesInSubnet = "InsufficientFreeAddressesInSubnet",
     InternalError = "InternalError" / 500,
     InternalFailure = "InternalFailure" / 500,

@@ -674,6 +674,8 @@ fn network_interface(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         let raw = a.str("Ipv6Address")?;
         ipv6_addresses.push(addr::<Ipv6Addr>(&a, "Ipv6Address", &raw)?);
     }
+    let ipv4_prefixes = prefixes_of::<Ipv4Net>(&o, "Ipv4Prefixes", "Ipv4Prefix")?;
+    let ipv6_prefixes = prefixes_of::<Ipv6Net>(&o, "Ipv6Prefixes", "Ipv6Prefix")?;
     let groups = group_ids(&o)?;
     let attachment = attachment_of(&o)?;
     let subnet_id = o.str("SubnetId")?;
@@ -693,6 +695,8 @@ fn network_interface(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             availability_zone,
             private_ips,
             ipv6_addresses,
+            ipv4_prefixes,
+            ipv6_prefixes,
             groups,
             source_dest_check: o.opt_bool("SourceDestCheck")?.unwrap_or(true),
             interface_type: o
@@ -709,6 +713,20 @@ fn network_interface(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         },
     );
     Ok(())
+}
+
+/// An interface's delegated prefixes: `list[].member` CIDRs.
+fn prefixes_of<T: std::str::FromStr>(o: &Obj, list: &str, member: &str) -> Res<Vec<T>> {
+    let mut out = Vec::new();
+    for (path, p) in o.list(list)? {
+        let p = Obj {
+            value: p,
+            path: &path,
+        };
+        let raw = p.str(member)?;
+        out.push(parse_cidr(&p, member, &raw)?);
+    }
+    Ok(out)
 }
 
 fn reservation(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
@@ -1730,6 +1748,18 @@ pub fn finish(w: &mut World) {
             }
         }
     }
+    let delegated: Vec<(String, Ipv4Net)> = w
+        .network_interfaces
+        .values()
+        .flat_map(|e| e.ipv4_prefixes.iter().map(|b| (e.subnet_id.clone(), *b)))
+        .collect();
+    for (subnet_id, block) in delegated {
+        if let Some(s) = w.subnets.get_mut(&subnet_id) {
+            if let Some(first) = cidr::offset_v4(&s.cidr, block.network()) {
+                s.used.extend(first..first + cidr::size_v4(&block) as u32);
+            }
+        }
+    }
     synthesise_endpoint_interfaces(w);
     synthesise_load_balancer_nodes(w);
 }
@@ -1778,6 +1808,8 @@ fn synthetic_interface(w: &mut World, i: Stand) {
             availability_zone,
             private_ips: vec![i.ip],
             ipv6_addresses: Vec::new(),
+            ipv4_prefixes: Vec::new(),
+            ipv6_prefixes: Vec::new(),
             groups: i.groups,
             source_dest_check: true,
             interface_type: i.interface_type.to_string(),

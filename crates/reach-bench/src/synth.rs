@@ -429,6 +429,8 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
                         availability_zone: format!("{REGION}{}", ['a', 'b', 'c'][k % 3]),
                         private_ips: vec![ip],
                         ipv6_addresses: Vec::new(),
+                        ipv4_prefixes: Vec::new(),
+                        ipv6_prefixes: Vec::new(),
                         groups,
                         source_dest_check: true,
                         interface_type: "interface".into(),

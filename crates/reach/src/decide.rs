@@ -218,7 +218,7 @@ fn resolve(view: &View, flow: &Flow) -> Result<(Ix, Option<Ix>, Header), (Code, 
 pub(crate) fn is_internet_host(view: &View, a: IpAddr) -> bool {
     match a {
         IpAddr::V4(a) => !a.is_private() && !view.by_public.contains_key(&a),
-        IpAddr::V6(a) => !view.by_v6.contains_key(&a),
+        IpAddr::V6(a) => view.holder_v6(a).is_none(),
     }
 }
 
@@ -555,7 +555,7 @@ impl Decider<'_> {
                 }
             }
         }
-        self.v.by_addr.get(&(vpc, addr)).map(|&e| Owner::Eni(e))
+        self.v.holder(vpc, addr).map(Owner::Eni)
     }
 
     /// The public address `src` leaves an internet gateway with, if it has one.
@@ -601,9 +601,8 @@ impl Decider<'_> {
                     PeerV::Nets(ns) => ns.iter().any(|n| n.contains(&remote)),
                     PeerV::Group { sg, vpc } => {
                         let member = v
-                            .by_addr
-                            .get(&(*vpc, remote))
-                            .is_some_and(|&m| v.enis[m as usize].groups.contains(sg));
+                            .holder(*vpc, remote)
+                            .is_some_and(|m| v.enis[m as usize].groups.contains(sg));
                         lost |= member && !egress && !identity;
                         member && (egress || identity)
                     }
@@ -912,7 +911,7 @@ impl Decider<'_> {
                         .map(|&(e, private)| (Owner::Eni(e), IpAddr::V4(private))),
                 }
             }
-            IpAddr::V6(d) => v.by_v6.get(&d).map(|&e| (Owner::Eni(e), h.dst)),
+            IpAddr::V6(d) => v.holder_v6(d).map(|e| (Owner::Eni(e), h.dst)),
         };
         let Some((o, private)) = found else {
             if let Some(want) = want {

@@ -77,8 +77,12 @@ struct Ref<'w> {
 
 fn has(e: &NetworkInterface, a: IpAddr) -> bool {
     match a {
-        IpAddr::V4(a) => e.private_ips.contains(&a),
-        IpAddr::V6(a) => e.ipv6_addresses.contains(&a),
+        IpAddr::V4(a) => {
+            e.private_ips.contains(&a) || e.ipv4_prefixes.iter().any(|p| p.contains(&a))
+        }
+        IpAddr::V6(a) => {
+            e.ipv6_addresses.contains(&a) || e.ipv6_prefixes.iter().any(|p| p.contains(&a))
+        }
     }
 }
 
@@ -374,7 +378,7 @@ impl<'w> Ref<'w> {
                                 })
                         })
                 }
-                IpAddr::V6(a) => e.ipv6_addresses.contains(&a),
+                IpAddr::V6(a) => has(e, IpAddr::V6(a)),
             })
     }
 

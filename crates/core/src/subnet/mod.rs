@@ -17,7 +17,9 @@ mod subnets;
 #[cfg(test)]
 mod tests;
 
-pub use addresses::{allocate_ip, release_ip};
+pub use addresses::{
+    allocate_block_v4, allocate_ip, check_block_v4, free_blocks_v4, release_block_v4, release_ip,
+};
 pub use describe::{describe, FILTERS};
 pub use model::*;
 pub use reservations::describe as describe_reservations;

@@ -151,7 +151,7 @@ impl Decider<'_> {
             .filter(|t| {
                 let eni = match t.at {
                     TargetAt::Instance(e) => e,
-                    TargetAt::Ip(a) => a.and_then(|a| v.by_addr.get(&(vpc, a)).copied()),
+                    TargetAt::Ip(a) => a.and_then(|a| v.holder(vpc, a)),
                 };
                 eni.is_none_or(|e| pl.zone_of(v, e) == Some(&node.zone))
             })
@@ -229,7 +229,7 @@ impl Decider<'_> {
             }
             TargetAt::Ip(Some(a)) => {
                 let vpc = v.enis[n as usize].vpc;
-                Some((a, v.by_addr.get(&(vpc, a)).copied()))
+                Some((a, v.holder(vpc, a)))
             }
             TargetAt::Ip(None) => {
                 let why = format!("{} is not an IP address", t.id);

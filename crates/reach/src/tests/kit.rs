@@ -199,6 +199,8 @@ impl Net {
                     .iter()
                     .map(|a| a.parse::<Ipv6Addr>().expect("ip"))
                     .collect(),
+                ipv4_prefixes: Vec::new(),
+                ipv6_prefixes: Vec::new(),
                 groups: groups.iter().map(|g| g.to_string()).collect(),
                 source_dest_check: true,
                 interface_type: "interface".into(),

@@ -1110,3 +1110,36 @@ fn ipv6_wide_subnet_blocks_and_reassigned_addresses() {
     let view = View::compile(&n.w);
     assert!(!decide(&view, &tcp(&e1, later, 22)).reachable);
 }
+
+/// Issue 8: an address inside a prefix delegated to an interface (IPv6 /80, IPv4 /28) is
+/// that interface's: flows to it arrive there, through its groups.
+#[test]
+fn delegated_prefixes_belong_to_their_interface() {
+    let mut n = Net::new();
+    let a = n.vpc("10.0.0.0/16", Some("2600:1f00:0:400::/56"));
+    let s1 = n.subnet6(&a, "10.0.1.0/24", Some("2600:1f00:0:401::/64"));
+    let s2 = n.subnet6(&a, "10.0.2.0/24", Some("2600:1f00:0:402::/64"));
+    let e1 = n.eni6(&s1, "10.0.1.10", &["2600:1f00:0:401::10"], &[&a.sg]);
+    let sb = n.sg(&a);
+    let e2 = n.eni6(&s2, "10.0.2.10", &[], &[&sb]);
+    n.rule(&sb, false, "tcp", Some((22, 22)), "2600:1f00:0:401::/64");
+    n.rule(&sb, false, "tcp", Some((22, 22)), "10.0.1.0/24");
+    let (in6, in4) = ("2600:1f00:0:402:7:0:0:42", "10.0.2.37");
+    let view = View::compile(&n.w);
+    assert!(!decide(&view, &tcp(&e1, in6, 22)).reachable);
+    assert!(!decide(&view, &tcp(&e1, in4, 22)).reachable);
+    n.eni_mut(&e2)
+        .ipv6_prefixes
+        .push("2600:1f00:0:402:7::/80".parse().unwrap());
+    n.eni_mut(&e2)
+        .ipv4_prefixes
+        .push("10.0.2.32/28".parse().unwrap());
+    let v = check(&n, tcp(&e1, in6, 22), true, &[]);
+    assert!(v.forward.iter().any(|h| h.component.to_string() == e2));
+    check(&n, tcp(&e1, in4, 22), true, &[]);
+    check(&n, tcp(&e1, in6, 80), false, &[EniSgRulesMismatch]);
+    // Just outside the prefixes: nobody's.
+    let view = View::compile(&n.w);
+    assert!(!decide(&view, &tcp(&e1, "2600:1f00:0:402:8::1", 22)).reachable);
+    assert!(!decide(&view, &tcp(&e1, "10.0.2.48", 22)).reachable);
+}
