@@ -93,6 +93,7 @@ error_codes! {
     InvalidAllocationIDNotFound = "InvalidAllocationID.NotFound",
     InvalidAssociationIDNotFound = "InvalidAssociationID.NotFound",
     InvalidAttachmentIDNotFound = "InvalidAttachmentID.NotFound",
+    InvalidCidrBlockInUse = "InvalidCidrBlock.InUse",
     InvalidClientToken = "InvalidClientToken",
     InvalidClientTokenId = "InvalidClientTokenId" / 403,
     InvalidConfigurationRequest = "InvalidConfigurationRequest",

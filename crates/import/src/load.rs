@@ -229,7 +229,19 @@ fn vpc(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
 }
 
 fn subnet(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
-    let raw = o.str("CidrBlock")?;
+    // An IPv6-only subnet has no IPv4 block; any other must have one.
+    let native = o.opt_bool("Ipv6Native")?.unwrap_or(false);
+    let cidr = match o.opt_str("CidrBlock")? {
+        None if native => None,
+        raw => {
+            let raw = raw.map_or_else(|| o.str("CidrBlock"), Ok)?;
+            Some(parse_cidr::<Ipv4Net>(&o, "CidrBlock", &raw)?.trunc())
+        }
+    };
+    let mut launch = subnet::LaunchOptions::default();
+    if native {
+        launch.hostname_type = subnet::HOSTNAME_TYPES[1].to_string();
+    }
     let mut ipv6_cidrs = Vec::new();
     for (path, a) in o.list("Ipv6CidrBlockAssociationSet")? {
         let a = Obj {
@@ -246,14 +258,14 @@ fn subnet(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         id: o.str("SubnetId")?,
         scope: owner(scope, &o)?,
         vpc_id: o.str("VpcId")?,
-        cidr: parse_cidr::<Ipv4Net>(&o, "CidrBlock", &raw)?.trunc(),
+        cidr,
         ipv6_cidrs,
         availability_zone: o.opt_str("AvailabilityZone")?.unwrap_or_default(),
         availability_zone_id: o.opt_str("AvailabilityZoneId")?.unwrap_or_default(),
         default_for_az: o.opt_bool("DefaultForAz")?.unwrap_or(false),
         map_public_ip_on_launch: o.opt_bool("MapPublicIpOnLaunch")?.unwrap_or(false),
-        assign_ipv6_on_creation: o.opt_bool("AssignIpv6AddressOnCreation")?.unwrap_or(false),
-        launch: Default::default(),
+        assign_ipv6_on_creation: o.opt_bool("AssignIpv6AddressOnCreation")?.unwrap_or(native),
+        launch,
         used: Default::default(),
         created: 0,
     });
@@ -622,7 +634,8 @@ fn private_ips_of(o: &Obj) -> Res<Vec<Ipv4Addr>> {
             private_ips.push(ip);
         }
     }
-    if private_ips.is_empty() {
+    // An IPv6-only interface (`Ipv6Native`) has no private IPv4 address.
+    if private_ips.is_empty() && !o.opt_bool("Ipv6Native")?.unwrap_or(false) {
         let raw = o.str("PrivateIpAddress")?;
         private_ips.push(addr(o, "PrivateIpAddress", &raw)?);
     }
@@ -1743,7 +1756,7 @@ pub fn finish(w: &mut World) {
         .collect();
     for (subnet_id, ip) in used {
         if let Some(s) = w.subnets.get_mut(&subnet_id) {
-            if let Some(off) = cidr::offset_v4(&s.cidr, ip) {
+            if let Some(off) = s.cidr.and_then(|c| cidr::offset_v4(&c, ip)) {
                 s.used.insert(off);
             }
         }
@@ -1755,7 +1768,7 @@ pub fn finish(w: &mut World) {
         .collect();
     for (subnet_id, block) in delegated {
         if let Some(s) = w.subnets.get_mut(&subnet_id) {
-            if let Some(first) = cidr::offset_v4(&s.cidr, block.network()) {
+            if let Some(first) = s.cidr.and_then(|c| cidr::offset_v4(&c, block.network())) {
                 s.used.extend(first..first + cidr::size_v4(&block) as u32);
             }
         }
@@ -1770,7 +1783,7 @@ fn node_address(w: &mut World, subnet_id: &str, wanted: Option<Ipv4Addr>) -> Opt
     match wanted {
         Some(ip) => {
             let s = w.subnets.get_mut(subnet_id)?;
-            if let Some(off) = cidr::offset_v4(&s.cidr, ip) {
+            if let Some(off) = s.cidr.and_then(|c| cidr::offset_v4(&c, ip)) {
                 s.used.insert(off);
             }
             Some(ip)

@@ -369,7 +369,7 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
                 id: sid.clone(),
                 scope: scope.clone(),
                 vpc_id: id.clone(),
-                cidr: Ipv4Net::new(Ipv4Addr::from(base), tier.subnet_prefix).expect("cidr"),
+                cidr: Some(Ipv4Net::new(Ipv4Addr::from(base), tier.subnet_prefix).expect("cidr")),
                 ipv6_cidrs: Vec::new(),
                 availability_zone: format!("{REGION}{}", ['a', 'b', 'c'][k % 3]),
                 availability_zone_id: format!("use1-az{}", k % 3 + 1),

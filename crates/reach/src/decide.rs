@@ -109,6 +109,22 @@ pub(crate) fn first_header(
     })
 }
 
+/// The address a flow to an interface goes to: one of the family the source has (IPv4
+/// first), else the interface's first address (the source then has no address to send it
+/// from: an IPv6-only source cannot reach an IPv4-only interface).
+pub(crate) fn destination_address(
+    (src_v4, src_v6): (bool, bool),
+    v4: Option<std::net::Ipv4Addr>,
+    v6: Option<std::net::Ipv6Addr>,
+) -> Option<IpAddr> {
+    let v4 = v4.map(IpAddr::V4);
+    let v6 = v6.map(IpAddr::V6);
+    v4.filter(|_| src_v4)
+        .or(v6.filter(|_| src_v6))
+        .or(v4)
+        .or(v6)
+}
+
 /// Whether a security group rule admits the header's protocol and port (not the peer).
 pub(crate) fn rule_admits(r: &RuleV, h: &Header) -> bool {
     match r.protocol {
@@ -185,18 +201,19 @@ fn resolve(view: &View, flow: &Flow) -> Result<(Ix, Option<Ix>, Header), (Code, 
                 }
                 Endpoint::Ip(_) => unreachable!("matched above"),
             };
-            let d = &view.enis[e as usize];
-            let a =
-                d.v4.first()
-                    .map(|a| IpAddr::V4(*a))
-                    .or_else(|| d.v6.first().map(|a| IpAddr::V6(*a)))
-                    .ok_or_else(|| {
-                        (
-                            Code::NoSourceOrDestination,
-                            d.id.clone(),
-                            format!("the destination {} has no address", d.id),
-                        )
-                    })?;
+            let (d, se) = (&view.enis[e as usize], &view.enis[s as usize]);
+            let a = destination_address(
+                (!se.v4.is_empty(), !se.v6.is_empty()),
+                d.v4.first().copied(),
+                d.v6.first().copied(),
+            )
+            .ok_or_else(|| {
+                (
+                    Code::NoSourceOrDestination,
+                    d.id.clone(),
+                    format!("the destination {} has no address", d.id),
+                )
+            })?;
             (a, Some(e))
         }
     };

@@ -478,11 +478,11 @@ impl<'w> Ref<'w> {
                     Ok(d) => d,
                     Err((code, component)) => return self.blocker(code, component, String::new()),
                 };
-                let a = d
-                    .private_ips
-                    .first()
-                    .map(|a| IpAddr::V4(*a))
-                    .or(d.ipv6_addresses.first().map(|a| IpAddr::V6(*a)));
+                let a = crate::decide::destination_address(
+                    (!s.private_ips.is_empty(), !s.ipv6_addresses.is_empty()),
+                    d.private_ips.first().copied(),
+                    d.ipv6_addresses.first().copied(),
+                );
                 let Some(a) = a else {
                     return self.blocker(Code::NoSourceOrDestination, &d.id, String::new());
                 };

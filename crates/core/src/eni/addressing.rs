@@ -115,7 +115,7 @@ fn reassignments(
                 match holder {
                     Some(h)
                         if allow_reassignment
-                            && h.primary_ip() != *addr
+                            && h.primary_ip() != Some(*addr)
                             && !h.requester_managed
                             && h.scope == *scope =>
                     {
@@ -158,7 +158,7 @@ pub(super) fn unassign(
         }
     }
     for addr in addresses {
-        if *addr == e.primary_ip() {
+        if Some(*addr) == e.primary_ip() {
             return Err(ApiError::invalid_value(format!(
                 "The primary private IP address {addr} of network interface {id} cannot be unassigned."
             )));

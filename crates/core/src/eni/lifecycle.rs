@@ -215,7 +215,7 @@ fn allocate_planned_v4(w: &mut World, plan: &Plan) -> Result<Vec<Ipv4Addr>> {
         explicit.push(subnet::allocate_ip(w, &plan.subnet_id, Some(*a))?);
     }
     let mut private_ips = Vec::new();
-    if plan.primary.is_none() {
+    if plan.primary.is_none() && plan.ipv4 {
         private_ips.push(subnet::allocate_ip(w, &plan.subnet_id, None)?);
     }
     private_ips.extend(explicit);

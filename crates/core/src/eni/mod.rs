@@ -36,8 +36,8 @@ mod plan;
 mod prefixes;
 
 pub use describe::{
-    describe, describe_instances, eip_of, has_public_dns, ip_owner, private_dns_name,
-    public_dns_name, FILTERS, INSTANCE_FILTERS,
+    describe, describe_instances, eip_of, has_public_dns, instance_private_dns_name, ip_owner,
+    private_dns_name, public_dns_name, resource_dns_name, FILTERS, INSTANCE_FILTERS,
 };
 pub use instances::on_timer;
 pub use lifecycle::{

@@ -80,9 +80,9 @@ impl Resource for NetworkInterface {
 }
 
 impl NetworkInterface {
-    /// The primary private IPv4 address.
-    pub fn primary_ip(&self) -> Ipv4Addr {
-        self.private_ips[0]
+    /// The primary private IPv4 address; none for an interface in an IPv6-only subnet.
+    pub fn primary_ip(&self) -> Option<Ipv4Addr> {
+        self.private_ips.first().copied()
     }
 
     /// `available` or `in-use`.

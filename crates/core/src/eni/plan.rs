@@ -23,6 +23,8 @@ pub(super) struct Plan {
     pub(super) subnet_id: String,
     pub(super) vpc_id: String,
     pub(super) availability_zone: String,
+    /// Whether it has a private IPv4 address (not in an IPv6-only subnet).
+    pub(super) ipv4: bool,
     pub(super) groups: Vec<String>,
     pub(super) primary: Option<Ipv4Addr>,
     pub(super) secondaries: Vec<Ipv4Addr>,
@@ -36,7 +38,10 @@ pub(super) struct Plan {
 impl Plan {
     /// IPv4 addresses the interface takes from its subnet.
     pub(super) fn v4_needed(&self) -> usize {
-        1 + self.secondaries.len() + self.secondary_count + self.prefixes.v4_addresses()
+        usize::from(self.ipv4)
+            + self.secondaries.len()
+            + self.secondary_count
+            + self.prefixes.v4_addresses()
     }
 
     /// Whether it names any address explicitly.
@@ -101,8 +106,9 @@ fn split_addresses(spec: &InterfaceSpec) -> Result<(Option<Ipv4Addr>, Vec<Ipv4Ad
 
 /// Checks that `addr` is a usable, free address of `s` (the checks of `allocate_ip`).
 pub(super) fn probe_v4(s: &Subnet, addr: Ipv4Addr) -> Result<()> {
-    let size = cidr::size_v4(&s.cidr);
-    match cidr::offset_v4(&s.cidr, addr) {
+    let block = subnet::v4_block(s)?;
+    let size = cidr::size_v4(&block);
+    match cidr::offset_v4(&block, addr) {
         Some(off) if off >= 4 && u64::from(off) < size - 1 => {
             if s.used.contains(&off) {
                 Err(ApiError::new(
@@ -269,6 +275,9 @@ pub(super) fn plan(
     for addr in primary.iter().chain(&secondaries) {
         probe_v4(s, *addr)?;
     }
+    if secondary_count > 0 {
+        subnet::v4_block(s)?;
+    }
     let mut ipv6_count = count_param(spec.ipv6_count, "ipv6AddressCount")?;
     if ipv6_count > 0 && !spec.ipv6_addresses.is_empty() {
         return Err(ApiError::invalid_combination(
@@ -284,11 +293,22 @@ pub(super) fn plan(
     }
     check_ipv6(w, s, &spec.ipv6_addresses, ipv6_count, 0)?;
     let prefixes = plan_prefixes(w, s, spec, &secondaries, secondary_count, ipv6_count)?;
+    if s.ipv6_native()
+        && ipv6_count == 0
+        && spec.ipv6_addresses.is_empty()
+        && prefixes.v6.is_empty()
+        && prefixes.v6_count == 0
+    {
+        return Err(ApiError::invalid_value(format!(
+            "A network interface in the IPv6-only subnet '{subnet_id}' needs at least one IPv6 address."
+        )));
+    }
     let groups = check_groups(w, scope, &spec.groups, &s.vpc_id, subnet_id)?;
     Ok(Plan {
         subnet_id: subnet_id.to_string(),
         vpc_id: s.vpc_id.clone(),
         availability_zone: s.availability_zone.clone(),
+        ipv4: !s.ipv6_native(),
         groups,
         primary,
         secondaries,

@@ -1925,3 +1925,130 @@ fn prefixes_show_in_instance_filters() {
     assert_eq!(by(&k, "network-interface.ipv6-native", "false".into()), 1);
     assert_eq!(by(&k, "network-interface.ipv6-native", "true".into()), 0);
 }
+
+// ---------------------------------------------------------------------------------------
+// IPv6-only subnets.
+
+#[test]
+fn interfaces_in_an_ipv6_only_subnet_hold_ipv6_addresses_only() {
+    let mut k = Kit::new();
+    let s = k.ipv6_only_subnet();
+    let block = k.w.subnets.get(&s).unwrap().ipv6_cidrs[0].cidr;
+    let id = k.interface(in_subnet(&s));
+    let e = k.eni(&id).clone();
+    assert!(e.private_ips.is_empty() && e.primary_ip().is_none());
+    assert_eq!(e.ipv6_addresses.len(), 1);
+    assert!(block.contains(&e.ipv6_addresses[0]));
+    // Nothing of IPv4 can be asked for, and an interface needs an IPv6 address.
+    let alloc = k.eip();
+    let before = crate::testkit::snapshot(&k.w);
+    for spec in [
+        InterfaceSpec {
+            private_ip: Some(ip("10.0.1.5")),
+            ..in_subnet(&s)
+        },
+        InterfaceSpec {
+            secondary_count: Some(1),
+            ..in_subnet(&s)
+        },
+        InterfaceSpec {
+            ipv6_count: Some(0),
+            ..in_subnet(&s)
+        },
+        with_prefixes(
+            &s,
+            PrefixSpec {
+                v4: vec!["10.0.1.16/28".into()],
+                ..PrefixSpec::default()
+            },
+        ),
+    ] {
+        k.refused(create(spec), "InvalidParameterValue");
+    }
+    k.refused(
+        Cmd::AssignPrivateIps {
+            network_interface_id: id.clone(),
+            addresses: vec![],
+            count: Some(1),
+            allow_reassignment: false,
+            prefixes: vec![],
+            prefix_count: None,
+        },
+        "InsufficientFreeAddressesInSubnet",
+    );
+    // An Elastic IP has no private IPv4 address to map to.
+    k.refused(
+        crate::testkit::gateway::associate_eni(&alloc, &id),
+        "InvalidParameterValue",
+    );
+    assert_eq!(crate::testkit::snapshot(&k.w), before);
+    // IPv6 prefixes alone are enough.
+    let only_prefix = k.interface(InterfaceSpec {
+        ipv6_count: Some(0),
+        ..with_prefixes(
+            &s,
+            PrefixSpec {
+                v6_count: Some(1),
+                ..PrefixSpec::default()
+            },
+        )
+    });
+    assert_eq!(k.eni(&only_prefix).ipv6_prefixes.len(), 1);
+    assert!(k.eni(&only_prefix).ipv6_addresses.is_empty());
+    let ctx = k.ctx.clone();
+    let native = describe(
+        &k.w,
+        &ctx,
+        &[],
+        &[Filter {
+            name: "ipv6-addresses.ipv6-address".into(),
+            values: vec![e.ipv6_addresses[0].to_string()],
+        }],
+    )
+    .unwrap();
+    assert_eq!(native.len(), 1);
+}
+
+#[test]
+fn instances_in_an_ipv6_only_subnet_are_named_by_their_id() {
+    let mut k = Kit::new();
+    let s = k.ipv6_only_subnet();
+    let ids = k.launch(launch(Some(&s), 2, 2));
+    for id in &ids {
+        let i = k.instance(id).clone();
+        let e = k.eni(&i.network_interface_id).clone();
+        assert!(e.private_ips.is_empty() && e.ipv6_addresses.len() == 1);
+        assert_eq!(
+            instance_private_dns_name(&k.w, &i).unwrap(),
+            format!("{id}.ec2.internal")
+        );
+    }
+    assert_eq!(k.w.subnets.get(&s).unwrap().available_ip_count(), 0);
+    // No public IPv4 address for them.
+    let mut l = launch(None, 1, 1);
+    l.network_interfaces = vec![LaunchInterface {
+        device_index: Some(0),
+        associate_public_ip: Some(true),
+        spec: in_subnet(&s),
+        ..LaunchInterface::default()
+    }];
+    k.refused(
+        Cmd::RunInstances(Box::new(l)),
+        "InvalidParameterCombination",
+    );
+    let ctx = k.ctx.clone();
+    let by = |k: &Kit, v: &str| {
+        describe_instances(
+            &k.w,
+            &ctx,
+            &[],
+            &[Filter {
+                name: "network-interface.ipv6-native".into(),
+                values: vec![v.into()],
+            }],
+        )
+        .unwrap()
+        .len()
+    };
+    assert_eq!((by(&k, "true"), by(&k, "false")), (2, 0));
+}

@@ -1143,3 +1143,33 @@ fn delegated_prefixes_belong_to_their_interface() {
     assert!(!decide(&view, &tcp(&e1, "2600:1f00:0:402:8::1", 22)).reachable);
     assert!(!decide(&view, &tcp(&e1, "10.0.2.48", 22)).reachable);
 }
+
+/// Issue 8: an IPv6-only subnet's interfaces hold IPv6 addresses only: IPv6 flows to and
+/// from them are decided as any, IPv4 flows have no address to start from or go to.
+#[test]
+fn ipv6_only_subnets_carry_ipv6_flows_only() {
+    let mut n = Net::new();
+    let a = n.vpc("10.0.0.0/16", Some("2600:1f00:0:500::/56"));
+    let native = n.subnet6(&a, "", Some("2600:1f00:0:501::/64"));
+    let dual = n.subnet6(&a, "10.0.2.0/24", Some("2600:1f00:0:502::/64"));
+    let e1 = n.eni6(&native, "", &["2600:1f00:0:501::10"], &[&a.sg]);
+    let e2 = n.eni6(&dual, "10.0.2.10", &["2600:1f00:0:502::10"], &[&a.sg]);
+    let e3 = n.eni(&dual, "10.0.2.11", &[&a.sg]);
+    // By interface: the family both have.
+    check(&n, tcp(&e1, &e2, 22), true, &[]);
+    check(&n, tcp(&e2, &e1, 22), true, &[]);
+    check(&n, tcp(&e1, "2600:1f00:0:502::10", 22), true, &[]);
+    // IPv4: the IPv6-only interface has nothing to send from, nor an address to be reached at.
+    check(
+        &n,
+        tcp(&e1, "10.0.2.10", 22),
+        false,
+        &[NoSourceOrDestination],
+    );
+    check(&n, tcp(&e1, &e3, 22), false, &[NoSourceOrDestination]);
+    check(&n, tcp(&e3, &e1, 22), false, &[NoSourceOrDestination]);
+    // To the internet over IPv6 through an internet gateway.
+    let igw = n.igw(Some(&a));
+    n.route(&a.rtb, "::/0", &igw);
+    check(&n, tcp(&e1, "2001:db8::1", 443), true, &[]);
+}

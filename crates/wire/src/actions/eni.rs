@@ -221,7 +221,7 @@ struct Association {
 }
 
 fn association_of(w: &World, e: &NetworkInterface, private: Ipv4Addr) -> Option<Association> {
-    if private == e.primary_ip() {
+    if Some(private) == e.primary_ip() {
         if let Some(ip) = e.public_ip {
             return Some(Association {
                 public_ip: ip,
@@ -267,7 +267,7 @@ fn render_private_ips(x: &mut Xml, w: &World, e: &NetworkInterface, full: bool) 
                 "privateDnsName",
                 eni::private_dns_name(&e.scope.region, *ip),
             )
-            .leaf("primary", *ip == e.primary_ip());
+            .leaf("primary", Some(*ip) == e.primary_ip());
         if let Some(a) = association_of(w, e, *ip) {
             render_association(x, w, e, &a, full);
         }
@@ -304,17 +304,18 @@ pub fn render_interface(x: &mut Xml, w: &World, scope: &Scope, e: &NetworkInterf
         .leaf("requesterManaged", e.requester_managed)
         .leaf("status", e.status())
         .leaf("macAddress", &e.mac_address)
-        .leaf("privateIpAddress", e.primary_ip())
-        .leaf(
+        .opt("privateIpAddress", e.primary_ip())
+        .opt(
             "privateDnsName",
-            eni::private_dns_name(&e.scope.region, e.primary_ip()),
+            e.primary_ip()
+                .map(|ip| eni::private_dns_name(&e.scope.region, ip)),
         )
         .leaf("sourceDestCheck", e.source_dest_check);
     render_groups(x, w, &e.groups);
     if let Some(a) = &e.attachment {
         render_attachment(x, a, true);
     }
-    if let Some(a) = association_of(w, e, e.primary_ip()) {
+    if let Some(a) = e.primary_ip().and_then(|ip| association_of(w, e, ip)) {
         render_association(x, w, e, &a, true);
     }
     x.tag_set(tags::of(w, scope, &e.id));
@@ -771,9 +772,7 @@ pub fn render_instance(x: &mut Xml, w: &World, scope: &Scope, i: &Instance, laun
         })
         .leaf(
             "privateDnsName",
-            primary
-                .map(|e| eni::private_dns_name(region, e.primary_ip()))
-                .unwrap_or_default(),
+            eni::instance_private_dns_name(w, i).unwrap_or_default(),
         )
         .leaf(
             "dnsName",
@@ -806,7 +805,7 @@ pub fn render_instance(x: &mut Xml, w: &World, scope: &Scope, i: &Instance, laun
         .leaf("subnetId", &i.subnet_id)
         .leaf("vpcId", &i.vpc_id);
     if let Some(e) = primary {
-        x.leaf("privateIpAddress", e.primary_ip())
+        x.opt("privateIpAddress", e.primary_ip())
             .opt("ipAddress", e.public_ip)
             .leaf("sourceDestCheck", e.source_dest_check);
     }
@@ -891,17 +890,18 @@ fn render_instance_interface(x: &mut Xml, w: &World, e: &NetworkInterface) {
         .leaf("ownerId", &e.scope.account)
         .leaf("status", e.status())
         .leaf("macAddress", &e.mac_address)
-        .leaf("privateIpAddress", e.primary_ip())
-        .leaf(
+        .opt("privateIpAddress", e.primary_ip())
+        .opt(
             "privateDnsName",
-            eni::private_dns_name(&e.scope.region, e.primary_ip()),
+            e.primary_ip()
+                .map(|ip| eni::private_dns_name(&e.scope.region, ip)),
         )
         .leaf("sourceDestCheck", e.source_dest_check);
     render_groups(x, w, &e.groups);
     if let Some(a) = &e.attachment {
         render_attachment(x, a, false);
     }
-    if let Some(a) = association_of(w, e, e.primary_ip()) {
+    if let Some(a) = e.primary_ip().and_then(|ip| association_of(w, e, ip)) {
         render_association(x, w, e, &a, false);
     }
     render_private_ips(x, w, e, false);
