@@ -155,12 +155,32 @@ def test_peering_is_not_transitive(ec2, world):
     assert e["VpcPeeringConnection"]["Id"] == ab
     assert e["Component"]["Arn"] == ARN.format(acct=A, kind="vpc-peering-connection", id=ab)
     assert e["Address"] == c["ip"]
+    # The route that led there, and the VPCs on either side of the peering.
+    assert e["RouteTable"]["Id"] == b["rtb"]
+    assert e["RouteTableRoute"] == {"DestinationCidr": "10.2.0.0/16", "VpcPeeringConnectionId": ab,
+                                    "Origin": "CreateRoute", "State": "active"}
+    assert (e["SourceVpc"]["Id"], e["DestinationVpc"]["Id"]) == (b["vpc"], world["a"]["vpc"])
     assert got["ReturnPathComponents"] == []
     # Without B's route toward C the answer is that there is no route at all.
     ec2.delete_route(RouteTableId=b["rtb"], DestinationCidrBlock="10.2.0.0/16")
     got = analyse(ec2, path(ec2, b["i"], c["i"])["NetworkInsightsPathId"])
     assert codes(got) == ["NO_ROUTE_TO_DESTINATION"]
-    assert got["Explanations"][0]["RouteTable"]["Id"] == b["rtb"]
+    [e] = got["Explanations"]
+    assert e["RouteTable"]["Id"] == b["rtb"] and "RouteTableRoute" not in e
+    assert (e["Address"], e["Subnet"]["Id"], e["Vpc"]["Id"]) == (c["ip"], b["subnet"], b["vpc"])
+    assert (e["Port"], e["Protocols"]) == (22, ["tcp"])
+
+
+def test_a_blackhole_route_is_named_with_its_state(ec2, world):
+    a, b, ab = world["a"], world["b"], world["ab"]
+    ec2.delete_vpc_peering_connection(VpcPeeringConnectionId=ab)
+    got = analyse(ec2, path(ec2, a["i"], b["i"])["NetworkInsightsPathId"])
+    assert codes(got) == ["BAD_STATE_ROUTE"]
+    [e] = got["Explanations"]
+    assert e["Component"]["Id"] == a["rtb"] and e["RouteTable"]["Id"] == a["rtb"]
+    assert e["RouteTableRoute"]["DestinationCidr"] == "10.1.0.0/16"
+    assert e["RouteTableRoute"]["State"] == "blackhole"
+    assert e["Address"] == b["ip"]
 
 
 def test_every_blocker_is_named_with_its_context(ec2, world):
@@ -177,11 +197,14 @@ def test_every_blocker_is_named_with_its_context(ec2, world):
     assert acl["Direction"] == "egress" and acl["Acl"]["Id"].startswith("acl-")
     assert acl["AclRule"] == {"Cidr": "10.2.0.0/16", "Egress": True, "PortRange": {"From": 3306, "To": 3306},
                               "Protocol": "6", "RuleAction": "deny", "RuleNumber": 50}
+    assert (acl["Address"], acl["Port"], acl["Protocols"]) == (c["ip"], 3306, ["tcp"])
+    assert (acl["Subnet"]["Id"], acl["Vpc"]["Id"]) == (a["subnet"], a["vpc"])
     sg = next(e for e in got["Explanations"] if e["ExplanationCode"] == "ENI_SG_RULES_MISMATCH")
     assert sg["Direction"] == "ingress"
     assert sg["NetworkInterface"]["Id"] == c["eni"] and sg["SecurityGroup"]["Id"] == c["sg"]
     assert [g["Id"] for g in sg["SecurityGroups"]] == [c["sg"]]
     assert (sg["Vpc"]["Id"], sg["Subnet"]["Id"]) == (c["vpc"], c["subnet"])
+    assert (sg["Address"], sg["Port"], sg["Protocols"]) == (a["ip"], 3306, ["tcp"])
     # The filters find it.
     found = ec2.describe_network_insights_analyses(Filters=[
         {"Name": "path-found", "Values": ["false"]}])["NetworkInsightsAnalyses"]

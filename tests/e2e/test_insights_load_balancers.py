@@ -44,7 +44,7 @@ def lb_world(ec2, elbv2):
             "lb": lb["LoadBalancerArn"]}
 
 
-def test_client_to_nlb_listener_and_targets(ec2, elbv2):
+def test_client_to_nlb_listener_and_targets(ec2, elbv2, server):
     w = lb_world(ec2, elbv2)
     # No security groups on the load balancer: the listener takes the client.
     p = path(ec2, w["client"], port=80, DestinationIp=w["node_a"])
@@ -54,12 +54,49 @@ def test_client_to_nlb_listener_and_targets(ec2, elbv2):
     eni_a = ec2.describe_instances(InstanceIds=[w["a"]])["Reservations"][0]["Instances"][0][
         "NetworkInterfaces"][0]["NetworkInterfaceId"]
     assert w["lb"] in components and w["tg"] in components and eni_a in components
+    # The load balancer's component names the listener, target group and target it applied.
+    listener = elbv2.describe_listeners(LoadBalancerArn=w["lb"])["Listeners"][0]["ListenerArn"]
+    lb = next(c for c in got["ForwardPathComponents"] if c["Component"]["Id"] == w["lb"])
+    assert lb["Component"]["Arn"] == w["lb"]
+    assert lb["ElasticLoadBalancerListener"] == {"Id": listener, "Arn": listener}
+    [applied] = lb["Explanations"]
+    assert applied["LoadBalancerArn"] == w["lb"]
+    assert applied["ElasticLoadBalancerListener"]["Arn"] == listener
+    assert applied["LoadBalancerListenerPort"] == 80
+    assert applied["LoadBalancerTargetGroup"]["Arn"] == w["tg"]
+    assert [g["Arn"] for g in applied["LoadBalancerTargetGroups"]] == [w["tg"]]
+    target = applied["LoadBalancerTarget"]
+    assert target["Instance"]["Id"] == w["a"] and target["Port"] == 8080
+    assert target["AvailabilityZone"] == "us-east-1a"
+    assert applied["LoadBalancerTargetPort"] == 8080
+    assert applied["Protocols"] == ["tcp"]
+    # The aws CLI sees the same members.
+    lid = got["NetworkInsightsAnalysisId"]
+    cli = server.aws("ec2", "describe-network-insights-analyses",
+                     "--network-insights-analysis-ids", lid)
+    cli_lb = next(c for c in cli["NetworkInsightsAnalyses"][0]["ForwardPathComponents"]
+                  if c["Component"]["Id"] == w["lb"])
+    assert cli_lb["Explanations"][0]["LoadBalancerTarget"]["Port"] == 8080
 
     # No listener on port 81.
     p = path(ec2, w["client"], port=81, DestinationIp=w["node_a"])
     got = analyse(ec2, p["NetworkInsightsPathId"])
     assert got["NetworkPathFound"] is False
     assert codes(got) == ["ELBV2_LISTENERS_MISMATCH"]
+    [e] = got["Explanations"]
+    assert e["Component"]["Arn"] == w["lb"] and e["LoadBalancerArn"] == w["lb"]
+    assert e["Port"] == 81 and e["Protocols"] == ["tcp"]
+
+    # A listener whose target group has no targets.
+    elbv2.deregister_targets(TargetGroupArn=w["tg"], Targets=[{"Id": w["a"]}])
+    got = analyse(ec2, path(ec2, w["client"], port=80, DestinationIp=w["node_a"])[
+        "NetworkInsightsPathId"])
+    assert codes(got) == ["ELBV2_LISTENER_HAS_NO_TG"]
+    [e] = got["Explanations"]
+    assert e["Component"]["Arn"] == listener
+    assert e["ElasticLoadBalancerListener"]["Arn"] == listener
+    assert e["LoadBalancerListenerPort"] == 80
+    assert e["LoadBalancerTargetGroup"]["Arn"] == w["tg"]
 
 
 def test_cross_zone_is_off_by_default_and_the_attribute_turns_it_on(ec2, elbv2):

@@ -47,7 +47,7 @@ fn expected(view: &View, c: &Case) -> (Option<String>, String) {
     let why = v
         .explanations
         .iter()
-        .map(|e| format!("{:?} {}: {}", e.code, e.component, e.message))
+        .map(|e| format!("{:?} {}: {}", e.code, e.component, e.message()))
         .collect::<Vec<_>>()
         .join("; ");
     if !v.reachable {

@@ -4,10 +4,6 @@ use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
-use openvpc_core::elb::{
-    HealthCheck, LbSubnet, Listener, LoadBalancer, LoadBalancerType, Target as ElbTarget,
-    TargetGroup,
-};
 use openvpc_core::endpoint::{
     DnsOptions, EndpointInterface, EndpointType, LastError, State as EndpointState, SubnetChoice,
     VpcEndpoint,
@@ -26,6 +22,8 @@ use openvpc_core::{cidr, subnet, vpn, Kind, Scope, World};
 use serde_json::Value;
 
 use crate::json::{addr, cidr as parse_cidr, Obj, Res};
+use crate::report::Report;
+use crate::{address, elb};
 
 /// The top-level keys understood, in load order.
 const ORDER: &[&str] = &[
@@ -40,6 +38,7 @@ const ORDER: &[&str] = &[
     "NetworkInterfaces",
     "Reservations",
     "NatGateways",
+    "Addresses",
     "VpcPeeringConnections",
     "RouteTables",
     "PrefixLists",
@@ -49,8 +48,32 @@ const ORDER: &[&str] = &[
     "TargetGroups",
     "Listeners",
     "TargetHealthDescriptions",
+    "Attributes",
     "ServiceConfigurations",
 ];
+
+/// Top-level keys that hold no resources (pagination): neither loaded nor reported.
+const NOT_RESOURCES: &[&str] = &["NextToken", "NextMarker", "Marker"];
+
+/// What became of one described item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Loaded {
+    /// Imported.
+    Done,
+    /// Not imported, for the reason its kind names ("application load balancers").
+    Skipped(&'static str),
+    /// Imported, leaving out this many of its parts, of the kind named.
+    LeftOut(&'static str, usize),
+}
+
+fn done(_: ()) -> Loaded {
+    Loaded::Done
+}
+
+/// Whether openvpc reads the top-level key `key`.
+pub(crate) fn is_known_key(key: &str) -> bool {
+    ORDER.contains(&key)
+}
 
 /// The load rank of a document (by its first known top-level key).
 pub fn rank(doc: &Value) -> usize {
@@ -67,49 +90,100 @@ pub fn load_file(w: &mut World, scope: &Scope, doc: &Value) -> Res<()> {
 
 /// Loads one describe document read from the file named `file_name`: outputs that do not
 /// name what they belong to (`Entries` of a prefix list, `TargetHealthDescriptions` of a
-/// target group) take it from the file name.
+/// target group, `Attributes` of a load balancer or target group) take it from the file
+/// name.
 pub fn load_named(w: &mut World, scope: &Scope, doc: &Value, file_name: &str) -> Res<()> {
+    load_document(w, scope, doc, file_name, &mut Report::default())
+}
+
+/// As [`load_named`], noting in `report` what was loaded and what was not: items skipped
+/// and top-level keys not understood, by kind.
+pub fn load_document(
+    w: &mut World,
+    scope: &Scope,
+    doc: &Value,
+    file_name: &str,
+    report: &mut Report,
+) -> Res<()> {
     let root = Obj {
         value: doc,
         path: "",
     };
-    if !doc.is_object() {
+    let Some(map) = doc.as_object() else {
         return Err("expected a JSON object such as {\"Vpcs\": [...]}".into());
-    }
+    };
     for key in ORDER {
-        for (path, item) in root.list(key)? {
-            let o = Obj {
-                value: item,
-                path: path.trim_start_matches('.'),
-            };
-            load_tags(w, scope, key, o)?;
-            match *key {
-                "Vpcs" => vpc(w, scope, o)?,
-                "Subnets" => subnet(w, scope, o)?,
-                "InternetGateways" => igw(w, scope, o)?,
-                "VpnGateways" => vpn_gateway(w, scope, o)?,
-                "CustomerGateways" => customer_gateway(w, scope, o)?,
-                "VpnConnections" => vpn_connection(w, scope, o)?,
-                "SecurityGroups" => security_group(w, scope, o)?,
-                "NetworkAcls" => nacl(w, scope, o)?,
-                "NetworkInterfaces" => network_interface(w, scope, o)?,
-                "Reservations" => reservation(w, scope, o)?,
-                "NatGateways" => nat(w, scope, o)?,
-                "VpcPeeringConnections" => peering(w, scope, o)?,
-                "RouteTables" => route_table(w, scope, o)?,
-                "PrefixLists" => prefix_list(w, scope, o)?,
-                "Entries" => prefix_list_entry(w, scope, o, file_name)?,
-                "VpcEndpoints" => vpc_endpoint(w, scope, o)?,
-                "LoadBalancers" => load_balancer(w, scope, o)?,
-                "TargetGroups" => target_group(w, scope, o)?,
-                "Listeners" => listener(w, scope, o)?,
-                "TargetHealthDescriptions" => target_health(w, scope, o, file_name)?,
-                "ServiceConfigurations" => service_configuration(w, scope, o)?,
-                _ => {}
+        let items = root.list(key)?;
+        match *key {
+            "TargetHealthDescriptions" if map.contains_key(*key) => {
+                let n = elb::target_health(w, &items, file_name, report)?;
+                report.loaded(n);
+            }
+            "LoadBalancers" if !items.is_empty() => {
+                let nodes = elb::nodes(w);
+                for (path, item) in items {
+                    let o = Obj {
+                        value: item,
+                        path: path.trim_start_matches('.'),
+                    };
+                    report.note(elb::load_balancer(w, scope, o, &nodes)?);
+                }
+            }
+            "Attributes" if map.contains_key(*key) => {
+                match elb::attributes(w, &items, file_name)? {
+                    Loaded::Skipped(kind) => report.skip(kind, 1),
+                    _ => report.loaded(items.len()),
+                }
+            }
+            _ => {
+                for (path, item) in items {
+                    let o = Obj {
+                        value: item,
+                        path: path.trim_start_matches('.'),
+                    };
+                    let loaded = load_item(w, scope, key, o, file_name)?;
+                    if !matches!(loaded, Loaded::Skipped(_)) {
+                        load_tags(w, scope, key, o)?;
+                    }
+                    report.note(loaded);
+                }
             }
         }
     }
+    for (key, value) in map {
+        if !is_known_key(key) && !NOT_RESOURCES.contains(&key.as_str()) {
+            let count = value.as_array().map_or(1, Vec::len);
+            report.skip_key(key, count);
+        }
+    }
     Ok(())
+}
+
+/// Loads one item of the output whose top-level key is `key`.
+fn load_item(w: &mut World, scope: &Scope, key: &str, o: Obj, file_name: &str) -> Res<Loaded> {
+    Ok(match key {
+        "Vpcs" => vpc(w, scope, o).map(done)?,
+        "Subnets" => subnet(w, scope, o).map(done)?,
+        "InternetGateways" => igw(w, scope, o).map(done)?,
+        "VpnGateways" => vpn_gateway(w, scope, o)?,
+        "CustomerGateways" => customer_gateway(w, scope, o)?,
+        "VpnConnections" => vpn_connection(w, scope, o)?,
+        "SecurityGroups" => security_group(w, scope, o).map(done)?,
+        "NetworkAcls" => nacl(w, scope, o).map(done)?,
+        "NetworkInterfaces" => network_interface(w, scope, o).map(done)?,
+        "Reservations" => reservation(w, scope, o)?,
+        "NatGateways" => nat(w, scope, o)?,
+        "Addresses" => address::address(w, scope, o)?,
+        "VpcPeeringConnections" => peering(w, scope, o).map(done)?,
+        "RouteTables" => route_table(w, scope, o)?,
+        "PrefixLists" => prefix_list(w, scope, o).map(done)?,
+        "Entries" => prefix_list_entry(w, scope, o, file_name).map(done)?,
+        "VpcEndpoints" => vpc_endpoint(w, scope, o)?,
+        "TargetGroups" => elb::target_group(w, scope, o).map(done)?,
+        "Listeners" => elb::listener(w, scope, o)?,
+        "ServiceConfigurations" => service_configuration(w, scope, o)?,
+        _ => Loaded::Done,
+    })
 }
 
 /// The id field of each document kind, for tags.
@@ -129,6 +203,7 @@ fn id_field(key: &str) -> Option<&'static str> {
         "RouteTables" => "RouteTableId",
         "PrefixLists" => "PrefixListId",
         "VpcEndpoints" => "VpcEndpointId",
+        "Addresses" => "AllocationId",
         _ => return None,
     })
 }
@@ -315,9 +390,9 @@ fn asn_of(o: &Obj, name: &str) -> Res<Option<u64>> {
 }
 
 /// `VpnGateways` of `describe-vpn-gateways`.
-fn vpn_gateway(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+fn vpn_gateway(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
     if vpn_gone(&o)? {
-        return Ok(());
+        return Ok(Loaded::Skipped("deleted VPN gateways"));
     }
     let mut attachments = Vec::new();
     for (path, a) in o.list("VpcAttachments")? {
@@ -340,13 +415,13 @@ fn vpn_gateway(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         attachments,
         purge_at: None,
     });
-    Ok(())
+    Ok(Loaded::Done)
 }
 
 /// `CustomerGateways` of `describe-customer-gateways`.
-fn customer_gateway(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+fn customer_gateway(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
     if vpn_gone(&o)? {
-        return Ok(());
+        return Ok(Loaded::Skipped("deleted customer gateways"));
     }
     let raw = o.str("IpAddress")?;
     let asn = match asn_of(&o, "BgpAsnExtended")? {
@@ -363,17 +438,17 @@ fn customer_gateway(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         state: vpn::State::Available,
         purge_at: None,
     });
-    Ok(())
+    Ok(Loaded::Done)
 }
 
 /// `VpnConnections` of `describe-vpn-connections` (those to a virtual private gateway; a
 /// transit gateway's are not modelled).
-fn vpn_connection(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+fn vpn_connection(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
     if vpn_gone(&o)? {
-        return Ok(());
+        return Ok(Loaded::Skipped("deleted VPN connections"));
     }
     let Some(vgw) = o.opt_str("VpnGatewayId")? else {
-        return Ok(());
+        return Ok(Loaded::Skipped("VPN connections to transit gateways"));
     };
     let options = o.child("Options").unwrap_or(Value::Null);
     let opts = Obj {
@@ -429,7 +504,7 @@ fn vpn_connection(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         created: 0,
         purge_at: None,
     });
-    Ok(())
+    Ok(Loaded::Done)
 }
 
 fn sg_rules(w: &mut World, o: &Obj, list: &str, account: &str) -> Res<Vec<Rule>> {
@@ -742,9 +817,10 @@ fn prefixes_of<T: std::str::FromStr>(o: &Obj, list: &str, member: &str) -> Res<V
     Ok(out)
 }
 
-fn reservation(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+fn reservation(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
     let reservation_id = o.opt_str("ReservationId")?.unwrap_or_default();
     let scope = owner(scope, &o)?;
+    let mut terminated = 0;
     for (path, i) in o.list("Instances")? {
         let i = Obj {
             value: i,
@@ -757,6 +833,7 @@ fn reservation(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             .and_then(Value::as_str)
             .unwrap_or("running");
         if state == "terminated" {
+            terminated += 1;
             continue;
         }
         let mut primary = None;
@@ -811,15 +888,18 @@ fn reservation(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             details: Default::default(),
         });
     }
-    Ok(())
+    Ok(match terminated {
+        0 => Loaded::Done,
+        n => Loaded::LeftOut("terminated instances", n),
+    })
 }
 
-fn nat(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+fn nat(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
     let state = match o.opt_str("State")?.as_deref() {
         Some("pending") => NatState::Pending,
         Some("failed") => NatState::Failed,
         Some("deleting") => NatState::Deleting,
-        Some("deleted") => return Ok(()),
+        Some("deleted") => return Ok(Loaded::Skipped("deleted NAT gateways")),
         _ => NatState::Available,
     };
     let mut first = None;
@@ -863,7 +943,7 @@ fn nat(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         deleted: None,
         step_due: 0,
     });
-    Ok(())
+    Ok(Loaded::Done)
 }
 
 fn side(o: &Obj, name: &str) -> Res<(Side, Blocks)> {
@@ -968,8 +1048,9 @@ fn peering(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
     Ok(())
 }
 
-fn route_table(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+fn route_table(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
     let mut routes = Vec::new();
+    let mut unmodelled = 0;
     for (path, r) in o.list("Routes")? {
         let r = Obj {
             value: r,
@@ -1001,7 +1082,8 @@ fn route_table(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         } else if let Some(id) = r.opt_str("VpcEndpointId")? {
             Target::VpcEndpoint(id)
         } else {
-            continue; // targets openvpc does not model (carrier, local gateway, core network)
+            unmodelled += 1; // carrier gateways, local gateways, core networks
+            continue;
         };
         let origin = match r.opt_str("Origin")?.as_deref() {
             Some("CreateRouteTable") => Origin::CreateRouteTable,
@@ -1043,7 +1125,10 @@ fn route_table(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         associations,
         propagating_vgws,
     });
-    Ok(())
+    Ok(match unmodelled {
+        0 => Loaded::Done,
+        n => Loaded::LeftOut("routes to targets openvpc does not model", n),
+    })
 }
 
 /// `PrefixLists` of `describe-prefix-lists` (id, name, `Cidrs`: the AWS-managed lists of
@@ -1299,15 +1384,15 @@ fn endpoint_last_error(o: &Obj) -> Res<Option<LastError>> {
 
 /// `VpcEndpoints` of `describe-vpc-endpoints`. Interfaces come from the imported network
 /// interfaces (`NetworkInterfaceIds`); those not imported are synthesised by [`finish`].
-fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
     let id = o.str("VpcEndpointId")?;
     let endpoint_type = match o.str("VpcEndpointType")?.as_str() {
-        "Resource" | "ServiceNetwork" => return Ok(()), // VPC Lattice: not modelled
+        "Resource" | "ServiceNetwork" => return Ok(Loaded::Skipped("VPC Lattice endpoints")),
         other => EndpointType::parse(other)
             .map_err(|_| format!("field `{}.VpcEndpointType`: unknown type `{other}`", o.path))?,
     };
     let Some(state) = endpoint_state(&o)? else {
-        return Ok(()); // deleted
+        return Ok(Loaded::Skipped("deleted VPC endpoints"));
     };
     let service_name = o.str("ServiceName")?;
     // Custom services: com.amazonaws.vpce.<region>.vpce-svc-<id>.
@@ -1358,301 +1443,13 @@ fn vpc_endpoint(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         deleted_at: None,
         last_error,
     });
-    Ok(())
-}
-
-/// The owner scope an ELB ARN names (`arn:aws:elasticloadbalancing:<region>:<account>:…`).
-fn arn_scope(scope: &Scope, arn: &str) -> Scope {
-    let parts: Vec<&str> = arn.split(':').collect();
-    match parts.as_slice() {
-        [_, _, _, region, account, ..] if !region.is_empty() && !account.is_empty() => {
-            Scope::new(account, region)
-        }
-        _ => scope.clone(),
-    }
-}
-
-/// An optional port field.
-fn opt_port(o: &Obj, name: &str) -> Res<Option<u16>> {
-    match o.opt_int(name)? {
-        None => Ok(None),
-        Some(p) => u16::try_from(p)
-            .map(Some)
-            .map_err(|_| format!("field `{}.{name}`: {p} is not a port", o.path)),
-    }
-}
-
-/// `LoadBalancers` of `aws elbv2 describe-load-balancers` (network and gateway load
-/// balancers; application load balancers are not modelled and skipped). Each zone's node
-/// is the imported interface `ELB <net|gwy>/<name>/<id>` in its subnet; nodes without one
-/// are synthesised by [`finish`] (with the listed private address, if any).
-fn load_balancer(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
-    let arn = o.str("LoadBalancerArn")?;
-    let lb_type = match o.opt_str("Type")?.as_deref().unwrap_or("application") {
-        "network" => LoadBalancerType::Network,
-        "gateway" => LoadBalancerType::Gateway,
-        "application" => return Ok(()),
-        other => {
-            return Err(format!(
-                "field `{}.Type`: unknown load balancer type `{other}`",
-                o.path
-            ))
-        }
-    };
-    let name = o.str("LoadBalancerName")?;
-    let short_id = arn.rsplit('/').next().unwrap_or_default().to_string();
-    let description = format!("ELB {}/{name}/{short_id}", lb_type.arn_segment());
-    let mut subnets = Vec::new();
-    for (path, z) in o.list("AvailabilityZones")? {
-        let z = Obj {
-            value: z,
-            path: &path,
-        };
-        let subnet_id = z.str("SubnetId")?;
-        let mut private_ip = None;
-        let mut public_ip = None;
-        for (path, a) in z.list("LoadBalancerAddresses")? {
-            let a = Obj {
-                value: a,
-                path: &path,
-            };
-            if let Some(raw) = a.opt_str("PrivateIPv4Address")? {
-                private_ip.get_or_insert(addr::<Ipv4Addr>(&a, "PrivateIPv4Address", &raw)?);
-            }
-            if let Some(raw) = a.opt_str("IpAddress")? {
-                public_ip.get_or_insert(addr::<Ipv4Addr>(&a, "IpAddress", &raw)?);
-            }
-        }
-        let subnet = w.subnets.get(&subnet_id);
-        let availability_zone = z.opt_str("ZoneName")?.unwrap_or_else(|| {
-            subnet
-                .map(|s| s.availability_zone.clone())
-                .unwrap_or_default()
-        });
-        let availability_zone_id = subnet
-            .map(|s| s.availability_zone_id.clone())
-            .unwrap_or_default();
-        let eni = w.network_interfaces.values().find(|e| {
-            e.subnet_id == subnet_id
-                && e.interface_type == lb_type.interface_type()
-                && e.description == description
-        });
-        let (network_interface_id, ip) = match eni {
-            Some(e) => {
-                if public_ip.is_none() {
-                    public_ip = e.public_ip;
-                }
-                (e.id.clone(), e.private_ips.first().copied())
-            }
-            None => (String::new(), None),
-        };
-        subnets.push(LbSubnet {
-            subnet_id,
-            availability_zone,
-            availability_zone_id,
-            network_interface_id,
-            requested_ip: private_ip.is_some(),
-            private_ip: ip.or(private_ip).unwrap_or(Ipv4Addr::UNSPECIFIED),
-            public_ip,
-        });
-    }
-    w.load_balancers.insert(LoadBalancer {
-        scope: arn_scope(scope, &arn),
-        arn,
-        name,
-        lb_type,
-        scheme: o
-            .opt_str("Scheme")?
-            .unwrap_or_else(|| "internet-facing".into()),
-        vpc_id: o.str("VpcId")?,
-        subnets,
-        security_groups: o.strs("SecurityGroups")?,
-        enforce_inbound_on_privatelink: o
-            .opt_str("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic")?
-            .as_deref()
-            != Some("off"),
-        attributes: Default::default(),
-        ip_address_type: o.opt_str("IpAddressType")?.unwrap_or_else(|| "ipv4".into()),
-        dns_name: o.opt_str("DNSName")?.unwrap_or_default(),
-        canonical_hosted_zone_id: o.opt_str("CanonicalHostedZoneId")?.unwrap_or_default(),
-        created: 0,
-        active_at: 0,
-        tags: Default::default(),
-    });
-    Ok(())
-}
-
-/// `TargetGroups` of `aws elbv2 describe-target-groups` (targets come from
-/// `describe-target-health`).
-fn target_group(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
-    let arn = o.str("TargetGroupArn")?;
-    let protocol = o.opt_str("Protocol")?.unwrap_or_default();
-    let matcher = match o.child("Matcher") {
-        Some(v) => v
-            .get("HttpCode")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        None => None,
-    };
-    let health_check = HealthCheck {
-        enabled: o.opt_bool("HealthCheckEnabled")?.unwrap_or(true),
-        protocol: o
-            .opt_str("HealthCheckProtocol")?
-            .unwrap_or_else(|| protocol.clone()),
-        port: o
-            .opt_str("HealthCheckPort")?
-            .unwrap_or_else(|| "traffic-port".into()),
-        path: o.opt_str("HealthCheckPath")?,
-        interval_seconds: o.opt_int("HealthCheckIntervalSeconds")?.unwrap_or(30) as u32,
-        timeout_seconds: o.opt_int("HealthCheckTimeoutSeconds")?.unwrap_or(10) as u32,
-        healthy_threshold: o.opt_int("HealthyThresholdCount")?.unwrap_or(5) as u32,
-        unhealthy_threshold: o.opt_int("UnhealthyThresholdCount")?.unwrap_or(2) as u32,
-        matcher,
-    };
-    let targets = w
-        .target_groups
-        .get(&arn)
-        .map(|g| g.targets.clone())
-        .unwrap_or_default();
-    w.target_groups.insert(TargetGroup {
-        scope: arn_scope(scope, &arn),
-        arn,
-        name: o.str("TargetGroupName")?,
-        protocol,
-        port: opt_port(&o, "Port")?.unwrap_or(0),
-        vpc_id: o.opt_str("VpcId")?.unwrap_or_default(),
-        target_type: o
-            .opt_str("TargetType")?
-            .unwrap_or_else(|| "instance".into()),
-        ip_address_type: o.opt_str("IpAddressType")?.unwrap_or_else(|| "ipv4".into()),
-        health_check,
-        targets,
-        attributes: Default::default(),
-        created: 0,
-        tags: Default::default(),
-    });
-    Ok(())
-}
-
-/// `Listeners` of `aws elbv2 describe-listeners`: the target group of the default
-/// `forward` action. Listeners of load balancers not imported (application load
-/// balancers) and without a forward action are skipped.
-fn listener(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
-    let arn = o.str("ListenerArn")?;
-    let load_balancer_arn = o.str("LoadBalancerArn")?;
-    let mut target_group_arn = None;
-    for (path, a) in o.list("DefaultActions")? {
-        let a = Obj {
-            value: a,
-            path: &path,
-        };
-        if a.opt_str("Type")?.as_deref() != Some("forward") {
-            continue;
-        }
-        let mut arn = a.opt_str("TargetGroupArn")?;
-        if let Some(v) = a.child("ForwardConfig") {
-            let path = format!("{path}.ForwardConfig");
-            let f = Obj {
-                value: &v,
-                path: &path,
-            };
-            for (path, g) in f.list("TargetGroups")? {
-                let g = Obj {
-                    value: g,
-                    path: &path,
-                };
-                let tg = g.str("TargetGroupArn")?;
-                arn.get_or_insert(tg);
-            }
-        }
-        if target_group_arn.is_none() {
-            target_group_arn = arn;
-        }
-    }
-    let Some(target_group_arn) = target_group_arn else {
-        return Ok(());
-    };
-    if w.load_balancers.get(&load_balancer_arn).is_none() {
-        return Ok(());
-    }
-    let mut certificates = Vec::new();
-    for (path, c) in o.list("Certificates")? {
-        certificates.push(
-            Obj {
-                value: c,
-                path: &path,
-            }
-            .str("CertificateArn")?,
-        );
-    }
-    w.listeners.insert(Listener {
-        scope: arn_scope(scope, &arn),
-        arn,
-        load_balancer_arn,
-        protocol: o.opt_str("Protocol")?,
-        port: opt_port(&o, "Port")?,
-        target_group_arn,
-        ssl_policy: o.opt_str("SslPolicy")?,
-        certificates,
-        attributes: Default::default(),
-        tags: Default::default(),
-    });
-    Ok(())
-}
-
-/// The target group a `describe-target-health` file belongs to: the one whose name, or
-/// the last part of whose ARN, the file name contains (the longest such match).
-fn target_group_of_file(w: &World, file_name: &str) -> Option<String> {
-    let stem = file_name.strip_suffix(".json").unwrap_or(file_name);
-    w.target_groups
-        .values()
-        .flat_map(|g| {
-            let short = g.arn.rsplit('/').next().unwrap_or_default();
-            [(g.name.as_str(), &g.arn), (short, &g.arn)]
-        })
-        .filter(|(key, _)| !key.is_empty() && stem.contains(key))
-        .max_by_key(|(key, _)| key.len())
-        .map(|(_, arn)| arn.clone())
-}
-
-/// One `TargetHealthDescriptions` item of `aws elbv2 describe-target-health`: a registered
-/// target (whatever its health). The output does not name its group, so the file name must
-/// contain the group's name or its ARN's last part (`targets-my-tg.json`).
-fn target_health(w: &mut World, _scope: &Scope, o: Obj, file_name: &str) -> Res<()> {
-    let arn = target_group_of_file(w, file_name).ok_or_else(|| {
-        "`TargetHealthDescriptions` (describe-target-health) must be in a file whose name \
-         contains the target group's name or its ARN's last part, such as \
-         `targets-my-group.json`, and the group must be imported (describe-target-groups)"
-            .to_string()
-    })?;
-    let v = o
-        .child("Target")
-        .ok_or_else(|| format!("field `{}.Target`: missing", o.path))?;
-    let path = format!("{}.Target", o.path);
-    let t = Obj {
-        value: &v,
-        path: &path,
-    };
-    let id = t.str("Id")?;
-    let port = opt_port(&t, "Port")?;
-    let availability_zone = t.opt_str("AvailabilityZone")?;
-    if let Some(g) = w.target_groups.get_mut(&arn) {
-        let port = port.or(Some(g.port));
-        if !g.targets.iter().any(|x| x.id == id && x.port == port) {
-            g.targets.push(ElbTarget {
-                id,
-                port,
-                availability_zone,
-            });
-        }
-    }
-    Ok(())
+    Ok(Loaded::Done)
 }
 
 /// `ServiceConfigurations` of `aws ec2 describe-vpc-endpoint-service-configurations`: the
 /// provider side of a PrivateLink service (its load balancers and state). Permissions and
 /// the private DNS name's verification are not in this output and are not imported.
-fn service_configuration(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+fn service_configuration(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
     let id = o.str("ServiceId")?;
     let mut service_type = ServiceType::Interface;
     for (path, t) in o.list("ServiceType")? {
@@ -1676,7 +1473,7 @@ fn service_configuration(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         "Pending" => ServiceState::Pending,
         "Available" => ServiceState::Available,
         "Deleting" => ServiceState::Deleting,
-        "Deleted" => return Ok(()),
+        "Deleted" => return Ok(Loaded::Skipped("deleted endpoint services")),
         "Failed" => ServiceState::Failed,
         other => {
             return Err(format!(
@@ -1710,12 +1507,13 @@ fn service_configuration(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         permissions: Vec::new(),
         created: 0,
     });
-    Ok(())
+    Ok(Loaded::Done)
 }
 
 /// Derives what describe output leaves implicit: main tables, default groups and ACLs,
-/// addresses in use.
-pub fn finish(w: &mut World) {
+/// addresses in use; returns how many interfaces it made up for endpoints and load-balancer
+/// nodes that were not exported.
+pub fn finish(w: &mut World) -> usize {
     let mains: Vec<(String, String)> = w
         .route_tables
         .values()
@@ -1773,8 +1571,10 @@ pub fn finish(w: &mut World) {
             }
         }
     }
+    let before = w.network_interfaces.len();
     synthesise_endpoint_interfaces(w);
     synthesise_load_balancer_nodes(w);
+    w.network_interfaces.len() - before
 }
 
 /// An address for a synthesised interface in `subnet_id`: `wanted` if given (marked in

@@ -13,6 +13,7 @@ mod api;
 mod dataplane;
 mod demo;
 mod matrix;
+mod progress;
 mod reach;
 mod state;
 mod store;
@@ -33,7 +34,9 @@ enum Cmd {
     /// Serve the EC2 Query API.
     Serve(ServeArgs),
     /// Load a real account's `aws ec2 describe-*` JSON (DIR/<account>/<region>/*.json)
-    /// into a data directory, replacing its state.
+    /// into a data directory, replacing its state; print what was imported, what was not
+    /// (`not imported: …`) and what to check (`warning: …`). On a terminal, progress is
+    /// shown on one line.
     Import(ImportArgs),
     /// Decide whether a flow gets through, from a data directory's state (read only), and
     /// print the hop-by-hop trace or every blocker. Exit status: 0 reachable, 1 not
@@ -167,31 +170,27 @@ fn holder(what: &str) -> String {
 }
 
 fn import(args: ImportArgs) {
-    let world = openvpc_import::import_dir(&args.dir, Config::default())
-        .unwrap_or_else(|e| fail(e.to_string()));
-    let summary = format!(
-        "imported {} VPCs, {} subnets, {} route tables, {} security groups, {} network ACLs, {} network interfaces, {} peering connections, {} VPC endpoints, {} load balancers, {} prefix lists, {} VPN gateways, {} customer gateways, {} VPN connections",
-        world.vpcs.len(),
-        world.subnets.len(),
-        world.route_tables.len(),
-        world.security_groups.len(),
-        world.network_acls.len(),
-        world.network_interfaces.len(),
-        world.peerings.values().count(),
-        world.vpc_endpoints.len(),
-        world.load_balancers.len(),
-        world.prefix_lists.len(),
-        world.vpn_gateways.len(),
-        world.customer_gateways.len(),
-        world.vpn_connections.len()
-    );
+    let mut line = progress::Line::on_terminal();
+    let imported = openvpc_import::import_dir_with(&args.dir, Config::default(), &mut |p| {
+        line.show(&format!(
+            "import: {}/{} files read, {} loaded, {} resources",
+            p.files_read, p.files, p.files_loaded, p.resources
+        ))
+    })
+    .unwrap_or_else(|e| {
+        line.clear();
+        fail(e.to_string())
+    });
+    let summary = imported.summary();
+    line.show(&format!("import: writing {}", args.data_dir.display()));
+    line.flush();
     let engine = open_engine(
         &args.data_dir,
         EngineOptions::default(),
         &holder("openvpc import"),
     );
     let ticket = engine
-        .replace_world(Some(world))
+        .replace_world(Some(imported.world))
         .unwrap_or_else(|e| fail(e.message));
     if let Some(t) = ticket {
         match t.blocking_recv() {
@@ -201,7 +200,14 @@ fn import(args: ImportArgs) {
         }
     }
     engine.shutdown();
-    println!("{summary} into {}", args.data_dir.display());
+    line.clear();
+    let (first, rest) = summary
+        .split_first()
+        .expect("the summary has its first line");
+    println!("{first} into {}", args.data_dir.display());
+    for l in rest {
+        println!("{l}");
+    }
 }
 
 fn serve(args: ServeArgs) {

@@ -186,36 +186,40 @@ pub fn render(m: &Matrix, data_dir: &str) -> String {
                 },
             );
             for b in c.blockers() {
-                let kind = kind_of_id(&b.component);
+                let e = &b.explanation;
+                let kind = kind_of_id(&e.component);
                 let kind = if kind.is_empty() {
                     String::new()
                 } else {
                     format!(" ({kind})")
                 };
-                let dir = match b.direction {
+                let dir = match e.direction {
                     openvpc_reach::Direction::Forward => "forward",
                     openvpc_reach::Direction::Return => "return",
                 };
-                let rule = b
-                    .rule
-                    .as_deref()
+                let rule = e
+                    .rule()
                     .map(|r| {
-                        let what = if r.contains("->") { "route" } else { "rule" };
+                        let what = if e.detail.acl_rule.is_some() {
+                            "rule"
+                        } else {
+                            "route"
+                        };
                         format!(", {what} {r}")
                     })
                     .unwrap_or_default();
                 let _ = writeln!(
                     out,
                     "    {}  at {}{kind}, {dir} path{rule}{}",
-                    b.code,
-                    b.component,
+                    e.code,
+                    e.component,
                     if b.flows > 1 {
                         format!(" [{} flows]", b.flows)
                     } else {
                         String::new()
                     }
                 );
-                let _ = writeln!(out, "      {}", b.message);
+                let _ = writeln!(out, "      {}", e.message());
             }
             if let Some(f) = c.flows.iter().find(|f| !f.verdict.reachable) {
                 let _ = writeln!(
@@ -262,13 +266,7 @@ pub fn matrix_json(m: &Matrix) -> Value {
                 "reachable_flows": c.reachable(),
                 "codes": c.codes().iter().map(|c| c.as_str()).collect::<Vec<_>>(),
                 "blockers": c.blockers().iter().map(|b| {
-                    let mut v = explanation_json(&openvpc_reach::Explanation {
-                        code: b.code,
-                        component: b.component.clone(),
-                        direction: b.direction,
-                        message: b.message.clone(),
-                        rule: b.rule.clone(),
-                    });
+                    let mut v = explanation_json(&b.explanation);
                     v["flows"] = json!(b.flows);
                     v
                 }).collect::<Vec<_>>(),

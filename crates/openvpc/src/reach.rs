@@ -6,9 +6,10 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 use openvpc_core::Kind;
+use openvpc_reach::explain::{ListenerRef, TargetRef};
 use openvpc_reach::{
-    decide, Direction, Endpoint, Explanation, Flow, Header, Hop, HopKind, Outcome, Protocol,
-    Verdict, View,
+    decide, Applied, Detail, Direction, Endpoint, Explanation, Flow, Header, Hop, HopKind, Outcome,
+    Protocol, Verdict, View,
 };
 use serde_json::{json, Value};
 
@@ -241,12 +242,117 @@ fn header_json(h: &Header) -> Value {
     })
 }
 
-fn hop_json(h: &Hop) -> Value {
+fn listener_json(l: &ListenerRef) -> Value {
+    json!({ "arn": &*l.arn, "port": l.port, "protocol": l.protocol.as_deref() })
+}
+
+fn target_json(t: &TargetRef) -> Value {
     json!({
+        "id": &*t.id,
+        "port": t.port,
+        "address": t.address.map(|a| a.to_string()),
+        "availability_zone_id": t.zone.as_deref(),
+    })
+}
+
+/// What a hop applied: the rule, entry or route (by position), or a load balancer's
+/// listener, target group and target.
+fn applied_json(a: &Applied) -> Value {
+    match a {
+        Applied::Nothing => Value::Null,
+        Applied::SecurityGroupRule { egress, index } => {
+            json!({ "security_group_rule": { "egress": egress, "index": index } })
+        }
+        Applied::AclRule { egress, number } => {
+            json!({ "acl_rule": { "egress": egress, "number": number } })
+        }
+        Applied::Route { index } => json!({ "route": { "index": index } }),
+        Applied::LoadBalancer(b) => json!({
+            "listener": listener_json(&b.listener),
+            "target_group": &*b.target_group,
+            "target": b.target.as_ref().map(target_json),
+        }),
+    }
+}
+
+fn hop_json(h: &Hop) -> Value {
+    let mut v = json!({
         "component": &*h.component,
         "kind": kind_json(h.kind),
         "header": header_json(&h.header),
-    })
+    });
+    let applied = applied_json(&h.applied);
+    if !applied.is_null() {
+        v["applied"] = applied;
+    }
+    v
+}
+
+/// An explanation's typed fields: only those it has.
+pub fn detail_json(d: &Detail) -> Value {
+    let mut m = serde_json::Map::new();
+    let mut put = |k: &str, v: Value| {
+        if !v.is_null() {
+            m.insert(k.to_string(), v);
+        }
+    };
+    let id = |o: &Option<std::sync::Arc<str>>| o.as_deref().map_or(Value::Null, |s| json!(s));
+    put("vpc", id(&d.vpc));
+    put("subnet", id(&d.subnet));
+    put("source_vpc", id(&d.source_vpc));
+    put("destination_vpc", id(&d.destination_vpc));
+    put("network_interface", id(&d.network_interface));
+    if !d.security_groups.is_empty() {
+        let groups: Vec<&str> = d.security_groups.iter().map(|g| &**g).collect();
+        put("security_groups", json!(groups));
+    }
+    put("security_group", id(&d.security_group));
+    put("acl", id(&d.acl));
+    if let Some(r) = d.acl_rule {
+        put(
+            "acl_rule",
+            json!({ "number": r.number, "egress": r.egress }),
+        );
+    }
+    if let Some(e) = d.egress {
+        put("direction", json!(if e { "egress" } else { "ingress" }));
+    }
+    let route = |r: &openvpc_reach::explain::RouteRef| json!({ "route_table": &*r.table, "index": r.index, "route": &*r.label });
+    put("route", d.route.as_ref().map_or(Value::Null, route));
+    put(
+        "shadowed_route",
+        d.shadowed_route.as_ref().map_or(Value::Null, route),
+    );
+    put("route_table", id(&d.route_table));
+    put("peering_connection", id(&d.peering));
+    put("internet_gateway", id(&d.internet_gateway));
+    put("nat_gateway", id(&d.nat_gateway));
+    put("vpn_gateway", id(&d.vpn_gateway));
+    put("vpc_endpoint", id(&d.vpc_endpoint));
+    put("endpoint_service", id(&d.endpoint_service));
+    put("load_balancer", id(&d.load_balancer));
+    put(
+        "listener",
+        d.listener.as_ref().map_or(Value::Null, listener_json),
+    );
+    put("target_group", id(&d.target_group));
+    put("target", d.target.as_ref().map_or(Value::Null, target_json));
+    put("availability_zone_id", id(&d.availability_zone));
+    put("destination", id(&d.destination));
+    put(
+        "address",
+        d.address.map_or(Value::Null, |a| json!(a.to_string())),
+    );
+    put(
+        "translated_from",
+        d.translated_from
+            .map_or(Value::Null, |a| json!(a.to_string())),
+    );
+    put("header", d.header.as_ref().map_or(Value::Null, header_json));
+    put("state", id(&d.state));
+    put("missing_component", id(&d.missing));
+    put("service_name", id(&d.service_name));
+    Value::Object(m)
 }
 
 fn direction_json(d: Direction) -> &'static str {
@@ -261,8 +367,9 @@ pub fn explanation_json(e: &Explanation) -> Value {
         "code": e.code.as_str(),
         "component": &*e.component,
         "direction": direction_json(e.direction),
-        "rule": e.rule.as_deref(),
-        "message": e.message,
+        "rule": e.rule(),
+        "message": e.message(),
+        "fields": detail_json(&e.detail),
     })
 }
 
@@ -343,6 +450,21 @@ fn render_hops(out: &mut String, title: &str, hops: &[Hop]) {
             readable_kind(h.kind),
             h.header,
         );
+        if let Applied::LoadBalancer(b) = &h.applied {
+            let l = &b.listener;
+            let port = l.port.map_or("*".to_string(), |p| p.to_string());
+            let _ = write!(
+                out,
+                "      listener {} {}:{port} -> target group {}",
+                short_component(&l.arn),
+                l.protocol.as_deref().unwrap_or("?"),
+                short_component(&b.target_group)
+            );
+            if let Some(t) = &b.target {
+                let _ = write!(out, " -> target {}:{}", t.id, t.port);
+            }
+            let _ = writeln!(out);
+        }
     }
 }
 
@@ -374,7 +496,9 @@ pub fn render(flow: &Flow, v: &Verdict) -> String {
             let _ = writeln!(
                 out,
                 "\n  {}  at {}\n     {}",
-                e.code, e.component, e.message
+                e.code,
+                e.component,
+                e.message()
             );
         }
     } else {
@@ -391,11 +515,15 @@ pub fn render(flow: &Flow, v: &Verdict) -> String {
                 let _ = write!(out, " ({kind})");
             }
             let _ = write!(out, ", {} path", direction_json(e.direction));
-            if let Some(r) = &e.rule {
-                let what = if r.contains("->") { "route" } else { "rule" };
+            if let Some(r) = e.rule() {
+                let what = if e.detail.acl_rule.is_some() {
+                    "rule"
+                } else {
+                    "route"
+                };
                 let _ = write!(out, ", {what} {r}");
             }
-            let _ = writeln!(out, "\n     {}", e.message);
+            let _ = writeln!(out, "\n     {}", e.message());
         }
     }
     let (fwd, ret) = if v.reachable {

@@ -13,7 +13,10 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use crate::explain::{Applied, Code, Direction, Explanation, Header, Hop, HopKind, Verdict};
+use crate::explain::{
+    AclRuleRef, Applied, Code, Detail, Direction, End as FlowEnd, Explanation, Header, Hop,
+    HopKind, RouteRef, Verdict, Why,
+};
 use crate::view::{EntryV, Ix, PeerV, RuleV, Tgt, View};
 use crate::{Endpoint, Flow, Protocol, DEFAULT_SOURCE_PORT};
 
@@ -63,31 +66,25 @@ enum Step {
     At(Sender),
 }
 
-/// Where a leg's route was found: the sender, its VPC and subnet, the table and route.
+/// Where a leg's route was found: the sender, its VPC and subnet, the table.
 struct Leg<'a> {
     at: Sender,
     vpc: Ix,
     subnet: Ix,
     table: &'a Arc<str>,
-    label: &'a Arc<str>,
 }
 
-/// The header of a flow's first packet, or why there is none.
+/// The header of a flow's first packet, or why there is none ([`Why::SourceNoAddress`],
+/// [`Why::AllProtocols`]).
 pub(crate) fn first_header(
     flow: &Flow,
     src: impl Fn(bool) -> Option<IpAddr>,
     dst: IpAddr,
-) -> Result<Header, String> {
+) -> Result<Header, Why> {
     let v4 = dst.is_ipv4();
-    let src = src(v4).ok_or_else(|| {
-        format!(
-            "{} has no {} address",
-            flow.source,
-            if v4 { "IPv4" } else { "IPv6" }
-        )
-    })?;
+    let src = src(v4).ok_or(Why::SourceNoAddress)?;
     let (protocol, src_port, dst_port) = match flow.protocol {
-        Protocol::All => return Err("a flow carries one protocol, not all".to_string()),
+        Protocol::All => return Err(Why::AllProtocols),
         p if p.has_ports() => (
             p.number().expect("one protocol"),
             Some(flow.source_port.unwrap_or(DEFAULT_SOURCE_PORT)),
@@ -173,32 +170,37 @@ struct Decider<'v> {
     nats: Vec<(Ix, IpAddr)>,
     /// The VPC the forward path left to the internet from (replies may come back in).
     egressed: Option<Ix>,
-    /// The last route taken: (table, route text).
-    last: Option<(Ix, Arc<str>)>,
+    /// The last route taken: its table's index in the view, and the route.
+    last: Option<(Ix, RouteRef)>,
+}
+
+/// Why a flow cannot start: the code, the component, the situation and its fields.
+pub(crate) type Refusal = (Code, Arc<str>, Why, Detail);
+
+/// A flow end that does not exist.
+fn gone(end: FlowEnd, id: &str) -> Refusal {
+    let id: Arc<str> = Arc::from(id);
+    let detail = Detail {
+        missing: Some(id.clone()),
+        ..Detail::default()
+    };
+    (Code::NoSourceOrDestination, id, Why::Missing(end), detail)
 }
 
 /// The source interface, the wanted destination interface (if the flow names one) and the
 /// first packet; or the component that is missing (or unusable), and why.
-#[allow(clippy::type_complexity)]
-fn resolve(view: &View, flow: &Flow) -> Result<(Ix, Option<Ix>, Header), (Code, Arc<str>, String)> {
-    let gone = |what: &str, id: &str| {
-        (
-            Code::NoSourceOrDestination,
-            Arc::from(id),
-            format!("the {what} {id} does not exist (or is not a running instance)"),
-        )
-    };
+fn resolve(view: &View, flow: &Flow) -> Result<(Ix, Option<Ix>, Header), Refusal> {
     let s = view
         .endpoint(&flow.source)
-        .ok_or_else(|| gone("source", &flow.source))?;
+        .ok_or_else(|| gone(FlowEnd::Source, &flow.source))?;
     let (dst, want) = match &flow.destination {
         Endpoint::Ip(a) => (*a, None),
         Endpoint::Eni(_) | Endpoint::Instance(_) | Endpoint::Vpce(_) => {
             let e = match &flow.destination {
                 Endpoint::Vpce(id) => privatelink::vpce_destination(view, s, id)?,
-                Endpoint::Eni(id) | Endpoint::Instance(id) => {
-                    view.endpoint(id).ok_or_else(|| gone("destination", id))?
-                }
+                Endpoint::Eni(id) | Endpoint::Instance(id) => view
+                    .endpoint(id)
+                    .ok_or_else(|| gone(FlowEnd::Destination, id))?,
                 Endpoint::Ip(_) => unreachable!("matched above"),
             };
             let (d, se) = (&view.enis[e as usize], &view.enis[s as usize]);
@@ -208,10 +210,15 @@ fn resolve(view: &View, flow: &Flow) -> Result<(Ix, Option<Ix>, Header), (Code, 
                 d.v6.first().copied(),
             )
             .ok_or_else(|| {
+                let detail = Detail {
+                    network_interface: Some(d.id.clone()),
+                    ..Detail::default()
+                };
                 (
                     Code::NoSourceOrDestination,
                     d.id.clone(),
-                    format!("the destination {} has no address", d.id),
+                    Why::NoAddress,
+                    detail,
                 )
             })?;
             (a, Some(e))
@@ -225,8 +232,14 @@ fn resolve(view: &View, flow: &Flow) -> Result<(Ix, Option<Ix>, Header), (Code, 
             se.v6.first().map(|a| IpAddr::V6(*a))
         }
     };
-    let h = first_header(flow, first, dst)
-        .map_err(|why| (Code::NoSourceOrDestination, se.id.clone(), why))?;
+    let h = first_header(flow, first, dst).map_err(|why| {
+        let detail = Detail {
+            network_interface: Some(se.id.clone()),
+            address: Some(dst),
+            ..Detail::default()
+        };
+        (Code::NoSourceOrDestination, se.id.clone(), why, detail)
+    })?;
     Ok((s, want, h))
 }
 
@@ -261,8 +274,8 @@ pub fn decide(view: &View, flow: &Flow) -> Verdict {
     };
     let (s, want, h) = match resolve(view, flow) {
         Ok(x) => x,
-        Err((code, component, why)) => {
-            d.blocker(code, &component, why);
+        Err((code, component, why, detail)) => {
+            d.blocker(code, &component, why, detail);
             return done(d, Vec::new());
         }
     };
@@ -331,8 +344,8 @@ fn from_internet(view: &View, flow: &Flow, src: IpAddr) -> Verdict {
     let resolved = internet_flow(view, flow, src);
     let (want, h) = match resolved {
         Ok(x) => x,
-        Err((component, why)) => {
-            d.blocker(Code::NoSourceOrDestination, &component, why);
+        Err((code, component, why, detail)) => {
+            d.blocker(code, &component, why, detail);
             return done(d, Vec::new());
         }
     };
@@ -361,44 +374,48 @@ fn from_internet(view: &View, flow: &Flow, src: IpAddr) -> Verdict {
                 d.left_for(end, &r, &h);
             }
         }
-        Some(_) => d.blocker(
-            Code::NoSourceOrDestination,
-            &source,
-            format!("no interface holds {}: the flow never enters a VPC", h.dst),
-        ),
+        Some(_) => {
+            let detail = Detail {
+                address: Some(h.dst),
+                ..Detail::default()
+            };
+            d.blocker(Code::NoSourceOrDestination, &source, Why::NoHolder, detail)
+        }
     }
     done(d, forward)
 }
 
 /// The destination interface (if named) and the first packet of a flow from internet host
 /// `src`, or the component that is missing and why.
-#[allow(clippy::type_complexity)]
-fn internet_flow(
-    view: &View,
-    flow: &Flow,
-    src: IpAddr,
-) -> Result<(Option<Ix>, Header), (Arc<str>, String)> {
+fn internet_flow(view: &View, flow: &Flow, src: IpAddr) -> Result<(Option<Ix>, Header), Refusal> {
+    let refuse = |component: &str, why: Why, detail: Detail| {
+        (
+            Code::NoSourceOrDestination,
+            Arc::from(component),
+            why,
+            detail,
+        )
+    };
     if !is_internet_host(view, src) {
-        return Err((
-            Arc::from(flow.source.as_str()),
-            format!("{src} is not an internet address (name an interface or instance instead)"),
-        ));
+        let detail = Detail {
+            address: Some(src),
+            ..Detail::default()
+        };
+        return Err(refuse(&flow.source, Why::NotInternetHost, detail));
     }
     let (dst, want) = match &flow.destination {
         Endpoint::Ip(a) => (*a, None),
         Endpoint::Vpce(id) => {
-            return Err((
-                Arc::from(id.as_str()),
-                format!("{id} has no public address: an interface endpoint is reached from its VPC (or a peer), not from the internet"),
-            ))
+            let detail = Detail {
+                vpc_endpoint: Some(Arc::from(id.as_str())),
+                ..Detail::default()
+            };
+            return Err(refuse(id, Why::EndpointFromInternet, detail));
         }
         Endpoint::Eni(id) | Endpoint::Instance(id) => {
-            let e = view.endpoint(id).ok_or_else(|| {
-                (
-                    Arc::from(id.as_str()),
-                    format!("the destination {id} does not exist (or is not a running instance)"),
-                )
-            })?;
+            let e = view
+                .endpoint(id)
+                .ok_or_else(|| gone(FlowEnd::Destination, id))?;
             let d = &view.enis[e as usize];
             let a = if src.is_ipv4() {
                 d.publics.first().map(|(_, p)| IpAddr::V4(*p))
@@ -406,20 +423,23 @@ fn internet_flow(
                 d.v6.first().map(|a| IpAddr::V6(*a))
             };
             let a = a.ok_or_else(|| {
-                (
-                    d.id.clone(),
-                    format!(
-                        "the destination {} has no public {} address",
-                        d.id,
-                        if src.is_ipv4() { "IPv4" } else { "IPv6" }
-                    ),
-                )
+                let detail = Detail {
+                    network_interface: Some(d.id.clone()),
+                    address: Some(src),
+                    ..Detail::default()
+                };
+                refuse(&d.id, Why::NoPublicAddress, detail)
             })?;
             (a, Some(e))
         }
     };
-    let h = first_header(flow, |v4| (v4 == src.is_ipv4()).then_some(src), dst)
-        .map_err(|why| (Arc::from(flow.source.as_str()), why))?;
+    let h = first_header(flow, |v4| (v4 == src.is_ipv4()).then_some(src), dst).map_err(|why| {
+        let detail = Detail {
+            address: Some(dst),
+            ..Detail::default()
+        };
+        refuse(&flow.source, why, detail)
+    })?;
     Ok((want, h))
 }
 
@@ -433,47 +453,34 @@ impl Decider<'_> {
                 |(t, _)| self.v.tables[*t as usize].id.clone(),
             )
         };
-        match end {
-            End::Internet if r.src == h.dst => {}
+        let mut detail = Detail {
+            header: Some(*h),
+            ..Detail::default()
+        };
+        let (component, why) = match end {
+            End::Internet if r.src == h.dst => return,
             End::Internet => {
+                detail.translated_from = Some(r.src);
                 let component = match self.nats.last() {
-                    Some(&(n, _)) => self.v.nats[n as usize].id.clone(),
+                    Some(&(n, _)) => {
+                        let id = self.v.nats[n as usize].id.clone();
+                        detail.nat_gateway = Some(id.clone());
+                        id
+                    }
                     None => route(),
                 };
-                self.blocker(
-                    Code::CannotRoute,
-                    &component,
-                    format!(
-                        "the reply reaches {} from {}, not from {}: the internet host drops it; route replies to the internet through the internet gateway",
-                        h.src, r.src, h.dst
-                    ),
-                );
+                (component, Why::ReplyTranslated)
             }
             End::Eni(y) => {
-                let got = self.v.enis[y as usize].id.clone();
-                let component = route();
-                self.blocker(
-                    Code::CannotRoute,
-                    &component,
-                    format!(
-                        "reply misrouted: {} is delivered to {got}, not to the internet",
-                        h.src
-                    ),
-                );
+                detail.destination = Some(self.v.enis[y as usize].id.clone());
+                (route(), Why::ReplyNotToInternet)
             }
             End::Service { endpoint: via, .. } | End::OnPremises { vgw: via, .. } => {
-                let endpoint = via;
-                let component = route();
-                self.blocker(
-                    Code::CannotRoute,
-                    &component,
-                    format!(
-                        "reply misrouted: {} is delivered to {endpoint}, not to the internet",
-                        h.src
-                    ),
-                );
+                detail.destination = Some(via);
+                (route(), Why::ReplyNotToInternet)
             }
-        }
+        };
+        self.blocker(Code::CannotRoute, &component, why, detail);
     }
 
     /// A reply must come back from the address the request went to: one translated on
@@ -481,14 +488,13 @@ impl Decider<'_> {
     /// sender, whose socket knows no such peer.
     fn reply_source(&mut self, source: &Arc<str>, r: &Header, sent: &Header) {
         if r.src != sent.dst {
-            self.blocker(
-                Code::CannotRoute,
-                source,
-                format!(
-                    "the reply reaches {} from {}, not from {}: it was translated on the return path, so {source} drops it; route replies back the way the request came",
-                    sent.src, r.src, sent.dst
-                ),
-            );
+            let detail = Detail {
+                network_interface: Some(source.clone()),
+                header: Some(*sent),
+                translated_from: Some(r.src),
+                ..Detail::default()
+            };
+            self.blocker(Code::CannotRoute, source, Why::ReplyTranslated, detail);
         }
     }
 
@@ -506,44 +512,45 @@ impl Decider<'_> {
         });
     }
 
-    fn blocker(&mut self, code: Code, component: &Arc<str>, message: String) {
-        let message = match self.dir {
-            Direction::Forward => message,
-            Direction::Return => format!("return path: {message}"),
-        };
-        let rule = self
-            .last
-            .as_ref()
-            .filter(|_| code.is_about_route())
-            .map(|(_, label)| label.clone());
-        self.exps.push(Explanation {
-            code,
-            component: component.clone(),
-            direction: self.dir,
-            message,
-            rule,
-        });
+    /// Records a blocker; a code about a route names the last route taken (and its
+    /// table) unless the detail names one.
+    fn blocker(&mut self, code: Code, component: &Arc<str>, why: Why, mut detail: Detail) {
+        if code.is_about_route() && detail.route.is_none() {
+            detail.route = self.last.as_ref().map(|(_, r)| r.clone());
+        }
+        if detail.route_table.is_none() {
+            detail.route_table = detail.route.as_ref().map(|r| r.table.clone());
+        }
+        let e = Explanation::new(code, component.clone(), self.dir, why, detail);
+        self.exps.push(e);
     }
 
     /// A packet that cannot be delivered where its route leads. On the return path the
     /// reply's destination exists (it sent the request), so the route is at fault: the
     /// reply is misrouted, reported against the table that holds the route.
-    fn undeliverable<T>(&mut self, code: Code, component: &Arc<str>, message: String) -> Option<T> {
-        if let (Direction::Return, Some((t, label))) = (self.dir, self.last.clone()) {
-            let rtb = self.v.tables[t as usize].id.clone();
-            return self.fatal(
-                Code::CannotRoute,
-                &rtb,
-                format!(
-                    "reply misrouted (AWS does not check the reverse path): route {label} in {rtb} cannot deliver it ({message}); add a more specific route back the way the request came"
-                ),
-            );
+    fn undeliverable<T>(
+        &mut self,
+        code: Code,
+        component: &Arc<str>,
+        why: Why,
+        mut detail: Detail,
+    ) -> Option<T> {
+        if let (Direction::Return, Some((_, route))) = (self.dir, self.last.clone()) {
+            let rtb = route.table.clone();
+            detail.route = Some(route);
+            return self.fatal(Code::CannotRoute, &rtb, Why::ReplyMisrouted, detail);
         }
-        self.fatal(code, component, message)
+        self.fatal(code, component, why, detail)
     }
 
-    fn fatal<T>(&mut self, code: Code, component: &Arc<str>, message: String) -> Option<T> {
-        self.blocker(code, component, message);
+    fn fatal<T>(
+        &mut self,
+        code: Code,
+        component: &Arc<str>,
+        why: Why,
+        detail: Detail,
+    ) -> Option<T> {
+        self.blocker(code, component, why, detail);
         None
     }
 
@@ -595,16 +602,17 @@ impl Decider<'_> {
     fn sg(&mut self, eni: Ix, egress: bool, h: &Header, identity: bool) {
         let v = self.v;
         let e = &v.enis[eni as usize];
-        let way = if egress { "outbound" } else { "inbound" };
+        let mut detail = Detail {
+            network_interface: Some(e.id.clone()),
+            security_groups: e.group_ids.to_vec(),
+            egress: Some(egress),
+            header: Some(*h),
+            vpc: Some(v.vpcs[e.vpc as usize].id.clone()),
+            subnet: Some(v.subnets[e.subnet as usize].id.clone()),
+            ..Detail::default()
+        };
         if e.group_ids.is_empty() {
-            return self.blocker(
-                Code::UnknownResource,
-                &e.id,
-                format!(
-                    "the security groups of {} are not known (in AWS every network interface has at least one; they were not imported): whether they let {h} {way} cannot be decided; import describe-network-interfaces and describe-security-groups of its account",
-                    e.id
-                ),
-            );
+            return self.blocker(Code::UnknownResource, &e.id, Why::GroupsUnknown, detail);
         }
         let remote = if egress { h.dst } else { h.src };
         let (mut any, mut lost) = (false, false);
@@ -635,43 +643,19 @@ impl Decider<'_> {
         }
         let known = |id: &Arc<str>| e.groups.iter().any(|&g| v.sgs[g as usize].id == *id);
         if let Some(unknown) = e.group_ids.iter().find(|id| !known(id)) {
-            return self.blocker(
-                Code::UnknownResource,
-                unknown,
-                format!(
-                    "{unknown} of {} is not known (it was not imported) and no known group of the interface lets {h} {way}: the verdict cannot be decided; import describe-security-groups of its account",
-                    e.id
-                ),
-            );
+            detail.security_group = Some(unknown.clone());
+            return self.blocker(Code::UnknownResource, unknown, Why::GroupUnknown, detail);
         }
         let component = e.group_ids.first().unwrap_or(&e.id).clone();
-        let groups = e.group_ids.join(", ");
-        let (code, message) = if !any {
-            (
-                Code::SgHasNoRules,
-                format!(
-                    "the security groups of {} ({groups}) have no {way} rules; add one allowing {h}",
-                    e.id
-                ),
-            )
+        detail.address = Some(remote);
+        let (code, why) = if !any {
+            (Code::SgHasNoRules, Why::SgNoRules)
         } else if lost {
-            (
-                Code::SgReferencesNotPreserved,
-                format!(
-                    "only a security-group reference of {groups} on {} would allow {h}, but the source's group identity is lost through a middlebox; allow the source address instead",
-                    e.id
-                ),
-            )
+            (Code::SgReferencesNotPreserved, Why::SgReferenceLost)
         } else {
-            (
-                Code::EniSgRulesMismatch,
-                format!(
-                    "no {way} rule of {groups} on {} allows {h}; add a rule for {remote}",
-                    e.id
-                ),
-            )
+            (Code::EniSgRulesMismatch, Why::SgNoMatch)
         };
-        self.blocker(code, &component, message);
+        self.blocker(code, &component, why, detail);
     }
 
     /// The NAT gateway whose interface `y` is (it has no security groups).
@@ -690,34 +674,40 @@ impl Decider<'_> {
     /// A connection opened toward a NAT gateway: it has no groups to open, it only
     /// translates connections its VPC starts.
     fn unsolicited_to_nat(&mut self, nat: Ix, h: &Header) {
-        let id = self.v.nats[nat as usize].id.clone();
+        let n = &self.v.nats[nat as usize];
+        let detail = Detail {
+            nat_gateway: Some(n.id.clone()),
+            vpc: Some(self.v.vpcs[n.vpc as usize].id.clone()),
+            header: Some(*h),
+            ..Detail::default()
+        };
+        let id = n.id.clone();
         self.blocker(
             Code::NoPossibleDestination,
             &id,
-            format!(
-                "{id} is a NAT gateway: it translates connections its VPC opens and drops unsolicited inbound traffic such as {h} (it has no security groups); send to an instance or a load balancer instead"
-            ),
+            Why::UnsolicitedToNat,
+            detail,
         );
     }
 
     fn nacl(&mut self, subnet: Ix, egress: bool, h: &Header) {
         let v = self.v;
         let sub = &v.subnets[subnet as usize];
+        let remote = if egress { h.dst } else { h.src };
+        let mut detail = Detail {
+            subnet: Some(sub.id.clone()),
+            vpc: Some(v.vpcs[sub.vpc as usize].id.clone()),
+            egress: Some(egress),
+            header: Some(*h),
+            address: Some(remote),
+            ..Detail::default()
+        };
         let Some(a) = sub.acl else {
-            let way = if egress { "outbound" } else { "inbound" };
             let id = sub.id.clone();
-            return self.blocker(
-                Code::UnknownResource,
-                &id,
-                format!(
-                    "the network ACL of {id} is not known (in AWS every subnet has one; it was not imported): whether it lets {h} {way} cannot be decided; import describe-network-acls of its account"
-                ),
-            );
+            return self.blocker(Code::UnknownResource, &id, Why::AclUnknown, detail);
         };
         let acl = &v.acls[a as usize];
-        let remote = if egress { h.dst } else { h.src };
         let entries = if egress { &acl.outbound } else { &acl.inbound };
-        let way = if egress { "outbound" } else { "inbound" };
         match entries.iter().find(|e| entry_admits(e, h, remote)) {
             Some(e) if e.allow => {
                 let applied = Applied::AclRule {
@@ -727,18 +717,12 @@ impl Decider<'_> {
                 self.applied(&acl.id, HopKind::NetworkAcl, h, applied)
             }
             hit => {
-                let rule = hit.map_or("*".to_string(), |e| e.number.to_string());
-                self.blocker(
-                    Code::SubnetAclRestriction,
-                    &acl.id,
-                    format!(
-                        "{way} rule {rule} of {} on {} denies {h}; add an allow rule numbered below it for {remote}",
-                        acl.id, sub.id
-                    ),
-                );
-                if let Some(e) = self.exps.last_mut() {
-                    e.rule = Some(rule.into());
-                }
+                detail.acl = Some(acl.id.clone());
+                detail.acl_rule = Some(AclRuleRef {
+                    number: hit.map(|e| e.number),
+                    egress,
+                });
+                self.blocker(Code::SubnetAclRestriction, &acl.id, Why::AclDeny, detail);
             }
         }
     }
@@ -796,20 +780,20 @@ impl Decider<'_> {
         vpc: Ix,
         id: &Arc<str>,
         on_premises: &[ipnet::Ipv4Net],
-        route: &str,
         h: &Header,
         want: Option<Ix>,
     ) -> Option<Step> {
         let vv = &self.v.vpcs[vpc as usize];
+        let mut detail = Detail {
+            vpn_gateway: Some(id.clone()),
+            vpc: Some(vv.id.clone()),
+            header: Some(*h),
+            ..Detail::default()
+        };
         if !vv.contains(h.src) {
-            return self.fatal(
-                Code::VgwPrivateIpAssociationForEgress,
-                id,
-                format!(
-                    "{id} carries only traffic from addresses of {}; {} is not one (a peered VPC cannot use another VPC's VPN: no edge-to-edge routing)",
-                    vv.id, h.src
-                ),
-            );
+            detail.address = Some(h.src);
+            let why = Why::VgwSourceOutside;
+            return self.fatal(Code::VgwPrivateIpAssociationForEgress, id, why, detail);
         }
         self.hop(id, HopKind::VpnGateway, h);
         let covered = match h.dst {
@@ -817,14 +801,8 @@ impl Decider<'_> {
             IpAddr::V6(_) => false,
         };
         if !covered {
-            return self.fatal(
-                Code::CannotRoute,
-                id,
-                format!(
-                    "no VPN connection of {id} has a static route covering {} (route {route}); add one with CreateVpnConnectionRoute",
-                    h.dst
-                ),
-            );
+            detail.address = Some(h.dst);
+            return self.fatal(Code::CannotRoute, id, Why::NoVpnRoute, detail);
         }
         if let Some(want) = want {
             return self.misrouted(&h.dst, id, None, want);
@@ -844,27 +822,31 @@ impl Decider<'_> {
         want: Ix,
     ) -> Option<T> {
         if self.dir == Direction::Forward {
-            if let Some((code, component, message)) = self.why_elsewhere(dst, got, got_vpc, want) {
-                return self.fatal(code, &component, message);
+            if let Some((code, component, why, detail)) =
+                self.why_elsewhere(dst, got, got_vpc, want)
+            {
+                return self.fatal(code, &component, why, detail);
             }
         }
         let want = self.v.enis[want as usize].id.clone();
-        let (component, route) = match &self.last {
-            Some((t, label)) => (self.v.tables[*t as usize].id.clone(), label.to_string()),
-            None => (want.clone(), String::new()),
+        let mut detail = Detail {
+            network_interface: Some(want.clone()),
+            destination: Some(Arc::from(got)),
+            address: Some(*dst),
+            ..Detail::default()
         };
-        let message = match (self.dir, route.is_empty()) {
-            (Direction::Forward, true) => format!(
-                "{dst} is held by {got} where the packet is, so it is delivered there, not to {want}; name an address only {want} holds"
-            ),
-            (Direction::Forward, false) => format!(
-                "{dst} is delivered to {got}, not {want}: route {route} in {component} leads elsewhere; add a more specific route toward {want}"
-            ),
-            (Direction::Return, _) => format!(
-                "reply misrouted (AWS does not check the reverse path): route {route} in {component} delivers {dst} to {got}, not {want}; add a more specific route back the way the request came"
-            ),
+        let (component, why) = match (&self.last, self.dir) {
+            (None, _) => (want.clone(), Why::HeldElsewhere),
+            (Some((_, r)), dir) => {
+                detail.route = Some(r.clone());
+                let why = match dir {
+                    Direction::Forward => Why::RoutedElsewhere,
+                    Direction::Return => Why::ReplyMisrouted,
+                };
+                (r.table.clone(), why)
+            }
         };
-        self.fatal(Code::CannotRoute, &component, message)
+        self.fatal(Code::CannotRoute, &component, why, detail)
     }
 
     /// Why a forward packet for `want` went to `got` instead, when a route or the VPCs
@@ -877,12 +859,18 @@ impl Decider<'_> {
         got: &str,
         got_vpc: Option<Ix>,
         want: Ix,
-    ) -> Option<(Code, Arc<str>, String)> {
+    ) -> Option<Refusal> {
         let v = self.v;
         let want_id = &v.enis[want as usize].id;
         let want_vpc = v.enis[want as usize].vpc;
+        let mut detail = Detail {
+            network_interface: Some(want_id.clone()),
+            destination: Some(Arc::from(got)),
+            address: Some(*dst),
+            ..Detail::default()
+        };
         let sender = match &self.last {
-            Some((t, label)) => {
+            Some((t, taken)) => {
                 let rtb = &v.tables[*t as usize];
                 let covering = || rtb.routes().filter(|(n, _)| n.contains(dst));
                 let winner = covering().map(|(n, _)| n.prefix_len()).max();
@@ -890,24 +878,34 @@ impl Decider<'_> {
                     Some(n.prefix_len()) < winner
                         && matches!(r.target, Tgt::Pcx { peer, .. } if peer == want_vpc)
                 });
-                if let Some((_, r)) = shadowed {
-                    let message = format!(
-                        "route {} in {} leads toward {want_id}, but the more specific route {label} takes {dst} to {got}; narrow or remove route {label}, or route {dst} toward {want_id} with a longer prefix",
-                        r.label, rtb.id
-                    );
-                    return Some((Code::MoreSpecificRoute, rtb.id.clone(), message));
-                }
-                return None;
+                let (_, r) = shadowed?;
+                detail.route = Some(taken.clone());
+                detail.shadowed_route = Some(RouteRef {
+                    table: rtb.id.clone(),
+                    index: r.position() as u32,
+                    label: r.label.clone(),
+                });
+                detail.route_table = Some(rtb.id.clone());
+                return Some((
+                    Code::MoreSpecificRoute,
+                    rtb.id.clone(),
+                    Why::MoreSpecific,
+                    detail,
+                ));
             }
             // Delivered without a route: the address is local where the packet is.
             None => got_vpc,
         };
         let sender = sender.filter(|&s| s != want_vpc)?;
         let (from, to) = (&v.vpcs[sender as usize].id, &v.vpcs[want_vpc as usize].id);
-        let message = format!(
-            "{want_id} is in {to}, which {from} is not connected to here (no route leads there), so {dst} stays in {from} ({got}); connect them (an active peering with routes both ways, between CIDRs that do not overlap) or name a destination {from} reaches"
-        );
-        Some((Code::DisconnectedVpcs, to.clone(), message))
+        detail.source_vpc = Some(from.clone());
+        detail.destination_vpc = Some(to.clone());
+        Some((
+            Code::DisconnectedVpcs,
+            to.clone(),
+            Why::Disconnected,
+            detail,
+        ))
     }
 
     /// A packet on the internet toward `h.dst`: an interface holding that public address
@@ -947,14 +945,14 @@ impl Decider<'_> {
             Some(igw) => self.hop(igw, HopKind::InternetGateway, h),
             None if back_in => {}
             None => {
-                return self.fatal(
-                    Code::NoRouteToDestination,
-                    &vv.id,
-                    format!(
-                    "{} is not reachable from the internet: {} has no internet gateway attached",
-                    h.dst, vv.id
-                ),
-                )
+                let detail = Detail {
+                    vpc: Some(vv.id.clone()),
+                    address: Some(h.dst),
+                    header: Some(*h),
+                    ..Detail::default()
+                };
+                let why = Why::NoInternetGateway;
+                return self.fatal(Code::NoRouteToDestination, &vv.id, why, detail);
             }
         }
         h.dst = private;
@@ -979,14 +977,12 @@ impl Decider<'_> {
             || Arc::from("route"),
             |(t, _)| self.v.tables[*t as usize].id.clone(),
         );
-        self.fatal(
-            Code::CannotRoute,
-            &component,
-            format!(
-                "routing loop: more than {MAX_LEGS} route lookups toward {}",
-                h.dst
-            ),
-        )
+        let detail = Detail {
+            address: Some(h.dst),
+            header: Some(h),
+            ..Detail::default()
+        };
+        self.fatal(Code::CannotRoute, &component, Why::RoutingLoop, detail)
     }
 
     /// Where a walk's first leg starts: a sender, or (from the internet or a gateway
@@ -1000,11 +996,13 @@ impl Decider<'_> {
         };
         self.hop(&endpoint, kind, h);
         let Some(o) = self.owner(vpc, h.dst) else {
-            return self.fatal(
-                Code::CannotRoute,
-                &endpoint,
-                format!("no interface holds {} behind {endpoint}", h.dst),
-            );
+            let detail = Detail {
+                vpc: Some(self.v.vpcs[vpc as usize].id.clone()),
+                destination: Some(endpoint.clone()),
+                address: Some(h.dst),
+                ..Detail::default()
+            };
+            return self.fatal(Code::CannotRoute, &endpoint, Why::NoHolderBehind, detail);
         };
         self.nacl(self.subnet_of(o), false, h);
         self.arrive(o, h, want, true)
@@ -1028,42 +1026,47 @@ impl Decider<'_> {
             }
         }
         let sub = &v.subnets[subnet as usize];
+        let detail = Detail {
+            subnet: Some(sub.id.clone()),
+            vpc: Some(v.vpcs[vpc as usize].id.clone()),
+            address: Some(h.dst),
+            header: Some(*h),
+            ..Detail::default()
+        };
         let Some(t) = sub.rtb else {
             self.nacl(subnet, true, h);
             return self.fatal(
                 Code::UnknownResource,
                 &sub.id,
-                format!(
-                    "the route table of {} is not known (in AWS every subnet has one, its own or its VPC's main table; it was not imported): the path cannot be decided past it; import describe-route-tables of its account",
-                    sub.id
-                ),
+                Why::RouteTableUnknown,
+                detail,
             );
         };
         let rtb = &v.tables[t as usize];
         self.hop(&rtb.id, HopKind::RouteTable, h);
         let Some(r) = rtb.lookup(h.dst) else {
             self.nacl(subnet, true, h);
-            return self.fatal(
-                Code::NoRouteToDestination,
-                &rtb.id,
-                format!(
-                    "{} (for {}) has no route to {}; add one",
-                    rtb.id, sub.id, h.dst
-                ),
-            );
-        };
-        if let Some(hop) = self.hops.last_mut() {
-            hop.applied = Applied::Route {
-                index: r.position() as u32,
+            let detail = Detail {
+                route_table: Some(rtb.id.clone()),
+                ..detail
             };
+            return self.fatal(Code::NoRouteToDestination, &rtb.id, Why::NoRoute, detail);
+        };
+        let index = r.position() as u32;
+        if let Some(hop) = self.hops.last_mut() {
+            hop.applied = Applied::Route { index };
         }
-        self.last = Some((t, r.label.clone()));
+        let taken = RouteRef {
+            table: rtb.id.clone(),
+            index,
+            label: r.label.clone(),
+        };
+        self.last = Some((t, taken));
         let leg = Leg {
             at,
             vpc,
             subnet,
             table: &rtb.id,
-            label: &r.label,
         };
         self.follow(&r.target, &leg, h, want, identity)
     }
@@ -1080,13 +1083,27 @@ impl Decider<'_> {
         match target {
             Tgt::Blackhole { why, .. } => {
                 self.nacl(leg.subnet, true, h);
-                let why = format!("route {} in {} is a blackhole: {why}", leg.label, leg.table);
-                self.fatal(Code::BadStateRoute, leg.table, why)
+                let detail = Detail {
+                    state: Some(Arc::from(why.as_str())),
+                    address: Some(h.dst),
+                    ..Detail::default()
+                };
+                self.fatal(Code::BadStateRoute, leg.table, Why::Blackhole, detail)
             }
             Tgt::Unsupported(id) => {
                 self.nacl(leg.subnet, true, h);
-                let why = format!("route {} in {}: {id} is not modelled", leg.label, leg.table);
-                self.fatal(Code::UnsupportedComponent, id, why)
+                let detail = Detail {
+                    // The route names what is not modelled.
+                    route: self.last.as_ref().map(|(_, r)| r.clone()),
+                    address: Some(h.dst),
+                    ..Detail::default()
+                };
+                self.fatal(
+                    Code::UnsupportedComponent,
+                    id,
+                    Why::UnsupportedTarget,
+                    detail,
+                )
             }
             Tgt::Local => self.via_local(leg, h, want, *identity),
             Tgt::Pcx { id, peer } => self.via_peering(leg, id, *peer, h, want, *identity),
@@ -1097,7 +1114,7 @@ impl Decider<'_> {
             Tgt::GatewayEndpoint(id) => self.via_gateway_endpoint(leg, id, h, want),
             Tgt::Vgw { id, on_premises } => {
                 self.nacl(leg.subnet, true, h);
-                self.leave_by_vpn(leg.vpc, id, on_premises, leg.label, h, want)
+                self.leave_by_vpn(leg.vpc, id, on_premises, h, want)
             }
         }
     }
@@ -1113,14 +1130,13 @@ impl Decider<'_> {
         let v = self.v;
         self.nacl(leg.subnet, true, h);
         let Some(o) = self.owner(leg.vpc, h.dst) else {
-            return self.undeliverable(
-                Code::VpcLocalRouteCidrRestriction,
-                leg.table,
-                format!(
-                    "no interface in {} holds {} (local route {})",
-                    v.vpcs[leg.vpc as usize].id, h.dst, leg.label
-                ),
-            );
+            let detail = Detail {
+                vpc: Some(v.vpcs[leg.vpc as usize].id.clone()),
+                address: Some(h.dst),
+                ..Detail::default()
+            };
+            let (code, why) = (Code::VpcLocalRouteCidrRestriction, Why::LocalNoHolder);
+            return self.undeliverable(code, leg.table, why, detail);
         };
         self.nacl(self.subnet_of(o), false, h);
         self.arrive(o, h, want, identity)
@@ -1140,22 +1156,21 @@ impl Decider<'_> {
         self.nacl(leg.subnet, true, h);
         self.hop(id, HopKind::PeeringConnection, h);
         let pv = &v.vpcs[peer as usize];
+        let detail = Detail {
+            peering: Some(id.clone()),
+            source_vpc: Some(v.vpcs[leg.vpc as usize].id.clone()),
+            destination_vpc: Some(pv.id.clone()),
+            vpc: Some(pv.id.clone()),
+            address: Some(h.dst),
+            ..Detail::default()
+        };
         if !pv.contains(h.dst) {
-            return self.undeliverable(
-                Code::PcxRequiresAddressInVpcCidr,
-                id,
-                format!(
-                    "{} is not in the CIDR blocks of {}: {id} delivers only into the peer VPC (peering is not transitive)",
-                    h.dst, pv.id
-                ),
-            );
+            let (code, why) = (Code::PcxRequiresAddressInVpcCidr, Why::NotInPeerCidr);
+            return self.undeliverable(code, id, why, detail);
         }
         let Some(o) = self.owner(peer, h.dst) else {
-            return self.undeliverable(
-                Code::VpcLocalRouteCidrRestriction,
-                id,
-                format!("no interface in {} holds {}", pv.id, h.dst),
-            );
+            let (code, why) = (Code::VpcLocalRouteCidrRestriction, Why::PeerNoHolder);
+            return self.undeliverable(code, id, why, detail);
         };
         self.nacl(self.subnet_of(o), false, h);
         self.arrive(o, h, want, identity)
@@ -1171,27 +1186,23 @@ impl Decider<'_> {
     ) -> Option<Step> {
         self.nacl(leg.subnet, true, h);
         if let IpAddr::V4(d) = h.dst {
+            let mut detail = Detail {
+                internet_gateway: Some(id.clone()),
+                vpc: Some(self.v.vpcs[leg.vpc as usize].id.clone()),
+                header: Some(*h),
+                ..Detail::default()
+            };
             if d.is_private() {
-                return self.fatal(
-                    Code::IgwDestinationAddressNotInRfc1918Egress,
-                    id,
-                    format!(
-                        "{d} is a private (RFC 1918) address: {id} does not carry it (route {} in {})",
-                        leg.label, leg.table
-                    ),
-                );
+                detail.address = Some(h.dst);
+                let code = Code::IgwDestinationAddressNotInRfc1918Egress;
+                return self.fatal(code, id, Why::PrivateToInternetGateway, detail);
             }
             match self.public_of(leg.at, h.src) {
                 Some(p) => h.src = p,
                 None => {
-                    return self.fatal(
-                        Code::IgwPublicIpAssociationForEgress,
-                        id,
-                        format!(
-                            "{} has no public IPv4 address to leave {id} with; associate an Elastic IP or route through a NAT gateway",
-                            h.src
-                        ),
-                    )
+                    detail.address = Some(h.src);
+                    let code = Code::IgwPublicIpAssociationForEgress;
+                    return self.fatal(code, id, Why::NoPublicIp, detail);
                 }
             }
         }
@@ -1212,11 +1223,12 @@ impl Decider<'_> {
     ) -> Option<Step> {
         self.nacl(leg.subnet, true, h);
         if h.dst.is_ipv4() {
-            return self.fatal(
-                Code::CannotRoute,
-                id,
-                format!("{id} carries IPv6 only (route {})", leg.label),
-            );
+            let detail = Detail {
+                internet_gateway: Some(id.clone()),
+                address: Some(h.dst),
+                ..Detail::default()
+            };
+            return self.fatal(Code::CannotRoute, id, Why::EgressOnlyIpv4, detail);
         }
         self.hop(id, HopKind::EgressOnlyInternetGateway, h);
         if self.dir == Direction::Forward {
@@ -1229,24 +1241,22 @@ impl Decider<'_> {
     fn via_nat(&mut self, leg: &Leg, n: Ix, h: &mut Header) -> Option<Step> {
         let v = self.v;
         let nat = &v.nats[n as usize];
+        let mut detail = Detail {
+            nat_gateway: Some(nat.id.clone()),
+            vpc: Some(v.vpcs[nat.vpc as usize].id.clone()),
+            subnet: Some(v.subnets[nat.subnet as usize].id.clone()),
+            ..Detail::default()
+        };
         if nat.vpc != leg.vpc || !v.vpcs[leg.vpc as usize].contains(h.src) {
             self.nacl(leg.subnet, true, h);
-            return self.fatal(
-                Code::NgwRequiresSourceInVpc,
-                &nat.id,
-                format!(
-                    "{} translates only traffic from its own VPC; {} is not (route {} in {})",
-                    nat.id, h.src, leg.label, leg.table
-                ),
-            );
+            detail.address = Some(h.src);
+            let code = Code::NgwRequiresSourceInVpc;
+            return self.fatal(code, &nat.id, Why::NatSourceOutside, detail);
         }
         if h.dst.is_ipv6() {
             self.nacl(leg.subnet, true, h);
-            return self.fatal(
-                Code::CannotRoute,
-                &nat.id,
-                format!("{} does not translate IPv6 (NAT64 is not modelled)", nat.id),
-            );
+            detail.address = Some(h.dst);
+            return self.fatal(Code::CannotRoute, &nat.id, Why::NatIpv6, detail);
         }
         if nat.subnet != leg.subnet {
             self.nacl(leg.subnet, true, h);
@@ -1282,14 +1292,13 @@ impl Decider<'_> {
             self.sg(m, true, h, true);
         }
         if e.source_dest_check {
-            self.blocker(
-                Code::EniSourceDestCheckRestriction,
-                &e.id,
-                format!(
-                    "{} forwards {h} (route {} in {}) but its source/destination check is on; turn it off",
-                    e.id, leg.label, leg.table
-                ),
-            );
+            let detail = Detail {
+                network_interface: Some(e.id.clone()),
+                header: Some(*h),
+                ..Detail::default()
+            };
+            let code = Code::EniSourceDestCheckRestriction;
+            self.blocker(code, &e.id, Why::SourceDestCheck, detail);
         }
         *identity = false;
         Some(Step::At(Sender::Eni(m)))

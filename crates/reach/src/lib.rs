@@ -24,6 +24,7 @@ pub mod explain;
 pub mod exposure;
 pub mod fabric;
 mod fast;
+pub mod insights;
 pub mod matrix;
 mod privatelink;
 pub mod reference;
@@ -35,7 +36,10 @@ pub mod watch;
 mod tests;
 
 pub use decide::decide;
-pub use explain::{Applied, Code, Direction, Explanation, Header, Hop, HopKind, Outcome, Verdict};
+pub use explain::{
+    Applied, Balanced, Code, Detail, Direction, Explanation, Header, Hop, HopKind, Outcome,
+    Verdict, Why,
+};
 pub use exposure::{exposure, exposure_with, Exposure};
 pub use update::{Changes, Touched};
 pub use view::View;

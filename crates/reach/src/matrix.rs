@@ -9,11 +9,10 @@
 //! represented by its lowest-id interface (and, within one subnet, its two lowest).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use openvpc_core::World;
 
-use crate::explain::{Code, Direction, Verdict};
+use crate::explain::{Code, Explanation, Verdict};
 use crate::{decide, Endpoint, Flow, Protocol, View};
 
 /// Flows decided exhaustively at most, by default, before falling back to representatives.
@@ -85,15 +84,10 @@ impl CellState {
     }
 }
 
-/// A blocker seen in a cell, with how many of its flows it blocks.
+/// A blocker seen in a cell (its first occurrence), with how many of its flows it blocks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blocker {
-    pub code: Code,
-    pub component: Arc<str>,
-    pub direction: Direction,
-    pub rule: Option<Arc<str>>,
-    /// The message of its first occurrence.
-    pub message: String,
+    pub explanation: Explanation,
     pub flows: usize,
 }
 
@@ -145,19 +139,16 @@ impl Cell {
         for f in &self.flows {
             for e in &f.verdict.explanations {
                 let same = |b: &Blocker| {
-                    b.code == e.code
-                        && b.component == e.component
-                        && b.direction == e.direction
-                        && b.rule == e.rule
+                    let x = &b.explanation;
+                    x.code == e.code
+                        && x.component == e.component
+                        && x.direction == e.direction
+                        && x.rule() == e.rule()
                 };
                 match out.iter_mut().find(|b| same(b)) {
                     Some(b) => b.flows += 1,
                     None => out.push(Blocker {
-                        code: e.code,
-                        component: e.component.clone(),
-                        direction: e.direction,
-                        rule: e.rule.clone(),
-                        message: e.message.clone(),
+                        explanation: e.clone(),
                         flows: 1,
                     }),
                 }

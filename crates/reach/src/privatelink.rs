@@ -325,31 +325,23 @@ pub(crate) fn listener_takes(
     proto && port.is_some() && listener_port == port
 }
 
-/// Why an endpoint as a destination has no interface to deliver to: (code, message).
+/// Why an endpoint as a destination has no interface to deliver to: (code, situation).
 pub(crate) fn no_interface(
-    id: &str,
+    _id: &str,
     kind: EndpointType,
     state: State,
-    service: &str,
-) -> (crate::Code, String) {
+    _service: &str,
+) -> (crate::Code, crate::explain::Why) {
+    use crate::explain::Why;
     use crate::Code;
     if kind == EndpointType::Gateway {
         return (
             Code::NoSourceOrDestination,
-            format!("{id} is a gateway endpoint: it has no address; name an address of {service}"),
+            Why::GatewayEndpointAsDestination,
         );
     }
     if state != State::Available {
-        return (
-            Code::BadState,
-            format!(
-                "{id} is {}, not available: it has no network interface to reach (the provider must accept the connection)",
-                state.as_str()
-            ),
-        );
+        return (Code::BadState, Why::EndpointNotAvailable);
     }
-    (
-        Code::NoSourceOrDestination,
-        format!("{id} has no network interface"),
-    )
+    (Code::NoSourceOrDestination, Why::EndpointNoInterface)
 }

@@ -19,7 +19,7 @@ use openvpc_core::vpc::Vpc;
 use openvpc_core::World;
 
 use crate::decide::{first_header, MAX_LEGS};
-use crate::explain::{Code, Direction, Explanation, Header, Verdict};
+use crate::explain::{Code, Detail, Direction, Explanation, Header, Verdict, Why};
 use crate::{Endpoint, Flow, PrefixLists};
 
 mod privatelink;
@@ -119,14 +119,10 @@ fn rule_ports(r: &Rule, h: &Header) -> bool {
 }
 
 impl<'w> Ref<'w> {
-    fn blocker(&mut self, code: Code, component: &str, message: String) {
-        self.exps.push(Explanation {
-            code,
-            component: Arc::from(component),
-            direction: self.dir,
-            message,
-            rule: None,
-        });
+    fn blocker(&mut self, code: Code, component: &str, _message: String) {
+        let (why, detail) = (Why::Code, Detail::default());
+        let e = Explanation::new(code, Arc::from(component), self.dir, why, detail);
+        self.exps.push(e);
     }
 
     fn fatal<T>(&mut self, code: Code, component: &str) -> Option<T> {

@@ -137,8 +137,20 @@ pub struct RouteData {
     pub state: String,
 }
 
+/// A load balancer target an explanation names (`AnalysisLoadBalancerTarget`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadBalancerTarget {
+    pub address: Option<IpAddr>,
+    pub availability_zone: Option<String>,
+    pub availability_zone_id: Option<String>,
+    /// The instance, for an `instance` target.
+    pub instance: Option<Component>,
+    pub port: Option<u16>,
+}
+
 /// One component of a forward or return path (`PathComponent`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PathComponentData {
     pub sequence_number: u32,
     pub component: Component,
@@ -151,10 +163,16 @@ pub struct PathComponentData {
     pub route: Option<RouteData>,
     pub inbound_header: Option<PacketHeader>,
     pub outbound_header: Option<PacketHeader>,
+    /// A load balancer's listener that took the flow (`elasticLoadBalancerListener`).
+    pub elastic_load_balancer_listener: Option<Component>,
+    /// What the component applied beyond the members above (`explanationSet`): for a load
+    /// balancer, its listener port, target group, target and target port.
+    pub explanations: Vec<ExplanationData>,
 }
 
 /// One reason a path is not reachable (`Explanation`), with the context the engine gave.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ExplanationData {
     /// AWS's explanation code (`ENI_SG_RULES_MISMATCH`, …).
     pub code: String,
@@ -180,6 +198,19 @@ pub struct ExplanationData {
     pub port: Option<u16>,
     pub protocols: Vec<String>,
     pub missing_component: Option<String>,
+    pub vpn_gateway: Option<Component>,
+    /// Where the packet went instead (`destination`).
+    pub destination: Option<Component>,
+    pub availability_zone_ids: Vec<String>,
+    /// A component's state (`state`).
+    pub state: Option<String>,
+    pub load_balancer_arn: Option<String>,
+    pub elastic_load_balancer_listener: Option<Component>,
+    pub load_balancer_listener_port: Option<u16>,
+    pub load_balancer_target_group: Option<Component>,
+    pub load_balancer_target_groups: Vec<Component>,
+    pub load_balancer_target: Option<LoadBalancerTarget>,
+    pub load_balancer_target_port: Option<u16>,
     /// Whether the blocker is on the return path.
     pub on_return_path: bool,
     /// The engine's explanation in words (not on the wire: AWS's shape has no text).

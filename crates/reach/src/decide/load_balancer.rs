@@ -9,9 +9,13 @@
 //! it). Replies go back to the node, which answers the client from its own address.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use super::{Decider, End, Sender, Start};
-use crate::explain::{Code, Direction, Explanation, Header, Hop, HopKind};
+use crate::explain::{
+    Applied, Balanced, Code, Detail, Direction, Explanation, Header, Hop, HopKind, ListenerRef,
+    TargetRef, Why,
+};
 use crate::privatelink::{listener_takes, LbV, NodeV, TargetAt, TargetGroupV, TargetV};
 use crate::view::Ix;
 
@@ -66,10 +70,16 @@ impl Decider<'_> {
         private_link: bool,
     ) -> Option<Vec<Hop>> {
         let v = self.v;
+        let lb_hop = self.hops.len();
         self.hop(&lb.arn, HopKind::LoadBalancer, h);
+        let mut detail = Detail {
+            load_balancer: Some(lb.arn.clone()),
+            availability_zone: Some(node.zone.clone()),
+            header: Some(*h),
+            ..Detail::default()
+        };
         let Some(n) = node.eni else {
-            let why = format!("{} has no network interface in zone {}", lb.arn, node.zone);
-            return self.fatal(Code::BadState, &lb.arn, why);
+            return self.fatal(Code::BadState, &lb.arn, Why::NoNodeInZone, detail);
         };
         let at_node = Header {
             dst: IpAddr::V4(node.ip),
@@ -85,36 +95,34 @@ impl Decider<'_> {
             .iter()
             .find(|l| listener_takes(l.protocol.as_deref(), l.port, h.protocol, h.dst_port));
         let Some(listener) = listener else {
-            let why = format!(
-                "no listener of {} takes {h}; add a listener for that protocol and port",
-                lb.arn
-            );
-            return self.fatal(Code::Elbv2ListenersMismatch, &lb.arn, why);
+            let why = Why::NoListener;
+            return self.fatal(Code::Elbv2ListenersMismatch, &lb.arn, why, detail);
         };
         self.hop(&listener.arn, HopKind::LoadBalancerListener, h);
+        let listener_ref = ListenerRef {
+            arn: listener.arn.clone(),
+            port: listener.port,
+            protocol: listener.protocol.as_deref().map(Arc::from),
+        };
+        detail.listener = Some(listener_ref.clone());
+        detail.target_group = Some(listener.target_group.clone());
         let pl = &v.privatelink;
         let tg = pl.target_groups.get(&listener.target_group);
         let Some(tg) = tg.filter(|g| !g.targets.is_empty()) else {
             let why = match tg {
-                None => format!(
-                    "the target group {} of {} does not exist; forward to a group with targets",
-                    listener.target_group, listener.arn
-                ),
-                Some(g) => format!(
-                    "the target group {} of {} has no registered targets; register one",
-                    g.arn, listener.arn
-                ),
+                None => {
+                    detail.missing = Some(listener.target_group.clone());
+                    Why::TargetGroupMissing
+                }
+                Some(_) => Why::NoTargets,
             };
-            return self.fatal(Code::Elbv2ListenerHasNoTg, &listener.arn, why);
+            return self.fatal(Code::Elbv2ListenerHasNoTg, &listener.arn, why, detail);
         };
         self.hop(&tg.arn, HopKind::TargetGroup, h);
         let eligible = self.targets_from(lb, node, n, tg);
         if eligible.is_empty() {
-            let why = format!(
-                "cross-zone load balancing is off for {} and no target of {} is in zone {}, where the flow enters; register a target in that zone or turn on load_balancing.cross_zone.enabled",
-                lb.arn, tg.arn, node.zone
-            );
-            return self.fatal(Code::Elbv2NoTargetsInAz, &lb.arn, why);
+            let why = Why::NoTargetsInZone;
+            return self.fatal(Code::Elbv2NoTargetsInAz, &lb.arn, why, detail);
         }
         let ip = IpAddr::V4(node.ip);
         let preserve = tg.preserve_client_ip && !private_link;
@@ -124,10 +132,41 @@ impl Decider<'_> {
             src: if preserve { h.src } else { ip },
         };
         let runs: Vec<TargetRun> = eligible
-            .into_iter()
-            .map(|t| self.try_target(lb, entry, t, h))
+            .iter()
+            .map(|t| self.try_target(lb, entry, t, h, &detail))
             .collect();
-        Some(self.keep_first_reachable(runs))
+        let (chosen, back) = self.keep_first_reachable(runs);
+        let balanced = Balanced {
+            listener: listener_ref,
+            target_group: tg.arn.clone(),
+            target: Some(self.target_ref(n, eligible[chosen])),
+        };
+        if let Some(hop) = self.hops.get_mut(lb_hop) {
+            hop.applied = Applied::LoadBalancer(Arc::new(balanced));
+        }
+        Some(back)
+    }
+
+    /// Target `t` as explanations and hops name it: id, port, and where known its address
+    /// and zone (`n`: the entry node's interface, whose VPC an `ip` target is looked up in).
+    fn target_ref(&self, n: Ix, t: &TargetV) -> TargetRef {
+        let v = self.v;
+        let (address, eni) = match t.at {
+            TargetAt::Instance(e) => (
+                e.and_then(|e| v.enis[e as usize].v4.first().map(|a| IpAddr::V4(*a))),
+                e,
+            ),
+            TargetAt::Ip(a) => {
+                let vpc = v.enis[n as usize].vpc;
+                (a, a.and_then(|a| v.holder(vpc, a)))
+            }
+        };
+        TargetRef {
+            id: t.id.clone(),
+            port: t.port,
+            address,
+            zone: eni.and_then(|e| v.privatelink.zone_of(v, e).cloned()),
+        }
     }
 
     /// The targets of `tg` that node `node` (interface `n`) of `lb` sends to: all with
@@ -159,8 +198,9 @@ impl Decider<'_> {
     }
 
     /// The first reachable target's hops join the path; when none is reachable, every
-    /// target's blockers are reported. Returns the chosen target's return hops.
-    fn keep_first_reachable(&mut self, runs: Vec<TargetRun>) -> Vec<Hop> {
+    /// target's blockers are reported. Returns the chosen target (the first reachable, else
+    /// the first) and its return hops.
+    fn keep_first_reachable(&mut self, runs: Vec<TargetRun>) -> (usize, Vec<Hop>) {
         let chosen = runs.iter().position(|r| r.ok);
         let mut back = Vec::new();
         for (i, r) in runs.into_iter().enumerate() {
@@ -172,12 +212,20 @@ impl Decider<'_> {
                 back = r.back;
             }
         }
-        back
+        (chosen.unwrap_or(0), back)
     }
 
     /// One target, from the entry node: the decider's walk state is saved and restored;
-    /// hops and explanations are returned.
-    fn try_target(&mut self, lb: &LbV, entry: Entry, t: &TargetV, h: &Header) -> TargetRun {
+    /// hops and explanations are returned, each explanation naming the load balancer,
+    /// listener, target group and target (`lb_detail` holds the first three).
+    fn try_target(
+        &mut self,
+        lb: &LbV,
+        entry: Entry,
+        t: &TargetV,
+        h: &Header,
+        lb_detail: &Detail,
+    ) -> TargetRun {
         let saved = (
             std::mem::take(&mut self.hops),
             std::mem::take(&mut self.exps),
@@ -188,10 +236,20 @@ impl Decider<'_> {
         );
         self.dir = Direction::Forward;
         let back_from = self.walk_target(lb, entry, t, h);
-        let prefix = format!("target {}: ", t.id);
+        let target = self.target_ref(entry.eni, t);
         let mut exps = std::mem::take(&mut self.exps);
         for e in &mut exps {
-            e.message.insert_str(0, &prefix);
+            let d = &mut e.detail;
+            d.target.get_or_insert_with(|| target.clone());
+            if d.load_balancer.is_none() {
+                d.load_balancer = lb_detail.load_balancer.clone();
+            }
+            if d.listener.is_none() {
+                d.listener = lb_detail.listener.clone();
+            }
+            if d.target_group.is_none() {
+                d.target_group = lb_detail.target_group.clone();
+            }
         }
         let all = std::mem::take(&mut self.hops);
         let split = back_from.unwrap_or(all.len()).min(all.len());
@@ -215,27 +273,19 @@ impl Decider<'_> {
     /// The address of target `t` and its interface in the load balancer's VPC, if any.
     fn target_address(&mut self, n: Ix, t: &TargetV) -> Option<(IpAddr, Option<Ix>)> {
         let v = self.v;
-        match t.at {
+        let why = match t.at {
             TargetAt::Instance(Some(e)) => match v.enis[e as usize].v4.first() {
-                Some(a) => Some((IpAddr::V4(*a), Some(e))),
-                None => {
-                    let why = format!("{} has no IPv4 address", t.id);
-                    self.fatal(Code::BadState, &t.id, why)
-                }
+                Some(a) => return Some((IpAddr::V4(*a), Some(e))),
+                None => Why::TargetNoAddress,
             },
-            TargetAt::Instance(None) => {
-                let why = format!("{} does not exist or is not running", t.id);
-                self.fatal(Code::BadState, &t.id, why)
-            }
+            TargetAt::Instance(None) => Why::TargetNotRunning,
             TargetAt::Ip(Some(a)) => {
                 let vpc = v.enis[n as usize].vpc;
-                Some((a, v.holder(vpc, a)))
+                return Some((a, v.holder(vpc, a)));
             }
-            TargetAt::Ip(None) => {
-                let why = format!("{} is not an IP address", t.id);
-                self.fatal(Code::BadState, &t.id, why)
-            }
-        }
+            TargetAt::Ip(None) => Why::TargetNotIp,
+        };
+        self.fatal(Code::BadState, &t.id, why, Detail::default())
     }
 
     /// Walks to target `t` and back; returns where the return hops start.
@@ -245,14 +295,12 @@ impl Decider<'_> {
         let (addr, want) = self.target_address(n, t)?;
         if let Some(e) = want {
             if !crate::privatelink::zone_enabled(v, lb, e) {
-                let zone = v.privatelink.zone_of(v, e);
-                let why = format!(
-                    "{} is in zone {}, where {} is not enabled: it receives no traffic; enable that zone on the load balancer",
-                    t.id,
-                    zone.map_or("(unknown)", |z| z.as_ref()),
-                    lb.arn
-                );
-                return self.fatal(Code::ElbInstalledAzRestriction, &lb.arn, why);
+                let detail = Detail {
+                    availability_zone: v.privatelink.zone_of(v, e).cloned(),
+                    ..Detail::default()
+                };
+                let why = Why::TargetZoneDisabled;
+                return self.fatal(Code::ElbInstalledAzRestriction, &lb.arn, why, detail);
             }
         }
         let h2 = Header {
@@ -269,8 +317,16 @@ impl Decider<'_> {
         }
         let (end, at) = self.walk(Start::At(Sender::Eni(n)), h2, want)?;
         let End::Eni(y) = end else {
-            let why = format!("no network interface holds the target address {addr}");
-            return self.fatal(Code::NoPossibleDestination, &t.id, why);
+            let detail = Detail {
+                address: Some(addr),
+                ..Detail::default()
+            };
+            return self.fatal(
+                Code::NoPossibleDestination,
+                &t.id,
+                Why::TargetUnheld,
+                detail,
+            );
         };
         self.dir = Direction::Return;
         self.last = None;

@@ -10,29 +10,27 @@ use std::sync::Arc;
 use openvpc_core::endpoint::{EndpointType, State};
 use openvpc_core::endpoint_service::ServiceState;
 
-use super::Decider;
-use crate::explain::{Code, Header, Hop, HopKind};
+use super::{gone, Decider, Refusal};
+use crate::explain::{Code, Detail, End, Header, Hop, HopKind, Why};
 use crate::privatelink::{is_echo, no_interface};
 use crate::view::{Ix, View};
 
 /// The interface of endpoint `id` a flow from interface `s` goes to: the one in the
 /// source's Availability Zone if there is one, else the first.
-pub(super) fn vpce_destination(
-    view: &View,
-    s: Ix,
-    id: &str,
-) -> Result<Ix, (Code, Arc<str>, String)> {
+pub(super) fn vpce_destination(view: &View, s: Ix, id: &str) -> Result<Ix, Refusal> {
     let pl = &view.privatelink;
     let Some(ep) = pl.endpoints.get(id) else {
-        return Err((
-            Code::NoSourceOrDestination,
-            Arc::from(id),
-            format!("the destination {id} does not exist"),
-        ));
+        return Err(gone(End::Destination, id));
     };
     if ep.kind == EndpointType::Gateway || ep.enis.is_empty() {
         let (code, why) = no_interface(id, ep.kind, ep.state, &ep.service_name);
-        return Err((code, ep.id.clone(), why));
+        let detail = Detail {
+            vpc_endpoint: Some(ep.id.clone()),
+            state: Some(Arc::from(ep.state.as_str())),
+            service_name: Some(ep.service_name.clone()),
+            ..Detail::default()
+        };
+        return Err((code, ep.id.clone(), why, detail));
     }
     let zone = pl.zone_of(view, s);
     Ok(ep
@@ -59,14 +57,14 @@ impl Decider<'_> {
             return false;
         }
         let component = ep.map_or_else(|| e.id.clone(), |ep| ep.id.clone());
-        self.blocker(
-            Code::VpceIntraVpcTraffic,
-            &component,
-            format!(
-                "{} is an interface endpoint's network interface: an endpoint only answers traffic its consumers initiate, it cannot open {h}",
-                e.id
-            ),
-        );
+        let detail = Detail {
+            network_interface: Some(e.id.clone()),
+            vpc_endpoint: ep.map(|ep| ep.id.clone()),
+            header: Some(*h),
+            ..Detail::default()
+        };
+        let code = Code::VpceIntraVpcTraffic;
+        self.blocker(code, &component, Why::EndpointInitiates, detail);
         true
     }
 
@@ -76,34 +74,34 @@ impl Decider<'_> {
     pub(super) fn gateway_endpoint(&mut self, id: &Arc<str>, vpc: Ix, h: &Header) -> Arc<str> {
         let v = self.v;
         let ep = v.privatelink.endpoints.get(id);
-        if h.protocol != 6 && !is_echo(h.protocol, h.dst_port) {
-            self.blocker(
-                Code::VpceGatewayProtocolRestriction,
-                id,
-                format!("{id} carries only TCP and ICMP echo, not {h}"),
-            );
-        }
         let here = &v.vpcs[vpc as usize].id;
-        match ep.and_then(|e| e.vpc) {
-            Some(own) if own != vpc => self.blocker(
-                Code::VpceGatewayEgressSourceAddressRestriction,
-                id,
-                format!(
-                    "{id} belongs to {}: only sources in that VPC use it, not {} in {here} (a gateway endpoint is not reachable through a peering, VPN or transit gateway)",
-                    v.vpcs[own as usize].id, h.src
-                ),
-            ),
-            None => self.blocker(
-                Code::VpceGatewayEgressSourceAddressRestriction,
-                id,
-                format!("{id} belongs to no VPC of this view: {} in {here} cannot use it", h.src),
-            ),
-            Some(_) if !v.vpcs[vpc as usize].contains(h.src) => self.blocker(
-                Code::VpceGatewayEgressSourceAddressRestriction,
-                id,
-                format!("{id} accepts only sources in {here}, not {}", h.src),
-            ),
-            Some(_) => {}
+        let mut detail = Detail {
+            vpc_endpoint: Some(id.clone()),
+            service_name: ep.map(|e| e.service_name.clone()),
+            source_vpc: Some(here.clone()),
+            header: Some(*h),
+            address: Some(h.src),
+            ..Detail::default()
+        };
+        if h.protocol != 6 && !is_echo(h.protocol, h.dst_port) {
+            let code = Code::VpceGatewayProtocolRestriction;
+            self.blocker(code, id, Why::GatewayEndpointProtocol, detail.clone());
+        }
+        let why = match ep.and_then(|e| e.vpc) {
+            Some(own) if own != vpc => {
+                detail.vpc = Some(v.vpcs[own as usize].id.clone());
+                Some(Why::GatewayEndpointOtherVpc)
+            }
+            None => Some(Why::GatewayEndpointNoVpc),
+            Some(_) if !v.vpcs[vpc as usize].contains(h.src) => {
+                detail.vpc = Some(here.clone());
+                Some(Why::GatewayEndpointSourceOutside)
+            }
+            Some(_) => None,
+        };
+        if let Some(why) = why {
+            let code = Code::VpceGatewayEgressSourceAddressRestriction;
+            self.blocker(code, id, why, detail);
         }
         ep.map_or_else(|| Arc::from("service"), |e| e.service_name.clone())
     }
@@ -121,27 +119,23 @@ impl Decider<'_> {
         if ep.kind != EndpointType::Interface {
             return Some(Vec::new());
         }
+        let mut detail = Detail {
+            vpc_endpoint: Some(ep.id.clone()),
+            network_interface: Some(v.enis[y as usize].id.clone()),
+            service_name: Some(ep.service_name.clone()),
+            header: Some(*h),
+            ..Detail::default()
+        };
         if ep.state != State::Available {
-            return self.fatal(
-                Code::BadState,
-                &ep.id,
-                format!(
-                    "{} is {}, not available: it carries no traffic{}",
-                    ep.id,
-                    ep.state.as_str(),
-                    if ep.state == State::PendingAcceptance {
-                        " until the service provider accepts the connection"
-                    } else {
-                        ""
-                    }
-                ),
-            );
+            detail.state = Some(Arc::from(ep.state.as_str()));
+            return self.fatal(Code::BadState, &ep.id, Why::EndpointState, detail);
         }
         if h.protocol != 6 {
             self.blocker(
                 Code::ProtocolRestriction,
                 &ep.id,
-                format!("interface endpoint {} carries TCP only, not {h}", ep.id),
+                Why::EndpointTcpOnly,
+                detail,
             );
             return Some(Vec::new());
         }
@@ -149,42 +143,26 @@ impl Decider<'_> {
             self.hop(&ep.service_name, HopKind::Service, h);
             return Some(Vec::new());
         };
+        detail.endpoint_service = Some(sid.clone());
         let Some(svc) = pl.services.get(sid) else {
-            return self.fatal(
-                Code::BadState,
-                &ep.id,
-                format!("the endpoint service {sid} of {} no longer exists", ep.id),
-            );
+            detail.missing = Some(sid.clone());
+            return self.fatal(Code::BadState, &ep.id, Why::ServiceGone, detail);
         };
         if svc.state != ServiceState::Available {
-            return self.fatal(
-                Code::BadState,
-                &svc.id,
-                format!("{} is {}, not Available", svc.id, svc.state.as_str()),
-            );
+            detail.state = Some(Arc::from(svc.state.as_str()));
+            return self.fatal(Code::BadState, &svc.id, Why::ServiceState, detail);
         }
         if !svc.nlbs.iter().any(|a| pl.lbs.contains_key(a)) {
-            return self.fatal(
-                Code::BadState,
-                &svc.id,
-                format!("{} has no network load balancer", svc.id),
-            );
+            return self.fatal(Code::BadState, &svc.id, Why::ServiceNoLoadBalancer, detail);
         }
         // The load balancer node in the endpoint's zone (any zone for a cross-Region
         // endpoint, which AWS restricts at creation).
         let zone = pl.zone_of(v, y);
         let placed = crate::privatelink::placement(v, ep, y);
         let Some((lb, node)) = placed else {
-            return self.fatal(
-                Code::VpceServiceNotInstalledInAz,
-                &ep.id,
-                format!(
-                    "{} is in zone {}, where no load balancer of {} is; add a subnet of that zone to the load balancer",
-                    v.enis[y as usize].id,
-                    zone.map_or("(unknown)", |z| z.as_ref()),
-                    svc.id
-                ),
-            );
+            detail.availability_zone = zone.cloned();
+            let code = Code::VpceServiceNotInstalledInAz;
+            return self.fatal(code, &ep.id, Why::ServiceNotInZone, detail);
         };
         self.hop(&svc.id, HopKind::EndpointService, h);
         self.through_load_balancer(lb, node, h, true)

@@ -58,7 +58,10 @@ fn seed_world_every_interface() {
     assert_eq!(m.flow_count(), 6);
     let b = m.cell(1, 2).blockers();
     assert_eq!(b.len(), 1);
-    assert_eq!((b[0].component.as_ref(), b[0].flows), (t.ab.as_str(), 1));
+    assert_eq!(
+        (b[0].explanation.component.as_ref(), b[0].flows),
+        (t.ab.as_str(), 1)
+    );
     // The VPC order given is the row order.
     let m = run(&t.n, &[&t.c, &t.a], DEFAULT_MAX_FLOWS);
     assert_eq!(m.subnets[0].id, subnet_of(&t.n, &t.ec));
@@ -85,7 +88,10 @@ fn partial_cells_and_grouped_blockers() {
     // One blocker per interface's group: the same group blocks both, counted twice.
     let b = c.blockers();
     assert_eq!(b.len(), 1);
-    assert_eq!((b[0].component.as_ref(), b[0].flows), (closed.as_str(), 2));
+    assert_eq!(
+        (b[0].explanation.component.as_ref(), b[0].flows),
+        (closed.as_str(), 2)
+    );
     // Within B's subnet: 3 interfaces, 6 ordered pairs; only those into eb get in.
     let d = m.cell(1, 1);
     assert_eq!((d.flows.len(), d.reachable()), (6, 2));

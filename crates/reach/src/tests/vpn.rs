@@ -90,7 +90,7 @@ fn traffic_leaves_through_the_vgw_to_the_customer_side_and_back() {
     assert!(!ok);
     assert_eq!(c, vec![Code::CannotRoute], "{v}");
     assert!(v.explanations[0]
-        .message
+        .message()
         .contains("CreateVpnConnectionRoute"));
 }
 

@@ -355,6 +355,14 @@ fn render_component(x: &mut Xml, c: &PathComponentData) {
     render_acl_rule(x, &c.acl_rule);
     render_ref(x, "component", &Some(c.component.clone()));
     render_ref(x, "destinationVpc", &c.destination_vpc);
+    render_ref(
+        x,
+        "elasticLoadBalancerListener",
+        &c.elastic_load_balancer_listener,
+    );
+    if !c.explanations.is_empty() {
+        x.list("explanationSet", &c.explanations, render_explanation);
+    }
     render_header(x, "outboundHeader", &c.outbound_header);
     render_header(x, "inboundHeader", &c.inbound_header);
     render_route(x, &c.route);
@@ -368,13 +376,46 @@ fn render_explanation(x: &mut Xml, e: &ExplanationData) {
     render_ref(x, "acl", &e.acl);
     render_acl_rule(x, &e.acl_rule);
     x.opt("address", e.address);
+    if !e.availability_zone_ids.is_empty() {
+        strings(x, "availabilityZoneIdSet", &e.availability_zone_ids);
+    }
     render_ref(x, "component", &e.component);
+    render_ref(x, "destination", &e.destination);
     render_ref(x, "destinationVpc", &e.destination_vpc);
     if let Some(egress) = e.egress {
         x.leaf("direction", if egress { "egress" } else { "ingress" });
     }
-    x.leaf("explanationCode", &e.code);
+    render_ref(
+        x,
+        "elasticLoadBalancerListener",
+        &e.elastic_load_balancer_listener,
+    );
+    if !e.code.is_empty() {
+        x.leaf("explanationCode", &e.code);
+    }
     render_ref(x, "internetGateway", &e.internet_gateway);
+    x.opt("loadBalancerArn", e.load_balancer_arn.as_ref());
+    x.opt("loadBalancerListenerPort", e.load_balancer_listener_port);
+    if let Some(t) = &e.load_balancer_target {
+        x.node("loadBalancerTarget", |x| {
+            x.opt("address", t.address)
+                .opt("availabilityZone", t.availability_zone.as_ref())
+                .opt("availabilityZoneId", t.availability_zone_id.as_ref());
+            render_ref(x, "instance", &t.instance);
+            x.opt("port", t.port);
+        });
+    }
+    render_ref(x, "loadBalancerTargetGroup", &e.load_balancer_target_group);
+    if !e.load_balancer_target_groups.is_empty() {
+        x.list(
+            "loadBalancerTargetGroupSet",
+            &e.load_balancer_target_groups,
+            |x, c| {
+                x.leaf("id", &c.id).opt("arn", c.arn.as_ref());
+            },
+        );
+    }
+    x.opt("loadBalancerTargetPort", e.load_balancer_target_port);
     x.opt("missingComponent", e.missing_component.as_ref());
     render_ref(x, "natGateway", &e.nat_gateway);
     render_ref(x, "networkInterface", &e.network_interface);
@@ -392,7 +433,9 @@ fn render_explanation(x: &mut Xml, e: &ExplanationData) {
         });
     }
     render_ref(x, "sourceVpc", &e.source_vpc);
+    x.opt("state", e.state.as_ref());
     render_ref(x, "subnet", &e.subnet);
     render_ref(x, "vpc", &e.vpc);
     render_ref(x, "vpcEndpoint", &e.vpc_endpoint);
+    render_ref(x, "vpnGateway", &e.vpn_gateway);
 }

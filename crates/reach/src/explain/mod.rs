@@ -1,8 +1,15 @@
-//! What a decision says: the verdict, the hops with their headers, the explanations.
+//! What a decision says: the verdict, the hops with their headers and what each applied,
+//! the explanations with their typed fields ([`Detail`]) and the words built from them
+//! ([`message`]).
+
+mod detail;
+pub mod message;
 
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
+
+pub use detail::{AclRuleRef, Detail, End, ListenerRef, RouteRef, TargetRef, Why};
 
 /// Reachability Analyzer explanation codes (§5.1 spelling via [`Code::as_str`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -140,18 +147,51 @@ pub enum Direction {
     Return,
 }
 
-/// One blocker: the AWS code, the component that blocks, and what to change.
+/// One blocker: the AWS code, the component that blocks, which situation of the code it
+/// is, and the typed fields it is about. The message is built from them ([`Self::message`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
     pub code: Code,
     /// `sg-…`, `acl-…`, `rtb-…`, `pcx-…`, `igw-…`, `nat-…`, `eni-…`, `vpce-…`, `subnet-…`,
-    /// `vpc-…`, or the flow's own source/destination text.
+    /// `vpc-…`, a load balancer, listener or target group ARN, a target's id, or the
+    /// flow's own source/destination text.
     pub component: Arc<str>,
     pub direction: Direction,
-    pub message: String,
-    /// The rule or route involved: an ACL rule number (`*` for the default deny), or the
-    /// route taken (`10.1.0.0/16 -> pcx-…`).
-    pub rule: Option<Arc<str>>,
+    pub why: Why,
+    pub detail: Box<Detail>,
+}
+
+impl Explanation {
+    pub fn new(
+        code: Code,
+        component: Arc<str>,
+        direction: Direction,
+        why: Why,
+        detail: Detail,
+    ) -> Self {
+        Explanation {
+            code,
+            component,
+            direction,
+            why,
+            detail: Box::new(detail),
+        }
+    }
+
+    /// The explanation in words: the cause and a fix, from its fields.
+    pub fn message(&self) -> String {
+        message::of(self)
+    }
+
+    /// The rule or route involved, as short text: an ACL entry number (`*` for the default
+    /// deny) or the route taken (`10.1.0.0/16 -> pcx-…`).
+    pub fn rule(&self) -> Option<String> {
+        let d = &self.detail;
+        if let Some(r) = d.acl_rule {
+            return Some(r.number.map_or("*".to_string(), |n| n.to_string()));
+        }
+        d.route.as_ref().map(|r| r.label.to_string())
+    }
 }
 
 /// The packet at one point of the path. For ICMP, `dst_port` is the ICMP type (code 0)
@@ -279,7 +319,7 @@ pub struct Hop {
 
 /// The rule or route a hop applied, where the engine decided it (for display: the
 /// verdict already holds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Applied {
     /// Nothing to name (a gateway, an interface, a route table with no route).
     #[default]
@@ -290,6 +330,18 @@ pub enum Applied {
     AclRule { egress: bool, number: u32 },
     /// The route at `index` of the route table's routes (world order).
     Route { index: u32 },
+    /// A load balancer: the listener that took the flow, its target group and the target
+    /// the path goes on to.
+    LoadBalancer(Arc<Balanced>),
+}
+
+/// What a load balancer applied: listener, target group, target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Balanced {
+    pub listener: ListenerRef,
+    pub target_group: Arc<str>,
+    /// The target chosen (the first reachable; the first tried when none is).
+    pub target: Option<TargetRef>,
 }
 
 /// The decision on one flow.
@@ -378,7 +430,10 @@ impl fmt::Display for Verdict {
             writeln!(
                 f,
                 "  {} {} ({:?}): {}",
-                e.code, e.component, e.direction, e.message
+                e.code,
+                e.component,
+                e.direction,
+                e.message()
             )?;
         }
         Ok(())
