@@ -288,7 +288,8 @@ def test_lifecycle_errors_and_tags(ec2, world):
     assert sorted(x["NetworkInsightsPathId"] for pg in pages for x in pg["NetworkInsightsPaths"]) == \
         sorted([pid, other])
 
-    # The filter's ports drive the analysis (source port 1024, destination port 22).
+    # The filter's ports drive the analysis: every source port of 1024-65535 gets through
+    # to destination port 22.
     got = analyse(ec2, pid, TagSpecifications=[{"ResourceType": "network-insights-analysis",
                                                  "Tags": [{"Key": "run", "Value": "1"}]}],
                   AdditionalAccounts=[B], FilterInArns=[ARN.format(acct=A, kind="vpc", id=a["vpc"])])
@@ -297,7 +298,8 @@ def test_lifecycle_errors_and_tags(ec2, world):
     assert got["AdditionalAccounts"] == [B] and got["FilterInArns"] == [
         ARN.format(acct=A, kind="vpc", id=a["vpc"])]
     out = got["ForwardPathComponents"][0]["OutboundHeader"]
-    assert out["SourcePortRanges"] == [{"From": 1024, "To": 1024}]
+    assert out["SourcePortRanges"] == [{"From": 1024, "To": 65535}]
+    assert out["DestinationPortRanges"] == [{"From": 22, "To": 22}]
     second = analyse(ec2, other)["NetworkInsightsAnalysisId"]
 
     def analyses(**kw):
@@ -509,12 +511,14 @@ def test_internet_gateway_as_source(ec2, world, server):
     assert fwd[0]["InboundHeader"]["SourceAddresses"] == ["198.51.100.10"]
     assert fwd[0]["InboundHeader"]["DestinationAddresses"] == [public]
     assert a["eni"] in [c["Component"]["Id"] for c in fwd]
-    # A public SourceIp is the internet host; a private one is not and is replaced.
-    for ip, seen in (("203.0.113.7", "203.0.113.7"), ("10.9.9.9", "198.51.100.10")):
-        p2 = path(ec2, igw, a["i"], port=443, SourceIp=ip)
-        got = analyse(ec2, p2["NetworkInsightsPathId"])
-        assert got["NetworkPathFound"] is True
-        assert got["ForwardPathComponents"][0]["InboundHeader"]["SourceAddresses"] == [seen]
+    # A public SourceIp is the internet host; a private one is refused as AWS documents.
+    p2 = path(ec2, igw, a["i"], port=443, SourceIp="203.0.113.7")
+    got = analyse(ec2, p2["NetworkInsightsPathId"])
+    assert got["NetworkPathFound"] is True
+    assert got["ForwardPathComponents"][0]["InboundHeader"]["SourceAddresses"] == ["203.0.113.7"]
+    got = analyse(ec2, path(ec2, igw, a["i"], port=443, SourceIp="10.9.9.9")["NetworkInsightsPathId"])
+    assert got["NetworkPathFound"] is False and codes(got) == ["IGW_EXPECTS_PUBLIC_ADDRESS"]
+    assert got["Explanations"][0]["InternetGateway"]["Id"] == igw
 
     # The gateway of another VPC leads nowhere near the instance.
     b = world["b"]

@@ -7,10 +7,11 @@ use crate::tags;
 // Areas' models only (see the layering invariant in ARCHITECTURE.md).
 use crate::{
     dhcp::model as dhcp, elb::model as elb, endpoint::model as endpoint,
-    endpoint_service::model as endpoint_service, eni::model as eni, gateway::model as gateway,
-    insights::model as insights, nacl::model as nacl, peering::model as peering,
-    prefix_list::model as prefix_list, route::model as route, sg::model as sg,
-    subnet::model as subnet, vpc::model as vpc, vpn::model as vpn,
+    endpoint_service::model as endpoint_service, eni::model as eni, flowlog::model as flowlog,
+    gateway::model as gateway, insights::model as insights, keypair::model as keypair,
+    nacl::model as nacl, peering::model as peering, prefix_list::model as prefix_list,
+    route::model as route, sg::model as sg, subnet::model as subnet, vpc::model as vpc,
+    vpn::model as vpn,
 };
 
 /// A mutation of the [`crate::World`]. Reads never go through commands.
@@ -34,6 +35,8 @@ pub enum Command {
     PrefixList(prefix_list::Cmd),
     Insights(insights::Cmd),
     Vpn(vpn::Cmd),
+    KeyPair(keypair::Cmd),
+    FlowLog(flowlog::Cmd),
 }
 
 /// `Command::Vpc(cmd)` as `cmd.into()`, and so on for every area.
@@ -66,6 +69,8 @@ command_from! {
     PrefixList(prefix_list),
     Insights(insights),
     Vpn(vpn),
+    KeyPair(keypair),
+    FlowLog(flowlog),
 }
 
 impl Command {
@@ -79,6 +84,7 @@ impl Command {
             Command::PrefixList(c) => c.client_token(),
             Command::Eni(c) => c.client_token(),
             Command::Insights(c) => c.client_token(),
+            Command::FlowLog(c) => c.client_token(),
             _ => None,
         }
     }

@@ -214,6 +214,10 @@ kinds! {
     /// A Site-to-Site VPN connection.
     VpnConnection = "vpn",
         not found InvalidVpnConnectionIDNotFound "The vpnConnection ID '{id}' does not exist";
+    /// A VPC flow log.
+    FlowLog = "fl", not found InvalidFlowLogIdNotFound "The flow log ID '{id}' does not exist";
+    /// A key pair. AWS answers an unknown or malformed key pair id as not found.
+    KeyPair = "key", not found InvalidKeyPairNotFound "The key pair '{id}' does not exist";
     NetworkInsightsPath = "nip",
         not found InvalidNetworkInsightsPathIdNotFound
             "The NetworkInsightsPath ID '{id}' does not exist";

@@ -245,6 +245,8 @@ pub fn resource_type_of(id: &str) -> &'static str {
         "cgw" => "customer-gateway",
         "vpn" => "vpn-connection",
         "nia" => "network-insights-analysis",
+        "key" => "key-pair",
+        "fl" => "vpc-flow-log",
         _ => "unknown",
     }
 }

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 /// The areas, bottom to top.
 const ORDER: &[&str] = &[
     "image",
+    "keypair",
     "vpc",
     "dhcp",
     "prefix_list",
@@ -31,6 +32,7 @@ const ORDER: &[&str] = &[
     "endpoint_service",
     "endpoint",
     "insights",
+    "flowlog",
 ];
 
 /// Files that sit above every area: they may call any of them.

@@ -6,7 +6,7 @@
 //! `Addresses` (Elastic IPs), `VpcPeeringConnections`, `VpcEndpoints`,
 //! `ServiceConfigurations` (of `describe-vpc-endpoint-service-configurations`: a
 //! PrivateLink provider's services), `VpnGateways`, `CustomerGateways`, `VpnConnections`
-//! (those to a virtual private gateway, with their static routes), `PrefixLists` (of
+//! (those to a virtual private gateway, with their static routes), `KeyPairs`, `PrefixLists` (of
 //! `describe-prefix-lists` and `describe-managed-prefix-lists`; both outputs of one list
 //! merge), and of `aws elbv2`: `LoadBalancers`, `TargetGroups`, `Listeners`). A field of the
 //! wrong shape is an error naming the file and the field's path; unknown fields are

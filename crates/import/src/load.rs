@@ -18,7 +18,7 @@ use openvpc_core::route::{Association, Destination, Origin, Route, RouteTable, T
 use openvpc_core::sg::{Peer, Rule, SecurityGroup};
 use openvpc_core::subnet::{Subnet, SubnetIpv6};
 use openvpc_core::vpc::{CidrAssociation, Ipv6Association, Vpc};
-use openvpc_core::{cidr, subnet, vpn, Kind, Scope, World};
+use openvpc_core::{cidr, keypair, subnet, vpn, Kind, Scope, World};
 use serde_json::Value;
 
 use crate::json::{addr, cidr as parse_cidr, Obj, Res};
@@ -50,6 +50,7 @@ const ORDER: &[&str] = &[
     "TargetHealthDescriptions",
     "Attributes",
     "ServiceConfigurations",
+    "KeyPairs",
 ];
 
 /// Top-level keys that hold no resources (pagination): neither loaded nor reported.
@@ -182,6 +183,7 @@ fn load_item(w: &mut World, scope: &Scope, key: &str, o: Obj, file_name: &str) -
         "TargetGroups" => elb::target_group(w, scope, o).map(done)?,
         "Listeners" => elb::listener(w, scope, o)?,
         "ServiceConfigurations" => service_configuration(w, scope, o)?,
+        "KeyPairs" => key_pair(w, scope, o).map(done)?,
         _ => Loaded::Done,
     })
 }
@@ -204,6 +206,7 @@ fn id_field(key: &str) -> Option<&'static str> {
         "PrefixLists" => "PrefixListId",
         "VpcEndpoints" => "VpcEndpointId",
         "Addresses" => "AllocationId",
+        "KeyPairs" => "KeyPairId",
         _ => return None,
     })
 }
@@ -439,6 +442,29 @@ fn customer_gateway(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
         purge_at: None,
     });
     Ok(Loaded::Done)
+}
+
+/// `KeyPairs` of `describe-key-pairs` (with `--include-public-key` for the public key).
+fn key_pair(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
+    let key_type = match o.opt_str("KeyType")? {
+        None => keypair::KeyType::Rsa,
+        Some(t) => keypair::KeyType::parse(&t).ok_or_else(|| {
+            format!(
+                "field `{}.KeyType`: expected rsa or ed25519, got {t}",
+                o.path
+            )
+        })?,
+    };
+    w.key_pairs.insert(keypair::KeyPair {
+        id: o.str("KeyPairId")?,
+        scope: scope.clone(),
+        name: o.str("KeyName")?,
+        key_type,
+        fingerprint: o.opt_str("KeyFingerprint")?.unwrap_or_default(),
+        public_key: o.opt_str("PublicKey")?.unwrap_or_default(),
+        created: 0,
+    });
+    Ok(())
 }
 
 /// `VpnConnections` of `describe-vpn-connections` (those to a virtual private gateway; a

@@ -339,3 +339,23 @@ fn ipv6_only_subnets_and_delegated_prefixes_are_imported() {
     let e = import_dir(dir.path(), Config::default()).unwrap_err();
     assert!(e.message.contains("CidrBlock"), "{}", e.message);
 }
+
+#[test]
+fn key_pairs_are_imported() {
+    let w = import_dir(&fixture(), Config::default()).unwrap();
+    let a = Scope::new("111111111111", "us-east-1");
+    let k = openvpc_core::keypair::by_name(&w, &a, "ops").unwrap();
+    assert_eq!(k.id, "key-0aaaaaaaaaaaaaaa1");
+    assert_eq!(k.key_type, openvpc_core::keypair::KeyType::Ed25519);
+    assert_eq!(
+        k.fingerprint,
+        "s+iOVZ75k5M8Asly7xxu+2pL5KjQvF3NPXzEAfiuN84="
+    );
+    assert!(k.public_key.starts_with("ssh-ed25519 "));
+    assert_eq!(
+        openvpc_core::tags::of(&w, &a, &k.id)
+            .get("team")
+            .map(String::as_str),
+        Some("net")
+    );
+}

@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand};
 use openvpc_core::Ctx;
 use openvpc_reach::{decide, exposure, reference, Changes, Endpoint, Flow, Protocol, View, Watch};
 use reach_bench::mix::{self, FlowKind};
-use reach_bench::report::{cpu_time, ms, percentile, status_kib, us, Report};
+use reach_bench::report::{cpu_time, faults, ms, percentile, status_kib, us, waited, Report};
 use reach_bench::synth::{self, Layout, Tier};
 use serde_json::json;
 
@@ -128,16 +128,19 @@ fn bench(args: &Args) -> i32 {
         rep.put("write_import_ms", json!(ms(t.elapsed())), text);
     }
 
-    let (t, c) = (Instant::now(), cpu_time());
+    let (t, c, q, (minor, major)) = (Instant::now(), cpu_time(), waited(), faults());
     let view = View::compile_with(&w, &pls);
-    let (build, build_cpu) = (t.elapsed(), cpu_time() - c);
+    let (build, build_cpu, build_wait) = (t.elapsed(), cpu_time() - c, waited() - q);
+    let (minor, major) = (faults().0 - minor, faults().1 - major);
     let (hwm, rss) = (status_kib("VmHWM:"), status_kib("VmRSS:"));
     rep.put(
         "build",
-        json!({"compile_ms": ms(build), "compile_cpu_ms": ms(build_cpu), "peak_rss_mib": hwm as f64 / 1024.0, "rss_mib": rss as f64 / 1024.0}),
+        json!({"compile_ms": ms(build), "compile_cpu_ms": ms(build_cpu), "compile_waited_ms": ms(build_wait),
+            "compile_minor_faults": minor, "compile_major_faults": major,
+            "peak_rss_mib": hwm as f64 / 1024.0, "rss_mib": rss as f64 / 1024.0}),
         format!(
-            "build: compile {:.1} ms ({:.0} ms of CPU); peak memory (VmHWM, world + view) {:.0} MiB, resident {:.0} MiB",
-            ms(build), ms(build_cpu), hwm as f64 / 1024.0, rss as f64 / 1024.0
+            "build: compile {:.1} ms ({:.0} ms of CPU; the main thread waited {:.0} ms for a core; {minor} minor, {major} major page faults); peak memory (VmHWM, world + view) {:.0} MiB, resident {:.0} MiB",
+            ms(build), ms(build_cpu), ms(build_wait), hwm as f64 / 1024.0, rss as f64 / 1024.0
         ),
     );
 
@@ -155,9 +158,9 @@ fn bench(args: &Args) -> i32 {
         reference_section(&mut rep, &w, &pls, &view, &fs, per_kind);
     }
     if args.runs("exposure") {
-        let (t, c) = (Instant::now(), cpu_time());
+        let (t, c, q) = (Instant::now(), cpu_time(), waited());
         let ex = exposure(&view);
-        let (sweep, sweep_cpu) = (t.elapsed(), cpu_time() - c);
+        let (sweep, sweep_cpu, sweep_wait) = (t.elapsed(), cpu_time() - c, waited() - q);
         let exposed: BTreeSet<&str> = ex.iter().map(|x| &*x.eni).collect();
         let ports: usize = ex
             .iter()
@@ -166,10 +169,10 @@ fn bench(args: &Args) -> i32 {
             .sum();
         rep.put(
             "exposure",
-            json!({"ms": ms(sweep), "cpu_ms": ms(sweep_cpu), "exposed_enis": exposed.len(), "records": ex.len(), "ports": ports}),
+            json!({"ms": ms(sweep), "cpu_ms": ms(sweep_cpu), "waited_ms": ms(sweep_wait), "exposed_enis": exposed.len(), "records": ex.len(), "ports": ports}),
             format!(
-                "exposure: every TCP/UDP port of {} ENIs swept in {:.1} ms ({:.0} ms of CPU): {} ENIs exposed ({} records, {} (source, port) pairs)",
-                view.interface_count(), ms(sweep), ms(sweep_cpu), exposed.len(), ex.len(), ports
+                "exposure: every TCP/UDP port of {} ENIs swept in {:.1} ms ({:.0} ms of CPU; the main thread waited {:.0} ms for a core): {} ENIs exposed ({} records, {} (source, port) pairs)",
+                view.interface_count(), ms(sweep), ms(sweep_cpu), ms(sweep_wait), exposed.len(), ex.len(), ports
             ),
         );
     }

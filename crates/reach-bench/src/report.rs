@@ -150,6 +150,32 @@ pub fn cpu_time() -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
+/// Time the calling thread spent runnable but waiting for a core (the kernel's run delay,
+/// `/proc/thread-self/schedstat`, nanoseconds): on a loaded machine it is where wall-clock
+/// time beyond CPU time goes.
+pub fn waited() -> Duration {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    let ns = stat
+        .split_whitespace()
+        .nth(1)
+        .and_then(|x| x.parse::<u64>().ok())
+        .unwrap_or(0);
+    Duration::from_nanos(ns)
+}
+
+/// Page faults of this process so far: (minor, major). A major fault waits for the disk.
+pub fn faults() -> (u64, u64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let field = |n: usize| {
+        rest.split_whitespace()
+            .nth(n)
+            .and_then(|x| x.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    (field(7), field(9))
+}
+
 /// The 1-, 5- and 15-minute load averages.
 pub fn load_average() -> Vec<f64> {
     std::fs::read_to_string("/proc/loadavg")

@@ -10,6 +10,10 @@
 //! same way from the responder, routed by its own tables alone (no uRPF), and must arrive
 //! back at the source interface.
 
+// A refusal (why a flow cannot start) carries its typed fields; it happens once per
+// decision at most, so it is not boxed.
+#![allow(clippy::result_large_err)]
+
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -17,9 +21,11 @@ use crate::explain::{
     AclRuleRef, Applied, Code, Detail, Direction, End as FlowEnd, Explanation, Header, Hop,
     HopKind, RouteRef, Verdict, Why,
 };
-use crate::view::{EntryV, Ix, PeerV, RuleV, Tgt, View};
-use crate::{Endpoint, Flow, Protocol, DEFAULT_SOURCE_PORT};
+use crate::view::{EniV, EntryV, Ix, PeerV, RuleV, Tgt, View};
+use crate::{Endpoint, Flow, Options, Protocol, DEFAULT_SOURCE_PORT};
 
+mod edge;
+mod gateway_load_balancer;
 mod load_balancer;
 mod privatelink;
 
@@ -41,6 +47,12 @@ enum Owner {
 #[derive(Debug, Clone)]
 enum End {
     Eni(Ix),
+    /// The path's end is a peering connection or virtual private gateway ([`Options::to`]),
+    /// left from `vpc`; or, on the return path, the one the flow came in by.
+    Edge {
+        vpc: Ix,
+        id: Arc<str>,
+    },
     Internet,
     Service {
         vpc: Ix,
@@ -57,8 +69,20 @@ enum End {
 enum Start {
     At(Sender),
     Internet,
-    Service { vpc: Ix, endpoint: Arc<str> },
-    OnPremises { vpc: Ix, vgw: Arc<str> },
+    Service {
+        vpc: Ix,
+        endpoint: Arc<str>,
+    },
+    OnPremises {
+        vpc: Ix,
+        vgw: Arc<str>,
+    },
+    /// In through peering connection `id` (or virtual private gateway) into `vpc`.
+    Edge {
+        vpc: Ix,
+        id: Arc<str>,
+        kind: HopKind,
+    },
 }
 
 enum Step {
@@ -163,6 +187,7 @@ pub(crate) fn entry_admits(e: &EntryV, h: &Header, remote: IpAddr) -> bool {
 
 struct Decider<'v> {
     v: &'v View,
+    opts: &'v Options,
     dir: Direction,
     hops: Vec<Hop>,
     exps: Vec<Explanation>,
@@ -172,6 +197,30 @@ struct Decider<'v> {
     egressed: Option<Ix>,
     /// The last route taken: its table's index in the view, and the route.
     last: Option<(Ix, RouteRef)>,
+}
+
+impl<'v> Decider<'v> {
+    fn new(v: &'v View, opts: &'v Options) -> Self {
+        Decider {
+            v,
+            opts,
+            dir: Direction::Forward,
+            hops: Vec::with_capacity(16),
+            exps: Vec::new(),
+            nats: Vec::new(),
+            egressed: None,
+            last: None,
+        }
+    }
+
+    fn verdict(self, forward: Vec<Hop>) -> Verdict {
+        Verdict {
+            reachable: self.exps.is_empty(),
+            forward,
+            return_path: self.hops,
+            explanations: self.exps,
+        }
+    }
 }
 
 /// Why a flow cannot start: the code, the component, the situation and its fields.
@@ -189,48 +238,17 @@ fn gone(end: FlowEnd, id: &str) -> Refusal {
 
 /// The source interface, the wanted destination interface (if the flow names one) and the
 /// first packet; or the component that is missing (or unusable), and why.
-fn resolve(view: &View, flow: &Flow) -> Result<(Ix, Option<Ix>, Header), Refusal> {
+fn resolve(view: &View, flow: &Flow, opts: &Options) -> Result<(Ix, Option<Ix>, Header), Refusal> {
     let s = view
         .endpoint(&flow.source)
         .ok_or_else(|| gone(FlowEnd::Source, &flow.source))?;
-    let (dst, want) = match &flow.destination {
-        Endpoint::Ip(a) => (*a, None),
-        Endpoint::Eni(_) | Endpoint::Instance(_) | Endpoint::Vpce(_) => {
-            let e = match &flow.destination {
-                Endpoint::Vpce(id) => privatelink::vpce_destination(view, s, id)?,
-                Endpoint::Eni(id) | Endpoint::Instance(id) => view
-                    .endpoint(id)
-                    .ok_or_else(|| gone(FlowEnd::Destination, id))?,
-                Endpoint::Ip(_) => unreachable!("matched above"),
-            };
-            let (d, se) = (&view.enis[e as usize], &view.enis[s as usize]);
-            let a = destination_address(
-                (!se.v4.is_empty(), !se.v6.is_empty()),
-                d.v4.first().copied(),
-                d.v6.first().copied(),
-            )
-            .ok_or_else(|| {
-                let detail = Detail {
-                    network_interface: Some(d.id.clone()),
-                    ..Detail::default()
-                };
-                (
-                    Code::NoSourceOrDestination,
-                    d.id.clone(),
-                    Why::NoAddress,
-                    detail,
-                )
-            })?;
-            (a, Some(e))
-        }
-    };
+    let (dst, want) = destination(view, Some(s), flow, opts)?;
     let se = &view.enis[s as usize];
-    let first = |v4: bool| {
-        if v4 {
-            se.v4.first().map(|a| IpAddr::V4(*a))
-        } else {
-            se.v6.first().map(|a| IpAddr::V6(*a))
-        }
+    let src = source_address(se, opts.source_ip)?;
+    let first = |v4: bool| match src {
+        Some(a) => (a.is_ipv4() == v4).then_some(a),
+        None if v4 => se.v4.first().map(|a| IpAddr::V4(*a)),
+        None => se.v6.first().map(|a| IpAddr::V6(*a)),
     };
     let h = first_header(flow, first, dst).map_err(|why| {
         let detail = Detail {
@@ -241,6 +259,85 @@ fn resolve(view: &View, flow: &Flow) -> Result<(Ix, Option<Ix>, Header), Refusal
         (Code::NoSourceOrDestination, se.id.clone(), why, detail)
     })?;
     Ok((s, want, h))
+}
+
+/// The address source interface `se` sends from when the path names `wanted`: one it
+/// holds (a public address stands for its private one); another only with its
+/// source/destination check off.
+fn source_address(se: &EniV, wanted: Option<IpAddr>) -> Result<Option<IpAddr>, Refusal> {
+    let Some(a) = wanted else {
+        return Ok(None);
+    };
+    if se.has(a) {
+        return Ok(Some(a));
+    }
+    if let Some((private, _)) = se.publics.iter().find(|(_, p)| IpAddr::V4(*p) == a) {
+        return Ok(Some(IpAddr::V4(*private)));
+    }
+    if !se.source_dest_check {
+        return Ok(Some(a));
+    }
+    let detail = Detail {
+        network_interface: Some(se.id.clone()),
+        address: Some(a),
+        ..Detail::default()
+    };
+    Err((
+        Code::EniSourceDestCheckRestriction,
+        se.id.clone(),
+        Why::SourceAddressNotHeld,
+        detail,
+    ))
+}
+
+/// The destination address and interface of a flow from interface `s` (if any): the
+/// path's destination address when the interface holds it, else its first address.
+fn destination(
+    view: &View,
+    s: Option<Ix>,
+    flow: &Flow,
+    opts: &Options,
+) -> Result<(IpAddr, Option<Ix>), Refusal> {
+    let e = match &flow.destination {
+        Endpoint::Ip(a) => return Ok((*a, None)),
+        Endpoint::Vpce(id) => privatelink::vpce_destination(view, s, id, opts.destination_ip)?,
+        Endpoint::Eni(id) | Endpoint::Instance(id) => view
+            .endpoint(id)
+            .ok_or_else(|| gone(FlowEnd::Destination, id))?,
+    };
+    let d = &view.enis[e as usize];
+    let detail = |address: Option<IpAddr>| Detail {
+        network_interface: Some(d.id.clone()),
+        address,
+        ..Detail::default()
+    };
+    if let Some(a) = opts.destination_ip {
+        if !d.has(a) {
+            let why = Why::DestinationAddressNotHeld;
+            return Err((
+                Code::EniAddressRestriction,
+                d.id.clone(),
+                why,
+                detail(Some(a)),
+            ));
+        }
+        return Ok((a, Some(e)));
+    }
+    // The families the source can send from: its chosen address's, else those it holds.
+    let families = match (opts.source_ip, s) {
+        (Some(a), _) => (a.is_ipv4(), a.is_ipv6()),
+        (None, Some(s)) => {
+            let se = &view.enis[s as usize];
+            (!se.v4.is_empty(), !se.v6.is_empty())
+        }
+        (None, None) => (true, true),
+    };
+    let a = destination_address(families, d.v4.first().copied(), d.v6.first().copied())
+        .ok_or_else(|| {
+            let why = Why::NoAddress;
+            (Code::NoSourceOrDestination, d.id.clone(), why, detail(None))
+        })?;
+    Ok((a, Some(e)))
 }
 
 /// Whether `a` can be an internet host's address: not private IPv4, and held by no interface
@@ -254,25 +351,20 @@ pub(crate) fn is_internet_host(view: &View, a: IpAddr) -> bool {
 
 /// Decides whether `flow` gets through in `view`, and explains why not.
 pub fn decide(view: &View, flow: &Flow) -> Verdict {
-    if let Ok(src) = flow.source.parse::<IpAddr>() {
-        return from_internet(view, flow, src);
+    decide_with(view, flow, &Options::default())
+}
+
+/// As [`decide`], with the addresses and ends a Network Insights path names.
+pub fn decide_with(view: &View, flow: &Flow, opts: &Options) -> Verdict {
+    if let Some(edge) = &opts.from {
+        return edge::from_edge(view, flow, edge, opts);
     }
-    let mut d = Decider {
-        v: view,
-        dir: Direction::Forward,
-        hops: Vec::with_capacity(16),
-        exps: Vec::new(),
-        nats: Vec::new(),
-        egressed: None,
-        last: None,
-    };
-    let done = |d: Decider, forward: Vec<Hop>| Verdict {
-        reachable: d.exps.is_empty(),
-        forward,
-        return_path: d.hops,
-        explanations: d.exps,
-    };
-    let (s, want, h) = match resolve(view, flow) {
+    if let Ok(src) = flow.source.parse::<IpAddr>() {
+        return from_internet(view, flow, src, opts);
+    }
+    let mut d = Decider::new(view, opts);
+    let done = |d: Decider, forward: Vec<Hop>| d.verdict(forward);
+    let (s, want, h) = match resolve(view, flow, opts) {
         Ok(x) => x,
         Err((code, component, why, detail)) => {
             d.blocker(code, &component, why, detail);
@@ -287,6 +379,9 @@ pub fn decide(view: &View, flow: &Flow) -> Verdict {
     }
     d.sg(s, true, &h, true);
     let mut end = d.walk(Start::At(Sender::Eni(s)), h, want);
+    if let Some(to) = &opts.to {
+        end = d.left_by(to, end);
+    }
     // An interface endpoint reached: on to its service (PrivateLink) and back.
     let mut provider_return = Vec::new();
     if let Some((End::Eni(y), h)) = &end {
@@ -314,6 +409,11 @@ pub fn decide(view: &View, flow: &Flow) -> Verdict {
             End::Internet => Start::Internet,
             End::Service { vpc, endpoint } => Start::Service { vpc, endpoint },
             End::OnPremises { vpc, vgw } => Start::OnPremises { vpc, vgw },
+            End::Edge { vpc, id } => Start::Edge {
+                vpc,
+                id,
+                kind: HopKind::PeeringConnection,
+            },
         };
         if let Some((_, r)) = d.walk(start, reply, Some(s)) {
             d.reply_source(&view.enis[s as usize].id, &r, &sent);
@@ -324,24 +424,11 @@ pub fn decide(view: &View, flow: &Flow) -> Verdict {
 
 /// A flow from internet host `src`: in through the destination VPC's internet gateway to a
 /// public (or IPv6) address, and the reply back out to `src` from that same address.
-fn from_internet(view: &View, flow: &Flow, src: IpAddr) -> Verdict {
-    let mut d = Decider {
-        v: view,
-        dir: Direction::Forward,
-        hops: Vec::with_capacity(16),
-        exps: Vec::new(),
-        nats: Vec::new(),
-        egressed: None,
-        last: None,
-    };
-    let done = |d: Decider, forward: Vec<Hop>| Verdict {
-        reachable: d.exps.is_empty(),
-        forward,
-        return_path: d.hops,
-        explanations: d.exps,
-    };
+fn from_internet(view: &View, flow: &Flow, src: IpAddr, opts: &Options) -> Verdict {
+    let mut d = Decider::new(view, opts);
+    let done = |d: Decider, forward: Vec<Hop>| d.verdict(forward);
     let source: Arc<str> = Arc::from(flow.source.as_str());
-    let resolved = internet_flow(view, flow, src);
+    let resolved = internet_flow(view, flow, src, opts.destination_ip);
     let (want, h) = match resolved {
         Ok(x) => x,
         Err((code, component, why, detail)) => {
@@ -386,8 +473,14 @@ fn from_internet(view: &View, flow: &Flow, src: IpAddr) -> Verdict {
 }
 
 /// The destination interface (if named) and the first packet of a flow from internet host
-/// `src`, or the component that is missing and why.
-fn internet_flow(view: &View, flow: &Flow, src: IpAddr) -> Result<(Option<Ix>, Header), Refusal> {
+/// `src` (to the destination's address `wanted`, if named), or the component that is
+/// missing (or the address the gateway does not take) and why.
+fn internet_flow(
+    view: &View,
+    flow: &Flow,
+    src: IpAddr,
+    wanted: Option<IpAddr>,
+) -> Result<(Option<Ix>, Header), Refusal> {
     let refuse = |component: &str, why: Why, detail: Detail| {
         (
             Code::NoSourceOrDestination,
@@ -417,20 +510,24 @@ fn internet_flow(view: &View, flow: &Flow, src: IpAddr) -> Result<(Option<Ix>, H
                 .endpoint(id)
                 .ok_or_else(|| gone(FlowEnd::Destination, id))?;
             let d = &view.enis[e as usize];
-            let a = if src.is_ipv4() {
-                d.publics.first().map(|(_, p)| IpAddr::V4(*p))
+            if let Some(a) = wanted {
+                (public_address(d, a)?, Some(e))
             } else {
-                d.v6.first().map(|a| IpAddr::V6(*a))
-            };
-            let a = a.ok_or_else(|| {
-                let detail = Detail {
-                    network_interface: Some(d.id.clone()),
-                    address: Some(src),
-                    ..Detail::default()
+                let a = if src.is_ipv4() {
+                    d.publics.first().map(|(_, p)| IpAddr::V4(*p))
+                } else {
+                    d.v6.first().map(|a| IpAddr::V6(*a))
                 };
-                refuse(&d.id, Why::NoPublicAddress, detail)
-            })?;
-            (a, Some(e))
+                let a = a.ok_or_else(|| {
+                    let detail = Detail {
+                        network_interface: Some(d.id.clone()),
+                        address: Some(src),
+                        ..Detail::default()
+                    };
+                    refuse(&d.id, Why::NoPublicAddress, detail)
+                })?;
+                (a, Some(e))
+            }
         }
     };
     let h = first_header(flow, |v4| (v4 == src.is_ipv4()).then_some(src), dst).map_err(|why| {
@@ -441,6 +538,26 @@ fn internet_flow(view: &View, flow: &Flow, src: IpAddr) -> Result<(Option<Ix>, H
         refuse(&flow.source, why, detail)
     })?;
     Ok((want, h))
+}
+
+/// The public (or IPv6) address of interface `d` the internet sends to for the path's
+/// destination address `a`: `a` itself, or the public address of the private one named.
+fn public_address(d: &EniV, a: IpAddr) -> Result<IpAddr, Refusal> {
+    let public = d.publics.iter().find_map(|&(private, public)| {
+        let (private, public) = (IpAddr::V4(private), IpAddr::V4(public));
+        (a == public || a == private).then_some(public)
+    });
+    public
+        .or_else(|| (a.is_ipv6() && d.has(a)).then_some(a))
+        .ok_or_else(|| {
+            let detail = Detail {
+                network_interface: Some(d.id.clone()),
+                address: Some(a),
+                ..Detail::default()
+            };
+            let code = Code::IgwPrivateIpAssociationForIngress;
+            (code, d.id.clone(), Why::NotPublicAddress, detail)
+        })
 }
 
 impl Decider<'_> {
@@ -475,7 +592,9 @@ impl Decider<'_> {
                 detail.destination = Some(self.v.enis[y as usize].id.clone());
                 (route(), Why::ReplyNotToInternet)
             }
-            End::Service { endpoint: via, .. } | End::OnPremises { vgw: via, .. } => {
+            End::Service { endpoint: via, .. }
+            | End::OnPremises { vgw: via, .. }
+            | End::Edge { id: via, .. } => {
                 detail.destination = Some(via);
                 (route(), Why::ReplyNotToInternet)
             }
@@ -993,6 +1112,7 @@ impl Decider<'_> {
             Start::Internet => return self.enter(h, want),
             Start::Service { vpc, endpoint } => (vpc, endpoint, HopKind::GatewayEndpoint),
             Start::OnPremises { vpc, vgw } => (vpc, vgw, HopKind::VpnGateway),
+            Start::Edge { vpc, id, kind } => (vpc, id, kind),
         };
         self.hop(&endpoint, kind, h);
         let Some(o) = self.owner(vpc, h.dst) else {
@@ -1112,6 +1232,7 @@ impl Decider<'_> {
             Tgt::Nat(n) => self.via_nat(leg, *n, h),
             Tgt::Eni(m) => self.via_eni(leg, *m, h, want, identity),
             Tgt::GatewayEndpoint(id) => self.via_gateway_endpoint(leg, id, h, want),
+            Tgt::Gwlbe(id) => self.via_gwlb_endpoint(leg, id, h, identity),
             Tgt::Vgw { id, on_premises } => {
                 self.nacl(leg.subnet, true, h);
                 self.leave_by_vpn(leg.vpc, id, on_premises, h, want)
@@ -1167,6 +1288,12 @@ impl Decider<'_> {
         if !pv.contains(h.dst) {
             let (code, why) = (Code::PcxRequiresAddressInVpcCidr, Why::NotInPeerCidr);
             return self.undeliverable(code, id, why, detail);
+        }
+        if self.is_edge(id) {
+            return Some(Step::End(End::Edge {
+                vpc: leg.vpc,
+                id: id.clone(),
+            }));
         }
         let Some(o) = self.owner(peer, h.dst) else {
             let (code, why) = (Code::VpcLocalRouteCidrRestriction, Why::PeerNoHolder);

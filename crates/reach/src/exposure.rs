@@ -1,5 +1,5 @@
 //! The exhaustive ingress-exposure sweep: which interfaces the internet reaches, on which
-//! TCP and UDP ports — every port, as sets of ranges, not a sample.
+//! TCP and UDP ports and ICMP types — every one, as sets of ranges, not a sample.
 //!
 //! A flow from an internet host to an interface's public IPv4 (own or Elastic) or IPv6
 //! address enters through the VPC's internet gateway, crosses the subnet's ACL inbound and
@@ -20,6 +20,12 @@
 //!
 //! A load balancer node answers only on its listeners' ports, each leading to its own
 //! target group: those ports (within the ACL's) are decided one by one.
+//!
+//! ICMP (ICMPv6 toward IPv6 addresses) is swept over the types 0–255 with code 0 (what the
+//! engine sends): the ACL and groups as for ports, but the reply depends on the type (an
+//! echo request is answered by an echo reply, other types by the same type), so the types
+//! are cut at the echo request and at every type the subnet's outbound ACL entries name, and
+//! one type of each piece is decided.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::ops::RangeInclusive;
@@ -29,6 +35,7 @@ use ipnet::IpNet;
 
 use crate::decide::is_internet_host;
 use crate::explain::Hop;
+use crate::ports::Ports;
 use crate::privatelink::listener_takes;
 use crate::view::{AclV, EniV, Ix, PeerV, View};
 use crate::{decide, Endpoint, Flow, Protocol, DEFAULT_SOURCE_PORT};
@@ -40,7 +47,7 @@ pub struct Exposure {
     /// The public IPv4 or IPv6 address reached.
     pub address: IpAddr,
     pub protocol: Protocol,
-    /// Destination ports, as sorted disjoint ranges.
+    /// Destination ports (ICMP: types), as sorted disjoint ranges.
     pub ports: Vec<RangeInclusive<u16>>,
     /// The internet sources this holds for (those in the range that are internet hosts).
     pub sources: RangeInclusive<IpAddr>,
@@ -92,6 +99,46 @@ fn sweep_eni(view: &View, i: Ix, sp: u16, keep_empty: bool, out: &mut Vec<Exposu
     if view.vpcs[e.vpc as usize].igw.is_none() {
         return;
     }
+    let targets = public_targets(view, i);
+    for v4 in [true, false] {
+        if !targets.iter().any(|t| t.is_ipv4() == v4) {
+            continue;
+        }
+        for (lo, hi) in source_classes(view, e, v4) {
+            let Some(src) = representative(view, lo, hi, v4) else {
+                continue;
+            };
+            for &address in targets.iter().filter(|t| t.is_ipv4() == v4) {
+                for protocol in [Protocol::TCP, Protocol::UDP, Protocol::ICMP] {
+                    let case = Case {
+                        view,
+                        i,
+                        src,
+                        address,
+                        protocol,
+                        source_port: sp,
+                    };
+                    let (ports, path) = case.sweep();
+                    if keep_empty || !ports.0.is_empty() {
+                        out.push(Exposure {
+                            eni: e.id.clone(),
+                            address,
+                            protocol,
+                            ports: ports.ranges(),
+                            sources: addr(lo, v4)..=addr(hi, v4),
+                            source: src,
+                            path,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The public IPv4 and IPv6 addresses through which the internet reaches interface `i`.
+fn public_targets(view: &View, i: Ix) -> Vec<IpAddr> {
+    let e = &view.enis[i as usize];
     let mut targets: Vec<IpAddr> = e
         .publics
         .iter()
@@ -103,78 +150,122 @@ fn sweep_eni(view: &View, i: Ix, sp: u16, keep_empty: bool, out: &mut Vec<Exposu
             .filter(|a| view.by_v6.get(a) == Some(&i))
             .map(|a| IpAddr::V6(*a)),
     );
-    if targets.is_empty() {
-        return;
-    }
-    let subnet = &view.subnets[e.subnet as usize];
-    let acl = subnet.acl.map(|a| &view.acls[a as usize]);
-    for v4 in [true, false] {
-        if !targets.iter().any(|t| t.is_ipv4() == v4) {
-            continue;
+    targets
+}
+
+/// One swept case: internet host `src` to `address` of interface `i` over `protocol`.
+struct Case<'v> {
+    view: &'v View,
+    i: Ix,
+    src: IpAddr,
+    address: IpAddr,
+    protocol: Protocol,
+    source_port: u16,
+}
+
+impl Case<'_> {
+    /// The IANA number on the wire (ICMP is ICMPv6 toward an IPv6 address).
+    fn number(&self) -> u8 {
+        match (self.protocol.number(), self.address.is_ipv4()) {
+            (Some(1), false) => 58,
+            (n, _) => n.unwrap_or(0),
         }
-        for (lo, hi) in source_classes(view, e, v4) {
-            let Some(src) = representative(view, lo, hi, v4) else {
-                continue;
-            };
-            let sources = addr(lo, v4)..=addr(hi, v4);
-            for &address in targets.iter().filter(|t| t.is_ipv4() == v4) {
-                for protocol in [Protocol::TCP, Protocol::UDP] {
-                    let p = if protocol == Protocol::TCP { 6 } else { 17 };
-                    let flow = |port: u16| Flow {
-                        source: src.to_string(),
-                        destination: Endpoint::Ip(address),
-                        protocol,
-                        port: Some(port),
-                        source_port: Some(sp),
-                    };
-                    let (ports, path) = match node_ports(view, i, p) {
-                        // A load balancer node: each listener port on its own (each leads
-                        // to its own target group).
-                        Some(listeners) => {
-                            let candidates = acl_in(acl, src, p).intersect(&listeners);
-                            let mut ports = Ports::default();
-                            let mut path = Vec::new();
-                            for port in candidates.0.iter().flat_map(|&(a, b)| a..=b) {
-                                let v = decide(view, &flow(port));
-                                if v.reachable {
-                                    ports = ports.union(&Ports::range(port, port));
-                                    if path.is_empty() {
-                                        path = v.forward;
-                                    }
-                                }
-                            }
-                            (ports, path)
-                        }
-                        None => {
-                            let forward = acl_in(acl, src, p).intersect(&sg_in(view, e, src, p));
-                            match forward.first() {
-                                None => (Ports::default(), Vec::new()),
-                                Some(port) => {
-                                    let v = decide(view, &flow(port));
-                                    if v.reachable {
-                                        (forward, v.forward)
-                                    } else {
-                                        (Ports::default(), Vec::new())
-                                    }
-                                }
-                            }
-                        }
-                    };
-                    if keep_empty || !ports.0.is_empty() {
-                        out.push(Exposure {
-                            eni: e.id.clone(),
-                            address,
-                            protocol,
-                            ports: ports.ranges(),
-                            sources: sources.clone(),
-                            source: src,
-                            path,
-                        });
-                    }
+    }
+
+    fn flow(&self, port: u16) -> Flow {
+        Flow {
+            source: self.src.to_string(),
+            destination: Endpoint::Ip(self.address),
+            protocol: self.protocol,
+            port: Some(port),
+            source_port: Some(self.source_port),
+        }
+    }
+
+    /// The ports (ICMP types) that get through, and the forward path on the first.
+    fn sweep(&self) -> (Ports, Vec<Hop>) {
+        let view = self.view;
+        let e = &view.enis[self.i as usize];
+        let acl = view.subnets[e.subnet as usize]
+            .acl
+            .map(|a| &view.acls[a as usize]);
+        let p = self.number();
+        if self.protocol.is_icmp() {
+            let forward = acl_in(acl, self.src, p)
+                .intersect(&sg_in(view, e, self.src, p))
+                .intersect(&Ports::range(0, 255));
+            return self.decide_pieces(&forward, &icmp_cuts(acl, p));
+        }
+        match node_ports(view, self.i, p) {
+            // A load balancer node: each listener port on its own (each leads to its own
+            // target group).
+            Some(listeners) => {
+                let candidates = acl_in(acl, self.src, p).intersect(&listeners);
+                let each: Vec<u32> = candidates
+                    .0
+                    .iter()
+                    .flat_map(|&(a, b)| u32::from(a)..=u32::from(b) + 1)
+                    .collect();
+                self.decide_pieces(&candidates, &each)
+            }
+            // The reply's ports are the client's: one decision stands for every port.
+            None => {
+                let forward = acl_in(acl, self.src, p).intersect(&sg_in(view, e, self.src, p));
+                let Some(port) = forward.first() else {
+                    return (Ports::default(), Vec::new());
+                };
+                let v = decide(view, &self.flow(port));
+                if v.reachable {
+                    (forward, v.forward)
+                } else {
+                    (Ports::default(), Vec::new())
                 }
             }
         }
     }
+
+    /// Decides one port of each piece of `ports` cut at `cuts` (the rest of the path is the
+    /// same for every port of a piece); the pieces that get through, and the forward path
+    /// of the first.
+    fn decide_pieces(&self, ports: &Ports, cuts: &[u32]) -> (Ports, Vec<Hop>) {
+        let (mut got, mut path) = (Ports::default(), Vec::new());
+        for &(a, b) in &ports.0 {
+            let mut starts: Vec<u32> = cuts
+                .iter()
+                .copied()
+                .filter(|&c| c > u32::from(a) && c <= u32::from(b))
+                .collect();
+            starts.push(a.into());
+            starts.sort_unstable();
+            starts.dedup();
+            for (k, &lo) in starts.iter().enumerate() {
+                let hi = starts.get(k + 1).map_or(u32::from(b), |n| n - 1);
+                let v = decide(self.view, &self.flow(lo as u16));
+                if v.reachable {
+                    got = got.union(&Ports::range(lo as u16, hi as u16));
+                    if path.is_empty() {
+                        path = v.forward;
+                    }
+                }
+            }
+        }
+        (got, path)
+    }
+}
+
+/// Where the ICMP types toward an interface are cut for the reply: the echo request (its
+/// reply is another type) and every type the subnet's outbound ACL entries name.
+fn icmp_cuts(acl: Option<&AclV>, protocol: u8) -> Vec<u32> {
+    let echo = if protocol == 1 { 8 } else { 128 };
+    let mut cuts = vec![echo, echo + 1];
+    for e in acl.iter().flat_map(|a| &a.outbound) {
+        if let (Some(p), Some((t, _))) = (e.protocol, e.icmp) {
+            if p == protocol && t >= 0 {
+                cuts.extend([t as u32, t as u32 + 1]);
+            }
+        }
+    }
+    cuts
 }
 
 /// When interface `i` is a load balancer node: the ports its listeners take for IANA
@@ -306,6 +397,7 @@ fn acl_in(acl: Option<&AclV>, src: IpAddr, protocol: u8) -> Ports {
         let hit = match e.protocol {
             None => Ports::all(),
             Some(p) if p != protocol => continue,
+            Some(1 | 58) => icmp_types(e.icmp.unwrap_or((-1, -1))),
             Some(_) => match e.ports {
                 Some((lo, hi)) => Ports::range(lo, hi),
                 None => Ports::all(),
@@ -317,6 +409,17 @@ fn acl_in(acl: Option<&AclV>, src: IpAddr, protocol: u8) -> Ports {
         open = open.minus(&hit);
     }
     allowed
+}
+
+/// The ICMP types (code 0, what the engine sends) a rule or entry of (type, code) matches:
+/// every type for type -1; none unless the code is -1 or 0.
+fn icmp_types((t, c): (i32, i32)) -> Ports {
+    match (t, c) {
+        (_, c) if c != -1 && c != 0 => Ports::default(),
+        (-1, _) => Ports::range(0, 255),
+        (t, _) if (0..=255).contains(&t) => Ports::range(t as u16, t as u16),
+        _ => Ports::default(),
+    }
 }
 
 /// Ports some inbound rule of the interface's groups admits from `src` (group references
@@ -334,6 +437,7 @@ fn sg_in(view: &View, e: &EniV, src: IpAddr, protocol: u8) -> Ports {
                 _ if !from => continue,
                 None => Ports::all(),
                 Some(p) if p != protocol => continue,
+                Some(1 | 58) => icmp_types((r.a, r.b)),
                 Some(_) => {
                     let (a, b) = (r.a.max(0), r.b.min(65535));
                     if a > b {
@@ -346,96 +450,4 @@ fn sg_in(view: &View, e: &EniV, src: IpAddr, protocol: u8) -> Ports {
         }
     }
     ports
-}
-
-/// A set of ports: sorted, disjoint, non-adjacent ranges.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct Ports(Vec<(u16, u16)>);
-
-impl Ports {
-    fn all() -> Ports {
-        Ports(vec![(0, 65535)])
-    }
-
-    fn range(lo: u16, hi: u16) -> Ports {
-        Ports(if lo <= hi { vec![(lo, hi)] } else { vec![] })
-    }
-
-    fn first(&self) -> Option<u16> {
-        self.0.first().map(|r| r.0)
-    }
-
-    fn ranges(&self) -> Vec<RangeInclusive<u16>> {
-        self.0.iter().map(|&(a, b)| a..=b).collect()
-    }
-
-    fn union(&self, o: &Ports) -> Ports {
-        let mut all: Vec<(u16, u16)> = self.0.iter().chain(&o.0).copied().collect();
-        all.sort_unstable();
-        let mut out: Vec<(u16, u16)> = Vec::with_capacity(all.len());
-        for (a, b) in all {
-            match out.last_mut() {
-                Some(last) if u32::from(a) <= u32::from(last.1) + 1 => last.1 = last.1.max(b),
-                _ => out.push((a, b)),
-            }
-        }
-        Ports(out)
-    }
-
-    fn intersect(&self, o: &Ports) -> Ports {
-        let (mut i, mut j, mut out) = (0, 0, Vec::new());
-        while i < self.0.len() && j < o.0.len() {
-            let (a, b) = (self.0[i], o.0[j]);
-            let (lo, hi) = (a.0.max(b.0), a.1.min(b.1));
-            if lo <= hi {
-                out.push((lo, hi));
-            }
-            if a.1 < b.1 {
-                i += 1;
-            } else {
-                j += 1;
-            }
-        }
-        Ports(out)
-    }
-
-    fn complement(&self) -> Ports {
-        let mut out = Vec::new();
-        let mut next: u32 = 0;
-        for &(a, b) in &self.0 {
-            if u32::from(a) > next {
-                out.push((next as u16, a - 1));
-            }
-            next = u32::from(b) + 1;
-        }
-        if next <= 65535 {
-            out.push((next as u16, 65535));
-        }
-        Ports(out)
-    }
-
-    fn minus(&self, o: &Ports) -> Ports {
-        self.intersect(&o.complement())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Ports;
-
-    #[test]
-    fn port_sets() {
-        let a = Ports(vec![(0, 10), (20, 30)]);
-        let b = Ports(vec![(5, 25)]);
-        assert_eq!(a.intersect(&b), Ports(vec![(5, 10), (20, 25)]));
-        assert_eq!(a.union(&b), Ports(vec![(0, 30)]));
-        assert_eq!(a.minus(&b), Ports(vec![(0, 4), (26, 30)]));
-        assert_eq!(Ports::all().minus(&Ports::all()), Ports::default());
-        assert_eq!(Ports::default().complement(), Ports::all());
-        assert_eq!(
-            Ports(vec![(0, 1)]).union(&Ports(vec![(2, 3)])),
-            Ports(vec![(0, 3)])
-        );
-        assert_eq!(Ports::range(5, 4), Ports::default());
-    }
 }

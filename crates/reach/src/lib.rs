@@ -26,8 +26,10 @@ pub mod fabric;
 mod fast;
 pub mod insights;
 pub mod matrix;
+mod ports;
 mod privatelink;
 pub mod reference;
+pub mod search;
 pub mod update;
 pub mod view;
 pub mod watch;
@@ -35,12 +37,13 @@ pub mod watch;
 #[cfg(test)]
 mod tests;
 
-pub use decide::decide;
+pub use decide::{decide, decide_with};
 pub use explain::{
     Applied, Balanced, Code, Detail, Direction, Explanation, Header, Hop, HopKind, Outcome,
     Verdict, Why,
 };
 pub use exposure::{exposure, exposure_with, Exposure};
+pub use search::{search, Arrival, Found, Search};
 pub use update::{Changes, Touched};
 pub use view::View;
 pub use watch::Watch;
@@ -107,6 +110,32 @@ impl Flow {
             source_port: None,
         }
     }
+}
+
+/// What a Network Insights path asks beyond a [`Flow`]: the addresses its ends use, and a
+/// peering connection or virtual private gateway as an end. `Default`: none of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Options {
+    /// The source's address: one of the source interface's (its private address when a
+    /// public one is named); with [`Options::from`], the sender beyond the edge.
+    pub source_ip: Option<IpAddr>,
+    /// The destination interface's address to send to (from the internet, its public
+    /// address, or the private one it maps to).
+    pub destination_ip: Option<IpAddr>,
+    /// The flow enters through a peering connection or virtual private gateway (the
+    /// flow's `source` is ignored; [`Options::source_ip`] must be set).
+    pub from: Option<Edge>,
+    /// The flow must leave through this peering connection or virtual private gateway
+    /// (`pcx-…`/`vgw-…`); the flow's destination is then an address beyond it.
+    pub to: Option<String>,
+}
+
+/// A peering connection (`pcx-…`) or virtual private gateway (`vgw-…`) through which a
+/// flow enters VPC `vpc`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Edge {
+    pub id: String,
+    pub vpc: String,
 }
 
 /// Where prefix-list ids (customer- or AWS-managed) get their CIDRs from (shared by the

@@ -46,6 +46,8 @@ pub(crate) struct ServiceV {
     pub state: ServiceState,
     /// Its network load balancers, in the service's order.
     pub nlbs: Vec<Arc<str>>,
+    /// Its Gateway Load Balancers, in the service's order.
+    pub gwlbs: Vec<Arc<str>>,
 }
 
 /// A load balancer's presence in one Availability Zone.
@@ -203,6 +205,11 @@ fn services(w: &World, pl: &mut PrivateLinkV) {
                 state: s.state,
                 nlbs: s
                     .network_load_balancer_arns
+                    .iter()
+                    .map(|a| Arc::from(a.as_str()))
+                    .collect(),
+                gwlbs: s
+                    .gateway_load_balancer_arns
                     .iter()
                     .map(|a| Arc::from(a.as_str()))
                     .collect(),

@@ -1,28 +1,33 @@
-//! A deliberately simple second evaluator: linear scans over the [`World`], no compiled
-//! view, no index, no longest-prefix-match structure. It follows the same rules as
-//! [`crate::decide`] and exists so property tests can check the fast one against it.
-//! It reports the verdict and the explanations (no hops).
+//! A deliberately simple second evaluator, written from the spec (§1.7 routing, §1.8 the
+//! data-plane rules, §3 endpoints, §13 VPN gateways, §14 network load balancers, §17 the
+//! analyzer's codes) and decisions.md, to check [`crate::decide`] by property tests and by
+//! reach-bench. It reads the raw [`World`] by linear scans — no compiled view, no index, no
+//! longest-prefix-match structure — and shares nothing with the engine but the flow it is
+//! given and the verdict it returns: its packet, route choice, rule and entry matching,
+//! group-reference liveness, listener, cross-zone and client-IP rules are its own
+//! ([`rules`]). It reports the verdict and the explanations (code, component, direction);
+//! messages are empty and there are no hops.
 
-use std::cmp::Reverse;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
 use ipnet::IpNet;
 use openvpc_core::eni::{InstanceState, NetworkInterface};
 use openvpc_core::gateway::{NatGateway, NatState};
-use openvpc_core::ids::Kind;
-use openvpc_core::nacl::{EntryCidr, RuleAction};
-use openvpc_core::route::{Destination, Origin, Route, RouteTable, Target};
-use openvpc_core::sg::{self, Peer, Rule, SecurityGroup};
+use openvpc_core::nacl::RuleAction;
+use openvpc_core::route::{Route, RouteTable, Target};
+use openvpc_core::sg::{Peer, SecurityGroup};
 use openvpc_core::subnet::Subnet;
 use openvpc_core::vpc::Vpc;
 use openvpc_core::World;
 
-use crate::decide::{first_header, MAX_LEGS};
-use crate::explain::{Code, Detail, Direction, Explanation, Header, Verdict, Why};
+use crate::explain::{Code, Detail, Direction, Explanation, Verdict, Why};
 use crate::{Endpoint, Flow, PrefixLists};
 
 mod privatelink;
+mod rules;
+
+use rules::{Packet, LOOP_LIMIT};
 
 /// Decides `flow` over `w` with the world's own prefix lists.
 pub fn decide(w: &World, flow: &Flow) -> Verdict {
@@ -57,7 +62,10 @@ enum Node<'w> {
 enum End<'w> {
     Eni(&'w NetworkInterface),
     Internet,
+    /// An AWS service behind gateway endpoint `.1`, from VPC `.0`.
     Service(&'w Vpc, &'w str),
+    /// The customer's side of a VPN connection of virtual private gateway `.1` of `.0`.
+    OnPremises(&'w Vpc, &'w str),
 }
 
 enum Step<'w> {
@@ -93,31 +101,6 @@ fn vpc_contains(v: &Vpc, a: IpAddr) -> bool {
     }
 }
 
-fn rule_ports(r: &Rule, h: &Header) -> bool {
-    let proto = r.protocol.number();
-    match proto {
-        None => true,
-        Some(p) if p != h.protocol => false,
-        Some(6 | 17) => {
-            let (lo, hi) = match (r.from_port, r.to_port) {
-                (None | Some(-1), _) => (0, 65535),
-                (Some(f), Some(t)) => (f, t),
-                (Some(f), None) => (f, f),
-            };
-            match h.dst_port {
-                Some(x) => lo <= i32::from(x) && i32::from(x) <= hi,
-                None => lo <= 0 && hi >= 65535,
-            }
-        }
-        Some(1 | 58) => {
-            let t = r.from_port.unwrap_or(-1);
-            let c = r.to_port.unwrap_or(-1);
-            (t == -1 || Some(t) == h.dst_port.map(i32::from)) && (c == -1 || c == 0)
-        }
-        Some(_) => true,
-    }
-}
-
 impl<'w> Ref<'w> {
     fn blocker(&mut self, code: Code, component: &str, _message: String) {
         let (why, detail) = (Why::Code, Detail::default());
@@ -150,12 +133,12 @@ impl<'w> Ref<'w> {
     }
 
     fn endpoint(&self, id: &str) -> Option<&'w NetworkInterface> {
-        if Kind::VpcEndpoint.names(id) {
+        if id.starts_with("vpce-") {
             let e = self.w.vpc_endpoints.get(id)?;
             e.interfaces
                 .iter()
                 .find_map(|i| self.eni(&i.network_interface_id))
-        } else if Kind::Instance.names(id) {
+        } else if id.starts_with("i-") {
             let i = self
                 .w
                 .instances
@@ -207,7 +190,7 @@ impl<'w> Ref<'w> {
             })
     }
 
-    fn nacl(&mut self, subnet: &str, egress: bool, h: &Header) {
+    fn nacl(&mut self, subnet: &str, egress: bool, h: &Packet) {
         let w = self.w;
         let Some(s) = self.subnet(subnet) else { return };
         let vpc = w.vpcs.get(&s.vpc_id).expect("subnet() checked");
@@ -222,41 +205,21 @@ impl<'w> Ref<'w> {
         let remote = if egress { h.dst } else { h.src };
         let mut entries: Vec<_> = acl.entries.iter().filter(|e| e.egress == egress).collect();
         entries.sort_by_key(|e| e.rule_number);
-        let hit = entries.into_iter().find(|e| {
-            let net = match e.cidr {
-                EntryCidr::V4(n) => IpNet::V4(n),
-                EntryCidr::V6(n) => IpNet::V6(n),
-            };
-            net.contains(&remote)
-                && match e.protocol.number() {
-                    None => true,
-                    Some(p) if p != h.protocol => false,
-                    Some(6 | 17) => match (e.port_range, h.dst_port) {
-                        (None, _) => true,
-                        (Some((lo, hi)), Some(x)) => lo <= x && x <= hi,
-                        (Some((lo, hi)), None) => lo == 0 && hi == 65535,
-                    },
-                    Some(1 | 58) => e.icmp.is_none_or(|(t, c)| {
-                        (t == -1 || Some(t) == h.dst_port.map(i32::from)) && (c == -1 || c == 0)
-                    }),
-                    Some(_) => true,
-                }
-        });
+        let hit = entries
+            .into_iter()
+            .find(|e| rules::entry_takes(e, h, remote));
         if !hit.is_some_and(|e| e.action == RuleAction::Allow) {
             self.blocker(Code::SubnetAclRestriction, &acl.id, String::new());
         }
     }
 
     /// The VPC of the group a reference of `owner` reaches; None when the reference is
-    /// stale (the core's rule, [`sg::referenced_group`]).
+    /// stale ([`rules::live_reference`]).
     fn group_ref_valid(&self, owner: &SecurityGroup, group_id: &str) -> Option<&'w str> {
-        let g = sg::referenced_group(self.w, owner, group_id)?;
-        self.w.vpcs.get(&g.vpc_id)?;
-        self.w.vpcs.get(&owner.vpc_id)?;
-        Some(g.vpc_id.as_str())
+        rules::live_reference(self.w, &owner.vpc_id, group_id)
     }
 
-    fn sg(&mut self, e: &NetworkInterface, egress: bool, h: &Header, identity: bool) {
+    fn sg(&mut self, e: &NetworkInterface, egress: bool, h: &Packet, identity: bool) {
         let w = self.w;
         if e.groups.is_empty() {
             return self.blocker(Code::UnknownResource, &e.id, String::new());
@@ -266,7 +229,7 @@ impl<'w> Ref<'w> {
         for g in e.groups.iter().filter_map(|g| w.security_groups.get(g)) {
             let rules = if egress { &g.egress } else { &g.ingress };
             any |= !rules.is_empty();
-            for r in rules.iter().filter(|r| rule_ports(r, h)) {
+            for r in rules.iter().filter(|r| rules::rule_takes(r, h)) {
                 let hit = match &r.peer {
                     Peer::V4(n) => IpNet::V4(*n).contains(&remote),
                     Peer::V6(n) => IpNet::V6(*n).contains(&remote),
@@ -302,37 +265,6 @@ impl<'w> Ref<'w> {
             Code::EniSgRulesMismatch
         };
         self.blocker(code, &component, String::new());
-    }
-
-    /// The best route for `a`: longest prefix, then static, prefix list, propagated;
-    /// then lowest prefix-list id; then table order.
-    fn lookup(&self, t: &'w RouteTable, a: IpAddr) -> Option<&'w Route> {
-        type Rank = (Reverse<u8>, u8, String, usize);
-        let mut best: Option<(Rank, &Route)> = None;
-        for (n, r) in t.routes.iter().enumerate() {
-            let (nets, rank, pl) = match &r.destination {
-                Destination::V4(x) => (
-                    vec![IpNet::V4(*x)],
-                    u8::from(r.origin == Origin::EnableVgwRoutePropagation) * 2,
-                    String::new(),
-                ),
-                Destination::V6(x) => (
-                    vec![IpNet::V6(*x)],
-                    u8::from(r.origin == Origin::EnableVgwRoutePropagation) * 2,
-                    String::new(),
-                ),
-                Destination::PrefixList(id) => {
-                    (self.pls.cidrs(id).unwrap_or_default(), 1, id.clone())
-                }
-            };
-            for net in nets.iter().map(|n| n.trunc()).filter(|n| n.contains(&a)) {
-                let key = (Reverse(net.prefix_len()), rank, pl.clone(), n);
-                if best.as_ref().is_none_or(|(k, _)| key < *k) {
-                    best = Some((key, r));
-                }
-            }
-        }
-        best.map(|(_, r)| r)
     }
 
     /// Who holds `a` in `vpc` (the NAT gateway awaiting a reply first, on the return path).
@@ -419,7 +351,10 @@ impl<'w> Ref<'w> {
                 (a, Some(d))
             }
         };
-        let Ok(h) = first_header(flow, |v4| (v4 == src.is_ipv4()).then_some(src), dst) else {
+        let h = (src.is_ipv4() == dst.is_ipv4())
+            .then(|| rules::first_packet(flow, src, dst))
+            .flatten();
+        let Some(h) = h else {
             return self.blocker(Code::NoSourceOrDestination, &flow.source, String::new());
         };
         let mut fwd = h;
@@ -437,7 +372,7 @@ impl<'w> Ref<'w> {
         }
         self.dir = Direction::Return;
         self.last = None;
-        let Some((end, r)) = self.walk(Step::At(Node::Eni(y)), at.reply(), None, true) else {
+        let Some((end, r)) = self.walk(Step::At(Node::Eni(y)), at.answer(), None, true) else {
             return;
         };
         let route = self.last.unwrap_or("route").to_string();
@@ -455,89 +390,107 @@ impl<'w> Ref<'w> {
     }
 
     fn run(&mut self, flow: &Flow) {
-        if let Ok(src) = flow.source.parse::<IpAddr>() {
-            return self.run_from_internet(flow, src);
+        match flow.source.parse::<IpAddr>() {
+            Ok(src) => self.run_from_internet(flow, src),
+            Err(_) => self.run_from_interface(flow),
         }
+    }
+
+    /// A flow from an interface, instance or endpoint: its first packet out, the far end's
+    /// checks, and the answer back.
+    fn run_from_interface(&mut self, flow: &Flow) {
         let Some(s) = self.endpoint(&flow.source) else {
             return self.blocker(Code::NoSourceOrDestination, &flow.source, String::new());
         };
-        let (dst, want) = match &flow.destination {
-            Endpoint::Ip(a) => (*a, None),
-            Endpoint::Vpce(id) | Endpoint::Eni(id) | Endpoint::Instance(id) => {
-                let d = match &flow.destination {
-                    Endpoint::Vpce(_) => self.vpce_destination(s, id),
-                    _ => self
-                        .endpoint(id)
-                        .ok_or((Code::NoSourceOrDestination, id.as_str())),
-                };
-                let d = match d {
-                    Ok(d) => d,
-                    Err((code, component)) => return self.blocker(code, component, String::new()),
-                };
-                let a = crate::decide::destination_address(
-                    (!s.private_ips.is_empty(), !s.ipv6_addresses.is_empty()),
-                    d.private_ips.first().copied(),
-                    d.ipv6_addresses.first().copied(),
-                );
-                let Some(a) = a else {
-                    return self.blocker(Code::NoSourceOrDestination, &d.id, String::new());
-                };
-                (a, Some(d))
-            }
+        let Some((dst, want)) = self.destination_of(s, &flow.destination) else {
+            return;
         };
-        let first = |v4: bool| {
-            if v4 {
-                s.private_ips.first().map(|a| IpAddr::V4(*a))
-            } else {
-                s.ipv6_addresses.first().map(|a| IpAddr::V6(*a))
-            }
+        let src = match dst {
+            IpAddr::V4(_) => s.private_ips.first().map(|a| IpAddr::V4(*a)),
+            IpAddr::V6(_) => s.ipv6_addresses.first().map(|a| IpAddr::V6(*a)),
         };
-        let Ok(h) = first_header(flow, first, dst) else {
+        let Some(h) = src.and_then(|src| rules::first_packet(flow, src, dst)) else {
             return self.blocker(Code::NoSourceOrDestination, &s.id, String::new());
         };
         if self.endpoint_as_source(s) {
             return;
         }
-        let sent = h;
         self.sg(s, true, &h, true);
-        let Some((end, h)) = self.walk(Step::At(Node::Eni(s)), h, want, true) else {
+        let Some((end, at)) = self.walk(Step::At(Node::Eni(s)), h, want, true) else {
             return;
         };
         if let End::Eni(y) = end {
             let on = if self.node_of(y).is_some() {
-                self.through_node(y, &h)
+                self.through_node(y, &at)
             } else {
-                self.through_endpoint(y, &h)
+                self.through_endpoint(y, &at)
             };
             if !on {
                 return;
             }
         }
+        self.answer_to(s, end, &at, h.dst);
+    }
+
+    /// The address and interface (if any) destination `d` names, seen from source `s`;
+    /// None (with the blocker noted) when there is none.
+    fn destination_of(
+        &mut self,
+        s: &'w NetworkInterface,
+        d: &Endpoint,
+    ) -> Option<(IpAddr, Option<&'w NetworkInterface>)> {
+        let id = match d {
+            Endpoint::Ip(a) => return Some((*a, None)),
+            Endpoint::Vpce(id) | Endpoint::Eni(id) | Endpoint::Instance(id) => id,
+        };
+        let found = match d {
+            Endpoint::Vpce(_) => self.vpce_destination(s, id),
+            _ => self
+                .endpoint(id)
+                .ok_or((Code::NoSourceOrDestination, id.as_str())),
+        };
+        let e = match found {
+            Ok(e) => e,
+            Err((code, component)) => return self.fatal(code, component),
+        };
+        let a = crate::decide::destination_address(
+            (!s.private_ips.is_empty(), !s.ipv6_addresses.is_empty()),
+            e.private_ips.first().copied(),
+            e.ipv6_addresses.first().copied(),
+        );
+        match a {
+            Some(a) => Some((a, Some(e))),
+            None => self.fatal(Code::NoSourceOrDestination, &e.id),
+        }
+    }
+
+    /// The answer to packet `at` (as it arrived at `end`) walked back to source `s`, which
+    /// sent it to `sent_to`: a reply translated on its way back is dropped by the sender.
+    fn answer_to(&mut self, s: &'w NetworkInterface, end: End<'w>, at: &Packet, sent_to: IpAddr) {
         self.dir = Direction::Return;
         self.last = None;
-        let mut reply = h.reply();
+        let mut reply = at.answer();
         let back = match end {
             End::Eni(y) => self.walk(Step::At(Node::Eni(y)), reply, Some(s), true),
             End::Internet => match self.enter(&mut reply, Some(s)) {
                 Some(step) => self.walk(step, reply, Some(s), true),
                 None => None,
             },
-            End::Service(vpc, endpoint) => match self.owner(&vpc.id, reply.dst) {
-                None => self.fatal(Code::CannotRoute, endpoint),
-                Some(o) => {
-                    self.nacl(Self::place(o).1, false, &reply);
-                    match self.arrive(o, &mut reply, Some(s), true) {
-                        Some(step) => self.walk(step, reply, Some(s), true),
-                        None => None,
+            End::Service(vpc, via) | End::OnPremises(vpc, via) => {
+                match self.owner(&vpc.id, reply.dst) {
+                    None => self.fatal(Code::CannotRoute, via),
+                    Some(o) => {
+                        self.nacl(Self::place(o).1, false, &reply);
+                        match self.arrive(o, &mut reply, Some(s), true) {
+                            Some(step) => self.walk(step, reply, Some(s), true),
+                            None => None,
+                        }
                     }
                 }
-            },
-        };
-        // A reply translated on its way back is dropped by the sender.
-        if let Some((_, r)) = back {
-            if r.src != sent.dst {
-                self.blocker(Code::CannotRoute, &s.id, String::new());
             }
+        };
+        if back.is_some_and(|(_, r)| r.src != sent_to) {
+            self.blocker(Code::CannotRoute, &s.id, String::new());
         }
     }
 
@@ -568,15 +521,6 @@ impl<'w> Ref<'w> {
         self.fatal(Code::CannotRoute, &component)
     }
 
-    /// The destinations of route `r` (a prefix list's entries).
-    fn nets(&self, r: &Route) -> Vec<IpNet> {
-        match &r.destination {
-            Destination::V4(x) => vec![IpNet::V4(*x)],
-            Destination::V6(x) => vec![IpNet::V6(*x)],
-            Destination::PrefixList(id) => self.pls.cidrs(id).unwrap_or_default(),
-        }
-    }
-
     /// Whether route `r` of table `t` leads through an active peering to VPC `to`.
     fn peers_to(&self, t: &RouteTable, r: &Route, to: &str) -> bool {
         let Target::VpcPeeringConnection(id) = &r.target else {
@@ -587,57 +531,37 @@ impl<'w> Ref<'w> {
         })
     }
 
-    /// Whether table `t` has a route for `dst` through an active peering to VPC `to` that
-    /// a more specific route for `dst` overrides.
+    /// Whether table `t` has a route for `dst` through an active peering to VPC `to` that a
+    /// more specific route for `dst` overrides (§17.1 `MORE_SPECIFIC_ROUTE`): the peering
+    /// route wins for its own prefix, but a longer prefix holding `dst` exists.
     fn shadowed_toward(&self, t: &RouteTable, to: &str, dst: IpAddr) -> bool {
-        let nets = |r: &Route| self.nets(r);
-        let covering = |r: &Route| -> Option<u8> {
-            nets(r)
-                .iter()
-                .map(|n| n.trunc())
-                .filter(|n| n.contains(&dst))
-                .map(|n| n.prefix_len())
-                .max()
-        };
-        let Some(longest) = t.routes.iter().filter_map(covering).max() else {
+        let longest = t
+            .routes
+            .iter()
+            .flat_map(|r| rules::route_nets(r, self.pls))
+            .filter(|n| n.contains(&dst))
+            .map(|n| n.prefix_len())
+            .max();
+        let Some(longest) = longest else {
             return false;
         };
-        t.routes.iter().any(|r| {
-            self.peers_to(t, r, to)
-                && nets(r).iter().map(|n| n.trunc()).any(|n| {
+        t.routes
+            .iter()
+            .filter(|r| self.peers_to(t, r, to))
+            .any(|r| {
+                rules::route_nets(r, self.pls).into_iter().any(|n| {
                     n.contains(&dst)
                         && n.prefix_len() < longest
-                        && self.winner_at(t, n).is_some_and(|w| std::ptr::eq(w, r))
+                        && rules::route_for_prefix(t, n, self.pls)
+                            .is_some_and(|w| std::ptr::eq(w, r))
                 })
-        })
-    }
-
-    /// The route that wins for exactly prefix `net` in `t` (the tie-breaks of `lookup`).
-    fn winner_at(&self, t: &'w RouteTable, net: IpNet) -> Option<&'w Route> {
-        type Rank = (u8, String, usize);
-        let mut best: Option<(Rank, &Route)> = None;
-        for (n, r) in t.routes.iter().enumerate() {
-            let (rank, pl) = match &r.destination {
-                Destination::PrefixList(id) => (1, id.clone()),
-                _ => (
-                    u8::from(r.origin == Origin::EnableVgwRoutePropagation) * 2,
-                    String::new(),
-                ),
-            };
-            if self.nets(r).iter().any(|x| x.trunc() == net) {
-                let key = (rank, pl, n);
-                if best.as_ref().is_none_or(|(k, _)| key < *k) {
-                    best = Some((key, r));
-                }
-            }
-        }
-        best.map(|(_, r)| r)
+            })
     }
 
     fn arrive(
         &mut self,
         o: Node<'w>,
-        h: &mut Header,
+        h: &mut Packet,
         want: Option<&'w NetworkInterface>,
         identity: bool,
     ) -> Option<Step<'w>> {
@@ -667,7 +591,7 @@ impl<'w> Ref<'w> {
         }
     }
 
-    fn enter(&mut self, h: &mut Header, want: Option<&'w NetworkInterface>) -> Option<Step<'w>> {
+    fn enter(&mut self, h: &mut Packet, want: Option<&'w NetworkInterface>) -> Option<Step<'w>> {
         let w = self.w;
         let found: Option<(Node<'w>, IpAddr)> = match h.dst {
             IpAddr::V4(d) => {
@@ -722,16 +646,16 @@ impl<'w> Ref<'w> {
     fn walk(
         &mut self,
         start: Step<'w>,
-        mut h: Header,
+        mut h: Packet,
         want: Option<&'w NetworkInterface>,
         mut identity: bool,
-    ) -> Option<(End<'w>, Header)> {
+    ) -> Option<(End<'w>, Packet)> {
         let w = self.w;
         let mut at = match start {
             Step::End(e) => return Some((e, h)),
             Step::At(n) => n,
         };
-        for _ in 0..MAX_LEGS {
+        for _ in 0..LOOP_LIMIT {
             let (vpc_id, subnet_id) = Self::place(at);
             let vpc = w.vpcs.get(vpc_id).expect("placed nodes have a VPC");
             let subnet = self.subnet(subnet_id).expect("placed nodes have a subnet");
@@ -750,7 +674,7 @@ impl<'w> Ref<'w> {
                 self.nacl(subnet_id, true, &h);
                 return self.fatal(Code::UnknownResource, subnet_id);
             };
-            let Some(r) = self.lookup(t, h.dst) else {
+            let Some(r) = rules::best_route(t, h.dst, self.pls) else {
                 self.nacl(subnet_id, true, &h);
                 return self.fatal(Code::NoRouteToDestination, &t.id);
             };
@@ -766,7 +690,7 @@ impl<'w> Ref<'w> {
                 Target::VpcPeeringConnection(id) => {
                     self.via_peering(&leg, id, &mut h, want, identity)?
                 }
-                Target::Gateway(id) if Kind::InternetGateway.names(id) => {
+                Target::Gateway(id) if id.starts_with("igw-") => {
                     self.via_internet_gateway(&leg, id, &mut h, want)?
                 }
                 Target::EgressOnlyInternetGateway(id) => {
@@ -777,12 +701,8 @@ impl<'w> Ref<'w> {
                     self.via_interface(&leg, &r.target, &mut h, want, &mut identity)?
                 }
                 Target::GatewayEndpoint(id) => self.via_gateway_endpoint(&leg, id, &h, want)?,
-                // A virtual private gateway not attached to this VPC carries nothing; the
-                // customer's side of an attached one is not modelled here (tests/vpn.rs
-                // checks the engine alone).
-                Target::Gateway(id) if self.vgw_unusable(id, vpc_id) => {
-                    self.nacl(subnet_id, true, &h);
-                    return self.fatal(Code::BadStateRoute, &t.id);
+                Target::Gateway(id) if rules::is_vgw(&r.target) => {
+                    self.via_vpn_gateway(&leg, id, &h, want)?
                 }
                 Target::Gateway(id) | Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
                     self.nacl(subnet_id, true, &h);
@@ -802,7 +722,7 @@ impl<'w> Ref<'w> {
     fn via_local(
         &mut self,
         leg: &Leg<'w>,
-        h: &mut Header,
+        h: &mut Packet,
         want: Option<&'w NetworkInterface>,
         identity: bool,
     ) -> Option<Step<'w>> {
@@ -819,7 +739,7 @@ impl<'w> Ref<'w> {
         &mut self,
         leg: &Leg<'w>,
         id: &str,
-        h: &mut Header,
+        h: &mut Packet,
         want: Option<&'w NetworkInterface>,
         identity: bool,
     ) -> Option<Step<'w>> {
@@ -860,7 +780,7 @@ impl<'w> Ref<'w> {
         &mut self,
         leg: &Leg<'w>,
         id: &str,
-        h: &mut Header,
+        h: &mut Packet,
         want: Option<&'w NetworkInterface>,
     ) -> Option<Step<'w>> {
         let w = self.w;
@@ -921,7 +841,7 @@ impl<'w> Ref<'w> {
         &mut self,
         leg: &Leg<'w>,
         id: &str,
-        h: &mut Header,
+        h: &mut Packet,
         want: Option<&'w NetworkInterface>,
     ) -> Option<Step<'w>> {
         let ok = self
@@ -947,7 +867,7 @@ impl<'w> Ref<'w> {
         &mut self,
         leg: &Leg<'w>,
         id: &'w str,
-        h: &Header,
+        h: &Packet,
         want: Option<&'w NetworkInterface>,
     ) -> Option<Step<'w>> {
         self.nacl(leg.subnet_id, true, h);
@@ -960,17 +880,47 @@ impl<'w> Ref<'w> {
         Some(Step::End(End::Service(leg.vpc, id)))
     }
 
-    /// Whether `id` is a virtual private gateway that is gone, not available, or not
-    /// attached to VPC `vpc_id`.
-    fn vgw_unusable(&self, id: &str, vpc_id: &str) -> bool {
-        Kind::VpnGateway.names(id)
-            && self.w.vpn_gateways.get(id).is_none_or(|g| {
-                g.state != openvpc_core::vpn::State::Available || g.attached_vpc() != Some(vpc_id)
-            })
+    /// A leg to virtual private gateway `id` (§13.3–13.4): a blackhole unless it exists, is
+    /// available and attached to this VPC; it carries only packets from the VPC's own
+    /// addresses (no edge-to-edge routing), to a range a static route of one of its
+    /// available VPN connections covers.
+    fn via_vpn_gateway(
+        &mut self,
+        leg: &Leg<'w>,
+        id: &'w str,
+        h: &Packet,
+        want: Option<&'w NetworkInterface>,
+    ) -> Option<Step<'w>> {
+        self.nacl(leg.subnet_id, true, h);
+        let attached = self.w.vpn_gateways.get(id).is_some_and(|g| {
+            g.state == openvpc_core::vpn::State::Available
+                && g.attachments
+                    .iter()
+                    .any(|a| a.attached && a.vpc_id == leg.vpc.id)
+        });
+        if !attached {
+            return self.fatal(Code::BadStateRoute, leg.table);
+        }
+        if !vpc_contains(leg.vpc, h.src) {
+            return self.fatal(Code::VgwPrivateIpAssociationForEgress, id);
+        }
+        let covered = match h.dst {
+            IpAddr::V4(d) => rules::customer_ranges(self.w, id)
+                .iter()
+                .any(|n| n.contains(&d)),
+            IpAddr::V6(_) => false,
+        };
+        if !covered {
+            return self.fatal(Code::CannotRoute, id);
+        }
+        if let Some(want) = want {
+            return self.misrouted(want, None, h.dst);
+        }
+        Some(Step::End(End::OnPremises(leg.vpc, id)))
     }
 
     /// A leg to NAT gateway `id`, which translates the source to its private address.
-    fn via_nat(&mut self, leg: &Leg<'w>, id: &str, h: &mut Header) -> Option<Step<'w>> {
+    fn via_nat(&mut self, leg: &Leg<'w>, id: &str, h: &mut Packet) -> Option<Step<'w>> {
         let subnet_id = leg.subnet_id;
         let Some(n) = self.nat(id).filter(|n| n.state == NatState::Available) else {
             self.nacl(subnet_id, true, h);
@@ -999,13 +949,13 @@ impl<'w> Ref<'w> {
         &mut self,
         leg: &Leg<'w>,
         target: &'w Target,
-        h: &mut Header,
+        h: &mut Packet,
         want: Option<&'w NetworkInterface>,
         identity: &mut bool,
     ) -> Option<Step<'w>> {
         let subnet_id = leg.subnet_id;
         let m = match target {
-            Target::Instance(i) => self.endpoint(i).filter(|_| Kind::Instance.names(i)),
+            Target::Instance(i) => self.endpoint(i).filter(|_| i.starts_with("i-")),
             _ => self.eni(target.id()),
         };
         let Some(m) = m.filter(|m| m.vpc_id == leg.vpc.id) else {

@@ -11,6 +11,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use openvpc_core::endpoint::EndpointType;
 use openvpc_core::ids::Kind;
 use openvpc_core::nacl::{EntryCidr, NetworkAcl, RuleAction};
 use openvpc_core::route::{self, Destination, Origin, RouteTable, Target};
@@ -117,7 +118,9 @@ pub(crate) enum Tgt {
         id: Arc<str>,
         on_premises: Arc<[Ipv4Net]>,
     },
-    /// A target kind the engine does not model (TGW, GWLB endpoint).
+    /// A Gateway Load Balancer endpoint: through its appliance and on from its interface.
+    Gwlbe(Arc<str>),
+    /// A target kind the engine does not model (TGW, another kind of endpoint).
     Unsupported(Arc<str>),
     /// Not usable: the target is gone or not in a usable state.
     Blackhole {
@@ -784,8 +787,8 @@ fn blackhole(why: String) -> Tgt {
 
 /// Resolves a route target of a table in VPC `v` (`vpc_id`). Whether the target is usable
 /// is the core's rule ([`route::target_problem`]); here a usable target is found in the
-/// view. Kinds the engine does not follow (transit gateways, Gateway Load Balancer
-/// endpoints) are unsupported whatever their state.
+/// view. Kinds the engine does not follow (transit gateways, endpoints other than Gateway
+/// Load Balancer endpoints) are unsupported whatever their state.
 fn resolve(
     w: &World,
     (v, vpc_id): (Ix, &str),
@@ -796,7 +799,11 @@ fn resolve(
 ) -> Tgt {
     let followed = match t {
         Target::Gateway(id) => Kind::InternetGateway.names(id) || Kind::VpnGateway.names(id),
-        Target::VpcEndpoint(_) | Target::TransitGateway(_) => false,
+        Target::VpcEndpoint(id) => w
+            .vpc_endpoints
+            .get(id)
+            .is_some_and(|e| e.endpoint_type == EndpointType::GatewayLoadBalancer),
+        Target::TransitGateway(_) => false,
         _ => true,
     };
     if !followed {
@@ -847,9 +854,8 @@ fn resolve(
             local_eni(id, eni)
         }
         Target::GatewayEndpoint(id) => Tgt::GatewayEndpoint(id.as_str().into()),
+        Target::VpcEndpoint(id) => Tgt::Gwlbe(id.as_str().into()),
         // Not followed (answered above).
-        Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
-            Tgt::Unsupported(id.as_str().into())
-        }
+        Target::TransitGateway(id) => Tgt::Unsupported(id.as_str().into()),
     }
 }

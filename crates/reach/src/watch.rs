@@ -121,6 +121,7 @@ fn deps(view: &View, flow: &Flow, v: &Verdict) -> Vec<Arc<str>> {
         matches!(
             h.kind,
             HopKind::InterfaceEndpoint
+                | HopKind::GatewayLoadBalancerEndpoint
                 | HopKind::EndpointService
                 | HopKind::LoadBalancer
                 | HopKind::LoadBalancerListener

@@ -13,6 +13,7 @@ pub mod dialect;
 pub mod elbv2;
 pub mod errors;
 pub mod filters;
+pub mod keys;
 pub mod params;
 pub mod sigv4;
 pub mod sts;

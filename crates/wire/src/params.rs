@@ -35,6 +35,8 @@ const COMMON: &[&str] = &[
 pub struct Params {
     map: BTreeMap<String, String>,
     used: RefCell<BTreeSet<String>>,
+    /// A key made for this request before any lock was taken ([`crate::keys::prepare`]).
+    generated_key: Option<crate::keys::Generated>,
 }
 
 impl Params {
@@ -50,7 +52,18 @@ impl Params {
         Params {
             map: pairs.into_iter().collect(),
             used: RefCell::new(BTreeSet::new()),
+            generated_key: None,
         }
+    }
+
+    /// Keeps the key made for this request (CreateKeyPair).
+    pub fn set_generated_key(&mut self, key: crate::keys::Generated) {
+        self.generated_key = Some(key);
+    }
+
+    /// The key made for this request, if one was.
+    pub fn generated_key(&self) -> Option<&crate::keys::Generated> {
+        self.generated_key.as_ref()
     }
 
     /// Adds pairs (query string merged with a form body).

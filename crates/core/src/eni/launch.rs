@@ -49,7 +49,7 @@ struct Shared {
 /// RunInstances; outputs the reservation id, then the instance ids.
 pub(super) fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Output> {
     let scope = ctx.scope();
-    let instance_type = check_parameters(ctx, &l)?;
+    let instance_type = check_parameters(w, ctx, &l)?;
     let (instance_tags, eni_tags) = split_tags(&l.tags)?;
     let zones = w.config.zone_names(&ctx.account, &ctx.region);
     if let Some(az) = &l.availability_zone {
@@ -93,9 +93,12 @@ pub(super) fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Outpu
     Ok(Output::Ids(out))
 }
 
-/// The image, the instance type (or its default) and the counts.
-fn check_parameters(ctx: &Ctx, l: &Launch) -> Result<String> {
+/// The image, the key pair, the instance type (or its default) and the counts.
+fn check_parameters(w: &World, ctx: &Ctx, l: &Launch) -> Result<String> {
     crate::image::check_launchable(&ctx.region, &l.image_id)?;
+    if let Some(name) = &l.key_name {
+        crate::keypair::check_launch_key(w, &ctx.scope(), name)?;
+    }
     let instance_type = l
         .instance_type
         .clone()

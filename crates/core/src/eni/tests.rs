@@ -675,6 +675,7 @@ fn run_instances_basics() {
     let mut k = Kit::new();
     let (_, s) = net(&mut k);
     let free = free_in(&k, &s);
+    k.key_pair("k");
     let ids = k.launch(Launch {
         instance_type: Some("t3.micro".into()),
         key_name: Some("k".into()),

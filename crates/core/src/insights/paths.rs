@@ -12,7 +12,7 @@ use crate::ids::Kind;
 use crate::protocol::Protocol;
 use crate::tags::{self, TagSpec};
 use crate::world::{Ctx, Scope, World};
-use crate::Output;
+use crate::{Millis, Output};
 
 /// The protocol of a path: TCP or UDP (AWS), or ICMP (an openvpc extension; ICMPv6 for
 /// IPv6 ends). Parsed case-insensitively (CLI examples pass `TCP`).
@@ -67,14 +67,18 @@ impl End {
 /// Resource types AWS accepts as a path end that openvpc cannot analyse yet.
 const NOT_YET: &[(&str, &str)] = &[
     ("vpce-svc", "VPC endpoint service"),
-    ("pcx", "VPC peering connection"),
     ("tgw", "transit gateway"),
     ("tgw-attach", "transit gateway attachment"),
-    ("vgw", "virtual private gateway"),
 ];
 
 /// Resolves a path end given by id or ARN to (id, ARN) in the caller's scope.
-fn resolve_end(w: &World, scope: &Scope, raw: &str, end: End) -> Result<(String, String)> {
+fn resolve_end(
+    w: &World,
+    scope: &Scope,
+    raw: &str,
+    end: End,
+    now: Millis,
+) -> Result<(String, String)> {
     let id = match raw.strip_prefix("arn:") {
         Some(rest) => {
             // arn:<partition>:ec2:<region>:<account>:<type>/<id>
@@ -116,6 +120,10 @@ fn resolve_end(w: &World, scope: &Scope, raw: &str, end: End) -> Result<(String,
         },
         // The internet through this gateway (the analysis picks the internet address).
         "igw" => w.internet_gateways.get_in(scope, &id).is_some(),
+        // Traffic entering (source) or leaving (destination) a VPC through the connection
+        // or gateway; the analysis picks the address beyond it unless the path names one.
+        "pcx" => w.peerings.visible(scope, &id, now).is_some(),
+        "vgw" => w.vpn_gateways.get_in(scope, &id).is_some(),
         p => {
             if let Some((_, what)) = NOT_YET.iter().find(|(q, _)| *q == p) {
                 return Err(ApiError::invalid_value(format!(
@@ -267,9 +275,10 @@ fn parse_spec(spec: &PathSpec, ctx: &Ctx) -> Result<Path> {
 
 /// Resolves the path's ends to ids and ARNs; two internet gateways make no path.
 fn resolve_ends(w: &World, path: &mut Path, spec: &PathSpec) -> Result<()> {
-    let (source, source_arn) = resolve_end(w, &path.scope, &spec.source, End::Source)?;
+    let (source, source_arn) =
+        resolve_end(w, &path.scope, &spec.source, End::Source, path.created)?;
     if let Some(raw) = &spec.destination {
-        let (id, arn) = resolve_end(w, &path.scope, raw, End::Destination)?;
+        let (id, arn) = resolve_end(w, &path.scope, raw, End::Destination, path.created)?;
         path.destination = Some(id);
         path.destination_arn = Some(arn);
     }

@@ -140,6 +140,14 @@ fn paths_resolve_ids_and_arns_of_the_callers_resources() {
         ),
         (
             path_spec("pcx-0123456789abcdef0", &x),
+            "NetworkInsightsSource.NotFound",
+        ),
+        (
+            path_spec(&x, "vgw-0123456789abcdef0"),
+            "NetworkInsightsDestination.NotFound",
+        ),
+        (
+            path_spec("tgw-0123456789abcdef0", &x),
             "InvalidParameterValue",
         ),
         (

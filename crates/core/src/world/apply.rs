@@ -4,8 +4,8 @@
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::world::{Ctx, Idempotent, Scope, TimerKind, World};
 use crate::{
-    dhcp, elb, endpoint, endpoint_service, eni, gateway, insights, nacl, peering, prefix_list,
-    route, sg, subnet, tags, vpc, vpn, Command, Kind, Millis, Output,
+    dhcp, elb, endpoint, endpoint_service, eni, flowlog, gateway, insights, keypair, nacl, peering,
+    prefix_list, route, sg, subnet, tags, vpc, vpn, Command, Kind, Millis, Output,
 };
 
 impl World {
@@ -76,6 +76,8 @@ impl World {
             Command::PrefixList(c) => prefix_list::apply(self, ctx, c),
             Command::Insights(c) => insights::apply(self, ctx, c),
             Command::Vpn(c) => vpn::apply(self, ctx, c),
+            Command::KeyPair(c) => keypair::apply(self, ctx, c),
+            Command::FlowLog(c) => flowlog::apply(self, ctx, c),
         }
     }
 
@@ -132,6 +134,8 @@ impl World {
             Kind::VpnGateway => self.vpn_gateways.get_in(scope, id).is_some(),
             Kind::CustomerGateway => self.customer_gateways.get_in(scope, id).is_some(),
             Kind::VpnConnection => self.vpn_connections.get_in(scope, id).is_some(),
+            Kind::KeyPair => self.key_pairs.get_in(scope, id).is_some(),
+            Kind::FlowLog => self.flow_logs.get_in(scope, id).is_some(),
             _ => return Err(invalid()),
         };
         if found {

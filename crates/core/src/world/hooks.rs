@@ -13,7 +13,8 @@ use crate::error::{ApiError, Result};
 use crate::vpc::Vpc;
 use crate::world::{Ctx, Scope, World};
 use crate::{
-    cidr, dhcp, endpoint, endpoint_service, gateway, nacl, peering, route, sg, subnet, tags,
+    cidr, dhcp, endpoint, endpoint_service, flowlog, gateway, nacl, peering, route, sg, subnet,
+    tags,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -99,8 +100,9 @@ impl World {
     }
 
     /// A deleted VPC marks its live peering connections `deleted` (by its owner) and takes
-    /// its main route table, default security group and default ACL along.
+    /// its flow logs, main route table, default security group and default ACL along.
     pub(crate) fn on_vpc_deleted(&mut self, ctx: &Ctx, vpc: &Vpc) {
+        flowlog::on_resource_deleted(self, &vpc.id);
         peering::on_vpc_deleted(self, &ctx.account, &vpc.id, ctx.now);
         route::delete_table_unchecked(self, &vpc.main_route_table_id);
         self.security_groups.remove(&vpc.default_security_group_id);
@@ -146,8 +148,10 @@ impl World {
 // Subnets, route tables
 
 impl World {
-    /// A deleted subnet leaves its route table and network ACL associations.
+    /// A deleted subnet leaves its route table and network ACL associations and takes its
+    /// flow logs along.
     pub(crate) fn on_subnet_deleted(&mut self, subnet_id: &str) {
+        flowlog::on_resource_deleted(self, subnet_id);
         route::on_subnet_deleted(self, subnet_id);
         nacl::on_subnet_deleted(self, subnet_id);
     }
@@ -162,8 +166,10 @@ impl World {
 // Network interfaces (the eni lifecycle)
 
 impl World {
-    /// A destroyed interface's Elastic IP associations end; the addresses stay allocated.
+    /// A destroyed interface's Elastic IP associations end (the addresses stay allocated) and
+    /// its flow logs go.
     pub(crate) fn on_interface_deleted(&mut self, eni_id: &str) {
+        flowlog::on_resource_deleted(self, eni_id);
         gateway::drop_associations(self, eni_id, None);
     }
 

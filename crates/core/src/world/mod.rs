@@ -13,10 +13,11 @@ use crate::tags::TagStore;
 // Areas' models only (see the layering invariant in ARCHITECTURE.md).
 use crate::{
     dhcp::model as dhcp, elb::model as elb, endpoint::model as endpoint,
-    endpoint_service::model as endpoint_service, eni::model as eni, gateway::model as gateway,
-    insights::model as insights, nacl::model as nacl, peering::model as peering,
-    prefix_list::model as prefix_list, route::model as route, sg::model as sg,
-    subnet::model as subnet, vpc::model as vpc, vpn::model as vpn,
+    endpoint_service::model as endpoint_service, eni::model as eni, flowlog::model as flowlog,
+    gateway::model as gateway, insights::model as insights, keypair::model as keypair,
+    nacl::model as nacl, peering::model as peering, prefix_list::model as prefix_list,
+    route::model as route, sg::model as sg, subnet::model as subnet, vpc::model as vpc,
+    vpn::model as vpn,
 };
 use crate::{Millis, Output};
 
@@ -177,6 +178,10 @@ pub struct World {
     pub subnet_cidr_reservations: Table<subnet::CidrReservation>,
     #[serde(default)]
     pub connection_notifications: Table<endpoint_service::ConnectionNotification>,
+    #[serde(default)]
+    pub key_pairs: Table<keypair::KeyPair>,
+    #[serde(default)]
+    pub flow_logs: Table<flowlog::FlowLog>,
 }
 
 impl World {
@@ -216,6 +221,8 @@ impl World {
             vpn_connections: Table::default(),
             subnet_cidr_reservations: Table::default(),
             connection_notifications: Table::default(),
+            key_pairs: Table::default(),
+            flow_logs: Table::default(),
         }
     }
 

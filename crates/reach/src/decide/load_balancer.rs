@@ -20,8 +20,8 @@ use crate::privatelink::{listener_takes, LbV, NodeV, TargetAt, TargetGroupV, Tar
 use crate::view::Ix;
 
 /// What one target of a target group gave.
-struct TargetRun {
-    ok: bool,
+pub(super) struct TargetRun {
+    pub ok: bool,
     forward: Vec<Hop>,
     back: Vec<Hop>,
     exps: Vec<Explanation>,
@@ -29,13 +29,13 @@ struct TargetRun {
 
 /// The node a flow entered by and the source its targets see.
 #[derive(Clone, Copy)]
-struct Entry {
+pub(super) struct Entry {
     /// The node's interface.
-    eni: Ix,
+    pub eni: Ix,
     /// The node's address (replies come back to it).
-    ip: IpAddr,
+    pub ip: IpAddr,
     /// The source address targets see.
-    src: IpAddr,
+    pub src: IpAddr,
 }
 
 impl Decider<'_> {
@@ -172,7 +172,7 @@ impl Decider<'_> {
     /// The targets of `tg` that node `node` (interface `n`) of `lb` sends to: all with
     /// cross-zone load balancing, else those in its zone (a target outside the VPC has no
     /// zone and is always a candidate).
-    fn targets_from<'t>(
+    pub(super) fn targets_from<'t>(
         &self,
         lb: &LbV,
         node: &NodeV,
@@ -200,7 +200,7 @@ impl Decider<'_> {
     /// The first reachable target's hops join the path; when none is reachable, every
     /// target's blockers are reported. Returns the chosen target (the first reachable, else
     /// the first) and its return hops.
-    fn keep_first_reachable(&mut self, runs: Vec<TargetRun>) -> (usize, Vec<Hop>) {
+    pub(super) fn keep_first_reachable(&mut self, runs: Vec<TargetRun>) -> (usize, Vec<Hop>) {
         let chosen = runs.iter().position(|r| r.ok);
         let mut back = Vec::new();
         for (i, r) in runs.into_iter().enumerate() {
@@ -218,7 +218,7 @@ impl Decider<'_> {
     /// One target, from the entry node: the decider's walk state is saved and restored;
     /// hops and explanations are returned, each explanation naming the load balancer,
     /// listener, target group and target (`lb_detail` holds the first three).
-    fn try_target(
+    pub(super) fn try_target(
         &mut self,
         lb: &LbV,
         entry: Entry,

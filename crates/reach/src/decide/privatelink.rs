@@ -5,6 +5,7 @@
 //! (the load balancer's address as the source: client IP preservation is off for
 //! PrivateLink). The flow is reachable when at least one target is.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use openvpc_core::endpoint::{EndpointType, State};
@@ -17,7 +18,12 @@ use crate::view::{Ix, View};
 
 /// The interface of endpoint `id` a flow from interface `s` goes to: the one in the
 /// source's Availability Zone if there is one, else the first.
-pub(super) fn vpce_destination(view: &View, s: Ix, id: &str) -> Result<Ix, Refusal> {
+pub(super) fn vpce_destination(
+    view: &View,
+    s: Option<Ix>,
+    id: &str,
+    wanted: Option<IpAddr>,
+) -> Result<Ix, Refusal> {
     let pl = &view.privatelink;
     let Some(ep) = pl.endpoints.get(id) else {
         return Err(gone(End::Destination, id));
@@ -32,7 +38,11 @@ pub(super) fn vpce_destination(view: &View, s: Ix, id: &str) -> Result<Ix, Refus
         };
         return Err((code, ep.id.clone(), why, detail));
     }
-    let zone = pl.zone_of(view, s);
+    let holds = |&&e: &&Ix| wanted.is_some_and(|a| view.enis[e as usize].has(a));
+    if let Some(&e) = ep.enis.iter().find(holds) {
+        return Ok(e);
+    }
+    let zone = s.and_then(|s| pl.zone_of(view, s));
     Ok(ep
         .enis
         .iter()

@@ -237,4 +237,35 @@ pub enum Why {
     ServiceNoLoadBalancer,
     /// No load balancer of the service is in the endpoint's zone.
     ServiceNotInZone,
+    /// The path's source address is not the source interface's (check on).
+    SourceAddressNotHeld,
+    /// The path's destination address is not the destination interface's.
+    DestinationAddressNotHeld,
+    /// The path's destination address is no public address of the destination (from the
+    /// internet).
+    NotPublicAddress,
+    /// The VPC a gateway or connection source leads into is not in the view.
+    EdgeVpcUnknown,
+    /// A gateway or connection source without an address beyond it.
+    EdgeNoSource,
+    /// A peering connection source: the destination is not in the VPC it leads into.
+    EdgeNotInVpc,
+    /// The path ends elsewhere than the gateway or connection it must leave by.
+    NotLeftBy,
+    /// The reply does not go back out by the gateway or connection the flow came in by.
+    ReplyNotBack,
+    /// The packet arrives from another source address than the filter at the destination.
+    ArrivalSource,
+    /// The packet arrives at another address than the filter at the destination.
+    ArrivalDestination,
+    /// The packet arrives from a source port outside the filter at the destination.
+    ArrivalSourcePort,
+    /// The packet arrives at a port outside the filter at the destination.
+    ArrivalDestinationPort,
+    /// The only path crosses a component the analysis excludes.
+    Excluded,
+    /// The path crosses none of the components the analysis must traverse.
+    NotThrough,
+    /// The Gateway Load Balancer behind an endpoint is not in the view (not imported).
+    GatewayLoadBalancerUnknown,
 }

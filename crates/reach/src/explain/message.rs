@@ -347,6 +347,54 @@ fn body(e: &Explanation) -> String {
             "{eni} is in zone {zone}, where no load balancer of {} is; add a subnet of that zone to the load balancer",
             s(&d.endpoint_service)
         ),
+        Why::SourceAddressNotHeld => format!(
+            "{eni} does not hold {addr} and its source/destination check is on, so it sends only from its own addresses; name one of them as the source address, or turn the check off"
+        ),
+        Why::DestinationAddressNotHeld => format!(
+            "{eni} does not hold {addr}: an interface receives only traffic for its own addresses; name one of them as the destination address"
+        ),
+        Why::NotPublicAddress => format!(
+            "{addr} is not a public address of {eni} (nor a private one with a public address): an internet gateway delivers only to an interface's public or IPv6 addresses; associate a public or Elastic IP with it"
+        ),
+        Why::EdgeVpcUnknown => format!("{} (the VPC {c} leads into) is not known; import it", s(&d.vpc)),
+        Why::EdgeNoSource => format!("a flow from {c} needs a source address beyond it; name one"),
+        Why::EdgeNotInVpc => format!(
+            "{addr} is not in the CIDR blocks of {}: {c} delivers only into that VPC; name a destination there",
+            s(&d.destination_vpc)
+        ),
+        Why::NotLeftBy => format!(
+            "the path to {addr} ends at {}, not through {c}; route {addr} through {c} in the source subnet's route table",
+            s(&d.destination)
+        ),
+        Why::ReplyNotBack => {
+            let edge = s(if d.peering.is_some() { &d.peering } else { &d.vpn_gateway });
+            format!(
+                "the reply to {addr} goes to {}, not back through {edge} where the request came in; route {addr} through {edge}",
+                s(&d.destination)
+            )
+        }
+        Why::ArrivalSource => format!(
+            "{header} arrives from another source than {addr}, the one the filter at the destination names; name the source the destination sees"
+        ),
+        Why::ArrivalDestination => format!(
+            "{header} arrives at another address than {addr}, the one the filter at the destination names; name the address the destination receives at"
+        ),
+        Why::ArrivalSourcePort => format!(
+            "{header} arrives from a source port outside the filter at the destination's range; widen the range"
+        ),
+        Why::ArrivalDestinationPort => format!(
+            "{header} arrives at a port outside the filter at the destination's range; widen the range"
+        ),
+        Why::Excluded => format!(
+            "the only path crosses {c}, which the analysis excludes (FilterOutArns); remove the filter, or give the traffic another way"
+        ),
+        Why::NotThrough => format!(
+            "the path does not cross {c}, a component the analysis must traverse (FilterInArns): no path traverses it; name a component on the path"
+        ),
+        Why::GatewayLoadBalancerUnknown => format!(
+            "the Gateway Load Balancer behind {} ({c}) is not known (it was not imported): whether its appliances pass {header} cannot be decided; import its account's load balancers and target groups",
+            s(&d.vpc_endpoint)
+        ),
     }
 }
 

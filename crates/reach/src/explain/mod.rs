@@ -55,6 +55,23 @@ pub enum Code {
     MoreSpecificRoute,
     /// The source and destination are in VPCs no route connects.
     DisconnectedVpcs,
+    /// An interface neither sends from nor receives at an address it does not hold.
+    EniAddressRestriction,
+    /// An internet gateway delivers only to an interface's public address.
+    IgwPrivateIpAssociationForIngress,
+    /// No path from the source to the destination (it leaves by another way than the
+    /// path's end, or only through an excluded component).
+    NoPath,
+    /// No path crosses the component the analysis must traverse (`FilterInArns`).
+    ComponentFilterRestriction,
+    /// The packet arrives from another source address than `FilterAtDestination` names.
+    FilterAtDestinationSourceAddress,
+    /// The packet arrives at another address than `FilterAtDestination` names.
+    FilterAtDestinationDestinationAddress,
+    /// The packet arrives from a source port outside `FilterAtDestination`'s range.
+    FilterAtDestinationSourcePortRange,
+    /// The packet arrives at a port outside `FilterAtDestination`'s range.
+    FilterAtDestinationDestinationPortRange,
     /// A component's configuration is not known (data absent from an import, as AWS reports
     /// what a cross-account analysis cannot see).
     UnknownResource,
@@ -98,6 +115,18 @@ impl Code {
             Code::MoreSpecificRoute => "MORE_SPECIFIC_ROUTE",
             Code::DisconnectedVpcs => "DISCONNECTED_VPCS",
             Code::UnknownResource => "UNKNOWN_RESOURCE",
+            Code::EniAddressRestriction => "ENI_ADDRESS_RESTRICTION",
+            Code::IgwPrivateIpAssociationForIngress => "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+            Code::NoPath => "NO_PATH",
+            Code::ComponentFilterRestriction => "COMPONENT_FILTER_RESTRICTION",
+            Code::FilterAtDestinationSourceAddress => "FILTER_AT_DESTINATION_SOURCE_ADDRESS",
+            Code::FilterAtDestinationDestinationAddress => {
+                "FILTER_AT_DESTINATION_DESTINATION_ADDRESS"
+            }
+            Code::FilterAtDestinationSourcePortRange => "FILTER_AT_DESTINATION_SOURCE_PORT_RANGE",
+            Code::FilterAtDestinationDestinationPortRange => {
+                "FILTER_AT_DESTINATION_DESTINATION_PORT_RANGE"
+            }
         }
     }
 }
@@ -124,6 +153,14 @@ impl Code {
                 | Code::Elbv2NoTargetsInAz
                 | Code::DisconnectedVpcs
                 | Code::UnknownResource
+                | Code::EniAddressRestriction
+                | Code::IgwPrivateIpAssociationForIngress
+                | Code::NoPath
+                | Code::ComponentFilterRestriction
+                | Code::FilterAtDestinationSourceAddress
+                | Code::FilterAtDestinationDestinationAddress
+                | Code::FilterAtDestinationSourcePortRange
+                | Code::FilterAtDestinationDestinationPortRange
         )
     }
 
@@ -289,6 +326,10 @@ pub enum HopKind {
     Middlebox,
     /// A gateway endpoint (S3, DynamoDB); the path ends at the service.
     GatewayEndpoint,
+    /// A Gateway Load Balancer endpoint as a route target (component: its `vpce-` id): the
+    /// packet goes through its service's load balancer to an appliance and back, and on from
+    /// the endpoint's interface.
+    GatewayLoadBalancerEndpoint,
     /// An interface endpoint's network interface as the destination; PrivateLink goes on
     /// to the endpoint service's load balancer and its targets.
     InterfaceEndpoint,

@@ -13,10 +13,38 @@ use super::Cx;
 use crate::explain::{Balanced, TargetRef};
 use crate::{Applied, Header, Hop, HopKind};
 
-/// A packet header as Network Insights shows it (a missing port is the whole range).
-pub(super) fn header(h: &Header) -> PacketHeader {
+/// The ports a search found getting through, and the representative ports the verdict's
+/// headers carry in their place.
+#[derive(Debug, Default)]
+pub(super) struct Ranges {
+    pub destination: Option<u16>,
+    pub destination_ports: Vec<(u16, u16)>,
+    pub source: Option<u16>,
+    pub source_ports: Vec<(u16, u16)>,
+}
+
+impl Ranges {
+    /// The ranges port `p` stands for (itself unless it is a representative).
+    fn of(&self, p: u16) -> Vec<PortRange> {
+        let ranges = if Some(p) == self.destination && !self.destination_ports.is_empty() {
+            &self.destination_ports
+        } else if Some(p) == self.source && !self.source_ports.is_empty() {
+            &self.source_ports
+        } else {
+            return vec![PortRange { from: p, to: p }];
+        };
+        ranges
+            .iter()
+            .map(|&(from, to)| PortRange { from, to })
+            .collect()
+    }
+}
+
+/// A packet header as Network Insights shows it (a missing port is the whole range; a
+/// representative port of a search, the ranges it stands for).
+pub(super) fn header(h: &Header, ranges: &Ranges) -> PacketHeader {
     let port = |p: Option<u16>| match p {
-        Some(p) => vec![PortRange { from: p, to: p }],
+        Some(p) => ranges.of(p),
         None if h.has_ports() => vec![PortRange { from: 0, to: 65535 }],
         None => Vec::new(),
     };
@@ -45,14 +73,16 @@ impl Cx<'_> {
                 continue;
             }
             let id: &str = &hop.component;
-            let h = header(&hop.header);
+            let h = header(&hop.header, self.ranges);
             let mut c = PathComponentData {
                 sequence_number: out.len() as u32 + 1,
                 component: self.comp(id),
                 ..PathComponentData::default()
             };
-            // The source sends; an interface reached receives; the rest pass the packet on.
-            if i == 0 {
+            // The source sends; an interface reached receives; the rest (a gateway or
+            // connection as the source too) pass the packet on.
+            let edge = matches!(hop.kind, HopKind::PeeringConnection | HopKind::VpnGateway);
+            if i == 0 && !edge {
                 c.outbound_header = Some(h);
             } else if matches!(
                 hop.kind,
@@ -61,7 +91,7 @@ impl Cx<'_> {
                 c.inbound_header = Some(h);
             } else {
                 let next = match hop.kind {
-                    HopKind::NatGateway => hops.get(i + 1).map(|n| header(&n.header)),
+                    HopKind::NatGateway => hops.get(i + 1).map(|n| header(&n.header, self.ranges)),
                     _ => None,
                 };
                 c.outbound_header = Some(next.unwrap_or_else(|| h.clone()));
@@ -115,7 +145,10 @@ impl Cx<'_> {
                     c.destination_vpc = Some(self.comp(dst));
                 }
             }
-            HopKind::InternetGateway | HopKind::EgressOnlyInternetGateway | HopKind::VpnGateway => {
+            HopKind::InternetGateway
+            | HopKind::EgressOnlyInternetGateway
+            | HopKind::VpnGateway
+            | HopKind::GatewayLoadBalancerEndpoint => {
                 c.vpc = self.opt_comp(self.vpc_of(id).as_deref());
             }
             HopKind::LoadBalancer => {

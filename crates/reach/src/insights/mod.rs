@@ -13,24 +13,36 @@ mod components;
 mod ends;
 mod explanation;
 
-use openvpc_core::insights::{self, AnalysisResult, Component, Path};
+use openvpc_core::insights::{self, AnalysisResult, Component, ExplanationData, Path};
 use openvpc_core::{Kind, Scope, World};
 
-use crate::{decide, Flow, Verdict, View};
+use crate::{search, Flow, Options, Search, Verdict, View};
 
-/// Decides `flow` (the flow path `p` asks about) over the current world — on `view`, the
-/// server's compiled view of it, or a view compiled now — and converts the verdict. A path
-/// from or to an internet gateway must enter or leave through that gateway: when the
-/// gateway is not attached to the other end's VPC, or the engine's path crosses another
-/// exit, the path is not found and an explanation names the gateway.
+use components::Ranges;
+
+/// What a path asks: the flow, the options the engine decides it with (addresses, a
+/// gateway or connection as an end), and what to search beyond it (port ranges, the
+/// packet at its arrival, components to cross or avoid).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub flow: Flow,
+    pub opts: Options,
+    pub search: Search,
+}
+
+/// Decides `q` (what path `p` asks) over the current world — on `view`, the server's
+/// compiled view of it, or a view compiled now — and converts the verdict. A path from or
+/// to an internet gateway must enter or leave through that gateway: when the gateway is
+/// not attached to the other end's VPC, or the engine's path crosses another exit, the path
+/// is not found and an explanation names the gateway.
 pub fn analyse(
     w: &World,
     view: Option<&View>,
     scope: &Scope,
     p: &Path,
-    flow: &Flow,
+    q: &Query,
 ) -> AnalysisResult {
-    let cx = Cx { w, scope };
+    let cx = Cx::new(w, scope);
     let igw_end = ends::internet_gateway_end(p);
     if let Some(end) = &igw_end {
         if let Some(x) = cx.igw_detached(end) {
@@ -49,8 +61,20 @@ pub fn analyse(
             &compiled
         }
     };
-    let verdict = decide(view, flow);
-    let mut r = convert(w, scope, &verdict);
+    let found = search(view, &q.flow, &q.opts, &q.search);
+    let verdict = found.verdict;
+    let first = verdict.forward.first().map(|h| h.header);
+    let ranges = Ranges {
+        destination: first.and_then(|h| h.dst_port),
+        destination_ports: found.destination_ports,
+        source: first.and_then(|h| h.src_port),
+        source_ports: found.source_ports,
+    };
+    let mut r = Cx {
+        ranges: &ranges,
+        ..cx
+    }
+    .convert(&verdict);
     if let Some(end) = &igw_end {
         if let Some(x) = cx.igw_bypassed(end, &verdict) {
             r.network_path_found = false;
@@ -62,22 +86,73 @@ pub fn analyse(
 
 /// Converts a verdict; ARNs of ids the world does not hold use `scope`.
 pub fn convert(w: &World, scope: &Scope, v: &Verdict) -> AnalysisResult {
-    let cx = Cx { w, scope };
+    Cx::new(w, scope).convert(v)
+}
+
+/// The result of a path that cannot be analysed as given (an address its end does not
+/// take): not found, with one explanation of `code` naming `component`.
+pub fn refused(
+    w: &World,
+    scope: &Scope,
+    code: &str,
+    component: &str,
+    message: String,
+) -> AnalysisResult {
+    let cx = Cx::new(w, scope);
+    let c = Some(cx.comp(component));
+    let mut x = ExplanationData {
+        code: code.to_string(),
+        component: c.clone(),
+        message,
+        ..ExplanationData::default()
+    };
+    match Kind::of_id(component) {
+        Some(Kind::InternetGateway) => x.internet_gateway = c,
+        Some(Kind::VpcPeeringConnection) => x.vpc_peering_connection = c,
+        Some(Kind::VpnGateway) => x.vpn_gateway = c,
+        _ => {}
+    }
     AnalysisResult {
-        network_path_found: v.reachable,
-        forward: cx.components(&v.forward),
-        return_path: cx.components(&v.return_path),
-        explanations: v.explanations.iter().map(|e| cx.explanation(e)).collect(),
+        network_path_found: false,
+        explanations: vec![x],
+        ..AnalysisResult::default()
     }
 }
 
-/// The world an analysis reads and the scope of ids it does not hold.
+static NO_RANGES: Ranges = Ranges {
+    destination: None,
+    destination_ports: Vec::new(),
+    source: None,
+    source_ports: Vec::new(),
+};
+
+/// The world an analysis reads, the scope of ids it does not hold, and the port ranges a
+/// search found.
+#[derive(Clone, Copy)]
 struct Cx<'w> {
     w: &'w World,
     scope: &'w Scope,
+    ranges: &'w Ranges,
 }
 
-impl Cx<'_> {
+impl<'w> Cx<'w> {
+    fn new(w: &'w World, scope: &'w Scope) -> Self {
+        Cx {
+            w,
+            scope,
+            ranges: &NO_RANGES,
+        }
+    }
+
+    fn convert(&self, v: &Verdict) -> AnalysisResult {
+        AnalysisResult {
+            network_path_found: v.reachable,
+            forward: self.components(&v.forward),
+            return_path: self.components(&v.return_path),
+            explanations: v.explanations.iter().map(|e| self.explanation(e)).collect(),
+        }
+    }
+
     fn comp(&self, id: &str) -> Component {
         insights::component(self.w, id, self.scope)
     }

@@ -1,5 +1,7 @@
-//! The reference evaluator's VPC endpoints and PrivateLink: the rules of
-//! `decide::privatelink`, by linear scans over the world.
+//! The reference evaluator's VPC endpoints (§3), PrivateLink and network load balancers
+//! (§14, §17.2), by linear scans over the world: an endpoint's interface in the client's
+//! zone, the load balancer node in that zone, the node's groups (on PrivateLink only while
+//! enforced), the listener, its target group, cross-zone, and each target in turn.
 
 use std::net::IpAddr;
 
@@ -7,12 +9,11 @@ use openvpc_core::elb::{LbSubnet, LoadBalancer, Target as ElbTarget, TargetGroup
 use openvpc_core::endpoint::{EndpointType, State, VpcEndpoint};
 use openvpc_core::endpoint_service::ServiceState;
 use openvpc_core::eni::NetworkInterface;
-use openvpc_core::ids::Kind;
 use openvpc_core::vpc::Vpc;
 
+use super::rules::{self, Packet};
 use super::{vpc_contains, End, Node, Ref, Step};
-use crate::explain::{Code, Direction, Header};
-use crate::privatelink::{is_echo, listener_takes, no_interface};
+use crate::explain::{Code, Direction};
 
 impl<'w> Ref<'w> {
     /// The Availability Zone id of an interface's subnet.
@@ -48,11 +49,16 @@ impl<'w> Ref<'w> {
             return Err((Code::NoSourceOrDestination, id));
         };
         let enis = self.endpoint_enis(ep);
-        if ep.endpoint_type == EndpointType::Gateway || enis.is_empty() {
-            return Err((
-                no_interface(id, ep.endpoint_type, ep.state, &ep.service_name).0,
-                id,
-            ));
+        // A gateway endpoint has no address (§3.3); an interface endpoint not yet
+        // `available` has no interface to reach (§3.2, the provider must accept it).
+        if ep.endpoint_type == EndpointType::Gateway {
+            return Err((Code::NoSourceOrDestination, id));
+        }
+        if ep.state != State::Available && enis.is_empty() {
+            return Err((Code::BadState, id));
+        }
+        if enis.is_empty() {
+            return Err((Code::NoSourceOrDestination, id));
         }
         let zone = self.zone(s);
         Ok(enis
@@ -77,13 +83,13 @@ impl<'w> Ref<'w> {
 
     /// Gateway endpoint `id` on a packet sent from `vpc`: false when the route to it is not
     /// usable (the endpoint is missing, not a gateway endpoint, or not available).
-    pub(super) fn gateway_endpoint(&mut self, id: &str, vpc: &Vpc, h: &Header) -> bool {
+    pub(super) fn gateway_endpoint(&mut self, id: &str, vpc: &Vpc, h: &Packet) -> bool {
         let Some(ep) = self.w.vpc_endpoints.values().find(|e| {
             e.id == id && e.endpoint_type == EndpointType::Gateway && e.state == State::Available
         }) else {
             return false;
         };
-        if h.protocol != 6 && !is_echo(h.protocol, h.dst_port) {
+        if h.protocol != 6 && !h.is_ping() {
             self.blocker(Code::VpceGatewayProtocolRestriction, id, String::new());
         }
         let own_exists = self.w.vpcs.get(&ep.vpc_id).is_some();
@@ -99,7 +105,7 @@ impl<'w> Ref<'w> {
 
     /// At interface `y`: an interface endpoint's checks and PrivateLink. False when the path
     /// ends here (no reply to walk).
-    pub(super) fn through_endpoint(&mut self, y: &'w NetworkInterface, h: &Header) -> bool {
+    pub(super) fn through_endpoint(&mut self, y: &'w NetworkInterface, h: &Packet) -> bool {
         let w = self.w;
         let Some(ep) = self
             .endpoint_of(y)
@@ -166,7 +172,7 @@ impl<'w> Ref<'w> {
     }
 
     /// A client reached load balancer node `y` directly. False when the path ends here.
-    pub(super) fn through_node(&mut self, y: &'w NetworkInterface, h: &Header) -> bool {
+    pub(super) fn through_node(&mut self, y: &'w NetworkInterface, h: &Packet) -> bool {
         match self.node_of(y) {
             Some((lb, node)) => self.through_load_balancer(lb, node, h, false),
             None => true,
@@ -178,7 +184,7 @@ impl<'w> Ref<'w> {
         &mut self,
         lb: &'w LoadBalancer,
         node: &'w LbSubnet,
-        h: &Header,
+        h: &Packet,
         private_link: bool,
     ) -> bool {
         let w = self.w;
@@ -188,11 +194,10 @@ impl<'w> Ref<'w> {
         };
         let ip = IpAddr::V4(node.private_ip);
         if !lb.security_groups.is_empty() && (!private_link || lb.enforce_inbound_on_privatelink) {
-            self.sg(n, false, &Header { dst: ip, ..*h }, !private_link);
+            self.sg(n, false, &Packet { dst: ip, ..*h }, !private_link);
         }
         let Some(listener) = w.listeners.values().find(|l| {
-            l.load_balancer_arn == lb.arn
-                && listener_takes(l.protocol.as_deref(), l.port, h.protocol, h.dst_port)
+            l.load_balancer_arn == lb.arn && rules::listener_takes(l.protocol.as_deref(), l.port, h)
         }) else {
             self.blocker(Code::Elbv2ListenersMismatch, &lb.arn, String::new());
             return false;
@@ -205,7 +210,7 @@ impl<'w> Ref<'w> {
             self.blocker(Code::Elbv2ListenerHasNoTg, &listener.arn, String::new());
             return false;
         };
-        let cross = tg.cross_zone(lb);
+        let cross = rules::cross_zone(lb, tg);
         let eligible: Vec<&ElbTarget> = tg
             .targets
             .iter()
@@ -215,7 +220,7 @@ impl<'w> Ref<'w> {
                         .ok()
                         .and_then(|a| self.eni_at(&n.vpc_id, a))
                 } else {
-                    self.endpoint(&t.id).filter(|_| Kind::Instance.names(&t.id))
+                    self.endpoint(&t.id).filter(|_| t.id.starts_with("i-"))
                 };
                 cross || at.is_none_or(|e| self.zone(e) == Some(node.availability_zone_id.as_str()))
             })
@@ -224,7 +229,7 @@ impl<'w> Ref<'w> {
             self.blocker(Code::Elbv2NoTargetsInAz, &lb.arn, String::new());
             return false;
         }
-        let src = if tg.preserve_client_ip() && !private_link {
+        let src = if rules::preserves_client_ip(tg) && !private_link {
             h.src
         } else {
             ip
@@ -260,7 +265,7 @@ impl<'w> Ref<'w> {
         (ip, src): (IpAddr, IpAddr),
         tg: &TargetGroup,
         t: &ElbTarget,
-        h: &Header,
+        h: &Packet,
     ) {
         let (addr, want) = if tg.target_type == "ip" {
             let Ok(a) = t.id.parse::<IpAddr>() else {
@@ -268,7 +273,7 @@ impl<'w> Ref<'w> {
             };
             (a, self.eni_at(&n.vpc_id, a))
         } else {
-            let Some(e) = self.endpoint(&t.id).filter(|_| Kind::Instance.names(&t.id)) else {
+            let Some(e) = self.endpoint(&t.id).filter(|_| t.id.starts_with("i-")) else {
                 return self.blocker(Code::BadState, &t.id, String::new());
             };
             let Some(a) = e.private_ips.first() else {
@@ -286,7 +291,7 @@ impl<'w> Ref<'w> {
                 return self.blocker(Code::ElbInstalledAzRestriction, &lb.arn, String::new());
             }
         }
-        let h2 = Header {
+        let h2 = Packet {
             src,
             dst: addr,
             protocol: h.protocol,
@@ -304,9 +309,9 @@ impl<'w> Ref<'w> {
         };
         self.dir = Direction::Return;
         self.last = None;
-        let reply = Header {
+        let reply = Packet {
             dst: ip,
-            ..at.reply()
+            ..at.answer()
         };
         self.walk(Step::At(Node::Eni(y)), reply, Some(n), true);
     }

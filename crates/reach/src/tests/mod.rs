@@ -1,8 +1,10 @@
 //! Hand-written fixtures: each asserts the verdict and the blocker codes, and that the
 //! reference evaluator agrees.
 
+mod gateway_load_balancer;
 mod kit;
 mod matrix;
+mod options;
 mod privatelink;
 mod prop;
 mod vpn;

@@ -687,9 +687,10 @@ fn exposed_world(seed: u64) -> (Net, Vec<Flow>) {
     ];
     for g in sgs {
         for _ in 0..r.below(4) {
-            let proto = r.pick(&["tcp", "udp", "-1", "tcp"]);
+            let proto = r.pick(&["tcp", "udp", "-1", "tcp", "icmp", "icmpv6"]);
             let ports = match proto {
                 "-1" => None,
+                "icmp" | "icmpv6" => Some(r.pick(&[(-1, -1), (8, -1), (128, 0), (3, 4), (0, -1)])),
                 _ => Some(r.pick(&[(22, 22), (80, 443), (1000, 2000), (0, 65535), (8080, 8080)])),
             };
             n.rule(&g, false, proto, ports, r.pick(&nets));
@@ -698,8 +699,10 @@ fn exposed_world(seed: u64) -> (Net, Vec<Flow>) {
     let acls: Vec<String> = n.w.network_acls.values().map(|a| a.id.clone()).collect();
     for a in acls {
         for _ in 0..r.below(4) {
-            let proto = r.pick(&["6", "17", "-1"]);
-            let ports = (proto != "-1")
+            let proto = r.pick(&["6", "17", "-1", "1", "58"]);
+            let icmp = matches!(proto, "1" | "58")
+                .then(|| r.pick(&[(-1, -1), (8, 0), (0, -1), (129, -1), (3, -1)]));
+            let ports = matches!(proto, "6" | "17")
                 .then(|| r.pick(&[(22, 22), (100, 1500), (1024, 65535), (443, 443)]));
             let number = r.pick(&[5, 10, 20, 30]);
             let cidr = r.pick(&nets);
@@ -711,7 +714,7 @@ fn exposed_world(seed: u64) -> (Net, Vec<Flow>) {
                 r.chance(60),
                 cidr,
                 ports,
-                None,
+                icmp,
             );
         }
     }
@@ -729,12 +732,15 @@ fn check_exposure(seed: u64, source_port: u16, every_port: bool) -> usize {
     for x in sweep(&view, source_port, true) {
         let set: Vec<_> = x.ports.clone();
         let inside = |p: u16| set.iter().any(|r| r.contains(&p));
+        // ICMP: the types 0-255.
+        let max = if x.protocol.is_icmp() { 255 } else { 65535 };
         let ports: Vec<u16> = if every_port && !set.is_empty() {
-            (0..=65535).collect()
+            (0..=max).collect()
         } else {
             let mut ps = vec![
-                0, 1, 21, 22, 23, 79, 80, 81, 443, 444, 1023, 1024, 49152, 65535,
+                0, 1, 3, 8, 9, 21, 22, 23, 79, 80, 81, 128, 129, 443, 444, 1023, 1024, 49152, 65535,
             ];
+            ps.retain(|&p| p <= max);
             for r in &set {
                 for q in [
                     *r.start() as i32 - 1,
@@ -742,7 +748,7 @@ fn check_exposure(seed: u64, source_port: u16, every_port: bool) -> usize {
                     *r.end() as i32,
                     *r.end() as i32 + 1,
                 ] {
-                    if (0..=65535).contains(&q) {
+                    if (0..=i32::from(max)).contains(&q) {
                         ps.push(q as u16);
                     }
                 }

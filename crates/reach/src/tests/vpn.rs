@@ -1,7 +1,6 @@
 //! Virtual private gateways: traffic leaves for the customer's side of a VPN connection
 //! (its static routes), comes back through the gateway, and is never carried for a peer.
-//! The reference evaluator does not model VPNs (it calls them unsupported), so these
-//! fixtures check the engine alone.
+//! Every fixture checks the reference evaluator's verdict against the engine's.
 
 use openvpc_core::peering::Status;
 use openvpc_core::route::{Destination, Origin, Route, Target};
@@ -14,7 +13,7 @@ use crate::explain::{Code, HopKind};
 use crate::{decide, View};
 
 /// A virtual private gateway attached to `vpc` with one static VPN connection to `ranges`.
-fn vpn(n: &mut Net, vpc: &VpcIds, ranges: &[&str]) -> String {
+pub(super) fn vpn(n: &mut Net, vpc: &VpcIds, ranges: &[&str]) -> String {
     let vgw = n.w.ids.id(Kind::VpnGateway);
     n.w.vpn_gateways.insert(VpnGateway {
         id: vgw.clone(),
@@ -51,7 +50,7 @@ fn vpn(n: &mut Net, vpc: &VpcIds, ranges: &[&str]) -> String {
     vgw
 }
 
-fn propagated(n: &mut Net, rtb: &str, cidr: &str, vgw: &str) {
+pub(super) fn propagated(n: &mut Net, rtb: &str, cidr: &str, vgw: &str) {
     let t = n.w.route_tables.get_mut(rtb).unwrap();
     t.propagating_vgws.push(vgw.into());
     t.routes.push(Route {
@@ -61,9 +60,16 @@ fn propagated(n: &mut Net, rtb: &str, cidr: &str, vgw: &str) {
     });
 }
 
+/// The engine's verdict on TCP 22 from `src` to `dst`, checked against the reference's.
 fn codes(n: &Net, src: &str, dst: &str) -> (bool, Vec<Code>, crate::Verdict) {
     let view = View::compile(&n.w);
-    let v = decide(&view, &tcp(src, dst, 22));
+    let f = tcp(src, dst, 22);
+    let v = decide(&view, &f);
+    let r = crate::reference::decide(&n.w, &f);
+    assert!(
+        crate::reference::agrees(&v, &r),
+        "reference: {r}\nengine: {v}"
+    );
     (v.reachable, v.codes(), v)
 }
 
@@ -126,4 +132,20 @@ fn a_peer_cannot_use_another_vpcs_vpn() {
     let (ok, c, v) = codes(&n, &eb, "192.168.1.10");
     assert!(!ok);
     assert_eq!(c, vec![Code::PcxRequiresAddressInVpcCidr], "{v}");
+}
+
+#[test]
+fn a_propagated_route_never_beats_the_local_route() {
+    let mut n = Net::new();
+    let a = n.vpc("10.0.0.0/16", None);
+    let s1 = n.subnet(&a, "10.0.1.0/24");
+    let s2 = n.subnet(&a, "10.0.2.0/24");
+    let e = n.eni(&s1, "10.0.1.10", &[&a.sg]);
+    n.eni(&s2, "10.0.2.10", &[&a.sg]);
+    // The customer announces a range inside the VPC: the local route still carries it.
+    let vgw = vpn(&mut n, &a, &["10.0.2.0/24"]);
+    propagated(&mut n, &a.rtb, "10.0.2.0/24", &vgw);
+    let (ok, c, v) = codes(&n, &e, "10.0.2.10");
+    assert!(ok, "{v}");
+    assert!(c.is_empty());
 }

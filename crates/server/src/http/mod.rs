@@ -266,6 +266,13 @@ enum Answer {
     Durable(Response, Ticket, Dialect),
 }
 
+/// 32 bytes from the operating system's random source.
+fn os_entropy() -> [u8; 32] {
+    let mut seed = [0u8; 32];
+    getrandom::getrandom(&mut seed).expect("the OS random source is readable");
+    seed
+}
+
 /// Authenticates and checks the request, then runs it on the engine.
 fn handle_query(state: &AppState, r: &Received, request_id: &str) -> Answer {
     let query = r.parts.uri.query().unwrap_or("");
@@ -310,6 +317,10 @@ fn handle_query(state: &AppState, r: &Received, request_id: &str) -> Answer {
         // STS answers from the caller's identity; the world is not involved.
         let doc = openvpc_wire::sts::handle(&action, &params, &caller.identity, request_id);
         return Answer::Now(xml_response(doc.status, doc.body, request_id));
+    }
+    if dialect == Dialect::Ec2 {
+        // CreateKeyPair's key is made here, from the OS's randomness, before any lock.
+        openvpc_wire::keys::prepare(&action, &mut params, os_entropy);
     }
     let mut run = |backend: &mut dyn openvpc_wire::Backend| {
         dialect.handle(&action, &params, backend, request_id)

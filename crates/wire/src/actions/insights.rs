@@ -6,6 +6,7 @@
 //! Describe afterwards says `succeeded`.
 
 mod analyse;
+mod ends;
 
 use openvpc_core::insights::{
     self, Analysis, AnalysisQuery, AnalysisResult, Cmd, Component, ExplanationData, FilterSpec,
@@ -123,7 +124,14 @@ fn start_analysis(cx: &mut Call) -> Result<Xml> {
     // An unknown path gets an empty result; the core refuses it.
     let view = cx.reach_view();
     let result = match insights::path(cx.world(), &scope, &path_id) {
-        Ok(path) => analyse(cx.world(), view.as_deref(), &scope, path),
+        Ok(path) => analyse(
+            cx.world(),
+            view.as_deref(),
+            &scope,
+            path,
+            &filter_in_arns,
+            &filter_out_arns,
+        ),
         Err(_) => AnalysisResult::default(),
     };
     let cmd = Cmd::StartAnalysis {

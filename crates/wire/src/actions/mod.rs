@@ -13,9 +13,11 @@ mod dhcp;
 mod endpoint;
 mod endpoint_service;
 mod eni;
+mod flowlog;
 mod gateway;
 mod image;
 mod insights;
+mod keypair;
 mod nacl;
 mod peering;
 mod prefix_list;
@@ -30,7 +32,7 @@ mod vpn;
 pub type Handler = fn(&mut Call) -> Result<Xml>;
 
 /// Every EC2 action this server implements.
-fn tables() -> [&'static [(&'static str, Handler)]; 17] {
+fn tables() -> [&'static [(&'static str, Handler)]; 19] {
     [
         account::ACTIONS,
         vpc::ACTIONS,
@@ -49,6 +51,8 @@ fn tables() -> [&'static [(&'static str, Handler)]; 17] {
         insights::ACTIONS,
         vpn::ACTIONS,
         image::ACTIONS,
+        keypair::ACTIONS,
+        flowlog::ACTIONS,
     ]
 }
 
@@ -95,6 +99,11 @@ impl<'a> Call<'a> {
     /// The caller's context.
     pub fn ctx(&self) -> &Ctx {
         self.backend.ctx()
+    }
+
+    /// The key made for this request before the world was locked (CreateKeyPair).
+    pub fn generated_key(&self) -> Option<&crate::keys::Generated> {
+        self.params.generated_key()
     }
 
     /// The backend's compiled reachability view, when it keeps one.

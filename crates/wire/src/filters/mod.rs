@@ -11,9 +11,11 @@
 mod dhcp;
 mod endpoint;
 mod eni;
+mod flowlog;
 mod gateway;
 mod image;
 mod insights;
+mod keypair;
 mod nacl;
 mod peering;
 mod prefix_list;
@@ -191,6 +193,8 @@ pub const TABLES: &[&Table] = &[
     &vpn::CUSTOMER_GATEWAYS,
     &vpn::VPN_CONNECTIONS,
     &image::IMAGES,
+    &keypair::KEY_PAIRS,
+    &flowlog::FLOW_LOGS,
 ];
 
 /// The table of `action`, if it has one.

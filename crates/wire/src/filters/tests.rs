@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use openvpc_core::{
-    dhcp, endpoint, endpoint_service, eni, gateway, image, insights, nacl, peering, prefix_list,
-    route, sg, subnet, tags, vpc, vpn, ErrorCode, Filter, Kind,
+    dhcp, endpoint, endpoint_service, eni, flowlog, gateway, image, insights, keypair, nacl,
+    peering, prefix_list, route, sg, subnet, tags, vpc, vpn, ErrorCode, Filter, Kind,
 };
 
 use super::*;
@@ -41,6 +41,8 @@ fn core_names(action: &str) -> &'static [&'static str] {
         "DescribeCustomerGateways" => vpn::CGW_FILTERS,
         "DescribeVpnConnections" => vpn::VPN_FILTERS,
         "DescribeImages" => image::FILTERS,
+        "DescribeKeyPairs" => keypair::FILTERS,
+        "DescribeFlowLogs" => flowlog::FILTERS,
         "DescribeNetworkInsightsAnalyses" => insights::ANALYSIS_FILTERS,
         other => panic!("no core list for {other}"),
     }

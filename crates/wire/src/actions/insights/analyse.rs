@@ -1,12 +1,15 @@
-//! Decodes a path into the flow the engine decides (`flow_of`) and runs the analysis; the
-//! conversion of the verdict into Network Insights' typed result lives next to the engine
-//! (`openvpc_reach::insights`), so this only decodes.
+//! Decodes a path into what the engine decides ([`super::ends::query_of`]: the flow, its
+//! options, the search) and runs the analysis; the conversion of the verdict into Network
+//! Insights' typed result lives next to the engine (`openvpc_reach::insights`), so this only
+//! decodes.
 
 use std::net::IpAddr;
 
 use openvpc_core::insights::{AnalysisResult, Path};
-use openvpc_core::{Kind, Scope, World};
-use openvpc_reach::{Endpoint, Flow, View};
+use openvpc_core::{Scope, World};
+use openvpc_reach::{insights, View};
+
+use super::ends::query_of;
 
 /// The internet host of a path from or to an internet gateway when the path names no public
 /// address of its own: public (the engine takes no RFC 1918 address as an internet host),
@@ -36,97 +39,40 @@ pub fn is_public(a: IpAddr) -> bool {
     }
 }
 
-fn is_igw(id: Option<&str>) -> bool {
-    id.is_some_and(|id| Kind::InternetGateway.names(id))
-}
-
-/// The flow a path asks about. `DestinationIp` (or a filter's destination address) wins
-/// over the destination resource; the destination port falls back to the filters' port
-/// ranges' lower ends; `SourceIp` is not used (the engine sends from the source's own
-/// primary address of the destination's family), except from an internet gateway.
-///
-/// An internet gateway as source is an internet host (`SourceIp` when public, else
-/// [`INTERNET_HOST`]) sending to the destination's public address; as destination, the
-/// flow goes to `DestinationIp` when public, else to [`INTERNET_HOST`].
-pub fn flow_of(w: &World, p: &Path) -> Flow {
-    let filters = [&p.filter_at_source, &p.filter_at_destination];
-    let address = p.destination_ip.or_else(|| {
-        filters
-            .iter()
-            .find_map(|f| f.as_ref().and_then(|f| f.destination_address))
-    });
-    let from_igw = is_igw(Some(&p.source));
-    let destination = match (address, &p.destination) {
-        (a, Some(d)) if is_igw(Some(d)) => {
-            Endpoint::Ip(a.filter(|a| is_public(*a)).unwrap_or(INTERNET_HOST))
-        }
-        (Some(a), _) => Endpoint::Ip(a),
-        (None, Some(d)) if Kind::Instance.names(d) => Endpoint::Instance(d.clone()),
-        (None, Some(d)) if from_igw && Kind::VpcEndpoint.names(d) => Endpoint::Vpce(d.clone()),
-        (None, Some(d)) if Kind::VpcEndpoint.names(d) => {
-            Endpoint::Eni(endpoint_interface(w, d, &p.source))
-        }
-        (None, Some(d)) => Endpoint::Eni(d.clone()),
-        (None, None) => Endpoint::Eni(String::new()),
-    };
-    let source = if from_igw {
-        let host = p
-            .source_ip
-            .filter(|a| is_public(*a))
-            .unwrap_or(INTERNET_HOST);
-        host.to_string()
-    } else {
-        p.source.clone()
-    };
-    let port = p.destination_port.or_else(|| {
-        filters
-            .iter()
-            .find_map(|f| f.as_ref().and_then(|f| f.destination_ports?.from))
-    });
-    let source_port = filters
-        .iter()
-        .find_map(|f| f.as_ref().and_then(|f| f.source_ports?.from));
-    Flow {
-        source,
-        destination,
-        protocol: p.protocol,
-        port,
-        source_port,
-    }
-}
-
-/// The interface of endpoint `vpce` that `source` reaches: the one in the source's zone,
-/// else the first (the endpoint's id when it has none: the engine then reports it missing).
-fn endpoint_interface(w: &World, vpce: &str, source: &str) -> String {
-    let Some(e) = w.vpc_endpoints.get(vpce) else {
-        return vpce.to_string();
-    };
-    let eni = match w.instances.get(source) {
-        Some(i) => i.network_interface_id.as_str(),
-        None => source,
-    };
-    let zone = w
-        .network_interfaces
-        .get(eni)
-        .map(|n| n.availability_zone.as_str());
-    e.interfaces
-        .iter()
-        .find(|i| Some(i.availability_zone.as_str()) == zone)
-        .or(e.interfaces.first())
-        .map_or_else(|| vpce.to_string(), |i| i.network_interface_id.clone())
-}
-
 /// Decides path `p` over the current world (on `view`, the server's compiled view of it,
 /// or a view compiled now) and converts the verdict (`openvpc_reach::insights::analyse`).
-pub fn analyse(w: &World, view: Option<&View>, scope: &Scope, p: &Path) -> AnalysisResult {
-    openvpc_reach::insights::analyse(w, view, scope, p, &flow_of(w, p))
+/// `filter_in` and `filter_out` are the analysis' `FilterInArns` and `FilterOutArns`.
+pub fn analyse(
+    w: &World,
+    view: Option<&View>,
+    scope: &Scope,
+    p: &Path,
+    filter_in: &[String],
+    filter_out: &[String],
+) -> AnalysisResult {
+    let mut q = match query_of(w, p) {
+        Ok(q) => q,
+        Err(r) => return insights::refused(w, scope, r.code, &r.component, r.message),
+    };
+    q.search.through = filter_in.iter().map(|a| component_of_arn(a)).collect();
+    q.search.avoid = filter_out.iter().map(|a| component_of_arn(a)).collect();
+    insights::analyse(w, view, scope, p, &q)
+}
+
+/// The component id an ARN of `FilterInArns`/`FilterOutArns` names: an EC2 resource's id;
+/// a load balancer (and any other) by its whole ARN, as the engine names it.
+fn component_of_arn(arn: &str) -> String {
+    match arn.split(':').nth(2) {
+        Some("ec2") => arn.rsplit('/').next().unwrap_or(arn).to_string(),
+        _ => arn.to_string(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use openvpc_core::config::Config;
-    use openvpc_reach::Protocol;
+    use openvpc_reach::{Endpoint, Protocol};
 
     #[test]
     fn internet_gateway_flows_use_a_public_internet_host() {
@@ -159,23 +105,34 @@ mod tests {
             filter_at_destination: None,
             created: 0,
         };
-        let f = flow_of(&w, &path("igw-1", "i-1", None, None));
+        let q = |p: Path| query_of(&w, &p);
+        let f = q(path("igw-1", "i-1", None, None)).unwrap().flow;
         assert_eq!(
             (f.source.as_str(), f.destination),
             ("198.51.100.10", Endpoint::Instance("i-1".into()))
         );
-        let f = flow_of(&w, &path("igw-1", "i-1", Some("203.0.113.7"), None));
+        let f = q(path("igw-1", "i-1", Some("203.0.113.7"), None))
+            .unwrap()
+            .flow;
         assert_eq!(f.source, "203.0.113.7");
-        let f = flow_of(&w, &path("igw-1", "i-1", Some("10.0.0.7"), None));
-        assert_eq!(f.source, "198.51.100.10");
-        let f = flow_of(&w, &path("i-1", "igw-1", None, Some("10.0.0.7")));
+        // A private address at the internet gateway's end: AWS's IGW_EXPECTS_PUBLIC_ADDRESS.
+        let r = q(path("igw-1", "i-1", Some("10.0.0.7"), None)).unwrap_err();
         assert_eq!(
-            (f.source.as_str(), f.destination),
-            ("i-1", Endpoint::Ip(INTERNET_HOST))
+            (r.code, r.component.as_str()),
+            ("IGW_EXPECTS_PUBLIC_ADDRESS", "igw-1")
         );
-        let f = flow_of(&w, &path("i-1", "igw-1", None, Some("8.8.8.8")));
+        let r = q(path("i-1", "igw-1", None, Some("10.0.0.7"))).unwrap_err();
+        assert_eq!(r.code, "IGW_EXPECTS_PUBLIC_ADDRESS");
+        let f = q(path("i-1", "igw-1", None, None)).unwrap().flow;
+        assert_eq!(f.destination, Endpoint::Ip(INTERNET_HOST));
+        let f = q(path("i-1", "igw-1", None, Some("8.8.8.8"))).unwrap().flow;
         assert_eq!(f.destination, Endpoint::Ip("8.8.8.8".parse().unwrap()));
-        let f = flow_of(&w, &path("vpce-1", "i-1", None, None));
+        let f = q(path("vpce-1", "i-1", None, None)).unwrap().flow;
         assert_eq!(f.source, "vpce-1");
+        // SourceIp and DestinationIp of interface ends go to the engine as options.
+        let o = q(path("i-1", "i-2", Some("10.0.0.7"), Some("10.0.1.9"))).unwrap();
+        assert_eq!(o.flow.destination, Endpoint::Instance("i-2".into()));
+        assert_eq!(o.opts.source_ip, Some("10.0.0.7".parse().unwrap()));
+        assert_eq!(o.opts.destination_ip, Some("10.0.1.9".parse().unwrap()));
     }
 }
