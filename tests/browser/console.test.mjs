@@ -256,6 +256,75 @@ test('without parameters the page offers an account and a Region; a deep link ma
   assert.match(await page.locator('#trace-to').inputValue(), new RegExp(B.private_ip.replace(/\./g, '\\.')));
 });
 
+/** Three VPCs of account `account`, each with a subnet and an instance admitting TCP 22
+ * from 10/8, attached to one transit gateway and routing 10/8 to it. */
+async function hubWorld(account) {
+  const api = server.api(account);
+  const spokes = [];
+  for (const n of [1, 2, 3]) {
+    const vpc = (await api.call('CreateVpc', { CidrBlock: `10.${n}.0.0/16` })).vpc.vpcId;
+    const subnet = (await api.call('CreateSubnet', { VpcId: vpc, CidrBlock: `10.${n}.1.0/24`, AvailabilityZone: 'us-east-1a' })).subnet.subnetId;
+    const sg = (await api.call('CreateSecurityGroup', { VpcId: vpc, GroupName: 'app', GroupDescription: 'app' })).groupId;
+    await api.call('AuthorizeSecurityGroupIngress', { GroupId: sg, 'IpPermissions.1.IpProtocol': 'tcp', 'IpPermissions.1.FromPort': 22, 'IpPermissions.1.ToPort': 22, 'IpPermissions.1.IpRanges.1.CidrIp': '10.0.0.0/8' });
+    const run = await api.call('RunInstances', { ImageId: 'ami-0e2c8caa4b6378d8c', MinCount: 1, MaxCount: 1, SubnetId: subnet, 'SecurityGroupId.1': sg });
+    const instance = arr(run.instancesSet)[0];
+    const rtb = arr((await api.call('DescribeRouteTables', { 'Filter.1.Name': 'vpc-id', 'Filter.1.Value.1': vpc })).routeTableSet)[0].routeTableId;
+    spokes.push({ vpc, subnet, rtb, instance: instance.instanceId, ip: instance.privateIpAddress });
+  }
+  const tgw = (await api.call('CreateTransitGateway', { Description: 'hub', 'TagSpecification.1.ResourceType': 'transit-gateway', 'TagSpecification.1.Tag.1.Key': 'Name', 'TagSpecification.1.Tag.1.Value': 'hub' })).transitGateway;
+  await server.advance(1);
+  for (const s of spokes) {
+    s.attachment = (await api.call('CreateTransitGatewayVpcAttachment', { TransitGatewayId: tgw.transitGatewayId, VpcId: s.vpc, 'SubnetIds.1': s.subnet })).transitGatewayVpcAttachment.transitGatewayAttachmentId;
+  }
+  await server.advance(1);
+  for (const s of spokes) await api.call('CreateRoute', { RouteTableId: s.rtb, DestinationCidrBlock: '10.0.0.0/8', TransitGatewayId: tgw.transitGatewayId });
+  const table = tgw.options.associationDefaultRouteTableId;
+  // A blackhole for one address of the third VPC: the table shows it, the second VPC is not dropped.
+  await api.call('CreateTransitGatewayRoute', { TransitGatewayRouteTableId: table, DestinationCidrBlock: '10.3.1.250/32', Blackhole: 'true' });
+  return { tgw: tgw.transitGatewayId, table, spokes };
+}
+
+test('a transit gateway is a hub with a line to each attached VPC, its route tables in its details, a path through it drawn through the hub', async () => {
+  const account = '333333333333';
+  const world = await hubWorld(account);
+  const at = `${server.endpoint}/console?account=${account}&region=us-east-1`;
+  await page.goto(at);
+  await ready(page);
+  const hub = page.locator(`svg .node.kind-tgw[data-id="${world.tgw}"]`);
+  assert.equal(await hub.count(), 1);
+  assert.match(await hub.textContent(), /hub/);
+  assert.match(await hub.getAttribute('aria-label'), /^transit gateway: /);
+  for (const s of world.spokes) {
+    const line = page.locator(`svg .link.kind-tgw[data-id="${s.attachment}"]`);
+    assert.equal(await line.count(), 1, s.attachment);
+    assert.match(await line.getAttribute('aria-label'), new RegExp(`between ${s.vpc} and ${world.tgw}`));
+  }
+  // Its details: the default route table with three associations, three propagations, the
+  // propagated routes and the blackhole.
+  await hub.click();
+  const routes = page.locator(`#side table[data-routes="${world.table}"]`);
+  await routes.waitFor();
+  const side = await page.locator('#side').textContent();
+  for (const s of world.spokes) assert.match(side, new RegExp(s.attachment));
+  assert.equal(await page.locator(`#side .tgw-table[data-table="${world.table}"] table`).count(), 3);
+  const rows = await routes.locator('tbody tr').allTextContents();
+  assert.equal(rows.length, 4, rows.join(' | '));
+  assert.match(rows[0], /10\.3\.1\.250\/32.*static.*blackhole/);
+  assert.ok(rows.slice(1).every((r) => /propagated.*active/.test(r)), rows.join(' | '));
+  await shot('transit-gateway');
+  // A path from the first VPC to the second, through the transit gateway: drawn through the hub.
+  const [one, two] = world.spokes;
+  await page.goto(`${at}&from=${one.instance}&to=${two.instance}&protocol=tcp&port=22`);
+  await traced(page);
+  assert.equal(await page.locator('.verdict-word').getAttribute('data-verdict'), 'reachable');
+  const forward = await page.locator('.hops.forward button.hop').allTextContents();
+  assert.ok(forward.some((t) => t.includes(world.tgw)), forward.join(' | '));
+  assert.equal(await page.locator(`svg .node.kind-tgw.on-path[data-id="${world.tgw}"]`).count(), 1);
+  const box = await hub.boundingBox();
+  assert.ok(box, 'the hub is drawn');
+  await shot('trace-transit-gateway');
+});
+
 test('no script errors on any of these pages', () => {
   assert.deepEqual(watcher.errors, []);
   // The only API refusals: actions this server does not serve yet (optional kinds).

@@ -53,6 +53,7 @@ pub const ASSETS: &[Asset] = &[
     asset!("js/scene.js", JS),
     asset!("js/sha256.js", JS),
     asset!("js/sigv4.js", JS),
+    asset!("js/tgw.js", JS),
     asset!("js/trace.js", JS),
     asset!("js/ui.js", JS),
     asset!("js/viewport.js", JS),

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { labelBox, layoutScene, layoutVpc, orderBoxes, SIZE } from '../assets/js/layout.js';
 import { Model } from '../assets/js/model.js';
 import { buildScene } from '../assets/js/scene.js';
+import { tablesOf, tgwRouteRows } from '../assets/js/tgw.js';
 
 const ME = '111111111111';
 const tags = (name) => (name ? [{ key: 'Name', value: name }] : []);
@@ -238,4 +239,65 @@ test('a hub with many peers: one row, the hub among them, no two labels on top o
   for (let i = 0; i < boxes.length; i++) {
     for (let j = i + 1; j < boxes.length; j++) assert.ok(!overlaps(boxes[i], boxes[j]), `labels ${i} and ${j} overlap`);
   }
+});
+
+/** Three VPCs on one transit gateway (and a fourth one's attachment being deleted). */
+function hubModel() {
+  const m = new Model(ME, 'us-east-1');
+  ['a', 'b', 'c', 'd'].forEach((x, i) => vpc(m, `vpc-${x}`, `10.${i}.0.0/16`, x.toUpperCase()));
+  m.add('tgw', { transitGatewayId: 'tgw-1', state: 'available', ownerId: ME, options: { amazonSideAsn: '64512', associationDefaultRouteTableId: 'tgw-rtb-1' }, tagSet: tags('hub') });
+  m.add('tgwRtb', { transitGatewayRouteTableId: 'tgw-rtb-2', transitGatewayId: 'tgw-1', state: 'available', tagSet: [] });
+  m.add('tgwRtb', { transitGatewayRouteTableId: 'tgw-rtb-1', transitGatewayId: 'tgw-1', state: 'available', tagSet: [] });
+  ['a', 'b', 'c', 'd'].forEach((x) =>
+    m.add('tgwAttachment', { transitGatewayAttachmentId: `tgw-attach-${x}`, transitGatewayId: 'tgw-1', vpcId: `vpc-${x}`, vpcOwnerId: ME, state: x === 'd' ? 'deleting' : 'available', tagSet: [] }),
+  );
+  m.add('tgwAttachment', { transitGatewayAttachmentId: 'tgw-attach-x', transitGatewayId: 'tgw-1', vpcId: 'vpc-x', vpcOwnerId: '222222222222', state: 'pendingAcceptance', tagSet: [] });
+  return m;
+}
+
+test('a transit gateway is a hub box with a line to each attached VPC, placed among them', () => {
+  const m = hubModel();
+  const scene = buildScene(m, () => true);
+  const hub = scene.externals.find((e) => e.kind === 'tgw');
+  assert.equal(hub.key, 'tgw:tgw-1');
+  assert.equal(hub.title, 'hub');
+  assert.deepEqual(scene.visible.get('tgw-1'), ['tgw:tgw-1']);
+  const lines = scene.links.filter((l) => l.kind === 'tgw');
+  // The deleting attachment has no line; another account's VPC gets a box of its own.
+  assert.deepEqual(lines.map((l) => [l.id, l.from, l.to]), [
+    ['tgw-attach-a', 'vpc-a', 'tgw:tgw-1'],
+    ['tgw-attach-b', 'vpc-b', 'tgw:tgw-1'],
+    ['tgw-attach-c', 'vpc-c', 'tgw:tgw-1'],
+    ['tgw-attach-x', 'ext:vpc-x', 'tgw:tgw-1'],
+  ]);
+  assert.equal(lines[3].label, 'pending acceptance');
+  assert.ok(scene.externals.some((e) => e.key === 'ext:vpc-x' && e.lines[1] === 'account 222222222222'));
+  const layout = layoutScene(scene);
+  // The hub sits between its spokes (orderBoxes puts the best-connected box in the middle),
+  // in the connected group ahead of the VPC on its own.
+  const order = layout.top;
+  const at = order.indexOf('tgw:tgw-1');
+  assert.ok(at > 0 && at < 4, order.join(' '));
+  assert.equal(order[order.length - 1], 'vpc-d');
+  for (const l of layout.links.filter((x) => x.kind === 'tgw')) assert.ok(l.path.points.length >= 2);
+  const boxes = order.map((k) => layout.nodes.get(k));
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) assert.ok(!overlaps(boxes[i], boxes[j]));
+});
+
+test("a transit gateway's route tables, default first, and its routes most specific first with blackholes", () => {
+  const m = hubModel();
+  assert.deepEqual(tablesOf(m, 'tgw-1').map((t) => t.id), ['tgw-rtb-1', 'tgw-rtb-2']);
+  const rows = tgwRouteRows([
+    { destinationCidrBlock: '10.0.0.0/16', type: 'propagated', state: 'active', transitGatewayAttachments: { transitGatewayAttachmentId: 'tgw-attach-a', resourceId: 'vpc-a' } },
+    { destinationCidrBlock: '10.2.1.4/32', type: 'static', state: 'blackhole' },
+    { destinationCidrBlock: '10.0.0.0/16', type: 'static', state: 'active', transitGatewayAttachments: [{ transitGatewayAttachmentId: 'tgw-attach-b', resourceId: 'vpc-b' }] },
+  ]);
+  assert.deepEqual(
+    rows.map((r) => [r.destination, r.attachment, r.resource, r.type, r.state]),
+    [
+      ['10.2.1.4/32', null, null, 'static', 'blackhole'],
+      ['10.0.0.0/16', 'tgw-attach-b', 'vpc-b', 'static', 'active'],
+      ['10.0.0.0/16', 'tgw-attach-a', 'vpc-a', 'propagated', 'active'],
+    ],
+  );
 });

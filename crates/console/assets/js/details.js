@@ -6,6 +6,7 @@ import { arr } from './api.js';
 import { KINDS, kindWords, shortId } from './kinds.js';
 import { isAddress, routeDestination, routeTarget, routeWinner } from './net.js';
 import { stateWords } from './scene.js';
+import { tablesOf, tgwRouteRows } from './tgw.js';
 import { facts, fill, h, table } from './ui.js';
 
 const yes = (v) => (v === 'true' ? 'yes' : v === 'false' ? 'no' : v);
@@ -115,7 +116,79 @@ function needsDetails(ctx, vpcId) {
   return ctx.model.hasDetails(vpcId) ? null : h('p', { class: 'muted' }, 'Loading this VPC’s route tables, ACLs and groups…');
 }
 
+/** One transit-gateway route table: associations, propagations and routes, read on opening. */
+function tgwTableBlock(rtb, ctx) {
+  const out = h('div', { class: 'tgw-table', 'data-table': rtb.id }, h('p', { class: 'muted' }, 'Reading the route table…'));
+  const attachment = (a) => h('span', {}, ids([a.transitGatewayAttachmentId], ctx.pick), ' → ', ids([a.resourceId], ctx.pick));
+  ctx
+    .tgwTable(rtb.id)
+    .then(({ associations, propagations, routes }) =>
+      out.replaceChildren(
+        table('Associations (attachments that look up here)', ['Attachment → VPC', 'State'], associations.map((a) => [attachment(a), a.state])),
+        table('Propagations (attachments whose CIDRs are learnt here)', ['Attachment → VPC', 'State'], propagations.map((a) => [attachment(a), a.state])),
+        table(
+          `Routes of ${rtb.id}`,
+          ['Destination', 'Attachment', 'Type', 'State'],
+          tgwRouteRows(routes).map((r) => [
+            h('span', { class: 'mono' }, r.destination),
+            r.attachment ? h('span', {}, ids([r.attachment], ctx.pick), r.resource ? ` (${r.resource})` : '') : '—',
+            r.type,
+            h('span', { class: `state state-${r.state}` }, r.state === 'blackhole' ? 'blackhole (dropped)' : r.state),
+          ]),
+          { 'data-routes': rtb.id },
+        ),
+      ),
+    )
+    .catch((e) => out.replaceChildren(h('p', { class: 'error' }, e.message)));
+  return out;
+}
+
 const VIEWS = {
+  tgw(x, ctx) {
+    const o = x.raw.options ?? {};
+    const attachments = ctx.model.list('tgwAttachment').filter((a) => a.raw.transitGatewayId === x.id);
+    return [
+      facts([
+        ['Amazon side ASN', o.amazonSideAsn],
+        ['Owner', x.raw.ownerId],
+        ['Default association', `${o.defaultRouteTableAssociation} ${o.associationDefaultRouteTableId ?? ''}`],
+        ['Default propagation', `${o.defaultRouteTablePropagation} ${o.propagationDefaultRouteTableId ?? ''}`],
+        ['DNS support', o.dnsSupport],
+        ['Auto-accept shared attachments', o.autoAcceptSharedAttachments],
+        ['CIDR blocks', arr(o.transitGatewayCidrBlocks).join(', ')],
+      ]),
+      section('Attachments', ids(attachments.map((a) => a.id), ctx.pick), ' ', ids([...new Set(attachments.map((a) => a.vpc))], ctx.pick)),
+      ...tablesOf(ctx.model, x.id).map((t) => section(`Route table ${t.name || ''}`, ids([t.id], ctx.pick), tgwTableBlock(t, ctx))),
+      h(
+        'p',
+        { class: 'muted' },
+        'A transit gateway routes between every attachment its route tables allow: transitive, unlike peering. Each attachment looks up the table it is associated with; blackhole routes drop what they match.',
+      ),
+    ];
+  },
+  tgwRtb(x, ctx) {
+    return [
+      facts([
+        ['Transit gateway', ids([x.raw.transitGatewayId], ctx.pick)],
+        ['Default association table', yes(x.raw.defaultAssociationRouteTable)],
+        ['Default propagation table', yes(x.raw.defaultPropagationRouteTable)],
+      ]),
+      tgwTableBlock(x, ctx),
+    ];
+  },
+  tgwAttachment(x, ctx) {
+    const r = x.raw;
+    return [
+      facts([
+        ['Transit gateway', ids([r.transitGatewayId], ctx.pick)],
+        ['VPC', ids([r.vpcId], ctx.pick)],
+        ['VPC owner', r.vpcOwnerId],
+        ['Subnets', ids(arr(r.subnetIds), ctx.pick)],
+        ['Appliance mode', r.options?.applianceModeSupport],
+        ['DNS support', r.options?.dnsSupport],
+      ]),
+    ];
+  },
   vpc(x, ctx) {
     const { model, pick } = ctx;
     const r = x.raw;

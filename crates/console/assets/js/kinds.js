@@ -2,7 +2,7 @@
 //
 // Adding a kind is one entry here: the Describe action and its list, how to find the
 // item's id, VPC and subnet(s), where it is drawn (`place`), and a short badge. Kinds the
-// server does not serve yet (VPN and transit gateways today: it answers InvalidAction)
+// server may not serve (an older server answers InvalidAction)
 // are `optional` and simply skipped, so they appear as soon as the server learns them.
 //
 // `perVpc` kinds are read per VPC in a large account (with the `vpc-id` filter, or each of
@@ -13,7 +13,8 @@
 //   'vpc'     a VPC box                     'zone'  a subnet box inside its VPC, by zone
 //   'subnet'  a chip inside its subnet(s)   'edge'  a chip on its VPC's top edge
 //   'footer'  a chip on its VPC's bottom    'link'  an edge between VPCs
-//   'service' a box in the services row     null    details only (not drawn)
+//   'service' a box in the services row     'hub'   a box of its own, lines to its VPCs
+//   null      details only (not drawn)
 
 import { arr } from './api.js';
 
@@ -74,6 +75,28 @@ export const KINDS = {
     vpcs: (x) => arr(x.attachments).filter((a) => a.state !== 'detached').map((a) => a.vpcId),
     state: (x) => x.state,
     place: 'edge',
+    optional: true,
+  },
+  tgw: {
+    label: 'transit gateway',
+    badge: 'TGW',
+    action: 'DescribeTransitGateways',
+    idParam: 'TransitGatewayIds',
+    list: (r) => r.transitGatewaySet,
+    id: (x) => x.transitGatewayId,
+    state: (x) => x.state,
+    place: 'hub',
+    optional: true,
+  },
+  tgwRtb: {
+    label: 'transit gateway route table',
+    badge: 'TGW-RTB',
+    action: 'DescribeTransitGatewayRouteTables',
+    idParam: 'TransitGatewayRouteTableIds',
+    list: (r) => r.transitGatewayRouteTables,
+    id: (x) => x.transitGatewayRouteTableId,
+    state: (x) => x.state,
+    place: null,
     optional: true,
   },
   tgwAttachment: {
@@ -253,6 +276,8 @@ export function kindOfId(id) {
       sg: 'sg',
       pcx: 'pcx',
       pl: 'pl',
+      tgw: 'tgw',
+      'tgw-rtb': 'tgwRtb',
       'tgw-attach': 'tgwAttachment',
     }[prefix] ?? null
   );

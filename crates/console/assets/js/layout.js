@@ -7,7 +7,8 @@
 // tables (the bottom edge). A collapsed VPC is a small box of fixed size. Top-level boxes
 // (VPCs and peer VPCs seen through a peering) are ordered so that peers sit side by side
 // (a hub between its spokes, a chain in its order) and packed into rows of about the
-// same width; services (PrivateLink, AWS services behind endpoints) fill the rows below.
+// same width; a transit gateway is a hub box among the VPCs attached to it; services
+// (PrivateLink, AWS services behind endpoints) fill the rows below.
 
 export const SIZE = {
   chipW: 214,
@@ -263,7 +264,7 @@ export function layoutScene(scene, { fixedOrder = false } = {}) {
   const byKey = new Map(tops.map((t) => [t.key, t]));
   // A large account's peerings are read as VPCs are chosen: its boxes keep their order.
   const order = fixedOrder ? tops.map((t) => t.key) : orderBoxes(tops.map((t) => t.key), scene.links ?? []);
-  const peered = fixedOrder ? new Set(order) : new Set((scene.links ?? []).filter((l) => l.kind === 'pcx').flatMap((l) => [l.from, l.to]));
+  const peered = fixedOrder ? new Set(order) : new Set((scene.links ?? []).filter((l) => l.kind === 'pcx' || l.kind === 'tgw').flatMap((l) => [l.from, l.to]));
   // Peered boxes first, then the services their endpoints use, then the boxes on their own
   // (a default VPC, say): lines from endpoints to services then cross no box of their own.
   const connected = order.filter((k) => peered.has(k)).map((k) => byKey.get(k));

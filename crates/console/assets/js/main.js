@@ -16,6 +16,7 @@ import { loadModel, loadVpcDetails, locate } from './model.js';
 import { renderTopology } from './render.js';
 import { buildScene, stateWords } from './scene.js';
 import { analyse, drawTrace, flowOf, flowWords, PROTOCOLS, renderResult, verdictOf } from './trace.js';
+import { readTgwTable } from './tgw.js';
 import { fill, h } from './ui.js';
 import { Viewport } from './viewport.js';
 
@@ -406,6 +407,7 @@ function detailsContext() {
     pick: (id) => select(id, { center: true }),
     traceButtons,
     prefixLists,
+    tgwTable: (id) => readTgwTable(state.api, id),
     describeService: async (name) => {
       const r = await state.api.call('DescribeVpcEndpointServices', { 'ServiceName.1': name });
       return arr(r.serviceDetailSet)[0] ?? null;

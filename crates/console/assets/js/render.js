@@ -27,7 +27,7 @@ function boxNode(n, onToggle) {
     'data-key': n.key,
     tabindex: 0,
     role: 'button',
-    'aria-label': `${n.kind === 'external' ? 'peer VPC' : n.kind === 'vpc' ? 'VPC' : n.kind === 'subnet' ? 'subnet' : n.kind === 'svc' || n.kind === 'service' ? 'service' : n.kind}: ${words(n)}`,
+    'aria-label': `${n.kind === 'external' ? 'peer VPC' : n.kind === 'vpc' ? 'VPC' : n.kind === 'subnet' ? 'subnet' : n.kind === 'svc' || n.kind === 'service' ? 'service' : n.kind === 'tgw' ? 'transit gateway' : n.kind}: ${words(n)}`,
   });
   g.append(s('rect', { class: 'frame', x: n.x, y: n.y, width: n.w, height: n.h, rx: n.kind === 'subnet' ? 4 : 8 }));
   const bw = Math.max(26, (n.badge ?? '').length * 7 + 10);
@@ -98,14 +98,15 @@ function linkPath(path) {
 function linkElement(l, nodes) {
   const from = nodes.get(l.from);
   const to = nodes.get(l.to);
-  const what = l.kind === 'pcx' ? 'peering connection' : l.kind === 'endpoint' ? 'endpoint to its service' : 'service to its load balancer';
+  const what = { pcx: 'peering connection', tgw: 'transit gateway attachment', endpoint: 'endpoint to its service' }[l.kind] ?? 'service to its load balancer';
+  const named = l.kind === 'pcx' || l.kind === 'tgw';
   const g = s('g', {
     class: `link kind-${l.kind}${l.state ? ` state-${l.state}` : ''}`,
     'data-id': l.id,
     'data-key': l.key,
-    tabindex: l.kind === 'pcx' ? 0 : -1,
+    tabindex: named ? 0 : -1,
     role: 'button',
-    'aria-label': `${what} ${l.kind === 'pcx' ? l.id : ''} between ${from?.id} and ${to?.id}${l.state ? `: ${stateWords(l.state)}` : ''}`,
+    'aria-label': `${what} ${named ? l.id : ''} between ${from?.id} and ${to?.id}${l.state ? `: ${stateWords(l.state)}` : ''}`,
   });
   g.append(s('path', { class: 'hit', d: linkPath(l.path) }));
   g.append(s('path', { class: 'line', d: linkPath(l.path) }));

@@ -13,6 +13,9 @@ export function stateWords(state) {
 /** States not worth a word on a chip (the usual, working ones). */
 const NORMAL = new Set(['available', 'in-use', 'running', 'active', 'attached']);
 
+/** Attachment states that no longer carry traffic nor get a line. */
+const GONE = new Set(['deleted', 'deleting', 'rejected', 'failed']);
+
 /** A chip: the badge says what it is; the title is its name, else its address, else its
  * kind in words; the line under it its id (and its address when the title is a name). */
 function chip(item, key = item.id) {
@@ -152,6 +155,32 @@ export function buildScene(model, isCollapsed) {
       state: p.state,
       label: `${p.id} · ${stateWords(p.state)}`,
     });
+  }
+
+  // Transit gateways: a hub box each, a line to every VPC attached to it (the line is the
+  // attachment; a VPC of another account or Region gets a box of its own).
+  for (const g of model.list('tgw')) {
+    const key = `tgw:${g.id}`;
+    const attachments = model.list('tgwAttachment').filter((a) => a.raw.transitGatewayId === g.id && !GONE.has(a.state));
+    externals.set(key, {
+      key,
+      id: g.id,
+      kind: 'tgw',
+      badge: 'TGW',
+      title: g.name || 'transit gateway',
+      lines: [g.id, `${attachments.length} attachment${attachments.length === 1 ? '' : 's'} · ASN ${g.raw.options?.amazonSideAsn ?? '?'}`],
+      state: g.state,
+      hub: true,
+    });
+    show(g.id, key);
+    for (const a of attachments) {
+      const vpcKey = model.get(a.vpc) ? a.vpc : `ext:${a.vpc}`;
+      if (!model.get(a.vpc) && !externals.has(vpcKey)) {
+        externals.set(vpcKey, { key: vpcKey, id: a.vpc, kind: 'external', badge: 'VPC', title: 'attached VPC', lines: [a.vpc, `account ${a.raw.vpcOwnerId ?? '?'}`], external: true });
+        show(a.vpc, vpcKey);
+      }
+      links.push({ key: a.id, id: a.id, kind: 'tgw', from: vpcKey, to: key, state: a.state, label: NORMAL.has(a.state) ? '' : stateWords(a.state) });
+    }
   }
 
   // Services: the provider's own, and those its endpoints use.

@@ -237,7 +237,8 @@ function centre(n) {
 }
 
 /** Where an analysis component is on the drawing: its own box or chip, the item that stands
- * for it (an instance for its interface), its subnet or VPC, a link's middle (peerings),
+ * for it (an instance for its interface), a transit gateway's hub for its route tables,
+ * its subnet or VPC, a link's middle (peerings),
  * or the service box for what lies beyond an endpoint. */
 function anchorOf(id, hop, { layout, model, visible }, { serviceKey, neighbour, pathSubnets = new Set() } = {}) {
   const node = (i) => {
@@ -253,6 +254,11 @@ function anchorOf(id, hop, { layout, model, visible }, { serviceKey, neighbour, 
   if (kind === 'svc' || kind === 'service') {
     const key = [...layout.nodes.keys()].find((k) => k.startsWith('svc:') && k.endsWith(id));
     if (key) return layout.nodes.get(key);
+  }
+  // A transit gateway's route table (and a route in it) acts at its gateway's hub.
+  if (kind === 'tgwRtb') {
+    const hub = node(model.get(id)?.raw.transitGatewayId ?? hop?.transitGateway?.id);
+    if (hub) return hub;
   }
   if (kind === 'listener') return node(id.replace(':listener/', ':loadbalancer/').replace(/\/[^/]+$/, '')) ?? (serviceKey ? layout.nodes.get(serviceKey) : null);
   const direct = node(id) ?? node(model.owner(id)?.id);
