@@ -211,8 +211,11 @@ pub fn kind_of_id(id: &str) -> &'static str {
             }
         }
     }
-    let prefixes: [(&str, &str); 13] = [
+    let prefixes: [(&str, &str); 16] = [
         ("vpce-svc-", "endpoint service"),
+        ("tgw-rtb-", "transit gateway route table"),
+        ("tgw-attach-", "transit gateway attachment"),
+        ("tgw-", "transit gateway"),
         ("sg-", "security group"),
         ("acl-", "network ACL"),
         ("rtb-", "route table"),
