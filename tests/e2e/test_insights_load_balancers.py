@@ -108,6 +108,9 @@ def test_cross_zone_is_off_by_default_and_the_attribute_turns_it_on(ec2, elbv2):
     got = analyse(ec2, p)
     assert got["NetworkPathFound"] is False
     assert codes(got) == ["ELBV2_NO_TARGETS_IN_AZ"]
+    [e] = got["Explanations"]
+    assert e["AvailabilityZones"] == ["us-east-1a"] and len(e["AvailabilityZoneIds"]) == 1
+    assert e["LoadBalancerArn"] == w["lb"] and e["LoadBalancerTargetGroup"]["Arn"] == w["tg"]
     elbv2.modify_load_balancer_attributes(LoadBalancerArn=w["lb"], Attributes=[
         {"Key": "load_balancing.cross_zone.enabled", "Value": "true"}])
     assert analyse(ec2, p)["NetworkPathFound"] is True

@@ -96,6 +96,10 @@ def test_reach_across_a_peering_and_its_blockers(server, ec2):
     assert doc["verdict"] == "not-reachable" and doc["codes"] == ["ENI_SG_RULES_MISMATCH"]
     [e] = doc["explanations"]
     assert (e["component"], e["direction"]) == (b["sg"], "forward")
+    f = e["fields"]
+    assert (f["network_interface"], f["security_groups"], f["direction"]) == (
+        b["eni"], [b["sg"]], "ingress")
+    assert (f["address"], f["header"]["dst_port"], f["vpc"]) == (a["ip"], 22, b["vpc"])
     code, out, _ = reach(d, a["eni"], b["eni"], "--port", "22")
     assert code == 1 and "NOT REACHABLE" in out and "ENI_SG_RULES_MISMATCH" in out
     assert b["sg"] in out and "security group" in out
@@ -114,6 +118,10 @@ def test_reach_across_a_peering_and_its_blockers(server, ec2):
     assert doc["codes"] == ["SUBNET_ACL_RESTRICTION"]
     [e] = doc["explanations"]
     assert (e["component"], e["direction"], e["rule"]) == (acl, "return", "32767")
+    f = e["fields"]
+    assert (f["acl"], f["acl_rule"], f["direction"]) == (
+        acl, {"number": 32767, "egress": True}, "egress")
+    assert (f["subnet"], f["address"], f["header"]["src_port"]) == (b["subnet"], a["ip"], PORT)
     code, out, _ = reach(d, a["eni"], b["eni"], "--port", str(PORT))
     assert code == 1 and acl in out and "return path" in out
 
@@ -126,6 +134,8 @@ def test_reach_across_a_peering_and_its_blockers(server, ec2):
     doc = reach_json(d, a["eni"], b["eni"], "--port", str(PORT))
     assert doc["codes"] == ["NO_ROUTE_TO_DESTINATION"]
     assert [(e["component"], e["direction"]) for e in doc["explanations"]] == [(b["rtb"], "return")]
+    f = doc["explanations"][0]["fields"]
+    assert (f["route_table"], f["subnet"], f["address"]) == (b["rtb"], b["subnet"], a["ip"])
 
 
 def test_reach_ip_destinations_icmp_and_missing_endpoints(server, ec2):
@@ -188,8 +198,16 @@ def test_reach_endpoints(server, ec2):
               (target["NetworkInterfaces"][0]["NetworkInterfaceId"], "network-interface")]:
         assert k in kinds, k
     assert doc["forward"][-1]["header"]["dst"] == target["PrivateIpAddress"]
+    # The load balancer's hop names the listener, target group and target it applied.
+    listener = elb.describe_listeners(LoadBalancerArn=nlb)["Listeners"][0]["ListenerArn"]
+    [applied] = [h["applied"] for h in doc["forward"] if h["kind"] == "load-balancer"]
+    assert applied["listener"] == {"arn": listener, "port": PORT, "protocol": "TCP"}
+    assert applied["target_group"] == tg
+    assert (applied["target"]["id"], applied["target"]["port"]) == (target["InstanceId"], PORT)
+    assert applied["target"]["address"] == target["PrivateIpAddress"]
     code, out, _ = reach(d, a["instance"], f"{vpce}:443")
     assert code == 0 and "load balancer" in out and "target group" in out and svc["ServiceId"] in out
+    assert f"-> target {target['InstanceId']}:{PORT}" in out
     # Port 22: A's group on the endpoint does not admit it.
     doc = reach_json(d, a["instance"], vpce, "--port", "22")
     assert "ENI_SG_RULES_MISMATCH" in doc["codes"]

@@ -28,6 +28,7 @@ mod edge;
 mod gateway_load_balancer;
 mod load_balancer;
 mod privatelink;
+mod transit;
 
 /// Route lookups allowed on one path before it counts as a loop.
 pub(crate) const MAX_LEGS: usize = 16;
@@ -721,7 +722,8 @@ impl Decider<'_> {
     fn sg(&mut self, eni: Ix, egress: bool, h: &Header, identity: bool) {
         let v = self.v;
         let e = &v.enis[eni as usize];
-        let mut detail = Detail {
+        // Built only for a blocker: a passing check allocates nothing.
+        let detail = || Detail {
             network_interface: Some(e.id.clone()),
             security_groups: e.group_ids.to_vec(),
             egress: Some(egress),
@@ -731,7 +733,7 @@ impl Decider<'_> {
             ..Detail::default()
         };
         if e.group_ids.is_empty() {
-            return self.blocker(Code::UnknownResource, &e.id, Why::GroupsUnknown, detail);
+            return self.blocker(Code::UnknownResource, &e.id, Why::GroupsUnknown, detail());
         }
         let remote = if egress { h.dst } else { h.src };
         let (mut any, mut lost) = (false, false);
@@ -761,6 +763,7 @@ impl Decider<'_> {
             }
         }
         let known = |id: &Arc<str>| e.groups.iter().any(|&g| v.sgs[g as usize].id == *id);
+        let mut detail = detail();
         if let Some(unknown) = e.group_ids.iter().find(|id| !known(id)) {
             detail.security_group = Some(unknown.clone());
             return self.blocker(Code::UnknownResource, unknown, Why::GroupUnknown, detail);
@@ -813,7 +816,7 @@ impl Decider<'_> {
         let v = self.v;
         let sub = &v.subnets[subnet as usize];
         let remote = if egress { h.dst } else { h.src };
-        let mut detail = Detail {
+        let detail = || Detail {
             subnet: Some(sub.id.clone()),
             vpc: Some(v.vpcs[sub.vpc as usize].id.clone()),
             egress: Some(egress),
@@ -823,7 +826,7 @@ impl Decider<'_> {
         };
         let Some(a) = sub.acl else {
             let id = sub.id.clone();
-            return self.blocker(Code::UnknownResource, &id, Why::AclUnknown, detail);
+            return self.blocker(Code::UnknownResource, &id, Why::AclUnknown, detail());
         };
         let acl = &v.acls[a as usize];
         let entries = if egress { &acl.outbound } else { &acl.inbound };
@@ -836,6 +839,7 @@ impl Decider<'_> {
                 self.applied(&acl.id, HopKind::NetworkAcl, h, applied)
             }
             hit => {
+                let mut detail = detail();
                 detail.acl = Some(acl.id.clone());
                 detail.acl_rule = Some(AclRuleRef {
                     number: hit.map(|e| e.number),
@@ -1146,11 +1150,12 @@ impl Decider<'_> {
             }
         }
         let sub = &v.subnets[subnet as usize];
-        let detail = Detail {
+        let dst = *h;
+        let detail = || Detail {
             subnet: Some(sub.id.clone()),
             vpc: Some(v.vpcs[vpc as usize].id.clone()),
-            address: Some(h.dst),
-            header: Some(*h),
+            address: Some(dst.dst),
+            header: Some(dst),
             ..Detail::default()
         };
         let Some(t) = sub.rtb else {
@@ -1159,7 +1164,7 @@ impl Decider<'_> {
                 Code::UnknownResource,
                 &sub.id,
                 Why::RouteTableUnknown,
-                detail,
+                detail(),
             );
         };
         let rtb = &v.tables[t as usize];
@@ -1168,7 +1173,7 @@ impl Decider<'_> {
             self.nacl(subnet, true, h);
             let detail = Detail {
                 route_table: Some(rtb.id.clone()),
-                ..detail
+                ..detail()
             };
             return self.fatal(Code::NoRouteToDestination, &rtb.id, Why::NoRoute, detail);
         };
@@ -1233,6 +1238,7 @@ impl Decider<'_> {
             Tgt::Eni(m) => self.via_eni(leg, *m, h, want, identity),
             Tgt::GatewayEndpoint(id) => self.via_gateway_endpoint(leg, id, h, want),
             Tgt::Gwlbe(id) => self.via_gwlb_endpoint(leg, id, h, identity),
+            Tgt::Tgw(id) => self.via_transit(leg, id, h, want),
             Tgt::Vgw { id, on_premises } => {
                 self.nacl(leg.subnet, true, h);
                 self.leave_by_vpn(leg.vpc, id, on_premises, h, want)
@@ -1277,17 +1283,18 @@ impl Decider<'_> {
         self.nacl(leg.subnet, true, h);
         self.hop(id, HopKind::PeeringConnection, h);
         let pv = &v.vpcs[peer as usize];
-        let detail = Detail {
+        let dst = h.dst;
+        let detail = || Detail {
             peering: Some(id.clone()),
             source_vpc: Some(v.vpcs[leg.vpc as usize].id.clone()),
             destination_vpc: Some(pv.id.clone()),
             vpc: Some(pv.id.clone()),
-            address: Some(h.dst),
+            address: Some(dst),
             ..Detail::default()
         };
         if !pv.contains(h.dst) {
             let (code, why) = (Code::PcxRequiresAddressInVpcCidr, Why::NotInPeerCidr);
-            return self.undeliverable(code, id, why, detail);
+            return self.undeliverable(code, id, why, detail());
         }
         if self.is_edge(id) {
             return Some(Step::End(End::Edge {
@@ -1297,7 +1304,7 @@ impl Decider<'_> {
         }
         let Some(o) = self.owner(peer, h.dst) else {
             let (code, why) = (Code::VpcLocalRouteCidrRestriction, Why::PeerNoHolder);
-            return self.undeliverable(code, id, why, detail);
+            return self.undeliverable(code, id, why, detail());
         };
         self.nacl(self.subnet_of(o), false, h);
         self.arrive(o, h, want, identity)
@@ -1313,21 +1320,24 @@ impl Decider<'_> {
     ) -> Option<Step> {
         self.nacl(leg.subnet, true, h);
         if let IpAddr::V4(d) = h.dst {
-            let mut detail = Detail {
+            let at = *h;
+            let vpc = &self.v.vpcs[leg.vpc as usize].id;
+            let detail = |address: IpAddr| Detail {
                 internet_gateway: Some(id.clone()),
-                vpc: Some(self.v.vpcs[leg.vpc as usize].id.clone()),
-                header: Some(*h),
+                vpc: Some(vpc.clone()),
+                header: Some(at),
+                address: Some(address),
                 ..Detail::default()
             };
             if d.is_private() {
-                detail.address = Some(h.dst);
+                let detail = detail(at.dst);
                 let code = Code::IgwDestinationAddressNotInRfc1918Egress;
                 return self.fatal(code, id, Why::PrivateToInternetGateway, detail);
             }
             match self.public_of(leg.at, h.src) {
                 Some(p) => h.src = p,
                 None => {
-                    detail.address = Some(h.src);
+                    let detail = detail(at.src);
                     let code = Code::IgwPublicIpAssociationForEgress;
                     return self.fatal(code, id, Why::NoPublicIp, detail);
                 }
@@ -1368,21 +1378,22 @@ impl Decider<'_> {
     fn via_nat(&mut self, leg: &Leg, n: Ix, h: &mut Header) -> Option<Step> {
         let v = self.v;
         let nat = &v.nats[n as usize];
-        let mut detail = Detail {
+        let detail = |address: IpAddr| Detail {
             nat_gateway: Some(nat.id.clone()),
             vpc: Some(v.vpcs[nat.vpc as usize].id.clone()),
             subnet: Some(v.subnets[nat.subnet as usize].id.clone()),
+            address: Some(address),
             ..Detail::default()
         };
         if nat.vpc != leg.vpc || !v.vpcs[leg.vpc as usize].contains(h.src) {
             self.nacl(leg.subnet, true, h);
-            detail.address = Some(h.src);
+            let detail = detail(h.src);
             let code = Code::NgwRequiresSourceInVpc;
             return self.fatal(code, &nat.id, Why::NatSourceOutside, detail);
         }
         if h.dst.is_ipv6() {
             self.nacl(leg.subnet, true, h);
-            detail.address = Some(h.dst);
+            let detail = detail(h.dst);
             return self.fatal(Code::CannotRoute, &nat.id, Why::NatIpv6, detail);
         }
         if nat.subnet != leg.subnet {

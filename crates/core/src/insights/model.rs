@@ -201,6 +201,7 @@ pub struct ExplanationData {
     pub vpn_gateway: Option<Component>,
     /// Where the packet went instead (`destination`).
     pub destination: Option<Component>,
+    pub availability_zones: Vec<String>,
     pub availability_zone_ids: Vec<String>,
     /// A component's state (`state`).
     pub state: Option<String>,

@@ -108,7 +108,9 @@ fn body(e: &Explanation) -> String {
             "the destination {eni} has no public {} address, so the internet cannot reach it; associate an Elastic IP (or an IPv6 address) with it and route its subnet to an internet gateway",
             family(d.address)
         ),
-        Why::NoHolder => format!("no interface holds {addr}: the flow never enters a VPC"),
+        Why::NoHolder => format!(
+            "no interface holds {addr}, where {c} sends: the flow never enters a VPC; name a public address an interface holds"
+        ),
         Why::GatewayEndpointAsDestination => format!(
             "{c} is a gateway endpoint: it has no address of its own; name an address of {}",
             s(&d.service_name)
@@ -183,13 +185,42 @@ fn body(e: &Explanation) -> String {
             "route {route} in {table} sends {addr} to {c}, which openvpc does not model: the path cannot be decided past it"
         ),
         Why::LocalNoHolder => format!(
-            "no interface in {} holds {addr}: the local route {route} delivers only to addresses interfaces of the VPC hold; name such an address",
+            "no interface in {} holds {addr}: the local route {route} of {table} delivers only to addresses interfaces of the VPC hold; name such an address",
             s(&d.vpc)
         ),
         Why::NotInPeerCidr => format!(
-            "{addr} is not in the CIDR blocks of {}: {} delivers only into the peer VPC (peering is not transitive); route {addr} another way",
+            "{addr} is not in the CIDR blocks of {}: {} delivers only into the peer VPC (peering is not transitive); reach {addr} by a connection of this VPC's own (a peering with the VPC that holds it, or a gateway)",
             s(&d.destination_vpc),
             s(&d.peering)
+        ),
+        Why::TgwNotAttached => format!(
+            "{} has no available attachment to {}: the route {route} in {table} cannot use it; attach the VPC to the transit gateway",
+            s(&d.transit_gateway),
+            s(&d.vpc)
+        ),
+        Why::TgwNoSubnetInZone => format!(
+            "{} has no subnet in {}, the Availability Zone of the sender: traffic from it cannot enter {}; add a subnet of that zone to the attachment",
+            s(&d.transit_gateway_attachment),
+            s(&d.availability_zone),
+            s(&d.transit_gateway)
+        ),
+        Why::TgwNoAssociation => format!(
+            "{} is associated with no route table of {}: the gateway cannot route what it sends; associate it with a transit gateway route table",
+            s(&d.transit_gateway_attachment),
+            s(&d.transit_gateway)
+        ),
+        Why::TgwNoRoute => format!(
+            "no route of {} matches {addr}; add a static route to the destination's attachment or enable its propagation",
+            s(&d.transit_gateway_route_table)
+        ),
+        Why::TgwBlackhole => format!(
+            "the route of {} for {addr} is a blackhole: packets to it are dropped; replace it with a route to an attachment",
+            s(&d.transit_gateway_route_table)
+        ),
+        Why::TgwNoHolder => format!(
+            "no interface in {} holds {addr} (reached through {}); name an address an interface of that VPC holds",
+            s(&d.destination_vpc),
+            s(&d.transit_gateway)
         ),
         Why::PeerNoHolder => format!(
             "no interface in {} holds {addr} (reached through {}); name an address an interface of that VPC holds",
@@ -221,7 +252,7 @@ fn body(e: &Explanation) -> String {
             "{eni} forwards {header} (route {route} in {table}) but its source/destination check is on, so it drops traffic not addressed to it; turn the check off"
         ),
         Why::GroupsUnknown => format!(
-            "the security groups of {eni} are not known (in AWS every network interface has at least one; they were not imported): whether they let {header} {way} cannot be decided; import describe-network-interfaces and describe-security-groups of its account"
+            "the security groups of {eni} are not known (they were not imported): whether they let {header} {way} cannot be decided; import describe-network-interfaces and describe-security-groups of its account"
         ),
         Why::GroupUnknown => format!(
             "{} of {eni} is not known (it was not imported) and no known group of the interface lets {header} {way}: the verdict cannot be decided; import describe-security-groups of its account",
@@ -314,7 +345,8 @@ fn body(e: &Explanation) -> String {
             "no network interface holds {addr}, the address of target {c}; register the address of a running interface"
         ),
         Why::EndpointInitiates => format!(
-            "{eni} is an interface endpoint's network interface: an endpoint only answers traffic its consumers initiate, it cannot open {header}"
+            "{eni} is the network interface of interface endpoint {}: an endpoint only answers traffic its consumers initiate, it cannot open {header}",
+            d.vpc_endpoint.as_deref().unwrap_or(eni)
         ),
         Why::GatewayEndpointProtocol => format!("{c} carries only TCP and ICMP echo, not {header}"),
         Why::GatewayEndpointOtherVpc => format!(
@@ -344,7 +376,7 @@ fn body(e: &Explanation) -> String {
         Why::ServiceState => format!("{c} is {}, not Available", s(&d.state)),
         Why::ServiceNoLoadBalancer => format!("{c} has no network load balancer"),
         Why::ServiceNotInZone => format!(
-            "{eni} is in zone {zone}, where no load balancer of {} is; add a subnet of that zone to the load balancer",
+            "{eni} of {c} is in zone {zone}, where no load balancer of {} is; add a subnet of that zone to the load balancer",
             s(&d.endpoint_service)
         ),
         Why::SourceAddressNotHeld => format!(

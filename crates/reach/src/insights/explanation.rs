@@ -51,6 +51,11 @@ impl Cx<'_> {
                 .filter(|m| openvpc_core::insights::owner_of(self.w, m).is_none())
                 .map(str::to_string),
             availability_zone_ids: d.availability_zone.iter().map(|z| z.to_string()).collect(),
+            availability_zones: d
+                .availability_zone
+                .iter()
+                .filter_map(|z| self.zone_name(z))
+                .collect(),
             load_balancer_arn: d.load_balancer.as_deref().map(str::to_string),
             elastic_load_balancer_listener: d.listener.as_ref().map(|l| self.elb_comp(&l.arn)),
             load_balancer_listener_port: d.listener.as_ref().and_then(|l| l.port),

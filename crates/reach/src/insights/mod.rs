@@ -169,6 +169,13 @@ impl<'w> Cx<'w> {
         }
     }
 
+    /// The name of zone id `id` as the analysis's account sees it.
+    fn zone_name(&self, id: &str) -> Option<String> {
+        let s = self.scope;
+        let zones = self.w.config.zones(&s.account, &s.region);
+        zones.into_iter().find(|z| z.id == id).map(|z| z.name)
+    }
+
     /// (VPC, subnet) of an interface.
     fn eni_place(&self, id: &str) -> (Option<Component>, Option<Component>) {
         match self.w.network_interfaces.get(id) {

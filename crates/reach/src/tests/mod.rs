@@ -1,12 +1,14 @@
 //! Hand-written fixtures: each asserts the verdict and the blocker codes, and that the
 //! reference evaluator agrees.
 
+mod explain;
 mod gateway_load_balancer;
 mod kit;
 mod matrix;
 mod options;
 mod privatelink;
 mod prop;
+mod tgw;
 mod vpn;
 
 use std::collections::HashMap;
@@ -52,7 +54,22 @@ fn check_with(n: &Net, pls: &dyn PrefixLists, f: Flow, reachable: bool, codes: &
         c
     };
     assert_eq!(comps(&r), comps(&v), "reference disagrees on {f:?}\n{v}");
+    words_are_complete(&v);
     v
+}
+
+/// Every message names its component and has every field its words use.
+fn words_are_complete(v: &Verdict) {
+    for e in &v.explanations {
+        let m = e.message();
+        assert!(
+            !m.contains("(unknown)") && !m.contains("(none)"),
+            "{m}\n{e:?}"
+        );
+        let named = m.contains(&*e.component)
+            || e.detail.target.as_ref().is_some_and(|t| m.contains(&*t.id));
+        assert!(named, "{m} does not name {}", e.component);
+    }
 }
 
 /// One VPC 10.0.0.0/16 with subnets 10.0.1.0/24 and 10.0.2.0/24, an interface in each

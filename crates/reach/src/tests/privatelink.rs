@@ -1119,6 +1119,98 @@ fn direct_client_through_a_load_balancer_without_groups() {
         &[Elbv2ListenersMismatch],
     );
     assert_eq!(v.explanations[0].component.as_ref(), p.lb);
+    let d = &v.explanations[0].detail;
+    assert_eq!(d.load_balancer.as_deref(), Some(p.lb.as_str()));
+    assert_eq!(d.header.and_then(|h| h.dst_port), Some(80));
+}
+
+#[test]
+fn the_load_balancer_hop_names_listener_target_group_and_target() {
+    let (mut p, c) = direct();
+    p.n.rule(
+        &p.server_sg,
+        false,
+        "tcp",
+        Some((8080, 8080)),
+        "10.0.1.30/32",
+    );
+    let v = check(&p.n, tcp(&c, "10.0.2.100", 443), true, &[]);
+    let lb = v
+        .forward
+        .iter()
+        .find(|h| h.kind == HopKind::LoadBalancer)
+        .expect("a load balancer hop");
+    let crate::Applied::LoadBalancer(b) = &lb.applied else {
+        panic!("{:?}", lb.applied);
+    };
+    let listener = &b.listener;
+    assert!(listener.arn.contains(":listener/"), "{listener:?}");
+    assert_eq!(
+        (listener.port, listener.protocol.as_deref()),
+        (Some(443), Some("TCP"))
+    );
+    assert_eq!(&*b.target_group, p.tg.as_str());
+    let t = b.target.as_ref().expect("the target");
+    assert_eq!((&*t.id, t.port), (p.server_i.as_str(), 8080));
+    assert_eq!(
+        t.address.map(|a| a.to_string()).as_deref(),
+        Some("10.0.1.20")
+    );
+
+    // Network Insights: the load balancer's component names them in AWS's members.
+    let r = crate::insights::convert(&p.n.w, &kit::scope(REGION), &v);
+    let comp = r
+        .forward
+        .iter()
+        .find(|x| x.component.id == p.lb)
+        .expect("the load balancer's component");
+    assert_eq!(comp.component.arn.as_deref(), Some(p.lb.as_str()));
+    let l = comp
+        .elastic_load_balancer_listener
+        .as_ref()
+        .expect("listener");
+    assert_eq!(l.id, *listener.arn);
+    let [x] = comp.explanations.as_slice() else {
+        panic!("{:?}", comp.explanations);
+    };
+    assert_eq!(x.load_balancer_arn.as_deref(), Some(p.lb.as_str()));
+    assert_eq!(x.load_balancer_listener_port, Some(443));
+    let tg = x.load_balancer_target_group.as_ref().expect("target group");
+    assert_eq!(tg.id, p.tg);
+    let target = x.load_balancer_target.as_ref().expect("target");
+    assert_eq!(
+        target.instance.as_ref().map(|i| i.id.as_str()),
+        Some(p.server_i.as_str())
+    );
+    assert_eq!(
+        (target.port, x.load_balancer_target_port),
+        (Some(8080), Some(8080))
+    );
+
+    // A blocker met on the way to the target names the target and the listener.
+    p.n.clear_rules(&p.server_sg, false);
+    let v = check(&p.n, tcp(&c, "10.0.2.100", 443), false, &[SgHasNoRules]);
+    let e = &v.explanations[0];
+    assert_eq!(
+        e.detail.target.as_ref().map(|t| &*t.id),
+        Some(p.server_i.as_str())
+    );
+    assert_eq!(e.detail.listener.as_ref().map(|l| l.port), Some(Some(443)));
+    assert!(
+        e.message().starts_with(&format!("target {}: ", p.server_i)),
+        "{v}"
+    );
+    let r = crate::insights::convert(&p.n.w, &kit::scope(REGION), &v);
+    let x = &r.explanations[0];
+    assert_eq!(
+        x.load_balancer_target_group.as_ref().map(|g| g.id.as_str()),
+        Some(p.tg.as_str())
+    );
+    assert_eq!(x.load_balancer_target_port, Some(8080));
+    assert_eq!(
+        x.network_interface.as_ref().map(|n| n.id.as_str()),
+        Some(p.server.as_str())
+    );
 }
 
 #[test]

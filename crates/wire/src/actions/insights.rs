@@ -387,6 +387,9 @@ fn render_explanation(x: &mut Xml, e: &ExplanationData) {
     if !e.availability_zone_ids.is_empty() {
         strings(x, "availabilityZoneIdSet", &e.availability_zone_ids);
     }
+    if !e.availability_zones.is_empty() {
+        strings(x, "availabilityZoneSet", &e.availability_zones);
+    }
     render_ref(x, "component", &e.component);
     render_ref(x, "destination", &e.destination);
     render_ref(x, "destinationVpc", &e.destination_vpc);
