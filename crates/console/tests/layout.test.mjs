@@ -301,3 +301,14 @@ test("a transit gateway's route tables, default first, and its routes most speci
     ],
   );
 });
+
+test("a VPC attached to another account's transit gateway still draws the hub and its line", () => {
+  const m = new Model(ME, 'us-east-1');
+  vpc(m, 'vpc-a', '10.0.0.0/16', 'A');
+  m.add('tgwAttachment', { transitGatewayAttachmentId: 'tgw-attach-a', transitGatewayId: 'tgw-theirs', vpcId: 'vpc-a', vpcOwnerId: ME, state: 'available', tagSet: [] });
+  const scene = buildScene(m, () => true);
+  const hub = scene.externals.find((e) => e.key === 'tgw:tgw-theirs');
+  assert.equal(hub.title, 'transit gateway (shared)');
+  assert.equal(hub.lines[1], '1 attachment · shared with this account');
+  assert.deepEqual(scene.links.map((l) => [l.from, l.to]), [['vpc-a', 'tgw:tgw-theirs']]);
+});

@@ -395,6 +395,13 @@ function outsideView(id, ctx) {
       section('Peering connections', ids(peerings.map((p) => p.id), ctx.pick)),
     ];
   }
+  const attachments = ctx.model.list('tgwAttachment').filter((a) => a.raw.transitGatewayId === id);
+  if (attachments.length) {
+    return [
+      h('p', {}, 'A transit gateway of another account, shared with this one: its owner keeps its route tables.'),
+      section('Attachments of this account', ids(attachments.map((a) => a.id), ctx.pick)),
+    ];
+  }
   if (endpoints.length) {
     const info = h('div', {}, h('p', { class: 'muted' }, 'Reading the service…'));
     ctx

@@ -159,20 +159,26 @@ export function buildScene(model, isCollapsed) {
 
   // Transit gateways: a hub box each, a line to every VPC attached to it (the line is the
   // attachment; a VPC of another account or Region gets a box of its own).
-  for (const g of model.list('tgw')) {
-    const key = `tgw:${g.id}`;
-    const attachments = model.list('tgwAttachment').filter((a) => a.raw.transitGatewayId === g.id && !GONE.has(a.state));
+  // A gateway of another account that this account's VPCs attach to is drawn too.
+  const gateways = new Set([...model.list('tgw').map((g) => g.id), ...model.list('tgwAttachment').map((a) => a.raw.transitGatewayId)]);
+  for (const id of gateways) {
+    if (!id) continue;
+    const g = model.get(id);
+    const key = `tgw:${id}`;
+    const attachments = model.list('tgwAttachment').filter((a) => a.raw.transitGatewayId === id && !GONE.has(a.state));
+    if (!g && !attachments.length) continue;
+    const count = `${attachments.length} attachment${attachments.length === 1 ? '' : 's'}`;
     externals.set(key, {
       key,
-      id: g.id,
+      id,
       kind: 'tgw',
       badge: 'TGW',
-      title: g.name || 'transit gateway',
-      lines: [g.id, `${attachments.length} attachment${attachments.length === 1 ? '' : 's'} · ASN ${g.raw.options?.amazonSideAsn ?? '?'}`],
-      state: g.state,
+      title: g ? g.name || 'transit gateway' : 'transit gateway (shared)',
+      lines: [id, g ? `${count} · ASN ${g.raw.options?.amazonSideAsn ?? '?'}` : `${count} · shared with this account`],
+      state: g?.state ?? null,
       hub: true,
     });
-    show(g.id, key);
+    show(id, key);
     for (const a of attachments) {
       const vpcKey = model.get(a.vpc) ? a.vpc : `ext:${a.vpc}`;
       if (!model.get(a.vpc) && !externals.has(vpcKey)) {
