@@ -65,7 +65,22 @@ def test_s3_and_firehose_through_the_cli(server, ec2):
     assert d["LogDestination"] == BUCKET and d["MaxAggregationInterval"] == 60
     assert d["LogFormat"] == "${version} ${vpc-id} ${srcaddr} ${dstaddr} ${action}"
     assert "LogGroupName" not in d and "DeliverLogsPermissionArn" not in d
-    assert d["DestinationOptions"]["FileFormat"] == "plain-text"
+    assert d["DestinationOptions"] == {"FileFormat": "plain-text",
+                                       "HiveCompatiblePartitions": False,
+                                       "PerHourPartition": False}
+    out = server.aws("ec2", "create-flow-logs", "--resource-type", "VPC", "--resource-ids", vpc,
+                     "--traffic-type", "ALL", "--log-destination-type", "s3",
+                     "--log-destination", BUCKET, "--destination-options",
+                     "FileFormat=parquet,HiveCompatiblePartitions=true,PerHourPartition=true")
+    [d] = ec2.describe_flow_logs(FlowLogIds=out["FlowLogIds"])["FlowLogs"]
+    assert d["DestinationOptions"] == {"FileFormat": "parquet",
+                                       "HiveCompatiblePartitions": True,
+                                       "PerHourPartition": True}
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        ec2.create_flow_logs(ResourceType="VPC", ResourceIds=[vpc], TrafficType="REJECT",
+                             LogGroupName="g", DeliverLogsPermissionArn=ROLE,
+                             DestinationOptions={"FileFormat": "parquet"})
+    assert error_code(e) == "InvalidParameter"
     out = server.aws("ec2", "create-flow-logs", "--resource-type", "VPC", "--resource-ids", vpc,
                      "--traffic-type", "ACCEPT", "--log-destination-type",
                      "kinesis-data-firehose", "--log-destination",

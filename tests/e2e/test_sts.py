@@ -117,7 +117,7 @@ def test_a_service_openvpc_does_not_serve_is_named(server):
     assert error_code(e) == "InvalidAction"
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     message = e.value.response["Error"]["Message"]
-    assert "'iam'" in message and "'ec2', 'elasticloadbalancing' and 'sts'" in message
+    assert "'iam'" in message and "'ec2', 'elasticloadbalancing', 'sts' and 'ram'" in message
     proc = server.aws("iam", "list-users", check=False)
     assert proc.returncode != 0 and "InvalidAction" in proc.stderr and "'sts'" in proc.stderr
 

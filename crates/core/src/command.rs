@@ -10,8 +10,8 @@ use crate::{
     endpoint_service::model as endpoint_service, eni::model as eni, flowlog::model as flowlog,
     gateway::model as gateway, insights::model as insights, keypair::model as keypair,
     nacl::model as nacl, peering::model as peering, prefix_list::model as prefix_list,
-    route::model as route, sg::model as sg, subnet::model as subnet, vpc::model as vpc,
-    vpn::model as vpn,
+    ram::model as ram, route::model as route, sg::model as sg, subnet::model as subnet,
+    tgw::model as tgw, vpc::model as vpc, vpn::model as vpn,
 };
 
 /// A mutation of the [`crate::World`]. Reads never go through commands.
@@ -37,6 +37,8 @@ pub enum Command {
     Vpn(vpn::Cmd),
     KeyPair(keypair::Cmd),
     FlowLog(flowlog::Cmd),
+    Tgw(tgw::Cmd),
+    Ram(ram::Cmd),
 }
 
 /// `Command::Vpc(cmd)` as `cmd.into()`, and so on for every area.
@@ -71,6 +73,8 @@ command_from! {
     Vpn(vpn),
     KeyPair(keypair),
     FlowLog(flowlog),
+    Tgw(tgw),
+    Ram(ram),
 }
 
 impl Command {

@@ -49,6 +49,16 @@ pub mod quota {
     pub const TARGET_GROUPS_PER_REGION: &str = "target-groups-per-region";
     /// Network insights paths per Region (not enforced unless configured).
     pub const NETWORK_INSIGHTS_PATHS_PER_REGION: &str = "network-insights-paths-per-region";
+    /// Transit gateways per account and Region (default 5).
+    pub const TRANSIT_GATEWAYS_PER_REGION: &str = "transit-gateways-per-region";
+    /// Transit gateways a VPC may be attached to (default 5, not adjustable).
+    pub const TGW_ATTACHMENTS_PER_VPC: &str = "tgw-attachments-per-vpc";
+    /// Attachments per transit gateway (default 5,000, not adjustable).
+    pub const ATTACHMENTS_PER_TGW: &str = "attachments-per-tgw";
+    /// Route tables per transit gateway (default 20).
+    pub const ROUTE_TABLES_PER_TGW: &str = "route-tables-per-tgw";
+    /// Static and propagated routes across a transit gateway's route tables (default 10,000).
+    pub const ROUTES_PER_TGW: &str = "routes-per-tgw";
 
     /// Every known quota name with its default (None: not enforced) and hard maximum.
     pub const ALL: &[(&str, Option<u32>, Option<u32>)] = &[
@@ -72,6 +82,11 @@ pub mod quota {
         (LOAD_BALANCERS_PER_REGION, None, None),
         (TARGET_GROUPS_PER_REGION, None, None),
         (NETWORK_INSIGHTS_PATHS_PER_REGION, None, None),
+        (TRANSIT_GATEWAYS_PER_REGION, Some(5), None),
+        (TGW_ATTACHMENTS_PER_VPC, Some(5), Some(5)),
+        (ATTACHMENTS_PER_TGW, Some(5000), Some(5000)),
+        (ROUTE_TABLES_PER_TGW, Some(20), None),
+        (ROUTES_PER_TGW, Some(10_000), None),
     ];
 }
 

@@ -218,6 +218,17 @@ kinds! {
     FlowLog = "fl", not found InvalidFlowLogIdNotFound "The flow log ID '{id}' does not exist";
     /// A key pair. AWS answers an unknown or malformed key pair id as not found.
     KeyPair = "key", not found InvalidKeyPairNotFound "The key pair '{id}' does not exist";
+    TransitGateway = "tgw",
+        not found InvalidTransitGatewayIDNotFound "Transit Gateway {id} was deleted or does not exist.",
+        malformed InvalidTransitGatewayIDMalformed;
+    TransitGatewayAttachment = "tgw-attach",
+        not found InvalidTransitGatewayAttachmentIDNotFound
+            "Transit Gateway Attachment {id} was deleted or does not exist.",
+        malformed InvalidTransitGatewayAttachmentIDMalformed;
+    TransitGatewayRouteTable = "tgw-rtb",
+        not found InvalidRouteTableIDNotFound
+            "Transit Gateway Route Table {id} was deleted or does not exist.",
+        malformed InvalidRouteTableIdMalformed;
     NetworkInsightsPath = "nip",
         not found InvalidNetworkInsightsPathIdNotFound
             "The NetworkInsightsPath ID '{id}' does not exist";

@@ -38,9 +38,11 @@ pub mod keypair;
 pub mod nacl;
 pub mod peering;
 pub mod prefix_list;
+pub mod ram;
 pub mod route;
 pub mod sg;
 pub mod subnet;
+pub mod tgw;
 pub mod vpc;
 pub mod vpn;
 

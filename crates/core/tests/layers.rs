@@ -28,6 +28,8 @@ const ORDER: &[&str] = &[
     "gateway",
     "route",
     "vpn",
+    "ram",
+    "tgw",
     "elb",
     "endpoint_service",
     "endpoint",

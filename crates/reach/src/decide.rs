@@ -28,6 +28,7 @@ mod edge;
 mod gateway_load_balancer;
 mod load_balancer;
 mod privatelink;
+mod transit;
 
 /// Route lookups allowed on one path before it counts as a loop.
 pub(crate) const MAX_LEGS: usize = 16;
@@ -270,7 +271,7 @@ fn source_address(se: &EniV, wanted: Option<IpAddr>) -> Result<Option<IpAddr>, R
         Code::EniSourceDestCheckRestriction,
         se.id.clone(),
         Why::SourceAddressNotHeld,
-        detail,
+        Box::new(detail),
     ))
 }
 
@@ -302,7 +303,7 @@ fn destination(
                 Code::EniAddressRestriction,
                 d.id.clone(),
                 why,
-                detail(Some(a)),
+                Box::new(detail(Some(a))),
             ));
         }
         return Ok((a, Some(e)));
@@ -313,7 +314,12 @@ fn destination(
             .or_else(|| d.v6.first().map(|a| IpAddr::V6(*a)))
             .ok_or_else(|| {
                 let why = Why::NoAddress;
-                (Code::NoSourceOrDestination, d.id.clone(), why, detail(None))
+                (
+                    Code::NoSourceOrDestination,
+                    d.id.clone(),
+                    why,
+                    Box::new(detail(None)),
+                )
             })?;
     Ok((a, Some(e)))
 }
@@ -534,7 +540,7 @@ fn public_address(d: &EniV, a: IpAddr) -> Result<IpAddr, Refusal> {
                 ..Detail::default()
             };
             let code = Code::IgwPrivateIpAssociationForIngress;
-            (code, d.id.clone(), Why::NotPublicAddress, detail)
+            (code, d.id.clone(), Why::NotPublicAddress, Box::new(detail))
         })
 }
 
@@ -1216,6 +1222,7 @@ impl Decider<'_> {
             Tgt::Eni(m) => self.via_eni(leg, *m, h, want, identity),
             Tgt::GatewayEndpoint(id) => self.via_gateway_endpoint(leg, id, h, want),
             Tgt::Gwlbe(id) => self.via_gwlb_endpoint(leg, id, h, identity),
+            Tgt::Tgw(id) => self.via_transit(leg, id, h, want),
             Tgt::Vgw { id, on_premises } => {
                 self.nacl(leg.subnet, true, h);
                 self.leave_by_vpn(leg.vpc, id, on_premises, h, want)

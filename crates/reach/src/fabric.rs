@@ -201,7 +201,7 @@ fn target(t: &Tgt) -> Target {
         Tgt::Eni(e) => Target::Interface(*e as usize),
         Tgt::GatewayEndpoint(id) => Target::GatewayEndpoint(id.to_string()),
         // The data plane has no customer side to carry VPN traffic to.
-        Tgt::Unsupported(id) | Tgt::Vgw { id, .. } | Tgt::Gwlbe(id) => {
+        Tgt::Unsupported(id) | Tgt::Vgw { id, .. } | Tgt::Gwlbe(id) | Tgt::Tgw(id) => {
             Target::Unsupported(id.to_string())
         }
         Tgt::Blackhole { why } => Target::Blackhole(why.clone()),

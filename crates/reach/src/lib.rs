@@ -30,6 +30,7 @@ mod ports;
 mod privatelink;
 pub mod reference;
 pub mod search;
+mod transit;
 pub mod update;
 pub mod view;
 pub mod watch;

@@ -58,8 +58,9 @@ const IGNORED: &[Kind] = &[
 ];
 
 /// Prefixes of ids openvpc does not hand out (so not in the core's [`Kind`] table) but a
-/// route may name — transit gateways: the view does not read them.
-const UNMODELLED: &[&str] = &["tgw"];
+/// route may name, which the view does not read (none since transit gateways are modelled:
+/// a change to one recompiles the view).
+const UNMODELLED: &[&str] = &[];
 
 impl Changes {
     /// Nothing changed.
@@ -335,6 +336,10 @@ impl Patch<'_, '_> {
         }
         if self.privatelink {
             self.v.privatelink = Arc::new(crate::privatelink::compile(w, &self.v));
+        }
+        // Transit gateways are few: their part is recompiled with every update.
+        if !w.transit_gateways.is_empty() || !self.v.transit.tables.is_empty() {
+            self.v.transit = Arc::new(crate::transit::compile(w, &self.v));
         }
         let touched = if self.relink || self.privatelink {
             Touched::All
@@ -648,7 +653,7 @@ mod tests {
     fn ignored_and_unmodelled_ids_patch_in_place() {
         let w = World::new(Config::default(), 1);
         let v = crate::View::compile(&w);
-        for id in ["dopt-1", "sgr-1", "r-1", "eni-attach-1", "tgw-1"] {
+        for id in ["dopt-1", "sgr-1", "r-1", "eni-attach-1"] {
             assert!(
                 v.try_update(&w, &Changes::ids([id.to_string()])).is_some(),
                 "{id}"

@@ -111,9 +111,13 @@ pub(crate) enum Tgt {
         id: Arc<str>,
         on_premises: Arc<[Ipv4Net]>,
     },
+    /// A transit gateway with an available attachment to the table's VPC (see
+    /// [`crate::transit`]).
+    Tgw(Arc<str>),
     /// A Gateway Load Balancer endpoint: through its appliance and on from its interface.
     Gwlbe(Arc<str>),
-    /// A target kind the engine does not model (TGW, another kind of endpoint).
+    /// A target kind the engine does not model (another kind of endpoint, a transit
+    /// gateway the world does not hold).
     Unsupported(Arc<str>),
     /// Not usable: the target is gone or not in a usable state.
     Blackhole {
@@ -430,6 +434,8 @@ pub struct View {
     pub(crate) by_public: Arc<HashMap<Ipv4Addr, (Ix, Ipv4Addr)>>,
     /// VPC endpoints, endpoint services, load balancers (see [`crate::privatelink`]).
     pub(crate) privatelink: Arc<PrivateLinkV>,
+    /// Transit gateways' attachments and route tables (see [`crate::transit`]).
+    pub(crate) transit: Arc<crate::transit::TransitV>,
     /// Id → index maps that recompiling one part needs.
     pub(crate) ix: Arc<Index>,
 }
@@ -739,7 +745,7 @@ fn blackhole(why: String) -> Tgt {
 
 /// Resolves a route target of a table in VPC `v` (`vpc_id`). Whether the target is usable
 /// is the core's rule ([`route::target_problem`]); here a usable target is found in the
-/// view. Kinds the engine does not follow (transit gateways, endpoints other than Gateway
+/// view. Kinds the engine does not follow (endpoints other than Gateway
 /// Load Balancer endpoints) are unsupported whatever their state.
 fn resolve(
     w: &World,
@@ -755,10 +761,12 @@ fn resolve(
             .vpc_endpoints
             .get(id)
             .is_some_and(|e| e.endpoint_type == EndpointType::GatewayLoadBalancer),
-        Target::TransitGateway(_) => false,
         _ => true,
     };
-    if !followed {
+    // A transit gateway the world does not hold (e.g. not imported) cannot be followed.
+    let unknown_tgw =
+        matches!(t, Target::TransitGateway(id) if w.transit_gateways.get(id).is_none());
+    if !followed || unknown_tgw {
         return Tgt::Unsupported(t.id().into());
     }
     if let Some(why) = route::target_problem(w, Some(vpc_id), t) {
@@ -807,7 +815,6 @@ fn resolve(
         }
         Target::GatewayEndpoint(id) => Tgt::GatewayEndpoint(id.as_str().into()),
         Target::VpcEndpoint(id) => Tgt::Gwlbe(id.as_str().into()),
-        // Not followed (answered above).
-        Target::TransitGateway(id) => Tgt::Unsupported(id.as_str().into()),
+        Target::TransitGateway(id) => Tgt::Tgw(id.as_str().into()),
     }
 }

@@ -6,17 +6,30 @@
 //! - **record**: `len u32 · seq u64 · crc u32 · payload[len]`, where `crc` is the CRC of
 //!   `previous crc · seq · len · payload`. The CRCs chain: a record that is removed,
 //!   repeated or moved breaks the chain even when each record is intact on its own.
-//! - **journal header** (`journal-GGGGGGGG`): magic, store id, generation, base sequence
-//!   and chain value (where the generation's snapshot left off), CRC.
+//! - **journal** (`journal-GGGGGGGG`): a header in its first sector (magic, store id,
+//!   generation, base sequence and chain value where the generation's snapshot left off,
+//!   CRC), two commit slots at [`COMMIT_AT`] (the commit point: committed length, last
+//!   sequence and chain value, a counter; the valid slot with the higher counter wins),
+//!   then the records from [`RECORDS_AT`]. A commit writes the records, then the slot not
+//!   holding the last commit, then syncs the file once. Journals of the first format
+//!   (magic `OVPCJRN1`) have their records right after the header and their commit point
+//!   in the manifest; they are read, and rewritten in this format when a store opens.
 //! - **snapshot header** (`snapshot-GGGGGGGG`): magic, store id, generation, sequence and
 //!   chain value it covers, payload length and CRC, header CRC; the payload follows.
 //! - **manifest slot** (two per `MANIFEST`, at 0 and [`SLOT_SIZE`]): the store id, a
-//!   commit counter and what the current and previous generations hold.
+//!   counter and what the current and previous generations hold. It changes only when a
+//!   generation starts (snapshot, reset) and when a store opens; for the current
+//!   generation its journal length and last sequence are a lower bound (the journal's
+//!   commit slots hold the commit point), for the previous one they are exact.
 
 /// Size of a record's header.
 pub const RECORD_HEADER: usize = 16;
-/// Size of a journal file's header.
+/// Size of a journal file's header structure.
 pub const JOURNAL_HEADER: usize = 48;
+/// Where a journal's two commit slots start (one [`SLOT_SIZE`] each).
+pub const COMMIT_AT: usize = 512;
+/// Where a journal's records start.
+pub const RECORDS_AT: usize = COMMIT_AT + 2 * SLOT_SIZE;
 /// Size of a snapshot file's header.
 pub const SNAPSHOT_HEADER: usize = 60;
 /// Size of one manifest slot (one disk sector, so a slot is written whole or not at all).
@@ -24,7 +37,9 @@ pub const SLOT_SIZE: usize = 512;
 /// Largest record payload accepted when reading (guards against a damaged length).
 pub const MAX_RECORD: usize = 256 << 20;
 
-const JOURNAL_MAGIC: &[u8; 8] = b"OVPCJRN1";
+const JOURNAL_MAGIC: &[u8; 8] = b"OVPCJRN2";
+const LEGACY_JOURNAL_MAGIC: &[u8; 8] = b"OVPCJRN1";
+const COMMIT_MAGIC: &[u8; 8] = b"OVPCCMT1";
 const SNAPSHOT_MAGIC: &[u8; 8] = b"OVPCSNP1";
 const MANIFEST_MAGIC: &[u8; 8] = b"OVPCMAN1";
 
@@ -106,6 +121,25 @@ pub struct Base {
     pub chain: u32,
 }
 
+/// Which journal format a file is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// The first format: records right after the header, commit point in the manifest.
+    Legacy,
+    /// Records after two commit slots, which hold the commit point.
+    Slots,
+}
+
+impl Layout {
+    /// Offset of the first record.
+    pub fn records_at(self) -> u64 {
+        match self {
+            Layout::Legacy => JOURNAL_HEADER as u64,
+            Layout::Slots => RECORDS_AT as u64,
+        }
+    }
+}
+
 /// A journal file's header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JournalHeader {
@@ -115,6 +149,7 @@ pub struct JournalHeader {
 }
 
 impl JournalHeader {
+    /// The header in the current format.
     pub fn encode(&self) -> Vec<u8> {
         let mut w = Writer::new(JOURNAL_MAGIC);
         w.bytes(&self.store);
@@ -124,16 +159,91 @@ impl JournalHeader {
         w.finish(JOURNAL_HEADER)
     }
 
-    pub fn decode(bytes: &[u8]) -> Option<Self> {
-        let mut r = Reader::new(bytes, JOURNAL_MAGIC, JOURNAL_HEADER)?;
-        Some(JournalHeader {
+    /// A header of either format, and which it is.
+    pub fn decode(bytes: &[u8]) -> Option<(Self, Layout)> {
+        let (mut r, layout) = match Reader::new(bytes, JOURNAL_MAGIC, JOURNAL_HEADER) {
+            Some(r) => (r, Layout::Slots),
+            None => (
+                Reader::new(bytes, LEGACY_JOURNAL_MAGIC, JOURNAL_HEADER)?,
+                Layout::Legacy,
+            ),
+        };
+        let header = JournalHeader {
             store: r.id(),
             generation: r.u64(),
             base: Base {
                 seq: r.u64(),
                 chain: r.u32(),
             },
+        };
+        Some((header, layout))
+    }
+
+    /// The first bytes of a new journal: the header and both commit slots naming an
+    /// empty journal.
+    pub fn encode_start(&self) -> Vec<u8> {
+        let mut out = self.encode();
+        out.resize(COMMIT_AT, 0);
+        for counter in [1, 2] {
+            out.extend(self.empty_commit(counter).encode());
+        }
+        out
+    }
+
+    /// The commit point of a journal with no records.
+    pub fn empty_commit(&self, counter: u64) -> Commit {
+        Commit {
+            store: self.store,
+            generation: self.generation,
+            counter,
+            journal_len: RECORDS_AT as u64,
+            last: self.base,
+        }
+    }
+}
+
+/// One commit slot of a journal: how far it is committed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Commit {
+    pub store: StoreId,
+    pub generation: u64,
+    /// Grows with every commit; the valid slot with the higher counter wins.
+    pub counter: u64,
+    /// Committed length of the journal file (header and slots included).
+    pub journal_len: u64,
+    /// Sequence number and chain value of the last committed record.
+    pub last: Base,
+}
+
+impl Commit {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::new(COMMIT_MAGIC);
+        w.bytes(&self.store);
+        w.u64(self.generation);
+        w.u64(self.counter);
+        w.u64(self.journal_len);
+        w.u64(self.last.seq);
+        w.u32(self.last.chain);
+        w.finish(SLOT_SIZE)
+    }
+
+    pub fn decode(bytes: &[u8]) -> Option<Self> {
+        let mut r = Reader::new(bytes, COMMIT_MAGIC, SLOT_SIZE)?;
+        Some(Commit {
+            store: r.id(),
+            generation: r.u64(),
+            counter: r.u64(),
+            journal_len: r.u64(),
+            last: Base {
+                seq: r.u64(),
+                chain: r.u32(),
+            },
         })
+    }
+
+    /// Offset of slot `i` in the journal.
+    pub fn slot_at(i: usize) -> u64 {
+        (COMMIT_AT + i * SLOT_SIZE) as u64
     }
 }
 
@@ -181,20 +291,22 @@ pub struct Generation {
     pub base: Base,
     /// Length and CRC of the snapshot payload; `None` for a generation that starts empty.
     pub snapshot: Option<(u64, u32)>,
-    /// Committed length of the journal file (header included): the commit point.
+    /// Committed length of the journal file (header included) and the sequence number
+    /// and chain value of the last committed record (the base if none): exact for a
+    /// closed generation and a legacy journal, a lower bound for the current generation
+    /// (its journal's commit slots hold the commit point).
     pub journal_len: u64,
-    /// Sequence number and chain value of the last committed record (the base if none).
     pub last: Base,
 }
 
 impl Generation {
-    /// A generation with an empty journal after `base`.
+    /// A generation with an empty journal (in the current format) after `base`.
     pub fn starting(number: u64, base: Base, snapshot: Option<(u64, u32)>) -> Self {
         Generation {
             number,
             base,
             snapshot,
-            journal_len: JOURNAL_HEADER as u64,
+            journal_len: RECORDS_AT as u64,
             last: base,
         }
     }

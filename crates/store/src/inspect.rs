@@ -1,18 +1,20 @@
 //! Reading a data directory back and telling intact from damaged.
 //!
-//! The manifest is the commit point: it names the current generation, its snapshot's
-//! length and checksum, and how many journal bytes (and which last sequence and chain
-//! value) are committed. Everything the manifest promises must be found intact, or the
-//! store is damaged; bytes past the commit point were never acknowledged and are ignored.
+//! The manifest names the current generation and its snapshot's length and checksum, and
+//! what the previous generation holds; the current journal's commit slots name how many
+//! of its bytes (and which last sequence and chain value) are committed (a legacy
+//! journal's commit point is in the manifest). Everything these promise must be found
+//! intact, or the store is damaged; bytes past the commit point were never acknowledged
+//! and are ignored.
 
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::format::{
-    self, decode_record, journal_name, snapshot_name, Base, Generation, JournalHeader, Manifest,
-    Record, RecordError, SnapshotHeader, StoreId, JOURNAL_HEADER, RECORD_HEADER, SLOT_SIZE,
-    SNAPSHOT_HEADER,
+    self, decode_record, journal_name, snapshot_name, Base, Commit, Generation, JournalHeader,
+    Layout, Manifest, Record, RecordError, SnapshotHeader, StoreId, JOURNAL_HEADER, RECORDS_AT,
+    RECORD_HEADER, SLOT_SIZE, SNAPSHOT_HEADER,
 };
 
 /// The manifest file's name.
@@ -113,19 +115,35 @@ pub struct JournalRead {
     pub last: Base,
     /// Why reading stopped before `limit`, if it did.
     pub damage: Option<String>,
+    /// Damage that loses nothing (one commit slot, the other intact and nothing after it).
+    pub note: Option<String>,
     /// Intact records found after a damaged one (their content is readable, their place
     /// in the chain is not provable).
     pub after_damage: Vec<Record>,
+    /// The file's format, when its header is intact.
+    pub layout: Option<Layout>,
+    /// The commit point the store recorded (a commit slot, or the manifest for a legacy
+    /// or closed journal), when readable: (committed length, last committed record).
+    pub committed: Option<(u64, Base)>,
+    /// The higher commit slot counter found (0 when none is intact).
+    pub counter: u64,
 }
 
-/// Reads `journal-<g>` up to `limit` bytes (the commit point), or as far as records are
-/// intact when `limit` is `None`.
-pub fn read_journal(
-    dir: &Path,
-    store: &StoreId,
-    g: &Generation,
-    limit: Option<u64>,
-) -> JournalRead {
+/// How far to read a journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Until {
+    /// To the commit point: the journal's commit slots (the manifest's length is then a
+    /// lower bound), or for a legacy journal the manifest's.
+    Committed,
+    /// To the length the manifest records (a closed generation).
+    Closed,
+    /// As far as records are intact.
+    Intact,
+}
+
+/// Reads `journal-<g>` up to its commit point, the manifest's length, or as far as
+/// records are intact.
+pub fn read_journal(dir: &Path, store: &StoreId, g: &Generation, until: Until) -> JournalRead {
     let name = journal_name(g.number);
     let mut out = JournalRead {
         end: JOURNAL_HEADER as u64,
@@ -139,36 +157,61 @@ pub fn read_journal(
             return out;
         }
     };
-    if let Some(limit) = limit {
-        if (bytes.len() as u64) < limit {
-            let lost = if g.last.seq > g.base.seq {
-                format!(", entries up to #{} are recorded as committed", g.last.seq)
-            } else {
-                String::new()
-            };
-            out.damage = Some(format!(
-                "{name} is shorter than the manifest records ({} of {limit} bytes{lost})",
-                bytes.len()
-            ));
-        }
-    }
-    let header = JournalHeader::decode(&bytes);
     let wanted = JournalHeader {
         store: *store,
         generation: g.number,
         base: g.base,
     };
-    if header != Some(wanted) {
-        let why = if header.is_none() {
-            "its header is damaged"
-        } else {
-            "its header does not match the manifest (another store's or generation's file)"
-        };
-        out.damage.get_or_insert(format!("{name}: {why}"));
-        return out;
+    let layout = match JournalHeader::decode(&bytes) {
+        Some((header, layout)) if header == wanted => layout,
+        found => {
+            let why = if found.is_none() {
+                "its header is damaged"
+            } else {
+                "its header does not match the manifest (another store's or generation's file)"
+            };
+            out.damage = Some(format!("{name}: {why}"));
+            return out;
+        }
+    };
+    out.layout = Some(layout);
+    out.end = layout.records_at();
+    let mut slot_damaged = None;
+    let limit = match (until, layout) {
+        (Until::Intact, _) => None,
+        (Until::Closed, _) | (Until::Committed, Layout::Legacy) => {
+            out.committed = Some((g.journal_len, g.last));
+            Some(g.journal_len)
+        }
+        (Until::Committed, Layout::Slots) => match commit_point(&bytes, &wanted, g) {
+            Ok((commit, damaged, counter)) => {
+                out.counter = counter;
+                slot_damaged = damaged;
+                out.committed = Some((commit.journal_len, commit.last));
+                Some(commit.journal_len)
+            }
+            Err(why) => {
+                out.damage = Some(format!("{name}: {why}"));
+                None
+            }
+        },
+    };
+    if let Some(limit) = limit {
+        if (bytes.len() as u64) < limit {
+            let last = out.committed.map_or(g.last, |c| c.1);
+            let lost = if last.seq > g.base.seq {
+                format!(", entries up to #{} are recorded as committed", last.seq)
+            } else {
+                String::new()
+            };
+            out.damage = Some(format!(
+                "{name} is shorter than its commit point ({} of {limit} bytes{lost})",
+                bytes.len()
+            ));
+        }
     }
     let end = limit.map_or(bytes.len(), |l| (l as usize).min(bytes.len()));
-    let mut at = JOURNAL_HEADER;
+    let mut at = (layout.records_at() as usize).min(bytes.len());
     while at < end {
         match decode_record(&bytes[at..end], out.last.chain, out.last.seq + 1) {
             Ok((record, len)) => {
@@ -198,13 +241,85 @@ pub fn read_journal(
         }
     }
     out.end = at as u64;
-    if out.damage.is_none() && limit.is_some() && out.last != g.last {
-        out.damage = Some(format!(
-            "{name}: ends at entry #{} but the manifest records #{}",
-            out.last.seq, g.last.seq
-        ));
+    if let (None, Some((_, last))) = (&out.damage, out.committed) {
+        if limit.is_some() && out.last != last {
+            out.damage = Some(format!(
+                "{name}: ends at entry #{} but its commit point is #{}",
+                out.last.seq, last.seq
+            ));
+        }
+    }
+    if let (Some(slot), None) = (slot_damaged, &out.damage) {
+        note_beyond(&mut out, &bytes, &name, slot);
     }
     out
+}
+
+/// The commit point of a journal in the current format: the valid slot with the higher
+/// counter, which must cover what the manifest records. Returns it, the slot found
+/// damaged (if one is), and the higher counter.
+fn commit_point(
+    bytes: &[u8],
+    header: &JournalHeader,
+    g: &Generation,
+) -> Result<(Commit, Option<usize>, u64), String> {
+    if bytes.len() < RECORDS_AT {
+        return Err(format!(
+            "it is shorter than its header and commit records ({} of {RECORDS_AT} bytes)",
+            bytes.len()
+        ));
+    }
+    let slots = [0, 1].map(|i| {
+        let at = Commit::slot_at(i) as usize;
+        Commit::decode(&bytes[at..at + SLOT_SIZE])
+            .filter(|c| c.store == header.store && c.generation == header.generation)
+    });
+    let chosen = match (&slots[0], &slots[1]) {
+        (Some(a), Some(b)) => Some(if b.counter > a.counter { *b } else { *a }),
+        (a, b) => a.or(*b),
+    };
+    let Some(commit) = chosen else {
+        return Err("both of its commit records are damaged".into());
+    };
+    if commit.journal_len < g.journal_len || commit.last.seq < g.last.seq {
+        return Err(format!(
+            "its commit record names entry #{} but the manifest records #{} as committed",
+            commit.last.seq, g.last.seq
+        ));
+    }
+    let damaged = slots.iter().position(Option::is_none);
+    Ok((commit, damaged, commit.counter))
+}
+
+/// One commit slot is damaged: the other names the commit point, unless intact records
+/// follow it (the damaged slot may have named them committed). Those are kept as records
+/// (the longest intact chain, for `recover`) and the journal is called damaged.
+fn note_beyond(out: &mut JournalRead, bytes: &[u8], name: &str, slot: usize) {
+    let (mut at, mut beyond) = (out.end as usize, 0);
+    while at < bytes.len() {
+        match decode_record(&bytes[at..], out.last.chain, out.last.seq + 1) {
+            Ok((record, len)) => {
+                at += len;
+                out.last = Base {
+                    seq: record.seq,
+                    chain: record.crc,
+                };
+                out.records.push(record);
+                beyond += 1;
+            }
+            Err(_) => break,
+        }
+    }
+    out.end = at as u64;
+    if beyond > 0 {
+        out.damage = Some(format!(
+            "{name}: its commit record {slot} is damaged and {beyond} entries follow the commit point the other names; they may have been acknowledged"
+        ));
+    } else {
+        out.note = Some(format!(
+            "{name}: commit record {slot} is damaged; the other is intact and nothing is missing"
+        ));
+    }
 }
 
 /// Records after a damaged one whose own header is still readable: skip it by its
@@ -239,6 +354,8 @@ pub struct Loaded {
     pub snapshot: Option<Vec<u8>>,
     /// Committed records after the snapshot.
     pub records: Vec<Record>,
+    /// The current journal is in the first format (the store rewrites it when it opens).
+    pub legacy: bool,
 }
 
 /// The verdict on a data directory.
@@ -322,12 +439,65 @@ pub fn inspect(dir: &Path) -> std::io::Result<Inspection> {
             None
         }
     };
-    let journal = read_journal(dir, &manifest.store, &cur, Some(cur.journal_len));
+    let journal = read_journal(dir, &manifest.store, &cur, Until::Committed);
     if let Some(d) = &journal.damage {
         i.damage.push(d.clone());
     }
+    i.notes.extend(journal.note.clone());
     if m.valid != [true, true] {
-        let beyond = read_journal(dir, &manifest.store, &cur, None);
+        manifest_slot_damaged(&mut i, &m, &manifest, &journal, &files);
+    }
+    if let Some(prev) = manifest.previous {
+        if let Err(e) = read_snapshot(dir, &manifest.store, &prev) {
+            i.notes.push(format!("previous generation: {e}"));
+        }
+        let pj = read_journal(dir, &manifest.store, &prev, Until::Closed);
+        if let Some(d) = pj.damage {
+            i.notes.push(format!("previous generation: {d}"));
+        }
+    }
+    if i.damage.is_empty() {
+        let mut manifest = manifest;
+        if let Some((len, last)) = journal.committed {
+            manifest.current.journal_len = len;
+            manifest.current.last = last;
+        }
+        i.loaded = Some(Loaded {
+            manifest,
+            snapshot,
+            records: journal.records,
+            legacy: journal.layout == Some(Layout::Legacy),
+        });
+    }
+    Ok(i)
+}
+
+/// One manifest slot is damaged, so the intact one may be older than the lost one: the
+/// store is damaged when anything newer than the intact one names exists (a newer
+/// generation's files; for a legacy journal, entries past its commit point).
+fn manifest_slot_damaged(
+    i: &mut Inspection,
+    m: &ManifestRead,
+    manifest: &Manifest,
+    journal: &JournalRead,
+    files: &[(u64, bool, String)],
+) {
+    let cur = &manifest.current;
+    let newer: Vec<&str> = files
+        .iter()
+        .filter(|f| f.0 > cur.number)
+        .map(|f| f.2.as_str())
+        .collect();
+    if !newer.is_empty() {
+        i.damage.push(format!(
+            "MANIFEST: its record {} is damaged and {} of a newer generation than the other record names exist; their entries may have been acknowledged",
+            1 - m.slot,
+            newer.join(", ")
+        ));
+        return;
+    }
+    if journal.layout == Some(Layout::Legacy) {
+        let beyond = read_journal(&i.dir, &manifest.store, cur, Until::Intact);
         if beyond.records.len() > journal.records.len() {
             i.damage.push(format!(
                 "MANIFEST: its record {} is damaged and {} holds {} entries after the commit point the other record names; they may have been acknowledged",
@@ -335,30 +505,13 @@ pub fn inspect(dir: &Path) -> std::io::Result<Inspection> {
                 journal_name(cur.number),
                 beyond.records.len() - journal.records.len()
             ));
-        } else {
-            i.notes.push(format!(
-                "MANIFEST: record {} is damaged; the other is intact and nothing is missing",
-                1 - m.slot
-            ));
+            return;
         }
     }
-    if let Some(prev) = manifest.previous {
-        if let Err(e) = read_snapshot(dir, &manifest.store, &prev) {
-            i.notes.push(format!("previous generation: {e}"));
-        }
-        let pj = read_journal(dir, &manifest.store, &prev, Some(prev.journal_len));
-        if let Some(d) = pj.damage {
-            i.notes.push(format!("previous generation: {d}"));
-        }
-    }
-    if i.damage.is_empty() {
-        i.loaded = Some(Loaded {
-            manifest,
-            snapshot,
-            records: journal.records,
-        });
-    }
-    Ok(i)
+    i.notes.push(format!(
+        "MANIFEST: record {} is damaged; the other is intact and nothing is missing",
+        1 - m.slot
+    ));
 }
 
 /// Reads a whole file.

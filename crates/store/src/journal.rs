@@ -6,8 +6,8 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use crate::format::{
-    encode_record, journal_name, snapshot_name, Base, Generation, JournalHeader, Manifest,
-    SnapshotHeader, StoreId, SLOT_SIZE,
+    encode_record, journal_name, snapshot_name, Base, Commit, Generation, JournalHeader, Manifest,
+    SnapshotHeader, StoreId, COMMIT_AT, RECORDS_AT, SLOT_SIZE,
 };
 use crate::inspect::{inspect, Loaded, MANIFEST};
 use crate::lock::DirLock;
@@ -20,30 +20,35 @@ pub struct JournalStore {
     _lock: DirLock,
     journal: File,
     manifest_file: File,
-    /// The committed manifest.
+    /// The manifest as last written, except that `current` follows every commit.
     manifest: Manifest,
-    /// The slot holding `manifest`; the next write goes to the other one.
+    /// The manifest slot holding `manifest`; the next write goes to the other one.
     good_slot: usize,
-    /// Highest counter ever attempted (failed attempts included).
+    /// Highest manifest counter ever attempted (failed attempts included).
     counter: u64,
+    /// The journal's commit slot holding the last commit, and the highest commit counter.
+    commit_slot: usize,
+    commit_counter: u64,
     /// Written but not yet committed: journal end and last record.
     pending: Option<(u64, Base)>,
 }
 
 impl JournalStore {
     /// Opens (creating when the directory holds no store) the store in `dir`: takes the
-    /// lock, verifies everything the manifest promises and proves the directory writable.
-    /// Returns the store and its verified content.
+    /// lock, verifies everything the manifest and journal promise, rewrites a journal of
+    /// the first format in the current one, drops uncommitted bytes and proves the
+    /// directory writable. Returns the store and its verified content.
     pub fn open(dir: &Path, holder: &str) -> Result<(Self, Loaded), StoreError> {
         fs::create_dir_all(dir).map_err(StoreError::io(format!(
             "data directory {} cannot be created",
             dir.display()
         )))?;
         let lock = DirLock::acquire(dir, holder)?;
-        let inspection =
-            inspect(dir).map_err(StoreError::io(format!("reading {}", dir.display())))?;
+        let read = || inspect(dir).map_err(StoreError::io(format!("reading {}", dir.display())));
+        let mut inspection = read()?;
         if inspection.fresh {
             create(dir)?;
+            inspection = read()?;
         } else if !inspection.is_intact() {
             return Err(StoreError::Damaged {
                 dir: dir.to_path_buf(),
@@ -56,22 +61,21 @@ impl JournalStore {
                 dir.display()
             );
         }
-        let loaded = match inspection.loaded {
-            Some(l) => l,
-            None => inspect(dir)
-                .map_err(StoreError::io(format!("reading {}", dir.display())))?
-                .loaded
-                .ok_or_else(|| StoreError::Other("a fresh store could not be read back".into()))?,
-        };
-        let manifest = loaded.manifest;
+        let mut loaded = inspection
+            .loaded
+            .ok_or_else(|| StoreError::Other("a fresh store could not be read back".into()))?;
         let unwritable = |what: &str| {
             StoreError::io(format!(
                 "data directory {} cannot be written ({what})",
                 dir.display()
             ))
         };
-        let journal = open_rw(&dir.join(journal_name(manifest.current.number)))
-            .map_err(unwritable(&journal_name(manifest.current.number)))?;
+        if loaded.legacy {
+            upgrade(dir, &mut loaded).map_err(unwritable("rewriting the journal"))?;
+        }
+        let manifest = loaded.manifest;
+        let jname = journal_name(manifest.current.number);
+        let journal = open_rw(&dir.join(&jname)).map_err(unwritable(&jname))?;
         let manifest_file = open_rw(&dir.join(MANIFEST)).map_err(unwritable(MANIFEST))?;
         let mut store = JournalStore {
             dir: dir.to_path_buf(),
@@ -81,10 +85,22 @@ impl JournalStore {
             manifest,
             good_slot: 0,
             counter: manifest.counter,
+            commit_slot: 0,
+            commit_counter: commit_counter(&dir.join(&jname)).map_err(unwritable(&jname))?,
             pending: None,
         };
-        // Rewriting the commit point proves the directory writable before anyone is
-        // told it is ready, and leaves both manifest slots intact.
+        // Bytes past the commit point were never acknowledged: drop them. Rewriting both
+        // commit slots and both manifest slots proves the directory writable before
+        // anyone is told it is ready, and leaves every slot intact.
+        store
+            .journal
+            .set_len(manifest.current.journal_len)
+            .map_err(unwritable(&jname))?;
+        for _ in 0..2 {
+            store
+                .write_commit(manifest.current.journal_len, manifest.current.last)
+                .map_err(unwritable(&jname))?;
+        }
         for _ in 0..2 {
             store
                 .write_manifest(manifest)
@@ -99,15 +115,56 @@ impl JournalStore {
     }
 
     /// Writes `m` into the slot not holding the last good manifest, durably.
-    fn write_manifest(&mut self, mut m: Manifest) -> std::io::Result<()> {
+    fn write_manifest(&mut self, m: Manifest) -> std::io::Result<()> {
+        self.write_manifest_slot(m)?;
+        self.manifest_file.sync_data()
+    }
+
+    /// Writes `m` into the slot not holding the last good manifest, without a sync.
+    fn write_manifest_slot(&mut self, mut m: Manifest) -> std::io::Result<()> {
         self.counter += 1;
         m.counter = self.counter;
         let slot = 1 - self.good_slot;
         self.manifest_file
             .write_all_at(&m.encode(), (slot * SLOT_SIZE) as u64)?;
-        self.manifest_file.sync_data()?;
         self.good_slot = slot;
         self.manifest = m;
+        Ok(())
+    }
+
+    /// Writes a commit point into the journal's slot not holding the last one and syncs
+    /// the journal: the one sync of a commit (records written before are synced with it).
+    fn write_commit(&mut self, journal_len: u64, last: Base) -> std::io::Result<()> {
+        let slot = 1 - self.commit_slot;
+        let commit = |counter| Commit {
+            store: self.manifest.store,
+            generation: self.manifest.current.number,
+            counter,
+            journal_len,
+            last,
+        };
+        self.commit_counter += 1;
+        let at = Commit::slot_at(slot);
+        let written = self
+            .journal
+            .write_all_at(&commit(self.commit_counter).encode(), at)
+            .and_then(|()| self.journal.sync_data());
+        if let Err(e) = written {
+            // The slot may sit in the page cache naming a commit that failed: put the last
+            // good commit point there instead (best effort; the write may fail as well).
+            self.commit_counter += 1;
+            let cur = self.manifest.current;
+            let good = Commit {
+                journal_len: cur.journal_len,
+                last: cur.last,
+                ..commit(self.commit_counter)
+            };
+            let _ = self.journal.write_all_at(&good.encode(), at);
+            return Err(e);
+        }
+        self.commit_slot = slot;
+        self.manifest.current.journal_len = journal_len;
+        self.manifest.current.last = last;
         Ok(())
     }
 
@@ -144,18 +201,15 @@ impl Store for JournalStore {
             return Ok(());
         };
         let name = journal_name(self.manifest.current.number);
-        if let Err(e) = self.journal.sync_data() {
+        if let Err(e) = self.write_commit(end, last) {
             self.rollback();
             return Err(StoreError::io(format!("syncing {name}"))(e));
         }
-        let mut m = self.manifest;
-        m.current.journal_len = end;
-        m.current.last = last;
-        if let Err(e) = self.write_manifest(m) {
-            self.rollback();
-            return Err(StoreError::io(format!("writing {MANIFEST}"))(e));
-        }
         self.pending = None;
+        // The manifest follows as a lower bound of the commit point, unsynced: a process
+        // crash keeps it (so `recover` can say how much a lost journal held), a power loss
+        // may leave it behind, which only makes the bound looser. Failing it loses nothing.
+        let _ = self.write_manifest_slot(self.manifest);
         Ok(())
     }
 
@@ -182,6 +236,8 @@ impl Store for JournalStore {
         self.write_manifest(m)
             .map_err(StoreError::io(format!("writing {MANIFEST}")))?;
         self.journal = journal;
+        self.commit_slot = 1;
+        self.commit_counter = 2;
         if let Some(old) = old_previous {
             let _ = fs::remove_file(dir.join(journal_name(old.number)));
             let _ = fs::remove_file(dir.join(snapshot_name(old.number)));
@@ -191,21 +247,98 @@ impl Store for JournalStore {
     }
 }
 
+impl Drop for JournalStore {
+    /// A clean stop leaves the manifest's bound on disk exact.
+    fn drop(&mut self) {
+        let _ = self.manifest_file.sync_data();
+    }
+}
+
+/// The higher counter of a journal's commit slots (0 when neither is intact).
+fn commit_counter(path: &Path) -> std::io::Result<u64> {
+    let mut head = vec![0; RECORDS_AT];
+    File::open(path)?.read_exact_at(&mut head, 0)?;
+    Ok([0, 1]
+        .iter()
+        .filter_map(|&i| {
+            let at = Commit::slot_at(i) as usize;
+            Commit::decode(&head[at..at + SLOT_SIZE])
+        })
+        .map(|c| c.counter)
+        .max()
+        .unwrap_or(0))
+}
+
+/// Rewrites a current journal of the first format as a new generation in the current
+/// one: the same snapshot and the same records (byte for byte, so the chain holds), then
+/// the manifest naming it; the old generation's files go.
+fn upgrade(dir: &Path, loaded: &mut Loaded) -> std::io::Result<()> {
+    let old = loaded.manifest;
+    let cur = old.current;
+    let number = cur.number + 1;
+    let snap = cur.snapshot.map(|(len, crc)| SnapshotHeader {
+        store: old.store,
+        generation: number,
+        base: cur.base,
+        len,
+        crc,
+    });
+    if let (Some(snap), Some(state)) = (&snap, &loaded.snapshot) {
+        write_snapshot_file(dir, snap, state)?;
+    }
+    let header = JournalHeader {
+        store: old.store,
+        generation: number,
+        base: cur.base,
+    };
+    let mut bytes = header.encode_start();
+    let mut last = cur.base;
+    for r in &loaded.records {
+        last = Base {
+            seq: r.seq,
+            chain: encode_record(&mut bytes, last.chain, r.seq, &r.payload),
+        };
+    }
+    let journal_len = bytes.len() as u64;
+    let commit = Commit {
+        journal_len,
+        last,
+        ..header.empty_commit(3)
+    }
+    .encode();
+    bytes[COMMIT_AT..COMMIT_AT + SLOT_SIZE].copy_from_slice(&commit);
+    let f = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(dir.join(journal_name(number)))?;
+    f.write_all_at(&bytes, 0)?;
+    f.sync_all()?;
+    sync_dir(dir)?;
+    let m = Manifest {
+        counter: old.counter,
+        current: Generation {
+            number,
+            base: cur.base,
+            snapshot: cur.snapshot,
+            journal_len,
+            last,
+        },
+        ..old
+    };
+    write_fresh_manifest(dir, m)?;
+    let _ = fs::remove_file(dir.join(journal_name(cur.number)));
+    let _ = fs::remove_file(dir.join(snapshot_name(cur.number)));
+    sync_dir(dir)?;
+    loaded.manifest = m;
+    loaded.legacy = false;
+    Ok(())
+}
+
 /// Writes a new generation's snapshot and empty journal; returns the journal, open.
 fn write_generation(dir: &Path, snap: &SnapshotHeader, state: &[u8]) -> Result<File, StoreError> {
     let name = snapshot_name(snap.generation);
-    let tmp = dir.join(format!("{name}.tmp"));
-    let write_snapshot = || -> std::io::Result<()> {
-        let f = File::create(&tmp)?;
-        f.write_all_at(&snap.encode(), 0)?;
-        f.write_all_at(state, crate::format::SNAPSHOT_HEADER as u64)?;
-        f.sync_all()?;
-        fs::rename(&tmp, dir.join(&name))
-    };
-    if let Err(e) = write_snapshot() {
-        let _ = fs::remove_file(&tmp);
-        return Err(StoreError::io(format!("writing {name}"))(e));
-    }
+    write_snapshot_file(dir, snap, state).map_err(StoreError::io(format!("writing {name}")))?;
     let header = JournalHeader {
         store: snap.store,
         generation: snap.generation,
@@ -218,6 +351,23 @@ fn write_generation(dir: &Path, snap: &SnapshotHeader, state: &[u8]) -> Result<F
     Ok(journal)
 }
 
+/// Writes a snapshot file (through a temporary name), durably.
+fn write_snapshot_file(dir: &Path, snap: &SnapshotHeader, state: &[u8]) -> std::io::Result<()> {
+    let name = snapshot_name(snap.generation);
+    let tmp = dir.join(format!("{name}.tmp"));
+    let write = || -> std::io::Result<()> {
+        let f = File::create(&tmp)?;
+        f.write_all_at(&snap.encode(), 0)?;
+        f.write_all_at(state, crate::format::SNAPSHOT_HEADER as u64)?;
+        f.sync_all()?;
+        fs::rename(&tmp, dir.join(&name))
+    };
+    write().inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
+}
+
+/// Creates an empty journal (header and both commit slots), durably.
 fn new_journal(path: &Path, header: &JournalHeader) -> std::io::Result<File> {
     let f = OpenOptions::new()
         .read(true)
@@ -225,7 +375,7 @@ fn new_journal(path: &Path, header: &JournalHeader) -> std::io::Result<File> {
         .create(true)
         .truncate(true)
         .open(path)?;
-    f.write_all_at(&header.encode(), 0)?;
+    f.write_all_at(&header.encode_start(), 0)?;
     f.sync_all()?;
     Ok(f)
 }

@@ -6,10 +6,12 @@
 //! bytes and ARCHITECTURE.md for the reasoning):
 //!
 //! - `LOCK` — held exclusively for the life of the process that writes the store;
-//! - `journal-GGGGGGGG` — records with sequence numbers and chained CRCs;
+//! - `journal-GGGGGGGG` — two checksummed commit slots naming the commit point (committed
+//!   length, last sequence and chain value), then records with sequence numbers and
+//!   chained CRCs; a commit is one sync of this file;
 //! - `snapshot-GGGGGGGG` — the state a generation starts from, with its CRC;
-//! - `MANIFEST` — two checksummed slots naming the commit point (generation, committed
-//!   journal length, last sequence and chain value) and the previous generation.
+//! - `MANIFEST` — two checksummed slots naming the current generation (with a lower bound
+//!   of its commit point) and the previous generation.
 //!
 //! [`inspect`] verifies a directory, [`recover`] rebuilds the longest intact prefix of a
 //! damaged one, [`backup`] copies a running store consistently. [`MemoryStore`] serves tests.

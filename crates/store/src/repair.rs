@@ -6,11 +6,11 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use crate::format::{
-    encode_record, journal_name, snapshot_name, Base, Generation, JournalHeader, Manifest, Record,
-    SnapshotHeader, StoreId, JOURNAL_HEADER,
+    encode_record, journal_name, snapshot_name, Base, Commit, Generation, JournalHeader, Manifest,
+    Record, SnapshotHeader, StoreId, COMMIT_AT, SLOT_SIZE,
 };
 use crate::inspect::{
-    inspect, read_file, read_journal, read_manifest, read_snapshot, store_files, MANIFEST,
+    inspect, read_file, read_journal, read_manifest, read_snapshot, store_files, Until, MANIFEST,
 };
 use crate::journal::{new_store_id, sync_dir, write_fresh_manifest};
 use crate::lock::DirLock;
@@ -58,19 +58,18 @@ pub fn backup(dir: &Path, out: &Path) -> Result<Backup, StoreError> {
                 continue;
             }
         };
-        let journal = read_journal(dir, &m.store, &cur, Some(cur.journal_len));
+        let journal = read_journal(dir, &m.store, &cur, Until::Committed);
         if let Some(e) = journal.damage {
             last_error = e;
             continue;
         }
         fs::create_dir_all(out).map_err(StoreError::io(format!("creating {}", out.display())))?;
-        let copy = Manifest {
-            previous: None,
-            ..m
-        };
-        write_store(
+        let copy = write_store(
             out,
-            &copy,
+            Manifest {
+                previous: None,
+                ..m
+            },
             cur.snapshot.map(|_| snapshot.as_slice()),
             &journal.records,
         )?;
@@ -92,13 +91,14 @@ pub fn backup(dir: &Path, out: &Path) -> Result<Backup, StoreError> {
     })
 }
 
-/// Writes a complete store (snapshot, journal, manifest) for generation `m.current`.
+/// Writes a complete store (snapshot, journal, manifest) for generation `m.current`
+/// holding `records` after its base; returns the manifest written.
 fn write_store(
     dir: &Path,
-    m: &Manifest,
+    mut m: Manifest,
     snapshot: Option<&[u8]>,
     records: &[Record],
-) -> Result<(), StoreError> {
+) -> Result<Manifest, StoreError> {
     let g = m.current;
     let io = |name: String| StoreError::io(format!("writing {}", dir.join(name).display()));
     if let (Some(state), Some((len, crc))) = (snapshot, g.snapshot) {
@@ -114,19 +114,31 @@ fn write_store(
         bytes.extend_from_slice(state);
         write_synced(&dir.join(&name), &bytes).map_err(io(name))?;
     }
-    let mut bytes = JournalHeader {
+    let header = JournalHeader {
         store: m.store,
         generation: g.number,
         base: g.base,
-    }
-    .encode();
-    let mut chain = g.base.chain;
+    };
+    let mut bytes = header.encode_start();
+    let mut last = g.base;
     for r in records {
-        chain = encode_record(&mut bytes, chain, r.seq, &r.payload);
+        last = Base {
+            seq: r.seq,
+            chain: encode_record(&mut bytes, last.chain, r.seq, &r.payload),
+        };
     }
+    let commit = Commit {
+        journal_len: bytes.len() as u64,
+        last,
+        ..header.empty_commit(3)
+    };
+    bytes[COMMIT_AT..COMMIT_AT + SLOT_SIZE].copy_from_slice(&commit.encode());
+    m.current.journal_len = commit.journal_len;
+    m.current.last = last;
     let name = journal_name(g.number);
     write_synced(&dir.join(&name), &bytes).map_err(io(name))?;
-    write_fresh_manifest(dir, *m).map_err(io(MANIFEST.into()))
+    write_fresh_manifest(dir, m).map_err(io(MANIFEST.into()))?;
+    Ok(m)
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -188,13 +200,21 @@ pub fn recover(dir: &Path) -> Result<Recovery, StoreError> {
     }
     let read = read_manifest(dir).map_err(StoreError::io(format!("reading {}", dir.display())))?;
     let (store, current, previous, committed_to) = match read.chosen {
-        Some(m) => (m.store, m.current, m.previous, Some(m.current.last.seq)),
+        Some(m) => {
+            let commit = read_journal(dir, &m.store, &m.current, Until::Committed).committed;
+            let last = commit.map_or(0, |c| c.1.seq).max(m.current.last.seq);
+            (m.store, m.current, m.previous, Some(last))
+        }
         None => discover(dir)?,
     };
     // Bytes past the commit point were never acknowledged, unless the manifest itself is
     // damaged: then the longest intact chain is the best evidence there is.
     let trust_commit_point = read.valid == [true, true];
-    let limit = |g: &Generation| trust_commit_point.then_some(g.journal_len);
+    let limit = |g: &Generation| match (trust_commit_point, g.number == current.number) {
+        (false, _) => Until::Intact,
+        (true, true) => Until::Committed,
+        (true, false) => Until::Closed,
+    };
     let chain = longest_chain(dir, &store, &current, previous.as_ref(), &limit);
     let copy = dir.join(format!("damaged-{}", unix_now()));
     fs::create_dir_all(&copy).map_err(StoreError::io(format!("creating {}", copy.display())))?;
@@ -227,24 +247,17 @@ pub fn recover(dir: &Path) -> Result<Recovery, StoreError> {
     let rebuilt = Manifest {
         store,
         counter: 0,
-        current: Generation {
+        current: Generation::starting(
             number,
-            base: chain.base,
-            snapshot: chain
+            chain.base,
+            chain
                 .snapshot
                 .as_ref()
                 .map(|s| (s.len() as u64, crc32fast::hash(s))),
-            journal_len: JOURNAL_HEADER as u64
-                + chain
-                    .records
-                    .iter()
-                    .map(|r| 16 + r.payload.len() as u64)
-                    .sum::<u64>(),
-            last,
-        },
+        ),
         previous: None,
     };
-    write_store(dir, &rebuilt, chain.snapshot.as_deref(), &chain.records)?;
+    write_store(dir, rebuilt, chain.snapshot.as_deref(), &chain.records)?;
     for name in &names {
         if name != MANIFEST {
             let _ = fs::remove_file(dir.join(name));
@@ -272,7 +285,7 @@ fn longest_chain(
     store: &StoreId,
     current: &Generation,
     previous: Option<&Generation>,
-    limit: &dyn Fn(&Generation) -> Option<u64>,
+    limit: &dyn Fn(&Generation) -> Until,
 ) -> Chain {
     let from = |g: &Generation| -> Option<Chain> {
         let snapshot = read_snapshot(dir, store, g).ok()?;
@@ -315,7 +328,7 @@ fn discover(
     let files = store_files(dir).map_err(StoreError::io(format!("reading {}", dir.display())))?;
     let generation_of = |number: u64| -> Option<(StoreId, Generation)> {
         let bytes = read_file(&dir.join(journal_name(number))).ok()?;
-        let h = JournalHeader::decode(&bytes)?;
+        let (h, _) = JournalHeader::decode(&bytes)?;
         let snapshot = read_file(&dir.join(snapshot_name(number)))
             .ok()
             .and_then(|b| SnapshotHeader::decode(&b))

@@ -7,7 +7,7 @@ use openvpc_core::{ApiError, ErrorCode};
 use crate::errors::{ec2_error, query_error};
 use crate::params::Params;
 use crate::sigv4::{self, HttpRequestParts};
-use crate::{elbv2, sts, Backend, Response};
+use crate::{elbv2, ram, sts, Backend, Response};
 
 /// A Query dialect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +15,8 @@ pub enum Dialect {
     Ec2,
     Elbv2,
     Sts,
+    /// Resource Access Manager: REST-JSON, see [`crate::ram`].
+    Ram,
 }
 
 /// Every dialect served, with its SigV4 signing name and API version.
@@ -22,6 +24,7 @@ const SERVED: &[(Dialect, &str, &str)] = &[
     (Dialect::Ec2, "ec2", crate::EC2_VERSION),
     (Dialect::Elbv2, elbv2::SERVICE, elbv2::VERSION),
     (Dialect::Sts, sts::SERVICE, sts::VERSION),
+    (Dialect::Ram, ram::SERVICE, ram::VERSION),
 ];
 
 impl Dialect {
@@ -65,6 +68,7 @@ impl Dialect {
             Dialect::Ec2 => "AmazonEC2",
             Dialect::Elbv2 => "ElasticLoadBalancing",
             Dialect::Sts => "AWSSecurityTokenServiceV20110615",
+            Dialect::Ram => "AmazonResourceSharing",
         }
     }
 
@@ -87,6 +91,8 @@ impl Dialect {
                 ),
                 request_id,
             ),
+            // RAM speaks REST-JSON: routed by path through `ram::handle`, not by Action.
+            Dialect::Ram => ram::handle(action, &[], backend),
         }
     }
 
@@ -96,6 +102,15 @@ impl Dialect {
             Dialect::Ec2 => ec2_error(err, request_id),
             Dialect::Elbv2 => elbv2::error_response(err, request_id),
             Dialect::Sts => sts::error_response(err, request_id),
+            Dialect::Ram => ram::error_response(err),
+        }
+    }
+
+    /// The content type of this dialect's documents.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Dialect::Ram => "application/x-amz-json-1.1",
+            _ => "text/xml;charset=UTF-8",
         }
     }
 }
@@ -149,11 +164,12 @@ mod tests {
             Ok(Dialect::Elbv2)
         );
         assert_eq!(route(&signed_for("sts"), b""), Ok(Dialect::Sts));
+        assert_eq!(route(&signed_for("ram"), b""), Ok(Dialect::Ram));
         let e = route(&signed_for("iam"), b"Action=GetUser").unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidAction);
         assert_eq!(
             e.message,
-            "openvpc does not serve the service 'iam': this endpoint serves 'ec2', 'elasticloadbalancing' and 'sts'."
+            "openvpc does not serve the service 'iam': this endpoint serves 'ec2', 'elasticloadbalancing', 'sts' and 'ram'."
         );
         let doc = unserved_error(&e, "rid");
         assert_eq!(doc.status, 400);

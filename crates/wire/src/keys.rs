@@ -4,8 +4,9 @@
 //! PPK. The core stores only what [`Material`] gives it: the type, the public key line and the
 //! fingerprint.
 //!
-//! Generating an RSA key takes a while, so the server makes the key before it takes the
-//! world's lock ([`prepare`]) and the handler finds it in the request's [`Params`].
+//! Generating an RSA key takes a while, so the server makes the key on a thread of its own
+//! before it takes the world's lock ([`key_to_make`], [`generate`]) and the handler finds it
+//! in the request's [`Params`].
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -75,22 +76,18 @@ impl KeyFormat {
     }
 }
 
-/// Makes the key a CreateKeyPair request asks for (its `KeyType`, by default RSA) from the
-/// 32 bytes `entropy` yields, and keeps it in `params` for the handler. Other actions, and a
-/// `KeyType` the handler will refuse, are left alone (and draw no entropy). Runs before any
-/// lock is taken.
-pub fn prepare(action: &str, params: &mut Params, entropy: impl FnOnce() -> [u8; 32]) {
+/// The key a request needs made before it runs: CreateKeyPair's `KeyType` (RSA by default).
+/// `None` for other actions, and for a `KeyType` the handler will refuse. The server makes
+/// it ([`generate`]) off its request thread, after authentication and before any lock, and
+/// hands it to the handler in the request's [`Params`] (`set_generated_key`).
+pub fn key_to_make(action: &str, params: &Params) -> Option<KeyType> {
     if action != "CreateKeyPair" {
-        return;
+        return None;
     }
-    let key_type = match params.peek("KeyType") {
-        None => KeyType::Rsa,
-        Some(t) => match KeyType::parse(t) {
-            Some(t) => t,
-            None => return,
-        },
-    };
-    params.set_generated_key(generate(key_type, entropy()));
+    match params.peek("KeyType") {
+        None => Some(KeyType::Rsa),
+        Some(t) => KeyType::parse(t),
+    }
 }
 
 /// A new private key of `key_type` drawn from `seed` (2048-bit RSA, or ED25519).

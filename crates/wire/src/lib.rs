@@ -15,6 +15,7 @@ pub mod errors;
 pub mod filters;
 pub mod keys;
 pub mod params;
+pub mod ram;
 pub mod sigv4;
 pub mod sts;
 pub mod time;

@@ -35,7 +35,7 @@ const COMMON: &[&str] = &[
 pub struct Params {
     map: BTreeMap<String, String>,
     used: RefCell<BTreeSet<String>>,
-    /// A key made for this request before any lock was taken ([`crate::keys::prepare`]).
+    /// A key made for this request before any lock was taken ([`crate::keys::key_to_make`]).
     generated_key: Option<crate::keys::Generated>,
 }
 
@@ -304,7 +304,12 @@ impl<'a> View<'a> {
 
     /// `TagSpecification.N.ResourceType` with its `Tag.M`.
     pub fn tag_specs(&self) -> Result<Vec<TagSpec>> {
-        self.structs("TagSpecification")
+        self.tag_specs_in("TagSpecification")
+    }
+
+    /// The same under another list name (`TagSpecifications.N` for some actions).
+    pub fn tag_specs_in(&self, name: &str) -> Result<Vec<TagSpec>> {
+        self.structs(name)
             .into_iter()
             .map(|s| {
                 Ok(TagSpec {

@@ -5,7 +5,7 @@ use crate::error::{ApiError, ErrorCode, Result};
 use crate::world::Ctx;
 
 use super::model::{
-    DestinationType, NewFlowLogs, DEFAULT_LOG_FORMAT, DEFAULT_MAX_AGGREGATION_INTERVAL,
+    DestinationType, NewFlowLogs, S3Options, DEFAULT_LOG_FORMAT, DEFAULT_MAX_AGGREGATION_INTERVAL,
 };
 
 /// The fields a custom `LogFormat` may name (record versions 2 to 8).
@@ -178,6 +178,28 @@ fn check_role(arn: &str, param: &str) -> Result<()> {
             "{param} '{arn}' is not the ARN of an IAM role."
         )))
     }
+}
+
+/// `DestinationOptions`: S3 destinations only; `FileFormat` `plain-text` or `parquet`. An S3
+/// flow log without them gets AWS's defaults.
+pub(super) fn s3_options(n: &NewFlowLogs) -> Result<Option<S3Options>> {
+    if n.destination_type != DestinationType::S3 {
+        return match n.destination_options {
+            Some(_) => Err(invalid(
+                "DestinationOptions can be specified only when LogDestinationType is s3.",
+            )),
+            None => Ok(None),
+        };
+    }
+    let options = n.destination_options.clone().unwrap_or_default();
+    if let Some(f) = &options.file_format {
+        if f != "plain-text" && f != "parquet" {
+            return Err(ApiError::invalid_value(format!(
+                "Value ({f}) for parameter FileFormat is invalid. Valid values: plain-text, parquet"
+            )));
+        }
+    }
+    Ok(Some(options))
 }
 
 /// `MaxAggregationInterval`: 60 or 600 seconds (600 when not given).

@@ -22,6 +22,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, n: NewFlowLogs) -> Result<Output>
     let destination = config::destination(ctx, &n)?;
     let max_aggregation_interval = config::aggregation_interval(&n)?;
     let log_format = config::log_format(&n)?;
+    let s3_options = config::s3_options(&n)?;
     tags::check_specs(&n.tags, "vpc-flow-log")?;
     let scope = ctx.scope();
     let mut made = Vec::new();
@@ -50,6 +51,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, n: NewFlowLogs) -> Result<Output>
             deliver_cross_account_role: n.deliver_cross_account_role.clone(),
             log_format: log_format.clone(),
             max_aggregation_interval,
+            s3_options: s3_options.clone(),
             created: ctx.now,
         });
         tags::apply_specs(w, &scope, &id, &n.tags);

@@ -27,7 +27,7 @@ pub use model::*;
 /// Applies a flow-log command.
 pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
     match cmd {
-        Cmd::Create(n) => logs::create(w, ctx, n),
+        Cmd::Create(n) => logs::create(w, ctx, *n),
         Cmd::Delete { flow_log_ids } => logs::delete(w, ctx, flow_log_ids),
     }
 }

@@ -92,6 +92,22 @@ impl DestinationType {
     }
 }
 
+/// How records are written to S3 (`DestinationOptions`; S3 destinations only).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct S3Options {
+    /// `plain-text` (the default) or `parquet`.
+    pub file_format: Option<String>,
+    pub hive_compatible_partitions: bool,
+    pub per_hour_partition: bool,
+}
+
+impl S3Options {
+    /// The file format, AWS's default when not given.
+    pub fn file_format(&self) -> &str {
+        self.file_format.as_deref().unwrap_or("plain-text")
+    }
+}
+
 /// A flow log (`fl-`) of one resource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FlowLog {
@@ -108,6 +124,9 @@ pub struct FlowLog {
     pub deliver_cross_account_role: Option<String>,
     pub log_format: String,
     pub max_aggregation_interval: u32,
+    /// S3 destinations' options (`None` for the other types).
+    #[serde(default)]
+    pub s3_options: Option<S3Options>,
     pub created: Millis,
 }
 
@@ -133,6 +152,7 @@ pub struct NewFlowLogs {
     pub deliver_cross_account_role: Option<String>,
     pub log_format: Option<String>,
     pub max_aggregation_interval: Option<i64>,
+    pub destination_options: Option<S3Options>,
     pub tags: Vec<TagSpec>,
     pub client_token: Option<String>,
 }
@@ -141,7 +161,7 @@ pub struct NewFlowLogs {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cmd {
     /// CreateFlowLogs: per-resource failures are `unsuccessful` items.
-    Create(NewFlowLogs),
+    Create(Box<NewFlowLogs>),
     /// DeleteFlowLogs: unknown ids are `unsuccessful` items.
     Delete { flow_log_ids: Vec<String> },
 }

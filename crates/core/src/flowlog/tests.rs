@@ -56,7 +56,7 @@ fn one_flow_log_per_resource_and_unsuccessful_items_for_the_rest() {
     // Another account cannot log this VPC.
     let b = k.as_account(B);
     let out = k
-        .run_as(&b, Cmd::Create(to_s3(ResourceType::Vpc, &[&vpc])))
+        .run_as(&b, Cmd::Create(Box::new(to_s3(ResourceType::Vpc, &[&vpc]))))
         .unwrap();
     let Output::Bulk { ok, failed } = out else {
         panic!("bulk")
@@ -76,18 +76,28 @@ fn destinations_follow_their_types_rules() {
         deliver_logs_permission_arn: role.map(str::to_string),
         ..to_s3(ResourceType::Vpc, &[&vpc])
     };
-    k.refused(Cmd::Create(cwl(Some("g"), None, None)), "InvalidParameter");
-    k.refused(Cmd::Create(cwl(None, None, Some(role))), "InvalidParameter");
     k.refused(
-        Cmd::Create(cwl(
-            Some("g"),
-            Some("arn:aws:logs:us-east-1:1:log-group:g"),
-            Some(role),
-        )),
+        Cmd::Create(Box::new(cwl(Some("g"), None, None))),
         "InvalidParameter",
     );
     k.refused(
-        Cmd::Create(cwl(Some("g"), None, Some("arn:aws:iam::1:user/x"))),
+        Cmd::Create(Box::new(cwl(None, None, Some(role)))),
+        "InvalidParameter",
+    );
+    k.refused(
+        Cmd::Create(Box::new(cwl(
+            Some("g"),
+            Some("arn:aws:logs:us-east-1:1:log-group:g"),
+            Some(role),
+        ))),
+        "InvalidParameter",
+    );
+    k.refused(
+        Cmd::Create(Box::new(cwl(
+            Some("g"),
+            None,
+            Some("arn:aws:iam::1:user/x"),
+        ))),
         "InvalidParameterValue",
     );
     let (made, _) = k.flow_logs(cwl(Some("vpc-logs"), None, Some(role)));
@@ -120,21 +130,50 @@ fn destinations_follow_their_types_rules() {
         ..to_s3(ResourceType::Vpc, &[&vpc])
     };
     k.refused(
-        Cmd::Create(s3(Some("arn:aws:s3:::b"), Some(role))),
+        Cmd::Create(Box::new(s3(Some("arn:aws:s3:::b"), Some(role)))),
         "InvalidParameter",
     );
-    k.refused(Cmd::Create(s3(None, None)), "InvalidParameter");
+    k.refused(Cmd::Create(Box::new(s3(None, None))), "InvalidParameter");
     k.refused(
-        Cmd::Create(s3(Some("s3://b"), None)),
+        Cmd::Create(Box::new(s3(Some("s3://b"), None))),
         "InvalidParameterValue",
     );
+    let with_options = |format: &str| NewFlowLogs {
+        destination_options: Some(S3Options {
+            file_format: Some(format.into()),
+            hive_compatible_partitions: true,
+            per_hour_partition: false,
+        }),
+        traffic_type: Some(TrafficType::Reject),
+        ..to_s3(ResourceType::Vpc, &[&vpc])
+    };
+    k.refused(
+        Cmd::Create(Box::new(with_options("csv"))),
+        "InvalidParameterValue",
+    );
+    let (made, _) = k.flow_logs(with_options("parquet"));
+    let o =
+        k.w.flow_logs
+            .get(&made[0])
+            .unwrap()
+            .s3_options
+            .clone()
+            .unwrap();
+    assert_eq!(
+        (o.file_format(), o.hive_compatible_partitions),
+        ("parquet", true)
+    );
+    // Options belong to S3 destinations only.
+    let mut cwl_options = cwl(Some("g2"), None, Some(role));
+    cwl_options.destination_options = Some(S3Options::default());
+    k.refused(Cmd::Create(Box::new(cwl_options)), "InvalidParameter");
     let firehose = |dest: &str| NewFlowLogs {
         destination_type: DestinationType::KinesisDataFirehose,
         log_destination: Some(dest.into()),
         ..to_s3(ResourceType::Vpc, &[&vpc])
     };
     k.refused(
-        Cmd::Create(firehose("arn:aws:s3:::b")),
+        Cmd::Create(Box::new(firehose("arn:aws:s3:::b"))),
         "InvalidParameterValue",
     );
     assert_eq!(
@@ -153,17 +192,17 @@ fn interval_format_traffic_and_tags_are_checked_before_anything_is_made() {
     let vpc = k.vpc("10.0.0.0/16");
     let base = || to_s3(ResourceType::Vpc, &[&vpc]);
     k.refused(
-        Cmd::Create(NewFlowLogs {
+        Cmd::Create(Box::new(NewFlowLogs {
             max_aggregation_interval: Some(300),
             ..base()
-        }),
+        })),
         "InvalidParameterValue",
     );
     k.refused(
-        Cmd::Create(NewFlowLogs {
+        Cmd::Create(Box::new(NewFlowLogs {
             traffic_type: None,
             ..base()
-        }),
+        })),
         "MissingParameter",
     );
     for bad in [
@@ -173,10 +212,10 @@ fn interval_format_traffic_and_tags_are_checked_before_anything_is_made() {
         "${srcaddr}  ${dstaddr}",
     ] {
         k.refused(
-            Cmd::Create(NewFlowLogs {
+            Cmd::Create(Box::new(NewFlowLogs {
                 log_format: Some(bad.into()),
                 ..base()
-            }),
+            })),
             "InvalidParameter",
         );
     }
@@ -185,7 +224,10 @@ fn interval_format_traffic_and_tags_are_checked_before_anything_is_made() {
         resource_type: "vpc".into(),
         tags: vec![("k".into(), "v".into())],
     }];
-    k.refused(Cmd::Create(tagged.clone()), "InvalidParameterValue");
+    k.refused(
+        Cmd::Create(Box::new(tagged.clone())),
+        "InvalidParameterValue",
+    );
     tagged.tags[0].resource_type = "vpc-flow-log".into();
     tagged.max_aggregation_interval = Some(60);
     tagged.log_format = Some("${version} ${vpc-id} ${srcaddr} ${action}".into());

@@ -29,6 +29,7 @@ pub fn arn_type(prefix: &str) -> &str {
         "pl" => "prefix-list",
         "tgw" => "transit-gateway",
         "tgw-attach" => "transit-gateway-attachment",
+        "tgw-rtb" => "transit-gateway-route-table",
         "vgw" => "vpn-gateway",
         "eipalloc" => "elastic-ip",
         "nip" => "network-insights-path",
@@ -54,6 +55,9 @@ pub fn owner_of(w: &World, id: &str) -> Option<Scope> {
         Kind::Address => w.addresses.get(id)?.scope.clone(),
         Kind::VpcEndpoint => w.vpc_endpoints.get(id)?.scope.clone(),
         Kind::VpcEndpointService => w.endpoint_services.get(id)?.scope.clone(),
+        Kind::TransitGateway => w.transit_gateways.get(id)?.scope.clone(),
+        Kind::TransitGatewayAttachment => w.tgw_attachments.get(id)?.scope.clone(),
+        Kind::TransitGatewayRouteTable => w.tgw_route_tables.get(id)?.scope.clone(),
         Kind::NetworkInsightsPath => w.insights_paths.get(id)?.scope.clone(),
         Kind::NetworkInsightsAnalysis => w.insights_analyses.get(id)?.scope.clone(),
         Kind::VpcPeeringConnection => {

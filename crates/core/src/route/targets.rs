@@ -11,6 +11,7 @@ use crate::error::{ApiError, ErrorCode, Result};
 use crate::gateway::NatState;
 use crate::ids::Kind;
 use crate::peering::Status as PeeringStatus;
+use crate::tgw::model::AttachmentState;
 use crate::vpn::State as VgwState;
 use crate::world::{Ctx, Scope, World};
 
@@ -25,8 +26,10 @@ use super::model::{Destination, Route, RouteTable, Target};
 pub enum Unusable {
     /// The target does not exist (never did, or was deleted).
     Missing,
-    /// A kind of target openvpc does not model (transit gateway).
+    /// A kind of target openvpc does not model.
     NotModelled,
+    /// The transit gateway has no available attachment to the route table's VPC.
+    NotAttached,
     /// The internet gateway is detached, or attached to another VPC.
     Detached,
     /// The gateway, interface or instance belongs to another VPC than the route table.
@@ -50,6 +53,7 @@ impl fmt::Display for Unusable {
         match self {
             Unusable::Missing => f.write_str("does not exist"),
             Unusable::NotModelled => f.write_str("is not modelled"),
+            Unusable::NotAttached => f.write_str("has no available attachment to this VPC"),
             Unusable::Detached => f.write_str("is not attached to this VPC"),
             Unusable::OtherVpc => f.write_str("is in another VPC"),
             Unusable::NotConnecting => f.write_str("does not connect this VPC"),
@@ -112,8 +116,25 @@ pub fn target_problem(w: &World, vpc_id: Option<&str>, target: &Target) -> Optio
             Some(p) if !p.status.is_active() => Some(Unusable::PeeringNotActive(p.status)),
             Some(_) => None,
         },
-        Target::TransitGateway(_) => Some(Unusable::NotModelled),
+        Target::TransitGateway(id) => transit_gateway_problem(w, vpc_id, id),
     }
+}
+
+/// A transit gateway must be live and, for a table of `vpc_id`, have an `available`
+/// attachment to that VPC (as AWS checks).
+fn transit_gateway_problem(w: &World, vpc_id: Option<&str>, id: &str) -> Option<Unusable> {
+    if !w
+        .transit_gateways
+        .get(id)
+        .is_some_and(|g| g.state.is_live())
+    {
+        return Some(Unusable::Missing);
+    }
+    let vpc_id = vpc_id?;
+    let attached = w.tgw_attachments.values().any(|a| {
+        a.transit_gateway_id == id && a.vpc_id == vpc_id && a.state == AttachmentState::Available
+    });
+    (!attached).then_some(Unusable::NotAttached)
 }
 
 /// An internet or virtual private gateway must be attached (to `vpc_id`, when given).
@@ -204,12 +225,6 @@ pub(super) fn endpoint_managed(dest: &Destination, rtb_id: &str) -> ApiError {
     ))
 }
 
-fn not_supported(param: &str) -> ApiError {
-    ApiError::invalid_value(format!(
-        "The parameter {param} is not supported by this endpoint."
-    ))
-}
-
 /// Checks a target (other than `local`) against the table: it exists in the caller's
 /// account and belongs to the table's VPC.
 pub(super) fn check_target(
@@ -231,7 +246,7 @@ pub(super) fn check_target(
         Target::NetworkInterface(id) => check_interface(w, &scope, table, id),
         Target::Instance(id) => check_instance(w, &scope, table, id),
         Target::VpcPeeringConnection(id) => check_peering(w, ctx, table, id),
-        Target::TransitGateway(_) => Err(not_supported("TransitGatewayId")),
+        Target::TransitGateway(id) => check_transit_gateway(w, table, id),
         Target::VpcEndpoint(id) => check_endpoint_target(w, &scope, &table.vpc_id, id),
     }
 }
@@ -342,6 +357,15 @@ fn check_instance(w: &World, scope: &Scope, table: &RouteTable, id: &str) -> Res
     }
     if inst.vpc_id != table.vpc_id {
         return Err(different_networks(&table.id, "instance", id));
+    }
+    Ok(())
+}
+
+/// A transit gateway with an `available` attachment to the table's VPC; else, as AWS
+/// answers while the attachment is not ready, `InvalidTransitGatewayID.NotFound`.
+fn check_transit_gateway(w: &World, table: &RouteTable, id: &str) -> Result<()> {
+    if transit_gateway_problem(w, Some(&table.vpc_id), id).is_some() {
+        return Err(Kind::TransitGateway.not_found(id));
     }
     Ok(())
 }

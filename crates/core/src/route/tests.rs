@@ -601,7 +601,7 @@ fn target_count_rules() {
         transit_gateway_id: Some("tgw-0123456789abcdef0".into()),
         ..v4("0.0.0.0/0")
     };
-    k.refused(create_route(&rtb, tgw), "InvalidParameterValue");
+    k.refused(create_route(&rtb, tgw), "InvalidTransitGatewayID.NotFound");
     let gwlbe = RouteParams {
         vpc_endpoint_id: Some("vpce-0123456789abcdef0".into()),
         ..v4("0.0.0.0/0")
@@ -841,7 +841,7 @@ fn unusable_targets_say_why() {
         text("is pending-acceptance, not active")
     );
     assert_eq!(why(&k, "4.0.0.0/8"), None);
-    assert_eq!(why(&k, "5.0.0.0/8"), text("is not modelled"));
+    assert_eq!(why(&k, "5.0.0.0/8"), text("does not exist"));
     assert_eq!(why(&k, "6.0.0.0/8"), text("does not exist"));
     // Judged from another VPC's table, the interface is elsewhere and the peering does not
     // connect it.

@@ -17,6 +17,7 @@ pub fn to_s3(resource_type: ResourceType, ids: &[&str]) -> NewFlowLogs {
         deliver_cross_account_role: None,
         log_format: None,
         max_aggregation_interval: None,
+        destination_options: None,
         tags: vec![],
         client_token: None,
     }
@@ -25,7 +26,7 @@ pub fn to_s3(resource_type: ResourceType, ids: &[&str]) -> NewFlowLogs {
 impl Kit {
     /// Runs CreateFlowLogs; the flow log ids made and the failed resource ids with codes.
     pub fn flow_logs(&mut self, n: NewFlowLogs) -> (Vec<String>, Vec<(String, String)>) {
-        match self.ok(Cmd::Create(n)) {
+        match self.ok(Cmd::Create(Box::new(n))) {
             Output::Bulk { ok, failed } => (
                 ok,
                 failed

@@ -27,6 +27,7 @@ pub mod peering;
 mod prefix_list;
 pub mod route;
 pub mod sg;
+pub mod tgw;
 pub mod vpn;
 
 /// The first test account (the caller unless a test says otherwise).

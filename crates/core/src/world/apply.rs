@@ -5,7 +5,7 @@ use crate::error::{ApiError, ErrorCode, Result};
 use crate::world::{Ctx, Idempotent, Scope, TimerKind, World};
 use crate::{
     dhcp, elb, endpoint, endpoint_service, eni, flowlog, gateway, insights, keypair, nacl, peering,
-    prefix_list, route, sg, subnet, tags, vpc, vpn, Command, Kind, Millis, Output,
+    prefix_list, ram, route, sg, subnet, tags, tgw, vpc, vpn, Command, Kind, Millis, Output,
 };
 
 impl World {
@@ -78,6 +78,8 @@ impl World {
             Command::Vpn(c) => vpn::apply(self, ctx, c),
             Command::KeyPair(c) => keypair::apply(self, ctx, c),
             Command::FlowLog(c) => flowlog::apply(self, ctx, c),
+            Command::Tgw(c) => tgw::apply(self, ctx, c),
+            Command::Ram(c) => ram::apply(self, ctx, c),
         }
     }
 
@@ -94,6 +96,7 @@ impl World {
                 TimerKind::VpcEndpoint => endpoint::on_timer(self, &timer.id, timer.due),
                 TimerKind::Instance => eni::on_timer(self, &timer.id, timer.due),
                 TimerKind::Vpn => vpn::on_timer(self, &timer.id, timer.due),
+                TimerKind::TransitGateway => tgw::on_timer(self, &timer.id, timer.due),
             }
         }
     }
@@ -136,6 +139,15 @@ impl World {
             Kind::VpnConnection => self.vpn_connections.get_in(scope, id).is_some(),
             Kind::KeyPair => self.key_pairs.get_in(scope, id).is_some(),
             Kind::FlowLog => self.flow_logs.get_in(scope, id).is_some(),
+            Kind::TransitGateway => self
+                .transit_gateways
+                .get(id)
+                .is_some_and(|g| &g.scope == scope),
+            Kind::TransitGatewayAttachment => self
+                .tgw_attachments
+                .get(id)
+                .is_some_and(|a| a.visible_to(scope)),
+            Kind::TransitGatewayRouteTable => self.tgw_route_tables.get_in(scope, id).is_some(),
             _ => return Err(invalid()),
         };
         if found {

@@ -16,8 +16,8 @@ use crate::{
     endpoint_service::model as endpoint_service, eni::model as eni, flowlog::model as flowlog,
     gateway::model as gateway, insights::model as insights, keypair::model as keypair,
     nacl::model as nacl, peering::model as peering, prefix_list::model as prefix_list,
-    route::model as route, sg::model as sg, subnet::model as subnet, vpc::model as vpc,
-    vpn::model as vpn,
+    ram::model as ram, route::model as route, sg::model as sg, subnet::model as subnet,
+    tgw::model as tgw, vpc::model as vpc, vpn::model as vpn,
 };
 use crate::{Millis, Output};
 
@@ -96,6 +96,9 @@ pub enum TimerKind {
     Instance,
     /// Forget a deleted virtual private gateway, customer gateway or VPN connection.
     Vpn,
+    /// Advance a transit gateway, attachment or transit-gateway route table (pending →
+    /// available, deleting → deleted, purge).
+    TransitGateway,
 }
 
 /// A deadline. Handlers act *as of* `due`, so running them late gives the same state.
@@ -182,6 +185,16 @@ pub struct World {
     pub key_pairs: Table<keypair::KeyPair>,
     #[serde(default)]
     pub flow_logs: Table<flowlog::FlowLog>,
+    #[serde(default)]
+    pub transit_gateways: Table<tgw::TransitGateway>,
+    #[serde(default)]
+    pub tgw_attachments: Table<tgw::TgwAttachment>,
+    #[serde(default)]
+    pub tgw_route_tables: Table<tgw::TgwRouteTable>,
+    #[serde(default)]
+    pub resource_shares: Table<ram::ResourceShare>,
+    #[serde(default)]
+    pub ram_invitations: Table<ram::Invitation>,
 }
 
 impl World {
@@ -223,6 +236,11 @@ impl World {
             connection_notifications: Table::default(),
             key_pairs: Table::default(),
             flow_logs: Table::default(),
+            transit_gateways: Table::default(),
+            tgw_attachments: Table::default(),
+            tgw_route_tables: Table::default(),
+            resource_shares: Table::default(),
+            ram_invitations: Table::default(),
         }
     }
 

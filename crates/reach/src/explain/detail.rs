@@ -99,6 +99,9 @@ pub struct Detail {
     pub missing: Option<Arc<str>>,
     /// An AWS service name (gateway or interface endpoint).
     pub service_name: Option<Arc<str>>,
+    pub transit_gateway: Option<Arc<str>>,
+    pub transit_gateway_attachment: Option<Arc<str>>,
+    pub transit_gateway_route_table: Option<Arc<str>>,
 }
 
 /// Which situation of its code an explanation reports; with its [`Detail`] it gives the
@@ -244,6 +247,18 @@ pub enum Why {
     /// The path's destination address is no public address of the destination (from the
     /// internet).
     NotPublicAddress,
+    /// The transit gateway has no available attachment to the sender's VPC.
+    TgwNotAttached,
+    /// The attachment has no subnet in the sender's zone.
+    TgwNoSubnetInZone,
+    /// The attachment is associated with no transit-gateway route table.
+    TgwNoAssociation,
+    /// No route of the transit-gateway route table matches the address.
+    TgwNoRoute,
+    /// The matching transit-gateway route is a blackhole.
+    TgwBlackhole,
+    /// No interface of the destination attachment's VPC holds the address.
+    TgwNoHolder,
     /// The VPC a gateway or connection source leads into is not in the view.
     EdgeVpcUnknown,
     /// A gateway or connection source without an address beyond it.

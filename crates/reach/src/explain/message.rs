@@ -193,6 +193,35 @@ fn body(e: &Explanation) -> String {
             s(&d.destination_vpc),
             s(&d.peering)
         ),
+        Why::TgwNotAttached => format!(
+            "{} has no available attachment to {}: the route {route} in {table} cannot use it; attach the VPC to the transit gateway",
+            s(&d.transit_gateway),
+            s(&d.vpc)
+        ),
+        Why::TgwNoSubnetInZone => format!(
+            "{} has no subnet in {}, the Availability Zone of the sender: traffic from it cannot enter {}; add a subnet of that zone to the attachment",
+            s(&d.transit_gateway_attachment),
+            s(&d.availability_zone),
+            s(&d.transit_gateway)
+        ),
+        Why::TgwNoAssociation => format!(
+            "{} is associated with no route table of {}: the gateway cannot route what it sends; associate it with a transit gateway route table",
+            s(&d.transit_gateway_attachment),
+            s(&d.transit_gateway)
+        ),
+        Why::TgwNoRoute => format!(
+            "no route of {} matches {addr}; add a static route to the destination's attachment or enable its propagation",
+            s(&d.transit_gateway_route_table)
+        ),
+        Why::TgwBlackhole => format!(
+            "the route of {} for {addr} is a blackhole: packets to it are dropped; replace it with a route to an attachment",
+            s(&d.transit_gateway_route_table)
+        ),
+        Why::TgwNoHolder => format!(
+            "no interface in {} holds {addr} (reached through {}); name an address an interface of that VPC holds",
+            s(&d.destination_vpc),
+            s(&d.transit_gateway)
+        ),
         Why::PeerNoHolder => format!(
             "no interface in {} holds {addr} (reached through {}); name an address an interface of that VPC holds",
             s(&d.destination_vpc),

@@ -72,6 +72,14 @@ pub enum Code {
     FilterAtDestinationSourcePortRange,
     /// The packet arrives at a port outside `FilterAtDestination`'s range.
     FilterAtDestinationDestinationPortRange,
+    /// The transit gateway's attachment has no subnet in the sender's Availability Zone.
+    TgwRouteAzRestriction,
+    /// The attachment is associated with no transit-gateway route table.
+    TgwAttachMissingTgwRtbAssociation,
+    /// No route of the transit-gateway route table matches the destination.
+    TgwRtbCannotRoute,
+    /// The matching transit-gateway route is a blackhole.
+    TgwRtbBadStateRoute,
     /// A component's configuration is not known (data absent from an import, as AWS reports
     /// what a cross-account analysis cannot see).
     UnknownResource,
@@ -127,6 +135,10 @@ impl Code {
             Code::FilterAtDestinationDestinationPortRange => {
                 "FILTER_AT_DESTINATION_DESTINATION_PORT_RANGE"
             }
+            Code::TgwRouteAzRestriction => "TGW_ROUTE_AZ_RESTRICTION",
+            Code::TgwAttachMissingTgwRtbAssociation => "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
+            Code::TgwRtbCannotRoute => "TGW_RTB_CANNOT_ROUTE",
+            Code::TgwRtbBadStateRoute => "TGW_RTB_BAD_STATE_ROUTE",
         }
     }
 }
@@ -161,6 +173,10 @@ impl Code {
                 | Code::FilterAtDestinationDestinationAddress
                 | Code::FilterAtDestinationSourcePortRange
                 | Code::FilterAtDestinationDestinationPortRange
+                | Code::TgwRouteAzRestriction
+                | Code::TgwAttachMissingTgwRtbAssociation
+                | Code::TgwRtbCannotRoute
+                | Code::TgwRtbBadStateRoute
         )
     }
 
@@ -333,6 +349,8 @@ pub enum HopKind {
     /// An interface endpoint's network interface as the destination; PrivateLink goes on
     /// to the endpoint service's load balancer and its targets.
     InterfaceEndpoint,
+    /// A transit gateway between two attached VPCs.
+    TransitGateway,
     /// Leaving AWS to an address no interface holds.
     Internet,
     /// The AWS service behind a gateway or interface endpoint (component: the service name).

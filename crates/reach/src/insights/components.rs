@@ -164,6 +164,7 @@ impl Cx<'_> {
             }
             HopKind::TargetGroup => c.component = self.elb_comp(id),
             HopKind::GatewayEndpoint
+            | HopKind::TransitGateway
             | HopKind::Internet
             | HopKind::Service
             | HopKind::EndpointService => {}

@@ -82,8 +82,7 @@ pub fn target(id: &str) -> Target {
         Some(Kind::Instance) => Target::Instance(s),
         Some(Kind::EgressOnlyInternetGateway) => Target::EgressOnlyInternetGateway(s),
         Some(Kind::VpcEndpoint) => Target::GatewayEndpoint(s),
-        // Transit gateways are not in the core's table (openvpc does not make them).
-        None if id.starts_with("tgw-") => Target::TransitGateway(s),
+        Some(Kind::TransitGateway) => Target::TransitGateway(s),
         _ => Target::Gateway(s),
     }
 }

@@ -8,6 +8,7 @@ mod matrix;
 mod options;
 mod privatelink;
 mod prop;
+mod tgw;
 mod vpn;
 
 use std::collections::HashMap;

@@ -403,6 +403,85 @@ fn generator_covers_the_codes() {
     }
 }
 
+/// A transit gateway joining the VPCs of the first Region through their first subnet (when
+/// there are two or more), each routing 10.0.0.0/8 to it.
+fn transit(n: &mut Net) {
+    let mut spokes = Vec::new();
+    for v in n.w.vpcs.values().filter(|v| v.scope.region == REGION) {
+        if let Some(s) = n.w.subnets.values().find(|s| s.vpc_id == v.id) {
+            let ids = kit::VpcIds {
+                id: v.id.clone(),
+                rtb: v.main_route_table_id.clone(),
+                sg: v.default_security_group_id.clone(),
+            };
+            spokes.push((ids, s.id.clone()));
+        }
+    }
+    if spokes.len() >= 2 {
+        let refs: Vec<(&kit::VpcIds, &str)> = spokes.iter().map(|(v, s)| (v, s.as_str())).collect();
+        super::tgw::hub(n, &refs);
+    }
+}
+
+/// One random edit of the transit gateway's parts (or of a route to it); the ids touched.
+fn transit_edit(r: &mut Rng, n: &mut Net) -> Vec<String> {
+    use openvpc_core::tgw::{AttachmentState, RouteTarget, StaticRoute};
+    let atts: Vec<String> = n.w.tgw_attachments.values().map(|a| a.id.clone()).collect();
+    let Some(rtb) = n.w.tgw_route_tables.values().next().map(|t| t.id.clone()) else {
+        return vec![];
+    };
+    let tgw = n.w.transit_gateways.values().next().unwrap().id.clone();
+    match r.below(5) {
+        0 => {
+            let a = r.pick(&atts);
+            let s = r.pick(&[AttachmentState::Available, AttachmentState::Deleting]);
+            n.w.tgw_attachments.get_mut(&a).unwrap().state = s;
+            vec![a]
+        }
+        1 => {
+            let dest = r.pick(&["10.0.0.0/16", "10.1.1.0/24", "10.2.0.0/16", "172.16.0.0/16"]);
+            let target = if r.chance(40) {
+                RouteTarget::Blackhole
+            } else {
+                RouteTarget::Attachment(r.pick(&atts))
+            };
+            let t = n.w.tgw_route_tables.get_mut(&rtb).unwrap();
+            t.routes.retain(|x| x.destination.to_string() != dest);
+            t.routes.push(StaticRoute {
+                destination: dest.parse().unwrap(),
+                target,
+            });
+            vec![rtb]
+        }
+        2 => {
+            let a = r.pick(&atts);
+            let t = n.w.tgw_route_tables.get_mut(&rtb).unwrap();
+            if t.propagations.contains(&a) {
+                t.propagations.retain(|x| *x != a);
+            } else {
+                t.propagations.push(a);
+            }
+            vec![rtb]
+        }
+        3 => {
+            let a = r.pick(&atts);
+            let x = n.w.tgw_attachments.get_mut(&a).unwrap();
+            x.association = match x.association {
+                Some(_) => None,
+                None => Some(rtb),
+            };
+            vec![a]
+        }
+        _ => {
+            let tables: Vec<String> = n.w.route_tables.values().map(|t| t.id.clone()).collect();
+            let t = r.pick(&tables);
+            let d = r.pick(&["10.0.0.0/8", "10.1.0.0/16", "172.16.0.0/12"]);
+            n.route(&t, d, &tgw);
+            vec![t]
+        }
+    }
+}
+
 /// One random edit of the world; returns the ids it touched.
 fn edit(r: &mut Rng, n: &mut Net) -> Vec<String> {
     use openvpc_core::eni::InstanceState;
@@ -591,10 +670,18 @@ proptest! {
         let (mut n, flows) = world(seed);
         let pls = prefix_lists();
         let mut r = Rng(seed ^ 0x5eed);
+        let with_transit = r.chance(50);
+        if with_transit {
+            transit(&mut n);
+        }
         let mut view = View::compile_with(&n.w, &pls);
         let mut watch = crate::Watch::new(&view, flows.clone());
         for step in 0..8 {
-            let ids = edit(&mut r, &mut n);
+            let ids = if with_transit && r.chance(30) {
+                transit_edit(&mut r, &mut n)
+            } else {
+                edit(&mut r, &mut n)
+            };
             let (v, touched) = view.update_traced(&n.w, &pls, &crate::Changes::ids(ids.clone()));
             view = v;
             watch.refresh(&view, &touched);

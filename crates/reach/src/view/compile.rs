@@ -87,9 +87,11 @@ impl View {
             by_v6: Arc::new(by_v6),
             by_public: Arc::new(by_public),
             privatelink: Arc::default(),
+            transit: Arc::default(),
             ix: Arc::new(ix),
         };
         view.privatelink = Arc::new(crate::privatelink::compile(w, &view));
+        view.transit = Arc::new(crate::transit::compile(w, &view));
         view
     }
 }

@@ -384,3 +384,22 @@ fn the_generation_moves_with_commands_and_timers_only() {
         generation_moves_with_commands_and_timers_only(durability);
     }
 }
+
+#[test]
+fn a_gathered_batch_wakes_the_journal_once_complete() {
+    use super::commit::{Item, Queue};
+    let entry = |n: Millis| {
+        let record = Record::Clock { offset: 0, now: n };
+        Item::entry(record, n, None)
+    };
+    let ctx = Ctx::new(A, EAST, 0);
+    let mut q = Queue::default();
+    // The first entry since the last batch wakes the journal thread.
+    assert!(q.push(entry(1)));
+    // It gathers three: the second and a passenger join silently, the third completes it.
+    q.gathering = 3;
+    assert!(!q.push(entry(2)));
+    assert!(!q.push(Item::passenger(ctx)));
+    assert!(q.push(entry(3)));
+    assert!(!q.push(entry(4)));
+}

@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{request::Parts, Method, StatusCode};
+use axum::http::{request::Parts, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::Router;
@@ -102,20 +102,33 @@ pub fn router(engine: Engine, options: ServerOptions) -> Router {
 }
 
 fn xml_response(status: u16, body: String, request_id: &str) -> Response {
-    (
+    doc_response(Dialect::Ec2, status, body, request_id)
+}
+
+/// A document of `dialect` (XML, or RAM's JSON with its error code in `x-amzn-ErrorType`).
+fn doc_response(dialect: Dialect, status: u16, body: String, request_id: &str) -> Response {
+    let code = (dialect == Dialect::Ram && status >= 400)
+        .then(|| serde_json::from_str::<serde_json::Value>(&body).ok())
+        .flatten()
+        .and_then(|v| v.get("__type")?.as_str().map(str::to_string));
+    let mut r = (
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         [
-            ("content-type", "text/xml;charset=UTF-8"),
+            ("content-type", dialect.content_type()),
             ("x-amzn-requestid", request_id),
         ],
         body,
     )
-        .into_response()
+        .into_response();
+    if let Some(v) = code.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        r.headers_mut().insert("x-amzn-errortype", v);
+    }
+    r
 }
 
 fn error(dialect: Dialect, e: &ApiError, request_id: &str) -> Response {
     let r = dialect.error(e, request_id);
-    xml_response(r.status, r.body, request_id)
+    doc_response(dialect, r.status, r.body, request_id)
 }
 
 fn unix_now() -> i64 {
@@ -251,7 +264,28 @@ async fn query_endpoint(State(state): State<Shared>, req: Request) -> Response {
     if let Some(redirect) = browser {
         return redirect;
     }
-    match handle_query(&state, &received, &request_id) {
+    let mut answer = handle_query(&state, &received, &request_id, None);
+    if let Answer::NeedsKey(key_type) = answer {
+        // Made on the blocking pool, so the server's one request thread keeps serving.
+        let made = tokio::task::spawn_blocking(move || {
+            openvpc_wire::keys::generate(key_type, os_entropy())
+        })
+        .await;
+        answer = match made {
+            Ok(key) => handle_query(&state, &received, &request_id, Some(key)),
+            Err(_) => Answer::Now(error(
+                Dialect::Ec2,
+                &ApiError::new(ErrorCode::InternalError, "The key pair could not be made."),
+                &request_id,
+            )),
+        };
+    }
+    match answer {
+        Answer::NeedsKey(_) => error(
+            Dialect::Ec2,
+            &ApiError::new(ErrorCode::InternalError, "The key pair could not be made."),
+            &request_id,
+        ),
         Answer::Now(resp) => resp,
         Answer::Durable(resp, ticket, dialect) => match ticket.await {
             Ok(Ok(())) => resp,
@@ -264,6 +298,8 @@ async fn query_endpoint(State(state): State<Shared>, req: Request) -> Response {
 enum Answer {
     Now(Response),
     Durable(Response, Ticket, Dialect),
+    /// The request needs a key of this type made first (CreateKeyPair).
+    NeedsKey(openvpc_core::keypair::KeyType),
 }
 
 /// 32 bytes from the operating system's random source.
@@ -274,7 +310,15 @@ fn os_entropy() -> [u8; 32] {
 }
 
 /// Authenticates and checks the request, then runs it on the engine.
-fn handle_query(state: &AppState, r: &Received, request_id: &str) -> Answer {
+///
+/// An authenticated CreateKeyPair first answers [`Answer::NeedsKey`]: the caller makes the
+/// key off the request thread and runs the request again with it.
+fn handle_query(
+    state: &AppState,
+    r: &Received,
+    request_id: &str,
+    key: Option<openvpc_wire::keys::Generated>,
+) -> Answer {
     let query = r.parts.uri.query().unwrap_or("");
     let mut params = Params::parse(query.as_bytes());
     let is_form = r
@@ -307,6 +351,25 @@ fn handle_query(state: &AppState, r: &Received, request_id: &str) -> Answer {
         Ok(c) => c,
         Err(e) => return Answer::Now(error(dialect, &e, request_id)),
     };
+    if dialect == Dialect::Ram {
+        // REST-JSON: the action is the path, the parameters the JSON body.
+        let action = match openvpc_wire::ram::action_of(r.parts.uri.path()) {
+            Ok(a) => a,
+            Err(e) => return Answer::Now(error(dialect, &e, request_id)),
+        };
+        let mut run = |backend: &mut dyn openvpc_wire::Backend| {
+            openvpc_wire::ram::handle(action, &r.body, backend)
+        };
+        return run_on_engine(
+            state,
+            &caller.account,
+            &caller.region,
+            action,
+            dialect,
+            &mut run,
+            request_id,
+        );
+    }
     if let Err(e) = params.check_request(dialect.version(), dialect.service_name()) {
         return Answer::Now(error(dialect, &e, request_id));
     }
@@ -319,29 +382,58 @@ fn handle_query(state: &AppState, r: &Received, request_id: &str) -> Answer {
         return Answer::Now(xml_response(doc.status, doc.body, request_id));
     }
     if dialect == Dialect::Ec2 {
-        // CreateKeyPair's key is made here, from the OS's randomness, before any lock.
-        openvpc_wire::keys::prepare(&action, &mut params, os_entropy);
+        match key {
+            Some(key) => params.set_generated_key(key),
+            None => {
+                if let Some(key_type) = openvpc_wire::keys::key_to_make(&action, &params) {
+                    return Answer::NeedsKey(key_type);
+                }
+            }
+        }
     }
     let mut run = |backend: &mut dyn openvpc_wire::Backend| {
         dialect.handle(&action, &params, backend, request_id)
     };
+    run_on_engine(
+        state,
+        &caller.account,
+        &caller.region,
+        &action,
+        dialect,
+        &mut run,
+        request_id,
+    )
+}
+
+/// Runs a request's handler on the engine and answers in its dialect.
+fn run_on_engine(
+    state: &AppState,
+    account: &str,
+    region: &str,
+    action: &str,
+    dialect: Dialect,
+    run: &mut dyn FnMut(&mut dyn openvpc_wire::Backend) -> openvpc_wire::Response,
+    request_id: &str,
+) -> Answer {
     // Actions seen to mutate go to the writer at once instead of trying the readers'
     // world first (the handler calling `mutate` stays the one rule of what mutates).
-    let known = lock(&state.mutating).contains(&action);
+    let known = lock(&state.mutating).contains(action);
     let handled = state
         .engine
-        .handle(&caller.account, &caller.region, known, &mut run)
+        .handle(account, region, known, run)
         .map(|(handled, wrote)| {
             if wrote && !known {
-                lock(&state.mutating).insert(action.clone());
+                lock(&state.mutating).insert(action.to_string());
             }
             handled
         });
     match handled {
         Err(e) => Answer::Now(error(dialect, &e, request_id)),
-        Ok(Handled::Done(resp)) => Answer::Now(xml_response(resp.status, resp.body, request_id)),
+        Ok(Handled::Done(resp)) => {
+            Answer::Now(doc_response(dialect, resp.status, resp.body, request_id))
+        }
         Ok(Handled::Pending(resp, ticket)) => Answer::Durable(
-            xml_response(resp.status, resp.body, request_id),
+            doc_response(dialect, resp.status, resp.body, request_id),
             ticket,
             dialect,
         ),

@@ -2,13 +2,14 @@
 //! the records come with the data plane).
 
 use openvpc_core::flowlog::{
-    self, Cmd, DestinationType, FlowLog, NewFlowLogs, ResourceType, TrafficType,
+    self, Cmd, DestinationType, FlowLog, NewFlowLogs, ResourceType, S3Options, TrafficType,
 };
 use openvpc_core::{tags, ApiError, Command, Output, Result, Scope, World};
 
 use super::describe::{Query, EC2};
 use super::endpoint_service::render_unsuccessful;
 use super::{failures, Call, Handler};
+use crate::params::View;
 use crate::time::iso8601;
 use crate::xml::{escape, Xml};
 
@@ -60,7 +61,7 @@ fn create_flow_logs(cx: &mut Call) -> Result<Xml> {
         })?,
     };
     let client_token = p.str("ClientToken");
-    let cmd = Cmd::Create(NewFlowLogs {
+    let cmd = Cmd::Create(Box::new(NewFlowLogs {
         resource_type,
         resource_ids: p.list("ResourceId"),
         traffic_type,
@@ -71,9 +72,10 @@ fn create_flow_logs(cx: &mut Call) -> Result<Xml> {
         deliver_cross_account_role: p.str("DeliverCrossAccountRole"),
         log_format: p.str("LogFormat"),
         max_aggregation_interval: p.int("MaxAggregationInterval")?,
+        destination_options: destination_options(&p)?,
         tags: p.tag_specs()?,
         client_token: client_token.clone(),
-    });
+    }));
     let out = cx.mutate(Command::FlowLog(cmd))?;
     let made = match &out {
         Output::Bulk { ok, .. } => ok.clone(),
@@ -86,6 +88,22 @@ fn create_flow_logs(cx: &mut Call) -> Result<Xml> {
     });
     render_unsuccessful(&mut x, &failures(out)?);
     Ok(x)
+}
+
+/// `DestinationOptions.*`, if any member is given.
+fn destination_options(p: &View) -> Result<Option<S3Options>> {
+    let o = p.nested("DestinationOptions");
+    let file_format = o.str("FileFormat");
+    let hive = o.bool("HiveCompatiblePartitions")?;
+    let per_hour = o.bool("PerHourPartition")?;
+    if file_format.is_none() && hive.is_none() && per_hour.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(S3Options {
+        file_format,
+        hive_compatible_partitions: hive.unwrap_or(false),
+        per_hour_partition: per_hour.unwrap_or(false),
+    }))
 }
 
 fn describe_flow_logs(cx: &mut Call) -> Result<Xml> {
@@ -127,11 +145,11 @@ fn render(x: &mut Xml, w: &World, scope: &Scope, f: &FlowLog) {
             "maxAggregationInterval",
             f.max_aggregation_interval.to_string(),
         );
-    if f.destination_type == DestinationType::S3 {
+    if let Some(o) = &f.s3_options {
         x.node("destinationOptions", |x| {
-            x.leaf("fileFormat", "plain-text")
-                .leaf("hiveCompatiblePartitions", "false")
-                .leaf("perHourPartition", "false");
+            x.leaf("fileFormat", o.file_format())
+                .leaf("hiveCompatiblePartitions", o.hive_compatible_partitions)
+                .leaf("perHourPartition", o.per_hour_partition);
         });
     }
 }

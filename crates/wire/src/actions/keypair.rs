@@ -39,7 +39,7 @@ fn create_key_pair(cx: &mut Call) -> Result<Xml> {
         }
     };
     let tags = p.tag_specs()?;
-    // The server makes the key before it locks the world (`keys::prepare`).
+    // The server makes the key before it locks the world (`keys::key_to_make`).
     let key = cx
         .generated_key()
         .filter(|k| k.key_type() == key_type)

@@ -25,6 +25,7 @@ mod route;
 mod sg;
 mod subnet;
 mod tags;
+mod tgw;
 mod vpc;
 mod vpn;
 
@@ -32,7 +33,7 @@ mod vpn;
 pub type Handler = fn(&mut Call) -> Result<Xml>;
 
 /// Every EC2 action this server implements.
-fn tables() -> [&'static [(&'static str, Handler)]; 19] {
+fn tables() -> [&'static [(&'static str, Handler)]; 20] {
     [
         account::ACTIONS,
         vpc::ACTIONS,
@@ -50,6 +51,7 @@ fn tables() -> [&'static [(&'static str, Handler)]; 19] {
         prefix_list::ACTIONS,
         insights::ACTIONS,
         vpn::ACTIONS,
+        tgw::ACTIONS,
         image::ACTIONS,
         keypair::ACTIONS,
         flowlog::ACTIONS,

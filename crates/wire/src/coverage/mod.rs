@@ -43,6 +43,7 @@ fn served(service: &str) -> Vec<&'static str> {
         "ec2" => crate::actions::action_names(),
         "elasticloadbalancing" => crate::elbv2::action_names(),
         "sts" => crate::sts::ACTIONS.to_vec(),
+        "ram" => crate::ram::ACTIONS.iter().map(|(a, _)| *a).collect(),
         _ => Vec::new(),
     }
 }
@@ -55,6 +56,7 @@ const SERVICES: &[(&str, &str)] = &[
         "Elastic Load Balancing v2 (API 2015-12-01)",
     ),
     ("sts", "STS (API 2011-06-15)"),
+    ("ram", "Resource Access Manager (API 2018-01-04)"),
 ];
 
 /// Every action of the slice with its status, then the served actions the slice does

@@ -23,6 +23,7 @@ mod route;
 mod sg;
 mod subnet;
 mod tags;
+mod tgw;
 mod vpc;
 mod vpn;
 
@@ -192,6 +193,13 @@ pub const TABLES: &[&Table] = &[
     &vpn::VPN_GATEWAYS,
     &vpn::CUSTOMER_GATEWAYS,
     &vpn::VPN_CONNECTIONS,
+    &tgw::TRANSIT_GATEWAYS,
+    &tgw::VPC_ATTACHMENTS,
+    &tgw::ATTACHMENTS,
+    &tgw::ROUTE_TABLES,
+    &tgw::SEARCH_ROUTES,
+    &tgw::ASSOCIATIONS,
+    &tgw::PROPAGATIONS,
     &image::IMAGES,
     &keypair::KEY_PAIRS,
     &flowlog::FLOW_LOGS,

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use openvpc_core::{
     dhcp, endpoint, endpoint_service, eni, flowlog, gateway, image, insights, keypair, nacl,
-    peering, prefix_list, route, sg, subnet, tags, vpc, vpn, ErrorCode, Filter, Kind,
+    peering, prefix_list, route, sg, subnet, tags, tgw, vpc, vpn, ErrorCode, Filter, Kind,
 };
 
 use super::*;
@@ -40,6 +40,14 @@ fn core_names(action: &str) -> &'static [&'static str] {
         "DescribeVpnGateways" => vpn::VGW_FILTERS,
         "DescribeCustomerGateways" => vpn::CGW_FILTERS,
         "DescribeVpnConnections" => vpn::VPN_FILTERS,
+        "DescribeTransitGateways" => tgw::FILTERS,
+        "DescribeTransitGatewayVpcAttachments" => tgw::VPC_ATTACHMENT_FILTERS,
+        "DescribeTransitGatewayAttachments" => tgw::ATTACHMENT_FILTERS,
+        "DescribeTransitGatewayRouteTables" => tgw::ROUTE_TABLE_FILTERS,
+        "SearchTransitGatewayRoutes" => tgw::SEARCH_FILTERS,
+        "GetTransitGatewayRouteTableAssociations" | "GetTransitGatewayRouteTablePropagations" => {
+            tgw::ASSOCIATION_FILTERS
+        }
         "DescribeImages" => image::FILTERS,
         "DescribeKeyPairs" => keypair::FILTERS,
         "DescribeFlowLogs" => flowlog::FILTERS,

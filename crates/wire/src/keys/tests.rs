@@ -130,13 +130,16 @@ fn ppk_files_carry_the_public_key_and_a_mac() {
 }
 
 #[test]
-fn prepare_makes_the_requested_type_for_create_key_pair_only() {
-    let mut p = Params::from_pairs([("KeyType".to_string(), "ed25519".to_string())]);
-    prepare("DescribeKeyPairs", &mut p, || [1; 32]);
-    assert!(p.generated_key().is_none());
-    prepare("CreateKeyPair", &mut p, || [1; 32]);
-    assert_eq!(p.generated_key().unwrap().key_type(), KeyType::Ed25519);
-    let mut bad = Params::from_pairs([("KeyType".to_string(), "dsa".to_string())]);
-    prepare("CreateKeyPair", &mut bad, || [1; 32]);
-    assert!(bad.generated_key().is_none());
+fn create_key_pair_alone_needs_a_key_of_its_type() {
+    let p = |pairs: &[(&str, &str)]| {
+        Params::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    };
+    assert_eq!(key_to_make("DescribeKeyPairs", &p(&[])), None);
+    assert_eq!(key_to_make("CreateKeyPair", &p(&[])), Some(KeyType::Rsa));
+    let ed = p(&[("KeyType", "ed25519")]);
+    assert_eq!(key_to_make("CreateKeyPair", &ed), Some(KeyType::Ed25519));
+    assert_eq!(
+        key_to_make("CreateKeyPair", &p(&[("KeyType", "dsa")])),
+        None
+    );
 }

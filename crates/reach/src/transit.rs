@@ -1,0 +1,135 @@
+//! Transit gateways compiled for `decide::transit`: each available VPC attachment (its
+//! VPC, zones, associated route table, appliance mode) and each route table's routes in
+//! effect (the core's `tgw::table_routes`: static over propagated), longest prefix first.
+
+use std::sync::Arc;
+
+use ipnet::IpNet;
+use openvpc_core::tgw::{self, AttachmentState};
+use openvpc_core::World;
+
+use crate::fast::{HashMap, HashSet};
+use crate::view::{Ix, View};
+
+/// An available VPC attachment.
+#[derive(Debug)]
+pub(crate) struct AttachV {
+    pub id: Arc<str>,
+    pub vpc: Ix,
+    /// Its subnets (their zones, and their index in the view), in the attachment's order.
+    pub subnets: Vec<(Arc<str>, Ix)>,
+    /// Appliance mode: both directions of a flow use one interface (the first subnet's).
+    pub appliance: bool,
+    /// The associated route table.
+    pub table: Option<Arc<str>>,
+}
+
+/// A route in effect: destination and attachment (`None`: blackhole).
+#[derive(Debug)]
+pub(crate) struct TgwRouteV {
+    pub dest: IpNet,
+    pub attachment: Option<Arc<str>>,
+}
+
+/// Every transit gateway's attachments and route tables.
+#[derive(Debug, Default)]
+pub(crate) struct TransitV {
+    /// (transit gateway, VPC) → attachment id.
+    pub by_vpc: HashMap<(Arc<str>, Ix), Arc<str>>,
+    pub attachments: HashMap<Arc<str>, AttachV>,
+    /// Route table id → routes, longest prefix first.
+    pub tables: HashMap<Arc<str>, Vec<TgwRouteV>>,
+    /// The zone of each subnet of an attached VPC.
+    pub zones: HashMap<Ix, Arc<str>>,
+}
+
+impl AttachV {
+    /// The subnet of the attachment's interface in `zone`, if it has one there.
+    pub fn subnet_in(&self, zone: &str) -> Option<Ix> {
+        self.subnets
+            .iter()
+            .find(|(z, _)| **z == *zone)
+            .map(|(_, s)| *s)
+    }
+
+    /// The subnet of the interface traffic leaves the attachment by, having entered the
+    /// gateway in `zone`: the same zone's when the attachment has one and is not in
+    /// appliance mode, else its first subnet's.
+    pub fn exit_subnet(&self, zone: Option<&str>) -> Option<Ix> {
+        let same = zone
+            .filter(|_| !self.appliance)
+            .and_then(|z| self.subnet_in(z));
+        same.or_else(|| self.subnets.first().map(|(_, s)| *s))
+    }
+}
+
+impl TransitV {
+    /// The route of `table` that `dst` takes (longest prefix).
+    pub fn lookup(&self, table: &str, dst: std::net::IpAddr) -> Option<&TgwRouteV> {
+        self.tables
+            .get(table)?
+            .iter()
+            .find(|r| r.dest.contains(&dst))
+    }
+}
+
+/// Compiles the transit gateways of `w` against `v`'s VPCs and subnets.
+pub(crate) fn compile(w: &World, v: &View) -> TransitV {
+    let mut t = TransitV::default();
+    if w.transit_gateways.is_empty() {
+        return t;
+    }
+    let available: Vec<_> = w
+        .tgw_attachments
+        .values()
+        .filter(|a| a.state == AttachmentState::Available)
+        .filter_map(|a| Some((a, *v.ix.vpc.get(a.vpc_id.as_str())?)))
+        .collect();
+    // One pass over the subnets of attached VPCs: their index and zone.
+    let attached: HashSet<Ix> = available.iter().map(|(_, vpc)| *vpc).collect();
+    let mut subnet_ix: HashMap<&str, Ix> = HashMap::default();
+    for (i, s) in v.subnets.iter().enumerate() {
+        if attached.contains(&s.vpc) {
+            subnet_ix.insert(&s.id, i as Ix);
+            if let Some(sub) = w.subnets.get(&s.id) {
+                t.zones
+                    .insert(i as Ix, sub.availability_zone.as_str().into());
+            }
+        }
+    }
+    for (a, vpc) in available {
+        let subnets = a
+            .subnet_ids
+            .iter()
+            .filter_map(|s| {
+                let zone = w.subnets.get(s)?.availability_zone.as_str();
+                Some((Arc::from(zone), *subnet_ix.get(s.as_str())?))
+            })
+            .collect();
+        let id: Arc<str> = a.id.as_str().into();
+        t.by_vpc
+            .insert((a.transit_gateway_id.as_str().into(), vpc), id.clone());
+        t.attachments.insert(
+            id.clone(),
+            AttachV {
+                id,
+                vpc,
+                subnets,
+                appliance: a.options.appliance_mode_support,
+                table: a.association.as_deref().map(Arc::from),
+            },
+        );
+    }
+    for rt in w.tgw_route_tables.values().filter(|r| r.state.is_live()) {
+        let mut routes: Vec<TgwRouteV> = tgw::table_routes(w, rt)
+            .into_iter()
+            .map(|r| TgwRouteV {
+                dest: r.destination,
+                attachment: r.attachment.as_deref().map(Arc::from),
+            })
+            .collect();
+        routes.sort_by_key(|r| std::cmp::Reverse(r.dest.prefix_len()));
+        t.tables.insert(rt.id.as_str().into(), routes);
+    }
+    t
+}
