@@ -271,7 +271,7 @@ fn source_address(se: &EniV, wanted: Option<IpAddr>) -> Result<Option<IpAddr>, R
         Code::EniSourceDestCheckRestriction,
         se.id.clone(),
         Why::SourceAddressNotHeld,
-        Box::new(detail),
+        detail,
     ))
 }
 
@@ -303,7 +303,7 @@ fn destination(
                 Code::EniAddressRestriction,
                 d.id.clone(),
                 why,
-                Box::new(detail(Some(a))),
+                detail(Some(a)),
             ));
         }
         return Ok((a, Some(e)));
@@ -314,12 +314,7 @@ fn destination(
             .or_else(|| d.v6.first().map(|a| IpAddr::V6(*a)))
             .ok_or_else(|| {
                 let why = Why::NoAddress;
-                (
-                    Code::NoSourceOrDestination,
-                    d.id.clone(),
-                    why,
-                    Box::new(detail(None)),
-                )
+                (Code::NoSourceOrDestination, d.id.clone(), why, detail(None))
             })?;
     Ok((a, Some(e)))
 }
@@ -540,7 +535,7 @@ fn public_address(d: &EniV, a: IpAddr) -> Result<IpAddr, Refusal> {
                 ..Detail::default()
             };
             let code = Code::IgwPrivateIpAssociationForIngress;
-            (code, d.id.clone(), Why::NotPublicAddress, Box::new(detail))
+            (code, d.id.clone(), Why::NotPublicAddress, detail)
         })
 }
 

@@ -40,7 +40,7 @@ fn entry(
     opts: &Options,
 ) -> Result<(Ix, Option<Ix>, Header), Refusal> {
     let id: Arc<str> = Arc::from(edge.id.as_str());
-    let refuse = |code: Code, why: Why, detail: Detail| (code, id.clone(), why, Box::new(detail));
+    let refuse = |code: Code, why: Why, detail: Detail| (code, id.clone(), why, detail);
     let Some(&vpc) = view.ix.vpc.get(edge.vpc.as_str()) else {
         let detail = Detail {
             vpc: Some(Arc::from(edge.vpc.as_str())),
@@ -88,7 +88,7 @@ pub(super) fn from_edge(view: &View, flow: &Flow, edge: &Edge, opts: &Options) -
     let (vpc, want, h) = match entry(view, flow, edge, opts) {
         Ok(x) => x,
         Err((code, component, why, detail)) => {
-            d.blocker(code, &component, why, *detail);
+            d.blocker(code, &component, why, detail);
             return d.verdict(Vec::new());
         }
     };
