@@ -29,7 +29,7 @@ pub(crate) fn address(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
     let association = association_of(w, &o)?;
     if let Some(a) = &association {
         if let Some(e) = w.network_interfaces.get_mut(&a.network_interface_id) {
-            if e.primary_ip() == a.private_ip {
+            if e.primary_ip() == Some(a.private_ip) {
                 e.public_ip = Some(public_ip);
                 e.public_ip_allocation_id = Some(id.clone());
             }

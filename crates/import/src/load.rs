@@ -307,7 +307,19 @@ fn vpc(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
 }
 
 fn subnet(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
-    let raw = o.str("CidrBlock")?;
+    // An IPv6-only subnet has no IPv4 block; any other must have one.
+    let native = o.opt_bool("Ipv6Native")?.unwrap_or(false);
+    let cidr = match o.opt_str("CidrBlock")? {
+        None if native => None,
+        raw => {
+            let raw = raw.map_or_else(|| o.str("CidrBlock"), Ok)?;
+            Some(parse_cidr::<Ipv4Net>(&o, "CidrBlock", &raw)?.trunc())
+        }
+    };
+    let mut launch = subnet::LaunchOptions::default();
+    if native {
+        launch.hostname_type = subnet::HOSTNAME_TYPES[1].to_string();
+    }
     let mut ipv6_cidrs = Vec::new();
     for (path, a) in o.list("Ipv6CidrBlockAssociationSet")? {
         let a = Obj {
@@ -324,14 +336,14 @@ fn subnet(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         id: o.str("SubnetId")?,
         scope: owner(scope, &o)?,
         vpc_id: o.str("VpcId")?,
-        cidr: parse_cidr::<Ipv4Net>(&o, "CidrBlock", &raw)?.trunc(),
+        cidr,
         ipv6_cidrs,
         availability_zone: o.opt_str("AvailabilityZone")?.unwrap_or_default(),
         availability_zone_id: o.opt_str("AvailabilityZoneId")?.unwrap_or_default(),
         default_for_az: o.opt_bool("DefaultForAz")?.unwrap_or(false),
         map_public_ip_on_launch: o.opt_bool("MapPublicIpOnLaunch")?.unwrap_or(false),
-        assign_ipv6_on_creation: o.opt_bool("AssignIpv6AddressOnCreation")?.unwrap_or(false),
-        launch: Default::default(),
+        assign_ipv6_on_creation: o.opt_bool("AssignIpv6AddressOnCreation")?.unwrap_or(native),
+        launch,
         used: Default::default(),
         created: 0,
     });
@@ -723,7 +735,8 @@ fn private_ips_of(o: &Obj) -> Res<Vec<Ipv4Addr>> {
             private_ips.push(ip);
         }
     }
-    if private_ips.is_empty() {
+    // An IPv6-only interface (`Ipv6Native`) has no private IPv4 address.
+    if private_ips.is_empty() && !o.opt_bool("Ipv6Native")?.unwrap_or(false) {
         let raw = o.str("PrivateIpAddress")?;
         private_ips.push(addr(o, "PrivateIpAddress", &raw)?);
     }
@@ -775,6 +788,8 @@ fn network_interface(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         let raw = a.str("Ipv6Address")?;
         ipv6_addresses.push(addr::<Ipv6Addr>(&a, "Ipv6Address", &raw)?);
     }
+    let ipv4_prefixes = prefixes_of::<Ipv4Net>(&o, "Ipv4Prefixes", "Ipv4Prefix")?;
+    let ipv6_prefixes = prefixes_of::<Ipv6Net>(&o, "Ipv6Prefixes", "Ipv6Prefix")?;
     let groups = group_ids(&o)?;
     let attachment = attachment_of(&o)?;
     let subnet_id = o.str("SubnetId")?;
@@ -794,6 +809,8 @@ fn network_interface(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
             availability_zone,
             private_ips,
             ipv6_addresses,
+            ipv4_prefixes,
+            ipv6_prefixes,
             groups,
             source_dest_check: o.opt_bool("SourceDestCheck")?.unwrap_or(true),
             interface_type: o
@@ -810,6 +827,20 @@ fn network_interface(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
         },
     );
     Ok(())
+}
+
+/// An interface's delegated prefixes: `list[].member` CIDRs.
+fn prefixes_of<T: std::str::FromStr>(o: &Obj, list: &str, member: &str) -> Res<Vec<T>> {
+    let mut out = Vec::new();
+    for (path, p) in o.list(list)? {
+        let p = Obj {
+            value: p,
+            path: &path,
+        };
+        let raw = p.str(member)?;
+        out.push(parse_cidr(&p, member, &raw)?);
+    }
+    Ok(out)
 }
 
 fn reservation(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
@@ -1549,8 +1580,20 @@ pub fn finish(w: &mut World) -> usize {
         .collect();
     for (subnet_id, ip) in used {
         if let Some(s) = w.subnets.get_mut(&subnet_id) {
-            if let Some(off) = cidr::offset_v4(&s.cidr, ip) {
+            if let Some(off) = s.cidr.and_then(|c| cidr::offset_v4(&c, ip)) {
                 s.used.insert(off);
+            }
+        }
+    }
+    let delegated: Vec<(String, Ipv4Net)> = w
+        .network_interfaces
+        .values()
+        .flat_map(|e| e.ipv4_prefixes.iter().map(|b| (e.subnet_id.clone(), *b)))
+        .collect();
+    for (subnet_id, block) in delegated {
+        if let Some(s) = w.subnets.get_mut(&subnet_id) {
+            if let Some(first) = s.cidr.and_then(|c| cidr::offset_v4(&c, block.network())) {
+                s.used.extend(first..first + cidr::size_v4(&block) as u32);
             }
         }
     }
@@ -1566,7 +1609,7 @@ fn node_address(w: &mut World, subnet_id: &str, wanted: Option<Ipv4Addr>) -> Opt
     match wanted {
         Some(ip) => {
             let s = w.subnets.get_mut(subnet_id)?;
-            if let Some(off) = cidr::offset_v4(&s.cidr, ip) {
+            if let Some(off) = s.cidr.and_then(|c| cidr::offset_v4(&c, ip)) {
                 s.used.insert(off);
             }
             Some(ip)
@@ -1604,6 +1647,8 @@ fn synthetic_interface(w: &mut World, i: Stand) {
             availability_zone,
             private_ips: vec![i.ip],
             ipv6_addresses: Vec::new(),
+            ipv4_prefixes: Vec::new(),
+            ipv6_prefixes: Vec::new(),
             groups: i.groups,
             source_dest_check: true,
             interface_type: i.interface_type.to_string(),

@@ -288,6 +288,59 @@ fn vpn_gateways_connections_and_propagated_routes_are_imported() {
 }
 
 #[test]
+fn ipv6_only_subnets_and_delegated_prefixes_are_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = dir.path().join("111111111111/us-east-1");
+    std::fs::create_dir_all(&region).unwrap();
+    std::fs::write(
+        region.join("vpcs.json"),
+        r#"{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "Ipv6CidrBlockAssociationSet": [{"AssociationId": "a", "Ipv6CidrBlock": "2600:1f18::/56"}]}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        region.join("subnets.json"),
+        r#"{"Subnets": [
+            {"SubnetId": "subnet-6", "VpcId": "vpc-1", "Ipv6Native": true, "AssignIpv6AddressOnCreation": true,
+             "Ipv6CidrBlockAssociationSet": [{"AssociationId": "s6", "Ipv6CidrBlock": "2600:1f18:0:1::/64"}]},
+            {"SubnetId": "subnet-4", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        region.join("enis.json"),
+        r#"{"NetworkInterfaces": [
+            {"NetworkInterfaceId": "eni-6", "SubnetId": "subnet-6", "VpcId": "vpc-1", "Ipv6Native": true,
+             "Ipv6Addresses": [{"Ipv6Address": "2600:1f18:0:1::10"}],
+             "Ipv6Prefixes": [{"Ipv6Prefix": "2600:1f18:0:1:9::/80"}]},
+            {"NetworkInterfaceId": "eni-4", "SubnetId": "subnet-4", "VpcId": "vpc-1",
+             "PrivateIpAddress": "10.0.1.10",
+             "PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": "10.0.1.10"}],
+             "Ipv4Prefixes": [{"Ipv4Prefix": "10.0.1.32/28"}]}]}"#,
+    )
+    .unwrap();
+    let w = import_dir(dir.path(), Config::default()).unwrap();
+    let native = w.subnets.get("subnet-6").unwrap();
+    assert!(native.ipv6_native() && native.assign_ipv6_on_creation);
+    assert_eq!(native.launch.hostname_type, "resource-name");
+    let e6 = w.network_interfaces.get("eni-6").unwrap();
+    assert!(e6.private_ips.is_empty());
+    assert_eq!(e6.ipv6_prefixes[0].to_string(), "2600:1f18:0:1:9::/80");
+    // The /28 and the primary address are taken from the subnet.
+    assert_eq!(
+        w.subnets.get("subnet-4").unwrap().available_ip_count(),
+        251 - 17
+    );
+    // A subnet that is not IPv6-only still needs its IPv4 block.
+    std::fs::write(
+        region.join("subnets.json"),
+        r#"{"Subnets": [{"SubnetId": "subnet-4", "VpcId": "vpc-1"}]}"#,
+    )
+    .unwrap();
+    std::fs::remove_file(region.join("enis.json")).unwrap();
+    let e = import_dir(dir.path(), Config::default()).unwrap_err();
+    assert!(e.message.contains("CidrBlock"), "{}", e.message);
+}
+
+#[test]
 fn key_pairs_are_imported() {
     let w = import_dir(&fixture(), Config::default()).unwrap();
     let a = Scope::new("111111111111", "us-east-1");

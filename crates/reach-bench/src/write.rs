@@ -75,7 +75,7 @@ fn write_network(w: &World, docs: &mut Docs) {
                 "SubnetId": s.id,
                 "VpcId": s.vpc_id,
                 "OwnerId": s.scope.account,
-                "CidrBlock": s.cidr.to_string(),
+                "CidrBlock": s.display_cidr(),
                 "AvailabilityZone": s.availability_zone,
                 "AvailabilityZoneId": s.availability_zone_id,
                 "MapPublicIpOnLaunch": s.map_public_ip_on_launch,

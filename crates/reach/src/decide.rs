@@ -131,6 +131,22 @@ pub(crate) fn first_header(
     })
 }
 
+/// The address a flow to an interface goes to: one of the family the source has (IPv4
+/// first), else the interface's first address (the source then has no address to send it
+/// from: an IPv6-only source cannot reach an IPv4-only interface).
+pub(crate) fn destination_address(
+    (src_v4, src_v6): (bool, bool),
+    v4: Option<std::net::Ipv4Addr>,
+    v6: Option<std::net::Ipv6Addr>,
+) -> Option<IpAddr> {
+    let v4 = v4.map(IpAddr::V4);
+    let v6 = v6.map(IpAddr::V6);
+    v4.filter(|_| src_v4)
+        .or(v6.filter(|_| src_v6))
+        .or(v4)
+        .or(v6)
+}
+
 /// Whether a security group rule admits the header's protocol and port (not the peer).
 pub(crate) fn rule_admits(r: &RuleV, h: &Header) -> bool {
     match r.protocol {
@@ -308,14 +324,20 @@ fn destination(
         }
         return Ok((a, Some(e)));
     }
-    let a =
-        d.v4.first()
-            .map(|a| IpAddr::V4(*a))
-            .or_else(|| d.v6.first().map(|a| IpAddr::V6(*a)))
-            .ok_or_else(|| {
-                let why = Why::NoAddress;
-                (Code::NoSourceOrDestination, d.id.clone(), why, detail(None))
-            })?;
+    // The families the source can send from: its chosen address's, else those it holds.
+    let families = match (opts.source_ip, s) {
+        (Some(a), _) => (a.is_ipv4(), a.is_ipv6()),
+        (None, Some(s)) => {
+            let se = &view.enis[s as usize];
+            (!se.v4.is_empty(), !se.v6.is_empty())
+        }
+        (None, None) => (true, true),
+    };
+    let a = destination_address(families, d.v4.first().copied(), d.v6.first().copied())
+        .ok_or_else(|| {
+            let why = Why::NoAddress;
+            (Code::NoSourceOrDestination, d.id.clone(), why, detail(None))
+        })?;
     Ok((a, Some(e)))
 }
 
@@ -324,7 +346,7 @@ fn destination(
 pub(crate) fn is_internet_host(view: &View, a: IpAddr) -> bool {
     match a {
         IpAddr::V4(a) => !a.is_private() && !view.by_public.contains_key(&a),
-        IpAddr::V6(a) => !view.by_v6.contains_key(&a),
+        IpAddr::V6(a) => view.holder_v6(a).is_none(),
     }
 }
 
@@ -677,7 +699,7 @@ impl Decider<'_> {
                 }
             }
         }
-        self.v.by_addr.get(&(vpc, addr)).map(|&e| Owner::Eni(e))
+        self.v.holder(vpc, addr).map(Owner::Eni)
     }
 
     /// The public address `src` leaves an internet gateway with, if it has one.
@@ -725,9 +747,8 @@ impl Decider<'_> {
                     PeerV::Nets(ns) => ns.iter().any(|n| n.contains(&remote)),
                     PeerV::Group { sg, vpc } => {
                         let member = v
-                            .by_addr
-                            .get(&(*vpc, remote))
-                            .is_some_and(|&m| v.enis[m as usize].groups.contains(sg));
+                            .holder(*vpc, remote)
+                            .is_some_and(|m| v.enis[m as usize].groups.contains(sg));
                         lost |= member && !egress && !identity;
                         member && (egress || identity)
                     }
@@ -1028,7 +1049,7 @@ impl Decider<'_> {
                         .map(|&(e, private)| (Owner::Eni(e), IpAddr::V4(private))),
                 }
             }
-            IpAddr::V6(d) => v.by_v6.get(&d).map(|&e| (Owner::Eni(e), h.dst)),
+            IpAddr::V6(d) => v.holder_v6(d).map(|e| (Owner::Eni(e), h.dst)),
         };
         let Some((o, private)) = found else {
             if let Some(want) = want {

@@ -376,8 +376,8 @@ fn placements(view: &View) -> Vec<Placement> {
                                 .map(|a| (std::net::IpAddr::V4(*a), t.port)),
                             TargetAt::Ip(Some(a)) => {
                                 let vpc = view.enis[n as usize].vpc;
-                                let held = view.by_addr.get(&(vpc, a));
-                                held.is_none_or(|&e| zone_enabled(view, lb, e))
+                                let held = view.holder(vpc, a);
+                                held.is_none_or(|e| zone_enabled(view, lb, e))
                                     .then_some((a, t.port))
                             }
                             _ => None,

@@ -211,7 +211,7 @@ pub fn subnets_in_scope(world: &World, vpcs: &[String]) -> Vec<MatrixSubnet> {
             .values()
             .filter(|s| &s.vpc_id == vpc)
             .collect();
-        subs.sort_by_key(|s| (s.cidr.addr(), s.cidr.prefix_len()));
+        subs.sort_by_key(|s| (s.cidr.map(|c| (c.addr(), c.prefix_len())), s.display_cidr()));
         for s in subs {
             let name = openvpc_core::tags::of(world, &s.scope, &s.id)
                 .get("Name")
@@ -219,7 +219,7 @@ pub fn subnets_in_scope(world: &World, vpcs: &[String]) -> Vec<MatrixSubnet> {
             out.push(MatrixSubnet {
                 id: s.id.clone(),
                 vpc: s.vpc_id.clone(),
-                cidr: s.cidr.to_string(),
+                cidr: s.display_cidr(),
                 availability_zone: s.availability_zone.clone(),
                 name,
                 interfaces: interfaces.get(s.id.as_str()).cloned().unwrap_or_default(),

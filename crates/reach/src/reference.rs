@@ -85,8 +85,12 @@ struct Ref<'w> {
 
 fn has(e: &NetworkInterface, a: IpAddr) -> bool {
     match a {
-        IpAddr::V4(a) => e.private_ips.contains(&a),
-        IpAddr::V6(a) => e.ipv6_addresses.contains(&a),
+        IpAddr::V4(a) => {
+            e.private_ips.contains(&a) || e.ipv4_prefixes.iter().any(|p| p.contains(&a))
+        }
+        IpAddr::V6(a) => {
+            e.ipv6_addresses.contains(&a) || e.ipv6_prefixes.iter().any(|p| p.contains(&a))
+        }
     }
 }
 
@@ -302,7 +306,7 @@ impl<'w> Ref<'w> {
                                 })
                         })
                 }
-                IpAddr::V6(a) => e.ipv6_addresses.contains(&a),
+                IpAddr::V6(a) => has(e, IpAddr::V6(a)),
             })
     }
 
@@ -449,11 +453,11 @@ impl<'w> Ref<'w> {
             Ok(e) => e,
             Err((code, component)) => return self.fatal(code, component),
         };
-        let a = e
-            .private_ips
-            .first()
-            .map(|a| IpAddr::V4(*a))
-            .or(e.ipv6_addresses.first().map(|a| IpAddr::V6(*a)));
+        let a = crate::decide::destination_address(
+            (!s.private_ips.is_empty(), !s.ipv6_addresses.is_empty()),
+            e.private_ips.first().copied(),
+            e.ipv6_addresses.first().copied(),
+        );
         match a {
             Some(a) => Some((a, Some(e))),
             None => self.fatal(Code::NoSourceOrDestination, &e.id),

@@ -63,6 +63,9 @@ pub(crate) struct EniV {
     pub subnet: Ix,
     pub v4: Vec<Ipv4Addr>,
     pub v6: Vec<Ipv6Addr>,
+    /// Prefixes delegated to it (`/28`, `/80`): every address inside is its own.
+    pub v4_prefixes: Vec<Ipv4Net>,
+    pub v6_prefixes: Vec<Ipv6Net>,
     /// Known security groups; `group_ids` keeps every listed id for messages.
     pub groups: Vec<Ix>,
     pub group_ids: Vec<Arc<str>>,
@@ -76,8 +79,12 @@ pub(crate) struct EniV {
 impl EniV {
     pub fn has(&self, a: IpAddr) -> bool {
         match a {
-            IpAddr::V4(a) => self.v4.contains(&a),
-            IpAddr::V6(a) => self.v6.contains(&a),
+            IpAddr::V4(a) => {
+                self.v4.contains(&a) || self.v4_prefixes.iter().any(|p| p.contains(&a))
+            }
+            IpAddr::V6(a) => {
+                self.v6.contains(&a) || self.v6_prefixes.iter().any(|p| p.contains(&a))
+            }
         }
     }
 }
@@ -430,6 +437,9 @@ pub struct View {
     pub(crate) by_addr: Arc<HashMap<(Ix, IpAddr), Ix>>,
     /// IPv6 address → interface (IPv6 addresses are globally unique and public).
     pub(crate) by_v6: Arc<HashMap<Ipv6Addr, Ix>>,
+    /// (VPC, delegated prefix's network address) → interface; IPv6 prefixes also under
+    /// [`NO_VPC`] (globally unique, as IPv6 addresses are).
+    pub(crate) by_prefix: Arc<HashMap<(Ix, IpAddr), Ix>>,
     /// Public IPv4 → (interface, private address).
     pub(crate) by_public: Arc<HashMap<Ipv4Addr, (Ix, Ipv4Addr)>>,
     /// VPC endpoints, endpoint services, load balancers (see [`crate::privatelink`]).
@@ -438,6 +448,44 @@ pub struct View {
     pub(crate) transit: Arc<crate::transit::TransitV>,
     /// Id → index maps that recompiling one part needs.
     pub(crate) ix: Arc<Index>,
+}
+
+/// The VPC index under which IPv6 prefixes are also kept, VPC-independent.
+pub(crate) const NO_VPC: Ix = Ix::MAX;
+
+/// The network address of the delegated prefix that would hold `a` (a `/28` or a `/80`).
+pub(crate) fn prefix_key(a: IpAddr) -> IpAddr {
+    match a {
+        IpAddr::V4(a) => IpAddr::V4(
+            Ipv4Net::new(a, openvpc_core::eni::IPV4_PREFIX_LEN)
+                .expect("valid length")
+                .network(),
+        ),
+        IpAddr::V6(a) => IpAddr::V6(
+            Ipv6Net::new(a, openvpc_core::eni::IPV6_PREFIX_LEN)
+                .expect("valid length")
+                .network(),
+        ),
+    }
+}
+
+impl View {
+    /// The interface holding `a` in `vpc`: one of its addresses, or inside a prefix
+    /// delegated to it.
+    pub(crate) fn holder(&self, vpc: Ix, a: IpAddr) -> Option<Ix> {
+        self.by_addr
+            .get(&(vpc, a))
+            .or_else(|| self.by_prefix.get(&(vpc, prefix_key(a))))
+            .copied()
+    }
+
+    /// The interface holding the IPv6 address `a`, in any VPC.
+    pub(crate) fn holder_v6(&self, a: Ipv6Addr) -> Option<Ix> {
+        self.by_v6
+            .get(&a)
+            .or_else(|| self.by_prefix.get(&(NO_VPC, prefix_key(IpAddr::V6(a)))))
+            .copied()
+    }
 }
 
 /// Id → index maps of the resources whose set only a full compile changes.

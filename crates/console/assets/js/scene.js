@@ -82,7 +82,7 @@ export function buildScene(model, isCollapsed) {
           kind: 'subnet',
           badge: 'SUB',
           title: s.name || 'subnet',
-          lines: [s.id, s.raw.cidrBlock],
+          lines: [s.id, s.raw.cidrBlock || arr(s.raw.ipv6CidrBlockAssociationSet)[0]?.ipv6CidrBlock],
           state: s.state,
           chips: [],
         });

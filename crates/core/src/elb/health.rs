@@ -26,7 +26,7 @@ fn target_zone(w: &World, group: &TargetGroup, t: &Target) -> Option<String> {
     let ip: Ipv4Addr = t.id.parse().ok()?;
     w.subnets
         .values()
-        .find(|s| s.vpc_id == group.vpc_id && s.cidr.contains(&ip))
+        .find(|s| s.vpc_id == group.vpc_id && s.cidr.is_some_and(|c| c.contains(&ip)))
         .map(|s| s.availability_zone.clone())
 }
 

@@ -282,6 +282,7 @@ fn check_subnets(w: &World, scope: &Scope, plan: &LbPlan) -> Result<(String, Vec
 /// One subnet can hold a node: IPv6 for `dualstack`, enough free addresses, and the
 /// requested address usable and free.
 fn check_room(s: &Subnet, ip_address_type: &str, requested: Option<Ipv4Addr>) -> Result<()> {
+    crate::subnet::require_ipv4(s, "a load balancer")?;
     if ip_address_type == "dualstack" && s.ipv6_cidrs.is_empty() {
         return Err(ApiError::new(
             ErrorCode::InvalidSubnet,
@@ -302,8 +303,9 @@ fn check_room(s: &Subnet, ip_address_type: &str, requested: Option<Ipv4Addr>) ->
     let Some(ip) = requested else {
         return Ok(());
     };
-    let size = cidr::size_v4(&s.cidr) as u32;
-    let offset = cidr::offset_v4(&s.cidr, ip).filter(|o| *o >= 4 && *o < size - 1);
+    let block = crate::subnet::v4_block(s)?;
+    let size = cidr::size_v4(&block) as u32;
+    let offset = cidr::offset_v4(&block, ip).filter(|o| *o >= 4 && *o < size - 1);
     match offset {
         None => Err(invalid_config(format!(
             "The private IPv4 address '{ip}' is not in the usable address range of subnet '{}'",

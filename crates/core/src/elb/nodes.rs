@@ -61,7 +61,10 @@ pub(super) fn create_node_interface(
     };
     let eni_id = eni::create_service(w, &ctx.scope(), ctx.now, &interface)?;
     let made = w.network_interfaces.get(&eni_id).expect("created");
-    let (private_ip, public_ip) = (made.primary_ip(), made.public_ip);
+    let private_ip = made
+        .primary_ip()
+        .expect("a service interface has an IPv4 address");
+    let public_ip = made.public_ip;
     Ok(LbSubnet {
         subnet_id: at.subnet_id,
         availability_zone: at.availability_zone,

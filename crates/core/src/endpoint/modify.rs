@@ -260,7 +260,7 @@ fn check_room(w: &World, ep: &VpcEndpoint, s: &Subnets) -> Result<()> {
                 .iter()
                 .find(|i| i.subnet_id == r.subnet_id)
                 .and_then(|i| w.network_interfaces.get(&i.network_interface_id))
-                .map(|e| e.primary_ip());
+                .and_then(|e| e.primary_ip());
             r.ipv4.is_some() && r.ipv4 != current
         })
         .cloned()

@@ -89,6 +89,7 @@ pub(super) fn check_subnets(
     let remote = view.region != scope.region;
     for c in new {
         let s = subnet::get(w, scope, &c.subnet_id)?;
+        subnet::require_ipv4(s, "an interface endpoint")?;
         if s.vpc_id != vpc_id {
             return Err(ApiError::invalid_parameter(format!(
                 "The subnet {} does not belong to the VPC {vpc_id}.",
@@ -120,8 +121,9 @@ pub(super) fn check_subnets(
 /// A choice's fixed addresses lie in the subnet's usable range and IPv6 blocks.
 fn check_fixed_addresses(c: &SubnetChoice, s: &subnet::Subnet) -> Result<()> {
     if let Some(ip) = c.ipv4 {
-        let size = cidr::size_v4(&s.cidr) as u32;
-        let usable = cidr::offset_v4(&s.cidr, ip).is_some_and(|o| o >= 4 && o < size - 1);
+        let block = subnet::v4_block(s)?;
+        let size = cidr::size_v4(&block) as u32;
+        let usable = cidr::offset_v4(&block, ip).is_some_and(|o| o >= 4 && o < size - 1);
         if !usable {
             return Err(ApiError::invalid_parameter(format!(
                 "Address {ip} does not fall within the subnet's address range"
@@ -148,7 +150,10 @@ pub(super) fn check_provision(w: &World, choices: &[SubnetChoice]) -> Result<()>
             .ok_or_else(|| Kind::Subnet.not_found(&c.subnet_id))?;
         match c.ipv4 {
             Some(ip) => {
-                let taken = cidr::offset_v4(&s.cidr, ip).is_some_and(|o| s.used.contains(&o));
+                let taken = s
+                    .cidr
+                    .and_then(|b| cidr::offset_v4(&b, ip))
+                    .is_some_and(|o| s.used.contains(&o));
                 if taken {
                     return Err(ApiError::new(ErrorCode::InvalidIPAddressInUse,
                         format!("Address {ip} is in use."),

@@ -87,6 +87,7 @@ fn subnet_of(k: &mut Kit, account: &str, vpc_id: &str, cidr: &str, az_id: &str) 
             vpc_id: vpc_id.into(),
             cidr_block: cidr.into(),
             ipv6_cidr_block: None,
+            ipv6_native: false,
             availability_zone: None,
             availability_zone_id: Some(az_id.into()),
             tags: vec![],
@@ -559,7 +560,7 @@ fn interface_options() {
     let eni = &k.endpoint(&id).interfaces[0].network_interface_id;
     assert_eq!(
         k.w.network_interfaces.get(eni).unwrap().primary_ip(),
-        Ipv4Addr::new(10, 0, 1, 200)
+        Some(Ipv4Addr::new(10, 0, 1, 200))
     );
     assert_eq!(
         k.endpoint(&id)
@@ -954,7 +955,7 @@ fn modify_interface_subnets_and_groups() {
             .get(&now.network_interface_id)
             .unwrap()
             .primary_ip(),
-        Ipv4Addr::new(10, 0, 1, 77)
+        Some(Ipv4Addr::new(10, 0, 1, 77))
     );
     // Security groups follow onto every interface.
     let default_sg = e.groups[0].clone();
@@ -1234,6 +1235,7 @@ fn cross_region_consumer() {
             vpc_id: vpc.clone(),
             cidr_block: "10.9.1.0/24".into(),
             ipv6_cidr_block: None,
+            ipv6_native: false,
             availability_zone: None,
             availability_zone_id: Some("usw2-az1".into()),
             tags: vec![],

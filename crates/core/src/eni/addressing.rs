@@ -1,47 +1,68 @@
-//! AssignPrivateIpAddresses and UnassignPrivateIpAddresses: secondary private addresses of
-//! an interface, from and back to its subnet (through the lifecycle).
+//! AssignPrivateIpAddresses and UnassignPrivateIpAddresses: secondary private addresses and
+//! delegated /28 prefixes of an interface, from and back to its subnet (through the
+//! lifecycle).
 
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::world::{Ctx, Scope, World};
-use crate::{subnet, Output};
+use crate::{cidr, subnet, Output};
 
 use super::errors::{duplicate, managed, not_enough_addresses, private_ip_limit};
 use super::plan::probe_v4;
-use super::{get, lifecycle, NetworkInterface, MAX_PRIVATE_IPS};
+use super::{get, lifecycle, prefixes, NetworkInterface, PrefixSpec, MAX_PRIVATE_IPS};
+
+/// What AssignPrivateIpAddresses asks for.
+pub(super) struct Asked<'a> {
+    pub(super) addresses: &'a [Ipv4Addr],
+    pub(super) count: Option<i64>,
+    pub(super) allow_reassignment: bool,
+    pub(super) prefixes: &'a [String],
+    pub(super) prefix_count: Option<i64>,
+}
 
 /// AssignPrivateIpAddresses: named addresses (moved from another interface of the caller
-/// when reassignment is allowed) or a count of automatic ones.
-pub(super) fn assign(
-    w: &mut World,
-    ctx: &Ctx,
-    id: &str,
-    addresses: &[Ipv4Addr],
-    count: Option<i64>,
-    allow_reassignment: bool,
-) -> Result<Output> {
+/// when reassignment is allowed) or a count of automatic ones, and/or named /28 prefixes or a
+/// count of them. Output: the addresses, then the prefixes.
+pub(super) fn assign(w: &mut World, ctx: &Ctx, id: &str, asked: Asked) -> Result<Output> {
     let scope = ctx.scope();
     let e = get(w, &scope, id)?;
     if e.requester_managed {
         return Err(managed(id));
     }
-    let count = assign_count(addresses, count)?;
-    if e.private_ips.len() + addresses.len() + count.min(MAX_PRIVATE_IPS) > MAX_PRIVATE_IPS {
+    let wants_prefixes = !asked.prefixes.is_empty() || asked.prefix_count.is_some();
+    let count = if wants_prefixes && asked.addresses.is_empty() && asked.count.is_none() {
+        0
+    } else {
+        assign_count(asked.addresses, asked.count)?
+    };
+    let held = e.private_ips.len() + e.ipv4_prefixes.len();
+    if held + asked.addresses.len() + count.min(MAX_PRIVATE_IPS) > MAX_PRIVATE_IPS {
         return Err(private_ip_limit());
     }
-    let moves = reassignments(w, &scope, e, addresses, allow_reassignment)?;
+    let moves = reassignments(w, &scope, e, asked.addresses, asked.allow_reassignment)?;
     let s = subnet::get(w, &scope, &e.subnet_id)?;
-    if count as u64 > subnet::auto_assignable_count(w, s) {
+    let spec = PrefixSpec {
+        v4: asked.prefixes.to_vec(),
+        v4_count: asked.prefix_count,
+        ..PrefixSpec::default()
+    };
+    let p = prefixes::check(w, s, &spec, (held + asked.addresses.len() + count, 0), true)?;
+    if count as u64 + p.v4_addresses() as u64 > subnet::auto_assignable_count(w, s) {
         return Err(not_enough_addresses(&e.subnet_id, "addresses"));
     }
     for (addr, from) in &moves {
         lifecycle::remove_private_ip(w, from, *addr);
     }
-    let assigned = lifecycle::add_private_ips(w, id, addresses, count)?;
+    let (delegated, _) = lifecycle::add_prefixes(w, id, &p)?;
+    let assigned = lifecycle::add_private_ips(w, id, asked.addresses, count)?;
     Ok(Output::Ids(
-        assigned.iter().map(|a| a.to_string()).collect(),
+        assigned
+            .iter()
+            .map(|a| a.to_string())
+            .chain(delegated.iter().map(|b| b.to_string()))
+            .collect(),
     ))
 }
 
@@ -94,7 +115,7 @@ fn reassignments(
                 match holder {
                     Some(h)
                         if allow_reassignment
-                            && h.primary_ip() != *addr
+                            && h.primary_ip() != Some(*addr)
                             && !h.requester_managed
                             && h.scope == *scope =>
                     {
@@ -115,16 +136,29 @@ pub(super) fn unassign(
     ctx: &Ctx,
     id: &str,
     addresses: &[Ipv4Addr],
+    prefixes: &[String],
 ) -> Result<Output> {
     let e = get(w, &ctx.scope(), id)?;
     if e.requester_managed {
         return Err(managed(id));
     }
-    if addresses.is_empty() {
+    if addresses.is_empty() && prefixes.is_empty() {
         return Err(ApiError::missing("PrivateIpAddress"));
     }
+    let mut gone_prefixes = Vec::new();
+    for raw in prefixes {
+        match cidr::parse_v4(raw).filter(|b| e.ipv4_prefixes.contains(b)) {
+            Some(b) if !gone_prefixes.contains(&b) => gone_prefixes.push(b),
+            Some(_) => {}
+            None => {
+                return Err(ApiError::invalid_value(format!(
+                    "Some of the specified prefixes are not assigned to interface {id}"
+                )))
+            }
+        }
+    }
     for addr in addresses {
-        if *addr == e.primary_ip() {
+        if Some(*addr) == e.primary_ip() {
             return Err(ApiError::invalid_value(format!(
                 "The primary private IP address {addr} of network interface {id} cannot be unassigned."
             )));
@@ -138,5 +172,6 @@ pub(super) fn unassign(
     for addr in addresses {
         lifecycle::remove_private_ip(w, id, *addr);
     }
+    lifecycle::remove_prefixes(w, id, &gone_prefixes, &[]);
     Ok(Output::Done)
 }

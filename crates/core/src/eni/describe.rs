@@ -21,6 +21,26 @@ pub fn private_dns_name(region: &str, ip: Ipv4Addr) -> String {
     }
 }
 
+/// A resource-name hostname: `i-0abc.ec2.internal` in us-east-1,
+/// `i-0abc.<region>.compute.internal` elsewhere (an IPv6-only instance's only kind).
+pub fn resource_dns_name(region: &str, instance_id: &str) -> String {
+    if region == "us-east-1" {
+        format!("{instance_id}.ec2.internal")
+    } else {
+        format!("{instance_id}.{region}.compute.internal")
+    }
+}
+
+/// An instance's private DNS name: from its primary private IPv4 address, or from its id
+/// when it has none (IPv6-only); none without a primary interface.
+pub fn instance_private_dns_name(w: &World, i: &Instance) -> Option<String> {
+    let e = primary_interface(w, i)?;
+    Some(match e.primary_ip() {
+        Some(ip) => private_dns_name(&i.scope.region, ip),
+        None => resource_dns_name(&i.scope.region, &i.id),
+    })
+}
+
 /// `ec2-18-0-0-1.compute-1.amazonaws.com` in us-east-1, `ec2-….<region>.compute.amazonaws.com` elsewhere.
 pub fn public_dns_name(region: &str, ip: Ipv4Addr) -> String {
     let [a, b, c, d] = ip.octets();
@@ -168,6 +188,9 @@ fn field(w: &World, e: &NetworkInterface, name: &str) -> Vec<String> {
             .collect(),
         "interface-type" => filter::s(&e.interface_type),
         "ipv6-addresses.ipv6-address" => e.ipv6_addresses.iter().map(|a| a.to_string()).collect(),
+        "ipv4-prefixes.ipv4-prefix" => e.ipv4_prefixes.iter().map(|b| b.to_string()).collect(),
+        "ipv6-prefixes.ipv6-prefix" => e.ipv6_prefixes.iter().map(|b| b.to_string()).collect(),
+        "ipv6-native" => filter::b(e.private_ips.is_empty()),
         "mac-address" => filter::s(&e.mac_address),
         "network-interface-id" => filter::s(&e.id),
         // No interface here is managed by an AWS operator service.
@@ -221,8 +244,11 @@ pub const INSTANCE_FILTERS: &[&str] = &[
     "network-interface.description",
     "network-interface.group-id",
     "network-interface.group-name",
+    "network-interface.ipv4-prefixes.ipv4-prefix",
     "network-interface.ipv6-address",
     "network-interface.ipv6-addresses.ipv6-address",
+    "network-interface.ipv6-native",
+    "network-interface.ipv6-prefixes.ipv6-prefix",
     "network-interface.mac-address",
     "network-interface.network-interface-id",
     "network-interface.owner-id",
@@ -313,12 +339,10 @@ fn instance_field(w: &World, i: &Instance, name: &str) -> Vec<String> {
         "key-name" => filter::opt(i.details.key_name.clone()),
         "launch-index" => filter::s(i.details.launch_index.to_string()),
         "owner-id" => filter::s(&i.scope.account),
-        "private-dns-name" => primary
-            .map(|e| private_dns_name(&i.scope.region, e.primary_ip()))
-            .into_iter()
-            .collect(),
+        "private-dns-name" => instance_private_dns_name(w, i).into_iter().collect(),
         "private-ip-address" => primary
-            .map(|e| e.primary_ip().to_string())
+            .and_then(|e| e.primary_ip())
+            .map(|ip| ip.to_string())
             .into_iter()
             .collect(),
         "reservation-id" => filter::s(&i.reservation_id),

@@ -3,7 +3,7 @@
 use crate::error::{ApiError, ErrorCode};
 use crate::ids::Kind;
 
-use super::MAX_PRIVATE_IPS;
+use super::{MAX_IPV6_ADDRESSES, MAX_PRIVATE_IPS};
 
 /// `InvalidInstanceID.NotFound` naming one or several unknown instances.
 pub(super) fn instances_not_found(ids: &[&str]) -> ApiError {
@@ -67,5 +67,12 @@ pub(super) fn bad_device_index(index: i64) -> ApiError {
     ApiError::invalid_value(format!(
         "Value ({index}) for parameter deviceIndex is invalid. Expected a value between 0 and {}.",
         super::MAX_DEVICE_INDEX
+    ))
+}
+
+/// More IPv6 addresses and prefixes than one interface may hold.
+pub(super) fn ipv6_limit() -> ApiError {
+    ApiError::invalid_value(format!(
+        "An interface may hold at most {MAX_IPV6_ADDRESSES} IPv6 addresses."
     ))
 }

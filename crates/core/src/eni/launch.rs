@@ -269,9 +269,15 @@ fn plan_slots(
             }
         }
         let map_public = subnet::get(w, &ctx.scope(), &subnet_id)?.map_public_ip_on_launch;
+        let public_ip = device_index == 0 && ni.associate_public_ip.unwrap_or(map_public);
+        if public_ip && !p.ipv4 {
+            return Err(ApiError::invalid_combination(format!(
+                "A public IPv4 address cannot be associated with an interface in the IPv6-only subnet '{subnet_id}'."
+            )));
+        }
         slots.push(Slot {
             device_index,
-            public_ip: device_index == 0 && ni.associate_public_ip.unwrap_or(map_public),
+            public_ip,
             delete_on_termination: ni.delete_on_termination.unwrap_or(true),
             source: Source::New(Box::new(p)),
         });
@@ -435,7 +441,8 @@ fn launch_count(w: &World, scope: &Scope, l: &Launch, slots: &[Slot]) -> Result<
         }
     }
     let mut count = l.max_count.min(MAX_LAUNCH) as u64;
-    for (subnet_id, per_instance) in &need {
+    // An IPv6-only subnet's interfaces take no IPv4 addresses.
+    for (subnet_id, per_instance) in need.iter().filter(|(_, n)| *n > 0) {
         let free = subnet::auto_assignable_count(w, subnet::get(w, scope, subnet_id)?);
         let fits = free / *per_instance as u64;
         if fits < l.min_count as u64 {

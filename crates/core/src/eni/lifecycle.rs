@@ -12,8 +12,9 @@
 //! instances', endpoints') have MAC addresses `0e:…` and attachments `eni-attach-…`; those a
 //! service places for itself (NAT gateways, load balancers) `02:…` and `ela-attach-…`.
 
-use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
+
+use ipnet::{Ipv4Net, Ipv6Net};
 
 use crate::cidr;
 use crate::error::Result;
@@ -24,7 +25,8 @@ use crate::world::{Scope, World};
 use crate::Millis;
 
 use super::errors::not_enough_addresses;
-use super::plan::{ipv6_in_use, plan, Plan};
+use super::plan::{plan, Plan, Used6};
+use super::prefixes::{self, Prefixes, IPV4_PREFIX_LEN};
 use super::{
     Attachment, IdOrder, InterfaceSpec, ManagedInterface, ManagedIpv6, NetworkInterface,
     ServiceInterface,
@@ -143,6 +145,8 @@ pub fn create_service(
         availability_zone,
         private_ips: vec![ip],
         ipv6_addresses: Vec::new(),
+        ipv4_prefixes: Vec::new(),
+        ipv6_prefixes: Vec::new(),
         groups: s.groups.clone(),
         source_dest_check: s.source_dest_check,
         interface_type: s.interface_type.clone(),
@@ -170,8 +174,12 @@ pub fn insert_existing(w: &mut World, iface: NetworkInterface) {
 fn materialise(w: &mut World, scope: &Scope, now: Millis, plan: &Plan) -> Result<NetworkInterface> {
     let id = w.ids.id(Kind::NetworkInterface);
     let mac_address = w.ids.mac(PLANNED_MAC);
+    let ipv4_prefixes = delegate_v4(w, &plan.subnet_id, &plan.prefixes)?;
     let private_ips = allocate_planned_v4(w, plan)?;
     let ipv6_addresses = allocate_planned_v6(w, plan);
+    let mut used = Used6::of(w, &plan.subnet_id);
+    used.addresses.extend(ipv6_addresses.iter().copied());
+    let ipv6_prefixes = delegate_v6(w, &plan.subnet_id, &plan.prefixes, used);
     Ok(NetworkInterface {
         id,
         scope: scope.clone(),
@@ -180,6 +188,8 @@ fn materialise(w: &mut World, scope: &Scope, now: Millis, plan: &Plan) -> Result
         availability_zone: plan.availability_zone.clone(),
         private_ips,
         ipv6_addresses,
+        ipv4_prefixes,
+        ipv6_prefixes,
         groups: plan.groups.clone(),
         source_dest_check: true,
         interface_type: "interface".into(),
@@ -205,7 +215,7 @@ fn allocate_planned_v4(w: &mut World, plan: &Plan) -> Result<Vec<Ipv4Addr>> {
         explicit.push(subnet::allocate_ip(w, &plan.subnet_id, Some(*a))?);
     }
     let mut private_ips = Vec::new();
-    if plan.primary.is_none() {
+    if plan.primary.is_none() && plan.ipv4 {
         private_ips.push(subnet::allocate_ip(w, &plan.subnet_id, None)?);
     }
     private_ips.extend(explicit);
@@ -219,14 +229,14 @@ fn allocate_planned_v4(w: &mut World, plan: &Plan) -> Result<Vec<Ipv4Addr>> {
 fn allocate_planned_v6(w: &mut World, plan: &Plan) -> Vec<Ipv6Addr> {
     let mut ipv6_addresses = plan.ipv6.clone();
     let mut used6 = if plan.ipv6_count > 0 {
-        ipv6_in_use(w, &plan.subnet_id)
+        Used6::of(w, &plan.subnet_id)
     } else {
-        BTreeSet::new()
+        Used6::default()
     };
-    used6.extend(ipv6_addresses.iter().copied());
+    used6.addresses.extend(ipv6_addresses.iter().copied());
     for _ in 0..plan.ipv6_count {
         if let Some(a) = random_ipv6(w, &plan.subnet_id, &used6) {
-            used6.insert(a);
+            used6.addresses.insert(a);
             ipv6_addresses.push(a);
         }
     }
@@ -234,7 +244,7 @@ fn allocate_planned_v6(w: &mut World, plan: &Plan) -> Vec<Ipv6Addr> {
 }
 
 /// A random usable address of the subnet's IPv6 block that `used` does not hold.
-fn random_ipv6(w: &mut World, subnet_id: &str, used: &BTreeSet<Ipv6Addr>) -> Option<Ipv6Addr> {
+fn random_ipv6(w: &mut World, subnet_id: &str, used: &Used6) -> Option<Ipv6Addr> {
     let block = w.subnets.get(subnet_id)?.ipv6_cidrs.first()?.cidr;
     let host_bits = 128 - u32::from(block.prefix_len());
     let mask = if host_bits >= 128 {
@@ -244,7 +254,7 @@ fn random_ipv6(w: &mut World, subnet_id: &str, used: &BTreeSet<Ipv6Addr>) -> Opt
     };
     loop {
         let r = (u128::from(w.ids.next_u64()) << 64 | u128::from(w.ids.next_u64())) & mask;
-        if r >= 4 && r < mask && !used.contains(&cidr::nth_v6(&block, r)) {
+        if r >= 4 && r < mask && !used.holds(&cidr::nth_v6(&block, r)) {
             return Some(cidr::nth_v6(&block, r));
         }
     }
@@ -333,12 +343,12 @@ pub(super) fn add_ipv6(
         .expect("checked")
         .subnet_id
         .clone();
-    let mut used = ipv6_in_use(w, &subnet_id);
-    used.extend(explicit.iter().copied());
+    let mut used = Used6::of(w, &subnet_id);
+    used.addresses.extend(explicit.iter().copied());
     let mut assigned = explicit.to_vec();
     for _ in 0..count {
         if let Some(a) = random_ipv6(w, &subnet_id, &used) {
-            used.insert(a);
+            used.addresses.insert(a);
             assigned.push(a);
         }
     }
@@ -351,6 +361,74 @@ pub(super) fn add_ipv6(
 pub(super) fn remove_ipv6(w: &mut World, eni_id: &str, addresses: &[Ipv6Addr]) {
     if let Some(e) = w.network_interfaces.get_mut(eni_id) {
         e.ipv6_addresses.retain(|a| !addresses.contains(a));
+    }
+}
+
+/// Delegates a plan's IPv4 prefixes (checked): the named ones, then picked ones.
+fn delegate_v4(w: &mut World, subnet_id: &str, p: &Prefixes) -> Result<Vec<Ipv4Net>> {
+    let mut out = Vec::new();
+    for b in &p.v4 {
+        out.push(subnet::allocate_block_v4(
+            w,
+            subnet_id,
+            Some(*b),
+            IPV4_PREFIX_LEN,
+        )?);
+    }
+    for _ in 0..p.v4_count {
+        out.push(subnet::allocate_block_v4(
+            w,
+            subnet_id,
+            None,
+            IPV4_PREFIX_LEN,
+        )?);
+    }
+    Ok(out)
+}
+
+/// Delegates a plan's IPv6 prefixes (checked) beside what `used` holds.
+fn delegate_v6(w: &mut World, subnet_id: &str, p: &Prefixes, mut used: Used6) -> Vec<Ipv6Net> {
+    let mut out = p.v6.clone();
+    used.prefixes.extend(out.iter().copied());
+    for _ in 0..p.v6_count {
+        if let Some(b) = prefixes::pick_v6(w, subnet_id, &used) {
+            used.prefixes.push(b);
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// Gives an interface the prefixes `p` (checked by the caller); returns those delegated.
+pub(super) fn add_prefixes(
+    w: &mut World,
+    eni_id: &str,
+    p: &Prefixes,
+) -> Result<(Vec<Ipv4Net>, Vec<Ipv6Net>)> {
+    let subnet_id = w
+        .network_interfaces
+        .get(eni_id)
+        .expect("checked")
+        .subnet_id
+        .clone();
+    let v4 = delegate_v4(w, &subnet_id, p)?;
+    let v6 = delegate_v6(w, &subnet_id, p, Used6::of(w, &subnet_id));
+    let e = w.network_interfaces.get_mut(eni_id).expect("checked");
+    e.ipv4_prefixes.extend(v4.iter().copied());
+    e.ipv6_prefixes.extend(v6.iter().copied());
+    Ok((v4, v6))
+}
+
+/// Takes delegated prefixes off an interface (IPv4 ones back to the subnet).
+pub(super) fn remove_prefixes(w: &mut World, eni_id: &str, v4: &[Ipv4Net], v6: &[Ipv6Net]) {
+    let Some(e) = w.network_interfaces.get_mut(eni_id) else {
+        return;
+    };
+    e.ipv4_prefixes.retain(|b| !v4.contains(b));
+    e.ipv6_prefixes.retain(|b| !v6.contains(b));
+    let subnet_id = e.subnet_id.clone();
+    for b in v4 {
+        subnet::release_block_v4(w, &subnet_id, b);
     }
 }
 
@@ -402,6 +480,9 @@ pub fn destroy_interface(w: &mut World, id: &str) {
     };
     for ip in &e.private_ips {
         subnet::release_ip(w, &e.subnet_id, *ip);
+    }
+    for b in &e.ipv4_prefixes {
+        subnet::release_block_v4(w, &e.subnet_id, b);
     }
     w.on_interface_deleted(id);
     tags::forget(w, id);

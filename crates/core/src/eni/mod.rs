@@ -33,10 +33,11 @@ mod launch;
 mod lifecycle;
 pub mod model;
 mod plan;
+mod prefixes;
 
 pub use describe::{
-    describe, describe_instances, eip_of, has_public_dns, ip_owner, private_dns_name,
-    public_dns_name, FILTERS, INSTANCE_FILTERS,
+    describe, describe_instances, eip_of, has_public_dns, instance_private_dns_name, ip_owner,
+    private_dns_name, public_dns_name, resource_dns_name, FILTERS, INSTANCE_FILTERS,
 };
 pub use instances::on_timer;
 pub use lifecycle::{
@@ -44,6 +45,7 @@ pub use lifecycle::{
     set_groups,
 };
 pub use model::*;
+pub use prefixes::{IPV4_PREFIX_LEN, IPV6_PREFIX_LEN};
 
 /// The caller's interface `id`, or `InvalidNetworkInterfaceID.NotFound`.
 pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w NetworkInterface> {
@@ -97,28 +99,45 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             network_interface_id,
             addresses,
             count,
-        } => ipv6::assign(w, ctx, &network_interface_id, &addresses, count),
-        Cmd::UnassignIpv6 {
-            network_interface_id,
-            addresses,
-        } => ipv6::unassign(w, ctx, &network_interface_id, &addresses),
-        Cmd::AssignPrivateIps {
-            network_interface_id,
-            addresses,
-            count,
-            allow_reassignment,
-        } => addressing::assign(
+            prefixes,
+            prefix_count,
+        } => ipv6::assign(
             w,
             ctx,
             &network_interface_id,
             &addresses,
             count,
+            (&prefixes, prefix_count),
+        ),
+        Cmd::UnassignIpv6 {
+            network_interface_id,
+            addresses,
+            prefixes,
+        } => ipv6::unassign(w, ctx, &network_interface_id, &addresses, &prefixes),
+        Cmd::AssignPrivateIps {
+            network_interface_id,
+            addresses,
+            count,
             allow_reassignment,
+            prefixes,
+            prefix_count,
+        } => addressing::assign(
+            w,
+            ctx,
+            &network_interface_id,
+            addressing::Asked {
+                addresses: &addresses,
+                count,
+                allow_reassignment,
+                prefixes: &prefixes,
+                prefix_count,
+            },
         ),
         Cmd::UnassignPrivateIps {
             network_interface_id,
             addresses,
-        } => addressing::unassign(w, ctx, &network_interface_id, &addresses),
+            prefixes,
+        } => addressing::unassign(w, ctx, &network_interface_id, &addresses, &prefixes),
         Cmd::Attach {
             network_interface_id,
             instance_id,

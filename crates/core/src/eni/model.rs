@@ -3,6 +3,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use ipnet::{Ipv4Net, Ipv6Net};
 use serde::{Deserialize, Serialize};
 
 use crate::table::Resource;
@@ -47,6 +48,12 @@ pub struct NetworkInterface {
     /// Private IPv4 addresses, primary first.
     pub private_ips: Vec<Ipv4Addr>,
     pub ipv6_addresses: Vec<Ipv6Addr>,
+    /// IPv4 prefixes (/28) delegated from the subnet, each counted as one private address.
+    #[serde(default)]
+    pub ipv4_prefixes: Vec<Ipv4Net>,
+    /// IPv6 prefixes (/80) delegated from the subnet, each counted as one IPv6 address.
+    #[serde(default)]
+    pub ipv6_prefixes: Vec<Ipv6Net>,
     pub groups: Vec<String>,
     pub source_dest_check: bool,
     /// `interface`, `nat_gateway`, `vpc_endpoint`, `network_load_balancer`, …
@@ -73,9 +80,9 @@ impl Resource for NetworkInterface {
 }
 
 impl NetworkInterface {
-    /// The primary private IPv4 address.
-    pub fn primary_ip(&self) -> Ipv4Addr {
-        self.private_ips[0]
+    /// The primary private IPv4 address; none for an interface in an IPv6-only subnet.
+    pub fn primary_ip(&self) -> Option<Ipv4Addr> {
+        self.private_ips.first().copied()
     }
 
     /// `available` or `in-use`.
@@ -198,6 +205,29 @@ pub struct InterfaceSpec {
     pub ipv6_count: Option<i64>,
     /// Security group ids; empty means the VPC's default group.
     pub groups: Vec<String>,
+    /// Prefix delegation: named prefixes (as given) or counts (boxed: rarely asked for).
+    #[serde(default)]
+    pub prefixes: Box<PrefixSpec>,
+}
+
+/// The prefixes a new interface or an Assign call asks for: named ones (as given, parsed
+/// by the core) or a count, per family.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrefixSpec {
+    pub v4: Vec<String>,
+    pub v4_count: Option<i64>,
+    pub v6: Vec<String>,
+    pub v6_count: Option<i64>,
+}
+
+impl PrefixSpec {
+    /// Whether any prefix is asked for.
+    pub fn is_empty(&self) -> bool {
+        self.v4.is_empty()
+            && self.v4_count.is_none()
+            && self.v6.is_empty()
+            && self.v6_count.is_none()
+    }
 }
 
 /// One `NetworkInterface.N` of RunInstances.
@@ -277,21 +307,35 @@ pub enum Cmd {
         addresses: Vec<Ipv4Addr>,
         count: Option<i64>,
         allow_reassignment: bool,
+        /// `Ipv4Prefix.N` (as given); output lists them after the addresses.
+        #[serde(default)]
+        prefixes: Vec<String>,
+        #[serde(default)]
+        prefix_count: Option<i64>,
     },
     UnassignPrivateIps {
         network_interface_id: String,
         addresses: Vec<Ipv4Addr>,
+        #[serde(default)]
+        prefixes: Vec<String>,
     },
-    /// AssignIpv6Addresses. Output: the assigned addresses.
+    /// AssignIpv6Addresses. Output: the assigned addresses, then the assigned prefixes.
     AssignIpv6 {
         network_interface_id: String,
         addresses: Vec<Ipv6Addr>,
         count: Option<i64>,
+        /// `Ipv6Prefix.N` (as given).
+        #[serde(default)]
+        prefixes: Vec<String>,
+        #[serde(default)]
+        prefix_count: Option<i64>,
     },
-    /// UnassignIpv6Addresses. Output: the unassigned addresses.
+    /// UnassignIpv6Addresses. Output: the unassigned addresses, then the unassigned prefixes.
     UnassignIpv6 {
         network_interface_id: String,
         addresses: Vec<Ipv6Addr>,
+        #[serde(default)]
+        prefixes: Vec<String>,
     },
     /// Output: the attachment id.
     Attach {

@@ -4,6 +4,8 @@
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use ipnet::Ipv6Net;
+
 use crate::cidr;
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::ids::Kind;
@@ -11,7 +13,8 @@ use crate::sg;
 use crate::subnet::{self, Subnet};
 use crate::world::{Scope, World};
 
-use super::errors::{duplicate, private_ip_limit};
+use super::errors::{duplicate, ipv6_limit, private_ip_limit};
+use super::prefixes::{self, Prefixes};
 use super::{InterfaceSpec, MAX_GROUPS, MAX_IPV6_ADDRESSES, MAX_PRIVATE_IPS};
 
 /// A validated new interface: where it goes and what it holds.
@@ -20,24 +23,34 @@ pub(super) struct Plan {
     pub(super) subnet_id: String,
     pub(super) vpc_id: String,
     pub(super) availability_zone: String,
+    /// Whether it has a private IPv4 address (not in an IPv6-only subnet).
+    pub(super) ipv4: bool,
     pub(super) groups: Vec<String>,
     pub(super) primary: Option<Ipv4Addr>,
     pub(super) secondaries: Vec<Ipv4Addr>,
     pub(super) secondary_count: usize,
     pub(super) ipv6: Vec<Ipv6Addr>,
     pub(super) ipv6_count: usize,
+    pub(super) prefixes: Prefixes,
     pub(super) description: String,
 }
 
 impl Plan {
     /// IPv4 addresses the interface takes from its subnet.
     pub(super) fn v4_needed(&self) -> usize {
-        1 + self.secondaries.len() + self.secondary_count
+        usize::from(self.ipv4)
+            + self.secondaries.len()
+            + self.secondary_count
+            + self.prefixes.v4_addresses()
     }
 
     /// Whether it names any address explicitly.
     pub(super) fn has_explicit_addresses(&self) -> bool {
-        self.primary.is_some() || !self.secondaries.is_empty() || !self.ipv6.is_empty()
+        self.primary.is_some()
+            || !self.secondaries.is_empty()
+            || !self.ipv6.is_empty()
+            || !self.prefixes.v4.is_empty()
+            || !self.prefixes.v6.is_empty()
     }
 }
 
@@ -93,8 +106,9 @@ fn split_addresses(spec: &InterfaceSpec) -> Result<(Option<Ipv4Addr>, Vec<Ipv4Ad
 
 /// Checks that `addr` is a usable, free address of `s` (the checks of `allocate_ip`).
 pub(super) fn probe_v4(s: &Subnet, addr: Ipv4Addr) -> Result<()> {
-    let size = cidr::size_v4(&s.cidr);
-    match cidr::offset_v4(&s.cidr, addr) {
+    let block = subnet::v4_block(s)?;
+    let size = cidr::size_v4(&block);
+    match cidr::offset_v4(&block, addr) {
         Some(off) if off >= 4 && u64::from(off) < size - 1 => {
             if s.used.contains(&off) {
                 Err(ApiError::new(
@@ -111,13 +125,42 @@ pub(super) fn probe_v4(s: &Subnet, addr: Ipv4Addr) -> Result<()> {
     }
 }
 
-/// IPv6 addresses held by interfaces of a subnet.
-pub(super) fn ipv6_in_use(w: &World, subnet_id: &str) -> BTreeSet<Ipv6Addr> {
-    w.network_interfaces
-        .values()
-        .filter(|e| e.subnet_id == subnet_id)
-        .flat_map(|e| e.ipv6_addresses.iter().copied())
-        .collect()
+/// What the interfaces of a subnet hold of its IPv6 space: addresses and delegated prefixes.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Used6 {
+    pub(super) addresses: BTreeSet<Ipv6Addr>,
+    pub(super) prefixes: Vec<Ipv6Net>,
+}
+
+impl Used6 {
+    /// The IPv6 addresses and prefixes held by interfaces of a subnet.
+    pub(super) fn of(w: &World, subnet_id: &str) -> Used6 {
+        let mut u = Used6::default();
+        for e in w
+            .network_interfaces
+            .values()
+            .filter(|e| e.subnet_id == subnet_id)
+        {
+            u.addresses.extend(e.ipv6_addresses.iter().copied());
+            u.prefixes.extend(e.ipv6_prefixes.iter().copied());
+        }
+        u
+    }
+
+    /// Whether `a` is taken: held, or inside a delegated prefix.
+    pub(super) fn holds(&self, a: &Ipv6Addr) -> bool {
+        self.addresses.contains(a) || self.prefixes.iter().any(|p| p.contains(a))
+    }
+
+    /// Whether a prefix would take anything already held.
+    pub(super) fn clashes(&self, p: &Ipv6Net) -> bool {
+        self.prefixes.iter().any(|q| crate::cidr::overlaps_v6(p, q))
+            || self
+                .addresses
+                .range(p.network()..=p.broadcast())
+                .next()
+                .is_some()
+    }
 }
 
 /// IPv6 addresses for an interface of subnet `s` that holds `held` already: the subnet has an
@@ -137,15 +180,13 @@ pub(super) fn check_ipv6(
         )));
     }
     if held + count.max(addresses.len()) > MAX_IPV6_ADDRESSES {
-        return Err(ApiError::invalid_value(format!(
-            "An interface may hold at most {MAX_IPV6_ADDRESSES} IPv6 addresses."
-        )));
+        return Err(ipv6_limit());
     }
     // Only named IPv6 addresses are probed: skip the subnet's scan without them.
     let used6 = if addresses.is_empty() {
-        BTreeSet::new()
+        Used6::default()
     } else {
-        ipv6_in_use(w, &s.id)
+        Used6::of(w, &s.id)
     };
     let mut seen6 = BTreeSet::new();
     for addr in addresses {
@@ -157,7 +198,7 @@ pub(super) fn check_ipv6(
     Ok(())
 }
 
-fn probe_v6(s: &Subnet, used: &BTreeSet<Ipv6Addr>, addr: Ipv6Addr) -> Result<()> {
+fn probe_v6(s: &Subnet, used: &Used6, addr: Ipv6Addr) -> Result<()> {
     let usable = s.ipv6_cidrs.iter().any(|c| {
         let net = u128::from(c.cidr.network());
         let last = u128::from(c.cidr.broadcast());
@@ -169,7 +210,7 @@ fn probe_v6(s: &Subnet, used: &BTreeSet<Ipv6Addr>, addr: Ipv6Addr) -> Result<()>
             "Address {addr} does not fall within the subnet's IPv6 address range"
         )));
     }
-    if used.contains(&addr) {
+    if used.holds(&addr) {
         return Err(ApiError::new(
             ErrorCode::InvalidIPAddressInUse,
             format!("Address {addr} is in use."),
@@ -234,6 +275,9 @@ pub(super) fn plan(
     for addr in primary.iter().chain(&secondaries) {
         probe_v4(s, *addr)?;
     }
+    if secondary_count > 0 {
+        subnet::v4_block(s)?;
+    }
     let mut ipv6_count = count_param(spec.ipv6_count, "ipv6AddressCount")?;
     if ipv6_count > 0 && !spec.ipv6_addresses.is_empty() {
         return Err(ApiError::invalid_combination(
@@ -248,17 +292,61 @@ pub(super) fn plan(
         ipv6_count = 1;
     }
     check_ipv6(w, s, &spec.ipv6_addresses, ipv6_count, 0)?;
+    let prefixes = plan_prefixes(w, s, spec, &secondaries, secondary_count, ipv6_count)?;
+    if s.ipv6_native()
+        && ipv6_count == 0
+        && spec.ipv6_addresses.is_empty()
+        && prefixes.v6.is_empty()
+        && prefixes.v6_count == 0
+    {
+        return Err(ApiError::invalid_value(format!(
+            "A network interface in the IPv6-only subnet '{subnet_id}' needs at least one IPv6 address."
+        )));
+    }
     let groups = check_groups(w, scope, &spec.groups, &s.vpc_id, subnet_id)?;
     Ok(Plan {
         subnet_id: subnet_id.to_string(),
         vpc_id: s.vpc_id.clone(),
         availability_zone: s.availability_zone.clone(),
+        ipv4: !s.ipv6_native(),
         groups,
         primary,
         secondaries,
         secondary_count,
         ipv6: spec.ipv6_addresses.clone(),
         ipv6_count,
+        prefixes,
         description: spec.description.clone().unwrap_or_default(),
     })
+}
+
+/// The prefixes of a new interface: IPv4 prefixes exclude secondary addresses, IPv6 prefixes
+/// exclude IPv6 addresses (the API reference's rule for a new interface).
+fn plan_prefixes(
+    w: &World,
+    s: &Subnet,
+    spec: &InterfaceSpec,
+    secondaries: &[Ipv4Addr],
+    secondary_count: usize,
+    ipv6_count: usize,
+) -> Result<Prefixes> {
+    let asked = &spec.prefixes;
+    if (!asked.v4.is_empty() || asked.v4_count.is_some_and(|n| n > 0))
+        && (!secondaries.is_empty() || secondary_count > 0)
+    {
+        return Err(ApiError::invalid_combination(
+            "IPv4 prefixes cannot be specified with secondary private IPv4 addresses or a count of them.",
+        ));
+    }
+    let explicit_v6 = !spec.ipv6_addresses.is_empty() || spec.ipv6_count.is_some_and(|n| n > 0);
+    if (!asked.v6.is_empty() || asked.v6_count.is_some_and(|n| n > 0)) && explicit_v6 {
+        return Err(ApiError::invalid_combination(
+            "IPv6 prefixes cannot be specified with IPv6 addresses or a count of them.",
+        ));
+    }
+    let held = (
+        1 + secondaries.len() + secondary_count,
+        spec.ipv6_addresses.len() + ipv6_count,
+    );
+    prefixes::check(w, s, asked, held, false)
 }

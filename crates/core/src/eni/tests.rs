@@ -540,6 +540,8 @@ fn assign_and_unassign() {
             addresses: addresses.into_iter().map(ip).collect(),
             count,
             allow_reassignment: allow,
+            prefixes: vec![],
+            prefix_count: None,
         };
     let out = k.ok(assign(&a, vec![], Some(2), false));
     assert_eq!(out, Output::Ids(vec!["10.0.1.5".into(), "10.0.1.6".into()]));
@@ -593,6 +595,7 @@ fn assign_and_unassign() {
     let unassign = |addresses: Vec<&str>| Cmd::UnassignPrivateIps {
         network_interface_id: a.clone(),
         addresses: addresses.into_iter().map(ip).collect(),
+        prefixes: vec![],
     };
     k.refused(unassign(vec!["10.0.1.4"]), "InvalidParameterValue");
     k.refused(unassign(vec!["10.0.1.99"]), "InvalidParameterValue");
@@ -1511,6 +1514,8 @@ fn assign_and_unassign_ipv6_addresses() {
         network_interface_id: id.clone(),
         addresses,
         count,
+        prefixes: vec![],
+        prefix_count: None,
     };
     let Output::Ids(two) = k.ok(assign(vec![], Some(2))) else {
         panic!("ids")
@@ -1543,6 +1548,8 @@ fn assign_and_unassign_ipv6_addresses() {
             network_interface_id: other.clone(),
             addresses: vec![named],
             count: None,
+            prefixes: vec![],
+            prefix_count: None,
         },
         "InvalidIPAddress.InUse",
     );
@@ -1555,6 +1562,8 @@ fn assign_and_unassign_ipv6_addresses() {
             network_interface_id: plain,
             addresses: vec![],
             count: Some(1),
+            prefixes: vec![],
+            prefix_count: None,
         },
         "InvalidParameterValue",
     );
@@ -1562,6 +1571,7 @@ fn assign_and_unassign_ipv6_addresses() {
     let unassign = |addresses: Vec<std::net::Ipv6Addr>| Cmd::UnassignIpv6 {
         network_interface_id: id.clone(),
         addresses,
+        prefixes: vec![],
     };
     k.refused(unassign(vec![]), "MissingParameter");
     k.refused(
@@ -1577,6 +1587,469 @@ fn assign_and_unassign_ipv6_addresses() {
         network_interface_id: other.clone(),
         addresses: vec![named],
         count: None,
+        prefixes: vec![],
+        prefix_count: None,
     });
     assert_eq!(k.eni(&other).ipv6_addresses, vec![named]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Prefix delegation.
+
+fn with_prefixes(subnet_id: &str, prefixes: PrefixSpec) -> InterfaceSpec {
+    InterfaceSpec {
+        prefixes: Box::new(prefixes),
+        ..in_subnet(subnet_id)
+    }
+}
+
+fn assign6(id: &str, prefixes: &[&str], prefix_count: Option<i64>) -> Cmd {
+    Cmd::AssignIpv6 {
+        network_interface_id: id.into(),
+        addresses: vec![],
+        count: None,
+        prefixes: prefixes.iter().map(|p| p.to_string()).collect(),
+        prefix_count,
+    }
+}
+
+#[test]
+fn ipv6_prefixes_are_slash_80s_of_the_subnet_block_held_by_one_interface() {
+    let mut k = Kit::new();
+    let s = k.dual_stack_subnet();
+    let block = k.w.subnets.get(&s).unwrap().ipv6_cidrs[0].cidr;
+    let id = k.interface(with_prefixes(
+        &s,
+        PrefixSpec {
+            v6_count: Some(2),
+            ..PrefixSpec::default()
+        },
+    ));
+    let got = k.eni(&id).ipv6_prefixes.clone();
+    assert_eq!(got.len(), 2);
+    assert_ne!(got[0], got[1]);
+    assert!(got
+        .iter()
+        .all(|p| p.prefix_len() == IPV6_PREFIX_LEN && block.contains(p)));
+    // A named one, then the same one again (anywhere in the subnet) is taken.
+    let named = ipnet::Ipv6Net::new(cidr::nth_v6(&block, 7 << 48), 80).unwrap();
+    let out = k.ok(assign6(&id, &[&named.to_string()], None));
+    assert_eq!(out, Output::Ids(vec![named.to_string()]));
+    let other = k.interface(in_subnet(&s));
+    k.refused(
+        assign6(&other, &[&named.to_string()], None),
+        "InvalidIPAddress.InUse",
+    );
+    // An address inside a delegated prefix is taken too.
+    k.refused(
+        Cmd::AssignIpv6 {
+            network_interface_id: other.clone(),
+            addresses: vec![cidr::nth_v6(&named, 9)],
+            count: None,
+            prefixes: vec![],
+            prefix_count: None,
+        },
+        "InvalidIPAddress.InUse",
+    );
+    // Bad requests change nothing.
+    let before = crate::testkit::snapshot(&k.w);
+    let bad_len = format!("{}/64", named.network());
+    k.refused(assign6(&other, &[&bad_len], None), "InvalidParameterValue");
+    k.refused(
+        assign6(&other, &["nonsense"], None),
+        "InvalidParameterValue",
+    );
+    k.refused(
+        assign6(&other, &["2001:db8:1::/80"], None),
+        "InvalidParameter",
+    );
+    // The first /80 holds the addresses AWS reserves.
+    let first = format!("{}/80", block.network());
+    k.refused(assign6(&other, &[&first], None), "InvalidParameter");
+    k.refused(
+        assign6(&other, &[&named.to_string()], Some(1)),
+        "InvalidParameterCombination",
+    );
+    k.refused(assign6(&other, &[], Some(0)), "InvalidParameterValue");
+    k.refused(assign6(&other, &[], Some(51)), "InvalidParameterValue");
+    assert_eq!(crate::testkit::snapshot(&k.w), before);
+    // Unassign gives a prefix back; the other interface may then take it.
+    let unassign = |id: &str, prefixes: Vec<String>| Cmd::UnassignIpv6 {
+        network_interface_id: id.into(),
+        addresses: vec![],
+        prefixes,
+    };
+    k.refused(
+        unassign(&other, vec![named.to_string()]),
+        "InvalidParameterValue",
+    );
+    assert_eq!(
+        k.ok(unassign(&id, vec![named.to_string()])),
+        Output::Ids(vec![named.to_string()])
+    );
+    assert_eq!(k.eni(&id).ipv6_prefixes, got);
+    k.ok(assign6(&other, &[&named.to_string()], None));
+    assert_eq!(k.eni(&other).ipv6_prefixes, vec![named]);
+}
+
+#[test]
+fn ipv6_prefixes_need_an_ipv6_subnet_and_exclude_addresses_on_a_new_interface() {
+    let mut k = Kit::new();
+    let (_, s4) = net(&mut k);
+    let ask = PrefixSpec {
+        v6_count: Some(1),
+        ..PrefixSpec::default()
+    };
+    k.refused(
+        create(with_prefixes(&s4, ask.clone())),
+        "InvalidParameterValue",
+    );
+    let s = k.dual_stack_subnet();
+    k.refused(
+        create(InterfaceSpec {
+            ipv6_count: Some(1),
+            ..with_prefixes(&s, ask.clone())
+        }),
+        "InvalidParameterCombination",
+    );
+    // Prefixes and addresses share the interface's quota.
+    let id = k.interface(InterfaceSpec {
+        ipv6_count: Some(0),
+        ..with_prefixes(
+            &s,
+            PrefixSpec {
+                v6_count: Some(MAX_IPV6_ADDRESSES as i64),
+                ..PrefixSpec::default()
+            },
+        )
+    });
+    assert_eq!(k.eni(&id).ipv6_prefixes.len(), MAX_IPV6_ADDRESSES);
+    k.refused(assign6(&id, &[], Some(1)), "InvalidParameterValue");
+    // Deleting the interface frees its prefixes.
+    let taken = k.eni(&id).ipv6_prefixes[0].to_string();
+    k.ok(Cmd::DeleteInterface {
+        network_interface_id: id,
+    });
+    let other = k.interface(in_subnet(&s));
+    k.ok(assign6(&other, &[&taken], None));
+}
+
+#[test]
+fn ipv4_prefixes_take_sixteen_addresses_of_the_subnet_and_give_them_back() {
+    let mut k = Kit::new();
+    let (_, s) = net(&mut k);
+    let free = free_in(&k, &s);
+    let id = k.interface(with_prefixes(
+        &s,
+        PrefixSpec {
+            v4_count: Some(1),
+            ..PrefixSpec::default()
+        },
+    ));
+    // The first /28 holds reserved addresses: the second is delegated; the primary address
+    // is still the lowest free one.
+    assert_eq!(
+        k.eni(&id).ipv4_prefixes,
+        vec!["10.0.1.16/28".parse::<ipnet::Ipv4Net>().unwrap()]
+    );
+    assert_eq!(k.eni(&id).private_ips, vec![ip("10.0.1.4")]);
+    assert_eq!(free_in(&k, &s), free - 17);
+    // Addresses inside it are taken; a named prefix overlapping an address is taken.
+    let other = k.interface(in_subnet(&s));
+    assert_eq!(k.eni(&other).private_ips, vec![ip("10.0.1.5")]);
+    let assign = |id: &str, prefixes: &[&str], prefix_count: Option<i64>| Cmd::AssignPrivateIps {
+        network_interface_id: id.into(),
+        addresses: vec![],
+        count: None,
+        allow_reassignment: false,
+        prefixes: prefixes.iter().map(|p| p.to_string()).collect(),
+        prefix_count,
+    };
+    k.refused(
+        Cmd::AssignPrivateIps {
+            network_interface_id: other.clone(),
+            addresses: vec![ip("10.0.1.20")],
+            count: None,
+            allow_reassignment: false,
+            prefixes: vec![],
+            prefix_count: None,
+        },
+        "InvalidIPAddress.InUse",
+    );
+    k.refused(
+        assign(&other, &["10.0.1.16/28"], None),
+        "InvalidIPAddress.InUse",
+    );
+    k.refused(assign(&other, &["10.0.1.0/28"], None), "InvalidParameter");
+    k.refused(
+        assign(&other, &["10.0.1.32/27"], None),
+        "InvalidParameterValue",
+    );
+    k.refused(assign(&other, &["10.0.2.0/28"], None), "InvalidParameter");
+    let out = k.ok(assign(&other, &["10.0.1.48/28"], None));
+    assert_eq!(out, Output::Ids(vec!["10.0.1.48/28".into()]));
+    let out = k.ok(assign(&other, &[], Some(1)));
+    assert_eq!(out, Output::Ids(vec!["10.0.1.32/28".into()]));
+    assert_eq!(free_in(&k, &s), free - 17 - 1 - 32);
+    // Unassign and delete give the addresses back.
+    k.refused(
+        Cmd::UnassignPrivateIps {
+            network_interface_id: id.clone(),
+            addresses: vec![],
+            prefixes: vec!["10.0.1.48/28".into()],
+        },
+        "InvalidParameterValue",
+    );
+    k.ok(Cmd::UnassignPrivateIps {
+        network_interface_id: other.clone(),
+        addresses: vec![],
+        prefixes: vec!["10.0.1.48/28".into()],
+    });
+    assert_eq!(k.eni(&other).ipv4_prefixes.len(), 1);
+    k.ok(Cmd::DeleteInterface {
+        network_interface_id: id,
+    });
+    k.ok(Cmd::DeleteInterface {
+        network_interface_id: other,
+    });
+    assert_eq!(free_in(&k, &s), free);
+}
+
+#[test]
+fn ipv4_prefixes_prefer_prefix_reservations_and_respect_quota_and_room() {
+    let mut k = Kit::new();
+    let (v, s) = net(&mut k);
+    for (cidr, kind) in [("10.0.1.64/27", "explicit"), ("10.0.1.128/26", "prefix")] {
+        k.ok(subnet::Cmd::CreateCidrReservation(Box::new(
+            subnet::CreateReservation {
+                subnet_id: s.clone(),
+                cidr: cidr.into(),
+                reservation_type: kind.into(),
+                description: None,
+                tags: vec![],
+            },
+        )));
+    }
+    let id = k.interface(with_prefixes(
+        &s,
+        PrefixSpec {
+            v4_count: Some(2),
+            ..PrefixSpec::default()
+        },
+    ));
+    assert_eq!(
+        k.eni(&id)
+            .ipv4_prefixes
+            .iter()
+            .map(|b| b.to_string())
+            .collect::<Vec<_>>(),
+        vec!["10.0.1.128/28", "10.0.1.144/28"]
+    );
+    // Secondary addresses exclude prefixes on a new interface; the quota counts both.
+    k.refused(
+        create(InterfaceSpec {
+            secondary_count: Some(1),
+            ..with_prefixes(
+                &s,
+                PrefixSpec {
+                    v4_count: Some(1),
+                    ..PrefixSpec::default()
+                },
+            )
+        }),
+        "InvalidParameterCombination",
+    );
+    k.refused(
+        create(with_prefixes(
+            &s,
+            PrefixSpec {
+                v4_count: Some(MAX_PRIVATE_IPS as i64),
+                ..PrefixSpec::default()
+            },
+        )),
+        "PrivateIpAddressLimitExceeded",
+    );
+    // A /28 subnet has no /28 to delegate beside its reserved addresses.
+    let tiny = k.subnet(&v, "10.0.9.0/28", None);
+    k.refused(
+        create(with_prefixes(
+            &tiny,
+            PrefixSpec {
+                v4_count: Some(1),
+                ..PrefixSpec::default()
+            },
+        )),
+        "InsufficientCidrBlocks",
+    );
+}
+
+#[test]
+fn prefixes_show_in_instance_filters() {
+    let mut k = Kit::new();
+    let s = k.dual_stack_subnet();
+    let mut l = launch(Some(&s), 1, 1);
+    l.subnet_id = None;
+    l.network_interfaces = vec![LaunchInterface {
+        device_index: Some(0),
+        spec: with_prefixes(
+            &s,
+            PrefixSpec {
+                v4_count: Some(1),
+                v6_count: Some(1),
+                ..PrefixSpec::default()
+            },
+        ),
+        ..LaunchInterface::default()
+    }];
+    let ids = k.launch(l);
+    let i = k.instance(&ids[0]).clone();
+    let e = k.eni(&i.network_interface_id).clone();
+    assert_eq!((e.ipv4_prefixes.len(), e.ipv6_prefixes.len()), (1, 1));
+    let ctx = k.ctx.clone();
+    let by = |k: &Kit, name: &str, value: String| {
+        describe_instances(
+            &k.w,
+            &ctx,
+            &[],
+            &[Filter {
+                name: name.into(),
+                values: vec![value],
+            }],
+        )
+        .unwrap()
+        .len()
+    };
+    let v6 = e.ipv6_prefixes[0].to_string();
+    assert_eq!(by(&k, "network-interface.ipv6-prefixes.ipv6-prefix", v6), 1);
+    let v4 = e.ipv4_prefixes[0].to_string();
+    assert_eq!(by(&k, "network-interface.ipv4-prefixes.ipv4-prefix", v4), 1);
+    assert_eq!(by(&k, "network-interface.ipv6-native", "false".into()), 1);
+    assert_eq!(by(&k, "network-interface.ipv6-native", "true".into()), 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// IPv6-only subnets.
+
+#[test]
+fn interfaces_in_an_ipv6_only_subnet_hold_ipv6_addresses_only() {
+    let mut k = Kit::new();
+    let s = k.ipv6_only_subnet();
+    let block = k.w.subnets.get(&s).unwrap().ipv6_cidrs[0].cidr;
+    let id = k.interface(in_subnet(&s));
+    let e = k.eni(&id).clone();
+    assert!(e.private_ips.is_empty() && e.primary_ip().is_none());
+    assert_eq!(e.ipv6_addresses.len(), 1);
+    assert!(block.contains(&e.ipv6_addresses[0]));
+    // Nothing of IPv4 can be asked for, and an interface needs an IPv6 address.
+    let alloc = k.eip();
+    let before = crate::testkit::snapshot(&k.w);
+    for spec in [
+        InterfaceSpec {
+            private_ip: Some(ip("10.0.1.5")),
+            ..in_subnet(&s)
+        },
+        InterfaceSpec {
+            secondary_count: Some(1),
+            ..in_subnet(&s)
+        },
+        InterfaceSpec {
+            ipv6_count: Some(0),
+            ..in_subnet(&s)
+        },
+        with_prefixes(
+            &s,
+            PrefixSpec {
+                v4: vec!["10.0.1.16/28".into()],
+                ..PrefixSpec::default()
+            },
+        ),
+    ] {
+        k.refused(create(spec), "InvalidParameterValue");
+    }
+    k.refused(
+        Cmd::AssignPrivateIps {
+            network_interface_id: id.clone(),
+            addresses: vec![],
+            count: Some(1),
+            allow_reassignment: false,
+            prefixes: vec![],
+            prefix_count: None,
+        },
+        "InsufficientFreeAddressesInSubnet",
+    );
+    // An Elastic IP has no private IPv4 address to map to.
+    k.refused(
+        crate::testkit::gateway::associate_eni(&alloc, &id),
+        "InvalidParameterValue",
+    );
+    assert_eq!(crate::testkit::snapshot(&k.w), before);
+    // IPv6 prefixes alone are enough.
+    let only_prefix = k.interface(InterfaceSpec {
+        ipv6_count: Some(0),
+        ..with_prefixes(
+            &s,
+            PrefixSpec {
+                v6_count: Some(1),
+                ..PrefixSpec::default()
+            },
+        )
+    });
+    assert_eq!(k.eni(&only_prefix).ipv6_prefixes.len(), 1);
+    assert!(k.eni(&only_prefix).ipv6_addresses.is_empty());
+    let ctx = k.ctx.clone();
+    let native = describe(
+        &k.w,
+        &ctx,
+        &[],
+        &[Filter {
+            name: "ipv6-addresses.ipv6-address".into(),
+            values: vec![e.ipv6_addresses[0].to_string()],
+        }],
+    )
+    .unwrap();
+    assert_eq!(native.len(), 1);
+}
+
+#[test]
+fn instances_in_an_ipv6_only_subnet_are_named_by_their_id() {
+    let mut k = Kit::new();
+    let s = k.ipv6_only_subnet();
+    let ids = k.launch(launch(Some(&s), 2, 2));
+    for id in &ids {
+        let i = k.instance(id).clone();
+        let e = k.eni(&i.network_interface_id).clone();
+        assert!(e.private_ips.is_empty() && e.ipv6_addresses.len() == 1);
+        assert_eq!(
+            instance_private_dns_name(&k.w, &i).unwrap(),
+            format!("{id}.ec2.internal")
+        );
+    }
+    assert_eq!(k.w.subnets.get(&s).unwrap().available_ip_count(), 0);
+    // No public IPv4 address for them.
+    let mut l = launch(None, 1, 1);
+    l.network_interfaces = vec![LaunchInterface {
+        device_index: Some(0),
+        associate_public_ip: Some(true),
+        spec: in_subnet(&s),
+        ..LaunchInterface::default()
+    }];
+    k.refused(
+        Cmd::RunInstances(Box::new(l)),
+        "InvalidParameterCombination",
+    );
+    let ctx = k.ctx.clone();
+    let by = |k: &Kit, v: &str| {
+        describe_instances(
+            &k.w,
+            &ctx,
+            &[],
+            &[Filter {
+                name: "network-interface.ipv6-native".into(),
+                values: vec![v.into()],
+            }],
+        )
+        .unwrap()
+        .len()
+    };
+    assert_eq!((by(&k, "true"), by(&k, "false")), (2, 0));
 }

@@ -189,7 +189,14 @@ fn target_of(w: &World, scope: &Scope, req: &Association) -> Result<Target> {
             "The network interface '{eni_id}' is managed by another service and cannot be associated with an Elastic IP address."
         )));
     }
-    let private_ip = req.private_ip.unwrap_or_else(|| eni.primary_ip());
+    let private_ip = match req.private_ip.or(eni.primary_ip()) {
+        Some(ip) => ip,
+        None => {
+            return Err(ApiError::invalid_value(format!(
+                "The network interface '{eni_id}' has no private IPv4 address to associate an Elastic IP address with."
+            )))
+        }
+    };
     if !eni.private_ips.contains(&private_ip) {
         return Err(ApiError::invalid_value(format!(
             "The private IP address {private_ip} is not assigned to the network interface {eni_id}."
@@ -232,7 +239,7 @@ pub(super) fn map(
     });
     let public_ip = a.public_ip;
     if let Some(e) = w.network_interfaces.get_mut(eni_id) {
-        if e.primary_ip() == private_ip {
+        if e.primary_ip() == Some(private_ip) {
             e.public_ip = Some(public_ip);
             e.public_ip_allocation_id = Some(allocation_id.to_string());
         }

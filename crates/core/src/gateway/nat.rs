@@ -102,6 +102,7 @@ fn check_request(
     subnet: &Subnet,
     specs: &[TagSpec],
 ) -> Result<()> {
+    subnet::require_ipv4(subnet, "a NAT gateway")?;
     match (req.public, &req.allocation_id) {
         (true, None) => return Err(ApiError::missing("AllocationId")),
         (false, Some(_)) => {
@@ -180,7 +181,8 @@ fn hold_interface(w: &mut World, nat: &mut NatGateway, eni_id: String, address: 
         .network_interfaces
         .get(&eni_id)
         .expect("just created")
-        .primary_ip();
+        .primary_ip()
+        .expect("a service interface has an IPv4 address");
     nat.private_ip = Some(ip);
     if let Some(a) = address {
         nat.association_id = Some(map(w, &a.id, &eni_id, ip, None));

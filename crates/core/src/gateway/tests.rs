@@ -643,7 +643,7 @@ fn public_nat_gateway_lifecycle() {
     assert_eq!(eni.interface_type, "nat_gateway");
     assert!(eni.requester_managed);
     assert_eq!(eni.description, format!("Interface for NAT Gateway {id}"));
-    assert_eq!(Some(eni.primary_ip()), nat.private_ip);
+    assert_eq!(eni.primary_ip(), nat.private_ip);
     assert_eq!(eni.public_ip, nat.public_ip);
     assert_eq!(
         k.w.subnets.get(&subnet).unwrap().used.len(),
@@ -809,7 +809,7 @@ fn nat_gateway_request_errors() {
     let mut reserved = create_nat(&subnet, Some(&eip));
     if let Cmd::CreateNatGateway { private_ip, .. } = &mut reserved {
         let s = k.w.subnets.get(&subnet).unwrap();
-        *private_ip = Some(crate::cidr::nth_v4(&s.cidr, 1));
+        *private_ip = Some(crate::cidr::nth_v4(&s.cidr.unwrap(), 1));
     }
     k.refused_saying(A, reserved, "InvalidParameter", "");
     let mut bad_tags = create_nat(&subnet, Some(&eip));

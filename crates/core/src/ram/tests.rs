@@ -28,6 +28,7 @@ fn a_shared_gateway_takes_attachments_from_the_account_that_accepted() {
             vpc_id: v.clone(),
             cidr_block: "10.5.0.0/24".into(),
             ipv6_cidr_block: None,
+            ipv6_native: false,
             availability_zone: None,
             availability_zone_id: None,
             tags: vec![],

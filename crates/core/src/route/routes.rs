@@ -206,7 +206,7 @@ fn check_more_specific(
             vpc.cidrs.iter().any(|b| b.cidr.contains(d) && b.cidr != *d),
             w.subnets
                 .values()
-                .any(|s| s.vpc_id == vpc.id && s.cidr == *d),
+                .any(|s| s.vpc_id == vpc.id && s.cidr == Some(*d)),
         ),
         Destination::V6(d) => (
             vpc.ipv6_cidrs

@@ -3,7 +3,7 @@
 
 use ipnet::Ipv6Net;
 
-use super::model::{Attribute, LaunchOption, SubnetIpv6, HOSTNAME_TYPES};
+use super::model::{Attribute, LaunchOption, Subnet, SubnetIpv6, HOSTNAME_TYPES};
 use crate::cidr;
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::ids::Kind;
@@ -26,6 +26,7 @@ pub(super) fn modify(
             "Invalid value 'true' for assign-ipv6-address-on-creation. Cannot set assign-ipv6-address-on-creation to true unless the subnet ({subnet_id}) has an IPv6 CIDR block associated with it."
         )));
     }
+    ipv6_only_allows(subnet, attribute, value)?;
     if attribute == Attribute::MapCustomerOwnedIpOnLaunch && value {
         return Err(ApiError::invalid_value(format!(
             "Invalid value 'true' for map-customer-owned-ip-on-launch. The subnet ({subnet_id}) is not on an Outpost and has no customer-owned IPv4 pool."
@@ -53,6 +54,24 @@ pub(super) fn modify(
     Ok(Output::Done)
 }
 
+/// What an IPv6-only subnet cannot be given: no IPv4 on launch (public addresses, A records),
+/// and its instances always get an IPv6 address (the VPC guide's IPv6-only subnets).
+fn ipv6_only_allows(s: &Subnet, attribute: Attribute, value: bool) -> Result<()> {
+    let refused = match attribute {
+        Attribute::MapPublicIpOnLaunch | Attribute::EnableResourceNameDnsARecordOnLaunch => value,
+        Attribute::AssignIpv6AddressOnCreation => !value,
+        _ => false,
+    };
+    if s.ipv6_native() && refused {
+        return Err(ApiError::invalid_value(format!(
+            "Invalid value '{value}' for {}. The subnet ({}) is an IPv6-only subnet.",
+            attribute.wire_name(),
+            s.id
+        )));
+    }
+    Ok(())
+}
+
 /// ModifySubnetAttribute: the hostname type of instances launched here, or the device index
 /// of local network interfaces (never 0: a local interface is never the primary one).
 pub(super) fn modify_option(
@@ -61,11 +80,17 @@ pub(super) fn modify_option(
     subnet_id: &str,
     option: LaunchOption,
 ) -> Result<Output> {
-    super::get(w, &ctx.scope(), subnet_id)?;
+    let subnet = super::get(w, &ctx.scope(), subnet_id)?;
     let invalid = |name: &str, value: &dyn std::fmt::Display| {
         ApiError::invalid_value(format!("Value ({value}) for parameter {name} is invalid."))
     };
     match &option {
+        // An IPv6-only subnet's instances are named by their id (the API reference).
+        LaunchOption::HostnameType(t) if subnet.ipv6_native() && t != HOSTNAME_TYPES[1] => {
+            return Err(ApiError::invalid_value(format!(
+                "Value ({t}) for parameter PrivateDnsHostnameTypeOnLaunch is invalid. The subnet ({subnet_id}) is an IPv6-only subnet: its hostname type must be resource-name."
+            )));
+        }
         LaunchOption::HostnameType(t) if !HOSTNAME_TYPES.contains(&t.as_str()) => {
             return Err(invalid("PrivateDnsHostnameTypeOnLaunch", t));
         }
@@ -128,6 +153,12 @@ pub(super) fn disassociate_ipv6(w: &mut World, ctx: &Ctx, association_id: &str) 
                 ),
             )
         })?;
+    if subnet.assign_ipv6_on_creation {
+        return Err(ApiError::new(
+            ErrorCode::InvalidCidrBlockInUse,
+            format!("The subnet IPv6 CIDR block with association ID {association_id} may not be disassociated, because its subnet has assign-ipv6-address-on-creation set to true."),
+        ));
+    }
     let id = subnet.id.clone();
     w.subnets
         .get_mut(&id)

@@ -54,7 +54,7 @@ fn field(s: &Subnet, name: &str) -> Vec<String> {
         "availability-zone" => filter::s(&s.availability_zone),
         "availability-zone-id" => filter::s(&s.availability_zone_id),
         "available-ip-address-count" => filter::s(s.available_ip_count().to_string()),
-        "cidr-block" => filter::s(s.cidr.to_string()),
+        "cidr-block" => s.cidr.iter().map(|c| c.to_string()).collect(),
         // No Outposts and no customer-owned pools here.
         "customer-owned-ipv4-pool" | "outpost-arn" => Vec::new(),
         "map-customer-owned-ip-on-launch" => filter::b(false),
@@ -63,7 +63,7 @@ fn field(s: &Subnet, name: &str) -> Vec<String> {
         "enable-lni-at-device-index" => {
             filter::opt(s.launch.lni_at_device_index.map(|i| i.to_string()))
         }
-        "ipv6-native" => filter::b(false),
+        "ipv6-native" => filter::b(s.ipv6_native()),
         "private-dns-name-options-on-launch.hostname-type" => filter::s(&s.launch.hostname_type),
         "private-dns-name-options-on-launch.enable-resource-name-dns-a-record" => {
             filter::b(s.launch.resource_name_dns_a_record)

@@ -17,7 +17,10 @@ mod subnets;
 #[cfg(test)]
 mod tests;
 
-pub use addresses::{allocate_ip, release_ip};
+pub use addresses::{
+    allocate_block_v4, allocate_ip, check_block_v4, free_blocks_v4, release_block_v4, release_ip,
+    require_ipv4, v4_block,
+};
 pub use describe::{describe, FILTERS};
 pub use model::*;
 pub use reservations::describe as describe_reservations;
@@ -45,6 +48,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             vpc_id,
             cidr_block,
             ipv6_cidr_block,
+            ipv6_native,
             availability_zone,
             availability_zone_id,
             tags,
@@ -55,6 +59,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                 vpc_id: &vpc_id,
                 cidr_block: &cidr_block,
                 ipv6_cidr_block: ipv6_cidr_block.as_deref(),
+                ipv6_native,
                 availability_zone: availability_zone.as_deref(),
                 availability_zone_id: availability_zone_id.as_deref(),
             },

@@ -28,7 +28,8 @@ pub struct Subnet {
     pub id: String,
     pub scope: Scope,
     pub vpc_id: String,
-    pub cidr: Ipv4Net,
+    /// The IPv4 block; none for an IPv6-only (`Ipv6Native`) subnet.
+    pub cidr: Option<Ipv4Net>,
     pub ipv6_cidrs: Vec<SubnetIpv6>,
     pub availability_zone: String,
     pub availability_zone_id: String,
@@ -53,9 +54,25 @@ impl Resource for Subnet {
 }
 
 impl Subnet {
-    /// `availableIpAddressCount`: size minus the five reserved minus those in use.
+    /// `availableIpAddressCount`: size minus the five reserved minus those in use (0 for an
+    /// IPv6-only subnet, as AWS shows it).
     pub fn available_ip_count(&self) -> u64 {
-        cidr::size_v4(&self.cidr) - RESERVED - self.used.len() as u64
+        self.cidr
+            .map_or(0, |c| cidr::size_v4(&c) - RESERVED - self.used.len() as u64)
+    }
+
+    /// The subnet's block as people name it: its IPv4 block, else its first IPv6 block.
+    pub fn display_cidr(&self) -> String {
+        match (self.cidr, self.ipv6_cidrs.first()) {
+            (Some(c), _) => c.to_string(),
+            (None, Some(b)) => b.cidr.to_string(),
+            (None, None) => String::new(),
+        }
+    }
+
+    /// Whether the subnet is IPv6-only (`ipv6Native`): it has no IPv4 block.
+    pub fn ipv6_native(&self) -> bool {
+        self.cidr.is_none()
     }
 
     /// The subnet ARN.
@@ -109,6 +126,25 @@ pub enum Attribute {
     DisableLniAtDeviceIndex,
 }
 
+impl Attribute {
+    /// The attribute's name in AWS's messages (`assign-ipv6-address-on-creation`, …).
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Attribute::MapPublicIpOnLaunch => "map-public-ip-on-launch",
+            Attribute::AssignIpv6AddressOnCreation => "assign-ipv6-address-on-creation",
+            Attribute::EnableDns64 => "enable-dns64",
+            Attribute::EnableResourceNameDnsARecordOnLaunch => {
+                "enable-resource-name-dns-a-record-on-launch"
+            }
+            Attribute::EnableResourceNameDnsAAAARecordOnLaunch => {
+                "enable-resource-name-dns-aaaa-record-on-launch"
+            }
+            Attribute::MapCustomerOwnedIpOnLaunch => "map-customer-owned-ip-on-launch",
+            Attribute::DisableLniAtDeviceIndex => "disable-lni-at-device-index",
+        }
+    }
+}
+
 /// A ModifySubnetAttribute option that is not a boolean.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LaunchOption {
@@ -123,8 +159,12 @@ pub enum LaunchOption {
 pub enum Cmd {
     Create {
         vpc_id: String,
+        /// Empty for an IPv6-only subnet.
         cidr_block: String,
         ipv6_cidr_block: Option<String>,
+        /// `Ipv6Native`: an IPv6-only subnet (no IPv4 block).
+        #[serde(default)]
+        ipv6_native: bool,
         availability_zone: Option<String>,
         availability_zone_id: Option<String>,
         tags: Vec<TagSpec>,

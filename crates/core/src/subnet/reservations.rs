@@ -32,7 +32,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, c: &CreateReservation) -> Result<
         ))
     })?;
     let inside = match cidr {
-        IpNet::V4(n) => subnet.cidr.contains(&n),
+        IpNet::V4(n) => subnet.cidr.is_some_and(|c| c.contains(&n)),
         IpNet::V6(n) => subnet.ipv6_cidrs.iter().any(|b| b.cidr.contains(&n)),
     };
     if !inside {
@@ -99,7 +99,7 @@ pub(super) fn forget_subnet(w: &mut World, subnet_id: &str) {
 
 /// Offsets (from the subnet's network address) of its IPv4 addresses held by reservations.
 pub fn reserved_offsets_v4(w: &World, subnet_id: &str) -> BTreeSet<u32> {
-    let Some(subnet) = w.subnets.get(subnet_id) else {
+    let Some(block) = w.subnets.get(subnet_id).and_then(|s| s.cidr) else {
         return BTreeSet::new();
     };
     let mut out = BTreeSet::new();
@@ -108,7 +108,7 @@ pub fn reserved_offsets_v4(w: &World, subnet_id: &str) -> BTreeSet<u32> {
         if r.subnet_id != subnet_id {
             continue;
         }
-        if let Some(first) = cidr::offset_v4(&subnet.cidr, n.network()) {
+        if let Some(first) = cidr::offset_v4(&block, n.network()) {
             out.extend(first..first + cidr::size_v4(&n) as u32);
         }
     }
@@ -145,7 +145,8 @@ pub fn describe<'w>(
 /// How many addresses of `s` can still be picked automatically: its available addresses
 /// less the unused ones that reservations hold.
 pub fn auto_assignable_count(w: &World, s: &super::Subnet) -> u64 {
-    let last = cidr::size_v4(&s.cidr) as u32 - 1;
+    let Some(block) = s.cidr else { return 0 };
+    let last = cidr::size_v4(&block) as u32 - 1;
     let held = reserved_offsets_v4(w, &s.id)
         .into_iter()
         .filter(|o| *o >= 4 && *o < last && !s.used.contains(o))
@@ -160,11 +161,14 @@ pub fn fits(w: &World, s: &super::Subnet, named: &[std::net::Ipv4Addr], automati
     if (named.len() + automatic) as u64 > s.available_ip_count() {
         return false;
     }
+    let Some(block) = s.cidr else {
+        return named.is_empty() && automatic == 0;
+    };
     let held = reserved_offsets_v4(w, &s.id);
-    let last = cidr::size_v4(&s.cidr) as u32 - 1;
+    let last = cidr::size_v4(&block) as u32 - 1;
     let taking_room = named
         .iter()
-        .filter_map(|a| cidr::offset_v4(&s.cidr, *a))
+        .filter_map(|a| cidr::offset_v4(&block, *a))
         .filter(|o| *o >= 4 && *o < last && !held.contains(o) && !s.used.contains(o))
         .count() as u64;
     automatic as u64 + taking_room <= auto_assignable_count(w, s)

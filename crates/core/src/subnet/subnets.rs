@@ -22,16 +22,23 @@ pub(super) struct Placement<'a> {
     pub vpc_id: &'a str,
     pub cidr_block: &'a str,
     pub ipv6_cidr_block: Option<&'a str>,
+    pub ipv6_native: bool,
     pub availability_zone: Option<&'a str>,
     pub availability_zone_id: Option<&'a str>,
 }
 
 /// CreateSubnet: a /16–/28 inside one of the VPC's blocks, overlapping no other subnet,
-/// in a known zone (by default the zones in turn), within the subnet quota.
+/// in a known zone (by default the zones in turn), within the subnet quota. An IPv6-only
+/// subnet (`Ipv6Native`) has an IPv6 block and no IPv4 one.
 pub(super) fn create(w: &mut World, ctx: &Ctx, at: Placement, specs: &[TagSpec]) -> Result<Output> {
     let scope = ctx.scope();
+    check_families(&at)?;
     let vpc = crate::vpc::get(w, &scope, at.vpc_id)?;
-    let cidr = check_block(w, vpc, at.cidr_block)?;
+    let cidr = if at.ipv6_native {
+        None
+    } else {
+        Some(check_block(w, vpc, at.cidr_block)?)
+    };
     let count = w
         .subnets
         .in_scope(&scope)
@@ -60,8 +67,44 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, at: Placement, specs: &[TagSpec])
         .into_iter()
         .collect();
     insert(w, ctx, &id, at.vpc_id, cidr, ipv6_cidrs, &zone, false);
+    if at.ipv6_native {
+        ipv6_only_launch_defaults(w, &id);
+    }
     tags::apply_specs(w, &scope, &id, specs);
     Ok(Output::Id(id))
+}
+
+/// The address families CreateSubnet asks for, in AWS's words (seen on the wire, moto's
+/// AWS-verified tests): an IPv6-only subnet needs an IPv6 block and takes no IPv4 one; any
+/// other subnet needs an IPv4 block.
+fn check_families(at: &Placement) -> Result<()> {
+    if at.ipv6_native && at.ipv6_cidr_block.is_none() {
+        return Err(ApiError::new(
+            ErrorCode::MissingParameter,
+            "Either 'ipv6CidrBlock' or 'ipv6IpamPoolId' should be provided.",
+        ));
+    }
+    if at.ipv6_native && !at.cidr_block.is_empty() {
+        return Err(ApiError::invalid_combination(
+            "When specifying ipv4 parameters, cidrBlock or ipv4IpamPoolId, you cannot set ipv6Native to true.",
+        ));
+    }
+    if !at.ipv6_native && at.cidr_block.is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::MissingParameter,
+            "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.",
+        ));
+    }
+    Ok(())
+}
+
+/// What an IPv6-only subnet gives its instances: an IPv6 address on creation and hostnames
+/// from the instance id (`resource-name`), as AWS requires of IPv6-only subnets.
+fn ipv6_only_launch_defaults(w: &mut World, id: &str) {
+    if let Some(s) = w.subnets.get_mut(id) {
+        s.assign_ipv6_on_creation = true;
+        s.launch.hostname_type = super::model::HOSTNAME_TYPES[1].to_string();
+    }
 }
 
 /// A subnet's IPv4 block: valid, /16–/28, inside one of the VPC's blocks, overlapping no
@@ -86,7 +129,7 @@ fn check_block(w: &World, vpc: &Vpc, raw: &str) -> Result<Ipv4Net> {
     }
     if w.subnets
         .in_scope(&vpc.scope)
-        .any(|s| s.vpc_id == vpc.id && cidr::overlaps_v4(&s.cidr, &cidr))
+        .any(|s| s.vpc_id == vpc.id && s.cidr.is_some_and(|c| cidr::overlaps_v4(&c, &cidr)))
     {
         return Err(ApiError::new(
             ErrorCode::InvalidSubnetConflict,
@@ -178,7 +221,7 @@ fn free_default_block(w: &World, vpc: &Vpc) -> Result<Ipv4Net> {
         .find(|b| {
             !w.subnets
                 .values()
-                .any(|s| s.vpc_id == vpc.id && cidr::overlaps_v4(&s.cidr, b))
+                .any(|s| s.vpc_id == vpc.id && s.cidr.is_some_and(|c| cidr::overlaps_v4(&c, b)))
         })
         .ok_or_else(|| {
             ApiError::new(
@@ -213,7 +256,7 @@ fn insert(
     ctx: &Ctx,
     id: &str,
     vpc_id: &str,
-    cidr: Ipv4Net,
+    cidr: Option<Ipv4Net>,
     ipv6_cidrs: Vec<SubnetIpv6>,
     zone: &Zone,
     default_for_az: bool,
@@ -245,6 +288,6 @@ pub fn insert_default_subnet(
     zone: &Zone,
 ) -> String {
     let id = w.ids.id(Kind::Subnet);
-    insert(w, ctx, &id, vpc_id, block, Vec::new(), zone, true);
+    insert(w, ctx, &id, vpc_id, Some(block), Vec::new(), zone, true);
     id
 }

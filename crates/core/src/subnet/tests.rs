@@ -18,6 +18,7 @@ fn create(vpc_id: &str, cidr: &str, az: Option<&str>, az_id: Option<&str>) -> Cm
         vpc_id: vpc_id.into(),
         cidr_block: cidr.into(),
         ipv6_cidr_block: None,
+        ipv6_native: false,
         availability_zone: az.map(str::to_string),
         availability_zone_id: az_id.map(str::to_string),
         tags: vec![],
@@ -50,7 +51,7 @@ fn subnets_lie_in_the_vpc_blocks_without_overlap() {
     let s = k.w.subnets.get(&id).unwrap().clone();
     assert!(id.starts_with("subnet-") && id.len() == 24);
     assert_eq!(
-        (s.vpc_id.as_str(), s.cidr.to_string()),
+        (s.vpc_id.as_str(), s.display_cidr()),
         (v.as_str(), "10.0.1.0/24".into())
     );
     assert_eq!(
@@ -160,6 +161,7 @@ fn tags_and_the_subnet_quota() {
         vpc_id: v.clone(),
         cidr_block: cidr.into(),
         ipv6_cidr_block: None,
+        ipv6_native: false,
         availability_zone: None,
         availability_zone_id: None,
         tags: vec![TagSpec {
@@ -241,7 +243,7 @@ fn create_default_subnet_uses_the_next_free_20_of_the_default_vpc() {
     }
     let partial = k.subnet(
         &default_vpc,
-        &gone.cidr.to_string().replace("/20", "/24"),
+        &gone.display_cidr().replace("/20", "/24"),
         Some(&zones[2].name),
     );
     let e = k.refused(
@@ -387,6 +389,7 @@ fn attributes_and_ipv6_blocks() {
         vpc_id: v.clone(),
         cidr_block: "10.0.2.0/24".into(),
         ipv6_cidr_block: Some(second.clone()),
+        ipv6_native: false,
         availability_zone: None,
         availability_zone_id: None,
         tags: vec![],
@@ -397,7 +400,15 @@ fn attributes_and_ipv6_blocks() {
             .to_string(),
         second
     );
-    // Disassociate.
+    // Disassociate: not while instances get an address from it (AWS's words, seen on the
+    // wire in pulumi/pulumi-aws #2570).
+    k.refused(
+        Cmd::DisassociateIpv6 {
+            association_id: assoc.clone(),
+        },
+        "InvalidCidrBlock.InUse",
+    );
+    k.ok(set(&id, Attribute::AssignIpv6AddressOnCreation, false));
     assert_eq!(
         k.ok(Cmd::DisassociateIpv6 {
             association_id: assoc.clone()
@@ -672,6 +683,7 @@ fn cidr_reservations_are_checked_listed_and_avoided() {
         vpc_id: v.clone(),
         cidr_block: "10.0.1.0/28".into(),
         ipv6_cidr_block: Some(v6_subnet.clone()),
+        ipv6_native: false,
         availability_zone: None,
         availability_zone_id: None,
         tags: vec![],
@@ -792,4 +804,117 @@ fn reservations_hold_addresses_from_interfaces() {
     let e = k.w.network_interfaces.get(&id).unwrap();
     let last: Vec<u8> = e.private_ips.iter().map(|a| a.octets()[3]).collect();
     assert_eq!(last, vec![5, 12, 13, 14]);
+}
+
+#[test]
+fn ipv6_only_subnets_have_an_ipv6_block_and_no_ipv4_one() {
+    let mut k = Kit::new();
+    let v = k.vpc_v6("10.0.0.0/16");
+    let block = k.w.vpcs.get(&v).unwrap().ipv6_cidrs[0].cidr;
+    let first = block.subnets(64).unwrap().next().unwrap().to_string();
+    let native = |cidr: &str, ipv6: Option<&str>| Cmd::Create {
+        vpc_id: v.clone(),
+        cidr_block: cidr.into(),
+        ipv6_cidr_block: ipv6.map(str::to_string),
+        ipv6_native: true,
+        availability_zone: None,
+        availability_zone_id: None,
+        tags: vec![],
+    };
+    // AWS's errors for the invalid combinations (moto's AWS-verified tests).
+    let before = crate::testkit::snapshot(&k.w);
+    let e = k.refused(native("", None), "MissingParameter");
+    assert_eq!(
+        e.message,
+        "Either 'ipv6CidrBlock' or 'ipv6IpamPoolId' should be provided."
+    );
+    k.refused(native("10.0.0.0/24", None), "MissingParameter");
+    let e = k.refused(
+        native("10.0.0.0/24", Some(&first)),
+        "InvalidParameterCombination",
+    );
+    assert!(e.message.contains("you cannot set ipv6Native to true"));
+    k.refused(create(&v, "", None, None), "MissingParameter");
+    assert_eq!(crate::testkit::snapshot(&k.w), before);
+    let id = k.id(native("", Some(&first)));
+    let s = k.w.subnets.get(&id).unwrap().clone();
+    assert!(s.ipv6_native() && s.cidr.is_none());
+    assert!(s.assign_ipv6_on_creation && !s.map_public_ip_on_launch);
+    assert_eq!(s.launch.hostname_type, "resource-name");
+    assert_eq!(s.available_ip_count(), 0);
+    assert_eq!(s.display_cidr(), first);
+    // It takes no IPv4 room: a dual-stack subnet may use any IPv4 block beside it.
+    k.subnet(&v, "10.0.0.0/24", None);
+    let found = |k: &Kit, name: &str, value: &str| {
+        describe(
+            &k.w,
+            &k.ctx,
+            &[],
+            &[Filter {
+                name: name.into(),
+                values: vec![value.into()],
+            }],
+        )
+        .unwrap()
+        .iter()
+        .map(|s| s.id.clone())
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(found(&k, "ipv6-native", "true"), vec![id.clone()]);
+    assert_eq!(found(&k, "ipv6-native", "false").len(), 7); // and the default VPC's
+    assert_eq!(found(&k, "cidr-block", "10.0.0.0/24").len(), 1);
+}
+
+#[test]
+fn ipv6_only_subnets_refuse_what_needs_ipv4() {
+    let mut k = Kit::new();
+    let id = k.ipv6_only_subnet();
+    let set = |attribute, value| Cmd::ModifyAttribute {
+        subnet_id: id.clone(),
+        attribute,
+        value,
+    };
+    let before = crate::testkit::snapshot(&k.w);
+    for (attribute, value) in [
+        (Attribute::MapPublicIpOnLaunch, true),
+        (Attribute::AssignIpv6AddressOnCreation, false),
+        (Attribute::EnableResourceNameDnsARecordOnLaunch, true),
+    ] {
+        k.refused(set(attribute, value), "InvalidParameterValue");
+    }
+    k.refused(
+        Cmd::ModifyLaunchOption {
+            subnet_id: id.clone(),
+            option: LaunchOption::HostnameType("ip-name".into()),
+        },
+        "InvalidParameterValue",
+    );
+    // Its only block stays while instances get addresses from it.
+    let assoc = k.w.subnets.get(&id).unwrap().ipv6_cidrs[0]
+        .association_id
+        .clone();
+    k.refused(
+        Cmd::DisassociateIpv6 {
+            association_id: assoc,
+        },
+        "InvalidCidrBlock.InUse",
+    );
+    // NAT gateways need private IPv4 addresses.
+    k.refused(
+        crate::testkit::gateway::create_nat(&id, None),
+        "InvalidSubnet",
+    );
+    assert_eq!(crate::testkit::snapshot(&k.w), before);
+    // DNS64, AAAA records and the resource-name hostname are its to have.
+    k.ok(set(Attribute::EnableDns64, true));
+    k.ok(set(
+        Attribute::EnableResourceNameDnsAAAARecordOnLaunch,
+        true,
+    ));
+    k.ok(Cmd::ModifyLaunchOption {
+        subnet_id: id.clone(),
+        option: LaunchOption::HostnameType("resource-name".into()),
+    });
+    let s = k.w.subnets.get(&id).unwrap();
+    assert!(s.launch.enable_dns64 && s.launch.resource_name_dns_aaaa_record);
 }

@@ -54,6 +54,7 @@ impl Kit {
                         vpc_id: vpc.clone(),
                         cidr_block: format!("10.{n}.{i}.0/24"),
                         ipv6_cidr_block: None,
+                        ipv6_native: false,
                         availability_zone: None,
                         availability_zone_id: Some(az_id.to_string()),
                         tags: vec![],

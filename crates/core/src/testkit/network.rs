@@ -35,6 +35,28 @@ impl Kit {
             vpc_id: v,
             cidr_block: "10.0.1.0/24".into(),
             ipv6_cidr_block: Some(first.to_string()),
+            ipv6_native: false,
+            availability_zone: Some("us-east-1a".into()),
+            availability_zone_id: None,
+            tags: vec![],
+        })
+    }
+
+    /// An IPv6-only subnet in us-east-1a: the second /64 of the Amazon IPv6 block of a new VPC
+    /// 10.0.0.0/16 (its first /64 is left free).
+    pub fn ipv6_only_subnet(&mut self) -> String {
+        let v = self.vpc_v6("10.0.0.0/16");
+        let block = self.w.vpcs.get(&v).expect("vpc").ipv6_cidrs[0].cidr;
+        let second = block
+            .subnets(64)
+            .expect("a /56")
+            .nth(1)
+            .expect("a second /64");
+        self.id(subnet::Cmd::Create {
+            vpc_id: v,
+            cidr_block: String::new(),
+            ipv6_cidr_block: Some(second.to_string()),
+            ipv6_native: true,
             availability_zone: Some("us-east-1a".into()),
             availability_zone_id: None,
             tags: vec![],
@@ -47,6 +69,7 @@ impl Kit {
             vpc_id: vpc_id.into(),
             cidr_block: cidr.into(),
             ipv6_cidr_block: None,
+            ipv6_native: false,
             availability_zone: az.map(str::to_string),
             availability_zone_id: None,
             tags: vec![],

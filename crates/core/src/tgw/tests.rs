@@ -358,6 +358,7 @@ fn another_accounts_gateway_is_not_found_unless_shared() {
             vpc_id: v.clone(),
             cidr_block: "10.5.0.0/24".into(),
             ipv6_cidr_block: None,
+            ipv6_native: false,
             availability_zone: None,
             availability_zone_id: None,
             tags: vec![],

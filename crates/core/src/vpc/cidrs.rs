@@ -130,7 +130,7 @@ pub(super) fn disassociate(w: &mut World, ctx: &Ctx, association_id: &str) -> Re
         if w.subnets
             .values()
             .filter(in_vpc)
-            .any(|s| cidr::overlaps_v4(&s.cidr, &block.cidr))
+            .any(|s| s.cidr.is_some_and(|c| cidr::overlaps_v4(&c, &block.cidr)))
         {
             return Err(has_dependencies());
         }

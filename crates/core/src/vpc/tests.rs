@@ -175,7 +175,7 @@ fn the_default_vpc_has_an_internet_gateway_and_a_default_subnet_per_zone() {
             .iter()
             .find(|s| s.availability_zone == zone.name)
             .expect("one default subnet per zone");
-        assert_eq!(s.cidr.to_string(), format!("172.31.{}.0/20", 16 * i));
+        assert_eq!(s.display_cidr(), format!("172.31.{}.0/20", 16 * i));
         assert!(s.default_for_az && s.map_public_ip_on_launch);
         assert_eq!(s.availability_zone_id, zone.id);
     }

@@ -126,7 +126,7 @@ fn context<'a>(w: &'a World, f: &'a Fabric, names: &'a Names) -> Ctx<'a> {
     let subnet_v4 = f
         .subnets
         .iter()
-        .map(|s| w.subnets.get(&s.id).map(|s| s.cidr))
+        .map(|s| w.subnets.get(&s.id).and_then(|s| s.cidr))
         .collect();
     let subnet_v6 = f
         .subnets

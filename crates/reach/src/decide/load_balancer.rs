@@ -158,7 +158,7 @@ impl Decider<'_> {
             ),
             TargetAt::Ip(a) => {
                 let vpc = v.enis[n as usize].vpc;
-                (a, a.and_then(|a| v.by_addr.get(&(vpc, a)).copied()))
+                (a, a.and_then(|a| v.holder(vpc, a)))
             }
         };
         TargetRef {
@@ -190,7 +190,7 @@ impl Decider<'_> {
             .filter(|t| {
                 let eni = match t.at {
                     TargetAt::Instance(e) => e,
-                    TargetAt::Ip(a) => a.and_then(|a| v.by_addr.get(&(vpc, a)).copied()),
+                    TargetAt::Ip(a) => a.and_then(|a| v.holder(vpc, a)),
                 };
                 eni.is_none_or(|e| pl.zone_of(v, e) == Some(&node.zone))
             })
@@ -281,7 +281,7 @@ impl Decider<'_> {
             TargetAt::Instance(None) => Why::TargetNotRunning,
             TargetAt::Ip(Some(a)) => {
                 let vpc = v.enis[n as usize].vpc;
-                return Some((a, v.by_addr.get(&(vpc, a)).copied()));
+                return Some((a, v.holder(vpc, a)));
             }
             TargetAt::Ip(None) => Why::TargetNotIp,
         };

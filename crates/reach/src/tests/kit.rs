@@ -156,7 +156,9 @@ impl Net {
             id: id.clone(),
             scope: scope(&region),
             vpc_id: vpc.id.clone(),
-            cidr: cidr.parse().expect("cidr"),
+            // An empty IPv4 block makes an IPv6-only subnet.
+            cidr: (!cidr.is_empty()).then(|| cidr.parse().expect("cidr")),
+            assign_ipv6_on_creation: cidr.is_empty(),
             ipv6_cidrs: v6
                 .map(|c| SubnetIpv6 {
                     association_id: "sassoc6".into(),
@@ -168,7 +170,6 @@ impl Net {
             availability_zone_id: "use1-az1".into(),
             default_for_az: false,
             map_public_ip_on_launch: false,
-            assign_ipv6_on_creation: false,
             launch: Default::default(),
             used: BTreeSet::new(),
             created: 0,
@@ -193,11 +194,17 @@ impl Net {
                 vpc_id: s.vpc_id.clone(),
                 subnet_id: s.id.clone(),
                 availability_zone: s.availability_zone.clone(),
-                private_ips: vec![ip.parse().expect("ip")],
+                // An empty address: an interface of an IPv6-only subnet.
+                private_ips: (!ip.is_empty())
+                    .then(|| ip.parse().expect("ip"))
+                    .into_iter()
+                    .collect(),
                 ipv6_addresses: v6
                     .iter()
                     .map(|a| a.parse::<Ipv6Addr>().expect("ip"))
                     .collect(),
+                ipv4_prefixes: Vec::new(),
+                ipv6_prefixes: Vec::new(),
                 groups: groups.iter().map(|g| g.to_string()).collect(),
                 source_dest_check: true,
                 interface_type: "interface".into(),

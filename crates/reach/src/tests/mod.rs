@@ -1129,3 +1129,66 @@ fn ipv6_wide_subnet_blocks_and_reassigned_addresses() {
     let view = View::compile(&n.w);
     assert!(!decide(&view, &tcp(&e1, later, 22)).reachable);
 }
+
+/// Issue 8: an address inside a prefix delegated to an interface (IPv6 /80, IPv4 /28) is
+/// that interface's: flows to it arrive there, through its groups.
+#[test]
+fn delegated_prefixes_belong_to_their_interface() {
+    let mut n = Net::new();
+    let a = n.vpc("10.0.0.0/16", Some("2600:1f00:0:400::/56"));
+    let s1 = n.subnet6(&a, "10.0.1.0/24", Some("2600:1f00:0:401::/64"));
+    let s2 = n.subnet6(&a, "10.0.2.0/24", Some("2600:1f00:0:402::/64"));
+    let e1 = n.eni6(&s1, "10.0.1.10", &["2600:1f00:0:401::10"], &[&a.sg]);
+    let sb = n.sg(&a);
+    let e2 = n.eni6(&s2, "10.0.2.10", &[], &[&sb]);
+    n.rule(&sb, false, "tcp", Some((22, 22)), "2600:1f00:0:401::/64");
+    n.rule(&sb, false, "tcp", Some((22, 22)), "10.0.1.0/24");
+    let (in6, in4) = ("2600:1f00:0:402:7:0:0:42", "10.0.2.37");
+    let view = View::compile(&n.w);
+    assert!(!decide(&view, &tcp(&e1, in6, 22)).reachable);
+    assert!(!decide(&view, &tcp(&e1, in4, 22)).reachable);
+    n.eni_mut(&e2)
+        .ipv6_prefixes
+        .push("2600:1f00:0:402:7::/80".parse().unwrap());
+    n.eni_mut(&e2)
+        .ipv4_prefixes
+        .push("10.0.2.32/28".parse().unwrap());
+    let v = check(&n, tcp(&e1, in6, 22), true, &[]);
+    assert!(v.forward.iter().any(|h| h.component.to_string() == e2));
+    check(&n, tcp(&e1, in4, 22), true, &[]);
+    check(&n, tcp(&e1, in6, 80), false, &[EniSgRulesMismatch]);
+    // Just outside the prefixes: nobody's.
+    let view = View::compile(&n.w);
+    assert!(!decide(&view, &tcp(&e1, "2600:1f00:0:402:8::1", 22)).reachable);
+    assert!(!decide(&view, &tcp(&e1, "10.0.2.48", 22)).reachable);
+}
+
+/// Issue 8: an IPv6-only subnet's interfaces hold IPv6 addresses only: IPv6 flows to and
+/// from them are decided as any, IPv4 flows have no address to start from or go to.
+#[test]
+fn ipv6_only_subnets_carry_ipv6_flows_only() {
+    let mut n = Net::new();
+    let a = n.vpc("10.0.0.0/16", Some("2600:1f00:0:500::/56"));
+    let native = n.subnet6(&a, "", Some("2600:1f00:0:501::/64"));
+    let dual = n.subnet6(&a, "10.0.2.0/24", Some("2600:1f00:0:502::/64"));
+    let e1 = n.eni6(&native, "", &["2600:1f00:0:501::10"], &[&a.sg]);
+    let e2 = n.eni6(&dual, "10.0.2.10", &["2600:1f00:0:502::10"], &[&a.sg]);
+    let e3 = n.eni(&dual, "10.0.2.11", &[&a.sg]);
+    // By interface: the family both have.
+    check(&n, tcp(&e1, &e2, 22), true, &[]);
+    check(&n, tcp(&e2, &e1, 22), true, &[]);
+    check(&n, tcp(&e1, "2600:1f00:0:502::10", 22), true, &[]);
+    // IPv4: the IPv6-only interface has nothing to send from, nor an address to be reached at.
+    check(
+        &n,
+        tcp(&e1, "10.0.2.10", 22),
+        false,
+        &[NoSourceOrDestination],
+    );
+    check(&n, tcp(&e1, &e3, 22), false, &[NoSourceOrDestination]);
+    check(&n, tcp(&e3, &e1, 22), false, &[NoSourceOrDestination]);
+    // To the internet over IPv6 through an internet gateway.
+    let igw = n.igw(Some(&a));
+    n.route(&a.rtb, "::/0", &igw);
+    check(&n, tcp(&e1, "2001:db8::1", 443), true, &[]);
+}

@@ -330,7 +330,12 @@ pub fn random_endpoints(
             .collect()
     };
     let host = |n: &Net, s: &str, k: usize| -> String {
-        let cidr = n.w.subnets.get(s).expect("subnet").cidr;
+        let cidr =
+            n.w.subnets
+                .get(s)
+                .expect("subnet")
+                .cidr
+                .expect("an IPv4 block");
         cidr.hosts().nth(k).expect("host").to_string()
     };
     for round in 0..2 {
@@ -356,7 +361,7 @@ pub fn random_endpoints(
                     n.w.network_interfaces
                         .values()
                         .filter(|e| e.vpc_id == pv.id && e.interface_type == "interface")
-                        .map(|e| e.private_ips[0].to_string())
+                        .filter_map(|e| e.private_ips.first().map(|a| a.to_string()))
                         .collect();
                 if in_vpc.is_empty() || chance(15, below) {
                     "10.0.1.99".to_string()

@@ -80,10 +80,19 @@ pub fn world(seed: u64) -> (Net, Vec<Flow>) {
             let s6 = v6
                 .as_ref()
                 .map(|_| format!("2600:1f00:0:{:x}{k:02x}::/64", i + 1));
-            let s = n.subnet6(&vpc, &cidr, s6.as_deref());
-            dests.push(cidr);
+            // Some of an IPv6 VPC's subnets are IPv6-only (the first stays dual-stack); chosen
+            // without a draw, so the rest of the world is drawn as before.
+            let native = v6.is_some() && k > 1 && i % 2 == 1;
+            let s = n.subnet6(&vpc, if native { "" } else { &cidr }, s6.as_deref());
+            if !native {
+                dests.push(cidr);
+            }
             for j in 0..1 + r.below(2) {
-                let ip = format!("{base}.{k}.{}", 10 + j);
+                let ip = if native {
+                    String::new()
+                } else {
+                    format!("{base}.{k}.{}", 10 + j)
+                };
                 let ip6 = format!("2600:1f00:0:{:x}{k:02x}::{}", i + 1, 10 + j);
                 let six: Vec<&str> = if v6.is_some() {
                     vec![ip6.as_str()]
@@ -94,7 +103,13 @@ pub fn world(seed: u64) -> (Net, Vec<Flow>) {
                     vpc_sgs.iter().filter(|_| r.chance(60)).cloned().collect();
                 let groups: Vec<&str> = groups.iter().map(|g| g.as_str()).collect();
                 let e = n.eni6(&s, &ip, &six, &groups);
-                if r.chance(30) {
+                if v6.is_some() && (i + k + j) % 3 == 0 {
+                    // A delegated /80 beside the address.
+                    let p = format!("2600:1f00:0:{:x}{k:02x}:{:x}::/80", i + 1, 0x100 + j);
+                    addrs.push(p.replace("::/80", "::7"));
+                    n.eni_mut(&e).ipv6_prefixes.push(p.parse().expect("prefix"));
+                }
+                if r.chance(30) && !native {
                     let p = format!("18.0.{i}.{}", k * 10 + j);
                     n.public_ip(&e, &p);
                     addrs.push(p);
@@ -103,8 +118,10 @@ pub fn world(seed: u64) -> (Net, Vec<Flow>) {
                 if r.chance(25) {
                     instances.push(n.instance(&e));
                 }
-                dests.push(format!("{ip}/32"));
-                addrs.push(ip);
+                if !native {
+                    dests.push(format!("{ip}/32"));
+                    addrs.push(ip);
+                }
                 if v6.is_some() {
                     addrs.push(ip6);
                 }
@@ -134,7 +151,7 @@ pub fn world(seed: u64) -> (Net, Vec<Flow>) {
             .1
             .clone();
         if r.chance(40) {
-            let cidr = n.w.subnets.get(&subnet).unwrap().cidr;
+            let cidr = n.w.subnets.get(&subnet).unwrap().cidr.unwrap();
             let ip = cidr.hosts().nth(4).unwrap().to_string();
             let public = r.chance(50).then(|| format!("18.1.{i}.1"));
             let state = r.pick(&[NatState::Available, NatState::Available, NatState::Pending]);
@@ -169,12 +186,18 @@ pub fn world(seed: u64) -> (Net, Vec<Flow>) {
         }
     }
 
-    // VPC endpoints, endpoint services and load balancers.
+    // VPC endpoints, endpoint services and load balancers, in subnets with IPv4 blocks (AWS
+    // places none in IPv6-only subnets here).
+    let v4_subnets: Vec<(kit::VpcIds, String)> = subnets
+        .iter()
+        .filter(|(_, s)| n.w.subnets.get(s).is_some_and(|s| s.cidr.is_some()))
+        .cloned()
+        .collect();
     let made = super::privatelink::random_endpoints(
         &mut n,
         &mut |k| r.below(k),
         &vpcs,
-        &subnets,
+        &v4_subnets,
         &instances,
     );
     targets.extend(made.targets.iter().cloned());

@@ -12,7 +12,7 @@ use openvpc_core::World;
 
 use super::{
     compile_acl, compile_sg, compile_table, group_links, ids, link_subnets, AclV, EniV, Index, Ix,
-    NatV, PlCache, Rtb, SgV, Slots, SubnetV, View, VpcV,
+    NatV, PlCache, Rtb, SgV, Slots, SubnetV, View, VpcV, NO_VPC,
 };
 use crate::fast::HashMap;
 use crate::PrefixLists;
@@ -43,6 +43,7 @@ struct Interfaces {
     eni_ix: HashMap<Arc<str>, Ix>,
     by_addr: HashMap<(Ix, IpAddr), Ix>,
     by_v6: HashMap<std::net::Ipv6Addr, Ix>,
+    by_prefix: HashMap<(Ix, IpAddr), Ix>,
     by_public: HashMap<std::net::Ipv4Addr, (Ix, std::net::Ipv4Addr)>,
     instances: HashMap<Arc<str>, Option<Ix>>,
     nats: Vec<NatV>,
@@ -66,6 +67,7 @@ impl View {
             eni_ix,
             by_addr,
             by_v6,
+            by_prefix,
             by_public,
             instances,
             nats,
@@ -85,6 +87,7 @@ impl View {
             instances: Arc::new(instances),
             by_addr: Arc::new(by_addr),
             by_v6: Arc::new(by_v6),
+            by_prefix: Arc::new(by_prefix),
             by_public: Arc::new(by_public),
             privatelink: Arc::default(),
             transit: Arc::default(),
@@ -180,6 +183,8 @@ fn interfaces(w: &World, ix: &Index) -> Interfaces {
             subnet,
             v4: e.private_ips.clone(),
             v6: e.ipv6_addresses.clone(),
+            v4_prefixes: e.ipv4_prefixes.clone(),
+            v6_prefixes: e.ipv6_prefixes.clone(),
             groups: e
                 .groups
                 .iter()
@@ -203,6 +208,7 @@ fn interfaces(w: &World, ix: &Index) -> Interfaces {
         }
     }
     let (by_addr, by_v6, by_public) = addresses(&enis);
+    let by_prefix = prefixes(&enis);
     let instances = w
         .instances
         .values()
@@ -220,11 +226,29 @@ fn interfaces(w: &World, ix: &Index) -> Interfaces {
         eni_ix,
         by_addr,
         by_v6,
+        by_prefix,
         by_public,
         instances,
         nats,
         nat_ix,
     }
+}
+
+/// (VPC, delegated prefix) → interface, IPv6 prefixes also under [`NO_VPC`]; the first
+/// interface wins.
+fn prefixes(enis: &[EniV]) -> HashMap<(Ix, IpAddr), Ix> {
+    let mut out = HashMap::default();
+    for (i, e) in enis.iter().enumerate() {
+        let i = i as Ix;
+        for p in &e.v4_prefixes {
+            out.entry((e.vpc, IpAddr::V4(p.network()))).or_insert(i);
+        }
+        for p in &e.v6_prefixes {
+            out.entry((e.vpc, IpAddr::V6(p.network()))).or_insert(i);
+            out.entry((NO_VPC, IpAddr::V6(p.network()))).or_insert(i);
+        }
+    }
+    out
 }
 
 type AddressMaps = (

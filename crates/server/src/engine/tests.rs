@@ -280,6 +280,7 @@ fn reach_view_follows_each_command() {
                 vpc_id: vpc.clone(),
                 cidr_block: "10.0.1.0/24".into(),
                 ipv6_cidr_block: None,
+                ipv6_native: false,
                 availability_zone: None,
                 availability_zone_id: None,
                 tags: vec![],

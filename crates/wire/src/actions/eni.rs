@@ -4,7 +4,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use openvpc_core::eni::{
     self, Cmd, Instance, InstanceChange, InstanceState, InterfaceChange, InterfaceSpec, Launch,
-    LaunchInterface, NetworkInterface, PrivateIp, PENDING, SHUTTING_DOWN, STOPPING,
+    LaunchInterface, NetworkInterface, PrefixSpec, PrivateIp, PENDING, SHUTTING_DOWN, STOPPING,
 };
 use openvpc_core::{tags, ApiError, Command, ErrorCode, Kind, Result, Scope, World};
 
@@ -107,26 +107,23 @@ fn ipv6_structs(p: &View, name: &str) -> Result<Vec<Ipv6Addr>> {
         .collect()
 }
 
-/// Prefix delegation is not modelled: refuse its parameters.
-fn refuse_prefixes(p: &View) -> Result<()> {
-    for name in [
-        "Ipv4Prefix",
-        "Ipv4PrefixCount",
-        "Ipv6Prefix",
-        "Ipv6PrefixCount",
-        "Ipv6Prefixes",
-    ] {
-        if p.has(name) {
-            return Err(ApiError::new(
-                ErrorCode::UnsupportedOperation,
-                format!(
-                    "The parameter {} is not supported: openvpc does not model prefix delegation.",
-                    p.name(name)
-                ),
-            ));
-        }
-    }
-    Ok(())
+/// A new interface's prefixes: `Ipv4Prefix.N.Ipv4Prefix` / `Ipv4PrefixCount` and
+/// `Ipv6Prefix.N.Ipv6Prefix` / `Ipv6PrefixCount` (CreateNetworkInterface, RunInstances).
+fn prefix_spec(p: &View) -> Result<PrefixSpec> {
+    let named = |list: &str| -> Result<Vec<String>> {
+        p.structs(list).iter().map(|s| s.req(list)).collect()
+    };
+    Ok(PrefixSpec {
+        v4: named("Ipv4Prefix")?,
+        v4_count: p.int("Ipv4PrefixCount")?,
+        v6: named("Ipv6Prefix")?,
+        v6_count: p.int("Ipv6PrefixCount")?,
+    })
+}
+
+/// Splits an Assign/Unassign output (addresses, then prefixes) into its two lists.
+fn addresses_and_prefixes(ids: Vec<String>) -> (Vec<String>, Vec<String>) {
+    ids.into_iter().partition(|a| !a.contains('/'))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -136,7 +133,6 @@ fn create_network_interface(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let subnet_id = p.req("SubnetId")?;
     Kind::Subnet.check(&subnet_id)?;
-    refuse_prefixes(&p)?;
     let spec = InterfaceSpec {
         subnet_id: Some(subnet_id),
         description: p.str("Description"),
@@ -146,6 +142,7 @@ fn create_network_interface(cx: &mut Call) -> Result<Xml> {
         ipv6_addresses: ipv6_structs(&p, "Ipv6Addresses")?,
         ipv6_count: p.int("Ipv6AddressCount")?,
         groups: group_ids(&p, "SecurityGroupId")?,
+        prefixes: Box::new(prefix_spec(&p)?),
     };
     p.ignore("EnablePrimaryIpv6");
     p.ignore("ConnectionTrackingSpecification");
@@ -224,7 +221,7 @@ struct Association {
 }
 
 fn association_of(w: &World, e: &NetworkInterface, private: Ipv4Addr) -> Option<Association> {
-    if private == e.primary_ip() {
+    if Some(private) == e.primary_ip() {
         if let Some(ip) = e.public_ip {
             return Some(Association {
                 public_ip: ip,
@@ -270,7 +267,7 @@ fn render_private_ips(x: &mut Xml, w: &World, e: &NetworkInterface, full: bool) 
                 "privateDnsName",
                 eni::private_dns_name(&e.scope.region, *ip),
             )
-            .leaf("primary", *ip == e.primary_ip());
+            .leaf("primary", Some(*ip) == e.primary_ip());
         if let Some(a) = association_of(w, e, *ip) {
             render_association(x, w, e, &a, full);
         }
@@ -307,26 +304,38 @@ pub fn render_interface(x: &mut Xml, w: &World, scope: &Scope, e: &NetworkInterf
         .leaf("requesterManaged", e.requester_managed)
         .leaf("status", e.status())
         .leaf("macAddress", &e.mac_address)
-        .leaf("privateIpAddress", e.primary_ip())
-        .leaf(
+        .opt("privateIpAddress", e.primary_ip())
+        .opt(
             "privateDnsName",
-            eni::private_dns_name(&e.scope.region, e.primary_ip()),
+            e.primary_ip()
+                .map(|ip| eni::private_dns_name(&e.scope.region, ip)),
         )
         .leaf("sourceDestCheck", e.source_dest_check);
     render_groups(x, w, &e.groups);
     if let Some(a) = &e.attachment {
         render_attachment(x, a, true);
     }
-    if let Some(a) = association_of(w, e, e.primary_ip()) {
+    if let Some(a) = e.primary_ip().and_then(|ip| association_of(w, e, ip)) {
         render_association(x, w, e, &a, true);
     }
     x.tag_set(tags::of(w, scope, &e.id));
     render_private_ips(x, w, e, true);
     x.list("ipv6AddressesSet", &e.ipv6_addresses, |x, a| {
         x.leaf("ipv6Address", a).leaf("isPrimaryIpv6", false);
+    });
+    render_prefixes(x, e);
+    x.leaf("interfaceType", &e.interface_type)
+        .leaf("ipv6Native", e.private_ips.is_empty());
+}
+
+/// `ipv4PrefixSet` and `ipv6PrefixSet` of an interface.
+fn render_prefixes(x: &mut Xml, e: &NetworkInterface) {
+    x.list("ipv4PrefixSet", &e.ipv4_prefixes, |x, b| {
+        x.leaf("ipv4Prefix", b);
     })
-    .leaf("interfaceType", &e.interface_type)
-    .leaf("ipv6Native", false);
+    .list("ipv6PrefixSet", &e.ipv6_prefixes, |x, b| {
+        x.leaf("ipv6Prefix", b);
+    });
 }
 
 fn modify_network_interface_attribute(cx: &mut Call) -> Result<Xml> {
@@ -450,31 +459,34 @@ fn describe_network_interface_attribute(cx: &mut Call) -> Result<Xml> {
 fn assign_private_ip_addresses(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let network_interface_id = eni_id(&p)?;
-    refuse_prefixes(&p)?;
     let cmd = Cmd::AssignPrivateIps {
         network_interface_id: network_interface_id.clone(),
         addresses: v4_list(&p, "PrivateIpAddress")?,
         count: p.int("SecondaryPrivateIpAddressCount")?,
         allow_reassignment: p.flag("AllowReassignment")?,
+        prefixes: p.list("Ipv4Prefix"),
+        prefix_count: p.int("Ipv4PrefixCount")?,
     };
-    let assigned = created_ids(cx.mutate(Command::Eni(cmd))?)?;
+    let (assigned, prefixes) = addresses_and_prefixes(created_ids(cx.mutate(Command::Eni(cmd))?)?);
     let mut x = Xml::new();
     x.leaf("networkInterfaceId", &network_interface_id)
         .list("assignedPrivateIpAddressesSet", &assigned, |x, ip| {
             x.leaf("privateIpAddress", ip);
         })
-        .list("assignedIpv4PrefixSet", Vec::<String>::new(), |_, _| {});
+        .list("assignedIpv4PrefixSet", &prefixes, |x, b| {
+            x.leaf("ipv4Prefix", b);
+        });
     Ok(x)
 }
 
 fn unassign_private_ip_addresses(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let network_interface_id = eni_id(&p)?;
-    refuse_prefixes(&p)?;
     let addresses = v4_list(&p, "PrivateIpAddress")?;
     cx.mutate(Command::Eni(Cmd::UnassignPrivateIps {
         network_interface_id,
         addresses,
+        prefixes: p.list("Ipv4Prefix"),
     }))?;
     Ok(returned_true())
 }
@@ -489,18 +501,21 @@ fn v6_list(p: &View, name: &str) -> Result<Vec<Ipv6Addr>> {
 fn assign_ipv6_addresses(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let network_interface_id = eni_id(&p)?;
-    refuse_prefixes(&p)?;
     let cmd = Cmd::AssignIpv6 {
         network_interface_id: network_interface_id.clone(),
         addresses: v6_list(&p, "Ipv6Addresses")?,
         count: p.int("Ipv6AddressCount")?,
+        prefixes: p.list("Ipv6Prefix"),
+        prefix_count: p.int("Ipv6PrefixCount")?,
     };
-    let assigned = created_ids(cx.mutate(Command::Eni(cmd))?)?;
+    let (assigned, prefixes) = addresses_and_prefixes(created_ids(cx.mutate(Command::Eni(cmd))?)?);
     let mut x = Xml::new();
     x.list("assignedIpv6Addresses", &assigned, |x, ip| {
         x.raw(&crate::xml::escape(ip));
     })
-    .list("assignedIpv6PrefixSet", Vec::<String>::new(), |_, _| {})
+    .list("assignedIpv6PrefixSet", &prefixes, |x, b| {
+        x.raw(&crate::xml::escape(b));
+    })
     .leaf("networkInterfaceId", &network_interface_id);
     Ok(x)
 }
@@ -508,18 +523,20 @@ fn assign_ipv6_addresses(cx: &mut Call) -> Result<Xml> {
 fn unassign_ipv6_addresses(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let network_interface_id = eni_id(&p)?;
-    refuse_prefixes(&p)?;
     let cmd = Cmd::UnassignIpv6 {
         network_interface_id: network_interface_id.clone(),
         addresses: v6_list(&p, "Ipv6Addresses")?,
+        prefixes: p.list("Ipv6Prefix"),
     };
-    let gone = created_ids(cx.mutate(Command::Eni(cmd))?)?;
+    let (gone, prefixes) = addresses_and_prefixes(created_ids(cx.mutate(Command::Eni(cmd))?)?);
     let mut x = Xml::new();
     x.leaf("networkInterfaceId", &network_interface_id)
         .list("unassignedIpv6Addresses", &gone, |x, ip| {
             x.raw(&crate::xml::escape(ip));
         })
-        .list("unassignedIpv6PrefixSet", Vec::<String>::new(), |_, _| {});
+        .list("unassignedIpv6PrefixSet", &prefixes, |x, b| {
+            x.raw(&crate::xml::escape(b));
+        });
     Ok(x)
 }
 
@@ -562,7 +579,6 @@ fn detach_network_interface(cx: &mut Call) -> Result<Xml> {
 // Instances.
 
 fn launch_interface(v: &View) -> Result<LaunchInterface> {
-    refuse_prefixes(v)?;
     if let Some(t) = v.str("InterfaceType") {
         if t != "interface" {
             return Err(ApiError::invalid_value(format!(
@@ -608,6 +624,7 @@ fn launch_interface(v: &View) -> Result<LaunchInterface> {
             ipv6_addresses: ipv6_structs(v, "Ipv6Addresses")?,
             ipv6_count: v.int("Ipv6AddressCount")?,
             groups: group_ids(v, "SecurityGroupId")?,
+            prefixes: Box::new(prefix_spec(v)?),
         },
     })
 }
@@ -755,9 +772,7 @@ pub fn render_instance(x: &mut Xml, w: &World, scope: &Scope, i: &Instance, laun
         })
         .leaf(
             "privateDnsName",
-            primary
-                .map(|e| eni::private_dns_name(region, e.primary_ip()))
-                .unwrap_or_default(),
+            eni::instance_private_dns_name(w, i).unwrap_or_default(),
         )
         .leaf(
             "dnsName",
@@ -790,7 +805,7 @@ pub fn render_instance(x: &mut Xml, w: &World, scope: &Scope, i: &Instance, laun
         .leaf("subnetId", &i.subnet_id)
         .leaf("vpcId", &i.vpc_id);
     if let Some(e) = primary {
-        x.leaf("privateIpAddress", e.primary_ip())
+        x.opt("privateIpAddress", e.primary_ip())
             .opt("ipAddress", e.public_ip)
             .leaf("sourceDestCheck", e.source_dest_check);
     }
@@ -875,24 +890,26 @@ fn render_instance_interface(x: &mut Xml, w: &World, e: &NetworkInterface) {
         .leaf("ownerId", &e.scope.account)
         .leaf("status", e.status())
         .leaf("macAddress", &e.mac_address)
-        .leaf("privateIpAddress", e.primary_ip())
-        .leaf(
+        .opt("privateIpAddress", e.primary_ip())
+        .opt(
             "privateDnsName",
-            eni::private_dns_name(&e.scope.region, e.primary_ip()),
+            e.primary_ip()
+                .map(|ip| eni::private_dns_name(&e.scope.region, ip)),
         )
         .leaf("sourceDestCheck", e.source_dest_check);
     render_groups(x, w, &e.groups);
     if let Some(a) = &e.attachment {
         render_attachment(x, a, false);
     }
-    if let Some(a) = association_of(w, e, e.primary_ip()) {
+    if let Some(a) = e.primary_ip().and_then(|ip| association_of(w, e, ip)) {
         render_association(x, w, e, &a, false);
     }
     render_private_ips(x, w, e, false);
     x.list("ipv6AddressesSet", &e.ipv6_addresses, |x, a| {
         x.leaf("ipv6Address", a).leaf("isPrimaryIpv6", false);
-    })
-    .leaf("interfaceType", &e.interface_type);
+    });
+    render_prefixes(x, e);
+    x.leaf("interfaceType", &e.interface_type);
 }
 
 fn describe_instances(cx: &mut Call) -> Result<Xml> {

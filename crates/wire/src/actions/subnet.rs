@@ -26,13 +26,13 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("GetSubnetCidrReservations", get_cidr_reservations),
 ];
 
-/// IPv6-only subnets are not modelled yet (every subnet has an IPv4 block): `Ipv6Native`
-/// `true` is refused in words rather than as an unknown parameter; `false` is the default.
+/// CreateDefaultSubnet makes no IPv6-only subnet here (the default VPC has no IPv6 block):
+/// `Ipv6Native` `true` is refused in words rather than as an unknown parameter.
 fn refuse_ipv6_native(p: &crate::params::View) -> Result<()> {
     if p.flag("Ipv6Native")? {
         return Err(ApiError::new(
             ErrorCode::UnsupportedOperation,
-            "IPv6-only subnets (Ipv6Native) are not supported by openvpc yet.",
+            "IPv6-only default subnets (Ipv6Native) are not supported by openvpc.",
         ));
     }
     Ok(())
@@ -42,11 +42,11 @@ fn create_subnet(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let vpc_id = p.req("VpcId")?;
     Kind::Vpc.check(&vpc_id)?;
-    refuse_ipv6_native(&p)?;
     let cmd = Cmd::Create {
         vpc_id,
-        cidr_block: p.req("CidrBlock")?,
+        cidr_block: p.str("CidrBlock").unwrap_or_default(),
         ipv6_cidr_block: p.str("Ipv6CidrBlock"),
+        ipv6_native: p.flag("Ipv6Native")?,
         availability_zone: p.str("AvailabilityZone"),
         availability_zone_id: p.str("AvailabilityZoneId"),
         tags: p.tag_specs()?,
@@ -116,7 +116,7 @@ pub fn render(x: &mut Xml, w: &World, scope: &Scope, s: &Subnet, state: &str) {
         .leaf("state", state)
         .leaf("ownerId", &s.scope.account)
         .leaf("vpcId", &s.vpc_id)
-        .leaf("cidrBlock", s.cidr)
+        .opt("cidrBlock", s.cidr)
         .list("ipv6CidrBlockAssociationSet", &s.ipv6_cidrs, |x, c| {
             x.leaf("associationId", &c.association_id)
                 .leaf("ipv6CidrBlock", c.cidr)
@@ -132,7 +132,7 @@ pub fn render(x: &mut Xml, w: &World, scope: &Scope, s: &Subnet, state: &str) {
         .leaf("mapCustomerOwnedIpOnLaunch", false)
         .leaf("assignIpv6AddressOnCreation", s.assign_ipv6_on_creation)
         .leaf("enableDns64", s.launch.enable_dns64)
-        .leaf("ipv6Native", false)
+        .leaf("ipv6Native", s.ipv6_native())
         .node("privateDnsNameOptionsOnLaunch", |x| {
             x.leaf("hostnameType", &s.launch.hostname_type)
                 .leaf(

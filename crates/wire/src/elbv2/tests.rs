@@ -40,6 +40,7 @@ fn backend() -> (TestBackend, String, Vec<String>) {
                         vpc_id: vpc.clone(),
                         cidr_block: (*cidr).into(),
                         ipv6_cidr_block: None,
+                        ipv6_native: false,
                         availability_zone: Some((*az).into()),
                         availability_zone_id: None,
                         tags: vec![],
