@@ -45,6 +45,7 @@ mod elb;
 mod json;
 mod load;
 mod report;
+mod tgw;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use crate::json::{addr, cidr as parse_cidr, Obj, Res};
 use crate::report::Report;
-use crate::{address, elb};
+use crate::{address, elb, tgw};
 
 /// The top-level keys understood, in load order.
 const ORDER: &[&str] = &[
@@ -41,6 +41,13 @@ const ORDER: &[&str] = &[
     "Addresses",
     "VpcPeeringConnections",
     "RouteTables",
+    "TransitGateways",
+    "TransitGatewayRouteTables",
+    "TransitGatewayVpcAttachments",
+    "TransitGatewayAttachments",
+    "Associations",
+    "TransitGatewayRouteTablePropagations",
+    "Routes",
     "PrefixLists",
     "Entries",
     "VpcEndpoints",
@@ -184,6 +191,13 @@ fn load_item(w: &mut World, scope: &Scope, key: &str, o: Obj, file_name: &str) -
         "Listeners" => elb::listener(w, scope, o)?,
         "ServiceConfigurations" => service_configuration(w, scope, o)?,
         "KeyPairs" => key_pair(w, scope, o).map(done)?,
+        "TransitGateways" => tgw::transit_gateway(w, scope, o)?,
+        "TransitGatewayRouteTables" => tgw::route_table(w, scope, o)?,
+        "TransitGatewayVpcAttachments" => tgw::vpc_attachment(w, scope, o)?,
+        "TransitGatewayAttachments" => tgw::attachment(w, o)?,
+        "Associations" => tgw::association(w, o, file_name)?,
+        "TransitGatewayRouteTablePropagations" => tgw::propagation(w, o, file_name)?,
+        "Routes" => tgw::route(w, o, file_name)?,
         _ => Loaded::Done,
     })
 }
@@ -207,6 +221,9 @@ fn id_field(key: &str) -> Option<&'static str> {
         "VpcEndpoints" => "VpcEndpointId",
         "Addresses" => "AllocationId",
         "KeyPairs" => "KeyPairId",
+        "TransitGateways" => "TransitGatewayId",
+        "TransitGatewayRouteTables" => "TransitGatewayRouteTableId",
+        "TransitGatewayVpcAttachments" => "TransitGatewayAttachmentId",
         _ => return None,
     })
 }
@@ -1600,6 +1617,7 @@ pub fn finish(w: &mut World) -> usize {
     let before = w.network_interfaces.len();
     synthesise_endpoint_interfaces(w);
     synthesise_load_balancer_nodes(w);
+    synthesise_attachment_interfaces(w);
     w.network_interfaces.len() - before
 }
 
@@ -1748,5 +1766,44 @@ fn synthesise_load_balancer_nodes(w: &mut World) {
         if let Some(lb) = w.load_balancers.get_mut(&arn) {
             lb.subnets = subnets;
         }
+    }
+}
+
+/// Transit-gateway attachment interfaces not imported: one synthesised interface per
+/// subnet, with the subnet's next free address.
+fn synthesise_attachment_interfaces(w: &mut World) {
+    let ids: Vec<String> = w
+        .tgw_attachments
+        .values()
+        .filter(|a| a.interfaces.iter().any(String::is_empty))
+        .map(|a| a.id.clone())
+        .collect();
+    for id in ids {
+        let Some(mut a) = w.tgw_attachments.get(&id).cloned() else {
+            continue;
+        };
+        for (subnet_id, eni_id) in a.subnet_ids.iter().zip(a.interfaces.iter_mut()) {
+            if !eni_id.is_empty() {
+                continue;
+            }
+            let Some(ip) = node_address(w, subnet_id, None) else {
+                continue;
+            };
+            let new_id = w.ids.id(Kind::NetworkInterface);
+            let stand = Stand {
+                id: new_id.clone(),
+                scope: a.scope.clone(),
+                subnet_id,
+                ip,
+                public_ip: None,
+                groups: Vec::new(),
+                interface_type: "transit_gateway",
+                requester_id: openvpc_core::tgw::REQUESTER_ID,
+                description: tgw::interface_description(&id),
+            };
+            synthetic_interface(w, stand);
+            *eni_id = new_id;
+        }
+        w.tgw_attachments.insert(a);
     }
 }

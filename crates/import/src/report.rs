@@ -138,6 +138,9 @@ impl Report {
             format!("{} VPN gateways", w.vpn_gateways.len()),
             format!("{} customer gateways", w.customer_gateways.len()),
             format!("{} VPN connections", w.vpn_connections.len()),
+            format!("{} transit gateways", w.transit_gateways.len()),
+            format!("{} transit-gateway attachments", w.tgw_attachments.len()),
+            format!("{} transit-gateway route tables", w.tgw_route_tables.len()),
         ];
         let mut lines = vec![format!("imported {}", counts.join(", "))];
         if !self.skipped.is_empty() {
