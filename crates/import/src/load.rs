@@ -61,7 +61,12 @@ const ORDER: &[&str] = &[
 ];
 
 /// Top-level keys that hold no resources (pagination): neither loaded nor reported.
-const NOT_RESOURCES: &[&str] = &["NextToken", "NextMarker", "Marker"];
+const NOT_RESOURCES: &[&str] = &[
+    "NextToken",
+    "NextMarker",
+    "Marker",
+    "AdditionalRoutesAvailable",
+];
 
 /// What became of one described item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,6 +162,12 @@ pub fn load_document(
                 }
             }
         }
+    }
+    if map.get("AdditionalRoutesAvailable") == Some(&Value::Bool(true)) {
+        report.warn(format!(
+            "{file_name}: search-transit-gateway-routes printed only some of the table's routes \
+             (AdditionalRoutesAvailable); export the rest with narrower --filters"
+        ));
     }
     for (key, value) in map {
         if !is_known_key(key) && !NOT_RESOURCES.contains(&key.as_str()) {

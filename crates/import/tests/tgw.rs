@@ -1,0 +1,125 @@
+//! Transit gateways imported from the fixture in `tests/fixtures/tgw` (see its README):
+//! three VPCs on one transit gateway with two route tables; A reaches C through the
+//! gateway, a static blackhole route in A's table stops A → B.
+
+use std::path::PathBuf;
+
+use openvpc_core::tgw::{AttachmentState, RouteTarget};
+use openvpc_core::{Config, Protocol};
+use openvpc_import::{import_dir, import_dir_with};
+use openvpc_reach::explain::{Code, HopKind};
+use openvpc_reach::{decide, Endpoint, Flow, View};
+
+const TGW: &str = "tgw-07777777777777777";
+const SHARED: &str = "tgw-rtb-07777777777777771";
+const SPOKE_A: &str = "tgw-rtb-07777777777777772";
+
+fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tgw")
+}
+
+fn att(x: char) -> String {
+    format!("tgw-attach-0777777777777777{x}")
+}
+
+#[test]
+fn gateways_attachments_and_route_tables_are_imported_and_counted() {
+    let imported = import_dir_with(&fixture(), Config::default(), &mut |_| {}).unwrap();
+    let lines = imported.summary();
+    assert!(
+        lines[0].ends_with(
+            "1 transit gateways, 3 transit-gateway attachments, 2 transit-gateway route tables"
+        ),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[0].contains("6 network interfaces (2 synthesised)"),
+        "{lines:#?}"
+    );
+    assert_eq!(lines.len(), 1, "nothing skipped, no warning: {lines:#?}");
+    let w = &imported.world;
+    let g = w.transit_gateways.get(TGW).unwrap();
+    assert_eq!(g.description.as_deref(), Some("hub"));
+    assert_eq!(
+        g.options.association_default_route_table_id.as_deref(),
+        Some(SHARED)
+    );
+    let a = w.tgw_attachments.get(&att('a')).unwrap();
+    assert_eq!(a.state, AttachmentState::Available);
+    assert_eq!(a.association.as_deref(), Some(SPOKE_A));
+    // vpc-a's attachment interface was exported; the others are made up in their subnets.
+    assert_eq!(a.interfaces, vec!["eni-07777777777777770".to_string()]);
+    let c = w.tgw_attachments.get(&att('c')).unwrap();
+    assert_eq!(c.association.as_deref(), Some(SHARED));
+    let eni = w.network_interfaces.get(&c.interfaces[0]).unwrap();
+    assert_eq!(eni.subnet_id, "subnet-0777777777777777c");
+    assert_eq!(eni.interface_type, "transit_gateway");
+    let shared = w.tgw_route_tables.get(SHARED).unwrap();
+    assert_eq!(shared.propagations, vec![att('a'), att('b'), att('c')]);
+    assert!(shared.routes.is_empty());
+    let spoke = w.tgw_route_tables.get(SPOKE_A).unwrap();
+    assert_eq!(spoke.propagations, vec![att('c')]);
+    assert_eq!(spoke.routes.len(), 1);
+    assert_eq!(spoke.routes[0].target, RouteTarget::Blackhole);
+}
+
+#[test]
+fn a_reaches_c_through_the_gateway_and_the_blackhole_stops_a_to_b() {
+    let w = import_dir(&fixture(), Config::default()).unwrap();
+    let view = View::compile(&w);
+    let flow = |dst: &str| {
+        Flow::new(
+            "i-0777777777777777a",
+            Endpoint::Ip(dst.parse().unwrap()),
+            Protocol::TCP,
+            Some(22),
+        )
+    };
+    let v = decide(&view, &flow("10.3.1.10"));
+    assert!(v.reachable, "{v:#?}");
+    let via = |hops: &[openvpc_reach::explain::Hop]| {
+        hops.iter()
+            .any(|h| h.kind == HopKind::TransitGateway && *h.component == *TGW)
+    };
+    assert!(via(&v.forward) && via(&v.return_path), "{v:#?}");
+    let v = decide(&view, &flow("10.2.1.10"));
+    assert!(!v.reachable, "{v:#?}");
+    assert_eq!(v.codes(), vec![Code::TgwRtbBadStateRoute], "{v:#?}");
+}
+
+#[test]
+fn a_routes_file_not_named_after_an_imported_table_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = dir.path().join("777777777777/us-east-1");
+    std::fs::create_dir_all(&region).unwrap();
+    std::fs::write(region.join("routes.json"), r#"{"Routes": []}"#).unwrap();
+    std::fs::write(
+        region.join("routes-x.json"),
+        r#"{"Routes": [{"DestinationCidrBlock": "10.0.0.0/8", "Type": "static", "State": "blackhole"}]}"#,
+    )
+    .unwrap();
+    let e = import_dir(dir.path(), Config::default()).unwrap_err();
+    assert!(e.file.ends_with("routes-x.json"), "{e}");
+    assert!(e.message.contains("transit-gateway route table"), "{e}");
+}
+
+#[test]
+fn a_truncated_route_search_is_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = dir.path().join("777777777777/us-east-1");
+    std::fs::create_dir_all(&region).unwrap();
+    std::fs::write(
+        region.join("tgw-rtb-0123-routes.json"),
+        r#"{"Routes": [], "AdditionalRoutesAvailable": true}"#,
+    )
+    .unwrap();
+    let lines = import_dir_with(dir.path(), Config::default(), &mut |_| {})
+        .unwrap()
+        .summary();
+    assert_eq!(
+        lines[1..],
+        ["warning: tgw-rtb-0123-routes.json: search-transit-gateway-routes printed only some of \
+          the table's routes (AdditionalRoutesAvailable); export the rest with narrower --filters"
+            .to_string()]
+    );
+}
