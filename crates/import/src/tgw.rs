@@ -173,9 +173,15 @@ pub(crate) fn vpc_attachment(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded
     };
     let vpc_owner = o.opt_str("VpcOwnerId")?;
     let gateway = gateway_scope(w, scope, &transit_gateway_id);
-    let association = w.tgw_attachments.get(&id).and_then(|a| a.association.clone());
+    let association = w
+        .tgw_attachments
+        .get(&id)
+        .and_then(|a| a.association.clone());
     w.tgw_attachments.insert(TgwAttachment {
-        scope: Scope::new(vpc_owner.as_deref().unwrap_or(&scope.account), &scope.region),
+        scope: Scope::new(
+            vpc_owner.as_deref().unwrap_or(&scope.account),
+            &scope.region,
+        ),
         transit_gateway_owner: gateway.account,
         vpc_id: o.str("VpcId")?,
         transit_gateway_id,
@@ -267,7 +273,10 @@ fn propagate(w: &mut World, table_id: &str, attachment_id: String) {
 /// `get-transit-gateway-route-table-propagations`.
 pub(crate) fn propagation(w: &mut World, o: Obj, file_name: &str) -> Res<Loaded> {
     let table = route_table_in_file_name(w, "TransitGatewayRouteTablePropagations", file_name)?;
-    if matches!(o.opt_str("State")?.as_deref(), Some("disabling" | "disabled")) {
+    if matches!(
+        o.opt_str("State")?.as_deref(),
+        Some("disabling" | "disabled")
+    ) {
         return Ok(Loaded::Skipped("disabled transit-gateway propagations"));
     }
     propagate(w, &table, o.str("TransitGatewayAttachmentId")?);
@@ -277,7 +286,10 @@ pub(crate) fn propagation(w: &mut World, o: Obj, file_name: &str) -> Res<Loaded>
 /// One `Associations` item of `get-transit-gateway-route-table-associations`.
 pub(crate) fn association(w: &mut World, o: Obj, file_name: &str) -> Res<Loaded> {
     let table = route_table_in_file_name(w, "Associations", file_name)?;
-    if matches!(o.opt_str("State")?.as_deref(), Some("disassociating" | "disassociated")) {
+    if matches!(
+        o.opt_str("State")?.as_deref(),
+        Some("disassociating" | "disassociated")
+    ) {
         return Ok(Loaded::Skipped("ended transit-gateway associations"));
     }
     let id = o.str("TransitGatewayAttachmentId")?;
