@@ -48,6 +48,8 @@ const ORDER: &[&str] = &[
     "Associations",
     "TransitGatewayRouteTablePropagations",
     "Routes",
+    "TransitGatewayStaticRoutes",
+    "TransitGatewayPropagations",
     "PrefixLists",
     "Entries",
     "VpcEndpoints",
@@ -209,6 +211,7 @@ fn load_item(w: &mut World, scope: &Scope, key: &str, o: Obj, file_name: &str) -
         "Associations" => tgw::association(w, o, file_name)?,
         "TransitGatewayRouteTablePropagations" => tgw::propagation(w, o, file_name)?,
         "Routes" => tgw::route(w, o, file_name)?,
+        "TransitGatewayStaticRoutes" | "TransitGatewayPropagations" => tgw::per_table(w, key, o)?,
         _ => Loaded::Done,
     })
 }
