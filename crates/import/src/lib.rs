@@ -154,6 +154,7 @@ pub fn import_dir_with(
     let synthesised = load::finish(&mut world);
     report.synthesised(synthesised);
     report.check_load_balancers(&world);
+    report.check_tgw_routes(&world);
     for (_, scope, _, _) in &docs {
         world.scopes_ready.insert(scope.clone());
     }

@@ -155,6 +155,33 @@ impl Report {
         lines
     }
 
+    /// Warns of each transit-gateway route table with static routes to attachments not
+    /// imported (peering, VPN, Direct Connect or Connect attachments are not modelled): the
+    /// engine finds no available attachment there and stops flows at those routes.
+    pub(crate) fn check_tgw_routes(&mut self, w: &World) {
+        use openvpc_core::tgw::RouteTarget;
+        for t in w.tgw_route_tables.values() {
+            let missing: BTreeSet<&str> = t
+                .routes
+                .iter()
+                .filter_map(|r| match &r.target {
+                    RouteTarget::Attachment(a) if w.tgw_attachments.get(a).is_none() => {
+                        Some(a.as_str())
+                    }
+                    _ => None,
+                })
+                .collect();
+            if !missing.is_empty() {
+                let ids: Vec<&str> = missing.into_iter().collect();
+                self.warn(format!(
+                    "transit-gateway route table {}: static routes to attachments not imported ({}), so flows stop there as at a blackhole route; openvpc models VPC attachments only",
+                    t.id,
+                    ids.join(", ")
+                ));
+            }
+        }
+    }
+
     /// Warns of each load balancer without a listener, and of each target group behind a
     /// listener that was not imported or whose `describe-target-health` was not read: such
     /// a load balancer forwards nothing, and the engine would say so without a word of why.

@@ -123,3 +123,103 @@ fn a_truncated_route_search_is_warned_of() {
             .to_string()]
     );
 }
+
+#[test]
+fn a_static_route_to_an_attachment_not_imported_is_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = dir.path().join("777777777777/us-east-1");
+    let fixture_region = fixture().join("777777777777/us-east-1");
+    std::fs::create_dir_all(&region).unwrap();
+    for f in std::fs::read_dir(&fixture_region).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, region.join(f.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        region.join(format!("{SHARED}-routes.json")),
+        r#"{"Routes": [{"DestinationCidrBlock": "172.16.0.0/12", "Type": "static", "State": "active",
+            "TransitGatewayAttachments": [{"TransitGatewayAttachmentId": "tgw-attach-0777777777777777f", "ResourceType": "peering"}]}]}"#,
+    )
+    .unwrap();
+    let lines = import_dir_with(dir.path(), Config::default(), &mut |_| {})
+        .unwrap()
+        .summary();
+    assert_eq!(
+        lines[1..],
+        [format!(
+            "warning: transit-gateway route table {SHARED}: static routes to attachments not \
+             imported (tgw-attach-0777777777777777f), so flows stop there as at a blackhole \
+             route; openvpc models VPC attachments only"
+        )]
+    );
+}
+
+#[test]
+fn per_table_route_and_propagation_lists_need_no_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = dir.path().join("777777777777/us-east-1");
+    let fixture_region = fixture().join("777777777777/us-east-1");
+    std::fs::create_dir_all(&region).unwrap();
+    for f in std::fs::read_dir(&fixture_region).unwrap() {
+        let f = f.unwrap().path();
+        let name = f.file_name().unwrap().to_str().unwrap().to_string();
+        if !name.starts_with("tgw-rtb-") {
+            std::fs::copy(&f, region.join(name)).unwrap();
+        }
+    }
+    // One file per kind for every table, each item naming its table (as collectors such as
+    // Batfish's write them).
+    std::fs::write(
+        region.join("static-routes.json"),
+        format!(
+            r#"{{"TransitGatewayStaticRoutes": [
+                {{"TransitGatewayRouteTableId": "{SPOKE_A}", "AdditionalRoutesAvailable": false,
+                  "Routes": [{{"DestinationCidrBlock": "10.2.0.0/16", "Type": "static", "State": "blackhole"}}]}},
+                {{"TransitGatewayRouteTableId": "{SHARED}", "Routes": []}}]}}"#
+        ),
+    )
+    .unwrap();
+    let item = |x: char| {
+        format!(
+            r#"{{"TransitGatewayAttachmentId": "{}", "ResourceType": "vpc", "State": "enabled"}}"#,
+            att(x)
+        )
+    };
+    std::fs::write(
+        region.join("propagations.json"),
+        format!(
+            r#"{{"TransitGatewayPropagations": [
+                {{"TransitGatewayRouteTableId": "{SHARED}", "TransitGatewayRouteTablePropagations": [{}, {}, {}]}},
+                {{"TransitGatewayRouteTableId": "{SPOKE_A}", "TransitGatewayRouteTablePropagations": [{}]}},
+                {{"TransitGatewayRouteTableId": "tgw-rtb-0fffffffffffffff0", "TransitGatewayRouteTablePropagations": []}}]}}"#,
+            item('a'),
+            item('b'),
+            item('c'),
+            item('c')
+        ),
+    )
+    .unwrap();
+    let imported = import_dir_with(dir.path(), Config::default(), &mut |_| {}).unwrap();
+    assert_eq!(
+        imported.summary()[1],
+        "not imported: 1 route or propagation lists of transit-gateway route tables not imported"
+    );
+    let w = &imported.world;
+    assert_eq!(
+        w.tgw_route_tables.get(SHARED).unwrap().propagations,
+        vec![att('a'), att('b'), att('c')]
+    );
+    let view = View::compile(w);
+    let flow = |dst: &str| {
+        Flow::new(
+            "i-0777777777777777a",
+            Endpoint::Ip(dst.parse().unwrap()),
+            Protocol::TCP,
+            Some(22),
+        )
+    };
+    assert!(decide(&view, &flow("10.3.1.10")).reachable);
+    assert_eq!(
+        decide(&view, &flow("10.2.1.10")).codes(),
+        vec![Code::TgwRtbBadStateRoute]
+    );
+}
