@@ -21,7 +21,8 @@
 //! - `Routes` of `search-transit-gateway-routes`, `Associations` and
 //!   `TransitGatewayRouteTablePropagations` of `get-transit-gateway-route-table-associations`
 //!   and `-propagations`: the file name contains the transit-gateway route table's id
-//!   (`tgw-rtb-0abc…-routes.json`);
+//!   (`tgw-rtb-0abc…-routes.json`); per-table wrappers whose items name their table
+//!   (`TransitGatewayStaticRoutes`, `TransitGatewayPropagations`) need no file name;
 //! - `{"Entries": [...]}` of `aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-…`:
 //!   the file name contains the list id (`pl-0abc….json`, `entries-pl-0abc….json`);
 //! - `{"TargetHealthDescriptions": [...]}` of `aws elbv2 describe-target-health
