@@ -217,3 +217,77 @@ fn peering_groups_overlap_and_cleanup() {
     let again = openvpc_dataplane::reconcile::reconcile(&mut plane.applied, &desired);
     assert_eq!((again.created, again.deleted, again.changed), (0, 0, 0));
 }
+
+/// The second /64 of a VPC's /56.
+fn second_64(block: &str) -> String {
+    let block: ipnet::Ipv6Net = block.parse().unwrap();
+    block.subnets(64).unwrap().nth(1).unwrap().to_string()
+}
+
+/// Issue 8: an interface of an IPv6-only subnet is realised with its IPv6 address only;
+/// IPv6 flows to and from it pass its groups, and it has no IPv4 address to be reached at.
+#[test]
+fn ipv6_only_interfaces_carry_ipv6() {
+    if !kit::capable() {
+        return;
+    }
+    let mut api = Api::new(3);
+    let a = net(&mut api, "10.0.0.0/16", "10.0.1.0/24");
+    let v6 = first(
+        &api.call(&[("Action", "DescribeVpcs"), ("VpcId.1", &a.vpc)]),
+        "ipv6CidrBlock",
+    );
+    let native = first(
+        &api.call(&[
+            ("Action", "CreateSubnet"),
+            ("VpcId", &a.vpc),
+            ("Ipv6Native", "true"),
+            ("Ipv6CidrBlock", &second_64(&v6)),
+        ]),
+        "subnetId",
+    );
+    let six = first(
+        &api.call(&[
+            ("Action", "CreateNetworkInterface"),
+            ("SubnetId", &native),
+            ("SecurityGroupId.1", &a.sg),
+        ]),
+        "networkInterfaceId",
+    );
+    let dual = eni(&mut api, &a, "10.0.1.10");
+    api.call(&[
+        ("Action", "AuthorizeSecurityGroupIngress"),
+        ("GroupId", &a.sg),
+        ("IpPermissions.1.IpProtocol", "tcp"),
+        ("IpPermissions.1.FromPort", "7000"),
+        ("IpPermissions.1.ToPort", "7000"),
+        ("IpPermissions.1.Ipv6Ranges.1.CidrIpv6", "::/0"),
+    ]);
+    let addr = |api: &mut Api, id: &str| {
+        ip(&first(
+            &api.call(&[
+                ("Action", "DescribeNetworkInterfaces"),
+                ("NetworkInterfaceId.1", id),
+            ]),
+            "ipv6Address",
+        ))
+    };
+    let (six_v6, dual_v6) = (addr(&mut api, &six), addr(&mut api, &dual));
+    let mut plane = Plane::new("s");
+    plane.apply(api.world());
+    serve(&plane.ns_of(&six), &six);
+    serve(&plane.ns_of(&dual), &dual);
+    assert_eq!(
+        probe_tcp(&plane.ns_of(&six), 41001, dual_v6, 7000),
+        Some(format!("{dual} {six_v6}"))
+    );
+    assert_eq!(
+        probe_tcp(&plane.ns_of(&dual), 41002, six_v6, 7000),
+        Some(format!("{six} {dual_v6}"))
+    );
+    // IPv4 from it: it has no IPv4 address to send from.
+    assert_eq!(
+        probe_tcp(&plane.ns_of(&six), 41003, ip("10.0.1.10"), 7000),
+        None
+    );
+}
