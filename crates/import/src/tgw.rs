@@ -353,13 +353,16 @@ fn route_of(w: &mut World, table: &str, o: Obj) -> Res<Loaded> {
     Ok(Loaded::Done)
 }
 
+/// Loads one route or propagation of the route table named.
+type LoadOne = fn(&mut World, &str, Obj) -> Res<Loaded>;
+
 /// One item of a collector's per-table wrapper — `TransitGatewayStaticRoutes` (`Routes` of
 /// one table) or `TransitGatewayPropagations` (`TransitGatewayRouteTablePropagations`), as
 /// Batfish's AWS snapshots hold them: each names its `TransitGatewayRouteTableId`, so no file
 /// name is needed. Parts of a table not imported are counted as left out.
 pub(crate) fn per_table(w: &mut World, key: &str, o: Obj) -> Res<Loaded> {
     let table = o.str("TransitGatewayRouteTableId")?;
-    let (list, one): (&str, fn(&mut World, &str, Obj) -> Res<Loaded>) = match key {
+    let (list, one): (&str, LoadOne) = match key {
         "TransitGatewayStaticRoutes" => ("Routes", route_of),
         _ => ("TransitGatewayRouteTablePropagations", propagation_of),
     };
