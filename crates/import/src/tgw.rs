@@ -312,6 +312,10 @@ pub(crate) fn association(w: &mut World, o: Obj, file_name: &str) -> Res<Loaded>
 /// blackhole when its state says so); a propagated route enables the propagation of its
 /// attachment (the routes themselves follow from the attached VPC's blocks).
 pub(crate) fn route(w: &mut World, o: Obj, file_name: &str) -> Res<Loaded> {
+    // `search-local-gateway-routes` and `describe-client-vpn-routes` print `Routes` too.
+    if o.field("LocalGatewayRouteTableId").is_some() || o.field("ClientVpnEndpointId").is_some() {
+        return Ok(Loaded::Skipped("local gateway and Client VPN routes"));
+    }
     let table = route_table_in_file_name(w, "Routes", file_name)?;
     route_of(w, &table, o)
 }

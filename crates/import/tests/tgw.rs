@@ -223,3 +223,27 @@ fn per_table_route_and_propagation_lists_need_no_file_name() {
         vec![Code::TgwRtbBadStateRoute]
     );
 }
+
+#[test]
+fn local_gateway_and_client_vpn_routes_are_counted_not_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = dir.path().join("777777777777/us-east-1");
+    std::fs::create_dir_all(&region).unwrap();
+    std::fs::write(
+        region.join("lgw-routes.json"),
+        r#"{"Routes": [{"DestinationCidrBlock": "0.0.0.0/0", "LocalGatewayRouteTableId": "lgw-rtb-0123", "Type": "static", "State": "active"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        region.join("cvpn-routes.json"),
+        r#"{"Routes": [{"ClientVpnEndpointId": "cvpn-endpoint-0123", "DestinationCidr": "10.0.0.0/16"}]}"#,
+    )
+    .unwrap();
+    let lines = import_dir_with(dir.path(), Config::default(), &mut |_| {})
+        .unwrap()
+        .summary();
+    assert_eq!(
+        lines[1],
+        "not imported: 2 local gateway and Client VPN routes"
+    );
+}
