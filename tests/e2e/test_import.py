@@ -41,10 +41,11 @@ def test_the_summary_lists_what_was_read_skipped_and_suspect(tmp_path):
     assert lines[1] == (
         "not imported: 1 files not ending in .json, 1 DHCP options, 1 terminated instances, "
         "1 deleted NAT gateways, 1 EC2-Classic Elastic IPs, "
-        "1 routes to targets openvpc does not model, 1 application load balancers, "
+        "1 routes to targets openvpc does not model, "
+        "6 transit-gateway VPC attachments without describe-transit-gateway-vpc-attachments "
+        "output, 1 application load balancers, "
         "1 listeners of application load balancers, "
-        "1 attribute outputs naming no imported load balancer or target group, "
-        "6 transit gateway attachments, 3 transit gateways")
+        "1 attribute outputs naming no imported load balancer or target group")
     warnings = lines[2:]
     assert len(warnings) == 3, warnings
     assert warnings[0].startswith("warning: directory 555555555555: "
@@ -129,3 +130,52 @@ def test_progress_on_a_terminal(tmp_path):
     assert "import: writing " in text
     assert text.endswith("\r\x1b[K"), repr(text[-80:])
     assert "\n" not in text.replace("\r\n", "")
+
+
+TGW_FIXTURE = ROOT / "crates" / "import" / "tests" / "fixtures" / "tgw"
+
+
+def test_imported_transit_gateway_decides_flows_and_is_served(tmp_path):
+    """Three VPCs on one transit gateway (the import crate's `tests/fixtures/tgw`): A reaches
+    C through the gateway; a static blackhole route in A's route table stops A -> B. The
+    server then describes what was imported."""
+    s = Server(credentials=False)
+    try:
+        s.stop()
+        code, out, err = cli("import", TGW_FIXTURE, "--data-dir", s.data_dir)
+        assert code == 0, err
+        assert ("1 transit gateways, 3 transit-gateway attachments, "
+                "2 transit-gateway route tables into ") in out, out
+        assert "not imported" not in out and "warning" not in out, out
+
+        code, out, err = cli("reach", "--data-dir", s.data_dir, "--from", "i-0777777777777777a",
+                             "--to", "10.3.1.10:22", "--json")
+        assert code == 0, out + err
+        verdict = json.loads(out)
+        assert verdict["reachable"]
+        for path in ("forward", "return"):
+            assert "tgw-07777777777777777" in [h["component"] for h in verdict[path]], path
+
+        code, out, err = cli("reach", "--data-dir", s.data_dir, "--from", "i-0777777777777777a",
+                             "--to", "10.2.1.10:22", "--json")
+        assert code == 1, out + err
+        verdict = json.loads(out)
+        assert not verdict["reachable"]
+        assert verdict["codes"] == ["TGW_RTB_BAD_STATE_ROUTE"], verdict["codes"]
+
+        s.start()
+        ec2 = boto3.client("ec2", endpoint_url=s.endpoint, region_name="us-east-1",
+                           aws_access_key_id="777777777777", aws_secret_access_key="x",
+                           config=botocore.config.Config(retries={"max_attempts": 1}))
+        [tgw] = ec2.describe_transit_gateways()["TransitGateways"]
+        assert tgw["TransitGatewayId"] == "tgw-07777777777777777"
+        attachments = ec2.describe_transit_gateway_vpc_attachments()["TransitGatewayVpcAttachments"]
+        assert sorted(a["VpcId"] for a in attachments) == [
+            f"vpc-0777777777777777{x}" for x in "abc"]
+        routes = ec2.search_transit_gateway_routes(
+            TransitGatewayRouteTableId="tgw-rtb-07777777777777772",
+            Filters=[{"Name": "type", "Values": ["static", "propagated"]}])["Routes"]
+        states = {r["DestinationCidrBlock"]: r["State"] for r in routes}
+        assert states == {"10.2.0.0/16": "blackhole", "10.3.0.0/16": "active"}, routes
+    finally:
+        s.stop()

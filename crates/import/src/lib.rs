@@ -8,13 +8,21 @@
 //! PrivateLink provider's services), `VpnGateways`, `CustomerGateways`, `VpnConnections`
 //! (those to a virtual private gateway, with their static routes), `KeyPairs`, `PrefixLists` (of
 //! `describe-prefix-lists` and `describe-managed-prefix-lists`; both outputs of one list
-//! merge), and of `aws elbv2`: `LoadBalancers`, `TargetGroups`, `Listeners`). A field of the
+//! merge), `TransitGateways`, `TransitGatewayRouteTables`, `TransitGatewayVpcAttachments`,
+//! `TransitGatewayAttachments` (the association of VPC attachments), and of `aws elbv2`:
+//! `LoadBalancers`, `TargetGroups`, `Listeners`). A field of the
 //! wrong shape is an error naming the file and the field's path; unknown fields are
-//! ignored; what is not imported — top-level keys openvpc does not read (`TransitGateways`…),
+//! ignored; what is not imported — top-level keys openvpc does not read
+//! (`TransitGatewayPeeringAttachments`…),
 //! items it skips (application load balancers, terminated instances, deleted resources) and
 //! files not ending in `.json` — is counted by kind in the [`Report`].
 //!
-//! Three outputs do not name what they belong to, so the file name must:
+//! Some outputs do not name what they belong to, so the file name must:
+//! - `Routes` of `search-transit-gateway-routes`, `Associations` and
+//!   `TransitGatewayRouteTablePropagations` of `get-transit-gateway-route-table-associations`
+//!   and `-propagations`: the file name contains the transit-gateway route table's id
+//!   (`tgw-rtb-0abc…-routes.json`); per-table wrappers whose items name their table
+//!   (`TransitGatewayStaticRoutes`, `TransitGatewayPropagations`) need no file name;
 //! - `{"Entries": [...]}` of `aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-…`:
 //!   the file name contains the list id (`pl-0abc….json`, `entries-pl-0abc….json`);
 //! - `{"TargetHealthDescriptions": [...]}` of `aws elbv2 describe-target-health
@@ -38,13 +46,14 @@
 //! directory none of whose resources its account owns (a misnamed directory).
 //!
 //! Files: `load.rs` (dispatch by top-level key; the EC2 outputs), `elb.rs` (the ELBv2
-//! outputs), `address.rs` (Elastic IPs), `report.rs` (the summary), `json.rs`.
+//! outputs), `tgw.rs` (transit gateways), `address.rs` (Elastic IPs), `report.rs` (the summary), `json.rs`.
 
 mod address;
 mod elb;
 mod json;
 mod load;
 mod report;
+mod tgw;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -146,6 +155,7 @@ pub fn import_dir_with(
     let synthesised = load::finish(&mut world);
     report.synthesised(synthesised);
     report.check_load_balancers(&world);
+    report.check_tgw_routes(&world);
     for (_, scope, _, _) in &docs {
         world.scopes_ready.insert(scope.clone());
     }

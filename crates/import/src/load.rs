@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use crate::json::{addr, cidr as parse_cidr, Obj, Res};
 use crate::report::Report;
-use crate::{address, elb};
+use crate::{address, elb, tgw};
 
 /// The top-level keys understood, in load order.
 const ORDER: &[&str] = &[
@@ -41,6 +41,15 @@ const ORDER: &[&str] = &[
     "Addresses",
     "VpcPeeringConnections",
     "RouteTables",
+    "TransitGateways",
+    "TransitGatewayRouteTables",
+    "TransitGatewayVpcAttachments",
+    "TransitGatewayAttachments",
+    "Associations",
+    "TransitGatewayRouteTablePropagations",
+    "Routes",
+    "TransitGatewayStaticRoutes",
+    "TransitGatewayPropagations",
     "PrefixLists",
     "Entries",
     "VpcEndpoints",
@@ -54,7 +63,12 @@ const ORDER: &[&str] = &[
 ];
 
 /// Top-level keys that hold no resources (pagination): neither loaded nor reported.
-const NOT_RESOURCES: &[&str] = &["NextToken", "NextMarker", "Marker"];
+const NOT_RESOURCES: &[&str] = &[
+    "NextToken",
+    "NextMarker",
+    "Marker",
+    "AdditionalRoutesAvailable",
+];
 
 /// What became of one described item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +165,12 @@ pub fn load_document(
             }
         }
     }
+    if map.get("AdditionalRoutesAvailable") == Some(&Value::Bool(true)) {
+        report.warn(format!(
+            "{file_name}: search-transit-gateway-routes printed only some of the table's routes \
+             (AdditionalRoutesAvailable); export the rest with narrower --filters"
+        ));
+    }
     for (key, value) in map {
         if !is_known_key(key) && !NOT_RESOURCES.contains(&key.as_str()) {
             let count = value.as_array().map_or(1, Vec::len);
@@ -184,6 +204,14 @@ fn load_item(w: &mut World, scope: &Scope, key: &str, o: Obj, file_name: &str) -
         "Listeners" => elb::listener(w, scope, o)?,
         "ServiceConfigurations" => service_configuration(w, scope, o)?,
         "KeyPairs" => key_pair(w, scope, o).map(done)?,
+        "TransitGateways" => tgw::transit_gateway(w, scope, o)?,
+        "TransitGatewayRouteTables" => tgw::route_table(w, scope, o)?,
+        "TransitGatewayVpcAttachments" => tgw::vpc_attachment(w, scope, o)?,
+        "TransitGatewayAttachments" => tgw::attachment(w, o)?,
+        "Associations" => tgw::association(w, o, file_name)?,
+        "TransitGatewayRouteTablePropagations" => tgw::propagation(w, o, file_name)?,
+        "Routes" => tgw::route(w, o, file_name)?,
+        "TransitGatewayStaticRoutes" | "TransitGatewayPropagations" => tgw::per_table(w, key, o)?,
         _ => Loaded::Done,
     })
 }
@@ -207,6 +235,9 @@ fn id_field(key: &str) -> Option<&'static str> {
         "VpcEndpoints" => "VpcEndpointId",
         "Addresses" => "AllocationId",
         "KeyPairs" => "KeyPairId",
+        "TransitGateways" => "TransitGatewayId",
+        "TransitGatewayRouteTables" => "TransitGatewayRouteTableId",
+        "TransitGatewayVpcAttachments" => "TransitGatewayAttachmentId",
         _ => return None,
     })
 }
@@ -1600,6 +1631,7 @@ pub fn finish(w: &mut World) -> usize {
     let before = w.network_interfaces.len();
     synthesise_endpoint_interfaces(w);
     synthesise_load_balancer_nodes(w);
+    synthesise_attachment_interfaces(w);
     w.network_interfaces.len() - before
 }
 
@@ -1748,5 +1780,44 @@ fn synthesise_load_balancer_nodes(w: &mut World) {
         if let Some(lb) = w.load_balancers.get_mut(&arn) {
             lb.subnets = subnets;
         }
+    }
+}
+
+/// Transit-gateway attachment interfaces not imported: one synthesised interface per
+/// subnet, with the subnet's next free address.
+fn synthesise_attachment_interfaces(w: &mut World) {
+    let ids: Vec<String> = w
+        .tgw_attachments
+        .values()
+        .filter(|a| a.interfaces.iter().any(String::is_empty))
+        .map(|a| a.id.clone())
+        .collect();
+    for id in ids {
+        let Some(mut a) = w.tgw_attachments.get(&id).cloned() else {
+            continue;
+        };
+        for (subnet_id, eni_id) in a.subnet_ids.iter().zip(a.interfaces.iter_mut()) {
+            if !eni_id.is_empty() {
+                continue;
+            }
+            let Some(ip) = node_address(w, subnet_id, None) else {
+                continue;
+            };
+            let new_id = w.ids.id(Kind::NetworkInterface);
+            let stand = Stand {
+                id: new_id.clone(),
+                scope: a.scope.clone(),
+                subnet_id,
+                ip,
+                public_ip: None,
+                groups: Vec::new(),
+                interface_type: "transit_gateway",
+                requester_id: openvpc_core::tgw::REQUESTER_ID,
+                description: tgw::interface_description(&id),
+            };
+            synthetic_interface(w, stand);
+            *eni_id = new_id;
+        }
+        w.tgw_attachments.insert(a);
     }
 }

@@ -138,6 +138,9 @@ impl Report {
             format!("{} VPN gateways", w.vpn_gateways.len()),
             format!("{} customer gateways", w.customer_gateways.len()),
             format!("{} VPN connections", w.vpn_connections.len()),
+            format!("{} transit gateways", w.transit_gateways.len()),
+            format!("{} transit-gateway attachments", w.tgw_attachments.len()),
+            format!("{} transit-gateway route tables", w.tgw_route_tables.len()),
         ];
         let mut lines = vec![format!("imported {}", counts.join(", "))];
         if !self.skipped.is_empty() {
@@ -150,6 +153,33 @@ impl Report {
         }
         lines.extend(self.warnings.iter().map(|w| format!("warning: {w}")));
         lines
+    }
+
+    /// Warns of each transit-gateway route table with static routes to attachments not
+    /// imported (peering, VPN, Direct Connect or Connect attachments are not modelled): the
+    /// engine finds no available attachment there and stops flows at those routes.
+    pub(crate) fn check_tgw_routes(&mut self, w: &World) {
+        use openvpc_core::tgw::RouteTarget;
+        for t in w.tgw_route_tables.values() {
+            let missing: BTreeSet<&str> = t
+                .routes
+                .iter()
+                .filter_map(|r| match &r.target {
+                    RouteTarget::Attachment(a) if w.tgw_attachments.get(a).is_none() => {
+                        Some(a.as_str())
+                    }
+                    _ => None,
+                })
+                .collect();
+            if !missing.is_empty() {
+                let ids: Vec<&str> = missing.into_iter().collect();
+                self.warn(format!(
+                    "transit-gateway route table {}: static routes to attachments not imported ({}), so flows stop there as at a blackhole route; openvpc models VPC attachments only",
+                    t.id,
+                    ids.join(", ")
+                ));
+            }
+        }
     }
 
     /// Warns of each load balancer without a listener, and of each target group behind a

@@ -54,16 +54,17 @@ fn the_summary_counts_every_kind_and_lists_what_was_skipped() {
          1 NAT gateways, 3 Elastic IPs, 0 peering connections, 0 VPC endpoints, \
          0 endpoint services, 2 load balancers (1 with attributes), \
          1 target groups (1 with attributes), 0 targets, 1 listeners, 0 prefix lists, 0 VPN gateways, \
-         0 customer gateways, 0 VPN connections"
+         0 customer gateways, 0 VPN connections, 3 transit gateways, \
+         0 transit-gateway attachments, 0 transit-gateway route tables"
     );
     assert_eq!(
         lines[1],
         "not imported: 1 files not ending in .json, 1 DHCP options, 1 terminated instances, \
          1 deleted NAT gateways, 1 EC2-Classic Elastic IPs, \
-         1 routes to targets openvpc does not model, 1 application load balancers, \
+         1 routes to targets openvpc does not model, 6 transit-gateway VPC attachments \
+         without describe-transit-gateway-vpc-attachments output, 1 application load balancers, \
          1 listeners of application load balancers, \
-         1 attribute outputs naming no imported load balancer or target group, \
-         6 transit gateway attachments, 3 transit gateways"
+         1 attribute outputs naming no imported load balancer or target group"
     );
     let warnings = &lines[2..];
     assert_eq!(warnings.len(), 3, "{warnings:#?}");

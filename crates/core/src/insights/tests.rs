@@ -660,3 +660,35 @@ fn components_carry_arns_in_aws_formats() {
         assert_eq!(arn(id), want, "{id}");
     }
 }
+
+#[test]
+fn results_journaled_before_the_typed_members_still_read() {
+    // An explanation and a path component as journals held them before the load-balancer
+    // and zone members existed: the new members read as absent.
+    let old = r#"{"network_path_found":false,"forward":[{"sequence_number":1,
+        "component":{"id":"eni-1","arn":null},"vpc":null,"subnet":null,"source_vpc":null,
+        "destination_vpc":null,"acl_rule":null,"security_group_rule":null,"route":null,
+        "inbound_header":null,"outbound_header":null}],"return_path":[],
+        "explanations":[{"code":"NO_ROUTE_TO_DESTINATION","component":null,"vpc":null,
+        "subnet":null,"source_vpc":null,"destination_vpc":null,"route_table":null,
+        "route":null,"acl":null,"acl_rule":null,"security_group":null,"security_groups":[],
+        "network_interface":null,"vpc_peering_connection":null,"internet_gateway":null,
+        "nat_gateway":null,"vpc_endpoint":null,"egress":null,"address":null,"port":null,
+        "protocols":[],"missing_component":null,"on_return_path":false,"message":"m"}]}"#;
+    let r: AnalysisResult = serde_json::from_str(old).expect("an old result reads");
+    assert_eq!(r.forward[0].explanations, Vec::new());
+    assert_eq!(r.forward[0].elastic_load_balancer_listener, None);
+    let e = &r.explanations[0];
+    assert_eq!(
+        (e.code.as_str(), e.message.as_str()),
+        ("NO_ROUTE_TO_DESTINATION", "m")
+    );
+    assert_eq!(
+        (
+            e.load_balancer_arn.as_ref(),
+            e.load_balancer_target.as_ref()
+        ),
+        (None, None)
+    );
+    assert!(e.availability_zones.is_empty() && e.load_balancer_target_groups.is_empty());
+}
