@@ -177,8 +177,14 @@ fn materialise(w: &mut World, scope: &Scope, now: Millis, plan: &Plan) -> Result
     let ipv4_prefixes = delegate_v4(w, &plan.subnet_id, &plan.prefixes)?;
     let private_ips = allocate_planned_v4(w, plan)?;
     let ipv6_addresses = allocate_planned_v6(w, plan);
-    let mut used = Used6::of(w, &plan.subnet_id);
-    used.addresses.extend(ipv6_addresses.iter().copied());
+    // What the subnet holds matters only when prefixes are picked: skip the scan otherwise.
+    let used = if plan.prefixes.v6_count > 0 {
+        let mut used = Used6::of(w, &plan.subnet_id);
+        used.addresses.extend(ipv6_addresses.iter().copied());
+        used
+    } else {
+        Used6::default()
+    };
     let ipv6_prefixes = delegate_v6(w, &plan.subnet_id, &plan.prefixes, used);
     Ok(NetworkInterface {
         id,
@@ -412,7 +418,12 @@ pub(super) fn add_prefixes(
         .subnet_id
         .clone();
     let v4 = delegate_v4(w, &subnet_id, p)?;
-    let v6 = delegate_v6(w, &subnet_id, p, Used6::of(w, &subnet_id));
+    let used = if p.v6_count > 0 {
+        Used6::of(w, &subnet_id)
+    } else {
+        Used6::default()
+    };
+    let v6 = delegate_v6(w, &subnet_id, p, used);
     let e = w.network_interfaces.get_mut(eni_id).expect("checked");
     e.ipv4_prefixes.extend(v4.iter().copied());
     e.ipv6_prefixes.extend(v6.iter().copied());

@@ -131,7 +131,7 @@ pub(super) fn check(
     for b in &p.v4 {
         subnet::check_block_v4(s, b)?;
     }
-    if p.v4_count > subnet::free_blocks_v4(w, s, IPV4_PREFIX_LEN).len() {
+    if p.v4_count > 0 && p.v4_count > subnet::free_blocks_v4(w, s, IPV4_PREFIX_LEN).len() {
         return Err(insufficient_blocks());
     }
     if v6_slots > 0 {
