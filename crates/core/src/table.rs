@@ -14,6 +14,21 @@ pub trait Resource {
     fn scope(&self) -> &Scope;
 }
 
+/// Implements [`Resource`] for structs with `id: String` and `scope: Scope` fields.
+macro_rules! impl_resource {
+    ($($t:ty),*) => {$(
+        impl $crate::table::Resource for $t {
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn scope(&self) -> &$crate::world::Scope {
+                &self.scope
+            }
+        }
+    )*};
+}
+pub(crate) use impl_resource;
+
 /// Resources by id plus an index of ids by owning scope. Iteration is in id order.
 ///
 /// Serialised as the map of items alone; the index is rebuilt when deserialised.

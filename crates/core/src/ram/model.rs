@@ -4,7 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::table::Resource;
 use crate::world::Scope;
 use crate::Millis;
 
@@ -68,19 +67,7 @@ pub struct Invitation {
     pub created: Millis,
 }
 
-macro_rules! resource {
-    ($($t:ty),*) => {$(
-        impl Resource for $t {
-            fn id(&self) -> &str {
-                &self.id
-            }
-            fn scope(&self) -> &Scope {
-                &self.scope
-            }
-        }
-    )*};
-}
-resource!(ResourceShare, Invitation);
+crate::table::impl_resource!(ResourceShare, Invitation);
 
 /// RAM commands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

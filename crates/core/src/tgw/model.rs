@@ -4,7 +4,6 @@
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
-use crate::table::Resource;
 use crate::tags::TagSpec;
 use crate::world::Scope;
 use crate::{Millis, HOUR};
@@ -214,19 +213,7 @@ impl TableRoute {
     }
 }
 
-macro_rules! resource {
-    ($($t:ty),*) => {$(
-        impl Resource for $t {
-            fn id(&self) -> &str {
-                &self.id
-            }
-            fn scope(&self) -> &Scope {
-                &self.scope
-            }
-        }
-    )*};
-}
-resource!(TransitGateway, TgwAttachment, TgwRouteTable);
+crate::table::impl_resource!(TransitGateway, TgwAttachment, TgwRouteTable);
 
 /// CreateTransitGateway's options; `None` takes AWS's default.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,6 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 use serde::{Deserialize, Serialize};
 
-use crate::table::Resource;
 use crate::tags::TagSpec;
 use crate::world::Scope;
 use crate::{Millis, HOUR};
@@ -119,19 +118,7 @@ pub struct VpnConnection {
     pub purge_at: Option<Millis>,
 }
 
-macro_rules! resource {
-    ($($t:ty),*) => {$(
-        impl Resource for $t {
-            fn id(&self) -> &str {
-                &self.id
-            }
-            fn scope(&self) -> &Scope {
-                &self.scope
-            }
-        }
-    )*};
-}
-resource!(VpnGateway, CustomerGateway, VpnConnection);
+crate::table::impl_resource!(VpnGateway, CustomerGateway, VpnConnection);
 
 /// What CreateVpnConnection asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
