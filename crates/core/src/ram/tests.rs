@@ -22,18 +22,7 @@ fn a_shared_gateway_takes_attachments_from_the_account_that_accepted() {
     let tgw = k.tgw();
     let b = k.as_account(B);
     let v = k.vpc_as(&b, "10.5.0.0/16");
-    let s = k.id_as(
-        &b,
-        crate::subnet::Cmd::Create {
-            vpc_id: v.clone(),
-            cidr_block: "10.5.0.0/24".into(),
-            ipv6_cidr_block: None,
-            ipv6_native: false,
-            availability_zone: None,
-            availability_zone_id: None,
-            tags: vec![],
-        },
-    );
+    let s = k.subnet_as(&b, &v, "10.5.0.0/24");
     let arn = k.id(share(&tgw, &k, &[B]));
     assert_eq!(get_shares(&k.w, &k.ctx, true, &[], None).len(), 1);
     // Invited, not yet accepted: the gateway is not found.

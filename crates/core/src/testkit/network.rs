@@ -65,15 +65,12 @@ impl Kit {
 
     /// A subnet of `vpc_id` with `cidr` in the zone named `az` (None: the first zone).
     pub fn subnet(&mut self, vpc_id: &str, cidr: &str, az: Option<&str>) -> String {
-        self.id(subnet::Cmd::Create {
-            vpc_id: vpc_id.into(),
-            cidr_block: cidr.into(),
-            ipv6_cidr_block: None,
-            ipv6_native: false,
-            availability_zone: az.map(str::to_string),
-            availability_zone_id: None,
-            tags: vec![],
-        })
+        self.id(create_subnet(vpc_id, cidr, az))
+    }
+
+    /// A subnet of `vpc_id` with `cidr` in the first zone, created by `ctx`'s caller.
+    pub fn subnet_as(&mut self, ctx: &Ctx, vpc_id: &str, cidr: &str) -> String {
+        self.id_as(ctx, create_subnet(vpc_id, cidr, None))
     }
 
     /// The default VPC of `scope`.
@@ -115,5 +112,18 @@ pub fn associate_cidr(vpc_id: &str, cidr: &str) -> vpc::Cmd {
         vpc_id: vpc_id.into(),
         cidr_block: Some(cidr.into()),
         amazon_ipv6: false,
+    }
+}
+
+/// CreateSubnet of an IPv4-only subnet.
+fn create_subnet(vpc_id: &str, cidr: &str, az: Option<&str>) -> subnet::Cmd {
+    subnet::Cmd::Create {
+        vpc_id: vpc_id.into(),
+        cidr_block: cidr.into(),
+        ipv6_cidr_block: None,
+        ipv6_native: false,
+        availability_zone: az.map(str::to_string),
+        availability_zone_id: None,
+        tags: vec![],
     }
 }

@@ -352,18 +352,7 @@ fn another_accounts_gateway_is_not_found_unless_shared() {
     let tgw = k.tgw();
     let b = k.as_account(B);
     let v = k.vpc_as(&b, "10.5.0.0/16");
-    let s = k.id_as(
-        &b,
-        crate::subnet::Cmd::Create {
-            vpc_id: v.clone(),
-            cidr_block: "10.5.0.0/24".into(),
-            ipv6_cidr_block: None,
-            ipv6_native: false,
-            availability_zone: None,
-            availability_zone_id: None,
-            tags: vec![],
-        },
-    );
+    let s = k.subnet_as(&b, &v, "10.5.0.0/24");
     k.refused_as(
         &b,
         attach(&tgw, &v, &[&s]),
