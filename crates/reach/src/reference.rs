@@ -756,15 +756,11 @@ impl<'w> Ref<'w> {
             }
         });
         let peer = peer.and_then(|pv| w.vpcs.get(pv));
-        let (Some(p), Some(peer)) = (p, peer) else {
-            self.nacl(subnet_id, true, h);
-            return self.fatal(Code::BadStateRoute, leg.table);
-        };
-        if !p.status.is_active() {
-            self.nacl(subnet_id, true, h);
-            return self.fatal(Code::BadStateRoute, leg.table);
-        }
         self.nacl(subnet_id, true, h);
+        let peer = match (p, peer) {
+            (Some(p), Some(peer)) if p.status.is_active() => peer,
+            _ => return self.fatal(Code::BadStateRoute, leg.table),
+        };
         if !vpc_contains(peer, h.dst) {
             return self.undeliverable(Code::PcxRequiresAddressInVpcCidr, id);
         }
