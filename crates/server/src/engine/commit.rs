@@ -1,26 +1,26 @@
 //! Group commit: one thread writes the queued entries in batches, one sync per batch.
 //!
-//! Writers apply a command to the live world and queue its record under the live lock, so
+//! Writers apply a command to the world and queue its record under the world's lock, so
 //! the queue holds records in apply order. The journal thread takes everything queued,
-//! appends it, commits (one sync for the whole batch), then — in `full` mode — applies the
-//! batch to the committed world, brings the reach view up to date with it, and releases
-//! the responses. A failed append or sync fails the batch and everything queued behind it
-//! (they were applied on top of it) and poisons the queue: the next writer rebuilds the live world from the committed one. In
-//! `batched` mode responses went out already; the batch is kept and retried, and new
-//! mutations are refused while the journal cannot be written.
+//! appends it, commits (one sync for the whole batch) and — in `full` mode — releases the
+//! responses. A failed append or sync in `full` mode takes the change back: the queue is
+//! poisoned under the world's lock (writes are refused from then on), the batch and
+//! everything queued behind it (applied on top of it) fail, the world is rebuilt from the
+//! durable entries this thread keeps (the last snapshot and the entries since), and only
+//! then are the writers told. In `batched` mode responses went out already; the batch is
+//! kept and retried, and new mutations are refused while the journal cannot be written.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use openvpc_core::{Command, Ctx, Millis, World};
-use openvpc_reach::Changes;
-use openvpc_store::Store;
+use openvpc_core::{Command, Ctx};
+use openvpc_store::{Recovered, Store};
 use tokio::sync::oneshot;
 
 use super::record::{encode_snapshot, Record};
-use super::{lock, Clock, Durability, Shared};
+use super::{lock, replay, Durability, Shared};
 
 /// Reports whether queued entries became durable (`Err` carries why not).
 pub type Ticket = oneshot::Receiver<Result<(), String>>;
@@ -40,56 +40,46 @@ pub(super) enum Item {
         record: Record,
         /// A scope's derived defaults: written with the next entry, never on its own.
         passenger: bool,
-        /// How far readers may tick the committed world before this entry applies.
-        floor: Millis,
         done: Option<Done>,
     },
-    /// A new generation from a whole state (reset, import).
-    Rotate {
-        state: Vec<u8>,
-        world: Box<World>,
-        clock: Clock,
-        done: Option<Done>,
-    },
+    /// A new generation from a whole state (reset, import): its snapshot's bytes.
+    Rotate { state: Vec<u8>, done: Option<Done> },
 }
 
 impl Item {
     pub fn passenger(ctx: Ctx) -> Self {
-        let floor = ctx.now;
         Item::Entry {
             record: Record::Apply {
                 ctx,
                 cmd: Box::new(Command::InitScope),
             },
             passenger: true,
-            floor,
             done: None,
         }
     }
 
-    pub fn entry(record: Record, floor: Millis, done: Option<Done>) -> Self {
+    pub fn entry(record: Record, done: Option<Done>) -> Self {
         Item::Entry {
             record,
             passenger: false,
-            floor,
             done,
         }
     }
 
-    pub fn awaited(record: Record, floor: Millis) -> (Self, Ticket) {
+    pub fn awaited(record: Record) -> (Self, Ticket) {
         let (tx, rx) = oneshot::channel();
-        (Item::entry(record, floor, Some(tx)), rx)
+        (Item::entry(record, Some(tx)), rx)
     }
 
-    pub fn rotate(state: Vec<u8>, world: World, clock: Clock) -> (Self, Ticket) {
+    pub fn rotate(state: Vec<u8>) -> (Self, Ticket) {
         let (tx, rx) = oneshot::channel();
-        let item = Item::Rotate {
-            state,
-            world: Box::new(world),
-            clock,
-            done: Some(tx),
-        };
-        (item, rx)
+        (
+            Item::Rotate {
+                state,
+                done: Some(tx),
+            },
+            rx,
+        )
     }
 
     fn is_passenger(&self) -> bool {
@@ -164,7 +154,7 @@ impl Journal {
         }
     }
 
-    /// Queues an item unless a sync failed since the live world was last rebuilt.
+    /// Queues an item unless a failed sync is being taken back.
     pub fn push_unless_poisoned(&self, item: Item) -> bool {
         let mut q = lock(&self.queue);
         if q.poisoned {
@@ -178,30 +168,9 @@ impl Journal {
         true
     }
 
+    /// `full` mode: a failed sync is being taken back (writes are refused meanwhile).
     pub fn is_poisoned(&self) -> bool {
         self.poisoned.load(Ordering::SeqCst)
-    }
-
-    /// Clears the poison; true when it was set (the caller rebuilds the live world).
-    pub fn clear_poison(&self) -> bool {
-        let mut q = lock(&self.queue);
-        let was = q.poisoned;
-        q.poisoned = false;
-        self.poisoned.store(false, Ordering::SeqCst);
-        was
-    }
-
-    /// The floor of the oldest queued item that is not a passenger.
-    fn pending_since(&self) -> Option<Millis> {
-        lock(&self.queue).items.iter().find_map(|i| match i {
-            Item::Entry {
-                passenger: false,
-                floor,
-                ..
-            } => Some(*floor),
-            Item::Rotate { clock, .. } => Some(clock.last_now),
-            Item::Entry { .. } => None,
-        })
     }
 
     /// `batched` mode: acknowledged entries wait for a journal that cannot be written.
@@ -274,24 +243,42 @@ impl Journal {
         q
     }
 
-    /// A failed write in `full` mode: everything queued behind the batch fails too, except
-    /// derived defaults, which stay queued.
-    fn poison(&self, failed: Vec<Item>, why: &str) {
+    /// A failed write in `full` mode (called under the world's lock): writes are refused
+    /// from now on; the failed items and every entry queued behind them are returned,
+    /// derived defaults stay queued.
+    fn poison(&self, mut failed: Vec<Item>) -> Vec<Item> {
         let mut q = lock(&self.queue);
         q.poisoned = true;
         q.since = None;
         self.poisoned.store(true, Ordering::SeqCst);
         let behind: Vec<Item> = q.items.drain(..).collect();
-        let result = Err(why.to_string());
-        let mut keep = VecDeque::new();
-        for item in failed.into_iter().chain(behind) {
-            if item.is_passenger() {
-                keep.push_back(item);
-            } else {
-                item.finish(&result);
-            }
-        }
-        q.items = keep;
+        failed.extend(behind);
+        let (keep, failed): (Vec<Item>, Vec<Item>) =
+            failed.into_iter().partition(Item::is_passenger);
+        q.items = keep.into();
+        failed
+    }
+
+    /// The records of the derived defaults still queued (they join a rebuilt world).
+    fn passengers(&self) -> Vec<Record> {
+        lock(&self.queue)
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Entry {
+                    record,
+                    passenger: true,
+                    ..
+                } => Some(record.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The failed sync is taken back: writes are accepted again.
+    fn clear_poison(&self) {
+        lock(&self.queue).poisoned = false;
+        self.poisoned.store(false, Ordering::SeqCst);
     }
 
     /// A failed write in `batched` mode: keep the batch (acknowledged already) for a retry.
@@ -305,9 +292,22 @@ impl Journal {
     }
 }
 
+/// What the store holds as durable, in memory (`full` mode): the world can be rebuilt
+/// from it when a sync fails.
+#[derive(Debug, Default)]
+struct Durable {
+    snapshot: Option<Vec<u8>>,
+    entries: Vec<Vec<u8>>,
+}
+
 /// Starts the journal thread, which owns the store from now on.
-pub(super) fn start(shared: Arc<Shared>, store: Box<dyn Store>, since_snapshot: usize) {
+pub(super) fn start(shared: Arc<Shared>, store: Box<dyn Store>, recovered: Recovered) {
     let journal = shared.journal.as_ref().expect("a journal");
+    let since_snapshot = recovered.entries.len();
+    let durable = (shared.options.durability == Durability::Full).then_some(Durable {
+        snapshot: recovered.snapshot,
+        entries: recovered.entries,
+    });
     let runner = shared.clone();
     let handle = std::thread::Builder::new()
         .name("openvpc-journal".into())
@@ -316,6 +316,7 @@ pub(super) fn start(shared: Arc<Shared>, store: Box<dyn Store>, since_snapshot: 
                 shared: runner,
                 store,
                 since_snapshot,
+                durable,
             }
             .run()
         })
@@ -327,6 +328,8 @@ struct Committer {
     shared: Arc<Shared>,
     store: Box<dyn Store>,
     since_snapshot: usize,
+    /// `full` mode: the durable state, to rebuild the world from when a sync fails.
+    durable: Option<Durable>,
 }
 
 impl Committer {
@@ -366,19 +369,62 @@ impl Committer {
                 self.rotate(rotation)
             };
             if let Err((mut failed, why)) = result {
-                tracing::error!("journal write failed: {why}");
                 failed.extend(items);
-                match self.shared.options.durability {
-                    Durability::Batched => {
-                        self.journal().requeue(failed);
-                        std::thread::sleep(BATCH_WINDOW);
-                    }
-                    _ => self.journal().poison(failed, &why),
-                }
-                return;
+                return self.failed(failed, &why);
             }
         }
         self.maybe_snapshot();
+    }
+
+    /// A write failed: `batched` keeps the items for a retry; `full` takes them back.
+    fn failed(&mut self, failed: Vec<Item>, why: &str) {
+        tracing::error!("journal write failed: {why}");
+        match self.shared.options.durability {
+            Durability::Batched => {
+                self.journal().requeue(failed);
+                std::thread::sleep(BATCH_WINDOW);
+            }
+            _ => self.take_back(failed, why),
+        }
+    }
+
+    /// `full` mode: refuse writes, rebuild the world from the durable state (plus the
+    /// derived defaults still queued), put it in place, accept writes again, and only
+    /// then tell the failed writers: once refused, a change is seen by no reader.
+    fn take_back(&mut self, failed: Vec<Item>, why: &str) {
+        let shared = self.shared.clone();
+        let failed = {
+            let _live = lock(&shared.live);
+            self.journal().poison(failed)
+        };
+        let durable = self
+            .durable
+            .as_ref()
+            .expect("full mode keeps the durable state");
+        match replay(
+            durable.snapshot.as_deref(),
+            &durable.entries,
+            &shared.options,
+        ) {
+            Ok((mut world, mut clock)) => {
+                let mut live = lock(&shared.live);
+                for record in self.journal().passengers() {
+                    record.replay(&mut world, &mut clock);
+                }
+                *live = world;
+                *lock(&shared.clock) = clock;
+                shared.view.stale();
+                shared.changed();
+                self.journal().clear_poison();
+            }
+            // Not expected (the bytes are ours): writes stay refused rather than build on
+            // a state that is not the durable one.
+            Err(e) => tracing::error!("the durable state could not be rebuilt: {e}"),
+        }
+        let result = Err(why.to_string());
+        for item in failed {
+            item.finish(&result);
+        }
     }
 
     /// Appends and commits a run of entries; gives them back with the reason on failure.
@@ -395,31 +441,13 @@ impl Committer {
         }
         self.journal().degraded.store(false, Ordering::SeqCst);
         self.since_snapshot += run.len();
-        self.apply_committed(run);
-        Ok(())
-    }
-
-    /// `full` mode: the batch joins the committed world, then its responses go out.
-    fn apply_committed(&self, mut run: Vec<Item>) {
-        if let Some(committed) = &self.shared.committed {
-            let mut guard = lock(committed);
-            let c = &mut *guard;
-            let mut changes = Changes::none();
-            for item in &mut run {
-                // The record is not needed after this: it moves into the replay (no clone).
-                if let Item::Entry { record, .. } = item {
-                    let record = std::mem::replace(record, Record::Clock { offset: 0, now: 0 });
-                    changes.extend(record.replay(&mut c.world, &mut c.clock));
-                }
-            }
-            // The reach view follows before any response of the batch goes out.
-            self.shared.view.after(&c.world, &changes);
-            c.pending_since = self.journal().pending_since();
-            self.shared.changed();
+        if let Some(durable) = &mut self.durable {
+            durable.entries.extend(bytes);
         }
         for item in run {
             item.finish(&Ok(()));
         }
+        Ok(())
     }
 
     fn rotate(&mut self, item: Item) -> Result<(), (Vec<Item>, String)> {
@@ -431,66 +459,59 @@ impl Committer {
         }
         self.journal().degraded.store(false, Ordering::SeqCst);
         self.since_snapshot = 0;
-        if let (Some(committed), Item::Rotate { world, clock, .. }) =
-            (&self.shared.committed, &item)
-        {
-            let mut c = lock(committed);
-            c.world = (**world).clone();
-            c.clock = *clock;
-            self.shared.view.stale();
-            c.pending_since = self.journal().pending_since();
-            self.shared.changed();
+        let Item::Rotate { state, done } = item else {
+            unreachable!("rotations only")
+        };
+        if let Some(durable) = &mut self.durable {
+            *durable = Durable {
+                snapshot: Some(state),
+                entries: Vec::new(),
+            };
         }
-        item.finish(&Ok(()));
+        Item::Rotate {
+            state: Vec::new(),
+            done,
+        }
+        .finish(&Ok(()));
         Ok(())
     }
 
-    /// Every `snapshot_every` entries: a new generation from the committed state.
+    /// Every `snapshot_every` entries: a new generation from the world. Under the world's
+    /// lock (writers held off for the encoding only) everything queued is taken and the
+    /// world encoded, which then covers exactly the journal once those are written.
     fn maybe_snapshot(&mut self) {
         if self.since_snapshot < self.shared.options.snapshot_every {
             return;
         }
-        let state = match &self.shared.committed {
-            Some(c) => {
-                let c = lock(c);
-                encode_snapshot(&c.world, &c.clock)
+        let shared = self.shared.clone();
+        let (queued, state) = {
+            let live = lock(&shared.live);
+            let mut q = lock(&self.journal().queue);
+            if q.items.iter().any(|i| matches!(i, Item::Rotate { .. })) {
+                // A reset or import is on its way: it starts a generation of its own.
+                return;
             }
-            None => return self.snapshot_live(),
+            q.since = None;
+            let queued: Vec<Item> = q.items.drain(..).collect();
+            drop(q);
+            let clock = *lock(&shared.clock);
+            (queued, encode_snapshot(&live, &clock))
         };
+        if !queued.is_empty() {
+            if let Err((failed, why)) = self.commit_entries(queued) {
+                return self.failed(failed, &why);
+            }
+        }
         match self.store.snapshot(&state) {
-            Ok(()) => self.since_snapshot = 0,
-            Err(e) => tracing::warn!("snapshot failed (the journal goes on): {e}"),
-        }
-    }
-
-    /// `batched` mode: with writers held off, write what is queued, then snapshot the
-    /// live world, which then covers exactly the journal.
-    fn snapshot_live(&mut self) {
-        let live = lock(&self.shared.live);
-        let queued: Vec<Item> = lock(&self.journal().queue).items.drain(..).collect();
-        let entries: Vec<Vec<u8>> = queued
-            .iter()
-            .filter_map(|i| match i {
-                Item::Entry { record, .. } => Some(record.encode()),
-                Item::Rotate { .. } => None,
-            })
-            .collect();
-        if queued.iter().any(|i| matches!(i, Item::Rotate { .. })) {
-            self.journal().requeue(queued);
-            return;
-        }
-        let result = self
-            .store
-            .append(&entries)
-            .and_then(|_| self.store.commit());
-        if let Err(e) = result {
-            tracing::warn!("journal write failed: {e}");
-            self.journal().requeue(queued);
-            return;
-        }
-        let clock = *lock(&self.shared.clock);
-        match self.store.snapshot(&encode_snapshot(&live, &clock)) {
-            Ok(()) => self.since_snapshot = 0,
+            Ok(()) => {
+                self.since_snapshot = 0;
+                if let Some(durable) = &mut self.durable {
+                    *durable = Durable {
+                        snapshot: Some(state),
+                        entries: Vec::new(),
+                    };
+                }
+            }
             Err(e) => tracing::warn!("snapshot failed (the journal goes on): {e}"),
         }
     }

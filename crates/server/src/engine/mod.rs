@@ -1,13 +1,13 @@
 //! The engine: the world, its journal and the clock.
 //!
 //! Invariants (ARCHITECTURE.md explains why they hold):
-//! - one writer: commands apply to the live world under its lock, in one order, and are
-//!   queued for the journal in that order;
+//! - one world, one writer: commands apply to the world under its lock, in one order, and
+//!   are queued for the journal in that order; reads answer from the same world;
 //! - `full` durability: a mutation's response is released only once its entry is durable;
-//!   reads answer from the committed world, which holds only durable state, so no reader
-//!   ever sees a change that a failed sync could take back; when a sync fails, every
-//!   queued mutation fails with `ServiceUnavailable` and the live world is rebuilt from
-//!   the committed one;
+//!   reads never wait for a sync, so they may see a change whose sync is under way; when a
+//!   sync fails, writes are refused, the world is rebuilt from the durable entries, and
+//!   only then is every queued mutation answered `ServiceUnavailable` — a change whose
+//!   writer was refused is seen by no reader from then on;
 //! - replaying snapshot + journal, each entry with its own time, rebuilds exactly the
 //!   acknowledged state (commands are deterministic, timers act as of their deadline);
 //! - reads never write: a new scope's defaults are derived, made in memory and journaled
@@ -72,27 +72,17 @@ impl Default for EngineOptions {
     }
 }
 
-/// The durable state readers see in `full` mode.
-#[derive(Debug)]
-struct Committed {
-    world: World,
-    clock: Clock,
-    /// The time of the oldest queued entry not yet applied here: reads tick no further.
-    pending_since: Option<Millis>,
-}
-
 #[derive(Debug)]
 struct Shared {
     /// Bumped whenever the state readers see may have changed (commands, timers, reset).
     generation: std::sync::atomic::AtomicU64,
     options: EngineOptions,
-    /// The world commands apply to (ahead of `committed` by the queued entries).
+    /// The one world: commands apply to it and reads answer from it.
     live: Mutex<World>,
     clock: Mutex<Clock>,
-    committed: Option<Mutex<Committed>>,
     journal: Option<Journal>,
     request_ids: Mutex<IdGen>,
-    /// The reach view of the world readers see (touched only under that world's lock).
+    /// The reach view of the world (touched only under its lock).
     view: LiveView,
 }
 
@@ -107,7 +97,7 @@ impl Shared {
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
-    /// Runs due timers of the world readers see, noting whether any fired.
+    /// Runs due timers, noting whether any fired.
     fn tick(&self, world: &mut World, now: Millis) {
         let due = Changes::due_timers(world, now);
         if due.is_empty() {
@@ -116,6 +106,21 @@ impl Shared {
         world.tick(now);
         self.changed();
         self.view.after(world, &due);
+    }
+
+    /// Whether a `full` write must be refused before it applies: a failed sync is being
+    /// taken back (set and cleared under the live lock, so no write applies meanwhile).
+    fn refusing(&self) -> Option<ApiError> {
+        let journal = self.journal.as_ref()?;
+        match self.options.durability {
+            Durability::Full if journal.is_poisoned() => {
+                Some(unavailable("an earlier write failed"))
+            }
+            Durability::Batched if journal.is_degraded() => {
+                Some(unavailable("the journal cannot be written"))
+            }
+            _ => None,
+        }
     }
 }
 
@@ -156,20 +161,13 @@ impl Engine {
             Some((s, r)) => (Some(s), r),
             None => (None, Recovered::default()),
         };
-        let (world, clock) = replay(&recovered, &options)?;
+        let (world, clock) = replay(recovered.snapshot.as_deref(), &recovered.entries, &options)?;
         let durability = if store.is_none() {
             Durability::None
         } else {
             options.durability
         };
         let view = LiveView::compiled(&world);
-        let committed = (durability == Durability::Full).then(|| {
-            Mutex::new(Committed {
-                world: world.clone(),
-                clock,
-                pending_since: None,
-            })
-        });
         let shared = Arc::new(Shared {
             generation: 0.into(),
             options: EngineOptions {
@@ -178,13 +176,12 @@ impl Engine {
             },
             live: Mutex::new(world),
             clock: Mutex::new(clock),
-            committed,
             journal: store.as_ref().map(|_| Journal::default()),
             request_ids: Mutex::new(IdGen::new(clock::system_now() as u64)),
             view,
         });
         if let Some(store) = store {
-            commit::start(shared.clone(), store, recovered.entries.len());
+            commit::start(shared.clone(), store, recovered);
         }
         Ok(Engine { shared })
     }
@@ -196,7 +193,8 @@ impl Engine {
         config: Config,
     ) -> Result<(World, Clock), StoreError> {
         replay(
-            recovered,
+            recovered.snapshot.as_deref(),
+            &recovered.entries,
             &EngineOptions {
                 config,
                 ..EngineOptions::default()
@@ -224,117 +222,33 @@ impl Engine {
         self.shared.generation()
     }
 
-    /// Runs `f` on the state readers see, as of now, and its compiled reach view (the
-    /// committed state in `full` mode: an observer is told only of durable states, in commit
-    /// order).
+    /// Runs `f` on the state readers see, as of now, and its compiled reach view.
     pub fn observe(&self, f: impl FnOnce(&World, &View)) {
-        match &self.shared.committed {
-            Some(c) => {
-                let c = lock(c);
-                f(&c.world, &self.shared.view.get(&c.world))
-            }
-            None => {
-                let live = lock(&self.shared.live);
-                f(&live, &self.shared.view.get(&live))
-            }
-        }
+        let live = lock(&self.shared.live);
+        f(&live, &self.shared.view.get(&live))
     }
 
     /// The compiled reach view of the state readers see (compiled now if a change made it
     /// stale).
     pub fn reach_view(&self) -> Arc<View> {
-        match &self.shared.committed {
-            Some(c) => self.shared.view.get(&lock(c).world),
-            None => self.shared.view.get(&lock(&self.shared.live)),
-        }
+        self.shared.view.get(&lock(&self.shared.live))
     }
 
-    /// A copy of the live state (ahead of the committed one by what is queued).
+    /// A copy of the state.
     pub fn live_world(&self) -> World {
         lock(&self.shared.live).clone()
     }
 
-    /// A copy of the state readers see.
+    /// A copy of the state readers see (the live state: see [`Engine::handle`]).
     pub fn world(&self) -> World {
-        match &self.shared.committed {
-            Some(c) => lock(c).world.clone(),
-            None => lock(&self.shared.live).clone(),
-        }
+        self.live_world()
     }
 
-    /// Runs one request for `account` in `region`: `run` gets a backend over the state it
-    /// may read and mutate. In `full` mode it first runs against the committed world and,
-    /// if it asks to mutate, again against the live one — unless `writer_first` (the caller
-    /// knows the request mutates), which goes to the live world at once. `wrote` tells
-    /// whether a `full` request needed the live world.
+    /// Runs one request for `account` in `region`: `run` gets a backend over the world,
+    /// which it may read and mutate. Reads and writes share one world: a read may see a
+    /// `full` mutation whose sync is under way (never one whose writer was refused: a
+    /// failed sync is taken back before its writers are told).
     pub fn handle(
-        &self,
-        account: &str,
-        region: &str,
-        writer_first: bool,
-        run: &mut dyn FnMut(&mut dyn Backend) -> Response,
-    ) -> Result<(Handled, bool), ApiError> {
-        let full = self.shared.committed.is_some();
-        if full && !writer_first {
-            if let Some(resp) = self.read(account, region, run)? {
-                return Ok((Handled::Done(resp), false));
-            }
-        }
-        Ok((self.write(account, region, run)?, full))
-    }
-
-    /// A read against the committed world; `None` when the request wants to mutate.
-    fn read(
-        &self,
-        account: &str,
-        region: &str,
-        run: &mut dyn FnMut(&mut dyn Backend) -> Response,
-    ) -> Result<Option<Response>, ApiError> {
-        let shared = &self.shared;
-        let committed = shared.committed.as_ref().expect("full mode");
-        let now = self.now();
-        let mut c = lock(committed);
-        let floor = c.pending_since.map_or(now, |p| p.min(now));
-        shared.tick(&mut c.world, floor);
-        let ctx = Ctx::new(account, region, floor);
-        if !c.world.scope_ready(&ctx.scope()) {
-            drop(c);
-            self.derive_scope(&ctx)?;
-            c = lock(committed);
-        }
-        let mut backend = ReadBackend {
-            world: &c.world,
-            view: &shared.view,
-            ctx,
-            wants_write: false,
-        };
-        let resp = run(&mut backend);
-        Ok((!backend.wants_write).then_some(resp))
-    }
-
-    /// Makes a new scope's defaults in memory (live and committed) and queues them for
-    /// the journal without waking it: they are written with the next mutation.
-    fn derive_scope(&self, ctx: &Ctx) -> Result<(), ApiError> {
-        let shared = &self.shared;
-        let mut live = lock(&shared.live);
-        self.heal(&mut live);
-        if !live.scope_ready(&ctx.scope()) {
-            live.apply(ctx, Command::InitScope)?;
-        }
-        if let Some(c) = &shared.committed {
-            let mut c = lock(c);
-            c.world.apply(ctx, Command::InitScope)?;
-            shared.view.stale();
-        }
-        if let Some(j) = &shared.journal {
-            j.push(Item::passenger(ctx.clone()));
-        }
-        shared.changed();
-        Ok(())
-    }
-
-    /// A request against the live world.
-    fn write(
         &self,
         account: &str,
         region: &str,
@@ -342,21 +256,14 @@ impl Engine {
     ) -> Result<Handled, ApiError> {
         let shared = &self.shared;
         let mut live = lock(&shared.live);
-        self.heal(&mut live);
         let now = self.now();
-        let single = shared.committed.is_none();
-        if single {
-            shared.tick(&mut live, now);
-        } else {
-            live.tick(now);
-        }
+        shared.tick(&mut live, now);
         let ctx = Ctx::new(account, region, now);
         if !live.scope_ready(&ctx.scope()) {
+            // Reads never write: the defaults are derived, journaled with the next entry.
             live.apply(&ctx, Command::InitScope)?;
-            if single {
-                shared.changed();
-                shared.view.stale();
-            }
+            shared.changed();
+            shared.view.stale();
             if let Some(j) = &shared.journal {
                 j.push(Item::passenger(ctx.clone()));
             }
@@ -374,82 +281,40 @@ impl Engine {
         })
     }
 
-    /// After a failed sync: the live world is rebuilt from the committed one.
-    fn heal(&self, live: &mut World) {
-        let (Some(journal), Some(committed)) = (&self.shared.journal, &self.shared.committed)
-        else {
-            return;
-        };
-        if !journal.is_poisoned() {
-            return;
-        }
-        let mut c = lock(committed);
-        if journal.clear_poison() {
-            *live = c.world.clone();
-            *lock(&self.shared.clock) = c.clock;
-            c.pending_since = None;
-        }
-    }
-
     /// Queues a record (the live state already reflects it); in `full` mode the ticket
-    /// reports when it is durable. Fails when a sync failed since the live world was built.
-    fn journal(&self, record: Record, floor: Millis) -> Result<Option<Ticket>, ApiError> {
+    /// reports when it is durable.
+    fn journal(&self, record: Record) -> Result<Option<Ticket>, ApiError> {
         let Some(journal) = &self.shared.journal else {
             return Ok(None);
         };
-        match &self.shared.committed {
-            None => {
-                if journal.is_degraded() {
-                    return Err(unavailable("the journal cannot be written"));
-                }
-                journal.push(Item::entry(record, floor, None));
-                Ok(None)
-            }
-            Some(committed) => {
-                let mut c = lock(committed);
-                let (item, ticket) = Item::awaited(record, floor);
-                if !journal.push_unless_poisoned(item) {
-                    return Err(unavailable("an earlier write failed"));
-                }
-                c.pending_since.get_or_insert(floor);
-                Ok(Some(ticket))
-            }
+        if self.durability() != Durability::Full {
+            journal.push(Item::entry(record, None));
+            return Ok(None);
         }
+        let (item, ticket) = Item::awaited(record);
+        if !journal.push_unless_poisoned(item) {
+            // Not reached: the poison is set under the live lock, checked before applying.
+            return Err(unavailable("an earlier write failed"));
+        }
+        Ok(Some(ticket))
     }
 
     /// Moves the clock forward by `seconds` and runs what falls due; returns the new time.
     pub fn advance_clock(&self, seconds: i64) -> Result<(Millis, Option<Ticket>), ApiError> {
         let mut live = lock(&self.shared.live);
-        self.heal(&mut live);
+        if let Some(e) = self.shared.refusing() {
+            return Err(e);
+        }
         let mut clock = lock(&self.shared.clock);
         let offset = clock
             .advanced(seconds)
             .map_err(|AdvanceRefused(m)| ApiError::invalid_value(m))?;
-        let before = clock.now();
-        if self.durability() == Durability::Batched
-            && self
-                .shared
-                .journal
-                .as_ref()
-                .is_some_and(Journal::is_degraded)
-        {
-            return Err(unavailable("the journal cannot be written"));
-        }
         clock.offset = offset;
         let now = clock.now();
         drop(clock);
-        if self.shared.committed.is_none() {
-            self.shared.tick(&mut live, now);
-        } else {
-            live.tick(now);
-        }
-        match self.journal(Record::Clock { offset, now }, before) {
-            Ok(ticket) => Ok((now, ticket)),
-            Err(e) => {
-                self.heal(&mut live);
-                Err(e)
-            }
-        }
+        self.shared.tick(&mut live, now);
+        let ticket = self.journal(Record::Clock { offset, now })?;
+        Ok((now, ticket))
     }
 
     /// Replaces every account's state with `world` (a wipe when `None`).
@@ -458,27 +323,23 @@ impl Engine {
         let mut world = world.unwrap_or_else(|| World::new(options.config.clone(), options.seed));
         world.restore(options.config.clone());
         let mut live = lock(&self.shared.live);
-        self.heal(&mut live);
+        if let Some(e) = self.shared.refusing() {
+            return Err(e);
+        }
         let clock = *lock(&self.shared.clock);
         let ticket = match &self.shared.journal {
             None => None,
             Some(journal) => {
-                let state = encode_snapshot(&world, &clock);
-                let (item, ticket) = Item::rotate(state, world.clone(), clock);
+                let (item, ticket) = Item::rotate(encode_snapshot(&world, &clock));
                 if !journal.push_unless_poisoned(item) {
                     return Err(unavailable("an earlier write failed"));
-                }
-                if let Some(c) = &self.shared.committed {
-                    lock(c).pending_since.get_or_insert(clock.last_now);
                 }
                 Some(ticket)
             }
         };
         *live = world;
-        if self.shared.committed.is_none() {
-            self.shared.changed();
-            self.shared.view.stale();
-        }
+        self.shared.changed();
+        self.shared.view.stale();
         Ok(ticket)
     }
 
@@ -491,15 +352,19 @@ impl Engine {
 }
 
 /// Rebuilds the world and clock from a snapshot and the entries after it.
-fn replay(recovered: &Recovered, options: &EngineOptions) -> Result<(World, Clock), StoreError> {
-    let (mut world, mut clock) = match &recovered.snapshot {
+fn replay(
+    snapshot: Option<&[u8]>,
+    entries: &[Vec<u8>],
+    options: &EngineOptions,
+) -> Result<(World, Clock), StoreError> {
+    let (mut world, mut clock) = match snapshot {
         Some(bytes) => decode_snapshot(bytes, &options.config).map_err(StoreError::Other)?,
         None => (
             World::new(options.config.clone(), options.seed),
             Clock::default(),
         ),
     };
-    for bytes in &recovered.entries {
+    for bytes in entries {
         Record::decode(bytes)
             .map_err(StoreError::Other)?
             .replay(&mut world, &mut clock);
@@ -507,41 +372,7 @@ fn replay(recovered: &Recovered, options: &EngineOptions) -> Result<(World, Cloc
     Ok((world, clock))
 }
 
-/// The committed world, for one read.
-struct ReadBackend<'a> {
-    world: &'a World,
-    view: &'a LiveView,
-    ctx: Ctx,
-    wants_write: bool,
-}
-
-impl Backend for ReadBackend<'_> {
-    fn world(&self) -> &World {
-        self.world
-    }
-
-    fn ctx(&self) -> &Ctx {
-        &self.ctx
-    }
-
-    fn mutate(&mut self, _cmd: Command) -> Result<Output, ApiError> {
-        self.wants_write = true;
-        Err(ApiError::new(
-            ErrorCode::InternalError,
-            "mutations run on the writer",
-        ))
-    }
-
-    fn dry_run(&mut self, cmd: Command) -> Result<(), ApiError> {
-        self.world.clone().apply(&self.ctx, cmd).map(|_| ())
-    }
-
-    fn reach_view(&self) -> Option<Arc<View>> {
-        Some(self.view.get(self.world))
-    }
-}
-
-/// The live world, for one request that may mutate.
+/// The world, for one request that may mutate.
 struct WriteBackend<'a> {
     engine: &'a Engine,
     world: &'a mut World,
@@ -559,39 +390,23 @@ impl Backend for WriteBackend<'_> {
     }
 
     fn mutate(&mut self, cmd: Command) -> Result<Output, ApiError> {
-        let record = (self.engine.shared.journal.is_some()).then(|| Record::Apply {
-            ctx: self.ctx.clone(),
-            cmd: Box::new(cmd.clone()),
-        });
-        if self.engine.durability() == Durability::Batched
-            && self
-                .engine
-                .shared
-                .journal
-                .as_ref()
-                .is_some_and(Journal::is_degraded)
-        {
-            return Err(unavailable("the journal cannot be written"));
-        }
         let shared = &self.engine.shared;
-        // Without a committed world, the live one is what readers see: its view follows.
-        let single = shared.committed.is_none();
-        let probe = single.then(|| cmd.clone());
-        let out = self.world.apply(&self.ctx, cmd)?;
-        if let Some(cmd) = probe {
-            shared.changed();
-            let changes = Changes::from_command(&cmd, &out, self.world);
-            shared.view.after(self.world, &changes);
+        if let Some(e) = shared.refusing() {
+            return Err(e);
         }
-        if let Some(record) = record {
-            match self.engine.journal(record, self.ctx.now) {
-                Ok(ticket) => self.ticket = ticket.or(self.ticket.take()),
-                Err(e) => {
-                    // Applied on top of state a failed sync took back: rebuild, refuse.
-                    self.engine.heal(self.world);
-                    return Err(e);
-                }
-            }
+        // One copy: the reach view reads it, then the journal keeps it.
+        let kept = cmd.clone();
+        let out = self.world.apply(&self.ctx, cmd)?;
+        shared.changed();
+        let changes = Changes::from_command(&kept, &out, self.world);
+        shared.view.after(self.world, &changes);
+        if shared.journal.is_some() {
+            let record = Record::Apply {
+                ctx: self.ctx.clone(),
+                cmd: Box::new(kept),
+            };
+            let ticket = self.engine.journal(record)?;
+            self.ticket = ticket.or(self.ticket.take());
         }
         Ok(out)
     }
@@ -600,13 +415,7 @@ impl Backend for WriteBackend<'_> {
         self.world.clone().apply(&self.ctx, cmd).map(|_| ())
     }
 
-    /// The view of the committed world in `full` mode (the live world may be ahead of it
-    /// by mutations not yet durable), else of the live world.
     fn reach_view(&self) -> Option<Arc<View>> {
-        let shared = &self.engine.shared;
-        Some(match &shared.committed {
-            Some(c) => shared.view.get(&lock(c).world),
-            None => shared.view.get(self.world),
-        })
+        Some(self.engine.shared.view.get(self.world))
     }
 }

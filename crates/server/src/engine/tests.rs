@@ -42,7 +42,7 @@ fn mutate(e: &Engine, account: &str, cmd: Command) -> (Result<String, String>, O
             body: String::new(),
         }
     };
-    match e.handle(account, EAST, false, &mut run).unwrap().0 {
+    match e.handle(account, EAST, &mut run).unwrap() {
         Handled::Done(_) => (out.unwrap(), None),
         Handled::Pending(_, t) => (out.unwrap(), Some(t)),
     }
@@ -74,8 +74,8 @@ fn read_vpcs(e: &Engine, account: &str) -> Vec<String> {
             body: String::new(),
         }
     };
-    let (handled, wrote) = e.handle(account, EAST, false, &mut run).unwrap();
-    assert!(matches!(handled, Handled::Done(_)) && !wrote);
+    let handled = e.handle(account, EAST, &mut run).unwrap();
+    assert!(matches!(handled, Handled::Done(_)));
     ids.sort();
     ids
 }
@@ -141,25 +141,31 @@ fn reads_never_write_and_derived_defaults_replay_the_same() {
 
 #[test]
 fn a_failed_sync_changes_nothing_and_writes_resume_without_restart() {
-    let store = MemoryStore::default();
-    let e = open(&store, Durability::Full, 1000);
-    let first = durable(&e, A, create("10.0.0.0/16")).unwrap();
-    store.set_failing(true);
-    assert_eq!(
-        durable(&e, A, create("10.1.0.0/16")),
-        Err("ServiceUnavailable".into())
-    );
-    assert_eq!(read_vpcs(&e, A).len(), 2, "default + first only");
-    store.set_failing(false);
-    let next = durable(&e, A, create("10.1.0.0/16")).unwrap();
-    assert_ne!(next, first);
-    e.shutdown();
-    let reopened = open(&store, Durability::Full, 1000);
-    assert_eq!(json(&reopened.world()), json(&e.world()));
-    assert_eq!(read_vpcs(&reopened, A).len(), 3);
+    // Rebuilt from the journal alone, and from a snapshot and the entries after it.
+    for snapshot_every in [1000, 2] {
+        let store = MemoryStore::default();
+        let e = open(&store, Durability::Full, snapshot_every);
+        for i in 0..5 {
+            durable(&e, A, create(&format!("10.{i}.0.0/16"))).unwrap();
+        }
+        let before = json(&e.world());
+        store.set_failing(true);
+        assert_eq!(
+            durable(&e, A, create("10.8.0.0/16")),
+            Err("ServiceUnavailable".into())
+        );
+        assert_eq!(json(&e.world()), before, "{snapshot_every}");
+        assert_eq!(read_vpcs(&e, A).len(), 6, "default + five");
+        store.set_failing(false);
+        durable(&e, A, create("10.8.0.0/16")).unwrap();
+        e.shutdown();
+        let reopened = open(&store, Durability::Full, snapshot_every);
+        assert_eq!(json(&reopened.world()), json(&e.world()));
+        assert_eq!(read_vpcs(&reopened, A).len(), 7);
+    }
 }
 
-/// A store whose commits wait until the test lets them through.
+/// A store whose appends wait until the test lets them through.
 #[derive(Clone)]
 struct Gate {
     inner: MemoryStore,
@@ -168,10 +174,10 @@ struct Gate {
 
 impl Store for Gate {
     fn append(&mut self, entries: &[Vec<u8>]) -> Result<u64, StoreError> {
+        let _ = self.open.lock().unwrap().recv();
         self.inner.append(entries)
     }
     fn commit(&mut self) -> Result<(), StoreError> {
-        let _ = self.open.lock().unwrap().recv();
         self.inner.commit()
     }
     fn snapshot(&mut self, state: &[u8]) -> Result<(), StoreError> {
@@ -179,26 +185,59 @@ impl Store for Gate {
     }
 }
 
-#[test]
-fn readers_see_only_durable_state_and_are_not_held_by_a_sync() {
+/// A store whose commits wait until the test lets them through, then fail or not.
+fn gated(fail: bool) -> (Engine, MemoryStore, mpsc::Sender<()>) {
     let (release, gate) = mpsc::channel();
     let store = Gate {
         inner: MemoryStore::default(),
         open: Arc::new(Mutex::new(gate)),
     };
+    let inner = store.inner.clone();
+    inner.set_failing(fail);
     let e = Engine::open(
-        Some((Box::new(store.clone()), Recovered::default())),
+        Some((Box::new(store), Recovered::default())),
         EngineOptions::default(),
     )
     .unwrap();
+    (e, inner, release)
+}
+
+#[test]
+fn readers_are_not_held_by_a_sync_and_writers_wait_for_it() {
+    let (e, _store, release) = gated(false);
     read_vpcs(&e, A);
     let (id, ticket) = mutate(&e, A, create("10.0.0.0/16"));
-    let id = id.unwrap();
-    // The sync is held: the read answers at once, without the pending VPC.
-    assert!(!read_vpcs(&e, A).contains(&id));
-    release.send(()).unwrap();
-    assert_eq!(ticket.unwrap().blocking_recv().unwrap(), Ok(()));
+    let (id, mut ticket) = (id.unwrap(), ticket.unwrap());
+    // The sync is held: the read answers at once (it may see the pending VPC); the
+    // writer is not answered yet.
     assert!(read_vpcs(&e, A).contains(&id));
+    assert!(ticket.try_recv().is_err(), "acknowledged before durable");
+    release.send(()).unwrap();
+    assert_eq!(ticket.blocking_recv().unwrap(), Ok(()));
+    assert!(read_vpcs(&e, A).contains(&id));
+    drop(release);
+    e.shutdown();
+}
+
+#[test]
+fn a_refused_writer_s_change_is_gone_before_it_is_told() {
+    let (e, store, release) = gated(true);
+    let (id, ticket) = mutate(&e, A, create("10.0.0.0/16"));
+    let (id, ticket) = (id.unwrap(), ticket.unwrap());
+    // Queued behind it, applied on top of it: refused with it.
+    let (behind, second) = mutate(&e, A, create("10.1.0.0/16"));
+    let behind = behind.unwrap();
+    release.send(()).unwrap();
+    assert!(ticket.blocking_recv().unwrap().is_err());
+    // Told: neither change is seen any more, and writes are accepted again.
+    let seen = read_vpcs(&e, A);
+    assert!(!seen.contains(&id) && !seen.contains(&behind), "{seen:?}");
+    assert!(second.unwrap().blocking_recv().unwrap().is_err());
+    store.set_failing(false);
+    release.send(()).unwrap();
+    let again = durable(&e, A, create("10.2.0.0/16")).unwrap();
+    assert_eq!(read_vpcs(&e, A).len(), 2, "default + the one made durable");
+    assert!(read_vpcs(&e, A).contains(&again));
     drop(release);
     e.shutdown();
 }
@@ -391,7 +430,7 @@ fn a_gathered_batch_wakes_the_journal_once_complete() {
     use super::commit::{Item, Queue};
     let entry = |n: Millis| {
         let record = Record::Clock { offset: 0, now: n };
-        Item::entry(record, n, None)
+        Item::entry(record, None)
     };
     let ctx = Ctx::new(A, EAST, 0);
     let mut q = Queue::default();

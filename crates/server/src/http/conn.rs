@@ -20,8 +20,6 @@ use crate::engine::Engine;
 
 /// Largest request head hyper buffers; our own, lower limits answer before it.
 const MAX_BUF: usize = 1 << 20;
-/// Header lines hyper accepts; we refuse more than [`super::MAX_HEADERS`] ourselves.
-const HYPER_MAX_HEADERS: usize = 512;
 
 /// Accepts connections until `shutdown` completes; each connection is served on its own
 /// task, so a stalled one holds up no other.
@@ -51,8 +49,11 @@ pub async fn serve(
             let mut http = hyper::server::conn::http1::Builder::new();
             http.timer(TokioTimer::new())
                 .header_read_timeout(read_timeout)
-                .max_buf_size(MAX_BUF)
-                .max_headers(HYPER_MAX_HEADERS);
+                .max_buf_size(MAX_BUF);
+            // No `max_headers`: hyper's default (100, our own [`super::MAX_HEADERS`]) parses
+            // into arrays on the stack; a configured count allocates and fills two arrays of
+            // that size per request. More header lines get hyper's 431, rewritten below into
+            // the same document our own limit answers.
             if let Err(e) = http.serve_connection(io, service).await {
                 tracing::debug!("connection closed: {e}");
             }

@@ -133,7 +133,7 @@ async fn read_as_caller<T>(
     // A read queues nothing, so there is no ticket to wait for.
     state
         .engine
-        .handle(&caller.account, &caller.region, false, &mut run)
+        .handle(&caller.account, &caller.region, &mut run)
         .map_err(|e| error(Dialect::Ec2, &e, request_id))?;
     match outcome {
         Some(r) => r.map_err(|e| error(Dialect::Ec2, &e, request_id)),

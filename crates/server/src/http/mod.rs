@@ -8,8 +8,7 @@
 mod conn;
 mod console;
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
@@ -66,14 +65,8 @@ impl Default for ServerOptions {
 pub(crate) struct AppState {
     pub(crate) engine: Engine,
     pub(crate) options: ServerOptions,
-    /// Actions seen calling `mutate`.
-    mutating: Mutex<HashSet<String>>,
     /// The engine generation the observer was last told of.
     pub(crate) observed: std::sync::atomic::AtomicU64,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -84,7 +77,6 @@ pub fn router(engine: Engine, options: ServerOptions) -> Router {
     let state = Arc::new(AppState {
         engine,
         options,
-        mutating: Mutex::default(),
         observed: u64::MAX.into(),
     });
     crate::observer::notify(&state);
@@ -364,7 +356,6 @@ fn handle_query(
             state,
             &caller.account,
             &caller.region,
-            action,
             dialect,
             &mut run,
             request_id,
@@ -398,7 +389,6 @@ fn handle_query(
         state,
         &caller.account,
         &caller.region,
-        &action,
         dialect,
         &mut run,
         request_id,
@@ -410,24 +400,11 @@ fn run_on_engine(
     state: &AppState,
     account: &str,
     region: &str,
-    action: &str,
     dialect: Dialect,
     run: &mut dyn FnMut(&mut dyn openvpc_wire::Backend) -> openvpc_wire::Response,
     request_id: &str,
 ) -> Answer {
-    // Actions seen to mutate go to the writer at once instead of trying the readers'
-    // world first (the handler calling `mutate` stays the one rule of what mutates).
-    let known = lock(&state.mutating).contains(action);
-    let handled = state
-        .engine
-        .handle(account, region, known, run)
-        .map(|(handled, wrote)| {
-            if wrote && !known {
-                lock(&state.mutating).insert(action.to_string());
-            }
-            handled
-        });
-    match handled {
+    match state.engine.handle(account, region, run) {
         Err(e) => Answer::Now(error(dialect, &e, request_id)),
         Ok(Handled::Done(resp)) => {
             Answer::Now(doc_response(dialect, resp.status, resp.body, request_id))
