@@ -43,7 +43,7 @@ pub struct Table<T> {
 /// words: no pointer to follow and no `memcmp` call per comparison, which is what a
 /// B-tree lookup mostly does. Longer ids (ARNs) are kept on the heap.
 #[derive(Clone)]
-enum Key {
+pub(crate) enum Key {
     Short { bytes: [u8; Key::INLINE], len: u8 },
     Long(Box<str>),
 }
@@ -51,7 +51,7 @@ enum Key {
 impl Key {
     const INLINE: usize = 24;
 
-    fn new(id: &str) -> Self {
+    pub(crate) fn new(id: &str) -> Self {
         if id.len() > Key::INLINE {
             return Key::Long(id.into());
         }
@@ -63,7 +63,7 @@ impl Key {
         }
     }
 
-    fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
             // The bytes were copied from a `str` up to `len`.
             Key::Short { bytes, len } => {

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use ipnet::{Ipv4Net, Ipv6Net};
 use serde::{Deserialize, Serialize};
 
+use crate::table::Key;
 use crate::tags::TagSpec;
 use crate::world::Scope;
 use crate::{Millis, DAY};
@@ -184,15 +185,15 @@ impl Peering {
 /// Serialised as the map of connections alone; indexes are rebuilt when deserialised.
 #[derive(Debug, Clone, Default)]
 pub struct Peerings {
-    items: BTreeMap<String, Peering>,
-    by_scope: BTreeMap<Scope, BTreeSet<String>>,
-    by_vpc: BTreeMap<String, BTreeSet<String>>,
+    items: BTreeMap<Key, Peering>,
+    by_scope: BTreeMap<Scope, BTreeSet<Key>>,
+    by_vpc: BTreeMap<Key, BTreeSet<Key>>,
     /// Connections by the VPCs they join, in both orders.
-    by_pair: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
+    by_pair: BTreeMap<Key, BTreeMap<Key, BTreeSet<Key>>>,
     /// Outstanding (initiating or pending) requests by requester account.
-    outstanding_by_account: BTreeMap<String, BTreeSet<String>>,
+    outstanding_by_account: BTreeMap<String, BTreeSet<Key>>,
     /// Connections handed out mutably since the outstanding index was last synced.
-    dirty: BTreeSet<String>,
+    dirty: BTreeSet<Key>,
 }
 
 impl Serialize for Peerings {
@@ -214,46 +215,52 @@ impl<'de> Deserialize<'de> for Peerings {
 impl Peerings {
     /// Inserts a connection (creation, import).
     pub fn insert(&mut self, p: Peering) {
+        let id = Key::new(&p.id);
         for scope in [p.requester.scope(), p.accepter.scope()] {
-            self.by_scope.entry(scope).or_default().insert(p.id.clone());
+            self.by_scope.entry(scope).or_default().insert(id.clone());
         }
         for vpc in [&p.requester.vpc_id, &p.accepter.vpc_id] {
             self.by_vpc
-                .entry(vpc.clone())
+                .entry(Key::new(vpc))
                 .or_default()
-                .insert(p.id.clone());
+                .insert(id.clone());
         }
         for (a, b) in p.vpc_pairs() {
             self.by_pair
-                .entry(a.to_string())
+                .entry(Key::new(a))
                 .or_default()
-                .entry(b.to_string())
+                .entry(Key::new(b))
                 .or_default()
-                .insert(p.id.clone());
+                .insert(id.clone());
         }
-        self.items.insert(p.id.clone(), p);
+        self.items.insert(id, p);
     }
 
     /// Removes a connection (purge) and its index entries.
     pub(crate) fn remove(&mut self, id: &str) {
-        if let Some(p) = self.items.remove(id) {
+        let id = Key::new(id);
+        if let Some(p) = self.items.remove(&id) {
             for scope in [p.requester.scope(), p.accepter.scope()] {
                 if let Some(s) = self.by_scope.get_mut(&scope) {
-                    s.remove(id);
+                    s.remove(&id);
                 }
             }
             for vpc in [&p.requester.vpc_id, &p.accepter.vpc_id] {
-                if let Some(s) = self.by_vpc.get_mut(vpc) {
-                    s.remove(id);
+                if let Some(s) = self.by_vpc.get_mut(&Key::new(vpc)) {
+                    s.remove(&id);
                 }
             }
             for (a, b) in p.vpc_pairs() {
-                if let Some(s) = self.by_pair.get_mut(a).and_then(|m| m.get_mut(b)) {
-                    s.remove(id);
+                let pair = self
+                    .by_pair
+                    .get_mut(&Key::new(a))
+                    .and_then(|m| m.get_mut(&Key::new(b)));
+                if let Some(s) = pair {
+                    s.remove(&id);
                 }
             }
             if let Some(s) = self.outstanding_by_account.get_mut(&p.requester.account) {
-                s.remove(id);
+                s.remove(&id);
             }
         }
     }
@@ -284,24 +291,26 @@ impl Peerings {
 
     /// A connection by id, whoever sees it.
     pub fn get(&self, id: &str) -> Option<&Peering> {
-        self.items.get(id)
+        self.items.get(&Key::new(id))
     }
 
     /// A connection for changing; its status may change, so indexes resync lazily.
     pub(crate) fn get_mut(&mut self, id: &str) -> Option<&mut Peering> {
-        self.dirty.insert(id.to_string());
-        self.items.get_mut(id)
+        let id = Key::new(id);
+        let item = self.items.get_mut(&id)?;
+        self.dirty.insert(id);
+        Some(item)
     }
 
     /// A connection if `scope` sees it at `now`.
     pub fn visible(&self, scope: &Scope, id: &str, now: Millis) -> Option<&Peering> {
-        self.items.get(id).filter(|p| p.visible_to(scope, now))
+        self.get(id).filter(|p| p.visible_to(scope, now))
     }
 
     /// Every connection with `vpc_id` at one end.
     pub fn of_vpc<'a>(&'a self, vpc_id: &str) -> impl Iterator<Item = &'a Peering> + 'a {
         self.by_vpc
-            .get(vpc_id)
+            .get(&Key::new(vpc_id))
             .into_iter()
             .flatten()
             .filter_map(|id| self.items.get(id))
@@ -314,8 +323,8 @@ impl Peerings {
         vpc_b: &str,
     ) -> impl Iterator<Item = &'a Peering> + 'a {
         self.by_pair
-            .get(vpc_a)
-            .and_then(|m| m.get(vpc_b))
+            .get(&Key::new(vpc_a))
+            .and_then(|m| m.get(&Key::new(vpc_b)))
             .into_iter()
             .flatten()
             .filter_map(|id| self.items.get(id))
