@@ -16,11 +16,23 @@ impl Xml {
         Xml::default()
     }
 
-    /// `<tag>value</tag>` with the value escaped.
+    /// `<tag>value</tag>` with the value escaped (written straight into the document).
     pub fn leaf(&mut self, tag: &str, value: impl Display) -> &mut Self {
-        let _ = write!(self.out, "<{tag}>");
-        escape_into(&mut self.out, &value.to_string());
-        let _ = write!(self.out, "</{tag}>");
+        self.open(tag);
+        let _ = write!(Escaped(&mut self.out), "{value}");
+        self.close(tag)
+    }
+
+    fn open(&mut self, tag: &str) {
+        self.out.push('<');
+        self.out.push_str(tag);
+        self.out.push('>');
+    }
+
+    fn close(&mut self, tag: &str) -> &mut Self {
+        self.out.push_str("</");
+        self.out.push_str(tag);
+        self.out.push('>');
         self
     }
 
@@ -34,10 +46,9 @@ impl Xml {
 
     /// `<tag>…</tag>` around what `inner` writes.
     pub fn node(&mut self, tag: &str, inner: impl FnOnce(&mut Xml)) -> &mut Self {
-        let _ = write!(self.out, "<{tag}>");
+        self.open(tag);
         inner(self);
-        let _ = write!(self.out, "</{tag}>");
-        self
+        self.close(tag)
     }
 
     /// `<tag><item>…</item>…</tag>`, one item per element.
@@ -47,14 +58,13 @@ impl Xml {
         items: impl IntoIterator<Item = T>,
         mut each: impl FnMut(&mut Xml, T),
     ) -> &mut Self {
-        let _ = write!(self.out, "<{tag}>");
+        self.open(tag);
         for item in items {
             self.out.push_str("<item>");
             each(self, item);
             self.out.push_str("</item>");
         }
-        let _ = write!(self.out, "</{tag}>");
-        self
+        self.close(tag)
     }
 
     /// `<tagSet>` with `key`/`value` items.
@@ -87,10 +97,31 @@ pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
 }
 
+/// A writer escaping what is written through it into a document.
+struct Escaped<'a>(&'a mut String);
+
+impl Write for Escaped<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        escape_into(self.0, s);
+        Ok(())
+    }
+}
+
+/// Whether `b` may start something [`escape_into`] changes: markup, a control character,
+/// or the first byte of U+FFFE / U+FFFF.
+fn needs_escape(b: u8) -> bool {
+    matches!(b, b'<' | b'>' | b'&' | b'"' | b'\'' | 0xef)
+        || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+}
+
 /// Escapes text for element content and attribute values. A character XML 1.0 cannot
 /// carry (input refuses them, but imported or older state may hold one) becomes U+FFFD,
-/// so every document stays well-formed.
+/// so every document stays well-formed. Text with nothing to escape is copied at once.
 pub fn escape_into(out: &mut String, s: &str) {
+    if !s.bytes().any(needs_escape) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '<' => out.push_str("&lt;"),
@@ -134,5 +165,13 @@ mod tests {
             "web\u{fffd}prod\ttab\u{fffd}"
         );
         assert!(!is_xml_char('\u{0}') && !is_xml_char('\u{1b}') && is_xml_char('\u{e000}'));
+        // Text with nothing to escape is copied as it is, non-ASCII included.
+        assert_eq!(
+            escape("vpc-0a1b ü \u{efff} \u{fffd}"),
+            "vpc-0a1b ü \u{efff} \u{fffd}"
+        );
+        let mut x = Xml::new();
+        x.leaf("n", 42).leaf("s", "a'b\u{fffe}");
+        assert_eq!(x.as_str(), "<n>42</n><s>a&apos;b\u{fffd}</s>");
     }
 }
