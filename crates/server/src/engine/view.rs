@@ -1,10 +1,9 @@
-//! The reach view of the world readers see, kept current as that world changes.
+//! The reach view of the world, kept current as it changes.
 //!
 //! Network Insights analyses decide on this compiled view instead of compiling one per
-//! analysis. It follows the readers' world: the committed world in `full` mode (updated
-//! by the journal thread once a batch is durable, before its responses go out, and when a
-//! read runs due timers), the live world otherwise (updated by each mutation). Every touch
-//! happens under the lock of that world, so view and world never disagree.
+//! analysis. It follows the world: updated by each applied command and each due timer, and
+//! marked stale when the world is replaced (reset, import, a failed sync taken back). Every
+//! touch happens under the world's lock, so view and world never disagree.
 //!
 //! A change the view can take part by part ([`View::try_update`]: a group, table, ACL,
 //! peering, gateway, instance or endpoint state) is applied at once, in microseconds. A
