@@ -332,4 +332,14 @@ pub enum Cmd {
         attachment_id: Option<String>,
         blackhole: bool,
     },
+    CreatePeeringAttachment(super::peering::PeeringRequest),
+    AcceptPeeringAttachment {
+        attachment_id: String,
+    },
+    RejectPeeringAttachment {
+        attachment_id: String,
+    },
+    DeletePeeringAttachment {
+        attachment_id: String,
+    },
 }
