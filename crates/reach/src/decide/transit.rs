@@ -12,9 +12,10 @@ use std::sync::Arc;
 
 use super::{Decider, Leg, Step};
 use crate::explain::{Code, Detail, Header, HopKind, Why};
+use crate::transit::AttachV;
 use crate::view::Ix;
 
-impl Decider<'_> {
+impl<'v> Decider<'v> {
     /// A route to transit gateway `id` taken from `leg`.
     pub(super) fn via_transit(
         &mut self,
@@ -46,14 +47,14 @@ impl Decider<'_> {
             transit_gateway_attachment: Some(a.id.clone()),
             ..base
         };
-        let zone = t.zones.get(&leg.subnet);
-        let entry = match zone {
+        let zone = t.zones.get(&leg.subnet).cloned();
+        let entry = match &zone {
             Some(z) => a.subnet_in(z),
             None => a.subnets.first().map(|(_, s)| *s),
         };
         let Some(entry) = entry else {
             let detail = Detail {
-                availability_zone: zone.cloned(),
+                availability_zone: zone,
                 ..base
             };
             let why = Why::TgwNoSubnetInZone;
@@ -67,17 +68,8 @@ impl Decider<'_> {
             let why = Why::TgwNoAssociation;
             return self.fatal(Code::TgwAttachMissingTgwRtbAssociation, &a.id, why, base);
         };
-        let base = Detail {
-            transit_gateway_route_table: Some(table.clone()),
-            ..base
-        };
-        let Some(r) = t.lookup(table, h.dst) else {
-            return self.fatal(Code::TgwRtbCannotRoute, table, Why::TgwNoRoute, base);
-        };
-        let Some(dest) = r.attachment.as_ref().and_then(|d| t.attachments.get(d)) else {
-            return self.fatal(Code::TgwRtbBadStateRoute, table, Why::TgwBlackhole, base);
-        };
-        let exit = dest.exit_subnet(zone.map(|z| &**z));
+        let (dest, zone, base) = self.through_tables(id, table, zone, h, base)?;
+        let exit = dest.exit_subnet(zone.as_deref());
         let Some(o) = self.owner(dest.vpc, h.dst) else {
             let detail = Detail {
                 destination_vpc: Some(v.vpcs[dest.vpc as usize].id.clone()),
@@ -95,5 +87,65 @@ impl Decider<'_> {
         self.nacl(to, false, h);
         // Security-group references do not cross a transit gateway.
         self.arrive(o, h, want, false)
+    }
+
+    /// From `table` of gateway `gw`: the longest-prefix route, over any peering attachments
+    /// to the tables their far sides associate them with, to the destination's VPC
+    /// attachment; with the zone traffic entered the last gateway in (none once it crossed a
+    /// peering: zones are not kept across gateways) and the detail as of the last table.
+    fn through_tables(
+        &mut self,
+        gw: &Arc<str>,
+        table: &Arc<str>,
+        zone: Option<Arc<str>>,
+        h: &Header,
+        base: Detail,
+    ) -> Option<(&'v AttachV, Option<Arc<str>>, Detail)> {
+        let v: &'v crate::view::View = self.v;
+        let t = &v.transit;
+        let (mut gw, mut table, mut zone) = (gw.clone(), table.clone(), zone);
+        let mut crossed: Vec<Arc<str>> = vec![gw.clone()];
+        loop {
+            let base_here = Detail {
+                transit_gateway: Some(gw.clone()),
+                transit_gateway_route_table: Some(table.clone()),
+                ..base.clone()
+            };
+            let Some(r) = t.lookup(&table, h.dst) else {
+                let why = Why::TgwNoRoute;
+                return self.fatal(Code::TgwRtbCannotRoute, &table, why, base_here);
+            };
+            let Some(to) = r.attachment.clone() else {
+                let why = Why::TgwBlackhole;
+                return self.fatal(Code::TgwRtbBadStateRoute, &table, why, base_here);
+            };
+            if let Some(dest) = t.attachments.get(&to) {
+                return Some((dest, zone, base_here));
+            }
+            let detail = Detail {
+                transit_gateway_attachment: Some(to.clone()),
+                ..base_here
+            };
+            let Some((far, far_table)) = t.peerings.get(&to).and_then(|p| p.across(&gw)) else {
+                let why = Why::TgwAttachmentNotAvailable;
+                return self.fatal(Code::TgwRtbBadStateRoute, &table, why, detail);
+            };
+            if crossed.contains(far) {
+                let why = Why::TgwPeeringLoop;
+                return self.fatal(Code::TgwRtbCannotRoute, &table, why, detail);
+            }
+            self.hop(&to, HopKind::TransitGatewayAttachment, h);
+            self.hop(far, HopKind::TransitGateway, h);
+            let Some(far_table) = far_table else {
+                let detail = Detail {
+                    transit_gateway: Some(far.clone()),
+                    ..detail
+                };
+                let why = Why::TgwNoAssociation;
+                return self.fatal(Code::TgwAttachMissingTgwRtbAssociation, &to, why, detail);
+            };
+            crossed.push(far.clone());
+            (gw, table, zone) = (far.clone(), far_table.clone(), None);
+        }
     }
 }

@@ -351,6 +351,9 @@ pub enum HopKind {
     InterfaceEndpoint,
     /// A transit gateway between two attached VPCs.
     TransitGateway,
+    /// A transit-gateway peering attachment: the path crosses to the gateway at its other
+    /// end.
+    TransitGatewayAttachment,
     /// Leaving AWS to an address no interface holds.
     Internet,
     /// The AWS service behind a gateway or interface endpoint (component: the service name).

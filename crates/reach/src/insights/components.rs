@@ -165,6 +165,7 @@ impl Cx<'_> {
             HopKind::TargetGroup => c.component = self.elb_comp(id),
             HopKind::GatewayEndpoint
             | HopKind::TransitGateway
+            | HopKind::TransitGatewayAttachment
             | HopKind::Internet
             | HopKind::Service
             | HopKind::EndpointService => {}
