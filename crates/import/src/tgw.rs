@@ -198,20 +198,41 @@ pub(crate) fn vpc_attachment(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded
 }
 
 /// `TransitGatewayAttachments` of `describe-transit-gateway-attachments`: VPC attachments
-/// take their route-table association from it; attachments of other kinds (VPN, peering,
-/// Direct Connect, Connect) are not modelled.
-pub(crate) fn attachment(w: &mut World, o: Obj) -> Res<Loaded> {
+/// take their route-table association from it; peering attachments are made or completed
+/// from it (`crate::tgw_peering`); attachments of other kinds (VPN, Direct Connect,
+/// Connect) are not modelled.
+pub(crate) fn attachment(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
     if attachment_state(&o)?.is_none() {
         return Ok(Loaded::Skipped("deleted transit-gateway attachments"));
     }
     let resource_type = o.opt_str("ResourceType")?.unwrap_or_default();
+    if resource_type == "peering" {
+        let table = association_of(&o)?;
+        return crate::tgw_peering::from_attachment_row(w, scope, &o, table);
+    }
     if resource_type != "vpc" {
         return Ok(Loaded::Skipped(
-            "transit-gateway attachments other than to VPCs",
+            "transit-gateway attachments other than to VPCs or peering",
         ));
     }
     let id = o.str("TransitGatewayAttachmentId")?;
-    let table = match o.field("Association") {
+    let table = association_of(&o)?;
+    match w.tgw_attachments.get_mut(&id) {
+        Some(att) => {
+            if table.is_some() {
+                att.association = table;
+            }
+            Ok(Loaded::Done)
+        }
+        None => Ok(Loaded::Skipped(
+            "transit-gateway VPC attachments without describe-transit-gateway-vpc-attachments output",
+        )),
+    }
+}
+
+/// The route table of an attachment row's live `Association`.
+fn association_of(o: &Obj) -> Res<Option<String>> {
+    Ok(match o.field("Association") {
         Some(a) if a.is_object() => {
             let path = format!("{}.Association", o.path);
             let a = Obj {
@@ -225,18 +246,7 @@ pub(crate) fn attachment(w: &mut World, o: Obj) -> Res<Loaded> {
             a.opt_str("TransitGatewayRouteTableId")?.filter(|_| live)
         }
         _ => None,
-    };
-    match w.tgw_attachments.get_mut(&id) {
-        Some(att) => {
-            if table.is_some() {
-                att.association = table;
-            }
-            Ok(Loaded::Done)
-        }
-        None => Ok(Loaded::Skipped(
-            "transit-gateway VPC attachments without describe-transit-gateway-vpc-attachments output",
-        )),
-    }
+    })
 }
 
 /// The imported transit-gateway route table whose id `file_name` contains.
@@ -297,6 +307,9 @@ pub(crate) fn association(w: &mut World, o: Obj, file_name: &str) -> Res<Loaded>
         return Ok(Loaded::Skipped("ended transit-gateway associations"));
     }
     let id = o.str("TransitGatewayAttachmentId")?;
+    if crate::tgw_peering::associate(w, &id, &table) {
+        return Ok(Loaded::Done);
+    }
     match w.tgw_attachments.get_mut(&id) {
         Some(att) => {
             att.association = Some(table);
