@@ -700,11 +700,26 @@ mod tests {
             to: to.into(),
             protocol: ProtocolArg::parse("tcp").unwrap(),
             port,
+            port_range: None,
+            source_port: None,
+            source_ip: None,
+            destination_ip: None,
+            through: Vec::new(),
+            avoid: Vec::new(),
             json: false,
         };
         assert_eq!(flow_of(&args("eni-2:443", None)).unwrap().port, Some(443));
         assert_eq!(flow_of(&args("eni-2", Some(22))).unwrap().port, Some(22));
         assert_eq!(flow_of(&args("eni-2:22", Some(22))).unwrap().port, Some(22));
         assert!(flow_of(&args("eni-2:443", Some(22))).is_err());
+    }
+
+    #[test]
+    fn port_ranges() {
+        assert_eq!(parse_port_range("80"), Ok((80, 80)));
+        assert_eq!(parse_port_range("80-90"), Ok((80, 90)));
+        for bad in ["90-80", "", "-", "80-", "x", "70000", "1-2-3"] {
+            assert!(parse_port_range(bad).is_err(), "{bad}");
+        }
     }
 }
