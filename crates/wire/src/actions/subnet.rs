@@ -26,18 +26,6 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("GetSubnetCidrReservations", get_cidr_reservations),
 ];
 
-/// CreateDefaultSubnet makes no IPv6-only subnet here (the default VPC has no IPv6 block):
-/// `Ipv6Native` `true` is refused in words rather than as an unknown parameter.
-fn refuse_ipv6_native(p: &crate::params::View) -> Result<()> {
-    if p.flag("Ipv6Native")? {
-        return Err(ApiError::new(
-            ErrorCode::UnsupportedOperation,
-            "IPv6-only default subnets (Ipv6Native) are not supported by openvpc.",
-        ));
-    }
-    Ok(())
-}
-
 fn create_subnet(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let vpc_id = p.req("VpcId")?;
@@ -71,8 +59,8 @@ fn create_default_subnet(cx: &mut Call) -> Result<Xml> {
     let cmd = Cmd::CreateDefault {
         availability_zone: p.str("AvailabilityZone"),
         availability_zone_id: p.str("AvailabilityZoneId"),
+        ipv6_native: p.flag("Ipv6Native")?,
     };
-    refuse_ipv6_native(&p)?;
     let id = created_id(cx.mutate(Command::Subnet(cmd))?)?;
     let w = cx.world();
     let mut x = Xml::new();
