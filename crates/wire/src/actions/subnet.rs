@@ -3,7 +3,7 @@
 use openvpc_core::subnet::{
     self, Attribute, CidrReservation, Cmd, CreateReservation, LaunchOption, Subnet,
 };
-use openvpc_core::{tags, ApiError, Command, ErrorCode, Kind, Result, Scope, World};
+use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
 
 use super::describe::{Query, EC2};
 use super::{created_id, returned_true, Call, Handler};
