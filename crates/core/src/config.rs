@@ -64,6 +64,9 @@ pub mod quota {
     /// Peering attachments awaiting acceptance per transit gateway (default 10).
     pub const PENDING_PEERING_ATTACHMENTS_PER_TGW: &str = "pending-peering-attachments-per-tgw";
 
+    /// Key pairs per Region (AWS: "up to 5,000 key pairs per Region").
+    pub const KEY_PAIRS_PER_REGION: &str = "key-pairs-per-region";
+
     /// Every known quota name with its default (None: not enforced) and hard maximum.
     pub const ALL: &[(&str, Option<u32>, Option<u32>)] = &[
         (PEERING_ACTIVE_PER_VPC, Some(50), Some(125)),
@@ -93,6 +96,7 @@ pub mod quota {
         (ROUTES_PER_TGW, Some(10_000), None),
         (PEERING_ATTACHMENTS_PER_TGW, Some(50), None),
         (PENDING_PEERING_ATTACHMENTS_PER_TGW, Some(10), None),
+        (KEY_PAIRS_PER_REGION, Some(5000), None),
     ];
 }
 
