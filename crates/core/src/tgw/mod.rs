@@ -49,7 +49,6 @@ pub use describe::{
 pub use model::*;
 pub use peering::{associated_with as peering_associations, PeeringRequest};
 pub use peering_describe::{describe_peering_attachments, PEERING_ATTACHMENT_FILTERS};
-pub use peering_model::{PeeringState, Side, TgwPeeringAttachment};
 pub use route_tables::associated;
 pub use routes::{lookup, propagated_blocks, table_routes};
 pub use rows::{row_from, AttachmentRow};

@@ -8,6 +8,8 @@ use crate::tags::TagSpec;
 use crate::world::Scope;
 use crate::{Millis, HOUR};
 
+pub use super::peering_model::{PeeringState, Side, TgwPeeringAttachment};
+
 /// How long deleted transit gateways, attachments and route tables stay describable.
 pub const DELETED_RETENTION: Millis = HOUR;
 

@@ -192,7 +192,7 @@ pub struct World {
     #[serde(default)]
     pub tgw_route_tables: Table<tgw::TgwRouteTable>,
     #[serde(default)]
-    pub tgw_peerings: Table<crate::tgw::TgwPeeringAttachment>,
+    pub tgw_peerings: Table<tgw::TgwPeeringAttachment>,
     #[serde(default)]
     pub resource_shares: Table<ram::ResourceShare>,
     #[serde(default)]
