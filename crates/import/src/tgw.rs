@@ -192,22 +192,24 @@ pub(crate) fn vpc_attachment(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded
         association,
         created: 0,
         purge_at: None,
+        vpn_connection_id: None,
         id,
     });
     Ok(Loaded::Done)
 }
 
 /// `TransitGatewayAttachments` of `describe-transit-gateway-attachments`: VPC attachments
-/// take their route-table association from it; attachments of other kinds (VPN, peering,
-/// Direct Connect, Connect) are not modelled.
-pub(crate) fn attachment(w: &mut World, o: Obj) -> Res<Loaded> {
-    if attachment_state(&o)?.is_none() {
+/// take their route-table association from it; VPN attachments are made from it (their
+/// connection is `ResourceId`); attachments of other kinds (peering, Direct Connect,
+/// Connect) are not modelled.
+pub(crate) fn attachment(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
+    let Some(state) = attachment_state(&o)? else {
         return Ok(Loaded::Skipped("deleted transit-gateway attachments"));
-    }
+    };
     let resource_type = o.opt_str("ResourceType")?.unwrap_or_default();
-    if resource_type != "vpc" {
+    if !matches!(resource_type.as_str(), "vpc" | "vpn") {
         return Ok(Loaded::Skipped(
-            "transit-gateway attachments other than to VPCs",
+            "transit-gateway attachments other than to VPCs and VPN connections",
         ));
     }
     let id = o.str("TransitGatewayAttachmentId")?;
@@ -226,6 +228,9 @@ pub(crate) fn attachment(w: &mut World, o: Obj) -> Res<Loaded> {
         }
         _ => None,
     };
+    if resource_type == "vpn" {
+        return vpn_attachment(w, scope, &o, id, state, table);
+    }
     match w.tgw_attachments.get_mut(&id) {
         Some(att) => {
             if table.is_some() {
@@ -237,6 +242,43 @@ pub(crate) fn attachment(w: &mut World, o: Obj) -> Res<Loaded> {
             "transit-gateway VPC attachments without describe-transit-gateway-vpc-attachments output",
         )),
     }
+}
+
+/// A VPN attachment (`ResourceType` `vpn`): in the gateway owner's scope, no subnets.
+fn vpn_attachment(
+    w: &mut World,
+    scope: &Scope,
+    o: &Obj,
+    id: String,
+    state: AttachmentState,
+    association: Option<String>,
+) -> Res<Loaded> {
+    let transit_gateway_id = o.str("TransitGatewayId")?;
+    let owner = match o.opt_str("TransitGatewayOwnerId")? {
+        Some(a) => Scope::new(&a, &scope.region),
+        None => gateway_scope(w, scope, &transit_gateway_id),
+    };
+    w.tgw_attachments.insert(TgwAttachment {
+        id,
+        scope: owner.clone(),
+        transit_gateway_id,
+        transit_gateway_owner: owner.account,
+        vpc_id: String::new(),
+        subnet_ids: Vec::new(),
+        interfaces: Vec::new(),
+        options: VpcAttachmentOptions {
+            dns_support: false,
+            ipv6_support: false,
+            appliance_mode_support: false,
+            security_group_referencing_support: false,
+        },
+        state,
+        association,
+        created: 0,
+        purge_at: None,
+        vpn_connection_id: Some(o.str("ResourceId")?),
+    });
+    Ok(Loaded::Done)
 }
 
 /// The imported transit-gateway route table whose id `file_name` contains.
@@ -337,6 +379,7 @@ fn route_of(w: &mut World, table: &str, o: Obj) -> Res<Loaded> {
     match o.opt_str("Type")?.as_deref() {
         Some("propagated") => {
             for a in attachments {
+                learn_on_connection(w, &a, destination);
                 propagate(w, table, a);
             }
         }
@@ -355,6 +398,24 @@ fn route_of(w: &mut World, table: &str, o: Obj) -> Res<Loaded> {
         }
     }
     Ok(Loaded::Done)
+}
+
+/// A route a VPN attachment propagates is one its connection holds (what the customer
+/// gateway announced): added to the connection's routes, once, so the core derives it.
+fn learn_on_connection(w: &mut World, attachment_id: &str, destination: IpNet) {
+    let vpn = w
+        .tgw_attachments
+        .get(attachment_id)
+        .and_then(|a| a.vpn_connection_id.clone());
+    let (Some(vpn), IpNet::V4(d)) = (vpn, destination) else {
+        return;
+    };
+    if let Some(c) = w.vpn_connections.get_mut(&vpn) {
+        if !c.routes.iter().any(|r| r.destination == d) {
+            c.routes
+                .push(openvpc_core::vpn::VpnRoute { destination: d });
+        }
+    }
 }
 
 /// Loads one route or propagation of the route table named.

@@ -140,8 +140,13 @@ pub fn describe_vpc_attachments<'w>(
 ) -> Result<Vec<&'w TgwAttachment>> {
     filter::check_names(filters, VPC_ATTACHMENT_FILTERS)?;
     let scope = ctx.scope();
-    Ok(visible_attachments(w, &scope, ids)?
+    let found = visible_attachments(w, &scope, ids)?;
+    if let Some(a) = found.iter().find(|a| !a.is_vpc() && ids.contains(&a.id)) {
+        return Err(Kind::TransitGatewayAttachment.not_found(&a.id));
+    }
+    Ok(found
         .into_iter()
+        .filter(|a| a.is_vpc())
         .filter(|a| {
             filter::matches(filters, tags::of(w, &scope, &a.id), |name| match name {
                 "state" => filter::s(a.state.as_str()),
@@ -167,8 +172,7 @@ pub const ATTACHMENT_FILTERS: &[&str] = &[
     "transit-gateway-owner-id",
 ];
 
-/// DescribeTransitGatewayAttachments (every kind of attachment; VPC attachments are the
-/// kind openvpc makes).
+/// DescribeTransitGatewayAttachments (every kind of attachment: VPC and VPN).
 pub fn describe_attachments<'w>(
     w: &'w World,
     ctx: &Ctx,
@@ -186,9 +190,9 @@ pub fn describe_attachments<'w>(
                     .as_ref()
                     .map_or(Vec::new(), |_| filter::s("associated")),
                 "association.transit-gateway-route-table-id" => filter::opt(a.association.clone()),
-                "resource-id" => filter::s(&a.vpc_id),
+                "resource-id" => filter::s(a.resource_id()),
                 "resource-owner-id" => filter::s(&a.scope.account),
-                "resource-type" => filter::s("vpc"),
+                "resource-type" => filter::s(a.resource_type()),
                 "state" => filter::s(a.state.as_str()),
                 "transit-gateway-attachment-id" => filter::s(&a.id),
                 "transit-gateway-id" => filter::s(&a.transit_gateway_id),
@@ -338,8 +342,8 @@ pub fn search_routes(
                 .as_ref()
                 .and_then(|id| w.tgw_attachments.get(id));
             filter::matches(&rest, &none, |name| match name {
-                "attachment.resource-id" => filter::opt(a.map(|a| a.vpc_id.clone())),
-                "attachment.resource-type" => filter::opt(a.map(|_| "vpc")),
+                "attachment.resource-id" => filter::opt(a.map(|a| a.resource_id().to_string())),
+                "attachment.resource-type" => filter::opt(a.map(|a| a.resource_type())),
                 "attachment.transit-gateway-attachment-id" => filter::opt(r.attachment.clone()),
                 "state" => filter::s(r.state()),
                 "type" => filter::s(r.route_type.as_str()),
@@ -384,8 +388,8 @@ pub fn table_attachments<'w>(
         .into_iter()
         .filter(|a| {
             filter::matches(filters, &none, |name| match name {
-                "resource-id" => filter::s(&a.vpc_id),
-                "resource-type" => filter::s("vpc"),
+                "resource-id" => filter::s(a.resource_id()),
+                "resource-type" => filter::s(a.resource_type()),
                 "transit-gateway-attachment-id" => filter::s(&a.id),
                 _ => Vec::new(),
             })

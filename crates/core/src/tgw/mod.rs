@@ -14,9 +14,14 @@
 //! over a propagated one to the same prefix, and [`lookup`] takes the longest prefix.
 //! Deleted resources stay describable as `deleted` for [`DELETED_RETENTION`].
 //!
-//! Files: `model.rs` (data, commands), `gateways.rs`, `attachments.rs`, `route_tables.rs`
-//! (tables, associations, propagations), `routes.rs` (static routes, the routes in effect,
-//! the lookup), `sharing.rs` (who else may attach), `timers.rs`, `describe.rs`.
+//! A VPN connection made with `TransitGatewayId` is an attachment of resource type `vpn`
+//! (`vpn_attachments.rs`, reached from the VPN area through the world's hooks); it
+//! propagates the connection's routes.
+//!
+//! Files: `model.rs` (data, commands), `gateways.rs`, `attachments.rs`, `vpn_attachments.rs`,
+//! `route_tables.rs` (tables, associations, propagations), `routes.rs` (static routes, the
+//! routes in effect, the lookup), `sharing.rs` (who else may attach), `timers.rs`,
+//! `describe.rs`.
 
 use crate::error::Result;
 use crate::world::{Ctx, TimerKind, World};
@@ -30,6 +35,7 @@ mod route_tables;
 mod routes;
 mod sharing;
 mod timers;
+pub mod vpn_attachments;
 
 pub use describe::{
     default_flags, describe_attachments, describe_route_tables, describe_transit_gateways,
@@ -160,3 +166,5 @@ pub fn vpc_attachment<'w>(w: &'w World, tgw_id: &str, vpc_id: &str) -> Option<&'
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod vpn_tests;

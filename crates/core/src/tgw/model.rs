@@ -135,9 +135,32 @@ pub struct TgwAttachment {
     pub association: Option<String>,
     pub created: Millis,
     pub purge_at: Option<Millis>,
+    /// A VPN attachment's Site-to-Site VPN connection (`vpc_id` and `subnet_ids` are empty);
+    /// `None` for a VPC attachment.
+    #[serde(default)]
+    pub vpn_connection_id: Option<String>,
 }
 
 impl TgwAttachment {
+    /// `resourceType` on the wire: `vpn` or `vpc`.
+    pub fn resource_type(&self) -> &'static str {
+        if self.vpn_connection_id.is_some() {
+            "vpn"
+        } else {
+            "vpc"
+        }
+    }
+
+    /// `resourceId` on the wire: the VPN connection or the VPC.
+    pub fn resource_id(&self) -> &str {
+        self.vpn_connection_id.as_deref().unwrap_or(&self.vpc_id)
+    }
+
+    /// Whether this is a VPC attachment (the kind the `…VpcAttachment` actions manage).
+    pub fn is_vpc(&self) -> bool {
+        self.vpn_connection_id.is_none()
+    }
+
     /// Whether the account of `scope` (in the attachment's Region) sees the attachment: the
     /// VPC's owner and the transit gateway's owner do.
     pub fn visible_to(&self, scope: &Scope) -> bool {

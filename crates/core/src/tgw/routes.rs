@@ -19,7 +19,7 @@ use super::model::{
 use super::route_tables;
 
 /// The blocks an attachment propagates: its VPC's IPv4 blocks, and its IPv6 blocks when the
-/// attachment supports IPv6. Nothing unless the attachment is `available`.
+/// attachment supports IPv6 (a VPN attachment: its connection's routes). Nothing unless the attachment is `available`.
 pub fn propagated_blocks(w: &World, attachment_id: &str) -> Vec<IpNet> {
     let Some(a) = w
         .tgw_attachments
@@ -28,6 +28,9 @@ pub fn propagated_blocks(w: &World, attachment_id: &str) -> Vec<IpNet> {
     else {
         return Vec::new();
     };
+    if let Some(vpn) = &a.vpn_connection_id {
+        return super::vpn_attachments::propagated_blocks(w, vpn);
+    }
     let Some(vpc) = w.vpcs.get(&a.vpc_id) else {
         return Vec::new();
     };

@@ -408,8 +408,8 @@ fn describe_attachments(cx: &mut Call) -> Result<Xml> {
                 .leaf("transitGatewayId", &a.transit_gateway_id)
                 .leaf("transitGatewayOwnerId", &a.transit_gateway_owner)
                 .leaf("resourceOwnerId", &a.scope.account)
-                .leaf("resourceType", "vpc")
-                .leaf("resourceId", &a.vpc_id)
+                .leaf("resourceType", a.resource_type())
+                .leaf("resourceId", a.resource_id())
                 .leaf("state", a.state.as_str());
             if let Some(rtb) = &a.association {
                 x.node("association", |x| {
@@ -511,18 +511,15 @@ fn table_and_attachment(p: &View) -> Result<(String, String)> {
 
 /// An association or propagation answer: `node` with the attachment, its VPC and `state`.
 fn link(cx: &Call, node: &str, rtb: &str, attachment: &str, state: &str) -> Xml {
-    let vpc = cx
-        .world()
-        .tgw_attachments
-        .get(attachment)
-        .map(|a| a.vpc_id.clone())
-        .unwrap_or_default();
+    let a = cx.world().tgw_attachments.get(attachment);
+    let resource = a.map(|a| a.resource_id().to_string()).unwrap_or_default();
+    let kind = a.map_or("vpc", |a| a.resource_type());
     let mut x = Xml::new();
     x.node(node, |x| {
         x.leaf("transitGatewayRouteTableId", rtb)
             .leaf("transitGatewayAttachmentId", attachment)
-            .leaf("resourceId", vpc)
-            .leaf("resourceType", "vpc")
+            .leaf("resourceId", resource)
+            .leaf("resourceType", kind)
             .leaf("state", state);
     });
     x
@@ -614,8 +611,8 @@ fn get_table_attachments(cx: &mut Call, propagations: bool) -> Result<Xml> {
         set,
         |x, a| {
             x.leaf("transitGatewayAttachmentId", &a.id)
-                .leaf("resourceId", &a.vpc_id)
-                .leaf("resourceType", "vpc")
+                .leaf("resourceId", a.resource_id())
+                .leaf("resourceType", a.resource_type())
                 .leaf("state", state);
         },
     ))
@@ -636,11 +633,13 @@ fn get_propagations(cx: &mut Call) -> Result<Xml> {
 fn render_route(x: &mut Xml, w: &World, r: &TableRoute) {
     x.leaf("destinationCidrBlock", r.destination);
     if let Some(a) = &r.attachment {
-        let vpc = w.tgw_attachments.get(a).map(|a| a.vpc_id.clone());
+        let found = w.tgw_attachments.get(a);
+        let resource = found.map(|a| a.resource_id().to_string());
+        let kind = found.map_or("vpc", |a| a.resource_type());
         x.list("transitGatewayAttachments", [a], |x, a| {
-            x.opt("resourceId", vpc.as_deref())
+            x.opt("resourceId", resource.as_deref())
                 .leaf("transitGatewayAttachmentId", a)
-                .leaf("resourceType", "vpc");
+                .leaf("resourceType", kind);
         });
     }
     x.leaf("type", r.route_type.as_str())
