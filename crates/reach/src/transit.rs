@@ -1,6 +1,7 @@
 //! Transit gateways compiled for `decide::transit`: each available VPC attachment (its
-//! VPC, zones, associated route table, appliance mode) and each route table's routes in
-//! effect (the core's `tgw::table_routes`: static over propagated), longest prefix first.
+//! VPC, zones, associated route table, appliance mode), each available VPN attachment (its
+//! connection, associated route table) and each route table's routes in effect (the core's
+//! `tgw::table_routes`: static over propagated), longest prefix first.
 
 use std::sync::Arc;
 
@@ -24,6 +25,18 @@ pub(crate) struct AttachV {
     pub table: Option<Arc<str>>,
 }
 
+/// An available VPN attachment: a route to it leaves for the customer's side of its
+/// connection; a reply from there is routed by its associated table.
+#[derive(Debug)]
+pub(crate) struct VpnAttachV {
+    pub id: Arc<str>,
+    pub transit_gateway: Arc<str>,
+    /// The Site-to-Site VPN connection (`vpn-`).
+    pub connection: Arc<str>,
+    /// The associated route table.
+    pub table: Option<Arc<str>>,
+}
+
 /// A route in effect: destination and attachment (`None`: blackhole).
 #[derive(Debug)]
 pub(crate) struct TgwRouteV {
@@ -41,6 +54,8 @@ pub(crate) struct TransitV {
     pub tables: HashMap<Arc<str>, Vec<TgwRouteV>>,
     /// The zone of each subnet of an attached VPC.
     pub zones: HashMap<Ix, Arc<str>>,
+    /// Available VPN attachments by id.
+    pub vpns: HashMap<Arc<str>, VpnAttachV>,
 }
 
 impl AttachV {
@@ -116,6 +131,24 @@ pub(crate) fn compile(w: &World, v: &View) -> TransitV {
                 vpc,
                 subnets,
                 appliance: a.options.appliance_mode_support,
+                table: a.association.as_deref().map(Arc::from),
+            },
+        );
+    }
+    for a in w.tgw_attachments.values() {
+        let Some(connection) = &a.vpn_connection_id else {
+            continue;
+        };
+        if a.state != AttachmentState::Available {
+            continue;
+        }
+        let id: Arc<str> = a.id.as_str().into();
+        t.vpns.insert(
+            id.clone(),
+            VpnAttachV {
+                id,
+                transit_gateway: a.transit_gateway_id.as_str().into(),
+                connection: connection.as_str().into(),
                 table: a.association.as_deref().map(Arc::from),
             },
         );

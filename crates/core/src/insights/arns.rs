@@ -31,6 +31,7 @@ pub fn arn_type(prefix: &str) -> &str {
         "tgw-attach" => "transit-gateway-attachment",
         "tgw-rtb" => "transit-gateway-route-table",
         "vgw" => "vpn-gateway",
+        "vpn" => "vpn-connection",
         "eipalloc" => "elastic-ip",
         "nip" => "network-insights-path",
         "nia" => "network-insights-analysis",
@@ -58,6 +59,7 @@ pub fn owner_of(w: &World, id: &str) -> Option<Scope> {
         Kind::TransitGateway => w.transit_gateways.get(id)?.scope.clone(),
         Kind::TransitGatewayAttachment => w.tgw_attachments.get(id)?.scope.clone(),
         Kind::TransitGatewayRouteTable => w.tgw_route_tables.get(id)?.scope.clone(),
+        Kind::VpnConnection => w.vpn_connections.get(id)?.scope.clone(),
         Kind::NetworkInsightsPath => w.insights_paths.get(id)?.scope.clone(),
         Kind::NetworkInsightsAnalysis => w.insights_analyses.get(id)?.scope.clone(),
         Kind::VpcPeeringConnection => {

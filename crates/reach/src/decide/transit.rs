@@ -6,11 +6,14 @@
 //! subnet's; that subnet's ACL outbound) → its VPC, where the address must be held. ACLs of
 //! an attachment subnet the sender or receiver itself is in are not applied twice.
 //! Blackhole routes and missing routes or associations stop the flow with AWS's
-//! transit-gateway codes.
+//! transit-gateway codes. A route to a VPN attachment leaves for the customer's side of its
+//! connection (the path's end, like a virtual private gateway's); the reply comes back in by
+//! that attachment and is routed by its associated table (no zone: the destination
+//! attachment's first subnet).
 
 use std::sync::Arc;
 
-use super::{Decider, Leg, Step};
+use super::{Decider, End, Leg, Step};
 use crate::explain::{Code, Detail, Header, HopKind, Why};
 use crate::view::Ix;
 
@@ -63,9 +66,27 @@ impl Decider<'_> {
         if entry != leg.subnet {
             self.nacl(entry, false, h);
         }
-        let Some(table) = &a.table else {
+        let zone = zone.cloned();
+        self.through_table(&a.id, a.table.as_ref(), zone, h, want, base)
+    }
+
+    /// Routed by the table `table` associated with attachment `from`, which the packet
+    /// entered by (in `zone`, if it came from a VPC): on to a VPC attachment's VPC, or out
+    /// by a VPN attachment to the customer's side.
+    fn through_table(
+        &mut self,
+        from: &Arc<str>,
+        table: Option<&Arc<str>>,
+        zone: Option<Arc<str>>,
+        h: &mut Header,
+        want: Option<Ix>,
+        base: Detail,
+    ) -> Option<Step> {
+        let v = self.v;
+        let t = &v.transit;
+        let Some(table) = table else {
             let why = Why::TgwNoAssociation;
-            return self.fatal(Code::TgwAttachMissingTgwRtbAssociation, &a.id, why, base);
+            return self.fatal(Code::TgwAttachMissingTgwRtbAssociation, from, why, base);
         };
         let base = Detail {
             transit_gateway_route_table: Some(table.clone()),
@@ -74,10 +95,20 @@ impl Decider<'_> {
         let Some(r) = t.lookup(table, h.dst) else {
             return self.fatal(Code::TgwRtbCannotRoute, table, Why::TgwNoRoute, base);
         };
+        if let Some(vpn) = r.attachment.as_ref().and_then(|d| t.vpns.get(d)) {
+            self.hop(&vpn.connection, HopKind::VpnConnection, h);
+            if let Some(want) = want {
+                return self.misrouted(&h.dst, &vpn.connection, None, want);
+            }
+            return Some(Step::End(End::Vpn {
+                attachment: vpn.id.clone(),
+                connection: vpn.connection.clone(),
+            }));
+        }
         let Some(dest) = r.attachment.as_ref().and_then(|d| t.attachments.get(d)) else {
             return self.fatal(Code::TgwRtbBadStateRoute, table, Why::TgwBlackhole, base);
         };
-        let exit = dest.exit_subnet(zone.map(|z| &**z));
+        let exit = dest.exit_subnet(zone.as_deref());
         let Some(o) = self.owner(dest.vpc, h.dst) else {
             let detail = Detail {
                 destination_vpc: Some(v.vpcs[dest.vpc as usize].id.clone()),
@@ -95,5 +126,27 @@ impl Decider<'_> {
         self.nacl(to, false, h);
         // Security-group references do not cross a transit gateway.
         self.arrive(o, h, want, false)
+    }
+
+    /// A packet from the customer's side of VPN attachment `attachment`'s connection: into
+    /// the transit gateway, routed by the attachment's associated table.
+    pub(super) fn from_vpn_attachment(
+        &mut self,
+        attachment: &Arc<str>,
+        h: &mut Header,
+        want: Option<Ix>,
+    ) -> Option<Step> {
+        let v = self.v;
+        let a = v.transit.vpns.get(attachment)?;
+        self.hop(&a.connection, HopKind::VpnConnection, h);
+        self.hop(&a.transit_gateway, HopKind::TransitGateway, h);
+        let base = Detail {
+            transit_gateway: Some(a.transit_gateway.clone()),
+            transit_gateway_attachment: Some(a.id.clone()),
+            address: Some(h.dst),
+            header: Some(*h),
+            ..Detail::default()
+        };
+        self.through_table(&a.id, a.table.as_ref(), None, h, want, base)
     }
 }

@@ -351,6 +351,9 @@ pub enum HopKind {
     InterfaceEndpoint,
     /// A transit gateway between two attached VPCs.
     TransitGateway,
+    /// A Site-to-Site VPN connection attached to a transit gateway: the path leaves for (or
+    /// comes from) the customer's side.
+    VpnConnection,
     /// Leaving AWS to an address no interface holds.
     Internet,
     /// The AWS service behind a gateway or interface endpoint (component: the service name).
