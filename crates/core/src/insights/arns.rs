@@ -90,6 +90,7 @@ const ARN_PREFIXES: &[&str] = &[
     "tgw",
     "tgw-attach",
     "vgw",
+    "vpn",
     "eipalloc",
     "nip",
     "nia",
