@@ -8,8 +8,8 @@
 
 use ipnet::IpNet;
 use openvpc_core::tgw::{
-    AttachmentState, RouteTarget, State, StaticRoute, TgwAttachment, TgwOptions, TgwRouteTable,
-    TransitGateway, VpcAttachmentOptions, DEFAULT_AMAZON_ASN,
+    AttachmentState, PrefixListRef, RouteTarget, State, StaticRoute, TgwAttachment, TgwOptions,
+    TgwRouteTable, TransitGateway, VpcAttachmentOptions, DEFAULT_AMAZON_ASN,
 };
 use openvpc_core::{Scope, World};
 
@@ -122,6 +122,48 @@ pub(crate) fn route_table(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
         routes: Vec::new(),
         created: 0,
         purge_at: None,
+        prefix_list_refs: Vec::new(),
+    });
+    Ok(Loaded::Done)
+}
+
+/// `TransitGatewayPrefixListReferences` of `get-transit-gateway-prefix-list-references`:
+/// each names its table; its routes follow from the list's entries (import the list with
+/// `describe-managed-prefix-lists` and `get-managed-prefix-list-entries`).
+pub(crate) fn prefix_list_reference(w: &mut World, o: Obj) -> Res<Loaded> {
+    if matches!(o.opt_str("State")?.as_deref(), Some("deleting" | "deleted")) {
+        return Ok(Loaded::Skipped(
+            "deleted transit-gateway prefix-list references",
+        ));
+    }
+    let table = o.str("TransitGatewayRouteTableId")?;
+    let prefix_list_id = o.str("PrefixListId")?;
+    let attachment = match o.field("TransitGatewayAttachment") {
+        Some(a) if a.is_object() => {
+            let path = format!("{}.TransitGatewayAttachment", o.path);
+            let a = Obj {
+                value: a,
+                path: &path,
+            };
+            a.opt_str("TransitGatewayAttachmentId")?
+        }
+        _ => None,
+    };
+    let blackhole = o.opt_bool("Blackhole")?.unwrap_or(false);
+    let target = match attachment {
+        Some(a) if !blackhole => RouteTarget::Attachment(a),
+        _ => RouteTarget::Blackhole,
+    };
+    let Some(t) = w.tgw_route_tables.get_mut(&table) else {
+        return Ok(Loaded::Skipped(
+            "transit-gateway prefix-list references of route tables not imported",
+        ));
+    };
+    t.prefix_list_refs
+        .retain(|r| r.prefix_list_id != prefix_list_id);
+    t.prefix_list_refs.push(PrefixListRef {
+        prefix_list_id,
+        target,
     });
     Ok(Loaded::Done)
 }
@@ -366,6 +408,12 @@ fn route_of(w: &mut World, table: &str, o: Obj) -> Res<Loaded> {
     let Some(raw) = o.opt_str("DestinationCidrBlock")? else {
         return Ok(Loaded::Skipped("transit-gateway routes to prefix lists"));
     };
+    if o.field("PrefixListId").is_some() {
+        // An entry of a prefix-list reference: it follows from the reference.
+        return Ok(Loaded::Skipped(
+            "transit-gateway routes of prefix-list references (read from the references)",
+        ));
+    }
     let destination = parse_cidr::<IpNet>(&o, "DestinationCidrBlock", &raw)?.trunc();
     let mut attachments = Vec::new();
     for (path, a) in o.list("TransitGatewayAttachments")? {

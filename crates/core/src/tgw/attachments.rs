@@ -387,5 +387,7 @@ pub(super) fn finish(w: &mut World, id: &str, state: AttachmentState) {
         t.propagations.retain(|p| p != id);
         t.routes
             .retain(|r| !matches!(&r.target, super::model::RouteTarget::Attachment(x) if x == id));
+        t.prefix_list_refs
+            .retain(|r| !matches!(&r.target, super::model::RouteTarget::Attachment(x) if x == id));
     }
 }

@@ -345,6 +345,7 @@ pub fn search_routes(
                 "attachment.resource-id" => filter::opt(a.map(|a| a.resource_id().to_string())),
                 "attachment.resource-type" => filter::opt(a.map(|a| a.resource_type())),
                 "attachment.transit-gateway-attachment-id" => filter::opt(r.attachment.clone()),
+                "prefix-list-id" => filter::opt(r.prefix_list_id.clone()),
                 "state" => filter::s(r.state()),
                 "type" => filter::s(r.route_type.as_str()),
                 _ => Vec::new(),

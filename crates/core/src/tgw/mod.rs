@@ -18,9 +18,12 @@
 //! (`vpn_attachments.rs`, reached from the VPN area through the world's hooks); it
 //! propagates the connection's routes.
 //!
+//! A table may reference customer-managed prefix lists: each entry is a route of the table,
+//! below static routes and above propagated ones (`prefix_list_refs.rs`).
+//!
 //! Files: `model.rs` (data, commands), `gateways.rs`, `attachments.rs`, `vpn_attachments.rs`,
 //! `route_tables.rs` (tables, associations, propagations), `routes.rs` (static routes, the
-//! routes in effect, the lookup), `sharing.rs` (who else may attach), `timers.rs`,
+//! routes in effect, the lookup), `prefix_list_refs.rs`, `sharing.rs` (who else may attach), `timers.rs`,
 //! `describe.rs`.
 
 use crate::error::Result;
@@ -31,6 +34,7 @@ mod attachments;
 mod describe;
 mod gateways;
 pub mod model;
+mod prefix_list_refs;
 mod route_tables;
 mod routes;
 mod sharing;
@@ -43,6 +47,9 @@ pub use describe::{
     ATTACHMENT_FILTERS, FILTERS, ROUTE_TABLE_FILTERS, SEARCH_FILTERS, VPC_ATTACHMENT_FILTERS,
 };
 pub use model::*;
+pub use prefix_list_refs::{
+    get_references, owner_of as prefix_list_owner, PREFIX_LIST_REFERENCE_FILTERS,
+};
 pub use route_tables::associated;
 pub use routes::{lookup, propagated_blocks, table_routes};
 pub use timers::on_timer;
@@ -145,6 +152,36 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             attachment_id,
             blackhole,
         ),
+        Cmd::CreatePrefixListReference {
+            route_table_id,
+            prefix_list_id,
+            attachment_id,
+            blackhole,
+        } => prefix_list_refs::create(
+            w,
+            ctx,
+            &route_table_id,
+            &prefix_list_id,
+            attachment_id,
+            blackhole,
+        ),
+        Cmd::ModifyPrefixListReference {
+            route_table_id,
+            prefix_list_id,
+            attachment_id,
+            blackhole,
+        } => prefix_list_refs::modify(
+            w,
+            ctx,
+            &route_table_id,
+            &prefix_list_id,
+            attachment_id,
+            blackhole,
+        ),
+        Cmd::DeletePrefixListReference {
+            route_table_id,
+            prefix_list_id,
+        } => prefix_list_refs::delete(w, ctx, &route_table_id, &prefix_list_id),
     }
 }
 
@@ -164,6 +201,8 @@ pub fn vpc_attachment<'w>(w: &'w World, tgw_id: &str, vpc_id: &str) -> Option<&'
     })
 }
 
+#[cfg(test)]
+mod prefix_list_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -177,10 +177,28 @@ pub enum RouteTarget {
     Blackhole,
 }
 
+impl RouteTarget {
+    /// The attachment traffic goes to (`None`: blackhole).
+    pub fn attachment(&self) -> Option<String> {
+        match self {
+            RouteTarget::Attachment(a) => Some(a.clone()),
+            RouteTarget::Blackhole => None,
+        }
+    }
+}
+
 /// A static route of a transit-gateway route table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaticRoute {
     pub destination: IpNet,
+    pub target: RouteTarget,
+}
+
+/// A prefix-list reference of a transit-gateway route table: each entry of the list is a
+/// route of the table to `target`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrefixListRef {
+    pub prefix_list_id: String,
     pub target: RouteTarget,
 }
 
@@ -196,6 +214,9 @@ pub struct TgwRouteTable {
     pub routes: Vec<StaticRoute>,
     pub created: Millis,
     pub purge_at: Option<Millis>,
+    /// Prefix-list references, in the order made.
+    #[serde(default)]
+    pub prefix_list_refs: Vec<PrefixListRef>,
 }
 
 /// How a route came to be (`type` on the wire).
@@ -223,6 +244,8 @@ pub struct TableRoute {
     /// The attachment the route sends to (`None`: blackhole).
     pub attachment: Option<String>,
     pub route_type: RouteType,
+    /// The prefix list whose entry the route is (a prefix-list reference's route).
+    pub prefix_list_id: Option<String>,
 }
 
 impl TableRoute {
@@ -354,5 +377,21 @@ pub enum Cmd {
         destination: IpNet,
         attachment_id: Option<String>,
         blackhole: bool,
+    },
+    CreatePrefixListReference {
+        route_table_id: String,
+        prefix_list_id: String,
+        attachment_id: Option<String>,
+        blackhole: bool,
+    },
+    ModifyPrefixListReference {
+        route_table_id: String,
+        prefix_list_id: String,
+        attachment_id: Option<String>,
+        blackhole: bool,
+    },
+    DeletePrefixListReference {
+        route_table_id: String,
+        prefix_list_id: String,
     },
 }

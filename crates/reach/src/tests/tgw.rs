@@ -75,6 +75,7 @@ pub(super) fn hub(n: &mut Net, spokes: &[(&VpcIds, &str)]) -> (String, String, V
         routes: vec![],
         created: 0,
         purge_at: None,
+        prefix_list_refs: vec![],
     });
     (tgw, rtb, attachments)
 }

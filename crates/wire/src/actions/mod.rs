@@ -26,6 +26,7 @@ mod sg;
 mod subnet;
 mod tags;
 mod tgw;
+mod tgw_prefix_lists;
 mod vpc;
 mod vpn;
 
@@ -33,7 +34,7 @@ mod vpn;
 pub type Handler = fn(&mut Call) -> Result<Xml>;
 
 /// Every EC2 action this server implements.
-fn tables() -> [&'static [(&'static str, Handler)]; 20] {
+fn tables() -> [&'static [(&'static str, Handler)]; 21] {
     [
         account::ACTIONS,
         vpc::ACTIONS,
@@ -52,6 +53,7 @@ fn tables() -> [&'static [(&'static str, Handler)]; 20] {
         insights::ACTIONS,
         vpn::ACTIONS,
         tgw::ACTIONS,
+        tgw_prefix_lists::ACTIONS,
         image::ACTIONS,
         keypair::ACTIONS,
         flowlog::ACTIONS,

@@ -631,7 +631,8 @@ fn get_propagations(cx: &mut Call) -> Result<Xml> {
 
 /// Renders one route's members.
 fn render_route(x: &mut Xml, w: &World, r: &TableRoute) {
-    x.leaf("destinationCidrBlock", r.destination);
+    x.leaf("destinationCidrBlock", r.destination)
+        .opt("prefixListId", r.prefix_list_id.as_deref());
     if let Some(a) = &r.attachment {
         let found = w.tgw_attachments.get(a);
         let resource = found.map(|a| a.resource_id().to_string());
@@ -709,6 +710,7 @@ fn static_route(destination: IpNet, attachment: Option<String>) -> TableRoute {
         destination: destination.trunc(),
         attachment,
         route_type: tgw::RouteType::Static,
+        prefix_list_id: None,
     }
 }
 
