@@ -19,7 +19,7 @@ pub(crate) struct AttachV {
     pub vpc: Ix,
     /// Its subnets (their zones, and their index in the view), in the attachment's order.
     pub subnets: Vec<(Arc<str>, Ix)>,
-    /// Appliance mode: both directions of a flow use one interface (the first subnet's).
+    /// Appliance mode: both directions of a flow use one interface (picked by flow hash).
     pub appliance: bool,
     /// The associated route table.
     pub table: Option<Arc<str>>,
@@ -69,13 +69,39 @@ impl AttachV {
 
     /// The subnet of the interface traffic leaves the attachment by, having entered the
     /// gateway in `zone`: the same zone's when the attachment has one and is not in
-    /// appliance mode, else its first subnet's.
-    pub fn exit_subnet(&self, zone: Option<&str>) -> Option<Ix> {
+    /// appliance mode; else the one the flow's hash picks ([`flow_hash`]: the same for both
+    /// directions, so an appliance sees the whole flow).
+    pub fn exit_subnet(&self, zone: Option<&str>, hash: u64) -> Option<Ix> {
         let same = zone
             .filter(|_| !self.appliance)
             .and_then(|z| self.subnet_in(z));
-        same.or_else(|| self.subnets.first().map(|(_, s)| *s))
+        same.or_else(|| {
+            let n = self.subnets.len() as u64;
+            (n > 0).then(|| self.subnets[(hash % n) as usize].1)
+        })
     }
+}
+
+/// A flow's hash as a transit gateway uses it to pick one interface of an attachment "for
+/// the life of the flow": over the 5-tuple with the two ends in a fixed order, so a packet
+/// and its reply hash alike. FNV-1a: deterministic across runs and platforms.
+pub(crate) fn flow_hash(h: &crate::explain::Header) -> u64 {
+    let end = |ip: std::net::IpAddr, port: Option<u16>| {
+        let mut b = match ip {
+            std::net::IpAddr::V4(a) => a.to_ipv6_mapped().octets().to_vec(),
+            std::net::IpAddr::V6(a) => a.octets().to_vec(),
+        };
+        b.extend_from_slice(&port.unwrap_or(0).to_be_bytes());
+        b
+    };
+    let (a, b) = (end(h.src, h.src_port), end(h.dst, h.dst_port));
+    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+    let mut x: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in lo.iter().chain(&hi).chain(std::iter::once(&h.protocol)) {
+        x ^= u64::from(*byte);
+        x = x.wrapping_mul(0x0100_0000_01b3);
+    }
+    x
 }
 
 impl TransitV {

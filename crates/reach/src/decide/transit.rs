@@ -2,14 +2,15 @@
 //! attachment, entered by its interface in the sender's Availability Zone (there must be
 //! one; its subnet's ACL inbound) → the attachment's associated route table, longest prefix
 //! (static over propagated, as the core holds them) → the destination attachment, left by
-//! its interface in the same zone (appliance mode, or no interface there: its first
-//! subnet's; that subnet's ACL outbound) → its VPC, where the address must be held. ACLs of
-//! an attachment subnet the sender or receiver itself is in are not applied twice.
+//! its interface in the same zone (appliance mode, or no interface there: the one the
+//! flow's hash picks, alike for both directions; that subnet's ACL outbound) → its VPC,
+//! where the address must be held. ACLs of an attachment subnet the sender or receiver
+//! itself is in are not applied twice.
 //! Blackhole routes and missing routes or associations stop the flow with AWS's
 //! transit-gateway codes. A route to a VPN attachment leaves for the customer's side of its
 //! connection (the path's end, like a virtual private gateway's); the reply comes back in by
 //! that attachment and is routed by its associated table (no zone: the destination
-//! attachment's first subnet).
+//! attachment's interface the flow's hash picks).
 
 use std::sync::Arc;
 
@@ -108,7 +109,7 @@ impl Decider<'_> {
         let Some(dest) = r.attachment.as_ref().and_then(|d| t.attachments.get(d)) else {
             return self.fatal(Code::TgwRtbBadStateRoute, table, Why::TgwBlackhole, base);
         };
-        let exit = dest.exit_subnet(zone.as_deref());
+        let exit = dest.exit_subnet(zone.as_deref(), crate::transit::flow_hash(h));
         let Some(o) = self.owner(dest.vpc, h.dst) else {
             let detail = Detail {
                 destination_vpc: Some(v.vpcs[dest.vpc as usize].id.clone()),

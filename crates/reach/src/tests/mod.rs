@@ -9,7 +9,7 @@ mod options;
 mod privatelink;
 mod prop;
 mod tgw;
-mod tgw_vpn;
+mod tgw_more;
 mod vpn;
 
 use std::collections::HashMap;

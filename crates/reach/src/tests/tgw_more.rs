@@ -1,7 +1,9 @@
-//! Transit-gateway VPN attachments: a route of the gateway's table to a VPN attachment
-//! ends the path at the customer's side of its connection; the reply comes back in by the
-//! attachment and is routed by its associated table. The reference evaluator does not
-//! model transit gateways, so these fixtures check the engine alone.
+//! Transit gateways beyond VPC-to-VPC routing. VPN attachments: a route of the gateway's
+//! table to a VPN attachment ends the path at the customer's side of its connection; the
+//! reply comes back in by the attachment and is routed by its associated table. Appliance
+//! mode: the interface a flow leaves an attachment by is picked by the flow's hash, alike
+//! for both directions. The reference evaluator does not model transit gateways, so these
+//! fixtures check the engine alone.
 
 use openvpc_core::tgw::VpcAttachmentOptions;
 use openvpc_core::tgw::{AttachmentState, RouteTarget, StaticRoute, TgwAttachment};
@@ -12,7 +14,8 @@ use super::kit::{scope, Net, REGION};
 use super::tcp;
 use super::tgw::hub;
 use crate::explain::{Code, HopKind};
-use crate::{decide, View};
+use crate::transit::flow_hash;
+use crate::{decide, Endpoint, Flow, Protocol, View};
 
 /// A VPN connection on transit gateway `tgw`, its attachment associated with `rtb`.
 fn vpn_attachment(n: &mut Net, tgw: &str, rtb: &str) -> (String, String) {
@@ -106,4 +109,65 @@ fn a_route_to_a_vpn_attachment_ends_at_the_connection_and_the_reply_comes_back()
     let v = decide(&view, &tcp(&ea, "192.168.1.10", 22));
     assert!(!v.reachable);
     assert_eq!(v.codes(), vec![Code::TgwRtbCannotRoute], "{v}");
+}
+
+#[test]
+fn the_flow_hash_is_the_same_for_a_packet_and_its_reply() {
+    let h = crate::explain::Header {
+        src: "10.1.1.10".parse().unwrap(),
+        dst: "10.3.1.10".parse().unwrap(),
+        protocol: 6,
+        src_port: Some(40000),
+        dst_port: Some(22),
+    };
+    assert_eq!(flow_hash(&h), flow_hash(&h.reply()));
+    let other = crate::explain::Header {
+        src_port: Some(40001),
+        ..h
+    };
+    assert_ne!(flow_hash(&h), flow_hash(&other));
+}
+
+/// VPC A (zone a) and VPC C, whose attachment has a subnet in zone a and one in zone b; the
+/// zone-b attachment subnet's ACL denies everything. Answers, for source ports 40000..40032,
+/// how many flows A → C get through.
+fn through_zone_b_count(appliance: bool) -> usize {
+    let mut n = Net::new();
+    let a = n.vpc("10.1.0.0/16", None);
+    let c = n.vpc("10.3.0.0/16", None);
+    let sa = n.subnet(&a, "10.1.1.0/24");
+    let sc = n.subnet(&c, "10.3.1.0/24");
+    let ta = n.subnet(&c, "10.3.200.0/28");
+    let tb = n.subnet(&c, "10.3.201.0/28");
+    n.w.subnets.get_mut(&tb).unwrap().availability_zone = "us-east-1b".into();
+    let ea = n.eni(&sa, "10.1.1.10", &[&a.sg]);
+    n.eni(&sc, "10.3.1.10", &[&c.sg]);
+    n.rule(&c.sg, false, "tcp", Some((22, 22)), "10.0.0.0/8");
+    let (_, _, atts) = hub(&mut n, &[(&a, &sa), (&c, &ta)]);
+    let att = n.w.tgw_attachments.get_mut(&atts[1]).unwrap();
+    att.subnet_ids.push(tb.clone());
+    att.options.appliance_mode_support = appliance;
+    n.acl(&c, &[&tb]);
+    let view = View::compile(&n.w);
+    (40000..40032)
+        .filter(|p| {
+            let mut f = Flow::new(
+                &ea,
+                Endpoint::parse("10.3.1.10").unwrap(),
+                Protocol::TCP,
+                Some(22),
+            );
+            f.source_port = Some(*p);
+            decide(&view, &f).reachable
+        })
+        .count()
+}
+
+#[test]
+fn appliance_mode_picks_the_attachment_interface_by_flow_hash() {
+    // Default mode: the flow leaves by the interface in its own zone (a), never b.
+    assert_eq!(through_zone_b_count(false), 32);
+    // Appliance mode: each flow's hash picks a or b; some flows land on b and are denied.
+    let ok = through_zone_b_count(true);
+    assert!(ok > 0 && ok < 32, "{ok} of 32 got through");
 }
