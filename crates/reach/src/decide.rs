@@ -1130,7 +1130,7 @@ impl Decider<'_> {
             Start::Internet => return self.enter(h, want),
             Start::Service { vpc, endpoint } => (vpc, endpoint, HopKind::GatewayEndpoint),
             Start::OnPremises { vpc, vgw } => (vpc, vgw, HopKind::VpnGateway),
-            Start::Vpn { attachment } => return self.from_vpn_attachment(&attachment, h, want),
+            Start::Vpn { attachment } => return self.enter_by_vpn_attachment(&attachment, h, want),
             Start::Edge { vpc, id, kind } => (vpc, id, kind),
         };
         self.hop(&endpoint, kind, h);

@@ -54,7 +54,7 @@ fn a_connection_to_a_transit_gateway_makes_a_vpn_attachment_pending_then_availab
     assert!(describe_vpc_attachments(&k.w, &k.ctx, &[], &[])
         .unwrap()
         .is_empty());
-    assert!(describe_vpc_attachments(&k.w, &k.ctx, &[a.id.clone()], &[]).is_err());
+    assert!(describe_vpc_attachments(&k.w, &k.ctx, std::slice::from_ref(&a.id), &[]).is_err());
     // The VPC-attachment actions do not take it.
     k.refused(
         Cmd::DeleteVpcAttachment {

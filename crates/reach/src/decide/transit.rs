@@ -131,7 +131,7 @@ impl Decider<'_> {
 
     /// A packet from the customer's side of VPN attachment `attachment`'s connection: into
     /// the transit gateway, routed by the attachment's associated table.
-    pub(super) fn from_vpn_attachment(
+    pub(super) fn enter_by_vpn_attachment(
         &mut self,
         attachment: &Arc<str>,
         h: &mut Header,
