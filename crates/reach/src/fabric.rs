@@ -26,6 +26,59 @@ pub struct Fabric {
     pub groups: Vec<Group>,
     /// Interface endpoints' interfaces and the load-balancer nodes serving them.
     pub privatelink: Vec<Placement>,
+    /// Transit gateways: available VPC attachments and route tables in effect.
+    pub transit: Transit,
+}
+
+/// Transit gateways as the engine decides on them.
+#[derive(Debug, Clone, Default)]
+pub struct Transit {
+    /// Available VPC attachments, by id.
+    pub attachments: Vec<Attachment>,
+    /// Live transit-gateway route tables, by id.
+    pub tables: Vec<TransitTable>,
+    /// The Availability Zone of each subnet (index) of an attached VPC.
+    pub zones: std::collections::BTreeMap<usize, String>,
+}
+
+/// An available VPC attachment: its gateway, VPC, subnets (zone, subnet index) in the
+/// attachment's order, appliance mode and associated route table.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub id: String,
+    pub transit_gateway: String,
+    pub vpc: usize,
+    pub subnets: Vec<(String, usize)>,
+    pub appliance: bool,
+    pub table: Option<String>,
+}
+
+impl Attachment {
+    /// The subnet a sender in `zone` enters the gateway by (`None`: it cannot).
+    pub fn entry(&self, zone: Option<&str>) -> Option<usize> {
+        crate::transit::entry_subnet(&self.subnets, zone)
+    }
+
+    /// The subnet traffic that entered the gateway in `zone` leaves this attachment by.
+    pub fn exit(&self, zone: Option<&str>) -> Option<usize> {
+        crate::transit::exit_subnet(&self.subnets, self.appliance, zone)
+    }
+}
+
+/// A transit-gateway route table: its routes in effect (static over propagated), longest
+/// prefix first.
+#[derive(Debug, Clone)]
+pub struct TransitTable {
+    pub id: String,
+    pub routes: Vec<TransitRoute>,
+}
+
+/// A transit-gateway route: a destination and the attachment it leads to (`None`: a
+/// blackhole).
+#[derive(Debug, Clone)]
+pub struct TransitRoute {
+    pub destination: IpNet,
+    pub attachment: Option<String>,
 }
 
 /// PrivateLink as the engine places it: an available interface endpoint's interface,
@@ -129,7 +182,9 @@ pub enum Target {
     Interface(usize),
     /// An available gateway endpoint.
     GatewayEndpoint(String),
-    /// A target the engine does not model (VGW, TGW, GWLB endpoint).
+    /// A transit gateway (what follows is the VPC's attachment to it, see [`Transit`]).
+    TransitGateway(String),
+    /// A target the data plane does not realise (VGW, GWLB endpoint).
     Unsupported(String),
     /// Not usable, and why.
     Blackhole(String),
@@ -201,7 +256,8 @@ fn target(t: &Tgt) -> Target {
         Tgt::Eni(e) => Target::Interface(*e as usize),
         Tgt::GatewayEndpoint(id) => Target::GatewayEndpoint(id.to_string()),
         // The data plane has no customer side to carry VPN traffic to.
-        Tgt::Unsupported(id) | Tgt::Vgw { id, .. } | Tgt::Gwlbe(id) | Tgt::Tgw(id) => {
+        Tgt::Tgw(id) => Target::TransitGateway(id.to_string()),
+        Tgt::Unsupported(id) | Tgt::Vgw { id, .. } | Tgt::Gwlbe(id) => {
             Target::Unsupported(id.to_string())
         }
         Tgt::Blackhole { why } => Target::Blackhole(why.clone()),
@@ -324,6 +380,7 @@ impl View {
             .collect();
         let privatelink = placements(self);
         Fabric {
+            transit: transit(self),
             privatelink,
             vpcs,
             subnets,
@@ -333,6 +390,56 @@ impl View {
             acls,
             groups,
         }
+    }
+}
+
+/// The transit gateways' attachments, route tables and zones (see [`Transit`]).
+fn transit(view: &View) -> Transit {
+    let t = &view.transit;
+    let mut attachments: Vec<Attachment> = t
+        .by_vpc
+        .iter()
+        .filter_map(|((tgw, _), a)| {
+            let a = t.attachments.get(a)?;
+            Some(Attachment {
+                id: a.id.to_string(),
+                transit_gateway: tgw.to_string(),
+                vpc: a.vpc as usize,
+                subnets: a
+                    .subnets
+                    .iter()
+                    .map(|(z, s)| (z.to_string(), *s as usize))
+                    .collect(),
+                appliance: a.appliance,
+                table: a.table.as_deref().map(str::to_string),
+            })
+        })
+        .collect();
+    attachments.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut tables: Vec<TransitTable> = t
+        .tables
+        .iter()
+        .map(|(id, routes)| TransitTable {
+            id: id.to_string(),
+            routes: routes
+                .iter()
+                .map(|r| TransitRoute {
+                    destination: r.dest,
+                    attachment: r.attachment.as_deref().map(str::to_string),
+                })
+                .collect(),
+        })
+        .collect();
+    tables.sort_by(|a, b| a.id.cmp(&b.id));
+    let zones = t
+        .zones
+        .iter()
+        .map(|(s, z)| (*s as usize, z.to_string()))
+        .collect();
+    Transit {
+        attachments,
+        tables,
+        zones,
     }
 }
 
