@@ -13,6 +13,7 @@ use openvpc_reach::{decide, Endpoint, Flow, Protocol, View};
 
 struct Vpc {
     id: String,
+    v6: String,
     sg: String,
     rtb: String,
     subnets: Vec<String>,
@@ -24,18 +25,26 @@ fn vpc(api: &mut Api, n: u8, zones: &[&str]) -> Vpc {
         &api.call(&[
             ("Action", "CreateVpc"),
             ("CidrBlock", &format!("10.{n}.0.0/16")),
+            ("AmazonProvidedIpv6CidrBlock", "true"),
         ]),
         "vpcId",
     );
+    let v6 = first(
+        &api.call(&[("Action", "DescribeVpcs"), ("VpcId.1", &id)]),
+        "ipv6CidrBlock",
+    );
+    let block: ipnet::Ipv6Net = v6.parse().unwrap();
     let subnets = zones
         .iter()
         .enumerate()
         .map(|(k, z)| {
+            let sub6 = block.subnets(64).unwrap().nth(k).unwrap().to_string();
             first(
                 &api.call(&[
                     ("Action", "CreateSubnet"),
                     ("VpcId", &id),
                     ("CidrBlock", &format!("10.{n}.{}.0/24", k + 1)),
+                    ("Ipv6CidrBlock", &sub6),
                     ("AvailabilityZone", z),
                 ]),
                 "subnetId",
@@ -58,6 +67,7 @@ fn vpc(api: &mut Api, n: u8, zones: &[&str]) -> Vpc {
         ("IpPermissions.1.FromPort", "7000"),
         ("IpPermissions.1.ToPort", "7000"),
         ("IpPermissions.1.IpRanges.1.CidrIp", "10.0.0.0/8"),
+        ("IpPermissions.1.Ipv6Ranges.1.CidrIpv6", "::/0"),
     ]);
     let rtb = first(
         &api.call(&[
@@ -69,6 +79,7 @@ fn vpc(api: &mut Api, n: u8, zones: &[&str]) -> Vpc {
     );
     Vpc {
         id,
+        v6,
         sg,
         rtb,
         subnets,
@@ -82,8 +93,19 @@ fn eni(api: &mut Api, v: &Vpc, subnet: usize, ip: &str) -> String {
             ("SubnetId", &v.subnets[subnet]),
             ("PrivateIpAddress", ip),
             ("SecurityGroupId.1", &v.sg),
+            ("Ipv6AddressCount", "1"),
         ]),
         "networkInterfaceId",
+    )
+}
+
+fn v6_of(api: &mut Api, eni: &str) -> String {
+    first(
+        &api.call(&[
+            ("Action", "DescribeNetworkInterfaces"),
+            ("NetworkInterfaceId.1", eni),
+        ]),
+        "ipv6Address",
     )
 }
 
@@ -92,6 +114,7 @@ fn attach(api: &mut Api, tgw: &str, v: &Vpc, subnets: &[usize]) -> String {
         ("Action", "CreateTransitGatewayVpcAttachment".to_string()),
         ("TransitGatewayId", tgw.to_string()),
         ("VpcId", v.id.clone()),
+        ("Options.Ipv6Support", "enable".to_string()),
     ];
     let keys: Vec<String> = (1..=subnets.len())
         .map(|k| format!("SubnetIds.{k}"))
@@ -106,10 +129,15 @@ fn attach(api: &mut Api, tgw: &str, v: &Vpc, subnets: &[usize]) -> String {
 }
 
 fn route(api: &mut Api, v: &Vpc, cidr: &str, tgw: &str) {
+    let key = if cidr.contains(':') {
+        "DestinationIpv6CidrBlock"
+    } else {
+        "DestinationCidrBlock"
+    };
     api.call(&[
         ("Action", "CreateRoute"),
         ("RouteTableId", &v.rtb),
-        ("DestinationCidrBlock", cidr),
+        (key, cidr),
         ("TransitGatewayId", tgw),
     ]);
 }
@@ -171,13 +199,14 @@ fn transit_gateway_routes_by_zone_and_table() {
     let att_a = attach(&mut api, &tgw, &a, &[0]);
     attach(&mut api, &tgw, &b, &[0, 1]);
     let att_c = attach(&mut api, &tgw, &c, &[0]);
-    for (v, others) in [
-        (&a, ["10.1.0.0/16", "10.2.0.0/16"]),
-        (&b, ["10.0.0.0/16", "10.2.0.0/16"]),
-        (&c, ["10.0.0.0/16", "10.1.0.0/16"]),
-    ] {
-        for o in others {
-            route(&mut api, v, o, &tgw);
+    // Each VPC routes the others' blocks (IPv4 and IPv6) to the gateway.
+    let blocks: Vec<String> = [&a, &b, &c].iter().map(|v| v.v6.clone()).collect();
+    for (me, v) in [&a, &b, &c].into_iter().enumerate() {
+        for (other, v6) in blocks.iter().enumerate() {
+            if other != me {
+                route(&mut api, v, &format!("10.{other}.0.0/16"), &tgw);
+                route(&mut api, v, v6, &tgw);
+            }
         }
     }
     let mut plane = Plane::new("g");
@@ -203,6 +232,10 @@ fn transit_gateway_routes_by_zone_and_table() {
     check(&api, &plane, 42002, &ea1, "10.1.2.10", Some(&eb2));
     check(&api, &plane, 42003, &eb2, "10.0.1.10", Some(&ea1));
     check(&api, &plane, 42004, &eb1, "10.2.1.10", Some(&ec1));
+    // IPv6 too (the attachments support it, so their blocks propagate).
+    let (eb1_v6, ea2_v6) = (v6_of(&mut api, &eb1), v6_of(&mut api, &ea2));
+    check(&api, &plane, 42016, &ea1, &eb1_v6, Some(&eb1));
+    check(&api, &plane, 42017, &eb2, &ea2_v6, None);
     // A has no attachment subnet in zone b: its interface there cannot reach the gateway,
     // nor can it answer through it.
     check(&api, &plane, 42005, &ea2, "10.1.1.10", None);
