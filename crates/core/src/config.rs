@@ -60,6 +60,9 @@ pub mod quota {
     /// Static and propagated routes across a transit gateway's route tables (default 10,000).
     pub const ROUTES_PER_TGW: &str = "routes-per-tgw";
 
+    /// Key pairs per Region (AWS: "up to 5,000 key pairs per Region").
+    pub const KEY_PAIRS_PER_REGION: &str = "key-pairs-per-region";
+
     /// Every known quota name with its default (None: not enforced) and hard maximum.
     pub const ALL: &[(&str, Option<u32>, Option<u32>)] = &[
         (PEERING_ACTIVE_PER_VPC, Some(50), Some(125)),
@@ -87,6 +90,7 @@ pub mod quota {
         (ATTACHMENTS_PER_TGW, Some(5000), Some(5000)),
         (ROUTE_TABLES_PER_TGW, Some(20), None),
         (ROUTES_PER_TGW, Some(10_000), None),
+        (KEY_PAIRS_PER_REGION, Some(5000), None),
     ];
 }
 
