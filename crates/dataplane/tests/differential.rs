@@ -266,12 +266,7 @@ fn seeds(var: &str, default: &[u64]) -> Vec<u64> {
 
 /// Builds the world of each seed with `make`, realises it, and compares the probes of
 /// random flows (`mix`) with the engine's verdicts.
-fn run(
-    seeds: &[u64],
-    tag: &str,
-    mix: Mix,
-    make: fn(&mut Api, u64) -> RWorld,
-) -> Outcome {
+fn run(seeds: &[u64], tag: &str, mix: Mix, make: fn(&mut Api, u64) -> RWorld) -> Outcome {
     let out = Mutex::new(Outcome::default());
     let mut sport = 20_000u16;
     for &seed in seeds {

@@ -128,6 +128,9 @@ pub struct Interface {
     pub subnet: usize,
     pub v4: Vec<Ipv4Addr>,
     pub v6: Vec<Ipv6Addr>,
+    /// Prefixes delegated to it (`/28`, `/80`): every address inside is its own.
+    pub v4_prefixes: Vec<Ipv4Net>,
+    pub v6_prefixes: Vec<Ipv6Net>,
     /// Known security groups (indexes into [`Fabric::groups`]).
     pub groups: Vec<usize>,
     pub source_dest_check: bool,
@@ -135,6 +138,24 @@ pub struct Interface {
     pub endpoint: bool,
     /// (private, public) IPv4 pairs: the primary's public address and Elastic IPs.
     pub publics: Vec<(Ipv4Addr, Ipv4Addr)>,
+}
+
+impl Interface {
+    /// Everything the interface holds: its addresses (as `/32`, `/128`) and delegated
+    /// prefixes, IPv4 first.
+    pub fn held(&self) -> impl Iterator<Item = IpNet> + '_ {
+        let v4 = self
+            .v4
+            .iter()
+            .map(|a| IpNet::from(std::net::IpAddr::V4(*a)));
+        let v4p = self.v4_prefixes.iter().map(|n| IpNet::V4(*n));
+        let v6 = self
+            .v6
+            .iter()
+            .map(|a| IpNet::from(std::net::IpAddr::V6(*a)));
+        let v6p = self.v6_prefixes.iter().map(|n| IpNet::V6(*n));
+        v4.chain(v4p).chain(v6).chain(v6p)
+    }
 }
 
 /// A NAT gateway (any state; routes to it are blackholes unless it is available).
@@ -313,6 +334,8 @@ impl View {
                 subnet: e.subnet as usize,
                 v4: e.v4.clone(),
                 v6: e.v6.clone(),
+                v4_prefixes: e.v4_prefixes.clone(),
+                v6_prefixes: e.v6_prefixes.clone(),
                 groups: e.groups.iter().map(|&g| g as usize).collect(),
                 source_dest_check: e.source_dest_check,
                 endpoint: e.endpoint,

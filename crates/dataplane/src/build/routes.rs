@@ -100,9 +100,8 @@ pub fn tables(c: &Ctx, d: &mut Desired) {
     for (i, eni) in c.f.interfaces.iter().enumerate() {
         let p = d.namespaces.get_mut(&c.routers[eni.vpc]).expect("router");
         let link = &c.links[i];
-        let own = eni.v4.iter().map(|a| IpAddr::V4(*a));
-        for a in own.chain(eni.v6.iter().map(|a| IpAddr::V6(*a))) {
-            p.add(Obj::via(LOCAL_TABLE, IpNet::from(a), LL_B, link));
+        for n in eni.held() {
+            p.add(Obj::via(LOCAL_TABLE, n, LL_B, link));
         }
         let sub = &c.f.subnets[eni.subnet];
         let own: Vec<IpNet> = c.subnet_v4[eni.subnet]
