@@ -189,11 +189,11 @@ pub fn rule(api: &mut Api, rng: &mut Rng, w: &RWorld, me: usize, sg: &str, egres
             "::/0".into(),
         )),
         3 => p.push((
-            "IpPermissions.1.UserIdGroupPairs.1.GroupId".into(),
+            "IpPermissions.1.Groups.1.GroupId".into(),
             rng.pick(&w.vpcs[me].groups).clone(),
         )),
         4 => p.push((
-            "IpPermissions.1.UserIdGroupPairs.1.GroupId".into(),
+            "IpPermissions.1.Groups.1.GroupId".into(),
             rng.pick(&w.vpcs[other].groups).clone(),
         )),
         _ => p.push((
