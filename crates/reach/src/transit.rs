@@ -128,7 +128,6 @@ fn subnet_in<Z: AsRef<str>, S: Copy>(subnets: &[(Z, S)], zone: &str) -> Option<S
         .find(|(x, _)| x.as_ref() == zone)
         .map(|(_, s)| *s)
 }
-}
 
 impl TransitV {
     /// The route of `table` that `dst` takes (longest prefix).
