@@ -181,7 +181,7 @@ impl Report {
             if !missing.is_empty() {
                 let ids: Vec<&str> = missing.into_iter().collect();
                 self.warn(format!(
-                    "transit-gateway route table {}: static routes to attachments not imported ({}), so flows stop there as at a blackhole route; openvpc models VPC and peering attachments only",
+                    "transit-gateway route table {}: static routes to attachments not imported ({}), so flows stop there as at a blackhole route; openvpc models VPC, VPN and peering attachments only",
                     t.id,
                     ids.join(", ")
                 ));

@@ -31,6 +31,7 @@ pub fn arn_type(prefix: &str) -> &str {
         "tgw-attach" => "transit-gateway-attachment",
         "tgw-rtb" => "transit-gateway-route-table",
         "vgw" => "vpn-gateway",
+        "vpn" => "vpn-connection",
         "eipalloc" => "elastic-ip",
         "nip" => "network-insights-path",
         "nia" => "network-insights-analysis",
@@ -61,6 +62,7 @@ pub fn owner_of(w: &World, id: &str) -> Option<Scope> {
             None => w.tgw_peerings.get(id)?.scope.clone(),
         },
         Kind::TransitGatewayRouteTable => w.tgw_route_tables.get(id)?.scope.clone(),
+        Kind::VpnConnection => w.vpn_connections.get(id)?.scope.clone(),
         Kind::NetworkInsightsPath => w.insights_paths.get(id)?.scope.clone(),
         Kind::NetworkInsightsAnalysis => w.insights_analyses.get(id)?.scope.clone(),
         Kind::VpcPeeringConnection => {
@@ -91,6 +93,7 @@ const ARN_PREFIXES: &[&str] = &[
     "tgw",
     "tgw-attach",
     "vgw",
+    "vpn",
     "eipalloc",
     "nip",
     "nia",

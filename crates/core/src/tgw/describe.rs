@@ -141,8 +141,13 @@ pub fn describe_vpc_attachments<'w>(
 ) -> Result<Vec<&'w TgwAttachment>> {
     filter::check_names(filters, VPC_ATTACHMENT_FILTERS)?;
     let scope = ctx.scope();
-    Ok(visible_attachments(w, &scope, ids)?
+    let found = visible_attachments(w, &scope, ids)?;
+    if let Some(a) = found.iter().find(|a| !a.is_vpc() && ids.contains(&a.id)) {
+        return Err(Kind::TransitGatewayAttachment.not_found(&a.id));
+    }
+    Ok(found
         .into_iter()
+        .filter(|a| a.is_vpc())
         .filter(|a| {
             filter::matches(filters, tags::of(w, &scope, &a.id), |name| match name {
                 "state" => filter::s(a.state.as_str()),
@@ -168,7 +173,7 @@ pub const ATTACHMENT_FILTERS: &[&str] = &[
     "transit-gateway-owner-id",
 ];
 
-/// DescribeTransitGatewayAttachments: every kind of attachment the caller sees (VPC and
+/// DescribeTransitGatewayAttachments: every kind of attachment the caller sees (VPC, VPN and
 /// peering attachments), as rows.
 pub fn describe_attachments(
     w: &World,
@@ -349,6 +354,7 @@ pub fn search_routes(
                 "attachment.resource-id" => filter::opt(a.as_ref().map(|a| a.resource_id.clone())),
                 "attachment.resource-type" => filter::opt(a.as_ref().map(|a| a.resource_type)),
                 "attachment.transit-gateway-attachment-id" => filter::opt(r.attachment.clone()),
+                "prefix-list-id" => filter::opt(r.prefix_list_id.clone()),
                 "state" => filter::s(r.state()),
                 "type" => filter::s(r.route_type.as_str()),
                 _ => Vec::new(),

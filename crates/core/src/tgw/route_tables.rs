@@ -33,6 +33,7 @@ pub(super) fn insert(w: &mut World, ctx: &Ctx, tgw_id: &str) -> String {
         routes: Vec::new(),
         created: ctx.now,
         purge_at: None,
+        prefix_list_refs: Vec::new(),
     });
     id
 }
@@ -100,6 +101,7 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, rtb_id: &str) -> Result<Output> {
     t.state = State::Deleted;
     t.propagations.clear();
     t.routes.clear();
+    t.prefix_list_refs.clear();
     t.purge_at = Some(due);
     Ok(Output::Done)
 }

@@ -16,7 +16,7 @@ pub struct AttachmentRow {
     pub transit_gateway_id: String,
     pub transit_gateway_owner: String,
     pub resource_owner: String,
-    /// `vpc` or `peering`.
+    /// `vpc`, `vpn` or `peering`.
     pub resource_type: &'static str,
     pub resource_id: String,
     pub state: &'static str,
@@ -32,8 +32,8 @@ impl AttachmentRow {
             transit_gateway_id: a.transit_gateway_id.clone(),
             transit_gateway_owner: a.transit_gateway_owner.clone(),
             resource_owner: a.scope.account.clone(),
-            resource_type: "vpc",
-            resource_id: a.vpc_id.clone(),
+            resource_type: a.resource_type(),
+            resource_id: a.resource_id().to_string(),
             state: a.state.as_str(),
             association: a.association.clone(),
             created: a.created,

@@ -46,6 +46,7 @@ fn gateway_step(w: &mut World, id: &str, due: Millis) {
                 t.purge_at = Some(purge);
                 t.propagations.clear();
                 t.routes.clear();
+                t.prefix_list_refs.clear();
             }
             w.schedule(purge, TimerKind::TransitGateway, id);
             let tables: Vec<String> = w

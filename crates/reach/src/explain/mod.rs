@@ -362,6 +362,9 @@ pub enum HopKind {
     /// A transit-gateway peering attachment: the path crosses to the gateway at its other
     /// end.
     TransitGatewayAttachment,
+    /// A Site-to-Site VPN connection attached to a transit gateway: the path leaves for (or
+    /// comes from) the customer's side.
+    VpnConnection,
     /// Leaving AWS to an address no interface holds.
     Internet,
     /// The AWS service behind a gateway or interface endpoint (component: the service name).

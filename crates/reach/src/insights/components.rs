@@ -81,7 +81,10 @@ impl Cx<'_> {
             };
             // The source sends; an interface reached receives; the rest (a gateway or
             // connection as the source too) pass the packet on.
-            let edge = matches!(hop.kind, HopKind::PeeringConnection | HopKind::VpnGateway);
+            let edge = matches!(
+                hop.kind,
+                HopKind::PeeringConnection | HopKind::VpnGateway | HopKind::VpnConnection
+            );
             if i == 0 && !edge {
                 c.outbound_header = Some(h);
             } else if matches!(
@@ -166,6 +169,7 @@ impl Cx<'_> {
             HopKind::GatewayEndpoint
             | HopKind::TransitGateway
             | HopKind::TransitGatewayAttachment
+            | HopKind::VpnConnection
             | HopKind::Internet
             | HopKind::Service
             | HopKind::EndpointService => {}

@@ -9,6 +9,7 @@ mod options;
 mod privatelink;
 mod prop;
 mod tgw;
+mod tgw_more;
 mod tgw_peering;
 mod vpn;
 

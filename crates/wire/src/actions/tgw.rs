@@ -642,7 +642,8 @@ fn get_propagations(cx: &mut Call) -> Result<Xml> {
 
 /// Renders one route of table `rtb`.
 fn render_route(x: &mut Xml, w: &World, rtb: &str, r: &TableRoute) {
-    x.leaf("destinationCidrBlock", r.destination);
+    x.leaf("destinationCidrBlock", r.destination)
+        .opt("prefixListId", r.prefix_list_id.as_deref());
     if let Some(a) = &r.attachment {
         let (kind, resource) = resource_of(w, rtb, a);
         x.list("transitGatewayAttachments", [a], |x, a| {
@@ -718,6 +719,7 @@ fn static_route(destination: IpNet, attachment: Option<String>) -> TableRoute {
         destination: destination.trunc(),
         attachment,
         route_type: tgw::RouteType::Static,
+        prefix_list_id: None,
     }
 }
 
