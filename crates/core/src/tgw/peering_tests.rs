@@ -210,7 +210,7 @@ fn describe_attachments_lists_peerings_as_peering_resources() {
         ),
         (tgw.as_str(), peer.as_str())
     );
-    let theirs = describe_attachments(&k.w, &west, &[id.clone()], &[]).unwrap();
+    let theirs = describe_attachments(&k.w, &west, std::slice::from_ref(&id), &[]).unwrap();
     assert_eq!(
         (
             theirs[0].transit_gateway_id.as_str(),
