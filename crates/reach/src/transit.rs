@@ -63,26 +63,16 @@ pub(crate) struct TransitV {
 }
 
 impl AttachV {
-    /// The subnet of the attachment's interface in `zone`, if it has one there.
-    pub fn subnet_in(&self, zone: &str) -> Option<Ix> {
-        self.subnets
-            .iter()
-            .find(|(z, _)| **z == *zone)
-            .map(|(_, s)| *s)
+    /// The subnet traffic from a sender in `zone` enters the attachment by (see
+    /// [`entry_subnet`]).
+    pub fn entry_subnet(&self, zone: Option<&str>) -> Option<Ix> {
+        entry_subnet(&self.subnets, zone)
     }
 
     /// The subnet of the interface traffic leaves the attachment by, having entered the
-    /// gateway in `zone`: the same zone's when the attachment has one and is not in
-    /// appliance mode; else the one the flow's hash picks ([`flow_hash`]: the same for both
-    /// directions, so an appliance sees the whole flow).
+    /// gateway in `zone`, the flow hashing to `hash` ([`flow_hash`]; see [`exit_subnet`]).
     pub fn exit_subnet(&self, zone: Option<&str>, hash: u64) -> Option<Ix> {
-        let same = zone
-            .filter(|_| !self.appliance)
-            .and_then(|z| self.subnet_in(z));
-        same.or_else(|| {
-            let n = self.subnets.len() as u64;
-            (n > 0).then(|| self.subnets[(hash % n) as usize].1)
-        })
+        exit_subnet(&self.subnets, self.appliance, zone, hash)
     }
 }
 
@@ -106,6 +96,41 @@ pub(crate) fn flow_hash(h: &crate::explain::Header) -> u64 {
         x = x.wrapping_mul(0x0100_0000_01b3);
     }
     x
+}
+
+/// The attachment subnet (of `subnets`: zone and subnet, in the attachment's order) a
+/// sender in `zone` enters the gateway by: the one in its zone (none there: it cannot
+/// reach the gateway); a sender of unknown zone, the first.
+pub fn entry_subnet<Z: AsRef<str>, S: Copy>(subnets: &[(Z, S)], zone: Option<&str>) -> Option<S> {
+    match zone {
+        Some(z) => subnet_in(subnets, z),
+        None => subnets.first().map(|(_, s)| *s),
+    }
+}
+
+/// The attachment subnet traffic that entered the gateway in `zone` leaves by: the same
+/// zone's when the attachment has one and is not in appliance mode; else the one the
+/// flow's hash picks (the same for both directions, so an appliance sees the whole flow).
+pub fn exit_subnet<Z: AsRef<str>, S: Copy>(
+    subnets: &[(Z, S)],
+    appliance: bool,
+    zone: Option<&str>,
+    hash: u64,
+) -> Option<S> {
+    let same = zone
+        .filter(|_| !appliance)
+        .and_then(|z| subnet_in(subnets, z));
+    same.or_else(|| {
+        let n = subnets.len() as u64;
+        (n > 0).then(|| subnets[(hash % n) as usize].1)
+    })
+}
+
+fn subnet_in<Z: AsRef<str>, S: Copy>(subnets: &[(Z, S)], zone: &str) -> Option<S> {
+    subnets
+        .iter()
+        .find(|(x, _)| x.as_ref() == zone)
+        .map(|(_, s)| *s)
 }
 
 impl TransitV {

@@ -51,10 +51,7 @@ impl Decider<'_> {
             ..base
         };
         let zone = t.zones.get(&leg.subnet);
-        let entry = match zone {
-            Some(z) => a.subnet_in(z),
-            None => a.subnets.first().map(|(_, s)| *s),
-        };
+        let entry = a.entry_subnet(zone.map(|z| &**z));
         let Some(entry) = entry else {
             let detail = Detail {
                 availability_zone: zone.cloned(),
