@@ -217,6 +217,16 @@ fn body(e: &Explanation) -> String {
             "the route of {} for {addr} is a blackhole: packets to it are dropped; replace it with a route to an attachment",
             s(&d.transit_gateway_route_table)
         ),
+        Why::TgwAttachmentNotAvailable => format!(
+            "the route of {} for {addr} sends to {}, which is not available (not yet accepted, pending, deleted or unknown): packets to it are dropped; accept it or route to an available attachment",
+            s(&d.transit_gateway_route_table),
+            s(&d.transit_gateway_attachment)
+        ),
+        Why::TgwPeeringLoop => format!(
+            "the route of {} for {addr} sends back over {} to a transit gateway the packet already crossed: it would loop; route {addr} to the attachment of its VPC on one of the gateways",
+            s(&d.transit_gateway_route_table),
+            s(&d.transit_gateway_attachment)
+        ),
         Why::TgwNoHolder => format!(
             "no interface in {} holds {addr} (reached through {}); name an address an interface of that VPC holds",
             s(&d.destination_vpc),
@@ -422,6 +432,44 @@ fn body(e: &Explanation) -> String {
         ),
         Why::NotThrough => format!(
             "the path does not cross {c}, a component the analysis must traverse (FilterInArns): no path traverses it; name a component on the path"
+        ),
+        Why::EndGone => format!("{c} does not exist; name an existing one as the path's end"),
+        Why::Detached => format!(
+            "{c} is not attached to any VPC: no traffic passes through it; attach it to a VPC"
+        ),
+        Why::NotPublicHost => format!(
+            "{addr} is not a public address: the address of an internet gateway's end of a path must be one on the internet"
+        ),
+        Why::NotAcrossPeering => format!(
+            "{c} connects {} and {}; the other end of the path is in neither, so no traffic between them crosses it",
+            s(&d.source_vpc),
+            s(&d.destination_vpc)
+        ),
+        Why::GatewayOtherVpc(end) => {
+            let (attached, other) = match end {
+                super::End::Source => (s(&d.source_vpc), s(&d.destination_vpc)),
+                super::End::Destination => (s(&d.destination_vpc), s(&d.source_vpc)),
+            };
+            let way = match end {
+                super::End::Source => "traffic from the internet through it cannot reach",
+                super::End::Destination => "traffic cannot leave through it from",
+            };
+            format!("{c} is attached to {attached}, not to {other}: {way} {other}; name the gateway attached to {other}")
+        }
+        Why::OtherGateway(end) => format!(
+            "the path {} through {}, not through {c}",
+            match end {
+                super::End::Source => "enters",
+                super::End::Destination => "leaves",
+            },
+            s(&d.destination)
+        ),
+        Why::NeverInternet(end) => format!(
+            "the path does not cross {c}: it never {} the internet",
+            match end {
+                super::End::Source => "comes from",
+                super::End::Destination => "reaches",
+            }
         ),
         Why::GatewayLoadBalancerUnknown => format!(
             "the Gateway Load Balancer behind {} ({c}) is not known (it was not imported): whether its appliances pass {header} cannot be decided; import its account's load balancers and target groups",

@@ -83,6 +83,10 @@ pub enum Code {
     /// A component's configuration is not known (data absent from an import, as AWS reports
     /// what a cross-account analysis cannot see).
     UnknownResource,
+    /// The address at an internet gateway's end of a path is not a public one.
+    IgwExpectsPublicAddress,
+    /// A path end that is not attached to a VPC (a detached internet or VPN gateway).
+    UnassociatedComponent,
 }
 
 impl Code {
@@ -139,6 +143,8 @@ impl Code {
             Code::TgwAttachMissingTgwRtbAssociation => "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
             Code::TgwRtbCannotRoute => "TGW_RTB_CANNOT_ROUTE",
             Code::TgwRtbBadStateRoute => "TGW_RTB_BAD_STATE_ROUTE",
+            Code::IgwExpectsPublicAddress => "IGW_EXPECTS_PUBLIC_ADDRESS",
+            Code::UnassociatedComponent => "UNASSOCIATED_COMPONENT",
         }
     }
 }
@@ -177,6 +183,8 @@ impl Code {
                 | Code::TgwAttachMissingTgwRtbAssociation
                 | Code::TgwRtbCannotRoute
                 | Code::TgwRtbBadStateRoute
+                | Code::IgwExpectsPublicAddress
+                | Code::UnassociatedComponent
         )
     }
 
@@ -351,6 +359,14 @@ pub enum HopKind {
     InterfaceEndpoint,
     /// A transit gateway between two attached VPCs.
     TransitGateway,
+    /// A transit-gateway peering attachment: the path crosses to the gateway at its other
+    /// end.
+    TransitGatewayAttachment,
+    /// A Site-to-Site VPN connection attached to a transit gateway: the path leaves for (or
+    /// comes from) the customer's side.
+    VpnConnection,
+    /// A transit-gateway route table and the route of it taken ([`Applied::TgwRoute`]).
+    TransitGatewayRouteTable,
     /// Leaving AWS to an address no interface holds.
     Internet,
     /// The AWS service behind a gateway or interface endpoint (component: the service name).
@@ -392,6 +408,18 @@ pub enum Applied {
     /// A load balancer: the listener that took the flow, its target group and the target
     /// the path goes on to.
     LoadBalancer(Arc<Balanced>),
+    /// The route of a transit-gateway route table taken.
+    TgwRoute(Arc<TgwRouteRef>),
+}
+
+/// A transit-gateway route as a path component shows it (`TransitGatewayRouteTableRoute`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TgwRouteRef {
+    pub destination: ipnet::IpNet,
+    /// `None`: blackhole.
+    pub attachment: Option<Arc<str>>,
+    pub propagated: bool,
+    pub prefix_list: Option<Arc<str>>,
 }
 
 /// What a load balancer applied: listener, target group, target.
