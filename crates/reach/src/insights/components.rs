@@ -168,6 +168,7 @@ impl Cx<'_> {
             HopKind::TargetGroup => c.component = self.elb_comp(id),
             HopKind::GatewayEndpoint
             | HopKind::TransitGateway
+            | HopKind::TransitGatewayAttachment
             | HopKind::VpnConnection
             | HopKind::Internet
             | HopKind::Service
