@@ -55,6 +55,7 @@ mod json;
 mod load;
 mod report;
 mod tgw;
+mod tgw_peering;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

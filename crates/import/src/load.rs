@@ -44,6 +44,7 @@ const ORDER: &[&str] = &[
     "TransitGateways",
     "TransitGatewayRouteTables",
     "TransitGatewayVpcAttachments",
+    "TransitGatewayPeeringAttachments",
     "TransitGatewayAttachments",
     "Associations",
     "TransitGatewayRouteTablePropagations",
@@ -208,6 +209,7 @@ fn load_item(w: &mut World, scope: &Scope, key: &str, o: Obj, file_name: &str) -
         "TransitGateways" => tgw::transit_gateway(w, scope, o)?,
         "TransitGatewayRouteTables" => tgw::route_table(w, scope, o)?,
         "TransitGatewayVpcAttachments" => tgw::vpc_attachment(w, scope, o)?,
+        "TransitGatewayPeeringAttachments" => crate::tgw_peering::peering_attachment(w, o)?,
         "TransitGatewayAttachments" => tgw::attachment(w, scope, o)?,
         "TransitGatewayPrefixListReferences" => tgw::prefix_list_reference(w, o)?,
         "Associations" => tgw::association(w, o, file_name)?,
@@ -240,6 +242,7 @@ fn id_field(key: &str) -> Option<&'static str> {
         "TransitGateways" => "TransitGatewayId",
         "TransitGatewayRouteTables" => "TransitGatewayRouteTableId",
         "TransitGatewayVpcAttachments" => "TransitGatewayAttachmentId",
+        "TransitGatewayPeeringAttachments" => "TransitGatewayAttachmentId",
         _ => return None,
     })
 }

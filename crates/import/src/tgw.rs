@@ -242,34 +242,25 @@ pub(crate) fn vpc_attachment(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded
 
 /// `TransitGatewayAttachments` of `describe-transit-gateway-attachments`: VPC attachments
 /// take their route-table association from it; VPN attachments are made from it (their
-/// connection is `ResourceId`); attachments of other kinds (peering, Direct Connect,
-/// Connect) are not modelled.
+/// connection is `ResourceId`); peering attachments are made or completed from it
+/// (`crate::tgw_peering`); attachments of other kinds (Direct Connect, Connect) are not
+/// modelled.
 pub(crate) fn attachment(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
     let Some(state) = attachment_state(&o)? else {
         return Ok(Loaded::Skipped("deleted transit-gateway attachments"));
     };
     let resource_type = o.opt_str("ResourceType")?.unwrap_or_default();
+    if resource_type == "peering" {
+        let table = association_of(&o)?;
+        return crate::tgw_peering::from_attachment_row(w, scope, &o, table);
+    }
     if !matches!(resource_type.as_str(), "vpc" | "vpn") {
         return Ok(Loaded::Skipped(
-            "transit-gateway attachments other than to VPCs and VPN connections",
+            "transit-gateway attachments other than to VPCs, VPN connections or peering",
         ));
     }
     let id = o.str("TransitGatewayAttachmentId")?;
-    let table = match o.field("Association") {
-        Some(a) if a.is_object() => {
-            let path = format!("{}.Association", o.path);
-            let a = Obj {
-                value: a,
-                path: &path,
-            };
-            let live = matches!(
-                a.opt_str("State")?.as_deref(),
-                None | Some("associated" | "associating")
-            );
-            a.opt_str("TransitGatewayRouteTableId")?.filter(|_| live)
-        }
-        _ => None,
-    };
+    let table = association_of(&o)?;
     if resource_type == "vpn" {
         return vpn_attachment(w, scope, &o, id, state, table);
     }
@@ -284,6 +275,25 @@ pub(crate) fn attachment(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
             "transit-gateway VPC attachments without describe-transit-gateway-vpc-attachments output",
         )),
     }
+}
+
+/// The route table of an attachment row's live `Association`.
+fn association_of(o: &Obj) -> Res<Option<String>> {
+    Ok(match o.field("Association") {
+        Some(a) if a.is_object() => {
+            let path = format!("{}.Association", o.path);
+            let a = Obj {
+                value: a,
+                path: &path,
+            };
+            let live = matches!(
+                a.opt_str("State")?.as_deref(),
+                None | Some("associated" | "associating")
+            );
+            a.opt_str("TransitGatewayRouteTableId")?.filter(|_| live)
+        }
+        _ => None,
+    })
 }
 
 /// A VPN attachment (`ResourceType` `vpn`): in the gateway owner's scope, no subnets.
@@ -381,6 +391,9 @@ pub(crate) fn association(w: &mut World, o: Obj, file_name: &str) -> Res<Loaded>
         return Ok(Loaded::Skipped("ended transit-gateway associations"));
     }
     let id = o.str("TransitGatewayAttachmentId")?;
+    if crate::tgw_peering::associate(w, &id, &table) {
+        return Ok(Loaded::Done);
+    }
     match w.tgw_attachments.get_mut(&id) {
         Some(att) => {
             att.association = Some(table);

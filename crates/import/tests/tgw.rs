@@ -148,7 +148,7 @@ fn a_static_route_to_an_attachment_not_imported_is_warned_of() {
         [format!(
             "warning: transit-gateway route table {SHARED}: static routes to attachments not \
              imported (tgw-attach-0777777777777777f), so flows stop there as at a blackhole \
-             route; openvpc models VPC and VPN attachments only"
+             route; openvpc models VPC, VPN and peering attachments only"
         )]
     );
 }

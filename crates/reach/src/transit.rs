@@ -1,6 +1,7 @@
 //! Transit gateways compiled for `decide::transit`: each available VPC attachment (its
 //! VPC, zones, associated route table, appliance mode), each available VPN attachment (its
-//! connection, associated route table) and each route table's routes in effect (the core's
+//! connection, associated route table), each available peering attachment (both sides'
+//! gateways and associated tables) and each route table's routes in effect (the core's
 //! `tgw::table_routes`: static over propagated), longest prefix first.
 
 use std::sync::Arc;
@@ -48,9 +49,29 @@ pub(crate) struct TgwRouteV {
     pub prefix_list: Option<Arc<str>>,
 }
 
+/// An available peering attachment: each side's gateway and the route table that side
+/// associates it with.
+#[derive(Debug)]
+pub(crate) struct PeeringV {
+    pub sides: [(Arc<str>, Option<Arc<str>>); 2],
+}
+
+impl PeeringV {
+    /// The far side as seen from gateway `from`: its gateway and associated table.
+    pub fn across(&self, from: &str) -> Option<&(Arc<str>, Option<Arc<str>>)> {
+        match &self.sides {
+            [(a, _), b] if **a == *from => Some(b),
+            [a, (b, _)] if **b == *from => Some(a),
+            _ => None,
+        }
+    }
+}
+
 /// Every transit gateway's attachments and route tables.
 #[derive(Debug, Default)]
 pub(crate) struct TransitV {
+    /// Available peering attachments by id.
+    pub peerings: HashMap<Arc<str>, PeeringV>,
     /// (transit gateway, VPC) → attachment id.
     pub by_vpc: HashMap<(Arc<str>, Ix), Arc<str>>,
     pub attachments: HashMap<Arc<str>, AttachV>,
@@ -220,6 +241,15 @@ pub(crate) fn compile(w: &World, v: &View) -> TransitV {
             .collect();
         routes.sort_by_key(|r| std::cmp::Reverse(r.dest.prefix_len()));
         t.tables.insert(rt.id.as_str().into(), routes);
+    }
+    for p in w
+        .tgw_peerings
+        .values()
+        .filter(|p| p.state == tgw::PeeringState::Available)
+    {
+        let side = |s: tgw::Side| (Arc::from(p.gateway(s)), p.association(s).map(Arc::from));
+        let sides = [side(tgw::Side::Requester), side(tgw::Side::Accepter)];
+        t.peerings.insert(p.id.as_str().into(), PeeringV { sides });
     }
     t
 }

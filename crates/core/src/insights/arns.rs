@@ -57,7 +57,10 @@ pub fn owner_of(w: &World, id: &str) -> Option<Scope> {
         Kind::VpcEndpoint => w.vpc_endpoints.get(id)?.scope.clone(),
         Kind::VpcEndpointService => w.endpoint_services.get(id)?.scope.clone(),
         Kind::TransitGateway => w.transit_gateways.get(id)?.scope.clone(),
-        Kind::TransitGatewayAttachment => w.tgw_attachments.get(id)?.scope.clone(),
+        Kind::TransitGatewayAttachment => match w.tgw_attachments.get(id) {
+            Some(a) => a.scope.clone(),
+            None => w.tgw_peerings.get(id)?.scope.clone(),
+        },
         Kind::TransitGatewayRouteTable => w.tgw_route_tables.get(id)?.scope.clone(),
         Kind::VpnConnection => w.vpn_connections.get(id)?.scope.clone(),
         Kind::NetworkInsightsPath => w.insights_paths.get(id)?.scope.clone(),

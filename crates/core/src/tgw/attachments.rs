@@ -383,6 +383,11 @@ pub(super) fn finish(w: &mut World, id: &str, state: AttachmentState) {
     for eni_id in &interfaces {
         eni::destroy_interface(w, eni_id);
     }
+    forget_routes(w, id);
+}
+
+/// Attachment `id` leaves every table: its propagations and the static routes naming it.
+pub(super) fn forget_routes(w: &mut World, id: &str) {
     for t in w.tgw_route_tables.values_mut() {
         t.propagations.retain(|p| p != id);
         t.routes

@@ -8,6 +8,8 @@ use crate::tags::TagSpec;
 use crate::world::Scope;
 use crate::{Millis, HOUR};
 
+pub use super::peering_model::{PeeringState, Side, TgwPeeringAttachment};
+
 /// How long deleted transit gateways, attachments and route tables stay describable.
 pub const DELETED_RETENTION: Millis = HOUR;
 
@@ -377,6 +379,16 @@ pub enum Cmd {
         destination: IpNet,
         attachment_id: Option<String>,
         blackhole: bool,
+    },
+    CreatePeeringAttachment(super::peering::PeeringRequest),
+    AcceptPeeringAttachment {
+        attachment_id: String,
+    },
+    RejectPeeringAttachment {
+        attachment_id: String,
+    },
+    DeletePeeringAttachment {
+        attachment_id: String,
     },
     CreatePrefixListReference {
         route_table_id: String,

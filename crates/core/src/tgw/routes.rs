@@ -118,6 +118,9 @@ pub(super) fn target_of(
         (None, false) => Err(ApiError::missing("TransitGatewayAttachmentId")),
         (None, true) => Ok(RouteTarget::Blackhole),
         (Some(id), false) => {
+            if super::peering::table_side(w, ctx, t, &id)?.is_some() {
+                return Ok(RouteTarget::Attachment(id));
+            }
             let a = attachments::get_visible(w, &ctx.scope(), &id)?;
             if a.transit_gateway_id != t.transit_gateway_id {
                 return Err(ApiError::invalid_value(format!(

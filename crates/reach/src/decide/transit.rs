@@ -10,7 +10,10 @@
 //! transit-gateway codes. A route to a VPN attachment leaves for the customer's side of its
 //! connection (the path's end, like a virtual private gateway's); the reply comes back in by
 //! that attachment and is routed by its associated table (no zone: the destination
-//! attachment's interface the flow's hash picks).
+//! attachment's interface the flow's hash picks). A route to a peering attachment crosses
+//! to the gateway at its other end and goes on in the table that side associates it with
+//! (no zone is kept across gateways); routes that send the packet back to a gateway it
+//! crossed stop it.
 
 use std::sync::Arc;
 
@@ -65,12 +68,14 @@ impl Decider<'_> {
             self.nacl(entry, false, h);
         }
         let zone = zone.cloned();
-        self.through_table(&a.id, a.table.as_ref(), zone, h, want, base)
+        self.through_table(&a.id, a.table.as_ref(), zone, h, want, base, &[])
     }
 
     /// Routed by the table `table` associated with attachment `from`, which the packet
-    /// entered by (in `zone`, if it came from a VPC): on to a VPC attachment's VPC, or out
-    /// by a VPN attachment to the customer's side.
+    /// entered by (in `zone`, if it came from a VPC) at gateway `base.transit_gateway`, having
+    /// crossed the gateways `crossed` before: on to a VPC attachment's VPC, out by a VPN
+    /// attachment to the customer's side, or over a peering attachment to another gateway.
+    #[allow(clippy::too_many_arguments)]
     fn through_table(
         &mut self,
         from: &Arc<str>,
@@ -79,6 +84,7 @@ impl Decider<'_> {
         h: &mut Header,
         want: Option<Ix>,
         base: Detail,
+        crossed: &[Arc<str>],
     ) -> Option<Step> {
         let v = self.v;
         let t = &v.transit;
@@ -111,8 +117,11 @@ impl Decider<'_> {
                 connection: vpn.connection.clone(),
             }));
         }
-        let Some(dest) = r.attachment.as_ref().and_then(|d| t.attachments.get(d)) else {
+        let Some(to) = r.attachment.as_ref() else {
             return self.fatal(Code::TgwRtbBadStateRoute, table, Why::TgwBlackhole, base);
+        };
+        let Some(dest) = t.attachments.get(to) else {
+            return self.over_peering(table, to, h, want, base, crossed);
         };
         let exit = dest.exit_subnet(zone.as_deref(), crate::transit::flow_hash(h));
         let Some(o) = self.owner(dest.vpc, h.dst) else {
@@ -153,6 +162,44 @@ impl Decider<'_> {
             header: Some(*h),
             ..Detail::default()
         };
-        self.through_table(&a.id, a.table.as_ref(), None, h, want, base)
+        self.through_table(&a.id, a.table.as_ref(), None, h, want, base, &[])
+    }
+
+    /// A route of `table` to attachment `to`, which is neither an available VPC nor VPN
+    /// attachment: an available peering attachment crosses to its far gateway and its
+    /// table there; anything else is a route to an attachment that is not available.
+    fn over_peering(
+        &mut self,
+        table: &Arc<str>,
+        to: &Arc<str>,
+        h: &mut Header,
+        want: Option<Ix>,
+        base: Detail,
+        crossed: &[Arc<str>],
+    ) -> Option<Step> {
+        let v = self.v;
+        let gw = base.transit_gateway.clone().unwrap_or_else(|| to.clone());
+        let detail = Detail {
+            transit_gateway_attachment: Some(to.clone()),
+            ..base
+        };
+        let Some((far, far_table)) = v.transit.peerings.get(to).and_then(|p| p.across(&gw)) else {
+            let why = Why::TgwAttachmentNotAvailable;
+            return self.fatal(Code::TgwRtbBadStateRoute, table, why, detail);
+        };
+        if *far == gw || crossed.contains(far) {
+            let why = Why::TgwPeeringLoop;
+            return self.fatal(Code::TgwRtbCannotRoute, table, why, detail);
+        }
+        self.hop(to, HopKind::TransitGatewayAttachment, h);
+        self.hop(far, HopKind::TransitGateway, h);
+        let base = Detail {
+            transit_gateway: Some(far.clone()),
+            transit_gateway_route_table: None,
+            ..detail
+        };
+        let mut crossed = crossed.to_vec();
+        crossed.push(gw);
+        self.through_table(to, far_table.as_ref(), None, h, want, base, &crossed)
     }
 }

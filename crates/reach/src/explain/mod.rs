@@ -359,6 +359,9 @@ pub enum HopKind {
     InterfaceEndpoint,
     /// A transit gateway between two attached VPCs.
     TransitGateway,
+    /// A transit-gateway peering attachment: the path crosses to the gateway at its other
+    /// end.
+    TransitGatewayAttachment,
     /// A Site-to-Site VPN connection attached to a transit gateway: the path leaves for (or
     /// comes from) the customer's side.
     VpnConnection,

@@ -175,6 +175,7 @@ impl Cx<'_> {
             }
             HopKind::GatewayEndpoint
             | HopKind::TransitGateway
+            | HopKind::TransitGatewayAttachment
             | HopKind::VpnConnection
             | HopKind::Internet
             | HopKind::Service

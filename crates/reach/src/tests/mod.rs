@@ -10,6 +10,7 @@ mod privatelink;
 mod prop;
 mod tgw;
 mod tgw_more;
+mod tgw_peering;
 mod vpn;
 
 use std::collections::HashMap;
