@@ -1,6 +1,7 @@
-//! The running data plane: told of every committed state, it builds the desired kernel
-//! state at once (under the caller's lock, so it sees exactly the committed world) and
-//! hands it to a worker thread that reconciles the kernel, newest state first.
+//! The running data plane: told of every state change (the state the server's readers
+//! see), it builds the desired kernel state at once (under the caller's lock, so it sees
+//! exactly that world) and hands it to a worker thread that reconciles the kernel, newest
+//! state first.
 
 use std::collections::BTreeMap;
 use std::sync::mpsc::{channel, Receiver, Sender};

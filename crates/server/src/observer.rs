@@ -1,9 +1,11 @@
-//! Telling an observer (the data plane) of every committed state, and serving its status
-//! at `GET /_openvpc/dataplane`.
+//! Telling an observer (the data plane) of every state change, and serving its status at
+//! `GET /_openvpc/dataplane`.
 //!
 //! After every request the engine's generation is compared with the one last told; when
-//! it moved, the observer sees the state readers see (in `full` mode the committed, durable
-//! state), so it sees states in commit order.
+//! it moved, the observer sees the state readers see, so it sees states in the order
+//! commands apply. In `full` mode that state may hold changes of other writers whose sync
+//! is still under way; a change a failed sync refuses is rebuilt away before its writer is
+//! told, and the next notice carries the rebuilt state.
 
 use std::sync::atomic::Ordering;
 
@@ -17,9 +19,9 @@ use openvpc_reach::View;
 
 use crate::http::{AppState, Shared};
 
-/// Told of every committed state.
+/// Told of every state change (see the module's documentation).
 pub trait Observer: Send + Sync + std::fmt::Debug {
-    /// The state after one or more committed changes, with its compiled reach view.
+    /// The state after one or more changes, with its compiled reach view.
     fn committed(&self, world: &World, view: &View);
     /// The document served at `GET /_openvpc/dataplane`.
     fn status(&self) -> serde_json::Value;

@@ -45,7 +45,7 @@ pub struct ServerOptions {
     pub admin_api: bool,
     /// How long a client may take to send a request's head, and then its body.
     pub read_timeout: Duration,
-    /// Told of every committed state (the data plane), and serves `/_openvpc/dataplane`.
+    /// Told of every state change (the data plane), and serves `/_openvpc/dataplane`.
     pub observer: Option<Arc<dyn crate::Observer>>,
 }
 
