@@ -357,6 +357,9 @@ fn applied_json(a: &Applied) -> Value {
             json!({ "acl_rule": { "egress": egress, "number": number } })
         }
         Applied::Route { index } => json!({ "route": { "index": index } }),
+        Applied::TgwRoute { table, destination } => json!({
+            "transit_gateway_route": { "table": &**table, "destination": destination.to_string() }
+        }),
         Applied::LoadBalancer(b) => json!({
             "listener": listener_json(&b.listener),
             "target_group": &*b.target_group,

@@ -18,7 +18,7 @@
 use std::sync::Arc;
 
 use super::{Decider, End, Leg, Step};
-use crate::explain::{Code, Detail, Header, HopKind, Why};
+use crate::explain::{Applied, Code, Detail, Header, HopKind, Why};
 use crate::view::Ix;
 
 impl Decider<'_> {
@@ -99,6 +99,19 @@ impl Decider<'_> {
         let Some(r) = t.lookup(table, h.dst) else {
             return self.fatal(Code::TgwRtbCannotRoute, table, Why::TgwNoRoute, base);
         };
+        // The gateway's hop names the route it took.
+        let gateway = base.transit_gateway.as_ref();
+        if let Some(hop) = self
+            .hops
+            .iter_mut()
+            .rev()
+            .find(|x| x.kind == HopKind::TransitGateway && Some(&x.component) == gateway)
+        {
+            hop.applied = Applied::TgwRoute {
+                table: table.clone(),
+                destination: r.dest,
+            };
+        }
         if let Some(vpn) = r.attachment.as_ref().and_then(|d| t.vpns.get(d)) {
             self.hop(&vpn.connection, HopKind::VpnConnection, h);
             if let Some(want) = want {

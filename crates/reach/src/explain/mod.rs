@@ -406,6 +406,11 @@ pub enum Applied {
     /// A load balancer: the listener that took the flow, its target group and the target
     /// the path goes on to.
     LoadBalancer(Arc<Balanced>),
+    /// A transit gateway: the route to `destination` of its route table `table` it took.
+    TgwRoute {
+        table: Arc<str>,
+        destination: ipnet::IpNet,
+    },
 }
 
 /// What a load balancer applied: listener, target group, target.

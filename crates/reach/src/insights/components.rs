@@ -1,12 +1,14 @@
 //! Path components (`PathComponent`): each hop with its ARN, place, headers and what it
 //! applied, looked up in the world from the hop's [`Applied`].
 
+use ipnet::IpNet;
 use openvpc_core::insights::{
     ExplanationData, LoadBalancerTarget, PacketHeader, PathComponentData, PortRange, RouteData,
-    SgRule,
+    SgRule, TgwRouteData,
 };
 use openvpc_core::nacl;
 use openvpc_core::route::{self, Route};
+use openvpc_core::tgw;
 use openvpc_core::Kind;
 
 use super::Cx;
@@ -101,6 +103,14 @@ impl Cx<'_> {
                 c.inbound_header = Some(h);
             }
             self.place(&mut c, hop);
+            if hop.kind == HopKind::TransitGatewayAttachment {
+                // A peering attachment belongs to the gateway the packet leaves by.
+                let from = hops[..i]
+                    .iter()
+                    .rev()
+                    .find(|x| x.kind == HopKind::TransitGateway);
+                c.transit_gateway = from.map(|x| self.comp(&x.component));
+            }
             out.push(c);
         }
         out
@@ -166,14 +176,40 @@ impl Cx<'_> {
                 c.elastic_load_balancer_listener = Some(self.elb_comp(id));
             }
             HopKind::TargetGroup => c.component = self.elb_comp(id),
+            HopKind::TransitGateway => {
+                if let Applied::TgwRoute { table, destination } = &hop.applied {
+                    c.transit_gateway_route_table_route = self.tgw_route(id, table, destination);
+                }
+            }
             HopKind::GatewayEndpoint
-            | HopKind::TransitGateway
             | HopKind::TransitGatewayAttachment
             | HopKind::VpnConnection
             | HopKind::Internet
             | HopKind::Service
             | HopKind::EndpointService => {}
         }
+    }
+
+    /// The route to `destination` of transit gateway `tgw`'s table `table`, as the world
+    /// holds it in effect.
+    fn tgw_route(&self, tgw: &str, table: &str, destination: &IpNet) -> Option<TgwRouteData> {
+        let t = self.w.tgw_route_tables.get(table)?;
+        let r = tgw::table_routes(self.w, t)
+            .into_iter()
+            .find(|r| r.destination == *destination)?;
+        let row = r
+            .attachment
+            .as_deref()
+            .and_then(|a| tgw::row_from(self.w, a, tgw));
+        Some(TgwRouteData {
+            destination_cidr: r.destination.to_string(),
+            route_origin: r.route_type.as_str().to_string(),
+            state: r.state().to_string(),
+            attachment_id: r.attachment.clone(),
+            resource_id: row.as_ref().map(|x| x.resource_id.clone()),
+            resource_type: row.map(|x| x.resource_type.to_string()),
+            prefix_list_id: r.prefix_list_id.clone(),
+        })
     }
 
     /// What load balancer `lb` applied, in AWS's explanation members.
