@@ -128,11 +128,12 @@ def test_inter_region_peering_routes_traffic_between_two_hubs(server, ec2):
     assert tgw_a in ids and pid in ids and tgw_b in ids, ids
     assert ids.index(tgw_a) < ids.index(pid) < ids.index(tgw_b)
     comps = {c["Component"]["Id"]: c for c in got["ForwardPathComponents"]}
-    assert comps[tgw_a]["TransitGatewayRouteTableRoute"] == {
+    assert comps[rtb_a]["TransitGatewayRouteTableRoute"] == {
         "DestinationCidr": b["cidr"], "State": "active", "RouteOrigin": "static",
         "AttachmentId": pid, "ResourceId": tgw_b, "ResourceType": "peering"}
+    assert comps[rtb_a]["TransitGateway"]["Id"] == tgw_a
     assert comps[pid]["TransitGateway"]["Id"] == tgw_a
-    far = comps[tgw_b]["TransitGatewayRouteTableRoute"]
+    far = comps[rtb_b]["TransitGatewayRouteTableRoute"]
     assert (far["RouteOrigin"], far["ResourceId"], far["ResourceType"]) == (
         "propagated", b["vpc"], "vpc")
 

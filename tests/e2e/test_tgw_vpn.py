@@ -146,6 +146,13 @@ def test_network_insights_from_a_vpc_through_the_gateway_to_the_vpn(server, ec2)
         f":vpn-connection/{vpn_id}")
     back = [x["Component"]["Id"] for x in got["ReturnPathComponents"]]
     assert back[0] == vpn_id and tgw in back, back
+    # The transit gateway's route table and the route taken to the VPN attachment.
+    [hop] = [x for x in got["ForwardPathComponents"] if "TransitGatewayRouteTableRoute" in x]
+    att = attachment_of(ec2, vpn_id)["TransitGatewayAttachmentId"]
+    assert hop["Component"]["Id"] == rtb and hop["TransitGateway"]["Id"] == tgw
+    assert hop["TransitGatewayRouteTableRoute"] == {
+        "DestinationCidr": "192.168.0.0/16", "State": "active", "RouteOrigin": "propagated",
+        "AttachmentId": att, "ResourceId": vpn_id, "ResourceType": "vpn"}
 
     # The customer's range leaves the table: the gateway cannot route it.
     ec2.delete_vpn_connection_route(VpnConnectionId=vpn_id,

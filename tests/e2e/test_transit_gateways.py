@@ -303,6 +303,12 @@ def test_prefix_list_references(server, ec2):
     assert {x["Type"] for x in routes} == {"static"}
     got = analyse(ec2, a["i"], b["i"])
     assert got["NetworkPathFound"] is True, got["Explanations"]
+    [hop] = [x for x in got["ForwardPathComponents"] if "TransitGatewayRouteTableRoute" in x]
+    assert hop["Component"]["Id"] == rtb
+    assert hop["TransitGatewayRouteTableRoute"] == {
+        "DestinationCidr": "10.2.0.0/16", "State": "active", "RouteOrigin": "static",
+        "PrefixListId": pl, "AttachmentId": b["attach"], "ResourceId": b["vpc"],
+        "ResourceType": "vpc"}
     # Blackhole: the list's entries drop what they match.
     r = ec2.modify_transit_gateway_prefix_list_reference(
         TransitGatewayRouteTableId=rtb, PrefixListId=pl, Blackhole=True)[

@@ -435,6 +435,9 @@ fn throughput(rounds: usize) {
     cleanup::cleanup(Some(&names)).unwrap();
 }
 
+/// The PrivateLink path's iperf3 port (5201 + its place among the measured paths).
+const PRIVATELINK_PORT: &str = "5205";
+
 /// A service in another VPC behind PrivateLink, one target; an endpoint in `a`.
 fn privatelink(api: &mut Api, a: &Vpc) -> (IpAddr, String) {
     let zone = api
@@ -493,7 +496,7 @@ fn privatelink(api: &mut Api, a: &Vpc) -> (IpAddr, String) {
             ("Action", "CreateTargetGroup"),
             ("Name", "bench"),
             ("Protocol", "TCP"),
-            ("Port", "5204"),
+            ("Port", PRIVATELINK_PORT),
             ("VpcId", &p),
             ("TargetType", "ip"),
         ]),
@@ -525,7 +528,7 @@ fn privatelink(api: &mut Api, a: &Vpc) -> (IpAddr, String) {
         ("Action", "CreateListener"),
         ("LoadBalancerArn", &nlb),
         ("Protocol", "TCP"),
-        ("Port", "5204"),
+        ("Port", PRIVATELINK_PORT),
         ("DefaultActions.member.1.Type", "forward"),
         ("DefaultActions.member.1.TargetGroupArn", &tg),
     ]);

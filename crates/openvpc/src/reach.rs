@@ -270,6 +270,7 @@ pub fn kind_json(k: HopKind) -> &'static str {
         HopKind::TransitGateway => "transit-gateway",
         HopKind::TransitGatewayAttachment => "transit-gateway-attachment",
         HopKind::VpnConnection => "vpn-connection",
+        HopKind::TransitGatewayRouteTable => "transit-gateway-route-table",
         HopKind::Middlebox => "middlebox",
         HopKind::GatewayEndpoint => "gateway-endpoint",
         HopKind::GatewayLoadBalancerEndpoint => "gateway-load-balancer-endpoint",
@@ -357,14 +358,17 @@ fn applied_json(a: &Applied) -> Value {
             json!({ "acl_rule": { "egress": egress, "number": number } })
         }
         Applied::Route { index } => json!({ "route": { "index": index } }),
-        Applied::TgwRoute { table, destination } => json!({
-            "transit_gateway_route": { "table": &**table, "destination": destination.to_string() }
-        }),
         Applied::LoadBalancer(b) => json!({
             "listener": listener_json(&b.listener),
             "target_group": &*b.target_group,
             "target": b.target.as_ref().map(target_json),
         }),
+        Applied::TgwRoute(r) => json!({ "transit_gateway_route": {
+            "destination": r.destination.to_string(),
+            "attachment": r.attachment.as_deref(),
+            "type": if r.propagated { "propagated" } else { "static" },
+            "prefix_list": r.prefix_list.as_deref(),
+        } }),
     }
 }
 
@@ -500,6 +504,7 @@ fn readable_kind(k: HopKind) -> &'static str {
         HopKind::TransitGateway => "transit gateway",
         HopKind::TransitGatewayAttachment => "transit gateway peering attachment",
         HopKind::VpnConnection => "VPN connection",
+        HopKind::TransitGatewayRouteTable => "TGW route table",
         HopKind::Middlebox => "middlebox",
         HopKind::GatewayEndpoint => "gateway endpoint",
         HopKind::GatewayLoadBalancerEndpoint => "GWLB endpoint",

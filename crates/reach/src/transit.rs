@@ -43,6 +43,10 @@ pub(crate) struct VpnAttachV {
 pub(crate) struct TgwRouteV {
     pub dest: IpNet,
     pub attachment: Option<Arc<str>>,
+    /// Propagated (not static or a prefix list's).
+    pub propagated: bool,
+    /// The prefix list whose entry the route is.
+    pub prefix_list: Option<Arc<str>>,
 }
 
 /// An available peering attachment: each side's gateway and the route table that side
@@ -231,6 +235,8 @@ pub(crate) fn compile(w: &World, v: &View) -> TransitV {
             .map(|r| TgwRouteV {
                 dest: r.destination,
                 attachment: r.attachment.as_deref().map(Arc::from),
+                propagated: r.route_type == tgw::RouteType::Propagated,
+                prefix_list: r.prefix_list_id.as_deref().map(Arc::from),
             })
             .collect();
         routes.sort_by_key(|r| std::cmp::Reverse(r.dest.prefix_len()));

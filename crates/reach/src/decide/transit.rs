@@ -18,7 +18,7 @@
 use std::sync::Arc;
 
 use super::{Decider, End, Leg, Step};
-use crate::explain::{Applied, Code, Detail, Header, HopKind, Why};
+use crate::explain::{Applied, Code, Detail, Header, HopKind, TgwRouteRef, Why};
 use crate::view::Ix;
 
 impl Decider<'_> {
@@ -99,19 +99,14 @@ impl Decider<'_> {
         let Some(r) = t.lookup(table, h.dst) else {
             return self.fatal(Code::TgwRtbCannotRoute, table, Why::TgwNoRoute, base);
         };
-        // The gateway's hop names the route it took.
-        let gateway = base.transit_gateway.as_ref();
-        if let Some(hop) = self
-            .hops
-            .iter_mut()
-            .rev()
-            .find(|x| x.kind == HopKind::TransitGateway && Some(&x.component) == gateway)
-        {
-            hop.applied = Applied::TgwRoute {
-                table: table.clone(),
-                destination: r.dest,
-            };
-        }
+        let taken = TgwRouteRef {
+            destination: r.dest,
+            attachment: r.attachment.clone(),
+            propagated: r.propagated,
+            prefix_list: r.prefix_list.clone(),
+        };
+        let kind = HopKind::TransitGatewayRouteTable;
+        self.applied(table, kind, h, Applied::TgwRoute(Arc::new(taken)));
         if let Some(vpn) = r.attachment.as_ref().and_then(|d| t.vpns.get(d)) {
             self.hop(&vpn.connection, HopKind::VpnConnection, h);
             if let Some(want) = want {

@@ -1,7 +1,6 @@
 //! Path components (`PathComponent`): each hop with its ARN, place, headers and what it
 //! applied, looked up in the world from the hop's [`Applied`].
 
-use ipnet::IpNet;
 use openvpc_core::insights::{
     ExplanationData, LoadBalancerTarget, PacketHeader, PathComponentData, PortRange, RouteData,
     SgRule, TgwRouteData,
@@ -176,12 +175,16 @@ impl Cx<'_> {
                 c.elastic_load_balancer_listener = Some(self.elb_comp(id));
             }
             HopKind::TargetGroup => c.component = self.elb_comp(id),
-            HopKind::TransitGateway => {
-                if let Applied::TgwRoute { table, destination } = &hop.applied {
-                    c.transit_gateway_route_table_route = self.tgw_route(id, table, destination);
+            HopKind::TransitGatewayRouteTable => {
+                let tgw = self.w.tgw_route_tables.get(id);
+                let gateway = tgw.map(|t| t.transit_gateway_id.as_str());
+                c.transit_gateway = self.opt_comp(gateway);
+                if let Applied::TgwRoute(r) = &hop.applied {
+                    c.transit_gateway_route = Some(self.tgw_route(gateway.unwrap_or_default(), r));
                 }
             }
             HopKind::GatewayEndpoint
+            | HopKind::TransitGateway
             | HopKind::TransitGatewayAttachment
             | HopKind::VpnConnection
             | HopKind::Internet
@@ -190,26 +193,27 @@ impl Cx<'_> {
         }
     }
 
-    /// The route to `destination` of transit gateway `tgw`'s table `table`, as the world
-    /// holds it in effect.
-    fn tgw_route(&self, tgw: &str, table: &str, destination: &IpNet) -> Option<TgwRouteData> {
-        let t = self.w.tgw_route_tables.get(table)?;
-        let r = tgw::table_routes(self.w, t)
-            .into_iter()
-            .find(|r| r.destination == *destination)?;
-        let row = r
+    /// A transit-gateway route of gateway `gateway` taken, with its attachment's resource as
+    /// that gateway sees it (a peering attachment's is the far gateway).
+    fn tgw_route(&self, gateway: &str, r: &crate::explain::TgwRouteRef) -> TgwRouteData {
+        let a = r
             .attachment
             .as_deref()
-            .and_then(|a| tgw::row_from(self.w, a, tgw));
-        Some(TgwRouteData {
+            .and_then(|id| tgw::row_from(self.w, id, gateway));
+        TgwRouteData {
             destination_cidr: r.destination.to_string(),
-            route_origin: r.route_type.as_str().to_string(),
-            state: r.state().to_string(),
-            attachment_id: r.attachment.clone(),
-            resource_id: row.as_ref().map(|x| x.resource_id.clone()),
-            resource_type: row.map(|x| x.resource_type.to_string()),
-            prefix_list_id: r.prefix_list_id.clone(),
-        })
+            state: if r.attachment.is_some() {
+                "active"
+            } else {
+                "blackhole"
+            }
+            .to_string(),
+            route_origin: if r.propagated { "propagated" } else { "static" }.to_string(),
+            prefix_list_id: r.prefix_list.as_deref().map(str::to_string),
+            attachment_id: r.attachment.as_deref().map(str::to_string),
+            resource_type: a.as_ref().map(|a| a.resource_type.to_string()),
+            resource_id: a.map(|a| a.resource_id),
+        }
     }
 
     /// What load balancer `lb` applied, in AWS's explanation members.

@@ -377,7 +377,7 @@ fn render_component(x: &mut Xml, c: &PathComponentData) {
     render_ref(x, "sourceVpc", &c.source_vpc);
     render_ref(x, "subnet", &c.subnet);
     render_ref(x, "transitGateway", &c.transit_gateway);
-    if let Some(r) = &c.transit_gateway_route_table_route {
+    if let Some(r) = &c.transit_gateway_route {
         x.node("transitGatewayRouteTableRoute", |x| {
             x.leaf("destinationCidr", &r.destination_cidr)
                 .leaf("state", &r.state)
