@@ -6,10 +6,11 @@
 //! `Addresses` (Elastic IPs), `VpcPeeringConnections`, `VpcEndpoints`,
 //! `ServiceConfigurations` (of `describe-vpc-endpoint-service-configurations`: a
 //! PrivateLink provider's services), `VpnGateways`, `CustomerGateways`, `VpnConnections`
-//! (those to a virtual private gateway, with their static routes), `KeyPairs`, `PrefixLists` (of
+//! (to a virtual private gateway or a transit gateway, with their static routes), `KeyPairs`, `PrefixLists` (of
 //! `describe-prefix-lists` and `describe-managed-prefix-lists`; both outputs of one list
 //! merge), `TransitGateways`, `TransitGatewayRouteTables`, `TransitGatewayVpcAttachments`,
-//! `TransitGatewayAttachments` (the association of VPC attachments), and of `aws elbv2`:
+//! `TransitGatewayAttachments` (the association of VPC attachments; VPN attachments),
+//! `TransitGatewayPrefixListReferences` (each names its table), and of `aws elbv2`:
 //! `LoadBalancers`, `TargetGroups`, `Listeners`). A field of the
 //! wrong shape is an error naming the file and the field's path; unknown fields are
 //! ignored; what is not imported — top-level keys openvpc does not read
