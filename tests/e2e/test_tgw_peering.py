@@ -127,6 +127,15 @@ def test_inter_region_peering_routes_traffic_between_two_hubs(server, ec2):
     ids = [c["Component"]["Id"] for c in got["ForwardPathComponents"]]
     assert tgw_a in ids and pid in ids and tgw_b in ids, ids
     assert ids.index(tgw_a) < ids.index(pid) < ids.index(tgw_b)
+    comps = {c["Component"]["Id"]: c for c in got["ForwardPathComponents"]}
+    assert comps[rtb_a]["TransitGatewayRouteTableRoute"] == {
+        "DestinationCidr": b["cidr"], "State": "active", "RouteOrigin": "static",
+        "AttachmentId": pid, "ResourceId": tgw_b, "ResourceType": "peering"}
+    assert comps[rtb_a]["TransitGateway"]["Id"] == tgw_a
+    assert comps[pid]["TransitGateway"]["Id"] == tgw_a
+    far = comps[rtb_b]["TransitGatewayRouteTableRoute"]
+    assert (far["RouteOrigin"], far["ResourceId"], far["ResourceType"]) == (
+        "propagated", b["vpc"], "vpc")
 
     # Without the route back at the peer the reply stops at its table.
     west.delete_transit_gateway_route(TransitGatewayRouteTableId=rtb_b,

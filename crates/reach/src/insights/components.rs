@@ -7,6 +7,7 @@ use openvpc_core::insights::{
 };
 use openvpc_core::nacl;
 use openvpc_core::route::{self, Route};
+use openvpc_core::tgw;
 use openvpc_core::Kind;
 
 use super::Cx;
@@ -101,6 +102,14 @@ impl Cx<'_> {
                 c.inbound_header = Some(h);
             }
             self.place(&mut c, hop);
+            if hop.kind == HopKind::TransitGatewayAttachment {
+                // A peering attachment belongs to the gateway the packet leaves by.
+                let from = hops[..i]
+                    .iter()
+                    .rev()
+                    .find(|x| x.kind == HopKind::TransitGateway);
+                c.transit_gateway = from.map(|x| self.comp(&x.component));
+            }
             out.push(c);
         }
         out
@@ -168,9 +177,10 @@ impl Cx<'_> {
             HopKind::TargetGroup => c.component = self.elb_comp(id),
             HopKind::TransitGatewayRouteTable => {
                 let tgw = self.w.tgw_route_tables.get(id);
-                c.transit_gateway = self.opt_comp(tgw.map(|t| t.transit_gateway_id.as_str()));
+                let gateway = tgw.map(|t| t.transit_gateway_id.as_str());
+                c.transit_gateway = self.opt_comp(gateway);
                 if let Applied::TgwRoute(r) = &hop.applied {
-                    c.transit_gateway_route = Some(self.tgw_route(r));
+                    c.transit_gateway_route = Some(self.tgw_route(gateway.unwrap_or_default(), r));
                 }
             }
             HopKind::GatewayEndpoint
@@ -183,12 +193,13 @@ impl Cx<'_> {
         }
     }
 
-    /// A transit-gateway route taken, with its attachment's resource.
-    fn tgw_route(&self, r: &crate::explain::TgwRouteRef) -> TgwRouteData {
+    /// A transit-gateway route of gateway `gateway` taken, with its attachment's resource as
+    /// that gateway sees it (a peering attachment's is the far gateway).
+    fn tgw_route(&self, gateway: &str, r: &crate::explain::TgwRouteRef) -> TgwRouteData {
         let a = r
             .attachment
             .as_deref()
-            .and_then(|id| self.w.tgw_attachments.get(id));
+            .and_then(|id| tgw::row_from(self.w, id, gateway));
         TgwRouteData {
             destination_cidr: r.destination.to_string(),
             state: if r.attachment.is_some() {
@@ -200,8 +211,8 @@ impl Cx<'_> {
             route_origin: if r.propagated { "propagated" } else { "static" }.to_string(),
             prefix_list_id: r.prefix_list.as_deref().map(str::to_string),
             attachment_id: r.attachment.as_deref().map(str::to_string),
-            resource_id: a.map(|a| a.resource_id().to_string()),
-            resource_type: a.map(|a| a.resource_type().to_string()),
+            resource_type: a.as_ref().map(|a| a.resource_type.to_string()),
+            resource_id: a.map(|a| a.resource_id),
         }
     }
 
