@@ -218,10 +218,4 @@ pub fn vpc_attachment<'w>(w: &'w World, tgw_id: &str, vpc_id: &str) -> Option<&'
 }
 
 #[cfg(test)]
-mod peering_tests;
-#[cfg(test)]
-mod prefix_list_tests;
-#[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod vpn_tests;

@@ -9,8 +9,8 @@ mod options;
 mod privatelink;
 mod prop;
 mod tgw;
-mod tgw_more;
 mod tgw_peering;
+mod tgw_vpn_and_appliance;
 mod vpn;
 
 use std::collections::HashMap;

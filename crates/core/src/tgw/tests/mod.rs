@@ -1,5 +1,9 @@
 //! The tgw area's tests, on the shared kit.
 
+mod peering;
+mod prefix_lists;
+mod vpn;
+
 use super::*;
 use crate::route::RouteParams;
 use crate::testkit::route::{create_route, v4};

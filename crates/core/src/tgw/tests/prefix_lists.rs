@@ -1,9 +1,9 @@
 //! Prefix-list references' tests, on the shared kit.
 
-use super::*;
 use crate::prefix_list::{self, EntrySpec};
 use crate::testkit::tgw::tgw_route;
 use crate::testkit::Kit;
+use crate::tgw::*;
 
 fn reference(rtb: &str, pl: &str, attachment: Option<&str>) -> Cmd {
     Cmd::CreatePrefixListReference {

@@ -1,9 +1,9 @@
 //! VPN attachments' tests, on the shared kit.
 
-use super::*;
 use crate::testkit::tgw::{create_tgw, tgw_connection, tgw_route};
 use crate::testkit::vpn::{connection, vpn_route};
 use crate::testkit::{Kit, B};
+use crate::tgw::*;
 use crate::{vpn, HOUR};
 
 fn routes_of(k: &Kit, rtb: &str) -> Vec<String> {

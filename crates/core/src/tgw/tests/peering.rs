@@ -1,10 +1,10 @@
 //! Peering attachments' tests, on the shared kit.
 
-use super::*;
 use crate::filter::Filter;
 use crate::testkit::tgw::{create_tgw, tgw_route};
 use crate::testkit::tgw_peering::peering_request;
 use crate::testkit::{Kit, B, C};
+use crate::tgw::*;
 use crate::world::Ctx;
 use crate::HOUR;
 
