@@ -77,6 +77,10 @@ struct Args {
     /// the whole network, as the console's scale benchmark opens it).
     #[arg(long)]
     accounts: Option<usize>,
+    /// Add transit gateways: every VPC attached to one of them (S: 1 gateway with 4 route
+    /// tables, M: 2 with 10, L: 5 with 50, XL: 5 with 100); recorded as tier `S-tgw`, ….
+    #[arg(long)]
+    tgw: bool,
 }
 
 impl Args {
@@ -109,7 +113,10 @@ fn bench(args: &Args) -> i32 {
     if let Some(n) = args.accounts {
         tier.accounts = n.max(1);
     }
-    let mut rep = Report::new(args.json, tier.name, args.seed);
+    if args.tgw {
+        tier = tier.with_transit();
+    }
+    let mut rep = Report::new(args.json, &tier.label(), args.seed);
     let (t, c) = (Instant::now(), cpu_time());
     let s = synth::generate(tier, args.seed);
     let (w, l, pls) = (s.world, s.layout, s.prefix_lists);
