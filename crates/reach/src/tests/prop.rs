@@ -456,13 +456,23 @@ fn transit(n: &mut Net) {
 
 /// One random edit of the transit gateway's parts (or of a route to it); the ids touched.
 fn transit_edit(r: &mut Rng, n: &mut Net) -> Vec<String> {
-    use openvpc_core::tgw::{AttachmentState, RouteTarget, StaticRoute};
+    use openvpc_core::tgw::{AttachmentState, RouteTarget, State, StaticRoute};
     let atts: Vec<String> = n.w.tgw_attachments.values().map(|a| a.id.clone()).collect();
     let Some(rtb) = n.w.tgw_route_tables.values().next().map(|t| t.id.clone()) else {
         return vec![];
     };
     let tgw = n.w.transit_gateways.values().next().unwrap().id.clone();
-    match r.below(5) {
+    match r.below(7) {
+        5 => {
+            let t = n.w.tgw_route_tables.get_mut(&rtb).unwrap();
+            t.state = r.pick(&[State::Available, State::Deleted]);
+            vec![rtb]
+        }
+        6 => {
+            let g = n.w.transit_gateways.get_mut(&tgw).unwrap();
+            g.state = r.pick(&[State::Available, State::Deleting]);
+            vec![tgw]
+        }
         0 => {
             let a = r.pick(&atts);
             let s = r.pick(&[AttachmentState::Available, AttachmentState::Deleting]);
