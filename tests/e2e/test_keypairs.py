@@ -103,6 +103,42 @@ def test_imported_keys_get_aws_fingerprints(server, ec2, tmp_path):
     assert error_code(e) == "InvalidKeyPair.Duplicate"
 
 
+def test_rfc4716_der_and_pem_public_keys_import(server, ec2, tmp_path):
+    """AWS's other documented formats: an RFC 4716 file (`ssh-keygen -e`), and an RSA key
+    in DER, raw or PEM. Each is kept as its OpenSSH line, with the same fingerprint."""
+    import subprocess
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    rsa_line = openssh_public(rsa_key)
+    der = rsa_key.public_key().public_bytes(serialization.Encoding.DER,
+                                            serialization.PublicFormat.SubjectPublicKeyInfo)
+    fingerprint = colon_hex(hashlib.md5(der).digest())
+    openssh = tmp_path / "id_rsa.pub"
+    openssh.write_text(rsa_line + " me@laptop\n")
+    rfc = tmp_path / "id_rsa.rfc4716"
+    rfc.write_text(subprocess.run(["ssh-keygen", "-e", "-f", str(openssh)], check=True,
+                                  capture_output=True, text=True).stdout)
+    pem = rsa_key.public_key().public_bytes(serialization.Encoding.PEM,
+                                            serialization.PublicFormat.PKCS1)
+    (tmp_path / "id_rsa.der").write_bytes(der)
+    (tmp_path / "id_rsa.pem").write_bytes(pem)
+    for name in ("id_rsa.rfc4716", "id_rsa.der", "id_rsa.pem"):
+        out = server.aws("ec2", "import-key-pair", "--key-name", name,
+                         "--public-key-material", f"fileb://{tmp_path / name}")
+        assert out["KeyFingerprint"] == fingerprint, name
+        [info] = ec2.describe_key_pairs(KeyNames=[name], IncludePublicKey=True)["KeyPairs"]
+        assert info["PublicKey"].split()[:2] == rsa_line.split()[:2], name
+    ed_line = openssh_public(ed25519.Ed25519PrivateKey.generate())
+    ed = tmp_path / "id_ed25519.pub"
+    ed.write_text(ed_line + "\n")
+    rfc_text = subprocess.run(["ssh-keygen", "-e", "-f", str(ed)], check=True,
+                              capture_output=True, text=True).stdout
+    got = ec2.import_key_pair(KeyName="ed-rfc", PublicKeyMaterial=rfc_text.encode())
+    assert got["KeyFingerprint"] == sha256_fingerprint(ed_line)
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        ec2.import_key_pair(KeyName="cut", PublicKeyMaterial=rfc_text.encode()[:-40])
+    assert error_code(e) == "InvalidKey.Format"
+
+
 def test_describe_filters_and_delete(server, ec2):
     a = ec2.create_key_pair(KeyName="a", KeyType="ed25519")["KeyPairId"]
     ec2.create_key_pair(KeyName="b", KeyType="ed25519",

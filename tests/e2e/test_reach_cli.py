@@ -138,6 +138,50 @@ def test_reach_across_a_peering_and_its_blockers(server, ec2):
     assert (f["route_table"], f["subnet"], f["address"]) == (b["rtb"], b["subnet"], a["ip"])
 
 
+def test_reach_path_options_port_ranges_and_filters(server, ec2):
+    """The Network Insights path options on the command line: port ranges searched,
+    source/destination addresses, components the path must cross or avoid."""
+    a, b, pcx = peered(ec2)
+    d = server.data_dir
+    ec2.authorize_security_group_ingress(GroupId=b["sg"], IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 8000, "ToPort": 8010,
+        "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}])
+
+    doc = reach_json(d, a["eni"], b["eni"], "--port-range", "400-8005")
+    assert doc["verdict"] == "reachable"
+    assert doc["ports"] == {"destination": [[443, 443], [8000, 8005]], "source": [[49152, 49152]]}
+    assert doc["forward"][-1]["header"]["dst_port"] == 443
+    code, out, _ = reach(d, a["eni"], b["eni"], "--port-range", "400-8005")
+    assert code == 0 and "ports that get through: 443, 8000-8005" in out
+    doc = reach_json(d, a["eni"], b["eni"], "--port-range", "20-30")
+    assert doc["verdict"] == "not-reachable" and doc["ports"]["destination"] == []
+    assert doc["codes"] == ["ENI_SG_RULES_MISMATCH"]
+
+    doc = reach_json(d, a["eni"], b["eni"], "--port", str(PORT), "--source-port", "1024-1030")
+    assert doc["ports"]["source"] == [[1024, 1030]]
+    assert doc["forward"][0]["header"]["src_port"] == 1024
+
+    # Through the peering: found; avoiding it: not found, and the explanation names it.
+    assert reach_json(d, a["eni"], b["eni"], "--port", str(PORT),
+                      "--through", pcx)["verdict"] == "reachable"
+    doc = reach_json(d, a["eni"], b["eni"], "--port", str(PORT), "--avoid", pcx)
+    assert doc["verdict"] == "not-reachable"
+    assert pcx in [e["component"] for e in doc["explanations"]]
+
+    # Addresses: the source interface's own address is accepted; another is refused.
+    doc = reach_json(d, a["eni"], b["eni"], "--port", str(PORT), "--source-ip", a["ip"],
+                     "--destination-ip", b["ip"])
+    assert doc["verdict"] == "reachable"
+    assert doc["forward"][0]["header"]["src"] == a["ip"]
+    assert reach_json(d, a["eni"], b["eni"], "--port", str(PORT),
+                      "--source-ip", "10.9.9.9")["verdict"] == "not-reachable"
+
+    for bad in (["--port-range", "90-80"], ["--port-range", "x"],
+                ["--port", "80", "--port-range", "80-90"]):
+        code, _, err = reach(d, a["eni"], b["eni"], *bad)
+        assert code == 2 and err
+
+
 def test_reach_ip_destinations_icmp_and_missing_endpoints(server, ec2):
     a, b, _ = peered(ec2)
     d = server.data_dir

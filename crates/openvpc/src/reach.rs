@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use openvpc_core::Kind;
 use openvpc_reach::explain::{ListenerRef, TargetRef};
 use openvpc_reach::{
-    decide, Applied, Detail, Direction, Endpoint, Explanation, Flow, Header, Hop, HopKind, Outcome,
-    Protocol, Verdict, View,
+    search, Applied, Detail, Direction, Endpoint, Explanation, Flow, Found, Header, Hop, HopKind,
+    Options, Outcome, Protocol, Search, Verdict, View,
 };
 use serde_json::{json, Value};
 
@@ -66,9 +66,61 @@ pub struct ReachArgs {
     /// TCP/UDP flow is to a port that no port-specific rule names.
     #[arg(long)]
     pub port: Option<u16>,
+    /// Search a destination port range (`FROM-TO`) instead of one port: reachable when some
+    /// port of it gets through; the ports that do are printed.
+    #[arg(long, value_name = "FROM-TO", value_parser = parse_port_range)]
+    pub port_range: Option<(u16, u16)>,
+    /// Source port, or a range of them to search (`FROM-TO`).
+    #[arg(long, value_name = "PORT|FROM-TO", value_parser = parse_port_range)]
+    pub source_port: Option<(u16, u16)>,
+    /// The source's address to send from (one of the source interface's; Network Insights'
+    /// `SourceIp`).
+    #[arg(long, value_name = "IP")]
+    pub source_ip: Option<IpAddr>,
+    /// The destination interface's address to send to (Network Insights' `DestinationIp`).
+    #[arg(long, value_name = "IP")]
+    pub destination_ip: Option<IpAddr>,
+    /// A component the path must cross (repeatable: one of them; `FilterInArns`).
+    #[arg(long, value_name = "ID|ARN")]
+    pub through: Vec<String>,
+    /// A component the path must not cross (repeatable; `FilterOutArns`).
+    #[arg(long, value_name = "ID|ARN")]
+    pub avoid: Vec<String>,
     /// Print a JSON document instead of the readable trace.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Parses `PORT` or `FROM-TO` (FROM ≤ TO).
+pub fn parse_port_range(text: &str) -> Result<(u16, u16), String> {
+    let bad = || format!("'{text}' is not a port or a port range FROM-TO (0-65535)");
+    let port = |p: &str| p.trim().parse::<u16>().map_err(|_| bad());
+    let (lo, hi) = match text.split_once('-') {
+        Some((a, b)) => (port(a)?, port(b)?),
+        None => (port(text)?, port(text)?),
+    };
+    if lo > hi {
+        return Err(bad());
+    }
+    Ok((lo, hi))
+}
+
+/// The Network Insights path options and search `args` ask for beyond the flow.
+pub fn query_of(args: &ReachArgs) -> (Options, Search) {
+    let opts = Options {
+        source_ip: args.source_ip,
+        destination_ip: args.destination_ip,
+        ..Options::default()
+    };
+    let single = |r: Option<(u16, u16)>| r.filter(|(a, b)| a != b);
+    let search = Search {
+        destination_ports: args.port_range,
+        source_ports: single(args.source_port),
+        through: args.through.clone(),
+        avoid: args.avoid.clone(),
+        ..Search::default()
+    };
+    (opts, search)
 }
 
 /// Checks the source id.
@@ -134,12 +186,12 @@ pub fn flow_of(args: &ReachArgs) -> Result<Flow, String> {
         }
         (a, b) => a.or(b),
     };
-    Ok(Flow::new(
-        &source,
-        destination,
-        args.protocol.protocol(),
-        port,
-    ))
+    if port.is_some() && args.port_range.is_some() {
+        return Err("give --port or --port-range, not both".to_string());
+    }
+    let mut flow = Flow::new(&source, destination, args.protocol.protocol(), port);
+    flow.source_port = args.source_port.map(|(lo, _)| lo);
+    Ok(flow)
 }
 
 pub fn run(args: ReachArgs) -> i32 {
@@ -149,20 +201,51 @@ pub fn run(args: ReachArgs) -> i32 {
     };
     let world = load_world(&args.data_dir).unwrap_or_else(|e| crate::fail(e));
     let view = View::compile_with(&world, &world);
-    let verdict = decide(&view, &flow);
+    let (opts, query) = query_of(&args);
+    let searched = query != Search::default();
+    let found = search(&view, &flow, &opts, &query);
+    let verdict = &found.verdict;
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&verdict_json(&flow, &verdict)).expect("JSON")
-        );
+        let mut doc = verdict_json(&flow, verdict);
+        if searched {
+            doc["ports"] = json!({
+                "destination": found.destination_ports,
+                "source": found.source_ports,
+            });
+        }
+        println!("{}", serde_json::to_string_pretty(&doc).expect("JSON"));
     } else {
-        print!("{}", render(&flow, &verdict));
+        print!("{}", render(&flow, verdict));
+        if searched && verdict.reachable {
+            println!("\n{}", ports_line(&found));
+        }
     }
     match verdict.outcome() {
         Outcome::Reachable => 0,
         Outcome::Blocked => 1,
         Outcome::Unknown => EXIT_UNKNOWN,
     }
+}
+
+/// The ports a search found getting through, e.g. `ports that get through: 80, 443-450`.
+fn ports_line(found: &Found) -> String {
+    let list = |r: &[(u16, u16)]| {
+        r.iter()
+            .map(|&(a, b)| {
+                if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}-{b}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut line = format!("ports that get through: {}", list(&found.destination_ports));
+    if !found.source_ports.is_empty() {
+        let _ = write!(line, " (source ports {})", list(&found.source_ports));
+    }
+    line
 }
 
 fn destination_text(e: &Endpoint) -> String {
@@ -617,11 +700,26 @@ mod tests {
             to: to.into(),
             protocol: ProtocolArg::parse("tcp").unwrap(),
             port,
+            port_range: None,
+            source_port: None,
+            source_ip: None,
+            destination_ip: None,
+            through: Vec::new(),
+            avoid: Vec::new(),
             json: false,
         };
         assert_eq!(flow_of(&args("eni-2:443", None)).unwrap().port, Some(443));
         assert_eq!(flow_of(&args("eni-2", Some(22))).unwrap().port, Some(22));
         assert_eq!(flow_of(&args("eni-2:22", Some(22))).unwrap().port, Some(22));
         assert!(flow_of(&args("eni-2:443", Some(22))).is_err());
+    }
+
+    #[test]
+    fn port_ranges() {
+        assert_eq!(parse_port_range("80"), Ok((80, 80)));
+        assert_eq!(parse_port_range("80-90"), Ok((80, 90)));
+        for bad in ["90-80", "", "-", "80-", "x", "70000", "1-2-3"] {
+            assert!(parse_port_range(bad).is_err(), "{bad}");
+        }
     }
 }

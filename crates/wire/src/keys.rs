@@ -238,14 +238,18 @@ fn openssh_ed25519(k: &SigningKey, comment: &str) -> String {
     )
 }
 
-/// ImportKeyPair's `PublicKeyMaterial`, as sent on the wire (base64 of the key file's text):
-/// an OpenSSH public key line, `ssh-rsa` or `ssh-ed25519`.
+/// ImportKeyPair's `PublicKeyMaterial`, as sent on the wire (base64 of the key file): an
+/// OpenSSH public key line (`ssh-rsa` or `ssh-ed25519`), an RFC 4716 file, or an RSA key in
+/// DER (raw, base64 or PEM); kept as its OpenSSH line.
 pub fn import(public_key_material: &str) -> Result<Material> {
-    let text = B64
+    let file = B64
         .decode(public_key_material.trim())
         .map_err(|_| format_error())?;
-    let text = String::from_utf8(text).map_err(|_| malformed())?;
-    parse_openssh(text.trim())
+    let line = match std::str::from_utf8(&file) {
+        Ok(text) => formats::openssh_line(text.trim())?,
+        Err(_) => formats::der(&file)?,
+    };
+    parse_openssh(&line)
 }
 
 /// `InvalidKeyPair.Format`: the parameter is not base64 at all.
@@ -365,5 +369,6 @@ impl<'a> SshReader<'a> {
     }
 }
 
+mod formats;
 #[cfg(test)]
 mod tests;

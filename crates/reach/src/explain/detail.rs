@@ -283,4 +283,21 @@ pub enum Why {
     NotThrough,
     /// The Gateway Load Balancer behind an endpoint is not in the view (not imported).
     GatewayLoadBalancerUnknown,
+    /// A gateway or connection named as a path's end does not exist.
+    EndGone,
+    /// A gateway named as a path's end is attached to no VPC.
+    Detached,
+    /// The address at an internet gateway's end is not public.
+    NotPublicHost,
+    /// The path's other end is in neither VPC of the peering connection it names.
+    NotAcrossPeering,
+    /// The internet gateway at the path's end (the source with [`End::Source`]) is attached
+    /// to another VPC than the other end's.
+    GatewayOtherVpc(End),
+    /// The path enters (gateway is the [`End::Source`]) or leaves by another gateway than
+    /// the internet gateway it names.
+    OtherGateway(End),
+    /// The path never comes from (or reaches) the internet, so it does not cross the
+    /// internet gateway it names.
+    NeverInternet(End),
 }

@@ -423,6 +423,44 @@ fn body(e: &Explanation) -> String {
         Why::NotThrough => format!(
             "the path does not cross {c}, a component the analysis must traverse (FilterInArns): no path traverses it; name a component on the path"
         ),
+        Why::EndGone => format!("{c} does not exist; name an existing one as the path's end"),
+        Why::Detached => format!(
+            "{c} is not attached to any VPC: no traffic passes through it; attach it to a VPC"
+        ),
+        Why::NotPublicHost => format!(
+            "{addr} is not a public address: the address of an internet gateway's end of a path must be one on the internet"
+        ),
+        Why::NotAcrossPeering => format!(
+            "{c} connects {} and {}; the other end of the path is in neither, so no traffic between them crosses it",
+            s(&d.source_vpc),
+            s(&d.destination_vpc)
+        ),
+        Why::GatewayOtherVpc(end) => {
+            let (attached, other) = match end {
+                super::End::Source => (s(&d.source_vpc), s(&d.destination_vpc)),
+                super::End::Destination => (s(&d.destination_vpc), s(&d.source_vpc)),
+            };
+            let way = match end {
+                super::End::Source => "traffic from the internet through it cannot reach",
+                super::End::Destination => "traffic cannot leave through it from",
+            };
+            format!("{c} is attached to {attached}, not to {other}: {way} {other}; name the gateway attached to {other}")
+        }
+        Why::OtherGateway(end) => format!(
+            "the path {} through {}, not through {c}",
+            match end {
+                super::End::Source => "enters",
+                super::End::Destination => "leaves",
+            },
+            s(&d.destination)
+        ),
+        Why::NeverInternet(end) => format!(
+            "the path does not cross {c}: it never {} the internet",
+            match end {
+                super::End::Source => "comes from",
+                super::End::Destination => "reaches",
+            }
+        ),
         Why::GatewayLoadBalancerUnknown => format!(
             "the Gateway Load Balancer behind {} ({c}) is not known (it was not imported): whether its appliances pass {header} cannot be decided; import its account's load balancers and target groups",
             s(&d.vpc_endpoint)

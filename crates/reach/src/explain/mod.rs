@@ -83,6 +83,10 @@ pub enum Code {
     /// A component's configuration is not known (data absent from an import, as AWS reports
     /// what a cross-account analysis cannot see).
     UnknownResource,
+    /// The address at an internet gateway's end of a path is not a public one.
+    IgwExpectsPublicAddress,
+    /// A path end that is not attached to a VPC (a detached internet or VPN gateway).
+    UnassociatedComponent,
 }
 
 impl Code {
@@ -139,6 +143,8 @@ impl Code {
             Code::TgwAttachMissingTgwRtbAssociation => "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
             Code::TgwRtbCannotRoute => "TGW_RTB_CANNOT_ROUTE",
             Code::TgwRtbBadStateRoute => "TGW_RTB_BAD_STATE_ROUTE",
+            Code::IgwExpectsPublicAddress => "IGW_EXPECTS_PUBLIC_ADDRESS",
+            Code::UnassociatedComponent => "UNASSOCIATED_COMPONENT",
         }
     }
 }
@@ -177,6 +183,8 @@ impl Code {
                 | Code::TgwAttachMissingTgwRtbAssociation
                 | Code::TgwRtbCannotRoute
                 | Code::TgwRtbBadStateRoute
+                | Code::IgwExpectsPublicAddress
+                | Code::UnassociatedComponent
         )
     }
 

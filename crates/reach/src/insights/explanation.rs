@@ -76,14 +76,22 @@ impl Cx<'_> {
             x.protocols = vec![Protocol::Number(h.protocol).name()];
             x.port = h.dst_port.filter(|_| h.has_ports());
         }
-        // The component itself, when the detail does not name it in its own member.
-        match Kind::of_id(id) {
+        // The component itself, when the detail does not name it in its own member (and it
+        // exists).
+        let present = d.missing.as_deref() != Some(id);
+        match Kind::of_id(id).filter(|_| present) {
             Some(Kind::SecurityGroup) if x.security_group.is_none() => {
                 x.security_group = Some(self.comp(id));
             }
             Some(Kind::NetworkAcl) if x.acl.is_none() => x.acl = Some(self.comp(id)),
             Some(Kind::RouteTable) if x.route_table.is_none() => {
                 x.route_table = Some(self.comp(id));
+            }
+            Some(Kind::VpcPeeringConnection) if x.vpc_peering_connection.is_none() => {
+                x.vpc_peering_connection = Some(self.comp(id));
+            }
+            Some(Kind::VpnGateway) if x.vpn_gateway.is_none() => {
+                x.vpn_gateway = Some(self.comp(id));
             }
             _ => {}
         }

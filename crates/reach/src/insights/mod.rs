@@ -6,14 +6,20 @@
 //! `loadBalancerTarget…`, `address`, `port`, `protocolSet`, `direction`, …).
 //!
 //! Everything comes from the verdict's typed fields ([`crate::Applied`],
-//! [`crate::Detail`]) looked up in the world; nothing is parsed from words. The wire
-//! decodes the path into a [`Flow`] and renders the result.
+//! [`crate::Detail`]) looked up in the world; nothing is parsed from words. What a path
+//! asks ([`Query`]: the flow, its options, the search) is resolved here from the stored path
+//! ([`query_of`]); the wire only decodes the request and renders the result.
 
 mod components;
-mod ends;
 mod explanation;
+mod gateway_end;
+mod query;
+#[cfg(test)]
+mod tests;
 
-use openvpc_core::insights::{self, AnalysisResult, Component, ExplanationData, Path};
+pub use query::{is_public, query_of, Refusal, INTERNET_HOST, ON_PREMISES_HOST};
+
+use openvpc_core::insights::{self, AnalysisResult, Component, Path};
 use openvpc_core::{Kind, Scope, World};
 
 use crate::{search, Flow, Options, Search, Verdict, View};
@@ -30,28 +36,35 @@ pub struct Query {
     pub search: Search,
 }
 
-/// Decides `q` (what path `p` asks) over the current world — on `view`, the server's
-/// compiled view of it, or a view compiled now — and converts the verdict. A path from or
-/// to an internet gateway must enter or leave through that gateway: when the gateway is
-/// not attached to the other end's VPC, or the engine's path crosses another exit, the path
-/// is not found and an explanation names the gateway.
+/// Decides path `p` over the current world — on `view`, the server's compiled view of it,
+/// or a view compiled now — and converts the verdict; `through` and `avoid` are the
+/// analysis' `FilterInArns` and `FilterOutArns` as component ids. A path from or to an
+/// internet gateway must enter or leave through that gateway: when the gateway is not
+/// attached to the other end's VPC, or the engine's path crosses another exit, the path is
+/// not found and an explanation names the gateway.
 pub fn analyse(
     w: &World,
     view: Option<&View>,
     scope: &Scope,
     p: &Path,
-    q: &Query,
+    through: Vec<String>,
+    avoid: Vec<String>,
 ) -> AnalysisResult {
     let cx = Cx::new(w, scope);
-    let igw_end = ends::internet_gateway_end(p);
-    if let Some(end) = &igw_end {
-        if let Some(x) = cx.igw_detached(end) {
-            return AnalysisResult {
-                network_path_found: false,
-                explanations: vec![x],
-                ..AnalysisResult::default()
-            };
-        }
+    let not_found = |x: &Refusal| AnalysisResult {
+        network_path_found: false,
+        explanations: vec![cx.explanation(x)],
+        ..AnalysisResult::default()
+    };
+    let mut q = match query_of(w, p) {
+        Ok(q) => q,
+        Err(x) => return not_found(&x),
+    };
+    q.search.through = through;
+    q.search.avoid = avoid;
+    let igw_end = gateway_end::internet_gateway_end(p);
+    if let Some(x) = igw_end.as_ref().and_then(|end| cx.igw_detached(end)) {
+        return not_found(&x);
     }
     let compiled;
     let view = match view {
@@ -75,11 +88,9 @@ pub fn analyse(
         ..cx
     }
     .convert(&verdict);
-    if let Some(end) = &igw_end {
-        if let Some(x) = cx.igw_bypassed(end, &verdict) {
-            r.network_path_found = false;
-            r.explanations.push(x);
-        }
+    if let Some(x) = igw_end.and_then(|end| cx.igw_bypassed(&end, &verdict)) {
+        r.network_path_found = false;
+        r.explanations.push(cx.explanation(&x));
     }
     r
 }
@@ -87,36 +98,6 @@ pub fn analyse(
 /// Converts a verdict; ARNs of ids the world does not hold use `scope`.
 pub fn convert(w: &World, scope: &Scope, v: &Verdict) -> AnalysisResult {
     Cx::new(w, scope).convert(v)
-}
-
-/// The result of a path that cannot be analysed as given (an address its end does not
-/// take): not found, with one explanation of `code` naming `component`.
-pub fn refused(
-    w: &World,
-    scope: &Scope,
-    code: &str,
-    component: &str,
-    message: String,
-) -> AnalysisResult {
-    let cx = Cx::new(w, scope);
-    let c = Some(cx.comp(component));
-    let mut x = ExplanationData {
-        code: code.to_string(),
-        component: c.clone(),
-        message,
-        ..ExplanationData::default()
-    };
-    match Kind::of_id(component) {
-        Some(Kind::InternetGateway) => x.internet_gateway = c,
-        Some(Kind::VpcPeeringConnection) => x.vpc_peering_connection = c,
-        Some(Kind::VpnGateway) => x.vpn_gateway = c,
-        _ => {}
-    }
-    AnalysisResult {
-        network_path_found: false,
-        explanations: vec![x],
-        ..AnalysisResult::default()
-    }
 }
 
 static NO_RANGES: Ranges = Ranges {

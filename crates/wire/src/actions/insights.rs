@@ -6,7 +6,6 @@
 //! Describe afterwards says `succeeded`.
 
 mod analyse;
-mod ends;
 
 use openvpc_core::insights::{
     self, Analysis, AnalysisQuery, AnalysisResult, Cmd, Component, ExplanationData, FilterSpec,

@@ -143,3 +143,85 @@ fn create_key_pair_alone_needs_a_key_of_its_type() {
         None
     );
 }
+
+/// `ssh-keygen -e -m PKCS8 -f rsa.pub` of [`RSA_PUB`]: a PEM SubjectPublicKeyInfo.
+const RSA_SPKI_PEM: &str = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAy9XrCU1HYxm35R67FGuM\nzUjRbmar8bfUoQ5k7UYIbEDrO/aNnzVRHjYQ2qSUtBn1JgZvaM1klWEnlhWYncAr\nigQPMmh8Wbm65wmN9yF8JbZB6Y3eSeHH5kZ5GumjD+slzFEVDiGmob1DllbHEbef\n2VzYljscAMk9GGU2jtjA9HNizOWuHY+9Ha+qD4CthnOTlC1LRFdr8HLuVFnN/yD7\ncEhFk1J4MgecVDJwiWW6yG202zBfbz4DoZs4blL8NKfN7D8LEIYf9bSM6W5xQMjS\nhXp3l+sP6J1wOHARSKb47WQIz82ulMTV6ljI9rhD+qGNe+QPenEzNlnHhwwGOfpr\nyQIDAQAB\n-----END PUBLIC KEY-----";
+
+/// `ssh-keygen -e -m PEM -f rsa.pub` of [`RSA_PUB`]: a PEM PKCS#1 `RSAPublicKey`.
+const RSA_PKCS1_PEM: &str = "-----BEGIN RSA PUBLIC KEY-----\nMIIBCgKCAQEAy9XrCU1HYxm35R67FGuMzUjRbmar8bfUoQ5k7UYIbEDrO/aNnzVR\nHjYQ2qSUtBn1JgZvaM1klWEnlhWYncArigQPMmh8Wbm65wmN9yF8JbZB6Y3eSeHH\n5kZ5GumjD+slzFEVDiGmob1DllbHEbef2VzYljscAMk9GGU2jtjA9HNizOWuHY+9\nHa+qD4CthnOTlC1LRFdr8HLuVFnN/yD7cEhFk1J4MgecVDJwiWW6yG202zBfbz4D\noZs4blL8NKfN7D8LEIYf9bSM6W5xQMjShXp3l+sP6J1wOHARSKb47WQIz82ulMTV\n6ljI9rhD+qGNe+QPenEzNlnHhwwGOfpryQIDAQAB\n-----END RSA PUBLIC KEY-----";
+
+/// The base64 body of a PEM file.
+fn pem_body(pem: &str) -> String {
+    pem.lines().filter(|l| !l.starts_with("-----")).collect()
+}
+
+#[test]
+fn rfc4716_der_and_pem_keys_import_as_their_openssh_line() {
+    let (rsa_line, rsa_comment) = RSA_PUB.rsplit_once(' ').unwrap();
+    let blob = rsa_line.split_once(' ').unwrap().1;
+    let lines: Vec<&str> = blob
+        .as_bytes()
+        .chunks(70)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    // `ssh-keygen -e` writes this shape; a header may continue on the next line.
+    let rfc = format!(
+        "---- BEGIN SSH2 PUBLIC KEY ----\nComment: \"{rsa_comment}\\\n, converted\"\nx-Tag: 1\n{}\n---- END SSH2 PUBLIC KEY ----\n",
+        lines.join("\n")
+    );
+    let k = import(&wire(&rfc)).unwrap();
+    assert_eq!(
+        (k.key_type, k.fingerprint.as_str(), k.public_key.as_str()),
+        (
+            KeyType::Rsa,
+            RSA_FP,
+            format!("{rsa_line} {rsa_comment}, converted").as_str()
+        )
+    );
+    let (ed_line, _) = ED25519_PUB.rsplit_once(' ').unwrap();
+    let rfc = format!(
+        "---- BEGIN SSH2 PUBLIC KEY ----\n{}\n---- END SSH2 PUBLIC KEY ----",
+        ed_line.split_once(' ').unwrap().1
+    );
+    let k = import(&wire(&rfc)).unwrap();
+    assert_eq!(
+        (k.fingerprint.as_str(), k.public_key.as_str()),
+        (ED25519_FP, ed_line)
+    );
+
+    // DER (SubjectPublicKeyInfo or PKCS#1): raw, base64 text, or PEM; RSA only.
+    for pem in [RSA_SPKI_PEM, RSA_PKCS1_PEM] {
+        let der = B64.decode(pem_body(pem)).unwrap();
+        for material in [B64.encode(&der), wire(&pem_body(pem)), wire(pem)] {
+            let k = import(&material).unwrap();
+            assert_eq!(
+                (k.key_type, k.fingerprint.as_str(), k.public_key.as_str()),
+                (KeyType::Rsa, RSA_FP, rsa_line)
+            );
+        }
+    }
+}
+
+#[test]
+fn damaged_rfc4716_and_der_keys_are_refused() {
+    let code = |text: &str| import(&wire(text)).unwrap_err().code;
+    let blob = ED25519_PUB.split(' ').nth(1).unwrap();
+    for text in [
+        // No end line; text after it; a header continued past the end; a damaged body.
+        format!("---- BEGIN SSH2 PUBLIC KEY ----\n{blob}\n"),
+        format!("---- BEGIN SSH2 PUBLIC KEY ----\n{blob}\n---- END SSH2 PUBLIC KEY ----\nmore"),
+        "---- BEGIN SSH2 PUBLIC KEY ----\nComment: a\\".to_string(),
+        format!(
+            "---- BEGIN SSH2 PUBLIC KEY ----\n{}\n---- END SSH2 PUBLIC KEY ----",
+            &blob[4..]
+        ),
+        "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----".to_string(),
+        pem_body(RSA_SPKI_PEM)[..40].to_string(),
+    ] {
+        assert_eq!(code(&text), "InvalidKey.Format", "{text}");
+    }
+    assert_eq!(
+        import(&B64.encode([0x30, 0x82, 0xff])).unwrap_err().code,
+        "InvalidKey.Format"
+    );
+}

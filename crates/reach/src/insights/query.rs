@@ -1,37 +1,64 @@
 //! The flow a network insights path asks about: its ends (an instance, interface, interface
 //! endpoint, internet gateway, peering connection or virtual private gateway, or an
 //! address), the addresses they use (`SourceIp`, `DestinationIp`, the filters' addresses)
-//! and what the engine needs to know of an end that is a gateway or connection.
+//! and what the engine needs to know of an end that is a gateway or connection. A path
+//! that cannot be asked as given is refused with an [`Explanation`] (words in
+//! [`crate::explain::message`]).
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
 
 use ipnet::Ipv4Net;
 use openvpc_core::insights::FilterPorts;
 use openvpc_core::insights::{self, Path, PathFilter};
 use openvpc_core::{Kind, World};
-use openvpc_reach::insights::Query;
-use openvpc_reach::{Arrival, Edge, Endpoint, Flow, Options, Search};
 
-use super::analyse::{is_public, INTERNET_HOST};
+use super::Query;
+use crate::explain::{Code, Detail, Direction, End, Explanation, Why};
+use crate::{Arrival, Edge, Endpoint, Flow, Options, Search};
+
+/// The internet host of a path from or to an internet gateway when the path names no public
+/// address of its own: public (the engine takes no RFC 1918 address as an internet host),
+/// outside openvpc's public pool (which starts at 18.0.0.1), so no interface ever holds it.
+pub const INTERNET_HOST: IpAddr = IpAddr::V4(Ipv4Addr::new(198, 51, 100, 10));
 
 /// The address beyond a virtual private gateway when its VPN connections have no static
 /// route to take one from (TEST-NET-1, RFC 5737: no network of the world holds it).
 pub const ON_PREMISES_HOST: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 10));
 
-/// Why a path cannot be analysed as given: an explanation code, its component and words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    pub code: &'static str,
-    pub component: String,
-    pub message: String,
+/// Whether `a` can be an address on the internet (not private, loopback, link-local,
+/// unspecified, broadcast or multicast; for IPv6 not unique-local either).
+pub fn is_public(a: IpAddr) -> bool {
+    match a {
+        IpAddr::V4(a) => {
+            !(a.is_private()
+                || a.is_loopback()
+                || a.is_link_local()
+                || a.is_unspecified()
+                || a.is_broadcast()
+                || a.is_multicast())
+        }
+        IpAddr::V6(a) => {
+            let s = a.segments()[0];
+            !(a.is_loopback()
+                || a.is_unspecified()
+                || a.is_multicast()
+                || s & 0xffc0 == 0xfe80
+                || s & 0xfe00 == 0xfc00)
+        }
+    }
 }
 
-fn refuse(code: &'static str, component: &str, message: String) -> Refusal {
-    Refusal {
-        code,
-        component: component.to_string(),
-        message,
-    }
+/// Why a path cannot be analysed as given.
+pub type Refusal = Explanation;
+
+/// A refusal of `code` naming end `component`.
+fn refuse(code: Code, component: &str, why: Why, detail: Detail) -> Refusal {
+    Explanation::new(code, component.into(), Direction::Forward, why, detail)
+}
+
+fn arc(s: &str) -> Option<Arc<str>> {
+    Some(s.into())
 }
 
 /// Whether `id` names a resource of `kind`.
@@ -157,9 +184,14 @@ fn internet_host(igw: &str, named: Option<IpAddr>) -> Result<IpAddr, Refusal> {
         None => Ok(INTERNET_HOST),
         Some(a) if is_public(a) => Ok(a),
         Some(a) => Err(refuse(
-            "IGW_EXPECTS_PUBLIC_ADDRESS",
+            Code::IgwExpectsPublicAddress,
             igw,
-            format!("{a} is not a public address: the address of an internet gateway's end of a path must be one on the internet"),
+            Why::NotPublicHost,
+            Detail {
+                internet_gateway: arc(igw),
+                address: Some(a),
+                ..Detail::default()
+            },
         )),
     }
 }
@@ -201,9 +233,13 @@ fn entry(
     if Kind::VpnGateway.names(id) {
         let Some(vpc) = w.vpn_gateways.get(id).and_then(|g| g.attached_vpc()) else {
             return Err(refuse(
-                "UNASSOCIATED_COMPONENT",
+                Code::UnassociatedComponent,
                 id,
-                format!("{id} is not attached to a VPC: no traffic enters through it"),
+                Why::Detached,
+                Detail {
+                    vpn_gateway: arc(id),
+                    ..Detail::default()
+                },
             ));
         };
         let edge = Edge {
@@ -213,11 +249,7 @@ fn entry(
         return Ok((edge, source_ip.unwrap_or_else(|| on_premises(w, id))));
     }
     let Some(pcx) = w.peerings.get(id) else {
-        return Err(refuse(
-            "NO_SOURCE_OR_DESTINATION",
-            id,
-            format!("the peering connection {id} does not exist"),
-        ));
+        return Err(gone(id));
     };
     let sides = [&pcx.requester.vpc_id, &pcx.accepter.vpc_id];
     let into = match (&dest_vpc, destination_ip) {
@@ -228,14 +260,7 @@ fn entry(
         (None, _) => None,
     };
     let Some(into) = into else {
-        return Err(refuse(
-            "DISCONNECTED_VPCS",
-            id,
-            format!(
-                "the destination is in neither VPC of {id} ({} and {}): traffic from it enters only those",
-                sides[0], sides[1]
-            ),
-        ));
+        return Err(not_across(id, sides[0], sides[1]));
     };
     let far = if into == sides[0] { sides[1] } else { sides[0] };
     let src = in_vpc(w, id, far, source_ip)?;
@@ -244,6 +269,31 @@ fn entry(
         vpc: into.to_string(),
     };
     Ok((edge, src))
+}
+
+/// A path end (peering connection) that does not exist.
+fn gone(id: &str) -> Refusal {
+    let detail = Detail {
+        missing: arc(id),
+        ..Detail::default()
+    };
+    refuse(
+        Code::NoSourceOrDestination,
+        id,
+        Why::Missing(End::Source),
+        detail,
+    )
+}
+
+/// The other end of a path through peering connection `pcx` is in neither of its VPCs.
+fn not_across(pcx: &str, requester: &str, accepter: &str) -> Refusal {
+    let detail = Detail {
+        peering: arc(pcx),
+        source_vpc: arc(requester),
+        destination_vpc: arc(accepter),
+        ..Detail::default()
+    };
+    refuse(Code::DisconnectedVpcs, pcx, Why::NotAcrossPeering, detail)
 }
 
 /// The address beyond peering connection `pcx` (the path's destination) from the source's
@@ -255,22 +305,11 @@ fn beyond_peering(
     named: Option<IpAddr>,
 ) -> Result<IpAddr, Refusal> {
     let Some(c) = w.peerings.get(pcx) else {
-        return Err(refuse(
-            "NO_SOURCE_OR_DESTINATION",
-            pcx,
-            format!("the peering connection {pcx} does not exist"),
-        ));
+        return Err(gone(pcx));
     };
     let from = vpc_of(w, &p.source).unwrap_or_default();
     let Some(far) = c.other_vpc(&from) else {
-        return Err(refuse(
-            "DISCONNECTED_VPCS",
-            pcx,
-            format!(
-                "{} is not in a VPC of {pcx} ({} and {})",
-                p.source, c.requester.vpc_id, c.accepter.vpc_id
-            ),
-        ));
+        return Err(not_across(pcx, &c.requester.vpc_id, &c.accepter.vpc_id));
     };
     in_vpc(w, pcx, &far.vpc_id, named)
 }
@@ -280,17 +319,29 @@ fn in_vpc(w: &World, pcx: &str, vpc: &str, named: Option<IpAddr>) -> Result<IpAd
     let blocks = v4_blocks(w, vpc);
     match named {
         None => blocks.first().map(first_host).ok_or_else(|| {
+            let detail = Detail {
+                peering: arc(pcx),
+                vpc: arc(vpc),
+                ..Detail::default()
+            };
             refuse(
-                "NO_SOURCE_OR_DESTINATION",
+                Code::NoSourceOrDestination,
                 pcx,
-                format!("{vpc} (beyond {pcx}) is not known"),
+                Why::EdgeVpcUnknown,
+                detail,
             )
         }),
         Some(IpAddr::V4(a)) if blocks.iter().any(|n| n.contains(&a)) => Ok(IpAddr::V4(a)),
         Some(a) => Err(refuse(
-            "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+            Code::PcxRequiresAddressInVpcCidr,
             pcx,
-            format!("{a} is not in the CIDR blocks of {vpc}: {pcx} carries only traffic of addresses of the VPCs it connects"),
+            Why::NotInPeerCidr,
+            Detail {
+                peering: arc(pcx),
+                destination_vpc: arc(vpc),
+                address: Some(a),
+                ..Detail::default()
+            },
         )),
     }
 }
