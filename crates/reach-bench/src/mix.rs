@@ -84,7 +84,7 @@ fn aws_service_hosts() -> Vec<IpAddr> {
 /// S3 or DynamoDB, 7 % to an interface endpoint of a service (from its consumer's VPC);
 /// TCP 443/8080/5432/22/80 and UDP 53 (TCP 443 to S3, DynamoDB and services). With
 /// transit gateways, 40 % of the flows within a VPC or to a peer go instead to another
-/// VPC on the source VPC's gateway.
+/// VPC on the source VPC's gateway, three in four of them in the source's segment.
 pub fn flows(l: &Layout, seed: u64, n: usize) -> Vec<(FlowKind, Flow)> {
     let mut r = Rng(seed);
     let peers = peers(l);
@@ -130,7 +130,16 @@ pub fn flows(l: &Layout, seed: u64, n: usize) -> Vec<(FlowKind, Flow)> {
                 }
                 if kind == FlowKind::Transit {
                     let src = random_eni(&mut r, l, v);
-                    let (o, _) = t.attachments[r.below(t.attachments.len())];
+                    // Mostly to a VPC of the same segment (one in four to any VPC).
+                    let k = t.attachments.iter().position(|(x, _)| *x == v).unwrap_or(0);
+                    let home = t.home(k);
+                    let mut o = t.attachments[r.below(t.attachments.len())].0;
+                    if r.chance(75) {
+                        let same: Vec<usize> = (0..t.attachments.len())
+                            .filter(|&j| t.home(j) == home)
+                            .collect();
+                        o = t.attachments[same[r.below(same.len())]].0;
+                    }
                     let dst = Endpoint::Eni(random_eni(&mut r, l, o));
                     return (kind, Flow::new(&src, dst, protocol, Some(port)));
                 }

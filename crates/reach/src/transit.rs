@@ -13,7 +13,7 @@ use openvpc_core::tgw::{self, AttachmentState, TgwAttachment, TgwRouteTable};
 use openvpc_core::World;
 
 use crate::fast::HashMap;
-use crate::view::{Ix, View};
+use crate::view::{Ix, Slots, View};
 
 /// An available VPC attachment.
 #[derive(Debug)]
@@ -47,11 +47,15 @@ pub(crate) struct TableV {
 pub(crate) type ByVpc = HashMap<(Arc<str>, Ix), Arc<str>>;
 
 /// Every transit gateway's attachments and route tables; each map behind an `Arc` (cloning
-/// is cheap; an update copies only the maps it changes).
-#[derive(Debug, Default, Clone)]
+/// is cheap; an update copies only the maps it changes), the attachments in slots (an
+/// update copies one chunk of them).
+#[derive(Debug, Clone)]
 pub(crate) struct TransitV {
     pub by_vpc: Arc<ByVpc>,
-    pub attachments: Arc<HashMap<Arc<str>, Arc<AttachV>>>,
+    /// Every attachment of the world at compile time → its slot in `attachments`.
+    pub attach_ix: Arc<HashMap<Arc<str>, Ix>>,
+    /// The attachments by slot: `None` unless available (and its VPC in the view).
+    pub attachments: Slots<Option<AttachV>>,
     /// Route table id → its routes.
     pub tables: Arc<HashMap<Arc<str>, Arc<TableV>>>,
     /// Every subnet's index and zone (kept when the world has transit gateways).
@@ -79,7 +83,26 @@ impl AttachV {
     }
 }
 
+impl Default for TransitV {
+    fn default() -> Self {
+        TransitV {
+            by_vpc: Arc::default(),
+            attach_ix: Arc::default(),
+            attachments: Slots::new(Vec::new()),
+            tables: Arc::default(),
+            subnet_ix: Arc::default(),
+            zones: Arc::default(),
+        }
+    }
+}
+
 impl TransitV {
+    /// The available attachment `id`.
+    pub fn attachment(&self, id: &str) -> Option<&AttachV> {
+        let &i = self.attach_ix.get(id)?;
+        self.attachments[i as usize].as_ref()
+    }
+
     /// The route of `table` that `dst` takes (longest prefix).
     pub fn lookup(&self, table: &str, dst: std::net::IpAddr) -> Option<&TgwRouteV> {
         self.tables
@@ -97,7 +120,7 @@ impl TransitV {
         let tables = Arc::make_mut(&mut self.tables);
         match live {
             Some(rt) => {
-                let t = compile_table(w, rt);
+                let t = compile_table(w, rt, &self.attach_ix);
                 let tgw = t.tgw.clone();
                 tables.insert(Arc::from(id), Arc::new(t));
                 Some(tgw)
@@ -109,36 +132,32 @@ impl TransitV {
         }
     }
 
-    /// Recompiles attachment `id` from `w` against `v`'s VPCs; returns whether it became
-    /// or stopped being available (then the tables it propagates into change too), and its
-    /// transit gateway.
-    pub fn patch_attachment(&mut self, w: &World, v: &View, id: &str) -> (bool, Option<Arc<str>>) {
-        let new = w
-            .tgw_attachments
-            .get(id)
-            .and_then(|a| self.compile_attachment(w, v, a));
-        let old = self.attachments.get(id).cloned();
-        let flipped = old.is_some() != new.is_some();
-        let tgw = new.as_ref().or(old.as_deref()).map(|a| a.tgw.clone());
+    /// Recompiles attachment `a` (of `w`) against `v`'s VPCs; `None` when it has no slot
+    /// (made after the compile). Else whether it became or stopped being available (then
+    /// the tables it propagates into change too), and its transit gateway.
+    pub fn patch_attachment(
+        &mut self,
+        w: &World,
+        v: &View,
+        a: &TgwAttachment,
+    ) -> Option<(bool, Arc<str>)> {
+        let slot = *self.attach_ix.get(a.id.as_str())? as usize;
+        let new = self.compile_attachment(w, v, a);
         let by_vpc = |a: &AttachV| (a.tgw.clone(), a.vpc);
-        if let Some(o) = &old {
-            if new.as_ref().is_none_or(|n| by_vpc(n) != by_vpc(o)) {
-                Arc::make_mut(&mut self.by_vpc).remove(&by_vpc(o));
+        let old = self.attachments[slot].as_ref().map(by_vpc);
+        let now = new.as_ref().map(by_vpc);
+        let flipped = old.is_some() != now.is_some();
+        if old != now {
+            let map = Arc::make_mut(&mut self.by_vpc);
+            if let Some(o) = old {
+                map.remove(&o);
+            }
+            if let Some(n) = now {
+                map.insert(n, a.id.as_str().into());
             }
         }
-        let attachments = Arc::make_mut(&mut self.attachments);
-        match new {
-            Some(n) => {
-                if old.as_ref().is_none_or(|o| by_vpc(o) != by_vpc(&n)) {
-                    Arc::make_mut(&mut self.by_vpc).insert(by_vpc(&n), n.id.clone());
-                }
-                attachments.insert(n.id.clone(), Arc::new(n));
-            }
-            None => {
-                attachments.remove(id);
-            }
-        }
-        (flipped, tgw)
+        self.attachments.set(slot, new);
+        Some((flipped, a.transit_gateway_id.as_str().into()))
     }
 
     /// The compiled form of `a` if it is available and its VPC is in the view.
@@ -166,13 +185,19 @@ impl TransitV {
     }
 }
 
-/// The routes `rt` holds in effect, longest prefix first.
-fn compile_table(w: &World, rt: &TgwRouteTable) -> TableV {
+/// The routes `rt` holds in effect, longest prefix first; attachment ids shared with
+/// `attach_ix`'s keys.
+fn compile_table(w: &World, rt: &TgwRouteTable, attach_ix: &HashMap<Arc<str>, Ix>) -> TableV {
+    let id = |a: &str| {
+        attach_ix
+            .get_key_value(a)
+            .map_or_else(|| Arc::from(a), |(k, _)| k.clone())
+    };
     let mut routes: Vec<TgwRouteV> = tgw::table_routes(w, rt)
         .into_iter()
         .map(|r| TgwRouteV {
             dest: r.destination,
-            attachment: r.attachment.as_deref().map(Arc::from),
+            attachment: r.attachment.as_deref().map(id),
         })
         .collect();
     routes.sort_by_key(|r| std::cmp::Reverse(r.dest.prefix_len()));
@@ -198,21 +223,28 @@ pub(crate) fn compile(w: &World, v: &View) -> TransitV {
     }
     t.subnet_ix = Arc::new(subnet_ix);
     t.zones = Arc::new(zones);
-    let mut attachments = HashMap::default();
+    let mut attach_ix = HashMap::default();
+    let mut attachments = Vec::with_capacity(w.tgw_attachments.len());
     let mut by_vpc = HashMap::default();
     for a in w.tgw_attachments.values() {
-        if let Some(a) = t.compile_attachment(w, v, a) {
-            by_vpc.insert((a.tgw.clone(), a.vpc), a.id.clone());
-            attachments.insert(a.id.clone(), Arc::new(a));
+        let compiled = t.compile_attachment(w, v, a);
+        if let Some(c) = &compiled {
+            by_vpc.insert((c.tgw.clone(), c.vpc), c.id.clone());
         }
+        attach_ix.insert(Arc::from(a.id.as_str()), attachments.len() as Ix);
+        attachments.push(compiled);
     }
-    t.attachments = Arc::new(attachments);
+    t.attach_ix = Arc::new(attach_ix);
+    t.attachments = Slots::new(attachments);
     t.by_vpc = Arc::new(by_vpc);
     t.tables = Arc::new(
         w.tgw_route_tables
             .values()
             .filter(|r| r.state.is_live())
-            .map(|rt| (Arc::from(rt.id.as_str()), Arc::new(compile_table(w, rt))))
+            .map(|rt| {
+                let table = compile_table(w, rt, &t.attach_ix);
+                (Arc::from(rt.id.as_str()), Arc::new(table))
+            })
             .collect(),
     );
     t

@@ -222,10 +222,9 @@ fn transit_changes(cmd: &TgwCmd, mut c: Changes) -> Changes {
         | TgwCmd::DeleteTransitGateway { transit_gateway_id } => {
             c.insert(transit_gateway_id.clone())
         }
-        TgwCmd::CreateTransitGateway { .. }
-        | TgwCmd::CreateVpcAttachment { .. }
-        | TgwCmd::ModifyVpcAttachment { .. }
-        | TgwCmd::RejectVpcAttachment { .. } => return Changes::all(),
+        // Creating a gateway; making, changing or rejecting an attachment (its interfaces);
+        // anything else.
+        _ => return Changes::all(),
     }
     c
 }
@@ -496,36 +495,28 @@ impl Patch<'_, '_> {
         self.touched.insert(Arc::from(id));
     }
 
-    /// Attachment `id` changed (not its interfaces: a finished attachment, whose interfaces
-    /// are destroyed, needs a compile): it, and when its availability changed the tables it
-    /// propagates into (or did) and its VPC's tables routing to its gateway.
+    /// Attachment `id` changed: it, and when its availability changed the tables it
+    /// propagates into (or did) and its VPC's tables routing to its gateway. An attachment
+    /// the view has no slot for, one gone or finished (its interfaces destroyed), one whose
+    /// interfaces the view lacks, or one not to a VPC of the view needs a compile.
     fn transit_attachment(&mut self, id: &str) -> Option<()> {
         let w = self.w;
-        let a = w.tgw_attachments.get(id);
-        let finished = a.is_none_or(|a| {
-            matches!(
-                a.state,
-                AttachmentState::Deleted | AttachmentState::Rejected
-            )
-        });
-        if finished && (a.is_some() || self.v.transit.attachments.contains_key(id)) {
+        let a = w.tgw_attachments.get(id)?;
+        let finished = matches!(
+            a.state,
+            AttachmentState::Deleted | AttachmentState::Rejected
+        );
+        let interfaces = a
+            .interfaces
+            .iter()
+            .all(|e| self.v.eni_ix.contains_key(e.as_str()));
+        if finished || !interfaces || self.vpc_of(&a.vpc_id).is_none() {
             return None;
-        }
-        if let Some(a) = a {
-            if a.interfaces
-                .iter()
-                .any(|e| !self.v.eni_ix.contains_key(e.as_str()))
-            {
-                return None;
-            }
         }
         self.touched.insert(Arc::from(id));
         let v = self.v.clone();
         let t = Arc::make_mut(&mut self.v.transit);
-        let (flipped, tgw) = t.patch_attachment(w, &v, id);
-        let Some(tgw) = tgw else {
-            return Some(());
-        };
+        let (flipped, tgw) = t.patch_attachment(w, &v, a)?;
         if flipped {
             let propagating: Vec<Arc<str>> = t
                 .tables
@@ -542,9 +533,7 @@ impl Patch<'_, '_> {
             for table in propagating {
                 self.transit_table(&table);
             }
-            if let Some(a) = a {
-                self.routes_to_in(&tgw, &a.vpc_id);
-            }
+            self.routes_to_in(&tgw, &a.vpc_id);
         }
         self.touched.insert(tgw);
         Some(())

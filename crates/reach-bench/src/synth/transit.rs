@@ -43,6 +43,19 @@ pub struct TgwLayout {
     pub attachments: Vec<(usize, String)>,
 }
 
+impl TgwLayout {
+    /// The table (index in `tables`) the `k`-th attachment is meant to be associated with:
+    /// `shared` for the first two, else a segment in turn.
+    pub fn home(&self, k: usize) -> usize {
+        let segments = self.tables.len().saturating_sub(1).max(1);
+        if k < 2 {
+            0
+        } else {
+            1 + (k - 2) % segments
+        }
+    }
+}
+
 fn run(w: &mut World, account: &str, now: Millis, cmd: impl Into<Command>) -> Output {
     let cmd = cmd.into();
     w.apply(&Ctx::new(account, REGION, now), cmd.clone())
@@ -179,15 +192,13 @@ fn wire_tables(w: &mut World, l: &Layout, r: &mut Rng, owner: &str, t: &TgwLayou
     let run_tgw = |w: &mut World, cmd: TgwCmd| run(w, owner, ATTACHMENTS, cmd);
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); segments.len()];
     for (k, (_, a)) in t.attachments.iter().enumerate() {
-        let (home, into): (Option<&String>, Vec<&String>) = if k < 2 {
-            (Some(shared), t.tables.iter().collect())
-        } else {
-            let s = (k - 2) % segments.len();
-            members[s].push(k);
-            (
-                (!r.chance(3)).then_some(&segments[s]),
-                vec![&segments[s], shared],
-            )
+        let (home, into): (Option<&String>, Vec<&String>) = match t.home(k) {
+            0 => (Some(shared), t.tables.iter().collect()),
+            h => {
+                members[h - 1].push(k);
+                let table = &t.tables[h];
+                ((!r.chance(3)).then_some(table), vec![table, shared])
+            }
         };
         if let Some(home) = home {
             let associate = TgwCmd::Associate {

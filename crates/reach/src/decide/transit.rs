@@ -38,7 +38,7 @@ impl Decider<'_> {
         let Some(a) = t
             .by_vpc
             .get(&(id.clone(), leg.vpc))
-            .and_then(|a| t.attachments.get(a))
+            .and_then(|a| t.attachment(a))
         else {
             return self.fatal(Code::BadStateRoute, leg.table, Why::TgwNotAttached, base);
         };
@@ -74,7 +74,7 @@ impl Decider<'_> {
         let Some(r) = t.lookup(table, h.dst) else {
             return self.fatal(Code::TgwRtbCannotRoute, table, Why::TgwNoRoute, base);
         };
-        let Some(dest) = r.attachment.as_ref().and_then(|d| t.attachments.get(d)) else {
+        let Some(dest) = r.attachment.as_deref().and_then(|d| t.attachment(d)) else {
             return self.fatal(Code::TgwRtbBadStateRoute, table, Why::TgwBlackhole, base);
         };
         let exit = dest.exit_subnet(zone.map(|z| &**z));
