@@ -323,6 +323,20 @@ test('a transit gateway is a hub with a line to each attached VPC, its route tab
   const box = await hub.boundingBox();
   assert.ok(box, 'the hub is drawn');
   await shot('trace-transit-gateway');
+  // Peered with a gateway in another Region: a line from the hub to that gateway's box.
+  const west = server.api(account, 'browser-test', 'us-west-2');
+  const far = (await west.call('CreateTransitGateway', {})).transitGateway.transitGatewayId;
+  await server.advance(1);
+  const peering = (await server.api(account).call('CreateTransitGatewayPeeringAttachment', { TransitGatewayId: world.tgw, PeerTransitGatewayId: far, PeerAccountId: account, PeerRegion: 'us-west-2' })).transitGatewayPeeringAttachment.transitGatewayAttachmentId;
+  await server.advance(1);
+  await west.call('AcceptTransitGatewayPeeringAttachment', { TransitGatewayAttachmentId: peering });
+  await server.advance(1);
+  await page.goto(at);
+  await ready(page);
+  const line = page.locator(`svg .link.kind-tgw-peering[data-id="${peering}"]`);
+  assert.equal(await line.count(), 1);
+  assert.match(await line.getAttribute('aria-label'), new RegExp(`peering attachment ${peering} between ${world.tgw} and ${far}`));
+  assert.equal(await page.locator(`svg .node.kind-tgw[data-id="${far}"]`).count(), 1);
 });
 
 test('no script errors on any of these pages', () => {

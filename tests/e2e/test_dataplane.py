@@ -200,3 +200,49 @@ def test_the_outside_internet_gateway_nat_and_s3_gateway_endpoint(dp):
     inner_ip = ec2.describe_instances(InstanceIds=[inner])["Reservations"][0]["Instances"][0]["PrivateIpAddress"]
     r = exec_(dp, inner, "curl", "-s", "-m", "3", "http://s3.us-east-1.amazonaws.com/")
     assert r.returncode == 0 and r.stdout.strip() == f"s3 {inner_ip}", r
+
+
+def test_a_transit_gateway_joins_vpcs_in_the_senders_zone(dp):
+    """A transit gateway (a router namespace) joins three VPCs through its default route
+    table (propagated routes); a blackhole route cuts one; a sender in a zone where its
+    VPC's attachment has no subnet cannot reach the gateway; `openvpc reach` agrees."""
+    ec2 = dp.client(A)
+    a, b, c = (net(ec2, cidr) for cidr in ("10.20.0.0/16", "10.21.0.0/16", "10.22.0.0/16"))
+    for n in (a, b, c):
+        ec2.authorize_security_group_ingress(GroupId=n["sg"], IpPermissions=[{
+            "IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
+    zone = ec2.describe_subnets(SubnetIds=[a["subnet"]])["Subnets"][0]["AvailabilityZone"]
+    other = next(z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]
+                 if z["ZoneName"] != zone)
+    elsewhere = ec2.create_subnet(VpcId=a["vpc"], CidrBlock="10.20.2.0/24",
+                                  AvailabilityZone=other)["Subnet"]["SubnetId"]
+    tgw = ec2.create_transit_gateway(Description="hub")["TransitGateway"]["TransitGatewayId"]
+    dp.advance(1)
+    for n in (a, b, c):
+        ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=n["vpc"], SubnetIds=[n["subnet"]])
+    dp.advance(1)
+    for n in (a, b, c):
+        for o in (a, b, c):
+            if o is not n:
+                ec2.create_route(RouteTableId=n["rtb"], DestinationCidrBlock=o["cidr"], TransitGatewayId=tgw)
+    ia, ib, ic = instance(ec2, a), instance(ec2, b), instance(ec2, c)
+    iz = instance(ec2, {**a, "subnet": elsewhere})
+    dp.advance(120)
+    s = wait_in_sync(dp)
+    assert s["counts"]["transit_gateways"] >= 1 and s["counts"]["transit_gateway_attachments"] >= 3
+    ip = lambda i: ec2.describe_instances(InstanceIds=[i])["Reservations"][0]["Instances"][0]["PrivateIpAddress"]
+    ping = lambda src, dst: exec_(dp, src, "ping", "-c", "1", "-W", "1", ip(dst)).returncode
+    assert ping(ia, ib) == 0 and ping(ic, ia) == 0
+    # A's attachment has no subnet in the other zone: its instance there cannot use it.
+    assert ping(iz, ib) != 0
+    reach = lambda src, dst: subprocess.run(
+        [str(BIN), "reach", "--data-dir", str(dp.data_dir), "--from", src, "--to", f"{ip(dst)}:22"],
+        capture_output=True, text=True, timeout=60).returncode
+    assert reach(ia, ib) == 0 and reach(iz, ib) == 1
+    # A blackhole route for C in the gateway's table cuts A → C, not A → B.
+    table = ec2.describe_transit_gateways(TransitGatewayIds=[tgw])["TransitGateways"][0]["Options"][
+        "AssociationDefaultRouteTableId"]
+    ec2.create_transit_gateway_route(TransitGatewayRouteTableId=table, DestinationCidrBlock=c["cidr"],
+                                     Blackhole=True)
+    wait_in_sync(dp)
+    assert ping(ia, ic) != 0 and ping(ia, ib) == 0

@@ -146,3 +146,31 @@ def test_the_engine_decides_ipv6_flows_and_refuses_ipv4_ones(ec2):
     refused = analyse(DestinationIp=dst["PrivateIpAddress"])
     assert refused["NetworkPathFound"] is False
     assert "NO_SOURCE_OR_DESTINATION" in {e["ExplanationCode"] for e in refused["Explanations"]}
+
+
+def test_ipv6_only_default_subnet(server, ec2):
+    """CreateDefaultSubnet --ipv6-native: once the zone's default subnet is gone and the
+    default VPC has an IPv6 block, an IPv6-only default subnet on its next free /64."""
+    zone = ec2.describe_availability_zones()["AvailabilityZones"][0]["ZoneName"]
+    [vpc] = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+    [old] = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]},
+                                          {"Name": "availability-zone", "Values": [zone]}])["Subnets"]
+    raises("DefaultSubnetAlreadyExistsInAvailabilityZone", ec2.create_default_subnet,
+           AvailabilityZone=zone, Ipv6Native=True)
+    ec2.delete_subnet(SubnetId=old["SubnetId"])
+    msg = raises("InvalidParameterValue", ec2.create_default_subnet, AvailabilityZone=zone,
+                 Ipv6Native=True)
+    assert "IPv6 CIDR block" in msg
+    ec2.associate_vpc_cidr_block(VpcId=vpc["VpcId"], AmazonProvidedIpv6CidrBlock=True)
+    [assoc] = ec2.describe_vpcs(VpcIds=[vpc["VpcId"]])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"]
+    first = next(ipaddress.ip_network(assoc["Ipv6CidrBlock"]).subnets(new_prefix=64))
+    out = server.aws("ec2", "create-default-subnet", "--availability-zone", zone, "--ipv6-native")
+    s = out["Subnet"]
+    assert s["Ipv6Native"] is True and s["DefaultForAz"] is True and "CidrBlock" not in s
+    assert s["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"] == str(first)
+    assert s["AssignIpv6AddressOnCreation"] is True and s["MapPublicIpOnLaunch"] is False
+    assert s["VpcId"] == vpc["VpcId"] and s["AvailabilityZone"] == zone
+    inst = ec2.run_instances(ImageId=IMAGE, MinCount=1, MaxCount=1,
+                             SubnetId=s["SubnetId"])["Instances"][0]
+    assert "PrivateIpAddress" not in inst or not inst["PrivateIpAddress"]
+    assert inst["NetworkInterfaces"][0]["Ipv6Addresses"]

@@ -40,3 +40,22 @@ def test_quota_above_the_hard_maximum_is_refused_at_start(tmp_path):
     proc = subprocess.run([str(BIN), "serve", "--data-dir", str(tmp_path), "--listen", "127.0.0.1:0",
                            "--quota", "peering-active-per-vpc=126"], capture_output=True, text=True, timeout=30)
     assert proc.returncode == 2 and "at most 125" in proc.stderr
+
+
+def test_key_pairs_per_region(tmp_path):
+    """AWS's 5,000 key pairs per Region, lowered here to 2: `ResourceLimitExceeded` on the
+    third, in that account and Region only."""
+    s = Server("--quota", "key-pairs-per-region=2")
+    try:
+        a = s.client(A)
+        for name in ("one", "two"):
+            a.create_key_pair(KeyName=name, KeyType="ed25519")
+        with pytest.raises(ClientError) as e:
+            a.create_key_pair(KeyName="three", KeyType="ed25519")
+        assert error_code(e) == "ResourceLimitExceeded"
+        assert "key pairs" in e.value.response["Error"]["Message"]
+        assert s.client(B).create_key_pair(KeyName="three", KeyType="ed25519")["KeyName"]
+        a.delete_key_pair(KeyName="one")
+        assert a.create_key_pair(KeyName="three", KeyType="ed25519")["KeyName"] == "three"
+    finally:
+        s.stop()

@@ -266,3 +266,66 @@ def test_cross_account_attachment_through_a_resource_share(server, ec2):
     with pytest.raises(ClientError) as e:
         a_ram.create_resource_share(name="x", resourceArns=["nope"])
     assert error_code(e) == "MalformedArnException"
+
+
+def test_prefix_list_references(server, ec2):
+    a, b = spoke(ec2, 1), spoke(ec2, 2)
+    g = hub(server, ec2, [a, b])
+    rtb = g["Options"]["AssociationDefaultRouteTableId"]
+    pl = ec2.create_managed_prefix_list(PrefixListName="corp", MaxEntries=5,
+                                        AddressFamily="IPv4", Entries=[
+                                            {"Cidr": "10.2.0.0/16"},
+                                            {"Cidr": "172.16.0.0/12"}])[
+        "PrefixList"]["PrefixListId"]
+    r = ec2.create_transit_gateway_prefix_list_reference(
+        TransitGatewayRouteTableId=rtb, PrefixListId=pl,
+        TransitGatewayAttachmentId=b["attach"])["TransitGatewayPrefixListReference"]
+    assert r == {"TransitGatewayRouteTableId": rtb, "PrefixListId": pl,
+                 "PrefixListOwnerId": r["PrefixListOwnerId"], "State": "pending",
+                 "Blackhole": False,
+                 "TransitGatewayAttachment": {"TransitGatewayAttachmentId": b["attach"],
+                                              "ResourceType": "vpc", "ResourceId": b["vpc"]}}
+    raises("RouteAlreadyExists", ec2.create_transit_gateway_prefix_list_reference,
+           TransitGatewayRouteTableId=rtb, PrefixListId=pl, Blackhole=True)
+    raises("InvalidPrefixListID.NotFound", ec2.create_transit_gateway_prefix_list_reference,
+           TransitGatewayRouteTableId=rtb, PrefixListId="pl-0123456789abcdef0", Blackhole=True)
+    [got] = ec2.get_transit_gateway_prefix_list_references(TransitGatewayRouteTableId=rtb)[
+        "TransitGatewayPrefixListReferences"]
+    assert got["State"] == "available" and got["PrefixListId"] == pl
+    assert ec2.get_transit_gateway_prefix_list_references(
+        TransitGatewayRouteTableId=rtb, Filters=[{"Name": "is-blackhole", "Values": ["true"]}])[
+        "TransitGatewayPrefixListReferences"] == []
+    # Each entry is a route of the table; 10.2.0.0/16 is the list's, not the propagation's.
+    routes = ec2.search_transit_gateway_routes(TransitGatewayRouteTableId=rtb, Filters=[
+        {"Name": "prefix-list-id", "Values": [pl]}])["Routes"]
+    assert sorted(x["DestinationCidrBlock"] for x in routes) == ["10.2.0.0/16",
+                                                                 "172.16.0.0/12"]
+    assert {x["Type"] for x in routes} == {"static"}
+    got = analyse(ec2, a["i"], b["i"])
+    assert got["NetworkPathFound"] is True, got["Explanations"]
+    [hop] = [x for x in got["ForwardPathComponents"] if "TransitGatewayRouteTableRoute" in x]
+    assert hop["Component"]["Id"] == rtb
+    assert hop["TransitGatewayRouteTableRoute"] == {
+        "DestinationCidr": "10.2.0.0/16", "State": "active", "RouteOrigin": "static",
+        "PrefixListId": pl, "AttachmentId": b["attach"], "ResourceId": b["vpc"],
+        "ResourceType": "vpc"}
+    # Blackhole: the list's entries drop what they match.
+    r = ec2.modify_transit_gateway_prefix_list_reference(
+        TransitGatewayRouteTableId=rtb, PrefixListId=pl, Blackhole=True)[
+        "TransitGatewayPrefixListReference"]
+    assert r["State"] == "modifying" and r["Blackhole"] is True
+    got = analyse(ec2, a["i"], b["i"])
+    assert codes(got) == ["TGW_RTB_BAD_STATE_ROUTE"]
+    # A static route of the same prefix wins over the list's.
+    ec2.create_transit_gateway_route(TransitGatewayRouteTableId=rtb,
+                                     DestinationCidrBlock="10.2.0.0/16",
+                                     TransitGatewayAttachmentId=b["attach"])
+    got = analyse(ec2, a["i"], b["i"])
+    assert got["NetworkPathFound"] is True, got["Explanations"]
+    raises("DependencyViolation", ec2.delete_managed_prefix_list, PrefixListId=pl)
+    out = server.aws("ec2", "delete-transit-gateway-prefix-list-reference",
+                     "--transit-gateway-route-table-id", rtb, "--prefix-list-id", pl)
+    assert out["TransitGatewayPrefixListReference"]["State"] == "deleting"
+    assert ec2.get_transit_gateway_prefix_list_references(TransitGatewayRouteTableId=rtb)[
+        "TransitGatewayPrefixListReferences"] == []
+    ec2.delete_managed_prefix_list(PrefixListId=pl)

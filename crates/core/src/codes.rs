@@ -227,6 +227,7 @@ error_codes! {
     RequestTimeout = "RequestTimeout" / 408,
     RequestURITooLong = "RequestURITooLong" / 414,
     ResourceAlreadyAssociated = "Resource.AlreadyAssociated",
+    ResourceLimitExceeded = "ResourceLimitExceeded",
     ResourceInUse = "ResourceInUse",
     RouteAlreadyExists = "RouteAlreadyExists",
     RouteLimitExceeded = "RouteLimitExceeded",

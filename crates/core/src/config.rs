@@ -59,6 +59,13 @@ pub mod quota {
     pub const ROUTE_TABLES_PER_TGW: &str = "route-tables-per-tgw";
     /// Static and propagated routes across a transit gateway's route tables (default 10,000).
     pub const ROUTES_PER_TGW: &str = "routes-per-tgw";
+    /// Peering attachments per transit gateway (default 50).
+    pub const PEERING_ATTACHMENTS_PER_TGW: &str = "peering-attachments-per-tgw";
+    /// Peering attachments awaiting acceptance per transit gateway (default 10).
+    pub const PENDING_PEERING_ATTACHMENTS_PER_TGW: &str = "pending-peering-attachments-per-tgw";
+
+    /// Key pairs per Region (AWS: "up to 5,000 key pairs per Region").
+    pub const KEY_PAIRS_PER_REGION: &str = "key-pairs-per-region";
 
     /// Every known quota name with its default (None: not enforced) and hard maximum.
     pub const ALL: &[(&str, Option<u32>, Option<u32>)] = &[
@@ -87,6 +94,9 @@ pub mod quota {
         (ATTACHMENTS_PER_TGW, Some(5000), Some(5000)),
         (ROUTE_TABLES_PER_TGW, Some(20), None),
         (ROUTES_PER_TGW, Some(10_000), None),
+        (PEERING_ATTACHMENTS_PER_TGW, Some(50), None),
+        (PENDING_PEERING_ATTACHMENTS_PER_TGW, Some(10), None),
+        (KEY_PAIRS_PER_REGION, Some(5000), None),
     ];
 }
 

@@ -8,10 +8,12 @@
 //!    interleaved: a direct veth between two namespaces, interface to interface through a
 //!    peering (two routers, groups, ACLs), through an inter-Region peering (the same plus
 //!    the encrypted tunnel: TUN, userspace WireGuard, the backbone between the Regions),
-//!    and through PrivateLink (endpoint, transit, load-balancer node, NAT both sides);
-//!    ratios to the direct veth per round, median.
+//!    through a transit gateway (two VPC routers and the gateway's router), and through
+//!    PrivateLink (endpoint, transit, load-balancer node, NAT both sides); ratios to the
+//!    direct veth per round, median.
 //! 5. Latency (ICMP echo round trip, `ping -c 200 -i 0.002`, median of the rounds'
-//!    averages) of the direct veth and both peerings, in the same rounds.
+//!    averages) of the direct veth, both peerings and the transit gateway, in the same
+//!    rounds.
 
 #[path = "../tests/kit/mod.rs"]
 mod kit;
@@ -137,6 +139,32 @@ fn peer_regions(api: &mut Api, a: &Vpc, b: &Vpc, b_region: &str) {
             ("RouteTableId", &x.rtb),
             ("DestinationCidrBlock", &y.cidr),
             ("VpcPeeringConnectionId", &pcx),
+        ]);
+    }
+}
+
+/// A transit gateway joining `a` and `b` (default table: both propagate), routes both ways.
+fn transit(api: &mut Api, a: &Vpc, b: &Vpc) {
+    let tgw = first(
+        &api.call(&[("Action", "CreateTransitGateway")]),
+        "transitGatewayId",
+    );
+    api.settle();
+    for v in [a, b] {
+        api.call(&[
+            ("Action", "CreateTransitGatewayVpcAttachment"),
+            ("TransitGatewayId", &tgw),
+            ("VpcId", &v.id),
+            ("SubnetIds.1", &v.subnet),
+        ]);
+    }
+    api.settle();
+    for (x, y) in [(a, b), (b, a)] {
+        api.call(&[
+            ("Action", "CreateRoute"),
+            ("RouteTableId", &x.rtb),
+            ("DestinationCidrBlock", &y.cidr),
+            ("TransitGatewayId", &tgw),
         ]);
     }
 }
@@ -320,6 +348,9 @@ fn throughput(rounds: usize) {
     let far_server = eni(&mut api, &far);
     api.in_region("us-east-1");
     peer_regions(&mut api, &a, &far, "eu-west-1");
+    let hub = vpc(&mut api, 4);
+    let hub_server = eni(&mut api, &hub);
+    transit(&mut api, &a, &hub);
     let (endpoint_ip, target) = privatelink(&mut api, &a);
     let mut applied = Applied::default();
     let desired = build(api.world(), &View::compile(api.world()), &names);
@@ -342,12 +373,18 @@ fn throughput(rounds: usize) {
             addr(&far_server),
             ns(&far_server),
         ),
+        (
+            "transit gateway",
+            ns(&client),
+            addr(&hub_server),
+            ns(&hub_server),
+        ),
         ("PrivateLink", ns(&client), endpoint_ip, ns(&target)),
     ];
     let mut gbit: Vec<Vec<f64>> = vec![Vec::new(); cases.len()];
     let mut ratio: Vec<Vec<f64>> = vec![Vec::new(); cases.len()];
-    // ICMP passes the first three paths (an interface endpoint carries TCP only).
-    let pinged = 3;
+    // ICMP passes the first four paths (an interface endpoint carries TCP only).
+    let pinged = 4;
     let mut rtt: Vec<Vec<f64>> = vec![Vec::new(); pinged];
     for round in 0..rounds {
         for k in 0..pinged {
@@ -397,6 +434,9 @@ fn throughput(rounds: usize) {
     }
     cleanup::cleanup(Some(&names)).unwrap();
 }
+
+/// The PrivateLink path's iperf3 port (5201 + its place among the measured paths).
+const PRIVATELINK_PORT: &str = "5205";
 
 /// A service in another VPC behind PrivateLink, one target; an endpoint in `a`.
 fn privatelink(api: &mut Api, a: &Vpc) -> (IpAddr, String) {
@@ -456,7 +496,7 @@ fn privatelink(api: &mut Api, a: &Vpc) -> (IpAddr, String) {
             ("Action", "CreateTargetGroup"),
             ("Name", "bench"),
             ("Protocol", "TCP"),
-            ("Port", "5204"),
+            ("Port", PRIVATELINK_PORT),
             ("VpcId", &p),
             ("TargetType", "ip"),
         ]),
@@ -488,7 +528,7 @@ fn privatelink(api: &mut Api, a: &Vpc) -> (IpAddr, String) {
         ("Action", "CreateListener"),
         ("LoadBalancerArn", &nlb),
         ("Protocol", "TCP"),
-        ("Port", "5204"),
+        ("Port", PRIVATELINK_PORT),
         ("DefaultActions.member.1.Type", "forward"),
         ("DefaultActions.member.1.TargetGroupArn", &tg),
     ]);

@@ -50,6 +50,9 @@ pub enum RouteTo {
     Throw,
     /// Refused (ICMP administratively prohibited).
     Prohibit,
+    /// Delivered here: every address of the destination is this namespace's own (a
+    /// delegated prefix; `ip route add local … dev lo`, in the `local` table).
+    Local { dev: String },
 }
 
 /// Ranks of [`Obj`].
@@ -61,6 +64,8 @@ pub const RULE: u8 = 4;
 
 /// The main routing table.
 pub const MAIN_TABLE: u32 = 254;
+/// The table of local addresses.
+pub const LOCAL_ROUTES: u32 = 255;
 
 impl Obj {
     pub fn up(dev: &str) -> Obj {
@@ -133,7 +138,7 @@ impl Obj {
         match self {
             Obj::Up { dev, .. } | Obj::Addr { dev, .. } | Obj::Neigh { dev, .. } => dev == name,
             Obj::Route {
-                to: RouteTo::Via { dev, .. },
+                to: RouteTo::Via { dev, .. } | RouteTo::Local { dev },
                 ..
             } => dev == name,
             Obj::Route { .. } => false,
@@ -170,6 +175,7 @@ impl std::fmt::Display for Obj {
                     }
                     RouteTo::Throw => write!(f, "route add throw {dst}")?,
                     RouteTo::Prohibit => write!(f, "route add prohibit {dst}")?,
+                    RouteTo::Local { dev } => write!(f, "route add local {dst} dev {dev}")?,
                 }
                 write!(f, " table {table}")
             }

@@ -35,6 +35,9 @@ pub enum Kind {
     /// A Region's edge: the encrypted tunnels of its inter-Region peerings leave from here
     /// over the backbone to other Regions.
     Region,
+    /// A transit gateway's router: one kernel table per route table (and zone), its
+    /// attachments' links to VPC routers.
+    TransitGateway,
 }
 
 impl Kind {
@@ -45,6 +48,7 @@ impl Kind {
             Kind::Internet => "inet",
             Kind::Service => "svc",
             Kind::Region => "rg",
+            Kind::TransitGateway => "tgw",
         }
     }
 }

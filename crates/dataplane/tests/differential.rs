@@ -4,9 +4,10 @@
 //! (peerings, middleboxes, IPv4 and IPv6), to the internet (internet gateway, NAT gateway,
 //! egress-only gateway for IPv6), to S3 (gateway endpoint or internet), and through
 //! PrivateLink (interface endpoint → load-balancer node → target in another account's VPC,
-//! overlapping or not). Any difference fails with the
-//! flow and both answers. `OVPC_DIFF_SEEDS=1,2,3` picks the worlds, `OVPC_DIFF_FLOWS`
-//! the flows per world (default: 4 worlds × 130 flows).
+//! overlapping or not), and through transit gateways (worlds of their own). Any difference
+//! fails with the flow and both answers. `OVPC_DIFF_SEEDS=1,2,3` picks the worlds
+//! (`OVPC_DIFF_TGW_SEEDS` the transit-gateway worlds), `OVPC_DIFF_FLOWS` the flows per world
+//! (default: 4 + 3 worlds × 130 flows).
 
 mod kit;
 
@@ -34,8 +35,9 @@ struct Case {
 }
 
 /// What the engine expects: `None` blocked, `Some(name)` the answering party
-/// (`internet` or an interface id) and, for the internet, the address it sees.
-fn expected(view: &View, c: &Case) -> (Option<String>, String) {
+/// (`internet` or an interface id) and, for the internet, the address it sees; with the
+/// path or the blockers' explanation codes.
+fn expected(view: &View, c: &Case) -> ((Option<String>, String), Vec<String>) {
     let flow = Flow {
         source: c.src.clone(),
         destination: Endpoint::Ip(c.dst),
@@ -51,7 +53,12 @@ fn expected(view: &View, c: &Case) -> (Option<String>, String) {
         .collect::<Vec<_>>()
         .join("; ");
     if !v.reachable {
-        return (None, why);
+        let codes = v
+            .explanations
+            .iter()
+            .map(|e| format!("{:?}", e.code))
+            .collect();
+        return ((None, why), codes);
     }
     let why = v
         .forward
@@ -74,7 +81,7 @@ fn expected(view: &View, c: &Case) -> (Option<String>, String) {
         Some(h) => h.component.to_string(),
         None => "?".into(),
     };
-    (Some(name), why)
+    ((Some(name), why), Vec::new())
 }
 
 fn probe(ns: &str, c: &Case) -> Option<String> {
@@ -116,7 +123,21 @@ fn agree(c: &Case, want: &(Option<String>, String), got: &Option<String>) -> Res
     }
 }
 
-fn cases(api: &Api, rw: &RWorld, rng: &mut Rng, n: usize, sport: &mut u16) -> Vec<Case> {
+/// The flows a run tries per world.
+#[derive(Clone, Copy)]
+struct Mix {
+    flows: usize,
+    /// The share between interfaces of one VPC.
+    same_vpc: f64,
+    /// The share over IPv6 (from interfaces with an IPv6 address).
+    ipv6: f64,
+    /// Whether some flows go to the internet and to S3.
+    outside: bool,
+}
+
+/// Random flows of world `rw`.
+fn cases(api: &Api, rw: &RWorld, rng: &mut Rng, mix: Mix, sport: &mut u16) -> Vec<Case> {
+    let (n, same_vpc) = (mix.flows, mix.same_vpc);
     let w = api.world();
     let enis: Vec<&openvpc_core::eni::NetworkInterface> = w
         .network_interfaces
@@ -126,8 +147,7 @@ fn cases(api: &Api, rw: &RWorld, rng: &mut Rng, n: usize, sport: &mut u16) -> Ve
     let mut out = Vec::new();
     while out.len() < n {
         let mut s = enis[rng.below(enis.len())];
-        let d = if rng.chance(0.4) {
-            // Half the time within the source's VPC.
+        let d = if rng.chance(same_vpc) {
             let same: Vec<_> = enis.iter().filter(|e| e.vpc_id == s.vpc_id).collect();
             *same[rng.below(same.len())]
         } else {
@@ -136,16 +156,16 @@ fn cases(api: &Api, rw: &RWorld, rng: &mut Rng, n: usize, sport: &mut u16) -> Ve
         if s.id == d.id {
             continue;
         }
-        let v6 = rng.chance(0.25) && !s.ipv6_addresses.is_empty();
+        let v6 = rng.chance(mix.ipv6) && !s.ipv6_addresses.is_empty();
         let mut kind = "vpc";
         let mut listener = None;
-        let dst: IpAddr = if rng.chance(0.05) {
+        let dst: IpAddr = if mix.outside && rng.chance(0.05) {
             kind = "s3";
             S3.into()
-        } else if rng.chance(0.1) {
+        } else if mix.outside && rng.chance(0.1) {
             kind = "internet";
             INTERNET_HOST_V4.into()
-        } else if v6 && rng.chance(0.3) {
+        } else if mix.outside && v6 && rng.chance(0.3) {
             // Through an internet gateway or an egress-only one, or nowhere.
             kind = "internet-ipv6";
             INTERNET_HOST_V6.into()
@@ -207,6 +227,9 @@ fn cases(api: &Api, rw: &RWorld, rng: &mut Rng, n: usize, sport: &mut u16) -> Ve
         if kind == "vpc" && v6 {
             kind = "vpc-ipv6";
         }
+        if kind.starts_with("vpc") && s.vpc_id != d.vpc_id {
+            kind = if v6 { "other-vpc-ipv6" } else { "other-vpc" };
+        }
         out.push(Case {
             kind,
             src: s.id.clone(),
@@ -219,29 +242,37 @@ fn cases(api: &Api, rw: &RWorld, rng: &mut Rng, n: usize, sport: &mut u16) -> Ve
     out
 }
 
-#[test]
-fn engine_and_kernel_agree_on_random_worlds() {
-    if !kit::capable() {
-        return;
-    }
-    let seeds: Vec<u64> = std::env::var("OVPC_DIFF_SEEDS")
+/// What a run over several worlds found.
+#[derive(Default)]
+struct Outcome {
+    total: usize,
+    reachable: usize,
+    /// Per kind of path: (flows, reachable).
+    by_kind: std::collections::BTreeMap<&'static str, (usize, usize)>,
+    /// Per explanation code of the engine's blocked verdicts: flows.
+    blockers: std::collections::BTreeMap<String, usize>,
+    /// Flows through a transit gateway the engine finds reachable.
+    through_transit: usize,
+    differences: Vec<String>,
+}
+
+/// Seeds from `var` (comma-separated), else `default`.
+fn seeds(var: &str, default: &[u64]) -> Vec<u64> {
+    std::env::var(var)
         .ok()
         .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1, 2, 3, 4]);
-    let per_world: usize = std::env::var("OVPC_DIFF_FLOWS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(130);
-    let mut differences = Vec::new();
-    let mut total = 0;
-    let reachable = std::sync::atomic::AtomicUsize::new(0);
-    // Per kind of path: (flows, reachable).
-    let by_kind = Mutex::new(std::collections::BTreeMap::<&str, (usize, usize)>::new());
+        .unwrap_or_else(|| default.to_vec())
+}
+
+/// Builds the world of each seed with `make`, realises it, and compares the probes of
+/// random flows (`mix`) with the engine's verdicts.
+fn run(seeds: &[u64], tag: &str, mix: Mix, make: fn(&mut Api, u64) -> RWorld) -> Outcome {
+    let out = Mutex::new(Outcome::default());
     let mut sport = 20_000u16;
-    for seed in seeds {
+    for &seed in seeds {
         let mut api = Api::new(seed);
-        let rw = world(&mut api, seed);
-        let mut plane = Plane::new("d");
+        let rw = make(&mut api, seed);
+        let mut plane = Plane::new(tag);
         let desired = plane.apply(api.world());
         for e in api.world().network_interfaces.values() {
             serve(&plane.ns_of(&e.id), &e.id);
@@ -251,62 +282,122 @@ fn engine_and_kernel_agree_on_random_worlds() {
         assert!(errors.is_empty(), "{errors:?}");
         let view = View::compile(api.world());
         let mut rng = Rng(seed ^ 0xd1ff);
-        let cases = cases(&api, &rw, &mut rng, per_world, &mut sport);
-        total += cases.len();
-        let found = Mutex::new(Vec::new());
+        let cases = cases(&api, &rw, &mut rng, mix, &mut sport);
+        out.lock().unwrap().total += cases.len();
         std::thread::scope(|s| {
             for part in cases.chunks(cases.len().div_ceil(12)) {
-                let (found, view, plane, reachable) = (&found, &view, &plane, &reachable);
-                let by_kind = &by_kind;
+                let (out, view, plane) = (&out, &view, &plane);
                 s.spawn(move || {
                     for c in part {
-                        let want = expected(view, c);
-                        if want.0.is_some() {
-                            reachable.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        }
-                        {
-                            let mut k = by_kind.lock().unwrap();
-                            let e = k.entry(c.kind).or_default();
-                            e.0 += 1;
-                            e.1 += usize::from(want.0.is_some());
-                        }
+                        let (want, codes) = expected(view, c);
                         let got = probe(&plane.ns_of(&c.src), c);
+                        let mut o = out.lock().unwrap();
+                        let e = o.by_kind.entry(c.kind).or_default();
+                        e.0 += 1;
+                        e.1 += usize::from(want.0.is_some());
+                        if want.0.is_some() {
+                            o.reachable += 1;
+                            o.through_transit += usize::from(want.1.contains("TransitGateway"));
+                        }
+                        for code in codes {
+                            *o.blockers.entry(code).or_default() += 1;
+                        }
                         if let Err(e) = agree(c, &want, &got) {
-                            found.lock().unwrap().push(format!("seed {seed}: {e}"));
+                            o.differences.push(format!("seed {seed}: {e}"));
                         }
                     }
                 });
             }
         });
-        differences.extend(found.into_inner().unwrap());
         standins.stop_all();
     }
-    let reachable = reachable.into_inner();
+    let out = out.into_inner().unwrap();
     eprintln!(
-        "differential: {total} flows ({reachable} reachable, {} blocked by the engine), {} differences",
-        total - reachable,
-        differences.len()
+        "differential ({tag}): {} flows ({} reachable, {} blocked by the engine), {} differences",
+        out.total,
+        out.reachable,
+        out.total - out.reachable,
+        out.differences.len()
     );
-    let by_kind = by_kind.into_inner().unwrap();
-    for (kind, (n, ok)) in &by_kind {
+    for (kind, (n, ok)) in &out.by_kind {
         eprintln!("  {kind}: {n} flows, {ok} reachable");
     }
+    eprintln!("  blocked by: {:?}", out.blockers);
     // Both verdicts are well represented (at least a tenth each), so neither side of the
     // comparison is vacuous.
     assert!(
-        reachable * 10 >= total && (total - reachable) * 10 >= total,
-        "worlds too one-sided: {reachable} of {total} flows reachable"
+        out.reachable * 10 >= out.total && (out.total - out.reachable) * 10 >= out.total,
+        "worlds too one-sided: {} of {} flows reachable",
+        out.reachable,
+        out.total
     );
+    assert!(
+        out.differences.is_empty(),
+        "{} of {} flows differ:\n{}",
+        out.differences.len(),
+        out.total,
+        out.differences.join("\n")
+    );
+    out
+}
+
+fn flows_per_world() -> usize {
+    std::env::var("OVPC_DIFF_FLOWS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(130)
+}
+
+#[test]
+fn engine_and_kernel_agree_on_random_worlds() {
+    if !kit::capable() {
+        return;
+    }
+    let seeds = seeds("OVPC_DIFF_SEEDS", &[1, 2, 3, 4]);
+    let mix = Mix {
+        flows: flows_per_world(),
+        same_vpc: 0.4,
+        ipv6: 0.25,
+        outside: true,
+    };
+    let out = run(&seeds, "d", mix, world);
     // Every kind of path is tried, and PrivateLink and IPv6 to the internet (through an
     // internet or egress-only gateway) both ways.
     for kind in ["privatelink", "internet-ipv6"] {
-        let (n, ok) = by_kind.get(kind).copied().unwrap_or_default();
+        let (n, ok) = out.by_kind.get(kind).copied().unwrap_or_default();
         assert!(ok > 0 && ok < n, "{kind}: {ok} of {n} flows reachable");
     }
-    assert!(
-        differences.is_empty(),
-        "{} of {total} flows differ:\n{}",
-        differences.len(),
-        differences.join("\n")
-    );
+}
+
+/// Transit-gateway worlds (`kit::transit`): flows between VPCs through one or two
+/// gateways. Each transit-gateway blocker (no subnet in the sender's zone, blackhole, no
+/// route, no association) and reachable paths through a gateway all occur.
+/// `OVPC_DIFF_TGW_SEEDS` picks the worlds.
+#[test]
+fn engine_and_kernel_agree_on_transit_worlds() {
+    if !kit::capable() {
+        return;
+    }
+    let seeds = seeds("OVPC_DIFF_TGW_SEEDS", &[1, 2, 3]);
+    let mix = Mix {
+        flows: flows_per_world(),
+        same_vpc: 0.2,
+        ipv6: 0.4,
+        outside: false,
+    };
+    let out = run(&seeds, "t", mix, kit::transit::world);
+    assert!(out.through_transit > 0, "no flow crossed a transit gateway");
+    if std::env::var_os("OVPC_DIFF_TGW_SEEDS").is_none() {
+        for code in [
+            "TgwRouteAzRestriction",
+            "TgwRtbBadStateRoute",
+            "TgwRtbCannotRoute",
+        ] {
+            assert!(
+                out.blockers.contains_key(code),
+                "no flow blocked by {code}: {:?}",
+                out.blockers
+            );
+        }
+    }
 }

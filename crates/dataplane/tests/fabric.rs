@@ -291,3 +291,88 @@ fn ipv6_only_interfaces_carry_ipv6() {
         None
     );
 }
+
+/// Issue 8 left it: prefixes delegated to an interface (`/28`, `/80`) are routed to it and
+/// every address inside answers there; its source/destination check admits them, and a
+/// group reference matches them. The engine agrees on each probe.
+#[test]
+fn delegated_prefixes_are_the_interfaces_own() {
+    if !kit::capable() {
+        return;
+    }
+    let mut api = Api::new(5);
+    let a = net(&mut api, "10.0.0.0/16", "10.0.1.0/24");
+    let holder = first(
+        &api.call(&[
+            ("Action", "CreateNetworkInterface"),
+            ("SubnetId", &a.subnet),
+            ("PrivateIpAddress", "10.0.1.10"),
+            ("SecurityGroupId.1", &a.sg),
+            ("Ipv4PrefixCount", "1"),
+            ("Ipv6PrefixCount", "1"),
+        ]),
+        "networkInterfaceId",
+    );
+    let sender = eni(&mut api, &a, "10.0.1.11");
+    // Members of the group reach TCP 7000 (IPv4 and IPv6).
+    api.call(&[
+        ("Action", "AuthorizeSecurityGroupIngress"),
+        ("GroupId", &a.sg),
+        ("IpPermissions.1.IpProtocol", "tcp"),
+        ("IpPermissions.1.FromPort", "7000"),
+        ("IpPermissions.1.ToPort", "7000"),
+        ("IpPermissions.1.Groups.1.GroupId", &a.sg),
+    ]);
+    let body = api.call(&[
+        ("Action", "DescribeNetworkInterfaces"),
+        ("NetworkInterfaceId.1", &holder),
+    ]);
+    let p4: ipnet::Ipv4Net = first(&body, "ipv4Prefix").parse().unwrap();
+    let p6: ipnet::Ipv6Net = first(&body, "ipv6Prefix").parse().unwrap();
+    let inside4 = IpAddr::V4((u32::from(p4.network()) + 5).into());
+    let inside6 = IpAddr::V6((u128::from(p6.network()) + 0x77).into());
+    let mut plane = Plane::new("p");
+    plane.apply(api.world());
+    serve(&plane.ns_of(&holder), &holder);
+    serve(&plane.ns_of(&sender), &sender);
+    let view = openvpc_reach::View::compile(api.world());
+    let engine = |src: &str, dst: IpAddr, sport: u16| {
+        openvpc_reach::decide(
+            &view,
+            &openvpc_reach::Flow {
+                source: src.to_string(),
+                destination: openvpc_reach::Endpoint::Ip(dst),
+                protocol: openvpc_reach::Protocol::TCP,
+                port: Some(7000),
+                source_port: Some(sport),
+            },
+        )
+        .reachable
+    };
+    for (k, dst) in [inside4, inside6].into_iter().enumerate() {
+        let sport = 43001 + k as u16;
+        let got = probe_tcp(&plane.ns_of(&sender), sport, dst, 7000);
+        let got = got.as_deref().and_then(|s| s.split_whitespace().next());
+        assert_eq!(got, Some(holder.as_str()), "to {dst}");
+        assert!(engine(&sender, dst, sport), "engine: to {dst}");
+    }
+    // From inside its prefix the holder is still a member (source check and reference).
+    let from_prefix = plane.ns_of(&holder);
+    let seen = openvpc_dataplane::kernel::in_namespace(&from_prefix, move || {
+        let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+            .map_err(|e| e.to_string())?;
+        s.bind(&std::net::SocketAddr::new(inside4, 0).into())
+            .map_err(|e| e.to_string())?;
+        s.connect_timeout(
+            &std::net::SocketAddr::from(([10, 0, 1, 11], 7000)).into(),
+            std::time::Duration::from_millis(1500),
+        )
+        .map_err(|e| e.to_string())?;
+        let mut c: std::net::TcpStream = s.into();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut c, &mut text).map_err(|e| e.to_string())?;
+        Ok(text)
+    })
+    .unwrap();
+    assert_eq!(seen.trim(), format!("{sender} {inside4}"));
+}

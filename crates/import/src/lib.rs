@@ -54,6 +54,7 @@ mod json;
 mod load;
 mod report;
 mod tgw;
+mod tgw_peering;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

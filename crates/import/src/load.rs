@@ -44,6 +44,7 @@ const ORDER: &[&str] = &[
     "TransitGateways",
     "TransitGatewayRouteTables",
     "TransitGatewayVpcAttachments",
+    "TransitGatewayPeeringAttachments",
     "TransitGatewayAttachments",
     "Associations",
     "TransitGatewayRouteTablePropagations",
@@ -52,6 +53,7 @@ const ORDER: &[&str] = &[
     "TransitGatewayPropagations",
     "PrefixLists",
     "Entries",
+    "TransitGatewayPrefixListReferences",
     "VpcEndpoints",
     "LoadBalancers",
     "TargetGroups",
@@ -207,7 +209,9 @@ fn load_item(w: &mut World, scope: &Scope, key: &str, o: Obj, file_name: &str) -
         "TransitGateways" => tgw::transit_gateway(w, scope, o)?,
         "TransitGatewayRouteTables" => tgw::route_table(w, scope, o)?,
         "TransitGatewayVpcAttachments" => tgw::vpc_attachment(w, scope, o)?,
-        "TransitGatewayAttachments" => tgw::attachment(w, o)?,
+        "TransitGatewayPeeringAttachments" => crate::tgw_peering::peering_attachment(w, o)?,
+        "TransitGatewayAttachments" => tgw::attachment(w, scope, o)?,
+        "TransitGatewayPrefixListReferences" => tgw::prefix_list_reference(w, o)?,
         "Associations" => tgw::association(w, o, file_name)?,
         "TransitGatewayRouteTablePropagations" => tgw::propagation(w, o, file_name)?,
         "Routes" => tgw::route(w, o, file_name)?,
@@ -238,6 +242,7 @@ fn id_field(key: &str) -> Option<&'static str> {
         "TransitGateways" => "TransitGatewayId",
         "TransitGatewayRouteTables" => "TransitGatewayRouteTableId",
         "TransitGatewayVpcAttachments" => "TransitGatewayAttachmentId",
+        "TransitGatewayPeeringAttachments" => "TransitGatewayAttachmentId",
         _ => return None,
     })
 }
@@ -498,14 +503,18 @@ fn key_pair(w: &mut World, scope: &Scope, o: Obj) -> Res<()> {
     Ok(())
 }
 
-/// `VpnConnections` of `describe-vpn-connections` (those to a virtual private gateway; a
-/// transit gateway's are not modelled).
+/// `VpnConnections` of `describe-vpn-connections` (to a virtual private gateway or a transit
+/// gateway; the transit gateway's VPN attachment comes from
+/// `describe-transit-gateway-attachments`).
 fn vpn_connection(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
     if vpn_gone(&o)? {
         return Ok(Loaded::Skipped("deleted VPN connections"));
     }
-    let Some(vgw) = o.opt_str("VpnGatewayId")? else {
-        return Ok(Loaded::Skipped("VPN connections to transit gateways"));
+    let transit_gateway_id = o.opt_str("TransitGatewayId")?;
+    let vgw = match (o.opt_str("VpnGatewayId")?, &transit_gateway_id) {
+        (Some(vgw), _) => vgw,
+        (None, Some(_)) => String::new(),
+        (None, None) => return Ok(Loaded::Skipped("VPN connections without a gateway")),
     };
     let options = o.child("Options").unwrap_or(Value::Null);
     let opts = Obj {
@@ -549,6 +558,7 @@ fn vpn_connection(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
         scope: scope.clone(),
         customer_gateway_id: o.str("CustomerGatewayId")?,
         vpn_gateway_id: vgw,
+        transit_gateway_id,
         static_routes_only: opts.opt_bool("StaticRoutesOnly")?.unwrap_or(false),
         local_ipv4_network_cidr: net("LocalIpv4NetworkCidr")?,
         remote_ipv4_network_cidr: net("RemoteIpv4NetworkCidr")?,

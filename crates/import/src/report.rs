@@ -110,7 +110,7 @@ impl Report {
             .values()
             .filter(|g| !g.attributes.is_empty())
             .count();
-        let counts = [
+        let mut counts = vec![
             format!("{} VPCs", w.vpcs.len()),
             format!("{} subnets", w.subnets.len()),
             format!("{} route tables", w.route_tables.len()),
@@ -142,6 +142,10 @@ impl Report {
             format!("{} transit-gateway attachments", w.tgw_attachments.len()),
             format!("{} transit-gateway route tables", w.tgw_route_tables.len()),
         ];
+        if !w.tgw_peerings.is_empty() {
+            let n = w.tgw_peerings.len();
+            counts.push(format!("{n} transit-gateway peering attachments"));
+        }
         let mut lines = vec![format!("imported {}", counts.join(", "))];
         if !self.skipped.is_empty() {
             let skipped: Vec<String> = self
@@ -165,7 +169,10 @@ impl Report {
                 .routes
                 .iter()
                 .filter_map(|r| match &r.target {
-                    RouteTarget::Attachment(a) if w.tgw_attachments.get(a).is_none() => {
+                    RouteTarget::Attachment(a)
+                        if w.tgw_attachments.get(a).is_none()
+                            && w.tgw_peerings.get(a).is_none() =>
+                    {
                         Some(a.as_str())
                     }
                     _ => None,
@@ -174,7 +181,7 @@ impl Report {
             if !missing.is_empty() {
                 let ids: Vec<&str> = missing.into_iter().collect();
                 self.warn(format!(
-                    "transit-gateway route table {}: static routes to attachments not imported ({}), so flows stop there as at a blackhole route; openvpc models VPC attachments only",
+                    "transit-gateway route table {}: static routes to attachments not imported ({}), so flows stop there as at a blackhole route; openvpc models VPC, VPN and peering attachments only",
                     t.id,
                     ids.join(", ")
                 ));

@@ -8,8 +8,8 @@
 
 use ipnet::IpNet;
 use openvpc_core::tgw::{
-    AttachmentState, RouteTarget, State, StaticRoute, TgwAttachment, TgwOptions, TgwRouteTable,
-    TransitGateway, VpcAttachmentOptions, DEFAULT_AMAZON_ASN,
+    AttachmentState, PrefixListRef, RouteTarget, State, StaticRoute, TgwAttachment, TgwOptions,
+    TgwRouteTable, TransitGateway, VpcAttachmentOptions, DEFAULT_AMAZON_ASN,
 };
 use openvpc_core::{Scope, World};
 
@@ -122,6 +122,48 @@ pub(crate) fn route_table(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
         routes: Vec::new(),
         created: 0,
         purge_at: None,
+        prefix_list_refs: Vec::new(),
+    });
+    Ok(Loaded::Done)
+}
+
+/// `TransitGatewayPrefixListReferences` of `get-transit-gateway-prefix-list-references`:
+/// each names its table; its routes follow from the list's entries (import the list with
+/// `describe-managed-prefix-lists` and `get-managed-prefix-list-entries`).
+pub(crate) fn prefix_list_reference(w: &mut World, o: Obj) -> Res<Loaded> {
+    if matches!(o.opt_str("State")?.as_deref(), Some("deleting" | "deleted")) {
+        return Ok(Loaded::Skipped(
+            "deleted transit-gateway prefix-list references",
+        ));
+    }
+    let table = o.str("TransitGatewayRouteTableId")?;
+    let prefix_list_id = o.str("PrefixListId")?;
+    let attachment = match o.field("TransitGatewayAttachment") {
+        Some(a) if a.is_object() => {
+            let path = format!("{}.TransitGatewayAttachment", o.path);
+            let a = Obj {
+                value: a,
+                path: &path,
+            };
+            a.opt_str("TransitGatewayAttachmentId")?
+        }
+        _ => None,
+    };
+    let blackhole = o.opt_bool("Blackhole")?.unwrap_or(false);
+    let target = match attachment {
+        Some(a) if !blackhole => RouteTarget::Attachment(a),
+        _ => RouteTarget::Blackhole,
+    };
+    let Some(t) = w.tgw_route_tables.get_mut(&table) else {
+        return Ok(Loaded::Skipped(
+            "transit-gateway prefix-list references of route tables not imported",
+        ));
+    };
+    t.prefix_list_refs
+        .retain(|r| r.prefix_list_id != prefix_list_id);
+    t.prefix_list_refs.push(PrefixListRef {
+        prefix_list_id,
+        target,
     });
     Ok(Loaded::Done)
 }
@@ -192,26 +234,52 @@ pub(crate) fn vpc_attachment(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded
         association,
         created: 0,
         purge_at: None,
+        vpn_connection_id: None,
         id,
     });
     Ok(Loaded::Done)
 }
 
 /// `TransitGatewayAttachments` of `describe-transit-gateway-attachments`: VPC attachments
-/// take their route-table association from it; attachments of other kinds (VPN, peering,
-/// Direct Connect, Connect) are not modelled.
-pub(crate) fn attachment(w: &mut World, o: Obj) -> Res<Loaded> {
-    if attachment_state(&o)?.is_none() {
+/// take their route-table association from it; VPN attachments are made from it (their
+/// connection is `ResourceId`); peering attachments are made or completed from it
+/// (`crate::tgw_peering`); attachments of other kinds (Direct Connect, Connect) are not
+/// modelled.
+pub(crate) fn attachment(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
+    let Some(state) = attachment_state(&o)? else {
         return Ok(Loaded::Skipped("deleted transit-gateway attachments"));
-    }
+    };
     let resource_type = o.opt_str("ResourceType")?.unwrap_or_default();
-    if resource_type != "vpc" {
+    if resource_type == "peering" {
+        let table = association_of(&o)?;
+        return crate::tgw_peering::from_attachment_row(w, scope, &o, table);
+    }
+    if !matches!(resource_type.as_str(), "vpc" | "vpn") {
         return Ok(Loaded::Skipped(
-            "transit-gateway attachments other than to VPCs",
+            "transit-gateway attachments other than to VPCs, VPN connections or peering",
         ));
     }
     let id = o.str("TransitGatewayAttachmentId")?;
-    let table = match o.field("Association") {
+    let table = association_of(&o)?;
+    if resource_type == "vpn" {
+        return vpn_attachment(w, scope, &o, id, state, table);
+    }
+    match w.tgw_attachments.get_mut(&id) {
+        Some(att) => {
+            if table.is_some() {
+                att.association = table;
+            }
+            Ok(Loaded::Done)
+        }
+        None => Ok(Loaded::Skipped(
+            "transit-gateway VPC attachments without describe-transit-gateway-vpc-attachments output",
+        )),
+    }
+}
+
+/// The route table of an attachment row's live `Association`.
+fn association_of(o: &Obj) -> Res<Option<String>> {
+    Ok(match o.field("Association") {
         Some(a) if a.is_object() => {
             let path = format!("{}.Association", o.path);
             let a = Obj {
@@ -225,18 +293,44 @@ pub(crate) fn attachment(w: &mut World, o: Obj) -> Res<Loaded> {
             a.opt_str("TransitGatewayRouteTableId")?.filter(|_| live)
         }
         _ => None,
+    })
+}
+
+/// A VPN attachment (`ResourceType` `vpn`): in the gateway owner's scope, no subnets.
+fn vpn_attachment(
+    w: &mut World,
+    scope: &Scope,
+    o: &Obj,
+    id: String,
+    state: AttachmentState,
+    association: Option<String>,
+) -> Res<Loaded> {
+    let transit_gateway_id = o.str("TransitGatewayId")?;
+    let owner = match o.opt_str("TransitGatewayOwnerId")? {
+        Some(a) => Scope::new(&a, &scope.region),
+        None => gateway_scope(w, scope, &transit_gateway_id),
     };
-    match w.tgw_attachments.get_mut(&id) {
-        Some(att) => {
-            if table.is_some() {
-                att.association = table;
-            }
-            Ok(Loaded::Done)
-        }
-        None => Ok(Loaded::Skipped(
-            "transit-gateway VPC attachments without describe-transit-gateway-vpc-attachments output",
-        )),
-    }
+    w.tgw_attachments.insert(TgwAttachment {
+        id,
+        scope: owner.clone(),
+        transit_gateway_id,
+        transit_gateway_owner: owner.account,
+        vpc_id: String::new(),
+        subnet_ids: Vec::new(),
+        interfaces: Vec::new(),
+        options: VpcAttachmentOptions {
+            dns_support: false,
+            ipv6_support: false,
+            appliance_mode_support: false,
+            security_group_referencing_support: false,
+        },
+        state,
+        association,
+        created: 0,
+        purge_at: None,
+        vpn_connection_id: Some(o.str("ResourceId")?),
+    });
+    Ok(Loaded::Done)
 }
 
 /// The imported transit-gateway route table whose id `file_name` contains.
@@ -297,6 +391,9 @@ pub(crate) fn association(w: &mut World, o: Obj, file_name: &str) -> Res<Loaded>
         return Ok(Loaded::Skipped("ended transit-gateway associations"));
     }
     let id = o.str("TransitGatewayAttachmentId")?;
+    if crate::tgw_peering::associate(w, &id, &table) {
+        return Ok(Loaded::Done);
+    }
     match w.tgw_attachments.get_mut(&id) {
         Some(att) => {
             att.association = Some(table);
@@ -324,6 +421,12 @@ fn route_of(w: &mut World, table: &str, o: Obj) -> Res<Loaded> {
     let Some(raw) = o.opt_str("DestinationCidrBlock")? else {
         return Ok(Loaded::Skipped("transit-gateway routes to prefix lists"));
     };
+    if o.field("PrefixListId").is_some() {
+        // An entry of a prefix-list reference: it follows from the reference.
+        return Ok(Loaded::Skipped(
+            "transit-gateway routes of prefix-list references (read from the references)",
+        ));
+    }
     let destination = parse_cidr::<IpNet>(&o, "DestinationCidrBlock", &raw)?.trunc();
     let mut attachments = Vec::new();
     for (path, a) in o.list("TransitGatewayAttachments")? {
@@ -337,6 +440,7 @@ fn route_of(w: &mut World, table: &str, o: Obj) -> Res<Loaded> {
     match o.opt_str("Type")?.as_deref() {
         Some("propagated") => {
             for a in attachments {
+                learn_on_connection(w, &a, destination);
                 propagate(w, table, a);
             }
         }
@@ -355,6 +459,24 @@ fn route_of(w: &mut World, table: &str, o: Obj) -> Res<Loaded> {
         }
     }
     Ok(Loaded::Done)
+}
+
+/// A route a VPN attachment propagates is one its connection holds (what the customer
+/// gateway announced): added to the connection's routes, once, so the core derives it.
+fn learn_on_connection(w: &mut World, attachment_id: &str, destination: IpNet) {
+    let vpn = w
+        .tgw_attachments
+        .get(attachment_id)
+        .and_then(|a| a.vpn_connection_id.clone());
+    let (Some(vpn), IpNet::V4(d)) = (vpn, destination) else {
+        return;
+    };
+    if let Some(c) = w.vpn_connections.get_mut(&vpn) {
+        if !c.routes.iter().any(|r| r.destination == d) {
+            c.routes
+                .push(openvpc_core::vpn::VpnRoute { destination: d });
+        }
+    }
 }
 
 /// Loads one route or propagation of the route table named.

@@ -148,7 +148,7 @@ fn a_static_route_to_an_attachment_not_imported_is_warned_of() {
         [format!(
             "warning: transit-gateway route table {SHARED}: static routes to attachments not \
              imported (tgw-attach-0777777777777777f), so flows stop there as at a blackhole \
-             route; openvpc models VPC attachments only"
+             route; openvpc models VPC, VPN and peering attachments only"
         )]
     );
 }
@@ -245,5 +245,63 @@ fn local_gateway_and_client_vpn_routes_are_counted_not_refused() {
     assert_eq!(
         lines[1],
         "not imported: 2 local gateway and Client VPN routes"
+    );
+}
+
+#[test]
+fn vpn_attachments_and_their_propagated_routes_are_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = dir.path().join("777777777777/us-east-1");
+    let fixture_region = fixture().join("777777777777/us-east-1");
+    std::fs::create_dir_all(&region).unwrap();
+    for f in std::fs::read_dir(&fixture_region).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, region.join(f.file_name().unwrap())).unwrap();
+    }
+    let vpn_att = "tgw-attach-0777777777777777e";
+    let vpn = "vpn-07777777777777777";
+    std::fs::write(
+        region.join("describe-vpn-connections.json"),
+        format!(
+            r#"{{"VpnConnections": [{{"VpnConnectionId": "{vpn}", "State": "available",
+            "CustomerGatewayId": "cgw-07777777777777777", "Type": "ipsec.1", "Category": "VPN",
+            "TransitGatewayId": "{TGW}", "Options": {{"StaticRoutesOnly": false}}, "Routes": []}}]}}"#
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        region.join("describe-transit-gateway-attachments-vpn.json"),
+        format!(
+            r#"{{"TransitGatewayAttachments": [{{"TransitGatewayAttachmentId": "{vpn_att}",
+            "TransitGatewayId": "{TGW}", "TransitGatewayOwnerId": "777777777777",
+            "ResourceOwnerId": "777777777777", "ResourceType": "vpn", "ResourceId": "{vpn}",
+            "State": "available", "Association": {{"TransitGatewayRouteTableId": "{SHARED}",
+            "State": "associated"}}}}]}}"#
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        region.join(format!("{SHARED}-routes-vpn.json")),
+        format!(
+            r#"{{"Routes": [{{"DestinationCidrBlock": "192.168.0.0/16", "Type": "propagated",
+            "State": "active", "TransitGatewayAttachments": [{{"TransitGatewayAttachmentId":
+            "{vpn_att}", "ResourceId": "{vpn}", "ResourceType": "vpn"}}]}}]}}"#
+        ),
+    )
+    .unwrap();
+    let w = import_dir(dir.path(), Config::default()).unwrap();
+    let a = w.tgw_attachments.get(vpn_att).unwrap();
+    assert_eq!((a.resource_type(), a.resource_id()), ("vpn", vpn));
+    assert_eq!(a.association.as_deref(), Some(SHARED));
+    let c = w.vpn_connections.get(vpn).unwrap();
+    assert_eq!(c.transit_gateway_id.as_deref(), Some(TGW));
+    let t = w.tgw_route_tables.get(SHARED).unwrap();
+    let routes = openvpc_core::tgw::table_routes(&w, t);
+    assert!(
+        routes
+            .iter()
+            .any(|r| r.destination.to_string() == "192.168.0.0/16"
+                && r.attachment.as_deref() == Some(vpn_att)),
+        "{routes:?}"
     );
 }

@@ -268,6 +268,9 @@ pub fn kind_json(k: HopKind) -> &'static str {
         HopKind::NatGateway => "nat-gateway",
         HopKind::VpnGateway => "vpn-gateway",
         HopKind::TransitGateway => "transit-gateway",
+        HopKind::TransitGatewayAttachment => "transit-gateway-attachment",
+        HopKind::VpnConnection => "vpn-connection",
+        HopKind::TransitGatewayRouteTable => "transit-gateway-route-table",
         HopKind::Middlebox => "middlebox",
         HopKind::GatewayEndpoint => "gateway-endpoint",
         HopKind::GatewayLoadBalancerEndpoint => "gateway-load-balancer-endpoint",
@@ -360,6 +363,12 @@ fn applied_json(a: &Applied) -> Value {
             "target_group": &*b.target_group,
             "target": b.target.as_ref().map(target_json),
         }),
+        Applied::TgwRoute(r) => json!({ "transit_gateway_route": {
+            "destination": r.destination.to_string(),
+            "attachment": r.attachment.as_deref(),
+            "type": if r.propagated { "propagated" } else { "static" },
+            "prefix_list": r.prefix_list.as_deref(),
+        } }),
     }
 }
 
@@ -493,6 +502,9 @@ fn readable_kind(k: HopKind) -> &'static str {
         HopKind::NatGateway => "NAT gateway",
         HopKind::VpnGateway => "virtual private gateway",
         HopKind::TransitGateway => "transit gateway",
+        HopKind::TransitGatewayAttachment => "transit gateway peering attachment",
+        HopKind::VpnConnection => "VPN connection",
+        HopKind::TransitGatewayRouteTable => "TGW route table",
         HopKind::Middlebox => "middlebox",
         HopKind::GatewayEndpoint => "gateway endpoint",
         HopKind::GatewayLoadBalancerEndpoint => "GWLB endpoint",

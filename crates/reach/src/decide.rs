@@ -64,6 +64,12 @@ enum End {
         vpc: Ix,
         vgw: Arc<str>,
     },
+    /// The customer's side of VPN `connection`, reached through transit-gateway VPN
+    /// `attachment`.
+    Vpn {
+        attachment: Arc<str>,
+        connection: Arc<str>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +83,10 @@ enum Start {
     OnPremises {
         vpc: Ix,
         vgw: Arc<str>,
+    },
+    /// From the customer's side of a VPN connection into transit-gateway VPN `attachment`.
+    Vpn {
+        attachment: Arc<str>,
     },
     /// In through peering connection `id` (or virtual private gateway) into `vpc`.
     Edge {
@@ -410,6 +420,7 @@ pub fn decide_with(view: &View, flow: &Flow, opts: &Options) -> Verdict {
             End::Internet => Start::Internet,
             End::Service { vpc, endpoint } => Start::Service { vpc, endpoint },
             End::OnPremises { vpc, vgw } => Start::OnPremises { vpc, vgw },
+            End::Vpn { attachment, .. } => Start::Vpn { attachment },
             End::Edge { vpc, id } => Start::Edge {
                 vpc,
                 id,
@@ -595,6 +606,9 @@ impl Decider<'_> {
             }
             End::Service { endpoint: via, .. }
             | End::OnPremises { vgw: via, .. }
+            | End::Vpn {
+                connection: via, ..
+            }
             | End::Edge { id: via, .. } => {
                 detail.destination = Some(via);
                 (route(), Why::ReplyNotToInternet)
@@ -1116,6 +1130,7 @@ impl Decider<'_> {
             Start::Internet => return self.enter(h, want),
             Start::Service { vpc, endpoint } => (vpc, endpoint, HopKind::GatewayEndpoint),
             Start::OnPremises { vpc, vgw } => (vpc, vgw, HopKind::VpnGateway),
+            Start::Vpn { attachment } => return self.enter_by_vpn_attachment(&attachment, h, want),
             Start::Edge { vpc, id, kind } => (vpc, id, kind),
         };
         self.hop(&endpoint, kind, h);

@@ -12,7 +12,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
-use crate::view::{PeerV, RuleV, Tgt, View};
+use crate::view::{Ix, PeerV, RuleV, Tgt, View};
 
 /// Everything the forwarding view holds, by index.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +26,61 @@ pub struct Fabric {
     pub groups: Vec<Group>,
     /// Interface endpoints' interfaces and the load-balancer nodes serving them.
     pub privatelink: Vec<Placement>,
+    /// Transit gateways: available VPC attachments and route tables in effect.
+    pub transit: Transit,
+}
+
+/// Transit gateways as the engine decides on them.
+#[derive(Debug, Clone, Default)]
+pub struct Transit {
+    /// Available VPC attachments, by id.
+    pub attachments: Vec<Attachment>,
+    /// Live transit-gateway route tables, by id.
+    pub tables: Vec<TransitTable>,
+    /// The Availability Zone of each subnet (index) of an attached VPC.
+    pub zones: std::collections::BTreeMap<usize, String>,
+}
+
+/// An available VPC attachment: its gateway, VPC, subnets (zone, subnet index) in the
+/// attachment's order, appliance mode and associated route table.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub id: String,
+    pub transit_gateway: String,
+    pub vpc: usize,
+    pub subnets: Vec<(String, usize)>,
+    pub appliance: bool,
+    pub table: Option<String>,
+}
+
+impl Attachment {
+    /// The subnet a sender in `zone` enters the gateway by (`None`: it cannot).
+    pub fn entry(&self, zone: Option<&str>) -> Option<usize> {
+        crate::transit::entry_subnet(&self.subnets, zone)
+    }
+
+    /// The subnet traffic that entered the gateway in `zone` leaves this attachment by,
+    /// for a flow hashing to `hash` (matters in appliance mode or without a subnet in
+    /// `zone`; see [`crate::transit::exit_subnet`]).
+    pub fn exit(&self, zone: Option<&str>, hash: u64) -> Option<usize> {
+        crate::transit::exit_subnet(&self.subnets, self.appliance, zone, hash)
+    }
+}
+
+/// A transit-gateway route table: its routes in effect (static over propagated), longest
+/// prefix first.
+#[derive(Debug, Clone)]
+pub struct TransitTable {
+    pub id: String,
+    pub routes: Vec<TransitRoute>,
+}
+
+/// A transit-gateway route: a destination and the attachment it leads to (`None`: a
+/// blackhole).
+#[derive(Debug, Clone)]
+pub struct TransitRoute {
+    pub destination: IpNet,
+    pub attachment: Option<String>,
 }
 
 /// PrivateLink as the engine places it: an available interface endpoint's interface,
@@ -75,6 +130,9 @@ pub struct Interface {
     pub subnet: usize,
     pub v4: Vec<Ipv4Addr>,
     pub v6: Vec<Ipv6Addr>,
+    /// Prefixes delegated to it (`/28`, `/80`): every address inside is its own.
+    pub v4_prefixes: Vec<Ipv4Net>,
+    pub v6_prefixes: Vec<Ipv6Net>,
     /// Known security groups (indexes into [`Fabric::groups`]).
     pub groups: Vec<usize>,
     pub source_dest_check: bool,
@@ -82,6 +140,24 @@ pub struct Interface {
     pub endpoint: bool,
     /// (private, public) IPv4 pairs: the primary's public address and Elastic IPs.
     pub publics: Vec<(Ipv4Addr, Ipv4Addr)>,
+}
+
+impl Interface {
+    /// Everything the interface holds: its addresses (as `/32`, `/128`) and delegated
+    /// prefixes, IPv4 first.
+    pub fn held(&self) -> impl Iterator<Item = IpNet> + '_ {
+        let v4 = self
+            .v4
+            .iter()
+            .map(|a| IpNet::from(std::net::IpAddr::V4(*a)));
+        let v4p = self.v4_prefixes.iter().map(|n| IpNet::V4(*n));
+        let v6 = self
+            .v6
+            .iter()
+            .map(|a| IpNet::from(std::net::IpAddr::V6(*a)));
+        let v6p = self.v6_prefixes.iter().map(|n| IpNet::V6(*n));
+        v4.chain(v4p).chain(v6).chain(v6p)
+    }
 }
 
 /// A NAT gateway (any state; routes to it are blackholes unless it is available).
@@ -129,7 +205,9 @@ pub enum Target {
     Interface(usize),
     /// An available gateway endpoint.
     GatewayEndpoint(String),
-    /// A target the engine does not model (VGW, TGW, GWLB endpoint).
+    /// A transit gateway (what follows is the VPC's attachment to it, see [`Transit`]).
+    TransitGateway(String),
+    /// A target the data plane does not realise (VGW, GWLB endpoint).
     Unsupported(String),
     /// Not usable, and why.
     Blackhole(String),
@@ -201,7 +279,8 @@ fn target(t: &Tgt) -> Target {
         Tgt::Eni(e) => Target::Interface(*e as usize),
         Tgt::GatewayEndpoint(id) => Target::GatewayEndpoint(id.to_string()),
         // The data plane has no customer side to carry VPN traffic to.
-        Tgt::Unsupported(id) | Tgt::Vgw { id, .. } | Tgt::Gwlbe(id) | Tgt::Tgw(id) => {
+        Tgt::Tgw(id) => Target::TransitGateway(id.to_string()),
+        Tgt::Unsupported(id) | Tgt::Vgw { id, .. } | Tgt::Gwlbe(id) => {
             Target::Unsupported(id.to_string())
         }
         Tgt::Blackhole { why } => Target::Blackhole(why.clone()),
@@ -257,6 +336,8 @@ impl View {
                 subnet: e.subnet as usize,
                 v4: e.v4.clone(),
                 v6: e.v6.clone(),
+                v4_prefixes: e.v4_prefixes.clone(),
+                v6_prefixes: e.v6_prefixes.clone(),
                 groups: e.groups.iter().map(|&g| g as usize).collect(),
                 source_dest_check: e.source_dest_check,
                 endpoint: e.endpoint,
@@ -324,6 +405,7 @@ impl View {
             .collect();
         let privatelink = placements(self);
         Fabric {
+            transit: transit(self),
             privatelink,
             vpcs,
             subnets,
@@ -333,6 +415,60 @@ impl View {
             acls,
             groups,
         }
+    }
+}
+
+/// The transit gateways' attachments, route tables and zones (see [`Transit`]).
+fn transit(view: &View) -> Transit {
+    let t = &view.transit;
+    let mut attachments: Vec<Attachment> = t
+        .by_vpc
+        .iter()
+        .filter_map(|((tgw, _), a)| {
+            let a = t.attachment(a)?;
+            Some(Attachment {
+                id: a.id.to_string(),
+                transit_gateway: tgw.to_string(),
+                vpc: a.vpc as usize,
+                subnets: a
+                    .subnets
+                    .iter()
+                    .map(|(z, s)| (z.to_string(), *s as usize))
+                    .collect(),
+                appliance: a.appliance,
+                table: a.table.as_deref().map(str::to_string),
+            })
+        })
+        .collect();
+    attachments.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut tables: Vec<TransitTable> = t
+        .tables
+        .iter()
+        .map(|(id, table)| TransitTable {
+            id: id.to_string(),
+            routes: table
+                .routes
+                .iter()
+                .map(|r| TransitRoute {
+                    destination: r.dest,
+                    attachment: r.attachment.as_deref().map(str::to_string),
+                })
+                .collect(),
+        })
+        .collect();
+    tables.sort_by(|a, b| a.id.cmp(&b.id));
+    // The view knows every subnet's zone; the fabric, those of attached VPCs.
+    let attached: std::collections::BTreeSet<Ix> = t.by_vpc.keys().map(|(_, v)| *v).collect();
+    let zones = t
+        .zones
+        .iter()
+        .filter(|(s, _)| attached.contains(&view.subnets[**s as usize].vpc))
+        .map(|(s, z)| (*s as usize, z.to_string()))
+        .collect();
+    Transit {
+        attachments,
+        tables,
+        zones,
     }
 }
 

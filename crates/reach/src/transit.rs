@@ -1,10 +1,13 @@
 //! Transit gateways compiled for `decide::transit`: each available VPC attachment (its
-//! VPC, zones, associated route table, appliance mode) and each route table's routes in
-//! effect (the core's `tgw::table_routes`: static over propagated), longest prefix first.
+//! VPC, zones, associated route table, appliance mode), each available VPN attachment (its
+//! connection, associated route table), each available peering attachment (both sides'
+//! gateways and associated tables) and each route table's routes in effect (the core's
+//! `tgw::table_routes`: static over propagated), longest prefix first.
 //!
-//! Every attachment and every table is a part of its own behind an `Arc`, so that
-//! [`crate::update`] recompiles only the parts an edit touched ([`TransitV::patch_table`],
-//! [`TransitV::patch_attachment`]) and shares the rest with the view it started from.
+//! Every VPC attachment and every table is a part of its own (attachments in slots, tables
+//! behind an `Arc`), so that [`crate::update`] recompiles only the parts an edit touched
+//! ([`TransitV::patch_table`], [`TransitV::patch_attachment`]) and shares the rest with the
+//! view it started from; VPN and peering attachments are recompiled by a whole compile.
 
 use std::sync::Arc;
 
@@ -23,8 +26,20 @@ pub(crate) struct AttachV {
     pub vpc: Ix,
     /// Its subnets (their zones, and their index in the view), in the attachment's order.
     pub subnets: Vec<(Arc<str>, Ix)>,
-    /// Appliance mode: both directions of a flow use one interface (the first subnet's).
+    /// Appliance mode: both directions of a flow use one interface (picked by flow hash).
     pub appliance: bool,
+    /// The associated route table.
+    pub table: Option<Arc<str>>,
+}
+
+/// An available VPN attachment: a route to it leaves for the customer's side of its
+/// connection; a reply from there is routed by its associated table.
+#[derive(Debug)]
+pub(crate) struct VpnAttachV {
+    pub id: Arc<str>,
+    pub transit_gateway: Arc<str>,
+    /// The Site-to-Site VPN connection (`vpn-`).
+    pub connection: Arc<str>,
     /// The associated route table.
     pub table: Option<Arc<str>>,
 }
@@ -34,6 +49,28 @@ pub(crate) struct AttachV {
 pub(crate) struct TgwRouteV {
     pub dest: IpNet,
     pub attachment: Option<Arc<str>>,
+    /// Propagated (not static or a prefix list's).
+    pub propagated: bool,
+    /// The prefix list whose entry the route is.
+    pub prefix_list: Option<Arc<str>>,
+}
+
+/// An available peering attachment: each side's gateway and the route table that side
+/// associates it with.
+#[derive(Debug)]
+pub(crate) struct PeeringV {
+    pub sides: [(Arc<str>, Option<Arc<str>>); 2],
+}
+
+impl PeeringV {
+    /// The far side as seen from gateway `from`: its gateway and associated table.
+    pub fn across(&self, from: &str) -> Option<&(Arc<str>, Option<Arc<str>>)> {
+        match &self.sides {
+            [(a, _), b] if **a == *from => Some(b),
+            [a, (b, _)] if **b == *from => Some(a),
+            _ => None,
+        }
+    }
 }
 
 /// A live route table: its gateway and its routes in effect, longest prefix first.
@@ -47,53 +84,111 @@ pub(crate) struct TableV {
 pub(crate) type ByVpc = HashMap<(Arc<str>, Ix), Arc<str>>;
 
 /// Every transit gateway's attachments and route tables; each map behind an `Arc` (cloning
-/// is cheap; an update copies only the maps it changes), the attachments in slots (an
+/// is cheap; an update copies only the maps it changes), the VPC attachments in slots (an
 /// update copies one chunk of them).
 #[derive(Debug, Clone)]
 pub(crate) struct TransitV {
+    /// Available peering attachments by id.
+    pub peerings: Arc<HashMap<Arc<str>, PeeringV>>,
     pub by_vpc: Arc<ByVpc>,
     /// Every attachment of the world at compile time → its slot in `attachments`.
     pub attach_ix: Arc<HashMap<Arc<str>, Ix>>,
-    /// The attachments by slot: `None` unless available (and its VPC in the view).
+    /// The attachments by slot: `None` unless an available VPC attachment (its VPC in the
+    /// view).
     pub attachments: Slots<Option<AttachV>>,
     /// Route table id → its routes.
     pub tables: Arc<HashMap<Arc<str>, Arc<TableV>>>,
     /// Every subnet's index and zone (kept when the world has transit gateways).
     pub subnet_ix: Arc<HashMap<Arc<str>, Ix>>,
     pub zones: Arc<HashMap<Ix, Arc<str>>>,
-}
-
-impl AttachV {
-    /// The subnet of the attachment's interface in `zone`, if it has one there.
-    pub fn subnet_in(&self, zone: &str) -> Option<Ix> {
-        self.subnets
-            .iter()
-            .find(|(z, _)| **z == *zone)
-            .map(|(_, s)| *s)
-    }
-
-    /// The subnet of the interface traffic leaves the attachment by, having entered the
-    /// gateway in `zone`: the same zone's when the attachment has one and is not in
-    /// appliance mode, else its first subnet's.
-    pub fn exit_subnet(&self, zone: Option<&str>) -> Option<Ix> {
-        let same = zone
-            .filter(|_| !self.appliance)
-            .and_then(|z| self.subnet_in(z));
-        same.or_else(|| self.subnets.first().map(|(_, s)| *s))
-    }
+    /// Available VPN attachments by id.
+    pub vpns: Arc<HashMap<Arc<str>, VpnAttachV>>,
 }
 
 impl Default for TransitV {
     fn default() -> Self {
         TransitV {
+            peerings: Arc::default(),
             by_vpc: Arc::default(),
             attach_ix: Arc::default(),
             attachments: Slots::new(Vec::new()),
             tables: Arc::default(),
             subnet_ix: Arc::default(),
             zones: Arc::default(),
+            vpns: Arc::default(),
         }
     }
+}
+
+impl AttachV {
+    /// The subnet traffic from a sender in `zone` enters the attachment by (see
+    /// [`entry_subnet`]).
+    pub fn entry_subnet(&self, zone: Option<&str>) -> Option<Ix> {
+        entry_subnet(&self.subnets, zone)
+    }
+
+    /// The subnet of the interface traffic leaves the attachment by, having entered the
+    /// gateway in `zone`, the flow hashing to `hash` ([`flow_hash`]; see [`exit_subnet`]).
+    pub fn exit_subnet(&self, zone: Option<&str>, hash: u64) -> Option<Ix> {
+        exit_subnet(&self.subnets, self.appliance, zone, hash)
+    }
+}
+
+/// A flow's hash as a transit gateway uses it to pick one interface of an attachment "for
+/// the life of the flow": over the 5-tuple with the two ends in a fixed order, so a packet
+/// and its reply hash alike. FNV-1a: deterministic across runs and platforms.
+pub(crate) fn flow_hash(h: &crate::explain::Header) -> u64 {
+    let end = |ip: std::net::IpAddr, port: Option<u16>| {
+        let mut b = match ip {
+            std::net::IpAddr::V4(a) => a.to_ipv6_mapped().octets().to_vec(),
+            std::net::IpAddr::V6(a) => a.octets().to_vec(),
+        };
+        b.extend_from_slice(&port.unwrap_or(0).to_be_bytes());
+        b
+    };
+    let (a, b) = (end(h.src, h.src_port), end(h.dst, h.dst_port));
+    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+    let mut x: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in lo.iter().chain(&hi).chain(std::iter::once(&h.protocol)) {
+        x ^= u64::from(*byte);
+        x = x.wrapping_mul(0x0100_0000_01b3);
+    }
+    x
+}
+
+/// The attachment subnet (of `subnets`: zone and subnet, in the attachment's order) a
+/// sender in `zone` enters the gateway by: the one in its zone (none there: it cannot
+/// reach the gateway); a sender of unknown zone, the first.
+pub fn entry_subnet<Z: AsRef<str>, S: Copy>(subnets: &[(Z, S)], zone: Option<&str>) -> Option<S> {
+    match zone {
+        Some(z) => subnet_in(subnets, z),
+        None => subnets.first().map(|(_, s)| *s),
+    }
+}
+
+/// The attachment subnet traffic that entered the gateway in `zone` leaves by: the same
+/// zone's when the attachment has one and is not in appliance mode; else the one the
+/// flow's hash picks (the same for both directions, so an appliance sees the whole flow).
+pub fn exit_subnet<Z: AsRef<str>, S: Copy>(
+    subnets: &[(Z, S)],
+    appliance: bool,
+    zone: Option<&str>,
+    hash: u64,
+) -> Option<S> {
+    let same = zone
+        .filter(|_| !appliance)
+        .and_then(|z| subnet_in(subnets, z));
+    same.or_else(|| {
+        let n = subnets.len() as u64;
+        (n > 0).then(|| subnets[(hash % n) as usize].1)
+    })
+}
+
+fn subnet_in<Z: AsRef<str>, S: Copy>(subnets: &[(Z, S)], zone: &str) -> Option<S> {
+    subnets
+        .iter()
+        .find(|(x, _)| x.as_ref() == zone)
+        .map(|(_, s)| *s)
 }
 
 impl TransitV {
@@ -198,6 +293,8 @@ fn compile_table(w: &World, rt: &TgwRouteTable, attach_ix: &HashMap<Arc<str>, Ix
         .map(|r| TgwRouteV {
             dest: r.destination,
             attachment: r.attachment.as_deref().map(id),
+            propagated: r.route_type == tgw::RouteType::Propagated,
+            prefix_list: r.prefix_list_id.as_deref().map(Arc::from),
         })
         .collect();
     routes.sort_by_key(|r| std::cmp::Reverse(r.dest.prefix_len()));
@@ -237,6 +334,26 @@ pub(crate) fn compile(w: &World, v: &View) -> TransitV {
     t.attach_ix = Arc::new(attach_ix);
     t.attachments = Slots::new(attachments);
     t.by_vpc = Arc::new(by_vpc);
+    let mut vpns = HashMap::default();
+    for a in w.tgw_attachments.values() {
+        let Some(connection) = &a.vpn_connection_id else {
+            continue;
+        };
+        if a.state != AttachmentState::Available {
+            continue;
+        }
+        let id: Arc<str> = a.id.as_str().into();
+        vpns.insert(
+            id.clone(),
+            VpnAttachV {
+                id,
+                transit_gateway: a.transit_gateway_id.as_str().into(),
+                connection: connection.as_str().into(),
+                table: a.association.as_deref().map(Arc::from),
+            },
+        );
+    }
+    t.vpns = Arc::new(vpns);
     t.tables = Arc::new(
         w.tgw_route_tables
             .values()
@@ -247,5 +364,16 @@ pub(crate) fn compile(w: &World, v: &View) -> TransitV {
             })
             .collect(),
     );
+    let mut peerings = HashMap::default();
+    for p in w
+        .tgw_peerings
+        .values()
+        .filter(|p| p.state == tgw::PeeringState::Available)
+    {
+        let side = |s: tgw::Side| (Arc::from(p.gateway(s)), p.association(s).map(Arc::from));
+        let sides = [side(tgw::Side::Requester), side(tgw::Side::Accepter)];
+        peerings.insert(p.id.as_str().into(), PeeringV { sides });
+    }
+    t.peerings = Arc::new(peerings);
     t
 }

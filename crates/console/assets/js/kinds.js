@@ -110,6 +110,17 @@ export const KINDS = {
     place: 'edge',
     optional: true,
   },
+  tgwPeering: {
+    label: 'transit gateway peering attachment',
+    badge: 'TGW-PEER',
+    action: 'DescribeTransitGatewayPeeringAttachments',
+    idParam: 'TransitGatewayAttachmentIds',
+    list: (r) => r.transitGatewayPeeringAttachments,
+    id: (x) => x.transitGatewayAttachmentId,
+    state: (x) => x.state,
+    place: null,
+    optional: true,
+  },
   nat: {
     label: 'NAT gateway',
     badge: 'NAT',

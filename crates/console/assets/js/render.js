@@ -98,8 +98,8 @@ function linkPath(path) {
 function linkElement(l, nodes) {
   const from = nodes.get(l.from);
   const to = nodes.get(l.to);
-  const what = { pcx: 'peering connection', tgw: 'transit gateway attachment', endpoint: 'endpoint to its service' }[l.kind] ?? 'service to its load balancer';
-  const named = l.kind === 'pcx' || l.kind === 'tgw';
+  const what = { pcx: 'peering connection', tgw: 'transit gateway attachment', 'tgw-peering': 'transit gateway peering attachment', endpoint: 'endpoint to its service' }[l.kind] ?? 'service to its load balancer';
+  const named = l.kind === 'pcx' || l.kind === 'tgw' || l.kind === 'tgw-peering';
   const g = s('g', {
     class: `link kind-${l.kind}${l.state ? ` state-${l.state}` : ''}`,
     'data-id': l.id,

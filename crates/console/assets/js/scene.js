@@ -189,6 +189,24 @@ export function buildScene(model, isCollapsed) {
     }
   }
 
+  // Transit-gateway peering: a line between the two gateways' hubs (a gateway of another
+  // account or Region gets a hub box of its own).
+  for (const p of model.list('tgwPeering')) {
+    if (GONE.has(p.state)) continue;
+    const ends = [p.raw.requesterTgwInfo, p.raw.accepterTgwInfo].map((info) => {
+      const id = info?.transitGatewayId;
+      if (!id) return null;
+      const key = `tgw:${id}`;
+      if (!externals.has(key)) {
+        externals.set(key, { key, id, kind: 'tgw', badge: 'TGW', title: 'peer transit gateway', lines: [id, `account ${info.ownerId ?? '?'} · ${info.region ?? '?'}`], external: true, hub: true });
+        show(id, key);
+      }
+      return key;
+    });
+    if (!ends[0] || !ends[1]) continue;
+    links.push({ key: p.id, id: p.id, kind: 'tgw-peering', from: ends[0], to: ends[1], state: p.state, label: `${p.id} · ${stateWords(p.state)}` });
+  }
+
   // Services: the provider's own, and those its endpoints use.
   const service = (name, make) => {
     const key = `svc:${name}`;

@@ -168,6 +168,26 @@ pub struct PathComponentData {
     /// What the component applied beyond the members above (`explanationSet`): for a load
     /// balancer, its listener port, target group, target and target port.
     pub explanations: Vec<ExplanationData>,
+    /// A transit-gateway route table's gateway (`transitGateway`).
+    pub transit_gateway: Option<Component>,
+    /// The transit-gateway route taken (`transitGatewayRouteTableRoute`).
+    pub transit_gateway_route: Option<TgwRouteData>,
+}
+
+/// A transit-gateway route as a path component shows it
+/// (`TransitGatewayRouteTableRoute`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TgwRouteData {
+    pub destination_cidr: String,
+    /// `active` or `blackhole`.
+    pub state: String,
+    /// `static` or `propagated`.
+    pub route_origin: String,
+    pub prefix_list_id: Option<String>,
+    pub attachment_id: Option<String>,
+    pub resource_id: Option<String>,
+    pub resource_type: Option<String>,
 }
 
 /// One reason a path is not reachable (`Explanation`), with the context the engine gave.

@@ -1,5 +1,6 @@
 //! CreateKeyPair, ImportKeyPair and DeleteKeyPair.
 
+use crate::config::quota;
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::ids::Kind;
 use crate::tags;
@@ -39,6 +40,21 @@ fn check_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Key pairs per Region ([`quota::KEY_PAIRS_PER_REGION`], 5,000 by default as AWS
+/// documents); AWS names no code of its own for it, so `ResourceLimitExceeded`.
+fn check_quota(w: &World, ctx: &Ctx) -> Result<()> {
+    let limit = w
+        .config
+        .quotas
+        .limit(&ctx.account, quota::KEY_PAIRS_PER_REGION);
+    match limit {
+        Some(limit) if w.key_pairs.count_in(&ctx.scope()) >= limit as usize => Err(
+            ApiError::limit(ErrorCode::ResourceLimitExceeded, "key pairs", limit),
+        ),
+        _ => Ok(()),
+    }
+}
+
 /// CreateKeyPair and ImportKeyPair: a new name in the caller's (account, Region).
 pub(super) fn add(w: &mut World, ctx: &Ctx, new: NewKeyPair) -> Result<Output> {
     check_name(&new.key_name)?;
@@ -50,6 +66,7 @@ pub(super) fn add(w: &mut World, ctx: &Ctx, new: NewKeyPair) -> Result<Output> {
             format!("The keypair '{}' already exists.", new.key_name),
         ));
     }
+    check_quota(w, ctx)?;
     let id = w.ids.id(Kind::KeyPair);
     w.key_pairs.insert(KeyPair {
         id: id.clone(),

@@ -34,6 +34,34 @@ fn a_name_is_unique_per_account_and_region() {
 }
 
 #[test]
+fn key_pairs_per_region_are_limited() {
+    // AWS's 5,000 by default; the quota can be set lower (or raised).
+    assert_eq!(
+        Kit::new()
+            .w
+            .config
+            .quotas
+            .limit(crate::testkit::A, "key-pairs-per-region"),
+        Some(5000)
+    );
+    let mut k = Kit::with_quotas(&["key-pairs-per-region=2"]);
+    k.key_pair("a");
+    k.key_pair("b");
+    k.refused(Cmd::Import(new_key("c")), "ResourceLimitExceeded");
+    k.refused(Cmd::Create(new_key("c")), "ResourceLimitExceeded");
+    // Per Region and account; deleting one makes room.
+    let west = k.in_region(crate::testkit::A, "us-west-2");
+    k.id_as(&west, Cmd::Create(new_key("c")));
+    let b = k.as_account(B);
+    k.id_as(&b, Cmd::Create(new_key("c")));
+    k.ok(Cmd::Delete {
+        key_name: Some("a".into()),
+        key_pair_id: None,
+    });
+    k.key_pair("c");
+}
+
+#[test]
 fn names_are_ascii_and_at_most_255_characters() {
     let mut k = Kit::new();
     k.refused(Cmd::Create(new_key("")), "MissingParameter");

@@ -60,7 +60,8 @@ pub fn address_family(w: &World, id: &str) -> Option<AddressFamily> {
 }
 
 /// Resources referencing the list `id`: (resource id, owner account) of route tables with a
-/// route to it and security groups with a rule for it, in id order. `scope` restricts to
+/// route to it, transit-gateway route tables with a reference to it and security groups
+/// with a rule for it, in id order. `scope` restricts to
 /// one owner's resources when given.
 pub fn references(w: &World, id: &str, scope: Option<&Scope>) -> Vec<(String, String)> {
     let dest = Destination::PrefixList(id.to_string());
@@ -68,6 +69,11 @@ pub fn references(w: &World, id: &str, scope: Option<&Scope>) -> Vec<(String, St
     let owned = |s: &Scope| scope.is_none_or(|want| want == s);
     for t in w.route_tables.values().filter(|t| owned(&t.scope)) {
         if t.routes.iter().any(|r| r.destination == dest) {
+            out.push((t.id.clone(), t.scope.account.clone()));
+        }
+    }
+    for t in w.tgw_route_tables.values().filter(|t| owned(&t.scope)) {
+        if t.prefix_list_refs.iter().any(|r| r.prefix_list_id == id) {
             out.push((t.id.clone(), t.scope.account.clone()));
         }
     }

@@ -68,11 +68,13 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
         Cmd::CreateDefault {
             availability_zone,
             availability_zone_id,
+            ipv6_native,
         } => subnets::create_default(
             w,
             ctx,
             availability_zone.as_deref(),
             availability_zone_id.as_deref(),
+            ipv6_native,
         ),
         Cmd::Delete { subnet_id } => subnets::delete(w, ctx, &subnet_id),
         Cmd::ModifyAttribute {

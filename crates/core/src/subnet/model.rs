@@ -172,6 +172,9 @@ pub enum Cmd {
     CreateDefault {
         availability_zone: Option<String>,
         availability_zone_id: Option<String>,
+        /// `Ipv6Native`: an IPv6-only default subnet (a /64 of the default VPC's IPv6 block).
+        #[serde(default)]
+        ipv6_native: bool,
     },
     Delete {
         subnet_id: String,

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use ipnet::Ipv4Net;
+use ipnet::{Ipv4Net, Ipv6Net};
 
 use super::attributes::check_ipv6_block;
 use super::model::{Subnet, SubnetIpv6};
@@ -99,10 +99,12 @@ fn check_families(at: &Placement) -> Result<()> {
 }
 
 /// What an IPv6-only subnet gives its instances: an IPv6 address on creation and hostnames
-/// from the instance id (`resource-name`), as AWS requires of IPv6-only subnets.
+/// from the instance id (`resource-name`), as AWS requires of IPv6-only subnets; no public
+/// IPv4 address (a default subnet's usual one).
 fn ipv6_only_launch_defaults(w: &mut World, id: &str) {
     if let Some(s) = w.subnets.get_mut(id) {
         s.assign_ipv6_on_creation = true;
+        s.map_public_ip_on_launch = false;
         s.launch.hostname_type = super::model::HOSTNAME_TYPES[1].to_string();
     }
 }
@@ -175,12 +177,14 @@ fn zone_for(
 }
 
 /// CreateDefaultSubnet (§6): the next free /20 of the default VPC, in a zone that has no
-/// default subnet yet.
+/// default subnet yet; with `Ipv6Native`, an IPv6-only subnet on the next free /64 of the
+/// default VPC's IPv6 block instead.
 pub(super) fn create_default(
     w: &mut World,
     ctx: &Ctx,
     availability_zone: Option<&str>,
     availability_zone_id: Option<&str>,
+    ipv6_native: bool,
 ) -> Result<Output> {
     if availability_zone.is_none() && availability_zone_id.is_none() {
         return Err(ApiError::missing("AvailabilityZone"));
@@ -206,11 +210,48 @@ pub(super) fn create_default(
             format!("'{}' is already the default subnet in {}.", s.id, zone.name),
         ));
     }
-    let block = free_default_block(w, vpc)?;
     let vpc_id = vpc.id.clone();
+    if ipv6_native {
+        let block = free_default_ipv6_block(w, vpc)?;
+        let id = w.ids.id(Kind::Subnet);
+        let ipv6 = vec![SubnetIpv6 {
+            association_id: w.ids.id(Kind::SubnetCidrAssociation),
+            cidr: block,
+        }];
+        insert(w, ctx, &id, &vpc_id, None, ipv6, &zone, true);
+        ipv6_only_launch_defaults(w, &id);
+        return Ok(Output::Id(id));
+    }
+    let block = free_default_block(w, vpc)?;
     Ok(Output::Id(insert_default_subnet(
         w, ctx, &vpc_id, block, &zone,
     )))
+}
+
+/// The first /64 of the default VPC's IPv6 blocks no subnet overlaps. Without an IPv6 block
+/// there is none to take ([I]: AWS requires one first; the words are ours).
+fn free_default_ipv6_block(w: &World, vpc: &Vpc) -> Result<Ipv6Net> {
+    if vpc.ipv6_cidrs.is_empty() {
+        return Err(ApiError::invalid_value(format!(
+            "The default VPC '{}' has no IPv6 CIDR block: associate one before creating an IPv6-only default subnet.",
+            vpc.id
+        )));
+    }
+    let taken = |b: &Ipv6Net| {
+        w.subnets.values().any(|s| {
+            s.vpc_id == vpc.id && s.ipv6_cidrs.iter().any(|c| cidr::overlaps_v6(&c.cidr, b))
+        })
+    };
+    vpc.ipv6_cidrs
+        .iter()
+        .flat_map(|b| b.cidr.subnets(64).into_iter().flatten())
+        .find(|b| !taken(b))
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InsufficientFreeAddressesInSubnet,
+                "There is no free /64 block left in the default VPC's IPv6 blocks.",
+            )
+        })
 }
 
 /// The first of the default VPC's sixteen /20 blocks no subnet overlaps.

@@ -30,6 +30,7 @@ fn create_default(az: Option<&str>, az_id: Option<&str>) -> Cmd {
     Cmd::CreateDefault {
         availability_zone: az.map(str::to_string),
         availability_zone_id: az_id.map(str::to_string),
+        ipv6_native: false,
     }
 }
 
@@ -180,6 +181,54 @@ fn tags_and_the_subnet_quota() {
     k.subnet(&v, "10.0.1.0/24", None);
     let e = k.refused(create(&v, "10.0.2.0/24", None, None), "SubnetLimitExceeded");
     assert_eq!(e.message, "The maximum number of subnets has been reached.");
+}
+
+#[test]
+fn an_ipv6_only_default_subnet_takes_the_next_free_64_of_the_default_vpc() {
+    let mut k = Kit::new();
+    let zones = k.w.config.zones(&k.ctx.account, REGION);
+    let default_vpc = k.default_vpc(&k.ctx.scope());
+    let native = |az: &str| Cmd::CreateDefault {
+        availability_zone: Some(az.to_string()),
+        availability_zone_id: None,
+        ipv6_native: true,
+    };
+    // The zone's default subnet must go first, as for any default subnet.
+    k.refused(
+        native(&zones[0].name),
+        "DefaultSubnetAlreadyExistsInAvailabilityZone",
+    );
+    let gone = default_subnet_in(&k, &zones[0].name);
+    k.ok(Cmd::Delete { subnet_id: gone.id });
+    // Without an IPv6 block on the default VPC there is nothing to take.
+    let e = k.refused(native(&zones[0].name), "InvalidParameterValue");
+    assert!(e.message.contains("no IPv6 CIDR block"), "{}", e.message);
+    k.ok(crate::vpc::Cmd::AssociateCidr {
+        vpc_id: default_vpc.clone(),
+        cidr_block: None,
+        amazon_ipv6: true,
+    });
+    let block = k.w.vpcs.get(&default_vpc).unwrap().ipv6_cidrs[0].cidr;
+    // A /64 another subnet holds is skipped.
+    let first: ipnet::Ipv6Net = block.subnets(64).unwrap().next().unwrap();
+    let other = default_subnet_in(&k, &zones[1].name).id;
+    k.ok(Cmd::AssociateIpv6 {
+        subnet_id: other,
+        ipv6_cidr_block: first.to_string(),
+    });
+    let id = k.id(native(&zones[0].name));
+    let s = k.w.subnets.get(&id).unwrap().clone();
+    assert_eq!(s.cidr, None);
+    assert_eq!(
+        s.ipv6_cidrs[0].cidr,
+        block.subnets(64).unwrap().nth(1).unwrap()
+    );
+    assert!(s.default_for_az && s.assign_ipv6_on_creation && !s.map_public_ip_on_launch);
+    assert_eq!(s.availability_zone, zones[0].name);
+    k.refused(
+        native(&zones[0].name),
+        "DefaultSubnetAlreadyExistsInAvailabilityZone",
+    );
 }
 
 #[test]

@@ -28,6 +28,7 @@ mod prefix_list;
 pub mod route;
 pub mod sg;
 pub mod tgw;
+pub mod tgw_peering;
 pub mod vpn;
 
 /// The first test account (the caller unless a test says otherwise).

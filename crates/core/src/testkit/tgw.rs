@@ -70,3 +70,31 @@ pub fn tgw_route(rtb: &str, cidr: &str, attachment: Option<&str>) -> Cmd {
         blackhole: attachment.is_none(),
     }
 }
+
+impl Kit {
+    /// A static-routes VPN connection between `cgw` and transit gateway `tgw`, with its VPN
+    /// attachment `available` (the clock ticked): (connection, attachment).
+    pub fn tgw_vpn(&mut self, tgw: &str, cgw: &str, routes: &[&str]) -> (String, String) {
+        let vpn = self.id(crate::vpn::Cmd::CreateVpnConnection(tgw_connection(
+            cgw, tgw, true,
+        )));
+        for r in routes {
+            self.ok(super::vpn::vpn_route(&vpn, r));
+        }
+        self.advance(0);
+        let attachment = crate::tgw::vpn_attachments::of_connection(&self.w, &vpn)
+            .expect("a VPN attachment")
+            .id
+            .clone();
+        (vpn, attachment)
+    }
+}
+
+/// CreateVpnConnection's request between `cgw` and transit gateway `tgw`.
+pub fn tgw_connection(cgw: &str, tgw: &str, static_routes_only: bool) -> crate::vpn::NewConnection {
+    crate::vpn::NewConnection {
+        vpn_gateway_id: None,
+        transit_gateway_id: Some(tgw.into()),
+        ..super::vpn::connection(cgw, "", static_routes_only)
+    }
+}

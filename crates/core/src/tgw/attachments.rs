@@ -27,6 +27,14 @@ pub(super) fn of_gateway<'w>(
         .filter(move |a| a.transit_gateway_id == tgw_id)
 }
 
+/// A live VPC attachment the caller sees: the `…VpcAttachment` actions do not take a VPN
+/// attachment (its connection's lifecycle is its own).
+fn get_vpc_attachment<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w TgwAttachment> {
+    Some(get_visible(w, scope, id)?)
+        .filter(|a| a.is_vpc())
+        .ok_or_else(|| Kind::TransitGatewayAttachment.not_found(id))
+}
+
 /// A live attachment the caller sees (as the VPC's or the transit gateway's owner).
 pub(super) fn get_visible<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w TgwAttachment> {
     w.tgw_attachments
@@ -124,13 +132,12 @@ fn options_of(c: &AttachmentOptionChanges, base: &VpcAttachmentOptions) -> VpcAt
 
 /// Refuses a sixth transit gateway for one VPC and a 5,001st attachment for one gateway.
 fn check_quotas(w: &World, ctx: &Ctx, g: &TransitGateway, vpc_id: &str) -> Result<()> {
-    let live = |a: &&TgwAttachment| a.state.is_live();
     let q = &w.config.quotas;
     if let Some(limit) = q.limit(&ctx.account, quota::TGW_ATTACHMENTS_PER_VPC) {
         let n = w
             .tgw_attachments
             .values()
-            .filter(live)
+            .filter(|a| a.state.is_live())
             .filter(|a| a.vpc_id == vpc_id)
             .count();
         if n >= limit as usize {
@@ -140,8 +147,14 @@ fn check_quotas(w: &World, ctx: &Ctx, g: &TransitGateway, vpc_id: &str) -> Resul
             ));
         }
     }
+    check_gateway_quota(w, g)
+}
+
+/// Refuses a 5,001st attachment (of any kind) for one gateway.
+pub(super) fn check_gateway_quota(w: &World, g: &TransitGateway) -> Result<()> {
+    let q = &w.config.quotas;
     if let Some(limit) = q.limit(&g.scope.account, quota::ATTACHMENTS_PER_TGW) {
-        if of_gateway(w, &g.id).filter(live).count() >= limit as usize {
+        if of_gateway(w, &g.id).filter(|a| a.state.is_live()).count() >= limit as usize {
             return Err(ApiError::new(
                 ErrorCode::TransitGatewayAttachmentLimitExceeded,
                 format!("{} has reached the limit of {limit} attachments.", g.id),
@@ -202,6 +215,7 @@ pub(super) fn create(
         association: None,
         created: ctx.now,
         purge_at: None,
+        vpn_connection_id: None,
     });
     if accepted {
         start(w, ctx, &id);
@@ -212,7 +226,7 @@ pub(super) fn create(
 
 /// An accepted attachment: `pending` until the transition delay has passed, associated
 /// with and propagating to the gateway's default tables when its options say so.
-fn start(w: &mut World, ctx: &Ctx, id: &str) {
+pub(super) fn start(w: &mut World, ctx: &Ctx, id: &str) {
     let a = w.tgw_attachments.get_mut(id).expect("exists");
     a.state = AttachmentState::Pending;
     let tgw_id = a.transit_gateway_id.clone();
@@ -251,7 +265,7 @@ pub(super) fn modify(
     requested: &AttachmentOptionChanges,
 ) -> Result<Output> {
     let scope = ctx.scope();
-    let a = get_visible(w, &scope, id)?;
+    let a = get_vpc_attachment(w, &scope, id)?;
     if a.scope != scope {
         return Err(ApiError::new(
             ErrorCode::OperationNotPermitted,
@@ -310,7 +324,7 @@ pub(super) fn modify(
 /// DeleteTransitGatewayVpcAttachment (by either owner): `deleting`, then `deleted` once
 /// the transition delay has passed.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
-    get_visible(w, &ctx.scope(), id)?;
+    get_vpc_attachment(w, &ctx.scope(), id)?;
     w.tgw_attachments.get_mut(id).expect("checked").state = AttachmentState::Deleting;
     w.schedule(
         ctx.now + w.config.delays.transition,
@@ -322,7 +336,7 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
 
 /// The attachment `id` awaiting acceptance by the caller, the transit gateway's owner.
 fn awaiting<'w>(w: &'w World, ctx: &Ctx, id: &str) -> Result<&'w TgwAttachment> {
-    let a = get_visible(w, &ctx.scope(), id)?;
+    let a = get_vpc_attachment(w, &ctx.scope(), id)?;
     if a.transit_gateway_owner != ctx.account {
         return Err(ApiError::new(
             ErrorCode::OperationNotPermitted,
@@ -369,9 +383,16 @@ pub(super) fn finish(w: &mut World, id: &str, state: AttachmentState) {
     for eni_id in &interfaces {
         eni::destroy_interface(w, eni_id);
     }
+    forget_routes(w, id);
+}
+
+/// Attachment `id` leaves every table: its propagations and the static routes naming it.
+pub(super) fn forget_routes(w: &mut World, id: &str) {
     for t in w.tgw_route_tables.values_mut() {
         t.propagations.retain(|p| p != id);
         t.routes
+            .retain(|r| !matches!(&r.target, super::model::RouteTarget::Attachment(x) if x == id));
+        t.prefix_list_refs
             .retain(|r| !matches!(&r.target, super::model::RouteTarget::Attachment(x) if x == id));
     }
 }

@@ -15,6 +15,7 @@ use crate::world::{Ctx, Scope, World};
 
 use super::model::{TableRoute, TgwAttachment, TgwRouteTable, TransitGateway};
 use super::routes::table_routes;
+use super::rows::{row_from, AttachmentRow};
 
 /// Filters DescribeTransitGateways accepts.
 pub const FILTERS: &[&str] = &[
@@ -140,8 +141,13 @@ pub fn describe_vpc_attachments<'w>(
 ) -> Result<Vec<&'w TgwAttachment>> {
     filter::check_names(filters, VPC_ATTACHMENT_FILTERS)?;
     let scope = ctx.scope();
-    Ok(visible_attachments(w, &scope, ids)?
+    let found = visible_attachments(w, &scope, ids)?;
+    if let Some(a) = found.iter().find(|a| !a.is_vpc() && ids.contains(&a.id)) {
+        return Err(Kind::TransitGatewayAttachment.not_found(&a.id));
+    }
+    Ok(found
         .into_iter()
+        .filter(|a| a.is_vpc())
         .filter(|a| {
             filter::matches(filters, tags::of(w, &scope, &a.id), |name| match name {
                 "state" => filter::s(a.state.as_str()),
@@ -167,17 +173,24 @@ pub const ATTACHMENT_FILTERS: &[&str] = &[
     "transit-gateway-owner-id",
 ];
 
-/// DescribeTransitGatewayAttachments (every kind of attachment; VPC attachments are the
-/// kind openvpc makes).
-pub fn describe_attachments<'w>(
-    w: &'w World,
+/// DescribeTransitGatewayAttachments: every kind of attachment the caller sees (VPC, VPN and
+/// peering attachments), as rows.
+pub fn describe_attachments(
+    w: &World,
     ctx: &Ctx,
     ids: &[String],
     filters: &[Filter],
-) -> Result<Vec<&'w TgwAttachment>> {
+) -> Result<Vec<AttachmentRow>> {
     filter::check_names(filters, ATTACHMENT_FILTERS)?;
     let scope = ctx.scope();
-    Ok(visible_attachments(w, &scope, ids)?
+    let mut rows = super::rows::visible(w, &scope);
+    if !ids.is_empty() {
+        if let Some(missing) = ids.iter().find(|id| !rows.iter().any(|r| &r.id == *id)) {
+            return Err(Kind::TransitGatewayAttachment.not_found(missing));
+        }
+        rows.retain(|r| ids.contains(&r.id));
+    }
+    Ok(rows
         .into_iter()
         .filter(|a| {
             filter::matches(filters, tags::of(w, &scope, &a.id), |name| match name {
@@ -186,10 +199,10 @@ pub fn describe_attachments<'w>(
                     .as_ref()
                     .map_or(Vec::new(), |_| filter::s("associated")),
                 "association.transit-gateway-route-table-id" => filter::opt(a.association.clone()),
-                "resource-id" => filter::s(&a.vpc_id),
-                "resource-owner-id" => filter::s(&a.scope.account),
-                "resource-type" => filter::s("vpc"),
-                "state" => filter::s(a.state.as_str()),
+                "resource-id" => filter::s(&a.resource_id),
+                "resource-owner-id" => filter::s(&a.resource_owner),
+                "resource-type" => filter::s(a.resource_type),
+                "state" => filter::s(a.state),
                 "transit-gateway-attachment-id" => filter::s(&a.id),
                 "transit-gateway-id" => filter::s(&a.transit_gateway_id),
                 "transit-gateway-owner-id" => filter::s(&a.transit_gateway_owner),
@@ -336,11 +349,12 @@ pub fn search_routes(
             let a = r
                 .attachment
                 .as_ref()
-                .and_then(|id| w.tgw_attachments.get(id));
+                .and_then(|id| row_from(w, id, &t.transit_gateway_id));
             filter::matches(&rest, &none, |name| match name {
-                "attachment.resource-id" => filter::opt(a.map(|a| a.vpc_id.clone())),
-                "attachment.resource-type" => filter::opt(a.map(|_| "vpc")),
+                "attachment.resource-id" => filter::opt(a.as_ref().map(|a| a.resource_id.clone())),
+                "attachment.resource-type" => filter::opt(a.as_ref().map(|a| a.resource_type)),
                 "attachment.transit-gateway-attachment-id" => filter::opt(r.attachment.clone()),
+                "prefix-list-id" => filter::opt(r.prefix_list_id.clone()),
                 "state" => filter::s(r.state()),
                 "type" => filter::s(r.route_type.as_str()),
                 _ => Vec::new(),
@@ -358,34 +372,43 @@ pub const ASSOCIATION_FILTERS: &[&str] = &[
 ];
 
 /// GetTransitGatewayRouteTableAssociations (`propagations` false) or
-/// GetTransitGatewayRouteTablePropagations (true): the attachments of one table.
-pub fn table_attachments<'w>(
-    w: &'w World,
+/// GetTransitGatewayRouteTablePropagations (true): the attachments of one table, as rows.
+pub fn table_attachments(
+    w: &World,
     ctx: &Ctx,
-    rtb_id: &'w str,
+    rtb_id: &str,
     propagations: bool,
     filters: &[Filter],
-) -> Result<Vec<&'w TgwAttachment>> {
+) -> Result<Vec<AttachmentRow>> {
     filter::check_names(filters, ASSOCIATION_FILTERS)?;
     let t = w
         .tgw_route_tables
         .get_in(&ctx.scope(), rtb_id)
         .ok_or_else(|| Kind::TransitGatewayRouteTable.not_found(rtb_id))?;
-    let found: Vec<&TgwAttachment> = if propagations {
+    let mut found: Vec<AttachmentRow> = if propagations {
         t.propagations
             .iter()
             .filter_map(|id| w.tgw_attachments.get(id))
+            .map(AttachmentRow::of_vpc)
             .collect()
     } else {
-        super::route_tables::associated(w, rtb_id).collect()
+        super::route_tables::associated(w, rtb_id)
+            .map(AttachmentRow::of_vpc)
+            .collect()
     };
+    if !propagations {
+        found.extend(
+            super::peering::associated_with(w, rtb_id)
+                .map(|(p, side)| AttachmentRow::of_peering(p, side)),
+        );
+    }
     let none = Default::default();
     Ok(found
         .into_iter()
         .filter(|a| {
             filter::matches(filters, &none, |name| match name {
-                "resource-id" => filter::s(&a.vpc_id),
-                "resource-type" => filter::s("vpc"),
+                "resource-id" => filter::s(&a.resource_id),
+                "resource-type" => filter::s(a.resource_type),
                 "transit-gateway-attachment-id" => filter::s(&a.id),
                 _ => Vec::new(),
             })

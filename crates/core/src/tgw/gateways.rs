@@ -245,10 +245,11 @@ pub(super) fn modify(
 /// its route tables once the transition delay has passed.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, tgw_id: &str) -> Result<Output> {
     get_owned(w, &ctx.scope(), tgw_id)?;
-    let live: Vec<&str> = attachments::of_gateway(w, tgw_id)
+    let mut live: Vec<String> = attachments::of_gateway(w, tgw_id)
         .filter(|a| a.state.is_live())
-        .map(|a| a.id.as_str())
+        .map(|a| a.id.clone())
         .collect();
+    live.extend(super::peering::live_of_gateway(w, tgw_id));
     if !live.is_empty() {
         return Err(ApiError::new(
             ErrorCode::IncorrectState,

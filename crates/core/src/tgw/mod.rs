@@ -14,9 +14,22 @@
 //! over a propagated one to the same prefix, and [`lookup`] takes the longest prefix.
 //! Deleted resources stay describable as `deleted` for [`DELETED_RETENTION`].
 //!
-//! Files: `model.rs` (data, commands), `gateways.rs`, `attachments.rs`, `route_tables.rs`
-//! (tables, associations, propagations), `routes.rs` (static routes, the routes in effect,
-//! the lookup), `sharing.rs` (who else may attach), `timers.rs`, `describe.rs`.
+//! A VPN connection made with `TransitGatewayId` is an attachment of resource type `vpn`
+//! (`vpn_attachments.rs`, reached from the VPN area through the world's hooks); it
+//! propagates the connection's routes.
+//!
+//! A table may reference customer-managed prefix lists: each entry is a route of the table,
+//! below static routes and above propagated ones (`prefix_list_refs.rs`).
+//!
+//! Files: `model.rs` (data, commands), `gateways.rs`, `attachments.rs`, `vpn_attachments.rs`,
+//! `route_tables.rs` (tables, associations, propagations), `routes.rs` (static routes, the
+//! routes in effect, the lookup), `prefix_list_refs.rs`, `sharing.rs` (who else may attach), `timers.rs`,
+//! `describe.rs`; `peering_model.rs`, `peering.rs` (lifecycle, clock, its route-table
+//! rules), `peering_describe.rs`; `rows.rs` (every kind of attachment as one row).
+//!
+//! Peering attachments join two gateways (in any Regions and accounts): the accepter's owner
+//! accepts, each side associates the attachment with a table of its own gateway, and static
+//! routes (never propagation) send traffic over it.
 
 use crate::error::Result;
 use crate::world::{Ctx, TimerKind, World};
@@ -26,10 +39,16 @@ mod attachments;
 mod describe;
 mod gateways;
 pub mod model;
+mod peering;
+mod peering_describe;
+pub mod peering_model;
+mod prefix_list_refs;
 mod route_tables;
 mod routes;
+mod rows;
 mod sharing;
 mod timers;
+pub mod vpn_attachments;
 
 pub use describe::{
     default_flags, describe_attachments, describe_route_tables, describe_transit_gateways,
@@ -37,8 +56,14 @@ pub use describe::{
     ATTACHMENT_FILTERS, FILTERS, ROUTE_TABLE_FILTERS, SEARCH_FILTERS, VPC_ATTACHMENT_FILTERS,
 };
 pub use model::*;
+pub use peering::{associated_with as peering_associations, PeeringRequest};
+pub use peering_describe::{describe_peering_attachments, PEERING_ATTACHMENT_FILTERS};
+pub use prefix_list_refs::{
+    get_references, owner_of as prefix_list_owner, PREFIX_LIST_REFERENCE_FILTERS,
+};
 pub use route_tables::associated;
 pub use routes::{lookup, propagated_blocks, table_routes};
+pub use rows::{row_from, AttachmentRow};
 pub use timers::on_timer;
 
 /// Applies a transit-gateway command.
@@ -139,6 +164,40 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             attachment_id,
             blackhole,
         ),
+        Cmd::CreatePeeringAttachment(request) => peering::create(w, ctx, &request),
+        Cmd::AcceptPeeringAttachment { attachment_id } => peering::accept(w, ctx, &attachment_id),
+        Cmd::RejectPeeringAttachment { attachment_id } => peering::reject(w, ctx, &attachment_id),
+        Cmd::DeletePeeringAttachment { attachment_id } => peering::delete(w, ctx, &attachment_id),
+        Cmd::CreatePrefixListReference {
+            route_table_id,
+            prefix_list_id,
+            attachment_id,
+            blackhole,
+        } => prefix_list_refs::create(
+            w,
+            ctx,
+            &route_table_id,
+            &prefix_list_id,
+            attachment_id,
+            blackhole,
+        ),
+        Cmd::ModifyPrefixListReference {
+            route_table_id,
+            prefix_list_id,
+            attachment_id,
+            blackhole,
+        } => prefix_list_refs::modify(
+            w,
+            ctx,
+            &route_table_id,
+            &prefix_list_id,
+            attachment_id,
+            blackhole,
+        ),
+        Cmd::DeletePrefixListReference {
+            route_table_id,
+            prefix_list_id,
+        } => prefix_list_refs::delete(w, ctx, &route_table_id, &prefix_list_id),
     }
 }
 
@@ -159,4 +218,10 @@ pub fn vpc_attachment<'w>(w: &'w World, tgw_id: &str, vpc_id: &str) -> Option<&'
 }
 
 #[cfg(test)]
+mod peering_tests;
+#[cfg(test)]
+mod prefix_list_tests;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod vpn_tests;

@@ -8,6 +8,8 @@ use crate::tags::TagSpec;
 use crate::world::Scope;
 use crate::{Millis, HOUR};
 
+pub use super::peering_model::{PeeringState, Side, TgwPeeringAttachment};
+
 /// How long deleted transit gateways, attachments and route tables stay describable.
 pub const DELETED_RETENTION: Millis = HOUR;
 
@@ -135,9 +137,32 @@ pub struct TgwAttachment {
     pub association: Option<String>,
     pub created: Millis,
     pub purge_at: Option<Millis>,
+    /// A VPN attachment's Site-to-Site VPN connection (`vpc_id` and `subnet_ids` are empty);
+    /// `None` for a VPC attachment.
+    #[serde(default)]
+    pub vpn_connection_id: Option<String>,
 }
 
 impl TgwAttachment {
+    /// `resourceType` on the wire: `vpn` or `vpc`.
+    pub fn resource_type(&self) -> &'static str {
+        if self.vpn_connection_id.is_some() {
+            "vpn"
+        } else {
+            "vpc"
+        }
+    }
+
+    /// `resourceId` on the wire: the VPN connection or the VPC.
+    pub fn resource_id(&self) -> &str {
+        self.vpn_connection_id.as_deref().unwrap_or(&self.vpc_id)
+    }
+
+    /// Whether this is a VPC attachment (the kind the `…VpcAttachment` actions manage).
+    pub fn is_vpc(&self) -> bool {
+        self.vpn_connection_id.is_none()
+    }
+
     /// Whether the account of `scope` (in the attachment's Region) sees the attachment: the
     /// VPC's owner and the transit gateway's owner do.
     pub fn visible_to(&self, scope: &Scope) -> bool {
@@ -154,10 +179,28 @@ pub enum RouteTarget {
     Blackhole,
 }
 
+impl RouteTarget {
+    /// The attachment traffic goes to (`None`: blackhole).
+    pub fn attachment(&self) -> Option<String> {
+        match self {
+            RouteTarget::Attachment(a) => Some(a.clone()),
+            RouteTarget::Blackhole => None,
+        }
+    }
+}
+
 /// A static route of a transit-gateway route table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaticRoute {
     pub destination: IpNet,
+    pub target: RouteTarget,
+}
+
+/// A prefix-list reference of a transit-gateway route table: each entry of the list is a
+/// route of the table to `target`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrefixListRef {
+    pub prefix_list_id: String,
     pub target: RouteTarget,
 }
 
@@ -173,6 +216,9 @@ pub struct TgwRouteTable {
     pub routes: Vec<StaticRoute>,
     pub created: Millis,
     pub purge_at: Option<Millis>,
+    /// Prefix-list references, in the order made.
+    #[serde(default)]
+    pub prefix_list_refs: Vec<PrefixListRef>,
 }
 
 /// How a route came to be (`type` on the wire).
@@ -200,6 +246,8 @@ pub struct TableRoute {
     /// The attachment the route sends to (`None`: blackhole).
     pub attachment: Option<String>,
     pub route_type: RouteType,
+    /// The prefix list whose entry the route is (a prefix-list reference's route).
+    pub prefix_list_id: Option<String>,
 }
 
 impl TableRoute {
@@ -331,5 +379,31 @@ pub enum Cmd {
         destination: IpNet,
         attachment_id: Option<String>,
         blackhole: bool,
+    },
+    CreatePeeringAttachment(super::peering::PeeringRequest),
+    AcceptPeeringAttachment {
+        attachment_id: String,
+    },
+    RejectPeeringAttachment {
+        attachment_id: String,
+    },
+    DeletePeeringAttachment {
+        attachment_id: String,
+    },
+    CreatePrefixListReference {
+        route_table_id: String,
+        prefix_list_id: String,
+        attachment_id: Option<String>,
+        blackhole: bool,
+    },
+    ModifyPrefixListReference {
+        route_table_id: String,
+        prefix_list_id: String,
+        attachment_id: Option<String>,
+        blackhole: bool,
+    },
+    DeletePrefixListReference {
+        route_table_id: String,
+        prefix_list_id: String,
     },
 }

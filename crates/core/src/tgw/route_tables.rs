@@ -9,7 +9,8 @@ use crate::world::{Ctx, Scope, World};
 use crate::Output;
 
 use super::model::{State, TgwAttachment, TgwRouteTable};
-use super::{attachments, gateways};
+use super::peering_model::Side;
+use super::{attachments, gateways, peering};
 
 /// A live transit-gateway route table of the caller, or `InvalidRouteTableID.NotFound`.
 pub(super) fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w TgwRouteTable> {
@@ -32,6 +33,7 @@ pub(super) fn insert(w: &mut World, ctx: &Ctx, tgw_id: &str) -> String {
         routes: Vec::new(),
         created: ctx.now,
         purge_at: None,
+        prefix_list_refs: Vec::new(),
     });
     id
 }
@@ -73,13 +75,14 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, tgw_id: &str, specs: &[TagSpec]) 
 /// table it was has none afterwards.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, rtb_id: &str) -> Result<Output> {
     let rtb = get(w, &ctx.scope(), rtb_id)?;
-    if let Some(a) = associated(w, rtb_id).next() {
+    let first = associated(w, rtb_id)
+        .map(|a| a.id.as_str())
+        .chain(super::peering::associated_with(w, rtb_id).map(|(p, _)| p.id.as_str()))
+        .next();
+    if let Some(a) = first {
         return Err(ApiError::new(
             ErrorCode::IncorrectState,
-            format!(
-                "{rtb_id} has associated attachments: disassociate {} first.",
-                a.id
-            ),
+            format!("{rtb_id} has associated attachments: disassociate {a} first."),
         ));
     }
     let tgw_id = rtb.transit_gateway_id.clone();
@@ -98,6 +101,7 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, rtb_id: &str) -> Result<Output> {
     t.state = State::Deleted;
     t.propagations.clear();
     t.routes.clear();
+    t.prefix_list_refs.clear();
     t.purge_at = Some(due);
     Ok(Output::Done)
 }
@@ -128,13 +132,24 @@ fn table_and_attachment<'w>(
     Ok((rtb, a))
 }
 
-/// AssociateTransitGatewayRouteTable: an attachment has at most one table.
+/// The side of peering attachment `attachment_id` that table `rtb_id` is on (`None`: not
+/// a peering attachment).
+fn peering_side(w: &World, ctx: &Ctx, rtb_id: &str, attachment_id: &str) -> Result<Option<Side>> {
+    let rtb = get(w, &ctx.scope(), rtb_id)?;
+    peering::table_side(w, ctx, rtb, attachment_id)
+}
+
+/// AssociateTransitGatewayRouteTable: an attachment has at most one table (a peering
+/// attachment one per side).
 pub(super) fn associate(
     w: &mut World,
     ctx: &Ctx,
     rtb_id: &str,
     attachment_id: &str,
 ) -> Result<Output> {
+    if let Some(side) = peering_side(w, ctx, rtb_id, attachment_id)? {
+        return peering::associate(w, attachment_id, side, rtb_id);
+    }
     let (_, a) = table_and_attachment(w, ctx, rtb_id, attachment_id)?;
     if a.association.is_some() {
         return Err(ApiError::new(
@@ -156,6 +171,9 @@ pub(super) fn disassociate(
     rtb_id: &str,
     attachment_id: &str,
 ) -> Result<Output> {
+    if let Some(side) = peering_side(w, ctx, rtb_id, attachment_id)? {
+        return peering::disassociate(w, attachment_id, side, rtb_id);
+    }
     let (_, a) = table_and_attachment(w, ctx, rtb_id, attachment_id)?;
     if a.association.as_deref() != Some(rtb_id) {
         return Err(ApiError::new(
@@ -170,13 +188,16 @@ pub(super) fn disassociate(
     Ok(Output::Done)
 }
 
-/// EnableTransitGatewayRouteTablePropagation.
+/// EnableTransitGatewayRouteTablePropagation (not for peering attachments).
 pub(super) fn enable_propagation(
     w: &mut World,
     ctx: &Ctx,
     rtb_id: &str,
     attachment_id: &str,
 ) -> Result<Output> {
+    if peering_side(w, ctx, rtb_id, attachment_id)?.is_some() {
+        return Err(peering::refuse_propagation(attachment_id));
+    }
     let (rtb, _) = table_and_attachment(w, ctx, rtb_id, attachment_id)?;
     if rtb.propagations.iter().any(|p| p == attachment_id) {
         return Err(ApiError::new(
@@ -200,6 +221,12 @@ pub(super) fn disable_propagation(
     rtb_id: &str,
     attachment_id: &str,
 ) -> Result<Output> {
+    if peering_side(w, ctx, rtb_id, attachment_id)?.is_some() {
+        return Err(ApiError::new(
+            ErrorCode::TransitGatewayRouteTablePropagationNotFound,
+            format!("Propagation {attachment_id} is not enabled for {rtb_id}."),
+        ));
+    }
     let (rtb, _) = table_and_attachment(w, ctx, rtb_id, attachment_id)?;
     if !rtb.propagations.iter().any(|p| p == attachment_id) {
         return Err(ApiError::new(

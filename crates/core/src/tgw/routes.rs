@@ -19,7 +19,7 @@ use super::model::{
 use super::route_tables;
 
 /// The blocks an attachment propagates: its VPC's IPv4 blocks, and its IPv6 blocks when the
-/// attachment supports IPv6. Nothing unless the attachment is `available`.
+/// attachment supports IPv6 (a VPN attachment: its connection's routes). Nothing unless the attachment is `available`.
 pub fn propagated_blocks(w: &World, attachment_id: &str) -> Vec<IpNet> {
     let Some(a) = w
         .tgw_attachments
@@ -28,6 +28,9 @@ pub fn propagated_blocks(w: &World, attachment_id: &str) -> Vec<IpNet> {
     else {
         return Vec::new();
     };
+    if let Some(vpn) = &a.vpn_connection_id {
+        return super::vpn_attachments::propagated_blocks(w, vpn);
+    }
     let Some(vpc) = w.vpcs.get(&a.vpc_id) else {
         return Vec::new();
     };
@@ -38,22 +41,23 @@ pub fn propagated_blocks(w: &World, attachment_id: &str) -> Vec<IpNet> {
     blocks
 }
 
-/// The routes `t` holds in effect, static first: a static route wins over a propagated
-/// route to the same prefix; of two propagated routes to one prefix the first propagation
-/// enabled wins.
+/// The routes `t` holds in effect, static first, then the entries of its prefix-list
+/// references, then propagated routes: of routes to one prefix a static route wins over a
+/// prefix list's, which wins over a propagated one (AWS's route evaluation order); of two
+/// prefix lists holding one prefix the reference made first wins, of two propagated routes
+/// the first propagation enabled.
 pub fn table_routes(w: &World, t: &TgwRouteTable) -> Vec<TableRoute> {
     let mut out: Vec<TableRoute> = t
         .routes
         .iter()
         .map(|r| TableRoute {
             destination: r.destination,
-            attachment: match &r.target {
-                RouteTarget::Attachment(a) => Some(a.clone()),
-                RouteTarget::Blackhole => None,
-            },
+            attachment: r.target.attachment(),
             route_type: RouteType::Static,
+            prefix_list_id: None,
         })
         .collect();
+    super::prefix_list_refs::add_routes(w, t, &mut out);
     // The prefixes held so far (a set: a table may hold thousands of propagated routes).
     let mut held: std::collections::HashSet<IpNet> = out.iter().map(|r| r.destination).collect();
     for a in &t.propagations {
@@ -63,6 +67,7 @@ pub fn table_routes(w: &World, t: &TgwRouteTable) -> Vec<TableRoute> {
                     destination: block,
                     attachment: Some(a.clone()),
                     route_type: RouteType::Propagated,
+                    prefix_list_id: None,
                 });
             }
         }
@@ -100,7 +105,7 @@ pub(super) fn check_route_quota(w: &World, ctx: &Ctx, tgw_id: &str, extra: usize
 
 /// What a route request targets: exactly one of an attachment (live, on the table's
 /// gateway) and `Blackhole`.
-fn target_of(
+pub(super) fn target_of(
     w: &World,
     ctx: &Ctx,
     t: &TgwRouteTable,
@@ -115,6 +120,9 @@ fn target_of(
         (None, false) => Err(ApiError::missing("TransitGatewayAttachmentId")),
         (None, true) => Ok(RouteTarget::Blackhole),
         (Some(id), false) => {
+            if super::peering::table_side(w, ctx, t, &id)?.is_some() {
+                return Ok(RouteTarget::Attachment(id));
+            }
             let a = attachments::get_visible(w, &ctx.scope(), &id)?;
             if a.transit_gateway_id != t.transit_gateway_id {
                 return Err(ApiError::invalid_value(format!(

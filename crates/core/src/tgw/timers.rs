@@ -46,6 +46,7 @@ fn gateway_step(w: &mut World, id: &str, due: Millis) {
                 t.purge_at = Some(purge);
                 t.propagations.clear();
                 t.routes.clear();
+                t.prefix_list_refs.clear();
             }
             w.schedule(purge, TimerKind::TransitGateway, id);
             let tables: Vec<String> = w
@@ -68,7 +69,7 @@ fn gateway_step(w: &mut World, id: &str, due: Millis) {
 
 fn attachment_step(w: &mut World, id: &str, due: Millis) {
     let Some(a) = w.tgw_attachments.get_mut(id) else {
-        return;
+        return super::peering::on_timer(w, id, due);
     };
     match a.state {
         AttachmentState::Pending => a.state = AttachmentState::Available,

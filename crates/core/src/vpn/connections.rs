@@ -21,21 +21,56 @@ fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w VpnConnection> {
         .ok_or_else(|| Kind::VpnConnection.not_found(id))
 }
 
-/// CreateVpnConnection to a virtual private gateway (transit gateways are not modelled).
+/// The gateway a new connection names: a virtual private gateway or a transit gateway
+/// (exactly one), with its Amazon side ASN.
+fn gateway_of(w: &World, ctx: &Ctx, new: &NewConnection) -> Result<(Gateway, u64)> {
+    match (&new.vpn_gateway_id, &new.transit_gateway_id) {
+        (Some(_), Some(_)) => Err(ApiError::new(
+            ErrorCode::InvalidParameterCombination,
+            "Specify either VpnGatewayId or TransitGatewayId, not both.",
+        )),
+        (None, None) => Err(ApiError::new(
+            ErrorCode::MissingParameter,
+            "The request must contain the parameter VpnGatewayId or TransitGatewayId",
+        )),
+        (Some(vgw_id), None) => {
+            let vgw = gateways::get(w, &ctx.scope(), vgw_id)?;
+            Ok((Gateway::Vgw(vgw_id.clone()), vgw.amazon_side_asn))
+        }
+        (None, Some(tgw_id)) => {
+            let asn = w.transit_gateway_for_vpn(ctx, tgw_id)?;
+            Ok((Gateway::Tgw(tgw_id.clone()), asn))
+        }
+    }
+}
+
+/// The AWS end of a connection.
+#[derive(PartialEq)]
+enum Gateway {
+    Vgw(String),
+    Tgw(String),
+}
+
+impl Gateway {
+    fn of(c: &VpnConnection) -> Gateway {
+        match &c.transit_gateway_id {
+            Some(t) => Gateway::Tgw(t.clone()),
+            None => Gateway::Vgw(c.vpn_gateway_id.clone()),
+        }
+    }
+
+    fn id(&self) -> &str {
+        match self {
+            Gateway::Vgw(id) | Gateway::Tgw(id) => id,
+        }
+    }
+}
+
+/// CreateVpnConnection to a virtual private gateway, or to a transit gateway (which gets a
+/// VPN attachment through the world's hook).
 pub(super) fn create(w: &mut World, ctx: &Ctx, new: NewConnection) -> Result<Output> {
     let scope = ctx.scope();
     tags::check_specs(&new.tags, "vpn-connection")?;
-    if new.transit_gateway_id.is_some() {
-        return Err(ApiError::invalid_parameter(
-            "The parameter TransitGatewayId is not supported by this endpoint: transit gateways are not modelled.",
-        ));
-    }
-    let Some(vgw_id) = new.vpn_gateway_id.as_deref() else {
-        return Err(ApiError::new(
-            ErrorCode::MissingParameter,
-            "The request must contain the parameter VpnGatewayId or TransitGatewayId",
-        ));
-    };
     let cgw = customer::get(w, &scope, &new.customer_gateway_id)?;
     if cgw.state != State::Available {
         return Err(ApiError::new(
@@ -43,12 +78,13 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, new: NewConnection) -> Result<Out
             format!("The customer gateway {} is not available.", cgw.id),
         ));
     }
-    let vgw = gateways::get(w, &scope, vgw_id)?;
-    if !new.static_routes_only && cgw.bgp_asn == vgw.amazon_side_asn {
+    let (gateway, amazon_asn) = gateway_of(w, ctx, &new)?;
+    let gw_id = gateway.id().to_string();
+    if !new.static_routes_only && cgw.bgp_asn == amazon_asn {
         return Err(ApiError::new(
             ErrorCode::AsnConflict,
             format!(
-                "The customer gateway ASN {} conflicts with the Amazon side ASN of {vgw_id}.",
+                "The customer gateway ASN {} conflicts with the Amazon side ASN of {gw_id}.",
                 cgw.bgp_asn
             ),
         ));
@@ -56,7 +92,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, new: NewConnection) -> Result<Out
     let any = Ipv4Net::default();
     let local = new.local_ipv4_network_cidr.unwrap_or(any);
     let remote = new.remote_ipv4_network_cidr.unwrap_or(any);
-    let live = |c: &&VpnConnection| c.state == State::Available && c.vpn_gateway_id == vgw_id;
+    let live = |c: &&VpnConnection| c.state == State::Available && Gateway::of(c) == gateway;
     if let Some(same) = w.vpn_connections.in_scope(&scope).filter(live).find(|c| {
         c.customer_gateway_id == cgw.id
             && c.static_routes_only == new.static_routes_only
@@ -73,16 +109,21 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, new: NewConnection) -> Result<Out
     }) {
         return Err(ApiError::new(
             ErrorCode::InvalidCustomerGatewayDuplicateIpAddress,
-            format!("A VPN connection of {vgw_id} already uses a customer gateway with the IP address {cgw_ip}."),
+            format!("A VPN connection of {gw_id} already uses a customer gateway with the IP address {cgw_ip}."),
         ));
     }
     let id = w.ids.id(Kind::VpnConnection);
     let outside_ips = [w.counters.next_public_ip(), w.counters.next_public_ip()];
+    let (vpn_gateway_id, transit_gateway_id) = match &gateway {
+        Gateway::Vgw(v) => (v.clone(), None),
+        Gateway::Tgw(t) => (String::new(), Some(t.clone())),
+    };
     w.vpn_connections.insert(VpnConnection {
         id: id.clone(),
         scope: scope.clone(),
         customer_gateway_id: new.customer_gateway_id,
-        vpn_gateway_id: vgw_id.to_string(),
+        vpn_gateway_id,
+        transit_gateway_id: transit_gateway_id.clone(),
         static_routes_only: new.static_routes_only,
         local_ipv4_network_cidr: local,
         remote_ipv4_network_cidr: remote,
@@ -92,11 +133,15 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, new: NewConnection) -> Result<Out
         created: ctx.now,
         purge_at: None,
     });
+    if let Some(tgw_id) = transit_gateway_id {
+        w.on_vpn_connection_created(ctx, &tgw_id, &id);
+    }
     tags::apply_specs(w, &scope, &id, &new.tags);
     Ok(Output::Id(id))
 }
 
-/// DeleteVpnConnection: `deleted` at once; its routes leave the propagating tables.
+/// DeleteVpnConnection: `deleted` at once; its routes leave the propagating tables (a
+/// transit gateway's connection: its attachment goes `deleting`).
 pub(super) fn delete(w: &mut World, ctx: &Ctx, vpn_id: &str) -> Result<Output> {
     let vgw_id = get(w, &ctx.scope(), vpn_id)?.vpn_gateway_id.clone();
     let due = super::schedule_purge(w, ctx, vpn_id);
@@ -104,6 +149,7 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, vpn_id: &str) -> Result<Output> {
     c.state = State::Deleted;
     c.purge_at = Some(due);
     propagation::sync(w, &vgw_id);
+    w.on_vpn_connection_deleted(ctx, vpn_id);
     Ok(Output::Done)
 }
 

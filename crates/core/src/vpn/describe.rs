@@ -133,6 +133,7 @@ pub fn describe_vpn_connections<'w>(
                 }
                 "state" => filter::s(c.state.as_str()),
                 "type" => filter::s(IPSEC_1),
+                "transit-gateway-id" => filter::opt(c.transit_gateway_id.clone()),
                 "vpn-connection-id" => filter::s(&c.id),
                 "vpn-gateway-id" => filter::s(&c.vpn_gateway_id),
                 _ => Vec::new(),

@@ -106,7 +106,11 @@ pub struct VpnConnection {
     pub id: String,
     pub scope: Scope,
     pub customer_gateway_id: String,
+    /// The virtual private gateway (empty for a connection to a transit gateway).
     pub vpn_gateway_id: String,
+    /// The transit gateway, for a connection made with `TransitGatewayId`.
+    #[serde(default)]
+    pub transit_gateway_id: Option<String>,
     pub static_routes_only: bool,
     pub local_ipv4_network_cidr: Ipv4Net,
     pub remote_ipv4_network_cidr: Ipv4Net,

@@ -30,6 +30,10 @@ pub fn on_premises_ranges(w: &World, vgw_id: &str) -> Vec<Ipv4Net> {
 /// Rewrites the propagated routes of `vgw_id` in every table: none unless the table
 /// propagates the gateway and the gateway is attached to the table's VPC.
 pub(super) fn sync(w: &mut World, vgw_id: &str) {
+    if vgw_id.is_empty() {
+        // A transit gateway's connection: its routes propagate as the attachment's.
+        return;
+    }
     let attached = w
         .vpn_gateways
         .get(vgw_id)

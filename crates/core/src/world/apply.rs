@@ -143,10 +143,15 @@ impl World {
                 .transit_gateways
                 .get(id)
                 .is_some_and(|g| &g.scope == scope),
-            Kind::TransitGatewayAttachment => self
-                .tgw_attachments
-                .get(id)
-                .is_some_and(|a| a.visible_to(scope)),
+            Kind::TransitGatewayAttachment => {
+                self.tgw_attachments
+                    .get(id)
+                    .is_some_and(|a| a.visible_to(scope))
+                    || self
+                        .tgw_peerings
+                        .get(id)
+                        .is_some_and(|p| p.visible_to(scope))
+            }
             Kind::TransitGatewayRouteTable => self.tgw_route_tables.get_in(scope, id).is_some(),
             _ => return Err(invalid()),
         };

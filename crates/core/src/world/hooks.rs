@@ -213,3 +213,23 @@ impl World {
         endpoint::reject(self, ctx, service_id, endpoint_id)
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// VPN connections to transit gateways (the tgw area's VPN attachments)
+
+impl World {
+    /// The transit gateway a new VPN connection names, checked; answers its Amazon side ASN.
+    pub(crate) fn transit_gateway_for_vpn(&self, ctx: &Ctx, tgw_id: &str) -> Result<u64> {
+        crate::tgw::vpn_attachments::gateway_for_connection(self, ctx, tgw_id)
+    }
+
+    /// A VPN connection to transit gateway `tgw_id` was made: its VPN attachment starts.
+    pub(crate) fn on_vpn_connection_created(&mut self, ctx: &Ctx, tgw_id: &str, vpn_id: &str) {
+        crate::tgw::vpn_attachments::attach(self, ctx, tgw_id, vpn_id);
+    }
+
+    /// A VPN connection was deleted: its VPN attachment, if any, goes `deleting`.
+    pub(crate) fn on_vpn_connection_deleted(&mut self, ctx: &Ctx, vpn_id: &str) {
+        crate::tgw::vpn_attachments::detach(self, ctx, vpn_id);
+    }
+}

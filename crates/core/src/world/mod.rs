@@ -192,6 +192,8 @@ pub struct World {
     #[serde(default)]
     pub tgw_route_tables: Table<tgw::TgwRouteTable>,
     #[serde(default)]
+    pub tgw_peerings: Table<tgw::TgwPeeringAttachment>,
+    #[serde(default)]
     pub resource_shares: Table<ram::ResourceShare>,
     #[serde(default)]
     pub ram_invitations: Table<ram::Invitation>,
@@ -239,6 +241,7 @@ impl World {
             transit_gateways: Table::default(),
             tgw_attachments: Table::default(),
             tgw_route_tables: Table::default(),
+            tgw_peerings: Table::default(),
             resource_shares: Table::default(),
             ram_invitations: Table::default(),
         }

@@ -9,7 +9,7 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-use crate::model::{Desired, Link, Obj, MAIN_TABLE};
+use crate::model::{Desired, Link, Obj, RouteTo, LOCAL_ROUTES, MAIN_TABLE};
 use crate::names::{mac, Kind};
 
 use super::{Ctx, LL_A, LL_B};
@@ -105,6 +105,15 @@ pub fn interfaces(c: &Ctx, d: &mut Desired) {
             .map_or(128, |n| n.prefix_len());
         for a in &eni.v6 {
             p.add(own((*a).into(), prefix6));
+        }
+        // Delegated prefixes: every address inside is the interface's own.
+        let delegated = eni.v4_prefixes.iter().map(|n| IpNet::V4(*n));
+        for n in delegated.chain(eni.v6_prefixes.iter().map(|n| IpNet::V6(*n))) {
+            p.add(Obj::Route {
+                table: LOCAL_ROUTES,
+                dst: n,
+                to: RouteTo::Local { dev: "lo".into() },
+            });
         }
         if !eni.v4.is_empty() {
             p.add(Obj::via(MAIN_TABLE, any4(), LL_A, "eth0"));

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use ipnet::IpNet;
-use openvpc_reach::fabric::{GroupRule, RulePeer};
+use openvpc_reach::fabric::{GroupRule, Interface, RulePeer};
 
 use super::nft::{elements, ident, l4};
 use super::Ctx;
@@ -32,6 +32,17 @@ fn referenced(c: &Ctx, v: usize) -> BTreeSet<(usize, usize)> {
     out
 }
 
+/// What interface `eni` holds of one family (`v4`) as set elements: addresses, and
+/// delegated prefixes (which make a set an interval set).
+fn held(eni: &Interface, v4: bool) -> impl Iterator<Item = String> + '_ {
+    eni.held()
+        .filter(move |n| n.addr().is_ipv4() == v4)
+        .map(|n| match n.prefix_len() == n.max_prefix_len() {
+            true => n.addr().to_string(),
+            false => n.trunc().to_string(),
+        })
+}
+
 /// Sets of members of group `g` (in VPC `gv`) as router `v` sees them.
 fn member_sets(c: &Ctx, v: usize, g: usize, gv: usize, out: &mut String) {
     let id = ident(&c.f.groups[g].id);
@@ -49,28 +60,21 @@ fn member_sets(c: &Ctx, v: usize, g: usize, gv: usize, out: &mut String) {
             .filter(|(_, e)| e.vpc == gv && e.groups.contains(&g))
             .map(|(i, _)| i)
             .collect();
-    let pairs4 = members.iter().flat_map(|&i| {
-        let l = via(i);
-        c.f.interfaces[i]
-            .v4
-            .iter()
-            .filter_map(move |a| l.clone().map(|l| format!("\"{l}\" . {a}")))
-    });
-    let pairs6 = members.iter().flat_map(|&i| {
-        let l = via(i);
-        c.f.interfaces[i]
-            .v6
-            .iter()
-            .filter_map(move |a| l.clone().map(|l| format!("\"{l}\" . {a}")))
-    });
-    let addrs4 = members
-        .iter()
-        .flat_map(|&i| c.f.interfaces[i].v4.iter().map(|a| a.to_string()));
-    let addrs6 = members
-        .iter()
-        .flat_map(|&i| c.f.interfaces[i].v6.iter().map(|a| a.to_string()));
+    let held = |i: usize, v4: bool| held(&c.f.interfaces[i], v4);
+    let pairs = |v4: bool| {
+        members.iter().flat_map(move |&i| {
+            let l = via(i);
+            held(i, v4).filter_map(move |a| l.clone().map(|l| format!("\"{l}\" . {a}")))
+        })
+    };
+    let addrs = |v4: bool| members.iter().flat_map(move |&i| held(i, v4));
+    let (pairs4, pairs6, addrs4, addrs6) = (pairs(true), pairs(false), addrs(true), addrs(false));
+    // Sets holding a prefix are interval sets.
     let set = |out: &mut String, name: String, ty: &str, els: Option<String>| {
         let _ = write!(out, "  set {name} {{\n    type {ty}\n");
+        if els.as_deref().is_some_and(|e| e.contains('/')) {
+            out.push_str("    flags interval\n");
+        }
         if let Some(e) = els {
             let _ = writeln!(out, "    elements = {e}");
         }
@@ -168,8 +172,7 @@ pub fn render(c: &Ctx, v: usize, out: &mut String) {
     for i in checks {
         let eni = &c.f.interfaces[i];
         let link = &c.links[i];
-        let own4 = elements(eni.v4.iter().map(|a| a.to_string()));
-        let own6 = elements(eni.v6.iter().map(|a| a.to_string()));
+        let (own4, own6) = (elements(held(eni, true)), elements(held(eni, false)));
         let _ = writeln!(
             out,
             "    iifname \"{link}\" meta nfproto ipv4 ip saddr != {} drop",

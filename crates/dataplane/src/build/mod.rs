@@ -5,8 +5,9 @@
 //! references resolved or stale, ACL entries in rule order. This module only maps them
 //! onto kernel objects, one file per seam: the namespaces and links (`fabric`), route
 //! tables and policy rules (`routes`), security groups and network ACLs as nftables
-//! (`groups`, `acls`, `nft`), the simulated outside (`edge`), and the Regions with the
-//! encrypted tunnels of inter-Region peerings (`regions`).
+//! (`groups`, `acls`, `nft`), the simulated outside (`edge`), the Regions with the
+//! encrypted tunnels of inter-Region peerings (`regions`), and transit gateways
+//! (`transit`).
 
 mod acls;
 pub mod dns;
@@ -18,6 +19,7 @@ mod nft;
 mod privatelink;
 mod regions;
 mod routes;
+mod transit;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -96,6 +98,7 @@ pub fn build(world: &World, view: &View, names: &Names) -> Desired {
     fabric::interfaces(&ctx, &mut d);
     fabric::peerings(&ctx, &mut d);
     regions::render(&ctx, &mut d);
+    transit::render(&ctx, &mut d);
     edge::internet(&ctx, &mut d);
     privatelink::render(&ctx, &mut d);
     endpoints::render(&ctx, &mut d);

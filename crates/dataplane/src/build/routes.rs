@@ -10,6 +10,9 @@
 //! | 2200 | from an interface | lookup the local-interface table (after a `throw`) |
 //! | 2900, 2950 | from the router itself | the main route table, then the local-interface table |
 //! | 3001 | everything else | prohibit |
+//!
+//! A route table with a transit-gateway route is a kernel table per Availability Zone of
+//! the subnets using it (the attachment is entered in the sender's zone, `transit`).
 
 use std::net::IpAddr;
 
@@ -19,10 +22,11 @@ use openvpc_reach::fabric::Target;
 use crate::model::{Desired, NsPlan, Obj, RouteTo};
 use crate::names::table_id;
 
+use super::transit::{self, zoned_table};
 use super::{Ctx, LL_B, LOCAL_TABLE};
 
 /// A policy rule for both families: arriving on `iif`, look up `table` (refuse: `None`).
-fn rule(p: &mut NsPlan, pref: u32, iif: Option<&str>, table: Option<u32>) {
+pub(super) fn rule(p: &mut NsPlan, pref: u32, iif: Option<&str>, table: Option<u32>) {
     for v6 in [false, true] {
         p.add(Obj::Rule {
             v6,
@@ -41,9 +45,11 @@ fn via(gw: &str, dev: &str) -> RouteTo {
     }
 }
 
-/// Where the kernel sends what `target` receives (refused where it cannot be realised).
-fn kernel_route(c: &Ctx, vpc: usize, net: &IpNet, target: &Target) -> RouteTo {
+/// Where the kernel sends what `target` receives from a sender in `zone` (refused where
+/// it cannot be realised).
+fn kernel_route(c: &Ctx, vpc: usize, net: &IpNet, target: &Target, zone: Option<&str>) -> RouteTo {
     match target {
+        Target::TransitGateway(tgw) => transit::vpc_route(c, vpc, tgw, zone),
         Target::Local => RouteTo::Throw,
         Target::Peering { peer, .. } => match c.peer_links.get(&(vpc, *peer)) {
             Some((link, ll)) => via(ll, link),
@@ -71,14 +77,31 @@ fn kernel_route(c: &Ctx, vpc: usize, net: &IpNet, target: &Target) -> RouteTo {
     }
 }
 
+/// Whether route table `t` is realised per zone (it holds a transit-gateway route).
+fn zoned(c: &Ctx, t: usize) -> bool {
+    c.f.tables[t]
+        .routes
+        .iter()
+        .any(|r| matches!(r.target, Target::TransitGateway(_)))
+}
+
+/// The zone a sender in subnet `s` enters a transit gateway from, where its route table
+/// `t` is realised per zone.
+fn zone_of<'c>(c: &Ctx<'c>, t: usize, s: usize) -> Option<&'c str> {
+    if zoned(c, t) {
+        c.f.transit.zones.get(&s).map(String::as_str)
+    } else {
+        None
+    }
+}
+
 /// The local-interface table, the subnets' route tables and the rules choosing them.
 pub fn tables(c: &Ctx, d: &mut Desired) {
     for (i, eni) in c.f.interfaces.iter().enumerate() {
         let p = d.namespaces.get_mut(&c.routers[eni.vpc]).expect("router");
         let link = &c.links[i];
-        let own = eni.v4.iter().map(|a| IpAddr::V4(*a));
-        for a in own.chain(eni.v6.iter().map(|a| IpAddr::V6(*a))) {
-            p.add(Obj::via(LOCAL_TABLE, IpNet::from(a), LL_B, link));
+        for n in eni.held() {
+            p.add(Obj::via(LOCAL_TABLE, n, LL_B, link));
         }
         let sub = &c.f.subnets[eni.subnet];
         let own: Vec<IpNet> = c.subnet_v4[eni.subnet]
@@ -96,7 +119,13 @@ pub fn tables(c: &Ctx, d: &mut Desired) {
             });
         }
         if let Some(t) = sub.table {
-            rule(p, 2100, Some(link), Some(table_id(&c.f.tables[t].id)));
+            let zone = zone_of(c, t, eni.subnet);
+            rule(
+                p,
+                2100,
+                Some(link),
+                Some(zoned_table(&c.f.tables[t].id, zone)),
+            );
         }
         rule(p, 2200, Some(link), Some(LOCAL_TABLE));
     }
@@ -121,11 +150,21 @@ pub fn tables(c: &Ctx, d: &mut Desired) {
         rule(p, 1000, Some(link), Some(LOCAL_TABLE));
         rule(p, 1500, Some(link), None);
     }
-    let mut used: Vec<(usize, usize)> =
+    // (VPC, table, zone) realised: the tables of subnets with interfaces (in their zone),
+    // and each VPC's main table for what the router sends itself (zone unknown).
+    let mut used: Vec<(usize, usize, Option<&str>)> =
+        c.f.interfaces
+            .iter()
+            .filter_map(|e| {
+                let t = c.f.subnets[e.subnet].table?;
+                Some((e.vpc, t, zone_of(c, t, e.subnet)))
+            })
+            .collect();
+    used.extend(
         c.f.subnets
             .iter()
-            .filter_map(|s| s.table.map(|t| (s.vpc, t)))
-            .collect();
+            .filter_map(|s| s.table.map(|t| (s.vpc, t, None))),
+    );
     for (v, vpc) in c.f.vpcs.iter().enumerate() {
         let main = c.w.vpcs.get(&vpc.id).and_then(|x| {
             c.f.tables
@@ -134,7 +173,7 @@ pub fn tables(c: &Ctx, d: &mut Desired) {
         });
         let p = d.namespaces.get_mut(&c.routers[v]).expect("router");
         if let Some(t) = main {
-            used.push((v, t));
+            used.push((v, t, None));
             rule(p, 2900, Some("lo"), Some(table_id(&c.f.tables[t].id)));
         }
         rule(p, 2950, Some("lo"), Some(LOCAL_TABLE));
@@ -142,19 +181,21 @@ pub fn tables(c: &Ctx, d: &mut Desired) {
     }
     used.sort_unstable();
     used.dedup();
-    for (v, t) in used {
+    for (v, t, zone) in used {
         let table = &c.f.tables[t];
-        let id = table_id(&table.id);
+        let id = zoned_table(&table.id, zone);
         let p = d.namespaces.get_mut(&c.routers[v]).expect("router");
-        d.counts
-            .entry("route_tables")
-            .and_modify(|n| *n += 1)
-            .or_insert(1);
+        if zone.is_none() {
+            d.counts
+                .entry("route_tables")
+                .and_modify(|n| *n += 1)
+                .or_insert(1);
+        }
         for r in &table.routes {
             p.add(Obj::Route {
                 table: id,
                 dst: r.destination,
-                to: kernel_route(c, v, &r.destination, &r.target),
+                to: kernel_route(c, v, &r.destination, &r.target, zone),
             });
         }
     }

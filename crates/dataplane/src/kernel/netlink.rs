@@ -13,7 +13,7 @@ use ipnet::IpNet;
 use rtnetlink::packet_route::address::{AddressAttribute, AddressFlags};
 use rtnetlink::packet_route::link::{InfoData, InfoKind, InfoVeth, LinkAttribute};
 use rtnetlink::packet_route::neighbour::NeighbourState;
-use rtnetlink::packet_route::route::{RouteMessage, RouteType};
+use rtnetlink::packet_route::route::{RouteMessage, RouteScope, RouteType};
 use rtnetlink::packet_route::rule::{RuleAction, RuleMessage};
 use rtnetlink::{Handle, LinkMessageBuilder, LinkUnspec, RouteMessageBuilder};
 
@@ -66,9 +66,14 @@ fn route_message(
         RouteTo::Via { .. } => RouteType::Unicast,
         RouteTo::Throw => RouteType::Throw,
         RouteTo::Prohibit => RouteType::Prohibit,
+        RouteTo::Local { .. } => RouteType::Local,
     };
     let via = match to {
         RouteTo::Via { gw, dev } => Some((*gw, index(ix, dev)?)),
+        _ => None,
+    };
+    let local = match to {
+        RouteTo::Local { dev } => Some(index(ix, dev)?),
         _ => None,
     };
     Ok(match dst {
@@ -80,6 +85,9 @@ fn route_message(
             if let Some((gw, oif)) = via {
                 b = b.via(gw).output_interface(oif);
             }
+            if let Some(oif) = local {
+                b = b.output_interface(oif).scope(RouteScope::Host);
+            }
             b.build()
         }
         IpNet::V6(n) => {
@@ -89,6 +97,9 @@ fn route_message(
                 .kind(kind);
             if let Some((gw, oif)) = via {
                 b = b.gateway(gw).output_interface(oif);
+            }
+            if let Some(oif) = local {
+                b = b.output_interface(oif).scope(RouteScope::Host);
             }
             b.build()
         }

@@ -296,3 +296,4 @@ pub fn probe_icmp(ns: &str, dst: IpAddr) -> Seen {
 }
 
 pub mod random;
+pub mod transit;

@@ -63,6 +63,12 @@ fn v6_subnet(block: &str, k: u8) -> String {
 }
 
 fn vpc(api: &mut Api, rng: &mut Rng, cidr: &str) -> RVpc {
+    vpc_in(api, rng, cidr, [None, None])
+}
+
+/// A VPC of two subnets (in `zones`, or the default zone), two groups and two interfaces
+/// in each subnet in random groups.
+pub fn vpc_in(api: &mut Api, rng: &mut Rng, cidr: &str, zones: [Option<&str>; 2]) -> RVpc {
     let id = first(
         &api.call(&[
             ("Action", "CreateVpc"),
@@ -95,18 +101,18 @@ fn vpc(api: &mut Api, rng: &mut Rng, cidr: &str) -> RVpc {
         tables: vec![],
     };
     for k in 1..=2u8 {
-        let s = first(
-            &api.call(&[
-                ("Action", "CreateSubnet"),
-                ("VpcId", &id),
-                (
-                    "CidrBlock",
-                    &format!("{}.{}.{k}.0/24", octets[0], octets[1]),
-                ),
-                ("Ipv6CidrBlock", &v6_subnet(&v6, k)),
-            ]),
-            "subnetId",
-        );
+        let cidr = format!("{}.{}.{k}.0/24", octets[0], octets[1]);
+        let v6 = v6_subnet(&v6, k);
+        let mut p = vec![
+            ("Action", "CreateSubnet"),
+            ("VpcId", &id),
+            ("CidrBlock", &cidr),
+            ("Ipv6CidrBlock", &v6),
+        ];
+        if let Some(z) = zones[usize::from(k - 1)] {
+            p.push(("AvailabilityZone", z));
+        }
+        let s = first(&api.call(&p), "subnetId");
         v.subnets.push(s);
     }
     for g in 0..2 {
@@ -142,7 +148,7 @@ fn vpc(api: &mut Api, rng: &mut Rng, cidr: &str) -> RVpc {
     v
 }
 
-fn rule(api: &mut Api, rng: &mut Rng, w: &RWorld, me: usize, sg: &str, egress: bool) {
+pub fn rule(api: &mut Api, rng: &mut Rng, w: &RWorld, me: usize, sg: &str, egress: bool) {
     let (proto, from, to) = *rng.pick(&[
         ("tcp", "7000", "7000"),
         ("tcp", "7000", "7001"),
@@ -183,11 +189,11 @@ fn rule(api: &mut Api, rng: &mut Rng, w: &RWorld, me: usize, sg: &str, egress: b
             "::/0".into(),
         )),
         3 => p.push((
-            "IpPermissions.1.UserIdGroupPairs.1.GroupId".into(),
+            "IpPermissions.1.Groups.1.GroupId".into(),
             rng.pick(&w.vpcs[me].groups).clone(),
         )),
         4 => p.push((
-            "IpPermissions.1.UserIdGroupPairs.1.GroupId".into(),
+            "IpPermissions.1.Groups.1.GroupId".into(),
             rng.pick(&w.vpcs[other].groups).clone(),
         )),
         _ => p.push((
@@ -292,47 +298,7 @@ pub fn world(api: &mut Api, seed: u64) -> RWorld {
         }
     }
     // Group rules (after peerings, so peer references can resolve).
-    for v in 0..w.vpcs.len() {
-        for sg in w.vpcs[v].groups.clone() {
-            // Broad rules often, so that many flows pass and the narrow ones matter.
-            for (proto, from, to, cidr) in [
-                ("tcp", "7000", "7002", "10.0.0.0/8"),
-                ("udp", "7100", "7100", "10.0.0.0/8"),
-                ("icmp", "-1", "-1", "10.0.0.0/8"),
-            ] {
-                if rng.chance(0.6) {
-                    api.call(&[
-                        ("Action", "AuthorizeSecurityGroupIngress"),
-                        ("GroupId", &sg),
-                        ("IpPermissions.1.IpProtocol", proto),
-                        ("IpPermissions.1.FromPort", from),
-                        ("IpPermissions.1.ToPort", to),
-                        ("IpPermissions.1.IpRanges.1.CidrIp", cidr),
-                    ]);
-                }
-            }
-            if rng.chance(0.5) {
-                api.call(&[
-                    ("Action", "AuthorizeSecurityGroupIngress"),
-                    ("GroupId", &sg),
-                    ("IpPermissions.1.IpProtocol", "-1"),
-                    ("IpPermissions.1.Ipv6Ranges.1.CidrIpv6", "::/0"),
-                ]);
-            }
-            for _ in 0..1 + rng.below(2) {
-                rule(api, &mut rng, &w, v, &sg, false);
-            }
-            if rng.chance(0.3) {
-                let _ = api.try_call(&[
-                    ("Action", "RevokeSecurityGroupEgress"),
-                    ("GroupId", &sg),
-                    ("IpPermissions.1.IpProtocol", "-1"),
-                    ("IpPermissions.1.IpRanges.1.CidrIp", "0.0.0.0/0"),
-                ]);
-                rule(api, &mut rng, &w, v, &sg, true);
-            }
-        }
-    }
+    group_rules(api, &mut rng, &w);
     // A middlebox: a route for the other subnet through an interface.
     for v in 0..w.vpcs.len() {
         if w.vpcs[v].tables.len() > 1 && rng.chance(0.4) {
@@ -381,7 +347,53 @@ pub fn world(api: &mut Api, seed: u64) -> RWorld {
     w
 }
 
-fn acls(api: &mut Api, rng: &mut Rng, w: &RWorld) {
+/// Random ingress and egress rules for every group: broad ones often, so that many flows
+/// pass and the narrow ones matter.
+pub fn group_rules(api: &mut Api, rng: &mut Rng, w: &RWorld) {
+    for v in 0..w.vpcs.len() {
+        for sg in w.vpcs[v].groups.clone() {
+            // Broad rules often, so that many flows pass and the narrow ones matter.
+            for (proto, from, to, cidr) in [
+                ("tcp", "7000", "7002", "10.0.0.0/8"),
+                ("udp", "7100", "7100", "10.0.0.0/8"),
+                ("icmp", "-1", "-1", "10.0.0.0/8"),
+            ] {
+                if rng.chance(0.6) {
+                    api.call(&[
+                        ("Action", "AuthorizeSecurityGroupIngress"),
+                        ("GroupId", &sg),
+                        ("IpPermissions.1.IpProtocol", proto),
+                        ("IpPermissions.1.FromPort", from),
+                        ("IpPermissions.1.ToPort", to),
+                        ("IpPermissions.1.IpRanges.1.CidrIp", cidr),
+                    ]);
+                }
+            }
+            if rng.chance(0.5) {
+                api.call(&[
+                    ("Action", "AuthorizeSecurityGroupIngress"),
+                    ("GroupId", &sg),
+                    ("IpPermissions.1.IpProtocol", "-1"),
+                    ("IpPermissions.1.Ipv6Ranges.1.CidrIpv6", "::/0"),
+                ]);
+            }
+            for _ in 0..1 + rng.below(2) {
+                rule(api, rng, w, v, &sg, false);
+            }
+            if rng.chance(0.3) {
+                let _ = api.try_call(&[
+                    ("Action", "RevokeSecurityGroupEgress"),
+                    ("GroupId", &sg),
+                    ("IpPermissions.1.IpProtocol", "-1"),
+                    ("IpPermissions.1.IpRanges.1.CidrIp", "0.0.0.0/0"),
+                ]);
+                rule(api, rng, w, v, &sg, true);
+            }
+        }
+    }
+}
+
+pub fn acls(api: &mut Api, rng: &mut Rng, w: &RWorld) {
     for v in &w.vpcs {
         let body = api.call(&[
             ("Action", "DescribeNetworkAcls"),

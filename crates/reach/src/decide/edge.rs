@@ -134,6 +134,7 @@ pub(super) fn from_edge(view: &View, flow: &Flow, edge: &Edge, opts: &Options) -
             kind: HopKind::PeeringConnection,
         },
         End::OnPremises { vpc, vgw } => Start::OnPremises { vpc, vgw },
+        End::Vpn { attachment, .. } => Start::Vpn { attachment },
         End::Internet | End::Service { .. } => return d.verdict(forward),
     };
     if let Some((back, r)) = d.walk(start, reply, None) {
@@ -155,7 +156,9 @@ impl Decider<'_> {
     /// Where a walk ended, as a component id.
     fn end_id(&self, e: &End) -> Arc<str> {
         match e {
-            End::Edge { id, .. } | End::OnPremises { vgw: id, .. } => id.clone(),
+            End::Edge { id, .. }
+            | End::OnPremises { vgw: id, .. }
+            | End::Vpn { connection: id, .. } => id.clone(),
             End::Eni(y) => self.v.enis[*y as usize].id.clone(),
             End::Internet => Arc::from("the internet"),
             End::Service { endpoint, .. } => endpoint.clone(),

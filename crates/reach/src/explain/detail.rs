@@ -259,6 +259,10 @@ pub enum Why {
     TgwBlackhole,
     /// No interface of the destination attachment's VPC holds the address.
     TgwNoHolder,
+    /// The matching transit-gateway route names an attachment that is not available.
+    TgwAttachmentNotAvailable,
+    /// The routes send the packet over peering attachments back to a gateway it crossed.
+    TgwPeeringLoop,
     /// The VPC a gateway or connection source leads into is not in the view.
     EdgeVpcUnknown,
     /// A gateway or connection source without an address beyond it.

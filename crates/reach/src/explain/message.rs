@@ -217,6 +217,16 @@ fn body(e: &Explanation) -> String {
             "the route of {} for {addr} is a blackhole: packets to it are dropped; replace it with a route to an attachment",
             s(&d.transit_gateway_route_table)
         ),
+        Why::TgwAttachmentNotAvailable => format!(
+            "the route of {} for {addr} sends to {}, which is not available (not yet accepted, pending, deleted or unknown): packets to it are dropped; accept it or route to an available attachment",
+            s(&d.transit_gateway_route_table),
+            s(&d.transit_gateway_attachment)
+        ),
+        Why::TgwPeeringLoop => format!(
+            "the route of {} for {addr} sends back over {} to a transit gateway the packet already crossed: it would loop; route {addr} to the attachment of its VPC on one of the gateways",
+            s(&d.transit_gateway_route_table),
+            s(&d.transit_gateway_attachment)
+        ),
         Why::TgwNoHolder => format!(
             "no interface in {} holds {addr} (reached through {}); name an address an interface of that VPC holds",
             s(&d.destination_vpc),

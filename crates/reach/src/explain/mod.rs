@@ -359,6 +359,14 @@ pub enum HopKind {
     InterfaceEndpoint,
     /// A transit gateway between two attached VPCs.
     TransitGateway,
+    /// A transit-gateway peering attachment: the path crosses to the gateway at its other
+    /// end.
+    TransitGatewayAttachment,
+    /// A Site-to-Site VPN connection attached to a transit gateway: the path leaves for (or
+    /// comes from) the customer's side.
+    VpnConnection,
+    /// A transit-gateway route table and the route of it taken ([`Applied::TgwRoute`]).
+    TransitGatewayRouteTable,
     /// Leaving AWS to an address no interface holds.
     Internet,
     /// The AWS service behind a gateway or interface endpoint (component: the service name).
@@ -400,6 +408,18 @@ pub enum Applied {
     /// A load balancer: the listener that took the flow, its target group and the target
     /// the path goes on to.
     LoadBalancer(Arc<Balanced>),
+    /// The route of a transit-gateway route table taken.
+    TgwRoute(Arc<TgwRouteRef>),
+}
+
+/// A transit-gateway route as a path component shows it (`TransitGatewayRouteTableRoute`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TgwRouteRef {
+    pub destination: ipnet::IpNet,
+    /// `None`: blackhole.
+    pub attachment: Option<Arc<str>>,
+    pub propagated: bool,
+    pub prefix_list: Option<Arc<str>>,
 }
 
 /// What a load balancer applied: listener, target group, target.

@@ -3,7 +3,7 @@
 
 use openvpc_core::insights::{
     ExplanationData, LoadBalancerTarget, PacketHeader, PathComponentData, PortRange, RouteData,
-    SgRule,
+    SgRule, TgwRouteData,
 };
 use openvpc_core::nacl;
 use openvpc_core::route::{self, Route};
@@ -81,7 +81,10 @@ impl Cx<'_> {
             };
             // The source sends; an interface reached receives; the rest (a gateway or
             // connection as the source too) pass the packet on.
-            let edge = matches!(hop.kind, HopKind::PeeringConnection | HopKind::VpnGateway);
+            let edge = matches!(
+                hop.kind,
+                HopKind::PeeringConnection | HopKind::VpnGateway | HopKind::VpnConnection
+            );
             if i == 0 && !edge {
                 c.outbound_header = Some(h);
             } else if matches!(
@@ -163,11 +166,42 @@ impl Cx<'_> {
                 c.elastic_load_balancer_listener = Some(self.elb_comp(id));
             }
             HopKind::TargetGroup => c.component = self.elb_comp(id),
+            HopKind::TransitGatewayRouteTable => {
+                let tgw = self.w.tgw_route_tables.get(id);
+                c.transit_gateway = self.opt_comp(tgw.map(|t| t.transit_gateway_id.as_str()));
+                if let Applied::TgwRoute(r) = &hop.applied {
+                    c.transit_gateway_route = Some(self.tgw_route(r));
+                }
+            }
             HopKind::GatewayEndpoint
             | HopKind::TransitGateway
+            | HopKind::TransitGatewayAttachment
+            | HopKind::VpnConnection
             | HopKind::Internet
             | HopKind::Service
             | HopKind::EndpointService => {}
+        }
+    }
+
+    /// A transit-gateway route taken, with its attachment's resource.
+    fn tgw_route(&self, r: &crate::explain::TgwRouteRef) -> TgwRouteData {
+        let a = r
+            .attachment
+            .as_deref()
+            .and_then(|id| self.w.tgw_attachments.get(id));
+        TgwRouteData {
+            destination_cidr: r.destination.to_string(),
+            state: if r.attachment.is_some() {
+                "active"
+            } else {
+                "blackhole"
+            }
+            .to_string(),
+            route_origin: if r.propagated { "propagated" } else { "static" }.to_string(),
+            prefix_list_id: r.prefix_list.as_deref().map(str::to_string),
+            attachment_id: r.attachment.as_deref().map(str::to_string),
+            resource_id: a.map(|a| a.resource_id().to_string()),
+            resource_type: a.map(|a| a.resource_type().to_string()),
         }
     }
 

@@ -1,12 +1,15 @@
-//! The reference's transit gateways (decisions.md "Transit gateways"), by scans
-//! of the world: a VPC route to a live gateway with an `available` attachment of the VPC
-//! enters that attachment by its subnet in the sender's zone (none there: stopped), is
-//! routed by the attachment's associated table — static routes and the blocks of the
-//! `available` attachments propagating into it, longest prefix first, a static route over
-//! a propagated one to the same prefix, of propagated ones the first enabled — and leaves
-//! by the destination attachment's subnet in that zone (in appliance mode, or with no
-//! subnet there: its first subnet) into its VPC, where the address must be held. The ACL
-//! of an attachment subnet is applied unless the sender or receiver is in that subnet.
+//! The reference's transit gateways (decisions.md "Transit gateways"), by scans of the
+//! world: a VPC route to a live gateway with an `available` attachment of the VPC enters
+//! that attachment by its subnet in the sender's zone (none there: stopped), is routed by
+//! the attachment's associated table — static routes and the blocks of the `available`
+//! attachments propagating into it, longest prefix first, a static route over a propagated
+//! one to the same prefix, of propagated ones the first enabled — and leaves by the
+//! destination attachment's subnet in that zone (in appliance mode, or with no subnet
+//! there: the one the flow's hash picks) into its VPC, where the address must be held. The
+//! ACL of an attachment subnet is applied unless the sender or receiver is in that subnet.
+//! Only VPC attachments are modelled here: VPN and peering attachments and prefix-list
+//! references in tables are not, so worlds checked against the reference (reach-bench, the
+//! property tests) hold VPC attachments only.
 
 use std::net::IpAddr;
 
@@ -16,6 +19,26 @@ use openvpc_core::tgw::{AttachmentState, RouteTarget, State, TgwAttachment, TgwR
 
 use super::{Leg, Packet, Ref, Step};
 use crate::explain::Code;
+
+/// The flow's hash that picks an attachment's interface (decisions.md "Appliance mode and
+/// the return path's zone"): FNV-1a over the two ends (address as 16 bytes, IPv4 mapped;
+/// port, 0 when none) in ascending order, then the protocol.
+fn symmetric_hash(h: &Packet) -> u64 {
+    let end = |ip: IpAddr, port: Option<u16>| {
+        let mut b: Vec<u8> = match ip {
+            IpAddr::V4(a) => a.to_ipv6_mapped().octets().to_vec(),
+            IpAddr::V6(a) => a.octets().to_vec(),
+        };
+        b.extend(port.unwrap_or(0).to_be_bytes());
+        b
+    };
+    let mut ends = [end(h.src, h.src_port), end(h.dst, h.dst_port)];
+    ends.sort();
+    let bytes = ends.concat().into_iter().chain([h.protocol]);
+    bytes.fold(0xcbf2_9ce4_8422_2325, |x: u64, b| {
+        (x ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
 
 /// Where a table sends a destination: an attachment id, or `None` (blackhole).
 type Choice<'w> = Option<&'w str>;
@@ -131,7 +154,16 @@ impl<'w> Ref<'w> {
         let receiver = Self::place(o).1;
         let exit = match self.attachment_subnet(to, zone) {
             Some(s) if !to.options.appliance_mode_support => Some(s),
-            _ => to.subnet_ids.first().map(String::as_str),
+            _ => {
+                let subnets: Vec<&str> = to
+                    .subnet_ids
+                    .iter()
+                    .filter(|s| self.subnet(s).is_some())
+                    .map(String::as_str)
+                    .collect();
+                let n = subnets.len() as u64;
+                (n > 0).then(|| subnets[(symmetric_hash(h) % n) as usize])
+            }
         };
         if let Some(exit) = exit.filter(|e| *e != receiver) {
             self.nacl(exit, true, h);

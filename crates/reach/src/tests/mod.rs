@@ -9,6 +9,8 @@ mod options;
 mod privatelink;
 mod prop;
 mod tgw;
+mod tgw_more;
+mod tgw_peering;
 mod vpn;
 
 use std::collections::HashMap;

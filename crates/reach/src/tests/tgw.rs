@@ -61,6 +61,7 @@ pub(super) fn hub(n: &mut Net, spokes: &[(&VpcIds, &str)]) -> (String, String, V
             association: Some(rtb.clone()),
             created: 0,
             purge_at: None,
+            vpn_connection_id: None,
         });
         n.route(&vpc.rtb, "10.0.0.0/8", &tgw);
         attachments.push(id);
@@ -74,6 +75,7 @@ pub(super) fn hub(n: &mut Net, spokes: &[(&VpcIds, &str)]) -> (String, String, V
         routes: vec![],
         created: 0,
         purge_at: None,
+        prefix_list_refs: vec![],
     });
     (tgw, rtb, attachments)
 }

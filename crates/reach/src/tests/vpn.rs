@@ -33,6 +33,7 @@ pub(super) fn vpn(n: &mut Net, vpc: &VpcIds, ranges: &[&str]) -> String {
         scope: scope(REGION),
         customer_gateway_id: "cgw-0123456789abcdef0".into(),
         vpn_gateway_id: vgw.clone(),
+        transit_gateway_id: None,
         static_routes_only: true,
         local_ipv4_network_cidr: Default::default(),
         remote_ipv4_network_cidr: Default::default(),

@@ -301,23 +301,8 @@ pub fn render_interface(x: &mut Xml, w: &World, scope: &Scope, e: &NetworkInterf
     x.leaf("description", &e.description)
         .leaf("ownerId", &e.scope.account)
         .opt("requesterId", e.requester_id.as_ref())
-        .leaf("requesterManaged", e.requester_managed)
-        .leaf("status", e.status())
-        .leaf("macAddress", &e.mac_address)
-        .opt("privateIpAddress", e.primary_ip())
-        .opt(
-            "privateDnsName",
-            e.primary_ip()
-                .map(|ip| eni::private_dns_name(&e.scope.region, ip)),
-        )
-        .leaf("sourceDestCheck", e.source_dest_check);
-    render_groups(x, w, &e.groups);
-    if let Some(a) = &e.attachment {
-        render_attachment(x, a, true);
-    }
-    if let Some(a) = e.primary_ip().and_then(|ip| association_of(w, e, ip)) {
-        render_association(x, w, e, &a, true);
-    }
+        .leaf("requesterManaged", e.requester_managed);
+    render_state_and_links(x, w, e, true);
     x.tag_set(tags::of(w, scope, &e.id));
     render_private_ips(x, w, e, true);
     x.list("ipv6AddressesSet", &e.ipv6_addresses, |x, a| {
@@ -882,13 +867,10 @@ fn render_instance_devices_and_options(
         });
 }
 
-fn render_instance_interface(x: &mut Xml, w: &World, e: &NetworkInterface) {
-    x.leaf("networkInterfaceId", &e.id)
-        .leaf("subnetId", &e.subnet_id)
-        .leaf("vpcId", &e.vpc_id)
-        .leaf("description", &e.description)
-        .leaf("ownerId", &e.scope.account)
-        .leaf("status", e.status())
+/// The members both shapes of an interface share, from `status` to `association`: in
+/// DescribeNetworkInterfaces' shape (`full`) or in an instance's `networkInterfaceSet`.
+fn render_state_and_links(x: &mut Xml, w: &World, e: &NetworkInterface, full: bool) {
+    x.leaf("status", e.status())
         .leaf("macAddress", &e.mac_address)
         .opt("privateIpAddress", e.primary_ip())
         .opt(
@@ -899,11 +881,20 @@ fn render_instance_interface(x: &mut Xml, w: &World, e: &NetworkInterface) {
         .leaf("sourceDestCheck", e.source_dest_check);
     render_groups(x, w, &e.groups);
     if let Some(a) = &e.attachment {
-        render_attachment(x, a, false);
+        render_attachment(x, a, full);
     }
     if let Some(a) = e.primary_ip().and_then(|ip| association_of(w, e, ip)) {
-        render_association(x, w, e, &a, false);
+        render_association(x, w, e, &a, full);
     }
+}
+
+fn render_instance_interface(x: &mut Xml, w: &World, e: &NetworkInterface) {
+    x.leaf("networkInterfaceId", &e.id)
+        .leaf("subnetId", &e.subnet_id)
+        .leaf("vpcId", &e.vpc_id)
+        .leaf("description", &e.description)
+        .leaf("ownerId", &e.scope.account);
+    render_state_and_links(x, w, e, false);
     render_private_ips(x, w, e, false);
     x.list("ipv6AddressesSet", &e.ipv6_addresses, |x, a| {
         x.leaf("ipv6Address", a).leaf("isPrimaryIpv6", false);

@@ -376,6 +376,18 @@ fn render_component(x: &mut Xml, c: &PathComponentData) {
     render_sg_rule(x, &c.security_group_rule);
     render_ref(x, "sourceVpc", &c.source_vpc);
     render_ref(x, "subnet", &c.subnet);
+    render_ref(x, "transitGateway", &c.transit_gateway);
+    if let Some(r) = &c.transit_gateway_route {
+        x.node("transitGatewayRouteTableRoute", |x| {
+            x.leaf("destinationCidr", &r.destination_cidr)
+                .leaf("state", &r.state)
+                .leaf("routeOrigin", &r.route_origin)
+                .opt("prefixListId", r.prefix_list_id.as_deref())
+                .opt("attachmentId", r.attachment_id.as_deref())
+                .opt("resourceId", r.resource_id.as_deref())
+                .opt("resourceType", r.resource_type.as_deref());
+        });
+    }
     render_ref(x, "vpc", &c.vpc);
 }
 

@@ -26,6 +26,8 @@ mod sg;
 mod subnet;
 mod tags;
 mod tgw;
+mod tgw_peering;
+mod tgw_prefix_lists;
 mod vpc;
 mod vpn;
 
@@ -33,7 +35,7 @@ mod vpn;
 pub type Handler = fn(&mut Call) -> Result<Xml>;
 
 /// Every EC2 action this server implements.
-fn tables() -> [&'static [(&'static str, Handler)]; 20] {
+fn tables() -> [&'static [(&'static str, Handler)]; 22] {
     [
         account::ACTIONS,
         vpc::ACTIONS,
@@ -52,6 +54,8 @@ fn tables() -> [&'static [(&'static str, Handler)]; 20] {
         insights::ACTIONS,
         vpn::ACTIONS,
         tgw::ACTIONS,
+        tgw_peering::ACTIONS,
+        tgw_prefix_lists::ACTIONS,
         image::ACTIONS,
         keypair::ACTIONS,
         flowlog::ACTIONS,

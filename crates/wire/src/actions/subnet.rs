@@ -3,7 +3,7 @@
 use openvpc_core::subnet::{
     self, Attribute, CidrReservation, Cmd, CreateReservation, LaunchOption, Subnet,
 };
-use openvpc_core::{tags, ApiError, Command, ErrorCode, Kind, Result, Scope, World};
+use openvpc_core::{tags, ApiError, Command, Kind, Result, Scope, World};
 
 use super::describe::{Query, EC2};
 use super::{created_id, returned_true, Call, Handler};
@@ -25,18 +25,6 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("DeleteSubnetCidrReservation", delete_cidr_reservation),
     ("GetSubnetCidrReservations", get_cidr_reservations),
 ];
-
-/// CreateDefaultSubnet makes no IPv6-only subnet here (the default VPC has no IPv6 block):
-/// `Ipv6Native` `true` is refused in words rather than as an unknown parameter.
-fn refuse_ipv6_native(p: &crate::params::View) -> Result<()> {
-    if p.flag("Ipv6Native")? {
-        return Err(ApiError::new(
-            ErrorCode::UnsupportedOperation,
-            "IPv6-only default subnets (Ipv6Native) are not supported by openvpc.",
-        ));
-    }
-    Ok(())
-}
 
 fn create_subnet(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
@@ -71,8 +59,8 @@ fn create_default_subnet(cx: &mut Call) -> Result<Xml> {
     let cmd = Cmd::CreateDefault {
         availability_zone: p.str("AvailabilityZone"),
         availability_zone_id: p.str("AvailabilityZoneId"),
+        ipv6_native: p.flag("Ipv6Native")?,
     };
-    refuse_ipv6_native(&p)?;
     let id = created_id(cx.mutate(Command::Subnet(cmd))?)?;
     let w = cx.world();
     let mut x = Xml::new();

@@ -407,10 +407,10 @@ fn describe_attachments(cx: &mut Call) -> Result<Xml> {
             x.leaf("transitGatewayAttachmentId", &a.id)
                 .leaf("transitGatewayId", &a.transit_gateway_id)
                 .leaf("transitGatewayOwnerId", &a.transit_gateway_owner)
-                .leaf("resourceOwnerId", &a.scope.account)
-                .leaf("resourceType", "vpc")
-                .leaf("resourceId", &a.vpc_id)
-                .leaf("state", a.state.as_str());
+                .leaf("resourceOwnerId", &a.resource_owner)
+                .leaf("resourceType", a.resource_type)
+                .leaf("resourceId", &a.resource_id)
+                .leaf("state", a.state);
             if let Some(rtb) = &a.association {
                 x.node("association", |x| {
                     x.leaf("transitGatewayRouteTableId", rtb)
@@ -509,20 +509,28 @@ fn table_and_attachment(p: &View) -> Result<(String, String)> {
     ))
 }
 
-/// An association or propagation answer: `node` with the attachment, its VPC and `state`.
+/// The attachment `id` as the gateway of table `rtb` sees it: its resource's type and id.
+fn resource_of(w: &World, rtb: &str, id: &str) -> (&'static str, Option<String>) {
+    let row = w
+        .tgw_route_tables
+        .get(rtb)
+        .and_then(|t| tgw::row_from(w, id, &t.transit_gateway_id));
+    match row {
+        Some(r) => (r.resource_type, Some(r.resource_id)),
+        None => ("vpc", None),
+    }
+}
+
+/// An association or propagation answer: `node` with the attachment, its resource and
+/// `state`.
 fn link(cx: &Call, node: &str, rtb: &str, attachment: &str, state: &str) -> Xml {
-    let vpc = cx
-        .world()
-        .tgw_attachments
-        .get(attachment)
-        .map(|a| a.vpc_id.clone())
-        .unwrap_or_default();
+    let (kind, resource) = resource_of(cx.world(), rtb, attachment);
     let mut x = Xml::new();
     x.node(node, |x| {
         x.leaf("transitGatewayRouteTableId", rtb)
             .leaf("transitGatewayAttachmentId", attachment)
-            .leaf("resourceId", vpc)
-            .leaf("resourceType", "vpc")
+            .leaf("resourceId", resource.unwrap_or_default())
+            .leaf("resourceType", kind)
             .leaf("state", state);
     });
     x
@@ -614,8 +622,8 @@ fn get_table_attachments(cx: &mut Call, propagations: bool) -> Result<Xml> {
         set,
         |x, a| {
             x.leaf("transitGatewayAttachmentId", &a.id)
-                .leaf("resourceId", &a.vpc_id)
-                .leaf("resourceType", "vpc")
+                .leaf("resourceId", &a.resource_id)
+                .leaf("resourceType", a.resource_type)
                 .leaf("state", state);
         },
     ))
@@ -632,15 +640,16 @@ fn get_propagations(cx: &mut Call) -> Result<Xml> {
 // ---------------------------------------------------------------------------------------
 // Routes
 
-/// Renders one route's members.
-fn render_route(x: &mut Xml, w: &World, r: &TableRoute) {
-    x.leaf("destinationCidrBlock", r.destination);
+/// Renders one route of table `rtb`.
+fn render_route(x: &mut Xml, w: &World, rtb: &str, r: &TableRoute) {
+    x.leaf("destinationCidrBlock", r.destination)
+        .opt("prefixListId", r.prefix_list_id.as_deref());
     if let Some(a) = &r.attachment {
-        let vpc = w.tgw_attachments.get(a).map(|a| a.vpc_id.clone());
+        let (kind, resource) = resource_of(w, rtb, a);
         x.list("transitGatewayAttachments", [a], |x, a| {
-            x.opt("resourceId", vpc.as_deref())
+            x.opt("resourceId", resource.as_deref())
                 .leaf("transitGatewayAttachmentId", a)
-                .leaf("resourceType", "vpc");
+                .leaf("resourceType", kind);
         });
     }
     x.leaf("type", r.route_type.as_str())
@@ -677,7 +686,7 @@ fn route_answer(cx: &Call, rtb: &str, destination: IpNet, fallback: TableRoute) 
         })
         .unwrap_or(fallback);
     let mut x = Xml::new();
-    x.node("route", |x| render_route(x, w, &found));
+    x.node("route", |x| render_route(x, w, rtb, &found));
     x
 }
 
@@ -710,6 +719,7 @@ fn static_route(destination: IpNet, attachment: Option<String>) -> TableRoute {
         destination: destination.trunc(),
         attachment,
         route_type: tgw::RouteType::Static,
+        prefix_list_id: None,
     }
 }
 
@@ -735,13 +745,13 @@ fn delete_route(cx: &mut Call) -> Result<Xml> {
             tgw::RouteTarget::Blackhole => None,
         });
     cx.mutate(Command::Tgw(Cmd::DeleteRoute {
-        route_table_id,
+        route_table_id: route_table_id.clone(),
         destination,
     }))?;
     let gone = static_route(destination, before.flatten());
     let mut x = Xml::new();
     x.node("route", |x| {
-        render_route(x, cx.world(), &gone);
+        render_route(x, cx.world(), &route_table_id, &gone);
     });
     Ok(x)
 }
@@ -770,7 +780,7 @@ fn search_routes(cx: &mut Call) -> Result<Xml> {
     let more = found.len() > max;
     found.truncate(max);
     let mut x = Xml::new();
-    x.list("routeSet", found, |x, r| render_route(x, w, &r));
+    x.list("routeSet", found, |x, r| render_route(x, w, &rtb, &r));
     x.leaf("additionalRoutesAvailable", more);
     Ok(x)
 }

@@ -369,7 +369,11 @@ pub fn render_vpn(x: &mut Xml, w: &World, scope: &Scope, c: &VpnConnection) {
         .leaf("type", IPSEC_1)
         .leaf("category", "VPN")
         .leaf("customerGatewayId", &c.customer_gateway_id)
-        .leaf("vpnGatewayId", &c.vpn_gateway_id);
+        .opt(
+            "vpnGatewayId",
+            Some(c.vpn_gateway_id.as_str()).filter(|v| !v.is_empty()),
+        )
+        .opt("transitGatewayId", c.transit_gateway_id.as_deref());
     if c.state == vpn::State::Available {
         x.leaf(
             "customerGatewayConfiguration",

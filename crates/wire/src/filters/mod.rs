@@ -200,6 +200,7 @@ pub const TABLES: &[&Table] = &[
     &tgw::SEARCH_ROUTES,
     &tgw::ASSOCIATIONS,
     &tgw::PROPAGATIONS,
+    &tgw::PEERING_ATTACHMENTS,
     &image::IMAGES,
     &keypair::KEY_PAIRS,
     &flowlog::FLOW_LOGS,

@@ -43,6 +43,7 @@ fn core_names(action: &str) -> &'static [&'static str] {
         "DescribeTransitGateways" => tgw::FILTERS,
         "DescribeTransitGatewayVpcAttachments" => tgw::VPC_ATTACHMENT_FILTERS,
         "DescribeTransitGatewayAttachments" => tgw::ATTACHMENT_FILTERS,
+        "DescribeTransitGatewayPeeringAttachments" => tgw::PEERING_ATTACHMENT_FILTERS,
         "DescribeTransitGatewayRouteTables" => tgw::ROUTE_TABLE_FILTERS,
         "SearchTransitGatewayRoutes" => tgw::SEARCH_FILTERS,
         "GetTransitGatewayRouteTableAssociations" | "GetTransitGatewayRouteTablePropagations" => {

@@ -118,3 +118,18 @@ pub const ASSOCIATIONS: Table =
 /// GetTransitGatewayRouteTablePropagations.
 pub const PROPAGATIONS: Table =
     Table::new("GetTransitGatewayRouteTablePropagations", LINKS).tags(Tags::None);
+
+/// DescribeTransitGatewayPeeringAttachments.
+pub const PEERING_ATTACHMENTS: Table = Table::new(
+    "DescribeTransitGatewayPeeringAttachments",
+    &[
+        name("local-owner-id"),
+        name("remote-owner-id"),
+        name("state"),
+        id(
+            "transit-gateway-attachment-id",
+            Kind::TransitGatewayAttachment,
+        ),
+        id("transit-gateway-id", Kind::TransitGateway),
+    ],
+);

@@ -1,0 +1,155 @@
+//! Transit-gateway peering attachments: Create/Accept/Reject/Delete and
+//! DescribeTransitGatewayPeeringAttachments.
+
+use openvpc_core::tgw::{self, Cmd, PeeringRequest, PeeringState, TgwPeeringAttachment};
+use openvpc_core::{ApiError, Command, Kind, Result, Scope, World};
+
+use super::describe::{Query, EC2};
+use super::{created_id, Call, Handler};
+use crate::time::iso8601;
+use crate::xml::Xml;
+
+/// Actions of this module.
+pub const ACTIONS: &[(&str, Handler)] = &[
+    ("CreateTransitGatewayPeeringAttachment", create),
+    ("AcceptTransitGatewayPeeringAttachment", accept),
+    ("RejectTransitGatewayPeeringAttachment", reject),
+    ("DeleteTransitGatewayPeeringAttachment", delete),
+    ("DescribeTransitGatewayPeeringAttachments", describe),
+];
+
+fn answer(cx: &Call, id: &str) -> Result<Xml> {
+    let w = cx.world();
+    let scope = cx.ctx().scope();
+    let p = w
+        .tgw_peerings
+        .get(id)
+        .ok_or_else(|| Kind::TransitGatewayAttachment.not_found(id))?;
+    let mut x = Xml::new();
+    x.node("transitGatewayPeeringAttachment", |x| {
+        render(x, w, &scope, p)
+    });
+    Ok(x)
+}
+
+fn create(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let transit_gateway_id = p.req("TransitGatewayId")?;
+    Kind::TransitGateway.check(&transit_gateway_id)?;
+    let peer_transit_gateway_id = p.req("PeerTransitGatewayId")?;
+    Kind::TransitGateway.check(&peer_transit_gateway_id)?;
+    let o = p.nested("Options");
+    let dynamic_routing = match o.str("DynamicRouting").as_deref() {
+        None | Some("disable") => false,
+        Some("enable") => true,
+        Some(v) => {
+            return Err(ApiError::invalid_value(format!(
+                "Value ({v}) for parameter Options.DynamicRouting is invalid. Valid values: enable, disable"
+            )))
+        }
+    };
+    let request = PeeringRequest {
+        transit_gateway_id,
+        peer_transit_gateway_id,
+        peer_account_id: p.req("PeerAccountId")?,
+        peer_region: p.req("PeerRegion")?,
+        dynamic_routing,
+        tags: p.tag_specs()?,
+    };
+    let id = created_id(cx.mutate(Command::Tgw(Cmd::CreatePeeringAttachment(request)))?)?;
+    answer(cx, &id)
+}
+
+/// Accept, Reject or Delete: one attachment id, the attachment rendered after.
+fn step(cx: &mut Call, make: fn(String) -> Cmd) -> Result<Xml> {
+    let id = cx.p().req("TransitGatewayAttachmentId")?;
+    Kind::TransitGatewayAttachment.check(&id)?;
+    cx.mutate(Command::Tgw(make(id.clone())))?;
+    answer(cx, &id)
+}
+
+fn accept(cx: &mut Call) -> Result<Xml> {
+    step(cx, |attachment_id| Cmd::AcceptPeeringAttachment {
+        attachment_id,
+    })
+}
+
+fn reject(cx: &mut Call) -> Result<Xml> {
+    step(cx, |attachment_id| Cmd::RejectPeeringAttachment {
+        attachment_id,
+    })
+}
+
+fn delete(cx: &mut Call) -> Result<Xml> {
+    step(cx, |attachment_id| Cmd::DeletePeeringAttachment {
+        attachment_id,
+    })
+}
+
+fn describe(cx: &mut Call) -> Result<Xml> {
+    let q = Query::decode(
+        &cx.p(),
+        "TransitGatewayAttachmentIds",
+        |id| Kind::TransitGatewayAttachment.check(id),
+        EC2,
+    )?;
+    cx.read()?;
+    let scope = cx.ctx().scope();
+    let w = cx.world();
+    let found = tgw::describe_peering_attachments(w, cx.ctx(), &q.ids, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |p| p.id.clone(),
+        "transitGatewayPeeringAttachments",
+        |x, p| render(x, w, &scope, p),
+    ))
+}
+
+/// `status.message` for a state [I: AWS's wording is not documented].
+fn status_message(p: &TgwPeeringAttachment) -> String {
+    match p.state {
+        PeeringState::Failed => p.failure.clone().unwrap_or_else(|| "Failed".into()),
+        PeeringState::InitiatingRequest => "Initiating Request".into(),
+        PeeringState::PendingAcceptance => "Pending Acceptance".into(),
+        s => {
+            let w = s.as_str();
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// Renders one peering attachment's members.
+pub fn render(x: &mut Xml, w: &World, scope: &Scope, p: &TgwPeeringAttachment) {
+    let info = |x: &mut Xml, tgw: &str, s: &Scope| {
+        x.leaf("transitGatewayId", tgw)
+            .leaf("ownerId", &s.account)
+            .leaf("region", &s.region);
+    };
+    x.leaf("transitGatewayAttachmentId", &p.id)
+        .node("requesterTgwInfo", |x| {
+            info(x, &p.transit_gateway_id, &p.scope)
+        })
+        .node("accepterTgwInfo", |x| {
+            info(x, &p.peer_transit_gateway_id, &p.peer)
+        })
+        .node("options", |x| {
+            x.leaf(
+                "dynamicRouting",
+                if p.dynamic_routing {
+                    "enable"
+                } else {
+                    "disable"
+                },
+            );
+        })
+        .node("status", |x| {
+            x.leaf("code", p.state.as_str())
+                .leaf("message", status_message(p));
+        })
+        .leaf("state", p.state.as_str())
+        .leaf("creationTime", iso8601(p.created))
+        .tag_set(openvpc_core::tags::of(w, scope, &p.id));
+}

@@ -1,0 +1,167 @@
+//! Prefix-list references of transit-gateway route tables.
+
+use openvpc_core::tgw::{self, Cmd, PrefixListRef};
+use openvpc_core::{Command, Kind, Result, World};
+
+use super::describe::{Query, EC2};
+use super::Call;
+use super::Handler;
+use crate::params::View;
+use crate::xml::Xml;
+
+/// Actions of this module.
+pub const ACTIONS: &[(&str, Handler)] = &[
+    ("CreateTransitGatewayPrefixListReference", create_reference),
+    ("ModifyTransitGatewayPrefixListReference", modify_reference),
+    ("DeleteTransitGatewayPrefixListReference", delete_reference),
+    ("GetTransitGatewayPrefixListReferences", get_references),
+];
+
+fn id_of(p: &View, name: &str, kind: Kind) -> Result<String> {
+    let id = p.req(name)?;
+    kind.check(&id)?;
+    Ok(id)
+}
+
+/// The table and list a request names.
+fn table_and_list(p: &View) -> Result<(String, String)> {
+    Ok((
+        id_of(
+            p,
+            "TransitGatewayRouteTableId",
+            Kind::TransitGatewayRouteTable,
+        )?,
+        id_of(p, "PrefixListId", Kind::PrefixList)?,
+    ))
+}
+
+/// A Create or Modify request: the table, the list, the target.
+fn request(p: &View) -> Result<(String, String, Option<String>, bool)> {
+    let (rtb, pl) = table_and_list(p)?;
+    let attachment = p
+        .str("TransitGatewayAttachmentId")
+        .filter(|s| !s.is_empty());
+    if let Some(a) = &attachment {
+        Kind::TransitGatewayAttachment.check(a)?;
+    }
+    Ok((rtb, pl, attachment, p.flag("Blackhole")?))
+}
+
+/// Renders one reference's members, in `state`.
+fn render(x: &mut Xml, w: &World, rtb: &str, r: &PrefixListRef, state: &str) {
+    let attachment = r.target.attachment();
+    x.leaf("transitGatewayRouteTableId", rtb)
+        .leaf("prefixListId", &r.prefix_list_id)
+        .opt(
+            "prefixListOwnerId",
+            tgw::prefix_list_owner(w, &r.prefix_list_id),
+        )
+        .leaf("state", state)
+        .leaf("blackhole", attachment.is_none());
+    if let Some(id) = attachment {
+        let a = w.tgw_attachments.get(&id);
+        x.node("transitGatewayAttachment", |x| {
+            x.leaf("transitGatewayAttachmentId", &id)
+                .opt("resourceType", a.map(|a| a.resource_type()))
+                .opt("resourceId", a.map(|a| a.resource_id()));
+        });
+    }
+}
+
+/// The answer of a Create, Modify or Delete: the reference (`r`: as it was, for Delete).
+fn answer(cx: &Call, rtb: &str, pl: &str, r: Option<PrefixListRef>, state: &str) -> Xml {
+    let w = cx.world();
+    let r = r.or_else(|| {
+        w.tgw_route_tables
+            .get(rtb)?
+            .prefix_list_refs
+            .iter()
+            .find(|r| r.prefix_list_id == pl)
+            .cloned()
+    });
+    let mut x = Xml::new();
+    if let Some(r) = r {
+        x.node("transitGatewayPrefixListReference", |x| {
+            render(x, w, rtb, &r, state)
+        });
+    }
+    x
+}
+
+fn create_reference(cx: &mut Call) -> Result<Xml> {
+    let (route_table_id, prefix_list_id, attachment_id, blackhole) = request(&cx.p())?;
+    cx.mutate(Command::Tgw(Cmd::CreatePrefixListReference {
+        route_table_id: route_table_id.clone(),
+        prefix_list_id: prefix_list_id.clone(),
+        attachment_id,
+        blackhole,
+    }))?;
+    Ok(answer(
+        cx,
+        &route_table_id,
+        &prefix_list_id,
+        None,
+        "pending",
+    ))
+}
+
+fn modify_reference(cx: &mut Call) -> Result<Xml> {
+    let (route_table_id, prefix_list_id, attachment_id, blackhole) = request(&cx.p())?;
+    cx.mutate(Command::Tgw(Cmd::ModifyPrefixListReference {
+        route_table_id: route_table_id.clone(),
+        prefix_list_id: prefix_list_id.clone(),
+        attachment_id,
+        blackhole,
+    }))?;
+    Ok(answer(
+        cx,
+        &route_table_id,
+        &prefix_list_id,
+        None,
+        "modifying",
+    ))
+}
+
+fn delete_reference(cx: &mut Call) -> Result<Xml> {
+    let (route_table_id, prefix_list_id) = table_and_list(&cx.p())?;
+    let before = cx
+        .world()
+        .tgw_route_tables
+        .get(&route_table_id)
+        .and_then(|t| {
+            t.prefix_list_refs
+                .iter()
+                .find(|r| r.prefix_list_id == prefix_list_id)
+                .cloned()
+        });
+    cx.mutate(Command::Tgw(Cmd::DeletePrefixListReference {
+        route_table_id: route_table_id.clone(),
+        prefix_list_id: prefix_list_id.clone(),
+    }))?;
+    Ok(answer(
+        cx,
+        &route_table_id,
+        &prefix_list_id,
+        before,
+        "deleting",
+    ))
+}
+
+fn get_references(cx: &mut Call) -> Result<Xml> {
+    let p = cx.p();
+    let rtb = id_of(
+        &p,
+        "TransitGatewayRouteTableId",
+        Kind::TransitGatewayRouteTable,
+    )?;
+    let q = Query::without_ids(&p, EC2)?;
+    cx.read()?;
+    let w = cx.world();
+    let found = tgw::get_references(w, cx.ctx(), &rtb, &q.filters)?;
+    Ok(q.answer(
+        found,
+        |r| r.prefix_list_id.clone(),
+        "transitGatewayPrefixListReferenceSet",
+        |x, r| render(x, w, &rtb, r, "available"),
+    ))
+}

@@ -1,0 +1,149 @@
+//! The signature fields a request carries, from its `Authorization` header or its query
+//! (presigned).
+
+use super::canonical::{header, query_pairs};
+use super::{
+    AuthError, CredentialScope, HttpRequestParts, ALGORITHM, MAX_EXPIRES_SECS, TERMINATOR,
+};
+
+/// The signature fields a request carries.
+pub(super) struct Signed {
+    pub scope: CredentialScope,
+    pub signed_headers: String,
+    pub signature: String,
+    /// `X-Amz-Date` (or `Date`) as sent.
+    pub timestamp: Option<String>,
+    /// Whether the signature came in the query string.
+    pub presigned: bool,
+    /// `X-Amz-Expires` of a presigned request.
+    pub expires: Option<u64>,
+}
+
+/// Finds the signature in the `Authorization` header or, failing that, the query.
+pub(super) fn parse(req: &HttpRequestParts) -> Result<Option<Signed>, AuthError> {
+    match header(req, "authorization") {
+        Some(auth) => from_header(req, auth).map(Some),
+        None => from_query(req),
+    }
+}
+
+/// `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`, timed by `X-Amz-Date`
+/// (else `Date`).
+fn from_header(req: &HttpRequestParts, auth: &str) -> Result<Signed, AuthError> {
+    let (algorithm, params) = auth.trim().split_once(' ').unwrap_or((auth.trim(), ""));
+    if algorithm != ALGORITHM {
+        return Err(AuthError::incomplete(format!(
+            "Unsupported Authorization type; expected {ALGORITHM}."
+        )));
+    }
+    let field = |name: &str| {
+        params
+            .split(',')
+            .filter_map(|p| p.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.trim().to_string())
+            .ok_or_else(|| {
+                AuthError::incomplete(format!("Authorization header requires '{name}' parameter."))
+            })
+    };
+    Ok(Signed {
+        scope: parse_credential(&field("Credential")?)?,
+        signed_headers: check_signed_headers(field("SignedHeaders")?)?,
+        signature: field("Signature")?,
+        timestamp: header(req, "x-amz-date")
+            .or_else(|| header(req, "date"))
+            .map(str::to_string),
+        presigned: false,
+        expires: None,
+    })
+}
+
+/// The presigned form: `X-Amz-Algorithm`, `-Credential`, `-SignedHeaders`, `-Signature`,
+/// `-Date` and optionally `-Expires` in the query. None when none of the five is there.
+fn from_query(req: &HttpRequestParts) -> Result<Option<Signed>, AuthError> {
+    let params = query_pairs(req.query);
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name.as_bytes())
+            .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+    };
+    let names = [
+        "X-Amz-Algorithm",
+        "X-Amz-Credential",
+        "X-Amz-SignedHeaders",
+        "X-Amz-Signature",
+        "X-Amz-Date",
+    ];
+    let [algorithm, credential, signed_headers, signature, date] = names.map(get);
+    if [&algorithm, &credential, &signed_headers, &signature, &date]
+        .iter()
+        .all(|v| v.is_none())
+    {
+        return Ok(None);
+    }
+    let required = |value: Option<String>, name: &str| {
+        value.ok_or_else(|| {
+            AuthError::incomplete(format!(
+                "Query-string authentication requires the {name} parameter."
+            ))
+        })
+    };
+    if required(algorithm, names[0])? != ALGORITHM {
+        return Err(AuthError::incomplete(format!(
+            "X-Amz-Algorithm only supports \"{ALGORITHM}\"."
+        )));
+    }
+    Ok(Some(Signed {
+        scope: parse_credential(&required(credential, names[1])?)?,
+        signed_headers: check_signed_headers(required(signed_headers, names[2])?)?,
+        signature: required(signature, names[3])?,
+        timestamp: Some(required(date, names[4])?),
+        presigned: true,
+        expires: expires(get("X-Amz-Expires"))?,
+    }))
+}
+
+/// `X-Amz-Expires`: seconds, at most seven days.
+fn expires(value: Option<String>) -> Result<Option<u64>, AuthError> {
+    match value.map(|v| v.parse::<u64>()) {
+        None => Ok(None),
+        Some(Ok(secs)) if secs <= MAX_EXPIRES_SECS => Ok(Some(secs)),
+        Some(_) => Err(AuthError::incomplete(
+            "X-Amz-Expires must be a number of seconds of at most 604800.",
+        )),
+    }
+}
+
+/// Parses `<key>/<YYYYMMDD>/<region>/<service>/aws4_request`.
+pub(super) fn parse_credential(credential: &str) -> Result<CredentialScope, AuthError> {
+    match credential.split('/').collect::<Vec<_>>()[..] {
+        [key, date, region, service, TERMINATOR]
+            if !key.is_empty()
+                && date.len() == 8
+                && date.bytes().all(|b| b.is_ascii_digit())
+                && !region.is_empty()
+                && !service.is_empty() =>
+        {
+            Ok(CredentialScope {
+                access_key_id: key.to_string(),
+                date: date.to_string(),
+                region: region.to_string(),
+                service: service.to_string(),
+            })
+        }
+        _ => Err(AuthError::incomplete(
+            "Credential must have the form <access key>/<YYYYMMDD>/<region>/<service>/aws4_request.",
+        )),
+    }
+}
+
+/// Rejects a `SignedHeaders` list with an empty name.
+fn check_signed_headers(list: String) -> Result<String, AuthError> {
+    if list.split(';').any(str::is_empty) {
+        return Err(AuthError::incomplete(
+            "SignedHeaders contains an empty name.",
+        ));
+    }
+    Ok(list)
+}
