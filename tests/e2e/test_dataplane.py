@@ -246,3 +246,45 @@ def test_a_transit_gateway_joins_vpcs_in_the_senders_zone(dp):
                                      Blackhole=True)
     wait_in_sync(dp)
     assert ping(ia, ic) != 0 and ping(ia, ib) == 0
+
+
+def test_peered_transit_gateways_across_regions(dp):
+    """Two gateways in two Regions peered (an encrypted tunnel between their routers):
+    static routes to the peering attachment carry a ping across, and deleting the one
+    back stops it."""
+    east, west = dp.client(A), dp.client(A, region="us-west-2")
+    hubs = []
+    for ec2, cidr in ((east, "10.30.0.0/16"), (west, "10.31.0.0/16")):
+        n = net(ec2, cidr)
+        ec2.authorize_security_group_ingress(GroupId=n["sg"], IpPermissions=[{
+            "IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
+        g = ec2.create_transit_gateway()["TransitGateway"]
+        dp.advance(1)
+        ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=g["TransitGatewayId"], VpcId=n["vpc"],
+                                                  SubnetIds=[n["subnet"]])
+        dp.advance(1)
+        ec2.create_route(RouteTableId=n["rtb"], DestinationCidrBlock="10.0.0.0/8",
+                         TransitGatewayId=g["TransitGatewayId"])
+        ami = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+        i = ec2.run_instances(ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1,
+                              SubnetId=n["subnet"], SecurityGroupIds=[n["sg"]])["Instances"][0]
+        hubs.append((ec2, n, g["TransitGatewayId"], g["Options"]["AssociationDefaultRouteTableId"], i))
+    (_, a, tgw_a, rtb_a, ia), (_, b, tgw_b, rtb_b, ib) = hubs
+    pid = east.create_transit_gateway_peering_attachment(
+        TransitGatewayId=tgw_a, PeerTransitGatewayId=tgw_b, PeerAccountId=A, PeerRegion="us-west-2",
+    )["TransitGatewayPeeringAttachment"]["TransitGatewayAttachmentId"]
+    dp.advance(1)
+    west.accept_transit_gateway_peering_attachment(TransitGatewayAttachmentId=pid)
+    dp.advance(1)
+    east.create_transit_gateway_route(TransitGatewayRouteTableId=rtb_a, DestinationCidrBlock=b["cidr"],
+                                      TransitGatewayAttachmentId=pid)
+    west.create_transit_gateway_route(TransitGatewayRouteTableId=rtb_b, DestinationCidrBlock=a["cidr"],
+                                      TransitGatewayAttachmentId=pid)
+    dp.advance(120)
+    s = wait_in_sync(dp)
+    assert s["counts"]["transit_gateway_peerings"] >= 1
+    ping = lambda: exec_(dp, ia["InstanceId"], "ping", "-c", "3", "-W", "1", ib["PrivateIpAddress"]).returncode
+    assert ping() == 0
+    west.delete_transit_gateway_route(TransitGatewayRouteTableId=rtb_b, DestinationCidrBlock=a["cidr"])
+    wait_in_sync(dp)
+    assert ping() != 0

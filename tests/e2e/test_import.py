@@ -11,6 +11,7 @@ belongs to 666666666666.
 import json
 import os
 import pty
+import shutil
 import subprocess
 
 import boto3
@@ -179,3 +180,26 @@ def test_imported_transit_gateway_decides_flows_and_is_served(tmp_path):
         assert states == {"10.2.0.0/16": "blackhole", "10.3.0.0/16": "active"}, routes
     finally:
         s.stop()
+
+
+def test_assume_default_acls_for_an_export_without_them(tmp_path):
+    """Without describe-network-acls output the subnets have no ACL: the summary warns and
+    flows through them are unknown (exit 3); --assume-default-acls gives each its VPC's
+    default ACL, as AWS always has one, and says so."""
+    src = tmp_path / "export"
+    shutil.copytree(FIXTURE, src)
+    (src / "444444444444" / "us-east-1" / "describe-network-acls.json").unlink()
+    code, out, err = cli("import", src, "--data-dir", tmp_path / "unknown")
+    assert code == 0, err
+    assert "warning: 2 subnets have no network ACL" in out
+    code, out, _ = cli("reach", "--data-dir", tmp_path / "unknown", "--from", "eni-0ddddddddddddddd1",
+                       "--to", "8.8.8.8:443")
+    assert code == 3 and "UNKNOWN" in out
+    code, out, err = cli("import", src, "--data-dir", tmp_path / "assumed", "--assume-default-acls")
+    assert code == 0, err
+    assert ("assumed: AWS's default network ACL (allow all) for 2 subnets without one "
+            "(1 default ACLs made)") in out
+    assert "have no network ACL" not in out
+    code, out, _ = cli("reach", "--data-dir", tmp_path / "assumed", "--from", "eni-0ddddddddddddddd1",
+                       "--to", "8.8.8.8:443")
+    assert code == 0 and "REACHABLE" in out

@@ -251,8 +251,10 @@ struct Outcome {
     by_kind: std::collections::BTreeMap<&'static str, (usize, usize)>,
     /// Per explanation code of the engine's blocked verdicts: flows.
     blockers: std::collections::BTreeMap<String, usize>,
-    /// Flows through a transit gateway the engine finds reachable.
+    /// Flows through a transit gateway the engine finds reachable, and those of them
+    /// crossing a peering attachment between two gateways.
     through_transit: usize,
+    through_peering: usize,
     differences: Vec<String>,
 }
 
@@ -298,6 +300,8 @@ fn run(seeds: &[u64], tag: &str, mix: Mix, make: fn(&mut Api, u64) -> RWorld) ->
                         if want.0.is_some() {
                             o.reachable += 1;
                             o.through_transit += usize::from(want.1.contains("TransitGateway"));
+                            o.through_peering +=
+                                usize::from(want.1.contains("TransitGatewayAttachment"));
                         }
                         for code in codes {
                             *o.blockers.entry(code).or_default() += 1;
@@ -323,6 +327,10 @@ fn run(seeds: &[u64], tag: &str, mix: Mix, make: fn(&mut Api, u64) -> RWorld) ->
         eprintln!("  {kind}: {n} flows, {ok} reachable");
     }
     eprintln!("  blocked by: {:?}", out.blockers);
+    eprintln!(
+        "  reachable through a transit gateway: {} (across a peering of gateways: {})",
+        out.through_transit, out.through_peering
+    );
     // Both verdicts are well represented (at least a tenth each), so neither side of the
     // comparison is vacuous.
     assert!(

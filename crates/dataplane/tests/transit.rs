@@ -308,3 +308,105 @@ fn transit_gateway_routes_by_zone_and_table() {
     let again = openvpc_dataplane::reconcile::reconcile(&mut plane.applied, &desired);
     assert_eq!((again.created, again.deleted, again.changed), (0, 0, 0));
 }
+
+/// Two gateways in two Regions joined by a peering attachment (an encrypted tunnel between
+/// their routers): static routes to the attachment carry traffic across; without the route
+/// back the reply stops. The engine agrees on each probe.
+#[test]
+fn peered_gateways_across_regions() {
+    if !kit::capable() {
+        return;
+    }
+    let mut api = Api::new(8);
+    let a = vpc(&mut api, 0, &["us-east-1a"]);
+    let ea = eni(&mut api, &a, 0, "10.0.1.10");
+    let tgw_a = first(
+        &api.call(&[("Action", "CreateTransitGateway")]),
+        "transitGatewayId",
+    );
+    api.settle();
+    attach(&mut api, &tgw_a, &a, &[0]);
+    route(&mut api, &a, "10.1.0.0/16", &tgw_a);
+    api.in_region("us-west-2");
+    let b = vpc(&mut api, 1, &["us-west-2a"]);
+    let eb = eni(&mut api, &b, 0, "10.1.1.10");
+    let tgw_b = first(
+        &api.call(&[("Action", "CreateTransitGateway")]),
+        "transitGatewayId",
+    );
+    api.settle();
+    attach(&mut api, &tgw_b, &b, &[0]);
+    route(&mut api, &b, "10.0.0.0/16", &tgw_b);
+    api.in_region("us-east-1");
+    let peering = first(
+        &api.call(&[
+            ("Action", "CreateTransitGatewayPeeringAttachment"),
+            ("TransitGatewayId", &tgw_a),
+            ("PeerTransitGatewayId", &tgw_b),
+            ("PeerAccountId", kit::ACCOUNT),
+            ("PeerRegion", "us-west-2"),
+        ]),
+        "transitGatewayAttachmentId",
+    );
+    api.settle();
+    api.in_region("us-west-2");
+    api.call(&[
+        ("Action", "AcceptTransitGatewayPeeringAttachment"),
+        ("TransitGatewayAttachmentId", &peering),
+    ]);
+    api.settle();
+    let default_table = |api: &mut Api, tgw: &str| {
+        first(
+            &api.call(&[
+                ("Action", "DescribeTransitGateways"),
+                ("TransitGatewayIds.1", tgw),
+            ]),
+            "associationDefaultRouteTableId",
+        )
+    };
+    let rtb_b = default_table(&mut api, &tgw_b);
+    api.call(&[
+        ("Action", "CreateTransitGatewayRoute"),
+        ("TransitGatewayRouteTableId", &rtb_b),
+        ("DestinationCidrBlock", "10.0.0.0/16"),
+        ("TransitGatewayAttachmentId", &peering),
+    ]);
+    api.in_region("us-east-1");
+    let rtb_a = default_table(&mut api, &tgw_a);
+    api.call(&[
+        ("Action", "CreateTransitGatewayRoute"),
+        ("TransitGatewayRouteTableId", &rtb_a),
+        ("DestinationCidrBlock", "10.1.0.0/16"),
+        ("TransitGatewayAttachmentId", &peering),
+    ]);
+    let mut plane = Plane::new("h");
+    let desired = plane.apply(api.world());
+    assert!(
+        desired.tunnels.contains_key(&peering),
+        "{:?}",
+        desired.tunnels.keys()
+    );
+    serve(&plane.ns_of(&ea), &ea);
+    serve(&plane.ns_of(&eb), &eb);
+    // The tunnel's first handshake may still be under way on a loaded machine: a few
+    // attempts (each a new connection), not a sleep.
+    let first_answer = (0..4).find_map(|k| {
+        probe_tcp(
+            &plane.ns_of(&ea),
+            44010 + k,
+            "10.1.1.10".parse().unwrap(),
+            7000,
+        )
+    });
+    assert_eq!(first_answer, Some(format!("{eb} 10.0.1.10")));
+    check(&api, &plane, 44002, &eb, "10.0.1.10", Some(&ea));
+    // Without the route back at B's gateway, A's connection gets no answer.
+    api.in_region("us-west-2");
+    api.call(&[
+        ("Action", "DeleteTransitGatewayRoute"),
+        ("TransitGatewayRouteTableId", &rtb_b),
+        ("DestinationCidrBlock", "10.0.0.0/16"),
+    ]);
+    plane.apply(api.world());
+    check(&api, &plane, 44003, &ea, "10.1.1.10", None);
+}

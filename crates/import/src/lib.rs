@@ -6,10 +6,11 @@
 //! `Addresses` (Elastic IPs), `VpcPeeringConnections`, `VpcEndpoints`,
 //! `ServiceConfigurations` (of `describe-vpc-endpoint-service-configurations`: a
 //! PrivateLink provider's services), `VpnGateways`, `CustomerGateways`, `VpnConnections`
-//! (those to a virtual private gateway, with their static routes), `KeyPairs`, `PrefixLists` (of
+//! (to a virtual private gateway or a transit gateway, with their static routes), `KeyPairs`, `PrefixLists` (of
 //! `describe-prefix-lists` and `describe-managed-prefix-lists`; both outputs of one list
 //! merge), `TransitGateways`, `TransitGatewayRouteTables`, `TransitGatewayVpcAttachments`,
-//! `TransitGatewayAttachments` (the association of VPC attachments), and of `aws elbv2`:
+//! `TransitGatewayAttachments` (the association of VPC attachments; VPN attachments),
+//! `TransitGatewayPrefixListReferences` (each names its table), and of `aws elbv2`:
 //! `LoadBalancers`, `TargetGroups`, `Listeners`). A field of the
 //! wrong shape is an error naming the file and the field's path; unknown fields are
 //! ignored; what is not imported — top-level keys openvpc does not read
@@ -46,9 +47,11 @@
 //! directory none of whose resources its account owns (a misnamed directory).
 //!
 //! Files: `load.rs` (dispatch by top-level key; the EC2 outputs), `elb.rs` (the ELBv2
-//! outputs), `tgw.rs` (transit gateways), `address.rs` (Elastic IPs), `report.rs` (the summary), `json.rs`.
+//! outputs), `tgw.rs` (transit gateways), `address.rs` (Elastic IPs), `report.rs` (the summary), `json.rs`,
+//! `assume.rs` (default network ACLs for subnets an export left without one, on request).
 
 mod address;
+mod assume;
 mod elb;
 mod json;
 mod load;
@@ -90,6 +93,14 @@ impl Imported {
     /// The summary lines (see [`Report::lines`]).
     pub fn summary(&self) -> Vec<String> {
         self.report.lines(&self.world)
+    }
+
+    /// Gives every subnet the export left without a network ACL its VPC's default ACL, as
+    /// AWS always has one (see `assume.rs`); the summary says how many. Returns that count.
+    pub fn assume_default_acls(&mut self) -> usize {
+        let (subnets, made) = assume::default_acls(&mut self.world);
+        self.report.assumed_acls(subnets, made);
+        subnets
     }
 }
 

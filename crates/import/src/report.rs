@@ -22,6 +22,8 @@ pub struct Report {
     synthesised: usize,
     /// Target groups a `describe-target-health` output was read for (ARNs).
     health_read: BTreeSet<String>,
+    /// Subnets given their VPC's default network ACL on request, and default ACLs made.
+    assumed_acls: Option<(usize, usize)>,
 }
 
 impl Report {
@@ -75,6 +77,10 @@ impl Report {
 
     pub(crate) fn health_read(&mut self, target_group_arn: &str) {
         self.health_read.insert(target_group_arn.to_string());
+    }
+
+    pub(crate) fn assumed_acls(&mut self, subnets: usize, made: usize) {
+        self.assumed_acls = Some((subnets, made));
     }
 
     pub(crate) fn synthesised(&mut self, n: usize) {
@@ -155,7 +161,18 @@ impl Report {
                 .collect();
             lines.push(format!("not imported: {}", skipped.join(", ")));
         }
+        if let Some((subnets, made)) = self.assumed_acls.filter(|(n, _)| *n > 0) {
+            lines.push(format!(
+                "assumed: AWS's default network ACL (allow all) for {subnets} subnets without one ({made} default ACLs made)"
+            ));
+        }
         lines.extend(self.warnings.iter().map(|w| format!("warning: {w}")));
+        let unknown = crate::assume::count_without_acl(w);
+        if unknown > 0 {
+            lines.push(format!(
+                "warning: {unknown} subnets have no network ACL (no describe-network-acls output for them): flows through them are unknown; --assume-default-acls gives them AWS's default ACL (allow all)"
+            ));
+        }
         lines
     }
 

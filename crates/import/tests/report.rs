@@ -394,3 +394,39 @@ fn an_exported_node_interface_is_used_not_synthesised() {
         summary[0]
     );
 }
+
+#[test]
+fn subnets_left_without_an_acl_are_unknown_unless_the_default_acl_is_assumed() {
+    let dir = copy();
+    std::fs::remove_file(region(dir.path()).join("describe-network-acls.json")).unwrap();
+    let exposed = |i: &Imported| {
+        exposure(&View::compile(&i.world))
+            .into_iter()
+            .any(|e| &*e.eni == WEB_ENI && e.protocol == Protocol::TCP)
+    };
+    let mut i = import(dir.path());
+    let subnets = i.world.subnets.len();
+    let warning = format!(
+        "warning: {subnets} subnets have no network ACL (no describe-network-acls output for them): flows through them are unknown; --assume-default-acls gives them AWS's default ACL (allow all)"
+    );
+    assert!(i.summary().contains(&warning), "{:#?}", i.summary());
+    assert!(!exposed(&i), "nothing is decided through an unknown ACL");
+    assert_eq!(i.assume_default_acls(), subnets);
+    let summary = i.summary();
+    assert!(!summary.contains(&warning));
+    assert!(
+        summary.iter().any(|l| l
+            == &format!(
+                "assumed: AWS's default network ACL (allow all) for {subnets} subnets without one (1 default ACLs made)"
+            )),
+        "{summary:#?}"
+    );
+    assert!(
+        exposed(&i),
+        "AWS's default ACL lets the Elastic IP's traffic in"
+    );
+    // An export with its ACLs needs no assumption.
+    let mut whole = import(&fixture());
+    assert_eq!(whole.assume_default_acls(), 0);
+    assert!(!whole.summary().iter().any(|l| l.starts_with("assumed")));
+}

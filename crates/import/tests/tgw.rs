@@ -305,3 +305,51 @@ fn vpn_attachments_and_their_propagated_routes_are_imported() {
         "{routes:?}"
     );
 }
+
+#[test]
+fn prefix_list_references_are_imported_and_their_entries_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = dir.path().join("777777777777/us-east-1");
+    let fixture_region = fixture().join("777777777777/us-east-1");
+    std::fs::create_dir_all(&region).unwrap();
+    for f in std::fs::read_dir(&fixture_region).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, region.join(f.file_name().unwrap())).unwrap();
+    }
+    let pl = "pl-07777777777777777";
+    std::fs::write(
+        region.join("describe-managed-prefix-lists.json"),
+        format!(
+            r#"{{"PrefixLists": [{{"PrefixListId": "{pl}", "AddressFamily": "IPv4",
+            "State": "create-complete", "PrefixListName": "corp", "MaxEntries": 5, "Version": 1,
+            "OwnerId": "777777777777"}}]}}"#
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        region.join(format!("entries-{pl}.json")),
+        r#"{"Entries": [{"Cidr": "100.64.0.0/16"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        region.join("get-transit-gateway-prefix-list-references.json"),
+        format!(
+            r#"{{"TransitGatewayPrefixListReferences": [{{"TransitGatewayRouteTableId": "{SHARED}",
+            "PrefixListId": "{pl}", "PrefixListOwnerId": "777777777777", "State": "available",
+            "Blackhole": false, "TransitGatewayAttachment": {{"TransitGatewayAttachmentId":
+            "{}", "ResourceType": "vpc", "ResourceId": "vpc-0777777777777777c"}}}}]}}"#,
+            att('c')
+        ),
+    )
+    .unwrap();
+    let w = import_dir(dir.path(), Config::default()).unwrap();
+    let t = w.tgw_route_tables.get(SHARED).unwrap();
+    assert_eq!(t.prefix_list_refs.len(), 1);
+    let routes = openvpc_core::tgw::table_routes(&w, t);
+    let r = routes
+        .iter()
+        .find(|r| r.destination.to_string() == "100.64.0.0/16")
+        .unwrap();
+    assert_eq!(r.prefix_list_id.as_deref(), Some(pl));
+    assert_eq!(r.attachment, Some(att('c')));
+}

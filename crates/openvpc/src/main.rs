@@ -65,6 +65,11 @@ struct ImportArgs {
     /// Data directory to write (as `serve --data-dir`).
     #[arg(long, default_value = "openvpc-data")]
     data_dir: PathBuf,
+    /// Subnets the export left without a network ACL (no `describe-network-acls` output)
+    /// get their VPC's default ACL, as AWS always has one (allow all); without this, flows
+    /// through them are `unknown`.
+    #[arg(long)]
+    assume_default_acls: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -171,7 +176,7 @@ fn holder(what: &str) -> String {
 
 fn import(args: ImportArgs) {
     let mut line = progress::Line::on_terminal();
-    let imported = openvpc_import::import_dir_with(&args.dir, Config::default(), &mut |p| {
+    let mut imported = openvpc_import::import_dir_with(&args.dir, Config::default(), &mut |p| {
         line.show(&format!(
             "import: {}/{} files read, {} loaded, {} resources",
             p.files_read, p.files, p.files_loaded, p.resources
@@ -181,6 +186,9 @@ fn import(args: ImportArgs) {
         line.clear();
         fail(e.to_string())
     });
+    if args.assume_default_acls {
+        imported.assume_default_acls();
+    }
     let summary = imported.summary();
     line.show(&format!("import: writing {}", args.data_dir.display()));
     line.flush();

@@ -39,6 +39,16 @@ pub struct Transit {
     pub tables: Vec<TransitTable>,
     /// The Availability Zone of each subnet (index) of an attached VPC.
     pub zones: std::collections::BTreeMap<usize, String>,
+    /// Available peering attachments, by id.
+    pub peerings: Vec<TransitPeering>,
+}
+
+/// An available transit-gateway peering attachment: each side's gateway and the route
+/// table that side associates it with (requester first).
+#[derive(Debug, Clone)]
+pub struct TransitPeering {
+    pub id: String,
+    pub sides: [(String, Option<String>); 2],
 }
 
 /// An available VPC attachment: its gateway, VPC, subnets (zone, subnet index) in the
@@ -465,10 +475,23 @@ fn transit(view: &View) -> Transit {
         .filter(|(s, _)| attached.contains(&view.subnets[**s as usize].vpc))
         .map(|(s, z)| (*s as usize, z.to_string()))
         .collect();
+    let mut peerings: Vec<TransitPeering> = t
+        .peerings
+        .iter()
+        .map(|(id, p)| TransitPeering {
+            id: id.to_string(),
+            sides: p
+                .sides
+                .clone()
+                .map(|(g, table)| (g.to_string(), table.as_deref().map(str::to_string))),
+        })
+        .collect();
+    peerings.sort_by(|a, b| a.id.cmp(&b.id));
     Transit {
         attachments,
         tables,
         zones,
+        peerings,
     }
 }
 

@@ -80,32 +80,43 @@ pub fn render(c: &Ctx, d: &mut Desired) {
             continue;
         }
         let (a_ll, b_ll) = (if *peer_ll == LL_B { LL_A } else { LL_B }, *peer_ll);
-        tun_end(d, &c.routers[a], name, a_ll);
-        tun_end(d, &c.routers[b], name, b_ll);
-        // The backbone's first end is the Region that sorts first.
-        let (ra, rb) = (&c.regions[a], &c.regions[b]);
-        let a_first = ra < rb;
-        let (lo, hi) = if a_first { (ra, rb) } else { (rb, ra) };
-        let (bb, lo_ns, hi_ns) = backbone(c, d, lo, hi);
-        let (lo_ip, hi_ip) = backbone_addresses(lo, hi);
-        let end = |router: usize, first: bool| TunnelEnd {
-            router: c.routers[router].clone(),
-            tun: name.clone(),
-            region: if first { lo_ns.clone() } else { hi_ns.clone() },
-            backbone: bb.clone(),
-            local: if first { lo_ip } else { hi_ip },
-            remote: if first { hi_ip } else { lo_ip },
-        };
-        let tunnel = Tunnel {
-            ends: [end(a, a_first), end(b, !a_first)],
-        };
         let id = c
             .peering_ids
             .get(name)
             .cloned()
             .unwrap_or_else(|| name.clone());
-        d.tunnels.insert(id, tunnel);
+        let ends = [
+            (c.routers[a].as_str(), c.regions[a].as_str(), a_ll),
+            (c.routers[b].as_str(), c.regions[b].as_str(), b_ll),
+        ];
+        tunnel(c, d, id, name, ends);
         d.count("peerings");
         d.count("inter_region_peerings");
     }
+}
+
+/// An encrypted tunnel `id` between two router namespaces of different Regions: a TUN
+/// device `name` in each (with its link-local address), the Regions' namespaces and their
+/// backbone. `ends`: (router namespace, Region, link-local address).
+pub fn tunnel(c: &Ctx, d: &mut Desired, id: String, name: &str, ends: [(&str, &str, &str); 2]) {
+    let [(a_ns, ra, a_ll), (b_ns, rb, b_ll)] = ends;
+    tun_end(d, a_ns, name, a_ll);
+    tun_end(d, b_ns, name, b_ll);
+    // The backbone's first end is the Region that sorts first.
+    let a_first = ra < rb;
+    let (lo, hi) = if a_first { (ra, rb) } else { (rb, ra) };
+    let (bb, lo_ns, hi_ns) = backbone(c, d, lo, hi);
+    let (lo_ip, hi_ip) = backbone_addresses(lo, hi);
+    let end = |router: &str, first: bool| TunnelEnd {
+        router: router.to_string(),
+        tun: name.to_string(),
+        region: if first { lo_ns.clone() } else { hi_ns.clone() },
+        backbone: bb.clone(),
+        local: if first { lo_ip } else { hi_ip },
+        remote: if first { hi_ip } else { lo_ip },
+    };
+    let tunnel = Tunnel {
+        ends: [end(a_ns, a_first), end(b_ns, !a_first)],
+    };
+    d.tunnels.insert(id, tunnel);
 }

@@ -7,11 +7,13 @@
 //! propagated, blackholes as `prohibit`) lead out by the destination attachment's link in
 //! the same zone (appliance mode, or no subnet there: its first). Arriving in a VPC
 //! router from a gateway, a packet may only reach the VPC's own interfaces, as from a
-//! peering.
+//! peering. A peering attachment joins two gateways' routers: a veth within a Region, an
+//! encrypted tunnel between Regions (`regions::tunnel`).
 //!
 //! | pref | in the gateway | action |
 //! |---|---|---|
 //! | 2000 | from an attachment link | lookup its route table's table for the link's zone |
+//! | 2000 | from a peering attachment's link | lookup the table this side associates it with (zone unknown) |
 //! | 2900 | from the gateway itself (ICMP errors) | lookup the attached VPCs' blocks |
 //! | 3001 | everything else | prohibit |
 
@@ -73,8 +75,8 @@ pub fn vpc_route(c: &Ctx, vpc: usize, tgw: &str, zone: Option<&str>) -> RouteTo 
 /// The gateways' namespaces, the attachments' links and the gateways' tables and rules.
 pub fn render(c: &Ctx, d: &mut Desired) {
     let t = &c.f.transit;
-    // (route table, zone of entry) tables each gateway needs.
-    let mut needed: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
+    // (route table, zone of entry) tables each gateway needs; no zone after a peering.
+    let mut needed: BTreeMap<String, BTreeSet<(String, Option<String>)>> = BTreeMap::new();
     for a in &t.attachments {
         let ns = gateway_ns(c, d, &a.transit_gateway);
         let router = &c.routers[a.vpc];
@@ -96,13 +98,13 @@ pub fn render(c: &Ctx, d: &mut Desired) {
             rule(p, 1000, Some(&name), Some(LOCAL_TABLE));
             rule(p, 1500, Some(&name), None);
             let p = d.namespaces.get_mut(&ns).expect("gateway planned");
-            if let Some(rt) = a.table.as_ref().filter(|rt| table(c, rt).is_some()) {
+            if let Some(rt) = a.table.as_ref().filter(|rt| route_table(c, rt).is_some()) {
                 let id = zoned_table(rt, Some(zone));
                 rule(p, 2000, Some(&name), Some(id));
                 needed
-                    .entry(ns.clone())
+                    .entry(a.transit_gateway.clone())
                     .or_default()
-                    .insert((rt.clone(), zone.clone()));
+                    .insert((rt.clone(), Some(zone.clone())));
             }
             if i == 0 {
                 for net in c.f.vpcs[a.vpc].v4.iter().map(|n| (*n).into()) {
@@ -115,38 +117,102 @@ pub fn render(c: &Ctx, d: &mut Desired) {
         }
         d.count("transit_gateway_attachments");
     }
-    for (ns, tables) in needed {
+    let peer_links = peerings(c, d, &mut needed);
+    for (tgw, tables) in needed {
+        let ns = c.names.namespace(Kind::TransitGateway, &tgw);
         for (rt, zone) in tables {
-            let routes = table(c, &rt).map(|x| x.routes.as_slice()).unwrap_or(&[]);
-            let id = zoned_table(&rt, Some(&zone));
+            let routes = route_table(c, &rt).map_or(&[][..], |x| x.routes.as_slice());
+            let id = zoned_table(&rt, zone.as_deref());
             let p = d.namespaces.get_mut(&ns).expect("gateway planned");
             for r in routes {
-                let to = r
-                    .attachment
-                    .as_ref()
-                    .and_then(|x| t.attachments.iter().find(|a| a.id == *x))
-                    .and_then(|dest| {
+                let to = r.attachment.as_ref().and_then(|x| {
+                    if let Some(dest) = t.attachments.iter().find(|a| a.id == *x) {
                         // Per destination, not per flow: where the engine picks by flow
                         // hash (appliance mode, no subnet in the zone), the kernel takes
                         // the attachment's first subnet.
-                        let exit = dest.exit(Some(&zone), 0)?;
-                        Some(RouteTo::Via {
+                        let exit = dest.exit(zone.as_deref(), 0)?;
+                        return Some(RouteTo::Via {
                             gw: LL_A.parse().expect("a link-local next hop"),
                             dev: attachment_link(c, dest, exit),
-                        })
+                        });
+                    }
+                    let (link, far) = peer_links.get(&(tgw.clone(), x.clone()))?;
+                    Some(RouteTo::Via {
+                        gw: far.parse().expect("a link-local next hop"),
+                        dev: link.clone(),
                     })
-                    .unwrap_or(RouteTo::Prohibit);
+                });
                 p.add(Obj::Route {
                     table: id,
                     dst: r.destination,
-                    to,
+                    to: to.unwrap_or(RouteTo::Prohibit),
                 });
             }
         }
     }
 }
 
-fn table<'a>(c: &'a Ctx, id: &str) -> Option<&'a openvpc_reach::fabric::TransitTable> {
+/// Available peering attachments: a veth between the two gateways' routers within a
+/// Region, an encrypted tunnel between Regions (as an inter-Region VPC peering's); on each
+/// side what arrives over it looks up the table that side associates it with (zone
+/// unknown). Returns (gateway, peering) → (link, the far end's link-local address).
+fn peerings(
+    c: &Ctx,
+    d: &mut Desired,
+    needed: &mut BTreeMap<String, BTreeSet<(String, Option<String>)>>,
+) -> BTreeMap<(String, String), (String, &'static str)> {
+    let mut links = BTreeMap::new();
+    let region = |g: &str| {
+        c.w.transit_gateways
+            .get(g)
+            .map(|x| x.scope.region.clone())
+            .unwrap_or_default()
+    };
+    for p in &c.f.transit.peerings {
+        let [(ga, ta), (gb, tb)] = &p.sides;
+        if ga == gb {
+            continue;
+        }
+        let name = link('q', &p.id);
+        let (na, nb) = (gateway_ns(c, d, ga), gateway_ns(c, d, gb));
+        let (ra, rb) = (region(ga), region(gb));
+        if ra == rb {
+            let (a_mac, b_mac) = (mac(&format!("{name}/a")), mac(&format!("{name}/b")));
+            link_end(d, &na, &name, LL_A, LL_B, &b_mac);
+            link_end(d, &nb, &name, LL_B, LL_A, &a_mac);
+            d.link(Link {
+                a_ns: na.clone(),
+                a_name: name.clone(),
+                a_mac,
+                b_ns: nb.clone(),
+                b_name: name.clone(),
+                b_mac,
+            });
+        } else {
+            let ends = [
+                (na.as_str(), ra.as_str(), LL_A),
+                (nb.as_str(), rb.as_str(), LL_B),
+            ];
+            super::regions::tunnel(c, d, p.id.clone(), &name, ends);
+        }
+        for (ns, g, table, far) in [(&na, ga, ta, LL_B), (&nb, gb, tb, LL_A)] {
+            links.insert((g.clone(), p.id.clone()), (name.clone(), far));
+            let Some(rt) = table.as_ref().filter(|rt| route_table(c, rt).is_some()) else {
+                continue;
+            };
+            let plan = d.namespaces.get_mut(ns).expect("gateway planned");
+            rule(plan, 2000, Some(&name), Some(zoned_table(rt, None)));
+            needed
+                .entry(g.clone())
+                .or_default()
+                .insert((rt.clone(), None));
+        }
+        d.count("transit_gateway_peerings");
+    }
+    links
+}
+
+fn route_table<'a>(c: &'a Ctx, id: &str) -> Option<&'a openvpc_reach::fabric::TransitTable> {
     c.f.transit.tables.iter().find(|t| t.id == id)
 }
 

@@ -4,7 +4,8 @@
 //! attachments in a random subset of zones (some of one subnet in appliance mode, some
 //! with IPv6), custom route tables with random associations (some attachments left
 //! without one) and propagations, static routes to attachments and blackholes, VPC routes
-//! (IPv4 and IPv6) to the gateways, random group rules and network ACL entries.
+//! (IPv4 and IPv6) to the gateways, random group rules and network ACL entries, and with
+//! two gateways sometimes a peering attachment between them with static routes to it.
 
 use super::random::{acls, group_rules, vpc_in, RWorld, Rng};
 use super::{first, Api};
@@ -111,8 +112,54 @@ pub fn world(api: &mut Api, seed: u64) -> RWorld {
         }
     }
     acls(api, &mut rng, &w);
+    peering(api, &mut rng, &w, &gateways, &atts);
     api.settle();
     w
+}
+
+/// With two gateways, sometimes a peering attachment between them (in one Region: a veth
+/// between their routers) and, in each default table, static routes to it for VPCs
+/// attached to the other side.
+fn peering(
+    api: &mut Api,
+    rng: &mut Rng,
+    w: &RWorld,
+    gateways: &[(String, Option<String>)],
+    atts: &[Att],
+) {
+    if gateways.len() < 2 || !rng.chance(0.7) {
+        return;
+    }
+    let body = api.call(&[
+        ("Action", "CreateTransitGatewayPeeringAttachment"),
+        ("TransitGatewayId", &gateways[0].0),
+        ("PeerTransitGatewayId", &gateways[1].0),
+        ("PeerAccountId", super::ACCOUNT),
+        ("PeerRegion", "us-east-1"),
+    ]);
+    let id = first(&body, "transitGatewayAttachmentId");
+    api.settle();
+    api.call(&[
+        ("Action", "AcceptTransitGatewayPeeringAttachment"),
+        ("TransitGatewayAttachmentId", &id),
+    ]);
+    api.settle();
+    for (g, (_, default)) in gateways.iter().enumerate() {
+        let Some(table) = default else { continue };
+        // Static over propagated: the first gateway sends some VPCs attached to both
+        // across too (the second delivers them; routes both ways would loop).
+        let here: Vec<usize> = atts.iter().filter(|a| a.tgw == g).map(|a| a.vpc).collect();
+        for a in atts.iter().filter(|a| a.tgw != g) {
+            if (g == 0 || !here.contains(&a.vpc)) && rng.chance(0.6) {
+                let _ = api.try_call(&[
+                    ("Action", "CreateTransitGatewayRoute"),
+                    ("TransitGatewayRouteTableId", table),
+                    ("DestinationCidrBlock", &w.vpcs[a.vpc].cidr),
+                    ("TransitGatewayAttachmentId", &id),
+                ]);
+            }
+        }
+    }
 }
 
 /// A transit gateway with or without default association and propagation: its id and
