@@ -14,9 +14,11 @@ cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace
-# Smoke test of the reachability benchmark (tier S, debug build): fails when the engine
-# and the reference evaluator disagree, or when edits flip no watched verdict.
+# Smoke test of the reachability benchmark (tier S, and with transit gateways; debug
+# build): fails when the engine and the reference evaluator disagree, or when edits flip
+# no watched verdict.
 cargo run -p reach-bench -- --tier S --flows 20000
+cargo run -p reach-bench -- --tier S --tgw --flows 20000
 cargo build -p openvpc
 OPENVPC_BIN="$PWD/target/debug/openvpc" python3 -m pytest tests/e2e -q
 if [[ ! -d tests/clients/js/node_modules ]]; then

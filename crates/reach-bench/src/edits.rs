@@ -3,7 +3,10 @@
 //!
 //! - from the internet on TCP 443 to a `web` interface: revoke the group's 443 rule;
 //! - to a peered VPC: delete the route to the peer in the source subnet's table;
-//! - to an interface endpoint: revoke 443 on the endpoint's group.
+//! - to an interface endpoint: revoke 443 on the endpoint's group;
+//! - through a transit gateway: disable the propagation of the destination's attachment
+//!   into the source attachment's table (when the flow takes that propagated route), or
+//!   else disassociate the source's attachment from its table.
 //!
 //! The sequence is break₀, break₁, restore₀, break₂, restore₁, …: at every point one break
 //! is in place, so a final comparison with a fresh compile sees a changed network.
@@ -13,6 +16,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use openvpc_core::command::Command;
 use openvpc_core::route::{Cmd as RouteCmd, RouteParams};
+use openvpc_core::tgw::{self, AttachmentState, Cmd as TgwCmd, TgwAttachment};
 use openvpc_core::World;
 use openvpc_reach::{Endpoint, Flow};
 
@@ -55,6 +59,7 @@ pub fn edits(
             FlowKind::FromInternet if f.port == Some(443) => internet_https(w, f, &by_public),
             FlowKind::Peered => peering_route(w, l, f),
             FlowKind::PrivateLink => endpoint_https(l, f),
+            FlowKind::Transit => transit_route(w, f),
             _ => None,
         };
         if let Some(p) = pair.filter(|p| seen.insert(format!("{:?}", p.0.command))) {
@@ -152,6 +157,59 @@ fn endpoint_https(l: &Layout, f: &Flow) -> Option<Pair> {
         &v.account,
         Command::Sg(https_from(group, &cidr, false)),
         Command::Sg(https_from(group, &cidr, true)),
+    ))
+}
+
+/// The available attachment of `vpc_id`.
+fn attachment_of<'w>(w: &'w World, vpc_id: &str) -> Option<&'w TgwAttachment> {
+    w.tgw_attachments
+        .values()
+        .find(|a| a.vpc_id == vpc_id && a.state == AttachmentState::Available)
+}
+
+/// Disable (then enable) the propagation the flow's route through its transit gateway
+/// comes from, or disassociate (then associate) the source's attachment.
+fn transit_route(w: &World, f: &Flow) -> Option<Pair> {
+    let Endpoint::Eni(dst) = &f.destination else {
+        return None;
+    };
+    let src = w.network_interfaces.get(&f.source)?;
+    let dst = w.network_interfaces.get(dst)?;
+    let from = attachment_of(w, &src.vpc_id)?;
+    let to = attachment_of(w, &dst.vpc_id)?;
+    let table_id = from.association.clone()?;
+    let table = w.tgw_route_tables.get(&table_id)?;
+    let ip = (*dst.private_ips.first()?).into();
+    let route = tgw::lookup(w, table, ip)?;
+    let propagated = route.route_type == tgw::RouteType::Propagated
+        && route.attachment.as_deref() == Some(to.id.as_str());
+    let (breaks, restores) = if propagated {
+        (
+            TgwCmd::DisablePropagation {
+                route_table_id: table_id.clone(),
+                attachment_id: to.id.clone(),
+            },
+            TgwCmd::EnablePropagation {
+                route_table_id: table_id,
+                attachment_id: to.id.clone(),
+            },
+        )
+    } else {
+        (
+            TgwCmd::Disassociate {
+                route_table_id: table_id.clone(),
+                attachment_id: from.id.clone(),
+            },
+            TgwCmd::Associate {
+                route_table_id: table_id,
+                attachment_id: from.id.clone(),
+            },
+        )
+    };
+    Some(pair(
+        &from.transit_gateway_owner,
+        Command::Tgw(breaks),
+        Command::Tgw(restores),
     ))
 }
 

@@ -77,6 +77,10 @@ struct Args {
     /// the whole network, as the console's scale benchmark opens it).
     #[arg(long)]
     accounts: Option<usize>,
+    /// Add transit gateways: every VPC attached to one of them (S: 1 gateway with 4 route
+    /// tables, M: 2 with 10, L: 5 with 50, XL: 5 with 100); recorded as tier `S-tgw`, ….
+    #[arg(long)]
+    tgw: bool,
 }
 
 impl Args {
@@ -109,7 +113,10 @@ fn bench(args: &Args) -> i32 {
     if let Some(n) = args.accounts {
         tier.accounts = n.max(1);
     }
-    let mut rep = Report::new(args.json, tier.name, args.seed);
+    if args.tgw {
+        tier = tier.with_transit();
+    }
+    let mut rep = Report::new(args.json, &tier.label(), args.seed);
     let (t, c) = (Instant::now(), cpu_time());
     let s = synth::generate(tier, args.seed);
     let (w, l, pls) = (s.world, s.layout, s.prefix_lists);
@@ -395,6 +402,7 @@ fn update_section(
     let reachable: Vec<bool> = watch.verdicts().iter().map(|v| v.reachable).collect();
     let edits = reach_bench::edits::edits(&w, l, &watched, &reachable, args.edits);
     let (mut upd, mut redo, mut total) = (Vec::new(), Vec::new(), Vec::new());
+    let mut transit_upd = Vec::new();
     let (mut redone, mut refused, mut flips) = (0, 0, 0);
     for (k, e) in edits.iter().enumerate() {
         let out = match w.apply(
@@ -419,6 +427,9 @@ fn update_section(
         redone += watch.refresh(&view, &touched);
         let all = t.elapsed();
         upd.push(u);
+        if matches!(e.command, openvpc_core::command::Command::Tgw(_)) {
+            transit_upd.push(u);
+        }
         redo.push(all - u);
         total.push(all);
         flips += watch
@@ -434,7 +445,7 @@ fn update_section(
         .iter()
         .zip(watch.verdicts())
         .all(|(f, v)| decide(&view, f) == *v && decide(&fresh, f) == *v);
-    for d in [&mut upd, &mut redo, &mut total] {
+    for d in [&mut upd, &mut redo, &mut total, &mut transit_upd] {
         d.sort();
     }
     let p = |d: &[Duration], q: f64| us(percentile(d, q));
@@ -447,13 +458,24 @@ fn update_section(
             "total_p50_us": p(&total, 0.5), "total_p99_us": p(&total, 0.99), "total_max_us": p(&total, 1.0),
             "redecide_all_watched_us": us(all_watched), "equals_compile": same}),
         format!(
-            "update: {} edits (revoke/restore 443 on web and endpoint groups, delete/restore peering routes){}, 1000 watched flows, {flips} verdict flips: view update p50 {:.1} µs, p99 {:.1} µs; re-deciding the affected flows ({:.1} per edit) p50 {:.1} µs; per edit p50 {:.1} µs, p99 {:.1} µs, max {:.0} µs (re-deciding all 1000: {:.0} µs); watched verdicts equal a fresh compile's: {}",
+            "update: {} edits (revoke/restore 443 on web and endpoint groups, delete/restore peering routes, transit-gateway propagations and associations){}, 1000 watched flows, {flips} verdict flips: view update p50 {:.1} µs, p99 {:.1} µs; re-deciding the affected flows ({:.1} per edit) p50 {:.1} µs; per edit p50 {:.1} µs, p99 {:.1} µs, max {:.0} µs (re-deciding all 1000: {:.0} µs); watched verdicts equal a fresh compile's: {}",
             upd.len(),
             if refused > 0 { format!(" ({refused} refused)") } else { String::new() },
             p(&upd, 0.5), p(&upd, 0.99), per_edit, p(&redo, 0.5), p(&total, 0.5), p(&total, 0.99), p(&total, 1.0),
             us(all_watched), same
         ),
     );
+    if !transit_upd.is_empty() {
+        rep.put(
+            "update_transit",
+            json!({"edits": transit_upd.len(), "update_p50_us": p(&transit_upd, 0.5),
+                "update_p99_us": p(&transit_upd, 0.99), "update_max_us": p(&transit_upd, 1.0)}),
+            format!(
+                "update, the {} edits of transit-gateway route tables (propagations, associations): view update p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
+                transit_upd.len(), p(&transit_upd, 0.5), p(&transit_upd, 0.99), p(&transit_upd, 1.0)
+            ),
+        );
+    }
     if flips == 0 {
         rep.fail("the edits flipped no watched verdict".into());
     }

@@ -24,10 +24,12 @@ pub enum FlowKind {
     AwsService,
     /// TCP 443 to an interface endpoint of an endpoint service (PrivateLink).
     PrivateLink,
+    /// To an interface of another VPC on the same transit gateway (`--tgw` worlds).
+    Transit,
 }
 
 impl FlowKind {
-    pub const ALL: [FlowKind; 7] = [
+    pub const ALL: [FlowKind; 8] = [
         FlowKind::InVpc,
         FlowKind::Peered,
         FlowKind::AnyVpc,
@@ -35,6 +37,7 @@ impl FlowKind {
         FlowKind::FromInternet,
         FlowKind::AwsService,
         FlowKind::PrivateLink,
+        FlowKind::Transit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,6 +49,7 @@ impl FlowKind {
             FlowKind::FromInternet => "from-internet",
             FlowKind::AwsService => "s3-dynamodb",
             FlowKind::PrivateLink => "privatelink",
+            FlowKind::Transit => "transit",
         }
     }
 }
@@ -78,7 +82,9 @@ fn aws_service_hosts() -> Vec<IpAddr> {
 /// `n` flows of the mix, with their kinds: 34 % within a VPC, 25 % to a peered VPC, 8 % to
 /// a random VPC, 8 % to the internet, 10 % from the internet to a public address, 8 % to
 /// S3 or DynamoDB, 7 % to an interface endpoint of a service (from its consumer's VPC);
-/// TCP 443/8080/5432/22/80 and UDP 53 (TCP 443 to S3, DynamoDB and services).
+/// TCP 443/8080/5432/22/80 and UDP 53 (TCP 443 to S3, DynamoDB and services). With
+/// transit gateways, 40 % of the flows within a VPC or to a peer go instead to another
+/// VPC on the source VPC's gateway, three in four of them in the source's segment.
 pub fn flows(l: &Layout, seed: u64, n: usize) -> Vec<(FlowKind, Flow)> {
     let mut r = Rng(seed);
     let peers = peers(l);
@@ -114,6 +120,29 @@ pub fn flows(l: &Layout, seed: u64, n: usize) -> Vec<(FlowKind, Flow)> {
             };
             if unavailable {
                 kind = FlowKind::InVpc;
+            }
+            // The draw is made only in worlds with transit gateways: the mix of the others
+            // stays as it was.
+            let on_gateway = l.vpcs[v].attachment.as_ref().map(|(g, _)| &l.transit[*g]);
+            if let Some(t) = on_gateway {
+                if matches!(kind, FlowKind::InVpc | FlowKind::Peered) && r.chance(40) {
+                    kind = FlowKind::Transit;
+                }
+                if kind == FlowKind::Transit {
+                    let src = random_eni(&mut r, l, v);
+                    // Mostly to a VPC of the same segment (one in four to any VPC).
+                    let k = t.attachments.iter().position(|(x, _)| *x == v).unwrap_or(0);
+                    let home = t.home(k);
+                    let mut o = t.attachments[r.below(t.attachments.len())].0;
+                    if r.chance(75) {
+                        let same: Vec<usize> = (0..t.attachments.len())
+                            .filter(|&j| t.home(j) == home)
+                            .collect();
+                        o = t.attachments[same[r.below(same.len())]].0;
+                    }
+                    let dst = Endpoint::Eni(random_eni(&mut r, l, o));
+                    return (kind, Flow::new(&src, dst, protocol, Some(port)));
+                }
             }
             let f = match kind {
                 FlowKind::InVpc => Flow::new(
@@ -167,6 +196,7 @@ pub fn flows(l: &Layout, seed: u64, n: usize) -> Vec<(FlowKind, Flow)> {
                     let dst = Endpoint::Vpce(vpce.to_string());
                     Flow::new(&src, dst, Protocol::TCP, Some(LISTENER_PORT))
                 }
+                FlowKind::Transit => unreachable!("made above"),
             };
             (kind, f)
         })

@@ -64,7 +64,8 @@ fn field<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
 /// (interfaces, value) per tier for one metric, from the latest record holding it.
 fn points(records: &[Value], m: &Metric) -> Vec<(f64, f64)> {
     let mut by_tier: BTreeMap<u64, f64> = BTreeMap::new();
-    for r in records {
+    // Worlds with transit gateways (`--tgw`) are another series, not a tier of this one.
+    for r in records.iter().filter(|r| r.get("transit").is_none()) {
         let enis = field(r, &["world", "enis"]).and_then(Value::as_u64);
         let value = field(r, m.path).and_then(Value::as_f64);
         if let (Some(enis), Some(value)) = (enis, value) {

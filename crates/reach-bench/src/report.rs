@@ -72,9 +72,42 @@ impl Report {
                 "sg_rules": rules, "network_acls": w.network_acls.len(), "generate_ms": ms(took), "generate_cpu_ms": ms(cpu)}),
             format!(
                 "tier {}: {} VPCs, {} subnets, {} ENIs, {} peerings, {} gateway endpoints, {} endpoint services (NLBs, {} targets), {} interface endpoints, {} accounts; {} route tables ({} routes), {} security groups ({} rules), {} ACLs; generated in {:.0} ms ({:.0} ms of CPU)",
-                tier.name, w.vpcs.len(), w.subnets.len(), w.network_interfaces.len(), l.peerings.len(),
+                tier.label(), w.vpcs.len(), w.subnets.len(), w.network_interfaces.len(), l.peerings.len(),
                 gateway_endpoints, w.endpoint_services.len(), targets, interface_endpoints, tier.accounts,
                 w.route_tables.len(), routes, w.security_groups.len(), rules, w.network_acls.len(), ms(took), ms(cpu)
+            ),
+        );
+        if tier.transit {
+            self.transit(w);
+        }
+    }
+
+    /// The transit gateways' size: attachments, route tables, routes in effect.
+    fn transit(&mut self, w: &World) {
+        use openvpc_core::tgw::{table_routes, RouteType};
+        let (mut statics, mut propagated, mut blackholes) = (0, 0, 0);
+        for t in w.tgw_route_tables.values() {
+            for r in table_routes(w, t) {
+                match (r.route_type, r.attachment.is_some()) {
+                    (_, false) => blackholes += 1,
+                    (RouteType::Static, true) => statics += 1,
+                    (RouteType::Propagated, true) => propagated += 1,
+                }
+            }
+        }
+        let associated = w
+            .tgw_attachments
+            .values()
+            .filter(|a| a.association.is_some())
+            .count();
+        self.put(
+            "transit",
+            json!({"transit_gateways": w.transit_gateways.len(), "attachments": w.tgw_attachments.len(),
+                "associated": associated, "route_tables": w.tgw_route_tables.len(),
+                "static_routes": statics, "propagated_routes": propagated, "blackhole_routes": blackholes}),
+            format!(
+                "transit: {} transit gateways, {} VPC attachments ({associated} associated), {} route tables: {propagated} propagated, {statics} static and {blackholes} blackhole routes in effect",
+                w.transit_gateways.len(), w.tgw_attachments.len(), w.tgw_route_tables.len()
             ),
         );
     }

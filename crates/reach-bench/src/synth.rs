@@ -40,8 +40,10 @@ use openvpc_core::vpc::{CidrAssociation, Vpc};
 use openvpc_core::{Config, Kind, Millis, Protocol, Scope, World};
 
 mod privatelink;
+mod transit;
 
 pub use privatelink::{https_from, ServiceLayout, LISTENER_PORT, TARGET_PORT};
+pub use transit::TgwLayout;
 
 pub const REGION: &str = "us-east-1";
 
@@ -67,6 +69,11 @@ pub struct Tier {
     /// Prefix lengths of a VPC and of its subnets.
     pub vpc_prefix: u8,
     pub subnet_prefix: u8,
+    /// Transit gateways and their route tables in all, made when `transit` is set (the
+    /// `--tgw` worlds; see [`transit`]).
+    pub transit_gateways: usize,
+    pub tgw_route_tables: usize,
+    pub transit: bool,
 }
 
 pub const S: Tier = Tier {
@@ -81,6 +88,9 @@ pub const S: Tier = Tier {
     accounts: 2,
     vpc_prefix: 20,
     subnet_prefix: 24,
+    transit_gateways: 1,
+    tgw_route_tables: 4,
+    transit: false,
 };
 pub const M: Tier = Tier {
     name: "M",
@@ -94,6 +104,9 @@ pub const M: Tier = Tier {
     accounts: 10,
     vpc_prefix: 20,
     subnet_prefix: 24,
+    transit_gateways: 2,
+    tgw_route_tables: 10,
+    transit: false,
 };
 pub const L: Tier = Tier {
     name: "L",
@@ -107,6 +120,9 @@ pub const L: Tier = Tier {
     accounts: 50,
     vpc_prefix: 20,
     subnet_prefix: 24,
+    transit_gateways: 5,
+    tgw_route_tables: 50,
+    transit: false,
 };
 pub const XL: Tier = Tier {
     name: "XL",
@@ -120,6 +136,9 @@ pub const XL: Tier = Tier {
     accounts: 200,
     vpc_prefix: 22,
     subnet_prefix: 26,
+    transit_gateways: 5,
+    tgw_route_tables: 100,
+    transit: false,
 };
 
 impl Tier {
@@ -129,6 +148,23 @@ impl Tier {
         Tier::ALL
             .into_iter()
             .find(|t| t.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The tier with its transit gateways: every VPC attached to one of them.
+    pub fn with_transit(self) -> Tier {
+        Tier {
+            transit: true,
+            ..self
+        }
+    }
+
+    /// The tier's name as results record it: `L`, or `L-tgw` with transit gateways.
+    pub fn label(&self) -> String {
+        if self.transit {
+            format!("{}-tgw", self.name)
+        } else {
+            self.name.to_string()
+        }
     }
 }
 
@@ -164,6 +200,8 @@ pub struct Layout {
     pub services: Vec<ServiceLayout>,
     /// VPC index → its gateway endpoints as (service short name, endpoint id).
     pub gateway_endpoints: BTreeMap<usize, Vec<(String, String)>>,
+    /// Transit gateways (empty unless the tier has `transit`).
+    pub transit: Vec<TgwLayout>,
 }
 
 /// One VPC's ids.
@@ -180,6 +218,8 @@ pub struct VpcLayout {
     pub sgs: [String; 4],
     /// Subnet ids with their interface ids.
     pub subnets: Vec<(String, Vec<String>)>,
+    /// Its transit-gateway attachment: (index in [`Layout::transit`], attachment id).
+    pub attachment: Option<(usize, String)>,
 }
 
 /// A generated network: the world, what is where, and the prefix lists its routes name.
@@ -536,6 +576,7 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
             nat,
             sgs: [default_sg, web, app, db],
             subnets,
+            attachment: None,
         });
     }
 
@@ -641,6 +682,9 @@ pub fn generate(tier: Tier, seed: u64) -> Synth {
         );
     }
     privatelink::generate(&mut w, &mut layout, tier, &mut r);
+    if tier.transit {
+        transit::generate(&mut w, &mut layout, tier, &mut r);
+    }
     w.tick(NOW);
 
     Synth {
@@ -685,6 +729,40 @@ mod tests {
             assert!(targets >= tier.services, "{targets} targets");
             let accounts: BTreeSet<_> = w.vpcs.values().map(|v| &v.scope.account).collect();
             assert_eq!(accounts.len(), tier.accounts);
+        }
+    }
+
+    #[test]
+    fn transit_worlds_attach_every_vpc() {
+        use openvpc_core::tgw::AttachmentState;
+        for tier in [S, M] {
+            let s = generate(tier.with_transit(), 1);
+            let w = &s.world;
+            assert_eq!(w.transit_gateways.len(), tier.transit_gateways);
+            assert_eq!(w.tgw_route_tables.len(), tier.tgw_route_tables);
+            assert_eq!(w.tgw_attachments.len(), tier.vpcs);
+            assert!(w
+                .tgw_attachments
+                .values()
+                .all(|a| a.state == AttachmentState::Available));
+            let blackholes = w
+                .tgw_route_tables
+                .values()
+                .flat_map(|t| &t.routes)
+                .filter(|r| r.target == openvpc_core::tgw::RouteTarget::Blackhole)
+                .count();
+            assert_eq!(blackholes, tier.tgw_route_tables - tier.transit_gateways);
+            let to_tgw = w
+                .route_tables
+                .values()
+                .flat_map(|t| &t.routes)
+                .filter(|r| matches!(r.target, route::Target::TransitGateway(_)))
+                .count();
+            assert!(to_tgw >= tier.vpcs, "{to_tgw} routes to transit gateways");
+            // The rest of the network is the same as without transit gateways.
+            let plain = generate(tier, 1);
+            assert_eq!(plain.layout.peerings.len(), s.layout.peerings.len());
+            assert_eq!(plain.layout.public_ips, s.layout.public_ips);
         }
     }
 

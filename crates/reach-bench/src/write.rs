@@ -1,6 +1,8 @@
 //! Writes a world as an import directory: `DIR/<account>/<region>/<Key>.json`, one file per
 //! `aws ec2 describe-*` (and `aws elbv2 describe-*`) call, in the shapes `openvpc import`
-//! reads; each target group's `describe-target-health` output in `targets-<group id>.json`.
+//! reads; each target group's `describe-target-health` output in `targets-<group id>.json`;
+//! transit-gateway route tables' static routes and propagations as the per-table lists of
+//! Batfish's snapshots (`TransitGatewayStaticRoutes`, `TransitGatewayPropagations`).
 
 use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
@@ -21,6 +23,7 @@ pub fn write_import(w: &World, dir: &Path) -> io::Result<()> {
     let mut docs: Docs = BTreeMap::new();
     write_network(w, &mut docs);
     write_privatelink(w, &mut docs);
+    write_transit(w, &mut docs);
     for (scope, files) in docs {
         let d = dir.join(&scope.account).join(&scope.region);
         std::fs::create_dir_all(&d)?;
@@ -380,5 +383,137 @@ fn write_privatelink(w: &World, docs: &mut Docs) {
             "DefaultActions": [{"Type": "forward", "TargetGroupArn": l.target_group_arn}],
         });
         put_in(docs, &l.scope, "Listeners", "Listeners", v);
+    }
+}
+
+/// `enable` or `disable`.
+fn flag(on: bool) -> &'static str {
+    if on {
+        "enable"
+    } else {
+        "disable"
+    }
+}
+
+/// Transit gateways, their route tables (associations, propagations, static routes) and
+/// VPC attachments, each in the account that describes it: gateways, tables and the
+/// attachments' associations in the gateway owner's, VPC attachments in the VPC owner's.
+fn write_transit(w: &World, docs: &mut Docs) {
+    use openvpc_core::tgw::RouteTarget;
+    let mut put = |scope: &Scope, key: &'static str, v: Value| put_in(docs, scope, key, key, v);
+    for g in w.transit_gateways.values() {
+        let o = &g.options;
+        put(
+            &g.scope,
+            "TransitGateways",
+            json!({
+                "TransitGatewayId": g.id,
+                "OwnerId": g.scope.account,
+                "State": g.state.as_str(),
+                "Description": g.description.clone().unwrap_or_default(),
+                "Options": {
+                    "AmazonSideAsn": o.amazon_side_asn,
+                    "AutoAcceptSharedAttachments": flag(o.auto_accept_shared_attachments),
+                    "DefaultRouteTableAssociation": flag(o.default_route_table_association),
+                    "DefaultRouteTablePropagation": flag(o.default_route_table_propagation),
+                    "AssociationDefaultRouteTableId": o.association_default_route_table_id,
+                    "PropagationDefaultRouteTableId": o.propagation_default_route_table_id,
+                    "DnsSupport": flag(o.dns_support),
+                    "VpnEcmpSupport": flag(o.vpn_ecmp_support),
+                    "SecurityGroupReferencingSupport": flag(o.security_group_referencing_support),
+                    "MulticastSupport": flag(o.multicast_support),
+                    "TransitGatewayCidrBlocks": o.cidr_blocks.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+                },
+            }),
+        );
+    }
+    for t in w.tgw_route_tables.values() {
+        put(
+            &t.scope,
+            "TransitGatewayRouteTables",
+            json!({
+                "TransitGatewayRouteTableId": t.id,
+                "TransitGatewayId": t.transit_gateway_id,
+                "State": t.state.as_str(),
+            }),
+        );
+        let routes: Vec<Value> = t
+            .routes
+            .iter()
+            .map(|r| {
+                let attachments: Vec<Value> = match &r.target {
+                    RouteTarget::Attachment(a) => {
+                        vec![json!({"TransitGatewayAttachmentId": a, "ResourceType": "vpc"})]
+                    }
+                    RouteTarget::Blackhole => Vec::new(),
+                };
+                let state = if attachments.is_empty() {
+                    "blackhole"
+                } else {
+                    "active"
+                };
+                json!({
+                    "DestinationCidrBlock": r.destination.to_string(),
+                    "Type": "static",
+                    "State": state,
+                    "TransitGatewayAttachments": attachments,
+                })
+            })
+            .collect();
+        put(
+            &t.scope,
+            "TransitGatewayStaticRoutes",
+            json!({"TransitGatewayRouteTableId": t.id, "Routes": routes}),
+        );
+        let propagations: Vec<Value> = t
+            .propagations
+            .iter()
+            .map(|a| json!({"TransitGatewayAttachmentId": a, "ResourceType": "vpc", "State": "enabled"}))
+            .collect();
+        put(
+            &t.scope,
+            "TransitGatewayPropagations",
+            json!({"TransitGatewayRouteTableId": t.id, "TransitGatewayRouteTablePropagations": propagations}),
+        );
+    }
+    for a in w.tgw_attachments.values() {
+        let o = &a.options;
+        put(
+            &a.scope,
+            "TransitGatewayVpcAttachments",
+            json!({
+                "TransitGatewayAttachmentId": a.id,
+                "TransitGatewayId": a.transit_gateway_id,
+                "VpcId": a.vpc_id,
+                "VpcOwnerId": a.scope.account,
+                "State": a.state.as_str(),
+                "SubnetIds": a.subnet_ids,
+                "Options": {
+                    "DnsSupport": flag(o.dns_support),
+                    "Ipv6Support": flag(o.ipv6_support),
+                    "ApplianceModeSupport": flag(o.appliance_mode_support),
+                    "SecurityGroupReferencingSupport": flag(o.security_group_referencing_support),
+                },
+            }),
+        );
+        let owner = Scope::new(&a.transit_gateway_owner, &a.scope.region);
+        let association = a
+            .association
+            .as_ref()
+            .map(|t| json!({"TransitGatewayRouteTableId": t, "State": "associated"}));
+        put(
+            &owner,
+            "TransitGatewayAttachments",
+            json!({
+                "TransitGatewayAttachmentId": a.id,
+                "TransitGatewayId": a.transit_gateway_id,
+                "ResourceType": "vpc",
+                "ResourceId": a.vpc_id,
+                "ResourceOwnerId": a.scope.account,
+                "TransitGatewayOwnerId": a.transit_gateway_owner,
+                "State": a.state.as_str(),
+                "Association": association,
+            }),
+        );
     }
 }

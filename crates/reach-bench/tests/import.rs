@@ -1,6 +1,6 @@
 //! The import directory written for a synthetic network loads back (through the same
 //! loader as `openvpc import`) into a world the engine decides identically, PrivateLink
-//! and gateway endpoints included.
+//! and gateway endpoints included, and with transit gateways.
 
 use openvpc_core::Config;
 use openvpc_reach::{decide, View};
@@ -9,7 +9,16 @@ use reach_bench::synth;
 
 #[test]
 fn written_import_directory_loads_back_to_the_same_decisions() {
-    let s = synth::generate(synth::S, 7);
+    loads_back(synth::S);
+}
+
+#[test]
+fn transit_gateways_load_back_to_the_same_decisions() {
+    loads_back(synth::S.with_transit());
+}
+
+fn loads_back(tier: synth::Tier) {
+    let s = synth::generate(tier, 7);
     let dir = tempfile::tempdir().expect("tempdir");
     reach_bench::write::write_import(&s.world, dir.path()).expect("write");
     let imported = openvpc_import::import_dir(dir.path(), Config::default()).expect("import");
@@ -24,6 +33,9 @@ fn written_import_directory_loads_back_to_the_same_decisions() {
     assert_eq!(imported.endpoint_services.len(), w.endpoint_services.len());
     assert_eq!(imported.load_balancers.len(), w.load_balancers.len());
     assert_eq!(imported.listeners.len(), w.listeners.len());
+    assert_eq!(imported.transit_gateways.len(), w.transit_gateways.len());
+    assert_eq!(imported.tgw_attachments.len(), w.tgw_attachments.len());
+    assert_eq!(imported.tgw_route_tables.len(), w.tgw_route_tables.len());
     assert_eq!(
         imported
             .target_groups
@@ -46,7 +58,11 @@ fn written_import_directory_loads_back_to_the_same_decisions() {
         *reachable.entry(kind).or_insert(0) += usize::from(v.reachable);
         assert_eq!(v, decide(&b, &f), "{f:?}");
     }
-    for kind in FlowKind::ALL.into_iter().filter(|k| *k != FlowKind::AnyVpc) {
+    let made = |k: &FlowKind| tier.transit || *k != FlowKind::Transit;
+    for kind in FlowKind::ALL
+        .into_iter()
+        .filter(|k| *k != FlowKind::AnyVpc && made(k))
+    {
         assert!(
             reachable.get(&kind).copied().unwrap_or(0) > 5,
             "{kind:?}: {reachable:?}"

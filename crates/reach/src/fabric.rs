@@ -12,7 +12,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
-use crate::view::{PeerV, RuleV, Tgt, View};
+use crate::view::{Ix, PeerV, RuleV, Tgt, View};
 
 /// Everything the forwarding view holds, by index.
 #[derive(Debug, Clone, Default)]
@@ -435,7 +435,7 @@ fn transit(view: &View) -> Transit {
         .by_vpc
         .iter()
         .filter_map(|((tgw, _), a)| {
-            let a = t.attachments.get(a)?;
+            let a = t.attachment(a)?;
             Some(Attachment {
                 id: a.id.to_string(),
                 transit_gateway: tgw.to_string(),
@@ -454,9 +454,10 @@ fn transit(view: &View) -> Transit {
     let mut tables: Vec<TransitTable> = t
         .tables
         .iter()
-        .map(|(id, routes)| TransitTable {
+        .map(|(id, table)| TransitTable {
             id: id.to_string(),
-            routes: routes
+            routes: table
+                .routes
                 .iter()
                 .map(|r| TransitRoute {
                     destination: r.dest,
@@ -466,9 +467,12 @@ fn transit(view: &View) -> Transit {
         })
         .collect();
     tables.sort_by(|a, b| a.id.cmp(&b.id));
+    // The view knows every subnet's zone; the fabric, those of attached VPCs.
+    let attached: std::collections::BTreeSet<Ix> = t.by_vpc.keys().map(|(_, v)| *v).collect();
     let zones = t
         .zones
         .iter()
+        .filter(|(s, _)| attached.contains(&view.subnets[**s as usize].vpc))
         .map(|(s, z)| (*s as usize, z.to_string()))
         .collect();
     let mut peerings: Vec<TransitPeering> = t

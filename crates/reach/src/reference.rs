@@ -1,5 +1,6 @@
 //! A deliberately simple second evaluator, written from the spec (§1.7 routing, §1.8 the
-//! data-plane rules, §3 endpoints, §13 VPN gateways, §14 network load balancers, §17 the
+//! data-plane rules, §3 endpoints, §13 VPN gateways, §14 network load balancers, transit
+//! gateways ([`transit`]), §17 the
 //! analyzer's codes) and decisions.md, to check [`crate::decide`] by property tests and by
 //! reach-bench. It reads the raw [`World`] by linear scans — no compiled view, no index, no
 //! longest-prefix-match structure — and shares nothing with the engine but the flow it is
@@ -26,6 +27,7 @@ use crate::{Endpoint, Flow, PrefixLists};
 
 mod privatelink;
 mod rules;
+mod transit;
 
 use rules::{Packet, LOOP_LIMIT};
 
@@ -703,6 +705,9 @@ impl<'w> Ref<'w> {
                 Target::GatewayEndpoint(id) => self.via_gateway_endpoint(&leg, id, &h, want)?,
                 Target::Gateway(id) if rules::is_vgw(&r.target) => {
                     self.via_vpn_gateway(&leg, id, &h, want)?
+                }
+                Target::TransitGateway(id) if self.knows_transit_gateway(id) => {
+                    self.via_transit_gateway(&leg, id, &mut h, want)?
                 }
                 Target::Gateway(id) | Target::VpcEndpoint(id) | Target::TransitGateway(id) => {
                     self.nacl(subnet_id, true, &h);

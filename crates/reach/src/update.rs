@@ -18,7 +18,12 @@
 //! - an instance (`i-…`) whose interface is unchanged: its entry, the tables routing to it
 //!   and the PrivateLink part (target groups name instances);
 //! - a VPC endpoint (`vpce-…`) whose state a timer moved: the PrivateLink part and the
-//!   tables routing to it.
+//!   tables routing to it;
+//! - a transit-gateway route table (`tgw-rtb-…`): that table's routes in effect;
+//! - a transit-gateway attachment (`tgw-attach-…`) whose interfaces stay: that attachment
+//!   (its association, its availability), and when its availability changed the tables it
+//!   propagates into and its VPC's tables routing to its gateway;
+//! - a transit gateway (`tgw-…`): its tables and the tables routing to it.
 //!
 //! Anything else that the view depends on — a VPC, subnet, interface, Elastic IP, prefix
 //! list, VPC endpoint, endpoint service or load balancer, a resource created or deleted
@@ -35,6 +40,7 @@ use openvpc_core::eni::InstanceState;
 use openvpc_core::ids::Kind;
 use openvpc_core::route::Cmd as RouteCmd;
 use openvpc_core::sg::{Cmd as SgCmd, GroupRef};
+use openvpc_core::tgw::{AttachmentState, Cmd as TgwCmd};
 use openvpc_core::{nacl, World};
 
 use crate::view::{
@@ -58,8 +64,7 @@ const IGNORED: &[Kind] = &[
 ];
 
 /// Prefixes of ids openvpc does not hand out (so not in the core's [`Kind`] table) but a
-/// route may name, which the view does not read (none since transit gateways are modelled:
-/// a change to one recompiles the view).
+/// route may name, which the view does not read (none since transit gateways are modelled).
 const UNMODELLED: &[&str] = &[];
 
 impl Changes {
@@ -178,6 +183,7 @@ impl Changes {
                     collect_ids(&v, &mut c);
                 }
             }
+            Command::Tgw(t) => return transit_changes(t, c),
             _ => return Changes::all(),
         }
         c
@@ -192,6 +198,35 @@ impl Changes {
                 .map(|t| t.id.clone()),
         )
     }
+}
+
+/// What a transit-gateway command changes, beside the id it made (`c`): the table or the
+/// attachment it names. Commands that make or destroy an attachment's interfaces, or a
+/// gateway's default tables, change everything.
+fn transit_changes(cmd: &TgwCmd, mut c: Changes) -> Changes {
+    match cmd {
+        TgwCmd::CreateRouteTable { .. } => {}
+        TgwCmd::DeleteRouteTable { route_table_id }
+        | TgwCmd::EnablePropagation { route_table_id, .. }
+        | TgwCmd::DisablePropagation { route_table_id, .. }
+        | TgwCmd::CreateRoute { route_table_id, .. }
+        | TgwCmd::DeleteRoute { route_table_id, .. }
+        | TgwCmd::ReplaceRoute { route_table_id, .. } => c.insert(route_table_id.clone()),
+        TgwCmd::Associate { attachment_id, .. }
+        | TgwCmd::Disassociate { attachment_id, .. }
+        | TgwCmd::AcceptVpcAttachment { attachment_id }
+        | TgwCmd::DeleteVpcAttachment { attachment_id } => c.insert(attachment_id.clone()),
+        TgwCmd::ModifyTransitGateway {
+            transit_gateway_id, ..
+        }
+        | TgwCmd::DeleteTransitGateway { transit_gateway_id } => {
+            c.insert(transit_gateway_id.clone())
+        }
+        // Creating a gateway; making, changing or rejecting an attachment (its interfaces);
+        // anything else.
+        _ => return Changes::all(),
+    }
+    c
 }
 
 /// The kinds of id a peering or gateway command changes (VPCs, subnets and interfaces it
@@ -324,6 +359,9 @@ impl Patch<'_, '_> {
                     self.privatelink = true;
                     self.routes_to(id);
                 }
+                Some(Kind::TransitGatewayRouteTable) => self.transit_table(id),
+                Some(Kind::TransitGatewayAttachment) => self.transit_attachment(id)?,
+                Some(Kind::TransitGateway) => self.transit_gateway(id),
                 Some(k) if IGNORED.contains(&k) => {}
                 None if id
                     .rsplit_once('-')
@@ -336,10 +374,6 @@ impl Patch<'_, '_> {
         }
         if self.privatelink {
             self.v.privatelink = Arc::new(crate::privatelink::compile(w, &self.v));
-        }
-        // Transit gateways are few: their part is recompiled with every update.
-        if !w.transit_gateways.is_empty() || !self.v.transit.tables.is_empty() {
-            self.v.transit = Arc::new(crate::transit::compile(w, &self.v));
         }
         let touched = if self.relink || self.privatelink {
             Touched::All
@@ -453,6 +487,82 @@ impl Patch<'_, '_> {
         }
     }
 
+    /// Transit-gateway route table `id` changed: that table.
+    fn transit_table(&mut self, id: &str) {
+        let w = self.w;
+        let t = Arc::make_mut(&mut self.v.transit);
+        self.touched.extend(t.patch_table(w, id));
+        self.touched.insert(Arc::from(id));
+    }
+
+    /// Attachment `id` changed: it, and when its availability changed the tables it
+    /// propagates into (or did) and its VPC's tables routing to its gateway. An attachment
+    /// the view has no slot for, one gone or finished (its interfaces destroyed), one whose
+    /// interfaces the view lacks, or one not to a VPC of the view needs a compile.
+    fn transit_attachment(&mut self, id: &str) -> Option<()> {
+        let w = self.w;
+        let a = w.tgw_attachments.get(id)?;
+        let finished = matches!(
+            a.state,
+            AttachmentState::Deleted | AttachmentState::Rejected
+        );
+        let interfaces = a
+            .interfaces
+            .iter()
+            .all(|e| self.v.eni_ix.contains_key(e.as_str()));
+        if finished || !interfaces || self.vpc_of(&a.vpc_id).is_none() {
+            return None;
+        }
+        self.touched.insert(Arc::from(id));
+        let v = self.v.clone();
+        let t = Arc::make_mut(&mut self.v.transit);
+        let (flipped, tgw) = t.patch_attachment(w, &v, a)?;
+        if flipped {
+            let propagating: Vec<Arc<str>> = t
+                .tables
+                .iter()
+                .filter(|(_, x)| x.routes.iter().any(|r| r.attachment.as_deref() == Some(id)))
+                .map(|(k, _)| k.clone())
+                .chain(
+                    w.tgw_route_tables
+                        .values()
+                        .filter(|x| x.propagations.iter().any(|p| p == id))
+                        .map(|x| Arc::from(x.id.as_str())),
+                )
+                .collect();
+            for table in propagating {
+                self.transit_table(&table);
+            }
+            self.routes_to_in(&tgw, &a.vpc_id);
+        }
+        self.touched.insert(tgw);
+        Some(())
+    }
+
+    /// Transit gateway `id` changed (its state): its tables and the tables routing to it.
+    fn transit_gateway(&mut self, id: &str) {
+        let w = self.w;
+        let tables: Vec<Arc<str>> = self
+            .v
+            .transit
+            .tables
+            .iter()
+            .filter(|(_, t)| &*t.tgw == id)
+            .map(|(k, _)| k.clone())
+            .chain(
+                w.tgw_route_tables
+                    .values()
+                    .filter(|t| t.transit_gateway_id == id)
+                    .map(|t| Arc::from(t.id.as_str())),
+            )
+            .collect();
+        for t in tables {
+            self.transit_table(&t);
+        }
+        self.routes_to(id);
+        self.touched.insert(Arc::from(id));
+    }
+
     fn vpc_of(&self, id: &str) -> Option<Ix> {
         self.v.ix.vpc.get(id).copied()
     }
@@ -460,6 +570,17 @@ impl Patch<'_, '_> {
     /// Queues every table with a route naming `target`.
     fn routes_to(&mut self, target: &str) {
         for t in self.w.route_tables.values() {
+            if t.routes.iter().any(|r| r.target.id() == target) {
+                if let Some(&i) = self.v.ix.rtb.get(t.id.as_str()) {
+                    self.tables.insert(i);
+                }
+            }
+        }
+    }
+
+    /// Queues the tables of VPC `vpc_id` with a route naming `target`.
+    fn routes_to_in(&mut self, target: &str, vpc_id: &str) {
+        for t in self.w.route_tables.values().filter(|t| t.vpc_id == vpc_id) {
             if t.routes.iter().any(|r| r.target.id() == target) {
                 if let Some(&i) = self.v.ix.rtb.get(t.id.as_str()) {
                     self.tables.insert(i);
@@ -647,6 +768,38 @@ mod tests {
             Changes::none(),
         );
         check(Command::InitScope, Output::Done, Changes::all());
+        use openvpc_core::tgw::Cmd as TgwCmd;
+        check(
+            Command::Tgw(TgwCmd::Associate {
+                route_table_id: "tgw-rtb-1".into(),
+                attachment_id: "tgw-attach-1".into(),
+            }),
+            Output::Done,
+            Changes::ids(["tgw-attach-1"]),
+        );
+        check(
+            Command::Tgw(TgwCmd::EnablePropagation {
+                route_table_id: "tgw-rtb-1".into(),
+                attachment_id: "tgw-attach-1".into(),
+            }),
+            Output::Done,
+            Changes::ids(["tgw-rtb-1"]),
+        );
+        check(
+            Command::Tgw(TgwCmd::CreateRouteTable {
+                transit_gateway_id: "tgw-1".into(),
+                tags: vec![],
+            }),
+            Output::Id("tgw-rtb-2".into()),
+            Changes::ids(["tgw-rtb-2"]),
+        );
+        check(
+            Command::Tgw(TgwCmd::RejectVpcAttachment {
+                attachment_id: "tgw-attach-1".into(),
+            }),
+            Output::Done,
+            Changes::all(),
+        );
     }
 
     #[test]

@@ -58,9 +58,11 @@ pub fn table_routes(w: &World, t: &TgwRouteTable) -> Vec<TableRoute> {
         })
         .collect();
     super::prefix_list_refs::add_routes(w, t, &mut out);
+    // The prefixes held so far (a set: a table may hold thousands of propagated routes).
+    let mut held: std::collections::HashSet<IpNet> = out.iter().map(|r| r.destination).collect();
     for a in &t.propagations {
         for block in propagated_blocks(w, a) {
-            if !out.iter().any(|r| r.destination == block) {
+            if held.insert(block) {
                 out.push(TableRoute {
                     destination: block,
                     attachment: Some(a.clone()),

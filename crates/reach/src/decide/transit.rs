@@ -45,7 +45,7 @@ impl Decider<'_> {
         let Some(a) = t
             .by_vpc
             .get(&(id.clone(), leg.vpc))
-            .and_then(|a| t.attachments.get(a))
+            .and_then(|a| t.attachment(a))
         else {
             return self.fatal(Code::BadStateRoute, leg.table, Why::TgwNotAttached, base);
         };
@@ -120,7 +120,7 @@ impl Decider<'_> {
         let Some(to) = r.attachment.as_ref() else {
             return self.fatal(Code::TgwRtbBadStateRoute, table, Why::TgwBlackhole, base);
         };
-        let Some(dest) = t.attachments.get(to) else {
+        let Some(dest) = t.attachment(to) else {
             return self.over_peering(table, to, h, want, base, crossed);
         };
         let exit = dest.exit_subnet(zone.as_deref(), crate::transit::flow_hash(h));

@@ -366,7 +366,15 @@ proptest! {
 
     #[test]
     fn compiled_engine_matches_reference(seed in any::<u64>(), open in any::<bool>()) {
-        let (n, flows) = if open { exposed_world(seed) } else { world(seed) };
+        let (mut n, flows) = if open { exposed_world(seed) } else { world(seed) };
+        // Some worlds get a transit gateway, with a few random edits of its parts.
+        let mut r = Rng(seed ^ 0x7267);
+        if r.chance(40) {
+            transit(&mut n);
+            for _ in 0..r.below(5) {
+                transit_edit(&mut r, &mut n);
+            }
+        }
         let pls = prefix_lists();
         let view = View::compile_with(&n.w, &pls);
         for f in &flows {
@@ -443,18 +451,69 @@ fn transit(n: &mut Net) {
     if spokes.len() >= 2 {
         let refs: Vec<(&kit::VpcIds, &str)> = spokes.iter().map(|(v, s)| (v, s.as_str())).collect();
         super::tgw::hub(n, &refs);
+        // The spokes' default groups admit the other spokes, so some flows get through.
+        for (v, _) in &spokes {
+            n.rule(&v.sg, false, "-1", None, "10.0.0.0/8");
+        }
+    }
+}
+
+/// The property above is not vacuous for transit gateways: over fixed seeds, flows cross
+/// the gateway, and its route tables stop others with their codes.
+#[test]
+fn transit_worlds_cover_the_transit_codes() {
+    let pls = prefix_lists();
+    let (mut crossing, mut through, mut codes) = (0, 0, BTreeSet::new());
+    for seed in 0..300 {
+        let (mut n, flows) = world(seed);
+        let mut r = Rng(seed ^ 0x7267);
+        transit(&mut n);
+        for _ in 0..r.below(5) {
+            transit_edit(&mut r, &mut n);
+        }
+        let view = View::compile_with(&n.w, &pls);
+        for f in &flows {
+            let v = decide(&view, f);
+            let crossed = v
+                .forward
+                .iter()
+                .any(|h| h.kind == crate::explain::HopKind::TransitGateway);
+            crossing += usize::from(crossed);
+            through += usize::from(crossed && v.reachable);
+            codes.extend(v.codes());
+        }
+    }
+    assert!(crossing > 100, "{crossing} flows cross a transit gateway");
+    assert!(through > 0, "no flow gets through a transit gateway");
+    for c in [
+        Code::TgwRtbCannotRoute,
+        Code::TgwRtbBadStateRoute,
+        Code::TgwAttachMissingTgwRtbAssociation,
+        Code::TgwRouteAzRestriction,
+    ] {
+        assert!(codes.contains(&c), "{c} never produced");
     }
 }
 
 /// One random edit of the transit gateway's parts (or of a route to it); the ids touched.
 fn transit_edit(r: &mut Rng, n: &mut Net) -> Vec<String> {
-    use openvpc_core::tgw::{AttachmentState, RouteTarget, StaticRoute};
+    use openvpc_core::tgw::{AttachmentState, RouteTarget, State, StaticRoute};
     let atts: Vec<String> = n.w.tgw_attachments.values().map(|a| a.id.clone()).collect();
     let Some(rtb) = n.w.tgw_route_tables.values().next().map(|t| t.id.clone()) else {
         return vec![];
     };
     let tgw = n.w.transit_gateways.values().next().unwrap().id.clone();
-    match r.below(5) {
+    match r.below(7) {
+        5 => {
+            let t = n.w.tgw_route_tables.get_mut(&rtb).unwrap();
+            t.state = r.pick(&[State::Available, State::Deleted]);
+            vec![rtb]
+        }
+        6 => {
+            let g = n.w.transit_gateways.get_mut(&tgw).unwrap();
+            g.state = r.pick(&[State::Available, State::Deleting]);
+            vec![tgw]
+        }
         0 => {
             let a = r.pick(&atts);
             let s = r.pick(&[AttachmentState::Available, AttachmentState::Deleting]);

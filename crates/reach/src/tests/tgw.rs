@@ -1,7 +1,7 @@
 //! Transit gateways: transitive between attached VPCs through the attachment's associated
 //! route table; blackhole routes, missing routes, missing associations and zones without an
-//! attachment subnet stop the flow with AWS's codes. The reference evaluator does not model
-//! transit gateways, so these fixtures check the engine alone.
+//! attachment subnet stop the flow with AWS's codes. Every decision here is also checked
+//! against the reference evaluator's.
 
 use openvpc_core::tgw::{
     AttachmentState, RouteTarget, State, StaticRoute, TgwAttachment, TgwOptions, TgwRouteTable,
@@ -82,7 +82,13 @@ pub(super) fn hub(n: &mut Net, spokes: &[(&VpcIds, &str)]) -> (String, String, V
 
 fn codes(n: &Net, src: &str, dst: &str) -> (bool, Vec<Code>, crate::Verdict) {
     let view = View::compile(&n.w);
-    let v = decide(&view, &tcp(src, dst, 22));
+    let flow = tcp(src, dst, 22);
+    let v = decide(&view, &flow);
+    let slow = crate::reference::decide(&n.w, &flow);
+    assert!(
+        crate::reference::agrees(&v, &slow),
+        "{v}\nreference: {slow}"
+    );
     (v.reachable, v.codes(), v)
 }
 
