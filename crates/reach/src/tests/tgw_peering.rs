@@ -1,7 +1,7 @@
 //! Transit-gateway peering attachments: a flow whose gateway route points at a peering
 //! attachment crosses to the gateway at its other end and continues in the table that side
-//! associates it with. The reference evaluator does not model transit gateways, so these
-//! fixtures check the engine alone.
+//! associates it with. The reference evaluator models VPC attachments only (not peering
+//! attachments), so these fixtures check the engine alone.
 
 use openvpc_core::tgw::{PeeringState, RouteTarget, StaticRoute, TgwPeeringAttachment};
 use openvpc_core::Kind;

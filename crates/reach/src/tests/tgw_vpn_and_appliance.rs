@@ -2,8 +2,9 @@
 //! table to a VPN attachment ends the path at the customer's side of its connection; the
 //! reply comes back in by the attachment and is routed by its associated table. Appliance
 //! mode: the interface a flow leaves an attachment by is picked by the flow's hash, alike
-//! for both directions. The reference evaluator does not model transit gateways, so these
-//! fixtures check the engine alone.
+//! for both directions. The reference evaluator models VPC attachments only (not VPN
+//! attachments), so these fixtures check the engine alone; its own appliance-mode rule is
+//! checked against the engine by the transit-gateway fixtures of `tgw.rs` and reach-bench.
 
 use openvpc_core::tgw::VpcAttachmentOptions;
 use openvpc_core::tgw::{AttachmentState, RouteTarget, StaticRoute, TgwAttachment};
