@@ -8,8 +8,9 @@
 
 use ipnet::IpNet;
 use openvpc_core::tgw::{
-    AttachmentState, PrefixListRef, RouteTarget, State, StaticRoute, TgwAttachment, TgwOptions,
-    TgwRouteTable, TransitGateway, VpcAttachmentOptions, DEFAULT_AMAZON_ASN,
+    vpn_attachments, AttachmentState, PrefixListRef, RouteTarget, State, StaticRoute,
+    TgwAttachment, TgwOptions, TgwRouteTable, TransitGateway, VpcAttachmentOptions,
+    DEFAULT_AMAZON_ASN,
 };
 use openvpc_core::{Scope, World};
 
@@ -310,26 +311,11 @@ fn vpn_attachment(
         Some(a) => Scope::new(&a, &scope.region),
         None => gateway_scope(w, scope, &transit_gateway_id),
     };
-    w.tgw_attachments.insert(TgwAttachment {
-        id,
-        scope: owner.clone(),
-        transit_gateway_id,
-        transit_gateway_owner: owner.account,
-        vpc_id: String::new(),
-        subnet_ids: Vec::new(),
-        interfaces: Vec::new(),
-        options: VpcAttachmentOptions {
-            dns_support: false,
-            ipv6_support: false,
-            appliance_mode_support: false,
-            security_group_referencing_support: false,
-        },
-        state,
-        association,
-        created: 0,
-        purge_at: None,
-        vpn_connection_id: Some(o.str("ResourceId")?),
-    });
+    let vpn_id = o.str("ResourceId")?;
+    let mut a = vpn_attachments::vpn_attachment(&id, &owner, &transit_gateway_id, &vpn_id);
+    a.state = state;
+    a.association = association;
+    w.tgw_attachments.insert(a);
     Ok(Loaded::Done)
 }
 

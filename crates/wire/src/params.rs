@@ -187,6 +187,14 @@ impl<'a> View<'a> {
         }
     }
 
+    /// A required id of `kind` (`MissingParameter` when absent; the kind's malformed-id
+    /// error when it is not one).
+    pub fn req_id(&self, name: &str, kind: openvpc_core::Kind) -> Result<String> {
+        let id = self.req(name)?;
+        kind.check(&id)?;
+        Ok(id)
+    }
+
     /// An optional boolean (`true`/`false`, case-insensitive).
     pub fn bool(&self, name: &str) -> Result<Option<bool>> {
         match self.str(name) {

@@ -11,7 +11,7 @@ use ipnet::IpNet;
 
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::ids::Kind;
-use crate::world::{Ctx, TimerKind, World};
+use crate::world::{Ctx, Scope, TimerKind, World};
 
 use super::attachments;
 use super::gateways;
@@ -32,15 +32,14 @@ pub fn gateway_for_connection(w: &World, ctx: &Ctx, tgw_id: &str) -> Result<u64>
     Ok(g.options.amazon_side_asn)
 }
 
-/// Attaches VPN connection `vpn_id` to `tgw_id` (checked by [`gateway_for_connection`]):
-/// the attachment starts `pending`. Returns its id.
-pub fn attach(w: &mut World, ctx: &Ctx, tgw_id: &str, vpn_id: &str) -> String {
-    let id = w.ids.id(Kind::TransitGatewayAttachment);
-    w.tgw_attachments.insert(TgwAttachment {
-        id: id.clone(),
-        scope: ctx.scope(),
+/// The attachment of VPN connection `vpn_id` to gateway `tgw_id`, in the gateway owner's
+/// `scope`: no VPC, subnets or options; `pendingAcceptance` until started, created at 0.
+pub fn vpn_attachment(id: &str, scope: &Scope, tgw_id: &str, vpn_id: &str) -> TgwAttachment {
+    TgwAttachment {
+        id: id.to_string(),
+        scope: scope.clone(),
         transit_gateway_id: tgw_id.to_string(),
-        transit_gateway_owner: ctx.account.clone(),
+        transit_gateway_owner: scope.account.clone(),
         vpc_id: String::new(),
         subnet_ids: Vec::new(),
         interfaces: Vec::new(),
@@ -52,10 +51,19 @@ pub fn attach(w: &mut World, ctx: &Ctx, tgw_id: &str, vpn_id: &str) -> String {
         },
         state: AttachmentState::PendingAcceptance,
         association: None,
-        created: ctx.now,
+        created: 0,
         purge_at: None,
         vpn_connection_id: Some(vpn_id.to_string()),
-    });
+    }
+}
+
+/// Attaches VPN connection `vpn_id` to `tgw_id` (checked by [`gateway_for_connection`]):
+/// the attachment starts `pending`. Returns its id.
+pub fn attach(w: &mut World, ctx: &Ctx, tgw_id: &str, vpn_id: &str) -> String {
+    let id = w.ids.id(Kind::TransitGatewayAttachment);
+    let mut a = vpn_attachment(&id, &ctx.scope(), tgw_id, vpn_id);
+    a.created = ctx.now;
+    w.tgw_attachments.insert(a);
     attachments::start(w, ctx, &id);
     id
 }

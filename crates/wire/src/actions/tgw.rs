@@ -53,12 +53,6 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("GetTransitGatewayRouteTablePropagations", get_propagations),
 ];
 
-fn id_of(p: &View, name: &str, kind: Kind) -> Result<String> {
-    let id = p.req(name)?;
-    kind.check(&id)?;
-    Ok(id)
-}
-
 /// An `enable`/`disable` option.
 fn toggle(p: &View, name: &str) -> Result<Option<bool>> {
     match p.str(name).as_deref() {
@@ -148,7 +142,7 @@ fn create_transit_gateway(cx: &mut Call) -> Result<Xml> {
 
 fn modify_transit_gateway(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
-    let transit_gateway_id = id_of(&p, "TransitGatewayId", Kind::TransitGateway)?;
+    let transit_gateway_id = p.req_id("TransitGatewayId", Kind::TransitGateway)?;
     let o = p.nested("Options");
     let table = |name: &str| -> Result<Option<String>> {
         match o.str(name).filter(|s| !s.is_empty()) {
@@ -182,7 +176,7 @@ fn modify_transit_gateway(cx: &mut Call) -> Result<Xml> {
 }
 
 fn delete_transit_gateway(cx: &mut Call) -> Result<Xml> {
-    let transit_gateway_id = id_of(&cx.p(), "TransitGatewayId", Kind::TransitGateway)?;
+    let transit_gateway_id = cx.p().req_id("TransitGatewayId", Kind::TransitGateway)?;
     cx.mutate(Command::Tgw(Cmd::DeleteTransitGateway {
         transit_gateway_id: transit_gateway_id.clone(),
     }))?;
@@ -289,8 +283,8 @@ fn render_attachment_of(cx: &Call, id: &str) -> Result<Xml> {
 fn create_vpc_attachment(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let cmd = Cmd::CreateVpcAttachment {
-        transit_gateway_id: id_of(&p, "TransitGatewayId", Kind::TransitGateway)?,
-        vpc_id: id_of(&p, "VpcId", Kind::Vpc)?,
+        transit_gateway_id: p.req_id("TransitGatewayId", Kind::TransitGateway)?,
+        vpc_id: p.req_id("VpcId", Kind::Vpc)?,
         subnet_ids: ids_checked(&p, "SubnetIds", Kind::Subnet)?,
         options: attachment_options(&p)?,
         tags: p.tag_specs_in("TagSpecifications")?,
@@ -301,11 +295,7 @@ fn create_vpc_attachment(cx: &mut Call) -> Result<Xml> {
 
 fn modify_vpc_attachment(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
-    let attachment_id = id_of(
-        &p,
-        "TransitGatewayAttachmentId",
-        Kind::TransitGatewayAttachment,
-    )?;
+    let attachment_id = p.req_id("TransitGatewayAttachmentId", Kind::TransitGatewayAttachment)?;
     let cmd = Cmd::ModifyVpcAttachment {
         attachment_id: attachment_id.clone(),
         add_subnet_ids: ids_checked(&p, "AddSubnetIds", Kind::Subnet)?,
@@ -316,33 +306,33 @@ fn modify_vpc_attachment(cx: &mut Call) -> Result<Xml> {
     render_attachment_of(cx, &attachment_id)
 }
 
-/// Delete, Accept or Reject: one attachment id, the attachment rendered after.
-fn attachment_step(cx: &mut Call, make: fn(String) -> Cmd) -> Result<Xml> {
-    let attachment_id = id_of(
-        &cx.p(),
-        "TransitGatewayAttachmentId",
-        Kind::TransitGatewayAttachment,
-    )?;
+/// Delete, Accept or Reject of an attachment: one attachment id, the attachment rendered
+/// after by `answer` (VPC and peering attachments alike).
+pub(super) fn attachment_step(
+    cx: &mut Call,
+    make: fn(String) -> Cmd,
+    answer: fn(&Call, &str) -> Result<Xml>,
+) -> Result<Xml> {
+    let attachment_id = cx
+        .p()
+        .req_id("TransitGatewayAttachmentId", Kind::TransitGatewayAttachment)?;
     cx.mutate(Command::Tgw(make(attachment_id.clone())))?;
-    render_attachment_of(cx, &attachment_id)
+    answer(cx, &attachment_id)
 }
 
 fn delete_vpc_attachment(cx: &mut Call) -> Result<Xml> {
-    attachment_step(cx, |attachment_id| Cmd::DeleteVpcAttachment {
-        attachment_id,
-    })
+    let make = |attachment_id| Cmd::DeleteVpcAttachment { attachment_id };
+    attachment_step(cx, make, render_attachment_of)
 }
 
 fn accept_vpc_attachment(cx: &mut Call) -> Result<Xml> {
-    attachment_step(cx, |attachment_id| Cmd::AcceptVpcAttachment {
-        attachment_id,
-    })
+    let make = |attachment_id| Cmd::AcceptVpcAttachment { attachment_id };
+    attachment_step(cx, make, render_attachment_of)
 }
 
 fn reject_vpc_attachment(cx: &mut Call) -> Result<Xml> {
-    attachment_step(cx, |attachment_id| Cmd::RejectVpcAttachment {
-        attachment_id,
-    })
+    let make = |attachment_id| Cmd::RejectVpcAttachment { attachment_id };
+    attachment_step(cx, make, render_attachment_of)
 }
 
 fn describe_vpc_attachments(cx: &mut Call) -> Result<Xml> {
@@ -443,7 +433,7 @@ fn render_table_of(cx: &Call, id: &str) -> Result<Xml> {
 fn create_route_table(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
     let cmd = Cmd::CreateRouteTable {
-        transit_gateway_id: id_of(&p, "TransitGatewayId", Kind::TransitGateway)?,
+        transit_gateway_id: p.req_id("TransitGatewayId", Kind::TransitGateway)?,
         tags: p.tag_specs_in("TagSpecifications")?,
     };
     let id = created_id(cx.mutate(Command::Tgw(cmd))?)?;
@@ -451,11 +441,9 @@ fn create_route_table(cx: &mut Call) -> Result<Xml> {
 }
 
 fn delete_route_table(cx: &mut Call) -> Result<Xml> {
-    let route_table_id = id_of(
-        &cx.p(),
-        "TransitGatewayRouteTableId",
-        Kind::TransitGatewayRouteTable,
-    )?;
+    let route_table_id = cx
+        .p()
+        .req_id("TransitGatewayRouteTableId", Kind::TransitGatewayRouteTable)?;
     cx.mutate(Command::Tgw(Cmd::DeleteRouteTable {
         route_table_id: route_table_id.clone(),
     }))?;
@@ -496,16 +484,8 @@ pub fn render_table(x: &mut Xml, w: &World, scope: &Scope, t: &TgwRouteTable) {
 /// The table and attachment ids of an association or propagation request.
 fn table_and_attachment(p: &View) -> Result<(String, String)> {
     Ok((
-        id_of(
-            p,
-            "TransitGatewayRouteTableId",
-            Kind::TransitGatewayRouteTable,
-        )?,
-        id_of(
-            p,
-            "TransitGatewayAttachmentId",
-            Kind::TransitGatewayAttachment,
-        )?,
+        p.req_id("TransitGatewayRouteTableId", Kind::TransitGatewayRouteTable)?,
+        p.req_id("TransitGatewayAttachmentId", Kind::TransitGatewayAttachment)?,
     ))
 }
 
@@ -602,11 +582,7 @@ fn disable_propagation(cx: &mut Call) -> Result<Xml> {
 
 fn get_table_attachments(cx: &mut Call, propagations: bool) -> Result<Xml> {
     let p = cx.p();
-    let rtb = id_of(
-        &p,
-        "TransitGatewayRouteTableId",
-        Kind::TransitGatewayRouteTable,
-    )?;
+    let rtb = p.req_id("TransitGatewayRouteTableId", Kind::TransitGatewayRouteTable)?;
     let q = Query::without_ids(&p, EC2)?;
     cx.read()?;
     let w = cx.world();
@@ -658,11 +634,7 @@ fn render_route(x: &mut Xml, w: &World, rtb: &str, r: &TableRoute) {
 
 /// A route request's parameters: the table, the destination, the target.
 fn route_request(p: &View) -> Result<(String, IpNet, Option<String>, bool)> {
-    let rtb = id_of(
-        p,
-        "TransitGatewayRouteTableId",
-        Kind::TransitGatewayRouteTable,
-    )?;
+    let rtb = p.req_id("TransitGatewayRouteTableId", Kind::TransitGatewayRouteTable)?;
     let destination = cidr(&p.req("DestinationCidrBlock")?, "DestinationCidrBlock")?;
     let attachment = p
         .str("TransitGatewayAttachmentId")
@@ -725,11 +697,7 @@ fn static_route(destination: IpNet, attachment: Option<String>) -> TableRoute {
 
 fn delete_route(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
-    let route_table_id = id_of(
-        &p,
-        "TransitGatewayRouteTableId",
-        Kind::TransitGatewayRouteTable,
-    )?;
+    let route_table_id = p.req_id("TransitGatewayRouteTableId", Kind::TransitGatewayRouteTable)?;
     let destination = cidr(&p.req("DestinationCidrBlock")?, "DestinationCidrBlock")?;
     let before = cx
         .world()
@@ -758,11 +726,7 @@ fn delete_route(cx: &mut Call) -> Result<Xml> {
 
 fn search_routes(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
-    let rtb = id_of(
-        &p,
-        "TransitGatewayRouteTableId",
-        Kind::TransitGatewayRouteTable,
-    )?;
+    let rtb = p.req_id("TransitGatewayRouteTableId", Kind::TransitGatewayRouteTable)?;
     let filters = p.filters()?;
     let max = match p.int("MaxResults")? {
         None => 1000,

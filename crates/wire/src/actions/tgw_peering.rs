@@ -60,30 +60,19 @@ fn create(cx: &mut Call) -> Result<Xml> {
     answer(cx, &id)
 }
 
-/// Accept, Reject or Delete: one attachment id, the attachment rendered after.
-fn step(cx: &mut Call, make: fn(String) -> Cmd) -> Result<Xml> {
-    let id = cx.p().req("TransitGatewayAttachmentId")?;
-    Kind::TransitGatewayAttachment.check(&id)?;
-    cx.mutate(Command::Tgw(make(id.clone())))?;
-    answer(cx, &id)
-}
-
 fn accept(cx: &mut Call) -> Result<Xml> {
-    step(cx, |attachment_id| Cmd::AcceptPeeringAttachment {
-        attachment_id,
-    })
+    let make = |attachment_id| Cmd::AcceptPeeringAttachment { attachment_id };
+    super::tgw::attachment_step(cx, make, answer)
 }
 
 fn reject(cx: &mut Call) -> Result<Xml> {
-    step(cx, |attachment_id| Cmd::RejectPeeringAttachment {
-        attachment_id,
-    })
+    let make = |attachment_id| Cmd::RejectPeeringAttachment { attachment_id };
+    super::tgw::attachment_step(cx, make, answer)
 }
 
 fn delete(cx: &mut Call) -> Result<Xml> {
-    step(cx, |attachment_id| Cmd::DeletePeeringAttachment {
-        attachment_id,
-    })
+    let make = |attachment_id| Cmd::DeletePeeringAttachment { attachment_id };
+    super::tgw::attachment_step(cx, make, answer)
 }
 
 fn describe(cx: &mut Call) -> Result<Xml> {

@@ -17,21 +17,11 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     ("GetTransitGatewayPrefixListReferences", get_references),
 ];
 
-fn id_of(p: &View, name: &str, kind: Kind) -> Result<String> {
-    let id = p.req(name)?;
-    kind.check(&id)?;
-    Ok(id)
-}
-
 /// The table and list a request names.
 fn table_and_list(p: &View) -> Result<(String, String)> {
     Ok((
-        id_of(
-            p,
-            "TransitGatewayRouteTableId",
-            Kind::TransitGatewayRouteTable,
-        )?,
-        id_of(p, "PrefixListId", Kind::PrefixList)?,
+        p.req_id("TransitGatewayRouteTableId", Kind::TransitGatewayRouteTable)?,
+        p.req_id("PrefixListId", Kind::PrefixList)?,
     ))
 }
 
@@ -149,11 +139,7 @@ fn delete_reference(cx: &mut Call) -> Result<Xml> {
 
 fn get_references(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
-    let rtb = id_of(
-        &p,
-        "TransitGatewayRouteTableId",
-        Kind::TransitGatewayRouteTable,
-    )?;
+    let rtb = p.req_id("TransitGatewayRouteTableId", Kind::TransitGatewayRouteTable)?;
     let q = Query::without_ids(&p, EC2)?;
     cx.read()?;
     let w = cx.world();
