@@ -267,16 +267,32 @@ fn attachment_options(p: &View) -> Result<AttachmentOptionChanges> {
 }
 
 fn render_attachment_of(cx: &Call, id: &str) -> Result<Xml> {
+    fn get<'w>(w: &'w World, id: &str) -> Option<&'w TgwAttachment> {
+        w.tgw_attachments.get(id)
+    }
+    render_one(
+        cx,
+        id,
+        get,
+        "transitGatewayVpcAttachment",
+        render_vpc_attachment,
+    )
+}
+
+/// One attachment (of the table `get` reads) in element `name`, rendered by `render`; an
+/// id no longer held is `InvalidTransitGatewayAttachmentID.NotFound`.
+pub(super) fn render_one<T>(
+    cx: &Call,
+    id: &str,
+    get: for<'w> fn(&'w World, &str) -> Option<&'w T>,
+    name: &str,
+    render: fn(&mut Xml, &World, &Scope, &T),
+) -> Result<Xml> {
     let w = cx.world();
     let scope = cx.ctx().scope();
-    let a = w
-        .tgw_attachments
-        .get(id)
-        .ok_or_else(|| Kind::TransitGatewayAttachment.not_found(id))?;
+    let a = get(w, id).ok_or_else(|| Kind::TransitGatewayAttachment.not_found(id))?;
     let mut x = Xml::new();
-    x.node("transitGatewayVpcAttachment", |x| {
-        render_vpc_attachment(x, w, &scope, a)
-    });
+    x.node(name, |x| render(x, w, &scope, a));
     Ok(x)
 }
 

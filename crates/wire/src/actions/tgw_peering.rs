@@ -19,17 +19,10 @@ pub const ACTIONS: &[(&str, Handler)] = &[
 ];
 
 fn answer(cx: &Call, id: &str) -> Result<Xml> {
-    let w = cx.world();
-    let scope = cx.ctx().scope();
-    let p = w
-        .tgw_peerings
-        .get(id)
-        .ok_or_else(|| Kind::TransitGatewayAttachment.not_found(id))?;
-    let mut x = Xml::new();
-    x.node("transitGatewayPeeringAttachment", |x| {
-        render(x, w, &scope, p)
-    });
-    Ok(x)
+    fn get<'w>(w: &'w World, id: &str) -> Option<&'w TgwPeeringAttachment> {
+        w.tgw_peerings.get(id)
+    }
+    super::tgw::render_one(cx, id, get, "transitGatewayPeeringAttachment", render)
 }
 
 fn create(cx: &mut Call) -> Result<Xml> {

@@ -78,38 +78,44 @@ fn answer(cx: &Call, rtb: &str, pl: &str, r: Option<PrefixListRef>, state: &str)
     x
 }
 
-fn create_reference(cx: &mut Call) -> Result<Xml> {
+/// Create or Modify: the command `make` builds from the request, the reference answered in
+/// `state`.
+fn put_reference(
+    cx: &mut Call,
+    make: fn(String, String, Option<String>, bool) -> Cmd,
+    state: &str,
+) -> Result<Xml> {
     let (route_table_id, prefix_list_id, attachment_id, blackhole) = request(&cx.p())?;
-    cx.mutate(Command::Tgw(Cmd::CreatePrefixListReference {
-        route_table_id: route_table_id.clone(),
-        prefix_list_id: prefix_list_id.clone(),
+    let cmd = make(
+        route_table_id.clone(),
+        prefix_list_id.clone(),
         attachment_id,
         blackhole,
-    }))?;
-    Ok(answer(
-        cx,
-        &route_table_id,
-        &prefix_list_id,
-        None,
-        "pending",
-    ))
+    );
+    cx.mutate(Command::Tgw(cmd))?;
+    Ok(answer(cx, &route_table_id, &prefix_list_id, None, state))
+}
+
+fn create_reference(cx: &mut Call) -> Result<Xml> {
+    let make =
+        |route_table_id, prefix_list_id, attachment_id, blackhole| Cmd::CreatePrefixListReference {
+            route_table_id,
+            prefix_list_id,
+            attachment_id,
+            blackhole,
+        };
+    put_reference(cx, make, "pending")
 }
 
 fn modify_reference(cx: &mut Call) -> Result<Xml> {
-    let (route_table_id, prefix_list_id, attachment_id, blackhole) = request(&cx.p())?;
-    cx.mutate(Command::Tgw(Cmd::ModifyPrefixListReference {
-        route_table_id: route_table_id.clone(),
-        prefix_list_id: prefix_list_id.clone(),
-        attachment_id,
-        blackhole,
-    }))?;
-    Ok(answer(
-        cx,
-        &route_table_id,
-        &prefix_list_id,
-        None,
-        "modifying",
-    ))
+    let make =
+        |route_table_id, prefix_list_id, attachment_id, blackhole| Cmd::ModifyPrefixListReference {
+            route_table_id,
+            prefix_list_id,
+            attachment_id,
+            blackhole,
+        };
+    put_reference(cx, make, "modifying")
 }
 
 fn delete_reference(cx: &mut Call) -> Result<Xml> {
