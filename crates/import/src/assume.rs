@@ -6,15 +6,21 @@
 //! default ACL — the imported one, else one made as AWS makes it (allow everything, both
 //! directions). Batfish treats missing ACLs as permitting; this makes that choice explicit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openvpc_core::{nacl, World};
 
-/// Subnets without a network ACL, by VPC (in the VPC's scope).
+/// Subnets without a network ACL, by VPC (one pass over the ACLs' associations: an import
+/// may hold tens of thousands of each).
 fn subnets_without_acl(w: &World) -> BTreeMap<String, Vec<String>> {
+    let associated: BTreeSet<&str> = w
+        .network_acls
+        .values()
+        .flat_map(|a| a.associations.iter().map(|s| s.subnet_id.as_str()))
+        .collect();
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for s in w.subnets.values() {
-        if nacl::of_subnet(w, &s.id).is_none() {
+        if !associated.contains(s.id.as_str()) {
             out.entry(s.vpc_id.clone()).or_default().push(s.id.clone());
         }
     }

@@ -106,7 +106,7 @@ pub fn parse_port_range(text: &str) -> Result<(u16, u16), String> {
 }
 
 /// The Network Insights path options and search `args` ask for beyond the flow.
-pub fn query_of(args: &ReachArgs) -> (Options, Search) {
+pub fn options_of(args: &ReachArgs) -> (Options, Search) {
     let opts = Options {
         source_ip: args.source_ip,
         destination_ip: args.destination_ip,
@@ -201,7 +201,7 @@ pub fn run(args: ReachArgs) -> i32 {
     };
     let world = load_world(&args.data_dir).unwrap_or_else(|e| crate::fail(e));
     let view = View::compile_with(&world, &world);
-    let (opts, query) = query_of(&args);
+    let (opts, query) = options_of(&args);
     let searched = query != Search::default();
     let found = search(&view, &flow, &opts, &query);
     let verdict = &found.verdict;

@@ -351,7 +351,8 @@ fn reject_vpc_attachment(cx: &mut Call) -> Result<Xml> {
     attachment_step(cx, make, render_attachment_of)
 }
 
-fn describe_vpc_attachments(cx: &mut Call) -> Result<Xml> {
+/// A Describe of attachments by `TransitGatewayAttachmentIds` (and filters, pages).
+pub(super) fn attachment_query(cx: &mut Call) -> Result<Query> {
     let q = Query::decode(
         &cx.p(),
         "TransitGatewayAttachmentIds",
@@ -359,6 +360,11 @@ fn describe_vpc_attachments(cx: &mut Call) -> Result<Xml> {
         EC2,
     )?;
     cx.read()?;
+    Ok(q)
+}
+
+fn describe_vpc_attachments(cx: &mut Call) -> Result<Xml> {
+    let q = attachment_query(cx)?;
     let scope = cx.ctx().scope();
     let w = cx.world();
     let found = tgw::describe_vpc_attachments(w, cx.ctx(), &q.ids, &q.filters)?;
@@ -395,13 +401,7 @@ pub fn render_vpc_attachment(x: &mut Xml, w: &World, scope: &Scope, a: &TgwAttac
 }
 
 fn describe_attachments(cx: &mut Call) -> Result<Xml> {
-    let q = Query::decode(
-        &cx.p(),
-        "TransitGatewayAttachmentIds",
-        |id| Kind::TransitGatewayAttachment.check(id),
-        EC2,
-    )?;
-    cx.read()?;
+    let q = attachment_query(cx)?;
     let scope = cx.ctx().scope();
     let w = cx.world();
     let found = tgw::describe_attachments(w, cx.ctx(), &q.ids, &q.filters)?;
@@ -532,68 +532,54 @@ fn link(cx: &Call, node: &str, rtb: &str, attachment: &str, state: &str) -> Xml 
     x
 }
 
-fn associate_route_table(cx: &mut Call) -> Result<Xml> {
+/// Associate, Disassociate, Enable or Disable: the command `make` builds from the table
+/// and attachment, answered as `node` in `state`.
+fn link_step(
+    cx: &mut Call,
+    make: fn(String, String) -> Cmd,
+    node: &str,
+    state: &str,
+) -> Result<Xml> {
     let (route_table_id, attachment_id) = table_and_attachment(&cx.p())?;
-    cx.mutate(Command::Tgw(Cmd::Associate {
-        route_table_id: route_table_id.clone(),
-        attachment_id: attachment_id.clone(),
-    }))?;
-    Ok(link(
-        cx,
-        "association",
-        &route_table_id,
-        &attachment_id,
-        "associating",
-    ))
+    cx.mutate(Command::Tgw(make(
+        route_table_id.clone(),
+        attachment_id.clone(),
+    )))?;
+    Ok(link(cx, node, &route_table_id, &attachment_id, state))
+}
+
+fn associate_route_table(cx: &mut Call) -> Result<Xml> {
+    let make = |route_table_id, attachment_id| Cmd::Associate {
+        route_table_id,
+        attachment_id,
+    };
+    link_step(cx, make, "association", "associating")
 }
 
 fn disassociate_route_table(cx: &mut Call) -> Result<Xml> {
-    let (route_table_id, attachment_id) = table_and_attachment(&cx.p())?;
-    cx.mutate(Command::Tgw(Cmd::Disassociate {
-        route_table_id: route_table_id.clone(),
-        attachment_id: attachment_id.clone(),
-    }))?;
-    Ok(link(
-        cx,
-        "association",
-        &route_table_id,
-        &attachment_id,
-        "disassociating",
-    ))
+    let make = |route_table_id, attachment_id| Cmd::Disassociate {
+        route_table_id,
+        attachment_id,
+    };
+    link_step(cx, make, "association", "disassociating")
 }
 
 fn enable_propagation(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let (route_table_id, attachment_id) = table_and_attachment(&p)?;
-    p.ignore("TransitGatewayRouteTableAnnouncementId");
-    cx.mutate(Command::Tgw(Cmd::EnablePropagation {
-        route_table_id: route_table_id.clone(),
-        attachment_id: attachment_id.clone(),
-    }))?;
-    Ok(link(
-        cx,
-        "propagation",
-        &route_table_id,
-        &attachment_id,
-        "enabled",
-    ))
+    cx.p().ignore("TransitGatewayRouteTableAnnouncementId");
+    let make = |route_table_id, attachment_id| Cmd::EnablePropagation {
+        route_table_id,
+        attachment_id,
+    };
+    link_step(cx, make, "propagation", "enabled")
 }
 
 fn disable_propagation(cx: &mut Call) -> Result<Xml> {
-    let p = cx.p();
-    let (route_table_id, attachment_id) = table_and_attachment(&p)?;
-    p.ignore("TransitGatewayRouteTableAnnouncementId");
-    cx.mutate(Command::Tgw(Cmd::DisablePropagation {
-        route_table_id: route_table_id.clone(),
-        attachment_id: attachment_id.clone(),
-    }))?;
-    Ok(link(
-        cx,
-        "propagation",
-        &route_table_id,
-        &attachment_id,
-        "disabled",
-    ))
+    cx.p().ignore("TransitGatewayRouteTableAnnouncementId");
+    let make = |route_table_id, attachment_id| Cmd::DisablePropagation {
+        route_table_id,
+        attachment_id,
+    };
+    link_step(cx, make, "propagation", "disabled")
 }
 
 fn get_table_attachments(cx: &mut Call, propagations: bool) -> Result<Xml> {

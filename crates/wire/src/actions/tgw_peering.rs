@@ -4,7 +4,6 @@
 use openvpc_core::tgw::{self, Cmd, PeeringRequest, PeeringState, TgwPeeringAttachment};
 use openvpc_core::{ApiError, Command, Kind, Result, Scope, World};
 
-use super::describe::{Query, EC2};
 use super::{created_id, Call, Handler};
 use crate::time::iso8601;
 use crate::xml::Xml;
@@ -69,13 +68,7 @@ fn delete(cx: &mut Call) -> Result<Xml> {
 }
 
 fn describe(cx: &mut Call) -> Result<Xml> {
-    let q = Query::decode(
-        &cx.p(),
-        "TransitGatewayAttachmentIds",
-        |id| Kind::TransitGatewayAttachment.check(id),
-        EC2,
-    )?;
-    cx.read()?;
+    let q = super::tgw::attachment_query(cx)?;
     let scope = cx.ctx().scope();
     let w = cx.world();
     let found = tgw::describe_peering_attachments(w, cx.ctx(), &q.ids, &q.filters)?;

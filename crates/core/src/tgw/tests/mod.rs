@@ -25,6 +25,7 @@ fn hub(k: &mut Kit) -> (String, [(String, String, String); 2]) {
     (tgw, [a, b])
 }
 
+/// The routes in effect of table `rtb`, as `destination attachment|blackhole type`.
 fn routes_of(k: &Kit, rtb: &str) -> Vec<String> {
     table_routes(&k.w, k.tgw_table(rtb))
         .iter()

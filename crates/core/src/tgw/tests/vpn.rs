@@ -1,24 +1,11 @@
 //! VPN attachments' tests, on the shared kit.
 
+use super::routes_of;
 use crate::testkit::tgw::{create_tgw, tgw_connection, tgw_route};
 use crate::testkit::vpn::{connection, vpn_route};
 use crate::testkit::{Kit, B};
 use crate::tgw::*;
 use crate::{vpn, HOUR};
-
-fn routes_of(k: &Kit, rtb: &str) -> Vec<String> {
-    table_routes(&k.w, k.tgw_table(rtb))
-        .iter()
-        .map(|r| {
-            format!(
-                "{} {} {}",
-                r.destination,
-                r.attachment.as_deref().unwrap_or("blackhole"),
-                r.route_type.as_str()
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn a_connection_to_a_transit_gateway_makes_a_vpn_attachment_pending_then_available() {
