@@ -31,20 +31,24 @@ pub(crate) use impl_resource;
 
 /// Resources by id plus an index of ids by owning scope. Iteration is in id order.
 ///
-/// Serialised as the map of items alone; the index is rebuilt when deserialised.
+/// Each resource is boxed: ids are random, so an insert lands anywhere in a B-tree node
+/// and shifts the entries after it; boxed, it shifts pointers instead of whole resources
+/// (hundreds of bytes each). Serialised as the map of items alone; the index is rebuilt
+/// when deserialised.
 #[derive(Debug, Clone)]
 pub struct Table<T> {
-    items: BTreeMap<Key, T>,
+    items: BTreeMap<Key, Box<T>>,
     by_scope: BTreeMap<Scope, BTreeSet<Key>>,
 }
 
 /// An id as a table key, ordered exactly as the id strings are. Ids of up to
-/// [`Key::INLINE`] bytes (every generated id) are kept inline and compared as big-endian
-/// words: no pointer to follow and no `memcmp` call per comparison, which is what a
-/// B-tree lookup mostly does. Longer ids (ARNs) are kept on the heap.
+/// [`Key::INLINE`] bytes (every generated id) are kept inline as big-endian words of their
+/// zero-padded bytes: a comparison, which is what a B-tree lookup mostly does, is then one
+/// or two integer compares, with no pointer to follow and no `memcmp` call. Longer ids
+/// (ARNs) are kept on the heap.
 #[derive(Clone)]
 pub(crate) enum Key {
-    Short { bytes: [u8; Key::INLINE], len: u8 },
+    Short { words: [u64; 3], len: u8 },
     Long(Box<str>),
 }
 
@@ -57,30 +61,30 @@ impl Key {
         }
         let mut bytes = [0; Key::INLINE];
         bytes[..id.len()].copy_from_slice(id.as_bytes());
-        Key::Short {
-            bytes,
-            len: id.len() as u8,
-        }
-    }
-
-    pub(crate) fn as_str(&self) -> &str {
-        match self {
-            // The bytes were copied from a `str` up to `len`.
-            Key::Short { bytes, len } => {
-                std::str::from_utf8(&bytes[..*len as usize]).unwrap_or_default()
-            }
-            Key::Long(s) => s,
-        }
-    }
-
-    /// The zero-padded bytes as words: their order is the bytes' order.
-    fn words(bytes: &[u8; Key::INLINE]) -> [u64; 3] {
         let word = |i: usize| {
             let mut w = [0; 8];
             w.copy_from_slice(&bytes[i * 8..i * 8 + 8]);
             u64::from_be_bytes(w)
         };
-        [word(0), word(1), word(2)]
+        Key::Short {
+            words: [word(0), word(1), word(2)],
+            len: id.len() as u8,
+        }
+    }
+
+    /// Runs `f` on the id as a string.
+    pub(crate) fn with_str<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        match self {
+            Key::Short { words, len } => {
+                let mut bytes = [0; Key::INLINE];
+                for (chunk, w) in bytes.chunks_exact_mut(8).zip(words) {
+                    chunk.copy_from_slice(&w.to_be_bytes());
+                }
+                // The bytes were copied from a `str` up to `len`.
+                f(std::str::from_utf8(&bytes[..*len as usize]).unwrap_or_default())
+            }
+            Key::Long(s) => f(s),
+        }
     }
 }
 
@@ -89,10 +93,10 @@ impl Ord for Key {
     /// proper prefixes, and before or after any other string by the first byte that differs.
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         match (self, other) {
-            (Key::Short { bytes: a, len: la }, Key::Short { bytes: b, len: lb }) => {
-                Key::words(a).cmp(&Key::words(b)).then(la.cmp(lb))
+            (Key::Short { words: a, len: la }, Key::Short { words: b, len: lb }) => {
+                a.cmp(b).then(la.cmp(lb))
             }
-            _ => self.as_str().cmp(other.as_str()),
+            _ => self.with_str(|a| other.with_str(|b| a.cmp(b))),
         }
     }
 }
@@ -113,13 +117,13 @@ impl Eq for Key {}
 
 impl std::fmt::Debug for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
+        self.with_str(|s| std::fmt::Debug::fmt(s, f))
     }
 }
 
 impl Serialize for Key {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
+        self.with_str(|text| s.serialize_str(text))
     }
 }
 
@@ -168,7 +172,7 @@ impl<T: Resource> Table<T> {
                     .insert(item.scope().clone(), BTreeSet::from([key.clone()]));
             }
         }
-        self.items.insert(key, item);
+        self.items.insert(key, Box::new(item));
     }
 
     /// Removes a resource by id.
@@ -178,17 +182,17 @@ impl<T: Resource> Table<T> {
         if let Some(set) = self.by_scope.get_mut(item.scope()) {
             set.remove(&key);
         }
-        Some(item)
+        Some(*item)
     }
 
     /// A resource by id, whoever owns it.
     pub fn get(&self, id: &str) -> Option<&T> {
-        self.items.get(&Key::new(id))
+        self.items.get(&Key::new(id)).map(|b| &**b)
     }
 
     /// A mutable resource by id, whoever owns it.
     pub fn get_mut(&mut self, id: &str) -> Option<&mut T> {
-        self.items.get_mut(&Key::new(id))
+        self.items.get_mut(&Key::new(id)).map(|b| &mut **b)
     }
 
     /// A resource by id only if `scope` owns it: other accounts' resources are not found.
@@ -207,7 +211,7 @@ impl<T: Resource> Table<T> {
             .get(scope)
             .into_iter()
             .flatten()
-            .filter_map(|id| self.items.get(id))
+            .filter_map(|id| self.items.get(id).map(|b| &**b))
     }
 
     /// The resources a Describe starts from: the named ones, each resolved by `get` (which
@@ -236,12 +240,12 @@ impl<T: Resource> Table<T> {
 
     /// Every resource, in id order.
     pub fn values(&self) -> impl Iterator<Item = &T> {
-        self.items.values()
+        self.items.values().map(|b| &**b)
     }
 
     /// Every resource, mutably, in id order.
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut T> {
-        self.items.values_mut()
+        self.items.values_mut().map(|b| &mut **b)
     }
 
     /// Number of resources.
@@ -284,7 +288,7 @@ mod tests {
             let (ka, kb) = (Key::new(&a), Key::new(&b));
             prop_assert_eq!(ka.cmp(&kb), a.cmp(&b));
             prop_assert_eq!(ka == kb, a == b);
-            prop_assert_eq!(ka.as_str(), a.as_str());
+            prop_assert_eq!(ka.with_str(str::to_string), a);
         }
     }
 

@@ -185,7 +185,8 @@ impl Peering {
 /// Serialised as the map of connections alone; indexes are rebuilt when deserialised.
 #[derive(Debug, Clone, Default)]
 pub struct Peerings {
-    items: BTreeMap<Key, Peering>,
+    /// Boxed, as in [`crate::table::Table`]: an insert shifts pointers, not connections.
+    items: BTreeMap<Key, Box<Peering>>,
     by_scope: BTreeMap<Scope, BTreeSet<Key>>,
     by_vpc: BTreeMap<Key, BTreeSet<Key>>,
     /// Connections by the VPCs they join, in both orders.
@@ -233,7 +234,7 @@ impl Peerings {
                 .or_default()
                 .insert(id.clone());
         }
-        self.items.insert(id, p);
+        self.items.insert(id, Box::new(p));
     }
 
     /// Removes a connection (purge) and its index entries.
@@ -291,7 +292,7 @@ impl Peerings {
 
     /// A connection by id, whoever sees it.
     pub fn get(&self, id: &str) -> Option<&Peering> {
-        self.items.get(&Key::new(id))
+        self.items.get(&Key::new(id)).map(|p| &**p)
     }
 
     /// A connection for changing; its status may change, so indexes resync lazily.
@@ -299,7 +300,7 @@ impl Peerings {
         let id = Key::new(id);
         let item = self.items.get_mut(&id)?;
         self.dirty.insert(id);
-        Some(item)
+        Some(&mut **item)
     }
 
     /// A connection if `scope` sees it at `now`.
@@ -313,7 +314,7 @@ impl Peerings {
             .get(&Key::new(vpc_id))
             .into_iter()
             .flatten()
-            .filter_map(|id| self.items.get(id))
+            .filter_map(|id| self.items.get(id).map(|p| &**p))
     }
 
     /// Every connection joining `vpc_a` and `vpc_b`, whichever requested it.
@@ -327,7 +328,7 @@ impl Peerings {
             .and_then(|m| m.get(&Key::new(vpc_b)))
             .into_iter()
             .flatten()
-            .filter_map(|id| self.items.get(id))
+            .filter_map(|id| self.items.get(id).map(|p| &**p))
     }
 
     /// Every connection with an end in `scope` (visible or not).
@@ -336,12 +337,12 @@ impl Peerings {
             .get(scope)
             .into_iter()
             .flatten()
-            .filter_map(|id| self.items.get(id))
+            .filter_map(|id| self.items.get(id).map(|p| &**p))
     }
 
     /// Every connection.
     pub fn values(&self) -> impl Iterator<Item = &Peering> {
-        self.items.values()
+        self.items.values().map(|p| &**p)
     }
 }
 
