@@ -96,8 +96,11 @@ pub struct Caller {
 /// Resolves the caller. Without credentials: any or no signature; the account is a
 /// 12-digit key id or `default_account`. With credentials: a valid signature by a known key,
 /// scoped to `service` (the signing name of the dialect the request is dispatched to).
+///
+/// `scope` is [`sigv4::credential_scope`] of `req`, parsed once per request by the caller.
 pub fn resolve(
     req: &HttpRequestParts,
+    scope: Result<Option<sigv4::CredentialScope>, sigv4::AuthError>,
     credentials: Option<&Credentials>,
     default_account: &str,
     default_region: &str,
@@ -105,7 +108,7 @@ pub fn resolve(
     now_unix_secs: i64,
 ) -> Result<Caller, ApiError> {
     let to_api = |e: sigv4::AuthError| ApiError::new(e.code, e.message);
-    let scope = sigv4::credential_scope(req).map_err(to_api)?;
+    let scope = scope.map_err(to_api)?;
     let Some(creds) = credentials else {
         let caller = |account: String, region: String, service: String| Caller {
             identity: Identity::root(&account),
@@ -249,11 +252,29 @@ mod tests {
             headers: &headers,
             body: b"",
         };
-        let c = resolve(&req, None, "000000000000", "us-east-1", "ec2", 0).unwrap();
+        let c = resolve(
+            &req,
+            sigv4::credential_scope(&req),
+            None,
+            "000000000000",
+            "us-east-1",
+            "ec2",
+            0,
+        )
+        .unwrap();
         assert_eq!(c.account, "000000000000");
         assert_eq!(c.region, "us-east-1");
         let creds = Credentials::parse("AKID s 111111111111").unwrap();
-        let e = resolve(&req, Some(&creds), "000000000000", "us-east-1", "ec2", 0).unwrap_err();
+        let e = resolve(
+            &req,
+            sigv4::credential_scope(&req),
+            Some(&creds),
+            "000000000000",
+            "us-east-1",
+            "ec2",
+            0,
+        )
+        .unwrap_err();
         assert_eq!(e.code, "MissingAuthenticationToken");
     }
 }

@@ -6,7 +6,7 @@ use openvpc_core::{ApiError, ErrorCode};
 
 use crate::errors::{ec2_error, query_error};
 use crate::params::Params;
-use crate::sigv4::{self, HttpRequestParts};
+use crate::sigv4;
 use crate::{elbv2, ram, sts, Backend, Response};
 
 /// A Query dialect.
@@ -32,14 +32,20 @@ impl Dialect {
     /// signed for a service openvpc does not serve is refused, naming the ones it serves.
     /// An unsigned (or unparseable) one speaks the dialect whose API `Version` it carries,
     /// else EC2.
-    pub fn of(req: &HttpRequestParts, params: &Params) -> Result<Dialect, ApiError> {
-        match sigv4::credential_scope(req) {
-            Ok(Some(scope)) => SERVED
+    ///
+    /// `scope` is the request's parsed credential scope ([`sigv4::credential_scope`]; `None`
+    /// when unsigned or unparseable), parsed once per request by the caller.
+    pub fn of(
+        scope: Option<&sigv4::CredentialScope>,
+        params: &Params,
+    ) -> Result<Dialect, ApiError> {
+        match scope {
+            Some(scope) => SERVED
                 .iter()
                 .find(|(_, name, _)| *name == scope.service)
                 .map(|(d, _, _)| *d)
                 .ok_or_else(|| unserved(&scope.service)),
-            _ => Ok(SERVED
+            None => Ok(SERVED
                 .iter()
                 .find(|(_, _, version)| params.peek("Version") == Some(*version))
                 .map_or(Dialect::Ec2, |(d, _, _)| *d)),
@@ -137,6 +143,7 @@ pub fn unserved_error(err: &ApiError, request_id: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sigv4::HttpRequestParts;
 
     fn signed_for(service: &str) -> Vec<(String, String)> {
         vec![(
@@ -153,7 +160,8 @@ mod tests {
             headers,
             body,
         };
-        Dialect::of(&req, &Params::parse(body))
+        let scope = sigv4::credential_scope(&req).ok().flatten();
+        Dialect::of(scope.as_ref(), &Params::parse(body))
     }
 
     #[test]

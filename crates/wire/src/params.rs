@@ -166,7 +166,10 @@ pub struct View<'a> {
 
 impl<'a> View<'a> {
     fn key(&self, name: &str) -> String {
-        format!("{}{name}", self.prefix)
+        let mut key = String::with_capacity(self.prefix.len() + name.len());
+        key.push_str(&self.prefix);
+        key.push_str(name);
+        key
     }
 
     /// The wire name of a member, for error messages.

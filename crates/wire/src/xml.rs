@@ -1,6 +1,6 @@
 //! A minimal XML writer for AWS Query responses.
 
-use std::fmt::{Display, Write};
+use std::fmt::Write;
 
 use openvpc_core::tags::TagSet;
 
@@ -11,15 +11,17 @@ pub struct Xml {
 }
 
 impl Xml {
-    /// An empty fragment.
+    /// An empty fragment, with room for a typical answer (so it rarely grows).
     pub fn new() -> Self {
-        Xml::default()
+        Xml {
+            out: String::with_capacity(2048),
+        }
     }
 
     /// `<tag>value</tag>` with the value escaped (written straight into the document).
-    pub fn leaf(&mut self, tag: &str, value: impl Display) -> &mut Self {
+    pub fn leaf(&mut self, tag: &str, value: impl Text) -> &mut Self {
         self.open(tag);
-        let _ = write!(Escaped(&mut self.out), "{value}");
+        value.write_to(&mut self.out);
         self.close(tag)
     }
 
@@ -37,7 +39,7 @@ impl Xml {
     }
 
     /// A leaf only when the value is present.
-    pub fn opt(&mut self, tag: &str, value: Option<impl Display>) -> &mut Self {
+    pub fn opt(&mut self, tag: &str, value: Option<impl Text>) -> &mut Self {
         if let Some(v) = value {
             self.leaf(tag, v);
         }
@@ -97,15 +99,70 @@ pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
 }
 
-/// A writer escaping what is written through it into a document.
-struct Escaped<'a>(&'a mut String);
+/// A value an element can hold: text, escaped as it is written, or a number, address,
+/// block or code, which never holds markup. Strings go straight to [`escape_into`]: no
+/// formatting machinery per element (an answer has dozens).
+pub trait Text {
+    /// Appends the value, escaped, to a document.
+    fn write_to(&self, out: &mut String);
+}
 
-impl Write for Escaped<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        escape_into(self.0, s);
-        Ok(())
+impl Text for str {
+    fn write_to(&self, out: &mut String) {
+        escape_into(out, self);
     }
 }
+
+impl Text for String {
+    fn write_to(&self, out: &mut String) {
+        escape_into(out, self);
+    }
+}
+
+impl<T: Text + ?Sized> Text for &T {
+    fn write_to(&self, out: &mut String) {
+        (**self).write_to(out);
+    }
+}
+
+impl Text for bool {
+    fn write_to(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+impl Text for openvpc_core::ErrorCode {
+    fn write_to(&self, out: &mut String) {
+        out.push_str(self.as_str());
+    }
+}
+
+/// Values whose `Display` is digits, addresses or blocks: nothing to escape.
+macro_rules! text_by_display {
+    ($($t:ty),*) => {$(
+        impl Text for $t {
+            fn write_to(&self, out: &mut String) {
+                let _ = write!(out, "{self}");
+            }
+        }
+    )*};
+}
+
+text_by_display!(
+    u8,
+    u16,
+    u32,
+    u64,
+    usize,
+    i32,
+    i64,
+    std::net::IpAddr,
+    std::net::Ipv4Addr,
+    std::net::Ipv6Addr,
+    ipnet::IpNet,
+    ipnet::Ipv4Net,
+    ipnet::Ipv6Net
+);
 
 /// Whether `b` may start something [`escape_into`] changes: markup, a control character,
 /// or the first byte of U+FFFE / U+FFFF.

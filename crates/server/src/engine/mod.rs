@@ -105,7 +105,7 @@ impl Shared {
         }
         world.tick(now);
         self.changed();
-        self.view.after(world, &due);
+        self.view.after(world, || due);
     }
 
     /// Whether a `full` write must be refused before it applies: a failed sync is being
@@ -398,8 +398,9 @@ impl Backend for WriteBackend<'_> {
         let kept = cmd.clone();
         let out = self.world.apply(&self.ctx, cmd)?;
         shared.changed();
-        let changes = Changes::from_command(&kept, &out, self.world);
-        shared.view.after(self.world, &changes);
+        shared.view.after(self.world, || {
+            Changes::from_command(&kept, &out, self.world)
+        });
         if shared.journal.is_some() {
             let record = Record::Apply {
                 ctx: self.ctx.clone(),

@@ -29,16 +29,18 @@ impl LiveView {
         LiveView(Mutex::new(Some(Arc::new(View::compile(w)))))
     }
 
-    /// `w` changed by `changes`: update the view part by part, or mark it stale.
-    pub fn after(&self, w: &World, changes: &Changes) {
+    /// `w` changed by what `changes` says: update the view part by part, or mark it stale.
+    /// A stale view stays stale, so `changes` is worked out only for a current one.
+    pub fn after(&self, w: &World, changes: impl FnOnce() -> Changes) {
+        let mut slot = lock(&self.0);
+        let Some(view) = slot.as_ref() else {
+            return;
+        };
+        let changes = changes();
         if changes.is_empty() {
             return;
         }
-        let mut slot = lock(&self.0);
-        *slot = slot
-            .as_ref()
-            .and_then(|v| v.try_update(w, changes))
-            .map(Arc::new);
+        *slot = view.try_update(w, &changes).map(Arc::new);
     }
 
     /// `w` was replaced wholesale (reset, rebuilt after a failed sync): compile on next use.

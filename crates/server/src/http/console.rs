@@ -110,8 +110,10 @@ async fn read_as_caller<T>(
         .await
         .map_err(|e| refused(&e, request_id))?;
     let opts = &state.options;
+    let parts = received.http_parts();
     let caller = auth::resolve(
-        &received.http_parts(),
+        &parts,
+        openvpc_wire::sigv4::credential_scope(&parts),
         opts.credentials.as_ref(),
         &opts.default_account,
         &opts.default_region,

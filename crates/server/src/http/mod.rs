@@ -323,7 +323,9 @@ fn handle_query(
     }
     let parts = r.http_parts();
     // ELBv2 and STS share this endpoint; the wire decides the dialect from the request.
-    let dialect = match Dialect::of(&parts, &params) {
+    // The signature's claimed scope, parsed once: it picks the dialect and the caller.
+    let scope = openvpc_wire::sigv4::credential_scope(&parts);
+    let dialect = match Dialect::of(scope.as_ref().ok().and_then(Option::as_ref), &params) {
         Ok(d) => d,
         Err(e) => {
             let doc = openvpc_wire::dialect::unserved_error(&e, request_id);
@@ -333,6 +335,7 @@ fn handle_query(
     let opts = &state.options;
     let caller = match auth::resolve(
         &parts,
+        scope,
         opts.credentials.as_ref(),
         &opts.default_account,
         &opts.default_region,

@@ -147,13 +147,33 @@ pub fn handle(
     match run(action, params, backend) {
         Ok(body) => Response {
             status: 200,
-            body: format!(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{action}Response xmlns=\"{EC2_NAMESPACE}\"><requestId>{request_id}</requestId>{}</{action}Response>",
-                body.as_str()
-            ),
+            body: envelope(action, request_id, body.as_str()),
         },
         Err(e) => ec2_error(&e, request_id),
     }
+}
+
+/// `<{action}Response xmlns=…><requestId>…</requestId>{body}</{action}Response>`, built in
+/// one allocation (every answer passes through here).
+fn envelope(action: &str, request_id: &str, body: &str) -> String {
+    const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<";
+    let mut out = String::with_capacity(HEAD.len() + 2 * action.len() + body.len() + 160);
+    for part in [
+        HEAD,
+        action,
+        "Response xmlns=\"",
+        EC2_NAMESPACE,
+        "\"><requestId>",
+        request_id,
+        "</requestId>",
+        body,
+        "</",
+        action,
+        "Response>",
+    ] {
+        out.push_str(part);
+    }
+    out
 }
 
 fn run(action: &str, params: &Params, backend: &mut dyn Backend) -> Result<Xml> {

@@ -36,20 +36,26 @@ fn from_header(req: &HttpRequestParts, auth: &str) -> Result<Signed, AuthError> 
             "Unsupported Authorization type; expected {ALGORITHM}."
         )));
     }
-    let field = |name: &str| {
-        params
-            .split(',')
-            .filter_map(|p| p.trim().split_once('='))
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.trim().to_string())
-            .ok_or_else(|| {
-                AuthError::incomplete(format!("Authorization header requires '{name}' parameter."))
-            })
+    // One pass over the parameters; the first of each name counts.
+    let mut found: [Option<&str>; 3] = [None; 3];
+    const NAMES: [&str; 3] = ["Credential", "SignedHeaders", "Signature"];
+    for (k, v) in params.split(',').filter_map(|p| p.trim().split_once('=')) {
+        if let Some(i) = NAMES.iter().position(|n| *n == k) {
+            found[i] = found[i].or(Some(v.trim()));
+        }
+    }
+    let field = |i: usize| {
+        found[i].ok_or_else(|| {
+            AuthError::incomplete(format!(
+                "Authorization header requires '{}' parameter.",
+                NAMES[i]
+            ))
+        })
     };
     Ok(Signed {
-        scope: parse_credential(&field("Credential")?)?,
-        signed_headers: check_signed_headers(field("SignedHeaders")?)?,
-        signature: field("Signature")?,
+        scope: parse_credential(field(0)?)?,
+        signed_headers: check_signed_headers(field(1)?.to_string())?,
+        signature: field(2)?.to_string(),
         timestamp: header(req, "x-amz-date")
             .or_else(|| header(req, "date"))
             .map(str::to_string),
@@ -117,8 +123,10 @@ fn expires(value: Option<String>) -> Result<Option<u64>, AuthError> {
 
 /// Parses `<key>/<YYYYMMDD>/<region>/<service>/aws4_request`.
 pub(super) fn parse_credential(credential: &str) -> Result<CredentialScope, AuthError> {
-    match credential.split('/').collect::<Vec<_>>()[..] {
-        [key, date, region, service, TERMINATOR]
+    let mut parts = credential.split('/');
+    let fields = [(); 5].map(|()| parts.next());
+    match (fields, parts.next()) {
+        ([Some(key), Some(date), Some(region), Some(service), Some(TERMINATOR)], None)
             if !key.is_empty()
                 && date.len() == 8
                 && date.bytes().all(|b| b.is_ascii_digit())
