@@ -18,6 +18,12 @@ mod reach;
 mod state;
 mod store;
 
+/// mimalloc instead of the system allocator: a request makes about 120 small allocations,
+/// and glibc's malloc and free were a fifth of the server's instructions per request
+/// (docs/decisions.md, "The server's allocator").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "openvpc",
