@@ -4,8 +4,9 @@
 //! what the previous generation holds; the current journal's commit slots name how many
 //! of its bytes (and which last sequence and chain value) are committed (a legacy
 //! journal's commit point is in the manifest). Everything these promise must be found
-//! intact, or the store is damaged; bytes past the commit point were never acknowledged
-//! and are ignored.
+//! intact, or the store is damaged; bytes past the commit point (zeros written ahead, or
+//! records a crash left uncommitted) were never acknowledged and are ignored. A journal
+//! shorter than its commit point is damaged.
 
 use std::fs;
 use std::io::Read;
@@ -137,7 +138,7 @@ pub enum Until {
     Committed,
     /// To the length the manifest records (a closed generation).
     Closed,
-    /// As far as records are intact.
+    /// As far as records are intact (to the first zero header, unwritten space).
     Intact,
 }
 
@@ -223,10 +224,14 @@ pub fn read_journal(dir: &Path, store: &StoreId, g: &Generation, until: Until) -
                 out.records.push(record);
             }
             Err(e) => {
-                if limit.is_some() || !matches!(e, RecordError::Short) {
+                // Without a commit point, records end where the bytes or the written
+                // space do; before one, any stop is damage.
+                let clean_end = matches!(e, RecordError::Short | RecordError::Unwritten);
+                if limit.is_some() || !clean_end {
                     let seq = out.last.seq + 1;
                     let what = match e {
                         RecordError::Short => "is cut short".to_string(),
+                        RecordError::Unwritten => "is missing (zeros where it should be)".into(),
                         RecordError::Checksum => "is damaged (checksum mismatch)".to_string(),
                         RecordError::Sequence { found } => {
                             format!("is out of sequence (found #{found})")
