@@ -543,3 +543,14 @@ pub fn describe(m: &Manifest) -> String {
         }
     )
 }
+
+/// The current journal's commit point beside its file's length, for reports: the bytes
+/// past the commit point are written ahead (zeros) or were never committed.
+pub fn describe_commit(dir: &Path, m: &Manifest) -> String {
+    let name = journal_name(m.current.number);
+    let file = fs::metadata(dir.join(&name)).map_or(0, |md| md.len());
+    format!(
+        "{name}: {} of {file} bytes committed (the rest is written ahead)",
+        m.current.journal_len
+    )
+}
