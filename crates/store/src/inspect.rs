@@ -138,6 +138,11 @@ pub enum Until {
     Committed,
     /// To the length the manifest records (a closed generation).
     Closed,
+    /// To the commit point the journal's own commit slots name (the manifest's length only
+    /// a lower bound, as for `Committed`), for a current or closed generation when the
+    /// manifest cannot be trusted to name it; as far as records are intact for a journal
+    /// of the first format or without an intact commit slot.
+    Slots,
     /// As far as records are intact (to the first zero header, unwritten space).
     Intact,
 }
@@ -179,23 +184,25 @@ pub fn read_journal(dir: &Path, store: &StoreId, g: &Generation, until: Until) -
     out.end = layout.records_at();
     let mut slot_damaged = None;
     let limit = match (until, layout) {
-        (Until::Intact, _) => None,
+        (Until::Intact, _) | (Until::Slots, Layout::Legacy) => None,
         (Until::Closed, _) | (Until::Committed, Layout::Legacy) => {
             out.committed = Some((g.journal_len, g.last));
             Some(g.journal_len)
         }
-        (Until::Committed, Layout::Slots) => match commit_point(&bytes, &wanted, g) {
-            Ok((commit, damaged, counter)) => {
-                out.counter = counter;
-                slot_damaged = damaged;
-                out.committed = Some((commit.journal_len, commit.last));
-                Some(commit.journal_len)
+        (Until::Committed | Until::Slots, Layout::Slots) => {
+            match commit_point(&bytes, &wanted, g) {
+                Ok((commit, damaged, counter)) => {
+                    out.counter = counter;
+                    slot_damaged = damaged;
+                    out.committed = Some((commit.journal_len, commit.last));
+                    Some(commit.journal_len)
+                }
+                Err(why) => {
+                    out.damage = Some(format!("{name}: {why}"));
+                    None
+                }
             }
-            Err(why) => {
-                out.damage = Some(format!("{name}: {why}"));
-                None
-            }
-        },
+        }
     };
     if let Some(limit) = limit {
         if (bytes.len() as u64) < limit {

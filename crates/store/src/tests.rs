@@ -628,3 +628,48 @@ fn recover_and_backup_read_a_preallocated_journal() {
     let (_, r) = open(dir.path()).unwrap();
     assert_eq!(covered(&r), all.len() + 1);
 }
+
+/// Entries #1..#3 committed, #4 appended but not committed, then a crash.
+fn crashed_with_an_uncommitted_tail(dir: &Path) {
+    let (mut s, _) = open(dir).unwrap();
+    for i in 0..3 {
+        s.append(&[entry(i)]).unwrap();
+        s.commit().unwrap();
+    }
+    s.append(&[entry(3)]).unwrap();
+}
+
+/// With the manifest damaged or missing, `recover` takes each journal's commit point from
+/// its own commit slots: it keeps no record a crash left uncommitted, and reports as lost
+/// exactly the committed entries it could not keep.
+#[test]
+fn recover_keeps_no_uncommitted_tail_and_reports_loss_from_the_commit_slots() {
+    use std::os::unix::fs::FileExt;
+    let dir = tempfile::tempdir().unwrap();
+    crashed_with_an_uncommitted_tail(dir.path());
+    let manifest = fs::OpenOptions::new()
+        .write(true)
+        .open(dir.path().join("MANIFEST"))
+        .unwrap();
+    manifest.write_all_at(&[0xA5; 64], 100).unwrap();
+    let rec = recover(dir.path()).unwrap();
+    assert_eq!((rec.kept_to, rec.lost()), (3, None), "{rec:?}");
+    let (_, r) = open(dir.path()).unwrap();
+    assert_eq!(r.entries, (0..3).map(entry).collect::<Vec<_>>());
+
+    // No manifest, and entry #2 damaged: #1 is kept, #2..#3 are lost (#3 still readable),
+    // #4 was never acknowledged.
+    let dir = tempfile::tempdir().unwrap();
+    crashed_with_an_uncommitted_tail(dir.path());
+    fs::remove_file(dir.path().join("MANIFEST")).unwrap();
+    let journal = dir.path().join(crate::format::journal_name(1));
+    let second = crate::format::RECORDS_AT + 2 * crate::format::RECORD_HEADER + entry(0).len();
+    let f = fs::OpenOptions::new().write(true).open(&journal).unwrap();
+    f.write_all_at(b"XX", second as u64 + 1).unwrap();
+    let rec = recover(dir.path()).unwrap();
+    assert_eq!((rec.kept_to, rec.lost()), (1, Some(2..=3)), "{rec:?}");
+    let readable: Vec<u64> = rec.readable_lost.iter().map(|r| r.seq).collect();
+    assert_eq!(readable, vec![3]);
+    let (_, r) = open(dir.path()).unwrap();
+    assert_eq!(r.entries, vec![entry(0)]);
+}
