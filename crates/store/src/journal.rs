@@ -36,7 +36,7 @@ pub struct JournalStore {
     commit_counter: u64,
     /// Written but not yet committed: journal end and last record.
     pending: Option<(u64, Base)>,
-    /// Length of the journal file, all written: past the write position it holds zeros.
+    /// How far the journal file is written: zeros between the write position and here.
     allocated: u64,
 }
 

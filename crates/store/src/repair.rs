@@ -218,23 +218,7 @@ pub fn recover(dir: &Path) -> Result<Recovery, StoreError> {
         .map(|c| c.1.seq.max(current.last.seq))
         .or(read.chosen.map(|_| current.last.seq));
     let chain = longest_chain(dir, &store, &current, previous.as_ref(), &limit);
-    let copy = dir.join(format!("damaged-{}", unix_now()));
-    fs::create_dir_all(&copy).map_err(StoreError::io(format!("creating {}", copy.display())))?;
-    let mut names: Vec<String> = store_files(dir)
-        .map_err(StoreError::io(format!("reading {}", dir.display())))?
-        .into_iter()
-        .map(|f| f.2)
-        .collect();
-    if read.present {
-        names.push(MANIFEST.into());
-    }
-    for name in &names {
-        fs::copy(dir.join(name), copy.join(name)).map_err(StoreError::io(format!(
-            "copying {name} to {}",
-            copy.display()
-        )))?;
-    }
-    sync_dir(&copy).map_err(StoreError::io(format!("syncing {}", copy.display())))?;
+    let (copy, names) = keep_copy(dir, read.present)?;
     let number = names
         .iter()
         .filter_map(|n| n.rsplit('-').next()?.parse::<u64>().ok())
@@ -278,6 +262,29 @@ pub fn recover(dir: &Path) -> Result<Recovery, StoreError> {
         committed_to,
         readable_lost: chain.after_damage,
     })
+}
+
+/// Copies every store file (and the manifest, when `manifest` says it exists) to
+/// `dir/damaged-<unix time>/`; returns that directory and the names copied.
+fn keep_copy(dir: &Path, manifest: bool) -> Result<(PathBuf, Vec<String>), StoreError> {
+    let copy = dir.join(format!("damaged-{}", unix_now()));
+    fs::create_dir_all(&copy).map_err(StoreError::io(format!("creating {}", copy.display())))?;
+    let mut names: Vec<String> = store_files(dir)
+        .map_err(StoreError::io(format!("reading {}", dir.display())))?
+        .into_iter()
+        .map(|f| f.2)
+        .collect();
+    if manifest {
+        names.push(MANIFEST.into());
+    }
+    for name in &names {
+        fs::copy(dir.join(name), copy.join(name)).map_err(StoreError::io(format!(
+            "copying {name} to {}",
+            copy.display()
+        )))?;
+    }
+    sync_dir(&copy).map_err(StoreError::io(format!("syncing {}", copy.display())))?;
+    Ok((copy, names))
 }
 
 /// The current generation's chain if its snapshot is intact, else the previous
