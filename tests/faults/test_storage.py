@@ -7,15 +7,27 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from faultkit import BIN, Server, all_vpcs, code_of, create_vpc, created_vpcs, fill, parses, \
-    query, remount, require_root, tmpfs
+from faultkit import BIN, Server, all_vpcs, code_of, create_vpc, created_vpcs, fill, ids, \
+    parses, query, remount, require_root, tmpfs
+
+
+def create_tagged_vpc(endpoint, cidr):
+    """A VPC with 50 tags of the largest size: some 20 KB of journal each, so the space the
+    journal has written ahead (up to 1 MiB) is used up within about 60 of them."""
+    params = {"Action": "CreateVpc", "CidrBlock": cidr, "TagSpecification.1.ResourceType": "vpc"}
+    for t in range(1, 51):
+        params[f"TagSpecification.1.Tag.{t}.Key"] = f"{t:03d}" + "k" * 125
+        params[f"TagSpecification.1.Tag.{t}.Value"] = "v" * 256
+    status, body = query(endpoint, params)
+    return status, (ids(body) or [None])[0], body
 
 
 def writes_until_refused(endpoint, first_octet):
-    """Creates VPCs until one is refused; returns (acked ids, the refusal's status, body)."""
+    """Creates large VPCs until one is refused (once the journal's written-ahead space is
+    used up, it must grow); returns (acked ids, the refusal's status, body)."""
     acked = set()
     for i in range(200):
-        status, vpc, body = create_vpc(endpoint, f"10.{first_octet}.{i}.0/24")
+        status, vpc, body = create_tagged_vpc(endpoint, f"10.{first_octet}.{i}.0/24")
         if status != 200:
             return acked, status, body
         acked.add(vpc)

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use openvpc_server::engine::summarize;
-use openvpc_store::{backup, describe, inspect, recover};
+use openvpc_store::{backup, describe, describe_commit, inspect, recover};
 
 #[derive(Subcommand, Debug)]
 pub enum StoreCmd {
@@ -101,6 +101,7 @@ fn check(dir: &std::path::Path) -> i32 {
     match &i.loaded {
         Some(l) => {
             println!("{}: intact: {}", dir.display(), describe(&l.manifest));
+            println!("{}", describe_commit(dir, &l.manifest));
             0
         }
         None => {

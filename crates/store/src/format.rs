@@ -11,7 +11,10 @@
 //!   CRC), two commit slots at [`COMMIT_AT`] (the commit point: committed length, last
 //!   sequence and chain value, a counter; the valid slot with the higher counter wins),
 //!   then the records from [`RECORDS_AT`]. A commit writes the records, then the slot not
-//!   holding the last commit, then syncs the file once. Journals of the first format
+//!   holding the last commit, then syncs the file once. The file is longer than its commit
+//!   point: it grows in chunks of zeros written ahead (so a commit's sync writes data, not
+//!   the file's size), and after a crash it may hold uncommitted records there. A record
+//!   header of zeros is unwritten space (no record has sequence 0). Journals of the first format
 //!   (magic `OVPCJRN1`) have their records right after the header and their commit point
 //!   in the manifest; they are read, and rewritten in this format when a store opens.
 //! - **snapshot header** (`snapshot-GGGGGGGG`): magic, store id, generation, sequence and
@@ -83,11 +86,19 @@ pub enum RecordError {
     Checksum,
     /// It is intact but not the next sequence number.
     Sequence { found: u64 },
+    /// Its header is all zeros: unwritten (preallocated) space, not a record.
+    Unwritten,
 }
 
 /// Decodes the record at the start of `bytes`, expecting `seq` chained to `prev`.
 /// Returns the record and its encoded length.
 pub fn decode_record(bytes: &[u8], prev: u32, seq: u64) -> Result<(Record, usize), RecordError> {
+    if bytes[..bytes.len().min(RECORD_HEADER)]
+        .iter()
+        .all(|&b| b == 0)
+    {
+        return Err(RecordError::Unwritten);
+    }
     if bytes.len() < RECORD_HEADER {
         return Err(RecordError::Short);
     }

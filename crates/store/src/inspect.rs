@@ -4,8 +4,9 @@
 //! what the previous generation holds; the current journal's commit slots name how many
 //! of its bytes (and which last sequence and chain value) are committed (a legacy
 //! journal's commit point is in the manifest). Everything these promise must be found
-//! intact, or the store is damaged; bytes past the commit point were never acknowledged
-//! and are ignored.
+//! intact, or the store is damaged; bytes past the commit point (zeros written ahead, or
+//! records a crash left uncommitted) were never acknowledged and are ignored. A journal
+//! shorter than its commit point is damaged.
 
 use std::fs;
 use std::io::Read;
@@ -137,7 +138,12 @@ pub enum Until {
     Committed,
     /// To the length the manifest records (a closed generation).
     Closed,
-    /// As far as records are intact.
+    /// To the commit point the journal's own commit slots name (the manifest's length only
+    /// a lower bound, as for `Committed`), for a current or closed generation when the
+    /// manifest cannot be trusted to name it; as far as records are intact for a journal
+    /// of the first format or without an intact commit slot.
+    Slots,
+    /// As far as records are intact (to the first zero header, unwritten space).
     Intact,
 }
 
@@ -178,23 +184,25 @@ pub fn read_journal(dir: &Path, store: &StoreId, g: &Generation, until: Until) -
     out.end = layout.records_at();
     let mut slot_damaged = None;
     let limit = match (until, layout) {
-        (Until::Intact, _) => None,
+        (Until::Intact, _) | (Until::Slots, Layout::Legacy) => None,
         (Until::Closed, _) | (Until::Committed, Layout::Legacy) => {
             out.committed = Some((g.journal_len, g.last));
             Some(g.journal_len)
         }
-        (Until::Committed, Layout::Slots) => match commit_point(&bytes, &wanted, g) {
-            Ok((commit, damaged, counter)) => {
-                out.counter = counter;
-                slot_damaged = damaged;
-                out.committed = Some((commit.journal_len, commit.last));
-                Some(commit.journal_len)
+        (Until::Committed | Until::Slots, Layout::Slots) => {
+            match commit_point(&bytes, &wanted, g) {
+                Ok((commit, damaged, counter)) => {
+                    out.counter = counter;
+                    slot_damaged = damaged;
+                    out.committed = Some((commit.journal_len, commit.last));
+                    Some(commit.journal_len)
+                }
+                Err(why) => {
+                    out.damage = Some(format!("{name}: {why}"));
+                    None
+                }
             }
-            Err(why) => {
-                out.damage = Some(format!("{name}: {why}"));
-                None
-            }
-        },
+        }
     };
     if let Some(limit) = limit {
         if (bytes.len() as u64) < limit {
@@ -223,10 +231,14 @@ pub fn read_journal(dir: &Path, store: &StoreId, g: &Generation, until: Until) -
                 out.records.push(record);
             }
             Err(e) => {
-                if limit.is_some() || !matches!(e, RecordError::Short) {
+                // Without a commit point, records end where the bytes or the written
+                // space do; before one, any stop is damage.
+                let clean_end = matches!(e, RecordError::Short | RecordError::Unwritten);
+                if limit.is_some() || !clean_end {
                     let seq = out.last.seq + 1;
                     let what = match e {
                         RecordError::Short => "is cut short".to_string(),
+                        RecordError::Unwritten => "is missing (zeros where it should be)".into(),
                         RecordError::Checksum => "is damaged (checksum mismatch)".to_string(),
                         RecordError::Sequence { found } => {
                             format!("is out of sequence (found #{found})")
@@ -536,5 +548,16 @@ pub fn describe(m: &Manifest) -> String {
         } else {
             "an empty state".to_string()
         }
+    )
+}
+
+/// The current journal's commit point beside its file's length, for reports: the bytes
+/// past the commit point are written ahead (zeros) or were never committed.
+pub fn describe_commit(dir: &Path, m: &Manifest) -> String {
+    let name = journal_name(m.current.number);
+    let file = fs::metadata(dir.join(&name)).map_or(0, |md| md.len());
+    format!(
+        "{name}: {} of {file} bytes committed (the rest is written ahead)",
+        m.current.journal_len
     )
 }

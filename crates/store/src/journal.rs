@@ -13,6 +13,11 @@ use crate::inspect::{inspect, Loaded, MANIFEST};
 use crate::lock::DirLock;
 use crate::{Store, StoreError};
 
+/// The journal grows by at least this much at a time, written as zeros and synced once,
+/// so that a commit's sync overwrites written space and has no file size to write (see
+/// docs/decisions.md, "A preallocated journal").
+pub(crate) const GROWTH: u64 = 1 << 20;
+
 /// The journal, snapshots and manifest of one data directory, held under its lock.
 #[derive(Debug)]
 pub struct JournalStore {
@@ -31,6 +36,8 @@ pub struct JournalStore {
     commit_counter: u64,
     /// Written but not yet committed: journal end and last record.
     pending: Option<(u64, Base)>,
+    /// How far the journal file is written: zeros between the write position and here.
+    allocated: u64,
 }
 
 impl JournalStore {
@@ -88,14 +95,14 @@ impl JournalStore {
             commit_slot: 0,
             commit_counter: commit_counter(&dir.join(&jname)).map_err(unwritable(&jname))?,
             pending: None,
+            allocated: 0,
         };
-        // Bytes past the commit point were never acknowledged: drop them. Rewriting both
-        // commit slots and both manifest slots proves the directory writable before
-        // anyone is told it is ready, and leaves every slot intact.
-        store
-            .journal
-            .set_len(manifest.current.journal_len)
-            .map_err(unwritable(&jname))?;
+        // Bytes past the commit point were never acknowledged: zero them (the sync of the
+        // commit slots below makes that durable). Rewriting both commit slots and both
+        // manifest slots proves the directory writable before anyone is told it is ready,
+        // and leaves every slot intact.
+        store.allocated =
+            clear_tail(&store.journal, manifest.current.journal_len).map_err(unwritable(&jname))?;
         for _ in 0..2 {
             store
                 .write_commit(manifest.current.journal_len, manifest.current.last)
@@ -168,6 +175,26 @@ impl JournalStore {
         Ok(())
     }
 
+    /// Extends the journal to hold `need` bytes: zeros to a multiple of [`GROWTH`] at
+    /// least half a chunk past the current end, synced once; when that does not fit (a
+    /// nearly full disk), zeros to `need` only.
+    fn grow(&mut self, need: u64) -> std::io::Result<()> {
+        let mut ahead = need.div_ceil(GROWTH) * GROWTH;
+        if ahead - self.allocated < GROWTH / 2 {
+            ahead += GROWTH;
+        }
+        let mut result = Ok(());
+        for target in [ahead, need] {
+            result = write_zeros(&self.journal, self.allocated, target)
+                .and_then(|()| self.journal.sync_data());
+            if result.is_ok() {
+                self.allocated = target;
+                break;
+            }
+        }
+        result
+    }
+
     fn rollback(&mut self) {
         self.pending = None;
     }
@@ -188,6 +215,13 @@ impl Store for JournalStore {
             };
         }
         let name = journal_name(self.manifest.current.number);
+        let need = end + buf.len() as u64;
+        if need > self.allocated {
+            if let Err(e) = self.grow(need) {
+                self.rollback();
+                return Err(StoreError::io(format!("growing {name}"))(e));
+            }
+        }
         if let Err(e) = self.journal.write_all_at(&buf, end) {
             self.rollback();
             return Err(StoreError::io(format!("writing {name}"))(e));
@@ -236,6 +270,7 @@ impl Store for JournalStore {
         self.write_manifest(m)
             .map_err(StoreError::io(format!("writing {MANIFEST}")))?;
         self.journal = journal;
+        self.allocated = RECORDS_AT as u64;
         self.commit_slot = 1;
         self.commit_counter = 2;
         if let Some(old) = old_previous {
@@ -252,6 +287,37 @@ impl Drop for JournalStore {
     fn drop(&mut self) {
         let _ = self.manifest_file.sync_data();
     }
+}
+
+/// Zeroes whatever lies past the commit point `from` that is not zero already (records a
+/// crash left uncommitted), so that no later append is followed by bytes that read as its
+/// continuation; returns the file's length.
+fn clear_tail(file: &File, from: u64) -> std::io::Result<u64> {
+    let len = file.metadata()?.len();
+    let mut buf = vec![0; 1 << 16];
+    let mut at = from;
+    while at < len {
+        let n = ((len - at) as usize).min(buf.len());
+        file.read_exact_at(&mut buf[..n], at)?;
+        if buf[..n].iter().any(|&b| b != 0) {
+            buf[..n].fill(0);
+            file.write_all_at(&buf[..n], at)?;
+        }
+        at += n as u64;
+    }
+    Ok(len)
+}
+
+/// Writes zeros over `from..to` of `file`.
+fn write_zeros(file: &File, from: u64, to: u64) -> std::io::Result<()> {
+    let zeros = vec![0; to.saturating_sub(from).min(GROWTH) as usize];
+    let mut at = from;
+    while at < to {
+        let n = ((to - at) as usize).min(zeros.len());
+        file.write_all_at(&zeros[..n], at)?;
+        at += n as u64;
+    }
+    Ok(())
 }
 
 /// The higher counter of a journal's commit slots (0 when neither is intact).

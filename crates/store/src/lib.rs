@@ -8,7 +8,8 @@
 //! - `LOCK` — held exclusively for the life of the process that writes the store;
 //! - `journal-GGGGGGGG` — two checksummed commit slots naming the commit point (committed
 //!   length, last sequence and chain value), then records with sequence numbers and
-//!   chained CRCs; a commit is one sync of this file;
+//!   chained CRCs, then zeros written ahead (the file grows in chunks); a commit is one
+//!   sync of this file, which writes data only;
 //! - `snapshot-GGGGGGGG` — the state a generation starts from, with its CRC;
 //! - `MANIFEST` — two checksummed slots naming the current generation (with a lower bound
 //!   of its commit point) and the previous generation.
@@ -27,7 +28,7 @@ mod repair;
 mod tests;
 
 pub use format::Record;
-pub use inspect::{describe, inspect, Inspection, Loaded};
+pub use inspect::{describe, describe_commit, inspect, Inspection, Loaded};
 pub use journal::JournalStore;
 pub use lock::DirLock;
 pub use memory::MemoryStore;

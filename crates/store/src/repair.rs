@@ -199,40 +199,26 @@ pub fn recover(dir: &Path) -> Result<Recovery, StoreError> {
         )));
     }
     let read = read_manifest(dir).map_err(StoreError::io(format!("reading {}", dir.display())))?;
-    let (store, current, previous, committed_to) = match read.chosen {
-        Some(m) => {
-            let commit = read_journal(dir, &m.store, &m.current, Until::Committed).committed;
-            let last = commit.map_or(0, |c| c.1.seq).max(m.current.last.seq);
-            (m.store, m.current, m.previous, Some(last))
-        }
+    let (store, current, previous) = match read.chosen {
+        Some(m) => (m.store, m.current, m.previous),
         None => discover(dir)?,
     };
-    // Bytes past the commit point were never acknowledged, unless the manifest itself is
-    // damaged: then the longest intact chain is the best evidence there is.
-    let trust_commit_point = read.valid == [true, true];
-    let limit = |g: &Generation| match (trust_commit_point, g.number == current.number) {
-        (false, _) => Until::Intact,
+    // Bytes past the commit point were never acknowledged. When the manifest is damaged
+    // (it may name an older state), each journal's own commit slots name its commit point;
+    // for a journal of the first format the longest intact chain is the best evidence.
+    let trust_manifest = read.valid == [true, true];
+    let limit = |g: &Generation| match (trust_manifest, g.number == current.number) {
+        (false, _) => Until::Slots,
         (true, true) => Until::Committed,
         (true, false) => Until::Closed,
     };
+    // What was acknowledged: the commit point, at least the manifest's bound.
+    let committed_to = read_journal(dir, &store, &current, limit(&current))
+        .committed
+        .map(|c| c.1.seq.max(current.last.seq))
+        .or(read.chosen.map(|_| current.last.seq));
     let chain = longest_chain(dir, &store, &current, previous.as_ref(), &limit);
-    let copy = dir.join(format!("damaged-{}", unix_now()));
-    fs::create_dir_all(&copy).map_err(StoreError::io(format!("creating {}", copy.display())))?;
-    let mut names: Vec<String> = store_files(dir)
-        .map_err(StoreError::io(format!("reading {}", dir.display())))?
-        .into_iter()
-        .map(|f| f.2)
-        .collect();
-    if read.present {
-        names.push(MANIFEST.into());
-    }
-    for name in &names {
-        fs::copy(dir.join(name), copy.join(name)).map_err(StoreError::io(format!(
-            "copying {name} to {}",
-            copy.display()
-        )))?;
-    }
-    sync_dir(&copy).map_err(StoreError::io(format!("syncing {}", copy.display())))?;
+    let (copy, names) = keep_copy(dir, read.present)?;
     let number = names
         .iter()
         .filter_map(|n| n.rsplit('-').next()?.parse::<u64>().ok())
@@ -278,6 +264,29 @@ pub fn recover(dir: &Path) -> Result<Recovery, StoreError> {
     })
 }
 
+/// Copies every store file (and the manifest, when `manifest` says it exists) to
+/// `dir/damaged-<unix time>/`; returns that directory and the names copied.
+fn keep_copy(dir: &Path, manifest: bool) -> Result<(PathBuf, Vec<String>), StoreError> {
+    let copy = dir.join(format!("damaged-{}", unix_now()));
+    fs::create_dir_all(&copy).map_err(StoreError::io(format!("creating {}", copy.display())))?;
+    let mut names: Vec<String> = store_files(dir)
+        .map_err(StoreError::io(format!("reading {}", dir.display())))?
+        .into_iter()
+        .map(|f| f.2)
+        .collect();
+    if manifest {
+        names.push(MANIFEST.into());
+    }
+    for name in &names {
+        fs::copy(dir.join(name), copy.join(name)).map_err(StoreError::io(format!(
+            "copying {name} to {}",
+            copy.display()
+        )))?;
+    }
+    sync_dir(&copy).map_err(StoreError::io(format!("syncing {}", copy.display())))?;
+    Ok((copy, names))
+}
+
 /// The current generation's chain if its snapshot is intact, else the previous
 /// generation's continued into the current journal.
 fn longest_chain(
@@ -321,10 +330,9 @@ fn longest_chain(
 }
 
 /// Without a manifest: the newest journal with an intact header names the store and its
-/// generation; its snapshot is taken from that file's own header.
-fn discover(
-    dir: &Path,
-) -> Result<(StoreId, Generation, Option<Generation>, Option<u64>), StoreError> {
+/// generation; its snapshot is taken from that file's own header. The generations' commit
+/// points are left to the journals' commit slots (their bound is the empty journal).
+fn discover(dir: &Path) -> Result<(StoreId, Generation, Option<Generation>), StoreError> {
     let files = store_files(dir).map_err(StoreError::io(format!("reading {}", dir.display())))?;
     let generation_of = |number: u64| -> Option<(StoreId, Generation)> {
         let bytes = read_file(&dir.join(journal_name(number))).ok()?;
@@ -334,14 +342,7 @@ fn discover(
             .and_then(|b| SnapshotHeader::decode(&b))
             .filter(|s| s.store == h.store && s.base == h.base)
             .map(|s| (s.len, s.crc));
-        Some((
-            h.store,
-            Generation {
-                snapshot,
-                journal_len: bytes.len() as u64,
-                ..Generation::starting(number, h.base, None)
-            },
-        ))
+        Some((h.store, Generation::starting(number, h.base, snapshot)))
     };
     let mut numbers: Vec<u64> = files.iter().filter(|f| !f.1).map(|f| f.0).collect();
     numbers.sort_unstable();
@@ -351,7 +352,6 @@ fn discover(
             new_store_id(),
             Generation::starting(0, Base::default(), None),
             None,
-            None,
         ));
     };
     let previous = current
@@ -360,7 +360,7 @@ fn discover(
         .and_then(generation_of)
         .filter(|(s, _)| *s == store)
         .map(|(_, g)| g);
-    Ok((store, current, previous, None))
+    Ok((store, current, previous))
 }
 
 fn unix_now() -> u64 {
