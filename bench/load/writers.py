@@ -8,6 +8,9 @@ pre-encoded, so the client spends little CPU) and its own account; it repeats th
 until the phase has made --ops mutations in all. Readers send DescribeVpcs VpcId.1=<id>.
 
 Phases (in this order, one server):
+  http-floor     1 client,  max(--reads, 5000) GET /_openvpc/health: the server CPU of
+                 a request that does nothing (parse, route, answer), the floor every row
+                 below stands on, on this machine at this hour
   writers-1      1 client,  --ops mutations
   writers-K      K clients, --ops mutations in all
   reads-alone    1 reader,  --reads DescribeVpcs, nothing else running
@@ -48,6 +51,9 @@ class Conn:
         self.addr, self.account = (host, port), account
         self.sock = None
 
+    def get(self, path):
+        return self._send(f"GET {path} HTTP/1.1\r\nHost: {self.addr[0]}:{self.addr[1]}\r\n\r\n".encode())
+
     def call(self, action, params=()):
         body = urllib.parse.urlencode([("Action", action), ("Version", VERSION), *params]).encode()
         head = (f"POST / HTTP/1.1\r\nHost: {self.addr[0]}:{self.addr[1]}\r\n"
@@ -55,11 +61,14 @@ class Conn:
                 f"Authorization: AWS4-HMAC-SHA256 Credential={self.account}/20260101/us-east-1/ec2/"
                 "aws4_request, SignedHeaders=host;x-amz-date, Signature=00\r\n"
                 f"X-Amz-Date: 20260101T000000Z\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+        return self._send(head + body)
+
+    def _send(self, request):
         try:
             if self.sock is None:
                 self.sock = socket.create_connection(self.addr, timeout=60)
                 self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            self.sock.sendall(head + body)
+            self.sock.sendall(request)
             return self._read()
         except OSError as e:
             self.sock = None
@@ -130,6 +139,22 @@ def writer(args):
     return lat, errors, ids, t_end
 
 
+def floor(args):
+    """One client asking for the health page: a request that does nothing."""
+    host, port, reads, start = args
+    c, lat, errors = Conn(host, port, "300000000000"), [], {}
+    start.wait()
+    for _ in range(reads):
+        t0 = time.perf_counter_ns()
+        status, body = c.get("/_openvpc/health")
+        dt = time.perf_counter_ns() - t0
+        if status == 200:
+            lat.append(dt)
+        else:
+            errors[f"HTTP{status}"] = errors.get(f"HTTP{status}", 0) + 1
+    return lat, errors, [], time.perf_counter_ns()
+
+
 def reader(args):
     host, port, account, reads, vpc_ids, start = args
     c, lat, errors = Conn(host, port, account), [], {}
@@ -159,15 +184,18 @@ def summary(lat, errors, wall_ns, cpu_ns):
 
 
 def phase(a, pool, mgr, writers_n, ops, reads=0, read_ids=None, tag=0):
-    """Runs `writers_n` writers (`ops` mutations in all) and optionally one reader, all
-    released at once by a barrier; returns their summaries."""
+    """Runs `writers_n` writers (`ops` mutations in all) and optionally one reader (of
+    `read_ids`, or of the health page without them), all released at once by a barrier;
+    returns their summaries."""
     u = urllib.parse.urlsplit(a.endpoint)
     start = mgr.Barrier(writers_n + (1 if reads else 0) + 1)
     jobs = [(u.hostname, u.port, f"{200000000000 + a.seed * 1000 + tag * 100 + w:012d}",
              ops // max(writers_n, 1), start) for w in range(writers_n)]
     results = [pool.apply_async(writer, (j,)) for j in jobs]
     rres = None
-    if reads:
+    if reads and read_ids is None:
+        rres = pool.apply_async(floor, ((u.hostname, u.port, reads, start),))
+    elif reads:
         rres = pool.apply_async(reader, ((u.hostname, u.port, "300000000000", reads, read_ids, start),))
     start.wait()
     cpu0, t0 = server_cpu_ns(a.server_pid), time.perf_counter_ns()
@@ -193,22 +221,31 @@ def run(a):
     pool = mp.Pool(a.clients + 1)
     res = {"label": a.label, "endpoint": a.endpoint, "clients": a.clients, "ops": a.ops,
            "reads": a.reads, "phases": {}}
-    one = phase(a, pool, mgr, 1, a.ops, tag=1)
-    res["phases"]["writers-1"] = one["writers"]
-    many = phase(a, pool, mgr, a.clients, a.ops, tag=2)
-    res["phases"][f"writers-{a.clients}"] = many["writers"]
-    # Readers look up VPCs of account 300000000000, made here (setup, untimed).
-    setup = Conn(urllib.parse.urlsplit(a.endpoint).hostname, urllib.parse.urlsplit(a.endpoint).port,
-                 "300000000000")
-    read_ids = []
-    for i in range(20):
-        status, body = setup.call("CreateVpc", [("CidrBlock", f"10.{i}.0.0/16")])
-        read_ids.append(RX["vpcId"].search(body).group(1).decode())
-    alone = phase(a, pool, mgr, 0, 0, reads=a.reads, read_ids=read_ids, tag=3)
-    res["phases"]["reads-alone"] = alone["reader"]
-    beside = phase(a, pool, mgr, a.clients, a.ops * 4, reads=a.reads, read_ids=read_ids, tag=4)
-    res["phases"][f"reads-beside-{a.clients}"] = beside["reader"]
-    res["phases"][f"writers-{a.clients}-beside-reads"] = beside["writers"]
+    k = a.clients
+    wanted = lambda name: not a.phases or name in a.phases.split(",")
+    if wanted("http-floor"):
+        # At least 5,000 requests: the CPU figure counts 10 ms ticks.
+        floor_n = max(a.reads, 5000)
+        res["phases"]["http-floor"] = phase(a, pool, mgr, 0, 0, reads=floor_n, tag=0)["reader"]
+    if wanted("writers-1"):
+        res["phases"]["writers-1"] = phase(a, pool, mgr, 1, a.ops, tag=1)["writers"]
+    if k > 1 and wanted(f"writers-{k}"):
+        res["phases"][f"writers-{k}"] = phase(a, pool, mgr, k, a.ops, tag=2)["writers"]
+    if wanted("reads-alone") or wanted(f"reads-beside-{k}"):
+        # Readers look up VPCs of account 300000000000, made here (setup, untimed).
+        u = urllib.parse.urlsplit(a.endpoint)
+        setup = Conn(u.hostname, u.port, "300000000000")
+        read_ids = []
+        for i in range(20):
+            status, body = setup.call("CreateVpc", [("CidrBlock", f"10.{i}.0.0/16")])
+            read_ids.append(RX["vpcId"].search(body).group(1).decode())
+        if wanted("reads-alone"):
+            alone = phase(a, pool, mgr, 0, 0, reads=a.reads, read_ids=read_ids, tag=3)
+            res["phases"]["reads-alone"] = alone["reader"]
+        if wanted(f"reads-beside-{k}"):
+            beside = phase(a, pool, mgr, k, a.ops * 4, reads=a.reads, read_ids=read_ids, tag=4)
+            res["phases"][f"reads-beside-{k}"] = beside["reader"]
+            res["phases"][f"writers-{k}-beside-reads"] = beside["writers"]
     pool.close()
     return res
 
@@ -238,7 +275,8 @@ def compare(paths):
     k = base["clients"]
     print(f"\n== side by side (one run); ratios against {base['label']}")
     print(f"{'':<28}" + "".join(f"{r['label']:>14}" for r in rs))
-    rows = [("writers-1 ops/s", "writers-1", "ops_per_s"),
+    rows = [("http-floor srv us/req", "http-floor", "srv_cpu_us_per_op"),
+            ("writers-1 ops/s", "writers-1", "ops_per_s"),
             (f"writers-{k} ops/s", f"writers-{k}", "ops_per_s"),
             ("writers-1 srv us/op", "writers-1", "srv_cpu_us_per_op"),
             (f"writers-{k} srv us/op", f"writers-{k}", "srv_cpu_us_per_op"),
@@ -264,6 +302,7 @@ def main():
     ap.add_argument("--reads", type=int, default=5000, help="DescribeVpcs per read phase")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--label", default="target")
+    ap.add_argument("--phases", help="comma-separated phases to run (default: all)")
     ap.add_argument("--out")
     ap.add_argument("--compare", nargs="+")
     a = ap.parse_args()

@@ -94,7 +94,11 @@ impl Ord for Key {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         match (self, other) {
             (Key::Short { words: a, len: la }, Key::Short { words: b, len: lb }) => {
-                a.cmp(b).then(la.cmp(lb))
+                // The first word decides for most pairs of random ids.
+                if a[0] != b[0] {
+                    return a[0].cmp(&b[0]);
+                }
+                (a[1], a[2], la).cmp(&(b[1], b[2], lb))
             }
             _ => self.with_str(|a| other.with_str(|b| a.cmp(b))),
         }
