@@ -3,8 +3,8 @@
 //! Every accessor marks the keys it read; [`Params::finish`] then refuses any key no
 //! handler read, so unknown parameters never pass silently.
 
-use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use base64::Engine;
@@ -33,8 +33,7 @@ const COMMON: &[&str] = &[
 /// Decoded parameters of one request.
 #[derive(Debug, Default)]
 pub struct Params {
-    map: BTreeMap<String, String>,
-    used: RefCell<BTreeSet<String>>,
+    map: BTreeMap<String, Value>,
     /// A key made for this request before any lock was taken ([`crate::keys::key_to_make`]).
     generated_key: Option<crate::keys::Generated>,
 }
@@ -50,8 +49,13 @@ impl Params {
     /// Builds parameters from pairs; a later duplicate key wins.
     pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
         Params {
-            map: pairs.into_iter().collect(),
-            used: RefCell::new(BTreeSet::new()),
+            map: pairs
+                .into_iter()
+                .map(|(k, text)| {
+                    let used = Cell::new(false);
+                    (k, Value { text, used })
+                })
+                .collect(),
             generated_key: None,
         }
     }
@@ -81,7 +85,7 @@ impl Params {
 
     /// The raw value of a key without marking it read.
     pub fn peek(&self, key: &str) -> Option<&str> {
-        self.map.get(key).map(String::as_str)
+        self.map.get(key).map(|v| v.text.as_str())
     }
 
     /// The checks every request passes before any handler reads it: `Version` is the
@@ -89,7 +93,7 @@ impl Params {
     /// no key or value holds a character XML 1.0 cannot carry (`InvalidParameterValue`
     /// naming the parameter; the value itself is never echoed).
     pub fn check_request(&self, version: &str, service: &str) -> Result<()> {
-        for (k, v) in &self.map {
+        for (k, Value { text: v, .. }) in &self.map {
             if let Some(c) = k
                 .chars()
                 .chain(v.chars())
@@ -114,11 +118,11 @@ impl Params {
 
     /// `UnknownParameter` for the first key no handler read.
     pub fn finish(&self) -> Result<()> {
-        let used = self.used.borrow();
         match self
             .map
-            .keys()
-            .find(|k| !used.contains(*k) && !COMMON.contains(&k.as_str()))
+            .iter()
+            .find(|(k, v)| !v.used.get() && !COMMON.contains(&k.as_str()))
+            .map(|(k, _)| k)
         {
             Some(k) => Err(ApiError::new(
                 ErrorCode::UnknownParameter,
@@ -130,15 +134,14 @@ impl Params {
 
     fn get(&self, key: &str) -> Option<&str> {
         let v = self.map.get(key)?;
-        self.used.borrow_mut().insert(key.to_string());
-        Some(v)
+        v.used.set(true);
+        Some(&v.text)
     }
 
     /// Marks every key under `prefix.` as read (for accepted, ignored members).
     fn touch_prefix(&self, prefix: &str) {
-        let mut used = self.used.borrow_mut();
-        for k in self.map.keys().filter(|k| k.starts_with(prefix)) {
-            used.insert(k.clone());
+        for (_, v) in self.map.iter().filter(|(k, _)| k.starts_with(prefix)) {
+            v.used.set(true);
         }
     }
 
@@ -155,6 +158,13 @@ impl Params {
         out.dedup();
         out
     }
+}
+
+/// A parameter's value, and whether a handler read it (what `finish` refuses is the rest).
+#[derive(Debug)]
+struct Value {
+    text: String,
+    used: Cell<bool>,
 }
 
 /// A view of the parameters under a prefix (`IpPermissions.1.` …).
