@@ -91,6 +91,7 @@ impl Key {
 impl Ord for Key {
     /// Zero-padded bytes, then length, is the strings' order: a string sorts after its
     /// proper prefixes, and before or after any other string by the first byte that differs.
+    #[inline]
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         match (self, other) {
             (Key::Short { words: a, len: la }, Key::Short { words: b, len: lb }) => {
@@ -100,8 +101,16 @@ impl Ord for Key {
                 }
                 (a[1], a[2], la).cmp(&(b[1], b[2], lb))
             }
-            _ => self.with_str(|a| other.with_str(|b| a.cmp(b))),
+            _ => self.cmp_as_text(other),
         }
+    }
+}
+
+impl Key {
+    /// The order of two keys when one is long (an ARN): as their strings.
+    #[cold]
+    fn cmp_as_text(&self, other: &Self) -> std::cmp::Ordering {
+        self.with_str(|a| other.with_str(|b| a.cmp(b)))
     }
 }
 
