@@ -137,7 +137,88 @@ impl Text for openvpc_core::ErrorCode {
     }
 }
 
-/// Values whose `Display` is digits, addresses or blocks: nothing to escape.
+/// Appends `n` in decimal.
+fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|d| char::from(*d)));
+}
+
+/// Numbers and IPv4 addresses and blocks (most of an answer's non-text values) are written
+/// digit by digit; they hold nothing to escape.
+macro_rules! text_unsigned {
+    ($($t:ty),*) => {$(
+        impl Text for $t {
+            fn write_to(&self, out: &mut String) {
+                push_decimal(out, *self as u64);
+            }
+        }
+    )*};
+}
+
+text_unsigned!(u8, u16, u32, u64, usize);
+
+macro_rules! text_signed {
+    ($($t:ty),*) => {$(
+        impl Text for $t {
+            fn write_to(&self, out: &mut String) {
+                if *self < 0 {
+                    out.push('-');
+                }
+                push_decimal(out, self.unsigned_abs() as u64);
+            }
+        }
+    )*};
+}
+
+text_signed!(i32, i64);
+
+impl Text for std::net::Ipv4Addr {
+    fn write_to(&self, out: &mut String) {
+        for (i, octet) in self.octets().into_iter().enumerate() {
+            if i > 0 {
+                out.push('.');
+            }
+            push_decimal(out, u64::from(octet));
+        }
+    }
+}
+
+impl Text for ipnet::Ipv4Net {
+    fn write_to(&self, out: &mut String) {
+        self.addr().write_to(out);
+        out.push('/');
+        push_decimal(out, u64::from(self.prefix_len()));
+    }
+}
+
+impl Text for std::net::IpAddr {
+    fn write_to(&self, out: &mut String) {
+        match self {
+            std::net::IpAddr::V4(a) => a.write_to(out),
+            std::net::IpAddr::V6(a) => a.write_to(out),
+        }
+    }
+}
+
+impl Text for ipnet::IpNet {
+    fn write_to(&self, out: &mut String) {
+        match self {
+            ipnet::IpNet::V4(n) => n.write_to(out),
+            ipnet::IpNet::V6(n) => n.write_to(out),
+        }
+    }
+}
+
+/// IPv6 addresses and blocks by `Display` (its `::` compression is the standard's).
 macro_rules! text_by_display {
     ($($t:ty),*) => {$(
         impl Text for $t {
@@ -148,21 +229,7 @@ macro_rules! text_by_display {
     )*};
 }
 
-text_by_display!(
-    u8,
-    u16,
-    u32,
-    u64,
-    usize,
-    i32,
-    i64,
-    std::net::IpAddr,
-    std::net::Ipv4Addr,
-    std::net::Ipv6Addr,
-    ipnet::IpNet,
-    ipnet::Ipv4Net,
-    ipnet::Ipv6Net
-);
+text_by_display!(std::net::Ipv6Addr, ipnet::Ipv6Net);
 
 /// Whether `b` may start something [`escape_into`] changes: markup, a control character,
 /// or the first byte of U+FFFE / U+FFFF.
@@ -202,6 +269,36 @@ pub fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn text(v: impl Text) -> String {
+        let mut out = String::new();
+        v.write_to(&mut out);
+        out
+    }
+
+    proptest! {
+        /// Numbers, addresses and blocks are written as their `Display` writes them.
+        #[test]
+        fn values_are_written_as_displayed(
+            n in any::<u64>(), i in any::<i64>(), a in any::<u32>(), len in 0u8..=32,
+            six in any::<u128>(), len6 in 0u8..=128,
+        ) {
+            prop_assert_eq!(text(n), n.to_string());
+            prop_assert_eq!(text(n as u8), (n as u8).to_string());
+            prop_assert_eq!(text(i), i.to_string());
+            prop_assert_eq!(text(i as i32), (i as i32).to_string());
+            let v4 = std::net::Ipv4Addr::from(a);
+            prop_assert_eq!(text(v4), v4.to_string());
+            let net = ipnet::Ipv4Net::new(v4, len).unwrap();
+            prop_assert_eq!(text(net), net.to_string());
+            prop_assert_eq!(text(ipnet::IpNet::V4(net)), net.to_string());
+            let v6 = std::net::Ipv6Addr::from(six);
+            prop_assert_eq!(text(std::net::IpAddr::V6(v6)), v6.to_string());
+            let net6 = ipnet::IpNet::V6(ipnet::Ipv6Net::new(v6, len6).unwrap());
+            prop_assert_eq!(text(net6), net6.to_string());
+        }
+    }
 
     #[test]
     fn writes_escaped_lists() {
