@@ -180,14 +180,16 @@ async fn receive(
             "The request's header fields are too large or too many.",
         ));
     }
+    // Header names come lower-case from `http` already; values are almost always UTF-8.
     let headers = parts
         .headers
         .iter()
         .map(|(k, v)| {
-            (
-                k.as_str().to_ascii_lowercase(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
+            let value = std::str::from_utf8(v.as_bytes()).map_or_else(
+                |_| String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                str::to_string,
+            );
+            (k.as_str().to_string(), value)
         })
         .collect();
     let body = read_body(body, timeout).await?;
