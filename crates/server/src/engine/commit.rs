@@ -109,17 +109,17 @@ pub(super) struct Queue {
     since: Option<Instant>,
     poisoned: bool,
     stop: bool,
-    /// Entries (not passengers) of the last batch taken.
-    last_batch: usize,
-    /// While the journal thread gathers a batch: how many entries it waits for.
+    /// `full` mode: how many entries the journal thread gathers before it syncs (the size
+    /// of the last batch while writers are concurrent; 0 or 1 otherwise).
     pub(super) gathering: usize,
 }
 
 impl Queue {
-    /// Queues an item; true when the journal thread must be woken: the first entry (not a
-    /// passenger) since the last batch was taken, or the one that completes the batch it
-    /// gathers. Others join the batch silently, so a batch costs one or two wake-ups, not
-    /// one per entry.
+    /// Queues an item; true when the journal thread must be woken. Gathering a batch of
+    /// several (`full`, concurrent writers), only the entry that completes it wakes the
+    /// thread, which otherwise syncs what it has when its wait ends; else the first entry
+    /// (not a passenger) since the last batch was taken. Others join silently: a batch
+    /// costs one wake-up, not one per entry.
     pub(super) fn push(&mut self, item: Item) -> bool {
         let entry = !item.is_passenger();
         let first = entry && self.since.is_none();
@@ -127,7 +127,11 @@ impl Queue {
             self.since = Some(Instant::now());
         }
         self.items.push_back(item);
-        first || (entry && self.gathering > 0 && self.entries() == self.gathering)
+        if self.gathering > 1 {
+            entry && self.entries() == self.gathering
+        } else {
+            first
+        }
     }
 
     /// Queued entries (not passengers).
@@ -190,6 +194,9 @@ impl Journal {
     /// Waits for work and takes every queued item.
     fn next_batch(&self, durability: Durability) -> (Vec<Item>, bool) {
         let mut q = lock(&self.queue);
+        if durability == Durability::Full && q.gathering > 1 {
+            q = self.gather(q);
+        }
         loop {
             let work = q.items.iter().any(|i| !i.is_passenger());
             if work || q.stop {
@@ -212,22 +219,22 @@ impl Journal {
                     .0;
             }
         }
-        if durability == Durability::Full && !q.stop && q.last_batch > 1 {
-            q = self.gather(q);
-        }
         let stop = q.stop;
         q.since = None;
-        q.last_batch = q.entries();
+        if durability == Durability::Full {
+            q.gathering = q.entries();
+        }
         (q.items.drain(..).collect(), stop)
     }
 
     /// Group commit under concurrency: the writers of the last batch send their next
-    /// entries as soon as they are answered, so wait (at most [`GATHER`]) until as many are
-    /// queued; one sync then serves them all instead of a few. One writer (a batch of one)
-    /// never waits.
+    /// entries as soon as they are answered, so wait (at most [`GATHER`] from the last
+    /// batch) until as many are queued, woken only by the one that completes them; one sync
+    /// then serves them all instead of a few. When none came, the writers have stopped:
+    /// gather no more, so the next entry wakes the thread at once. One writer (a batch of
+    /// one) never waits.
     fn gather<'a>(&self, mut q: MutexGuard<'a, Queue>) -> MutexGuard<'a, Queue> {
         let until = Instant::now() + GATHER;
-        q.gathering = q.last_batch;
         while !q.stop && q.entries() < q.gathering {
             let left = until.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -239,7 +246,9 @@ impl Journal {
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
         }
-        q.gathering = 0;
+        if q.entries() == 0 {
+            q.gathering = 0;
+        }
         q
     }
 

@@ -433,11 +433,15 @@ fn a_gathered_batch_wakes_the_journal_once_complete() {
         Item::entry(record, None)
     };
     let ctx = Ctx::new(A, EAST, 0);
+    // One writer: the first entry since the last batch wakes the journal thread.
     let mut q = Queue::default();
-    // The first entry since the last batch wakes the journal thread.
     assert!(q.push(entry(1)));
-    // It gathers three: the second and a passenger join silently, the third completes it.
+    assert!(!q.push(entry(2)));
+    // Gathering three (the last batch held three): the first two and a passenger join
+    // silently, the third completes the batch and wakes the thread.
+    let mut q = Queue::default();
     q.gathering = 3;
+    assert!(!q.push(entry(1)));
     assert!(!q.push(entry(2)));
     assert!(!q.push(Item::passenger(ctx)));
     assert!(q.push(entry(3)));
