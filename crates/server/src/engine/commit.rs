@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use openvpc_core::{Command, Ctx};
 use openvpc_store::{Recovered, Store};
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 
 use super::record::{encode_snapshot, Record};
 use super::{lock, replay, Durability, Shared};
@@ -92,12 +92,10 @@ impl Item {
         )
     }
 
-    fn finish(self, result: &Result<(), String>) {
-        let done = match self {
+    /// Who waits for this item to be durable, if anyone.
+    fn into_done(self) -> Option<Done> {
+        match self {
             Item::Entry { done, .. } | Item::Rotate { done, .. } => done,
-        };
-        if let Some(done) = done {
-            let _ = done.send(result.clone());
         }
     }
 }
@@ -148,9 +146,48 @@ pub(super) struct Journal {
     poisoned: AtomicBool,
     degraded: AtomicBool,
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// A task of the server's runtime that tells a batch's writers (see [`Journal::tell`]).
+    acks: Mutex<Option<mpsc::UnboundedSender<Acks>>>,
 }
 
+/// A batch's writers and what to tell them.
+type Acks = (Vec<Done>, Result<(), String>);
+
 impl Journal {
+    /// Starts, on the current runtime, the task that tells writers their entries are
+    /// durable (or not): the journal thread hands it a whole batch at once, so a batch
+    /// costs the runtime one wake-up from another thread (an `eventfd` write), and each
+    /// writer's task is then woken from within the runtime, with no system call.
+    pub fn start_acks(&self) {
+        let (tx, mut rx) = mpsc::unbounded_channel::<Acks>();
+        tokio::spawn(async move {
+            while let Some((writers, result)) = rx.recv().await {
+                for done in writers {
+                    let _ = done.send(result.clone());
+                }
+            }
+        });
+        *lock(&self.acks) = Some(tx);
+    }
+
+    /// Tells the writers of `items` the outcome: through the runtime's task when one runs,
+    /// else (tests, shutdown after the runtime ended) directly.
+    fn tell(&self, items: Vec<Item>, result: Result<(), String>) {
+        let writers: Vec<Done> = items.into_iter().filter_map(Item::into_done).collect();
+        if writers.is_empty() {
+            return;
+        }
+        let unsent = match lock(&self.acks).as_ref() {
+            Some(tx) => tx.send((writers, result)).err().map(|e| e.0),
+            None => Some((writers, result)),
+        };
+        if let Some((writers, result)) = unsent {
+            for done in writers {
+                let _ = done.send(result.clone());
+            }
+        }
+    }
+
     /// Queues an item; a passenger does not wake the journal thread.
     pub fn push(&self, item: Item) {
         if lock(&self.queue).push(item) {
@@ -430,10 +467,7 @@ impl Committer {
             // a state that is not the durable one.
             Err(e) => tracing::error!("the durable state could not be rebuilt: {e}"),
         }
-        let result = Err(why.to_string());
-        for item in failed {
-            item.finish(&result);
-        }
+        self.journal().tell(failed, Err(why.to_string()));
     }
 
     /// Appends and commits a run of entries; gives them back with the reason on failure.
@@ -453,9 +487,7 @@ impl Committer {
         if let Some(durable) = &mut self.durable {
             durable.entries.extend(bytes);
         }
-        for item in run {
-            item.finish(&Ok(()));
-        }
+        self.journal().tell(run, Ok(()));
         Ok(())
     }
 
@@ -477,11 +509,11 @@ impl Committer {
                 entries: Vec::new(),
             };
         }
-        Item::Rotate {
+        let rotated = Item::Rotate {
             state: Vec::new(),
             done,
-        }
-        .finish(&Ok(()));
+        };
+        self.journal().tell(vec![rotated], Ok(()));
         Ok(())
     }
 

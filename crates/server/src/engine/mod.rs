@@ -343,6 +343,15 @@ impl Engine {
         Ok(ticket)
     }
 
+    /// Starts, on the current tokio runtime, the task that tells writers when their changes
+    /// are durable ([`serve`](crate::serve) does, first thing). Without it the journal
+    /// thread tells each writer itself: correct, one cross-thread wake-up per writer.
+    pub fn start_acks(&self) {
+        if let Some(j) = &self.shared.journal {
+            j.start_acks();
+        }
+    }
+
     /// Writes everything queued, stops the journal thread and closes the store.
     pub fn shutdown(&self) {
         if let Some(j) = &self.shared.journal {

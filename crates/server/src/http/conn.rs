@@ -31,6 +31,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     tokio::pin!(shutdown);
+    engine.start_acks();
     loop {
         let (stream, _) = tokio::select! {
             accepted = listener.accept() => match accepted {
