@@ -169,23 +169,32 @@ pub(crate) fn prefix_list_reference(w: &mut World, o: Obj) -> Res<Loaded> {
     Ok(Loaded::Done)
 }
 
-/// An attachment's `State`; `None` when it is gone (deleting, deleted, rejected, failed).
-fn attachment_state(o: &Obj) -> Res<Option<AttachmentState>> {
+/// An attachment's `State` (VPC, VPN or peering); `None` when it is gone (deleting,
+/// deleted, rejected, failed).
+pub(crate) fn attachment_state(o: &Obj) -> Res<Option<AttachmentState>> {
     Ok(match o.opt_str("State")?.as_deref() {
+        Some("initiatingRequest" | "initiating") => Some(AttachmentState::InitiatingRequest),
         Some("pendingAcceptance") => Some(AttachmentState::PendingAcceptance),
-        Some("pending" | "initiating" | "initiatingRequest" | "modifying") => {
-            Some(AttachmentState::Pending)
-        }
+        Some("pending" | "modifying") => Some(AttachmentState::Pending),
         Some("available") | None => Some(AttachmentState::Available),
         Some(_) => None,
     })
+}
+
+/// openvpc's VPC and VPN attachments start `pending`: one exported while initiating is
+/// pending (only a peering request is ever initiating here).
+fn started(state: AttachmentState) -> AttachmentState {
+    match state {
+        AttachmentState::InitiatingRequest => AttachmentState::Pending,
+        s => s,
+    }
 }
 
 /// `TransitGatewayVpcAttachments` of `describe-transit-gateway-vpc-attachments`: each
 /// subnet's interface is the imported one AWS describes as the attachment's, if any (else
 /// made up by [`crate::load::finish`]).
 pub(crate) fn vpc_attachment(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
-    let Some(state) = attachment_state(&o)? else {
+    let Some(state) = attachment_state(&o)?.map(started) else {
         return Ok(Loaded::Skipped("deleted transit-gateway attachments"));
     };
     let id = o.str("TransitGatewayAttachmentId")?;
@@ -253,7 +262,7 @@ pub(crate) fn attachment(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
     let resource_type = o.opt_str("ResourceType")?.unwrap_or_default();
     if resource_type == "peering" {
         let table = association_of(&o)?;
-        return crate::tgw_peering::from_attachment_row(w, scope, &o, table);
+        return crate::tgw_peering::from_attachment_row(w, scope, &o, state, table);
     }
     if !matches!(resource_type.as_str(), "vpc" | "vpn") {
         return Ok(Loaded::Skipped(
@@ -263,7 +272,7 @@ pub(crate) fn attachment(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded> {
     let id = o.str("TransitGatewayAttachmentId")?;
     let table = association_of(&o)?;
     if resource_type == "vpn" {
-        return vpn_attachment(w, scope, &o, id, state, table);
+        return vpn_attachment(w, scope, &o, id, started(state), table);
     }
     match w.tgw_attachments.get_mut(&id) {
         Some(att) => {

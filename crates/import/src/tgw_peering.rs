@@ -5,23 +5,11 @@
 //! suffices. A row met before the far side is known takes the far side's Region from its
 //! gateway if imported, else its own [I]; the far side's own row corrects it.
 
-use openvpc_core::tgw::{PeeringState, Side, TgwPeeringAttachment};
+use openvpc_core::tgw::{AttachmentState, Side, TgwPeeringAttachment};
 use openvpc_core::{Scope, World};
 
 use crate::json::{Obj, Res};
 use crate::load::Loaded;
-
-/// A peering attachment's `State`; `None` when it is gone (deleting, deleted, rejected,
-/// failed).
-fn state_of(o: &Obj) -> Res<Option<PeeringState>> {
-    Ok(match o.opt_str("State")?.as_deref() {
-        Some("initiatingRequest" | "initiating") => Some(PeeringState::InitiatingRequest),
-        Some("pendingAcceptance") => Some(PeeringState::PendingAcceptance),
-        Some("pending" | "modifying") => Some(PeeringState::Pending),
-        Some("available") | None => Some(PeeringState::Available),
-        Some(_) => None,
-    })
-}
 
 /// The Region of imported transit gateway `tgw_id`, if any.
 fn region_of(w: &World, tgw_id: &str) -> Option<String> {
@@ -43,7 +31,7 @@ fn end(o: &Obj, name: &str) -> Res<(String, Scope)> {
 
 /// One `TransitGatewayPeeringAttachments` item.
 pub(crate) fn peering_attachment(w: &mut World, o: Obj) -> Res<Loaded> {
-    let Some(state) = state_of(&o)? else {
+    let Some(state) = crate::tgw::attachment_state(&o)? else {
         return Ok(Loaded::Skipped("deleted transit-gateway attachments"));
     };
     let id = o.str("TransitGatewayAttachmentId")?;
@@ -88,6 +76,7 @@ pub(crate) fn from_attachment_row(
     w: &mut World,
     scope: &Scope,
     o: &Obj,
+    state: AttachmentState,
     table: Option<String>,
 ) -> Res<Loaded> {
     let id = o.str("TransitGatewayAttachmentId")?;
@@ -96,7 +85,6 @@ pub(crate) fn from_attachment_row(
         .opt_str("TransitGatewayOwnerId")?
         .unwrap_or_else(|| scope.account.clone());
     let far = o.str("ResourceId")?;
-    let state = state_of(o)?.unwrap_or(PeeringState::Available);
     if let Some(p) = w.tgw_peerings.get_mut(&id) {
         let Some(side) = p.side_of_gateway(&tgw) else {
             return Ok(Loaded::Skipped(

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use openvpc_core::tgw::PeeringState;
+use openvpc_core::tgw::AttachmentState;
 use openvpc_core::Config;
 use openvpc_import::import_dir;
 
@@ -63,7 +63,7 @@ fn the_attachment_rows_alone_make_one_peering_with_both_associations() {
     let w = import_dir(dir.path(), Config::default()).unwrap();
     assert_eq!(w.tgw_peerings.len(), 1);
     let p = w.tgw_peerings.get(PEERING).unwrap();
-    assert_eq!(p.state, PeeringState::Available);
+    assert_eq!(p.state, AttachmentState::Available);
     assert_eq!(
         (
             p.transit_gateway_id.as_str(),

@@ -368,7 +368,7 @@ pub(crate) fn compile(w: &World, v: &View) -> TransitV {
     for p in w
         .tgw_peerings
         .values()
-        .filter(|p| p.state == tgw::PeeringState::Available)
+        .filter(|p| p.state == tgw::AttachmentState::Available)
     {
         let side = |s: tgw::Side| (Arc::from(p.gateway(s)), p.association(s).map(Arc::from));
         let sides = [side(tgw::Side::Requester), side(tgw::Side::Accepter)];

@@ -8,7 +8,7 @@ use crate::tags::TagSpec;
 use crate::world::Scope;
 use crate::{Millis, HOUR};
 
-pub use super::peering_model::{PeeringState, Side, TgwPeeringAttachment};
+pub use super::peering_model::{Side, TgwPeeringAttachment};
 
 /// How long deleted transit gateways, attachments and route tables stay describable.
 pub const DELETED_RETENTION: Millis = HOUR;
@@ -45,35 +45,41 @@ impl State {
     }
 }
 
-/// Lifecycle of an attachment.
+/// Lifecycle of an attachment, VPC, VPN or peering (`TransitGatewayAttachmentState`, the
+/// states openvpc enters: only a peering request is ever initiating or failed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AttachmentState {
+    InitiatingRequest,
     PendingAcceptance,
     Pending,
     Available,
     Deleting,
     Deleted,
     Rejected,
+    Failed,
 }
 
 impl AttachmentState {
     /// The wire spelling.
     pub fn as_str(self) -> &'static str {
         match self {
+            AttachmentState::InitiatingRequest => "initiatingRequest",
             AttachmentState::PendingAcceptance => "pendingAcceptance",
             AttachmentState::Pending => "pending",
             AttachmentState::Available => "available",
             AttachmentState::Deleting => "deleting",
             AttachmentState::Deleted => "deleted",
             AttachmentState::Rejected => "rejected",
+            AttachmentState::Failed => "failed",
         }
     }
 
-    /// Not yet deleting, deleted or rejected.
+    /// Not yet deleting, deleted, rejected or failed.
     pub fn is_live(self) -> bool {
         matches!(
             self,
-            AttachmentState::PendingAcceptance
+            AttachmentState::InitiatingRequest
+                | AttachmentState::PendingAcceptance
                 | AttachmentState::Pending
                 | AttachmentState::Available
         )

@@ -13,8 +13,9 @@ use crate::world::{Ctx, Scope, TimerKind, World};
 use crate::{Millis, Output};
 
 use super::gateways;
+use super::model::AttachmentState;
 use super::model::{State, TgwRouteTable, DELETED_RETENTION};
-use super::peering_model::{PeeringState, Side, TgwPeeringAttachment};
+use super::peering_model::{Side, TgwPeeringAttachment};
 
 /// What CreateTransitGatewayPeeringAttachment asks for.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -111,7 +112,7 @@ fn check_request(w: &World, ctx: &Ctx, r: &PeeringRequest) -> Result<()> {
         |p| {
             matches!(
                 p.state,
-                PeeringState::InitiatingRequest | PeeringState::PendingAcceptance
+                AttachmentState::InitiatingRequest | AttachmentState::PendingAcceptance
             )
         },
     )
@@ -152,7 +153,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, r: &PeeringRequest) -> Result<Out
         peer: Scope::new(&r.peer_account_id, &r.peer_region),
         peer_transit_gateway_id: r.peer_transit_gateway_id.clone(),
         dynamic_routing: r.dynamic_routing,
-        state: PeeringState::InitiatingRequest,
+        state: AttachmentState::InitiatingRequest,
         failure: None,
         requester_association: None,
         accepter_association: None,
@@ -184,7 +185,7 @@ fn awaiting<'w>(w: &'w World, ctx: &Ctx, id: &str) -> Result<&'w TgwPeeringAttac
             ),
         ));
     }
-    if p.state != PeeringState::PendingAcceptance {
+    if p.state != AttachmentState::PendingAcceptance {
         return Err(invalid_state(p));
     }
     Ok(p)
@@ -208,7 +209,7 @@ pub(super) fn accept(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
         tables.push((side, default.filter(|_| o.default_route_table_association)));
     }
     let p = w.tgw_peerings.get_mut(id).expect("checked");
-    p.state = PeeringState::Pending;
+    p.state = AttachmentState::Pending;
     for (side, table) in tables {
         *p.association_mut(side) = table;
     }
@@ -219,18 +220,18 @@ pub(super) fn accept(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
 /// RejectTransitGatewayPeeringAttachment: `rejected`, kept for an hour.
 pub(super) fn reject(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     awaiting(w, ctx, id)?;
-    end(w, id, PeeringState::Rejected, ctx.now);
+    end(w, id, AttachmentState::Rejected, ctx.now);
     Ok(Output::Done)
 }
 
 /// DeleteTransitGatewayPeeringAttachment (either side): `deleting`, then `deleted`.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     let (p, _) = get_visible(w, &ctx.scope(), id)?;
-    if !(p.state.is_live() || p.state == PeeringState::Failed) {
+    if !(p.state.is_live() || p.state == AttachmentState::Failed) {
         return Err(invalid_state(p));
     }
     let p = w.tgw_peerings.get_mut(id).expect("checked");
-    p.state = PeeringState::Deleting;
+    p.state = AttachmentState::Deleting;
     p.purge_at = None;
     schedule_step(w, ctx.now, id);
     Ok(Output::Done)
@@ -238,7 +239,7 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
 
 /// Ends an attachment in `state`: its associations and the static routes naming it go,
 /// and it is forgotten after [`DELETED_RETENTION`].
-fn end(w: &mut World, id: &str, state: PeeringState, now: Millis) {
+fn end(w: &mut World, id: &str, state: AttachmentState, now: Millis) {
     super::attachments::forget_routes(w, id);
     let purge = now + DELETED_RETENTION;
     let p = w.tgw_peerings.get_mut(id).expect("exists");
@@ -255,28 +256,29 @@ pub(super) fn on_timer(w: &mut World, id: &str, due: Millis) {
         return;
     };
     match p.state {
-        PeeringState::InitiatingRequest => {
+        AttachmentState::InitiatingRequest => {
             let found = w
                 .transit_gateways
                 .get(&p.peer_transit_gateway_id)
                 .is_some_and(|g| g.scope == p.peer && g.state.is_live())
                 && w.config.region(&p.peer.region).is_some();
             if found {
-                w.tgw_peerings.get_mut(id).expect("exists").state = PeeringState::PendingAcceptance;
+                w.tgw_peerings.get_mut(id).expect("exists").state =
+                    AttachmentState::PendingAcceptance;
             } else {
                 let message = format!(
                     "Transit gateway {} was not found in account {} and Region {}.",
                     p.peer_transit_gateway_id, p.peer.account, p.peer.region
                 );
                 w.tgw_peerings.get_mut(id).expect("exists").failure = Some(message);
-                end(w, id, PeeringState::Failed, due);
+                end(w, id, AttachmentState::Failed, due);
             }
         }
-        PeeringState::Pending => {
-            w.tgw_peerings.get_mut(id).expect("exists").state = PeeringState::Available
+        AttachmentState::Pending => {
+            w.tgw_peerings.get_mut(id).expect("exists").state = AttachmentState::Available
         }
-        PeeringState::Deleting => end(w, id, PeeringState::Deleted, due),
-        PeeringState::Deleted | PeeringState::Rejected | PeeringState::Failed
+        AttachmentState::Deleting => end(w, id, AttachmentState::Deleted, due),
+        AttachmentState::Deleted | AttachmentState::Rejected | AttachmentState::Failed
             if p.purge_at.is_some_and(|at| due >= at) =>
         {
             w.tgw_peerings.remove(id);
@@ -311,7 +313,10 @@ pub(super) fn table_side(
 /// per side.
 pub(super) fn associate(w: &mut World, id: &str, side: Side, rtb_id: &str) -> Result<Output> {
     let p = w.tgw_peerings.get(id).expect("checked");
-    if !matches!(p.state, PeeringState::Pending | PeeringState::Available) {
+    if !matches!(
+        p.state,
+        AttachmentState::Pending | AttachmentState::Available
+    ) {
         return Err(invalid_state(p));
     }
     if p.association(side).is_some() {

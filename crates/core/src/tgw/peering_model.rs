@@ -4,48 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::model::AttachmentState;
 use crate::world::Scope;
 use crate::Millis;
-
-/// Lifecycle of a peering attachment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PeeringState {
-    InitiatingRequest,
-    PendingAcceptance,
-    Pending,
-    Available,
-    Deleting,
-    Deleted,
-    Rejected,
-    Failed,
-}
-
-impl PeeringState {
-    /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PeeringState::InitiatingRequest => "initiatingRequest",
-            PeeringState::PendingAcceptance => "pendingAcceptance",
-            PeeringState::Pending => "pending",
-            PeeringState::Available => "available",
-            PeeringState::Deleting => "deleting",
-            PeeringState::Deleted => "deleted",
-            PeeringState::Rejected => "rejected",
-            PeeringState::Failed => "failed",
-        }
-    }
-
-    /// Not yet deleting, deleted, rejected or failed.
-    pub fn is_live(self) -> bool {
-        matches!(
-            self,
-            PeeringState::InitiatingRequest
-                | PeeringState::PendingAcceptance
-                | PeeringState::Pending
-                | PeeringState::Available
-        )
-    }
-}
 
 /// One end of a peering attachment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,7 +36,7 @@ pub struct TgwPeeringAttachment {
     pub peer: Scope,
     pub peer_transit_gateway_id: String,
     pub dynamic_routing: bool,
-    pub state: PeeringState,
+    pub state: AttachmentState,
     /// Why the request failed (`status.message`), when it did.
     pub failure: Option<String>,
     /// The requester gateway's route table the attachment is associated with.
@@ -132,7 +93,7 @@ impl TgwPeeringAttachment {
     fn reached_accepter(&self) -> bool {
         !matches!(
             self.state,
-            PeeringState::InitiatingRequest | PeeringState::Failed
+            AttachmentState::InitiatingRequest | AttachmentState::Failed
         )
     }
 

@@ -3,7 +3,7 @@
 //! associates it with. The reference evaluator models VPC attachments only (not peering
 //! attachments), so these fixtures check the engine alone.
 
-use openvpc_core::tgw::{PeeringState, RouteTarget, StaticRoute, TgwPeeringAttachment};
+use openvpc_core::tgw::{AttachmentState, RouteTarget, StaticRoute, TgwPeeringAttachment};
 use openvpc_core::Kind;
 
 use super::kit::{scope, Net, VpcIds};
@@ -43,7 +43,7 @@ fn peered(n: &mut Net) -> Peered {
         peer: scope("us-west-2"),
         peer_transit_gateway_id: tgw2,
         dynamic_routing: false,
-        state: PeeringState::Available,
+        state: AttachmentState::Available,
         failure: None,
         requester_association: Some(rtb1.clone()),
         accepter_association: Some(rtb2.clone()),
@@ -122,13 +122,13 @@ fn no_route_at_the_peer_stops_the_flow_there() {
 fn an_attachment_not_available_or_unassociated_at_the_far_side_stops_the_flow() {
     let mut n = Net::new();
     let p = peered(&mut n);
-    n.w.tgw_peerings.get_mut(&p.peering).unwrap().state = PeeringState::Pending;
+    n.w.tgw_peerings.get_mut(&p.peering).unwrap().state = AttachmentState::Pending;
     let v = verdict(&n, &p.east, "10.3.1.10");
     assert_eq!(v.codes(), vec![Code::TgwRtbBadStateRoute], "{v}");
     assert_eq!(&*v.explanations[0].component, p.tables[0].as_str());
 
     let x = n.w.tgw_peerings.get_mut(&p.peering).unwrap();
-    x.state = PeeringState::Available;
+    x.state = AttachmentState::Available;
     x.accepter_association = None;
     let v = verdict(&n, &p.east, "10.3.1.10");
     assert_eq!(

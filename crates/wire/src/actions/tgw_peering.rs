@@ -1,7 +1,7 @@
 //! Transit-gateway peering attachments: Create/Accept/Reject/Delete and
 //! DescribeTransitGatewayPeeringAttachments.
 
-use openvpc_core::tgw::{self, Cmd, PeeringRequest, PeeringState, TgwPeeringAttachment};
+use openvpc_core::tgw::{self, AttachmentState, Cmd, PeeringRequest, TgwPeeringAttachment};
 use openvpc_core::{ApiError, Command, Kind, Result, Scope, World};
 
 use super::{created_id, Call, Handler};
@@ -83,9 +83,9 @@ fn describe(cx: &mut Call) -> Result<Xml> {
 /// `status.message` for a state [I: AWS's wording is not documented].
 fn status_message(p: &TgwPeeringAttachment) -> String {
     match p.state {
-        PeeringState::Failed => p.failure.clone().unwrap_or_else(|| "Failed".into()),
-        PeeringState::InitiatingRequest => "Initiating Request".into(),
-        PeeringState::PendingAcceptance => "Pending Acceptance".into(),
+        AttachmentState::Failed => p.failure.clone().unwrap_or_else(|| "Failed".into()),
+        AttachmentState::InitiatingRequest => "Initiating Request".into(),
+        AttachmentState::PendingAcceptance => "Pending Acceptance".into(),
         s => {
             let w = s.as_str();
             let mut c = w.chars();

@@ -49,7 +49,7 @@ fn a_request_reaches_the_accepter_who_accepts_and_both_sides_associate() {
     let mut k = Kit::new();
     let (tgw, west, peer) = two(&mut k);
     let id = k.id(peering_request(&tgw, &west, &peer));
-    assert_eq!(k.tgw_peering(&id).state, PeeringState::InitiatingRequest);
+    assert_eq!(k.tgw_peering(&id).state, AttachmentState::InitiatingRequest);
     assert!(seen(&k, &west).is_empty(), "not yet at the accepter");
     k.advance(0);
     assert_eq!(seen(&k, &west), vec![format!("{id} pendingAcceptance")]);
@@ -58,12 +58,12 @@ fn a_request_reaches_the_accepter_who_accepts_and_both_sides_associate() {
     k.refused(accept(&id), "OperationNotPermitted");
     k.run_as(&west, accept(&id)).unwrap();
     let p = k.tgw_peering(&id);
-    assert_eq!(p.state, PeeringState::Pending);
+    assert_eq!(p.state, AttachmentState::Pending);
     let (mine, theirs) = (k.tgw_default_table(&tgw), k.tgw_default_table(&peer));
     assert_eq!(p.requester_association.as_deref(), Some(mine.as_str()));
     assert_eq!(p.accepter_association.as_deref(), Some(theirs.as_str()));
     k.advance(0);
-    assert_eq!(k.tgw_peering(&id).state, PeeringState::Available);
+    assert_eq!(k.tgw_peering(&id).state, AttachmentState::Available);
     k.refused_as(&west, accept(&id), "IncorrectState");
 
     // Static routes to it on both sides; no propagation.
@@ -108,10 +108,10 @@ fn a_request_reaches_the_accepter_who_accepts_and_both_sides_associate() {
 
     // Either side deletes: deleting, deleted (routes and associations gone), purged.
     k.run_as(&west, delete(&id)).unwrap();
-    assert_eq!(k.tgw_peering(&id).state, PeeringState::Deleting);
+    assert_eq!(k.tgw_peering(&id).state, AttachmentState::Deleting);
     k.advance(0);
     let p = k.tgw_peering(&id);
-    assert_eq!(p.state, PeeringState::Deleted);
+    assert_eq!(p.state, AttachmentState::Deleted);
     assert!(p.requester_association.is_none() && p.accepter_association.is_none());
     assert!(k.tgw_table(&mine).routes.is_empty());
     assert!(k.tgw_table(&theirs).routes.is_empty());
@@ -126,7 +126,7 @@ fn a_missing_peer_fails_and_only_the_requester_sees_it() {
     let id = k.id(peering_request(&tgw, &west, "tgw-0123456789abcdef0"));
     k.advance(0);
     let p = k.tgw_peering(&id);
-    assert_eq!(p.state, PeeringState::Failed);
+    assert_eq!(p.state, AttachmentState::Failed);
     assert!(p
         .failure
         .as_deref()
@@ -138,7 +138,7 @@ fn a_missing_peer_fails_and_only_the_requester_sees_it() {
     let elsewhere = k.in_region(C, WEST);
     let id = k.id(peering_request(&tgw, &elsewhere, &peer));
     k.advance(0);
-    assert_eq!(k.tgw_peering(&id).state, PeeringState::Failed);
+    assert_eq!(k.tgw_peering(&id).state, AttachmentState::Failed);
     k.advance(HOUR);
     assert!(k.w.tgw_peerings.get(&id).is_none());
 }
@@ -156,7 +156,7 @@ fn the_accepter_may_reject() {
     k.advance(0);
     k.refused(reject(&id), "OperationNotPermitted");
     k.run_as(&west, reject(&id)).unwrap();
-    assert_eq!(k.tgw_peering(&id).state, PeeringState::Rejected);
+    assert_eq!(k.tgw_peering(&id).state, AttachmentState::Rejected);
     k.refused(delete(&id), "IncorrectState");
 }
 
