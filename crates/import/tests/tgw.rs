@@ -18,6 +18,22 @@ fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tgw")
 }
 
+/// A copy of the fixture's account 777777777777 in us-east-1, the files `keep` names only,
+/// for a test to add to: the directory to import and the Region's folder.
+fn fixture_copy(keep: impl Fn(&str) -> bool) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let region = dir.path().join("777777777777/us-east-1");
+    std::fs::create_dir_all(&region).unwrap();
+    for f in std::fs::read_dir(fixture().join("777777777777/us-east-1")).unwrap() {
+        let f = f.unwrap().path();
+        let name = f.file_name().unwrap().to_str().unwrap().to_string();
+        if keep(&name) {
+            std::fs::copy(&f, region.join(name)).unwrap();
+        }
+    }
+    (dir, region)
+}
+
 fn att(x: char) -> String {
     format!("tgw-attach-0777777777777777{x}")
 }
@@ -126,14 +142,7 @@ fn a_truncated_route_search_is_warned_of() {
 
 #[test]
 fn a_static_route_to_an_attachment_not_imported_is_warned_of() {
-    let dir = tempfile::tempdir().unwrap();
-    let region = dir.path().join("777777777777/us-east-1");
-    let fixture_region = fixture().join("777777777777/us-east-1");
-    std::fs::create_dir_all(&region).unwrap();
-    for f in std::fs::read_dir(&fixture_region).unwrap() {
-        let f = f.unwrap().path();
-        std::fs::copy(&f, region.join(f.file_name().unwrap())).unwrap();
-    }
+    let (dir, region) = fixture_copy(|_| true);
     std::fs::write(
         region.join(format!("{SHARED}-routes.json")),
         r#"{"Routes": [{"DestinationCidrBlock": "172.16.0.0/12", "Type": "static", "State": "active",
@@ -155,17 +164,7 @@ fn a_static_route_to_an_attachment_not_imported_is_warned_of() {
 
 #[test]
 fn per_table_route_and_propagation_lists_need_no_file_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let region = dir.path().join("777777777777/us-east-1");
-    let fixture_region = fixture().join("777777777777/us-east-1");
-    std::fs::create_dir_all(&region).unwrap();
-    for f in std::fs::read_dir(&fixture_region).unwrap() {
-        let f = f.unwrap().path();
-        let name = f.file_name().unwrap().to_str().unwrap().to_string();
-        if !name.starts_with("tgw-rtb-") {
-            std::fs::copy(&f, region.join(name)).unwrap();
-        }
-    }
+    let (dir, region) = fixture_copy(|name| !name.starts_with("tgw-rtb-"));
     // One file per kind for every table, each item naming its table (as collectors such as
     // Batfish's write them).
     std::fs::write(
@@ -250,14 +249,7 @@ fn local_gateway_and_client_vpn_routes_are_counted_not_refused() {
 
 #[test]
 fn vpn_attachments_and_their_propagated_routes_are_imported() {
-    let dir = tempfile::tempdir().unwrap();
-    let region = dir.path().join("777777777777/us-east-1");
-    let fixture_region = fixture().join("777777777777/us-east-1");
-    std::fs::create_dir_all(&region).unwrap();
-    for f in std::fs::read_dir(&fixture_region).unwrap() {
-        let f = f.unwrap().path();
-        std::fs::copy(&f, region.join(f.file_name().unwrap())).unwrap();
-    }
+    let (dir, region) = fixture_copy(|_| true);
     let vpn_att = "tgw-attach-0777777777777777e";
     let vpn = "vpn-07777777777777777";
     std::fs::write(
@@ -308,14 +300,7 @@ fn vpn_attachments_and_their_propagated_routes_are_imported() {
 
 #[test]
 fn prefix_list_references_are_imported_and_their_entries_route() {
-    let dir = tempfile::tempdir().unwrap();
-    let region = dir.path().join("777777777777/us-east-1");
-    let fixture_region = fixture().join("777777777777/us-east-1");
-    std::fs::create_dir_all(&region).unwrap();
-    for f in std::fs::read_dir(&fixture_region).unwrap() {
-        let f = f.unwrap().path();
-        std::fs::copy(&f, region.join(f.file_name().unwrap())).unwrap();
-    }
+    let (dir, region) = fixture_copy(|_| true);
     let pl = "pl-07777777777777777";
     std::fs::write(
         region.join("describe-managed-prefix-lists.json"),
