@@ -46,14 +46,7 @@ fn net(api: &mut Api, cidr: &str, subnet: &str) -> Net {
         ]),
         "groupId",
     );
-    let rtb = first(
-        &api.call(&[
-            ("Action", "DescribeRouteTables"),
-            ("Filter.1.Name", "vpc-id"),
-            ("Filter.1.Value.1", &vpc),
-        ]),
-        "routeTableId",
-    );
+    let rtb = api.main_route_table(&vpc);
     Net {
         vpc,
         subnet,

@@ -68,14 +68,7 @@ fn side(api: &mut Api, cidr: &str, subnet: &str, ip: &str) -> Side {
             ("IpPermissions.1.Ipv6Ranges.1.CidrIpv6", "::/0"),
         ]);
     }
-    let rtb = first(
-        &api.call(&[
-            ("Action", "DescribeRouteTables"),
-            ("Filter.1.Name", "vpc-id"),
-            ("Filter.1.Value.1", &vpc),
-        ]),
-        "routeTableId",
-    );
+    let rtb = api.main_route_table(&vpc);
     let eni = first(
         &api.call(&[
             ("Action", "CreateNetworkInterface"),

@@ -69,14 +69,7 @@ fn vpc(api: &mut Api, n: u8, zones: &[&str]) -> Vpc {
         ("IpPermissions.1.IpRanges.1.CidrIp", "10.0.0.0/8"),
         ("IpPermissions.1.Ipv6Ranges.1.CidrIpv6", "::/0"),
     ]);
-    let rtb = first(
-        &api.call(&[
-            ("Action", "DescribeRouteTables"),
-            ("Filter.1.Name", "vpc-id"),
-            ("Filter.1.Value.1", &id),
-        ]),
-        "routeTableId",
-    );
+    let rtb = api.main_route_table(&id);
     Vpc {
         id,
         v6,

@@ -101,6 +101,18 @@ impl Api {
     pub fn world(&self) -> &World {
         &self.b.world
     }
+
+    /// The id of VPC `vpc`'s main route table (its only one until a test makes another).
+    pub fn main_route_table(&mut self, vpc: &str) -> String {
+        first(
+            &self.call(&[
+                ("Action", "DescribeRouteTables"),
+                ("Filter.1.Name", "vpc-id"),
+                ("Filter.1.Value.1", vpc),
+            ]),
+            "routeTableId",
+        )
+    }
 }
 
 /// The text of the first `<tag>…</tag>` in `body`.

@@ -81,14 +81,7 @@ pub fn vpc_in(api: &mut Api, rng: &mut Rng, cidr: &str, zones: [Option<&str>; 2]
         &api.call(&[("Action", "DescribeVpcs"), ("VpcId.1", &id)]),
         "ipv6CidrBlock",
     );
-    let main_rtb = first(
-        &api.call(&[
-            ("Action", "DescribeRouteTables"),
-            ("Filter.1.Name", "vpc-id"),
-            ("Filter.1.Value.1", &id),
-        ]),
-        "routeTableId",
-    );
+    let main_rtb = api.main_route_table(&id);
     let octets: Vec<&str> = cidr.split('.').collect();
     let mut v = RVpc {
         id: id.clone(),
