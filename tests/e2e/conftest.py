@@ -148,6 +148,19 @@ def error_code(excinfo):
     return excinfo.value.response["Error"]["Code"]
 
 
+def analyse_tcp22(ec2, source, destination=None, ip=None):
+    """Network Insights from `source` to resource `destination` or address `ip` (TCP 22):
+    the finished analysis."""
+    target = {"Destination": destination} if destination else {"DestinationIp": ip}
+    path = ec2.create_network_insights_path(Source=source, Protocol="tcp", DestinationPort=22,
+                                            **target)["NetworkInsightsPath"]["NetworkInsightsPathId"]
+    aid = ec2.start_network_insights_analysis(NetworkInsightsPathId=path)[
+        "NetworkInsightsAnalysis"]["NetworkInsightsAnalysisId"]
+    [got] = ec2.describe_network_insights_analyses(NetworkInsightsAnalysisIds=[aid])[
+        "NetworkInsightsAnalyses"]
+    return got
+
+
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "may_skip(reason): the test may skip itself for the reason given")

@@ -7,7 +7,7 @@ across the peering."""
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import A, B, error_code
+from conftest import A, B, analyse_tcp22, error_code
 
 WEST = "us-west-2"
 
@@ -53,17 +53,6 @@ def hub(server, ec2, s):
 def peerings(ec2, **kw):
     return ec2.describe_transit_gateway_peering_attachments(**kw)[
         "TransitGatewayPeeringAttachments"]
-
-
-def analyse(ec2, source, ip):
-    path = ec2.create_network_insights_path(Source=source, DestinationIp=ip,
-                                            Protocol="tcp", DestinationPort=22)[
-        "NetworkInsightsPath"]["NetworkInsightsPathId"]
-    aid = ec2.start_network_insights_analysis(NetworkInsightsPathId=path)[
-        "NetworkInsightsAnalysis"]["NetworkInsightsAnalysisId"]
-    [got] = ec2.describe_network_insights_analyses(NetworkInsightsAnalysisIds=[aid])[
-        "NetworkInsightsAnalyses"]
-    return got
 
 
 def test_inter_region_peering_routes_traffic_between_two_hubs(server, ec2):
@@ -122,7 +111,7 @@ def test_inter_region_peering_routes_traffic_between_two_hubs(server, ec2):
                                       DestinationCidrBlock=a["cidr"],
                                       TransitGatewayAttachmentId=pid)
 
-    got = analyse(ec2, a["i"], b["ip"])
+    got = analyse_tcp22(ec2, a["i"], ip=b["ip"])
     assert got["NetworkPathFound"] is True, got["Explanations"]
     ids = [c["Component"]["Id"] for c in got["ForwardPathComponents"]]
     assert tgw_a in ids and pid in ids and tgw_b in ids, ids
@@ -140,7 +129,7 @@ def test_inter_region_peering_routes_traffic_between_two_hubs(server, ec2):
     # Without the route back at the peer the reply stops at its table.
     west.delete_transit_gateway_route(TransitGatewayRouteTableId=rtb_b,
                                       DestinationCidrBlock=a["cidr"])
-    got = analyse(ec2, a["i"], b["ip"])
+    got = analyse_tcp22(ec2, a["i"], ip=b["ip"])
     assert got["NetworkPathFound"] is False
     assert {e["ExplanationCode"] for e in got["Explanations"]} == {"TGW_RTB_CANNOT_ROUTE"}
 

@@ -6,7 +6,7 @@ Network Insights from a VPC through the transit gateway ends at the VPN connecti
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import B, error_code
+from conftest import B, analyse_tcp22, error_code
 from test_transit_gateways import codes, hub, spoke
 
 
@@ -28,18 +28,6 @@ def vpn_on(server, ec2, tgw, routes=("192.168.0.0/16",)):
         ec2.create_vpn_connection_route(VpnConnectionId=vpn["VpnConnectionId"],
                                         DestinationCidrBlock=r)
     return vpn
-
-
-def analyse(ec2, source, ip):
-    """Network Insights from `source` to address `ip` (TCP 22)."""
-    path = ec2.create_network_insights_path(Source=source, DestinationIp=ip, Protocol="tcp",
-                                            DestinationPort=22)[
-        "NetworkInsightsPath"]["NetworkInsightsPathId"]
-    aid = ec2.start_network_insights_analysis(NetworkInsightsPathId=path)[
-        "NetworkInsightsAnalysis"]["NetworkInsightsAnalysisId"]
-    [got] = ec2.describe_network_insights_analyses(NetworkInsightsAnalysisIds=[aid])[
-        "NetworkInsightsAnalyses"]
-    return got
 
 
 def attachment_of(ec2, vpn_id):
@@ -138,7 +126,7 @@ def test_network_insights_from_a_vpc_through_the_gateway_to_the_vpn(server, ec2)
     vpn = vpn_on(server, ec2, tgw)
     vpn_id = vpn["VpnConnectionId"]
     server.advance(1)
-    got = analyse(ec2, a["i"], "192.168.1.10")
+    got = analyse_tcp22(ec2, a["i"], ip="192.168.1.10")
     assert got["NetworkPathFound"] is True, got.get("Explanations")
     ids = [x["Component"]["Id"] for x in got["ForwardPathComponents"]]
     assert tgw in ids and ids[-1] == vpn_id, ids
@@ -157,11 +145,11 @@ def test_network_insights_from_a_vpc_through_the_gateway_to_the_vpn(server, ec2)
     # The customer's range leaves the table: the gateway cannot route it.
     ec2.delete_vpn_connection_route(VpnConnectionId=vpn_id,
                                     DestinationCidrBlock="192.168.0.0/16")
-    got = analyse(ec2, a["i"], "192.168.1.10")
+    got = analyse_tcp22(ec2, a["i"], ip="192.168.1.10")
     assert got["NetworkPathFound"] is False
     assert codes(got) == ["TGW_RTB_CANNOT_ROUTE"]
     # A blackhole route for it stops it too.
     ec2.create_transit_gateway_route(TransitGatewayRouteTableId=rtb,
                                      DestinationCidrBlock="192.168.0.0/16", Blackhole=True)
-    got = analyse(ec2, a["i"], "192.168.1.10")
+    got = analyse_tcp22(ec2, a["i"], ip="192.168.1.10")
     assert codes(got) == ["TGW_RTB_BAD_STATE_ROUTE"]

@@ -7,7 +7,7 @@ where peering is not)."""
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import B, error_code
+from conftest import B, analyse_tcp22, error_code
 
 
 def raises(code, fn, *args, **kwargs):
@@ -169,17 +169,6 @@ def test_errors_and_the_aws_cli(server, ec2):
         g["TransitGatewayId"]]
 
 
-def analyse(ec2, source, destination):
-    path = ec2.create_network_insights_path(Source=source, Destination=destination,
-                                            Protocol="tcp", DestinationPort=22)[
-        "NetworkInsightsPath"]["NetworkInsightsPathId"]
-    aid = ec2.start_network_insights_analysis(NetworkInsightsPathId=path)[
-        "NetworkInsightsAnalysis"]["NetworkInsightsAnalysisId"]
-    [got] = ec2.describe_network_insights_analyses(NetworkInsightsAnalysisIds=[aid])[
-        "NetworkInsightsAnalyses"]
-    return got
-
-
 def codes(got):
     return sorted({e["ExplanationCode"] for e in got["Explanations"]})
 
@@ -196,13 +185,13 @@ def test_network_insights_through_a_transit_gateway(server, ec2):
         for s, t in ((x, y), (y, x)):
             ec2.create_route(RouteTableId=s["rtb"], DestinationCidrBlock=f"{t['ip']}/32",
                              VpcPeeringConnectionId=pcx)
-    got = analyse(ec2, a["i"], c["i"])
+    got = analyse_tcp22(ec2, a["i"], c["i"])
     assert got["NetworkPathFound"] is False
 
     # Three VPCs on one transit gateway: 1 reaches 3 through it.
     d, e, f = spoke(ec2, 4), spoke(ec2, 5), spoke(ec2, 6)
     g = hub(server, ec2, [d, e, f])
-    got = analyse(ec2, d["i"], f["i"])
+    got = analyse_tcp22(ec2, d["i"], f["i"])
     assert got["NetworkPathFound"] is True, got["Explanations"]
     assert any(x["Component"]["Id"] == g["TransitGatewayId"]
                for x in got["ForwardPathComponents"])
@@ -211,7 +200,7 @@ def test_network_insights_through_a_transit_gateway(server, ec2):
     rtb = g["Options"]["AssociationDefaultRouteTableId"]
     ec2.create_transit_gateway_route(TransitGatewayRouteTableId=rtb,
                                      DestinationCidrBlock=f"{f['ip']}/32", Blackhole=True)
-    got = analyse(ec2, d["i"], f["i"])
+    got = analyse_tcp22(ec2, d["i"], f["i"])
     assert got["NetworkPathFound"] is False
     assert codes(got) == ["TGW_RTB_BAD_STATE_ROUTE"]
     # No route at all once the destination stops propagating.
@@ -219,7 +208,7 @@ def test_network_insights_through_a_transit_gateway(server, ec2):
                                      DestinationCidrBlock=f"{f['ip']}/32")
     ec2.disable_transit_gateway_route_table_propagation(
         TransitGatewayRouteTableId=rtb, TransitGatewayAttachmentId=f["attach"])
-    got = analyse(ec2, d["i"], f["i"])
+    got = analyse_tcp22(ec2, d["i"], f["i"])
     assert codes(got) == ["TGW_RTB_CANNOT_ROUTE"]
 
 
@@ -301,7 +290,7 @@ def test_prefix_list_references(server, ec2):
     assert sorted(x["DestinationCidrBlock"] for x in routes) == ["10.2.0.0/16",
                                                                  "172.16.0.0/12"]
     assert {x["Type"] for x in routes} == {"static"}
-    got = analyse(ec2, a["i"], b["i"])
+    got = analyse_tcp22(ec2, a["i"], b["i"])
     assert got["NetworkPathFound"] is True, got["Explanations"]
     [hop] = [x for x in got["ForwardPathComponents"] if "TransitGatewayRouteTableRoute" in x]
     assert hop["Component"]["Id"] == rtb
@@ -314,13 +303,13 @@ def test_prefix_list_references(server, ec2):
         TransitGatewayRouteTableId=rtb, PrefixListId=pl, Blackhole=True)[
         "TransitGatewayPrefixListReference"]
     assert r["State"] == "modifying" and r["Blackhole"] is True
-    got = analyse(ec2, a["i"], b["i"])
+    got = analyse_tcp22(ec2, a["i"], b["i"])
     assert codes(got) == ["TGW_RTB_BAD_STATE_ROUTE"]
     # A static route of the same prefix wins over the list's.
     ec2.create_transit_gateway_route(TransitGatewayRouteTableId=rtb,
                                      DestinationCidrBlock="10.2.0.0/16",
                                      TransitGatewayAttachmentId=b["attach"])
-    got = analyse(ec2, a["i"], b["i"])
+    got = analyse_tcp22(ec2, a["i"], b["i"])
     assert got["NetworkPathFound"] is True, got["Explanations"]
     raises("DependencyViolation", ec2.delete_managed_prefix_list, PrefixListId=pl)
     out = server.aws("ec2", "delete-transit-gateway-prefix-list-reference",
