@@ -6,6 +6,11 @@ use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use crate::error::{ApiError, ErrorCode, Result};
 
+/// `0.0.0.0/0`: every IPv4 address (default rules and routes; a constant, not parsed per use).
+pub const ANY_V4: Ipv4Net = Ipv4Net::new_assert(Ipv4Addr::UNSPECIFIED, 0);
+/// `::/0`: every IPv6 address.
+pub const ANY_V6: Ipv6Net = Ipv6Net::new_assert(Ipv6Addr::UNSPECIFIED, 0);
+
 /// Parses an IPv4 CIDR, canonicalising host bits away (`10.0.0.7/16` → `10.0.0.0/16`).
 pub fn parse_v4(s: &str) -> Option<Ipv4Net> {
     s.trim().parse::<Ipv4Net>().ok().map(|n| n.trunc())
@@ -116,6 +121,12 @@ mod tests {
             expected,
             "{raw}"
         );
+    }
+
+    #[test]
+    fn the_any_blocks_are_the_parsed_ones() {
+        assert_eq!(ANY_V4, parse_v4("0.0.0.0/0").unwrap());
+        assert_eq!(ANY_V6, parse_v6("::/0").unwrap());
     }
 
     #[test]

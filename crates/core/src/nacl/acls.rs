@@ -1,6 +1,7 @@
 //! Network ACLs themselves: custom ACLs, each VPC's default ACL and the entries a new ACL
 //! starts with.
 
+use crate::cidr::{ANY_V4, ANY_V6};
 use crate::error::{ApiError, Result};
 use crate::ids::Kind;
 use crate::protocol::Protocol;
@@ -60,23 +61,20 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, acl_id: &str) -> Result<Output> {
 }
 
 /// An entry for every protocol and address of `cidr`.
-fn all_traffic(rule_number: u32, egress: bool, action: RuleAction, cidr: &str) -> Entry {
+fn all_traffic(rule_number: u32, egress: bool, action: RuleAction, cidr: EntryCidr) -> Entry {
     Entry {
         rule_number,
         egress,
         protocol: Protocol::All,
         action,
-        cidr: match cidr.parse() {
-            Ok(v4) => EntryCidr::V4(v4),
-            Err(_) => EntryCidr::V6(cidr.parse().expect("constant")),
-        },
+        cidr,
         icmp: None,
         port_range: None,
     }
 }
 
 fn deny_all_v4(egress: bool) -> Entry {
-    all_traffic(DEFAULT_RULE_V4, egress, RuleAction::Deny, "0.0.0.0/0")
+    all_traffic(DEFAULT_RULE_V4, egress, RuleAction::Deny, EntryCidr::V4(ANY_V4))
 }
 
 /// The IPv6 entries of each direction: rule 101 allowing all (default ACLs), then `*`.
@@ -84,13 +82,13 @@ fn ipv6_entries(allow: bool) -> Vec<Entry> {
     let mut out = Vec::new();
     for egress in [false, true] {
         if allow {
-            out.push(all_traffic(101, egress, RuleAction::Allow, "::/0"));
+            out.push(all_traffic(101, egress, RuleAction::Allow, EntryCidr::V6(ANY_V6)));
         }
         out.push(all_traffic(
             DEFAULT_RULE_V6,
             egress,
             RuleAction::Deny,
-            "::/0",
+            EntryCidr::V6(ANY_V6),
         ));
     }
     out
@@ -102,7 +100,7 @@ pub fn create_default(w: &mut World, scope: &Scope, vpc_id: &str) -> String {
     let has_ipv6 = w.vpcs.get(vpc_id).is_some_and(|v| !v.ipv6_cidrs.is_empty());
     let mut entries = Vec::new();
     for egress in [false, true] {
-        entries.push(all_traffic(100, egress, RuleAction::Allow, "0.0.0.0/0"));
+        entries.push(all_traffic(100, egress, RuleAction::Allow, EntryCidr::V4(ANY_V4)));
         entries.push(deny_all_v4(egress));
     }
     if has_ipv6 {

@@ -12,7 +12,7 @@ use super::model::{Destination, Origin, Route, RouteTable, Target};
 pub fn add_igw_default_route(w: &mut World, rtb_id: &str, igw_id: &str) {
     if let Some(t) = w.route_tables.get_mut(rtb_id) {
         t.routes.push(Route {
-            destination: Destination::V4("0.0.0.0/0".parse().expect("constant")),
+            destination: Destination::V4(crate::cidr::ANY_V4),
             target: Target::Gateway(igw_id.to_string()),
             origin: Origin::CreateRoute,
         });

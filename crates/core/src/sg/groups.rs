@@ -277,7 +277,7 @@ pub fn allow_all_egress_v4(w: &mut World) -> Rule {
         protocol: Protocol::All,
         from_port: None,
         to_port: None,
-        peer: Peer::V4("0.0.0.0/0".parse().expect("constant")),
+        peer: Peer::V4(crate::cidr::ANY_V4),
         description: None,
     }
 }
@@ -289,7 +289,7 @@ pub fn allow_all_egress_v6(w: &mut World) -> Rule {
         protocol: Protocol::All,
         from_port: None,
         to_port: None,
-        peer: Peer::V6("::/0".parse().expect("constant")),
+        peer: Peer::V6(crate::cidr::ANY_V6),
         description: None,
     }
 }
