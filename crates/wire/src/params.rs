@@ -107,10 +107,8 @@ impl Params {
     /// naming the parameter; the value itself is never echoed).
     pub fn check_request(&self, version: &str, service: &str) -> Result<()> {
         for (k, Value { text: v, .. }) in &self.map {
-            if let Some(c) = k
-                .chars()
-                .chain(v.chars())
-                .find(|c| !crate::xml::is_xml_char(*c))
+            if let Some(c) =
+                crate::xml::find_non_xml_char(k).or_else(|| crate::xml::find_non_xml_char(v))
             {
                 let name: String = k.chars().filter(|c| crate::xml::is_xml_char(*c)).collect();
                 return Err(ApiError::invalid_value(format!(

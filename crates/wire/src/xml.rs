@@ -231,18 +231,48 @@ macro_rules! text_by_display {
 
 text_by_display!(std::net::Ipv6Addr, ipnet::Ipv6Net);
 
-/// Whether `b` may start something [`escape_into`] changes: markup, a control character,
-/// or the first byte of U+FFFE / U+FFFF.
-fn needs_escape(b: u8) -> bool {
-    matches!(b, b'<' | b'>' | b'&' | b'"' | b'\'' | 0xef)
-        || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+/// Whether `b` may start a character XML 1.0 cannot carry: a control character other than
+/// tab, LF and CR, or 0xEF (the first byte of U+FFFE and U+FFFF, and of others).
+const fn may_start_non_xml(b: u8) -> bool {
+    b == 0xef || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+}
+
+/// Whether `b` may start something [`escape_into`] changes: markup, or what
+/// [`may_start_non_xml`].
+const fn needs_escape(b: u8) -> bool {
+    matches!(b, b'<' | b'>' | b'&' | b'"' | b'\'') || may_start_non_xml(b)
+}
+
+/// A predicate on bytes as a table: one load per byte where text is scanned.
+macro_rules! byte_table {
+    ($predicate:ident) => {{
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            table[b] = $predicate(b as u8);
+            b += 1;
+        }
+        table
+    }};
+}
+
+const NEEDS_ESCAPE: [bool; 256] = byte_table!(needs_escape);
+const MAY_START_NON_XML: [bool; 256] = byte_table!(may_start_non_xml);
+
+/// The first character of `s` XML 1.0 cannot carry, if any. The bytes are looked at first:
+/// text without a byte that [`may_start_non_xml`] (nearly all) holds none.
+pub fn find_non_xml_char(s: &str) -> Option<char> {
+    if !s.bytes().any(|b| MAY_START_NON_XML[usize::from(b)]) {
+        return None;
+    }
+    s.chars().find(|c| !is_xml_char(*c))
 }
 
 /// Escapes text for element content and attribute values. A character XML 1.0 cannot
 /// carry (input refuses them, but imported or older state may hold one) becomes U+FFFD,
 /// so every document stays well-formed. Text with nothing to escape is copied at once.
 pub fn escape_into(out: &mut String, s: &str) {
-    if !s.bytes().any(needs_escape) {
+    if !s.bytes().any(|b| NEEDS_ESCAPE[usize::from(b)]) {
         out.push_str(s);
         return;
     }
@@ -297,6 +327,32 @@ mod tests {
             prop_assert_eq!(text(std::net::IpAddr::V6(v6)), v6.to_string());
             let net6 = ipnet::IpNet::V6(ipnet::Ipv6Net::new(v6, len6).unwrap());
             prop_assert_eq!(text(net6), net6.to_string());
+        }
+
+        /// The byte-first search finds what a search of every character finds.
+        #[test]
+        fn non_xml_characters_are_found_as_char_by_char(
+            s in "(\\PC|[\u{0}-\u{1f}\u{fffe}\u{ffff}\u{efff}<&])*",
+        ) {
+            prop_assert_eq!(find_non_xml_char(&s), s.chars().find(|c| !is_xml_char(*c)));
+        }
+
+        /// Escaping by the byte table is escaping character by character.
+        #[test]
+        fn escaping_is_char_by_char(s in "(\\PC|[\u{0}-\u{1f}\u{fffe}\u{ffff}\u{efff}<>&'\"])*") {
+            let mut oracle = String::new();
+            for c in s.chars() {
+                match c {
+                    '<' => oracle.push_str("&lt;"),
+                    '>' => oracle.push_str("&gt;"),
+                    '&' => oracle.push_str("&amp;"),
+                    '"' => oracle.push_str("&quot;"),
+                    '\'' => oracle.push_str("&apos;"),
+                    c if !is_xml_char(c) => oracle.push('\u{fffd}'),
+                    c => oracle.push(c),
+                }
+            }
+            prop_assert_eq!(escape(&s), oracle);
         }
     }
 
