@@ -3,18 +3,46 @@
 use openvpc_core::Millis;
 
 /// Formats milliseconds since the epoch as an ISO-8601 UTC timestamp with milliseconds.
+/// Years 0 to 9999 (all in practice) are written digit by digit into their fixed places;
+/// others by [`iso8601_formatted`] (the tests' oracle).
 pub fn iso8601(ms: Millis) -> String {
-    let secs = ms.div_euclid(1000);
-    let millis = ms.rem_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d, rem, millis) = civil_parts(ms);
+    if !(0..=9999).contains(&y) {
+        return iso8601_formatted(ms);
+    }
+    let mut text = *b"0000-00-00T00:00:00.000Z";
+    let mut put = |end: usize, mut n: i64| {
+        for at in text[..end].iter_mut().rev().take_while(|b| b.is_ascii_digit()) {
+            *at = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    };
+    put(4, y);
+    put(7, m.into());
+    put(10, d.into());
+    put(13, rem / 3600);
+    put(16, (rem % 3600) / 60);
+    put(19, rem % 60);
+    put(23, millis);
+    text.iter().map(|b| char::from(*b)).collect()
+}
+
+/// [`iso8601`] by `format!`, for any year.
+fn iso8601_formatted(ms: Millis) -> String {
+    let (y, m, d, rem, millis) = civil_parts(ms);
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
         rem / 3600,
         (rem % 3600) / 60,
         rem % 60
     )
+}
+
+/// Year, month, day, seconds into the day and milliseconds of `ms` since the epoch.
+fn civil_parts(ms: Millis) -> (i64, u32, u32, i64, i64) {
+    let secs = ms.div_euclid(1000);
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    (y, m, d, secs.rem_euclid(86_400), ms.rem_euclid(1000))
 }
 
 /// Parses a request timestamp: ISO 8601 (`YYYY-MM-DDTHH:MM:SS[.fff…][Z|±HH:MM]`, as the
@@ -123,6 +151,14 @@ mod tests {
 
     fn check(ms: Millis, expected: &str) {
         assert_eq!(iso8601(ms), expected);
+    }
+
+    proptest::proptest! {
+        /// Digit by digit is what `format!` writes, across years 0 to 9999 and beyond.
+        #[test]
+        fn formats_as_format_does(ms in -70_000_000_000_000i64..260_000_000_000_000) {
+            proptest::prop_assert_eq!(iso8601(ms), iso8601_formatted(ms));
+        }
     }
 
     #[test]
