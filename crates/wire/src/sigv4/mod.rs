@@ -160,7 +160,7 @@ pub fn verify(
     for part in [&scope.date, &scope.region, &scope.service, TERMINATOR] {
         key = mac(&key, part).finalize().into_bytes().to_vec();
     }
-    let provided = hex::decode(&signed.signature).map_err(|_| AuthError::failure())?;
+    let provided = hex::decode(signed.signature.as_bytes()).map_err(|_| AuthError::failure())?;
     // `verify_slice` compares in constant time.
     mac(&key, &string_to_sign)
         .verify_slice(&provided)

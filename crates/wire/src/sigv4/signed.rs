@@ -1,18 +1,20 @@
 //! The signature fields a request carries, from its `Authorization` header or its query
 //! (presigned).
 
+use std::borrow::Cow;
+
 use super::canonical::{header, query_pairs};
 use super::{
     AuthError, CredentialScope, HttpRequestParts, ALGORITHM, MAX_EXPIRES_SECS, TERMINATOR,
 };
 
-/// The signature fields a request carries.
-pub(super) struct Signed {
+/// The signature fields a request carries (borrowed from its headers when it can).
+pub(super) struct Signed<'a> {
     pub scope: CredentialScope,
-    pub signed_headers: String,
-    pub signature: String,
+    pub signed_headers: Cow<'a, str>,
+    pub signature: Cow<'a, str>,
     /// `X-Amz-Date` (or `Date`) as sent.
-    pub timestamp: Option<String>,
+    pub timestamp: Option<Cow<'a, str>>,
     /// Whether the signature came in the query string.
     pub presigned: bool,
     /// `X-Amz-Expires` of a presigned request.
@@ -20,7 +22,7 @@ pub(super) struct Signed {
 }
 
 /// Finds the signature in the `Authorization` header or, failing that, the query.
-pub(super) fn parse(req: &HttpRequestParts) -> Result<Option<Signed>, AuthError> {
+pub(super) fn parse<'a>(req: &HttpRequestParts<'a>) -> Result<Option<Signed<'a>>, AuthError> {
     match header(req, "authorization") {
         Some(auth) => from_header(req, auth).map(Some),
         None => from_query(req),
@@ -29,7 +31,7 @@ pub(super) fn parse(req: &HttpRequestParts) -> Result<Option<Signed>, AuthError>
 
 /// `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`, timed by `X-Amz-Date`
 /// (else `Date`).
-fn from_header(req: &HttpRequestParts, auth: &str) -> Result<Signed, AuthError> {
+fn from_header<'a>(req: &HttpRequestParts<'a>, auth: &'a str) -> Result<Signed<'a>, AuthError> {
     let (algorithm, params) = auth.trim().split_once(' ').unwrap_or((auth.trim(), ""));
     if algorithm != ALGORITHM {
         return Err(AuthError::incomplete(format!(
@@ -39,7 +41,7 @@ fn from_header(req: &HttpRequestParts, auth: &str) -> Result<Signed, AuthError> 
     // One pass over the parameters; the first of each name counts.
     let mut found: [Option<&str>; 3] = [None; 3];
     const NAMES: [&str; 3] = ["Credential", "SignedHeaders", "Signature"];
-    for (k, v) in params.split(',').filter_map(|p| p.trim().split_once('=')) {
+    for (k, v) in pieces(params, b',').filter_map(|p| p.trim().split_once('=')) {
         if let Some(i) = NAMES.iter().position(|n| *n == k) {
             found[i] = found[i].or(Some(v.trim()));
         }
@@ -54,11 +56,11 @@ fn from_header(req: &HttpRequestParts, auth: &str) -> Result<Signed, AuthError> 
     };
     Ok(Signed {
         scope: parse_credential(field(0)?)?,
-        signed_headers: check_signed_headers(field(1)?.to_string())?,
-        signature: field(2)?.to_string(),
+        signed_headers: check_signed_headers(field(1)?.into())?,
+        signature: field(2)?.into(),
         timestamp: header(req, "x-amz-date")
             .or_else(|| header(req, "date"))
-            .map(str::to_string),
+            .map(Cow::Borrowed),
         presigned: false,
         expires: None,
     })
@@ -66,7 +68,7 @@ fn from_header(req: &HttpRequestParts, auth: &str) -> Result<Signed, AuthError> 
 
 /// The presigned form: `X-Amz-Algorithm`, `-Credential`, `-SignedHeaders`, `-Signature`,
 /// `-Date` and optionally `-Expires` in the query. None when none of the five is there.
-fn from_query(req: &HttpRequestParts) -> Result<Option<Signed>, AuthError> {
+fn from_query<'a>(req: &HttpRequestParts<'a>) -> Result<Option<Signed<'a>>, AuthError> {
     let params = query_pairs(req.query);
     let get = |name: &str| {
         params
@@ -102,9 +104,9 @@ fn from_query(req: &HttpRequestParts) -> Result<Option<Signed>, AuthError> {
     }
     Ok(Some(Signed {
         scope: parse_credential(&required(credential, names[1])?)?,
-        signed_headers: check_signed_headers(required(signed_headers, names[2])?)?,
-        signature: required(signature, names[3])?,
-        timestamp: Some(required(date, names[4])?),
+        signed_headers: check_signed_headers(required(signed_headers, names[2])?.into())?,
+        signature: required(signature, names[3])?.into(),
+        timestamp: Some(required(date, names[4])?.into()),
         presigned: true,
         expires: expires(get("X-Amz-Expires"))?,
     }))
@@ -123,7 +125,7 @@ fn expires(value: Option<String>) -> Result<Option<u64>, AuthError> {
 
 /// Parses `<key>/<YYYYMMDD>/<region>/<service>/aws4_request`.
 pub(super) fn parse_credential(credential: &str) -> Result<CredentialScope, AuthError> {
-    let mut parts = credential.split('/');
+    let mut parts = pieces(credential, b'/');
     let fields = [(); 5].map(|()| parts.next());
     match (fields, parts.next()) {
         ([Some(key), Some(date), Some(region), Some(service), Some(TERMINATOR)], None)
@@ -147,11 +149,32 @@ pub(super) fn parse_credential(credential: &str) -> Result<CredentialScope, Auth
 }
 
 /// Rejects a `SignedHeaders` list with an empty name.
-fn check_signed_headers(list: String) -> Result<String, AuthError> {
-    if list.split(';').any(str::is_empty) {
+fn check_signed_headers(list: Cow<'_, str>) -> Result<Cow<'_, str>, AuthError> {
+    if pieces(&list, b';').any(str::is_empty) {
         return Err(AuthError::incomplete(
             "SignedHeaders contains an empty name.",
         ));
     }
     Ok(list)
+}
+
+/// `s` split at every `sep`, an ASCII byte, as `str::split` splits it (the tests' oracle),
+/// by a plain scan: these texts are short, and `split`'s searcher sets up a `memchr` per
+/// piece.
+pub(super) fn pieces(s: &str, sep: u8) -> impl Iterator<Item = &str> {
+    debug_assert!(sep.is_ascii());
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match text.bytes().position(|b| b == sep) {
+            Some(i) => {
+                rest = Some(&text[i + 1..]);
+                Some(&text[..i])
+            }
+            None => {
+                rest = None;
+                Some(text)
+            }
+        }
+    })
 }

@@ -367,6 +367,17 @@ fn dates_parse_and_format() {
 }
 
 proptest! {
+    /// The plain scan splits as `str::split` does.
+    #[test]
+    fn pieces_are_what_split_makes(
+        s in "([,/;= a-z]|\\PC)*",
+        sep in prop::sample::select(vec![b',', b'/', b';', b'=', b' ', b'a']),
+    ) {
+        let ours: Vec<&str> = super::signed::pieces(&s, sep).collect();
+        let oracle: Vec<&str> = s.split(char::from(sep)).collect();
+        prop_assert_eq!(ours, oracle);
+    }
+
     #[test]
     fn arbitrary_input_never_panics(
         auth in prop_oneof![
