@@ -5,6 +5,7 @@
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::net::Ipv4Addr;
 
 use base64::Engine;
@@ -85,7 +86,12 @@ impl Params {
 
     /// Adds pairs (query string merged with a form body).
     pub fn extend(&mut self, other: Params) {
-        self.map.extend(other.map);
+        if self.map.is_empty() {
+            // The usual case (a POST's empty query string): the body's map as it is.
+            self.map = other.map;
+        } else {
+            self.map.extend(other.map);
+        }
     }
 
     /// The root view.
@@ -161,7 +167,7 @@ impl Params {
         let dotted = format!("{prefix}.");
         let mut out: Vec<u32> = self
             .map
-            .range(dotted.clone()..)
+            .range::<str, _>((Bound::Included(dotted.as_str()), Bound::Unbounded))
             .take_while(|(k, _)| k.starts_with(&dotted))
             .filter_map(|(k, _)| k[dotted.len()..].split('.').next()?.parse().ok())
             .collect();
@@ -214,9 +220,18 @@ impl<'a> View<'a> {
         self.key(name)
     }
 
+    /// The value of member `name`, marked read (the root view looks `name` up as it is).
+    fn get(&self, name: &str) -> Option<&'a str> {
+        if self.prefix.is_empty() {
+            self.params.get(name)
+        } else {
+            self.params.get(&self.key(name))
+        }
+    }
+
     /// An optional string.
     pub fn str(&self, name: &str) -> Option<String> {
-        self.params.get(&self.key(name)).map(str::to_string)
+        self.get(name).map(str::to_string)
     }
 
     /// A required string (`MissingParameter` when absent or empty).
