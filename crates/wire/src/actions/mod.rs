@@ -1,5 +1,8 @@
 //! EC2 action handlers: one module per resource family, each exporting `ACTIONS`.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use openvpc_core::{ApiError, BulkFailure, Command, Ctx, ErrorCode, Kind, Output, Result, World};
 
 use crate::errors::{dry_run_ok, ec2_error};
@@ -62,13 +65,17 @@ fn tables() -> [&'static [(&'static str, Handler)]; 22] {
     ]
 }
 
-/// The handler for `action`, if implemented.
+/// The handler for `action`, if implemented (the first of the tables that names it).
 pub fn handler(action: &str) -> Option<Handler> {
-    tables()
-        .into_iter()
-        .flatten()
-        .find(|(name, _)| *name == action)
-        .map(|(_, h)| *h)
+    static BY_NAME: OnceLock<HashMap<&'static str, Handler>> = OnceLock::new();
+    let by_name = BY_NAME.get_or_init(|| {
+        let mut map = HashMap::new();
+        for (name, handler) in tables().into_iter().flatten() {
+            map.entry(*name).or_insert(*handler);
+        }
+        map
+    });
+    by_name.get(action).copied()
 }
 
 /// Names of every implemented EC2 action.
@@ -233,4 +240,25 @@ fn unexpected(output: Output) -> ApiError {
         ErrorCode::InternalError,
         format!("unexpected command output {output:?}"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lookup by name finds what a search of the tables in order finds.
+    #[test]
+    fn every_action_is_found_as_the_tables_list_it() {
+        for name in action_names() {
+            let first_listed = tables()
+                .into_iter()
+                .flatten()
+                .find(|(n, _)| *n == name)
+                .map(|(_, h)| *h)
+                .expect("listed");
+            let found = handler(name).expect("implemented");
+            assert!(std::ptr::fn_addr_eq(found, first_listed), "{name}");
+        }
+        assert!(handler("DescribeNothing").is_none());
+    }
 }
