@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{request::Parts, HeaderValue, Method, StatusCode};
+use axum::http::{header, request::Parts, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::Router;
@@ -93,6 +93,9 @@ pub fn router(engine: Engine, options: ServerOptions) -> Router {
     crate::observer::routes(r, &state).with_state(state)
 }
 
+/// The header naming a request's id.
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
+
 fn xml_response(status: u16, body: String, request_id: &str) -> Response {
     doc_response(Dialect::Ec2, status, body, request_id)
 }
@@ -103,15 +106,19 @@ fn doc_response(dialect: Dialect, status: u16, body: String, request_id: &str) -
         .then(|| serde_json::from_str::<serde_json::Value>(&body).ok())
         .flatten()
         .and_then(|v| v.get("__type")?.as_str().map(str::to_string));
-    let mut r = (
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        [
-            ("content-type", dialect.content_type()),
-            ("x-amzn-requestid", request_id),
-        ],
-        body,
-    )
-        .into_response();
+    // Built by hand (what axum's `(status, headers, body)` makes, in the same header order):
+    // the header names are constants, not parsed per answer.
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = r.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(dialect.content_type()),
+    );
+    // Request ids are ours (a UUID), always a valid header value.
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert(REQUEST_ID.clone(), id);
+    }
     if let Some(v) = code.and_then(|c| HeaderValue::from_str(&c).ok()) {
         r.headers_mut().insert("x-amzn-errortype", v);
     }
