@@ -49,10 +49,11 @@ impl IdGen {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let high = self.next_u64() & 0xf;
         let low = self.next_u64();
-        out.push(HEX[high as usize] as char);
-        for shift in (0..16).rev() {
-            out.push(HEX[((low >> (shift * 4)) & 0xf) as usize] as char);
+        let mut text = [HEX[high as usize]; 17];
+        for (at, shift) in text[1..].iter_mut().zip((0..16).rev()) {
+            *at = HEX[((low >> (shift * 4)) & 0xf) as usize];
         }
+        out.push_str(ascii_str(&text));
     }
 
     /// `n` random lowercase alphanumeric characters (DNS labels, verification tokens).
@@ -83,15 +84,23 @@ impl IdGen {
         let bits = (u128::from(a) << 64 | u128::from(b)) & !(0xf << 76) & !(0x3 << 62)
             | (0x4 << 76)
             | (0x2 << 62);
-        let mut out = String::with_capacity(36);
-        for i in (0..32).rev() {
-            if matches!(i, 23 | 19 | 15 | 11) {
-                out.push('-');
-            }
-            out.push(HEX[((bits >> (i * 4)) & 0xf) as usize] as char);
+        let mut text = [b'-'; 36];
+        let digits = (0..36).filter(|at| !matches!(at, 8 | 13 | 18 | 23));
+        for (at, i) in digits.zip((0..32).rev()) {
+            text[at] = HEX[((bits >> (i * 4)) & 0xf) as usize];
         }
-        out
+        ascii_string(&text)
     }
+}
+
+/// Digits written into a byte array as text (pushing them one `char` at a time checks the
+/// capacity and encodes each).
+fn ascii_str(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).expect("ASCII digits")
+}
+
+fn ascii_string(bytes: &[u8]) -> String {
+    ascii_str(bytes).to_owned()
 }
 
 /// Whether `id` has the shape `<prefix>-` + 8 or 17 lowercase hex digits.
@@ -317,6 +326,36 @@ mod tests {
 
     fn check(id: &str, prefix: &str, expected: bool) {
         assert_eq!(is_well_formed(id, prefix), expected, "{id} with {prefix}");
+    }
+
+    proptest::proptest! {
+        /// Ids and UUIDs are the digits the character-by-character writing made.
+        #[test]
+        fn ids_are_written_as_char_by_char(seed in proptest::prelude::any::<u64>()) {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let mut draws = IdGen::new(seed);
+            let (high, low) = (draws.next_u64() & 0xf, draws.next_u64());
+            let mut oracle = String::from(HEX[high as usize] as char);
+            for shift in (0..16).rev() {
+                oracle.push(HEX[((low >> (shift * 4)) & 0xf) as usize] as char);
+            }
+            proptest::prop_assert_eq!(IdGen::new(seed).hex17(), oracle);
+
+            let (a, b) = (draws.next_u64(), draws.next_u64());
+            let bits = (u128::from(a) << 64 | u128::from(b)) & !(0xf << 76) & !(0x3 << 62)
+                | (0x4 << 76)
+                | (0x2 << 62);
+            let mut oracle = String::new();
+            for i in (0..32).rev() {
+                if matches!(i, 23 | 19 | 15 | 11) {
+                    oracle.push('-');
+                }
+                oracle.push(HEX[((bits >> (i * 4)) & 0xf) as usize] as char);
+            }
+            let mut gen = IdGen::new(seed);
+            gen.hex17();
+            proptest::prop_assert_eq!(gen.uuid(), oracle);
+        }
     }
 
     #[test]
