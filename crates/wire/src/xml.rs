@@ -149,7 +149,41 @@ fn push_decimal(out: &mut String, mut n: u64) {
             break;
         }
     }
-    out.extend(digits[at..].iter().map(|d| char::from(*d)));
+    out.push_str(ascii(&digits[at..]));
+}
+
+/// Digits and dots written into a byte array, as text (appended at once: pushing them one
+/// `char` at a time checks the capacity and encodes each).
+fn ascii(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).expect("ASCII")
+}
+
+/// Writes `n` in decimal at `text[len..]`; the new length.
+fn put_small(text: &mut [u8], mut len: usize, n: u8) -> usize {
+    if n >= 100 {
+        text[len] = b'0' + n / 100;
+        len += 1;
+    }
+    if n >= 10 {
+        text[len] = b'0' + n / 10 % 10;
+        len += 1;
+    }
+    text[len] = b'0' + n % 10;
+    len + 1
+}
+
+/// Writes `a` dotted at the start of `text` (room for a block: `255.255.255.255/32`); its
+/// length.
+fn put_ipv4(text: &mut [u8; 18], a: std::net::Ipv4Addr) -> usize {
+    let mut len = 0;
+    for (i, octet) in a.octets().into_iter().enumerate() {
+        if i > 0 {
+            text[len] = b'.';
+            len += 1;
+        }
+        len = put_small(text, len, octet);
+    }
+    len
 }
 
 /// Numbers and IPv4 addresses and blocks (most of an answer's non-text values) are written
@@ -183,20 +217,19 @@ text_signed!(i32, i64);
 
 impl Text for std::net::Ipv4Addr {
     fn write_to(&self, out: &mut String) {
-        for (i, octet) in self.octets().into_iter().enumerate() {
-            if i > 0 {
-                out.push('.');
-            }
-            push_decimal(out, u64::from(octet));
-        }
+        let mut text = [0; 18];
+        let len = put_ipv4(&mut text, *self);
+        out.push_str(ascii(&text[..len]));
     }
 }
 
 impl Text for ipnet::Ipv4Net {
     fn write_to(&self, out: &mut String) {
-        self.addr().write_to(out);
-        out.push('/');
-        push_decimal(out, u64::from(self.prefix_len()));
+        let mut text = [0; 18];
+        let len = put_ipv4(&mut text, self.addr());
+        text[len] = b'/';
+        let len = put_small(&mut text, len + 1, self.prefix_len());
+        out.push_str(ascii(&text[..len]));
     }
 }
 
