@@ -8,9 +8,7 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
-use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::service::TowerToHyperService;
 use openvpc_core::{ApiError, ErrorCode};
 use openvpc_wire::errors::ec2_error;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -25,7 +23,7 @@ const MAX_BUF: usize = 1 << 20;
 /// task, so a stalled one holds up no other.
 pub async fn serve(
     listener: TcpListener,
-    app: Router,
+    app: super::App,
     engine: Engine,
     read_timeout: Duration,
     shutdown: impl Future<Output = ()>,
@@ -44,7 +42,7 @@ pub async fn serve(
             () = &mut shutdown => return Ok(()),
         };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(app.clone());
+        let service = app.clone();
         let io = TokioIo::new(Refusals::new(stream, engine.clone()));
         tokio::spawn(async move {
             let mut http = hyper::server::conn::http1::Builder::new();

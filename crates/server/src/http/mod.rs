@@ -5,6 +5,7 @@
 //! too many headers, bad method, a body that stalls) included. A request is read in
 //! full, authenticated and checked before the engine is touched.
 
+mod app;
 mod conn;
 mod console;
 
@@ -23,6 +24,7 @@ use openvpc_wire::params::Params;
 use openvpc_wire::sigv4::HttpRequestParts;
 use openvpc_wire::Dialect;
 
+pub use app::App;
 pub use conn::serve;
 
 use crate::auth::{self, Credentials};
@@ -71,8 +73,8 @@ pub(crate) struct AppState {
 
 pub(crate) type Shared = Arc<AppState>;
 
-/// The router serving everything.
-pub fn router(engine: Engine, options: ServerOptions) -> Router {
+/// The router serving everything, as an [`App`].
+pub fn router(engine: Engine, options: ServerOptions) -> App {
     let admin = options.admin_api;
     let state = Arc::new(AppState {
         engine,
@@ -90,7 +92,8 @@ pub fn router(engine: Engine, options: ServerOptions) -> Router {
             .route("/_openvpc/clock/advance", any(advance_clock))
             .route("/_openvpc/snapshot", any(snapshot));
     }
-    crate::observer::routes(r, &state).with_state(state)
+    let direct = state.options.observer.is_none().then(|| state.clone());
+    App::new(crate::observer::routes(r, &state).with_state(state), direct)
 }
 
 /// The header naming a request's id.
@@ -249,7 +252,7 @@ fn refused(e: &ApiError, request_id: &str) -> Response {
     r
 }
 
-async fn query_endpoint(State(state): State<Shared>, req: Request) -> Response {
+pub(crate) async fn query_endpoint(State(state): State<Shared>, req: Request) -> Response {
     // A browser's bare `GET /` goes to the console, but only once the request is within
     // the limits every request keeps.
     let browser = console::redirect_bare_get(req.method(), req.uri());
