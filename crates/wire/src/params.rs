@@ -164,7 +164,9 @@ impl Params {
 
     /// Indices N present for `prefix.N` or `prefix.N.*`, ascending.
     fn indices(&self, prefix: &str) -> Vec<u32> {
-        let dotted = format!("{prefix}.");
+        let mut dotted = String::with_capacity(prefix.len() + 1);
+        dotted.push_str(prefix);
+        dotted.push('.');
         let mut out: Vec<u32> = self
             .map
             .range::<str, _>((Bound::Included(dotted.as_str()), Bound::Unbounded))
@@ -340,9 +342,10 @@ impl<'a> View<'a> {
 
     /// Accepts and ignores every member under `name` (deprecated or no-effect members).
     pub fn ignore(&self, name: &str) {
-        let key = self.key(name);
+        let mut key = self.key(name);
         self.params.get(&key);
-        self.params.touch_prefix(&format!("{key}."));
+        key.push('.');
+        self.params.touch_prefix(&key);
     }
 
     /// `Filter.N.Name` / `Filter.N.Value.M`.
