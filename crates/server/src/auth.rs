@@ -87,10 +87,21 @@ impl Credentials {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
     pub account: String,
-    /// The principal, as `sts:GetCallerIdentity` reports it.
-    pub identity: Identity,
+    /// The principal a credentials file names; none for the account's root user, made
+    /// only when asked for (nearly every request is unauthenticated and asks nothing).
+    principal: Option<Identity>,
     pub region: String,
     pub service: String,
+}
+
+impl Caller {
+    /// The principal, as `sts:GetCallerIdentity` reports it.
+    pub fn identity(&self) -> Identity {
+        match &self.principal {
+            Some(identity) => identity.clone(),
+            None => Identity::root(&self.account),
+        }
+    }
 }
 
 /// Resolves the caller. Without credentials: any or no signature; the account is a
@@ -111,7 +122,7 @@ pub fn resolve(
     let scope = scope.map_err(to_api)?;
     let Some(creds) = credentials else {
         let caller = |account: String, region: String, service: String| Caller {
-            identity: Identity::root(&account),
+            principal: None,
             account,
             region,
             service,
@@ -152,7 +163,7 @@ pub fn resolve(
     })?;
     Ok(Caller {
         account: key.account.clone(),
-        identity: key.identity.clone(),
+        principal: Some(key.identity.clone()),
         region: scope.region,
         service: scope.service,
     })

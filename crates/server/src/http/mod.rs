@@ -384,7 +384,7 @@ fn handle_query(
     };
     if dialect == Dialect::Sts {
         // STS answers from the caller's identity; the world is not involved.
-        let doc = openvpc_wire::sts::handle(&action, &params, &caller.identity, request_id);
+        let doc = openvpc_wire::sts::handle(&action, &params, &caller.identity(), request_id);
         return Answer::Now(xml_response(doc.status, doc.body, request_id));
     }
     if dialect == Dialect::Ec2 {
