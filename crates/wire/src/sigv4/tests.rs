@@ -378,6 +378,16 @@ proptest! {
         prop_assert_eq!(ours, oracle);
     }
 
+    /// The plain scans split and trim as `str::split_once` and `str::trim` do.
+    #[test]
+    fn split_once_and_trim_are_strs(
+        s in "([,/;= \\t\\x0b\\x0c\\r\\na-z]|\\PC|\\s)*",
+        sep in prop::sample::select(vec![b',', b'/', b';', b'=', b' ', b'a']),
+    ) {
+        prop_assert_eq!(super::signed::split_once(&s, sep), s.split_once(char::from(sep)));
+        prop_assert_eq!(super::signed::trim(&s), s.trim());
+    }
+
     #[test]
     fn arbitrary_input_never_panics(
         auth in prop_oneof![
