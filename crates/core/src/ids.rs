@@ -50,8 +50,8 @@ impl IdGen {
         let high = self.next_u64() & 0xf;
         let low = self.next_u64();
         let mut text = [HEX[high as usize]; 17];
-        for (at, shift) in text[1..].iter_mut().zip((0..16).rev()) {
-            *at = HEX[((low >> (shift * 4)) & 0xf) as usize];
+        for (pair, byte) in text[1..].chunks_exact_mut(2).zip(low.to_be_bytes()) {
+            pair.copy_from_slice(&hex_pair(byte));
         }
         out.push_str(ascii_str(&text));
     }
@@ -77,20 +77,30 @@ impl IdGen {
     /// A random UUID-shaped string (request ids, reservation-free tokens): version 4,
     /// variant 10, built digit by digit (one per request, so no formatting machinery).
     pub fn uuid(&mut self) -> String {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let a = self.next_u64();
         let b = self.next_u64();
         // The 128 bits, with the version nibble and variant bits set.
         let bits = (u128::from(a) << 64 | u128::from(b)) & !(0xf << 76) & !(0x3 << 62)
             | (0x4 << 76)
             | (0x2 << 62);
+        // Two digits per byte, big-endian, leaving the dashes before bytes 4, 6, 8 and 10.
         let mut text = [b'-'; 36];
-        let digits = (0..36).filter(|at| !matches!(at, 8 | 13 | 18 | 23));
-        for (at, i) in digits.zip((0..32).rev()) {
-            text[at] = HEX[((bits >> (i * 4)) & 0xf) as usize];
+        let mut at = 0;
+        for (i, byte) in bits.to_be_bytes().into_iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                at += 1;
+            }
+            text[at..at + 2].copy_from_slice(&hex_pair(byte));
+            at += 2;
         }
         ascii_string(&text)
     }
+}
+
+/// A byte's two lowercase hex digits.
+fn hex_pair(byte: u8) -> [u8; 2] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    [HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xf)]]
 }
 
 /// Digits written into a byte array as text (pushing them one `char` at a time checks the
