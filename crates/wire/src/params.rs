@@ -5,8 +5,8 @@
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::ops::Bound;
 use std::net::Ipv4Addr;
+use std::ops::Bound;
 
 use base64::Engine;
 use openvpc_core::filter::Filter;

@@ -12,7 +12,11 @@ pub fn iso8601(ms: Millis) -> String {
     }
     let mut text = *b"0000-00-00T00:00:00.000Z";
     let mut put = |end: usize, mut n: i64| {
-        for at in text[..end].iter_mut().rev().take_while(|b| b.is_ascii_digit()) {
+        for at in text[..end]
+            .iter_mut()
+            .rev()
+            .take_while(|b| b.is_ascii_digit())
+        {
             *at = b'0' + (n % 10) as u8;
             n /= 10;
         }

@@ -74,7 +74,12 @@ fn all_traffic(rule_number: u32, egress: bool, action: RuleAction, cidr: EntryCi
 }
 
 fn deny_all_v4(egress: bool) -> Entry {
-    all_traffic(DEFAULT_RULE_V4, egress, RuleAction::Deny, EntryCidr::V4(ANY_V4))
+    all_traffic(
+        DEFAULT_RULE_V4,
+        egress,
+        RuleAction::Deny,
+        EntryCidr::V4(ANY_V4),
+    )
 }
 
 /// The IPv6 entries of each direction: rule 101 allowing all (default ACLs), then `*`.
@@ -82,7 +87,12 @@ fn ipv6_entries(allow: bool) -> Vec<Entry> {
     let mut out = Vec::new();
     for egress in [false, true] {
         if allow {
-            out.push(all_traffic(101, egress, RuleAction::Allow, EntryCidr::V6(ANY_V6)));
+            out.push(all_traffic(
+                101,
+                egress,
+                RuleAction::Allow,
+                EntryCidr::V6(ANY_V6),
+            ));
         }
         out.push(all_traffic(
             DEFAULT_RULE_V6,
@@ -100,7 +110,12 @@ pub fn create_default(w: &mut World, scope: &Scope, vpc_id: &str) -> String {
     let has_ipv6 = w.vpcs.get(vpc_id).is_some_and(|v| !v.ipv6_cidrs.is_empty());
     let mut entries = Vec::new();
     for egress in [false, true] {
-        entries.push(all_traffic(100, egress, RuleAction::Allow, EntryCidr::V4(ANY_V4)));
+        entries.push(all_traffic(
+            100,
+            egress,
+            RuleAction::Allow,
+            EntryCidr::V4(ANY_V4),
+        ));
         entries.push(deny_all_v4(egress));
     }
     if has_ipv6 {
