@@ -2,9 +2,13 @@
 # Durability modes side by side, in one run: for each of full, batched and none, a fresh
 # openvpc (release build) on a fresh data directory, driven by writers.py (1 writer,
 # K writers, reads alone and beside K writers), then one table of all three with ratios.
+# The clients are the native load client (CLIENT=native, the default: build it with
+# `cargo build --release -p openvpc-server --example load_client`) or writers.py's Python
+# processes (CLIENT=python), which on 2 cores take as much CPU per request as the server.
 #
 #   bench/load/durability.sh [OPENVPC_BIN]     # default target/release/openvpc
 #   env: CLIENTS=16 OPS=20000 READS=5000 PORT=18490 MODES="full batched none" OUT_DIR=dir
+#        CLIENT=native|python
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -15,9 +19,14 @@ CLIENTS=${CLIENTS:-16}
 OPS=${OPS:-20000}
 READS=${READS:-5000}
 MODES=${MODES:-full batched none}
+CLIENT=${CLIENT:-native}
+NATIVE_BIN=${NATIVE_BIN:-$(dirname "$BIN")/examples/load_client}
 OUT_DIR=${OUT_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/openvpc-durability.XXXXXX")}
 mkdir -p "$OUT_DIR"
 [[ -x "$BIN" ]] || { echo "openvpc binary not found: $BIN (cargo build --release first)" >&2; exit 1; }
+[[ "$CLIENT" != native || -x "$NATIVE_BIN" ]] || {
+  echo "native load client not found: $NATIVE_BIN" \
+    "(cargo build --release -p openvpc-server --example load_client, or CLIENT=python)" >&2; exit 1; }
 
 SERVER_PID="" DATA_DIR=""
 stop_server() {
@@ -28,7 +37,7 @@ stop_server() {
 trap stop_server EXIT
 trap 'exit 130' INT TERM
 
-# The disk's sync cost on this machine, now: it bounds `full` (two syncs per batch).
+# The disk's sync cost on this machine, now: it bounds `full` (one sync per batch).
 python3 - "$OUT_DIR" <<'PY'
 import os, sys, time
 path = os.path.join(sys.argv[1], "sync-probe")
@@ -57,6 +66,7 @@ for mode in $MODES; do
   done
   python3 "$HERE/writers.py" --endpoint "http://127.0.0.1:$PORT" --server-pid "$SERVER_PID" \
     --clients "$CLIENTS" --ops "$OPS" --reads "$READS" --label "$mode" --out "$OUT_DIR/$mode.json" \
+    --client "$CLIENT" --native-bin "$NATIVE_BIN" \
     >/dev/null || echo "($mode: errors, see table)"
   outs+=("$OUT_DIR/$mode.json")
   stop_server

@@ -2,8 +2,11 @@
 """Many writers at once: mutation throughput, latency and server CPU with 1 and K
 concurrent clients, and read latency alone and beside K writers, against one server.
 
-Each client is its own process with one keep-alive connection (raw HTTP/1.1, requests
-pre-encoded, so the client spends little CPU) and its own account; it repeats the cycle
+Each client has one keep-alive connection (raw HTTP/1.1) and its own account. With
+--client python (the default) each is its own Python process; with --client native each is
+a thread of crates/server/examples/load_client.rs (--native-bin), which sends the same
+requests at a fraction of the CPU: on a 2-core machine the Python clients take about as much
+CPU per request as the server does. Each writer repeats the cycle
   CreateVpc, CreateVpc, CreateVpcPeeringConnection(a, b), AcceptVpcPeeringConnection
 until the phase has made --ops mutations in all. Readers send DescribeVpcs VpcId.1=<id>.
 
@@ -29,7 +32,7 @@ Usage: writers.py --endpoint http://127.0.0.1:18480 --server-pid PID --clients 1
                   --ops 20000 --reads 5000 --label full --out full.json
        writers.py --compare full.json batched.json none.json    (side by side, ratios)
 """
-import argparse, json, multiprocessing as mp, os, re, socket, sys, time, urllib.parse
+import argparse, json, multiprocessing as mp, os, re, socket, subprocess, sys, time, urllib.parse
 
 VERSION = "2016-11-15"
 TICK_NS = 10**9 // os.sysconf("SC_CLK_TCK")
@@ -183,13 +186,32 @@ def summary(lat, errors, wall_ns, cpu_ns):
             "srv_cpu_ticks": cpu_ns // TICK_NS}
 
 
+def account_base(a, tag):
+    """Writer w of a phase uses account account_base + w."""
+    return 200000000000 + a.seed * 1000 + tag * 100
+
+
+def native_phase(a, writers_n, ops, reads, read_ids, tag):
+    """The phase run by the native client: its raw results, summarised here."""
+    u = urllib.parse.urlsplit(a.endpoint)
+    cmd = [a.native_bin, "--addr", f"{u.hostname}:{u.port}", "--server-pid", str(a.server_pid),
+           "--writers", str(writers_n), "--ops", str(ops), "--account-base", str(account_base(a, tag))]
+    if reads:
+        cmd += ["--reads", str(reads)] + (["--read-ids", ",".join(read_ids)] if read_ids else ["--floor"])
+    env = dict(os.environ, CLK_TCK=str(os.sysconf("SC_CLK_TCK")))
+    raw = json.loads(subprocess.run(cmd, check=True, capture_output=True, env=env).stdout)
+    return {k: summary(r["latencies_ns"], r["errors"], r["wall_ns"], r["cpu_ns"]) for k, r in raw.items()}
+
+
 def phase(a, pool, mgr, writers_n, ops, reads=0, read_ids=None, tag=0):
     """Runs `writers_n` writers (`ops` mutations in all) and optionally one reader (of
     `read_ids`, or of the health page without them), all released at once by a barrier;
     returns their summaries."""
+    if a.client == "native":
+        return native_phase(a, writers_n, ops, reads, read_ids, tag)
     u = urllib.parse.urlsplit(a.endpoint)
     start = mgr.Barrier(writers_n + (1 if reads else 0) + 1)
-    jobs = [(u.hostname, u.port, f"{200000000000 + a.seed * 1000 + tag * 100 + w:012d}",
+    jobs = [(u.hostname, u.port, f"{account_base(a, tag) + w:012d}",
              ops // max(writers_n, 1), start) for w in range(writers_n)]
     results = [pool.apply_async(writer, (j,)) for j in jobs]
     rres = None
@@ -217,10 +239,11 @@ def phase(a, pool, mgr, writers_n, ops, reads=0, read_ids=None, tag=0):
 
 
 def run(a):
-    mgr = mp.Manager()
-    pool = mp.Pool(a.clients + 1)
+    python = a.client == "python"
+    mgr = mp.Manager() if python else None
+    pool = mp.Pool(a.clients + 1) if python else None
     res = {"label": a.label, "endpoint": a.endpoint, "clients": a.clients, "ops": a.ops,
-           "reads": a.reads, "phases": {}}
+           "reads": a.reads, "client": a.client, "phases": {}}
     k = a.clients
     wanted = lambda name: not a.phases or name in a.phases.split(",")
     if wanted("http-floor"):
@@ -246,7 +269,8 @@ def run(a):
             beside = phase(a, pool, mgr, k, a.ops * 4, reads=a.reads, read_ids=read_ids, tag=4)
             res["phases"][f"reads-beside-{k}"] = beside["reader"]
             res["phases"][f"writers-{k}-beside-reads"] = beside["writers"]
-    pool.close()
+    if pool:
+        pool.close()
     return res
 
 
@@ -255,7 +279,8 @@ def fmt(v, spec):
 
 
 def print_table(res):
-    print(f"\n== {res['label']}  {res['endpoint']}  clients={res['clients']} ops={res['ops']} reads={res['reads']}")
+    print(f"\n== {res['label']}  {res['endpoint']}  clients={res['clients']} ({res.get('client', 'python')}) "
+          f"ops={res['ops']} reads={res['reads']}")
     print(f"{'phase':<28}{'reqs':>8}{'ops/s':>10}{'p50 us':>10}{'p99 us':>10}{'srv us/op':>11}{'errors':>8}")
     for k, p in res["phases"].items():
         cpu = fmt(p["srv_cpu_us_per_op"], ".1f") + ("~" if 0 < p["srv_cpu_ticks"] < 50 else " ")
@@ -303,6 +328,9 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--label", default="target")
     ap.add_argument("--phases", help="comma-separated phases to run (default: all)")
+    ap.add_argument("--client", choices=("python", "native"), default="python")
+    ap.add_argument("--native-bin", default=os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "../../target/release/examples/load_client"))
     ap.add_argument("--out")
     ap.add_argument("--compare", nargs="+")
     a = ap.parse_args()

@@ -29,8 +29,8 @@ type Done = oneshot::Sender<Result<(), String>>;
 /// How long `batched` mode lets acknowledged entries wait for their sync.
 const BATCH_WINDOW: Duration = Duration::from_millis(10);
 
-/// How long `full` mode waits, once an entry is queued, for as many entries as the last
-/// batch held before it syncs.
+/// How long `full` mode waits, from the end of its last batch, for the entries it gathers
+/// (see [`Queue::gathering`]) before it syncs what it has.
 const GATHER: Duration = Duration::from_millis(2);
 
 /// One queued unit of work.
@@ -107,8 +107,8 @@ pub(super) struct Queue {
     since: Option<Instant>,
     poisoned: bool,
     stop: bool,
-    /// `full` mode: how many entries the journal thread gathers before it syncs (the size
-    /// of the last batch while writers are concurrent; 0 or 1 otherwise).
+    /// `full` mode: how many entries the journal thread gathers before it syncs (half the
+    /// last batch, see [`Queue::took`]; 0 or 1 when there is nothing to gather).
     pub(super) gathering: usize,
 }
 
@@ -130,6 +130,14 @@ impl Queue {
         } else {
             first
         }
+    }
+
+    /// `full` mode: the journal thread took a batch of `entries`; its writers will send
+    /// their next entries once answered. Gather half of them: then one half's requests are
+    /// served while the other half's sync runs, where gathering them all would leave the
+    /// cores idle during every sync (docs/decisions.md, "Group commit in `full` mode").
+    pub(super) fn took(&mut self, entries: usize) {
+        self.gathering = entries.div_ceil(2);
     }
 
     /// Queued entries (not passengers).
@@ -259,17 +267,18 @@ impl Journal {
         let stop = q.stop;
         q.since = None;
         if durability == Durability::Full {
-            q.gathering = q.entries();
+            let entries = q.entries();
+            q.took(entries);
         }
         (q.items.drain(..).collect(), stop)
     }
 
     /// Group commit under concurrency: the writers of the last batch send their next
     /// entries as soon as they are answered, so wait (at most [`GATHER`] from the last
-    /// batch) until as many are queued, woken only by the one that completes them; one sync
-    /// then serves them all instead of a few. When none came, the writers have stopped:
-    /// gather no more, so the next entry wakes the thread at once. One writer (a batch of
-    /// one) never waits.
+    /// batch) until half as many are queued, woken only by the one that completes them; one
+    /// sync then serves them all instead of a few. When none came, the writers have stopped:
+    /// gather no more, so the next entry wakes the thread at once. One or two writers never
+    /// wait.
     fn gather<'a>(&self, mut q: MutexGuard<'a, Queue>) -> MutexGuard<'a, Queue> {
         let until = Instant::now() + GATHER;
         while !q.stop && q.entries() < q.gathering {

@@ -447,3 +447,13 @@ fn a_gathered_batch_wakes_the_journal_once_complete() {
     assert!(q.push(entry(3)));
     assert!(!q.push(entry(4)));
 }
+
+#[test]
+fn the_journal_gathers_half_its_last_batch() {
+    use super::commit::Queue;
+    let mut q = Queue::default();
+    for (batch, gathered) in [(16, 8), (15, 8), (3, 2), (2, 1), (1, 1), (0, 0)] {
+        q.took(batch);
+        assert_eq!(q.gathering, gathered, "after a batch of {batch}");
+    }
+}
