@@ -8,7 +8,9 @@
 #
 #   bench/load/durability.sh [OPENVPC_BIN]     # default target/release/openvpc
 #   env: CLIENTS=16 OPS=20000 READS=5000 PORT=18490 MODES="full batched none" OUT_DIR=dir
-#        CLIENT=native|python
+#        CLIENT=native|python RUNS=1
+# With RUNS=N the modes run N times, in turn (so that the machine's drift over the minutes
+# falls on every mode alike), and the table shows each figure's median and range.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +22,7 @@ OPS=${OPS:-20000}
 READS=${READS:-5000}
 MODES=${MODES:-full batched none}
 CLIENT=${CLIENT:-native}
+RUNS=${RUNS:-1}
 NATIVE_BIN=${NATIVE_BIN:-$(dirname "$BIN")/examples/load_client}
 OUT_DIR=${OUT_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/openvpc-durability.XXXXXX")}
 mkdir -p "$OUT_DIR"
@@ -53,23 +56,31 @@ os.close(fd); os.unlink(path)
 PY
 
 outs=()
-for mode in $MODES; do
-  DATA_DIR=$(mktemp -d)
-  "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$DATA_DIR/data" --durability "$mode" \
-    >"$OUT_DIR/$mode-server.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 300); do
-    python3 -c 'import sys,urllib.request; sys.exit(urllib.request.urlopen(sys.argv[1], timeout=1).status != 200)' \
-      "http://127.0.0.1:$PORT/_openvpc/health" 2>/dev/null && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT_DIR/$mode-server.log" >&2; exit 1; }
-    sleep 0.1
+for run in $(seq "$RUNS"); do
+  for mode in $MODES; do
+    name=$mode; [[ $RUNS -gt 1 ]] && name=$mode-$run
+    DATA_DIR=$(mktemp -d)
+    "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$DATA_DIR/data" --durability "$mode" \
+      >"$OUT_DIR/$name-server.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 300); do
+      python3 -c 'import sys,urllib.request; sys.exit(urllib.request.urlopen(sys.argv[1], timeout=1).status != 200)' \
+        "http://127.0.0.1:$PORT/_openvpc/health" 2>/dev/null && break
+      kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT_DIR/$name-server.log" >&2; exit 1; }
+      sleep 0.1
+    done
+    python3 "$HERE/writers.py" --endpoint "http://127.0.0.1:$PORT" --server-pid "$SERVER_PID" \
+      --clients "$CLIENTS" --ops "$OPS" --reads "$READS" --label "$mode" --out "$OUT_DIR/$name.json" \
+      --client "$CLIENT" --native-bin "$NATIVE_BIN" \
+      >/dev/null || echo "($name: errors, see table)"
+    outs+=("$OUT_DIR/$name.json")
+    stop_server
   done
-  python3 "$HERE/writers.py" --endpoint "http://127.0.0.1:$PORT" --server-pid "$SERVER_PID" \
-    --clients "$CLIENTS" --ops "$OPS" --reads "$READS" --label "$mode" --out "$OUT_DIR/$mode.json" \
-    --client "$CLIENT" --native-bin "$NATIVE_BIN" \
-    >/dev/null || echo "($mode: errors, see table)"
-  outs+=("$OUT_DIR/$mode.json")
-  stop_server
 done
-python3 "$HERE/writers.py" --compare "${outs[@]}"
+# Grouped by mode (one label's runs side by side: median and range).
+sorted=()
+for mode in $MODES; do
+  for f in "${outs[@]}"; do [[ $(basename "$f") == "$mode.json" || $(basename "$f") == "$mode"-*.json ]] && sorted+=("$f"); done
+done
+python3 "$HERE/writers.py" --compare "${sorted[@]}"
 echo; echo "results: $OUT_DIR"

@@ -293,29 +293,55 @@ def print_table(res):
 
 
 def compare(paths):
+    """Side by side, ratios against the first label. Several files of one label (repeated
+    runs, e.g. durability.sh with RUNS=5) are shown as median (min-max) over the runs;
+    "vs" ratios pair each run with the base label's run of the same index."""
     rs = [json.load(open(p)) for p in paths]
-    base = rs[0]
     for r in rs:
         print_table(r)
-    k = base["clients"]
-    print(f"\n== side by side (one run); ratios against {base['label']}")
-    print(f"{'':<28}" + "".join(f"{r['label']:>14}" for r in rs))
-    rows = [("http-floor srv us/req", "http-floor", "srv_cpu_us_per_op"),
-            ("writers-1 ops/s", "writers-1", "ops_per_s"),
-            (f"writers-{k} ops/s", f"writers-{k}", "ops_per_s"),
-            ("writers-1 srv us/op", "writers-1", "srv_cpu_us_per_op"),
-            (f"writers-{k} srv us/op", f"writers-{k}", "srv_cpu_us_per_op"),
-            ("reads-alone p99 us", "reads-alone", "p99_us"),
-            (f"reads-beside-{k} p99 us", f"reads-beside-{k}", "p99_us")]
-    for name, ph, key in rows:
-        vals = [r["phases"].get(ph, {}).get(key) for r in rs]
-        print(f"{name:<28}" + "".join(f"{fmt(v, '.1f'):>14}" for v in vals))
+    runs = {}
+    for r in rs:
+        runs.setdefault(r["label"], []).append(r)
+    labels = list(runs)
+    base = runs[labels[0]]
+    n = max(len(v) for v in runs.values())
+    k = rs[0]["clients"]
+    width = 14 if n == 1 else 26
+    how = "one run" if n == 1 else f"median (min-max) of {n} runs"
+    print(f"\n== side by side ({how}); ratios against {labels[0]}")
+    print(f"{'':<28}" + "".join(f"{lab:>{width}}" for lab in labels))
+
+    def cell(vals, spec, suffix=""):
+        vals = sorted(v for v in vals if v is not None)
+        if not vals:
+            return f"{'-':>{width}}"
+        if n == 1:
+            return f"{format(vals[0], spec) + suffix:>{width}}"
+        med = vals[len(vals) // 2] if len(vals) % 2 else (vals[len(vals) // 2 - 1] + vals[len(vals) // 2]) / 2
+        text = f"{format(med, spec)}{suffix} ({format(vals[0], spec)}-{format(vals[-1], spec)})"
+        return f"{text:>{width}}"
+
+    rows = [("http-floor srv us/req", "http-floor", "srv_cpu_us_per_op", ".1f"),
+            ("writers-1 ops/s", "writers-1", "ops_per_s", ".0f"),
+            (f"writers-{k} ops/s", f"writers-{k}", "ops_per_s", ".0f"),
+            ("writers-1 srv us/op", "writers-1", "srv_cpu_us_per_op", ".1f"),
+            (f"writers-{k} srv us/op", f"writers-{k}", "srv_cpu_us_per_op", ".1f"),
+            ("reads-alone p99 us", "reads-alone", "p99_us", ".0f"),
+            (f"reads-beside-{k} p99 us", f"reads-beside-{k}", "p99_us", ".0f")]
+    for name, ph, key, spec in rows:
+        print(f"{name:<28}" + "".join(
+            cell([r["phases"].get(ph, {}).get(key) for r in runs[lab]], spec) for lab in labels))
+
+    def ratio(a, b):
+        return a / b if a is not None and b else None
+
+    ops = lambda r, ph: r["phases"].get(ph, {}).get("ops_per_s")
     print(f"{f'writers-{k} / writers-1':<28}" + "".join(
-        f"{fmt(r['phases'][f'writers-{k}']['ops_per_s'] / r['phases']['writers-1']['ops_per_s'], '.2f'):>13}x"
-        for r in rs))
-    print(f"{'writers-1 vs ' + base['label']:<28}" + "".join(
-        f"{fmt(r['phases']['writers-1']['ops_per_s'] / base['phases']['writers-1']['ops_per_s'], '.2f'):>13}x"
-        for r in rs))
+        cell([ratio(ops(r, f"writers-{k}"), ops(r, "writers-1")) for r in runs[lab]], ".2f", "x")
+        for lab in labels))
+    print(f"{'writers-1 vs ' + labels[0]:<28}" + "".join(
+        cell([ratio(ops(r, "writers-1"), ops(b, "writers-1")) for r, b in zip(runs[lab], base)], ".2f", "x")
+        for lab in labels))
 
 
 def main():
