@@ -475,6 +475,14 @@ fn a_damaged_manifest_record_naming_an_older_generation_is_refused() {
     }
 }
 
+/// Appends and commits each entry on its own (each its own acknowledged write).
+fn commit_each(s: &mut JournalStore, entries: impl IntoIterator<Item = Vec<u8>>) {
+    for e in entries {
+        s.append(&[e]).unwrap();
+        s.commit().unwrap();
+    }
+}
+
 /// The current journal of the store in `dir`: its path and commit point.
 fn current_journal(dir: &Path) -> (std::path::PathBuf, u64) {
     let current = inspect(dir).unwrap().loaded.unwrap().manifest.current;
@@ -487,10 +495,7 @@ fn a_preallocated_zero_tail_is_not_damage() {
     let dir = tempfile::tempdir().unwrap();
     {
         let (mut s, _) = open(dir.path()).unwrap();
-        for i in 0..5 {
-            s.append(&[entry(i)]).unwrap();
-            s.commit().unwrap();
-        }
+        commit_each(&mut s, (0..5).map(entry));
     }
     let (path, committed) = current_journal(dir.path());
     let bytes = fs::read(&path).unwrap();
@@ -523,10 +528,7 @@ fn the_journal_grows_past_a_chunk_and_keeps_every_entry() {
     let big = |i: usize| vec![i as u8 + 1; 300_000];
     {
         let (mut s, _) = open(dir.path()).unwrap();
-        for i in 0..5 {
-            s.append(&[big(i)]).unwrap();
-            s.commit().unwrap();
-        }
+        commit_each(&mut s, (0..5).map(big));
     }
     let (path, committed) = current_journal(dir.path());
     let len = fs::metadata(&path).unwrap().len();
@@ -575,10 +577,7 @@ fn a_journal_shorter_than_its_commit_point_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     {
         let (mut s, _) = open(dir.path()).unwrap();
-        for i in 0..3 {
-            s.append(&[entry(i)]).unwrap();
-            s.commit().unwrap();
-        }
+        commit_each(&mut s, (0..3).map(entry));
     }
     let (path, committed) = current_journal(dir.path());
     let whole = fs::read(&path).unwrap();
@@ -632,10 +631,7 @@ fn recover_and_backup_read_a_preallocated_journal() {
 /// Entries #1..#3 committed, #4 appended but not committed, then a crash.
 fn crashed_with_an_uncommitted_tail(dir: &Path) {
     let (mut s, _) = open(dir).unwrap();
-    for i in 0..3 {
-        s.append(&[entry(i)]).unwrap();
-        s.commit().unwrap();
-    }
+    commit_each(&mut s, (0..3).map(entry));
     s.append(&[entry(3)]).unwrap();
 }
 
