@@ -161,6 +161,13 @@ pub(super) struct Journal {
 /// A batch's writers and what to tell them.
 type Acks = (Vec<Done>, Result<(), String>);
 
+/// Tells each writer the outcome (one that stopped waiting is not told).
+fn answer(writers: Vec<Done>, result: &Result<(), String>) {
+    for done in writers {
+        let _ = done.send(result.clone());
+    }
+}
+
 impl Journal {
     /// Starts, on the current runtime, the task that tells writers their entries are
     /// durable (or not): the journal thread hands it a whole batch at once, so a batch
@@ -170,9 +177,7 @@ impl Journal {
         let (tx, mut rx) = mpsc::unbounded_channel::<Acks>();
         tokio::spawn(async move {
             while let Some((writers, result)) = rx.recv().await {
-                for done in writers {
-                    let _ = done.send(result.clone());
-                }
+                answer(writers, &result);
             }
         });
         *lock(&self.acks) = Some(tx);
@@ -190,9 +195,7 @@ impl Journal {
             None => Some((writers, result)),
         };
         if let Some((writers, result)) = unsent {
-            for done in writers {
-                let _ = done.send(result.clone());
-            }
+            answer(writers, &result);
         }
     }
 
