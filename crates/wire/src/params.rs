@@ -191,10 +191,8 @@ fn form_decode(text: &[u8]) -> String {
             .map(|b| if *b == b'+' { b' ' } else { *b })
             .collect();
         percent_encoding::percent_decode(&spaced).collect()
-    } else if text.contains(&b'%') {
-        percent_encoding::percent_decode(text).collect()
     } else {
-        text.to_vec()
+        percent_encoding::percent_decode(text).collect()
     };
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
