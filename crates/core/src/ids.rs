@@ -46,7 +46,6 @@ impl IdGen {
     /// Appends [`IdGen::hex17`]'s digits: one from the low nibble of one draw, then the
     /// 16 of the next (no formatting machinery: ids are made on every create).
     fn push_hex17(&mut self, out: &mut String) {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let high = self.next_u64() & 0xf;
         let low = self.next_u64();
         let mut text = [HEX[high as usize]; 17];
@@ -97,9 +96,11 @@ impl IdGen {
     }
 }
 
+/// Lowercase hex digits by value.
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
 /// A byte's two lowercase hex digits.
 fn hex_pair(byte: u8) -> [u8; 2] {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     [HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xf)]]
 }
 
@@ -342,7 +343,6 @@ mod tests {
         /// Ids and UUIDs are the digits the character-by-character writing made.
         #[test]
         fn ids_are_written_as_char_by_char(seed in proptest::prelude::any::<u64>()) {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
             let mut draws = IdGen::new(seed);
             let (high, low) = (draws.next_u64() & 0xf, draws.next_u64());
             let mut oracle = String::from(HEX[high as usize] as char);
