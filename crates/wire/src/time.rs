@@ -28,7 +28,7 @@ pub fn iso8601(ms: Millis) -> String {
     put(16, (rem % 3600) / 60);
     put(19, rem % 60);
     put(23, millis);
-    std::str::from_utf8(&text).expect("ASCII digits").to_owned()
+    crate::xml::ascii(&text).to_owned()
 }
 
 /// [`iso8601`] by `format!`, for any year.

@@ -154,7 +154,7 @@ fn push_decimal(out: &mut String, mut n: u64) {
 
 /// Digits and dots written into a byte array, as text (appended at once: pushing them one
 /// `char` at a time checks the capacity and encodes each).
-fn ascii(bytes: &[u8]) -> &str {
+pub(crate) fn ascii(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).expect("ASCII")
 }
 
