@@ -89,7 +89,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, new: NewConnection) -> Result<Out
             ),
         ));
     }
-    let any = Ipv4Net::default();
+    let any = crate::cidr::ANY_V4;
     let local = new.local_ipv4_network_cidr.unwrap_or(any);
     let remote = new.remote_ipv4_network_cidr.unwrap_or(any);
     let live = |c: &&VpnConnection| c.state == State::Available && Gateway::of(c) == gateway;
