@@ -109,13 +109,13 @@ fn eni(api: &mut Api, v: &Vpc) -> String {
 }
 
 fn peer(api: &mut Api, a: &Vpc, b: &Vpc) {
-    let region = api.b.ctx.region.clone();
+    let region = api.b.ctx.region().to_string();
     peer_regions(api, a, b, &region);
 }
 
 /// Peers `a` (in the current Region) with `b` (in `b_region`), routes both ways.
 fn peer_regions(api: &mut Api, a: &Vpc, b: &Vpc, b_region: &str) {
-    let a_region = api.b.ctx.region.clone();
+    let a_region = api.b.ctx.region().to_string();
     let pcx = first(
         &api.call(&[
             ("Action", "CreateVpcPeeringConnection"),

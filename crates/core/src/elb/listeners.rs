@@ -65,8 +65,8 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, c: CreateListener) -> Result<Outp
     check_tags(&c.tags, &TagSet::new())?;
     let prefix = format!(
         "arn:aws:elasticloadbalancing:{}:{}:listener/{}/{}/{}",
-        ctx.region,
-        ctx.account,
+        ctx.region(),
+        ctx.account(),
         lb.lb_type.arn_segment(),
         lb.name,
         lb.short_id()
@@ -76,7 +76,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, c: CreateListener) -> Result<Outp
     let arn = format!("{prefix}/{hex}");
     w.listeners.insert(Listener {
         arn: arn.clone(),
-        scope,
+        scope: scope.clone(),
         load_balancer_arn: lb_arn,
         protocol,
         port,

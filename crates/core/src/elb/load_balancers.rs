@@ -363,7 +363,7 @@ fn check_quota(w: &World, ctx: &Ctx) -> Result<()> {
     let Some(limit) = w
         .config
         .quotas
-        .limit(&ctx.account, quota::LOAD_BALANCERS_PER_REGION)
+        .limit(ctx.account(), quota::LOAD_BALANCERS_PER_REGION)
     else {
         return Ok(());
     };
@@ -388,8 +388,8 @@ fn insert(
     let hex = random_hex(w);
     let arn = format!(
         "arn:aws:elasticloadbalancing:{}:{}:loadbalancer/{}/{}/{hex}",
-        ctx.region,
-        ctx.account,
+        ctx.region(),
+        ctx.account(),
         plan.lb_type.arn_segment(),
         c.name
     );
@@ -406,7 +406,7 @@ fn insert(
     }
     w.load_balancers.insert(LoadBalancer {
         arn: arn.clone(),
-        scope: ctx.scope(),
+        scope: ctx.scope().clone(),
         name: c.name.clone(),
         lb_type: plan.lb_type,
         scheme: plan.scheme,
@@ -416,8 +416,8 @@ fn insert(
         enforce_inbound_on_privatelink: true,
         attributes: Default::default(),
         ip_address_type: plan.ip_address_type,
-        dns_name: format!("{}-{hex}.elb.{}.amazonaws.com", c.name, ctx.region),
-        canonical_hosted_zone_id: canonical_hosted_zone_id(&ctx.region),
+        dns_name: format!("{}-{hex}.elb.{}.amazonaws.com", c.name, ctx.region()),
+        canonical_hosted_zone_id: canonical_hosted_zone_id(ctx.region()),
         created: ctx.now,
         active_at: ctx.now + w.config.delays.transition.max(0),
         tags: tag_set(&c.tags),

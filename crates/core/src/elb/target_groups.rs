@@ -29,7 +29,7 @@ fn plan(w: &World, ctx: &Ctx, c: &CreateTargetGroup) -> Result<(TargetGroup, Opt
     let health_check = health_check_of(&c.health_check, protocol)?;
     let group = TargetGroup {
         arn: String::new(),
-        scope: ctx.scope(),
+        scope: ctx.scope().clone(),
         name: c.name.clone(),
         protocol: protocol.to_string(),
         port,
@@ -185,7 +185,9 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, c: CreateTargetGroup) -> Result<O
     let hex = random_hex(w);
     group.arn = format!(
         "arn:aws:elasticloadbalancing:{}:{}:targetgroup/{}/{hex}",
-        ctx.region, ctx.account, c.name
+        ctx.region(),
+        ctx.account(),
+        c.name
     );
     let arn = group.arn.clone();
     w.target_groups.insert(group);
@@ -197,7 +199,7 @@ fn check_quota(w: &World, ctx: &Ctx) -> Result<()> {
     let Some(limit) = w
         .config
         .quotas
-        .limit(&ctx.account, quota::TARGET_GROUPS_PER_REGION)
+        .limit(ctx.account(), quota::TARGET_GROUPS_PER_REGION)
     else {
         return Ok(());
     };

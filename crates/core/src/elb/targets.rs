@@ -103,11 +103,11 @@ fn resolve_ip(
     })?;
     let zone = spec.availability_zone.clone();
     if let Some(z) = &zone {
-        let zones = w.config.zone_names(&ctx.account, &ctx.region);
+        let zones = w.config.zone_names(ctx.account(), ctx.region());
         if z != "all" && !zones.contains(z) {
             return Err(validation(format!(
                 "Availability Zone '{z}' is not valid: it must be 'all' or a zone of {}",
-                ctx.region
+                ctx.region()
             )));
         }
     }

@@ -104,7 +104,7 @@ fn create_network_load_balancer_with_one_interface_per_subnet() {
         assert_eq!(eni.requester_id.as_deref(), Some("amazon-elb"));
         assert_eq!(eni.subnet_id, s.subnet_id);
         assert_eq!(eni.private_ips, vec![s.private_ip]);
-        assert_eq!(eni.scope, k.ctx.scope());
+        assert_eq!(eni.scope, *k.ctx.scope());
         assert!(k.w.subnets.get(&s.subnet_id).unwrap().used.contains(&4));
     }
     // The interfaces block the subnet's deletion.

@@ -61,7 +61,7 @@ fn plan(w: &World, ctx: &Ctx, c: &Create) -> Result<Plan> {
     let region = c
         .service_region
         .clone()
-        .unwrap_or_else(|| ctx.region.clone());
+        .unwrap_or_else(|| ctx.region().to_string());
     w.check_region(&region)?;
     let view = pick_service(w, ctx, &name, &region, ty)?;
     check_type_parameters(ty, c)?;
@@ -159,7 +159,7 @@ fn check_quota(w: &World, ctx: &Ctx, vpc_id: &str, ty: EndpointType) -> Result<(
                 .count(),
         )
     };
-    if let Some(limit) = w.config.quotas.limit(&ctx.account, name) {
+    if let Some(limit) = w.config.quotas.limit(ctx.account(), name) {
         if count >= limit as usize {
             return Err(ApiError::limit(
                 ErrorCode::VpcEndpointLimitExceeded,
@@ -183,7 +183,7 @@ fn insert(w: &mut World, ctx: &Ctx, p: Plan) -> String {
     let due = ctx.now + w.config.delays.transition;
     w.vpc_endpoints.insert(VpcEndpoint {
         id: id.clone(),
-        scope: ctx.scope(),
+        scope: ctx.scope().clone(),
         endpoint_type: p.ty,
         vpc_id: p.vpc.id.clone(),
         service_name: p.name,

@@ -71,7 +71,7 @@ pub fn describe_connections<'w>(
         .filter(|e| {
             e.service_id()
                 .and_then(|s| w.endpoint_services.get(s))
-                .is_some_and(|s| s.scope == scope)
+                .is_some_and(|s| s.scope == *scope)
         })
         .filter(|e| {
             filter::matches(filters, tags::of(w, &scope, &e.id), |name| match name {

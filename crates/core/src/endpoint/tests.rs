@@ -1299,7 +1299,7 @@ fn route_target_hooks() {
             .code,
         "InvalidParameter"
     );
-    let b = k.as_account(B).scope();
+    let b = k.as_account(B).scope().clone();
     assert_eq!(
         route::check_endpoint_target(&k.w, &b, &vpc, &id)
             .unwrap_err()

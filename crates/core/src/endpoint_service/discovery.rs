@@ -233,14 +233,14 @@ pub fn custom_view(w: &World, svc: &EndpointService, account: &str) -> ServiceVi
 /// Whether the caller may discover `s` from its Region.
 fn discoverable(s: &EndpointService, ctx: &Ctx) -> bool {
     s.state == ServiceState::Available
-        && s.allows(&ctx.account)
-        && s.all_regions().contains(&ctx.region)
+        && s.allows(ctx.account())
+        && s.all_regions().iter().any(|r| r == ctx.region())
 }
 
 /// The Regions a discovery asks about: the given ones once each, or the caller's Region.
 pub(super) fn asked_regions(ctx: &Ctx, regions: &[String]) -> Vec<String> {
     if regions.is_empty() {
-        vec![ctx.region.clone()]
+        vec![ctx.region().to_string()]
     } else {
         dedup(regions)
     }
@@ -255,14 +255,14 @@ pub fn catalogue(w: &World, ctx: &Ctx, regions: &[String]) -> Vec<ServiceView> {
         if w.config.region(region).is_none() {
             continue;
         }
-        if *region == ctx.region {
-            out.extend(aws_views(w, &ctx.account, region));
+        if *region == ctx.region() {
+            out.extend(aws_views(w, ctx.account(), region));
         }
         out.extend(
             w.endpoint_services
                 .values()
                 .filter(|s| s.scope.region == *region && discoverable(s, ctx))
-                .map(|s| custom_view(w, s, &ctx.account)),
+                .map(|s| custom_view(w, s, ctx.account())),
         );
     }
     sort_views(&mut out);
@@ -288,14 +288,14 @@ fn named(w: &World, ctx: &Ctx, name: &str, region: &str) -> Vec<ServiceView> {
             .endpoint_services
             .get(id)
             .filter(|s| s.scope.region == region && discoverable(s, ctx))
-            .map(|s| vec![custom_view(w, s, &ctx.account)])
+            .map(|s| vec![custom_view(w, s, ctx.account())])
             .unwrap_or_default();
     }
-    if region != ctx.region {
+    if region != ctx.region() {
         return Vec::new();
     }
     match aws_short_name(name, region).and_then(aws_service) {
-        Some(s) => views_of(s, region, &sorted_zones(w, &ctx.account, region)),
+        Some(s) => views_of(s, region, &sorted_zones(w, ctx.account(), region)),
         None => Vec::new(),
     }
 }

@@ -84,7 +84,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, c: &CreateNotification) -> Result
     let id = w.ids.id(Kind::VpcEndpointConnectionNotification);
     w.connection_notifications.insert(ConnectionNotification {
         id: id.clone(),
-        scope,
+        scope: scope.clone(),
         service_id: c.service_id.clone(),
         vpc_endpoint_id: c.vpc_endpoint_id.clone(),
         arn: c.arn.clone(),

@@ -181,7 +181,7 @@ pub(super) fn create(
     check_ip_address_types(w, &ip_types, lbs)?;
     let regions: Vec<String> = dedup(&new.regions)
         .into_iter()
-        .filter(|r| *r != ctx.region)
+        .filter(|r| *r != ctx.region())
         .collect();
     check_regions(w, &regions)?;
     if let Some(name) = &new.private_dns_name {
@@ -344,10 +344,10 @@ fn ip_types_after(
 fn regions_after(w: &World, ctx: &Ctx, svc: &EndpointService, m: &Modify) -> Result<Vec<String>> {
     check_regions(w, &m.add_supported_regions)?;
     check_regions(w, &m.remove_supported_regions)?;
-    if m.remove_supported_regions.contains(&ctx.region) {
+    if m.remove_supported_regions.iter().any(|r| r == ctx.region()) {
         return Err(ApiError::invalid_parameter(format!(
             "The home Region {} of the service cannot be removed.",
-            ctx.region
+            ctx.region()
         )));
     }
     let mut regions: Vec<String> = svc
@@ -357,7 +357,7 @@ fn regions_after(w: &World, ctx: &Ctx, svc: &EndpointService, m: &Modify) -> Res
         .cloned()
         .collect();
     for r in dedup(&m.add_supported_regions) {
-        if r != ctx.region && !regions.contains(&r) {
+        if r != ctx.region() && !regions.contains(&r) {
             regions.push(r);
         }
     }

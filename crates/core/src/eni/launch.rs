@@ -51,7 +51,7 @@ pub(super) fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Outpu
     let scope = ctx.scope();
     let instance_type = check_parameters(w, ctx, &l)?;
     let (instance_tags, eni_tags) = split_tags(&l.tags)?;
-    let zones = w.config.zone_names(&ctx.account, &ctx.region);
+    let zones = w.config.zone_names(ctx.account(), ctx.region());
     if let Some(az) = &l.availability_zone {
         if !zones.contains(az) {
             return Err(ApiError::invalid_value(format!(
@@ -95,7 +95,7 @@ pub(super) fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Outpu
 
 /// The image, the key pair, the instance type (or its default) and the counts.
 fn check_parameters(w: &World, ctx: &Ctx, l: &Launch) -> Result<String> {
-    crate::image::check_launchable(&ctx.region, &l.image_id)?;
+    crate::image::check_launchable(ctx.region(), &l.image_id)?;
     if let Some(name) = &l.key_name {
         crate::keypair::check_launch_key(w, &ctx.scope(), name)?;
     }

@@ -140,7 +140,8 @@ fn cloud_watch_logs(ctx: &Ctx, n: &NewFlowLogs) -> Result<Destination> {
     Ok(Destination {
         log_destination: format!(
             "arn:aws:logs:{}:{}:log-group:{group}",
-            ctx.region, ctx.account
+            ctx.region(),
+            ctx.account()
         ),
         log_group_name: Some(group),
     })

@@ -52,7 +52,7 @@ pub(super) fn allocate(w: &mut World, ctx: &Ctx, specs: &[TagSpec]) -> Result<Ou
     if let Some(limit) = w
         .config
         .quotas
-        .limit(&ctx.account, quota::ADDRESSES_PER_REGION)
+        .limit(ctx.account(), quota::ADDRESSES_PER_REGION)
     {
         if w.addresses.count_in(&scope) >= limit as usize {
             return Err(ApiError::new(

@@ -47,7 +47,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, specs: &[TagSpec]) -> Result<Outp
     if let Some(limit) = w
         .config
         .quotas
-        .limit(&ctx.account, quota::INTERNET_GATEWAYS_PER_REGION)
+        .limit(ctx.account(), quota::INTERNET_GATEWAYS_PER_REGION)
     {
         if w.internet_gateways.count_in(&scope) >= limit as usize {
             return Err(ApiError::new(

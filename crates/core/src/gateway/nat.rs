@@ -116,7 +116,7 @@ fn check_request(
     if let Some(limit) = w
         .config
         .quotas
-        .limit(&ctx.account, quota::NAT_GATEWAYS_PER_AZ)
+        .limit(ctx.account(), quota::NAT_GATEWAYS_PER_AZ)
     {
         let in_zone = w
             .nat_gateways

@@ -47,7 +47,7 @@ pub struct ImageQuery {
 pub fn describe_images(ctx: &Ctx, q: &ImageQuery) -> Result<Vec<Image>> {
     filter::check_names(&q.filters, FILTERS)?;
     q.image_ids.iter().try_for_each(|id| check_shape(id))?;
-    let all = images_in(&ctx.region);
+    let all = images_in(ctx.region());
     for id in &q.image_ids {
         if !all.iter().any(|i| &i.id == id) {
             return Err(not_found(id));

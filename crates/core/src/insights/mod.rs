@@ -60,7 +60,7 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
             ctx,
             Analysis {
                 id: String::new(),
-                scope: ctx.scope(),
+                scope: ctx.scope().clone(),
                 path_id,
                 additional_accounts,
                 filter_in_arns,

@@ -209,7 +209,7 @@ pub(super) fn create_path(
     if let Some(limit) = w
         .config
         .quotas
-        .limit(&ctx.account, quota::NETWORK_INSIGHTS_PATHS_PER_REGION)
+        .limit(ctx.account(), quota::NETWORK_INSIGHTS_PATHS_PER_REGION)
     {
         if w.insights_paths.count_in(&scope) >= limit as usize {
             return Err(ApiError::limit(
@@ -258,7 +258,7 @@ fn parse_spec(spec: &PathSpec, ctx: &Ctx) -> Result<Path> {
         .transpose()?;
     Ok(Path {
         id: String::new(),
-        scope: ctx.scope(),
+        scope: ctx.scope().clone(),
         source: spec.source.clone(),
         source_arn: String::new(),
         destination: None,

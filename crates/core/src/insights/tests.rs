@@ -13,7 +13,7 @@ use crate::{endpoint, gateway, Output};
 
 /// A network interface in `ctx`'s first default subnet.
 fn interface(k: &mut Kit, ctx: &Ctx) -> String {
-    let subnet = k.default_subnet(&ctx.account);
+    let subnet = k.default_subnet(ctx.account());
     let cmd = eni::Cmd::CreateInterface {
         spec: InterfaceSpec {
             subnet_id: Some(subnet),

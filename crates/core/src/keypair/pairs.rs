@@ -46,7 +46,7 @@ fn check_quota(w: &World, ctx: &Ctx) -> Result<()> {
     let limit = w
         .config
         .quotas
-        .limit(&ctx.account, quota::KEY_PAIRS_PER_REGION);
+        .limit(ctx.account(), quota::KEY_PAIRS_PER_REGION);
     match limit {
         Some(limit) if w.key_pairs.count_in(&ctx.scope()) >= limit as usize => Err(
             ApiError::limit(ErrorCode::ResourceLimitExceeded, "key pairs", limit),

@@ -42,7 +42,7 @@ fn check_quota(w: &World, ctx: &Ctx, acl: &NetworkAcl, entry: &Entry) -> Result<
     let Some(limit) = w
         .config
         .quotas
-        .limit(&ctx.account, quota::ENTRIES_PER_NETWORK_ACL)
+        .limit(ctx.account(), quota::ENTRIES_PER_NETWORK_ACL)
     else {
         return Ok(());
     };

@@ -38,9 +38,11 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, req: Request, specs: &[TagSpec]) 
     let (vpc_id, peer_vpc_id) = (req.vpc_id, req.peer_vpc_id);
     crate::vpc::get(w, &scope, vpc_id)?;
     let requester_blocks = blocks_of(w, vpc_id).unwrap_or_default();
-    let peer_owner = req.peer_owner_id.unwrap_or_else(|| ctx.account.clone());
-    let peer_region = req.peer_region.unwrap_or_else(|| ctx.region.clone());
-    if peer_owner == ctx.account && peer_region == ctx.region {
+    let peer_owner = req
+        .peer_owner_id
+        .unwrap_or_else(|| ctx.account().to_string());
+    let peer_region = req.peer_region.unwrap_or_else(|| ctx.region().to_string());
+    if peer_owner == ctx.account() && peer_region == ctx.region() {
         crate::vpc::get(w, &scope, peer_vpc_id)?;
     }
     if peer_vpc_id == vpc_id {
@@ -58,8 +60,8 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, req: Request, specs: &[TagSpec]) 
     let id = w.ids.id(Kind::VpcPeeringConnection);
     let due = ctx.now + w.config.delays.transition;
     let requester = Side {
-        account: ctx.account.clone(),
-        region: ctx.region.clone(),
+        account: ctx.account().to_string(),
+        region: ctx.region().to_string(),
         vpc_id: vpc_id.to_string(),
     };
     let accepter = Side {
@@ -86,9 +88,9 @@ fn check_outstanding_limit(w: &mut World, ctx: &Ctx) -> Result<()> {
     if let Some(limit) = w
         .config
         .quotas
-        .limit(&ctx.account, quota::PEERING_OUTSTANDING_PER_ACCOUNT)
+        .limit(ctx.account(), quota::PEERING_OUTSTANDING_PER_ACCOUNT)
     {
-        if w.peerings.outstanding(&ctx.account) >= limit as usize {
+        if w.peerings.outstanding(ctx.account()) >= limit as usize {
             return Err(ApiError::new(ErrorCode::OutstandingVpcPeeringConnectionLimitExceeded,
                 format!(
                     "You have reached the limit of {limit} outstanding VPC peering connection requests."
@@ -140,16 +142,16 @@ fn active_count(w: &World, vpc_id: &str) -> usize {
 /// not when the pair is already joined, nor beyond either VPC's active limit.
 pub(super) fn accept(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     let p = find(w, ctx, id)?;
-    if ctx.account != p.accepter.account {
+    if ctx.account() != p.accepter.account {
         return Err(ApiError::not_permitted(format!(
             "User {} cannot accept peering {id}",
-            ctx.account
+            ctx.account()
         )));
     }
-    if ctx.region != p.accepter.region {
+    if ctx.region() != p.accepter.region {
         return Err(ApiError::not_permitted(format!(
             "Incorrect region ({}) specified for this request. VPC peering connection {id} must be accepted in region {}",
-            ctx.region, p.accepter.region
+            ctx.region(), p.accepter.region
         )));
     }
     if p.status != Status::PendingAcceptance {
@@ -221,16 +223,16 @@ fn check_active_limit(w: &World, side: &Side) -> Result<()> {
 /// RejectVpcPeeringConnection: by the accepter, in the accepter's Region, while pending.
 pub(super) fn reject(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     let p = find(w, ctx, id)?;
-    if ctx.account != p.accepter.account {
+    if ctx.account() != p.accepter.account {
         return Err(ApiError::not_permitted(format!(
             "User {} cannot reject peering {id}",
-            ctx.account
+            ctx.account()
         )));
     }
-    if ctx.region != p.accepter.region {
+    if ctx.region() != p.accepter.region {
         return Err(ApiError::not_permitted(format!(
             "Incorrect region ({}) specified for this request. VPC peering connection {id} must be accepted or rejected in region {}",
-            ctx.region, p.accepter.region
+            ctx.region(), p.accepter.region
         )));
     }
     if p.status != Status::PendingAcceptance {
@@ -239,7 +241,7 @@ pub(super) fn reject(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     let same_account = p.is_same_account();
     let p = w.peerings.get_mut(id).expect("found");
     p.status = Status::Rejected;
-    p.message = format!("Rejected by {}", ctx.account);
+    p.message = format!("Rejected by {}", ctx.account());
     let requester_keep = if same_account { 2 * HOUR } else { 2 * DAY };
     end(w, id, ctx.now, requester_keep, 2 * HOUR);
     Ok(Output::Done)
@@ -250,19 +252,19 @@ pub(super) fn reject(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
 pub(super) fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     let p = find(w, ctx, id)?;
     let scope = ctx.scope();
-    let is_requester = p.requester.scope() == scope;
+    let is_requester = p.requester.scope() == *scope;
     match p.status {
         Status::Active | Status::Provisioning => {}
         Status::PendingAcceptance if is_requester => {}
         Status::PendingAcceptance => {
             return Err(ApiError::not_permitted(format!(
             "User {} cannot delete peering {id}: the accepter of a pending request must reject it",
-            ctx.account
+            ctx.account()
         )))
         }
         other => return Err(state_transition(id, other, "deleting")),
     }
-    mark_deleted(w, id, &ctx.account, is_requester, ctx.now);
+    mark_deleted(w, id, ctx.account(), is_requester, ctx.now);
     Ok(Output::Done)
 }
 

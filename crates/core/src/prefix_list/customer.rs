@@ -53,7 +53,7 @@ fn check_quota(w: &World, ctx: &Ctx) -> Result<()> {
     if let Some(limit) = w
         .config
         .quotas
-        .limit(&ctx.account, quota::PREFIX_LISTS_PER_REGION)
+        .limit(ctx.account(), quota::PREFIX_LISTS_PER_REGION)
     {
         if w.prefix_lists.count_in(&ctx.scope()) >= limit as usize {
             return Err(ApiError::limit(

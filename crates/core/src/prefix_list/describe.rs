@@ -45,7 +45,7 @@ pub fn describe(
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
     let candidates: Vec<PrefixList> = if ids.is_empty() {
-        let mut all = aws_managed(w, &ctx.region);
+        let mut all = aws_managed(w, ctx.region());
         all.extend(w.prefix_lists.in_scope(&scope).cloned());
         all
     } else {
@@ -70,7 +70,7 @@ pub fn describe_legacy(
     filters: &[Filter],
 ) -> Result<Vec<PrefixList>> {
     filter::check_names(filters, LEGACY_FILTERS)?;
-    let all = aws_managed(w, &ctx.region);
+    let all = aws_managed(w, ctx.region());
     let candidates: Vec<PrefixList> = if ids.is_empty() {
         all
     } else {

@@ -16,10 +16,10 @@ pub fn get_shares<'w>(
     let scope = ctx.scope();
     w.resource_shares
         .values()
-        .filter(|s| s.scope.region == ctx.region)
+        .filter(|s| s.scope.region == ctx.region())
         .filter(|s| {
             if self_owned {
-                s.scope == scope
+                s.scope == *scope
             } else {
                 w.ram_invitations
                     .in_scope(&scope)

@@ -41,8 +41,8 @@ fn check_resource(w: &World, ctx: &Ctx, arn: &str) -> Result<()> {
     };
     let gateway = resource.strip_prefix("transit-gateway/");
     let known = *service == "ec2"
-        && *region == ctx.region
-        && *account == ctx.account
+        && *region == ctx.region()
+        && *account == ctx.account()
         && gateway.is_some_and(|id| {
             w.transit_gateways
                 .get_in(&ctx.scope(), id)
@@ -65,7 +65,7 @@ fn check_principal(ctx: &Ctx, p: &str) -> Result<()> {
             format!("The principal {p} is not valid: openvpc shares with AWS account ids."),
         ));
     }
-    if p == ctx.account {
+    if p == ctx.account() {
         return Err(ApiError::new(
             ErrorCode::InvalidParameterException,
             "The resource share cannot be shared with its owner.",
@@ -143,7 +143,7 @@ pub(super) fn create(
     );
     w.resource_shares.insert(ResourceShare {
         id: id.clone(),
-        scope,
+        scope: scope.clone(),
         name,
         allow_external_principals,
         status: ShareStatus::Active,

@@ -55,7 +55,11 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) ->
 /// The routes-per-table quota, when configured: `CreateRoute` routes of the new route's
 /// address family, a prefix list counting by its `MaxEntries`.
 fn check_quota(w: &World, ctx: &Ctx, table: &RouteTable, dest: &Destination) -> Result<()> {
-    let Some(limit) = w.config.quotas.limit(&ctx.account, quota::ROUTES_PER_TABLE) else {
+    let Some(limit) = w
+        .config
+        .quotas
+        .limit(ctx.account(), quota::ROUTES_PER_TABLE)
+    else {
         return Ok(());
     };
     let count: usize = table

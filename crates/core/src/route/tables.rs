@@ -24,7 +24,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, vpc_id: &str, specs: &[TagSpec]) 
     if let Some(limit) = w
         .config
         .quotas
-        .limit(&ctx.account, quota::ROUTE_TABLES_PER_VPC)
+        .limit(ctx.account(), quota::ROUTE_TABLES_PER_VPC)
     {
         let count = w
             .route_tables

@@ -281,7 +281,7 @@ fn delete_table_rules() {
         association_id: assoc,
     });
     k.w.tags
-        .entry(k.ctx.scope())
+        .entry(k.ctx.scope().clone())
         .or_default()
         .entry(rtb.clone())
         .or_default()
@@ -1245,7 +1245,7 @@ fn describe_filters() {
         k.ok(create_route(&rtb, route));
     }
     k.w.tags
-        .entry(k.ctx.scope())
+        .entry(k.ctx.scope().clone())
         .or_default()
         .entry(rtb.clone())
         .or_default()

@@ -141,7 +141,7 @@ fn check_room(w: &World, ctx: &Ctx, vpc_id: &str, name: &str) -> Result<()> {
     if let Some(limit) = w
         .config
         .quotas
-        .limit(&ctx.account, quota::SECURITY_GROUPS_PER_VPC)
+        .limit(ctx.account(), quota::SECURITY_GROUPS_PER_VPC)
     {
         let count = w
             .security_groups

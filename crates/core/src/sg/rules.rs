@@ -43,7 +43,7 @@ pub(super) fn authorize(
     if let Some(limit) = w
         .config
         .quotas
-        .limit(&ctx.account, quota::RULES_PER_SECURITY_GROUP)
+        .limit(ctx.account(), quota::RULES_PER_SECURITY_GROUP)
     {
         if existing.len() + new.len() > limit as usize {
             return Err(ApiError::new(

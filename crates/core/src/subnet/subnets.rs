@@ -50,7 +50,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, at: Placement, specs: &[TagSpec])
         .transpose()?;
     let zone = zone_for(w, ctx, at.availability_zone, at.availability_zone_id, count)?;
     tags::check_specs(specs, "subnet")?;
-    if let Some(limit) = w.config.quotas.limit(&ctx.account, quota::SUBNETS_PER_VPC) {
+    if let Some(limit) = w.config.quotas.limit(ctx.account(), quota::SUBNETS_PER_VPC) {
         if count >= limit as usize {
             return Err(ApiError::new(
                 ErrorCode::SubnetLimitExceeded,
@@ -149,7 +149,7 @@ fn zone_for(
     id: Option<&str>,
     fallback_index: usize,
 ) -> Result<Zone> {
-    let zones = w.config.zones(&ctx.account, &ctx.region);
+    let zones = w.config.zones(ctx.account(), ctx.region());
     let names = || {
         zones
             .iter()
@@ -304,7 +304,7 @@ fn insert(
 ) {
     w.subnets.insert(Subnet {
         id: id.to_string(),
-        scope: ctx.scope(),
+        scope: ctx.scope().clone(),
         vpc_id: vpc_id.to_string(),
         cidr,
         ipv6_cidrs,

@@ -47,7 +47,7 @@ fn default_subnet_in(k: &Kit, az: &str) -> Subnet {
 fn subnets_lie_in_the_vpc_blocks_without_overlap() {
     let mut k = Kit::new();
     let v = k.vpc("10.0.0.0/16");
-    let zones = k.w.config.zones(&k.ctx.account, REGION);
+    let zones = k.w.config.zones(k.ctx.account(), REGION);
     let id = k.subnet(&v, "10.0.1.0/24", Some(&zones[1].name));
     let s = k.w.subnets.get(&id).unwrap().clone();
     assert!(id.starts_with("subnet-") && id.len() == 24);
@@ -66,7 +66,7 @@ fn subnets_lie_in_the_vpc_blocks_without_overlap() {
     assert_eq!(s.available_ip_count(), 251);
     assert_eq!(
         s.arn(),
-        format!("arn:aws:ec2:{REGION}:{}:subnet/{id}", k.ctx.account)
+        format!("arn:aws:ec2:{REGION}:{}:subnet/{id}", k.ctx.account())
     );
     // Its VPC's default ACL holds it.
     let acl = &k.w.vpcs.get(&v).unwrap().default_network_acl_id;
@@ -120,7 +120,7 @@ fn subnets_lie_in_the_vpc_blocks_without_overlap() {
 fn zones_by_name_or_id_else_in_turn() {
     let mut k = Kit::new();
     let v = k.vpc("10.0.0.0/16");
-    let zones = k.w.config.zones(&k.ctx.account, REGION);
+    let zones = k.w.config.zones(k.ctx.account(), REGION);
     let by_id = k.id(create(&v, "10.0.0.0/24", None, Some(&zones[2].id)));
     assert_eq!(
         k.w.subnets.get(&by_id).unwrap().availability_zone,
@@ -186,7 +186,7 @@ fn tags_and_the_subnet_quota() {
 #[test]
 fn an_ipv6_only_default_subnet_takes_the_next_free_64_of_the_default_vpc() {
     let mut k = Kit::new();
-    let zones = k.w.config.zones(&k.ctx.account, REGION);
+    let zones = k.w.config.zones(k.ctx.account(), REGION);
     let default_vpc = k.default_vpc(&k.ctx.scope());
     let native = |az: &str| Cmd::CreateDefault {
         availability_zone: Some(az.to_string()),
@@ -236,7 +236,7 @@ fn create_default_subnet_uses_the_next_free_20_of_the_default_vpc() {
     // §6: exactly one of AvailabilityZone / AvailabilityZoneId; one default subnet per zone;
     // the next free /20 of the default VPC, or a failure when none is left.
     let mut k = Kit::new();
-    let zones = k.w.config.zones(&k.ctx.account, REGION);
+    let zones = k.w.config.zones(k.ctx.account(), REGION);
     let default_vpc = k.default_vpc(&k.ctx.scope());
     k.refused(create_default(None, None), "MissingParameter");
     k.refused(
@@ -512,7 +512,7 @@ fn addresses_skip_the_reserved_five_and_are_handed_back() {
 fn describe_filters_and_ids() {
     let mut k = Kit::new();
     let v = k.vpc("10.0.0.0/16");
-    let zones = k.w.config.zones(&k.ctx.account, REGION);
+    let zones = k.w.config.zones(k.ctx.account(), REGION);
     let x = k.subnet(&v, "10.0.0.0/24", Some(&zones[0].name));
     let y = k.subnet(&v, "10.0.1.0/24", Some(&zones[1].name));
     k.ok(Cmd::ModifyAttribute {

@@ -84,7 +84,7 @@ impl Kit {
 
     /// The caller `account` in the kit's Region, now; its scope's defaults made.
     pub fn as_account(&mut self, account: &str) -> Ctx {
-        self.in_region(account, &self.ctx.region.clone())
+        self.in_region(account, &self.ctx.region().to_string())
     }
 
     /// The caller `account` in `region`, now; its scope's defaults made.

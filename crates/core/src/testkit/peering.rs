@@ -21,7 +21,7 @@ impl Kit {
             tags: vec![],
         });
         self.advance(0);
-        let region = peer_region.map_or_else(|| self.ctx.region.clone(), str::to_string);
+        let region = peer_region.map_or_else(|| self.ctx.region().to_string(), str::to_string);
         let accepter = self.in_region(peer_owner, &region);
         self.run_as(&accepter, peering::Cmd::Accept { id: id.clone() })
             .unwrap_or_else(|e| panic!("accept {id}: {e}"));

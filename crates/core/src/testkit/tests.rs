@@ -33,8 +33,8 @@ fn accounts_and_regions_get_their_defaults_on_first_use() {
     assert!(k.w.scope_ready(&b.scope()) && k.w.scope_ready(&c.scope()));
     let v = k.id_as(&b, network::create_vpc("10.1.0.0/16", false));
     assert_eq!(k.w.vpcs.get(&v).unwrap().scope.account, B);
-    assert_eq!(k.ctx.account, A);
-    assert_eq!(k.ctx.region, REGION);
+    assert_eq!(k.ctx.account(), A);
+    assert_eq!(k.ctx.region(), REGION);
 }
 
 #[test]

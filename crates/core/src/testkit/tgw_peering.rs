@@ -40,8 +40,8 @@ pub fn peering_request(tgw: &str, peer: &Ctx, peer_tgw: &str) -> Cmd {
     Cmd::CreatePeeringAttachment(PeeringRequest {
         transit_gateway_id: tgw.into(),
         peer_transit_gateway_id: peer_tgw.into(),
-        peer_account_id: peer.account.clone(),
-        peer_region: peer.region.clone(),
+        peer_account_id: peer.account().to_string(),
+        peer_region: peer.region().to_string(),
         dynamic_routing: false,
         tags: vec![],
     })

@@ -49,8 +49,8 @@ fn gateway_for<'w>(w: &'w World, ctx: &Ctx, tgw_id: &str) -> Result<&'w TransitG
     let g = w
         .transit_gateways
         .get(tgw_id)
-        .filter(|g| g.scope.region == ctx.region && g.state.is_live())
-        .filter(|g| g.scope.account == ctx.account || super::sharing::is_shared_with(w, g, ctx))
+        .filter(|g| g.scope.region == ctx.region() && g.state.is_live())
+        .filter(|g| g.scope.account == ctx.account() || super::sharing::is_shared_with(w, g, ctx))
         .ok_or_else(|| Kind::TransitGateway.not_found(tgw_id))?;
     if g.state != State::Available {
         return Err(ApiError::new(
@@ -133,7 +133,7 @@ fn options_of(c: &AttachmentOptionChanges, base: &VpcAttachmentOptions) -> VpcAt
 /// Refuses a sixth transit gateway for one VPC and a 5,001st attachment for one gateway.
 fn check_quotas(w: &World, ctx: &Ctx, g: &TransitGateway, vpc_id: &str) -> Result<()> {
     let q = &w.config.quotas;
-    if let Some(limit) = q.limit(&ctx.account, quota::TGW_ATTACHMENTS_PER_VPC) {
+    if let Some(limit) = q.limit(ctx.account(), quota::TGW_ATTACHMENTS_PER_VPC) {
         let n = w
             .tgw_attachments
             .values()
@@ -196,7 +196,7 @@ pub(super) fn create(
     };
     let options = options_of(requested, &defaults);
     let owner = g.scope.account.clone();
-    let accepted = owner == ctx.account || g.options.auto_accept_shared_attachments;
+    let accepted = owner == ctx.account() || g.options.auto_accept_shared_attachments;
     let id = w.ids.id(Kind::TransitGatewayAttachment);
     let mut interfaces = Vec::new();
     for s in subnet_ids {
@@ -266,7 +266,7 @@ pub(super) fn modify(
 ) -> Result<Output> {
     let scope = ctx.scope();
     let a = get_vpc_attachment(w, &scope, id)?;
-    if a.scope != scope {
+    if a.scope != *scope {
         return Err(ApiError::new(
             ErrorCode::OperationNotPermitted,
             format!("Only the owner of {} can modify {id}.", a.vpc_id),
@@ -337,7 +337,7 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
 /// The attachment `id` awaiting acceptance by the caller, the transit gateway's owner.
 fn awaiting<'w>(w: &'w World, ctx: &Ctx, id: &str) -> Result<&'w TgwAttachment> {
     let a = get_vpc_attachment(w, &ctx.scope(), id)?;
-    if a.transit_gateway_owner != ctx.account {
+    if a.transit_gateway_owner != ctx.account() {
         return Err(ApiError::new(
             ErrorCode::OperationNotPermitted,
             format!(

@@ -46,8 +46,8 @@ pub fn describe_transit_gateways<'w>(
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
     let seen = |g: &&TransitGateway| {
-        g.scope.region == ctx.region
-            && (g.scope.account == ctx.account || super::sharing::is_shared_with(w, g, ctx))
+        g.scope.region == ctx.region()
+            && (g.scope.account == ctx.account() || super::sharing::is_shared_with(w, g, ctx))
     };
     let candidates: Vec<&TransitGateway> = if ids.is_empty() {
         w.transit_gateways.values().filter(seen).collect()

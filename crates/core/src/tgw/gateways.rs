@@ -89,7 +89,7 @@ pub(super) fn create(
     if let Some(limit) = w
         .config
         .quotas
-        .limit(&ctx.account, quota::TRANSIT_GATEWAYS_PER_REGION)
+        .limit(ctx.account(), quota::TRANSIT_GATEWAYS_PER_REGION)
     {
         let live = w
             .transit_gateways

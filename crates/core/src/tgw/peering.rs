@@ -99,14 +99,14 @@ fn check_request(w: &World, ctx: &Ctx, r: &PeeringRequest) -> Result<()> {
     }
     check_quota(
         w,
-        &ctx.account,
+        ctx.account(),
         tgw,
         quota::PEERING_ATTACHMENTS_PER_TGW,
         |_| true,
     )?;
     check_quota(
         w,
-        &ctx.account,
+        ctx.account(),
         tgw,
         quota::PENDING_PEERING_ATTACHMENTS_PER_TGW,
         |p| {
@@ -176,7 +176,7 @@ fn schedule_step(w: &mut World, now: Millis, id: &str) {
 /// The attachment `id` awaiting the caller's answer as the accepter.
 fn awaiting<'w>(w: &'w World, ctx: &Ctx, id: &str) -> Result<&'w TgwPeeringAttachment> {
     let (p, side) = get_visible(w, &ctx.scope(), id)?;
-    if side != Side::Accepter && p.peer != ctx.scope() {
+    if side != Side::Accepter && p.peer != *ctx.scope() {
         return Err(ApiError::new(
             ErrorCode::OperationNotPermitted,
             format!(

@@ -26,7 +26,7 @@ pub(super) fn insert(w: &mut World, ctx: &Ctx, tgw_id: &str) -> String {
     let id = w.ids.id(Kind::TransitGatewayRouteTable);
     w.tgw_route_tables.insert(TgwRouteTable {
         id: id.clone(),
-        scope: ctx.scope(),
+        scope: ctx.scope().clone(),
         transit_gateway_id: tgw_id.to_string(),
         state: State::Available,
         propagations: Vec::new(),
@@ -52,7 +52,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, tgw_id: &str, specs: &[TagSpec]) 
     if let Some(limit) = w
         .config
         .quotas
-        .limit(&ctx.account, quota::ROUTE_TABLES_PER_TGW)
+        .limit(ctx.account(), quota::ROUTE_TABLES_PER_TGW)
     {
         let live = w
             .tgw_route_tables

@@ -85,7 +85,7 @@ pub fn lookup(w: &World, t: &TgwRouteTable, ip: IpAddr) -> Option<TableRoute> {
 
 /// Refuses `extra` more routes when the gateway's tables already hold the quota's worth.
 pub(super) fn check_route_quota(w: &World, ctx: &Ctx, tgw_id: &str, extra: usize) -> Result<()> {
-    let Some(limit) = w.config.quotas.limit(&ctx.account, quota::ROUTES_PER_TGW) else {
+    let Some(limit) = w.config.quotas.limit(ctx.account(), quota::ROUTES_PER_TGW) else {
         return Ok(());
     };
     let held: usize = w

@@ -9,5 +9,5 @@ use super::model::TransitGateway;
 /// Whether `g` is shared with the caller of `ctx` (not its owner).
 pub(super) fn is_shared_with(w: &World, g: &TransitGateway, ctx: &Ctx) -> bool {
     let arn = ram::transit_gateway_arn(&g.scope, &g.id);
-    ram::is_shared_with(w, &g.scope, &arn, &ctx.account)
+    ram::is_shared_with(w, &g.scope, &arn, ctx.account())
 }

@@ -44,7 +44,7 @@ pub(super) fn associate(
 
 /// `CidrLimitExceeded` once the VPC holds `held` blocks of a family limited by `name`.
 fn check_quota(w: &World, ctx: &Ctx, vpc: &Vpc, name: &str, held: usize) -> Result<()> {
-    let limit = w.config.quotas.limit(&ctx.account, name);
+    let limit = w.config.quotas.limit(ctx.account(), name);
     if limit.is_some_and(|l| held >= l as usize) {
         return Err(ApiError::new(
             ErrorCode::CidrLimitExceeded,
@@ -81,7 +81,7 @@ fn check_v4_block(vpc: &Vpc, raw: &str, cidr: &ipnet::Ipv4Net) -> Result<()> {
 
 fn associate_ipv6(w: &mut World, ctx: &Ctx, vpc_id: &str) -> Result<Output> {
     w.check_vpc_block(vpc_id, None)?;
-    let block = new_ipv6_block(w, &ctx.region);
+    let block = new_ipv6_block(w, ctx.region());
     let association_id = block.association_id.clone();
     let cidr = block.cidr;
     w.vpcs
@@ -210,7 +210,7 @@ pub fn check_ipv6_request(ctx: &Ctx, r: &Ipv6Request) -> Result<()> {
         Some(_) if !r.amazon => Err(ApiError::invalid_combination(
             "The parameter 'ipv6CidrBlockNetworkBorderGroup' requires 'amazonProvidedIpv6CidrBlock' to be true.",
         )),
-        Some(group) if group != ctx.region => Err(ApiError::invalid_value(format!(
+        Some(group) if group != ctx.region() => Err(ApiError::invalid_value(format!(
             "Value ({group}) for parameter ipv6CidrBlockNetworkBorderGroup is invalid. The network border group is not valid for this region."
         ))),
         _ => Ok(()),

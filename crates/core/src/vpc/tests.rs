@@ -163,7 +163,7 @@ fn the_default_vpc_has_an_internet_gateway_and_a_default_subnet_per_zone() {
         .iter()
         .any(|r| r.destination.to_string() == "0.0.0.0/0"
             && r.target == Target::Gateway(igw.id.clone())));
-    let zones = k.w.config.zones(&k.ctx.account, REGION);
+    let zones = k.w.config.zones(k.ctx.account(), REGION);
     let subnets: Vec<_> =
         k.w.subnets
             .in_scope(&k.ctx.scope())
@@ -490,7 +490,7 @@ fn ipv6_requests_aws_refuses() {
         ..Default::default()
     };
     assert_eq!(check(amazon), Ok(()));
-    let region = ctx.region.clone();
+    let region = ctx.region().to_string();
     assert_eq!(
         check(Ipv6Request {
             border_group: Some(&region),

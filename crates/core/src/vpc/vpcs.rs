@@ -29,7 +29,7 @@ pub(super) fn create(
     }
     tags::check_specs(specs, "vpc")?;
     let scope = ctx.scope();
-    if let Some(limit) = w.config.quotas.limit(&ctx.account, quota::VPCS_PER_REGION) {
+    if let Some(limit) = w.config.quotas.limit(ctx.account(), quota::VPCS_PER_REGION) {
         if w.vpcs.count_in(&scope) >= limit as usize {
             return Err(ApiError::new(
                 ErrorCode::VpcLimitExceeded,
@@ -70,7 +70,7 @@ fn insert(
         cidr,
     }];
     let ipv6_cidrs = if amazon_ipv6 {
-        vec![new_ipv6_block(w, &ctx.region)]
+        vec![new_ipv6_block(w, ctx.region())]
     } else {
         Vec::new()
     };
@@ -118,7 +118,7 @@ pub(super) fn new_ipv6_block(w: &mut World, region: &str) -> Ipv6Association {
 /// without journaling anything, and a replay that makes them later makes the same ones.
 pub fn init_scope(w: &mut World, ctx: &Ctx) -> Result<()> {
     let scope = ctx.scope();
-    w.check_region(&ctx.region)?;
+    w.check_region(ctx.region())?;
     if w.scopes_ready.insert(scope.clone()) {
         let scope_ids = crate::ids::IdGen::new(scope_seed(&scope));
         let world_ids = std::mem::replace(&mut w.ids, scope_ids);

@@ -41,7 +41,7 @@ pub(super) fn create(
     if let Some(zone) = &availability_zone {
         if !w
             .config
-            .zone_names(&ctx.account, &ctx.region)
+            .zone_names(ctx.account(), ctx.region())
             .contains(zone)
         {
             return Err(ApiError::invalid_value(format!(

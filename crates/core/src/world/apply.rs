@@ -41,13 +41,16 @@ impl World {
         match (&result, token, fingerprint) {
             (Err(_), _, _) => self.ids = ids_before,
             (Ok(output), Some(token), Some(fingerprint)) => {
-                self.idempotency.entry(ctx.scope()).or_default().insert(
-                    token,
-                    Idempotent {
-                        fingerprint,
-                        output: output.clone(),
-                    },
-                );
+                self.idempotency
+                    .entry(ctx.scope().clone())
+                    .or_default()
+                    .insert(
+                        token,
+                        Idempotent {
+                            fingerprint,
+                            output: output.clone(),
+                        },
+                    );
             }
             _ => {}
         }

@@ -49,7 +49,7 @@ impl World {
             .main_route_table_id
             .clone();
         route::add_igw_default_route(self, &rtb, &igw);
-        let zones = self.config.zones(&ctx.account, &ctx.region);
+        let zones = self.config.zones(ctx.account(), ctx.region());
         for (i, zone) in zones.iter().enumerate() {
             let subnet = cidr::nth_v4(&block, (i as u32) << 12);
             let subnet = Ipv4Net::new(subnet, 20).expect("valid /20");
@@ -103,7 +103,7 @@ impl World {
     /// its flow logs, main route table, default security group and default ACL along.
     pub(crate) fn on_vpc_deleted(&mut self, ctx: &Ctx, vpc: &Vpc) {
         flowlog::on_resource_deleted(self, &vpc.id);
-        peering::on_vpc_deleted(self, &ctx.account, &vpc.id, ctx.now);
+        peering::on_vpc_deleted(self, ctx.account(), &vpc.id, ctx.now);
         route::delete_table_unchecked(self, &vpc.main_route_table_id);
         self.security_groups.remove(&vpc.default_security_group_id);
         tags::forget(self, &vpc.default_security_group_id);

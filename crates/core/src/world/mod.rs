@@ -60,26 +60,69 @@ impl Scope {
 }
 
 /// Who is calling, where, and when: passed to every command and query.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Holds the caller's [`Scope`], made once per request, which most rules use to key their
+/// lookups. Serialised as `{account, region, now}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "CtxFields<String>")]
 pub struct Ctx {
-    pub account: String,
-    pub region: String,
+    scope: Scope,
     pub now: Millis,
+}
+
+/// [`Ctx`]'s serialised form.
+#[derive(Serialize, Deserialize)]
+struct CtxFields<S> {
+    account: S,
+    region: S,
+    now: Millis,
+}
+
+impl Serialize for Ctx {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        CtxFields {
+            account: self.account(),
+            region: self.region(),
+            now: self.now,
+        }
+        .serialize(s)
+    }
+}
+
+impl From<CtxFields<String>> for Ctx {
+    fn from(f: CtxFields<String>) -> Self {
+        Ctx {
+            scope: Scope {
+                account: f.account,
+                region: f.region,
+            },
+            now: f.now,
+        }
+    }
 }
 
 impl Ctx {
     /// A context for `account` in `region` at `now`.
     pub fn new(account: &str, region: &str, now: Millis) -> Self {
         Ctx {
-            account: account.to_string(),
-            region: region.to_string(),
+            scope: Scope::new(account, region),
             now,
         }
     }
 
+    /// The caller's account.
+    pub fn account(&self) -> &str {
+        &self.scope.account
+    }
+
+    /// The Region the call is made in.
+    pub fn region(&self) -> &str {
+        &self.scope.region
+    }
+
     /// The caller's scope.
-    pub fn scope(&self) -> Scope {
-        Scope::new(&self.account, &self.region)
+    pub fn scope(&self) -> &Scope {
+        &self.scope
     }
 }
 

@@ -71,7 +71,7 @@ impl Api {
 
     /// Calls as `account` (its defaults made on first use).
     pub fn as_account(&mut self, account: &str) {
-        self.b.ctx.account = account.to_string();
+        self.b.ctx = Ctx::new(account, self.b.ctx.region(), self.b.ctx.now);
         if !self.b.world.scope_ready(&self.b.ctx.scope()) {
             let ctx = self.b.ctx.clone();
             self.b.world.apply(&ctx, CoreCommand::InitScope).unwrap();
@@ -80,8 +80,8 @@ impl Api {
 
     /// Calls in `region` from now on (the account's defaults there made on first use).
     pub fn in_region(&mut self, region: &str) {
-        self.b.ctx.region = region.to_string();
-        let account = self.b.ctx.account.clone();
+        self.b.ctx = Ctx::new(self.b.ctx.account(), region, self.b.ctx.now);
+        let account = self.b.ctx.account().to_string();
         self.as_account(&account);
     }
 

@@ -9,7 +9,7 @@ use super::clock::Clock;
 /// One journal entry.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Record {
-    /// A command applied by `ctx.account` in `ctx.region` at `ctx.now`.
+    /// A command applied by `ctx.account()` in `ctx.region()` at `ctx.now`.
     Apply { ctx: Ctx, cmd: Box<Command> },
     /// The admin clock moved: the new offset, and the time it took effect.
     Clock { offset: Millis, now: Millis },

@@ -84,12 +84,11 @@ fn describe_availability_zones(cx: &mut Call) -> Result<Xml> {
     filter::check_names(&filters, AZ_FILTERS)?;
     cx.read()?;
     let ctx = cx.ctx();
-    let region = cx
-        .world()
-        .config
-        .region(&ctx.region)
-        .ok_or_else(|| ApiError::invalid_value(format!("Invalid region: [{}]", ctx.region)))?;
-    let zones = region.zones_for(&ctx.account);
+    let region =
+        cx.world().config.region(ctx.region()).ok_or_else(|| {
+            ApiError::invalid_value(format!("Invalid region: [{}]", ctx.region()))
+        })?;
+    let zones = region.zones_for(ctx.account());
     // Named like DescribeRegions' "Invalid region: [name]".
     if let Some(bad) = names.iter().find(|n| !zones.iter().any(|z| &z.name == *n)) {
         return Err(ApiError::invalid_value(format!(

@@ -219,7 +219,7 @@ fn unsupported(what: &str) -> ApiError {
 
 fn allocate_address(cx: &mut Call) -> Result<Xml> {
     let p = cx.p();
-    let region = cx.ctx().region.clone();
+    let region = cx.ctx().region().to_string();
     match p.str("Domain").as_deref() {
         None | Some("vpc") => {}
         Some(other) => {

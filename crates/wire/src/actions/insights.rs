@@ -119,7 +119,7 @@ fn start_analysis(cx: &mut Call) -> Result<Xml> {
     let filter_out_arns = p.list("FilterOutArn");
     let tags = p.tag_specs()?;
     let client_token = p.str("ClientToken");
-    let scope = cx.ctx().scope();
+    let scope = cx.ctx().scope().clone();
     // An unknown path gets an empty result; the core refuses it.
     let view = cx.reach_view();
     let result = match insights::path(cx.world(), &scope, &path_id) {

@@ -167,7 +167,7 @@ fn modify(cx: &mut Call) -> Result<Xml> {
 
 fn delete(cx: &mut Call) -> Result<Xml> {
     let id = pl_id(cx)?;
-    let scope = cx.ctx().scope();
+    let scope = cx.ctx().scope().clone();
     let before = prefix_list::lookup(cx.world(), &scope, &id);
     cx.mutate(Command::PrefixList(Cmd::Delete { id: id.clone() }))?;
     let pl = before.ok_or_else(|| Kind::PrefixList.not_found(&id))?;

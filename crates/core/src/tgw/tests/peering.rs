@@ -169,8 +169,7 @@ fn requests_are_checked() {
         peering_request("tgw-0123456789abcdef0", &west, &peer),
         "InvalidTransitGatewayID.NotFound",
     );
-    let mut bad = west.clone();
-    bad.account = "12345".into();
+    let bad = Ctx::new("12345", west.region(), west.now);
     k.refused(peering_request(&tgw, &bad, &peer), "InvalidParameterValue");
     // A gateway shared with the caller cannot be peered: only its own.
     k.refused_as(
