@@ -252,7 +252,7 @@ pub(super) fn reject(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
 pub(super) fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     let p = find(w, ctx, id)?;
     let scope = ctx.scope();
-    let is_requester = p.requester.scope() == *scope;
+    let is_requester = p.requester.is_in(scope);
     match p.status {
         Status::Active | Status::Provisioning => {}
         Status::PendingAcceptance if is_requester => {}

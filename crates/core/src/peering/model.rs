@@ -74,6 +74,11 @@ impl Side {
     pub(crate) fn scope(&self) -> Scope {
         Scope::new(&self.account, &self.region)
     }
+
+    /// Whether this side is in `scope` (without making a [`Scope`] of it).
+    pub(crate) fn is_in(&self, scope: &Scope) -> bool {
+        self.account == scope.account && self.region == scope.region
+    }
 }
 
 /// Per-side peering options.
@@ -152,8 +157,8 @@ impl Peering {
     /// Whether `scope` sees this connection at `now`.
     pub fn visible_to(&self, scope: &Scope, now: Millis) -> bool {
         let as_requester =
-            self.requester.scope() == *scope && self.requester_until.is_none_or(|u| now < u);
-        let as_accepter = self.accepter.scope() == *scope
+            self.requester.is_in(scope) && self.requester_until.is_none_or(|u| now < u);
+        let as_accepter = self.accepter.is_in(scope)
             && !matches!(self.status, Status::InitiatingRequest | Status::Failed)
             && self.accepter_until.is_none_or(|u| now < u);
         as_requester || as_accepter

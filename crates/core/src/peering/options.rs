@@ -24,13 +24,13 @@ pub(super) fn modify(
     if requester.is_none() && accepter.is_none() {
         return Err(ApiError::missing("RequesterPeeringConnectionOptions"));
     }
-    if requester.is_some() && p.requester.scope() != *scope {
+    if requester.is_some() && !p.requester.is_in(scope) {
         return Err(ApiError::not_permitted(format!(
             "User {} does not have permission to modify the requester side peering options",
             ctx.account()
         )));
     }
-    if accepter.is_some() && p.accepter.scope() != *scope {
+    if accepter.is_some() && !p.accepter.is_in(scope) {
         return Err(ApiError::not_permitted(format!(
             "User {} does not have permission to modify the accepter side peering options",
             ctx.account()

@@ -53,7 +53,7 @@ fn finish_initiation(w: &mut World, id: &str, due: Millis) {
     let accepter = w
         .vpcs
         .get(&p.accepter.vpc_id)
-        .filter(|v| v.scope == p.accepter.scope())
+        .filter(|v| p.accepter.is_in(&v.scope))
         .map(|_| blocks_of(w, &p.accepter.vpc_id).unwrap_or_default());
     let failed = accepter
         .as_ref()

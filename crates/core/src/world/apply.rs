@@ -88,11 +88,10 @@ impl World {
 
     /// Runs every timer due at or before `now`, in deadline order.
     pub fn tick(&mut self, now: Millis) {
-        while let Some(timer) = self.timers.first().cloned() {
-            if timer.due > now {
+        while self.timers.first().is_some_and(|t| t.due <= now) {
+            let Some(timer) = self.timers.pop_first() else {
                 break;
-            }
-            self.timers.pop_first();
+            };
             match timer.kind {
                 TimerKind::Peering => peering::on_timer(self, &timer.id, timer.due),
                 TimerKind::NatGateway => gateway::on_timer(self, &timer.id, timer.due),
