@@ -234,7 +234,7 @@ pub(crate) fn vpc_attachment(w: &mut World, scope: &Scope, o: Obj) -> Res<Loaded
             vpc_owner.as_deref().unwrap_or(&scope.account),
             &scope.region,
         ),
-        transit_gateway_owner: gateway.account,
+        transit_gateway_owner: gateway.account.clone(),
         vpc_id: o.str("VpcId")?,
         transit_gateway_id,
         subnet_ids,

@@ -26,11 +26,25 @@ mod hooks;
 
 /// An (account, Region) pair: the unit of ownership and visibility.
 ///
+/// Every resource holds its owner's scope, so a scope is shared: cloning one shares the
+/// pair (a count, not two strings). Its parts are read as fields (`scope.account`).
 /// Serialised as the string `account/region`, so it can key JSON maps in snapshots.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Scope {
+pub struct Scope(Arc<ScopeParts>);
+
+/// A [`Scope`]'s account and Region.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ScopeParts {
     pub account: String,
     pub region: String,
+}
+
+impl std::ops::Deref for Scope {
+    type Target = ScopeParts;
+
+    fn deref(&self) -> &ScopeParts {
+        &self.0
+    }
 }
 
 impl Serialize for Scope {
@@ -52,10 +66,10 @@ impl<'de> Deserialize<'de> for Scope {
 impl Scope {
     /// The scope of `account` in `region`.
     pub fn new(account: &str, region: &str) -> Self {
-        Scope {
+        Scope(Arc::new(ScopeParts {
             account: account.to_string(),
             region: region.to_string(),
-        }
+        }))
     }
 }
 
@@ -92,10 +106,10 @@ impl Serialize for Ctx {
 impl From<CtxFields<String>> for Ctx {
     fn from(f: CtxFields<String>) -> Self {
         Ctx {
-            scope: Scope {
+            scope: Scope(Arc::new(ScopeParts {
                 account: f.account,
                 region: f.region,
-            },
+            })),
             now: f.now,
         }
     }

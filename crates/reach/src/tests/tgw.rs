@@ -47,7 +47,7 @@ pub(super) fn hub(n: &mut Net, spokes: &[(&VpcIds, &str)]) -> (String, String, V
             id: id.clone(),
             scope: scope(REGION),
             transit_gateway_id: tgw.clone(),
-            transit_gateway_owner: scope(REGION).account,
+            transit_gateway_owner: scope(REGION).account.clone(),
             vpc_id: vpc.id.clone(),
             subnet_ids: vec![subnet.to_string()],
             interfaces: vec![],

@@ -41,7 +41,7 @@ fn vpn_attachment(n: &mut Net, tgw: &str, rtb: &str) -> (String, String) {
         id: id.clone(),
         scope: scope(REGION),
         transit_gateway_id: tgw.into(),
-        transit_gateway_owner: scope(REGION).account,
+        transit_gateway_owner: scope(REGION).account.clone(),
         vpc_id: String::new(),
         subnet_ids: vec![],
         interfaces: vec![],
