@@ -157,9 +157,9 @@ pub(super) fn accept(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     if p.status != Status::PendingAcceptance {
         return Err(state_transition(id, p.status, "provisioning"));
     }
-    let (a, b) = (p.requester.clone(), p.accepter.clone());
-    check_not_joined(w, id, &a, &b)?;
-    for side in [&a, &b] {
+    let (a, b) = (&p.requester, &p.accepter);
+    check_not_joined(w, id, a, b)?;
+    for side in [a, b] {
         check_active_limit(w, side)?;
     }
     let requester_blocks = blocks_of(w, &a.vpc_id);
