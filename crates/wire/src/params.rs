@@ -3,6 +3,7 @@
 //! Every accessor marks the keys it read; [`Params::finish`] then refuses any key no
 //! handler read, so unknown parameters never pass silently.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -31,22 +32,23 @@ const COMMON: &[&str] = &[
     "Timestamp",
 ];
 
-/// Decoded parameters of one request.
+/// Decoded parameters of one request. Names and values with nothing to decode (almost all)
+/// are borrowed from the request's text.
 #[derive(Debug, Default)]
-pub struct Params {
-    map: BTreeMap<String, Value>,
+pub struct Params<'a> {
+    map: BTreeMap<Cow<'a, str>, Value<'a>>,
     /// A key made for this request before any lock was taken ([`crate::keys::key_to_make`]).
     generated_key: Option<crate::keys::Generated>,
 }
 
-impl Params {
+impl<'a> Params<'a> {
     /// Decodes `application/x-www-form-urlencoded` text (body or query string) as the URL
     /// standard does (`form_urlencoded::parse`, the tests' oracle): pairs split at `&`,
     /// empty ones skipped, name and value at the first `=`, `+` a space, `%XX` a byte,
     /// invalid UTF-8 replaced. Written here to check UTF-8 in one pass over text that is
     /// almost always valid (every request passes through it).
-    pub fn parse(encoded: &[u8]) -> Self {
-        Self::from_pairs(
+    pub fn parse(encoded: &'a [u8]) -> Self {
+        Self::from_decoded(
             encoded
                 .split(|b| *b == b'&')
                 .filter(|pair| !pair.is_empty())
@@ -62,9 +64,16 @@ impl Params {
 
     /// Builds parameters from pairs; a later duplicate key wins.
     pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        Self::from_decoded(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (Cow::Owned(k), Cow::Owned(v))),
+        )
+    }
+
+    fn from_decoded(pairs: impl Iterator<Item = (Cow<'a, str>, Cow<'a, str>)>) -> Self {
         Params {
             map: pairs
-                .into_iter()
                 .map(|(k, text)| {
                     let used = Cell::new(false);
                     (k, Value { text, used })
@@ -85,7 +94,7 @@ impl Params {
     }
 
     /// Adds pairs (query string merged with a form body).
-    pub fn extend(&mut self, other: Params) {
+    pub fn extend(&mut self, other: Params<'a>) {
         if self.map.is_empty() {
             // The usual case (a POST's empty query string): the body's map as it is.
             self.map = other.map;
@@ -104,7 +113,7 @@ impl Params {
 
     /// The raw value of a key without marking it read.
     pub fn peek(&self, key: &str) -> Option<&str> {
-        self.map.get(key).map(|v| v.text.as_str())
+        self.map.get(key).map(|v| v.text.as_ref())
     }
 
     /// The checks every request passes before any handler reads it: `Version` is the
@@ -138,7 +147,7 @@ impl Params {
         match self
             .map
             .iter()
-            .find(|(k, v)| !v.used.get() && !COMMON.contains(&k.as_str()))
+            .find(|(k, v)| !v.used.get() && !COMMON.contains(&k.as_ref()))
             .map(|(k, _)| k)
         {
             Some(k) => Err(ApiError::new(
@@ -180,11 +189,12 @@ impl Params {
 }
 
 /// One name or value of a form: `+` is a space, `%XX` a byte, invalid UTF-8 replaced.
-fn form_decode(text: &[u8]) -> String {
+/// Text with nothing to decode is borrowed.
+fn form_decode(text: &[u8]) -> Cow<'_, str> {
     // One plain scan for the usual text with nothing to decode (names and values are
     // short: a `memchr` per byte sought costs more than it saves).
     let bytes: Vec<u8> = if !text.iter().any(|b| matches!(b, b'+' | b'%')) {
-        text.to_vec()
+        return String::from_utf8_lossy(text);
     } else if text.contains(&b'+') {
         let spaced: Vec<u8> = text
             .iter()
@@ -194,20 +204,23 @@ fn form_decode(text: &[u8]) -> String {
     } else {
         percent_encoding::percent_decode(text).collect()
     };
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    Cow::Owned(
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 /// A parameter's value, and whether a handler read it (what `finish` refuses is the rest).
 #[derive(Debug)]
-struct Value {
-    text: String,
+struct Value<'a> {
+    text: Cow<'a, str>,
     used: Cell<bool>,
 }
 
 /// A view of the parameters under a prefix (`IpPermissions.1.` …).
 #[derive(Debug, Clone)]
 pub struct View<'a> {
-    params: &'a Params,
+    params: &'a Params<'a>,
     prefix: String,
 }
 
@@ -256,7 +269,7 @@ impl<'a> View<'a> {
 
     /// An optional boolean (`true`/`false`, case-insensitive).
     pub fn bool(&self, name: &str) -> Result<Option<bool>> {
-        match self.str(name) {
+        match self.get(name) {
             None => Ok(None),
             Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
             Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
@@ -274,7 +287,7 @@ impl<'a> View<'a> {
 
     /// An optional integer.
     pub fn int(&self, name: &str) -> Result<Option<i64>> {
-        match self.str(name) {
+        match self.get(name) {
             None => Ok(None),
             Some(v) => v.trim().parse().map(Some).map_err(|_| {
                 ApiError::invalid_value(format!(
@@ -287,7 +300,7 @@ impl<'a> View<'a> {
 
     /// An optional IPv4 address.
     pub fn ipv4(&self, name: &str) -> Result<Option<Ipv4Addr>> {
-        match self.str(name) {
+        match self.get(name) {
             None => Ok(None),
             Some(v) => v.trim().parse().map(Some).map_err(|_| {
                 ApiError::invalid_value(format!(
@@ -400,10 +413,10 @@ impl<'a> View<'a> {
             }
             Some(n) => Some(n.max(1) as usize),
         };
-        let after = match self.str("NextToken") {
+        let after = match self.get("NextToken") {
             None => None,
             Some(t) if t.is_empty() => None,
-            Some(t) => Some(decode_token(&t).ok_or_else(|| {
+            Some(t) => Some(decode_token(t).ok_or_else(|| {
                 ApiError::new(
                     ErrorCode::InvalidNextToken,
                     format!("The token '{t}' is invalid."),
@@ -465,7 +478,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn params(q: &str) -> Params {
+    fn params(q: &str) -> Params<'_> {
         Params::parse(q.as_bytes())
     }
 
@@ -586,7 +599,7 @@ mod tests {
             let ours: BTreeMap<String, String> = ours
                 .map
                 .iter()
-                .map(|(k, v)| (k.clone(), v.text.clone()))
+                .map(|(k, v)| (k.to_string(), v.text.to_string()))
                 .collect();
             prop_assert_eq!(ours, oracle);
         }

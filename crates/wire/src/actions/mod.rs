@@ -85,7 +85,7 @@ pub fn action_names() -> Vec<&'static str> {
 
 /// One request in flight: its parameters and the backend.
 pub struct Call<'a> {
-    params: &'a Params,
+    params: &'a Params<'a>,
     backend: &'a mut dyn Backend,
     dry_run: bool,
 }

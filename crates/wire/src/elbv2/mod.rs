@@ -73,7 +73,7 @@ pub fn action_names() -> Vec<&'static str> {
 
 /// One ELBv2 request in flight.
 struct Cx<'a> {
-    params: &'a Params,
+    params: &'a Params<'a>,
     backend: &'a mut dyn Backend,
 }
 
