@@ -255,7 +255,7 @@ mod tests {
 
     #[test]
     fn unsigned_requests_map_to_the_default_account_without_credentials() {
-        let headers = vec![("host".to_string(), "x".to_string())];
+        let headers = vec![("host", "x".into())];
         let req = HttpRequestParts {
             method: "POST",
             path: "/",

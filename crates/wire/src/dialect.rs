@@ -144,15 +144,16 @@ pub fn unserved_error(err: &ApiError, request_id: &str) -> Response {
 mod tests {
     use super::*;
     use crate::sigv4::HttpRequestParts;
+    use std::borrow::Cow;
 
-    fn signed_for(service: &str) -> Vec<(String, String)> {
+    fn signed_for(service: &str) -> Vec<(&'static str, Cow<'static, str>)> {
         vec![(
-            "authorization".into(),
-            format!("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=00"),
+            "authorization",
+            format!("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=00").into(),
         )]
     }
 
-    fn route(headers: &[(String, String)], body: &[u8]) -> Result<Dialect, ApiError> {
+    fn route(headers: &[(&str, Cow<str>)], body: &[u8]) -> Result<Dialect, ApiError> {
         let req = HttpRequestParts {
             method: "POST",
             path: "/",

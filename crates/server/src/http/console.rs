@@ -110,7 +110,8 @@ async fn read_as_caller<T>(
         .await
         .map_err(|e| refused(&e, request_id))?;
     let opts = &state.options;
-    let parts = received.http_parts();
+    let headers = received.headers();
+    let parts = received.http_parts(&headers);
     let caller = auth::resolve(
         &parts,
         openvpc_wire::sigv4::credential_scope(&parts),

@@ -9,6 +9,7 @@ mod app;
 mod conn;
 mod console;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -143,17 +144,33 @@ fn unix_now() -> i64 {
 /// A request read in full: its head and body.
 struct Received {
     parts: Parts,
-    headers: Vec<(String, String)>,
     body: Vec<u8>,
 }
 
 impl Received {
-    fn http_parts(&self) -> HttpRequestParts<'_> {
+    /// The headers as the wire reads them, borrowed: names lower-case (as `http` gives
+    /// them), values as text (almost always UTF-8; read lossily otherwise).
+    fn headers(&self) -> Vec<(&str, Cow<'_, str>)> {
+        self.parts
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                // `from_utf8` checks ASCII a word at a time; the lossy reading goes byte by byte.
+                let value = std::str::from_utf8(v.as_bytes())
+                    .map_or_else(|_| String::from_utf8_lossy(v.as_bytes()), Cow::Borrowed);
+                (k.as_str(), value)
+            })
+            .collect()
+    }
+
+    /// The request as the wire's signature check reads it, with `headers` from
+    /// [`Received::headers`].
+    fn http_parts<'a>(&'a self, headers: &'a [(&'a str, Cow<'a, str>)]) -> HttpRequestParts<'a> {
         HttpRequestParts {
             method: self.parts.method.as_str(),
             path: self.parts.uri.path(),
             query: self.parts.uri.query().unwrap_or(""),
-            headers: &self.headers,
+            headers,
             body: &self.body,
         }
     }
@@ -190,24 +207,8 @@ async fn receive(
             "The request's header fields are too large or too many.",
         ));
     }
-    // Header names come lower-case from `http` already; values are almost always UTF-8.
-    let headers = parts
-        .headers
-        .iter()
-        .map(|(k, v)| {
-            let value = std::str::from_utf8(v.as_bytes()).map_or_else(
-                |_| String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                str::to_string,
-            );
-            (k.as_str().to_string(), value)
-        })
-        .collect();
     let body = read_body(body, timeout).await?;
-    Ok(Received {
-        parts,
-        headers,
-        body,
-    })
+    Ok(Received { parts, body })
 }
 
 async fn read_body(mut body: Body, timeout: Duration) -> Result<Vec<u8>, ApiError> {
@@ -325,15 +326,15 @@ fn handle_query(
 ) -> Answer {
     let query = r.parts.uri.query().unwrap_or("");
     let mut params = Params::parse(query.as_bytes());
-    let is_form = r
-        .headers
+    let headers = r.headers();
+    let is_form = headers
         .iter()
-        .find(|(k, _)| k == "content-type")
+        .find(|(k, _)| *k == "content-type")
         .is_none_or(|(_, v)| v.starts_with("application/x-www-form-urlencoded"));
     if r.parts.method == Method::POST && is_form {
         params.extend(Params::parse(&r.body));
     }
-    let parts = r.http_parts();
+    let parts = r.http_parts(&headers);
     // ELBv2 and STS share this endpoint; the wire decides the dialect from the request.
     // The signature's claimed scope, parsed once: it picks the dialect and the caller.
     let scope = openvpc_wire::sigv4::credential_scope(&parts);
@@ -439,7 +440,7 @@ async fn admit(state: &AppState, req: Request, request_id: &str) -> Result<Recei
         .await
         .map_err(|e| refused(&e, request_id))?;
     auth::admin(
-        &received.http_parts(),
+        &received.http_parts(&received.headers()),
         state.options.credentials.as_ref(),
         unix_now(),
     )

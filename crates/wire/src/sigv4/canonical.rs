@@ -107,5 +107,5 @@ pub(super) fn header<'a>(req: &HttpRequestParts<'a>, name: &str) -> Option<&'a s
     req.headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
+        .map(|(_, v)| &**v)
 }

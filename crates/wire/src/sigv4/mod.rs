@@ -14,6 +14,7 @@ mod signed;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use hmac::{Hmac, Mac};
@@ -42,8 +43,9 @@ pub struct HttpRequestParts<'a> {
     pub path: &'a str,
     /// Raw query string without `?`, may be `""`.
     pub query: &'a str,
-    /// Header names lower-case, values as received.
-    pub headers: &'a [(String, String)],
+    /// Header names lower-case, values as received (borrowed from the request; owned only
+    /// when a value is not UTF-8 and was read lossily).
+    pub headers: &'a [(&'a str, Cow<'a, str>)],
     /// The request body.
     pub body: &'a [u8],
 }

@@ -17,17 +17,14 @@ const GET_QUERY: &str = "Version=2016-11-15&Action=DescribeVpcs&VpcId.1=vpc-1234
 const GET_AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240102/us-west-2/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=c67145446533660209a8a9f6264e3464db096b82315c211440b3430b99e64df9";
 const PRESIGNED_QUERY: &str = "Action=DescribeVpcs&Version=2016-11-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20240102%2Fus-west-2%2Fec2%2Faws4_request&X-Amz-Date=20240102T030405Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host&X-Amz-Signature=0f455230eddc0178e75eb86607187131c97dcb9d8f388d42d06410490d055f4f";
 
-fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+fn headers<'a>(pairs: &[(&'a str, &'a str)]) -> Vec<(&'a str, Cow<'a, str>)> {
+    pairs.iter().map(|(k, v)| (*k, Cow::Borrowed(*v))).collect()
 }
 
 fn req<'a>(
     method: &'a str,
     query: &'a str,
-    headers: &'a [(String, String)],
+    headers: &'a [(&'a str, Cow<'a, str>)],
     body: &'a [u8],
 ) -> HttpRequestParts<'a> {
     HttpRequestParts {
@@ -39,7 +36,7 @@ fn req<'a>(
     }
 }
 
-fn post_headers(auth: &str) -> Vec<(String, String)> {
+fn post_headers(auth: &str) -> Vec<(&str, Cow<'_, str>)> {
     headers(&[
         ("content-type", FORM_TYPE),
         ("x-amz-date", "20240102T030405Z"),
@@ -69,8 +66,12 @@ fn post_form_verifies() {
     assert_eq!(verify(&r, SECRET, T, "ec2"), Ok(ec2_scope("20240102")));
     assert_eq!(credential_scope(&r), Ok(Some(ec2_scope("20240102"))));
     // Header names are matched case-insensitively.
-    let mut upper = h.clone();
-    upper.iter_mut().for_each(|(k, _)| *k = k.to_uppercase());
+    let names: Vec<String> = h.iter().map(|(k, _)| k.to_uppercase()).collect();
+    let upper: Vec<_> = names
+        .iter()
+        .zip(&h)
+        .map(|(k, (_, v))| (k.as_str(), v.clone()))
+        .collect();
     assert!(verify(&req("POST", "", &upper, FORM_BODY), SECRET, T, "ec2").is_ok());
 }
 
@@ -263,7 +264,7 @@ fn host_must_be_signed_and_the_scope_must_name_the_service() {
 #[test]
 fn declared_payload_hash_must_match_body() {
     let mut h = post_headers(POST_AUTH);
-    h.push(("x-amz-content-sha256".into(), "0".repeat(64)));
+    h.push(("x-amz-content-sha256", "0".repeat(64).into()));
     assert_eq!(
         code(verify(&req("POST", "", &h, FORM_BODY), SECRET, T, "ec2")),
         "AuthFailure"
@@ -404,13 +405,13 @@ proptest! {
         now in any::<i64>(),
     ) {
         let mut pairs = vec![
-            ("host".to_string(), extra.clone()),
-            ("x-amz-date".to_string(), date.clone()),
-            ("date".to_string(), date),
-            ("x-amz-content-sha256".to_string(), extra),
+            ("host", Cow::Borrowed(extra.as_str())),
+            ("x-amz-date", Cow::Borrowed(date.as_str())),
+            ("date", Cow::Borrowed(date.as_str())),
+            ("x-amz-content-sha256", Cow::Borrowed(extra.as_str())),
         ];
         if with_auth {
-            pairs.push(("authorization".to_string(), auth));
+            pairs.push(("authorization", Cow::Borrowed(auth.as_str())));
         }
         let r = HttpRequestParts { method: "POST", path: &path, query: &query, headers: &pairs, body: &body };
         let _ = credential_scope(&r);
