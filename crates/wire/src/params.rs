@@ -72,13 +72,14 @@ impl<'a> Params<'a> {
     }
 
     fn from_decoded(pairs: impl Iterator<Item = (Cow<'a, str>, Cow<'a, str>)>) -> Self {
+        // Inserted one by one: `collect` would gather and sort a vector first.
+        let mut map = BTreeMap::new();
+        map.extend(pairs.map(|(k, text)| {
+            let used = Cell::new(false);
+            (k, Value { text, used })
+        }));
         Params {
-            map: pairs
-                .map(|(k, text)| {
-                    let used = Cell::new(false);
-                    (k, Value { text, used })
-                })
-                .collect(),
+            map,
             generated_key: None,
         }
     }
@@ -171,15 +172,12 @@ impl<'a> Params<'a> {
         }
     }
 
-    /// Indices N present for `prefix.N` or `prefix.N.*`, ascending.
-    fn indices(&self, prefix: &str) -> Vec<u32> {
-        let mut dotted = String::with_capacity(prefix.len() + 1);
-        dotted.push_str(prefix);
-        dotted.push('.');
+    /// Indices N present for `prefix.N` or `prefix.N.*`, ascending; `dotted` is `prefix.`.
+    fn indices(&self, dotted: &str) -> Vec<u32> {
         let mut out: Vec<u32> = self
             .map
-            .range::<str, _>((Bound::Included(dotted.as_str()), Bound::Unbounded))
-            .take_while(|(k, _)| k.starts_with(&dotted))
+            .range::<str, _>((Bound::Included(dotted), Bound::Unbounded))
+            .take_while(|(k, _)| k.starts_with(dotted))
             .filter_map(|(k, _)| k[dotted.len()..].split('.').next()?.parse().ok())
             .collect();
         out.sort_unstable();
@@ -194,7 +192,9 @@ fn form_decode(text: &[u8]) -> Cow<'_, str> {
     // One plain scan for the usual text with nothing to decode (names and values are
     // short: a `memchr` per byte sought costs more than it saves).
     let bytes: Vec<u8> = if !text.iter().any(|b| matches!(b, b'+' | b'%')) {
-        return String::from_utf8_lossy(text);
+        // `from_utf8` checks ASCII a word at a time; the lossy reading goes byte by byte.
+        return std::str::from_utf8(text)
+            .map_or_else(|_| String::from_utf8_lossy(text), Cow::Borrowed);
     } else if text.contains(&b'+') {
         let spaced: Vec<u8> = text
             .iter()
@@ -229,6 +229,15 @@ impl<'a> View<'a> {
         let mut key = String::with_capacity(self.prefix.len() + name.len());
         key.push_str(&self.prefix);
         key.push_str(name);
+        key
+    }
+
+    /// The member's key followed by a dot: the prefix of its list items or fields.
+    fn dotted(&self, name: &str) -> String {
+        let mut key = String::with_capacity(self.prefix.len() + name.len() + 1);
+        key.push_str(&self.prefix);
+        key.push_str(name);
+        key.push('.');
         key
     }
 
@@ -313,23 +322,23 @@ impl<'a> View<'a> {
 
     /// `name.1`, `name.2`, … as strings, in index order.
     pub fn list(&self, name: &str) -> Vec<String> {
-        let key = self.key(name);
+        let dotted = self.dotted(name);
         self.params
-            .indices(&key)
+            .indices(&dotted)
             .into_iter()
-            .filter_map(|i| self.params.get(&format!("{key}.{i}")).map(str::to_string))
+            .filter_map(|i| self.params.get(&format!("{dotted}{i}")).map(str::to_string))
             .collect()
     }
 
     /// `name.N.*` structures as views, in index order.
     pub fn structs(&self, name: &str) -> Vec<View<'a>> {
-        let key = self.key(name);
+        let dotted = self.dotted(name);
         self.params
-            .indices(&key)
+            .indices(&dotted)
             .into_iter()
             .map(|i| View {
                 params: self.params,
-                prefix: format!("{key}.{i}."),
+                prefix: format!("{dotted}{i}."),
             })
             .collect()
     }
@@ -338,7 +347,7 @@ impl<'a> View<'a> {
     pub fn nested(&self, name: &str) -> View<'a> {
         View {
             params: self.params,
-            prefix: format!("{}.", self.key(name)),
+            prefix: self.dotted(name),
         }
     }
 
