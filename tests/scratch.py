@@ -39,7 +39,8 @@ class Scratch:
 
 
 def scratch(prefix):
-    """A fresh temporary directory, removed after the test that made it."""
+    """A fresh temporary directory, removed after the test whose body made it (a fixture
+    uses tempfile.TemporaryDirectory instead)."""
     return made(Scratch(prefix)).path
 
 
