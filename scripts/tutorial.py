@@ -29,10 +29,12 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,7 +99,7 @@ def script(lines, blocks, ports, pictures):
         # A picture is taken from a copy of the state served by a server of its own, so that
         # the console's own requests (analyses take ids) never change what the tutorial prints.
         "tutorial_picture() {"
-        " local copy port pid; copy=$(mktemp -d); cp -r \"$TUTORIAL_DIR/openvpc-data/.\" \"$copy/\";"
+        " local copy port pid; copy=$(mktemp -d -p \"$TUTORIAL_DIR\"); cp -r \"$TUTORIAL_DIR/openvpc-data/.\" \"$copy/\";"
         " port=$(python3 -c 'import socket; s=socket.socket(); s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])');"
         " openvpc serve --listen 127.0.0.1:$port --data-dir \"$copy\" >>\"$TUTORIAL_DIR/pictures.log\" 2>&1 & pid=$!;"
         " tutorial_wait $port >/dev/null;"
@@ -167,6 +169,25 @@ def main():
     blocks = parse(lines)
     ports = {p: free_port() for p in PORTS}
     work = Path(tempfile.mkdtemp(prefix="openvpc-tutorial-"))
+    try:
+        failures = check(args, binary, lines, blocks, ports, work)
+    except BaseException:
+        print(f"kept {work}")  # the run broke off: its servers' logs and state, for a look
+        raise
+    if args.keep or (failures and not args.write):
+        # A failed check keeps the servers' logs and the state for a look.
+        print(f"kept {work}")
+    else:
+        shutil.rmtree(work)
+    if failures and not args.write:
+        sys.exit(1)
+    print(f"tutorial: {sum(1 for b in blocks if b[0] == 'sh')} blocks run, "
+          f"{'all as shown' if not failures else f'{len(failures)} rewritten'}")
+
+
+def check(args, binary, lines, blocks, ports, work):
+    """Runs the blocks in `work` and compares (or, --write, rewrites) their outputs; prints
+    and returns the failures. Every process the run started has exited on return."""
     (work / "tests").symlink_to(ROOT / "tests")
     IMG.mkdir(parents=True, exist_ok=True)
     env = dict(
@@ -186,11 +207,9 @@ def main():
     try:
         printed, _ = proc.communicate(timeout=900)
     finally:
-        # Background servers share the session: stop them all.
-        try:
-            os.killpg(proc.pid, 15)
-        except ProcessLookupError:
-            pass
+        # Background servers share the session: stop them all, before `work` goes.
+        stop_group(proc.pid)
+        proc.wait()
 
     outputs = {}
     current = None
@@ -228,15 +247,34 @@ def main():
         print(f"docs/tutorial.md:{start}: the block printed something else")
         print("  expected:\n    " + "\n    ".join(expected))
         print("  printed:\n    " + "\n    ".join(actual))
-    if args.keep or (failures and not args.write):
-        # A failed check keeps the servers' logs and the state for a look.
-        print(f"kept {work}")
-    else:
-        shutil.rmtree(work, ignore_errors=True)
-    if failures and not args.write:
-        sys.exit(1)
-    print(f"tutorial: {sum(1 for b in blocks if b[0] == 'sh')} blocks run, "
-          f"{'all as shown' if not failures else f'{len(failures)} rewritten'}")
+    return failures
+
+
+def stop_group(pgid, grace=30):
+    """SIGTERM to every process of the group (SIGKILL after `grace` seconds); returns once
+    none runs any more."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pgid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            if not running_in_group(pgid):
+                return
+            time.sleep(0.05)  # waiting for the processes to exit, not for model time
+
+
+def running_in_group(pgid):
+    """Whether a process of group `pgid` still runs (a zombie has exited: it holds no file)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _ppid, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, IndexError, ValueError):
+            continue
+        if int(group) == pgid and state != "Z":
+            return True
+    return False
 
 
 if __name__ == "__main__":

@@ -8,7 +8,10 @@
 #
 #   bench/load/durability.sh [OPENVPC_BIN]     # default target/release/openvpc
 #   env: CLIENTS=16 OPS=20000 READS=5000 PORT=18490 MODES="full batched none" OUT_DIR=dir
-#        CLIENT=native|python RUNS=1
+#        CLIENT=native|python RUNS=1 POLL=0
+# With POLL=1 the native client of a one-client phase polls for its answers instead of
+# sleeping (writers.py --poll): on loopback, the wake-up of a sleeping client runs in the
+# server's send and counts as server CPU; a client on another machine costs it nothing.
 # With RUNS=N the modes run N times, in turn (so that the machine's drift over the minutes
 # falls on every mode alike), and the table shows each figure's median and range.
 set -euo pipefail
@@ -23,6 +26,7 @@ READS=${READS:-5000}
 MODES=${MODES:-full batched none}
 CLIENT=${CLIENT:-native}
 RUNS=${RUNS:-1}
+POLL_ARG=""; [[ ${POLL:-0} == 1 ]] && POLL_ARG=--poll
 NATIVE_BIN=${NATIVE_BIN:-$(dirname "$BIN")/examples/load_client}
 OUT_DIR=${OUT_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/openvpc-durability.XXXXXX")}
 mkdir -p "$OUT_DIR"
@@ -71,7 +75,7 @@ for run in $(seq "$RUNS"); do
     done
     python3 "$HERE/writers.py" --endpoint "http://127.0.0.1:$PORT" --server-pid "$SERVER_PID" \
       --clients "$CLIENTS" --ops "$OPS" --reads "$READS" --label "$mode" --out "$OUT_DIR/$name.json" \
-      --client "$CLIENT" --native-bin "$NATIVE_BIN" \
+      --client "$CLIENT" --native-bin "$NATIVE_BIN" ${POLL_ARG} \
       >/dev/null || echo "($name: errors, see table)"
     outs+=("$OUT_DIR/$name.json")
     stop_server

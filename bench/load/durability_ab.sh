@@ -5,12 +5,13 @@
 #
 #   bench/load/durability_ab.sh BEFORE_BIN AFTER_BIN
 #   env: CLIENTS=16 OPS=4000 READS=500 PORT=18592 MODES="full none batched" OUT_DIR=dir
-#        CLIENT=native|python (see durability.sh) NATIVE_BIN=load_client
+#        CLIENT=native|python POLL=0|1 (see durability.sh) NATIVE_BIN=load_client
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 BEFORE=${1:?before binary} AFTER=${2:?after binary}
 PORT=${PORT:-18592} CLIENTS=${CLIENTS:-16} OPS=${OPS:-4000} READS=${READS:-500}
 MODES=${MODES:-full none batched}
+POLL_ARG=""; [[ ${POLL:-0} == 1 ]] && POLL_ARG=--poll
 CLIENT=${CLIENT:-native} NATIVE_BIN=${NATIVE_BIN:-$(dirname "$AFTER")/examples/load_client}
 OUT_DIR=${OUT_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/openvpc-ab.XXXXXX")}
 mkdir -p "$OUT_DIR"
@@ -33,7 +34,7 @@ for mode in $MODES; do
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/_openvpc/health" >/dev/null && break; sleep 0.1; done
     python3 "$HERE/writers.py" --endpoint "http://127.0.0.1:$PORT" --server-pid "$SP" \
       --clients "$CLIENTS" --ops "$OPS" --reads "$READS" --label "$label-$mode" \
-      --out "$OUT_DIR/$label-$mode.json" --client "$CLIENT" --native-bin "$NATIVE_BIN" | grep -E '^(http-floor|writers-[0-9]+) ' | sed "s/^/$label-$mode /"
+      --out "$OUT_DIR/$label-$mode.json" --client "$CLIENT" --native-bin "$NATIVE_BIN" ${POLL_ARG} | grep -E '^(http-floor|writers-[0-9]+) ' | sed "s/^/$label-$mode /"
     cleanup
   done
 done

@@ -198,6 +198,8 @@ def native_phase(a, writers_n, ops, reads, read_ids, tag):
            "--writers", str(writers_n), "--ops", str(ops), "--account-base", str(account_base(a, tag))]
     if reads:
         cmd += ["--reads", str(reads)] + (["--read-ids", ",".join(read_ids)] if read_ids else ["--floor"])
+    if a.poll and writers_n + (1 if reads else 0) == 1:
+        cmd += ["--poll"]
     env = dict(os.environ, CLK_TCK=str(os.sysconf("SC_CLK_TCK")))
     raw = json.loads(subprocess.run(cmd, check=True, capture_output=True, env=env).stdout)
     return {k: summary(r["latencies_ns"], r["errors"], r["wall_ns"], r["cpu_ns"]) for k, r in raw.items()}
@@ -243,7 +245,7 @@ def run(a):
     mgr = mp.Manager() if python else None
     pool = mp.Pool(a.clients + 1) if python else None
     res = {"label": a.label, "endpoint": a.endpoint, "clients": a.clients, "ops": a.ops,
-           "reads": a.reads, "client": a.client, "phases": {}}
+           "reads": a.reads, "client": a.client, "poll": a.poll, "phases": {}}
     k = a.clients
     wanted = lambda name: not a.phases or name in a.phases.split(",")
     if wanted("http-floor"):
@@ -355,11 +357,17 @@ def main():
     ap.add_argument("--label", default="target")
     ap.add_argument("--phases", help="comma-separated phases to run (default: all)")
     ap.add_argument("--client", choices=("python", "native"), default="python")
+    ap.add_argument("--poll", action="store_true",
+                    help="with --client native, a phase of one client polls for its answers "
+                         "rather than sleeping: the server's CPU then leaves out the client's "
+                         "wake-up, which on loopback runs in the server's send")
     ap.add_argument("--native-bin", default=os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "../../target/release/examples/load_client"))
     ap.add_argument("--out")
     ap.add_argument("--compare", nargs="+")
     a = ap.parse_args()
+    if a.poll and a.client != "native":
+        ap.error("--poll needs --client native")
     if a.compare:
         return compare(a.compare)
     res = run(a)

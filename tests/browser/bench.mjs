@@ -13,9 +13,9 @@
 //   change  a VPC created through the API until it is on the open page (live updates).
 // Prints medians and the open/fetch ratio. Figures go in docs/benchmarks.md.
 
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
@@ -86,6 +86,7 @@ try {
 } finally {
   await browser.close();
   await server.stop();
+  if (dataDir) rmSync(dirname(dataDir), { recursive: true, force: true });
 }
 
 const ms = (x) => `${Math.round(x)} ms`;

@@ -3,7 +3,7 @@
 // console's own, signing with SigV4 in Node as it does in the page).
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -30,7 +30,8 @@ async function freePort() {
 
 /** Starts `openvpc serve` (with `--admin-api`; `credentials`: lines of a credentials
  * file; `dataDir`: serve that state instead of a fresh one). Resolves once
- * /_openvpc/health answers. */
+ * /_openvpc/health answers. Its temporary directory is removed by `stop()`, once the
+ * process has exited (a given `dataDir` is left alone). */
 export async function startServer({ credentials = null, args = [], dataDir = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'openvpc-browser-'));
   const port = await freePort();
@@ -45,6 +46,15 @@ export async function startServer({ credentials = null, args = [], dataDir = nul
   let log = '';
   proc.stderr.on('data', (d) => (log += d));
   const exited = new Promise((r) => proc.once('exit', r));
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGTERM');
+      const stuck = setTimeout(() => proc.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(stuck);
+    }
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  };
   for (let i = 0; ; i++) {
     try {
       const r = await fetch(`${endpoint}/_openvpc/health`);
@@ -52,7 +62,10 @@ export async function startServer({ credentials = null, args = [], dataDir = nul
     } catch {
       // not listening yet
     }
-    if (proc.exitCode !== null || i > 600) throw new Error(`openvpc did not start: ${log}`);
+    if (proc.exitCode !== null || i > 600) {
+      await stop();
+      throw new Error(`openvpc did not start: ${log}`);
+    }
     await new Promise((r) => setTimeout(r, 50)); // waiting for the process to listen, not for model time
   }
   return {
@@ -63,12 +76,7 @@ export async function startServer({ credentials = null, args = [], dataDir = nul
     api: (accessKeyId, secretAccessKey = 'browser-test', region = 'us-east-1') =>
       new Api({ accessKeyId, secretAccessKey, region, host: `127.0.0.1:${port}`, base: endpoint }),
     advance: (seconds) => fetch(`${endpoint}/_openvpc/clock/advance?seconds=${seconds}`, { method: 'POST' }),
-    async stop() {
-      if (proc.exitCode === null) {
-        proc.kill('SIGTERM');
-        await exited;
-      }
-    },
+    stop,
   };
 }
 
@@ -77,9 +85,30 @@ export function runDemo(endpoint) {
   return JSON.parse(execFileSync(BIN, ['demo', '--endpoint', endpoint, '--json'], { encoding: 'utf8' }));
 }
 
-/** Debian's chromium, headless, with a fresh profile. */
+/** Debian's chromium, headless, with a fresh profile that `close()` removes once the
+ * browser has exited. */
 export async function launch({ width = 1280, height = 800 } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'openvpc-chromium-'));
+  const removeProfile = () => rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+  let context;
+  try {
+    context = await launchIn(profile, width, height);
+  } catch (e) {
+    removeProfile();
+    throw e;
+  }
+  const close = context.close.bind(context);
+  context.close = async (...args) => {
+    try {
+      await close(...args);
+    } finally {
+      removeProfile();
+    }
+  };
+  return context;
+}
+
+function launchIn(profile, width, height) {
   return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,

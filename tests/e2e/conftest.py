@@ -3,13 +3,16 @@
 The server under test is `$OPENVPC_BIN` (default: target/debug/openvpc). One server per
 session, started with --admin-api and a credentials file of three accounts; every test
 starts from a wiped state (POST /_openvpc/reset). Time is moved with the admin clock,
-never with sleeps.
+never with sleeps. Every server's directory is removed once it is done with (a test's own
+servers after that test; a failed test's report shows their logs' tails first): see
+tests/scratch.py.
 """
 
 import json
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -20,6 +23,9 @@ import botocore.config
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+import scratch  # noqa: E402
+
 BIN = Path(os.environ.get("OPENVPC_BIN", ROOT / "target" / "debug" / "openvpc"))
 
 # Access keys of the test accounts: ACCESS_KEY_ID SECRET ACCOUNT_ID.
@@ -40,11 +46,14 @@ def free_port():
 
 
 class Server:
-    """A running openvpc process and helpers to talk to it."""
+    """A running openvpc process and helpers to talk to it, in a temporary directory of its
+    own that `close()` removes (a test's body closes nothing: its servers are closed after
+    it; a fixture closes its own)."""
 
     def __init__(self, *extra_args, credentials=True):
         self.dir = Path(tempfile.mkdtemp(prefix="openvpc-e2e-"))
         self.data_dir = self.dir / "data"
+        self.log_path = self.dir / "server.log"
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.args = [str(BIN), "serve", "--listen", f"127.0.0.1:{self.port}",
@@ -55,11 +64,16 @@ class Server:
                              + "{} {} {} admin\n".format(*ADMIN))
             self.args += ["--credentials", str(creds)]
         self.proc = None
-        self.start()
+        scratch.made(self)
+        try:
+            self.start()
+        except BaseException:
+            self.close()  # a fixture's server that did not start is closed by nobody else
+            raise
 
     def start(self):
-        self.log = open(self.dir / "server.log", "ab")
-        self.proc = subprocess.Popen(self.args, stdout=self.log, stderr=self.log)
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(self.args, stdout=log, stderr=log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -68,7 +82,7 @@ class Server:
                         return
             except OSError:
                 if self.proc.poll() is not None:
-                    raise RuntimeError(f"openvpc exited: {(self.dir / 'server.log').read_text()}")
+                    raise RuntimeError(f"openvpc exited: {self.log_path.read_text()}")
                 time.sleep(0.05)  # waiting for the process to listen, not for model time
         raise RuntimeError("openvpc did not become healthy")
 
@@ -80,6 +94,15 @@ class Server:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=10)
+
+    def close(self):
+        """Stops the server (kills it if it does not stop) and removes its directory."""
+        try:
+            self.stop()
+        finally:
+            if self.proc and self.proc.poll() is None:
+                self.kill9()
+            scratch.remove_tree(self.dir)
 
     def post(self, path, sign=True):
         """POSTs to an admin endpoint, signed (service `openvpc`) by the admin key."""
@@ -129,7 +152,7 @@ class Server:
 def server():
     s = Server()
     yield s
-    s.stop()
+    s.close()
 
 
 @pytest.fixture(autouse=True)
@@ -169,9 +192,21 @@ def pytest_configure(config):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """A skip the test did not plan (no `may_skip` mark) fails the run: a dropped action
-    must not pass as skipped."""
+    must not pass as skipped. A failed test's report shows its servers' log tails."""
     outcome = yield
     report = outcome.get_result()
     if report.skipped and item.get_closest_marker("may_skip") is None:
         report.outcome = "failed"
         report.longrepr = f"unplanned skip: {report.longrepr}"
+    scratch.report_logs(item, report)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """What the test's body makes (servers) is the test's: closed after it."""
+    with scratch.owned_by(item):
+        yield
+
+
+def pytest_runtest_teardown(item):
+    scratch.close_owned(item)

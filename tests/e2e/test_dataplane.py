@@ -9,13 +9,13 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 import urllib.request
 
 import pytest
 
 from conftest import A, B, BIN, Server
+from scratch import scratch
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not shutil.which("nft") or not shutil.which("ip"),
@@ -54,7 +54,7 @@ def own_namespaces():
 def dp():
     s = Server("--dataplane", "linux", "--dataplane-owner", OWNER)
     yield s
-    s.stop()
+    s.close()
     assert own_namespaces() == [], "namespaces left behind"
 
 
@@ -111,7 +111,7 @@ def test_psql_across_a_peering_and_exec(dp):
     if not binaries:
         pytest.skip("PostgreSQL is not installed")
     bindir = os.path.dirname(binaries[-1])
-    data = tempfile.mkdtemp(prefix="openvpc-rds-")
+    data = str(scratch("openvpc-rds-"))  # removed after the test
     shutil.chown(data, "postgres", "postgres")
     subprocess.run(["runuser", "-u", "postgres", "--", f"{bindir}/initdb", "-D", data, "--auth=trust"],
                    check=True, capture_output=True)
@@ -140,7 +140,6 @@ def test_psql_across_a_peering_and_exec(dp):
     finally:
         pg.terminate()
         pg.wait(timeout=10)
-        shutil.rmtree(data, ignore_errors=True)
 
 
 def test_a_change_is_realised_and_deleting_a_peering_cuts_it(dp):

@@ -415,7 +415,7 @@ def open_server():
     """A server without --credentials, as `openvpc demo` needs."""
     s = Server(credentials=False)
     yield s
-    s.stop()
+    s.close()
 
 
 def test_demo(open_server):

@@ -1,11 +1,13 @@
 """What the fault suite shares: a server process on a data directory, raw Query requests,
-signed requests, XML checks and tmpfs mounts (root)."""
+signed requests, XML checks and tmpfs mounts (root). Servers and `scratch` directories a
+test makes are stopped and removed after it (a failed test's report shows its servers'
+log tails first): see tests/scratch.py."""
 
 import os
 import re
-import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -20,6 +22,9 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+from scratch import made, remove_tree, scratch  # noqa: E402,F401 -- scratch: for the tests
+
 BIN = Path(os.environ.get("OPENVPC_BIN", ROOT / "target" / "debug" / "openvpc"))
 VERSION = "2016-11-15"
 KEYS = {  # access key -> (secret, account, admin)
@@ -42,7 +47,9 @@ def credentials_file(path):
 
 class Server:
     """An openvpc process on `data_dir`; started by `start()`, which waits for health or
-    for the process to exit (then `exit_code` and `log` tell why)."""
+    for the process to exit (then `exit_code` and `log` tell why). Its log is a temporary
+    file that `close()` removes, after stopping the process (a test's body closes nothing:
+    its servers are closed after it; a fixture closes its own)."""
 
     def __init__(self, data_dir, *extra):
         self.data_dir = Path(data_dir)
@@ -51,11 +58,14 @@ class Server:
         self.args = [str(BIN), "serve", "--listen", f"127.0.0.1:{self.port}",
                      "--data-dir", str(self.data_dir), *extra]
         self.proc, self.exit_code, self.log = None, None, ""
-        self.log_path = Path(tempfile.mkstemp(prefix="openvpc-fault-", suffix=".log")[1])
+        fd, log_path = tempfile.mkstemp(prefix="openvpc-fault-", suffix=".log")
+        os.close(fd)
+        self.log_path = Path(log_path)
+        made(self)
 
     def start(self, expect_up=True):
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.args, stdout=log, stderr=log)
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(self.args, stdout=log, stderr=log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -84,6 +94,12 @@ class Server:
             self.proc.terminate()
             self.proc.wait(timeout=30)
         self.log = self.log_path.read_text()
+
+    def close(self):
+        """Kills the process if it still runs and removes the log (not the data directory:
+        the test's `scratch` holds it)."""
+        self.kill9()
+        self.log_path.unlink(missing_ok=True)
 
 
 def query(endpoint, params, account="111111111111", region="us-east-1", timeout=30):
@@ -158,12 +174,15 @@ def tmpfs(size):
     """A tmpfs of `size` (e.g. "2m") mounted on a fresh temp dir; unmounted after."""
     require_root()
     mnt = Path(tempfile.mkdtemp(prefix="openvpc-tmpfs-"))
-    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)], check=True)
     try:
-        yield mnt
+        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)],
+                       check=True)
+        try:
+            yield mnt
+        finally:
+            subprocess.run(["umount", "-l", str(mnt)], check=False)
     finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=False)
-        shutil.rmtree(mnt, ignore_errors=True)
+        remove_tree(mnt)
 
 
 def remount(mnt, mode):

@@ -1,18 +1,17 @@
 """kill -9 at random points under concurrent writers: nothing acknowledged is lost."""
 
 import random
-import tempfile
 import threading
 from pathlib import Path
 
-from faultkit import Server, all_vpcs, create_vpc
+from faultkit import Server, all_vpcs, create_vpc, scratch
 
 ROUNDS = 20
 WRITERS = 8
 
 
 def test_kill_9_under_concurrent_writers_loses_nothing_acknowledged():
-    data = Path(tempfile.mkdtemp(prefix="openvpc-crash-")) / "data"
+    data = scratch("openvpc-crash-") / "data"
     rnd = random.Random(9)
     acked = {}  # vpc id -> account
     total_acked = 0

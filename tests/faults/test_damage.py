@@ -11,13 +11,12 @@ also damaged inside its committed bytes."""
 import re
 import shutil
 import subprocess
-import tempfile
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from faultkit import BIN, Server, all_vpcs, create_vpc, created_vpcs
+from faultkit import BIN, Server, all_vpcs, create_vpc, created_vpcs, scratch
 
 DAMAGE = ("emptied", "halved", "deleted", "overwritten")
 # The current journal's committed bytes (header to commit point) halved or overwritten.
@@ -26,7 +25,7 @@ COMMITTED = ("halved committed", "overwritten committed")
 
 def populated(stop):
     """A data directory with three generations (two snapshots) and acknowledged VPCs."""
-    data = Path(tempfile.mkdtemp(prefix="openvpc-damage-")) / "data"
+    data = scratch("openvpc-damage-") / "data"
     s = Server(data, "--admin-api")
     s.start()
     acked = set()
@@ -92,7 +91,7 @@ def test_damage_matrix_never_starts_with_less(stop):
     outcomes = {True: 0, False: 0}
     for name in files:
         for how in DAMAGE + (COMMITTED if name == journal else ()):
-            data = Path(tempfile.mkdtemp(prefix="openvpc-case-")) / "data"
+            data = scratch("openvpc-case-") / "data"
             shutil.copytree(template, data)
             at = damage(data / name, how, committed)
             case = f"{name} {how} (byte {at}, commit point {committed}) after {stop}"
@@ -129,7 +128,7 @@ def test_damage_matrix_never_starts_with_less(stop):
 
 
 def test_store_check_and_backup_of_a_running_server():
-    data = Path(tempfile.mkdtemp(prefix="openvpc-backup-")) / "data"
+    data = scratch("openvpc-backup-") / "data"
     s = Server(data)
     s.start()
     try:

@@ -4,11 +4,10 @@ writes resume once the fault is gone, without a restart. Needs root (tmpfs)."""
 
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from faultkit import BIN, Server, all_vpcs, code_of, create_vpc, created_vpcs, fill, ids, \
-    parses, query, remount, require_root, tmpfs
+    parses, query, remount, require_root, scratch, tmpfs
 
 
 def create_tagged_vpc(endpoint, cidr):
@@ -73,7 +72,7 @@ def immutable(data, on):
 
 def test_read_only_data_directory_is_survived_and_refused_at_start():
     require_root()
-    data = Path(tempfile.mkdtemp(prefix="openvpc-ro-")) / "data"
+    data = scratch("openvpc-ro-") / "data"
     s = Server(data)
     s.start()
     try:
@@ -112,7 +111,7 @@ def test_read_only_data_directory_is_survived_and_refused_at_start():
 
 
 def test_two_servers_on_one_directory():
-    data = Path(tempfile.mkdtemp(prefix="openvpc-two-")) / "data"
+    data = scratch("openvpc-two-") / "data"
     first = Server(data)
     first.start()
     try:

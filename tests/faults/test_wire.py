@@ -18,20 +18,25 @@ A_KEY, ADMIN_KEY = "AKIDAAAAAAAAAAAAAAAA", "AKIDADMINAAAAAAAAAAA"
 
 @pytest.fixture(scope="module")
 def open_server():
-    s = Server(Path(tempfile.mkdtemp(prefix="openvpc-wire-")) / "data", "--admin-api",
-               "--read-timeout", "1")
-    s.start()
-    yield s
-    s.stop()
+    with tempfile.TemporaryDirectory(prefix="openvpc-wire-") as d:
+        s = Server(Path(d) / "data", "--admin-api", "--read-timeout", "1")
+        try:
+            s.start()
+            yield s
+        finally:
+            s.close()
 
 
 @pytest.fixture(scope="module")
 def locked_server():
-    d = Path(tempfile.mkdtemp(prefix="openvpc-locked-"))
-    s = Server(d / "data", "--admin-api", "--credentials", str(credentials_file(d / "creds")))
-    s.start()
-    yield s
-    s.stop()
+    with tempfile.TemporaryDirectory(prefix="openvpc-locked-") as d:
+        d = Path(d)
+        s = Server(d / "data", "--admin-api", "--credentials", str(credentials_file(d / "creds")))
+        try:
+            s.start()
+            yield s
+        finally:
+            s.close()
 
 
 def raw_http(server, data, read=True):

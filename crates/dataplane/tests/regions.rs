@@ -96,8 +96,9 @@ fn routes(api: &mut Api, from: &Side, to_cidr: &str, to: &Side, pcx: &str) {
     }
 }
 
-/// A running `tcpdump` writing what crosses `dev` in namespace `ns` to `file`.
-struct Capture(std::process::Child);
+/// A running `tcpdump` writing what crosses `dev` in namespace `ns` to `file`; dropped
+/// (also when the test fails), it stops tcpdump and removes the file.
+struct Capture(std::process::Child, std::path::PathBuf);
 
 impl Capture {
     fn start(ns: &str, dev: &str, file: &std::path::Path) -> Capture {
@@ -124,13 +125,25 @@ impl Capture {
         let stderr = child.stderr.take().unwrap();
         BufReader::new(stderr).read_line(&mut line).unwrap();
         assert!(line.contains("listening on"), "tcpdump: {line}");
-        Capture(child)
+        Capture(child, file.to_path_buf())
     }
 
-    fn stop(mut self) {
+    /// Stops the capture; returns what it wrote.
+    fn stop(mut self) -> Vec<u8> {
         let pid = nix::unistd::Pid::from_raw(self.0.id() as i32);
         nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
         self.0.wait().unwrap();
+        std::fs::read(&self.1).unwrap()
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+        let _ = std::fs::remove_file(&self.1);
     }
 }
 
@@ -252,10 +265,7 @@ fn inter_region_peering_crosses_an_encrypted_tunnel() {
     assert!(probe_icmp(&ns_b, a_v4).is_some());
     // Port 7001 is closed by the group: refused across the tunnel as anywhere.
     assert_eq!(probe_tcp(&ns_a, 42005, b_v4, 7001), None);
-    capture.stop();
-
-    let pcap = std::fs::read(&file).unwrap();
-    let _ = std::fs::remove_file(&file);
+    let pcap = capture.stop();
     let end = &desired.tunnels[&pcx].ends[0];
     let (lo, hi) = (end.local, end.remote);
     let mut data = 0;

@@ -7,13 +7,19 @@
 //!
 //! ```text
 //! load_client --addr 127.0.0.1:18490 --server-pid PID --writers 16 --ops 20000 \
-//!     --account-base 200000001200 [--reads N (--read-ids vpc-a,vpc-b | --floor)]
+//!     --account-base 200000001200 [--reads N (--read-ids vpc-a,vpc-b | --floor)] [--poll]
 //! ```
 //!
 //! A writer repeats CreateVpc, CreateVpc, CreateVpcPeeringConnection(a, b),
 //! AcceptVpcPeeringConnection until it has sent its share of `--ops`; writer `w` uses
 //! account `account-base + w`. The reader (account 300000000000) sends DescribeVpcs for
 //! `--read-ids` in turn; `--floor` makes it GET /_openvpc/health instead.
+//!
+//! `--poll`: each connection waits for its answer by polling its non-blocking socket
+//! instead of sleeping in `read`. On loopback the server's `send` runs the delivery to the
+//! client and the client's wake-up, charged to the server's CPU; polling takes that wake-up
+//! away, as a client on another machine would. Meant for phases of one client: K polling
+//! threads would take the cores the server runs on.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -41,6 +47,8 @@ impl Outcome {
 /// One keep-alive HTTP/1.1 connection.
 struct Conn {
     stream: TcpStream,
+    /// Whether the socket is non-blocking and polled (`--poll`).
+    poll: bool,
     host: String,
     buf: Vec<u8>,
 }
@@ -63,11 +71,13 @@ impl Answer {
 }
 
 impl Conn {
-    fn open(addr: &str) -> std::io::Result<Conn> {
+    fn open(addr: &str, poll: bool) -> std::io::Result<Conn> {
         let stream = TcpStream::connect(addr)?;
         stream.set_nodelay(true)?;
+        stream.set_nonblocking(poll)?;
         Ok(Conn {
             stream,
+            poll,
             host: addr.to_string(),
             buf: Vec::with_capacity(16 * 1024),
         })
@@ -105,7 +115,17 @@ impl Conn {
     }
 
     fn send(&mut self, request: &[u8]) -> std::io::Result<Answer> {
-        self.stream.write_all(request)?;
+        let mut rest = request;
+        while !rest.is_empty() {
+            match self.stream.write(rest) {
+                Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+                Ok(n) => rest = &rest[n..],
+                Err(e) if self.poll && e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::hint::spin_loop()
+                }
+                Err(e) => return Err(e),
+            }
+        }
         self.buf.clear();
         let head_end = loop {
             if let Some(i) = find(&self.buf, b"\r\n\r\n") {
@@ -138,7 +158,14 @@ impl Conn {
 
     fn fill(&mut self) -> std::io::Result<()> {
         let mut chunk = [0u8; 16 * 1024];
-        let n = self.stream.read(&mut chunk)?;
+        let n = loop {
+            match self.stream.read(&mut chunk) {
+                Err(e) if self.poll && e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::hint::spin_loop()
+                }
+                read => break read?,
+            }
+        };
         if n == 0 {
             return Err(std::io::ErrorKind::ConnectionReset.into());
         }
@@ -194,9 +221,9 @@ fn timed(out: &mut Outcome, request: impl FnOnce() -> std::io::Result<Answer>) -
 }
 
 /// One writer: mutation cycles until `ops` mutations were sent.
-fn writer(addr: &str, account: &str, ops: u64, start: &Barrier) -> Outcome {
+fn writer(addr: &str, poll: bool, account: &str, ops: u64, start: &Barrier) -> Outcome {
     let mut out = Outcome::default();
-    let mut conn = match Conn::open(addr) {
+    let mut conn = match Conn::open(addr, poll) {
         Ok(c) => c,
         Err(e) => {
             start.wait();
@@ -246,9 +273,9 @@ fn writer(addr: &str, account: &str, ops: u64, start: &Barrier) -> Outcome {
 }
 
 /// The reader: `reads` DescribeVpcs of `ids` in turn, or of the health page when `ids` is empty.
-fn reader(addr: &str, reads: u64, ids: &[String], start: &Barrier) -> Outcome {
+fn reader(addr: &str, poll: bool, reads: u64, ids: &[String], start: &Barrier) -> Outcome {
     let mut out = Outcome::default();
-    let mut conn = Conn::open(addr).expect("reader connects");
+    let mut conn = Conn::open(addr, poll).expect("reader connects");
     start.wait();
     for q in 0..reads as usize {
         if ids.is_empty() {
@@ -315,6 +342,7 @@ struct Args {
     reads: u64,
     read_ids: Vec<String>,
     floor: bool,
+    poll: bool,
 }
 
 fn args() -> Args {
@@ -327,6 +355,7 @@ fn args() -> Args {
         reads: 0,
         read_ids: Vec::new(),
         floor: false,
+        poll: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -340,6 +369,7 @@ fn args() -> Args {
             "--reads" => a.reads = value().parse().expect("--reads"),
             "--read-ids" => a.read_ids = value().split(',').map(str::to_string).collect(),
             "--floor" => a.floor = true,
+            "--poll" => a.poll = true,
             other => panic!("unknown argument {other}"),
         }
     }
@@ -357,13 +387,13 @@ fn main() {
             let (a, start) = (a.clone(), start.clone());
             std::thread::spawn(move || {
                 let account = format!("{:012}", a.account_base + w);
-                writer(&a.addr, &account, a.ops / a.writers, &start)
+                writer(&a.addr, a.poll, &account, a.ops / a.writers, &start)
             })
         })
         .collect();
     let reader = with_reader.then(|| {
         let (a, start) = (a.clone(), start.clone());
-        std::thread::spawn(move || reader(&a.addr, a.reads, &a.read_ids, &start))
+        std::thread::spawn(move || reader(&a.addr, a.poll, a.reads, &a.read_ids, &start))
     });
     start.wait();
     let (t0, cpu0) = (Instant::now(), server_cpu_ns(a.server_pid));

@@ -1,8 +1,11 @@
 // The openvpc binary under test ($OPENVPC_BIN, default target/debug/openvpc), started on a
 // free loopback port with the admin API and no credentials file: an access key id of 12
-// digits is the caller's account.
+// digits is the caller's account. It runs in a temporary directory that `stop()` removes
+// once the process has exited; when a test of the file failed, the tail of its log is
+// printed first.
 import { spawn } from "node:child_process";
-import { mkdtempSync, openSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { afterEach } from "node:test";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -13,6 +16,22 @@ const BIN = process.env.OPENVPC_BIN ?? join(ROOT, "target/debug/openvpc");
 
 export const A = "111111111111";
 export const B = "222222222222";
+const LOG_LINES = 60;
+
+// Whether a test of this file (each runs in a process of its own) has failed.
+let failed = false;
+afterEach((t) => {
+  if (!t.passed) failed = true;
+});
+
+function logTail(dir) {
+  try {
+    const lines = readFileSync(join(dir, "server.log"), "utf8").trimEnd().split("\n");
+    return lines.slice(-LOG_LINES).join("\n");
+  } catch (e) {
+    return `(no log: ${e.message})`;
+  }
+}
 
 function freePort() {
   return new Promise((done, fail) => {
@@ -35,15 +54,35 @@ export async function startServer() {
     ["serve", "--listen", `127.0.0.1:${port}`, "--data-dir", join(dir, "data"), "--admin-api"],
     { stdio: ["ignore", log, log] },
   );
+  closeSync(log); // the child has its own
+  const exited = new Promise((r) => proc.once("exit", r));
+  /** Stops the process (SIGTERM: what was acknowledged is written), then removes `dir`. */
+  async function stop(showLog) {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill("SIGTERM");
+      const stuck = setTimeout(() => proc.kill("SIGKILL"), 30_000);
+      await exited;
+      clearTimeout(stuck);
+    }
+    if (showLog) console.error(`openvpc at ${endpoint}, the last ${LOG_LINES} lines of its log:\n${logTail(dir)}`);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  }
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`openvpc exited; see ${dir}/server.log`);
+    if (proc.exitCode !== null) {
+      const tail = logTail(dir);
+      await stop(false);
+      throw new Error(`openvpc exited ${proc.exitCode}:\n${tail}`);
+    }
     try {
       if ((await fetch(`${endpoint}/_openvpc/health`)).ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error("openvpc did not become healthy");
+    if (Date.now() > deadline) {
+      await stop(true);
+      throw new Error("openvpc did not become healthy");
+    }
     await new Promise((r) => setTimeout(r, 50)); // waiting for the process, not model time
   }
   return {
@@ -66,8 +105,10 @@ export async function startServer() {
       const r = await fetch(`${endpoint}/_openvpc/reset`, { method: "POST" });
       if (!r.ok) throw new Error(`reset: ${r.status}`);
     },
+    /** Stops the server and removes its directory (the log's tail printed first when a
+     * test of the file failed). */
     stop() {
-      proc.kill("SIGTERM");
+      return stop(failed);
     },
   };
 }

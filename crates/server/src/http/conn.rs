@@ -30,6 +30,14 @@ pub async fn serve(
 ) -> io::Result<()> {
     tokio::pin!(shutdown);
     engine.start_acks();
+    // tokio wakes its own driver (an eventfd write, then an extra epoll_wait) whenever a
+    // timer is set to fire before every timer it last parked with, or when it parked with
+    // none: so each request's header read timeout did, 0.4 times per request with 16
+    // writers in `full` mode (`perf record -e syscalls:sys_enter_write`). A timer always
+    // set sooner than any read timeout takes that away.
+    let sooner = (read_timeout / 2).max(Duration::from_millis(1));
+    let keep_early = tokio::time::sleep(sooner);
+    tokio::pin!(keep_early);
     loop {
         let (stream, _) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -40,6 +48,10 @@ pub async fn serve(
                 }
             },
             () = &mut shutdown => return Ok(()),
+            () = &mut keep_early => {
+                keep_early.as_mut().reset(tokio::time::Instant::now() + sooner);
+                continue;
+            }
         };
         let _ = stream.set_nodelay(true);
         let service = app.clone();
