@@ -126,8 +126,8 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                 check_tag(k, v)?;
             }
             for id in &resource_ids {
-                w.check_visible(&scope, id)?;
-                let current = of(w, &scope, id);
+                w.check_visible(scope, id)?;
+                let current = of(w, scope, id);
                 let added = tags
                     .iter()
                     .filter(|(k, _)| !current.contains_key(k))
@@ -157,10 +157,10 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
                 return Err(ApiError::missing("ResourceId"));
             }
             for id in &resource_ids {
-                w.check_visible(&scope, id)?;
+                w.check_visible(scope, id)?;
             }
             for id in &resource_ids {
-                let Some(set) = w.tags.get_mut(&scope).and_then(|m| m.get_mut(id)) else {
+                let Some(set) = w.tags.get_mut(scope).and_then(|m| m.get_mut(id)) else {
                     continue;
                 };
                 if tags.is_empty() {
@@ -194,7 +194,7 @@ pub fn describe(w: &World, ctx: &Ctx, filters: &[Filter]) -> Result<Vec<TagRow>>
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
     let mut rows = Vec::new();
-    for (id, set) in w.tags.get(&scope).into_iter().flatten() {
+    for (id, set) in w.tags.get(scope).into_iter().flatten() {
         for (k, v) in set {
             let row = TagRow {
                 resource_id: id.clone(),

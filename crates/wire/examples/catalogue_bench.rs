@@ -33,7 +33,7 @@ fn main() {
     let ctx = Ctx::new("111111111111", "us-east-1", 1_700_000_000_000);
     let mut world = World::new(Config::default(), 7);
     world.apply(&ctx, Command::InitScope).unwrap();
-    let vpc = world.vpcs.in_scope(&ctx.scope()).next().unwrap().id.clone();
+    let vpc = world.vpcs.in_scope(ctx.scope()).next().unwrap().id.clone();
     let mut b = Bench { world, ctx };
     let v = "2016-11-15";
     let base = time(

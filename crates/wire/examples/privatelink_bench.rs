@@ -29,7 +29,7 @@ trait Driver {
 impl Driver for Bench {
     fn as_account(&mut self, account: &str) {
         self.ctx = Ctx::new(account, self.ctx.region(), self.ctx.now);
-        if !self.world.scope_ready(&self.ctx.scope()) {
+        if !self.world.scope_ready(self.ctx.scope()) {
             self.world.apply(&self.ctx, Command::InitScope).unwrap();
         }
         self.world.tick(self.ctx.now);

@@ -424,7 +424,7 @@ impl<'a> View<'a> {
         };
         let after = match self.get("NextToken") {
             None => None,
-            Some(t) if t.is_empty() => None,
+            Some("") => None,
             Some(t) => Some(decode_token(t).ok_or_else(|| {
                 ApiError::new(
                     ErrorCode::InvalidNextToken,

@@ -19,8 +19,8 @@ pub fn describe<'w>(
 ) -> Result<Vec<&'w DhcpOptions>> {
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
-    let candidates = w.dhcp_options.pick(&scope, ids, |id| get(w, &scope, id))?;
-    Ok(filter::tagged(w, &scope, candidates, filters, |d, name| {
+    let candidates = w.dhcp_options.pick(scope, ids, |id| get(w, scope, id))?;
+    Ok(filter::tagged(w, scope, candidates, filters, |d, name| {
         field(d, name)
     }))
 }

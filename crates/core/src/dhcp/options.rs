@@ -34,13 +34,13 @@ pub(super) fn create(
         configurations,
         is_default: false,
     });
-    tags::apply_specs(w, &scope, &id, specs);
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 
 /// DeleteDhcpOptions: not while any VPC uses the set.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
-    get(w, &ctx.scope(), id)?;
+    get(w, ctx.scope(), id)?;
     if w.vpcs.values().any(|v| v.dhcp_options_id == id) {
         return Err(ApiError::dependency(format!(
             "The dhcpOptions '{id}' has dependencies and cannot be deleted."
@@ -59,11 +59,11 @@ pub(super) fn associate(
     vpc_id: &str,
 ) -> Result<Output> {
     let scope = ctx.scope();
-    vpc::get(w, &scope, vpc_id)?;
+    vpc::get(w, scope, vpc_id)?;
     let id = if dhcp_options_id == "default" {
-        default_for(w, &scope)
+        default_for(w, scope)
     } else {
-        get(w, &scope, &dhcp_options_id)?;
+        get(w, scope, &dhcp_options_id)?;
         dhcp_options_id
     };
     w.vpcs.get_mut(vpc_id).expect("checked").dhcp_options_id = id;

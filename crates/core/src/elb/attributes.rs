@@ -404,7 +404,7 @@ pub(super) fn modify_load_balancer(
     arn: &str,
     attributes: &[(String, String)],
 ) -> Result<Output> {
-    let lb = get_load_balancer(w, &ctx.scope(), arn)?;
+    let lb = get_load_balancer(w, ctx.scope(), arn)?;
     let lb_type = lb.lb_type;
     let foreign = |k: &str| {
         let other = APPLICATION_LB_KEYS.contains(&k)
@@ -447,7 +447,7 @@ pub(super) fn modify_target_group(
     arn: &str,
     attributes: &[(String, String)],
 ) -> Result<Output> {
-    let g = get_target_group(w, &ctx.scope(), arn)?;
+    let g = get_target_group(w, ctx.scope(), arn)?;
     let next = merged(
         &target_group_keys(g),
         &g.attributes,
@@ -499,7 +499,7 @@ pub(super) fn modify_listener(
     arn: &str,
     attributes: &[(String, String)],
 ) -> Result<Output> {
-    let l = get_listener(w, &ctx.scope(), arn)?;
+    let l = get_listener(w, ctx.scope(), arn)?;
     if l.protocol.as_deref() == Some("UDP") {
         return Err(invalid_config(
             "Listener attributes are not supported for UDP listeners",

@@ -59,13 +59,13 @@ pub fn describe_load_balancers<'w>(
     if !arns.is_empty() {
         return by_arns(
             &w.load_balancers,
-            &scope,
+            scope,
             arns,
             ArnKind::LoadBalancer,
             load_balancer_not_found,
         );
     }
-    let all: Vec<&LoadBalancer> = w.load_balancers.in_scope(&scope).collect();
+    let all: Vec<&LoadBalancer> = w.load_balancers.in_scope(scope).collect();
     if names.is_empty() {
         return Ok(all);
     }
@@ -100,9 +100,9 @@ pub fn describe_target_groups<'w>(
             "Specify only one of the load balancer ARN, target group ARNs or target group names",
         ));
     }
-    let all: Vec<&TargetGroup> = w.target_groups.in_scope(&scope).collect();
+    let all: Vec<&TargetGroup> = w.target_groups.in_scope(scope).collect();
     if let Some(lb_arn) = load_balancer_arn {
-        get_load_balancer(w, &scope, lb_arn)?;
+        get_load_balancer(w, scope, lb_arn)?;
         let used: BTreeSet<&str> = w
             .listeners
             .values()
@@ -117,7 +117,7 @@ pub fn describe_target_groups<'w>(
     if !arns.is_empty() {
         return by_arns(
             &w.target_groups,
-            &scope,
+            scope,
             arns,
             ArnKind::TargetGroup,
             target_group_not_found,
@@ -167,15 +167,15 @@ pub fn describe_listeners<'w>(
             "You must specify either listener ARNs or a load balancer ARN",
         )),
         (Some(lb), true) => {
-            get_load_balancer(w, &scope, lb)?;
+            get_load_balancer(w, scope, lb)?;
             Ok(w.listeners
-                .in_scope(&scope)
+                .in_scope(scope)
                 .filter(|l| l.load_balancer_arn == lb)
                 .collect())
         }
         (None, false) => by_arns(
             &w.listeners,
-            &scope,
+            scope,
             arns,
             ArnKind::Listener,
             listener_not_found,
@@ -188,6 +188,6 @@ pub fn describe_tags(w: &World, ctx: &Ctx, arns: &[String]) -> Result<Vec<(Strin
     check_resource_arns(arns)?;
     let scope = ctx.scope();
     arns.iter()
-        .map(|a| Ok((a.clone(), tags_of(w, &scope, a)?.clone())))
+        .map(|a| Ok((a.clone(), tags_of(w, scope, a)?.clone())))
         .collect()
 }

@@ -97,7 +97,7 @@ pub fn describe_target_health(
     arn: &str,
     targets: &[TargetSpec],
 ) -> Result<Vec<TargetHealthRow>> {
-    let group = get_target_group(w, &ctx.scope(), arn)?;
+    let group = get_target_group(w, ctx.scope(), arn)?;
     if targets.is_empty() {
         return Ok(group
             .targets

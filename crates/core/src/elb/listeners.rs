@@ -30,12 +30,12 @@ fn compatible(listener: &str, group: &str) -> bool {
 /// CreateListener: the same settings on the same port return the existing listener.
 pub(super) fn create(w: &mut World, ctx: &Ctx, c: CreateListener) -> Result<Output> {
     let scope = ctx.scope();
-    let lb = get_load_balancer(w, &scope, &c.load_balancer_arn)?;
+    let lb = get_load_balancer(w, scope, &c.load_balancer_arn)?;
     let (protocol, port) = protocol_and_port(lb, &c)?;
     let tls = protocol.as_deref() == Some("TLS");
     check_certificates(&c, tls)?;
     let tg_arn = forwarded_group(&c.default_actions)?;
-    let group = get_target_group(w, &scope, &tg_arn)?;
+    let group = get_target_group(w, scope, &tg_arn)?;
     check_group_fits(w, lb, group, protocol.as_deref())?;
     let ssl_policy = tls.then(|| {
         c.ssl_policy
@@ -223,7 +223,7 @@ fn check_group_fits(
 
 /// DeleteListener.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, arn: &str) -> Result<Output> {
-    get_listener(w, &ctx.scope(), arn)?;
+    get_listener(w, ctx.scope(), arn)?;
     w.listeners.remove(arn);
     Ok(Output::Done)
 }

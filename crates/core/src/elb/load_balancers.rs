@@ -212,12 +212,12 @@ pub(super) fn deduplicated(groups: &[String]) -> Result<Vec<String>> {
 pub(super) fn create(w: &mut World, ctx: &Ctx, c: CreateLoadBalancer) -> Result<Output> {
     let scope = ctx.scope();
     let plan = plan(&c)?;
-    if let Some(arn) = existing(w, &scope, &c.name, &plan)? {
+    if let Some(arn) = existing(w, scope, &c.name, &plan)? {
         return Ok(Output::Id(arn));
     }
-    let (vpc_id, placements) = check_subnets(w, &scope, &plan)?;
+    let (vpc_id, placements) = check_subnets(w, scope, &plan)?;
     check_internet_gateway(w, &plan, &vpc_id)?;
-    check_security_groups(w, &scope, &plan.security_groups, &vpc_id)?;
+    check_security_groups(w, scope, &plan.security_groups, &vpc_id)?;
     check_tags(&c.tags, &TagSet::new())?;
     check_quota(w, ctx)?;
     insert(w, ctx, &c, plan, vpc_id, placements)
@@ -367,7 +367,7 @@ fn check_quota(w: &World, ctx: &Ctx) -> Result<()> {
     else {
         return Ok(());
     };
-    if w.load_balancers.count_in(&ctx.scope()) >= limit as usize {
+    if w.load_balancers.count_in(ctx.scope()) >= limit as usize {
         return Err(ApiError::new(
             ErrorCode::TooManyLoadBalancers,
             format!("The quota for the number of load balancers has been reached ({limit})"),
@@ -429,7 +429,7 @@ fn insert(
 /// does not exist (any more) succeeds, as AWS documents.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, arn: &str) -> Result<Output> {
     check_arn(arn, ArnKind::LoadBalancer)?;
-    let Some(lb) = w.load_balancers.get_in(&ctx.scope(), arn).cloned() else {
+    let Some(lb) = w.load_balancers.get_in(ctx.scope(), arn).cloned() else {
         return Ok(Output::Done);
     };
     if lb.deletion_protection() {

@@ -59,7 +59,7 @@ pub(super) fn create_node_interface(
         public_ip: owner.internet_facing,
         id_order: IdOrder::MacFirst,
     };
-    let eni_id = eni::create_service(w, &ctx.scope(), ctx.now, &interface)?;
+    let eni_id = eni::create_service(w, ctx.scope(), ctx.now, &interface)?;
     let made = w.network_interfaces.get(&eni_id).expect("created");
     let private_ip = made
         .primary_ip()

@@ -19,7 +19,7 @@ pub(super) fn set(
     enforce: Option<&str>,
 ) -> Result<Output> {
     let scope = ctx.scope();
-    let lb = get_load_balancer(w, &scope, arn)?;
+    let lb = get_load_balancer(w, scope, arn)?;
     let enforce = match enforce {
         None => lb.enforce_inbound_on_privatelink,
         Some("on") => true,
@@ -46,7 +46,7 @@ pub(super) fn set(
             "A Network Load Balancer that was created with security groups must keep at least one security group",
         ));
     }
-    check_security_groups(w, &scope, &groups, &lb.vpc_id)?;
+    check_security_groups(w, scope, &groups, &lb.vpc_id)?;
     let lb = w.load_balancers.get_mut(arn).expect("checked above");
     lb.security_groups = groups.clone();
     lb.enforce_inbound_on_privatelink = enforce;

@@ -52,7 +52,7 @@ pub(super) fn add(
     }
     let scope = ctx.scope();
     for arn in arns {
-        check_tags(tags, tags_of(w, &scope, arn)?)?;
+        check_tags(tags, tags_of(w, scope, arn)?)?;
     }
     for arn in arns {
         let set = tags_mut(w, arn).expect("checked");
@@ -71,7 +71,7 @@ pub(super) fn remove(w: &mut World, ctx: &Ctx, arns: &[String], keys: &[String])
     }
     let scope = ctx.scope();
     for arn in arns {
-        tags_of(w, &scope, arn)?;
+        tags_of(w, scope, arn)?;
     }
     for arn in arns {
         let set = tags_mut(w, arn).expect("checked");

@@ -22,7 +22,7 @@ fn plan(w: &World, ctx: &Ctx, c: &CreateTargetGroup) -> Result<(TargetGroup, Opt
         .vpc_id
         .clone()
         .ok_or_else(|| validation("A VPC ID must be specified"))?;
-    if w.vpcs.get_in(&ctx.scope(), &vpc_id).is_none() {
+    if w.vpcs.get_in(ctx.scope(), &vpc_id).is_none() {
         return Err(validation(format!("The VPC ID '{vpc_id}' is not found")));
     }
     let ip_address_type = ip_address_type_of(c.ip_address_type.as_deref(), target_type)?;
@@ -44,7 +44,7 @@ fn plan(w: &World, ctx: &Ctx, c: &CreateTargetGroup) -> Result<(TargetGroup, Opt
     };
     let existing = w
         .target_groups
-        .in_scope(&ctx.scope())
+        .in_scope(ctx.scope())
         .find(|g| g.name == c.name)
         .map(|g| g.arn.clone());
     Ok((group, existing))
@@ -203,7 +203,7 @@ fn check_quota(w: &World, ctx: &Ctx) -> Result<()> {
     else {
         return Ok(());
     };
-    if w.target_groups.count_in(&ctx.scope()) >= limit as usize {
+    if w.target_groups.count_in(ctx.scope()) >= limit as usize {
         return Err(ApiError::new(
             ErrorCode::TooManyTargetGroups,
             format!("The quota for the number of target groups has been reached ({limit})"),
@@ -216,7 +216,7 @@ fn check_quota(w: &World, ctx: &Ctx) -> Result<()> {
 /// deleting a group that does not exist succeeds [I].
 pub(super) fn delete(w: &mut World, ctx: &Ctx, arn: &str) -> Result<Output> {
     check_arn(arn, ArnKind::TargetGroup)?;
-    if w.target_groups.get_in(&ctx.scope(), arn).is_none() {
+    if w.target_groups.get_in(ctx.scope(), arn).is_none() {
         return Ok(Output::Done);
     }
     if w.listeners.values().any(|l| l.target_group_arn == arn) {

@@ -62,7 +62,7 @@ fn resolve_instance(
         ));
     }
     if registering {
-        let instance = w.instances.get_in(&ctx.scope(), &id).ok_or_else(|| {
+        let instance = w.instances.get_in(ctx.scope(), &id).ok_or_else(|| {
             invalid_target(format!(
                 "The following targets are not valid instances: '{id}'"
             ))
@@ -147,7 +147,7 @@ pub(super) fn register(
     arn: &str,
     specs: &[TargetSpec],
 ) -> Result<Output> {
-    let group = get_target_group(w, &ctx.scope(), arn)?;
+    let group = get_target_group(w, ctx.scope(), arn)?;
     let targets = resolve(w, ctx, group, specs, true)?;
     let group = w.target_groups.get_mut(arn).expect("checked");
     for t in targets {
@@ -166,7 +166,7 @@ pub(super) fn deregister(
     arn: &str,
     specs: &[TargetSpec],
 ) -> Result<Output> {
-    let group = get_target_group(w, &ctx.scope(), arn)?;
+    let group = get_target_group(w, ctx.scope(), arn)?;
     let targets = resolve(w, ctx, group, specs, false)?;
     let missing: Vec<&str> = targets
         .iter()

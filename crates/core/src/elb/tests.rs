@@ -535,7 +535,7 @@ fn accounts_are_isolated() {
     // The same name is free in another account.
     let s =
         k.w.subnets
-            .in_scope(&k.ctx.scope())
+            .in_scope(k.ctx.scope())
             .next()
             .unwrap()
             .id

@@ -43,7 +43,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, c: Create) -> Result<Output> {
     let plan = plan(w, ctx, &c)?;
     // Everything is checked: mutate.
     let id = insert(w, ctx, plan);
-    tags::apply_specs(w, &ctx.scope(), &id, &c.tags);
+    tags::apply_specs(w, ctx.scope(), &id, &c.tags);
     Ok(Output::Id(id))
 }
 
@@ -51,7 +51,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, c: Create) -> Result<Output> {
 fn plan(w: &World, ctx: &Ctx, c: &Create) -> Result<Plan> {
     let scope = ctx.scope();
     let ty = EndpointType::parse(c.endpoint_type.as_deref().unwrap_or("Gateway"))?;
-    let vpc = vpc::get(w, &scope, &c.vpc_id)?.clone();
+    let vpc = vpc::get(w, scope, &c.vpc_id)?.clone();
     let name = c
         .service_name
         .clone()
@@ -70,13 +70,13 @@ fn plan(w: &World, ctx: &Ctx, c: &Create) -> Result<Plan> {
     let prefix_list = (ty == EndpointType::Gateway)
         .then(|| gateway_prefix_list_id(&region, name.rsplit('.').next().unwrap_or_default()));
     if let Some(pl) = &prefix_list {
-        check_route_tables(w, &scope, &vpc.id, &route_tables, pl)?;
+        check_route_tables(w, scope, &vpc.id, &route_tables, pl)?;
     }
     let subnets = parse_choices(&c.subnet_ids, &c.subnet_configurations)?;
     check_gwlb_subnet_count(ty, subnets.len())?;
-    check_subnets(w, &scope, &vpc.id, &view, &subnets, &[])?;
+    check_subnets(w, scope, &vpc.id, &view, &subnets, &[])?;
     let mut groups = dedup(&c.security_group_ids);
-    check_groups(w, &scope, &vpc.id, &groups)?;
+    check_groups(w, scope, &vpc.id, &groups)?;
     if ty == EndpointType::Interface && groups.is_empty() {
         groups.push(vpc.default_security_group_id.clone());
     }
@@ -141,7 +141,7 @@ fn check_quota(w: &World, ctx: &Ctx, vpc_id: &str, ty: EndpointType) -> Result<(
         (
             quota::GATEWAY_ENDPOINTS_PER_REGION,
             w.vpc_endpoints
-                .in_scope(&scope)
+                .in_scope(scope)
                 .filter(|e| e.endpoint_type == EndpointType::Gateway && e.state.exists())
                 .count(),
         )
@@ -150,7 +150,7 @@ fn check_quota(w: &World, ctx: &Ctx, vpc_id: &str, ty: EndpointType) -> Result<(
             quota::VPC_ENDPOINTS_PER_VPC,
             // A VPC's endpoints are in its owner's scope.
             w.vpc_endpoints
-                .in_scope(&ctx.scope())
+                .in_scope(ctx.scope())
                 .filter(|e| {
                     e.vpc_id == vpc_id
                         && e.endpoint_type != EndpointType::Gateway

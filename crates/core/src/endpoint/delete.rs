@@ -15,7 +15,7 @@ use super::model::{EndpointType, State};
 /// DeleteVpcEndpoints: each endpoint on its own; failures are reported per item.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, ids: &[String]) -> Output {
     let scope = ctx.scope();
-    Output::bulk(dedup(ids), |id| delete_one(w, ctx, &scope, id))
+    Output::bulk(dedup(ids), |id| delete_one(w, ctx, scope, id))
 }
 
 /// Starts deleting one endpoint: its routes and interfaces go now, the endpoint later.

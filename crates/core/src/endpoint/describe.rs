@@ -28,10 +28,10 @@ pub fn describe<'w>(
 ) -> Result<Vec<&'w VpcEndpoint>> {
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
-    let candidates = w.vpc_endpoints.pick(&scope, ids, |id| get(w, &scope, id))?;
+    let candidates = w.vpc_endpoints.pick(scope, ids, |id| get(w, scope, id))?;
     Ok(filter::tagged(
         w,
-        &scope,
+        scope,
         candidates,
         filters,
         |e, name| match name {
@@ -74,7 +74,7 @@ pub fn describe_connections<'w>(
                 .is_some_and(|s| s.scope == *scope)
         })
         .filter(|e| {
-            filter::matches(filters, tags::of(w, &scope, &e.id), |name| match name {
+            filter::matches(filters, tags::of(w, scope, &e.id), |name| match name {
                 "ip-address-type" => filter::s(&e.ip_address_type),
                 "service-id" => filter::opt(e.service_id.clone()),
                 "vpc-endpoint-owner" => filter::s(&e.scope.account),

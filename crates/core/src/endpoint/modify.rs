@@ -75,20 +75,20 @@ struct Change {
 
 pub(super) fn modify(w: &mut World, ctx: &Ctx, m: Modify) -> Result<Output> {
     let scope = ctx.scope();
-    let ep = get(w, &scope, &m.endpoint_id)?.clone();
+    let ep = get(w, scope, &m.endpoint_id)?.clone();
     if !ep.state.exists() {
         return Err(Kind::VpcEndpoint.not_found(&ep.id));
     }
-    let vpc = vpc::get(w, &scope, &ep.vpc_id)?.clone();
+    let vpc = vpc::get(w, scope, &ep.vpc_id)?.clone();
     check_applicable(&ep, &m)?;
     let view = view_for(w, &ep, &m)?;
     let policy = modified_policy(&view, &ep, m.reset_policy, m.policy_document.as_deref())?;
-    let tables = plan_tables(w, &scope, &ep, &m)?;
-    let subnets = plan_subnets(w, &scope, &view, &ep, &m)?;
+    let tables = plan_tables(w, scope, &ep, &m)?;
+    let subnets = plan_subnets(w, scope, &view, &ep, &m)?;
     if is_provisioned(&ep) {
         check_room(w, &ep, &subnets)?;
     }
-    let groups = plan_groups(w, &scope, &ep, &m)?;
+    let groups = plan_groups(w, scope, &ep, &m)?;
     let addressing = plan_addressing(w, &vpc, &view, &ep, &m, &subnets)?;
     // Everything is checked: mutate.
     let change = Change {

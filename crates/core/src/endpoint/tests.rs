@@ -1286,15 +1286,15 @@ fn route_target_hooks() {
     let id = k.id(cmd(c));
     let g = k.gateway_endpoint(&vpc, S3, &[]);
     let scope = k.ctx.scope();
-    assert!(route::check_endpoint_target(&k.w, &scope, &vpc, &id).is_ok());
+    assert!(route::check_endpoint_target(&k.w, scope, &vpc, &id).is_ok());
     assert_eq!(
-        route::check_endpoint_target(&k.w, &scope, &other, &id)
+        route::check_endpoint_target(&k.w, scope, &other, &id)
             .unwrap_err()
             .code,
         "InvalidParameterValue"
     );
     assert_eq!(
-        route::check_endpoint_target(&k.w, &scope, &vpc, &g)
+        route::check_endpoint_target(&k.w, scope, &vpc, &g)
             .unwrap_err()
             .code,
         "InvalidParameter"

@@ -28,7 +28,7 @@ pub(super) fn existing_connections(id: &str) -> ApiError {
 
 /// AcceptVpcEndpointConnections: the consumers' endpoints go `pending`.
 pub(super) fn accept(w: &mut World, ctx: &Ctx, service_id: &str, ids: &[String]) -> Result<Output> {
-    get(w, &ctx.scope(), service_id)?;
+    get(w, ctx.scope(), service_id)?;
     Ok(bulk(
         w,
         ctx,
@@ -40,7 +40,7 @@ pub(super) fn accept(w: &mut World, ctx: &Ctx, service_id: &str, ids: &[String])
 
 /// RejectVpcEndpointConnections: the consumers' endpoints go `rejected`.
 pub(super) fn reject(w: &mut World, ctx: &Ctx, service_id: &str, ids: &[String]) -> Result<Output> {
-    get(w, &ctx.scope(), service_id)?;
+    get(w, ctx.scope(), service_id)?;
     Ok(bulk(
         w,
         ctx,

@@ -29,10 +29,10 @@ pub fn describe_configurations<'w>(
     let scope = ctx.scope();
     let candidates = w
         .endpoint_services
-        .pick(&scope, ids, |id| get(w, &scope, id))?;
+        .pick(scope, ids, |id| get(w, scope, id))?;
     Ok(filter::tagged(
         w,
-        &scope,
+        scope,
         candidates,
         filters,
         |s, name| match name {
@@ -57,12 +57,12 @@ pub fn describe_permissions<'w>(
 ) -> Result<Vec<&'w Permission>> {
     filter::check_names(filters, PERMISSION_FILTERS)?;
     let scope = ctx.scope();
-    let svc = get(w, &scope, service_id)?;
+    let svc = get(w, scope, service_id)?;
     Ok(svc
         .permissions
         .iter()
         .filter(|p| {
-            filter::matches(filters, tags::of(w, &scope, &p.id), |name| match name {
+            filter::matches(filters, tags::of(w, scope, &p.id), |name| match name {
                 "permission-type" => filter::s("vpc-endpoint"),
                 "principal" => filter::s(&p.principal),
                 "principal-type" => principal_type(&p.principal)
@@ -115,8 +115,8 @@ pub fn describe_services(
         .into_iter()
         .filter(|v| {
             let tags = match &v.custom {
-                Some(id) => tags::of(w, &scope, id),
-                None => tags::of(w, &scope, ""),
+                Some(id) => tags::of(w, scope, id),
+                None => tags::of(w, scope, ""),
             };
             filter::matches(filters, tags, |name| match name {
                 "owner" => filter::s(&v.owner),

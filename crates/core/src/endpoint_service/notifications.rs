@@ -67,12 +67,12 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, c: &CreateNotification) -> Result
         }
         (None, None) => return Err(ApiError::missing("ServiceId or VpcEndpointId")),
         (Some(s), None) => {
-            super::get(w, &scope, s)?;
+            super::get(w, scope, s)?;
         }
         (None, Some(e)) => {
             let live = w
                 .vpc_endpoints
-                .get_in(&scope, e)
+                .get_in(scope, e)
                 .is_some_and(|ep| ep.state.exists());
             if !live {
                 return Err(Kind::VpcEndpoint.not_found(e));
@@ -108,7 +108,7 @@ pub(super) fn modify(
     arn: Option<&str>,
     events: &[String],
 ) -> Result<Output> {
-    get(w, &ctx.scope(), id)?;
+    get(w, ctx.scope(), id)?;
     if arn.is_none() && events.is_empty() {
         return Err(ApiError::missing(
             "ConnectionNotificationArn or ConnectionEvents",
@@ -136,7 +136,7 @@ pub(super) fn modify(
 pub(super) fn delete(w: &mut World, ctx: &Ctx, ids: &[String]) -> Output {
     let scope = ctx.scope();
     Output::bulk(super::dedup(ids), |id| {
-        get(w, &scope, id)?;
+        get(w, scope, id)?;
         w.connection_notifications.remove(id);
         Ok(())
     })
@@ -178,10 +178,10 @@ pub fn describe_notifications<'w>(
     filter::check_names(filters, NOTIFICATION_FILTERS)?;
     let scope = ctx.scope();
     if let Some(id) = id {
-        get(w, &scope, id)?;
+        get(w, scope, id)?;
     }
     Ok(w.connection_notifications
-        .in_scope(&scope)
+        .in_scope(scope)
         .filter(|n| id.is_none_or(|id| n.id == id))
         .filter(|n| {
             filter::matches(filters, &Default::default(), |name| match name {

@@ -47,7 +47,7 @@ pub(super) fn modify(
     add: &[String],
     remove: &[String],
 ) -> Result<Output> {
-    let svc = get(w, &ctx.scope(), id)?;
+    let svc = get(w, ctx.scope(), id)?;
     for p in add.iter().chain(remove) {
         principal_type(p)?;
     }

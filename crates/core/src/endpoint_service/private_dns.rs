@@ -53,7 +53,7 @@ pub(super) fn new_private_dns(w: &mut World, name: &str) -> PrivateDns {
 
 /// StartVpcEndpointServicePrivateDnsVerification.
 pub(super) fn verify(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
-    let svc = get(w, &ctx.scope(), id)?;
+    let svc = get(w, ctx.scope(), id)?;
     let Some(dns) = &svc.private_dns else {
         return Err(ApiError::invalid_parameter(format!(
             "The VPC endpoint service {id} does not have a private DNS name."

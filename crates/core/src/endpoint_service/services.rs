@@ -173,7 +173,7 @@ pub(super) fn create(
                 "Specify either NetworkLoadBalancerArn or GatewayLoadBalancerArn, but not both.",
             )),
         };
-    check_load_balancers(w, &scope, lbs, lb_type, None)?;
+    check_load_balancers(w, scope, lbs, lb_type, None)?;
     let mut ip_types = dedup(&new.ip_types);
     if ip_types.is_empty() {
         ip_types.push("ipv4".into());
@@ -204,14 +204,14 @@ pub(super) fn create(
         permissions: Vec::new(),
         created: ctx.now,
     });
-    tags::apply_specs(w, &scope, &id, specs);
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 
 /// ModifyVpcEndpointServiceConfiguration: every change is checked before any is made.
 pub(super) fn modify(w: &mut World, ctx: &Ctx, m: Modify) -> Result<Output> {
     let scope = ctx.scope();
-    let svc = get(w, &scope, &m.service_id)?.clone();
+    let svc = get(w, scope, &m.service_id)?.clone();
     if m.private_dns_name.is_some() && m.remove_private_dns_name {
         return Err(ApiError::invalid_combination(
             "PrivateDnsName and RemovePrivateDnsName cannot be specified together.",
@@ -220,7 +220,7 @@ pub(super) fn modify(w: &mut World, ctx: &Ctx, m: Modify) -> Result<Output> {
     if let Some(name) = &m.private_dns_name {
         check_private_dns_name(svc.service_type, name)?;
     }
-    let (lb_type, lbs) = load_balancers_after(w, &scope, &svc, &m)?;
+    let (lb_type, lbs) = load_balancers_after(w, scope, &svc, &m)?;
     let ip_types = ip_types_after(w, &svc, &m, &lbs)?;
     let regions = regions_after(w, ctx, &svc, &m)?;
     let private_dns = match (&m.private_dns_name, m.remove_private_dns_name) {
@@ -369,7 +369,7 @@ fn regions_after(w: &World, ctx: &Ctx, svc: &EndpointService, m: &Modify) -> Res
 pub(super) fn delete(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output> {
     let scope = ctx.scope();
     Ok(Output::bulk(dedup(ids), |id| {
-        get(w, &scope, id)?;
+        get(w, scope, id)?;
         if live_connections(w, id).next().is_some() {
             return Err(existing_connections(id));
         }
@@ -388,7 +388,7 @@ pub(super) fn modify_payer(
     service_id: &str,
     payer: &str,
 ) -> Result<Output> {
-    get(w, &ctx.scope(), service_id)?;
+    get(w, ctx.scope(), service_id)?;
     if payer != "ServiceOwner" {
         return Err(ApiError::invalid_value(format!(
             "Value ({payer}) for parameter payerResponsibility is invalid. Valid values: ServiceOwner."

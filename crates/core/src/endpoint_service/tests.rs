@@ -183,7 +183,7 @@ fn create_options_are_validated() {
     assert!(dns.record_name.starts_with('_'));
     assert!(dns.record_value.starts_with("vpce:"));
     assert_eq!(s.all_regions(), vec![REGION, "us-west-2"]);
-    assert_eq!(tags::of(&k.w, &k.ctx.clone().scope(), &s.id)["Name"], "web");
+    assert_eq!(tags::of(&k.w, k.ctx.clone().scope(), &s.id)["Name"], "web");
 }
 
 #[test]
@@ -426,7 +426,7 @@ fn permissions() {
         ],
     ));
     assert!(!k.svc(&id).allows(B));
-    assert!(permission_visible(&k.w, &ctx.scope(), &ids[1]));
+    assert!(permission_visible(&k.w, ctx.scope(), &ids[1]));
     k.ok(perms(&["*"], &[]));
     assert!(k.svc(&id).allows("444444444444"));
     assert_eq!(principal_type("*").unwrap(), PrincipalType::All);

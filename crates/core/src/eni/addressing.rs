@@ -27,7 +27,7 @@ pub(super) struct Asked<'a> {
 /// count of them. Output: the addresses, then the prefixes.
 pub(super) fn assign(w: &mut World, ctx: &Ctx, id: &str, asked: Asked) -> Result<Output> {
     let scope = ctx.scope();
-    let e = get(w, &scope, id)?;
+    let e = get(w, scope, id)?;
     if e.requester_managed {
         return Err(managed(id));
     }
@@ -41,8 +41,8 @@ pub(super) fn assign(w: &mut World, ctx: &Ctx, id: &str, asked: Asked) -> Result
     if held + asked.addresses.len() + count.min(MAX_PRIVATE_IPS) > MAX_PRIVATE_IPS {
         return Err(private_ip_limit());
     }
-    let moves = reassignments(w, &scope, e, asked.addresses, asked.allow_reassignment)?;
-    let s = subnet::get(w, &scope, &e.subnet_id)?;
+    let moves = reassignments(w, scope, e, asked.addresses, asked.allow_reassignment)?;
+    let s = subnet::get(w, scope, &e.subnet_id)?;
     let spec = PrefixSpec {
         v4: asked.prefixes.to_vec(),
         v4_count: asked.prefix_count,
@@ -138,7 +138,7 @@ pub(super) fn unassign(
     addresses: &[Ipv4Addr],
     prefixes: &[String],
 ) -> Result<Output> {
-    let e = get(w, &ctx.scope(), id)?;
+    let e = get(w, ctx.scope(), id)?;
     if e.requester_managed {
         return Err(managed(id));
     }

@@ -110,8 +110,8 @@ pub fn describe<'w>(
     let scope = ctx.scope();
     let candidates = w
         .network_interfaces
-        .pick(&scope, ids, |id| get(w, &scope, id))?;
-    Ok(filter::tagged(w, &scope, candidates, filters, |e, n| {
+        .pick(scope, ids, |id| get(w, scope, id))?;
+    Ok(filter::tagged(w, scope, candidates, filters, |e, n| {
         field(w, e, n)
     }))
 }
@@ -281,14 +281,14 @@ pub fn describe_instances<'w>(
     filter::check_names(filters, INSTANCE_FILTERS)?;
     let scope = ctx.scope();
     let candidates: Vec<&Instance> = if ids.is_empty() {
-        w.instances.in_scope(&scope).collect()
+        w.instances.in_scope(scope).collect()
     } else {
-        instances_named(w, &scope, ids)?
+        instances_named(w, scope, ids)?
             .iter()
             .map(|id| w.instances.get(id).expect("checked"))
             .collect()
     };
-    Ok(filter::tagged(w, &scope, candidates, filters, |i, n| {
+    Ok(filter::tagged(w, scope, candidates, filters, |i, n| {
         instance_field(w, i, n)
     }))
 }

@@ -96,7 +96,7 @@ fn release_interfaces(w: &mut World, instance_id: &str) {
 /// [`TERMINATED_RETENTION`].
 pub(super) fn terminate(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output> {
     let scope = ctx.scope();
-    let ids = instances_named(w, &scope, ids)?;
+    let ids = instances_named(w, scope, ids)?;
     for id in &ids {
         let i = w.instances.get(id).expect("checked");
         if i.details.disable_api_termination && i.state != InstanceState::Terminated {
@@ -122,7 +122,7 @@ pub(super) fn terminate(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Outp
 /// StopInstances: running instances stop and lose their Amazon public IPv4 address.
 pub(super) fn stop(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output> {
     let scope = ctx.scope();
-    let ids = instances_named(w, &scope, ids)?;
+    let ids = instances_named(w, scope, ids)?;
     for id in &ids {
         let i = w.instances.get(id).expect("checked");
         if i.state == InstanceState::Terminated {
@@ -155,7 +155,7 @@ pub(super) fn stop(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output> {
 /// had one.
 pub(super) fn start(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output> {
     let scope = ctx.scope();
-    let ids = instances_named(w, &scope, ids)?;
+    let ids = instances_named(w, scope, ids)?;
     for id in &ids {
         if w.instances.get(id).expect("checked").state == InstanceState::Terminated {
             return Err(ApiError::new(
@@ -187,7 +187,7 @@ pub(super) fn start(w: &mut World, ctx: &Ctx, ids: &[String]) -> Result<Output> 
 /// ModifyInstanceAttribute: one attribute per call.
 pub(super) fn modify(w: &mut World, ctx: &Ctx, id: &str, change: InstanceChange) -> Result<Output> {
     let scope = ctx.scope();
-    let i = get_instance(w, &scope, id)?;
+    let i = get_instance(w, scope, id)?;
     if i.state == InstanceState::Terminated {
         return Err(incorrect_state(id));
     }
@@ -203,7 +203,7 @@ pub(super) fn modify(w: &mut World, ctx: &Ctx, id: &str, change: InstanceChange)
                 .network_interfaces
                 .get(&eni_id)
                 .ok_or_else(|| incorrect_state(id))?;
-            let groups = check_groups(w, &scope, &ids, &e.vpc_id, &e.subnet_id)?;
+            let groups = check_groups(w, scope, &ids, &e.vpc_id, &e.subnet_id)?;
             w.network_interfaces
                 .get_mut(&eni_id)
                 .expect("checked")

@@ -36,21 +36,21 @@ pub(super) fn create(
             )));
         }
     }
-    let p = plan(w, &scope, spec, &subnet_id)?;
+    let p = plan(w, scope, spec, &subnet_id)?;
     tags::check_specs(specs, "network-interface")?;
-    let s = subnet::get(w, &scope, &subnet_id)?;
+    let s = subnet::get(w, scope, &subnet_id)?;
     let named: Vec<_> = p.primary.iter().chain(&p.secondaries).copied().collect();
     if !subnet::fits(w, s, &named, p.v4_needed() - named.len()) {
         return Err(not_enough_addresses(&subnet_id, "addresses"));
     }
-    let id = lifecycle::create(w, &scope, ctx.now, &p)?;
-    tags::apply_specs(w, &scope, &id, specs);
+    let id = lifecycle::create(w, scope, ctx.now, &p)?;
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 
 /// DeleteNetworkInterface: the caller's own, unattached interfaces only.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
-    let e = get(w, &ctx.scope(), id)?;
+    let e = get(w, ctx.scope(), id)?;
     if e.requester_managed {
         return Err(managed(id));
     }
@@ -72,13 +72,13 @@ pub(super) fn modify(
     change: InterfaceChange,
 ) -> Result<Output> {
     let scope = ctx.scope();
-    let e = get(w, &scope, id)?;
+    let e = get(w, scope, id)?;
     if e.requester_managed {
         return Err(managed(id));
     }
     let change = match change {
         InterfaceChange::Groups(ids) => {
-            InterfaceChange::Groups(check_groups(w, &scope, &ids, &e.vpc_id, &e.subnet_id)?)
+            InterfaceChange::Groups(check_groups(w, scope, &ids, &e.vpc_id, &e.subnet_id)?)
         }
         InterfaceChange::DeleteOnTermination {
             attachment_id,
@@ -117,8 +117,8 @@ pub(super) fn attach(
     device_index: i64,
 ) -> Result<Output> {
     let scope = ctx.scope();
-    let e = get(w, &scope, eni_id)?;
-    let i = get_instance(w, &scope, instance_id)?;
+    let e = get(w, scope, eni_id)?;
+    let i = get_instance(w, scope, instance_id)?;
     if e.requester_managed {
         return Err(managed(eni_id));
     }
@@ -156,7 +156,7 @@ pub(super) fn detach(w: &mut World, ctx: &Ctx, attachment_id: &str) -> Result<Ou
     let scope = ctx.scope();
     let e = w
         .network_interfaces
-        .in_scope(&scope)
+        .in_scope(scope)
         .find(|e| e.attachment.as_ref().is_some_and(|a| a.id == attachment_id))
         .ok_or_else(|| attachment_not_found(attachment_id))?;
     let a = e.attachment.as_ref().expect("found by attachment");

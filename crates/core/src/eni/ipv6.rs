@@ -23,7 +23,7 @@ pub(super) fn assign(
     asked: (&[String], Option<i64>),
 ) -> Result<Output> {
     let scope = ctx.scope();
-    let e = get(w, &scope, id)?;
+    let e = get(w, scope, id)?;
     if e.requester_managed {
         return Err(managed(id));
     }
@@ -49,7 +49,7 @@ pub(super) fn assign(
             "The address {a} is already assigned to the network interface {id}."
         )));
     }
-    let s = subnet::get(w, &scope, &e.subnet_id)?;
+    let s = subnet::get(w, scope, &e.subnet_id)?;
     let held = e.ipv6_addresses.len() + e.ipv6_prefixes.len();
     plan::check_ipv6(w, s, addresses, count, held)?;
     let spec = PrefixSpec {
@@ -79,7 +79,7 @@ pub(super) fn unassign(
     addresses: &[Ipv6Addr],
     prefixes: &[String],
 ) -> Result<Output> {
-    let e = get(w, &ctx.scope(), id)?;
+    let e = get(w, ctx.scope(), id)?;
     if e.requester_managed {
         return Err(managed(id));
     }

@@ -62,11 +62,11 @@ pub(super) fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Outpu
     let requested = requested_interfaces(&l)?;
     let slots = plan_slots(w, ctx, &l, &requested)?;
     let availability_zone = launch_zone(w, &l, &slots)?;
-    let count = launch_count(w, &scope, &l, &slots)?;
+    let count = launch_count(w, scope, &l, &slots)?;
     let (vpc_id, subnet_id) = match &slots[0].source {
         Source::New(p) => (p.vpc_id.clone(), p.subnet_id.clone()),
         Source::Existing(id) => {
-            let e = get(w, &scope, id)?;
+            let e = get(w, scope, id)?;
             (e.vpc_id.clone(), e.subnet_id.clone())
         }
     };
@@ -97,7 +97,7 @@ pub(super) fn run_instances(w: &mut World, ctx: &Ctx, l: Launch) -> Result<Outpu
 fn check_parameters(w: &World, ctx: &Ctx, l: &Launch) -> Result<String> {
     crate::image::check_launchable(ctx.region(), &l.image_id)?;
     if let Some(name) = &l.key_name {
-        crate::keypair::check_launch_key(w, &ctx.scope(), name)?;
+        crate::keypair::check_launch_key(w, ctx.scope(), name)?;
     }
     let instance_type = l
         .instance_type
@@ -257,7 +257,7 @@ fn plan_slots(
             spec.groups
                 .extend(groups_named(w, ctx, &subnet_id, &l.security_group_names)?);
         }
-        let p = plan(w, &ctx.scope(), &spec, &subnet_id)?;
+        let p = plan(w, ctx.scope(), &spec, &subnet_id)?;
         if p.has_explicit_addresses() && l.max_count > 1 {
             return Err(ApiError::invalid_combination(
                 "Private IP addresses cannot be specified when launching more than one instance.",
@@ -268,7 +268,7 @@ fn plan_slots(
                 return Err(duplicate(a));
             }
         }
-        let map_public = subnet::get(w, &ctx.scope(), &subnet_id)?.map_public_ip_on_launch;
+        let map_public = subnet::get(w, ctx.scope(), &subnet_id)?.map_public_ip_on_launch;
         let public_ip = device_index == 0 && ni.associate_public_ip.unwrap_or(map_public);
         if public_ip && !p.ipv4 {
             return Err(ApiError::invalid_combination(format!(
@@ -309,7 +309,7 @@ fn check_existing(
             "A network interface ID cannot be combined with subnet, address or security group parameters for the same network interface.",
         ));
     }
-    let e = get(w, &ctx.scope(), eni_id)?;
+    let e = get(w, ctx.scope(), eni_id)?;
     if e.requester_managed {
         return Err(managed(eni_id));
     }
@@ -335,7 +335,7 @@ fn check_existing(
 /// The ids of security groups named by `names` (`SecurityGroup.N`): default VPC only.
 fn groups_named(w: &World, ctx: &Ctx, subnet_id: &str, names: &[String]) -> Result<Vec<String>> {
     let scope = ctx.scope();
-    let s = subnet::get(w, &scope, subnet_id)?;
+    let s = subnet::get(w, scope, subnet_id)?;
     let vpc_is_default = w.vpcs.get(&s.vpc_id).is_some_and(|v| v.is_default);
     if !vpc_is_default {
         return Err(ApiError::invalid_combination(
@@ -346,7 +346,7 @@ fn groups_named(w: &World, ctx: &Ctx, subnet_id: &str, names: &[String]) -> Resu
     for name in names {
         let g = w
             .security_groups
-            .in_scope(&scope)
+            .in_scope(scope)
             .find(|g| g.vpc_id == s.vpc_id && &g.name == name)
             .ok_or_else(|| {
                 ApiError::new(
@@ -368,7 +368,7 @@ fn default_subnet(w: &World, ctx: &Ctx, az: Option<&str>) -> Result<String> {
     let scope = ctx.scope();
     let vpc = w
         .vpcs
-        .in_scope(&scope)
+        .in_scope(scope)
         .find(|v| v.is_default)
         .ok_or_else(|| {
             ApiError::new(ErrorCode::VPCIdNotSpecified,
@@ -377,7 +377,7 @@ fn default_subnet(w: &World, ctx: &Ctx, az: Option<&str>) -> Result<String> {
         })?;
     let mut subnets: Vec<&Subnet> = w
         .subnets
-        .in_scope(&scope)
+        .in_scope(scope)
         .filter(|s| s.vpc_id == vpc.id && s.default_for_az)
         .collect();
     subnets.sort_by(|a, b| a.availability_zone.cmp(&b.availability_zone));
@@ -471,8 +471,8 @@ fn launch_one(
         for (k, slot) in slots.iter().enumerate() {
             if let Source::New(p) = &slot.source {
                 if p.has_explicit_addresses() == explicit_pass {
-                    let id = lifecycle::create(w, &scope, ctx.now, p)?;
-                    tags::apply_specs(w, &scope, &id, &shared.eni_tags);
+                    let id = lifecycle::create(w, scope, ctx.now, p)?;
+                    tags::apply_specs(w, scope, &id, &shared.eni_tags);
                     created[k] = Some(id);
                 }
             }
@@ -526,6 +526,6 @@ fn launch_one(
             auto_public_ip,
         },
     });
-    tags::apply_specs(w, &scope, &instance_id, &shared.instance_tags);
+    tags::apply_specs(w, scope, &instance_id, &shared.instance_tags);
     Ok(instance_id)
 }

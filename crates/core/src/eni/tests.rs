@@ -303,10 +303,7 @@ fn create_interface_tags_and_client_token() {
     assert_eq!(first, again);
     assert_eq!(k.w.network_interfaces.len(), 1);
     let Output::Id(id) = first else { panic!() };
-    assert_eq!(
-        tags::of(&k.w, &k.ctx.scope(), &id).get("Name").unwrap(),
-        "a"
-    );
+    assert_eq!(tags::of(&k.w, k.ctx.scope(), &id).get("Name").unwrap(), "a");
     let other = Cmd::CreateInterface {
         spec: InterfaceSpec {
             description: Some("d".into()),
@@ -423,7 +420,7 @@ fn delete_interface() {
     let scope = k.ctx.scope();
     let m = create_managed(
         &mut k.w,
-        &scope,
+        scope,
         0,
         &ManagedInterface {
             subnet_id: s.clone(),
@@ -743,7 +740,7 @@ fn run_instances_default_subnet_and_public_ip() {
     // No default subnet left / no default VPC.
     let default_vpc =
         k.w.vpcs
-            .in_scope(&k.ctx.scope())
+            .in_scope(k.ctx.scope())
             .find(|v| v.is_default)
             .unwrap()
             .id
@@ -1043,7 +1040,7 @@ fn run_instances_groups_tags_token() {
     let mut k = Kit::new();
     let default_vpc =
         k.w.vpcs
-            .in_scope(&k.ctx.scope())
+            .in_scope(k.ctx.scope())
             .find(|v| v.is_default)
             .unwrap()
             .id
@@ -1077,14 +1074,14 @@ fn run_instances_groups_tags_token() {
     assert_eq!(i.details.client_token.as_deref(), Some("tok-1"));
     assert_eq!(k.eni(&i.network_interface_id).groups, vec![web]);
     let scope = k.ctx.scope();
-    assert_eq!(tags::of(&k.w, &scope, &i.id).get("Name").unwrap(), "box");
+    assert_eq!(tags::of(&k.w, scope, &i.id).get("Name").unwrap(), "box");
     assert_eq!(
-        tags::of(&k.w, &scope, &i.network_interface_id)
+        tags::of(&k.w, scope, &i.network_interface_id)
             .get("Role")
             .unwrap(),
         "eth0"
     );
-    assert!(tags::of(&k.w, &scope, &i.id).get("V").is_none());
+    assert!(tags::of(&k.w, scope, &i.id).get("V").is_none());
 }
 
 #[test]

@@ -28,10 +28,10 @@ pub fn describe<'w>(
     let scope = ctx.scope();
     let candidates: Vec<&FlowLog> = w
         .flow_logs
-        .in_scope(&scope)
+        .in_scope(scope)
         .filter(|f| ids.is_empty() || ids.contains(&f.id))
         .collect();
-    Ok(filter::tagged(w, &scope, candidates, filters, field))
+    Ok(filter::tagged(w, scope, candidates, filters, field))
 }
 
 fn field(f: &FlowLog, name: &str) -> Vec<String> {

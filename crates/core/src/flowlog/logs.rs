@@ -27,8 +27,8 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, n: NewFlowLogs) -> Result<Output>
     let scope = ctx.scope();
     let mut made = Vec::new();
     let out = Output::bulk(n.resource_ids.clone(), |resource_id| {
-        check_resource(w, &scope, n.resource_type, resource_id)?;
-        if w.flow_logs.in_scope(&scope).any(|f| {
+        check_resource(w, scope, n.resource_type, resource_id)?;
+        if w.flow_logs.in_scope(scope).any(|f| {
             f.resource_id == resource_id
                 && f.traffic_type == traffic_type
                 && f.log_destination == destination.log_destination
@@ -54,7 +54,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, n: NewFlowLogs) -> Result<Output>
             s3_options: s3_options.clone(),
             created: ctx.now,
         });
-        tags::apply_specs(w, &scope, &id, &n.tags);
+        tags::apply_specs(w, scope, &id, &n.tags);
         made.push(id);
         Ok(())
     });
@@ -88,7 +88,7 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, ids: Vec<String>) -> Result<Outpu
     }
     let scope = ctx.scope();
     Ok(Output::bulk(ids, |id| {
-        if w.flow_logs.get_in(&scope, id).is_none() {
+        if w.flow_logs.get_in(scope, id).is_none() {
             return Err(ApiError::new(
                 ErrorCode::InvalidFlowLogIdNotFound,
                 format!("These flow log ids in the input list are not found: [TotalCount: 1] {id}"),

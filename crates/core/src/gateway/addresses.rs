@@ -54,7 +54,7 @@ pub(super) fn allocate(w: &mut World, ctx: &Ctx, specs: &[TagSpec]) -> Result<Ou
         .quotas
         .limit(ctx.account(), quota::ADDRESSES_PER_REGION)
     {
-        if w.addresses.count_in(&scope) >= limit as usize {
+        if w.addresses.count_in(scope) >= limit as usize {
             return Err(ApiError::new(
                 ErrorCode::AddressLimitExceeded,
                 "The maximum number of addresses has been reached.",
@@ -70,7 +70,7 @@ pub(super) fn allocate(w: &mut World, ctx: &Ctx, specs: &[TagSpec]) -> Result<Ou
         association: None,
         domain_name: None,
     });
-    tags::apply_specs(w, &scope, &id, specs);
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 
@@ -81,7 +81,7 @@ pub(super) fn release(
     allocation_id: Option<&str>,
     public_ip: Option<Ipv4Addr>,
 ) -> Result<Output> {
-    let addr = find_address(w, &ctx.scope(), allocation_id, public_ip)?;
+    let addr = find_address(w, ctx.scope(), allocation_id, public_ip)?;
     if addr.association.is_some() {
         return Err(ApiError::new(
             ErrorCode::InvalidIPAddressInUse,
@@ -123,8 +123,8 @@ struct Target {
 /// displaced. Returns the association id (the existing one if nothing changes).
 pub(super) fn associate(w: &mut World, ctx: &Ctx, req: &Association) -> Result<Output> {
     let scope = ctx.scope();
-    let addr = find_address(w, &scope, req.allocation_id.as_deref(), req.public_ip)?.clone();
-    let target = target_of(w, &scope, req)?;
+    let addr = find_address(w, scope, req.allocation_id.as_deref(), req.public_ip)?.clone();
+    let target = target_of(w, scope, req)?;
     if let Some(cur) = &addr.association {
         if cur.network_interface_id == target.eni_id && cur.private_ip == target.private_ip {
             return Ok(Output::Id(cur.association_id.clone()));
@@ -286,14 +286,14 @@ pub(super) fn disassociate(
     let addr = match (association_id, public_ip) {
         (Some(id), _) => w
             .addresses
-            .in_scope(&scope)
+            .in_scope(scope)
             .find(|a| {
                 a.association
                     .as_ref()
                     .is_some_and(|x| x.association_id == id)
             })
             .ok_or_else(|| Kind::AddressAssociation.not_found(id))?,
-        (None, Some(ip)) => find_address(w, &scope, None, Some(ip))?,
+        (None, Some(ip)) => find_address(w, scope, None, Some(ip))?,
         (None, None) => return Err(ApiError::missing("AssociationId")),
     };
     let Some(assoc) = &addr.association else {

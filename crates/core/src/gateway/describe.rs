@@ -31,10 +31,10 @@ pub fn describe_igws<'w>(
     let scope = ctx.scope();
     let candidates = w
         .internet_gateways
-        .pick(&scope, ids, |id| get_igw(w, &scope, id))?;
+        .pick(scope, ids, |id| get_igw(w, scope, id))?;
     Ok(filter::tagged(
         w,
-        &scope,
+        scope,
         candidates,
         filters,
         |g, name| match name {
@@ -59,12 +59,12 @@ pub fn describe_eigws<'w>(
 ) -> Result<Vec<&'w EgressOnlyGateway>> {
     filter::check_names(filters, EIGW_FILTERS)?;
     let scope = ctx.scope();
-    let candidates = w.egress_only_gateways.pick(&scope, ids, |id| {
+    let candidates = w.egress_only_gateways.pick(scope, ids, |id| {
         w.egress_only_gateways
-            .get_in(&scope, id)
+            .get_in(scope, id)
             .ok_or_else(|| Kind::EgressOnlyInternetGateway.not_found(id))
     })?;
-    Ok(filter::tagged(w, &scope, candidates, filters, |_, _| {
+    Ok(filter::tagged(w, scope, candidates, filters, |_, _| {
         Vec::new()
     }))
 }
@@ -94,18 +94,18 @@ pub fn describe_addresses<'w>(
     let scope = ctx.scope();
     let mut candidates: Vec<&Address> = Vec::new();
     for id in allocation_ids {
-        candidates.push(find_address(w, &scope, Some(id), None)?);
+        candidates.push(find_address(w, scope, Some(id), None)?);
     }
     for ip in public_ips {
-        candidates.push(find_address(w, &scope, None, Some(*ip))?);
+        candidates.push(find_address(w, scope, None, Some(*ip))?);
     }
     if allocation_ids.is_empty() && public_ips.is_empty() {
-        candidates = w.addresses.in_scope(&scope).collect();
+        candidates = w.addresses.in_scope(scope).collect();
     } else {
         candidates.sort_by(|a, b| a.id.cmp(&b.id));
         candidates.dedup_by(|a, b| a.id == b.id);
     }
-    Ok(filter::tagged(w, &scope, candidates, filters, |a, name| {
+    Ok(filter::tagged(w, scope, candidates, filters, |a, name| {
         address_field(w, a, name)
     }))
 }
@@ -138,14 +138,14 @@ pub fn describe_nats<'w>(
 ) -> Result<Vec<&'w NatGateway>> {
     filter::check_names(filters, NAT_FILTERS)?;
     let scope = ctx.scope();
-    let candidates = w.nat_gateways.pick(&scope, ids, |id| {
+    let candidates = w.nat_gateways.pick(scope, ids, |id| {
         w.nat_gateways
-            .get_in(&scope, id)
+            .get_in(scope, id)
             .ok_or_else(|| Kind::NatGateway.not_found(id))
     })?;
     Ok(filter::tagged(
         w,
-        &scope,
+        scope,
         candidates,
         filters,
         |n, name| match name {

@@ -17,7 +17,7 @@ pub(super) fn create(
     specs: &[TagSpec],
 ) -> Result<Output> {
     let scope = ctx.scope();
-    vpc::get(w, &scope, &vpc_id)?;
+    vpc::get(w, scope, &vpc_id)?;
     tags::check_specs(specs, "egress-only-internet-gateway")?;
     let id = w.ids.id(Kind::EgressOnlyInternetGateway);
     w.egress_only_gateways.insert(EgressOnlyGateway {
@@ -25,14 +25,14 @@ pub(super) fn create(
         scope: scope.clone(),
         vpc_id,
     });
-    tags::apply_specs(w, &scope, &id, specs);
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 
 /// DeleteEgressOnlyInternetGateway.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     w.egress_only_gateways
-        .get_in(&ctx.scope(), id)
+        .get_in(ctx.scope(), id)
         .ok_or_else(|| Kind::EgressOnlyInternetGateway.not_found(id))?;
     w.egress_only_gateways.remove(id);
     tags::forget(w, id);

@@ -49,7 +49,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, specs: &[TagSpec]) -> Result<Outp
         .quotas
         .limit(ctx.account(), quota::INTERNET_GATEWAYS_PER_REGION)
     {
-        if w.internet_gateways.count_in(&scope) >= limit as usize {
+        if w.internet_gateways.count_in(scope) >= limit as usize {
             return Err(ApiError::new(
                 ErrorCode::InternetGatewayLimitExceeded,
                 "The maximum number of internet gateways has been reached.",
@@ -62,15 +62,15 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, specs: &[TagSpec]) -> Result<Outp
         scope: scope.clone(),
         attachment: None,
     });
-    tags::apply_specs(w, &scope, &id, specs);
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 
 /// AttachInternetGateway: one gateway per VPC, one VPC per gateway.
 pub(super) fn attach(w: &mut World, ctx: &Ctx, igw_id: &str, vpc_id: &str) -> Result<Output> {
     let scope = ctx.scope();
-    let igw = get_igw(w, &scope, igw_id)?;
-    vpc::get(w, &scope, vpc_id)?;
+    let igw = get_igw(w, scope, igw_id)?;
+    vpc::get(w, scope, vpc_id)?;
     if let Some(attached) = &igw.attachment {
         return Err(ApiError::new(
             ErrorCode::ResourceAlreadyAssociated,
@@ -92,8 +92,8 @@ pub(super) fn attach(w: &mut World, ctx: &Ctx, igw_id: &str, vpc_id: &str) -> Re
 /// DetachInternetGateway: refused while public addresses of the VPC are mapped.
 pub(super) fn detach(w: &mut World, ctx: &Ctx, igw_id: &str, vpc_id: &str) -> Result<Output> {
     let scope = ctx.scope();
-    let igw = get_igw(w, &scope, igw_id)?;
-    vpc::get(w, &scope, vpc_id)?;
+    let igw = get_igw(w, scope, igw_id)?;
+    vpc::get(w, scope, vpc_id)?;
     if igw.attachment.as_deref() != Some(vpc_id) {
         return Err(ApiError::new(
             ErrorCode::GatewayNotAttached,
@@ -114,7 +114,7 @@ pub(super) fn detach(w: &mut World, ctx: &Ctx, igw_id: &str, vpc_id: &str) -> Re
 
 /// DeleteInternetGateway: detached gateways only.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, igw_id: &str) -> Result<Output> {
-    let igw = get_igw(w, &ctx.scope(), igw_id)?;
+    let igw = get_igw(w, ctx.scope(), igw_id)?;
     if igw.attachment.is_some() {
         return Err(ApiError::dependency(format!(
             "The internetGateway '{igw_id}' has dependencies and cannot be deleted."

@@ -40,14 +40,14 @@ pub(super) fn create(
     specs: &[TagSpec],
 ) -> Result<Output> {
     let scope = ctx.scope();
-    let subnet = subnet::get(w, &scope, &req.subnet_id)?.clone();
+    let subnet = subnet::get(w, scope, &req.subnet_id)?.clone();
     check_request(w, ctx, req, &subnet, specs)?;
 
     // Problems from here on send the gateway to `failed` instead of failing the request.
     let address = req
         .allocation_id
         .as_deref()
-        .and_then(|id| w.addresses.get_in(&scope, id))
+        .and_then(|id| w.addresses.get_in(scope, id))
         .cloned();
     let mut failure = problem(w, req, &subnet, address.as_ref());
     let id = w.ids.id(Kind::NatGateway);
@@ -81,7 +81,7 @@ pub(super) fn create(
             public_ip: false,
             id_order: IdOrder::AttachmentFirst,
         };
-        match eni::create_service(w, &scope, ctx.now, &interface) {
+        match eni::create_service(w, scope, ctx.now, &interface) {
             Ok(eni_id) => hold_interface(w, &mut nat, eni_id, address.as_ref()),
             Err(e) => failure = Some((e.code, e.message)),
         }
@@ -89,7 +89,7 @@ pub(super) fn create(
     nat.failure = failure;
     w.nat_gateways.insert(nat);
     w.schedule(due, TimerKind::NatGateway, &id);
-    tags::apply_specs(w, &scope, &id, specs);
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 
@@ -120,7 +120,7 @@ fn check_request(
     {
         let in_zone = w
             .nat_gateways
-            .in_scope(&ctx.scope())
+            .in_scope(ctx.scope())
             .filter(|n| n.state.is_live())
             .filter(|n| {
                 w.subnets
@@ -194,7 +194,7 @@ fn hold_interface(w: &mut World, nat: &mut NatGateway, eni_id: String, address: 
 pub(super) fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     let nat = w
         .nat_gateways
-        .get_in(&ctx.scope(), id)
+        .get_in(ctx.scope(), id)
         .ok_or_else(|| Kind::NatGateway.not_found(id))?;
     if matches!(nat.state, NatState::Deleting | NatState::Deleted) {
         return Ok(Output::Id(id.to_string()));

@@ -30,7 +30,7 @@ fn check_domain_name(name: &str) -> Result<String> {
 
 /// ModifyAddressAttribute: records the address's reverse DNS name.
 pub(super) fn modify(w: &mut World, ctx: &Ctx, id: &str, name: &str) -> Result<Output> {
-    find_address(w, &ctx.scope(), Some(id), None)?;
+    find_address(w, ctx.scope(), Some(id), None)?;
     let name = check_domain_name(name)?;
     w.addresses.get_mut(id).expect("checked").domain_name = Some(name);
     Ok(Output::Done)
@@ -38,7 +38,7 @@ pub(super) fn modify(w: &mut World, ctx: &Ctx, id: &str, name: &str) -> Result<O
 
 /// ResetAddressAttribute: forgets the reverse DNS name.
 pub(super) fn reset(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
-    find_address(w, &ctx.scope(), Some(id), None)?;
+    find_address(w, ctx.scope(), Some(id), None)?;
     w.addresses.get_mut(id).expect("checked").domain_name = None;
     Ok(Output::Done)
 }
@@ -53,10 +53,10 @@ pub fn describe_address_attributes<'w>(
     let scope = ctx.scope();
     let mut found = Vec::new();
     if ids.is_empty() {
-        found.extend(w.addresses.in_scope(&scope));
+        found.extend(w.addresses.in_scope(scope));
     } else {
         for id in ids {
-            found.push(find_address(w, &scope, Some(id), None)?);
+            found.push(find_address(w, scope, Some(id), None)?);
         }
     }
     found.retain(|a| a.domain_name.is_some());

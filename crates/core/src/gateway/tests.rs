@@ -26,7 +26,7 @@ fn kit_with(config: Config) -> Kit {
 
 /// Account A's default VPC.
 fn default_vpc(k: &Kit) -> String {
-    k.default_vpc(&k.ctx.scope())
+    k.default_vpc(k.ctx.scope())
 }
 
 /// A subnet of account A's default VPC.

@@ -25,7 +25,7 @@ pub(super) fn start_analysis(
     tag_specs: &[TagSpec],
 ) -> Result<Output> {
     let scope = ctx.scope();
-    path(w, &scope, &analysis.path_id)?;
+    path(w, scope, &analysis.path_id)?;
     for account in &analysis.additional_accounts {
         if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ApiError::invalid_value(format!(
@@ -48,13 +48,13 @@ pub(super) fn start_analysis(
     let id = w.ids.id(Kind::NetworkInsightsAnalysis);
     analysis.id = id.clone();
     w.insights_analyses.insert(analysis);
-    tags::apply_specs(w, &scope, &id, tag_specs);
+    tags::apply_specs(w, scope, &id, tag_specs);
     Ok(Output::Id(id))
 }
 
 /// DeleteNetworkInsightsAnalysis.
 pub(super) fn delete_analysis(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
-    analysis(w, &ctx.scope(), id)?;
+    analysis(w, ctx.scope(), id)?;
     w.insights_analyses.remove(id);
     tags::forget(w, id);
     Ok(Output::Id(id.to_string()))

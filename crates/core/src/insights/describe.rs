@@ -83,10 +83,8 @@ pub fn describe_paths<'w>(
 ) -> Result<Vec<&'w Path>> {
     filter::check_names(filters, PATH_FILTERS)?;
     let scope = ctx.scope();
-    let candidates = w
-        .insights_paths
-        .pick(&scope, ids, |id| path(w, &scope, id))?;
-    Ok(filter::tagged(w, &scope, candidates, filters, |p, n| {
+    let candidates = w.insights_paths.pick(scope, ids, |id| path(w, scope, id))?;
+    Ok(filter::tagged(w, scope, candidates, filters, |p, n| {
         path_field(p, n)
     }))
 }
@@ -116,18 +114,18 @@ pub fn describe_analyses<'w>(
     filter::check_names(filters, ANALYSIS_FILTERS)?;
     let scope = ctx.scope();
     if let Some(p) = &query.path_id {
-        path(w, &scope, p)?;
+        path(w, scope, p)?;
     }
     let candidates = w
         .insights_analyses
-        .pick(&scope, ids, |id| analysis(w, &scope, id))?;
+        .pick(scope, ids, |id| analysis(w, scope, id))?;
     Ok(candidates
         .into_iter()
         .filter(|a| query.path_id.as_ref().is_none_or(|p| &a.path_id == p))
         .filter(|a| query.start_time.is_none_or(|t| a.started >= t))
         .filter(|a| query.end_time.is_none_or(|t| a.started <= t))
         .filter(|a| {
-            filter::matches(filters, tags::of(w, &scope, &a.id), |n| match n {
+            filter::matches(filters, tags::of(w, scope, &a.id), |n| match n {
                 "path-found" => filter::b(a.result.network_path_found),
                 "status" => filter::s(a.status()),
                 _ => Vec::new(),

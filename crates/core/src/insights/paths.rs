@@ -211,7 +211,7 @@ pub(super) fn create_path(
         .quotas
         .limit(ctx.account(), quota::NETWORK_INSIGHTS_PATHS_PER_REGION)
     {
-        if w.insights_paths.count_in(&scope) >= limit as usize {
+        if w.insights_paths.count_in(scope) >= limit as usize {
             return Err(ApiError::limit(
                 ErrorCode::NetworkInsightsPathLimitExceeded,
                 "network insights paths",
@@ -222,7 +222,7 @@ pub(super) fn create_path(
     let id = w.ids.id(Kind::NetworkInsightsPath);
     path.id = id.clone();
     w.insights_paths.insert(path);
-    tags::apply_specs(w, &scope, &id, tag_specs);
+    tags::apply_specs(w, scope, &id, tag_specs);
     Ok(Output::Id(id))
 }
 
@@ -300,11 +300,8 @@ fn resolve_ends(w: &World, path: &mut Path, spec: &PathSpec) -> Result<()> {
 /// DeleteNetworkInsightsPath: only once its analyses are gone.
 pub(super) fn delete_path(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     let scope = ctx.scope();
-    path(w, &scope, id)?;
-    if w.insights_analyses
-        .in_scope(&scope)
-        .any(|a| a.path_id == id)
-    {
+    path(w, scope, id)?;
+    if w.insights_analyses.in_scope(scope).any(|a| a.path_id == id) {
         return Err(ApiError::new(
             ErrorCode::AnalysisExistsForNetworkInsightsPath,
             format!(

@@ -536,7 +536,7 @@ fn analysis_parameters_are_validated() {
         }
     });
     let n = k.id(ok);
-    assert_eq!(tags::of(&k.w, &a.scope(), &n).get("Name").unwrap(), "n");
+    assert_eq!(tags::of(&k.w, a.scope(), &n).get("Name").unwrap(), "n");
     assert_eq!(
         k.w.insights_analyses.get(&n).unwrap().additional_accounts,
         [B]
@@ -606,13 +606,13 @@ fn tags_and_visibility_of_paths_and_analyses() {
     let (x, i) = (interface(&mut k, &a), instance(&mut k, &a));
     let p = k.insights_path(&x, &i);
     let n = k.id(start_analysis(&p, true));
-    assert!(k.w.check_visible(&a.scope(), &p).is_ok());
-    assert!(k.w.check_visible(&a.scope(), &n).is_ok());
-    let e = k.w.check_visible(&b.scope(), &n).unwrap_err();
+    assert!(k.w.check_visible(a.scope(), &p).is_ok());
+    assert!(k.w.check_visible(a.scope(), &n).is_ok());
+    let e = k.w.check_visible(b.scope(), &n).unwrap_err();
     assert_eq!(e.code, "InvalidNetworkInsightsAnalysisId.NotFound");
     assert_eq!(tags::resource_type_of(&p), "network-insights-path");
     k.ok(Cmd::DeleteAnalysis { id: n.clone() });
-    assert!(k.w.check_visible(&a.scope(), &n).is_err());
+    assert!(k.w.check_visible(a.scope(), &n).is_err());
 }
 
 #[test]

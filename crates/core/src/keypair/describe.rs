@@ -23,23 +23,23 @@ pub fn describe<'w>(
     let scope = ctx.scope();
     let mut wanted: Vec<&KeyPair> = Vec::new();
     for name in names {
-        wanted.push(by_name(w, &scope, name).ok_or_else(|| name_not_found(name))?);
+        wanted.push(by_name(w, scope, name).ok_or_else(|| name_not_found(name))?);
     }
     for id in ids {
         let k = w
             .key_pairs
-            .get_in(&scope, id)
+            .get_in(scope, id)
             .ok_or_else(|| Kind::KeyPair.not_found(id))?;
         wanted.push(k);
     }
     let candidates: Vec<&KeyPair> = if names.is_empty() && ids.is_empty() {
-        w.key_pairs.in_scope(&scope).collect()
+        w.key_pairs.in_scope(scope).collect()
     } else {
         let mut seen = std::collections::BTreeSet::new();
         wanted.retain(|k| seen.insert(k.id.as_str()));
         wanted
     };
-    Ok(filter::tagged(w, &scope, candidates, filters, field))
+    Ok(filter::tagged(w, scope, candidates, filters, field))
 }
 
 fn field(k: &KeyPair, name: &str) -> Vec<String> {

@@ -48,9 +48,11 @@ fn check_quota(w: &World, ctx: &Ctx) -> Result<()> {
         .quotas
         .limit(ctx.account(), quota::KEY_PAIRS_PER_REGION);
     match limit {
-        Some(limit) if w.key_pairs.count_in(&ctx.scope()) >= limit as usize => Err(
-            ApiError::limit(ErrorCode::ResourceLimitExceeded, "key pairs", limit),
-        ),
+        Some(limit) if w.key_pairs.count_in(ctx.scope()) >= limit as usize => Err(ApiError::limit(
+            ErrorCode::ResourceLimitExceeded,
+            "key pairs",
+            limit,
+        )),
         _ => Ok(()),
     }
 }
@@ -60,7 +62,7 @@ pub(super) fn add(w: &mut World, ctx: &Ctx, new: NewKeyPair) -> Result<Output> {
     check_name(&new.key_name)?;
     tags::check_specs(&new.tags, "key-pair")?;
     let scope = ctx.scope();
-    if by_name(w, &scope, &new.key_name).is_some() {
+    if by_name(w, scope, &new.key_name).is_some() {
         return Err(ApiError::new(
             ErrorCode::InvalidKeyPairDuplicate,
             format!("The keypair '{}' already exists.", new.key_name),
@@ -77,7 +79,7 @@ pub(super) fn add(w: &mut World, ctx: &Ctx, new: NewKeyPair) -> Result<Output> {
         public_key: new.public_key,
         created: ctx.now,
     });
-    tags::apply_specs(w, &scope, &id, &new.tags);
+    tags::apply_specs(w, scope, &id, &new.tags);
     Ok(Output::Id(id))
 }
 
@@ -94,14 +96,14 @@ pub(super) fn delete(
         (Some(id), _) => {
             let k = w
                 .key_pairs
-                .get_in(&scope, id)
+                .get_in(scope, id)
                 .ok_or_else(|| Kind::KeyPair.not_found(id))?;
             if key_name.is_some_and(|n| n != k.name) {
                 return Err(Kind::KeyPair.not_found(id));
             }
             Some(k.id.clone())
         }
-        (None, Some(name)) => by_name(w, &scope, name).map(|k| k.id.clone()),
+        (None, Some(name)) => by_name(w, scope, name).map(|k| k.id.clone()),
         (None, None) => {
             return Err(ApiError::new(
                 ErrorCode::MissingParameter,

@@ -30,7 +30,7 @@ fn a_name_is_unique_per_account_and_region() {
     k.id_as(&b, Cmd::Create(new_key("deploy")));
     let west = k.in_region(crate::testkit::A, "us-west-2");
     k.id_as(&west, Cmd::Import(new_key("deploy")));
-    assert_eq!(k.w.key_pairs.count_in(&k.ctx.scope()), 1);
+    assert_eq!(k.w.key_pairs.count_in(k.ctx.scope()), 1);
 }
 
 #[test]

@@ -26,7 +26,7 @@ pub(super) fn create(
     specs: &[TagSpec],
 ) -> Result<Output> {
     let scope = ctx.scope();
-    let vpc = vpc::get(w, &scope, &vpc_id)?;
+    let vpc = vpc::get(w, scope, &vpc_id)?;
     let has_ipv6 = !vpc.ipv6_cidrs.is_empty();
     tags::check_specs(specs, "network-acl")?;
     let id = w.ids.id(Kind::NetworkAcl);
@@ -38,13 +38,13 @@ pub(super) fn create(
         entries: custom_entries(has_ipv6),
         associations: Vec::new(),
     });
-    tags::apply_specs(w, &scope, &id, specs);
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 
 /// DeleteNetworkAcl: not the default ACL, not while associated.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, acl_id: &str) -> Result<Output> {
-    let acl = get(w, &ctx.scope(), acl_id)?;
+    let acl = get(w, ctx.scope(), acl_id)?;
     if acl.is_default {
         return Err(ApiError::invalid_value(format!(
             "cannot delete default network ACL {acl_id}"

@@ -20,7 +20,7 @@ pub(super) fn replace(
     let scope = ctx.scope();
     let (old_acl, subnet_id) = w
         .network_acls
-        .in_scope(&scope)
+        .in_scope(scope)
         .find_map(|a| {
             a.associations
                 .iter()
@@ -33,7 +33,7 @@ pub(super) fn replace(
                 format!("The association ID '{association_id}' does not exist"),
             )
         })?;
-    let target = get(w, &scope, acl_id)?;
+    let target = get(w, scope, acl_id)?;
     let old_vpc = &w.network_acls.get(&old_acl).expect("found").vpc_id;
     if &target.vpc_id != old_vpc {
         return Err(ApiError::invalid_value(format!(

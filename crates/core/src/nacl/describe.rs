@@ -38,8 +38,8 @@ pub fn describe<'w>(
 ) -> Result<Vec<&'w NetworkAcl>> {
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
-    let candidates = w.network_acls.pick(&scope, ids, |id| get(w, &scope, id))?;
-    Ok(filter::tagged(w, &scope, candidates, filters, |a, name| {
+    let candidates = w.network_acls.pick(scope, ids, |id| get(w, scope, id))?;
+    Ok(filter::tagged(w, scope, candidates, filters, |a, name| {
         field(a, name)
     }))
 }

@@ -15,7 +15,7 @@ use super::model::{
 
 /// CreateNetworkAclEntry: a new (direction, rule number); the entries quota when configured.
 pub(super) fn create(w: &mut World, ctx: &Ctx, spec: &EntrySpec) -> Result<Output> {
-    let acl = get(w, &ctx.scope(), &spec.acl_id)?;
+    let acl = get(w, ctx.scope(), &spec.acl_id)?;
     let entry = validate(spec)?;
     if acl
         .entries
@@ -65,7 +65,7 @@ fn check_quota(w: &World, ctx: &Ctx, acl: &NetworkAcl, entry: &Entry) -> Result<
 
 /// ReplaceNetworkAclEntry: an existing (direction, rule number) takes the new entry.
 pub(super) fn replace(w: &mut World, ctx: &Ctx, spec: &EntrySpec) -> Result<Output> {
-    let acl = get(w, &ctx.scope(), &spec.acl_id)?;
+    let acl = get(w, ctx.scope(), &spec.acl_id)?;
     let entry = validate(spec)?;
     let Some(pos) = acl
         .entries
@@ -87,7 +87,7 @@ pub(super) fn delete(
     rule_number: i64,
     egress: bool,
 ) -> Result<Output> {
-    let acl = get(w, &ctx.scope(), acl_id)?;
+    let acl = get(w, ctx.scope(), acl_id)?;
     let number = check_rule_number(rule_number)?;
     let Some(pos) = acl
         .entries

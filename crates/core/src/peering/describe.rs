@@ -50,17 +50,17 @@ pub fn describe<'w>(
         }
         set.into_iter()
             .filter_map(|id| w.peerings.get(id))
-            .filter(|p| p.visible_to(&scope, ctx.now))
+            .filter(|p| p.visible_to(scope, ctx.now))
             .collect()
     } else {
         w.peerings
-            .in_scope(&scope)
-            .filter(|p| p.visible_to(&scope, ctx.now))
+            .in_scope(scope)
+            .filter(|p| p.visible_to(scope, ctx.now))
             .collect()
     };
     Ok(candidates
         .into_iter()
-        .filter(|p| filter::matches(filters, tags::of(w, &scope, &p.id), |name| field(p, name)))
+        .filter(|p| filter::matches(filters, tags::of(w, scope, &p.id), |name| field(p, name)))
         .collect())
 }
 

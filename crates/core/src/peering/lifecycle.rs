@@ -36,14 +36,14 @@ fn state_transition(id: &str, from: Status, to: &str) -> ApiError {
 pub(super) fn create(w: &mut World, ctx: &Ctx, req: Request, specs: &[TagSpec]) -> Result<Output> {
     let scope = ctx.scope();
     let (vpc_id, peer_vpc_id) = (req.vpc_id, req.peer_vpc_id);
-    crate::vpc::get(w, &scope, vpc_id)?;
+    crate::vpc::get(w, scope, vpc_id)?;
     let requester_blocks = blocks_of(w, vpc_id).unwrap_or_default();
     let peer_owner = req
         .peer_owner_id
         .unwrap_or_else(|| ctx.account().to_string());
     let peer_region = req.peer_region.unwrap_or_else(|| ctx.region().to_string());
     if peer_owner == ctx.account() && peer_region == ctx.region() {
-        crate::vpc::get(w, &scope, peer_vpc_id)?;
+        crate::vpc::get(w, scope, peer_vpc_id)?;
     }
     if peer_vpc_id == vpc_id {
         return Err(ApiError::invalid_value(
@@ -78,7 +78,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, req: Request, specs: &[TagSpec]) 
         due,
     ));
     w.schedule(due, TimerKind::Peering, &id);
-    tags::apply_specs(w, &scope, &id, specs);
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 

@@ -61,6 +61,6 @@ pub fn apply(w: &mut World, ctx: &Ctx, cmd: Cmd) -> Result<Output> {
 /// A connection in the caller's view, or `InvalidVpcPeeringConnectionID.NotFound`.
 fn find<'w>(w: &'w World, ctx: &Ctx, id: &str) -> Result<&'w Peering> {
     w.peerings
-        .visible(&ctx.scope(), id, ctx.now)
+        .visible(ctx.scope(), id, ctx.now)
         .ok_or_else(|| Kind::VpcPeeringConnection.not_found(id))
 }

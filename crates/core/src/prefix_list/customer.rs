@@ -55,7 +55,7 @@ fn check_quota(w: &World, ctx: &Ctx) -> Result<()> {
         .quotas
         .limit(ctx.account(), quota::PREFIX_LISTS_PER_REGION)
     {
-        if w.prefix_lists.count_in(&ctx.scope()) >= limit as usize {
+        if w.prefix_lists.count_in(ctx.scope()) >= limit as usize {
             return Err(ApiError::limit(
                 ErrorCode::PrefixListLimitExceeded,
                 "prefix lists",
@@ -103,7 +103,7 @@ pub(super) fn create(
         versions: BTreeMap::from([(1, entries)]),
         created: ctx.now,
     });
-    tags::apply_specs(w, &scope, &id, tag_specs);
+    tags::apply_specs(w, scope, &id, tag_specs);
     Ok(Output::Id(id))
 }
 
@@ -157,7 +157,7 @@ fn new_max_entries(pl: &PrefixList, requested: Option<i64>) -> Result<u32> {
 
 /// ModifyManagedPrefixList: rename, resize, or change the entries (a new version).
 pub(super) fn modify(w: &mut World, ctx: &Ctx, c: Change) -> Result<Output> {
-    let pl = own_list(w, &ctx.scope(), c.id, "modified")?;
+    let pl = own_list(w, ctx.scope(), c.id, "modified")?;
     check_version(pl, c.current_version)?;
     let changes_entries = !c.add.is_empty() || !c.remove.is_empty();
     if c.max_entries.is_some() && changes_entries {
@@ -202,7 +202,7 @@ fn add_version(pl: &mut PrefixList, entries: Vec<Entry>) {
 
 /// DeleteManagedPrefixList: refused while a route table or security group references it.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
-    own_list(w, &ctx.scope(), id, "deleted")?;
+    own_list(w, ctx.scope(), id, "deleted")?;
     if !references(w, id, None).is_empty() {
         return Err(ApiError::dependency(format!(
             "The prefix list '{id}' has dependencies and cannot be deleted."

@@ -46,16 +46,16 @@ pub fn describe(
     let scope = ctx.scope();
     let candidates: Vec<PrefixList> = if ids.is_empty() {
         let mut all = aws_managed(w, ctx.region());
-        all.extend(w.prefix_lists.in_scope(&scope).cloned());
+        all.extend(w.prefix_lists.in_scope(scope).cloned());
         all
     } else {
         ids.iter()
-            .map(|id| lookup(w, &scope, id).ok_or_else(|| Kind::PrefixList.not_found(id)))
+            .map(|id| lookup(w, scope, id).ok_or_else(|| Kind::PrefixList.not_found(id)))
             .collect::<Result<_>>()?
     };
     let mut found: Vec<PrefixList> = candidates
         .into_iter()
-        .filter(|pl| filter::matches(filters, tags::of(w, &scope, &pl.id), |n| field(pl, n)))
+        .filter(|pl| filter::matches(filters, tags::of(w, scope, &pl.id), |n| field(pl, n)))
         .collect();
     found.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(found)

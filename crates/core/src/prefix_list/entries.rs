@@ -132,7 +132,7 @@ pub fn sort_key(net: &IpNet) -> String {
 
 /// GetManagedPrefixListEntries: the entries of the current or of `target_version`.
 pub fn entries(w: &World, ctx: &Ctx, id: &str, target_version: Option<i64>) -> Result<Vec<Entry>> {
-    let pl = lookup(w, &ctx.scope(), id).ok_or_else(|| Kind::PrefixList.not_found(id))?;
+    let pl = lookup(w, ctx.scope(), id).ok_or_else(|| Kind::PrefixList.not_found(id))?;
     let version = match target_version {
         None => pl.version,
         Some(v) if v >= 1 && (v as u64) <= pl.version => v as u64,

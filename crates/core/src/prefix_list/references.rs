@@ -91,8 +91,8 @@ pub fn references(w: &World, id: &str, scope: Option<&Scope>) -> Vec<(String, St
 /// reference the list, as (resource id, owner).
 pub fn associations(w: &World, ctx: &Ctx, id: &str) -> Result<Vec<(String, String)>> {
     let scope = ctx.scope();
-    if !exists_for(w, &scope, id) {
+    if !exists_for(w, scope, id) {
         return Err(Kind::PrefixList.not_found(id));
     }
-    Ok(references(w, id, Some(&scope)))
+    Ok(references(w, id, Some(scope)))
 }

@@ -597,7 +597,7 @@ fn lookups_for_routes_and_rules() {
     let mut k = Kit::new();
     let id = k.prefix_list(&["10.9.0.0/16", "10.8.0.0/16"]);
     let w = &k.w;
-    assert!(exists_for(w, &k.ctx.scope(), &id));
+    assert!(exists_for(w, k.ctx.scope(), &id));
     assert!(!exists_for(w, &Scope::new(B, EAST), &id));
     assert!(!exists_for(w, &Scope::new(A, WEST), &id));
     assert_eq!(
@@ -731,8 +731,8 @@ fn snapshots_round_trip() {
     let mut back: World = serde_json::from_str(&text).unwrap();
     back.restore(Config::default());
     assert_eq!(
-        back.prefix_lists.get_in(&c.scope(), &id),
+        back.prefix_lists.get_in(c.scope(), &id),
         w.prefix_lists.get(&id)
     );
-    assert_eq!(back.prefix_lists.count_in(&c.scope()), 1);
+    assert_eq!(back.prefix_lists.count_in(c.scope()), 1);
 }

@@ -22,7 +22,7 @@ pub fn get_shares<'w>(
                 s.scope == *scope
             } else {
                 w.ram_invitations
-                    .in_scope(&scope)
+                    .in_scope(scope)
                     .any(|i| i.share_arn == s.id && i.status == InvitationStatus::Accepted)
             }
         })
@@ -40,7 +40,7 @@ pub fn get_invitations<'w>(
     share_arns: &[String],
 ) -> Vec<&'w Invitation> {
     w.ram_invitations
-        .in_scope(&ctx.scope())
+        .in_scope(ctx.scope())
         .filter(|i| arns.is_empty() || arns.contains(&i.id))
         .filter(|i| share_arns.is_empty() || share_arns.contains(&i.share_arn))
         .collect()

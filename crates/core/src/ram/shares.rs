@@ -45,7 +45,7 @@ fn check_resource(w: &World, ctx: &Ctx, arn: &str) -> Result<()> {
         && *account == ctx.account()
         && gateway.is_some_and(|id| {
             w.transit_gateways
-                .get_in(&ctx.scope(), id)
+                .get_in(ctx.scope(), id)
                 .is_some_and(|g| g.state.is_live())
         });
     if !known {
@@ -165,7 +165,7 @@ pub(super) fn associate(
     resources: &[String],
     principals: &[String],
 ) -> Result<Output> {
-    if w.resource_shares.get_in(&ctx.scope(), arn).is_none() {
+    if w.resource_shares.get_in(ctx.scope(), arn).is_none() {
         return Err(ApiError::new(
             ErrorCode::UnknownResourceException,
             format!("The resource share {arn} could not be found."),
@@ -178,7 +178,7 @@ pub(super) fn associate(
 
 /// AcceptResourceShareInvitation: the invited account accepts.
 pub(super) fn accept(w: &mut World, ctx: &Ctx, arn: &str) -> Result<Output> {
-    let i = w.ram_invitations.get_in(&ctx.scope(), arn).ok_or_else(|| {
+    let i = w.ram_invitations.get_in(ctx.scope(), arn).ok_or_else(|| {
         ApiError::new(
             ErrorCode::ResourceShareInvitationArnNotFoundException,
             format!("The resource share invitation {arn} could not be found."),

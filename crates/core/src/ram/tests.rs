@@ -9,7 +9,7 @@ use crate::tgw::{self, AttachmentState};
 fn share(tgw: &str, k: &Kit, principals: &[&str]) -> Cmd {
     Cmd::CreateResourceShare {
         name: "hub".into(),
-        resource_arns: vec![transit_gateway_arn(&k.ctx.scope(), tgw)],
+        resource_arns: vec![transit_gateway_arn(k.ctx.scope(), tgw)],
         principals: principals.iter().map(|p| p.to_string()).collect(),
         allow_external_principals: true,
         tags: vec![],

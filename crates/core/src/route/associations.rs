@@ -48,12 +48,12 @@ pub(super) fn associate(
         }
         _ => {}
     }
-    let table = get(w, &scope, rtb_id)?;
+    let table = get(w, scope, rtb_id)?;
     if let Some(sid) = subnet_id {
-        check_subnet(w, &scope, table, sid)?;
+        check_subnet(w, scope, table, sid)?;
     }
     if let Some(gid) = gateway_id {
-        check_gateway(w, &scope, table, gid)?;
+        check_gateway(w, scope, table, gid)?;
     }
     let id = w.ids.id(Kind::RouteTableAssociation);
     w.route_tables
@@ -111,7 +111,7 @@ fn find<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<(&'w RouteTable, &'
 
 /// DisassociateRouteTable: any association but the main one.
 pub(super) fn disassociate(w: &mut World, ctx: &Ctx, association_id: &str) -> Result<Output> {
-    let (table, assoc) = find(w, &ctx.scope(), association_id)?;
+    let (table, assoc) = find(w, ctx.scope(), association_id)?;
     if assoc.main {
         return Err(ApiError::invalid_value(format!(
             "cannot disassociate the main route table association {association_id}"
@@ -135,8 +135,8 @@ pub(super) fn replace(
     rtb_id: &str,
 ) -> Result<Output> {
     let scope = ctx.scope();
-    let (old, assoc) = find(w, &scope, association_id)?;
-    let new = get(w, &scope, rtb_id)?;
+    let (old, assoc) = find(w, scope, association_id)?;
+    let new = get(w, scope, rtb_id)?;
     if new.vpc_id != old.vpc_id {
         return Err(ApiError::invalid_value(format!(
             "Route table {rtb_id} and association {association_id} belong to different networks"

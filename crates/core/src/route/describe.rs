@@ -40,8 +40,8 @@ pub fn describe<'w>(
 ) -> Result<Vec<&'w RouteTable>> {
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
-    let candidates = w.route_tables.pick(&scope, ids, |id| get(w, &scope, id))?;
-    Ok(filter::tagged(w, &scope, candidates, filters, |t, name| {
+    let candidates = w.route_tables.pick(scope, ids, |id| get(w, scope, id))?;
+    Ok(filter::tagged(w, scope, candidates, filters, |t, name| {
         field(w, t, name)
     }))
 }

@@ -17,10 +17,10 @@ use super::targets::{check_target, endpoint_managed};
 /// CreateRoute: a new destination, a target other than `local`, the routes quota.
 pub(super) fn create(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) -> Result<Output> {
     let scope = ctx.scope();
-    let table = get(w, &scope, rtb_id)?;
+    let table = get(w, scope, rtb_id)?;
     let dest = destination_of(p)?;
     let target = require_target(p)?;
-    check_destination(w, &scope, &dest)?;
+    check_destination(w, scope, &dest)?;
     if table
         .routes
         .iter()
@@ -31,7 +31,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) ->
             format!("The route identified by {dest} already exists."),
         ));
     }
-    let vpc = vpc::get(w, &scope, &table.vpc_id)?;
+    let vpc = vpc::get(w, scope, &table.vpc_id)?;
     if target == Target::Local {
         return Err(ApiError::invalid_value(
             "The target 'local' cannot be used with CreateRoute: local routes are created with the VPC's CIDR blocks.",
@@ -82,10 +82,10 @@ fn check_quota(w: &World, ctx: &Ctx, table: &RouteTable, dest: &Destination) -> 
 /// a middlebox or `local` back.
 pub(super) fn replace(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) -> Result<Output> {
     let scope = ctx.scope();
-    let table = get(w, &scope, rtb_id)?;
+    let table = get(w, scope, rtb_id)?;
     let dest = destination_of(p)?;
     let target = require_target(p)?;
-    check_destination(w, &scope, &dest)?;
+    check_destination(w, scope, &dest)?;
     let index = table
         .routes
         .iter()
@@ -112,7 +112,7 @@ pub(super) fn replace(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) -
             }
         }
     } else {
-        let vpc = vpc::get(w, &scope, &table.vpc_id)?;
+        let vpc = vpc::get(w, scope, &table.vpc_id)?;
         check_more_specific(w, vpc, &dest, &target)?;
         check_target(w, ctx, table, &dest, &target)?;
     }
@@ -122,7 +122,7 @@ pub(super) fn replace(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) -
 
 /// DeleteRoute: any route but a VPC block's and a gateway endpoint's.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, rtb_id: &str, p: &RouteParams) -> Result<Output> {
-    let table = get(w, &ctx.scope(), rtb_id)?;
+    let table = get(w, ctx.scope(), rtb_id)?;
     let dest = destination_of(p)?;
     let route = table
         .routes

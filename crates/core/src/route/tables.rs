@@ -19,7 +19,7 @@ pub fn get<'w>(w: &'w World, scope: &Scope, id: &str) -> Result<&'w RouteTable> 
 /// CreateRouteTable: the VPC must be the caller's; the per-VPC quota when configured.
 pub(super) fn create(w: &mut World, ctx: &Ctx, vpc_id: &str, specs: &[TagSpec]) -> Result<Output> {
     let scope = ctx.scope();
-    vpc::get(w, &scope, vpc_id)?;
+    vpc::get(w, scope, vpc_id)?;
     tags::check_specs(specs, "route-table")?;
     if let Some(limit) = w
         .config
@@ -28,7 +28,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, vpc_id: &str, specs: &[TagSpec]) 
     {
         let count = w
             .route_tables
-            .in_scope(&scope)
+            .in_scope(scope)
             .filter(|t| t.vpc_id == vpc_id)
             .count();
         if count >= limit as usize {
@@ -39,14 +39,14 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, vpc_id: &str, specs: &[TagSpec]) 
             ));
         }
     }
-    let id = create_table(w, &scope, vpc_id, false);
-    tags::apply_specs(w, &scope, &id, specs);
+    let id = create_table(w, scope, vpc_id, false);
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 
 /// DeleteRouteTable: only a table without associations (so never the main table).
 pub(super) fn delete(w: &mut World, ctx: &Ctx, rtb_id: &str) -> Result<Output> {
-    let table = get(w, &ctx.scope(), rtb_id)?;
+    let table = get(w, ctx.scope(), rtb_id)?;
     if !table.associations.is_empty() {
         return Err(ApiError::dependency(format!(
             "The routeTable '{rtb_id}' has dependencies and cannot be deleted."

@@ -239,15 +239,15 @@ pub(super) fn check_target(
         Target::Local => Err(ApiError::invalid_value(
             "The target 'local' can only be restored on the route of a VPC CIDR block with ReplaceRoute and LocalTarget.",
         )),
-        Target::Gateway(id) => check_internet_gateway(w, &scope, table, id),
+        Target::Gateway(id) => check_internet_gateway(w, scope, table, id),
         Target::GatewayEndpoint(_) => Err(endpoint_managed(dest, &table.id)),
-        Target::EgressOnlyInternetGateway(id) => check_egress_only(w, &scope, table, dest, id),
-        Target::NatGateway(id) => check_nat(w, &scope, table, id),
-        Target::NetworkInterface(id) => check_interface(w, &scope, table, id),
-        Target::Instance(id) => check_instance(w, &scope, table, id),
+        Target::EgressOnlyInternetGateway(id) => check_egress_only(w, scope, table, dest, id),
+        Target::NatGateway(id) => check_nat(w, scope, table, id),
+        Target::NetworkInterface(id) => check_interface(w, scope, table, id),
+        Target::Instance(id) => check_instance(w, scope, table, id),
         Target::VpcPeeringConnection(id) => check_peering(w, ctx, table, id),
         Target::TransitGateway(id) => check_transit_gateway(w, table, id),
-        Target::VpcEndpoint(id) => check_endpoint_target(w, &scope, &table.vpc_id, id),
+        Target::VpcEndpoint(id) => check_endpoint_target(w, scope, &table.vpc_id, id),
     }
 }
 
@@ -374,7 +374,7 @@ fn check_transit_gateway(w: &World, table: &RouteTable, id: &str) -> Result<()> 
 fn check_peering(w: &World, ctx: &Ctx, table: &RouteTable, id: &str) -> Result<()> {
     let pcx = w
         .peerings
-        .visible(&ctx.scope(), id, ctx.now)
+        .visible(ctx.scope(), id, ctx.now)
         .filter(|p| p.status.is_live())
         .ok_or_else(|| Kind::VpcPeeringConnection.not_found(id))?;
     if pcx.other_vpc(&table.vpc_id).is_none() {

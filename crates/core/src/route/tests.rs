@@ -220,7 +220,7 @@ fn create_table_applies_tags() {
     };
     let id = k.id(cmd);
     assert_eq!(
-        tags::of(&k.w, &k.ctx.scope(), &id).get("Name").unwrap(),
+        tags::of(&k.w, k.ctx.scope(), &id).get("Name").unwrap(),
         "private"
     );
 }
@@ -290,7 +290,7 @@ fn delete_table_rules() {
         route_table_id: rtb.clone(),
     });
     assert!(k.w.route_tables.get(&rtb).is_none());
-    assert!(tags::of(&k.w, &k.ctx.scope(), &rtb).is_empty());
+    assert!(tags::of(&k.w, k.ctx.scope(), &rtb).is_empty());
     refused_with(
         &mut k,
         Cmd::DeleteTable {
@@ -640,7 +640,7 @@ fn gateway_targets() {
     let b = k.as_account(B);
     let foreign =
         k.w.internet_gateways
-            .in_scope(&b.scope())
+            .in_scope(b.scope())
             .next()
             .unwrap()
             .id
@@ -1337,7 +1337,7 @@ fn describe_filters() {
     }
     // owner-id, gateway-id `local`, filters AND-ed, values OR-ed.
     let all = describe(&k.w, &k.ctx, &[], &[Filter::new("owner-id", &[A])]).unwrap();
-    assert_eq!(all.len(), k.w.route_tables.count_in(&k.ctx.scope()));
+    assert_eq!(all.len(), k.w.route_tables.count_in(k.ctx.scope()));
     let local = describe(
         &k.w,
         &k.ctx,

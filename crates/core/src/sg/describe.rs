@@ -51,25 +51,25 @@ pub fn describe<'w>(
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
     let candidates: Vec<&SecurityGroup> = if ids.is_empty() && names.is_empty() {
-        w.security_groups.in_scope(&scope).collect()
+        w.security_groups.in_scope(scope).collect()
     } else {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         for id in ids {
-            let g = get(w, &scope, id)?;
+            let g = get(w, scope, id)?;
             if seen.insert(g.id.clone()) {
                 out.push(g);
             }
         }
         for name in names {
-            let g = by_name_in_default_vpc(w, &scope, name)?;
+            let g = by_name_in_default_vpc(w, scope, name)?;
             if seen.insert(g.id.clone()) {
                 out.push(g);
             }
         }
         out
     };
-    Ok(filter::tagged(w, &scope, candidates, filters, |g, name| {
+    Ok(filter::tagged(w, scope, candidates, filters, |g, name| {
         field(w, g, name)
     }))
 }
@@ -159,7 +159,7 @@ pub fn describe_rules<'w>(
     let scope = ctx.scope();
     let all: Vec<RuleView> = w
         .security_groups
-        .in_scope(&scope)
+        .in_scope(scope)
         .flat_map(|g| {
             g.ingress
                 .iter()
@@ -193,7 +193,7 @@ pub fn describe_rules<'w>(
         .filter(|v| {
             filter::matches(
                 filters,
-                tags::of(w, &scope, &v.rule.rule_id),
+                tags::of(w, scope, &v.rule.rule_id),
                 |name| match name {
                     "group-id" => filter::s(&v.group.id),
                     "security-group-rule-id" => filter::s(&v.rule.rule_id),

@@ -20,7 +20,7 @@ pub(super) fn update(
     by_id: &[RuleDescription],
 ) -> Result<Output> {
     let scope = ctx.scope();
-    let g = resolve(w, &scope, group)?;
+    let g = resolve(w, scope, group)?;
     let changes: Vec<(String, Option<String>)> = match (permissions.is_empty(), by_id.is_empty()) {
         (false, false) => {
             return Err(ApiError::invalid_combination(
@@ -30,7 +30,7 @@ pub(super) fn update(
         (true, true) => return Err(ApiError::missing("IpPermissions")),
         (false, true) => {
             let mut out = Vec::new();
-            for d in drafts(w, &scope, g, permissions, true)? {
+            for d in drafts(w, scope, g, permissions, true)? {
                 let rule = g.rules(egress).iter().find(|r| r.same_grant(&d));
                 let Some(rule) = rule else {
                     return Err(ApiError::new(

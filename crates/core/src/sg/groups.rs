@@ -130,7 +130,7 @@ fn check_name(name: &str, description: &str) -> Result<()> {
 fn check_room(w: &World, ctx: &Ctx, vpc_id: &str, name: &str) -> Result<()> {
     // A VPC's groups are in its owner's scope.
     if w.security_groups
-        .in_scope(&ctx.scope())
+        .in_scope(ctx.scope())
         .any(|g| g.vpc_id == vpc_id && g.name == name)
     {
         return Err(ApiError::new(
@@ -173,8 +173,8 @@ pub(super) fn create(
     let scope = ctx.scope();
     check_name(name, description)?;
     let vpc_id = match vpc_id {
-        Some(id) => crate::vpc::get(w, &scope, &id)?.id.clone(),
-        None => default_vpc(w, &scope)?,
+        Some(id) => crate::vpc::get(w, scope, &id)?.id.clone(),
+        None => default_vpc(w, scope)?,
     };
     check_room(w, ctx, &vpc_id, name)?;
     tags::check_specs(specs, "security-group")?;
@@ -189,7 +189,7 @@ pub(super) fn create(
         ingress: Vec::new(),
         egress,
     });
-    tags::apply_specs(w, &scope, &id, specs);
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 
@@ -197,7 +197,7 @@ pub(super) fn create(
 /// references it (stale references aside; references from peered VPCs become stale), an
 /// interface uses it or an interface endpoint holds it.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, group: &GroupRef) -> Result<Output> {
-    let g = resolve(w, &ctx.scope(), group)?;
+    let g = resolve(w, ctx.scope(), group)?;
     let id = g.id.clone();
     let is_default = w
         .vpcs

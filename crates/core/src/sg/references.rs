@@ -162,9 +162,9 @@ pub struct StaleGroup<'w> {
 /// DescribeStaleSecurityGroups: the caller's groups of `vpc_id` with stale references.
 pub fn stale<'w>(w: &'w World, ctx: &Ctx, vpc_id: &str) -> Result<Vec<StaleGroup<'w>>> {
     let scope = ctx.scope();
-    crate::vpc::get(w, &scope, vpc_id)?;
+    crate::vpc::get(w, scope, vpc_id)?;
     Ok(w.security_groups
-        .in_scope(&scope)
+        .in_scope(scope)
         .filter(|g| g.vpc_id == vpc_id)
         .filter_map(|g| {
             let pick = |rules: &'w [Rule]| -> Vec<&'w Rule> {
@@ -200,7 +200,7 @@ pub fn references(w: &World, ctx: &Ctx, group_ids: &[String]) -> Result<Vec<Refe
     }
     let mut out = BTreeSet::new();
     for id in group_ids {
-        let target = get(w, &scope, id)?;
+        let target = get(w, scope, id)?;
         for g in w.security_groups.values() {
             if g.vpc_id == target.vpc_id {
                 continue;

@@ -22,11 +22,11 @@ pub(super) fn authorize(
     specs: &[TagSpec],
 ) -> Result<Output> {
     let scope = ctx.scope();
-    let g = resolve(w, &scope, group)?;
+    let g = resolve(w, scope, group)?;
     if permissions.is_empty() {
         return Err(ApiError::missing("IpPermissions"));
     }
-    let new = drafts(w, &scope, g, permissions, false)?;
+    let new = drafts(w, scope, g, permissions, false)?;
     let existing = g.rules(egress);
     if let Some(dup) = new
         .iter()
@@ -67,7 +67,7 @@ pub(super) fn authorize(
         .rules_mut(egress)
         .extend(rules);
     for rule_id in &ids {
-        tags::apply_specs(w, &scope, rule_id, specs);
+        tags::apply_specs(w, scope, rule_id, specs);
     }
     Ok(Output::Ids(ids))
 }
@@ -82,10 +82,10 @@ pub fn unknown_permissions(
     permissions: &[Permission],
 ) -> Vec<Rule> {
     let scope = ctx.scope();
-    let Ok(g) = resolve(w, &scope, group) else {
+    let Ok(g) = resolve(w, scope, group) else {
         return Vec::new();
     };
-    let Ok(wanted) = drafts(w, &scope, g, permissions, true) else {
+    let Ok(wanted) = drafts(w, scope, g, permissions, true) else {
         return Vec::new();
     };
     wanted
@@ -103,12 +103,12 @@ pub(super) fn revoke(
     rule_ids: &[String],
 ) -> Result<Output> {
     let scope = ctx.scope();
-    let g = resolve(w, &scope, group)?;
+    let g = resolve(w, scope, group)?;
     if permissions.is_empty() && rule_ids.is_empty() {
         return Err(ApiError::missing("IpPermissions"));
     }
     let in_default_vpc = w.vpcs.get(&g.vpc_id).is_some_and(|v| v.is_default);
-    let wanted = drafts(w, &scope, g, permissions, true)?;
+    let wanted = drafts(w, scope, g, permissions, true)?;
     let mut remove: BTreeSet<String> = BTreeSet::new();
     for d in &wanted {
         match g.rules(egress).iter().find(|r| r.same_grant(d)) {
@@ -160,7 +160,7 @@ pub(super) fn modify_rules(
     updates: &[RuleUpdate],
 ) -> Result<Output> {
     let scope = ctx.scope();
-    let g = get(w, &scope, group_id)?;
+    let g = get(w, scope, group_id)?;
     if updates.is_empty() {
         return Err(ApiError::missing("SecurityGroupRule"));
     }
@@ -170,7 +170,7 @@ pub(super) fn modify_rules(
             return Err(Kind::SecurityGroupRule.not_found(&u.rule_id));
         };
         let permission = permission_of(u)?;
-        let mut draft = drafts(w, &scope, g, std::slice::from_ref(&permission), false)?
+        let mut draft = drafts(w, scope, g, std::slice::from_ref(&permission), false)?
             .pop()
             .expect("one peer gives one rule");
         draft.rule_id = old.rule_id.clone();

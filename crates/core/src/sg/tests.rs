@@ -78,7 +78,7 @@ fn create_group_rules() {
     assert!(g.egress[0].rule_id.starts_with("sgr-"));
     // Without VpcId: the default VPC.
     let d = k.security_group("web", None);
-    let default_vpc = k.default_vpc(&a.scope());
+    let default_vpc = k.default_vpc(a.scope());
     assert_eq!(k.w.security_groups.get(&d).unwrap().vpc_id, default_vpc);
     // IPv6 VPC: ::/0 egress as well.
     let v6 = k.vpc_v6("10.1.0.0/16");
@@ -150,7 +150,7 @@ fn create_group_rules() {
             tags: vec![("k".into(), "v".into())],
         }],
     });
-    assert_eq!(tags::of(&k.w, &a.scope(), &tagged).get("k").unwrap(), "v");
+    assert_eq!(tags::of(&k.w, a.scope(), &tagged).get("k").unwrap(), "v");
 }
 
 #[test]
@@ -168,7 +168,7 @@ fn create_without_default_vpc_and_quota() {
         }))
         .unwrap_err();
     assert_eq!(e.code, "SecurityGroupLimitExceeded");
-    let default_vpc = k.default_vpc(&a.scope());
+    let default_vpc = k.default_vpc(a.scope());
     k.w.vpcs.get_mut(&default_vpc).unwrap().is_default = false;
     let e = k
         .run(Command::Sg(Cmd::Create {
@@ -546,10 +546,10 @@ fn authorize_by_name_tags_and_quota() {
     );
     let new = ids(k.ok(cmd(22, vec![spec("security-group-rule")])));
     assert_eq!(
-        tags::of(&k.w, &a.scope(), &new[0]).get("Name").unwrap(),
+        tags::of(&k.w, a.scope(), &new[0]).get("Name").unwrap(),
         "ssh"
     );
-    assert!(k.w.check_visible(&a.scope(), &new[0]).is_ok());
+    assert!(k.w.check_visible(a.scope(), &new[0]).is_ok());
     k.ok(cmd(23, vec![]));
     k.refused(cmd(24, vec![]), "RulesPerSecurityGroupLimitExceeded");
     let e = k
@@ -564,9 +564,9 @@ fn authorize_by_name_tags_and_quota() {
     assert!(e.message.contains("does not exist in default VPC"));
     // Revoking forgets the rule's tags.
     k.ok(revoke(&id, vec![], vec![new[0].clone()]));
-    assert!(tags::of(&k.w, &a.scope(), &new[0]).is_empty());
+    assert!(tags::of(&k.w, a.scope(), &new[0]).is_empty());
     assert_eq!(
-        k.w.check_visible(&a.scope(), &new[0]).unwrap_err().code,
+        k.w.check_visible(a.scope(), &new[0]).unwrap_err().code,
         "InvalidSecurityGroupRuleId.NotFound"
     );
 }

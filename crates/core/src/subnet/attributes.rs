@@ -19,7 +19,7 @@ pub(super) fn modify(
     attribute: Attribute,
     value: bool,
 ) -> Result<Output> {
-    let subnet = super::get(w, &ctx.scope(), subnet_id)?;
+    let subnet = super::get(w, ctx.scope(), subnet_id)?;
     if attribute == Attribute::AssignIpv6AddressOnCreation && value && subnet.ipv6_cidrs.is_empty()
     {
         return Err(ApiError::invalid_value(format!(
@@ -80,7 +80,7 @@ pub(super) fn modify_option(
     subnet_id: &str,
     option: LaunchOption,
 ) -> Result<Output> {
-    let subnet = super::get(w, &ctx.scope(), subnet_id)?;
+    let subnet = super::get(w, ctx.scope(), subnet_id)?;
     let invalid = |name: &str, value: &dyn std::fmt::Display| {
         ApiError::invalid_value(format!("Value ({value}) for parameter {name} is invalid."))
     };
@@ -115,8 +115,8 @@ pub(super) fn associate_ipv6(
     ipv6_cidr_block: &str,
 ) -> Result<Output> {
     let scope = ctx.scope();
-    let subnet = super::get(w, &scope, subnet_id)?;
-    let vpc = crate::vpc::get(w, &scope, &subnet.vpc_id)?;
+    let subnet = super::get(w, scope, subnet_id)?;
+    let vpc = crate::vpc::get(w, scope, &subnet.vpc_id)?;
     if !subnet.ipv6_cidrs.is_empty() {
         return Err(ApiError::invalid_value(format!(
             "The subnet '{subnet_id}' already has an IPv6 CIDR block associated."
@@ -139,7 +139,7 @@ pub(super) fn associate_ipv6(
 pub(super) fn disassociate_ipv6(w: &mut World, ctx: &Ctx, association_id: &str) -> Result<Output> {
     let subnet = w
         .subnets
-        .in_scope(&ctx.scope())
+        .in_scope(ctx.scope())
         .find(|s| {
             s.ipv6_cidrs
                 .iter()

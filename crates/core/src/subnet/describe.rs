@@ -41,10 +41,8 @@ pub fn describe<'w>(
 ) -> Result<Vec<&'w Subnet>> {
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
-    let candidates = w
-        .subnets
-        .pick(&scope, ids, |id| super::get(w, &scope, id))?;
-    Ok(filter::tagged(w, &scope, candidates, filters, |s, name| {
+    let candidates = w.subnets.pick(scope, ids, |id| super::get(w, scope, id))?;
+    Ok(filter::tagged(w, scope, candidates, filters, |s, name| {
         field(s, name)
     }))
 }

@@ -23,7 +23,7 @@ use crate::Output;
 /// none of its reservations.
 pub(super) fn create(w: &mut World, ctx: &Ctx, c: &CreateReservation) -> Result<Output> {
     let scope = ctx.scope();
-    let subnet = super::get(w, &scope, &c.subnet_id)?;
+    let subnet = super::get(w, scope, &c.subnet_id)?;
     let reservation_type = ReservationType::parse(&c.reservation_type)?;
     let cidr = cidr::parse_any(&c.cidr).ok_or_else(|| {
         ApiError::invalid_value(format!(
@@ -61,7 +61,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, c: &CreateReservation) -> Result<
         reservation_type,
         description: c.description.clone(),
     });
-    tags::apply_specs(w, &scope, &id, &c.tags);
+    tags::apply_specs(w, scope, &id, &c.tags);
     Ok(Output::Id(id))
 }
 
@@ -76,7 +76,7 @@ fn overlaps(a: &IpNet, b: &IpNet) -> bool {
 /// DeleteSubnetCidrReservation.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
     w.subnet_cidr_reservations
-        .get_in(&ctx.scope(), id)
+        .get_in(ctx.scope(), id)
         .ok_or_else(|| Kind::SubnetCidrReservation.not_found(id))?;
     w.subnet_cidr_reservations.remove(id);
     tags::forget(w, id);
@@ -127,12 +127,12 @@ pub fn describe<'w>(
 ) -> Result<Vec<&'w CidrReservation>> {
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
-    super::get(w, &scope, subnet_id)?;
+    super::get(w, scope, subnet_id)?;
     Ok(w.subnet_cidr_reservations
-        .in_scope(&scope)
+        .in_scope(scope)
         .filter(|r| r.subnet_id == subnet_id)
         .filter(|r| {
-            filter::matches(filters, tags::of(w, &scope, &r.id), |name| match name {
+            filter::matches(filters, tags::of(w, scope, &r.id), |name| match name {
                 "reservationType" => filter::s(r.reservation_type.as_str()),
                 "subnet-id" => filter::s(&r.subnet_id),
                 "owner-id" => filter::s(&r.scope.account),

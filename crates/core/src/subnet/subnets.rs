@@ -33,7 +33,7 @@ pub(super) struct Placement<'a> {
 pub(super) fn create(w: &mut World, ctx: &Ctx, at: Placement, specs: &[TagSpec]) -> Result<Output> {
     let scope = ctx.scope();
     check_families(&at)?;
-    let vpc = crate::vpc::get(w, &scope, at.vpc_id)?;
+    let vpc = crate::vpc::get(w, scope, at.vpc_id)?;
     let cidr = if at.ipv6_native {
         None
     } else {
@@ -41,7 +41,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, at: Placement, specs: &[TagSpec])
     };
     let count = w
         .subnets
-        .in_scope(&scope)
+        .in_scope(scope)
         .filter(|s| s.vpc_id == at.vpc_id)
         .count();
     let ipv6 = at
@@ -70,7 +70,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, at: Placement, specs: &[TagSpec])
     if at.ipv6_native {
         ipv6_only_launch_defaults(w, &id);
     }
-    tags::apply_specs(w, &scope, &id, specs);
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 
@@ -192,7 +192,7 @@ pub(super) fn create_default(
     let zone = zone_for(w, ctx, availability_zone, availability_zone_id, 0)?;
     let vpc = w
         .vpcs
-        .in_scope(&ctx.scope())
+        .in_scope(ctx.scope())
         .find(|v| v.is_default)
         .ok_or_else(|| {
             ApiError::new(
@@ -274,7 +274,7 @@ fn free_default_block(w: &World, vpc: &Vpc) -> Result<Ipv4Net> {
 
 /// DeleteSubnet: only once no interface uses it; its associations go along.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, subnet_id: &str) -> Result<Output> {
-    let subnet = super::get(w, &ctx.scope(), subnet_id)?;
+    let subnet = super::get(w, ctx.scope(), subnet_id)?;
     if !subnet.used.is_empty()
         || w.network_interfaces
             .values()

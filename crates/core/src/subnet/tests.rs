@@ -37,7 +37,7 @@ fn create_default(az: Option<&str>, az_id: Option<&str>) -> Cmd {
 /// The caller's default subnet in the zone named `az`.
 fn default_subnet_in(k: &Kit, az: &str) -> Subnet {
     k.w.subnets
-        .in_scope(&k.ctx.scope())
+        .in_scope(k.ctx.scope())
         .find(|s| s.default_for_az && s.availability_zone == az)
         .expect("a default subnet in the zone")
         .clone()
@@ -173,7 +173,7 @@ fn tags_and_the_subnet_quota() {
     k.refused(tagged("vpc", "10.0.0.0/24"), "InvalidParameterValue");
     let id = k.id(tagged("subnet", "10.0.0.0/24"));
     assert_eq!(
-        crate::tags::of(&k.w, &k.ctx.scope(), &id)
+        crate::tags::of(&k.w, k.ctx.scope(), &id)
             .get("Name")
             .unwrap(),
         "web"
@@ -187,7 +187,7 @@ fn tags_and_the_subnet_quota() {
 fn an_ipv6_only_default_subnet_takes_the_next_free_64_of_the_default_vpc() {
     let mut k = Kit::new();
     let zones = k.w.config.zones(k.ctx.account(), REGION);
-    let default_vpc = k.default_vpc(&k.ctx.scope());
+    let default_vpc = k.default_vpc(k.ctx.scope());
     let native = |az: &str| Cmd::CreateDefault {
         availability_zone: Some(az.to_string()),
         availability_zone_id: None,
@@ -237,7 +237,7 @@ fn create_default_subnet_uses_the_next_free_20_of_the_default_vpc() {
     // the next free /20 of the default VPC, or a failure when none is left.
     let mut k = Kit::new();
     let zones = k.w.config.zones(k.ctx.account(), REGION);
-    let default_vpc = k.default_vpc(&k.ctx.scope());
+    let default_vpc = k.default_vpc(k.ctx.scope());
     k.refused(create_default(None, None), "MissingParameter");
     k.refused(
         create_default(Some(&zones[0].name), Some(&zones[0].id)),

@@ -39,7 +39,7 @@ impl Kit {
         az_ids: &[&str],
     ) -> String {
         let ctx = &self.as_account(account);
-        let n = self.w.vpcs.in_scope(&ctx.scope()).count();
+        let n = self.w.vpcs.in_scope(ctx.scope()).count();
         let vpc = self.id_as(
             ctx,
             super::network::create_vpc(&format!("10.{n}.0.0/16"), false),

@@ -84,13 +84,14 @@ impl Kit {
 
     /// The caller `account` in the kit's Region, now; its scope's defaults made.
     pub fn as_account(&mut self, account: &str) -> Ctx {
-        self.in_region(account, &self.ctx.region().to_string())
+        let scope = self.ctx.scope().clone();
+        self.in_region(account, &scope.region)
     }
 
     /// The caller `account` in `region`, now; its scope's defaults made.
     pub fn in_region(&mut self, account: &str, region: &str) -> Ctx {
         let ctx = Ctx::new(account, region, self.ctx.now);
-        if !self.w.scope_ready(&ctx.scope()) {
+        if !self.w.scope_ready(ctx.scope()) {
             self.init(account, region);
         }
         ctx

@@ -30,7 +30,7 @@ fn accounts_and_regions_get_their_defaults_on_first_use() {
     let mut k = Kit::new();
     let b = k.as_account(B);
     let c = k.in_region(C, "eu-west-1");
-    assert!(k.w.scope_ready(&b.scope()) && k.w.scope_ready(&c.scope()));
+    assert!(k.w.scope_ready(b.scope()) && k.w.scope_ready(c.scope()));
     let v = k.id_as(&b, network::create_vpc("10.1.0.0/16", false));
     assert_eq!(k.w.vpcs.get(&v).unwrap().scope.account, B);
     assert_eq!(k.ctx.account(), A);

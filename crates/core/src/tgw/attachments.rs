@@ -114,7 +114,7 @@ fn make_interface(
         public_ip: false,
         id_order: IdOrder::AttachmentFirst,
     };
-    eni::create_service(w, &ctx.scope(), ctx.now, &s)
+    eni::create_service(w, ctx.scope(), ctx.now, &s)
 }
 
 fn options_of(c: &AttachmentOptionChanges, base: &VpcAttachmentOptions) -> VpcAttachmentOptions {
@@ -179,8 +179,8 @@ pub(super) fn create(
     tags::check_specs(specs, "transit-gateway-attachment")?;
     let scope = ctx.scope();
     let g = gateway_for(w, ctx, tgw_id)?;
-    vpc::get(w, &scope, vpc_id)?;
-    check_subnets(w, &scope, vpc_id, subnet_ids)?;
+    vpc::get(w, scope, vpc_id)?;
+    check_subnets(w, scope, vpc_id, subnet_ids)?;
     if of_gateway(w, tgw_id).any(|a| a.state.is_live() && a.vpc_id == vpc_id) {
         return Err(ApiError::new(
             ErrorCode::DuplicateTransitGatewayAttachment,
@@ -220,7 +220,7 @@ pub(super) fn create(
     if accepted {
         start(w, ctx, &id);
     }
-    tags::apply_specs(w, &scope, &id, specs);
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 
@@ -265,7 +265,7 @@ pub(super) fn modify(
     requested: &AttachmentOptionChanges,
 ) -> Result<Output> {
     let scope = ctx.scope();
-    let a = get_vpc_attachment(w, &scope, id)?;
+    let a = get_vpc_attachment(w, scope, id)?;
     if a.scope != *scope {
         return Err(ApiError::new(
             ErrorCode::OperationNotPermitted,
@@ -294,7 +294,7 @@ pub(super) fn modify(
             "{id} must keep at least one subnet."
         )));
     }
-    check_subnets(w, &scope, &a.vpc_id.clone(), &subnets)?;
+    check_subnets(w, scope, &a.vpc_id.clone(), &subnets)?;
     let options = options_of(requested, &a.options);
     let old: Vec<(String, String)> = a
         .subnet_ids
@@ -324,7 +324,7 @@ pub(super) fn modify(
 /// DeleteTransitGatewayVpcAttachment (by either owner): `deleting`, then `deleted` once
 /// the transition delay has passed.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
-    get_vpc_attachment(w, &ctx.scope(), id)?;
+    get_vpc_attachment(w, ctx.scope(), id)?;
     w.tgw_attachments.get_mut(id).expect("checked").state = AttachmentState::Deleting;
     w.schedule(
         ctx.now + w.config.delays.transition,
@@ -336,7 +336,7 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
 
 /// The attachment `id` awaiting acceptance by the caller, the transit gateway's owner.
 fn awaiting<'w>(w: &'w World, ctx: &Ctx, id: &str) -> Result<&'w TgwAttachment> {
-    let a = get_vpc_attachment(w, &ctx.scope(), id)?;
+    let a = get_vpc_attachment(w, ctx.scope(), id)?;
     if a.transit_gateway_owner != ctx.account() {
         return Err(ApiError::new(
             ErrorCode::OperationNotPermitted,

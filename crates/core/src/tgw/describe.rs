@@ -69,7 +69,7 @@ pub fn describe_transit_gateways<'w>(
         .into_iter()
         .filter(|g| {
             let o = &g.options;
-            filter::matches(filters, tags::of(w, &scope, &g.id), |name| match name {
+            filter::matches(filters, tags::of(w, scope, &g.id), |name| match name {
                 "options.amazon-side-asn" => filter::s(o.amazon_side_asn.to_string()),
                 "options.association-default-route-table-id" => {
                     filter::opt(o.association_default_route_table_id.clone())
@@ -141,7 +141,7 @@ pub fn describe_vpc_attachments<'w>(
 ) -> Result<Vec<&'w TgwAttachment>> {
     filter::check_names(filters, VPC_ATTACHMENT_FILTERS)?;
     let scope = ctx.scope();
-    let found = visible_attachments(w, &scope, ids)?;
+    let found = visible_attachments(w, scope, ids)?;
     if let Some(a) = found.iter().find(|a| !a.is_vpc() && ids.contains(&a.id)) {
         return Err(Kind::TransitGatewayAttachment.not_found(&a.id));
     }
@@ -149,7 +149,7 @@ pub fn describe_vpc_attachments<'w>(
         .into_iter()
         .filter(|a| a.is_vpc())
         .filter(|a| {
-            filter::matches(filters, tags::of(w, &scope, &a.id), |name| match name {
+            filter::matches(filters, tags::of(w, scope, &a.id), |name| match name {
                 "state" => filter::s(a.state.as_str()),
                 "transit-gateway-attachment-id" => filter::s(&a.id),
                 "transit-gateway-id" => filter::s(&a.transit_gateway_id),
@@ -183,7 +183,7 @@ pub fn describe_attachments(
 ) -> Result<Vec<AttachmentRow>> {
     filter::check_names(filters, ATTACHMENT_FILTERS)?;
     let scope = ctx.scope();
-    let mut rows = super::rows::visible(w, &scope);
+    let mut rows = super::rows::visible(w, scope);
     if !ids.is_empty() {
         if let Some(missing) = ids.iter().find(|id| !rows.iter().any(|r| &r.id == *id)) {
             return Err(Kind::TransitGatewayAttachment.not_found(missing));
@@ -193,7 +193,7 @@ pub fn describe_attachments(
     Ok(rows
         .into_iter()
         .filter(|a| {
-            filter::matches(filters, tags::of(w, &scope, &a.id), |name| match name {
+            filter::matches(filters, tags::of(w, scope, &a.id), |name| match name {
                 "association.state" => a
                     .association
                     .as_ref()
@@ -243,16 +243,16 @@ pub fn describe_route_tables<'w>(
 ) -> Result<Vec<&'w TgwRouteTable>> {
     filter::check_names(filters, ROUTE_TABLE_FILTERS)?;
     let scope = ctx.scope();
-    let candidates = w.tgw_route_tables.pick(&scope, ids, |id| {
+    let candidates = w.tgw_route_tables.pick(scope, ids, |id| {
         w.tgw_route_tables
-            .get_in(&scope, id)
+            .get_in(scope, id)
             .ok_or_else(|| Kind::TransitGatewayRouteTable.not_found(id))
     })?;
     Ok(candidates
         .into_iter()
         .filter(|t| {
             let (assoc, prop) = default_flags(w, t);
-            filter::matches(filters, tags::of(w, &scope, &t.id), |name| match name {
+            filter::matches(filters, tags::of(w, scope, &t.id), |name| match name {
                 "default-association-route-table" => filter::b(assoc),
                 "default-propagation-route-table" => filter::b(prop),
                 "state" => filter::s(t.state.as_str()),
@@ -317,7 +317,7 @@ pub fn search_routes(
     }
     let t = w
         .tgw_route_tables
-        .get_in(&ctx.scope(), rtb_id)
+        .get_in(ctx.scope(), rtb_id)
         .ok_or_else(|| Kind::TransitGatewayRouteTable.not_found(rtb_id))?;
     let all = table_routes(w, t);
     let mut searches = Vec::new();
@@ -383,7 +383,7 @@ pub fn table_attachments(
     filter::check_names(filters, ASSOCIATION_FILTERS)?;
     let t = w
         .tgw_route_tables
-        .get_in(&ctx.scope(), rtb_id)
+        .get_in(ctx.scope(), rtb_id)
         .ok_or_else(|| Kind::TransitGatewayRouteTable.not_found(rtb_id))?;
     let mut found: Vec<AttachmentRow> = if propagations {
         t.propagations

@@ -93,7 +93,7 @@ pub(super) fn create(
     {
         let live = w
             .transit_gateways
-            .in_scope(&scope)
+            .in_scope(scope)
             .filter(|g| g.state.is_live())
             .count();
         if live >= limit as usize {
@@ -145,7 +145,7 @@ pub(super) fn create(
         TimerKind::TransitGateway,
         &id,
     );
-    tags::apply_specs(w, &scope, &id, specs);
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 
@@ -170,7 +170,7 @@ pub(super) fn modify(
     c: TgwChanges,
 ) -> Result<Output> {
     let scope = ctx.scope();
-    let g = get_owned(w, &scope, tgw_id)?;
+    let g = get_owned(w, scope, tgw_id)?;
     if let Some(asn) = c.amazon_side_asn {
         check_asn(asn)?;
     }
@@ -181,7 +181,7 @@ pub(super) fn modify(
     .into_iter()
     .flatten()
     {
-        check_default_table(w, &scope, tgw_id, id)?;
+        check_default_table(w, scope, tgw_id, id)?;
     }
     let mut blocks = g.options.cidr_blocks.clone();
     for b in &c.remove_cidr_blocks {
@@ -244,7 +244,7 @@ pub(super) fn modify(
 /// DeleteTransitGateway: only without live attachments; `deleting`, then `deleted` with
 /// its route tables once the transition delay has passed.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, tgw_id: &str) -> Result<Output> {
-    get_owned(w, &ctx.scope(), tgw_id)?;
+    get_owned(w, ctx.scope(), tgw_id)?;
     let mut live: Vec<String> = attachments::of_gateway(w, tgw_id)
         .filter(|a| a.state.is_live())
         .map(|a| a.id.clone())

@@ -67,7 +67,7 @@ pub(super) fn live_of_gateway(w: &World, tgw_id: &str) -> Vec<String> {
 /// The request's checks: the caller's own available gateway, a well-formed other peer,
 /// one live peering per pair, and the quotas.
 fn check_request(w: &World, ctx: &Ctx, r: &PeeringRequest) -> Result<()> {
-    let g = gateways::get_owned(w, &ctx.scope(), &r.transit_gateway_id)?;
+    let g = gateways::get_owned(w, ctx.scope(), &r.transit_gateway_id)?;
     if g.state != State::Available {
         return Err(ApiError::new(
             ErrorCode::IncorrectState,
@@ -160,7 +160,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, r: &PeeringRequest) -> Result<Out
         created: ctx.now,
         purge_at: None,
     });
-    tags::apply_specs(w, &scope, &id, &r.tags);
+    tags::apply_specs(w, scope, &id, &r.tags);
     schedule_step(w, ctx.now, &id);
     Ok(Output::Id(id))
 }
@@ -175,7 +175,7 @@ fn schedule_step(w: &mut World, now: Millis, id: &str) {
 
 /// The attachment `id` awaiting the caller's answer as the accepter.
 fn awaiting<'w>(w: &'w World, ctx: &Ctx, id: &str) -> Result<&'w TgwPeeringAttachment> {
-    let (p, side) = get_visible(w, &ctx.scope(), id)?;
+    let (p, side) = get_visible(w, ctx.scope(), id)?;
     if side != Side::Accepter && p.peer != *ctx.scope() {
         return Err(ApiError::new(
             ErrorCode::OperationNotPermitted,
@@ -226,7 +226,7 @@ pub(super) fn reject(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
 
 /// DeleteTransitGatewayPeeringAttachment (either side): `deleting`, then `deleted`.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, id: &str) -> Result<Output> {
-    let (p, _) = get_visible(w, &ctx.scope(), id)?;
+    let (p, _) = get_visible(w, ctx.scope(), id)?;
     if !(p.state.is_live() || p.state == AttachmentState::Failed) {
         return Err(invalid_state(p));
     }
@@ -299,7 +299,7 @@ pub(super) fn table_side(
     if !is_peering(w, id) {
         return Ok(None);
     }
-    let (p, _) = get_visible(w, &ctx.scope(), id)?;
+    let (p, _) = get_visible(w, ctx.scope(), id)?;
     match p.side_of_gateway(&t.transit_gateway_id) {
         Some(side) if p.scope_of(side) == &t.scope => Ok(Some(side)),
         _ => Err(ApiError::invalid_value(format!(

@@ -29,12 +29,12 @@ pub fn describe_peering_attachments<'w>(
     let candidates: Vec<&TgwPeeringAttachment> = if ids.is_empty() {
         w.tgw_peerings
             .values()
-            .filter(|p| p.visible_to(&scope))
+            .filter(|p| p.visible_to(scope))
             .collect()
     } else {
         let mut out: Vec<&TgwPeeringAttachment> = Vec::new();
         for id in ids {
-            let (p, _) = super::peering::get_visible(w, &scope, id)?;
+            let (p, _) = super::peering::get_visible(w, scope, id)?;
             if !out.iter().any(|o| o.id == p.id) {
                 out.push(p);
             }
@@ -44,7 +44,7 @@ pub fn describe_peering_attachments<'w>(
     Ok(candidates
         .into_iter()
         .filter(|p| {
-            filter::matches(filters, tags::of(w, &scope, &p.id), |name| match name {
+            filter::matches(filters, tags::of(w, scope, &p.id), |name| match name {
                 "local-owner-id" => filter::s(&p.scope.account),
                 "remote-owner-id" => filter::s(&p.peer.account),
                 "state" => filter::s(p.state.as_str()),

@@ -41,7 +41,7 @@ fn check_list(w: &World, ctx: &Ctx, id: &str) -> Result<()> {
             "The prefix list {id} is AWS-managed: a transit gateway route table references customer-managed prefix lists only."
         )));
     }
-    if !prefix_list::exists_for(w, &scope, id) {
+    if !prefix_list::exists_for(w, scope, id) {
         return Err(Kind::PrefixList.not_found(id));
     }
     Ok(())
@@ -73,7 +73,7 @@ pub(super) fn create(
     attachment_id: Option<String>,
     blackhole: bool,
 ) -> Result<Output> {
-    let t = route_tables::get(w, &ctx.scope(), rtb_id)?;
+    let t = route_tables::get(w, ctx.scope(), rtb_id)?;
     check_list(w, ctx, pl)?;
     let target = routes::target_of(w, ctx, t, attachment_id, blackhole)?;
     if t.prefix_list_refs.iter().any(|r| r.prefix_list_id == pl) {
@@ -101,7 +101,7 @@ pub(super) fn modify(
     attachment_id: Option<String>,
     blackhole: bool,
 ) -> Result<Output> {
-    let t = route_tables::get(w, &ctx.scope(), rtb_id)?;
+    let t = route_tables::get(w, ctx.scope(), rtb_id)?;
     let i = position(t, pl)?;
     let target = routes::target_of(w, ctx, t, attachment_id, blackhole)?;
     w.tgw_route_tables
@@ -114,7 +114,7 @@ pub(super) fn modify(
 
 /// DeleteTransitGatewayPrefixListReference.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, rtb_id: &str, pl: &str) -> Result<Output> {
-    let t = route_tables::get(w, &ctx.scope(), rtb_id)?;
+    let t = route_tables::get(w, ctx.scope(), rtb_id)?;
     let i = position(t, pl)?;
     w.tgw_route_tables
         .get_mut(rtb_id)
@@ -146,7 +146,7 @@ pub fn get_references<'w>(
     filter::check_names(filters, PREFIX_LIST_REFERENCE_FILTERS)?;
     let t = w
         .tgw_route_tables
-        .get_in(&ctx.scope(), rtb_id)
+        .get_in(ctx.scope(), rtb_id)
         .ok_or_else(|| Kind::TransitGatewayRouteTable.not_found(rtb_id))?;
     let none = Default::default();
     Ok(t.prefix_list_refs

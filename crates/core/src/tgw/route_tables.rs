@@ -42,7 +42,7 @@ pub(super) fn insert(w: &mut World, ctx: &Ctx, tgw_id: &str) -> String {
 pub(super) fn create(w: &mut World, ctx: &Ctx, tgw_id: &str, specs: &[TagSpec]) -> Result<Output> {
     tags::check_specs(specs, "transit-gateway-route-table")?;
     let scope = ctx.scope();
-    let g = gateways::get_owned(w, &scope, tgw_id)?;
+    let g = gateways::get_owned(w, scope, tgw_id)?;
     if g.state != State::Available {
         return Err(ApiError::new(
             ErrorCode::IncorrectState,
@@ -56,7 +56,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, tgw_id: &str, specs: &[TagSpec]) 
     {
         let live = w
             .tgw_route_tables
-            .in_scope(&scope)
+            .in_scope(scope)
             .filter(|t| t.transit_gateway_id == tgw_id && t.state.is_live())
             .count();
         if live >= limit as usize {
@@ -67,14 +67,14 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, tgw_id: &str, specs: &[TagSpec]) 
         }
     }
     let id = insert(w, ctx, tgw_id);
-    tags::apply_specs(w, &scope, &id, specs);
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 
 /// DeleteTransitGatewayRouteTable: only without associations; a gateway whose default
 /// table it was has none afterwards.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, rtb_id: &str) -> Result<Output> {
-    let rtb = get(w, &ctx.scope(), rtb_id)?;
+    let rtb = get(w, ctx.scope(), rtb_id)?;
     let first = associated(w, rtb_id)
         .map(|a| a.id.as_str())
         .chain(super::peering::associated_with(w, rtb_id).map(|(p, _)| p.id.as_str()))
@@ -122,8 +122,8 @@ fn table_and_attachment<'w>(
     attachment_id: &str,
 ) -> Result<(&'w TgwRouteTable, &'w TgwAttachment)> {
     let scope = ctx.scope();
-    let rtb = get(w, &scope, rtb_id)?;
-    let a = attachments::get_visible(w, &scope, attachment_id)?;
+    let rtb = get(w, scope, rtb_id)?;
+    let a = attachments::get_visible(w, scope, attachment_id)?;
     if a.transit_gateway_id != rtb.transit_gateway_id {
         return Err(ApiError::invalid_value(format!(
             "{attachment_id} and {rtb_id} belong to different transit gateways."
@@ -135,7 +135,7 @@ fn table_and_attachment<'w>(
 /// The side of peering attachment `attachment_id` that table `rtb_id` is on (`None`: not
 /// a peering attachment).
 fn peering_side(w: &World, ctx: &Ctx, rtb_id: &str, attachment_id: &str) -> Result<Option<Side>> {
-    let rtb = get(w, &ctx.scope(), rtb_id)?;
+    let rtb = get(w, ctx.scope(), rtb_id)?;
     peering::table_side(w, ctx, rtb, attachment_id)
 }
 

@@ -123,7 +123,7 @@ pub(super) fn target_of(
             if super::peering::table_side(w, ctx, t, &id)?.is_some() {
                 return Ok(RouteTarget::Attachment(id));
             }
-            let a = attachments::get_visible(w, &ctx.scope(), &id)?;
+            let a = attachments::get_visible(w, ctx.scope(), &id)?;
             if a.transit_gateway_id != t.transit_gateway_id {
                 return Err(ApiError::invalid_value(format!(
                     "{id} and {} belong to different transit gateways.",
@@ -144,7 +144,7 @@ pub(super) fn create(
     attachment_id: Option<String>,
     blackhole: bool,
 ) -> Result<Output> {
-    let t = route_tables::get(w, &ctx.scope(), rtb_id)?;
+    let t = route_tables::get(w, ctx.scope(), rtb_id)?;
     let destination = destination.trunc();
     let target = target_of(w, ctx, t, attachment_id, blackhole)?;
     if t.routes.iter().any(|r| r.destination == destination) {
@@ -183,7 +183,7 @@ fn static_route(t: &TgwRouteTable, destination: &IpNet) -> Result<usize> {
 
 /// DeleteTransitGatewayRoute: static routes only.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, rtb_id: &str, destination: IpNet) -> Result<Output> {
-    let t = route_tables::get(w, &ctx.scope(), rtb_id)?;
+    let t = route_tables::get(w, ctx.scope(), rtb_id)?;
     let i = static_route(t, &destination.trunc())?;
     w.tgw_route_tables
         .get_mut(rtb_id)
@@ -202,7 +202,7 @@ pub(super) fn replace(
     attachment_id: Option<String>,
     blackhole: bool,
 ) -> Result<Output> {
-    let t = route_tables::get(w, &ctx.scope(), rtb_id)?;
+    let t = route_tables::get(w, ctx.scope(), rtb_id)?;
     let i = static_route(t, &destination.trunc())?;
     let target = target_of(w, ctx, t, attachment_id, blackhole)?;
     w.tgw_route_tables.get_mut(rtb_id).expect("checked").routes[i].target = target;

@@ -21,7 +21,7 @@ use super::model::{AttachmentState, State, TgwAttachment, VpcAttachmentOptions};
 /// takes no VPN attachment), `available`, with room for one more attachment. Answers its
 /// Amazon side ASN (a BGP connection's customer gateway must not use it).
 pub fn gateway_for_connection(w: &World, ctx: &Ctx, tgw_id: &str) -> Result<u64> {
-    let g = gateways::get_owned(w, &ctx.scope(), tgw_id)?;
+    let g = gateways::get_owned(w, ctx.scope(), tgw_id)?;
     if g.state != State::Available {
         return Err(ApiError::new(
             ErrorCode::IncorrectState,
@@ -61,7 +61,7 @@ pub fn vpn_attachment(id: &str, scope: &Scope, tgw_id: &str, vpn_id: &str) -> Tg
 /// the attachment starts `pending`. Returns its id.
 pub fn attach(w: &mut World, ctx: &Ctx, tgw_id: &str, vpn_id: &str) -> String {
     let id = w.ids.id(Kind::TransitGatewayAttachment);
-    let mut a = vpn_attachment(&id, &ctx.scope(), tgw_id, vpn_id);
+    let mut a = vpn_attachment(&id, ctx.scope(), tgw_id, vpn_id);
     a.created = ctx.now;
     w.tgw_attachments.insert(a);
     attachments::start(w, ctx, &id);

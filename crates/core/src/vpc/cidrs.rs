@@ -24,7 +24,7 @@ pub(super) fn associate(
     cidr_block: Option<&str>,
     amazon_ipv6: bool,
 ) -> Result<Output> {
-    let vpc = super::get(w, &ctx.scope(), vpc_id)?;
+    let vpc = super::get(w, ctx.scope(), vpc_id)?;
     match (cidr_block, amazon_ipv6) {
         (Some(_), true) | (None, false) => Err(ApiError::invalid_combination(
             "Specify either CidrBlock or AmazonProvidedIpv6CidrBlock, but not both.",
@@ -160,7 +160,7 @@ pub(super) fn disassociate(w: &mut World, ctx: &Ctx, association_id: &str) -> Re
 /// The caller's VPC holding the block `association_id`.
 fn owner_of_association<'w>(w: &'w World, ctx: &Ctx, association_id: &str) -> Result<&'w Vpc> {
     w.vpcs
-        .in_scope(&ctx.scope())
+        .in_scope(ctx.scope())
         .find(|v| {
             v.cidrs.iter().any(|c| c.association_id == association_id)
                 || v.ipv6_cidrs

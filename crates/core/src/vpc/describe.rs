@@ -31,8 +31,8 @@ pub fn describe<'w>(
 ) -> Result<Vec<&'w Vpc>> {
     filter::check_names(filters, FILTERS)?;
     let scope = ctx.scope();
-    let candidates = w.vpcs.pick(&scope, ids, |id| super::get(w, &scope, id))?;
-    Ok(filter::tagged(w, &scope, candidates, filters, |v, name| {
+    let candidates = w.vpcs.pick(scope, ids, |id| super::get(w, scope, id))?;
+    Ok(filter::tagged(w, scope, candidates, filters, |v, name| {
         field(v, name)
     }))
 }

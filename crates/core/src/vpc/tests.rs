@@ -132,7 +132,7 @@ fn create_validates_block_tenancy_tags_and_quota() {
     });
     assert_eq!(k.w.vpcs.get(&tagged).unwrap().instance_tenancy, "dedicated");
     assert_eq!(
-        crate::tags::of(&k.w, &k.ctx.scope(), &tagged)
+        crate::tags::of(&k.w, k.ctx.scope(), &tagged)
             .get("Name")
             .unwrap(),
         "prod"
@@ -148,13 +148,13 @@ fn create_validates_block_tenancy_tags_and_quota() {
 #[test]
 fn the_default_vpc_has_an_internet_gateway_and_a_default_subnet_per_zone() {
     let mut k = Kit::new();
-    let id = k.default_vpc(&k.ctx.scope());
+    let id = k.default_vpc(k.ctx.scope());
     let v = k.w.vpcs.get(&id).unwrap().clone();
     assert!(v.is_default && v.enable_dns_hostnames && v.enable_dns_support);
     assert_eq!(v.primary_cidr().to_string(), "172.31.0.0/16");
     let igw =
         k.w.internet_gateways
-            .in_scope(&k.ctx.scope())
+            .in_scope(k.ctx.scope())
             .find(|g| g.attachment.as_deref() == Some(id.as_str()))
             .expect("an attached internet gateway");
     let main = k.w.route_tables.get(&v.main_route_table_id).unwrap();
@@ -166,7 +166,7 @@ fn the_default_vpc_has_an_internet_gateway_and_a_default_subnet_per_zone() {
     let zones = k.w.config.zones(k.ctx.account(), REGION);
     let subnets: Vec<_> =
         k.w.subnets
-            .in_scope(&k.ctx.scope())
+            .in_scope(k.ctx.scope())
             .filter(|s| s.vpc_id == id)
             .collect();
     assert_eq!(subnets.len(), zones.len());
@@ -429,7 +429,7 @@ fn describe_filters_and_ids() {
     let x = k.vpc("10.0.0.0/16");
     let y = k.vpc_v6("10.1.0.0/16");
     k.id(associate_cidr(&y, "10.2.0.0/16"));
-    let default = k.default_vpc(&k.ctx.scope());
+    let default = k.default_vpc(k.ctx.scope());
     let ctx = k.ctx.clone();
     let find = |k: &Kit, f: &[(&str, &[&str])]| -> Vec<String> {
         let filters: Vec<Filter> = f.iter().map(|(n, v)| Filter::new(n, v)).collect();

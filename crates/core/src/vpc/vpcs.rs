@@ -30,7 +30,7 @@ pub(super) fn create(
     tags::check_specs(specs, "vpc")?;
     let scope = ctx.scope();
     if let Some(limit) = w.config.quotas.limit(ctx.account(), quota::VPCS_PER_REGION) {
-        if w.vpcs.count_in(&scope) >= limit as usize {
+        if w.vpcs.count_in(scope) >= limit as usize {
             return Err(ApiError::new(
                 ErrorCode::VpcLimitExceeded,
                 "The maximum number of VPCs has been reached.",
@@ -38,13 +38,13 @@ pub(super) fn create(
         }
     }
     let id = insert(w, ctx, cidr, amazon_ipv6, false, tenancy);
-    tags::apply_specs(w, &scope, &id, specs);
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 
 /// CreateDefaultVpc: only while the scope has no default VPC.
 pub(super) fn create_default(w: &mut World, ctx: &Ctx) -> Result<Output> {
-    if w.vpcs.in_scope(&ctx.scope()).any(|v| v.is_default) {
+    if w.vpcs.in_scope(ctx.scope()).any(|v| v.is_default) {
         return Err(ApiError::new(
             ErrorCode::DefaultVpcAlreadyExists,
             "A Default VPC already exists for this account in this region.",
@@ -74,7 +74,7 @@ fn insert(
     } else {
         Vec::new()
     };
-    let dhcp_options_id = w.default_dhcp_options(&scope);
+    let dhcp_options_id = w.default_dhcp_options(scope);
     let vpc = Vpc {
         id: id.clone(),
         scope: scope.clone(),
@@ -92,7 +92,7 @@ fn insert(
         created: ctx.now,
     };
     w.vpcs.insert(vpc);
-    w.on_vpc_created(&scope, &id);
+    w.on_vpc_created(scope, &id);
     id
 }
 
@@ -120,9 +120,9 @@ pub fn init_scope(w: &mut World, ctx: &Ctx) -> Result<()> {
     let scope = ctx.scope();
     w.check_region(ctx.region())?;
     if w.scopes_ready.insert(scope.clone()) {
-        let scope_ids = crate::ids::IdGen::new(scope_seed(&scope));
+        let scope_ids = crate::ids::IdGen::new(scope_seed(scope));
         let world_ids = std::mem::replace(&mut w.ids, scope_ids);
-        w.default_dhcp_options(&scope);
+        w.default_dhcp_options(scope);
         create_default_vpc(w, ctx);
         w.ids = world_ids;
     }
@@ -148,7 +148,7 @@ fn create_default_vpc(w: &mut World, ctx: &Ctx) -> String {
 
 /// DeleteVpc: once only its defaults remain (see [`World::check_vpc_deletable`]).
 pub(super) fn delete(w: &mut World, ctx: &Ctx, vpc_id: &str) -> Result<()> {
-    let vpc = super::get(w, &ctx.scope(), vpc_id)?.clone();
+    let vpc = super::get(w, ctx.scope(), vpc_id)?.clone();
     w.check_vpc_deletable(&vpc)?;
     w.on_vpc_deleted(ctx, &vpc);
     w.vpcs.remove(vpc_id);
@@ -166,7 +166,7 @@ pub(super) fn modify_attribute(
 ) -> Result<Output> {
     let vpc = w
         .vpcs
-        .get_mut_in(&ctx.scope(), vpc_id)
+        .get_mut_in(ctx.scope(), vpc_id)
         .ok_or_else(|| Kind::Vpc.not_found(vpc_id))?;
     match attribute {
         Attribute::EnableDnsSupport => vpc.enable_dns_support = value,
@@ -186,7 +186,7 @@ pub(super) fn modify_tenancy(
     vpc_id: &str,
     instance_tenancy: &str,
 ) -> Result<Output> {
-    super::get(w, &ctx.scope(), vpc_id)?;
+    super::get(w, ctx.scope(), vpc_id)?;
     if instance_tenancy != "default" {
         return Err(ApiError::invalid_value(format!(
             "Value ({instance_tenancy}) for parameter InstanceTenancy is invalid. The only supported value is 'default'."

@@ -34,7 +34,7 @@ fn gateway_of(w: &World, ctx: &Ctx, new: &NewConnection) -> Result<(Gateway, u64
             "The request must contain the parameter VpnGatewayId or TransitGatewayId",
         )),
         (Some(vgw_id), None) => {
-            let vgw = gateways::get(w, &ctx.scope(), vgw_id)?;
+            let vgw = gateways::get(w, ctx.scope(), vgw_id)?;
             Ok((Gateway::Vgw(vgw_id.clone()), vgw.amazon_side_asn))
         }
         (None, Some(tgw_id)) => {
@@ -71,7 +71,7 @@ impl Gateway {
 pub(super) fn create(w: &mut World, ctx: &Ctx, new: NewConnection) -> Result<Output> {
     let scope = ctx.scope();
     tags::check_specs(&new.tags, "vpn-connection")?;
-    let cgw = customer::get(w, &scope, &new.customer_gateway_id)?;
+    let cgw = customer::get(w, scope, &new.customer_gateway_id)?;
     if cgw.state != State::Available {
         return Err(ApiError::new(
             ErrorCode::InvalidCustomerGatewayState,
@@ -93,7 +93,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, new: NewConnection) -> Result<Out
     let local = new.local_ipv4_network_cidr.unwrap_or(any);
     let remote = new.remote_ipv4_network_cidr.unwrap_or(any);
     let live = |c: &&VpnConnection| c.state == State::Available && Gateway::of(c) == gateway;
-    if let Some(same) = w.vpn_connections.in_scope(&scope).filter(live).find(|c| {
+    if let Some(same) = w.vpn_connections.in_scope(scope).filter(live).find(|c| {
         c.customer_gateway_id == cgw.id
             && c.static_routes_only == new.static_routes_only
             && c.local_ipv4_network_cidr == local
@@ -102,7 +102,7 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, new: NewConnection) -> Result<Out
         return Ok(Output::Id(same.id.clone()));
     }
     let cgw_ip = cgw.ip_address;
-    if w.vpn_connections.in_scope(&scope).filter(live).any(|c| {
+    if w.vpn_connections.in_scope(scope).filter(live).any(|c| {
         w.customer_gateways
             .get(&c.customer_gateway_id)
             .is_some_and(|g| g.ip_address == cgw_ip)
@@ -136,14 +136,14 @@ pub(super) fn create(w: &mut World, ctx: &Ctx, new: NewConnection) -> Result<Out
     if let Some(tgw_id) = transit_gateway_id {
         w.on_vpn_connection_created(ctx, &tgw_id, &id);
     }
-    tags::apply_specs(w, &scope, &id, &new.tags);
+    tags::apply_specs(w, scope, &id, &new.tags);
     Ok(Output::Id(id))
 }
 
 /// DeleteVpnConnection: `deleted` at once; its routes leave the propagating tables (a
 /// transit gateway's connection: its attachment goes `deleting`).
 pub(super) fn delete(w: &mut World, ctx: &Ctx, vpn_id: &str) -> Result<Output> {
-    let vgw_id = get(w, &ctx.scope(), vpn_id)?.vpn_gateway_id.clone();
+    let vgw_id = get(w, ctx.scope(), vpn_id)?.vpn_gateway_id.clone();
     let due = super::schedule_purge(w, ctx, vpn_id);
     let c = w.vpn_connections.get_mut(vpn_id).expect("checked");
     c.state = State::Deleted;
@@ -155,7 +155,7 @@ pub(super) fn delete(w: &mut World, ctx: &Ctx, vpn_id: &str) -> Result<Output> {
 
 /// The caller's live static-routes connection `vpn_id`.
 fn static_connection<'w>(w: &'w World, ctx: &Ctx, vpn_id: &str) -> Result<&'w VpnConnection> {
-    let c = get(w, &ctx.scope(), vpn_id)?;
+    let c = get(w, ctx.scope(), vpn_id)?;
     if !c.static_routes_only {
         return Err(ApiError::new(
             ErrorCode::InvalidVpnConnectionInvalidType,

@@ -48,7 +48,7 @@ pub(super) fn create(
         )));
     }
     let scope = ctx.scope();
-    if let Some(same) = w.customer_gateways.in_scope(&scope).find(|g| {
+    if let Some(same) = w.customer_gateways.in_scope(scope).find(|g| {
         g.state == State::Available
             && g.ip_address == ip
             && g.bgp_asn == asn
@@ -67,13 +67,13 @@ pub(super) fn create(
         state: State::Available,
         purge_at: None,
     });
-    tags::apply_specs(w, &scope, &id, specs);
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 
 /// DeleteCustomerGateway: only once its VPN connections are deleted.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, cgw_id: &str) -> Result<Output> {
-    let cgw = get(w, &ctx.scope(), cgw_id)?;
+    let cgw = get(w, ctx.scope(), cgw_id)?;
     if cgw.state != State::Available {
         return Err(Kind::CustomerGateway.not_found(cgw_id));
     }

@@ -29,15 +29,15 @@ pub fn describe_vpn_gateways<'w>(
 ) -> Result<Vec<&'w VpnGateway>> {
     filter::check_names(filters, VGW_FILTERS)?;
     let scope = ctx.scope();
-    let candidates = w.vpn_gateways.pick(&scope, ids, |id| {
+    let candidates = w.vpn_gateways.pick(scope, ids, |id| {
         w.vpn_gateways
-            .get_in(&scope, id)
+            .get_in(scope, id)
             .ok_or_else(|| Kind::VpnGateway.not_found(id))
     })?;
     Ok(candidates
         .into_iter()
         .filter(|g| {
-            filter::matches(filters, tags::of(w, &scope, &g.id), |name| match name {
+            filter::matches(filters, tags::of(w, scope, &g.id), |name| match name {
                 "amazon-side-asn" => filter::s(g.amazon_side_asn.to_string()),
                 "attachment.state" => g.attachments.iter().map(|a| a.state().into()).collect(),
                 "attachment.vpc-id" => g.attachments.iter().map(|a| a.vpc_id.clone()).collect(),
@@ -69,15 +69,15 @@ pub fn describe_customer_gateways<'w>(
 ) -> Result<Vec<&'w CustomerGateway>> {
     filter::check_names(filters, CGW_FILTERS)?;
     let scope = ctx.scope();
-    let candidates = w.customer_gateways.pick(&scope, ids, |id| {
+    let candidates = w.customer_gateways.pick(scope, ids, |id| {
         w.customer_gateways
-            .get_in(&scope, id)
+            .get_in(scope, id)
             .ok_or_else(|| Kind::CustomerGateway.not_found(id))
     })?;
     Ok(candidates
         .into_iter()
         .filter(|g| {
-            filter::matches(filters, tags::of(w, &scope, &g.id), |name| match name {
+            filter::matches(filters, tags::of(w, scope, &g.id), |name| match name {
                 "bgp-asn" => filter::s(g.bgp_asn.to_string()),
                 "customer-gateway-id" => filter::s(&g.id),
                 "ip-address" => filter::s(g.ip_address.to_string()),
@@ -112,15 +112,15 @@ pub fn describe_vpn_connections<'w>(
 ) -> Result<Vec<&'w VpnConnection>> {
     filter::check_names(filters, VPN_FILTERS)?;
     let scope = ctx.scope();
-    let candidates = w.vpn_connections.pick(&scope, ids, |id| {
+    let candidates = w.vpn_connections.pick(scope, ids, |id| {
         w.vpn_connections
-            .get_in(&scope, id)
+            .get_in(scope, id)
             .ok_or_else(|| Kind::VpnConnection.not_found(id))
     })?;
     Ok(candidates
         .into_iter()
         .filter(|c| {
-            filter::matches(filters, tags::of(w, &scope, &c.id), |name| match name {
+            filter::matches(filters, tags::of(w, scope, &c.id), |name| match name {
                 "bgp-asn" => filter::opt(
                     w.customer_gateways
                         .get(&c.customer_gateway_id)

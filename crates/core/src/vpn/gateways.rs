@@ -60,15 +60,15 @@ pub(super) fn create(
         attachments: Vec::new(),
         purge_at: None,
     });
-    tags::apply_specs(w, &scope, &id, specs);
+    tags::apply_specs(w, scope, &id, specs);
     Ok(Output::Id(id))
 }
 
 /// AttachVpnGateway: one gateway per VPC, one VPC per gateway.
 pub(super) fn attach(w: &mut World, ctx: &Ctx, vgw_id: &str, vpc_id: &str) -> Result<Output> {
     let scope = ctx.scope();
-    let vgw = get(w, &scope, vgw_id)?;
-    vpc::get(w, &scope, vpc_id)?;
+    let vgw = get(w, scope, vgw_id)?;
+    vpc::get(w, scope, vpc_id)?;
     match vgw.attached_vpc() {
         Some(v) if v == vpc_id => return Ok(Output::Done),
         Some(other) => {
@@ -102,8 +102,8 @@ pub(super) fn attach(w: &mut World, ctx: &Ctx, vgw_id: &str, vpc_id: &str) -> Re
 /// propagating the gateway (its routes leave them).
 pub(super) fn detach(w: &mut World, ctx: &Ctx, vgw_id: &str, vpc_id: &str) -> Result<Output> {
     let scope = ctx.scope();
-    let vgw = get(w, &scope, vgw_id)?;
-    vpc::get(w, &scope, vpc_id)?;
+    let vgw = get(w, scope, vgw_id)?;
+    vpc::get(w, scope, vpc_id)?;
     if vgw.attached_vpc() != Some(vpc_id) {
         return Err(ApiError::new(
             ErrorCode::InvalidVpnGatewayAttachmentNotFound,
@@ -125,7 +125,7 @@ pub(super) fn detach(w: &mut World, ctx: &Ctx, vgw_id: &str, vpc_id: &str) -> Re
 
 /// DeleteVpnGateway: only a detached gateway without live VPN connections.
 pub(super) fn delete(w: &mut World, ctx: &Ctx, vgw_id: &str) -> Result<Output> {
-    let vgw = get(w, &ctx.scope(), vgw_id)?;
+    let vgw = get(w, ctx.scope(), vgw_id)?;
     if let Some(vpc_id) = vgw.attached_vpc() {
         return Err(ApiError::new(
             ErrorCode::InvalidVpnGatewayState,

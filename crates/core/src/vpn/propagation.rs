@@ -66,8 +66,8 @@ pub(super) fn sync(w: &mut World, vgw_id: &str) {
 /// EnableVgwRoutePropagation: the gateway must be attached to the table's VPC.
 pub(super) fn enable(w: &mut World, ctx: &Ctx, vgw_id: &str, rtb_id: &str) -> Result<Output> {
     let scope = ctx.scope();
-    let table = route::get(w, &scope, rtb_id)?;
-    let vgw = gateways::get(w, &scope, vgw_id)?;
+    let table = route::get(w, scope, rtb_id)?;
+    let vgw = gateways::get(w, scope, vgw_id)?;
     if vgw.attached_vpc() != Some(table.vpc_id.as_str()) {
         return Err(ApiError::new(
             ErrorCode::GatewayNotAttached,
@@ -88,8 +88,8 @@ pub(super) fn enable(w: &mut World, ctx: &Ctx, vgw_id: &str, rtb_id: &str) -> Re
 /// DisableVgwRoutePropagation: the gateway's routes leave the table.
 pub(super) fn disable(w: &mut World, ctx: &Ctx, vgw_id: &str, rtb_id: &str) -> Result<Output> {
     let scope = ctx.scope();
-    route::get(w, &scope, rtb_id)?;
-    gateways::get(w, &scope, vgw_id)?;
+    route::get(w, scope, rtb_id)?;
+    gateways::get(w, scope, vgw_id)?;
     let t = w.route_tables.get_mut(rtb_id).expect("checked");
     t.propagating_vgws.retain(|g| g != vgw_id);
     sync(w, vgw_id);

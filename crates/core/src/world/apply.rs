@@ -20,11 +20,7 @@ impl World {
                     "The client token must be at most 64 ASCII characters.",
                 ));
             }
-            if let Some(seen) = self
-                .idempotency
-                .get(&ctx.scope())
-                .and_then(|m| m.get(token))
-            {
+            if let Some(seen) = self.idempotency.get(ctx.scope()).and_then(|m| m.get(token)) {
                 if &seen.fingerprint == fp {
                     return Ok(seen.output.clone());
                 }

@@ -41,7 +41,7 @@ impl World {
     /// The default VPC also gets an attached internet gateway, a 0/0 route to it in its
     /// main table and a default /20 subnet in each zone.
     pub(crate) fn on_default_vpc_created(&mut self, ctx: &Ctx, vpc_id: &str, block: Ipv4Net) {
-        let igw = gateway::create_attached_igw(self, &ctx.scope(), vpc_id);
+        let igw = gateway::create_attached_igw(self, ctx.scope(), vpc_id);
         let rtb = self
             .vpcs
             .get(vpc_id)

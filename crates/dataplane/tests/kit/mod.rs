@@ -72,7 +72,7 @@ impl Api {
     /// Calls as `account` (its defaults made on first use).
     pub fn as_account(&mut self, account: &str) {
         self.b.ctx = Ctx::new(account, self.b.ctx.region(), self.b.ctx.now);
-        if !self.b.world.scope_ready(&self.b.ctx.scope()) {
+        if !self.b.world.scope_ready(self.b.ctx.scope()) {
             let ctx = self.b.ctx.clone();
             self.b.world.apply(&ctx, CoreCommand::InitScope).unwrap();
         }

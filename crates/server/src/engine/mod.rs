@@ -259,7 +259,7 @@ impl Engine {
         let now = self.now();
         shared.tick(&mut live, now);
         let ctx = Ctx::new(account, region, now);
-        if !live.scope_ready(&ctx.scope()) {
+        if !live.scope_ready(ctx.scope()) {
             // Reads never write: the defaults are derived, journaled with the next entry.
             live.apply(&ctx, Command::InitScope)?;
             shared.changed();

@@ -66,7 +66,7 @@ fn read_vpcs(e: &Engine, account: &str) -> Vec<String> {
         ids = b
             .world()
             .vpcs
-            .in_scope(&scope)
+            .in_scope(scope)
             .map(|v| v.id.clone())
             .collect();
         Response {

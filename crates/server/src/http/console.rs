@@ -174,7 +174,7 @@ async fn explanations(State(state): State<Shared>, req: Request) -> Response {
         .map(str::to_string);
     let body = read_as_caller(&state, req, &request_id, |backend| {
         let id = id.ok_or_else(|| ApiError::missing("analysis"))?;
-        let analysis = insights::analysis(backend.world(), &backend.ctx().scope(), &id)?;
+        let analysis = insights::analysis(backend.world(), backend.ctx().scope(), &id)?;
         let items: Vec<serde_json::Value> = analysis
             .result
             .explanations

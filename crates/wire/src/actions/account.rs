@@ -144,7 +144,7 @@ fn describe_account_attributes(cx: &mut Call) -> Result<Xml> {
     let default_vpc = cx
         .world()
         .vpcs
-        .in_scope(&scope)
+        .in_scope(scope)
         .find(|v| v.is_default)
         .map_or("none".to_string(), |v| v.id.clone());
     let all: Vec<(&str, String)> = vec![

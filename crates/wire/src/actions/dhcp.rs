@@ -34,7 +34,7 @@ fn create_dhcp_options(cx: &mut Call) -> Result<Xml> {
         .get(&id)
         .ok_or_else(|| Kind::DhcpOptions.not_found(&id))?;
     let mut x = Xml::new();
-    x.node("dhcpOptions", |x| render(x, w, &cx.ctx().scope(), d));
+    x.node("dhcpOptions", |x| render(x, w, cx.ctx().scope(), d));
     Ok(x)
 }
 
@@ -60,7 +60,7 @@ fn describe_dhcp_options(cx: &mut Call) -> Result<Xml> {
         found,
         |d| d.id.clone(),
         "dhcpOptionsSet",
-        |x, d| render(x, w, &scope, d),
+        |x, d| render(x, w, scope, d),
     ))
 }
 

@@ -124,7 +124,7 @@ fn create(cx: &mut Call) -> Result<Xml> {
         .get(&id)
         .ok_or_else(|| Kind::VpcEndpoint.not_found(&id))?;
     let mut x = Xml::new();
-    x.node("vpcEndpoint", |x| render(x, w, &scope, e));
+    x.node("vpcEndpoint", |x| render(x, w, scope, e));
     x.opt("clientToken", client_token);
     Ok(x)
 }
@@ -195,7 +195,7 @@ fn describe(cx: &mut Call) -> Result<Xml> {
         found,
         |e| e.id.clone(),
         "vpcEndpointSet",
-        |x, e| render(x, w, &scope, e),
+        |x, e| render(x, w, scope, e),
     ))
 }
 

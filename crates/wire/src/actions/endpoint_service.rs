@@ -109,7 +109,7 @@ fn create_configuration(cx: &mut Call) -> Result<Xml> {
         .ok_or_else(|| Kind::VpcEndpointService.not_found(&id))?;
     let mut x = Xml::new();
     x.node("serviceConfiguration", |x| {
-        render_configuration(x, w, &scope, s)
+        render_configuration(x, w, scope, s)
     });
     x.opt("clientToken", client_token);
     Ok(x)
@@ -194,7 +194,7 @@ fn describe_configurations(cx: &mut Call) -> Result<Xml> {
         found,
         |s| s.id.clone(),
         "serviceConfigurationSet",
-        |x, s| render_configuration(x, w, &scope, s),
+        |x, s| render_configuration(x, w, scope, s),
     ))
 }
 
@@ -293,7 +293,7 @@ fn describe_permissions(cx: &mut Call) -> Result<Xml> {
             )
             .leaf("principal", &p.principal)
             .leaf("servicePermissionId", &p.id)
-            .tag_set(tags::of(w, &scope, &p.id))
+            .tag_set(tags::of(w, scope, &p.id))
             .leaf("serviceId", &service_id);
         },
     ))
@@ -426,7 +426,7 @@ fn describe_services(cx: &mut Call) -> Result<Xml> {
         x.raw(&crate::xml::escape(n));
     });
     x.list("serviceDetailSet", &found, |x, v| {
-        render_detail(x, w, &scope, v)
+        render_detail(x, w, scope, v)
     });
     x.opt("nextToken", next);
     Ok(x)

@@ -163,7 +163,7 @@ fn create_network_interface(cx: &mut Call) -> Result<Xml> {
         .get(&id)
         .ok_or_else(|| Kind::NetworkInterface.not_found(&id))?;
     let mut x = Xml::new();
-    x.node("networkInterface", |x| render_interface(x, w, &scope, e));
+    x.node("networkInterface", |x| render_interface(x, w, scope, e));
     x.opt("clientToken", client_token);
     Ok(x)
 }
@@ -197,7 +197,7 @@ fn describe_network_interfaces(cx: &mut Call) -> Result<Xml> {
         found,
         |e| e.id.clone(),
         "networkInterfaceSet",
-        |x, e| render_interface(x, w, &scope, e),
+        |x, e| render_interface(x, w, scope, e),
     ))
 }
 
@@ -370,7 +370,7 @@ fn modify_network_interface_attribute(cx: &mut Call) -> Result<Xml> {
         1 => changes.pop().expect("one"),
         0 if ignored => {
             // [I] Performance settings are accepted without effect.
-            eni::get(cx.world(), &cx.ctx().scope(), &network_interface_id)?;
+            eni::get(cx.world(), cx.ctx().scope(), &network_interface_id)?;
             cx.read()?;
             return Ok(returned_true());
         }
@@ -411,7 +411,7 @@ fn describe_network_interface_attribute(cx: &mut Call) -> Result<Xml> {
     }
     cx.read()?;
     let w = cx.world();
-    let e = eni::get(w, &cx.ctx().scope(), &id)?;
+    let e = eni::get(w, cx.ctx().scope(), &id)?;
     let mut x = Xml::new();
     x.leaf("networkInterfaceId", &id);
     match attribute.as_str() {
@@ -657,7 +657,7 @@ fn run_instances(cx: &mut Call) -> Result<Xml> {
         .filter_map(|id| w.instances.get(id))
         .collect();
     let mut x = Xml::new();
-    render_reservation(&mut x, w, &scope, reservation_id, &instances, true);
+    render_reservation(&mut x, w, scope, reservation_id, &instances, true);
     Ok(x)
 }
 
@@ -926,7 +926,7 @@ fn describe_instances(cx: &mut Call) -> Result<Xml> {
     let w = cx.world();
     let mut x = Xml::new();
     x.list("reservationSet", groups, |x, (r, instances)| {
-        render_reservation(x, w, &scope, r, &instances, false)
+        render_reservation(x, w, scope, r, &instances, false)
     });
     x.opt("nextToken", next);
     Ok(x)
@@ -943,7 +943,7 @@ fn instance_ids_and_states(cx: &Call) -> Result<(Vec<String>, Vec<Option<Instanc
     let scope = cx.ctx().scope();
     let states = ids
         .iter()
-        .map(|id| cx.world().instances.get_in(&scope, id).map(|i| i.state))
+        .map(|id| cx.world().instances.get_in(scope, id).map(|i| i.state))
         .collect();
     Ok((ids, states))
 }
@@ -1053,7 +1053,7 @@ fn describe_instance_attribute(cx: &mut Call) -> Result<Xml> {
     }
     cx.read()?;
     let w = cx.world();
-    let i = eni::get_instance(w, &cx.ctx().scope(), &id)?;
+    let i = eni::get_instance(w, cx.ctx().scope(), &id)?;
     let primary = eni::primary_interface(w, i);
     let mut x = Xml::new();
     x.leaf("instanceId", &id);

@@ -116,7 +116,7 @@ fn describe_flow_logs(cx: &mut Call) -> Result<Xml> {
         found,
         |f| f.id.clone(),
         "flowLogSet",
-        |x, f| render(x, w, &scope, f),
+        |x, f| render(x, w, scope, f),
     ))
 }
 

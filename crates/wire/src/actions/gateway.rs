@@ -78,7 +78,7 @@ fn create_internet_gateway(cx: &mut Call) -> Result<Xml> {
         .get(&id)
         .ok_or_else(|| Kind::InternetGateway.not_found(&id))?;
     let mut x = Xml::new();
-    x.node("internetGateway", |x| render_igw(x, w, &scope, igw));
+    x.node("internetGateway", |x| render_igw(x, w, scope, igw));
     Ok(x)
 }
 
@@ -129,7 +129,7 @@ fn describe_internet_gateways(cx: &mut Call) -> Result<Xml> {
         found,
         |g| g.id.clone(),
         "internetGatewaySet",
-        |x, g| render_igw(x, w, &scope, g),
+        |x, g| render_igw(x, w, scope, g),
     ))
 }
 
@@ -165,9 +165,7 @@ fn create_egress_only_internet_gateway(cx: &mut Call) -> Result<Xml> {
         .ok_or_else(|| Kind::EgressOnlyInternetGateway.not_found(&id))?;
     let mut x = Xml::new();
     x.opt("clientToken", client_token);
-    x.node("egressOnlyInternetGateway", |x| {
-        render_eigw(x, w, &scope, g)
-    });
+    x.node("egressOnlyInternetGateway", |x| render_eigw(x, w, scope, g));
     Ok(x)
 }
 
@@ -197,7 +195,7 @@ fn describe_egress_only_internet_gateways(cx: &mut Call) -> Result<Xml> {
         found,
         |g| g.id.clone(),
         "egressOnlyInternetGatewaySet",
-        |x, g| render_eigw(x, w, &scope, g),
+        |x, g| render_eigw(x, w, scope, g),
     ))
 }
 
@@ -338,9 +336,7 @@ fn describe_addresses(cx: &mut Call) -> Result<Xml> {
         gateway::describe_addresses(cx.world(), cx.ctx(), &allocation_ids, &public_ips, &filters)?;
     let w = cx.world();
     let mut x = Xml::new();
-    x.list("addressesSet", found, |x, a| {
-        render_address(x, w, &scope, a)
-    });
+    x.list("addressesSet", found, |x, a| render_address(x, w, scope, a));
     Ok(x)
 }
 
@@ -403,7 +399,7 @@ fn address_attribute(before: &Address, new_name: Option<String>) -> Xml {
 fn address_before(cx: &Call, id: &str) -> Result<Address> {
     cx.world()
         .addresses
-        .get_in(&cx.ctx().scope(), id)
+        .get_in(cx.ctx().scope(), id)
         .cloned()
         .ok_or_else(|| Kind::Address.not_found(id))
 }
@@ -512,7 +508,7 @@ fn create_nat_gateway(cx: &mut Call) -> Result<Xml> {
         .ok_or_else(|| Kind::NatGateway.not_found(&id))?;
     let mut x = Xml::new();
     x.opt("clientToken", client_token);
-    x.node("natGateway", |x| render_nat(x, w, &scope, nat));
+    x.node("natGateway", |x| render_nat(x, w, scope, nat));
     Ok(x)
 }
 
@@ -540,7 +536,7 @@ fn describe_nat_gateways(cx: &mut Call) -> Result<Xml> {
         found,
         |n| n.id.clone(),
         "natGatewaySet",
-        |x, n| render_nat(x, w, &scope, n),
+        |x, n| render_nat(x, w, scope, n),
     ))
 }
 

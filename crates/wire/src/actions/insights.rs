@@ -83,9 +83,9 @@ fn create_path(cx: &mut Call) -> Result<Xml> {
     let id = created_id(cx.mutate(Command::Insights(cmd))?)?;
     let w = cx.world();
     let scope = cx.ctx().scope();
-    let path = insights::path(w, &scope, &id)?;
+    let path = insights::path(w, scope, &id)?;
     let mut x = Xml::new();
-    x.node("networkInsightsPath", |x| render_path(x, w, &scope, path));
+    x.node("networkInsightsPath", |x| render_path(x, w, scope, path));
     Ok(x)
 }
 
@@ -99,7 +99,7 @@ fn describe_paths(cx: &mut Call) -> Result<Xml> {
         found,
         |p| p.id.clone(),
         "networkInsightsPathSet",
-        |x, p| render_path(x, w, &scope, p),
+        |x, p| render_path(x, w, scope, p),
     ))
 }
 
@@ -185,7 +185,7 @@ fn describe_analyses(cx: &mut Call) -> Result<Xml> {
         found,
         |a| a.id.clone(),
         "networkInsightsAnalysisSet",
-        |x, a| render_analysis(x, w, &scope, a, false),
+        |x, a| render_analysis(x, w, scope, a, false),
     ))
 }
 

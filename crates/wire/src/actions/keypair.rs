@@ -70,7 +70,7 @@ fn create_key_pair(cx: &mut Call) -> Result<Xml> {
         .leaf("keyFingerprint", &k.fingerprint)
         .leaf("keyMaterial", key.private_key(format, &key_name))
         .leaf("keyPairId", &k.id)
-        .tag_set(tags::of(w, &scope, &k.id));
+        .tag_set(tags::of(w, scope, &k.id));
     Ok(x)
 }
 
@@ -96,7 +96,7 @@ fn import_key_pair(cx: &mut Call) -> Result<Xml> {
     x.leaf("keyFingerprint", &k.fingerprint)
         .leaf("keyName", &k.name)
         .leaf("keyPairId", &k.id)
-        .tag_set(tags::of(w, &scope, &k.id));
+        .tag_set(tags::of(w, scope, &k.id));
     Ok(x)
 }
 
@@ -117,7 +117,7 @@ fn describe_key_pairs(cx: &mut Call) -> Result<Xml> {
     let found = keypair::describe(w, cx.ctx(), &names, &ids, &filters)?;
     let mut x = Xml::new();
     x.list("keySet", found, |x, k| {
-        render(x, w, &scope, k, include_public_key)
+        render(x, w, scope, k, include_public_key)
     });
     Ok(x)
 }

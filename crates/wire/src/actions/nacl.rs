@@ -39,7 +39,7 @@ fn create(cx: &mut Call) -> Result<Xml> {
     let scope = cx.ctx().scope();
     let mut x = Xml::new();
     x.node("networkAcl", |x| {
-        render(x, w, &scope, w.network_acls.get(&id).expect("created"))
+        render(x, w, scope, w.network_acls.get(&id).expect("created"))
     });
     x.opt("clientToken", client_token);
     Ok(x)
@@ -66,7 +66,7 @@ fn describe(cx: &mut Call) -> Result<Xml> {
         found,
         |a| a.id.clone(),
         "networkAclSet",
-        |x, a| render(x, w, &scope, a),
+        |x, a| render(x, w, scope, a),
     ))
 }
 

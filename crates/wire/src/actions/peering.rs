@@ -59,7 +59,7 @@ fn render_one(cx: &Call, id: &str) -> Result<Xml> {
         .get(id)
         .ok_or_else(|| Kind::VpcPeeringConnection.not_found(id))?;
     let mut x = Xml::new();
-    x.node("vpcPeeringConnection", |x| render(x, w, &scope, pcx));
+    x.node("vpcPeeringConnection", |x| render(x, w, scope, pcx));
     Ok(x)
 }
 
@@ -96,7 +96,7 @@ fn describe(cx: &mut Call) -> Result<Xml> {
         found,
         |p| p.id.clone(),
         "vpcPeeringConnectionSet",
-        |x, p| render(x, w, &scope, p),
+        |x, p| render(x, w, scope, p),
     ))
 }
 

@@ -63,7 +63,7 @@ fn describe_managed(cx: &mut Call) -> Result<Xml> {
         found,
         |pl| pl.id.clone(),
         "prefixListSet",
-        |x, pl| render(x, w, &scope, &pl, pl.state.as_str()),
+        |x, pl| render(x, w, scope, &pl, pl.state.as_str()),
     ))
 }
 
@@ -132,10 +132,10 @@ fn create(cx: &mut Call) -> Result<Xml> {
 fn render_one(cx: &Call, id: &str) -> Result<Xml> {
     let w = cx.world();
     let scope = cx.ctx().scope();
-    let pl = prefix_list::lookup(w, &scope, id).ok_or_else(|| Kind::PrefixList.not_found(id))?;
+    let pl = prefix_list::lookup(w, scope, id).ok_or_else(|| Kind::PrefixList.not_found(id))?;
     let mut x = Xml::new();
     x.node("prefixList", |x| {
-        render(x, w, &scope, &pl, pl.state.as_str())
+        render(x, w, scope, &pl, pl.state.as_str())
     });
     Ok(x)
 }

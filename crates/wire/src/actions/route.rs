@@ -62,7 +62,7 @@ fn create_route_table(cx: &mut Call) -> Result<Xml> {
         .get(&id)
         .ok_or_else(|| Kind::RouteTable.not_found(&id))?;
     let mut x = Xml::new();
-    x.node("routeTable", |x| render(x, w, &scope, table));
+    x.node("routeTable", |x| render(x, w, scope, table));
     x.opt("clientToken", client_token);
     Ok(x)
 }
@@ -88,7 +88,7 @@ fn describe_route_tables(cx: &mut Call) -> Result<Xml> {
         found,
         |t| t.id.clone(),
         "routeTableSet",
-        |x, t| render(x, w, &scope, t),
+        |x, t| render(x, w, scope, t),
     ))
 }
 

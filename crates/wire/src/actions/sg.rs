@@ -54,7 +54,7 @@ fn create(cx: &mut Call) -> Result<Xml> {
     let g = w.security_groups.get(&id).expect("created");
     let mut x = Xml::new();
     x.leaf("groupId", &id);
-    let t = tags::of(w, &scope, &id);
+    let t = tags::of(w, scope, &id);
     if !t.is_empty() {
         x.tag_set(t);
     }
@@ -265,7 +265,7 @@ fn authorize(cx: &mut Call, egress: bool) -> Result<Xml> {
     let views: Vec<RuleView> = ids
         .iter()
         .filter_map(|id| {
-            w.security_groups.in_scope(&scope).find_map(|g| {
+            w.security_groups.in_scope(scope).find_map(|g| {
                 g.rule(id).map(|(rule, egress)| RuleView {
                     group: g,
                     rule,
@@ -277,7 +277,7 @@ fn authorize(cx: &mut Call, egress: bool) -> Result<Xml> {
     let mut x = Xml::new();
     x.leaf("return", "true")
         .list("securityGroupRuleSet", views, |x, v| {
-            render_rule(x, w, &scope, &v)
+            render_rule(x, w, scope, &v)
         });
     Ok(x)
 }
@@ -298,8 +298,8 @@ fn revoke(cx: &mut Call, egress: bool) -> Result<Xml> {
     check_ids(&rule_ids, Kind::SecurityGroupRule)?;
     let scope = cx.ctx().scope();
     let before: Option<SecurityGroup> = match &group {
-        GroupRef::Id(id) => cx.world().security_groups.get_in(&scope, id).cloned(),
-        GroupRef::Name(name) => sg::by_name_in_default_vpc(cx.world(), &scope, name)
+        GroupRef::Id(id) => cx.world().security_groups.get_in(scope, id).cloned(),
+        GroupRef::Name(name) => sg::by_name_in_default_vpc(cx.world(), scope, name)
             .ok()
             .cloned(),
     };
@@ -364,7 +364,7 @@ fn describe(cx: &mut Call) -> Result<Xml> {
         groups,
         |g| g.id.clone(),
         "securityGroupInfo",
-        |x, g| render(x, w, &scope, g),
+        |x, g| render(x, w, scope, g),
     ))
 }
 
@@ -510,7 +510,7 @@ fn describe_rules(cx: &mut Call) -> Result<Xml> {
         found,
         |v| v.rule.rule_id.clone(),
         "securityGroupRuleSet",
-        |x, v| render_rule(x, w, &scope, &v),
+        |x, v| render_rule(x, w, scope, &v),
     ))
 }
 

@@ -46,7 +46,7 @@ fn create_subnet(cx: &mut Call) -> Result<Xml> {
         render(
             x,
             w,
-            &cx.ctx().scope(),
+            cx.ctx().scope(),
             w.subnets.get(&id).expect("created"),
             "pending",
         )
@@ -68,7 +68,7 @@ fn create_default_subnet(cx: &mut Call) -> Result<Xml> {
         render(
             x,
             w,
-            &cx.ctx().scope(),
+            cx.ctx().scope(),
             w.subnets.get(&id).expect("created"),
             "available",
         )
@@ -93,7 +93,7 @@ fn describe_subnets(cx: &mut Call) -> Result<Xml> {
         found,
         |s| s.id.clone(),
         "subnetSet",
-        |x, s| render(x, w, &scope, s, "available"),
+        |x, s| render(x, w, scope, s, "available"),
     ))
 }
 
@@ -235,7 +235,7 @@ fn associate_subnet_cidr_block(cx: &mut Call) -> Result<Xml> {
 fn disassociate_subnet_cidr_block(cx: &mut Call) -> Result<Xml> {
     let association_id = cx.p().req("AssociationId")?;
     let scope = cx.ctx().scope();
-    let before = cx.world().subnets.in_scope(&scope).find_map(|s| {
+    let before = cx.world().subnets.in_scope(scope).find_map(|s| {
         s.ipv6_cidrs
             .iter()
             .find(|c| c.association_id == association_id)
@@ -275,7 +275,7 @@ fn create_cidr_reservation(cx: &mut Call) -> Result<Xml> {
     let r = w.subnet_cidr_reservations.get(&id).expect("created");
     let mut x = Xml::new();
     x.node("subnetCidrReservation", |x| {
-        render_reservation(x, w, &cx.ctx().scope(), r)
+        render_reservation(x, w, cx.ctx().scope(), r)
     });
     Ok(x)
 }
@@ -287,9 +287,9 @@ fn delete_cidr_reservation(cx: &mut Call) -> Result<Xml> {
     let before = cx
         .world()
         .subnet_cidr_reservations
-        .get_in(&scope, &id)
+        .get_in(scope, &id)
         .cloned();
-    let tags_before = tags::of(cx.world(), &scope, &id).clone();
+    let tags_before = tags::of(cx.world(), scope, &id).clone();
     cx.mutate(Command::Subnet(Cmd::DeleteCidrReservation { id }))?;
     let r = before.expect("deleted, so it existed");
     let mut x = Xml::new();
@@ -315,10 +315,10 @@ fn get_cidr_reservations(cx: &mut Call) -> Result<Xml> {
     let (v4, v6): (Vec<_>, Vec<_>) = page.into_iter().partition(|r| r.cidr.addr().is_ipv4());
     let mut x = Xml::new();
     x.list("subnetIpv4CidrReservationSet", v4, |x, r| {
-        render_reservation(x, w, &scope, r)
+        render_reservation(x, w, scope, r)
     });
     x.list("subnetIpv6CidrReservationSet", v6, |x, r| {
-        render_reservation(x, w, &scope, r)
+        render_reservation(x, w, scope, r)
     });
     x.opt("nextToken", next);
     Ok(x)

@@ -113,7 +113,7 @@ fn render_gateway_of(cx: &Call, id: &str) -> Result<Xml> {
         .get(id)
         .ok_or_else(|| Kind::TransitGateway.not_found(id))?;
     let mut x = Xml::new();
-    x.node("transitGateway", |x| render_gateway(x, w, &scope, g));
+    x.node("transitGateway", |x| render_gateway(x, w, scope, g));
     Ok(x)
 }
 
@@ -198,7 +198,7 @@ fn describe_transit_gateways(cx: &mut Call) -> Result<Xml> {
         found,
         |g| g.id.clone(),
         "transitGatewaySet",
-        |x, g| render_gateway(x, w, &scope, g),
+        |x, g| render_gateway(x, w, scope, g),
     ))
 }
 
@@ -292,7 +292,7 @@ pub(super) fn render_one<T>(
     let scope = cx.ctx().scope();
     let a = get(w, id).ok_or_else(|| Kind::TransitGatewayAttachment.not_found(id))?;
     let mut x = Xml::new();
-    x.node(name, |x| render(x, w, &scope, a));
+    x.node(name, |x| render(x, w, scope, a));
     Ok(x)
 }
 
@@ -372,7 +372,7 @@ fn describe_vpc_attachments(cx: &mut Call) -> Result<Xml> {
         found,
         |a| a.id.clone(),
         "transitGatewayVpcAttachments",
-        |x, a| render_vpc_attachment(x, w, &scope, a),
+        |x, a| render_vpc_attachment(x, w, scope, a),
     ))
 }
 
@@ -424,7 +424,7 @@ fn describe_attachments(cx: &mut Call) -> Result<Xml> {
                 });
             }
             x.leaf("creationTime", iso8601(a.created))
-                .tag_set(openvpc_core::tags::of(w, &scope, &a.id));
+                .tag_set(openvpc_core::tags::of(w, scope, &a.id));
         },
     ))
 }
@@ -440,9 +440,7 @@ fn render_table_of(cx: &Call, id: &str) -> Result<Xml> {
         .get(id)
         .ok_or_else(|| Kind::TransitGatewayRouteTable.not_found(id))?;
     let mut x = Xml::new();
-    x.node("transitGatewayRouteTable", |x| {
-        render_table(x, w, &scope, t)
-    });
+    x.node("transitGatewayRouteTable", |x| render_table(x, w, scope, t));
     Ok(x)
 }
 
@@ -481,7 +479,7 @@ fn describe_route_tables(cx: &mut Call) -> Result<Xml> {
         found,
         |t| t.id.clone(),
         "transitGatewayRouteTables",
-        |x, t| render_table(x, w, &scope, t),
+        |x, t| render_table(x, w, scope, t),
     ))
 }
 

@@ -76,7 +76,7 @@ fn describe(cx: &mut Call) -> Result<Xml> {
         found,
         |p| p.id.clone(),
         "transitGatewayPeeringAttachments",
-        |x, p| render(x, w, &scope, p),
+        |x, p| render(x, w, scope, p),
     ))
 }
 

@@ -49,7 +49,7 @@ fn create_vpc(cx: &mut Call) -> Result<Xml> {
         render(
             x,
             w,
-            &cx.ctx().scope(),
+            cx.ctx().scope(),
             w.vpcs.get(&id).expect("created"),
             "pending",
         )
@@ -65,7 +65,7 @@ fn create_default_vpc(cx: &mut Call) -> Result<Xml> {
         render(
             x,
             w,
-            &cx.ctx().scope(),
+            cx.ctx().scope(),
             w.vpcs.get(&id).expect("created"),
             "pending",
         )
@@ -90,7 +90,7 @@ fn describe_vpcs(cx: &mut Call) -> Result<Xml> {
         found,
         |v| v.id.clone(),
         "vpcSet",
-        |x, v| render(x, w, &scope, v, "available"),
+        |x, v| render(x, w, scope, v, "available"),
     ))
 }
 
@@ -142,7 +142,7 @@ fn describe_vpc_attribute(cx: &mut Call) -> Result<Xml> {
     let name = p.req("Attribute")?;
     let attribute = attribute_of(&name)?;
     cx.read()?;
-    let v = vpc::get(cx.world(), &cx.ctx().scope(), &vpc_id)?;
+    let v = vpc::get(cx.world(), cx.ctx().scope(), &vpc_id)?;
     let value = match attribute {
         Attribute::EnableDnsSupport => v.enable_dns_support,
         Attribute::EnableDnsHostnames => v.enable_dns_hostnames,
@@ -211,7 +211,7 @@ fn associate_vpc_cidr_block(cx: &mut Call) -> Result<Xml> {
         cidr_block,
         amazon_ipv6,
     }))?)?;
-    let v = vpc::get(cx.world(), &cx.ctx().scope(), &vpc_id)?;
+    let v = vpc::get(cx.world(), cx.ctx().scope(), &vpc_id)?;
     let mut x = Xml::new();
     render_association(&mut x, v, &association_id, "associating");
     x.leaf("vpcId", &vpc_id);
@@ -268,7 +268,7 @@ fn disassociate_vpc_cidr_block(cx: &mut Call) -> Result<Xml> {
     let before = cx
         .world()
         .vpcs
-        .in_scope(&scope)
+        .in_scope(scope)
         .find(|v| {
             v.cidrs.iter().any(|c| c.association_id == association_id)
                 || v.ipv6_cidrs

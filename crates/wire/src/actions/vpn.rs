@@ -84,7 +84,7 @@ fn create_vpn_gateway(cx: &mut Call) -> Result<Xml> {
         .get(&id)
         .ok_or_else(|| Kind::VpnGateway.not_found(&id))?;
     let mut x = Xml::new();
-    x.node("vpnGateway", |x| render_vgw(x, w, &scope, g));
+    x.node("vpnGateway", |x| render_vgw(x, w, scope, g));
     Ok(x)
 }
 
@@ -127,7 +127,7 @@ fn describe_vpn_gateways(cx: &mut Call) -> Result<Xml> {
     let w = cx.world();
     let found = vpn::describe_vpn_gateways(w, cx.ctx(), &ids, &filters)?;
     let mut x = Xml::new();
-    x.list("vpnGatewaySet", found, |x, g| render_vgw(x, w, &scope, g));
+    x.list("vpnGatewaySet", found, |x, g| render_vgw(x, w, scope, g));
     Ok(x)
 }
 
@@ -189,7 +189,7 @@ fn create_customer_gateway(cx: &mut Call) -> Result<Xml> {
         .get(&id)
         .ok_or_else(|| Kind::CustomerGateway.not_found(&id))?;
     let mut x = Xml::new();
-    x.node("customerGateway", |x| render_cgw(x, w, &scope, g));
+    x.node("customerGateway", |x| render_cgw(x, w, scope, g));
     Ok(x)
 }
 
@@ -209,7 +209,7 @@ fn describe_customer_gateways(cx: &mut Call) -> Result<Xml> {
     let found = vpn::describe_customer_gateways(w, cx.ctx(), &ids, &filters)?;
     let mut x = Xml::new();
     x.list("customerGatewaySet", found, |x, g| {
-        render_cgw(x, w, &scope, g)
+        render_cgw(x, w, scope, g)
     });
     Ok(x)
 }
@@ -287,7 +287,7 @@ fn create_vpn_connection(cx: &mut Call) -> Result<Xml> {
         .get(&id)
         .ok_or_else(|| Kind::VpnConnection.not_found(&id))?;
     let mut x = Xml::new();
-    x.node("vpnConnection", |x| render_vpn(x, w, &scope, c));
+    x.node("vpnConnection", |x| render_vpn(x, w, scope, c));
     Ok(x)
 }
 
@@ -304,9 +304,7 @@ fn describe_vpn_connections(cx: &mut Call) -> Result<Xml> {
     let w = cx.world();
     let found = vpn::describe_vpn_connections(w, cx.ctx(), &ids, &filters)?;
     let mut x = Xml::new();
-    x.list("vpnConnectionSet", found, |x, c| {
-        render_vpn(x, w, &scope, c)
-    });
+    x.list("vpnConnectionSet", found, |x, c| render_vpn(x, w, scope, c));
     Ok(x)
 }
 

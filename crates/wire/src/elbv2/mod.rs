@@ -602,7 +602,7 @@ fn set_security_groups(cx: &mut Cx) -> Result<Xml> {
         security_groups,
         enforce_inbound_on_privatelink: enforce,
     })?;
-    let lb = elb::get_load_balancer(cx.world(), &cx.ctx().scope(), &arn)?;
+    let lb = elb::get_load_balancer(cx.world(), cx.ctx().scope(), &arn)?;
     let mut x = Xml::new();
     member_list(&mut x, "SecurityGroupIds", &lb.security_groups, |x, g| {
         x.raw(&escape(g));
@@ -632,7 +632,7 @@ fn render_attributes(attributes: Vec<(String, String)>) -> Xml {
 }
 
 fn load_balancer_attributes(cx: &Cx, arn: &str) -> Result<Xml> {
-    let lb = elb::get_load_balancer(cx.world(), &cx.ctx().scope(), arn)?;
+    let lb = elb::get_load_balancer(cx.world(), cx.ctx().scope(), arn)?;
     Ok(render_attributes(elb::load_balancer_attributes(lb)))
 }
 
@@ -655,7 +655,7 @@ fn modify_load_balancer_attributes(cx: &mut Cx) -> Result<Xml> {
 }
 
 fn target_group_attributes(cx: &Cx, arn: &str) -> Result<Xml> {
-    let g = elb::get_target_group(cx.world(), &cx.ctx().scope(), arn)?;
+    let g = elb::get_target_group(cx.world(), cx.ctx().scope(), arn)?;
     Ok(render_attributes(elb::target_group_attributes(g)))
 }
 
@@ -679,7 +679,7 @@ fn modify_target_group_attributes(cx: &mut Cx) -> Result<Xml> {
 
 fn listener_attributes(cx: &Cx, arn: &str) -> Result<Xml> {
     let w = cx.world();
-    let l = elb::get_listener(w, &cx.ctx().scope(), arn)?;
+    let l = elb::get_listener(w, cx.ctx().scope(), arn)?;
     Ok(render_attributes(elb::listener_attributes(w, l)))
 }
 
