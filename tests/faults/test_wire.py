@@ -4,6 +4,7 @@ limits, and SigV4 as AWS checks it."""
 
 import json
 import socket
+import subprocess
 import tempfile
 import urllib.error
 import urllib.request
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from faultkit import Server, code_of, credentials_file, create_vpc, parses, query, signed
+from faultkit import BIN, Server, code_of, credentials_file, create_vpc, parses, query, signed
 
 A_KEY, ADMIN_KEY = "AKIDAAAAAAAAAAAAAAAA", "AKIDADMINAAAAAAAAAAA"
 
@@ -117,6 +118,17 @@ def test_stalled_connections_are_closed_without_affecting_others(open_server):
             answer += chunk
         assert document(answer.decode()) == (408, "RequestTimeout")
         assert head_stall.recv(65536) == b""
+
+
+@pytest.mark.parametrize("seconds", ["0", "86401", "18446744073709551615"])
+def test_a_read_timeout_out_of_range_is_refused_at_start(seconds):
+    # A deadline past the clock's range ended the server at its first connection.
+    with tempfile.TemporaryDirectory(prefix="openvpc-wire-") as d:
+        done = subprocess.run([str(BIN), "serve", "--listen", "127.0.0.1:0", "--data-dir",
+                               str(Path(d) / "data"), "--read-timeout", seconds],
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "--read-timeout" in done.stderr and "1..=86400" in done.stderr
 
 
 def test_admin_api_requires_an_admin_signature(locked_server):

@@ -93,8 +93,8 @@ struct ServeArgs {
     #[arg(long, value_enum, default_value_t = DurabilityArg::Full)]
     durability: DurabilityArg,
     /// Seconds a client may take to send a request's head, and then its body, before the
-    /// connection is closed.
-    #[arg(long, default_value_t = 20)]
+    /// connection is closed (1 to 86400: a deadline past the clock's range would fail).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     read_timeout: u64,
     /// Account of requests whose access key id is not a 12-digit account id.
     #[arg(long, default_value = "000000000000")]
@@ -262,7 +262,7 @@ fn serve(args: ServeArgs) {
         default_account: args.default_account,
         default_region: args.default_region,
         admin_api: args.admin_api,
-        read_timeout: std::time::Duration::from_secs(args.read_timeout.max(1)),
+        read_timeout: std::time::Duration::from_secs(args.read_timeout),
         observer: dataplane
             .clone()
             .map(|d| d as std::sync::Arc<dyn openvpc_server::Observer>),
