@@ -28,6 +28,16 @@ use openvpc_core::{ApiError, Command, Ctx, Output, World};
 pub use actions::handle;
 pub use dialect::Dialect;
 
+/// `bytes` as text: borrowed when it is UTF-8 (almost always: parameters, header values),
+/// read lossily otherwise. `from_utf8` checks ASCII a word at a time, where
+/// `String::from_utf8_lossy` goes byte by byte.
+pub fn text_of(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    std::str::from_utf8(bytes).map_or_else(
+        |_| String::from_utf8_lossy(bytes),
+        std::borrow::Cow::Borrowed,
+    )
+}
+
 /// The EC2 API version this server speaks.
 pub const EC2_VERSION: &str = "2016-11-15";
 /// The EC2 XML namespace (with the trailing slash AWS's samples carry).

@@ -192,9 +192,7 @@ fn form_decode(text: &[u8]) -> Cow<'_, str> {
     // One plain scan for the usual text with nothing to decode (names and values are
     // short: a `memchr` per byte sought costs more than it saves).
     let bytes: Vec<u8> = if !text.iter().any(|b| matches!(b, b'+' | b'%')) {
-        // `from_utf8` checks ASCII a word at a time; the lossy reading goes byte by byte.
-        return std::str::from_utf8(text)
-            .map_or_else(|_| String::from_utf8_lossy(text), Cow::Borrowed);
+        return crate::text_of(text);
     } else if text.contains(&b'+') {
         let spaced: Vec<u8> = text
             .iter()

@@ -154,12 +154,7 @@ impl Received {
         self.parts
             .headers
             .iter()
-            .map(|(k, v)| {
-                // `from_utf8` checks ASCII a word at a time; the lossy reading goes byte by byte.
-                let value = std::str::from_utf8(v.as_bytes())
-                    .map_or_else(|_| String::from_utf8_lossy(v.as_bytes()), Cow::Borrowed);
-                (k.as_str(), value)
-            })
+            .map(|(k, v)| (k.as_str(), openvpc_wire::text_of(v.as_bytes())))
             .collect()
     }
 
