@@ -224,19 +224,12 @@ pub struct View<'a> {
 
 impl<'a> View<'a> {
     fn key(&self, name: &str) -> String {
-        let mut key = String::with_capacity(self.prefix.len() + name.len());
-        key.push_str(&self.prefix);
-        key.push_str(name);
-        key
+        [self.prefix.as_str(), name].concat()
     }
 
     /// The member's key followed by a dot: the prefix of its list items or fields.
     fn dotted(&self, name: &str) -> String {
-        let mut key = String::with_capacity(self.prefix.len() + name.len() + 1);
-        key.push_str(&self.prefix);
-        key.push_str(name);
-        key.push('.');
-        key
+        [self.prefix.as_str(), name, "."].concat()
     }
 
     /// The wire name of a member, for error messages.
@@ -360,10 +353,8 @@ impl<'a> View<'a> {
 
     /// Accepts and ignores every member under `name` (deprecated or no-effect members).
     pub fn ignore(&self, name: &str) {
-        let mut key = self.key(name);
-        self.params.get(&key);
-        key.push('.');
-        self.params.touch_prefix(&key);
+        self.params.get(&self.key(name));
+        self.params.touch_prefix(&self.dotted(name));
     }
 
     /// `Filter.N.Name` / `Filter.N.Value.M`.
