@@ -22,7 +22,7 @@ fn arn_scope(scope: &Scope, arn: &str) -> Scope {
     let parts: Vec<&str> = arn.split(':').collect();
     match parts.as_slice() {
         [_, _, _, region, account, ..] if !region.is_empty() && !account.is_empty() => {
-            Scope::new(account, region)
+            Scope::new(*account, *region)
         }
         _ => scope.clone(),
     }

@@ -65,10 +65,10 @@ impl<'de> Deserialize<'de> for Scope {
 
 impl Scope {
     /// The scope of `account` in `region`.
-    pub fn new(account: &str, region: &str) -> Self {
+    pub fn new(account: impl Into<String>, region: impl Into<String>) -> Self {
         Scope(Arc::new(ScopeParts {
-            account: account.to_string(),
-            region: region.to_string(),
+            account: account.into(),
+            region: region.into(),
         }))
     }
 }
@@ -106,10 +106,7 @@ impl Serialize for Ctx {
 impl From<CtxFields<String>> for Ctx {
     fn from(f: CtxFields<String>) -> Self {
         Ctx {
-            scope: Scope(Arc::new(ScopeParts {
-                account: f.account,
-                region: f.region,
-            })),
+            scope: Scope::new(f.account, f.region),
             now: f.now,
         }
     }
