@@ -6,7 +6,9 @@ each of its servers' logs, so the log is seen although its file is gone.
 A server or directory made by a fixture belongs to that fixture, which closes it itself
 (`close()`); the failure report of a test shows the logs of the fixture servers it used.
 
-Each suite's conftest wires the three hooks below (`owned_by`, `report_logs`, `close_owned`).
+A suite's conftest takes the hooks at the end of this file by importing them
+(`from scratch import pytest_runtest_call, ...`); one with a report hook of its own calls
+`report_logs` from it.
 """
 
 import shutil
@@ -14,6 +16,8 @@ import subprocess
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 LOG_LINES = 60  # lines of a server log shown in a failed test's report
 LOGS_SHOWN = 3  # the last servers a failed test made whose logs are shown
@@ -103,3 +107,22 @@ def close_owned(item):
             errors.append(f"{thing!r}: {e}")
     if errors:
         raise RuntimeError("cleaning up after the test failed: " + "; ".join(errors))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """What the test's body makes (servers, scratch directories) is the test's."""
+    with owned_by(item):
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test's report shows its servers' log tails."""
+    outcome = yield
+    report_logs(item, outcome.get_result())
+
+
+def pytest_runtest_teardown(item):
+    """The test's servers are stopped and its files removed after it."""
+    close_owned(item)

@@ -25,6 +25,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 import scratch  # noqa: E402
+from scratch import pytest_runtest_call, pytest_runtest_teardown  # noqa: E402,F401 -- hooks
 
 BIN = Path(os.environ.get("OPENVPC_BIN", ROOT / "target" / "debug" / "openvpc"))
 
@@ -199,14 +200,3 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         report.longrepr = f"unplanned skip: {report.longrepr}"
     scratch.report_logs(item, report)
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_call(item):
-    """What the test's body makes (servers) is the test's: closed after it."""
-    with scratch.owned_by(item):
-        yield
-
-
-def pytest_runtest_teardown(item):
-    scratch.close_owned(item)

@@ -7,25 +7,10 @@ tests/scratch.py)."""
 import sys
 from pathlib import Path
 
-import pytest
-
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import scratch  # noqa: E402
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_call(item):
-    """What the test's body makes is the test's: closed after it."""
-    with scratch.owned_by(item):
-        yield
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    scratch.report_logs(item, outcome.get_result())
-
-
-def pytest_runtest_teardown(item):
-    scratch.close_owned(item)
+from scratch import (  # noqa: E402,F401 -- the hooks pytest finds here
+    pytest_runtest_call,
+    pytest_runtest_makereport,
+    pytest_runtest_teardown,
+)
