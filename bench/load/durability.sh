@@ -58,6 +58,9 @@ cpu = (c2.user - c.user) + (c2.system - c.system)
 print(f"sync probe: append + fdatasync {wall / n * 1e6:.0f} us wall, {cpu / n * 1e6:.0f} us CPU each (n={n})")
 os.close(fd); os.unlink(path)
 PY
+# The machine's wake-up cost, now: a thread that echoes one byte costs this much CPU per
+# round trip, the floor of any request's server CPU (load_client's --echo-probe).
+[[ "$CLIENT" == native ]] && "$NATIVE_BIN" --echo-probe 20000
 
 outs=()
 for run in $(seq "$RUNS"); do

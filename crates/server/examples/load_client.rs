@@ -20,6 +20,12 @@
 //! client and the client's wake-up, charged to the server's CPU; polling takes that wake-up
 //! away, as a client on another machine would. Meant for phases of one client: K polling
 //! threads would take the cores the server runs on.
+//!
+//! `load_client --echo-probe N` measures the machine instead of a server: a thread that
+//! echoes one byte over loopback TCP, N times for a client that sleeps in `read` and N times
+//! for one that polls, and the echoing thread's CPU per round trip. That thread runs no
+//! server code, so its CPU is the floor of a request's server CPU on this machine now: its
+//! own wake-up and, for a sleeping client, the client's (see `echo_probe`).
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -304,7 +310,12 @@ fn server_cpu_ns(pid: u32) -> u64 {
     if pid == 0 {
         return 0;
     }
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("server's /proc stat");
+    cpu_ns(&format!("/proc/{pid}/stat"))
+}
+
+/// User and system time of the process or thread whose `/proc` `stat` is `path`.
+fn cpu_ns(path: &str) -> u64 {
+    let stat = std::fs::read_to_string(path).expect("/proc stat");
     let fields: Vec<&str> = stat
         .rsplit_once(')')
         .expect("stat")
@@ -343,6 +354,7 @@ struct Args {
     read_ids: Vec<String>,
     floor: bool,
     poll: bool,
+    echo_probe: u64,
 }
 
 fn args() -> Args {
@@ -356,6 +368,7 @@ fn args() -> Args {
         read_ids: Vec::new(),
         floor: false,
         poll: false,
+        echo_probe: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -370,6 +383,7 @@ fn args() -> Args {
             "--read-ids" => a.read_ids = value().split(',').map(str::to_string).collect(),
             "--floor" => a.floor = true,
             "--poll" => a.poll = true,
+            "--echo-probe" => a.echo_probe = value().parse().expect("--echo-probe"),
             other => panic!("unknown argument {other}"),
         }
     }
@@ -378,6 +392,20 @@ fn args() -> Args {
 
 fn main() {
     let a = Arc::new(args());
+    if a.echo_probe > 0 {
+        let [(sleep_wall, sleep_cpu), (poll_wall, poll_cpu)] =
+            [false, true].map(|poll| echo_probe(a.echo_probe, poll));
+        println!(
+            "echo probe: {:.1} us CPU of the echoing thread per round trip with a sleeping \
+             client, {:.1} with a polling one ({:.0} and {:.0} us wall; n={})",
+            sleep_cpu / 1e3,
+            poll_cpu / 1e3,
+            sleep_wall / 1e3,
+            poll_wall / 1e3,
+            a.echo_probe
+        );
+        return;
+    }
     let with_reader = a.reads > 0 && (a.floor || !a.read_ids.is_empty());
     let start = Arc::new(Barrier::new(
         a.writers as usize + usize::from(with_reader) + 1,
@@ -421,4 +449,49 @@ fn main() {
         result.insert("reader".into(), json_outcome(&o, t0, cpu));
     }
     println!("{}", serde_json::Value::Object(result));
+}
+
+/// Nanoseconds of wall time and of the echoing thread's CPU per round trip of one byte over
+/// loopback TCP, `n` round trips. The echoing thread sleeps in `read` between bytes, as a
+/// server sleeps in `epoll_wait`: what it costs is its own wake-up, the two socket calls
+/// and, when the client sleeps too, the client's wake-up, which on loopback runs inside the
+/// echoing thread's `write`.
+fn echo_probe(n: u64, poll: bool) -> (f64, f64) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the echo probe");
+    let addr = listener.local_addr().expect("echo probe address");
+    let echo = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        s.set_nodelay(true).expect("nodelay");
+        let mut byte = [0u8; 1];
+        s.read_exact(&mut byte).expect("first byte");
+        s.write_all(&byte).expect("first echo");
+        let cpu0 = cpu_ns("/proc/thread-self/stat");
+        for _ in 0..n {
+            s.read_exact(&mut byte).expect("read");
+            s.write_all(&byte).expect("echo");
+        }
+        cpu_ns("/proc/thread-self/stat") - cpu0
+    });
+    let mut c = Conn::open(&addr.to_string(), poll).expect("connect the echo probe");
+    let round_trip = |c: &mut Conn| {
+        c.stream.write_all(b"x").expect("send");
+        let mut byte = [0u8; 1];
+        loop {
+            match c.stream.read(&mut byte) {
+                Err(e) if poll && e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::hint::spin_loop()
+                }
+                Ok(1) => break,
+                other => panic!("echo probe read: {other:?}"),
+            }
+        }
+    };
+    round_trip(&mut c);
+    let t0 = Instant::now();
+    for _ in 0..n {
+        round_trip(&mut c);
+    }
+    let wall = t0.elapsed().as_nanos() as f64;
+    let cpu = echo.join().expect("echo thread") as f64;
+    (wall / n as f64, cpu / n as f64)
 }
