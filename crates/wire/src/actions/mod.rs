@@ -38,7 +38,7 @@ mod vpn;
 pub type Handler = fn(&mut Call) -> Result<Xml>;
 
 /// Every EC2 action this server implements.
-fn tables() -> [&'static [(&'static str, Handler)]; 22] {
+fn tables() -> [&'static [(&'static str, Handler)]; 23] {
     [
         account::ACTIONS,
         vpc::ACTIONS,
@@ -49,6 +49,7 @@ fn tables() -> [&'static [(&'static str, Handler)]; 22] {
         nacl::ACTIONS,
         sg::ACTIONS,
         eni::ACTIONS,
+        eni::instances::ACTIONS,
         peering::ACTIONS,
         tags::ACTIONS,
         endpoint_service::ACTIONS,
