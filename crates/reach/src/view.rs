@@ -19,7 +19,6 @@ use crate::privatelink::PrivateLinkV;
 mod compile;
 mod parts;
 
-use parts::ids;
 pub(crate) use parts::{
     compile_acl, compile_sg, compile_table, group_links, link_subnets, PlCache,
 };

@@ -473,18 +473,12 @@ fn echo_probe(n: u64, poll: bool) -> (f64, f64) {
         cpu_ns("/proc/thread-self/stat") - cpu0
     });
     let mut c = Conn::open(&addr.to_string(), poll).expect("connect the echo probe");
+    // One byte is sent whole even on a non-blocking socket; the echo is read as every answer
+    // is (`Conn::fill`: sleeping or polling).
     let round_trip = |c: &mut Conn| {
         c.stream.write_all(b"x").expect("send");
-        let mut byte = [0u8; 1];
-        loop {
-            match c.stream.read(&mut byte) {
-                Err(e) if poll && e.kind() == std::io::ErrorKind::WouldBlock => {
-                    std::hint::spin_loop()
-                }
-                Ok(1) => break,
-                other => panic!("echo probe read: {other:?}"),
-            }
-        }
+        c.buf.clear();
+        c.fill().expect("echo probe read");
     };
     round_trip(&mut c);
     let t0 = Instant::now();

@@ -10,9 +10,10 @@ use openvpc_core::eni::InstanceState;
 use openvpc_core::route::RouteTable;
 use openvpc_core::World;
 
+use super::parts::ids;
 use super::{
-    compile_acl, compile_sg, compile_table, group_links, ids, link_subnets, AclV, EniV, Index, Ix,
-    NatV, PlCache, Rtb, SgV, Slots, SubnetV, View, VpcV, NO_VPC,
+    compile_acl, compile_sg, compile_table, group_links, link_subnets, AclV, EniV, Index, Ix, NatV,
+    PlCache, Rtb, SgV, Slots, SubnetV, View, VpcV, NO_VPC,
 };
 use crate::fast::HashMap;
 use crate::PrefixLists;
